@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // Services are registered by later work (sync, cache, messaging).
+});

@@ -1,0 +1,25 @@
+import { defineConfig } from 'wxt';
+
+// Chrome match patterns without a port match every port, so the built-in inbox is
+// reached whatever PORT the companion listens on.
+const builtInInboxHosts = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  manifest: {
+    name: 'Inbox Companion',
+    description: 'Shortcut launcher and workflow forms for your support inbox',
+    permissions: ['storage', 'scripting'],
+    host_permissions: builtInInboxHosts,
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    commands: {
+      'open-shortcuts': {
+        suggested_key: { default: 'Alt+Shift+K' },
+        description: 'Open the shortcut menu in the inbox',
+      },
+    },
+  },
+  // Dexie's bundle holds U+FFFF; Chrome refuses non-UTF-8-looking scripts, and rolldown
+  // keeps such characters unless told to escape them.
+  vite: () => ({ build: { rollupOptions: { output: { charset: 'ascii' } } } }),
+});
