@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+// Which ads may trigger a Click-to-Chat workflow: the eligibility lists of the product this is
+// modelled on. An ineligible ad can still be stored in the catalog; the editor explains why
+// it cannot be picked.
+
+export const AD_CHANNELS = ['whatsapp_business_api', 'whatsapp_cloud_api', 'messenger'] as const;
+export const AD_CHANNEL_LABELS: Record<(typeof AD_CHANNELS)[number], string> = {
+  whatsapp_business_api: 'WhatsApp Business Platform (API)',
+  whatsapp_cloud_api: 'WhatsApp Cloud API',
+  messenger: 'Facebook Messenger',
+};
+export const ELIGIBLE_AD_STATUSES = ['ACTIVE', 'PAUSED'] as const;
+export const ELIGIBLE_AD_OBJECTIVES = [
+  'BRAND_AWARENESS',
+  'LINK_CLICKS',
+  'CONVERSIONS',
+  'MESSAGES',
+  'TRAFFIC',
+  'REACH',
+  'OUTCOME_ENGAGEMENT',
+  'OUTCOME_AWARENESS',
+  'OUTCOME_TRAFFIC',
+  'OUTCOME_LEADS',
+  'OUTCOME_SALES',
+] as const;
+export const ELIGIBLE_OPTIMIZATION_GOALS = ['OFFSITE_CONVERSIONS', 'CONVERSATIONS', 'IMPRESSIONS', 'LINK_CLICKS'] as const;
+export const ELIGIBLE_DESTINATION_TYPES = ['APPLINKS_AUTOMATIC', 'INSTAGRAM_DIRECT', 'MESSENGER', 'APP', 'WHATSAPP'] as const;
+
+const Text = z.string().trim().min(1);
+
+export const Ad = z.object({
+  adAccountId: Text,
+  adId: Text,
+  name: z.string().trim().min(1).max(200),
+  /** One of AD_CHANNELS for an eligible ad; other channels are stored but cannot trigger. */
+  channel: Text,
+  status: Text,
+  objective: Text,
+  optimizationGoal: Text,
+  destinationType: Text,
+});
+export type Ad = z.infer<typeof Ad>;
+
+export const AdList = z.object({ ads: z.array(Ad) });
+export type AdList = z.infer<typeof AdList>;
+
+const list = (values: readonly string[]) => values.join(', ');
+const isIn = (values: readonly string[], value: string) => values.includes(value);
+
+export function adEligibility(ad: Ad): { eligible: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (!isIn(AD_CHANNELS, ad.channel)) {
+    reasons.push(
+      `Channel ${ad.channel} is not eligible: only ads on ${list(Object.values(AD_CHANNEL_LABELS))} can trigger a workflow`,
+    );
+  }
+  if (!isIn(ELIGIBLE_AD_STATUSES, ad.status)) {
+    reasons.push(`Status ${ad.status} is not eligible: only ACTIVE or PAUSED ads can trigger a workflow`);
+  }
+  if (!isIn(ELIGIBLE_AD_OBJECTIVES, ad.objective)) {
+    reasons.push(`Objective ${ad.objective} is not eligible: use one of ${list(ELIGIBLE_AD_OBJECTIVES)}`);
+  }
+  if (!isIn(ELIGIBLE_OPTIMIZATION_GOALS, ad.optimizationGoal)) {
+    reasons.push(
+      `Optimization goal ${ad.optimizationGoal} is not eligible: use one of ${list(ELIGIBLE_OPTIMIZATION_GOALS)}`,
+    );
+  }
+  if (!isIn(ELIGIBLE_DESTINATION_TYPES, ad.destinationType)) {
+    reasons.push(
+      `Destination type ${ad.destinationType} is not eligible: use one of ${list(ELIGIBLE_DESTINATION_TYPES)}`,
+    );
+  }
+  return { eligible: reasons.length === 0, reasons };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { StepType } from './steps';
+import { Id, IsoDateTime } from './workflow-primitives';
+
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Statuses a run never leaves. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const StepLogEntry = z.object({
+  stepId: z.string(),
+  type: StepType,
+  status: z.enum(['completed', 'failed', 'skipped']),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+  /** Things worth knowing that are not errors, e.g. unknown template variables. */
+  notes: z.array(z.string()).optional(),
+  startedAt: IsoDateTime,
+  endedAt: IsoDateTime,
+});
+export type StepLogEntry = z.infer<typeof StepLogEntry>;
+
+export const Run = z.object({
+  id: Id,
+  workflowId: Id,
+  workflowVersion: z.number().int().min(1),
+  contactId: Id,
+  conversationId: Id.nullable(),
+  triggerEvent: z.object({ id: Id, type: z.string() }),
+  variables: z.record(z.string(), z.unknown()),
+  status: RunStatus,
+  cursor: z.number().int().min(0),
+  stepLog: z.array(StepLogEntry),
+  wakeAt: IsoDateTime.nullable(),
+  attempts: z.number().int().min(0),
+  error: z.string().nullable(),
+  createdAt: IsoDateTime,
+  endedAt: IsoDateTime.nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunList = z.object({ runs: z.array(Run) });
+export type RunList = z.infer<typeof RunList>;

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { VariableConditionGroup } from './conditions';
+import { TagList, VariableMappings } from './workflow-primitives';
+
+export const StepId = z
+  .string()
+  .min(1, 'A step needs an id')
+  .max(40, 'A step id has at most 40 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'A step id uses letters, digits, _ and - only');
+export type StepId = z.infer<typeof StepId>;
+
+export const STEP_TYPES = [
+  'send_message',
+  'add_comment',
+  'update_contact_tag',
+  'update_contact_field',
+  'assign_to',
+  'open_conversation',
+  'close_conversation',
+  'branch',
+  'wait',
+  'jump_to',
+  'http_request',
+  'trigger_workflow',
+  'mini_app_action',
+] as const;
+export const StepType = z.enum(STEP_TYPES);
+export type StepType = z.infer<typeof StepType>;
+
+export const MAX_WAIT_SECONDS = 90 * 24 * 60 * 60;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** `assign_to.userId` value that removes the assignee. */
+export const UNASSIGN = 'unassign';
+
+const MessageText = z
+  .string()
+  .max(4096, 'A message has at most 4096 characters')
+  .refine((s) => s.trim().length > 0, 'Write the text to send');
+
+export const SendMessageConfig = z.object({ text: MessageText });
+export const AddCommentConfig = z.object({ text: MessageText });
+export const UpdateContactTagConfig = z.object({ action: z.enum(['add', 'remove']), tags: TagList });
+export const UpdateContactFieldConfig = z.object({
+  field: z.string().trim().min(1, 'Choose a contact field').max(100),
+  value: z.string().max(1000, 'A value has at most 1000 characters'),
+});
+export const AssignToConfig = z.object({
+  /** A user id, or `unassign`. */
+  userId: z.string().trim().min(1, 'Choose a user or "unassign"'),
+});
+export const OpenConversationConfig = z.object({});
+export const CloseConversationConfig = z.object({
+  category: z.string().trim().min(1).max(100).optional(),
+  summary: z.string().max(1000, 'A summary has at most 1000 characters').optional(),
+});
+export const Branch = z.object({
+  name: z.string().trim().min(1, 'Name the branch').max(60),
+  conditions: VariableConditionGroup,
+  goTo: StepId,
+});
+export type Branch = z.infer<typeof Branch>;
+/** The first branch whose conditions hold jumps to its `goTo`; none: `elseGoTo`, or the next step. */
+export const BranchConfig = z.object({
+  branches: z.array(Branch).min(1, 'Add at least one branch').max(10, 'At most 10 branches'),
+  elseGoTo: StepId.optional(),
+});
+export const WaitConfig = z.object({
+  seconds: z
+    .number()
+    .int('Wait a whole number of seconds')
+    .min(1, 'Wait at least 1 second')
+    .max(MAX_WAIT_SECONDS, 'Wait at most 90 days'),
+});
+export const JumpToConfig = z.object({ stepId: StepId });
+export const HttpHeader = z.object({
+  key: z
+    .string()
+    .trim()
+    .min(1, 'Name the header')
+    .max(100)
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'A header name has no spaces or special characters'),
+  value: z.string().max(2000),
+});
+export const HttpRequestConfig = z
+  .object({
+    method: z.enum(HTTP_METHODS),
+    url: z
+      .string()
+      .trim()
+      .min(1, 'Enter a URL')
+      .max(2000, 'A URL has at most 2000 characters')
+      .regex(/^(https?:\/\/|\{\{)/i, 'The URL must start with http:// or https://'),
+    headers: z.array(HttpHeader).max(10, 'At most 10 headers').default([]),
+    /** JSON text; see renderJsonTemplate for how values are inserted. */
+    body: z.string().max(20_000, 'A body has at most 20000 characters').optional(),
+    timeoutMs: z.number().int().min(100, 'At least 100 ms').max(30_000, 'At most 30 seconds').default(10_000),
+    responseMappings: VariableMappings.default([]),
+  })
+  .superRefine((config, ctx) => {
+    if (config.method === 'GET' && config.body !== undefined && config.body.trim() !== '') {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'A GET request cannot have a body' });
+    }
+  });
+export const TriggerWorkflowConfig = z.object({ workflowId: z.string().trim().min(1, 'Choose a workflow') });
+export const MiniAppActionConfig = z.object({
+  appId: z.string().trim().min(1, 'Choose an app'),
+  actionKey: z.string().trim().min(1, 'Choose an action'),
+  inputs: z.record(z.string(), z.string().max(4000)).default({}),
+});
+
+export const StepConfigSchemas = {
+  send_message: SendMessageConfig,
+  add_comment: AddCommentConfig,
+  update_contact_tag: UpdateContactTagConfig,
+  update_contact_field: UpdateContactFieldConfig,
+  assign_to: AssignToConfig,
+  open_conversation: OpenConversationConfig,
+  close_conversation: CloseConversationConfig,
+  branch: BranchConfig,
+  wait: WaitConfig,
+  jump_to: JumpToConfig,
+  http_request: HttpRequestConfig,
+  trigger_workflow: TriggerWorkflowConfig,
+  mini_app_action: MiniAppActionConfig,
+} as const satisfies Record<StepType, z.ZodType>;
+
+export type StepConfig<T extends StepType> = z.infer<(typeof StepConfigSchemas)[T]>;
+
+function stepSchema<T extends StepType>(type: T) {
+  return z.object({ id: StepId, type: z.literal(type), config: StepConfigSchemas[type] });
+}
+
+export const Step = z.discriminatedUnion('type', [
+  stepSchema('send_message'),
+  stepSchema('add_comment'),
+  stepSchema('update_contact_tag'),
+  stepSchema('update_contact_field'),
+  stepSchema('assign_to'),
+  stepSchema('open_conversation'),
+  stepSchema('close_conversation'),
+  stepSchema('branch'),
+  stepSchema('wait'),
+  stepSchema('jump_to'),
+  stepSchema('http_request'),
+  stepSchema('trigger_workflow'),
+  stepSchema('mini_app_action'),
+]);
+export type Step = z.infer<typeof Step>;
+export type StepInput = z.input<typeof Step>;
+export type StepOf<T extends StepType> = Extract<Step, { type: T }>;

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { ConditionOperator, Logic } from './conditions';
+import { FormDefinition } from './forms';
+import { JsonKey, TagList, VariableMappings } from './workflow-primitives';
+
+export const OPENED_SOURCES = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
+export const OpenedSource = z.enum(OPENED_SOURCES);
+export type OpenedSource = z.infer<typeof OpenedSource>;
+
+export const CLOSED_SOURCES = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
+export const ClosedSource = z.enum(CLOSED_SOURCES);
+export type ClosedSource = z.infer<typeof ClosedSource>;
+
+export const TRIGGER_TYPES = [
+  'conversation_opened',
+  'conversation_closed',
+  'contact_tag_updated',
+  'contact_field_updated',
+  'shortcut',
+  'incoming_webhook',
+  'click_to_chat_ads',
+  'manual',
+  'mini_app',
+] as const;
+export const TriggerType = z.enum(TRIGGER_TYPES);
+export type TriggerType = z.infer<typeof TriggerType>;
+
+const MAX_RULES_PER_FIELD = 10;
+
+const OpenedRule = z.object({ field: z.literal('source'), operator: ConditionOperator, value: OpenedSource });
+const ClosedRule = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('source'), operator: ConditionOperator, value: ClosedSource }),
+  z.object({
+    field: z.literal('category'),
+    operator: ConditionOperator,
+    value: z.string().trim().min(1, 'Choose a category').max(100),
+  }),
+]);
+
+export const ConversationOpenedConditions = z.object({
+  logic: Logic,
+  rules: z.array(OpenedRule).max(MAX_RULES_PER_FIELD, 'At most 10 rules on source'),
+});
+export type ConversationOpenedConditions = z.infer<typeof ConversationOpenedConditions>;
+
+export const ConversationClosedConditions = z.object({
+  logic: Logic,
+  rules: z.array(ClosedRule).superRefine((rules, ctx) => {
+    for (const field of ['source', 'category'] as const) {
+      const count = rules.filter((r) => r.field === field).length;
+      if (count > MAX_RULES_PER_FIELD) {
+        ctx.addIssue({ code: 'custom', message: `At most ${MAX_RULES_PER_FIELD} rules on ${field} (found ${count})` });
+      }
+    }
+  }),
+});
+export type ConversationClosedConditions = z.infer<typeof ConversationClosedConditions>;
+
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+export const ShortcutIcon = z
+  .string()
+  .trim()
+  .refine((s) => [...s].length <= 8, 'An icon is a single emoji')
+  .refine((s) => EMOJI.test(s) && !/[A-Za-z\s]/.test(s), 'Pick an emoji as the icon');
+
+export const ConversationOpenedTrigger = z.object({
+  type: z.literal('conversation_opened'),
+  conditions: ConversationOpenedConditions.optional(),
+});
+export const ConversationClosedTrigger = z.object({
+  type: z.literal('conversation_closed'),
+  conditions: ConversationClosedConditions.optional(),
+});
+export const ContactTagUpdatedTrigger = z.object({
+  type: z.literal('contact_tag_updated'),
+  action: z.enum(['added', 'removed']),
+  tags: TagList,
+});
+export const ContactFieldUpdatedTrigger = z.object({
+  type: z.literal('contact_field_updated'),
+  field: z.string().trim().min(1, 'Choose a contact field').max(100),
+});
+export const ShortcutTrigger = z.object({
+  type: z.literal('shortcut'),
+  icon: ShortcutIcon.default('⚡'),
+  name: z.string().trim().min(1, 'Give the shortcut a name').max(60, 'A shortcut name has at most 60 characters'),
+  description: z.string().trim().max(200, 'A description has at most 200 characters').default(''),
+  form: FormDefinition.default({ fields: [] }),
+});
+export const WEBHOOK_IDENTIFIER_TYPES = ['contactId', 'phone', 'email'] as const;
+export const IncomingWebhookTrigger = z.object({
+  type: z.literal('incoming_webhook'),
+  identifier: z.object({ type: z.enum(WEBHOOK_IDENTIFIER_TYPES), jsonKey: JsonKey }),
+  mappings: VariableMappings.default([]),
+  /** Set by the server; ignored on input. */
+  url: z.string().optional(),
+  signingSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'A signing secret looks like whsec_ followed by base64')
+    .nullable()
+    .optional(),
+});
+export const ClickToChatAdsTrigger = z.object({
+  type: z.literal('click_to_chat_ads'),
+  adAccountId: z.string().trim().min(1, 'Choose an ad account'),
+  adIds: z.array(z.string().trim().min(1)).min(1, 'Choose at least one ad').max(50, 'At most 50 ads'),
+});
+export const ManualTrigger = z.object({ type: z.literal('manual') });
+export const MiniAppTrigger = z.object({
+  type: z.literal('mini_app'),
+  appId: z.string().trim().min(1, 'Choose an app'),
+  triggerKey: z.string().trim().min(1, 'Choose one of the app’s triggers'),
+});
+
+export const Trigger = z.discriminatedUnion('type', [
+  ConversationOpenedTrigger,
+  ConversationClosedTrigger,
+  ContactTagUpdatedTrigger,
+  ContactFieldUpdatedTrigger,
+  ShortcutTrigger,
+  IncomingWebhookTrigger,
+  ClickToChatAdsTrigger,
+  ManualTrigger,
+  MiniAppTrigger,
+]);
+export type Trigger = z.infer<typeof Trigger>;
+export type TriggerInput = z.input<typeof Trigger>;
+export type TriggerOf<T extends TriggerType> = Extract<Trigger, { type: T }>;
+
+const FIXED_TRIGGER_VARIABLES = {
+  conversation_opened: ['source', 'conversationId', 'firstIncomingMessage'],
+  conversation_closed: ['source', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds'],
+  contact_tag_updated: ['tag', 'action'],
+  contact_field_updated: ['field', 'oldValue', 'newValue'],
+  click_to_chat_ads: ['adId', 'adName', 'ctwaClid', 'message'],
+} as const;
+
+/**
+ * Trigger types whose `$trigger.*` names are only known at run time (a manual run gets its
+ * caller's variables, a mini-app trigger the app's items): do not check templates against them.
+ */
+export const OPEN_VARIABLE_TRIGGERS: readonly TriggerType[] = ['manual', 'mini_app'];
+
+/** The `$trigger.*` names a trigger provides (DESIGN §5). */
+export function triggerVariables(trigger: Trigger): string[] {
+  switch (trigger.type) {
+    case 'shortcut':
+      return [...trigger.form.fields.map((f) => f.variable), 'launchedBy'];
+    case 'incoming_webhook':
+      return trigger.mappings.map((m) => m.variable);
+    case 'manual':
+    case 'mini_app':
+      return [];
+    default:
+      return [...FIXED_TRIGGER_VARIABLES[trigger.type]];
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+// Building blocks shared by triggers, steps and forms. Kept here (not in each file) so a
+// variable name or JSON key means the same thing everywhere.
+
+export const IsoDateTime = z.iso.datetime({ offset: true });
+
+export const Id = z.string().min(1).max(100);
+
+export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const VariableName = z
+  .string()
+  .min(1, 'Give the variable a name')
+  .max(30, 'A variable name has at most 30 characters')
+  .regex(VARIABLE_NAME_PATTERN, 'Use letters, digits and _ only, not starting with a digit');
+export type VariableName = z.infer<typeof VariableName>;
+
+/** A JSONPath expression as jsonpath-plus reads it, e.g. `$.data.contacts[1].firstName`. */
+export const JsonKey = z
+  .string()
+  .trim()
+  .min(1, 'Enter a JSON key such as $.phone')
+  .max(500, 'A JSON key has at most 500 characters')
+  .startsWith('$', 'A JSON key starts with $, e.g. $.phone');
+export type JsonKey = z.infer<typeof JsonKey>;
+
+export const VariableMapping = z.object({ jsonKey: JsonKey, variable: VariableName });
+export type VariableMapping = z.infer<typeof VariableMapping>;
+
+/** Reports a duplicate on the path of its second occurrence, so a form can point at it. */
+export function addDuplicateIssues<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  ctx: z.RefinementCtx,
+  label: string,
+  pathOf: (index: number) => PropertyKey[],
+): void {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: pathOf(index), message: `${label} "${key}" is used twice` });
+    seen.add(key);
+  });
+}
+
+export const VariableMappings = z
+  .array(VariableMapping)
+  .max(10, 'At most 10 variables can be mapped')
+  .superRefine((mappings, ctx) =>
+    addDuplicateIssues(mappings, (m) => m.variable, ctx, 'Variable', (i) => [i, 'variable']),
+  );
+export type VariableMappings = z.infer<typeof VariableMappings>;
+
+export const Tag = z.string().trim().min(1, 'A tag cannot be empty').max(64, 'A tag has at most 64 characters');
+export const TagList = z.array(Tag).min(1, 'Choose at least one tag').max(50, 'At most 50 tags');

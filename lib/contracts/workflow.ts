@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Step } from './steps';
+import { Trigger } from './triggers';
+import { addDuplicateIssues, Id, IsoDateTime } from './workflow-primitives';
+
+export const MAX_STEPS = 100;
+
+export const WORKFLOW_STATUSES = ['draft', 'published'] as const;
+export const WorkflowStatus = z.enum(WORKFLOW_STATUSES);
+export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
+
+const definitionShape = {
+  name: z.string().trim().min(1, 'Give the workflow a name').max(100, 'A name has at most 100 characters'),
+  trigger: Trigger,
+  oncePerContact: z.boolean().default(false),
+  steps: z.array(Step).max(MAX_STEPS, `A workflow has at most ${MAX_STEPS} steps`),
+};
+
+type DefinitionLike = { trigger: Trigger; oncePerContact: boolean; steps: Step[] };
+
+// Checks shared by every shape that carries a definition. References between steps
+// (jump targets, template variables) are lib/workflow's structuralProblems: drafts may hold them.
+function checkDefinition(def: DefinitionLike, ctx: z.RefinementCtx): void {
+  addDuplicateIssues(def.steps, (s) => s.id, ctx, 'Step id', (i) => ['steps', i, 'id']);
+  if (def.trigger.type === 'manual' && def.oncePerContact) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['oncePerContact'],
+      message: 'A workflow started by another workflow (manual trigger) cannot be limited to once per contact',
+    });
+  }
+}
+
+export const WorkflowDefinition = z.object(definitionShape).superRefine(checkDefinition);
+export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
+export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinition>;
+
+export const WorkflowCreateBody = z
+  .object({ ...definitionShape, status: WorkflowStatus.default('draft') })
+  .superRefine(checkDefinition);
+export type WorkflowCreateBody = z.infer<typeof WorkflowCreateBody>;
+
+export const WorkflowUpdateBody = WorkflowDefinition;
+export type WorkflowUpdateBody = z.infer<typeof WorkflowUpdateBody>;
+
+export const Workflow = z
+  .object({
+    id: Id,
+    ...definitionShape,
+    status: WorkflowStatus,
+    version: z.number().int().min(1),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    publishedAt: IsoDateTime.nullable(),
+  })
+  .superRefine(checkDefinition);
+export type Workflow = z.infer<typeof Workflow>;
+
+export const WorkflowList = z.object({ workflows: z.array(Workflow) });
+export type WorkflowList = z.infer<typeof WorkflowList>;
