@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { type FormFieldInput, FormDefinition } from '../contracts/forms';
+import { formErrors, formSchema, PHONE_MESSAGE, REQUIRED_MESSAGE } from './form-schema';
+
+const schemaFor = (field: Omit<FormFieldInput, 'label' | 'variable'>) =>
+  formSchema(FormDefinition.parse({ fields: [{ label: 'Field', variable: 'v', ...field }] }));
+
+type Case = [type: FormFieldInput['type'], required: boolean, input: unknown, expected: unknown];
+const list = { options: ['Small', 'Large'] };
+
+describe('formSchema accepts', () => {
+  it.each<Case>([
+    ['text', true, '  hello ', 'hello'],
+    ['text', false, '', undefined],
+    ['text', false, '   ', undefined],
+    ['text', false, null, undefined],
+    ['text', false, undefined, undefined],
+    ['list', true, 'Large', 'Large'],
+    ['list', false, '', undefined],
+    ['checkbox', true, true, true],
+    ['checkbox', true, 'on', true],
+    ['checkbox', false, false, false],
+    ['checkbox', false, 'false', false],
+    ['checkbox', false, undefined, undefined],
+    ['number', true, 42, 42],
+    ['number', true, ' 3.5 ', 3.5],
+    ['number', true, '-7', -7],
+    ['number', true, '0', 0],
+    ['number', false, '', undefined],
+    ['date', true, '2024-02-29', '2024-02-29'],
+    ['time', true, '00:00', '00:00'],
+    ['time', true, '23:59', '23:59'],
+    ['phone', true, '+14155550123', '+14155550123'],
+    ['phone', true, '+1 (415) 555-0123', '+14155550123'],
+    ['url', true, 'https://shop.example.com/orders/1?x=1', 'https://shop.example.com/orders/1?x=1'],
+    ['url', true, 'http://localhost:8080', 'http://localhost:8080'],
+    ['url', false, '', undefined],
+  ])('%s (required: %s) %j -> %j', (type, required, input, expected) => {
+    const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
+    expect(result.error).toBeUndefined();
+    expect(result.data?.v).toEqual(expected);
+  });
+});
+
+describe('formSchema rejects', () => {
+  it.each<[...Case]>([
+    ['text', true, '', REQUIRED_MESSAGE],
+    ['text', true, '   ', REQUIRED_MESSAGE],
+    ['text', true, undefined, REQUIRED_MESSAGE],
+    ['text', true, null, REQUIRED_MESSAGE],
+    ['text', false, 'x'.repeat(1001), 'Keep it under 1000 characters'],
+    ['text', false, 12, 'Enter text'],
+    ['list', true, 'Medium', 'Choose one of: Small, Large'],
+    ['list', true, '', REQUIRED_MESSAGE],
+    ['checkbox', true, false, 'Tick this box to continue'],
+    ['checkbox', true, 'false', 'Tick this box to continue'],
+    ['checkbox', true, undefined, REQUIRED_MESSAGE],
+    ['checkbox', false, 'maybe', 'Tick or untick the box'],
+    ['number', true, 'abc', 'Enter a number, e.g. 42 or 3.5'],
+    ['number', true, '1,5', 'Enter a number, e.g. 42 or 3.5'],
+    ['number', true, Number.POSITIVE_INFINITY, 'Enter a number, e.g. 42 or 3.5'],
+    ['number', true, Number.NaN, 'Enter a number, e.g. 42 or 3.5'],
+    ['number', true, '', REQUIRED_MESSAGE],
+    ['date', true, '2023-02-29', 'That date does not exist'],
+    ['date', true, '2024-13-01', 'That date does not exist'],
+    ['date', true, '31/03/2024', 'Enter a date as YYYY-MM-DD, e.g. 2026-03-31'],
+    ['date', true, '2024-03-31T10:00', 'Enter a date as YYYY-MM-DD, e.g. 2026-03-31'],
+    ['time', true, '24:00', 'Enter a time as HH:mm, between 00:00 and 23:59'],
+    ['time', true, '9:30', 'Enter a time as HH:mm, between 00:00 and 23:59'],
+    ['time', true, '12:60', 'Enter a time as HH:mm, between 00:00 and 23:59'],
+    ['phone', true, '4155550123', PHONE_MESSAGE],
+    ['phone', true, '+0155550123', PHONE_MESSAGE],
+    ['phone', true, '+12345', PHONE_MESSAGE],
+    ['phone', true, '+1234567890123456', PHONE_MESSAGE],
+    ['url', true, 'javascript:alert(1)', 'Enter a web address starting with http:// or https://'],
+    ['url', true, 'ftp://example.com', 'Enter a web address starting with http:// or https://'],
+    ['url', true, 'example.com', 'Enter a web address starting with http:// or https://'],
+  ])('%s (required: %s) %j: %s', (type, required, input, message) => {
+    const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message })]);
+  });
+});
+
+describe('formSchema as a whole', () => {
+  const form = FormDefinition.parse({
+    fields: [
+      { label: 'Order', type: 'text', variable: 'orderId', required: true },
+      { label: 'Amount', type: 'number', variable: 'amount' },
+    ],
+  });
+
+  it('reports a missing required key', () => {
+    const result = formSchema(form).safeParse({});
+    expect(result.error && formErrors(result.error)).toEqual({ orderId: REQUIRED_MESSAGE });
+  });
+
+  it('strips unknown keys and leaves optional ones undefined', () => {
+    expect(formSchema(form).parse({ orderId: 'A1', hack: true })).toEqual({ orderId: 'A1' });
+  });
+
+  it('reports every field at once', () => {
+    const result = formSchema(form).safeParse({ orderId: '', amount: 'ten' });
+    expect(result.error && formErrors(result.error)).toEqual({
+      orderId: REQUIRED_MESSAGE,
+      amount: 'Enter a number, e.g. 42 or 3.5',
+    });
+  });
+
+  it('accepts anything for an empty form', () => {
+    expect(formSchema({ fields: [] }).parse({ a: 1 })).toEqual({});
+  });
+});

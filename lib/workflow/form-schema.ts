@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { FormDefinition, FormField } from '../contracts/forms';
+
+// The one validation of shortcut form values, run by the extension before launching and by the
+// server on launch (so a browser cannot skip `required`). Values arrive as an HTML form or JSON
+// would send them: strings, numbers, booleans.
+
+export const REQUIRED_MESSAGE = 'This field is required';
+export const PHONE_MESSAGE = 'Use international format, e.g. +14155550123';
+const MAX_TEXT = 1000;
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Trims strings; '' / whitespace / null become undefined, the one "empty" the schemas see. */
+function normalize(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+  return value;
+}
+
+function isRealDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The schema of a present (non-empty) value. */
+function valueSchema(field: FormField): z.ZodType {
+  switch (field.type) {
+    case 'text':
+      return z.string({ error: 'Enter text' }).max(MAX_TEXT, `Keep it under ${MAX_TEXT} characters`);
+    case 'list': {
+      const options = field.options ?? [];
+      return z.string({ error: 'Choose an option' }).refine((v) => options.includes(v), {
+        message: `Choose one of: ${options.join(', ')}`,
+      });
+    }
+    case 'checkbox': {
+      const bool = z.preprocess(
+        (v) => (v === 'true' || v === 'on' ? true : v === 'false' ? false : v),
+        z.boolean({ error: 'Tick or untick the box' }),
+      );
+      return field.required ? bool.refine((v) => v, 'Tick this box to continue') : bool;
+    }
+    case 'number':
+      return z.preprocess(
+        (v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v),
+        z.number({ error: 'Enter a number, e.g. 42 or 3.5' }).refine(Number.isFinite, 'Enter a number, e.g. 42 or 3.5'),
+      );
+    case 'date':
+      return z
+        .string({ error: 'Enter a date' })
+        .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date as YYYY-MM-DD, e.g. 2026-03-31', abort: true })
+        .refine(isRealDate, 'That date does not exist');
+    case 'time':
+      return z
+        .string({ error: 'Enter a time' })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:mm, between 00:00 and 23:59');
+    case 'phone':
+      // People type "+1 (415) 555-0123": accept the separators, keep the E.164 form.
+      return z.preprocess(
+        (v) => (typeof v === 'string' ? v.replace(/[\s().-]/g, '') : v),
+        z.string({ error: PHONE_MESSAGE }).regex(E164, PHONE_MESSAGE),
+      );
+    case 'url':
+      return z
+        .string({ error: 'Enter a web address' })
+        .max(2000, 'Keep the address under 2000 characters')
+        .refine(isWebUrl, 'Enter a web address starting with http:// or https://');
+  }
+}
+
+function fieldSchema(field: FormField): z.ZodType {
+  const value = valueSchema(field);
+  const present = field.required
+    ? z
+        .any()
+        .refine((v) => v !== undefined, { message: REQUIRED_MESSAGE, abort: true })
+        .pipe(value)
+    : value.optional();
+  return z.preprocess(normalize, present);
+}
+
+/** A zod object validating the values of a shortcut form; unknown keys are stripped. */
+export function formSchema(form: FormDefinition): z.ZodObject<Record<string, z.ZodType>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const field of form.fields) shape[field.variable] = fieldSchema(field);
+  return z.object(shape);
+}
+
+/** Per-field messages of a failed parse, keyed by variable: what a form shows under each input. */
+export function formErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? '');
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
