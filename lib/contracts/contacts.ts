@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { E164, Email, Id, Timestamp } from './common';
+
+export const Tag = z.string().trim().min(1, 'A tag cannot be empty').max(64, 'A tag has at most 64 characters');
+export const FieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+export type FieldValue = z.infer<typeof FieldValue>;
+
+export const Contact = z.object({
+  id: Id,
+  firstName: z.string(),
+  lastName: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  tags: z.array(z.string()),
+  fields: z.record(z.string(), FieldValue),
+  createdAt: Timestamp,
+});
+export type Contact = z.infer<typeof Contact>;
+
+const Name = z.string().trim().max(100);
+export const ContactCreateBody = z.object({
+  firstName: Name.default(''),
+  lastName: Name.default(''),
+  phone: E164.nullish(),
+  email: Email.nullish(),
+  tags: z.array(Tag).max(100).default([]),
+  fields: z.record(z.string().max(64), FieldValue).default({}),
+});
+export const ContactPatchBody = z.object({
+  firstName: Name.optional(),
+  lastName: Name.optional(),
+  phone: E164.nullish(),
+  email: Email.nullish(),
+  fields: z.record(z.string().max(64), FieldValue).optional(),
+});
+export const ContactQuery = z.object({
+  phone: z.string().max(32).optional(),
+  email: z.string().max(254).optional(),
+  q: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const ContactList = z.object({ contacts: z.array(Contact) });
+export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
+
+export const FIELD_TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email'] as const;
+export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)');
+export const FieldDefinitionBody = z.object({
+  label: z.string().trim().min(1).max(80),
+  type: z.enum(FIELD_TYPES),
+  options: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+});
+export const FieldDefinition = FieldDefinitionBody.extend({ key: FieldKey }).refine((f) => f.type !== 'list' || f.options.length > 0, { message: 'A list field needs at least one option', path: ['options'] });
+export type FieldDefinition = z.infer<typeof FieldDefinition>;
+export const FieldList = z.object({ fields: z.array(FieldDefinition) });

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common';
+import { Contact } from './contacts';
+
+export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
+export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
+/** What an API caller may state as the source of its change. */
+export const API_SOURCES = ['api', 'zapier', 'make'] as const;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  direction: z.enum(['incoming', 'outgoing']),
+  kind: z.enum(['message', 'comment']),
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: z.string().nullable() }),
+  text: z.string(),
+  createdAt: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+export const Conversation = z.object({
+  id: Id,
+  contactId: Id,
+  status: z.enum(['open', 'closed']),
+  openedBySource: z.string(),
+  closedBySource: z.string().nullable(),
+  closeReason: z.string().nullable(),
+  category: z.string().nullable(),
+  summary: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  openedAt: Timestamp,
+  closedAt: Timestamp.nullable(),
+  firstIncomingMessage: z.string().nullable(),
+  firstResponseAt: Timestamp.nullable(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+export const ConversationWithContact = Conversation.extend({ contact: Contact });
+export const ConversationDetail = ConversationWithContact.extend({ messages: z.array(Message) });
+export const ConversationList = z.object({ conversations: z.array(ConversationWithContact) });
+export const ConversationQuery = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  contactId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+export const OpenConversationBody = z.object({
+  contactId: Id,
+  source: z.enum(API_SOURCES).default('api'),
+});
+export const CloseConversationBody = z.object({
+  category: z.string().trim().min(1).max(100).optional(),
+  summary: z.string().trim().max(2000).optional(),
+  source: z.enum(API_SOURCES).default('api'),
+});
+export const MessageBody = z.object({
+  text: z.string().trim().min(1, 'A message cannot be empty').max(4096),
+  direction: z.enum(['incoming', 'outgoing']).default('outgoing'),
+  kind: z.enum(['message', 'comment']).default('message'),
+});
+export const AssignBody = z.object({ userId: Id.nullable() });
+export const ClosingCategories = z.object({
+  categories: z.array(z.string().trim().min(1).max(100)).max(100)
+    .refine((c) => new Set(c).size === c.length, 'Categories must be unique'),
+});

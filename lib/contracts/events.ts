@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Domain events: every change is recorded as one of these (same transaction as the change),
+ * then dispatched to the workflows whose trigger listens for it.
+ */
+export const DomainEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('contact.created'), payload: z.object({ contactId: z.string() }) }),
+  z.object({ type: z.literal('contact.updated'), payload: z.object({ contactId: z.string(), changes: z.array(z.string()) }) }),
+  z.object({ type: z.literal('contact.tag_added'), payload: z.object({ contactId: z.string(), tag: z.string() }) }),
+  z.object({ type: z.literal('contact.tag_removed'), payload: z.object({ contactId: z.string(), tag: z.string() }) }),
+  z.object({ type: z.literal('contact.field_updated'), payload: z.object({ contactId: z.string(), field: z.string(), oldValue: z.unknown(), newValue: z.unknown() }) }),
+  z.object({ type: z.literal('conversation.opened'), payload: z.object({ contactId: z.string(), conversationId: z.string(), firstIncomingMessage: z.string().nullable() }) }),
+  z.object({ type: z.literal('conversation.closed'), payload: z.object({
+    contactId: z.string(), conversationId: z.string(), category: z.string().nullable(), summary: z.string().nullable(),
+    reason: z.string().nullable(), resolutionTimeSeconds: z.number(), firstResponseTimeSeconds: z.number().nullable(),
+  }) }),
+  z.object({ type: z.literal('conversation.assigned'), payload: z.object({ contactId: z.string(), conversationId: z.string(), assigneeId: z.string().nullable() }) }),
+  z.object({ type: z.literal('message.created'), payload: z.object({ contactId: z.string(), conversationId: z.string(), messageId: z.string(), direction: z.string(), kind: z.string() }) }),
+  // Trigger-only events: their payload carries the trigger variables.
+  z.object({ type: z.literal('shortcut.launched'), payload: z.object({ contactId: z.string(), conversationId: z.string(), workflowId: z.string(), values: z.record(z.string(), z.unknown()), launchedBy: z.string() }) }),
+  z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
+  z.object({ type: z.literal('ad.clicked'), payload: z.object({ contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable() }) }),
+  z.object({ type: z.literal('mini_app.triggered'), payload: z.object({ contactId: z.string(), appId: z.string(), triggerKey: z.string(), items: z.record(z.string(), z.unknown()) }) }),
+  z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()), byRunId: z.string() }) }),
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type DomainEventType = DomainEvent['type'];
+
+/** Server-sent events on /api/v1/events/stream. */
+export const LiveMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('definitions.changed'), version: z.string() }),
+  z.object({ type: z.literal('restrictions.changed'), version: z.string() }),
+  z.object({ type: z.literal('run.updated'), runId: z.string(), workflowId: z.string(), status: z.string(), error: z.string().nullable().optional() }),
+  z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
+  z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
+]);
+export type LiveMessage = z.infer<typeof LiveMessage>;

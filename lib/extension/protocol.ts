@@ -1,0 +1,46 @@
+import type { Me } from '../contracts/users';
+import type { LaunchBody, ShortcutList } from '../contracts/shortcuts';
+import type { Run } from '../contracts/runs';
+
+/** Where the extension talks to: set from the popup or options page. */
+export interface Connection { serverUrl: string; token: string }
+
+export type ConnectionState =
+  | { state: 'disconnected' }
+  | { state: 'connected'; serverUrl: string; me: Me }
+  | { state: 'unreachable'; serverUrl: string; me: Me | null; error: string }
+  | { state: 'unauthorized'; serverUrl: string; error: string };
+
+/** What a launch came to, as the UI shows it. */
+export type LaunchOutcome =
+  | { ok: true; runId: string }
+  | { ok: false; kind: 'unreachable' | 'forbidden' | 'invalid' | 'error'; message: string; details?: { path: string; message: string }[] };
+
+/**
+ * The one declaration of every message between content script, popup, options and background.
+ * Requests go to the background; the background answers. Pushes (background -> tabs) are `Push`.
+ */
+export interface ProtocolMap {
+  getConnection(): ConnectionState;
+  connect(c: Connection): ConnectionState;
+  disconnect(): ConnectionState;
+  /** Served from the Dexie cache at once; `refresh` also revalidates against the server. */
+  listShortcuts(req: { refresh?: boolean }): ShortcutList & { stale: boolean };
+  launchShortcut(req: { shortcutId: string } & LaunchBody): LaunchOutcome;
+  getRun(req: { runId: string }): Run | null;
+  /** Generic authenticated API call for the options page (admin console). */
+  api(req: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown }): { status: number; body: unknown };
+}
+
+/** Pushed from the background to content scripts and extension pages. */
+export type Push =
+  | { type: 'shortcuts.changed' }
+  | { type: 'run.updated'; runId: string; status: string; error?: string | null }
+  | { type: 'connection.changed' };
+
+export type RequestName = keyof ProtocolMap;
+export type RequestOf<K extends RequestName> = Parameters<ProtocolMap[K]>[0];
+export type ResponseOf<K extends RequestName> = ReturnType<ProtocolMap[K]>;
+
+export interface Envelope<K extends RequestName = RequestName> { ic: 'request'; name: K; data: RequestOf<K> }
+export type Reply<K extends RequestName = RequestName> = { ok: true; data: ResponseOf<K> } | { ok: false; error: string };

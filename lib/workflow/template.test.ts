@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type TemplateScope,
+  renderJsonTemplate,
+  renderTemplate,
+  resolveTemplateValue,
+  templateReferences,
+} from './template';
+
+const scope: TemplateScope = {
+  contact: {
+    id: 'c_1',
+    firstName: 'Ada',
+    lastName: null,
+    tags: ['vip', 'new'],
+    fields: { order_id: 'A-42', 'plan-name': 'Pro' },
+  },
+  conversation: { id: 'cv_9' },
+  trigger: {
+    plan: 'pro',
+    count: 3,
+    paid: false,
+    order: { total: 99.5, items: [{ sku: 'X1' }, { sku: 'Y2' }] },
+    note: 'say "hi"\nthen \\ leave',
+  },
+  step: { ticketId: 'T-7' },
+  system: { now: '2026-01-01T00:00:00.000Z' },
+};
+
+describe('renderTemplate', () => {
+  it.each<[string, string, string[]]>([
+    ['Hi {{$contact.firstName}}!', 'Hi Ada!', []],
+    ['Hi {{ $contact.firstName }}!', 'Hi Ada!', []],
+    ['{{$contact.fields.order_id}}', 'A-42', []],
+    ['{{$contact.fields.plan-name}}', 'Pro', []],
+    ['{{$conversation.id}}/{{$step.ticketId}}', 'cv_9/T-7', []],
+    ['{{$system.now}}', '2026-01-01T00:00:00.000Z', []],
+    ['{{$trigger.order.total}}', '99.5', []],
+    ['{{$trigger.order.items[1].sku}} {{$trigger.order.items.0.sku}}', 'Y2 X1', []],
+    ['{{$trigger.count}} {{$trigger.paid}}', '3 false', []],
+    ['{{$trigger.order.items}}', '[{"sku":"X1"},{"sku":"Y2"}]', []],
+    ['{{$trigger.order}}', '{"total":99.5,"items":[{"sku":"X1"},{"sku":"Y2"}]}', []],
+    ['{{$contact.tags}}', 'vip, new', []],
+    ['[{{$contact.lastName}}]', '[]', []],
+    ['Hi {{$contact.nickname}}.', 'Hi .', ['$contact.nickname']],
+    ['{{$trigger.order.missing.deeper}}', '', ['$trigger.order.missing.deeper']],
+    ['{{$contcat.firstName}}', '', ['$contcat.firstName']],
+    ['{{$contact.constructor}}', '', ['$contact.constructor']],
+    ['{{$x}}{{$x}}', '', ['$x']],
+    ['{{ plain }} and {{contact.firstName}}', '{{ plain }} and {{contact.firstName}}', []],
+    ['no placeholders', 'no placeholders', []],
+  ])('%s -> %j', (template, text, unknown) => {
+    expect(renderTemplate(template, scope)).toEqual({ text, unknown });
+  });
+
+  it('treats a missing conversation as unknown', () => {
+    expect(renderTemplate('{{$conversation.id}}', { ...scope, conversation: null }).unknown).toEqual(['$conversation.id']);
+  });
+});
+
+describe('renderJsonTemplate', () => {
+  it.each<[string, unknown]>([
+    ['{"name":"{{$contact.firstName}}"}', { name: 'Ada' }],
+    ['{"note":"{{$trigger.note}}"}', { note: 'say "hi"\nthen \\ leave' }],
+    ['{"note":"{{ $trigger.note }}","n":{{$trigger.count}}}', { note: 'say "hi"\nthen \\ leave', n: 3 }],
+    ['{"total":{{$trigger.order.total}},"paid":{{$trigger.paid}}}', { total: 99.5, paid: false }],
+    ['{"order":{{$trigger.order}}}', { order: scope.trigger?.order }],
+    ['{"tags":{{$contact.tags}}}', { tags: ['vip', 'new'] }],
+    ['{"plan":{{$trigger.plan}}}', { plan: 'pro' }],
+    ['{"x":{{$trigger.nope}},"y":"{{$trigger.nope}}"}', { x: null, y: '' }],
+    ['{"esc":"a\\"{{$contact.firstName}}\\"","b":{{$trigger.count}}}', { esc: 'a"Ada"', b: 3 }],
+    ['{"order":"{{$trigger.order}}"}', { order: JSON.stringify(scope.trigger?.order) }],
+  ])('%s', (template, expected) => {
+    expect(JSON.parse(renderJsonTemplate(template, scope).text)).toEqual(expected);
+  });
+
+  it('lists unknown variables', () => {
+    expect(renderJsonTemplate('{"a":{{$step.none}}}', scope).unknown).toEqual(['$step.none']);
+  });
+});
+
+describe('resolveTemplateValue', () => {
+  it.each<[string, unknown, string[]]>([
+    ['{{$contact.tags}}', ['vip', 'new'], []],
+    [' {{ $trigger.count }} ', 3, []],
+    ['{{$trigger.paid}}', false, []],
+    ['{{$trigger.missing}}', undefined, ['$trigger.missing']],
+    ['{{$trigger.count}} items', '3 items', []],
+    ['{{$trigger.count}}{{$trigger.count}}', '33', []],
+    ['plain', 'plain', []],
+  ])('%j -> %j', (template, value, unknown) => {
+    expect(resolveTemplateValue(template, scope)).toEqual({ value, unknown });
+  });
+});
+
+describe('templateReferences', () => {
+  it('lists every placeholder with its root and path', () => {
+    expect(templateReferences('{{$trigger.order.items[0].sku}} {{ $system.now }} {{$foo}}')).toEqual([
+      { name: '$trigger.order.items[0].sku', root: 'trigger', path: ['order', 'items', '0', 'sku'] },
+      { name: '$system.now', root: 'system', path: ['now'] },
+      { name: '$foo', root: 'foo', path: [] },
+    ]);
+  });
+});

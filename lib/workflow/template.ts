@@ -1,0 +1,141 @@
+// Templates in step configs: `{{$contact.firstName}}`, `{{$contact.fields.order_id}}`,
+// `{{$trigger.order.total}}`, `{{$trigger.items[0].sku}}`, `{{$step.ticketId}}`, `{{$system.now}}`.
+// Pure: the caller builds the scope (including `system.now`), so rendering is deterministic.
+
+export const TEMPLATE_ROOTS = ['contact', 'conversation', 'trigger', 'step', 'system'] as const;
+export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
+
+export type TemplateScope = {
+  contact?: Record<string, unknown> | null;
+  conversation?: Record<string, unknown> | null;
+  trigger?: Record<string, unknown>;
+  step?: Record<string, unknown>;
+  system?: Record<string, unknown>;
+};
+
+export type TemplateResult = { text: string; unknown: string[] };
+
+export type TemplateReference = {
+  /** As written, without braces and spaces: `$trigger.order.total`. */
+  name: string;
+  /** `trigger`; any identifier, so a typo such as `$contcat` can be reported. */
+  root: string;
+  /** `['order', 'total']` */
+  path: string[];
+};
+
+const PLACEHOLDER = /\{\{\s*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+|\[\d+\])*)\s*\}\}/g;
+
+function parsePath(rest: string): string[] {
+  return [...rest.matchAll(/\.([A-Za-z0-9_-]+)|\[(\d+)\]/g)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+/** Every `{{$…}}` placeholder in a template, in order (repeats included). */
+export function templateReferences(template: string): TemplateReference[] {
+  return [...template.matchAll(PLACEHOLDER)].map(([, root = '', rest = '']) => ({
+    name: `$${root}${rest}`,
+    root,
+    path: parsePath(rest),
+  }));
+}
+
+function isTemplateRoot(root: string): root is TemplateRoot {
+  return (TEMPLATE_ROOTS as readonly string[]).includes(root);
+}
+
+function lookup(scope: TemplateScope, root: string, path: readonly string[]): unknown {
+  if (!isTemplateRoot(root)) return undefined;
+  let value: unknown = scope[root];
+  for (const key of path) {
+    // Own properties only: `{{$contact.constructor}}` must not reach the prototype.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** How a value reads inside text: arrays of plain values as "a, b", other objects as JSON. */
+export function toText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) {
+    return value.map(toText).join(', ');
+  }
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function replacePlaceholders(
+  template: string,
+  scope: TemplateScope,
+  format: (value: unknown, offset: number) => string,
+): TemplateResult {
+  const unknown: string[] = [];
+  const text = template.replace(PLACEHOLDER, (_match, root: string, rest: string, offset: number) => {
+    const value = lookup(scope, root, parsePath(rest));
+    const name = `$${root}${rest}`;
+    if (value === undefined && !unknown.includes(name)) unknown.push(name);
+    return format(value, offset);
+  });
+  return { text, unknown };
+}
+
+/** Renders a text template. Unknown variables render '' and are listed in `unknown`. */
+export function renderTemplate(template: string, scope: TemplateScope): TemplateResult {
+  return replacePlaceholders(template, scope, (value) => toText(value));
+}
+
+/**
+ * The raw value when the template is exactly one placeholder (so a branch can test a list of
+ * tags or a number), otherwise the rendered text.
+ */
+export function resolveTemplateValue(template: string, scope: TemplateScope): { value: unknown; unknown: string[] } {
+  const refs = templateReferences(template);
+  const only = refs[0];
+  if (refs.length === 1 && only && template.trim().replace(PLACEHOLDER, '') === '') {
+    const value = lookup(scope, only.root, only.path);
+    return { value, unknown: value === undefined ? [only.name] : [] };
+  }
+  const { text, unknown } = renderTemplate(template, scope);
+  return { value: text, unknown };
+}
+
+/** Offsets inside a JSON text that fall within a string literal. */
+function stringLiteralTest(json: string): (offset: number) => boolean {
+  let scanned = 0;
+  let inString = false;
+  return (offset) => {
+    for (; scanned < offset; scanned++) {
+      const c = json[scanned];
+      if (inString && c === '\\') scanned++;
+      else if (c === '"') inString = !inString;
+    }
+    return inString;
+  };
+}
+
+/**
+ * Renders a JSON body template so the result stays valid JSON whatever the values hold:
+ * - a placeholder inside a string literal (`"name": "{{$contact.firstName}}"`) inserts the value's
+ *   text escaped for a JSON string (quotes, backslashes, newlines);
+ * - a placeholder outside quotes (`"total": {{$trigger.total}}`) inserts the value as JSON
+ *   (`42`, `"abc"`, `{"a":1}`, `["x"]`); an unknown variable there becomes `null`.
+ * Placeholders are visited left to right, so the scan only ever moves forward.
+ */
+export function renderJsonTemplate(template: string, scope: TemplateScope): TemplateResult {
+  const insideString = stringLiteralTest(template);
+  return replacePlaceholders(template, scope, (value, offset) => {
+    if (insideString(offset)) return JSON.stringify(toText(value)).slice(1, -1);
+    if (value === undefined) return 'null';
+    try {
+      return JSON.stringify(value) ?? 'null';
+    } catch {
+      return 'null';
+    }
+  });
+}

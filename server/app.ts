@@ -1,0 +1,79 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authPlugin } from './auth/plugin';
+import type { Config } from './config';
+import { installErrorHandler } from './error-handler';
+import { registerFeatures } from './features';
+import { createServices, type Services } from './services';
+import type { Store } from './store/database';
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services }
+}
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  /** Start background workers (engine, outbox). Tests of pure HTTP behaviour may turn them off. */
+  workers?: boolean;
+}
+
+/** The whole companion as a Fastify plugin; main.ts listens, tests use app.inject or a loopback port. */
+async function companion(fastify: FastifyInstance, options: AppOptions) {
+  const { config, store } = options;
+  const closers: (() => Promise<void> | void)[] = [];
+  const services = createServices(config, store, fastify.log, (fn) => closers.push(fn));
+  fastify.decorate('services', services);
+  fastify.addHook('onClose', async () => {
+    for (const close of closers.reverse()) await close();
+  });
+
+  // JSON only: without this Fastify would accept text/plain bodies as strings.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(fastify);
+
+  await fastify.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  await fastify.register(cors, {
+    // The extension (any id: unpacked ids differ per machine) and the server's own pages.
+    origin: (origin, cb) => cb(null, !origin || origin.startsWith('chrome-extension://') || origin === config.publicUrl),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  });
+  await fastify.register(rateLimit, {
+    max: Number(process.env.RATE_LIMIT_PER_MINUTE ?? 12_000),
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+  });
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'Inbox Companion API', version: '1.0.0', description: 'Workflows, shortcuts, webhooks and mini-apps for support inboxes.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  await fastify.register(authPlugin);
+
+  await registerFeatures(fastify, services, { workers: options.workers ?? true });
+}
+
+// fastify-plugin: the decorations (services) and hooks reach the instance that registers it.
+export const app = fp(companion, { name: 'companion', fastify: '5.x' });

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpError } from '../http-error';
+import { getUser } from '../domain/users';
+import { findToken } from './tokens';
+import { hasRole, type Access, type Principal } from './principal';
+
+declare module 'fastify' {
+  interface FastifyContextConfig { access?: Access }
+  interface FastifyRequest { principal: Principal | null }
+}
+
+const unauthorized = (message: string) =>
+  new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return match?.[1];
+  }
+  // EventSource cannot send headers: the stream accepts ?token=.
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.token === 'string' ? query.token : undefined;
+}
+
+/** Authenticates every route that declares `config.access`, and enforces role / scope. */
+export const authPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('principal', null);
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access || access.public) return;
+    const token = bearer(request);
+    if (!token) throw unauthorized('Send your token as "Authorization: Bearer <token>"');
+    const row = await findToken(app.services.db, token);
+    if (!row || row.revoked_at) throw unauthorized(row ? 'This token has been revoked' : 'Unknown token');
+    if (row.kind === 'user' && row.user_id) {
+      const user = await getUser(app.services.db, row.user_id).catch(() => undefined);
+      if (!user) throw unauthorized('The user of this token no longer exists');
+      if (access.appOnly) throw new HttpError(403, 'forbidden', 'Only an installed app\'s API key may call this');
+      if (access.role && !hasRole(user, access.role)) {
+        throw new HttpError(403, 'forbidden', `This needs the ${access.role} role; you are ${user.role === 'agent' ? 'an' : 'a'} ${user.role}`);
+      }
+      request.principal = { kind: 'user', user };
+      return;
+    }
+    const installation = row.installation_id
+      ? await app.services.db.selectFrom('installations').select(['id', 'app_id']).where('id', '=', row.installation_id).executeTakeFirst()
+      : undefined;
+    if (!installation) throw unauthorized('This app is no longer installed');
+    if (!access.appOnly && (!access.scope || !row.scopes.includes(access.scope))) {
+      throw new HttpError(403, 'forbidden', access.scope
+        ? `This API key lacks the ${access.scope} scope`
+        : 'App API keys cannot call this endpoint');
+    }
+    request.principal = { kind: 'app', appId: installation.app_id, installationId: installation.id, scopes: row.scopes };
+  });
+});
+
+export function requireUser(request: FastifyRequest) {
+  const p = request.principal;
+  if (!p || p.kind !== 'user') throw new HttpError(403, 'forbidden', 'Only a signed-in user may do this');
+  return p.user;
+}

@@ -1,0 +1,30 @@
+import type { Role } from '../../lib/contracts/users';
+import type { Scope } from '../../lib/contracts/scopes';
+import type { User } from '../../lib/contracts/users';
+
+export type Principal =
+  | { kind: 'user'; user: User }
+  | { kind: 'app'; appId: string; installationId: string; scopes: Scope[] };
+
+/**
+ * What a route needs. `role` is the least role of a user that may call it; `scope` lets a
+ * mini-app key call it too (a route without a scope refuses app keys). `public` skips auth.
+ */
+export interface Access {
+  public?: boolean;
+  role?: Role;
+  scope?: Scope;
+  /** Only app keys (e.g. firing an app's own trigger). */
+  appOnly?: boolean;
+}
+
+const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
+export const hasRole = (user: User, least: Role) => RANK[user.role] >= RANK[least];
+
+export function permissionsOf(user: User, agentsCanUseShortcuts: boolean) {
+  return {
+    launchShortcuts: user.role !== 'agent' || (agentsCanUseShortcuts && user.shortcutsEnabled),
+    configure: user.role === 'admin',
+    superviseAgents: hasRole(user, 'supervisor'),
+  };
+}

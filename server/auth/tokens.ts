@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Executor } from '../store/database';
+import { newId, nowIso, randomSecret } from '../ids';
+import { fromJson } from '../store/database';
+import type { Scope } from '../../lib/contracts/scopes';
+
+// Tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely
+// (no dictionary to attack) and keeps the lookup a single indexed equality.
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type TokenOwner = { kind: 'user'; userId: string } | { kind: 'app'; installationId: string; scopes: Scope[] };
+
+export async function issueToken(db: Executor, owner: TokenOwner, label = '', secret?: string): Promise<{ id: string; token: string }> {
+  const token = secret ?? `${owner.kind === 'user' ? 'ict' : 'ica'}_${randomSecret()}`;
+  const id = newId('tok');
+  await db.insertInto('tokens').values({
+    id,
+    hash: hashToken(token),
+    kind: owner.kind,
+    user_id: owner.kind === 'user' ? owner.userId : null,
+    installation_id: owner.kind === 'app' ? owner.installationId : null,
+    scopes: JSON.stringify(owner.kind === 'app' ? owner.scopes : []),
+    label,
+    created_at: nowIso(),
+    revoked_at: null,
+  }).execute();
+  return { id, token };
+}
+
+export async function findToken(db: Executor, token: string) {
+  const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hashToken(token)).executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, scopes: fromJson<Scope[]>(row.scopes, []) };
+}
+
+export async function revokeToken(db: Executor, id: string) {
+  await db.updateTable('tokens').set({ revoked_at: nowIso() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashToken, issueToken } from './auth/tokens';
+import { createUser } from './domain/users';
+import { getSetting, setSetting } from './domain/settings';
+import { seedDemo } from './demo/seed';
+import type { Services } from './services';
+
+/**
+ * First start: an admin (token from COMPANION_ADMIN_TOKEN, or generated, printed once and kept
+ * in DATA_DIR/admin-token with mode 0600), then the demo workspace unless COMPANION_DEMO=0.
+ */
+export async function bootstrap(services: Services): Promise<{ admin?: string; demo?: Record<string, string> }> {
+  const { db, config } = services;
+  const result: { admin?: string; demo?: Record<string, string> } = {};
+  const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').executeTakeFirst();
+  if (!admin) {
+    const created = await createUser(db, { name: 'Admin', email: 'admin@companion.local', role: 'admin' }, config.adminToken);
+    result.admin = created.token;
+    if (!config.adminToken) writeSecretFile(config.dataDir, 'admin-token', created.token);
+  } else if (config.adminToken) {
+    // A bootstrap token given later still signs the first admin in.
+    const exists = await db.selectFrom('tokens').select('id').where('user_id', '=', admin.id).where('label', '=', 'COMPANION_ADMIN_TOKEN').executeTakeFirst();
+    const known = await db.selectFrom('tokens').select('id').where('hash', '=', hashToken(config.adminToken)).executeTakeFirst();
+    if (!exists && !known) await issueToken(db, { kind: 'user', userId: admin.id }, 'COMPANION_ADMIN_TOKEN', config.adminToken);
+    result.admin = config.adminToken;
+  }
+  if (config.seedDemo && !(await getSetting(db, 'demo_seeded', false))) {
+    result.demo = await seedDemo(services);
+    await setSetting(db, 'demo_seeded', true);
+    writeSecretFile(config.dataDir, 'demo-tokens.json', JSON.stringify(result.demo, null, 2));
+  } else if (config.seedDemo) {
+    result.demo = readSecretFile(config.dataDir, 'demo-tokens.json');
+  }
+  return result;
+}
+
+function writeSecretFile(dir: string, name: string, content: string) {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+  } catch { /* a read-only data dir only costs the reminder file */ }
+}
+
+function readSecretFile(dir: string, name: string): Record<string, string> | undefined {
+  try { return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')); } catch { return undefined; }
+}

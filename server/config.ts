@@ -1,0 +1,41 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… ; undefined means the embedded SQLite store in dataDir. */
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  adminToken: string | undefined;
+  seedDemo: boolean;
+  allowPrivateUrls: string[];
+  metaVerifyToken: string | undefined;
+  metaAppSecret: string | undefined;
+  /** Identifies this process in run leases. */
+  instanceId: string;
+  logLevel: string;
+}
+
+const list = (value: string | undefined) =>
+  (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = Number(env.PORT ?? 8787);
+  const host = env.HOST ?? '127.0.0.1';
+  const base: Config = {
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    publicUrl: (env.PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    adminToken: env.COMPANION_ADMIN_TOKEN || undefined,
+    seedDemo: env.COMPANION_DEMO !== '0',
+    allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
+    metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
+    metaAppSecret: env.META_APP_SECRET || undefined,
+    instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,117 @@
+import type { Contact, FieldValue } from '../../lib/contracts/contacts';
+import type { UnitOfWork } from '../events/unit-of-work';
+import type { Services } from '../services';
+import { conflict, notFound } from '../http-error';
+import { newId, nowIso } from '../ids';
+import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
+import type { ContactsTable } from '../store/schema';
+
+export const toContact = (r: ContactsTable): Contact => ({
+  id: r.id, firstName: r.first_name, lastName: r.last_name, phone: r.phone, email: r.email,
+  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), createdAt: r.created_at,
+});
+
+/** Who caused a change: recorded as the event source, and the loop depth for workflow changes. */
+export interface Cause { source: string; depth?: number }
+
+export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
+  const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toContact(row);
+}
+
+export async function getContact(db: Executor, id: string): Promise<Contact> {
+  const c = await findContact(db, id);
+  if (!c) throw notFound(`Contact ${id}`);
+  return c;
+}
+
+export async function findContactBy(db: Executor, by: 'id' | 'phone' | 'email', value: string): Promise<Contact | undefined> {
+  const column = by === 'id' ? 'id' : by;
+  const row = await db.selectFrom('contacts').selectAll().where(column, '=', by === 'email' ? value.toLowerCase() : value).executeTakeFirst();
+  return row && toContact(row);
+}
+
+const duplicateMessage = (err: unknown, c: { phone?: string | null; email?: string | null }) =>
+  /phone/i.test(String((err as Error).message) + String((err as { detail?: string }).detail ?? ''))
+    ? `A contact with phone ${c.phone} already exists`
+    : `A contact with email ${c.email} already exists`;
+
+export async function createContact(
+  uow: UnitOfWork, services: Services,
+  input: { firstName: string; lastName: string; phone?: string | null; email?: string | null; tags: string[]; fields: Record<string, FieldValue> },
+  cause: Cause,
+): Promise<Contact> {
+  const now = nowIso();
+  const tags = [...new Set(input.tags)];
+  const row: ContactsTable = {
+    id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
+    tags: toJson(tags), fields: toJson(input.fields), created_at: now, updated_at: now,
+  };
+  try {
+    await uow.trx.insertInto('contacts').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, input));
+    throw err;
+  }
+  await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
+  for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag } }, cause);
+  return toContact(row);
+}
+
+/** Updates names, phone, email and field values; a field whose value really changes fires `contact.field_updated`. */
+export async function updateContact(
+  uow: UnitOfWork, services: Services, id: string,
+  patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; fields?: Record<string, FieldValue> },
+  cause: Cause,
+): Promise<Contact> {
+  const current = await getContact(uow.trx, id);
+  const fields = { ...current.fields };
+  const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
+  for (const [key, value] of Object.entries(patch.fields ?? {})) {
+    const old = current.fields[key] ?? null;
+    if (old === value) continue;
+    if (value === null) delete fields[key]; else fields[key] = value;
+    changedFields.push({ field: key, oldValue: old, newValue: value });
+  }
+  const changes = [
+    ...(['firstName', 'lastName', 'phone', 'email'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]),
+    ...changedFields.map((c) => `fields.${c.field}`),
+  ];
+  if (changes.length === 0) return current;
+  try {
+    await uow.trx.updateTable('contacts').set({
+      ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),
+      ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      fields: toJson(fields),
+      updated_at: nowIso(),
+    }).where('id', '=', id).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, patch));
+    throw err;
+  }
+  await services.events.record(uow, { type: 'contact.updated', payload: { contactId: id, changes } }, cause);
+  for (const c of changedFields) {
+    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c } }, cause);
+  }
+  uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
+  return getContact(uow.trx, id);
+}
+
+/** Adds or removes tags; only tags whose presence really changes fire an event. */
+export async function changeTags(
+  uow: UnitOfWork, services: Services, id: string, action: 'add' | 'remove', tags: string[], cause: Cause,
+): Promise<Contact> {
+  const current = await getContact(uow.trx, id);
+  const set = new Set(current.tags);
+  const changed = [...new Set(tags)].filter((t) => (action === 'add' ? !set.has(t) : set.has(t)));
+  if (changed.length === 0) return current;
+  for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
+  await uow.trx.updateTable('contacts').set({ tags: toJson([...set]), updated_at: nowIso() }).where('id', '=', id).execute();
+  for (const tag of changed) {
+    await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag } }, cause);
+  }
+  uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
+  return { ...current, tags: [...set] };
+}

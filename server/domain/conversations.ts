@@ -1,0 +1,132 @@
+import type { Conversation, Message } from '../../lib/contracts/conversations';
+import type { UnitOfWork } from '../events/unit-of-work';
+import type { Services } from '../services';
+import { conflict, HttpError, notFound } from '../http-error';
+import { newId, nowIso } from '../ids';
+import { isUniqueViolation, type Executor } from '../store/database';
+import type { ConversationsTable, MessagesTable } from '../store/schema';
+import { getClosingCategories } from './closing-categories';
+import { getContact, type Cause } from './contacts';
+
+export const toConversation = (r: ConversationsTable): Conversation => ({
+  id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
+  closedBySource: r.closed_by_source, closeReason: r.close_reason, category: r.category, summary: r.summary,
+  assigneeId: r.assignee_id, openedAt: r.opened_at, closedAt: r.closed_at, firstIncomingMessage: r.first_incoming_message,
+  firstResponseAt: r.first_response_at,
+});
+
+export const toMessage = (r: MessagesTable): Message => ({
+  id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
+  author: { type: r.author_type as Message['author']['type'], id: r.author_id }, text: r.text, createdAt: r.created_at,
+});
+
+export async function getConversation(db: Executor, id: string): Promise<Conversation> {
+  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Conversation ${id}`);
+  return toConversation(row);
+}
+
+export async function findOpenConversation(db: Executor, contactId: string): Promise<Conversation | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('contact_id', '=', contactId).where('status', '=', 'open').executeTakeFirst();
+  return row && toConversation(row);
+}
+
+const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
+  uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
+
+/** Opens a conversation for the contact; 409 if one is already open (one open per contact). */
+export async function openConversation(
+  uow: UnitOfWork, services: Services, contactId: string, cause: Cause, firstIncomingMessage: string | null = null,
+): Promise<Conversation> {
+  await getContact(uow.trx, contactId);
+  if (await findOpenConversation(uow.trx, contactId)) throw conflict('This contact already has an open conversation');
+  const row: ConversationsTable = {
+    id: newId('cnv'), contact_id: contactId, status: 'open', opened_by_source: cause.source, closed_by_source: null, close_reason: null,
+    category: null, summary: null, assignee_id: null, opened_at: nowIso(), closed_at: null, first_incoming_message: firstIncomingMessage,
+    first_response_at: null,
+  };
+  try {
+    await uow.trx.insertInto('conversations').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation');
+    throw err;
+  }
+  await services.events.record(uow, { type: 'conversation.opened', payload: { contactId, conversationId: row.id, firstIncomingMessage } }, cause);
+  changed(uow, services, { id: row.id, contactId });
+  return toConversation(row);
+}
+
+/** Closes an open conversation. A close with reason "merge" is recorded but triggers nothing. */
+export async function closeConversation(
+  uow: UnitOfWork, services: Services, id: string,
+  input: { category?: string | null; summary?: string | null; reason?: 'merge' | null }, cause: Cause,
+): Promise<Conversation> {
+  const current = await getConversation(uow.trx, id);
+  if (current.status !== 'open') throw conflict('This conversation is already closed');
+  if (input.category) {
+    const { categories } = await getClosingCategories(uow.trx);
+    if (categories.length > 0 && !categories.includes(input.category)) {
+      throw new HttpError(422, 'invalid_content', `Unknown closing category "${input.category}"; use one of: ${categories.join(', ')}`,
+        [{ path: 'body.category', message: `Use one of: ${categories.join(', ')}` }]);
+    }
+  }
+  const closedAt = nowIso();
+  await uow.trx.updateTable('conversations').set({
+    status: 'closed', closed_by_source: cause.source, close_reason: input.reason ?? null, category: input.category ?? null,
+    summary: input.summary ?? null, closed_at: closedAt,
+  }).where('id', '=', id).execute();
+  const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
+  await services.events.record(uow, {
+    type: 'conversation.closed',
+    payload: {
+      contactId: current.contactId, conversationId: id, category: input.category ?? null, summary: input.summary ?? null,
+      reason: input.reason ?? null, resolutionTimeSeconds: seconds(current.openedAt, closedAt),
+      firstResponseTimeSeconds: current.firstResponseAt ? seconds(current.openedAt, current.firstResponseAt) : null,
+    },
+  }, cause);
+  changed(uow, services, current);
+  return getConversation(uow.trx, id);
+}
+
+export async function addMessage(
+  uow: UnitOfWork, services: Services, conversationId: string,
+  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: { type: 'contact' | 'user' | 'workflow'; id: string | null } },
+  cause: Cause,
+): Promise<Message> {
+  const conversation = await getConversation(uow.trx, conversationId);
+  const row: MessagesTable = {
+    id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
+    author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: nowIso(),
+  };
+  await uow.trx.insertInto('messages').values(row).execute();
+  if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
+    await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).execute();
+  }
+  if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
+    await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).execute();
+  }
+  await services.events.record(uow, {
+    type: 'message.created',
+    payload: { contactId: conversation.contactId, conversationId, messageId: row.id, direction: row.direction, kind: row.kind },
+  }, cause);
+  changed(uow, services, conversation);
+  return toMessage(row);
+}
+
+export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
+  const current = await getConversation(uow.trx, id);
+  if (userId) {
+    const user = await uow.trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
+  }
+  if (current.assigneeId === userId) return current;
+  await uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id).execute();
+  await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
+  changed(uow, services, current);
+  return { ...current, assigneeId: userId };
+}
+
+export async function listMessages(db: Executor, conversationId: string): Promise<Message[]> {
+  const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('id').execute();
+  return rows.map(toMessage);
+}

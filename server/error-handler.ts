@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { HttpError, type ErrorDetail } from './http-error';
+import { isUniqueViolation } from './store/database';
+
+const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
+
+// Fastify's own client errors, by code, with a message that says what to fix.
+const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length header does not match the body'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The body is larger than the limit of 1 MiB'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed_json', 'The body is empty; send a JSON object'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The body is not valid JSON'],
+};
+
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof HttpError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.code(err.statusCode).send(send(err.code, err.message, err.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const details = err.validation.map((v) => ({
+        path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        message: v.message ?? 'Invalid value',
+      }));
+      // A body that is not an object at all is malformed, not merely invalid.
+      return reply.code(422).send(send('invalid_content', `The ${where} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));
+    }
+    const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
+    if (known) return reply.code(known[0]).send(send(known[1], known[2]));
+    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.code(400).send(send('malformed_json', 'The body is not valid JSON'));
+    }
+    if (err.statusCode === 429) {
+      return reply.code(429).send(send('rate_limited', err.message || 'Too many requests; slow down and retry later'));
+    }
+    if (isUniqueViolation(err)) {
+      return reply.code(409).send(send('conflict', 'This conflicts with an existing record'));
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(send('internal', 'Internal error'));
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send(send('bad_request', err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(send('internal', 'Internal error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(send('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)));
+}

@@ -1,0 +1,67 @@
+import type { Transaction } from 'kysely';
+import type { DomainEvent } from '../../lib/contracts/events';
+import { newId, nowIso } from '../ids';
+import type { DB } from '../store/schema';
+import { toJson } from '../store/database';
+import type { UnitOfWork } from './unit-of-work';
+
+export type RecordedEvent = DomainEvent & {
+  id: string;
+  source: string;
+  contactId: string | null;
+  depth: number;
+  createdAt: string;
+};
+
+export interface EventInput {
+  source: string;
+  /** Loop depth: how many workflow hops led to this event (0 for people and outside callers). */
+  depth?: number;
+  idempotencyKey?: string;
+}
+
+/** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
+export type Dispatcher = (uow: UnitOfWork, event: RecordedEvent) => Promise<{ runIds: string[]; note?: string }>;
+
+export class EventRecorder {
+  private dispatchers: Dispatcher[] = [];
+
+  useDispatcher(dispatcher: Dispatcher) {
+    this.dispatchers.push(dispatcher);
+  }
+
+  /** Stores the event and dispatches it, in the caller's transaction: both commit or neither. */
+  async record(uow: UnitOfWork, event: DomainEvent, input: EventInput): Promise<{ eventId: string; runIds: string[] }> {
+    const recorded: RecordedEvent = {
+      ...event,
+      id: newId('evt'),
+      source: input.source,
+      contactId: 'contactId' in event.payload ? (event.payload.contactId as string) : null,
+      depth: input.depth ?? 0,
+      createdAt: nowIso(),
+    };
+    const runIds: string[] = [];
+    const notes: string[] = [];
+    for (const dispatch of this.dispatchers) {
+      const result = await dispatch(uow, recorded);
+      runIds.push(...result.runIds);
+      if (result.note) notes.push(result.note);
+    }
+    await insertEvent(uow.trx, recorded, input.idempotencyKey, notes.join('; ') || null);
+    return { eventId: recorded.id, runIds };
+  }
+}
+
+async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKey: string | undefined, note: string | null) {
+  await trx.insertInto('events').values({
+    id: e.id,
+    type: e.type,
+    source: e.source,
+    contact_id: e.contactId,
+    payload: toJson(e.payload),
+    idempotency_key: idempotencyKey ?? null,
+    depth: e.depth,
+    note,
+    created_at: e.createdAt,
+  }).execute();
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { healthRoutes } from './routes/health/index';
+import { userRoutes } from './routes/users/index';
+import { contactRoutes } from './routes/contacts/index';
+import { conversationRoutes } from './routes/conversations/index';
+import type { Services } from './services';
+
+/**
+ * Every feature of the companion, registered in one place. Each feature owns its routes
+ * (under /api/v1 unless it says otherwise) and may start workers on `services`.
+ * Add one line per feature; keep the order (engine before the routes that use it).
+ */
+export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean }) {
+  void services; void opts;
+  await app.register(healthRoutes);
+  await app.register(userRoutes, { prefix: '/api/v1' });
+  await app.register(contactRoutes, { prefix: '/api/v1' });
+  await app.register(conversationRoutes, { prefix: '/api/v1' });
+}

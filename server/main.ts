@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer } from './server';
+
+// The process that listens: prints where things are, and shuts down gracefully on signals.
+const server = await startServer();
+const { url, tokens, config } = server;
+const extensionDir = path.resolve('.output/chrome-mv3');
+const lines = [
+  '',
+  `Inbox Companion is running on ${url} (${server.store.dialect}${server.store.dialect === 'sqlite' ? ` in ${config.dataDir}` : ''})`,
+  `  Inbox:     ${url}/inbox`,
+  `  API docs:  ${url}/docs`,
+  tokens.admin ? `  Admin token:       ${tokens.admin}${config.adminToken ? '' : `  (kept in ${path.join(config.dataDir, 'admin-token')})`}` : `  Admin token: see ${path.join(config.dataDir, 'admin-token')} (printed on first start)`,
+  ...Object.entries(tokens.demo ?? {}).map(([who, token]) => `  Demo ${who} token: ${' '.repeat(Math.max(0, 11 - who.length))}${token}`),
+  fs.existsSync(extensionDir)
+    ? `  Extension: open chrome://extensions, turn on Developer mode, "Load unpacked" -> ${extensionDir}`
+    : '  Extension: run `npm run build` first, then load .output/chrome-mv3 in chrome://extensions',
+  '  Then click the extension icon, enter the server URL and a token.',
+  '',
+];
+console.log(lines.join('\n'));
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) process.exit(1);
+    closing = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}

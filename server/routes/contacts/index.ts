@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, TagsBody, Tag } from '../../../lib/contracts/contacts';
+import { changeTags, createContact, getContact, toContact, updateContact } from '../../domain/contacts';
+import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
+import { inTransaction } from '../../events/unit-of-work';
+import { issuesToDetails, unprocessable } from '../../http-error';
+import { causeOf } from '../cause';
+
+const Params = z.object({ id: z.string().max(64) });
+
+export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
+  const services = app.services;
+  const { db } = services;
+
+  app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
+    async (req, reply) => {
+      await validateFieldValues(db, req.body.fields);
+      const contact = await inTransaction(db, (uow) => createContact(uow, services, req.body, causeOf(req)));
+      return reply.code(201).send(contact);
+    });
+
+  app.get('/contacts', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], querystring: ContactQuery, response: { 200: ContactList } } },
+    async (req) => {
+      let q = db.selectFrom('contacts').selectAll();
+      if (req.query.phone) q = q.where('phone', '=', req.query.phone);
+      if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
+      if (req.query.q) {
+        const like = `%${req.query.q.replace(/[%_]/g, '')}%`;
+        q = q.where((eb) => eb.or([eb('first_name', 'like', like), eb('last_name', 'like', like), eb('email', 'like', like), eb('phone', 'like', like)]));
+      }
+      const rows = await q.orderBy('id').limit(req.query.limit).execute();
+      return { contacts: rows.map(toContact) };
+    });
+
+  app.get('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], params: Params, response: { 200: Contact } } },
+    async (req) => getContact(db, req.params.id));
+
+  app.patch('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, response: { 200: Contact } } },
+    async (req) => {
+      if (req.body.fields) await validateFieldValues(db, req.body.fields);
+      return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, req.body, causeOf(req)));
+    });
+
+  app.post('/contacts/:id/tags', { config: { access: { role: 'agent', scope: 'tags.write' } }, schema: { tags: ['contacts'], params: Params, body: TagsBody, response: { 200: Contact } } },
+    async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'add', req.body.tags, causeOf(req))));
+
+  app.delete('/contacts/:id/tags/:tag', {
+    config: { access: { role: 'agent', scope: 'tags.write' } },
+    schema: { tags: ['contacts'], params: Params.extend({ tag: Tag }), response: { 200: Contact } },
+  }, async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'remove', [req.params.tag], causeOf(req))));
+
+  app.get('/fields', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['fields'], response: { 200: FieldList } } },
+    async () => ({ fields: await listFields(db) }));
+
+  app.put('/fields/:key', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }), body: FieldDefinitionBody, response: { 200: FieldDefinition } },
+  }, async (req) => {
+    const parsed = FieldDefinition.safeParse({ ...req.body, key: req.params.key });
+    if (!parsed.success) {
+      throw unprocessable('Invalid field definition', issuesToDetails(parsed.error.issues));
+    }
+    return upsertField(db, parsed.data);
+  });
+
+  app.delete('/fields/:key', { config: { access: { role: 'admin' } }, schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }) } },
+    async (req, reply) => {
+      await deleteField(db, req.params.key);
+      return reply.code(204).send();
+    });
+};

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AssignBody, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
+  Message, MessageBody, OpenConversationBody,
+} from '../../../lib/contracts/conversations';
+import { getContact, toContact } from '../../domain/contacts';
+import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
+import {
+  addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation,
+} from '../../domain/conversations';
+import { inTransaction } from '../../events/unit-of-work';
+import { causeOf } from '../cause';
+
+const Params = z.object({ id: z.string().max(64) });
+
+export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const services = app.services;
+  const { db } = services;
+  const read = { access: { role: 'agent' as const, scope: 'conversations.read' as const } };
+  const write = { access: { role: 'agent' as const, scope: 'conversations.write' as const } };
+
+  app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
+    async (req, reply) => {
+      const cause = causeOf(req, req.principal?.kind === 'user' && req.body.source === 'api' ? undefined : req.body.source);
+      return reply.code(201).send(await inTransaction(db, (uow) => openConversation(uow, services, req.body.contactId, cause)));
+    });
+
+  app.get('/conversations', { config: read, schema: { tags: ['conversations'], querystring: ConversationQuery, response: { 200: ConversationList } } },
+    async (req) => {
+      let q = db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').selectAll('conversations')
+        .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.created_at', 'contacts.updated_at']);
+      if (req.query.status) q = q.where('conversations.status', '=', req.query.status);
+      if (req.query.contactId) q = q.where('conversations.contact_id', '=', req.query.contactId);
+      const rows = await q.orderBy('conversations.id', 'desc').limit(req.query.limit).execute();
+      return {
+        conversations: rows.map((r) => ({
+          ...toConversation(r),
+          contact: toContact({ ...r, id: r.contact_id }),
+        })),
+      };
+    });
+
+  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, response: { 200: ConversationDetail } } },
+    async (req) => {
+      const conversation = await getConversation(db, req.params.id);
+      return { ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id) };
+    });
+
+  app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
+    async (req) => {
+      const cause = causeOf(req, req.principal?.kind === 'user' && req.body.source === 'api' ? undefined : req.body.source);
+      return inTransaction(db, (uow) => closeConversation(uow, services, req.params.id, req.body, cause));
+    });
+
+  app.post('/conversations/:id/messages', {
+    config: { access: { role: 'agent', scope: 'messages.write' } },
+    schema: { tags: ['conversations'], params: Params, body: MessageBody, response: { 201: Message } },
+  }, async (req, reply) => {
+    const p = req.principal;
+    const author = req.body.direction === 'incoming'
+      ? { type: 'contact' as const, id: null }
+      : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
+    const message = await inTransaction(db, (uow) => addMessage(uow, services, req.params.id, { ...req.body, author }, causeOf(req)));
+    return reply.code(201).send(message);
+  });
+
+  app.post('/conversations/:id/assign', { config: write, schema: { tags: ['conversations'], params: Params, body: AssignBody, response: { 200: Conversation } } },
+    async (req) => inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req))));
+
+  app.get('/settings/closing-categories', { config: { access: { role: 'agent' } }, schema: { tags: ['conversations'], response: { 200: ClosingCategories } } },
+    async () => getClosingCategories(db));
+
+  app.put('/settings/closing-categories', { config: { access: { role: 'admin' } }, schema: { tags: ['conversations'], body: ClosingCategories, response: { 200: ClosingCategories } } },
+    async (req) => {
+      await setClosingCategories(db, req.body.categories);
+      return getClosingCategories(db);
+    });
+};

@@ -1,0 +1,15 @@
+import { sql } from 'kysely';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({ ok: true as const }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(app.services.db);
+      return { ok: true, database: app.services.store.dialect };
+    } catch {
+      return reply.code(503).send({ error: { code: 'not_ready', message: 'The database is not reachable' } });
+    }
+  });
+};

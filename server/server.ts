@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { app } from './app';
+import { loadConfig, type Config } from './config';
+import { bootstrap } from './bootstrap';
+import { openStore, type Store } from './store/database';
+
+export interface StartOptions {
+  config?: Partial<Config>;
+  env?: NodeJS.ProcessEnv;
+  /** Reuse an open store (tests); otherwise one is opened from the config. */
+  store?: Store;
+  workers?: boolean;
+  logger?: boolean;
+  listen?: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  config: Config;
+  store: Store;
+  url: string;
+  /** Tokens printed on first start (admin, and the demo users when seeded). */
+  tokens: { admin?: string; demo?: Record<string, string> };
+  close(): Promise<void>;
+}
+
+/** Builds the app on a store and (by default) listens: used by main.ts, tests and benchmarks alike. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(options.env ?? process.env, options.config);
+  const store = options.store ?? await openStore({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: `${config.dataDir}/companion.sqlite`,
+  });
+  const fastify = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  await fastify.register(app, { config, store, workers: options.workers });
+  const tokens = await bootstrap(fastify.services);
+  let url = config.publicUrl;
+  if (options.listen !== false) {
+    const address = await fastify.listen({ port: config.port, host: config.host });
+    if (config.port === 0) {
+      url = address.replace('[::1]', '127.0.0.1');
+      fastify.services.config.publicUrl = url;
+    }
+  } else {
+    await fastify.ready();
+  }
+  return {
+    app: fastify, config: fastify.services.config, store, url, tokens,
+    close: async () => {
+      await fastify.close();
+      if (!options.store) await store.close();
+    },
+  };
+}

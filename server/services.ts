@@ -1,0 +1,29 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config';
+import { EventRecorder } from './events/recorder';
+import { LiveBus } from './events/live-bus';
+import type { Db, Store } from './store/database';
+
+/** Everything a route, the engine or a domain function needs; built once per app. */
+export interface Services {
+  config: Config;
+  store: Store;
+  db: Db;
+  log: FastifyBaseLogger;
+  events: EventRecorder;
+  live: LiveBus;
+  /** Rung after a commit that created or woke runs: the executor picks them up at once. */
+  runSignal: RunSignal;
+  /** Things with a lifecycle (engine workers, outbox) register their stop here. */
+  onClose: (fn: () => Promise<void> | void) => void;
+}
+
+export function createServices(config: Config, store: Store, log: FastifyBaseLogger, onClose: Services['onClose']): Services {
+  return { config, store, db: store.db, log, events: new EventRecorder(), live: new LiveBus(), runSignal: new RunSignal(), onClose };
+}
+
+export class RunSignal {
+  private listeners: (() => void)[] = [];
+  notify() { for (const l of this.listeners) l(); }
+  on(listener: () => void) { this.listeners.push(listener); }
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { migrations } from './migrations/index';
+import type { DB } from './schema';
+import { openSqlite } from './sqlite-adapter';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<DB>;
+/** Anything queries can run on: the database or an open transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Only for PostgreSQL: the pool, for LISTEN/NOTIFY clients. */
+  pgPool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… ; otherwise SQLite. */
+  databaseUrl?: string;
+  /** SQLite file; ':memory:' for tests. */
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests isolate themselves in a fresh one). */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+// COUNT(*) and BIGINT come back as strings from pg; our numbers fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let store: Store;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    if (options.pgSchema) {
+      const client = await pool.connect();
+      try { await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`); } finally { client.release(); }
+    }
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    store = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+  } else {
+    const file = options.sqliteFile ?? ':memory:';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: openSqlite(file) }) });
+    store = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  await migrate(store.db);
+  return store;
+}
+
+export async function migrate(db: Db) {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** A unique constraint was violated (SQLite or PostgreSQL wording). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errcode?: string; message?: string };
+  return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '');
+}
+
+export const toJson = (value: unknown) => JSON.stringify(value ?? null);
+export const fromJson = <T>(text: string | null | undefined, fallback: T): T => {
+  if (text == null) return fallback;
+  try { return JSON.parse(text) as T; } catch { return fallback; }
+};

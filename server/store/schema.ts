@@ -1,0 +1,50 @@
+
+
+// Portable column conventions: ids and timestamps are text (ISO-8601 UTC, so they sort),
+// booleans are integers 0/1, JSON is text. The same rows on SQLite and PostgreSQL.
+type Json = string;
+type Bool = number;
+
+export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string }
+export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
+export interface SettingsTable { key: string; value: Json; updated_at: string }
+export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string }
+export interface FieldDefinitionsTable { key: string; label: string; type: string; options: Json; created_at: string }
+export interface ConversationsTable {
+  id: string; contact_id: string; status: string; opened_by_source: string; closed_by_source: string | null;
+  close_reason: string | null; category: string | null; summary: string | null; assignee_id: string | null;
+  opened_at: string; closed_at: string | null; first_incoming_message: string | null; first_response_at: string | null;
+}
+export interface MessagesTable { id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string }
+export interface EventsTable { id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string }
+
+export interface WorkflowsTable {
+  id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;
+  webhook_token: string | null; created_at: string; updated_at: string; published_at: string | null;
+}
+export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
+/** One row per (published workflow, trigger key): dispatch looks events up here by index. */
+export interface TriggerIndexTable { workflow_id: string; trigger_type: string; trigger_key: string }
+export interface RunsTable {
+  id: string; workflow_id: string; workflow_version: number; contact_id: string; conversation_id: string | null;
+  event_id: string; event_type: string; variables: Json; status: string; cursor: number; step_log: Json;
+  wake_at: string | null; attempts: number; jumps: number; depth: number; lease_owner: string | null; lease_until: string | null;
+  error: string | null; created_at: string; updated_at: string; ended_at: string | null;
+}
+export interface EnrollmentsTable { workflow_id: string; contact_id: string; created_at: string }
+/** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */
+export interface StepEffectsTable { key: string; result: Json; created_at: string }
+
+export interface AdsTable { ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string }
+export interface AppsTable { id: string; key: string; manifest: Json; created_at: string }
+export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
+/** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
+export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }
+
+export interface DB {
+  users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
+  conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
+  workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
+  enrollments: EnrollmentsTable; step_effects: StepEffectsTable;
+  ads: AdsTable; apps: AppsTable; installations: InstallationsTable; outbox: OutboxTable;
+}

@@ -1,0 +1,36 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/**
+ * Kysely's SqliteDialect expects better-sqlite3's statement interface; node:sqlite's
+ * StatementSync takes parameters spread and has no `reader`. Used directly, parameterised
+ * queries throw and parameterless SELECTs return []. This adapts one to the other.
+ */
+export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync } {
+  const raw = new DatabaseSync(filename);
+  raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  return {
+    raw,
+    close: () => raw.close(),
+    prepare(sql: string): SqliteStatement {
+      const stmt = raw.prepare(sql);
+      const params = (p: readonly unknown[]) => p.map(toSqlite);
+      return {
+        reader: stmt.columns().length > 0,
+        all: (p: readonly unknown[]) => stmt.all(...params(p)) as unknown[],
+        run: (p: readonly unknown[]) => {
+          const r = stmt.run(...params(p));
+          return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+        },
+        iterate: (p: readonly unknown[]) => stmt.iterate(...params(p)) as IterableIterator<unknown>,
+      };
+    },
+  };
+}
+
+function toSqlite(value: unknown): SQLInputValue {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return value as SQLInputValue;
+}
