@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { extractIdentifier, extractMappings, MAX_IDENTIFIER_VALUES } from './jsonpath-mapping';
+
+const body = {
+  phone: '+14155550123',
+  custom_fields: { phone: '+4930123456', vip: true, score: 7.5, note: null },
+  data: { contacts: [{ firstName: 'Ada' }, { firstName: 'Grace' }] },
+  ids: ['c_1', 2, ' c_3 '],
+  empty: '  ',
+  mixed: ['a', { b: 1 }],
+};
+
+describe('extractMappings', () => {
+  it.each<[string, string, string | number | boolean | null]>([
+    ['a top-level key', '$.phone', '+14155550123'],
+    ['a nested key', '$.custom_fields.phone', '+4930123456'],
+    ['an array element', '$.data.contacts[1].firstName', 'Grace'],
+    ['a boolean', '$.custom_fields.vip', true],
+    ['a number', '$.custom_fields.score', 7.5],
+    ['null', '$.custom_fields.note', null],
+  ])('reads %s', (_, jsonKey, expected) => {
+    expect(extractMappings(body, [{ jsonKey, variable: 'v' }])).toEqual({ values: { v: expected }, errors: [] });
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['a missing key', body, '$.nope', '$.nope matched nothing in the body'],
+    ['an index past the end', body, '$.data.contacts[5].firstName', 'matched nothing'],
+    ['an object', body, '$.custom_fields', '$.custom_fields resolves to an object; map a single value'],
+    ['an array', body, '$.data.contacts', '$.data.contacts resolves to an array; map a single value'],
+    ['the whole body', body, '$', 'resolves to an object'],
+    ['several matches', body, '$.data.contacts[*].firstName', 'matched 2 values; map a single value'],
+    ['a script filter', body, '$.data.contacts[?(@.firstName)]', 'is not a JSONPath we can read'],
+    ['a body that is not JSON object', 'text', '$.phone', 'matched nothing'],
+    ['a null body', null, '$.phone', 'matched nothing'],
+  ])('reports %s', (_, input, jsonKey, message) => {
+    const result = extractMappings(input, [{ jsonKey, variable: 'v' }]);
+    expect(result.values).toEqual({});
+    expect(result.errors).toEqual([{ variable: 'v', jsonKey, message: expect.stringContaining(message) }]);
+  });
+
+  it('keeps the good mappings when others fail', () => {
+    const result = extractMappings(body, [
+      { jsonKey: '$.phone', variable: 'phone' },
+      { jsonKey: '$.nope', variable: 'nope' },
+      { jsonKey: '$.data.contacts[0].firstName', variable: 'first' },
+    ]);
+    expect(result.values).toEqual({ phone: '+14155550123', first: 'Ada' });
+    expect(result.errors.map((e) => e.variable)).toEqual(['nope']);
+  });
+});
+
+describe('extractIdentifier', () => {
+  it.each<[string, unknown, string, { values: string[] } | { error: string }]>([
+    ['a string', body, '$.phone', { values: ['+14155550123'] }],
+    ['a number', { id: 42 }, '$.id', { values: ['42'] }],
+    ['a list, trimmed', body, '$.ids', { values: ['c_1', '2', 'c_3'] }],
+    ['a missing key', body, '$.nope', { error: '$.nope matched nothing in the body' }],
+    ['an object', body, '$.custom_fields', { error: '$.custom_fields must be a text or a number, or a list of them' }],
+    ['a list holding an object', body, '$.mixed', { error: '$.mixed must be a text or a number, or a list of them' }],
+    ['a boolean', body, '$.custom_fields.vip', { error: '$.custom_fields.vip must be a text or a number, or a list of them' }],
+    ['null', body, '$.custom_fields.note', { error: '$.custom_fields.note must be a text or a number, or a list of them' }],
+    ['a blank string', body, '$.empty', { error: '$.empty is empty' }],
+    ['an empty list', { ids: [] }, '$.ids', { error: '$.ids is empty' }],
+    ['too many', { ids: Array.from({ length: MAX_IDENTIFIER_VALUES + 1 }, (_, i) => i) }, '$.ids', { error: `$.ids holds ${MAX_IDENTIFIER_VALUES + 1} values; at most 100 contacts per request` }],
+  ])('%s', (_, input, jsonKey, expected) => {
+    expect(extractIdentifier(input, jsonKey)).toEqual(expected);
+  });
+
+  it('accepts exactly the maximum', () => {
+    const ids = Array.from({ length: MAX_IDENTIFIER_VALUES }, (_, i) => `c${i}`);
+    expect(extractIdentifier({ ids }, '$.ids')).toEqual({ values: ids });
+  });
+});
