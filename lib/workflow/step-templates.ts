@@ -1,0 +1,45 @@
+import type { Step } from '../contracts/steps';
+
+export type StepTemplate = {
+  /** Relative to the step: `['config', 'text']`. */
+  path: (string | number)[];
+  template: string;
+  /** Rendered with renderJsonTemplate rather than renderTemplate. */
+  json?: boolean;
+};
+
+/** Every template string a step's config holds, where it is, and how it renders. */
+export function stepTemplates(step: Step): StepTemplate[] {
+  switch (step.type) {
+    case 'send_message':
+    case 'add_comment':
+      return [{ path: ['config', 'text'], template: step.config.text }];
+    case 'update_contact_field':
+      return [{ path: ['config', 'value'], template: step.config.value }];
+    case 'close_conversation':
+      return step.config.summary === undefined ? [] : [{ path: ['config', 'summary'], template: step.config.summary }];
+    case 'branch':
+      return step.config.branches.flatMap((branch, b) =>
+        branch.conditions.rules.flatMap((rule, r) => {
+          const at = ['config', 'branches', b, 'conditions', 'rules', r];
+          const left = { path: [...at, 'left'], template: rule.left };
+          return rule.right === undefined ? [left] : [left, { path: [...at, 'right'], template: rule.right }];
+        }),
+      );
+    case 'http_request':
+      return [
+        { path: ['config', 'url'], template: step.config.url },
+        ...step.config.headers.map((h, i) => ({ path: ['config', 'headers', i, 'value'], template: h.value })),
+        ...(step.config.body === undefined ? [] : [{ path: ['config', 'body'], template: step.config.body, json: true }]),
+      ];
+    case 'mini_app_action':
+      return Object.entries(step.config.inputs).map(([key, template]) => ({ path: ['config', 'inputs', key], template }));
+    case 'update_contact_tag':
+    case 'assign_to':
+    case 'open_conversation':
+    case 'wait':
+    case 'jump_to':
+    case 'trigger_workflow':
+      return [];
+  }
+}
