@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, it } from 'vitest';
+
+/** The PostgreSQL server the `.pg.test.ts` suites use; unset means "no PostgreSQL here". */
+export const pgUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
+
+const inCi = () => process.env.CI === 'true' || process.env.CI === '1';
+
+async function probe(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (err) {
+    return `PostgreSQL at TEST_DATABASE_URL is not reachable: ${(err as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+// Probed once per test file, when a PostgreSQL suite imports this module.
+const url = pgUrl();
+const problem: string | undefined = url ? await probe(url) : 'TEST_DATABASE_URL is not set';
+
+/**
+ * A suite that needs PostgreSQL. Without one it is skipped locally, but with CI=true it
+ * FAILS: CI promised a real server, so a missing or unreachable one is a broken run.
+ */
+export function describePg(name: string, body: () => void) {
+  if (!problem) return describe(name, body);
+  if (inCi()) {
+    return describe(name, () => {
+      it('has a reachable PostgreSQL (CI=true)', () => {
+        throw new Error(`${problem}; CI=true requires the PostgreSQL suites to run`);
+      });
+    });
+  }
+  return describe.skip(`${name} (skipped: ${problem})`, body);
+}
+
+/** A uniquely named, not yet created schema: openStore({ pgSchema }) creates it. */
+export const freshSchemaName = () => `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
+export async function dropSchema(databaseUrl: string, schema: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
