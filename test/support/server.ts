@@ -78,8 +78,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const request = async (method: string, p: string, o: RequestOptions & { token?: string } = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
-    let body: string | Buffer | undefined;
-    if (typeof o.body === 'string' || Buffer.isBuffer(o.body)) body = o.body;
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
+    if (typeof o.body === 'string') body = o.body;
+    else if (o.body instanceof Uint8Array) body = new Uint8Array(o.body);
     else if (o.body !== undefined) {
       body = JSON.stringify(o.body);
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
