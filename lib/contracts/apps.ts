@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { Scope } from './scopes';
+import { E164, Email } from './common';
+import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives';
+import { HTTP_METHODS } from './steps';
+
+// Mini-app manifests (DESIGN §9). Everything a user sees before installing an app, what the app
+// may do with its key, the data its triggers carry and the requests its actions send.
+
+export const AppKey = z
+  .string()
+  .trim()
+  .min(2, 'An app key has at least 2 characters')
+  .max(64, 'An app key has at most 64 characters')
+  .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'Use lower-case letters, digits, - and _ (a slug such as "payments")');
+
+const ItemKey = z
+  .string()
+  .trim()
+  .min(1, 'Enter a key')
+  .max(30, 'A key has at most 30 characters')
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and _ only, not starting with a digit');
+
+const Label = z.string().trim().min(1, 'Enter a label').max(100, 'A label has at most 100 characters');
+const HttpsUrl = z.url({ protocol: /^https$/, error: 'Use an https:// URL' }).max(2000);
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'Use an http:// or https:// URL' }).max(2000);
+
+export const AUTH_INPUT_TYPES = ['string', 'text', 'number', 'checkbox'] as const;
+export const AuthInput = z.object({
+  key: ItemKey,
+  label: Label,
+  type: z.enum(AUTH_INPUT_TYPES),
+  required: z.boolean().default(false),
+  maxLength: z.number().int().min(1).max(10_000).optional(),
+});
+export type AuthInput = z.infer<typeof AuthInput>;
+
+export const APP_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'datetime', 'json'] as const;
+export const AppField = z.object({ key: ItemKey, label: Label, type: z.enum(APP_FIELD_TYPES) });
+export type AppField = z.infer<typeof AppField>;
+
+export const AppTrigger = z.object({
+  key: ItemKey,
+  name: Label,
+  /** Field keys; each must be one of the manifest's fields. */
+  items: z.array(ItemKey).max(30, 'A trigger carries at most 30 items').default([]),
+});
+export type AppTrigger = z.infer<typeof AppTrigger>;
+
+/** `{{auth.accountId}}`, `{{input.orderId}}`: the only placeholders a packaged request may hold. */
+export const ACTION_PLACEHOLDER = /\{\{\s*(auth|input)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const ANY_PLACEHOLDER = /\{\{([^}]*)\}\}/g;
+
+export const ActionRequest = z.object({
+  method: z.enum(HTTP_METHODS),
+  /** May start with a placeholder (`{{auth.baseUrl}}/refunds`); checked again once rendered. */
+  url: z
+    .string()
+    .trim()
+    .min(1, 'Enter a URL')
+    .max(2000)
+    .regex(/^(https?:\/\/|\{\{)/i, 'The URL must start with http:// or https://'),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Not a valid header name'), z.string().max(2000))
+    .default({})
+    .refine((h) => Object.keys(h).length <= 10, 'At most 10 headers'),
+  /** Any JSON value; its strings are templates. A string that is one placeholder keeps the value's type. */
+  body: z.json().optional(),
+});
+export type ActionRequest = z.infer<typeof ActionRequest>;
+
+export const ActionInput = z.object({ key: ItemKey, label: Label, required: z.boolean().default(false) });
+export const ActionOutput = z.object({ variable: VariableName, jsonKey: JsonKey });
+
+export const AppAction = z.object({
+  key: ItemKey,
+  name: Label,
+  inputs: z.array(ActionInput).max(30).default([]),
+  request: ActionRequest,
+  outputs: z.array(ActionOutput).max(10, 'At most 10 outputs').default([]),
+});
+export type AppAction = z.infer<typeof AppAction>;
+
+export const AppManifest = z
+  .object({
+    key: AppKey,
+    name: Label,
+    description: z.string().trim().max(2000).default(''),
+    logoUrl: HttpsUrl.optional(),
+    coverUrl: HttpsUrl.optional(),
+    videoUrl: HttpsUrl.optional(),
+    scopes: z.array(Scope).default([]),
+    authInputs: z.array(AuthInput).max(30).default([]),
+    fields: z.array(AppField).max(100).default([]),
+    triggers: z.array(AppTrigger).max(50).default([]),
+    actions: z.array(AppAction).max(50).default([]),
+    subscribeUrl: HttpUrl.optional(),
+    unsubscribeUrl: HttpUrl.optional(),
+  })
+  .superRefine((m, ctx) => {
+    addDuplicateIssues(m.scopes, (s) => s, ctx, 'Scope', (i) => ['scopes', i]);
+    addDuplicateIssues(m.authInputs, (a) => a.key, ctx, 'Auth input', (i) => ['authInputs', i, 'key']);
+    addDuplicateIssues(m.fields, (f) => f.key, ctx, 'Field', (i) => ['fields', i, 'key']);
+    addDuplicateIssues(m.triggers, (t) => t.key, ctx, 'Trigger', (i) => ['triggers', i, 'key']);
+    addDuplicateIssues(m.actions, (a) => a.key, ctx, 'Action', (i) => ['actions', i, 'key']);
+    const fieldKeys = m.fields.map((f) => f.key);
+    const existing = fieldKeys.length ? fieldKeys.map((k) => `"${k}"`).join(', ') : 'none (declare them under "fields")';
+    m.triggers.forEach((trigger, t) => {
+      addDuplicateIssues(trigger.items, (i) => i, ctx, 'Item', (i) => ['triggers', t, 'items', i]);
+      trigger.items.forEach((item, i) => {
+        if (!fieldKeys.includes(item)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['triggers', t, 'items', i],
+            message: `Trigger "${trigger.key}" item "${item}" is not a field of this app; fields are never created implicitly. Existing fields: ${existing}`,
+          });
+        }
+      });
+    });
+    const authKeys = m.authInputs.map((a) => a.key);
+    m.actions.forEach((action, a) => {
+      addDuplicateIssues(action.inputs, (i) => i.key, ctx, 'Input', (i) => ['actions', a, 'inputs', i, 'key']);
+      addDuplicateIssues(action.outputs, (o) => o.variable, ctx, 'Output variable', (i) => ['actions', a, 'outputs', i, 'variable']);
+      const inputKeys = action.inputs.map((i) => i.key);
+      for (const [where, template] of requestTemplates(action.request)) {
+        for (const problem of placeholderProblems(template, authKeys, inputKeys)) {
+          ctx.addIssue({ code: 'custom', path: ['actions', a, 'request', ...where], message: problem });
+        }
+      }
+    });
+  });
+export type AppManifest = z.infer<typeof AppManifest>;
+export type AppManifestInput = z.input<typeof AppManifest>;
+
+/** Every template string of a packaged request with where it sits. */
+export function requestTemplates(request: ActionRequest): [PropertyKey[], string][] {
+  const found: [PropertyKey[], string][] = [[['url'], request.url]];
+  for (const [name, value] of Object.entries(request.headers)) found.push([['headers', name], value]);
+  const walk = (value: unknown, at: PropertyKey[]) => {
+    if (typeof value === 'string') found.push([at, value]);
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+  };
+  walk(request.body, ['body']);
+  return found;
+}
+
+function placeholderProblems(template: string, authKeys: string[], inputKeys: string[]): string[] {
+  const problems: string[] = [];
+  for (const [whole, inner = ''] of template.matchAll(ANY_PLACEHOLDER)) {
+    const match = /^\s*(auth|input)\.([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(inner);
+    if (!match) {
+      problems.push(`${whole} is not a placeholder of a packaged request; use {{auth.<key>}} or {{input.<key>}}`);
+      continue;
+    }
+    const [, root, key = ''] = match;
+    const known = root === 'auth' ? authKeys : inputKeys;
+    if (!known.includes(key)) {
+      const what = root === 'auth' ? 'auth input' : 'input of this action';
+      problems.push(`${whole} names no ${what}; existing: ${known.length ? known.join(', ') : 'none'}`);
+    }
+  }
+  return problems;
+}
+
+/** Values of the auth inputs, typed by the input type; what the install form sends. */
+export const AuthValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type AuthValues = z.infer<typeof AuthValues>;
+
+/** The zod schema of one app's authValues: types, required, maxLength; unknown keys refused. */
+export function authValuesSchema(inputs: readonly AuthInput[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const input of inputs) {
+    const typeError = (what: string) => (issue: { input?: unknown }) =>
+      (issue.input === undefined || issue.input === null ? `${input.label} is required` : `${input.label} ${what}`);
+    let schema: z.ZodType;
+    if (input.type === 'number') schema = z.number({ error: typeError('must be a number') });
+    else if (input.type === 'checkbox') {
+      schema = input.required
+        ? z.literal(true, { error: (i) => (i.input === false ? `${input.label} must be checked` : typeError('must be true or false')(i)) })
+        : z.boolean({ error: typeError('must be true or false') });
+    } else {
+      let s = z.string({ error: typeError('must be text') }).trim();
+      if (input.required) s = s.min(1, `${input.label} is required`);
+      if (input.maxLength) s = s.max(input.maxLength, `${input.label} has at most ${input.maxLength} characters`);
+      schema = s;
+    }
+    shape[input.key] = input.required ? schema : schema.nullable().optional();
+  }
+  return z.strictObject(shape, { error: (i) => (i.code === 'unrecognized_keys' ? `Unknown auth input(s): ${i.keys.join(', ')}` : undefined) });
+}
+
+/** The zod schema of a trigger's items from the app's field types; unknown items are an error. */
+export function triggerItemsSchema(trigger: AppTrigger, fields: readonly AppField[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of trigger.items) {
+    const field = fields.find((f) => f.key === key);
+    if (!field) continue; // the manifest contract already refuses this
+    shape[key] = fieldValueSchema(field).nullable().optional();
+  }
+  return z.strictObject(shape, {
+    error: (i) => (i.code === 'unrecognized_keys'
+      ? `Trigger "${trigger.key}" has no item(s) ${i.keys.join(', ')}; its items are ${trigger.items.join(', ') || 'none'}`
+      : undefined),
+  });
+}
+
+function fieldValueSchema(field: AppField): z.ZodType {
+  switch (field.type) {
+    case 'text': return z.string({ error: `${field.key} must be text` }).max(10_000);
+    case 'number': return z.number({ error: `${field.key} must be a number` });
+    case 'boolean': return z.boolean({ error: `${field.key} must be true or false` });
+    case 'date': return z.iso.date({ error: `${field.key} must be a date as YYYY-MM-DD` });
+    case 'datetime': return z.iso.datetime({ offset: true, error: `${field.key} must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z` });
+    // Any JSON value: one item carrying many values at once (`{{$trigger.order.total}}`).
+    case 'json': return z.json();
+  }
+}
+
+export const Installation = z.object({ id: z.string(), appId: z.string(), createdAt: z.string() });
+export type Installation = z.infer<typeof Installation>;
+
+export const App = z.object({
+  id: z.string(),
+  key: AppKey,
+  manifest: AppManifest,
+  createdAt: z.string(),
+  installation: Installation.nullable(),
+});
+export type App = z.infer<typeof App>;
+export const AppList = z.object({ apps: z.array(App) });
+
+/** POST /apps answer: the signing secret is shown this once, for the app's server to verify requests. */
+export const AppRegistered = z.object({ app: App, signingSecret: z.string() });
+
+export const InstallBody = z.object({ authValues: AuthValues.default({}) });
+export type InstallBody = z.infer<typeof InstallBody>;
+
+export const ContactRef = z.union([
+  z.strictObject({ id: z.string().trim().min(1).max(64) }),
+  z.strictObject({ phone: E164 }),
+  z.strictObject({ email: Email }),
+], { error: 'Identify the contact by exactly one of { id }, { phone } or { email }' });
+export type ContactRef = z.infer<typeof ContactRef>;
+
+export const FireTriggerBody = z.object({
+  contact: ContactRef,
+  items: z.record(z.string(), z.unknown()).default({}),
+});
+export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
+export const FireTriggerResult = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
+
+/** What the app's server receives on install (signed; the key is its credential from then on). */
+export const SubscribeRequest = z.object({
+  workspaceId: z.string(),
+  appId: z.string(),
+  installationId: z.string(),
+  apiKey: z.string(),
+  authValues: AuthValues,
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+export const UnsubscribeRequest = SubscribeRequest.omit({ apiKey: true });
+export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequest>;
