@@ -58,7 +58,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 export async function migrate(db: Db) {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Features add migrations in parallel; their numbers need not arrive in order.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

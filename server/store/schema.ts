@@ -41,7 +41,10 @@ export interface InstallationsTable { id: string; app_id: string; auth_values: J
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
 export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }
 
+export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
+
 export interface DB {
+  channel_identities: ChannelIdentitiesTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;

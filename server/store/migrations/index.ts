@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import { foundation } from './001-foundation';
 import { engine } from './002-engine';
 import { integrations } from './003-integrations';
+import { channelIdentities } from './007-channel-identities';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-engine': engine,
   '003-integrations': integrations,
+  '007-channel-identities': channelIdentities,
 };

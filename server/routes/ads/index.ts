@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Ad, adEligibility } from '../../../lib/contracts/ads';
+import { nowIso } from '../../ids';
+import { listAds } from '../../webhooks/ads';
+
+const AdWithEligibility = Ad.extend({ eligible: z.boolean(), reasons: z.array(z.string()) });
+
+/** The ads catalog the Click-to-Chat trigger picks from; each ad says whether it may trigger and why not. */
+export const adRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.services;
+
+  app.get('/ads', { config: { access: { role: 'agent' } }, schema: { tags: ['ads'], response: { 200: z.object({ ads: z.array(AdWithEligibility) }) } } },
+    async () => ({ ads: (await listAds(db)).map((ad) => ({ ...ad, ...adEligibility(ad) })) }));
+
+  app.post('/ads', { config: { access: { role: 'admin' } }, schema: { tags: ['ads'], body: Ad, response: { 201: AdWithEligibility } } },
+    async (req, reply) => {
+      const ad = req.body;
+      const values = {
+        ad_account_id: ad.adAccountId, name: ad.name, channel: ad.channel, status: ad.status, objective: ad.objective,
+        optimization_goal: ad.optimizationGoal, destination_type: ad.destinationType,
+      };
+      await db.insertInto('ads').values({ ad_id: ad.adId, ...values, created_at: nowIso() })
+        .onConflict((oc) => oc.column('ad_id').doUpdateSet(values)).execute();
+      return reply.code(201).send({ ...ad, ...adEligibility(ad) });
+    });
+};

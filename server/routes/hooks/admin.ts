@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IncomingWebhookTrigger } from '../../../lib/contracts/triggers';
+import { HttpError, notFound } from '../../http-error';
+import { randomSecret } from '../../ids';
+import { fromJson } from '../../store/database';
+import { extractWebhook } from '../../webhooks/identify';
+
+const Params = z.object({ id: z.string().max(64) });
+const TestResult = z.object({
+  identifier: z.object({ type: z.string(), jsonKey: z.string(), values: z.array(z.string()), error: z.string().optional() }),
+  contactIds: z.array(z.string()),
+  unmatched: z.array(z.string()),
+  variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  errors: z.array(z.object({ variable: z.string(), jsonKey: z.string(), message: z.string() })),
+});
+
+/** Admin helpers for webhook workflows: the mapping tester and URL regeneration. */
+export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.services;
+
+  async function webhookTrigger(id: string) {
+    const row = await db.selectFrom('workflows').select(['id', 'definition', 'webhook_token']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`Workflow ${id}`);
+    const trigger = IncomingWebhookTrigger.safeParse(fromJson<{ trigger?: unknown }>(row.definition, {}).trigger);
+    if (!trigger.success) throw new HttpError(409, 'not_a_webhook_workflow', 'This workflow is not triggered by an incoming webhook');
+    return { row, trigger: trigger.data };
+  }
+
+  app.post('/workflows/:id/webhook/test', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags: ['webhooks'], summary: 'What the identifier and mappings would extract from a sample body',
+      params: Params,
+      body: z.object({ body: z.unknown(), trigger: IncomingWebhookTrigger.optional() }),
+      response: { 200: TestResult },
+    },
+  }, async (req) => {
+    // The editor may test mappings it has not saved yet: a trigger in the request wins.
+    const trigger = req.body.trigger ?? (await webhookTrigger(req.params.id)).trigger;
+    return extractWebhook(db, trigger, req.body.body);
+  });
+
+  app.post('/workflows/:id/webhook/regenerate', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['webhooks'], summary: 'Give the workflow a new webhook URL; the old one stops working', params: Params, response: { 200: z.object({ url: z.string() }) } },
+  }, async (req) => {
+    await webhookTrigger(req.params.id);
+    const token = randomSecret();
+    await db.updateTable('workflows').set({ webhook_token: token }).where('id', '=', req.params.id).execute();
+    return { url: `${app.services.config.publicUrl}/hooks/${token}` };
+  });
+};

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError } from '../../http-error';
+import { ingestWebhook } from '../../webhooks/ingest';
+
+const Ack = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
+
+/** POST /hooks/:token — no user auth: the unguessable URL is the secret (and the optional signature). */
+export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Keep the raw body: signatures are computed over the exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    const text = body.toString();
+    try {
+      done(null, { raw: text, json: JSON.parse(text) as unknown });
+    } catch {
+      done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
+    }
+  });
+
+  app.post('/hooks/:token', {
+    config: {
+      access: { public: true },
+      rateLimit: { max: Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), timeWindow: '1 minute', keyGenerator: (req) => (req.params as { token?: string }).token ?? req.ip },
+    },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Trigger an incoming-webhook workflow',
+      params: z.object({ token: z.string().max(200) }),
+      response: { 202: Ack },
+    },
+  }, async (req, reply) => {
+    const payload = req.body as { raw: string; json: unknown } | undefined;
+    if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body with "Content-Type: application/json"');
+    const result = await ingestWebhook(app.services, req.params.token, payload.raw, payload.json, req.headers);
+    if (result.duplicate) reply.header('x-duplicate-delivery', 'true');
+    return reply.code(202).send(result.ack);
+  });
+};

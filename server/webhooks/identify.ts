@@ -1,0 +1,46 @@
+import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
+import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
+import type { Executor } from '../store/database';
+import { toE164 } from './phone';
+import type { z } from 'zod';
+
+type WebhookTrigger = z.infer<typeof IncomingWebhookTrigger>;
+
+export interface Extraction {
+  identifier: { type: string; jsonKey: string; values: string[]; error?: string };
+  contactIds: string[];
+  /** Identifier values that matched no contact. */
+  unmatched: string[];
+  variables: Record<string, MappedValue>;
+  errors: MappingError[];
+}
+
+/** What a webhook body yields for a trigger: the contacts it names and the mapped variables. */
+export async function extractWebhook(db: Executor, trigger: WebhookTrigger, body: unknown): Promise<Extraction> {
+  const { values, errors } = extractMappings(body, trigger.mappings ?? []);
+  const found = extractIdentifier(body, trigger.identifier.jsonKey);
+  const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
+  if ('error' in found) {
+    return { identifier: { ...base, values: [], error: found.error }, contactIds: [], unmatched: [], variables: values, errors };
+  }
+  const contactIds: string[] = [];
+  const unmatched: string[] = [];
+  for (const raw of found.values) {
+    const id = await lookup(db, trigger.identifier.type, raw);
+    if (id && !contactIds.includes(id)) contactIds.push(id);
+    if (!id) unmatched.push(raw);
+  }
+  return { identifier: { ...base, values: found.values }, contactIds, unmatched, variables: values, errors };
+}
+
+async function lookup(db: Executor, type: string, raw: string): Promise<string | undefined> {
+  if (type === 'phone') {
+    const phone = toE164(raw);
+    if (!phone) return undefined;
+    return (await db.selectFrom('contacts').select('id').where('phone', '=', phone).executeTakeFirst())?.id;
+  }
+  if (type === 'email') {
+    return (await db.selectFrom('contacts').select('id').where('email', '=', raw.toLowerCase()).executeTakeFirst())?.id;
+  }
+  return (await db.selectFrom('contacts').select('id').where('id', '=', raw).executeTakeFirst())?.id;
+}
