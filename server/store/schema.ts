@@ -36,7 +36,7 @@ export interface EnrollmentsTable { workflow_id: string; contact_id: string; cre
 export interface StepEffectsTable { key: string; result: Json; created_at: string }
 
 export interface AdsTable { ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string }
-export interface AppsTable { id: string; key: string; manifest: Json; created_at: string }
+export interface AppsTable { id: string; key: string; manifest: Json; signing_secret: string; created_at: string }
 export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
 export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }
