@@ -43,14 +43,16 @@ export const ConversationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
+// `source` is what an API caller states (Zapier, Make, a script); left out, a user's token
+// records `user` and an app key `api`. No default here, or a stated "api" could not be told apart.
 export const OpenConversationBody = z.object({
   contactId: Id,
-  source: z.enum(API_SOURCES).default('api'),
+  source: z.enum(API_SOURCES).optional(),
 });
 export const CloseConversationBody = z.object({
   category: z.string().trim().min(1).max(100).optional(),
   summary: z.string().trim().max(2000).optional(),
-  source: z.enum(API_SOURCES).default('api'),
+  source: z.enum(API_SOURCES).optional(),
 });
 export const MessageBody = z.object({
   text: z.string().trim().min(1, 'A message cannot be empty').max(4096),

@@ -22,7 +22,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
-      const cause = causeOf(req, req.principal?.kind === 'user' && req.body.source === 'api' ? undefined : req.body.source);
+      const cause = causeOf(req, req.body.source);
       return reply.code(201).send(await inTransaction(db, (uow) => openConversation(uow, services, req.body.contactId, cause)));
     });
 
@@ -49,7 +49,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
     async (req) => {
-      const cause = causeOf(req, req.principal?.kind === 'user' && req.body.source === 'api' ? undefined : req.body.source);
+      const cause = causeOf(req, req.body.source);
       return inTransaction(db, (uow) => closeConversation(uow, services, req.params.id, req.body, cause));
     });
 
