@@ -3,6 +3,7 @@ import { healthRoutes } from './routes/health/index';
 import { userRoutes } from './routes/users/index';
 import { contactRoutes } from './routes/contacts/index';
 import { conversationRoutes } from './routes/conversations/index';
+import { inboxRoutes } from './routes/inbox/index';
 import { hookRoutes } from './routes/hooks/index';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
@@ -20,6 +21,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });
   await app.register(conversationRoutes, { prefix: '/api/v1' });
+  await app.register(inboxRoutes);
   await app.register(hookRoutes);
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });

@@ -1,0 +1,252 @@
+import { Api, ApiError, setUnauthorizedHandler, token } from './api.js';
+import { createContactPanel } from './contact.js';
+import { createConversationView } from './conversation.js';
+import { $, debounce } from './dom.js';
+import { renderList } from './list.js';
+import { connectLive } from './live.js';
+
+const state = {
+  me: null,
+  tab: 'open',
+  conversations: [],
+  openCount: 0,
+  seen: new Map(), // conversationId -> ISO time of the last activity we heard of
+  unread: new Set(),
+  users: new Map(),
+  stopLive: null,
+};
+
+// ---- error banner -------------------------------------------------------------------------
+const banner = $('[data-testid="error-banner"]');
+let bannerTimer;
+function showError(err) {
+  let text = err instanceof ApiError ? err.message : String(err?.message ?? err);
+  if (err instanceof ApiError && err.details.length && !text.includes(err.details[0].message)) text += ` (${err.details[0].message})`;
+  $('.banner-text', banner).textContent = text;
+  banner.hidden = false;
+  clearTimeout(bannerTimer);
+  bannerTimer = setTimeout(() => { banner.hidden = true; }, 10000);
+}
+$('.banner-close', banner).addEventListener('click', () => { banner.hidden = true; });
+
+// ---- views --------------------------------------------------------------------------------
+const userName = (id) => {
+  if (!id) return 'Agent';
+  if (id === state.me?.user.id) return 'You';
+  return state.users.get(id)?.name ?? 'Agent';
+};
+
+const view = createConversationView({
+  showError,
+  afterChange: (id) => { state.seen.set(id, new Date().toISOString()); void loadDetail(id); void refreshList(); },
+  navigate,
+  me: () => state.me,
+  userName,
+});
+
+const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
+  showError,
+  onContact: (contact) => {
+    contactPanel.render(contact);
+    view.setContact(contact);
+    for (const c of state.conversations) if (c.contactId === contact.id) c.contact = contact;
+    drawList();
+  },
+});
+
+const listEl = $('[data-testid="conversation-list"]');
+function drawList() {
+  renderList(listEl, state.conversations, {
+    currentId: view.currentId, seen: state.seen, unread: state.unread, onSelect: (id) => navigate(id),
+  });
+  $('[data-testid="conversation-list-empty"]').hidden = state.conversations.length > 0;
+  for (const tab of document.querySelectorAll('.tab')) {
+    const active = tab.dataset.tab === state.tab;
+    tab.setAttribute('aria-selected', String(active));
+    tab.classList.toggle('active', active);
+  }
+  $('[data-testid="tab-open"]').textContent = state.openCount ? `Open (${state.openCount})` : 'Open';
+}
+
+// ---- data ---------------------------------------------------------------------------------
+let listRequest = 0;
+async function refreshList() {
+  const ticket = ++listRequest;
+  const tab = state.tab;
+  try {
+    const [current, open] = await Promise.all([Api.conversations(tab), tab === 'open' ? null : Api.conversations('open')]);
+    if (ticket !== listRequest) return; // a newer refresh (or tab switch) wins
+    state.conversations = current.conversations;
+    state.openCount = (open ?? current).conversations.length;
+    drawList();
+  } catch (err) {
+    if (ticket === listRequest) showError(err);
+  }
+}
+
+async function loadDetail(id, { initial = false } = {}) {
+  try {
+    const detail = await Api.conversation(id);
+    if (view.currentId !== id) return;
+    const last = detail.messages.at(-1)?.createdAt;
+    if (last && (state.seen.get(id) ?? '') < last) state.seen.set(id, last);
+    view.show(detail);
+    contactPanel.render(detail.contact);
+    if (initial && detail.status !== state.tab) setTab(detail.status);
+  } catch (err) {
+    if (view.currentId !== id) return;
+    showError(err);
+    if (err instanceof ApiError && err.status === 404) {
+      history.replaceState(null, '', '/inbox/');
+      route();
+    }
+  }
+}
+
+function setTab(tab) {
+  if (state.tab === tab) return;
+  state.tab = tab;
+  state.conversations = [];
+  drawList();
+  void refreshList();
+}
+
+// ---- routing: /inbox, /inbox/, /inbox/c/<id> ------------------------------------------------
+function currentRouteId() {
+  const match = /^\/inbox\/c\/([^/]+)\/?$/.exec(location.pathname);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+function route() {
+  const id = currentRouteId();
+  if (!id) {
+    view.clear();
+    contactPanel.clear();
+    drawList();
+    return;
+  }
+  openConversation(id, true);
+}
+
+function openConversation(id, initial = false) {
+  if (view.currentId === id && !initial) return;
+  view.select(id);
+  state.unread.delete(id);
+  drawList();
+  void loadDetail(id, { initial });
+}
+
+function navigate(id, tab) {
+  if (currentRouteId() !== id) history.pushState(null, '', `/inbox/c/${encodeURIComponent(id)}`);
+  if (tab) setTab(tab);
+  openConversation(id);
+  if (tab) void refreshList();
+}
+
+window.addEventListener('popstate', () => { if (state.me) route(); });
+for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => setTab(tab.dataset.tab));
+
+// ---- live updates -------------------------------------------------------------------------
+const refreshListSoon = debounce(() => void refreshList(), 150);
+const refreshDetailSoon = debounce(() => { if (view.currentId) void loadDetail(view.currentId); }, 150);
+
+function onLive(message) {
+  if (message.type === 'conversation.changed') {
+    state.seen.set(message.conversationId, new Date().toISOString());
+    if (message.conversationId === view.currentId) refreshDetailSoon();
+    else state.unread.add(message.conversationId);
+    refreshListSoon();
+  } else if (message.type === 'contact.changed') {
+    if (message.contactId === contactPanel.contactId) refreshDetailSoon();
+    if (state.conversations.some((c) => c.contactId === message.contactId)) refreshListSoon();
+  }
+}
+
+function setLiveState(mode) {
+  const el = $('[data-testid="live-state"]');
+  el.dataset.state = mode;
+  el.textContent = mode === 'live' ? 'Live' : 'Updating every 5 s';
+  el.title = mode === 'live' ? 'Live updates are on' : 'Live updates are unavailable; checking for changes every 5 seconds';
+}
+
+// ---- sign in / out ------------------------------------------------------------------------
+const signin = $('[data-testid="signin"]');
+const shell = $('[data-testid="inbox"]');
+
+function showSignin(message) {
+  shell.hidden = true;
+  signin.hidden = false;
+  const error = $('[data-testid="signin-error"]');
+  error.textContent = message ?? '';
+  error.hidden = !message;
+  $('[data-testid="signin-token"]').focus();
+}
+
+async function start(me) {
+  state.me = me;
+  signin.hidden = true;
+  shell.hidden = false;
+  $('[data-testid="me-name"]').textContent = me.user.name;
+  $('[data-testid="me-role"]').textContent = me.user.role;
+  route();
+  void refreshList();
+  state.stopLive = connectLive(token.get(), {
+    onMessage: onLive,
+    onPoll: () => { void refreshList(); refreshDetailSoon(); },
+    onState: setLiveState,
+  });
+  const [fields, categories, users] = await Promise.all([
+    Api.fields().catch(showError),
+    Api.categories().catch(showError),
+    me.permissions.superviseAgents ? Api.users().catch(() => null) : null,
+  ]);
+  if (fields) contactPanel.setFields(fields.fields);
+  if (categories) view.setCategories(categories.categories);
+  if (users) {
+    for (const u of users.users) state.users.set(u.id, u);
+    view.rerenderNames();
+  }
+}
+
+function signOut(message) {
+  state.stopLive?.();
+  state.stopLive = null;
+  state.me = null;
+  state.users.clear();
+  state.unread.clear();
+  token.clear();
+  view.clear();
+  contactPanel.clear();
+  showSignin(message);
+}
+
+setUnauthorizedHandler((message) => signOut(`Signed out: ${message}`));
+$('[data-testid="signout"]').addEventListener('click', () => signOut());
+
+$('[data-testid="signin-form"]').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $('[data-testid="signin-token"]');
+  const value = input.value.trim();
+  if (!value) return;
+  try {
+    const me = await Api.me(value);
+    token.set(value);
+    input.value = '';
+    await start(me);
+  } catch (err) {
+    showSignin(err instanceof ApiError && err.status === 401 ? 'That token was not accepted.' : err.message);
+  }
+});
+
+async function boot() {
+  const saved = token.get();
+  if (!saved) return showSignin();
+  try {
+    await start(await Api.me(saved));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signOut('Your saved token is no longer valid. Sign in again.');
+    else showSignin(err.message);
+  }
+}
+
+void boot();

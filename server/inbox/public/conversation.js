@@ -1,0 +1,234 @@
+import { Api, ApiError } from './api.js';
+import { $, contactName, fullTime, h, shortTime } from './dom.js';
+
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+/**
+ * The middle pane. Its elements are static in index.html and never rebuilt: the extension
+ * mounts its launcher inside [data-composer-toolbar] and must not lose it on re-render.
+ */
+export function createConversationView({ showError, afterChange, navigate, me, userName }) {
+  const root = $('[data-testid="conversation"]');
+  const placeholder = $('[data-testid="no-conversation"]');
+  const list = $('[data-testid="message-list"]');
+  const composer = $('[data-testid="composer"]');
+  const input = $('[data-testid="composer-input"]');
+  const noteToggle = $('[data-testid="note-toggle"]');
+  const sendButton = $('[data-testid="send-button"]');
+  const closeButton = $('[data-testid="close-button"]');
+  const reopenButton = $('[data-testid="reopen-button"]');
+  const assignButton = $('[data-testid="assign-button"]');
+  const dialog = $('[data-testid="close-dialog"]');
+  const categorySelect = $('[data-testid="close-category"]');
+  const summary = $('[data-testid="close-summary"]');
+  const dialogError = h('p', { class: 'dialog-error', 'data-testid': 'close-error', hidden: true });
+  $('.dialog-actions', dialog).before(dialogError);
+
+  let detail = null;
+  let renderedKey = '';
+  let categories = [];
+  let noteMode = false;
+  let sending = false;
+  const drafts = new Map();
+
+  const setNoteMode = (on) => {
+    noteMode = on;
+    noteToggle.setAttribute('aria-pressed', String(on));
+    composer.classList.toggle('note-mode', on);
+    input.placeholder = on
+      ? 'Internal note: only your team sees it (Enter to save)'
+      : 'Write a reply… (Enter to send, Shift+Enter for a new line)';
+    sendButton.textContent = on ? 'Add note' : 'Send';
+  };
+
+  const authorLabel = (m) => {
+    if (m.author.type === 'contact') return detail ? contactName(detail.contact) : 'Contact';
+    if (m.author.type === 'workflow') return 'Workflow';
+    return userName(m.author.id);
+  };
+
+  function renderMessages(scroll) {
+    const messages = detail.messages;
+    const key = `${detail.id}:${messages.length}:${messages.at(-1)?.id ?? ''}`;
+    if (key === renderedKey) return;
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    renderedKey = key;
+    const items = [];
+    let day = '';
+    for (const m of messages) {
+      const d = new Date(m.createdAt).toDateString();
+      if (d !== day) {
+        day = d;
+        items.push(h('li', { class: 'day', 'aria-hidden': 'true' }, h('span', { text: dayFmt.format(new Date(m.createdAt)) })));
+      }
+      const note = m.kind === 'comment';
+      items.push(h('li', {
+        class: `msg ${m.direction}${note ? ' note' : ''}`,
+        'data-testid': note ? 'note' : 'message',
+        dataset: { id: m.id, kind: m.kind, direction: m.direction },
+      },
+      h('div', { class: 'bubble' },
+        note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
+        h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
+      h('div', { class: 'msg-meta' },
+        h('span', { text: authorLabel(m) }),
+        h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }))));
+    }
+    if (!messages.length) items.push(h('li', { class: 'empty', text: 'No messages yet.' }));
+    list.replaceChildren(...items);
+    if (scroll || nearBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function renderHead() {
+    const c = detail;
+    const open = c.status === 'open';
+    $('[data-testid="conversation-title"]').textContent = contactName(c.contact);
+    const status = $('[data-testid="conversation-status"]');
+    status.textContent = open ? 'Open' : c.category ? `Closed · ${c.category}` : 'Closed';
+    status.className = `status ${c.status}`;
+    const assigned = c.assigneeId ? `Assigned to ${userName(c.assigneeId)}` : 'Unassigned';
+    $('[data-testid="conversation-meta"]').textContent =
+      [open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, assigned].join(' · ');
+    closeButton.hidden = !open;
+    reopenButton.hidden = open;
+    assignButton.hidden = !open;
+    assignButton.textContent = c.assigneeId === me().user.id ? 'Unassign' : 'Assign to me';
+  }
+
+  /** Shows a conversation (or refreshes the one shown); `switched` resets per-conversation state. */
+  function show(next, { switched = false } = {}) {
+    if (switched || detail?.id !== next.id) {
+      renderedKey = '';
+      setNoteMode(false);
+    }
+    const first = detail?.id !== next.id;
+    detail = next;
+    placeholder.hidden = true;
+    root.hidden = false;
+    root.dataset.conversationId = next.id;
+    renderHead();
+    renderMessages(first);
+  }
+
+  /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
+  function select(id) {
+    if (detail?.id === id) return;
+    root.dataset.conversationId = id;
+    if (detail) {
+      drafts.set(detail.id, input.value);
+      detail = null;
+      renderedKey = '';
+      list.replaceChildren(h('li', { class: 'empty', text: 'Loading…' }));
+    }
+    input.value = drafts.get(id) ?? '';
+  }
+
+  function clear() {
+    detail = null;
+    renderedKey = '';
+    root.hidden = true;
+    placeholder.hidden = false;
+    delete root.dataset.conversationId;
+  }
+
+  async function send() {
+    const text = input.value.trim();
+    if (!detail || !text || sending) return;
+    sending = true;
+    sendButton.disabled = true;
+    const id = detail.id;
+    try {
+      const message = await Api.send(id, text, noteMode ? 'comment' : 'message');
+      if (detail?.id === id) {
+        input.value = '';
+        drafts.delete(id);
+        if (!detail.messages.some((m) => m.id === message.id)) detail = { ...detail, messages: [...detail.messages, message] };
+        renderMessages(true);
+      }
+      afterChange(id);
+    } catch (err) {
+      showError(err);
+    } finally {
+      sending = false;
+      sendButton.disabled = false;
+      input.focus();
+    }
+  }
+
+  composer.addEventListener('submit', (event) => { event.preventDefault(); void send(); });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  });
+  noteToggle.addEventListener('click', () => { setNoteMode(!noteMode); input.focus(); });
+
+  closeButton.addEventListener('click', () => {
+    const options = [h('option', { value: '', text: categories.length ? 'Choose a category…' : 'No category' })];
+    for (const c of categories) options.push(h('option', { value: c, text: c }));
+    categorySelect.replaceChildren(...options);
+    summary.value = '';
+    dialogError.hidden = true;
+    dialog.showModal();
+    categorySelect.focus();
+  });
+  $('[data-testid="close-cancel"]').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!detail) return;
+    const id = detail.id;
+    const body = {};
+    if (categorySelect.value) body.category = categorySelect.value;
+    if (summary.value.trim()) body.summary = summary.value.trim();
+    try {
+      await Api.close(id, body);
+      dialog.close();
+      afterChange(id);
+    } catch (err) {
+      dialogError.textContent = err instanceof ApiError ? err.message : String(err);
+      dialogError.hidden = false;
+    }
+  });
+
+  reopenButton.addEventListener('click', async () => {
+    if (!detail) return;
+    const { contactId } = detail;
+    try {
+      const opened = await Api.open(contactId);
+      navigate(opened.id, 'open');
+    } catch (err) {
+      // Someone (or a workflow) already opened one for this contact: go there.
+      if (err instanceof ApiError && err.status === 409) {
+        const existing = await Api.conversationsOf(contactId, 'open').catch(() => null);
+        const target = existing?.conversations[0];
+        if (target) return navigate(target.id, 'open');
+      }
+      showError(err);
+    }
+  });
+
+  assignButton.addEventListener('click', async () => {
+    if (!detail) return;
+    const id = detail.id;
+    const mine = detail.assigneeId === me().user.id;
+    try {
+      await Api.assign(id, mine ? null : me().user.id);
+      afterChange(id);
+    } catch (err) {
+      showError(err);
+    }
+  });
+
+  return {
+    show, select, clear,
+    get currentId() { return root.dataset.conversationId ?? null; },
+    setCategories(list) { categories = list; },
+    setContact(contact) {
+      if (detail?.contactId !== contact.id) return;
+      detail = { ...detail, contact };
+      renderHead();
+    },
+    rerenderNames() { if (detail) { renderedKey = ''; renderHead(); renderMessages(false); } },
+  };
+}

@@ -1,0 +1,43 @@
+import { contactName, h, shortTime } from './dom.js';
+
+export function initials(contact) {
+  const name = contactName(contact);
+  const parts = name.split(/\s+/).filter((p) => /\p{L}/u.test(p));
+  return (parts.length ? parts.slice(0, 2).map((p) => p.match(/\p{L}/u)[0]) : ['#']).join('').toUpperCase();
+}
+
+/** Latest thing we know happened in a conversation (the list API has no activity column). */
+export function lastActivity(conversation, seen) {
+  const times = [conversation.openedAt, conversation.closedAt, conversation.firstResponseAt, seen.get(conversation.id)];
+  return times.filter(Boolean).sort().at(-1);
+}
+
+/** Renders the whole list: at most 200 rows, so a rebuild costs well under a frame. */
+export function renderList(ul, conversations, { currentId, seen, unread, onSelect }) {
+  const sorted = [...conversations].sort((a, b) => (lastActivity(b, seen) ?? '').localeCompare(lastActivity(a, seen) ?? ''));
+  const items = sorted.map((c) => {
+    const isCurrent = c.id === currentId;
+    const preview = c.status === 'closed'
+      ? [c.category ? `Closed · ${c.category}` : 'Closed', c.summary].filter(Boolean).join(' — ')
+      : c.firstIncomingMessage || c.contact.phone || c.contact.email || 'New conversation';
+    const link = h('a', {
+      class: 'conversation-link',
+      href: `/inbox/c/${encodeURIComponent(c.id)}`,
+      'aria-current': isCurrent ? 'true' : null,
+      onclick: (event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        onSelect(c.id);
+      },
+    },
+    h('span', { class: 'avatar', 'aria-hidden': 'true', text: initials(c.contact) }),
+    h('span', { class: 'item-body' },
+      h('span', { class: 'item-top' },
+        h('span', { class: 'item-name', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
+        h('time', { class: 'item-time', datetime: lastActivity(c, seen), text: shortTime(lastActivity(c, seen)) })),
+      h('span', { class: 'item-preview', text: preview })),
+    unread.has(c.id) && !isCurrent ? h('span', { class: 'unread-dot', title: 'New activity' }) : null);
+    return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
+  });
+  ul.replaceChildren(...items);
+}
