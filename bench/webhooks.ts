@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, spawnServer } from '../test/support/process';
+
+// Webhook ingest with durable acknowledgement vs a bare Fastify route on the same machine,
+// in one run. Each /hooks request stores the event and its run (SQLite, WAL) before the 202.
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const ADMIN = 'ict_bench-admin-token-0000000000000000000000000';
+const body = JSON.stringify({ phone: '+14155550123', order: { id: 'A-1' } });
+
+async function load(url: string) {
+  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json' }, body });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function peakRss(pid: number) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export async function benchWebhooks(): Promise<string> {
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'bare-fastify.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((r) => bare.stdout!.once('data', r));
+  const bareResult = await load(`http://127.0.0.1:${barePort}/hooks/x`);
+  bare.kill('SIGKILL');
+
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
+  const port = await freePort();
+  const server = await spawnServer({ DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
+  const api = async (method: string, p: string, b?: unknown) => {
+    const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
+    return res.json() as Promise<any>;
+  };
+  await api('POST', '/api/v1/contacts', { firstName: 'Bench', phone: '+14155550123' });
+  const wf = await api('POST', '/api/v1/workflows', {
+    name: 'bench', trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }] },
+    steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['shipped'] } }],
+  });
+  await api('POST', `/api/v1/workflows/${wf.id}/publish`);
+  const hooksResult = await load(`${server.url}${new URL(wf.trigger.url).pathname}`);
+  const rss = await peakRss(server.child.pid!);
+  server.child.kill('SIGKILL');
+  await rm(dataDir, { recursive: true, force: true });
+
+  const ratio = hooksResult.rps / bareResult.rps;
+  const row = (name: string, r: Awaited<ReturnType<typeof load>>) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
+  return [
+    `### Webhook ingest (${DURATION} s, ${CONNECTIONS} connections, autocannon on loopback)`,
+    '',
+    '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors |',
+    '|---|---|---|---|---|---|',
+    row('bare Fastify 202', bareResult),
+    row('/hooks/:token (durable 202, SQLite)', hooksResult),
+    '',
+    `Ratio durable / bare: **${ratio.toFixed(2)}** (target ≥ 0.50). Companion peak RSS: ${rss} MiB.`,
+    '',
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await benchWebhooks();
+  console.log(out);
+  await writeFile(path.join('bench', 'results', 'webhooks.md'), out);
+}
