@@ -28,7 +28,11 @@ export interface ProtocolMap {
   listShortcuts(req: { refresh?: boolean }): ShortcutList & { stale: boolean };
   launchShortcut(req: { shortcutId: string } & LaunchBody): LaunchOutcome;
   getRun(req: { runId: string }): Run | null;
-  /** Generic authenticated API call for the options page (admin console). */
+  /**
+   * Generic authenticated API call for the options page (admin console), on the connected server
+   * only. `path` is under /api/v1 (`/workflows/abc`) or a full `/api/...` path. Never throws on an
+   * HTTP status; status 0 = not connected or unreachable (body is `{ error: { code, message } }`).
+   */
   api(req: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown }): { status: number; body: unknown };
 }
 
@@ -36,7 +40,12 @@ export interface ProtocolMap {
 export type Push =
   | { type: 'shortcuts.changed' }
   | { type: 'run.updated'; runId: string; status: string; error?: string | null }
-  | { type: 'connection.changed' };
+  | { type: 'connection.changed' }
+  /** The keyboard command `open-shortcuts`, sent to the active tab's content script only. */
+  | { type: 'open-launcher' };
+
+/** Name of the port a page opens (`keepBackgroundAwake`) so the background revalidates and keeps its stream. */
+export const LIVE_PORT = 'ic-live';
 
 export type RequestName = keyof ProtocolMap;
 export type RequestOf<K extends RequestName> = Parameters<ProtocolMap[K]>[0];
