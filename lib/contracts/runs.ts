@@ -11,7 +11,8 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 
 
 export const StepLogEntry = z.object({
   stepId: z.string(),
-  type: StepType,
+  /** A step type, or 'trigger' for the entry that records what the trigger extracted (e.g. webhook mapping errors). */
+  type: z.union([StepType, z.literal('trigger')]),
   status: z.enum(['completed', 'failed', 'skipped']),
   output: z.unknown().optional(),
   error: z.string().optional(),

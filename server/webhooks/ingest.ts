@@ -65,7 +65,7 @@ export async function ingestWebhook(
       if (extraction.errors.length > 0 && result.runIds.length > 0) {
         // Mapping errors belong to the run: its log starts with them, the variables stay empty.
         const entry = {
-          stepId: 'trigger', type: 'incoming_webhook', status: 'completed',
+          stepId: 'trigger', type: 'trigger', status: 'completed',
           notes: extraction.errors.map((e) => `mapping ${e.variable}: ${e.message}`),
           output: { variables: extraction.variables }, startedAt: new Date().toISOString(), endedAt: new Date().toISOString(),
         };

@@ -40,7 +40,7 @@ describe('POST /hooks/:token', () => {
   it('triggers every contact of an identifier array (by email)', async () => {
     const a = await makeContact(server, { email: 'a@example.com' });
     const b = await makeContact(server, { email: 'b@example.com' });
-    const hook = await publishWebhookWorkflow(server, { identifier: { type: 'email', jsonKey: '$.emails' }, mappings: [] });
+    const hook = await publishWebhookWorkflow(server, { identifier: { type: 'email', jsonKey: '$.emails' }, mappings: [] }, [{ id: 's', type: 'add_comment', config: { text: 'hi' } }]);
     const res = await post(hook.path, { emails: ['A@example.com', 'b@example.com'] });
     expect(res.status).toBe(202);
     const runs = await Promise.all(res.body.runIds.map((id: string) => waitForRun(server, id)));
