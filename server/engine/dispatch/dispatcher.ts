@@ -1,0 +1,93 @@
+import type { WorkflowDefinition } from '../../../lib/contracts/workflow';
+import type { Dispatcher, RecordedEvent } from '../../events/recorder';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { findOpenConversation } from '../../domain/conversations';
+import { newId, nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { toJson, type Executor } from '../../store/database';
+import { parseDefinition } from '../workflows/records';
+import { runTriggerVariables, triggerAccepts, triggerMatchOf, type TriggerMatch } from './event-triggers';
+import { findIndexedWorkflows, type IndexedWorkflow } from './trigger-index';
+
+/** Past this many workflow hops an event starts no run (DESIGN §7, loops). */
+export const MAX_DEPTH = 10;
+
+/** Registers the engine's dispatcher: every recorded event reaches the triggers listening for it. */
+export function registerEngineDispatch(services: Services): void {
+  services.events.useDispatcher(createDispatcher(services));
+}
+
+export function createDispatcher(services: Services): Dispatcher {
+  const definitions = new DefinitionCache();
+  return async (uow, event) => {
+    const match = triggerMatchOf(event);
+    if (!match) return { runIds: [] };
+    const indexed = await findIndexedWorkflows(uow.trx, match.type, match.keys);
+    const accepted = indexed
+      .map((row) => ({ row, definition: definitions.get(row) }))
+      .filter(({ definition }) => triggerAccepts(definition.trigger, match));
+    if (accepted.length === 0) return { runIds: [] };
+    if (event.depth > MAX_DEPTH) {
+      return {
+        runIds: [],
+        note: `loop guard: event depth ${event.depth} exceeds ${MAX_DEPTH}; not started: ${accepted.map((a) => a.row.id).join(', ')}`,
+      };
+    }
+    const created: { runId: string; workflowId: string }[] = [];
+    const skipped: string[] = [];
+    for (const { row, definition } of accepted) {
+      for (const contactId of match.contactIds) {
+        const runId = await startRun(uow.trx, event, match, row, definition, contactId);
+        if (runId) created.push({ runId, workflowId: row.id });
+        else skipped.push(`${row.id} for ${contactId}`);
+      }
+    }
+    if (created.length > 0) {
+      uow.afterCommit(() => {
+        services.runSignal.notify();
+        for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
+      });
+    }
+    const runIds = created.map((c) => c.runId);
+    return skipped.length > 0 ? { runIds, note: `once per contact: already enrolled, not started: ${skipped.join(', ')}` } : { runIds };
+  };
+}
+
+/** Creates one queued run, or returns null when once-per-contact forbids it. */
+async function startRun(
+  trx: Executor, event: RecordedEvent, match: TriggerMatch, row: IndexedWorkflow, definition: WorkflowDefinition, contactId: string,
+): Promise<string | null> {
+  // Every run enrols its contact, so switching oncePerContact on later still sees past runs.
+  // Inserting first and reading the outcome is race-free: a concurrent enrolment waits on the key.
+  const inserted = await trx.insertInto('enrollments')
+    .values({ workflow_id: row.id, contact_id: contactId, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
+    .executeTakeFirst();
+  const firstEnrolment = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (definition.oncePerContact && !firstEnrolment) return null;
+  const conversationId = match.conversationId ?? (await findOpenConversation(trx, contactId))?.id ?? null;
+  const now = nowIso();
+  const id = newId('run');
+  await trx.insertInto('runs').values({
+    id, workflow_id: row.id, workflow_version: row.version, contact_id: contactId, conversation_id: conversationId,
+    event_id: event.id, event_type: event.type, variables: toJson({ trigger: runTriggerVariables(definition.trigger, match) }),
+    status: 'queued', cursor: 0, step_log: '[]', wake_at: null, attempts: 0, jumps: 0, depth: event.depth,
+    lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null,
+  }).execute();
+  return id;
+}
+
+/** Parsed definitions by (workflow, version): a version never changes, so entries never go stale. */
+class DefinitionCache {
+  private entries = new Map<string, WorkflowDefinition>();
+  get(row: IndexedWorkflow): WorkflowDefinition {
+    const key = `${row.id}@${row.version}`;
+    let definition = this.entries.get(key);
+    if (!definition) {
+      definition = parseDefinition(row.definition);
+      if (this.entries.size >= 5000) this.entries.clear();
+      this.entries.set(key, definition);
+    }
+    return definition;
+  }
+}

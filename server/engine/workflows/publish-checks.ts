@@ -1,0 +1,104 @@
+import type { Step } from '../../../lib/contracts/steps';
+import { UNASSIGN } from '../../../lib/contracts/steps';
+import { WorkflowDefinition } from '../../../lib/contracts/workflow';
+import { structuralProblems } from '../../../lib/workflow/validate-workflow';
+import { issuesToDetails, type ErrorDetail } from '../../http-error';
+import type { Executor } from '../../store/database';
+import { fromJson } from '../../store/database';
+
+type Path = (string | number)[];
+const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
+
+/**
+ * Everything that stops a definition from going live, each with the path of what to fix:
+ * the contract, references inside the definition, and what must exist in this workspace.
+ * `selfId` is the workflow being published (a manual workflow may call itself).
+ */
+export async function publishProblems(db: Executor, selfId: string | null, input: unknown): Promise<ErrorDetail[]> {
+  const parsed = WorkflowDefinition.safeParse(input);
+  if (!parsed.success) return issuesToDetails(parsed.error.issues);
+  const def = parsed.data;
+  const problems = structuralProblems(def).map((p) => detail(p.path, p.message));
+  problems.push(...await workspaceProblems(db, selfId, def));
+  return problems;
+}
+
+async function workspaceProblems(db: Executor, selfId: string | null, def: WorkflowDefinition): Promise<ErrorDetail[]> {
+  const problems: ErrorDetail[] = [];
+  const apps = new InstalledApps(db);
+  const trigger = def.trigger;
+  if (trigger.type === 'contact_field_updated' && !(await fieldExists(db, trigger.field))) {
+    problems.push(detail(['trigger', 'field'], `There is no contact field "${trigger.field}"; define it first`));
+  }
+  if (trigger.type === 'mini_app') {
+    const problem = await apps.problem(trigger.appId, 'triggers', trigger.triggerKey);
+    if (problem) problems.push(detail(['trigger', ...problem.path], problem.message));
+  }
+  for (const [index, step] of def.steps.entries()) {
+    const message = await stepProblem(db, apps, selfId, def, step);
+    if (message) problems.push(detail(['steps', index, 'config', ...message.path], message.message));
+  }
+  return problems;
+}
+
+type Located = { path: Path; message: string };
+
+async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step): Promise<Located | undefined> {
+  switch (step.type) {
+    case 'trigger_workflow': {
+      const target = step.config.workflowId;
+      if (target === selfId) {
+        return def.trigger.type === 'manual' ? undefined
+          : { path: ['workflowId'], message: 'A workflow can only start itself if its trigger is "started by another workflow" (manual)' };
+      }
+      const row = await db.selectFrom('workflows').select(['status', 'trigger_type']).where('id', '=', target).executeTakeFirst();
+      if (!row) return { path: ['workflowId'], message: `There is no workflow ${target}` };
+      if (row.trigger_type !== 'manual') return { path: ['workflowId'], message: 'The workflow to start must have the "started by another workflow" (manual) trigger' };
+      if (row.status !== 'published') return { path: ['workflowId'], message: 'Publish the workflow to start first' };
+      return undefined;
+    }
+    case 'update_contact_field':
+      return (await fieldExists(db, step.config.field)) ? undefined
+        : { path: ['field'], message: `There is no contact field "${step.config.field}"; define it first` };
+    case 'assign_to': {
+      if (step.config.userId === UNASSIGN) return undefined;
+      const user = await db.selectFrom('users').select('id').where('id', '=', step.config.userId).executeTakeFirst();
+      return user ? undefined : { path: ['userId'], message: `There is no user ${step.config.userId}` };
+    }
+    case 'mini_app_action':
+      return apps.problem(step.config.appId, 'actions', step.config.actionKey);
+    default:
+      return undefined;
+  }
+}
+
+async function fieldExists(db: Executor, key: string): Promise<boolean> {
+  return !!(await db.selectFrom('field_definitions').select('key').where('key', '=', key).executeTakeFirst());
+}
+
+/** Installed apps by id, read once per check. Only the keys of the manifest matter here. */
+class InstalledApps {
+  private cache = new Map<string, { key: string }[][] | null>();
+  constructor(private db: Executor) {}
+
+  async problem(appId: string, kind: 'triggers' | 'actions', key: string): Promise<Located | undefined> {
+    const manifest = await this.manifest(appId);
+    if (!manifest) return { path: ['appId'], message: `The app ${appId} is not installed` };
+    const keys = (kind === 'triggers' ? manifest[0] : manifest[1]) ?? [];
+    if (!keys.some((k) => k.key === key)) {
+      const what = kind === 'triggers' ? 'trigger' : 'action';
+      return { path: [kind === 'triggers' ? 'triggerKey' : 'actionKey'], message: `The app has no ${what} "${key}"` };
+    }
+    return undefined;
+  }
+
+  private async manifest(appId: string) {
+    if (!this.cache.has(appId)) {
+      const row = await this.db.selectFrom('installations').innerJoin('apps', 'apps.id', 'installations.app_id')
+        .select('apps.manifest').where('installations.app_id', '=', appId).executeTakeFirst();
+      const manifest = row ? fromJson<{ triggers?: { key: string }[]; actions?: { key: string }[] }>(row.manifest, {}) : null;
+      this.cache.set(appId, manifest ? [manifest.triggers ?? [], manifest.actions ?? []] : null);
+    }
+    return this.cache.get(appId) ?? null;
+  }
+}

@@ -1,0 +1,57 @@
+import { Run } from '../../../lib/contracts/runs';
+import type { Trigger } from '../../../lib/contracts/triggers';
+import { Workflow, WorkflowDefinition, type WorkflowStatus } from '../../../lib/contracts/workflow';
+import type { RunsTable, WorkflowsTable } from '../../store/schema';
+
+/** A stored definition (validated when it was saved), parsed into its contract. */
+export function parseDefinition(json: string): WorkflowDefinition {
+  return WorkflowDefinition.parse(JSON.parse(json));
+}
+
+/** What is stored: the server-set `url` of a webhook trigger is derived, never kept. */
+export function storableDefinition(def: WorkflowDefinition): WorkflowDefinition {
+  if (def.trigger.type !== 'incoming_webhook') return def;
+  const { url: _url, ...trigger } = def.trigger;
+  return { ...def, trigger };
+}
+
+export const webhookUrl = (publicUrl: string, token: string) => `${publicUrl}/hooks/${token}`;
+
+function withUrl(trigger: Trigger, publicUrl: string, token: string | null): Trigger {
+  if (trigger.type !== 'incoming_webhook' || !token) return trigger;
+  return { ...trigger, url: webhookUrl(publicUrl, token) };
+}
+
+export function toWorkflow(row: WorkflowsTable, publicUrl: string): Workflow {
+  const def = parseDefinition(row.definition);
+  return Workflow.parse({
+    id: row.id,
+    ...def,
+    trigger: withUrl(def.trigger, publicUrl, row.webhook_token),
+    status: row.status as WorkflowStatus,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+  });
+}
+
+export function toRun(row: RunsTable): Run {
+  return Run.parse({
+    id: row.id,
+    workflowId: row.workflow_id,
+    workflowVersion: row.workflow_version,
+    contactId: row.contact_id,
+    conversationId: row.conversation_id,
+    triggerEvent: { id: row.event_id, type: row.event_type },
+    variables: JSON.parse(row.variables),
+    status: row.status,
+    cursor: row.cursor,
+    stepLog: JSON.parse(row.step_log),
+    wakeAt: row.wake_at,
+    attempts: row.attempts,
+    error: row.error,
+    createdAt: row.created_at,
+    endedAt: row.ended_at,
+  });
+}

@@ -1,0 +1,132 @@
+import type { Workflow, WorkflowCreateBody, WorkflowDefinition } from '../../../lib/contracts/workflow';
+import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
+import { HttpError, notFound, type ErrorDetail } from '../../http-error';
+import { newId, nowIso, randomSecret } from '../../ids';
+import type { Services } from '../../services';
+import { toJson, type Executor } from '../../store/database';
+import type { WorkflowsTable } from '../../store/schema';
+import { writeTriggerIndex } from '../dispatch/trigger-index';
+import { shortcutsVersion } from '../shortcuts/version';
+import { publishProblems } from './publish-checks';
+import { parseDefinition, storableDefinition, toWorkflow } from './records';
+
+// The workflow lifecycle. Every change, in one transaction: the row, its version history, the
+// trigger index (rows only while published), then `definitions.changed` once committed.
+// A published workflow stays published through an edit, so the edit is validated as a publish.
+
+export async function getWorkflowRow(db: Executor, id: string): Promise<WorkflowsTable> {
+  const row = await db.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Workflow ${id}`);
+  return row;
+}
+
+export async function getWorkflow(services: Services, id: string): Promise<Workflow> {
+  return toWorkflow(await getWorkflowRow(services.db, id), services.config.publicUrl);
+}
+
+export async function createWorkflow(services: Services, body: WorkflowCreateBody): Promise<Workflow> {
+  const { status, ...input } = body;
+  const def = storableDefinition(input);
+  const id = newId('wf');
+  return change(services, async (uow) => {
+    if (status === 'published') await assertPublishable(uow.trx, id, def, 'body');
+    const now = nowIso();
+    const row: WorkflowsTable = {
+      id, name: def.name, status, trigger_type: def.trigger.type, definition: toJson(def), version: 1,
+      webhook_token: def.trigger.type === 'incoming_webhook' ? randomSecret() : null,
+      created_at: now, updated_at: now, published_at: status === 'published' ? now : null,
+    };
+    await uow.trx.insertInto('workflows').values(row).execute();
+    await saveVersion(uow.trx, row);
+    await writeTriggerIndex(uow.trx, id, status === 'published' ? def.trigger : null);
+    return row;
+  });
+}
+
+/** Stores the definition as a new version; runs already started keep theirs. */
+export async function updateWorkflow(services: Services, id: string, input: WorkflowDefinition): Promise<Workflow> {
+  const def = storableDefinition(input);
+  return change(services, async (uow) => {
+    const current = await getWorkflowRow(uow.trx, id);
+    const published = current.status === 'published';
+    if (published) await assertPublishable(uow.trx, id, def, 'body');
+    const token = def.trigger.type !== 'incoming_webhook' ? null : current.webhook_token ?? randomSecret();
+    const row: WorkflowsTable = {
+      ...current, name: def.name, trigger_type: def.trigger.type, definition: toJson(def), version: current.version + 1,
+      webhook_token: token, updated_at: nowIso(),
+    };
+    const result = await uow.trx.updateTable('workflows')
+      .set({ name: row.name, trigger_type: row.trigger_type, definition: row.definition, version: row.version, webhook_token: token, updated_at: row.updated_at })
+      .where('id', '=', id).where('version', '=', current.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new HttpError(409, 'conflict', 'The workflow was changed by someone else; reload it and try again');
+    await saveVersion(uow.trx, row);
+    await writeTriggerIndex(uow.trx, id, published ? def.trigger : null);
+    return row;
+  });
+}
+
+export async function publishWorkflow(services: Services, id: string): Promise<Workflow> {
+  return change(services, async (uow) => {
+    const current = await getWorkflowRow(uow.trx, id);
+    const def = parseDefinition(current.definition);
+    await assertPublishable(uow.trx, id, def);
+    const row: WorkflowsTable = { ...current, status: 'published', published_at: current.status === 'published' ? current.published_at : nowIso() };
+    await uow.trx.updateTable('workflows').set({ status: row.status, published_at: row.published_at }).where('id', '=', id).execute();
+    await writeTriggerIndex(uow.trx, id, def.trigger);
+    return row;
+  });
+}
+
+export async function unpublishWorkflow(services: Services, id: string): Promise<Workflow> {
+  return change(services, async (uow) => {
+    const current = await getWorkflowRow(uow.trx, id);
+    const row: WorkflowsTable = { ...current, status: 'draft', published_at: null };
+    await uow.trx.updateTable('workflows').set({ status: 'draft', published_at: null }).where('id', '=', id).execute();
+    await writeTriggerIndex(uow.trx, id, null);
+    return row;
+  });
+}
+
+/**
+ * Deletes the workflow; its runs not yet started or waiting are cancelled. Its version history
+ * stays, so a run in the middle of a step can still finish reading its definition.
+ */
+export async function deleteWorkflow(services: Services, id: string): Promise<void> {
+  await change(services, async (uow) => {
+    const current = await getWorkflowRow(uow.trx, id);
+    await writeTriggerIndex(uow.trx, id, null);
+    await uow.trx.deleteFrom('workflows').where('id', '=', id).execute();
+    const now = nowIso();
+    await uow.trx.updateTable('runs')
+      .set({ status: 'cancelled', error: 'The workflow was deleted', ended_at: now, updated_at: now, wake_at: null })
+      .where('workflow_id', '=', id).where('status', 'in', ['queued', 'waiting'])
+      .execute();
+    return current;
+  });
+}
+
+/** 422 listing every problem when the definition cannot go live. */
+async function assertPublishable(db: Executor, id: string, def: WorkflowDefinition, prefix?: string): Promise<void> {
+  const problems = await publishProblems(db, id, def);
+  if (problems.length === 0) return;
+  const details: ErrorDetail[] = problems.map((p) => ({ ...p, path: [prefix, p.path].filter(Boolean).join('.') }));
+  const list = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+  throw new HttpError(422, 'invalid_content', `The workflow cannot be published (${details.length} problem${details.length === 1 ? '' : 's'}): ${list}`, details);
+}
+
+async function saveVersion(db: Executor, row: WorkflowsTable): Promise<void> {
+  await db.insertInto('workflow_versions')
+    .values({ workflow_id: row.id, version: row.version, definition: row.definition, created_at: row.updated_at })
+    .execute();
+}
+
+/** Runs a change in a transaction and announces it to live clients once committed. */
+async function change(services: Services, fn: (uow: UnitOfWork) => Promise<WorkflowsTable>): Promise<Workflow> {
+  return inTransaction(services.db, async (uow) => {
+    const row = await fn(uow);
+    const version = await shortcutsVersion(uow.trx);
+    uow.afterCommit(() => services.live.publish({ type: 'definitions.changed', version }));
+    return toWorkflow(row, services.config.publicUrl);
+  });
+}

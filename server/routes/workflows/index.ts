@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Run, RunList } from '../../../lib/contracts/runs';
+import { Workflow, WorkflowCreateBody, WorkflowUpdateBody } from '../../../lib/contracts/workflow';
+import {
+  createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow, getWorkflowRow,
+} from '../../engine/workflows/service';
+import { getRun, listRuns, listWorkflowSummaries, RunsQuery, WorkflowSummaryList } from '../../engine/workflows/queries';
+
+const Params = z.object({ id: z.string().max(100) });
+
+/** The Workflow API (DESIGN §8): admins configure; the engine does the work. */
+export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
+  const services = app.services;
+  const admin = { access: { role: 'admin' as const } };
+  const tags = ['workflows'];
+
+  app.post('/workflows', { config: admin, schema: { tags, body: WorkflowCreateBody, response: { 201: Workflow } } },
+    async (req, reply) => reply.code(201).send(await createWorkflow(services, req.body)));
+
+  app.get('/workflows', { config: admin, schema: { tags, response: { 200: WorkflowSummaryList } } },
+    async () => ({ workflows: await listWorkflowSummaries(services) }));
+
+  app.get('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
+    async (req) => getWorkflow(services, req.params.id));
+
+  app.put('/workflows/:id', { config: admin, schema: { tags, params: Params, body: WorkflowUpdateBody, response: { 200: Workflow } } },
+    async (req) => updateWorkflow(services, req.params.id, req.body));
+
+  app.delete('/workflows/:id', { config: admin, schema: { tags, params: Params } },
+    async (req, reply) => {
+      await deleteWorkflow(services, req.params.id);
+      return reply.code(204).send();
+    });
+
+  app.post('/workflows/:id/publish', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
+    async (req) => publishWorkflow(services, req.params.id));
+
+  app.post('/workflows/:id/unpublish', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
+    async (req) => unpublishWorkflow(services, req.params.id));
+
+  app.get('/workflows/:id/runs', { config: admin, schema: { tags, params: Params, querystring: RunsQuery, response: { 200: RunList } } },
+    async (req) => {
+      await getWorkflowRow(services.db, req.params.id);
+      return listRuns(services.db, req.params.id, req.query);
+    });
+
+  app.get('/runs/:id', { config: admin, schema: { tags, params: Params, response: { 200: Run } } },
+    async (req) => getRun(services.db, req.params.id));
+};
