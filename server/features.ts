@@ -8,6 +8,7 @@ import { hookRoutes } from './routes/hooks/index';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
+import { appRoutes } from './routes/apps/index';
 import type { Services } from './services';
 
 /**
@@ -26,4 +27,5 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);
+  await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
 }

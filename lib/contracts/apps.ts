@@ -66,6 +66,7 @@ export const ActionRequest = z.object({
     .refine((h) => Object.keys(h).length <= 10, 'At most 10 headers'),
   /** Any JSON value; its strings are templates. A string that is one placeholder keeps the value's type. */
   body: z.json().optional(),
+  timeoutMs: z.number().int().min(100, 'At least 100 ms').max(30_000, 'At most 30 seconds').default(10_000),
 });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 

@@ -1,0 +1,38 @@
+import { triggerItemsSchema, type FireTriggerBody } from '../../lib/contracts/apps';
+import type { Principal } from '../auth/principal';
+import { findContactBy } from '../domain/contacts';
+import { inTransaction } from '../events/unit-of-work';
+import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
+import type { Services } from '../services';
+import { getApp } from './store';
+
+/**
+ * An installed app fires one of its triggers for a contact: the items are checked against the
+ * trigger's field types, then the event is recorded and dispatched to the `mini_app` workflows
+ * listening for `${appId}:${triggerKey}` in one transaction.
+ */
+export async function fireTrigger(services: Services, principal: Principal | null, appId: string, triggerKey: string, body: FireTriggerBody) {
+  const { db } = services;
+  if (principal?.kind !== 'app' || principal.appId !== appId) {
+    throw forbidden('Only the API key of this app\'s installation may fire its triggers');
+  }
+  const app = await getApp(db, appId);
+  const trigger = app.manifest.triggers.find((t) => t.key === triggerKey);
+  if (!trigger) {
+    const known = app.manifest.triggers.map((t) => t.key).join(', ') || 'none';
+    throw new HttpError(404, 'not_found', `The app "${app.manifest.name}" has no trigger "${triggerKey}"; its triggers: ${known}`);
+  }
+  const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(body.items);
+  if (!items.success) {
+    const details = issuesToDetails(items.error.issues, 'items');
+    throw unprocessable(`The items do not fit trigger "${trigger.key}": ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  const [by, value] = Object.entries(body.contact)[0] as ['id' | 'phone' | 'email', string];
+  const contact = await findContactBy(db, by, value);
+  if (!contact) throw unprocessable(`There is no contact with ${by} ${value}`, [{ path: `contact.${by}`, message: `No contact with ${by} ${value}` }]);
+
+  return inTransaction(db, (uow) => services.events.record(uow, {
+    type: 'mini_app.triggered',
+    payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
+  }, { source: 'api' }));
+}

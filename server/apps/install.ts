@@ -1,0 +1,108 @@
+import { authValuesSchema, type Installation, type InstallBody, type SubscribeRequest, type UnsubscribeRequest } from '../../lib/contracts/apps';
+import { issueToken, revokeToken } from '../auth/tokens';
+import { inTransaction } from '../events/unit-of-work';
+import { conflict, HttpError, issuesToDetails, notFound, unprocessable } from '../http-error';
+import { newId, nowIso } from '../ids';
+import { safeFetch } from '../outbound/safe-fetch';
+import type { Services } from '../services';
+import { signHeaders } from '../signing/standard-webhooks';
+import { isUniqueViolation, toJson } from '../store/database';
+import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
+import { excerpt } from './run-action';
+import { findAppRow, findInstalledApp, getApp, workspaceId } from './store';
+
+export const SUBSCRIBE_TIMEOUT_MS = 10_000;
+
+/**
+ * Installs an app: checks the auth values, makes an API key with exactly the manifest's scopes
+ * and hands it to the app's server in a signed subscribe request. The installation and its key
+ * exist while that request is in flight (so the app may try its key before answering); only a
+ * 2xx keeps them, any other outcome deletes the installation and revokes the key.
+ */
+export async function installApp(services: Services, appId: string, body: InstallBody): Promise<Installation> {
+  const { db } = services;
+  const row = await findAppRow(db, appId);
+  if (!row) throw notFound(`App ${appId}`);
+  const app = await getApp(db, appId);
+  if (app.installation) throw conflict(`The app "${app.manifest.name}" is already installed; uninstall it first`);
+  const { manifest } = app;
+
+  const checked = authValuesSchema(manifest.authInputs).safeParse(body.authValues);
+  if (!checked.success) {
+    const details = issuesToDetails(checked.error.issues, 'authValues');
+    throw unprocessable(`The auth values are invalid: ${details.map((d) => d.message).join('; ')}`, details);
+  }
+  const authValues = Object.fromEntries(Object.entries(checked.data).filter(([, v]) => v !== undefined)) as SubscribeRequest['authValues'];
+
+  const installationId = newId('inst');
+  const createdAt = nowIso();
+  let issued: { id: string; token: string };
+  try {
+    issued = await inTransaction(db, async ({ trx }) => {
+      const key = await issueToken(trx, { kind: 'app', installationId, scopes: manifest.scopes }, `app:${manifest.key}`);
+      await trx.insertInto('installations').values({ id: installationId, app_id: appId, auth_values: toJson(authValues), token_id: key.id, created_at: createdAt }).execute();
+      return key;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`The app "${manifest.name}" is already installed`);
+    throw err;
+  }
+
+  if (manifest.subscribeUrl) {
+    const request: SubscribeRequest = { workspaceId: await workspaceId(db), appId, installationId, apiKey: issued.token, authValues };
+    const failure = await postSigned(services, row.signing_secret, manifest.subscribeUrl, request);
+    if (failure) {
+      await inTransaction(db, async ({ trx }) => {
+        await trx.deleteFrom('installations').where('id', '=', installationId).execute();
+        await revokeToken(trx, issued.id);
+      });
+      throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure}`);
+    }
+  }
+  return { id: installationId, appId, createdAt };
+}
+
+/** POSTs a signed JSON body once; the reason it failed, or undefined on a 2xx. */
+async function postSigned(services: Services, secret: string, url: string, payload: unknown): Promise<string | undefined> {
+  const body = JSON.stringify(payload);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'InboxCompanion-MiniApp/1',
+    ...signHeaders(secret, { id: newId('msg'), timestamp: new Date(), body }),
+  };
+  try {
+    const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: SUBSCRIBE_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
+      { allowList: services.config.allowPrivateUrls });
+    if (res.status >= 200 && res.status < 300) return undefined;
+    return `HTTP ${res.status}: ${excerpt(res.bodyText)}`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Uninstalls: the key is revoked and the installation removed at once (one transaction, which
+ * also queues the unsubscribe request). The app's server hears about it from the outbox worker,
+ * retried until it answers; the uninstall never waits for or fails because of it.
+ */
+export async function uninstallApp(services: Services, appId: string, wakeOutbox: () => void): Promise<void> {
+  const { db } = services;
+  const installed = await findInstalledApp(db, appId);
+  if (!installed) {
+    if (!(await findAppRow(db, appId))) throw notFound(`App ${appId}`);
+    throw new HttpError(404, 'not_installed', `The app ${appId} is not installed`);
+  }
+  const { manifest } = installed.app;
+  const { installation } = installed;
+  const ws = await workspaceId(db);
+  await inTransaction(db, async (uow) => {
+    await revokeToken(uow.trx, installation.tokenId);
+    const deleted = await uow.trx.deleteFrom('installations').where('id', '=', installation.id).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new HttpError(404, 'not_installed', `The app ${appId} is not installed`);
+    if (manifest.unsubscribeUrl) {
+      const body: UnsubscribeRequest = { workspaceId: ws, appId, installationId: installation.id, authValues: installation.authValues };
+      await enqueueDelivery(uow.trx, { kind: UNSUBSCRIBE_KIND, url: manifest.unsubscribeUrl, body });
+      uow.afterCommit(wakeOutbox);
+    }
+  });
+}

@@ -1,0 +1,143 @@
+import { newId, nowIso } from '../ids';
+import { safeFetch } from '../outbound/safe-fetch';
+import type { Services } from '../services';
+import { signHeaders } from '../signing/standard-webhooks';
+import { fromJson, toJson, type Executor } from '../store/database';
+import type { OutboxTable } from '../store/schema';
+import { excerpt } from './run-action';
+import { appSigningSecret } from './store';
+
+/** An unsubscribe request to an app's server; its body names the app whose secret signs it. */
+export const UNSUBSCRIBE_KIND = 'app.unsubscribe';
+
+export interface OutboxTiming {
+  /** First retry after this; doubled each time up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Deliveries still failing after this long are given up (kept, with the last error). */
+  giveUpAfterMs: number;
+  /** How long one instance holds a claimed row; another instance may retry it afterwards. */
+  claimMs: number;
+  /** Idle poll: rows written by other instances are noticed at least this often. */
+  pollMs: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_OUTBOX_TIMING: OutboxTiming = {
+  baseDelayMs: 1000, maxDelayMs: 5 * 60_000, giveUpAfterMs: 3 * 24 * 3600_000, claimMs: 60_000, pollMs: 30_000, requestTimeoutMs: 10_000,
+};
+
+export const retryDelay = (failures: number, t: Pick<OutboxTiming, 'baseDelayMs' | 'maxDelayMs'>) =>
+  Math.min(t.maxDelayMs, t.baseDelayMs * 2 ** Math.max(0, failures - 1));
+
+const NEVER = '9999-12-31T23:59:59.999Z';
+
+/** Queues a signed delivery (in the caller's transaction); the worker sends it after commit. */
+export async function enqueueDelivery(db: Executor, item: { kind: string; url: string; body: unknown }): Promise<string> {
+  const id = newId('obx');
+  const now = nowIso();
+  await db.insertInto('outbox').values({
+    id, kind: item.kind, url: item.url,
+    // The webhook-id stays the same across attempts so the receiver can de-duplicate.
+    headers: toJson({ 'content-type': 'application/json', 'webhook-id': newId('msg') }),
+    body: JSON.stringify(item.body), attempts: 0, next_attempt_at: now, last_error: null, created_at: now, delivered_at: null,
+  }).execute();
+  return id;
+}
+
+/**
+ * Delivers outbox rows in the background: attempted at once, then retried with exponential
+ * backoff (1 s, 2 s, 4 s … capped at 5 min). A 2xx delivers; a 4xx other than 408/429 will not
+ * get better and stops the retries; anything else is retried. Signatures are made per attempt,
+ * so a late delivery still carries a fresh timestamp.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private services: Services, private timing: OutboxTiming = DEFAULT_OUTBOX_TIMING) {}
+
+  start() {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Look for due rows now (after a commit that queued one). */
+  wake() {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    clearTimeout(this.timer);
+    this.running = this.tick().finally(() => {
+      this.running = undefined;
+      if (this.again) { this.again = false; this.wake(); }
+    });
+  }
+
+  private async tick() {
+    let nextIn = this.timing.pollMs;
+    try {
+      const { db } = this.services;
+      const due = await db.selectFrom('outbox').selectAll().where('delivered_at', 'is', null)
+        .where('next_attempt_at', '<=', nowIso()).orderBy('next_attempt_at').limit(20).execute();
+      await Promise.all(due.map((row) => this.claimAndDeliver(row)));
+      const upcoming = await db.selectFrom('outbox').select('next_attempt_at').where('delivered_at', 'is', null)
+        .where('next_attempt_at', '<', NEVER).orderBy('next_attempt_at').limit(1).executeTakeFirst();
+      if (upcoming) nextIn = Math.min(nextIn, Math.max(0, Date.parse(upcoming.next_attempt_at) - Date.now()));
+    } catch (err) {
+      if (this.stopped) return;
+      this.services.log.warn({ err }, 'outbox: could not read due deliveries');
+    }
+    if (!this.stopped) this.timer = setTimeout(() => this.wake(), nextIn).unref();
+  }
+
+  private async claimAndDeliver(row: OutboxTable) {
+    const { db } = this.services;
+    // Claim by moving next_attempt_at forward: with several instances only one wins the row.
+    const claimedUntil = new Date(Date.now() + this.timing.claimMs).toISOString();
+    const claim = await db.updateTable('outbox').set({ next_attempt_at: claimedUntil })
+      .where('id', '=', row.id).where('next_attempt_at', '=', row.next_attempt_at).where('delivered_at', 'is', null).executeTakeFirst();
+    if (Number(claim.numUpdatedRows) !== 1) return;
+
+    const outcome = await this.attempt(row);
+    const attempts = row.attempts + 1;
+    if (outcome.delivered) {
+      await db.updateTable('outbox').set({ attempts, delivered_at: nowIso(), last_error: null }).where('id', '=', row.id).execute();
+      return;
+    }
+    const tooOld = Date.now() - Date.parse(row.created_at) > this.timing.giveUpAfterMs;
+    const giveUp = outcome.permanent || tooOld;
+    const next = giveUp ? NEVER : new Date(Date.now() + retryDelay(attempts, this.timing)).toISOString();
+    const lastError = giveUp ? `gave up: ${outcome.error}` : outcome.error;
+    await db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: lastError.slice(0, 1000) }).where('id', '=', row.id).execute();
+    this.services.log.info({ outbox: row.id, kind: row.kind, attempts, error: outcome.error, giveUp }, 'outbox: delivery failed');
+  }
+
+  private async attempt(row: OutboxTable): Promise<{ delivered: true } | { delivered: false; permanent: boolean; error: string }> {
+    const headers = fromJson<Record<string, string>>(row.headers, {});
+    try {
+      if (row.kind === UNSUBSCRIBE_KIND) {
+        const appId = fromJson<{ appId?: string }>(row.body, {}).appId;
+        const secret = appId ? await appSigningSecret(this.services.db, appId) : undefined;
+        if (secret) Object.assign(headers, signHeaders(secret, { id: headers['webhook-id'] ?? row.id, timestamp: new Date(), body: row.body }));
+      }
+      const res = await safeFetch(
+        { method: 'POST', url: row.url, headers, body: row.body, timeoutMs: this.timing.requestTimeoutMs, maxResponseBytes: 64 * 1024 },
+        { allowList: this.services.config.allowPrivateUrls },
+      );
+      if (res.status >= 200 && res.status < 300) return { delivered: true };
+      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+      return { delivered: false, permanent, error: `HTTP ${res.status}: ${excerpt(res.bodyText)}` };
+    } catch (err) {
+      const retriable = !(err && typeof err === 'object' && 'retriable' in err && err.retriable === false);
+      return { delivered: false, permanent: !retriable, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import type { AppAction } from '../../lib/contracts/apps';
+import { extractMappings } from '../../lib/workflow/jsonpath-mapping';
+import { OutboundError } from '../outbound/errors';
+import { withRetries, type RetryOptions } from '../outbound/retry';
+import { safeFetch } from '../outbound/safe-fetch';
+import { newId } from '../ids';
+import { signHeaders } from '../signing/standard-webhooks';
+import type { Executor } from '../store/database';
+import { renderActionRequest, type RenderedRequest } from './render-request';
+import { appSigningSecret, findInstalledApp } from './store';
+
+export interface PreparedAction {
+  appId: string;
+  action: AppAction;
+  request: RenderedRequest;
+  timeoutMs: number;
+}
+
+/** Why an action cannot be sent at all (not installed, unknown action, a required input empty). */
+export class ActionNotRunnable extends Error {
+  override name = 'ActionNotRunnable';
+}
+
+/**
+ * Resolves `appId` + `actionKey` to the installed app's packaged request filled with the
+ * installation's auth values and the step's inputs (already rendered with the run's templates).
+ */
+export async function prepareAppAction(db: Executor, input: { appId: string; actionKey: string; inputs: Record<string, string> }): Promise<PreparedAction> {
+  const installed = await findInstalledApp(db, input.appId);
+  if (!installed) throw new ActionNotRunnable(`The app ${input.appId} is not installed`);
+  const { manifest } = installed.app;
+  const action = manifest.actions.find((a) => a.key === input.actionKey);
+  if (!action) {
+    throw new ActionNotRunnable(`The app "${manifest.name}" has no action "${input.actionKey}"; its actions: ${manifest.actions.map((a) => a.key).join(', ') || 'none'}`);
+  }
+  const known = new Set(action.inputs.map((i) => i.key));
+  const unknown = Object.keys(input.inputs).filter((k) => !known.has(k));
+  if (unknown.length) throw new ActionNotRunnable(`The action "${action.key}" has no input(s) ${unknown.join(', ')}`);
+  const empty = action.inputs.filter((i) => i.required && (input.inputs[i.key] ?? '').trim() === '');
+  if (empty.length) throw new ActionNotRunnable(`Required input(s) of "${action.key}" are empty: ${empty.map((i) => i.label).join(', ')}`);
+  const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
+  return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
+}
+
+export interface ActionResult {
+  ok: boolean;
+  /** 0 when no response came back. */
+  status: number;
+  attempts: number;
+  /** The outputs mapped from the JSON answer: `$step.<variable>`. */
+  values: Record<string, unknown>;
+  notes: string[];
+  error?: string;
+}
+
+export interface SendOptions {
+  allowPrivateUrls: string[];
+  idempotencyKey?: string;
+  retry?: Pick<RetryOptions, 'sleep' | 'baseDelayMs'>;
+}
+
+/**
+ * Sends a prepared action with the same outbound safety and retries as `http_request`:
+ * private addresses refused unless allow-listed, at most 3 attempts on network errors, 429 and
+ * 5xx. Each attempt is signed with the app's Standard Webhooks secret (same webhook-id), so the
+ * app's server knows the request is ours. Never throws: a failure comes back as `error`.
+ */
+export async function sendAppAction(db: Executor, prepared: PreparedAction, options: SendOptions): Promise<ActionResult> {
+  const { request, action } = prepared;
+  const notes = request.missing.length ? [`No value for ${request.missing.join(', ')}`] : [];
+  const secret = await appSigningSecret(db, prepared.appId);
+  const messageId = newId('msg');
+  const base: Record<string, string> = {
+    ...request.headers,
+    'user-agent': 'InboxCompanion-MiniApp/1',
+    ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+  };
+  try {
+    const { response, attempts } = await withRetries(
+      () => safeFetch({
+        method: request.method,
+        url: request.url,
+        headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
+        body: request.body,
+        timeoutMs: prepared.timeoutMs,
+      }, { allowList: options.allowPrivateUrls }),
+      { ...options.retry, onRetry: (r) => notes.push(`attempt ${r.attempt}: ${r.reason}, retrying in ${r.delayMs} ms`) },
+    );
+    const ok = response.status >= 200 && response.status < 300;
+    let values: Record<string, unknown> = {};
+    if (ok && action.outputs.length > 0) {
+      if (response.json === undefined) notes.push('The response is not JSON; no output was mapped');
+      else {
+        const mapped = extractMappings(response.json, action.outputs);
+        values = mapped.values;
+        for (const e of mapped.errors) notes.push(`$step.${e.variable}: ${e.message}`);
+      }
+    }
+    const error = ok ? undefined : `${request.method} ${request.url} answered HTTP ${response.status}: ${excerpt(response.bodyText)}`;
+    return { ok, status: response.status, attempts, values, notes, ...(error ? { error } : {}) };
+  } catch (err) {
+    const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;
+    return { ok: false, status: 0, attempts, values: {}, notes, error: `${request.method} ${request.url}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** A short, single-line piece of a body for error messages. */
+export function excerpt(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return '(empty body)';
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

@@ -1,0 +1,77 @@
+import { App, AppManifest, type AuthValues, type Installation } from '../../lib/contracts/apps';
+import { notFound } from '../http-error';
+import { newId, nowIso } from '../ids';
+import { fromJson, toJson, type Executor } from '../store/database';
+import type { AppsTable, InstallationsTable } from '../store/schema';
+import { getSetting } from '../domain/settings';
+
+export interface InstalledApp {
+  app: App;
+  installation: Installation & { authValues: AuthValues; tokenId: string };
+}
+
+const toInstallation = (r: InstallationsTable): Installation => ({ id: r.id, appId: r.app_id, createdAt: r.created_at });
+
+function toApp(row: AppsTable, installation: InstallationsTable | undefined): App {
+  return App.parse({
+    id: row.id,
+    key: row.key,
+    manifest: fromJson(row.manifest, {}),
+    createdAt: row.created_at,
+    installation: installation ? toInstallation(installation) : null,
+  });
+}
+
+export async function insertApp(db: Executor, manifest: AppManifest, signingSecret: string): Promise<App> {
+  const row: AppsTable = { id: newId('app'), key: manifest.key, manifest: toJson(manifest), signing_secret: signingSecret, created_at: nowIso() };
+  await db.insertInto('apps').values(row).execute();
+  return toApp(row, undefined);
+}
+
+export async function listApps(db: Executor): Promise<App[]> {
+  const [apps, installations] = await Promise.all([
+    db.selectFrom('apps').selectAll().orderBy('id').execute(),
+    db.selectFrom('installations').selectAll().execute(),
+  ]);
+  const byApp = new Map(installations.map((i) => [i.app_id, i]));
+  return apps.map((a) => toApp(a, byApp.get(a.id)));
+}
+
+export async function findAppRow(db: Executor, id: string) {
+  return db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getApp(db: Executor, id: string): Promise<App> {
+  const row = await findAppRow(db, id);
+  if (!row) throw notFound(`App ${id}`);
+  const installation = await db.selectFrom('installations').selectAll().where('app_id', '=', id).executeTakeFirst();
+  return toApp(row, installation);
+}
+
+export async function appSigningSecret(db: Executor, appId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('apps').select('signing_secret').where('id', '=', appId).executeTakeFirst();
+  return row?.signing_secret || undefined;
+}
+
+/** The app with its installation (auth values included), or undefined when it is not installed. */
+export async function findInstalledApp(db: Executor, appId: string): Promise<InstalledApp | undefined> {
+  const row = await findAppRow(db, appId);
+  if (!row) return undefined;
+  const inst = await db.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
+  if (!inst) return undefined;
+  return {
+    app: toApp(row, inst),
+    installation: { ...toInstallation(inst), authValues: fromJson<AuthValues>(inst.auth_values, {}), tokenId: inst.token_id },
+  };
+}
+
+const WORKSPACE_ID_KEY = 'workspace_id';
+
+/** One workspace per server; its id is made on first need and never changes (apps key their data by it). */
+export async function workspaceId(db: Executor): Promise<string> {
+  const existing = await getSetting<string | null>(db, WORKSPACE_ID_KEY, null);
+  if (existing) return existing;
+  await db.insertInto('settings').values({ key: WORKSPACE_ID_KEY, value: toJson(newId('ws')), updated_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await getSetting<string | null>(db, WORKSPACE_ID_KEY, null))!;
+}

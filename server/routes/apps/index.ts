@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { App, AppList, AppManifest, AppRegistered, FireTriggerBody, FireTriggerResult, Installation, InstallBody } from '../../../lib/contracts/apps';
+import { fireTrigger } from '../../apps/fire-trigger';
+import { installApp, uninstallApp } from '../../apps/install';
+import { OutboxWorker } from '../../apps/outbox';
+import { getApp, insertApp, listApps } from '../../apps/store';
+import { conflict } from '../../http-error';
+import { generateSigningSecret } from '../../signing/standard-webhooks';
+import { isUniqueViolation } from '../../store/database';
+
+const Params = z.object({ id: z.string().max(64) });
+
+/** Mini-apps (DESIGN §9): registration and installs (admin), triggers fired by the apps themselves. */
+export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (app, opts) => {
+  const services = app.services;
+  const { db } = services;
+
+  // Unsubscribe requests (and any later outbox kinds) are delivered in the background.
+  const outbox = new OutboxWorker(services);
+  if (opts.workers !== false) {
+    outbox.start();
+    services.onClose(() => outbox.stop());
+  }
+
+  app.post('/apps', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['apps'], body: AppManifest, response: { 201: AppRegistered } },
+  }, async (req, reply) => {
+    if (await db.selectFrom('apps').select('id').where('key', '=', req.body.key).executeTakeFirst()) {
+      throw conflict(`An app with the key "${req.body.key}" is already registered`);
+    }
+    // Shown this once: the app's server keeps it to verify the requests we sign.
+    const signingSecret = generateSigningSecret();
+    try {
+      const registered = await insertApp(db, req.body, signingSecret);
+      return reply.code(201).send({ app: registered, signingSecret });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`An app with the key "${req.body.key}" is already registered`);
+      throw err;
+    }
+  });
+
+  app.get('/apps', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], response: { 200: AppList } } },
+    async () => ({ apps: await listApps(db) }));
+
+  app.get('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 200: App } } },
+    async (req) => getApp(db, req.params.id));
+
+  app.post('/apps/:id/install', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['apps'], params: Params, body: InstallBody, response: { 201: Installation } },
+  }, async (req, reply) => reply.code(201).send(await installApp(services, req.params.id, req.body)));
+
+  app.delete('/apps/:id/install', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params } },
+    async (req, reply) => {
+      await uninstallApp(services, req.params.id, () => outbox.wake());
+      return reply.code(204).send();
+    });
+
+  app.post('/apps/:id/triggers/:triggerKey', {
+    config: { access: { appOnly: true } },
+    schema: { tags: ['apps'], params: Params.extend({ triggerKey: z.string().max(64) }), body: FireTriggerBody, response: { 202: FireTriggerResult } },
+  }, async (req, reply) => reply.code(202).send(await fireTrigger(services, req.principal, req.params.id, req.params.triggerKey, req.body)));
+};
