@@ -37,7 +37,7 @@ describe('popup in Chromium', () => {
   it('loads the extension with its background worker', async () => {
     expect(ext.extensionId).toMatch(/^[a-p]{32}$/);
     const worker = await ext.background();
-    expect(await worker.evaluate(() => typeof chrome.runtime.id)).toBe('string');
+    expect(await worker.evaluate(() => (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id)).toBe(ext.extensionId);
   });
 
   it('shows an error for a token the server refuses, and stays disconnected', async () => {
