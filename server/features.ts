@@ -9,6 +9,7 @@ import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
 import { appRoutes } from './routes/apps/index';
+import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
 /**
@@ -18,6 +19,7 @@ import type { Services } from './services';
  */
 export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean }) {
   void services; void opts;
+  await startEngine(services, opts);
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

@@ -1,0 +1,55 @@
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { toJson, type Db } from '../../store/database';
+import type { NextState } from './transition';
+
+/** Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers. */
+export interface RunFence { id: string; workflowId: string; owner: string; attempts: number }
+
+/** The run was claimed again by someone else (our lease ran out) or cancelled: stop, write nothing. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
+/**
+ * Writes cursor, variables, step log and status, in the transaction that holds the step's own
+ * changes. Only the holder of the current claim may write; otherwise the whole step rolls back.
+ */
+export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState): Promise<void> {
+  const now = nowIso();
+  const ended = next.status === 'completed' || next.status === 'failed';
+  const result = await uow.trx.updateTable('runs').set({
+    status: next.status,
+    cursor: next.cursor,
+    variables: toJson(next.variables),
+    step_log: toJson(next.stepLog),
+    jumps: next.jumps,
+    wake_at: next.status === 'waiting' ? next.wakeAt : null,
+    error: next.status === 'failed' ? next.error : null,
+    // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
+    ...(next.status === 'running' ? {} : { lease_until: null }),
+    updated_at: now,
+    ended_at: ended ? now : null,
+  })
+    .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
+  const error = next.status === 'failed' ? next.error : null;
+  uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+}
+
+/** Lets another worker take the run at once (engine stopping between steps). */
+export async function releaseLease(db: Db, fence: RunFence): Promise<void> {
+  await db.updateTable('runs').set({ lease_until: '1970-01-01T00:00:00.000Z' })
+    .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
+    .execute();
+}
+
+/** Extends the leases of the runs this worker is executing. */
+export async function renewLeases(db: Db, owner: string, fences: RunFence[], leaseUntil: string): Promise<void> {
+  if (fences.length === 0) return;
+  await db.updateTable('runs').set({ lease_until: leaseUntil })
+    .where('lease_owner', '=', owner).where('status', '=', 'running').where('id', 'in', fences.map((f) => f.id))
+    .execute();
+}

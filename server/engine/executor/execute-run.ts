@@ -1,0 +1,124 @@
+import type { StepLogEntry } from '../../../lib/contracts/runs';
+import type { Step } from '../../../lib/contracts/steps';
+import { findContact } from '../../domain/contacts';
+import { findOpenConversation } from '../../domain/conversations';
+import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { fromJson, type Executor } from '../../store/database';
+import type { RunsTable } from '../../store/schema';
+import { fail, type RunView, type StepOutcome } from '../steps/define';
+import { stepRegistry } from '../steps/registry';
+import { checkpoint, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
+import { loadVersionSteps } from './definitions';
+import { buildStepContext } from './step-context';
+import { applyOutcome, type NextState, type RunState } from './transition';
+
+export interface ExecEnv {
+  services: Services;
+  owner: string;
+  /** True once the engine is stopping: finish the current step, then let go of the run. */
+  stopping(): boolean;
+}
+
+export type RunResult = { status: 'completed' | 'failed' | 'released' | 'lease_lost' } | { status: 'waiting'; wakeAt: string };
+
+/** A step that failed: its transaction is rolled back, then the failure is checkpointed alone. */
+class StepFailed extends Error {
+  constructor(readonly outcome: StepOutcome) { super('step failed'); }
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops. */
+export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResult> {
+  const { services } = env;
+  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, owner: env.owner, attempts: row.attempts };
+  let state: RunState = {
+    cursor: row.cursor,
+    variables: fromJson<Record<string, unknown>>(row.variables, {}),
+    stepLog: fromJson<StepLogEntry[]>(row.step_log, []),
+    jumps: row.jumps,
+  };
+  let steps: Step[];
+  try {
+    steps = await loadVersionSteps(services.db, row.workflow_id, row.workflow_version);
+  } catch (err) {
+    const next: NextState = { ...state, status: 'failed', error: message(err) };
+    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    return { status: 'failed' };
+  }
+
+  try {
+    for (;;) {
+      if (state.cursor >= steps.length) {
+        await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, { ...state, status: 'completed' }));
+        return { status: 'completed' };
+      }
+      if (env.stopping()) {
+        await releaseLease(services.db, fence);
+        return { status: 'released' };
+      }
+      const next = await executeStep(env, row, steps, state, fence);
+      if (next.status === 'waiting') return { status: 'waiting', wakeAt: next.wakeAt };
+      if (next.status !== 'running') return { status: next.status };
+      state = next;
+    }
+  } catch (err) {
+    if (err instanceof LeaseLostError) return { status: 'lease_lost' };
+    throw err;
+  }
+}
+
+async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: RunState, fence: RunFence): Promise<NextState> {
+  const { services } = env;
+  const step = steps[state.cursor]!;
+  const definition = stepRegistry[step.type];
+  const startedAt = nowIso();
+  const notes: string[] = [];
+  const run: RunView = {
+    id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
+    conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
+  };
+  const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
+  const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
+  const settle = (outcome: StepOutcome) =>
+    applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
+
+  const runHandler = async (db: Executor, inTx: (fn: (uow: UnitOfWork) => Promise<unknown>) => Promise<unknown>) => {
+    const contact = await findContact(db, row.contact_id);
+    if (!contact) return fail(`Contact ${row.contact_id} no longer exists`);
+    const conversation = (await findOpenConversation(db, row.contact_id)) ?? null;
+    const ctx = buildStepContext({
+      services, run, step, contact, conversation, idempotencyKey, notes, effects: db,
+      db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>,
+    });
+    try {
+      return await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
+    } catch (err) {
+      return fail(message(err));
+    }
+  };
+
+  if (definition.outside) {
+    // Slow outside calls run without a transaction; the checkpoint follows in its own.
+    const outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn));
+    const next = settle(outcome);
+    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    return next;
+  }
+  try {
+    return await inTransaction(services.db, async (uow) => {
+      const outcome = await runHandler(uow.trx, (fn) => fn(uow));
+      if (outcome.kind === 'fail') throw new StepFailed(outcome);
+      const next = settle(outcome);
+      await checkpoint(uow, services, fence, next);
+      return next;
+    });
+  } catch (err) {
+    if (!(err instanceof StepFailed)) throw err;
+    const next = settle(err.outcome);
+    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    return next;
+  }
+}

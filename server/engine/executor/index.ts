@@ -1,0 +1,64 @@
+import type { Services } from '../../services';
+import { releaseStaleLeasesSqlite } from './claim-sqlite';
+import { startPgBridge, type PgBridge } from './pg-bridge';
+import { RunWorker, type WorkerOptions } from './worker';
+
+export interface EngineOptions {
+  /** Execute runs in this process (false: only relay live messages). */
+  workers: boolean;
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  stopGraceMs?: number;
+}
+
+export interface Engine {
+  /** Look for due runs now. */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+
+/**
+ * Starts the run executor on `services` and registers its stop with services.onClose. With
+ * PostgreSQL it also joins the other instances (LISTEN/NOTIFY for new runs and live messages).
+ */
+export async function startEngine(services: Services, options: EngineOptions): Promise<Engine> {
+  const workerOptions: WorkerOptions = {
+    owner: services.config.instanceId,
+    concurrency: options.concurrency ?? 8,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    pollMs: options.pollMs ?? 1_000,
+    stopGraceMs: options.stopGraceMs ?? 10_000,
+  };
+  const worker = options.workers ? new RunWorker(services, workerOptions) : undefined;
+  let bridge: PgBridge | undefined;
+  let stopped = false;
+
+  if (services.store.dialect === 'postgres' && services.store.pgPool) {
+    bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick());
+  } else if (worker) {
+    const released = await releaseStaleLeasesSqlite(services.db, workerOptions.owner);
+    if (released > 0) services.log.info({ released }, 'resuming runs left running by an earlier process');
+  }
+
+  services.runSignal.on(() => {
+    if (stopped) return;
+    worker?.kick();
+    bridge?.notifyRuns();
+  });
+  worker?.start();
+
+  const engine: Engine = {
+    kick: () => worker?.kick(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await worker?.stop();
+      await bridge?.close();
+    },
+  };
+  services.onClose(() => engine.stop());
+  return engine;
+}

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import { LiveMessage } from '../../../lib/contracts/events';
+import type { Services } from '../../services';
+
+export const RUNS_CHANNEL = 'companion_runs';
+export const LIVE_CHANNEL = 'companion_live';
+// NOTIFY payloads must stay under 8000 bytes.
+const MAX_PAYLOAD = 7_000;
+
+export interface PgBridge {
+  /** Tell the other instances that runs were created or woken. */
+  notifyRuns(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Joins the instances sharing one PostgreSQL: a dedicated LISTEN connection wakes this
+ * instance's worker when another creates runs, and carries live (SSE) messages both ways.
+ */
+export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void): Promise<PgBridge> {
+  const me = services.config.instanceId;
+  let client: pg.PoolClient | undefined;
+  let closed = false;
+  let liveQueue: LiveMessage[] = [];
+  let liveFlush: Promise<void> | undefined;
+  let runsPending = false;
+
+  const onNotification = (msg: pg.Notification) => {
+    let payload: { from?: string; messages?: unknown[] };
+    try { payload = JSON.parse(msg.payload ?? '{}'); } catch { return; }
+    if (payload.from === me) return;
+    if (msg.channel === RUNS_CHANNEL) onRunsWoken();
+    if (msg.channel === LIVE_CHANNEL) {
+      for (const raw of payload.messages ?? []) {
+        const parsed = LiveMessage.safeParse(raw);
+        if (parsed.success) services.live.deliverLocal(parsed.data);
+      }
+    }
+  };
+
+  const connect = async () => {
+    const c = await pool.connect();
+    c.on('notification', onNotification);
+    c.on('error', (err) => {
+      services.log.warn({ err }, 'LISTEN connection lost; reconnecting');
+      c.release(err);
+      if (client === c) client = undefined;
+      if (!closed) setTimeout(() => void connect().catch((e) => services.log.error({ err: e }, 'LISTEN reconnect failed')), 1_000).unref();
+    });
+    await c.query(`LISTEN ${RUNS_CHANNEL}`);
+    await c.query(`LISTEN ${LIVE_CHANNEL}`);
+    client = c;
+    // Runs created while we were not listening: look for them once.
+    onRunsWoken();
+  };
+  await connect();
+
+  const notify = (channel: string, payload: string) =>
+    pool.query('SELECT pg_notify($1, $2)', [channel, payload]).then(() => undefined, (err) => {
+      if (!closed) services.log.warn({ err, channel }, 'NOTIFY failed');
+    });
+
+  const flushLive = async () => {
+    while (liveQueue.length > 0 && !closed) {
+      const batch = liveQueue;
+      liveQueue = [];
+      let chunk: LiveMessage[] = [];
+      let size = 0;
+      for (const m of batch) {
+        const len = JSON.stringify(m).length + 1;
+        if (chunk.length > 0 && size + len > MAX_PAYLOAD) {
+          await notify(LIVE_CHANNEL, JSON.stringify({ from: me, messages: chunk }));
+          chunk = [];
+          size = 0;
+        }
+        chunk.push(m);
+        size += len;
+      }
+      if (chunk.length > 0) await notify(LIVE_CHANNEL, JSON.stringify({ from: me, messages: chunk }));
+    }
+    liveFlush = undefined;
+  };
+
+  services.live.addRelay((m) => {
+    if (closed) return;
+    liveQueue.push(m);
+    // Batched: one NOTIFY carries every message published in the same tick.
+    liveFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flushLive);
+  });
+
+  return {
+    notifyRuns() {
+      if (closed || runsPending) return;
+      runsPending = true;
+      setImmediate(() => { runsPending = false; void notify(RUNS_CHANNEL, JSON.stringify({ from: me })); });
+    },
+    async close() {
+      closed = true;
+      await liveFlush;
+      const c = client;
+      client = undefined;
+      if (c) {
+        c.off('notification', onNotification);
+        await c.query('UNLISTEN *').catch(() => {});
+        c.release();
+      }
+    },
+  };
+}

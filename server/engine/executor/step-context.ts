@@ -1,0 +1,67 @@
+import type { Contact } from '../../../lib/contracts/contacts';
+import type { Conversation } from '../../../lib/contracts/conversations';
+import type { Step } from '../../../lib/contracts/steps';
+import { renderJsonTemplate, renderTemplate, resolveTemplateValue, type TemplateScope } from '../../../lib/workflow/template';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
+import type { RunView, StepContext } from '../steps/define';
+
+export interface ContextInput {
+  services: Services;
+  run: RunView;
+  step: Step;
+  contact: Contact;
+  conversation: Conversation | null;
+  idempotencyKey: string;
+  /** Collected into the step's log entry. */
+  notes: string[];
+  db: <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>;
+  /** Where step_effects are read and written: the checkpoint transaction, or the database. */
+  effects: Executor;
+}
+
+export function templateScope(run: RunView, contact: Contact, conversation: Conversation | null): TemplateScope {
+  const vars = run.variables;
+  const record = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  return {
+    contact: { ...contact },
+    conversation: conversation ? { ...conversation } : null,
+    trigger: record(vars.trigger),
+    step: record(vars.step),
+    system: { now: run.now },
+  };
+}
+
+export function buildStepContext(input: ContextInput): StepContext {
+  const { services, run, step, contact, conversation, notes } = input;
+  const scope = templateScope(run, contact, conversation);
+  const note = (message: string) => { if (!notes.includes(message)) notes.push(message); };
+  const noteUnknown = (unknown: string[]) => { for (const name of unknown) note(`Unknown variable ${name} rendered empty`); };
+  return {
+    services, run, step, config: step.config, contact, conversation, scope,
+    render(template) { const r = renderTemplate(template, scope); noteUnknown(r.unknown); return r.text; },
+    renderJson(template) { const r = renderJsonTemplate(template, scope); noteUnknown(r.unknown); return r.text; },
+    resolve(template) { const r = resolveTemplateValue(template, scope); noteUnknown(r.unknown); return r.value; },
+    note,
+    cause: { source: 'workflow', depth: run.depth + 1 },
+    db: input.db,
+    idempotencyKey: input.idempotencyKey,
+    async once<R>(fn: () => Promise<R>): Promise<R> {
+      const key = input.idempotencyKey;
+      const done = await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
+      if (done) {
+        note(`Effect ${key} was already done before a restart; not repeated`);
+        return fromJson<R>(done.result, undefined as R);
+      }
+      const result = await fn();
+      try {
+        await input.effects.insertInto('step_effects').values({ key, result: toJson(result), created_at: nowIso() }).execute();
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      return result;
+    },
+  };
+}

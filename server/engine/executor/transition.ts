@@ -1,0 +1,76 @@
+import type { StepLogEntry } from '../../../lib/contracts/runs';
+import type { Step } from '../../../lib/contracts/steps';
+import type { StepOutcome } from '../steps/define';
+
+/** DESIGN §7: a run may jump at most 10 times. */
+export const MAX_JUMPS = 10;
+
+export interface RunState {
+  cursor: number;
+  variables: Record<string, unknown>;
+  stepLog: StepLogEntry[];
+  jumps: number;
+}
+
+export type NextState = RunState & (
+  | { status: 'running' }
+  | { status: 'waiting'; wakeAt: string }
+  | { status: 'completed' }
+  | { status: 'failed'; error: string }
+);
+
+type EntryBase = Omit<StepLogEntry, 'status' | 'output' | 'error'>;
+
+/**
+ * The one place a step outcome moves a run: cursor, jumps, `$step` variables, log entry and
+ * status. Pure, so every rule is tested with a table.
+ */
+export function applyOutcome(state: RunState, steps: readonly Step[], outcome: StepOutcome, base: EntryBase): NextState {
+  const entry = (status: StepLogEntry['status'], extra: { output?: unknown; error?: string } = {}): StepLogEntry => ({
+    ...base,
+    status,
+    ...(extra.output !== undefined ? { output: extra.output } : {}),
+    ...(extra.error !== undefined ? { error: extra.error } : {}),
+    ...(base.notes && base.notes.length > 0 ? { notes: base.notes } : {}),
+  });
+  const failed = (error: string, output?: unknown): NextState =>
+    ({ ...state, stepLog: [...state.stepLog, entry('failed', { error, output })], status: 'failed', error });
+
+  switch (outcome.kind) {
+    case 'next': {
+      const variables = outcome.stepVariables && Object.keys(outcome.stepVariables).length > 0
+        ? { ...state.variables, step: { ...asRecord(state.variables.step), ...outcome.stepVariables } }
+        : state.variables;
+      const cursor = state.cursor + 1;
+      const stepLog = [...state.stepLog, entry('completed', { output: outcome.output })];
+      return cursor >= steps.length
+        ? { cursor, variables, stepLog, jumps: state.jumps, status: 'completed' }
+        : { cursor, variables, stepLog, jumps: state.jumps, status: 'running' };
+    }
+    case 'goto': {
+      const target = steps.findIndex((s) => s.id === outcome.stepId);
+      if (target < 0) return failed(`Cannot jump to step "${outcome.stepId}": no such step in this workflow version`, outcome.output);
+      // jump_to always counts; a branch counts when it goes back (only then can it loop).
+      const counts = steps[state.cursor]?.type === 'jump_to' || target <= state.cursor;
+      const jumps = state.jumps + (counts ? 1 : 0);
+      if (jumps > MAX_JUMPS) return failed(`Too many jumps: a run may jump at most ${MAX_JUMPS} times`, outcome.output);
+      return {
+        ...state, cursor: target, jumps, status: 'running',
+        stepLog: [...state.stepLog, entry('completed', { output: { ...asRecord(outcome.output), goTo: outcome.stepId } })],
+      };
+    }
+    case 'pause':
+      return {
+        ...state, cursor: state.cursor + 1, status: 'waiting', wakeAt: outcome.wakeAt,
+        stepLog: [...state.stepLog, entry('completed', { output: outcome.output ?? { wakeAt: outcome.wakeAt } })],
+      };
+    case 'fail':
+      return failed(outcome.error, outcome.output);
+    case 'complete':
+      return { ...state, cursor: steps.length, status: 'completed', stepLog: [...state.stepLog, entry('completed', { output: outcome.output })] };
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

@@ -1,0 +1,17 @@
+import { closeConversation } from '../../domain/conversations';
+import { defineStep, next } from './define';
+
+export const closeConversationStep = defineStep({
+  type: 'close_conversation',
+  async run(ctx) {
+    const conversation = ctx.conversation;
+    if (!conversation) {
+      ctx.note('No open conversation to close');
+      return next({ closed: false });
+    }
+    const category = ctx.config.category ? ctx.render(ctx.config.category).trim() || null : null;
+    const summary = ctx.config.summary !== undefined ? ctx.render(ctx.config.summary) : null;
+    await ctx.db((uow) => closeConversation(uow, ctx.services, conversation.id, { category, summary }, ctx.cause));
+    return next({ closed: true, conversationId: conversation.id, category, summary });
+  },
+});

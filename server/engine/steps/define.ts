@@ -1,0 +1,91 @@
+import type { Contact } from '../../../lib/contracts/contacts';
+import type { Conversation } from '../../../lib/contracts/conversations';
+import type { StepConfig, StepOf, StepType } from '../../../lib/contracts/steps';
+import type { TemplateScope } from '../../../lib/workflow/template';
+import type { Cause } from '../../domain/contacts';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import type { Services } from '../../services';
+
+/**
+ * What a step handler returns; the run loop handles each kind in one place.
+ * `output` lands in the step log; `stepVariables` are merged into `$step.*` for later steps.
+ */
+export type StepOutcome =
+  | { kind: 'next'; output?: unknown; stepVariables?: Record<string, unknown> }
+  | { kind: 'goto'; stepId: string; output?: unknown }
+  | { kind: 'pause'; wakeAt: string; output?: unknown }
+  | { kind: 'fail'; error: string; output?: unknown }
+  | { kind: 'complete'; output?: unknown };
+
+export const next = (output?: unknown, stepVariables?: Record<string, unknown>): StepOutcome =>
+  ({ kind: 'next', ...(output !== undefined ? { output } : {}), ...(stepVariables ? { stepVariables } : {}) });
+export const goTo = (stepId: string, output?: unknown): StepOutcome => ({ kind: 'goto', stepId, ...(output !== undefined ? { output } : {}) });
+export const pause = (wakeAt: string, output?: unknown): StepOutcome => ({ kind: 'pause', wakeAt, ...(output !== undefined ? { output } : {}) });
+export const fail = (error: string, output?: unknown): StepOutcome => ({ kind: 'fail', error, ...(output !== undefined ? { output } : {}) });
+
+/** A step error that retrying cannot fix; any error thrown by a handler fails the run, this one just reads better. */
+export class StepError extends Error {
+  override name = 'StepError';
+}
+
+/** The run as a step sees it (read-only; the loop owns the state). */
+export interface RunView {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  contactId: string;
+  /** The conversation the run started from (shortcut launch, conversation trigger), if any. */
+  conversationId: string | null;
+  depth: number;
+  variables: Record<string, unknown>;
+  /** Start of this step, ISO-8601: the one clock a step reads (`$system.now`, wait). */
+  now: string;
+}
+
+export interface StepContext<T extends StepType = StepType> {
+  services: Services;
+  run: RunView;
+  step: StepOf<T>;
+  config: StepConfig<T>;
+  /** The contact as it is when the step starts. */
+  contact: Contact;
+  /** The contact's open conversation when the step starts (null when none is open). */
+  conversation: Conversation | null;
+  /** Template variables: contact, conversation, trigger, step, system. */
+  scope: TemplateScope;
+  /** Renders a text template; unknown variables render '' and are noted in the step log. */
+  render(template: string): string;
+  /** Renders a JSON body template (values escaped so the result stays JSON); unknowns noted. */
+  renderJson(template: string): string;
+  /** The raw value of a single-placeholder template (lists, numbers), else its text; unknowns noted. */
+  resolve(template: string): unknown;
+  /** Adds a note to this step's log entry. */
+  note(message: string): void;
+  /** Domain changes made by a workflow: source `workflow`, depth one more than the run's (loop guard). */
+  cause: Required<Cause>;
+  /**
+   * Runs database work. For ordinary steps this is the checkpoint transaction itself, so the
+   * step's changes and the cursor move commit together (exactly once). For `outside` steps it is
+   * a transaction of its own.
+   */
+  db<R>(fn: (uow: UnitOfWork) => Promise<R>): Promise<R>;
+  /** `${runId}:${stepId}` (plus `:n` when a jump runs the same step an n-th time). */
+  idempotencyKey: string;
+  /**
+   * Performs an outside effect at most once per idempotency key: a stored result (from before a
+   * crash) is returned without calling `fn` again. The result must be JSON.
+   */
+  once<R>(fn: () => Promise<R>): Promise<R>;
+}
+
+export interface StepDefinition<T extends StepType = StepType> {
+  type: T;
+  /**
+   * true for steps that wait on the outside world (HTTP): they run outside any database
+   * transaction so a slow server never holds a connection; their effect goes through `once`.
+   */
+  outside?: boolean;
+  run(ctx: StepContext<T>): Promise<StepOutcome>;
+}
+
+export const defineStep = <T extends StepType>(definition: StepDefinition<T>): StepDefinition<T> => definition;

@@ -1,0 +1,61 @@
+import type { FieldDefinition, FieldValue } from '../../../lib/contracts/contacts';
+import { updateContact } from '../../domain/contacts';
+import { fieldValueProblem, listFields } from '../../domain/fields';
+import { defineStep, fail, next } from './define';
+
+/**
+ * Turns rendered text into the value the field's type stores. An empty text clears the field.
+ * Returns an error message when the text cannot be that type.
+ */
+export function coerceFieldValue(def: FieldDefinition, text: string): { value: FieldValue } | { error: string } {
+  const raw = text.trim();
+  if (raw === '') return { value: null };
+  let value: FieldValue = raw;
+  switch (def.type) {
+    case 'number': {
+      const n = Number(raw.replace(/,/g, ''));
+      if (!Number.isFinite(n)) return { error: `"${raw}" is not a number` };
+      value = n;
+      break;
+    }
+    case 'checkbox': {
+      const t = raw.toLowerCase();
+      if (['true', 'yes', '1', 'on', 'checked'].includes(t)) value = true;
+      else if (['false', 'no', '0', 'off', 'unchecked'].includes(t)) value = false;
+      else return { error: `"${raw}" is not true or false` };
+      break;
+    }
+    case 'date':
+      // `{{$system.now}}` and other ISO timestamps keep their date part.
+      value = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? raw.slice(0, 10) : raw;
+      break;
+    case 'list':
+      value = def.options.find((o) => o.toLowerCase() === raw.toLowerCase()) ?? raw;
+      break;
+    case 'email':
+      value = raw.toLowerCase();
+      break;
+    case 'phone':
+      value = raw.replace(/[\s().-]/g, '');
+      break;
+  }
+  const problem = fieldValueProblem(def, value);
+  return problem ? { error: `"${raw}": ${problem}` } : { value };
+}
+
+export const updateContactFieldStep = defineStep({
+  type: 'update_contact_field',
+  async run(ctx) {
+    const key = ctx.config.field;
+    const text = ctx.render(ctx.config.value);
+    return ctx.db(async (uow) => {
+      const def = (await listFields(uow.trx)).find((f) => f.key === key);
+      if (!def) return fail(`Unknown contact field "${key}"`);
+      const coerced = coerceFieldValue(def, text);
+      if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
+      const oldValue = ctx.contact.fields[key] ?? null;
+      await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: coerced.value } }, ctx.cause);
+      return next({ field: key, oldValue, newValue: coerced.value });
+    });
+  },
+});
