@@ -12,6 +12,9 @@ export default defineConfig({
     permissions: ['storage', 'scripting'],
     host_permissions: builtInInboxHosts,
     optional_host_permissions: ['http://*/*', 'https://*/*'],
+    // The content script imports its form renderer on demand (content scripts cannot split
+    // chunks); inboxes on other origins are added at run time, hence every http(s) page.
+    web_accessible_resources: [{ resources: ['inbox-forms.js'], matches: ['http://*/*', 'https://*/*'] }],
     commands: {
       'open-shortcuts': {
         suggested_key: { default: 'Alt+Shift+K' },

@@ -1,0 +1,2 @@
+export { ShortcutForm, type ShortcutFormProps } from './ShortcutForm';
+export type { ServerErrorDetail } from './server-errors';

@@ -1,0 +1,158 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
+import type { ServerErrorDetail } from '../forms/server-errors';
+import { RunToast, type ToastSubject } from '../toast/RunToast';
+import { disabledReason } from './disabled-reason';
+import { FormHost } from './FormHost';
+import { ShortcutMenu } from './ShortcutMenu';
+import { LAUNCHER_CLICK_MARK, SHORTCUT_PICKED_MARK, type FormLoader, type LauncherApi } from './types';
+import { useLauncherData } from './use-launcher-data';
+
+interface Props {
+  api: LauncherApi;
+  forms: FormLoader;
+  conversationId: string | null;
+  /** Gives focus back to the inbox's composer when the menu closes. */
+  returnFocus(): void;
+}
+
+type View =
+  | { kind: 'closed' }
+  | { kind: 'menu' }
+  | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[] };
+
+export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
+  const data = useLauncherData(api);
+  const reason = disabledReason(data, conversationId);
+  const [view, setView] = useState<View>({ kind: 'closed' });
+  const [toast, setToast] = useState<(ToastSubject & { key: number }) | null>(null);
+  const reasonId = useId();
+  const panelRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const shortcuts = data.list?.shortcuts ?? [];
+  const offline = data.connection?.state === 'unreachable' || data.list?.stale === true;
+
+  const close = useCallback((focusComposer: boolean) => {
+    setView({ kind: 'closed' });
+    if (focusComposer) returnFocus();
+  }, [returnFocus]);
+
+  const open = useCallback(() => {
+    if (reason) return;
+    performance.mark(LAUNCHER_CLICK_MARK);
+    setView({ kind: 'menu' });
+    void forms.load().catch(() => undefined); // warm the form renderer while the agent picks
+    data.refresh();
+  }, [reason, forms, data.refresh]);
+
+  // Keyboard command (pushed by the background) and restrictions arriving while open.
+  useEffect(() => api.onPush((push) => {
+    if (push.type === 'open-launcher') open();
+  }), [api, open]);
+  useEffect(() => {
+    if (reason && view.kind !== 'closed') setView({ kind: 'closed' });
+  }, [reason, view.kind]);
+
+  // A click anywhere else closes the menu (composedPath sees through the shadow root).
+  useEffect(() => {
+    if (view.kind === 'closed') return;
+    const onDown = (e: PointerEvent) => {
+      const path = e.composedPath();
+      if (!path.includes(panelRef.current!) && !path.includes(buttonRef.current!)) close(false);
+    };
+    document.addEventListener('pointerdown', onDown, true);
+    return () => document.removeEventListener('pointerdown', onDown, true);
+  }, [view.kind, close]);
+
+  const launch = async (shortcut: ShortcutSummary, values: Record<string, unknown>) => {
+    if (!conversationId) return;
+    setView((v) => (v.kind === 'form' ? { ...v, submitting: true, serverErrors: undefined } : v));
+    const outcome = await api
+      .launchShortcut({ shortcutId: shortcut.id, conversationId, values })
+      .catch((e: unknown) => ({ ok: false as const, kind: 'unreachable' as const, message: e instanceof Error ? e.message : String(e) }));
+    const key = Date.now();
+    if (outcome.ok) {
+      setToast({ kind: 'run', runId: outcome.runId, shortcutName: shortcut.name, key });
+      close(true);
+      return;
+    }
+    if (outcome.kind === 'invalid' && shortcut.form.fields.length > 0) {
+      setView({ kind: 'form', shortcut, submitting: false, serverErrors: outcome.details ?? [{ path: '', message: outcome.message }] });
+      return;
+    }
+    const message = outcome.kind === 'unreachable'
+      ? `the server cannot be reached, nothing was launched (${outcome.message})`
+      : outcome.message;
+    setToast({ kind: 'not-sent', shortcutName: shortcut.name, message, key });
+    // Keep a filled form open, so the agent can try again without retyping.
+    setView((v) => (v.kind === 'form' ? { ...v, submitting: false } : { kind: 'closed' }));
+  };
+
+  const pick = (shortcut: ShortcutSummary) => {
+    if (shortcut.form.fields.length === 0) {
+      void launch(shortcut, {});
+      return;
+    }
+    performance.mark(SHORTCUT_PICKED_MARK);
+    setView({ kind: 'form', shortcut, submitting: false });
+  };
+
+  const formView = view.kind === 'form' ? view : null;
+  const formProps = useMemo(() => formView && {
+    form: formView.shortcut.form,
+    submitting: formView.submitting,
+    serverErrors: formView.serverErrors,
+    autoFocus: true,
+    onCancel: () => setView({ kind: 'menu' }),
+    onSubmit: (values: Record<string, unknown>) => launch(formView.shortcut, values),
+  }, [formView?.shortcut, formView?.submitting, formView?.serverErrors, conversationId]);
+
+  return (
+    <div className="ic-launcher">
+      <button
+        ref={buttonRef}
+        type="button"
+        className="ic-button"
+        aria-label="Shortcuts"
+        aria-haspopup="dialog"
+        aria-expanded={view.kind !== 'closed'}
+        aria-describedby={reason ? reasonId : undefined}
+        title={reason ?? 'Shortcuts (Alt+Shift+K)'}
+        disabled={reason !== null}
+        onClick={() => (view.kind === 'closed' ? open() : close(true))}
+      >
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M13 2 4 14h7l-1 8 9-12h-7z" fill="currentColor" /></svg>
+      </button>
+      {reason && <span id={reasonId} className="ic-sr-only">{reason}</span>}
+      {view.kind !== 'closed' && (
+        <div
+          ref={panelRef}
+          className="ic-panel"
+          role="dialog"
+          aria-label={formView ? formView.shortcut.name : 'Shortcuts'}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              close(true);
+            }
+          }}
+        >
+          {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
+          {formView && formProps && (
+            <div className="ic-form-view">
+              <header className="ic-form-header">
+                <span className="ic-icon" aria-hidden="true">{formView.shortcut.icon}</span>
+                <div>
+                  <h2 className="ic-name">{formView.shortcut.name}</h2>
+                  {formView.shortcut.description && <p className="ic-description">{formView.shortcut.description}</p>}
+                </div>
+              </header>
+              <FormHost loader={forms} props={formProps} />
+            </div>
+          )}
+        </div>
+      )}
+      {toast && <RunToast key={toast.key} subject={toast} source={api} onDismiss={() => setToast(null)} />}
+    </div>
+  );
+}

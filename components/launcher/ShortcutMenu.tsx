@@ -1,0 +1,97 @@
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
+import { filterShortcuts } from './filter';
+import { LAUNCHER_CLICK_MARK, MENU_RENDERED_MARK } from './types';
+
+interface Props {
+  shortcuts: readonly ShortcutSummary[];
+  offline: boolean;
+  onPick(shortcut: ShortcutSummary): void;
+  onClose(): void;
+}
+
+/** The filterable list of shortcuts: a combobox whose input keeps focus while arrows move. */
+export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
+  const id = useId();
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listRef = useRef<HTMLUListElement>(null);
+  const visible = useMemo(() => filterShortcuts(shortcuts, query), [shortcuts, query]);
+  const current = Math.min(active, Math.max(visible.length - 1, 0));
+  const optionId = (i: number) => `${id}-o${i}`;
+
+  useLayoutEffect(() => {
+    performance.mark(MENU_RENDERED_MARK);
+    if (performance.getEntriesByName(LAUNCHER_CLICK_MARK, 'mark').length > 0) {
+      performance.measure('ic:menu-open', LAUNCHER_CLICK_MARK, MENU_RENDERED_MARK);
+      performance.clearMarks(LAUNCHER_CLICK_MARK);
+    }
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = listRef.current?.children[current] as HTMLElement | undefined;
+    el?.scrollIntoView?.({ block: 'nearest' });
+  }, [current]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    const last = visible.length - 1;
+    if (e.key === 'ArrowDown') setActive(current >= last ? 0 : current + 1);
+    else if (e.key === 'ArrowUp') setActive(current <= 0 ? last : current - 1);
+    else if (e.key === 'Home' && e.ctrlKey) setActive(0);
+    else if (e.key === 'End' && e.ctrlKey) setActive(last);
+    else if (e.key === 'Enter') {
+      const picked = visible[current];
+      if (picked) onPick(picked);
+    } else if (e.key === 'Escape') onClose();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  return (
+    <div className="ic-menu">
+      <input
+        className="ic-filter"
+        type="text"
+        role="combobox"
+        aria-label="Filter shortcuts"
+        aria-expanded="true"
+        aria-controls={`${id}-list`}
+        aria-autocomplete="list"
+        aria-activedescendant={visible.length > 0 ? optionId(current) : undefined}
+        placeholder="Type to filter shortcuts"
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setActive(0);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      {offline && <p className="ic-note">Offline: showing the shortcuts saved on this computer.</p>}
+      <ul className="ic-list" role="listbox" id={`${id}-list`} aria-label="Shortcuts" ref={listRef}>
+        {visible.map((s, i) => (
+          <li
+            key={s.id}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === current}
+            className="ic-option"
+            onMouseMove={() => i !== current && setActive(i)}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => onPick(s)}
+          >
+            <span className="ic-icon" aria-hidden="true">{s.icon}</span>
+            <span className="ic-option-text">
+              <span className="ic-name">{s.name}</span>
+              {s.description && <span className="ic-description">{s.description}</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {visible.length === 0 && <p className="ic-note" role="status">No shortcut matches “{query}”.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { ConnectionState } from '../../lib/extension/protocol';
+import type { ShortcutList } from '../../lib/contracts/shortcuts';
+
+export interface LauncherData {
+  connection: ConnectionState | null;
+  list: (ShortcutList & { stale: boolean }) | null;
+  /** The background did not answer at all. */
+  failure: string | null;
+}
+
+/** Why the launcher cannot be used right now, in words for its tooltip; null when it can. */
+export function disabledReason(data: LauncherData, conversationId: string | null): string | null {
+  const { connection, list } = data;
+  if (data.failure && !list) return `Shortcuts are unavailable: ${data.failure}`;
+  if (connection?.state === 'disconnected') return 'Not connected: click the Inbox Companion icon and connect to your server.';
+  if (connection?.state === 'unauthorized') return 'The server refused the extension\'s token: reconnect from the Inbox Companion icon.';
+  if (!list) return 'Loading shortcuts…';
+  if (!list.allowed) return list.reason?.trim() || 'A supervisor has turned shortcuts off for you.';
+  if (list.shortcuts.length === 0) {
+    return connection?.state === 'unreachable'
+      ? 'The server cannot be reached and no shortcuts are saved on this computer.'
+      : 'No shortcuts are published yet.';
+  }
+  if (!conversationId) return 'Open a conversation to use shortcuts.';
+  return null;
+}

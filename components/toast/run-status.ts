@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import type { Run } from '../../lib/contracts/runs';
+import type { Push } from '../../lib/extension/protocol';
+
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'];
+export const POLL_MS = 2000;
+
+export interface RunProgress { status: string; error: string | null }
+
+export interface RunStatusSource {
+  getRun(req: { runId: string }): Promise<Run | null>;
+  onPush(listener: (push: Push) => void): () => void;
+}
+
+/** A failed run's reason: the run's error, else the failing step's. */
+export function runError(run: Run): string | null {
+  return run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
+}
+
+/**
+ * The live status of a run: `run.updated` pushes as they come, plus a getRun poll every 2 s while
+ * it is not finished (the push stream can be down while the server is not).
+ */
+export function useRunStatus(source: RunStatusSource, runId: string | null): RunProgress {
+  const [progress, setProgress] = useState<RunProgress>({ status: 'queued', error: null });
+
+  useEffect(() => {
+    if (!runId) return;
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const apply = (next: RunProgress) => {
+      if (finished) return;
+      finished = FINAL_STATUSES.includes(next.status);
+      setProgress(next);
+      if (finished) clearTimeout(timer);
+    };
+    const stop = source.onPush((push) => {
+      if (push.type === 'run.updated' && push.runId === runId) apply({ status: push.status, error: push.error ?? null });
+    });
+    const poll = async () => {
+      const run = await source.getRun({ runId }).catch(() => null);
+      if (run) apply({ status: run.status, error: runError(run) });
+      if (!finished) timer = setTimeout(poll, POLL_MS);
+    };
+    void poll();
+    return () => {
+      finished = true;
+      clearTimeout(timer);
+      stop();
+    };
+  }, [source, runId]);
+
+  return progress;
+}

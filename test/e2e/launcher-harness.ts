@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+
+// Minimal Chromium + built extension harness for the launcher tests (and bench/menu.ts).
+
+export interface ExtensionBrowser { browser: Browser; extensionId: string; close(): Promise<void> }
+
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'launcher-e2e-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    enableExtensions: true,
+    userDataDir,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const extensionId = await browser.installExtension(path.resolve('.output/chrome-mv3'));
+  return {
+    browser,
+    extensionId,
+    close: async () => {
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends one typed request to the background from an extension page (as the popup does). */
+export async function extensionRequest(ext: ExtensionBrowser, name: string, data?: unknown): Promise<unknown> {
+  const page = await ext.browser.newPage();
+  try {
+    await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    const reply = await page.evaluate(
+      (n, d) => (globalThis as any).chrome.runtime.sendMessage({ ic: 'request', name: n, data: d }),
+      name,
+      data as never,
+    ) as { ok: boolean; data?: unknown; error?: string };
+    if (!reply?.ok) throw new Error(`${name} failed: ${reply?.error}`);
+    return reply.data;
+  } finally {
+    await page.close();
+  }
+}
+
+export async function connectExtension(ext: ExtensionBrowser, serverUrl: string, token: string) {
+  const state = await extensionRequest(ext, 'connect', { serverUrl, token }) as { state: string };
+  if (state.state !== 'connected') throw new Error(`Extension did not connect: ${JSON.stringify(state)}`);
+}
+
+/** Signs into the built-in inbox with a token and opens one conversation. */
+export async function openConversation(page: Page, serverUrl: string, token: string, conversationId: string) {
+  await page.goto(`${serverUrl}/inbox`);
+  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
+  await page.type('[data-testid="signin-token"]', token);
+  await page.click('[data-testid="signin-submit"]');
+  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
+  await page.goto(`${serverUrl}/inbox/c/${conversationId}`);
+  await page.waitForSelector(`[data-conversation-id="${conversationId}"]`);
+}
+
+export const LAUNCHER = 'pierce/button[aria-label="Shortcuts"]';
+export const FILTER = 'pierce/input[aria-label="Filter shortcuts"]';
+
+export async function launcher(page: Page): Promise<ElementHandle<HTMLButtonElement>> {
+  return (await page.waitForSelector(LAUNCHER, { timeout: 10_000 })) as ElementHandle<HTMLButtonElement>;
+}
+
+export async function launcherState(page: Page) {
+  const button = await launcher(page);
+  return button.evaluate((b) => ({ disabled: b.disabled, title: b.title }));
+}
+
+/** Opens the menu with a click and waits for its filter to have focus. */
+export async function openLauncher(page: Page) {
+  await (await launcher(page)).click();
+  await page.waitForSelector(FILTER);
+}
+
+/** Fills a rendered shortcut form by label text (pierces the shadow root). */
+export async function fillField(page: Page, label: string, value: string) {
+  const input = await page.waitForSelector(`::-p-aria(${label})`);
+  if (!input) throw new Error(`No field labelled ${label}`);
+  const tag = await input.evaluate((el) => el.tagName);
+  if (tag === 'SELECT') await (input as ElementHandle<HTMLSelectElement>).select(value);
+  else await input.type(value);
+}
+
+export async function until<T>(fn: () => Promise<T | undefined | false | null>, what: string, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
