@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Step, type StepInput } from '../../../lib/contracts/steps';
+import type { StepOutcome } from '../steps/define';
+import { applyOutcome, MAX_JUMPS, type RunState } from './transition';
+
+const steps = ([
+  { id: 'a', type: 'add_comment', config: { text: 'a' } },
+  { id: 'b', type: 'branch', config: { branches: [{ name: 'x', conditions: { logic: 'and', rules: [{ left: '{{$trigger.x}}', operator: 'exists' }] }, goTo: 'a' }] } },
+  { id: 'j', type: 'jump_to', config: { stepId: 'c' } },
+  { id: 'c', type: 'wait', config: { seconds: 5 } },
+] satisfies StepInput[]).map((s) => Step.parse(s));
+
+const at = (cursor: number, jumps = 0, variables: Record<string, unknown> = { trigger: {} }): RunState => ({ cursor, jumps, variables, stepLog: [] });
+const base = (cursor: number) => ({ stepId: steps[cursor]!.id, type: steps[cursor]!.type, startedAt: '2025-01-01T00:00:00.000Z', endedAt: '2025-01-01T00:00:01.000Z', notes: [] });
+
+describe('applyOutcome', () => {
+  it.each<[string, RunState, StepOutcome, Record<string, unknown>]>([
+    ['next moves on', at(0), { kind: 'next' }, { status: 'running', cursor: 1, jumps: 0 }],
+    ['next past the last step completes', at(3), { kind: 'next' }, { status: 'completed', cursor: 4 }],
+    ['a forward jump_to counts', at(2), { kind: 'goto', stepId: 'c' }, { status: 'running', cursor: 3, jumps: 1 }],
+    ['a backward branch counts', at(1, 3), { kind: 'goto', stepId: 'a' }, { status: 'running', cursor: 0, jumps: 4 }],
+    ['a forward branch does not count', at(1, 3), { kind: 'goto', stepId: 'c' }, { status: 'running', cursor: 3, jumps: 3 }],
+    [`jump ${MAX_JUMPS + 1} fails`, at(2, MAX_JUMPS), { kind: 'goto', stepId: 'c' }, { status: 'failed', error: expect.stringMatching(/at most 10/) }],
+    ['a jump to a missing step fails', at(2), { kind: 'goto', stepId: 'zz' }, { status: 'failed', error: expect.stringMatching(/"zz"/) }],
+    ['pause waits at the next step', at(3), { kind: 'pause', wakeAt: '2025-01-01T00:00:05.000Z' }, { status: 'waiting', cursor: 4, wakeAt: '2025-01-01T00:00:05.000Z' }],
+    ['fail keeps the cursor', at(0), { kind: 'fail', error: 'boom' }, { status: 'failed', cursor: 0, error: 'boom' }],
+    ['complete ends early', at(0), { kind: 'complete' }, { status: 'completed', cursor: 4 }],
+  ])('%s', (_name, state, outcome, expected) => {
+    const next = applyOutcome(state, steps, outcome, base(state.cursor));
+    expect(next).toMatchObject(expected);
+    expect(next.stepLog).toHaveLength(1);
+    expect(next.stepLog[0]!.status).toBe(next.status === 'failed' ? 'failed' : 'completed');
+  });
+
+  it('merges step variables into $step and keeps notes in the log entry', () => {
+    const next = applyOutcome(at(0, 0, { trigger: { a: 1 }, step: { old: 1 } }), steps, { kind: 'next', output: { status: 200 }, stepVariables: { id: 'T' } },
+      { ...base(0), notes: ['Unknown variable $x rendered empty'] });
+    expect(next.variables).toEqual({ trigger: { a: 1 }, step: { old: 1, id: 'T' } });
+    expect(next.stepLog[0]).toMatchObject({ output: { status: 200 }, notes: ['Unknown variable $x rendered empty'] });
+  });
+});
