@@ -18,8 +18,8 @@ afterEach(async () => { await server.close(); });
 const services = () => server.app.services;
 const workflow = (trigger: TriggerInput, extra: Partial<WorkflowInput> = {}): WorkflowInput =>
   ({ name: `On ${trigger.type}`, trigger, steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }], ...extra });
-const rules = (logic: 'and' | 'or', ...r: [string, 'is' | 'is_not', string][]) =>
-  ({ logic, rules: r.map(([field, operator, value]) => ({ field, operator, value })) });
+const source = <V extends string>(operator: 'is' | 'is_not', value: V) => ({ field: 'source' as const, operator, value });
+const category = (operator: 'is' | 'is_not', value: string) => ({ field: 'category' as const, operator, value });
 
 type Contact = Awaited<ReturnType<typeof makeContact>>;
 /** Does something to a fresh contact that may fire the trigger. */
@@ -38,16 +38,16 @@ const setPlan = (value: string): Act => (c) =>
 describe('every trigger fires when it should, and only then', () => {
   it.each<[string, TriggerInput, { tags?: string[]; plan?: string }, Act, boolean]>([
     ['opened: any source', { type: 'conversation_opened' }, {}, open('contact'), true],
-    ['opened: source is api, opened by api', { type: 'conversation_opened', conditions: rules('and', ['source', 'is', 'api']) }, {}, open('api'), true],
-    ['opened: source is api, opened by a user', { type: 'conversation_opened', conditions: rules('and', ['source', 'is', 'api']) }, {}, open('user'), false],
-    ['opened: source is zapier OR make, by make', { type: 'conversation_opened', conditions: rules('or', ['source', 'is', 'zapier'], ['source', 'is', 'make']) }, {}, open('make'), true],
-    ['opened: source is_not workflow AND is_not user, by user', { type: 'conversation_opened', conditions: rules('and', ['source', 'is_not', 'workflow'], ['source', 'is_not', 'user']) }, {}, open('user'), false],
+    ['opened: source is api, opened by api', { type: 'conversation_opened', conditions: { logic: 'and', rules: [source('is', 'api')] } }, {}, open('api'), true],
+    ['opened: source is api, opened by a user', { type: 'conversation_opened', conditions: { logic: 'and', rules: [source('is', 'api')] } }, {}, open('user'), false],
+    ['opened: source is zapier OR make, by make', { type: 'conversation_opened', conditions: { logic: 'or', rules: [source('is', 'zapier'), source('is', 'make')] } }, {}, open('make'), true],
+    ['opened: source is_not workflow AND is_not user, by user', { type: 'conversation_opened', conditions: { logic: 'and', rules: [source('is_not', 'workflow'), source('is_not', 'user')] } }, {}, open('user'), false],
     ['closed: every close', { type: 'conversation_closed' }, {}, close('bot'), true],
     ['closed: not by a merge', { type: 'conversation_closed' }, {}, close('user', undefined, 'merge'), false],
-    ['closed: category Spam, closed as Spam', { type: 'conversation_closed', conditions: rules('and', ['category', 'is', 'Spam']) }, {}, close('user', 'Spam'), true],
-    ['closed: category Spam, closed as Resolved', { type: 'conversation_closed', conditions: rules('and', ['category', 'is', 'Spam']) }, {}, close('user', 'Resolved'), false],
-    ['closed: source workflow AND category Spam, by user', { type: 'conversation_closed', conditions: rules('and', ['source', 'is', 'workflow'], ['category', 'is', 'Spam']) }, {}, close('user', 'Spam'), false],
-    ['closed: source workflow OR category Spam, by user', { type: 'conversation_closed', conditions: rules('or', ['source', 'is', 'workflow'], ['category', 'is', 'Spam']) }, {}, close('user', 'Spam'), true],
+    ['closed: category Spam, closed as Spam', { type: 'conversation_closed', conditions: { logic: 'and', rules: [category('is', 'Spam')] } }, {}, close('user', 'Spam'), true],
+    ['closed: category Spam, closed as Resolved', { type: 'conversation_closed', conditions: { logic: 'and', rules: [category('is', 'Spam')] } }, {}, close('user', 'Resolved'), false],
+    ['closed: source workflow AND category Spam, by user', { type: 'conversation_closed', conditions: { logic: 'and', rules: [source('is', 'workflow'), category('is', 'Spam')] } }, {}, close('user', 'Spam'), false],
+    ['closed: source workflow OR category Spam, by user', { type: 'conversation_closed', conditions: { logic: 'or', rules: [source('is', 'workflow'), category('is', 'Spam')] } }, {}, close('user', 'Spam'), true],
     ['tag added: listed tag added', { type: 'contact_tag_updated', action: 'added', tags: ['vip', 'gold'] }, {}, tags('add', 'gold'), true],
     ['tag added: other tag added', { type: 'contact_tag_updated', action: 'added', tags: ['vip'] }, {}, tags('add', 'gold'), false],
     ['tag added: listed tag removed', { type: 'contact_tag_updated', action: 'added', tags: ['vip'] }, { tags: ['vip'] }, tags('remove', 'vip'), false],

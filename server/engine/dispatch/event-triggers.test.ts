@@ -26,7 +26,8 @@ function fires(trigger: TriggerInput, event: DomainEvent & { source: string }): 
   return match.keys.some((k) => keys.includes(k)) && triggerAccepts(parsed, match);
 }
 
-const rule = (field: string, operator: 'is' | 'is_not', value: string) => ({ field, operator, value });
+// Typed as the contract's literal unions, so a table row reads like the JSON an admin sends.
+const rule = <F extends 'source' | 'category', V extends string>(field: F, operator: 'is' | 'is_not', value: V) => ({ field, operator, value });
 
 describe('which events fire which triggers', () => {
   it.each<[string, TriggerInput, DomainEvent & { source: string }, boolean]>([
