@@ -13,7 +13,11 @@ export function keepBackgroundAwake(pingMs = 20_000): () => void {
     if (stopped) return;
     try {
       port = browser.runtime.connect({ name: LIVE_PORT });
-      port.onDisconnect.addListener(() => { port = undefined; });
+      // The worker was stopped or restarted: reconnect now (that wakes it and reopens its stream).
+      port.onDisconnect.addListener(() => {
+        port = undefined;
+        setTimeout(open, 250);
+      });
     } catch {
       port = undefined; // extension reloaded: this content script is orphaned
     }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import type { RequestName, RequestOf, ResponseOf } from '../../../lib/extension/protocol';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
@@ -100,4 +101,18 @@ export async function fillConnectForm(popup: Page, serverUrl: string, token: str
   await tokenInput!.type(token);
   const button = await popup.waitForSelector('::-p-aria(Connect[role="button"])');
   await button!.click();
+}
+
+/**
+ * A typed request to the background from an extension page (popup/options), exactly as the
+ * UI sends it: `await sendFromPage(popup, 'listShortcuts', {})`.
+ */
+export async function sendFromPage<K extends RequestName>(page: Page, name: K, data?: RequestOf<K>): Promise<ResponseOf<K>> {
+  const reply = (await page.evaluate(
+    (n, d) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ ic: 'request', name: n, data: d }),
+    name as string, (data ?? null) as never,
+  )) as { ok: true; data: ResponseOf<K> } | { ok: false; error: string } | undefined;
+  if (!reply) throw new Error(`No answer from the background for ${name}`);
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.data;
 }
