@@ -1,16 +1,39 @@
-import { defineStep, fail } from './define';
+import { ActionNotRunnable, prepareAppAction, sendAppAction, type ActionResult } from '../../apps/run-action';
+import { defineStep, fail, next } from './define';
+
+/** Test hook: how retries wait (real timers in production), as for http_request. */
+export const miniAppActionTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
 
 /**
- * Placeholder until the mini-app feature lands: that work replaces this body. A handler gets a
- * StepContext<'mini_app_action'> (see ./define): config { appId, actionKey, inputs }, render /
- * renderJson for the inputs, `once` for the idempotent outside request (key `ctx.idempotencyKey`),
- * and returns next(output, stepVariables) to expose the action's outputs as `$step.<variable>`.
- * Declared `outside: true` so the request does not run inside a database transaction.
+ * Runs an installed app's packaged request (server/apps/run-action): the step's inputs are
+ * rendered with the run's templates first, then filled into the request with the installation's
+ * auth values. The request goes out at most once per idempotency key; its mapped outputs become
+ * `$step.<variable>`.
  */
 export const miniAppActionStep = defineStep({
   type: 'mini_app_action',
   outside: true,
-  async run() {
-    return fail('mini-app actions are not available yet');
+  async run(ctx) {
+    const { config, services } = ctx;
+    const inputs = Object.fromEntries(Object.entries(config.inputs).map(([key, template]) => [key, ctx.render(template)]));
+    let prepared;
+    try {
+      prepared = await prepareAppAction(services.db, { appId: config.appId, actionKey: config.actionKey, inputs });
+    } catch (err) {
+      if (err instanceof ActionNotRunnable) return fail(err.message);
+      throw err;
+    }
+    const effect = await ctx.once<ActionResult>(() => sendAppAction(services.db, prepared, {
+      allowPrivateUrls: services.config.allowPrivateUrls,
+      idempotencyKey: ctx.idempotencyKey,
+      ...(miniAppActionTiming.sleep ? { retry: { sleep: miniAppActionTiming.sleep } } : {}),
+    }));
+    for (const n of effect.notes) ctx.note(n);
+    const output = {
+      app: config.appId, action: config.actionKey, status: effect.status, attempts: effect.attempts,
+      ...(Object.keys(effect.values).length ? { variables: effect.values } : {}),
+    };
+    if (!effect.ok) return fail(effect.error ?? `The action "${config.actionKey}" failed`, output);
+    return next(output, effect.values);
   },
 });
