@@ -84,6 +84,7 @@ describe('background service worker in Chromium', () => {
     expect(Date.now() - toggledAt).toBeLessThan(1000);
     expect(await sendFromPage(page, 'listShortcuts', {})).toMatchObject({ allowed: false });
     expect(await sendFromPage(page, 'launchShortcut', { shortcutId, conversationId, values: {} })).toMatchObject({ ok: false, kind: 'forbidden' });
+    await clearPushes();
     expect((await server.api(supervisor.token).patch('/settings/restrictions', { agentsCanUseShortcuts: true })).status).toBe(200);
     await waitForPush((p) => p.type === 'shortcuts.changed', 1000);
   });
