@@ -1,0 +1,50 @@
+import { ShortcutTrigger } from '../../../lib/contracts/triggers';
+import type { LaunchBody, LaunchResult } from '../../../lib/contracts/shortcuts';
+import type { User } from '../../../lib/contracts/users';
+import { formSchema } from '../../../lib/workflow/form-schema';
+import { inTransaction } from '../../events/unit-of-work';
+import { conflict, forbidden, HttpError, issuesToDetails, notFound } from '../../http-error';
+import type { Services } from '../../services';
+import { parseDefinition } from '../workflows/records';
+import { shortcutPermission } from './list';
+
+/**
+ * An agent launches a shortcut from a conversation: the form values are checked with the same
+ * schema the extension uses, then a `shortcut.launched` event is recorded, whose dispatch
+ * creates the run in the same transaction.
+ */
+export async function launchShortcut(services: Services, user: User, workflowId: string, body: LaunchBody): Promise<LaunchResult> {
+  return inTransaction(services.db, async (uow) => {
+    const permission = await shortcutPermission(uow.trx, user);
+    if (!permission.allowed) throw forbidden(permission.reason);
+    const row = await uow.trx.selectFrom('workflows').select(['definition', 'status'])
+      .where('id', '=', workflowId).where('trigger_type', '=', 'shortcut').executeTakeFirst();
+    if (!row || row.status !== 'published') throw notFound(`Shortcut ${workflowId}`);
+    const trigger = ShortcutTrigger.parse(parseDefinition(row.definition).trigger);
+
+    const conversation = await uow.trx.selectFrom('conversations').select(['id', 'contact_id', 'status'])
+      .where('id', '=', body.conversationId).executeTakeFirst();
+    if (!conversation) {
+      throw new HttpError(422, 'invalid_content', `There is no conversation ${body.conversationId}`,
+        [{ path: 'conversationId', message: 'Unknown conversation' }]);
+    }
+    if (conversation.status !== 'open') {
+      throw new HttpError(422, 'invalid_content', 'Shortcuts run in an open conversation; this one is closed',
+        [{ path: 'conversationId', message: 'The conversation is closed' }]);
+    }
+    const values = formSchema(trigger.form).safeParse(body.values);
+    if (!values.success) {
+      const details = issuesToDetails(values.error.issues, 'values');
+      throw new HttpError(422, 'invalid_content', `The form is not filled in correctly: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    }
+
+    const { runIds } = await services.events.record(uow, {
+      type: 'shortcut.launched',
+      payload: { contactId: conversation.contact_id, conversationId: conversation.id, workflowId, values: values.data, launchedBy: user.id },
+    }, { source: 'user' });
+    const runId = runIds[0];
+    // The only reason a published shortcut starts no run: it is limited to once per contact.
+    if (!runId) throw conflict('This shortcut runs once per contact, and this contact has already been through it');
+    return { runId };
+  });
+}
