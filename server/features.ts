@@ -8,6 +8,11 @@ import { hookRoutes } from './routes/hooks/index';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
+import { registerEngineDispatch } from './engine/dispatch/dispatcher';
+import { registerDemoWorkflows } from './engine/demo-workflows';
+import { workflowRoutes } from './routes/workflows/index';
+import { shortcutRoutes } from './routes/shortcuts/index';
+import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
@@ -20,6 +25,8 @@ import type { Services } from './services';
 export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean }) {
   void services; void opts;
   await startEngine(services, opts);
+  registerEngineDispatch(services);
+  registerDemoWorkflows();
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });
@@ -29,5 +36,8 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);
+  await app.register(workflowRoutes, { prefix: '/api/v1' });
+  await app.register(shortcutRoutes, { prefix: '/api/v1' });
+  await app.register(streamRoutes, { prefix: '/api/v1' });
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
 }
