@@ -1,0 +1,55 @@
+import { render } from '@testing-library/react';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { vi } from 'vitest';
+import { mountShortcutForm } from '../../components/forms/mount';
+import { Launcher } from '../../components/launcher/Launcher';
+import type { FormLoader } from '../../components/launcher/types';
+import { messagingApi } from '../../entrypoints/inbox.content/api';
+import type { ShortcutList, ShortcutSummary } from '../../lib/contracts/shortcuts';
+import type { Run } from '../../lib/contracts/runs';
+import { serveMessages } from '../../lib/extension/messaging';
+import type { ConnectionState, LaunchOutcome, Push } from '../../lib/extension/protocol';
+
+export const makeShortcut = (id: string, name: string, extra: Partial<ShortcutSummary> = {}): ShortcutSummary =>
+  ({ id, name, description: `${name} for the customer`, icon: '⚡', form: { fields: [] }, ...extra });
+
+export const connected: ConnectionState = {
+  state: 'connected',
+  serverUrl: 'http://127.0.0.1:8787',
+  me: {
+    user: { id: 'u1', name: 'Ada', email: 'ada@example.com', role: 'agent', shortcutsEnabled: true, createdAt: '2026-01-01T00:00:00.000Z' },
+    permissions: { launchShortcuts: true, configure: false, superviseAgents: false },
+  },
+} as ConnectionState;
+
+/** A fake background answering the real typed messages through WXT's fake browser. */
+export function fakeBackground(initial: Partial<ShortcutList> = {}) {
+  const bg = {
+    connection: connected,
+    list: { allowed: true, version: 'v1', shortcuts: [], ...initial, stale: false } as ShortcutList & { stale: boolean },
+    launch: vi.fn(async (_req: unknown): Promise<LaunchOutcome> => ({ ok: true, runId: 'run_1' })),
+    run: null as Run | null,
+  };
+  serveMessages({
+    getConnection: () => bg.connection,
+    listShortcuts: () => bg.list,
+    launchShortcut: (req) => bg.launch(req),
+    getRun: () => bg.run,
+  });
+  return bg;
+}
+
+export async function push(p: Push) {
+  await fakeBrowser.runtime.sendMessage({ ic: 'push', push: p });
+}
+
+export const inProcessForms: FormLoader = {
+  current: () => ({ mountShortcutForm }),
+  load: async () => ({ mountShortcutForm }),
+};
+
+export function renderLauncher(conversationId: string | null = 'conv_1') {
+  const returnFocus = vi.fn();
+  const view = render(<Launcher api={messagingApi} forms={inProcessForms} conversationId={conversationId} returnFocus={returnFocus} />);
+  return { ...view, returnFocus };
+}

@@ -1,0 +1,118 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../lib/contracts/runs';
+import { fakeBackground, makeShortcut, push, renderLauncher } from './launcher-fixtures';
+
+const shortcuts = [makeShortcut('s1', 'Mark VIP')];
+const button = () => screen.getByRole('button', { name: 'Shortcuts' });
+
+/** The tooltip as people get it: the title, and the text aria-describedby points at. */
+function tooltip() {
+  const id = button().getAttribute('aria-describedby');
+  return { title: button().title, described: id ? document.getElementById(id)?.textContent : null };
+}
+
+describe('launcher state', () => {
+  it.each([
+    ['the agent is restricted (server reason)', { allowed: false, reason: 'Shortcuts are turned off for your account', shortcuts }, 'conv_1', 'Shortcuts are turned off for your account'],
+    ['the agent is restricted (no reason)', { allowed: false, shortcuts }, 'conv_1', 'A supervisor has turned shortcuts off for you.'],
+    ['no shortcut is published', { shortcuts: [] }, 'conv_1', 'No shortcuts are published yet.'],
+    ['no conversation is open', { shortcuts }, null, 'Open a conversation to use shortcuts.'],
+  ] as const)('is disabled with a tooltip when %s', async (_why, list, conversationId, reason) => {
+    fakeBackground({ ...list, shortcuts: [...list.shortcuts] });
+    renderLauncher(conversationId);
+    await waitFor(() => expect(tooltip().title).toBe(reason));
+    expect(button()).toHaveProperty('disabled', true);
+    expect(tooltip().described).toBe(reason);
+  });
+
+  it('is disabled when the extension is not connected', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.connection = { state: 'disconnected' };
+    renderLauncher();
+    await waitFor(() => expect(tooltip().described).toMatch(/^Not connected/));
+    expect(button()).toHaveProperty('disabled', true);
+  });
+
+  it('follows a restriction change pushed by the background, without a reload', async () => {
+    const bg = fakeBackground({ shortcuts });
+    renderLauncher();
+    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    expect(button().hasAttribute('aria-describedby')).toBe(false);
+    bg.list = { ...bg.list, allowed: false, reason: 'Turned off by Sam' };
+    await push({ type: 'shortcuts.changed' });
+    await waitFor(() => expect(button()).toHaveProperty('disabled', true));
+    expect(tooltip().described).toBe('Turned off by Sam');
+    bg.list = { ...bg.list, allowed: true, reason: undefined };
+    await push({ type: 'shortcuts.changed' });
+    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+  });
+
+  it('still opens from the cache while the server is unreachable, saying so', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.connection = { state: 'unreachable', serverUrl: 'http://127.0.0.1:8787', me: null, error: 'fetch failed' };
+    bg.list = { ...bg.list, stale: true };
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await user.click(button());
+    expect(screen.getAllByRole('option')).toHaveLength(1);
+    expect(screen.getByText(/Offline: showing the shortcuts saved/)).toBeTruthy();
+  });
+
+  it('says clearly when a launch could not be sent', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.launch.mockResolvedValueOnce({ ok: false, kind: 'unreachable', message: 'The server at http://127.0.0.1:8787 did not answer' });
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await user.click(button());
+    await user.keyboard('{Enter}');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/Not sent: the server cannot be reached, nothing was launched/);
+  });
+});
+
+describe('run toast', () => {
+  const run = (status: Run['status'], failed?: string): Run => ({
+    id: 'run_1', workflowId: 'wf_1', workflowVersion: 1, contactId: 'c1', conversationId: 'conv_1',
+    triggerEvent: { id: 'e1', type: 'shortcut.launched' }, variables: {}, status, cursor: 0,
+    stepLog: failed ? [{ stepId: 'http', type: 'http_request', status: 'failed', error: failed, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z' }] : [],
+    wakeAt: null, attempts: 1, error: null, createdAt: '2026-01-01T00:00:00.000Z', endedAt: null,
+  });
+
+  async function launchOne() {
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await user.click(button());
+    await user.keyboard('{Enter}');
+    return screen.findByRole('status');
+  }
+
+  it('follows run.updated pushes up to the failing step\'s error', async () => {
+    fakeBackground({ shortcuts });
+    const toast = await launchOne();
+    expect(toast.textContent).toContain('Mark VIP');
+    await push({ type: 'run.updated', runId: 'run_1', status: 'running' });
+    await waitFor(() => expect(toast.textContent).toContain('Running'));
+    await push({ type: 'run.updated', runId: 'run_other', status: 'completed' });
+    expect(toast.textContent).toContain('Running');
+    await push({ type: 'run.updated', runId: 'run_1', status: 'failed', error: 'HTTP 500 from the CRM' });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Failed: HTTP 500 from the CRM');
+  });
+
+  it('falls back to polling getRun every 2 s while the run is not finished', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.run = run('running');
+    const toast = await launchOne();
+    await waitFor(() => expect(toast.textContent).toContain('Running'));
+    // No push comes: the next poll (2 s later) picks the failure up.
+    const changedAt = Date.now();
+    bg.run = run('failed', 'Timed out after 10 s');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Failed: Timed out after 10 s'), { timeout: 3500 });
+    expect(Date.now() - changedAt).toBeGreaterThan(1000);
+  });
+});
