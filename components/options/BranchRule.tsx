@@ -1,0 +1,45 @@
+import { UNARY_VARIABLE_OPERATORS, VARIABLE_OPERATORS, type VariableOperator } from '../../lib/contracts/conditions';
+import { Field } from './Field';
+import { TemplateInput } from './TemplateInput';
+
+export interface BranchRuleDraft { left: string; operator: VariableOperator; right?: string | undefined }
+
+const OPERATOR_LABELS: Record<VariableOperator, string> = {
+  is: 'is', is_not: 'is not', contains: 'contains', not_contains: 'does not contain', exists: 'has a value',
+  not_exists: 'is empty', greater_than: 'is greater than', less_than: 'is less than', has_tag: 'has tag', not_has_tag: 'does not have tag',
+};
+
+interface Props {
+  rule: BranchRuleDraft;
+  label: string;
+  path: string;
+  stepIndex: number;
+  onChange(rule: BranchRuleDraft): void;
+  onRemove(): void;
+}
+
+/** One condition of a branch: a variable, an operator, and (unless unary) a value. */
+export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }: Props) {
+  const unary = UNARY_VARIABLE_OPERATORS.includes(rule.operator);
+  return (
+    <li className="row branch-rule">
+      <TemplateInput label={`${label} variable`} value={rule.left} path={`${path}.left`} stepIndex={stepIndex}
+        placeholder="{{$contact.tags}}" onChange={(left) => onChange({ ...rule, left })} />
+      <Field label={`${label} operator`} path={`${path}.operator`}>
+        {(p) => (
+          <select {...p} value={rule.operator} onChange={(e) => {
+            const operator = e.target.value as VariableOperator;
+            onChange(UNARY_VARIABLE_OPERATORS.includes(operator) ? { left: rule.left, operator } : { ...rule, operator, right: rule.right ?? '' });
+          }}>
+            {VARIABLE_OPERATORS.map((op) => <option key={op} value={op}>{OPERATOR_LABELS[op]}</option>)}
+          </select>
+        )}
+      </Field>
+      {!unary && (
+        <TemplateInput label={`${label} value`} value={rule.right ?? ''} path={`${path}.right`} stepIndex={stepIndex}
+          onChange={(right) => onChange({ ...rule, right })} />
+      )}
+      <button type="button" className="icon-button" aria-label={`Remove ${label}`} onClick={onRemove}>✕</button>
+    </li>
+  );
+}

@@ -1,0 +1,44 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
+import { sendMessage } from '../../lib/extension/messaging';
+import type { ConnectionState } from '../../lib/extension/protocol';
+import { errorMessage } from './api';
+import { Field } from './Field';
+
+const ConnectForm = z.object({
+  serverUrl: z.string().trim().regex(/^https?:\/\/\S+$/i, 'Enter the server address, e.g. http://127.0.0.1:8787'),
+  token: z.string().trim().min(1, 'Paste your token'),
+});
+type ConnectForm = z.infer<typeof ConnectForm>;
+
+/** Server URL + token, handed to the background, which keeps the connection for every page. */
+export function ConnectPanel({ state }: { state: ConnectionState }) {
+  const client = useQueryClient();
+  const { register, handleSubmit, formState: { errors } } = useForm<ConnectForm>({
+    resolver: zodResolver(ConnectForm),
+    defaultValues: { serverUrl: 'serverUrl' in state ? state.serverUrl : 'http://127.0.0.1:8787', token: '' },
+  });
+  const connect = useMutation({
+    mutationFn: (c: ConnectForm) => sendMessage('connect', c),
+    onSuccess: (next) => client.setQueryData(['connection'], next),
+  });
+  const result = connect.data ?? state;
+  const problem = connect.isError ? errorMessage(connect.error)
+    : result.state === 'unauthorized' || result.state === 'unreachable' ? result.error : undefined;
+  return (
+    <main className="connect">
+      <h1><span aria-hidden="true">⚡</span> Inbox Companion</h1>
+      <p>Connect to your companion server to configure workflows, mini-apps and restrictions.</p>
+      <form className="panel" noValidate onSubmit={handleSubmit((v) => connect.mutate(v))}>
+        <Field label="Server URL" error={errors.serverUrl?.message}>{(p) => <input {...p} {...register('serverUrl')} />}</Field>
+        <Field label="Token" error={errors.token?.message} hint="An admin or supervisor token; the server prints the admin token on first start.">
+          {(p) => <input {...p} type="password" autoComplete="off" {...register('token')} />}
+        </Field>
+        {problem && <p className="error" role="alert">{problem}</p>}
+        <button type="submit" className="primary" disabled={connect.isPending}>{connect.isPending ? 'Connecting…' : 'Connect'}</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { authValuesSchema, type AuthInput, type AuthValues } from '../../lib/contracts/apps';
+import { Field } from './Field';
+
+interface Props {
+  inputs: readonly AuthInput[];
+  submitting: boolean;
+  onSubmit(values: AuthValues): void;
+  onCancel(): void;
+}
+
+/** The app's auth inputs as a form, validated with the schema the server applies on install. */
+export function InstallForm({ inputs, submitting, onSubmit, onCancel }: Props) {
+  const schema = useMemo(() => authValuesSchema(inputs), [inputs]);
+  const { register, handleSubmit, formState: { errors } } = useForm<Record<string, unknown>>({
+    resolver: zodResolver(schema as never) as never,
+    defaultValues: Object.fromEntries(inputs.map((i) => [i.key, i.type === 'checkbox' ? false : i.type === 'number' ? null : ''])),
+  });
+  return (
+    <form className="install-form" noValidate onSubmit={handleSubmit((values) => onSubmit(values as AuthValues))}>
+      {inputs.length === 0 && <p className="hint">This app needs no credentials.</p>}
+      {inputs.map((input) => {
+        const message = errors[input.key]?.message;
+        const error = typeof message === 'string' ? message : undefined;
+        const label = `${input.label}${input.required ? ' *' : ''}`;
+        if (input.type === 'checkbox') {
+          return (
+            <label key={input.key} className="check">
+              <input type="checkbox" {...register(input.key)} aria-invalid={!!error || undefined} /> {label}
+              {error && <span className="error"> {error}</span>}
+            </label>
+          );
+        }
+        return (
+          <Field key={input.key} label={label} error={error}>
+            {(p) => input.type === 'text'
+              ? <textarea {...p} rows={3} maxLength={input.maxLength} {...register(input.key)} />
+              : <input {...p} type={input.type === 'number' ? 'number' : 'text'} maxLength={input.maxLength}
+                  {...register(input.key, input.type === 'number' ? { setValueAs: (v: string) => (v === '' || v === null ? null : Number(v)) } : {})} />}
+          </Field>
+        );
+      })}
+      <div className="row">
+        <button type="submit" className="primary" disabled={submitting}>{submitting ? 'Installing…' : 'Install'}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,53 @@
+import { Fragment, useState } from 'react';
+import { FINAL_RUN_STATUSES } from '../../lib/contracts/runs';
+import { errorMessage } from './api';
+import { RunDetails } from './RunDetails';
+import { useRuns, useWorkflow } from './queries';
+import { StatusBadge } from './StatusBadge';
+
+/** A workflow's runs, newest first; refreshed every 2 s while any is unfinished. */
+export function RunHistory({ workflowId }: { workflowId: string }) {
+  const workflow = useWorkflow(workflowId);
+  const runs = useRuns(workflowId);
+  const [open, setOpen] = useState<string>();
+  const list = runs.data?.runs ?? [];
+  const live = list.some((r) => !FINAL_RUN_STATUSES.includes(r.status));
+  return (
+    <section aria-labelledby="runs-heading">
+      <div className="page-head">
+        <a href={`#/workflows/${encodeURIComponent(workflowId)}`}>← {workflow.data?.name ?? 'Workflow'}</a>
+        <h2 id="runs-heading">Run history</h2>
+        <span className="spacer" />
+        {live && <span className="live" role="status">Live</span>}
+        <button type="button" onClick={() => void runs.refetch()}>Refresh</button>
+      </div>
+      {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
+      {runs.isSuccess && list.length === 0 && <p className="empty">No runs yet.</p>}
+      {list.length > 0 && (
+        <table className="table" aria-label="Runs">
+          <thead><tr><th>Started</th><th>Status</th><th>Contact</th><th>Trigger</th><th>Version</th><th>Steps</th><th /></tr></thead>
+          <tbody>
+            {list.map((run) => (
+              <Fragment key={run.id}>
+                <tr>
+                  <td>{new Date(run.createdAt).toLocaleString()}</td>
+                  <td><StatusBadge status={run.status} /></td>
+                  <td className="mono">{run.contactId}</td>
+                  <td>{run.triggerEvent.type}</td>
+                  <td>v{run.workflowVersion}</td>
+                  <td>{run.stepLog.filter((s) => s.status === 'completed').length} done{run.stepLog.some((s) => s.status === 'failed') ? ', 1 failed' : ''}</td>
+                  <td>
+                    <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
+                      {open === run.id ? 'Hide' : 'Details'}
+                    </button>
+                  </td>
+                </tr>
+                {open === run.id && <tr className="details-row"><td colSpan={7}><RunDetails run={run} /></td></tr>}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

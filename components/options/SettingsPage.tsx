@@ -1,0 +1,18 @@
+import { AdsCatalogSettings } from './AdsCatalogSettings';
+import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
+import { CustomFieldsSettings } from './CustomFieldsSettings';
+import { InboxOriginsSettings } from './InboxOriginsSettings';
+import { UsersSettings } from './UsersSettings';
+
+export function SettingsPage() {
+  return (
+    <section aria-labelledby="settings-heading" className="settings">
+      <div className="page-head"><h2 id="settings-heading">Settings</h2></div>
+      <UsersSettings />
+      <ClosingCategoriesSettings />
+      <CustomFieldsSettings />
+      <AdsCatalogSettings />
+      <InboxOriginsSettings />
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { useId, useState } from 'react';
+import { GroupError } from './Field';
+
+interface Props {
+  tags: readonly string[];
+  onChange(tags: string[]): void;
+  label: string;
+  path: string;
+}
+
+/** A list of tags as removable chips plus an input that adds one on Enter or "Add". */
+export function TagInput({ tags, onChange, label, path }: Props) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const add = () => {
+    const tag = text.trim();
+    if (tag && !tags.includes(tag)) onChange([...tags, tag]);
+    setText('');
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <ul className="chips" aria-label={`${label} chosen`}>
+        {tags.map((tag) => (
+          <li key={tag} className="chip">
+            {tag}
+            <button type="button" aria-label={`Remove tag ${tag}`} onClick={() => onChange(tags.filter((t) => t !== tag))}>✕</button>
+          </li>
+        ))}
+      </ul>
+      <div className="row">
+        <input
+          id={id}
+          value={text}
+          placeholder="Type a tag and press Enter"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+        <button type="button" onClick={add} disabled={!text.trim()}>Add tag</button>
+      </div>
+      <GroupError path={path} />
+    </div>
+  );
+}

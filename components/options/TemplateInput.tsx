@@ -1,0 +1,46 @@
+import { useRef } from 'react';
+import { useEditorContext } from './editor-context';
+import { Field } from './Field';
+import { VariableMenu } from './VariableMenu';
+
+interface Props {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  path: string;
+  /** Index of the step holding it: only earlier steps' outputs are offered. */
+  stepIndex: number;
+  multiline?: boolean;
+  placeholder?: string;
+  hint?: string;
+}
+
+/** A text that may hold `{{$contact.firstName}}`-style variables, with a menu to insert them. */
+export function TemplateInput({ label, value, onChange, path, stepIndex, multiline, placeholder, hint }: Props) {
+  const { variables, stepVariables } = useEditorContext();
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const offered = [...variables, ...stepVariables.filter((s) => s.index < stepIndex).map((s) => `$step.${s.variable}`)];
+  const insert = (variable: string) => {
+    const el = ref.current;
+    const at = el?.selectionStart ?? value.length;
+    const end = el?.selectionEnd ?? at;
+    const token = `{{${variable}}}`;
+    onChange(value.slice(0, at) + token + value.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+  return (
+    <Field label={label} path={path} hint={hint}>
+      {(p) => (
+        <div className="template-input">
+          {multiline
+            ? <textarea {...p} ref={ref} rows={3} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+            : <input {...p} ref={ref} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />}
+          <VariableMenu variables={offered} label={label} onPick={insert} />
+        </div>
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,140 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Workflow } from '../../lib/contracts/workflow';
+import { ApiFailure, errorMessage } from './api';
+import { clearDraft, saveDraft } from './draft-storage';
+import type { WorkflowDraft } from './draft-types';
+import { EditorCtx } from './editor-context';
+import { detailsToMap, type ErrorMap } from './error-paths';
+import { ErrorSummary } from './ErrorSummary';
+import { FieldErrorsContext } from './errors-context';
+import { Field } from './Field';
+import { useApps, useFields } from './queries';
+import { navigate } from './router';
+import { STEP_LABELS } from './step-defaults';
+import { StepList } from './StepList';
+import { StatusBadge } from './StatusBadge';
+import { TriggerEditor } from './TriggerEditor';
+import { useWorkflowSave } from './use-workflow-save';
+import { checkDraft } from './validate-draft';
+import { stepVariables, templateVariables } from './variables';
+
+interface Props {
+  id: string | undefined;
+  workflow: Workflow | undefined;
+  initial: WorkflowDraft;
+  /** The draft came from sessionStorage rather than the server. */
+  restored: boolean;
+  onDiscard(): void;
+}
+
+/** Edit a workflow: trigger and steps, validated as typed; the draft survives failed saves and reloads. */
+export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: Props) {
+  const [draft, setDraft] = useState(initial);
+  const [server, setServer] = useState<ErrorMap>({});
+  const [failure, setFailure] = useState<string>();
+  const [showAll, setShowAll] = useState(false);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [saved, setSaved] = useState(() => (restored ? '' : JSON.stringify(initial)));
+  const { save, setStatus } = useWorkflowSave(id);
+  const fields = useFields().data?.fields ?? [];
+  const apps = useApps().data?.apps ?? [];
+  const check = useMemo(() => checkDraft(draft), [draft]);
+  const dirty = JSON.stringify(draft) !== saved;
+
+  useEffect(() => {
+    if (dirty) saveDraft(id, draft);
+  }, [draft, dirty, id]);
+
+  const context = useMemo(() => ({
+    variables: templateVariables(draft, fields),
+    stepVariables: stepVariables(draft, apps),
+    steps: draft.steps.map((s, i) => ({ id: s.id, label: `${i + 1}. ${STEP_LABELS[s.type]} (${s.id})` })),
+  }), [draft, fields, apps]);
+
+  const errors = useMemo(() => ({
+    server, client: { ...check.warnings, ...check.errors }, showAll, touched,
+    touch: (path: string) => {
+      setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
+      setServer((s) => {
+        if (!(path in s)) return s;
+        const { [path]: _gone, ...rest } = s;
+        return rest;
+      });
+    },
+  }), [server, check, showAll, touched]);
+
+  const fail = (err: unknown) => {
+    setFailure(errorMessage(err));
+    setServer(err instanceof ApiFailure ? detailsToMap(err.details) : {});
+  };
+
+  /** Saves when needed; resolves to the workflow's id, or undefined when it could not be saved. */
+  const persist = async (): Promise<string | undefined> => {
+    setShowAll(true);
+    setFailure(undefined);
+    setServer({});
+    if (Object.keys(check.errors).length > 0) {
+      setFailure('Some fields need attention before saving.');
+      return undefined;
+    }
+    if (id && !dirty) return id;
+    try {
+      const w = await save.mutateAsync(draft);
+      clearDraft(id);
+      setSaved(JSON.stringify(draft));
+      if (!id) navigate('workflows', w.id);
+      return w.id;
+    } catch (err) {
+      fail(err);
+      return undefined;
+    }
+  };
+
+  const publish = async (on: boolean) => {
+    const workflowId = on ? await persist() : id;
+    if (!workflowId) return;
+    try {
+      await setStatus.mutateAsync({ workflowId, publish: on });
+      setFailure(undefined);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  const busy = save.isPending || setStatus.isPending;
+  const published = workflow?.status === 'published';
+  return (
+    <FieldErrorsContext.Provider value={errors}>
+      <EditorCtx.Provider value={context}>
+        <form className="editor" noValidate onSubmit={(e) => { e.preventDefault(); void persist(); }}>
+          <div className="editor-bar">
+            <a href="#/workflows">← Workflows</a>
+            <Field label="Workflow name" path="name" className="grow">
+              {(p) => <input {...p} value={draft.name} placeholder="e.g. Refund request" onChange={(e) => setDraft({ ...draft, name: e.target.value })} />}
+            </Field>
+            {workflow && <StatusBadge status={workflow.status} />}
+            {workflow && <span className="muted">v{workflow.version}</span>}
+            {dirty && <span className="muted" role="status">Unsaved changes</span>}
+            <button type="submit" disabled={busy}>{save.isPending ? 'Saving…' : 'Save'}</button>
+            {published
+              ? <button type="button" disabled={busy} onClick={() => void publish(false)}>Unpublish</button>
+              : <button type="button" className="primary" disabled={busy} onClick={() => void publish(true)}>Publish</button>}
+            {id && <a href={`#/workflows/${encodeURIComponent(id)}/runs`}>Run history</a>}
+          </div>
+          {restored && (
+            <p className="notice" role="status">
+              Restored unsaved changes from this tab. <button type="button" className="link" onClick={onDiscard}>Discard them</button>
+            </p>
+          )}
+          {failure && <p className="error" role="alert">{failure}</p>}
+          <ErrorSummary title="The server refused this workflow:" errors={server} />
+          {showAll && <ErrorSummary title="To fix before saving:" errors={check.errors} />}
+          {showAll && <ErrorSummary title="To fix before publishing:" errors={check.warnings} tone="warn" />}
+          <TriggerEditor trigger={draft.trigger} oncePerContact={draft.oncePerContact} workflowId={id}
+            onChange={(trigger, oncePerContact) => setDraft({ ...draft, trigger, oncePerContact })} />
+          <StepList steps={draft.steps} onChange={(steps) => setDraft({ ...draft, steps })} />
+        </form>
+      </EditorCtx.Provider>
+    </FieldErrorsContext.Provider>
+  );
+}

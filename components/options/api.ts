@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ErrorBody, type ErrorDetail } from '../../lib/contracts/errors';
+import { sendMessage } from '../../lib/extension/messaging';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A refused or failed call, with the server's 422 `details` kept for the fields they name. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+/**
+ * One call to the connected server through the background (the options page never fetches the
+ * server itself), its answer parsed with `schema`. Throws ApiFailure on any non-2xx.
+ */
+export async function request<S extends z.ZodType>(schema: S, method: Method, path: string, body?: unknown): Promise<z.infer<S>> {
+  const answer = await sendMessage('api', body === undefined ? { method, path } : { method, path, body });
+  if (answer.status < 200 || answer.status >= 300) {
+    const err = ErrorBody.safeParse(answer.body);
+    const message = err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
+    throw new ApiFailure(answer.status, message, err.success ? err.data.error.details ?? [] : []);
+  }
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiFailure(answer.status, `Unexpected answer from ${path}: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** For 204 answers and others whose body the page does not use. */
+export const NoBody = z.unknown();
+
+export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,14 @@
+import { createContext, useContext } from 'react';
+
+export interface StepTarget { id: string; label: string }
+
+/** What step editors offer: variables for templates, the workflow's steps for jumps and branches. */
+export interface EditorContext {
+  variables: readonly string[];
+  /** Only variables of steps before this index are offered (`$step.*`). */
+  stepVariables: readonly { index: number; variable: string }[];
+  steps: readonly StepTarget[];
+}
+
+export const EditorCtx = createContext<EditorContext>({ variables: [], stepVariables: [], steps: [] });
+export const useEditorContext = () => useContext(EditorCtx);

@@ -1,0 +1,42 @@
+import { useQuery } from '@tanstack/react-query';
+import { AppList } from '../../lib/contracts/apps';
+import { FieldList } from '../../lib/contracts/contacts';
+import { ClosingCategories } from '../../lib/contracts/conversations';
+import { FINAL_RUN_STATUSES, RunList } from '../../lib/contracts/runs';
+import { Restrictions, UserList } from '../../lib/contracts/users';
+import { Workflow } from '../../lib/contracts/workflow';
+import { request } from './api';
+import { AdCatalog, WorkflowSummaryList } from './schemas';
+
+export const keys = {
+  workflows: ['workflows'] as const,
+  workflow: (id: string) => ['workflows', id] as const,
+  runs: (id: string) => ['runs', id] as const,
+  fields: ['fields'] as const,
+  ads: ['ads'] as const,
+  apps: ['apps'] as const,
+  users: ['users'] as const,
+  restrictions: ['restrictions'] as const,
+  categories: ['closing-categories'] as const,
+};
+
+export const useWorkflows = () =>
+  useQuery({ queryKey: keys.workflows, queryFn: () => request(WorkflowSummaryList, 'GET', '/workflows') });
+export const useWorkflow = (id: string | undefined) =>
+  useQuery({ queryKey: keys.workflow(id ?? ''), enabled: !!id, queryFn: () => request(Workflow, 'GET', `/workflows/${encodeURIComponent(id ?? '')}`) });
+export const useFields = () => useQuery({ queryKey: keys.fields, queryFn: () => request(FieldList, 'GET', '/fields') });
+export const useAds = () => useQuery({ queryKey: keys.ads, queryFn: () => request(AdCatalog, 'GET', '/ads') });
+export const useApps = () => useQuery({ queryKey: keys.apps, queryFn: () => request(AppList, 'GET', '/apps') });
+export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => request(UserList, 'GET', '/users') });
+export const useRestrictions = () =>
+  useQuery({ queryKey: keys.restrictions, queryFn: () => request(Restrictions, 'GET', '/settings/restrictions') });
+export const useClosingCategories = () =>
+  useQuery({ queryKey: keys.categories, queryFn: () => request(ClosingCategories, 'GET', '/settings/closing-categories') });
+
+/** Live while any run is unfinished: refetched every 2 s until all are final. */
+export const useRuns = (workflowId: string) =>
+  useQuery({
+    queryKey: keys.runs(workflowId),
+    queryFn: () => request(RunList, 'GET', `/workflows/${encodeURIComponent(workflowId)}/runs`),
+    refetchInterval: (q) => (q.state.data?.runs.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) ? 2000 : false),
+  });
