@@ -24,9 +24,11 @@ export function Field({ label, path, hint, error, className, children }: Props) 
   const touch = useTouch();
   const message = useFieldError(path) ?? error;
   const described = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ');
+  // React's onChange (not onInput): a re-render between a select's input and change events
+  // would reset the controlled select before its own onChange sees the new value.
   const mark = () => path && touch(path);
   return (
-    <div className={`field ${className ?? ''}`} onChange={mark} onInput={mark}>
+    <div className={`field ${className ?? ''}`} onChange={mark}>
       <label htmlFor={id}>{label}</label>
       {children({ id, ...(message ? { 'aria-invalid': true } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}

@@ -106,7 +106,8 @@ export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: P
   return (
     <FieldErrorsContext.Provider value={errors}>
       <EditorCtx.Provider value={context}>
-        <form className="editor" noValidate onSubmit={(e) => { e.preventDefault(); void persist(); }}>
+        {/* Not a <form>: the form preview inside is one, and forms do not nest. */}
+        <div className="editor">
           <div className="editor-bar">
             <a href="#/workflows">← Workflows</a>
             <Field label="Workflow name" path="name" className="grow">
@@ -115,7 +116,7 @@ export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: P
             {workflow && <StatusBadge status={workflow.status} />}
             {workflow && <span className="muted">v{workflow.version}</span>}
             {dirty && <span className="muted" role="status">Unsaved changes</span>}
-            <button type="submit" disabled={busy}>{save.isPending ? 'Saving…' : 'Save'}</button>
+            <button type="button" disabled={busy} onClick={() => void persist()}>{save.isPending ? 'Saving…' : 'Save'}</button>
             {published
               ? <button type="button" disabled={busy} onClick={() => void publish(false)}>Unpublish</button>
               : <button type="button" className="primary" disabled={busy} onClick={() => void publish(true)}>Publish</button>}
@@ -133,7 +134,7 @@ export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: P
           <TriggerEditor trigger={draft.trigger} oncePerContact={draft.oncePerContact} workflowId={id}
             onChange={(trigger, oncePerContact) => setDraft({ ...draft, trigger, oncePerContact })} />
           <StepList steps={draft.steps} onChange={(steps) => setDraft({ ...draft, steps })} />
-        </form>
+        </div>
       </EditorCtx.Provider>
     </FieldErrorsContext.Provider>
   );

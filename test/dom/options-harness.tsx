@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+import { render } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { serveMessages } from '../../lib/extension/messaging';
+
+// Shared by the options page's component tests: the background's `api` message answered from a
+// table of routes, every call recorded; components rendered with a fresh query client.
+
+export interface ApiCall { method: string; path: string; body?: unknown }
+type Answer = { status: number; body: unknown };
+export type Routes = Record<string, Answer | ((call: ApiCall) => Answer)>;
+
+export function serveApi(routes: Routes) {
+  const calls: ApiCall[] = [];
+  serveMessages({
+    api: async (req) => {
+      const call = { method: req.method, path: req.path, ...(req.body === undefined ? {} : { body: req.body }) };
+      calls.push(call);
+      const route = routes[`${req.method} ${req.path}`];
+      if (!route) return { status: 404, body: { error: { code: 'not_found', message: `No route ${req.method} ${req.path}` } } };
+      return typeof route === 'function' ? route(call) : route;
+    },
+  });
+  return calls;
+}
+
+export function renderWithProviders(ui: ReactNode) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
+}
+
+export const ok = (body: unknown): Answer => ({ status: 200, body });
