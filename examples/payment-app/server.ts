@@ -110,10 +110,10 @@ export async function startPaymentApp(options: PaymentAppOptions): Promise<Payme
     return entry.body;
   }
 
-  async function companion(method: string, path: string, apiKey: string, body?: unknown) {
+  async function companion(method: string, path: string, apiKey: string, body?: unknown, extraHeaders: Record<string, string> = {}) {
     const res = await fetch(companionUrl + path, {
       method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extraHeaders },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -153,7 +153,8 @@ export async function startPaymentApp(options: PaymentAppOptions): Promise<Payme
           amount,
           order: { id: orderId, total: amount, currency: 'EUR', paidAt: new Date().toISOString(), lines: [{ sku: 'sku-1', quantity: 1, price: amount }] },
         },
-      });
+        // One payment is one event, however often this request is retried.
+      }, orderId ? { 'idempotency-key': `payment-paid:${orderId}` } : {});
       return [fired.status, fired.body];
     },
     'GET /state': async () => [200, {

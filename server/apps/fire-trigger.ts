@@ -4,14 +4,19 @@ import { findContactBy } from '../domain/contacts';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import type { Services } from '../services';
+import { isUniqueViolation } from '../store/database';
 import { getApp } from './store';
+
+export interface FireResult { eventId: string; runIds: string[]; duplicate: boolean }
 
 /**
  * An installed app fires one of its triggers for a contact: the items are checked against the
  * trigger's field types, then the event is recorded and dispatched to the `mini_app` workflows
  * listening for `${appId}:${triggerKey}` in one transaction.
  */
-export async function fireTrigger(services: Services, principal: Principal | null, appId: string, triggerKey: string, body: FireTriggerBody) {
+export async function fireTrigger(
+  services: Services, principal: Principal | null, appId: string, triggerKey: string, body: FireTriggerBody, deliveryId?: string,
+): Promise<FireResult> {
   const { db } = services;
   if (principal?.kind !== 'app' || principal.appId !== appId) {
     throw forbidden('Only the API key of this app\'s installation may fire its triggers');
@@ -22,6 +27,12 @@ export async function fireTrigger(services: Services, principal: Principal | nul
     const known = app.manifest.triggers.map((t) => t.key).join(', ') || 'none';
     throw new HttpError(404, 'not_found', `The app "${app.manifest.name}" has no trigger "${triggerKey}"; its triggers: ${known}`);
   }
+  // An app retrying a request it got no answer to sends the same Idempotency-Key: one event only.
+  const idempotencyKey = deliveryId ? `app:${appId}:${triggerKey}:${deliveryId}` : undefined;
+  if (idempotencyKey) {
+    const previous = await previousAck(services, idempotencyKey);
+    if (previous) return previous;
+  }
   const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(body.items);
   if (!items.success) {
     const details = issuesToDetails(items.error.issues, 'items');
@@ -31,8 +42,23 @@ export async function fireTrigger(services: Services, principal: Principal | nul
   const contact = await findContactBy(db, by, value);
   if (!contact) throw unprocessable(`There is no contact with ${by} ${value}`, [{ path: `contact.${by}`, message: `No contact with ${by} ${value}` }]);
 
-  return inTransaction(db, (uow) => services.events.record(uow, {
-    type: 'mini_app.triggered',
-    payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
-  }, { source: 'api' }));
+  try {
+    const ack = await inTransaction(db, (uow) => services.events.record(uow, {
+      type: 'mini_app.triggered',
+      payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
+    }, { source: 'api', ...(idempotencyKey ? { idempotencyKey } : {}) }));
+    return { ...ack, duplicate: false };
+  } catch (err) {
+    // The same key twice at once: the second answers like the first.
+    const previous = idempotencyKey && isUniqueViolation(err) ? await previousAck(services, idempotencyKey) : undefined;
+    if (previous) return previous;
+    throw err;
+  }
+}
+
+async function previousAck(services: Services, key: string): Promise<FireResult | undefined> {
+  const event = await services.db.selectFrom('events').select('id').where('idempotency_key', '=', key).executeTakeFirst();
+  if (!event) return undefined;
+  const runs = await services.db.selectFrom('runs').select('id').where('event_id', '=', event.id).orderBy('id').execute();
+  return { eventId: event.id, runIds: runs.map((r) => r.id), duplicate: true };
 }

@@ -58,6 +58,9 @@ export async function installApp(services: Services, appId: string, body: Instal
       });
       throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure}`);
     }
+    // An uninstall may have run while the app's server was answering.
+    const still = await db.selectFrom('installations').select('id').where('id', '=', installationId).executeTakeFirst();
+    if (!still) throw conflict(`The app "${manifest.name}" was uninstalled while it was being installed`);
   }
   return { id: installationId, appId, createdAt };
 }

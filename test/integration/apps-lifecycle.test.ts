@@ -157,6 +157,15 @@ describe('firing a trigger', () => {
     expect(after.fields).toMatchObject({ order_status: 'paid', order_total: '129.5 EUR' });
     expect(after.tags).toContain('paid');
 
+    // The same payment again (a retry): the same answer, no second event or run.
+    const again = await fetch(`${payments.url}/simulate/payment-paid`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '+14155550100', amount: 129.5, orderId: 'ord_1' }),
+    });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual(firedBody);
+    expect(await server.events('mini_app.triggered')).toHaveLength(1);
+
     const [event] = await server.events('mini_app.triggered');
     expect(event).toMatchObject({ id: firedBody.eventId, source: 'api', contactId: contact.id, payload: { appId, triggerKey: 'payment_paid', items: { status: 'paid', amount: 129.5, order: { id: 'ord_1', total: 129.5 } } } });
   });

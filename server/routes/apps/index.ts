@@ -60,6 +60,16 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   app.post('/apps/:id/triggers/:triggerKey', {
     config: { access: { appOnly: true } },
-    schema: { tags: ['apps'], params: Params.extend({ triggerKey: z.string().max(64) }), body: FireTriggerBody, response: { 202: FireTriggerResult } },
-  }, async (req, reply) => reply.code(202).send(await fireTrigger(services, req.principal, req.params.id, req.params.triggerKey, req.body)));
+    schema: {
+      tags: ['apps'],
+      params: Params.extend({ triggerKey: z.string().max(64) }),
+      headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(200).optional() }),
+      body: FireTriggerBody,
+      response: { 202: FireTriggerResult },
+    },
+  }, async (req, reply) => {
+    const { duplicate, ...ack } = await fireTrigger(services, req.principal, req.params.id, req.params.triggerKey, req.body, req.headers['idempotency-key']);
+    if (duplicate) reply.header('x-duplicate-delivery', 'true');
+    return reply.code(202).send(ack);
+  });
 };
