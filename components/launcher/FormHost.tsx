@@ -15,7 +15,7 @@ export function FormHost({ loader, props }: { loader: FormLoader; props: Shortcu
     let cancelled = false;
     const mount = (mod: NonNullable<ReturnType<FormLoader['current']>>) => {
       if (cancelled || !ref.current) return;
-      mounted.current = mod.mountShortcutForm(ref.current, latest.current);
+      mounted.current = mod.mountShortcutForm(ref.current, latest.current, { sync: loader.separateReact });
     };
     const ready = loader.current();
     if (ready) mount(ready);

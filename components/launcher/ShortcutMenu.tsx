@@ -3,6 +3,9 @@ import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
 import { filterShortcuts } from './filter';
 import { LAUNCHER_CLICK_MARK, MENU_RENDERED_MARK } from './types';
 
+/** Rows rendered at first; more are added as the list scrolls or the arrows go past them. */
+export const PAGE = 20;
+
 interface Props {
   shortcuts: readonly ShortcutSummary[];
   offline: boolean;
@@ -15,9 +18,13 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
   const id = useId();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const [limit, setLimit] = useState(PAGE);
   const listRef = useRef<HTMLUListElement>(null);
-  const visible = useMemo(() => filterShortcuts(shortcuts, query), [shortcuts, query]);
-  const current = Math.min(active, Math.max(visible.length - 1, 0));
+  const keyboardMoved = useRef(false);
+  const matching = useMemo(() => filterShortcuts(shortcuts, query), [shortcuts, query]);
+  const current = Math.min(active, Math.max(matching.length - 1, 0));
+  // Hundreds of rows would cost more than a frame to lay out; nobody reads past a screenful.
+  const visible = matching.slice(0, Math.max(limit, current + 1));
   const optionId = (i: number) => `${id}-o${i}`;
 
   useLayoutEffect(() => {
@@ -29,18 +36,21 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
   }, []);
 
   useLayoutEffect(() => {
+    if (!keyboardMoved.current) return;
+    keyboardMoved.current = false;
     const el = listRef.current?.children[current] as HTMLElement | undefined;
     el?.scrollIntoView?.({ block: 'nearest' });
   }, [current]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const last = visible.length - 1;
+    const last = matching.length - 1;
+    keyboardMoved.current = true;
     if (e.key === 'ArrowDown') setActive(current >= last ? 0 : current + 1);
     else if (e.key === 'ArrowUp') setActive(current <= 0 ? last : current - 1);
     else if (e.key === 'Home' && e.ctrlKey) setActive(0);
     else if (e.key === 'End' && e.ctrlKey) setActive(last);
     else if (e.key === 'Enter') {
-      const picked = visible[current];
+      const picked = matching[current];
       if (picked) onPick(picked);
     } else if (e.key === 'Escape') onClose();
     else return;
@@ -58,7 +68,7 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
         aria-expanded="true"
         aria-controls={`${id}-list`}
         aria-autocomplete="list"
-        aria-activedescendant={visible.length > 0 ? optionId(current) : undefined}
+        aria-activedescendant={matching.length > 0 ? optionId(current) : undefined}
         placeholder="Type to filter shortcuts"
         autoComplete="off"
         spellCheck={false}
@@ -67,11 +77,17 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
         onChange={(e) => {
           setQuery(e.target.value);
           setActive(0);
+          setLimit(PAGE);
         }}
         onKeyDown={onKeyDown}
       />
       {offline && <p className="ic-note">Offline: showing the shortcuts saved on this computer.</p>}
-      <ul className="ic-list" role="listbox" id={`${id}-list`} aria-label="Shortcuts" ref={listRef}>
+      <ul className="ic-list" role="listbox" id={`${id}-list`} aria-label="Shortcuts" ref={listRef}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          if (visible.length < matching.length && el.scrollTop + el.clientHeight > el.scrollHeight - 200) setLimit((n) => n + PAGE);
+        }}
+      >
         {visible.map((s, i) => (
           <li
             key={s.id}
@@ -91,7 +107,8 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
           </li>
         ))}
       </ul>
-      {visible.length === 0 && <p className="ic-note" role="status">No shortcut matches “{query}”.</p>}
+      {visible.length < matching.length && <p className="ic-note">{matching.length - visible.length} more: scroll or type to filter.</p>}
+      {matching.length === 0 && <p className="ic-note" role="status">No shortcut matches “{query}”.</p>}
     </div>
   );
 }

@@ -14,6 +14,8 @@ export interface LauncherApi {
 
 /** The form renderer, loaded on demand; `current` is set once loaded, so later opens are synchronous. */
 export interface FormLoader {
+  /** The module brings its own React: it may render synchronously from our commit. */
+  separateReact?: boolean;
   current(): FormModule | null;
   load(): Promise<FormModule>;
 }

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LauncherApi } from './types';
 import type { LauncherData } from './disabled-reason';
+
+const FRESH_MS = 30_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -10,14 +12,24 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
  */
 export function useLauncherData(api: LauncherApi): LauncherData & { refresh(): void } {
   const [data, setData] = useState<LauncherData>({ connection: null, list: null, failure: null });
+  const fetchedAt = useRef(0);
 
   const fetchAll = useCallback(async (refresh: boolean) => {
     const [connection, list] = await Promise.allSettled([api.getConnection(), api.listShortcuts({ refresh })]);
-    setData((prev) => ({
-      connection: connection.status === 'fulfilled' ? connection.value : prev.connection,
-      list: list.status === 'fulfilled' ? list.value : prev.list,
-      failure: list.status === 'rejected' ? message(list.reason) : null,
-    }));
+    fetchedAt.current = Date.now();
+    setData((prev) => {
+      const next = {
+        connection: connection.status === 'fulfilled' ? connection.value : prev.connection,
+        list: list.status === 'fulfilled' ? list.value : prev.list,
+        failure: list.status === 'rejected' ? message(list.reason) : null,
+      };
+      // Same version, same state: keep the old objects so nothing re-renders.
+      const same = (a: typeof prev.list, b: typeof prev.list) =>
+        !!a && !!b && a.version === b.version && a.stale === b.stale && a.allowed === b.allowed && a.reason === b.reason;
+      if (same(prev.list, next.list)) next.list = prev.list;
+      if (JSON.stringify(prev.connection) === JSON.stringify(next.connection)) next.connection = prev.connection;
+      return next.list === prev.list && next.connection === prev.connection && next.failure === prev.failure ? prev : next;
+    });
   }, [api]);
 
   useEffect(() => {
@@ -35,5 +47,11 @@ export function useLauncherData(api: LauncherApi): LauncherData & { refresh(): v
     };
   }, [api, fetchAll]);
 
-  return { ...data, refresh: () => void fetchAll(true) };
+  // Pushes keep the list current; opening the menu revalidates only what may be out of date.
+  const refresh = useCallback(() => {
+    const fresh = Date.now() - fetchedAt.current < FRESH_MS && data.connection?.state === 'connected' && data.list?.stale === false;
+    if (!fresh) void fetchAll(true);
+  }, [fetchAll, data.connection, data.list]);
+
+  return { ...data, refresh };
 }

@@ -19,6 +19,7 @@ export const messagingApi: LauncherApi = {
 export function createFormLoader(url = () => browser.runtime.getURL('/inbox-forms.js')): FormLoader {
   let pending: Promise<FormModule> | null = null;
   return {
+    separateReact: true,
     current: registeredFormModule,
     load() {
       const ready = registeredFormModule();

@@ -65,6 +65,18 @@ describe('shortcut menu', () => {
     expect(await screen.findByRole('status')).toBeTruthy();
   });
 
+  it('renders the first rows of a long list, and the arrows reach past them', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => makeShortcut(`m${i}`, `Macro ${i}`));
+    fakeBackground({ shortcuts: many });
+    const { user } = await openMenu();
+    expect(screen.getAllByRole('option')).toHaveLength(20);
+    expect(screen.getByText('30 more: scroll or type to filter.')).toBeTruthy();
+    await user.keyboard('{ArrowUp}');
+    expect(selected()).toBe('Macro 49');
+    await user.keyboard('49');
+    expect(optionNames()).toEqual(['Macro 49']);
+  });
+
   it('Esc closes the menu and hands the focus back to the composer', async () => {
     fakeBackground({ shortcuts });
     const { user, returnFocus } = await openMenu();

@@ -40,11 +40,11 @@ describe('launcher state', () => {
     renderLauncher();
     await waitFor(() => expect(button()).toHaveProperty('disabled', false));
     expect(button().hasAttribute('aria-describedby')).toBe(false);
-    bg.list = { ...bg.list, allowed: false, reason: 'Turned off by Sam' };
+    bg.list = { ...bg.list, version: 'v2', allowed: false, reason: 'Turned off by Sam' };
     await push({ type: 'shortcuts.changed' });
     await waitFor(() => expect(button()).toHaveProperty('disabled', true));
     expect(tooltip().described).toBe('Turned off by Sam');
-    bg.list = { ...bg.list, allowed: true, reason: undefined };
+    bg.list = { ...bg.list, version: 'v3', allowed: true, reason: undefined };
     await push({ type: 'shortcuts.changed' });
     await waitFor(() => expect(button()).toHaveProperty('disabled', false));
   });
