@@ -99,6 +99,7 @@ describe('every trigger fires when it should, and only then', () => {
   });
 
   it('click-to-chat: only the listed ads', async () => {
+    for (const adId of ['ad_1', 'ad_2', 'ad_3']) await catalogAd(adId);
     const wf = await createWorkflow(server, workflow({ type: 'click_to_chat_ads', adAccountId: 'acc', adIds: ['ad_1', 'ad_2'] }));
     const contact = await makeContact(server);
     const click = (adId: string) => record(server, { type: 'ad.clicked', payload: { contactId: contact.id, conversationId: null, adId, adName: 'Spring', ctwaClid: 'c1', message: 'Hi' } }, { source: 'click_to_chat_ads' });
@@ -117,6 +118,14 @@ describe('every trigger fires when it should, and only then', () => {
     expect((await runsOf(server, wf.id))[0]?.variables).toEqual({ trigger: { amount: 5 } });
   });
 });
+
+async function catalogAd(adId: string) {
+  const res = await server.api(server.adminToken).post('/ads', {
+    adAccountId: 'acc', adId, name: 'Spring', channel: 'whatsapp_cloud_api', status: 'ACTIVE',
+    objective: 'OUTCOME_ENGAGEMENT', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
 
 describe('manual workflows', () => {
   it('start only through workflow.started naming a published manual workflow', async () => {

@@ -111,6 +111,21 @@ describe('publishing', () => {
     expect(wf.publishedAt).not.toBeNull();
   });
 
+  it('refuses ads missing from the catalog', async () => {
+    const wf = await createWorkflow(server, { name: 'Ads', trigger: { type: 'click_to_chat_ads', adAccountId: 'acc', adIds: ['ad_unknown'] }, steps: [] }, false);
+    const res = await admin().post(`/workflows/${wf.id}/publish`);
+    expect(res.status).toBe(422);
+    expect(ErrorBody.parse(res.body).error.details).toEqual([{ path: 'trigger.adIds.0', message: expect.stringMatching(/not in the ads catalog/) }]);
+  });
+
+  it('takes publish with an empty JSON body as no body', async () => {
+    const wf = await createWorkflow(server, shortcutWorkflow(), false);
+    const res = await server.request('POST', `/api/v1/workflows/${wf.id}/publish`, { token: server.adminToken, headers: { 'content-type': 'application/json' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const malformed = await server.request('PUT', `/api/v1/workflows/${wf.id}`, { token: server.adminToken, headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    expect(malformed.status).toBe(400);
+  });
+
   it('validates a create that publishes at once, and an edit of a published workflow', async () => {
     const bad = { ...shortcutWorkflow({ steps: [{ id: 'j', type: 'jump_to' as const, config: { stepId: 'nowhere' } }] }), status: 'published' as const };
     const created = await admin().post('/workflows', bad);

@@ -5,6 +5,7 @@ import { structuralProblems } from '../../../lib/workflow/validate-workflow';
 import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
 import { fromJson } from '../../store/database';
+import { adTriggerProblems } from '../../webhooks/ads';
 
 type Path = (string | number)[];
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
@@ -29,6 +30,9 @@ async function workspaceProblems(db: Executor, selfId: string | null, def: Workf
   const trigger = def.trigger;
   if (trigger.type === 'contact_field_updated' && !(await fieldExists(db, trigger.field))) {
     problems.push(detail(['trigger', 'field'], `There is no contact field "${trigger.field}"; define it first`));
+  }
+  if (trigger.type === 'click_to_chat_ads') {
+    for (const p of await adTriggerProblems(db, trigger.adAccountId, trigger.adIds)) problems.push(detail(['trigger', 'adIds', p.index], p.message));
   }
   if (trigger.type === 'mini_app') {
     const problem = await apps.problem(trigger.appId, 'triggers', trigger.triggerKey);

@@ -19,7 +19,7 @@ export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
 export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary) });
 
 export const RunsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
   /** Runs older than this run id (ids sort by creation). */
   before: z.string().max(100).optional(),
   status: Run.shape.status.optional(),
