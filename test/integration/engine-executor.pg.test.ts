@@ -46,7 +46,7 @@ describePg('run executor on PostgreSQL with two instances', () => {
   it(`executes ${RUNS} three-step runs with every step exactly once, shared by both instances`, async () => {
     const [a, b] = instances as [RunningServer, RunningServer];
     const services = a.app.services;
-    const contacts = [];
+    const contacts: string[] = [];
     for (let i = 0; i < CONTACTS; i++) contacts.push((await insertContact(services, { firstName: `C${i}` })).contact.id);
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: ['a', 'b', 'c'].map((id) => ({ id, type: 'add_comment' as const, config: { text: `{{$trigger.n}}-${id}` } })) }));
     const now = nowIso();

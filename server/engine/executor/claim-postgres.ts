@@ -4,27 +4,32 @@ import type { RunsTable } from '../../store/schema';
 import type { ClaimRequest } from './claim';
 
 /**
- * PostgreSQL: several instances claim at once. FOR UPDATE SKIP LOCKED lets each take rows the
- * others are not taking; a row another instance claimed and committed meanwhile is re-checked
- * against the status/lease condition and dropped.
+ * PostgreSQL: several instances claim at once. Candidates are read per kind of due run through
+ * (status, id), oldest first; FOR UPDATE SKIP LOCKED then lets each instance take rows the others
+ * are not taking. The due condition is repeated on the locked rows: a row another instance
+ * claimed and committed in the meantime is re-checked against it and dropped.
  */
 export async function claimPostgres(db: Db, r: ClaimRequest): Promise<RunsTable[]> {
+  const notBlocked = sql`NOT EXISTS (
+    SELECT 1 FROM runs e
+    WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.id < r.id
+      AND e.status IN ('queued', 'running', 'waiting'))`;
+  const due = (condition: ReturnType<typeof sql>) =>
+    sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const { rows } = await sql<RunsTable>`
-    WITH due AS (
-      SELECT r.id FROM runs r
-      WHERE (r.status = 'queued'
-          OR (r.status = 'waiting' AND r.wake_at <= ${r.now})
-          OR (r.status = 'running' AND r.lease_until < ${r.now}))
-        AND NOT EXISTS (
-          SELECT 1 FROM runs e
-          WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.id < r.id
-            AND e.status IN ('queued', 'running', 'waiting'))
-      ORDER BY r.id
-      LIMIT ${r.limit}
+    WITH candidates AS (
+      ${due(sql`r.status = 'queued'`)}
+      UNION ALL ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
+      UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}
+    ), locked AS (
+      SELECT l.id FROM runs l
+      WHERE l.id IN (SELECT id FROM candidates)
+        AND (l.status = 'queued' OR (l.status = 'waiting' AND l.wake_at <= ${r.now}) OR (l.status = 'running' AND l.lease_until < ${r.now}))
+      ORDER BY l.id LIMIT ${r.limit}
       FOR UPDATE SKIP LOCKED)
     UPDATE runs SET status = 'running', lease_owner = ${r.owner}, lease_until = ${r.leaseUntil},
       wake_at = NULL, attempts = runs.attempts + 1, updated_at = ${r.now}
-    FROM due WHERE runs.id = due.id
+    FROM locked WHERE runs.id = locked.id
     RETURNING runs.*`.execute(db);
   return rows;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import { foundation } from './001-foundation';
 import { engine } from './002-engine';
 import { integrations } from './003-integrations';
+import { runClaims } from './005-run-claims';
 import { appSigningSecrets } from './006-app-signing-secrets';
 import { channelIdentities } from './007-channel-identities';
 
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-engine': engine,
   '003-integrations': integrations,
+  '005-run-claims': runClaims,
   '006-app-signing-secrets': appSigningSecrets,
   '007-channel-identities': channelIdentities,
 };
