@@ -30,7 +30,11 @@ export function Shell({ me, serverUrl, offline }: Props) {
   const section = requested && sections.includes(requested) ? requested : sections[0];
   const disconnect = useMutation({
     mutationFn: () => sendMessage('disconnect'),
-    onSuccess: (state) => { client.clear(); client.setQueryData(['connection'], state); },
+    onSuccess: (state) => {
+      // Another user may connect next: forget this one's data, keep the connection query observed.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'connection' });
+      client.setQueryData(['connection'], state);
+    },
   });
   return (
     <div className="shell">

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Workflow } from '../../lib/contracts/workflow';
 import { ApiFailure, errorMessage } from './api';
 import { clearDraft, saveDraft } from './draft-storage';
 import type { WorkflowDraft } from './draft-types';
@@ -8,8 +7,8 @@ import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldErrorsContext } from './errors-context';
 import { Field } from './Field';
-import { useApps, useFields } from './queries';
-import { navigate } from './router';
+import { useApps, useFields, useWorkflow } from './queries';
+import { replaceRoute } from './router';
 import { STEP_LABELS } from './step-defaults';
 import { StepList } from './StepList';
 import { StatusBadge } from './StatusBadge';
@@ -20,7 +19,6 @@ import { stepVariables, templateVariables } from './variables';
 
 interface Props {
   id: string | undefined;
-  workflow: Workflow | undefined;
   initial: WorkflowDraft;
   /** The draft came from sessionStorage rather than the server. */
   restored: boolean;
@@ -28,7 +26,10 @@ interface Props {
 }
 
 /** Edit a workflow: trigger and steps, validated as typed; the draft survives failed saves and reloads. */
-export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: Props) {
+export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Props) {
+  // A new workflow gets its id on first save; the editor stays mounted (errors and all).
+  const [id, setId] = useState(routeId);
+  const workflow = useWorkflow(id).data;
   const [draft, setDraft] = useState(initial);
   const [server, setServer] = useState<ErrorMap>({});
   const [failure, setFailure] = useState<string>();
@@ -81,8 +82,15 @@ export function WorkflowEditor({ id, workflow, initial, restored, onDiscard }: P
     try {
       const w = await save.mutateAsync(draft);
       clearDraft(id);
-      setSaved(JSON.stringify(draft));
-      if (!id) navigate('workflows', w.id);
+      // The server gives a webhook trigger its URL: show it without dropping anything typed since.
+      const url = w.trigger.type === 'incoming_webhook' ? w.trigger.url : undefined;
+      const next = url && draft.trigger.type === 'incoming_webhook' ? { ...draft, trigger: { ...draft.trigger, url } } : draft;
+      setDraft((current) => (current === draft ? next : current));
+      setSaved(JSON.stringify(next));
+      if (!id) {
+        setId(w.id);
+        replaceRoute('workflows', w.id);
+      }
       return w.id;
     } catch (err) {
       fail(err);

@@ -17,7 +17,7 @@ export function WorkflowEditorPage({ id }: { id: string | undefined }) {
     setGeneration((g) => g + 1);
   };
   return (
-    <WorkflowEditor key={`${id ?? 'new'}-${generation}`} id={id} workflow={query.data}
+    <WorkflowEditor key={`${id ?? 'new'}-${generation}`} id={id}
       initial={stored ?? fromServer} restored={!!stored && id !== undefined} onDiscard={discard} />
   );
 }

@@ -16,3 +16,8 @@ export function useHashRoute(): string[] {
 export function navigate(...segments: string[]) {
   window.location.hash = `#/${segments.map(encodeURIComponent).join('/')}`;
 }
+
+/** Changes the address without a hashchange (nothing remounts); a reload then opens it. */
+export function replaceRoute(...segments: string[]) {
+  history.replaceState(history.state, '', `#/${segments.map(encodeURIComponent).join('/')}`);
+}

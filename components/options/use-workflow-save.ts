@@ -7,6 +7,7 @@ import { cleanDraft } from './validate-draft';
 
 /** Save (create or update) and publish/unpublish, keeping the list and the workflow's cache fresh. */
 export function useWorkflowSave(id: string | undefined) {
+  // `id` is read when a save runs: undefined creates, an id updates.
   const client = useQueryClient();
   const settle = (w: Workflow) => {
     client.setQueryData(keys.workflow(w.id), w);

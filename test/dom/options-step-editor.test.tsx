@@ -23,7 +23,7 @@ const draft = (over: Partial<WorkflowDraft> = {}): WorkflowDraft => ({
 
 const renderEditor = (initial: WorkflowDraft, routes: Routes = {}) => {
   const calls = serveApi({ ...commonRoutes, ...routes });
-  renderWithProviders(<WorkflowEditor id={undefined} workflow={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
+  renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;
 };
 
