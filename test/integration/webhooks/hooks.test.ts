@@ -13,6 +13,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 describe('POST /hooks/:token', () => {
   it('runs the workflow on the contact named by the body, with mapped variables', async () => {
     const contact = await makeContact(server, { firstName: 'Ada', phone: '+14155550123' });
+    const conversation = await server.api(server.adminToken).post('/conversations', { contactId: contact.id });
     const hook = await publishWebhookWorkflow(server);
     // The phone arrives formatted as people type it; it is normalised to E.164 before matching.
     const res = await post(hook.path, { phone: '+1 (415) 555-0123', order: { id: 'A-77' } });
@@ -22,6 +23,8 @@ describe('POST /hooks/:token', () => {
     expect(run.status).toBe('completed');
     expect(run.contactId).toBe(contact.id);
     expect(run.variables.trigger.orderId).toBe('A-77');
+    const detail = await server.api(server.adminToken).get(`/conversations/${conversation.body.id}`);
+    expect(detail.body.messages.map((m: { text: string }) => m.text)).toContain('Order A-77 shipped');
   });
 
   it.each([
@@ -70,7 +73,7 @@ describe('POST /hooks/:token', () => {
     ['identifier is an object', (p: string) => p, { phone: { a: 1 } }, {}, 422],
     ['body is an array', (p: string) => p, [1, 2, 3], {}, 422],
     ['body is null', (p: string) => p, 'null', {}, 422],
-  ])('%s → %i, nothing stored', async (_name, toPath, body, headers, status) => {
+  ])('%s → %s, nothing stored', async (_name, toPath, body, headers, status) => {
     await makeContact(server, { phone: '+14155550123' });
     const hook = await publishWebhookWorkflow(server);
     const res = await post(toPath(hook.path), body, headers as Record<string, string>);

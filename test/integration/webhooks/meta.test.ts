@@ -89,7 +89,7 @@ describe('POST /meta/webhook', () => {
     ['wrong signature', (raw: string) => ({ body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' } }), 401],
     ['malformed JSON', () => ({ body: '{"object":', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign('{"object":') } }), 400],
     ['not JSON', (raw: string) => ({ body: raw, headers: { 'content-type': 'text/plain', 'x-hub-signature-256': sign(raw) } }), 415],
-  ])('%s → %i and nothing stored', async (_n, make, status) => {
+  ])('%s → %s and nothing stored', async (_n, make, status) => {
     const raw = JSON.stringify(whatsappAdMessage({ waId: '16505551234', adId: eligibleAd.adId, text: 'x' }));
     const res = await server.request('POST', '/meta/webhook', make(raw));
     expect(res.status).toBe(status);
