@@ -4,6 +4,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Launcher } from '../../components/launcher/Launcher';
 import { composerInput, watchInbox } from '../../lib/extension/inbox-adapter';
+import { keepBackgroundAwake } from '../../lib/extension/keepalive';
 import { createFormLoader, messagingApi } from './api';
 import './style.css';
 import '../../components/forms/shortcut-form.css';
@@ -14,6 +15,9 @@ export default defineContentScript({
   matches: ['http://127.0.0.1/inbox', 'http://127.0.0.1/inbox?*', 'http://127.0.0.1/inbox/*', 'http://localhost/inbox', 'http://localhost/inbox?*', 'http://localhost/inbox/*'],
   cssInjectionMode: 'ui',
   main(ctx) {
+    // While an inbox is open the background keeps its live stream, so a supervisor's toggle
+    // or a newly published shortcut reaches this page at once.
+    ctx.onInvalidated(keepBackgroundAwake());
     mountLauncherWherever(ctx);
   },
 });
