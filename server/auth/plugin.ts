@@ -27,7 +27,9 @@ function bearer(request: FastifyRequest): string | undefined {
 /** Authenticates every route that declares `config.access`, and enforces role / scope. */
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (request) => {
+  // onRequest, before the body is read and validated: a caller without the right token or
+  // role learns nothing about the body's shape (401/403, not 400/415/422).
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) return;
     const token = bearer(request);
