@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { app } from './app';
 import { loadConfig, type Config } from './config';
 import { bootstrap } from './bootstrap';
@@ -35,6 +35,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger: options.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Router-level errors (malformed percent-encoding, an over-long path parameter) in our error shape.
+    frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      return reply.code(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: err.message } });
+    },
   });
   await fastify.register(app, { config, store, workers: options.workers });
   const tokens = await bootstrap(fastify.services);
