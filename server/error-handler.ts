@@ -37,6 +37,10 @@ export function installErrorHandler(app: FastifyInstance) {
     if (err.statusCode === 429) {
       return reply.code(429).send(send('rate_limited', err.message || 'Too many requests; slow down and retry later'));
     }
+    // Text the database cannot store (a NUL character): the input's fault, not ours.
+    if (err.code === '22021' || err.code === '22P05') {
+      return reply.code(422).send(send('invalid_content', 'Text may not contain NUL (\\u0000) characters'));
+    }
     if (isUniqueViolation(err)) {
       return reply.code(409).send(send('conflict', 'This conflicts with an existing record'));
     }

@@ -29,6 +29,10 @@ export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSy
 }
 
 function toSqlite(value: unknown): SQLInputValue {
+  // PostgreSQL text cannot hold NUL; refuse it here too (same SQLSTATE) so both dialects agree.
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  }
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
