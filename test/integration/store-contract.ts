@@ -127,6 +127,13 @@ export function storeContract(open: () => Promise<StoreFixture>) {
     expect(fromJson(null, 'fallback')).toBe('fallback');
   });
 
+  it('refuses a NUL character in a text column with SQLSTATE 22021 on both dialects', async () => {
+    const err = await caught(db().insertInto('contacts').values(contactRow({ first_name: 'a\u0000b' })).execute());
+    expect((err as { code?: string }).code).toBe('22021');
+    expect(isUniqueViolation(err)).toBe(false);
+    expect(await db().selectFrom('contacts').select('id').execute()).toEqual([]);
+  });
+
   it('reads booleans and integers the same way on both dialects', async () => {
     await db().insertInto('users').values({ id: newId('usr'), name: 'U', email: 'u@x.test', role: 'agent', shortcuts_enabled: 0, created_at: nowIso() }).execute();
     const u = await db().selectFrom('users').select('shortcuts_enabled').executeTakeFirstOrThrow();

@@ -1,0 +1,6 @@
+import { describePg, pgUrl } from '../support/postgres';
+import { badInputSuite } from './bad-input';
+
+describePg('bad input on PostgreSQL', () => {
+  badInputSuite(pgUrl);
+});
