@@ -73,3 +73,8 @@ export function adEligibility(ad: Ad): { eligible: boolean; reasons: string[] } 
   }
   return { eligible: reasons.length === 0, reasons };
 }
+
+/** An ad as the catalog lists it: whether it may trigger a workflow, and why not. */
+export const AdWithEligibility = Ad.extend({ eligible: z.boolean(), reasons: z.array(z.string()) });
+export type AdWithEligibility = z.infer<typeof AdWithEligibility>;
+export const AdCatalog = z.object({ ads: z.array(AdWithEligibility) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Step } from './steps';
-import { Trigger } from './triggers';
+import { Trigger, TriggerType } from './triggers';
 import { addDuplicateIssues, Id, IsoDateTime } from './workflow-primitives';
 
 export const MAX_STEPS = 100;
@@ -58,3 +58,11 @@ export type Workflow = z.infer<typeof Workflow>;
 
 export const WorkflowList = z.object({ workflows: z.array(Workflow) });
 export type WorkflowList = z.infer<typeof WorkflowList>;
+
+/** A row of the workflows list: the workflow plus what the list shows about it. */
+export const WorkflowSummary = Workflow.safeExtend({
+  triggerType: TriggerType,
+  lastRunAt: z.string().nullable(),
+});
+export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
+export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary) });

@@ -1,22 +1,14 @@
 import { z } from 'zod';
 import { Run, RunList } from '../../../lib/contracts/runs';
 import { TriggerType } from '../../../lib/contracts/triggers';
-import { Workflow } from '../../../lib/contracts/workflow';
 import { notFound } from '../../http-error';
 import type { Services } from '../../services';
 import type { Executor } from '../../store/database';
 import { toRun, toWorkflow } from './records';
 
 // Read side of the Workflow API. The list adds what the options page's table shows.
-// TODO(contracts): WorkflowSummary/WorkflowSummaryList belong in lib/contracts/workflow.ts so the
-// options page can parse them; they live here until the contracts owner moves them.
-
-export const WorkflowSummary = Workflow.safeExtend({
-  triggerType: TriggerType,
-  lastRunAt: z.string().nullable(),
-});
-export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
-export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary) });
+import { WorkflowSummary } from '../../../lib/contracts/workflow';
+export { WorkflowSummary, WorkflowSummaryList } from '../../../lib/contracts/workflow';
 
 export const RunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),

@@ -1,16 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Ad, adEligibility } from '../../../lib/contracts/ads';
+import { Ad, AdCatalog, AdWithEligibility, adEligibility } from '../../../lib/contracts/ads';
 import { nowIso } from '../../ids';
 import { listAds } from '../../webhooks/ads';
 
-const AdWithEligibility = Ad.extend({ eligible: z.boolean(), reasons: z.array(z.string()) });
 
 /** The ads catalog the Click-to-Chat trigger picks from; each ad says whether it may trigger and why not. */
 export const adRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.services;
 
-  app.get('/ads', { config: { access: { role: 'agent' } }, schema: { tags: ['ads'], response: { 200: z.object({ ads: z.array(AdWithEligibility) }) } } },
+  app.get('/ads', { config: { access: { role: 'agent' } }, schema: { tags: ['ads'], response: { 200: AdCatalog } } },
     async () => ({ ads: (await listAds(db)).map((ad) => ({ ...ad, ...adEligibility(ad) })) }));
 
   app.post('/ads', { config: { access: { role: 'admin' } }, schema: { tags: ['ads'], body: Ad, response: { 201: AdWithEligibility } } },

@@ -1,19 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IncomingWebhookTrigger } from '../../../lib/contracts/triggers';
+import { WebhookTestResult } from '../../../lib/contracts/webhooks';
 import { HttpError, notFound } from '../../http-error';
 import { randomSecret } from '../../ids';
 import { fromJson } from '../../store/database';
 import { extractWebhook } from '../../webhooks/identify';
 
 const Params = z.object({ id: z.string().max(64) });
-const TestResult = z.object({
-  identifier: z.object({ type: z.string(), jsonKey: z.string(), values: z.array(z.string()), error: z.string().optional() }),
-  contactIds: z.array(z.string()),
-  unmatched: z.array(z.string()),
-  variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  errors: z.array(z.object({ variable: z.string(), jsonKey: z.string(), message: z.string() })),
-});
 
 /** Admin helpers for webhook workflows: the mapping tester and URL regeneration. */
 export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -33,7 +27,7 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['webhooks'], summary: 'What the identifier and mappings would extract from a sample body',
       params: Params,
       body: z.object({ body: z.unknown(), trigger: IncomingWebhookTrigger.optional() }),
-      response: { 200: TestResult },
+      response: { 200: WebhookTestResult },
     },
   }, async (req) => {
     // The editor may test mappings it has not saved yet: a trigger in the request wins.

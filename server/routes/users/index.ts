@@ -4,7 +4,7 @@ import { Me, Restrictions, RestrictionsPatch, UserCreateBody, UserCreated, UserL
 import { requireUser } from '../../auth/plugin';
 import { permissionsOf } from '../../auth/principal';
 import { createUser, getRestrictions, getUser, listUsers, setRestrictions, setUserShortcutsEnabled } from '../../domain/users';
-import { restrictionsVersion } from '../../domain/versions';
+import { shortcutsVersion } from '../../engine/shortcuts/version';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, live } = app.services;
@@ -24,7 +24,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/settings/restrictions', { config: { access: { role: 'supervisor' } }, schema: { tags: ['restrictions'], response: { 200: Restrictions } } },
     async () => getRestrictions(db));
 
-  const announce = async () => live.publish({ type: 'restrictions.changed', version: await restrictionsVersion(db) });
+  const announce = async () => live.publish({ type: 'restrictions.changed', version: await shortcutsVersion(db) });
 
   app.patch('/settings/restrictions', { config: { access: { role: 'supervisor' } }, schema: { tags: ['restrictions'], body: RestrictionsPatch, response: { 200: Restrictions } } },
     async (req) => {

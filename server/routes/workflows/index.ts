@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireUser } from '../../auth/plugin';
+import { notFound } from '../../http-error';
 import { Run, RunList } from '../../../lib/contracts/runs';
 import { Workflow, WorkflowCreateBody, WorkflowUpdateBody } from '../../../lib/contracts/workflow';
 import {
@@ -51,6 +53,13 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
       return listRuns(services.db, req.params.id, req.query);
     });
 
-  app.get('/runs/:id', { config: admin, schema: { tags, params: Params, response: { 200: Run } } },
-    async (req) => getRun(services.db, req.params.id));
+  // Agents follow the runs they launched (the launcher's toast); admins see every run.
+  app.get('/runs/:id', { config: { access: { role: 'agent' as const } }, schema: { tags, params: Params, response: { 200: Run } } },
+    async (req) => {
+      const run = await getRun(services.db, req.params.id);
+      const user = requireUser(req);
+      const launchedBy = (run.variables.trigger as { launchedBy?: unknown } | undefined)?.launchedBy;
+      if (user.role !== 'admin' && launchedBy !== user.id) throw notFound(`Run ${req.params.id}`);
+      return run;
+    });
 };
