@@ -51,6 +51,11 @@ export function createContactPanel(root, { showError, onContact }) {
   }
 
   function prop(label, id, el) {
+    el.addEventListener('input', () => {
+      el.removeAttribute('aria-invalid');
+      const hint = el.parentElement?.querySelector('.field-error');
+      if (hint) hint.hidden = true;
+    });
     return h('div', { class: 'prop' }, h('label', { for: id, text: label }), el, h('p', { class: 'field-error', hidden: true }));
   }
 
@@ -140,7 +145,10 @@ export function createContactPanel(root, { showError, onContact }) {
     root.dataset.contactId = next.id;
     heading.textContent = contactName(next);
     avatar.textContent = initials(next);
-    for (const { el, write } of inputs.values()) if (el !== document.activeElement) write(next);
+    // Never overwrite what the agent is typing, nor a refused value they still have to fix.
+    for (const { el, write } of inputs.values()) {
+      if (el !== document.activeElement && el.getAttribute('aria-invalid') !== 'true') write(next);
+    }
     renderTags();
   }
 
