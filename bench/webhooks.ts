@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, spawnServer } from '../test/support/process';
 
@@ -32,7 +33,7 @@ export async function benchWebhooks(): Promise<string> {
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
   const port = await freePort();
-  const server = await spawnServer({ DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
+  const server = await spawnServer({ COMPANION_WORKERS: process.env.BENCH_WORKERS ?? '1', DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
   const api = async (method: string, p: string, b?: unknown) => {
     const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
     return res.json() as Promise<any>;
@@ -63,7 +64,7 @@ export async function benchWebhooks(): Promise<string> {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const out = await benchWebhooks();
   console.log(out);
   await writeFile(path.join('bench', 'results', 'webhooks.md'), out);

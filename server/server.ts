@@ -41,7 +41,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return reply.code(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: err.message } });
     },
   });
-  await fastify.register(app, { config, store, workers: options.workers });
+  // COMPANION_WORKERS=0: an instance that only takes requests (runs are executed by the others).
+  const workers = options.workers ?? (options.env ?? process.env).COMPANION_WORKERS !== '0';
+  await fastify.register(app, { config, store, workers });
   const tokens = await bootstrap(fastify.services);
   let url = config.publicUrl;
   if (options.listen !== false) {

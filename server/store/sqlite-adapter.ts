@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /**
@@ -9,14 +9,27 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync } {
   const raw = new DatabaseSync(filename);
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  // Kysely compiles the same SQL text again and again; preparing it each time cost a tenth of
+  // a webhook's CPU. Statements are kept by their text (bounded: ad-hoc SQL cannot grow it forever).
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+  const statement = (sql: string) => {
+    let entry = cache.get(sql);
+    if (!entry) {
+      if (cache.size >= 1000) cache.clear();
+      const stmt = raw.prepare(sql);
+      entry = { stmt, reader: stmt.columns().length > 0 };
+      cache.set(sql, entry);
+    }
+    return entry;
+  };
   return {
     raw,
-    close: () => raw.close(),
+    close: () => { cache.clear(); raw.close(); },
     prepare(sql: string): SqliteStatement {
-      const stmt = raw.prepare(sql);
+      const { stmt, reader } = statement(sql);
       const params = (p: readonly unknown[]) => p.map(toSqlite);
       return {
-        reader: stmt.columns().length > 0,
+        reader,
         all: (p: readonly unknown[]) => stmt.all(...params(p)) as unknown[],
         run: (p: readonly unknown[]) => {
           const r = stmt.run(...params(p));
