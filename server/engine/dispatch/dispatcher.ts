@@ -5,6 +5,7 @@ import { findOpenConversation } from '../../domain/conversations';
 import { newId, nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { toJson, type Executor } from '../../store/database';
+import type { RunsTable } from '../../store/schema';
 import { parseDefinition } from '../workflows/records';
 import { runTriggerVariables, triggerAccepts, triggerMatchOf, type TriggerMatch } from './event-triggers';
 import { findIndexedWorkflows, type IndexedWorkflow } from './trigger-index';
@@ -49,7 +50,7 @@ export function createDispatcher(services: Services): Dispatcher {
       });
     }
     const runIds = created.map((c) => c.runId);
-    return skipped.length > 0 ? { runIds, note: `once per contact: already enrolled, not started: ${skipped.join(', ')}` } : { runIds };
+    return skipped.length > 0 ? { runIds, note: onceSkippedNote(skipped) } : { runIds };
   };
 }
 
@@ -66,19 +67,31 @@ async function startRun(
   const firstEnrolment = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   if (definition.oncePerContact && !firstEnrolment) return null;
   const conversationId = match.conversationId ?? (await findOpenConversation(trx, contactId))?.id ?? null;
-  const now = nowIso();
   const id = newId('run');
-  await trx.insertInto('runs').values({
-    id, workflow_id: row.id, workflow_version: row.version, contact_id: contactId, conversation_id: conversationId,
-    event_id: event.id, event_type: event.type, variables: toJson({ trigger: runTriggerVariables(definition.trigger, match) }),
-    status: 'queued', cursor: 0, step_log: '[]', wake_at: null, attempts: 0, jumps: 0, depth: event.depth,
-    lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null,
-  }).execute();
+  await trx.insertInto('runs').values(queuedRunRow({
+    id, workflow: row, contactId, conversationId, event, triggerVariables: runTriggerVariables(definition.trigger, match), now: nowIso(),
+  })).execute();
   return id;
 }
 
+/** The note on an event whose runs once-per-contact did not start (entries: `<workflow> for <contact>`). */
+export const onceSkippedNote = (skipped: string[]) => `once per contact: already enrolled, not started: ${skipped.join(', ')}`;
+
+/** Pure: the row of a freshly queued run (the webhook batch path writes the same rows, many at a time). */
+export function queuedRunRow(a: {
+  id: string; workflow: { id: string; version: number }; contactId: string; conversationId: string | null;
+  event: { id: string; type: string; depth: number }; triggerVariables: Record<string, unknown>; now: string; stepLog?: string;
+}): RunsTable {
+  return {
+    id: a.id, workflow_id: a.workflow.id, workflow_version: a.workflow.version, contact_id: a.contactId, conversation_id: a.conversationId,
+    event_id: a.event.id, event_type: a.event.type, variables: toJson({ trigger: a.triggerVariables }),
+    status: 'queued', cursor: 0, step_log: a.stepLog ?? '[]', wake_at: null, attempts: 0, jumps: 0, depth: a.event.depth,
+    lease_owner: null, lease_until: null, error: null, created_at: a.now, updated_at: a.now, ended_at: null,
+  };
+}
+
 /** Parsed definitions by (workflow, version): a version never changes, so entries never go stale. */
-class DefinitionCache {
+export class DefinitionCache {
   private entries = new Map<string, WorkflowDefinition>();
   get(row: IndexedWorkflow): WorkflowDefinition {
     const key = `${row.id}@${row.version}`;
