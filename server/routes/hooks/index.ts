@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
-import { ingestWebhook } from '../../webhooks/ingest';
+import { createWebhookIngest } from '../../webhooks/ingest';
 
 const Ack = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
 
 /** POST /hooks/:token — no user auth: the unguessable URL is the secret (and the optional signature). */
 export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
+  const ingest = createWebhookIngest(app.services);
   // Keep the raw body: signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
-    const text = body.toString();
+    const text = typeof body === 'string' ? body : body.toString();
     try {
       done(null, { raw: text, json: JSON.parse(text) as unknown });
     } catch {
@@ -19,6 +20,8 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/hooks/:token', {
+    // A JSON answer to machines: helmet's browser headers (CSP & co.) protect nothing here.
+    helmet: false,
     config: {
       access: { public: true },
       rateLimit: { max: Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), timeWindow: '1 minute', keyGenerator: (req) => (req.params as { token?: string }).token ?? req.ip },
@@ -29,10 +32,13 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
       params: z.object({ token: z.string().max(200) }),
       response: { 202: Ack },
     },
+    // The ack is built by ingest in exactly the Ack shape: the schema documents it (OpenAPI),
+    // re-validating it per request would only cost time.
+    serializerCompiler: () => (data) => JSON.stringify(data),
   }, async (req, reply) => {
     const payload = req.body as { raw: string; json: unknown } | undefined;
     if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body with "Content-Type: application/json"');
-    const result = await ingestWebhook(app.services, req.params.token, payload.raw, payload.json, req.headers);
+    const result = await ingest({ token: req.params.token, rawBody: payload.raw, body: payload.json, headers: req.headers });
     if (result.duplicate) reply.header('x-duplicate-delivery', 'true');
     return reply.code(202).send(result.ack);
   });

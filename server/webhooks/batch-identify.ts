@@ -1,0 +1,103 @@
+import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
+import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
+import { HttpError } from '../http-error';
+import type { Executor } from '../store/database';
+import { toE164 } from './phone';
+import type { z } from 'zod';
+
+// The same identification as identify.ts (extractWebhook), split in two so a whole batch of
+// deliveries needs one contact query per identifier type instead of one per value.
+
+type WebhookTrigger = z.infer<typeof IncomingWebhookTrigger>;
+type IdentifierType = WebhookTrigger['identifier']['type'];
+
+/** What a body yields before any database read: raw identifier values (or why there are none) and variables. */
+export interface BodyExtraction {
+  identifier: { type: IdentifierType; jsonKey: string; values: string[]; error?: string };
+  variables: Record<string, MappedValue>;
+  errors: MappingError[];
+}
+
+export function extractBody(trigger: WebhookTrigger, body: unknown): BodyExtraction {
+  const { values, errors } = extractMappings(body, trigger.mappings ?? []);
+  const found = extractIdentifier(body, trigger.identifier.jsonKey);
+  const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
+  if ('error' in found) return { identifier: { ...base, values: [], error: found.error }, variables: values, errors };
+  return { identifier: { ...base, values: found.values }, variables: values, errors };
+}
+
+// Webhooks name the same people again and again; libphonenumber is a visible share of a request.
+const e164Cache = new Map<string, string | null>();
+function cachedE164(raw: string): string | undefined {
+  let hit = e164Cache.get(raw);
+  if (hit === undefined) {
+    hit = toE164(raw) ?? null;
+    if (e164Cache.size >= 10_000) e164Cache.clear();
+    e164Cache.set(raw, hit);
+  }
+  return hit ?? undefined;
+}
+
+/** The column value a raw identifier is matched on, or undefined when it can match no contact. */
+export function lookupValue(type: IdentifierType, raw: string): string | undefined {
+  if (type === 'phone') return cachedE164(raw);
+  const value = type === 'email' ? raw.toLowerCase() : raw;
+  // Stored text never holds NUL (both dialects refuse it): such a value matches nobody.
+  return value.includes('\u0000') ? undefined : value;
+}
+
+const COLUMN = { phone: 'phone', email: 'email', contactId: 'id' } as const;
+const IN_CHUNK = 5_000;
+
+export type ContactIndex = Map<string, string>;
+const indexKey = (type: IdentifierType, value: string) => `${type}\u0000${value}`;
+
+/** One query per identifier type (chunked) for every value a batch names: `type+value -> contact id`. */
+export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set<string>>): Promise<ContactIndex> {
+  const index: ContactIndex = new Map();
+  for (const [type, set] of wanted) {
+    const values = [...set];
+    const column = COLUMN[type];
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const rows = await db.selectFrom('contacts').select(['id', column]).where(column, 'in', values.slice(i, i + IN_CHUNK)).execute();
+      for (const row of rows) {
+        const value = (row as Record<string, string | null>)[column];
+        // The first row wins, as the single-value lookup's executeTakeFirst did.
+        if (value != null && !index.has(indexKey(type, value))) index.set(indexKey(type, value), row.id);
+      }
+    }
+  }
+  return index;
+}
+
+/** The lookup values of one extraction, added to the batch's wanted set. */
+export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtraction) {
+  for (const raw of ex.identifier.values) {
+    const value = lookupValue(ex.identifier.type, raw);
+    if (value === undefined) continue;
+    let set = wanted.get(ex.identifier.type);
+    if (!set) wanted.set(ex.identifier.type, (set = new Set()));
+    set.add(value);
+  }
+}
+
+/** The contacts an extraction names (in order, once each), or the 422 the delivery gets. */
+export function resolveContacts(index: ContactIndex, ex: BodyExtraction): { contactIds: string[] } | { error: HttpError } {
+  const { type, jsonKey } = ex.identifier;
+  const path = `body${jsonKey.slice(1)}`;
+  if (ex.identifier.error) {
+    return { error: new HttpError(422, 'contact_not_identified', `Cannot identify the contact: ${ex.identifier.error}`, [{ path, message: ex.identifier.error }]) };
+  }
+  const contactIds: string[] = [];
+  const unmatched: string[] = [];
+  for (const raw of ex.identifier.values) {
+    const value = lookupValue(type, raw);
+    const id = value === undefined ? undefined : index.get(indexKey(type, value));
+    if (id && !contactIds.includes(id)) contactIds.push(id);
+    if (!id) unmatched.push(raw);
+  }
+  if (contactIds.length === 0) {
+    return { error: new HttpError(422, 'contact_not_found', `No contact with ${type} ${unmatched.join(', ')}`, [{ path, message: `No contact matches this ${type}` }]) };
+  }
+  return { contactIds };
+}

@@ -1,0 +1,185 @@
+import type { WorkflowDefinition } from '../../lib/contracts/workflow';
+import { DefinitionCache, onceSkippedNote, queuedRunRow } from '../engine/dispatch/dispatcher';
+import { runTriggerVariables, triggerMatchOf } from '../engine/dispatch/event-triggers';
+import { inTransaction } from '../events/unit-of-work';
+import { HttpError } from '../http-error';
+import { newId, nowIso } from '../ids';
+import type { Services } from '../services';
+import { isUniqueViolation, toJson, type Executor } from '../store/database';
+import type { EventsTable, RunsTable } from '../store/schema';
+import { verifySignature } from '../signing/standard-webhooks';
+import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
+import { enrol, insertEvents, insertRuns, openConversations, pairKey, previousAcks, workflowsByToken } from './batch-store';
+import type { Outcome } from './micro-batch';
+
+export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
+export interface Ack { eventId: string; runIds: string[] }
+export interface Accepted { ack: Ack; duplicate: boolean }
+
+type WebhookTrigger = Extract<WorkflowDefinition['trigger'], { type: 'incoming_webhook' }>;
+interface HookWorkflow { id: string; version: number; definition: WorkflowDefinition; trigger: WebhookTrigger }
+
+const notFound = () => new HttpError(404, 'not_found', 'No published webhook workflow has this URL');
+// URL tokens are base64url (randomSecret); anything else names no workflow and is not worth a query.
+const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/**
+ * Ingests a batch of webhook deliveries in ONE transaction, with set-based reads and multi-row
+ * writes, and the same rows and answers as one delivery at a time through the event recorder
+ * and the engine's dispatcher (a 'webhook.received' event; one queued run per contact, unless
+ * once-per-contact forbids it). Every delivery gets its own outcome; the 202s count only once
+ * the transaction has committed. If the transaction fails, the deliveries are retried one by one.
+ */
+export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[]): Promise<Outcome<Accepted>[]> {
+  try {
+    return await ingestTogether(services, definitions, deliveries);
+  } catch (err) {
+    if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err)];
+    const outcomes: Outcome<Accepted>[] = [];
+    for (const d of deliveries) {
+      try {
+        outcomes.push(...(await ingestTogether(services, definitions, [d])));
+      } catch (e) {
+        outcomes.push(await alone(services, definitions, d, e));
+      }
+    }
+    return outcomes;
+  }
+}
+
+/** A single delivery whose transaction failed: a concurrent twin (same key) answers like the first. */
+async function alone(services: Services, definitions: DefinitionCache, d: Delivery, err: unknown): Promise<Outcome<Accepted>> {
+  if (isUniqueViolation(err)) {
+    try { return (await ingestTogether(services, definitions, [d]))[0]!; } catch (again) { return { ok: false, error: again }; }
+  }
+  return { ok: false, error: err };
+}
+
+interface Item {
+  workflow: HookWorkflow;
+  key: string | undefined;
+  /** Set once the delivery is known not to be a repeat of an earlier one. */
+  extraction?: BodyExtraction;
+}
+
+async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[]): Promise<Outcome<Accepted>[]> {
+  const outcomes: Outcome<Accepted>[] = new Array(deliveries.length);
+  const fail = (i: number, error: unknown) => { outcomes[i] = { ok: false, error }; };
+  const created: { runId: string; workflowId: string }[] = [];
+
+  await inTransaction(services.db, async (uow) => {
+    const trx = uow.trx;
+    const workflows = await workflowsByToken(trx, [...new Set(deliveries.map((d) => d.token).filter((t) => TOKEN.test(t)))]);
+
+    // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
+    const items: (Item | undefined)[] = deliveries.map((d, i) => {
+      const workflow = hookWorkflow(definitions, workflows.get(d.token));
+      if (!workflow) return void fail(i, notFound());
+      let deliveryId: string | undefined;
+      if (workflow.trigger.signingSecret) {
+        const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
+        if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
+        deliveryId = verified.id;
+      } else {
+        const key = d.headers['idempotency-key'];
+        deliveryId = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : undefined;
+      }
+      return { workflow, key: deliveryId ? `hook:${workflow.id}:${deliveryId}` : undefined };
+    });
+
+    const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
+    const earlier = await previousAcks(trx, keys);
+    const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
+    items.forEach((it, i) => {
+      if (!it) return;
+      const previous = it.key ? earlier.get(it.key) : undefined;
+      if (previous) { outcomes[i] = { ok: true, value: { ack: previous, duplicate: true } }; items[i] = undefined; return; }
+      it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body);
+      want(wanted, it.extraction);
+    });
+    const contacts = wanted.size > 0 ? await findContacts(trx, wanted) : new Map<string, string>();
+
+    // In arrival order, as if one at a time: the first valid delivery of a key is stored; later
+    // copies of it (in this batch) answer with its ack. A copy arriving before it stands alone.
+    const now = nowIso();
+    const leaders = new Map<string, number>();
+    const followers: [number, number][] = [];
+    const accepted: { i: number; it: Item; contactIds: string[]; eventId: string }[] = [];
+    items.forEach((it, i) => {
+      if (!it) return;
+      const leader = it.key !== undefined ? leaders.get(it.key) : undefined;
+      if (leader !== undefined) return void followers.push([i, leader]);
+      const found = resolveContacts(contacts, it.extraction!);
+      if ('error' in found) return void fail(i, found.error);
+      if (it.key !== undefined) leaders.set(it.key, i);
+      accepted.push({ i, it, contactIds: found.contactIds, eventId: newId('evt') });
+    });
+    if (accepted.length === 0) return;
+
+    // Dispatch, as the engine does for an incoming_webhook trigger (set-based).
+    const pairs = new Map<string, { workflow_id: string; contact_id: string }>();
+    for (const a of accepted) for (const c of a.contactIds) pairs.set(pairKey(a.it.workflow.id, c), { workflow_id: a.it.workflow.id, contact_id: c });
+    const fresh = await enrol(trx, [...pairs.values()], now);
+    const conversations = await openConversations(trx, [...new Set(accepted.flatMap((a) => a.contactIds))]);
+    const claimed = new Set<string>();
+    const events: EventsTable[] = [];
+    const runs: RunsTable[] = [];
+    for (const a of accepted) {
+      const { workflow } = a.it;
+      const extraction = a.it.extraction!;
+      const payload = { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
+      const event = { id: a.eventId, type: 'webhook.received' as const, depth: 0 };
+      const match = triggerMatchOf({ type: 'webhook.received', source: 'api', payload })!;
+      const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
+      // Mapping errors belong to the run: its log starts with them, the variables stay empty.
+      const stepLog = extraction.errors.length === 0 ? undefined : JSON.stringify([{
+        stepId: 'trigger', type: 'trigger', status: 'completed',
+        notes: extraction.errors.map((e) => `mapping ${e.variable}: ${e.message}`),
+        output: { variables: extraction.variables }, startedAt: now, endedAt: now,
+      }]);
+      const runIds: string[] = [];
+      const skipped: string[] = [];
+      for (const contactId of match.contactIds) {
+        const pair = pairKey(workflow.id, contactId);
+        const firstEnrolment = fresh.has(pair) && !claimed.has(pair);
+        claimed.add(pair);
+        if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
+        const id = newId('run');
+        runs.push(queuedRunRow({ id, workflow, contactId, conversationId: conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) }));
+        runIds.push(id);
+        created.push({ runId: id, workflowId: workflow.id });
+      }
+      events.push({
+        id: a.eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
+        idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
+      });
+      outcomes[a.i] = { ok: true, value: { ack: { eventId: a.eventId, runIds }, duplicate: false } };
+    }
+    for (const [i, leader] of followers) {
+      const first = outcomes[leader];
+      outcomes[i] = first?.ok ? { ok: true, value: { ack: first.value.ack, duplicate: true } } : first!;
+    }
+    await write(trx, events, runs);
+    if (created.length > 0) {
+      uow.afterCommit(() => {
+        services.runSignal.notify();
+        for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
+      });
+    }
+  });
+  return outcomes;
+}
+
+async function write(trx: Executor, events: EventsTable[], runs: RunsTable[]) {
+  await insertEvents(trx, events);
+  await insertRuns(trx, runs);
+}
+
+function hookWorkflow(definitions: DefinitionCache, row: { id: string; status: string; version: number; definition: string } | undefined): HookWorkflow | undefined {
+  if (!row || row.status !== 'published') return undefined;
+  let definition: WorkflowDefinition;
+  try { definition = definitions.get(row); } catch { return undefined; }
+  const trigger = definition.trigger;
+  if (trigger.type !== 'incoming_webhook') return undefined;
+  return { id: row.id, version: row.version, definition, trigger };
+}

@@ -1,0 +1,87 @@
+import type { Insertable } from 'kysely';
+import type { Executor } from '../store/database';
+import type { EventsTable, RunsTable } from '../store/schema';
+
+// Set-based reads and multi-row writes for a batch of webhook deliveries. Lists are chunked:
+// SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
+const MAX_PARAMS = 30_000;
+const MAX_ROWS = 1_000;
+
+export function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+const rowsPerInsert = (columns: number) => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
+
+export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token: string | null }
+
+/** The workflows behind these URL tokens, read in the batch's transaction (unpublish/regenerate count at once). */
+export async function workflowsByToken(db: Executor, tokens: string[]): Promise<Map<string, HookWorkflowRow>> {
+  const byToken = new Map<string, HookWorkflowRow>();
+  for (const part of chunks(tokens, 5_000)) {
+    const rows = await db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token'])
+      .where('webhook_token', 'in', part).execute();
+    for (const row of rows) if (row.webhook_token) byToken.set(row.webhook_token, row);
+  }
+  return byToken;
+}
+
+/** Earlier acknowledgements by idempotency key: the event and its runs (oldest first). */
+export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[] }>> {
+  const acks = new Map<string, { eventId: string; runIds: string[] }>();
+  if (keys.length === 0) return acks;
+  const byEvent = new Map<string, { eventId: string; runIds: string[] }>();
+  for (const part of chunks(keys, 5_000)) {
+    const events = await db.selectFrom('events').select(['id', 'idempotency_key']).where('idempotency_key', 'in', part).execute();
+    for (const e of events) {
+      const ack = { eventId: e.id, runIds: [] as string[] };
+      acks.set(e.idempotency_key!, ack);
+      byEvent.set(e.id, ack);
+    }
+  }
+  for (const part of chunks([...byEvent.keys()], 5_000)) {
+    const runs = await db.selectFrom('runs').select(['id', 'event_id']).where('event_id', 'in', part).orderBy('id').execute();
+    for (const r of runs) byEvent.get(r.event_id)?.runIds.push(r.id);
+  }
+  return acks;
+}
+
+export const pairKey = (workflowId: string, contactId: string) => `${workflowId} ${contactId}`;
+
+/**
+ * Enrols every (workflow, contact) pair; returns the pairs enrolled just now. Insert-then-read
+ * (ON CONFLICT DO NOTHING RETURNING) is race-free like the dispatcher's single insert: a
+ * concurrent enrolment of the same pair waits on the key and then counts as already there.
+ */
+export async function enrol(db: Executor, pairs: { workflow_id: string; contact_id: string }[], now: string): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  for (const part of chunks(pairs, rowsPerInsert(3))) {
+    const rows = await db.insertInto('enrollments').values(part.map((p) => ({ ...p, created_at: now })))
+      .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
+      .returning(['workflow_id', 'contact_id'])
+      .execute();
+    for (const r of rows) fresh.add(pairKey(r.workflow_id, r.contact_id));
+  }
+  return fresh;
+}
+
+/** Each contact's open conversation (one at most per contact). */
+export async function openConversations(db: Executor, contactIds: string[]): Promise<Map<string, string>> {
+  const open = new Map<string, string>();
+  for (const part of chunks(contactIds, 5_000)) {
+    const rows = await db.selectFrom('conversations').select(['id', 'contact_id'])
+      .where('contact_id', 'in', part).where('status', '=', 'open').execute();
+    for (const r of rows) if (!open.has(r.contact_id)) open.set(r.contact_id, r.id);
+  }
+  return open;
+}
+
+export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
+  for (const part of chunks(rows, rowsPerInsert(9))) await db.insertInto('events').values(part).execute();
+}
+
+export async function insertRuns(db: Executor, rows: RunsTable[]) {
+  for (const part of chunks(rows, rowsPerInsert(22))) await db.insertInto('runs').values(part).execute();
+}
