@@ -1,8 +1,6 @@
 import type { AppAction } from '../../lib/contracts/apps';
-import { extractMappings } from '../../lib/workflow/jsonpath-mapping';
-import { OutboundError } from '../outbound/errors';
-import { withRetries, type RetryOptions } from '../outbound/retry';
-import { safeFetch } from '../outbound/safe-fetch';
+import { callAndMap } from '../outbound/call';
+import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
 import type { Executor } from '../store/database';
@@ -76,33 +74,20 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
     ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
   };
-  try {
-    const { response, attempts } = await withRetries(
-      () => safeFetch({
-        method: request.method,
-        url: request.url,
-        headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
-        body: request.body,
-        timeoutMs: prepared.timeoutMs,
-      }, { allowList: options.allowPrivateUrls }),
-      { ...options.retry, onRetry: (r) => notes.push(`attempt ${r.attempt}: ${r.reason}, retrying in ${r.delayMs} ms`) },
-    );
-    const ok = response.status >= 200 && response.status < 300;
-    let values: Record<string, unknown> = {};
-    if (ok && action.outputs.length > 0) {
-      if (response.json === undefined) notes.push('The response is not JSON; no output was mapped');
-      else {
-        const mapped = extractMappings(response.json, action.outputs);
-        values = mapped.values;
-        for (const e of mapped.errors) notes.push(`$step.${e.variable}: ${e.message}`);
-      }
-    }
-    const error = ok ? undefined : `${request.method} ${request.url} answered HTTP ${response.status}: ${excerpt(response.bodyText)}`;
-    return { ok, status: response.status, attempts, values, notes, ...(error ? { error } : {}) };
-  } catch (err) {
-    const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;
-    return { ok: false, status: 0, attempts, values: {}, notes, error: `${request.method} ${request.url}: ${err instanceof Error ? err.message : String(err)}` };
-  }
+  const result = await callAndMap(
+    () => ({
+      method: request.method,
+      url: request.url,
+      headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
+      body: request.body,
+      timeoutMs: prepared.timeoutMs,
+    }),
+    { allowList: options.allowPrivateUrls, mappings: action.outputs, notes, ...(options.retry ? { retry: options.retry } : {}) },
+  );
+  const { bodyText, ...outcome } = result;
+  if (result.error) return { ...outcome, error: `${request.method} ${request.url}: ${result.error}` };
+  if (!result.ok) return { ...outcome, error: `${request.method} ${request.url} answered HTTP ${result.status}: ${excerpt(bodyText ?? '')}` };
+  return outcome;
 }
 
 /** A short, single-line piece of a body for error messages. */

@@ -1,17 +1,7 @@
-import { extractMappings } from '../../../lib/workflow/jsonpath-mapping';
-import { OutboundError } from '../../outbound/errors';
-import { withRetries } from '../../outbound/retry';
-import { safeFetch } from '../../outbound/safe-fetch';
+import { callAndMap, type CallResult } from '../../outbound/call';
 import { defineStep, fail, next } from './define';
 
-interface HttpEffect {
-  status: number;
-  attempts: number;
-  ok: boolean;
-  values: Record<string, unknown>;
-  notes: string[];
-  error?: string;
-}
+type HttpEffect = Omit<CallResult, 'bodyText'>;
 
 /** Test hook: how withRetries waits (real timers in production). */
 export const httpRequestTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
@@ -34,28 +24,11 @@ export const httpRequestStep = defineStep({
     headers['user-agent'] ??= 'InboxCompanion-Workflow/1';
 
     const effect = await ctx.once<HttpEffect>(async () => {
-      const notes: string[] = [];
-      try {
-        const { response, attempts } = await withRetries(
-          () => safeFetch({ method: config.method, url, headers, body, timeoutMs: config.timeoutMs }, { allowList: ctx.services.config.allowPrivateUrls }),
-          { onRetry: (r) => notes.push(`attempt ${r.attempt}: ${r.reason}, retrying in ${r.delayMs} ms`), ...(httpRequestTiming.sleep ? { sleep: httpRequestTiming.sleep } : {}) },
-        );
-        const ok = response.status >= 200 && response.status < 300;
-        let values: Record<string, unknown> = {};
-        if (ok && config.responseMappings.length > 0) {
-          if (response.json === undefined) notes.push('The response is not JSON; no variable was mapped');
-          else {
-            const mapped = extractMappings(response.json, config.responseMappings);
-            values = mapped.values;
-            for (const e of mapped.errors) notes.push(`$step.${e.variable}: ${e.message}`);
-          }
-        }
-        return { status: response.status, attempts, ok, values, notes };
-      } catch (err) {
-        // Refused or failed for good: remembered too, so a resumed run does not knock again.
-        const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;
-        return { status: 0, attempts, ok: false, values: {}, notes, error: err instanceof Error ? err.message : String(err) };
-      }
+      const { bodyText: _unused, ...result } = await callAndMap(
+        { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
+        { allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}) },
+      );
+      return result;
     });
 
     for (const n of effect.notes) ctx.note(n);
