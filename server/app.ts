@@ -57,7 +57,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
   await fastify.register(rateLimit, {
-    max: Number(process.env.RATE_LIMIT_PER_MINUTE ?? 12_000),
+    max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.headers.authorization ?? req.ip,
   });

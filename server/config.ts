@@ -15,6 +15,9 @@ export interface Config {
   /** Identifies this process in run leases. */
   instanceId: string;
   logLevel: string;
+  /** Requests per minute per token (or address); webhooks have their own, per URL. */
+  rateLimitPerMinute: number;
+  webhookRateLimitPerMinute: number;
 }
 
 const list = (value: string | undefined) =>
@@ -36,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metaAppSecret: env.META_APP_SECRET || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
+    webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
   };
   return { ...base, ...overrides };
 }
