@@ -13,9 +13,18 @@ const CONNECTIONS = 32;
 const ADMIN = 'ict_bench-admin-token-0000000000000000000000000';
 const body = JSON.stringify({ phone: '+14155550123', order: { id: 'A-1' } });
 
-async function load(url: string) {
+/** CPU time (user + system, ms) the process has used: per request it does not depend on how busy the machine is. */
+async function cpuMs(pid: number) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10; // clock ticks of 10 ms
+}
+
+async function load(url: string, pid: number) {
+  const cpuBefore = await cpuMs(pid);
   const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json' }, body });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpuUs = result.requests.total > 0 ? ((await cpuMs(pid)) - cpuBefore) * 1000 / result.requests.total : NaN;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuUs };
 }
 
 async function peakRss(pid: number) {
@@ -28,12 +37,13 @@ export async function benchWebhooks(): Promise<string> {
   const barePort = await freePort();
   const bare = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'bare-fastify.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((r) => bare.stdout!.once('data', r));
-  const bareResult = await load(`http://127.0.0.1:${barePort}/hooks/x`);
+  const bareResult = await load(`http://127.0.0.1:${barePort}/hooks/x`, bare.pid!);
   bare.kill('SIGKILL');
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
   const port = await freePort();
-  const server = await spawnServer({ COMPANION_WORKERS: process.env.BENCH_WORKERS ?? '1', DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
+  const workers = process.env.BENCH_WORKERS ?? '1';
+  const server = await spawnServer({ COMPANION_WORKERS: workers, DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
   const api = async (method: string, p: string, b?: unknown) => {
     const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
     return res.json() as Promise<any>;
@@ -44,22 +54,25 @@ export async function benchWebhooks(): Promise<string> {
     steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['shipped'] } }],
   });
   await api('POST', `/api/v1/workflows/${wf.id}/publish`);
-  const hooksResult = await load(`${server.url}${new URL(wf.trigger.url).pathname}`);
+  const hooksResult = await load(`${server.url}${new URL(wf.trigger.url).pathname}`, server.child.pid!);
   const rss = await peakRss(server.child.pid!);
   server.child.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
 
   const ratio = hooksResult.rps / bareResult.rps;
-  const row = (name: string, r: Awaited<ReturnType<typeof load>>) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
+  const row = (name: string, r: Awaited<ReturnType<typeof load>>) =>
+    `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.cpuUs.toFixed(0)} |`;
   return [
     `### Webhook ingest (${DURATION} s, ${CONNECTIONS} connections, autocannon on loopback)`,
     '',
-    '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors |',
-    '|---|---|---|---|---|---|',
+    '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
     row('bare Fastify 202', bareResult),
-    row('/hooks/:token (durable 202, SQLite)', hooksResult),
+    row(`/hooks/:token (durable 202, SQLite, run executor ${workers === '0' ? 'off' : 'on'})`, hooksResult),
     '',
     `Ratio durable / bare: **${ratio.toFixed(2)}** (target ≥ 0.50). Companion peak RSS: ${rss} MiB.`,
+    // The load generator shares the machine: req/s moves with whatever else runs, CPU per request much less.
+    `CPU per request, bare / durable: ${(bareResult.cpuUs / hooksResult.cpuUs).toFixed(2)}.`,
     '',
   ].join('\n');
 }

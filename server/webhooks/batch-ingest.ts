@@ -35,6 +35,7 @@ export async function ingestBatch(services: Services, definitions: DefinitionCac
     return await ingestTogether(services, definitions, deliveries);
   } catch (err) {
     if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err)];
+    services.log.warn({ err, deliveries: deliveries.length }, 'webhook batch failed; ingesting its deliveries one by one');
     const outcomes: Outcome<Accepted>[] = [];
     for (const d of deliveries) {
       try {
