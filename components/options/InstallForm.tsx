@@ -1,23 +1,32 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { authValuesSchema, type AuthInput, type AuthValues } from '../../lib/contracts/apps';
+import { PLAIN_ERRORS, type ErrorMap } from './error-paths';
 import { Field } from './Field';
 
 interface Props {
   inputs: readonly AuthInput[];
   submitting: boolean;
+  /** The server's 422 details (`authValues.<key>`), put on their inputs. */
+  serverErrors?: ErrorMap;
   onSubmit(values: AuthValues): void;
   onCancel(): void;
 }
 
 /** The app's auth inputs as a form, validated with the schema the server applies on install. */
-export function InstallForm({ inputs, submitting, onSubmit, onCancel }: Props) {
+export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCancel }: Props) {
   const schema = useMemo(() => authValuesSchema(inputs), [inputs]);
-  const { register, handleSubmit, formState: { errors } } = useForm<Record<string, unknown>>({
-    resolver: zodResolver(schema as never) as never,
+  const { register, handleSubmit, setError, setFocus, formState: { errors } } = useForm<Record<string, unknown>>({
+    resolver: zodResolver(schema as never, PLAIN_ERRORS as never) as never,
     defaultValues: Object.fromEntries(inputs.map((i) => [i.key, i.type === 'checkbox' ? false : i.type === 'number' ? null : ''])),
   });
+  useEffect(() => {
+    if (!serverErrors) return;
+    const keys = inputs.map((i) => i.key).filter((k) => serverErrors[`authValues.${k}`]);
+    for (const key of keys) setError(key, { type: 'server', message: serverErrors[`authValues.${key}`] });
+    if (keys[0]) setFocus(keys[0]);
+  }, [serverErrors, inputs, setError, setFocus]);
   return (
     <form className="install-form" noValidate onSubmit={handleSubmit((values) => onSubmit(values as AuthValues))}>
       {inputs.length === 0 && <p className="hint">This app needs no credentials.</p>}
