@@ -3,6 +3,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Ad, AD_CHANNELS } from '../../lib/contracts/ads';
 import { errorMessage, request } from './api';
+import { PLAIN_ERRORS } from './error-paths';
 import { Field } from './Field';
 import { keys, useAds } from './queries';
 import { AdWithEligibility } from './schemas';
@@ -12,12 +13,16 @@ const FIELDS = [
   ['objective', 'Objective'], ['optimizationGoal', 'Optimization goal'], ['destinationType', 'Destination type'],
 ] as const;
 
+const Reasons = ({ ad }: { ad: AdWithEligibility }) => (
+  <ul className="reasons" aria-label={`Why ${ad.name} cannot trigger a workflow`}>{ad.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+);
+
 /** The Click-to-Chat ads catalog; each ad says whether it can trigger a workflow. */
 export function AdsCatalogSettings() {
   const client = useQueryClient();
   const ads = useAds();
   const { register, handleSubmit, reset, formState: { errors } } = useForm<Ad>({
-    resolver: zodResolver(Ad),
+    resolver: zodResolver(Ad, PLAIN_ERRORS),
     defaultValues: { adAccountId: '', adId: '', name: '', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'MESSAGES', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' },
   });
   const add = useMutation({
@@ -33,7 +38,7 @@ export function AdsCatalogSettings() {
           {ads.data?.ads.map((a) => (
             <tr key={`${a.adAccountId}/${a.adId}`}>
               <td>{a.name} <span className="muted">{a.adId}</span></td><td>{a.adAccountId}</td><td>{a.channel}</td><td>{a.status}</td>
-              <td>{a.eligible ? 'Yes' : <span title={a.reasons.join('\n')}>No — {a.reasons[0]}</span>}</td>
+              <td>{a.eligible ? 'Yes' : <>No<Reasons ad={a} /></>}</td>
             </tr>
           ))}
         </tbody>
@@ -48,6 +53,12 @@ export function AdsCatalogSettings() {
         <button type="submit" disabled={add.isPending}>Add ad</button>
       </form>
       {add.isError && <p className="error" role="alert">{errorMessage(add.error)}</p>}
+      {add.data && (
+        <div className={add.data.eligible ? 'notice' : 'notice warn'} role="status">
+          <strong>{add.data.name}</strong> was added.{' '}
+          {add.data.eligible ? 'It can trigger a Click-to-Chat workflow.' : <>It cannot trigger a workflow:<Reasons ad={add.data} /></>}
+        </div>
+      )}
     </section>
   );
 }

@@ -4,10 +4,13 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import { FIELD_TYPES, FieldDefinition, FieldDefinitionBody, FieldKey } from '../../lib/contracts/contacts';
 import { errorMessage, NoBody, request } from './api';
+import { PLAIN_ERRORS } from './error-paths';
 import { Field } from './Field';
 import { keys, useFields } from './queries';
 
-const FieldForm = FieldDefinitionBody.omit({ options: true }).extend({ key: FieldKey, options: z.string() });
+const FieldForm = FieldDefinitionBody.omit({ options: true })
+  .extend({ key: FieldKey, options: z.string() })
+  .refine((f) => f.type !== 'list' || f.options.split(',').some((o) => o.trim()), { message: 'A list field needs at least one option', path: ['options'] });
 type FieldForm = z.infer<typeof FieldForm>;
 
 /** Custom contact fields: key, label, type, options for lists. */
@@ -15,7 +18,7 @@ export function CustomFieldsSettings() {
   const client = useQueryClient();
   const fields = useFields();
   const { register, handleSubmit, reset, watch, formState: { errors } } = useForm<FieldForm>({
-    resolver: zodResolver(FieldForm),
+    resolver: zodResolver(FieldForm, PLAIN_ERRORS),
     defaultValues: { key: '', label: '', type: 'text', options: '' },
   });
   const refresh = () => client.invalidateQueries({ queryKey: keys.fields });

@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import type { z } from 'zod';
 import { ROLES, UserCreateBody, UserCreated } from '../../lib/contracts/users';
 import { errorMessage, request } from './api';
+import { PLAIN_ERRORS } from './error-paths';
 import { Field } from './Field';
 import { keys, useUsers } from './queries';
 
@@ -14,7 +15,7 @@ export function UsersSettings() {
   const client = useQueryClient();
   const users = useUsers();
   const { register, handleSubmit, reset, formState: { errors } } = useForm<Body, unknown, z.output<typeof UserCreateBody>>({
-    resolver: zodResolver(UserCreateBody),
+    resolver: zodResolver(UserCreateBody, PLAIN_ERRORS),
     defaultValues: { name: '', email: '', role: 'agent' },
   });
   const create = useMutation({

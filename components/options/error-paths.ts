@@ -9,12 +9,32 @@ export function normalizePath(path: string | readonly PropertyKey[]): string {
   return (parts[0] === 'body' ? parts.slice(1) : parts).join('.');
 }
 
+// Number inputs hand NaN to the draft when emptied; zod's own words for that ("Invalid input:
+// expected number, received NaN") mean nothing to an admin. Keyed by the field's last path part.
+const EMPTY_NUMBER: Record<string, string> = {
+  seconds: 'Enter how long to wait',
+  timeoutMs: 'Enter a timeout in milliseconds (100 to 30000)',
+};
+const WHOLE_NUMBER: Record<string, string> = {
+  seconds: 'Wait a whole number of seconds',
+  timeoutMs: 'Enter the timeout as a whole number of milliseconds',
+};
+
+/** The issue's message, or a plain one where zod's default would show (numbers left empty). */
+export function humanMessage(issue: Pick<z.core.$ZodIssue, 'code' | 'message' | 'path'> & { expected?: unknown }): string {
+  if (issue.code !== 'invalid_type' || !issue.message.startsWith('Invalid input')) return issue.message;
+  const key = String(issue.path[issue.path.length - 1] ?? '');
+  if (issue.expected === 'number') return EMPTY_NUMBER[key] ?? 'Enter a number';
+  if (issue.expected === 'int') return WHOLE_NUMBER[key] ?? 'Enter a whole number';
+  return issue.message;
+}
+
 /** First message per path; later issues on the same path are usually consequences. */
 export function issuesToMap(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): ErrorMap {
   const map: ErrorMap = {};
   for (const issue of issues) {
     const key = normalizePath([...prefix, ...issue.path]);
-    map[key] ??= issue.message;
+    map[key] ??= humanMessage(issue);
   }
   return map;
 }
@@ -24,3 +44,16 @@ export function detailsToMap(details: readonly ErrorDetail[]): ErrorMap {
   for (const d of details) map[normalizePath(d.path)] ??= d.message;
   return map;
 }
+
+/**
+ * For forms validated with a contract whose messages are zod's defaults ("Too small: expected
+ * string to have >=1 characters"): plain words instead. Passed as the parse's error map, so a
+ * schema's own messages still win.
+ */
+export const PLAIN_ERRORS = {
+  error: (issue: z.core.$ZodRawIssue): string | undefined => {
+    if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) return 'Required';
+    if (issue.code === 'too_big' && issue.origin === 'string') return `At most ${String(issue.maximum)} characters`;
+    return undefined;
+  },
+};
