@@ -19,7 +19,7 @@ export function ErrorSummary({ title, errors, tone = 'error' }: Props) {
   const entries = Object.entries(errors);
   if (entries.length === 0) return null;
   return (
-    <div className={`summary ${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+    <div className={`summary ${tone}`} role={tone === 'error' ? 'alert' : 'status'} tabIndex={-1}>
       <strong>{title}</strong>
       <ul>
         {entries.map(([path, message]) => <li key={path}><span className="muted">{describePath(path)}:</span> {message}</li>)}

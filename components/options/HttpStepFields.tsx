@@ -27,7 +27,7 @@ export function HttpStepFields({ config, onChange, path, index }: StepEditorProp
           placeholder='{ "phone": "{{$contact.phone}}" }' onChange={(body) => onChange({ ...config, body })} />
       )}
       <Field label="Timeout (ms)" path={`${path}.timeoutMs`}>
-        {(p) => <input {...p} type="number" min={100} max={30000} value={config.timeoutMs ?? 10000}
+        {(p) => <input {...p} type="number" min={100} max={30000} value={config.timeoutMs === undefined ? 10000 : Number.isFinite(config.timeoutMs) ? config.timeoutMs : ''}
           onChange={(e) => onChange({ ...config, timeoutMs: e.target.value === '' ? Number.NaN : Number(e.target.value) })} />}
       </Field>
       <WebhookMappings noun="response variable" mappings={config.responseMappings ?? []} path={`${path}.responseMappings`}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiFailure, errorMessage } from './api';
 import { clearDraft, saveDraft } from './draft-storage';
 import type { WorkflowDraft } from './draft-types';
@@ -41,6 +41,17 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const apps = useApps().data?.apps ?? [];
   const check = useMemo(() => checkDraft(draft), [draft]);
   const dirty = JSON.stringify(draft) !== saved;
+  const root = useRef<HTMLDivElement>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+
+  // After a refused save, take the admin to the first field to fix (or the summary when the
+  // problem belongs to no one field); everything typed stays where it was.
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    const target = root.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? root.current?.querySelector<HTMLElement>('.summary');
+    target?.scrollIntoView?.({ block: 'center' });
+    target?.focus({ preventScroll: true });
+  }, [focusRequest]);
 
   useEffect(() => {
     if (dirty) saveDraft(id, draft);
@@ -67,6 +78,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const fail = (err: unknown) => {
     setFailure(errorMessage(err));
     setServer(err instanceof ApiFailure ? detailsToMap(err.details) : {});
+    setFocusRequest((n) => n + 1);
   };
 
   /** Saves when needed; resolves to the workflow's id, or undefined when it could not be saved. */
@@ -76,6 +88,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
     setServer({});
     if (Object.keys(check.errors).length > 0) {
       setFailure('Some fields need attention before saving.');
+      setFocusRequest((n) => n + 1);
       return undefined;
     }
     if (id && !dirty) return id;
@@ -115,7 +128,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
     <FieldErrorsContext.Provider value={errors}>
       <EditorCtx.Provider value={context}>
         {/* Not a <form>: the form preview inside is one, and forms do not nest. */}
-        <div className="editor">
+        <div className="editor" ref={root}>
           <div className="editor-bar">
             <a href="#/workflows">← Workflows</a>
             <Field label="Workflow name" path="name" className="grow">
