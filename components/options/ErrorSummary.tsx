@@ -1,15 +1,24 @@
 import type { ErrorMap } from './error-paths';
 
-/** `steps.2.config.url` -> `Step 3 › config › url`: where to look, in words. */
+// The draft's keys in the words the editor's labels use; `config` is an implementation detail.
+const WORDS: Record<string, string> = {
+  steps: 'Step', fields: 'Field', rules: 'Rule', branches: 'Branch', mappings: 'Variable', responseMappings: 'Response variable',
+  headers: 'Header', options: 'Option', trigger: 'Trigger', name: 'name', left: 'variable', right: 'value', goTo: 'goes to',
+  elseGoTo: 'otherwise go to', stepId: 'step', appId: 'app', actionKey: 'action', triggerKey: 'app trigger', adAccountId: 'ad account',
+  adIds: 'ads', jsonKey: 'JSON key', variable: 'variable', timeoutMs: 'timeout', seconds: 'wait', userId: 'agent', workflowId: 'workflow',
+};
+const SILENT = new Set(['config', 'conditions', 'form', 'identifier', 'inputs']);
+
+/** `steps.2.config.url` -> `Step 3 > url`: where to look, in words. */
 export function describePath(path: string): string {
   if (!path) return 'Workflow';
+  if (path === 'name') return 'Workflow name';
   return path.split('.').map((part, i, all) => {
-    if (/^\d+$/.test(part)) return null;
+    if (/^\d+$/.test(part) || SILENT.has(part)) return null;
     const next = all[i + 1];
     const n = next && /^\d+$/.test(next) ? ` ${Number(next) + 1}` : '';
-    const word = part === 'steps' ? 'Step' : part === 'fields' ? 'Field' : part === 'rules' ? 'Rule' : part === 'branches' ? 'Branch' : part === 'mappings' ? 'Variable' : part;
-    return `${word}${n}`;
-  }).filter(Boolean).join(' › ');
+    return `${WORDS[part] ?? part}${n}`;
+  }).filter(Boolean).join(' \u203a ');
 }
 
 interface Props { title: string; errors: ErrorMap; tone?: 'error' | 'warn' }

@@ -35,11 +35,14 @@ export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCanc
         const error = typeof message === 'string' ? message : undefined;
         const label = `${input.label}${input.required ? ' *' : ''}`;
         if (input.type === 'checkbox') {
+          const errorId = `install-${input.key}-error`;
           return (
-            <label key={input.key} className="check">
-              <input type="checkbox" {...register(input.key)} aria-invalid={!!error || undefined} /> {label}
-              {error && <span className="error"> {error}</span>}
-            </label>
+            <div key={input.key} className="field">
+              <label className="check">
+                <input type="checkbox" {...register(input.key)} aria-invalid={!!error || undefined} aria-describedby={error ? errorId : undefined} /> {label}
+              </label>
+              {error && <p className="error" id={errorId}>{error}</p>}
+            </div>
           );
         }
         return (

@@ -32,7 +32,7 @@ export function RestrictionsPanel() {
       <p className="hint">Changes apply to agents’ launchers at once.</p>
       {error && <p className="error" role="alert">{errorMessage(error)}</p>}
       <Switch label="Agents can use shortcuts" checked={allowed} disabled={!restrictions.isSuccess}
-        description="Off: no agent can launch shortcuts, whatever their own setting."
+        description={allowed ? 'On: each agent\'s own switch below decides.' : 'Off: no agent can launch shortcuts, whatever their own switch says.'}
         onChange={(on) => workspace.mutate(on)} />
       <h3>Agents</h3>
       {users.isSuccess && agents.length === 0 && <p className="empty">No agents yet.</p>}

@@ -1,9 +1,28 @@
 import { Fragment, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Contact } from '../../lib/contracts/contacts';
 import { FINAL_RUN_STATUSES } from '../../lib/contracts/runs';
-import { errorMessage } from './api';
+import { errorMessage, request } from './api';
 import { RunDetails } from './RunDetails';
 import { useRuns, useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
+
+/** The contact's name (and phone) rather than its id; the id while loading or when it is gone. */
+function ContactName({ id }: { id: string }) {
+  const contact = useQuery({ queryKey: ['contacts', id], staleTime: 60_000, queryFn: () => request(Contact, 'GET', `/contacts/${encodeURIComponent(id)}`) });
+  const c = contact.data;
+  const name = c ? [c.firstName, c.lastName].filter(Boolean).join(' ') : '';
+  if (!c) return <span className="mono">{id}</span>;
+  return <span title={id}>{name || c.phone || c.email || id}{name && c.phone ? <span className="muted"> {c.phone}</span> : null}</span>;
+}
+
+function stepSummary(log: readonly { status: string }[]): string {
+  const count = (status: string) => log.filter((s) => s.status === status).length;
+  const parts = [`${count('completed')} done`];
+  if (count('failed')) parts.push(`${count('failed')} failed`);
+  if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+  return parts.join(', ');
+}
 
 /** A workflow's runs, newest first; refreshed every 2 s while any is unfinished. */
 export function RunHistory({ workflowId }: { workflowId: string }) {
@@ -32,10 +51,10 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                 <tr>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   <td><StatusBadge status={run.status} /></td>
-                  <td className="mono">{run.contactId}</td>
+                  <td><ContactName id={run.contactId} /></td>
                   <td>{run.triggerEvent.type}</td>
                   <td>v{run.workflowVersion}</td>
-                  <td>{run.stepLog.filter((s) => s.status === 'completed').length} done{run.stepLog.some((s) => s.status === 'failed') ? ', 1 failed' : ''}</td>
+                  <td>{stepSummary(run.stepLog)}</td>
                   <td>
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}

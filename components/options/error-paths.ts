@@ -21,9 +21,13 @@ const WHOLE_NUMBER: Record<string, string> = {
 };
 
 /** The issue's message, or a plain one where zod's default would show (numbers left empty). */
+const STEP_REFERENCES = new Set(['goTo', 'elseGoTo', 'stepId']);
+
 export function humanMessage(issue: Pick<z.core.$ZodIssue, 'code' | 'message' | 'path'> & { expected?: unknown }): string {
-  if (issue.code !== 'invalid_type' || !issue.message.startsWith('Invalid input')) return issue.message;
   const key = String(issue.path[issue.path.length - 1] ?? '');
+  // A jump target left empty breaks the step-id rule ("A step needs an id"); the admin picks one.
+  if (STEP_REFERENCES.has(key) && issue.code === 'too_small') return 'Choose a step';
+  if (issue.code !== 'invalid_type' || !issue.message.startsWith('Invalid input')) return issue.message;
   if (issue.expected === 'number') return EMPTY_NUMBER[key] ?? 'Enter a number';
   if (issue.expected === 'int') return WHOLE_NUMBER[key] ?? 'Enter a whole number';
   return issue.message;
