@@ -6,10 +6,11 @@ import { ClosingCategoriesSettings } from '../../components/options/ClosingCateg
 import { CustomFieldsSettings } from '../../components/options/CustomFieldsSettings';
 import { Shell } from '../../components/options/Shell';
 import { adEligibility } from '../../lib/contracts/ads';
+import type { User } from '../../lib/contracts/users';
 import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
-const admin = { id: 'u_admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin' as const, shortcutsEnabled: true, createdAt: at };
+const admin: User = { id: 'u_admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin', shortcutsEnabled: true, createdAt: at };
 const me = { user: admin, permissions: { launchShortcuts: true, configure: true, superviseAgents: true } };
 
 afterEach(() => { window.location.hash = ''; });
@@ -17,7 +18,7 @@ afterEach(() => { window.location.hash = ''; });
 describe('settings: users', () => {
   it('shows a new user\'s token once, and not after navigating away and back', async () => {
     const user = userEvent.setup();
-    const users = [admin];
+    const users: User[] = [admin];
     const calls = serveApi({
       'GET /users': () => ok({ users }),
       'POST /users': (c: ApiCall) => {
