@@ -25,6 +25,30 @@ const Label = z.string().trim().min(1, 'Enter a label').max(100, 'A label has at
 const HttpsUrl = z.url({ protocol: /^https$/, error: 'Use an https:// URL' }).max(2000);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Use an http:// or https:// URL' }).max(2000);
 
+/** How deep a JSON value in a manifest or a trigger item may nest: plenty for real data. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests more than `limit` arrays/objects deep; counted without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const todo: [unknown, number][] = [[value, 0]];
+  while (todo.length) {
+    const [v, above] = todo.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (above >= limit) return true;
+    for (const child of Object.values(v)) todo.push([child, above + 1]);
+  }
+  return false;
+}
+
+/**
+ * z.json() behind a depth check: z.json() validates recursively, so a value nested a few thousand
+ * levels deep would overflow the stack (a 500) instead of being refused with a reason.
+ */
+const boundedJson = (what: string) => z
+  .unknown()
+  .refine((v) => !nestsDeeperThan(v, MAX_JSON_DEPTH), { message: `${what} nests more than ${MAX_JSON_DEPTH} levels deep; flatten it`, abort: true })
+  .pipe(z.json());
+
 export const AUTH_INPUT_TYPES = ['string', 'text', 'number', 'checkbox'] as const;
 export const AuthInput = z.object({
   key: ItemKey,
@@ -65,7 +89,7 @@ export const ActionRequest = z.object({
     .default({})
     .refine((h) => Object.keys(h).length <= 10, 'At most 10 headers'),
   /** Any JSON value; its strings are templates. A string that is one placeholder keeps the value's type. */
-  body: z.json().optional(),
+  body: boundedJson('The request body').optional(),
   timeoutMs: z.number().int().min(100, 'At least 100 ms').max(30_000, 'At most 30 seconds').default(10_000),
 });
 export type ActionRequest = z.infer<typeof ActionRequest>;
@@ -214,7 +238,7 @@ function fieldValueSchema(field: AppField): z.ZodType {
     case 'date': return z.iso.date({ error: `${field.key} must be a date as YYYY-MM-DD` });
     case 'datetime': return z.iso.datetime({ offset: true, error: `${field.key} must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z` });
     // Any JSON value: one item carrying many values at once (`{{$trigger.order.total}}`).
-    case 'json': return z.json();
+    case 'json': return boundedJson(field.key);
   }
 }
 
