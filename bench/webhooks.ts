@@ -33,16 +33,9 @@ async function peakRss(pid: number) {
   return Math.round(kb / 1024);
 }
 
-export async function benchWebhooks(): Promise<string> {
-  const barePort = await freePort();
-  const bare = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'bare-fastify.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((r) => bare.stdout!.once('data', r));
-  const bareResult = await load(`http://127.0.0.1:${barePort}/hooks/x`, bare.pid!);
-  bare.kill('SIGKILL');
-
+async function durable(workers: '0' | '1') {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
   const port = await freePort();
-  const workers = process.env.BENCH_WORKERS ?? '1';
   const server = await spawnServer({ COMPANION_WORKERS: workers, DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
   const api = async (method: string, p: string, b?: unknown) => {
     const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
@@ -59,7 +52,20 @@ export async function benchWebhooks(): Promise<string> {
   server.child.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
 
-  const ratio = hooksResult.rps / bareResult.rps;
+  return { result: hooksResult, rss };
+}
+
+export async function benchWebhooks(): Promise<string> {
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'bare-fastify.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((r) => bare.stdout!.once('data', r));
+  const bareResult = await load(`http://127.0.0.1:${barePort}/hooks/x`, bare.pid!);
+  bare.kill('SIGKILL');
+
+  const modes = (process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : ['1', '0']) as ('0' | '1')[];
+  const durables: { workers: '0' | '1'; result: Awaited<ReturnType<typeof load>>; rss: number }[] = [];
+  for (const workers of modes) durables.push({ workers, ...(await durable(workers)) });
+
   const row = (name: string, r: Awaited<ReturnType<typeof load>>) =>
     `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.cpuUs.toFixed(0)} |`;
   return [
@@ -68,11 +74,10 @@ export async function benchWebhooks(): Promise<string> {
     '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req |',
     '|---|---|---|---|---|---|---|',
     row('bare Fastify 202', bareResult),
-    row(`/hooks/:token (durable 202, SQLite, run executor ${workers === '0' ? 'off' : 'on'})`, hooksResult),
+    ...durables.map((d) => row(`/hooks/:token (durable 202, SQLite, run executor ${d.workers === '0' ? 'off: ingest-only instance' : 'on'})`, d.result)),
     '',
-    `Ratio durable / bare: **${ratio.toFixed(2)}** (target ≥ 0.50). Companion peak RSS: ${rss} MiB.`,
+    ...durables.map((d) => `Executor ${d.workers === '0' ? 'off' : 'on'}: ratio durable / bare **${(d.result.rps / bareResult.rps).toFixed(2)}** (target ≥ 0.50), CPU per request bare / durable ${(bareResult.cpuUs / d.result.cpuUs).toFixed(2)}, companion peak RSS ${d.rss} MiB.`),
     // The load generator shares the machine: req/s moves with whatever else runs, CPU per request much less.
-    `CPU per request, bare / durable: ${(bareResult.cpuUs / hooksResult.cpuUs).toFixed(2)}.`,
     '',
   ].join('\n');
 }
