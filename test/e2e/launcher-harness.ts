@@ -1,32 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import type { ExtensionBrowser } from './support/browser';
 
-// Minimal Chromium + built extension harness for the launcher tests (and bench/menu.ts).
-
-export interface ExtensionBrowser { browser: Browser; extensionId: string; close(): Promise<void> }
-
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'launcher-e2e-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    enableExtensions: true,
-    userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const extensionId = await browser.installExtension(path.resolve('.output/chrome-mv3'));
-  return {
-    browser,
-    extensionId,
-    close: async () => {
-      await browser.close();
-      await rm(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
+// Page objects for the launcher in the built-in inbox (launcher tests, options e2e, bench/menu.ts).
+// Chromium with the built extension comes from the shared harness.
+export { launchWithExtension, type ExtensionBrowser } from './support/browser';
 
 /** Sends one typed request to the background from an extension page (as the popup does). */
 export async function extensionRequest(ext: ExtensionBrowser, name: string, data?: unknown): Promise<unknown> {
