@@ -111,6 +111,19 @@ describe('publishing', () => {
     expect(wf.publishedAt).not.toBeNull();
   });
 
+  it('keeps a manual workflow live while a published workflow starts it (409 names the caller)', async () => {
+    const manual = await createWorkflow(server, { name: 'Callee', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] });
+    const caller = await createWorkflow(server, shortcutWorkflow({ name: 'Caller', steps: [{ id: 'call', type: 'trigger_workflow', config: { workflowId: manual.id } }] }));
+    for (const attempt of [() => admin().post(`/workflows/${manual.id}/unpublish`), () => admin().del(`/workflows/${manual.id}`)]) {
+      const res = await attempt();
+      expect(res.status).toBe(409);
+      expect(ErrorBody.parse(res.body).error.message).toMatch(/started by "Caller"/);
+    }
+    expect((await admin().post(`/workflows/${caller.id}/unpublish`)).status).toBe(200);
+    expect((await admin().post(`/workflows/${manual.id}/unpublish`)).status).toBe(200);
+    expect((await admin().del(`/workflows/${manual.id}`)).status).toBe(204);
+  });
+
   it('refuses ads missing from the catalog', async () => {
     const wf = await createWorkflow(server, { name: 'Ads', trigger: { type: 'click_to_chat_ads', adAccountId: 'acc', adIds: ['ad_unknown'] }, steps: [] }, false);
     const res = await admin().post(`/workflows/${wf.id}/publish`);

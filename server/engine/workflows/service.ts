@@ -81,6 +81,7 @@ export async function publishWorkflow(services: Services, id: string): Promise<W
 export async function unpublishWorkflow(services: Services, id: string): Promise<Workflow> {
   return change(services, async (uow) => {
     const current = await getWorkflowRow(uow.trx, id);
+    await assertNotCalled(uow.trx, current, 'unpublish');
     const row: WorkflowsTable = { ...current, status: 'draft', published_at: null };
     await uow.trx.updateTable('workflows').set({ status: 'draft', published_at: null }).where('id', '=', id).execute();
     await writeTriggerIndex(uow.trx, id, null);
@@ -95,6 +96,7 @@ export async function unpublishWorkflow(services: Services, id: string): Promise
 export async function deleteWorkflow(services: Services, id: string): Promise<void> {
   await change(services, async (uow) => {
     const current = await getWorkflowRow(uow.trx, id);
+    await assertNotCalled(uow.trx, current, 'delete');
     await writeTriggerIndex(uow.trx, id, null);
     await uow.trx.deleteFrom('workflows').where('id', '=', id).execute();
     const now = nowIso();
@@ -104,6 +106,21 @@ export async function deleteWorkflow(services: Services, id: string): Promise<vo
       .execute();
     return current;
   });
+}
+
+/**
+ * A manual workflow that published workflows start with `trigger_workflow` must stay live: taking
+ * it away would make their runs fail later, so the admin is told which ones to change first (409).
+ */
+async function assertNotCalled(db: Executor, target: WorkflowsTable, action: 'unpublish' | 'delete'): Promise<void> {
+  if (target.trigger_type !== 'manual' || target.status !== 'published') return;
+  // Admin-only and rare: reading the published definitions is fine here (dispatch never does this).
+  const callers = (await db.selectFrom('workflows').select(['id', 'name', 'definition'])
+    .where('status', '=', 'published').where('id', '!=', target.id).execute())
+    .filter((w) => parseDefinition(w.definition).steps.some((step) => step.type === 'trigger_workflow' && step.config.workflowId === target.id));
+  if (callers.length === 0) return;
+  throw new HttpError(409, 'workflow_in_use',
+    `Cannot ${action} "${target.name}": it is started by ${callers.map((c) => `"${c.name}"`).join(', ')}. Change or unpublish ${callers.length === 1 ? 'that workflow' : 'those workflows'} first.`);
 }
 
 /** 422 listing every problem when the definition cannot go live. */
