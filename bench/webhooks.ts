@@ -36,7 +36,9 @@ async function peakRss(pid: number) {
 async function durable(workers: '0' | '1') {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
   const port = await freePort();
-  const server = await spawnServer({ COMPANION_WORKERS: workers, DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000' }, port);
+  const server = await spawnServer({ COMPANION_WORKERS: workers, DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
+    // e.g. BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles only the companion.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}) }, port);
   const api = async (method: string, p: string, b?: unknown) => {
     const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
     return res.json() as Promise<any>;
@@ -49,7 +51,11 @@ async function durable(workers: '0' | '1') {
   await api('POST', `/api/v1/workflows/${wf.id}/publish`);
   const hooksResult = await load(`${server.url}${new URL(wf.trigger.url).pathname}`, server.child.pid!);
   const rss = await peakRss(server.child.pid!);
-  server.child.kill('SIGKILL');
+  // A profiled server writes its profile on a graceful exit only.
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill(process.env.BENCH_SERVER_NODE_OPTIONS ? 'SIGTERM' : 'SIGKILL');
+  await exited;
+  if (process.env.BENCH_SHOW_OUTPUT) process.stderr.write(server.output());
   await rm(dataDir, { recursive: true, force: true });
 
   return { result: hooksResult, rss };

@@ -2,6 +2,7 @@ import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
 import type { Executor } from '../store/database';
+import { runShaped } from './compiled-sql';
 import { toE164 } from './phone';
 import type { z } from 'zod';
 
@@ -59,7 +60,9 @@ export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set
     const values = [...set];
     const column = COLUMN[type];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
-      const rows = await db.selectFrom('contacts').select(['id', column]).where(column, 'in', values.slice(i, i + IN_CHUNK)).execute();
+      const part = values.slice(i, i + IN_CHUNK);
+      const rows = await runShaped(db, `findContacts:${column}:${part.length}`, part, () =>
+        db.selectFrom('contacts').select(['id', column]).where(column, 'in', part));
       for (const row of rows) {
         const value = (row as Record<string, string | null>)[column];
         // The first row wins, as the single-value lookup's executeTakeFirst did.

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
+import { insertParams, runShaped } from './compiled-sql';
 
 // Set-based reads and multi-row writes for a batch of webhook deliveries. Lists are chunked:
 // SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
@@ -21,8 +22,8 @@ export interface HookWorkflowRow { id: string; status: string; version: number; 
 export async function workflowsByToken(db: Executor, tokens: string[]): Promise<Map<string, HookWorkflowRow>> {
   const byToken = new Map<string, HookWorkflowRow>();
   for (const part of chunks(tokens, 5_000)) {
-    const rows = await db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token'])
-      .where('webhook_token', 'in', part).execute();
+    const rows = await runShaped(db, `workflowsByToken:${part.length}`, part, () =>
+      db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token']).where('webhook_token', 'in', part));
     for (const row of rows) if (row.webhook_token) byToken.set(row.webhook_token, row);
   }
   return byToken;
@@ -34,7 +35,8 @@ export async function previousAcks(db: Executor, keys: string[]): Promise<Map<st
   if (keys.length === 0) return acks;
   const byEvent = new Map<string, { eventId: string; runIds: string[] }>();
   for (const part of chunks(keys, 5_000)) {
-    const events = await db.selectFrom('events').select(['id', 'idempotency_key']).where('idempotency_key', 'in', part).execute();
+    const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
+      db.selectFrom('events').select(['id', 'idempotency_key']).where('idempotency_key', 'in', part));
     for (const e of events) {
       const ack = { eventId: e.id, runIds: [] as string[] };
       acks.set(e.idempotency_key!, ack);
@@ -42,7 +44,8 @@ export async function previousAcks(db: Executor, keys: string[]): Promise<Map<st
     }
   }
   for (const part of chunks([...byEvent.keys()], 5_000)) {
-    const runs = await db.selectFrom('runs').select(['id', 'event_id']).where('event_id', 'in', part).orderBy('id').execute();
+    const runs = await runShaped(db, `previousRuns:${part.length}`, part, () =>
+      db.selectFrom('runs').select(['id', 'event_id']).where('event_id', 'in', part).orderBy('id'));
     for (const r of runs) byEvent.get(r.event_id)?.runIds.push(r.id);
   }
   return acks;
@@ -58,10 +61,12 @@ export const pairKey = (workflowId: string, contactId: string) => `${workflowId}
 export async function enrol(db: Executor, pairs: { workflow_id: string; contact_id: string }[], now: string): Promise<Set<string>> {
   const fresh = new Set<string>();
   for (const part of chunks(pairs, rowsPerInsert(3))) {
-    const rows = await db.insertInto('enrollments').values(part.map((p) => ({ ...p, created_at: now })))
-      .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
-      .returning(['workflow_id', 'contact_id'])
-      .execute();
+    const params: string[] = [];
+    for (const p of part) params.push(p.workflow_id, p.contact_id, now);
+    const rows = await runShaped(db, `enrol:${part.length}`, params, () =>
+      db.insertInto('enrollments').values(part.map((p) => ({ workflow_id: p.workflow_id, contact_id: p.contact_id, created_at: now })))
+        .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
+        .returning(['workflow_id', 'contact_id']));
     for (const r of rows) fresh.add(pairKey(r.workflow_id, r.contact_id));
   }
   return fresh;
@@ -71,17 +76,23 @@ export async function enrol(db: Executor, pairs: { workflow_id: string; contact_
 export async function openConversations(db: Executor, contactIds: string[]): Promise<Map<string, string>> {
   const open = new Map<string, string>();
   for (const part of chunks(contactIds, 5_000)) {
-    const rows = await db.selectFrom('conversations').select(['id', 'contact_id'])
-      .where('contact_id', 'in', part).where('status', '=', 'open').execute();
+    const rows = await runShaped(db, `openConversations:${part.length}`, [...part, 'open'], () =>
+      db.selectFrom('conversations').select(['id', 'contact_id']).where('contact_id', 'in', part).where('status', '=', 'open'));
     for (const r of rows) if (!open.has(r.contact_id)) open.set(r.contact_id, r.id);
   }
   return open;
 }
 
 export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
-  for (const part of chunks(rows, rowsPerInsert(9))) await db.insertInto('events').values(part).execute();
+  for (const part of chunks(rows, rowsPerInsert(9))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {
-  for (const part of chunks(rows, rowsPerInsert(22))) await db.insertInto('runs').values(part).execute();
+  for (const part of chunks(rows, rowsPerInsert(22))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
+}
+
+async function insertShaped(db: Executor, table: string, rows: readonly object[], build: Parameters<typeof runShaped>[3]) {
+  const shaped = insertParams(rows);
+  if (!shaped) await db.executeQuery(build().compile());
+  else await runShaped(db, `insert:${table}:${rows.length}:${shaped.columns}`, shaped.params, build);
 }
