@@ -2,6 +2,7 @@ import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-prov
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
 import { createWebhookIngest } from '../../webhooks/ingest';
+import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
 const Ack = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
 const TOKEN_MAX = 200;
@@ -24,6 +25,8 @@ const paramsValidator = (route: unknown) => {
 /** POST /hooks/:token — no user auth: the unguessable URL is the secret (and the optional signature). */
 export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const ingest = createWebhookIngest(app.services);
+  // Per URL token, per minute: our own counter instead of @fastify/rate-limit's (same headers and 429).
+  const limiter = new FixedWindowLimiter(Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), 60_000);
   // Keep the raw body: signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
@@ -40,7 +43,14 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
     helmet: false,
     config: {
       access: { public: true },
-      rateLimit: { max: Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), timeWindow: '1 minute', keyGenerator: (req) => (req.params as { token?: string }).token ?? req.ip },
+      rateLimit: false,
+    },
+    // Where the plugin counted: before the body is read.
+    onRequest: (req, reply, done) => {
+      const hit = limiter.hit((req.params as { token?: string }).token ?? req.ip);
+      if (hit.exceeded) return done(tooManyRequests(hit));
+      reply.headers(rateLimitHeaders(hit));
+      done();
     },
     schema: {
       tags: ['webhooks'],
