@@ -11,7 +11,12 @@ import { freePort, spawnServer } from '../test/support/process';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const ADMIN = 'ict_bench-admin-token-0000000000000000000000000';
-const body = JSON.stringify({ phone: '+14155550123', order: { id: 'A-1' } });
+// BENCH_CONTACTS=n spreads the deliveries over n contacts (round robin). With one contact (the
+// default) every run waits for the previous one of that contact, and the executor's claim walks
+// that whole backlog: the executor-on row then measures mostly that walk.
+const CONTACTS = Math.max(1, Number(process.env.BENCH_CONTACTS ?? 1));
+const phone = (i: number) => `+1415555${String(123 + i).padStart(4, '0')}`;
+const bodies = Array.from({ length: CONTACTS }, (_, i) => JSON.stringify({ phone: phone(i), order: { id: 'A-1' } }));
 
 /** CPU time (user + system, ms) the process has used: per request it does not depend on how busy the machine is. */
 async function cpuMs(pid: number) {
@@ -22,7 +27,11 @@ async function cpuMs(pid: number) {
 
 async function load(url: string, pid: number) {
   const cpuBefore = await cpuMs(pid);
-  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json' }, body });
+  let next = 0;
+  const result = await autocannon({
+    url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json' }, body: bodies[0],
+    ...(bodies.length > 1 ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[next++ % bodies.length]! }) }] } : {}),
+  });
   const cpuUs = result.requests.total > 0 ? ((await cpuMs(pid)) - cpuBefore) * 1000 / result.requests.total : NaN;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuUs };
 }
@@ -43,7 +52,7 @@ async function durable(workers: '0' | '1') {
     const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
     return res.json() as Promise<any>;
   };
-  await api('POST', '/api/v1/contacts', { firstName: 'Bench', phone: '+14155550123' });
+  for (let i = 0; i < CONTACTS; i++) await api('POST', '/api/v1/contacts', { firstName: 'Bench', phone: phone(i) });
   const wf = await api('POST', '/api/v1/workflows', {
     name: 'bench', trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }] },
     steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['shipped'] } }],
@@ -75,7 +84,7 @@ export async function benchWebhooks(): Promise<string> {
   const row = (name: string, r: Awaited<ReturnType<typeof load>>) =>
     `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.cpuUs.toFixed(0)} |`;
   return [
-    `### Webhook ingest (${DURATION} s, ${CONNECTIONS} connections, autocannon on loopback)`,
+    `### Webhook ingest (${DURATION} s, ${CONNECTIONS} connections, autocannon on loopback, ${CONTACTS === 1 ? 'one contact' : `${CONTACTS} contacts`})`,
     '',
     '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req |',
     '|---|---|---|---|---|---|---|',
