@@ -7,12 +7,6 @@ export type { Ack, Accepted, Delivery } from './batch-ingest';
 
 /** Deliveries gathered into one transaction: at most this many (more wait for the next batch). */
 export const MAX_BATCH = 256;
-/**
- * Turns a batch waits while deliveries keep arriving. Measured with 32 concurrent senders:
- * batches of ~21 became ~30 and server CPU per delivery fell ~115 -> ~95-105 µs (SQLite's commit
- * and statements cost per batch); one idle turn costs an idle server microseconds.
- */
-const GATHER_TURNS = 3;
 
 /**
  * Webhook ingestion for one server: `ingest(delivery)` verifies, identifies contacts and stores
@@ -22,6 +16,6 @@ const GATHER_TURNS = 3;
  */
 export function createWebhookIngest(services: Services): (delivery: Delivery) => Promise<Accepted> {
   const definitions = new DefinitionCache();
-  const batcher = new MicroBatcher<Delivery, Accepted>((batch) => ingestBatch(services, definitions, batch), { maxBatch: MAX_BATCH, gatherTurns: GATHER_TURNS });
+  const batcher = new MicroBatcher<Delivery, Accepted>((batch) => ingestBatch(services, definitions, batch), { maxBatch: MAX_BATCH });
   return (delivery) => batcher.submit(delivery);
 }

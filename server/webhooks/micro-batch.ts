@@ -4,19 +4,13 @@ export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 export interface MicroBatchOptions {
   /** A batch holds at most this many items; more wait for the next one. */
   maxBatch: number;
-  /**
-   * Event-loop turns a batch may wait, each only while deliveries are still arriving (every
-   * turn's poll phase reads the sockets): a commit costs the same for 20 rows as for 30.
-   */
-  gatherTurns?: number;
 }
 
 /**
  * Group commit: calls made while a batch is being written (or in the same event-loop turn)
  * are gathered and handed to `process` together. One batch runs at a time; the next starts
  * as soon as the previous ends, on the next turn (setImmediate) so that everything the
- * poll phase delivered meanwhile joins it, and a few turns later while more keep coming
- * (`gatherTurns`). `process` answers every item on its own.
+ * poll phase delivered meanwhile joins it. `process` answers every item on its own.
  */
 export class MicroBatcher<I, O> {
   private queue: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
@@ -36,20 +30,10 @@ export class MicroBatcher<I, O> {
   private schedule() {
     if (this.busy || this.scheduled) return;
     this.scheduled = true;
-    let seen = -1;
-    let turns = 0;
-    const gather = this.opts.gatherTurns ?? 0;
-    const tick = () => {
-      if (this.queue.length > seen && this.queue.length < this.opts.maxBatch && turns < gather) {
-        seen = this.queue.length;
-        turns++;
-        setImmediate(tick);
-        return;
-      }
+    setImmediate(() => {
       this.scheduled = false;
       void this.flush();
-    };
-    setImmediate(tick);
+    });
   }
 
   private async flush() {
