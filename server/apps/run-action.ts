@@ -1,5 +1,5 @@
 import type { AppAction } from '../../lib/contracts/apps';
-import { callAndMap } from '../outbound/call';
+import { callAndMap, type CallResult } from '../outbound/call';
 import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
@@ -40,16 +40,8 @@ export async function prepareAppAction(db: Executor, input: { appId: string; act
   return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
 }
 
-export interface ActionResult {
-  ok: boolean;
-  /** 0 when no response came back. */
-  status: number;
-  attempts: number;
-  /** The outputs mapped from the JSON answer: `$step.<variable>`. */
-  values: Record<string, unknown>;
-  notes: string[];
-  error?: string;
-}
+/** What an action call came to (the outbound call's result, without the raw body). */
+export type ActionResult = Omit<CallResult, 'bodyText'>;
 
 export interface SendOptions {
   allowPrivateUrls: string[];

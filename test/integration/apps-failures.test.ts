@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
+import { waitFor } from '../support/wait';
 import { startTestServer, type TestServer } from '../support/server';
 
 // What happens when the app's server misbehaves: a failed subscribe leaves nothing behind, an
@@ -45,15 +46,6 @@ function manifest(subscribeUrl: string | undefined, unsubscribeUrl?: string) {
   };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function noLiveAppKey(server: TestServer) {
   expect(await server.store.db.selectFrom('installations').selectAll().execute()).toEqual([]);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
+import { waitFor } from '../support/wait';
 import { startTestServer, type TestServer } from '../support/server';
 import { describePg, pgUrl } from '../support/postgres';
 
@@ -18,16 +19,6 @@ describePg('mini-apps on PostgreSQL', () => {
     await payments?.close();
     await server?.close();
   });
-
-  async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await fn();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it('registers, installs, fires a trigger into a workflow, and delivers a delayed unsubscribe', async () => {
     const admin = server.api(server.adminToken);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
+import { waitFor } from '../support/wait';
 import { startTestServer, type TestServer } from '../support/server';
 
 // The whole mini-app flow over real HTTP on loopback: the companion and the example Payments
@@ -33,15 +34,6 @@ async function install(appId: string) {
   return res.body;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('registering a manifest', () => {
   it('refuses a trigger item that is not a field, naming it and the fields that exist', async () => {
