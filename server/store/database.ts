@@ -50,8 +50,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     const file = options.sqliteFile ?? ':memory:';
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: openSqlite(file) }) });
-    store = { db, dialect: 'sqlite', close: () => db.destroy() };
+    const database = openSqlite(file);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+    // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
+    store = { db, dialect: 'sqlite', close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
   }
   await migrate(store.db);
   return store;

@@ -1,14 +1,16 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 
 /**
  * Kysely's SqliteDialect expects better-sqlite3's statement interface; node:sqlite's
  * StatementSync takes parameters spread and has no `reader`. Used directly, parameterised
  * queries throw and parameterless SELECTs return []. This adapts one to the other.
  */
-export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync } {
+export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer } {
   const raw = new DatabaseSync(filename);
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(raw, filename);
   // Kysely compiles the same SQL text again and again; preparing it each time cost a tenth of
   // a webhook's CPU. Statements are kept by their text (bounded: ad-hoc SQL cannot grow it forever).
   const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
@@ -24,6 +26,7 @@ export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSy
   };
   return {
     raw,
+    ...(checkpointer ? { checkpointer } : {}),
     close: () => { cache.clear(); raw.close(); },
     prepare(sql: string): SqliteStatement {
       const { stmt, reader } = statement(sql);

@@ -41,6 +41,8 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/hooks/:token', {
     // A JSON answer to machines: helmet's browser headers (CSP & co.) protect nothing here.
     helmet: false,
+    // Every delivery is an event row already; two info lines per request would cost ~a tenth of it.
+    logLevel: 'warn',
     config: {
       access: { public: true },
       rateLimit: false,
