@@ -36,7 +36,7 @@ async function measure(s: Scenario): Promise<{ name: string; runs: number; secon
     const rows: RunsTable[] = Array.from({ length: RUNS }, (_, n) => ({
       id: newId('run'), workflow_id: wf.id, workflow_version: 1, contact_id: contacts[n % CONTACTS]!, conversation_id: null,
       event_id: newId('evt'), event_type: 'bench', variables: toJson({ trigger: { n } }), status: 'queued', cursor: 0, step_log: '[]',
-      wake_at: null, attempts: 0, jumps: 0, depth: 0, lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null,
+      wake_at: null, attempts: 0, jumps: 0, depth: 0, lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null, blocked: 0,
     }));
     for (let i = 0; i < rows.length; i += 500) await services.db.insertInto('runs').values(rows.slice(i, i + 500)).execute();
     const started = performance.now();

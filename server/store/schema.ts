@@ -30,6 +30,8 @@ export interface RunsTable {
   event_id: string; event_type: string; variables: Json; status: string; cursor: number; step_log: Json;
   wake_at: string | null; attempts: number; jumps: number; depth: number; lease_owner: string | null; lease_until: string | null;
   error: string | null; created_at: string; updated_at: string; ended_at: string | null;
+  /** 1 while queued behind an unfinished run of the same workflow and contact (claims skip it). */
+  blocked: number;
 }
 export interface EnrollmentsTable { workflow_id: string; contact_id: string; created_at: string }
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */

@@ -88,7 +88,7 @@ export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {
-  for (const part of chunks(rows, rowsPerInsert(22))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
+  for (const part of chunks(rows, rowsPerInsert(23))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
 }
 
 async function insertShaped(db: Executor, table: string, rows: readonly object[], build: Parameters<typeof runShaped>[3]) {

@@ -53,7 +53,7 @@ describePg('run executor on PostgreSQL with two instances', () => {
     const rows: RunsTable[] = Array.from({ length: RUNS }, (_, n) => ({
       id: newId('run'), workflow_id: wf.id, workflow_version: 1, contact_id: contacts[n % CONTACTS]!, conversation_id: null,
       event_id: newId('evt'), event_type: 'test', variables: toJson({ trigger: { n } }), status: 'queued', cursor: 0, step_log: '[]',
-      wake_at: null, attempts: 0, jumps: 0, depth: 0, lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null,
+      wake_at: null, attempts: 0, jumps: 0, depth: 0, lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null, blocked: 0,
     }));
     await services.db.insertInto('runs').values(rows).execute();
     a.app.services.runSignal.notify(); // b hears it through NOTIFY

@@ -48,7 +48,7 @@ export async function insertRun(db: Db, r: RunInput): Promise<string> {
     id, workflow_id: r.workflowId, workflow_version: r.version ?? 1, contact_id: r.contactId, conversation_id: r.conversationId ?? null,
     event_id: newId('evt'), event_type: 'test', variables: toJson({ trigger: r.trigger ?? {} }), status: r.status ?? 'queued',
     cursor: 0, step_log: '[]', wake_at: r.wakeAt ?? null, attempts: 0, jumps: 0, depth: r.depth ?? 0,
-    lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null,
+    lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null, blocked: 0,
   }).execute();
   return id;
 }

@@ -86,7 +86,7 @@ export function queuedRunRow(a: {
     id: a.id, workflow_id: a.workflow.id, workflow_version: a.workflow.version, contact_id: a.contactId, conversation_id: a.conversationId,
     event_id: a.event.id, event_type: a.event.type, variables: toJson({ trigger: a.triggerVariables }),
     status: 'queued', cursor: 0, step_log: a.stepLog ?? '[]', wake_at: null, attempts: 0, jumps: 0, depth: a.event.depth,
-    lease_owner: null, lease_until: null, error: null, created_at: a.now, updated_at: a.now, ended_at: null,
+    lease_owner: null, lease_until: null, error: null, created_at: a.now, updated_at: a.now, ended_at: null, blocked: 0,
   };
 }
 

@@ -2,10 +2,11 @@ import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { toJson, type Db } from '../../store/database';
+import { unblockNext } from './run-queue';
 import type { NextState } from './transition';
 
 /** Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers. */
-export interface RunFence { id: string; workflowId: string; owner: string; attempts: number }
+export interface RunFence { id: string; workflowId: string; contactId: string; owner: string; attempts: number }
 
 /** The run was claimed again by someone else (our lease ran out) or cancelled: stop, write nothing. */
 export class LeaseLostError extends Error {
@@ -35,6 +36,7 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
+  if (ended) await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId);
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
 }

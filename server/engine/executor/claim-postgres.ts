@@ -1,25 +1,28 @@
 import { sql } from 'kysely';
-import type { Db } from '../../store/database';
+import type { Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { ClaimRequest } from './claim';
 
 /**
- * PostgreSQL: several instances claim at once. Candidates are read per kind of due run through
- * (status, id), oldest first; FOR UPDATE SKIP LOCKED then lets each instance take rows the others
- * are not taking. The due condition is repeated on the locked rows: a row another instance
- * claimed and committed in the meantime is re-checked against it and dropped.
+ * PostgreSQL: several instances claim at once. Candidates are the queue heads picked in this
+ * transaction and the due waiting and expired-lease runs, oldest first; FOR UPDATE SKIP LOCKED
+ * then lets each instance take rows the others are not taking. The due condition is repeated on
+ * the locked rows: a row another instance claimed and committed in the meantime is dropped.
  */
-export async function claimPostgres(db: Db, r: ClaimRequest): Promise<RunsTable[]> {
+export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
   const notBlocked = sql`NOT EXISTS (
     SELECT 1 FROM runs e
     WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.id < r.id
       AND e.status IN ('queued', 'running', 'waiting'))`;
   const due = (condition: ReturnType<typeof sql>) =>
     sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
+  const heads = queued.length > 0
+    ? sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked}) UNION ALL`
+    : sql``;
   const { rows } = await sql<RunsTable>`
     WITH candidates AS (
-      ${due(sql`r.status = 'queued'`)}
-      UNION ALL ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
+      ${heads}
+      ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
       UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}
     ), locked AS (
       SELECT l.id FROM runs l
@@ -30,6 +33,6 @@ export async function claimPostgres(db: Db, r: ClaimRequest): Promise<RunsTable[
     UPDATE runs SET status = 'running', lease_owner = ${r.owner}, lease_until = ${r.leaseUntil},
       wake_at = NULL, attempts = runs.attempts + 1, updated_at = ${r.now}
     FROM locked WHERE runs.id = locked.id
-    RETURNING runs.*`.execute(db);
+    RETURNING runs.*`.execute(trx);
   return rows;
 }

@@ -2,6 +2,7 @@ import type { Store } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { claimPostgres } from './claim-postgres';
 import { claimSqlite } from './claim-sqlite';
+import { pickQueued } from './run-queue';
 
 export interface ClaimRequest {
   owner: string;
@@ -16,5 +17,8 @@ export interface ClaimRequest {
  * for the same contact: runs of one contact in one workflow never interleave.
  */
 export function claimRuns(store: Store, r: ClaimRequest): Promise<RunsTable[]> {
-  return store.dialect === 'postgres' ? claimPostgres(store.db, r) : claimSqlite(store.db, r);
+  return store.db.transaction().execute(async (trx) => {
+    const queued = await pickQueued(trx, store.dialect, r.limit);
+    return store.dialect === 'postgres' ? claimPostgres(trx, r, queued) : claimSqlite(trx, r, queued);
+  });
 }

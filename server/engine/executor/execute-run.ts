@@ -34,7 +34,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /** Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops. */
 export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResult> {
   const { services } = env;
-  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, owner: env.owner, attempts: row.attempts };
+  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
     cursor: row.cursor,
     variables: fromJson<Record<string, unknown>>(row.variables, {}),

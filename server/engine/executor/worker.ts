@@ -2,6 +2,7 @@ import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimRuns } from './claim';
 import { executeRun } from './execute-run';
+import { unblockStalled } from './run-queue';
 
 export interface WorkerOptions {
   owner: string;
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** How long stop() waits for in-flight steps before giving up on them (their lease then runs out). */
   stopGraceMs: number;
+  /** How often runs left blocked after their pair became free (a race between instances) are released. */
+  unblockMs?: number;
 }
 
 /**
@@ -31,7 +34,17 @@ export class RunWorker {
   start() {
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void this.renew(), Math.max(100, Math.floor(this.opts.leaseMs / 3))));
+    this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? 10_000));
     this.kick();
+  }
+
+  private async unblock() {
+    if (this.stopped) return;
+    try {
+      if (await unblockStalled(this.services.db, this.services.store.dialect) > 0) this.kick();
+    } catch (err) {
+      this.services.log.warn({ err }, 'releasing stalled queued runs failed');
+    }
   }
 
   /** Look for due runs now (coalesced: at most one claim loop at a time). */
@@ -62,7 +75,7 @@ export class RunWorker {
           for (const row of rows) {
             // Our own run whose lease ran out while still executing here: the claim renewed it; keep one executor.
             if (this.active.has(row.id)) continue;
-            const fence: RunFence = { id: row.id, workflowId: row.workflow_id, owner: this.opts.owner, attempts: row.attempts };
+            const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: this.opts.owner, attempts: row.attempts };
             const done = executeRun({ services: this.services, owner: this.opts.owner, stopping: () => this.stopped }, row)
               .then((result) => { if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt)); })
               .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })

@@ -5,6 +5,7 @@ import { integrations } from './003-integrations';
 import { runClaims } from './005-run-claims';
 import { appSigningSecrets } from './006-app-signing-secrets';
 import { channelIdentities } from './007-channel-identities';
+import { runQueueHeads } from './008-run-queue-heads';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '005-run-claims': runClaims,
   '006-app-signing-secrets': appSigningSecrets,
   '007-channel-identities': channelIdentities,
+  '008-run-queue-heads': runQueueHeads,
 };

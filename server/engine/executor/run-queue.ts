@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Dialect, Executor } from '../../store/database';
+
+// Runs of one (workflow, contact) run one after another. A queued run behind an unfinished run
+// of its pair is marked blocked the first time a claim meets it, and unblocked when the run
+// before it ends: claims then read queue heads (runs_ready) instead of walking a contact's whole
+// backlog on every claim. The flag only narrows the candidates; the claim itself still checks
+// that no earlier run of the pair is unfinished, so a stale flag can delay a run, never
+// interleave two. `unblockStalled` repairs the delays a race between instances can leave.
+
+const UNFINISHED = sql`('queued', 'running', 'waiting')`;
+const FIRST_WINDOW = 16;
+const MAX_WINDOW = 1024;
+/** Queue heads read by one claim at most (a burst of 10,000 runs for one contact takes a few claims to mark). */
+const MAX_READ = 8192;
+
+const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
+  SELECT 1 FROM runs e ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
+  WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ${UNFINISHED} AND e.id < r.id)`;
+
+/**
+ * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
+ * marked, so the next claim does not read them again. Windows grow: a claim with plenty of
+ * runnable heads reads a few rows, one behind a long backlog reads it once.
+ */
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number): Promise<string[]> {
+  const picked: string[] = [];
+  let after = '';
+  let window = Math.max(FIRST_WINDOW, limit * 2);
+  for (let read = 0; picked.length < limit && read < MAX_READ; window = Math.min(MAX_WINDOW, window * 4)) {
+    const { rows } = await sql<{ id: string; blocked: number | boolean }>`
+      SELECT r.id, ${earlierUnfinished(dialect)} AS blocked
+      FROM runs r ${dialect === 'sqlite' ? sql`INDEXED BY runs_ready` : sql``}
+      WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after}
+      ORDER BY r.id LIMIT ${window}`.execute(trx);
+    read += rows.length;
+    const blocked: string[] = [];
+    for (const row of rows) {
+      if (Number(row.blocked)) blocked.push(row.id);
+      else if (picked.length < limit) picked.push(row.id);
+    }
+    if (blocked.length > 0) await markBlocked(trx, dialect, blocked);
+    if (rows.length < window) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return picked;
+}
+
+async function markBlocked(trx: Executor, dialect: Dialect, ids: string[]) {
+  // PostgreSQL: rows another instance is claiming right now are left alone (never wait, never deadlock).
+  const target = dialect === 'postgres'
+    ? sql`id IN (SELECT id FROM runs WHERE id IN (${sql.join(ids)}) AND status = 'queued' FOR UPDATE SKIP LOCKED)`
+    : sql`id IN (${sql.join(ids)}) AND status = 'queued'`;
+  await sql`UPDATE runs SET blocked = 1 WHERE ${target}`.execute(trx);
+}
+
+/** A run of the pair ended: the next queued run of the pair is its new head. */
+export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: string, contactId: string): Promise<void> {
+  await sql`UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id = (
+    SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
+    WHERE workflow_id = ${workflowId} AND contact_id = ${contactId} AND status = 'queued' ORDER BY id LIMIT 1)`.execute(trx);
+}
+
+/** Blocked runs whose pair has nothing unfinished before them any more (a missed unblock): unblocked. */
+export async function unblockStalled(db: Executor, dialect: Dialect): Promise<number> {
+  const result = await sql`UPDATE runs SET blocked = 0 WHERE id IN (
+    SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.blocked = 1 AND NOT ${earlierUnfinished(dialect)})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
