@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config';
 import { EventRecorder } from './events/recorder';
 import { LiveBus } from './events/live-bus';
+import { Pacer } from './engine/executor/pacer';
 import type { Db, Store } from './store/database';
 
 /** Everything a route, the engine or a domain function needs; built once per app. */
@@ -14,12 +15,14 @@ export interface Services {
   live: LiveBus;
   /** Rung after a commit that created or woke runs: the executor picks them up at once. */
   runSignal: RunSignal;
+  /** The executor's turns: slowed while webhook deliveries queue up. */
+  pacer: Pacer;
   /** Things with a lifecycle (engine workers, outbox) register their stop here. */
   onClose: (fn: () => Promise<void> | void) => void;
 }
 
 export function createServices(config: Config, store: Store, log: FastifyBaseLogger, onClose: Services['onClose']): Services {
-  return { config, store, db: store.db, log, events: new EventRecorder(), live: new LiveBus(), runSignal: new RunSignal(), onClose };
+  return { config, store, db: store.db, log, events: new EventRecorder(), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(), onClose };
 }
 
 export class RunSignal {

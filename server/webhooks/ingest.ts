@@ -16,6 +16,9 @@ export const MAX_BATCH = 256;
  */
 export function createWebhookIngest(services: Services): (delivery: Delivery) => Promise<Accepted> {
   const definitions = new DefinitionCache();
-  const batcher = new MicroBatcher<Delivery, Accepted>((batch) => ingestBatch(services, definitions, batch), { maxBatch: MAX_BATCH });
+  const batcher = new MicroBatcher<Delivery, Accepted>((batch) => {
+    if (batch.length > 1) services.pacer.markBusy();
+    return ingestBatch(services, definitions, batch);
+  }, { maxBatch: MAX_BATCH });
   return (delivery) => batcher.submit(delivery);
 }

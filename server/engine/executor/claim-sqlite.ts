@@ -17,7 +17,8 @@ export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string
   const due = (condition: ReturnType<typeof sql>) =>
     sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY runs_due WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const heads = queued.length > 0
-    ? sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked} UNION ALL`
+    // `+r.status`: by primary key, not through the status index (every queued run).
+    ? sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND +r.status = 'queued' AND ${notBlocked} UNION ALL`
     : sql``;
   const { rows } = await sql<RunsTable>`
     UPDATE runs SET status = 'running', lease_owner = ${r.owner}, lease_until = ${r.leaseUntil},

@@ -28,7 +28,6 @@ class StepFailed extends Error {
   constructor(readonly outcome: StepOutcome) { super('step failed'); }
 }
 
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops. */
@@ -54,7 +53,7 @@ export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResul
     for (;;) {
       // SQLite answers synchronously, so a run would otherwise go from step to step in microtasks
       // and starve the HTTP server: give pending I/O (webhooks, the inbox) a turn between steps.
-      await yieldToIo();
+      await services.pacer.turn();
       if (state.cursor >= steps.length) {
         await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, { ...state, status: 'completed' }));
         return { status: 'completed' };

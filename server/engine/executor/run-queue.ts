@@ -50,7 +50,8 @@ async function markBlocked(trx: Executor, dialect: Dialect, ids: string[]) {
   // PostgreSQL: rows another instance is claiming right now are left alone (never wait, never deadlock).
   const target = dialect === 'postgres'
     ? sql`id IN (SELECT id FROM runs WHERE id IN (${sql.join(ids)}) AND status = 'queued' FOR UPDATE SKIP LOCKED)`
-    : sql`id IN (${sql.join(ids)}) AND status = 'queued'`;
+    // `+status`: SQLite would otherwise read the ids through the status index, i.e. every queued run.
+    : sql`id IN (${sql.join(ids)}) AND +status = 'queued'`;
   await sql`UPDATE runs SET blocked = 1 WHERE ${target}`.execute(trx);
 }
 

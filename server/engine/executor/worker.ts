@@ -63,7 +63,7 @@ export class RunWorker {
         this.again = false;
         while (!this.stopped && this.active.size < this.opts.concurrency) {
           // Let pending I/O run before each claim (see execute-run: SQLite work is synchronous).
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await this.services.pacer.turn();
           const now = Date.now();
           const rows = await claimRuns(this.services.store, {
             owner: this.opts.owner,
