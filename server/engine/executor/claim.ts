@@ -16,9 +16,10 @@ export interface ClaimRequest {
  * lease), oldest first, skipping any run whose workflow already has an unfinished earlier run
  * for the same contact: runs of one contact in one workflow never interleave.
  */
-export function claimRuns(store: Store, r: ClaimRequest): Promise<RunsTable[]> {
-  return store.db.transaction().execute(async (trx) => {
-    const queued = await pickQueued(trx, store.dialect, r.limit);
-    return store.dialect === 'postgres' ? claimPostgres(trx, r, queued) : claimSqlite(trx, r, queued);
-  });
+export async function claimRuns(store: Store, r: ClaimRequest): Promise<RunsTable[]> {
+  if (store.dialect === 'postgres') {
+    // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
+    return claimPostgres(store.db, r, await pickQueued(store.db, 'postgres', r.limit));
+  }
+  return store.db.transaction().execute(async (trx) => claimSqlite(trx, r, await pickQueued(trx, 'sqlite', r.limit)));
 }

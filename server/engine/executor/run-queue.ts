@@ -28,31 +28,38 @@ export async function pickQueued(trx: Executor, dialect: Dialect, limit: number)
   let after = '';
   let window = Math.max(FIRST_WINDOW, limit * 2);
   for (let read = 0; picked.length < limit && read < MAX_READ; window = Math.min(MAX_WINDOW, window * 4)) {
-    const { rows } = await sql<{ id: string; blocked: number | boolean }>`
-      SELECT r.id, ${earlierUnfinished(dialect)} AS blocked
-      FROM runs r ${dialect === 'sqlite' ? sql`INDEXED BY runs_ready` : sql``}
-      WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after}
-      ORDER BY r.id LIMIT ${window}`.execute(trx);
+    const rows = await readWindow(trx, dialect, after, window);
     read += rows.length;
-    const blocked: string[] = [];
-    for (const row of rows) {
-      if (Number(row.blocked)) blocked.push(row.id);
-      else if (picked.length < limit) picked.push(row.id);
-    }
-    if (blocked.length > 0) await markBlocked(trx, dialect, blocked);
+    for (const row of rows) if (!Number(row.blocked) && picked.length < limit) picked.push(row.id);
     if (rows.length < window) break;
     after = rows[rows.length - 1]!.id;
   }
   return picked;
 }
 
-async function markBlocked(trx: Executor, dialect: Dialect, ids: string[]) {
-  // PostgreSQL: rows another instance is claiming right now are left alone (never wait, never deadlock).
-  const target = dialect === 'postgres'
-    ? sql`id IN (SELECT id FROM runs WHERE id IN (${sql.join(ids)}) AND status = 'queued' FOR UPDATE SKIP LOCKED)`
-    // `+status`: SQLite would otherwise read the ids through the status index, i.e. every queued run.
-    : sql`id IN (${sql.join(ids)}) AND +status = 'queued'`;
-  await sql`UPDATE runs SET blocked = 1 WHERE ${target}`.execute(trx);
+/** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
+async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number) {
+  if (dialect === 'postgres') {
+    // One round trip: the read and the marking. Rows another instance is claiming right now are
+    // left alone (SKIP LOCKED: never wait, never deadlock); they are read again next time.
+    const { rows } = await sql<{ id: string; blocked: boolean }>`
+      WITH w AS (
+        SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
+        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ORDER BY r.id LIMIT ${window}
+      ), marked AS (
+        UPDATE runs SET blocked = 1 WHERE id IN (
+          SELECT id FROM runs WHERE id IN (SELECT id FROM w WHERE blocked) AND status = 'queued' FOR UPDATE SKIP LOCKED)
+      )
+      SELECT id, blocked FROM w ORDER BY id`.execute(trx);
+    return rows;
+  }
+  const { rows } = await sql<{ id: string; blocked: number }>`
+    SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r INDEXED BY runs_ready
+    WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ORDER BY r.id LIMIT ${window}`.execute(trx);
+  const blocked = rows.filter((r) => Number(r.blocked)).map((r) => r.id);
+  // `+status`: SQLite would otherwise read the ids through the status index, i.e. every queued run.
+  if (blocked.length > 0) await sql`UPDATE runs SET blocked = 1 WHERE id IN (${sql.join(blocked)}) AND +status = 'queued'`.execute(trx);
+  return rows;
 }
 
 /** A run of the pair ended: the next queued run of the pair is its new head. */
