@@ -7,6 +7,7 @@ import { Workflow, WorkflowCreateBody, WorkflowUpdateBody } from '../../../lib/c
 import {
   createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow, getWorkflowRow,
 } from '../../engine/workflows/service';
+import { cancelRun } from '../../engine/workflows/cancel-run';
 import { getRun, listRuns, listWorkflowSummaries, RunsQuery, WorkflowSummaryList } from '../../engine/workflows/queries';
 
 const Params = z.object({ id: z.string().max(100) });
@@ -62,4 +63,9 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
       if (user.role !== 'admin' && launchedBy !== user.id) throw notFound(`Run ${req.params.id}`);
       return run;
     });
+
+  // As n8n's "stop execution": a queued or waiting run never starts again, a running one stops
+  // at its next step. 409 once it has ended.
+  app.post('/runs/:id/cancel', { config: admin, schema: { tags, summary: 'Cancel a run that has not ended', params: Params, response: { 200: Run } } },
+    async (req) => cancelRun(services, req.params.id, requireUser(req)));
 };

@@ -1,0 +1,35 @@
+import type { Run } from '../../../lib/contracts/runs';
+import { inTransaction } from '../../events/unit-of-work';
+import { HttpError } from '../../http-error';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { unblockNext } from '../executor/run-queue';
+import { getRun } from './queries';
+
+/**
+ * Stops a run that has not ended. A queued or waiting run never starts again; a running one
+ * stops at its next checkpoint: the executor's write is fenced on status 'running', so the step
+ * in flight rolls back with its own changes (an outside call it already made stays made).
+ * The next queued run of the same contact in the workflow may then start.
+ */
+export async function cancelRun(services: Services, id: string, by: { name: string }): Promise<Run> {
+  const run = await inTransaction(services.db, async (uow) => {
+    const current = await getRun(uow.trx, id);
+    const now = nowIso();
+    const result = await uow.trx.updateTable('runs')
+      .set({ status: 'cancelled', error: `Cancelled by ${by.name}`, ended_at: now, updated_at: now, wake_at: null, lease_until: null, blocked: 0 })
+      .where('id', '=', id).where('status', 'in', ['queued', 'waiting', 'running'])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      const ended = await getRun(uow.trx, id);
+      throw new HttpError(409, 'run_ended', `Run ${id} has already ended (${ended.status})`);
+    }
+    await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);
+    uow.afterCommit(() => {
+      services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error: `Cancelled by ${by.name}` });
+      services.runSignal.notify();
+    });
+    return getRun(uow.trx, id);
+  });
+  return run;
+}
