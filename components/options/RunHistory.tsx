@@ -1,11 +1,12 @@
 import { Fragment, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Contact } from '../../lib/contracts/contacts';
-import { FINAL_RUN_STATUSES } from '../../lib/contracts/runs';
+import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { errorMessage, request } from './api';
 import { RunDetails } from './RunDetails';
-import { useRuns, useWorkflow } from './queries';
+import { keys, useRuns, useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
+import { triggerLabel } from './trigger-labels';
 
 /** The contact's name (and phone) rather than its id; the id while loading or when it is gone. */
 function ContactName({ id }: { id: string }) {
@@ -22,6 +23,30 @@ function stepSummary(log: readonly { status: string }[]): string {
   if (count('failed')) parts.push(`${count('failed')} failed`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
   return parts.join(', ');
+}
+
+/**
+ * Cancels an unfinished run after a confirmation. The list is refetched either way: a refusal
+ * (the run ended meanwhile) shows its real status, and the message stays beside it.
+ */
+function CancelRun({ run, workflowId }: { run: Run; workflowId: string }) {
+  const client = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/cancel`),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.runs(workflowId) }),
+  });
+  const final = FINAL_RUN_STATUSES.includes(run.status);
+  return (
+    <>
+      {!final && (
+        <button type="button" className="small danger" disabled={cancel.isPending}
+          onClick={() => { if (window.confirm('Cancel this run? Steps already done are not undone.')) cancel.mutate(); }}>
+          {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
+        </button>
+      )}
+      {cancel.isError && <span className="error" role="alert">{errorMessage(cancel.error)}</span>}
+    </>
+  );
 }
 
 /** A workflow's runs, newest first; refreshed every 2 s while any is unfinished. */
@@ -52,10 +77,11 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   <td><StatusBadge status={run.status} /></td>
                   <td><ContactName id={run.contactId} /></td>
-                  <td>{run.triggerEvent.type}</td>
+                  <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>
-                  <td>
+                  <td className="actions">
+                    <CancelRun run={run} workflowId={workflowId} />
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}
                     </button>
