@@ -2,9 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Ad, AD_CHANNELS } from '../../lib/contracts/ads';
-import { errorMessage, request } from './api';
-import { PLAIN_ERRORS } from './error-paths';
-import { Field } from './Field';
+import { ApiFailure, errorMessage, request } from './api';
+import { PLAIN_ERRORS, placeDetails } from './error-paths';
+import { FieldErrorsContext } from './errors-context';
+import { Field, FormError, useServerFieldErrors } from './Field';
 import { keys, useAds } from './queries';
 import { AdWithEligibility } from './schemas';
 
@@ -12,6 +13,9 @@ const FIELDS = [
   ['adAccountId', 'Ad account ID'], ['adId', 'Ad ID'], ['name', 'Name'], ['status', 'Status'],
   ['objective', 'Objective'], ['optimizationGoal', 'Optimization goal'], ['destinationType', 'Destination type'],
 ] as const;
+const INPUTS = [...FIELDS.map(([key]) => key), 'channel'] as const;
+// Adding an ad id that exists updates that ad (no duplicate 409): any other refusal shows on top.
+const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
 
 const Reasons = ({ ad }: { ad: AdWithEligibility }) => (
   <ul className="reasons" aria-label={`Why ${ad.name} cannot trigger a workflow`}>{ad.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
@@ -21,12 +25,20 @@ const Reasons = ({ ad }: { ad: AdWithEligibility }) => (
 export function AdsCatalogSettings() {
   const client = useQueryClient();
   const ads = useAds();
-  const { register, handleSubmit, reset, formState: { errors } } = useForm<Ad>({
+  const [serverErrors, setServerErrors] = useServerFieldErrors();
+  const { register, handleSubmit, reset, setFocus, formState: { errors } } = useForm<Ad>({
     resolver: zodResolver(Ad, PLAIN_ERRORS),
     defaultValues: { adAccountId: '', adId: '', name: '', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'MESSAGES', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' },
   });
   const add = useMutation({
     mutationFn: (ad: Ad) => request(AdWithEligibility, 'POST', '/ads', ad),
+    onMutate: () => setServerErrors({}),
+    onError: (err) => {
+      const { placed } = refusal(err);
+      setServerErrors(placed);
+      const first = INPUTS.find((f) => f in placed);
+      if (first) setFocus(first);
+    },
     onSuccess: () => { reset(); void client.invalidateQueries({ queryKey: keys.ads }); },
   });
   return (
@@ -43,16 +55,18 @@ export function AdsCatalogSettings() {
           ))}
         </tbody>
       </table>
-      <form className="inline-form" noValidate onSubmit={handleSubmit((v) => add.mutate(v))}>
-        {FIELDS.map(([key, label]) => (
-          <Field key={key} label={label} error={errors[key]?.message}>{(p) => <input {...p} {...register(key)} />}</Field>
-        ))}
-        <Field label="Channel" error={errors.channel?.message}>
-          {(p) => <select {...p} {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c}>{c}</option>)}<option value="instagram">instagram (not eligible)</option></select>}
-        </Field>
-        <button type="submit" disabled={add.isPending}>Add ad</button>
-      </form>
-      {add.isError && <p className="error" role="alert">{errorMessage(add.error)}</p>}
+      <FormError message={add.error ? errorMessage(add.error) : undefined} details={add.error ? refusal(add.error).rest : undefined} />
+      <FieldErrorsContext.Provider value={serverErrors}>
+        <form className="inline-form" noValidate onSubmit={handleSubmit((v) => add.mutate(v))}>
+          {FIELDS.map(([key, label]) => (
+            <Field key={key} label={label} path={key} error={errors[key]?.message}>{(p) => <input {...p} {...register(key)} />}</Field>
+          ))}
+          <Field label="Channel" path="channel" error={errors.channel?.message}>
+            {(p) => <select {...p} {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c}>{c}</option>)}<option value="instagram">instagram (not eligible)</option></select>}
+          </Field>
+          <button type="submit" disabled={add.isPending}>Add ad</button>
+        </form>
+      </FieldErrorsContext.Provider>
       {add.data && (
         <div className={add.data.eligible ? 'notice' : 'notice warn'} role="status">
           <strong>{add.data.name}</strong> was added.{' '}

@@ -3,9 +3,10 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import { FIELD_TYPES, FieldDefinition, FieldDefinitionBody, FieldKey } from '../../lib/contracts/contacts';
-import { errorMessage, NoBody, request } from './api';
-import { PLAIN_ERRORS } from './error-paths';
-import { Field } from './Field';
+import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { PLAIN_ERRORS, placeDetails } from './error-paths';
+import { FieldErrorsContext } from './errors-context';
+import { Field, FormError, useServerFieldErrors } from './Field';
 import { keys, useFields } from './queries';
 
 const FieldForm = FieldDefinitionBody.omit({ options: true })
@@ -13,11 +14,20 @@ const FieldForm = FieldDefinitionBody.omit({ options: true })
   .refine((f) => f.type !== 'list' || f.options.split(',').some((o) => o.trim()), { message: 'A list field needs at least one option', path: ['options'] });
 type FieldForm = z.infer<typeof FieldForm>;
 
+// Where a refused save's details land: the key travels in the URL, so its problems come back as
+// `params.key` (length) or `key` (format); options only while the form shows them. Saving upserts
+// by key (no duplicate-key 409), so any other refusal shows on top.
+const inputsOf = (form: FieldForm | undefined) =>
+  form?.type === 'list' ? ['key', 'label', 'type', 'options'] as const : ['key', 'label', 'type'] as const;
+const refusal = (err: unknown, form: FieldForm | undefined) =>
+  placeDetails(err instanceof ApiFailure ? err.details : [], inputsOf(form));
+
 /** Custom contact fields: key, label, type, options for lists. */
 export function CustomFieldsSettings() {
   const client = useQueryClient();
   const fields = useFields();
-  const { register, handleSubmit, reset, watch, formState: { errors } } = useForm<FieldForm>({
+  const [serverErrors, setServerErrors] = useServerFieldErrors();
+  const { register, handleSubmit, reset, watch, setFocus, formState: { errors } } = useForm<FieldForm>({
     resolver: zodResolver(FieldForm, PLAIN_ERRORS),
     defaultValues: { key: '', label: '', type: 'text', options: '' },
   });
@@ -25,6 +35,13 @@ export function CustomFieldsSettings() {
   const save = useMutation({
     mutationFn: ({ key, options, ...rest }: FieldForm) =>
       request(FieldDefinition, 'PUT', `/fields/${encodeURIComponent(key)}`, { ...rest, options: options.split(',').map((o) => o.trim()).filter(Boolean) }),
+    onMutate: () => setServerErrors({}),
+    onError: (err, form) => {
+      const { placed } = refusal(err, form);
+      setServerErrors(placed);
+      const first = inputsOf(form).find((f) => f in placed);
+      if (first) setFocus(first);
+    },
     onSuccess: () => { reset(); void refresh(); },
   });
   const remove = useMutation({
@@ -32,6 +49,7 @@ export function CustomFieldsSettings() {
     onSuccess: () => void refresh(),
   });
   const error = save.error ?? remove.error;
+  const unplaced = save.error ? refusal(save.error, save.variables).rest : undefined;
   return (
     <section className="panel" aria-labelledby="fields-h">
       <h3 id="fields-h">Custom contact fields</h3>
@@ -46,18 +64,20 @@ export function CustomFieldsSettings() {
           ))}
         </tbody>
       </table>
-      <form className="inline-form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))}>
-        <Field label="Key" error={errors.key?.message}>{(p) => <input {...p} {...register('key')} placeholder="order_id" />}</Field>
-        <Field label="Label" error={errors.label?.message}>{(p) => <input {...p} {...register('label')} placeholder="Order ID" />}</Field>
-        <Field label="Type" error={errors.type?.message}>
-          {(p) => <select {...p} {...register('type')}>{FIELD_TYPES.map((t) => <option key={t}>{t}</option>)}</select>}
-        </Field>
-        {watch('type') === 'list' && (
-          <Field label="Options (comma separated)" error={errors.options?.message}>{(p) => <input {...p} {...register('options')} />}</Field>
-        )}
-        <button type="submit" disabled={save.isPending}>Save field</button>
-      </form>
-      {error && <p className="error" role="alert">{errorMessage(error)}</p>}
+      <FormError message={error ? errorMessage(error) : undefined} details={unplaced} />
+      <FieldErrorsContext.Provider value={serverErrors}>
+        <form className="inline-form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))}>
+          <Field label="Key" path="key" error={errors.key?.message}>{(p) => <input {...p} {...register('key')} placeholder="order_id" />}</Field>
+          <Field label="Label" path="label" error={errors.label?.message}>{(p) => <input {...p} {...register('label')} placeholder="Order ID" />}</Field>
+          <Field label="Type" path="type" error={errors.type?.message}>
+            {(p) => <select {...p} {...register('type')}>{FIELD_TYPES.map((t) => <option key={t}>{t}</option>)}</select>}
+          </Field>
+          {watch('type') === 'list' && (
+            <Field label="Options (comma separated)" path="options" error={errors.options?.message}>{(p) => <input {...p} {...register('options')} />}</Field>
+          )}
+          <button type="submit" disabled={save.isPending}>Save field</button>
+        </form>
+      </FieldErrorsContext.Provider>
     </section>
   );
 }

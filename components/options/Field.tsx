@@ -1,5 +1,6 @@
-import { useId, type ReactNode } from 'react';
-import { useFieldError, useTouch } from './errors-context';
+import { useId, useMemo, useState, type ReactNode } from 'react';
+import type { ErrorMap } from './error-paths';
+import { useFieldError, useTouch, type FieldErrors } from './errors-context';
 
 export interface ControlProps {
   id: string;
@@ -41,4 +42,34 @@ export function Field({ label, path, hint, error, className, children }: Props) 
 export function GroupError({ path }: { path: string }) {
   const message = useFieldError(path);
   return message ? <p className="error" role="alert">{message}</p> : null;
+}
+
+/**
+ * A settings form's own server errors, keyed by the Fields' `path`s: the value for
+ * FieldErrorsContext (each message shows on its Field and goes when that field is edited), and
+ * the setter for a refused save (`{}` before the next one).
+ */
+export function useServerFieldErrors(): [FieldErrors, (errors: ErrorMap) => void] {
+  const [server, setServer] = useState<ErrorMap>({});
+  const errors = useMemo<FieldErrors>(() => ({
+    server, client: {}, showAll: true, touched: new Set(),
+    touch: (path: string) => setServer((s) => {
+      if (!(path in s)) return s;
+      const { [path]: _gone, ...rest } = s;
+      return rest;
+    }),
+  }), [server]);
+  return [errors, setServer];
+}
+
+/** A form's overall failure, with the server's details that no field took (unless it says them already). */
+export function FormError({ message, details = {} }: { message: string | undefined; details?: ErrorMap }) {
+  if (!message) return null;
+  const more = Object.values(details).filter((m) => !message.includes(m));
+  return (
+    <div className="error" role="alert">
+      {message}
+      {more.length > 0 && <ul>{more.map((m) => <li key={m}>{m}</li>)}</ul>}
+    </div>
+  );
 }

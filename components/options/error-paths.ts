@@ -50,6 +50,23 @@ export function detailsToMap(details: readonly ErrorDetail[]): ErrorMap {
 }
 
 /**
+ * A flat form's share of the server's details: a path lands on the field it starts with
+ * (`body.email` -> `email`, `options.0` -> `options`, the URL's `params.key` -> `key`). What names
+ * none of `fields` stays under its own path, for the form to show with its overall message.
+ */
+export function placeDetails(details: readonly ErrorDetail[], fields: readonly string[]): { placed: ErrorMap; rest: ErrorMap } {
+  const placed: ErrorMap = {};
+  const rest: ErrorMap = {};
+  for (const [path, message] of Object.entries(detailsToMap(details))) {
+    const parts = path.split('.');
+    const head = parts[0] === 'params' ? parts[1] : parts[0];
+    if (head && fields.includes(head)) placed[head] ??= message;
+    else rest[path] = message;
+  }
+  return { placed, rest };
+}
+
+/**
  * For forms validated with a contract whose messages are zod's defaults ("Too small: expected
  * string to have >=1 characters"): plain words instead. Passed as the parse's error map, so a
  * schema's own messages still win.
