@@ -27,18 +27,18 @@ export const ELIGIBLE_AD_OBJECTIVES = [
 export const ELIGIBLE_OPTIMIZATION_GOALS = ['OFFSITE_CONVERSIONS', 'CONVERSATIONS', 'IMPRESSIONS', 'LINK_CLICKS'] as const;
 export const ELIGIBLE_DESTINATION_TYPES = ['APPLINKS_AUTOMATIC', 'INSTAGRAM_DIRECT', 'MESSENGER', 'APP', 'WHATSAPP'] as const;
 
-const Text = z.string().trim().min(1);
+const Text = (what: string) => z.string().trim().min(1, `Enter the ${what}`).max(200, `The ${what} has at most 200 characters`);
 
 export const Ad = z.object({
-  adAccountId: Text,
-  adId: Text,
-  name: z.string().trim().min(1).max(200),
+  adAccountId: Text('ad account id'),
+  adId: Text('ad id'),
+  name: Text('ad name'),
   /** One of AD_CHANNELS for an eligible ad; other channels are stored but cannot trigger. */
-  channel: Text,
-  status: Text,
-  objective: Text,
-  optimizationGoal: Text,
-  destinationType: Text,
+  channel: Text('channel'),
+  status: Text('status'),
+  objective: Text('objective'),
+  optimizationGoal: Text('optimization goal'),
+  destinationType: Text('destination type'),
 });
 export type Ad = z.infer<typeof Ad>;
 

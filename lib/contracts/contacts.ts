@@ -45,9 +45,9 @@ export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
 export const FIELD_TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email'] as const;
 export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)');
 export const FieldDefinitionBody = z.object({
-  label: z.string().trim().min(1).max(80),
+  label: z.string().trim().min(1, 'Enter a label').max(80, 'A label has at most 80 characters'),
   type: z.enum(FIELD_TYPES),
-  options: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  options: z.array(z.string().trim().min(1, 'An option cannot be empty').max(100, 'An option has at most 100 characters')).max(100, 'At most 100 options').default([]),
 });
 export const FieldDefinition = FieldDefinitionBody.extend({ key: FieldKey }).refine((f) => f.type !== 'list' || f.options.length > 0, { message: 'A list field needs at least one option', path: ['options'] });
 export type FieldDefinition = z.infer<typeof FieldDefinition>;

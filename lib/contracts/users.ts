@@ -16,7 +16,7 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const UserCreateBody = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1, 'Enter a name').max(100, 'A name has at most 100 characters'),
   email: Email,
   role: Role,
 });

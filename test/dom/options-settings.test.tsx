@@ -36,7 +36,7 @@ describe('settings: users', () => {
     const panel = within(await screen.findByRole('region', { name: 'Users' }));
 
     await user.click(panel.getByRole('button', { name: 'Create user' }));
-    expect(await panel.findAllByText('Required')).toHaveLength(1);
+    expect(await panel.findAllByText('Enter a name')).toHaveLength(1);
     expect(panel.getByText('Enter a valid email address')).toBeTruthy();
     expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
 
@@ -146,12 +146,13 @@ describe('settings: ads catalog', () => {
     ]);
   });
 
-  it('says required in words when an ad misses its ids', async () => {
+  it('says in words what an ad is missing', async () => {
     const user = userEvent.setup();
     const calls = serveApi({ 'GET /ads': ok({ ads: [] }) });
     renderWithProviders(<AdsCatalogSettings />);
     await user.click(screen.getByRole('button', { name: 'Add ad' }));
-    expect((await screen.findAllByText('Required')).length).toBe(3);
+    expect((await screen.findAllByText(/^Enter the /)).length).toBe(3);
+    expect(screen.getByText('Enter the ad id')).toBeTruthy();
     expect(screen.getByLabelText('Ad ID').getAttribute('aria-invalid')).toBe('true');
     expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
   });

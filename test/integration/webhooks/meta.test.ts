@@ -112,4 +112,20 @@ describe('ads catalog', () => {
     expect(pub.status).toBe(422);
     expect(JSON.stringify(pub.body.error.details)).toMatch(/Status DELETED is not eligible/);
   });
+
+  it('posting an ad id again updates it (200, not a second ad); a blank or over-long value says which', async () => {
+    const admin = server.api(server.adminToken);
+    const paused = { ...eligibleAd, adId: '120210000000003', status: 'ACTIVE' };
+    expect((await admin.post('/ads', paused)).status).toBe(201);
+    const again = await admin.post('/ads', { ...paused, status: 'PAUSED', name: 'Renamed' });
+    expect(again.status).toBe(200);
+    const ads = (await admin.get('/ads')).body.ads.filter((a: { adId: string }) => a.adId === paused.adId);
+    expect(ads).toMatchObject([{ status: 'PAUSED', name: 'Renamed' }]);
+    const bad = await admin.post('/ads', { ...paused, name: ' ', objective: 'x'.repeat(201) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details).toEqual(expect.arrayContaining([
+      expect.objectContaining({ message: 'Enter the ad name' }),
+      expect.objectContaining({ message: 'The objective has at most 200 characters' }),
+    ]));
+  });
 });
