@@ -258,6 +258,9 @@ export const AppList = z.object({ apps: z.array(App) });
 /** POST /apps answer: the signing secret is shown this once, for the app's server to verify requests. */
 export const AppRegistered = z.object({ app: App, signingSecret: z.string() });
 
+/** POST /apps/:id/signing-secret/rotate answer: the new secret, shown this once; the old one stops signing. */
+export const AppSigningSecret = z.object({ signingSecret: z.string() });
+
 export const InstallBody = z.object({ authValues: AuthValues.default({}) });
 export type InstallBody = z.infer<typeof InstallBody>;
 

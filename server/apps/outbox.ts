@@ -5,7 +5,7 @@ import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { OutboxTable } from '../store/schema';
 import { excerpt } from './run-action';
-import { appSigningSecret } from './store';
+import { findAppRow } from './store';
 
 /** An unsubscribe request to an app's server; its body names the app whose secret signs it. */
 export const UNSUBSCRIBE_KIND = 'app.unsubscribe';
@@ -43,6 +43,14 @@ export async function enqueueDelivery(db: Executor, item: { kind: string; url: s
     body: JSON.stringify(item.body), attempts: 0, next_attempt_at: now, last_error: null, created_at: now, delivered_at: null,
   }).execute();
   return id;
+}
+
+/** Stops retrying an app's undelivered unsubscribe requests (in the caller's transaction), keeping why. */
+export async function giveUpUnsubscribes(db: Executor, appId: string, reason: string): Promise<void> {
+  const pending = await db.selectFrom('outbox').select(['id', 'body']).where('kind', '=', UNSUBSCRIBE_KIND)
+    .where('delivered_at', 'is', null).where('next_attempt_at', '<', NEVER).execute();
+  const ids = pending.filter((r) => fromJson<{ appId?: string }>(r.body, {}).appId === appId).map((r) => r.id);
+  if (ids.length) await db.updateTable('outbox').set({ next_attempt_at: NEVER, last_error: `gave up: ${reason}` }).where('id', 'in', ids).execute();
 }
 
 /**
@@ -125,7 +133,11 @@ export class OutboxWorker {
     try {
       if (row.kind === UNSUBSCRIBE_KIND) {
         const appId = fromJson<{ appId?: string }>(row.body, {}).appId;
-        const secret = appId ? await appSigningSecret(this.services.db, appId) : undefined;
+        const app = appId ? await findAppRow(this.services.db, appId) : undefined;
+        // Deleted while this attempt was starting: never send it unsigned instead.
+        if (appId && !app) return { delivered: false, permanent: true, error: 'the app was deleted' };
+        // Read per attempt: after a rotation only the new secret signs.
+        const secret = app?.signing_secret;
         if (secret) Object.assign(headers, signHeaders(secret, { id: headers['webhook-id'] ?? row.id, timestamp: new Date(), body: row.body }));
       }
       const res = await safeFetch(

@@ -50,6 +50,8 @@ export interface World {
   appId: string;
   installableAppId: string;
   uninstallableAppId: string;
+  /** Registered, never installed nor used: for DELETE /apps/:id. */
+  deletableAppId: string;
   runs: { byAgent: string; bySupervisor: string; byWebhook: string };
   tokens: {
     agent: string; restricted: string; supervisor: string; admin: string;
@@ -89,6 +91,7 @@ export async function buildWorld(s: TestServer): Promise<World> {
   const uninstallableAppId = await register('leaving');
   ok(await admin.post(`/apps/${uninstallableAppId}/install`, { authValues: {} }), 201);
   const installableAppId = await register('arriving');
+  const deletableAppId = await register('doomed-app');
   // The install hands its key to the app's server; with no subscribeUrl the test issues its own.
   const appKey = await issueToken(s.store.db, { kind: 'app', installationId, scopes: [...SCOPES] });
   const revokedApp = await issueToken(s.store.db, { kind: 'app', installationId, scopes: [...SCOPES] });
@@ -96,7 +99,7 @@ export async function buildWorld(s: TestServer): Promise<World> {
 
   return {
     contactId, phone, conversationId, shortcutId, webhookId: webhook.id, hookPath, draftId, doomedId,
-    appId, installableAppId, uninstallableAppId, runs,
+    appId, installableAppId, uninstallableAppId, deletableAppId, runs,
     tokens: {
       agent: agent.token, restricted: restricted.token, supervisor: supervisor.token, admin: s.adminToken,
       app: appKey.token, revokedApp: revokedApp.token, revoked: revoked.token,

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppList, AppManifest, AppRegistered, FireTriggerBody, FireTriggerResult, Installation, InstallBody } from '../../../lib/contracts/apps';
+import { App, AppList, AppManifest, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody } from '../../../lib/contracts/apps';
 import { fireTrigger } from '../../apps/fire-trigger';
 import { installApp, uninstallApp } from '../../apps/install';
+import { deleteApp, rotateSigningSecret, updateApp } from '../../apps/manage';
 import { OutboxWorker } from '../../apps/outbox';
 import { getApp, insertApp, listApps } from '../../apps/store';
 import { conflict } from '../../http-error';
@@ -46,6 +47,23 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   app.get('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 200: App } } },
     async (req) => getApp(db, req.params.id));
+
+  // Not in DESIGN §8: change, remove, and re-key a registered app (docs/DESIGN-NOTES.md).
+  app.put('/apps/:id', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['apps'], params: Params, body: AppManifest, response: { 200: App } },
+  }, async (req) => updateApp(services, req.params.id, req.body));
+
+  app.delete('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params } },
+    async (req, reply) => {
+      await deleteApp(services, req.params.id);
+      return reply.code(204).send();
+    });
+
+  app.post('/apps/:id/signing-secret/rotate', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['apps'], params: Params, response: { 200: AppSigningSecret } },
+  }, async (req) => ({ signingSecret: await rotateSigningSecret(services, req.params.id) }));
 
   app.post('/apps/:id/install', {
     config: { access: { role: 'admin' } },
