@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Installation, type App, type AuthValues } from '../../lib/contracts/apps';
+import { App, AppSigningSecret, Installation, type AppManifest, type AuthValues } from '../../lib/contracts/apps';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
 import { detailsToMap } from './error-paths';
 import { InstallForm } from './InstallForm';
 import { keys } from './queries';
+import { ManifestEditor, serverProblems } from './RegisterApp';
 
 const SCOPE_WORDS: Record<string, string> = {
   'contacts.read': 'Read contacts',
@@ -16,8 +17,8 @@ const SCOPE_WORDS: Record<string, string> = {
   'messages.write': 'Send messages',
 };
 
-/** What an admin sees before installing an app, and install/uninstall. */
-export function AppCard({ app }: { app: App }) {
+/** What an admin sees before installing an app; install/uninstall, and manage (edit, delete, rotate). */
+export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: string) => void }) {
   const client = useQueryClient();
   const m = app.manifest;
   const [installing, setInstalling] = useState(false);
@@ -32,7 +33,8 @@ export function AppCard({ app }: { app: App }) {
     mutationFn: () => request(NoBody, 'DELETE', `/apps/${encodeURIComponent(app.id)}/install`),
     onSuccess: () => void refresh(),
   });
-  const error = install.error ?? uninstall.error;
+  const manage = useManageApp(app, onDeleted);
+  const error = install.error ?? uninstall.error ?? manage.error;
   const installErrors = useMemo(() => (install.error instanceof ApiFailure ? detailsToMap(install.error.details) : undefined), [install.error]);
   return (
     <article className="app-card" aria-label={m.name}>
@@ -58,6 +60,7 @@ export function AppCard({ app }: { app: App }) {
           {m.actions.length} action{m.actions.length === 1 ? '' : 's'}{m.actions.length ? `: ${m.actions.map((a) => a.name).join(', ')}` : ''}
         </p>
         {error && <p className="error" role="alert">{errorMessage(error)}</p>}
+        {manage.panel}
         {app.installation ? (
           <button type="button" className="danger" disabled={uninstall.isPending}
             onClick={() => { if (confirm(`Uninstall ${m.name}? Its key stops working.`)) uninstall.mutate(); }}>
@@ -68,7 +71,82 @@ export function AppCard({ app }: { app: App }) {
         ) : (
           <button type="button" className="primary" onClick={() => setInstalling(true)}>Install {m.name}</button>
         )}
+        {manage.buttons}
       </div>
     </article>
   );
+}
+
+/**
+ * Edit the manifest, rotate the signing secret, delete the app. The server's refusals (a 409
+ * naming the workflows that use what an edit drops, "uninstall it first") stay in the card.
+ */
+function useManageApp(app: App, onDeleted?: (name: string) => void) {
+  const client = useQueryClient();
+  const name = app.manifest.name;
+  const path = `/apps/${encodeURIComponent(app.id)}`;
+  const [editing, setEditing] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const refresh = () => client.invalidateQueries({ queryKey: keys.apps });
+  const edit = useMutation({
+    mutationFn: (manifest: AppManifest) => request(App, 'PUT', path, manifest),
+    onSuccess: () => { setEditing(false); void refresh(); },
+  });
+  const rotate = useMutation({ mutationFn: () => request(AppSigningSecret, 'POST', `${path}/signing-secret/rotate`) });
+  const remove = useMutation({
+    mutationFn: () => request(NoBody, 'DELETE', path),
+    onSuccess: () => { onDeleted?.(name); void refresh(); },
+  });
+  const serverError = useMemo(() => serverProblems(edit.error), [edit.error]);
+  const startOver = () => { edit.reset(); rotate.reset(); remove.reset(); setCopied(false); };
+  const copy = async (secret: string) => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  const panel = (
+    <>
+      {editing && (
+        <ManifestEditor initial={JSON.stringify(app.manifest, null, 2)} submitLabel="Save manifest" pending={edit.isPending}
+          serverError={serverError} onSubmit={(m) => edit.mutate(m)} onCancel={() => { setEditing(false); edit.reset(); }} />
+      )}
+      {edit.isSuccess && !editing && <p className="hint" role="status">Manifest saved.</p>}
+      {rotate.data && (
+        <div className="notice" role="status">
+          <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again, and the old one no longer signs anything:
+          <code className="secret">{rotate.data.signingSecret}</code>
+          <div className="row">
+            <button type="button" className="small" onClick={() => void copy(rotate.data.signingSecret)}>{copied ? 'Copied' : 'Copy secret'}</button>
+            <button type="button" className="small" onClick={startOver}>Done</button>
+          </div>
+        </div>
+      )}
+    </>
+  );
+  const buttons = editing ? null : (
+    <div className="row app-manage">
+      <button type="button" className="small" onClick={() => { startOver(); setEditing(true); }}>Edit manifest</button>
+      <button type="button" className="small" disabled={rotate.isPending}
+        onClick={() => {
+          if (!confirm(`Rotate the signing secret of ${name}? Requests are signed with the new secret at once; the app’s server must be given it.`)) return;
+          startOver();
+          rotate.mutate();
+        }}>
+        {rotate.isPending ? 'Rotating…' : 'Rotate signing secret'}
+      </button>
+      <button type="button" className="small danger" disabled={remove.isPending}
+        onClick={() => {
+          if (!confirm(`Delete ${name}? It is removed from the workspace; registering it again gives it a new id and secret.`)) return;
+          startOver();
+          remove.mutate();
+        }}>
+        {remove.isPending ? 'Deleting…' : 'Delete app'}
+      </button>
+    </div>
+  );
+  return { panel, buttons, error: remove.error ?? rotate.error };
 }
