@@ -188,6 +188,7 @@ describe('API fuzzing: never a 5xx', () => {
       ['GET', (p) => `/runs/${p}`], ['POST', (p) => `/workflows/${p}/webhook/test`, { body: {} }], ['POST', (p) => `/workflows/${p}/webhook/regenerate`],
       ['POST', (p) => `/shortcuts/${p}/launch`, { conversationId: w.conversationId, values: {} }],
       ['GET', (p) => `/apps/${p}`], ['POST', (p) => `/apps/${p}/install`, { authValues: {} }], ['DELETE', (p) => `/apps/${p}/install`],
+      ['PUT', (p) => `/apps/${p}`, {}], ['DELETE', (p) => `/apps/${p}`], ['POST', (p) => `/apps/${p}/signing-secret/rotate`], ['POST', (p) => `/runs/${p}/cancel`],
       ['GET', (p) => `/contacts/${p}`], ['PATCH', (p) => `/contacts/${p}`, { lastName: 'x' }], ['POST', (p) => `/contacts/${p}/tags`, { tags: ['x'] }],
       ['GET', (p) => `/conversations/${p}`], ['POST', (p) => `/conversations/${p}/close`, {}], ['POST', (p) => `/conversations/${p}/messages`, { text: 'x' }],
       ['POST', (p) => `/conversations/${p}/assign`, { userId: null }], ['DELETE', (p) => `/fields/${p}`], ['PATCH', (p) => `/users/${p}/restrictions`, { shortcutsEnabled: true }],
