@@ -161,6 +161,46 @@ describe('the built-in inbox in Chromium', () => {
     await page.screenshot({ path: SCREENSHOT });
   });
 
+  it('keeps a value that is being saved when a live refresh arrives before the answer', async () => {
+    const email = () => page.$eval('[data-testid="contact-email"]', (el) => (el as HTMLInputElement).value);
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let holding = false;
+    await page.setRequestInterception(true);
+    const hold = (req: import('puppeteer-core').HTTPRequest) => {
+      if (req.isInterceptResolutionHandled()) return;
+      if (req.method() === 'PATCH' && (req.postData() ?? '').includes('still-not-an-email')) {
+        holding = true;
+        void held.then(() => req.continue());
+      } else {
+        void req.continue();
+      }
+    };
+    page.on('request', hold);
+    try {
+      await page.click('[data-testid="contact-email"]', { count: 3 });
+      await page.type('[data-testid="contact-email"]', 'still-not-an-email');
+      await page.keyboard.press('Tab');
+      await until(async () => holding, 'the email PATCH to be on its way');
+      // Someone else changes the contact while that PATCH waits: the live event re-renders the panel.
+      await admin().patch(`/contacts/${ids.maria}`, { lastName: 'García' });
+      await page.waitForFunction(() => (document.querySelector('[data-testid="contact-lastName"]') as HTMLInputElement | null)?.value === 'García', { timeout: 8000 });
+      expect(await email()).toBe('still-not-an-email');
+      release();
+      await page.waitForSelector('[data-testid="contact-email"][aria-invalid="true"]');
+      expect(await email()).toBe('still-not-an-email');
+    } finally {
+      release();
+      page.off('request', hold);
+      await page.setRequestInterception(false);
+    }
+    await page.click('[data-testid="contact-email"]', { count: 3 });
+    await page.type('[data-testid="contact-email"]', 'maria.g@example.com');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('[data-testid="contact-email"]:not([aria-invalid])');
+    await page.click('[data-testid="error-banner"] .banner-close').catch(() => undefined);
+  });
+
   it('shows changes made elsewhere without a reload', async () => {
     const live = await admin().post('/contacts', { firstName: 'Lena', lastName: 'Schmidt' });
     const conv = (await admin().post('/conversations', { contactId: live.body.id })).body;

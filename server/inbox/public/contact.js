@@ -32,16 +32,23 @@ export function createContactPanel(root, { showError, onContact }) {
     el.title = '';
     const hint = el.parentElement.querySelector('.field-error');
     if (hint) hint.hidden = true;
+    // While the save is in flight a live refresh (another edit's event) must not put the old
+    // value back: if the server then refuses this one, the agent would lose what they typed.
+    el.dataset.saving = 'true';
+    let updated;
     try {
-      const updated = await Api.patchContact(contact.id, patch);
-      flash(el);
-      onContact(updated);
+      updated = await Api.patchContact(contact.id, patch);
     } catch (err) {
+      delete el.dataset.saving;
       el.setAttribute('aria-invalid', 'true');
       const message = err instanceof ApiError && err.details[0]?.message ? err.details[0].message : err.message;
       if (hint) { hint.textContent = message; hint.hidden = false; }
       showError(err);
+      return;
     }
+    delete el.dataset.saving;
+    flash(el);
+    onContact(updated);
   }
 
   function flash(el) {
@@ -145,9 +152,9 @@ export function createContactPanel(root, { showError, onContact }) {
     root.dataset.contactId = next.id;
     heading.textContent = contactName(next);
     avatar.textContent = initials(next);
-    // Never overwrite what the agent is typing, nor a refused value they still have to fix.
+    // Never overwrite what the agent is typing, a value being saved, nor a refused value they still have to fix.
     for (const { el, write } of inputs.values()) {
-      if (el !== document.activeElement && el.getAttribute('aria-invalid') !== 'true') write(next);
+      if (el !== document.activeElement && el.getAttribute('aria-invalid') !== 'true' && !el.dataset.saving) write(next);
     }
     renderTags();
   }
