@@ -12,13 +12,13 @@ describe('executor pacing while webhook deliveries queue up', () => {
   };
 
   it('without pressure every waiting turn goes on the next event-loop turn', async () => {
-    const done = track(new Pacer({ holdMs: 50, intervalMs: 1 }), 5);
+    const done = track(new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => true }), 5);
     await vi.advanceTimersByTimeAsync(0);
     expect(done).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('under pressure turns go one per interval, in order', async () => {
-    const pacer = new Pacer({ holdMs: 50, intervalMs: 1 });
+    const pacer = new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => true });
     pacer.markBusy();
     const done = track(pacer, 5);
     await vi.advanceTimersByTimeAsync(0);
@@ -29,8 +29,17 @@ describe('executor pacing while webhook deliveries queue up', () => {
     expect(done).toEqual([0, 1, 2]);
   });
 
+  it('deliveries queueing on a loop with time to spare hold nothing back', async () => {
+    const pacer = new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => false });
+    pacer.markBusy();
+    expect(pacer.busy).toBe(false);
+    const done = track(pacer, 3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toEqual([0, 1, 2]);
+  });
+
   it('when the pressure is over, everything still waiting goes at once', async () => {
-    const pacer = new Pacer({ holdMs: 10, intervalMs: 1 });
+    const pacer = new Pacer({ holdMs: 10, intervalMs: 1, saturated: () => true });
     pacer.markBusy();
     await vi.advanceTimersByTimeAsync(9);
     const done = track(pacer, 20);

@@ -1,19 +1,27 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
 /**
  * Acknowledging deliveries comes first. While webhook deliveries queue up (a batch carries more
- * than one), the executor takes one turn (a claim, a step) per millisecond instead of one per
- * event-loop turn: runs are durable and catch up once the burst is over, while a 202 that waits
- * behind them is a sender timing out and retrying. Without that pressure a turn is setImmediate:
- * pending I/O first, then the executor, as before.
+ * than one) and the event loop is saturated, the executor takes one turn (a claim, a step) per
+ * millisecond instead of one per event-loop turn: runs are durable and catch up once the burst is
+ * over, while a 202 that waits behind them is a sender timing out and retrying. With CPU to
+ * spare nothing is held back (else a steady trickle of concurrent deliveries would cap the
+ * executor for good); without pressure a turn is setImmediate: pending I/O first, as before.
  */
 export class Pacer {
   private busyUntil = 0;
   private waiting: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private saturated: () => boolean;
 
-  constructor(private opts: { holdMs: number; intervalMs: number } = { holdMs: 50, intervalMs: 1 }) {}
+  constructor(private opts: { holdMs: number; intervalMs: number; saturated?: () => boolean } = { holdMs: 50, intervalMs: 1 }) {
+    this.saturated = opts.saturated ?? loopSaturation(0.8, 20);
+  }
 
-  /** Requests are queueing: hold the executor back for the next holdMs. */
-  markBusy() { this.busyUntil = Date.now() + this.opts.holdMs; }
+  /** Requests are queueing: if the loop has no time to spare, hold the executor back for the next holdMs. */
+  markBusy() {
+    if (this.saturated()) this.busyUntil = Date.now() + this.opts.holdMs;
+  }
 
   get busy() { return Date.now() < this.busyUntil; }
 
@@ -31,4 +39,21 @@ export class Pacer {
       if (this.waiting.length > 0) this.schedule();
     }, this.opts.intervalMs);
   }
+}
+
+/** Whether the event loop was busy more than `threshold` of the time, sampled at most every `everyMs`. */
+function loopSaturation(threshold: number, everyMs: number): () => boolean {
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  let sampledAt = 0;
+  let saturated = false;
+  return () => {
+    const now = Date.now();
+    if (now - sampledAt >= everyMs) {
+      const current = performance.eventLoopUtilization();
+      saturated = performance.eventLoopUtilization(current, last).utilization > threshold;
+      last = current;
+      sampledAt = now;
+    }
+    return saturated;
+  };
 }
