@@ -2,7 +2,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listMessages } from '../../server/domain/conversations';
 import { claimRuns } from '../../server/engine/executor/claim';
 import { unblockStalled } from '../../server/engine/executor/run-queue';
+import { newId, nowIso } from '../../server/ids';
 import type { Services } from '../../server/services';
+import type { RunsTable } from '../../server/store/schema';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -40,6 +42,22 @@ export function runQueueSuite(databaseUrl?: string) {
     const blocked = await services.db.selectFrom('runs').select('id').where('blocked', '=', 1).where('status', '=', 'queued').execute();
     expect(blocked).toHaveLength(backlog.length);
     expect(await claim()).toEqual([]);
+  });
+
+  it('a burst longer than one read (9,000 runs of one contact) does not hide a later run of another contact', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const busy = (await insertContact(services)).contact.id;
+    const other = (await insertContact(services)).contact.id;
+    await insertRun(services.db, { workflowId: wf.id, contactId: busy, status: 'waiting', wakeAt: '2999-01-01T00:00:00.000Z' });
+    const now = nowIso();
+    const rows: RunsTable[] = Array.from({ length: 9_000 }, () => ({
+      id: newId('run'), workflow_id: wf.id, workflow_version: 1, contact_id: busy, conversation_id: null, event_id: newId('evt'),
+      event_type: 'test', variables: '{}', status: 'queued', cursor: 0, step_log: '[]', wake_at: null, attempts: 0, jumps: 0, depth: 0,
+      lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null, blocked: 0,
+    }));
+    for (let i = 0; i < rows.length; i += 400) await services.db.insertInto('runs').values(rows.slice(i, i + 400)).execute();
+    const later = await insertRun(services.db, { workflowId: wf.id, contactId: other });
+    expect((await claim()).map((r) => r.id)).toEqual([later]);
   });
 
   it('runs a one-contact backlog to the end, in order, one run at a time', async () => {

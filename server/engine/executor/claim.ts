@@ -17,9 +17,25 @@ export interface ClaimRequest {
  * for the same contact: runs of one contact in one workflow never interleave.
  */
 export async function claimRuns(store: Store, r: ClaimRequest): Promise<RunsTable[]> {
+  // A burst of more unmarked blocked runs than one pass reads: keep marking (a few passes, I/O
+  // in between) rather than answer "nothing due" while runnable heads wait further on.
+  for (let pass = 0; ; pass++) {
+    const { rows, more } = await claimOnce(store, r);
+    if (rows.length > 0 || !more || pass >= MAX_PASSES - 1) return rows;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+const MAX_PASSES = 8;
+
+async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    return claimPostgres(store.db, r, await pickQueued(store.db, 'postgres', r.limit));
+    const { picked, more } = await pickQueued(store.db, 'postgres', r.limit);
+    return { rows: await claimPostgres(store.db, r, picked), more };
   }
-  return store.db.transaction().execute(async (trx) => claimSqlite(trx, r, await pickQueued(trx, 'sqlite', r.limit)));
+  return store.db.transaction().execute(async (trx) => {
+    const { picked, more } = await pickQueued(trx, 'sqlite', r.limit);
+    return { rows: await claimSqlite(trx, r, picked), more };
+  });
 }

@@ -21,20 +21,22 @@ const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
 /**
  * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
  * marked, so the next claim does not read them again. Windows grow: a claim with plenty of
- * runnable heads reads a few rows, one behind a long backlog reads it once.
+ * runnable heads reads a few rows, one behind a long backlog reads it once. `more` says the read
+ * budget ran out before `limit` were found: there may be runnable heads further on.
  */
-export async function pickQueued(trx: Executor, dialect: Dialect, limit: number): Promise<string[]> {
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number): Promise<{ picked: string[]; more: boolean }> {
   const picked: string[] = [];
   let after = '';
   let window = Math.max(FIRST_WINDOW, limit * 2);
-  for (let read = 0; picked.length < limit && read < MAX_READ; window = Math.min(MAX_WINDOW, window * 4)) {
+  for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
+    if (read >= MAX_READ) return { picked, more: true };
     const rows = await readWindow(trx, dialect, after, window);
     read += rows.length;
     for (const row of rows) if (!Number(row.blocked) && picked.length < limit) picked.push(row.id);
     if (rows.length < window) break;
     after = rows[rows.length - 1]!.id;
   }
-  return picked;
+  return { picked, more: false };
 }
 
 /** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
