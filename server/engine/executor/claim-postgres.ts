@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { ClaimRequest } from './claim';
+import { earlierUnfinished } from './run-queue';
 
 /**
  * PostgreSQL: several instances claim at once. Candidates are the queue heads picked in this
@@ -10,10 +11,7 @@ import type { ClaimRequest } from './claim';
  * the locked rows: a row another instance claimed and committed in the meantime is dropped.
  */
 export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
-  const notBlocked = sql`NOT EXISTS (
-    SELECT 1 FROM runs e
-    WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.id < r.id
-      AND e.status IN ('queued', 'running', 'waiting'))`;
+  const notBlocked = sql`NOT ${earlierUnfinished('postgres')}`;
   const due = (condition: ReturnType<typeof sql>) =>
     sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const heads = queued.length > 0

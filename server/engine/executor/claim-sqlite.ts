@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { ClaimRequest } from './claim';
+import { earlierUnfinished } from './run-queue';
 
 /**
  * SQLite: one conditional UPDATE … RETURNING over the queue heads picked in this transaction and
@@ -9,11 +10,8 @@ import type { ClaimRequest } from './claim';
  * chosen cannot be taken by anyone else before they are updated.
  */
 export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
-  // Left to itself the planner walks every earlier run of the workflow (quadratic in the backlog).
-  const notBlocked = sql`NOT EXISTS (
-    SELECT 1 FROM runs e INDEXED BY runs_by_contact_workflow
-    WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ('queued', 'running', 'waiting')
-      AND e.id < r.id)`;
+  // INDEXED BY inside: left to itself the planner walks every earlier run of the workflow.
+  const notBlocked = sql`NOT ${earlierUnfinished('sqlite')}`;
   const due = (condition: ReturnType<typeof sql>) =>
     sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY runs_due WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const heads = queued.length > 0

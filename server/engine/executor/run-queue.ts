@@ -14,7 +14,8 @@ const MAX_WINDOW = 1024;
 /** Queue heads read by one claim at most (a burst of 10,000 runs for one contact takes a few claims to mark). */
 const MAX_READ = 8192;
 
-const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
+/** True when an earlier run of the same (workflow, contact) as `r` has not ended: `r` must wait. */
+export const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
   SELECT 1 FROM runs e ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
   WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ${UNFINISHED} AND e.id < r.id)`;
 
