@@ -16,12 +16,14 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess { child: ChildProcess; url: string; output: () => string }
 
 /**
- * The companion as a real child process (`tsx server/main.ts`), so a test can SIGKILL it.
+ * The companion as a real child process (`tsx server/main.ts`, or the built bundle), so a test can SIGKILL it.
  * Runs on the same Node as the tests (Node 24 through npm scripts).
  */
-export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, port: number, opts: { built?: boolean } = {}): Promise<ServerProcess> {
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // built: the bundle `npm start` runs (dist/server.mjs, from `npm run build:server`).
+  const args = opts.built ? ['--enable-source-maps', 'dist/server.mjs'] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, COMPANION_DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../http-error';
 
-const PUBLIC_DIR = fileURLToPath(new URL('../../inbox/public/', import.meta.url));
+// Relative to this module, or to the built server (dist/server.mjs), whose build defines it.
+declare const INBOX_PUBLIC_DIR: string | undefined;
+const PUBLIC_DIR = fileURLToPath(new URL(typeof INBOX_PUBLIC_DIR === 'string' ? INBOX_PUBLIC_DIR : '../../inbox/public/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

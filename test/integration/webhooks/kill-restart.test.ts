@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, killHard, spawnServer, type ServerProcess } from '../../support/process';
 
-// kill -9 under load: every webhook that got a 202 has its run completed after a restart,
+// kill -9 under load, on the built server `npm start` runs: every webhook that got a 202 has its run completed after a restart,
 // and none ran twice.
 const ADMIN = 'ict_kill-restart-test-admin-token-000000000000';
 let dataDir = '';
@@ -24,7 +24,11 @@ describe('webhook ingestion survives SIGKILL', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'companion-kill-'));
     const port = await freePort();
     const env = { DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '1000000' };
-    proc = await spawnServer(env, port);
+    proc = await spawnServer(env, port, { built: true });
+    // The built server (dist/server.mjs, what `npm start` runs) finds the inbox's pages.
+    const inbox = await fetch(`${proc.url}/inbox/assets/app.js`);
+    expect(inbox.status).toBe(200);
+    expect(await inbox.text()).toContain('import');
     const contact = await call(proc.url, 'POST', '/api/v1/contacts', { firstName: 'Load', phone: '+14155550123' });
     expect(contact.status).toBe(201);
     const wf = await call(proc.url, 'POST', '/api/v1/workflows', {
@@ -59,7 +63,7 @@ describe('webhook ingestion survives SIGKILL', () => {
     await Promise.all(senders);
     expect(acked.length).toBeGreaterThan(10);
 
-    proc = await spawnServer(env, port);
+    proc = await spawnServer(env, port, { built: true });
     const until = Date.now() + 60_000;
     let runs: any[] = [];
     for (;;) {
