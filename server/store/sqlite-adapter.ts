@@ -7,7 +7,10 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
  * StatementSync takes parameters spread and has no `reader`. Used directly, parameterised
  * queries throw and parameterless SELECTs return []. This adapts one to the other.
  */
-export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer } {
+/** Runs one SQL text with parameters on the connection at once (no Kysely): rows, or [] for a statement that returns none. */
+export type DirectQuery = (sql: string, params: readonly unknown[]) => unknown[];
+
+export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery } {
   const raw = new DatabaseSync(filename);
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(raw, filename);
@@ -26,6 +29,12 @@ export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSy
   };
   return {
     raw,
+    direct: (sql, p) => {
+      const { stmt, reader } = statement(sql);
+      if (reader) return stmt.all(...p.map(toSqlite));
+      stmt.run(...p.map(toSqlite));
+      return [];
+    },
     ...(checkpointer ? { checkpointer } : {}),
     close: () => { cache.clear(); raw.close(); },
     prepare(sql: string): SqliteStatement {

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable } from 'kysely';
-import type { Executor } from '../store/database';
+import { directQuery, type Executor } from '../store/database';
 
 // A webhook batch runs the same few statements, differing only in how many rows or list items
 // they carry; building and compiling Kysely's query tree for each cost ~10 µs per delivery.
@@ -21,7 +21,11 @@ export async function runShaped<R>(db: Executor, shape: string, params: readonly
   // Both dialects may be open in one process (tests): the SQL text is per adapter.
   const key = `${db.getExecutor().adapter.constructor.name}|${shape}`;
   const sql = texts.get(key);
-  if (sql !== undefined) return (await db.executeQuery<R>(CompiledQuery.raw(sql, params as unknown[]))).rows;
+  if (sql !== undefined) {
+    const direct = directQuery(db);
+    if (direct) return direct(sql, params) as R[];
+    return (await db.executeQuery<R>(CompiledQuery.raw(sql, params as unknown[]))).rows;
+  }
   const compiled = build().compile();
   if (sameParams(compiled.parameters, params)) {
     if (texts.size >= MAX_SHAPES) texts.clear();
