@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { JSONPath } from 'jsonpath-plus';
 import { describe, expect, it } from 'vitest';
-import { extractIdentifier, extractMappings, MAX_IDENTIFIER_VALUES } from './jsonpath-mapping';
+import { extractIdentifier, extractMappings, matchSimplePath, MAX_IDENTIFIER_VALUES } from './jsonpath-mapping';
 
 const body = {
   phone: '+14155550123',
@@ -70,4 +72,78 @@ describe('extractIdentifier', () => {
     const ids = Array.from({ length: MAX_IDENTIFIER_VALUES }, (_, i) => `c${i}`);
     expect(extractIdentifier({ ids }, '$.ids')).toEqual({ values: ids });
   });
+});
+
+describe('matchSimplePath', () => {
+  const jsonpathPlus = (json: object, path: string): unknown => JSONPath({ path, json, wrap: true, eval: false });
+
+  // Keys where a plain property read and jsonpath-plus could part ways: inherited, array/string
+  // own properties, numeric-looking, and `$`, which jsonpath-plus reads as the root.
+  const trickyKeys = ['length', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '0', '1', '01', '$'];
+  const names = ['phone', 'order', 'id', 'data', '_x', '$a', ...trickyKeys];
+
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small' }, fc.constantFrom('', 'ab', 0, false, null, [], {}), fc.jsonValue({ maxDepth: 2 }), tie('object'), tie('array')),
+    // Object.fromEntries makes `__proto__` an own key, as JSON.parse does.
+    object: fc.array(fc.tuple(fc.constantFrom(...names), tie('tree')), { maxLength: 5 }).map((entries) => Object.fromEntries(entries)),
+    array: fc.array(tie('tree'), { maxLength: 4 }),
+  }));
+  const bodies = fc.oneof(tree, fc.jsonValue()).filter((v): v is object => v !== null && typeof v === 'object');
+
+  const asSegment = (key: string): string | undefined =>
+    /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : /^\d+$/.test(key) ? `[${key}]` : undefined;
+  const poolSegments = [...names, '2', '10'].map((k) => asSegment(k)!);
+  // Each step mostly (4 in 5) follows a key the value at hand really has (a string's or an
+  // array's `length` too), so deep matches are common, or else takes one from the pool.
+  const pathOver = (json: object) =>
+    fc.array(fc.tuple(fc.nat(4), fc.nat(), fc.constantFrom(...poolSegments)), { maxLength: 5 }).map((steps) => {
+      let value: unknown = json;
+      let path = '$';
+      for (const [follow, pick, fromPool] of steps) {
+        const own = (value == null ? [] : Object.getOwnPropertyNames(Object(value))).filter((k) => asSegment(k));
+        const key = follow > 0 && own.length > 0 ? own[pick % own.length]! : undefined;
+        path += key === undefined ? fromPool : asSegment(key);
+        value = key === undefined || value == null ? undefined : (value as Record<string, unknown>)[key];
+      }
+      return path;
+    });
+
+  it('matches exactly what jsonpath-plus matches', () => {
+    fc.assert(
+      fc.property(bodies.chain((b) => fc.tuple(fc.constant(b), pathOver(b))), ([json, path]) => {
+        const fast = matchSimplePath(json, path);
+        const hasDollarName = /\.\$(?![A-Za-z0-9_$])/.test(path);
+        expect(fast === undefined).toBe(hasDollarName);
+        if (fast) expect(fast).toStrictEqual(jsonpathPlus(json, path));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it.each<[string, object, unknown[]]>([
+    ['$.phone', body, ['+14155550123']],
+    ['$.custom_fields.phone', body, ['+4930123456']],
+    ['$.data.contacts[1].firstName', body, ['Grace']],
+    ['$', body, [body]],
+    ['$.custom_fields.note', body, [null]],
+    ['$.nope', body, []],
+    ['$.constructor', body, []],
+    ['$.toString', body, []],
+    ['$.__proto__', JSON.parse('{"__proto__":1}') as object, [1]],
+    ['$.ids.length', body, [3]],
+    ['$.phone[0]', body, ['+']],
+    ['$.empty.length', { empty: '' }, []],
+    ['$.obj[0]', { obj: { 0: 'zero' } }, ['zero']],
+    ['$.u', { u: undefined }, [undefined]],
+  ])('%s', (path, json, expected) => {
+    expect(matchSimplePath(json, path)).toStrictEqual(expected);
+    expect(matchSimplePath(json, path)).toStrictEqual(jsonpathPlus(json, path));
+  });
+
+  it.each(['$.$', '$.a.$', '$..phone', '$.data.contacts[*]', "$['phone']", '$.ids[-1]', '$.ids[0:1]', '$.1a', 'phone', '$.phone '])(
+    'leaves %s to jsonpath-plus',
+    (path) => {
+      expect(matchSimplePath(body, path)).toBeUndefined();
+    },
+  );
 });
