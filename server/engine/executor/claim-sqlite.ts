@@ -12,8 +12,8 @@ import { earlierUnfinished } from './run-queue';
 export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
   // INDEXED BY inside: left to itself the planner walks every earlier run of the workflow.
   const notBlocked = sql`NOT ${earlierUnfinished('sqlite')}`;
-  const due = (condition: ReturnType<typeof sql>) =>
-    sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY runs_due WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
+  const due = (index: 'runs_waking' | 'runs_leased', condition: ReturnType<typeof sql>) =>
+    sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY ${sql.raw(index)} WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const heads = queued.length > 0
     // `+r.status`: by primary key, not through the status index (every queued run).
     ? sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND +r.status = 'queued' AND ${notBlocked} UNION ALL`
@@ -24,8 +24,8 @@ export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string
     WHERE id IN (
       SELECT id FROM (
         ${heads}
-        ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
-        UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)})
+        ${due('runs_waking', sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
+        UNION ALL ${due('runs_leased', sql`r.status = 'running' AND r.lease_until < ${r.now}`)})
       ORDER BY id LIMIT ${r.limit})
     RETURNING *`.execute(trx);
   return rows;

@@ -6,6 +6,7 @@ import { runClaims } from './005-run-claims';
 import { appSigningSecrets } from './006-app-signing-secrets';
 import { channelIdentities } from './007-channel-identities';
 import { runQueueHeads } from './008-run-queue-heads';
+import { runsDueByState } from './009-runs-due-by-state';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '006-app-signing-secrets': appSigningSecrets,
   '007-channel-identities': channelIdentities,
   '008-run-queue-heads': runQueueHeads,
+  '009-runs-due-by-state': runsDueByState,
 };
