@@ -10,6 +10,7 @@ import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
+import { hookRoutes } from './routes/hooks/index';
 import { createServices, type Services } from './services';
 import type { Store } from './store/database';
 
@@ -40,27 +41,6 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   fastify.setSerializerCompiler(serializerCompiler);
   installErrorHandler(fastify);
 
-  await fastify.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'"],
-      },
-    },
-  });
-  await fastify.register(cors, {
-    // The extension (any id: unpacked ids differ per machine) and the server's own pages.
-    origin: (origin, cb) => cb(null, !origin || origin.startsWith('chrome-extension://') || origin === config.publicUrl),
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  });
-  await fastify.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
-  });
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Inbox Companion API', version: '1.0.0', description: 'Workflows, shortcuts, webhooks and mini-apps for support inboxes.' },
@@ -69,10 +49,38 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     },
     transform: jsonSchemaTransform,
   });
-  await fastify.register(swaggerUi, { routePrefix: '/docs' });
-  await fastify.register(authPlugin);
+  // Two sibling contexts. Incoming webhooks come from machines, thousands a second: their
+  // context has none of the browser and user plugins' per-request hooks (helmet, CORS, the user
+  // rate limit, token auth), which a webhook never needs; it keeps its own limit and answers.
+  // Hooks added to a context reach every route under it, whenever registered: hence siblings.
+  await fastify.register(hookRoutes);
+  await fastify.register(async (api) => {
+    await api.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          connectSrc: ["'self'"],
+        },
+      },
+    });
+    await api.register(cors, {
+      // The extension (any id: unpacked ids differ per machine) and the server's own pages.
+      origin: (origin, cb) => cb(null, !origin || origin.startsWith('chrome-extension://') || origin === config.publicUrl),
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    });
+    await api.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    });
+    await api.register(swaggerUi, { routePrefix: '/docs' });
+    await api.register(authPlugin);
 
-  await registerFeatures(fastify, services, { workers: options.workers ?? true });
+    await registerFeatures(api, services, { workers: options.workers ?? true });
+  });
 }
 
 // fastify-plugin: the decorations (services) and hooks reach the instance that registers it.

@@ -4,7 +4,6 @@ import { userRoutes } from './routes/users/index';
 import { contactRoutes } from './routes/contacts/index';
 import { conversationRoutes } from './routes/conversations/index';
 import { inboxRoutes } from './routes/inbox/index';
-import { hookRoutes } from './routes/hooks/index';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
@@ -21,6 +20,7 @@ import type { Services } from './services';
  * Every feature of the companion, registered in one place. Each feature owns its routes
  * (under /api/v1 unless it says otherwise) and may start workers on `services`.
  * Add one line per feature; keep the order (engine before the routes that use it).
+ * Incoming webhooks (/hooks) are registered in app.ts, ahead of the browser and user plugins.
  */
 export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean }) {
   void services; void opts;
@@ -32,7 +32,6 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(contactRoutes, { prefix: '/api/v1' });
   await app.register(conversationRoutes, { prefix: '/api/v1' });
   await app.register(inboxRoutes);
-  await app.register(hookRoutes);
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);

@@ -27,6 +27,21 @@ describe('POST /hooks/:token', () => {
     expect(detail.body.messages.map((m: { text: string }) => m.text)).toContain('Order A-77 shipped');
   });
 
+  it('answers machines without the browser plugins\' per-request work (no CORS, no helmet headers)', async () => {
+    await makeContact(server, { phone: '+14155550123' });
+    const hook = await publishWebhookWorkflow(server);
+    const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    const res = await post(hook.path, { phone: '+14155550123' }, { origin });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('x-content-type-options')).toBeNull();
+    expect(res.headers.get('x-ratelimit-limit')).not.toBeNull();
+    // The API next to it keeps them.
+    const api = await server.request('GET', '/api/v1/workflows', { headers: { authorization: `Bearer ${server.adminToken}`, origin } });
+    expect(api.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it.each([
     ['$.phone', { phone: '+14155550123' }],
     ['$.custom_fields.phone', { custom_fields: { phone: '+14155550123' } }],
