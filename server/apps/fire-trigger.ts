@@ -4,7 +4,7 @@ import { findContactBy } from '../domain/contacts';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import type { Services } from '../services';
-import { isUniqueViolation } from '../store/database';
+import { fromJson, isUniqueViolation } from '../store/database';
 import { getApp } from './store';
 
 export interface FireResult { eventId: string; runIds: string[]; duplicate: boolean }
@@ -57,8 +57,7 @@ export async function fireTrigger(
 }
 
 async function previousAck(services: Services, key: string): Promise<FireResult | undefined> {
-  const event = await services.db.selectFrom('events').select('id').where('idempotency_key', '=', key).executeTakeFirst();
+  const event = await services.db.selectFrom('events').select(['id', 'run_ids']).where('idempotency_key', '=', key).executeTakeFirst();
   if (!event) return undefined;
-  const runs = await services.db.selectFrom('runs').select('id').where('event_id', '=', event.id).orderBy('id').execute();
-  return { eventId: event.id, runIds: runs.map((r) => r.id), duplicate: true };
+  return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), duplicate: true };
 }

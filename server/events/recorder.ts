@@ -47,12 +47,12 @@ export class EventRecorder {
       runIds.push(...result.runIds);
       if (result.note) notes.push(result.note);
     }
-    await insertEvent(uow.trx, recorded, input.idempotencyKey, notes.join('; ') || null);
+    await insertEvent(uow.trx, recorded, input.idempotencyKey, notes.join('; ') || null, runIds);
     return { eventId: recorded.id, runIds };
   }
 }
 
-async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKey: string | undefined, note: string | null) {
+async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKey: string | undefined, note: string | null, runIds: string[]) {
   await trx.insertInto('events').values({
     id: e.id,
     type: e.type,
@@ -63,5 +63,6 @@ async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKe
     depth: e.depth,
     note,
     created_at: e.createdAt,
+    run_ids: idempotencyKey ? toJson(runIds) : null,
   }).execute();
 }

@@ -16,7 +16,11 @@ export interface ConversationsTable {
   opened_at: string; closed_at: string | null; first_incoming_message: string | null; first_response_at: string | null;
 }
 export interface MessagesTable { id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string }
-export interface EventsTable { id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string }
+export interface EventsTable {
+  id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
+  /** With an idempotency key: the ids of the runs it started (JSON array), the answer to a repeat. */
+  run_ids: Json | null;
+}
 
 export interface WorkflowsTable {
   id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;

@@ -153,6 +153,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
       events.push({
         id: a.eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
         idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
+        run_ids: a.it.key ? toJson(runIds) : null,
       });
       outcomes[a.i] = { ok: true, value: { ack: { eventId: a.eventId, runIds }, duplicate: false } };
     }

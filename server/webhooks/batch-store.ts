@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Executor } from '../store/database';
+import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { insertParams, runShaped } from './compiled-sql';
 
@@ -29,24 +29,14 @@ export async function workflowsByToken(db: Executor, tokens: string[]): Promise<
   return byToken;
 }
 
-/** Earlier acknowledgements by idempotency key: the event and its runs (oldest first). */
+/** Earlier acknowledgements by idempotency key: the event and the runs it started (oldest first). */
 export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[] }>> {
   const acks = new Map<string, { eventId: string; runIds: string[] }>();
   if (keys.length === 0) return acks;
-  const byEvent = new Map<string, { eventId: string; runIds: string[] }>();
   for (const part of chunks(keys, 5_000)) {
     const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
-      db.selectFrom('events').select(['id', 'idempotency_key']).where('idempotency_key', 'in', part));
-    for (const e of events) {
-      const ack = { eventId: e.id, runIds: [] as string[] };
-      acks.set(e.idempotency_key!, ack);
-      byEvent.set(e.id, ack);
-    }
-  }
-  for (const part of chunks([...byEvent.keys()], 5_000)) {
-    const runs = await runShaped(db, `previousRuns:${part.length}`, part, () =>
-      db.selectFrom('runs').select(['id', 'event_id']).where('event_id', 'in', part).orderBy('id'));
-    for (const r of runs) byEvent.get(r.event_id)?.runIds.push(r.id);
+      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids']).where('idempotency_key', 'in', part));
+    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []) });
   }
   return acks;
 }
@@ -84,7 +74,7 @@ export async function openConversations(db: Executor, contactIds: string[]): Pro
 }
 
 export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
-  for (const part of chunks(rows, rowsPerInsert(9))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
+  for (const part of chunks(rows, rowsPerInsert(10))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {

@@ -7,6 +7,7 @@ import { appSigningSecrets } from './006-app-signing-secrets';
 import { channelIdentities } from './007-channel-identities';
 import { runQueueHeads } from './008-run-queue-heads';
 import { runsDueByState } from './009-runs-due-by-state';
+import { eventRunIds } from './010-event-run-ids';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '007-channel-identities': channelIdentities,
   '008-run-queue-heads': runQueueHeads,
   '009-runs-due-by-state': runsDueByState,
+  '010-event-run-ids': eventRunIds,
 };
