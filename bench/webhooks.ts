@@ -9,7 +9,9 @@ import { freePort, spawnServer } from '../test/support/process';
 // Webhook ingest with durable acknowledgement vs a bare Fastify route on the same machine,
 // in one run. Each /hooks request stores the event and its run (SQLite, WAL) before the 202.
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
-const CONNECTIONS = 32;
+// 100 connections, as Fastify's own benchmarks load a server (`autocannon -c 100`, without their
+// pipelining: webhook senders do not pipeline). BENCH_CONNECTIONS=n to try another load.
+const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? 100));
 const ADMIN = 'ict_bench-admin-token-0000000000000000000000000';
 // BENCH_CONTACTS=n spreads the deliveries over n contacts (round robin). With one contact (the
 // default) every run waits for the previous one of that contact, and the executor's claim walks
