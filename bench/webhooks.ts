@@ -90,7 +90,7 @@ const medianRound = <T extends { ratio: number }>(rounds: T[]) => { const m = me
 // The load generator shares the machine with the server, and on a shared VM the speed of the
 // machine itself moves from minute to minute: each target is measured as a ratio within a
 // round (bare Fastify, then the others right after), over several rounds, and the median reported.
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 export async function benchWebhooks(): Promise<string> {
   const modes = (process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : ['0', '1']) as ('0' | '1')[];
