@@ -53,12 +53,12 @@ export interface SendOptions {
  * Sends a prepared action with the same outbound safety and retries as `http_request`:
  * private addresses refused unless allow-listed, at most 3 attempts on network errors, 429 and
  * 5xx. Each attempt is signed with the app's Standard Webhooks secret (same webhook-id), so the
- * app's server knows the request is ours. Never throws: a failure comes back as `error`.
+ * app's server knows the request is ours; the secret is read per attempt, so a retry after a
+ * rotation carries the new one. Never throws: a failure comes back as `error`.
  */
 export async function sendAppAction(db: Executor, prepared: PreparedAction, options: SendOptions): Promise<ActionResult> {
   const { request, action } = prepared;
   const notes = request.missing.length ? [`No value for ${request.missing.join(', ')}`] : [];
-  const secret = await appSigningSecret(db, prepared.appId);
   const messageId = newId('msg');
   const base: Record<string, string> = {
     ...request.headers,
@@ -67,13 +67,16 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
     ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
   };
   const result = await callAndMap(
-    () => ({
-      method: request.method,
-      url: request.url,
-      headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
-      body: request.body,
-      timeoutMs: prepared.timeoutMs,
-    }),
+    async () => {
+      const secret = await appSigningSecret(db, prepared.appId);
+      return {
+        method: request.method,
+        url: request.url,
+        headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
+        body: request.body,
+        timeoutMs: prepared.timeoutMs,
+      };
+    },
     { allowList: options.allowPrivateUrls, mappings: action.outputs, notes, ...(options.retry ? { retry: options.retry } : {}) },
   );
   const { bodyText, ...outcome } = result;

@@ -25,13 +25,13 @@ export interface CallResult {
  * `prepare(attempt)` may change the request per attempt (e.g. fresh signature headers).
  */
 export async function callAndMap(
-  request: SafeFetchInput | ((attempt: number) => SafeFetchInput),
+  request: SafeFetchInput | ((attempt: number) => SafeFetchInput | Promise<SafeFetchInput>),
   options: { allowList: string[]; mappings: readonly VariableMapping[]; notes?: string[]; retry?: Pick<RetryOptions, 'sleep' | 'baseDelayMs'> },
 ): Promise<CallResult> {
   const notes = options.notes ?? [];
   try {
     const { response, attempts } = await withRetries(
-      (attempt) => safeFetch(typeof request === 'function' ? request(attempt) : request, { allowList: options.allowList }),
+      async (attempt) => safeFetch(typeof request === 'function' ? await request(attempt) : request, { allowList: options.allowList }),
       { ...options.retry, onRetry: (r) => notes.push(`attempt ${r.attempt}: ${r.reason}, retrying in ${r.delayMs} ms`) },
     );
     const ok = response.status >= 200 && response.status < 300;
