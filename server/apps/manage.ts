@@ -42,6 +42,30 @@ function appUse(def: WorkflowDefinition, appId: string): Pick<AppUse, 'triggerKe
   return triggerKey !== undefined || actions.length > 0 ? { triggerKey, actions } : undefined;
 }
 
+/**
+ * Earlier versions of workflows that unfinished runs (queued, waiting, running) still follow
+ * and that name this app: such a run reaches its action step on the version it started with,
+ * even after the workflow was edited. Only workflows that ever named the app are looked at.
+ */
+export async function unfinishedVersionsUsingApp(db: Executor, appId: string): Promise<(AppUse & { version: number; runs: number })[]> {
+  const versions = await db.selectFrom('workflow_versions').innerJoin('workflows', 'workflows.id', 'workflow_versions.workflow_id')
+    .select(['workflow_versions.workflow_id as id', 'workflow_versions.version', 'workflow_versions.definition', 'workflows.name', 'workflows.status', 'workflows.version as current'])
+    .execute();
+  const candidates = versions.flatMap((v) => {
+    if (v.version === v.current && v.status === 'published') return []; // checked as a published workflow
+    const use = appUse(parseDefinition(v.definition), appId);
+    return use ? [{ id: v.id, name: v.name, status: v.status, version: v.version, ...use }] : [];
+  });
+  if (candidates.length === 0) return [];
+  const counts = await db.selectFrom('runs').select(['workflow_id', 'workflow_version', (eb) => eb.fn.countAll<number>().as('runs')])
+    .where('workflow_id', 'in', [...new Set(candidates.map((c) => c.id))]).where('status', 'in', ['queued', 'waiting', 'running'])
+    .groupBy(['workflow_id', 'workflow_version']).execute();
+  return candidates.flatMap((c) => {
+    const runs = Number(counts.find((r) => r.workflow_id === c.id && r.workflow_version === c.version)?.runs ?? 0);
+    return runs > 0 ? [{ ...c, runs }] : [];
+  });
+}
+
 /** What of `manifest` a workflow relies on but no longer finds there, in words; empty when it still fits. */
 export function missingFor(use: AppUse, manifest: AppManifest): string[] {
   const missing: string[] = [];
@@ -99,6 +123,14 @@ export async function updateApp(services: Services, appId: string, manifest: App
       const list = broken.map((b) => `"${b.use.name}" (${b.missing.join(', ')})`).join('; ');
       throw new HttpError(409, 'app_in_use',
         `Cannot change "${current.name}": published workflows use what the new manifest drops: ${list}. Change or unpublish ${those(broken.length)} first.`);
+    }
+    // A trigger has fired already for these runs: only their action steps can still break.
+    const pending = (await unfinishedVersionsUsingApp(trx, appId))
+      .map((use) => ({ use, missing: newlyMissing({ ...use, triggerKey: undefined }, current, manifest) })).filter((b) => b.missing.length > 0);
+    if (pending.length) {
+      const list = pending.map((b) => `"${b.use.name}" version ${b.use.version} (${b.use.runs} ${b.use.runs === 1 ? 'run' : 'runs'}; ${b.missing.join(', ')})`).join('; ');
+      throw new HttpError(409, 'app_in_use',
+        `Cannot change "${current.name}": unfinished runs follow earlier workflow versions that use what the new manifest drops: ${list}. Let them finish or cancel them first.`);
     }
 
     const installation = await trx.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();

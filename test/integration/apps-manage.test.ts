@@ -143,6 +143,30 @@ describe('PUT /apps/:id', () => {
     expect(res2.body.error.message).toContain('"Refund on refunded" (a value for the required input "amount" of action "refund")');
   });
 
+  it('refuses to drop an action that runs still waiting on an earlier workflow version will call, until they end', async () => {
+    const { appId, key } = await registerAndInstall();
+    const wf = await createWorkflow({
+      name: 'Refund later', trigger: { type: 'mini_app', appId, triggerKey: 'payment_paid' },
+      steps: [{ id: 'pause', type: 'wait', config: { seconds: 3600 } }, { id: 'r', type: 'mini_app_action', config: { appId, actionKey: 'refund', inputs: { orderId: 'A1' } } }],
+    }, true);
+    const fired = await fire(key, appId, 'payment_paid');
+    const runId = fired.body.runIds[0] as string;
+    await waitFor('the run to wait', async () => ((await admin().get(`/runs/${runId}`)).body.status === 'waiting' ? true : undefined));
+    // The workflow no longer refunds (version 2), but the waiting run follows version 1.
+    const edited = await admin().put(`/workflows/${wf}`, { name: 'Refund later', trigger: { type: 'mini_app', appId, triggerKey: 'payment_paid' }, steps: [tagStep] });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+
+    const noActions = payments.manifest();
+    noActions.actions = [];
+    const res = await admin().put(`/apps/${appId}`, noActions);
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.error.message).toContain('"Refund later" version 1 (1 run; action "refund")');
+    expect((await admin().get(`/apps/${appId}`)).body.manifest.actions).toHaveLength(1);
+
+    expect((await admin().post(`/runs/${runId}/cancel`)).status).toBe(200);
+    expect((await admin().put(`/apps/${appId}`, noActions)).status).toBe(200);
+  });
+
   it('once the workflow is unpublished, drops the trigger: it no longer fires and leaves no index row', async () => {
     const { appId, key } = await registerAndInstall();
     const wf = await createWorkflow(listening(appId, 'payment_paid'), true);
