@@ -94,6 +94,30 @@ describe('the built-in inbox in Chromium', () => {
     expect(await page.$eval('[data-composer-toolbar]', (el) => !!el.closest(`[data-conversation-id]`))).toBe(true);
   });
 
+  it('below 1000 px, opens the contact panel as a drawer from the conversation header', async () => {
+    const shown = () => page.$eval('[data-testid="contact-panel"]', (el) => {
+      const r = el.getBoundingClientRect();
+      return getComputedStyle(el).display !== 'none' && r.width > 200 && r.right <= window.innerWidth + 1 && r.top < window.innerHeight;
+    });
+    const toggleDisplay = () => page.$eval('[data-testid="contact-toggle"]', (el) => getComputedStyle(el).display);
+    expect(await shown()).toBe(true);
+    expect(await toggleDisplay()).toBe('none');
+    await page.setViewport({ width: 900, height: 820 });
+    try {
+      expect(await shown()).toBe(false);
+      await page.click('[data-testid="contact-toggle"]');
+      expect(await shown()).toBe(true);
+      expect(await page.$eval('[data-testid="contact-toggle"]', (el) => el.getAttribute('aria-expanded'))).toBe('true');
+      expect(await text('[data-testid="contact-name"]')).toBe('Maria Garcia');
+      await page.keyboard.press('Escape');
+      expect(await shown()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('contact-toggle');
+    } finally {
+      await page.setViewport({ width: 1360, height: 820 });
+    }
+    expect(await shown()).toBe(true);
+  });
+
   it('sends a reply with Enter and a note with the Note toggle, both through the API as the user', async () => {
     await page.type('[data-testid="composer-input"]', 'Sorry about that, checking now.');
     await page.keyboard.press('Enter');

@@ -54,6 +54,17 @@ const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
   },
 });
 
+// Narrow windows show the contact panel as a drawer (inbox.css); Escape closes it.
+const contactToggle = $('[data-testid="contact-toggle"]');
+function setContactOpen(open) {
+  $('[data-testid="inbox"]').classList.toggle('contact-open', open);
+  contactToggle.setAttribute('aria-expanded', String(open));
+}
+contactToggle.addEventListener('click', () => setContactOpen(contactToggle.getAttribute('aria-expanded') !== 'true'));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && contactToggle.getAttribute('aria-expanded') === 'true') { setContactOpen(false); contactToggle.focus(); }
+});
+
 const listEl = $('[data-testid="conversation-list"]');
 function drawList() {
   renderList(listEl, state.conversations, {
