@@ -94,20 +94,23 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 export async function benchWebhooks(): Promise<string> {
   const modes = (process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : ['0', '1']) as ('0' | '1')[];
-  const rows: { name: string; rounds: { result: Load; ratio: number; rss?: number }[] }[] = [
-    { name: 'bare Fastify 202 (no storage)', rounds: [] },
+  const rows: { name: string; rounds: { result: Load; ratio: number; rss?: number; spread?: number }[] }[] = [
+    { name: 'bare Fastify 202 (no storage; mean of the runs before and after the others)', rounds: [] },
     { name: 'durable floor: Fastify + SQLite insert of event and run only (reference)', rounds: [] },
     ...modes.map((w) => ({ name: `/hooks/:token (durable 202, SQLite, run executor ${w === '0' ? 'off: ingest-only instance' : 'on'})`, rounds: [] })),
   ];
   for (let round = 0; round < ROUNDS; round++) {
-    const bare = await reference('bare-fastify.ts');
-    rows[0]!.rounds.push({ result: bare, ratio: 1 });
+    // Bare Fastify before and after the others: the machine's speed drifts within a round too,
+    // and the mean of both is the baseline of everything measured between them.
+    const before = await reference('bare-fastify.ts');
     const floor = await reference('durable-floor.ts');
-    rows[1]!.rounds.push({ result: floor, ratio: floor.rps / bare.rps });
-    for (const [i, workers] of modes.entries()) {
-      const d = await durable(workers);
-      rows[2 + i]!.rounds.push({ result: d.result, ratio: d.result.rps / bare.rps, rss: d.rss });
-    }
+    const durables = [];
+    for (const workers of modes) durables.push(await durable(workers));
+    const after = await reference('bare-fastify.ts');
+    const baseline = (before.rps + after.rps) / 2;
+    rows[0]!.rounds.push({ result: { ...before, rps: baseline, cpuUs: (before.cpuUs + after.cpuUs) / 2 }, ratio: 1, spread: after.rps / before.rps });
+    rows[1]!.rounds.push({ result: floor, ratio: floor.rps / baseline });
+    durables.forEach((d, i) => rows[2 + i]!.rounds.push({ result: d.result, ratio: d.result.rps / baseline, rss: d.rss }));
   }
 
   const line = (name: string, r: Load, ratio: string, all: string) =>
@@ -116,13 +119,14 @@ export async function benchWebhooks(): Promise<string> {
   return [
     `### Webhook ingest (${ROUNDS} rounds of ${DURATION} s per server, ${CONNECTIONS} connections, autocannon on loopback, ${CONTACTS === 1 ? 'one contact' : `${CONTACTS} contacts`})`,
     '',
-    'Each round loads bare Fastify, then the others right after it; a ratio is taken within its round. Rows show the round with the median ratio.',
+    'Each round loads bare Fastify, the floor and the companion, then bare Fastify again; a ratio is taken against the mean of the two bare runs of its round. Rows show the round with the median ratio; the bare row\'s last column is its second run over its first (how much the machine drifted within each round).',
     '',
     '| endpoint | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | ratio to bare (median) | ratios per round |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row, i) => {
       const m = i === 0 ? row.rounds[Math.floor((row.rounds.length - 1) / 2)]! : medianRound(row.rounds);
-      return line(row.name, m.result, i === 0 ? '1' : `**${m.ratio.toFixed(2)}**`, row.rounds.map((r) => r.ratio.toFixed(2)).join(', '));
+      const all = i === 0 ? row.rounds.map((r) => `×${(r.spread ?? 1).toFixed(2)}`) : row.rounds.map((r) => r.ratio.toFixed(2));
+      return line(row.name, m.result, i === 0 ? '1' : `**${m.ratio.toFixed(2)}**`, all.join(', '));
     }),
     '',
     ...hooks.map((row) => `${row.name}: median ratio **${median(row.rounds.map((r) => r.ratio)).toFixed(2)}** (target ≥ 0.50); companion peak RSS ${Math.max(...row.rounds.map((r) => r.rss ?? 0))} MiB.`),
