@@ -9,7 +9,7 @@ import { isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { verifySignature } from '../signing/standard-webhooks';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
-import { enrol, insertEvents, insertRuns, openConversations, pairKey, previousAcks, workflowsByToken } from './batch-store';
+import { enrol, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
@@ -121,6 +121,11 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     const pairs = new Map<string, { workflow_id: string; contact_id: string }>();
     for (const a of accepted) for (const c of a.contactIds) pairs.set(pairKey(a.it.workflow.id, c), { workflow_id: a.it.workflow.id, contact_id: c });
     const fresh = await enrol(trx, [...pairs.values()], now);
+    // SQLite: a run behind an unfinished run of its pair is stored blocked, as a claim would mark
+    // it (one write per run saved, and it never enters runs_ready). The transaction holds the only
+    // writer, so the answer cannot change before the commit. PostgreSQL leaves it to the claims:
+    // there, another instance could end the earlier run meanwhile and leave this one to the sweep.
+    const busy = services.store.dialect === 'sqlite' ? await pairsWithUnfinishedRuns(trx, [...pairs.values()]) : undefined;
     const conversations = await openConversations(trx, [...new Set(accepted.flatMap((a) => a.contactIds))]);
     const claimed = new Set<string>();
     const events: EventsTable[] = [];
@@ -146,7 +151,12 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
         claimed.add(pair);
         if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
         const id = newId('run');
-        runs.push(queuedRunRow({ id, workflow, contactId, conversationId: conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) }));
+        const row = queuedRunRow({ id, workflow, contactId, conversationId: conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) });
+        if (busy) {
+          if (busy.has(pair)) row.blocked = 1;
+          busy.add(pair); // the next run of the pair in this batch waits for this one
+        }
+        runs.push(row);
         runIds.push(id);
         created.push({ runId: id, workflowId: workflow.id });
       }

@@ -62,6 +62,24 @@ export async function enrol(db: Executor, pairs: { workflow_id: string; contact_
   return fresh;
 }
 
+/**
+ * The (workflow, contact) pairs that already have an unfinished run: a new run of such a pair
+ * is stored blocked (see run-queue.ts), instead of being marked by the next claim.
+ */
+export async function pairsWithUnfinishedRuns(db: Executor, pairs: { workflow_id: string; contact_id: string }[]): Promise<Set<string>> {
+  const busy = new Set<string>();
+  const unfinished = ['queued', 'running', 'waiting'];
+  for (const part of chunks(pairs, 500)) {
+    const params: string[] = [...unfinished];
+    for (const p of part) params.push(p.workflow_id, p.contact_id);
+    const rows = await runShaped(db, `unfinishedPairs:${part.length}`, params, () =>
+      db.selectFrom('runs').select(['workflow_id', 'contact_id']).distinct().where('status', 'in', unfinished)
+        .where((eb) => eb.or(part.map((p) => eb.and([eb('workflow_id', '=', p.workflow_id), eb('contact_id', '=', p.contact_id)])))));
+    for (const r of rows) busy.add(pairKey(r.workflow_id, r.contact_id));
+  }
+  return busy;
+}
+
 /** Each contact's open conversation (one at most per contact). */
 export async function openConversations(db: Executor, contactIds: string[]): Promise<Map<string, string>> {
   const open = new Map<string, string>();
