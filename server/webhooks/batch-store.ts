@@ -64,18 +64,16 @@ export async function enrol(db: Executor, pairs: { workflow_id: string; contact_
 
 /**
  * The (workflow, contact) pairs that already have an unfinished run: a new run of such a pair
- * is stored blocked (see run-queue.ts), instead of being marked by the next claim.
+ * is stored blocked (see run-queue.ts), instead of being marked by the next claim. One seek per
+ * pair (LIMIT 1): a pair's backlog can hold thousands of queued runs.
  */
 export async function pairsWithUnfinishedRuns(db: Executor, pairs: { workflow_id: string; contact_id: string }[]): Promise<Set<string>> {
   const busy = new Set<string>();
-  const unfinished = ['queued', 'running', 'waiting'];
-  for (const part of chunks(pairs, 500)) {
-    const params: string[] = [...unfinished];
-    for (const p of part) params.push(p.workflow_id, p.contact_id);
-    const rows = await runShaped(db, `unfinishedPairs:${part.length}`, params, () =>
-      db.selectFrom('runs').select(['workflow_id', 'contact_id']).distinct().where('status', 'in', unfinished)
-        .where((eb) => eb.or(part.map((p) => eb.and([eb('workflow_id', '=', p.workflow_id), eb('contact_id', '=', p.contact_id)])))));
-    for (const r of rows) busy.add(pairKey(r.workflow_id, r.contact_id));
+  for (const p of pairs) {
+    const row = await runShaped(db, 'unfinishedPair', [p.workflow_id, p.contact_id, 'queued', 'running', 'waiting', 1], () =>
+      db.selectFrom('runs').select('id').where('workflow_id', '=', p.workflow_id).where('contact_id', '=', p.contact_id)
+        .where('status', 'in', ['queued', 'running', 'waiting']).limit(1));
+    if (row.length > 0) busy.add(pairKey(p.workflow_id, p.contact_id));
   }
   return busy;
 }
