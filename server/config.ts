@@ -12,6 +12,8 @@ export interface Config {
   allowPrivateUrls: string[];
   metaVerifyToken: string | undefined;
   metaAppSecret: string | undefined;
+  /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
+  secretKey: string | undefined;
   /** Identifies this process in run leases. */
   instanceId: string;
   logLevel: string;
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
+    secretKey: env.COMPANION_SECRET_KEY || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),

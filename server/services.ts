@@ -4,6 +4,7 @@ import { EventRecorder } from './events/recorder';
 import { LiveBus } from './events/live-bus';
 import { Pacer } from './engine/executor/pacer';
 import type { Db, Store } from './store/database';
+import { createVault, type Vault } from './secrets/vault';
 
 /** Everything a route, the engine or a domain function needs; built once per app. */
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   db: Db;
   log: FastifyBaseLogger;
   events: EventRecorder;
+  /** Seals and opens stored credentials; the key lives outside the database. */
+  vault: Vault;
   live: LiveBus;
   /** Rung after a commit that created or woke runs: the executor picks them up at once. */
   runSignal: RunSignal;
@@ -22,7 +25,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, store: Store, log: FastifyBaseLogger, onClose: Services['onClose']): Services {
-  return { config, store, db: store.db, log, events: new EventRecorder(), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(), onClose };
+  return { config, store, db: store.db, log, events: new EventRecorder(), vault: createVault(config), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(), onClose };
 }
 
 export class RunSignal {

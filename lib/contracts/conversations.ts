@@ -32,6 +32,10 @@ export const Conversation = z.object({
   closedAt: Timestamp.nullable(),
   firstIncomingMessage: z.string().nullable(),
   firstResponseAt: Timestamp.nullable(),
+  /** The connection that carries it (a WhatsApp number, a Page, a Chatwoot account); null: built-in. */
+  connectionId: z.string().nullable(),
+  /** Its id in that connection (a Chatwoot conversation number, the customer's wa_id or PSID). */
+  externalId: z.string().nullable(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });

@@ -12,7 +12,7 @@ export const toConversation = (r: ConversationsTable): Conversation => ({
   id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
   closedBySource: r.closed_by_source, closeReason: r.close_reason, category: r.category, summary: r.summary,
   assigneeId: r.assignee_id, openedAt: r.opened_at, closedAt: r.closed_at, firstIncomingMessage: r.first_incoming_message,
-  firstResponseAt: r.first_response_at,
+  firstResponseAt: r.first_response_at, connectionId: r.connection_id ?? null, externalId: r.external_id ?? null,
 });
 
 export const toMessage = (r: MessagesTable): Message => ({

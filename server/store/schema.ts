@@ -14,8 +14,14 @@ export interface ConversationsTable {
   id: string; contact_id: string; status: string; opened_by_source: string; closed_by_source: string | null;
   close_reason: string | null; category: string | null; summary: string | null; assignee_id: string | null;
   opened_at: string; closed_at: string | null; first_incoming_message: string | null; first_response_at: string | null;
+  /** The connection that carries it (null: the built-in inbox) and its id there. */
+  connection_id?: string | null; external_id?: string | null;
 }
-export interface MessagesTable { id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string }
+export interface MessagesTable {
+  id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;
+  /** Set when the message went through or came from a connection: its id there and delivery state. */
+  connection_id?: string | null; external_id?: string | null; delivery_status?: string | null; delivery_error?: string | null;
+}
 export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
   /** With an idempotency key: the ids of the runs it started (JSON array), the answer to a repeat. */
@@ -47,10 +53,17 @@ export interface InstallationsTable { id: string; app_id: string; auth_values: J
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
 export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }
 
+/** An outside system: a WhatsApp number, a Facebook Page, a Chatwoot account. `secrets` is sealed by the vault. */
+export interface ConnectionsTable {
+  id: string; kind: string; name: string; config: Json; secrets: string; status: string;
+  last_synced_at: string | null; last_error: string | null; created_at: string; updated_at: string;
+}
+
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
 export interface DB {
   channel_identities: ChannelIdentitiesTable;
+  connections: ConnectionsTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;

@@ -103,7 +103,10 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     }
   };
 
-  if (definition.outside) {
+  const outside = typeof definition.outside === 'function'
+    ? definition.outside((await findOpenConversation(services.db, row.contact_id)) ?? null)
+    : definition.outside;
+  if (outside) {
     // Slow outside calls run without a transaction; the checkpoint follows in its own.
     const outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn));
     const next = settle(outcome);

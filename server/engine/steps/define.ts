@@ -83,8 +83,10 @@ export interface StepDefinition<T extends StepType = StepType> {
   /**
    * true for steps that wait on the outside world (HTTP): they run outside any database
    * transaction so a slow server never holds a connection; their effect goes through `once`.
+   * A function decides per conversation: a message on a built-in conversation is a local write
+   * (checkpointed with it), the same step on a connected conversation calls the outside system.
    */
-  outside?: boolean;
+  outside?: boolean | ((conversation: Conversation | null) => boolean);
   run(ctx: StepContext<T>): Promise<StepOutcome>;
 }
 

@@ -8,6 +8,7 @@ import { channelIdentities } from './007-channel-identities';
 import { runQueueHeads } from './008-run-queue-heads';
 import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
+import { connections } from './011-connections';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '008-run-queue-heads': runQueueHeads,
   '009-runs-due-by-state': runsDueByState,
   '010-event-run-ids': eventRunIds,
+  '011-connections': connections,
 };
