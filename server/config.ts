@@ -12,6 +12,8 @@ export interface Config {
   allowPrivateUrls: string[];
   metaVerifyToken: string | undefined;
   metaAppSecret: string | undefined;
+  /** Base of every Graph API call (channels, ads sync), version included; a stand-in in tests. */
+  metaGraphUrl: string;
   /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
   secretKey: string | undefined;
   /** Identifies this process in run leases. */
@@ -21,6 +23,9 @@ export interface Config {
   rateLimitPerMinute: number;
   webhookRateLimitPerMinute: number;
 }
+
+/** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
+export const DEFAULT_META_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
 const list = (value: string | undefined) =>
   (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -39,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
+    metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
     secretKey: env.COMPANION_SECRET_KEY || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -7,6 +7,7 @@ import { inboxRoutes } from './routes/inbox/index';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
+import { channelRoutes } from './routes/channels/index';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -35,6 +36,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);
+  await app.register(channelRoutes, { prefix: '/api/v1' });
   await app.register(workflowRoutes, { prefix: '/api/v1' });
   await app.register(shortcutRoutes, { prefix: '/api/v1' });
   await app.register(streamRoutes, { prefix: '/api/v1' });

@@ -1,4 +1,5 @@
 import { AdsCatalogSettings } from './AdsCatalogSettings';
+import { ChannelsSettings } from './ChannelsSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <UsersSettings />
       <ClosingCategoriesSettings />
       <CustomFieldsSettings />
+      <ChannelsSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
     </section>

@@ -21,6 +21,8 @@ export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;
   /** Set when the message went through or came from a connection: its id there and delivery state. */
   connection_id?: string | null; external_id?: string | null; delivery_status?: string | null; delivery_error?: string | null;
+  /** Outgoing sends through a channel: the attempt's idempotency key (written before the call), media sent or received (JSON). */
+  send_key?: string | null; attachments?: Json | null; delivery_updated_at?: string | null;
 }
 export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
@@ -59,10 +61,14 @@ export interface ConnectionsTable {
   last_synced_at: string | null; last_error: string | null; created_at: string; updated_at: string;
 }
 
+/** Inbound Meta webhook items already handled (wamid, mid, postback, referral keys). */
+export interface MetaDeliveriesTable { key: string; created_at: string }
+
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
 export interface DB {
   channel_identities: ChannelIdentitiesTable;
+  meta_deliveries: MetaDeliveriesTable;
   connections: ConnectionsTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
