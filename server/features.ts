@@ -8,6 +8,7 @@ import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
 import { channelRoutes } from './routes/channels/index';
+import { registerMetaConnectors } from './channels/connector';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -28,6 +29,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await startEngine(services, opts);
   registerEngineDispatch(services);
   registerDemoWorkflows();
+  registerMetaConnectors();
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

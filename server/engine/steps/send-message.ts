@@ -1,16 +1,47 @@
+import { specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { defineStep, fail, next } from './define';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
+  // On a WhatsApp / Messenger conversation the message goes out through the Graph API: outside
+  // the checkpoint transaction, recorded before the call (see channels/deliver.ts).
+  outside: (conversation) => Boolean(conversation?.connectionId),
   async run(ctx) {
     const conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
-    const text = ctx.render(ctx.config.text);
-    if (text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
-    const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
-      text, direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
-    }, ctx.cause)));
-    return next({ messageId: message.id, conversationId: conversation.id });
+    const spec = specFromConfig(ctx.config, (t) => ctx.render(t));
+    if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
+    if (spec.kind === 'media' && !/^https:\/\/\S+$/i.test(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
+
+    if (!conversation.connectionId) {
+      if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
+      const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
+        text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
+      }, ctx.cause)));
+      return next({ messageId: message.id, conversationId: conversation.id });
+    }
+
+    const outcome = await sendOnConversation(ctx.services, {
+      conversation: { ...conversation, connectionId: conversation.connectionId },
+      spec,
+      ...(ctx.config.fallbackTemplate ? { fallback: templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) } : {}),
+      sendKey: ctx.idempotencyKey,
+      author: { type: 'workflow', id: ctx.run.workflowId },
+      cause: ctx.cause,
+      note: ctx.note,
+    });
+    if ('error' in outcome) return fail(`Not sent: ${outcome.error}`, { conversationId: conversation.id });
+    const { result, sent } = outcome;
+    if (result.repeated) ctx.note('This send was already attempted before a restart; Meta was not called again');
+    const output = {
+      messageId: result.messageId, conversationId: conversation.id, sentAs: sent.kind,
+      delivery: { status: result.status, externalId: result.externalId, error: result.error },
+      ...(specAttachments(sent).length ? { attachments: specAttachments(sent) } : {}),
+    };
+    if (result.status === 'failed') return fail(`Meta did not accept the message: ${result.error}`, output);
+    if (result.status === 'unknown') return fail(result.error ?? 'The outcome of the send is unknown', output);
+    return next(output);
   },
 });

@@ -1,0 +1,31 @@
+import type { ConnectorCall } from '../connectors/registry';
+import { registerConnector } from '../connectors/registry';
+import { deliverThroughChannel, type DeliveryResult } from './deliver';
+import type { SendSpec } from './send-spec';
+
+// The Meta channels as members of the connector registry: a conversation whose connection is a
+// WhatsApp number or a Page delivers its messages through the Graph API.
+declare module '../connectors/registry' {
+  interface Connector {
+    /** Delivers an outgoing message, at most once per `call.idempotencyKey`. */
+    sendMessage?(call: ConnectorCall, message: ChannelOutgoing): Promise<DeliveryResult>;
+  }
+}
+
+export interface ChannelOutgoing {
+  spec: SendSpec;
+  author: { type: 'user' | 'workflow'; id: string | null };
+  cause: { source: string; depth?: number };
+}
+
+export function registerMetaConnectors() {
+  for (const kind of ['whatsapp', 'messenger'] as const) {
+    registerConnector({
+    kind,
+    sendMessage: (call, message) => deliverThroughChannel(call.services, {
+      connection: call.connection, conversation: call.conversation, spec: message.spec, sendKey: call.idempotencyKey,
+      author: message.author, cause: message.cause, note: call.note,
+    }),
+    });
+  }
+}
