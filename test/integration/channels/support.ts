@@ -23,11 +23,11 @@ export interface ChannelWorld {
 }
 
 /** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
-export async function startChannelWorld(): Promise<ChannelWorld> {
+export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
   const graph = await startGraphStandIn();
   graph.addPhoneNumber({ id: WA.phoneNumberId, token: WA.token });
   graph.addPage({ id: PAGE.pageId, token: PAGE.token });
-  const server = await startTestServer({ env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
+  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
   const admin = server.api(server.adminToken);
   const wa = await admin.post('/channels', { kind: 'whatsapp', name: 'Support', phoneNumberId: WA.phoneNumberId, businessAccountId: WA.businessAccountId, accessToken: WA.token });
   const fb = await admin.post('/channels', { kind: 'messenger', name: 'Page', pageId: PAGE.pageId, pageAccessToken: PAGE.token });
