@@ -14,6 +14,8 @@ export interface Config {
   metaAppSecret: string | undefined;
   /** Base of every Graph API call (channels, ads sync), version included; a stand-in in tests. */
   metaGraphUrl: string;
+  /** Minutes between Marketing API syncs of linked ad accounts (0: only on demand). */
+  metaAdsSyncMinutes: number;
   /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
   secretKey: string | undefined;
   /** Identifies this process in run leases. */
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
+    metaAdsSyncMinutes: Number(env.META_ADS_SYNC_MINUTES ?? 60),
     metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
     secretKey: env.COMPANION_SECRET_KEY || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,

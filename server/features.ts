@@ -8,7 +8,8 @@ import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
 import { channelRoutes } from './routes/channels/index';
-import { registerMetaConnectors } from './channels/connector';
+import { registerAdClickNotes, registerMetaConnectors } from './channels/connector';
+import { scheduleAdSync } from './channels/ads-sync';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -30,6 +31,8 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   registerEngineDispatch(services);
   registerDemoWorkflows();
   registerMetaConnectors();
+  registerAdClickNotes(services);
+  if (opts.workers) scheduleAdSync(services, services.config.metaAdsSyncMinutes);
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

@@ -1,5 +1,6 @@
 import { AdsCatalogSettings } from './AdsCatalogSettings';
 import { ChannelsSettings } from './ChannelsSettings';
+import { AdAccountsSettings } from './AdAccountsSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
@@ -13,6 +14,7 @@ export function SettingsPage() {
       <ClosingCategoriesSettings />
       <CustomFieldsSettings />
       <ChannelsSettings />
+      <AdAccountsSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
     </section>

@@ -29,3 +29,9 @@ export function registerMetaConnectors() {
     });
   }
 }
+
+/** Notes on an ad click whose ad can no longer trigger (the run log's trigger view reads event notes). */
+export function registerAdClickNotes(services: import('../services').Services) {
+  services.events.useDispatcher(async (_uow, event) =>
+    (event.type === 'ad.clicked' && event.payload.ineligible ? { runIds: [], note: event.payload.ineligible } : { runIds: [] }));
+}

@@ -49,7 +49,11 @@ export interface EnrollmentsTable { workflow_id: string; contact_id: string; cre
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */
 export interface StepEffectsTable { key: string; result: Json; created_at: string }
 
-export interface AdsTable { ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string }
+export interface AdsTable {
+  ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string;
+  /** `manual`, or the id of the linked ad account connection that synced it. */
+  source?: string; created_in_instagram?: number; synced_at?: string | null;
+}
 export interface AppsTable { id: string; key: string; manifest: Json; signing_secret: string; created_at: string }
 export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */

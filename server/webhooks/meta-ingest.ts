@@ -8,6 +8,8 @@ import { applyDeliveryStatus } from '../channels/delivery-status';
 import type { ConnectionsTable } from '../store/schema';
 import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
 import { toE164 } from './phone';
+import { listAds } from './ads';
+import { adEligibility } from '../../lib/contracts/ads';
 
 export interface ItemResult { runIds: string[]; outcome: 'stored' | 'duplicate' | 'skipped' }
 
@@ -77,10 +79,12 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
       }, { source: 'contact' });
     }
     if (!m.ad) return { runIds: [], outcome: 'stored' };
-    const ad = await uow.trx.selectFrom('ads').select(['name']).where('ad_id', '=', m.ad.adId).executeTakeFirst();
+    const ad = (await listAds(uow.trx, m.ad.adId))[0];
+    const eligibility = ad ? adEligibility(ad) : null;
+    const ineligible = eligibility && !eligibility.eligible ? `Ad ${m.ad.adId} can no longer trigger workflows: ${eligibility.reasons.join('; ')}` : null;
     const { runIds } = await services.events.record(uow, {
       type: 'ad.clicked',
-      payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text },
+      payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text, ...(ineligible ? { ineligible } : {}) },
     }, { source: 'click_to_chat_ads', ...(m.dedupeKey ? { idempotencyKey: `meta:${m.dedupeKey}`.slice(0, 600) } : {}) });
     return { runIds, outcome: 'stored' };
   });

@@ -53,3 +53,28 @@ describe('settings: channels', () => {
     expect(await panel.findByText('No channel connected yet.')).toBeTruthy();
   });
 });
+
+describe('settings: ad accounts', () => {
+  it('links an account, syncs it on demand and lists workflows whose ad can no longer trigger', async () => {
+    const { AdAccountsSettings } = await import('../../components/options/AdAccountsSettings');
+    const user = userEvent.setup();
+    const accounts: unknown[] = [];
+    const account = { id: 'ads_1', adAccountId: 'act_1234', name: 'Acme Ads', tokenLastFour: '••••9999', lastSyncedAt: null, lastError: null };
+    const calls = serveApi({
+      'GET /ads/accounts': () => ok({ accounts }),
+      'GET /ads/workflow-warnings': ok({ workflows: [{ workflowId: 'wf_1', name: 'Ad leads', ads: [{ adId: '1202', reasons: ['Status DELETED is not eligible: only ACTIVE or PAUSED ads can trigger a workflow'] }] }] }),
+      'GET /ads': ok({ ads: [] }),
+      'POST /ads/accounts': () => { accounts.push(account); return { status: 201, body: account }; },
+      'POST /ads/accounts/ads_1/sync': ok({ account: { ...account, lastSyncedAt: at }, synced: 153, noLongerListed: 2 }),
+    });
+    renderWithProviders(<AdAccountsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Ad accounts' }));
+    expect((await panel.findByRole('alert', { name: 'Workflows whose ad can no longer trigger' })).textContent).toMatch(/Ad leads: 1202 \(Status DELETED/);
+    await user.type(panel.getByLabelText('Ad account ID'), 'act_1234');
+    await user.type(panel.getByLabelText('Marketing API token'), 'EAAGadsToken9999');
+    await user.click(panel.getByRole('button', { name: 'Link account' }));
+    await user.click(await panel.findByRole('button', { name: 'Sync Acme Ads now' }));
+    expect(await panel.findByText('153 ads read from act_1234; 2 no longer listed, marked DELETED.')).toBeTruthy();
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toContain('POST /ads/accounts/ads_1/sync');
+  });
+});

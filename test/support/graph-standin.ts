@@ -40,6 +40,14 @@ export const graphErrors = {
   }),
 };
 
+/** An ad with the fields the companion asks for. https://developers.facebook.com/docs/marketing-api/reference/adgroup/ */
+export interface StandInAd {
+  id: string; name: string; effective_status: string;
+  campaign: { objective: string; id?: string }; adset: { optimization_goal: string; destination_type: string; id?: string };
+  creative: { id?: string; source_instagram_media_id?: string };
+}
+export interface StandInAdAccount { id: string; token: string; name: string; ads: StandInAd[] }
+
 export interface SentMessage { kind: 'whatsapp' | 'messenger'; accountId: string; body: any; id: string; token: string }
 
 export interface GraphStandIn {
@@ -47,6 +55,8 @@ export interface GraphStandIn {
   url: string;
   addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
   addPage(p: { id: string; token: string; name?: string }): void;
+  /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
+  addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
   failNext(...answers: GraphErrorAnswer[]): void;
   sent: SentMessage[];
@@ -60,6 +70,7 @@ const fbtrace = () => `A${(++seq).toString(36).padStart(10, 'x')}`;
 export async function startGraphStandIn(): Promise<GraphStandIn> {
   const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
   const pages = new Map<string, { token: string; name: string }>();
+  const adAccounts = new Map<string, StandInAdAccount>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
@@ -91,6 +102,28 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== GRAPH_VERSION) return badParam(res, `Unknown path components: /${parts[0] ?? ''}`);
     const [, id = '', edge] = parts;
+    const account = adAccounts.get(id);
+    if (account) {
+      if (bearer !== account.token) return fail(res, graphErrors.invalidToken());
+      // GET /act_{id}?fields=name,account_status: https://developers.facebook.com/docs/marketing-api/reference/ad-account/
+      if (req.method === 'GET' && !edge) return send(res, 200, { name: account.name, account_status: 1, id });
+      if (req.method === 'GET' && edge === 'ads') {
+        // GET /act_{id}/ads: https://developers.facebook.com/docs/marketing-api/reference/ad-account/ads/
+        // Without an effective_status filter ARCHIVED and DELETED ads are left out; cursor paging:
+        // https://developers.facebook.com/docs/graph-api/results
+        let statuses: string[] | null = null;
+        try { statuses = url.searchParams.has('effective_status') ? JSON.parse(url.searchParams.get('effective_status')!) : null; } catch { return badParam(res, 'Param effective_status must be a JSON array'); }
+        const listed = account.ads.filter((a) => (statuses ? statuses.includes(a.effective_status) : !['ARCHIVED', 'DELETED'].includes(a.effective_status)));
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 500);
+        const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0);
+        const data = listed.slice(start, start + limit);
+        const end = start + data.length;
+        const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+        const paging = { cursors: { before: cursor(start), after: cursor(end) }, ...(end < listed.length ? { next: `${url.origin}${url.pathname}?after=${cursor(end)}&limit=${limit}` } : {}) };
+        return send(res, 200, { data, paging });
+      }
+      return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
+    }
     const phone = phones.get(id);
     const page = pages.get(id);
     if (!phone && !page) return unknownObject(res, id);
@@ -132,6 +165,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
     addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
+    addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
     sent,
     requests,

@@ -60,6 +60,8 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
     }
     case 'ad.clicked': {
       const p = event.payload;
+      // An ad that became ineligible (DELETED, ARCHIVED, …) fires nothing; the event's note says why.
+      if (p.ineligible) return null;
       return one('click_to_chat_ads', p.adId, p.contactId, p.conversationId,
         { adId: p.adId, adName: p.adName, ctwaClid: p.ctwaClid, message: p.message });
     }

@@ -10,6 +10,7 @@ import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { metaChannels } from './012-meta-channels';
+import { adsSync } from './013-ads-sync';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
   '012-meta-channels': metaChannels,
+  '013-ads-sync': adsSync,
 };
