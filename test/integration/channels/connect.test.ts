@@ -78,3 +78,20 @@ describe('/api/v1/channels', () => {
     expect((await server.api(token).post('/channels', page)).status).toBe(403);
   });
 });
+
+describe('who may manage channels and ad accounts', () => {
+  const routes: [string, string, unknown?][] = [
+    ['GET', '/channels'], ['POST', '/channels', page], ['DELETE', '/channels/chn_x'],
+    ['GET', '/ads/accounts'], ['POST', '/ads/accounts', { adAccountId: 'act_1', accessToken: 'EAAGtoken000000' }], ['DELETE', '/ads/accounts/ads_x'],
+    ['POST', '/ads/accounts/ads_x/sync'], ['GET', '/ads/workflow-warnings'],
+  ];
+  it.each(routes)('%s %s: 401 without a token, 403 for agents and supervisors', async (method, path, body) => {
+    const agent = (await server.createUser('agent')).token;
+    const supervisor = (await server.createUser('supervisor')).token;
+    expect((await server.request(method, `/api/v1${path}`, body ? { body } : {})).status).toBe(401);
+    for (const token of [agent, supervisor]) {
+      expect((await server.request(method, `/api/v1${path}`, { token, ...(body ? { body } : {}) })).status).toBe(403);
+    }
+    expect(graph.requests).toHaveLength(0);
+  });
+});
