@@ -49,6 +49,8 @@ export interface TestServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Background workers (engine, outbox); on by default as in production. */
   workers?: boolean;
+  /** A SQLite file to keep between servers (a restart); default: a fresh in-memory database. */
+  sqliteFile?: string;
 }
 
 let userSeq = 0;
@@ -63,7 +65,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     schema = freshSchemaName();
     store = await openStore({ databaseUrl: opts.databaseUrl, pgSchema: schema, poolSize: 5 });
   } else {
-    store = await openStore({ sqliteFile: ':memory:' });
+    store = await openStore({ sqliteFile: opts.sqliteFile ?? ':memory:' });
   }
   const server = await startServer({
     env: { COMPANION_DEMO: '0', ...opts.env },
