@@ -133,7 +133,12 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
   } finally {
     for (const srv of servers) {
       if (process.env.BENCH_SHOW_OUTPUT) process.stderr.write(srv.output());
-      await killHard(srv);
+      // A profiled server (--cpu-prof) writes its profile on a graceful exit only.
+      if (process.env.BENCH_SERVER_NODE_OPTIONS && srv.child.exitCode === null) {
+        const exited = new Promise((r) => srv.child.once('exit', r));
+        srv.child.kill('SIGTERM');
+        await exited;
+      } else await killHard(srv);
     }
     await watch?.close();
     await rm(dataDir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ export interface EngineOptions {
   /** Execute runs in this process (false: only relay live messages). */
   workers: boolean;
   concurrency?: number;
+  /** Runs advanced together in one transaction (see batch-round.ts). */
+  batch?: number;
   leaseMs?: number;
   pollMs?: number;
   stopGraceMs?: number;
@@ -19,6 +21,8 @@ export interface Engine {
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** COMPANION_RUN_BATCH overrides it (1: every run alone, a transaction per step, as before). */
+export const DEFAULT_BATCH = Math.max(1, Number(process.env.COMPANION_RUN_BATCH ?? 64));
 
 /**
  * Starts the run executor on `services` and registers its stop with services.onClose. With
@@ -28,6 +32,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
   const workerOptions: WorkerOptions = {
     owner: services.config.instanceId,
     concurrency: options.concurrency ?? 8,
+    batch: options.batch ?? DEFAULT_BATCH,
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     pollMs: options.pollMs ?? 1_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
