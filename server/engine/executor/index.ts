@@ -1,6 +1,7 @@
 import type { Services } from '../../services';
 import { releaseStaleLeasesSqlite } from './claim-sqlite';
 import { startPgBridge, type PgBridge } from './pg-bridge';
+import { startPruner } from './retention';
 import { RunWorker, type WorkerOptions } from './worker';
 
 export interface EngineOptions {
@@ -54,12 +55,16 @@ export async function startEngine(services: Services, options: EngineOptions): P
     bridge?.notifyRuns();
   });
   worker?.start();
+  const pruner = worker
+    ? startPruner(services.db, services.config.runRetentionDays, (err) => services.log.warn({ err }, 'pruning old runs and events failed'))
+    : undefined;
 
   const engine: Engine = {
     kick: () => worker?.kick(),
     async stop() {
       if (stopped) return;
       stopped = true;
+      pruner?.stop();
       await worker?.stop();
       await bridge?.close();
     },
