@@ -30,7 +30,7 @@ async function queue(runs: { workflowId: string; contactId: string; conversation
 
 describe('runs advanced together (group commit)', () => {
   it('60 three-step runs over 20 contacts: each step once, in order per contact, in far fewer transactions than steps', async () => {
-    const contacts = [];
+    const contacts: Awaited<ReturnType<typeof insertContact>>[] = [];
     for (let i = 0; i < 20; i++) contacts.push(await insertContact(services, { firstName: `C${i}` }));
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
       { id: 'a', type: 'add_comment', config: { text: 'a {{$trigger.n}}' } },
@@ -57,7 +57,7 @@ describe('runs advanced together (group commit)', () => {
 
   it('a run whose step fails in a round fails alone with its error; the others in the round complete', async () => {
     await upsertField(services.db, { key: 'order', label: 'Order', type: 'number', options: [] });
-    const contacts = [];
+    const contacts: Awaited<ReturnType<typeof insertContact>>['contact'][] = [];
     for (let i = 0; i < 10; i++) contacts.push((await insertContact(services, { open: false })).contact);
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
       { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } },
