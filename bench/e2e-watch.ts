@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,8 @@ export interface Watch {
   /** Samples the WAL file size every 100 ms until stop(), which gives the largest seen. */
   sampleWal(): { stop(): Promise<number> };
   sizes(): Promise<{ db: number; wal: number }>;
+  /** PostgreSQL: pins the postmaster and its live children (backends fork from it, inheriting it) to `cpus`. */
+  pin(cpus: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ function openSqliteWatch(file: string): Watch {
       db = undefined;
       return { db: await fileSize(file), wal: await fileSize(`${file}-wal`) };
     },
+    async pin() {},
     async close() { db?.close(); },
   };
 }
@@ -96,12 +100,31 @@ async function openPgWatch(adminUrl: string): Promise<Watch> {
     },
     sampleWal() { return { stop: async () => 0 }; },
     async sizes() { return { db: 0, wal: 0 }; },
+    async pin(cpus) {
+      if (!postmaster) return;
+      pin(postmaster, cpus);
+      for (const child of await childrenOf(postmaster)) pin(child, cpus);
+    },
     async close() {
       await client.end();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await admin.end();
     },
   };
+}
+
+/** Pins every thread of `pid` to the CPU list `cpus` (taskset; absent taskset: a warning, no pinning). */
+export function pin(pid: number, cpus: string) {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  if (r.status !== 0) process.stderr.write(`taskset could not pin ${pid} to ${cpus}\n`);
+}
+
+async function childrenOf(parent: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (/^\d+$/.test(entry) && (await parentOf(Number(entry))) === parent) out.push(Number(entry));
+  }
+  return out;
 }
 
 async function parentOf(pid: number): Promise<number | undefined> {
@@ -113,9 +136,6 @@ async function parentOf(pid: number): Promise<number | undefined> {
 /** CPU of every live child of the postmaster (backends, checkpointer, WAL writer) and itself. */
 async function childrenCpuUs(postmaster: number): Promise<number> {
   let total = await procCpuUs(postmaster);
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    if ((await parentOf(Number(entry))) === postmaster) total += await procCpuUs(Number(entry));
-  }
+  for (const child of await childrenOf(postmaster)) total += await procCpuUs(child);
   return total;
 }
