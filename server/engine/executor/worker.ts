@@ -24,7 +24,7 @@ export interface WorkerOptions {
   unblockMs?: number;
 }
 
-const BUSY_REST = 3;
+const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -90,7 +90,7 @@ export class RunWorker {
           // A round holds the event loop for its whole length (SQLite is synchronous). While
           // deliveries queue up, rest BUSY_REST times as long after it: the executor then takes
           // about a quarter of the loop and acknowledgements the rest (they are what a sender waits on).
-          if (this.services.pacer.busy) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - roundStarted))));
+          if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - roundStarted))));
           if (!results) {
             for (const row of fresh) this.alone(row);
             continue;
