@@ -10,6 +10,7 @@ import type { RunView, StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import { checkpoint, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
+import { unblockNextOfPairs } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { applyOutcome, type NextState, type RunState } from './transition';
@@ -54,7 +55,11 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   try {
     return await inTransaction(services.db, async (uow) => {
       const results: RoundResult[] = [];
-      for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps));
+      const ended: RunFence[] = [];
+      for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
+      // At most one run of a pair is in a round (the next one is blocked behind it), so the
+      // pairs' new heads can be released together after all of them.
+      await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
       return results;
     });
   } catch (err) {
@@ -64,7 +69,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
 }
 
 /** One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint. */
-async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[]): Promise<RoundResult> {
+async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], ended: RunFence[]): Promise<RoundResult> {
   const { services } = env;
   const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
@@ -115,7 +120,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     return { id: row.id, status: 'continue', row };
   }
   try {
-    await checkpoint(uow, services, fence, next);
+    await checkpoint(uow, services, fence, next, { deferUnblock: (f) => ended.push(f) });
   } catch {
     throw new RoundAborted(); // lease lost or cancelled: the per-run path stops it alone
   }
