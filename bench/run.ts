@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
+import { benchE2eRuns } from './e2e-runs';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
 import { benchWebhooks } from './webhooks';
@@ -12,6 +13,7 @@ const suites: [string, () => Promise<string>][] = [
   ['webhooks', benchWebhooks],
   ['dispatch', benchDispatch],
   ['runs', benchRuns],
+  ['e2e-runs', benchE2eRuns],
   ['menu', benchMenu],
 ];
 

@@ -24,6 +24,8 @@ export interface Config {
   /** Requests per minute per token (or address); webhooks have their own, per URL. */
   rateLimitPerMinute: number;
   webhookRateLimitPerMinute: number;
+  /** Days finished runs, events and recorded effects are kept (RUN_RETENTION_DAYS; 0 keeps them forever). */
+  runRetentionDays: number;
 }
 
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
     webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
+    runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
   };
   return { ...base, ...overrides };
 }
