@@ -14,6 +14,22 @@ await build({
   packages: 'external',
   sourcemap: true,
   // The inbox's static pages, from where the bundle sits (see server/routes/inbox/index.ts).
-  define: { INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/') },
+  define: { INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'), DASHBOARD_APP_DIR: JSON.stringify('./dashboard-app/') },
+  logLevel: 'warning',
+});
+
+// The Chatwoot Dashboard App page's script (components/dashboard-app): React, the launcher, the
+// forms, the API client, for a browser; the server serves it from dist/dashboard-app/.
+await build({
+  entryPoints: { app: 'components/dashboard-app/main.tsx' },
+  outdir: 'dist/dashboard-app',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome110',
+  jsx: 'automatic',
+  minify: true,
+  charset: 'ascii',
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   logLevel: 'warning',
 });
