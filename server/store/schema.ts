@@ -61,7 +61,14 @@ export interface ConnectionsTable {
 
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
+/** Chatwoot webhook deliveries already handled, per connection. */
+export interface ChatwootDeliveriesTable { connection_id: string; delivery_key: string; event: string; created_at: string }
+/** The last Chatwoot state applied per object (`kind` contact | conversation) and its Chatwoot `updated_at`. */
+export interface ChatwootObjectsTable { connection_id: string; kind: string; external_id: string; companion_id: string | null; version: number; state: Json; updated_at: string }
+
 export interface DB {
+  chatwoot_deliveries: ChatwootDeliveriesTable;
+  chatwoot_objects: ChatwootObjectsTable;
   channel_identities: ChannelIdentitiesTable;
   connections: ConnectionsTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
