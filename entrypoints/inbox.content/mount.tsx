@@ -22,6 +22,7 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
   let key: string | null = null;
   let generation = 0;
   let reported = '';
+  let dock: HTMLElement | null = null;
 
   const render = () => ui?.mounted?.render(
     <Launcher api={api} forms={forms} conversationId={key} returnFocus={returnFocus} />,
@@ -34,6 +35,8 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
     reported = text;
     void sendMessage('reportAdapter', health).catch(() => undefined);
   };
+
+  ctx.onInvalidated(() => dock?.remove());
 
   watchPlacement(adapter, window, (placement) => {
     report(placement);
@@ -52,30 +55,40 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
     if (target === mountedAt) return render();
     ui?.remove();
     ui = null;
+    dock?.remove();
+    dock = null;
     mountedAt = target;
     if (!target) return;
     const mine = ++generation;
     void createShadowRootUi<Root>(ctx, {
       name: 'inbox-companion-launcher',
       position: 'inline',
-      anchor: target === 'floating' ? document.body : target,
+      anchor: target === 'floating' ? (dock = floatingDock()) : target,
       append: 'last',
       mode: 'open',
       // The inbox must not see keys typed into the menu or a form (Enter sends its composer).
       isolateEvents: ['keydown', 'keyup', 'keypress'],
-      onMount: (container, _shadow, host) => {
-        if (target === 'floating') {
-          host.classList.add('ic-floating');
-          host.style.cssText = 'position:fixed;right:16px;bottom:16px;z-index:2147483000';
-        }
-        return createRoot(container);
-      },
+      onMount: (container) => createRoot(container),
       onRemove: (root) => root?.unmount(),
     }).then((created) => {
       if (mine !== generation) return;
       ui = created;
       ui.mount();
+      if (target === 'floating') ui.shadowHost.classList.add('ic-floating');
       render();
     });
   }, { signal: ctx.signal });
+}
+
+/**
+ * Where a floating launcher lives: a fixed box at the bottom right of the page. (The shadow
+ * host itself cannot be positioned: WXT resets it with `:host { all: initial !important }`,
+ * which beats the page's inline styles.)
+ */
+function floatingDock(): HTMLElement {
+  const dock = document.createElement('div');
+  dock.setAttribute('data-inbox-companion', 'floating-launcher');
+  dock.style.cssText = 'position:fixed;right:16px;bottom:16px;z-index:2147483000';
+  document.body.append(dock);
+  return dock;
 }
