@@ -40,7 +40,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
   const api = useMemo(() => (token ? createHttpLauncherApi(serverUrl, token, () => current.current) : null), [serverUrl, token]);
   // The menu is the page: open it as soon as there is something to launch on.
   useEffect(() => {
-    if (api && conversation) api.push({ type: 'open-launcher' });
+    if (api && conversation) api.requestOpen();
   }, [api, conversation?.conversationId]);
 
   if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;

@@ -13,6 +13,10 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
   const client = createApiClient({ serverUrl, token });
   const listeners = new Set<(p: Push) => void>();
   const mapped = new Map<string, string>();
+  const push = (p: Push) => listeners.forEach((l) => l(p));
+  // The launcher ignores an open request until its shortcut list has loaded: remember one and
+  // repeat it once the list is there (the launcher renders it a moment after this resolves).
+  let wantOpen = false;
 
   const resolve = async (c: DashboardConversation): Promise<string> => {
     const key = `${c.origin}|${c.accountId}|${c.conversationId}`;
@@ -23,7 +27,7 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
     return found.conversationId;
   };
 
-  const api: LauncherApi & { push(p: Push): void } = {
+  const api: LauncherApi & { requestOpen(): void } = {
     async getConnection(): Promise<ConnectionState> {
       try {
         return { state: 'connected', serverUrl, me: await client.me() };
@@ -33,7 +37,14 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
         return { state: 'unreachable', serverUrl, me: null, error: e.message || unreachableMessage(serverUrl) };
       }
     },
-    listShortcuts: async () => ({ ...(await client.shortcuts()), stale: false }),
+    async listShortcuts() {
+      const list = { ...(await client.shortcuts()), stale: false };
+      if (wantOpen && list.allowed && list.shortcuts.length > 0) {
+        wantOpen = false;
+        setTimeout(() => push({ type: 'open-launcher' }), 50);
+      }
+      return list;
+    },
     async launchShortcut({ shortcutId, values }) {
       const conversation = current();
       if (!conversation) return { ok: false, kind: 'error', message: 'Chatwoot has not said which conversation is open yet.' };
@@ -65,7 +76,10 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    push: (p) => listeners.forEach((l) => l(p)),
+    requestOpen() {
+      wantOpen = true;
+      push({ type: 'open-launcher' });
+    },
   };
   return api;
 }

@@ -13,14 +13,43 @@ export interface ChatwootDashboardPage {
   url: string;
   /** Markup options of the next page served (e.g. a button row Chatwoot renamed). */
   options: ReplyBoxOptions;
+  /**
+   * A Dashboard App configured in Chatwoot: conversation pages then embed its URL in an iframe
+   * and post it `appContext` (the object `context` returns for the conversation) as Frame.vue does.
+   */
+  dashboardApp?: { url: string; context(accountId: number, conversationId: number): Record<string, unknown> };
   close(): Promise<void>;
 }
 
 const ROUTE = /^\/app\/accounts\/(\d+)\/(?:.+\/)?conversations\/(\d+)/;
 
-function pageHtml(path: string, options: ReplyBoxOptions): string {
+/**
+ * Chatwoot's DashboardApp/Frame.vue: an iframe `#dashboard-app--frame-<position>-<index>`; on its
+ * load event, and whenever the app posts 'chatwoot-dashboard-app:fetch-info', the parent posts
+ * JSON.stringify({ event: 'appContext', data: { conversation, contact, currentAgent } }) with '*'.
+ */
+function dashboardAppHtml(url: string, context: Record<string, unknown>): string {
+  const json = JSON.stringify(JSON.stringify({ event: 'appContext', data: context })).replace(/</g, '\\u003c');
+  return `<div class="dashboard-app--container"><div class="dashboard-app--list">
+<iframe id="dashboard-app--frame-0-0" src="${url}" style="width:420px;height:520px;border:0"></iframe></div></div>
+<script>
+(function () {
+  var frame = document.getElementById('dashboard-app--frame-0-0');
+  var send = function () { frame.contentWindow.postMessage(${json}, '*'); };
+  frame.addEventListener('load', send);
+  window.onmessage = function (e) {
+    if (typeof e.data !== 'string' || e.data !== 'chatwoot-dashboard-app:fetch-info') return;
+    send();
+  };
+})();
+</script>`;
+}
+
+function pageHtml(path: string, options: ReplyBoxOptions, app?: ChatwootDashboardPage['dashboardApp']): string {
   const match = ROUTE.exec(path);
-  const body = match ? conversationViewHtml(Number(match[2]), options) : '<section class="conversation-page"><p>Select a conversation</p></section>';
+  const body = match
+    ? conversationViewHtml(Number(match[2]), options) + (app ? dashboardAppHtml(app.url, app.context(Number(match[1]), Number(match[2]))) : '')
+    : '<section class="conversation-page"><p>Select a conversation</p></section>';
   // window.chatwootNavigate(path): what a click on a conversation in the list does (router.push).
   return `<!doctype html><html><head><meta charset="utf-8"><title>Chatwoot</title></head>
 <body><div id="app">${body}</div>
@@ -40,7 +69,7 @@ export async function startChatwootDashboardPage(upstream?: string): Promise<Cha
     const url = new URL(req.url ?? '/', 'http://dashboard');
     if (url.pathname.startsWith('/app/')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(pageHtml(url.pathname, page.options));
+      res.end(pageHtml(url.pathname, page.options, page.dashboardApp));
       return;
     }
     if (!upstream) {
