@@ -14,6 +14,7 @@ import { shortcutRoutes } from './routes/shortcuts/index';
 import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
 import { chatwootRoutes } from './routes/chatwoot/index';
+import { startChatwootSync } from './connectors/chatwoot/reconcile';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
@@ -41,4 +42,5 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(streamRoutes, { prefix: '/api/v1' });
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
   await app.register(chatwootRoutes, { prefix: '/api/v1' });
+  if (opts.workers) startChatwootSync(services);
 }
