@@ -15,6 +15,7 @@ import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
 import { chatwootRoutes } from './routes/chatwoot/index';
 import { startChatwootSync } from './connectors/chatwoot/reconcile';
+import './connectors/chatwoot/connector';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 

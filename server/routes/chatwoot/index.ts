@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootPatchBody, ChatwootSyncResult } from '../../../lib/contracts/chatwoot';
+import { ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootPatchBody, ChatwootResolveQuery, ChatwootResolveResult, ChatwootSyncResult } from '../../../lib/contracts/chatwoot';
 import { ChatwootApiError } from '../../connectors/chatwoot/api';
 import { reconcileAccount } from '../../connectors/chatwoot/reconcile';
+import { resolveChatwootConversation } from '../../connectors/chatwoot/resolve';
 import { HttpError } from '../../http-error';
 import { connectAccount, getConnection, listConnections, toAccount, updateAccount } from '../../connectors/chatwoot/connections';
 
@@ -51,6 +52,16 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
       throw err;
     }
   });
+
+  // Any signed-in user: the extension in Chatwoot's dashboard (or the Dashboard App page) asks
+  // which companion conversation it is on, then launches shortcuts with POST /shortcuts/:id/launch.
+  app.get('/chatwoot/conversations/resolve', {
+    config: { access: { role: 'agent' } },
+    schema: {
+      tags: ['chatwoot'], summary: 'The companion conversation of a Chatwoot conversation (origin, account id, conversation number), mirrored on demand',
+      querystring: ChatwootResolveQuery, response: { 200: ChatwootResolveResult },
+    },
+  }, async (req) => resolveChatwootConversation(services, req.query));
 
   app.delete('/chatwoot/accounts/:id', {
     config: { access: { role: 'admin' } },
