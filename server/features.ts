@@ -15,6 +15,8 @@ import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
 import { chatwootDashboardAppRoutes } from './routes/chatwoot-dashboard-app/index';
 import { chatwootRoutes } from './routes/chatwoot/index';
+import { startChatwootSync } from './connectors/chatwoot/reconcile';
+import './connectors/chatwoot/connector';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
@@ -43,4 +45,5 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
   await app.register(chatwootDashboardAppRoutes);
   await app.register(chatwootRoutes, { prefix: '/api/v1' });
+  if (opts.workers) startChatwootSync(services);
 }

@@ -1,4 +1,5 @@
 import { AdsCatalogSettings } from './AdsCatalogSettings';
+import { ChatwootSettings } from './ChatwootSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
@@ -13,6 +14,7 @@ export function SettingsPage() {
       <CustomFieldsSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
+      <ChatwootSettings />
     </section>
   );
 }

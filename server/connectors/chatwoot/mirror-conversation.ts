@@ -1,4 +1,4 @@
-import { changeTags } from '../../domain/contacts';
+import { changeTags, type Cause } from '../../domain/contacts';
 import { addMessage, closeConversation, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
 import type { ConversationsTable } from '../../store/schema';
 import { applyContact, type MirrorContext } from './mirror-contact';
@@ -30,6 +30,19 @@ function openedBy(conv: CwConversation): 'user' | 'contact' {
 }
 
 /**
+ * Opens the companion conversation for a Chatwoot conversation (a new open period). The contact's
+ * other open conversation, if any, is closed as `superseded` (one open per contact; triggers nothing).
+ */
+export async function openMirror(ctx: MirrorContext, contactId: string, displayId: number, cause: Cause, firstIncoming: string | null): Promise<string> {
+  const { uow, services, conn } = ctx;
+  const other = await findOpenConversation(uow.trx, contactId);
+  if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source });
+  const opened = await openConversation(uow, services, contactId, cause, firstIncoming);
+  await uow.trx.updateTable('conversations').set({ connection_id: conn.row.id, external_id: String(displayId) }).where('id', '=', opened.id).execute();
+  return opened.id;
+}
+
+/**
  * Applies a Chatwoot conversation: opens / closes the companion conversation (each open period of
  * a Chatwoot conversation is one companion conversation, as in the built-in inbox) and turns label
  * changes into the contact's tags. A state older than the applied one changes nothing.
@@ -48,13 +61,10 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   }
 
   if (isOpenStatus(conv.status) && row?.status !== 'open') {
-    const other = await findOpenConversation(trx, contactId);
-    if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: 'user' });
     const first = conv.messages[0];
     const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
-    const opened = await openConversation(uow, services, contactId, { source: openedBy(conv) }, firstIncoming);
-    await trx.updateTable('conversations').set({ connection_id: conn.row.id, external_id: String(conv.id) }).where('id', '=', opened.id).execute();
-    row = { ...(await trx.selectFrom('conversations').selectAll().where('id', '=', opened.id).executeTakeFirstOrThrow()) };
+    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv) }, firstIncoming);
+    row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });
   }

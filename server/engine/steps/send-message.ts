@@ -1,13 +1,18 @@
 import { addMessage } from '../../domain/conversations';
 import { defineStep, fail, next } from './define';
+import { outsideWhenConnected, viaConnector } from './via-connector';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
+  outside: outsideWhenConnected,
   async run(ctx) {
     const conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
     const text = ctx.render(ctx.config.text);
     if (text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
+    // A conversation that lives in a connection (Chatwoot, a Meta channel) is answered there.
+    const connector = await viaConnector(ctx, conversation, 'sendMessage');
+    if (connector) return next(await connector.invoke({ text }));
     const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
       text, direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
     }, ctx.cause)));
