@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
 import { hookRoutes } from './routes/hooks/index';
+import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
 import { createServices, type Services } from './services';
 import type { Store } from './store/database';
 
@@ -54,6 +55,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   // rate limit, token auth), which a webhook never needs; it keeps its own limit and answers.
   // Hooks added to a context reach every route under it, whenever registered: hence siblings.
   await fastify.register(hookRoutes);
+  await fastify.register(chatwootWebhookRoutes);
   await fastify.register(async (api) => {
     await api.register(helmet, {
       contentSecurityPolicy: {

@@ -16,12 +16,29 @@ await Promise.all([
     target: 'node22',
     packages: 'external',
     sourcemap: true,
-    // The inbox's files, from where the bundle sits (see server/routes/inbox/index.ts).
+    // The inbox's files and the Dashboard App page, from where the bundle sits
+    // (see server/routes/inbox/index.ts and the dashboard app route).
     define: {
       INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
       INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
+      DASHBOARD_APP_DIR: JSON.stringify('./dashboard-app/'),
     },
     logLevel: 'warning',
   }),
   build(inboxBuildOptions('dist/inbox')),
+  // The Chatwoot Dashboard App page's script (components/dashboard-app): React, the launcher, the
+  // forms, the API client, for a browser; the server serves it from dist/dashboard-app/.
+  build({
+    entryPoints: { app: 'components/dashboard-app/main.tsx' },
+    outdir: 'dist/dashboard-app',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome110',
+    jsx: 'automatic',
+    minify: true,
+    charset: 'ascii',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    logLevel: 'warning',
+  }),
 ]);

@@ -16,6 +16,10 @@ import { workflowRoutes } from './routes/workflows/index';
 import { shortcutRoutes } from './routes/shortcuts/index';
 import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
+import { chatwootDashboardAppRoutes } from './routes/chatwoot-dashboard-app/index';
+import { chatwootRoutes } from './routes/chatwoot/index';
+import { startChatwootSync } from './connectors/chatwoot/reconcile';
+import './connectors/chatwoot/connector';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
@@ -46,4 +50,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(shortcutRoutes, { prefix: '/api/v1' });
   await app.register(streamRoutes, { prefix: '/api/v1' });
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
+  await app.register(chatwootDashboardAppRoutes);
+  await app.register(chatwootRoutes, { prefix: '/api/v1' });
+  if (opts.workers) startChatwootSync(services);
 }

@@ -1,6 +1,7 @@
 import { AdsCatalogSettings } from './AdsCatalogSettings';
 import { ChannelsSettings } from './ChannelsSettings';
 import { AdAccountsSettings } from './AdAccountsSettings';
+import { ChatwootSettings } from './ChatwootSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
@@ -17,6 +18,7 @@ export function SettingsPage() {
       <AdAccountsSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
+      <ChatwootSettings />
     </section>
   );
 }

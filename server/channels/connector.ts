@@ -8,7 +8,7 @@ import type { SendSpec } from './send-spec';
 declare module '../connectors/registry' {
   interface Connector {
     /** Delivers an outgoing message, at most once per `call.idempotencyKey`. */
-    sendMessage?(call: ConnectorCall, message: ChannelOutgoing): Promise<DeliveryResult>;
+    deliver?(call: ConnectorCall, message: ChannelOutgoing): Promise<DeliveryResult>;
   }
 }
 
@@ -22,7 +22,7 @@ export function registerMetaConnectors() {
   for (const kind of ['whatsapp', 'messenger'] as const) {
     registerConnector({
     kind,
-    sendMessage: (call, message) => deliverThroughChannel(call.services, {
+    deliver: (call, message) => deliverThroughChannel(call.services, {
       connection: call.connection, conversation: call.conversation, spec: message.spec, sendKey: call.idempotencyKey,
       author: message.author, cause: message.cause, note: call.note,
     }),

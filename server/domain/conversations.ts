@@ -69,10 +69,13 @@ export async function openConversation(
   return toConversation(row);
 }
 
-/** Closes an open conversation. A close with reason "merge" is recorded but triggers nothing. */
+/**
+ * Closes an open conversation. A close with reason "merge" (contacts merged) or "superseded" (a
+ * connected inbox such as Chatwoot opened another conversation of the contact) triggers nothing.
+ */
 export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
-  input: { category?: string | null; summary?: string | null; reason?: 'merge' | null }, cause: Cause,
+  input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | null }, cause: Cause,
 ): Promise<Conversation> {
   const current = await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');

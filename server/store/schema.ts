@@ -70,7 +70,14 @@ export interface MetaDeliveriesTable { key: string; created_at: string }
 
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
+/** Chatwoot webhook deliveries already handled, per connection. */
+export interface ChatwootDeliveriesTable { connection_id: string; delivery_key: string; event: string; created_at: string }
+/** The last Chatwoot state applied per object (`kind` contact | conversation) and its Chatwoot `updated_at`. */
+export interface ChatwootObjectsTable { connection_id: string; kind: string; external_id: string; companion_id: string | null; version: number; state: Json; updated_at: string }
+
 export interface DB {
+  chatwoot_deliveries: ChatwootDeliveriesTable;
+  chatwoot_objects: ChatwootObjectsTable;
   channel_identities: ChannelIdentitiesTable;
   meta_deliveries: MetaDeliveriesTable;
   connections: ConnectionsTable;

@@ -32,8 +32,9 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
     }
     case 'conversation.closed': {
       const p = event.payload;
-      // Merging contacts closes a conversation as bookkeeping, not as an outcome.
-      if (p.reason === 'merge') return null;
+      // Merging contacts closes a conversation as bookkeeping, not as an outcome; so does a
+      // connected inbox opening another conversation for the contact (one open per contact).
+      if (p.reason === 'merge' || p.reason === 'superseded') return null;
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,

@@ -2,12 +2,14 @@ import { specFromConfig, inboxText, specAttachments, templateSpec } from '../../
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { defineStep, fail, next } from './define';
+import { outsideWhenConnected, viaConnector } from './via-connector';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
-  // On a WhatsApp / Messenger conversation the message goes out through the Graph API: outside
-  // the checkpoint transaction, recorded before the call (see channels/deliver.ts).
-  outside: (conversation) => Boolean(conversation?.connectionId),
+  // On a WhatsApp / Messenger conversation the message goes out through the Graph API, on a
+  // Chatwoot conversation through Chatwoot's API: outside the checkpoint transaction, recorded
+  // before the call (see channels/deliver.ts, connectors/chatwoot).
+  outside: outsideWhenConnected,
   async run(ctx) {
     const conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
@@ -21,6 +23,13 @@ export const sendMessageStep = defineStep({
         text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
       }, ctx.cause)));
       return next({ messageId: message.id, conversationId: conversation.id });
+    }
+
+    // An inbox connector (Chatwoot) carries text; its own app delivers it on the customer's channel.
+    const inbox = await viaConnector(ctx, conversation, 'sendMessage');
+    if (inbox) {
+      if (spec.kind !== 'text') ctx.note(`The conversation lives in another inbox: the ${spec.kind} message is sent as text`);
+      return next(await inbox.invoke({ text: inboxText(spec).slice(0, 4096) }));
     }
 
     const outcome = await sendOnConversation(ctx.services, {

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { fromJson } from '../../store/database';
+
+// The launcher as a Chatwoot Dashboard App (Chatwoot: Settings → Integrations → Dashboard Apps,
+// URL `PUBLIC_URL/chatwoot/dashboard-app`). Its script is built from components/dashboard-app by
+// server/build.mjs into dist/dashboard-app/; relative to this module, or to dist/server.mjs.
+declare const DASHBOARD_APP_DIR: string | undefined;
+const BUILD_DIR = fileURLToPath(new URL(typeof DASHBOARD_APP_DIR === 'string' ? DASHBOARD_APP_DIR : '../../../dist/dashboard-app/', import.meta.url));
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Inbox Companion</title><link rel="stylesheet" href="/chatwoot/dashboard-app/app.css"></head>
+<body><div id="root"></div><script src="/chatwoot/dashboard-app/app.js"></script></body></html>
+`;
+
+interface Asset { body: Buffer; type: string; etag: string }
+
+function read(file: string, type: string): Asset | null {
+  try {
+    const body = fs.readFileSync(path.join(BUILD_DIR, file));
+    return { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+  } catch {
+    return null;
+  }
+}
+
+const hide = { hide: true };
+
+export const chatwootDashboardAppRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.services;
+
+  /**
+   * Chatwoot shows the page in an iframe: only the dashboards of connected Chatwoot accounts may
+   * frame it (helmet's default, frame-ancestors 'self' and X-Frame-Options, would refuse them all).
+   */
+  const frameAncestors = async () => {
+    const rows = await db.selectFrom('connections').select('config').where('kind', '=', 'chatwoot').execute();
+    const origins = new Set<string>();
+    for (const row of rows) {
+      const raw: unknown = row.config;
+      const config = (typeof raw === 'string' ? fromJson<Record<string, unknown>>(raw, {}) : (raw ?? {})) as { origin?: unknown; baseUrl?: unknown };
+      for (const candidate of [config.origin, config.baseUrl]) {
+        if (typeof candidate !== 'string') continue;
+        try { origins.add(new URL(candidate).origin); } catch { /* not a URL: skip */ }
+      }
+    }
+    return ["'self'", ...origins].join(' ');
+  };
+
+  const send = async (req: FastifyRequest, reply: FastifyReply, asset: Asset) => {
+    reply.removeHeader('x-frame-options');
+    reply.header('content-security-policy', [
+      "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+      "connect-src 'self'", "base-uri 'self'", "form-action 'self'", `frame-ancestors ${await frameAncestors()}`,
+    ].join('; '));
+    reply.header('cache-control', 'no-cache').header('etag', asset.etag).header('x-content-type-options', 'nosniff');
+    if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+    return reply.type(asset.type).send(asset.body);
+  };
+
+  const page: Asset = { body: Buffer.from(PAGE), type: 'text/html; charset=utf-8', etag: `"${createHash('sha256').update(PAGE).digest('base64url').slice(0, 22)}"` };
+  app.get('/chatwoot/dashboard-app', { schema: hide }, (req, reply) => send(req, reply, page));
+
+  const bundles = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' } as const;
+  for (const [file, type] of Object.entries(bundles)) {
+    app.get(`/chatwoot/dashboard-app/${file}`, { schema: hide }, async (req, reply) => {
+      const asset = read(file, type);
+      if (!asset) {
+        return reply.code(503).type('application/json').send({
+          error: { code: 'not_built', message: 'The Dashboard App is not built: run npm run build:server (it builds dist/dashboard-app/).' },
+        });
+      }
+      return send(req, reply, asset);
+    });
+  }
+};
