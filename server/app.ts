@@ -10,6 +10,7 @@ import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
+import { JSON_MEDIA_TYPE } from './http/media-type';
 import { hookRoutes } from './routes/hooks/index';
 import { createServices, type Services } from './services';
 import type { Store } from './store/database';
@@ -55,6 +56,9 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   // Hooks added to a context reach every route under it, whenever registered: hence siblings.
   await fastify.register(hookRoutes);
   await fastify.register(async (api) => {
+    // Fastify's JSON parser serves only `application/json` (with parameters); senders also use
+    // `+json` types (`application/vnd.api+json; charset=utf-8`): the same parser for all of them.
+    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
     await api.register(helmet, {
       contentSecurityPolicy: {
         directives: {

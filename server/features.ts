@@ -13,6 +13,7 @@ import { workflowRoutes } from './routes/workflows/index';
 import { shortcutRoutes } from './routes/shortcuts/index';
 import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
+import { settingsRoutes } from './routes/settings/index';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
@@ -39,4 +40,5 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(shortcutRoutes, { prefix: '/api/v1' });
   await app.register(streamRoutes, { prefix: '/api/v1' });
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });
+  await app.register(settingsRoutes, { prefix: '/api/v1' });
 }

@@ -26,6 +26,8 @@ export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
   /** With an idempotency key: the ids of the runs it started (JSON array), the answer to a repeat. */
   run_ids: Json | null;
+  /** With an idempotency key: SHA-256 (hex) of the body that first used it; a reuse with another body is refused. */
+  request_hash?: string | null;
 }
 
 export interface WorkflowsTable {

@@ -30,13 +30,13 @@ export async function workflowsByToken(db: Executor, tokens: string[]): Promise<
 }
 
 /** Earlier acknowledgements by idempotency key: the event and the runs it started (oldest first). */
-export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[] }>> {
-  const acks = new Map<string, { eventId: string; runIds: string[] }>();
+export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[]; hash: string | null }>> {
+  const acks = new Map<string, { eventId: string; runIds: string[]; hash: string | null }>();
   if (keys.length === 0) return acks;
   for (const part of chunks(keys, 5_000)) {
     const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
-      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids']).where('idempotency_key', 'in', part));
-    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []) });
+      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash']).where('idempotency_key', 'in', part));
+    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null });
   }
   return acks;
 }
@@ -90,7 +90,7 @@ export async function openConversations(db: Executor, contactIds: string[]): Pro
 }
 
 export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
-  for (const part of chunks(rows, rowsPerInsert(10))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
+  for (const part of chunks(rows, rowsPerInsert(11))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {

@@ -1,6 +1,7 @@
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
+import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { createWebhookIngest } from '../../webhooks/ingest';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
@@ -29,7 +30,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const limiter = new FixedWindowLimiter(Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), 60_000);
   // Keep the raw body: signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString();
     try {
       done(null, { raw: text, json: JSON.parse(text) as unknown });
