@@ -37,6 +37,7 @@ export async function prepareAppAction(db: Executor, input: { appId: string; act
   const empty = action.inputs.filter((i) => i.required && (input.inputs[i.key] ?? '').trim() === '');
   if (empty.length) throw new ActionNotRunnable(`Required input(s) of "${action.key}" are empty: ${empty.map((i) => i.label).join(', ')}`);
   const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
+  if (request.refused) throw new ActionNotRunnable(`The action "${action.key}" was not called: ${request.refused}`);
   return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
 }
 
@@ -59,6 +60,7 @@ export interface SendOptions {
 export async function sendAppAction(db: Executor, prepared: PreparedAction, options: SendOptions): Promise<ActionResult> {
   const { request, action } = prepared;
   const notes = request.missing.length ? [`No value for ${request.missing.join(', ')}`] : [];
+  for (const name of request.cleanedHeaders) notes.push(`Header ${name}: line breaks and control characters removed from the rendered value`);
   const messageId = newId('msg');
   const base: Record<string, string> = {
     ...request.headers,
