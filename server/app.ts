@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { rateLimitKey } from './auth/bearer';
 import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
@@ -78,7 +79,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     await api.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
-      keyGenerator: (req) => req.headers.authorization ?? req.ip,
+      keyGenerator: rateLimitKey,
     });
     await api.register(swaggerUi, { routePrefix: '/docs' });
     await api.register(authPlugin);

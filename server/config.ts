@@ -20,6 +20,10 @@ export interface Config {
   /** Requests per minute per token (or address); webhooks have their own, per URL. */
   rateLimitPerMinute: number;
   webhookRateLimitPerMinute: number;
+  /** Requests per minute per client address that fail authentication; above it, 429 without a lookup. */
+  authFailuresPerMinute: number;
+  /** Deliveries per minute per client address to webhook URLs that name no published workflow. */
+  unknownHookPerMinute: number;
 }
 
 const list = (value: string | undefined) =>
@@ -44,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
     webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
+    authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
+    unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
   };
   return { ...base, ...overrides };
 }
