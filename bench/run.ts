@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
+import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
 import { benchWebhooks } from './webhooks';
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<string>][] = [
   ['dispatch', benchDispatch],
   ['runs', benchRuns],
   ['menu', benchMenu],
+  ['hooks-flood', benchHooksFlood],
 ];
 
 const sections: string[] = [];
