@@ -57,7 +57,7 @@ async function flood(url: string) {
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY,
       setupRequest: (req: autocannon.Request) => ({ ...req, path: `/hooks/${randomBytes(32).toString('base64url')}` }) }],
   });
-  process.once('SIGTERM', () => instance.stop());
+  process.once('SIGTERM', () => (instance as unknown as { stop(): void }).stop());
   const result = await instance;
   process.stdout.write(`${result.requests.total} flood requests (${result['4xx'] ?? 0} 4xx, ${result.errors} socket errors)`);
   process.exit(0);

@@ -15,6 +15,7 @@ const lines = [
   `  Inbox:     ${url}/inbox`,
   `  API docs:  ${url}/docs`,
   tokens.admin ? `  Admin token:       ${tokens.admin}${config.adminToken ? '' : `  (kept in ${path.join(config.dataDir, 'admin-token')})`}` : `  Admin token: see ${path.join(config.dataDir, 'admin-token')} (printed on first start)`,
+  ...(!tokens.demo && config.seedDemo ? [`  Demo tokens: see ${path.join(config.dataDir, 'demo-tokens.json')} (printed on first start)`] : []),
   ...Object.entries(tokens.demo ?? {}).map(([who, token]) => `  Demo ${who} token: ${' '.repeat(Math.max(0, 11 - who.length))}${token}`),
   ...(demoHook ? [`  Demo webhook:      curl -X POST ${url}/hooks/${demoHook} -H 'content-type: application/json' -d '{"phone":"+34600111222","order":{"id":"1042"}}'`] : []),
   fs.existsSync(extensionDir)

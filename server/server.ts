@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { app } from './app';
 import { loadConfig, type Config } from './config';
 import { bootstrap } from './bootstrap';
+import { loggerOptions } from './logging';
 import { openStore, type Store } from './store/database';
 
 export interface StartOptions {
@@ -32,7 +33,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sqliteFile: `${config.dataDir}/companion.sqlite`,
   });
   const fastify = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     // Router-level errors (malformed percent-encoding, an over-long path parameter) in our error shape.
