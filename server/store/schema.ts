@@ -32,7 +32,8 @@ export interface EventsTable {
 
 export interface WorkflowsTable {
   id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;
-  webhook_token: string | null; created_at: string; updated_at: string; published_at: string | null;
+  /** Sealed (vault) URL token, to show the URL again; deliveries find the workflow by `webhook_token_hash`. */
+  webhook_token: string | null; webhook_token_hash?: string | null; created_at: string; updated_at: string; published_at: string | null;
 }
 export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
 /** One row per (published workflow, trigger key): dispatch looks events up here by index. */

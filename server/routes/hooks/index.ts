@@ -1,5 +1,6 @@
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hashToken } from '../../auth/tokens';
 import { HttpError } from '../../http-error';
 import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { createWebhookIngest } from '../../webhooks/ingest';
@@ -38,7 +39,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const unknownByAddress = new FixedWindowLimiter(app.services.config.unknownHookPerMinute, 60_000, 10_000);
   const { db } = app.services;
   const liveTokens = LiveHookTokens.of(app.services, async (token) => {
-    const row = await db.selectFrom('workflows').select('status').where('webhook_token', '=', token).executeTakeFirst();
+    const row = await db.selectFrom('workflows').select('status').where('webhook_token_hash', '=', hashToken(token)).executeTakeFirst();
     return row?.status === 'published';
   });
   // `connection: close`: the rest of the body the sender is still pushing is not read on this connection.

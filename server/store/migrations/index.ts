@@ -10,6 +10,7 @@ import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { idempotencyRequestHash } from './040-idempotency-request-hash';
+import { webhookTokenHash } from './041-webhook-token-hash';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
   '040-idempotency-request-hash': idempotencyRequestHash,
+  '041-webhook-token-hash': webhookTokenHash,
 };
