@@ -146,3 +146,36 @@ describe('phone numbers as senders write them', () => {
     expect(nobody.body.error.code).toBe('contact_not_found');
   });
 });
+
+describe('JSONPath in webhook identifiers and mappings (RFC 9535)', () => {
+  it('refuses an invalid path when the workflow is saved, with the position', async () => {
+    const res = await server.api(server.adminToken).post('/workflows', {
+      name: 'bad path',
+      trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order[01]', variable: 'orderId' }] },
+      steps: [{ id: 's', type: 'add_comment', config: { text: 'x' } }],
+    });
+    expect(res.status).toBe(422);
+    const detail = res.body.error.details.find((d: { path: string }) => d.path.endsWith('mappings.0.jsonKey'));
+    expect(detail.message).toMatch(/RFC 9535.*at position 8/);
+  });
+
+  it('reads negative indexes, quoted names with escapes and filters; members of strings select nothing', async () => {
+    const contact = await makeContact(server, { phone: '+14155550123' });
+    const hook = await publishWebhookWorkflow(server, {
+      identifier: { type: 'phone', jsonKey: "$['contact info'].phones[-1]" },
+      mappings: [
+        { jsonKey: "$['it\\'s']", variable: 'quoted' },
+        { jsonKey: '$.items[?@.sku == "b"].qty', variable: 'qty' },
+        { jsonKey: '$.code.length', variable: 'len' },
+      ],
+    }, [{ id: 's', type: 'add_comment', config: { text: '{{$trigger.qty}}' } }]);
+    const res = await server.request('POST', hook.path, { body: {
+      'contact info': { phones: ['+10000000000', '+14155550123'] }, "it's": 'yes', items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }], code: 'ABC',
+    } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const [event] = await server.events('webhook.received');
+    expect(event!.payload.contactIds).toEqual([contact.id]);
+    expect(event!.payload.variables).toEqual({ quoted: 'yes', qty: 2 });
+    expect(event!.payload.errors).toEqual([expect.objectContaining({ variable: 'len', message: expect.stringMatching(/matched nothing/) })]);
+  });
+});
