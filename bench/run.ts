@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
 import { benchE2eRuns } from './e2e-runs';
+import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
 import { benchWebhooks } from './webhooks';
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<string>][] = [
   ['runs', benchRuns],
   ['e2e-runs', benchE2eRuns],
   ['menu', benchMenu],
+  ['hooks-flood', benchHooksFlood],
 ];
 
 const sections: string[] = [];

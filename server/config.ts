@@ -26,6 +26,10 @@ export interface Config {
   webhookRateLimitPerMinute: number;
   /** Days finished runs, events and recorded effects are kept (RUN_RETENTION_DAYS; 0 keeps them forever). */
   runRetentionDays: number;
+  /** Requests per minute per client address that fail authentication; above it, 429 without a lookup. */
+  authFailuresPerMinute: number;
+  /** Deliveries per minute per client address to webhook URLs that name no published workflow. */
+  unknownHookPerMinute: number;
 }
 
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
@@ -56,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
     webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
     runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
+    authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
+    unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
   };
   return { ...base, ...overrides };
 }

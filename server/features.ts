@@ -20,6 +20,7 @@ import { chatwootDashboardAppRoutes } from './routes/chatwoot-dashboard-app/inde
 import { chatwootRoutes } from './routes/chatwoot/index';
 import { startChatwootSync } from './connectors/chatwoot/reconcile';
 import './connectors/chatwoot/connector';
+import { settingsRoutes } from './routes/settings/index';
 import { startEngine } from './engine/executor/index';
 import type { Services } from './services';
 
@@ -53,4 +54,5 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(chatwootDashboardAppRoutes);
   await app.register(chatwootRoutes, { prefix: '/api/v1' });
   if (opts.workers) startChatwootSync(services);
+  await app.register(settingsRoutes, { prefix: '/api/v1' });
 }

@@ -5,6 +5,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
+import { preparePrivateDatabase } from './private-files';
 import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -51,7 +52,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     store = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
   } else {
     const file = options.sqliteFile ?? ':memory:';
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') preparePrivateDatabase(file);
     const database = openSqlite(file);
     const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct) });
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.

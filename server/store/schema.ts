@@ -28,11 +28,14 @@ export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
   /** With an idempotency key: the ids of the runs it started (JSON array), the answer to a repeat. */
   run_ids: Json | null;
+  /** With an idempotency key: SHA-256 (hex) of the body that first used it; a reuse with another body is refused. */
+  request_hash?: string | null;
 }
 
 export interface WorkflowsTable {
   id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;
-  webhook_token: string | null; created_at: string; updated_at: string; published_at: string | null;
+  /** Sealed (vault) URL token, to show the URL again; deliveries find the workflow by `webhook_token_hash`. */
+  webhook_token: string | null; webhook_token_hash?: string | null; created_at: string; updated_at: string; published_at: string | null;
 }
 export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
 /** One row per (published workflow, trigger key): dispatch looks events up here by index. */

@@ -68,7 +68,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     store = await openStore({ sqliteFile: opts.sqliteFile ?? ':memory:' });
   }
   const server = await startServer({
-    env: { COMPANION_DEMO: '0', ...opts.env },
+    // Every test client is 127.0.0.1: the per-address limits on failed authentications and on
+    // unknown webhook URLs would turn the 401/404 matrices into 429s. Tests of those limits set them.
+    env: { COMPANION_DEMO: '0', AUTH_FAILURES_PER_MINUTE: '1000000', WEBHOOK_UNKNOWN_PER_MINUTE: '1000000', ...opts.env },
     config: { port: 0, dataDir },
     logger: false,
     store,

@@ -22,12 +22,13 @@ function withUrl(trigger: Trigger, publicUrl: string, token: string | null): Tri
   return { ...trigger, url: webhookUrl(publicUrl, token) };
 }
 
-export function toWorkflow(row: WorkflowsTable, publicUrl: string): Workflow {
+/** `openToken` turns the stored (sealed) URL token back into the token the URL carries. */
+export function toWorkflow(row: WorkflowsTable, publicUrl: string, openToken: (stored: string) => string): Workflow {
   const def = parseDefinition(row.definition);
   return Workflow.parse({
     id: row.id,
     ...def,
-    trigger: withUrl(def.trigger, publicUrl, row.webhook_token),
+    trigger: withUrl(def.trigger, publicUrl, row.webhook_token ? openToken(row.webhook_token) : null),
     status: row.status as WorkflowStatus,
     version: row.version,
     createdAt: row.created_at,

@@ -12,6 +12,8 @@ import { connections } from './011-connections';
 import { metaChannels } from './012-meta-channels';
 import { adsSync } from './013-ads-sync';
 import { chatwoot } from './020-chatwoot';
+import { idempotencyRequestHash } from './040-idempotency-request-hash';
+import { webhookTokenHash } from './041-webhook-token-hash';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '012-meta-channels': metaChannels,
   '013-ads-sync': adsSync,
   '020-chatwoot': chatwoot,
+  '040-idempotency-request-hash': idempotencyRequestHash,
+  '041-webhook-token-hash': webhookTokenHash,
 };
