@@ -43,7 +43,10 @@ export const ContactList = z.object({ contacts: z.array(Contact) });
 export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
 
 export const FIELD_TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email'] as const;
-export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)');
+/** Keys of standard contact fields (triggers name them like custom fields), so no custom field takes them. */
+export const RESERVED_FIELD_KEYS = ['email', 'phone', 'lifecycle'] as const;
+export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)')
+  .refine((k) => !(RESERVED_FIELD_KEYS as readonly string[]).includes(k), 'This key is a standard contact field (email, phone, lifecycle); choose another key');
 export const FieldDefinitionBody = z.object({
   label: z.string().trim().min(1, 'Enter a label').max(80, 'A label has at most 80 characters'),
   type: z.enum(FIELD_TYPES),

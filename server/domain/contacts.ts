@@ -11,8 +11,11 @@ export const toContact = (r: ContactsTable): Contact => ({
   tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), createdAt: r.created_at,
 });
 
-/** Who caused a change: recorded as the event source, and the loop depth for workflow changes. */
-export interface Cause { source: string; depth?: number }
+/**
+ * Who caused a change: recorded as the event source, the loop depth for workflow changes, and
+ * `by`: the user (person or bot) or workflow that made it, which triggers hand on as variables.
+ */
+export interface Cause { source: string; depth?: number; by?: string | null }
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
   const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -54,7 +57,7 @@ export async function createContact(
     throw err;
   }
   await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
-  for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag } }, cause);
+  for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag, by: cause.by ?? null } }, cause);
   return toContact(row);
 }
 
@@ -73,10 +76,11 @@ export async function updateContact(
     if (value === null) delete fields[key]; else fields[key] = value;
     changedFields.push({ field: key, oldValue: old, newValue: value });
   }
-  const changes = [
-    ...(['firstName', 'lastName', 'phone', 'email'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]),
-    ...changedFields.map((c) => `fields.${c.field}`),
-  ];
+  const standard = (['firstName', 'lastName', 'phone', 'email'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  // Standard fields fire Contact Field Updated too (keyed by their name; custom keys are lowercase
+  // and may not take these names), listed before the custom ones.
+  changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
+  const changes = [...standard, ...changedFields.filter((c) => !standard.includes(c.field as never)).map((c) => `fields.${c.field}`)];
   if (changes.length === 0) return current;
   try {
     await uow.trx.updateTable('contacts').set({
@@ -93,7 +97,7 @@ export async function updateContact(
   }
   await services.events.record(uow, { type: 'contact.updated', payload: { contactId: id, changes } }, cause);
   for (const c of changedFields) {
-    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c } }, cause);
+    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   return getContact(uow.trx, id);
@@ -110,7 +114,7 @@ export async function changeTags(
   for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
   await uow.trx.updateTable('contacts').set({ tags: toJson([...set]), updated_at: nowIso() }).where('id', '=', id).execute();
   for (const tag of changed) {
-    await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag } }, cause);
+    await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   return { ...current, tags: [...set] };

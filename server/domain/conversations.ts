@@ -31,6 +31,16 @@ export async function findOpenConversation(db: Executor, contactId: string): Pro
   return row && toConversation(row);
 }
 
+/** `$trigger.channel` of a conversation kept here rather than in a connection. */
+export const BUILT_IN = 'built_in';
+
+/** Where a conversation lives, as triggers name it: `built_in` or its connection's kind. */
+export async function channelOf(db: Executor, c: { connectionId: string | null }): Promise<string> {
+  if (!c.connectionId) return BUILT_IN;
+  const row = await db.selectFrom('connections').select('kind').where('id', '=', c.connectionId).executeTakeFirst();
+  return row?.kind ?? BUILT_IN;
+}
+
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
   uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
 
@@ -51,7 +61,10 @@ export async function openConversation(
     if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation');
     throw err;
   }
-  await services.events.record(uow, { type: 'conversation.opened', payload: { contactId, conversationId: row.id, firstIncomingMessage } }, cause);
+  await services.events.record(uow, {
+    type: 'conversation.opened',
+    payload: { contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: BUILT_IN, by: cause.by ?? null },
+  }, cause);
   changed(uow, services, { id: row.id, contactId });
   return toConversation(row);
 }
@@ -82,6 +95,7 @@ export async function closeConversation(
       contactId: current.contactId, conversationId: id, category: input.category ?? null, summary: input.summary ?? null,
       reason: input.reason ?? null, resolutionTimeSeconds: seconds(current.openedAt, closedAt),
       firstResponseTimeSeconds: current.firstResponseAt ? seconds(current.openedAt, current.firstResponseAt) : null,
+      assigneeId: current.assigneeId, channel: await channelOf(uow.trx, current), by: cause.by ?? null,
     },
   }, cause);
   changed(uow, services, current);

@@ -5,7 +5,8 @@
 type Json = string;
 type Bool = number;
 
-export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string }
+/** `kind`: human | bot (migration 030; optional so rows written without it take the default). */
+export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string }
 export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
 export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string }

@@ -6,6 +6,8 @@ import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
 import { fromJson } from '../../store/database';
 import { adTriggerProblems } from '../../webhooks/ads';
+import { isStandardContactField } from '../../../lib/contracts/triggers';
+import { getClosingCategories } from '../../domain/closing-categories';
 
 type Path = (string | number)[];
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
@@ -28,7 +30,16 @@ async function workspaceProblems(db: Executor, selfId: string | null, def: Workf
   const problems: ErrorDetail[] = [];
   const apps = new InstalledApps(db);
   const trigger = def.trigger;
-  if (trigger.type === 'contact_field_updated' && !(await fieldExists(db, trigger.field))) {
+  if (trigger.type === 'conversation_closed') {
+    const { categories } = await getClosingCategories(db);
+    (trigger.conditions?.rules ?? []).forEach((rule, index) => {
+      if (rule.field !== 'category' || categories.includes(rule.value)) return;
+      problems.push(detail(['trigger', 'conditions', 'rules', index, 'value'], categories.length === 0
+        ? `There are no closing categories yet; add "${rule.value}" under Settings → Closing categories first`
+        : `There is no closing category "${rule.value}"; use one of: ${categories.join(', ')}`));
+    });
+  }
+  if (trigger.type === 'contact_field_updated' && !isStandardContactField(trigger.field) && !(await fieldExists(db, trigger.field))) {
     problems.push(detail(['trigger', 'field'], `There is no contact field "${trigger.field}"; define it first`));
   }
   if (trigger.type === 'click_to_chat_ads') {
