@@ -55,3 +55,13 @@ export const FieldDefinitionBody = z.object({
 export const FieldDefinition = FieldDefinitionBody.extend({ key: FieldKey }).refine((f) => f.type !== 'list' || f.options.length > 0, { message: 'A list field needs at least one option', path: ['options'] });
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 export const FieldList = z.object({ fields: z.array(FieldDefinition) });
+
+/** POST /contacts/:id/merge: the contact of the path survives; `mergeContactId` is merged into it and removed. */
+export const MergeContactsBody = z.object({ mergeContactId: Id });
+export const MergeContactsResult = z.object({
+  contact: Contact,
+  /** Rows that now name the survivor, per table (conversations, events, runs, channel_identities, …). */
+  moved: z.record(z.string(), z.number()),
+  /** The merged contact's open conversation, closed with reason "merge" (fires no Conversation Closed). */
+  closedConversationId: z.string().nullable(),
+});

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, TagsBody, Tag } from '../../../lib/contracts/contacts';
+import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag } from '../../../lib/contracts/contacts';
+import { mergeContacts } from '../../domain/merge-contacts';
 import { changeTags, createContact, getContact, toContact, updateContact } from '../../domain/contacts';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
 import { inTransaction } from '../../events/unit-of-work';
@@ -41,6 +42,11 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.body.fields) await validateFieldValues(db, req.body.fields);
       return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, req.body, causeOf(req)));
     });
+
+  app.post('/contacts/:id/merge', {
+    config: { access: { role: 'supervisor' } },
+    schema: { tags: ['contacts'], summary: 'Merge another contact into this one (admin, supervisor)', params: Params, body: MergeContactsBody, response: { 200: MergeContactsResult } },
+  }, async (req) => inTransaction(db, (uow) => mergeContacts(uow, services, req.params.id, req.body.mergeContactId, causeOf(req))));
 
   app.post('/contacts/:id/tags', { config: { access: { role: 'agent', scope: 'tags.write' } }, schema: { tags: ['contacts'], params: Params, body: TagsBody, response: { 200: Contact } } },
     async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'add', req.body.tags, causeOf(req))));
