@@ -41,6 +41,8 @@ export const ContactQuery = z.object({
 });
 export const ContactList = z.object({ contacts: z.array(Contact) });
 export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
+export const TagListBody = z.object({ tags: z.array(z.string()) });
+export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });
 
 export const FIELD_TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email'] as const;
 /** Keys of standard contact fields (triggers name them like custom fields), so no custom field takes them. */

@@ -27,7 +27,9 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
   z.object({ type: z.literal('ad.clicked'), payload: z.object({ contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable() }) }),
   z.object({ type: z.literal('mini_app.triggered'), payload: z.object({ contactId: z.string(), appId: z.string(), triggerKey: z.string(), items: z.record(z.string(), z.unknown()) }) }),
-  z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()), byRunId: z.string() }) }),
+  z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()),
+    /** Who started it: a run's Trigger-workflow step, an app (send sub flow) or an admin. */
+    byRunId: z.string().optional(), byAppId: z.string().optional(), byUserId: z.string().optional() }) }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];

@@ -119,3 +119,12 @@ export async function changeTags(
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   return { ...current, tags: [...set] };
 }
+
+/** Every tag some contact has, sorted (the tag list an app with `tags.read` sees). */
+export async function listTags(db: Executor): Promise<string[]> {
+  const tags = new Set<string>();
+  for (const row of await db.selectFrom('contacts').select('tags').where('tags', '!=', '[]').execute()) {
+    for (const tag of fromJson<string[]>(row.tags, [])) tags.add(tag);
+  }
+  return [...tags].sort();
+}
