@@ -13,6 +13,8 @@ export const Contact = z.object({
   email: z.string().nullable(),
   tags: z.array(z.string()),
   fields: z.record(z.string(), FieldValue),
+  /** One of the lifecycle stages in settings, or null. */
+  lifecycle: z.string().nullable().optional(),
   createdAt: Timestamp,
 });
 export type Contact = z.infer<typeof Contact>;
@@ -27,6 +29,7 @@ export const ContactCreateBody = z.object({
   fields: z.record(z.string().max(64), FieldValue).default({}),
 });
 export const ContactPatchBody = z.object({
+  lifecycle: z.string().trim().min(1).max(50).nullish(),
   firstName: Name.optional(),
   lastName: Name.optional(),
   phone: E164.nullish(),
@@ -67,3 +70,10 @@ export const MergeContactsResult = z.object({
   /** The merged contact's open conversation, closed with reason "merge" (fires no Conversation Closed). */
   closedConversationId: z.string().nullable(),
 });
+
+/** Ordered lifecycle stages (e.g. New lead → Qualified → Customer); a contact is in one or none. */
+export const LifecycleStages = z.object({
+  stages: z.array(z.string().trim().min(1, 'A stage needs a name').max(50, 'A stage name has at most 50 characters')).max(20, 'At most 20 stages')
+    .refine((s) => new Set(s).size === s.length, 'Stage names must be unique'),
+});
+export type LifecycleStages = z.infer<typeof LifecycleStages>;

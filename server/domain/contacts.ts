@@ -1,14 +1,16 @@
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
-import { conflict, notFound } from '../http-error';
+import { conflict, notFound, unprocessable } from '../http-error';
+import { getSetting } from './settings';
 import { newId, nowIso } from '../ids';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ContactsTable } from '../store/schema';
 
 export const toContact = (r: ContactsTable): Contact => ({
   id: r.id, firstName: r.first_name, lastName: r.last_name, phone: r.phone, email: r.email,
-  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), createdAt: r.created_at,
+  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), lifecycle: r.lifecycle ?? null,
+  createdAt: r.created_at,
 });
 
 /**
@@ -64,10 +66,11 @@ export async function createContact(
 /** Updates names, phone, email and field values; a field whose value really changes fires `contact.field_updated`. */
 export async function updateContact(
   uow: UnitOfWork, services: Services, id: string,
-  patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; fields?: Record<string, FieldValue> },
+  patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; lifecycle?: string | null; fields?: Record<string, FieldValue> },
   cause: Cause,
 ): Promise<Contact> {
   const current = await getContact(uow.trx, id);
+  if (patch.lifecycle) await requireLifecycleStage(uow.trx, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
   for (const [key, value] of Object.entries(patch.fields ?? {})) {
@@ -76,7 +79,8 @@ export async function updateContact(
     if (value === null) delete fields[key]; else fields[key] = value;
     changedFields.push({ field: key, oldValue: old, newValue: value });
   }
-  const standard = (['firstName', 'lastName', 'phone', 'email'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  const standard = (['firstName', 'lastName', 'phone', 'email', 'lifecycle'] as const)
+    .filter((k) => patch[k] !== undefined && (patch[k] || null) !== (current[k] || null));
   // Standard fields fire Contact Field Updated too (keyed by their name; custom keys are lowercase
   // and may not take these names), listed before the custom ones.
   changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
@@ -88,6 +92,7 @@ export async function updateContact(
       ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
       ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
       ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
       fields: toJson(fields),
       updated_at: nowIso(),
     }).where('id', '=', id).execute();
@@ -127,4 +132,17 @@ export async function listTags(db: Executor): Promise<string[]> {
     for (const tag of fromJson<string[]>(row.tags, [])) tags.add(tag);
   }
   return [...tags].sort();
+}
+
+export const LIFECYCLE_SETTING = 'lifecycle_stages';
+export const getLifecycleStages = async (db: Executor) => ({ stages: await getSetting<string[]>(db, LIFECYCLE_SETTING, []) });
+
+/** 422 unless `stage` is one of the stages in settings. */
+export async function requireLifecycleStage(db: Executor, stage: string): Promise<void> {
+  const { stages } = await getLifecycleStages(db);
+  if (!stages.includes(stage)) {
+    throw unprocessable(stages.length === 0
+      ? `There are no lifecycle stages yet; define them under Settings → Lifecycle stages first`
+      : `Unknown lifecycle stage "${stage}"; use one of: ${stages.join(', ')}`, [{ path: 'body.lifecycle', message: 'Unknown lifecycle stage' }]);
+  }
 }

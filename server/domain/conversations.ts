@@ -7,6 +7,7 @@ import { isUniqueViolation, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { getClosingCategories } from './closing-categories';
 import { getContact, type Cause } from './contacts';
+import { routeReplyToWaitingRun } from './question-replies';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
   id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
@@ -113,6 +114,8 @@ export async function addMessage(
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: nowIso(),
   };
   await uow.trx.insertInto('messages').values(row).execute();
+  // A reply to a question a run is waiting on goes to that run first (Ask a Question).
+  if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).execute();
   }

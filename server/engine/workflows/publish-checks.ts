@@ -8,6 +8,7 @@ import { fromJson } from '../../store/database';
 import { adTriggerProblems } from '../../webhooks/ads';
 import { isStandardContactField } from '../../../lib/contracts/triggers';
 import { getClosingCategories } from '../../domain/closing-categories';
+import { getLifecycleStages } from '../../domain/contacts';
 
 type Path = (string | number)[];
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
@@ -82,6 +83,14 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
     }
     case 'mini_app_action':
       return apps.problem(step.config.appId, 'actions', step.config.actionKey);
+    case 'update_lifecycle_stage': {
+      const { stages } = await getLifecycleStages(db);
+      return stages.includes(step.config.stage) ? undefined
+        : { path: ['stage'], message: stages.length === 0 ? 'There are no lifecycle stages yet; define them under Settings first' : `There is no lifecycle stage "${step.config.stage}"; use one of: ${stages.join(', ')}` };
+    }
+    case 'ask_question':
+      return !step.config.saveToField || (await fieldExists(db, step.config.saveToField)) ? undefined
+        : { path: ['saveToField'], message: `There is no contact field "${step.config.saveToField}"; define it first` };
     default:
       return undefined;
   }

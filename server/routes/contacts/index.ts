@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags } from '../../../lib/contracts/contacts';
+import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
 import { mergeContacts } from '../../domain/merge-contacts';
-import { changeTags, createContact, getContact, listTags, toContact, updateContact } from '../../domain/contacts';
+import { changeTags, createContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
+import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
 import { inTransaction } from '../../events/unit-of-work';
 import { issuesToDetails, unprocessable } from '../../http-error';
@@ -69,6 +70,12 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { role: 'agent', scope: 'tags.write' } },
     schema: { tags: ['contacts'], params: Params.extend({ tag: Tag }), response: { 200: Contact } },
   }, async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'remove', [req.params.tag], causeOf(req))));
+
+  app.get('/settings/lifecycle-stages', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], response: { 200: LifecycleStages } } },
+    async () => getLifecycleStages(db));
+
+  app.put('/settings/lifecycle-stages', { config: { access: { role: 'admin' } }, schema: { tags: ['contacts'], body: LifecycleStages, response: { 200: LifecycleStages } } },
+    async (req) => setLifecycleStages(db, req.body.stages));
 
   app.get('/fields', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['fields'], response: { 200: FieldList } } },
     async () => ({ fields: await listFields(db) }));

@@ -10,6 +10,8 @@ import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { botUsers } from './030-bot-users';
+import { contactLifecycle } from './031-contact-lifecycle';
+import { questionWaits } from './032-question-waits';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
   '030-bot-users': botUsers,
+  '031-contact-lifecycle': contactLifecycle,
+  '032-question-waits': questionWaits,
 };
