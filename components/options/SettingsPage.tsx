@@ -2,6 +2,7 @@ import { AdsCatalogSettings } from './AdsCatalogSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
+import { LifecycleStagesSettings } from './LifecycleStagesSettings';
 import { UsersSettings } from './UsersSettings';
 
 export function SettingsPage() {
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <UsersSettings />
       <ClosingCategoriesSettings />
       <CustomFieldsSettings />
+      <LifecycleStagesSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
     </section>
