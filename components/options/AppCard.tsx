@@ -12,6 +12,7 @@ const SCOPE_WORDS: Record<string, string> = {
   'contacts.write': 'Create and edit contacts',
   'tags.read': 'Read tags',
   'tags.write': 'Add and remove tags',
+  'workflows.start': 'Start workflows that have the manual trigger (send sub flow)',
   'conversations.read': 'Read conversations',
   'conversations.write': 'Open, assign and close conversations',
   'messages.write': 'Send messages',

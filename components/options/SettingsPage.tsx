@@ -5,6 +5,7 @@ import { ChatwootSettings } from './ChatwootSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
+import { LifecycleStagesSettings } from './LifecycleStagesSettings';
 import { UsersSettings } from './UsersSettings';
 
 export function SettingsPage() {
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <CustomFieldsSettings />
       <ChannelsSettings />
       <AdAccountsSettings />
+      <LifecycleStagesSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
       <ChatwootSettings />

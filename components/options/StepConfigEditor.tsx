@@ -1,10 +1,13 @@
 import type { StepInput } from '../../lib/contracts/steps';
+import { AskQuestionStepFields } from './AskQuestionStepFields';
 import { AssignStepFields } from './AssignStepFields';
 import { BranchStepFields } from './BranchStepFields';
 import { CloseStepFields } from './CloseStepFields';
+import { DateTimeStepFields } from './DateTimeStepFields';
 import { FieldStepFields } from './FieldStepFields';
 import { HttpStepFields } from './HttpStepFields';
 import { JumpStepFields } from './JumpStepFields';
+import { LifecycleStepFields } from './LifecycleStepFields';
 import { MessageStepFields } from './MessageStepFields';
 import { SendMessageStepFields } from './SendMessageStepFields';
 import { MiniAppActionStepFields } from './MiniAppActionStepFields';
@@ -44,5 +47,11 @@ export function StepConfigEditor({ step, index, onChange }: Props) {
       return <TriggerWorkflowStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'mini_app_action':
       return <MiniAppActionStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
+    case 'date_time':
+      return <DateTimeStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
+    case 'update_lifecycle_stage':
+      return <LifecycleStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
+    case 'ask_question':
+      return <AskQuestionStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
   }
 }

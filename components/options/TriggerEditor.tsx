@@ -26,19 +26,17 @@ export function TriggerEditor({ trigger, oncePerContact, workflowId, onChange }:
         {(p) => (
           <select {...p} value={trigger.type} onChange={(e) => {
             const type = e.target.value as TriggerType;
-            onChange(defaultTrigger(type), type === 'manual' ? false : oncePerContact);
+            onChange(defaultTrigger(type), oncePerContact);
           }}>
             {TRIGGER_TYPES.map((t) => <option key={t} value={t}>{TRIGGER_LABELS[t]}</option>)}
           </select>
         )}
       </Field>
       <TriggerFields trigger={trigger} set={set} workflowId={workflowId} />
-      {trigger.type !== 'manual' && (
-        <label className="check">
-          <input type="checkbox" checked={oncePerContact} onChange={(e) => onChange(trigger, e.target.checked)} />
-          Trigger once per contact
-        </label>
-      )}
+      <label className="check">
+        <input type="checkbox" checked={oncePerContact} onChange={(e) => onChange(trigger, e.target.checked)} />
+        Trigger once per contact
+      </label>
     </section>
   );
 }
@@ -51,7 +49,7 @@ function TriggerFields({ trigger, set, workflowId }: { trigger: TriggerInput; se
     case 'contact_tag_updated':
       return <TagTriggerFields trigger={trigger} onChange={set} />;
     case 'contact_field_updated':
-      return <FieldPicker value={trigger.field} path="trigger.field" label="When this contact field changes" onChange={(field) => set({ ...trigger, field })} />;
+      return <FieldPicker standard value={trigger.field} path="trigger.field" label="When this contact field changes" onChange={(field) => set({ ...trigger, field })} />;
     case 'shortcut':
       return <ShortcutTriggerFields trigger={trigger} onChange={set} />;
     case 'incoming_webhook':
@@ -59,7 +57,7 @@ function TriggerFields({ trigger, set, workflowId }: { trigger: TriggerInput; se
     case 'click_to_chat_ads':
       return <AdPicker trigger={trigger} onChange={set} />;
     case 'manual':
-      return <p className="hint">Started only by a “Trigger workflow” step of another workflow; it receives that workflow’s variables.</p>;
+      return <p className="hint">Started only by a “Trigger workflow” step of another workflow; its variables (trigger and step) arrive flat as {'{{$trigger.<name>}}'}.</p>;
     case 'mini_app':
       return <MiniAppTriggerPicker trigger={trigger} onChange={set} />;
   }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { AppList } from '../../lib/contracts/apps';
-import { FieldList } from '../../lib/contracts/contacts';
+import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
 import { ClosingCategories } from '../../lib/contracts/conversations';
 import { FINAL_RUN_STATUSES, RunList } from '../../lib/contracts/runs';
 import { Restrictions, UserList } from '../../lib/contracts/users';
@@ -18,6 +18,7 @@ export const keys = {
   users: ['users'] as const,
   restrictions: ['restrictions'] as const,
   categories: ['closing-categories'] as const,
+  lifecycle: ['lifecycle-stages'] as const,
 };
 
 export const useWorkflows = () =>
@@ -32,6 +33,9 @@ export const useRestrictions = () =>
   useQuery({ queryKey: keys.restrictions, queryFn: () => request(Restrictions, 'GET', '/settings/restrictions') });
 export const useClosingCategories = () =>
   useQuery({ queryKey: keys.categories, queryFn: () => request(ClosingCategories, 'GET', '/settings/closing-categories') });
+
+export const useLifecycleStages = () =>
+  useQuery({ queryKey: keys.lifecycle, queryFn: () => request(LifecycleStages, 'GET', '/settings/lifecycle-stages') });
 
 /** Live while any run is unfinished: refetched every 2 s until all are final. */
 export const useRuns = (workflowId: string) =>

@@ -14,6 +14,9 @@ export const STEP_LABELS: Record<StepType, string> = {
   http_request: 'HTTP request',
   trigger_workflow: 'Trigger another workflow',
   mini_app_action: 'Mini-app action',
+  date_time: 'Date & time',
+  update_lifecycle_stage: 'Update lifecycle stage',
+  ask_question: 'Ask a question',
 };
 
 /** The first free `<type>_<n>` id: readable in run logs and stable once saved. */
@@ -51,5 +54,17 @@ export function defaultStep(type: StepType, steps: readonly { id: string }[]): S
       return { id, type, config: { workflowId: '' } };
     case 'mini_app_action':
       return { id, type, config: { appId: '', actionKey: '', inputs: {} } };
+    case 'date_time':
+      return { id, type, config: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', schedule: defaultBusinessHours() } };
+    case 'update_lifecycle_stage':
+      return { id, type, config: { stage: '' } };
+    case 'ask_question':
+      return { id, type, config: { question: '', answerType: 'text', choices: [], presentation: 'text', retries: 1, timeoutSeconds: 86_400 } };
   }
+}
+
+/** Monday to Friday, 09:00–17:00: where most people start. */
+export function defaultBusinessHours() {
+  const day = [{ from: '09:00', to: '17:00' }];
+  return { mode: 'business_hours' as const, hours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] } };
 }

@@ -40,6 +40,7 @@ export function templateVariables(draft: WorkflowDraft, fields: readonly FieldDe
 /** Variables set by steps (HTTP response mappings, mini-app action outputs), with where they are set. */
 export function stepVariables(draft: WorkflowDraft, apps: z.infer<typeof AppList>['apps']): { index: number; variable: string }[] {
   return draft.steps.flatMap((step, index) => {
+    if (step.type === 'ask_question') return step.config.saveToVariable ? [{ index, variable: step.config.saveToVariable }] : [];
     if (step.type === 'http_request') return (step.config.responseMappings ?? []).map((m) => ({ index, variable: m.variable })).filter((v) => v.variable);
     if (step.type === 'mini_app_action') {
       const action = apps.find((a) => a.id === step.config.appId)?.manifest.actions.find((a) => a.key === step.config.actionKey);

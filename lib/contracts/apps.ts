@@ -63,11 +63,14 @@ export const APP_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'datetime',
 export const AppField = z.object({ key: ItemKey, label: Label, type: z.enum(APP_FIELD_TYPES) });
 export type AppField = z.infer<typeof AppField>;
 
+export const MAX_TRIGGER_ITEMS = 100;
+export const MAX_APP_FIELDS = 200;
+
 export const AppTrigger = z.object({
   key: ItemKey,
   name: Label,
   /** Field keys; each must be one of the manifest's fields. */
-  items: z.array(ItemKey).max(30, 'A trigger carries at most 30 items').default([]),
+  items: z.array(ItemKey).max(MAX_TRIGGER_ITEMS, `A trigger carries at most ${MAX_TRIGGER_ITEMS} items; package the rest in one json field`).default([]),
 });
 export type AppTrigger = z.infer<typeof AppTrigger>;
 
@@ -116,7 +119,7 @@ export const AppManifest = z
     videoUrl: HttpsUrl.optional(),
     scopes: z.array(Scope).default([]),
     authInputs: z.array(AuthInput).max(30).default([]),
-    fields: z.array(AppField).max(100).default([]),
+    fields: z.array(AppField).max(MAX_APP_FIELDS, `An app has at most ${MAX_APP_FIELDS} fields`).default([]),
     triggers: z.array(AppTrigger).max(50).default([]),
     actions: z.array(AppAction).max(50).default([]),
     subscribeUrl: HttpUrl.optional(),
@@ -276,7 +279,20 @@ export const FireTriggerBody = z.object({
   items: z.record(z.string(), z.unknown()).default({}),
 });
 export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
-export const FireTriggerResult = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
+/**
+ * A key without `contacts.read` must not learn whether a contact exists: it gets `eventId: null`
+ * and no run ids, whether or not the contact was found (and the trigger fired).
+ */
+export const FireTriggerResult = z.object({ eventId: z.string().nullable(), runIds: z.array(z.string()) });
+
+/** POST /workflows/:id/start (scope `workflows.start`): the variables reach `{{$trigger.<name>}}`. */
+export const StartWorkflowBody = z.object({
+  contact: ContactRef,
+  variables: z.record(VariableName, z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
+    .refine((v) => Object.keys(v).length <= 30, 'At most 30 variables')
+    .default({}),
+});
+export type StartWorkflowBody = z.infer<typeof StartWorkflowBody>;
 
 /** What the app's server receives on install (signed; the key is its credential from then on). */
 export const SubscribeRequest = z.object({

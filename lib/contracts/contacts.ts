@@ -13,6 +13,8 @@ export const Contact = z.object({
   email: z.string().nullable(),
   tags: z.array(z.string()),
   fields: z.record(z.string(), FieldValue),
+  /** One of the lifecycle stages in settings, or null. */
+  lifecycle: z.string().nullable().optional(),
   createdAt: Timestamp,
 });
 export type Contact = z.infer<typeof Contact>;
@@ -27,6 +29,7 @@ export const ContactCreateBody = z.object({
   fields: z.record(z.string().max(64), FieldValue).default({}),
 });
 export const ContactPatchBody = z.object({
+  lifecycle: z.string().trim().min(1).max(50).nullish(),
   firstName: Name.optional(),
   lastName: Name.optional(),
   phone: E164.nullish(),
@@ -41,9 +44,14 @@ export const ContactQuery = z.object({
 });
 export const ContactList = z.object({ contacts: z.array(Contact) });
 export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
+export const TagListBody = z.object({ tags: z.array(z.string()) });
+export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });
 
 export const FIELD_TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email'] as const;
-export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)');
+/** Keys of standard contact fields (triggers name them like custom fields), so no custom field takes them. */
+export const RESERVED_FIELD_KEYS = ['email', 'phone', 'lifecycle'] as const;
+export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use lowercase letters, digits and _ (e.g. order_id)')
+  .refine((k) => !(RESERVED_FIELD_KEYS as readonly string[]).includes(k), 'This key is a standard contact field (email, phone, lifecycle); choose another key');
 export const FieldDefinitionBody = z.object({
   label: z.string().trim().min(1, 'Enter a label').max(80, 'A label has at most 80 characters'),
   type: z.enum(FIELD_TYPES),
@@ -52,3 +60,20 @@ export const FieldDefinitionBody = z.object({
 export const FieldDefinition = FieldDefinitionBody.extend({ key: FieldKey }).refine((f) => f.type !== 'list' || f.options.length > 0, { message: 'A list field needs at least one option', path: ['options'] });
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 export const FieldList = z.object({ fields: z.array(FieldDefinition) });
+
+/** POST /contacts/:id/merge: the contact of the path survives; `mergeContactId` is merged into it and removed. */
+export const MergeContactsBody = z.object({ mergeContactId: Id });
+export const MergeContactsResult = z.object({
+  contact: Contact,
+  /** Rows that now name the survivor, per table (conversations, events, runs, channel_identities, …). */
+  moved: z.record(z.string(), z.number()),
+  /** The merged contact's open conversation, closed with reason "merge" (fires no Conversation Closed). */
+  closedConversationId: z.string().nullable(),
+});
+
+/** Ordered lifecycle stages (e.g. New lead → Qualified → Customer); a contact is in one or none. */
+export const LifecycleStages = z.object({
+  stages: z.array(z.string().trim().min(1, 'A stage needs a name').max(50, 'A stage name has at most 50 characters')).max(20, 'At most 20 stages')
+    .refine((s) => new Set(s).size === s.length, 'Stage names must be unique'),
+});
+export type LifecycleStages = z.infer<typeof LifecycleStages>;

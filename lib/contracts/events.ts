@@ -4,17 +4,22 @@ import { z } from 'zod';
  * Domain events: every change is recorded as one of these (same transaction as the change),
  * then dispatched to the workflows whose trigger listens for it.
  */
+/** Who made the change: a user's id (person or bot) or a workflow's id; null for outside callers. */
+const By = z.string().nullable().optional();
+const ConversationFacts = { assigneeId: z.string().nullable().optional(), channel: z.string().optional(), by: By };
+
 export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('contact.created'), payload: z.object({ contactId: z.string() }) }),
   z.object({ type: z.literal('contact.updated'), payload: z.object({ contactId: z.string(), changes: z.array(z.string()) }) }),
-  z.object({ type: z.literal('contact.tag_added'), payload: z.object({ contactId: z.string(), tag: z.string() }) }),
-  z.object({ type: z.literal('contact.tag_removed'), payload: z.object({ contactId: z.string(), tag: z.string() }) }),
-  z.object({ type: z.literal('contact.field_updated'), payload: z.object({ contactId: z.string(), field: z.string(), oldValue: z.unknown(), newValue: z.unknown() }) }),
-  z.object({ type: z.literal('conversation.opened'), payload: z.object({ contactId: z.string(), conversationId: z.string(), firstIncomingMessage: z.string().nullable() }) }),
+  z.object({ type: z.literal('contact.tag_added'), payload: z.object({ contactId: z.string(), tag: z.string(), by: By }) }),
+  z.object({ type: z.literal('contact.tag_removed'), payload: z.object({ contactId: z.string(), tag: z.string(), by: By }) }),
+  z.object({ type: z.literal('contact.field_updated'), payload: z.object({ contactId: z.string(), field: z.string(), oldValue: z.unknown(), newValue: z.unknown(), by: By }) }),
+  z.object({ type: z.literal('conversation.opened'), payload: z.object({ contactId: z.string(), conversationId: z.string(), firstIncomingMessage: z.string().nullable(), ...ConversationFacts }) }),
   z.object({ type: z.literal('conversation.closed'), payload: z.object({
     contactId: z.string(), conversationId: z.string(), category: z.string().nullable(), summary: z.string().nullable(),
-    reason: z.string().nullable(), resolutionTimeSeconds: z.number(), firstResponseTimeSeconds: z.number().nullable(),
+    reason: z.string().nullable(), resolutionTimeSeconds: z.number(), firstResponseTimeSeconds: z.number().nullable(), ...ConversationFacts,
   }) }),
+  z.object({ type: z.literal('contact.merged'), payload: z.object({ contactId: z.string(), mergedContactId: z.string(), moved: z.record(z.string(), z.number()), by: By }) }),
   z.object({ type: z.literal('conversation.assigned'), payload: z.object({ contactId: z.string(), conversationId: z.string(), assigneeId: z.string().nullable() }) }),
   z.object({ type: z.literal('message.created'), payload: z.object({ contactId: z.string(), conversationId: z.string(), messageId: z.string(), direction: z.string(), kind: z.string() }) }),
   // Trigger-only events: their payload carries the trigger variables.
@@ -22,7 +27,9 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
   z.object({ type: z.literal('ad.clicked'), payload: z.object({ contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable(), ineligible: z.string().nullable().optional() }) }),
   z.object({ type: z.literal('mini_app.triggered'), payload: z.object({ contactId: z.string(), appId: z.string(), triggerKey: z.string(), items: z.record(z.string(), z.unknown()) }) }),
-  z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()), byRunId: z.string() }) }),
+  z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()),
+    /** Who started it: a run's Trigger-workflow step, an app (send sub flow) or an admin. */
+    byRunId: z.string().optional(), byAppId: z.string().optional(), byUserId: z.string().optional() }) }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VariableConditionGroup } from './conditions';
-import { TagList, VariableMappings } from './workflow-primitives';
+import { DateTimeSchedule, TimeZone } from './step-date-time';
+import { TagList, VariableName, VariableMappings } from './workflow-primitives';
 
 export const StepId = z
   .string()
@@ -23,6 +24,9 @@ export const STEP_TYPES = [
   'http_request',
   'trigger_workflow',
   'mini_app_action',
+  'date_time',
+  'update_lifecycle_stage',
+  'ask_question',
 ] as const;
 export const StepType = z.enum(STEP_TYPES);
 export type StepType = z.infer<typeof StepType>;
@@ -154,6 +158,47 @@ export const MiniAppActionConfig = z.object({
   inputs: z.record(z.string(), z.string().max(4000)).default({}),
 });
 
+/**
+ * Date & Time: is "now" in the zone inside the schedule? Inside: `matchGoTo` (or the next step);
+ * outside: `elseGoTo` (or the next step).
+ */
+export const DateTimeConfig = z.object({
+  timeZone: TimeZone,
+  schedule: DateTimeSchedule,
+  matchGoTo: StepId.optional(),
+  elseGoTo: StepId.optional(),
+});
+/** Moves the contact to one of the lifecycle stages defined in settings (fires Contact Field Updated `lifecycle`). */
+export const UpdateLifecycleStageConfig = z.object({ stage: z.string().trim().min(1, 'Choose a stage').max(50) });
+
+export const ANSWER_TYPES = ['text', 'number', 'email', 'phone', 'date', 'choice'] as const;
+export const MAX_ASK_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * Ask a Question: sends the question on the conversation, waits (durably, no worker held) for the
+ * contact's next incoming message, validates it by type, re-asks up to `retries` times, saves it,
+ * then goes on: answered → `answeredGoTo` (or next); invalid after the retries → `invalidGoTo`;
+ * no reply within the timeout → `timeoutGoTo` (a missing target: the next step).
+ */
+export const AskQuestionConfig = z.object({
+  question: MessageText,
+  answerType: z.enum(ANSWER_TYPES),
+  /** `buttons`: shown as reply buttons (≤ 3, as WhatsApp allows); `list`: a list of choices (≤ 10). */
+  choices: z.array(z.string().trim().min(1, 'A choice cannot be empty').max(20, 'A choice has at most 20 characters')).max(10, 'At most 10 choices').default([]),
+  presentation: z.enum(['text', 'buttons', 'list']).default('text'),
+  retries: z.number().int().min(0).max(5, 'Re-ask at most 5 times').default(1),
+  retryMessage: z.string().max(1000).default('Sorry, that is not a valid answer. {{question}}'),
+  timeoutSeconds: z.number().int().min(60, 'Wait at least 60 seconds').max(MAX_ASK_TIMEOUT_SECONDS, 'Wait at most 7 days').default(86_400),
+  saveToField: z.string().trim().max(100).optional(),
+  saveToVariable: VariableName.optional(),
+  answeredGoTo: StepId.optional(),
+  invalidGoTo: StepId.optional(),
+  timeoutGoTo: StepId.optional(),
+}).superRefine((c, ctx) => {
+  if (c.answerType === 'choice' && c.choices.length < 2) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Add at least two choices' });
+  if (c.presentation === 'buttons' && c.choices.length > 3) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Reply buttons hold at most 3 choices; use a list' });
+  if (c.presentation !== 'text' && c.choices.length === 0) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Buttons and lists need choices' });
+});
+
 export const StepConfigSchemas = {
   send_message: SendMessageConfig,
   add_comment: AddCommentConfig,
@@ -168,6 +213,9 @@ export const StepConfigSchemas = {
   http_request: HttpRequestConfig,
   trigger_workflow: TriggerWorkflowConfig,
   mini_app_action: MiniAppActionConfig,
+  date_time: DateTimeConfig,
+  update_lifecycle_stage: UpdateLifecycleStageConfig,
+  ask_question: AskQuestionConfig,
 } as const satisfies Record<StepType, z.ZodType>;
 
 export type StepConfig<T extends StepType> = z.infer<(typeof StepConfigSchemas)[T]>;
@@ -190,6 +238,9 @@ export const Step = z.discriminatedUnion('type', [
   stepSchema('http_request'),
   stepSchema('trigger_workflow'),
   stepSchema('mini_app_action'),
+  stepSchema('date_time'),
+  stepSchema('update_lifecycle_stage'),
+  stepSchema('ask_question'),
 ]);
 export type Step = z.infer<typeof Step>;
 export type StepInput = z.input<typeof Step>;

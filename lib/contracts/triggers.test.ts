@@ -35,7 +35,7 @@ describe('Trigger', () => {
 
   it.each<[string, unknown, (string | number)[]]>([
     ['an unknown type', { type: 'cron' }, ['type']],
-    ['an opened source that only closes', { type: 'conversation_opened', conditions: { logic: 'and', rules: [sourceRule('bot')] } }, ['conditions', 'rules', 0, 'value']],
+    ['an opened source that is not one', { type: 'conversation_opened', conditions: { logic: 'and', rules: [sourceRule('zap')] } }, ['conditions', 'rules', 0, 'value']],
     ['a closed source that only opens', { type: 'conversation_closed', conditions: { logic: 'and', rules: [sourceRule('contact')] } }, ['conditions', 'rules', 0, 'value']],
     ['a category rule on opened', { type: 'conversation_opened', conditions: { logic: 'and', rules: [categoryRule('x')] } }, ['conditions', 'rules', 0, 'field']],
     ['an empty category', { type: 'conversation_closed', conditions: { logic: 'and', rules: [categoryRule(' ')] } }, ['conditions', 'rules', 0, 'value']],
@@ -59,8 +59,9 @@ describe('Trigger', () => {
     ['a JSON key over 500 chars', webhook({ mappings: [{ jsonKey: '$.' + 'a'.repeat(499), variable: 'a' }] }), ['mappings', 0, 'jsonKey']],
     ['a variable over 30 chars', webhook({ mappings: [{ jsonKey: '$.a', variable: 'v'.repeat(31) }] }), ['mappings', 0, 'variable']],
     ['a variable with a space', webhook({ mappings: [{ jsonKey: '$.a', variable: 'order id' }] }), ['mappings', 0, 'variable']],
+    ['a JSON key mapped twice', webhook({ mappings: [{ jsonKey: '$.a', variable: 'x' }, { jsonKey: '$.a', variable: 'y' }] }), ['mappings', 1, 'jsonKey']],
     ['a duplicate variable', webhook({ mappings: [{ jsonKey: '$.a', variable: 'x' }, { jsonKey: '$.b', variable: 'x' }] }), ['mappings', 1, 'variable']],
-    ['11 mappings', webhook({ mappings: Array.from({ length: 11 }, (_, i) => ({ jsonKey: '$.a', variable: `v${i}` })) }), ['mappings']],
+    ['11 mappings', webhook({ mappings: Array.from({ length: 11 }, (_, i) => ({ jsonKey: `$.a${i}`, variable: `v${i}` })) }), ['mappings']],
     ['a signing secret without prefix', webhook({ signingSecret: 'abc' }), ['signingSecret']],
     ['no ads', { type: 'click_to_chat_ads', adAccountId: 'act', adIds: [] }, ['adIds']],
     ['no ad account', { type: 'click_to_chat_ads', adAccountId: '', adIds: ['a'] }, ['adAccountId']],
@@ -88,13 +89,13 @@ describe('Trigger', () => {
 
 describe('triggerVariables', () => {
   const cases: Record<(typeof TRIGGER_TYPES)[number], [TriggerInput, string[]]> = {
-    conversation_opened: [{ type: 'conversation_opened' }, ['source', 'conversationId', 'firstIncomingMessage']],
+    conversation_opened: [{ type: 'conversation_opened' }, ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy']],
     conversation_closed: [
       { type: 'conversation_closed' },
-      ['source', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds'],
+      ['source', 'conversationId', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds', 'assigneeId', 'channel', 'closedBy'],
     ],
-    contact_tag_updated: [{ type: 'contact_tag_updated', action: 'added', tags: ['a'] }, ['tag', 'action']],
-    contact_field_updated: [{ type: 'contact_field_updated', field: 'plan' }, ['field', 'oldValue', 'newValue']],
+    contact_tag_updated: [{ type: 'contact_tag_updated', action: 'added', tags: ['a'] }, ['tag', 'action', 'changedBy', 'changedByType']],
+    contact_field_updated: [{ type: 'contact_field_updated', field: 'plan' }, ['field', 'oldValue', 'newValue', 'changedBy', 'changedByType']],
     shortcut: [
       {
         type: 'shortcut',

@@ -3,7 +3,9 @@ import { ConditionOperator, Logic } from './conditions';
 import { FormDefinition } from './forms';
 import { JsonKey, TagList, VariableMappings } from './workflow-primitives';
 
-export const OPENED_SOURCES = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
+// `bot`: a bot user (an AI agent with an API token) opened it. The trigger documentation lists bot
+// only for closes; a bot that opens is recorded as such too rather than passing as a person.
+export const OPENED_SOURCES = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads', 'bot'] as const;
 export const OpenedSource = z.enum(OPENED_SOURCES);
 export type OpenedSource = z.infer<typeof OpenedSource>;
 
@@ -77,6 +79,18 @@ export const ContactTagUpdatedTrigger = z.object({
   action: z.enum(['added', 'removed']),
   tags: TagList,
 });
+/**
+ * Contact fields every contact has (not custom field definitions); Contact Field Updated may
+ * watch them too. Custom field keys are lowercase, and `email`/`phone` are reserved for these.
+ */
+export const STANDARD_CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'lifecycle'] as const;
+export type StandardContactField = (typeof STANDARD_CONTACT_FIELDS)[number];
+export const STANDARD_CONTACT_FIELD_LABELS: Record<StandardContactField, string> = {
+  firstName: 'First name', lastName: 'Last name', email: 'Email', phone: 'Phone', lifecycle: 'Lifecycle stage',
+};
+export const isStandardContactField = (key: string): key is StandardContactField =>
+  (STANDARD_CONTACT_FIELDS as readonly string[]).includes(key);
+
 export const ContactFieldUpdatedTrigger = z.object({
   type: z.literal('contact_field_updated'),
   field: z.string().trim().min(1, 'Choose a contact field').max(100),
@@ -89,10 +103,22 @@ export const ShortcutTrigger = z.object({
   form: FormDefinition.default({ fields: [] }),
 });
 export const WEBHOOK_IDENTIFIER_TYPES = ['contactId', 'phone', 'email'] as const;
+/** "The same JSON key cannot be saved twice" (trigger documentation): both rows are named. */
+const WebhookMappings = VariableMappings.superRefine((mappings, ctx) => {
+  const firstRow = new Map<string, number>();
+  mappings.forEach((m, index) => {
+    const first = firstRow.get(m.jsonKey);
+    if (first === undefined) { firstRow.set(m.jsonKey, index); return; }
+    ctx.addIssue({
+      code: 'custom', path: [index, 'jsonKey'],
+      message: `The JSON key "${m.jsonKey}" is mapped twice (rows ${first + 1} and ${index + 1}); map each key once`,
+    });
+  });
+});
 export const IncomingWebhookTrigger = z.object({
   type: z.literal('incoming_webhook'),
   identifier: z.object({ type: z.enum(WEBHOOK_IDENTIFIER_TYPES), jsonKey: JsonKey }),
-  mappings: VariableMappings.default([]),
+  mappings: WebhookMappings.default([]),
   /** Set by the server; ignored on input. */
   url: z.string().optional(),
   signingSecret: z
@@ -128,11 +154,19 @@ export type Trigger = z.infer<typeof Trigger>;
 export type TriggerInput = z.input<typeof Trigger>;
 export type TriggerOf<T extends TriggerType> = Extract<Trigger, { type: T }>;
 
+// The one list of what each trigger gives `$trigger.*`: the dispatcher fills exactly these and the
+// options page's variable picker offers exactly these. `assigneeId`/`openedBy`/`closedBy`/`changedBy`
+// are user ids (a person or a bot) or, for a workflow's change, the workflow id (`changedByType`
+// says which: user | bot | workflow | api | zapier | make | contact | …, i.e. the event source).
+// `channel` is where the conversation lives: `built_in` or its connection's kind.
 const FIXED_TRIGGER_VARIABLES = {
-  conversation_opened: ['source', 'conversationId', 'firstIncomingMessage'],
-  conversation_closed: ['source', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds'],
-  contact_tag_updated: ['tag', 'action'],
-  contact_field_updated: ['field', 'oldValue', 'newValue'],
+  conversation_opened: ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy'],
+  conversation_closed: [
+    'source', 'conversationId', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds',
+    'assigneeId', 'channel', 'closedBy',
+  ],
+  contact_tag_updated: ['tag', 'action', 'changedBy', 'changedByType'],
+  contact_field_updated: ['field', 'oldValue', 'newValue', 'changedBy', 'changedByType'],
   click_to_chat_ads: ['adId', 'adName', 'ctwaClid', 'message'],
 } as const;
 

@@ -5,11 +5,17 @@ export const ROLES = ['agent', 'supervisor', 'admin'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
+/** A person, or a bot user (an AI agent or script with its own API token): its changes have source `bot`. */
+export const USER_KINDS = ['human', 'bot'] as const;
+export const UserKind = z.enum(USER_KINDS);
+export type UserKind = z.infer<typeof UserKind>;
+
 export const User = z.object({
   id: Id,
   name: z.string(),
   email: z.string(),
   role: Role,
+  kind: UserKind.default('human'),
   shortcutsEnabled: z.boolean(),
   createdAt: Timestamp,
 });
@@ -19,6 +25,7 @@ export const UserCreateBody = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(100, 'A name has at most 100 characters'),
   email: Email,
   role: Role,
+  kind: UserKind.default('human'),
 });
 export const UserCreated = z.object({ user: User, token: z.string() });
 export const UserList = z.object({ users: z.array(User) });

@@ -26,6 +26,9 @@ const defaultConfigs: { [T in StepType]: Extract<StepInput, { type: T }>['config
   http_request: { method: 'GET', url: 'https://example.com/orders' },
   trigger_workflow: { workflowId: 'wf_other' },
   mini_app_action: { appId: 'app_1', actionKey: 'create_ticket' },
+  date_time: { timeZone: 'Europe/Madrid', schedule: { mode: 'dates', dates: ['2026-12-25'] } },
+  update_lifecycle_stage: { stage: 'Customer' },
+  ask_question: { question: 'Your order number?', answerType: 'number' },
 };
 
 export function makeStep<T extends StepType>(

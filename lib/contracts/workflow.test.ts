@@ -19,7 +19,7 @@ describe('WorkflowDefinition', () => {
     ['a name over 100', { name: 'n'.repeat(101) }, ['name']],
     ['101 steps', { steps: Array.from({ length: 101 }, (_, i) => makeStep('wait', {}, `s${i}`)) }, ['steps']],
     ['duplicate step ids', { steps: [makeStep('wait', {}, 'a'), makeStep('wait', {}, 'b'), makeStep('add_comment', {}, 'a')] }, ['steps', 2, 'id']],
-    ['once per contact on manual', { trigger: { type: 'manual' }, oncePerContact: true }, ['oncePerContact']],
+    ['once per contact on manual', { trigger: { type: 'manual' }, oncePerContact: true }, null],
     ['a bad trigger', { trigger: { type: 'shortcut' } }, ['trigger', 'name']],
   ])('%s', (_, overrides, problemPath) => {
     const result = WorkflowDefinition.safeParse({ ...definition, ...overrides });
@@ -37,7 +37,8 @@ describe('WorkflowCreateBody', () => {
   });
 
   it('applies the definition refinements', () => {
-    expect(WorkflowCreateBody.safeParse({ ...definition, trigger: { type: 'manual' }, oncePerContact: true }).success).toBe(false);
+    const twice = [makeStep('wait', {}, 'a'), makeStep('wait', {}, 'a')];
+    expect(WorkflowCreateBody.safeParse({ ...definition, steps: twice }).success).toBe(false);
   });
 });
 

@@ -21,14 +21,9 @@ type DefinitionLike = { trigger: Trigger; oncePerContact: boolean; steps: Step[]
 // Checks shared by every shape that carries a definition. References between steps
 // (jump targets, template variables) are lib/workflow's structuralProblems: drafts may hold them.
 function checkDefinition(def: DefinitionLike, ctx: z.RefinementCtx): void {
+  // oncePerContact is allowed on every trigger, manual too (trigger documentation: "Each Trigger
+  // setting has an Advanced Settings toggle … Trigger once per contact").
   addDuplicateIssues(def.steps, (s) => s.id, ctx, 'Step id', (i) => ['steps', i, 'id']);
-  if (def.trigger.type === 'manual' && def.oncePerContact) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['oncePerContact'],
-      message: 'A workflow started by another workflow (manual trigger) cannot be limited to once per contact',
-    });
-  }
 }
 
 export const WorkflowDefinition = z.object(definitionShape).superRefine(checkDefinition);

@@ -41,6 +41,11 @@ export function stepTemplates(step: Step): StepTemplate[] {
       ];
     case 'mini_app_action':
       return Object.entries(step.config.inputs).map(([key, template]) => ({ path: ['config', 'inputs', key], template }));
+    case 'ask_question':
+      return [{ path: ['config', 'question'], template: step.config.question }, { path: ['config', 'retryMessage'], template: step.config.retryMessage.replaceAll('{{question}}', '') }];
+    case 'date_time':
+    case 'update_lifecycle_stage':
+      return [];
     case 'update_contact_tag':
     case 'assign_to':
     case 'open_conversation':

@@ -62,12 +62,25 @@ export function structuralProblems(def: WorkflowDefinition): Problem[] {
     triggerVars: OPEN_VARIABLE_TRIGGERS.includes(def.trigger.type) ? undefined : triggerVariables(def.trigger),
     stepVars: def.steps.some((s) => s.type === 'mini_app_action')
       ? undefined
-      : def.steps.flatMap((s) => (s.type === 'http_request' ? s.config.responseMappings.map((m) => m.variable) : [])),
+      : def.steps.flatMap((s) => (s.type === 'http_request' ? s.config.responseMappings.map((m) => m.variable)
+        : s.type === 'ask_question' && s.config.saveToVariable ? [s.config.saveToVariable] : [])),
   };
 
   def.steps.forEach((step, i) => {
     const at = ['steps', i, 'config'];
     if (step.type === 'jump_to') add([...at, 'stepId'], targetProblem(step.config.stepId, step.id, ctx));
+    if (step.type === 'date_time') {
+      for (const key of ['matchGoTo', 'elseGoTo'] as const) {
+        const target = step.config[key];
+        if (target !== undefined) add([...at, key], targetProblem(target, step.id, ctx));
+      }
+    }
+    if (step.type === 'ask_question') {
+      for (const key of ['answeredGoTo', 'invalidGoTo', 'timeoutGoTo'] as const) {
+        const target = step.config[key];
+        if (target !== undefined) add([...at, key], targetProblem(target, step.id, ctx));
+      }
+    }
     if (step.type === 'branch') {
       step.config.branches.forEach((branch, b) =>
         add([...at, 'branches', b, 'goTo'], targetProblem(branch.goTo, step.id, ctx)),

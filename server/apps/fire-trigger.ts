@@ -1,6 +1,6 @@
 import { triggerItemsSchema, type FireTriggerBody } from '../../lib/contracts/apps';
 import type { Principal } from '../auth/principal';
-import { findContactBy } from '../domain/contacts';
+import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import type { Services } from '../services';
@@ -8,7 +8,7 @@ import { keyReused, requestHash, sameRequest } from '../idempotency/request-key'
 import { fromJson, isUniqueViolation } from '../store/database';
 import { getApp } from './store';
 
-export interface FireResult { eventId: string; runIds: string[]; duplicate: boolean }
+export interface FireResult { eventId: string | null; runIds: string[]; duplicate: boolean }
 
 /**
  * An installed app fires one of its triggers for a contact: the items are checked against the
@@ -31,29 +31,30 @@ export async function fireTrigger(
   // An app retrying a request it got no answer to sends the same Idempotency-Key: one event only.
   const idempotencyKey = deliveryId ? `app:${appId}:${triggerKey}:${deliveryId}` : undefined;
   const hash = idempotencyKey ? requestHash(JSON.stringify(body)) : undefined;
+  const hidden = !principal.scopes.includes('contacts.read');
   if (idempotencyKey) {
     const previous = await previousAck(services, idempotencyKey, hash);
-    if (previous) return previous;
+    if (previous) return hidden ? { ...HIDDEN_ACK, duplicate: false } : previous;
   }
   const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(body.items);
   if (!items.success) {
     const details = issuesToDetails(items.error.issues, 'items');
     throw unprocessable(`The items do not fit trigger "${trigger.key}": ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
-  const [by, value] = Object.entries(body.contact)[0] as ['id' | 'phone' | 'email', string];
-  const contact = await findContactBy(db, by, value);
-  if (!contact) throw unprocessable(`There is no contact with ${by} ${value}`, [{ path: `contact.${by}`, message: `No contact with ${by} ${value}` }]);
+  // Without contacts.read the answer is the same whether or not the contact exists.
+  const { contact } = await resolveContactRef(db, principal, body.contact);
+  if (!contact) return { ...HIDDEN_ACK, duplicate: false };
 
   try {
     const ack = await inTransaction(db, (uow) => services.events.record(uow, {
       type: 'mini_app.triggered',
       payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
     }, { source: 'api', ...(idempotencyKey ? { idempotencyKey, ...(hash ? { requestHash: hash } : {}) } : {}) }));
-    return { ...ack, duplicate: false };
+    return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, duplicate: false };
   } catch (err) {
     // The same key twice at once: the second answers like the first.
     const previous = idempotencyKey && isUniqueViolation(err) ? await previousAck(services, idempotencyKey, hash) : undefined;
-    if (previous) return previous;
+    if (previous) return hidden ? { ...HIDDEN_ACK, duplicate: false } : previous;
     throw err;
   }
 }

@@ -1,18 +1,23 @@
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
-import { conflict, notFound } from '../http-error';
+import { conflict, notFound, unprocessable } from '../http-error';
+import { getSetting } from './settings';
 import { newId, nowIso } from '../ids';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ContactsTable } from '../store/schema';
 
 export const toContact = (r: ContactsTable): Contact => ({
   id: r.id, firstName: r.first_name, lastName: r.last_name, phone: r.phone, email: r.email,
-  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), createdAt: r.created_at,
+  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), lifecycle: r.lifecycle ?? null,
+  createdAt: r.created_at,
 });
 
-/** Who caused a change: recorded as the event source, and the loop depth for workflow changes. */
-export interface Cause { source: string; depth?: number }
+/**
+ * Who caused a change: recorded as the event source, the loop depth for workflow changes, and
+ * `by`: the user (person or bot) or workflow that made it, which triggers hand on as variables.
+ */
+export interface Cause { source: string; depth?: number; by?: string | null }
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
   const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -54,17 +59,18 @@ export async function createContact(
     throw err;
   }
   await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
-  for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag } }, cause);
+  for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag, by: cause.by ?? null } }, cause);
   return toContact(row);
 }
 
 /** Updates names, phone, email and field values; a field whose value really changes fires `contact.field_updated`. */
 export async function updateContact(
   uow: UnitOfWork, services: Services, id: string,
-  patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; fields?: Record<string, FieldValue> },
+  patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; lifecycle?: string | null; fields?: Record<string, FieldValue> },
   cause: Cause,
 ): Promise<Contact> {
   const current = await getContact(uow.trx, id);
+  if (patch.lifecycle) await requireLifecycleStage(uow.trx, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
   for (const [key, value] of Object.entries(patch.fields ?? {})) {
@@ -73,10 +79,12 @@ export async function updateContact(
     if (value === null) delete fields[key]; else fields[key] = value;
     changedFields.push({ field: key, oldValue: old, newValue: value });
   }
-  const changes = [
-    ...(['firstName', 'lastName', 'phone', 'email'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]),
-    ...changedFields.map((c) => `fields.${c.field}`),
-  ];
+  const standard = (['firstName', 'lastName', 'phone', 'email', 'lifecycle'] as const)
+    .filter((k) => patch[k] !== undefined && (patch[k] || null) !== (current[k] || null));
+  // Standard fields fire Contact Field Updated too (keyed by their name; custom keys are lowercase
+  // and may not take these names), listed before the custom ones.
+  changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
+  const changes = [...standard, ...changedFields.filter((c) => !standard.includes(c.field as never)).map((c) => `fields.${c.field}`)];
   if (changes.length === 0) return current;
   try {
     await uow.trx.updateTable('contacts').set({
@@ -84,6 +92,7 @@ export async function updateContact(
       ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
       ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
       ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
       fields: toJson(fields),
       updated_at: nowIso(),
     }).where('id', '=', id).execute();
@@ -93,7 +102,7 @@ export async function updateContact(
   }
   await services.events.record(uow, { type: 'contact.updated', payload: { contactId: id, changes } }, cause);
   for (const c of changedFields) {
-    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c } }, cause);
+    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   return getContact(uow.trx, id);
@@ -110,8 +119,30 @@ export async function changeTags(
   for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
   await uow.trx.updateTable('contacts').set({ tags: toJson([...set]), updated_at: nowIso() }).where('id', '=', id).execute();
   for (const tag of changed) {
-    await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag } }, cause);
+    await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   return { ...current, tags: [...set] };
+}
+
+/** Every tag some contact has, sorted (the tag list an app with `tags.read` sees). */
+export async function listTags(db: Executor): Promise<string[]> {
+  const tags = new Set<string>();
+  for (const row of await db.selectFrom('contacts').select('tags').where('tags', '!=', '[]').execute()) {
+    for (const tag of fromJson<string[]>(row.tags, [])) tags.add(tag);
+  }
+  return [...tags].sort();
+}
+
+export const LIFECYCLE_SETTING = 'lifecycle_stages';
+export const getLifecycleStages = async (db: Executor) => ({ stages: await getSetting<string[]>(db, LIFECYCLE_SETTING, []) });
+
+/** 422 unless `stage` is one of the stages in settings. */
+export async function requireLifecycleStage(db: Executor, stage: string): Promise<void> {
+  const { stages } = await getLifecycleStages(db);
+  if (!stages.includes(stage)) {
+    throw unprocessable(stages.length === 0
+      ? `There are no lifecycle stages yet; define them under Settings → Lifecycle stages first`
+      : `Unknown lifecycle stage "${stage}"; use one of: ${stages.join(', ')}`, [{ path: 'body.lifecycle', message: 'Unknown lifecycle stage' }]);
+  }
 }

@@ -8,6 +8,7 @@ import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/dat
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { getClosingCategories } from './closing-categories';
 import { getContact, type Cause } from './contacts';
+import { routeReplyToWaitingRun } from './question-replies';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
   id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
@@ -44,6 +45,16 @@ export async function findOpenConversation(db: Executor, contactId: string): Pro
   return row && toConversation(row);
 }
 
+/** `$trigger.channel` of a conversation kept here rather than in a connection. */
+export const BUILT_IN = 'built_in';
+
+/** Where a conversation lives, as triggers name it: `built_in` or its connection's kind. */
+export async function channelOf(db: Executor, c: { connectionId: string | null }): Promise<string> {
+  if (!c.connectionId) return BUILT_IN;
+  const row = await db.selectFrom('connections').select('kind').where('id', '=', c.connectionId).executeTakeFirst();
+  return row?.kind ?? BUILT_IN;
+}
+
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
   uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
 
@@ -64,7 +75,10 @@ export async function openConversation(
     if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation');
     throw err;
   }
-  await services.events.record(uow, { type: 'conversation.opened', payload: { contactId, conversationId: row.id, firstIncomingMessage } }, cause);
+  await services.events.record(uow, {
+    type: 'conversation.opened',
+    payload: { contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: BUILT_IN, by: cause.by ?? null },
+  }, cause);
   changed(uow, services, { id: row.id, contactId });
   return toConversation(row);
 }
@@ -98,6 +112,7 @@ export async function closeConversation(
       contactId: current.contactId, conversationId: id, category: input.category ?? null, summary: input.summary ?? null,
       reason: input.reason ?? null, resolutionTimeSeconds: seconds(current.openedAt, closedAt),
       firstResponseTimeSeconds: current.firstResponseAt ? seconds(current.openedAt, current.firstResponseAt) : null,
+      assigneeId: current.assigneeId, channel: await channelOf(uow.trx, current), by: cause.by ?? null,
     },
   }, cause);
   changed(uow, services, current);
@@ -122,6 +137,8 @@ export async function addMessage(
     } : {}),
   };
   await uow.trx.insertInto('messages').values(row).execute();
+  // A reply to a question a run is waiting on goes to that run first (Ask a Question).
+  if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).execute();
   }

@@ -1,4 +1,4 @@
-import type { Role, User } from '../../lib/contracts/users';
+import type { Role, User, UserKind } from '../../lib/contracts/users';
 import { conflict, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { issueToken } from '../auth/tokens';
@@ -7,18 +7,20 @@ import type { UsersTable } from '../store/schema';
 import { getSetting, setSetting } from './settings';
 
 export const toUser = (r: UsersTable): User => ({
-  id: r.id, name: r.name, email: r.email, role: r.role as Role, shortcutsEnabled: r.shortcuts_enabled === 1, createdAt: r.created_at,
+  id: r.id, name: r.name, email: r.email, role: r.role as Role, kind: (r.kind ?? 'human') as UserKind, shortcutsEnabled: r.shortcuts_enabled === 1, createdAt: r.created_at,
 });
 
-export async function createUser(db: Executor, input: { name: string; email: string; role: Role }, token?: string) {
-  const row: UsersTable = { id: newId('usr'), name: input.name, email: input.email, role: input.role, shortcuts_enabled: 1, created_at: nowIso() };
+export async function createUser(db: Executor, input: { name: string; email: string; role: Role; kind?: UserKind }, token?: string) {
+  const row: UsersTable = {
+    id: newId('usr'), name: input.name, email: input.email, role: input.role, kind: input.kind ?? 'human', shortcuts_enabled: 1, created_at: nowIso(),
+  };
   try {
     await db.insertInto('users').values(row).execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`A user with email ${input.email} already exists`);
     throw err;
   }
-  const issued = await issueToken(db, { kind: 'user', userId: row.id }, 'created with the user', token);
+  const issued = await issueToken(db, { kind: 'user', userId: row.id }, row.kind === 'bot' ? 'bot API token' : 'created with the user', token);
   return { user: toUser(row), token: issued.token };
 }
 

@@ -5,10 +5,16 @@
 type Json = string;
 type Bool = number;
 
-export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string }
+/** `kind`: human | bot (migration 030; optional so rows written without it take the default). */
+export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string }
 export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
-export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string }
+export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string; lifecycle?: string | null }
+/** An Ask a Question step waiting for a reply on a conversation (migration 032). */
+export interface QuestionWaitsTable {
+  run_id: string; step_id: string; conversation_id: string; attempts: number; expires_at: string;
+  answer: string | null; answer_message_id: string | null; created_at: string;
+}
 export interface FieldDefinitionsTable { key: string; label: string; type: string; options: Json; created_at: string }
 export interface ConversationsTable {
   id: string; contact_id: string; status: string; opened_by_source: string; closed_by_source: string | null;
@@ -84,6 +90,7 @@ export interface DB {
   channel_identities: ChannelIdentitiesTable;
   meta_deliveries: MetaDeliveriesTable;
   connections: ConnectionsTable;
+  question_waits: QuestionWaitsTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;

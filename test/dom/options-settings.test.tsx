@@ -10,7 +10,7 @@ import type { User } from '../../lib/contracts/users';
 import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
-const admin: User = { id: 'u_admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin', shortcutsEnabled: true, createdAt: at };
+const admin: User = { id: 'u_admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin', kind: 'human', shortcutsEnabled: true, createdAt: at };
 const me = { user: admin, permissions: { launchShortcuts: true, configure: true, superviseAgents: true } };
 
 afterEach(() => { window.location.hash = ''; });
@@ -22,7 +22,7 @@ describe('settings: users', () => {
     const calls = serveApi({
       'GET /users': () => ok({ users }),
       'POST /users': (c: ApiCall) => {
-        const created = { id: 'u_2', ...(c.body as { name: string; email: string; role: 'agent' }), shortcutsEnabled: true, createdAt: at };
+        const created = { id: 'u_2', ...(c.body as { name: string; email: string; role: 'agent' }), kind: 'human' as const, shortcutsEnabled: true, createdAt: at };
         users.push(created);
         return ok({ user: created, token: 'ict_secret_token_123' });
       },
@@ -45,7 +45,7 @@ describe('settings: users', () => {
     await user.selectOptions(panel.getByLabelText('Role'), 'agent');
     await user.click(panel.getByRole('button', { name: 'Create user' }));
     expect(await panel.findByText('ict_secret_token_123')).toBeTruthy();
-    expect(calls).toContainEqual({ method: 'POST', path: '/users', body: { name: 'Bo Agent', email: 'bo@example.com', role: 'agent' } });
+    expect(calls).toContainEqual({ method: 'POST', path: '/users', body: { name: 'Bo Agent', email: 'bo@example.com', role: 'agent', kind: 'human' } });
     expect(await panel.findByRole('cell', { name: 'bo@example.com' })).toBeTruthy();
 
     await user.click(screen.getByRole('link', { name: 'Workflows' }));

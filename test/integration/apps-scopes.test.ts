@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 const keys = new Map<Scope, string>();
+let manualId = '';
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -21,6 +22,8 @@ beforeAll(async () => {
     expect(installed.status).toBe(201);
     keys.set(scope, (await issueToken(server.store.db, { kind: 'app', installationId: installed.body.id, scopes: [scope] })).token);
   }
+  const manual = await admin.post('/workflows', { name: 'Sub flow', trigger: { type: 'manual' }, steps: [], status: 'published' });
+  manualId = manual.body.id;
 });
 afterAll(async () => server?.close());
 
@@ -43,6 +46,9 @@ const ROUTES: Row[] = [
   ['PATCH', (f) => `/contacts/${f.contactId}`, () => ({ lastName: 'Changed' }), 'contacts.write'],
   ['POST', (f) => `/contacts/${f.contactId}/tags`, () => ({ tags: ['paid'] }), 'tags.write'],
   ['DELETE', (f) => `/contacts/${f.contactId}/tags/vip`, undefined, 'tags.write'],
+  ['GET', () => '/tags', undefined, 'tags.read'],
+  ['GET', (f) => `/contacts/${f.contactId}/tags`, undefined, 'tags.read'],
+  ['POST', () => `/workflows/${manualId}/start`, (f) => ({ contact: { id: f.contactId }, variables: { orderId: 'A-1' } }), 'workflows.start'],
   ['GET', () => '/conversations', undefined, 'conversations.read'],
   ['GET', (f) => `/conversations/${f.conversationId}`, undefined, 'conversations.read'],
   ['POST', (f) => `/conversations/${f.conversationId}/close`, () => ({}), 'conversations.write'],

@@ -51,6 +51,11 @@ export function inboxApiSuite(databaseUrl: () => string | undefined) {
       const events = await s.events();
       expect(events.map((e) => [e.type, e.source])).toEqual([
         ['contact.created', 'user'], ['contact.tag_added', 'user'], ['contact.updated', 'user'],
+        // standard fields fire Contact Field Updated as custom ones do
+        ['contact.field_updated', 'user'], ['contact.field_updated', 'user'], ['contact.field_updated', 'user'],
+      ]);
+      expect(events.slice(3).map((e) => [e.payload.field, e.payload.oldValue, e.payload.newValue])).toEqual([
+        ['lastName', 'Garcia', 'García López'], ['phone', '+34600111222', null], ['email', 'maria@example.com', 'maria.g@example.com'],
       ]);
       expect(events[2]!.payload).toEqual({ contactId: c.id, changes: ['lastName', 'phone', 'email'] });
       expect(events.every((e) => e.contactId === c.id)).toBe(true);

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../../lib/contracts/events';
-import type { Trigger, TriggerType } from '../../../lib/contracts/triggers';
+import { triggerVariables, type Trigger, type TriggerType } from '../../../lib/contracts/triggers';
 import { matchConditions } from '../../../lib/workflow/conditions';
 import { ANY_KEY, miniAppKey, tagKey } from './trigger-keys';
 
@@ -26,9 +26,10 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
   switch (event.type) {
     case 'conversation.opened': {
       const p = event.payload;
-      return one('conversation_opened', ANY_KEY, p.contactId, p.conversationId,
-        { source: event.source, conversationId: p.conversationId, firstIncomingMessage: p.firstIncomingMessage },
-        { source: event.source });
+      return one('conversation_opened', ANY_KEY, p.contactId, p.conversationId, {
+        source: event.source, conversationId: p.conversationId, firstIncomingMessage: p.firstIncomingMessage,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? 'built_in', openedBy: p.by ?? null,
+      }, { source: event.source });
     }
     case 'conversation.closed': {
       const p = event.payload;
@@ -36,20 +37,23 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       // connected inbox opening another conversation for the contact (one open per contact).
       if (p.reason === 'merge' || p.reason === 'superseded') return null;
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
-        source: event.source, category: p.category, summary: p.summary,
+        source: event.source, conversationId: p.conversationId, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? 'built_in', closedBy: p.by ?? null,
       }, { source: event.source, category: p.category ?? undefined });
     }
     case 'contact.tag_added':
     case 'contact.tag_removed': {
       const action = event.type === 'contact.tag_added' ? 'added' : 'removed';
       return one('contact_tag_updated', tagKey(action, event.payload.tag), event.payload.contactId, null,
-        { tag: event.payload.tag, action });
+        { tag: event.payload.tag, action, changedBy: event.payload.by ?? null, changedByType: event.source });
     }
     case 'contact.field_updated': {
       const p = event.payload;
       if (sameValue(p.oldValue, p.newValue)) return null;
-      return one('contact_field_updated', p.field, p.contactId, null, { field: p.field, oldValue: p.oldValue ?? null, newValue: p.newValue ?? null });
+      return one('contact_field_updated', p.field, p.contactId, null, {
+        field: p.field, oldValue: p.oldValue ?? null, newValue: p.newValue ?? null, changedBy: p.by ?? null, changedByType: event.source,
+      });
     }
     case 'shortcut.launched': {
       const p = event.payload;
@@ -116,5 +120,7 @@ export function runTriggerVariables(trigger: Trigger, match: TriggerMatch): Reco
     return declared(trigger.form.fields.map((f) => f.variable), { launchedBy: match.variables.launchedBy });
   }
   if (trigger.type === 'incoming_webhook') return declared(trigger.mappings.map((m) => m.variable));
-  return match.variables;
+  if (trigger.type === 'manual' || trigger.type === 'mini_app') return match.variables;
+  // Exactly the names the contract lists for this trigger (the options page offers the same).
+  return declared(triggerVariables(trigger));
 }

@@ -23,6 +23,7 @@ describe('applyOutcome', () => {
     [`jump ${MAX_JUMPS + 1} fails`, at(2, MAX_JUMPS), { kind: 'goto', stepId: 'c' }, { status: 'failed', error: expect.stringMatching(/at most 10/) }],
     ['a jump to a missing step fails', at(2), { kind: 'goto', stepId: 'zz' }, { status: 'failed', error: expect.stringMatching(/"zz"/) }],
     ['pause waits at the next step', at(3), { kind: 'pause', wakeAt: '2025-01-01T00:00:05.000Z' }, { status: 'waiting', cursor: 4, wakeAt: '2025-01-01T00:00:05.000Z' }],
+    ['pause that stays resumes the same step', at(3), { kind: 'pause', wakeAt: '2025-01-01T00:00:05.000Z', stay: true }, { status: 'waiting', cursor: 3, wakeAt: '2025-01-01T00:00:05.000Z' }],
     ['fail keeps the cursor', at(0), { kind: 'fail', error: 'boom' }, { status: 'failed', cursor: 0, error: 'boom' }],
     ['complete ends early', at(0), { kind: 'complete' }, { status: 'completed', cursor: 4 }],
   ])('%s', (_name, state, outcome, expected) => {

@@ -36,11 +36,12 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
   const failed = (error: string, output?: unknown): NextState =>
     ({ ...state, stepLog: [...state.stepLog, entry('failed', { error, output })], status: 'failed', error });
 
+  const withStepVariables = (stepVariables: Record<string, unknown> | undefined) => (stepVariables && Object.keys(stepVariables).length > 0
+    ? { ...state.variables, step: { ...asRecord(state.variables.step), ...stepVariables } }
+    : state.variables);
   switch (outcome.kind) {
     case 'next': {
-      const variables = outcome.stepVariables && Object.keys(outcome.stepVariables).length > 0
-        ? { ...state.variables, step: { ...asRecord(state.variables.step), ...outcome.stepVariables } }
-        : state.variables;
+      const variables = withStepVariables(outcome.stepVariables);
       const cursor = state.cursor + 1;
       const stepLog = [...state.stepLog, entry('completed', { output: outcome.output })];
       return cursor >= steps.length
@@ -55,13 +56,13 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
       const jumps = state.jumps + (counts ? 1 : 0);
       if (jumps > MAX_JUMPS) return failed(`Too many jumps: a run may jump at most ${MAX_JUMPS} times`, outcome.output);
       return {
-        ...state, cursor: target, jumps, status: 'running',
+        ...state, cursor: target, jumps, status: 'running', variables: withStepVariables(outcome.stepVariables),
         stepLog: [...state.stepLog, entry('completed', { output: { ...asRecord(outcome.output), goTo: outcome.stepId } })],
       };
     }
     case 'pause':
       return {
-        ...state, cursor: state.cursor + 1, status: 'waiting', wakeAt: outcome.wakeAt,
+        ...state, cursor: outcome.stay ? state.cursor : state.cursor + 1, status: 'waiting', wakeAt: outcome.wakeAt,
         stepLog: [...state.stepLog, entry('completed', { output: outcome.output ?? { wakeAt: outcome.wakeAt } })],
       };
     case 'fail':

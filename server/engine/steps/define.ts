@@ -12,15 +12,19 @@ import type { Services } from '../../services';
  */
 export type StepOutcome =
   | { kind: 'next'; output?: unknown; stepVariables?: Record<string, unknown> }
-  | { kind: 'goto'; stepId: string; output?: unknown }
-  | { kind: 'pause'; wakeAt: string; output?: unknown }
+  | { kind: 'goto'; stepId: string; output?: unknown; stepVariables?: Record<string, unknown> }
+  /** `stay`: resume at this same step (a step that waits on something, e.g. a reply), not the next. */
+  | { kind: 'pause'; wakeAt: string; output?: unknown; stay?: boolean }
   | { kind: 'fail'; error: string; output?: unknown }
   | { kind: 'complete'; output?: unknown };
 
 export const next = (output?: unknown, stepVariables?: Record<string, unknown>): StepOutcome =>
   ({ kind: 'next', ...(output !== undefined ? { output } : {}), ...(stepVariables ? { stepVariables } : {}) });
-export const goTo = (stepId: string, output?: unknown): StepOutcome => ({ kind: 'goto', stepId, ...(output !== undefined ? { output } : {}) });
+export const goTo = (stepId: string, output?: unknown, stepVariables?: Record<string, unknown>): StepOutcome =>
+  ({ kind: 'goto', stepId, ...(output !== undefined ? { output } : {}), ...(stepVariables ? { stepVariables } : {}) });
 export const pause = (wakeAt: string, output?: unknown): StepOutcome => ({ kind: 'pause', wakeAt, ...(output !== undefined ? { output } : {}) });
+/** Waits until `wakeAt` (or an earlier wake) and then runs this same step again. */
+export const pauseHere = (wakeAt: string, output?: unknown): StepOutcome => ({ kind: 'pause', wakeAt, stay: true, ...(output !== undefined ? { output } : {}) });
 export const fail = (error: string, output?: unknown): StepOutcome => ({ kind: 'fail', error, ...(output !== undefined ? { output } : {}) });
 
 /** A step error that retrying cannot fix; any error thrown by a handler fails the run, this one just reads better. */

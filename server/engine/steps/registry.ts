@@ -1,6 +1,9 @@
 import type { StepType } from '../../../lib/contracts/steps';
 import type { StepDefinition } from './define';
 import { addCommentStep } from './add-comment';
+import { askQuestionStep } from './ask-question';
+import { dateTimeStep } from './date-time';
+import { updateLifecycleStageStep } from './update-lifecycle-stage';
 import { assignToStep } from './assign-to';
 import { branchStep } from './branch';
 import { closeConversationStep } from './close-conversation';
@@ -29,6 +32,9 @@ export const stepRegistry: { [T in StepType]: StepDefinition<T> } = {
   http_request: httpRequestStep,
   trigger_workflow: triggerWorkflowStep,
   mini_app_action: miniAppActionStep,
+  date_time: dateTimeStep,
+  update_lifecycle_stage: updateLifecycleStageStep,
+  ask_question: askQuestionStep,
 };
 
 export const stepDefinition = <T extends StepType>(type: T): StepDefinition<T> => stepRegistry[type];

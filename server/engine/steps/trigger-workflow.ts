@@ -1,5 +1,14 @@
 import { defineStep, fail, next } from './define';
 
+const record = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/**
+ * What the started workflow reads as `{{$trigger.<name>}}`: the caller's trigger variables and
+ * its `$step` variables, flat (a step variable wins over a trigger variable of the same name,
+ * being the later value).
+ */
+export const callerVariables = (variables: Record<string, unknown>) => ({ ...record(variables.trigger), ...record(variables.step) });
+
 /**
  * Starts a `manual` workflow for the same contact by recording `workflow.started`; the
  * dispatcher turns that event into the run (same transaction), at depth + 1 for the loop guard.
@@ -16,7 +25,7 @@ export const triggerWorkflowStep = defineStep({
       }
       const { eventId, runIds } = await ctx.services.events.record(uow, {
         type: 'workflow.started',
-        payload: { contactId: ctx.run.contactId, workflowId, variables: ctx.run.variables, byRunId: ctx.run.id },
+        payload: { contactId: ctx.run.contactId, workflowId, variables: callerVariables(ctx.run.variables), byRunId: ctx.run.id },
       }, { ...ctx.cause, idempotencyKey: ctx.idempotencyKey });
       if (runIds.length === 0) ctx.note(`No run of ${workflowId} was started (see event ${eventId})`);
       uow.afterCommit(() => ctx.services.runSignal.notify());

@@ -6,6 +6,9 @@ import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
 import { fromJson } from '../../store/database';
 import { adTriggerProblems } from '../../webhooks/ads';
+import { isStandardContactField } from '../../../lib/contracts/triggers';
+import { getClosingCategories } from '../../domain/closing-categories';
+import { getLifecycleStages } from '../../domain/contacts';
 
 type Path = (string | number)[];
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
@@ -28,7 +31,16 @@ async function workspaceProblems(db: Executor, selfId: string | null, def: Workf
   const problems: ErrorDetail[] = [];
   const apps = new InstalledApps(db);
   const trigger = def.trigger;
-  if (trigger.type === 'contact_field_updated' && !(await fieldExists(db, trigger.field))) {
+  if (trigger.type === 'conversation_closed') {
+    const { categories } = await getClosingCategories(db);
+    (trigger.conditions?.rules ?? []).forEach((rule, index) => {
+      if (rule.field !== 'category' || categories.includes(rule.value)) return;
+      problems.push(detail(['trigger', 'conditions', 'rules', index, 'value'], categories.length === 0
+        ? `There are no closing categories yet; add "${rule.value}" under Settings → Closing categories first`
+        : `There is no closing category "${rule.value}"; use one of: ${categories.join(', ')}`));
+    });
+  }
+  if (trigger.type === 'contact_field_updated' && !isStandardContactField(trigger.field) && !(await fieldExists(db, trigger.field))) {
     problems.push(detail(['trigger', 'field'], `There is no contact field "${trigger.field}"; define it first`));
   }
   if (trigger.type === 'click_to_chat_ads') {
@@ -71,6 +83,14 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
     }
     case 'mini_app_action':
       return apps.problem(step.config.appId, 'actions', step.config.actionKey);
+    case 'update_lifecycle_stage': {
+      const { stages } = await getLifecycleStages(db);
+      return stages.includes(step.config.stage) ? undefined
+        : { path: ['stage'], message: stages.length === 0 ? 'There are no lifecycle stages yet; define them under Settings first' : `There is no lifecycle stage "${step.config.stage}"; use one of: ${stages.join(', ')}` };
+    }
+    case 'ask_question':
+      return !step.config.saveToField || (await fieldExists(db, step.config.saveToField)) ? undefined
+        : { path: ['saveToField'], message: `There is no contact field "${step.config.saveToField}"; define it first` };
     default:
       return undefined;
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppList, AppManifest, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody } from '../../../lib/contracts/apps';
+import { App, AppList, AppManifest, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { startWorkflowFor } from '../../apps/start-workflow';
 import { fireTrigger } from '../../apps/fire-trigger';
 import { installApp, uninstallApp } from '../../apps/install';
 import { deleteApp, rotateSigningSecret, updateApp } from '../../apps/manage';
@@ -90,4 +91,13 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     if (duplicate) reply.header('x-duplicate-delivery', 'true');
     return reply.code(202).send(ack);
   });
+
+  // "Send sub flow" (scope workflows.start; admins too): its own route, not a mini-app trigger.
+  app.post('/workflows/:id/start', {
+    config: { access: { role: 'admin', scope: 'workflows.start' } },
+    schema: {
+      tags: ['apps'], summary: 'Start a published manual-trigger workflow for a contact, with variables',
+      params: Params, body: StartWorkflowBody, response: { 202: FireTriggerResult },
+    },
+  }, async (req, reply) => reply.code(202).send(await startWorkflowFor(services, req.principal, req.params.id, req.body)));
 };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, TagsBody, Tag } from '../../../lib/contracts/contacts';
-import { changeTags, createContact, getContact, toContact, updateContact } from '../../domain/contacts';
+import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
+import { mergeContacts } from '../../domain/merge-contacts';
+import { changeTags, createContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
+import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
 import { inTransaction } from '../../events/unit-of-work';
 import { issuesToDetails, unprocessable } from '../../http-error';
@@ -42,6 +44,25 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, req.body, causeOf(req)));
     });
 
+  app.post('/contacts/:id/merge', {
+    config: { access: { role: 'supervisor' } },
+    schema: { tags: ['contacts'], summary: 'Merge another contact into this one (admin, supervisor)', params: Params, body: MergeContactsBody, response: { 200: MergeContactsResult } },
+  }, async (req) => inTransaction(db, (uow) => mergeContacts(uow, services, req.params.id, req.body.mergeContactId, causeOf(req))));
+
+  // tags.read: the workspace's tags and a contact's tags, nothing else of the contact.
+  app.get('/tags', {
+    config: { access: { role: 'agent', scope: 'tags.read' } },
+    schema: { tags: ['contacts'], summary: 'Every tag some contact has', response: { 200: TagListBody } },
+  }, async () => ({ tags: await listTags(db) }));
+
+  app.get('/contacts/:id/tags', {
+    config: { access: { role: 'agent', scope: 'tags.read' } },
+    schema: { tags: ['contacts'], params: Params, response: { 200: ContactTags } },
+  }, async (req) => {
+    const contact = await getContact(db, req.params.id);
+    return { contactId: contact.id, tags: contact.tags };
+  });
+
   app.post('/contacts/:id/tags', { config: { access: { role: 'agent', scope: 'tags.write' } }, schema: { tags: ['contacts'], params: Params, body: TagsBody, response: { 200: Contact } } },
     async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'add', req.body.tags, causeOf(req))));
 
@@ -49,6 +70,12 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { role: 'agent', scope: 'tags.write' } },
     schema: { tags: ['contacts'], params: Params.extend({ tag: Tag }), response: { 200: Contact } },
   }, async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'remove', [req.params.tag], causeOf(req))));
+
+  app.get('/settings/lifecycle-stages', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], response: { 200: LifecycleStages } } },
+    async () => getLifecycleStages(db));
+
+  app.put('/settings/lifecycle-stages', { config: { access: { role: 'admin' } }, schema: { tags: ['contacts'], body: LifecycleStages, response: { 200: LifecycleStages } } },
+    async (req) => setLifecycleStages(db, req.body.stages));
 
   app.get('/fields', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['fields'], response: { 200: FieldList } } },
     async () => ({ fields: await listFields(db) }));

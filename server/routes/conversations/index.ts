@@ -33,7 +33,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversations', { config: read, schema: { tags: ['conversations'], querystring: ConversationQuery, response: { 200: ConversationList } } },
     async (req) => {
       let q = db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').selectAll('conversations')
-        .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.created_at', 'contacts.updated_at']);
+        .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.lifecycle', 'contacts.created_at', 'contacts.updated_at']);
       if (req.query.status) q = q.where('conversations.status', '=', req.query.status);
       if (req.query.contactId) q = q.where('conversations.contact_id', '=', req.query.contactId);
       const rows = await q.orderBy('conversations.id', 'desc').limit(req.query.limit).execute();

@@ -14,6 +14,9 @@ import { adsSync } from './013-ads-sync';
 import { chatwoot } from './020-chatwoot';
 import { idempotencyRequestHash } from './040-idempotency-request-hash';
 import { webhookTokenHash } from './041-webhook-token-hash';
+import { botUsers } from './030-bot-users';
+import { contactLifecycle } from './031-contact-lifecycle';
+import { questionWaits } from './032-question-waits';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -30,6 +33,9 @@ export const migrations: Record<string, Migration> = {
   '012-meta-channels': metaChannels,
   '013-ads-sync': adsSync,
   '020-chatwoot': chatwoot,
+  '030-bot-users': botUsers,
+  '031-contact-lifecycle': contactLifecycle,
+  '032-question-waits': questionWaits,
   '040-idempotency-request-hash': idempotencyRequestHash,
   '041-webhook-token-hash': webhookTokenHash,
 };

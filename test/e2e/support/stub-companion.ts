@@ -31,7 +31,7 @@ export const stubShortcut = (id: string, name = `Shortcut ${id}`, form: Shortcut
 export async function startStubCompanion(opts: { token?: string; role?: Me['user']['role'] } = {}): Promise<StubCompanion> {
   const token = opts.token ?? 'stub-token';
   const me: Me = {
-    user: { id: 'u_agent', name: 'Ada Agent', email: 'ada@example.com', role: opts.role ?? 'agent', shortcutsEnabled: true, createdAt: '2025-01-01T00:00:00.000Z' },
+    user: { id: 'u_agent', name: 'Ada Agent', email: 'ada@example.com', role: opts.role ?? 'agent', kind: 'human', shortcutsEnabled: true, createdAt: '2025-01-01T00:00:00.000Z' },
     permissions: { launchShortcuts: true, configure: false, superviseAgents: false },
   };
   const clients = new Set<(m: LiveMessage) => void>();

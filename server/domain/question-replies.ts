@@ -1,0 +1,19 @@
+import type { UnitOfWork } from '../events/unit-of-work';
+import { nowIso } from '../ids';
+import type { Services } from '../services';
+
+/**
+ * An incoming message on a conversation where a run waits on an Ask a Question step: stored as that
+ * run's answer and the run woken at once, in the message's transaction. Called before the message
+ * is recorded, so no other trigger logic sees it first. Returns the run id it went to, if any.
+ */
+export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string): Promise<string | null> {
+  const wait = await uow.trx.selectFrom('question_waits').select(['run_id'])
+    .where('conversation_id', '=', conversationId).where('answer', 'is', null)
+    .orderBy('created_at').limit(1).executeTakeFirst();
+  if (!wait) return null;
+  await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', wait.run_id).execute();
+  await uow.trx.updateTable('runs').set({ wake_at: nowIso() }).where('id', '=', wait.run_id).where('status', '=', 'waiting').execute();
+  uow.afterCommit(() => services.runSignal.notify());
+  return wait.run_id;
+}

@@ -1,0 +1,17 @@
+import { getLifecycleStages, updateContact } from '../../domain/contacts';
+import { defineStep, fail, next } from './define';
+
+/** Moves the contact to a lifecycle stage; a real change fires Contact Field Updated (`lifecycle`). */
+export const updateLifecycleStageStep = defineStep({
+  type: 'update_lifecycle_stage',
+  async run(ctx) {
+    const stage = ctx.config.stage;
+    return ctx.db(async (uow) => {
+      const { stages } = await getLifecycleStages(uow.trx);
+      if (!stages.includes(stage)) return fail(`There is no lifecycle stage "${stage}" any more; stages: ${stages.join(', ') || 'none'}`);
+      const from = ctx.contact.lifecycle ?? null;
+      await updateContact(uow, ctx.services, ctx.run.contactId, { lifecycle: stage }, ctx.cause);
+      return next({ from, to: stage });
+    });
+  },
+});
