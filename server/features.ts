@@ -4,6 +4,7 @@ import { userRoutes } from './routes/users/index';
 import { contactRoutes } from './routes/contacts/index';
 import { conversationRoutes } from './routes/conversations/index';
 import { inboxRoutes } from './routes/inbox/index';
+import { inboxSessionRoutes } from './routes/inbox/session';
 import { webhookAdminRoutes } from './routes/hooks/admin';
 import { adRoutes } from './routes/ads/index';
 import { metaRoutes } from './routes/meta/index';
@@ -32,6 +33,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(contactRoutes, { prefix: '/api/v1' });
   await app.register(conversationRoutes, { prefix: '/api/v1' });
   await app.register(inboxRoutes);
+  await app.register(inboxSessionRoutes, { prefix: '/api/v1' });
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { HttpError } from '../http-error';
 import { getUser } from '../domain/users';
 import { findToken } from './tokens';
+import { inboxSessionToken } from '../routes/inbox/session-cookie';
 import { hasRole, type Access, type Principal } from './principal';
 
 declare module 'fastify' {
@@ -32,10 +33,12 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) return;
-    const token = bearer(request);
+    // The built-in inbox signed in through the extension sends a login cookie instead (one sign-in).
+    const token = bearer(request) ?? inboxSessionToken(request, app.services.config.publicUrl);
     if (!token) throw unauthorized('Send your token as "Authorization: Bearer <token>"');
     const row = await findToken(app.services.db, token);
     if (!row || row.revoked_at) throw unauthorized(row ? 'This token has been revoked' : 'Unknown token');
+    if (row.expires_at && row.expires_at <= new Date().toISOString()) throw unauthorized('This sign-in has expired: open the inbox again from the extension');
     if (row.kind === 'user' && row.user_id) {
       const user = await getUser(app.services.db, row.user_id).catch(() => undefined);
       if (!user) throw unauthorized('The user of this token no longer exists');

@@ -6,7 +6,8 @@ type Json = string;
 type Bool = number;
 
 export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string }
-export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
+export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null; expires_at?: string | null }
+export interface InboxSignInCodesTable { hash: string; user_id: string; expires_at: string; used_at: string | null; created_at: string }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
 export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string }
 export interface FieldDefinitionsTable { key: string; label: string; type: string; options: Json; created_at: string }
@@ -64,7 +65,7 @@ export interface ChannelIdentitiesTable { channel: string; external_id: string; 
 export interface DB {
   channel_identities: ChannelIdentitiesTable;
   connections: ConnectionsTable;
-  users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
+  users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
   enrollments: EnrollmentsTable; step_effects: StepEffectsTable;

@@ -9,6 +9,7 @@ import { runQueueHeads } from './008-run-queue-heads';
 import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
+import { inboxSignIn } from './060-inbox-sign-in';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '009-runs-due-by-state': runsDueByState,
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
+  '060-inbox-sign-in': inboxSignIn,
 };
