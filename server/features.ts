@@ -11,6 +11,7 @@ import { metaRoutes } from './routes/meta/index';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
+import { runListRoutes } from './routes/runs/index';
 import { shortcutRoutes } from './routes/shortcuts/index';
 import { streamRoutes } from './routes/stream/index';
 import { appRoutes } from './routes/apps/index';
@@ -38,6 +39,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(adRoutes, { prefix: '/api/v1' });
   await app.register(metaRoutes);
   await app.register(workflowRoutes, { prefix: '/api/v1' });
+  await app.register(runListRoutes, { prefix: '/api/v1' });
   await app.register(shortcutRoutes, { prefix: '/api/v1' });
   await app.register(streamRoutes, { prefix: '/api/v1' });
   await app.register(appRoutes, { prefix: '/api/v1', workers: opts.workers });

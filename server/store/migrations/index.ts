@@ -10,6 +10,7 @@ import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { inboxSignIn } from './060-inbox-sign-in';
+import { runsByContact } from './061-runs-by-contact';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
   '060-inbox-sign-in': inboxSignIn,
+  '061-runs-by-contact': runsByContact,
 };
