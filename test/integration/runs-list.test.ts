@@ -74,7 +74,7 @@ describe('GET /api/v1/runs', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await admin().get(`/runs?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: any } = await admin().get(`/runs?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.runs.map((r: { id: string }) => r.id));
       cursor = res.body.nextCursor;
