@@ -5,6 +5,7 @@ import { getUser } from '../domain/users';
 import { FixedWindowLimiter, tooManyRequests } from '../webhooks/rate-window';
 import { bearerToken } from './bearer';
 import { findToken } from './tokens';
+import { inboxSessionToken } from '../routes/inbox/session-cookie';
 import { hasRole, type Access, type Principal } from './principal';
 
 declare module 'fastify' {
@@ -30,8 +31,10 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) return;
-    const token = bearerToken(request);
-    if (token === null) throw failed(request, unauthorized('The Authorization header is not "Bearer <token>"'));
+    const header = bearerToken(request);
+    if (header === null) throw failed(request, unauthorized('The Authorization header is not "Bearer <token>"'));
+    // The built-in inbox signed in through the extension sends a login cookie instead (one sign-in).
+    const token = header || inboxSessionToken(request, app.services.config.publicUrl);
     if (!token) {
       const inQuery = typeof (request.query as Record<string, unknown> | undefined)?.token === 'string';
       throw failed(request, unauthorized(inQuery
@@ -41,6 +44,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (failures.peek(request.ip)) throw failed(request, unauthorized('Unknown token'));
     const row = await findToken(app.services.db, token);
     if (!row || row.revoked_at) throw failed(request, unauthorized(row ? 'This token has been revoked' : 'Unknown token'));
+    if (row.expires_at && row.expires_at <= new Date().toISOString()) throw failed(request, unauthorized('This sign-in has expired: open the inbox again from the extension'));
     if (row.kind === 'user' && row.user_id) {
       const user = await getUser(app.services.db, row.user_id).catch(() => undefined);
       if (!user) throw unauthorized('The user of this token no longer exists');

@@ -7,7 +7,8 @@ type Bool = number;
 
 /** `kind`: human | bot (migration 030; optional so rows written without it take the default). */
 export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string }
-export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
+export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null; expires_at?: string | null }
+export interface InboxSignInCodesTable { hash: string; user_id: string; expires_at: string; used_at: string | null; created_at: string }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
 export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string; lifecycle?: string | null }
 /** An Ask a Question step waiting for a reply on a conversation (migration 032). */
@@ -91,7 +92,7 @@ export interface DB {
   meta_deliveries: MetaDeliveriesTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;
-  users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
+  users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
   enrollments: EnrollmentsTable; step_effects: StepEffectsTable;

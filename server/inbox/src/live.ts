@@ -15,8 +15,8 @@ export interface LiveHandlers {
   onState: (mode: LiveMode) => void;
 }
 
-/** Returns stop(). */
-export function connectLive(bearer: string, { onMessage, onPoll, onState }: LiveHandlers): () => void {
+/** `bearer` null: the login cookie signs the stream in (same origin). Returns stop(). */
+export function connectLive(bearer: string | null, { onMessage, onPoll, onState }: LiveHandlers): () => void {
   let source: EventSource | null = null;
   let live = false;
   let stopped = false;
@@ -41,7 +41,7 @@ export function connectLive(bearer: string, { onMessage, onPoll, onState }: Live
 
   const open = () => {
     if (stopped || typeof EventSource === 'undefined') return setLive(false);
-    const stream = new EventSource(`/api/v1/events/stream?token=${encodeURIComponent(bearer)}`);
+    const stream = new EventSource(bearer ? `/api/v1/events/stream?token=${encodeURIComponent(bearer)}` : '/api/v1/events/stream');
     source = stream;
     stream.onopen = () => setLive(true);
     // Unnamed events arrive as `message`; named ones (event: conversation.changed) need their own listener.

@@ -93,6 +93,9 @@ export type ConversationDetail = z.infer<typeof ConversationDetail>;
 /** What a change (open, close, assign) answers; the inbox only needs to know which one. */
 export const ConversationRef = z.object({ id: z.string() });
 
+/** A 204's empty answer (read as null). */
+export const Nothing = z.null();
+
 export const ClosingCategories = z.object({ categories: z.array(z.string()) });
 
 /** The API's error body; anything else (a proxy's HTML page) reads as "no body". */

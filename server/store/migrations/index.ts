@@ -17,6 +17,8 @@ import { webhookTokenHash } from './041-webhook-token-hash';
 import { botUsers } from './030-bot-users';
 import { contactLifecycle } from './031-contact-lifecycle';
 import { questionWaits } from './032-question-waits';
+import { inboxSignIn } from './060-inbox-sign-in';
+import { runsByContact } from './061-runs-by-contact';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '032-question-waits': questionWaits,
   '040-idempotency-request-hash': idempotencyRequestHash,
   '041-webhook-token-hash': webhookTokenHash,
+  '060-inbox-sign-in': inboxSignIn,
+  '061-runs-by-contact': runsByContact,
 };
