@@ -68,11 +68,15 @@ export interface ConnectionsTable {
 /** Inbound Meta webhook items already handled (wamid, mid, postback, referral keys). */
 export interface MetaDeliveriesTable { key: string; created_at: string }
 
+/** A status webhook that arrived before its message's Meta id was stored. */
+export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
+
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
 export interface DB {
   channel_identities: ChannelIdentitiesTable;
   meta_deliveries: MetaDeliveriesTable;
+  early_delivery_statuses: EarlyDeliveryStatusesTable;
   connections: ConnectionsTable;
   users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;

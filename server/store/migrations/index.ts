@@ -11,6 +11,7 @@ import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { metaChannels } from './012-meta-channels';
 import { adsSync } from './013-ads-sync';
+import { earlyStatuses } from './014-early-statuses';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '011-connections': connections,
   '012-meta-channels': metaChannels,
   '013-ads-sync': adsSync,
+  '014-early-statuses': earlyStatuses,
 };
