@@ -75,7 +75,7 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
       const text = m.text ?? (m.attachments[0] ? `[${m.attachments[0].type}]` : '');
       await addMessage(uow, services, conversation.id, {
         text: text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId },
-        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments } } : {}),
+        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt } } : {}),
       }, { source: 'contact' });
     }
     if (!m.ad) return { runIds: [], outcome: 'stored' };

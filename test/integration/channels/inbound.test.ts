@@ -60,6 +60,17 @@ describe('POST /meta/webhook: each item on its own', () => {
   });
 });
 
+describe('Meta’s clock', () => {
+  it('a message Meta redelivers a day late counts from when the customer sent it: the 24-hour window is already closed', async () => {
+    const late = whatsappPlainMessage({ waId: '14155550123', text: 'Sent yesterday' });
+    (late.entry[0]!.changes[0]!.value.messages[0] as { timestamp: string }).timestamp = String(Math.floor(Date.now() / 1000) - 30 * 3600);
+    expect((await w.deliver(late)).status).toBe(200);
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+    expect(conversation.channel).toMatchObject({ kind: 'whatsapp', open: false });
+    expect(Date.now() - Date.parse(conversation.messages[0].createdAt)).toBeGreaterThan(29 * 3600_000);
+  });
+});
+
 describe('Messenger deliveries', () => {
   it('echoes are outgoing messages (never a contact); user_ref, reads and reactions are skipped; deliveries update the status', async () => {
     await w.deliver(messengerText({ psid: '4871203918', text: 'Hello' }));
