@@ -19,7 +19,14 @@ export interface ChannelConfig {
 export const isChannelKind = (kind: string): kind is ChannelKind => kind === 'whatsapp' || kind === 'messenger';
 export const channelConfig = (row: ConnectionsTable) => fromJson<ChannelConfig>(row.config, {});
 /** The channel's access token, opened from the vault. */
-export const channelToken = (services: Services, row: ConnectionsTable) => fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+export function channelToken(services: Services, row: ConnectionsTable): string {
+  try {
+    return fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+  } catch {
+    // Sealed under another key (COMPANION_SECRET_KEY or DATA_DIR/secret-key changed).
+    throw new Error(`The token of channel "${row.name}" cannot be opened with this server's secret key; connect the channel again`);
+  }
+}
 
 export function toChannel(row: ConnectionsTable): Channel {
   const c = channelConfig(row);
