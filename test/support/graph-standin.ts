@@ -56,6 +56,8 @@ export interface GraphStandIn {
   url: string;
   addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
   addPage(p: { id: string; token: string; name?: string }): void;
+  /** A Messenger user's profile, readable with that Page's token (User Profile API). */
+  addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string }): void;
   /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
@@ -80,6 +82,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
   const pages = new Map<string, { token: string; name: string }>();
   const adAccounts = new Map<string, StandInAdAccount>();
+  const profiles = new Map<string, { pageId: string; first_name: string; last_name: string }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
@@ -151,6 +154,12 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       }
       return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
     }
+    const profile = profiles.get(id);
+    if (profile && req.method === 'GET' && !edge) {
+      // GET /{psid}?fields=first_name,last_name: https://developers.facebook.com/docs/messenger-platform/identity/user-profile
+      if (bearer !== pages.get(profile.pageId)?.token) return fail(res, graphErrors.invalidToken());
+      return send(res, 200, { first_name: profile.first_name, last_name: profile.last_name, id });
+    }
     const phone = phones.get(id);
     const page = pages.get(id);
     if (!phone && !page) return unknownObject(res, id);
@@ -196,6 +205,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
     addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
+    addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
     statusCallbacks: (o) => { callbackTarget = o; },

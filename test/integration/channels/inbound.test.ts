@@ -106,6 +106,23 @@ describe('Messenger deliveries', () => {
   });
 });
 
+describe('Messenger names', () => {
+  it('a new Messenger contact is named from the User Profile API; without profile access the placeholder stays', async () => {
+    w.graph.addProfile({ psid: '4871203918', pageId: '682498302938465', firstName: 'Rui', lastName: 'Costa' });
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Olá' }));
+    await w.deliver(messengerText({ psid: '5550002222', text: 'Hi' }));
+    const admin = w.server.api(w.server.adminToken);
+    const until = Date.now() + 5000;
+    let names: string[] = [];
+    while (Date.now() < until) {
+      names = (await admin.get('/contacts')).body.contacts.map((c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`).sort();
+      if (names.includes('Rui Costa')) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(names).toEqual(['Messenger user 2222', 'Rui Costa']);
+  });
+});
+
 describe('WhatsApp wa_id quirks', () => {
   it.each([
     ['Brazil without the ninth digit', '+5511987654321', '551187654321'],
