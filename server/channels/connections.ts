@@ -83,6 +83,8 @@ export async function connectChannel(services: Services, body: ConnectChannelBod
     }
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
+    // Meta down or unreachable is not a verdict on the credentials: nothing saved, try again.
+    if (err.status === 0 || err.status >= 500) throw new HttpError(502, 'graph_unavailable', `The credentials could not be checked, nothing was saved: ${err.message}. Try again in a moment.`);
     const field = body.kind === 'whatsapp' ? 'accessToken' : 'pageAccessToken';
     throw new HttpError(422, 'channel_verification_failed', `Meta refused these credentials. ${err.message}`, [
       { path: err.code === 190 ? `body.${field}` : `body.${body.kind === 'whatsapp' ? 'phoneNumberId' : 'pageId'}`, message: err.message },
