@@ -11,6 +11,7 @@ import { metaRoutes } from './routes/meta/index';
 import { channelRoutes } from './routes/channels/index';
 import { registerAdClickNotes, registerMetaConnectors } from './channels/connector';
 import { scheduleAdSync } from './channels/ads-sync';
+import { scheduleChannelHousekeeping } from './channels/housekeeping';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -40,6 +41,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   registerMetaConnectors();
   registerAdClickNotes(services);
   if (opts.workers) scheduleAdSync(services, services.config.metaAdsSyncMinutes);
+  if (opts.workers) scheduleChannelHousekeeping(services);
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

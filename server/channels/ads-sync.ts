@@ -58,6 +58,7 @@ export async function linkAdAccount(services: Services, body: { adAccountId: str
     name = r.name ?? body.adAccountId;
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
+    if (err.status === 0 || err.status >= 500) throw new HttpError(502, 'graph_unavailable', `The ad account could not be checked, nothing was saved: ${err.message}. Try again in a moment.`);
     throw new HttpError(422, 'ad_account_verification_failed', `Meta refused this ad account. ${err.message}`,
       [{ path: err.code === 190 ? 'body.accessToken' : 'body.adAccountId', message: err.message }]);
   }

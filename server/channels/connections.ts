@@ -19,7 +19,14 @@ export interface ChannelConfig {
 export const isChannelKind = (kind: string): kind is ChannelKind => kind === 'whatsapp' || kind === 'messenger';
 export const channelConfig = (row: ConnectionsTable) => fromJson<ChannelConfig>(row.config, {});
 /** The channel's access token, opened from the vault. */
-export const channelToken = (services: Services, row: ConnectionsTable) => fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+export function channelToken(services: Services, row: ConnectionsTable): string {
+  try {
+    return fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+  } catch {
+    // Sealed under another key (COMPANION_SECRET_KEY or DATA_DIR/secret-key changed).
+    throw new Error(`The token of channel "${row.name}" cannot be opened with this server's secret key; connect the channel again`);
+  }
+}
 
 export function toChannel(row: ConnectionsTable): Channel {
   const c = channelConfig(row);
@@ -76,6 +83,8 @@ export async function connectChannel(services: Services, body: ConnectChannelBod
     }
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
+    // Meta down or unreachable is not a verdict on the credentials: nothing saved, try again.
+    if (err.status === 0 || err.status >= 500) throw new HttpError(502, 'graph_unavailable', `The credentials could not be checked, nothing was saved: ${err.message}. Try again in a moment.`);
     const field = body.kind === 'whatsapp' ? 'accessToken' : 'pageAccessToken';
     throw new HttpError(422, 'channel_verification_failed', `Meta refused these credentials. ${err.message}`, [
       { path: err.code === 190 ? `body.${field}` : `body.${body.kind === 'whatsapp' ? 'phoneNumberId' : 'pageId'}`, message: err.message },

@@ -5,10 +5,12 @@ import type { SendSpec } from './send-spec';
 
 // The Meta channels as members of the connector registry: a conversation whose connection is a
 // WhatsApp number or a Page delivers its messages through the Graph API.
+// Named apart from an inbox connector's plain `sendMessage(call, { text })`: a channel message
+// carries media, buttons, templates and Meta's messaging type, and answers with its delivery.
 declare module '../connectors/registry' {
   interface Connector {
-    /** Delivers an outgoing message, at most once per `call.idempotencyKey`. */
-    deliver?(call: ConnectorCall, message: ChannelOutgoing): Promise<DeliveryResult>;
+    /** Delivers an outgoing message through a channel, at most once per `call.idempotencyKey`. */
+    sendChannelMessage?(call: ConnectorCall, message: ChannelOutgoing): Promise<DeliveryResult>;
   }
 }
 
@@ -22,7 +24,7 @@ export function registerMetaConnectors() {
   for (const kind of ['whatsapp', 'messenger'] as const) {
     registerConnector({
     kind,
-    deliver: (call, message) => deliverThroughChannel(call.services, {
+    sendChannelMessage: (call, message) => deliverThroughChannel(call.services, {
       connection: call.connection, conversation: call.conversation, spec: message.spec, sendKey: call.idempotencyKey,
       author: message.author, cause: message.cause, note: call.note,
     }),

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { isUniqueViolation } from '../store/database';
 import type { ConnectionsTable, MessagesTable } from '../store/schema';
 import { channelConfig, channelToken } from './connections';
+import { applyEarlyStatus } from './delivery-status';
 import { graphCall, GraphError } from './graph';
 import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
 
@@ -92,6 +93,7 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
       return { messageId, status: 'unknown', externalId: null, error: 'Meta answered without a message id', repeated: false };
     }
     await setDelivery(services, messageId, { external_id: externalId, delivery_status: 'accepted', delivery_error: null });
+    await applyEarlyStatus(services, externalId);
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
     return { messageId, status: 'accepted', externalId, error: null, repeated: false };
   } catch (err) {

@@ -28,7 +28,7 @@ export async function sendOnConversation(services: Services, input: ChannelSendI
   const connection = await services.db.selectFrom('connections').selectAll().where('id', '=', input.conversation.connectionId).executeTakeFirst();
   if (!connection) return { error: 'The conversation’s channel was disconnected; connect it again to send' };
   const connector = connectorOfKind(connection.kind);
-  if (!connector?.deliver) return { error: `Messages cannot be sent through a ${connection.kind} connection` };
+  if (!connector?.sendChannelMessage) return { error: `Messages cannot be sent through a ${connection.kind} connection` };
   let spec = input.spec;
   const attempted = await services.db.selectFrom('messages').select('id').where('send_key', '=', input.sendKey).executeTakeFirst();
   if (!attempted && isChannelKind(connection.kind)) {
@@ -38,7 +38,7 @@ export async function sendOnConversation(services: Services, input: ChannelSendI
     for (const n of plan.notes) input.note(n);
     spec = plan.spec;
   }
-  const result = await connector.deliver({
+  const result = await connector.sendChannelMessage({
     services, connection, conversation: input.conversation, idempotencyKey: input.sendKey, note: input.note,
   }, { spec, author: input.author, cause: input.cause });
   return { result, sent: spec };

@@ -32,6 +32,8 @@ export interface ChannelMessageFields {
   sendKey?: string | null;
   deliveryStatus?: MessageDelivery['status'] | null;
   attachments?: Attachment[];
+  /** Inbound: when the customer sent it (Meta's clock), which starts the 24-hour window. */
+  sentAt?: string | null;
 }
 
 export async function getConversation(db: Executor, id: string): Promise<Conversation> {
@@ -126,13 +128,13 @@ export async function addMessage(
 ): Promise<Message> {
   const conversation = await getConversation(uow.trx, conversationId);
   const ch = input.channel;
-  const createdAt = nowIso();
+  const createdAt = ch?.sentAt ?? nowIso();
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
     ...(ch ? {
       connection_id: ch.connectionId, external_id: ch.externalId ?? null, send_key: ch.sendKey ?? null,
-      delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? createdAt : null,
+      delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? nowIso() : null,
       attachments: ch.attachments?.length ? toJson(ch.attachments) : null,
     } : {}),
   };

@@ -78,6 +78,9 @@ export interface ConnectionsTable {
 /** Inbound Meta webhook items already handled (wamid, mid, postback, referral keys). */
 export interface MetaDeliveriesTable { key: string; created_at: string }
 
+/** A status webhook that arrived before its message's Meta id was stored. */
+export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
+
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
 /** Chatwoot webhook deliveries already handled, per connection. */
@@ -90,6 +93,7 @@ export interface DB {
   chatwoot_objects: ChatwootObjectsTable;
   channel_identities: ChannelIdentitiesTable;
   meta_deliveries: MetaDeliveriesTable;
+  early_delivery_statuses: EarlyDeliveryStatusesTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;
   users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;

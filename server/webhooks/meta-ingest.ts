@@ -4,6 +4,7 @@ import { createContact, findContactBy } from '../domain/contacts';
 import { addMessage, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
 import { findChannel } from '../channels/connections';
+import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact } from '../channels/messenger-profile';
 import { applyDeliveryStatus } from '../channels/delivery-status';
 import type { ConnectionsTable } from '../store/schema';
 import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
@@ -20,7 +21,7 @@ const phoneOfWaId = (waId: string) => {
   return mx ? `+52${mx[1]}` : (toE164(d) ?? `+${d}`);
 };
 
-async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage): Promise<string> {
+async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable): Promise<string> {
   const cause = { source: 'contact' };
   if (m.channel === 'whatsapp') {
     for (const phone of waIdCandidates(m.senderId)) {
@@ -33,8 +34,9 @@ async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage
   const known = await uow.trx.selectFrom('channel_identities').select('contact_id')
     .where('channel', '=', 'messenger').where('external_id', '=', m.senderId).executeTakeFirst();
   if (known) return known.contact_id;
-  const contact = await createContact(uow, services, { firstName: 'Messenger user', lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
+  const contact = await createContact(uow, services, { firstName: MESSENGER_PLACEHOLDER_FIRST_NAME, lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
   await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() }).execute();
+  if (channel) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
   return contact.id;
 }
 
@@ -60,7 +62,7 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
   return inTransaction(services.db, async (uow) => {
     if (!(await firstTime(uow, m.dedupeKey))) return { runIds: [], outcome: 'duplicate' };
     const channel = await channelOf(uow, m);
-    const contactId = await contactFor(uow, services, m);
+    const contactId = await contactFor(uow, services, m, channel);
     let conversation = await findOpenConversation(uow.trx, contactId);
     const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
@@ -75,7 +77,7 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
       const text = m.text ?? (m.attachments[0] ? `[${m.attachments[0].type}]` : '');
       await addMessage(uow, services, conversation.id, {
         text: text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId },
-        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments } } : {}),
+        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt } } : {}),
       }, { source: 'contact' });
     }
     if (!m.ad) return { runIds: [], outcome: 'stored' };

@@ -25,6 +25,8 @@ export interface InboundMessage extends Base {
   text: string | null;
   attachments: Attachment[];
   ad: AdReferral | null;
+  /** When the customer sent it, by Meta's clock (a delivery Meta retries can arrive hours later). */
+  sentAt: string | null;
 }
 /** A Page's own message (is_echo): outgoing, never a contact. */
 export interface EchoItem extends Base { kind: 'echo'; recipientId: string; externalId: string | null; text: string | null; attachments: Attachment[] }
@@ -71,6 +73,14 @@ const MsEvent = z.object({
   delivery: z.object({ mids: z.array(Id).optional() }).passthrough().optional(),
 }).passthrough();
 
+/** Meta's timestamps: WhatsApp in seconds (a string), Messenger in milliseconds; never later than now. */
+export function metaTime(value: unknown, unit: 's' | 'ms'): string | null {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) return null;
+  const ms = Math.min(unit === 's' ? n * 1000 : n, Date.now());
+  return ms > Date.UTC(2010, 0, 1) ? new Date(ms).toISOString() : null;
+}
+
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const issue = (e: z.ZodError) => e.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
@@ -112,7 +122,7 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
   const ad = r && r.source_type === 'ad' && r.source_id ? { adId: r.source_id, headline: r.headline ?? null, ctwaClid: r.ctwa_clid ?? null } : null;
   return {
     kind: 'message', channel: 'whatsapp', accountId, senderId: m.from, name, externalId: m.id ?? null,
-    dedupeKey: m.id ? `wa:${m.id}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad,
+    dedupeKey: m.id ? `wa:${m.id}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad, sentAt: metaTime((raw as { timestamp?: unknown }).timestamp, 's'),
   };
 }
 
@@ -148,7 +158,7 @@ function msEvent(raw: unknown, pageId: string | null): MetaItem {
   const psid = e.sender.id;
   if (!psid) return { kind: 'skip', reason: e.sender.user_ref ? 'Messenger chat-plugin visitor (user_ref) has no page-scoped id yet' : 'Messenger event without a sender' };
   const ts = String(e.timestamp ?? '');
-  const base = { kind: 'message' as const, channel: 'messenger' as const, accountId: pageId, senderId: psid, name: null };
+  const base = { kind: 'message' as const, channel: 'messenger' as const, accountId: pageId, senderId: psid, name: null, sentAt: metaTime(e.timestamp, 'ms') };
   if (e.message) {
     const attachments = attachmentsOf(e.message.attachments);
     const text = e.message.text ?? null;

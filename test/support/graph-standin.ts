@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
 
 // A stand-in for Meta's Graph API on a loopback port, speaking the documented shapes. The product
 // reaches it exactly as it reaches graph.facebook.com: only META_GRAPH_URL differs.
@@ -55,10 +56,20 @@ export interface GraphStandIn {
   url: string;
   addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
   addPage(p: { id: string; token: string; name?: string }): void;
+  /** A Messenger user's profile, readable with that Page's token (User Profile API). */
+  addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string }): void;
   /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
   failNext(...answers: GraphErrorAnswer[]): void;
+  /**
+   * After each accepted WhatsApp send, POST these status webhooks (signed with the app secret)
+   * to the companion at once, as Meta does: they may arrive before the sender stored the answer.
+   * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+   */
+  statusCallbacks(o: { webhookUrl: string; appSecret: string; statuses: ('sent' | 'delivered' | 'read')[]; beforeAnswer?: boolean }): void;
+  /** Status callbacks posted so far, with the companion's answer status. */
+  callbacks: { wamid: string; status: string; answer: number }[];
   sent: SentMessage[];
   requests: { method: string; path: string }[];
   close(): Promise<void>;
@@ -71,9 +82,28 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
   const pages = new Map<string, { token: string; name: string }>();
   const adAccounts = new Map<string, StandInAdAccount>();
+  const profiles = new Map<string, { pageId: string; first_name: string; last_name: string }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
+  const callbacks: { wamid: string; status: string; answer: number }[] = [];
+  let callbackTarget: { webhookUrl: string; appSecret: string; statuses: string[]; beforeAnswer?: boolean } | null = null;
+  const postStatuses = async (phoneNumberId: string, wamid: string, to: string) => {
+    if (!callbackTarget) return;
+    for (const status of callbackTarget.statuses) {
+      const raw = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'WABA_ID', changes: [{ field: 'messages', value: {
+          messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+          statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, conversation: { id: 'CONVERSATION_ID', origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'service' } }],
+        } }] }],
+      });
+      const signature = `sha256=${createHmac('sha256', callbackTarget.appSecret).update(raw).digest('hex')}`;
+      const res = await fetch(callbackTarget.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw }).catch(() => null);
+      callbacks.push({ wamid, status, answer: res?.status ?? 0 });
+      await res?.text().catch(() => '');
+    }
+  };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -124,6 +154,12 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       }
       return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
     }
+    const profile = profiles.get(id);
+    if (profile && req.method === 'GET' && !edge) {
+      // GET /{psid}?fields=first_name,last_name: https://developers.facebook.com/docs/messenger-platform/identity/user-profile
+      if (bearer !== pages.get(profile.pageId)?.token) return fail(res, graphErrors.invalidToken());
+      return send(res, 200, { first_name: profile.first_name, last_name: profile.last_name, id });
+    }
     const phone = phones.get(id);
     const page = pages.get(id);
     if (!phone && !page) return unknownObject(res, id);
@@ -146,7 +182,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         const wamid = `wamid.${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
         sent.push({ kind: 'whatsapp', accountId: id, body, id: wamid, token: bearer });
         // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (response)
-        return send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+        // The status webhooks may even reach the companion before this answer does (beforeAnswer).
+        if (callbackTarget?.beforeAnswer) await postStatuses(id, wamid, body.to);
+        send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+        if (!callbackTarget?.beforeAnswer) void postStatuses(id, wamid, body.to);
+        return;
       }
       if (!body.recipient?.id) return badParam(res, 'param recipient must be non-empty.');
       if (!['RESPONSE', 'UPDATE', 'MESSAGE_TAG'].includes(body.messaging_type)) return badParam(res, 'param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
@@ -165,8 +205,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
     addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
+    addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
+    statusCallbacks: (o) => { callbackTarget = o; },
+    callbacks,
     sent,
     requests,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),

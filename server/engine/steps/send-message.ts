@@ -1,6 +1,8 @@
 import { specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
+import { isChannelKind } from '../../channels/connections';
+import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
 import { defineStep, fail, next } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
@@ -17,7 +19,23 @@ export const sendMessageStep = defineStep({
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
     if (spec.kind === 'media' && !/^https:\/\/\S+$/i.test(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
-    if (!conversation.connectionId) {
+    const connection = conversation.connectionId
+      ? await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst()
+      : undefined;
+    if (conversation.connectionId && !connection) return fail('Not sent: the conversation’s channel was disconnected; connect it again to send');
+    if (connection && !isChannelKind(connection.kind)) {
+      // Another kind of connection (an inbox such as Chatwoot) answers with its plain sendMessage, if it has one.
+      const inbox = connectorOfKind(connection.kind) as (Connector & { sendMessage?: (call: ConnectorCall, input: { text: string }) => Promise<Record<string, unknown>> }) | undefined;
+      if (inbox?.sendMessage) {
+        const call = {
+          services: ctx.services, connection, conversation: { ...conversation, connectionId: connection.id },
+          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once,
+        };
+        return next(await inbox.sendMessage(call, { text: inboxText(spec) }));
+      }
+    }
+
+    if (!connection || !isChannelKind(connection.kind)) {
       if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
       const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
         text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
@@ -33,7 +51,7 @@ export const sendMessageStep = defineStep({
     }
 
     const outcome = await sendOnConversation(ctx.services, {
-      conversation: { ...conversation, connectionId: conversation.connectionId },
+      conversation: { ...conversation, connectionId: connection.id },
       spec,
       ...(ctx.config.fallbackTemplate ? { fallback: templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) } : {}),
       sendKey: ctx.idempotencyKey,

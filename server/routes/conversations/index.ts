@@ -69,7 +69,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       ? { type: 'contact' as const, id: null }
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
     const conversation = await getConversation(db, req.params.id);
-    if (conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
+    const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
+    if (channel && conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
       // An agent's reply on a WhatsApp / Messenger conversation goes to the customer. An
       // Idempotency-Key header makes a retried request send once; without one each request is new.
       const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : newId('send');

@@ -2,8 +2,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
-import { metaItems } from '../../webhooks/meta-payloads';
+import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
+import type { Services } from '../../services';
+import { isUniqueViolation } from '../../store/database';
 import { ingestMetaItem } from '../../webhooks/meta-ingest';
+
+/**
+ * Two deliveries about the same new customer racing (PostgreSQL: both create the contact or open
+ * the conversation, one hits the unique index and rolls back): the loser's item runs once more
+ * and finds what the winner stored.
+ */
+async function ingestWithRetry(services: Services, item: MetaItem) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestMetaItem(services, item);
+    } catch (err) {
+      const race = isUniqueViolation(err) || (err instanceof HttpError && err.statusCode === 409);
+      if (!race || attempt >= 3) throw err;
+    }
+  }
+}
 
 /** Meta's webhook: verification handshake and WhatsApp Cloud API / Messenger deliveries. */
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -59,12 +77,18 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
         continue;
       }
       try {
-        const r = await ingestMetaItem(app.services, item);
+        const r = await ingestWithRetry(app.services, item);
         if (r.outcome === 'stored') result.received++;
         else if (r.outcome === 'duplicate') result.duplicates++;
         else result.skipped++;
         result.runIds.push(...r.runIds);
       } catch (err) {
+        if (err instanceof HttpError && err.statusCode < 500 && err.statusCode !== 409) {
+          // The item's content cannot be stored (retrying will not change that): skipped, logged.
+          result.skipped++;
+          req.log.warn({ err: err.message }, 'meta webhook item refused');
+          continue;
+        }
         failure ??= err;
         req.log.error({ err }, 'meta webhook item could not be stored');
       }

@@ -19,6 +19,7 @@ import { contactLifecycle } from './031-contact-lifecycle';
 import { questionWaits } from './032-question-waits';
 import { inboxSignIn } from './060-inbox-sign-in';
 import { runsByContact } from './061-runs-by-contact';
+import { earlyStatuses } from './014-early-statuses';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '011-connections': connections,
   '012-meta-channels': metaChannels,
   '013-ads-sync': adsSync,
+  '014-early-statuses': earlyStatuses,
   '020-chatwoot': chatwoot,
   '030-bot-users': botUsers,
   '031-contact-lifecycle': contactLifecycle,

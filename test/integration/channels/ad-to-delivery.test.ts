@@ -47,3 +47,22 @@ describe('Click-to-WhatsApp ad → workflow reply → delivered', () => {
     expect(w.graph.sent).toHaveLength(1);
   });
 });
+
+describe('status callbacks racing the send', () => {
+  it.each([false, true])('status webhooks posted right after a send (before its answer: %s) land on the message', async (beforeAnswer) => {
+    w.graph.statusCallbacks({ webhookUrl: `${w.server.url}/meta/webhook`, appSecret: 'meta-app-secret-for-channel-tests', statuses: ['sent', 'delivered'], beforeAnswer });
+    const { whatsappPlainMessage } = await import('../../fixtures/meta/payloads');
+    await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi' }));
+    const admin = w.server.api(w.server.adminToken);
+    const contact = (await admin.get('/contacts?phone=%2B14155550123')).body.contacts[0];
+    const wf = await w.tagWorkflow([{ id: 'a', type: 'send_message', config: { text: 'One' } }, { id: 'b', type: 'send_message', config: { text: 'Two' } }]);
+    expect((await w.fire(wf, contact.id)).status).toBe('completed');
+    const until = Date.now() + 5000;
+    while (w.graph.callbacks.length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(w.graph.callbacks.map((c) => c.answer)).toEqual([200, 200, 200, 200]);
+    const conv = (await admin.get(`/conversations?contactId=${contact.id}`)).body.conversations[0];
+    const out = (await admin.get(`/conversations/${conv.id}`)).body.messages.filter((m: { direction: string; kind: string }) => m.direction === 'outgoing' && m.kind === 'message');
+    expect(out.map((m: { text: string; delivery: { status: string } }) => `${m.text}:${m.delivery.status}`)).toEqual(['One:delivered', 'Two:delivered']);
+    expect(await w.server.store.db.selectFrom('early_delivery_statuses').selectAll().execute()).toEqual([]);
+  });
+});

@@ -22,6 +22,16 @@ describePg('Meta channels on PostgreSQL', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('two first messages of one new customer arriving at once make one contact, one conversation, two messages', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((i) => w.deliver(whatsappPlainMessage({ waId: '14155550999', text: `part ${i}`, id: nextWamid() }))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(results.reduce((n, r) => n + r.body.received, 0)).toBe(4);
+    const db = w.server.store.db;
+    expect(await db.selectFrom('contacts').select('id').execute()).toHaveLength(1);
+    expect(await db.selectFrom('conversations').select('id').execute()).toHaveLength(1);
+    expect(await db.selectFrom('messages').select('id').where('direction', '=', 'incoming').execute()).toHaveLength(4);
+  });
+
   it('a workflow’s send reaches the Graph API once and the delivered status lands on the message', async () => {
     await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi' }));
     const { contact, conversation } = await conversationOf(w.server, 'phone=%2B14155550123');

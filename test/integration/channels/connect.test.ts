@@ -49,14 +49,15 @@ describe('/api/v1/channels', () => {
     expect((await admin.get('/channels')).body.channels).toEqual([]);
   });
 
-  it('a throttled verification is retried once; a Graph outage answers 422 saying so', async () => {
+  it('a throttled verification is retried once; a Graph outage answers 502 saying nothing was saved', async () => {
     const admin = server.api(server.adminToken);
     graph.failNext(graphErrors.throttled(0));
     expect((await admin.post('/channels', whatsapp)).status).toBe(201);
     graph.failNext(graphErrors.serverError(), graphErrors.serverError());
     const res = await admin.post('/channels', page);
-    expect(res.status).toBe(422);
-    expect(res.body.error.message).toMatch(/Meta error 2 .*unexpected error/);
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(/could not be checked, nothing was saved: Meta error 2 .*unexpected error/);
+    expect((await admin.get('/channels')).body.channels).toHaveLength(1);
   });
 
   it.each([

@@ -60,6 +60,17 @@ describe('POST /meta/webhook: each item on its own', () => {
   });
 });
 
+describe('Meta’s clock', () => {
+  it('a message Meta redelivers a day late counts from when the customer sent it: the 24-hour window is already closed', async () => {
+    const late = whatsappPlainMessage({ waId: '14155550123', text: 'Sent yesterday' });
+    (late.entry[0]!.changes[0]!.value.messages[0] as { timestamp: string }).timestamp = String(Math.floor(Date.now() / 1000) - 30 * 3600);
+    expect((await w.deliver(late)).status).toBe(200);
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+    expect(conversation.channel).toMatchObject({ kind: 'whatsapp', open: false });
+    expect(Date.now() - Date.parse(conversation.messages[0].createdAt)).toBeGreaterThan(29 * 3600_000);
+  });
+});
+
 describe('Messenger deliveries', () => {
   it('echoes are outgoing messages (never a contact); user_ref, reads and reactions are skipped; deliveries update the status', async () => {
     await w.deliver(messengerText({ psid: '4871203918', text: 'Hello' }));
@@ -92,6 +103,23 @@ describe('Messenger deliveries', () => {
     await w.deliver(messengerImage({ psid: '5550001111', url: 'https://scontent.xx.fbcdn.net/v/photo.jpg' }));
     const after = (await w.server.api(w.server.adminToken).get(`/conversations/${conversation.id}`)).body;
     expect(after.messages.at(-1).attachments).toEqual([{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/photo.jpg' }]);
+  });
+});
+
+describe('Messenger names', () => {
+  it('a new Messenger contact is named from the User Profile API; without profile access the placeholder stays', async () => {
+    w.graph.addProfile({ psid: '4871203918', pageId: '682498302938465', firstName: 'Rui', lastName: 'Costa' });
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Olá' }));
+    await w.deliver(messengerText({ psid: '5550002222', text: 'Hi' }));
+    const admin = w.server.api(w.server.adminToken);
+    const until = Date.now() + 5000;
+    let names: string[] = [];
+    while (Date.now() < until) {
+      names = (await admin.get('/contacts')).body.contacts.map((c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`).sort();
+      if (names.includes('Rui Costa')) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(names).toEqual(['Messenger user 2222', 'Rui Costa']);
   });
 });
 

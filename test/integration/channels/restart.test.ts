@@ -45,3 +45,17 @@ describe('repeats after a restart', () => {
     expect(incoming.map((m) => m.text).sort()).toEqual(['Get Started', 'Sale?']);
   });
 });
+
+describe('bookkeeping', () => {
+  it('repeat keys are kept past Meta’s 7-day retries and dropped after 30 days', async () => {
+    const { pruneChannelBookkeeping } = await import('../../../server/channels/housekeeping');
+    const s = await startTestServer({ env: { META_APP_SECRET: SECRET } });
+    servers.push(s);
+    const payload = whatsappAdMessage({ waId: '14155550123', adId: 'x', text: 'hi', id: nextWamid() });
+    await deliver(s, payload);
+    await pruneChannelBookkeeping(s.app.services, Date.now() + 8 * 86_400_000);
+    expect((await deliver(s, payload)).body.duplicates).toBe(1);
+    await pruneChannelBookkeeping(s.app.services, Date.now() + 31 * 86_400_000);
+    expect(await s.store.db.selectFrom('meta_deliveries').selectAll().execute()).toEqual([]);
+  });
+});
