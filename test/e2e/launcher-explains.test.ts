@@ -85,7 +85,7 @@ describe('launcher that explains itself', () => {
   it('restricted: stays in the Tab order, and Enter shows and announces the reason', async () => {
     await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 10_000);
     expect((await server.api(supervisorToken).patch(`/users/${agent.id}/restrictions`, { shortcutsEnabled: false })).status).toBe(200);
-    await until(async () => (await launcherState(page)).disabled, 'the launcher to be restricted', 5000);
+    await until(async () => (await launcherState(page)).disabled, 'the launcher to be restricted', 10_000);
     expect(await page.$eval(LAUNCHER, (b) => (b as HTMLButtonElement).disabled)).toBe(false);
 
     await page.focus('[data-testid="note-toggle"]');
@@ -112,7 +112,7 @@ describe('launcher that explains itself', () => {
     await page.waitForSelector('pierce/[data-testid="launcher-reason"]', { timeout: 5000 });
 
     await server.api(supervisorToken).patch(`/users/${agent.id}/restrictions`, { shortcutsEnabled: true });
-    await until(async () => !(await launcherState(page)).disabled, 'the launcher to come back', 5000);
+    await until(async () => !(await launcherState(page)).disabled, 'the launcher to come back', 10_000);
     expect(await page.$('pierce/[data-testid="launcher-reason"]')).toBeNull();
   });
 
