@@ -85,7 +85,7 @@ describe('launcher that explains itself', () => {
   it('restricted: stays in the Tab order, and Enter shows and announces the reason', async () => {
     await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 10_000);
     expect((await server.api(supervisorToken).patch(`/users/${agent.id}/restrictions`, { shortcutsEnabled: false })).status).toBe(200);
-    await until(async () => (await launcherState(page)).disabled, 'the launcher to be restricted', 5000);
+    await until(async () => (await launcherState(page)).disabled, 'the launcher to be restricted', 10_000);
     expect(await page.$eval(LAUNCHER, (b) => (b as HTMLButtonElement).disabled)).toBe(false);
 
     await page.focus('[data-testid="note-toggle"]');
@@ -99,8 +99,20 @@ describe('launcher that explains itself', () => {
     expect(await page.$eval('pierce/[data-testid="launcher-announcement"]', (el) => el.getAttribute('aria-live'))).toBe('polite');
     expect(await page.$('pierce/[role="listbox"]')).toBeNull();
 
+    // Escape closes it; the keyboard command (as the background forwards it, lib/extension/commands.ts) says it again.
+    await page.keyboard.press('Escape');
+    await until(async () => !(await page.$('pierce/[data-testid="launcher-reason"]')), 'the reason to close');
+    await page.bringToFront();
+    const worker = await ext.background();
+    await worker.evaluate(async () => {
+      const c = (globalThis as any).chrome;
+      const [tab] = await c.tabs.query({ active: true, currentWindow: true });
+      await c.tabs.sendMessage(tab.id, { ic: 'push', push: { type: 'open-launcher' } });
+    });
+    await page.waitForSelector('pierce/[data-testid="launcher-reason"]', { timeout: 5000 });
+
     await server.api(supervisorToken).patch(`/users/${agent.id}/restrictions`, { shortcutsEnabled: true });
-    await until(async () => !(await launcherState(page)).disabled, 'the launcher to come back', 5000);
+    await until(async () => !(await launcherState(page)).disabled, 'the launcher to come back', 10_000);
     expect(await page.$('pierce/[data-testid="launcher-reason"]')).toBeNull();
   });
 
