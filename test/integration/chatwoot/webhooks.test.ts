@@ -70,6 +70,14 @@ describe('Chatwoot webhooks become companion events', () => {
     expect(await runsOf(p.server, removed.id)).toHaveLength(1);
     const contact = (await p.server.api(p.server.adminToken).get(`/contacts/${opened[0]!.contactId}`)).body;
     expect(contact.tags).toEqual([]);
+    // The customer's message had just arrived: the contact reopened it. An hour later, with no new message, an agent did.
+    expect(opened[1]!.source).toBe('contact');
+    conv.messages[0]!.created_at -= 3600;
+    for (const status of ['resolved', 'open'] as const) {
+      conv.status = status; p.cw.touch(conv);
+      await p.hook(p.cw.conversationPayload(conv.id, 'conversation_status_changed', null));
+    }
+    expect((await eventsOf(p.server, 'conversation.opened')).map((e) => e.source)).toEqual(['contact', 'contact', 'user']);
   });
 
   it('never applies an older state over a newer one', async () => {
