@@ -151,3 +151,15 @@ describe('signed Chatwoot webhooks (Chatwoot ≥ 4.11.2)', () => {
     expect(await eventsOf(p.server, 'contact.created')).toHaveLength(1);
   });
 });
+
+describe('Chatwoot webhook rate limit', () => {
+  it('answers 429 past WEBHOOK_RATE_LIMIT_PER_MINUTE deliveries to one URL', async () => {
+    const p = await startChatwootPair({ env: { WEBHOOK_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const body = { event: 'conversation_typing_on' };
+      expect([(await p.hook(body)).status, (await p.hook(body)).status, (await p.hook(body)).status]).toEqual([200, 200, 429]);
+    } finally {
+      await p.close();
+    }
+  });
+});
