@@ -21,12 +21,17 @@ export async function latestMirror(ctx: Pick<MirrorContext, 'uow' | 'conn'>, dis
 export const isOpenStatus = (status: string) => status !== 'resolved';
 
 /**
- * Who opened it, for `conversation_opened` conditions: a conversation whose last message is the
- * agent's (an agent started it, or reopened it to write) is `user`; one the contact wrote in is `contact`.
+ * Who opened it, for `conversation_opened` conditions. A new conversation whose last message is
+ * an agent's (an agent started it) is `user`, else `contact` (the customer wrote). A reopen is
+ * `contact` when a customer message arrived within a minute of it (Chatwoot reopens on an
+ * incoming message, message.rb:369-388), else an agent reopened it: `user`.
  */
-function openedBy(conv: CwConversation): 'user' | 'contact' {
+function openedBy(conv: CwConversation, reopen: boolean): 'user' | 'contact' {
   const last = conv.messages.at(-1);
-  return last && isOutgoingOrTemplate(last.message_type) ? 'user' : 'contact';
+  if (!reopen) return last && isOutgoingOrTemplate(last.message_type) ? 'user' : 'contact';
+  const sent = stampSeconds(last?.created_at);
+  const changed = stampSeconds(conv.updated_at);
+  return last && isIncoming(last.message_type) && (sent === null || changed === null || Math.abs(changed - sent) <= 60) ? 'contact' : 'user';
 }
 
 /**
@@ -63,7 +68,7 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   if (isOpenStatus(conv.status) && row?.status !== 'open') {
     const first = conv.messages[0];
     const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
-    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv) }, firstIncoming);
+    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv, Boolean(row)) }, firstIncoming);
     row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });

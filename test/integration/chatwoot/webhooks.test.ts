@@ -70,6 +70,14 @@ describe('Chatwoot webhooks become companion events', () => {
     expect(await runsOf(p.server, removed.id)).toHaveLength(1);
     const contact = (await p.server.api(p.server.adminToken).get(`/contacts/${opened[0]!.contactId}`)).body;
     expect(contact.tags).toEqual([]);
+    // The customer's message had just arrived: the contact reopened it. An hour later, with no new message, an agent did.
+    expect(opened[1]!.source).toBe('contact');
+    conv.messages[0]!.created_at -= 3600;
+    for (const status of ['resolved', 'open'] as const) {
+      conv.status = status; p.cw.touch(conv);
+      await p.hook(p.cw.conversationPayload(conv.id, 'conversation_status_changed', null));
+    }
+    expect((await eventsOf(p.server, 'conversation.opened')).map((e) => e.source)).toEqual(['contact', 'contact', 'user']);
   });
 
   it('never applies an older state over a newer one', async () => {
@@ -141,5 +149,17 @@ describe('signed Chatwoot webhooks (Chatwoot ≥ 4.11.2)', () => {
     expect((await p.hook(body, { deliveryId: 'abc' })).body).toMatchObject({ handled: true });
     expect((await p.hook(body, { deliveryId: 'abc' })).body).toMatchObject({ duplicate: true });
     expect(await eventsOf(p.server, 'contact.created')).toHaveLength(1);
+  });
+});
+
+describe('Chatwoot webhook rate limit', () => {
+  it('answers 429 past WEBHOOK_RATE_LIMIT_PER_MINUTE deliveries to one URL', async () => {
+    const p = await startChatwootPair({ env: { WEBHOOK_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const body = { event: 'conversation_typing_on' };
+      expect([(await p.hook(body)).status, (await p.hook(body)).status, (await p.hook(body)).status]).toEqual([200, 200, 429]);
+    } finally {
+      await p.close();
+    }
   });
 });
