@@ -6,7 +6,7 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { isUniqueViolation } from '../../store/database';
 import { connectionByWebhookToken, type ChatwootConnection } from './connections';
-import { applyContact, type MirrorContext } from './mirror-contact';
+import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage } from './mirror-conversation';
 import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
 
@@ -49,6 +49,7 @@ export async function handleChatwootWebhook(services: Services, input: { token: 
   if (!apply) return { event, handled: false, duplicate: false };
   try {
     return await inTransaction(services.db, async (uow) => {
+      await lockMirror({ uow, services, conn });
       const seen = await uow.trx.selectFrom('chatwoot_deliveries').select('event')
         .where('connection_id', '=', conn.row.id).where('delivery_key', '=', delivery).executeTakeFirst();
       if (seen) return { event, handled: false, duplicate: true };
