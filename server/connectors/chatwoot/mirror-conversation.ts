@@ -87,8 +87,12 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   return { conversationId: row?.id ?? null, contactId };
 }
 
-/** An incoming message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web and email inboxes). */
-export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }) {
+/**
+ * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
+ * and email inboxes). Agents' replies are outgoing (they set the first response time), their
+ * private notes comments; what a workflow posted is already stored under the same id.
+ */
+export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact') {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
   if (!conversationId) return { stored: false };
   const trx = ctx.uow.trx;
@@ -97,7 +101,10 @@ export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number
   // The embedded copy in conversation.messages[] is the raw text; the top-level content may be HTML.
   const raw = msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? '');
   const text = raw.trim() === '' ? '(attachment)' : raw.slice(0, 4096);
-  const stored = await addMessage(ctx.uow, ctx.services, conversationId, { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }, { source: 'contact' });
+  const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
+    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
+    : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
+  { source: from === 'contact' ? 'contact' : 'user' });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id) }).where('id', '=', stored.id).execute();
   return { stored: true };
 }

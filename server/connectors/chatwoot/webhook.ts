@@ -94,9 +94,9 @@ function selectHandler(event: string, body: unknown): ((ctx: MirrorContext) => P
     }
     case 'message_created': {
       const msg = parse(CwMessageEvent, body);
-      // Outgoing replies and private notes are the agents' own; activity messages are never sent (message_filter_helpers.rb:8).
-      if (!isIncoming(msg.message_type) || msg.private) return undefined;
-      return (ctx) => applyIncomingMessage(ctx, msg);
+      // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
+      const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
+      return (ctx) => applyIncomingMessage(ctx, msg, from);
     }
     default:
       return undefined;

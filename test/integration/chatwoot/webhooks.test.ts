@@ -119,6 +119,17 @@ describe('Chatwoot webhooks become companion events', () => {
     const list = await p.server.api(p.server.adminToken).get('/conversations');
     const detail = await p.server.api(p.server.adminToken).get(`/conversations/${list.body.conversations[0].id}`);
     expect(detail.body.messages.map((m: { text: string; direction: string }) => [m.direction, m.text])).toEqual([['incoming', 'Tom & Jerry <b>not bold</b>']]);
+
+    // An agent's reply (first response) and private note in Chatwoot are mirrored too.
+    conv.messages.push({ id: 777, content: 'Looking into it', message_type: 1, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'User' });
+    conv.messages.push({ id: 778, content: 'Carrier delayed', message_type: 1, private: true, created_at: Math.floor(Date.now() / 1000), sender_type: 'User' });
+    await p.hook(p.cw.messagePayload(conv.id, 777));
+    await p.hook(p.cw.messagePayload(conv.id, 778));
+    const after = await p.server.api(p.server.adminToken).get(`/conversations/${list.body.conversations[0].id}`);
+    expect(after.body.messages.map((m: { text: string; direction: string; kind: string }) => [m.direction, m.kind, m.text])).toEqual([
+      ['incoming', 'message', 'Tom & Jerry <b>not bold</b>'], ['outgoing', 'message', 'Looking into it'], ['outgoing', 'comment', 'Carrier delayed'],
+    ]);
+    expect(after.body.firstResponseAt).not.toBeNull();
   });
 
   it('answers bad deliveries with a clear 4xx', async () => {
