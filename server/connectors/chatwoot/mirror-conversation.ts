@@ -54,6 +54,8 @@ export async function openMirror(ctx: MirrorContext, contactId: string, displayI
  */
 export async function applyConversation(ctx: MirrorContext, conv: CwConversation, opts: {
   version: number | null; previousLabels?: string[] | undefined; contactVersion?: number | null;
+  /** An agent is looking at it (resolve): a conversation set aside as `superseded` opens again. */
+  reactivate?: boolean;
 }): Promise<{ conversationId: string | null; contactId: string }> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
@@ -65,7 +67,10 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
     return { conversationId: row?.id ?? null, contactId };
   }
 
-  if (isOpenStatus(conv.status) && row?.status !== 'open') {
+  // A conversation set aside because Chatwoot opened another for the contact stays aside on its
+  // updates (else two open Chatwoot conversations would take turns, firing Opened each time).
+  const setAside = row?.status === 'closed' && row.close_reason === 'superseded' && !opts.reactivate;
+  if (isOpenStatus(conv.status) && row?.status !== 'open' && !setAside) {
     const first = conv.messages[0];
     const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
     const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv, Boolean(row)) }, firstIncoming);

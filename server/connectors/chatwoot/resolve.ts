@@ -41,7 +41,7 @@ export async function resolveChatwootConversation(services: Services, q: { origi
   }
   const row = await inTransaction(services.db, async (uow) => {
     await lockMirror({ uow, services, conn });
-    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at) });
+    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at), reactivate: true });
     return latestMirror({ uow, conn }, q.conversationId);
   });
   if (!row) throw new HttpError(409, 'conversation_resolved', `Chatwoot conversation ${q.conversationId} is resolved; shortcuts run in open conversations (reopen it in Chatwoot)`);

@@ -80,6 +80,25 @@ describe('Chatwoot webhooks become companion events', () => {
     expect((await eventsOf(p.server, 'conversation.opened')).map((e) => e.source)).toEqual(['contact', 'contact', 'user']);
   });
 
+  it('a contact with two open Chatwoot conversations: the newer is open here, updates of the older open nothing', async () => {
+    const { contact, conv: first } = conversationFromWidget();
+    const second = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Also by email', incoming: true } });
+    await p.hook(p.cw.conversationPayload(first.id, 'conversation_created'));
+    await p.hook(p.cw.conversationPayload(second.id, 'conversation_created'));
+    first.labels = ['vip']; p.cw.touch(first);
+    await p.hook(p.cw.conversationPayload(first.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['vip'] } }));
+    expect(await eventsOf(p.server, 'conversation.opened')).toHaveLength(2);
+    expect(await eventsOf(p.server, 'conversation.closed')).toMatchObject([{ payload: { reason: 'superseded' } }]);
+    const open = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations;
+    expect(open).toMatchObject([{ externalId: String(second.id), contact: { tags: ['vip'] } }]);
+    // An agent opening the older one in Chatwoot (the extension resolves it) brings it back.
+    const { token } = await p.server.createUser('agent');
+    const resolved = await p.server.api(token).get(`/chatwoot/conversations/resolve?origin=${encodeURIComponent(p.cw.url)}&accountId=1&conversationId=${first.id}`);
+    expect(resolved.body).toMatchObject({ status: 'open' });
+    const nowOpen = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations;
+    expect(nowOpen).toMatchObject([{ externalId: String(first.id) }]);
+  });
+
   it('never applies an older state over a newer one', async () => {
     const { conv } = conversationFromWidget();
     await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
