@@ -43,4 +43,17 @@ describePg('Chatwoot mirror and steps on PostgreSQL', () => {
     const tags = (await p.server.api(p.server.adminToken).get(`/contacts/${target.contactId}`)).body.tags;
     expect(tags.sort()).toEqual(['refund', 'shipping', 'vip']);
   });
+
+  it('two different deliveries about one new conversation at the same moment open it once', async () => {
+    const contact = p.cw.addContact({ name: 'Ray' });
+    const conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Hello', incoming: true } });
+    const answers = await Promise.all([
+      p.hook(p.cw.conversationPayload(conv.id, 'conversation_created')),
+      p.hook(p.cw.messagePayload(conv.id, conv.messages[0]!.id)),
+      p.server.api(p.server.adminToken).post(`/chatwoot/accounts/${p.account.id}/sync`),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(await eventsOf(p.server, 'conversation.opened')).toHaveLength(1);
+    expect(await eventsOf(p.server, 'message.created')).toHaveLength(1);
+  });
 });
