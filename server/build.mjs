@@ -5,6 +5,7 @@
 // The built-in inbox page's modules are built here too, into dist/inbox/ (server/inbox/bundle.ts).
 import { build } from 'esbuild';
 import { inboxBuildOptions } from './inbox/bundle.ts';
+import { dashboardAppBuildOptions } from './routes/chatwoot-dashboard-app/bundle.ts';
 
 await Promise.all([
   build({
@@ -16,8 +17,7 @@ await Promise.all([
     target: 'node22',
     packages: 'external',
     sourcemap: true,
-    // The inbox's files and the Dashboard App page, from where the bundle sits
-    // (see server/routes/inbox/index.ts and the dashboard app route).
+    // The inbox's files, from where the bundle sits (see server/routes/inbox/index.ts).
     define: {
       INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
       INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
@@ -26,19 +26,6 @@ await Promise.all([
     logLevel: 'warning',
   }),
   build(inboxBuildOptions('dist/inbox')),
-  // The Chatwoot Dashboard App page's script (components/dashboard-app): React, the launcher, the
-  // forms, the API client, for a browser; the server serves it from dist/dashboard-app/.
-  build({
-    entryPoints: { app: 'components/dashboard-app/main.tsx' },
-    outdir: 'dist/dashboard-app',
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome110',
-    jsx: 'automatic',
-    minify: true,
-    charset: 'ascii',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'warning',
-  }),
+  // The Chatwoot Dashboard App page's script (React, the launcher, the forms, the API client).
+  build(dashboardAppBuildOptions('dist/dashboard-app')),
 ]);

@@ -12,20 +12,14 @@ import type { DashboardConversation } from './context';
 export function createHttpLauncherApi(serverUrl: string, token: string, current: () => DashboardConversation | null) {
   const client = createApiClient({ serverUrl, token });
   const listeners = new Set<(p: Push) => void>();
-  const mapped = new Map<string, string>();
   const push = (p: Push) => listeners.forEach((l) => l(p));
   // The launcher ignores an open request until its shortcut list has loaded: remember one and
   // repeat it once the list is there (the launcher renders it a moment after this resolves).
   let wantOpen = false;
 
-  const resolve = async (c: DashboardConversation): Promise<string> => {
-    const key = `${c.origin}|${c.accountId}|${c.conversationId}`;
-    const hit = mapped.get(key);
-    if (hit) return hit;
-    const found = await client.resolveChatwootConversation({ origin: c.origin, accountId: Number(c.accountId), conversationId: Number(c.conversationId) });
-    mapped.set(key, found.conversationId);
-    return found.conversationId;
-  };
+  // Asked at each launch: the mapping can change (a conversation reopened in Chatwoot).
+  const resolve = async (c: DashboardConversation): Promise<string> =>
+    (await client.resolveChatwootConversation({ origin: c.origin, accountId: Number(c.accountId), conversationId: Number(c.conversationId) })).conversationId;
 
   const api: LauncherApi & { requestOpen(): void } = {
     async getConnection(): Promise<ConnectionState> {
@@ -52,9 +46,8 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
       try {
         conversationId = await resolve(conversation);
       } catch (err) {
-        if (err instanceof ApiError && err.code === CHATWOOT_NOT_CONNECTED) {
-          return { ok: false, kind: 'error', message: `This Chatwoot account (${conversation.origin}, account ${conversation.accountId}) is not connected to the companion: an admin connects it in the extension's options page.` };
-        }
+        // Not connected, resolved in Chatwoot, unknown there: the server says which, in words.
+        if (err instanceof ApiError && (err.code === CHATWOOT_NOT_CONNECTED || err.kind === 'not_found')) return { ok: false, kind: 'error', message: err.message };
         return launchOutcomeOf(err);
       }
       try {

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CHATWOOT_WEBHOOK_EVENTS, ChatwootAccountList, ChatwootSyncResult, type ChatwootAccount } from '../../lib/contracts/chatwoot';
 import { errorMessage, NoBody, request } from './api';
 import { ChatwootConnectForm, chatwootKeys } from './ChatwootConnectForm';
+import { ChatwootSecretForm } from './ChatwootSecretForm';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
@@ -20,6 +21,8 @@ function AccountCard({ account }: { account: ChatwootAccount }) {
         <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(account.webhookUrl)}>Copy webhook URL</button>
         <p className="hint">In Chatwoot: Settings → Integrations → Webhooks → Add new webhook, paste this URL and tick: {CHATWOOT_WEBHOOK_EVENTS.join(', ')}.</p>
       </div>
+      <ChatwootSecretForm account={account} field="webhookSecret" />
+      <ChatwootSecretForm account={account} field="apiAccessToken" />
       <p role="status">Last synced: {when(account.lastSyncedAt)}{sync.data ? ` — ${sync.data.conversations} conversations checked, ${sync.data.repaired} changes repaired` : ''}</p>
       {account.lastError && <p className="error" role="alert">{account.lastError}</p>}
       {sync.error && !account.lastError && <p className="error" role="alert">{errorMessage(sync.error)}</p>}

@@ -6,7 +6,7 @@ import type { ResolveOutcome } from '../../lib/extension/protocol';
 /** The launcher's conversation handle for an outside inbox's conversation. */
 export const conversationKey = (ref: ConversationRef) => `chatwoot:${ref.accountId ?? ''}:${ref.conversationId}`;
 
-export type ResolvingApi = LauncherApi & { resolve?(ref: ConversationRef): Promise<ResolveOutcome> };
+export type ResolvingApi = LauncherApi & { resolve?(ref: ConversationRef, fresh?: boolean): Promise<ResolveOutcome> };
 
 /**
  * The launcher's api for an outside inbox: a launch first maps the page's conversation
@@ -14,8 +14,8 @@ export type ResolvingApi = LauncherApi & { resolve?(ref: ConversationRef): Promi
  * clearly why nothing was launched when it cannot.
  */
 export function resolvingApi(base: LauncherApi, origin: string, refs: Map<string, ConversationRef>): ResolvingApi {
-  const resolve = (ref: ConversationRef) => sendMessage('resolveConversation', {
-    inbox: 'chatwoot', origin, accountId: ref.accountId ?? '', conversationId: ref.conversationId,
+  const resolve = (ref: ConversationRef, fresh = false) => sendMessage('resolveConversation', {
+    inbox: 'chatwoot', origin, accountId: ref.accountId ?? '', conversationId: ref.conversationId, fresh,
   });
   return {
     ...base,
@@ -23,7 +23,7 @@ export function resolvingApi(base: LauncherApi, origin: string, refs: Map<string
     async launchShortcut(req) {
       const ref = refs.get(req.conversationId);
       if (!ref) return { ok: false, kind: 'error', message: 'The open conversation could not be read from the page.' };
-      const mapped = await resolve(ref);
+      const mapped = await resolve(ref, true);
       if (!mapped.ok) return { ok: false, kind: mapped.kind === 'unreachable' ? 'unreachable' : 'error', message: mapped.message };
       return base.launchShortcut({ ...req, conversationId: mapped.conversationId });
     },

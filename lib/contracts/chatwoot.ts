@@ -54,6 +54,12 @@ export const ChatwootSyncResult = z.object({
   repaired: z.number(),
 });
 
+/** What any signed-in user (the extension) may know of the connected accounts: where their dashboards are. */
+export const ChatwootOriginList = z.object({
+  origins: z.array(z.object({ connectionId: Id, name: z.string(), origin: z.string(), accountId: z.number() })),
+});
+export type ChatwootOriginList = z.infer<typeof ChatwootOriginList>;
+
 /** The extension knows the dashboard's origin, the account and the conversation number (the URL). */
 export const ChatwootResolveQuery = z.object({
   origin: z.string().trim().min(1).max(500),

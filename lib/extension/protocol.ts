@@ -38,7 +38,7 @@ export interface ProtocolMap {
   launchShortcut(req: { shortcutId: string } & LaunchBody): LaunchOutcome;
   getRun(req: { runId: string }): Run | null;
   /** Maps an outside inbox's conversation to the companion's (cached in the background). */
-  resolveConversation(req: OutsideConversation): ResolveOutcome;
+  resolveConversation(req: OutsideConversation & { fresh?: boolean }): ResolveOutcome;
   /** A content script says how its page adapter fares in its tab (the popup shows it). */
   reportAdapter(health: AdapterHealth): null;
   /** What the content script in that tab last reported, if any. */

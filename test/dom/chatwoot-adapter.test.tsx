@@ -149,7 +149,7 @@ describe('launching from a Chatwoot conversation', () => {
     mountInReplyBox('textarea');
     await pickRefund();
     await waitFor(() => expect(calls.launch).toHaveBeenCalledTimes(1));
-    expect(calls.resolve).toHaveBeenCalledWith({ inbox: 'chatwoot', origin: 'https://chat.example.com', accountId: '1', conversationId: '42' });
+    expect(calls.resolve).toHaveBeenCalledWith({ inbox: 'chatwoot', origin: 'https://chat.example.com', accountId: '1', conversationId: '42', fresh: true });
     expect(calls.launch.mock.calls[0]![0]).toMatchObject({ shortcutId: 's_refund', conversationId: 'conv_companion_7' });
     // The menu closed and Chatwoot's editor has the focus again.
     await waitFor(() => expect(document.activeElement?.tagName).toBe('TEXTAREA'));

@@ -66,6 +66,30 @@ describe('settings: Chatwoot', () => {
     expect(card.getByText(new RegExp(new Date('2026-03-04T05:06:07.000Z').toLocaleString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))).toBeTruthy();
   });
 
+  it('sets the webhook secret Chatwoot shows once the webhook exists, and says when a new token is refused', async () => {
+    const user = userEvent.setup();
+    let current = account();
+    const calls = serveApi({
+      'GET /chatwoot/accounts': () => ok({ accounts: [current] }),
+      'PATCH /chatwoot/accounts/cwa_1': (c: ApiCall) => {
+        const body = c.body as { webhookSecret?: string; apiAccessToken?: string };
+        if (body.apiAccessToken) return { status: 422, body: { error: { code: 'chatwoot_unauthorized', message: 'Chatwoot refused the API access token ("Invalid Access Token")' } } };
+        current = account({ webhookSecretLastFour: '••••cdef' });
+        return ok(current);
+      },
+    });
+    renderWithProviders(<ChatwootSettings />);
+    const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
+    expect(card.getByText(/deliveries unsigned/)).toBeTruthy();
+    await user.type(card.getByLabelText('Webhook secret'), 'whsec-abcdef');
+    await user.click(within(card.getByRole('form', { name: 'Webhook secret for Acme Support' })).getByRole('button', { name: 'Save' }));
+    expect(await card.findByText(/webhook secret ••••cdef/)).toBeTruthy();
+    expect(calls).toContainEqual({ method: 'PATCH', path: '/chatwoot/accounts/cwa_1', body: { webhookSecret: 'whsec-abcdef' } });
+    await user.type(card.getByLabelText('New API access token'), 'wrong-token-1');
+    await user.click(within(card.getByRole('form', { name: 'New API access token for Acme Support' })).getByRole('button', { name: 'Save' }));
+    expect((await card.findByRole('alert')).textContent).toMatch(/refused the API access token/);
+  });
+
   it('shows the last sync error of an account', async () => {
     serveApi({ 'GET /chatwoot/accounts': ok({ accounts: [account({ status: 'error', lastError: 'Sync failed: Chatwoot refused the API access token' })] }) });
     renderWithProviders(<ChatwootSettings />);

@@ -37,6 +37,21 @@ describe('Chatwoot page adapter in Chromium', () => {
     expect(inRow).toBe(true);
   });
 
+  it('in private-note mode on a textarea inbox: same row, and Esc gives the focus back to the note editor', async () => {
+    world.dashboard.options = { note: true, editor: 'textarea', row: 'pre-2025' };
+    await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/label/refund/conversations/${world.conversationId}`);
+    await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 15_000);
+    const inRow = await page.$eval('.reply-box.is-private .bottom-box .left-wrap', (row) => [...row.children].some((c) => c.shadowRoot?.querySelector('button[aria-label="Shortcuts"]')));
+    expect(inRow).toBe(true);
+    const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/input[aria-label="Filter shortcuts"]');
+    await page.keyboard.press('Escape');
+    await until(async () => !(await page.$('pierce/[role="listbox"]')), 'the menu to close');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.className ?? '')).toContain('ProseMirror');
+  });
+
   it('when Chatwoot changed its markup: a floating launcher, and the popup is told the adapter needs updating', async () => {
     world.dashboard.options = { row: 'missing' };
     await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);

@@ -32,6 +32,16 @@ describe('Chatwoot Dashboard App page', () => {
     expect(frameAncestors(res.headers.get('content-security-policy'))).toBe("'self' https://chat.example.com");
   });
 
+  it('serves its script and styles, built from the sources when the server runs from them', async () => {
+    const js = await server.request('GET', '/chatwoot/dashboard-app/app.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(String(js.body)).toContain('chatwoot-dashboard-app:fetch-info');
+    const css = await server.request('GET', '/chatwoot/dashboard-app/app.css');
+    expect(css.status).toBe(200);
+    expect(String(css.body)).toContain('.ic-dashboard-app');
+  });
+
   it('an unknown asset is a 404, not the page', async () => {
     expect((await server.request('GET', '/chatwoot/dashboard-app/other.js')).status).toBe(404);
   });

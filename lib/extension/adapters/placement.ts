@@ -22,7 +22,7 @@ export function healthOf(adapter: PageAdapter, placement: Placement): AdapterHea
       message: `The ${adapter.label} adapter needs updating: a conversation is open but its reply box was not found, so the launcher floats at the bottom right.`,
     };
   }
-  if (placement.ref) return { adapter: adapter.kind, status: 'ok', message: `${adapter.label}: the launcher is in the reply box.` };
+  if (placement.ref) return { adapter: adapter.kind, status: 'ok', message: `${adapter.label}: the launcher is in the composer's button row.` };
   return { adapter: adapter.kind, status: 'no-conversation', message: `${adapter.label}: no conversation is open.` };
 }
 

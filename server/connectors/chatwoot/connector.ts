@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../store/database';
 import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
 import { apiFor, KIND, openConnection } from './connections';
-import { contactIdOf, type ContactState, type MirrorContext } from './mirror-contact';
+import { contactIdOf, lockMirror, type ContactState, type MirrorContext } from './mirror-contact';
 import { openMirror, type ConversationState } from './mirror-conversation';
 import { loadObject, saveObject } from './objects';
 import { registerConnector, type Connector, type ConnectorCall, type ConnectorOutput } from '../registry';
@@ -27,7 +27,11 @@ function session(call: ConnectorCall) {
     for (const c of calls) call.note(`Chatwoot ${c.request} → ${c.status ?? 'no answer'} ${c.answer}`);
     return calls;
   };
-  const mirror = <R>(fn: (ctx: MirrorContext) => Promise<R>) => inTransaction(call.services.db, (uow) => fn({ uow, services: call.services, conn, notes: [] }));
+  const mirror = <R>(fn: (ctx: MirrorContext) => Promise<R>) => inTransaction(call.services.db, async (uow) => {
+    const ctx: MirrorContext = { uow, services: call.services, conn, notes: [] };
+    await lockMirror(ctx);
+    return fn(ctx);
+  });
   return { conn, api, displayId, logged, mirror, cause: call.cause ?? workflowCause, once: call.once ?? (<R>(fn: () => Promise<R>) => fn()) };
 }
 

@@ -13,6 +13,16 @@ import type { CwContact } from './payloads';
 export interface MirrorContext { uow: UnitOfWork; services: Services; conn: ChatwootConnection; notes: string[] }
 export interface ContactState { name: string; email: string | null; phone: string | null; custom_attributes: Record<string, unknown> }
 
+/**
+ * Serialises everything that writes one account's mirror (webhooks, reconcile, resolve, steps):
+ * on PostgreSQL two of them reading the same applied state at once could both open a
+ * conversation. SQLite runs one write transaction at a time already.
+ */
+export async function lockMirror(ctx: Pick<MirrorContext, 'uow' | 'services' | 'conn'>) {
+  if (ctx.services.store.dialect !== 'postgres') return;
+  await ctx.uow.trx.selectFrom('connections').select('id').where('id', '=', ctx.conn.row.id).forUpdate().execute();
+}
+
 /** channel_identities row naming a Chatwoot contact of one connected account. */
 export const identityChannel = (connectionId: string) => `chatwoot:${connectionId}`;
 

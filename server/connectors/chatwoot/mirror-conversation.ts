@@ -21,12 +21,17 @@ export async function latestMirror(ctx: Pick<MirrorContext, 'uow' | 'conn'>, dis
 export const isOpenStatus = (status: string) => status !== 'resolved';
 
 /**
- * Who opened it, for `conversation_opened` conditions: a conversation whose last message is the
- * agent's (an agent started it, or reopened it to write) is `user`; one the contact wrote in is `contact`.
+ * Who opened it, for `conversation_opened` conditions. A new conversation whose last message is
+ * an agent's (an agent started it) is `user`, else `contact` (the customer wrote). A reopen is
+ * `contact` when a customer message arrived within a minute of it (Chatwoot reopens on an
+ * incoming message, message.rb:369-388), else an agent reopened it: `user`.
  */
-function openedBy(conv: CwConversation): 'user' | 'contact' {
+function openedBy(conv: CwConversation, reopen: boolean): 'user' | 'contact' {
   const last = conv.messages.at(-1);
-  return last && isOutgoingOrTemplate(last.message_type) ? 'user' : 'contact';
+  if (!reopen) return last && isOutgoingOrTemplate(last.message_type) ? 'user' : 'contact';
+  const sent = stampSeconds(last?.created_at);
+  const changed = stampSeconds(conv.updated_at);
+  return last && isIncoming(last.message_type) && (sent === null || changed === null || Math.abs(changed - sent) <= 60) ? 'contact' : 'user';
 }
 
 /**
@@ -49,6 +54,8 @@ export async function openMirror(ctx: MirrorContext, contactId: string, displayI
  */
 export async function applyConversation(ctx: MirrorContext, conv: CwConversation, opts: {
   version: number | null; previousLabels?: string[] | undefined; contactVersion?: number | null;
+  /** An agent is looking at it (resolve): a conversation set aside as `superseded` opens again. */
+  reactivate?: boolean;
 }): Promise<{ conversationId: string | null; contactId: string }> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
@@ -60,10 +67,13 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
     return { conversationId: row?.id ?? null, contactId };
   }
 
-  if (isOpenStatus(conv.status) && row?.status !== 'open') {
+  // A conversation set aside because Chatwoot opened another for the contact stays aside on its
+  // updates (else two open Chatwoot conversations would take turns, firing Opened each time).
+  const setAside = row?.status === 'closed' && row.close_reason === 'superseded' && !opts.reactivate;
+  if (isOpenStatus(conv.status) && row?.status !== 'open' && !setAside) {
     const first = conv.messages[0];
     const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
-    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv) }, firstIncoming);
+    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv, Boolean(row)) }, firstIncoming);
     row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });
@@ -82,8 +92,12 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   return { conversationId: row?.id ?? null, contactId };
 }
 
-/** An incoming message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web and email inboxes). */
-export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }) {
+/**
+ * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
+ * and email inboxes). Agents' replies are outgoing (they set the first response time), their
+ * private notes comments; what a workflow posted is already stored under the same id.
+ */
+export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact') {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
   if (!conversationId) return { stored: false };
   const trx = ctx.uow.trx;
@@ -92,7 +106,10 @@ export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number
   // The embedded copy in conversation.messages[] is the raw text; the top-level content may be HTML.
   const raw = msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? '');
   const text = raw.trim() === '' ? '(attachment)' : raw.slice(0, 4096);
-  const stored = await addMessage(ctx.uow, ctx.services, conversationId, { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }, { source: 'contact' });
+  const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
+    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
+    : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
+  { source: from === 'contact' ? 'contact' : 'user' });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id) }).where('id', '=', stored.id).execute();
   return { stored: true };
 }

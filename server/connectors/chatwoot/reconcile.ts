@@ -2,7 +2,7 @@ import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { apiFor, getConnection, listConnections, setSyncState, type ChatwootConnection } from './connections';
-import type { MirrorContext } from './mirror-contact';
+import { lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage } from './mirror-conversation';
 import { isIncoming, stampSeconds, type CwConversation } from './payloads';
 
@@ -71,15 +71,22 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
 
   const before = await lastEventId(services);
   const contacts = new Set<number>();
+  const failures: string[] = [];
   for (const conv of found.values()) {
     contacts.add(conv.meta.sender.id);
     await inTransaction(services.db, async (uow) => {
       const ctx: MirrorContext = { uow, services, conn, notes: [] };
+      await lockMirror(ctx);
       await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
       const last = conv.messages.at(-1);
       if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, conversation: conv });
+    }).catch((err: unknown) => {
+      // One conversation that cannot be applied must not hold back the others.
+      services.log.warn({ err, displayId: conv.id }, 'Chatwoot reconcile: a conversation could not be applied');
+      failures.push(`conversation ${conv.id}: ${(err as Error).message}`);
     });
   }
+  if (failures.length) throw new Error(`${failures.length} conversation(s) could not be applied (${failures.slice(0, 3).join('; ')}); the next pass tries again`);
   const repaired = await services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('id', '>', before).executeTakeFirstOrThrow();
   return { conversations: found.size, contacts: contacts.size, repaired: Number(repaired.n) };

@@ -4,6 +4,7 @@ import { HttpError } from '../../http-error';
 import type { Services } from '../../services';
 import { ChatwootApiError } from './api';
 import { apiFor, listConnections } from './connections';
+import { lockMirror } from './mirror-contact';
 import { applyConversation, latestMirror } from './mirror-conversation';
 import { stampSeconds } from './payloads';
 
@@ -39,7 +40,8 @@ export async function resolveChatwootConversation(services: Services, q: { origi
     throw err;
   }
   const row = await inTransaction(services.db, async (uow) => {
-    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at) });
+    await lockMirror({ uow, services, conn });
+    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at), reactivate: true });
     return latestMirror({ uow, conn }, q.conversationId);
   });
   if (!row) throw new HttpError(409, 'conversation_resolved', `Chatwoot conversation ${q.conversationId} is resolved; shortcuts run in open conversations (reopen it in Chatwoot)`);

@@ -6,7 +6,7 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { isUniqueViolation } from '../../store/database';
 import { connectionByWebhookToken, type ChatwootConnection } from './connections';
-import { applyContact, type MirrorContext } from './mirror-contact';
+import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage } from './mirror-conversation';
 import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
 
@@ -49,6 +49,7 @@ export async function handleChatwootWebhook(services: Services, input: { token: 
   if (!apply) return { event, handled: false, duplicate: false };
   try {
     return await inTransaction(services.db, async (uow) => {
+      await lockMirror({ uow, services, conn });
       const seen = await uow.trx.selectFrom('chatwoot_deliveries').select('event')
         .where('connection_id', '=', conn.row.id).where('delivery_key', '=', delivery).executeTakeFirst();
       if (seen) return { event, handled: false, duplicate: true };
@@ -93,9 +94,9 @@ function selectHandler(event: string, body: unknown): ((ctx: MirrorContext) => P
     }
     case 'message_created': {
       const msg = parse(CwMessageEvent, body);
-      // Outgoing replies and private notes are the agents' own; activity messages are never sent (message_filter_helpers.rb:8).
-      if (!isIncoming(msg.message_type) || msg.private) return undefined;
-      return (ctx) => applyIncomingMessage(ctx, msg);
+      // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
+      const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
+      return (ctx) => applyIncomingMessage(ctx, msg, from);
     }
     default:
       return undefined;

@@ -7,10 +7,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fromJson } from '../../store/database';
 
 // The launcher as a Chatwoot Dashboard App (Chatwoot: Settings → Integrations → Dashboard Apps,
-// URL `PUBLIC_URL/chatwoot/dashboard-app`). Its script is built from components/dashboard-app by
-// server/build.mjs into dist/dashboard-app/; relative to this module, or to dist/server.mjs.
+// URL `PUBLIC_URL/chatwoot/dashboard-app`). Its script is built from components/dashboard-app
+// (./bundle.ts): by server/build.mjs into dist/dashboard-app/, next to dist/server.mjs, whose
+// build defines where; or in memory on the first request when the server runs from sources.
 declare const DASHBOARD_APP_DIR: string | undefined;
-const BUILD_DIR = fileURLToPath(new URL(typeof DASHBOARD_APP_DIR === 'string' ? DASHBOARD_APP_DIR : '../../../dist/dashboard-app/', import.meta.url));
+const BUILD_DIR = typeof DASHBOARD_APP_DIR === 'string' ? fileURLToPath(new URL(DASHBOARD_APP_DIR, import.meta.url)) : null;
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,13 +21,30 @@ const PAGE = `<!doctype html>
 
 interface Asset { body: Buffer; type: string; etag: string }
 
-function read(file: string, type: string): Asset | null {
-  try {
-    const body = fs.readFileSync(path.join(BUILD_DIR, file));
-    return { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
-  } catch {
-    return null;
-  }
+const asset = (body: Buffer, type: string): Asset => ({ body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+const TYPES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
+
+let built: Promise<Map<string, Asset>> | undefined;
+/** The script and its styles: from dist/ when built, else built in memory once per process. */
+function bundle(): Promise<Map<string, Asset>> {
+  built ??= (async () => {
+    const files = new Map<string, Asset>();
+    if (BUILD_DIR) {
+      for (const name of Object.keys(TYPES)) {
+        try { files.set(name, asset(fs.readFileSync(path.join(BUILD_DIR, name)), TYPES[name]!)); } catch { /* reported on request */ }
+      }
+      return files;
+    }
+    const [{ build }, { dashboardAppBuildOptions }] = await Promise.all([import('esbuild'), import('./bundle')]);
+    const result = await build({ ...dashboardAppBuildOptions(path.join(path.dirname(fileURLToPath(import.meta.url)), 'out')), write: false });
+    for (const file of result.outputFiles) {
+      const name = path.basename(file.path);
+      if (TYPES[name]) files.set(name, asset(Buffer.from(file.contents), TYPES[name]));
+    }
+    return files;
+  })();
+  built.catch(() => { built = undefined; }); // a fixed source file gets another try
+  return built;
 }
 
 const hide = { hide: true };
@@ -63,19 +81,18 @@ export const chatwootDashboardAppRoutes: FastifyPluginAsyncZod = async (app) => 
     return reply.type(asset.type).send(asset.body);
   };
 
-  const page: Asset = { body: Buffer.from(PAGE), type: 'text/html; charset=utf-8', etag: `"${createHash('sha256').update(PAGE).digest('base64url').slice(0, 22)}"` };
+  const page = asset(Buffer.from(PAGE), 'text/html; charset=utf-8');
   app.get('/chatwoot/dashboard-app', { schema: hide }, (req, reply) => send(req, reply, page));
 
-  const bundles = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' } as const;
-  for (const [file, type] of Object.entries(bundles)) {
+  for (const file of Object.keys(TYPES)) {
     app.get(`/chatwoot/dashboard-app/${file}`, { schema: hide }, async (req, reply) => {
-      const asset = read(file, type);
-      if (!asset) {
+      const found = (await bundle()).get(file);
+      if (!found) {
         return reply.code(503).type('application/json').send({
           error: { code: 'not_built', message: 'The Dashboard App is not built: run npm run build:server (it builds dist/dashboard-app/).' },
         });
       }
-      return send(req, reply, asset);
+      return send(req, reply, found);
     });
   }
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootPatchBody, ChatwootResolveQuery, ChatwootResolveResult, ChatwootSyncResult } from '../../../lib/contracts/chatwoot';
+import { ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootOriginList, ChatwootPatchBody, ChatwootResolveQuery, ChatwootResolveResult, ChatwootSyncResult } from '../../../lib/contracts/chatwoot';
 import { ChatwootApiError } from '../../connectors/chatwoot/api';
 import { reconcileAccount } from '../../connectors/chatwoot/reconcile';
 import { resolveChatwootConversation } from '../../connectors/chatwoot/resolve';
@@ -52,6 +52,13 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
       throw err;
     }
   });
+
+  app.get('/chatwoot/origins', {
+    config: { access: { role: 'agent' } },
+    schema: { tags: ['chatwoot'], summary: 'Dashboard origins and account ids of the connected Chatwoot accounts (no secrets; any signed-in user)', response: { 200: ChatwootOriginList } },
+  }, async () => ({
+    origins: (await listConnections(services, services.db)).map((c) => ({ connectionId: c.row.id, name: c.row.name, origin: c.config.origin, accountId: c.config.accountId })),
+  }));
 
   // Any signed-in user: the extension in Chatwoot's dashboard (or the Dashboard App page) asks
   // which companion conversation it is on, then launches shortcuts with POST /shortcuts/:id/launch.

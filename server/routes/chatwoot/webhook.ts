@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleChatwootWebhook } from '../../connectors/chatwoot/webhook';
 import { HttpError } from '../../http-error';
+import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
 /**
  * POST /chatwoot/webhook/:token — Chatwoot's account webhook. Like /hooks it lives in its own
@@ -10,6 +11,8 @@ import { HttpError } from '../../http-error';
  * repaired by the periodic reconcile.
  */
 export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Per URL, per minute, as /hooks (WEBHOOK_RATE_LIMIT_PER_MINUTE): a leaked URL cannot flood the mirror.
+  const limiter = new FixedWindowLimiter(app.services.config.webhookRateLimitPerMinute, 60_000);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString();
@@ -23,6 +26,12 @@ export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/chatwoot/webhook/:token', {
     helmet: false,
     config: { access: { public: true }, rateLimit: false },
+    onRequest: (req, reply, done) => {
+      const hit = limiter.hit((req.params as { token?: string }).token ?? req.ip);
+      if (hit.exceeded) return done(tooManyRequests(hit));
+      reply.headers(rateLimitHeaders(hit));
+      done();
+    },
     schema: {
       tags: ['chatwoot'], summary: 'Chatwoot account webhook (contacts, conversations, labels, attributes, incoming messages)',
       params: z.object({ token: z.string().max(200) }),

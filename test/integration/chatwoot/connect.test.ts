@@ -75,3 +75,18 @@ describe('connecting a Chatwoot account', () => {
     expect((await server.api(server.adminToken).get(`/chatwoot/accounts/${account.id}`)).status).toBe(404);
   });
 });
+
+describe('the Chatwoot routes in the OpenAPI description', () => {
+  it('are documented at /docs/json', async () => {
+    const server = await startTestServer({ workers: false });
+    try {
+      const res = await server.request('GET', '/docs/json');
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
+        '/api/v1/chatwoot/accounts', '/api/v1/chatwoot/accounts/{id}/sync', '/api/v1/chatwoot/conversations/resolve', '/api/v1/chatwoot/origins', '/chatwoot/webhook/{token}',
+      ]));
+    } finally {
+      await server.close();
+    }
+  });
+});

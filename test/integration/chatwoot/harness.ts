@@ -13,9 +13,12 @@ export interface ChatwootPair {
 }
 
 /** A companion (allowed to reach loopback) connected to a Chatwoot stand-in. */
-export async function startChatwootPair(opts: { workers?: boolean; webhookSecret?: string } = {}): Promise<ChatwootPair> {
+export async function startChatwootPair(opts: { workers?: boolean; webhookSecret?: string; databaseUrl?: string | undefined; env?: Record<string, string> } = {}): Promise<ChatwootPair> {
   const cw = await startChatwootStandin();
-  const server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0' }, workers: opts.workers ?? false });
+  const server = await startTestServer({
+    env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0', ...opts.env }, workers: opts.workers ?? false,
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+  });
   const res = await server.api(server.adminToken).post('/chatwoot/accounts', {
     baseUrl: cw.url, accountId: cw.accountId, apiAccessToken: cw.token, ...(opts.webhookSecret ? { webhookSecret: opts.webhookSecret } : {}),
   });

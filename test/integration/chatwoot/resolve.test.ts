@@ -19,6 +19,12 @@ describe('GET /chatwoot/conversations/resolve', () => {
     expect(res.body.error.message).toMatch(message);
   });
 
+  it('lists the connected dashboards to any signed-in user, without secrets', async () => {
+    const res = await p.server.api(token).get('/chatwoot/origins');
+    expect(res.body).toEqual({ origins: [{ connectionId: p.account.id, name: 'Acme Support', origin: p.cw.url, accountId: 1 }] });
+    expect((await p.server.api().get('/chatwoot/origins')).status).toBe(401);
+  });
+
   it('refuses a resolved conversation never seen open, and needs a signed-in user', async () => {
     const contact = p.cw.addContact({ name: 'Old' });
     const conv = p.cw.addConversation({ contactId: contact.id, status: 'resolved' });

@@ -70,6 +70,33 @@ describe('Chatwoot webhooks become companion events', () => {
     expect(await runsOf(p.server, removed.id)).toHaveLength(1);
     const contact = (await p.server.api(p.server.adminToken).get(`/contacts/${opened[0]!.contactId}`)).body;
     expect(contact.tags).toEqual([]);
+    // The customer's message had just arrived: the contact reopened it. An hour later, with no new message, an agent did.
+    expect(opened[1]!.source).toBe('contact');
+    conv.messages[0]!.created_at -= 3600;
+    for (const status of ['resolved', 'open'] as const) {
+      conv.status = status; p.cw.touch(conv);
+      await p.hook(p.cw.conversationPayload(conv.id, 'conversation_status_changed', null));
+    }
+    expect((await eventsOf(p.server, 'conversation.opened')).map((e) => e.source)).toEqual(['contact', 'contact', 'user']);
+  });
+
+  it('a contact with two open Chatwoot conversations: the newer is open here, updates of the older open nothing', async () => {
+    const { contact, conv: first } = conversationFromWidget();
+    const second = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Also by email', incoming: true } });
+    await p.hook(p.cw.conversationPayload(first.id, 'conversation_created'));
+    await p.hook(p.cw.conversationPayload(second.id, 'conversation_created'));
+    first.labels = ['vip']; p.cw.touch(first);
+    await p.hook(p.cw.conversationPayload(first.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['vip'] } }));
+    expect(await eventsOf(p.server, 'conversation.opened')).toHaveLength(2);
+    expect(await eventsOf(p.server, 'conversation.closed')).toMatchObject([{ payload: { reason: 'superseded' } }]);
+    const open = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations;
+    expect(open).toMatchObject([{ externalId: String(second.id), contact: { tags: ['vip'] } }]);
+    // An agent opening the older one in Chatwoot (the extension resolves it) brings it back.
+    const { token } = await p.server.createUser('agent');
+    const resolved = await p.server.api(token).get(`/chatwoot/conversations/resolve?origin=${encodeURIComponent(p.cw.url)}&accountId=1&conversationId=${first.id}`);
+    expect(resolved.body).toMatchObject({ status: 'open' });
+    const nowOpen = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations;
+    expect(nowOpen).toMatchObject([{ externalId: String(first.id) }]);
   });
 
   it('never applies an older state over a newer one', async () => {
@@ -111,6 +138,17 @@ describe('Chatwoot webhooks become companion events', () => {
     const list = await p.server.api(p.server.adminToken).get('/conversations');
     const detail = await p.server.api(p.server.adminToken).get(`/conversations/${list.body.conversations[0].id}`);
     expect(detail.body.messages.map((m: { text: string; direction: string }) => [m.direction, m.text])).toEqual([['incoming', 'Tom & Jerry <b>not bold</b>']]);
+
+    // An agent's reply (first response) and private note in Chatwoot are mirrored too.
+    conv.messages.push({ id: 777, content: 'Looking into it', message_type: 1, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'User' });
+    conv.messages.push({ id: 778, content: 'Carrier delayed', message_type: 1, private: true, created_at: Math.floor(Date.now() / 1000), sender_type: 'User' });
+    await p.hook(p.cw.messagePayload(conv.id, 777));
+    await p.hook(p.cw.messagePayload(conv.id, 778));
+    const after = await p.server.api(p.server.adminToken).get(`/conversations/${list.body.conversations[0].id}`);
+    expect(after.body.messages.map((m: { text: string; direction: string; kind: string }) => [m.direction, m.kind, m.text])).toEqual([
+      ['incoming', 'message', 'Tom & Jerry <b>not bold</b>'], ['outgoing', 'message', 'Looking into it'], ['outgoing', 'comment', 'Carrier delayed'],
+    ]);
+    expect(after.body.firstResponseAt).not.toBeNull();
   });
 
   it('answers bad deliveries with a clear 4xx', async () => {
@@ -141,5 +179,17 @@ describe('signed Chatwoot webhooks (Chatwoot ≥ 4.11.2)', () => {
     expect((await p.hook(body, { deliveryId: 'abc' })).body).toMatchObject({ handled: true });
     expect((await p.hook(body, { deliveryId: 'abc' })).body).toMatchObject({ duplicate: true });
     expect(await eventsOf(p.server, 'contact.created')).toHaveLength(1);
+  });
+});
+
+describe('Chatwoot webhook rate limit', () => {
+  it('answers 429 past WEBHOOK_RATE_LIMIT_PER_MINUTE deliveries to one URL', async () => {
+    const p = await startChatwootPair({ env: { WEBHOOK_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const body = { event: 'conversation_typing_on' };
+      expect([(await p.hook(body)).status, (await p.hook(body)).status, (await p.hook(body)).status]).toEqual([200, 200, 429]);
+    } finally {
+      await p.close();
+    }
   });
 });
