@@ -134,7 +134,7 @@ function contactJson(c: CwStandinContact) {
   return { additional_attributes: {}, custom_attributes: c.custom_attributes, email: c.email, id: c.id, identifier: null, name: c.name, phone_number: c.phone_number, thumbnail: '', blocked: false, type: 'contact' };
 }
 
-function conversationJson(s: ChatwootStandin, c: CwStandinConversation) {
+function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = false) {
   // Conversations::EventDataPresenter#push_data (event_data_presenter.rb:2-50): id is the display id,
   // messages holds the last non-activity message with message_type as an integer.
   const contact = s.contacts.get(c.contactId)!;
@@ -148,7 +148,8 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation) {
     labels: [...c.labels],
     meta: {
       sender: contactJson(contact),
-      assignee: agent ? { id: agent.id, name: agent.name, available_name: agent.name, avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '' } : null,
+      // Webhooks: User#push_event_data (no email); REST: the agent partial (models/_agent.json.jbuilder, with email).
+      assignee: agent ? { id: agent.id, name: agent.name, available_name: agent.name, avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '', ...(rest ? { email: agent.email, role: 'agent' } : {}) } : null,
       assignee_type: agent ? 'User' : null, team: null, hmac_verified: false,
     },
     status: c.status, custom_attributes: {}, snoozed_until: null, unread_count: 0, first_reply_created_at: null, priority: null, waiting_since: 0,
@@ -181,14 +182,14 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
     const status = url.searchParams.get('status') ?? 'open';
     const page = Number(url.searchParams.get('page') ?? 1);
     const all = [...s.conversations.values()].filter((c) => status === 'all' || c.status === status).sort((a, b) => b.last_activity_at - a.last_activity_at);
-    return answer(200, { data: { meta: { mine_count: 0, assigned_count: 0, unassigned_count: all.length, all_count: all.length }, payload: all.slice((page - 1) * 25, page * 25).map((c) => conversationJson(s, c)) } });
+    return answer(200, { data: { meta: { mine_count: 0, assigned_count: 0, unassigned_count: all.length, all_count: all.length }, payload: all.slice((page - 1) * 25, page * 25).map((c) => conversationJson(s, c, true)) } });
   }
   const cm = /^\/conversations\/(\d+)(\/[a-z_]+)?$/.exec(rest);
   if (cm) {
     const conv = s.conversations.get(Number(cm[1]));
     if (!conv) return notFound(); // find_by!(display_id:) → RecordNotFound → 404 (conversations_controller.rb:177)
     const action = cm[2] ?? '';
-    if (method === 'GET' && action === '') return answer(200, conversationJson(s, conv));
+    if (method === 'GET' && action === '') return answer(200, conversationJson(s, conv, true));
     if (action === '/labels') {
       // LabelConcern (app/controllers/concerns/label_concern.rb): index lists, create REPLACES with the account's valid labels; `{ payload: [...] }`.
       if (method === 'GET') {

@@ -1,11 +1,11 @@
 import { changeTags, type Cause } from '../../domain/contacts';
-import { addMessage, closeConversation, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
+import { addMessage, assignConversation, closeConversation, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
 import type { ConversationsTable } from '../../store/schema';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
 import { htmlToText, isIncoming, isOutgoingOrTemplate, stampSeconds, type CwConversation } from './payloads';
 
-export interface ConversationState { status: string; labels: string[] }
+export interface ConversationState { status: string; labels: string[]; assigneeId?: number | null }
 
 /** The companion conversation that mirrors a Chatwoot conversation now: its latest open period. */
 export async function latestMirror(ctx: Pick<MirrorContext, 'uow' | 'conn'>, displayId: number): Promise<ConversationsTable | undefined> {
@@ -56,6 +56,8 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   version: number | null; previousLabels?: string[] | undefined; contactVersion?: number | null;
   /** An agent is looking at it (resolve): a conversation set aside as `superseded` opens again. */
   reactivate?: boolean;
+  /** The Chatwoot assignee's email (webhooks carry none: looked up beforehand); undefined: unknown. */
+  assigneeEmail?: string | null | undefined;
 }): Promise<{ conversationId: string | null; contactId: string }> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
@@ -87,8 +89,18 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   if (added.length) await changeTags(uow, services, contactId, 'add', added.map((t) => t.slice(0, 64)), { source: 'user' });
   if (removed.length) await changeTags(uow, services, contactId, 'remove', removed.map((t) => t.slice(0, 64)), { source: 'user' });
 
+  // Assignment follows Chatwoot when it changed there: the companion user with the agent's email.
+  const assigneeId = conv.meta.assignee?.id ?? null;
+  const email = conv.meta.assignee ? (conv.meta.assignee.email ?? opts.assigneeEmail) : null;
+  let appliedAssignee = stored?.state.assigneeId;
+  if (row?.status === 'open' && assigneeId !== (stored?.state.assigneeId ?? null) && email !== undefined) {
+    const user = email ? await trx.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
+    if (email && !user) ctx.notes.push(`Chatwoot agent ${email} has no companion user; the assignment is not mirrored`);
+    else await assignConversation(uow, services, row.id, user?.id ?? null, { source: 'user' });
+    appliedAssignee = assigneeId;
+  }
   await saveObject(trx, conn.row.id, 'conversation', conv.id, opts.version ?? stored?.version ?? 0,
-    { status: conv.status, labels: conv.labels } satisfies ConversationState, row?.id ?? null);
+    { status: conv.status, labels: conv.labels, assigneeId: appliedAssignee ?? null } satisfies ConversationState, row?.id ?? null);
   return { conversationId: row?.id ?? null, contactId };
 }
 

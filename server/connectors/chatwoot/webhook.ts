@@ -5,6 +5,7 @@ import { HttpError, issuesToDetails } from '../../http-error';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { isUniqueViolation } from '../../store/database';
+import { agentEmail } from './agents';
 import { connectionByWebhookToken, type ChatwootConnection } from './connections';
 import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage } from './mirror-conversation';
@@ -45,8 +46,11 @@ export async function handleChatwootWebhook(services: Services, input: { token: 
   const event = envelope.data.event;
   const delivery = typeof input.headers['x-chatwoot-delivery'] === 'string' ? `d:${input.headers['x-chatwoot-delivery'].slice(0, 100)}` : `h:${createHash('sha256').update(input.rawBody).digest('hex')}`;
 
-  const apply = selectHandler(event, input.body);
-  if (!apply) return { event, handled: false, duplicate: false };
+  const handler = selectHandler(event, input.body);
+  if (!handler) return { event, handled: false, duplicate: false };
+  // Outside the transaction: who the assignee is (webhooks name agents without their email).
+  const assigneeEmail = handler.assigneeId !== undefined ? await agentEmail(services, conn, handler.assigneeId) : undefined;
+  const apply = (ctx: MirrorContext) => handler.apply(ctx, assigneeEmail);
   try {
     return await inTransaction(services.db, async (uow) => {
       await lockMirror({ uow, services, conn });
@@ -71,7 +75,9 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return parsed.data;
 }
 
-function selectHandler(event: string, body: unknown): ((ctx: MirrorContext) => Promise<unknown>) | undefined {
+type Handler = { apply: (ctx: MirrorContext, assigneeEmail: string | null | undefined) => Promise<unknown>; assigneeId?: number | undefined };
+
+function selectHandler(event: string, body: unknown): Handler | undefined {
   switch (event) {
     case 'contact_created':
     case 'contact_updated': {
@@ -79,7 +85,7 @@ function selectHandler(event: string, body: unknown): ((ctx: MirrorContext) => P
       const changed = parse(z.looseObject({ changed_attributes: ChangedAttributes }), body).changed_attributes;
       // Every incoming message also updates last_activity_at (message.rb:321): noise, nothing to do.
       if (event === 'contact_updated' && Object.keys(changed).every((k) => NOISE.has(k))) return undefined;
-      return (ctx) => applyContact(ctx, contact, { version: contactVersion(contact, changed), attributes: true, cause: { source: 'user' } });
+      return { apply: (ctx) => applyContact(ctx, contact, { version: contactVersion(contact, changed), attributes: true, cause: { source: 'user' } }) };
     }
     case 'conversation_created':
     case 'conversation_updated':
@@ -87,16 +93,19 @@ function selectHandler(event: string, body: unknown): ((ctx: MirrorContext) => P
       const conv = parse(CwConversation, body);
       const changed = parse(z.looseObject({ changed_attributes: ChangedAttributes }), body).changed_attributes;
       const previous = changed.label_list?.previous_value;
-      return (ctx) => applyConversation(ctx, conv, {
-        version: stampSeconds(conv.updated_at),
-        previousLabels: Array.isArray(previous) ? previous.filter((l): l is string => typeof l === 'string') : undefined,
-      });
+      return {
+        assigneeId: conv.meta.assignee && !conv.meta.assignee.email ? conv.meta.assignee.id : undefined,
+        apply: (ctx, assigneeEmail) => applyConversation(ctx, conv, {
+          version: stampSeconds(conv.updated_at), assigneeEmail,
+          previousLabels: Array.isArray(previous) ? previous.filter((l): l is string => typeof l === 'string') : undefined,
+        }),
+      };
     }
     case 'message_created': {
       const msg = parse(CwMessageEvent, body);
       // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
       const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
-      return (ctx) => applyIncomingMessage(ctx, msg, from);
+      return { apply: (ctx) => applyIncomingMessage(ctx, msg, from) };
     }
     default:
       return undefined;

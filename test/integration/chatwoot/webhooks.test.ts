@@ -99,6 +99,24 @@ describe('Chatwoot webhooks become companion events', () => {
     expect(nowOpen).toMatchObject([{ externalId: String(first.id) }]);
   });
 
+  it('an assignment made in Chatwoot follows to the companion user with the agent\'s email', async () => {
+    const { user: bea } = await p.server.createUser('agent', { email: 'bea@example.com' });
+    const { conv } = conversationFromWidget();
+    await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
+    const assigned = async () => (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations[0].assigneeId;
+    conv.assigneeId = 8; p.cw.touch(conv);
+    await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { assignee_id: { previous_value: null, current_value: 8 } }));
+    expect(await assigned()).toBe(bea.id);
+    expect(p.cw.requests.filter((r) => r.path.endsWith('/agents'))).toHaveLength(1);
+    conv.assigneeId = 7; p.cw.touch(conv);
+    const noUser = await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { assignee_id: { previous_value: 8, current_value: 7 } }));
+    expect(noUser.body.note).toMatch(/alex@example\.com has no companion user/);
+    expect(await assigned()).toBe(bea.id);
+    conv.assigneeId = null; p.cw.touch(conv);
+    await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { assignee_id: { previous_value: 7, current_value: null } }));
+    expect(await assigned()).toBeNull();
+  });
+
   it('never applies an older state over a newer one', async () => {
     const { conv } = conversationFromWidget();
     await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
