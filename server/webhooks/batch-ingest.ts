@@ -10,7 +10,7 @@ import type { EventsTable, RunsTable } from '../store/schema';
 import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { verifySignature } from '../signing/standard-webhooks';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
-import { getDefaultCountry } from '../domain/default-country';
+import { cachedDefaultCountry } from '../domain/default-country';
 import { enrol, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 
@@ -95,7 +95,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     });
 
     // National phone numbers are read in the workspace's country (one read per batch, only when needed).
-    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await getDefaultCountry(trx) : null;
+    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await cachedDefaultCountry(services.db, trx) : null;
     const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
     const earlier = await previousAcks(trx, keys);
     const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
