@@ -2,18 +2,26 @@
 // in node_modules. Running the sources through tsx costs ~8% more CPU per webhook (its transform
 // keeps function names with a helper call for every closure created), and a deployment should
 // not compile TypeScript at start anyway. Tests keep running the sources.
+// The built-in inbox page's modules are built here too, into dist/inbox/ (server/inbox/bundle.ts).
 import { build } from 'esbuild';
+import { inboxBuildOptions } from './inbox/bundle.ts';
 
-await build({
-  entryPoints: ['server/main.ts'],
-  outfile: 'dist/server.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  packages: 'external',
-  sourcemap: true,
-  // The inbox's static pages, from where the bundle sits (see server/routes/inbox/index.ts).
-  define: { INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/') },
-  logLevel: 'warning',
-});
+await Promise.all([
+  build({
+    entryPoints: ['server/main.ts'],
+    outfile: 'dist/server.mjs',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    sourcemap: true,
+    // The inbox's files, from where the bundle sits (see server/routes/inbox/index.ts).
+    define: {
+      INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
+      INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
+    },
+    logLevel: 'warning',
+  }),
+  build(inboxBuildOptions('dist/inbox')),
+]);

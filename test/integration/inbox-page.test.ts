@@ -7,7 +7,7 @@ afterAll(async () => { await server?.close(); });
 
 const get = (path: string, headers?: Record<string, string>) => server.request('GET', path, { headers });
 
-/** Every module the page loads, following static `import … from './x.js'` edges. */
+/** Every module the page loads, following static `import … from './x.js'` edges (built: `from"./x.js"`). */
 async function loadModules(entry: string) {
   const seen = new Map<string, string>();
   const queue = [entry];
@@ -18,7 +18,7 @@ async function loadModules(entry: string) {
     expect(res.status, path).toBe(200);
     expect(res.headers.get('content-type'), path).toBe('text/javascript; charset=utf-8');
     seen.set(path, res.body as string);
-    for (const m of (res.body as string).matchAll(/from\s+'\.\/([\w-]+\.js)'/g)) queue.push(`/inbox/assets/${m[1]}`);
+    for (const m of (res.body as string).matchAll(/from\s*["']\.\/([\w-]+\.js)["']/g)) queue.push(`/inbox/assets/${m[1]}`);
   }
   return seen;
 }

@@ -7,9 +7,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../http-error';
 
-// Relative to this module, or to the built server (dist/server.mjs), whose build defines it.
+// Relative to this module, or to the built server (dist/server.mjs), whose build defines them:
+// index.html and inbox.css are served as they are; the page's scripts are built from
+// server/inbox/src, by server/build.mjs into dist/inbox/, or here in memory when run from sources.
 declare const INBOX_PUBLIC_DIR: string | undefined;
+declare const INBOX_SCRIPTS_DIR: string | undefined;
 const PUBLIC_DIR = fileURLToPath(new URL(typeof INBOX_PUBLIC_DIR === 'string' ? INBOX_PUBLIC_DIR : '../../inbox/public/', import.meta.url));
+const SCRIPTS_DIR = typeof INBOX_SCRIPTS_DIR === 'string' ? fileURLToPath(new URL(INBOX_SCRIPTS_DIR, import.meta.url)) : null;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,17 +24,33 @@ const CONTENT_TYPES: Record<string, string> = {
 
 interface Asset { body: Buffer; type: string; etag: string }
 
+function asset(body: Buffer, type: string): Asset {
+  return { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
 /** Every file of the inbox, read once: the page is a handful of small static files. */
 export function loadInboxAssets(dir = PUBLIC_DIR): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of fs.readdirSync(dir)) {
     const type = CONTENT_TYPES[path.extname(name)];
     if (!type) continue;
-    const body = fs.readFileSync(path.join(dir, name));
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    assets.set(name, { body, type, etag });
+    assets.set(name, asset(fs.readFileSync(path.join(dir, name)), type));
   }
   return assets;
+}
+
+let fromSources: Promise<Map<string, Asset>> | undefined;
+/** Run from sources: the page's modules built in memory with the production options, once per process. */
+function buildScriptsFromSources(): Promise<Map<string, Asset>> {
+  fromSources ??= (async () => {
+    const [{ build }, { inboxBuildOptions, INBOX_SRC_DIR }] = await Promise.all([import('esbuild'), import('../../inbox/bundle')]);
+    const result = await build({ ...inboxBuildOptions(path.join(INBOX_SRC_DIR, '..', 'out')), write: false });
+    const scripts = new Map<string, Asset>();
+    for (const file of result.outputFiles) scripts.set(path.basename(file.path), asset(Buffer.from(file.contents), CONTENT_TYPES['.js']!));
+    return scripts;
+  })();
+  fromSources.catch(() => { fromSources = undefined; }); // a fixed source file gets another try
+  return fromSources;
 }
 
 /**
@@ -42,6 +62,11 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   const assets = loadInboxAssets();
   const page = assets.get('index.html');
   if (!page) throw new Error(`The inbox page is missing from ${PUBLIC_DIR}`);
+  let scripts: Map<string, Asset> | undefined;
+  if (SCRIPTS_DIR) {
+    scripts = fs.existsSync(SCRIPTS_DIR) ? loadInboxAssets(SCRIPTS_DIR) : new Map();
+    if (!scripts.has('app.js')) throw new Error(`The inbox page's scripts are missing from ${SCRIPTS_DIR}: run npm run build:server`);
+  }
 
   const send = (req: FastifyRequest, reply: FastifyReply, asset: Asset) => {
     reply.header('cache-control', 'no-cache').header('etag', asset.etag).header('x-content-type-options', 'nosniff');
@@ -54,9 +79,12 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/inbox/', { schema: hide }, (req, reply) => send(req, reply, page));
   app.get('/inbox/c/:conversationId', { schema: { ...hide, params: z.object({ conversationId: z.string().max(64) }) } },
     (req, reply) => send(req, reply, page));
-  app.get('/inbox/assets/:file', { schema: { ...hide, params: z.object({ file: z.string().max(100) }) } }, (req, reply) => {
-    const asset = req.params.file === 'index.html' ? undefined : assets.get(req.params.file);
-    if (!asset) throw notFound(`Inbox asset ${req.params.file}`);
-    return send(req, reply, asset);
+  app.get('/inbox/assets/:file', { schema: { ...hide, params: z.object({ file: z.string().max(100) }) } }, async (req, reply) => {
+    const { file } = req.params;
+    const found = file.endsWith('.js')
+      ? (scripts ?? await buildScriptsFromSources()).get(file)
+      : file === 'index.html' ? undefined : assets.get(file);
+    if (!found) throw notFound(`Inbox asset ${file}`);
+    return send(req, reply, found);
   });
 };

@@ -1,47 +1,66 @@
+import type { z as zc } from 'zod';
+import type { ContactPatchBody } from '../../../lib/contracts/contacts';
 import { Api, ApiError } from './api.js';
 import { contactName, h } from './dom.js';
 import { initials } from './list.js';
+import type { Contact, FieldDefinition, FieldValue } from './wire.js';
 
-const INPUT_TYPES = { text: 'text', url: 'url', phone: 'tel', email: 'email', number: 'number', date: 'date' };
+type Patch = zc.input<typeof ContactPatchBody>;
+type FieldInput = HTMLInputElement | HTMLSelectElement;
+
+const INPUT_TYPES: Partial<Record<FieldDefinition['type'], string>> = { text: 'text', url: 'url', phone: 'tel', email: 'email', number: 'number', date: 'date' };
 
 /** The value a field input holds, in the type the API expects (empty means "clear"). */
-function readField(def, el) {
-  if (def.type === 'checkbox') return el.checked;
+function readField(def: FieldDefinition, el: FieldInput): FieldValue {
+  if (def.type === 'checkbox') return (el as HTMLInputElement).checked;
   const raw = el.value.trim();
   if (raw === '') return null;
   return def.type === 'number' ? Number(raw) : raw;
 }
 
-function writeField(def, el, value) {
-  if (def.type === 'checkbox') el.checked = value === true;
+function writeField(def: FieldDefinition, el: FieldInput, value: FieldValue | undefined) {
+  if (def.type === 'checkbox') (el as HTMLInputElement).checked = value === true;
   else el.value = value === null || value === undefined ? '' : String(value);
 }
 
-/** Right pane: who the contact is, tags and custom fields, each saved through the API on change. */
-export function createContactPanel(root, { showError, onContact }) {
-  let contact = null;
-  let fields = [];
-  let builtKey = '';
-  const inputs = new Map(); // 'firstName' | 'field:<key>' -> { el, read, write }
-  let tagList;
-  let heading;
-  let avatar;
+export interface ContactPanelOptions {
+  showError: (err: unknown) => void;
+  onContact: (contact: Contact) => void;
+}
 
-  async function save(el, patch) {
+export interface ContactPanel {
+  render(next: Contact, nextFields?: FieldDefinition[]): void;
+  readonly contactId: string | null;
+  setFields(next: FieldDefinition[]): void;
+  clear(): void;
+}
+
+/** Right pane: who the contact is, tags and custom fields, each saved through the API on change. */
+export function createContactPanel(root: HTMLElement, { showError, onContact }: ContactPanelOptions): ContactPanel {
+  let contact: Contact | null = null;
+  let fields: FieldDefinition[] = [];
+  let builtKey = '';
+  const inputs = new Map<string, { el: FieldInput; write: (c: Contact) => void }>(); // 'firstName' | 'field:<key>'
+  let tagList: HTMLUListElement;
+  let heading: HTMLHeadingElement;
+  let avatar: HTMLSpanElement;
+
+  async function save(el: FieldInput, patch: Patch) {
+    if (!contact) return;
     el.removeAttribute('aria-invalid');
     el.title = '';
-    const hint = el.parentElement.querySelector('.field-error');
+    const hint = el.parentElement?.querySelector<HTMLElement>('.field-error');
     if (hint) hint.hidden = true;
     // While the save is in flight a live refresh (another edit's event) must not put the old
     // value back: if the server then refuses this one, the agent would lose what they typed.
     el.dataset.saving = 'true';
-    let updated;
+    let updated: Contact;
     try {
       updated = await Api.patchContact(contact.id, patch);
     } catch (err) {
       delete el.dataset.saving;
       el.setAttribute('aria-invalid', 'true');
-      const message = err instanceof ApiError && err.details[0]?.message ? err.details[0].message : err.message;
+      const message = err instanceof ApiError && err.details[0]?.message ? err.details[0].message : (err as Error).message;
       if (hint) { hint.textContent = message; hint.hidden = false; }
       showError(err);
       return;
@@ -51,22 +70,22 @@ export function createContactPanel(root, { showError, onContact }) {
     onContact(updated);
   }
 
-  function flash(el) {
+  function flash(el: HTMLElement) {
     const row = el.closest('.prop');
     row?.classList.add('saved');
     setTimeout(() => row?.classList.remove('saved'), 1200);
   }
 
-  function prop(label, id, el) {
+  function prop(label: string, id: string, el: FieldInput) {
     el.addEventListener('input', () => {
       el.removeAttribute('aria-invalid');
-      const hint = el.parentElement?.querySelector('.field-error');
+      const hint = el.parentElement?.querySelector<HTMLElement>('.field-error');
       if (hint) hint.hidden = true;
     });
     return h('div', { class: 'prop' }, h('label', { for: id, text: label }), el, h('p', { class: 'field-error', hidden: true }));
   }
 
-  function basicInput(key, label, type) {
+  function basicInput(key: 'firstName' | 'lastName' | 'phone' | 'email', label: string, type: string) {
     const id = `contact-${key}`;
     const el = h('input', { id, type, autocomplete: 'off', 'data-testid': `contact-${key}` });
     const read = () => { const v = el.value.trim(); return key === 'firstName' || key === 'lastName' ? v : v || null; };
@@ -75,9 +94,9 @@ export function createContactPanel(root, { showError, onContact }) {
     return prop(label, id, el);
   }
 
-  function fieldInput(def) {
+  function fieldInput(def: FieldDefinition) {
     const id = `field-input-${def.key}`;
-    let el;
+    let el: FieldInput;
     if (def.type === 'list') {
       el = h('select', { id }, h('option', { value: '', text: '—' }), def.options.map((o) => h('option', { value: o, text: o })));
     } else if (def.type === 'checkbox') {
@@ -95,9 +114,9 @@ export function createContactPanel(root, { showError, onContact }) {
     return row;
   }
 
-  async function addTags(text, el) {
+  async function addTags(text: string, el: HTMLInputElement) {
     const tags = text.split(',').map((t) => t.trim()).filter(Boolean);
-    if (!tags.length) return;
+    if (!tags.length || !contact) return;
     try {
       const updated = await Api.addTags(contact.id, tags);
       el.value = '';
@@ -107,7 +126,8 @@ export function createContactPanel(root, { showError, onContact }) {
     }
   }
 
-  async function removeTag(tag) {
+  async function removeTag(tag: string) {
+    if (!contact) return;
     try {
       onContact(await Api.removeTag(contact.id, tag));
     } catch (err) {
@@ -115,11 +135,11 @@ export function createContactPanel(root, { showError, onContact }) {
     }
   }
 
-  function renderTags() {
-    tagList.replaceChildren(...contact.tags.map((tag) => h('li', { class: 'tag', 'data-testid': 'tag', dataset: { tag } },
+  function renderTags(current: Contact) {
+    tagList.replaceChildren(...current.tags.map((tag) => h('li', { class: 'tag', 'data-testid': 'tag', dataset: { tag } },
       h('span', { text: tag }),
       h('button', { type: 'button', class: 'tag-remove', 'data-testid': 'tag-remove', 'aria-label': `Remove tag ${tag}`, title: 'Remove', text: '×', onclick: () => removeTag(tag) }))));
-    if (!contact.tags.length) tagList.append(h('li', { class: 'muted empty-tags', text: 'No tags' }));
+    if (!current.tags.length) tagList.append(h('li', { class: 'muted empty-tags', text: 'No tags' }));
   }
 
   function build() {
@@ -134,7 +154,7 @@ export function createContactPanel(root, { showError, onContact }) {
         h('div', { class: 'props two' }, basicInput('firstName', 'First name', 'text'), basicInput('lastName', 'Last name', 'text')),
         h('div', { class: 'props' }, basicInput('phone', 'Phone', 'tel'), basicInput('email', 'Email', 'email'))),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Tags' }), tagList,
-        h('form', { class: 'tag-form', onsubmit: (e) => { e.preventDefault(); void addTags(tagInput.value, tagInput); } }, tagInput,
+        h('form', { class: 'tag-form', onsubmit: (e: SubmitEvent) => { e.preventDefault(); void addTags(tagInput.value, tagInput); } }, tagInput,
           h('button', { type: 'submit', class: 'ghost small', 'data-testid': 'tag-add', text: 'Add' }))),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Fields' }),
         fields.length
@@ -143,7 +163,7 @@ export function createContactPanel(root, { showError, onContact }) {
   }
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */
-  function render(next, nextFields = fields) {
+  function render(next: Contact, nextFields = fields) {
     const key = `${next.id}|${nextFields.map((f) => `${f.key}:${f.type}:${f.options.join(',')}`).join(';')}`;
     contact = next;
     fields = nextFields;
@@ -156,7 +176,7 @@ export function createContactPanel(root, { showError, onContact }) {
     for (const { el, write } of inputs.values()) {
       if (el !== document.activeElement && el.getAttribute('aria-invalid') !== 'true' && !el.dataset.saving) write(next);
     }
-    renderTags();
+    renderTags(next);
   }
 
   return {

@@ -1,15 +1,22 @@
 // DOM helpers. User data only ever reaches the page as text nodes or attribute values.
 
+type Child = Node | string | number | null | undefined | false;
+export type Props = Record<string, unknown> & {
+  class?: string;
+  text?: string | number;
+  dataset?: Record<string, string>;
+};
+
 /** h('button', { class: 'x', text: 'Hi', onclick: fn, dataset: { id } }, ...children) */
-export function h(tag, props = {}, ...children) {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
+    if (key === 'class') el.className = String(value);
     else if (key === 'text') el.textContent = String(value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
-    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
-    else if (key in el && typeof value !== 'string') el[key] = value;
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value as EventListener);
+    else if (key in el && typeof value !== 'string') (el as unknown as Record<string, unknown>)[key] = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   for (const child of children.flat()) {
@@ -19,9 +26,14 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-export const $ = (selector, root = document) => root.querySelector(selector);
+/** An element the page is built with: missing means index.html and the code disagree. */
+export function $<E extends Element = HTMLElement>(selector: string, root: ParentNode = document): E {
+  const el = root.querySelector<E>(selector);
+  if (!el) throw new Error(`The inbox page has no ${selector}`);
+  return el;
+}
 
-export function contactName(contact) {
+export function contactName(contact: { firstName: string | null; lastName: string | null; phone: string | null; email: string | null }): string {
   const name = `${contact.firstName ?? ''} ${contact.lastName ?? ''}`.trim();
   return name || contact.phone || contact.email || 'Unnamed contact';
 }
@@ -31,18 +43,18 @@ const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeri
 const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Today: 14:05; earlier: 3 Mar. */
-export function shortTime(iso) {
+export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   return d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : dayFmt.format(d);
 }
 
-export const fullTime = (iso) => (iso ? fullFmt.format(new Date(iso)) : '');
+export const fullTime = (iso: string | null | undefined): string => (iso ? fullFmt.format(new Date(iso)) : '');
 
 /** Coalesces bursts (several live messages for one change) into one call. */
-export function debounce(fn, ms) {
-  let timer;
-  return (...args) => {
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: A) => {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };

@@ -3,25 +3,31 @@ import { createContactPanel } from './contact.js';
 import { createConversationView } from './conversation.js';
 import { $, debounce } from './dom.js';
 import { renderList } from './list.js';
-import { connectLive } from './live.js';
+import { connectLive, type LiveMode } from './live.js';
+import type { ConversationListItem, LiveMessage, Me, User } from './wire.js';
+
+type Tab = 'open' | 'closed';
 
 const state = {
-  me: null,
-  tab: 'open',
-  conversations: [],
+  me: null as Me | null,
+  tab: 'open' as Tab,
+  conversations: [] as ConversationListItem[],
   openCount: 0,
-  seen: new Map(), // conversationId -> ISO time of the last activity we heard of
-  unread: new Set(),
-  users: new Map(),
-  stopLive: null,
+  seen: new Map<string, string>(), // conversationId -> ISO time of the last activity we heard of
+  unread: new Set<string>(),
+  users: new Map<string, User>(),
+  stopLive: null as (() => void) | null,
 };
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 // ---- error banner -------------------------------------------------------------------------
 const banner = $('[data-testid="error-banner"]');
-let bannerTimer;
-function showError(err) {
-  let text = err instanceof ApiError ? err.message : String(err?.message ?? err);
-  if (err instanceof ApiError && err.details.length && !text.includes(err.details[0].message)) text += ` (${err.details[0].message})`;
+let bannerTimer: ReturnType<typeof setTimeout> | undefined;
+function showError(err: unknown) {
+  let text = err instanceof ApiError ? err.message : String((err as { message?: unknown } | null)?.message ?? err);
+  const first = err instanceof ApiError ? err.details[0] : undefined;
+  if (first && !text.includes(first.message)) text += ` (${first.message})`;
   $('.banner-text', banner).textContent = text;
   banner.hidden = false;
   clearTimeout(bannerTimer);
@@ -30,7 +36,7 @@ function showError(err) {
 $('.banner-close', banner).addEventListener('click', () => { banner.hidden = true; });
 
 // ---- views --------------------------------------------------------------------------------
-const userName = (id) => {
+const userName = (id: string | null) => {
   if (!id) return 'Agent';
   if (id === state.me?.user.id) return 'You';
   return state.users.get(id)?.name ?? 'Agent';
@@ -55,8 +61,8 @@ const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
 });
 
 // Narrow windows show the contact panel as a drawer (inbox.css); Escape closes it.
-const contactToggle = $('[data-testid="contact-toggle"]');
-function setContactOpen(open) {
+const contactToggle = $<HTMLButtonElement>('[data-testid="contact-toggle"]');
+function setContactOpen(open: boolean) {
   $('[data-testid="inbox"]').classList.toggle('contact-open', open);
   contactToggle.setAttribute('aria-expanded', String(open));
 }
@@ -71,7 +77,7 @@ function drawList() {
     currentId: view.currentId, seen: state.seen, unread: state.unread, onSelect: (id) => navigate(id),
   });
   $('[data-testid="conversation-list-empty"]').hidden = state.conversations.length > 0;
-  for (const tab of document.querySelectorAll('.tab')) {
+  for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
     const active = tab.dataset.tab === state.tab;
     tab.setAttribute('aria-selected', String(active));
     tab.classList.toggle('active', active);
@@ -95,7 +101,7 @@ async function refreshList() {
   }
 }
 
-async function loadDetail(id, { initial = false } = {}) {
+async function loadDetail(id: string, { initial = false } = {}) {
   try {
     const detail = await Api.conversation(id);
     if (view.currentId !== id) return;
@@ -114,7 +120,7 @@ async function loadDetail(id, { initial = false } = {}) {
   }
 }
 
-function setTab(tab) {
+function setTab(tab: Tab) {
   if (state.tab === tab) return;
   state.tab = tab;
   state.conversations = [];
@@ -125,7 +131,7 @@ function setTab(tab) {
 // ---- routing: /inbox, /inbox/, /inbox/c/<id> ------------------------------------------------
 function currentRouteId() {
   const match = /^\/inbox\/c\/([^/]+)\/?$/.exec(location.pathname);
-  return match ? decodeURIComponent(match[1]) : null;
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
 function route() {
@@ -139,7 +145,7 @@ function route() {
   openConversation(id, true);
 }
 
-function openConversation(id, initial = false) {
+function openConversation(id: string, initial = false) {
   if (view.currentId === id && !initial) return;
   view.select(id);
   state.unread.delete(id);
@@ -147,7 +153,7 @@ function openConversation(id, initial = false) {
   void loadDetail(id, { initial });
 }
 
-function navigate(id, tab) {
+function navigate(id: string, tab?: Tab) {
   if (currentRouteId() !== id) history.pushState(null, '', `/inbox/c/${encodeURIComponent(id)}`);
   if (tab) setTab(tab);
   openConversation(id);
@@ -155,13 +161,15 @@ function navigate(id, tab) {
 }
 
 window.addEventListener('popstate', () => { if (state.me) route(); });
-for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => setTab(tab.dataset.tab));
+for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
+  tab.addEventListener('click', () => { if (tab.dataset.tab === 'open' || tab.dataset.tab === 'closed') setTab(tab.dataset.tab); });
+}
 
 // ---- live updates -------------------------------------------------------------------------
 const refreshListSoon = debounce(() => void refreshList(), 150);
 const refreshDetailSoon = debounce(() => { if (view.currentId) void loadDetail(view.currentId); }, 150);
 
-function onLive(message) {
+function onLive(message: LiveMessage) {
   if (message.type === 'conversation.changed') {
     state.seen.set(message.conversationId, new Date().toISOString());
     if (message.conversationId === view.currentId) refreshDetailSoon();
@@ -173,7 +181,7 @@ function onLive(message) {
   }
 }
 
-function setLiveState(mode) {
+function setLiveState(mode: LiveMode) {
   const el = $('[data-testid="live-state"]');
   el.dataset.state = mode;
   el.textContent = mode === 'live' ? 'Live' : 'Updating every 5 s';
@@ -184,7 +192,7 @@ function setLiveState(mode) {
 const signin = $('[data-testid="signin"]');
 const shell = $('[data-testid="inbox"]');
 
-function showSignin(message) {
+function showSignin(message?: string) {
   shell.hidden = true;
   signin.hidden = false;
   const error = $('[data-testid="signin-error"]');
@@ -193,7 +201,7 @@ function showSignin(message) {
   $('[data-testid="signin-token"]').focus();
 }
 
-async function start(me) {
+async function start(me: Me) {
   state.me = me;
   signin.hidden = true;
   shell.hidden = false;
@@ -201,7 +209,7 @@ async function start(me) {
   $('[data-testid="me-role"]').textContent = me.user.role;
   route();
   void refreshList();
-  state.stopLive = connectLive(token.get(), {
+  state.stopLive = connectLive(token.get() ?? '', {
     onMessage: onLive,
     onPoll: () => { void refreshList(); refreshDetailSoon(); },
     onState: setLiveState,
@@ -219,7 +227,7 @@ async function start(me) {
   }
 }
 
-function signOut(message) {
+function signOut(message?: string) {
   state.stopLive?.();
   state.stopLive = null;
   state.me = null;
@@ -234,9 +242,9 @@ function signOut(message) {
 setUnauthorizedHandler((message) => signOut(`Signed out: ${message}`));
 $('[data-testid="signout"]').addEventListener('click', () => signOut());
 
-$('[data-testid="signin-form"]').addEventListener('submit', async (event) => {
+$<HTMLFormElement>('[data-testid="signin-form"]').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const input = $('[data-testid="signin-token"]');
+  const input = $<HTMLInputElement>('[data-testid="signin-token"]');
   const value = input.value.trim();
   if (!value) return;
   try {
@@ -245,7 +253,7 @@ $('[data-testid="signin-form"]').addEventListener('submit', async (event) => {
     input.value = '';
     await start(me);
   } catch (err) {
-    showSignin(err instanceof ApiError && err.status === 401 ? 'That token was not accepted.' : err.message);
+    showSignin(err instanceof ApiError && err.status === 401 ? 'That token was not accepted.' : errorMessage(err));
   }
 });
 
@@ -256,7 +264,7 @@ async function boot() {
     await start(await Api.me(saved));
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) signOut('Your saved token is no longer valid. Sign in again.');
-    else showSignin(err.message);
+    else showSignin(errorMessage(err));
   }
 }
 

@@ -1,19 +1,27 @@
 import { contactName, h, shortTime } from './dom.js';
+import type { Contact, ConversationListItem } from './wire.js';
 
-export function initials(contact) {
+export function initials(contact: Contact): string {
   const name = contactName(contact);
   const parts = name.split(/\s+/).filter((p) => /\p{L}/u.test(p));
-  return (parts.length ? parts.slice(0, 2).map((p) => p.match(/\p{L}/u)[0]) : ['#']).join('').toUpperCase();
+  return (parts.length ? parts.slice(0, 2).map((p) => p.match(/\p{L}/u)?.[0] ?? '') : ['#']).join('').toUpperCase();
 }
 
 /** Latest thing we know happened in a conversation (the list API has no activity column). */
-export function lastActivity(conversation, seen) {
+export function lastActivity(conversation: ConversationListItem, seen: Map<string, string>): string | undefined {
   const times = [conversation.openedAt, conversation.closedAt, conversation.firstResponseAt, seen.get(conversation.id)];
-  return times.filter(Boolean).sort().at(-1);
+  return times.filter((t): t is string => Boolean(t)).sort().at(-1);
+}
+
+export interface ListOptions {
+  currentId: string | null;
+  seen: Map<string, string>;
+  unread: Set<string>;
+  onSelect: (id: string) => void;
 }
 
 /** Renders the whole list: at most 200 rows, so a rebuild costs well under a frame. */
-export function renderList(ul, conversations, { currentId, seen, unread, onSelect }) {
+export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, seen, unread, onSelect }: ListOptions): void {
   const sorted = [...conversations].sort((a, b) => (lastActivity(b, seen) ?? '').localeCompare(lastActivity(a, seen) ?? ''));
   const items = sorted.map((c) => {
     const isCurrent = c.id === currentId;
@@ -24,7 +32,7 @@ export function renderList(ul, conversations, { currentId, seen, unread, onSelec
       class: 'conversation-link',
       href: `/inbox/c/${encodeURIComponent(c.id)}`,
       'aria-current': isCurrent ? 'true' : null,
-      onclick: (event) => {
+      onclick: (event: MouseEvent) => {
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
         onSelect(c.id);

@@ -1,37 +1,59 @@
+import type { z as zc } from 'zod';
+import type { CloseConversationBody } from '../../../lib/contracts/conversations';
 import { Api, ApiError } from './api.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
+import type { Contact, ConversationDetail, Me, Message } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+export interface ConversationViewOptions {
+  showError: (err: unknown) => void;
+  /** Something changed on the server because of this page (sent, closed, assigned). */
+  afterChange: (id: string) => void;
+  navigate: (id: string, tab?: 'open' | 'closed') => void;
+  me: () => Me | null;
+  userName: (id: string | null) => string;
+}
+
+export interface ConversationView {
+  show(next: ConversationDetail, opts?: { switched?: boolean }): void;
+  select(id: string): void;
+  clear(): void;
+  readonly currentId: string | null;
+  setCategories(list: string[]): void;
+  setContact(contact: Contact): void;
+  rerenderNames(): void;
+}
 
 /**
  * The middle pane. Its elements are static in index.html and never rebuilt: the extension
  * mounts its launcher inside [data-composer-toolbar] and must not lose it on re-render.
  */
-export function createConversationView({ showError, afterChange, navigate, me, userName }) {
+export function createConversationView({ showError, afterChange, navigate, me, userName }: ConversationViewOptions): ConversationView {
   const root = $('[data-testid="conversation"]');
   const placeholder = $('[data-testid="no-conversation"]');
   const list = $('[data-testid="message-list"]');
-  const composer = $('[data-testid="composer"]');
-  const input = $('[data-testid="composer-input"]');
-  const noteToggle = $('[data-testid="note-toggle"]');
-  const sendButton = $('[data-testid="send-button"]');
-  const closeButton = $('[data-testid="close-button"]');
-  const reopenButton = $('[data-testid="reopen-button"]');
-  const assignButton = $('[data-testid="assign-button"]');
-  const dialog = $('[data-testid="close-dialog"]');
-  const categorySelect = $('[data-testid="close-category"]');
-  const summary = $('[data-testid="close-summary"]');
+  const composer = $<HTMLFormElement>('[data-testid="composer"]');
+  const input = $<HTMLTextAreaElement>('[data-testid="composer-input"]');
+  const noteToggle = $<HTMLButtonElement>('[data-testid="note-toggle"]');
+  const sendButton = $<HTMLButtonElement>('[data-testid="send-button"]');
+  const closeButton = $<HTMLButtonElement>('[data-testid="close-button"]');
+  const reopenButton = $<HTMLButtonElement>('[data-testid="reopen-button"]');
+  const assignButton = $<HTMLButtonElement>('[data-testid="assign-button"]');
+  const dialog = $<HTMLDialogElement>('[data-testid="close-dialog"]');
+  const categorySelect = $<HTMLSelectElement>('[data-testid="close-category"]');
+  const summary = $<HTMLTextAreaElement>('[data-testid="close-summary"]');
   const dialogError = h('p', { class: 'dialog-error', 'data-testid': 'close-error', hidden: true });
   $('.dialog-actions', dialog).before(dialogError);
 
-  let detail = null;
+  let detail: ConversationDetail | null = null;
   let renderedKey = '';
-  let categories = [];
+  let categories: string[] = [];
   let noteMode = false;
   let sending = false;
-  const drafts = new Map();
+  const drafts = new Map<string, string>();
 
-  const setNoteMode = (on) => {
+  const setNoteMode = (on: boolean) => {
     noteMode = on;
     noteToggle.setAttribute('aria-pressed', String(on));
     composer.classList.toggle('note-mode', on);
@@ -41,19 +63,19 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     sendButton.textContent = on ? 'Add note' : 'Send';
   };
 
-  const authorLabel = (m) => {
+  const authorLabel = (m: Message) => {
     if (m.author.type === 'contact') return detail ? contactName(detail.contact) : 'Contact';
     if (m.author.type === 'workflow') return 'Workflow';
     return userName(m.author.id);
   };
 
-  function renderMessages(scroll) {
-    const messages = detail.messages;
-    const key = `${detail.id}:${messages.length}:${messages.at(-1)?.id ?? ''}`;
+  function renderMessages(current: ConversationDetail, scroll: boolean) {
+    const messages = current.messages;
+    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     renderedKey = key;
-    const items = [];
+    const items: HTMLLIElement[] = [];
     let day = '';
     for (const m of messages) {
       const d = new Date(m.createdAt).toDateString();
@@ -79,8 +101,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     if (scroll || nearBottom) list.scrollTop = list.scrollHeight;
   }
 
-  function renderHead() {
-    const c = detail;
+  function renderHead(c: ConversationDetail) {
     const open = c.status === 'open';
     $('[data-testid="conversation-title"]').textContent = contactName(c.contact);
     const status = $('[data-testid="conversation-status"]');
@@ -92,11 +113,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     closeButton.hidden = !open;
     reopenButton.hidden = open;
     assignButton.hidden = !open;
-    assignButton.textContent = c.assigneeId === me().user.id ? 'Unassign' : 'Assign to me';
+    assignButton.textContent = c.assigneeId === me()?.user.id ? 'Unassign' : 'Assign to me';
   }
 
   /** Shows a conversation (or refreshes the one shown); `switched` resets per-conversation state. */
-  function show(next, { switched = false } = {}) {
+  function show(next: ConversationDetail, { switched = false } = {}) {
     if (switched || detail?.id !== next.id) {
       renderedKey = '';
       setNoteMode(false);
@@ -106,12 +127,12 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     placeholder.hidden = true;
     root.hidden = false;
     root.dataset.conversationId = next.id;
-    renderHead();
-    renderMessages(first);
+    renderHead(next);
+    renderMessages(next, first);
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
-  function select(id) {
+  function select(id: string) {
     if (detail?.id === id) return;
     root.dataset.conversationId = id;
     if (detail) {
@@ -143,7 +164,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         input.value = '';
         drafts.delete(id);
         if (!detail.messages.some((m) => m.id === message.id)) detail = { ...detail, messages: [...detail.messages, message] };
-        renderMessages(true);
+        renderMessages(detail, true);
       }
       afterChange(id);
     } catch (err) {
@@ -178,7 +199,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     event.preventDefault();
     if (!detail) return;
     const id = detail.id;
-    const body = {};
+    const body: zc.input<typeof CloseConversationBody> = {};
     if (categorySelect.value) body.category = categorySelect.value;
     if (summary.value.trim()) body.summary = summary.value.trim();
     try {
@@ -209,11 +230,12 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   });
 
   assignButton.addEventListener('click', async () => {
-    if (!detail) return;
+    const user = me()?.user;
+    if (!detail || !user) return;
     const id = detail.id;
-    const mine = detail.assigneeId === me().user.id;
+    const mine = detail.assigneeId === user.id;
     try {
-      await Api.assign(id, mine ? null : me().user.id);
+      await Api.assign(id, mine ? null : user.id);
       afterChange(id);
     } catch (err) {
       showError(err);
@@ -223,12 +245,12 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   return {
     show, select, clear,
     get currentId() { return root.dataset.conversationId ?? null; },
-    setCategories(list) { categories = list; },
+    setCategories(next) { categories = next; },
     setContact(contact) {
       if (detail?.contactId !== contact.id) return;
       detail = { ...detail, contact };
-      renderHead();
+      renderHead(detail);
     },
-    rerenderNames() { if (detail) { renderedKey = ''; renderHead(); renderMessages(false); } },
+    rerenderNames() { if (detail) { renderedKey = ''; renderHead(detail); renderMessages(detail, false); } },
   };
 }

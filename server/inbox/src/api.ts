@@ -1,0 +1,79 @@
+// The inbox's only way to change anything: the public API, with the agent's own token,
+// so every action fires the same triggers as any other client (source `user`).
+import type { z as zc } from 'zod';
+import type { ContactPatchBody, TagsBody } from '../../../lib/contracts/contacts';
+import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody } from '../../../lib/contracts/conversations';
+import type { ErrorDetail } from '../../../lib/contracts/errors';
+import type * as z from 'zod/mini';
+import {
+  ClosingCategories, Contact, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, Message, UserList,
+} from './wire.js';
+
+const TOKEN_KEY = 'inboxCompanion.token';
+
+export const token = {
+  get: (): string | null => localStorage.getItem(TOKEN_KEY),
+  set: (value: string) => localStorage.setItem(TOKEN_KEY, value),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetail[] = []) {
+    super(message);
+  }
+}
+
+/** Called when the server refuses the token (revoked, unknown): the app signs out. */
+let onUnauthorized: (message: string) => void = () => {};
+export const setUnauthorizedHandler = (fn: (message: string) => void) => { onUnauthorized = fn; };
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One call; `reader` checks what came back (null for 204). */
+export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: string, body?: unknown, bearer = token.get()): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.');
+  }
+  const data: unknown = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(data).data?.error;
+    const message = err?.message ?? `The server answered ${res.status}`;
+    if (res.status === 401 && bearer === token.get()) onUnauthorized(message);
+    throw new ApiError(res.status, err?.code ?? 'error', message, err?.details ?? []);
+  }
+  const parsed = reader.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(res.status, 'unexpected_response',
+      `The server sent an answer this page does not understand (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}). Reload the page; if it persists, the server and page versions differ.`);
+  }
+  return parsed.data;
+}
+
+const enc = encodeURIComponent;
+type In<T extends zc.ZodType> = zc.input<T>;
+
+export const Api = {
+  me: (bearer?: string | null) => api(Me, 'GET', '/me', undefined, bearer),
+  users: () => api(UserList, 'GET', '/users'),
+  conversations: (status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&limit=200`),
+  conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
+  conversation: (id: string) => api(ConversationDetail, 'GET', `/conversations/${enc(id)}`),
+  open: (contactId: string) => api(ConversationRef, 'POST', '/conversations', { contactId } satisfies In<typeof OpenConversationBody>),
+  close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
+  send: (id: string, text: string, kind: 'message' | 'comment') =>
+    api(Message, 'POST', `/conversations/${enc(id)}/messages`, { text, kind, direction: 'outgoing' } satisfies In<typeof MessageBody>),
+  assign: (id: string, userId: string | null) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/assign`, { userId } satisfies In<typeof AssignBody>),
+  contact: (id: string) => api(Contact, 'GET', `/contacts/${enc(id)}`),
+  patchContact: (id: string, patch: In<typeof ContactPatchBody>) => api(Contact, 'PATCH', `/contacts/${enc(id)}`, patch),
+  addTags: (id: string, tags: string[]) => api(Contact, 'POST', `/contacts/${enc(id)}/tags`, { tags } satisfies In<typeof TagsBody>),
+  removeTag: (id: string, tag: string) => api(Contact, 'DELETE', `/contacts/${enc(id)}/tags/${enc(tag)}`),
+  fields: () => api(FieldList, 'GET', '/fields'),
+  categories: () => api(ClosingCategories, 'GET', '/settings/closing-categories'),
+};

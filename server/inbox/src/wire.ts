@@ -1,0 +1,117 @@
+// What the inbox reads from the API, parsed at the door. zod/mini keeps the page small (the
+// classic zod that lib/contracts uses weighs ~100 KB minified and would dwarf the page); each
+// reader is tied to its contract at compile time: `fits` below fails `tsc` (and so the build and
+// the tests) when a contract renames, drops or retypes a field the inbox uses. Readers list only
+// what the inbox uses, so a field added to a contract does not touch the page.
+import type { z as zc } from 'zod';
+import * as z from 'zod/mini';
+import type { Contact as ContactContract, FieldDefinition as FieldContract } from '../../../lib/contracts/contacts';
+import type { Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationWithContact as ListItemContract, Message as MessageContract } from '../../../lib/contracts/conversations';
+import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
+import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
+import type { Me as MeContract, User as UserContract } from '../../../lib/contracts/users';
+
+// The page's CSP has no 'unsafe-eval': without this zod probes `new Function` and Chromium logs a violation.
+z.config({ jitless: true });
+
+/** `true` only when every value the contract allows is one the reader accepts. */
+type Fits<Contract, Reader extends z.ZodMiniType> = [Contract] extends [z.input<Reader>] ? true : false;
+
+const nullableString = z.nullable(z.string());
+
+export const User = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['agent', 'supervisor', 'admin']),
+});
+export type User = z.infer<typeof User>;
+
+export const Me = z.object({
+  user: User,
+  permissions: z.object({ superviseAgents: z.boolean() }),
+});
+export type Me = z.infer<typeof Me>;
+export const UserList = z.object({ users: z.array(User) });
+
+export const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type FieldValue = z.infer<typeof FieldValue>;
+
+export const Contact = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  phone: nullableString,
+  email: nullableString,
+  tags: z.array(z.string()),
+  fields: z.record(z.string(), FieldValue),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const FieldDefinition = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'number', 'date', 'list', 'checkbox', 'url', 'phone', 'email']),
+  options: z.array(z.string()),
+});
+export type FieldDefinition = z.infer<typeof FieldDefinition>;
+export const FieldList = z.object({ fields: z.array(FieldDefinition) });
+
+export const Message = z.object({
+  id: z.string(),
+  direction: z.enum(['incoming', 'outgoing']),
+  kind: z.enum(['message', 'comment']),
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString }),
+  text: z.string(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+const conversationFields = {
+  id: z.string(),
+  contactId: z.string(),
+  status: z.enum(['open', 'closed']),
+  category: nullableString,
+  summary: nullableString,
+  assigneeId: nullableString,
+  openedAt: z.string(),
+  closedAt: nullableString,
+  firstIncomingMessage: nullableString,
+  firstResponseAt: nullableString,
+  contact: Contact,
+};
+export const ConversationListItem = z.object(conversationFields);
+export type ConversationListItem = z.infer<typeof ConversationListItem>;
+export const ConversationList = z.object({ conversations: z.array(ConversationListItem) });
+export const ConversationDetail = z.object({ ...conversationFields, messages: z.array(Message) });
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+/** What a change (open, close, assign) answers; the inbox only needs to know which one. */
+export const ConversationRef = z.object({ id: z.string() });
+
+export const ClosingCategories = z.object({ categories: z.array(z.string()) });
+
+/** The API's error body; anything else (a proxy's HTML page) reads as "no body". */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.optional(z.string()),
+    message: z.optional(z.string()),
+    details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+});
+
+/** The stream's messages the inbox acts on; other types pass through untouched (see live.ts). */
+export const LiveMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
+  z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
+]);
+export type LiveMessage = z.infer<typeof LiveMessage>;
+
+/** Fails to compile, naming the position, when a reader no longer fits its contract. */
+type AllFit<T extends true[]> = T;
+export type ContractChecks = AllFit<[
+  Fits<UserContract, typeof User>, Fits<MeContract, typeof Me>, Fits<ContactContract, typeof Contact>,
+  Fits<FieldContract, typeof FieldDefinition>, Fits<MessageContract, typeof Message>,
+  Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
+  Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
+  Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
+]>;
