@@ -11,6 +11,7 @@ import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
 import { idempotencyRequestHash } from './040-idempotency-request-hash';
 import { webhookTokenHash } from './041-webhook-token-hash';
+import { webhookSigningSecret } from './042-webhook-signing-secret';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '011-connections': connections,
   '040-idempotency-request-hash': idempotencyRequestHash,
   '041-webhook-token-hash': webhookTokenHash,
+  '042-webhook-signing-secret': webhookSigningSecret,
 };
