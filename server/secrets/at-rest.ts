@@ -26,6 +26,22 @@ export async function sealStoredSecrets(db: Executor, vault: Vault) {
   for (const a of apps) await db.updateTable('apps').set({ signing_secret: vault.seal(a.signing_secret) }).where('id', '=', a.id).execute();
   const installations = await db.selectFrom('installations').select(['id', 'auth_values']).where('auth_values', 'not like', 'v1.%').execute();
   for (const i of installations) await db.updateTable('installations').set({ auth_values: vault.seal(i.auth_values) }).where('id', '=', i.id).execute();
+  // Webhook signing secrets move from the definitions (and their versions) to the sealed column.
+  const withSecrets = await db.selectFrom('workflows').select(['id', 'definition']).where('definition', 'like', '%"signingSecret"%').execute();
+  for (const w of withSecrets) {
+    const def = JSON.parse(w.definition) as { trigger?: { signingSecret?: string } };
+    const secret = def.trigger?.signingSecret;
+    if (!secret || !def.trigger) continue;
+    delete def.trigger.signingSecret;
+    await db.updateTable('workflows').set({ definition: JSON.stringify(def), webhook_signing_secret: vault.seal(secret) }).where('id', '=', w.id).execute();
+  }
+  const versions = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'definition']).where('definition', 'like', '%"signingSecret"%').execute();
+  for (const v of versions) {
+    const def = JSON.parse(v.definition) as { trigger?: { signingSecret?: string } };
+    if (!def.trigger?.signingSecret) continue;
+    delete def.trigger.signingSecret;
+    await db.updateTable('workflow_versions').set({ definition: JSON.stringify(def) }).where('workflow_id', '=', v.workflow_id).where('version', '=', v.version).execute();
+  }
   const hooks = await db.selectFrom('workflows').select(['id', 'webhook_token']).where('webhook_token', 'is not', null).where('webhook_token_hash', 'is', null).execute();
   for (const w of hooks) await db.updateTable('workflows').set(webhookTokenColumns(vault, w.webhook_token!)).where('id', '=', w.id).execute();
 }

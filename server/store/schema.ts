@@ -42,7 +42,9 @@ export interface EventsTable {
 export interface WorkflowsTable {
   id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;
   /** Sealed (vault) URL token, to show the URL again; deliveries find the workflow by `webhook_token_hash`. */
-  webhook_token: string | null; webhook_token_hash?: string | null; created_at: string; updated_at: string; published_at: string | null;
+  webhook_token: string | null; webhook_token_hash?: string | null;
+  /** The webhook trigger's signing secret, sealed; the stored definition holds none. */
+  webhook_signing_secret?: string | null; created_at: string; updated_at: string; published_at: string | null;
 }
 export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
 /** One row per (published workflow, trigger key): dispatch looks events up here by index. */

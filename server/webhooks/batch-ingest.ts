@@ -10,8 +10,9 @@ import type { EventsTable, RunsTable } from '../store/schema';
 import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { verifySignature } from '../signing/standard-webhooks';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
-import { getDefaultCountry } from '../domain/default-country';
-import { enrol, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
+import { cachedDefaultCountry } from '../domain/default-country';
+import { openStored } from '../secrets/at-rest';
+import { enrol, type HookWorkflowRow, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
@@ -78,7 +79,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
 
     // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
     const items: (Item | undefined)[] = deliveries.map((d, i) => {
-      const workflow = hookWorkflow(definitions, workflows.get(d.token));
+      const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
       if (!workflow) return void fail(i, notFound());
       let deliveryId: string | undefined | HttpError;
       if (workflow.trigger.signingSecret) {
@@ -95,7 +96,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     });
 
     // National phone numbers are read in the workspace's country (one read per batch, only when needed).
-    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await getDefaultCountry(trx) : null;
+    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await cachedDefaultCountry(services.db, trx) : null;
     const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
     const earlier = await previousAcks(trx, keys);
     const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
@@ -204,11 +205,26 @@ async function write(trx: Executor, events: EventsTable[], runs: RunsTable[]) {
   await insertRuns(trx, runs);
 }
 
-function hookWorkflow(definitions: DefinitionCache, row: { id: string; status: string; version: number; definition: string } | undefined): HookWorkflow | undefined {
+// Opening a sealed secret is an AES-GCM decryption: once per sealed value, not per delivery.
+const openedSecrets = new Map<string, string>();
+function signingSecretOf(services: Services, sealed: string | null | undefined): string | undefined {
+  if (!sealed) return undefined;
+  let secret = openedSecrets.get(sealed);
+  if (secret === undefined) {
+    secret = openStored(services.vault, sealed);
+    if (openedSecrets.size >= 1_000) openedSecrets.clear();
+    openedSecrets.set(sealed, secret);
+  }
+  return secret;
+}
+
+function hookWorkflow(definitions: DefinitionCache, row: HookWorkflowRow | undefined, services: Services): HookWorkflow | undefined {
   if (!row || row.status !== 'published') return undefined;
   let definition: WorkflowDefinition;
   try { definition = definitions.get(row); } catch { return undefined; }
   const trigger = definition.trigger;
   if (trigger.type !== 'incoming_webhook') return undefined;
-  return { id: row.id, version: row.version, definition, trigger };
+  // Kept sealed in its own column; a definition stored before that still carries it in clear.
+  const signingSecret = signingSecretOf(services, row.webhook_signing_secret) ?? trigger.signingSecret;
+  return { id: row.id, version: row.version, definition, trigger: signingSecret ? { ...trigger, signingSecret } : trigger };
 }

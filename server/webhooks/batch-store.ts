@@ -17,7 +17,7 @@ export function chunks<T>(list: readonly T[], size: number): T[][] {
 
 const rowsPerInsert = (columns: number) => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
 
-export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token_hash?: string | null }
+export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token_hash?: string | null; webhook_signing_secret?: string | null }
 
 /**
  * The workflows behind these URL tokens, read in the batch's transaction (unpublish/regenerate
@@ -28,7 +28,7 @@ export async function workflowsByToken(db: Executor, tokens: string[]): Promise<
   const byToken = new Map<string, HookWorkflowRow>();
   for (const part of chunks([...byHash.keys()], 5_000)) {
     const rows = await runShaped(db, `workflowsByTokenHash:${part.length}`, part, () =>
-      db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token_hash']).where('webhook_token_hash', 'in', part));
+      db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token_hash', 'webhook_signing_secret']).where('webhook_token_hash', 'in', part));
     for (const row of rows) {
       const token = row.webhook_token_hash ? byHash.get(row.webhook_token_hash) : undefined;
       if (token) byToken.set(token, row);

@@ -20,6 +20,7 @@ import { questionWaits } from './032-question-waits';
 import { inboxSignIn } from './060-inbox-sign-in';
 import { runsByContact } from './061-runs-by-contact';
 import { earlyStatuses } from './014-early-statuses';
+import { webhookSigningSecret } from './042-webhook-signing-secret';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '032-question-waits': questionWaits,
   '040-idempotency-request-hash': idempotencyRequestHash,
   '041-webhook-token-hash': webhookTokenHash,
+  '042-webhook-signing-secret': webhookSigningSecret,
   '060-inbox-sign-in': inboxSignIn,
   '061-runs-by-contact': runsByContact,
 };
