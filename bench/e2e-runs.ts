@@ -9,7 +9,9 @@ import { openWatch, pin, type Watch } from './e2e-watch';
 // Webhook to completed run, from outside: N webhooks are sent to /hooks/:token as fast as they
 // are accepted and the clock runs until all N runs have completed. Bare Fastify under the same
 // load (before and after) is the yardstick: completed runs/s and the ack rate are ratios of it.
-const N = Math.max(100, Number(process.env.BENCH_E2E_RUNS ?? 20_000));
+const N_SQLITE = Math.max(100, Number(process.env.BENCH_E2E_RUNS ?? 20_000));
+// PostgreSQL scenarios may be shortened on their own (BENCH_E2E_PG_RUNS): on a small shared machine they run for minutes each.
+const N_PG = Math.max(100, Number(process.env.BENCH_E2E_PG_RUNS ?? N_SQLITE));
 const CONTACTS = Math.max(1, Number(process.env.BENCH_CONTACTS ?? 200));
 const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? 100));
 const TIMEOUT_S = Number(process.env.BENCH_E2E_TIMEOUT ?? 900);
@@ -39,6 +41,7 @@ export interface Scenario {
 
 export interface E2eResult {
   scenario: Scenario;
+  n: number;
   bareRps: number; bareSpread: number;
   ackRps: number; accepted: number; non202: number; errors: number;
   seconds: number; runsPerSecond: number; sustained: number;
@@ -72,6 +75,7 @@ async function setup(server: ServerProcess, steps: StepsShape) {
 }
 
 export async function measureE2e(s: Scenario): Promise<E2eResult> {
+  const N = s.databaseUrl ? N_PG : N_SQLITE;
   const bareBefore = await bare(N, CONTACTS, CONNECTIONS);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-e2e-'));
   const servers: ServerProcess[] = [];
@@ -136,7 +140,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
     const bareAfter = await bare(N, CONTACTS, CONNECTIONS);
     const bareRps = (bareBefore + bareAfter) / 2;
     return {
-      scenario: s, bareRps, bareSpread: bareAfter / bareBefore,
+      scenario: s, n: N, bareRps, bareSpread: bareAfter / bareBefore,
       ackRps: sent.accepted / sent.seconds, accepted: sent.accepted, non202: sent.non202, errors: sent.errors,
       seconds, runsPerSecond: done / seconds, sustained,
       p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99),
@@ -186,20 +190,20 @@ const fmt = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '
 
 export function e2eTable(results: E2eResult[]): string {
   return [
-    `### End-to-end runs: ${N} webhooks → ${N} completed runs (${CONTACTS} contacts, ${CONNECTIONS} connections, autocannon on loopback)`,
+    `### End-to-end runs: N webhooks → N completed runs (${CONTACTS} contacts, ${CONNECTIONS} connections, autocannon on loopback)`,
     '',
     'The clock starts with the first webhook and stops when the last run has completed. Bare Fastify takes the same N requests before and after each scenario; ratios are against the mean of both.',
     '',
-    '| scenario | bare req/s (after/before) | ack req/s (ratio) | completed runs/s (ratio) | sustained runs/s (ratio) | p50 / p99 webhook→done ms | exactly once | statements / tx per run | server CPU µs/run | DB CPU µs/run | WAL peak / at rest | DB size per 100k runs |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.scenario.name} | ${fmt(r.bareRps)} (×${r.bareSpread.toFixed(2)}) | ${fmt(r.ackRps)} (**${(r.ackRps / r.bareRps).toFixed(2)}**) | ${fmt(r.runsPerSecond)} (**${(r.runsPerSecond / r.bareRps).toFixed(3)}**) | ${fmt(r.sustained)} (${(r.sustained / r.bareRps).toFixed(3)}) | ${fmt(r.p50)} / ${fmt(r.p99)} | ${r.exactlyOnce === true ? `yes (${r.accepted} of ${r.accepted + r.non202 + r.errors} answered 202${r.errors ? `; ${r.errors} client timeouts` : ''})` : `**NO: ${r.exactlyOnce}**`} | ${fmt(r.statementsPerRun, 1)} / ${fmt(r.transactionsPerRun, 2)} | ${fmt(r.cpuUsPerRun)} | ${fmt(r.dbCpuUsPerRun)} | ${r.scenario.databaseUrl ? 'n/a' : `${mib(r.walPeak)} / ${mib(r.walRest)}`} | ${r.scenario.databaseUrl ? 'n/a' : mib(r.dbSize * 100_000 / r.accepted)} |`),
+    '| scenario | N | bare req/s (after/before) | ack req/s (ratio) | completed runs/s (ratio) | sustained runs/s (ratio) | p50 / p99 webhook→done ms | exactly once | statements / tx per run | server CPU µs/run | DB CPU µs/run | WAL peak / at rest | DB size per 100k runs |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.scenario.name} | ${r.n} | ${fmt(r.bareRps)} (×${r.bareSpread.toFixed(2)}) | ${fmt(r.ackRps)} (**${(r.ackRps / r.bareRps).toFixed(2)}**) | ${fmt(r.runsPerSecond)} (**${(r.runsPerSecond / r.bareRps).toFixed(3)}**) | ${fmt(r.sustained)} (${(r.sustained / r.bareRps).toFixed(3)}) | ${fmt(r.p50)} / ${fmt(r.p99)} | ${r.exactlyOnce === true ? `yes (${r.accepted} of ${r.accepted + r.non202 + r.errors} answered 202${r.errors ? `; ${r.errors} client timeouts` : ''})` : `**NO: ${r.exactlyOnce}**`} | ${fmt(r.statementsPerRun, 1)} / ${fmt(r.transactionsPerRun, 2)} | ${fmt(r.cpuUsPerRun)} | ${fmt(r.dbCpuUsPerRun)} | ${r.scenario.databaseUrl ? 'n/a' : `${mib(r.walPeak)} / ${mib(r.walRest)}`} | ${r.scenario.databaseUrl ? 'n/a' : mib(r.dbSize * 100_000 / r.accepted)} |`),
     '',
   ].join('\n');
 }
 
 export function e2eScenarios(): Scenario[] {
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  const only = process.env.BENCH_E2E_ONLY?.split(',');
+  const only = process.env.BENCH_E2E_ONLY?.split('|');
   const all: Scenario[] = [
     { name: 'SQLite, 1 step', steps: 1 },
     { name: 'SQLite, 3 steps', steps: 3 },

@@ -45,7 +45,10 @@ class RoundAborted extends Error {
 export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<RoundResult[] | undefined> {
   const { services } = env;
   const prepared: { row: RunsTable; steps: Step[] }[] = [];
-  for (const row of rows) {
+  // PostgreSQL: rounds of several instances (and several rounds of one) run at once; taking
+  // contacts' row locks in one order keeps two rounds from waiting on each other in a circle.
+  const ordered = services.store.dialect === 'postgres' ? [...rows].sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0)) : rows;
+  for (const row of ordered) {
     try {
       prepared.push({ row, steps: await loadVersionSteps(services.db, row.workflow_id, row.workflow_version) });
     } catch {

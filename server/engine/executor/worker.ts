@@ -25,6 +25,8 @@ export interface WorkerOptions {
 }
 
 const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
+/** Rounds in flight at once on PostgreSQL (each holds one pooled connection; the pool has 10). */
+const PG_ROUNDS = 4;
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -32,13 +34,24 @@ const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
  */
 export class RunWorker {
   private active = new Map<string, { fence: RunFence; done: Promise<void> }>();
+  /** Runs in rounds now, and the rounds in flight (at most maxRounds). */
+  private inRounds = new Set<string>();
+  private rounds = 0;
+  private roundsDone = new Set<Promise<void>>();
+  private readonly maxRounds: number;
+  private readonly roundSize: number;
   private stopped = false;
   private pumping = false;
   private again = false;
   private timers: NodeJS.Timeout[] = [];
   private wake: { at: number; timer: NodeJS.Timeout } | undefined;
 
-  constructor(private services: Services, private opts: WorkerOptions) {}
+  constructor(private services: Services, private opts: WorkerOptions) {
+    this.maxRounds = services.store.dialect === 'postgres' ? PG_ROUNDS : 1;
+    // PostgreSQL: smaller rounds, several at once: one instance does not take every runnable
+    // head in one claim and leave the others idle.
+    this.roundSize = services.store.dialect === 'postgres' ? Math.max(1, Math.ceil((opts.batch ?? 1) / PG_ROUNDS)) : (opts.batch ?? 1);
+  }
 
   start() {
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
@@ -70,7 +83,7 @@ export class RunWorker {
     try {
       do {
         this.again = false;
-        while (!this.stopped && this.active.size < this.opts.concurrency) {
+        while (!this.stopped && this.active.size < this.opts.concurrency && this.rounds < this.maxRounds) {
           // Let pending I/O run before each claim (see execute-run: SQLite work is synchronous).
           await this.services.pacer.turn();
           const now = Date.now();
@@ -78,27 +91,20 @@ export class RunWorker {
             owner: this.opts.owner,
             now: new Date(now).toISOString(),
             leaseUntil: new Date(now + this.opts.leaseMs).toISOString(),
-            limit: this.opts.batch ?? 1,
+            limit: (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size,
           });
           if (rows.length === 0) break;
           // Our own run whose lease ran out while still executing here: the claim renewed it; keep one executor.
-          const fresh = rows.filter((row) => !this.active.has(row.id));
+          const fresh = rows.filter((row) => !this.active.has(row.id) && !this.inRounds.has(row.id));
           if (fresh.length === 0) continue;
-          const env = this.env();
-          const roundStarted = performance.now();
-          const results = (this.opts.batch ?? 1) > 1 ? await executeRound(env, fresh) : undefined;
-          // A round holds the event loop for its whole length (SQLite is synchronous). While
-          // deliveries queue up, rest BUSY_REST times as long after it: the executor then takes
-          // about a quarter of the loop and acknowledgements the rest (they are what a sender waits on).
-          if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - roundStarted))));
-          if (!results) {
+          if ((this.opts.batch ?? 1) <= 1) {
             for (const row of fresh) this.alone(row);
             continue;
           }
-          for (const r of results) {
-            if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
-            else if (r.status === 'continue') this.alone(r.row);
-          }
+          const round = this.round(fresh);
+          // SQLite has one connection: rounds go one after the other. PostgreSQL takes several at
+          // once (each on its own connection), so round trips overlap instead of adding up.
+          if (this.rounds >= this.maxRounds) await round;
         }
       } while (this.again && !this.stopped);
     } catch (err) {
@@ -106,6 +112,40 @@ export class RunWorker {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Advances `rows` together (batch-round.ts); what is left of them continues alone. */
+  private round(rows: RunsTable[]): Promise<void> {
+    this.rounds++;
+    for (const row of rows) this.inRounds.add(row.id);
+    const started = performance.now();
+    const done = (async () => {
+      try {
+        const results = await executeRound(this.env(), rows);
+        // A round holds the event loop for its whole length (SQLite is synchronous). While
+        // deliveries queue up, rest BUSY_REST times as long after it: the executor then takes
+        // about a quarter of the loop and acknowledgements the rest (they are what a sender waits on).
+        if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+        for (const row of rows) this.inRounds.delete(row.id);
+        if (!results) {
+          for (const row of rows) this.alone(row);
+          return;
+        }
+        for (const r of results) {
+          if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
+          else if (r.status === 'continue') this.alone(r.row);
+        }
+      } catch (err) {
+        if (!this.stopped) this.services.log.error({ err }, 'run round failed; its runs resume when their leases run out');
+      } finally {
+        for (const row of rows) this.inRounds.delete(row.id);
+        this.rounds--;
+        this.kick();
+      }
+    })();
+    this.roundsDone.add(done);
+    void done.then(() => this.roundsDone.delete(done));
+    return done;
   }
 
   private env(): ExecEnv {
@@ -144,7 +184,7 @@ export class RunWorker {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     if (this.wake) clearTimeout(this.wake.timer);
-    const all = Promise.allSettled([...this.active.values()].map((a) => a.done));
+    const all = Promise.allSettled([...this.active.values()].map((a) => a.done).concat([...this.roundsDone]));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((resolve) => { timer = setTimeout(resolve, this.opts.stopGraceMs); })]);
     clearTimeout(timer);
