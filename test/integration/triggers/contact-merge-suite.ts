@@ -85,6 +85,30 @@ export function contactMergeSuite(databaseUrl: () => string | undefined) {
       expect(notes).toContain('followed up maria@example.com');
     });
 
+    it('keeps per-(workflow, contact) order: the merged contact\'s later run waits for the survivor\'s earlier one', async () => {
+      const wf = await createWorkflow(server, {
+        name: 'Ordered', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] },
+        steps: [{ id: 'w', type: 'wait', config: { seconds: 1 } }, { id: 'c', type: 'add_comment', config: { text: 'run of {{$trigger.tag}}' } }],
+      });
+      const survivor = await contact({});
+      const merged = await contact({});
+      const survivorOpen = await open(survivor.id);
+      await admin.post(`/contacts/${survivor.id}/tags`, { tags: ['go'] });
+      await admin.post(`/contacts/${merged.id}/tags`, { tags: ['go'] });
+      const [first, second] = (await runsOf(server, wf.id)).sort((a, b) => a.id.localeCompare(b.id));
+      const db = server.app.services.db;
+      await waitForRun(db, first!.id, ['waiting']);
+      await waitForRun(db, second!.id, ['waiting']);
+      // The survivor's (earlier) run wakes later than the merged contact's: order must still hold.
+      await db.updateTable('runs').set({ wake_at: new Date(Date.now() + 1500).toISOString() }).where('id', '=', first!.id).execute();
+      expect((await admin.post(`/contacts/${survivor.id}/merge`, { mergeContactId: merged.id })).status).toBe(200);
+      const [a, b] = [await waitForRun(db, first!.id), await waitForRun(db, second!.id)];
+      expect([a.status, b.status, a.contactId, b.contactId]).toEqual(['completed', 'completed', survivor.id, survivor.id]);
+      expect(Date.parse(b.endedAt!)).toBeGreaterThanOrEqual(Date.parse(a.endedAt!));
+      const notes = (await admin.get(`/conversations/${survivorOpen.id}`)).body.messages.map((m: { text: string }) => m.text);
+      expect(notes).toEqual(['run of go', 'run of go']);
+    });
+
     it('unites enrolments: a once-per-contact workflow either contact went through does not start again', async () => {
       const once = await createWorkflow(server, {
         name: 'Welcome', oncePerContact: true, trigger: { type: 'contact_tag_updated', action: 'added', tags: ['hello'] }, steps: [],
