@@ -151,6 +151,23 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await reply(conversation.id, '12')).status).toBe(201);
     });
 
+    it('a cancelled run\'s question does not take the reply meant for a later one', async () => {
+      const { runId, conversation } = await ask({});
+      await waiting(runId);
+      expect((await admin.post(`/runs/${runId}/cancel`)).status).toBe(200);
+      const later = await createWorkflow(server, {
+        name: 'Later', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['again'] },
+        steps: [{ id: 'q', type: 'ask_question', config: { question: 'Size?', answerType: 'choice', choices: ['S', 'L'], saveToVariable: 'size' } }, note('n', 'size {{$step.size}}')],
+      });
+      const contactId = (await admin.get(`/conversations/${conversation.id}`)).body.contactId as string;
+      await admin.post(`/contacts/${contactId}/tags`, { tags: ['again'] });
+      const [run] = await runsOf(server, later.id);
+      await waiting(run!.id);
+      await reply(conversation.id, '2');
+      expect(await waitForRun(server.app.services.db, run!.id)).toMatchObject({ status: 'completed' });
+      expect((await messages(conversation.id)).map((m) => m.text)).toContain('size L');
+    });
+
     it.each([
       [{ answerType: 'choice', choices: ['Yes'] }, /at least two choices/],
       [{ answerType: 'choice', choices: ['A', 'B', 'C', 'D'], presentation: 'buttons' }, /at most 3 choices/],
