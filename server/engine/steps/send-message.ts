@@ -1,5 +1,5 @@
+import { addMessage } from '../../domain/conversations';
 import { defineStep, fail, next } from './define';
-import { deliverMessage } from './deliver-message';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
@@ -8,7 +8,9 @@ export const sendMessageStep = defineStep({
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
     const text = ctx.render(ctx.config.text);
     if (text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
-    const message = await ctx.once(() => deliverMessage(ctx, conversation, text));
+    const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
+      text, direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
+    }, ctx.cause)));
     return next({ messageId: message.id, conversationId: conversation.id });
   },
 });
