@@ -4,11 +4,16 @@ import { defineConfig } from 'wxt';
 // reached whatever PORT the companion listens on.
 const builtInInboxHosts = ['http://127.0.0.1/*', 'http://localhost/*'];
 
+// public/icon/<size>.png (drawn by `npm run icons`): toolbar sizes 16/32, extensions page 48, store 128.
+const icons = { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' };
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   manifest: {
     name: 'Inbox Companion',
     description: 'Shortcut launcher and workflow forms for your support inbox',
+    icons,
+    action: { default_icon: icons, default_title: 'Inbox Companion' },
     permissions: ['storage', 'scripting'],
     host_permissions: builtInInboxHosts,
     optional_host_permissions: ['http://*/*', 'https://*/*'],

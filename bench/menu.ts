@@ -75,7 +75,7 @@ export async function benchMenu(): Promise<string> {
     const page = await ext.browser.newPage();
     await openConversation(page, server.url, agent.token, conversationId);
     const button = await launcher(page);
-    await until(async () => !(await button.evaluate((b) => b.disabled)), 'an enabled launcher', 15_000);
+    await until(async () => !(await button.evaluate((b) => b.getAttribute('aria-disabled') === 'true')), 'an enabled launcher', 15_000);
     await page.evaluate(() => performance.clearMarks());
 
     let rows = 0;

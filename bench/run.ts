@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
+import { benchE2eRuns } from './e2e-runs';
+import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
 import { benchWebhooks } from './webhooks';
@@ -12,7 +14,9 @@ const suites: [string, () => Promise<string>][] = [
   ['webhooks', benchWebhooks],
   ['dispatch', benchDispatch],
   ['runs', benchRuns],
+  ['e2e-runs', benchE2eRuns],
   ['menu', benchMenu],
+  ['hooks-flood', benchHooksFlood],
 ];
 
 const sections: string[] = [];

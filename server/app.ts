@@ -6,11 +6,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { rateLimitKey } from './auth/bearer';
 import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
+import { JSON_MEDIA_TYPE } from './http/media-type';
 import { hookRoutes } from './routes/hooks/index';
+import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
 import { createServices, type Services } from './services';
 import type { Store } from './store/database';
 
@@ -54,7 +57,11 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   // rate limit, token auth), which a webhook never needs; it keeps its own limit and answers.
   // Hooks added to a context reach every route under it, whenever registered: hence siblings.
   await fastify.register(hookRoutes);
+  await fastify.register(chatwootWebhookRoutes);
   await fastify.register(async (api) => {
+    // Fastify's JSON parser serves only `application/json` (with parameters); senders also use
+    // `+json` types (`application/vnd.api+json; charset=utf-8`): the same parser for all of them.
+    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
     await api.register(helmet, {
       contentSecurityPolicy: {
         directives: {
@@ -74,7 +81,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     await api.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
-      keyGenerator: (req) => req.headers.authorization ?? req.ip,
+      keyGenerator: rateLimitKey,
     });
     await api.register(swaggerUi, { routePrefix: '/docs' });
     await api.register(authPlugin);

@@ -29,19 +29,15 @@ export async function bootstrap(services: Services): Promise<{ admin?: string; d
     result.demo = await seedDemo(services);
     await setSetting(db, 'demo_seeded', true);
     writeSecretFile(config.dataDir, 'demo-tokens.json', JSON.stringify(result.demo, null, 2));
-  } else if (config.seedDemo) {
-    result.demo = readSecretFile(config.dataDir, 'demo-tokens.json');
   }
+  // Later starts do not print the demo tokens again (like the admin token): they are in
+  // DATA_DIR/demo-tokens.json (0600) for whoever may read the data directory.
   return result;
 }
 
 function writeSecretFile(dir: string, name: string, content: string) {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
   } catch { /* a read-only data dir only costs the reminder file */ }
-}
-
-function readSecretFile(dir: string, name: string): Record<string, string> | undefined {
-  try { return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')); } catch { return undefined; }
 }

@@ -5,6 +5,7 @@
 // The built-in inbox page's modules are built here too, into dist/inbox/ (server/inbox/bundle.ts).
 import { build } from 'esbuild';
 import { inboxBuildOptions } from './inbox/bundle.ts';
+import { dashboardAppBuildOptions } from './routes/chatwoot-dashboard-app/bundle.ts';
 
 await Promise.all([
   build({
@@ -20,8 +21,11 @@ await Promise.all([
     define: {
       INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
       INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
+      DASHBOARD_APP_DIR: JSON.stringify('./dashboard-app/'),
     },
     logLevel: 'warning',
   }),
   build(inboxBuildOptions('dist/inbox')),
+  // The Chatwoot Dashboard App page's script (React, the launcher, the forms, the API client).
+  build(dashboardAppBuildOptions('dist/dashboard-app')),
 ]);

@@ -12,6 +12,10 @@ export interface Config {
   allowPrivateUrls: string[];
   metaVerifyToken: string | undefined;
   metaAppSecret: string | undefined;
+  /** Base of every Graph API call (channels, ads sync), version included; a stand-in in tests. */
+  metaGraphUrl: string;
+  /** Minutes between Marketing API syncs of linked ad accounts (0: only on demand). */
+  metaAdsSyncMinutes: number;
   /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
   secretKey: string | undefined;
   /** Identifies this process in run leases. */
@@ -20,7 +24,16 @@ export interface Config {
   /** Requests per minute per token (or address); webhooks have their own, per URL. */
   rateLimitPerMinute: number;
   webhookRateLimitPerMinute: number;
+  /** Days finished runs, events and recorded effects are kept (RUN_RETENTION_DAYS; 0 keeps them forever). */
+  runRetentionDays: number;
+  /** Requests per minute per client address that fail authentication; above it, 429 without a lookup. */
+  authFailuresPerMinute: number;
+  /** Deliveries per minute per client address to webhook URLs that name no published workflow. */
+  unknownHookPerMinute: number;
 }
+
+/** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
+export const DEFAULT_META_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
 const list = (value: string | undefined) =>
   (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -39,11 +52,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
+    metaAdsSyncMinutes: Number(env.META_ADS_SYNC_MINUTES ?? 60),
+    metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
     secretKey: env.COMPANION_SECRET_KEY || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
     webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
+    runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
+    authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
+    unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
   };
   return { ...base, ...overrides };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { openStored } from './secrets/at-rest';
 import { startServer } from './server';
 
 // The process that listens: prints where things are, and shuts down gracefully on signals.
@@ -7,14 +8,16 @@ const server = await startServer();
 const { url, tokens, config } = server;
 const extensionDir = path.resolve('.output/chrome-mv3');
 // The demo's "Order shipped" webhook, so the first start shows a trigger to try from a shell.
-const demoHook = tokens.demo ? (await server.store.db.selectFrom('workflows').select('webhook_token')
-  .where('name', '=', 'Order shipped').where('status', '=', 'published').executeTakeFirst())?.webhook_token : undefined;
+const demoHookRow = tokens.demo ? await server.store.db.selectFrom('workflows').select('webhook_token')
+  .where('name', '=', 'Order shipped').where('status', '=', 'published').executeTakeFirst() : undefined;
+const demoHook = demoHookRow?.webhook_token ? openStored(server.app.services.vault, demoHookRow.webhook_token) : undefined;
 const lines = [
   '',
   `Inbox Companion is running on ${url} (${server.store.dialect}${server.store.dialect === 'sqlite' ? ` in ${config.dataDir}` : ''})`,
   `  Inbox:     ${url}/inbox`,
   `  API docs:  ${url}/docs`,
   tokens.admin ? `  Admin token:       ${tokens.admin}${config.adminToken ? '' : `  (kept in ${path.join(config.dataDir, 'admin-token')})`}` : `  Admin token: see ${path.join(config.dataDir, 'admin-token')} (printed on first start)`,
+  ...(!tokens.demo && config.seedDemo ? [`  Demo tokens: see ${path.join(config.dataDir, 'demo-tokens.json')} (printed on first start)`] : []),
   ...Object.entries(tokens.demo ?? {}).map(([who, token]) => `  Demo ${who} token: ${' '.repeat(Math.max(0, 11 - who.length))}${token}`),
   ...(demoHook ? [`  Demo webhook:      curl -X POST ${url}/hooks/${demoHook} -H 'content-type: application/json' -d '{"phone":"+34600111222","order":{"id":"1042"}}'`] : []),
   fs.existsSync(extensionDir)

@@ -2,6 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { app } from './app';
 import { loadConfig, type Config } from './config';
 import { bootstrap } from './bootstrap';
+import { loggerOptions } from './logging';
+import { sealStoredSecrets } from './secrets/at-rest';
 import { openStore, type Store } from './store/database';
 
 export interface StartOptions {
@@ -32,7 +34,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sqliteFile: `${config.dataDir}/companion.sqlite`,
   });
   const fastify = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     // Router-level errors (malformed percent-encoding, an over-long path parameter) in our error shape.
@@ -44,6 +46,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // COMPANION_WORKERS=0: an instance that only takes requests (runs are executed by the others).
   const workers = options.workers ?? (options.env ?? process.env).COMPANION_WORKERS !== '0';
   await fastify.register(app, { config, store, workers });
+  // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
+  await sealStoredSecrets(fastify.services.db, fastify.services.vault);
   const tokens = await bootstrap(fastify.services);
   let url = config.publicUrl;
   if (options.listen !== false) {

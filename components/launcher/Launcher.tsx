@@ -4,9 +4,11 @@ import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { disabledReason } from './disabled-reason';
 import { FormHost } from './FormHost';
+import { notSentText } from './not-sent';
 import { ShortcutMenu } from './ShortcutMenu';
 import { LAUNCHER_CLICK_MARK, SHORTCUT_PICKED_MARK, type FormLoader, type LauncherApi } from './types';
 import { useLauncherData } from './use-launcher-data';
+import { useToastPlacement } from './use-toast-placement';
 
 interface Props {
   api: LauncherApi;
@@ -16,8 +18,12 @@ interface Props {
   returnFocus(): void;
 }
 
+const OFFLINE_CHECK_MS = 3000;
+
 type View =
   | { kind: 'closed' }
+  /** The launcher cannot be used: the panel says why (a disabled control that explains itself). */
+  | { kind: 'reason' }
   | { kind: 'menu' }
   | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[] };
 
@@ -25,33 +31,59 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
   const data = useLauncherData(api);
   const reason = disabledReason(data, conversationId);
   const [view, setView] = useState<View>({ kind: 'closed' });
-  const [toast, setToast] = useState<(ToastSubject & { key: number }) | null>(null);
+  const [toast, setToast] = useState<(ToastSubject & { key: number; offline?: boolean }) | null>(null);
+  const [announcement, setAnnouncement] = useState('');
   const reasonId = useId();
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const shortcuts = data.list?.shortcuts ?? [];
   const offline = data.connection?.state === 'unreachable' || data.list?.stale === true;
+  const online = data.connection?.state === 'connected' && data.list?.stale === false;
 
   const close = useCallback((focusComposer: boolean) => {
     setView({ kind: 'closed' });
     if (focusComposer) returnFocus();
   }, [returnFocus]);
 
+  // Said in the panel and read out by the live region; a second press says it again.
+  const explain = useCallback((why: string) => {
+    setView({ kind: 'reason' });
+    setAnnouncement('');
+    setTimeout(() => setAnnouncement(why), 50);
+  }, []);
+
   const open = useCallback(() => {
-    if (reason) return;
+    if (reason) return explain(reason);
     performance.mark(LAUNCHER_CLICK_MARK);
     setView({ kind: 'menu' });
     void forms.load().catch(() => undefined); // warm the form renderer while the agent picks
     data.refresh();
-  }, [reason, forms, data.refresh]);
+  }, [reason, explain, forms, data.refresh]);
 
   // Keyboard command (pushed by the background) and restrictions arriving while open.
   useEffect(() => api.onPush((push) => {
     if (push.type === 'open-launcher') open();
   }), [api, open]);
   useEffect(() => {
-    if (reason && view.kind !== 'closed') setView({ kind: 'closed' });
-  }, [reason, view.kind]);
+    if (reason && (view.kind === 'menu' || view.kind === 'form')) explain(reason);
+    if (!reason && view.kind === 'reason') setView({ kind: 'closed' });
+  }, [reason, view.kind, explain]);
+
+  // A launch that could not reach the server: its toast goes once the server answers again.
+  const sawOffline = useRef(false);
+  useEffect(() => {
+    if (!toast?.offline) { sawOffline.current = false; return; }
+    if (!online) sawOffline.current = true;
+    else if (sawOffline.current) setToast(null);
+  }, [toast, online]);
+  // While it shows, ask every few seconds (the live stream's reconnect backs off further).
+  const { refresh } = data;
+  useEffect(() => {
+    if (!toast?.offline) return;
+    const timer = setInterval(() => refresh(true), OFFLINE_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [toast, refresh]);
+  const toastStyle = useToastPlacement(toast !== null, buttonRef, panelRef, view.kind !== 'closed');
 
   // A click anywhere else closes the menu (composedPath sees through the shadow root).
   useEffect(() => {
@@ -80,10 +112,9 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
       setView({ kind: 'form', shortcut, submitting: false, serverErrors: outcome.details ?? [{ path: '', message: outcome.message }] });
       return;
     }
-    const message = outcome.kind === 'unreachable'
-      ? `the server cannot be reached, nothing was launched (${outcome.message})`
-      : outcome.message;
-    setToast({ kind: 'not-sent', shortcutName: shortcut.name, message, key });
+    setToast({ kind: 'not-sent', shortcutName: shortcut.name, ...notSentText(outcome), key, offline: outcome.kind === 'unreachable' });
+    // Learn that the server is down (the toast goes when it is back), without waiting for the stream.
+    if (outcome.kind === 'unreachable') data.refresh(true);
     // Keep a filled form open, so the agent can try again without retyping.
     setView((v) => (v.kind === 'form' ? { ...v, submitting: false } : { kind: 'closed' }));
   };
@@ -117,19 +148,27 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
         aria-haspopup="dialog"
         aria-expanded={view.kind !== 'closed'}
         aria-describedby={reason ? reasonId : undefined}
+        // Not `disabled`: a disabled button leaves the Tab order and cannot say why (WAI-ARIA APG).
+        aria-disabled={reason ? 'true' : undefined}
         title={reason ?? 'Shortcuts (Alt+Shift+K)'}
-        disabled={reason !== null}
-        onClick={() => (view.kind === 'closed' ? open() : close(true))}
+        onClick={() => (view.kind === 'closed' ? open() : close(view.kind !== 'reason'))}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && view.kind !== 'closed') {
+            e.stopPropagation();
+            close(view.kind !== 'reason');
+          }
+        }}
       >
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M13 2 4 14h7l-1 8 9-12h-7z" fill="currentColor" /></svg>
       </button>
       {reason && <span id={reasonId} className="ic-sr-only">{reason}</span>}
+      <span className="ic-sr-only" aria-live="polite" data-testid="launcher-announcement">{announcement}</span>
       {view.kind !== 'closed' && (
         <div
           ref={panelRef}
           className="ic-panel"
           role="dialog"
-          aria-label={formView ? formView.shortcut.name : 'Shortcuts'}
+          aria-label={formView ? formView.shortcut.name : view.kind === 'reason' ? 'Shortcuts unavailable' : 'Shortcuts'}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.stopPropagation();
@@ -137,6 +176,7 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
             }
           }}
         >
+          {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
           {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
           {formView && formProps && (
             <div className="ic-form-view">
@@ -152,7 +192,7 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
           )}
         </div>
       )}
-      {toast && <RunToast key={toast.key} subject={toast} source={api} onDismiss={() => setToast(null)} />}
+      {toast && <RunToast key={toast.key} subject={toast} source={api} style={toastStyle} onDismiss={() => setToast(null)} />}
     </div>
   );
 }

@@ -10,7 +10,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * Shortcuts and connection from the background: the cached list at once, then a revalidation;
  * `shortcuts.changed` / `connection.changed` pushes refetch without a reload.
  */
-export function useLauncherData(api: LauncherApi): LauncherData & { refresh(): void } {
+export function useLauncherData(api: LauncherApi): LauncherData & { refresh(force?: boolean): void } {
   const [data, setData] = useState<LauncherData>({ connection: null, list: null, failure: null });
   const fetchedAt = useRef(0);
 
@@ -48,9 +48,9 @@ export function useLauncherData(api: LauncherApi): LauncherData & { refresh(): v
   }, [api, fetchAll]);
 
   // Pushes keep the list current; opening the menu revalidates only what may be out of date.
-  const refresh = useCallback(() => {
+  const refresh = useCallback((force = false) => {
     const fresh = Date.now() - fetchedAt.current < FRESH_MS && data.connection?.state === 'connected' && data.list?.stale === false;
-    if (!fresh) void fetchAll(true);
+    if (force || !fresh) void fetchAll(true);
   }, [fetchAll, data.connection, data.list]);
 
   return { ...data, refresh };

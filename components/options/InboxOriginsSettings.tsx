@@ -1,16 +1,18 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ADAPTERS, ADAPTER_KINDS, isAdapterKind, type AdapterKind } from '../../lib/extension/adapters/registry';
 import { errorMessage } from './api';
 import { addInboxOrigin, listInboxOrigins, normalizeOrigin, removeInboxOrigin } from './inbox-origins';
 
 const KEY = ['inbox-origins'];
 
-/** Other inboxes the launcher should appear in, beyond the companion's own. */
+/** Other inboxes the launcher should appear in, beyond the companion's own, each with its adapter. */
 export function InboxOriginsSettings() {
   const id = useId();
   const client = useQueryClient();
   const origins = useQuery({ queryKey: KEY, queryFn: listInboxOrigins });
   const [text, setText] = useState('');
+  const [adapter, setAdapter] = useState<AdapterKind>('chatwoot');
   const [problem, setProblem] = useState<string>();
   const refresh = () => client.invalidateQueries({ queryKey: KEY });
   const add = useMutation({ mutationFn: addInboxOrigin, onSuccess: () => { setText(''); void refresh(); } });
@@ -19,7 +21,7 @@ export function InboxOriginsSettings() {
     try {
       const origin = normalizeOrigin(text);
       setProblem(undefined);
-      add.mutate(origin);
+      add.mutate({ origin, adapter });
     } catch (err) {
       setProblem(`Not a web address: ${errorMessage(err)}`);
     }
@@ -28,19 +30,27 @@ export function InboxOriginsSettings() {
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Inbox origins</h3>
-      <p className="hint">The launcher runs in the companion’s own inbox. Add other inbox addresses here; the browser asks for permission.</p>
+      <p className="hint">
+        The launcher runs in the companion’s own inbox. Add the address of another inbox and pick what it is
+        (for Chatwoot, the address you open the dashboard at); the browser asks for permission.
+      </p>
       <ul className="stack">
         {origins.data?.map((o) => (
-          <li key={o} className="row">
-            <code>{o}</code>
-            <button type="button" className="small danger" aria-label={`Remove ${o}`} onClick={() => remove.mutate(o)}>Remove</button>
+          <li key={o.origin} className="row">
+            <code>{o.origin}</code>
+            <span className="badge" data-testid="origin-adapter">{ADAPTERS[o.adapter].label}</span>
+            <button type="button" className="small danger" aria-label={`Remove ${o.origin}`} onClick={() => remove.mutate(o.origin)}>Remove</button>
           </li>
         ))}
       </ul>
       <div className="row">
         <label htmlFor={id} className="sr-only">Inbox address</label>
-        <input id={id} value={text} placeholder="https://inbox.example.com" onChange={(e) => setText(e.target.value)}
+        <input id={id} value={text} placeholder="https://chatwoot.example.com" onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); submit(); } }} />
+        <label htmlFor={`${id}-kind`} className="sr-only">Inbox type</label>
+        <select id={`${id}-kind`} value={adapter} onChange={(e) => { if (isAdapterKind(e.target.value)) setAdapter(e.target.value); }}>
+          {ADAPTER_KINDS.map((kind) => <option key={kind} value={kind}>{ADAPTERS[kind].label}</option>)}
+        </select>
         <button type="button" onClick={submit} disabled={!text.trim() || add.isPending}>Add inbox</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}

@@ -38,9 +38,12 @@ export function RestrictionsPanel() {
       {users.isSuccess && agents.length === 0 && <p className="empty">No agents yet.</p>}
       <ul className="agents">
         {agents.map((u) => (
-          <li key={u.id}>
-            <Switch label={`Shortcuts for ${u.name}`} checked={u.shortcutsEnabled}
-              description={allowed ? u.email : `${u.email} · off for everyone while the workspace switch is off`}
+          <li key={u.id} data-testid="agent-restriction">
+            {/* The switch shows what the agent gets: with the workspace switch off, off for everyone. */}
+            <Switch label={`Shortcuts for ${u.name}`} checked={allowed && u.shortcutsEnabled} disabled={!allowed}
+              description={allowed
+                ? u.email
+                : `${u.email} · off: the workspace switch is off (own setting: ${u.shortcutsEnabled ? 'on' : 'off'}, applies when it is on again)`}
               onChange={(on) => agent.mutate({ id: u.id, on })} />
           </li>
         ))}

@@ -4,17 +4,31 @@ import { Contact } from '../../lib/contracts/contacts';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { errorMessage, request } from './api';
 import { RunDetails } from './RunDetails';
-import { keys, useRuns, useWorkflow } from './queries';
+import { RunFilters } from './RunFilters';
+import { useWorkflow, useWorkflows } from './queries';
 import { StatusBadge } from './StatusBadge';
 import { triggerLabel } from './trigger-labels';
+import { RUNS_KEY, useRunHistory, type RunFilter } from './use-run-history';
 
 /** The contact's name (and phone) rather than its id; the id while loading or when it is gone. */
-function ContactName({ id }: { id: string }) {
-  const contact = useQuery({ queryKey: ['contacts', id], staleTime: 60_000, queryFn: () => request(Contact, 'GET', `/contacts/${encodeURIComponent(id)}`) });
+function useContactLabel(id: string | null) {
+  const contact = useQuery({
+    queryKey: ['contacts', id], enabled: !!id, staleTime: 60_000,
+    queryFn: () => request(Contact, 'GET', `/contacts/${encodeURIComponent(id ?? '')}`),
+  });
   const c = contact.data;
   const name = c ? [c.firstName, c.lastName].filter(Boolean).join(' ') : '';
-  if (!c) return <span className="mono">{id}</span>;
-  return <span title={id}>{name || c.phone || c.email || id}{name && c.phone ? <span className="muted"> {c.phone}</span> : null}</span>;
+  return { name: c ? name || c.phone || c.email || c.id : null, phone: name && c?.phone ? c.phone : null };
+}
+
+/** A run's contact; pressing it keeps only that contact's runs in the table. */
+function ContactName({ id, onPick }: { id: string; onPick(id: string, label: string | null): void }) {
+  const { name, phone } = useContactLabel(id);
+  return (
+    <button type="button" className="link" title={`Only ${name ?? id}'s runs`} onClick={() => onPick(id, name)}>
+      {name ?? <span className="mono">{id}</span>}{phone ? <span className="muted"> {phone}</span> : null}
+    </button>
+  );
 }
 
 function stepSummary(log: readonly { status: string }[]): string {
@@ -29,11 +43,11 @@ function stepSummary(log: readonly { status: string }[]): string {
  * Cancels an unfinished run after a confirmation. The list is refetched either way: a refusal
  * (the run ended meanwhile) shows its real status, and the message stays beside it.
  */
-function CancelRun({ run, workflowId }: { run: Run; workflowId: string }) {
+function CancelRun({ run }: { run: Run }) {
   const client = useQueryClient();
   const cancel = useMutation({
     mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/cancel`),
-    onSettled: () => client.invalidateQueries({ queryKey: keys.runs(workflowId) }),
+    onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
   const final = FINAL_RUN_STATUSES.includes(run.status);
   return (
@@ -49,49 +63,64 @@ function CancelRun({ run, workflowId }: { run: Run; workflowId: string }) {
   );
 }
 
-/** A workflow's runs, newest first; refreshed every 2 s while any is unfinished. */
+/**
+ * Run history, newest first, live (see useRunHistory): opened from a workflow it shows that
+ * workflow's runs; the filters widen or narrow it to any workflow, status, contact and time.
+ */
 export function RunHistory({ workflowId }: { workflowId: string }) {
   const workflow = useWorkflow(workflowId);
-  const runs = useRuns(workflowId);
+  const workflows = useWorkflows();
+  const [filter, setFilter] = useState<RunFilter>({ workflowId, status: '', contactId: '', since: '', until: '' });
+  const [contactLabel, setContactLabel] = useState<string | null>(null);
+  const runs = useRunHistory(filter);
   const [open, setOpen] = useState<string>();
-  const list = runs.data?.runs ?? [];
-  const live = list.some((r) => !FINAL_RUN_STATUSES.includes(r.status));
+  const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
+  const names = new Map((workflows.data?.workflows ?? []).map((w) => [w.id, w.name]));
+  const allWorkflows = !filter.workflowId;
+  const columns = allWorkflows ? 8 : 7;
   return (
     <section aria-labelledby="runs-heading">
       <div className="page-head">
         <a href={`#/workflows/${encodeURIComponent(workflowId)}`}>← {workflow.data?.name ?? 'Workflow'}</a>
         <h2 id="runs-heading">Run history</h2>
         <span className="spacer" />
-        {live && <span className="live" role="status">Live</span>}
+        <span className="live" title="New runs and status changes appear as they happen">Live</span>
         <button type="button" onClick={() => void runs.refetch()}>Refresh</button>
       </div>
+      <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} />
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
-      {runs.isSuccess && list.length === 0 && <p className="empty">No runs yet.</p>}
+      {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
       {list.length > 0 && (
         <table className="table" aria-label="Runs">
-          <thead><tr><th>Started</th><th>Status</th><th>Contact</th><th>Trigger</th><th>Version</th><th>Steps</th><th /></tr></thead>
+          <thead><tr><th>Started</th>{allWorkflows && <th>Workflow</th>}<th>Status</th><th>Contact</th><th>Trigger</th><th>Version</th><th>Steps</th><th /></tr></thead>
           <tbody>
             {list.map((run) => (
               <Fragment key={run.id}>
-                <tr>
+                <tr data-run-id={run.id}>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
+                  {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
                   <td><StatusBadge status={run.status} /></td>
-                  <td><ContactName id={run.contactId} /></td>
+                  <td><ContactName id={run.contactId} onPick={(id, label) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); }} /></td>
                   <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>
                   <td className="actions">
-                    <CancelRun run={run} workflowId={workflowId} />
+                    <CancelRun run={run} />
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}
                     </button>
                   </td>
                 </tr>
-                {open === run.id && <tr className="details-row"><td colSpan={7}><RunDetails run={run} /></td></tr>}
+                {open === run.id && <tr className="details-row"><td colSpan={columns}><RunDetails run={run} /></td></tr>}
               </Fragment>
             ))}
           </tbody>
         </table>
+      )}
+      {runs.hasNextPage && (
+        <p><button type="button" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+          {runs.isFetchingNextPage ? 'Loading…' : 'Load older runs'}
+        </button></p>
       )}
     </section>
   );

@@ -1,4 +1,7 @@
 import { AdsCatalogSettings } from './AdsCatalogSettings';
+import { ChannelsSettings } from './ChannelsSettings';
+import { AdAccountsSettings } from './AdAccountsSettings';
+import { ChatwootSettings } from './ChatwootSettings';
 import { ClosingCategoriesSettings } from './ClosingCategoriesSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { InboxOriginsSettings } from './InboxOriginsSettings';
@@ -12,9 +15,12 @@ export function SettingsPage() {
       <UsersSettings />
       <ClosingCategoriesSettings />
       <CustomFieldsSettings />
+      <ChannelsSettings />
+      <AdAccountsSettings />
       <LifecycleStagesSettings />
       <AdsCatalogSettings />
       <InboxOriginsSettings />
+      <ChatwootSettings />
     </section>
   );
 }

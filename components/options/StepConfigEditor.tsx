@@ -9,6 +9,7 @@ import { HttpStepFields } from './HttpStepFields';
 import { JumpStepFields } from './JumpStepFields';
 import { LifecycleStepFields } from './LifecycleStepFields';
 import { MessageStepFields } from './MessageStepFields';
+import { SendMessageStepFields } from './SendMessageStepFields';
 import { MiniAppActionStepFields } from './MiniAppActionStepFields';
 import { TagStepFields } from './TagStepFields';
 import { TriggerWorkflowStepFields } from './TriggerWorkflowStepFields';
@@ -21,7 +22,7 @@ export function StepConfigEditor({ step, index, onChange }: Props) {
   const common = { path: `steps.${index}.config`, index, stepId: step.id };
   switch (step.type) {
     case 'send_message':
-      return <MessageStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
+      return <SendMessageStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'add_comment':
       return <MessageStepFields {...common} comment config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'update_contact_tag':

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { STEP_TYPES, type StepInput, type StepType } from '../../lib/contracts/steps';
 import { MAX_STEPS } from '../../lib/contracts/workflow';
 import { GroupError } from './Field';
@@ -7,26 +7,72 @@ import { defaultStep, STEP_LABELS } from './step-defaults';
 
 interface Props { steps: StepInput[]; onChange(steps: StepInput[]): void }
 
-/** The workflow's steps in order: add, reorder, remove. */
+/**
+ * The workflow's steps in order: add, reorder (buttons or the keyboard on a step's handle),
+ * collapse, remove. The cards get stable callbacks, so typing in one step of a 50-step workflow
+ * re-renders that step, not all of them.
+ */
 export function StepList({ steps, onChange }: Props) {
   const typeId = useId();
   const [type, setType] = useState<StepType>('send_message');
-  const move = (index: number, delta: -1 | 1) => {
-    const next = [...steps];
-    const [item] = next.splice(index, 1);
-    if (item) next.splice(index + delta, 0, item);
-    onChange(next);
-  };
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [announcement, setAnnouncement] = useState('');
+  const listRef = useRef<HTMLOListElement>(null);
+  const focusAfterMove = useRef<string | null>(null);
+  const latest = useRef({ steps, onChange });
+  latest.current = { steps, onChange };
+
+  const change = useCallback((index: number, step: StepInput) => {
+    const { steps: all, onChange: set } = latest.current;
+    set(all.map((old, i) => (i === index ? step : old)));
+  }, []);
+  const move = useCallback((from: number, to: number) => {
+    const { steps: all, onChange: set } = latest.current;
+    const next = [...all];
+    const [item] = next.splice(from, 1);
+    if (!item) return;
+    next.splice(to, 0, item);
+    focusAfterMove.current = item.id;
+    setAnnouncement(`${STEP_LABELS[item.type]} (${item.id}) moved to position ${to + 1} of ${next.length}`);
+    set(next);
+  }, []);
+  const remove = useCallback((index: number) => {
+    const { steps: all, onChange: set } = latest.current;
+    set(all.filter((_, i) => i !== index));
+  }, []);
+  const toggle = useCallback((id: string) => setCollapsed((c) => {
+    const next = new Set(c);
+    if (!next.delete(id)) next.add(id);
+    return next;
+  }), []);
+
+  // The moved step's handle keeps the focus, wherever the step went.
+  useEffect(() => {
+    const id = focusAfterMove.current;
+    if (!id) return;
+    focusAfterMove.current = null;
+    listRef.current?.querySelector<HTMLElement>(`[data-step-handle="${CSS.escape(id)}"]`)?.focus();
+  }, [steps]);
+
+  const allCollapsed = steps.length > 0 && steps.every((s) => collapsed.has(s.id));
   return (
     <section className="panel" aria-labelledby="steps-heading">
-      <h3 id="steps-heading">Steps</h3>
+      <div className="row steps-head">
+        <h3 id="steps-heading">Steps</h3>
+        <span className="spacer" />
+        {steps.length > 1 && (
+          <>
+            <button type="button" className="small" disabled={allCollapsed} onClick={() => setCollapsed(new Set(steps.map((s) => s.id)))}>Collapse all</button>
+            <button type="button" className="small" disabled={collapsed.size === 0} onClick={() => setCollapsed(new Set())}>Expand all</button>
+          </>
+        )}
+      </div>
+      <span className="sr-only" aria-live="polite" data-testid="step-announcement">{announcement}</span>
       {steps.length === 0 && <p className="hint">No steps yet: the workflow would do nothing.</p>}
-      <ol className="stack">
+      <ol className="stack" ref={listRef}>
         {steps.map((step, index) => (
-          <StepCard key={step.id} step={step} index={index} count={steps.length}
-            onChange={(s) => onChange(steps.map((old, i) => (i === index ? s : old)))}
-            onMove={(delta) => move(index, delta)}
-            onRemove={() => onChange(steps.filter((_, i) => i !== index))} />
+          <StepCard key={step.id} step={step} index={index} count={steps.length} collapsed={collapsed.has(step.id)}
+            onChange={change} onMove={move} onRemove={remove} onToggle={toggle} />
         ))}
       </ol>
       <div className="row add-step">

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { AppList } from '../../lib/contracts/apps';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
 import { ClosingCategories } from '../../lib/contracts/conversations';
-import { FINAL_RUN_STATUSES, RunList } from '../../lib/contracts/runs';
 import { Restrictions, UserList } from '../../lib/contracts/users';
 import { Workflow } from '../../lib/contracts/workflow';
 import { request } from './api';
@@ -11,7 +10,6 @@ import { AdCatalog, WorkflowSummaryList } from './schemas';
 export const keys = {
   workflows: ['workflows'] as const,
   workflow: (id: string) => ['workflows', id] as const,
-  runs: (id: string) => ['runs', id] as const,
   fields: ['fields'] as const,
   ads: ['ads'] as const,
   apps: ['apps'] as const,
@@ -36,11 +34,3 @@ export const useClosingCategories = () =>
 
 export const useLifecycleStages = () =>
   useQuery({ queryKey: keys.lifecycle, queryFn: () => request(LifecycleStages, 'GET', '/settings/lifecycle-stages') });
-
-/** Live while any run is unfinished: refetched every 2 s until all are final. */
-export const useRuns = (workflowId: string) =>
-  useQuery({
-    queryKey: keys.runs(workflowId),
-    queryFn: () => request(RunList, 'GET', `/workflows/${encodeURIComponent(workflowId)}/runs`),
-    refetchInterval: (q) => (q.state.data?.runs.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) ? 2000 : false),
-  });

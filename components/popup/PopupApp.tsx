@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { useConnect, useConnection, useDisconnect } from '../../lib/extension/use-connection';
+import { AdapterStatus } from './AdapterStatus';
 import { ConnectForm } from './ConnectForm';
 import { StatusPanel } from './StatusPanel';
 
@@ -32,6 +33,7 @@ export function PopupApp() {
   return (
     <main>
       <StatusPanel state={state} busy={disconnect.isPending} onDisconnect={() => disconnect.mutate()} onOpenOptions={openOptions} />
+      <AdapterStatus />
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import type { ConnectionState } from '../../lib/extension/protocol';
+import { OpenInbox } from './OpenInbox';
 
 type Known = Exclude<ConnectionState, { state: 'disconnected' }>;
 
@@ -32,6 +33,7 @@ export function StatusPanel(props: { state: Known; busy: boolean; onDisconnect: 
       {state.state !== 'connected' && <p className="error" role="alert">{state.error}</p>}
       {me && !me.permissions.launchShortcuts && <p className="muted">Shortcuts are turned off for you.</p>}
       <div className="actions">
+        {state.state === 'connected' && <OpenInbox serverUrl={state.serverUrl} />}
         <button type="button" onClick={props.onOpenOptions}>Open options</button>
         <button type="button" onClick={props.onDisconnect} disabled={props.busy}>Disconnect</button>
       </div>

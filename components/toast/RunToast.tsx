@@ -1,10 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, type CSSProperties } from 'react';
 import { FINAL_STATUSES, useRunStatus, type RunStatusSource } from './run-status';
 
 /** What the toast reports: a launch that went out (then its run), or one that did not. */
 export type ToastSubject =
   | { kind: 'run'; runId: string; shortcutName: string }
-  | { kind: 'not-sent'; shortcutName: string; message: string };
+  | { kind: 'not-sent'; shortcutName: string; what: string; todo: string };
 
 const STATUS_TEXT: Record<string, string> = {
   queued: 'Queued…',
@@ -21,9 +21,11 @@ interface Props {
   onDismiss(): void;
   /** Completed runs go away on their own after this many ms. */
   autoDismissMs?: number;
+  /** Placement (see useToastPlacement); the stylesheet's corner otherwise. */
+  style?: CSSProperties;
 }
 
-export function RunToast({ subject, source, onDismiss, autoDismissMs = 6000 }: Props) {
+export function RunToast({ subject, source, onDismiss, autoDismissMs = 6000, style }: Props) {
   const progress = useRunStatus(source, subject.kind === 'run' ? subject.runId : null);
   const status = subject.kind === 'run' ? progress.status : 'not-sent';
   const failed = status === 'failed' || status === 'not-sent';
@@ -35,11 +37,14 @@ export function RunToast({ subject, source, onDismiss, autoDismissMs = 6000 }: P
   }, [status, autoDismissMs, onDismiss]);
 
   return (
-    <div className={`ic-toast ic-toast-${failed ? 'error' : FINAL_STATUSES.includes(status) ? 'done' : 'busy'}`} role={failed ? 'alert' : 'status'} data-status={status}>
+    <div className={`ic-toast ic-toast-${failed ? 'error' : FINAL_STATUSES.includes(status) ? 'done' : 'busy'}`} role={failed ? 'alert' : 'status'} data-status={status} style={style}>
       <div className="ic-toast-body">
         <strong className="ic-toast-title">{subject.shortcutName}</strong>
         {subject.kind === 'not-sent' ? (
-          <span>Not sent: {subject.message}</span>
+          <>
+            <span>Not sent: {subject.what}</span>
+            <span className="ic-toast-todo">{subject.todo}</span>
+          </>
         ) : (
           <span>
             {STATUS_TEXT[status] ?? status}

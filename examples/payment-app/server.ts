@@ -88,6 +88,7 @@ export async function startPaymentApp(options: PaymentAppOptions): Promise<Payme
   const companionUrl = options.companionUrl.replace(/\/+$/, '');
   const received: PaymentApp['received'] = { subscribe: [], unsubscribe: [], refunds: [] };
   const installations = new Map<string, Installation>((options.installations ?? []).map((i) => [i.installationId, i]));
+  const paidAtByOrder = new Map<string, string>();
 
   /** Checks the companion's signature over the raw body; records the request either way. */
   function verified(path: string, req: http.IncomingMessage, raw: string, into: ReceivedRequest[]) {
@@ -146,12 +147,14 @@ export async function startPaymentApp(options: PaymentAppOptions): Promise<Payme
       const { phone, amount, orderId } = parseJson(raw) as { phone?: string; amount?: number; orderId?: string };
       const installation = [...installations.values()].at(-1);
       if (!installation) return [409, { error: 'not installed: install the app in the companion first' }];
+      // A retry must repeat the same body: the companion refuses a key reused for another body (409).
+      const paidAt = orderId ? (paidAtByOrder.get(orderId) ?? paidAtByOrder.set(orderId, new Date().toISOString()).get(orderId)!) : new Date().toISOString();
       const fired = await companion('POST', `/api/v1/apps/${installation.appId}/triggers/payment_paid`, installation.apiKey, {
         contact: { phone },
         items: {
           status: 'paid',
           amount,
-          order: { id: orderId, total: amount, currency: 'EUR', paidAt: new Date().toISOString(), lines: [{ sku: 'sku-1', quantity: 1, price: amount }] },
+          order: { id: orderId, total: amount, currency: 'EUR', paidAt, lines: [{ sku: 'sku-1', quantity: 1, price: amount }] },
         },
         // One payment is one event, however often this request is retried.
       }, orderId ? { 'idempotency-key': `payment-paid:${orderId}` } : {});

@@ -39,6 +39,10 @@ export const Ad = z.object({
   objective: Text('objective'),
   optimizationGoal: Text('optimization goal'),
   destinationType: Text('destination type'),
+  /** Set by the Marketing API sync: the ad was created inside Instagram, not in Ads Manager. */
+  createdInInstagram: z.boolean().optional(),
+  /** `manual` (typed in) or `synced` (from a linked ad account); set by the server. */
+  source: z.enum(['manual', 'synced']).optional(),
 });
 export type Ad = z.infer<typeof Ad>;
 
@@ -71,6 +75,9 @@ export function adEligibility(ad: Ad): { eligible: boolean; reasons: string[] } 
       `Destination type ${ad.destinationType} is not eligible: use one of ${list(ELIGIBLE_DESTINATION_TYPES)}`,
     );
   }
+  if (ad.createdInInstagram) {
+    reasons.push('Created inside Instagram: only ads created and managed in Ads Manager can trigger a workflow');
+  }
   return { eligible: reasons.length === 0, reasons };
 }
 
@@ -78,3 +85,21 @@ export function adEligibility(ad: Ad): { eligible: boolean; reasons: string[] } 
 export const AdWithEligibility = Ad.extend({ eligible: z.boolean(), reasons: z.array(z.string()) });
 export type AdWithEligibility = z.infer<typeof AdWithEligibility>;
 export const AdCatalog = z.object({ ads: z.array(AdWithEligibility) });
+
+/** A linked Marketing API ad account the catalog syncs from. */
+export const LinkAdAccountBody = z.object({
+  adAccountId: z.string().trim().regex(/^(act_)?\d{1,30}$/, 'The ad account id is the number in Ads Manager (act_ prefix optional)')
+    .transform((v) => (v.startsWith('act_') ? v : `act_${v}`)),
+  accessToken: z.string().trim().min(10, 'Paste the whole access token').max(1000).regex(/^[A-Za-z0-9_\-.|]+$/, 'An access token has no spaces or punctuation besides _ - . |'),
+});
+export const AdAccount = z.object({
+  id: z.string(), adAccountId: z.string(), name: z.string(), tokenLastFour: z.string(),
+  lastSyncedAt: z.string().nullable(), lastError: z.string().nullable(),
+});
+export type AdAccount = z.infer<typeof AdAccount>;
+export const AdAccountList = z.object({ accounts: z.array(AdAccount) });
+export const AdSyncResult = z.object({ account: AdAccount, synced: z.number(), noLongerListed: z.number() });
+/** A published Click-to-Chat workflow naming an ad that can no longer trigger it. */
+export const AdWorkflowWarnings = z.object({
+  workflows: z.array(z.object({ workflowId: z.string(), name: z.string(), ads: z.array(z.object({ adId: z.string(), reasons: z.array(z.string()) })) })),
+});

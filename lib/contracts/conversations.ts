@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
 import { Contact } from './contacts';
+import { Attachment, ChannelWindow, MessageDelivery } from './channels';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -15,6 +16,10 @@ export const Message = z.object({
   author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: z.string().nullable() }),
   text: z.string(),
   createdAt: Timestamp,
+  /** Set when the message went through a channel (WhatsApp, Messenger): Meta's id and delivery status. */
+  delivery: MessageDelivery.optional(),
+  /** Media received or sent through a channel (caption and reference kept). */
+  attachments: z.array(Attachment).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -39,7 +44,11 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });
-export const ConversationDetail = ConversationWithContact.extend({ messages: z.array(Message) });
+export const ConversationDetail = ConversationWithContact.extend({
+  messages: z.array(Message),
+  /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
+  channel: ChannelWindow.nullable().optional(),
+});
 export const ConversationList = z.object({ conversations: z.array(ConversationWithContact) });
 export const ConversationQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),

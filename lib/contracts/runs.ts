@@ -44,3 +44,23 @@ export type Run = z.infer<typeof Run>;
 
 export const RunList = z.object({ runs: z.array(Run) });
 export type RunList = z.infer<typeof RunList>;
+
+/**
+ * GET /runs: every workflow's runs, newest first, filtered; `cursor` is the `nextCursor` of the
+ * page before (null when there is no more). `since` / `until` bound the start time [since, until).
+ */
+export const RunListQuery = z.object({
+  workflowId: Id.optional(),
+  status: RunStatus.optional(),
+  contactId: Id.optional(),
+  since: IsoDateTime.optional(),
+  until: IsoDateTime.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(100).optional(),
+}).refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), {
+  message: '`since` must be before `until`', path: ['until'],
+});
+export type RunListQuery = z.infer<typeof RunListQuery>;
+
+export const RunPage = z.object({ runs: z.array(Run), nextCursor: z.string().nullable() });
+export type RunPage = z.infer<typeof RunPage>;

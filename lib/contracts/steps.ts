@@ -41,7 +41,53 @@ const MessageText = z
   .max(4096, 'A message has at most 4096 characters')
   .refine((s) => s.trim().length > 0, 'Write the text to send');
 
-export const SendMessageConfig = z.object({ text: MessageText });
+// send_message: plain `{ text }` as before; on a WhatsApp / Messenger conversation it may also
+// carry media by link, reply buttons, an approved WhatsApp template, Messenger's messaging type
+// and tag, and a fallback template for when Meta's 24-hour window is closed.
+// https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+// https://developers.facebook.com/docs/messenger-platform/reference/send-api
+export const SEND_MESSAGE_KINDS = ['text', 'media', 'buttons', 'template'] as const;
+export const MESSAGE_MEDIA_TYPES = ['image', 'document', 'video'] as const;
+export const MESSENGER_MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] as const;
+/** Messenger's message tags that allow a message outside the 24-hour window. */
+export const MESSENGER_TAGS = ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'] as const;
+export const WhatsAppTemplateRef = z.object({
+  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'A template name uses lowercase letters, digits and _ (as in WhatsApp Manager)'),
+  language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Use the template’s language code, e.g. en_US or pt_BR'),
+  /** Body parameters {{1}}, {{2}}, … in order; each is a template of ours. */
+  parameters: z.array(z.string().max(1024, 'A parameter has at most 1024 characters')).max(20, 'At most 20 parameters').default([]),
+});
+export type WhatsAppTemplateRef = z.infer<typeof WhatsAppTemplateRef>;
+export const MessageMedia = z.object({
+  type: z.enum(MESSAGE_MEDIA_TYPES),
+  url: z.string().trim().min(1, 'Enter the link of the file to send').max(2000),
+  filename: z.string().max(240).optional(),
+});
+export const ReplyButton = z.object({
+  title: z.string().trim().min(1, 'Name the button').max(20, 'A button title has at most 20 characters'),
+  payload: z.string().max(256).optional(),
+});
+export const SendMessageConfig = z.object({
+  /** Absent: text (the original shape). */
+  kind: z.enum(SEND_MESSAGE_KINDS).optional(),
+  /** The message; with media it is the caption; with buttons the body above them. */
+  text: z.string().max(4096, 'A message has at most 4096 characters').optional(),
+  media: MessageMedia.optional(),
+  buttons: z.array(ReplyButton).min(1, 'Add at least one button').max(3, 'WhatsApp allows at most 3 reply buttons').optional(),
+  template: WhatsAppTemplateRef.optional(),
+  /** Sent instead on WhatsApp when the 24-hour window is closed (without it the step fails). */
+  fallbackTemplate: WhatsAppTemplateRef.optional(),
+  messenger: z.object({ messagingType: z.enum(MESSENGER_MESSAGING_TYPES), tag: z.enum(MESSENGER_TAGS).optional() }).optional(),
+}).superRefine((c, ctx) => {
+  const kind = c.kind ?? 'text';
+  const blank = (c.text ?? '').trim() === '';
+  if ((kind === 'text' || kind === 'buttons') && blank) ctx.addIssue({ code: 'custom', path: ['text'], message: 'Write the text to send' });
+  if (kind === 'media' && !c.media) ctx.addIssue({ code: 'custom', path: ['media', 'url'], message: 'Enter the link of the file to send' });
+  if (kind === 'buttons' && !c.buttons?.length) ctx.addIssue({ code: 'custom', path: ['buttons'], message: 'Add at least one button' });
+  if (kind === 'template' && !c.template) ctx.addIssue({ code: 'custom', path: ['template', 'name'], message: 'Enter the approved template’s name' });
+  if (c.messenger?.messagingType === 'MESSAGE_TAG' && !c.messenger.tag) ctx.addIssue({ code: 'custom', path: ['messenger', 'tag'], message: 'Choose the message tag' });
+});
+export type SendMessageConfigValue = z.infer<typeof SendMessageConfig>;
 export const AddCommentConfig = z.object({ text: MessageText });
 export const UpdateContactTagConfig = z.object({ action: z.enum(['add', 'remove']), tags: TagList });
 export const UpdateContactFieldConfig = z.object({

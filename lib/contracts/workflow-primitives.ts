@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileJsonPath } from './jsonpath';
 
 // Building blocks shared by triggers, steps and forms. Kept here (not in each file) so a
 // variable name or JSON key means the same thing everywhere.
@@ -16,13 +17,21 @@ export const VariableName = z
   .regex(VARIABLE_NAME_PATTERN, 'Use letters, digits and _ only, not starting with a digit');
 export type VariableName = z.infer<typeof VariableName>;
 
-/** A JSONPath expression as jsonpath-plus reads it, e.g. `$.data.contacts[1].firstName`. */
+/**
+ * A JSONPath expression (RFC 9535), e.g. `$.data.contacts[1].firstName`, `$.items[-1].sku`,
+ * `$['first name']`. One that does not compile is refused with what is wrong and where.
+ */
 export const JsonKey = z
   .string()
   .trim()
   .min(1, 'Enter a JSON key such as $.phone')
   .max(500, 'A JSON key has at most 500 characters')
-  .startsWith('$', 'A JSON key starts with $, e.g. $.phone');
+  .startsWith('$', 'A JSON key starts with $, e.g. $.phone')
+  .superRefine((path, ctx) => {
+    if (!path.startsWith('$') || path.length > 500) return;
+    const compiled = compileJsonPath(path);
+    if ('error' in compiled) ctx.addIssue({ code: 'custom', message: `Not a valid JSONPath (RFC 9535): ${compiled.error}, e.g. $.order.id or $['first name']` });
+  });
 export type JsonKey = z.infer<typeof JsonKey>;
 
 export const VariableMapping = z.object({ jsonKey: JsonKey, variable: VariableName });

@@ -1,10 +1,13 @@
 import ky, { HTTPError, isHTTPError, isNetworkError, isTimeoutError, SchemaValidationError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from '../contracts/errors';
+import { ChatwootResolveResult, type ChatwootResolveQuery } from '../contracts/chatwoot';
 import { Run } from '../contracts/runs';
 import { LaunchResult, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
 import type { Connection, LaunchOutcome } from './protocol';
+
+type ResolveQuery = z.infer<typeof ChatwootResolveQuery>;
 
 export type ApiErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not_found' | 'error';
 
@@ -15,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly status?: number,
     readonly details?: ErrorDetail[],
+    /** The server's `error.code`, when it answered with one. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -71,6 +76,8 @@ export function createApiClient(connection: Connection, options: ApiClientOption
     launch: (shortcutId: string, body: LaunchBody) =>
       call(() => http.post(`shortcuts/${encodeURIComponent(shortcutId)}/launch`, { json: body }).json(), LaunchResult),
     run: (runId: string) => call(() => http.get(`runs/${encodeURIComponent(runId)}`).json(), Run),
+    resolveChatwootConversation: (q: ResolveQuery) =>
+      call(() => http.get('chatwoot/conversations/resolve', { searchParams: { origin: q.origin, accountId: q.accountId, conversationId: q.conversationId } }).json(), ChatwootResolveResult),
     /** The stream URL: the token goes in the query because the stream is read like EventSource would. */
     streamUrl: () => `${serverUrl}/api/v1/events/stream?token=${encodeURIComponent(connection.token)}`,
     /**
@@ -120,7 +127,7 @@ async function toApiError(err: unknown, serverUrl: string): Promise<ApiError> {
           : status === 404 ? 'not_found'
             : status === 422 || status === 400 ? 'invalid'
               : 'error';
-    return new ApiError(kind, message, status, details);
+    return new ApiError(kind, message, status, details, parsed.success ? parsed.data.error.code : undefined);
   }
   return new ApiError('error', err instanceof Error ? err.message : String(err));
 }

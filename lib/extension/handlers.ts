@@ -1,11 +1,16 @@
 import { ApiError, launchOutcomeOf } from './api-client';
 import type { Handlers } from './messaging';
+import type { AdapterHealth } from './adapters/placement';
+import { ConversationResolver } from './conversation-resolver';
 import type { Sync } from './sync';
 
 const NOT_CONNECTED = 'Not connected to a companion server: connect from the extension popup.';
 
 /** The background's answer to every request of ProtocolMap. */
 export function createHandlers(sync: Sync): Handlers {
+  const resolver = new ConversationResolver(sync);
+  // Per tab, in memory: a restarted worker forgets, and the page reports again on its next change.
+  const health = new Map<number, AdapterHealth>();
   return {
     getConnection: () => sync.getState(),
     connect: (c) => sync.connect(c),
@@ -39,6 +44,16 @@ export function createHandlers(sync: Sync): Handlers {
         throw err;
       }
     },
+
+    resolveConversation: (req) => resolver.resolve(req),
+
+    reportAdapter(report, sender) {
+      const tabId = sender.tab?.id;
+      if (tabId != null) health.set(tabId, report);
+      return null;
+    },
+
+    getAdapterHealth: ({ tabId }) => health.get(tabId) ?? null,
 
     async api({ method, path, body }) {
       await sync.ready;

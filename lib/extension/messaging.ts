@@ -10,19 +10,22 @@ export async function sendMessage<K extends RequestName>(name: K, ...[data]: Req
   return reply.data;
 }
 
-export type Handlers = { [K in RequestName]: (data: RequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K> };
+/** Who sent a request (a content script's tab), as the browser tells the background. */
+export interface Sender { tab?: { id?: number } }
+
+export type Handlers = { [K in RequestName]: (data: RequestOf<K>, sender: Sender) => Promise<ResponseOf<K>> | ResponseOf<K> };
 
 /**
  * Background side. Answers through sendResponse + `return true`: that style works both in
  * Chromium and in WXT's fake browser (a listener returning a Promise gets undefined there).
  */
 export function serveMessages(handlers: Partial<Handlers>) {
-  const listener = (message: unknown, _sender: unknown, sendResponse: (r: Reply) => void) => {
+  const listener = (message: unknown, sender: Sender | undefined, sendResponse: (r: Reply) => void) => {
     const m = message as Envelope | undefined;
     if (m?.ic !== 'request' || !(m.name in handlers)) return false;
-    const handler = handlers[m.name] as (d: unknown) => unknown;
+    const handler = handlers[m.name] as (d: unknown, s: Sender) => unknown;
     Promise.resolve()
-      .then(() => handler(m.data))
+      .then(() => handler(m.data, sender ?? {}))
       .then((data) => sendResponse({ ok: true, data } as Reply), (err: unknown) => sendResponse({ ok: false, error: err instanceof Error ? err.message : String(err) }));
     return true;
   };

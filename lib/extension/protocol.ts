@@ -1,6 +1,7 @@
 import type { Me } from '../contracts/users';
 import type { LaunchBody, ShortcutList } from '../contracts/shortcuts';
 import type { Run } from '../contracts/runs';
+import type { AdapterHealth } from './adapters/placement';
 
 /** Where the extension talks to: set from the popup or options page. */
 export interface Connection { serverUrl: string; token: string }
@@ -16,6 +17,14 @@ export type LaunchOutcome =
   | { ok: true; runId: string }
   | { ok: false; kind: 'unreachable' | 'forbidden' | 'invalid' | 'error'; message: string; details?: { path: string; message: string }[] };
 
+/** A conversation of an outside inbox (Chatwoot), as the page adapter reads it. */
+export interface OutsideConversation { inbox: 'chatwoot'; origin: string; accountId: string; conversationId: string }
+
+/** The companion conversation an outside one maps to, or why there is none. */
+export type ResolveOutcome =
+  | { ok: true; conversationId: string }
+  | { ok: false; kind: 'not_connected' | 'not_found' | 'unreachable' | 'error'; message: string };
+
 /**
  * The one declaration of every message between content script, popup, options and background.
  * Requests go to the background; the background answers. Pushes (background -> tabs) are `Push`.
@@ -28,6 +37,12 @@ export interface ProtocolMap {
   listShortcuts(req: { refresh?: boolean }): ShortcutList & { stale: boolean };
   launchShortcut(req: { shortcutId: string } & LaunchBody): LaunchOutcome;
   getRun(req: { runId: string }): Run | null;
+  /** Maps an outside inbox's conversation to the companion's (cached in the background). */
+  resolveConversation(req: OutsideConversation & { fresh?: boolean }): ResolveOutcome;
+  /** A content script says how its page adapter fares in its tab (the popup shows it). */
+  reportAdapter(health: AdapterHealth): null;
+  /** What the content script in that tab last reported, if any. */
+  getAdapterHealth(req: { tabId: number }): AdapterHealth | null;
   /**
    * Generic authenticated API call for the options page (admin console), on the connected server
    * only. `path` is under /api/v1 (`/workflows/abc`) or a full `/api/...` path. Never throws on an

@@ -1,9 +1,9 @@
-import { JSONPath } from 'jsonpath-plus';
+import { compileJsonPath } from '../contracts/jsonpath';
 import type { VariableMapping } from '../contracts/workflow-primitives';
 
-// JSONPath as jsonpath-plus reads it (`$.phone`, `$.custom_fields.phone`,
-// `$.data.contacts[1].firstName`). Script filters (`[?(…)]`) are refused (eval: false): a mapping
-// names one value, and nothing an admin types is ever evaluated.
+// JSONPath per RFC 9535 (`$.phone`, `$.custom_fields.phone`, `$.data.contacts[1].firstName`,
+// `$.items[-1].sku`, `$['first name']`), evaluated by json-p3. Filters (`[?@.x == 1]`) are the
+// RFC's own expressions, never JavaScript: nothing an admin types is ever evaluated as code.
 
 export type MappedValue = string | number | boolean | null;
 export type MappingError = { variable: string; jsonKey: string; message: string };
@@ -13,56 +13,62 @@ export const MAX_IDENTIFIER_VALUES = 100;
 
 type Query = { matches: unknown[] } | { error: string };
 
-// jsonpath-plus's generic evaluation is a visible share of every webhook delivery, yet the paths
-// admins type are nearly always plain `.name` / `[n]` chains, which we follow ourselves. A name `$`
-// is left to it: jsonpath-plus reads it as the root (or as "stay here" when there is no own `$`).
-const SIMPLE_PATH = /^\$(?:\.[A-Za-z_$][A-Za-z0-9_$]*|\[\d+\])*$/;
+// A generic evaluation is a visible share of every webhook delivery, yet the paths admins type
+// are nearly always plain `.name` / `[n]` chains, which we follow ourselves with the RFC's
+// semantics (same answers as json-p3: the equivalence is a property test).
+const SIMPLE_PATH = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:0|-?[1-9]\d{0,14})\])*$/;
+const SEGMENT = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(-?\d+)\]/g;
 const MAX_CACHED_PATHS = 1_000;
-const simplePaths = new Map<string, readonly string[] | null>();
+type Step = string | number;
+const simplePaths = new Map<string, readonly Step[] | null>();
 
-function parseSimplePath(path: string): readonly string[] | null {
-  if (!SIMPLE_PATH.test(path)) return null;
-  // Indexes stay strings, as jsonpath-plus keeps them: `[01]` reads key "01", which no array has.
-  const keys = path.slice(1).split(/[.[\]]+/).filter((key) => key !== '');
-  return keys.includes('$') ? null : keys;
-}
-
-function simplePathKeys(path: string): readonly string[] | null {
-  let keys = simplePaths.get(path);
-  if (keys === undefined) {
-    keys = parseSimplePath(path);
+function simplePathSteps(path: string): readonly Step[] | null {
+  let steps = simplePaths.get(path);
+  if (steps === undefined) {
+    steps = SIMPLE_PATH.test(path) ? [...path.matchAll(SEGMENT)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2]))) : null;
     if (simplePaths.size >= MAX_CACHED_PATHS) simplePaths.clear();
-    simplePaths.set(path, keys);
+    simplePaths.set(path, steps);
   }
-  return keys;
+  return steps;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * What jsonpath-plus matches for a simple path in an object or array body, or undefined when the
- * path is not simple. Exported for the equivalence test against jsonpath-plus.
+ * What RFC 9535 selects for a simple path, or undefined when the path is not simple. A name
+ * selects a member of an object only (a string's `length`, an array's `length`, inherited
+ * `constructor` select nothing); an index an element of an array only, negative from the end.
+ * Exported for the equivalence test against json-p3.
  */
-export function matchSimplePath(body: object, path: string): unknown[] | undefined {
-  const keys = simplePathKeys(path);
-  if (!keys) return undefined;
+export function matchSimplePath(body: unknown, path: string): unknown[] | undefined {
+  const steps = simplePathSteps(path);
+  if (!steps) return undefined;
   let value: unknown = body;
-  for (const key of keys) {
-    // As in jsonpath-plus: only own properties of a truthy value, so a non-empty string's `length`
-    // and characters are found, an array's `length` too, but never inherited ones (`constructor`).
-    if (!value || !Object.hasOwn(value, key)) return [];
-    value = (value as Record<string, unknown>)[key];
+  for (const step of steps) {
+    if (typeof step === 'string') {
+      if (!isObject(value) || !Object.hasOwn(value, step)) return [];
+      value = value[step];
+    } else {
+      if (!Array.isArray(value)) return [];
+      const i = step < 0 ? value.length + step : step;
+      if (i < 0 || i >= value.length) return [];
+      value = value[i];
+    }
   }
   return [value];
 }
 
-function query(body: unknown, jsonKey: string): Query {
-  if (body === null || typeof body !== 'object') return { matches: [] };
+/** The nodes a JSONPath selects in a JSON value (RFC 9535), or why the path cannot be evaluated. */
+export function queryJsonPath(body: unknown, jsonKey: string): Query {
+  if (body === undefined) return { matches: [] };
   const simple = matchSimplePath(body, jsonKey);
   if (simple) return { matches: simple };
+  const compiled = compileJsonPath(jsonKey);
+  if ('error' in compiled) return { error: `is not a valid JSONPath (${compiled.error})` };
   try {
-    const result: unknown = JSONPath({ path: jsonKey, json: body, wrap: true, eval: false });
-    return { matches: Array.isArray(result) ? result : [] };
+    return { matches: compiled.query.query(body as Parameters<typeof compiled.query.query>[0]).values() };
   } catch (error) {
-    return { error: `is not a JSONPath we can read (${error instanceof Error ? error.message : String(error)})` };
+    return { error: `could not be evaluated (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
@@ -73,7 +79,7 @@ function containerKind(value: unknown): 'an array' | 'an object' | undefined {
 }
 
 function single(body: unknown, jsonKey: string): { value: unknown } | { error: string } {
-  const found = query(body, jsonKey);
+  const found = queryJsonPath(body, jsonKey);
   if ('error' in found) return found;
   if (found.matches.length === 0) return { error: 'matched nothing in the body' };
   if (found.matches.length > 1) return { error: `matched ${found.matches.length} values; map a single value` };

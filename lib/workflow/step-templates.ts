@@ -11,7 +11,14 @@ export type StepTemplate = {
 /** Every template string a step's config holds, where it is, and how it renders. */
 export function stepTemplates(step: Step): StepTemplate[] {
   switch (step.type) {
-    case 'send_message':
+    case 'send_message': {
+      const c = step.config;
+      return [
+        ...(c.text !== undefined ? [{ path: ['config', 'text'], template: c.text }] : []),
+        ...(c.media ? [{ path: ['config', 'media', 'url'], template: c.media.url }] : []),
+        ...(['template', 'fallbackTemplate'] as const).flatMap((k) => (c[k]?.parameters ?? []).map((p, i) => ({ path: ['config', k, 'parameters', i], template: p }))),
+      ];
+    }
     case 'add_comment':
       return [{ path: ['config', 'text'], template: step.config.text }];
     case 'update_contact_field':

@@ -1,3 +1,5 @@
+import { renderUrlTemplate } from './outbound-templates';
+
 // Templates in step configs: `{{$contact.firstName}}`, `{{$contact.fields.order_id}}`,
 // `{{$trigger.order.total}}`, `{{$trigger.items[0].sku}}`, `{{$step.ticketId}}`, `{{$system.now}}`.
 // Pure: the caller builds the scope (including `system.now`), so rendering is deterministic.
@@ -83,6 +85,23 @@ function replacePlaceholders(
     return format(value, offset);
   });
   return { text, unknown };
+}
+
+/**
+ * Renders a URL template: each value percent-encoded for the component it sits in (path segment,
+ * query value, fragment), so it cannot add a segment, `..`, `?`, `#` or a query parameter; a
+ * leading placeholder is a base URL (see renderUrlTemplate). `refused` says why the URL must not be used.
+ */
+export function renderUrl(template: string, scope: TemplateScope): TemplateResult & { refused?: string } {
+  const unknown: string[] = [];
+  const { url, refused } = renderUrlTemplate(template, new RegExp(PLACEHOLDER.source, 'g'), (m) => {
+    const [, root = '', rest = ''] = m;
+    const value = lookup(scope, root, parsePath(rest));
+    const name = `$${root}${rest}`;
+    if (value === undefined && !unknown.includes(name)) unknown.push(name);
+    return toText(value);
+  });
+  return refused ? { text: url, unknown, refused } : { text: url, unknown };
 }
 
 /** Renders a text template. Unknown variables render '' and are listed in `unknown`. */

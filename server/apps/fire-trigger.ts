@@ -4,6 +4,7 @@ import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import type { Services } from '../services';
+import { keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { fromJson, isUniqueViolation } from '../store/database';
 import { getApp } from './store';
 
@@ -29,9 +30,10 @@ export async function fireTrigger(
   }
   // An app retrying a request it got no answer to sends the same Idempotency-Key: one event only.
   const idempotencyKey = deliveryId ? `app:${appId}:${triggerKey}:${deliveryId}` : undefined;
+  const hash = idempotencyKey ? requestHash(JSON.stringify(body)) : undefined;
   const hidden = !principal.scopes.includes('contacts.read');
   if (idempotencyKey) {
-    const previous = await previousAck(services, idempotencyKey);
+    const previous = await previousAck(services, idempotencyKey, hash);
     if (previous) return hidden ? { ...HIDDEN_ACK, duplicate: false } : previous;
   }
   const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(body.items);
@@ -47,18 +49,19 @@ export async function fireTrigger(
     const ack = await inTransaction(db, (uow) => services.events.record(uow, {
       type: 'mini_app.triggered',
       payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
-    }, { source: 'api', ...(idempotencyKey ? { idempotencyKey } : {}) }));
+    }, { source: 'api', ...(idempotencyKey ? { idempotencyKey, ...(hash ? { requestHash: hash } : {}) } : {}) }));
     return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, duplicate: false };
   } catch (err) {
     // The same key twice at once: the second answers like the first.
-    const previous = idempotencyKey && isUniqueViolation(err) ? await previousAck(services, idempotencyKey) : undefined;
+    const previous = idempotencyKey && isUniqueViolation(err) ? await previousAck(services, idempotencyKey, hash) : undefined;
     if (previous) return hidden ? { ...HIDDEN_ACK, duplicate: false } : previous;
     throw err;
   }
 }
 
-async function previousAck(services: Services, key: string): Promise<FireResult | undefined> {
-  const event = await services.db.selectFrom('events').select(['id', 'run_ids']).where('idempotency_key', '=', key).executeTakeFirst();
+async function previousAck(services: Services, key: string, hash: string | undefined): Promise<FireResult | undefined> {
+  const event = await services.db.selectFrom('events').select(['id', 'run_ids', 'request_hash']).where('idempotency_key', '=', key).executeTakeFirst();
   if (!event) return undefined;
+  if (!sameRequest(event.request_hash, hash)) throw keyReused();
   return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), duplicate: true };
 }

@@ -1,3 +1,4 @@
+import { openStored } from '../secrets/at-rest';
 import { authValuesSchema, type Installation, type InstallBody, type SubscribeRequest, type UnsubscribeRequest } from '../../lib/contracts/apps';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { inTransaction } from '../events/unit-of-work';
@@ -40,7 +41,7 @@ export async function installApp(services: Services, appId: string, body: Instal
   try {
     issued = await inTransaction(db, async ({ trx }) => {
       const key = await issueToken(trx, { kind: 'app', installationId, scopes: manifest.scopes }, `app:${manifest.key}`);
-      await trx.insertInto('installations').values({ id: installationId, app_id: appId, auth_values: toJson(authValues), token_id: key.id, created_at: createdAt }).execute();
+      await trx.insertInto('installations').values({ id: installationId, app_id: appId, auth_values: services.vault.seal(toJson(authValues)), token_id: key.id, created_at: createdAt }).execute();
       return key;
     });
   } catch (err) {
@@ -50,7 +51,7 @@ export async function installApp(services: Services, appId: string, body: Instal
 
   if (manifest.subscribeUrl) {
     const request: SubscribeRequest = { workspaceId: await workspaceId(db), appId, installationId, apiKey: issued.token, authValues };
-    const failure = await postSigned(services, row.signing_secret, manifest.subscribeUrl, request);
+    const failure = await postSigned(services, openStored(services.vault, row.signing_secret), manifest.subscribeUrl, request);
     if (failure) {
       await inTransaction(db, async ({ trx }) => {
         await trx.deleteFrom('installations').where('id', '=', installationId).execute();
@@ -90,7 +91,7 @@ async function postSigned(services: Services, secret: string, url: string, paylo
  */
 export async function uninstallApp(services: Services, appId: string, wakeOutbox: () => void): Promise<void> {
   const { db } = services;
-  const installed = await findInstalledApp(db, appId);
+  const installed = await findInstalledApp(db, services.vault, appId);
   if (!installed) {
     if (!(await findAppRow(db, appId))) throw notFound(`App ${appId}`);
     throw new HttpError(404, 'not_installed', `The app ${appId} is not installed`);

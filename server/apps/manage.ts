@@ -1,3 +1,4 @@
+import { openStored } from '../secrets/at-rest';
 import { AppManifest, authValuesSchema, type App, type AuthValues } from '../../lib/contracts/apps';
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { miniAppKey } from '../engine/dispatch/trigger-keys';
@@ -135,14 +136,14 @@ export async function updateApp(services: Services, appId: string, manifest: App
 
     const installation = await trx.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
     if (installation) {
-      const kept = Object.fromEntries(Object.entries(fromJson<AuthValues>(installation.auth_values, {}))
+      const kept = Object.fromEntries(Object.entries(fromJson<AuthValues>(openStored(services.vault, installation.auth_values), {}))
         .filter(([k]) => manifest.authInputs.some((i) => i.key === k)));
       const checked = authValuesSchema(manifest.authInputs).safeParse(kept);
       if (!checked.success) {
         throw new HttpError(409, 'reinstall_needed',
           `The installed "${current.name}" has no valid value for the new auth inputs (${checked.error.issues.map((i) => i.message).join('; ')}); uninstall it, update it, then install it again`);
       }
-      await trx.updateTable('installations').set({ auth_values: toJson(kept) }).where('id', '=', installation.id).execute();
+      await trx.updateTable('installations').set({ auth_values: services.vault.seal(toJson(kept)) }).where('id', '=', installation.id).execute();
       await trx.updateTable('tokens').set({ scopes: toJson(manifest.scopes) }).where('id', '=', installation.token_id).execute();
     }
 
@@ -179,7 +180,7 @@ export async function deleteApp(services: Services, appId: string): Promise<void
 /** A new signing secret, shown this once; every request signed from now on uses it, the old one none. */
 export async function rotateSigningSecret(services: Services, appId: string): Promise<string> {
   const signingSecret = generateSigningSecret();
-  const result = await services.db.updateTable('apps').set({ signing_secret: signingSecret }).where('id', '=', appId).executeTakeFirst();
+  const result = await services.db.updateTable('apps').set({ signing_secret: services.vault.seal(signingSecret) }).where('id', '=', appId).executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw notFound(`App ${appId}`);
   return signingSecret;
 }

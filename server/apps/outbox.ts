@@ -1,3 +1,4 @@
+import { openStored } from '../secrets/at-rest';
 import { newId, nowIso } from '../ids';
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
@@ -137,7 +138,7 @@ export class OutboxWorker {
         // Deleted while this attempt was starting: never send it unsigned instead.
         if (appId && !app) return { delivered: false, permanent: true, error: 'the app was deleted' };
         // Read per attempt: after a rotation only the new secret signs.
-        const secret = app?.signing_secret;
+        const secret = app?.signing_secret ? openStored(this.services.vault, app.signing_secret) : undefined;
         if (secret) Object.assign(headers, signHeaders(secret, { id: headers['webhook-id'] ?? row.id, timestamp: new Date(), body: row.body }));
       }
       const res = await safeFetch(

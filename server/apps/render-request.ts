@@ -1,4 +1,5 @@
 import { ACTION_PLACEHOLDER, type ActionRequest } from '../../lib/contracts/apps';
+import { cleanHeaderValue, renderUrlTemplate } from '../../lib/workflow/outbound-templates';
 import { toText } from '../../lib/workflow/template';
 
 /** What `{{auth.x}}` and `{{input.y}}` read: the installation's auth values and the step's inputs. */
@@ -15,6 +16,10 @@ export interface RenderedRequest {
   body: string | undefined;
   /** Placeholders that had no value (rendered empty / null). */
   missing: string[];
+  /** Why the URL must not be called (a value would have moved it to another path). */
+  refused?: string;
+  /** Headers whose rendered value lost line breaks or control characters. */
+  cleanedHeaders: string[];
 }
 
 const lookup = (scope: ActionScope, root: string, key: string): unknown => {
@@ -22,15 +27,17 @@ const lookup = (scope: ActionScope, root: string, key: string): unknown => {
   return Object.hasOwn(bag, key) ? bag[key] : undefined;
 };
 
-function renderText(template: string, scope: ActionScope, missing: string[], encode: (value: string, offset: number) => string = (v) => v): string {
-  return template.replace(ACTION_PLACEHOLDER, (whole, root: string, key: string, offset: number) => {
-    const value = lookup(scope, root, key);
-    if (value === undefined || value === null) {
-      if (!missing.includes(whole)) missing.push(whole);
-      return '';
-    }
-    return encode(toText(value), offset);
-  });
+function valueText(scope: ActionScope, missing: string[], whole: string, root: string, key: string): string {
+  const value = lookup(scope, root, key);
+  if (value === undefined || value === null) {
+    if (!missing.includes(whole)) missing.push(whole);
+    return '';
+  }
+  return toText(value);
+}
+
+function renderText(template: string, scope: ActionScope, missing: string[]): string {
+  return template.replace(ACTION_PLACEHOLDER, (whole, root: string, key: string) => valueText(scope, missing, whole, root, key));
 }
 
 const SINGLE = /^\s*\{\{\s*(auth|input)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$/;
@@ -62,11 +69,15 @@ function renderBody(value: unknown, scope: ActionScope, missing: string[]): unkn
  */
 export function renderActionRequest(request: ActionRequest, scope: ActionScope): RenderedRequest {
   const missing: string[] = [];
-  const url = renderText(request.url, scope, missing, (v, offset) => (offset === 0 ? v : encodeURIComponent(v))).trim();
+  const rendered = renderUrlTemplate(request.url, new RegExp(ACTION_PLACEHOLDER.source, 'g'),
+    ([whole, root = '', key = '']) => valueText(scope, missing, whole, root, key));
   const headers: Record<string, string> = {};
+  const cleanedHeaders: string[] = [];
   for (const [name, template] of Object.entries(request.headers)) {
-    headers[name.toLowerCase()] = renderText(template, scope, missing).replace(/[\r\n]+/g, ' ');
+    const { value, cleaned } = cleanHeaderValue(renderText(template, scope, missing));
+    if (cleaned) cleanedHeaders.push(name);
+    headers[name.toLowerCase()] = value;
   }
   const body = request.body === undefined ? undefined : JSON.stringify(renderBody(request.body, scope, missing));
-  return { method: request.method, url, headers, body, missing };
+  return { method: request.method, url: rendered.url.trim(), headers, body, missing, cleanedHeaders, ...(rendered.refused ? { refused: rendered.refused } : {}) };
 }

@@ -5,6 +5,7 @@ import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
 import type { Executor } from '../store/database';
 import { renderActionRequest, type RenderedRequest } from './render-request';
+import type { Vault } from '../secrets/vault';
 import { appSigningSecret, findInstalledApp } from './store';
 
 export interface PreparedAction {
@@ -23,8 +24,8 @@ export class ActionNotRunnable extends Error {
  * Resolves `appId` + `actionKey` to the installed app's packaged request filled with the
  * installation's auth values and the step's inputs (already rendered with the run's templates).
  */
-export async function prepareAppAction(db: Executor, input: { appId: string; actionKey: string; inputs: Record<string, string> }): Promise<PreparedAction> {
-  const installed = await findInstalledApp(db, input.appId);
+export async function prepareAppAction(db: Executor, vault: Vault, input: { appId: string; actionKey: string; inputs: Record<string, string> }): Promise<PreparedAction> {
+  const installed = await findInstalledApp(db, vault, input.appId);
   if (!installed) throw new ActionNotRunnable(`The app ${input.appId} is not installed`);
   const { manifest } = installed.app;
   const action = manifest.actions.find((a) => a.key === input.actionKey);
@@ -37,6 +38,7 @@ export async function prepareAppAction(db: Executor, input: { appId: string; act
   const empty = action.inputs.filter((i) => i.required && (input.inputs[i.key] ?? '').trim() === '');
   if (empty.length) throw new ActionNotRunnable(`Required input(s) of "${action.key}" are empty: ${empty.map((i) => i.label).join(', ')}`);
   const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
+  if (request.refused) throw new ActionNotRunnable(`The action "${action.key}" was not called: ${request.refused}`);
   return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
 }
 
@@ -44,6 +46,8 @@ export async function prepareAppAction(db: Executor, input: { appId: string; act
 export type ActionResult = Omit<CallResult, 'bodyText'>;
 
 export interface SendOptions {
+  /** Opens the app's sealed signing secret. */
+  vault: Vault;
   allowPrivateUrls: string[];
   idempotencyKey?: string;
   retry?: Pick<RetryOptions, 'sleep' | 'baseDelayMs'>;
@@ -59,6 +63,7 @@ export interface SendOptions {
 export async function sendAppAction(db: Executor, prepared: PreparedAction, options: SendOptions): Promise<ActionResult> {
   const { request, action } = prepared;
   const notes = request.missing.length ? [`No value for ${request.missing.join(', ')}`] : [];
+  for (const name of request.cleanedHeaders) notes.push(`Header ${name}: line breaks and control characters removed from the rendered value`);
   const messageId = newId('msg');
   const base: Record<string, string> = {
     ...request.headers,
@@ -68,7 +73,7 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
   };
   const result = await callAndMap(
     async () => {
-      const secret = await appSigningSecret(db, prepared.appId);
+      const secret = await appSigningSecret(db, options.vault, prepared.appId);
       return {
         method: request.method,
         url: request.url,

@@ -1,3 +1,5 @@
+import { openStored } from '../secrets/at-rest';
+import type { Vault } from '../secrets/vault';
 import { App, AppManifest, type AuthValues, type Installation } from '../../lib/contracts/apps';
 import { notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
@@ -48,20 +50,21 @@ export async function getApp(db: Executor, id: string): Promise<App> {
   return toApp(row, installation);
 }
 
-export async function appSigningSecret(db: Executor, appId: string): Promise<string | undefined> {
+/** The app's signing secret in the clear (it is stored sealed). */
+export async function appSigningSecret(db: Executor, vault: Vault, appId: string): Promise<string | undefined> {
   const row = await db.selectFrom('apps').select('signing_secret').where('id', '=', appId).executeTakeFirst();
-  return row?.signing_secret || undefined;
+  return row?.signing_secret ? openStored(vault, row.signing_secret) : undefined;
 }
 
 /** The app with its installation (auth values included), or undefined when it is not installed. */
-export async function findInstalledApp(db: Executor, appId: string): Promise<InstalledApp | undefined> {
+export async function findInstalledApp(db: Executor, vault: Vault, appId: string): Promise<InstalledApp | undefined> {
   const row = await findAppRow(db, appId);
   if (!row) return undefined;
   const inst = await db.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
   if (!inst) return undefined;
   return {
     app: toApp(row, inst),
-    installation: { ...toInstallation(inst), authValues: fromJson<AuthValues>(inst.auth_values, {}), tokenId: inst.token_id },
+    installation: { ...toInstallation(inst), authValues: fromJson<AuthValues>(openStored(vault, inst.auth_values), {}), tokenId: inst.token_id },
   };
 }
 

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../http-error';
 import { getUser } from '../domain/users';
+import { FixedWindowLimiter, tooManyRequests } from '../webhooks/rate-window';
+import { bearerToken } from './bearer';
 import { findToken } from './tokens';
+import { inboxSessionToken } from '../routes/inbox/session-cookie';
 import { hasRole, type Access, type Principal } from './principal';
 
 declare module 'fastify' {
@@ -13,29 +16,35 @@ declare module 'fastify' {
 const unauthorized = (message: string) =>
   new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
 
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match?.[1];
-  }
-  // EventSource cannot send headers: the stream accepts ?token=.
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.token === 'string' ? query.token : undefined;
-}
-
 /** Authenticates every route that declares `config.access`, and enforces role / scope. */
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('principal', null);
+  // Failed authentications per client address: someone guessing tokens gets 429s (counted
+  // before the lookup, so a flood of guesses costs no database reads once over the limit).
+  const failures = new FixedWindowLimiter(app.services.config.authFailuresPerMinute, 60_000, 10_000);
+  const failed = (request: FastifyRequest, err: HttpError) => {
+    const hit = failures.hit(request.ip);
+    return hit.exceeded ? tooManyRequests(hit) : err;
+  };
   // onRequest, before the body is read and validated: a caller without the right token or
   // role learns nothing about the body's shape (401/403, not 400/415/422).
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) return;
-    const token = bearer(request);
-    if (!token) throw unauthorized('Send your token as "Authorization: Bearer <token>"');
+    const header = bearerToken(request);
+    if (header === null) throw failed(request, unauthorized('The Authorization header is not "Bearer <token>"'));
+    // The built-in inbox signed in through the extension sends a login cookie instead (one sign-in).
+    const token = header || inboxSessionToken(request, app.services.config.publicUrl);
+    if (!token) {
+      const inQuery = typeof (request.query as Record<string, unknown> | undefined)?.token === 'string';
+      throw failed(request, unauthorized(inQuery
+        ? 'A token in the URL is accepted only by the live event stream; send "Authorization: Bearer <token>"'
+        : 'Send your token as "Authorization: Bearer <token>"'));
+    }
+    if (failures.peek(request.ip)) throw failed(request, unauthorized('Unknown token'));
     const row = await findToken(app.services.db, token);
-    if (!row || row.revoked_at) throw unauthorized(row ? 'This token has been revoked' : 'Unknown token');
+    if (!row || row.revoked_at) throw failed(request, unauthorized(row ? 'This token has been revoked' : 'Unknown token'));
+    if (row.expires_at && row.expires_at <= new Date().toISOString()) throw failed(request, unauthorized('This sign-in has expired: open the inbox again from the extension'));
     if (row.kind === 'user' && row.user_id) {
       const user = await getUser(app.services.db, row.user_id).catch(() => undefined);
       if (!user) throw unauthorized('The user of this token no longer exists');

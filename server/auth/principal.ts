@@ -16,6 +16,11 @@ export interface Access {
   scope?: Scope;
   /** Only app keys (e.g. firing an app's own trigger). */
   appOnly?: boolean;
+  /**
+   * The token may come as `?token=` (only where a browser cannot send a header: EventSource).
+   * Everywhere else a query token is refused: URLs end up in logs, history and Referer headers.
+   */
+  queryToken?: boolean;
 }
 
 const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };

@@ -1,4 +1,6 @@
+import type { FieldValue } from '../../lib/contracts/contacts';
 import type { Conversation } from '../../lib/contracts/conversations';
+import type { Cause } from '../domain/contacts';
 import type { Services } from '../services';
 import type { ConnectionsTable } from '../store/schema';
 
@@ -20,10 +22,31 @@ export interface ConnectorCall {
   idempotencyKey: string;
   /** Adds a line to the run's step log (the outside call and its answer). */
   note(message: string): void;
+  /** Who causes the mirrored local change (a step: source workflow, one loop level deeper). */
+  cause?: Cause;
+  /** A step's `ctx.once`: the outside effect at most once per idempotency key. */
+  once?: <R>(fn: () => Promise<R>) => Promise<R>;
 }
 
+/** What a connector did: the step log's output (the outside call and its answer included). */
+export type ConnectorOutput = Record<string, unknown>;
+
+/**
+ * Steps call these when the conversation lives in a connection whose connector has them (see
+ * server/engine/steps/via-connector.ts); a missing method means the step acts locally. Each
+ * method performs the outside call and mirrors its effect locally (message, tags, field,
+ * assignment, status), so the inbox's echo of the change starts nothing twice.
+ */
 export interface Connector {
   kind: string;
+  sendMessage?(call: ConnectorCall, input: { text: string }): Promise<ConnectorOutput>;
+  addNote?(call: ConnectorCall, input: { text: string }): Promise<ConnectorOutput>;
+  changeTags?(call: ConnectorCall, input: { action: 'add' | 'remove'; tags: string[] }): Promise<ConnectorOutput>;
+  setField?(call: ConnectorCall, input: { field: string; value: FieldValue }): Promise<ConnectorOutput>;
+  assign?(call: ConnectorCall, input: { userId: string | null }): Promise<ConnectorOutput>;
+  close?(call: ConnectorCall, input: { category: string | null; summary: string | null }): Promise<ConnectorOutput>;
+  /** Reopens the contact's latest conversation in that connection (the step found none open). */
+  reopen?(call: ConnectorCall): Promise<ConnectorOutput>;
 }
 
 const connectors = new Map<string, Connector>();

@@ -1,9 +1,10 @@
+import type { Attachment, MessageDelivery } from '../../lib/contracts/channels';
 import type { Conversation, Message } from '../../lib/contracts/conversations';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
-import { isUniqueViolation, type Executor } from '../store/database';
+import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { getClosingCategories } from './closing-categories';
 import { getContact, type Cause } from './contacts';
@@ -19,7 +20,21 @@ export const toConversation = (r: ConversationsTable): Conversation => ({
 export const toMessage = (r: MessagesTable): Message => ({
   id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
   author: { type: r.author_type as Message['author']['type'], id: r.author_id }, text: r.text, createdAt: r.created_at,
+  ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: r.delivery_error ?? null, externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
+  ...(r.attachments ? { attachments: fromJson<Attachment[]>(r.attachments, []) } : {}),
 });
+
+/** A message that goes through or came from a channel connection (WhatsApp, Messenger). */
+export interface ChannelMessageFields {
+  connectionId: string;
+  externalId?: string | null;
+  /** Outgoing: the send's idempotency key, stored before the outside call. */
+  sendKey?: string | null;
+  deliveryStatus?: MessageDelivery['status'] | null;
+  attachments?: Attachment[];
+  /** Inbound: when the customer sent it (Meta's clock), which starts the 24-hour window. */
+  sentAt?: string | null;
+}
 
 export async function getConversation(db: Executor, id: string): Promise<Conversation> {
   const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -70,10 +85,13 @@ export async function openConversation(
   return toConversation(row);
 }
 
-/** Closes an open conversation. A close with reason "merge" is recorded but triggers nothing. */
+/**
+ * Closes an open conversation. A close with reason "merge" (contacts merged) or "superseded" (a
+ * connected inbox such as Chatwoot opened another conversation of the contact) triggers nothing.
+ */
 export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
-  input: { category?: string | null; summary?: string | null; reason?: 'merge' | null }, cause: Cause,
+  input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | null }, cause: Cause,
 ): Promise<Conversation> {
   const current = await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
@@ -105,13 +123,20 @@ export async function closeConversation(
 
 export async function addMessage(
   uow: UnitOfWork, services: Services, conversationId: string,
-  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: { type: 'contact' | 'user' | 'workflow'; id: string | null } },
+  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: { type: 'contact' | 'user' | 'workflow'; id: string | null }; channel?: ChannelMessageFields },
   cause: Cause,
 ): Promise<Message> {
   const conversation = await getConversation(uow.trx, conversationId);
+  const ch = input.channel;
+  const createdAt = ch?.sentAt ?? nowIso();
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
-    author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: nowIso(),
+    author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
+    ...(ch ? {
+      connection_id: ch.connectionId, external_id: ch.externalId ?? null, send_key: ch.sendKey ?? null,
+      delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? nowIso() : null,
+      attachments: ch.attachments?.length ? toJson(ch.attachments) : null,
+    } : {}),
   };
   await uow.trx.insertInto('messages').values(row).execute();
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).

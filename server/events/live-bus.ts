@@ -28,6 +28,11 @@ export class LiveBus {
     this.relays.push(relay);
   }
 
+  /** How many listeners this process has (each open event stream is one). */
+  get subscribers(): number {
+    return this.emitter.listenerCount('message');
+  }
+
   subscribe(listener: (m: LiveMessage) => void): () => void {
     this.emitter.on('message', listener);
     return () => this.emitter.off('message', listener);

@@ -18,6 +18,8 @@ export interface EventInput {
   /** Loop depth: how many workflow hops led to this event (0 for people and outside callers). */
   depth?: number;
   idempotencyKey?: string;
+  /** With a key: the request's body hash, so a reuse of the key with another body is refused. */
+  requestHash?: string;
 }
 
 /** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
@@ -47,12 +49,12 @@ export class EventRecorder {
       runIds.push(...result.runIds);
       if (result.note) notes.push(result.note);
     }
-    await insertEvent(uow.trx, recorded, input.idempotencyKey, notes.join('; ') || null, runIds);
+    await insertEvent(uow.trx, recorded, input, notes.join('; ') || null, runIds);
     return { eventId: recorded.id, runIds };
   }
 }
 
-async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKey: string | undefined, note: string | null, runIds: string[]) {
+async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, { idempotencyKey, requestHash }: EventInput, note: string | null, runIds: string[]) {
   await trx.insertInto('events').values({
     id: e.id,
     type: e.type,
@@ -64,5 +66,6 @@ async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, idempotencyKe
     note,
     created_at: e.createdAt,
     run_ids: idempotencyKey ? toJson(runIds) : null,
+    ...(idempotencyKey && requestHash ? { request_hash: requestHash } : {}),
   }).execute();
 }

@@ -5,7 +5,8 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
-import { openSqlite, type DirectQuery } from './sqlite-adapter';
+import { preparePrivateDatabase } from './private-files';
+import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -17,6 +18,8 @@ export interface Store {
   dialect: Dialect;
   /** Only for PostgreSQL: the pool, for LISTEN/NOTIFY clients. */
   pgPool?: pg.Pool;
+  /** SQLite: statements executed and transactions begun so far (PostgreSQL counts its own: pg_stat_*). */
+  counters?: StoreCounters;
   close(): Promise<void>;
 }
 
@@ -49,11 +52,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     store = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
   } else {
     const file = options.sqliteFile ?? ':memory:';
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') preparePrivateDatabase(file);
     const database = openSqlite(file);
     const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct) });
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
-    store = { db, dialect: 'sqlite', close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
+    store = { db, dialect: 'sqlite', counters: database.counters, close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
   }
   await migrate(store.db);
   return store;

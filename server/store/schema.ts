@@ -7,7 +7,8 @@ type Bool = number;
 
 /** `kind`: human | bot (migration 030; optional so rows written without it take the default). */
 export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string }
-export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null }
+export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null; expires_at?: string | null }
+export interface InboxSignInCodesTable { hash: string; user_id: string; expires_at: string; used_at: string | null; created_at: string }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
 export interface ContactsTable { id: string; first_name: string; last_name: string; phone: string | null; email: string | null; tags: Json; fields: Json; created_at: string; updated_at: string; lifecycle?: string | null }
 /** An Ask a Question step waiting for a reply on a conversation (migration 032). */
@@ -27,16 +28,23 @@ export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;
   /** Set when the message went through or came from a connection: its id there and delivery state. */
   connection_id?: string | null; external_id?: string | null; delivery_status?: string | null; delivery_error?: string | null;
+  /** Outgoing sends through a channel: the attempt's idempotency key (written before the call), media sent or received (JSON). */
+  send_key?: string | null; attachments?: Json | null; delivery_updated_at?: string | null;
 }
 export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
   /** With an idempotency key: the ids of the runs it started (JSON array), the answer to a repeat. */
   run_ids: Json | null;
+  /** With an idempotency key: SHA-256 (hex) of the body that first used it; a reuse with another body is refused. */
+  request_hash?: string | null;
 }
 
 export interface WorkflowsTable {
   id: string; name: string; status: string; trigger_type: string; definition: Json; version: number;
-  webhook_token: string | null; created_at: string; updated_at: string; published_at: string | null;
+  /** Sealed (vault) URL token, to show the URL again; deliveries find the workflow by `webhook_token_hash`. */
+  webhook_token: string | null; webhook_token_hash?: string | null;
+  /** The webhook trigger's signing secret, sealed; the stored definition holds none. */
+  webhook_signing_secret?: string | null; created_at: string; updated_at: string; published_at: string | null;
 }
 export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
 /** One row per (published workflow, trigger key): dispatch looks events up here by index. */
@@ -53,7 +61,11 @@ export interface EnrollmentsTable { workflow_id: string; contact_id: string; cre
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */
 export interface StepEffectsTable { key: string; result: Json; created_at: string }
 
-export interface AdsTable { ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string }
+export interface AdsTable {
+  ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string;
+  /** `manual`, or the id of the linked ad account connection that synced it. */
+  source?: string; created_in_instagram?: number; synced_at?: string | null;
+}
 export interface AppsTable { id: string; key: string; manifest: Json; signing_secret: string; created_at: string }
 export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
@@ -65,13 +77,28 @@ export interface ConnectionsTable {
   last_synced_at: string | null; last_error: string | null; created_at: string; updated_at: string;
 }
 
+/** Inbound Meta webhook items already handled (wamid, mid, postback, referral keys). */
+export interface MetaDeliveriesTable { key: string; created_at: string }
+
+/** A status webhook that arrived before its message's Meta id was stored. */
+export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
+
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
+/** Chatwoot webhook deliveries already handled, per connection. */
+export interface ChatwootDeliveriesTable { connection_id: string; delivery_key: string; event: string; created_at: string }
+/** The last Chatwoot state applied per object (`kind` contact | conversation) and its Chatwoot `updated_at`. */
+export interface ChatwootObjectsTable { connection_id: string; kind: string; external_id: string; companion_id: string | null; version: number; state: Json; updated_at: string }
+
 export interface DB {
+  chatwoot_deliveries: ChatwootDeliveriesTable;
+  chatwoot_objects: ChatwootObjectsTable;
   channel_identities: ChannelIdentitiesTable;
+  meta_deliveries: MetaDeliveriesTable;
+  early_delivery_statuses: EarlyDeliveryStatusesTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;
-  users: UsersTable; tokens: TokensTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
+  users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
   enrollments: EnrollmentsTable; step_effects: StepEffectsTable;

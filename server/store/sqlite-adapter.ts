@@ -10,7 +10,10 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 /** Runs one SQL text with parameters on the connection at once (no Kysely): rows, or [] for a statement that returns none. */
 export type DirectQuery = (sql: string, params: readonly unknown[]) => unknown[];
 
-export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery } {
+/** Statements executed and transactions begun on this connection (the benchmark reads them per run). */
+export interface StoreCounters { statements: number; transactions: number }
+
+export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery; counters: StoreCounters } {
   const raw = new DatabaseSync(filename);
   // temp_store: a multi-row insert in a transaction keeps a statement journal, by default a
   // temporary file opened, unlinked and closed again for every webhook batch (8 system calls).
@@ -18,19 +21,23 @@ export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSy
   const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(raw, filename);
   // Kysely compiles the same SQL text again and again; preparing it each time cost a tenth of
   // a webhook's CPU. Statements are kept by their text (bounded: ad-hoc SQL cannot grow it forever).
-  const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean; begins: boolean }>();
+  const counters: StoreCounters = { statements: 0, transactions: 0 };
   const statement = (sql: string) => {
     let entry = cache.get(sql);
     if (!entry) {
       if (cache.size >= 1000) cache.clear();
       const stmt = raw.prepare(sql);
-      entry = { stmt, reader: stmt.columns().length > 0 };
+      entry = { stmt, reader: stmt.columns().length > 0, begins: /^\s*begin\b/i.test(sql) };
       cache.set(sql, entry);
     }
+    counters.statements++;
+    if (entry.begins) counters.transactions++;
     return entry;
   };
   return {
     raw,
+    counters,
     direct: (sql, p) => {
       const { stmt, reader } = statement(sql);
       if (reader) return stmt.all(...p.map(toSqlite));

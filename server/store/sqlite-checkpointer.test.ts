@@ -39,6 +39,24 @@ describe('WAL checkpoints off the writer thread', () => {
     reopened.close();
   });
 
+  it('gives the WAL file back to the disk once writes stop (bounded at rest)', async () => {
+    const file = tempFile();
+    const db = openSqlite(file);
+    db.raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const insert = db.raw.prepare('INSERT INTO t (body) VALUES (?)');
+    for (let batch = 0; batch < 20; batch++) {
+      db.raw.exec('BEGIN');
+      for (let i = 0; i < 100; i++) insert.run('x'.repeat(4000));
+      db.raw.exec('COMMIT');
+    }
+    expect(size(`${file}-wal`)).toBeGreaterThan(4_000_000);
+    // Idle for a second: the checkpointer truncates the WAL it has fully copied back.
+    await waitFor('the WAL truncated at rest', async () => (size(`${file}-wal`) === 0 ? true : undefined), 10_000);
+    expect(db.raw.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2000 });
+    await db.checkpointer!.stop();
+    db.close();
+  });
+
   it('is not started for an in-memory database', () => {
     const db = openSqlite(':memory:');
     expect(db.checkpointer).toBeUndefined();

@@ -1,11 +1,14 @@
 import { adEligibility, type Ad } from '../../lib/contracts/ads';
 import type { Executor } from '../store/database';
 
-export async function listAds(db: Executor): Promise<Ad[]> {
-  const rows = await db.selectFrom('ads').selectAll().orderBy('ad_id').execute();
+export async function listAds(db: Executor, adId?: string): Promise<Ad[]> {
+  let q = db.selectFrom('ads').selectAll();
+  if (adId !== undefined) q = q.where('ad_id', '=', adId);
+  const rows = await q.orderBy('ad_id').execute();
   return rows.map((r) => ({
     adAccountId: r.ad_account_id, adId: r.ad_id, name: r.name, channel: r.channel, status: r.status,
     objective: r.objective, optimizationGoal: r.optimization_goal, destinationType: r.destination_type,
+    ...(r.created_in_instagram ? { createdInInstagram: true } : {}), source: r.source && r.source !== 'manual' ? 'synced' : 'manual',
   }));
 }
 

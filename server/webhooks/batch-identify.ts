@@ -3,7 +3,7 @@ import { extractIdentifier, extractMappings, type MappingError, type MappedValue
 import { HttpError } from '../http-error';
 import type { Executor } from '../store/database';
 import { runShaped } from './compiled-sql';
-import { toE164 } from './phone';
+import { matchablePhone } from './phone';
 import type { z } from 'zod';
 
 // The same identification as identify.ts (extractWebhook), split in two so a whole batch of
@@ -28,20 +28,24 @@ export function extractBody(trigger: WebhookTrigger, body: unknown): BodyExtract
 }
 
 // Webhooks name the same people again and again; libphonenumber is a visible share of a request.
-const e164Cache = new Map<string, string | null>();
-function cachedE164(raw: string): string | undefined {
-  let hit = e164Cache.get(raw);
+const phoneCache = new Map<string, { phone: string } | { error: string }>();
+export function cachedPhone(raw: string, country: string | null): { phone: string } | { error: string } {
+  const key = `${country ?? ''}\u0000${raw}`;
+  let hit = phoneCache.get(key);
   if (hit === undefined) {
-    hit = toE164(raw) ?? null;
-    if (e164Cache.size >= 10_000) e164Cache.clear();
-    e164Cache.set(raw, hit);
+    hit = matchablePhone(raw, country);
+    if (phoneCache.size >= 10_000) phoneCache.clear();
+    phoneCache.set(key, hit);
   }
-  return hit ?? undefined;
+  return hit;
 }
 
 /** The column value a raw identifier is matched on, or undefined when it can match no contact. */
-export function lookupValue(type: IdentifierType, raw: string): string | undefined {
-  if (type === 'phone') return cachedE164(raw);
+export function lookupValue(type: IdentifierType, raw: string, country: string | null = null): string | undefined {
+  if (type === 'phone') {
+    const hit = cachedPhone(raw, country);
+    return 'phone' in hit ? hit.phone : undefined;
+  }
   const value = type === 'email' ? raw.toLowerCase() : raw;
   // Stored text never holds NUL (both dialects refuse it): such a value matches nobody.
   return value.includes('\u0000') ? undefined : value;
@@ -74,9 +78,9 @@ export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set
 }
 
 /** The lookup values of one extraction, added to the batch's wanted set. */
-export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtraction) {
+export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtraction, country: string | null = null) {
   for (const raw of ex.identifier.values) {
-    const value = lookupValue(ex.identifier.type, raw);
+    const value = lookupValue(ex.identifier.type, raw, country);
     if (value === undefined) continue;
     let set = wanted.get(ex.identifier.type);
     if (!set) wanted.set(ex.identifier.type, (set = new Set()));
@@ -85,7 +89,7 @@ export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtractio
 }
 
 /** The contacts an extraction names (in order, once each), or the 422 the delivery gets. */
-export function resolveContacts(index: ContactIndex, ex: BodyExtraction): { contactIds: string[] } | { error: HttpError } {
+export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[] } | { error: HttpError } {
   const { type, jsonKey } = ex.identifier;
   const path = `body${jsonKey.slice(1)}`;
   if (ex.identifier.error) {
@@ -93,11 +97,20 @@ export function resolveContacts(index: ContactIndex, ex: BodyExtraction): { cont
   }
   const contactIds: string[] = [];
   const unmatched: string[] = [];
+  const invalid: string[] = [];
   for (const raw of ex.identifier.values) {
-    const value = lookupValue(type, raw);
+    const value = lookupValue(type, raw, country);
+    if (value === undefined && type === 'phone') {
+      const hit = cachedPhone(raw, country);
+      if ('error' in hit) invalid.push(hit.error);
+    }
     const id = value === undefined ? undefined : index.get(indexKey(type, value));
     if (id && !contactIds.includes(id)) contactIds.push(id);
     if (!id) unmatched.push(raw);
+  }
+  // A number that is no phone number at all is the sender's mistake to fix, not "nobody has it".
+  if (contactIds.length === 0 && invalid.length > 0) {
+    return { error: new HttpError(422, 'invalid_phone', invalid.join('; '), invalid.map((message) => ({ path, message }))) };
   }
   if (contactIds.length === 0) {
     return { error: new HttpError(422, 'contact_not_found', `No contact with ${type} ${unmatched.join(', ')}`, [{ path, message: `No contact matches this ${type}` }]) };

@@ -7,9 +7,12 @@ import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
 import { isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
+import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { verifySignature } from '../signing/standard-webhooks';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
-import { enrol, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
+import { cachedDefaultCountry } from '../domain/default-country';
+import { openStored } from '../secrets/at-rest';
+import { enrol, type HookWorkflowRow, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
@@ -59,6 +62,8 @@ async function alone(services: Services, definitions: DefinitionCache, d: Delive
 interface Item {
   workflow: HookWorkflow;
   key: string | undefined;
+  /** With a key: SHA-256 of the raw body, to tell a retry from a reuse of the key. */
+  hash: string | undefined;
   /** Set once the delivery is known not to be a repeat of an earlier one. */
   extraction?: BodyExtraction;
 }
@@ -74,29 +79,39 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
 
     // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
     const items: (Item | undefined)[] = deliveries.map((d, i) => {
-      const workflow = hookWorkflow(definitions, workflows.get(d.token));
+      const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
       if (!workflow) return void fail(i, notFound());
-      let deliveryId: string | undefined;
+      let deliveryId: string | undefined | HttpError;
       if (workflow.trigger.signingSecret) {
         const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
         if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
-        deliveryId = verified.id;
+        deliveryId = checkedKey(verified.id, 'webhook-id');
       } else {
-        const key = d.headers['idempotency-key'];
-        deliveryId = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : undefined;
+        deliveryId = checkedKey(d.headers['idempotency-key']);
       }
-      return { workflow, key: deliveryId ? `hook:${workflow.id}:${deliveryId}` : undefined };
+      if (deliveryId instanceof HttpError) return void fail(i, deliveryId);
+      return deliveryId
+        ? { workflow, key: `hook:${workflow.id}:${deliveryId}`, hash: requestHash(d.rawBody) }
+        : { workflow, key: undefined, hash: undefined };
     });
 
+    // National phone numbers are read in the workspace's country (one read per batch, only when needed).
+    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await cachedDefaultCountry(services.db, trx) : null;
     const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
     const earlier = await previousAcks(trx, keys);
     const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
     items.forEach((it, i) => {
       if (!it) return;
       const previous = it.key ? earlier.get(it.key) : undefined;
-      if (previous) { outcomes[i] = { ok: true, value: { ack: previous, duplicate: true } }; items[i] = undefined; return; }
+      if (previous) {
+        outcomes[i] = sameRequest(previous.hash, it.hash)
+          ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds }, duplicate: true } }
+          : { ok: false, error: keyReused() };
+        items[i] = undefined;
+        return;
+      }
       it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body);
-      want(wanted, it.extraction);
+      want(wanted, it.extraction, country);
     });
     const contacts = wanted.size > 0 ? await findContacts(trx, wanted) : new Map<string, string>();
 
@@ -109,8 +124,11 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     items.forEach((it, i) => {
       if (!it) return;
       const leader = it.key !== undefined ? leaders.get(it.key) : undefined;
-      if (leader !== undefined) return void followers.push([i, leader]);
-      const found = resolveContacts(contacts, it.extraction!);
+      if (leader !== undefined) {
+        if (!sameRequest(items[leader]?.hash, it.hash)) return void fail(i, keyReused());
+        return void followers.push([i, leader]);
+      }
+      const found = resolveContacts(contacts, it.extraction!, country);
       if ('error' in found) return void fail(i, found.error);
       if (it.key !== undefined) leaders.set(it.key, i);
       accepted.push({ i, it, contactIds: found.contactIds, eventId: newId('evt') });
@@ -163,7 +181,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
       events.push({
         id: a.eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
         idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
-        run_ids: a.it.key ? toJson(runIds) : null,
+        run_ids: a.it.key ? toJson(runIds) : null, request_hash: a.it.hash ?? null,
       });
       outcomes[a.i] = { ok: true, value: { ack: { eventId: a.eventId, runIds }, duplicate: false } };
     }
@@ -187,11 +205,26 @@ async function write(trx: Executor, events: EventsTable[], runs: RunsTable[]) {
   await insertRuns(trx, runs);
 }
 
-function hookWorkflow(definitions: DefinitionCache, row: { id: string; status: string; version: number; definition: string } | undefined): HookWorkflow | undefined {
+// Opening a sealed secret is an AES-GCM decryption: once per sealed value, not per delivery.
+const openedSecrets = new Map<string, string>();
+function signingSecretOf(services: Services, sealed: string | null | undefined): string | undefined {
+  if (!sealed) return undefined;
+  let secret = openedSecrets.get(sealed);
+  if (secret === undefined) {
+    secret = openStored(services.vault, sealed);
+    if (openedSecrets.size >= 1_000) openedSecrets.clear();
+    openedSecrets.set(sealed, secret);
+  }
+  return secret;
+}
+
+function hookWorkflow(definitions: DefinitionCache, row: HookWorkflowRow | undefined, services: Services): HookWorkflow | undefined {
   if (!row || row.status !== 'published') return undefined;
   let definition: WorkflowDefinition;
   try { definition = definitions.get(row); } catch { return undefined; }
   const trigger = definition.trigger;
   if (trigger.type !== 'incoming_webhook') return undefined;
-  return { id: row.id, version: row.version, definition, trigger };
+  // Kept sealed in its own column; a definition stored before that still carries it in clear.
+  const signingSecret = signingSecretOf(services, row.webhook_signing_secret) ?? trigger.signingSecret;
+  return { id: row.id, version: row.version, definition, trigger: signingSecret ? { ...trigger, signingSecret } : trigger };
 }

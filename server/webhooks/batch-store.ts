@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { hashToken } from '../auth/tokens';
 import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { insertParams, runShaped } from './compiled-sql';
@@ -16,27 +17,34 @@ export function chunks<T>(list: readonly T[], size: number): T[][] {
 
 const rowsPerInsert = (columns: number) => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
 
-export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token: string | null }
+export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token_hash?: string | null; webhook_signing_secret?: string | null }
 
-/** The workflows behind these URL tokens, read in the batch's transaction (unpublish/regenerate count at once). */
+/**
+ * The workflows behind these URL tokens, read in the batch's transaction (unpublish/regenerate
+ * count at once). Found by the tokens' SHA-256: the database keeps no usable token.
+ */
 export async function workflowsByToken(db: Executor, tokens: string[]): Promise<Map<string, HookWorkflowRow>> {
+  const byHash = new Map(tokens.map((t) => [hashToken(t), t]));
   const byToken = new Map<string, HookWorkflowRow>();
-  for (const part of chunks(tokens, 5_000)) {
-    const rows = await runShaped(db, `workflowsByToken:${part.length}`, part, () =>
-      db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token']).where('webhook_token', 'in', part));
-    for (const row of rows) if (row.webhook_token) byToken.set(row.webhook_token, row);
+  for (const part of chunks([...byHash.keys()], 5_000)) {
+    const rows = await runShaped(db, `workflowsByTokenHash:${part.length}`, part, () =>
+      db.selectFrom('workflows').select(['id', 'status', 'version', 'definition', 'webhook_token_hash', 'webhook_signing_secret']).where('webhook_token_hash', 'in', part));
+    for (const row of rows) {
+      const token = row.webhook_token_hash ? byHash.get(row.webhook_token_hash) : undefined;
+      if (token) byToken.set(token, row);
+    }
   }
   return byToken;
 }
 
 /** Earlier acknowledgements by idempotency key: the event and the runs it started (oldest first). */
-export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[] }>> {
-  const acks = new Map<string, { eventId: string; runIds: string[] }>();
+export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[]; hash: string | null }>> {
+  const acks = new Map<string, { eventId: string; runIds: string[]; hash: string | null }>();
   if (keys.length === 0) return acks;
   for (const part of chunks(keys, 5_000)) {
     const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
-      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids']).where('idempotency_key', 'in', part));
-    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []) });
+      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash']).where('idempotency_key', 'in', part));
+    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null });
   }
   return acks;
 }
@@ -90,7 +98,7 @@ export async function openConversations(db: Executor, contactIds: string[]): Pro
 }
 
 export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
-  for (const part of chunks(rows, rowsPerInsert(10))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
+  for (const part of chunks(rows, rowsPerInsert(11))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {

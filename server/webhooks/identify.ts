@@ -1,7 +1,8 @@
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import type { Executor } from '../store/database';
-import { toE164 } from './phone';
+import { getDefaultCountry } from '../domain/default-country';
+import { matchablePhone } from './phone';
 import type { z } from 'zod';
 
 type WebhookTrigger = z.infer<typeof IncomingWebhookTrigger>;
@@ -25,18 +26,26 @@ export async function extractWebhook(db: Executor, trigger: WebhookTrigger, body
   }
   const contactIds: string[] = [];
   const unmatched: string[] = [];
+  const country = trigger.identifier.type === 'phone' ? await getDefaultCountry(db) : null;
+  const invalid: string[] = [];
   for (const raw of found.values) {
-    const id = await lookup(db, trigger.identifier.type, raw);
+    if (trigger.identifier.type === 'phone') {
+      const parsed = matchablePhone(raw, country);
+      if ('error' in parsed) invalid.push(parsed.error);
+    }
+    const id = await lookup(db, trigger.identifier.type, raw, country);
     if (id && !contactIds.includes(id)) contactIds.push(id);
     if (!id) unmatched.push(raw);
   }
-  return { identifier: { ...base, values: found.values }, contactIds, unmatched, variables: values, errors };
+  const error = invalid.length > 0 ? invalid.join('; ') : undefined;
+  return { identifier: { ...base, values: found.values, ...(error ? { error } : {}) }, contactIds, unmatched, variables: values, errors };
 }
 
-async function lookup(db: Executor, type: string, raw: string): Promise<string | undefined> {
+async function lookup(db: Executor, type: string, raw: string, country: string | null): Promise<string | undefined> {
   if (type === 'phone') {
-    const phone = toE164(raw);
-    if (!phone) return undefined;
+    const parsed = matchablePhone(raw, country);
+    if (!('phone' in parsed)) return undefined;
+    const phone = parsed.phone;
     return (await db.selectFrom('contacts').select('id').where('phone', '=', phone).executeTakeFirst())?.id;
   }
   if (type === 'email') {

@@ -1,48 +1,129 @@
 import type { Services } from '../services';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { createContact, findContactBy } from '../domain/contacts';
-import { addMessage, findOpenConversation, openConversation } from '../domain/conversations';
+import { addMessage, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
-import type { InboundMessage } from './meta-payloads';
+import { findChannel } from '../channels/connections';
+import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact } from '../channels/messenger-profile';
+import { applyDeliveryStatus } from '../channels/delivery-status';
+import type { ConnectionsTable } from '../store/schema';
+import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
 import { toE164 } from './phone';
+import { listAds } from './ads';
+import { adEligibility } from '../../lib/contracts/ads';
 
-async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage): Promise<string> {
+export interface ItemResult { runIds: string[]; outcome: 'stored' | 'duplicate' | 'skipped' }
+
+/** A Mexican wa_id still carries the legacy 1 after 52; E.164 has dropped it. */
+const phoneOfWaId = (waId: string) => {
+  const d = waId.replace(/\D/g, '');
+  const mx = /^521(\d{10})$/.exec(d);
+  return mx ? `+52${mx[1]}` : (toE164(d) ?? `+${d}`);
+};
+
+async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable): Promise<string> {
   const cause = { source: 'contact' };
   if (m.channel === 'whatsapp') {
-    const phone = toE164(m.senderId) ?? `+${m.senderId.replace(/\D/g, '')}`;
-    const existing = await findContactBy(uow.trx, 'phone', phone);
-    if (existing) return existing.id;
-    const [firstName = '', ...rest] = (m.name ?? '').split(' ');
-    return (await createContact(uow, services, { firstName, lastName: rest.join(' '), phone, tags: [], fields: {} }, cause)).id;
+    for (const phone of waIdCandidates(m.senderId)) {
+      const existing = await findContactBy(uow.trx, 'phone', phone);
+      if (existing) return existing.id;
+    }
+    const [firstName = '', ...rest] = (m.name ?? '').trim().split(/\s+/);
+    return (await createContact(uow, services, { firstName: firstName.slice(0, 100), lastName: rest.join(' ').slice(0, 100), phone: phoneOfWaId(m.senderId), tags: [], fields: {} }, cause)).id;
   }
   const known = await uow.trx.selectFrom('channel_identities').select('contact_id')
     .where('channel', '=', 'messenger').where('external_id', '=', m.senderId).executeTakeFirst();
   if (known) return known.contact_id;
-  const contact = await createContact(uow, services, { firstName: 'Messenger user', lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
+  const contact = await createContact(uow, services, { firstName: MESSENGER_PLACEHOLDER_FIRST_NAME, lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
   await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() }).execute();
+  if (channel) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
   return contact.id;
 }
 
+/** True the first time a key is seen; a repeat (also concurrent: the insert waits for the other) is false. */
+async function firstTime(uow: UnitOfWork, key: string | null): Promise<boolean> {
+  if (!key) return true;
+  const r = await uow.trx.insertInto('meta_deliveries').values({ key: key.slice(0, 600), created_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+async function channelOf(uow: UnitOfWork, item: { channel: 'whatsapp' | 'messenger'; accountId: string | null }): Promise<ConnectionsTable | undefined> {
+  return item.accountId ? findChannel(uow.trx, item.channel, item.accountId) : undefined;
+}
+
 /**
- * One inbound message: the contact found or created, the conversation opened (by the ad when one
- * referred it), the message stored, and the Click-to-Chat trigger fired for the ad — one transaction.
+ * One customer message (or postback, or ad referral): the contact found or created, the
+ * conversation opened (by the ad when one referred it) and attached to the channel, the message
+ * stored with its Meta id and media, and the Click-to-Chat trigger fired for the ad — one
+ * transaction, once per Meta id however often Meta repeats it.
  */
-export async function ingestInbound(services: Services, m: InboundMessage): Promise<{ contactId: string; runIds: string[] }> {
+async function ingestMessage(services: Services, m: InboundMessage): Promise<ItemResult> {
   return inTransaction(services.db, async (uow) => {
-    const contactId = await contactFor(uow, services, m);
+    if (!(await firstTime(uow, m.dedupeKey))) return { runIds: [], outcome: 'duplicate' };
+    const channel = await channelOf(uow, m);
+    const contactId = await contactFor(uow, services, m, channel);
     let conversation = await findOpenConversation(uow.trx, contactId);
+    const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
-      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, m.text);
+      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, firstText);
     }
-    if (m.text) {
-      await addMessage(uow, services, conversation.id, { text: m.text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }, { source: 'contact' });
+    if (channel && conversation.connectionId !== channel.id) {
+      // A conversation takes the channel the customer last wrote on: replies go back there.
+      await uow.trx.updateTable('conversations').set({ connection_id: channel.id, external_id: m.senderId }).where('id', '=', conversation.id).execute();
+      conversation = await getConversation(uow.trx, conversation.id);
     }
-    if (!m.ad) return { contactId, runIds: [] };
-    const ad = await uow.trx.selectFrom('ads').select(['name']).where('ad_id', '=', m.ad.adId).executeTakeFirst();
+    if (m.text !== null || m.attachments.length > 0) {
+      const text = m.text ?? (m.attachments[0] ? `[${m.attachments[0].type}]` : '');
+      await addMessage(uow, services, conversation.id, {
+        text: text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId },
+        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt } } : {}),
+      }, { source: 'contact' });
+    }
+    if (!m.ad) return { runIds: [], outcome: 'stored' };
+    const ad = (await listAds(uow.trx, m.ad.adId))[0];
+    const eligibility = ad ? adEligibility(ad) : null;
+    const ineligible = eligibility && !eligibility.eligible ? `Ad ${m.ad.adId} can no longer trigger workflows: ${eligibility.reasons.join('; ')}` : null;
     const { runIds } = await services.events.record(uow, {
       type: 'ad.clicked',
-      payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text },
-    }, { source: 'click_to_chat_ads' });
-    return { contactId, runIds };
+      payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text, ...(ineligible ? { ineligible } : {}) },
+    }, { source: 'click_to_chat_ads', ...(m.dedupeKey ? { idempotencyKey: `meta:${m.dedupeKey}`.slice(0, 600) } : {}) });
+    return { runIds, outcome: 'stored' };
   });
+}
+
+/** A Page's own message: stored as outgoing on the customer's conversation, never a contact; our own sends are already stored. */
+async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> {
+  return inTransaction(services.db, async (uow) => {
+    const channel = await channelOf(uow, e);
+    if (!channel) return { runIds: [], outcome: 'skipped' };
+    if (!(await firstTime(uow, e.externalId ? `ms:${e.externalId}` : null))) return { runIds: [], outcome: 'duplicate' };
+    if (e.externalId) {
+      const ours = await uow.trx.selectFrom('messages').select('id').where('connection_id', '=', channel.id).where('external_id', '=', e.externalId).executeTakeFirst();
+      if (ours) return { runIds: [], outcome: 'duplicate' };
+    }
+    const conversation = await uow.trx.selectFrom('conversations').select('id').where('connection_id', '=', channel.id)
+      .where('external_id', '=', e.recipientId).where('status', '=', 'open').executeTakeFirst();
+    if (!conversation || (!e.text && e.attachments.length === 0)) return { runIds: [], outcome: 'skipped' };
+    await addMessage(uow, services, conversation.id, {
+      text: (e.text ?? `[${e.attachments[0]?.type ?? 'attachment'}]`).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'user', id: null },
+      channel: { connectionId: channel.id, externalId: e.externalId, deliveryStatus: 'sent', attachments: e.attachments },
+    }, { source: 'user' });
+    return { runIds: [], outcome: 'stored' };
+  });
+}
+
+async function ingestStatus(services: Services, s: StatusItem): Promise<ItemResult> {
+  const changed = await inTransaction(services.db, async (uow) => applyDeliveryStatus(uow, services, s));
+  return { runIds: [], outcome: changed ? 'stored' : 'skipped' };
+}
+
+/** Handles one item of a delivery on its own; storage errors are thrown (the caller answers 500 so Meta retries). */
+export async function ingestMetaItem(services: Services, item: MetaItem): Promise<ItemResult> {
+  switch (item.kind) {
+    case 'message': return ingestMessage(services, item);
+    case 'echo': return ingestEcho(services, item);
+    case 'status': return ingestStatus(services, item);
+    case 'skip': return { runIds: [], outcome: 'skipped' };
+  }
 }

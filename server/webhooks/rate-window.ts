@@ -19,6 +19,12 @@ export class FixedWindowLimiter {
     this.max = Number.isFinite(max) && max >= 0 ? Math.trunc(max) : 1_000;
   }
 
+  /** Whether `key` is already over the limit in its current window (counts nothing). */
+  peek(key: string, now = Date.now()): boolean {
+    const window = this.windows.get(key);
+    return window !== undefined && window.start + this.windowMs > now && window.count >= this.max;
+  }
+
   hit(key: string, now = Date.now()): WindowHit {
     let window = this.windows.get(key);
     if (!window) {

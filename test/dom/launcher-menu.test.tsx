@@ -13,7 +13,7 @@ async function openMenu() {
   const user = userEvent.setup();
   const view = renderLauncher();
   const button = screen.getByRole('button', { name: 'Shortcuts' });
-  await waitFor(() => expect(button).toHaveProperty('disabled', false));
+  await waitFor(() => expect(button.getAttribute('aria-disabled')).toBeNull());
   await user.click(button);
   return { user, ...view };
 }
@@ -88,7 +88,7 @@ describe('shortcut menu', () => {
   it('opens from the keyboard command pushed by the background', async () => {
     fakeBackground({ shortcuts });
     renderLauncher();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Shortcuts' })).toHaveProperty('disabled', false));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Shortcuts' }).getAttribute('aria-disabled')).toBeNull());
     await push({ type: 'open-launcher' });
     expect(await screen.findByRole('listbox')).toBeTruthy();
   });

@@ -2,10 +2,12 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../lib/contracts/runs';
-import { fakeBackground, makeShortcut, push, renderLauncher } from './launcher-fixtures';
+import { connected, fakeBackground, makeShortcut, push, renderLauncher } from './launcher-fixtures';
 
 const shortcuts = [makeShortcut('s1', 'Mark VIP')];
 const button = () => screen.getByRole('button', { name: 'Shortcuts' });
+/** Unusable but still focusable and announced: aria-disabled, never the native attribute. */
+const isDisabled = () => button().getAttribute('aria-disabled') === 'true';
 
 /** The tooltip as people get it: the title, and the text aria-describedby points at. */
 function tooltip() {
@@ -19,12 +21,41 @@ describe('launcher state', () => {
     ['the agent is restricted (no reason)', { allowed: false, shortcuts }, 'conv_1', 'A supervisor has turned shortcuts off for you.'],
     ['no shortcut is published', { shortcuts: [] }, 'conv_1', 'No shortcuts are published yet.'],
     ['no conversation is open', { shortcuts }, null, 'Open a conversation to use shortcuts.'],
-  ] as const)('is disabled with a tooltip when %s', async (_why, list, conversationId, reason) => {
+  ] as const)('is disabled with a tooltip when %s, and says why when pressed', async (_why, list, conversationId, reason) => {
     fakeBackground({ ...list, shortcuts: [...list.shortcuts] });
+    const user = userEvent.setup();
     renderLauncher(conversationId);
     await waitFor(() => expect(tooltip().title).toBe(reason));
-    expect(button()).toHaveProperty('disabled', true);
+    expect(isDisabled()).toBe(true);
+    expect(button()).toHaveProperty('disabled', false);
     expect(tooltip().described).toBe(reason);
+    // In the Tab order; Enter shows the reason in the panel and the live region reads it out.
+    await user.tab();
+    expect(document.activeElement).toBe(button());
+    await user.keyboard('{Enter}');
+    expect(screen.getByTestId('launcher-reason').textContent).toBe(reason);
+    await waitFor(() => expect(screen.getByTestId('launcher-announcement').textContent).toBe(reason));
+    expect(screen.getByTestId('launcher-announcement').getAttribute('aria-live')).toBe('polite');
+    expect(screen.queryByRole('listbox')).toBeNull();
+  });
+
+  it('explains itself on Space, on a click and on the keyboard command; Escape closes the explanation', async () => {
+    fakeBackground({ allowed: false, reason: 'Turned off by Sam', shortcuts });
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(isDisabled()).toBe(true));
+    button().focus();
+    await user.keyboard(' ');
+    expect(screen.getByTestId('launcher-reason').textContent).toBe('Turned off by Sam');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('launcher-reason')).toBeNull();
+    await user.click(button());
+    expect(screen.getByTestId('launcher-reason').textContent).toBe('Turned off by Sam');
+    await user.click(button());
+    expect(screen.queryByTestId('launcher-reason')).toBeNull();
+    await push({ type: 'open-launcher' });
+    await waitFor(() => expect(screen.getByTestId('launcher-reason').textContent).toBe('Turned off by Sam'));
+    await waitFor(() => expect(screen.getByTestId('launcher-announcement').textContent).toBe('Turned off by Sam'));
   });
 
   it('is disabled when the extension is not connected', async () => {
@@ -32,21 +63,21 @@ describe('launcher state', () => {
     bg.connection = { state: 'disconnected' };
     renderLauncher();
     await waitFor(() => expect(tooltip().described).toMatch(/^Not connected/));
-    expect(button()).toHaveProperty('disabled', true);
+    expect(isDisabled()).toBe(true);
   });
 
   it('follows a restriction change pushed by the background, without a reload', async () => {
     const bg = fakeBackground({ shortcuts });
     renderLauncher();
-    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await waitFor(() => expect(isDisabled()).toBe(false));
     expect(button().hasAttribute('aria-describedby')).toBe(false);
     bg.list = { ...bg.list, version: 'v2', allowed: false, reason: 'Turned off by Sam' };
     await push({ type: 'shortcuts.changed' });
-    await waitFor(() => expect(button()).toHaveProperty('disabled', true));
+    await waitFor(() => expect(isDisabled()).toBe(true));
     expect(tooltip().described).toBe('Turned off by Sam');
     bg.list = { ...bg.list, version: 'v3', allowed: true, reason: undefined };
     await push({ type: 'shortcuts.changed' });
-    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await waitFor(() => expect(isDisabled()).toBe(false));
   });
 
   it('still opens from the cache while the server is unreachable, saying so', async () => {
@@ -55,22 +86,57 @@ describe('launcher state', () => {
     bg.list = { ...bg.list, stale: true };
     const user = userEvent.setup();
     renderLauncher();
-    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await waitFor(() => expect(isDisabled()).toBe(false));
     await user.click(button());
     expect(screen.getAllByRole('option')).toHaveLength(1);
     expect(screen.getByText(/Offline: showing the shortcuts saved/)).toBeTruthy();
   });
 
-  it('says clearly when a launch could not be sent', async () => {
+  it('says once what happened and what to do when a launch could not be sent', async () => {
     const bg = fakeBackground({ shortcuts });
-    bg.launch.mockResolvedValueOnce({ ok: false, kind: 'unreachable', message: 'The server at http://127.0.0.1:8787 did not answer' });
+    bg.launch.mockResolvedValueOnce({ ok: false, kind: 'unreachable', message: 'Could not reach the companion server at http://127.0.0.1:8787; the shortcut was not started.' });
     const user = userEvent.setup();
     renderLauncher();
-    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await waitFor(() => expect(isDisabled()).toBe(false));
     await user.click(button());
     await user.keyboard('{Enter}');
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toMatch(/Not sent: the server cannot be reached, nothing was launched/);
+    expect(alert.textContent).toContain('Not sent: the companion server cannot be reached, so nothing was started.');
+    expect(alert.textContent).toContain('Check your connection and try again');
+    expect(alert.textContent?.match(/reach/g)).toHaveLength(1);
+  });
+
+  it('takes the "not sent" toast away when the server is back', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.launch.mockResolvedValueOnce({ ok: false, kind: 'unreachable', message: 'Could not reach the companion server' });
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(isDisabled()).toBe(false));
+    bg.connection = { state: 'unreachable', serverUrl: 'http://127.0.0.1:8787', me: null, error: 'fetch failed' };
+    await user.click(button());
+    await user.keyboard('{Enter}');
+    await screen.findByRole('alert');
+    await push({ type: 'connection.changed' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(screen.getByRole('alert')).toBeTruthy(); // still down: it stays
+    bg.connection = connected;
+    await push({ type: 'connection.changed' });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('replaces the "not sent" toast with the run when the agent retries successfully', async () => {
+    const bg = fakeBackground({ shortcuts });
+    bg.launch.mockResolvedValueOnce({ ok: false, kind: 'error', message: 'The server answered 502' });
+    const user = userEvent.setup();
+    renderLauncher();
+    await waitFor(() => expect(isDisabled()).toBe(false));
+    await user.click(button());
+    await user.keyboard('{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toContain('Not sent: the server answered 502.');
+    await user.click(button());
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(document.querySelector('.ic-toast')?.textContent).toContain('Queued');
   });
 });
 
@@ -85,10 +151,14 @@ describe('run toast', () => {
   async function launchOne() {
     const user = userEvent.setup();
     renderLauncher();
-    await waitFor(() => expect(button()).toHaveProperty('disabled', false));
+    await waitFor(() => expect(isDisabled()).toBe(false));
     await user.click(button());
     await user.keyboard('{Enter}');
-    return screen.findByRole('status');
+    return waitFor(() => {
+      const toast = document.querySelector<HTMLElement>('.ic-toast[role="status"]');
+      expect(toast).toBeTruthy();
+      return toast!;
+    });
   }
 
   it('follows run.updated pushes up to the failing step\'s error', async () => {

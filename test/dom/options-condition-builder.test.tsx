@@ -56,7 +56,7 @@ describe('condition builder', () => {
     expect(screen.getByText('9 / 10 source rules')).toBeTruthy();
   });
 
-  it('offers the closing categories in a conversation-closed trigger and hides "once per contact" for manual', async () => {
+  it('offers the closing categories in a conversation-closed trigger and "once per contact" on manual too', async () => {
     serveApi({ 'GET /settings/closing-categories': ok({ categories: ['Resolved', 'Spam'] }) });
     const user = userEvent.setup();
     function Editor() {
@@ -70,6 +70,7 @@ describe('condition builder', () => {
     await within(select).findByRole('option', { name: 'Spam' });
     expect(screen.getByRole('checkbox', { name: 'Trigger once per contact' })).toBeTruthy();
     await user.selectOptions(screen.getByLabelText('Trigger type'), 'manual');
-    expect(screen.queryByRole('checkbox', { name: 'Trigger once per contact' })).toBeNull();
+    // The trigger rules offer the toggle on every trigger, Manual included (issue 13).
+    expect(screen.getByRole('checkbox', { name: 'Trigger once per contact' })).toBeTruthy();
   });
 });

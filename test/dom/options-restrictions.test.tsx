@@ -43,7 +43,30 @@ describe('restrictions panel', () => {
     await u.click(workspace);
     await waitFor(() => expect(calls).toContainEqual({ method: 'PATCH', path: '/settings/restrictions', body: { agentsCanUseShortcuts: false } }));
     expect(workspace).toHaveProperty('checked', false);
-    expect((await screen.findAllByText(/off for everyone while the workspace switch is off/)).length).toBe(2);
+    expect((await screen.findAllByText(/off: the workspace switch is off/)).length).toBe(2);
+  });
+
+  it('with the workspace switch off, each agent\'s switch shows the effective state: off, and why', async () => {
+    serve();
+    const u = userEvent.setup();
+    renderWithProviders(<RestrictionsPanel />);
+    const workspace = await screen.findByRole('switch', { name: 'Agents can use shortcuts' });
+    await waitFor(() => expect(workspace).toHaveProperty('disabled', false));
+    const ada = screen.getByRole('switch', { name: 'Shortcuts for Ada' });
+    expect(ada).toHaveProperty('checked', true);
+    await u.click(workspace);
+    await waitFor(() => expect(ada).toHaveProperty('checked', false));
+    expect(ada).toHaveProperty('disabled', true);
+    const why = document.getElementById(ada.getAttribute('aria-describedby')!)!.textContent;
+    expect(why).toContain('off: the workspace switch is off');
+    expect(why).toContain('own setting: on');
+    const bo = screen.getByRole('switch', { name: 'Shortcuts for Bo' });
+    expect(document.getElementById(bo.getAttribute('aria-describedby')!)!.textContent).toContain('own setting: off');
+    // Back on: the agents' own settings show again.
+    await u.click(workspace);
+    await waitFor(() => expect(ada).toHaveProperty('checked', true));
+    expect(ada).toHaveProperty('disabled', false);
+    expect(bo).toHaveProperty('checked', false);
   });
 
   it.each([

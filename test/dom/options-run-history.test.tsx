@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RunHistory } from '../../components/options/RunHistory';
 import type { Run, RunStatus } from '../../lib/contracts/runs';
+import { push } from './launcher-fixtures';
 import { ok, renderWithProviders, serveApi } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
@@ -21,7 +22,8 @@ function serve({ endedMeanwhile = false } = {}) {
   const runs = [run('run_q', 'queued', 'webhook.received'), run('run_c', 'completed', 'contact.tag_added', at)];
   return serveApi({
     'GET /workflows/wf_1': ok(workflow),
-    'GET /workflows/wf_1/runs': () => ok({ runs }),
+    'GET /workflows': ok({ workflows: [] }),
+    'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
     'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
     'POST /runs/run_q/cancel': () => {
       if (endedMeanwhile) {
@@ -84,5 +86,79 @@ describe('run history', () => {
     await waitFor(() => expect(queued.getByText('completed')).toBeTruthy());
     expect(queued.queryByRole('button', { name: 'Cancel run' })).toBeNull();
     expect(queued.getByRole('alert').textContent).toBe('Run run_q has already ended (completed)');
+  });
+});
+
+describe('run history: live, filtered, paged', () => {
+  const contact = (id: string, firstName: string) => ok({ id, firstName, lastName: '', phone: null, email: null, tags: [], fields: {}, createdAt: at });
+  const summary = (id: string, name: string) => ({
+    ...workflow, id, name, trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }], triggerType: 'manual', lastRunAt: null,
+  });
+
+  function serveMany() {
+    const runs: Run[] = [run('run_2', 'completed', 'webhook.received', at), { ...run('run_1', 'failed', 'webhook.received', at), contactId: 'ct_2' }];
+    const older = run('run_0', 'completed', 'webhook.received', at);
+    const calls = serveApi({
+      'GET /workflows/wf_1': ok(workflow),
+      'GET /workflows': ok({ workflows: [summary('wf_1', 'Refunds'), summary('wf_2', 'Greetings')] }),
+      'GET /contacts/ct_1': contact('ct_1', 'Ada'),
+      'GET /contacts/ct_2': contact('ct_2', 'Bo'),
+      'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: 'run_1' }),
+      'GET /runs?limit=50&workflowId=wf_1&cursor=run_1': () => ok({ runs: [older], nextCursor: null }),
+      'GET /runs?limit=50': () => ok({ runs: [{ ...run('run_9', 'completed', 'contact.tag_added', at), workflowId: 'wf_2' }, ...runs], nextCursor: null }),
+      'GET /runs?limit=50&workflowId=wf_1&status=failed': () => ok({ runs: runs.filter((r) => r.status === 'failed'), nextCursor: null }),
+      'GET /runs?limit=50&workflowId=wf_1&contactId=ct_2': () => ok({ runs: runs.filter((r) => r.contactId === 'ct_2'), nextCursor: null }),
+    });
+    return { calls, runs };
+  }
+  const shownIds = () => [...document.querySelectorAll('tr[data-run-id]')].map((r) => r.getAttribute('data-run-id'));
+
+  it('shows a new run and a status change pushed from the event stream, without Refresh', async () => {
+    const { runs } = serveMany();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    await waitFor(() => expect(shownIds()).toEqual(['run_2', 'run_1']));
+    runs.unshift(run('run_3', 'running', 'webhook.received'));
+    await push({ type: 'run.updated', runId: 'run_3', status: 'running' });
+    await waitFor(() => expect(shownIds()).toEqual(['run_3', 'run_2', 'run_1']));
+    runs[0] = { ...runs[0]!, status: 'completed', endedAt: at };
+    await push({ type: 'run.updated', runId: 'run_3', status: 'completed' });
+    const row = () => within(document.querySelector<HTMLElement>('tr[data-run-id="run_3"]')!);
+    await waitFor(() => expect(row().getByText('completed')).toBeTruthy());
+  });
+
+  it('filters by status, by workflow and by a contact picked in the table; loads older runs', async () => {
+    const { calls } = serveMany();
+    const user = userEvent.setup();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    await waitFor(() => expect(shownIds()).toEqual(['run_2', 'run_1']));
+    await user.click(screen.getByRole('button', { name: 'Load older runs' }));
+    await waitFor(() => expect(shownIds()).toEqual(['run_2', 'run_1', 'run_0']));
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'failed');
+    await waitFor(() => expect(shownIds()).toEqual(['run_1']));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), '');
+    await waitFor(() => expect(shownIds()).toEqual(['run_2', 'run_1', 'run_0']));
+
+    await user.click(await screen.findByRole('button', { name: 'Bo' }));
+    await waitFor(() => expect(shownIds()).toEqual(['run_1']));
+    expect(screen.getByTestId('contact-filter').textContent).toContain('Contact: Bo');
+    await user.click(screen.getByRole('button', { name: 'Show every contact' }));
+    await waitFor(() => expect(shownIds()).toEqual(['run_2', 'run_1', 'run_0']));
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Workflow' }), '');
+    await waitFor(() => expect(shownIds()).toEqual(['run_9', 'run_2', 'run_1']));
+    expect(within(screen.getByRole('table', { name: 'Runs' })).getByText('Greetings')).toBeTruthy();
+    expect(calls.filter((c) => c.path.startsWith('/runs')).map((c) => c.path)).toContain('/runs?limit=50&workflowId=wf_1&status=failed');
+  });
+
+  it('sends a time range as UTC instants', async () => {
+    const { calls } = serveMany();
+    const user = userEvent.setup();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    await waitFor(() => expect(shownIds()).toHaveLength(2));
+    const from = screen.getByLabelText('From');
+    await user.type(from, '2025-01-01T10:00');
+    const expected = new Date('2025-01-01T10:00').toISOString();
+    await waitFor(() => expect(calls.map((c) => c.path)).toContain(`/runs?limit=50&workflowId=wf_1&since=${encodeURIComponent(expected)}`));
   });
 });

@@ -47,7 +47,8 @@ export async function launcher(page: Page): Promise<ElementHandle<HTMLButtonElem
 
 export async function launcherState(page: Page) {
   const button = await launcher(page);
-  return button.evaluate((b) => ({ disabled: b.disabled, title: b.title }));
+  // Unusable reads as aria-disabled: the button stays focusable to say why (see Launcher.tsx).
+  return button.evaluate((b) => ({ disabled: b.disabled || b.getAttribute('aria-disabled') === 'true', title: b.title }));
 }
 
 /** Opens the menu with a click and waits for its filter to have focus. */

@@ -52,7 +52,7 @@ async function addStep(type: string) {
 /** The launcher's menu entries, opening and closing the menu to read them. */
 async function menuEntries(): Promise<string[]> {
   const button = await inbox.waitForSelector('pierce/button[aria-label="Shortcuts"]');
-  if (await button!.evaluate((b) => (b as HTMLButtonElement).disabled)) return [];
+  if (await button!.evaluate((b) => b.getAttribute('aria-disabled') === 'true')) return [];
   await button!.click();
   await inbox.waitForSelector('pierce/[role="option"]', { timeout: 2000 }).catch(() => undefined);
   const entries = await inbox.$$eval('pierce/[role="option"]', (els) => els.map((e) => e.textContent ?? ''));

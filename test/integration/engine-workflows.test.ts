@@ -36,8 +36,12 @@ describe('Workflow API', () => {
     const wf = await createWorkflow(server, body, false);
     const url = wf.trigger.type === 'incoming_webhook' ? wf.trigger.url : undefined;
     expect(url).toMatch(new RegExp(`^${server.url}/hooks/[A-Za-z0-9_-]{43}$`));
-    const row = await server.app.services.db.selectFrom('workflows').select('webhook_token').where('id', '=', wf.id).executeTakeFirstOrThrow();
-    expect(Buffer.from(row.webhook_token!, 'base64url')).toHaveLength(32);
+    // 256 random bits, stored sealed (the URL can be shown again) and found by its hash.
+    const token = url!.split('/').pop()!;
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    const row = await server.app.services.db.selectFrom('workflows').select(['webhook_token', 'webhook_token_hash']).where('id', '=', wf.id).executeTakeFirstOrThrow();
+    expect(row.webhook_token).not.toContain(token);
+    expect(server.app.services.vault.open(row.webhook_token!)).toBe(token);
     const edited = Workflow.parse((await admin().put(`/workflows/${wf.id}`, { ...body, name: 'Renamed' })).body);
     expect(edited.trigger).toMatchObject({ url });
   });

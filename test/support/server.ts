@@ -49,6 +49,8 @@ export interface TestServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Background workers (engine, outbox); on by default as in production. */
   workers?: boolean;
+  /** A SQLite file to keep between servers (a restart); default: a fresh in-memory database. */
+  sqliteFile?: string;
 }
 
 let userSeq = 0;
@@ -63,10 +65,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     schema = freshSchemaName();
     store = await openStore({ databaseUrl: opts.databaseUrl, pgSchema: schema, poolSize: 5 });
   } else {
-    store = await openStore({ sqliteFile: ':memory:' });
+    store = await openStore({ sqliteFile: opts.sqliteFile ?? ':memory:' });
   }
   const server = await startServer({
-    env: { COMPANION_DEMO: '0', ...opts.env },
+    // Every test client is 127.0.0.1: the per-address limits on failed authentications and on
+    // unknown webhook URLs would turn the 401/404 matrices into 429s. Tests of those limits set them.
+    env: { COMPANION_DEMO: '0', AUTH_FAILURES_PER_MINUTE: '1000000', WEBHOOK_UNKNOWN_PER_MINUTE: '1000000', ...opts.env },
     config: { port: 0, dataDir },
     logger: false,
     store,

@@ -33,8 +33,9 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
     }
     case 'conversation.closed': {
       const p = event.payload;
-      // Merging contacts closes a conversation as bookkeeping, not as an outcome.
-      if (p.reason === 'merge') return null;
+      // Merging contacts closes a conversation as bookkeeping, not as an outcome; so does a
+      // connected inbox opening another conversation for the contact (one open per contact).
+      if (p.reason === 'merge' || p.reason === 'superseded') return null;
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,
@@ -64,6 +65,8 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
     }
     case 'ad.clicked': {
       const p = event.payload;
+      // An ad that became ineligible (DELETED, ARCHIVED, …) fires nothing; the event's note says why.
+      if (p.ineligible) return null;
       return one('click_to_chat_ads', p.adId, p.contactId, p.conversationId,
         { adId: p.adId, adName: p.adName, ctwaClid: p.ctwaClid, message: p.message });
     }

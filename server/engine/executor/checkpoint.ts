@@ -17,7 +17,7 @@ export class LeaseLostError extends Error {
  * Writes cursor, variables, step log and status, in the transaction that holds the step's own
  * changes. Only the holder of the current claim may write; otherwise the whole step rolls back.
  */
-export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState): Promise<void> {
+export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState, opts: { deferUnblock?: (fence: RunFence) => void } = {}): Promise<void> {
   const now = nowIso();
   const ended = next.status === 'completed' || next.status === 'failed';
   const result = await uow.trx.updateTable('runs').set({
@@ -36,7 +36,11 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
-  if (ended) await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId);
+  // A run round unblocks every pair it ended in one statement at its end (deferUnblock).
+  if (ended) {
+    if (opts.deferUnblock) opts.deferUnblock(fence);
+    else await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId);
+  }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
 }

@@ -1,12 +1,15 @@
 import type { Services } from '../../services';
 import { releaseStaleLeasesSqlite } from './claim-sqlite';
 import { startPgBridge, type PgBridge } from './pg-bridge';
+import { startPruner } from './retention';
 import { RunWorker, type WorkerOptions } from './worker';
 
 export interface EngineOptions {
   /** Execute runs in this process (false: only relay live messages). */
   workers: boolean;
   concurrency?: number;
+  /** Runs advanced together in one transaction (see batch-round.ts). */
+  batch?: number;
   leaseMs?: number;
   pollMs?: number;
   stopGraceMs?: number;
@@ -19,6 +22,8 @@ export interface Engine {
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** COMPANION_RUN_BATCH overrides it (1: every run alone, a transaction per step, as before). */
+export const DEFAULT_BATCH = Math.max(1, Number(process.env.COMPANION_RUN_BATCH ?? 64));
 
 /**
  * Starts the run executor on `services` and registers its stop with services.onClose. With
@@ -28,6 +33,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
   const workerOptions: WorkerOptions = {
     owner: services.config.instanceId,
     concurrency: options.concurrency ?? 8,
+    batch: options.batch ?? DEFAULT_BATCH,
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     pollMs: options.pollMs ?? 1_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
@@ -49,12 +55,16 @@ export async function startEngine(services: Services, options: EngineOptions): P
     bridge?.notifyRuns();
   });
   worker?.start();
+  const pruner = worker
+    ? startPruner(services.db, services.config.runRetentionDays, (err) => services.log.warn({ err }, 'pruning old runs and events failed'))
+    : undefined;
 
   const engine: Engine = {
     kick: () => worker?.kick(),
     async stop() {
       if (stopped) return;
       stopped = true;
+      pruner?.stop();
       await worker?.stop();
       await bridge?.close();
     },

@@ -10,6 +10,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
  */
 export class Pacer {
   private busyUntil = 0;
+  private demandUntil = 0;
   private waiting: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private saturated: () => boolean;
@@ -23,10 +24,19 @@ export class Pacer {
 
   /** Requests are queueing: if the loop has no time to spare, hold the executor back for the next holdMs. */
   markBusy() {
-    if (this.saturated()) this.busyUntil = Date.now() + this.opts.holdMs;
+    const now = Date.now();
+    this.demandUntil = now + this.opts.holdMs;
+    if (this.saturated()) this.busyUntil = now + this.opts.holdMs;
   }
 
   get busy() { return Date.now() < this.busyUntil; }
+
+  /**
+   * Deliveries queued up within the last holdMs, however busy the loop looked. A run round holds
+   * the loop for milliseconds at a time, so the worker rests after each while this holds (the
+   * loop's utilisation misleads on a shared machine: time taken away by other processes reads as idle).
+   */
+  get demand() { return Date.now() < this.demandUntil; }
 
   turn(): Promise<void> {
     if (!this.busy && this.waiting.length === 0) return new Promise((resolve) => setImmediate(resolve));

@@ -72,6 +72,16 @@ export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: s
     WHERE workflow_id = ${workflowId} AND contact_id = ${contactId} AND status = 'queued' ORDER BY id LIMIT 1)`.execute(trx);
 }
 
+/** Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one statement. */
+export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, pairs: { workflowId: string; contactId: string }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const values = sql.join(pairs.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT))`));
+  await sql`WITH p(w, c) AS (VALUES ${values})
+    UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id IN (
+      SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
+        WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' ORDER BY id LIMIT 1) FROM p)`.execute(trx);
+}
+
 /** Blocked runs whose pair has nothing unfinished before them any more (a missed unblock): unblocked. */
 export async function unblockStalled(db: Executor, dialect: Dialect): Promise<number> {
   const result = await sql`UPDATE runs SET blocked = 0 WHERE id IN (

@@ -1,7 +1,9 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimRuns } from './claim';
-import { executeRun } from './execute-run';
+import { executeRound } from './batch-round';
+import { executeRun, type ExecEnv } from './execute-run';
+import type { RunsTable } from '../../store/schema';
 import { unblockStalled } from './run-queue';
 
 export interface WorkerOptions {
@@ -13,9 +15,16 @@ export interface WorkerOptions {
   pollMs: number;
   /** How long stop() waits for in-flight steps before giving up on them (their lease then runs out). */
   stopGraceMs: number;
+  /**
+   * Runs claimed at once and advanced together in one transaction (group commit, batch-round.ts);
+   * 1 executes every run alone, a transaction per step.
+   */
+  batch?: number;
   /** How often runs left blocked after their pair became free (a race between instances) are released. */
   unblockMs?: number;
 }
+
+const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -69,18 +78,26 @@ export class RunWorker {
             owner: this.opts.owner,
             now: new Date(now).toISOString(),
             leaseUntil: new Date(now + this.opts.leaseMs).toISOString(),
-            limit: this.opts.concurrency - this.active.size,
+            limit: this.opts.batch ?? 1,
           });
           if (rows.length === 0) break;
-          for (const row of rows) {
-            // Our own run whose lease ran out while still executing here: the claim renewed it; keep one executor.
-            if (this.active.has(row.id)) continue;
-            const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: this.opts.owner, attempts: row.attempts };
-            const done = executeRun({ services: this.services, owner: this.opts.owner, stopping: () => this.stopped }, row)
-              .then((result) => { if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt)); })
-              .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })
-              .finally(() => { this.active.delete(row.id); this.kick(); });
-            this.active.set(row.id, { fence, done });
+          // Our own run whose lease ran out while still executing here: the claim renewed it; keep one executor.
+          const fresh = rows.filter((row) => !this.active.has(row.id));
+          if (fresh.length === 0) continue;
+          const env = this.env();
+          const roundStarted = performance.now();
+          const results = (this.opts.batch ?? 1) > 1 ? await executeRound(env, fresh) : undefined;
+          // A round holds the event loop for its whole length (SQLite is synchronous). While
+          // deliveries queue up, rest BUSY_REST times as long after it: the executor then takes
+          // about a quarter of the loop and acknowledgements the rest (they are what a sender waits on).
+          if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - roundStarted))));
+          if (!results) {
+            for (const row of fresh) this.alone(row);
+            continue;
+          }
+          for (const r of results) {
+            if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
+            else if (r.status === 'continue') this.alone(r.row);
           }
         }
       } while (this.again && !this.stopped);
@@ -89,6 +106,20 @@ export class RunWorker {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private env(): ExecEnv {
+    return { services: this.services, owner: this.opts.owner, stopping: () => this.stopped };
+  }
+
+  /** Executes one claimed run on its own, step by step (outside steps, and a round that was rolled back). */
+  private alone(row: RunsTable) {
+    const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: this.opts.owner, attempts: row.attempts };
+    const done = executeRun(this.env(), row)
+      .then((result) => { if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt)); })
+      .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })
+      .finally(() => { this.active.delete(row.id); this.kick(); });
+    this.active.set(row.id, { fence, done });
   }
 
   /** A run of ours waits until `at`: be awake then (the poll would find it too, later). */

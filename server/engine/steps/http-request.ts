@@ -1,3 +1,5 @@
+import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
+import { renderUrl } from '../../../lib/workflow/template';
 import { callAndMap, type CallResult } from '../../outbound/call';
 import { defineStep, fail, next } from './define';
 
@@ -11,9 +13,17 @@ export const httpRequestStep = defineStep({
   outside: true,
   async run(ctx) {
     const { config } = ctx;
-    const url = ctx.render(config.url).trim();
+    // Values are encoded per URL component: a variable is data, never a new segment or parameter.
+    const rendered = renderUrl(config.url, ctx.scope);
+    for (const name of rendered.unknown) ctx.note(`Unknown variable ${name} rendered empty`);
+    const url = rendered.text.trim();
+    if (rendered.refused) return fail(`The URL was not called: ${rendered.refused}`);
     const headers: Record<string, string> = {};
-    for (const h of config.headers) headers[h.key.toLowerCase()] = ctx.render(h.value);
+    for (const h of config.headers) {
+      const { value, cleaned } = cleanHeaderValue(ctx.render(h.value));
+      if (cleaned) ctx.note(`Header ${h.key}: line breaks and control characters removed from the rendered value`);
+      headers[h.key.toLowerCase()] = value;
+    }
     let body: string | undefined;
     if (config.body !== undefined && config.body.trim() !== '') {
       body = ctx.renderJson(config.body);

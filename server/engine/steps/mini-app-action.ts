@@ -18,12 +18,13 @@ export const miniAppActionStep = defineStep({
     const inputs = Object.fromEntries(Object.entries(config.inputs).map(([key, template]) => [key, ctx.render(template)]));
     let prepared;
     try {
-      prepared = await prepareAppAction(services.db, { appId: config.appId, actionKey: config.actionKey, inputs });
+      prepared = await prepareAppAction(services.db, services.vault, { appId: config.appId, actionKey: config.actionKey, inputs });
     } catch (err) {
       if (err instanceof ActionNotRunnable) return fail(err.message);
       throw err;
     }
     const effect = await ctx.once<ActionResult>(() => sendAppAction(services.db, prepared, {
+      vault: services.vault,
       allowPrivateUrls: services.config.allowPrivateUrls,
       idempotencyKey: ctx.idempotencyKey,
       ...(miniAppActionTiming.sleep ? { retry: { sleep: miniAppActionTiming.sleep } } : {}),

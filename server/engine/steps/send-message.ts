@@ -1,16 +1,74 @@
+import { specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
+import { isChannelKind } from '../../channels/connections';
+import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
 import { defineStep, fail, next } from './define';
+import { outsideWhenConnected, viaConnector } from './via-connector';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
+  // On a WhatsApp / Messenger conversation the message goes out through the Graph API, on a
+  // Chatwoot conversation through Chatwoot's API: outside the checkpoint transaction, recorded
+  // before the call (see channels/deliver.ts, connectors/chatwoot).
+  outside: outsideWhenConnected,
   async run(ctx) {
     const conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
-    const text = ctx.render(ctx.config.text);
-    if (text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
-    const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
-      text, direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
-    }, ctx.cause)));
-    return next({ messageId: message.id, conversationId: conversation.id });
+    const spec = specFromConfig(ctx.config, (t) => ctx.render(t));
+    if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
+    if (spec.kind === 'media' && !/^https:\/\/\S+$/i.test(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
+
+    const connection = conversation.connectionId
+      ? await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst()
+      : undefined;
+    if (conversation.connectionId && !connection) return fail('Not sent: the conversation’s channel was disconnected; connect it again to send');
+    if (connection && !isChannelKind(connection.kind)) {
+      // Another kind of connection (an inbox such as Chatwoot) answers with its plain sendMessage, if it has one.
+      const inbox = connectorOfKind(connection.kind) as (Connector & { sendMessage?: (call: ConnectorCall, input: { text: string }) => Promise<Record<string, unknown>> }) | undefined;
+      if (inbox?.sendMessage) {
+        const call = {
+          services: ctx.services, connection, conversation: { ...conversation, connectionId: connection.id },
+          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once,
+        };
+        return next(await inbox.sendMessage(call, { text: inboxText(spec) }));
+      }
+    }
+
+    if (!connection || !isChannelKind(connection.kind)) {
+      if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
+      const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
+        text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
+      }, ctx.cause)));
+      return next({ messageId: message.id, conversationId: conversation.id });
+    }
+
+    // An inbox connector (Chatwoot) carries text; its own app delivers it on the customer's channel.
+    const inbox = await viaConnector(ctx, conversation, 'sendMessage');
+    if (inbox) {
+      if (spec.kind !== 'text') ctx.note(`The conversation lives in another inbox: the ${spec.kind} message is sent as text`);
+      return next(await inbox.invoke({ text: inboxText(spec).slice(0, 4096) }));
+    }
+
+    const outcome = await sendOnConversation(ctx.services, {
+      conversation: { ...conversation, connectionId: connection.id },
+      spec,
+      ...(ctx.config.fallbackTemplate ? { fallback: templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) } : {}),
+      sendKey: ctx.idempotencyKey,
+      author: { type: 'workflow', id: ctx.run.workflowId },
+      cause: ctx.cause,
+      note: ctx.note,
+    });
+    if ('error' in outcome) return fail(`Not sent: ${outcome.error}`, { conversationId: conversation.id });
+    const { result, sent } = outcome;
+    if (result.repeated) ctx.note('This send was already attempted before a restart; Meta was not called again');
+    const output = {
+      messageId: result.messageId, conversationId: conversation.id, sentAs: sent.kind,
+      delivery: { status: result.status, externalId: result.externalId, error: result.error },
+      ...(specAttachments(sent).length ? { attachments: specAttachments(sent) } : {}),
+    };
+    if (result.status === 'failed') return fail(`Meta did not accept the message: ${result.error}`, output);
+    if (result.status === 'unknown') return fail(result.error ?? 'The outcome of the send is unknown', output);
+    return next(output);
   },
 });

@@ -2,6 +2,7 @@ import type { FieldDefinition, FieldValue } from '../../../lib/contracts/contact
 import { updateContact } from '../../domain/contacts';
 import { fieldValueProblem, listFields } from '../../domain/fields';
 import { defineStep, fail, next } from './define';
+import { outsideWhenConnected, viaConnector } from './via-connector';
 
 /**
  * Turns rendered text into the value the field's type stores. An empty text clears the field.
@@ -45,9 +46,19 @@ export function coerceFieldValue(def: FieldDefinition, text: string): { value: F
 
 export const updateContactFieldStep = defineStep({
   type: 'update_contact_field',
+  outside: outsideWhenConnected,
   async run(ctx) {
     const key = ctx.config.field;
     const text = ctx.render(ctx.config.value);
+    // On Chatwoot, fields are the contact's custom attributes (same key).
+    const connector = await viaConnector(ctx, ctx.conversation, 'setField');
+    if (connector) {
+      const def = (await listFields(ctx.services.db)).find((f) => f.key === key);
+      if (!def) return fail(`Unknown contact field "${key}"`);
+      const coerced = coerceFieldValue(def, text);
+      if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
+      return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
+    }
     return ctx.db(async (uow) => {
       const def = (await listFields(uow.trx)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);

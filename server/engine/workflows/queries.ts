@@ -4,6 +4,7 @@ import { TriggerType } from '../../../lib/contracts/triggers';
 import { notFound } from '../../http-error';
 import type { Services } from '../../services';
 import type { Executor } from '../../store/database';
+import { openStored } from '../../secrets/at-rest';
 import { toRun, toWorkflow } from './records';
 
 // Read side of the Workflow API. The list adds what the options page's table shows.
@@ -25,7 +26,7 @@ export async function listWorkflowSummaries(services: Services): Promise<Workflo
     .groupBy('workflow_id').execute();
   const last = new Map(lastRuns.map((r) => [r.workflow_id, r.last]));
   return rows.map((row) => ({
-    ...toWorkflow(row, services.config.publicUrl),
+    ...toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t)),
     triggerType: TriggerType.parse(row.trigger_type),
     lastRunAt: last.get(row.id) ?? null,
   }));

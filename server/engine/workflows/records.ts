@@ -15,19 +15,31 @@ export function storableDefinition(def: WorkflowDefinition): WorkflowDefinition 
   return { ...def, trigger };
 }
 
+/** The definition without its webhook signing secret (kept sealed in its own column), and that secret. */
+export function splitSigningSecret(def: WorkflowDefinition): { def: WorkflowDefinition; secret: string | undefined } {
+  if (def.trigger.type !== 'incoming_webhook' || !def.trigger.signingSecret) return { def, secret: undefined };
+  const { signingSecret, ...trigger } = def.trigger;
+  return { def: { ...def, trigger }, secret: signingSecret };
+}
+
 export const webhookUrl = (publicUrl: string, token: string) => `${publicUrl}/hooks/${token}`;
+
+function withSecret(trigger: Trigger, secret: string | undefined): Trigger {
+  return trigger.type === 'incoming_webhook' && secret ? { ...trigger, signingSecret: secret } : trigger;
+}
 
 function withUrl(trigger: Trigger, publicUrl: string, token: string | null): Trigger {
   if (trigger.type !== 'incoming_webhook' || !token) return trigger;
   return { ...trigger, url: webhookUrl(publicUrl, token) };
 }
 
-export function toWorkflow(row: WorkflowsTable, publicUrl: string): Workflow {
+/** `open` turns the stored (sealed) URL token and signing secret back into what the admin sees. */
+export function toWorkflow(row: WorkflowsTable, publicUrl: string, open: (stored: string) => string): Workflow {
   const def = parseDefinition(row.definition);
   return Workflow.parse({
     id: row.id,
     ...def,
-    trigger: withUrl(def.trigger, publicUrl, row.webhook_token),
+    trigger: withUrl(withSecret(def.trigger, row.webhook_signing_secret ? open(row.webhook_signing_secret) : undefined), publicUrl, row.webhook_token ? open(row.webhook_token) : null),
     status: row.status as WorkflowStatus,
     version: row.version,
     createdAt: row.created_at,

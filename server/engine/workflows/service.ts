@@ -8,7 +8,8 @@ import type { WorkflowsTable } from '../../store/schema';
 import { writeTriggerIndex } from '../dispatch/trigger-index';
 import { shortcutsVersion } from '../shortcuts/version';
 import { publishProblems } from './publish-checks';
-import { parseDefinition, storableDefinition, toWorkflow } from './records';
+import { openStored, webhookTokenColumns } from '../../secrets/at-rest';
+import { parseDefinition, splitSigningSecret, storableDefinition, toWorkflow } from './records';
 
 // The workflow lifecycle. Every change, in one transaction: the row, its version history, the
 // trigger index (rows only while published), then `definitions.changed` once committed.
@@ -21,7 +22,7 @@ export async function getWorkflowRow(db: Executor, id: string): Promise<Workflow
 }
 
 export async function getWorkflow(services: Services, id: string): Promise<Workflow> {
-  return toWorkflow(await getWorkflowRow(services.db, id), services.config.publicUrl);
+  return toWorkflow(await getWorkflowRow(services.db, id), services.config.publicUrl, (t) => openStored(services.vault, t));
 }
 
 export async function createWorkflow(services: Services, body: WorkflowCreateBody): Promise<Workflow> {
@@ -31,9 +32,11 @@ export async function createWorkflow(services: Services, body: WorkflowCreateBod
   return change(services, async (uow) => {
     if (status === 'published') await assertPublishable(uow.trx, id, def, 'body');
     const now = nowIso();
+    const stored = splitSigningSecret(def);
     const row: WorkflowsTable = {
-      id, name: def.name, status, trigger_type: def.trigger.type, definition: toJson(def), version: 1,
-      webhook_token: def.trigger.type === 'incoming_webhook' ? randomSecret() : null,
+      id, name: def.name, status, trigger_type: def.trigger.type, definition: toJson(stored.def), version: 1,
+      webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : null,
+      ...(def.trigger.type === 'incoming_webhook' ? webhookTokenColumns(services.vault, randomSecret()) : { webhook_token: null, webhook_token_hash: null }),
       created_at: now, updated_at: now, published_at: status === 'published' ? now : null,
     };
     await uow.trx.insertInto('workflows').values(row).execute();
@@ -50,13 +53,17 @@ export async function updateWorkflow(services: Services, id: string, input: Work
     const current = await getWorkflowRow(uow.trx, id);
     const published = current.status === 'published';
     if (published) await assertPublishable(uow.trx, id, def, 'body');
-    const token = def.trigger.type !== 'incoming_webhook' ? null : current.webhook_token ?? randomSecret();
+    const token = def.trigger.type !== 'incoming_webhook' ? { webhook_token: null, webhook_token_hash: null }
+      : current.webhook_token ? { webhook_token: current.webhook_token, webhook_token_hash: current.webhook_token_hash ?? null }
+        : webhookTokenColumns(services.vault, randomSecret());
+    const stored = splitSigningSecret(def);
+    const secret = { webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : null };
     const row: WorkflowsTable = {
-      ...current, name: def.name, trigger_type: def.trigger.type, definition: toJson(def), version: current.version + 1,
-      webhook_token: token, updated_at: nowIso(),
+      ...current, name: def.name, trigger_type: def.trigger.type, definition: toJson(stored.def), version: current.version + 1,
+      ...token, ...secret, updated_at: nowIso(),
     };
     const result = await uow.trx.updateTable('workflows')
-      .set({ name: row.name, trigger_type: row.trigger_type, definition: row.definition, version: row.version, webhook_token: token, updated_at: row.updated_at })
+      .set({ name: row.name, trigger_type: row.trigger_type, definition: row.definition, version: row.version, ...token, ...secret, updated_at: row.updated_at })
       .where('id', '=', id).where('version', '=', current.version)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new HttpError(409, 'conflict', 'The workflow was changed by someone else; reload it and try again');
@@ -144,6 +151,6 @@ async function change(services: Services, fn: (uow: UnitOfWork) => Promise<Workf
     const row = await fn(uow);
     const version = await shortcutsVersion(uow.trx);
     uow.afterCommit(() => services.live.publish({ type: 'definitions.changed', version }));
-    return toWorkflow(row, services.config.publicUrl);
+    return toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t));
   });
 }

@@ -4,9 +4,11 @@ import type { z as zc } from 'zod';
 import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib/contracts/contacts';
 import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
+import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
+import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, MergeResult, ConversationList, ConversationRef, ErrorBody, FieldList, Me, Message, UserList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, MergeResult, Message, Nothing, UserList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -29,9 +31,20 @@ export const setUnauthorizedHandler = (fn: (message: string) => void) => { onUna
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/**
+ * Signed in with a pasted token (kept in localStorage, sent as a bearer) or through the
+ * extension's "Open inbox" (an HttpOnly cookie the page cannot read; the browser sends it).
+ */
+export const session = {
+  usesCookie: false,
+  /** The login cookie itself is HttpOnly; its readable companion says one was set. */
+  mayHaveCookie: () => document.cookie.split(';').some((c) => c.trim() === `${INBOX_SESSION_HINT_COOKIE}=1`),
+};
+
 /** One call; `reader` checks what came back (null for 204). */
 export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: string, body?: unknown, bearer = token.get()): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The header proves a cookie-signed write comes from this page (the server refuses one without).
+  const headers: Record<string, string> = { accept: 'application/json', [INBOX_CSRF_HEADER]: '1' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -44,7 +57,7 @@ export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: str
   if (!res.ok) {
     const err = ErrorBody.safeParse(data).data?.error;
     const message = err?.message ?? `The server answered ${res.status}`;
-    if (res.status === 401 && bearer === token.get()) onUnauthorized(message);
+    if (res.status === 401 && bearer === token.get() && (bearer || session.usesCookie)) onUnauthorized(message);
     throw new ApiError(res.status, err?.code ?? 'error', message, err?.details ?? []);
   }
   const parsed = reader.safeParse(data);
@@ -61,6 +74,9 @@ type In<T extends zc.ZodType> = zc.input<T>;
 
 export const Api = {
   me: (bearer?: string | null) => api(Me, 'GET', '/me', undefined, bearer),
+  /** The one-time code from the extension's "Open inbox", traded for the login cookie. */
+  signInWithCode: (code: string) => api(Me, 'POST', '/auth/inbox-session', { code } satisfies In<typeof InboxSessionBody>, null),
+  signOutCookie: () => api(Nothing, 'DELETE', '/auth/inbox-session', undefined, null),
   users: () => api(UserList, 'GET', '/users'),
   conversations: (status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&limit=200`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),

@@ -1,4 +1,4 @@
-import { Api, ApiError, setUnauthorizedHandler, token } from './api.js';
+import { Api, ApiError, session, setUnauthorizedHandler, token } from './api.js';
 import { createContactPanel } from './contact.js';
 import { createConversationView } from './conversation.js';
 import { $, debounce } from './dom.js';
@@ -212,7 +212,7 @@ async function start(me: Me) {
   $('[data-testid="me-role"]').textContent = me.user.role;
   route();
   void refreshList();
-  state.stopLive = connectLive(token.get() ?? '', {
+  state.stopLive = connectLive(session.usesCookie ? null : token.get(), {
     onMessage: onLive,
     onPoll: () => { void refreshList(); refreshDetailSoon(); },
     onState: setLiveState,
@@ -237,6 +237,8 @@ function signOut(message?: string) {
   state.users.clear();
   state.unread.clear();
   token.clear();
+  if (session.usesCookie) void Api.signOutCookie().catch(() => undefined);
+  session.usesCookie = false;
   view.clear();
   contactPanel.clear();
   showSignin(message);
@@ -260,8 +262,34 @@ $<HTMLFormElement>('[data-testid="signin-form"]').addEventListener('submit', asy
   }
 });
 
+/** The extension's "Open inbox" link: /inbox#code=… (a fragment never reaches a server or its logs). */
+function takeCodeFromUrl(): string | null {
+  const match = /^#(?:.*&)?code=([^&]+)/.exec(location.hash);
+  if (!match?.[1]) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return decodeURIComponent(match[1]);
+}
+
+async function startWithCookie(me: Me) {
+  token.clear(); // a token pasted earlier would otherwise sign the calls in as someone else
+  session.usesCookie = true;
+  await start(me);
+}
+
 async function boot() {
+  const code = takeCodeFromUrl();
+  if (code) {
+    try {
+      return await startWithCookie(await Api.signInWithCode(code));
+    } catch (err) {
+      return showSignin(errorMessage(err));
+    }
+  }
   const saved = token.get();
+  if (!saved && session.mayHaveCookie()) {
+    const me = await Api.me(null).catch(() => null);
+    if (me) return startWithCookie(me);
+  }
   if (!saved) return showSignin();
   try {
     await start(await Api.me(saved));

@@ -2,7 +2,7 @@ import type { z as zc } from 'zod';
 import type { CloseConversationBody } from '../../../lib/contracts/conversations';
 import { Api, ApiError } from './api.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
-import type { Contact, ConversationDetail, Me, Message } from './wire.js';
+import type { ChannelWindow, Contact, ConversationDetail, Me, Message } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
@@ -44,6 +44,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const categorySelect = $<HTMLSelectElement>('[data-testid="close-category"]');
   const summary = $<HTMLTextAreaElement>('[data-testid="close-summary"]');
   const dialogError = h('p', { class: 'dialog-error', 'data-testid': 'close-error', hidden: true });
+  // Added once (never rebuilt, like the composer): what the channel lets through right now.
+  const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
+  composer.prepend(windowNotice);
   $('.dialog-actions', dialog).before(dialogError);
 
   let detail: ConversationDetail | null = null;
@@ -51,6 +54,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   let categories: string[] = [];
   let noteMode = false;
   let sending = false;
+  let channel: ChannelWindow | null = null;
   const drafts = new Map<string, string>();
 
   const setNoteMode = (on: boolean) => {
@@ -61,6 +65,33 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       ? 'Internal note: only your team sees it (Enter to save)'
       : 'Write a reply… (Enter to send, Shift+Enter for a new line)';
     sendButton.textContent = on ? 'Add note' : 'Send';
+    renderWindow();
+  };
+
+  const CHANNEL_NAMES: Record<string, string> = { whatsapp: 'WhatsApp', messenger: 'Messenger' };
+  /** Says before the agent types whether a reply can reach the customer; a closed window blocks Send (notes still work). */
+  function renderWindow() {
+    windowNotice.hidden = !channel;
+    composer.classList.toggle('window-closed', Boolean(channel && !channel.open));
+    sendButton.disabled = sending || Boolean(channel && !channel.open && !noteMode);
+    if (!channel) return;
+    const name = CHANNEL_NAMES[channel.kind] ?? channel.kind;
+    windowNotice.textContent = channel.open
+      ? `${name}: replies go to the customer (24-hour window open until ${shortTime(channel.closesAt)})`
+      : `${name}: ${channel.note ?? 'the 24-hour window is closed'}`;
+  }
+
+  const DELIVERY_LABELS: Record<string, string> = {
+    pending: 'Sending…', accepted: 'Accepted by Meta', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', unknown: 'Not confirmed',
+  };
+  const deliveryBadge = (m: Message) => {
+    if (!m.delivery) return null;
+    const { status, error } = m.delivery;
+    return h('span', {
+      class: `delivery ${status}`, 'data-testid': 'delivery-status', dataset: { status },
+      ...(error ? { title: error } : {}),
+      text: error && (status === 'failed' || status === 'unknown') ? `${DELIVERY_LABELS[status]}: ${error}` : (DELIVERY_LABELS[status] ?? status),
+    });
   };
 
   const authorLabel = (m: Message) => {
@@ -71,7 +102,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   function renderMessages(current: ConversationDetail, scroll: boolean) {
     const messages = current.messages;
-    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}`;
+    // Delivery statuses change without new messages (Meta's status webhooks): part of the key.
+    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     renderedKey = key;
@@ -94,7 +126,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
       h('div', { class: 'msg-meta' },
         h('span', { text: authorLabel(m) }),
-        h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }))));
+        h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
+        deliveryBadge(m))));
     }
     if (!messages.length) items.push(h('li', { class: 'empty', text: 'No messages yet.' }));
     list.replaceChildren(...items);
@@ -129,6 +162,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     root.dataset.conversationId = next.id;
     renderHead(next);
     renderMessages(next, first);
+    channel = next.status === 'open' ? next.channel ?? null : null;
+    renderWindow();
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
@@ -146,6 +181,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   function clear() {
     detail = null;
+    channel = null;
     renderedKey = '';
     root.hidden = true;
     placeholder.hidden = false;
@@ -171,7 +207,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       showError(err);
     } finally {
       sending = false;
-      sendButton.disabled = false;
+      renderWindow();
       input.focus();
     }
   }

@@ -66,6 +66,8 @@ export const Message = z.object({
   author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString }),
   text: z.string(),
   createdAt: z.string(),
+  /** Delivery through a WhatsApp / Messenger channel (Meta's statuses). */
+  delivery: z.optional(z.object({ status: z.string(), error: nullableString })),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -85,11 +87,17 @@ const conversationFields = {
 export const ConversationListItem = z.object(conversationFields);
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 export const ConversationList = z.object({ conversations: z.array(ConversationListItem) });
-export const ConversationDetail = z.object({ ...conversationFields, messages: z.array(Message) });
+/** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
+export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString });
+export type ChannelWindow = z.infer<typeof ChannelWindow>;
+export const ConversationDetail = z.object({ ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)) });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 /** What a change (open, close, assign) answers; the inbox only needs to know which one. */
 export const ConversationRef = z.object({ id: z.string() });
+
+/** A 204's empty answer (read as null). */
+export const Nothing = z.null();
 
 export const ClosingCategories = z.object({ categories: z.array(z.string()) });
 

@@ -35,7 +35,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     // Shown this once: the app's server keeps it to verify the requests we sign.
     const signingSecret = generateSigningSecret();
     try {
-      const registered = await insertApp(db, req.body, signingSecret);
+      const registered = await insertApp(db, req.body, app.services.vault.seal(signingSecret));
       return reply.code(201).send({ app: registered, signingSecret });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`An app with the key "${req.body.key}" is already registered`);

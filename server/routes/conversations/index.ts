@@ -7,10 +7,14 @@ import {
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
 import {
-  addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation,
+  addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
 import { causeOf } from '../cause';
+import { HttpError } from '../../http-error';
+import { newId } from '../../ids';
+import { channelWindowOf } from '../../channels/conversation-window';
+import { sendOnConversation } from '../../channels/send-on-conversation';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -44,7 +48,10 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, response: { 200: ConversationDetail } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
-      return { ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id) };
+      return {
+        ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id),
+        channel: await channelWindowOf(db, conversation),
+      };
     });
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
@@ -61,6 +68,21 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     const author = req.body.direction === 'incoming'
       ? { type: 'contact' as const, id: null }
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
+    const conversation = await getConversation(db, req.params.id);
+    const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
+    if (channel && conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
+      // An agent's reply on a WhatsApp / Messenger conversation goes to the customer. An
+      // Idempotency-Key header makes a retried request send once; without one each request is new.
+      const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : newId('send');
+      const outcome = await sendOnConversation(services, {
+        conversation: { ...conversation, connectionId: conversation.connectionId },
+        spec: { kind: 'text', text: req.body.text },
+        sendKey: `inbox:${key}`, author: { type: 'user', id: author.id }, cause: causeOf(req), note: (m) => req.log.info({ conversationId: conversation.id }, m),
+      });
+      if ('error' in outcome) throw new HttpError(422, 'channel_refused', outcome.error, [{ path: 'body.text', message: outcome.error }]);
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', outcome.result.messageId).executeTakeFirstOrThrow();
+      return reply.code(201).send(toMessage(row));
+    }
     const message = await inTransaction(db, (uow) => addMessage(uow, services, req.params.id, { ...req.body, author }, causeOf(req)));
     return reply.code(201).send(message);
   });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { webhookTokenColumns } from '../../secrets/at-rest';
 import { IncomingWebhookTrigger } from '../../../lib/contracts/triggers';
 import { WebhookTestResult } from '../../../lib/contracts/webhooks';
 import { HttpError, notFound } from '../../http-error';
@@ -41,7 +42,7 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     await webhookTrigger(req.params.id);
     const token = randomSecret();
-    await db.updateTable('workflows').set({ webhook_token: token }).where('id', '=', req.params.id).execute();
+    await db.updateTable('workflows').set(webhookTokenColumns(app.services.vault, token)).where('id', '=', req.params.id).execute();
     return { url: `${app.services.config.publicUrl}/hooks/${token}` };
   });
 };

@@ -1,8 +1,15 @@
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hashToken } from '../../auth/tokens';
 import { HttpError } from '../../http-error';
+import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { createWebhookIngest } from '../../webhooks/ingest';
+import { LiveHookTokens } from '../../webhooks/live-tokens';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
+
+// URL tokens are base64url (randomSecret); anything else names no workflow and is not worth a query.
+const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
+const notPublished = () => new HttpError(404, 'not_found', 'No published webhook workflow has this URL');
 
 const Ack = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
 const TOKEN_MAX = 200;
@@ -27,9 +34,29 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const ingest = createWebhookIngest(app.services);
   // Per URL token, per minute: our own counter instead of @fastify/rate-limit's (same headers and 429).
   const limiter = new FixedWindowLimiter(Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), 60_000);
+  // Deliveries to URLs that name no published workflow, per client address: someone probing
+  // or flooding random URLs gets 429s (a published URL still works from that address).
+  const unknownByAddress = new FixedWindowLimiter(app.services.config.unknownHookPerMinute, 60_000, 10_000);
+  const { db } = app.services;
+  const liveTokens = LiveHookTokens.of(app.services, async (token) => {
+    const row = await db.selectFrom('workflows').select('status').where('webhook_token_hash', '=', hashToken(token)).executeTakeFirst();
+    return row?.status === 'published';
+  });
+  // `connection: close`: the rest of the body the sender is still pushing is not read on this connection.
+  const refuse = (ip: string) => {
+    const hit = unknownByAddress.hit(ip);
+    const err = hit.exceeded ? tooManyRequests(hit) : notPublished();
+    return new HttpError(err.statusCode, err.code, err.message, undefined, { ...err.headers, connection: 'close' });
+  };
+  const admit = (token: string, reply: { headers(h: Record<string, string>): unknown }) => {
+    const hit = limiter.hit(token);
+    if (hit.exceeded) return tooManyRequests(hit);
+    reply.headers(rateLimitHeaders(hit));
+    return undefined;
+  };
   // Keep the raw body: signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString();
     try {
       done(null, { raw: text, json: JSON.parse(text) as unknown });
@@ -47,12 +74,15 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
       access: { public: true },
       rateLimit: false,
     },
-    // Where the plugin counted: before the body is read.
+    // Before the body is read: an unknown or unpublished URL is refused unread, then the
+    // per-URL limit counts (where @fastify/rate-limit counted). A known URL is answered from the
+    // cache, synchronously.
     onRequest: (req, reply, done) => {
-      const hit = limiter.hit((req.params as { token?: string }).token ?? req.ip);
-      if (hit.exceeded) return done(tooManyRequests(hit));
-      reply.headers(rateLimitHeaders(hit));
-      done();
+      const token = (req.params as { token?: string }).token ?? '';
+      const live = liveTokens.cached(token);
+      if (live === true) return done(admit(token, reply));
+      if (live === false || !TOKEN.test(token)) return done(refuse(req.ip));
+      liveTokens.isLive(token).then((yes) => done(yes ? admit(token, reply) : refuse(req.ip)), (err: Error) => done(err));
     },
     schema: {
       tags: ['webhooks'],

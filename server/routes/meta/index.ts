@@ -2,8 +2,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
-import { inboundMessages } from '../../webhooks/meta-payloads';
-import { ingestInbound } from '../../webhooks/meta-ingest';
+import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
+import type { Services } from '../../services';
+import { isUniqueViolation } from '../../store/database';
+import { ingestMetaItem } from '../../webhooks/meta-ingest';
+
+/**
+ * Two deliveries about the same new customer racing (PostgreSQL: both create the contact or open
+ * the conversation, one hits the unique index and rolls back): the loser's item runs once more
+ * and finds what the winner stored.
+ */
+async function ingestWithRetry(services: Services, item: MetaItem) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestMetaItem(services, item);
+    } catch (err) {
+      const race = isUniqueViolation(err) || (err instanceof HttpError && err.statusCode === 409);
+      if (!race || attempt >= 3) throw err;
+    }
+  }
+}
 
 /** Meta's webhook: verification handshake and WhatsApp Cloud API / Messenger deliveries. */
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -32,9 +50,14 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type('text/plain').send(q['hub.challenge']);
   });
 
+  // Meta batches up to 1,000 updates in one delivery: the body limit is above Fastify's 1 MiB.
   app.post('/meta/webhook', {
+    bodyLimit: 16 * 1024 * 1024,
     config: { access: { public: true } },
-    schema: { tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries', response: { 200: z.object({ received: z.number(), runIds: z.array(z.string()) }) } },
+    schema: {
+      tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries',
+      response: { 200: z.object({ received: z.number(), duplicates: z.number(), skipped: z.number(), runIds: z.array(z.string()) }) },
+    },
   }, async (req) => {
     const payload = req.body as { raw: string; json: unknown } | undefined;
     if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body');
@@ -42,9 +65,35 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!verifyMetaSignature(config.metaAppSecret, payload.raw, req.headers['x-hub-signature-256'] as string | undefined)) {
       throw new HttpError(401, 'invalid_signature', 'X-Hub-Signature-256 does not match the body');
     }
-    const messages = inboundMessages(payload.json);
-    const runIds: string[] = [];
-    for (const m of messages) runIds.push(...(await ingestInbound(app.services, m)).runIds);
-    return { received: messages.length, runIds };
+    // Each item on its own: a malformed or unused item is skipped and logged, the rest stored.
+    // A storage failure answers 500 after the other items were tried; Meta redelivers the
+    // whole batch and the items already stored are recognised as repeats.
+    const result = { received: 0, duplicates: 0, skipped: 0, runIds: [] as string[] };
+    let failure: unknown;
+    for (const item of metaItems(payload.json)) {
+      if (item.kind === 'skip') {
+        result.skipped++;
+        req.log.debug({ reason: item.reason }, 'meta webhook item skipped');
+        continue;
+      }
+      try {
+        const r = await ingestWithRetry(app.services, item);
+        if (r.outcome === 'stored') result.received++;
+        else if (r.outcome === 'duplicate') result.duplicates++;
+        else result.skipped++;
+        result.runIds.push(...r.runIds);
+      } catch (err) {
+        if (err instanceof HttpError && err.statusCode < 500 && err.statusCode !== 409) {
+          // The item's content cannot be stored (retrying will not change that): skipped, logged.
+          result.skipped++;
+          req.log.warn({ err: err.message }, 'meta webhook item refused');
+          continue;
+        }
+        failure ??= err;
+        req.log.error({ err }, 'meta webhook item could not be stored');
+      }
+    }
+    if (failure) throw failure;
+    return result;
   });
 };

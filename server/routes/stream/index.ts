@@ -19,7 +19,7 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
   });
 
   app.get('/events/stream', {
-    config: { access: { role: 'agent' } },
+    config: { access: { role: 'agent', queryToken: true } },
     schema: { tags: ['live'] },
   }, async (req, reply) => {
     const origin = req.headers.origin;

@@ -9,9 +9,18 @@ import { runQueueHeads } from './008-run-queue-heads';
 import { runsDueByState } from './009-runs-due-by-state';
 import { eventRunIds } from './010-event-run-ids';
 import { connections } from './011-connections';
+import { metaChannels } from './012-meta-channels';
+import { adsSync } from './013-ads-sync';
+import { chatwoot } from './020-chatwoot';
+import { idempotencyRequestHash } from './040-idempotency-request-hash';
+import { webhookTokenHash } from './041-webhook-token-hash';
 import { botUsers } from './030-bot-users';
 import { contactLifecycle } from './031-contact-lifecycle';
 import { questionWaits } from './032-question-waits';
+import { inboxSignIn } from './060-inbox-sign-in';
+import { runsByContact } from './061-runs-by-contact';
+import { earlyStatuses } from './014-early-statuses';
+import { webhookSigningSecret } from './042-webhook-signing-secret';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -25,7 +34,16 @@ export const migrations: Record<string, Migration> = {
   '009-runs-due-by-state': runsDueByState,
   '010-event-run-ids': eventRunIds,
   '011-connections': connections,
+  '012-meta-channels': metaChannels,
+  '013-ads-sync': adsSync,
+  '014-early-statuses': earlyStatuses,
+  '020-chatwoot': chatwoot,
   '030-bot-users': botUsers,
   '031-contact-lifecycle': contactLifecycle,
   '032-question-waits': questionWaits,
+  '040-idempotency-request-hash': idempotencyRequestHash,
+  '041-webhook-token-hash': webhookTokenHash,
+  '042-webhook-signing-secret': webhookSigningSecret,
+  '060-inbox-sign-in': inboxSignIn,
+  '061-runs-by-contact': runsByContact,
 };

@@ -1,0 +1,232 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { killHard, spawnServer, freePort, type ServerProcess } from '../test/support/process';
+import { bare, mib, percentile, send } from './e2e-support';
+import { openWatch, pin, type Watch } from './e2e-watch';
+
+// Webhook to completed run, from outside: N webhooks are sent to /hooks/:token as fast as they
+// are accepted and the clock runs until all N runs have completed. Bare Fastify under the same
+// load (before and after) is the yardstick: completed runs/s and the ack rate are ratios of it.
+const N = Math.max(100, Number(process.env.BENCH_E2E_RUNS ?? 20_000));
+const CONTACTS = Math.max(1, Number(process.env.BENCH_CONTACTS ?? 200));
+const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? 100));
+const TIMEOUT_S = Number(process.env.BENCH_E2E_TIMEOUT ?? 900);
+/** How long after the last run the WAL is measured "at rest". */
+const REST_S = Number(process.env.BENCH_REST_SECONDS ?? 5);
+const ADMIN = 'ict_bench-admin-token-0000000000000000000000000';
+
+type StepsShape = 1 | 3;
+const STEPS: Record<StepsShape, unknown[]> = {
+  1: [{ id: 'field', type: 'update_contact_field', config: { field: 'order_id', value: '{{$trigger.orderId}}' } }],
+  3: [
+    { id: 'field', type: 'update_contact_field', config: { field: 'order_id', value: '{{$trigger.orderId}}' } },
+    { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['shipped'] } },
+    { id: 'status', type: 'update_contact_field', config: { field: 'order_status', value: 'shipped {{$trigger.orderId}}' } },
+  ],
+};
+
+/** An instance takes webhooks and executes runs ('both'), or only one of the two. */
+type Role = 'both' | 'ingest' | 'worker';
+export interface Scenario {
+  name: string; steps: StepsShape; databaseUrl?: string; env?: Record<string, string>;
+  /** One entry per instance (default: one that does both). */
+  roles?: Role[];
+  /** Pin PostgreSQL and the companion processes to separate CPUs (taskset lists, e.g. '1' and '0'). */
+  pin?: { db: string; app: string };
+}
+
+export interface E2eResult {
+  scenario: Scenario;
+  bareRps: number; bareSpread: number;
+  ackRps: number; accepted: number; non202: number; errors: number;
+  seconds: number; runsPerSecond: number; sustained: number;
+  p50: number; p99: number;
+  exactlyOnce: string | true;
+  statementsPerRun: number | null; transactionsPerRun: number | null; cpuUsPerRun: number; dbCpuUsPerRun: number | null;
+  walPeak: number; walRest: number; dbSize: number;
+}
+
+async function api(server: ServerProcess, method: string, p: string, body?: unknown) {
+  const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json() as any;
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function stats(server: ServerProcess): Promise<{ cpuUs: number; store: { statements: number; transactions: number } | null }> {
+  return (await (await fetch(`${server.url}/readyz`)).json() as any).stats;
+}
+
+async function setup(server: ServerProcess, steps: StepsShape) {
+  await api(server, 'PUT', '/api/v1/fields/order_id', { label: 'Order', type: 'text' });
+  await api(server, 'PUT', '/api/v1/fields/order_status', { label: 'Order status', type: 'text' });
+  for (let i = 0; i < CONTACTS; i++) await api(server, 'POST', '/api/v1/contacts', { firstName: 'Bench', phone: `+1415556${String(i).padStart(4, '0')}` });
+  const wf = await api(server, 'POST', '/api/v1/workflows', {
+    name: `bench ${steps} step`, trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }] },
+    steps: STEPS[steps],
+  });
+  await api(server, 'POST', `/api/v1/workflows/${wf.id}/publish`);
+  return { workflowId: wf.id as string, path: new URL(wf.trigger.url).pathname };
+}
+
+export async function measureE2e(s: Scenario): Promise<E2eResult> {
+  const bareBefore = await bare(N, CONTACTS, CONNECTIONS);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-e2e-'));
+  const servers: ServerProcess[] = [];
+  let watch: Watch | undefined;
+  try {
+    watch = await openWatch(s.databaseUrl, dataDir);
+    const roles = s.roles ?? ['both'];
+    for (const role of roles) {
+      servers.push(await spawnServer({
+        ...(role === 'ingest' ? { COMPANION_WORKERS: '0' } : {}),
+        DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, COMPANION_STATS: '1',
+        RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
+        ...(watch.databaseUrl ? { DATABASE_URL: watch.databaseUrl } : {}),
+        ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+        ...s.env,
+      }, await freePort(), { built: true }));
+    }
+    if (s.pin) {
+      await watch.pin(s.pin.db);
+      for (const srv of servers) pin(srv.child.pid!, s.pin.app);
+      pin(process.pid, s.pin.app); // the load generator shares the companions' CPUs
+    }
+    const { workflowId, path: hookPath } = await setup(servers[0]!, s.steps);
+    const before = await Promise.all(servers.map(stats));
+    const dbBefore = await watch.dbCounters();
+
+    // Instances share the load (as nginx would spread it); each gets its part at once.
+    const started = performance.now();
+    const walPeak = watch.sampleWal();
+    // Webhooks go to the instances that take them ('worker' ones only execute runs).
+    const takers = servers.filter((_, i) => roles[i] !== 'worker');
+    const parts = await Promise.all(takers.map((srv, i) => send(`${srv.url}${hookPath}`, Math.floor(N / takers.length) + (i < N % takers.length ? 1 : 0), CONTACTS, Math.ceil(CONNECTIONS / takers.length), true)));
+    const sent = {
+      accepted: parts.reduce((a, p) => a + p.accepted, 0), non202: parts.reduce((a, p) => a + p.non202, 0), errors: parts.reduce((a, p) => a + p.errors, 0),
+      runIds: parts.flatMap((p) => p.runIds), seconds: Math.max(...parts.map((p) => p.seconds)),
+    };
+    for (;;) {
+      if (await watch.completed(workflowId) >= sent.runIds.length) break;
+      if ((performance.now() - started) / 1000 > TIMEOUT_S) throw new Error(`runs not completed after ${TIMEOUT_S} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = await Promise.all(servers.map(stats));
+    const dbAfter = await watch.dbCounters();
+    const peak = await walPeak.stop();
+    const done = sent.runIds.length;
+    const statements = before.every((b) => b.store) ? after.reduce((a, x, i) => a + x.store!.statements - before[i]!.store!.statements, 0) : null;
+    const transactions = before.every((b) => b.store) ? after.reduce((a, x, i) => a + x.store!.transactions - before[i]!.store!.transactions, 0) : null;
+    const cpuUs = after.reduce((a, x, i) => a + x.cpuUs - before[i]!.cpuUs, 0);
+
+    const runs = await watch.runs(workflowId);
+    const exactlyOnce = checkExactlyOnce(sent.runIds, sent.accepted, runs, s.steps, sent.errors);
+    const latencies = runs.map((r) => Date.parse(r.ended_at ?? '') - Date.parse(r.created_at)).sort((a, b) => a - b);
+    const ends = runs.map((r) => Date.parse(r.ended_at ?? '')).sort((a, b) => a - b);
+    // Sustained: the middle 80% of completions, free of the start-up and the last stragglers.
+    const lo = ends[Math.floor(ends.length * 0.1)]!;
+    const hi = ends[Math.floor(ends.length * 0.9)]!;
+    const sustained = hi > lo ? (Math.floor(ends.length * 0.9) - Math.floor(ends.length * 0.1)) / ((hi - lo) / 1000) : NaN;
+
+    await new Promise((r) => setTimeout(r, REST_S * 1000));
+    const sizes = await watch.sizes();
+    const bareAfter = await bare(N, CONTACTS, CONNECTIONS);
+    const bareRps = (bareBefore + bareAfter) / 2;
+    return {
+      scenario: s, bareRps, bareSpread: bareAfter / bareBefore,
+      ackRps: sent.accepted / sent.seconds, accepted: sent.accepted, non202: sent.non202, errors: sent.errors,
+      seconds, runsPerSecond: done / seconds, sustained,
+      p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99),
+      exactlyOnce,
+      statementsPerRun: dbAfter.statements !== null && dbBefore.statements !== null ? (dbAfter.statements - dbBefore.statements) / done : statements === null ? null : statements / done,
+      transactionsPerRun: dbAfter.transactions !== null && dbBefore.transactions !== null ? (dbAfter.transactions - dbBefore.transactions) / done : transactions === null ? null : transactions / done,
+      cpuUsPerRun: cpuUs / done,
+      dbCpuUsPerRun: dbAfter.cpuUs !== null && dbBefore.cpuUs !== null ? (dbAfter.cpuUs - dbBefore.cpuUs) / done : null,
+      walPeak: peak, walRest: sizes.wal, dbSize: sizes.db,
+    };
+  } finally {
+    if (s.pin) pin(process.pid, '0-1023');
+    for (const srv of servers) {
+      if (process.env.BENCH_SHOW_OUTPUT) process.stderr.write(srv.output());
+      // A profiled server (--cpu-prof) writes its profile on a graceful exit only.
+      if (process.env.BENCH_SERVER_NODE_OPTIONS && srv.child.exitCode === null) {
+        const exited = new Promise((r) => srv.child.once('exit', r));
+        srv.child.kill('SIGTERM');
+        await exited;
+      } else await killHard(srv);
+    }
+    await watch?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Every 202's run ids: each exactly one run, completed, each step logged once; and no other runs. */
+function checkExactlyOnce(acked: string[], accepted: number, runs: { id: string; status: string; step_log: string }[], steps: number, clientErrors: number): string | true {
+  if (acked.length !== accepted) return `${accepted} answers 202 but ${acked.length} run ids`;
+  if (new Set(acked).size !== acked.length) return 'a run id was acknowledged twice';
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  // A request the load generator gave up on (its timeout) may still have been stored: such a
+  // run exists without a 202 seen. More runs than that is a run nobody asked for.
+  if (runs.length < acked.length || runs.length > acked.length + clientErrors) return `${acked.length} runs acknowledged (+${clientErrors} client timeouts/errors), ${runs.length} exist`;
+  for (const id of acked) {
+    const run = byId.get(id);
+    if (!run) return `run ${id} acknowledged but not stored`;
+    if (run.status !== 'completed') return `run ${id} is ${run.status}`;
+    const log = JSON.parse(run.step_log) as { stepId: string; status: string }[];
+    const executed = log.filter((e) => e.stepId !== 'trigger');
+    if (executed.length !== steps || new Set(executed.map((e) => e.stepId)).size !== steps) return `run ${id} logged ${executed.length} steps (expected each of ${steps} once)`;
+  }
+  return true;
+}
+
+const fmt = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
+
+export function e2eTable(results: E2eResult[]): string {
+  return [
+    `### End-to-end runs: ${N} webhooks → ${N} completed runs (${CONTACTS} contacts, ${CONNECTIONS} connections, autocannon on loopback)`,
+    '',
+    'The clock starts with the first webhook and stops when the last run has completed. Bare Fastify takes the same N requests before and after each scenario; ratios are against the mean of both.',
+    '',
+    '| scenario | bare req/s (after/before) | ack req/s (ratio) | completed runs/s (ratio) | sustained runs/s (ratio) | p50 / p99 webhook→done ms | exactly once | statements / tx per run | server CPU µs/run | DB CPU µs/run | WAL peak / at rest | DB size per 100k runs |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.scenario.name} | ${fmt(r.bareRps)} (×${r.bareSpread.toFixed(2)}) | ${fmt(r.ackRps)} (**${(r.ackRps / r.bareRps).toFixed(2)}**) | ${fmt(r.runsPerSecond)} (**${(r.runsPerSecond / r.bareRps).toFixed(3)}**) | ${fmt(r.sustained)} (${(r.sustained / r.bareRps).toFixed(3)}) | ${fmt(r.p50)} / ${fmt(r.p99)} | ${r.exactlyOnce === true ? `yes (${r.accepted} of ${r.accepted + r.non202 + r.errors} answered 202${r.errors ? `; ${r.errors} client timeouts` : ''})` : `**NO: ${r.exactlyOnce}**`} | ${fmt(r.statementsPerRun, 1)} / ${fmt(r.transactionsPerRun, 2)} | ${fmt(r.cpuUsPerRun)} | ${fmt(r.dbCpuUsPerRun)} | ${r.scenario.databaseUrl ? 'n/a' : `${mib(r.walPeak)} / ${mib(r.walRest)}`} | ${r.scenario.databaseUrl ? 'n/a' : mib(r.dbSize * 100_000 / r.accepted)} |`),
+    '',
+  ].join('\n');
+}
+
+export function e2eScenarios(): Scenario[] {
+  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const only = process.env.BENCH_E2E_ONLY?.split(',');
+  const all: Scenario[] = [
+    { name: 'SQLite, 1 step', steps: 1 },
+    { name: 'SQLite, 3 steps', steps: 3 },
+    ...(url ? ([
+      { name: 'PostgreSQL, 1 instance, 1 step', steps: 1, databaseUrl: url },
+      { name: 'PostgreSQL, 1 instance, 3 steps', steps: 3, databaseUrl: url },
+      { name: 'PostgreSQL, 2 instances, 3 steps', steps: 3, databaseUrl: url, roles: ['both', 'both'] },
+      { name: 'PostgreSQL, ingest-only + worker instance, 3 steps', steps: 3, databaseUrl: url, roles: ['ingest', 'worker'] },
+      { name: 'PostgreSQL pinned to CPU 1, 1 instance on CPU 0, 3 steps', steps: 3, databaseUrl: url, pin: { db: '1', app: '0' } },
+      { name: 'PostgreSQL pinned to CPU 1, 2 instances on CPU 0, 3 steps', steps: 3, databaseUrl: url, roles: ['both', 'both'], pin: { db: '1', app: '0' } },
+    ] satisfies Scenario[]) : []),
+  ];
+  return only ? all.filter((s) => only.some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) : all;
+}
+
+export async function benchE2eRuns(): Promise<string> {
+  const results: E2eResult[] = [];
+  for (const s of e2eScenarios()) {
+    process.stdout.write(`  e2e: ${s.name}…\n`);
+    results.push(await measureE2e(s));
+  }
+  return e2eTable(results);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const table = await benchE2eRuns();
+  process.stdout.write(`${table}\n`);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile('bench/results/e2e-runs.md', `${table}\n_Measured ${new Date().toISOString()}._\n`);
+}

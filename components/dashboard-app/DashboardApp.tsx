@@ -1,0 +1,74 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DASHBOARD_APP_FETCH_INFO } from '../../lib/contracts/chatwoot-dashboard-app';
+import { mountShortcutForm } from '../forms/mount';
+import { Launcher } from '../launcher/Launcher';
+import type { FormLoader } from '../launcher/types';
+import { readAppContext, type DashboardConversation } from './context';
+import { createHttpLauncherApi } from './http-api';
+
+export const TOKEN_KEY = 'inbox-companion-token';
+
+const forms: FormLoader = { current: () => ({ mountShortcutForm }), load: async () => ({ mountShortcutForm }) };
+
+/**
+ * The launcher as a Chatwoot Dashboard App: Chatwoot tells the frame which conversation is open
+ * (postMessage appContext), the agent signs in once with their companion token (kept in this
+ * origin's localStorage), and the same menu and forms launch through the same API.
+ */
+export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl: string; storage?: Storage }) {
+  const [token, setToken] = useState<string | null>(() => storage.getItem(TOKEN_KEY));
+  const [conversation, setConversation] = useState<DashboardConversation | null>(null);
+  const current = useRef(conversation);
+  current.current = conversation;
+
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const next = readAppContext(e, window.parent, document.referrer);
+      if (next) setConversation(next);
+    };
+    window.addEventListener('message', onMessage);
+    // Ask again on load and whenever the agent comes back to the app (another conversation may be open).
+    const ask = () => { if (window.parent !== window) window.parent.postMessage(DASHBOARD_APP_FETCH_INFO, '*'); };
+    ask();
+    window.addEventListener('focus', ask);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      window.removeEventListener('focus', ask);
+    };
+  }, []);
+
+  const api = useMemo(() => (token ? createHttpLauncherApi(serverUrl, token, () => current.current) : null), [serverUrl, token]);
+  // The menu is the page: open it as soon as there is something to launch on.
+  useEffect(() => {
+    if (api && conversation) api.requestOpen();
+  }, [api, conversation?.conversationId]);
+
+  if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;
+  const key = conversation ? `chatwoot:${conversation.accountId}:${conversation.conversationId}` : null;
+  return (
+    <main className="ic-dashboard-app">
+      <header className="ic-da-header">
+        <p data-testid="da-conversation">
+          {conversation
+            ? `Chatwoot conversation #${conversation.conversationId}${conversation.contactName ? ` · ${conversation.contactName}` : ''}`
+            : 'Waiting for Chatwoot to say which conversation is open…'}
+        </p>
+        <button type="button" className="ic-da-link" onClick={() => { storage.removeItem(TOKEN_KEY); setToken(null); }}>Sign out</button>
+      </header>
+      <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
+    </main>
+  );
+}
+
+function SignIn({ onToken }: { onToken(token: string): void }) {
+  const [text, setText] = useState('');
+  return (
+    <form className="ic-da-signin" onSubmit={(e) => { e.preventDefault(); if (text.trim()) onToken(text.trim()); }}>
+      <h1>Inbox Companion</h1>
+      <p>Sign in once with your companion token (your admin gives it to you); this browser keeps it for this app.</p>
+      <label htmlFor="ic-da-token">Token</label>
+      <input id="ic-da-token" type="password" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} />
+      <button type="submit" disabled={!text.trim()}>Sign in</button>
+    </form>
+  );
+}

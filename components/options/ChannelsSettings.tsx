@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody } from '../../lib/contracts/channels';
+import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { placeDetails } from './error-paths';
+import { FieldErrorsContext } from './errors-context';
+import { Field, FormError, useServerFieldErrors } from './Field';
+
+const channelsKey = ['channels'] as const;
+const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[]> = {
+  whatsapp: [
+    ['name', 'Name'], ['phoneNumberId', 'Phone number ID', 'WhatsApp Manager → Phone numbers, or the app’s WhatsApp → API Setup'],
+    ['businessAccountId', 'WhatsApp Business Account ID'], ['accessToken', 'Access token', 'A System User token with whatsapp_business_messaging'],
+  ],
+  messenger: [
+    ['name', 'Name'], ['pageId', 'Page ID'], ['pageAccessToken', 'Page access token', 'With pages_messaging; a long-lived token does not expire'],
+  ],
+};
+const INPUTS = ['name', 'phoneNumberId', 'businessAccountId', 'accessToken', 'pageId', 'pageAccessToken'] as const;
+const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
+
+/** WhatsApp numbers and Facebook Pages messages go out and come in through. */
+export function ChannelsSettings() {
+  const client = useQueryClient();
+  const channels = useQuery({ queryKey: channelsKey, queryFn: () => request(ChannelList, 'GET', '/channels') });
+  const [kind, setKind] = useState<ChannelKind>('whatsapp');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [serverErrors, setServerErrors] = useServerFieldErrors();
+  const connect = useMutation({
+    mutationFn: (body: ConnectChannelBody) => request(Channel, 'POST', '/channels', body),
+    onMutate: () => setServerErrors({}),
+    onError: (err) => setServerErrors(refusal(err).placed),
+    onSuccess: () => { setValues({}); void client.invalidateQueries({ queryKey: channelsKey }); },
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => request(NoBody, 'DELETE', `/channels/${encodeURIComponent(id)}`),
+    onSuccess: () => void client.invalidateQueries({ queryKey: channelsKey }),
+  });
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    const fields = Object.fromEntries(FIELDS[kind].map(([key]) => [key, values[key] ?? '']));
+    connect.mutate({ kind, ...fields } as ConnectChannelBody);
+  };
+  return (
+    <section className="panel" aria-labelledby="channels-h">
+      <h3 id="channels-h">Channels</h3>
+      <p className="hint">Messages to and from these WhatsApp numbers and Facebook Pages go through Meta’s Graph API. Tokens are stored encrypted and never shown again.</p>
+      <table className="table" aria-label="Channels">
+        <thead><tr><th>Name</th><th>Channel</th><th>Account</th><th>Token</th><th /></tr></thead>
+        <tbody>
+          {channels.data?.channels.map((c) => (
+            <tr key={c.id}>
+              <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
+              <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
+              <td>{c.phoneNumberId ?? c.pageId}</td>
+              <td>{c.tokenLastFour}</td>
+              <td><button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {channels.data?.channels.length === 0 && <p className="muted">No channel connected yet.</p>}
+      <FormError message={connect.error ? errorMessage(connect.error) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
+      <FieldErrorsContext.Provider value={serverErrors}>
+        <form className="inline-form" noValidate onSubmit={submit} aria-label="Connect a channel">
+          <Field label="Channel">
+            {(p) => (
+              <select {...p} value={kind} onChange={(e) => { setKind(e.target.value as ChannelKind); setServerErrors({}); }}>
+                <option value="whatsapp">WhatsApp Cloud API number</option>
+                <option value="messenger">Facebook Page (Messenger)</option>
+              </select>
+            )}
+          </Field>
+          {FIELDS[kind].map(([key, label, hint]) => (
+            <Field key={`${kind}-${key}`} label={label} path={key} hint={hint}>
+              {(p) => <input {...p} type={/token/i.test(key) ? 'password' : 'text'} autoComplete="off" value={values[key] ?? ''}
+                onChange={(e) => setValues((v) => ({ ...v, [key]: e.target.value }))} />}
+            </Field>
+          ))}
+          <button type="submit" disabled={connect.isPending}>{connect.isPending ? 'Checking with Meta…' : 'Connect'}</button>
+        </form>
+      </FieldErrorsContext.Provider>
+      {connect.data && <div className="notice" role="status"><strong>{connect.data.name}</strong> is connected{connect.data.displayName ? ` (${connect.data.displayName})` : ''}.</div>}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { ChatwootAccount } from '../../lib/contracts/chatwoot';
+import { errorMessage, request } from './api';
+import { chatwootKeys } from './ChatwootConnectForm';
+
+/**
+ * Chatwoot shows a webhook's secret only once the webhook exists, which needs the URL the
+ * companion gave at connect time: so the secret (and a new token) are set here, afterwards.
+ */
+export function ChatwootSecretForm({ account, field }: { account: ChatwootAccount; field: 'webhookSecret' | 'apiAccessToken' }) {
+  const client = useQueryClient();
+  const id = useId();
+  const [value, setValue] = useState('');
+  const save = useMutation({
+    mutationFn: (body: Record<string, string | null>) => request(ChatwootAccount, 'PATCH', `/chatwoot/accounts/${account.id}`, body),
+    onSuccess: () => { setValue(''); void client.invalidateQueries({ queryKey: chatwootKeys.accounts }); },
+  });
+  const label = field === 'webhookSecret' ? 'Webhook secret' : 'New API access token';
+  return (
+    <form className="inline-form" aria-label={`${label} for ${account.name}`} onSubmit={(e) => { e.preventDefault(); if (value.trim()) save.mutate({ [field]: value.trim() }); }}>
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <input id={id} type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={save.error ? true : undefined} />
+      </div>
+      <button type="submit" className="small" disabled={save.isPending || !value.trim()}>Save</button>
+      {field === 'webhookSecret' && account.webhookSecretLastFour && (
+        <button type="button" className="small" onClick={() => save.mutate({ webhookSecret: null })}>Remove secret</button>
+      )}
+      {save.error && <p className="error" role="alert">{errorMessage(save.error)}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CHATWOOT_WEBHOOK_EVENTS, ChatwootAccountList, ChatwootSyncResult, type ChatwootAccount } from '../../lib/contracts/chatwoot';
+import { errorMessage, NoBody, request } from './api';
+import { ChatwootConnectForm, chatwootKeys } from './ChatwootConnectForm';
+import { ChatwootSecretForm } from './ChatwootSecretForm';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+
+function AccountCard({ account }: { account: ChatwootAccount }) {
+  const client = useQueryClient();
+  const refresh = () => void client.invalidateQueries({ queryKey: chatwootKeys.accounts });
+  const sync = useMutation({ mutationFn: () => request(ChatwootSyncResult, 'POST', `/chatwoot/accounts/${account.id}/sync`), onSettled: refresh });
+  const remove = useMutation({ mutationFn: () => request(NoBody, 'DELETE', `/chatwoot/accounts/${account.id}`), onSuccess: refresh });
+  return (
+    <article className="card" aria-label={`Chatwoot ${account.name}`}>
+      <h4>{account.name} <span className="muted">account {account.accountId} at {account.baseUrl}</span></h4>
+      <p>Acting as {account.agentName ?? 'the token’s user'}, token {account.tokenLastFour}{account.webhookSecretLastFour ? `, webhook secret ${account.webhookSecretLastFour}` : ', deliveries unsigned'}.</p>
+      <div className="field">
+        <label htmlFor={`cw-hook-${account.id}`}>Webhook URL</label>
+        <input id={`cw-hook-${account.id}`} readOnly value={account.webhookUrl} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(account.webhookUrl)}>Copy webhook URL</button>
+        <p className="hint">In Chatwoot: Settings → Integrations → Webhooks → Add new webhook, paste this URL and tick: {CHATWOOT_WEBHOOK_EVENTS.join(', ')}.</p>
+      </div>
+      <ChatwootSecretForm account={account} field="webhookSecret" />
+      <ChatwootSecretForm account={account} field="apiAccessToken" />
+      <p role="status">Last synced: {when(account.lastSyncedAt)}{sync.data ? ` — ${sync.data.conversations} conversations checked, ${sync.data.repaired} changes repaired` : ''}</p>
+      {account.lastError && <p className="error" role="alert">{account.lastError}</p>}
+      {sync.error && !account.lastError && <p className="error" role="alert">{errorMessage(sync.error)}</p>}
+      <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>{sync.isPending ? 'Syncing…' : 'Sync now'}</button>{' '}
+      <button type="button" className="danger" onClick={() => { if (window.confirm(`Disconnect ${account.name}? Its webhook URL stops working.`)) remove.mutate(); }}>Disconnect</button>
+      {remove.error && <p className="error" role="alert">{errorMessage(remove.error)}</p>}
+    </article>
+  );
+}
+
+/** Chatwoot accounts: connect, copy the webhook URL, see when it last synced, sync now. */
+export function ChatwootSettings() {
+  const accounts = useQuery({ queryKey: chatwootKeys.accounts, queryFn: () => request(ChatwootAccountList, 'GET', '/chatwoot/accounts') });
+  return (
+    <section className="panel" aria-labelledby="chatwoot-h">
+      <h3 id="chatwoot-h">Chatwoot</h3>
+      {accounts.error && <p className="error" role="alert">{errorMessage(accounts.error)}</p>}
+      {accounts.data?.accounts.map((a) => <AccountCard key={a.id} account={a} />)}
+      <ChatwootConnectForm />
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { createRoot, type Root } from 'react-dom/client';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { Launcher } from '../../components/launcher/Launcher';
+import { healthOf, watchPlacement, type Placement } from '../../lib/extension/adapters/placement';
+import type { ConversationRef, PageAdapter } from '../../lib/extension/adapters/types';
+import { sendMessage } from '../../lib/extension/messaging';
+import { createFormLoader, messagingApi } from './api';
+import { conversationKey, resolvingApi, type ResolvingApi } from './resolve';
+
+/**
+ * Follows the inbox through its adapter: mounts the launcher in the composer's button row,
+ * re-mounts when the inbox replaces it, floats it when the row cannot be found.
+ */
+export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
+  const forms = createFormLoader();
+  const returnFocus = () => adapter.focusTarget(document)?.focus();
+  const refs = new Map<string, ConversationRef>();
+  const api: ResolvingApi = adapter.resolvesThroughServer ? resolvingApi(messagingApi, location.origin, refs) : messagingApi;
+  let ui: ShadowRootContentScriptUi<Root> | null = null;
+  let mountedAt: HTMLElement | 'floating' | null = null;
+  let key: string | null = null;
+  let generation = 0;
+  let reported = '';
+  let dock: HTMLElement | null = null;
+
+  const render = () => ui?.mounted?.render(
+    <Launcher api={api} forms={forms} conversationId={key} returnFocus={returnFocus} />,
+  );
+
+  const report = (placement: Placement) => {
+    const health = healthOf(adapter, placement);
+    const text = JSON.stringify(health);
+    if (text === reported) return;
+    reported = text;
+    void sendMessage('reportAdapter', health).catch(() => undefined);
+  };
+
+  ctx.onInvalidated(() => dock?.remove());
+
+  watchPlacement(adapter, window, (placement) => {
+    report(placement);
+    const ref = placement.ref;
+    if (adapter.resolvesThroughServer) {
+      key = ref ? conversationKey(ref) : null;
+      if (ref && key) {
+        refs.set(key, ref);
+        // Warm the background's mapping cache while the agent reads the conversation.
+        void api.resolve?.(ref);
+      }
+    } else {
+      key = ref?.conversationId ?? null;
+    }
+    const target = placement.mode === 'inline' ? placement.anchor : placement.mode === 'floating' ? 'floating' : null;
+    if (target === mountedAt) return render();
+    ui?.remove();
+    ui = null;
+    dock?.remove();
+    dock = null;
+    mountedAt = target;
+    if (!target) return;
+    const mine = ++generation;
+    void createShadowRootUi<Root>(ctx, {
+      name: 'inbox-companion-launcher',
+      position: 'inline',
+      anchor: target === 'floating' ? (dock = floatingDock()) : target,
+      append: 'last',
+      mode: 'open',
+      // The inbox must not see keys typed into the menu or a form (Enter sends its composer).
+      isolateEvents: ['keydown', 'keyup', 'keypress'],
+      onMount: (container) => createRoot(container),
+      onRemove: (root) => root?.unmount(),
+    }).then((created) => {
+      if (mine !== generation) return;
+      ui = created;
+      ui.mount();
+      if (target === 'floating') ui.shadowHost.classList.add('ic-floating');
+      render();
+    });
+  }, { signal: ctx.signal });
+}
+
+/**
+ * Where a floating launcher lives: a fixed box at the bottom right of the page. (The shadow
+ * host itself cannot be positioned: WXT resets it with `:host { all: initial !important }`,
+ * which beats the page's inline styles.)
+ */
+function floatingDock(): HTMLElement {
+  const dock = document.createElement('div');
+  dock.setAttribute('data-inbox-companion', 'floating-launcher');
+  dock.style.cssText = 'position:fixed;right:16px;bottom:16px;z-index:2147483000';
+  document.body.append(dock);
+  return dock;
+}

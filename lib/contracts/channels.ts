@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common';
+
+// Channel connections: a WhatsApp Cloud API phone number or a Facebook Page the companion sends
+// and receives messages through. Credentials are write-only: the API shows their last four.
+
+export const CHANNEL_KINDS = ['whatsapp', 'messenger'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+const Name = z.string().trim().min(1, 'Name the channel').max(100, 'A channel name has at most 100 characters');
+/** Meta's object ids are numeric strings (phone number id, WABA id, Page id). */
+const GraphId = (what: string) => z.string().trim().regex(/^\d{1,30}$/, `The ${what} is the number Meta shows for it (digits only)`);
+const Token = z.string().trim().min(10, 'Paste the whole access token').max(1000, 'An access token has at most 1000 characters')
+  .regex(/^[A-Za-z0-9_\-.|]+$/, 'An access token has no spaces or punctuation besides _ - . |');
+
+export const ConnectWhatsApp = z.object({
+  kind: z.literal('whatsapp'),
+  name: Name,
+  phoneNumberId: GraphId('phone number id'),
+  businessAccountId: GraphId('WhatsApp Business Account id'),
+  accessToken: Token,
+});
+export const ConnectMessenger = z.object({
+  kind: z.literal('messenger'),
+  name: Name,
+  pageId: GraphId('Page id'),
+  pageAccessToken: Token,
+});
+export const ConnectChannelBody = z.discriminatedUnion('kind', [ConnectWhatsApp, ConnectMessenger]);
+export type ConnectChannelBody = z.infer<typeof ConnectChannelBody>;
+
+export const Channel = z.object({
+  id: Id,
+  kind: z.enum(CHANNEL_KINDS),
+  name: z.string(),
+  /** What Meta answered when the channel was verified: the display number, or the Page's name. */
+  displayName: z.string().nullable(),
+  phoneNumberId: z.string().optional(),
+  businessAccountId: z.string().optional(),
+  pageId: z.string().optional(),
+  /** The token's last four characters; the token itself is never returned. */
+  tokenLastFour: z.string(),
+  status: z.string(),
+  lastError: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Channel = z.infer<typeof Channel>;
+export const ChannelList = z.object({ channels: z.array(Channel) });
+
+/** Delivery of an outgoing message through a channel (Meta's statuses; `pending`: attempt recorded, no answer yet). */
+export const DELIVERY_STATUSES = ['pending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'unknown'] as const;
+export const MessageDelivery = z.object({
+  status: z.enum(DELIVERY_STATUSES),
+  error: z.string().nullable(),
+  externalId: z.string().nullable(),
+  updatedAt: Timestamp.nullable(),
+});
+export type MessageDelivery = z.infer<typeof MessageDelivery>;
+
+export const Attachment = z.object({
+  type: z.string().max(30),
+  url: z.string().max(2000).optional(),
+  /** Meta's media id (inbound WhatsApp media is referenced by id). */
+  mediaId: z.string().max(200).optional(),
+  caption: z.string().max(4096).optional(),
+  filename: z.string().max(300).optional(),
+  mimeType: z.string().max(200).optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** Whether the channel lets a free-form message through now (Meta's 24-hour customer-service window). */
+export const ChannelWindow = z.object({
+  kind: z.enum(CHANNEL_KINDS),
+  open: z.boolean(),
+  /** When the window closes (24 h after the customer's last message); null when it is closed. */
+  closesAt: Timestamp.nullable(),
+  /** What can still be sent while it is closed. */
+  note: z.string().nullable(),
+});
+export type ChannelWindow = z.infer<typeof ChannelWindow>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common';
+
+/**
+ * A connected Chatwoot account (DESIGN §12). The API access token and the webhook secret are
+ * sealed by the server's vault and never come back: only their last four characters.
+ */
+export const ChatwootBaseUrl = z.string().trim().max(500)
+  .pipe(z.url({ protocol: /^https?$/, message: 'Enter the address of your Chatwoot, e.g. https://chatwoot.example.com' }))
+  .transform((u) => u.replace(/\/+$/, ''));
+
+export const ChatwootConnectBody = z.object({
+  baseUrl: ChatwootBaseUrl,
+  accountId: z.coerce.number().int('The account id is the number in /app/accounts/<id>/ of your Chatwoot URL').positive().max(2 ** 31),
+  apiAccessToken: z.string().trim().min(8, 'Paste the access token from Chatwoot: Profile settings → Access Token').max(200),
+  /** Chatwoot ≥ 4.11.2 signs webhooks with the secret it shows for the webhook; leave out for older versions. */
+  webhookSecret: z.string().trim().min(8).max(200).optional(),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+export type ChatwootConnectBody = z.infer<typeof ChatwootConnectBody>;
+
+export const ChatwootPatchBody = z.object({
+  apiAccessToken: z.string().trim().min(8).max(200).optional(),
+  /** null removes the secret (deliveries are then accepted unsigned). */
+  webhookSecret: z.string().trim().min(8).max(200).nullable().optional(),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+
+export const ChatwootAccount = z.object({
+  id: Id,
+  name: z.string(),
+  baseUrl: z.string(),
+  /** The browser origin of the Chatwoot dashboard (scheme://host[:port]). */
+  origin: z.string(),
+  accountId: z.number(),
+  /** The connected Chatwoot user the token belongs to (who the companion acts as). */
+  agentName: z.string().nullable(),
+  tokenLastFour: z.string(),
+  webhookSecretLastFour: z.string().nullable(),
+  /** Paste into Chatwoot: Settings → Integrations → Webhooks. */
+  webhookUrl: z.string(),
+  status: z.enum(['active', 'error']),
+  lastSyncedAt: Timestamp.nullable(),
+  lastError: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type ChatwootAccount = z.infer<typeof ChatwootAccount>;
+export const ChatwootAccountList = z.object({ accounts: z.array(ChatwootAccount) });
+
+export const ChatwootSyncResult = z.object({
+  account: ChatwootAccount,
+  conversations: z.number(),
+  contacts: z.number(),
+  repaired: z.number(),
+});
+
+/** What any signed-in user (the extension) may know of the connected accounts: where their dashboards are. */
+export const ChatwootOriginList = z.object({
+  origins: z.array(z.object({ connectionId: Id, name: z.string(), origin: z.string(), accountId: z.number() })),
+});
+export type ChatwootOriginList = z.infer<typeof ChatwootOriginList>;
+
+/** The extension knows the dashboard's origin, the account and the conversation number (the URL). */
+export const ChatwootResolveQuery = z.object({
+  origin: z.string().trim().min(1).max(500),
+  accountId: z.coerce.number().int().positive(),
+  conversationId: z.coerce.number().int().positive(),
+});
+export const ChatwootResolveResult = z.object({
+  conversationId: Id,
+  contactId: Id,
+  connectionId: Id,
+  status: z.enum(['open', 'closed']),
+});
+export type ChatwootResolveResult = z.infer<typeof ChatwootResolveResult>;
+
+/** The webhook events the companion mirrors; subscribe to these in Chatwoot. */
+export const CHATWOOT_WEBHOOK_EVENTS = [
+  'conversation_created', 'conversation_status_changed', 'conversation_updated',
+  'contact_created', 'contact_updated', 'message_created',
+] as const;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { SendMessageConfig } from './steps';
+
+describe('send_message config', () => {
+  it.each([
+    ['plain text (the original shape)', { text: 'Hi' }],
+    ['media with caption', { kind: 'media', media: { type: 'image', url: 'https://x.test/a.jpg' }, text: 'Look' }],
+    ['media without caption', { kind: 'media', media: { type: 'document', url: 'https://x.test/a.pdf', filename: 'a.pdf' } }],
+    ['buttons', { kind: 'buttons', text: 'Pick', buttons: [{ title: 'Yes' }, { title: 'No', payload: 'NO' }] }],
+    ['a template', { kind: 'template', template: { name: 'order_update', language: 'pt_BR', parameters: ['{{$contact.firstName}}'] } }],
+    ['a tagged Messenger message with a fallback template', { text: 'Hi', messenger: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, fallbackTemplate: { name: 'hello', language: 'en' } }],
+  ])('accepts %s', (_n, config) => {
+    expect(SendMessageConfig.safeParse(config).success).toBe(true);
+  });
+
+  it.each([
+    ['blank text', { text: ' ' }, 'text'],
+    ['no text at all', {}, 'text'],
+    ['media without a link', { kind: 'media' }, 'media.url'],
+    ['four buttons', { kind: 'buttons', text: 'x', buttons: [{ title: 'a' }, { title: 'b' }, { title: 'c' }, { title: 'd' }] }, 'buttons'],
+    ['a 21-character button', { kind: 'buttons', text: 'x', buttons: [{ title: 'x'.repeat(21) }] }, 'buttons.0.title'],
+    ['a template name with spaces', { kind: 'template', template: { name: 'Order Update', language: 'en_US' } }, 'template.name'],
+    ['a bad language code', { kind: 'template', template: { name: 'x', language: 'english' } }, 'template.language'],
+    ['MESSAGE_TAG without a tag', { text: 'x', messenger: { messagingType: 'MESSAGE_TAG' } }, 'messenger.tag'],
+  ])('refuses %s at %s', (_n, config, path) => {
+    const r = SendMessageConfig.safeParse(config);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+});

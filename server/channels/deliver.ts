@@ -1,0 +1,106 @@
+import type { Conversation } from '../../lib/contracts/conversations';
+import { addMessage } from '../domain/conversations';
+import type { Cause } from '../domain/contacts';
+import { inTransaction } from '../events/unit-of-work';
+import { nowIso } from '../ids';
+import type { Services } from '../services';
+import { isUniqueViolation } from '../store/database';
+import type { ConnectionsTable, MessagesTable } from '../store/schema';
+import { channelConfig, channelToken } from './connections';
+import { applyEarlyStatus } from './delivery-status';
+import { graphCall, GraphError } from './graph';
+import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
+
+export interface DeliveryResult {
+  messageId: string;
+  /** accepted: Meta took it (its id is stored); failed: Meta refused it; unknown: an earlier attempt's outcome is not known. */
+  status: 'accepted' | 'failed' | 'unknown';
+  externalId: string | null;
+  error: string | null;
+  /** True when this call found the send already attempted (after a crash or a repeat) and did not call Meta. */
+  repeated: boolean;
+}
+
+export interface DeliverInput {
+  connection: ConnectionsTable;
+  conversation: Conversation & { connectionId: string };
+  spec: SendSpec;
+  /** run id + step id, or the inbox request's key: one send per key, ever. */
+  sendKey: string;
+  author: { type: 'user' | 'workflow'; id: string | null };
+  cause: Cause;
+  note?: (message: string) => void;
+}
+
+const fromRow = (row: MessagesTable): DeliveryResult => {
+  const status = row.delivery_status ?? 'pending';
+  if (row.external_id) return { messageId: row.id, status: 'accepted', externalId: row.external_id, error: null, repeated: true };
+  if (status === 'failed') return { messageId: row.id, status: 'failed', externalId: null, error: row.delivery_error ?? 'Meta refused the message', repeated: true };
+  return {
+    messageId: row.id, status: 'unknown', externalId: null, repeated: true,
+    error: 'An earlier attempt stopped before Meta answered, so it may or may not have reached the customer; it is not sent again. Check the chat, then send again if it is missing.',
+  };
+};
+
+async function setDelivery(services: Services, id: string, values: { external_id?: string | null; delivery_status: string; delivery_error?: string | null }) {
+  await services.db.updateTable('messages').set({ ...values, delivery_updated_at: nowIso() }).where('id', '=', id).execute();
+}
+
+/**
+ * Sends one message through a WhatsApp / Messenger channel exactly once per send key. The
+ * outgoing message row (status `pending`, carrying the key) commits BEFORE the Graph call; Meta's
+ * message id is stored after it. A retry after a crash finds the row: with Meta's id it was sent
+ * (nothing is repeated); without one the outcome is unknown and reported, never resent blindly.
+ */
+export async function deliverThroughChannel(services: Services, input: DeliverInput): Promise<DeliveryResult> {
+  const { connection, conversation, spec, sendKey } = input;
+  const earlier = await services.db.selectFrom('messages').selectAll().where('send_key', '=', sendKey).executeTakeFirst();
+  if (earlier) {
+    const r = fromRow(earlier);
+    if (r.status === 'unknown' && earlier.delivery_status === 'pending') await setDelivery(services, earlier.id, { delivery_status: 'unknown', delivery_error: r.error });
+    return r;
+  }
+  let messageId: string;
+  try {
+    messageId = (await inTransaction(services.db, (uow) => addMessage(uow, services, conversation.id, {
+      text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: input.author,
+      channel: { connectionId: connection.id, sendKey, deliveryStatus: 'pending', attachments: specAttachments(spec) },
+    }, input.cause))).id;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const row = await services.db.selectFrom('messages').selectAll().where('send_key', '=', sendKey).executeTakeFirstOrThrow();
+    return fromRow(row);
+  }
+
+  const config = channelConfig(connection);
+  const to = conversation.externalId ?? '';
+  const isWa = connection.kind === 'whatsapp';
+  try {
+    const answer = await graphCall<{ messages?: { id?: string }[]; message_id?: string }>({
+      method: 'POST',
+      path: `/${isWa ? config.phoneNumberId : config.pageId}/messages`,
+      token: channelToken(services, connection),
+      body: isWa ? whatsappBody(to, spec) : messengerBody(to, spec),
+    }, {
+      baseUrl: services.config.metaGraphUrl,
+      // A request that may have reached Meta (connection lost mid-way) is not repeated.
+      retryUnreachable: false,
+      onRetry: (e, attempt, wait) => input.note?.(`Attempt ${attempt} answered ${e.message}; retrying in ${wait} ms`),
+    });
+    const externalId = (isWa ? answer.messages?.[0]?.id : answer.message_id) ?? null;
+    if (!externalId) {
+      await setDelivery(services, messageId, { delivery_status: 'unknown', delivery_error: 'Meta answered without a message id' });
+      return { messageId, status: 'unknown', externalId: null, error: 'Meta answered without a message id', repeated: false };
+    }
+    await setDelivery(services, messageId, { external_id: externalId, delivery_status: 'accepted', delivery_error: null });
+    await applyEarlyStatus(services, externalId);
+    services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
+    return { messageId, status: 'accepted', externalId, error: null, repeated: false };
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    const unknown = err.status === 0;
+    await setDelivery(services, messageId, { delivery_status: unknown ? 'unknown' : 'failed', delivery_error: err.message });
+    services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
+    return { messageId, status: unknown ? 'unknown' : 'failed', externalId: null, error: err.message, repeated: false };
+  }
+}

@@ -1,0 +1,56 @@
+import type { UnitOfWork } from '../events/unit-of-work';
+import { inTransaction } from '../events/unit-of-work';
+import { nowIso } from '../ids';
+import type { Services } from '../services';
+import type { StatusItem } from '../webhooks/meta-payloads';
+
+// Meta does not promise status webhooks in order (a `read` may come before `delivered`, and a
+// `failed` may follow a `delivered` on another device): a status only moves a message forward.
+// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#statuses-object
+const RANK: Record<string, number> = { pending: 0, unknown: 0, accepted: 1, sent: 2, failed: 3, delivered: 4, read: 5 };
+const rank = (s: string | null | undefined) => RANK[s ?? 'pending'] ?? 0;
+
+async function applyOne(uow: UnitOfWork, services: Services, externalId: string, status: string, error: string | null): Promise<'changed' | 'kept' | 'no_message'> {
+  const rows = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.id', 'messages.delivery_status', 'conversations.id as conversation_id', 'conversations.contact_id'])
+    .where('messages.external_id', '=', externalId).where('messages.direction', '=', 'outgoing').execute();
+  if (rows.length === 0) return 'no_message';
+  let changed = false;
+  for (const row of rows) {
+    if (rank(row.delivery_status) >= rank(status)) continue;
+    await uow.trx.updateTable('messages').set({ delivery_status: status, delivery_error: error, delivery_updated_at: nowIso() })
+      .where('id', '=', row.id).execute();
+    changed = true;
+    uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: row.conversation_id, contactId: row.contact_id }));
+  }
+  return changed ? 'changed' : 'kept';
+}
+
+/** Applies a status webhook to the outgoing messages it names; a status for an id not stored yet waits. True when something changed. */
+export async function applyDeliveryStatus(uow: UnitOfWork, services: Services, s: StatusItem): Promise<boolean> {
+  let changed = false;
+  for (const externalId of s.externalIds) {
+    const outcome = await applyOne(uow, services, externalId, s.status, s.error);
+    if (outcome === 'changed') changed = true;
+    if (outcome !== 'no_message') continue;
+    // Possibly our own send whose answer is not stored yet; kept (furthest status only) until it is.
+    const early = await uow.trx.selectFrom('early_delivery_statuses').select('status').where('external_id', '=', externalId).executeTakeFirst();
+    if (early && rank(early.status) >= rank(s.status)) continue;
+    // Statuses of messages sent by other tools on the same number never find theirs: kept a day.
+    await uow.trx.deleteFrom('early_delivery_statuses').where('created_at', '<', new Date(Date.now() - 86_400_000).toISOString()).execute();
+    await uow.trx.insertInto('early_delivery_statuses').values({ external_id: externalId.slice(0, 300), status: s.status, error: s.error, created_at: nowIso() })
+      .onConflict((oc) => oc.column('external_id').doUpdateSet({ status: s.status, error: s.error })).execute();
+    changed = true;
+  }
+  return changed;
+}
+
+/** After a send stored Meta's id: applies a status that arrived first, if any. */
+export async function applyEarlyStatus(services: Services, externalId: string): Promise<void> {
+  await inTransaction(services.db, async (uow) => {
+    const early = await uow.trx.selectFrom('early_delivery_statuses').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+    if (!early) return;
+    await applyOne(uow, services, externalId, early.status, early.error);
+    await uow.trx.deleteFrom('early_delivery_statuses').where('external_id', '=', externalId).execute();
+  });
+}

@@ -1,0 +1,20 @@
+import type { ChannelWindow } from '../../lib/contracts/channels';
+import type { SendSpec } from './send-spec';
+
+/**
+ * What Meta will take on this channel now: the spec itself, the fallback template when WhatsApp's
+ * window is closed, or the reason nothing can be sent (the step fails with it, the inbox shows it).
+ */
+export function planSend(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
+  if (kind === 'messenger') {
+    if (spec.kind === 'template') return { error: 'WhatsApp templates cannot be sent on Messenger; send text, media or buttons with a message tag instead' };
+    if (!window.open && spec.messenger?.messagingType !== 'MESSAGE_TAG') {
+      return { error: `${window.note}. Set the Messenger messaging type to MESSAGE_TAG with a tag to send anyway.` };
+    }
+    const notes = spec.kind === 'media' && spec.text.trim() ? ['Messenger attachments carry no caption: the caption was kept in the inbox only'] : [];
+    return { spec, notes };
+  }
+  if (window.open || spec.kind === 'template') return { spec, notes: [] };
+  if (fallback) return { spec: fallback, notes: [`${window.note}; sent the fallback template ${fallback.template?.name ?? ''} instead`] };
+  return { error: `${window.note}. Send an approved template, or give this step a fallback template.` };
+}

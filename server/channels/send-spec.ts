@@ -1,0 +1,96 @@
+import type { Attachment } from '../../lib/contracts/channels';
+import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
+
+/** A message ready to send: templates of ours already rendered. */
+export interface SendSpec {
+  kind: 'text' | 'media' | 'buttons' | 'template';
+  text: string;
+  media?: { type: 'image' | 'document' | 'video'; url: string; filename?: string };
+  buttons?: { title: string; payload?: string }[];
+  template?: WhatsAppTemplateRef;
+  messenger?: { messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'; tag?: string };
+}
+
+export function specFromConfig(c: SendMessageConfigValue, render: (t: string) => string): SendSpec {
+  const tpl = (t: WhatsAppTemplateRef | undefined) => t && { ...t, parameters: t.parameters.map(render) };
+  return {
+    kind: c.kind ?? 'text',
+    text: render(c.text ?? ''),
+    ...(c.media ? { media: { ...c.media, url: render(c.media.url).trim() } } : {}),
+    ...(c.buttons ? { buttons: c.buttons } : {}),
+    ...(c.template ? { template: tpl(c.template)! } : {}),
+    ...(c.messenger ? { messenger: c.messenger } : {}),
+  };
+}
+
+export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string): SendSpec =>
+  ({ kind: 'template', text: '', template: { ...t, parameters: t.parameters.map(render) } });
+
+/** What the inbox shows for a sent message (the customer sees the real thing). */
+export function inboxText(spec: SendSpec): string {
+  switch (spec.kind) {
+    case 'template': return `[template ${spec.template?.name ?? ''}${spec.template?.parameters.length ? `: ${spec.template.parameters.join(' | ')}` : ''}]`;
+    case 'media': return spec.text.trim() || `[${spec.media?.type ?? 'file'}] ${spec.media?.url ?? ''}`.trim();
+    case 'buttons': return `${spec.text}\n${(spec.buttons ?? []).map((b) => `[${b.title}]`).join(' ')}`;
+    default: return spec.text;
+  }
+}
+
+export const specAttachments = (spec: SendSpec): Attachment[] =>
+  spec.kind === 'media' && spec.media
+    ? [{ type: spec.media.type, url: spec.media.url, ...(spec.text.trim() ? { caption: spec.text } : {}), ...(spec.media.filename ? { filename: spec.media.filename } : {}) }]
+    : [];
+
+const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payload?.trim() || `button_${i + 1}`).slice(0, 256);
+
+/**
+ * WhatsApp Cloud API message body.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+ * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
+ * `reply` buttons; `template` with body parameters)
+ */
+export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
+  const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+  switch (spec.kind) {
+    case 'media': {
+      const m = spec.media!;
+      const caption = spec.text.trim() ? { caption: spec.text } : {};
+      return { ...base, type: m.type, [m.type]: { link: m.url, ...caption, ...(m.type === 'document' && m.filename ? { filename: m.filename } : {}) } };
+    }
+    case 'buttons':
+      return {
+        ...base, type: 'interactive',
+        interactive: { type: 'button', body: { text: spec.text.slice(0, 1024) }, action: { buttons: (spec.buttons ?? []).map((b, i) => ({ type: 'reply', reply: { id: payloadOf(b, i), title: b.title } })) } },
+      };
+    case 'template': {
+      const t = spec.template!;
+      return {
+        ...base, type: 'template',
+        template: { name: t.name, language: { code: t.language }, ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
+      };
+    }
+    default:
+      return { ...base, type: 'text', text: { preview_url: false, body: spec.text } };
+  }
+}
+
+/**
+ * Messenger Send API body. https://developers.facebook.com/docs/messenger-platform/reference/send-api
+ * Attachments by URL (`attachment.payload.url`; Messenger attachments carry no caption, so
+ * the caption stays in the inbox only and the step notes it); quick replies (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies);
+ * messaging_type and message tags (https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags).
+ */
+export function messengerBody(psid: string, spec: SendSpec): Record<string, unknown> {
+  const messaging = spec.messenger ?? { messagingType: 'RESPONSE' as const };
+  const base = { recipient: { id: psid }, messaging_type: messaging.messagingType, ...(messaging.messagingType === 'MESSAGE_TAG' && messaging.tag ? { tag: messaging.tag } : {}) };
+  switch (spec.kind) {
+    case 'media': {
+      const type = spec.media!.type === 'document' ? 'file' : spec.media!.type;
+      return { ...base, message: { attachment: { type, payload: { url: spec.media!.url, is_reusable: true } } } };
+    }
+    case 'buttons':
+      return { ...base, message: { text: spec.text, quick_replies: (spec.buttons ?? []).map((b, i) => ({ content_type: 'text', title: b.title, payload: payloadOf(b, i) })) } };
+    default:
+      return { ...base, message: { text: spec.text } };
+  }
+}

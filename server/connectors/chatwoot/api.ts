@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { OutboundBlockedError, OutboundError } from '../../outbound/errors';
+import { withRetries } from '../../outbound/retry';
+import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
+import { CwContact, CwConversation } from './payloads';
+
+/**
+ * Chatwoot's application REST API (base `/api/v1/accounts/{account_id}`, header
+ * `api_access_token`: chatwoot/chatwoot app/controllers/concerns/access_token_auth_helper.rb:8-11).
+ * Every call goes through the safe outbound path: a Chatwoot on a private address must be
+ * allow-listed with COMPANION_ALLOW_PRIVATE_URLS. Errors say, in words, what to fix.
+ */
+export interface ChatwootTarget { baseUrl: string; accountId: number; token: string; allowList: string[] }
+
+export class ChatwootApiError extends Error {
+  override name = 'ChatwootApiError';
+  constructor(message: string, readonly status: number | null, readonly reason: 'unauthorized' | 'not_found' | 'unreachable' | 'blocked' | 'rejected') {
+    super(message);
+  }
+}
+
+export interface ChatwootCall { method: string; path: string; status: number | null; answer: string }
+
+// Chatwoot's errors are `{ error: "…" }` (app/controllers/concerns/request_exception_handler.rb:26-36)
+// or `{ message, attributes }` for invalid records (:46-52).
+const errorText = (json: unknown, bodyText: string) => {
+  const o = (json ?? {}) as { error?: unknown; message?: unknown };
+  const text = typeof o.error === 'string' ? o.error : typeof o.message === 'string' ? o.message : bodyText.slice(0, 200);
+  return text.trim();
+};
+
+export class ChatwootApi {
+  /** Every call made, for the run log: method, path, status and a short answer. */
+  readonly calls: ChatwootCall[] = [];
+  constructor(private readonly target: ChatwootTarget) {}
+
+  private accountPath(p: string) { return `/api/v1/accounts/${this.target.accountId}${p}`; }
+
+  async request(method: string, path: string, body?: unknown, opts: { retry?: boolean } = {}): Promise<unknown> {
+    const url = `${this.target.baseUrl}${path}`;
+    const send = () => safeFetch({
+      method, url, timeoutMs: 10_000,
+      headers: { api_access_token: this.target.token, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'user-agent': 'InboxCompanion/1' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    }, { allowList: this.target.allowList });
+    let res: SafeFetchResponse;
+    try {
+      // Reads are retried on transient failures; writes are sent once (Chatwoot has no idempotency keys).
+      res = opts.retry ? (await withRetries(send, { attempts: 2, baseDelayMs: 200 })).response : await send();
+    } catch (err) {
+      const call = { method, path, status: null, answer: (err as Error).message };
+      this.calls.push(call);
+      if (err instanceof OutboundBlockedError) {
+        throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${err.message})`, null, 'blocked');
+      }
+      if (err instanceof OutboundError) throw new ChatwootApiError(`Cannot reach Chatwoot at ${this.target.baseUrl}: ${err.message}`, null, 'unreachable');
+      throw err;
+    }
+    const text = errorText(res.json, res.bodyText);
+    this.calls.push({ method, path, status: res.status, answer: res.status < 300 ? 'ok' : text });
+    if (res.status === 401) {
+      throw new ChatwootApiError(/account/i.test(text)
+        ? `Chatwoot says the token's user may not access account ${this.target.accountId} ("${text}"): use a token of a member of that account`
+        : `Chatwoot refused the API access token ("${text || 'unauthorized'}"): copy it again from Profile settings → Access Token`, 401, 'unauthorized');
+    }
+    if (res.status === 404) throw new ChatwootApiError(`Chatwoot answered 404 for ${method} ${path}${text ? ` ("${text}")` : ''}`, 404, 'not_found');
+    if (res.status < 200 || res.status >= 300) throw new ChatwootApiError(`Chatwoot answered HTTP ${res.status} to ${method} ${path}${text ? `: ${text}` : ''}`, res.status, 'rejected');
+    if (res.json === undefined && res.bodyText.trim() !== '') {
+      throw new ChatwootApiError(`${this.target.baseUrl} answered ${method} ${path} with something that is not JSON: is this the address of a Chatwoot?`, res.status, 'rejected');
+    }
+    return res.json;
+  }
+
+  /** GET /api/v1/profile (app/views/api/v1/models/_user.json.jbuilder): the token's user and the accounts it belongs to. */
+  async profile() {
+    return Profile.parse(await this.request('GET', '/api/v1/profile', undefined, { retry: true }));
+  }
+
+  /** GET …/conversations/{display_id} (swagger paths/application/conversation/show.yml). */
+  async conversation(displayId: number) {
+    return CwConversation.parse(await this.request('GET', this.accountPath(`/conversations/${displayId}`), undefined, { retry: true }));
+  }
+
+  /** GET …/conversations?status=&page= → `{ data: { meta, payload: [] } }` (conversations/index.json.jbuilder), newest activity first. */
+  async conversations(status: 'open' | 'all', page: number) {
+    const json = ConversationPage.parse(await this.request('GET', this.accountPath(`/conversations?status=${status}&assignee_type=all&page=${page}`), undefined, { retry: true }));
+    return json.data.payload;
+  }
+
+  /** GET …/contacts/{id} → `{ payload: contact }` (contacts/show.json.jbuilder). */
+  async contact(id: number) {
+    return z.object({ payload: CwContact }).parse(await this.request('GET', this.accountPath(`/contacts/${id}`), undefined, { retry: true })).payload;
+  }
+
+  /** GET …/conversations/{id}/labels → `{ payload: [titles] }` (LabelConcern#index). */
+  async labels(displayId: number) {
+    return LabelList.parse(await this.request('GET', this.accountPath(`/conversations/${displayId}/labels`), undefined, { retry: true })).payload;
+  }
+
+  /** POST …/labels `{ labels }` REPLACES the list and keeps only labels the account defines (LabelConcern#create, valid_labels). */
+  async setLabels(displayId: number, labels: string[]) {
+    return LabelList.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/labels`), { labels })).payload;
+  }
+
+  /** POST …/messages `{ content, message_type: 'outgoing', private }` (create_message_payload.yml); a note is private. */
+  async createMessage(displayId: number, content: string, isPrivate: boolean) {
+    return CreatedMessage.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/messages`), { content, message_type: 'outgoing', private: isPrivate }));
+  }
+
+  /** POST …/toggle_status `{ status }` → `{ payload: { success, current_status } }` (toggle_status.json.jbuilder). */
+  async toggleStatus(displayId: number, status: 'open' | 'resolved') {
+    return ToggleStatus.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/toggle_status`), { status })).payload;
+  }
+
+  /** POST …/assignments `{ assignee_id }` → the agent, or null when unassigned (assignments_controller.rb:33-45). */
+  async assign(displayId: number, assigneeId: number | null) {
+    return AssignedAgent.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/assignments`), { assignee_id: assigneeId }));
+  }
+
+  /** GET …/agents → array of agents (agents/index.json.jbuilder, models/_agent.json.jbuilder). */
+  async agents() {
+    return z.array(Agent).parse(await this.request('GET', this.accountPath('/agents'), undefined, { retry: true }));
+  }
+
+  /** PUT …/contacts/{id} `{ custom_attributes }` MERGES custom attributes (contacts_controller.rb contact_custom_attributes). */
+  async updateContactAttributes(contactId: number, customAttributes: Record<string, unknown>) {
+    return z.object({ payload: CwContact }).parse(await this.request('PUT', this.accountPath(`/contacts/${contactId}`), { custom_attributes: customAttributes })).payload;
+  }
+
+  /** POST …/contacts/{id}/destroy_custom_attributes `{ custom_attributes: [keys] }` removes keys. */
+  async removeContactAttributes(contactId: number, keys: string[]) {
+    await this.request('POST', this.accountPath(`/contacts/${contactId}/destroy_custom_attributes`), { custom_attributes: keys });
+  }
+}
+
+const Profile = z.object({
+  id: z.number(), name: z.string().nullish(), email: z.string().nullish(),
+  accounts: z.array(z.object({ id: z.number(), name: z.string().nullish(), role: z.string().nullish() })).default([]),
+});
+const ConversationPage = z.object({ data: z.object({ payload: z.array(CwConversation) }) });
+const LabelList = z.object({ payload: z.array(z.string()) });
+const CreatedMessage = z.object({ id: z.number(), content: z.string().nullish(), private: z.boolean().optional() });
+const ToggleStatus = z.object({ payload: z.object({ success: z.boolean().nullish(), current_status: z.string() }) });
+const Agent = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
+const AssignedAgent = Agent.nullable();

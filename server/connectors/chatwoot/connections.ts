@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ChatwootAccount, ChatwootConnectBody } from '../../../lib/contracts/chatwoot';
+import { HttpError, notFound } from '../../http-error';
+import { newId, nowIso, randomSecret } from '../../ids';
+import { lastFour } from '../../secrets/vault';
+import type { Services } from '../../services';
+import { fromJson, toJson, type Executor } from '../../store/database';
+import type { ConnectionsTable } from '../../store/schema';
+import { ChatwootApi, ChatwootApiError } from './api';
+
+export const KIND = 'chatwoot';
+
+/** What `connections.config` holds for a Chatwoot account (nothing secret). */
+const Config = z.object({
+  baseUrl: z.string(), accountId: z.number(), origin: z.string(),
+  agentId: z.number().nullable().default(null), agentName: z.string().nullable().default(null),
+  /** sha256 of the webhook URL token: deliveries are looked up by it. */
+  webhookTokenHash: z.string(),
+});
+export type ChatwootConfig = z.infer<typeof Config>;
+/** What `connections.secrets` seals: the token, the URL token (to show the URL again) and the optional signing secret. */
+const Secrets = z.object({ apiAccessToken: z.string(), webhookToken: z.string(), webhookSecret: z.string().nullable().default(null) });
+type Secrets = z.infer<typeof Secrets>;
+
+export const hashWebhookToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface ChatwootConnection { row: ConnectionsTable; config: ChatwootConfig; secrets: Secrets }
+
+export function openConnection(services: Services, row: ConnectionsTable): ChatwootConnection {
+  return { row, config: Config.parse(fromJson(row.config, {})), secrets: Secrets.parse(JSON.parse(services.vault.open(row.secrets))) };
+}
+
+export const apiFor = (services: Services, c: ChatwootConnection) =>
+  new ChatwootApi({ baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls });
+
+export function toAccount(services: Services, c: ChatwootConnection): ChatwootAccount {
+  return {
+    id: c.row.id, name: c.row.name, baseUrl: c.config.baseUrl, origin: c.config.origin, accountId: c.config.accountId,
+    agentName: c.config.agentName, tokenLastFour: lastFour(c.secrets.apiAccessToken),
+    webhookSecretLastFour: c.secrets.webhookSecret ? lastFour(c.secrets.webhookSecret) : null,
+    webhookUrl: `${services.config.publicUrl}/chatwoot/webhook/${c.secrets.webhookToken}`,
+    status: c.row.status === 'error' ? 'error' : 'active', lastSyncedAt: c.row.last_synced_at, lastError: c.row.last_error, createdAt: c.row.created_at,
+  };
+}
+
+/**
+ * One API call checks the token and the account: GET /api/v1/profile answers 401 for a bad token
+ * and lists the accounts the token's user belongs to (app/views/api/v1/models/_user.json.jbuilder).
+ */
+async function checkToken(services: Services, baseUrl: string, accountId: number, token: string) {
+  const api = new ChatwootApi({ baseUrl, accountId, token, allowList: services.config.allowPrivateUrls });
+  let profile;
+  try {
+    profile = await api.profile();
+  } catch (err) {
+    if (err instanceof ChatwootApiError) {
+      const status = err.reason === 'unauthorized' ? 422 : err.reason === 'blocked' ? 422 : 502;
+      const path = err.reason === 'unauthorized' ? 'apiAccessToken' : 'baseUrl';
+      const message = err.reason === 'not_found' ? `${baseUrl} has no Chatwoot API at /api/v1/profile (HTTP 404): check the address` : err.message;
+      throw new HttpError(status, err.reason === 'unauthorized' ? 'chatwoot_unauthorized' : `chatwoot_${err.reason}`, message, [{ path, message }]);
+    }
+    if (err instanceof z.ZodError) {
+      throw new HttpError(502, 'chatwoot_unexpected_answer', `${baseUrl}/api/v1/profile did not answer like Chatwoot does: is this the address of a Chatwoot?`);
+    }
+    throw err;
+  }
+  const account = profile.accounts.find((a) => a.id === accountId);
+  if (!account) {
+    const ids = profile.accounts.map((a) => a.id).join(', ') || 'none';
+    const message = `The token's user (${profile.email ?? profile.name ?? profile.id}) is not a member of Chatwoot account ${accountId}; its accounts: ${ids}`;
+    throw new HttpError(422, 'chatwoot_account_not_found', message, [{ path: 'accountId', message }]);
+  }
+  return { profile, account };
+}
+
+export async function connectAccount(services: Services, body: ChatwootConnectBody): Promise<ChatwootAccount> {
+  const { profile, account } = await checkToken(services, body.baseUrl, body.accountId, body.apiAccessToken);
+  const existing = (await listConnections(services, services.db)).find((c) => c.config.baseUrl === body.baseUrl && c.config.accountId === body.accountId);
+  if (existing) throw new HttpError(409, 'already_connected', `Chatwoot account ${body.accountId} at ${body.baseUrl} is already connected (${existing.row.id}); update or remove it instead`);
+  const webhookToken = randomSecret();
+  const now = nowIso();
+  const config: ChatwootConfig = {
+    baseUrl: body.baseUrl, accountId: body.accountId, origin: new URL(body.baseUrl).origin,
+    agentId: profile.id, agentName: profile.name ?? profile.email ?? null, webhookTokenHash: hashWebhookToken(webhookToken),
+  };
+  const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? null };
+  const row: ConnectionsTable = {
+    id: newId('cwa'), kind: KIND, name: body.name ?? account.name ?? `Chatwoot ${body.accountId}`, config: toJson(config),
+    secrets: services.vault.seal(JSON.stringify(secrets)), status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now,
+  };
+  await services.db.insertInto('connections').values(row).execute();
+  return toAccount(services, { row, config, secrets });
+}
+
+export async function listConnections(services: Services, db: Executor): Promise<ChatwootConnection[]> {
+  const rows = await db.selectFrom('connections').selectAll().where('kind', '=', KIND).orderBy('created_at').execute();
+  return rows.map((r) => openConnection(services, r));
+}
+
+export async function getConnection(services: Services, id: string): Promise<ChatwootConnection> {
+  const row = await services.db.selectFrom('connections').selectAll().where('id', '=', id).where('kind', '=', KIND).executeTakeFirst();
+  if (!row) throw notFound(`Chatwoot account ${id}`);
+  return openConnection(services, row);
+}
+
+export async function updateAccount(services: Services, id: string, patch: { apiAccessToken?: string | undefined; webhookSecret?: string | null | undefined; name?: string | undefined }) {
+  const c = await getConnection(services, id);
+  const config = { ...c.config };
+  if (patch.apiAccessToken !== undefined) {
+    const { profile } = await checkToken(services, c.config.baseUrl, c.config.accountId, patch.apiAccessToken);
+    config.agentId = profile.id;
+    config.agentName = profile.name ?? profile.email ?? null;
+  }
+  const secrets: Secrets = {
+    ...c.secrets,
+    ...(patch.apiAccessToken !== undefined ? { apiAccessToken: patch.apiAccessToken } : {}),
+    ...(patch.webhookSecret !== undefined ? { webhookSecret: patch.webhookSecret } : {}),
+  };
+  await services.db.updateTable('connections').set({
+    name: patch.name ?? c.row.name, config: toJson(config), secrets: services.vault.seal(JSON.stringify(secrets)),
+    ...(patch.apiAccessToken !== undefined ? { status: 'active', last_error: null } : {}), updated_at: nowIso(),
+  }).where('id', '=', id).execute();
+  return toAccount(services, await getConnection(services, id));
+}
+
+/** Finds the connection a webhook URL token belongs to (compared by hash: the token is never stored in the clear). */
+export async function connectionByWebhookToken(services: Services, token: string): Promise<ChatwootConnection | undefined> {
+  const hash = hashWebhookToken(token);
+  return (await listConnections(services, services.db)).find((c) => c.config.webhookTokenHash === hash);
+}
+
+export async function setSyncState(db: Executor, id: string, state: { lastSyncedAt?: string; error: string | null }) {
+  await db.updateTable('connections').set({
+    ...(state.lastSyncedAt ? { last_synced_at: state.lastSyncedAt } : {}),
+    last_error: state.error, status: state.error ? 'error' : 'active', updated_at: nowIso(),
+  }).where('id', '=', id).execute();
+}

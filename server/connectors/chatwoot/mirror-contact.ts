@@ -1,0 +1,97 @@
+import type { FieldValue } from '../../../lib/contracts/contacts';
+import { createContact, findContactBy, updateContact, type Cause } from '../../domain/contacts';
+import { listFields } from '../../domain/fields';
+import { coerceFieldValue } from '../../engine/steps/update-contact-field';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { toE164 } from '../../webhooks/phone';
+import type { ChatwootConnection } from './connections';
+import { isStale, loadObject, saveObject } from './objects';
+import type { CwContact } from './payloads';
+
+export interface MirrorContext { uow: UnitOfWork; services: Services; conn: ChatwootConnection; notes: string[] }
+export interface ContactState { name: string; email: string | null; phone: string | null; custom_attributes: Record<string, unknown> }
+
+/**
+ * Serialises everything that writes one account's mirror (webhooks, reconcile, resolve, steps):
+ * on PostgreSQL two of them reading the same applied state at once could both open a
+ * conversation. SQLite runs one write transaction at a time already.
+ */
+export async function lockMirror(ctx: Pick<MirrorContext, 'uow' | 'services' | 'conn'>) {
+  if (ctx.services.store.dialect !== 'postgres') return;
+  await ctx.uow.trx.selectFrom('connections').select('id').where('id', '=', ctx.conn.row.id).forUpdate().execute();
+}
+
+/** channel_identities row naming a Chatwoot contact of one connected account. */
+export const identityChannel = (connectionId: string) => `chatwoot:${connectionId}`;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const splitName = (name: string) => {
+  const [first = '', ...rest] = name.trim().split(/\s+/);
+  return { firstName: first.slice(0, 100), lastName: rest.join(' ').slice(0, 100) };
+};
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export async function contactIdOf(ctx: MirrorContext, cwContactId: number): Promise<string | undefined> {
+  return (await ctx.uow.trx.selectFrom('channel_identities').select('contact_id')
+    .where('channel', '=', identityChannel(ctx.conn.row.id)).where('external_id', '=', String(cwContactId)).executeTakeFirst())?.contact_id;
+}
+
+/**
+ * A Chatwoot contact as a companion contact: matched by the Chatwoot id (identity), then phone,
+ * then email, else created; the identity is kept. With `attributes`, what changed in Chatwoot
+ * since the last applied state (names, phone, email, custom attributes → fields with the same
+ * key) is written, firing field triggers; an older state than the applied one changes nothing.
+ */
+export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { version: number | null; attributes: boolean; cause: Cause }): Promise<string> {
+  const { uow, services, conn } = ctx;
+  const trx = uow.trx;
+  const phone = cw.phone_number ? toE164(cw.phone_number) ?? null : null;
+  const email = cw.email && EMAIL.test(cw.email.trim()) ? cw.email.trim().toLowerCase().slice(0, 254) : null;
+  const name = (cw.name ?? '').trim();
+  let contactId = await contactIdOf(ctx, cw.id);
+  if (!contactId && phone) contactId = (await findContactBy(trx, 'phone', phone))?.id;
+  if (!contactId && email) contactId = (await findContactBy(trx, 'email', email))?.id;
+  let created = false;
+  if (!contactId) {
+    contactId = (await createContact(uow, services, { ...splitName(name), phone, email, tags: [], fields: {} }, opts.cause)).id;
+    created = true;
+  }
+  await trx.insertInto('channel_identities').values({ channel: identityChannel(conn.row.id), external_id: String(cw.id), contact_id: contactId, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing()).execute();
+
+  const stored = await loadObject<ContactState>(trx, conn.row.id, 'contact', cw.id);
+  if (stored && (!opts.attributes || isStale(stored.version, opts.version))) return contactId;
+  const prev = stored?.state;
+  const patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; fields?: Record<string, FieldValue> } = {};
+  if (prev && name !== prev.name && name !== '') Object.assign(patch, splitName(name));
+  if (prev && phone && phone !== prev.phone && !(await takenByOther(ctx, 'phone', phone, contactId))) patch.phone = phone;
+  if (prev && email && email !== prev.email && !(await takenByOther(ctx, 'email', email, contactId))) patch.email = email;
+
+  const defs = new Map((await listFields(trx)).map((f) => [f.key, f]));
+  const fields: Record<string, FieldValue> = {};
+  for (const key of new Set([...Object.keys(cw.custom_attributes), ...Object.keys(prev?.custom_attributes ?? {})])) {
+    const def = defs.get(key);
+    const value = cw.custom_attributes[key];
+    if (!def || (prev && same(prev.custom_attributes[key], value))) continue;
+    if (created && (value === undefined || value === null)) continue;
+    const coerced = value === undefined || value === null ? { value: null } : coerceFieldValue(def, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    if ('error' in coerced) ctx.notes.push(`Chatwoot attribute "${key}" not copied to the field: ${coerced.error}`);
+    else fields[key] = coerced.value;
+  }
+  if (Object.keys(fields).length) patch.fields = fields;
+  if (Object.keys(patch).length) await updateContact(uow, services, contactId, patch, opts.cause);
+  await saveObject(trx, conn.row.id, 'contact', cw.id, opts.version ?? stored?.version ?? 0,
+    { name, email, phone, custom_attributes: cw.custom_attributes } satisfies ContactState, contactId);
+  return contactId;
+}
+
+async function takenByOther(ctx: MirrorContext, by: 'phone' | 'email', value: string, contactId: string) {
+  const other = await findContactBy(ctx.uow.trx, by, value);
+  if (other && other.id !== contactId) {
+    ctx.notes.push(`Chatwoot contact's ${by} ${value} belongs to another companion contact (${other.id}); not copied`);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,129 @@
+import { changeTags, type Cause } from '../../domain/contacts';
+import { addMessage, assignConversation, closeConversation, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
+import type { ConversationsTable } from '../../store/schema';
+import { applyContact, type MirrorContext } from './mirror-contact';
+import { isStale, loadObject, saveObject } from './objects';
+import { htmlToText, isIncoming, isOutgoingOrTemplate, stampSeconds, type CwConversation } from './payloads';
+
+export interface ConversationState { status: string; labels: string[]; assigneeId?: number | null }
+
+/** The companion conversation that mirrors a Chatwoot conversation now: its latest open period. */
+export async function latestMirror(ctx: Pick<MirrorContext, 'uow' | 'conn'>, displayId: number): Promise<ConversationsTable | undefined> {
+  return ctx.uow.trx.selectFrom('conversations').selectAll()
+    .where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(displayId))
+    .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
+
+/**
+ * Resolved is closed; open, pending (a bot is handling it) and snoozed (comes back by itself) are
+ * all still open: a companion conversation is open until the work on it is done.
+ */
+export const isOpenStatus = (status: string) => status !== 'resolved';
+
+/**
+ * Who opened it, for `conversation_opened` conditions. A new conversation whose last message is
+ * an agent's (an agent started it) is `user`, else `contact` (the customer wrote). A reopen is
+ * `contact` when a customer message arrived within a minute of it (Chatwoot reopens on an
+ * incoming message, message.rb:369-388), else an agent reopened it: `user`.
+ */
+function openedBy(conv: CwConversation, reopen: boolean): 'user' | 'contact' {
+  const last = conv.messages.at(-1);
+  if (!reopen) return last && isOutgoingOrTemplate(last.message_type) ? 'user' : 'contact';
+  const sent = stampSeconds(last?.created_at);
+  const changed = stampSeconds(conv.updated_at);
+  return last && isIncoming(last.message_type) && (sent === null || changed === null || Math.abs(changed - sent) <= 60) ? 'contact' : 'user';
+}
+
+/**
+ * Opens the companion conversation for a Chatwoot conversation (a new open period). The contact's
+ * other open conversation, if any, is closed as `superseded` (one open per contact; triggers nothing).
+ */
+export async function openMirror(ctx: MirrorContext, contactId: string, displayId: number, cause: Cause, firstIncoming: string | null): Promise<string> {
+  const { uow, services, conn } = ctx;
+  const other = await findOpenConversation(uow.trx, contactId);
+  if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source });
+  const opened = await openConversation(uow, services, contactId, cause, firstIncoming);
+  await uow.trx.updateTable('conversations').set({ connection_id: conn.row.id, external_id: String(displayId) }).where('id', '=', opened.id).execute();
+  return opened.id;
+}
+
+/**
+ * Applies a Chatwoot conversation: opens / closes the companion conversation (each open period of
+ * a Chatwoot conversation is one companion conversation, as in the built-in inbox) and turns label
+ * changes into the contact's tags. A state older than the applied one changes nothing.
+ */
+export async function applyConversation(ctx: MirrorContext, conv: CwConversation, opts: {
+  version: number | null; previousLabels?: string[] | undefined; contactVersion?: number | null;
+  /** An agent is looking at it (resolve): a conversation set aside as `superseded` opens again. */
+  reactivate?: boolean;
+  /** The Chatwoot assignee's email (webhooks carry none: looked up beforehand); undefined: unknown. */
+  assigneeEmail?: string | null | undefined;
+}): Promise<{ conversationId: string | null; contactId: string }> {
+  const { uow, services, conn } = ctx;
+  const trx = uow.trx;
+  const contactId = await applyContact(ctx, conv.meta.sender, { version: opts.contactVersion ?? null, attributes: opts.contactVersion !== undefined, cause: { source: 'user' } });
+  const stored = await loadObject<ConversationState>(trx, conn.row.id, 'conversation', conv.id);
+  let row = await latestMirror(ctx, conv.id);
+  if (stored && isStale(stored.version, opts.version)) {
+    ctx.notes.push(`Conversation ${conv.id}: a state older than the one applied arrived late; ignored`);
+    return { conversationId: row?.id ?? null, contactId };
+  }
+
+  // A conversation set aside because Chatwoot opened another for the contact stays aside on its
+  // updates (else two open Chatwoot conversations would take turns, firing Opened each time).
+  const setAside = row?.status === 'closed' && row.close_reason === 'superseded' && !opts.reactivate;
+  if (isOpenStatus(conv.status) && row?.status !== 'open' && !setAside) {
+    const first = conv.messages[0];
+    const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
+    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv, Boolean(row)) }, firstIncoming);
+    row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
+  } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
+    await closeConversation(uow, services, row.id, {}, { source: 'user' });
+  }
+
+  // Conversation labels are the contact's tags: what was added or removed on the conversation
+  // since the applied state (else the webhook's own previous value) is added to / removed from them.
+  const before = stored?.state.labels ?? opts.previousLabels ?? [];
+  const added = conv.labels.filter((l) => !before.includes(l));
+  const removed = before.filter((l) => !conv.labels.includes(l));
+  if (added.length) await changeTags(uow, services, contactId, 'add', added.map((t) => t.slice(0, 64)), { source: 'user' });
+  if (removed.length) await changeTags(uow, services, contactId, 'remove', removed.map((t) => t.slice(0, 64)), { source: 'user' });
+
+  // Assignment follows Chatwoot when it changed there: the companion user with the agent's email.
+  const assigneeId = conv.meta.assignee?.id ?? null;
+  const email = conv.meta.assignee ? (conv.meta.assignee.email ?? opts.assigneeEmail) : null;
+  let appliedAssignee = stored?.state.assigneeId;
+  if (row?.status === 'open' && assigneeId !== (stored?.state.assigneeId ?? null) && email !== undefined) {
+    const user = email ? await trx.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
+    if (email && !user) ctx.notes.push(`Chatwoot agent ${email} has no companion user; the assignment is not mirrored`);
+    else await assignConversation(uow, services, row.id, user?.id ?? null, { source: 'user' });
+    appliedAssignee = assigneeId;
+  }
+  await saveObject(trx, conn.row.id, 'conversation', conv.id, opts.version ?? stored?.version ?? 0,
+    { status: conv.status, labels: conv.labels, assigneeId: appliedAssignee ?? null } satisfies ConversationState, row?.id ?? null);
+  return { conversationId: row?.id ?? null, contactId };
+}
+
+/**
+ * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
+ * and email inboxes). Agents' replies are outgoing (they set the first response time), their
+ * private notes comments; what a workflow posted is already stored under the same id.
+ */
+export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact') {
+  const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
+  if (!conversationId) return { stored: false };
+  const trx = ctx.uow.trx;
+  const seen = await trx.selectFrom('messages').select('id').where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(msg.id)).executeTakeFirst();
+  if (seen) return { stored: false };
+  // The embedded copy in conversation.messages[] is the raw text; the top-level content may be HTML.
+  const raw = msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? '');
+  const text = raw.trim() === '' ? '(attachment)' : raw.slice(0, 4096);
+  const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
+    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
+    : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
+  { source: from === 'contact' ? 'contact' : 'user' });
+  await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id) }).where('id', '=', stored.id).execute();
+  return { stored: true };
+}
+
+export { toConversation };

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Chatwoot's payload shapes, lenient (unknown keys pass, most keys optional): webhooks and the
+ * REST API share them. Sources (chatwoot/chatwoot @ 79381a4c, see shared FACTS.md §1):
+ * - contact: Contact#webhook_data (app/models/contact.rb:165-179) and the REST contact partial
+ *   (app/views/api/v1/models/_contact.json.jbuilder);
+ * - conversation: Conversations::EventDataPresenter#push_data (app/presenters/conversations/
+ *   event_data_presenter.rb:2-50) and the REST partial (api/v1/conversations/partials/_conversation);
+ *   `id` is the display id; `messages` holds the last message, `message_type` as 0/1/2/3 there;
+ * - message: Message#webhook_data (app/models/message.rb:171-189), `message_type` as a word.
+ */
+const Stamp = z.union([z.number(), z.string()]).nullish();
+
+export const CwContact = z.looseObject({
+  id: z.number().int(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  phone_number: z.string().nullish(),
+  identifier: z.string().nullish(),
+  custom_attributes: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+  updated_at: Stamp,
+});
+export type CwContact = z.infer<typeof CwContact>;
+
+export const CwEmbeddedMessage = z.looseObject({
+  id: z.number().int(),
+  content: z.string().nullish(),
+  message_type: z.union([z.number(), z.string()]),
+  private: z.boolean().nullish(),
+  created_at: Stamp,
+  sender_type: z.string().nullish(),
+});
+
+export const CwConversation = z.looseObject({
+  id: z.number().int(),
+  status: z.string(),
+  labels: z.array(z.string()).nullish().transform((v) => v ?? []),
+  custom_attributes: z.record(z.string(), z.unknown()).nullish(),
+  meta: z.looseObject({
+    sender: CwContact,
+    assignee: z.looseObject({ id: z.number(), email: z.string().nullish() }).nullish(),
+  }),
+  messages: z.array(CwEmbeddedMessage).nullish().transform((v) => v ?? []),
+  updated_at: Stamp,
+  timestamp: Stamp,
+  created_at: Stamp,
+});
+export type CwConversation = z.infer<typeof CwConversation>;
+
+/** `changed_attributes`: `[{ attr: { previous_value, current_value } }]` (app/listeners/base_listener.rb:32-38); null on status_changed. */
+export const ChangedAttributes = z.array(z.record(z.string(), z.looseObject({ previous_value: z.unknown(), current_value: z.unknown() })))
+  .nullish()
+  .transform((list) => Object.assign({}, ...(list ?? [])) as Record<string, { previous_value: unknown; current_value: unknown }>);
+
+export const CwMessageEvent = z.looseObject({
+  id: z.number().int(),
+  content: z.string().nullish(),
+  message_type: z.string(),
+  private: z.boolean().nullish(),
+  conversation: CwConversation,
+  sender: z.looseObject({ id: z.number().optional() }).nullish(),
+});
+
+/** Seconds since the epoch, from an integer/float timestamp or an ISO string; null when absent. */
+export function stampSeconds(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value > 1e12 ? value / 1000 : value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    if (Number.isFinite(n)) return stampSeconds(n);
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms / 1000;
+  }
+  return null;
+}
+
+/** A contact payload's version: its updated_at, else the `updated_at` change a webhook carries. */
+export function contactVersion(contact: CwContact, changed: Record<string, { current_value: unknown }>): number | null {
+  return stampSeconds(contact.updated_at) ?? stampSeconds(changed.updated_at?.current_value);
+}
+
+/** Chatwoot renders message content as HTML for WebWidget/Email inboxes (markdown_renderer_service.rb); the companion keeps text. */
+export function htmlToText(content: string): string {
+  if (!/<[a-z/][^>]*>/i.test(content)) return content.trim();
+  return content
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** 0 incoming, 1 outgoing, 2 activity, 3 template (app/models/message.rb enum); the webhook top level uses the words. */
+export const isIncoming = (type: number | string) => type === 0 || type === 'incoming';
+export const isOutgoingOrTemplate = (type: number | string) => type === 1 || type === 3 || type === 'outgoing' || type === 'template';

@@ -1,0 +1,113 @@
+import { inTransaction } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { apiFor, getConnection, listConnections, setSyncState, type ChatwootConnection } from './connections';
+import { lockMirror, type MirrorContext } from './mirror-contact';
+import { applyConversation, applyIncomingMessage } from './mirror-conversation';
+import { isIncoming, stampSeconds, type CwConversation } from './payloads';
+
+const PAGE_SIZE = 25; // Kaminari's default page size, used by ConversationFinder (app/finders/conversation_finder.rb)
+const MAX_PAGES = 20;
+/** Clock skew and in-flight jobs: the window looks this far back past the last sync. */
+const OVERLAP_SECONDS = 300;
+
+export interface SyncOutcome { conversations: number; contacts: number; repaired: number }
+const running = new Map<string, Promise<SyncOutcome>>();
+
+/**
+ * One pass over the REST API repairing what a lost delivery missed (Chatwoot does not retry
+ * webhooks, FACTS §1): every open conversation, every conversation active since the last sync
+ * (minus an overlap), and every conversation the companion still has open for this account.
+ * Each is applied like a webhook (older states never win), with its contact's attributes and its
+ * last message. A label or attribute changed on a conversation that is resolved, inactive and
+ * closed here too is not seen (the list API has no "updated since").
+ */
+export function reconcileAccount(services: Services, id: string): Promise<SyncOutcome> {
+  const current = running.get(id);
+  if (current) return current;
+  const pass = (async () => {
+    const conn = await getConnection(services, id);
+    const startedAt = nowIso();
+    try {
+      const outcome = await reconcile(services, conn);
+      await setSyncState(services.db, id, { lastSyncedAt: startedAt, error: null });
+      return outcome;
+    } catch (err) {
+      await setSyncState(services.db, id, { error: `Sync failed: ${(err as Error).message}` });
+      throw err;
+    }
+  })().finally(() => running.delete(id));
+  running.set(id, pass);
+  return pass;
+}
+
+async function reconcile(services: Services, conn: ChatwootConnection): Promise<SyncOutcome> {
+  const api = apiFor(services, conn);
+  const found = new Map<number, CwConversation>();
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const list = await api.conversations('open', page);
+    for (const c of list) found.set(c.id, c);
+    if (list.length < PAGE_SIZE) break;
+  }
+  const since = conn.row.last_synced_at ? Date.parse(conn.row.last_synced_at) / 1000 - OVERLAP_SECONDS : null;
+  for (let page = 1; page <= (since === null ? 1 : MAX_PAGES); page++) {
+    const list = await api.conversations('all', page);
+    for (const c of list) found.set(c.id, c);
+    const oldest = stampSeconds(list.at(-1)?.timestamp ?? list.at(-1)?.updated_at);
+    if (list.length < PAGE_SIZE || (since !== null && oldest !== null && oldest < since)) break;
+  }
+  const openHere = await services.db.selectFrom('conversations').select('external_id')
+    .where('connection_id', '=', conn.row.id).where('status', '=', 'open').execute();
+  for (const { external_id } of openHere) {
+    const displayId = Number(external_id);
+    if (!found.has(displayId)) {
+      try {
+        found.set(displayId, await api.conversation(displayId));
+      } catch (err) {
+        services.log.warn({ err, displayId }, 'Chatwoot reconcile: a conversation open here could not be read');
+      }
+    }
+  }
+
+  const before = await lastEventId(services);
+  const contacts = new Set<number>();
+  const failures: string[] = [];
+  for (const conv of found.values()) {
+    contacts.add(conv.meta.sender.id);
+    await inTransaction(services.db, async (uow) => {
+      const ctx: MirrorContext = { uow, services, conn, notes: [] };
+      await lockMirror(ctx);
+      await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
+      const last = conv.messages.at(-1);
+      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, conversation: conv });
+    }).catch((err: unknown) => {
+      // One conversation that cannot be applied must not hold back the others.
+      services.log.warn({ err, displayId: conv.id }, 'Chatwoot reconcile: a conversation could not be applied');
+      failures.push(`conversation ${conv.id}: ${(err as Error).message}`);
+    });
+  }
+  if (failures.length) throw new Error(`${failures.length} conversation(s) could not be applied (${failures.slice(0, 3).join('; ')}); the next pass tries again`);
+  const repaired = await services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('id', '>', before).executeTakeFirstOrThrow();
+  return { conversations: found.size, contacts: contacts.size, repaired: Number(repaired.n) };
+}
+
+async function lastEventId(services: Services) {
+  const row = await services.db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id ?? '';
+}
+
+/** Every CHATWOOT_SYNC_SECONDS (default 300; 0 turns it off), each connected account is reconciled. */
+export function startChatwootSync(services: Services) {
+  const seconds = Number(process.env.CHATWOOT_SYNC_SECONDS ?? 300);
+  if (!Number.isFinite(seconds) || seconds <= 0) return;
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const c of await listConnections(services, services.db)) {
+        await reconcileAccount(services, c.row.id).catch((err: unknown) => services.log.warn({ err, connection: c.row.id }, 'Chatwoot sync failed'));
+      }
+    })().catch((err: unknown) => services.log.warn({ err }, 'Chatwoot sync failed'));
+  }, seconds * 1000);
+  timer.unref();
+  services.onClose(() => clearInterval(timer));
+}

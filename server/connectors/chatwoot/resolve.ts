@@ -1,0 +1,49 @@
+import type { ChatwootResolveResult } from '../../../lib/contracts/chatwoot';
+import { inTransaction } from '../../events/unit-of-work';
+import { HttpError } from '../../http-error';
+import type { Services } from '../../services';
+import { ChatwootApiError } from './api';
+import { apiFor, listConnections } from './connections';
+import { lockMirror } from './mirror-contact';
+import { applyConversation, latestMirror } from './mirror-conversation';
+import { stampSeconds } from './payloads';
+
+const originOf = (raw: string) => {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    throw new HttpError(422, 'invalid_content', `"${raw.slice(0, 100)}" is not an origin such as https://chatwoot.example.com`, [{ path: 'querystring.origin', message: 'Expected an origin' }]);
+  }
+};
+
+/**
+ * What the extension knows in Chatwoot's dashboard (origin, account id, conversation number from
+ * the URL) → the companion conversation to launch shortcuts on. A conversation not mirrored yet,
+ * or mirrored as closed while Chatwoot has it open, is read from Chatwoot now and applied like a
+ * webhook (which may open it here and fire Conversation Opened).
+ */
+export async function resolveChatwootConversation(services: Services, q: { origin: string; accountId: number; conversationId: number }): Promise<ChatwootResolveResult> {
+  const origin = originOf(q.origin);
+  const conn = (await listConnections(services, services.db)).find((c) => c.config.origin === origin && c.config.accountId === q.accountId);
+  if (!conn) throw new HttpError(404, 'chatwoot_not_connected', `Chatwoot account ${q.accountId} at ${origin} is not connected to this companion: an admin connects it in the options page (Settings → Chatwoot)`);
+  const answer = (row: { id: string; contact_id: string; status: string }): ChatwootResolveResult =>
+    ({ conversationId: row.id, contactId: row.contact_id, connectionId: conn.row.id, status: row.status === 'open' ? 'open' : 'closed' });
+
+  const known = await inTransaction(services.db, (uow) => latestMirror({ uow, conn }, q.conversationId));
+  if (known?.status === 'open') return answer(known);
+  let conversation;
+  try {
+    conversation = await apiFor(services, conn).conversation(q.conversationId);
+  } catch (err) {
+    if (err instanceof ChatwootApiError && err.reason === 'not_found') throw new HttpError(404, 'not_found', `Chatwoot has no conversation ${q.conversationId} in account ${q.accountId} (or the connected token's user cannot see it)`);
+    if (err instanceof ChatwootApiError) throw new HttpError(502, 'chatwoot_unavailable', err.message);
+    throw err;
+  }
+  const row = await inTransaction(services.db, async (uow) => {
+    await lockMirror({ uow, services, conn });
+    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at), reactivate: true });
+    return latestMirror({ uow, conn }, q.conversationId);
+  });
+  if (!row) throw new HttpError(409, 'conversation_resolved', `Chatwoot conversation ${q.conversationId} is resolved; shortcuts run in open conversations (reopen it in Chatwoot)`);
+  return answer(row);
+}

@@ -1,0 +1,136 @@
+import type { StepLogEntry } from '../../../lib/contracts/runs';
+import type { Step } from '../../../lib/contracts/steps';
+import { findContact } from '../../domain/contacts';
+import { findOpenConversation } from '../../domain/conversations';
+import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import { fromJson, toJson } from '../../store/database';
+import type { RunsTable } from '../../store/schema';
+import type { RunView, StepOutcome } from '../steps/define';
+import { stepRegistry } from '../steps/registry';
+import { checkpoint, type RunFence } from './checkpoint';
+import { loadVersionSteps } from './definitions';
+import { unblockNextOfPairs } from './run-queue';
+import type { ExecEnv } from './execute-run';
+import { buildStepContext } from './step-context';
+import { applyOutcome, type NextState, type RunState } from './transition';
+
+/**
+ * Group commit for runs. The in-transaction steps of many claimed runs execute in ONE
+ * transaction, each run going step by step until it ends, waits, or meets a step that runs
+ * outside a transaction; each run's checkpoint (its last state) is written in that same
+ * transaction. A step's changes and the cursor move still commit together, so a crash loses
+ * nothing or repeats nothing; it only means fewer commits (each writes its dirty pages once
+ * to the WAL and, on PostgreSQL, is a round trip and a WAL flush).
+ *
+ * Optimistic: when anything goes wrong for one run (a step fails, a lease was lost, a
+ * database error), the whole transaction is rolled back and nothing of it happened; the
+ * caller then executes each run of the batch alone, as before (`executeRun`), which handles
+ * those cases one run at a time.
+ */
+
+/** What became of a run in a committed round. */
+export type RoundResult =
+  | { id: string; status: 'completed' | 'failed' }
+  | { id: string; status: 'waiting'; wakeAt: string }
+  /** Its next step runs outside a transaction (or the engine is stopping): continue it alone from `row`. */
+  | { id: string; status: 'continue'; row: RunsTable };
+
+/** Any failure inside the round: roll everything back and let the runs go one by one. */
+class RoundAborted extends Error {
+  override name = 'RoundAborted';
+}
+
+/** Runs the round; undefined when it was rolled back (then nothing of it was written). */
+export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<RoundResult[] | undefined> {
+  const { services } = env;
+  const prepared: { row: RunsTable; steps: Step[] }[] = [];
+  for (const row of rows) {
+    try {
+      prepared.push({ row, steps: await loadVersionSteps(services.db, row.workflow_id, row.workflow_version) });
+    } catch {
+      return undefined; // a missing or broken version fails its run: the per-run path records why
+    }
+  }
+  try {
+    return await inTransaction(services.db, async (uow) => {
+      const results: RoundResult[] = [];
+      const ended: RunFence[] = [];
+      for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
+      // At most one run of a pair is in a round (the next one is blocked behind it), so the
+      // pairs' new heads can be released together after all of them.
+      await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
+      return results;
+    });
+  } catch (err) {
+    if (!(err instanceof RoundAborted)) services.log.debug({ err, runs: rows.length }, 'run round rolled back; executing its runs one by one');
+    return undefined;
+  }
+}
+
+/** One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint. */
+async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], ended: RunFence[]): Promise<RoundResult> {
+  const { services } = env;
+  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
+  let state: RunState = {
+    cursor: row.cursor,
+    variables: fromJson<Record<string, unknown>>(row.variables, {}),
+    stepLog: fromJson<StepLogEntry[]>(row.step_log, []),
+    jumps: row.jumps,
+  };
+  let next: NextState = { ...state, status: 'running' };
+  let done = 0;
+  for (;;) {
+    if (state.cursor >= steps.length) { next = { ...state, status: 'completed' }; break; }
+    if (env.stopping()) break;
+    const step = steps[state.cursor]!;
+    const definition = stepRegistry[step.type];
+    const contact = await findContact(uow.trx, row.contact_id);
+    if (!contact) throw new RoundAborted();
+    const conversation = (await findOpenConversation(uow.trx, row.contact_id)) ?? null;
+    const outside = typeof definition.outside === 'function' ? definition.outside(conversation) : definition.outside;
+    if (outside) break;
+    const startedAt = nowIso();
+    const notes: string[] = [];
+    const run: RunView = {
+      id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
+      conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
+    };
+    const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
+    const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
+    const ctx = buildStepContext({
+      services, run, step, contact, conversation, idempotencyKey, notes, effects: uow.trx,
+      db: ((fn: (u: UnitOfWork) => Promise<unknown>) => fn(uow)) as <R>(fn: (u: UnitOfWork) => Promise<R>) => Promise<R>,
+    });
+    let outcome: StepOutcome;
+    try {
+      outcome = await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
+    } catch {
+      throw new RoundAborted();
+    }
+    // A failing step's changes must roll back alone: the per-run path does that.
+    if (outcome.kind === 'fail') throw new RoundAborted();
+    next = applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
+    done++;
+    if (next.status !== 'running') break;
+    state = next;
+  }
+  if (next.status === 'running' && done === 0) {
+    // Nothing done for this run (its first step is outside, or the engine stops): no write.
+    return { id: row.id, status: 'continue', row };
+  }
+  try {
+    await checkpoint(uow, services, fence, next, { deferUnblock: (f) => ended.push(f) });
+  } catch {
+    throw new RoundAborted(); // lease lost or cancelled: the per-run path stops it alone
+  }
+  switch (next.status) {
+    case 'completed': case 'failed': return { id: row.id, status: next.status };
+    case 'waiting': return { id: row.id, status: 'waiting', wakeAt: next.wakeAt };
+    default:
+      return {
+        id: row.id, status: 'continue',
+        row: { ...row, cursor: next.cursor, variables: toJson(next.variables), step_log: toJson(next.stepLog), jumps: next.jumps },
+      };
+  }
+}

@@ -1,0 +1,28 @@
+import type { Conversation } from '../../../lib/contracts/conversations';
+import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
+import type { StepContext } from './define';
+import { StepError } from './define';
+
+type Method = Exclude<keyof Connector, 'kind'>;
+
+/** Steps on a conversation that lives in a connection run outside the transaction (outside call). */
+export const outsideWhenConnected = (c: Conversation | null) => Boolean(c?.connectionId);
+
+/**
+ * The connector that carries this conversation, when it has `method`: the step then acts through
+ * it (the outside system and the local mirror); undefined means the step acts locally as always.
+ */
+export async function viaConnector<M extends Method>(ctx: Pick<StepContext, 'services' | 'idempotencyKey' | 'note' | 'cause' | 'once'>, conversation: Conversation | null, method: M):
+Promise<{ invoke: (input: Parameters<NonNullable<Connector[M]>>[1]) => ReturnType<NonNullable<Connector[M]>> } | undefined> {
+  if (!conversation?.connectionId) return undefined;
+  const connection = await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
+  if (!connection) throw new StepError(`The conversation's connection ${conversation.connectionId} was removed; reconnect it to act on this conversation`);
+  const connector = connectorOfKind(connection.kind);
+  const fn = connector?.[method];
+  if (!connector || !fn) return undefined;
+  const call: ConnectorCall = {
+    services: ctx.services, connection, conversation: { ...conversation, connectionId: conversation.connectionId },
+    idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once,
+  };
+  return { invoke: (input) => (fn as (c: ConnectorCall, i: unknown) => ReturnType<NonNullable<Connector[M]>>).call(connector, call, input) };
+}

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Channel, ChannelList, ConnectChannelBody } from '../../../lib/contracts/channels';
+import { connectChannel, deleteChannel, listChannels } from '../../channels/connections';
+
+const Params = z.object({ id: z.string().max(64) });
+
+/** WhatsApp numbers and Facebook Pages the companion sends and receives through (admin). */
+export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
+  const services = app.services;
+  const admin = { access: { role: 'admin' as const } };
+
+  app.get('/channels', { config: admin, schema: { tags: ['channels'], response: { 200: ChannelList } } },
+    async () => ({ channels: await listChannels(services.db) }));
+
+  app.post('/channels', {
+    config: admin,
+    schema: { tags: ['channels'], summary: 'Connect a WhatsApp number or a Facebook Page (verified with one Graph API call)', body: ConnectChannelBody, response: { 201: Channel } },
+  }, async (req, reply) => reply.code(201).send(await connectChannel(services, req.body)));
+
+  app.delete('/channels/:id', { config: admin, schema: { tags: ['channels'], params: Params } }, async (req, reply) => {
+    await deleteChannel(services.db, req.params.id);
+    return reply.code(204).send();
+  });
+};

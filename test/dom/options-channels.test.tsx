@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ChannelsSettings } from '../../components/options/ChannelsSettings';
+import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+
+const at = '2025-01-01T00:00:00.000Z';
+
+describe('settings: channels', () => {
+  it('connects a WhatsApp number, shows Meta’s refusal on the token field, lists and disconnects', async () => {
+    const user = userEvent.setup();
+    const channels: unknown[] = [];
+    let attempts = 0;
+    const calls = serveApi({
+      'GET /channels': () => ok({ channels }),
+      'POST /channels': (c: ApiCall) => {
+        attempts++;
+        if (attempts === 1) {
+          return { status: 422, body: { error: { code: 'channel_verification_failed', message: 'Meta refused these credentials. Meta error 190 (OAuthException): Invalid OAuth access token', details: [{ path: 'body.accessToken', message: 'Meta error 190 (OAuthException): Invalid OAuth access token' }] } } };
+        }
+        const b = c.body as { name: string; phoneNumberId: string };
+        const created = { id: 'chn_1', kind: 'whatsapp', name: b.name, displayName: 'Acme (+1 555)', phoneNumberId: b.phoneNumberId, businessAccountId: '1', tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at };
+        channels.push(created);
+        return { status: 201, body: created };
+      },
+      'DELETE /channels/chn_1': () => { channels.pop(); return { status: 204, body: undefined }; },
+    });
+    renderWithProviders(<ChannelsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Channels' }));
+    expect(await panel.findByText('No channel connected yet.')).toBeTruthy();
+
+    await user.type(panel.getByLabelText('Name'), 'Support line');
+    await user.type(panel.getByLabelText('Phone number ID'), '106540352242922');
+    await user.type(panel.getByLabelText('WhatsApp Business Account ID'), '102290129340398');
+    await user.type(panel.getByLabelText('Access token'), 'EAAGwrong00000');
+    await user.click(panel.getByRole('button', { name: 'Connect' }));
+    expect((await panel.findAllByText(/Invalid OAuth access token/)).length).toBeGreaterThan(0);
+    expect(panel.getByLabelText('Access token').getAttribute('aria-invalid')).toBe('true');
+
+    await user.clear(panel.getByLabelText('Access token'));
+    await user.type(panel.getByLabelText('Access token'), 'EAAGgood1234WXYZ');
+    await user.click(panel.getByRole('button', { name: 'Connect' }));
+    expect(await panel.findByRole('cell', { name: '••••WXYZ' })).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST').at(-1)?.body).toEqual({
+      kind: 'whatsapp', name: 'Support line', phoneNumberId: '106540352242922', businessAccountId: '102290129340398', accessToken: 'EAAGgood1234WXYZ',
+    });
+
+    await user.selectOptions(panel.getByLabelText('Channel'), 'messenger');
+    expect(panel.getByLabelText('Page access token')).toBeTruthy();
+    expect(panel.queryByLabelText('Phone number ID')).toBeNull();
+
+    await user.click(panel.getByRole('button', { name: 'Disconnect Support line' }));
+    expect(await panel.findByText('No channel connected yet.')).toBeTruthy();
+  });
+});
+
+describe('settings: ad accounts', () => {
+  it('links an account, syncs it on demand and lists workflows whose ad can no longer trigger', async () => {
+    const { AdAccountsSettings } = await import('../../components/options/AdAccountsSettings');
+    const user = userEvent.setup();
+    const accounts: unknown[] = [];
+    const account = { id: 'ads_1', adAccountId: 'act_1234', name: 'Acme Ads', tokenLastFour: '••••9999', lastSyncedAt: null, lastError: null };
+    const calls = serveApi({
+      'GET /ads/accounts': () => ok({ accounts }),
+      'GET /ads/workflow-warnings': ok({ workflows: [{ workflowId: 'wf_1', name: 'Ad leads', ads: [{ adId: '1202', reasons: ['Status DELETED is not eligible: only ACTIVE or PAUSED ads can trigger a workflow'] }] }] }),
+      'GET /ads': ok({ ads: [] }),
+      'POST /ads/accounts': () => { accounts.push(account); return { status: 201, body: account }; },
+      'POST /ads/accounts/ads_1/sync': ok({ account: { ...account, lastSyncedAt: at }, synced: 153, noLongerListed: 2 }),
+    });
+    renderWithProviders(<AdAccountsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Ad accounts' }));
+    expect((await panel.findByRole('alert', { name: 'Workflows whose ad can no longer trigger' })).textContent).toMatch(/Ad leads: 1202 \(Status DELETED/);
+    await user.type(panel.getByLabelText('Ad account ID'), 'act_1234');
+    await user.type(panel.getByLabelText('Marketing API token'), 'EAAGadsToken9999');
+    await user.click(panel.getByRole('button', { name: 'Link account' }));
+    await user.click(await panel.findByRole('button', { name: 'Sync Acme Ads now' }));
+    expect(await panel.findByText('153 ads read from act_1234; 2 no longer listed, marked DELETED.')).toBeTruthy();
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toContain('POST /ads/accounts/ads_1/sync');
+  });
+});

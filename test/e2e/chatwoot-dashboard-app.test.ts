@@ -1,0 +1,89 @@
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser';
+import { publishRefundShortcut, requestsTo, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { until } from './launcher-harness';
+
+// The Dashboard App page (no extension) in Chromium, embedded by a loopback page that plays
+// Chatwoot's Frame.vue: sign in once with a token, then the same menu and form launch on the
+// Chatwoot conversation Chatwoot names in its appContext message.
+
+let world: ChatwootWorld;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  world = await startChatwootWorld();
+  await publishRefundShortcut(world.server);
+  world.dashboard.dashboardApp = {
+    url: `${world.server.url}/chatwoot/dashboard-app`,
+    // currentChat (the REST conversation: id = display id, account_id, meta.sender), the contact, the agent.
+    context: (accountId, conversationId) => ({
+      conversation: { id: conversationId, account_id: accountId, status: 'open', meta: { sender: { id: 1, name: 'Maria Garcia' } } },
+      contact: { id: 1, name: 'Maria Garcia' },
+      currentAgent: { id: 7, name: 'Alex Agent', email: 'alex@example.com' },
+    }),
+  };
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM, headless: true, pipe: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1360, height: 900 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+const appFrame = () => until(async () => page.frames().find((f) => f.url().includes('/chatwoot/dashboard-app')), 'the Dashboard App frame');
+const conversationUrl = () => `${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`;
+
+async function typeInForm(frame: Frame, order: string, reason: string) {
+  await frame.waitForSelector('::-p-aria(Order number)');
+  await page.keyboard.type(order);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(reason);
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('Tab');
+  await page.keyboard.up('Shift');
+  await page.keyboard.press('Enter');
+}
+
+describe('Chatwoot Dashboard App', () => {
+  it('signs in once, then launches a shortcut with a form on the conversation Chatwoot names', async () => {
+    await page.goto(conversationUrl());
+    let frame = await appFrame();
+    const token = await frame.waitForSelector('::-p-aria(Token)', { timeout: 10_000 });
+    await token!.type(world.agent.token);
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction(() => document.querySelector('[data-testid="da-conversation"]')?.textContent?.includes('#'), { timeout: 10_000 });
+    expect(await frame.$eval('[data-testid="da-conversation"]', (e) => e.textContent)).toBe(`Chatwoot conversation #${world.conversationId} · Maria Garcia`);
+
+    // The menu opens by itself once Chatwoot said which conversation is open; keyboard from here.
+    const filter = await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+    await filter!.focus();
+    await page.keyboard.type('refund');
+    await page.keyboard.press('Enter');
+    await typeInForm(frame, '#2001', 'Late');
+
+    await frame.waitForFunction(() => document.querySelector('.ic-toast')?.textContent?.includes('Done'), { timeout: 20_000 });
+    const path = `/conversations/${world.conversationId}`;
+    await new Promise((r) => setTimeout(r, 1000));
+    const notes = requestsTo(world.cw, 'POST', `${path}/messages`).filter((r) => r.body?.content === 'Refunded #2001 (Late)');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body.private).toBe(true);
+
+    // Reloaded (another conversation opened in Chatwoot): still signed in.
+    await page.goto(conversationUrl());
+    frame = await appFrame();
+    await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+    expect(await frame.$('::-p-aria(Token)')).toBeNull();
+  });
+
+  it('refuses to be framed by a page that is not a connected Chatwoot', async () => {
+    const res = await world.server.request('GET', '/chatwoot/dashboard-app');
+    expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${world.dashboard.url}`);
+  });
+});

@@ -1,0 +1,87 @@
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { expect } from 'vitest';
+import { ChatwootAccount } from '../../lib/contracts/chatwoot';
+import { startChatwootStandin, type ChatwootStandin } from '../support/chatwoot-standin';
+import { startTestServer, type TestServer } from '../support/server';
+import { startChatwootDashboardPage, type ChatwootDashboardPage } from './support/chatwoot-dashboard-page';
+import type { ExtensionBrowser } from './support/browser';
+
+// Page objects and setup for the Chatwoot e2e tests: a companion connected to the Chatwoot API
+// stand-in (test/support/chatwoot-standin.ts) through a loopback dashboard page that serves
+// Chatwoot's markup and passes /api to the stand-in, so dashboard and API share one origin.
+
+export interface ChatwootWorld {
+  cw: ChatwootStandin;
+  dashboard: ChatwootDashboardPage;
+  server: TestServer;
+  account: ChatwootAccount;
+  agent: { id: string; token: string };
+  /** The Chatwoot conversation (display id) mirrored in the companion. */
+  conversationId: number;
+  close(): Promise<void>;
+}
+
+export async function startChatwootWorld(): Promise<ChatwootWorld> {
+  const cw = await startChatwootStandin();
+  const dashboard = await startChatwootDashboardPage(cw.url);
+  const server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0' } });
+  const admin = server.api(server.adminToken);
+  const connected = await admin.post('/chatwoot/accounts', { baseUrl: dashboard.url, accountId: cw.accountId, apiAccessToken: cw.token });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  const account = ChatwootAccount.parse(connected.body);
+
+  const contact = cw.addContact({ name: 'Maria Garcia', email: 'maria@example.com', phone_number: '+34600111222' });
+  const conversation = cw.addConversation({ contactId: contact.id, firstMessage: { content: 'My order #1042 arrived broken', incoming: true } });
+  const delivered = await cw.deliver(account.webhookUrl, cw.conversationPayload(conversation.id, 'conversation_created'));
+  expect(delivered.status, JSON.stringify(delivered.body)).toBeLessThan(300);
+
+  const a = await server.createUser('agent', { name: 'Alex Agent' });
+  cw.requests.length = 0;
+  return {
+    cw, dashboard, server, account, agent: { id: a.user.id, token: a.token }, conversationId: conversation.id,
+    close: async () => { await server.close(); await dashboard.close(); await cw.close(); },
+  };
+}
+
+/** A published shortcut with a form whose steps write a private note and add a label (a contact tag). */
+export async function publishRefundShortcut(server: TestServer) {
+  const admin = server.api(server.adminToken);
+  const created = await admin.post('/workflows', {
+    name: 'Refund order',
+    trigger: {
+      type: 'shortcut', icon: '💸', name: 'Refund order', description: 'Refund a paid order',
+      form: { fields: [
+        { label: 'Order number', type: 'text', variable: 'order', required: true },
+        { label: 'Reason', type: 'list', variable: 'reason', required: true, options: ['Late', 'Damaged'] },
+      ] },
+    },
+    steps: [
+      { id: 'note', type: 'add_comment', config: { text: 'Refunded {{$trigger.order}} ({{$trigger.reason}})' } },
+      { id: 'label', type: 'update_contact_tag', config: { action: 'add', tags: ['refund'] } },
+    ],
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+  return created.body.id as string;
+}
+
+/** Adds an inbox origin with its adapter through the options page, as an admin does. */
+export async function addInboxOrigin(ext: ExtensionBrowser, origin: string, adapter: 'Chatwoot' | 'Built-in inbox') {
+  const options = await ext.openOptions();
+  await options.goto(options.url().replace(/#.*$/, '') + '#/settings');
+  const input = await options.waitForSelector('::-p-aria(Inbox address)', { timeout: 15_000 });
+  await input!.type(origin);
+  const select = (await options.waitForSelector('::-p-aria(Inbox type)')) as ElementHandle<HTMLSelectElement>;
+  await select.select(adapter === 'Chatwoot' ? 'chatwoot' : 'builtin');
+  await (await options.waitForSelector('::-p-aria(Add inbox[role="button"])'))!.click();
+  await options.waitForFunction((o) => [...document.querySelectorAll('code')].some((c) => c.textContent === o), { timeout: 10_000 }, origin);
+  await options.close();
+}
+
+/** The Chatwoot requests the companion made that match, e.g. POST …/conversations/101/messages. */
+export const requestsTo = (cw: ChatwootStandin, method: string, pathPart: string) =>
+  cw.requests.filter((r) => r.method === method && r.path.split('?')[0]!.endsWith(pathPart));
+
+export async function shadowText(page: Page, selector: string) {
+  return page.$eval(`pierce/${selector}`, (el) => el.textContent ?? '').catch(() => '');
+}

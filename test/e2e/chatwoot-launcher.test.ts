@@ -1,0 +1,97 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addInboxOrigin, publishRefundShortcut, requestsTo, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { FILTER, connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
+
+// The built extension in Chromium on a page reproducing Chatwoot's dashboard (loopback), the
+// companion connected to the Chatwoot API stand-in: a shortcut with a form launched by keyboard
+// from the Chatwoot conversation writes its private note and label in Chatwoot exactly once.
+
+let world: ChatwootWorld;
+let ext: ExtensionBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  world = await startChatwootWorld();
+  await publishRefundShortcut(world.server);
+  ext = await launchWithExtension();
+  // The origin is an admin's setting of this browser; then the agent works.
+  await connectExtension(ext, world.server.url, world.server.adminToken);
+  await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
+  await connectExtension(ext, world.server.url, world.agent.token);
+  page = await ext.browser.newPage();
+  await page.setViewport({ width: 1360, height: 820 });
+  await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await world?.close();
+});
+
+const activeElementClass = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.className ?? '');
+
+describe('launching from Chatwoot', () => {
+  it('mounts in the reply box button row, enabled', async () => {
+    await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 15_000);
+    const inRow = await page.$eval('.reply-box .left-wrap', (row) => [...row.children].some((c) => c.shadowRoot?.querySelector('button[aria-label="Shortcuts"]')));
+    expect(inRow).toBe(true);
+  });
+
+  it('a shortcut with a form, by keyboard: note and label arrive in Chatwoot exactly once, focus returns to the editor', async () => {
+    const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(FILTER);
+    await page.keyboard.type('refund');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('::-p-aria(Order number)');
+    await page.keyboard.type('#1042'); // the first field has the focus
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Damaged'); // a focused select picks the option typed
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    await page.keyboard.press('Enter'); // submits the form
+
+    await until(async () => (await shadowText(page, '.ic-toast')).includes('Done'), 'the toast to say Done', 20_000);
+    const path = `/conversations/${world.conversationId}`;
+    const notes = requestsTo(world.cw, 'POST', `${path}/messages`);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toMatchObject({ content: 'Refunded #1042 (Damaged)', private: true });
+    const labels = requestsTo(world.cw, 'POST', `${path}/labels`);
+    expect(labels).toHaveLength(1);
+    expect(labels[0]!.body.labels).toContain('refund');
+    expect(world.cw.conversations.get(world.conversationId)!.labels).toContain('refund');
+    // Nothing arrives twice (no retry, no second run).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(requestsTo(world.cw, 'POST', `${path}/messages`)).toHaveLength(1);
+    expect(requestsTo(world.cw, 'POST', `${path}/labels`)).toHaveLength(1);
+    // The menu closed and Chatwoot's editor has the focus again.
+    expect(await page.$('pierce/[role="listbox"]')).toBeNull();
+    expect(await activeElementClass()).toContain('ProseMirror');
+  });
+
+  it('follows Chatwoot to a conversation the companion does not know, and says so instead of launching', async () => {
+    await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/999`);
+    const before = world.cw.requests.length;
+    const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(FILTER);
+    await page.keyboard.type('refund');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('::-p-aria(Order number)');
+    await page.keyboard.type('#1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Late');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/.ic-toast[role="alert"]', { timeout: 10_000 });
+    expect(await shadowText(page, '.ic-toast')).toMatch(/Not sent: .*999/);
+    expect(world.cw.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whatsappPlainMessage, whatsappStatus } from '../fixtures/meta/payloads';
+import { conversationOf, startChannelWorld, type ChannelWorld } from '../integration/channels/support';
+
+// The built-in inbox on a WhatsApp conversation, in Chromium: the composer says whether a reply
+// can reach the customer, the reply goes through the Graph API stand-in, and Meta's status
+// webhooks show on the message as they arrive.
+let w: ChannelWorld;
+let browser: Browser;
+let page: Page;
+let userDataDir: string;
+let conversationId = '';
+const pageErrors: string[] = [];
+
+const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
+
+beforeAll(async () => {
+  w = await startChannelWorld();
+  await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Is my order on its way?', name: 'Ana Lima' }));
+  conversationId = (await conversationOf(w.server, 'phone=%2B14155550123')).conversation.id;
+  userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-channel-chrome-'));
+  browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium', headless: true, userDataDir,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await w?.close();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+});
+
+describe('the inbox on a WhatsApp conversation', () => {
+  it('shows the window, sends the reply through the channel and shows Meta’s delivery status live', async () => {
+    await page.goto(`${w.server.url}/inbox/c/${conversationId}`);
+    await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
+    await page.type('[data-testid="signin-token"]', w.server.adminToken);
+    await page.click('[data-testid="signin-submit"]');
+    await page.waitForSelector(`[data-conversation-id="${conversationId}"]:not([hidden])`);
+    await page.waitForSelector('[data-testid="channel-window"]:not([hidden])');
+    expect(await text('[data-testid="channel-window"]')).toMatch(/^WhatsApp: replies go to the customer \(24-hour window open until/);
+
+    await page.type('[data-testid="composer-input"]', 'Yes, it ships today!');
+    await page.click('[data-testid="send-button"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="message"][data-direction="outgoing"] [data-testid="delivery-status"]')?.textContent === 'Accepted by Meta');
+    expect(w.graph.sent.map((s) => s.body.text.body)).toEqual(['Yes, it ships today!']);
+
+    await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'delivered', recipient: '14155550123' }));
+    await page.waitForFunction(() => document.querySelector('[data-testid="message"][data-direction="outgoing"] [data-testid="delivery-status"]')?.textContent === 'Delivered');
+    await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'read', recipient: '14155550123' }));
+    await page.waitForFunction(() => document.querySelector('[data-testid="delivery-status"]')?.getAttribute('data-status') === 'read');
+  });
+
+  it('when the 24-hour window has closed, the composer says so and Send is off for replies (notes still work)', async () => {
+    await w.server.store.db.updateTable('messages').set({ created_at: new Date(Date.now() - 26 * 3600_000).toISOString() }).where('direction', '=', 'incoming').execute();
+    await page.reload();
+    await page.waitForSelector('[data-testid="composer"].window-closed');
+    expect(await text('[data-testid="channel-window"]')).toMatch(/WhatsApp: The 24-hour window is closed: WhatsApp accepts only an approved template/);
+    expect(await page.$eval('[data-testid="send-button"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await page.click('[data-testid="note-toggle"]');
+    expect(await page.$eval('[data-testid="send-button"]', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+});

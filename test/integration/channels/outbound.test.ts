@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messengerText, whatsappPlainMessage, whatsappStatus } from '../../fixtures/meta/payloads';
+import { graphErrors } from '../../support/graph-standin';
+import { graphTiming } from '../../../server/channels/graph';
+import { conversationOf, startChannelWorld, WA, type ChannelWorld } from './support';
+
+let w: ChannelWorld;
+beforeEach(async () => { graphTiming.baseDelayMs = 5; w = await startChannelWorld(); });
+afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
+
+const customerWrites = async (waId = '14155550123', text = 'Hi, where is my order?') => {
+  expect((await w.deliver(whatsappPlainMessage({ waId, text, name: 'Ana Lima' }))).status).toBe(200);
+  return conversationOf(w.server, `phone=${encodeURIComponent(`+${waId}`)}`);
+};
+const ageIncoming = (hours: number) => w.server.store.db.updateTable('messages')
+  .set({ created_at: new Date(Date.now() - hours * 3600_000).toISOString() }).where('direction', '=', 'incoming').execute();
+
+describe('send_message on a WhatsApp conversation', () => {
+  it('delivers text through the Graph API once, keeps Meta’s id, and status webhooks move it forward only', async () => {
+    const { contact, conversation } = await customerWrites();
+    expect(conversation.connectionId).toBe(w.whatsappId);
+    expect(conversation.channel).toMatchObject({ kind: 'whatsapp', open: true });
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hi {{$contact.firstName}}, it ships today' } }]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    expect(w.graph.sent).toHaveLength(1);
+    const sent = w.graph.sent[0]!;
+    expect(sent.token).toBe(WA.token);
+    expect(sent.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'text', text: { preview_url: false, body: 'Hi Ana, it ships today' } });
+    const step = run.stepLog.find((s: { stepId: string }) => s.stepId === 'say');
+    expect(step.output.delivery).toEqual({ status: 'accepted', externalId: sent.id, error: null });
+
+    const status = async (s: 'sent' | 'delivered' | 'read') => w.deliver(whatsappStatus({ wamid: sent.id, status: s, recipient: '14155550123' }));
+    await status('read');
+    await status('delivered'); // late and out of order: read stays
+    const admin = w.server.api(w.server.adminToken);
+    const after = (await admin.get(`/conversations/${conversation.id}`)).body;
+    const out = after.messages.find((m: { direction: string }) => m.direction === 'outgoing');
+    expect(out.text).toBe('Hi Ana, it ships today');
+    expect(out.delivery).toMatchObject({ status: 'read', externalId: sent.id, error: null });
+  });
+
+  it('sends media by link with caption, reply buttons and an approved template with parameters', async () => {
+    const { contact } = await customerWrites();
+    const wf = await w.tagWorkflow([
+      { id: 'img', type: 'send_message', config: { kind: 'media', media: { type: 'image', url: 'https://cdn.example.com/{{$contact.firstName}}.jpg' }, text: 'Your order' } },
+      { id: 'doc', type: 'send_message', config: { kind: 'media', media: { type: 'document', url: 'https://cdn.example.com/invoice.pdf', filename: 'invoice.pdf' } } },
+      { id: 'ask', type: 'send_message', config: { kind: 'buttons', text: 'Was it helpful?', buttons: [{ title: 'Yes', payload: 'YES' }, { title: 'No' }] } },
+      { id: 'tpl', type: 'send_message', config: { kind: 'template', template: { name: 'order_update', language: 'pt_BR', parameters: ['{{$contact.firstName}}', '42'] } } },
+    ]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    expect(w.graph.sent.map((s) => s.body)).toEqual([
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'image', image: { link: 'https://cdn.example.com/Ana.jpg', caption: 'Your order' } },
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'document', document: { link: 'https://cdn.example.com/invoice.pdf', filename: 'invoice.pdf' } },
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'interactive', interactive: { type: 'button', body: { text: 'Was it helpful?' }, action: { buttons: [{ type: 'reply', reply: { id: 'YES', title: 'Yes' } }, { type: 'reply', reply: { id: 'button_2', title: 'No' } }] } } },
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'template', template: { name: 'order_update', language: { code: 'pt_BR' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '42' }] }] } },
+    ]);
+  });
+
+  it('outside the 24-hour window: fails saying why, or sends the fallback template', async () => {
+    const { contact, conversation } = await customerWrites();
+    await ageIncoming(25);
+    const admin = w.server.api(w.server.adminToken);
+    expect((await admin.get(`/conversations/${conversation.id}`)).body.channel).toMatchObject({ open: false, note: expect.stringMatching(/only an approved template/) });
+    const plain = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hello again' } }]);
+    const failed = await w.fire(plain, contact.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/24-hour window is closed: WhatsApp accepts only an approved template/);
+    expect(w.graph.sent).toHaveLength(0);
+
+    const withFallback = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hello again', fallbackTemplate: { name: 'we_miss_you', language: 'en_US', parameters: ['{{$contact.firstName}}'] } } }]);
+    const ok = await w.fire(withFallback, contact.id);
+    expect(ok.status, JSON.stringify(ok.stepLog)).toBe('completed');
+    expect(w.graph.sent.map((s) => s.body.template?.name)).toEqual(['we_miss_you']);
+    expect(ok.stepLog.find((s: { stepId: string }) => s.stepId === 'say').notes.join(' ')).toMatch(/sent the fallback template we_miss_you/);
+  });
+
+  it('retries throttling and 5xx with backoff (one message reaches Meta); a 4xx fails with Meta’s message', async () => {
+    const { contact, conversation } = await customerWrites();
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'One' } }]);
+    w.graph.failNext(graphErrors.waThroughput(), graphErrors.serverError());
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    expect(w.graph.sent).toHaveLength(1);
+    expect(run.stepLog.find((s: { stepId: string }) => s.stepId === 'say').notes.join(' ')).toMatch(/130429.*retrying/);
+
+    w.graph.failNext(graphErrors.reEngagement());
+    const refused = await w.fire(wf, contact.id);
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/Meta did not accept the message: Meta error 131047 \(OAuthException\): \(#131047\) Re-engagement message — Message failed to send because more than 24 hours/);
+    const msgs = (await w.server.api(w.server.adminToken).get(`/conversations/${conversation.id}`)).body.messages;
+    expect(msgs.filter((m: { direction: string }) => m.direction === 'outgoing').map((m: { delivery: { status: string } }) => m.delivery.status)).toEqual(['accepted', 'failed']);
+  });
+
+  it('a failed status webhook stores Meta’s error on the message', async () => {
+    const { contact, conversation } = await customerWrites();
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hi' } }]);
+    await w.fire(wf, contact.id);
+    await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'failed', recipient: '14155550123' }));
+    const out = (await w.server.api(w.server.adminToken).get(`/conversations/${conversation.id}`)).body.messages.find((m: { direction: string }) => m.direction === 'outgoing');
+    expect(out.delivery.status).toBe('failed');
+    expect(out.delivery.error).toMatch(/131047: Re-engagement message — Message failed to send/);
+  });
+});
+
+describe('agent replies in the inbox', () => {
+  it('go to the customer through the channel; outside the window the API answers 422 and nothing is sent', async () => {
+    const { conversation } = await customerWrites();
+    const { token } = await w.server.createUser('agent');
+    const agent = w.server.api(token);
+    const res = await agent.post(`/conversations/${conversation.id}/messages`, { text: 'On its way!' }, { headers: { 'idempotency-key': 'reply-1' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.delivery).toMatchObject({ status: 'accepted', externalId: w.graph.sent[0]!.id });
+    // The same request retried (same Idempotency-Key) does not send twice.
+    const again = await agent.post(`/conversations/${conversation.id}/messages`, { text: 'On its way!' }, { headers: { 'idempotency-key': 'reply-1' } });
+    expect(again.body.id).toBe(res.body.id);
+    expect(w.graph.sent.map((s) => s.body.text.body)).toEqual(['On its way!']);
+    // An internal note stays internal.
+    expect((await agent.post(`/conversations/${conversation.id}/messages`, { text: 'note', kind: 'comment' })).status).toBe(201);
+    expect(w.graph.sent).toHaveLength(1);
+
+    await ageIncoming(30);
+    const late = await agent.post(`/conversations/${conversation.id}/messages`, { text: 'Hello?' });
+    expect(late.status).toBe(422);
+    expect(late.body.error.message).toMatch(/24-hour window is closed/);
+    expect(w.graph.sent).toHaveLength(1);
+  });
+});
+
+describe('send_message on a Messenger conversation', () => {
+  it('sends text with quick replies; outside the window only with a message tag', async () => {
+    expect((await w.deliver(messengerText({ psid: '4871203918', text: 'Do you ship to Lisbon?' }))).status).toBe(200);
+    const { contact, conversation } = await conversationOf(w.server, 'q=3918');
+    expect(conversation.connectionId).toBe(w.messengerId);
+    const wf = await w.tagWorkflow([{ id: 'ask', type: 'send_message', config: { kind: 'buttons', text: 'Which size?', buttons: [{ title: 'S' }, { title: 'M', payload: 'SIZE_M' }] } }]);
+    expect((await w.fire(wf, contact.id)).status).toBe('completed');
+    expect(w.graph.sent[0]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'RESPONSE', message: { text: 'Which size?', quick_replies: [{ content_type: 'text', title: 'S', payload: 'button_1' }, { content_type: 'text', title: 'M', payload: 'SIZE_M' }] } });
+    expect(w.graph.sent[0]!.accountId).toBe('682498302938465');
+
+    await ageIncoming(48);
+    const untagged = await w.fire(wf, contact.id);
+    expect(untagged.status).toBe('failed');
+    expect(untagged.error).toMatch(/Messenger accepts only a message with a message tag/);
+    const tagged = await w.tagWorkflow([{ id: 'upd', type: 'send_message', config: { kind: 'media', media: { type: 'document', url: 'https://cdn.example.com/receipt.pdf' }, messenger: { messagingType: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' } } }]);
+    expect((await w.fire(tagged, contact.id)).status).toBe('completed');
+    expect(w.graph.sent[1]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE', message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/receipt.pdf', is_reusable: true } } } });
+  });
+});

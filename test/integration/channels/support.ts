@@ -1,0 +1,77 @@
+import { createHmac } from 'node:crypto';
+import { expect } from 'vitest';
+import { startGraphStandIn, type GraphStandIn } from '../../support/graph-standin';
+import { startTestServer, type TestServer } from '../../support/server';
+import { waitForRun } from '../webhooks/support';
+
+export const APP_SECRET = 'meta-app-secret-for-channel-tests';
+export const WA = { phoneNumberId: '106540352242922', businessAccountId: '102290129340398', token: 'EAAGwaToken1234WXYZ' };
+export const PAGE = { pageId: '682498302938465', token: 'EAAGpageToken5678ABCD' };
+
+export interface ChannelWorld {
+  graph: GraphStandIn;
+  server: TestServer;
+  whatsappId: string;
+  messengerId: string;
+  /** Posts a payload to /meta/webhook signed with the app secret. */
+  deliver(payload: unknown): Promise<{ status: number; body: any }>;
+  /** Publishes a workflow that runs `steps` when the tag `go` is added to a contact. */
+  tagWorkflow(steps: unknown[]): Promise<string>;
+  /** Adds the tag `go` and waits for the workflow's run on that contact to end. */
+  fire(workflowId: string, contactId: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
+export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
+  const graph = await startGraphStandIn();
+  graph.addPhoneNumber({ id: WA.phoneNumberId, token: WA.token });
+  graph.addPage({ id: PAGE.pageId, token: PAGE.token });
+  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
+  const admin = server.api(server.adminToken);
+  const wa = await admin.post('/channels', { kind: 'whatsapp', name: 'Support', phoneNumberId: WA.phoneNumberId, businessAccountId: WA.businessAccountId, accessToken: WA.token });
+  const fb = await admin.post('/channels', { kind: 'messenger', name: 'Page', pageId: PAGE.pageId, pageAccessToken: PAGE.token });
+  expect(wa.status).toBe(201);
+  expect(fb.status).toBe(201);
+  graph.requests.length = 0;
+  return {
+    graph, server, whatsappId: wa.body.id, messengerId: fb.body.id,
+    async deliver(payload) {
+      const raw = JSON.stringify(payload);
+      const res = await server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
+      return res;
+    },
+    async tagWorkflow(steps) {
+      const wf = await admin.post('/workflows', { name: `Send ${Math.random()}`, trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] }, steps });
+      expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+      const pub = await admin.post(`/workflows/${wf.body.id}/publish`);
+      expect(pub.status, JSON.stringify(pub.body)).toBe(200);
+      return wf.body.id;
+    },
+    async fire(workflowId, contactId) {
+      await admin.del(`/contacts/${contactId}/tags/go`);
+      const res = await admin.post(`/contacts/${contactId}/tags`, { tags: ['go'] });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const runs = await admin.get(`/workflows/${workflowId}/runs`);
+        const mine = (runs.body.runs as { id: string; contactId: string; status: string }[]).filter((r) => r.contactId === contactId);
+        const newest = mine.sort((a, b) => (a.id < b.id ? 1 : -1))[0];
+        if (newest && ['completed', 'failed', 'cancelled'].includes(newest.status)) return waitForRun(server, newest.id);
+        if (Date.now() > until) throw new Error(`no finished run for ${contactId}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() { await server.close(); await graph.close(); },
+  };
+}
+
+/** The contact and open conversation a customer's first message created. */
+export async function conversationOf(server: TestServer, query: string) {
+  const admin = server.api(server.adminToken);
+  const contacts = await admin.get(`/contacts?${query}`);
+  const contact = contacts.body.contacts[0];
+  const list = await admin.get(`/conversations?contactId=${contact.id}&status=open`);
+  const conversation = await admin.get(`/conversations/${list.body.conversations[0].id}`);
+  return { contact, conversation: conversation.body };
+}

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getContact } from '../../server/domain/contacts';
+import { listMessages } from '../../server/domain/conversations';
+import { upsertField } from '../../server/domain/fields';
+import type { Services } from '../../server/services';
+import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
+import { startTestServer, type TestServer } from '../support/server';
+
+// Group commit of runs (server/engine/executor/batch-round.ts): many queued runs advance in one
+// transaction, and what each run does is exactly what it did alone.
+
+let server: TestServer;
+let services: Services;
+beforeEach(async () => {
+  server = await startTestServer();
+  services = server.app.services;
+});
+afterEach(async () => { await server.close(); });
+
+/** Queues runs in ONE transaction, so the worker finds them all at once. */
+async function queue(runs: { workflowId: string; contactId: string; conversationId?: string | null; trigger?: Record<string, unknown> }[]) {
+  const ids = await services.db.transaction().execute(async (trx) => {
+    const out: string[] = [];
+    for (const r of runs) out.push(await insertRun(trx, r));
+    return out;
+  });
+  services.runSignal.notify();
+  return ids;
+}
+
+describe('runs advanced together (group commit)', () => {
+  it('60 three-step runs over 20 contacts: each step once, in order per contact, in far fewer transactions than steps', async () => {
+    const contacts: Awaited<ReturnType<typeof insertContact>>[] = [];
+    for (let i = 0; i < 20; i++) contacts.push(await insertContact(services, { firstName: `C${i}` }));
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'a', type: 'add_comment', config: { text: 'a {{$trigger.n}}' } },
+      { id: 'b', type: 'update_contact_tag', config: { action: 'add', tags: ['seen'] } },
+      { id: 'c', type: 'add_comment', config: { text: 'c {{$trigger.n}}' } },
+    ] }));
+    const before = services.store.counters!.transactions;
+    const ids = await queue(Array.from({ length: 60 }, (_, n) => ({
+      workflowId: wf.id, contactId: contacts[n % 20]!.contact.id, conversationId: contacts[n % 20]!.conversation!.id, trigger: { n },
+    })));
+    const runs = await Promise.all(ids.map((id) => waitForRun(services.db, id)));
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect(runs.every((r) => r.stepLog.map((e) => e.stepId).join() === 'a,b,c')).toBe(true);
+    // Alone, each step is a transaction (180 here) plus claims; together a round holds many runs.
+    expect(services.store.counters!.transactions - before).toBeLessThan(40);
+    for (let i = 0; i < 20; i++) {
+      const { contact, conversation } = contacts[i]!;
+      const texts = (await listMessages(services.db, conversation!.id)).map((m) => m.text);
+      // Runs of one contact in one workflow do not interleave: a,c of run n before those of n+20.
+      expect(texts).toEqual([i, i + 20, i + 40].flatMap((n) => [`a ${n}`, `c ${n}`]));
+      expect((await getContact(services.db, contact.id)).tags).toEqual(['seen']);
+    }
+  });
+
+  it('a run whose step fails in a round fails alone with its error; the others in the round complete', async () => {
+    await upsertField(services.db, { key: 'order', label: 'Order', type: 'number', options: [] });
+    const contacts: Awaited<ReturnType<typeof insertContact>>['contact'][] = [];
+    for (let i = 0; i < 10; i++) contacts.push((await insertContact(services, { open: false })).contact);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } },
+      { id: 'order', type: 'update_contact_field', config: { field: 'order', value: '{{$trigger.order}}' } },
+    ] }));
+    // Every third run carries an order that is not a number: its second step fails.
+    const ids = await queue(contacts.map((c, n) => ({ workflowId: wf.id, contactId: c.id, trigger: { order: n % 3 === 0 ? 'abc' : String(n) } })));
+    const runs = await Promise.all(ids.map((id) => waitForRun(services.db, id)));
+    for (const [n, run] of runs.entries()) {
+      const contact = await getContact(services.db, contacts[n]!.id);
+      if (n % 3 === 0) {
+        expect(run.status).toBe('failed');
+        expect(run.error).toMatch(/Cannot set field "order" \(number\): "abc" is not a number/);
+        expect(run.stepLog.map((e) => `${e.stepId}:${e.status}`)).toEqual(['tag:completed', 'order:failed']);
+        expect(contact.fields.order ?? null).toBeNull();
+      } else {
+        expect(run.status).toBe('completed');
+        expect(contact.fields.order).toBe(n);
+      }
+      // The tag step ran once either way (its change stays: a later step's failure does not undo it).
+      expect(contact.tags).toEqual(['vip']);
+    }
+  });
+
+  it('a wait in a round parks the run with the steps before it committed; it resumes and finishes later', async () => {
+    const { contact, conversation } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['before'] } },
+      { id: 'wait', type: 'wait', config: { seconds: 1 } },
+      { id: 'note', type: 'add_comment', config: { text: 'after the wait' } },
+    ] }));
+    const [id] = await queue([{ workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id }]);
+    const waiting = await waitForRun(services.db, id!, ['waiting']);
+    expect(waiting.stepLog.map((e) => e.stepId)).toEqual(['tag', 'wait']);
+    const run = await waitForRun(services.db, id!);
+    expect(run.status).toBe('completed');
+    expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(['after the wait']);
+    expect((await getRun(services.db, id!)).stepLog.map((e) => e.stepId)).toEqual(['tag', 'wait', 'note']);
+  });
+});

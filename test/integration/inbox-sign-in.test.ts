@@ -1,0 +1,3 @@
+import { inboxSignInSuite } from './inbox-sign-in';
+
+inboxSignInSuite();

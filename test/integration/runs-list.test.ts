@@ -1,0 +1,3 @@
+import { runsListSuite } from './runs-list';
+
+runsListSuite();

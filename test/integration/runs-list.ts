@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
+
+/** Run on SQLite (runs-list.test.ts) and PostgreSQL (runs-list.pg.test.ts). */
+export function runsListSuite(databaseUrl: () => string | undefined = () => undefined) {
+  // GET /api/v1/runs: the run history across workflows with the console's filters and cursor paging.
+
+  let server: TestServer;
+  const ids = { opened: '', other: '', maria: '', bob: '' };
+  const admin = () => server.api(server.adminToken);
+
+  async function workflow(name: string) {
+    const res = await admin().post('/workflows', {
+      name, trigger: { type: 'conversation_opened' }, steps: [{ id: 'c', type: 'add_comment', config: { text: name } }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect((await admin().post(`/workflows/${res.body.id}/publish`)).status).toBe(200);
+    return res.body.id as string;
+  }
+
+  beforeAll(async () => {
+    // No workers: runs stay queued, so statuses are only what the test makes them.
+    server = await startTestServer({ databaseUrl: databaseUrl(), workers: false });
+    ids.opened = await workflow('Greet');
+    ids.other = await workflow('Log');
+    ids.maria = (await admin().post('/contacts', { firstName: 'Maria' })).body.id;
+    ids.bob = (await admin().post('/contacts', { firstName: 'Bob' })).body.id;
+    for (const contactId of [ids.maria, ids.bob, ids.maria]) {
+      const conv = await admin().post('/conversations', { contactId });
+      await admin().post(`/conversations/${conv.body.id}/close`, {});
+    }
+    await waitFor('six runs', async () => ((await admin().get('/runs')).body.runs?.length ?? 0) >= 6 || undefined);
+  }, 30_000);
+  afterAll(async () => { await server?.close(); });
+
+  describe('GET /api/v1/runs', () => {
+    it('lists every workflow\'s runs newest first', async () => {
+      const res = await admin().get('/runs');
+      expect(res.status).toBe(200);
+      expect(res.body.runs).toHaveLength(6);
+      const created = res.body.runs.map((r: { id: string }) => r.id);
+      expect(created).toEqual([...created].sort().reverse());
+      expect(new Set(res.body.runs.map((r: { workflowId: string }) => r.workflowId))).toEqual(new Set([ids.opened, ids.other]));
+      expect(res.body.nextCursor).toBeNull();
+    });
+
+    it('filters by workflow, contact and status, together', async () => {
+      const byWorkflow = await admin().get(`/runs?workflowId=${ids.opened}`);
+      expect(byWorkflow.body.runs).toHaveLength(3);
+      const byContact = await admin().get(`/runs?contactId=${ids.maria}`);
+      expect(byContact.body.runs).toHaveLength(4);
+      expect(byContact.body.runs.every((r: { contactId: string }) => r.contactId === ids.maria)).toBe(true);
+      const first = byContact.body.runs[0];
+      expect((await admin().post(`/runs/${first.id}/cancel`)).status).toBe(200);
+      const cancelled = await admin().get(`/runs?status=cancelled&contactId=${ids.maria}&workflowId=${first.workflowId}`);
+      expect(cancelled.body.runs.map((r: { id: string }) => r.id)).toEqual([first.id]);
+      expect((await admin().get(`/runs?status=cancelled&contactId=${ids.bob}`)).body.runs).toEqual([]);
+    });
+
+    it('filters by start time [since, until)', async () => {
+      const all = (await admin().get('/runs')).body.runs as { id: string; createdAt: string }[];
+      const oldest = all.at(-1)!;
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect((await admin().get(`/runs?since=${encodeURIComponent(future)}`)).body.runs).toEqual([]);
+      const upTo = await admin().get(`/runs?until=${encodeURIComponent(new Date(Date.parse(oldest.createdAt) + 1).toISOString())}`);
+      expect(upTo.body.runs.map((r: { id: string }) => r.id)).toContain(oldest.id);
+      // Another offset, same instant.
+      const plus2 = new Date(Date.parse(oldest.createdAt) + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+      const same = await admin().get(`/runs?since=${encodeURIComponent(plus2)}`);
+      expect(same.body.runs.map((r: { id: string }) => r.id)).toContain(oldest.id);
+    });
+
+    it('pages with nextCursor without repeating or skipping a run', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res: { status: number; body: any } = await admin().get(`/runs?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.status).toBe(200);
+        seen.push(...res.body.runs.map((r: { id: string }) => r.id));
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(pages).toBe(2);
+      expect(seen).toEqual((await admin().get('/runs')).body.runs.map((r: { id: string }) => r.id));
+    });
+
+    it('refuses bad filters with a message that says what to fix, and non-admins', async () => {
+      const bad = await admin().get('/runs?status=done');
+      expect(bad.status).toBeGreaterThanOrEqual(400);
+      expect(bad.status).toBeLessThan(500);
+      expect(JSON.stringify(bad.body.error)).toMatch(/status/);
+      const badTime = await admin().get('/runs?since=yesterday');
+      expect(badTime.status).toBeGreaterThanOrEqual(400);
+      expect(badTime.status).toBeLessThan(500);
+      const backwards = await admin().get(`/runs?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z`);
+      expect(backwards.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(backwards.body.error)).toMatch(/since.*before.*until/);
+      expect((await admin().get('/runs?limit=5000')).status).toBeLessThan(500);
+      const agent = await server.createUser('agent');
+      expect((await server.api(agent.token).get('/runs')).status).toBe(403);
+    });
+
+    it('is in the OpenAPI description', async () => {
+      const doc = await server.request('GET', '/docs/json');
+      expect(doc.body.paths['/api/v1/runs'].get.parameters.map((p: { name: string }) => p.name))
+        .toEqual(expect.arrayContaining(['workflowId', 'status', 'contactId', 'since', 'until', 'limit', 'cursor']));
+    });
+  });
+}

@@ -1,0 +1,252 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for a Chatwoot server (REST API + outgoing webhooks), real HTTP on 127.0.0.1.
+ * Shapes and errors follow chatwoot/chatwoot (develop @ 79381a4c, v4.9.1) as cited beside each
+ * route; webhook bodies follow the presenters cited in the shared FACTS.md §1 (and its payloads/).
+ * The product talks to it exactly as to a real Chatwoot: only the base URL differs.
+ */
+export interface CwStandinContact { id: number; name: string; email: string | null; phone_number: string | null; custom_attributes: Record<string, unknown>; updated_at: number }
+export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' }
+export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number }
+export interface CwRequest { method: string; path: string; body: any }
+
+export interface ChatwootStandin {
+  url: string;
+  accountId: number;
+  token: string;
+  user: { id: number; name: string; email: string };
+  agents: { id: number; name: string; email: string }[];
+  /** Labels defined in the account: Chatwoot drops any other label posted (LabelConcern#valid_labels). */
+  accountLabels: Set<string>;
+  contacts: Map<number, CwStandinContact>;
+  conversations: Map<number, CwStandinConversation>;
+  requests: CwRequest[];
+  /** Runs once, right after the next GET …/labels is answered: simulates an agent acting meanwhile. */
+  afterNextLabelsRead?: (() => void) | undefined;
+  addContact(c: Partial<CwStandinContact> & { name: string }): CwStandinContact;
+  addConversation(c: { contactId: number; status?: CwStandinConversation['status']; labels?: string[]; firstMessage?: { content: string; incoming: boolean } }): CwStandinConversation;
+  touch(c: { updated_at: number }): void;
+  conversationPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }> | null): Record<string, unknown>;
+  contactPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }>): Record<string, unknown>;
+  messagePayload(conversationId: number, messageId: number, html?: boolean): Record<string, unknown>;
+  /** POSTs a webhook as lib/webhooks/trigger.rb does; signed like Chatwoot ≥ 4.11.2 when a secret is given. */
+  deliver(url: string, body: Record<string, unknown>, opts?: { secret?: string; deliveryId?: string; timestamp?: number }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+const now = () => Date.now() / 1000;
+
+export async function startChatwootStandin(opts: { accountId?: number; token?: string } = {}): Promise<ChatwootStandin> {
+  const accountId = opts.accountId ?? 1;
+  let seq = 9000;
+  const s: ChatwootStandin = {
+    url: '', accountId, token: opts.token ?? 'cw_token_valid_1234',
+    user: { id: 7, name: 'Alex Agent', email: 'alex@example.com' },
+    agents: [{ id: 7, name: 'Alex Agent', email: 'alex@example.com' }, { id: 8, name: 'Bea Boss', email: 'bea@example.com' }],
+    accountLabels: new Set(['shipping', 'vip', 'refund', 'billing']),
+    contacts: new Map(), conversations: new Map(), requests: [],
+    addContact(c) {
+      const contact: CwStandinContact = { id: c.id ?? ++seq, email: null, phone_number: null, custom_attributes: {}, updated_at: now(), ...c };
+      s.contacts.set(contact.id, contact);
+      return contact;
+    },
+    addConversation(c) {
+      const t = now();
+      const id = Math.max(100, ...s.conversations.keys()) + 1;
+      const conv: CwStandinConversation = { id, contactId: c.contactId, status: c.status ?? 'open', labels: c.labels ?? [], assigneeId: null, messages: [], created_at: Math.floor(t), updated_at: t, last_activity_at: Math.floor(t) };
+      if (c.firstMessage) conv.messages.push({ id: ++seq, content: c.firstMessage.content, message_type: c.firstMessage.incoming ? 0 : 1, private: false, created_at: Math.floor(t), sender_type: c.firstMessage.incoming ? 'Contact' : 'User' });
+      s.conversations.set(id, conv);
+      return conv;
+    },
+    // Chatwoot's updated_at is a float in webhooks (event_data_presenter.rb); strictly increasing here.
+    touch(o) { o.updated_at = Math.max(now(), o.updated_at + 0.001); },
+    conversationPayload(id, event, changed) {
+      const body: Record<string, unknown> = { ...conversationJson(s, s.conversations.get(id)!), event };
+      if (event !== 'conversation_created') body.changed_attributes = changed === null ? null : Object.entries(changed ?? {}).map(([k, v]) => ({ [k]: v }));
+      return body;
+    },
+    contactPayload(id, event, changed) {
+      // Contact#webhook_data (app/models/contact.rb:165-179): no updated_at; changed_attributes carries it (base_listener.rb:32-38).
+      const c = s.contacts.get(id)!;
+      const body: Record<string, unknown> = { account: { id: accountId, name: 'Acme Support' }, additional_attributes: {}, avatar: '', custom_attributes: c.custom_attributes, email: c.email, id: c.id, identifier: null, name: c.name, phone_number: c.phone_number, thumbnail: '', blocked: false, event };
+      if (changed) body.changed_attributes = Object.entries(changed).map(([k, v]) => ({ [k]: v }));
+      return body;
+    },
+    messagePayload(conversationId, messageId, html = true) {
+      // Message#webhook_data (app/models/message.rb:171-189); content rendered as HTML for WebWidget inboxes (FACTS §1).
+      const conv = s.conversations.get(conversationId)!;
+      const m = conv.messages.find((x) => x.id === messageId)!;
+      const contact = s.contacts.get(conv.contactId)!;
+      return {
+        account: { id: accountId, name: 'Acme Support' }, additional_attributes: {}, content_attributes: {}, content_type: 'text',
+        content: html ? `<p>${m.content.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>\n` : m.content,
+        conversation: conversationJson(s, conv), created_at: new Date(m.created_at * 1000).toISOString(), id: m.id, inbox: { id: 3, name: 'Website' },
+        message_type: ['incoming', 'outgoing', 'activity', 'template'][m.message_type], private: m.private,
+        sender: m.sender_type === 'Contact' ? { account: { id: accountId }, ...contactJson(contact) } : { id: s.user.id, name: s.user.name, type: 'user' },
+        source_id: null, event: 'message_created',
+      };
+    },
+    async deliver(url, body, o = {}) {
+      const raw = JSON.stringify(body);
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'rest-client' };
+      if (o.secret) {
+        // Chatwoot ≥ 4.11.2 (#13573): X-Chatwoot-Signature = "sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{raw_body}").
+        const ts = String(o.timestamp ?? Math.floor(Date.now() / 1000));
+        headers['x-chatwoot-timestamp'] = ts;
+        headers['x-chatwoot-signature'] = `sha256=${createHmac('sha256', o.secret).update(`${ts}.${raw}`).digest('hex')}`;
+        headers['x-chatwoot-delivery'] = o.deliveryId ?? randomUUID();
+      } else if (o.deliveryId) headers['x-chatwoot-delivery'] = o.deliveryId;
+      const res = await fetch(url, { method: 'POST', headers, body: raw });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* keep text */ }
+      return { status: res.status, body: parsed };
+    },
+    close: async () => {},
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://standin');
+      let body: any;
+      try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined; } catch { body = undefined; }
+      s.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+      const answer = (status: number, json: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(json));
+      };
+      route(s, req.method ?? 'GET', url, body, req.headers.api_access_token as string | undefined, answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  s.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  s.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  return s;
+}
+
+function contactJson(c: CwStandinContact) {
+  // REST contact partial (app/views/api/v1/models/_contact.json.jbuilder): integer timestamps.
+  return { additional_attributes: {}, custom_attributes: c.custom_attributes, email: c.email, id: c.id, identifier: null, name: c.name, phone_number: c.phone_number, thumbnail: '', blocked: false, type: 'contact' };
+}
+
+function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = false) {
+  // Conversations::EventDataPresenter#push_data (event_data_presenter.rb:2-50): id is the display id,
+  // messages holds the last non-activity message with message_type as an integer.
+  const contact = s.contacts.get(c.contactId)!;
+  const last = c.messages.filter((m) => m.message_type !== 2 && !m.private).at(-1);
+  const agent = s.agents.find((a) => a.id === c.assigneeId);
+  return {
+    additional_attributes: {}, can_reply: true, channel: 'Channel::WebWidget',
+    contact_inbox: { id: 55, contact_id: contact.id, inbox_id: 3, source_id: `src-${contact.id}` },
+    id: c.id, inbox_id: 3,
+    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: 3, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: {}, sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
+    labels: [...c.labels],
+    meta: {
+      sender: contactJson(contact),
+      // Webhooks: User#push_event_data (no email); REST: the agent partial (models/_agent.json.jbuilder, with email).
+      assignee: agent ? { id: agent.id, name: agent.name, available_name: agent.name, avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '', ...(rest ? { email: agent.email, role: 'agent' } : {}) } : null,
+      assignee_type: agent ? 'User' : null, team: null, hmac_verified: false,
+    },
+    status: c.status, custom_attributes: {}, snoozed_until: null, unread_count: 0, first_reply_created_at: null, priority: null, waiting_since: 0,
+    agent_last_seen_at: 0, contact_last_seen_at: 0, last_activity_at: c.last_activity_at, timestamp: c.last_activity_at, created_at: c.created_at, updated_at: c.updated_at,
+  };
+}
+
+type Answer = (status: number, json: unknown) => void;
+
+function route(s: ChatwootStandin, method: string, url: URL, body: any, token: string | undefined, answer: Answer) {
+  // AccessTokenAuthHelper#authenticate_access_token! (access_token_auth_helper.rb:13-15) renders
+  // `{ error: 'Invalid Access Token' }` with 401 (request_exception_handler.rb:26-28).
+  if (token !== s.token) return answer(401, { error: 'Invalid Access Token' });
+  const p = url.pathname;
+  // GET /api/v1/profile (profiles/show.json.jbuilder → models/_user.json.jbuilder, includes the token and accounts[]).
+  if (method === 'GET' && p === '/api/v1/profile') {
+    return answer(200, { id: s.user.id, name: s.user.name, email: s.user.email, access_token: s.token, account_id: s.accountId, available_name: s.user.name, role: 'administrator', type: 'User', accounts: [{ id: s.accountId, name: 'Acme Support', status: 'active', role: 'administrator' }] });
+  }
+  const m = /^\/api\/v1\/accounts\/(\d+)(\/.*)$/.exec(p);
+  if (!m) return answer(404, { error: 'Resource could not be found' });
+  // EnsureCurrentAccountHelper#account_accessible_for_user? (ensure_current_account_helper.rb:19-23).
+  if (Number(m[1]) !== s.accountId) return answer(401, { error: 'You are not authorized to access this account' });
+  const rest = m[2]!;
+  const notFound = () => answer(404, { error: 'Resource could not be found' });
+
+  if (method === 'GET' && rest === '/agents') return answer(200, s.agents.map((a) => ({ ...a, available_name: a.name, role: 'agent', confirmed: true, availability_status: 'online', thumbnail: '' })));
+  if (method === 'GET' && rest === '/conversations') {
+    // ConversationFinder: status filter ('all' keeps every status), newest activity first, 25 per page (Kaminari default);
+    // body `{ data: { meta, payload } }` (conversations/index.json.jbuilder).
+    const status = url.searchParams.get('status') ?? 'open';
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const all = [...s.conversations.values()].filter((c) => status === 'all' || c.status === status).sort((a, b) => b.last_activity_at - a.last_activity_at);
+    return answer(200, { data: { meta: { mine_count: 0, assigned_count: 0, unassigned_count: all.length, all_count: all.length }, payload: all.slice((page - 1) * 25, page * 25).map((c) => conversationJson(s, c, true)) } });
+  }
+  const cm = /^\/conversations\/(\d+)(\/[a-z_]+)?$/.exec(rest);
+  if (cm) {
+    const conv = s.conversations.get(Number(cm[1]));
+    if (!conv) return notFound(); // find_by!(display_id:) → RecordNotFound → 404 (conversations_controller.rb:177)
+    const action = cm[2] ?? '';
+    if (method === 'GET' && action === '') return answer(200, conversationJson(s, conv, true));
+    if (action === '/labels') {
+      // LabelConcern (app/controllers/concerns/label_concern.rb): index lists, create REPLACES with the account's valid labels; `{ payload: [...] }`.
+      if (method === 'GET') {
+        answer(200, { payload: [...conv.labels] });
+        const after = s.afterNextLabelsRead;
+        s.afterNextLabelsRead = undefined;
+        after?.();
+        return;
+      }
+      conv.labels = (Array.isArray(body?.labels) ? body.labels as string[] : []).filter((l) => s.accountLabels.has(l));
+      s.touch(conv);
+      return answer(200, { payload: [...conv.labels] });
+    }
+    if (method === 'POST' && action === '/messages') {
+      // Messages::MessageBuilder; incoming only in API inboxes (message_builder.rb:98-104); the answer is the message.
+      if (typeof body?.content !== 'string' || body.content === '') return answer(422, { error: 'Content is required' });
+      const msg: CwStandinMessage = { id: ++seqHolder.n, content: body.content, message_type: 1, private: Boolean(body.private), created_at: Math.floor(now()), sender_type: 'User' };
+      conv.messages.push(msg);
+      conv.last_activity_at = msg.created_at;
+      s.touch(conv);
+      return answer(200, { id: msg.id, content: msg.content, message_type: 1, private: msg.private, content_type: 'text', created_at: msg.created_at, conversation_id: conv.id, sender: { id: s.user.id, name: s.user.name, type: 'user' } });
+    }
+    if (method === 'POST' && action === '/toggle_status') {
+      // toggle_status.json.jbuilder: `{ meta: {}, payload: { success, conversation_id, current_status, snoozed_until } }`.
+      if (!['open', 'resolved', 'pending', 'snoozed'].includes(body?.status)) return answer(422, { error: `'${body?.status}' is not a valid status` });
+      conv.status = body.status;
+      s.touch(conv);
+      return answer(200, { meta: {}, payload: { success: true, conversation_id: conv.id, current_status: conv.status, snoozed_until: null } });
+    }
+    if (method === 'POST' && action === '/assignments') {
+      // AssignmentsController#set_agent renders the agent partial, or `null` (assignments_controller.rb:33-45).
+      const agent = s.agents.find((a) => a.id === Number(body?.assignee_id));
+      conv.assigneeId = agent?.id ?? null;
+      s.touch(conv);
+      return answer(200, agent ? { ...agent, available_name: agent.name, role: 'agent', thumbnail: '' } : null);
+    }
+    return notFound();
+  }
+  const ct = /^\/contacts\/(\d+)(\/[a-z_]+)?$/.exec(rest);
+  if (ct) {
+    const contact = s.contacts.get(Number(ct[1]));
+    if (!contact) return notFound();
+    const action = ct[2] ?? '';
+    // contacts/show|update.json.jbuilder: `{ payload: contact }`; PUT merges custom_attributes (contacts_controller.rb contact_custom_attributes).
+    if (method === 'GET' && action === '') return answer(200, { payload: { ...contactJson(contact), updated_at: Math.floor(contact.updated_at) } });
+    if (method === 'PUT' && action === '') {
+      if (body?.custom_attributes && typeof body.custom_attributes === 'object') contact.custom_attributes = { ...contact.custom_attributes, ...body.custom_attributes };
+      s.touch(contact);
+      return answer(200, { payload: { ...contactJson(contact), updated_at: Math.floor(contact.updated_at) } });
+    }
+    if (method === 'POST' && action === '/destroy_custom_attributes') {
+      for (const k of body?.custom_attributes ?? []) delete contact.custom_attributes[k];
+      s.touch(contact);
+      return answer(200, { payload: contactJson(contact) });
+    }
+  }
+  return notFound();
+}
+
+const seqHolder = { n: 50_000 };

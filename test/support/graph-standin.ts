@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+
+// A stand-in for Meta's Graph API on a loopback port, speaking the documented shapes. The product
+// reaches it exactly as it reaches graph.facebook.com: only META_GRAPH_URL differs.
+// Error object: https://developers.facebook.com/docs/graph-api/guides/error-handling
+// WhatsApp send: https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+// Messenger Send API: https://developers.facebook.com/docs/messenger-platform/reference/send-api
+
+export const GRAPH_VERSION = 'v21.0';
+
+export interface GraphErrorAnswer {
+  status: number;
+  error: { message: string; type: string; code: number; error_subcode?: number; error_data?: { messaging_product?: string; details: string } };
+  headers?: Record<string, string>;
+}
+
+/** Documented failures, ready to queue with `failNext`. */
+export const graphErrors = {
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 190: token expired/invalid)
+  invalidToken: (): GraphErrorAnswer => ({ status: 400, error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } }),
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling)
+  throttled: (retryAfterSeconds?: number): GraphErrorAnswer => ({
+    status: 429, error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, error_subcode: 2446079 },
+    ...(retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {}),
+  }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (130429 Rate limit hit)
+  waThroughput: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' } },
+  }),
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 2: temporary service issue)
+  serverError: (): GraphErrorAnswer => ({ status: 500, error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2 } }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (131047 Re-engagement message)
+  reEngagement: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } },
+  }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (132001 Template does not exist)
+  templateMissing: (): GraphErrorAnswer => ({
+    status: 404, error: { message: '(#132001) Template name does not exist in the translation', type: 'OAuthException', code: 132001, error_data: { messaging_product: 'whatsapp', details: 'template name (x) does not exist in en_US' } },
+  }),
+};
+
+/** An ad with the fields the companion asks for. https://developers.facebook.com/docs/marketing-api/reference/adgroup/ */
+export interface StandInAd {
+  id: string; name: string; effective_status: string;
+  campaign: { objective: string; id?: string }; adset: { optimization_goal: string; destination_type: string; id?: string };
+  creative: { id?: string; source_instagram_media_id?: string };
+}
+export interface StandInAdAccount { id: string; token: string; name: string; ads: StandInAd[] }
+
+export interface SentMessage { kind: 'whatsapp' | 'messenger'; accountId: string; body: any; id: string; token: string }
+
+export interface GraphStandIn {
+  /** Base URL with the version, as META_GRAPH_URL. */
+  url: string;
+  addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
+  addPage(p: { id: string; token: string; name?: string }): void;
+  /** A Messenger user's profile, readable with that Page's token (User Profile API). */
+  addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string }): void;
+  /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
+  addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
+  /** Answers the next matching requests (all by default) with these failures, in order. */
+  failNext(...answers: GraphErrorAnswer[]): void;
+  /**
+   * After each accepted WhatsApp send, POST these status webhooks (signed with the app secret)
+   * to the companion at once, as Meta does: they may arrive before the sender stored the answer.
+   * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+   */
+  statusCallbacks(o: { webhookUrl: string; appSecret: string; statuses: ('sent' | 'delivered' | 'read')[]; beforeAnswer?: boolean }): void;
+  /** Status callbacks posted so far, with the companion's answer status. */
+  callbacks: { wamid: string; status: string; answer: number }[];
+  sent: SentMessage[];
+  requests: { method: string; path: string }[];
+  close(): Promise<void>;
+}
+
+let seq = 0;
+const fbtrace = () => `A${(++seq).toString(36).padStart(10, 'x')}`;
+
+export async function startGraphStandIn(): Promise<GraphStandIn> {
+  const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
+  const pages = new Map<string, { token: string; name: string }>();
+  const adAccounts = new Map<string, StandInAdAccount>();
+  const profiles = new Map<string, { pageId: string; first_name: string; last_name: string }>();
+  const failures: GraphErrorAnswer[] = [];
+  const sent: SentMessage[] = [];
+  const requests: { method: string; path: string }[] = [];
+  const callbacks: { wamid: string; status: string; answer: number }[] = [];
+  let callbackTarget: { webhookUrl: string; appSecret: string; statuses: string[]; beforeAnswer?: boolean } | null = null;
+  const postStatuses = async (phoneNumberId: string, wamid: string, to: string) => {
+    if (!callbackTarget) return;
+    for (const status of callbackTarget.statuses) {
+      const raw = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'WABA_ID', changes: [{ field: 'messages', value: {
+          messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+          statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, conversation: { id: 'CONVERSATION_ID', origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'service' } }],
+        } }] }],
+      });
+      const signature = `sha256=${createHmac('sha256', callbackTarget.appSecret).update(raw).digest('hex')}`;
+      const res = await fetch(callbackTarget.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw }).catch(() => null);
+      callbacks.push({ wamid, status, answer: res?.status ?? 0 });
+      await res?.text().catch(() => '');
+    }
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const fail = (res: ServerResponse, a: GraphErrorAnswer) => send(res, a.status, { error: { ...a.error, fbtrace_id: fbtrace() } }, a.headers);
+  const badParam = (res: ServerResponse, message: string) => fail(res, { status: 400, error: { message: `(#100) ${message}`, type: 'OAuthException', code: 100 } });
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 100, subcode 33: object does not exist)
+  const unknownObject = (res: ServerResponse, id: string) => fail(res, {
+    status: 400, error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: 'GraphMethodException', code: 100, error_subcode: 33 },
+  });
+
+  const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
+    let data = '';
+    req.on('data', (c) => { data += c; });
+    req.on('end', () => resolve(data));
+  });
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    requests.push({ method: req.method ?? '', path: url.pathname });
+    const raw = await readBody(req);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token') ?? '';
+    const failure = failures.shift();
+    if (failure) return fail(res, failure);
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] !== GRAPH_VERSION) return badParam(res, `Unknown path components: /${parts[0] ?? ''}`);
+    const [, id = '', edge] = parts;
+    const account = adAccounts.get(id);
+    if (account) {
+      if (bearer !== account.token) return fail(res, graphErrors.invalidToken());
+      // GET /act_{id}?fields=name,account_status: https://developers.facebook.com/docs/marketing-api/reference/ad-account/
+      if (req.method === 'GET' && !edge) return send(res, 200, { name: account.name, account_status: 1, id });
+      if (req.method === 'GET' && edge === 'ads') {
+        // GET /act_{id}/ads: https://developers.facebook.com/docs/marketing-api/reference/ad-account/ads/
+        // Without an effective_status filter ARCHIVED and DELETED ads are left out; cursor paging:
+        // https://developers.facebook.com/docs/graph-api/results
+        let statuses: string[] | null = null;
+        try { statuses = url.searchParams.has('effective_status') ? JSON.parse(url.searchParams.get('effective_status')!) : null; } catch { return badParam(res, 'Param effective_status must be a JSON array'); }
+        const listed = account.ads.filter((a) => (statuses ? statuses.includes(a.effective_status) : !['ARCHIVED', 'DELETED'].includes(a.effective_status)));
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 500);
+        const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0);
+        const data = listed.slice(start, start + limit);
+        const end = start + data.length;
+        const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+        const paging = { cursors: { before: cursor(start), after: cursor(end) }, ...(end < listed.length ? { next: `${url.origin}${url.pathname}?after=${cursor(end)}&limit=${limit}` } : {}) };
+        return send(res, 200, { data, paging });
+      }
+      return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
+    }
+    const profile = profiles.get(id);
+    if (profile && req.method === 'GET' && !edge) {
+      // GET /{psid}?fields=first_name,last_name: https://developers.facebook.com/docs/messenger-platform/identity/user-profile
+      if (bearer !== pages.get(profile.pageId)?.token) return fail(res, graphErrors.invalidToken());
+      return send(res, 200, { first_name: profile.first_name, last_name: profile.last_name, id });
+    }
+    const phone = phones.get(id);
+    const page = pages.get(id);
+    if (!phone && !page) return unknownObject(res, id);
+    if (bearer !== (phone ?? page)!.token) return fail(res, graphErrors.invalidToken());
+
+    if (req.method === 'GET' && !edge) {
+      // GET /{phone-number-id}: https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account-to-number-current-status/
+      if (phone) return send(res, 200, { display_phone_number: phone.display_phone_number, verified_name: phone.verified_name, id });
+      // GET /{page-id}?fields=id,name: https://developers.facebook.com/docs/graph-api/reference/page/
+      return send(res, 200, { name: page!.name, id });
+    }
+    if (req.method === 'POST' && edge === 'messages') {
+      let body: any;
+      try { body = JSON.parse(raw); } catch { return badParam(res, 'The parameter messaging_product is required.'); }
+      if (phone) {
+        if (body.messaging_product !== 'whatsapp') return badParam(res, 'The parameter messaging_product is required.');
+        if (typeof body.to !== 'string' || !body.to) return badParam(res, 'The parameter to is required.');
+        const type = body.type ?? 'text';
+        if (!(type in body)) return badParam(res, `The parameter ${type} is required.`);
+        const wamid = `wamid.${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
+        sent.push({ kind: 'whatsapp', accountId: id, body, id: wamid, token: bearer });
+        // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (response)
+        // The status webhooks may even reach the companion before this answer does (beforeAnswer).
+        if (callbackTarget?.beforeAnswer) await postStatuses(id, wamid, body.to);
+        send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+        if (!callbackTarget?.beforeAnswer) void postStatuses(id, wamid, body.to);
+        return;
+      }
+      if (!body.recipient?.id) return badParam(res, 'param recipient must be non-empty.');
+      if (!['RESPONSE', 'UPDATE', 'MESSAGE_TAG'].includes(body.messaging_type)) return badParam(res, 'param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
+      if (body.messaging_type === 'MESSAGE_TAG' && !body.tag) return badParam(res, 'Param tag must be set when messaging_type is MESSAGE_TAG');
+      if (!body.message?.text && !body.message?.attachment) return badParam(res, 'param message must be non-empty.');
+      const mid = `m_${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
+      sent.push({ kind: 'messenger', accountId: id, body, id: mid, token: bearer });
+      // https://developers.facebook.com/docs/messenger-platform/reference/send-api (response)
+      return send(res, 200, { recipient_id: body.recipient.id, message_id: mid });
+    }
+    return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
+    addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
+    addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
+    addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
+    addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
+    failNext: (...answers) => { failures.push(...answers); },
+    statusCallbacks: (o) => { callbackTarget = o; },
+    callbacks,
+    sent,
+    requests,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
