@@ -151,6 +151,23 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await reply(conversation.id, '12')).status).toBe(201);
     });
 
+    it('fails clearly on a conversation that lives in a connected channel (not delivered there yet)', async () => {
+      const db = server.app.services.db;
+      const now = new Date().toISOString();
+      await db.insertInto('connections').values({ id: 'cnx_wa', kind: 'whatsapp', name: 'WA', config: '{}', secrets: '', status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now }).execute();
+      const wf = await createWorkflow(server, { name: 'Ask WA', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['wa'] },
+        steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Q?', answerType: 'text' } }] });
+      const contact = Contact.parse((await admin.post('/contacts', { firstName: 'Ana' })).body);
+      const conversation = (await admin.post('/conversations', { contactId: contact.id })).body as { id: string };
+      await db.updateTable('conversations').set({ connection_id: 'cnx_wa' }).where('id', '=', conversation.id).execute();
+      await admin.post(`/contacts/${contact.id}/tags`, { tags: ['wa'] });
+      const [run] = await runsOf(server, wf.id);
+      const done = await waitForRun(db, run!.id);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/only in the built-in inbox so far/);
+      expect(await messages(conversation.id)).toEqual([]);
+    });
+
     it('a cancelled run\'s question does not take the reply meant for a later one', async () => {
       const { runId, conversation } = await ask({});
       await waiting(runId);
