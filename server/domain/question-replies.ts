@@ -8,9 +8,13 @@ import type { Services } from '../services';
  * is recorded, so no other trigger logic sees it first. Returns the run id it went to, if any.
  */
 export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string): Promise<string | null> {
-  const wait = await uow.trx.selectFrom('question_waits').select(['run_id'])
-    .where('conversation_id', '=', conversationId).where('answer', 'is', null)
-    .orderBy('created_at').limit(1).executeTakeFirst();
+  // Only a run that still waits (or is being run right now) takes it: the row of a cancelled or
+  // failed run must not swallow a reply meant for a later question.
+  const wait = await uow.trx.selectFrom('question_waits').innerJoin('runs', 'runs.id', 'question_waits.run_id')
+    .select(['question_waits.run_id as run_id'])
+    .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
+    .where('runs.status', 'in', ['waiting', 'running'])
+    .orderBy('question_waits.created_at').limit(1).executeTakeFirst();
   if (!wait) return null;
   await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', wait.run_id).execute();
   await uow.trx.updateTable('runs').set({ wake_at: nowIso() }).where('id', '=', wait.run_id).where('status', '=', 'waiting').execute();

@@ -92,3 +92,18 @@ describe('bot users on the settings page', () => {
     window.location.hash = '';
   });
 });
+
+describe('incoming webhook mappings', () => {
+  it('says at the second row that a JSON key is mapped twice, naming both rows, and does not save', async () => {
+    const user = userEvent.setup();
+    const calls = renderEditor({
+      type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' },
+      mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }, { jsonKey: '$.order.id', variable: 'again' }],
+    });
+    await user.click(screen.getByRole('button', { name: /save/i }));
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    expect((await screen.findAllByText('The JSON key "$.order.id" is mapped twice (rows 1 and 2); map each key once')).length).toBeGreaterThan(0);
+    expect(screen.getByLabelText('JSON key 2').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText('JSON key 1').getAttribute('aria-invalid')).not.toBe('true');
+  });
+});

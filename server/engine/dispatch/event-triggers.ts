@@ -28,7 +28,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       const p = event.payload;
       return one('conversation_opened', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, firstIncomingMessage: p.firstIncomingMessage,
-        assigneeId: p.assigneeId ?? null, channel: p.channel ?? 'built_in', openedBy: p.by ?? null,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, openedBy: p.by ?? null,
       }, { source: event.source });
     }
     case 'conversation.closed': {
@@ -39,7 +39,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,
-        assigneeId: p.assigneeId ?? null, channel: p.channel ?? 'built_in', closedBy: p.by ?? null,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, closedBy: p.by ?? null,
       }, { source: event.source, category: p.category ?? undefined });
     }
     case 'contact.tag_added':

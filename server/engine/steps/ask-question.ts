@@ -25,6 +25,11 @@ export const askQuestionStep = defineStep({
       if (!wait) {
         const conversation = ctx.conversation;
         if (!conversation) return fail('Cannot ask: the contact has no open conversation (add an "open conversation" step first)');
+        // Delivery through a connection (WhatsApp, Messenger, Chatwoot) is not wired to this step
+        // yet: refuse rather than store a question the contact never receives.
+        if (conversation.connectionId) {
+          return fail('Cannot ask on this conversation: Ask a Question sends only in the built-in inbox so far, not through a connected channel (WhatsApp, Messenger, Chatwoot)');
+        }
         const message = await deliverMessage(ctx, conversation, questionText(ctx.config, question));
         const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
         await trx.insertInto('question_waits').values({

@@ -1,14 +1,14 @@
 // The inbox's only way to change anything: the public API, with the agent's own token,
 // so every action fires the same triggers as any other client (source `user`).
 import type { z as zc } from 'zod';
-import type { ContactPatchBody, TagsBody } from '../../../lib/contracts/contacts';
+import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib/contracts/contacts';
 import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
 import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, Message, Nothing, UserList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, MergeResult, Message, Nothing, UserList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -91,5 +91,7 @@ export const Api = {
   addTags: (id: string, tags: string[]) => api(Contact, 'POST', `/contacts/${enc(id)}/tags`, { tags } satisfies In<typeof TagsBody>),
   removeTag: (id: string, tag: string) => api(Contact, 'DELETE', `/contacts/${enc(id)}/tags/${enc(tag)}`),
   fields: () => api(FieldList, 'GET', '/fields'),
+  searchContacts: (q: string) => api(ContactList, 'GET', `/contacts?q=${enc(q)}&limit=10`),
+  merge: (id: string, mergeContactId: string) => api(MergeResult, 'POST', `/contacts/${enc(id)}/merge`, { mergeContactId } satisfies In<typeof MergeContactsBody>),
   categories: () => api(ClosingCategories, 'GET', '/settings/closing-categories'),
 };

@@ -52,6 +52,9 @@ const view = createConversationView({
 
 const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
   showError,
+  canMerge: () => state.me?.permissions.superviseAgents === true,
+  // The merged contact's conversations now belong to this one; its open one was closed.
+  onMerged: () => refreshListSoon(),
   onContact: (contact) => {
     contactPanel.render(contact);
     view.setContact(contact);

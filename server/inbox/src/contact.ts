@@ -3,7 +3,8 @@ import type { ContactPatchBody } from '../../../lib/contracts/contacts';
 import { Api, ApiError } from './api.js';
 import { contactName, h } from './dom.js';
 import { initials } from './list.js';
-import type { Contact, FieldDefinition, FieldValue } from './wire.js';
+import { createMergeSection } from './merge.js';
+import type { Contact, FieldDefinition, FieldValue, MergeResult } from './wire.js';
 
 type Patch = zc.input<typeof ContactPatchBody>;
 type FieldInput = HTMLInputElement | HTMLSelectElement;
@@ -26,6 +27,9 @@ function writeField(def: FieldDefinition, el: FieldInput, value: FieldValue | un
 export interface ContactPanelOptions {
   showError: (err: unknown) => void;
   onContact: (contact: Contact) => void;
+  /** Supervisors and admins may merge contacts. */
+  canMerge?: () => boolean;
+  onMerged?: (result: MergeResult, merged: Contact) => void;
 }
 
 export interface ContactPanel {
@@ -36,7 +40,7 @@ export interface ContactPanel {
 }
 
 /** Right pane: who the contact is, tags and custom fields, each saved through the API on change. */
-export function createContactPanel(root: HTMLElement, { showError, onContact }: ContactPanelOptions): ContactPanel {
+export function createContactPanel(root: HTMLElement, { showError, onContact, canMerge, onMerged }: ContactPanelOptions): ContactPanel {
   let contact: Contact | null = null;
   let fields: FieldDefinition[] = [];
   let builtKey = '';
@@ -159,7 +163,11 @@ export function createContactPanel(root: HTMLElement, { showError, onContact }: 
       h('section', { class: 'panel-section' }, h('h3', { text: 'Fields' }),
         fields.length
           ? h('div', { class: 'props', 'data-testid': 'field-list' }, fields.map(fieldInput))
-          : h('p', { class: 'muted', 'data-testid': 'field-list', text: 'No custom fields are defined.' })));
+          : h('p', { class: 'muted', 'data-testid': 'field-list', text: 'No custom fields are defined.' })),
+      ...(canMerge?.() ? [createMergeSection({
+        current: () => contact, showError,
+        onMerged: (result, merged) => { onContact(result.contact); onMerged?.(result, merged); },
+      })] : []));
   }
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */

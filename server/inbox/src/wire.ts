@@ -5,7 +5,7 @@
 // what the inbox uses, so a field added to a contract does not touch the page.
 import type { z as zc } from 'zod';
 import * as z from 'zod/mini';
-import type { Contact as ContactContract, FieldDefinition as FieldContract } from '../../../lib/contracts/contacts';
+import type { Contact as ContactContract, ContactList as ContactListContract, FieldDefinition as FieldContract, MergeContactsResult as MergeContract } from '../../../lib/contracts/contacts';
 import type { Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationWithContact as ListItemContract, Message as MessageContract } from '../../../lib/contracts/conversations';
 import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
 import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
@@ -46,6 +46,9 @@ export const Contact = z.object({
   fields: z.record(z.string(), FieldValue),
 });
 export type Contact = z.infer<typeof Contact>;
+export const ContactList = z.object({ contacts: z.array(Contact) });
+export const MergeResult = z.object({ contact: Contact, closedConversationId: nullableString });
+export type MergeResult = z.infer<typeof MergeResult>;
 
 export const FieldDefinition = z.object({
   key: z.string(),
@@ -122,4 +125,5 @@ export type ContractChecks = AllFit<[
   Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
   Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
   Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
+  Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,
 ]>;

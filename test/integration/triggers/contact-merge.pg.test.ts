@@ -1,0 +1,6 @@
+import { describePg, pgUrl } from '../../support/postgres';
+import { contactMergeSuite } from './contact-merge-suite';
+
+describePg('contact merge on PostgreSQL', () => {
+  contactMergeSuite(pgUrl);
+});

@@ -1,0 +1,6 @@
+import { describePg, pgUrl } from '../../support/postgres';
+import { newStepsSuite } from './new-steps-suite';
+
+describePg('new steps on PostgreSQL', () => {
+  newStepsSuite(pgUrl);
+});
