@@ -2,8 +2,11 @@ import { checkAnswer, questionText } from '../../../lib/workflow/answers';
 import { fieldValueProblem, listFields } from '../../domain/fields';
 import { updateContact } from '../../domain/contacts';
 import { nowIso } from '../../ids';
+import type { Conversation } from '../../../lib/contracts/conversations';
 import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOutcome } from './define';
 import { deliverMessage } from './deliver-message';
+import { sendAskOnChannel } from './ask-delivery';
+import { outsideWhenConnected } from './via-connector';
 
 type Ctx = StepContext<'ask_question'>;
 const later = (now: string, seconds: number) => new Date(Date.parse(now) + seconds * 1000).toISOString();
@@ -13,11 +16,15 @@ const later = (now: string, seconds: number) => new Date(Date.parse(now) + secon
  * `question_waits` row naming the conversation. An incoming message there is stored on that row and
  * wakes the run (server/domain/question-replies.ts) before anything else sees it; the step then runs
  * again and finds the answer. Every write (question, wait row, saved answer) commits with the run's
- * checkpoint, so a crash repeats nothing and loses nothing.
+ * checkpoint, so a crash repeats nothing and loses nothing. On a conversation in a connection
+ * (WhatsApp, Messenger, Chatwoot) the question goes out through it instead: see askOnChannel.
  */
 export const askQuestionStep = defineStep({
   type: 'ask_question',
+  outside: outsideWhenConnected,
   async run(ctx) {
+    const conversation = ctx.conversation;
+    if (conversation?.connectionId) return askOnChannel(ctx, { ...conversation, connectionId: conversation.connectionId });
     return ctx.db(async (uow) => {
       const trx = uow.trx;
       const wait = await trx.selectFrom('question_waits').selectAll().where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
@@ -25,11 +32,6 @@ export const askQuestionStep = defineStep({
       if (!wait) {
         const conversation = ctx.conversation;
         if (!conversation) return fail('Cannot ask: the contact has no open conversation (add an "open conversation" step first)');
-        // Delivery through a connection (WhatsApp, Messenger, Chatwoot) is not wired to this step
-        // yet: refuse rather than store a question the contact never receives.
-        if (conversation.connectionId) {
-          return fail('Cannot ask on this conversation: Ask a Question sends only in the built-in inbox so far, not through a connected channel (WhatsApp, Messenger, Chatwoot)');
-        }
         const message = await deliverMessage(ctx, conversation, questionText(ctx.config, question));
         const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
         await trx.insertInto('question_waits').values({
@@ -71,6 +73,74 @@ export const askQuestionStep = defineStep({
     });
   },
 });
+
+type Wait = { created_at: string; attempts: number; expires_at: string };
+
+/**
+ * The step on a connected conversation. It runs outside the checkpoint transaction (the send is a
+ * slow outside call), so each write is a transaction of its own, ordered so a crash at any point
+ * neither loses a reply nor sends twice: the wait row (open to replies) commits BEFORE the send,
+ * and each ask is sent under its own key, `…:ask` or `…:reask-<attempt>` of this wait row. A step
+ * run again after a crash (or woken early) while the wait is open re-issues the current ask
+ * under the same key, which sends nothing if it went out already and sends it if it did not.
+ */
+async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionId: string }): Promise<StepOutcome> {
+  const question = ctx.render(ctx.config.question);
+  const db = ctx.services.db;
+  const wait = await db.selectFrom('question_waits').selectAll().where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
+  const done = () => ctx.db((uow) => uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute());
+  const ask = async (w: Wait, output: Record<string, unknown>): Promise<StepOutcome> => {
+    const text = w.attempts === 0 ? question : ctx.render(ctx.config.retryMessage.replaceAll('{{question}}', question));
+    const key = `${ctx.run.id}:${ctx.step.id}:${w.created_at}:${w.attempts === 0 ? 'ask' : `reask-${w.attempts}`}`;
+    const sent = await sendAskOnChannel(ctx, conversation, text, key);
+    if ('error' in sent) {
+      await done();
+      return fail(sent.error, { conversationId: conversation.id, ...output, ...sent.output });
+    }
+    if (sent.output.repeated) ctx.note('The question was already sent before a restart; it was not sent again');
+    return pauseHere(w.expires_at, { ...output, asked: sent.output.messageId ?? null, conversationId: conversation.id, waitingUntil: w.expires_at });
+  };
+
+  if (!wait) {
+    const row = { attempts: 0, expires_at: later(ctx.run.now, ctx.config.timeoutSeconds), created_at: nowIso() };
+    await ctx.db((uow) => uow.trx.insertInto('question_waits').values({
+      run_id: ctx.run.id, step_id: ctx.step.id, conversation_id: conversation.id, answer: null, answer_message_id: null, ...row,
+    }).execute());
+    return ask(row, {});
+  }
+  if (wait.answer === null) {
+    if (ctx.run.now >= wait.expires_at) {
+      await done();
+      return branch(ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
+    }
+    // Asked on another conversation (since closed): nothing to re-issue here, keep waiting.
+    if (wait.conversation_id !== conversation.id) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
+    return ask(wait, {});
+  }
+  const check = checkAnswer(ctx.config, wait.answer);
+  if (check.ok) {
+    const saved = await ctx.db(async (uow) => {
+      await uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute();
+      return saveAnswer(ctx, uow, check.value);
+    });
+    const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: check.value } : undefined;
+    const output = { outcome: 'answered', answer: check.value, ...saved };
+    return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
+  }
+  const attempts = wait.attempts + 1;
+  if (attempts > ctx.config.retries) {
+    await done();
+    return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: check.reason, attempts });
+  }
+  if (wait.conversation_id !== conversation.id) {
+    await done();
+    return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
+  }
+  const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
+  await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
+    .where('run_id', '=', ctx.run.id).execute());
+  return ask({ created_at: wait.created_at, attempts, expires_at: expiresAt }, { reasked: true, reply: wait.answer, reason: check.reason, attempts });
+}
 
 /** The answered/invalid/timed-out exits: a target jumps there, none goes on to the next step. */
 function branch(target: string | undefined, output: Record<string, unknown>): StepOutcome {

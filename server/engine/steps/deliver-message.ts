@@ -3,11 +3,9 @@ import { addMessage } from '../../domain/conversations';
 import type { StepContext } from './define';
 
 /**
- * Delivers an outgoing message from the workflow on a conversation, as Send a message does on a
- * built-in conversation (the same addMessage call, author and cause). Ask a Question sends through
- * here; send_message itself is left as it is on main because the channels work rewrites it to
- * deliver through WhatsApp/Messenger: when that lands, this function routes connection
- * conversations through the same channel delivery.
+ * Delivers an outgoing message from the workflow on a built-in conversation, as Send a message
+ * does (the same addMessage call, author and cause), inside the step's checkpoint transaction.
+ * Ask a Question on a connected conversation sends through ask-delivery.ts instead.
  */
 export function deliverMessage(ctx: Pick<StepContext, 'db' | 'services' | 'run' | 'cause'>, conversation: Conversation, text: string): Promise<Message> {
   return ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {

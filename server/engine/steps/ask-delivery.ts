@@ -1,0 +1,82 @@
+import type { Conversation } from '../../../lib/contracts/conversations';
+import type { StepConfig } from '../../../lib/contracts/steps';
+import { questionText } from '../../../lib/workflow/answers';
+import { isChannelKind } from '../../channels/connections';
+import { sendOnConversation } from '../../channels/send-on-conversation';
+import type { SendSpec } from '../../channels/send-spec';
+import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
+import { nowIso } from '../../ids';
+import type { StepContext } from './define';
+import { viaConnector } from './via-connector';
+
+type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'>;
+
+/** WhatsApp reply buttons: at most 3, titles of at most 20 characters. https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages */
+const WHATSAPP_BUTTONS = 3;
+/** Messenger quick replies: at most 13, titles of at most 20 characters. https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies */
+const MESSENGER_QUICK_REPLIES = 13;
+const TITLE = 20;
+
+/**
+ * How the question goes out on a Meta channel: reply buttons (WhatsApp) or quick replies
+ * (Messenger) when the step asks for buttons or a list and the choices fit; otherwise the numbered
+ * text the built-in inbox shows (the answer check takes a choice by its title or its number).
+ */
+export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: string): { spec: SendSpec; note?: string } {
+  const plain: SendSpec = { kind: 'text', text: questionText(ask, text) };
+  if (ask.presentation === 'text' || ask.choices.length === 0) return { spec: plain };
+  const max = kind === 'whatsapp' ? WHATSAPP_BUTTONS : MESSENGER_QUICK_REPLIES;
+  if (ask.choices.length > max || ask.choices.some((c) => c.length > TITLE)) {
+    const what = kind === 'whatsapp' ? `WhatsApp reply buttons hold at most ${WHATSAPP_BUTTONS}` : `Messenger quick replies hold at most ${MESSENGER_QUICK_REPLIES}`;
+    return { spec: plain, note: `${what} choices of at most ${TITLE} characters: the choices were sent as a numbered list` };
+  }
+  return { spec: { kind: 'buttons', text, buttons: ask.choices.map((title) => ({ title })) } };
+}
+
+/** ctx.once for a key of our own (each ask and re-ask of one step is its own outside effect). */
+function onceBy(db: Executor, key: string) {
+  return async <R>(fn: () => Promise<R>): Promise<R> => {
+    const done = await db.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
+    if (done) return fromJson<R>(done.result, undefined as R);
+    const result = await fn();
+    try {
+      await db.insertInto('step_effects').values({ key, result: toJson(result), created_at: nowIso() }).execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    return result;
+  };
+}
+
+export type AskSent = { output: Record<string, unknown> } | { error: string; output?: Record<string, unknown> };
+
+/**
+ * Sends the question (or a re-ask) on a connected conversation, at most once per `sendKey`: Meta
+ * channels through sendOnConversation (the message row with the key commits before the Graph
+ * call; the 24-hour window applies), an inbox connector (Chatwoot) through its sendMessage (the
+ * attempt is recorded before the POST). Calling it again with the same key sends nothing.
+ */
+export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, conversation: Conversation & { connectionId: string }, text: string, sendKey: string): Promise<AskSent> {
+  const connection = await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
+  if (!connection) return { error: 'Not asked: the conversation’s channel was disconnected; connect it again to ask' };
+  if (!isChannelKind(connection.kind)) {
+    const inbox = await viaConnector({ ...ctx, idempotencyKey: sendKey, once: onceBy(ctx.services.db, sendKey) }, conversation, 'sendMessage');
+    if (!inbox) return { error: `Questions cannot be sent through a ${connection.kind} connection` };
+    try {
+      return { output: await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) }) };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  const { spec, note } = questionSpec(connection.kind, ctx.config, text);
+  if (note) ctx.note(note);
+  const outcome = await sendOnConversation(ctx.services, {
+    conversation, spec, sendKey, author: { type: 'workflow', id: ctx.run.workflowId }, cause: ctx.cause, note: ctx.note,
+  });
+  if ('error' in outcome) return { error: `Not asked: ${outcome.error}` };
+  const { result, sent } = outcome;
+  const output = { messageId: result.messageId, sentAs: sent.kind, delivery: { status: result.status, externalId: result.externalId, error: result.error } };
+  if (result.status === 'failed') return { error: `Meta did not accept the question: ${result.error}`, output };
+  if (result.status === 'unknown') return { error: result.error ?? 'The outcome of sending the question is unknown', output };
+  return { output: { ...output, repeated: result.repeated } };
+}
