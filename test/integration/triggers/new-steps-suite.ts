@@ -151,7 +151,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await reply(conversation.id, '12')).status).toBe(201);
     });
 
-    it('fails clearly on a conversation that lives in a connected channel (not delivered there yet)', async () => {
+    it('on a WhatsApp conversation whose 24-hour window is closed, fails with the reason and leaves no wait behind', async () => {
       const db = server.app.services.db;
       const now = new Date().toISOString();
       await db.insertInto('connections').values({ id: 'cnx_wa', kind: 'whatsapp', name: 'WA', config: '{}', secrets: '', status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now }).execute();
@@ -164,8 +164,9 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       const [run] = await runsOf(server, wf.id);
       const done = await waitForRun(db, run!.id);
       expect(done.status).toBe('failed');
-      expect(done.error).toMatch(/only in the built-in inbox so far/);
+      expect(done.error).toMatch(/^Not asked: The 24-hour window is closed/);
       expect(await messages(conversation.id)).toEqual([]);
+      expect(await db.selectFrom('question_waits').selectAll().where('run_id', '=', run!.id).execute()).toEqual([]);
     });
 
     it('a cancelled run\'s question does not take the reply meant for a later one', async () => {
