@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Run } from '../../../lib/contracts/runs';
-import { nextWamid, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { messengerText, nextMid, nextWamid, whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { waitFor } from '../../support/wait';
 import { defineField } from '../engine-support';
 import { conversationOf, startChannelWorld, WA, type ChannelWorld } from './support';
@@ -131,5 +131,42 @@ describe('Ask a Question on a WhatsApp conversation', () => {
     expect(run.error).toMatch(/^Not asked: .*24/);
     expect(w.graph.sent).toHaveLength(0);
     expect(await w.server.store.db.selectFrom('question_waits').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('Ask a Question: choices that do not fit reply buttons', () => {
+  it('WhatsApp takes at most 3 reply buttons: four choices go as a numbered list, answered by number', async () => {
+    const { contact, runId } = await askOnWhatsApp({ choices: ['XS', 'S', 'M', 'L'], presentation: 'list' });
+    const waiting = await waitingAfter(runId, 1);
+    expect(w.graph.sent[0]!.body).toMatchObject({ type: 'text', text: { body: 'Which size?\n1. XS\n2. S\n3. M\n4. L' } });
+    expect(waiting.stepLog[0]!.notes?.join(' ')).toMatch(/WhatsApp reply buttons hold at most 3 choices.*numbered list/);
+    await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: '3' }));
+    expect((await untilStatus(runId, ['completed', 'failed'])).status).toBe('completed');
+    expect((await w.server.api(w.server.adminToken).get(`/contacts/${contact.id}`)).body.fields).toMatchObject({ size: 'M' });
+  });
+
+  it('Messenger sends four choices as quick replies; the tapped quick reply answers', async () => {
+    await defineField(w.server, 'size');
+    expect((await w.deliver(messengerText({ psid: '24680013579', text: 'Hi' }))).status).toBe(200);
+    const { contact } = await conversationOf(w.server, 'q=3579');
+    const wf = await w.tagWorkflow([{ id: 'ask', type: 'ask_question', config: { question: 'Which size?', answerType: 'choice', choices: ['XS', 'S', 'M', 'L'], presentation: 'list', saveToField: 'size' } }]);
+    const admin = w.server.api(w.server.adminToken);
+    await admin.post(`/contacts/${contact.id}/tags`, { tags: ['go'] });
+    const runId = await waitFor('the run', async () => (await admin.get(`/workflows/${wf}/runs`)).body.runs[0]?.id as string | undefined);
+    await waitFor('the question', async () => w.graph.sent.find((m) => m.kind === 'messenger'));
+    const sent = w.graph.sent.filter((m) => m.kind === 'messenger');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toMatchObject({
+      recipient: { id: '24680013579' }, messaging_type: 'RESPONSE',
+      message: { text: 'Which size?', quick_replies: ['XS', 'S', 'M', 'L'].map((title, i) => ({ content_type: 'text', title, payload: `button_${i + 1}` })) },
+    });
+    // A tapped quick reply arrives as a message with its title as text and the payload beside it.
+    // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
+    const tapped = messengerText({ psid: '24680013579', text: 'L', mid: nextMid() });
+    (tapped.entry[0]!.messaging[0] as { message: Record<string, unknown> }).message.quick_reply = { payload: 'button_4' };
+    expect((await w.deliver(tapped)).status).toBe(200);
+    const run = await untilStatus(runId, ['completed', 'failed']);
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect((await admin.get(`/contacts/${contact.id}`)).body.fields).toMatchObject({ size: 'L' });
   });
 });
