@@ -113,11 +113,34 @@ describe('Ask a Question on a WhatsApp conversation', () => {
     const resumed = await runOf(runId);
     expect(resumed.stepLog[0]!.notes?.join(' ')).toMatch(/already sent before a restart; it was not sent again/);
     expect(w.graph.sent).toHaveLength(1);
+    // Woken early after the checkpoint (the step runs under its next idempotency key): still waits, sends nothing.
+    await db.updateTable('runs').set({ wake_at: new Date().toISOString() }).where('id', '=', runId).execute();
+    w.server.app.services.runSignal.notify();
+    await waitFor('the early-woken run to wait again', async () => {
+      const run = await runOf(runId);
+      return run.status === 'waiting' && run.stepLog.length === 2 ? run : undefined;
+    });
+    expect(w.graph.sent).toHaveLength(1);
     await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: '1' }));
     const run = await untilStatus(runId, ['completed', 'failed']);
     expect(run.status, run.error ?? '').toBe('completed');
     expect(run.stepLog.at(-2)!.output).toMatchObject({ outcome: 'answered', answer: 'Small' });
     expect(w.graph.sent).toHaveLength(1);
+  });
+
+  it('times out on the timed-out exit without asking again', async () => {
+    const { runId } = await askOnWhatsApp({ timeoutGoTo: 'no' });
+    await waitingAfter(runId, 1);
+    const past = new Date(Date.now() - 1000).toISOString();
+    const db = w.server.store.db;
+    await db.updateTable('question_waits').set({ expires_at: past }).where('run_id', '=', runId).execute();
+    await db.updateTable('runs').set({ wake_at: past }).where('id', '=', runId).execute();
+    w.server.app.services.runSignal.notify();
+    const run = await untilStatus(runId, ['completed', 'failed']);
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect(run.stepLog[1]).toMatchObject({ stepId: 'ask', output: { outcome: 'timed_out', attempts: 0, goTo: 'no' } });
+    expect(w.graph.sent).toHaveLength(1);
+    expect(await db.selectFrom('question_waits').selectAll().execute()).toEqual([]);
   });
 
   it('outside the 24-hour window the ask fails with the reason and sends nothing', async () => {
