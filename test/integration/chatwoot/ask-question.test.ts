@@ -12,7 +12,7 @@ describe('Ask a Question on a Chatwoot conversation', () => {
   beforeEach(async () => { p = await startChatwootPair({ workers: true }); });
   afterEach(async () => { await p.close(); });
 
-  it('posts the question once as an outgoing message; the contact\'s incoming message answers it', async () => {
+  it('posts the question once as an outgoing message (not again after a crash-resume); the contact\'s incoming message answers it', async () => {
     await defineField(p.server, 'plan');
     const flow = await createWorkflow(p.server, {
       name: 'ask', trigger: { type: 'conversation_opened' },
@@ -24,6 +24,15 @@ describe('Ask a Question on a Chatwoot conversation', () => {
     const [started] = await runsOf(p.server, flow.id);
     await waitFor('the question to be posted', async () => ((await runOf(p, started!.id)).status === 'waiting' ? true : undefined));
     expect(posts(p, `/conversations/${conv.id}/messages`).map((r) => r.body)).toEqual([{ content: 'Which plan?\n1. Basic\n2. Pro', message_type: 'outgoing', private: false }]);
+
+    // A crash between the POST and the checkpoint, then the run resumed: nothing is posted again.
+    await p.server.store.db.updateTable('runs').set({ status: 'queued', cursor: 0, step_log: '[]', wake_at: null }).where('id', '=', started!.id).execute();
+    p.server.app.services.runSignal.notify();
+    await waitFor('the resumed run to wait again', async () => {
+      const r = await runOf(p, started!.id);
+      return r.status === 'waiting' && r.stepLog.length === 1 ? r : undefined;
+    });
+    expect(posts(p, '/messages')).toHaveLength(1);
 
     // The contact answers "2" in Chatwoot: its message_created webhook (Message#webhook_data).
     const reply = { id: 77001, content: '2', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
