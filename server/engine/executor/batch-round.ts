@@ -6,13 +6,14 @@ import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { fromJson, toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
-import type { RunView, StepOutcome } from '../steps/define';
+import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import { checkpoint, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
 import { unblockNextOfPairs } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
+import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
 
 /**
@@ -91,16 +92,9 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     const contact = await findContact(uow.trx, row.contact_id);
     if (!contact) throw new RoundAborted();
     const conversation = (await findOpenConversation(uow.trx, row.contact_id)) ?? null;
-    const outside = typeof definition.outside === 'function' ? definition.outside(conversation) : definition.outside;
-    if (outside) break;
-    const startedAt = nowIso();
+    if (runsOutside(definition, conversation)) break;
     const notes: string[] = [];
-    const run: RunView = {
-      id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
-      conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
-    };
-    const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
-    const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
+    const { run, startedAt, idempotencyKey } = startStep(row, state, step);
     const ctx = buildStepContext({
       services, run, step, contact, conversation, idempotencyKey, notes, effects: uow.trx,
       db: ((fn: (u: UnitOfWork) => Promise<unknown>) => fn(uow)) as <R>(fn: (u: UnitOfWork) => Promise<R>) => Promise<R>,

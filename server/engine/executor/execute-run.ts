@@ -7,11 +7,12 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
-import { fail, type RunView, type StepOutcome } from '../steps/define';
+import { fail, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import { checkpoint, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
 import { buildStepContext } from './step-context';
+import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
 
 export interface ExecEnv {
@@ -77,14 +78,8 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   const { services } = env;
   const step = steps[state.cursor]!;
   const definition = stepRegistry[step.type];
-  const startedAt = nowIso();
   const notes: string[] = [];
-  const run: RunView = {
-    id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
-    conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
-  };
-  const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
-  const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
+  const { run, startedAt, idempotencyKey } = startStep(row, state, step);
   const settle = (outcome: StepOutcome) =>
     applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
 
@@ -104,8 +99,8 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   };
 
   const outside = typeof definition.outside === 'function'
-    ? definition.outside((await findOpenConversation(services.db, row.contact_id)) ?? null)
-    : definition.outside;
+    ? runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null)
+    : Boolean(definition.outside);
   if (outside) {
     // Slow outside calls run without a transaction; the checkpoint follows in its own.
     const outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn));

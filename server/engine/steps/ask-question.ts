@@ -50,9 +50,7 @@ export const askQuestionStep = defineStep({
       if (check.ok) {
         await done();
         const saved = await saveAnswer(ctx, uow, check.value);
-        const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: check.value } : undefined;
-        const output = { outcome: 'answered', answer: check.value, ...saved };
-        return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
+        return answered(ctx, check.value, saved);
       }
       const attempts = wait.attempts + 1;
       if (attempts > ctx.config.retries) {
@@ -123,9 +121,7 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
       await uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute();
       return saveAnswer(ctx, uow, check.value);
     });
-    const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: check.value } : undefined;
-    const output = { outcome: 'answered', answer: check.value, ...saved };
-    return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
+    return answered(ctx, check.value, saved);
   }
   const attempts = wait.attempts + 1;
   if (attempts > ctx.config.retries) {
@@ -143,6 +139,13 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
 }
 
 /** The answered/invalid/timed-out exits: a target jumps there, none goes on to the next step. */
+/** The answered exit: the answer as output and, when asked for, as a `$step` variable. */
+function answered(ctx: Ctx, value: string | number, saved: Record<string, unknown>): StepOutcome {
+  const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: value } : undefined;
+  const output = { outcome: 'answered', answer: value, ...saved };
+  return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
+}
+
 function branch(target: string | undefined, output: Record<string, unknown>): StepOutcome {
   return target ? goTo(target, output) : next(output);
 }

@@ -1,0 +1,26 @@
+import type { Conversation } from '../../../lib/contracts/conversations';
+import type { Step } from '../../../lib/contracts/steps';
+import { nowIso } from '../../ids';
+import type { RunsTable } from '../../store/schema';
+import type { RunView, StepDefinition } from '../steps/define';
+import type { RunState } from './transition';
+
+/**
+ * What a step starts with, the same whether its run executes alone or in a group round: the run
+ * as the step sees it, the start time, and the idempotency key of this execution (`run:step`,
+ * plus `:n` when a jump brings the run back to the same step an n-th time).
+ */
+export function startStep(row: RunsTable, state: RunState, step: Step): { run: RunView; startedAt: string; idempotencyKey: string } {
+  const startedAt = nowIso();
+  const run: RunView = {
+    id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
+    conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
+  };
+  const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
+  const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
+  return { run, startedAt, idempotencyKey };
+}
+
+/** Whether the step calls an outside system for this conversation (then it runs outside a transaction). */
+export const runsOutside = (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null): boolean =>
+  Boolean(typeof definition.outside === 'function' ? definition.outside(conversation) : definition.outside);
