@@ -41,6 +41,8 @@ const header = [
   'Targets (DESIGN §11) are ratios within one run: webhook ingest ≥ 0.5 of bare Fastify; dispatch with 10,000 vs 10 workflows ≥ 0.8; menu open and form render p95 ≤ 16 ms from the cache with 500 shortcuts in real Chromium.',
   '',
 ].join('\n');
-await writeFile('bench/RESULTS.md', `${header}\n${sections.join('\n')}`);
-process.stdout.write('Wrote bench/RESULTS.md\n');
+// A partial run (BENCH_ONLY) must not replace the full results with its one section.
+const target = only ? `bench/results/${only.join('+')}.md` : 'bench/RESULTS.md';
+await writeFile(target, `${header}\n${sections.join('\n')}`);
+process.stdout.write(`Wrote ${target}\n`);
 process.exit(0);

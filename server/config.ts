@@ -30,6 +30,7 @@ export interface Config {
   authFailuresPerMinute: number;
   /** Deliveries per minute per client address to webhook URLs that name no published workflow. */
   unknownHookPerMinute: number;
+  unknownHookTarpitMs: number;
 }
 
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
@@ -62,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
     authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
     unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
+    unknownHookTarpitMs: Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0),
   };
   return { ...base, ...overrides };
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hashToken } from '../../auth/tokens';
@@ -6,6 +7,7 @@ import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { createWebhookIngest } from '../../webhooks/ingest';
 import { LiveHookTokens } from '../../webhooks/live-tokens';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
+import { Tarpit } from '../../webhooks/tarpit';
 
 // URL tokens are base64url (randomSecret); anything else names no workflow and is not worth a query.
 const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
@@ -43,10 +45,14 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
     return row?.status === 'published';
   });
   // `connection: close`: the rest of the body the sender is still pushing is not read on this connection.
-  const refuse = (ip: string) => {
-    const hit = unknownByAddress.hit(ip);
+  // Past the limit, the 429 is also held back a while (tarpit), its socket unread meanwhile.
+  const tarpit = new Tarpit(app.services.config.unknownHookTarpitMs);
+  const refuse = (req: { ip: string; raw: { socket: Socket } }, done: (err?: Error) => void) => {
+    const hit = unknownByAddress.hit(req.ip);
     const err = hit.exceeded ? tooManyRequests(hit) : notPublished();
-    return new HttpError(err.statusCode, err.code, err.message, undefined, { ...err.headers, connection: 'close' });
+    const refusal = new HttpError(err.statusCode, err.code, err.message, undefined, { ...err.headers, connection: 'close' });
+    if (hit.exceeded) tarpit.hold(req.raw.socket, () => done(refusal));
+    else done(refusal);
   };
   const admit = (token: string, reply: { headers(h: Record<string, string>): unknown }) => {
     const hit = limiter.hit(token);
@@ -81,8 +87,8 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
       const token = (req.params as { token?: string }).token ?? '';
       const live = liveTokens.cached(token);
       if (live === true) return done(admit(token, reply));
-      if (live === false || !TOKEN.test(token)) return done(refuse(req.ip));
-      liveTokens.isLive(token).then((yes) => done(yes ? admit(token, reply) : refuse(req.ip)), (err: Error) => done(err));
+      if (live === false || !TOKEN.test(token)) return refuse(req, done);
+      liveTokens.isLive(token).then((yes) => (yes ? done(admit(token, reply)) : refuse(req, done)), (err: Error) => done(err));
     },
     schema: {
       tags: ['webhooks'],

@@ -88,13 +88,25 @@ describe('/hooks/:token for unknown and unpublished URLs', () => {
     expect(res.status).toBe(202);
   });
 
-  it('rate limits unknown URLs per address, while a published URL keeps working', async () => {
-    const s = await start({ WEBHOOK_UNKNOWN_PER_MINUTE: '3' });
+  it('rate limits unknown URLs per address, holding the 429s back, while a published URL keeps working', async () => {
+    const s = await start({ WEBHOOK_UNKNOWN_PER_MINUTE: '3', WEBHOOK_UNKNOWN_DELAY_MS: '600' });
     await makeContact(s, { phone: '+14155550123' });
     const hook = await publishWebhookWorkflow(s);
-    const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await s.request('POST', `/hooks/random${i}`, { body: {} })).status);
-    expect(statuses).toEqual([404, 404, 404, 429, 429]);
+    const answers: { status: number; ms: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const res = await s.request('POST', `/hooks/random${i}`, { body: {} });
+      answers.push({ status: res.status, ms: performance.now() - t });
+    }
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 429, 429]);
+    // A flooder past the limit waits for each answer (tarpit); an honest sender's 404 is immediate.
+    for (const a of answers.slice(0, 3)) expect(a.ms).toBeLessThan(400);
+    for (const a of answers.slice(3)) expect(a.ms).toBeGreaterThanOrEqual(550);
+    // While a refusal is held, the server goes on answering everyone else at once.
+    const held = s.request('POST', '/hooks/random-held', { body: {} });
+    const t = performance.now();
     expect((await s.request('POST', hook.path, { body: { phone: '+14155550123' } })).status).toBe(202);
+    expect(performance.now() - t).toBeLessThan(400);
+    expect((await held).status).toBe(429);
   });
 });
