@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { conflict, notFound, unprocessable } from '../http-error';
 import { getSetting } from './settings';
 import { newId, nowIso } from '../ids';
+import { runShaped } from '../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ContactsTable } from '../store/schema';
 
@@ -20,7 +21,7 @@ export const toContact = (r: ContactsTable): Contact => ({
 export interface Cause { source: string; depth?: number; by?: string | null }
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
-  const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await runShaped(db, 'contactById', [id], () => db.selectFrom('contacts').selectAll().where('id', '=', id));
   return row && toContact(row);
 }
 
@@ -68,8 +69,10 @@ export async function updateContact(
   uow: UnitOfWork, services: Services, id: string,
   patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; lifecycle?: string | null; fields?: Record<string, FieldValue> },
   cause: Cause,
+  /** The contact as read in this transaction already (a step has it): not read again. */
+  known?: Contact,
 ): Promise<Contact> {
-  const current = await getContact(uow.trx, id);
+  const current = known?.id === id ? known : await getContact(uow.trx, id);
   if (patch.lifecycle) await requireLifecycleStage(uow.trx, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
@@ -86,16 +89,18 @@ export async function updateContact(
   changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
   const changes = [...standard, ...changedFields.filter((c) => !standard.includes(c.field as never)).map((c) => `fields.${c.field}`)];
   if (changes.length === 0) return current;
+  const set = {
+    ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),
+    ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
+    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
+    fields: toJson(fields),
+    updated_at: nowIso(),
+  };
   try {
-    await uow.trx.updateTable('contacts').set({
-      ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),
-      ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
-      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-      ...(patch.email !== undefined ? { email: patch.email } : {}),
-      ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
-      fields: toJson(fields),
-      updated_at: nowIso(),
-    }).where('id', '=', id).execute();
+    await runShaped(uow.trx, `contactUpdate:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
+      uow.trx.updateTable('contacts').set(set).where('id', '=', id));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, patch));
     throw err;
@@ -105,7 +110,16 @@ export async function updateContact(
     await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: id, ...c, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
-  return getContact(uow.trx, id);
+  // What the update wrote, without reading it back.
+  return {
+    ...current,
+    ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
+    ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
+    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
+    fields,
+  };
 }
 
 /** Adds or removes tags; only tags whose presence really changes fire an event. */

@@ -2,6 +2,7 @@ import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
 import { E164 } from '../../lib/contracts/common';
 import { notFound, unprocessable, type ErrorDetail } from '../http-error';
 import { nowIso } from '../ids';
+import { runShaped } from '../store/compiled-sql';
 import { fromJson, toJson, type Executor } from '../store/database';
 
 const toField = (r: { key: string; label: string; type: string; options: string }): FieldDefinition => ({
@@ -9,7 +10,7 @@ const toField = (r: { key: string; label: string; type: string; options: string 
 });
 
 export async function listFields(db: Executor): Promise<FieldDefinition[]> {
-  return (await db.selectFrom('field_definitions').selectAll().orderBy('key').execute()).map(toField);
+  return (await runShaped(db, 'listFields', [], () => db.selectFrom('field_definitions').selectAll().orderBy('key'))).map(toField);
 }
 
 export async function upsertField(db: Executor, f: FieldDefinition): Promise<FieldDefinition> {

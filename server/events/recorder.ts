@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DomainEvent } from '../../lib/contracts/events';
 import { newId, nowIso } from '../ids';
 import type { DB } from '../store/schema';
+import { insertParams, runShaped } from '../store/compiled-sql';
 import { toJson } from '../store/database';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -55,7 +56,7 @@ export class EventRecorder {
 }
 
 async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, { idempotencyKey, requestHash }: EventInput, note: string | null, runIds: string[]) {
-  await trx.insertInto('events').values({
+  const row = {
     id: e.id,
     type: e.type,
     source: e.source,
@@ -67,5 +68,8 @@ async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, { idempotency
     created_at: e.createdAt,
     run_ids: idempotencyKey ? toJson(runIds) : null,
     ...(idempotencyKey && requestHash ? { request_hash: requestHash } : {}),
-  }).execute();
+  };
+  const shaped = insertParams([row]);
+  if (!shaped) await trx.insertInto('events').values(row).execute();
+  else await runShaped(trx, `insert:events:1:${shaped.columns}`, shaped.params, () => trx.insertInto('events').values(row));
 }

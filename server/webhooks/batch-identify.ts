@@ -2,7 +2,7 @@ import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
 import type { Executor } from '../store/database';
-import { runShaped } from './compiled-sql';
+import { runShaped } from '../store/compiled-sql';
 import { matchablePhone } from './phone';
 import type { z } from 'zod';
 

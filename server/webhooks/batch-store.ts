@@ -1,8 +1,8 @@
-import type { Insertable } from 'kysely';
+import { sql, type Compilable, type Insertable } from 'kysely';
 import { hashToken } from '../auth/tokens';
 import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
-import { insertParams, runShaped } from './compiled-sql';
+import { insertParams, runShaped } from '../store/compiled-sql';
 
 // Set-based reads and multi-row writes for a batch of webhook deliveries. Lists are chunked:
 // SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
@@ -72,16 +72,21 @@ export async function enrol(db: Executor, pairs: { workflow_id: string; contact_
 
 /**
  * The (workflow, contact) pairs that already have an unfinished run: a new run of such a pair
- * is stored blocked (see run-queue.ts), instead of being marked by the next claim. One seek per
- * pair (LIMIT 1): a pair's backlog can hold thousands of queued runs.
+ * is stored blocked (see run-queue.ts), instead of being marked by the next claim. SQLite only
+ * (INDEXED BY): one statement per batch, one index seek per pair (a pair's backlog can hold
+ * thousands of queued runs; EXISTS stops at the first).
  */
 export async function pairsWithUnfinishedRuns(db: Executor, pairs: { workflow_id: string; contact_id: string }[]): Promise<Set<string>> {
   const busy = new Set<string>();
-  for (const p of pairs) {
-    const row = await runShaped(db, 'unfinishedPair', [p.workflow_id, p.contact_id, 'queued', 'running', 'waiting', 1], () =>
-      db.selectFrom('runs').select('id').where('workflow_id', '=', p.workflow_id).where('contact_id', '=', p.contact_id)
-        .where('status', 'in', ['queued', 'running', 'waiting']).limit(1));
-    if (row.length > 0) busy.add(pairKey(p.workflow_id, p.contact_id));
+  for (const part of chunks(pairs, 1_000)) {
+    const params: string[] = [];
+    for (const p of part) params.push(p.workflow_id, p.contact_id);
+    // Statuses as literals: bound, SQLite re-plans the statement per call (partial indexes on status).
+    const rows = await runShaped(db, `unfinishedPairs:${part.length}`, params, () => sql<{ w: string; c: string }>`
+      WITH p(w, c) AS (VALUES ${sql.join(part.map((p) => sql`(${p.workflow_id}, ${p.contact_id})`))})
+      SELECT w, c FROM p WHERE EXISTS (SELECT 1 FROM runs INDEXED BY runs_by_contact_workflow
+        WHERE workflow_id = p.w AND contact_id = p.c AND status IN ('queued', 'running', 'waiting'))`);
+    for (const r of rows) busy.add(pairKey(r.w, r.c));
   }
   return busy;
 }
@@ -90,8 +95,8 @@ export async function pairsWithUnfinishedRuns(db: Executor, pairs: { workflow_id
 export async function openConversations(db: Executor, contactIds: string[]): Promise<Map<string, string>> {
   const open = new Map<string, string>();
   for (const part of chunks(contactIds, 5_000)) {
-    const rows = await runShaped(db, `openConversations:${part.length}`, [...part, 'open'], () =>
-      db.selectFrom('conversations').select(['id', 'contact_id']).where('contact_id', 'in', part).where('status', '=', 'open'));
+    const rows = await runShaped(db, `openConversations:${part.length}`, part, () =>
+      db.selectFrom('conversations').select(['id', 'contact_id']).where('contact_id', 'in', part).where('status', '=', sql.lit('open')));
     for (const r of rows) if (!open.has(r.contact_id)) open.set(r.contact_id, r.id);
   }
   return open;
@@ -105,7 +110,7 @@ export async function insertRuns(db: Executor, rows: RunsTable[]) {
   for (const part of chunks(rows, rowsPerInsert(23))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
 }
 
-async function insertShaped(db: Executor, table: string, rows: readonly object[], build: Parameters<typeof runShaped>[3]) {
+async function insertShaped(db: Executor, table: string, rows: readonly object[], build: () => Compilable<unknown>) {
   const shaped = insertParams(rows);
   if (!shaped) await db.executeQuery(build().compile());
   else await runShaped(db, `insert:${table}:${rows.length}:${shaped.columns}`, shaped.params, build);

@@ -1,4 +1,5 @@
 import type { Trigger, TriggerType } from '../../../lib/contracts/triggers';
+import { runShaped } from '../../store/compiled-sql';
 import type { Executor } from '../../store/database';
 import { triggerKeys } from './trigger-keys';
 
@@ -18,14 +19,13 @@ export interface IndexedWorkflow { id: string; version: number; definition: stri
 /** Published workflows listening on (type, key): an index lookup, never a scan of all workflows. */
 export async function findIndexedWorkflows(db: Executor, type: TriggerType, keys: string[]): Promise<IndexedWorkflow[]> {
   if (keys.length === 0) return [];
-  const rows = await db.selectFrom('trigger_index')
+  const rows = await runShaped(db, `indexedWorkflows:${keys.length}`, [type, ...keys, 'published'], () => db.selectFrom('trigger_index')
     .innerJoin('workflows', 'workflows.id', 'trigger_index.workflow_id')
     .select(['workflows.id', 'workflows.version', 'workflows.definition'])
     .where('trigger_index.trigger_type', '=', type)
     .where('trigger_index.trigger_key', 'in', keys)
     .where('workflows.status', '=', 'published')
-    .orderBy('workflows.id')
-    .execute();
+    .orderBy('workflows.id'));
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }

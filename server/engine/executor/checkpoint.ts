@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
+import { runShaped } from '../../store/compiled-sql';
 import { toJson, type Db } from '../../store/database';
 import { unblockNext } from './run-queue';
 import type { NextState } from './transition';
@@ -20,7 +21,7 @@ export class LeaseLostError extends Error {
 export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState, opts: { deferUnblock?: (fence: RunFence) => void } = {}): Promise<void> {
   const now = nowIso();
   const ended = next.status === 'completed' || next.status === 'failed';
-  const result = await uow.trx.updateTable('runs').set({
+  const set = {
     status: next.status,
     cursor: next.cursor,
     variables: toJson(next.variables),
@@ -32,10 +33,13 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     ...(next.status === 'running' ? {} : { lease_until: null }),
     updated_at: now,
     ended_at: ended ? now : null,
-  })
-    .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
+  };
+  // RETURNING: the direct path gives rows, not a count of changes.
+  const written = await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
+    uow.trx.updateTable('runs').set(set)
+      .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
+      .returning('id'));
+  if (written.length !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
   // A run round unblocks every pair it ended in one statement at its end (deferUnblock).
   if (ended) {
     if (opts.deferUnblock) opts.deferUnblock(fence);

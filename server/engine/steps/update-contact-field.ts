@@ -65,7 +65,8 @@ export const updateContactFieldStep = defineStep({
       const coerced = coerceFieldValue(def, text);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       const oldValue = ctx.contact.fields[key] ?? null;
-      await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: coerced.value } }, ctx.cause);
+      // This branch runs inside the transaction that read ctx.contact (no connector: not outside).
+      await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: coerced.value } }, ctx.cause, ctx.contact);
       return next({ field: key, oldValue, newValue: coerced.value });
     });
   },

@@ -19,6 +19,7 @@ import { contactLifecycle } from './031-contact-lifecycle';
 import { questionWaits } from './032-question-waits';
 import { inboxSignIn } from './060-inbox-sign-in';
 import { runsByContact } from './061-runs-by-contact';
+import { dropRunsByEvent } from './062-drop-runs-by-event';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '042-webhook-signing-secret': webhookSigningSecret,
   '060-inbox-sign-in': inboxSignIn,
   '061-runs-by-contact': runsByContact,
+  '062-drop-runs-by-event': dropRunsByEvent,
 };

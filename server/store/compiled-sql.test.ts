@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store/database';
+import { openStore, type Store } from './database';
 import { insertParams, runShaped } from './compiled-sql';
 
 describe('compiled webhook SQL', () => {

@@ -1,8 +1,9 @@
-import { CompiledQuery, type Compilable } from 'kysely';
-import { directQuery, type Executor } from '../store/database';
+import { CompiledQuery, type Compilable, type RawBuilder } from 'kysely';
+import { directQuery, type Executor } from './database';
 
-// A webhook batch runs the same few statements, differing only in how many rows or list items
-// they carry; building and compiling Kysely's query tree for each cost ~10 µs per delivery.
+// A webhook batch or a run round runs the same few statements, differing only in how many rows
+// or list items they carry; building and compiling Kysely's query tree for each cost ~10 µs per
+// statement (and, inside a SQLite transaction, the direct path skips Kysely's executor too).
 // Each shape is compiled once (by Kysely, so the SQL stays the dialect's own) and later batches
 // of that shape only bind new parameters. A shape is cached only when the parameters its caller
 // computes are exactly those Kysely produced for it: any disagreement keeps the plain path.
@@ -17,7 +18,7 @@ const sameParams = (a: readonly unknown[], b: readonly unknown[]) => a.length ==
  * name everything the SQL text depends on (statement, row or list count, columns); `params`
  * must be the values `build()` would bind, in Kysely's order.
  */
-export async function runShaped<R>(db: Executor, shape: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+export async function runShaped<R>(db: Executor, shape: string, params: readonly unknown[], build: () => Compilable<R> | RawBuilder<R>): Promise<R[]> {
   // Both dialects may be open in one process (tests): the SQL text is per adapter.
   const key = `${db.getExecutor().adapter.constructor.name}|${shape}`;
   const sql = texts.get(key);
@@ -26,7 +27,9 @@ export async function runShaped<R>(db: Executor, shape: string, params: readonly
     if (direct) return direct(sql, params) as R[];
     return (await db.executeQuery<R>(CompiledQuery.raw(sql, params as unknown[]))).rows;
   }
-  const compiled = build().compile();
+  const built = build();
+  // A raw `sql` query compiles against a database (its dialect); a query builder knows its own.
+  const compiled = 'isRawBuilder' in built ? built.compile(db) : built.compile();
   if (sameParams(compiled.parameters, params)) {
     if (texts.size >= MAX_SHAPES) texts.clear();
     texts.set(key, compiled.sql);
