@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { namePreparedStatements } from './pg-prepared';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
 import { preparePrivateDatabase } from './private-files';
@@ -44,6 +45,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
+    namePreparedStatements(pool);
     if (options.pgSchema) {
       const client = await pool.connect();
       try { await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`); } finally { client.release(); }
