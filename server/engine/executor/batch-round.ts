@@ -4,13 +4,14 @@ import { findContact } from '../../domain/contacts';
 import { findOpenConversation } from '../../domain/conversations';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
+import { sql } from 'kysely';
 import { fromJson, toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
-import { checkpoint, type RunFence } from './checkpoint';
+import { checkpoint, claimHeldRun, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
-import { unblockNextOfPairs } from './run-queue';
+import { pickQueued, unblockNextOfPairs } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
@@ -72,8 +73,49 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   }
 }
 
-/** One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint. */
-async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], ended: RunFence[]): Promise<RoundResult> {
+/**
+ * SQLite: picks queue heads and advances them in the same transaction, with no claim of its own.
+ * The embedded store has one writer (this process, this connection), so between picking a
+ * head and checkpointing it nobody else can take it; each run is written once, queued →
+ * its state after the round (completed, waiting, or running with our lease when it goes on
+ * alone). Saves the claim's UPDATE and commit per round. Due waiting runs and expired leases
+ * still go through the claim (worker). 'none': no queued head is runnable.
+ */
+export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: number): Promise<RoundResult[] | 'none' | undefined> {
+  const { services } = env;
+  try {
+    return await inTransaction(services.db, async (uow) => {
+      const { picked } = await pickQueued(uow.trx, 'sqlite', limit);
+      if (picked.length === 0) return 'none' as const;
+      const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
+      const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+      const results: RoundResult[] = [];
+      const ended: RunFence[] = [];
+      for (const queued of rows) {
+        let steps: Step[];
+        try {
+          steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
+        } catch {
+          throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
+        }
+        const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
+        results.push(await advance(env, uow, held, steps, ended, { leaseUntil }));
+      }
+      await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
+      return results;
+    });
+  } catch (err) {
+    if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
+    return undefined;
+  }
+}
+
+/**
+ * One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint.
+ * `fromQueued`: the run was picked queued in this transaction (executeQueuedRound); `row` is it
+ * as held by us, and its one write also takes it (attempts, owner, lease).
+ */
+async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], ended: RunFence[], fromQueued?: { leaseUntil: string }): Promise<RoundResult> {
   const { services } = env;
   const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
@@ -113,11 +155,13 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     state = next;
   }
   if (next.status === 'running' && done === 0) {
-    // Nothing done for this run (its first step is outside, or the engine stops): no write.
+    // Nothing done for this run (its first step is outside, or the engine stops): no write,
+    // unless it was picked queued: then it is taken now, to go on alone.
+    if (fromQueued && !(await claimHeldRun(uow.trx, fence, fromQueued.leaseUntil))) throw new RoundAborted();
     return { id: row.id, status: 'continue', row };
   }
   try {
-    await checkpoint(uow, services, fence, next, { deferUnblock: (f) => ended.push(f) });
+    await checkpoint(uow, services, fence, next, { deferUnblock: (f) => ended.push(f), ...(fromQueued ? { fromQueued } : {}) });
   } catch {
     throw new RoundAborted(); // lease lost or cancelled: the per-run path stops it alone
   }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -18,7 +19,11 @@ export class LeaseLostError extends Error {
  * Writes cursor, variables, step log and status, in the transaction that holds the step's own
  * changes. Only the holder of the current claim may write; otherwise the whole step rolls back.
  */
-export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState, opts: { deferUnblock?: (fence: RunFence) => void } = {}): Promise<void> {
+export async function checkpoint(
+  uow: UnitOfWork, services: Services, fence: RunFence, next: NextState,
+  /** fromQueued: the run is still queued in the database (a queued round): this write also takes it (fence.attempts is the new count). */
+  opts: { deferUnblock?: (fence: RunFence) => void; fromQueued?: { leaseUntil: string } } = {},
+): Promise<void> {
   const now = nowIso();
   const ended = next.status === 'completed' || next.status === 'failed';
   const set = {
@@ -30,15 +35,19 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     wake_at: next.status === 'waiting' ? next.wakeAt : null,
     error: next.status === 'failed' ? next.error : null,
     // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
-    ...(next.status === 'running' ? {} : { lease_until: null }),
+    ...(next.status === 'running' ? (opts.fromQueued ? { lease_until: opts.fromQueued.leaseUntil } : {}) : { lease_until: null }),
+    ...(opts.fromQueued ? { lease_owner: fence.owner, attempts: fence.attempts } : {}),
     updated_at: now,
     ended_at: ended ? now : null,
   };
   // RETURNING: the direct path gives rows, not a count of changes.
-  const written = await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
-    uow.trx.updateTable('runs').set(set)
-      .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
-      .returning('id'));
+  const written = opts.fromQueued
+    ? await runShaped(uow.trx, `checkpointQueued:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.attempts - 1], () =>
+      uow.trx.updateTable('runs').set(set).where('id', '=', fence.id).where('attempts', '=', fence.attempts - 1).where('status', '=', sql.lit('queued')).returning('id'))
+    : await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
+      uow.trx.updateTable('runs').set(set)
+        .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
+        .returning('id'));
   if (written.length !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
   // A run round unblocks every pair it ended in one statement at its end (deferUnblock).
   if (ended) {
@@ -47,6 +56,15 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
   }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+}
+
+/** Takes a run picked queued in this transaction (fence.attempts: the count after taking it); false if it is not queued any more. */
+export async function claimHeldRun(db: Db | UnitOfWork['trx'], fence: RunFence, leaseUntil: string): Promise<boolean> {
+  const rows = await db.updateTable('runs')
+    .set({ status: 'running', lease_owner: fence.owner, lease_until: leaseUntil, wake_at: null, attempts: fence.attempts, updated_at: nowIso() })
+    .where('id', '=', fence.id).where('attempts', '=', fence.attempts - 1).where('status', '=', 'queued')
+    .returning('id').execute();
+  return rows.length === 1;
 }
 
 /** Lets another worker take the run at once (engine stopping between steps). */

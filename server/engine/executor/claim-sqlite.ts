@@ -41,3 +41,11 @@ export async function releaseStaleLeasesSqlite(db: Executor, owner: string): Pro
     WHERE status = 'running' AND (lease_owner IS NULL OR lease_owner <> ${owner})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** Whether a waiting run is due or a lease has run out: those go through the claim, not a queued round. */
+export async function hasDueNonQueuedSqlite(db: Executor, now: string): Promise<boolean> {
+  const { rows } = await sql<{ due: number }>`
+    SELECT EXISTS (SELECT 1 FROM runs INDEXED BY runs_waking WHERE status = 'waiting' AND wake_at <= ${now})
+      OR EXISTS (SELECT 1 FROM runs INDEXED BY runs_leased WHERE status = 'running' AND lease_until < ${now}) AS due`.execute(db);
+  return Number(rows[0]?.due) === 1;
+}

@@ -1,7 +1,8 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimRuns } from './claim';
-import { executeRound } from './batch-round';
+import { executeQueuedRound, executeRound } from './batch-round';
+import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
 import { unblockStalled } from './run-queue';
@@ -87,6 +88,11 @@ export class RunWorker {
           // Let pending I/O run before each claim (see execute-run: SQLite work is synchronous).
           await this.services.pacer.turn();
           const now = Date.now();
+          // SQLite: queue heads are picked and advanced in one transaction (no claim of their
+          // own), unless a waiting run is due or a lease ran out: those are claimed below.
+          if (this.queuedRounds && !(await hasDueNonQueuedSqlite(this.services.db, new Date(now).toISOString()))) {
+            if (await this.queuedRound()) continue;
+          }
           const rows = await claimRuns(this.services.store, {
             owner: this.opts.owner,
             now: new Date(now).toISOString(),
@@ -112,6 +118,45 @@ export class RunWorker {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private get queuedRounds() { return this.services.store.dialect === 'sqlite' && (this.opts.batch ?? 1) > 1; }
+
+  /** A queued round (batch-round.ts); false when no queue head was runnable. */
+  private async queuedRound(): Promise<boolean> {
+    this.rounds++;
+    const started = performance.now();
+    let picked = true;
+    const done = (async () => {
+      try {
+        const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs);
+        if (results === 'none') { picked = false; return; }
+        // As after a claimed round: rest while deliveries queue up (acknowledgements first).
+        if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+        if (!results) {
+          // Rolled back, claim included: the runs are still queued; take them and go one by one.
+          const now = Date.now();
+          const rows = await claimRuns(this.services.store, {
+            owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit: this.roundSize,
+          });
+          for (const row of rows) if (!this.active.has(row.id)) this.alone(row);
+          return;
+        }
+        for (const r of results) {
+          if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
+          else if (r.status === 'continue') this.alone(r.row);
+        }
+      } catch (err) {
+        picked = false; // the claim path below meets the same trouble and ends this pump
+        if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
+      } finally {
+        this.rounds--;
+      }
+    })();
+    this.roundsDone.add(done);
+    void done.then(() => this.roundsDone.delete(done));
+    await done;
+    return picked;
   }
 
   /** Advances `rows` together (batch-round.ts); what is left of them continues alone. */
