@@ -97,4 +97,48 @@ describe('runs advanced together (group commit)', () => {
     expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(['after the wait']);
     expect((await getRun(services.db, id!)).stepLog.map((e) => e.stepId)).toEqual(['tag', 'wait', 'note']);
   });
+
+  it('a run whose wait is over resumes on time while new runs keep arriving (queued rounds do not starve it)', async () => {
+    const { contact, conversation } = await insertContact(services);
+    const waiter = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'wait', type: 'wait', config: { seconds: 1 } },
+      { id: 'note', type: 'add_comment', config: { text: 'woke up' } },
+    ] }));
+    const busy = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['busy'] } }] }));
+    const others: Awaited<ReturnType<typeof insertContact>>['contact'][] = [];
+    for (let i = 0; i < 50; i++) others.push((await insertContact(services, { firstName: `B${i}` })).contact);
+    const [id] = await queue([{ workflowId: waiter.id, contactId: contact.id, conversationId: conversation!.id }]);
+    await waitForRun(services.db, id!, ['waiting']);
+    // Keep a backlog queued past the wake-up time: every round finds queued heads.
+    const batch = () => Array.from({ length: 20 }, () => others.map((c) => ({ workflowId: busy.id, contactId: c.id }))).flat();
+    await queue(batch());
+    let feeding = true;
+    const feeder = (async () => {
+      while (feeding) {
+        await queue(batch());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      const run = await waitForRun(services.db, id!, ['completed'], 4_000);
+      expect(run.stepLog.map((e) => e.stepId)).toEqual(['wait', 'note']);
+      expect(Date.parse(run.endedAt!) - Date.parse(run.stepLog[0]!.endedAt)).toBeLessThan(2_000);
+    } finally {
+      feeding = false;
+      await feeder;
+    }
+    expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(['woke up']);
+  });
+
+  it('a run whose first step calls out (HTTP request) is taken from the queue and goes on alone, once', async () => {
+    const { contact } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'call', type: 'http_request', config: { method: 'GET', url: 'http://127.0.0.1:1/never', timeoutMs: 1_000 } },
+    ] }));
+    const [id] = await queue([{ workflowId: wf.id, contactId: contact.id }]);
+    const run = await waitForRun(services.db, id!, ['completed', 'failed']);
+    // Refused by the private-address guard or the closed port: either way one attempt, logged once.
+    expect(run.stepLog.map((e) => e.stepId)).toEqual(['call']);
+    expect((await getRun(services.db, id!)).status).toBe(run.status);
+  });
 });
