@@ -141,4 +141,16 @@ describe('runs advanced together (group commit)', () => {
     expect(run.stepLog.map((e) => e.stepId)).toEqual(['call']);
     expect((await getRun(services.db, id!)).status).toBe(run.status);
   });
+
+  it("one contact's backlog: runs follow one another in order, many per commit", async () => {
+    const { contact, conversation } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }] }));
+    const before = services.store.counters!.transactions;
+    const ids = await queue(Array.from({ length: 60 }, (_, n) => ({ workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } })));
+    const runs = await Promise.all(ids.map((id) => waitForRun(services.db, id)));
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(Array.from({ length: 60 }, (_, n) => `n${n}`));
+    // One run of the pair at a time, yet not one commit per run: a round takes the next one as the last ends.
+    expect(services.store.counters!.transactions - before).toBeLessThan(15);
+  });
 });

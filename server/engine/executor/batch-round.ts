@@ -85,24 +85,31 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   const { services } = env;
   try {
     return await inTransaction(services.db, async (uow) => {
-      const { picked } = await pickQueued(uow.trx, 'sqlite', limit);
-      if (picked.length === 0) return 'none' as const;
-      const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
-      const ended: RunFence[] = [];
-      for (const queued of rows) {
-        let steps: Step[];
-        try {
-          steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
-        } catch {
-          throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
+      // Passes: a run that ends in this round frees the next run of its pair, which the next
+      // pass picks (after it, in order), so one contact's backlog moves many runs per commit.
+      for (let budget = limit; budget > 0;) {
+        const { picked } = await pickQueued(uow.trx, 'sqlite', budget);
+        if (picked.length === 0) break;
+        const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
+        if (rows.length === 0) break;
+        budget -= rows.length;
+        const ended: RunFence[] = [];
+        for (const queued of rows) {
+          let steps: Step[];
+          try {
+            steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
+          } catch {
+            throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
+          }
+          const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
+          results.push(await advance(env, uow, held, steps, ended, { leaseUntil }));
         }
-        const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
-        results.push(await advance(env, uow, held, steps, ended, { leaseUntil }));
+        await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
+        if (ended.length === 0 || env.stopping()) break; // nothing new can have become runnable
       }
-      await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
-      return results;
+      return results.length === 0 ? 'none' as const : results;
     });
   } catch (err) {
     if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
