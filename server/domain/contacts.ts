@@ -111,7 +111,7 @@ export async function updateContact(
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   // What the update wrote, without reading it back.
-  return {
+  const updated: Contact = {
     ...current,
     ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
     ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
@@ -120,23 +120,30 @@ export async function updateContact(
     ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
     fields,
   };
+  uow.written?.set(id, updated);
+  return updated;
 }
 
 /** Adds or removes tags; only tags whose presence really changes fire an event. */
 export async function changeTags(
   uow: UnitOfWork, services: Services, id: string, action: 'add' | 'remove', tags: string[], cause: Cause,
+  /** The contact as read in this transaction already (a step has it): not read again. */
+  known?: Contact,
 ): Promise<Contact> {
-  const current = await getContact(uow.trx, id);
+  const current = known?.id === id ? known : await getContact(uow.trx, id);
   const set = new Set(current.tags);
   const changed = [...new Set(tags)].filter((t) => (action === 'add' ? !set.has(t) : set.has(t)));
   if (changed.length === 0) return current;
   for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
-  await uow.trx.updateTable('contacts').set({ tags: toJson([...set]), updated_at: nowIso() }).where('id', '=', id).execute();
+  const values = { tags: toJson([...set]), updated_at: nowIso() };
+  await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
   for (const tag of changed) {
     await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
-  return { ...current, tags: [...set] };
+  const updated = { ...current, tags: [...set] };
+  uow.written?.set(id, updated);
+  return updated;
 }
 
 /** Every tag some contact has, sorted (the tag list an app with `tags.read` sees). */

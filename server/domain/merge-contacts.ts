@@ -31,6 +31,8 @@ export interface MergeResult { contact: Contact; moved: Record<string, number>; 
  *   the gained tags and fields fire nothing either: the person did not change, the records did).
  */
 export async function mergeContacts(uow: UnitOfWork, services: Services, survivorId: string, mergedId: string, cause: Cause): Promise<MergeResult> {
+  uow.written?.delete(survivorId);
+  uow.written?.delete(mergedId);
   if (survivorId === mergedId) {
     throw new HttpError(422, 'invalid_content', 'A contact cannot be merged into itself; choose another contact',
       [{ path: 'body.mergeContactId', message: 'Choose a different contact' }]);

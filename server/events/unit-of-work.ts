@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { Contact } from '../../lib/contracts/contacts';
 import type { Db } from '../store/database';
 import type { DB } from '../store/schema';
 
@@ -6,6 +7,12 @@ import type { DB } from '../store/schema';
 export interface UnitOfWork {
   trx: Transaction<DB>;
   afterCommit(fn: () => void): void;
+  /**
+   * Contacts as this transaction last wrote them (updateContact, changeTags). The transaction
+   * holds their rows (SQLite: the one writer; PostgreSQL: the row lock) until it ends, so a later
+   * step of a run round reads them from here instead of the database.
+   */
+  written?: Map<string, Contact>;
 }
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {

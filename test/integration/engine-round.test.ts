@@ -153,4 +153,22 @@ describe('runs advanced together (group commit)', () => {
     // One run of the pair at a time, yet not one commit per run: a round takes the next one as the last ends.
     expect(services.store.counters!.transactions - before).toBeLessThan(15);
   });
+
+  it('a later step of a round sees what earlier steps (and earlier runs of the contact) wrote', async () => {
+    await upsertField(services.db, { key: 'plan', label: 'Plan', type: 'text', options: [] });
+    const { contact, conversation } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'before', type: 'add_comment', config: { text: 'was {{$contact.fields.plan}} / {{$contact.tags}}' } },
+      { id: 'set', type: 'update_contact_field', config: { field: 'plan', value: 'p{{$trigger.n}}' } },
+      { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['t{{$trigger.n}}'] } },
+      { id: 'after', type: 'add_comment', config: { text: 'now {{$contact.fields.plan}} / {{$contact.tags}}' } },
+    ] }));
+    const ids = await queue([0, 1].map((n) => ({ workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } })));
+    for (const id of ids) expect((await waitForRun(services.db, id)).status).toBe('completed');
+    const texts = (await listMessages(services.db, conversation!.id)).map((m) => m.text);
+    expect(texts).toEqual(['was  / ', 'now p0 / t0', 'was p0 / t0', 'now p1 / t0, t1']);
+    const stored = await getContact(services.db, contact.id);
+    expect(stored.fields.plan).toBe('p1');
+    expect(stored.tags).toEqual(['t0', 't1']);
+  });
 });

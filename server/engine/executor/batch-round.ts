@@ -59,6 +59,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   }
   try {
     return await inTransaction(services.db, async (uow) => {
+      uow.written = new Map();
       const results: RoundResult[] = [];
       const ended: RunFence[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
@@ -85,6 +86,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   const { services } = env;
   try {
     return await inTransaction(services.db, async (uow) => {
+      uow.written = new Map();
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
       // Passes: a run that ends in this round frees the next run of its pair, which the next
@@ -138,7 +140,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     if (env.stopping()) break;
     const step = steps[state.cursor]!;
     const definition = stepRegistry[step.type];
-    const contact = await findContact(uow.trx, row.contact_id);
+    const contact = uow.written?.get(row.contact_id) ?? await findContact(uow.trx, row.contact_id);
     if (!contact) throw new RoundAborted();
     const conversation = (await findOpenConversation(uow.trx, row.contact_id)) ?? null;
     if (runsOutside(definition, conversation)) break;

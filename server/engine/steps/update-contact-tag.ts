@@ -12,7 +12,8 @@ export const updateContactTagStep = defineStep({
     const connector = await viaConnector(ctx, ctx.conversation, 'changeTags');
     if (connector) return next(await connector.invoke({ action: ctx.config.action, tags }));
     const before = new Set(ctx.contact.tags);
-    const after = await ctx.db((uow) => changeTags(uow, ctx.services, ctx.run.contactId, ctx.config.action, tags, ctx.cause));
+    // No connector: the step runs inside the transaction that read ctx.contact.
+    const after = await ctx.db((uow) => changeTags(uow, ctx.services, ctx.run.contactId, ctx.config.action, tags, ctx.cause, ctx.contact));
     const changed = ctx.config.action === 'add' ? after.tags.filter((t) => !before.has(t)) : [...before].filter((t) => !after.tags.includes(t));
     return next({ action: ctx.config.action, changed });
   },
