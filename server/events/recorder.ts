@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
 import type { DomainEvent } from '../../lib/contracts/events';
 import { newId, nowIso } from '../ids';
-import type { DB } from '../store/schema';
 import { insertParams, runShaped } from '../store/compiled-sql';
 import { toJson } from '../store/database';
 import type { UnitOfWork } from './unit-of-work';
@@ -50,12 +48,13 @@ export class EventRecorder {
       runIds.push(...result.runIds);
       if (result.note) notes.push(result.note);
     }
-    await insertEvent(uow.trx, recorded, input, notes.join('; ') || null, runIds);
+    await insertEvent(uow, recorded, input, notes.join('; ') || null, runIds);
     return { eventId: recorded.id, runIds };
   }
 }
 
-async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, { idempotencyKey, requestHash }: EventInput, note: string | null, runIds: string[]) {
+async function insertEvent(uow: UnitOfWork, e: RecordedEvent, { idempotencyKey, requestHash }: EventInput, note: string | null, runIds: string[]) {
+  const { trx } = uow;
   const row = {
     id: e.id,
     type: e.type,
@@ -69,7 +68,20 @@ async function insertEvent(trx: Transaction<DB>, e: RecordedEvent, { idempotency
     run_ids: idempotencyKey ? toJson(runIds) : null,
     ...(idempotencyKey && requestHash ? { request_hash: requestHash } : {}),
   };
+  if (uow.pendingEvents) { uow.pendingEvents.push(row); return; }
   const shaped = insertParams([row]);
   if (!shaped) await trx.insertInto('events').values(row).execute();
   else await runShaped(trx, `insert:events:1:${shaped.columns}`, shaped.params, () => trx.insertInto('events').values(row));
+}
+
+/** Inserts the events a run round collected (uow.pendingEvents), in as few statements as their shape allows. */
+export async function flushPendingEvents(uow: UnitOfWork): Promise<void> {
+  const rows = uow.pendingEvents ?? [];
+  uow.pendingEvents = [];
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const part = rows.slice(i, i + 1_000);
+    const shaped = insertParams(part);
+    if (!shaped) await uow.trx.insertInto('events').values(part).execute();
+    else await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part));
+  }
 }

@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Contact } from '../../lib/contracts/contacts';
 import type { Db } from '../store/database';
-import type { DB } from '../store/schema';
+import type { DB, EventsTable } from '../store/schema';
 
 /** A transaction plus work to do only once it has committed (wake workers, notify clients). */
 export interface UnitOfWork {
@@ -13,6 +13,12 @@ export interface UnitOfWork {
    * step of a run round reads them from here instead of the database.
    */
   written?: Map<string, Contact>;
+  /**
+   * Set by a run round: recorded events are collected here and inserted together (one multi-row
+   * insert per round instead of one per event) before the round commits. Nothing reads the
+   * events table inside a round, and a rollback drops them with everything else.
+   */
+  pendingEvents?: Insertable<EventsTable>[];
 }
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {

@@ -170,5 +170,10 @@ describe('runs advanced together (group commit)', () => {
     const stored = await getContact(services.db, contact.id);
     expect(stored.fields.plan).toBe('p1');
     expect(stored.tags).toEqual(['t0', 't1']);
+    // The round's events are stored (inserted together before its commit), in the order they happened.
+    const events = await services.db.selectFrom('events').select(['type', 'payload']).where('contact_id', '=', contact.id)
+      .where('type', 'in', ['contact.field_updated', 'contact.tag_added']).orderBy('id').execute();
+    expect(events.map((e) => `${e.type} ${JSON.parse(e.payload).newValue ?? JSON.parse(e.payload).tag}`))
+      .toEqual(['contact.field_updated p0', 'contact.tag_added t0', 'contact.field_updated p1', 'contact.tag_added t1']);
   });
 });

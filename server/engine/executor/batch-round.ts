@@ -2,6 +2,7 @@ import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
 import { findContact } from '../../domain/contacts';
 import { findOpenConversation } from '../../domain/conversations';
+import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { sql } from 'kysely';
@@ -60,12 +61,14 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   try {
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
+      uow.pendingEvents = [];
       const results: RoundResult[] = [];
       const ended: RunFence[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
       // At most one run of a pair is in a round (the next one is blocked behind it), so the
       // pairs' new heads can be released together after all of them.
       await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
+      await flushPendingEvents(uow);
       return results;
     });
   } catch (err) {
@@ -87,6 +90,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   try {
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
+      uow.pendingEvents = [];
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
       // Passes: a run that ends in this round frees the next run of its pair, which the next
@@ -111,6 +115,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
         if (ended.length === 0 || env.stopping()) break; // nothing new can have become runnable
       }
+      await flushPendingEvents(uow);
       return results.length === 0 ? 'none' as const : results;
     });
   } catch (err) {
