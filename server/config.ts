@@ -63,7 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
     authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
     unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
-    unknownHookTarpitMs: Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0),
+    // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
+    unknownHookTarpitMs: Math.min(60_000, Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0)),
   };
   return { ...base, ...overrides };
 }

@@ -64,6 +64,8 @@ export async function createContact(
   return toContact(row);
 }
 
+const STANDARD_KEYS = ['firstName', 'lastName', 'phone', 'email', 'lifecycle'] as const;
+
 /** Updates names, phone, email and field values; a field whose value really changes fires `contact.field_updated`. */
 export async function updateContact(
   uow: UnitOfWork, services: Services, id: string,
@@ -82,8 +84,8 @@ export async function updateContact(
     if (value === null) delete fields[key]; else fields[key] = value;
     changedFields.push({ field: key, oldValue: old, newValue: value });
   }
-  const standard = (['firstName', 'lastName', 'phone', 'email', 'lifecycle'] as const)
-    .filter((k) => patch[k] !== undefined && (patch[k] || null) !== (current[k] || null));
+  const given = STANDARD_KEYS.filter((k) => patch[k] !== undefined);
+  const standard = given.filter((k) => (patch[k] || null) !== (current[k] || null));
   // Standard fields fire Contact Field Updated too (keyed by their name; custom keys are lowercase
   // and may not take these names), listed before the custom ones.
   changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
@@ -111,15 +113,7 @@ export async function updateContact(
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
   // What the update wrote, without reading it back.
-  const updated: Contact = {
-    ...current,
-    ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
-    ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
-    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-    ...(patch.email !== undefined ? { email: patch.email } : {}),
-    ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
-    fields,
-  };
+  const updated: Contact = { ...current, ...Object.fromEntries(given.map((k) => [k, patch[k]])), fields };
   uow.written?.set(id, updated);
   return updated;
 }

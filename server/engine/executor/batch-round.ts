@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
 import { findContact } from '../../domain/contacts';
@@ -5,7 +6,6 @@ import { findOpenConversation } from '../../domain/conversations';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
-import { sql } from 'kysely';
 import { fromJson, toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';

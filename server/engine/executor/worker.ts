@@ -1,7 +1,7 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimRuns } from './claim';
-import { executeQueuedRound, executeRound } from './batch-round';
+import { executeQueuedRound, executeRound, type RoundResult } from './batch-round';
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
@@ -93,12 +93,7 @@ export class RunWorker {
           if (this.queuedRounds && !(await hasDueNonQueuedSqlite(this.services.db, new Date(now).toISOString()))) {
             if (await this.queuedRound()) continue;
           }
-          const rows = await claimRuns(this.services.store, {
-            owner: this.opts.owner,
-            now: new Date(now).toISOString(),
-            leaseUntil: new Date(now + this.opts.leaseMs).toISOString(),
-            limit: (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size,
-          });
+          const rows = await claimRuns(this.services.store, this.claimRequest(now, (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size));
           if (rows.length === 0) break;
           // Our own run whose lease ran out while still executing here: the claim renewed it; keep one executor.
           const fresh = rows.filter((row) => !this.active.has(row.id) && !this.inRounds.has(row.id));
@@ -131,21 +126,14 @@ export class RunWorker {
       try {
         const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs);
         if (results === 'none') { picked = false; return; }
-        // As after a claimed round: rest while deliveries queue up (acknowledgements first).
-        if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+        await this.restAfter(started);
         if (!results) {
           // Rolled back, claim included: the runs are still queued; take them and go one by one.
-          const now = Date.now();
-          const rows = await claimRuns(this.services.store, {
-            owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit: this.roundSize,
-          });
+          const rows = await claimRuns(this.services.store, this.claimRequest(Date.now(), this.roundSize));
           for (const row of rows) if (!this.active.has(row.id)) this.alone(row);
           return;
         }
-        for (const r of results) {
-          if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
-          else if (r.status === 'continue') this.alone(r.row);
-        }
+        this.settle(results);
       } catch (err) {
         picked = false; // the claim path below meets the same trouble and ends this pump
         if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
@@ -153,10 +141,36 @@ export class RunWorker {
         this.rounds--;
       }
     })();
+    await this.track(done);
+    return picked;
+  }
+
+  private claimRequest(now: number, limit: number) {
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit };
+  }
+
+  /**
+   * A round holds the event loop for its whole length (SQLite is synchronous). While deliveries
+   * queue up, rest BUSY_REST times as long after it: the executor then takes about a quarter of
+   * the loop and acknowledgements the rest (they are what a sender waits on).
+   */
+  private async restAfter(started: number) {
+    if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+  }
+
+  /** What a committed round left to do: wake-ups for its waiting runs, the rest of the others alone. */
+  private settle(results: RoundResult[]) {
+    for (const r of results) {
+      if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
+      else if (r.status === 'continue') this.alone(r.row);
+    }
+  }
+
+  /** Keeps a round's promise until it ends, so stop() can wait for it. */
+  private track(done: Promise<void>): Promise<void> {
     this.roundsDone.add(done);
     void done.then(() => this.roundsDone.delete(done));
-    await done;
-    return picked;
+    return done;
   }
 
   /** Advances `rows` together (batch-round.ts); what is left of them continues alone. */
@@ -167,19 +181,13 @@ export class RunWorker {
     const done = (async () => {
       try {
         const results = await executeRound(this.env(), rows);
-        // A round holds the event loop for its whole length (SQLite is synchronous). While
-        // deliveries queue up, rest BUSY_REST times as long after it: the executor then takes
-        // about a quarter of the loop and acknowledgements the rest (they are what a sender waits on).
-        if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+        await this.restAfter(started);
         for (const row of rows) this.inRounds.delete(row.id);
         if (!results) {
           for (const row of rows) this.alone(row);
           return;
         }
-        for (const r of results) {
-          if (r.status === 'waiting') this.wakeAt(Date.parse(r.wakeAt));
-          else if (r.status === 'continue') this.alone(r.row);
-        }
+        this.settle(results);
       } catch (err) {
         if (!this.stopped) this.services.log.error({ err }, 'run round failed; its runs resume when their leases run out');
       } finally {
@@ -188,9 +196,7 @@ export class RunWorker {
         this.kick();
       }
     })();
-    this.roundsDone.add(done);
-    void done.then(() => this.roundsDone.delete(done));
-    return done;
+    return this.track(done);
   }
 
   private env(): ExecEnv {
