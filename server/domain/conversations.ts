@@ -52,6 +52,16 @@ export async function findOpenConversation(db: Executor, contactId: string): Pro
   return row && toConversation(row);
 }
 
+/** findOpenConversation, remembered per contact for the rest of a run round (uow.reads) until a conversation is written. */
+export async function openConversationIn(uow: UnitOfWork, contactId: string): Promise<Conversation | undefined> {
+  const cache = uow.reads?.openConversations;
+  if (!cache) return findOpenConversation(uow.trx, contactId);
+  if (cache.has(contactId)) return cache.get(contactId) ?? undefined;
+  const found = await findOpenConversation(uow.trx, contactId);
+  cache.set(contactId, found ?? null);
+  return found;
+}
+
 /** `$trigger.channel` of a conversation kept here rather than in a connection. */
 export const BUILT_IN = 'built_in';
 
@@ -61,6 +71,12 @@ export async function channelOf(db: Executor, c: { connectionId: string | null }
   const row = await db.selectFrom('connections').select('kind').where('id', '=', c.connectionId).executeTakeFirst();
   return row?.kind ?? BUILT_IN;
 }
+
+/**
+ * Call right after writing a conversation through a unit of work (before recording its event:
+ * the dispatcher looks the open conversation up too): a run round forgets what it remembered.
+ */
+export const conversationWritten = (uow: UnitOfWork) => uow.reads?.openConversations.clear();
 
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
   uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
@@ -78,6 +94,7 @@ export async function openConversation(
   };
   try {
     await uow.trx.insertInto('conversations').values(row).execute();
+    conversationWritten(uow);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation');
     throw err;
@@ -112,6 +129,7 @@ export async function closeConversation(
     status: 'closed', closed_by_source: cause.source, close_reason: input.reason ?? null, category: input.category ?? null,
     summary: input.summary ?? null, closed_at: closedAt,
   }).where('id', '=', id).execute();
+  conversationWritten(uow);
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
     type: 'conversation.closed',
@@ -148,9 +166,11 @@ export async function addMessage(
   if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).execute();
+    conversationWritten(uow);
   }
   if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
     await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).execute();
+    conversationWritten(uow);
   }
   await services.events.record(uow, {
     type: 'message.created',
@@ -168,6 +188,7 @@ export async function assignConversation(uow: UnitOfWork, services: Services, id
   }
   if (current.assigneeId === userId) return current;
   await uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id).execute();
+  conversationWritten(uow);
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
   changed(uow, services, current);
   return { ...current, assigneeId: userId };

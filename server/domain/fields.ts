@@ -2,6 +2,7 @@ import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
 import { E164 } from '../../lib/contracts/common';
 import { notFound, unprocessable, type ErrorDetail } from '../http-error';
 import { nowIso } from '../ids';
+import type { UnitOfWork } from '../events/unit-of-work';
 import { runShaped } from '../store/compiled-sql';
 import { fromJson, toJson, type Executor } from '../store/database';
 
@@ -11,6 +12,12 @@ const toField = (r: { key: string; label: string; type: string; options: string 
 
 export async function listFields(db: Executor): Promise<FieldDefinition[]> {
   return (await runShaped(db, 'listFields', [], () => db.selectFrom('field_definitions').selectAll().orderBy('key'))).map(toField);
+}
+
+/** listFields, read once per run round (uow.reads). */
+export async function fieldsIn(uow: UnitOfWork): Promise<FieldDefinition[]> {
+  if (!uow.reads) return listFields(uow.trx);
+  return uow.reads.fields ??= await listFields(uow.trx);
 }
 
 export async function upsertField(db: Executor, f: FieldDefinition): Promise<FieldDefinition> {

@@ -6,7 +6,7 @@ import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { toJson, type Dialect, type Executor } from '../store/database';
 import { getContact, type Cause } from './contacts';
-import { closeConversation, findOpenConversation } from './conversations';
+import { closeConversation, conversationWritten, findOpenConversation } from './conversations';
 
 /**
  * Tables whose `contact_id` needs more than a plain update when a contact is merged away:
@@ -33,6 +33,7 @@ export interface MergeResult { contact: Contact; moved: Record<string, number>; 
 export async function mergeContacts(uow: UnitOfWork, services: Services, survivorId: string, mergedId: string, cause: Cause): Promise<MergeResult> {
   uow.written?.delete(survivorId);
   uow.written?.delete(mergedId);
+  conversationWritten(uow); // conversations move to the survivor
   if (survivorId === mergedId) {
     throw new HttpError(422, 'invalid_content', 'A contact cannot be merged into itself; choose another contact',
       [{ path: 'body.mergeContactId', message: 'Choose a different contact' }]);

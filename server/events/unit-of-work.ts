@@ -1,5 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
-import type { Contact } from '../../lib/contracts/contacts';
+import type { Contact, FieldDefinition } from '../../lib/contracts/contacts';
+import type { Conversation } from '../../lib/contracts/conversations';
+import type { IndexedWorkflow } from '../engine/dispatch/trigger-index';
 import type { Db } from '../store/database';
 import type { DB, EventsTable } from '../store/schema';
 
@@ -19,7 +21,24 @@ export interface UnitOfWork {
    * events table inside a round, and a rollback drops them with everything else.
    */
   pendingEvents?: Insertable<EventsTable>[];
+  /** Set by a run round: reads its steps would repeat, kept until it commits (RoundReads). */
+  reads?: RoundReads;
 }
+
+/**
+ * What a run round's steps read again and again (each step of each run looked up the contact's
+ * open conversation, the field definitions and the workflows listening for the events it
+ * recorded). Steps never define fields or publish workflows, so those stay true for the round;
+ * a conversation written through the unit of work clears `openConversations` (conversations.ts).
+ */
+export interface RoundReads {
+  fields?: FieldDefinition[];
+  openConversations: Map<string, Conversation | null>;
+  /** By trigger type and keys. */
+  listeners: Map<string, IndexedWorkflow[]>;
+}
+
+export const roundReads = (): RoundReads => ({ openConversations: new Map(), listeners: new Map() });
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import type { Services } from '../services';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { createContact, findContactBy } from '../domain/contacts';
-import { addMessage, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
+import { addMessage, conversationWritten, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
 import { findChannel } from '../channels/connections';
 import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact } from '../channels/messenger-profile';
@@ -71,6 +71,7 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
     if (channel && conversation.connectionId !== channel.id) {
       // A conversation takes the channel the customer last wrote on: replies go back there.
       await uow.trx.updateTable('conversations').set({ connection_id: channel.id, external_id: m.senderId }).where('id', '=', conversation.id).execute();
+      conversationWritten(uow);
       conversation = await getConversation(uow.trx, conversation.id);
     }
     if (m.text !== null || m.attachments.length > 0) {

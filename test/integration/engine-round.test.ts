@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getContact } from '../../server/domain/contacts';
 import { listMessages } from '../../server/domain/conversations';
 import { upsertField } from '../../server/domain/fields';
+import { writeTriggerIndex } from '../../server/engine/dispatch/trigger-index';
 import type { Services } from '../../server/services';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
@@ -176,4 +177,51 @@ describe('runs advanced together (group commit)', () => {
     expect(events.map((e) => `${e.type} ${JSON.parse(e.payload).newValue ?? JSON.parse(e.payload).tag}`))
       .toEqual(['contact.field_updated p0', 'contact.tag_added t0', 'contact.field_updated p1', 'contact.tag_added t1']);
   });
+
+  it("a round's steps see the conversation a step before them closed: later steps and the runs its events start", async () => {
+    await upsertField(services.db, { key: 'stage', label: 'Stage', type: 'text', options: [] });
+    const { contact, conversation } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'close', type: 'close_conversation', config: {} },
+      { id: 'set', type: 'update_contact_field', config: { field: 'stage', value: 'closed' } },
+      { id: 'open', type: 'open_conversation', config: {} },
+    ] }));
+    const listener = makeWorkflow({ trigger: { type: 'contact_field_updated', field: 'stage' }, steps: [{ id: 't', type: 'update_contact_tag', config: { action: 'add', tags: ['heard'] } }] });
+    const heard = await insertWorkflow(services.db, listener);
+    await writeTriggerIndex(services.db, heard.id, listener.trigger);
+    const [id] = await queue([{ workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id }]);
+    const run = await waitForRun(services.db, id!);
+    expect(run.status).toBe('completed');
+    // Had the round kept the conversation it saw open before the close, "open" would have found it still open.
+    const opened = run.stepLog.find((e) => e.stepId === 'open')!.output as { conversationId: string; alreadyOpen: boolean };
+    expect(opened.alreadyOpen).toBe(false);
+    expect(opened.conversationId).not.toBe(conversation!.id);
+    // The field event's run started with no open conversation (the round's own close came first).
+    const started = await services.db.selectFrom('runs').select(['id', 'conversation_id']).where('workflow_id', '=', heard.id).execute();
+    expect(started).toHaveLength(1);
+    expect(started[0]!.conversation_id).toBeNull();
+    expect((await waitForRun(services.db, started[0]!.id)).status).toBe('completed');
+  });
+
+  it('field definitions and listeners are read once per round, not once per step', async () => {
+    await upsertField(services.db, { key: 'a', label: 'A', type: 'text', options: [] });
+    await upsertField(services.db, { key: 'b', label: 'B', type: 'number', options: [] });
+    const contacts: Awaited<ReturnType<typeof insertContact>>['contact'][] = [];
+    for (let i = 0; i < 30; i++) contacts.push((await insertContact(services, { open: false })).contact);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'a', type: 'update_contact_field', config: { field: 'a', value: 'x{{$trigger.n}}' } },
+      { id: 'b', type: 'update_contact_field', config: { field: 'b', value: '{{$trigger.n}}' } },
+    ] }));
+    const ids = await queue(contacts.map((c, n) => ({ workflowId: wf.id, contactId: c.id, trigger: { n } })));
+    const before = services.store.counters!.statements;
+    // The runs of distinct contacts end in one round or a few: wait on the last, then count.
+    expect((await waitForRun(services.db, ids.at(-1)!)).status).toBe('completed');
+    const perRun = (services.store.counters!.statements - before) / 30;
+    for (const id of ids) expect((await waitForRun(services.db, id)).status).toBe('completed');
+    for (const [n, c] of contacts.entries()) expect((await getContact(services.db, c.id)).fields).toEqual({ a: `x${n}`, b: n });
+    // Per run: its contact, its open conversation, two updates, its checkpoint, a share of its round's
+    // statements; re-reading fields, listeners and the conversation for every step would add ~5 more.
+    expect(perRun).toBeLessThan(7);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { changeTags, type Cause } from '../../domain/contacts';
-import { addMessage, assignConversation, closeConversation, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
+import { addMessage, assignConversation, closeConversation, conversationWritten, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
 import type { ConversationsTable } from '../../store/schema';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
@@ -44,6 +44,7 @@ export async function openMirror(ctx: MirrorContext, contactId: string, displayI
   if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source });
   const opened = await openConversation(uow, services, contactId, cause, firstIncoming);
   await uow.trx.updateTable('conversations').set({ connection_id: conn.row.id, external_id: String(displayId) }).where('id', '=', opened.id).execute();
+  conversationWritten(uow);
   return opened.id;
 }
 

@@ -1,14 +1,14 @@
 import type { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import type { Dispatcher, RecordedEvent } from '../../events/recorder';
 import type { UnitOfWork } from '../../events/unit-of-work';
-import { findOpenConversation } from '../../domain/conversations';
+import { openConversationIn } from '../../domain/conversations';
 import { newId, nowIso } from '../../ids';
 import type { Services } from '../../services';
-import { toJson, type Executor } from '../../store/database';
+import { toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { parseDefinition } from '../workflows/records';
 import { runTriggerVariables, triggerAccepts, triggerMatchOf, type TriggerMatch } from './event-triggers';
-import { findIndexedWorkflows, type IndexedWorkflow } from './trigger-index';
+import { listenersIn, type IndexedWorkflow } from './trigger-index';
 
 /** Past this many workflow hops an event starts no run (DESIGN §7, loops). */
 export const MAX_DEPTH = 10;
@@ -23,7 +23,7 @@ export function createDispatcher(services: Services): Dispatcher {
   return async (uow, event) => {
     const match = triggerMatchOf(event);
     if (!match) return { runIds: [] };
-    const indexed = await findIndexedWorkflows(uow.trx, match.type, match.keys);
+    const indexed = await listenersIn(uow, match.type, match.keys);
     const accepted = indexed
       .map((row) => ({ row, definition: definitions.get(row) }))
       .filter(({ definition }) => triggerAccepts(definition.trigger, match));
@@ -38,7 +38,7 @@ export function createDispatcher(services: Services): Dispatcher {
     const skipped: string[] = [];
     for (const { row, definition } of accepted) {
       for (const contactId of match.contactIds) {
-        const runId = await startRun(uow.trx, event, match, row, definition, contactId);
+        const runId = await startRun(uow, event, match, row, definition, contactId);
         if (runId) created.push({ runId, workflowId: row.id });
         else skipped.push(`${row.id} for ${contactId}`);
       }
@@ -56,8 +56,9 @@ export function createDispatcher(services: Services): Dispatcher {
 
 /** Creates one queued run, or returns null when once-per-contact forbids it. */
 async function startRun(
-  trx: Executor, event: RecordedEvent, match: TriggerMatch, row: IndexedWorkflow, definition: WorkflowDefinition, contactId: string,
+  uow: UnitOfWork, event: RecordedEvent, match: TriggerMatch, row: IndexedWorkflow, definition: WorkflowDefinition, contactId: string,
 ): Promise<string | null> {
+  const trx = uow.trx;
   // Every run enrols its contact, so switching oncePerContact on later still sees past runs.
   // Inserting first and reading the outcome is race-free: a concurrent enrolment waits on the key.
   const inserted = await trx.insertInto('enrollments')
@@ -66,7 +67,7 @@ async function startRun(
     .executeTakeFirst();
   const firstEnrolment = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   if (definition.oncePerContact && !firstEnrolment) return null;
-  const conversationId = match.conversationId ?? (await findOpenConversation(trx, contactId))?.id ?? null;
+  const conversationId = match.conversationId ?? (await openConversationIn(uow, contactId))?.id ?? null;
   const id = newId('run');
   await trx.insertInto('runs').values(queuedRunRow({
     id, workflow: row, contactId, conversationId, event, triggerVariables: runTriggerVariables(definition.trigger, match), now: nowIso(),

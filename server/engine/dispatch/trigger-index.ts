@@ -1,5 +1,6 @@
 import type { Trigger, TriggerType } from '../../../lib/contracts/triggers';
 import { runShaped } from '../../store/compiled-sql';
+import type { UnitOfWork } from '../../events/unit-of-work';
 import type { Executor } from '../../store/database';
 import { triggerKeys } from './trigger-keys';
 
@@ -15,6 +16,19 @@ export async function writeTriggerIndex(db: Executor, workflowId: string, publis
 }
 
 export interface IndexedWorkflow { id: string; version: number; definition: string }
+
+/** findIndexedWorkflows, looked up once per (type, keys) in a run round (uow.reads). */
+export async function listenersIn(uow: UnitOfWork, type: TriggerType, keys: string[]): Promise<IndexedWorkflow[]> {
+  const cache = uow.reads?.listeners;
+  if (!cache) return findIndexedWorkflows(uow.trx, type, keys);
+  const key = `${type}\u0000${keys.join('\u0000')}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = await findIndexedWorkflows(uow.trx, type, keys);
+    cache.set(key, found);
+  }
+  return found;
+}
 
 /** Published workflows listening on (type, key): an index lookup, never a scan of all workflows. */
 export async function findIndexedWorkflows(db: Executor, type: TriggerType, keys: string[]): Promise<IndexedWorkflow[]> {

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
 import { findContact } from '../../domain/contacts';
-import { findOpenConversation } from '../../domain/conversations';
+import { openConversationIn } from '../../domain/conversations';
 import { flushPendingEvents } from '../../events/recorder';
-import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
+import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { fromJson, toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
@@ -62,6 +62,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
       uow.pendingEvents = [];
+      uow.reads = roundReads();
       const results: RoundResult[] = [];
       const ended: RunFence[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
@@ -91,6 +92,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
       uow.pendingEvents = [];
+      uow.reads = roundReads();
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
       // Passes: a run that ends in this round frees the next run of its pair, which the next
@@ -147,7 +149,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     const definition = stepRegistry[step.type];
     const contact = uow.written?.get(row.contact_id) ?? await findContact(uow.trx, row.contact_id);
     if (!contact) throw new RoundAborted();
-    const conversation = (await findOpenConversation(uow.trx, row.contact_id)) ?? null;
+    const conversation = (await openConversationIn(uow, row.contact_id)) ?? null;
     if (runsOutside(definition, conversation)) break;
     const notes: string[] = [];
     const { run, startedAt, idempotencyKey } = startStep(row, state, step);

@@ -1,6 +1,6 @@
 import type { FieldDefinition, FieldValue } from '../../../lib/contracts/contacts';
 import { updateContact } from '../../domain/contacts';
-import { fieldValueProblem, listFields } from '../../domain/fields';
+import { fieldsIn, fieldValueProblem, listFields } from '../../domain/fields';
 import { defineStep, fail, next } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
@@ -60,7 +60,7 @@ export const updateContactFieldStep = defineStep({
       return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
     }
     return ctx.db(async (uow) => {
-      const def = (await listFields(uow.trx)).find((f) => f.key === key);
+      const def = (await fieldsIn(uow)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
       const coerced = coerceFieldValue(def, text);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
