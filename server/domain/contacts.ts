@@ -25,6 +25,26 @@ export async function findContact(db: Executor, id: string): Promise<Contact | u
   return row && toContact(row);
 }
 
+/** A contact as this unit of work last wrote or read it (a run round), else from the database. */
+export async function contactIn(uow: UnitOfWork, id: string): Promise<Contact | undefined> {
+  const known = uow.written?.get(id) ?? uow.reads?.contacts.get(id);
+  if (known) return known;
+  const found = await findContact(uow.trx, id);
+  if (found) uow.reads?.contacts.set(id, found);
+  return found;
+}
+
+/** Reads a run round's contacts up front: one statement, not one per run. */
+export async function prefetchContacts(uow: UnitOfWork, contactIds: readonly string[]): Promise<void> {
+  const reads = uow.reads;
+  if (!reads) return;
+  const ids = [...new Set(contactIds)].filter((id) => !uow.written?.has(id) && !reads.contacts.has(id));
+  if (ids.length > 0) {
+    const rows = await runShaped(uow.trx, `contactsByIds:${ids.length}`, ids, () => uow.trx.selectFrom('contacts').selectAll().where('id', 'in', ids));
+    for (const row of rows) reads.contacts.set(row.id, toContact(row));
+  }
+}
+
 export async function getContact(db: Executor, id: string): Promise<Contact> {
   const c = await findContact(db, id);
   if (!c) throw notFound(`Contact ${id}`);

@@ -62,6 +62,18 @@ export async function openConversationIn(uow: UnitOfWork, contactId: string): Pr
   return found;
 }
 
+/** The open conversations of many contacts in one statement, remembered for the run round (uow.reads). */
+export async function prefetchOpenConversations(uow: UnitOfWork, contactIds: readonly string[]): Promise<void> {
+  const cache = uow.reads?.openConversations;
+  if (!cache) return;
+  const ids = [...new Set(contactIds)].filter((id) => !cache.has(id));
+  if (ids.length === 0) return;
+  const rows = await runShaped(uow.trx, `openConversationsOf:${ids.length}`, ids, () =>
+    uow.trx.selectFrom('conversations').selectAll().where('contact_id', 'in', ids).where('status', '=', sql.lit('open')));
+  for (const id of ids) cache.set(id, null);
+  for (const row of rows) cache.set(row.contact_id, toConversation(row));
+}
+
 /** `$trigger.channel` of a conversation kept here rather than in a connection. */
 export const BUILT_IN = 'built_in';
 

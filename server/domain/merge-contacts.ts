@@ -33,6 +33,8 @@ export interface MergeResult { contact: Contact; moved: Record<string, number>; 
 export async function mergeContacts(uow: UnitOfWork, services: Services, survivorId: string, mergedId: string, cause: Cause): Promise<MergeResult> {
   uow.written?.delete(survivorId);
   uow.written?.delete(mergedId);
+  uow.reads?.contacts.delete(survivorId);
+  uow.reads?.contacts.delete(mergedId);
   conversationWritten(uow); // conversations move to the survivor
   if (survivorId === mergedId) {
     throw new HttpError(422, 'invalid_content', 'A contact cannot be merged into itself; choose another contact',

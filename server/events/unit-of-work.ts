@@ -26,19 +26,21 @@ export interface UnitOfWork {
 }
 
 /**
- * What a run round's steps read again and again (each step of each run looked up the contact's
- * open conversation, the field definitions and the workflows listening for the events it
+ * What a run round's steps read again and again (each step of each run looked up its contact, the
+ * contact's open conversation, the field definitions and the workflows listening for the events it
  * recorded). Steps never define fields or publish workflows, so those stay true for the round;
  * a conversation written through the unit of work clears `openConversations` (conversations.ts).
  */
 export interface RoundReads {
+  /** Contacts as read (prefetched for the round's runs); `written` comes first. Merging contacts drops both. */
+  contacts: Map<string, Contact>;
   fields?: FieldDefinition[];
   openConversations: Map<string, Conversation | null>;
   /** By trigger type and keys. */
   listeners: Map<string, IndexedWorkflow[]>;
 }
 
-export const roundReads = (): RoundReads => ({ openConversations: new Map(), listeners: new Map() });
+export const roundReads = (): RoundReads => ({ contacts: new Map(), openConversations: new Map(), listeners: new Map() });
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: (() => void)[] = [];

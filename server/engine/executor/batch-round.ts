@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
-import { findContact } from '../../domain/contacts';
-import { openConversationIn } from '../../domain/conversations';
+import { contactIn, prefetchContacts } from '../../domain/contacts';
+import { openConversationIn, prefetchOpenConversations } from '../../domain/conversations';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
@@ -63,6 +63,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
       uow.written = new Map();
       uow.pendingEvents = [];
       uow.reads = roundReads();
+      await prefetch(uow, prepared.map((p) => p.row.contact_id));
       const results: RoundResult[] = [];
       const ended: RunFence[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
@@ -103,6 +104,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
         if (rows.length === 0) break;
         budget -= rows.length;
+        await prefetch(uow, rows.map((r) => r.contact_id));
         const ended: RunFence[] = [];
         for (const queued of rows) {
           let steps: Step[];
@@ -126,6 +128,12 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   }
 }
 
+/** The round's contacts and their open conversations, read together before its steps run. */
+async function prefetch(uow: UnitOfWork, contactIds: string[]) {
+  await prefetchContacts(uow, contactIds);
+  await prefetchOpenConversations(uow, contactIds);
+}
+
 /**
  * One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint.
  * `fromQueued`: the run was picked queued in this transaction (executeQueuedRound); `row` is it
@@ -147,7 +155,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     if (env.stopping()) break;
     const step = steps[state.cursor]!;
     const definition = stepRegistry[step.type];
-    const contact = uow.written?.get(row.contact_id) ?? await findContact(uow.trx, row.contact_id);
+    const contact = await contactIn(uow, row.contact_id);
     if (!contact) throw new RoundAborted();
     const conversation = (await openConversationIn(uow, row.contact_id)) ?? null;
     if (runsOutside(definition, conversation)) break;
