@@ -10,7 +10,8 @@ import { fromJson, toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
-import { checkpoint, claimHeldRun, type RunFence } from './checkpoint';
+import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
+import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
 import { pickQueued, unblockNextOfPairs } from './run-queue';
 import type { ExecEnv } from './execute-run';
@@ -65,8 +66,10 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
       uow.reads = roundReads();
       await prefetch(uow, prepared.map((p) => p.row.contact_id));
       const results: RoundResult[] = [];
+      const pending: PendingCheckpoint[] = [];
+      for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, pending));
       const ended: RunFence[] = [];
-      for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, ended));
+      await writeCheckpoints(env, uow, pending, ended);
       // At most one run of a pair is in a round (the next one is blocked behind it), so the
       // pairs' new heads can be released together after all of them.
       await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
@@ -105,7 +108,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         if (rows.length === 0) break;
         budget -= rows.length;
         await prefetch(uow, rows.map((r) => r.contact_id));
-        const ended: RunFence[] = [];
+        const pending: PendingCheckpoint[] = [];
         for (const queued of rows) {
           let steps: Step[];
           try {
@@ -114,8 +117,11 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
             throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
           }
           const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
-          results.push(await advance(env, uow, held, steps, ended, { leaseUntil }));
+          results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
         }
+        // Written before the next pass looks for runnable heads: a pair's next run waits on these.
+        const ended: RunFence[] = [];
+        await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
         await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
         if (ended.length === 0 || env.stopping()) break; // nothing new can have become runnable
       }
@@ -128,6 +134,16 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   }
 }
 
+/** The round's checkpoints, together; a run no longer held (lease lost, cancelled) rolls the round back, and the per-run path stops it alone. */
+async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingCheckpoint[], ended: RunFence[], fromQueued?: { leaseUntil: string }) {
+  try {
+    await checkpointMany(uow, env.services, env.owner, pending, (f) => ended.push(f), fromQueued);
+  } catch (err) {
+    if (err instanceof LeaseLostError) throw new RoundAborted();
+    throw err;
+  }
+}
+
 /** The round's contacts and their open conversations, read together before its steps run. */
 async function prefetch(uow: UnitOfWork, contactIds: string[]) {
   await prefetchContacts(uow, contactIds);
@@ -135,11 +151,12 @@ async function prefetch(uow: UnitOfWork, contactIds: string[]) {
 }
 
 /**
- * One run, inside the round's transaction: its consecutive in-transaction steps, then one checkpoint.
+ * One run, inside the round's transaction: its consecutive in-transaction steps; its checkpoint joins
+ * the round's (`pending`, written together).
  * `fromQueued`: the run was picked queued in this transaction (executeQueuedRound); `row` is it
  * as held by us, and its one write also takes it (attempts, owner, lease).
  */
-async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], ended: RunFence[], fromQueued?: { leaseUntil: string }): Promise<RoundResult> {
+async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], pending: PendingCheckpoint[], fromQueued?: { leaseUntil: string }): Promise<RoundResult> {
   const { services } = env;
   const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
@@ -184,11 +201,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     if (fromQueued && !(await claimHeldRun(uow.trx, fence, fromQueued.leaseUntil))) throw new RoundAborted();
     return { id: row.id, status: 'continue', row };
   }
-  try {
-    await checkpoint(uow, services, fence, next, { deferUnblock: (f) => ended.push(f), ...(fromQueued ? { fromQueued } : {}) });
-  } catch {
-    throw new RoundAborted(); // lease lost or cancelled: the per-run path stops it alone
-  }
+  pending.push({ fence, next });
   switch (next.status) {
     case 'completed': case 'failed': return { id: row.id, status: next.status };
     case 'waiting': return { id: row.id, status: 'waiting', wakeAt: next.wakeAt };

@@ -26,20 +26,7 @@ export async function checkpoint(
 ): Promise<void> {
   const now = nowIso();
   const ended = next.status === 'completed' || next.status === 'failed';
-  const set = {
-    status: next.status,
-    cursor: next.cursor,
-    variables: toJson(next.variables),
-    step_log: toJson(next.stepLog),
-    jumps: next.jumps,
-    wake_at: next.status === 'waiting' ? next.wakeAt : null,
-    error: next.status === 'failed' ? next.error : null,
-    // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
-    ...(next.status === 'running' ? (opts.fromQueued ? { lease_until: opts.fromQueued.leaseUntil } : {}) : { lease_until: null }),
-    ...(opts.fromQueued ? { lease_owner: fence.owner, attempts: fence.attempts } : {}),
-    updated_at: now,
-    ended_at: ended ? now : null,
-  };
+  const set = checkpointSet(next, fence, now, opts.fromQueued);
   // RETURNING: the direct path gives rows, not a count of changes.
   const written = opts.fromQueued
     ? await runShaped(uow.trx, `checkpointQueued:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.attempts - 1], () =>
@@ -56,6 +43,25 @@ export async function checkpoint(
   }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+}
+
+/** The columns a checkpoint writes (checkpoint, and checkpointMany for a round's runs together). */
+export function checkpointSet(next: NextState, fence: RunFence, now: string, fromQueued?: { leaseUntil: string }) {
+  const ended = next.status === 'completed' || next.status === 'failed';
+  return {
+    status: next.status,
+    cursor: next.cursor,
+    variables: toJson(next.variables),
+    step_log: toJson(next.stepLog),
+    jumps: next.jumps,
+    wake_at: next.status === 'waiting' ? next.wakeAt : null,
+    error: next.status === 'failed' ? next.error : null,
+    // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
+    ...(next.status === 'running' ? (fromQueued ? { lease_until: fromQueued.leaseUntil } : {}) : { lease_until: null }),
+    ...(fromQueued ? { lease_owner: fence.owner, attempts: fence.attempts } : {}),
+    updated_at: now,
+    ended_at: ended ? now : null,
+  };
 }
 
 /** Takes a run picked queued in this transaction (fence.attempts: the count after taking it); false if it is not queued any more. */

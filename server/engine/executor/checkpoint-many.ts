@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { runShaped } from '../../store/compiled-sql';
+import { toJson } from '../../store/database';
+import { LeaseLostError, type RunFence } from './checkpoint';
+import type { NextState } from './transition';
+
+/** A run's state after its part of a round, written with the others at the round's end. */
+export interface PendingCheckpoint { fence: RunFence; next: NextState }
+
+/**
+ * The checkpoints of a round's runs in one statement (UPDATE … FROM VALUES) instead of one per
+ * run: the same columns and the same fences as checkpoint(), a round trip less per run on
+ * PostgreSQL. Throws LeaseLostError when any run is not held as expected (the round then rolls
+ * back whole, as a failed single checkpoint would). Ended runs are handed to `ended` (their
+ * pairs' next runs are released together by the caller).
+ *
+ * `fromQueued`: the runs were picked queued in this transaction (SQLite queued rounds); the
+ * write also takes them (owner, attempts, lease), as checkpoint's fromQueued does.
+ */
+export async function checkpointMany(
+  uow: UnitOfWork, services: Services, owner: string, items: PendingCheckpoint[], ended: (fence: RunFence) => void,
+  fromQueued?: { leaseUntil: string },
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = nowIso();
+  const params: unknown[] = [];
+  const rows = items.map(({ fence, next }) => {
+    const values = [
+      fence.id, fence.attempts, next.status, next.cursor, toJson(next.variables), toJson(next.stepLog), next.jumps,
+      next.status === 'waiting' ? next.wakeAt : null, next.status === 'failed' ? next.error : null,
+      next.status === 'completed' || next.status === 'failed' ? now : null,
+    ];
+    params.push(...values);
+    // Typed, so PostgreSQL does not guess the columns of a VALUES list (and NULLs have a type).
+    const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = values;
+    return sql`(CAST(${id} AS TEXT), CAST(${attempts} AS INTEGER), CAST(${status} AS TEXT), CAST(${cursor} AS INTEGER), CAST(${variables} AS TEXT),
+      CAST(${stepLog} AS TEXT), CAST(${jumps} AS INTEGER), CAST(${wakeAt} AS TEXT), CAST(${error} AS TEXT), CAST(${endedAt} AS TEXT))`;
+  });
+  // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
+  const take = fromQueued
+    ? sql`, lease_until = CASE WHEN v.status = 'running' THEN ${fromQueued.leaseUntil} ELSE NULL END, lease_owner = ${owner}, attempts = v.attempts`
+    : sql`, lease_until = CASE WHEN v.status = 'running' THEN runs.lease_until ELSE NULL END`;
+  const held = fromQueued
+    ? sql`runs.attempts = v.attempts - 1 AND runs.status = 'queued'`
+    : sql`runs.lease_owner = ${owner} AND runs.attempts = v.attempts AND runs.status = 'running'`;
+  params.push(now, ...(fromQueued ? [fromQueued.leaseUntil, owner] : [owner]));
+  const written = await runShaped(uow.trx, `checkpointMany:${fromQueued ? 'queued' : 'claimed'}:${items.length}`, params, () => sql<{ id: string }>`
+    WITH v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at) AS (VALUES ${sql.join(rows)})
+    UPDATE runs SET status = v.status, "cursor" = v."cursor", variables = v.variables, step_log = v.step_log, jumps = v.jumps,
+      wake_at = v.wake_at, error = v.error, updated_at = ${now}, ended_at = v.ended_at${take}
+    FROM v WHERE runs.id = v.id AND ${held}
+    RETURNING runs.id`);
+  if (written.length !== items.length) {
+    const got = new Set(written.map((w) => w.id));
+    const lost = items.find((i) => !got.has(i.fence.id))?.fence.id;
+    throw new LeaseLostError(`Run ${lost} is no longer held by ${owner}`);
+  }
+  for (const { fence, next } of items) {
+    if (next.status === 'completed' || next.status === 'failed') ended(fence);
+    const error = next.status === 'failed' ? next.error : null;
+    uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+  }
+}
