@@ -13,6 +13,8 @@ export interface EngineOptions {
   leaseMs?: number;
   pollMs?: number;
   stopGraceMs?: number;
+  /** See WorkerOptions.burstMs. */
+  burstMs?: number;
 }
 
 export interface Engine {
@@ -24,6 +26,8 @@ export interface Engine {
 export const DEFAULT_LEASE_MS = 30_000;
 /** COMPANION_RUN_BATCH overrides it (1: every run alone, a transaction per step, as before). */
 export const DEFAULT_BATCH = Math.max(1, Number(process.env.COMPANION_RUN_BATCH ?? 64));
+/** COMPANION_BURST_MS overrides it (0: no burst preference, the executor keeps its usual share). */
+export const DEFAULT_BURST_MS = Math.max(0, Number(process.env.COMPANION_BURST_MS ?? 2_000) || 0);
 
 /**
  * Starts the run executor on `services` and registers its stop with services.onClose. With
@@ -37,6 +41,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     pollMs: options.pollMs ?? 1_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
+    burstMs: options.burstMs ?? DEFAULT_BURST_MS,
   };
   const worker = options.workers ? new RunWorker(services, workerOptions) : undefined;
   let bridge: PgBridge | undefined;

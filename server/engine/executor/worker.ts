@@ -6,6 +6,7 @@ import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
 import { unblockStalled } from './run-queue';
+import { restFactor } from './rest';
 
 export interface WorkerOptions {
   owner: string;
@@ -23,9 +24,15 @@ export interface WorkerOptions {
   batch?: number;
   /** How often runs left blocked after their pair became free (a race between instances) are released. */
   unblockMs?: number;
+  /**
+   * A burst of deliveries is acknowledged first: while the runs a round takes were queued less
+   * than this long ago, the executor leaves most of the loop to acknowledgements (BURST_REST);
+   * past it, its usual share (BUSY_REST), so a sustained flood still moves the backlog.
+   */
+  burstMs?: number;
 }
 
-const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
+
 /** Rounds in flight at once on PostgreSQL (each holds one pooled connection; the pool has 10). */
 const PG_ROUNDS = 4;
 
@@ -126,7 +133,7 @@ export class RunWorker {
       try {
         const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs);
         if (results === 'none') { picked = false; return; }
-        await this.restAfter(started);
+        await this.restAfter(started, results ? results.map((r) => r.id) : []);
         if (!results) {
           // Rolled back, claim included: the runs are still queued; take them and go one by one.
           const rows = await claimRuns(this.services.store, this.claimRequest(Date.now(), this.roundSize));
@@ -151,11 +158,15 @@ export class RunWorker {
 
   /**
    * A round holds the event loop for its whole length (SQLite is synchronous). While deliveries
-   * queue up, rest BUSY_REST times as long after it: the executor then takes about a quarter of
-   * the loop and acknowledgements the rest (they are what a sender waits on).
+   * queue up, rest after it: BUSY_REST times as long (the executor takes about a quarter of the
+   * loop, acknowledgements the rest: they are what a sender waits on), or BURST_REST times while
+   * the round's oldest run is younger than burstMs (a burst: its runs wait a little longer, its
+   * senders do not; the work is the same and is done as soon as the burst is over).
    */
-  private async restAfter(started: number) {
-    if (this.services.pacer.demand) await new Promise((r) => setTimeout(r, Math.min(100, BUSY_REST * (performance.now() - started))));
+  private async restAfter(started: number, runIds: string[]) {
+    if (!this.services.pacer.demand) return;
+    const factor = restFactor(runIds, Date.now(), this.opts.burstMs ?? 0);
+    await new Promise((r) => setTimeout(r, Math.min(100, factor * (performance.now() - started))));
   }
 
   /** What a committed round left to do: wake-ups for its waiting runs, the rest of the others alone. */
@@ -181,7 +192,7 @@ export class RunWorker {
     const done = (async () => {
       try {
         const results = await executeRound(this.env(), rows);
-        await this.restAfter(started);
+        await this.restAfter(started, rows.map((r) => r.id));
         for (const row of rows) this.inRounds.delete(row.id);
         if (!results) {
           for (const row of rows) this.alone(row);

@@ -1,0 +1,29 @@
+import { decodeTime } from 'ulid';
+
+/** After a round, while deliveries queue up, the executor rests this many times the round's length (about a quarter of the loop). */
+export const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
+/** …or this many times while the round's runs are a burst's (about a thirteenth). */
+export const BURST_REST = Number(process.env.COMPANION_BURST_REST ?? 12);
+
+/**
+ * How long the worker rests after a round, in multiples of the round's length. Runs queued less
+ * than `burstMs` ago are a burst's: their senders are still waiting for 202s, the runs only a
+ * little longer (the same work, done once the burst is over), so acknowledgements get most of
+ * the loop. Older runs mean a sustained flood: the executor takes its usual share, and the
+ * backlog keeps moving.
+ */
+export function restFactor(runIds: readonly string[], now: number, burstMs: number): number {
+  if (burstMs <= 0 || runIds.length === 0) return BUSY_REST;
+  return now - queuedAt(runIds) < burstMs ? BURST_REST : BUSY_REST;
+}
+
+/** When the oldest of these runs was queued: run ids are ULIDs and carry the millisecond (0 if one is not). */
+function queuedAt(runIds: readonly string[]): number {
+  let oldest = runIds[0]!;
+  for (const id of runIds) if (id < oldest) oldest = id;
+  try {
+    return decodeTime(oldest.slice(oldest.indexOf('_') + 1));
+  } catch {
+    return 0;
+  }
+}
