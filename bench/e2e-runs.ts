@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { killHard, spawnServer, freePort, type ServerProcess } from '../test/support/process';
 import { bare, mib, percentile, send } from './e2e-support';
-import { openWatch, pin, type Watch } from './e2e-watch';
+import { canLimitCpu, limitCpu, openWatch, pin, type Watch } from './e2e-watch';
 
 // Webhook to completed run, from outside: N webhooks are sent to /hooks/:token as fast as they
 // are accepted and the clock runs until all N runs have completed. Bare Fastify under the same
@@ -37,6 +37,8 @@ export interface Scenario {
   roles?: Role[];
   /** Pin PostgreSQL and the companion processes to separate CPUs (taskset lists, e.g. '1' and '0'). */
   pin?: { db: string; app: string };
+  /** Each instance capped at this share of one CPU (a cgroup): the instances, not the database, are what runs short. */
+  cpuShare?: number;
   /** Contacts the webhooks go round robin over (default BENCH_CONTACTS, 200); 1: one contact's backlog, strictly in order. */
   contacts?: number;
 }
@@ -82,6 +84,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
   const bareBefore = await bare(N, contacts, CONNECTIONS);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-e2e-'));
   const servers: ServerProcess[] = [];
+  const releases: (() => void)[] = [];
   let watch: Watch | undefined;
   try {
     watch = await openWatch(s.databaseUrl, dataDir);
@@ -101,6 +104,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
       for (const srv of servers) pin(srv.child.pid!, s.pin.app);
       pin(process.pid, s.pin.app); // the load generator shares the companions' CPUs
     }
+    if (s.cpuShare) for (const srv of servers) { const release = limitCpu(srv.child.pid!, s.cpuShare); if (release) releases.push(release); }
     const { workflowId, path: hookPath } = await setup(servers[0]!, s.steps, contacts);
     const before = await Promise.all(servers.map(stats));
     const dbBefore = await watch.dbCounters();
@@ -168,6 +172,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
         await exited;
       } else await killHard(srv);
     }
+    for (const release of releases) release();
     await watch?.close();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -207,6 +212,9 @@ export function e2eTable(results: E2eResult[]): string {
   ].join('\n');
 }
 
+/** The CPU share each instance gets in the capped scenarios. */
+const SHARE = 0.25;
+
 export function e2eScenarios(): Scenario[] {
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   const only = process.env.BENCH_E2E_ONLY?.split('|');
@@ -221,6 +229,11 @@ export function e2eScenarios(): Scenario[] {
       { name: 'PostgreSQL, ingest-only + worker instance, 3 steps', steps: 3, databaseUrl: url, roles: ['ingest', 'worker'] },
       { name: 'PostgreSQL pinned to CPU 1, 1 instance on CPU 0, 3 steps', steps: 3, databaseUrl: url, pin: { db: '1', app: '0' } },
       { name: 'PostgreSQL pinned to CPU 1, 2 instances on CPU 0, 3 steps', steps: 3, databaseUrl: url, roles: ['both', 'both'], pin: { db: '1', app: '0' } },
+      // The database with CPU to spare, the instances short of it: does a second instance add runs/s?
+      ...(canLimitCpu() ? [
+        { name: `PostgreSQL pinned to CPU 1, 1 instance on CPU 0 capped at ${SHARE * 100}% of a CPU, 3 steps`, steps: 3, databaseUrl: url, pin: { db: '1', app: '0' }, cpuShare: SHARE },
+        { name: `PostgreSQL pinned to CPU 1, 2 instances on CPU 0 capped at ${SHARE * 100}% of a CPU each, 3 steps`, steps: 3, databaseUrl: url, roles: ['both', 'both'], pin: { db: '1', app: '0' }, cpuShare: SHARE },
+      ] satisfies Scenario[] : []),
     ] satisfies Scenario[]) : []),
   ];
   // A name ending in `$` must match whole ("SQLite, 1 step$" leaves out "SQLite, 1 step, one contact").

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
@@ -29,20 +30,45 @@ export async function findContact(db: Executor, id: string): Promise<Contact | u
 export async function contactIn(uow: UnitOfWork, id: string): Promise<Contact | undefined> {
   const known = uow.written?.get(id) ?? uow.reads?.contacts.get(id);
   if (known) return known;
-  const found = await findContact(uow.trx, id);
-  if (found) uow.reads?.contacts.set(id, found);
-  return found;
+  if (!uow.reads) return findContact(uow.trx, id);
+  await prefetchContacts(uow, [id]);
+  return uow.reads.contacts.get(id);
 }
 
-/** Reads a run round's contacts up front: one statement, not one per run. */
+/** Reads a run round's contacts up front: one statement, not one per run (PostgreSQL: and holds them, RoundReads.lock). */
 export async function prefetchContacts(uow: UnitOfWork, contactIds: readonly string[]): Promise<void> {
   const reads = uow.reads;
   if (!reads) return;
-  const ids = [...new Set(contactIds)].filter((id) => !uow.written?.has(id) && !reads.contacts.has(id));
-  if (ids.length > 0) {
-    const rows = await runShaped(uow.trx, `contactsByIds:${ids.length}`, ids, () => uow.trx.selectFrom('contacts').selectAll().where('id', 'in', ids));
-    for (const row of rows) reads.contacts.set(row.id, toContact(row));
-  }
+  const ids = [...new Set(contactIds)].filter((id) => !uow.written?.has(id) && !reads.contacts.has(id)).sort();
+  if (ids.length === 0) return;
+  const rows = await runShaped(uow.trx, `contactsByIds:${reads.lock}:${ids.length}`, ids, () => {
+    const q = uow.trx.selectFrom('contacts').selectAll().where('id', 'in', ids);
+    return reads.lock ? q.orderBy('id').forUpdate() : q;
+  });
+  for (const row of rows) reads.contacts.set(row.id, toContact(row));
+}
+
+/**
+ * Writes the contacts a run round changed (uow.dirtyContacts), each once, in one statement:
+ * names, lifecycle, tags and fields as `written` holds them. Phone and email (unique) are written
+ * by the step itself, so a duplicate is refused there.
+ */
+export async function flushContacts(uow: UnitOfWork): Promise<void> {
+  const dirty = uow.dirtyContacts;
+  if (!dirty || dirty.size === 0) return;
+  const params: unknown[] = [];
+  const rows = [...dirty.keys()].sort().map((id) => {
+    const c = uow.written!.get(id)!;
+    const values = [id, c.firstName, c.lastName, c.lifecycle ?? null, toJson(c.tags), toJson(c.fields), dirty.get(id)!];
+    params.push(...values);
+    return sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`;
+  });
+  dirty.clear();
+  await runShaped(uow.trx, `flushContacts:${rows.length}`, params, () => sql`
+    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${sql.join(rows)})
+    UPDATE contacts SET first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
+      fields = v.fields, updated_at = v.updated_at
+    FROM v WHERE contacts.id = v.id`);
 }
 
 export async function getContact(db: Executor, id: string): Promise<Contact> {
@@ -94,7 +120,7 @@ export async function updateContact(
   /** The contact as read in this transaction already (a step has it): not read again. */
   known?: Contact,
 ): Promise<Contact> {
-  const current = known?.id === id ? known : await getContact(uow.trx, id);
+  const current = known?.id === id ? known : uow.written?.get(id) ?? await getContact(uow.trx, id);
   if (patch.lifecycle) await requireLifecycleStage(uow.trx, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
@@ -120,12 +146,16 @@ export async function updateContact(
     fields: toJson(fields),
     updated_at: nowIso(),
   };
-  try {
-    await runShaped(uow.trx, `contactUpdate:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
-      uow.trx.updateTable('contacts').set(set).where('id', '=', id));
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, patch));
-    throw err;
+  if (uow.dirtyContacts && patch.phone === undefined && patch.email === undefined) {
+    uow.dirtyContacts.set(id, set.updated_at); // a run round: written once at its end (flushContacts)
+  } else {
+    try {
+      await runShaped(uow.trx, `contactUpdate:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
+        uow.trx.updateTable('contacts').set(set).where('id', '=', id));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, patch));
+      throw err;
+    }
   }
   await services.events.record(uow, { type: 'contact.updated', payload: { contactId: id, changes } }, cause);
   for (const c of changedFields) {
@@ -144,13 +174,14 @@ export async function changeTags(
   /** The contact as read in this transaction already (a step has it): not read again. */
   known?: Contact,
 ): Promise<Contact> {
-  const current = known?.id === id ? known : await getContact(uow.trx, id);
+  const current = known?.id === id ? known : uow.written?.get(id) ?? await getContact(uow.trx, id);
   const set = new Set(current.tags);
   const changed = [...new Set(tags)].filter((t) => (action === 'add' ? !set.has(t) : set.has(t)));
   if (changed.length === 0) return current;
   for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
   const values = { tags: toJson([...set]), updated_at: nowIso() };
-  await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
+  if (uow.dirtyContacts) uow.dirtyContacts.set(id, values.updated_at); // a run round: written once at its end
+  else await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
   for (const tag of changed) {
     await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }

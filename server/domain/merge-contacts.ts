@@ -5,7 +5,7 @@ import { HttpError } from '../http-error';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { toJson, type Dialect, type Executor } from '../store/database';
-import { getContact, type Cause } from './contacts';
+import { flushContacts, getContact, type Cause } from './contacts';
 import { closeConversation, conversationWritten, findOpenConversation } from './conversations';
 
 /**
@@ -31,6 +31,7 @@ export interface MergeResult { contact: Contact; moved: Record<string, number>; 
  *   the gained tags and fields fire nothing either: the person did not change, the records did).
  */
 export async function mergeContacts(uow: UnitOfWork, services: Services, survivorId: string, mergedId: string, cause: Cause): Promise<MergeResult> {
+  await flushContacts(uow); // a run round's pending contact writes: the merge reads and rewrites rows
   uow.written?.delete(survivorId);
   uow.written?.delete(mergedId);
   uow.reads?.contacts.delete(survivorId);

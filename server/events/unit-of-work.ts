@@ -2,7 +2,7 @@ import type { Insertable, Transaction } from 'kysely';
 import type { Contact, FieldDefinition } from '../../lib/contracts/contacts';
 import type { Conversation } from '../../lib/contracts/conversations';
 import type { IndexedWorkflow } from '../engine/dispatch/trigger-index';
-import type { Db } from '../store/database';
+import type { Db, Dialect } from '../store/database';
 import type { DB, EventsTable } from '../store/schema';
 
 /** A transaction plus work to do only once it has committed (wake workers, notify clients). */
@@ -10,9 +10,10 @@ export interface UnitOfWork {
   trx: Transaction<DB>;
   afterCommit(fn: () => void): void;
   /**
-   * Contacts as this transaction last wrote them (updateContact, changeTags). The transaction
-   * holds their rows (SQLite: the one writer; PostgreSQL: the row lock) until it ends, so a later
-   * step of a run round reads them from here instead of the database.
+   * Contacts as this transaction last changed them (updateContact, changeTags). The transaction
+   * holds their rows (SQLite: the one writer; PostgreSQL: the row lock, taken when a round reads
+   * them) until it ends, so a later step of a run round reads them from here instead of the
+   * database; a round writes them at its end (dirtyContacts).
    */
   written?: Map<string, Contact>;
   /**
@@ -23,6 +24,11 @@ export interface UnitOfWork {
   pendingEvents?: Insertable<EventsTable>[];
   /** Set by a run round: reads its steps would repeat, kept until it commits (RoundReads). */
   reads?: RoundReads;
+  /**
+   * Set by a run round: contacts whose row is written once, at the round's end (flushContacts),
+   * with every change its steps made (id → updated_at). Their state meanwhile is `written`.
+   */
+  dirtyContacts?: Map<string, string>;
 }
 
 /**
@@ -34,13 +40,18 @@ export interface UnitOfWork {
 export interface RoundReads {
   /** Contacts as read (prefetched for the round's runs); `written` comes first. Merging contacts drops both. */
   contacts: Map<string, Contact>;
+  /**
+   * PostgreSQL: contacts are read FOR UPDATE (in id order: rounds never wait on each other in a
+   * circle), so nobody changes one between the round reading it and writing it.
+   */
+  lock: boolean;
   fields?: FieldDefinition[];
   openConversations: Map<string, Conversation | null>;
   /** By trigger type and keys. */
   listeners: Map<string, IndexedWorkflow[]>;
 }
 
-export const roundReads = (): RoundReads => ({ contacts: new Map(), openConversations: new Map(), listeners: new Map() });
+export const roundReads = (dialect: Dialect): RoundReads => ({ contacts: new Map(), lock: dialect === 'postgres', openConversations: new Map(), listeners: new Map() });
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
-import { contactIn, prefetchContacts } from '../../domain/contacts';
+import { contactIn, flushContacts, prefetchContacts } from '../../domain/contacts';
 import { openConversationIn, prefetchOpenConversations } from '../../domain/conversations';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
@@ -63,16 +63,19 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
       uow.pendingEvents = [];
-      uow.reads = roundReads();
+      uow.reads = roundReads(services.store.dialect);
+      uow.dirtyContacts = new Map();
       await prefetch(uow, prepared.map((p) => p.row.contact_id));
       const results: RoundResult[] = [];
       const pending: PendingCheckpoint[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, pending));
+      await flushContacts(uow);
       const ended: RunFence[] = [];
       await writeCheckpoints(env, uow, pending, ended);
       // At most one run of a pair is in a round (the next one is blocked behind it), so the
-      // pairs' new heads can be released together after all of them.
-      await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
+      // pairs' new heads can be released together after all of them. Other instances hear of
+      // them (NOTIFY): else only this one, claiming again after its round, would ever take them.
+      if (await unblockNextOfPairs(uow.trx, services.store.dialect, ended) > 0) uow.afterCommit(() => services.runSignal.notify());
       await flushPendingEvents(uow);
       return results;
     });
@@ -96,7 +99,8 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
     return await inTransaction(services.db, async (uow) => {
       uow.written = new Map();
       uow.pendingEvents = [];
-      uow.reads = roundReads();
+      uow.reads = roundReads(services.store.dialect);
+      uow.dirtyContacts = new Map();
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
       // Passes: a run that ends in this round frees the next run of its pair, which the next
@@ -125,6 +129,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
         if (ended.length === 0 || env.stopping()) break; // nothing new can have become runnable
       }
+      await flushContacts(uow);
       await flushPendingEvents(uow);
       return results.length === 0 ? 'none' as const : results;
     });

@@ -44,11 +44,14 @@ export async function pickQueued(trx: Executor, dialect: Dialect, limit: number)
 async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number) {
   if (dialect === 'postgres') {
     // One round trip: the read and the marking. Rows another instance is claiming right now are
-    // left alone (SKIP LOCKED: never wait, never deadlock); they are read again next time.
+    // passed over (SKIP LOCKED: never wait, never deadlock), and the window's rows stay ours until
+    // this claim commits: two instances claiming at once read different heads, instead of the
+    // second finding only the first one's (and nothing to claim).
     const { rows } = await sql<{ id: string; blocked: boolean }>`
       WITH w AS (
         SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
         WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ORDER BY r.id LIMIT ${window}
+        FOR UPDATE OF r SKIP LOCKED
       ), marked AS (
         UPDATE runs SET blocked = 1 WHERE id IN (
           SELECT id FROM runs WHERE id IN (SELECT id FROM w WHERE blocked) AND status = 'queued' FOR UPDATE SKIP LOCKED)
@@ -65,21 +68,23 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
   return rows;
 }
 
-/** A run of the pair ended: the next queued run of the pair is its new head. */
-export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: string, contactId: string): Promise<void> {
-  await sql`UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id = (
+/** A run of the pair ended: the next queued run of the pair is its new head. Returns how many runs that released (0 or 1). */
+export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: string, contactId: string): Promise<number> {
+  const result = await sql`UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id = (
     SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
     WHERE workflow_id = ${workflowId} AND contact_id = ${contactId} AND status = 'queued' ORDER BY id LIMIT 1)`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }
 
-/** Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one statement. */
-export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, pairs: { workflowId: string; contactId: string }[]): Promise<void> {
-  if (pairs.length === 0) return;
+/** Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one statement. Returns how many it released. */
+export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, pairs: { workflowId: string; contactId: string }[]): Promise<number> {
+  if (pairs.length === 0) return 0;
   const values = sql.join(pairs.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT))`));
-  await sql`WITH p(w, c) AS (VALUES ${values})
+  const result = await sql`WITH p(w, c) AS (VALUES ${values})
     UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id IN (
       SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
         WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' ORDER BY id LIMIT 1) FROM p)`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** Blocked runs whose pair has nothing unfinished before them any more (a missed unblock): unblocked. */
