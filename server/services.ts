@@ -30,6 +30,18 @@ export function createServices(config: Config, store: Store, log: FastifyBaseLog
 
 export class RunSignal {
   private listeners: (() => void)[] = [];
+  private lastReleased = 0;
   notify() { for (const l of this.listeners) l(); }
   on(listener: () => void) { this.listeners.push(listener); }
+  /**
+   * A run's end released the next run of its pair. This instance claims again after its round
+   * anyway; the signal is for the others (idle ones would otherwise wait for their poll), at most
+   * every 50 ms: a busy backlog releases runs with every round.
+   */
+  released() {
+    const now = Date.now();
+    if (now - this.lastReleased < 50) return;
+    this.lastReleased = now;
+    this.notify();
+  }
 }

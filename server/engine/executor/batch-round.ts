@@ -75,7 +75,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
       // At most one run of a pair is in a round (the next one is blocked behind it), so the
       // pairs' new heads can be released together after all of them. Other instances hear of
       // them (NOTIFY): else only this one, claiming again after its round, would ever take them.
-      if (await unblockNextOfPairs(uow.trx, services.store.dialect, ended) > 0) uow.afterCommit(() => services.runSignal.notify());
+      if (await unblockNextOfPairs(uow.trx, services.store.dialect, ended) > 0) uow.afterCommit(() => services.runSignal.released());
       await flushPendingEvents(uow);
       return results;
     });

@@ -39,7 +39,7 @@ export async function checkpoint(
   // A run round unblocks every pair it ended in one statement at its end (deferUnblock).
   if (ended) {
     if (opts.deferUnblock) opts.deferUnblock(fence);
-    else if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId) > 0) uow.afterCommit(() => services.runSignal.notify());
+    else if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId) > 0) uow.afterCommit(() => services.runSignal.released());
   }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
