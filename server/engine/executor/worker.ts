@@ -64,7 +64,9 @@ export class RunWorker {
   start() {
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void this.renew(), Math.max(100, Math.floor(this.opts.leaseMs / 3))));
-    this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? 10_000));
+    // PostgreSQL: a claim marking a run blocked just as another instance's round ends the run
+    // before it leaves the run waiting for this sweep; SQLite (one writer) has no such race.
+    this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? (this.services.store.dialect === 'postgres' ? 2_000 : 10_000)));
     this.kick();
   }
 
