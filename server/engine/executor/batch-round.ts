@@ -6,7 +6,7 @@ import { openConversationIn, prefetchOpenConversations } from '../../domain/conv
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
-import { fromJson, toJson } from '../../store/database';
+import { fromJson, toJson, type Dialect } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
@@ -61,10 +61,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   }
   try {
     return await inTransaction(services.db, async (uow) => {
-      uow.written = new Map();
-      uow.pendingEvents = [];
-      uow.reads = roundReads(services.store.dialect);
-      uow.dirtyContacts = new Map();
+      beginRound(uow, services.store.dialect);
       await prefetch(uow, prepared.map((p) => p.row.contact_id));
       const results: RoundResult[] = [];
       const pending: PendingCheckpoint[] = [];
@@ -97,10 +94,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
   const { services } = env;
   try {
     return await inTransaction(services.db, async (uow) => {
-      uow.written = new Map();
-      uow.pendingEvents = [];
-      uow.reads = roundReads(services.store.dialect);
-      uow.dirtyContacts = new Map();
+      beginRound(uow, services.store.dialect);
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
       // Passes: a run that ends in this round frees the next run of its pair, which the next
@@ -137,6 +131,14 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
     if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
     return undefined;
   }
+}
+
+/** What a round keeps in its unit of work (unit-of-work.ts): writes and reads its steps share, events stored at its end. */
+function beginRound(uow: UnitOfWork, dialect: Dialect) {
+  uow.written = new Map();
+  uow.pendingEvents = [];
+  uow.reads = roundReads(dialect);
+  uow.dirtyContacts = new Map();
 }
 
 /** The round's checkpoints, together; a run no longer held (lease lost, cancelled) rolls the round back, and the per-run path stops it alone. */
