@@ -137,18 +137,18 @@ export async function updateContact(
   changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
   const changes = [...standard, ...changedFields.filter((c) => !standard.includes(c.field as never)).map((c) => `fields.${c.field}`)];
   if (changes.length === 0) return current;
-  const set = {
-    ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),
-    ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
-    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-    ...(patch.email !== undefined ? { email: patch.email } : {}),
-    ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
-    fields: toJson(fields),
-    updated_at: nowIso(),
-  };
   if (uow.dirtyContacts && patch.phone === undefined && patch.email === undefined) {
-    uow.dirtyContacts.set(id, set.updated_at); // a run round: written once at its end (flushContacts)
+    uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end (flushContacts)
   } else {
+    const set = {
+      ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),
+      ...(patch.lastName !== undefined ? { last_name: patch.lastName } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.lifecycle !== undefined ? { lifecycle: patch.lifecycle } : {}),
+      fields: toJson(fields),
+      updated_at: nowIso(),
+    };
     try {
       await runShaped(uow.trx, `contactUpdate:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
         uow.trx.updateTable('contacts').set(set).where('id', '=', id));
@@ -179,9 +179,11 @@ export async function changeTags(
   const changed = [...new Set(tags)].filter((t) => (action === 'add' ? !set.has(t) : set.has(t)));
   if (changed.length === 0) return current;
   for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
-  const values = { tags: toJson([...set]), updated_at: nowIso() };
-  if (uow.dirtyContacts) uow.dirtyContacts.set(id, values.updated_at); // a run round: written once at its end
-  else await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
+  if (uow.dirtyContacts) uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end
+  else {
+    const values = { tags: toJson([...set]), updated_at: nowIso() };
+    await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
+  }
   for (const tag of changed) {
     await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }
