@@ -3,8 +3,7 @@ import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { runShaped } from '../../store/compiled-sql';
-import { toJson } from '../../store/database';
-import { LeaseLostError, type RunFence } from './checkpoint';
+import { checkpointSet, LeaseLostError, type RunFence } from './checkpoint';
 import type { NextState } from './transition';
 
 /** A run's state after its part of a round, written with the others at the round's end. */
@@ -28,11 +27,8 @@ export async function checkpointMany(
   const now = nowIso();
   const params: unknown[] = [];
   const rows = items.map(({ fence, next }) => {
-    const values = [
-      fence.id, fence.attempts, next.status, next.cursor, toJson(next.variables), toJson(next.stepLog), next.jumps,
-      next.status === 'waiting' ? next.wakeAt : null, next.status === 'failed' ? next.error : null,
-      next.status === 'completed' || next.status === 'failed' ? now : null,
-    ];
+    const set = checkpointSet(next, now);
+    const values = [fence.id, fence.attempts, set.status, set.cursor, set.variables, set.step_log, set.jumps, set.wake_at, set.error, set.ended_at];
     params.push(...values);
     // Typed, so PostgreSQL does not guess the columns of a VALUES list (and NULLs have a type).
     const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = values;

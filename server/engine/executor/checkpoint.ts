@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -18,35 +17,29 @@ export class LeaseLostError extends Error {
 /**
  * Writes cursor, variables, step log and status, in the transaction that holds the step's own
  * changes. Only the holder of the current claim may write; otherwise the whole step rolls back.
+ * (A run round writes its runs' checkpoints together: checkpoint-many.ts.)
  */
-export async function checkpoint(
-  uow: UnitOfWork, services: Services, fence: RunFence, next: NextState,
-  /** fromQueued: the run is still queued in the database (a queued round): this write also takes it (fence.attempts is the new count). */
-  opts: { deferUnblock?: (fence: RunFence) => void; fromQueued?: { leaseUntil: string } } = {},
-): Promise<void> {
-  const now = nowIso();
-  const ended = next.status === 'completed' || next.status === 'failed';
-  const set = checkpointSet(next, fence, now, opts.fromQueued);
+export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState): Promise<void> {
+  const set = { ...checkpointSet(next, nowIso()), ...(next.status === 'running' ? {} : { lease_until: null }) };
   // RETURNING: the direct path gives rows, not a count of changes.
-  const written = opts.fromQueued
-    ? await runShaped(uow.trx, `checkpointQueued:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.attempts - 1], () =>
-      uow.trx.updateTable('runs').set(set).where('id', '=', fence.id).where('attempts', '=', fence.attempts - 1).where('status', '=', sql.lit('queued')).returning('id'))
-    : await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
-      uow.trx.updateTable('runs').set(set)
-        .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
-        .returning('id'));
+  const written = await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
+    uow.trx.updateTable('runs').set(set)
+      .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
+      .returning('id'));
   if (written.length !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
-  // A run round unblocks every pair it ended in one statement at its end (deferUnblock).
-  if (ended) {
-    if (opts.deferUnblock) opts.deferUnblock(fence);
-    else if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId) > 0) uow.afterCommit(() => services.runSignal.released());
+  if (next.status === 'completed' || next.status === 'failed') {
+    if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId) > 0) uow.afterCommit(() => services.runSignal.released());
   }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
 }
 
-/** The columns a checkpoint writes (checkpoint, and checkpointMany for a round's runs together). */
-export function checkpointSet(next: NextState, fence: RunFence, now: string, fromQueued?: { leaseUntil: string }) {
+/**
+ * The run columns a checkpoint writes, whoever writes it (checkpoint, checkpointMany). A waiting
+ * or ended run holds no lease (each writer clears lease_until); lease_owner stays as a record of
+ * who ran it last.
+ */
+export function checkpointSet(next: NextState, now: string) {
   const ended = next.status === 'completed' || next.status === 'failed';
   return {
     status: next.status,
@@ -56,9 +49,6 @@ export function checkpointSet(next: NextState, fence: RunFence, now: string, fro
     jumps: next.jumps,
     wake_at: next.status === 'waiting' ? next.wakeAt : null,
     error: next.status === 'failed' ? next.error : null,
-    // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
-    ...(next.status === 'running' ? (fromQueued ? { lease_until: fromQueued.leaseUntil } : {}) : { lease_until: null }),
-    ...(fromQueued ? { lease_owner: fence.owner, attempts: fence.attempts } : {}),
     updated_at: now,
     ended_at: ended ? now : null,
   };

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids';
-import { BURST_REST, BUSY_REST, restFactor } from './rest';
+import { BURST_REST, BUSY_REST, knob, restFactor } from './rest';
 
 describe('how long the executor rests after a round while deliveries queue up', () => {
   it("rests longer after a burst's young runs, its usual share once the oldest run waited past the window", () => {
@@ -20,5 +20,11 @@ describe('how long the executor rests after a round while deliveries queue up', 
     expect(restFactor(ids, Date.now(), 0)).toBe(BUSY_REST);
     expect(restFactor([], Date.now(), 2_000)).toBe(BUSY_REST);
     expect(restFactor(['run_not-a-ulid'], Date.now(), 2_000)).toBe(BUSY_REST);
+  });
+
+  it('reads its knobs from the environment as numbers ≥ 0, anything else as the default', () => {
+    expect(knob('8', 3)).toBe(8);
+    expect(knob('0', 2_000)).toBe(0);
+    for (const bad of [undefined, '', '  ', 'lots', '-1', 'Infinity', 'NaN']) expect(knob(bad, 3)).toBe(3);
   });
 });

@@ -1,9 +1,15 @@
 import { decodeTime } from 'ulid';
 
+/** A tuning knob from the environment: a number ≥ 0, else the default (garbage must not become NaN delays). */
+export const knob = (raw: string | undefined, fallback: number): number => {
+  const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+
 /** After a round, while deliveries queue up, the executor rests this many times the round's length (about a quarter of the loop). */
-export const BUSY_REST = Number(process.env.COMPANION_BUSY_REST ?? 3);
+export const BUSY_REST = knob(process.env.COMPANION_BUSY_REST, 3);
 /** …or this many times while the round's runs are a burst's (about a thirteenth). */
-export const BURST_REST = Number(process.env.COMPANION_BURST_REST ?? 12);
+export const BURST_REST = knob(process.env.COMPANION_BURST_REST, 12);
 
 /**
  * How long the worker rests after a round, in multiples of the round's length. Runs queued less
