@@ -108,7 +108,9 @@ async function openPgWatch(adminUrl: string): Promise<Watch> {
     },
     async close() {
       await client.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      // BENCH_PG_KEEP=1 leaves the database behind, to read its pg_stat_* views after the run.
+      if (process.env.BENCH_PG_KEEP) process.stderr.write(`kept database ${name}\n`);
+      else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await admin.end();
     },
   };

@@ -14,6 +14,7 @@ import { cachedDefaultCountry } from '../domain/default-country';
 import { openStored } from '../secrets/at-rest';
 import { enrol, type HookWorkflowRow, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
+import type { KnownEnrolments } from './known-enrolments';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
 export interface Ack { eventId: string; runIds: string[] }
@@ -33,18 +34,18 @@ const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
  * once-per-contact forbids it). Every delivery gets its own outcome; the 202s count only once
  * the transaction has committed. If the transaction fails, the deliveries are retried one by one.
  */
-export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[]): Promise<Outcome<Accepted>[]> {
+export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[], enrolled?: KnownEnrolments): Promise<Outcome<Accepted>[]> {
   try {
-    return await ingestTogether(services, definitions, deliveries);
+    return await ingestTogether(services, definitions, deliveries, enrolled);
   } catch (err) {
-    if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err)];
+    if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err, enrolled)];
     services.log.warn({ err, deliveries: deliveries.length }, 'webhook batch failed; ingesting its deliveries one by one');
     const outcomes: Outcome<Accepted>[] = [];
     for (const d of deliveries) {
       try {
-        outcomes.push(...(await ingestTogether(services, definitions, [d])));
+        outcomes.push(...(await ingestTogether(services, definitions, [d], enrolled)));
       } catch (e) {
-        outcomes.push(await alone(services, definitions, d, e));
+        outcomes.push(await alone(services, definitions, d, e, enrolled));
       }
     }
     return outcomes;
@@ -52,9 +53,9 @@ export async function ingestBatch(services: Services, definitions: DefinitionCac
 }
 
 /** A single delivery whose transaction failed: a concurrent twin (same key) answers like the first. */
-async function alone(services: Services, definitions: DefinitionCache, d: Delivery, err: unknown): Promise<Outcome<Accepted>> {
+async function alone(services: Services, definitions: DefinitionCache, d: Delivery, err: unknown, enrolled?: KnownEnrolments): Promise<Outcome<Accepted>> {
   if (isUniqueViolation(err)) {
-    try { return (await ingestTogether(services, definitions, [d]))[0]!; } catch (again) { return { ok: false, error: again }; }
+    try { return (await ingestTogether(services, definitions, [d], enrolled))[0]!; } catch (again) { return { ok: false, error: again }; }
   }
   return { ok: false, error: err };
 }
@@ -68,7 +69,7 @@ interface Item {
   extraction?: BodyExtraction;
 }
 
-async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[]): Promise<Outcome<Accepted>[]> {
+async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[], enrolled?: KnownEnrolments): Promise<Outcome<Accepted>[]> {
   const outcomes: Outcome<Accepted>[] = new Array(deliveries.length);
   const fail = (i: number, error: unknown) => { outcomes[i] = { ok: false, error }; };
   const created: { runId: string; workflowId: string }[] = [];
@@ -138,7 +139,10 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     // Dispatch, as the engine does for an incoming_webhook trigger (set-based).
     const pairs = new Map<string, { workflow_id: string; contact_id: string }>();
     for (const a of accepted) for (const c of a.contactIds) pairs.set(pairKey(a.it.workflow.id, c), { workflow_id: a.it.workflow.id, contact_id: c });
-    const fresh = await enrol(trx, [...pairs.values()], now);
+    // Pairs known to be enrolled need no insert (it would write nothing): most deliveries repeat a pair.
+    const unknown = enrolled ? [...pairs.values()].filter((p) => !enrolled.has(p.workflow_id, p.contact_id)) : [...pairs.values()];
+    const fresh = unknown.length > 0 ? await enrol(trx, unknown, now) : new Set<string>();
+    if (enrolled && unknown.length > 0) uow.afterCommit(() => enrolled.add(unknown));
     // SQLite: a run behind an unfinished run of its pair is stored blocked, as a claim would mark
     // it (one write per run saved, and it never enters runs_ready). The transaction holds the only
     // writer, so the answer cannot change before the commit. PostgreSQL leaves it to the claims:

@@ -20,6 +20,7 @@ import { questionWaits } from './032-question-waits';
 import { inboxSignIn } from './060-inbox-sign-in';
 import { runsByContact } from './061-runs-by-contact';
 import { dropRunsByEvent } from './062-drop-runs-by-event';
+import { runsByContactFirst } from './063-runs-by-contact-first';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '060-inbox-sign-in': inboxSignIn,
   '061-runs-by-contact': runsByContact,
   '062-drop-runs-by-event': dropRunsByEvent,
+  '063-runs-by-contact-first': runsByContactFirst,
 };

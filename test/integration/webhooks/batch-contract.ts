@@ -3,6 +3,7 @@ import { DefinitionCache } from '../../../server/engine/dispatch/dispatcher';
 import { HttpError } from '../../../server/http-error';
 import { signHeaders, generateSigningSecret } from '../../../server/signing/standard-webhooks';
 import { ingestBatch, type Delivery } from '../../../server/webhooks/batch-ingest';
+import { KnownEnrolments } from '../../../server/webhooks/known-enrolments';
 import { fromJson } from '../../../server/store/database';
 import type { TestServer } from '../../support/server';
 import { makeContact, publishWebhookWorkflow, waitForRun } from './support';
@@ -170,6 +171,35 @@ export function batchContract(start: () => Promise<TestServer>) {
     expect(events.map((e) => e.note)).toEqual([null,
       `once per contact: already enrolled, not started: ${hook.id} for ${contact.id}`,
       `once per contact: already enrolled, not started: ${hook.id} for ${contact.id}`]);
+  });
+
+  it('enrolments a server already knows of: every run still counts for once per contact, per workflow', async () => {
+    const contact = await makeContact(server, { phone: '+14155550123' });
+    const admin = server.api(server.adminToken);
+    const enrolled = new KnownEnrolments();
+    const known = (deliveries: Delivery[]) => ingestBatch(server.app.services, new DefinitionCache(), deliveries, enrolled);
+    const first = await publishWebhookWorkflow(server);
+    const second = await publishWebhookWorkflow(server);
+    // The pair (first, contact) is enrolled, then delivered again while known: no second row, a second run.
+    expect((await known([delivery(first.path, { phone: contact.phone, order: { id: 1 } })])).map(statusOf)).toEqual([202]);
+    const again = await known([delivery(first.path, { phone: contact.phone, order: { id: 2 } })]);
+    expect(again[0]!.ok && again[0]!.value.ack.runIds.length).toBe(1);
+    const rows = await server.store.db.selectFrom('enrollments').selectAll().where('contact_id', '=', contact.id).execute();
+    expect(rows.map((r) => r.workflow_id)).toEqual([first.id]);
+    // Switched to once per contact: the known pair is not started again, and knowing it says
+    // nothing of the same contact in another workflow, whose first delivery still starts a run.
+    for (const hook of [first, second]) {
+      const current = await admin.get(`/workflows/${hook.id}`);
+      const { id: _id, status: _s, version: _v, createdAt: _c, updatedAt: _u, publishedAt: _p, ...def } = current.body;
+      expect((await admin.put(`/workflows/${hook.id}`, { ...def, oncePerContact: true })).status).toBe(200);
+    }
+    const once = await known([
+      delivery(first.path, { phone: contact.phone, order: { id: 3 } }),
+      delivery(second.path, { phone: contact.phone, order: { id: 4 } }),
+      delivery(second.path, { phone: contact.phone, order: { id: 5 } }),
+    ]);
+    expect(once.map((o) => (o.ok ? o.value.ack.runIds.length : -1))).toEqual([0, 1, 0]);
+    expect((await known([delivery(second.path, { phone: contact.phone, order: { id: 6 } })])).map((o) => (o.ok ? o.value.ack.runIds.length : -1))).toEqual([0]);
   });
 
   it('a batch with more runs than one INSERT takes (written in chunks)', async () => {
