@@ -66,9 +66,19 @@ describePg('run executor on PostgreSQL with two instances', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    const runs = await services.db.selectFrom('runs').select(['status', 'step_log', 'lease_owner']).execute();
+    const runs = await services.db.selectFrom('runs').select(['id', 'contact_id', 'status', 'step_log', 'lease_owner', 'attempts']).orderBy('id').execute();
     expect(runs.filter((r) => r.status !== 'completed')).toEqual([]);
     for (const r of runs) expect((JSON.parse(r.step_log) as { stepId: string }[]).map((e) => e.stepId)).toEqual(['a', 'b', 'c']);
+    // Each run taken once: one left taken but not executed would be taken again when its lease ran out.
+    expect(runs.filter((r) => r.attempts !== 1).map((r) => r.id)).toEqual([]);
+    // A contact's runs one after the other, in order: each starts after the one before it ended.
+    const last = new Map<string, string>();
+    for (const r of runs) {
+      const log = JSON.parse(r.step_log) as { startedAt: string; endedAt: string }[];
+      const before = last.get(r.contact_id);
+      if (before) expect(log[0]!.startedAt >= before, `${r.id} started before the run before it ended`).toBe(true);
+      last.set(r.contact_id, log[2]!.endedAt);
+    }
     const owners = new Set(runs.map((r) => r.lease_owner));
     expect(owners).toEqual(new Set([a.config.instanceId, b.config.instanceId]));
 

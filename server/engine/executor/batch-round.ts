@@ -6,6 +6,7 @@ import { openConversationIn, prefetchOpenConversations } from '../../domain/conv
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
+import { runShaped } from '../../store/compiled-sql';
 import { fromJson, toJson, type Dialect } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';
@@ -13,7 +14,7 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import { pickQueued, unblockNextOfPairs } from './run-queue';
+import { earlierUnfinished, pickQueued, unblockNextOfPairs } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
@@ -90,8 +91,9 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
  * alone). Saves the claim's UPDATE and commit per round. Due waiting runs and expired leases
  * still go through the claim (worker). 'none': no queued head is runnable.
  */
-export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: number): Promise<RoundResult[] | 'none' | undefined> {
+export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
+  if (services.store.dialect === 'postgres') return queuedRoundPostgres(env, limit, leaseMs, pick);
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, services.store.dialect);
@@ -126,6 +128,59 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       await flushContacts(uow);
       await flushPendingEvents(uow);
       return results.length === 0 ? 'none' as const : results;
+    });
+  } catch (err) {
+    if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
+    return undefined;
+  }
+}
+
+/** PostgreSQL queued rounds: heads this process is taking already, and where to report the ones a round picked. */
+export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): void }
+
+/**
+ * PostgreSQL, several instances: the queue heads are picked first, on their own (the blocked
+ * marks commit at once, so a round of another instance that ends the run before a marked one
+ * sees the mark and releases it); the round then locks the heads it picked (FOR UPDATE SKIP
+ * LOCKED: a head another round or instance locked first is left to it, one taken and ended
+ * meanwhile no longer matches) and advances them in the same transaction. The row lock is the
+ * claim: nobody else can take, cancel or advance a locked run until the round commits, and a
+ * crash rolls it back to queued. Each run is written once, as on SQLite: no claim UPDATE and no
+ * commit of its own. One pass only: a second would lock contacts out of id order.
+ */
+async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
+  const { services } = env;
+  const { picked } = await pickQueued(services.db, 'postgres', limit, pick?.skip);
+  pick?.picked(picked);
+  if (picked.length === 0) return 'none';
+  try {
+    return await inTransaction(services.db, async (uow) => {
+      beginRound(uow, 'postgres');
+      const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+      const rows = await runShaped(uow.trx, `lockQueuedHeads:${picked.length}`, picked, () => sql<RunsTable>`
+        SELECT r.* FROM runs r WHERE r.id IN (${sql.join(picked)}) AND r.status = 'queued' AND NOT ${earlierUnfinished('postgres')}
+        ORDER BY r.id FOR UPDATE OF r SKIP LOCKED`);
+      // Contacts' row locks in one order (see executeRound).
+      rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
+      await prefetch(uow, rows.map((r) => r.contact_id));
+      const results: RoundResult[] = [];
+      const pending: PendingCheckpoint[] = [];
+      for (const queued of rows) {
+        let steps: Step[];
+        try {
+          steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
+        } catch {
+          throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
+        }
+        const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
+        results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
+      }
+      await flushContacts(uow);
+      const ended: RunFence[] = [];
+      await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
+      if (await unblockNextOfPairs(uow.trx, 'postgres', ended) > 0) uow.afterCommit(() => services.runSignal.released());
+      await flushPendingEvents(uow);
+      return results;
     });
   } catch (err) {
     if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');

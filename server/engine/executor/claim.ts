@@ -9,6 +9,8 @@ export interface ClaimRequest {
   now: string;
   leaseUntil: string;
   limit: number;
+  /** Queue heads this process's queued rounds are taking: never claimed from under them. */
+  skip?: ReadonlySet<string>;
 }
 
 /**
@@ -31,11 +33,11 @@ const MAX_PASSES = 8;
 async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    const { picked, more } = await pickQueued(store.db, 'postgres', r.limit);
+    const { picked, more } = await pickQueued(store.db, 'postgres', r.limit, r.skip);
     return { rows: await claimPostgres(store.db, r, picked), more };
   }
   return store.db.transaction().execute(async (trx) => {
-    const { picked, more } = await pickQueued(trx, 'sqlite', r.limit);
+    const { picked, more } = await pickQueued(trx, 'sqlite', r.limit, r.skip);
     return { rows: await claimSqlite(trx, r, picked), more };
   });
 }

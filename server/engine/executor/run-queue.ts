@@ -23,17 +23,18 @@ export const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
  * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
  * marked, so the next claim does not read them again. Windows grow: a claim with plenty of
  * runnable heads reads a few rows, one behind a long backlog reads it once. `more` says the read
- * budget ran out before `limit` were found: there may be runnable heads further on.
+ * budget ran out before `limit` were found: there may be runnable heads further on. `skip`: heads
+ * this process is already taking (PostgreSQL queued rounds, between their pick and their lock).
  */
-export async function pickQueued(trx: Executor, dialect: Dialect, limit: number): Promise<{ picked: string[]; more: boolean }> {
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>): Promise<{ picked: string[]; more: boolean }> {
   const picked: string[] = [];
   let after = '';
-  let window = Math.max(FIRST_WINDOW, limit * 2);
+  let window = Math.max(FIRST_WINDOW, limit * 2 + (skip?.size ?? 0));
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
     if (read >= MAX_READ) return { picked, more: true };
-    const rows = await readWindow(trx, dialect, after, window);
+    const rows = await readWindow(trx, dialect, after, window, skip);
     read += rows.length;
-    for (const row of rows) if (!Number(row.blocked) && picked.length < limit) picked.push(row.id);
+    for (const row of rows) if (!Number(row.blocked) && !skip?.has(row.id) && picked.length < limit) picked.push(row.id);
     if (rows.length < window) break;
     after = rows[rows.length - 1]!.id;
   }
@@ -41,8 +42,11 @@ export async function pickQueued(trx: Executor, dialect: Dialect, limit: number)
 }
 
 /** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
-async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number) {
+async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number, skip?: ReadonlySet<string>) {
   if (dialect === 'postgres') {
+    // Heads this process's rounds picked are left out before locking: a window locking them,
+    // even for its one statement, would make those rounds' own lock pass over them.
+    const mine = skip && skip.size > 0 ? sql`AND NOT (r.id = ANY(${[...skip]}::text[]))` : sql``;
     // One round trip: the read and the marking. Rows another instance is claiming right now are
     // passed over (SKIP LOCKED: never wait, never deadlock), and the window's rows stay ours until
     // this claim commits: two instances claiming at once read different heads, instead of the
@@ -50,7 +54,7 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
     const { rows } = await sql<{ id: string; blocked: boolean }>`
       WITH w AS (
         SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
-        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ORDER BY r.id LIMIT ${window}
+        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ORDER BY r.id LIMIT ${window}
         FOR UPDATE OF r SKIP LOCKED
       ), marked AS (
         UPDATE runs SET blocked = 1 WHERE id IN (

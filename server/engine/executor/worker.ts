@@ -1,7 +1,7 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimRuns } from './claim';
-import { executeQueuedRound, executeRound, type RoundResult } from './batch-round';
+import { executeQueuedRound, executeRound, type QueuedPick, type RoundResult } from './batch-round';
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
@@ -35,6 +35,8 @@ export interface WorkerOptions {
 
 /** Rounds in flight at once on PostgreSQL (each holds one pooled connection; the pool has 10). */
 const PG_ROUNDS = 4;
+/** PostgreSQL: how often the claim path looks for due waiting runs and expired leases while queued rounds run. */
+const CLAIM_DUE_MS = 100;
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -44,6 +46,12 @@ export class RunWorker {
   private active = new Map<string, { fence: RunFence; done: Promise<void> }>();
   /** Runs in rounds now, and the rounds in flight (at most maxRounds). */
   private inRounds = new Set<string>();
+  /**
+   * PostgreSQL: queue heads picked by queued rounds in flight, still queued in the database
+   * until their round commits. Later picks and claims pass over them. A claim that takes one
+   * anyway (picked meanwhile) runs it: the round's lock then no longer matches it.
+   */
+  private picked = new Set<string>();
   private rounds = 0;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
@@ -53,6 +61,7 @@ export class RunWorker {
   private again = false;
   private timers: NodeJS.Timeout[] = [];
   private wake: { at: number; timer: NodeJS.Timeout } | undefined;
+  private lastClaim = 0;
 
   constructor(private services: Services, private opts: WorkerOptions) {
     this.maxRounds = services.store.dialect === 'postgres' ? PG_ROUNDS : 1;
@@ -97,10 +106,10 @@ export class RunWorker {
           // Let pending I/O run before each claim (see execute-run: SQLite work is synchronous).
           await this.services.pacer.turn();
           const now = Date.now();
-          // SQLite: queue heads are picked and advanced in one transaction (no claim of their
-          // own), unless a waiting run is due or a lease ran out: those are claimed below.
-          if (this.queuedRounds && !(await hasDueNonQueuedSqlite(this.services.db, new Date(now).toISOString()))) {
-            if (await this.queuedRound()) continue;
+          // Queue heads are advanced in rounds with no claim of their own (batch-round.ts),
+          // unless a waiting run is due or a lease ran out: those are claimed below.
+          if (this.queuedRounds && !(await this.claimDue(now))) {
+            if (await (this.maxRounds > 1 ? this.queuedRoundConcurrent() : this.queuedRound())) continue;
           }
           const rows = await claimRuns(this.services.store, this.claimRequest(now, (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size));
           if (rows.length === 0) break;
@@ -124,7 +133,63 @@ export class RunWorker {
     }
   }
 
-  private get queuedRounds() { return this.services.store.dialect === 'sqlite' && (this.opts.batch ?? 1) > 1; }
+  private get queuedRounds() { return (this.opts.batch ?? 1) > 1; }
+
+  /**
+   * Whether the claim path should run now (due waiting runs, expired leases). SQLite asks the
+   * database (two index probes). PostgreSQL claims every CLAIM_DUE_MS instead: a probe per
+   * round would be a round trip per round, and the claim also takes queue heads.
+   */
+  private async claimDue(now: number): Promise<boolean> {
+    if (this.services.store.dialect === 'sqlite') return hasDueNonQueuedSqlite(this.services.db, new Date(now).toISOString());
+    if (now - this.lastClaim < CLAIM_DUE_MS) return false;
+    this.lastClaim = now;
+    return true;
+  }
+
+  /**
+   * PostgreSQL: a queued round on its own connection, beside up to maxRounds others. Resolves
+   * once its heads are picked (true when there were any), so the next round's pick passes over
+   * them; the round itself goes on.
+   */
+  private queuedRoundConcurrent(): Promise<boolean> {
+    this.rounds++;
+    const started = performance.now();
+    let mine: string[] = [];
+    let report!: (some: boolean) => void;
+    const pickedSome = new Promise<boolean>((resolve) => { report = resolve; });
+    const pick: QueuedPick = {
+      skip: this.picked,
+      picked: (ids) => {
+        mine = ids;
+        for (const id of ids) this.picked.add(id);
+        report(ids.length > 0);
+      },
+    };
+    const done = (async () => {
+      try {
+        const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs, pick);
+        if (results === 'none') return;
+        await this.restAfter(started, mine);
+        if (!results) {
+          // Rolled back: its runs are still queued; take them and go one by one.
+          const rows = await claimRuns(this.services.store, this.claimRequest(Date.now(), this.roundSize));
+          for (const row of rows) if (!this.active.has(row.id)) this.alone(row);
+          return;
+        }
+        this.settle(results);
+      } catch (err) {
+        if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
+      } finally {
+        report(false); // picking failed: the claim path meets the same trouble and ends this pump
+        for (const id of mine) this.picked.delete(id);
+        this.rounds--;
+        this.kick();
+      }
+    })();
+    void this.track(done);
+    return pickedSome;
+  }
 
   /** A queued round (batch-round.ts); false when no queue head was runnable. */
   private async queuedRound(): Promise<boolean> {
@@ -155,7 +220,7 @@ export class RunWorker {
   }
 
   private claimRequest(now: number, limit: number) {
-    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit };
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked };
   }
 
   /**
