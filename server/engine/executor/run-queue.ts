@@ -29,7 +29,8 @@ export const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
 export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>): Promise<{ picked: string[]; more: boolean }> {
   const picked: string[] = [];
   let after = '';
-  let window = Math.max(FIRST_WINDOW, limit * 2 + (skip?.size ?? 0));
+  // PostgreSQL locks every row of a window (for its statement): read little more than `limit`.
+  let window = dialect === 'postgres' ? Math.max(FIRST_WINDOW, limit + (limit >> 2)) : Math.max(FIRST_WINDOW, limit * 2);
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
     if (read >= MAX_READ) return { picked, more: true };
     const rows = await readWindow(trx, dialect, after, window, skip);
