@@ -89,7 +89,8 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
  * head and checkpointing it nobody else can take it; each run is written once, queued →
  * its state after the round (completed, waiting, or running with our lease when it goes on
  * alone). Saves the claim's UPDATE and commit per round. Due waiting runs and expired leases
- * still go through the claim (worker). 'none': no queued head is runnable.
+ * still go through the claim (worker). 'none': no queued head is runnable. PostgreSQL gets to the
+ * same end its own way (queuedRoundPostgres: there the row lock is the claim).
  */
 export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
