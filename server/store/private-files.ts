@@ -10,7 +10,9 @@ import path from 'node:path';
 export function preparePrivateDatabase(file: string) {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  tighten(dir, 0o700);
+  // A shared directory (the sticky bit: /tmp and its like) is not ours to close: a database put
+  // there directly keeps its own 0600, and the directory stays as everyone else needs it.
+  if (!(fs.statSync(dir).mode & 0o1000)) tighten(dir, 0o700);
   fs.closeSync(fs.openSync(file, 'a', 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) tighten(f, 0o600);
 }

@@ -40,6 +40,19 @@ describe('data files', () => {
     await again.close();
   });
 
+  it('leaves a shared directory (sticky bit, like /tmp) open: only the database files are closed', async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'companion-files-'));
+    const shared = path.join(root, 'shared');
+    const { chmod, mkdir } = await import('node:fs/promises');
+    await mkdir(shared);
+    await chmod(shared, 0o1777);
+    const server = await start(shared);
+    expect(await modeOf(shared)).toBe(0o777);
+    expect((await stat(shared)).mode & 0o1000).toBe(0o1000);
+    expect(await modeOf(path.join(shared, 'companion.sqlite'))).toBe(0o600);
+    await server.close();
+  });
+
   it('gives the demo tokens on the first start only', async () => {
     root = await mkdtemp(path.join(tmpdir(), 'companion-files-'));
     const dataDir = path.join(root, 'data');
