@@ -15,9 +15,15 @@ const MAX_WINDOW = 1024;
 const MAX_READ = 8192;
 
 /** True when an earlier run of the same (workflow, contact) as `r` has not ended: `r` must wait. */
-export const earlierUnfinished = (dialect: Dialect) => sql`EXISTS (
-  SELECT 1 FROM runs e ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
-  WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ${UNFINISHED} AND e.id < r.id)`;
+export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
+  ? sql`EXISTS (
+  SELECT 1 FROM runs e INDEXED BY runs_by_contact_workflow
+  WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ${UNFINISHED} AND e.id < r.id)`
+  // PostgreSQL: one probe per status, each a range of (contact, workflow, status, id). With the
+  // three statuses in one IN list the planner filtered the pair's whole history instead (every
+  // completed run of the pair read, for every head checked).
+  : sql`(${sql.join(['queued', 'running', 'waiting'].map((status) => sql`EXISTS (
+  SELECT 1 FROM runs e WHERE e.contact_id = r.contact_id AND e.workflow_id = r.workflow_id AND e.status = ${sql.lit(status)} AND e.id < r.id)`), sql` OR `)})`;
 
 /**
  * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
@@ -58,8 +64,10 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
         WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ORDER BY r.id LIMIT ${window}
         FOR UPDATE OF r SKIP LOCKED
       ), marked AS (
-        UPDATE runs SET blocked = 1 WHERE id IN (
-          SELECT id FROM runs WHERE id IN (SELECT id FROM w WHERE blocked) AND status = 'queued' FOR UPDATE SKIP LOCKED)
+        -- w read these rows queued and holds them locked, so they still are: by id alone. With a
+        -- condition on status as well, a plan made while the table was small (prepared statements
+        -- keep it) read every queued run through the status column to find the few to mark.
+        UPDATE runs SET blocked = 1 FROM w WHERE runs.id = w.id AND w.blocked
       )
       SELECT id, blocked FROM w ORDER BY id`.execute(trx);
     return rows;
