@@ -110,16 +110,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         budget -= rows.length;
         await prefetch(uow, rows.map((r) => r.contact_id));
         const pending: PendingCheckpoint[] = [];
-        for (const queued of rows) {
-          let steps: Step[];
-          try {
-            steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
-          } catch {
-            throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
-          }
-          const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
-          results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
-        }
+        results.push(...await advanceQueued(env, uow, rows, pending, leaseUntil));
         // Written before the next pass looks for runnable heads: a pair's next run waits on these.
         const ended: RunFence[] = [];
         await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
@@ -164,18 +155,8 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       // Contacts' row locks in one order (see executeRound).
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
       await prefetch(uow, rows.map((r) => r.contact_id));
-      const results: RoundResult[] = [];
       const pending: PendingCheckpoint[] = [];
-      for (const queued of rows) {
-        let steps: Step[];
-        try {
-          steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
-        } catch {
-          throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
-        }
-        const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
-        results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
-      }
+      const results = await advanceQueued(env, uow, rows, pending, leaseUntil);
       await flushContacts(uow);
       const ended: RunFence[] = [];
       await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
@@ -187,6 +168,22 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
     if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
     return undefined;
   }
+}
+
+/** Queue heads this transaction picked (and, on PostgreSQL, holds locked), each advanced as held by us until `leaseUntil`. */
+async function advanceQueued(env: ExecEnv, uow: UnitOfWork, rows: RunsTable[], pending: PendingCheckpoint[], leaseUntil: string): Promise<RoundResult[]> {
+  const results: RoundResult[] = [];
+  for (const queued of rows) {
+    let steps: Step[];
+    try {
+      steps = await loadVersionSteps(uow.trx, queued.workflow_id, queued.workflow_version);
+    } catch {
+      throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
+    }
+    const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
+    results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
+  }
+  return results;
 }
 
 /** What a round keeps in its unit of work (unit-of-work.ts): writes and reads its steps share, events stored at its end. */
