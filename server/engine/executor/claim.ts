@@ -41,3 +41,10 @@ async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTab
     return { rows: await claimSqlite(trx, r, picked), more };
   });
 }
+
+/** Claims these queue heads, if still runnable (a rolled-back round's own runs, to go on alone). */
+export async function claimHeads(store: Store, r: ClaimRequest, ids: string[]): Promise<RunsTable[]> {
+  if (ids.length === 0) return [];
+  if (store.dialect === 'postgres') return claimPostgres(store.db, r, ids);
+  return store.db.transaction().execute((trx) => claimSqlite(trx, r, ids));
+}

@@ -1,6 +1,6 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
-import { claimRuns } from './claim';
+import { claimHeads, claimRuns } from './claim';
 import { executeQueuedRound, executeRound, type QueuedPick, type RoundResult } from './batch-round';
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
@@ -172,8 +172,10 @@ export class RunWorker {
         if (results === 'none') return;
         await this.restAfter(started, mine);
         if (!results) {
-          // Rolled back: its runs are still queued; take them and go one by one.
-          const rows = await claimRuns(this.services.store, this.claimRequest(Date.now(), this.roundSize));
+          // Rolled back: its runs are still queued; take those and go one by one (the per-run
+          // path records a failing step's error), instead of picking them into the next round.
+          for (const id of mine) this.picked.delete(id);
+          const rows = await claimHeads(this.services.store, this.claimRequest(Date.now(), mine.length), mine);
           for (const row of rows) if (!this.active.has(row.id)) this.alone(row);
           return;
         }
