@@ -54,10 +54,10 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
     // Heads this process's rounds picked are left out before locking: a window locking them,
     // even for its one statement, would make those rounds' own lock pass over them.
     const mine = skip && skip.size > 0 ? sql`AND NOT (r.id = ANY(${[...skip]}::text[]))` : sql``;
-    // One round trip: the read and the marking. Rows another instance is claiming right now are
-    // passed over (SKIP LOCKED: never wait, never deadlock), and the window's rows stay ours until
-    // this claim commits: two instances claiming at once read different heads, instead of the
-    // second finding only the first one's (and nothing to claim).
+    // One round trip: the read and the marking. Rows another instance is taking right now (its
+    // round holds them locked, or its pick is reading them) are passed over (SKIP LOCKED: never
+    // wait, never deadlock): two instances picking at once read different heads, instead of the
+    // second finding only the first one's (and nothing to take).
     const { rows } = await sql<{ id: string; blocked: boolean }>`
       WITH w AS (
         SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
