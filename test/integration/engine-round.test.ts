@@ -6,6 +6,7 @@ import { writeTriggerIndex } from '../../server/engine/dispatch/trigger-index';
 import type { Services } from '../../server/services';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
+import { roundWithFailingSteps } from './engine-round-failing-step';
 
 // Group commit of runs (server/engine/executor/batch-round.ts): many queued runs advance in one
 // transaction, and what each run does is exactly what it did alone.
@@ -57,30 +58,7 @@ describe('runs advanced together (group commit)', () => {
   });
 
   it('a run whose step fails in a round fails alone with its error; the others in the round complete', async () => {
-    await upsertField(services.db, { key: 'order', label: 'Order', type: 'number', options: [] });
-    const contacts: Awaited<ReturnType<typeof insertContact>>['contact'][] = [];
-    for (let i = 0; i < 10; i++) contacts.push((await insertContact(services, { open: false })).contact);
-    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
-      { id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } },
-      { id: 'order', type: 'update_contact_field', config: { field: 'order', value: '{{$trigger.order}}' } },
-    ] }));
-    // Every third run carries an order that is not a number: its second step fails.
-    const ids = await queue(contacts.map((c, n) => ({ workflowId: wf.id, contactId: c.id, trigger: { order: n % 3 === 0 ? 'abc' : String(n) } })));
-    const runs = await Promise.all(ids.map((id) => waitForRun(services.db, id)));
-    for (const [n, run] of runs.entries()) {
-      const contact = await getContact(services.db, contacts[n]!.id);
-      if (n % 3 === 0) {
-        expect(run.status).toBe('failed');
-        expect(run.error).toMatch(/Cannot set field "order" \(number\): "abc" is not a number/);
-        expect(run.stepLog.map((e) => `${e.stepId}:${e.status}`)).toEqual(['tag:completed', 'order:failed']);
-        expect(contact.fields.order ?? null).toBeNull();
-      } else {
-        expect(run.status).toBe('completed');
-        expect(contact.fields.order).toBe(n);
-      }
-      // The tag step ran once either way (its change stays: a later step's failure does not undo it).
-      expect(contact.tags).toEqual(['vip']);
-    }
+    await roundWithFailingSteps(services, 10);
   });
 
   it('a wait in a round parks the run with the steps before it committed; it resumes and finishes later', async () => {

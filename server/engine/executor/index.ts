@@ -2,7 +2,7 @@ import type { Services } from '../../services';
 import { releaseStaleLeasesSqlite } from './claim-sqlite';
 import { startPgBridge, type PgBridge } from './pg-bridge';
 import { startPruner } from './retention';
-import { knob } from './rest';
+import { knob, runBatch } from './rest';
 import { RunWorker, type WorkerOptions } from './worker';
 
 export interface EngineOptions {
@@ -26,7 +26,7 @@ export interface Engine {
 
 export const DEFAULT_LEASE_MS = 30_000;
 /** COMPANION_RUN_BATCH overrides it (1: every run alone, a transaction per step, as before). */
-export const DEFAULT_BATCH = Math.max(1, Number(process.env.COMPANION_RUN_BATCH ?? 64));
+export const DEFAULT_BATCH = runBatch(process.env.COMPANION_RUN_BATCH);
 /** COMPANION_BURST_MS overrides it (0: no burst preference, the executor keeps its usual share; garbage: the default). */
 export const DEFAULT_BURST_MS = knob(process.env.COMPANION_BURST_MS, 2_000);
 

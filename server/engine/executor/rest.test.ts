@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids';
-import { BURST_REST, BUSY_REST, knob, restFactor } from './rest';
+import { BURST_REST, BUSY_REST, knob, restFactor, runBatch } from './rest';
 
 describe('how long the executor rests after a round while deliveries queue up', () => {
   it("rests longer after a burst's young runs, its usual share once the oldest run waited past the window", () => {
@@ -20,6 +20,14 @@ describe('how long the executor rests after a round while deliveries queue up', 
     expect(restFactor(ids, Date.now(), 0)).toBe(BUSY_REST);
     expect(restFactor([], Date.now(), 2_000)).toBe(BUSY_REST);
     expect(restFactor(['run_not-a-ulid'], Date.now(), 2_000)).toBe(BUSY_REST);
+  });
+
+  it('reads the run batch as a whole number ≥ 1: garbage (once a NaN batch that turned rounds off) is the default', () => {
+    expect(runBatch('128')).toBe(128);
+    expect(runBatch('1')).toBe(1);
+    expect(runBatch('0')).toBe(1);
+    expect(runBatch('2.5')).toBe(2);
+    for (const bad of [undefined, '', 'lots', '-4', 'Infinity']) expect(runBatch(bad)).toBe(64);
   });
 
   it('reads its knobs from the environment as numbers ≥ 0, anything else as the default', () => {

@@ -6,6 +6,9 @@ export const knob = (raw: string | undefined, fallback: number): number => {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 };
 
+/** Runs advanced together (COMPANION_RUN_BATCH): a whole number ≥ 1; garbage is the default, 64. */
+export const runBatch = (raw: string | undefined): number => Math.max(1, Math.floor(knob(raw, 64)));
+
 /** After a round, while deliveries queue up, the executor rests this many times the round's length (about a quarter of the loop). */
 export const BUSY_REST = knob(process.env.COMPANION_BUSY_REST, 3);
 /** …or this many times while the round's runs are a burst's (about a thirteenth). */
