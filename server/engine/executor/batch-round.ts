@@ -128,7 +128,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 }
 
 /** PostgreSQL queued rounds: heads this process is taking already, and where to report the ones a round picked. */
-export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): void }
+export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): void; marked?(ids: string[]): void }
 
 /**
  * PostgreSQL, several instances: the queue heads are picked first, on their own (the blocked
@@ -142,7 +142,8 @@ export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): 
  */
 async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
-  const { picked } = await pickQueued(services.db, 'postgres', limit, pick?.skip);
+  const { picked, marked } = await pickQueued(services.db, 'postgres', limit, pick?.skip);
+  pick?.marked?.(marked);
   pick?.picked(picked);
   if (picked.length === 0) return 'none';
   try {

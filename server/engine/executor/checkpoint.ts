@@ -28,7 +28,7 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
       .returning('id'));
   if (written.length !== 1) throw new LeaseLostError(`Run ${fence.id} is no longer held by ${fence.owner}`);
   if (next.status === 'completed' || next.status === 'failed') {
-    if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId) > 0) uow.afterCommit(() => services.runSignal.released());
+    if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId, fence.id) > 0) uow.afterCommit(() => services.runSignal.released());
   }
   const error = next.status === 'failed' ? next.error : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));

@@ -11,6 +11,8 @@ export interface ClaimRequest {
   limit: number;
   /** Queue heads this process's queued rounds are taking: never claimed from under them. */
   skip?: ReadonlySet<string>;
+  /** PostgreSQL: told which heads the claim's pick marked blocked (to look at them again, see mark-recheck.ts). */
+  marked?: (ids: string[]) => void;
 }
 
 /**
@@ -33,7 +35,8 @@ const MAX_PASSES = 8;
 async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    const { picked, more } = await pickQueued(store.db, 'postgres', r.limit, r.skip);
+    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r.skip);
+    r.marked?.(marked);
     return { rows: await claimPostgres(store.db, r, picked), more };
   }
   return store.db.transaction().execute(async (trx) => {

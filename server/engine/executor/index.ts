@@ -16,6 +16,9 @@ export interface EngineOptions {
   stopGraceMs?: number;
   /** See WorkerOptions.burstMs. */
   burstMs?: number;
+  /** See WorkerOptions.unblockMs and recheckMs (the defaults suit production; tests shorten or lengthen them). */
+  unblockMs?: number;
+  recheckMs?: number;
 }
 
 export interface Engine {
@@ -43,6 +46,8 @@ export async function startEngine(services: Services, options: EngineOptions): P
     pollMs: options.pollMs ?? 1_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
     burstMs: options.burstMs ?? DEFAULT_BURST_MS,
+    ...(options.unblockMs !== undefined ? { unblockMs: options.unblockMs } : {}),
+    ...(options.recheckMs !== undefined ? { recheckMs: options.recheckMs } : {}),
   };
   const worker = options.workers ? new RunWorker(services, workerOptions) : undefined;
   let bridge: PgBridge | undefined;

@@ -6,7 +6,10 @@ import type { Dialect, Executor } from '../../store/database';
 // before it ends: claims then read queue heads (runs_ready) instead of walking a contact's whole
 // backlog on every claim. The flag only narrows the candidates; the claim itself still checks
 // that no earlier run of the pair is unfinished, so a stale flag can delay a run, never
-// interleave two. `unblockStalled` repairs the delays a race between instances can leave.
+// interleave two. A mark can race the end of the run before it (PostgreSQL: the round that ends
+// it looks for a blocked successor before the mark commits): the marking process re-checks its
+// marks a moment later (`unblockStalled` with their ids, see mark-recheck.ts), and a rare full
+// sweep repairs what a crash between the two left.
 
 const UNFINISHED = sql`('queued', 'running', 'waiting')`;
 const FIRST_WINDOW = 16;
@@ -25,6 +28,9 @@ export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
   : sql`(${sql.join(['queued', 'running', 'waiting'].map((status) => sql`EXISTS (
   SELECT 1 FROM runs e WHERE e.contact_id = r.contact_id AND e.workflow_id = r.workflow_id AND e.status = ${sql.lit(status)} AND e.id < r.id)`), sql` OR `)})`;
 
+/** What a pick found: heads to take, whether more may be runnable further on, heads it marked blocked. */
+export interface Picked { picked: string[]; more: boolean; marked: string[] }
+
 /**
  * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
  * marked, so the next claim does not read them again. Windows grow: a claim with plenty of
@@ -32,20 +38,24 @@ export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
  * budget ran out before `limit` were found: there may be runnable heads further on. `skip`: heads
  * this process is already taking (PostgreSQL queued rounds, between their pick and their lock).
  */
-export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>): Promise<{ picked: string[]; more: boolean }> {
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>): Promise<Picked> {
   const picked: string[] = [];
+  const marked: string[] = [];
   let after = '';
   // PostgreSQL locks every row of a window (for its statement): read little more than `limit`.
   let window = dialect === 'postgres' ? Math.max(FIRST_WINDOW, limit + (limit >> 2)) : Math.max(FIRST_WINDOW, limit * 2);
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
-    if (read >= MAX_READ) return { picked, more: true };
+    if (read >= MAX_READ) return { picked, more: true, marked };
     const rows = await readWindow(trx, dialect, after, window, skip);
     read += rows.length;
-    for (const row of rows) if (!Number(row.blocked) && !skip?.has(row.id) && picked.length < limit) picked.push(row.id);
+    for (const row of rows) {
+      if (Number(row.blocked)) marked.push(row.id);
+      else if (!skip?.has(row.id) && picked.length < limit) picked.push(row.id);
+    }
     if (rows.length < window) break;
     after = rows[rows.length - 1]!.id;
   }
-  return { picked, more: false };
+  return { picked, more: false, marked };
 }
 
 /** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
@@ -81,28 +91,42 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
   return rows;
 }
 
-/** A run of the pair ended: the next queued run of the pair is its new head. Returns how many runs that released (0 or 1). */
-export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: string, contactId: string): Promise<number> {
+/**
+ * A run of the pair ended: the next queued run of the pair is its new head. Returns how many runs
+ * that released (0 or 1). `after`: the ended run was the pair's head (it ran), so its successor
+ * comes after it; left out (a cancelled run may sit anywhere in the backlog), the first queued run.
+ */
+export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: string, contactId: string, after?: string): Promise<number> {
   const result = await sql`UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id = (
     SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
-    WHERE workflow_id = ${workflowId} AND contact_id = ${contactId} AND status = 'queued' ORDER BY id LIMIT 1)`.execute(trx);
+    WHERE workflow_id = ${workflowId} AND contact_id = ${contactId} AND status = 'queued' AND id > ${after ?? ''} ORDER BY id LIMIT 1)`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one statement. Returns how many it released. */
-export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, pairs: { workflowId: string; contactId: string }[]): Promise<number> {
-  if (pairs.length === 0) return 0;
-  const values = sql.join(pairs.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT))`));
-  const result = await sql`WITH p(w, c) AS (VALUES ${values})
+/**
+ * Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one
+ * statement. Returns how many it released. Each ended run was its pair's head, so the search
+ * starts after it: on PostgreSQL the index range before it is the pair's history, every run of
+ * which left a dead 'queued' entry until vacuum (a third of the statement's reads, measured).
+ */
+export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[]): Promise<number> {
+  if (ended.length === 0) return 0;
+  const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+  const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
     UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id IN (
       SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
-        WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' ORDER BY id LIMIT 1) FROM p)`.execute(trx);
+        WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' AND id > p.after ORDER BY id LIMIT 1) FROM p)`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Blocked runs whose pair has nothing unfinished before them any more (a missed unblock): unblocked. */
-export async function unblockStalled(db: Executor, dialect: Dialect): Promise<number> {
+/**
+ * Blocked runs whose pair has nothing unfinished before them any more (a missed unblock):
+ * unblocked. `ids`: only these (a process re-checking its own marks); without, every blocked run.
+ */
+export async function unblockStalled(db: Executor, dialect: Dialect, ids?: readonly string[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  const only = !ids ? sql`` : dialect === 'postgres' ? sql`AND r.id = ANY(${[...ids]}::text[])` : sql`AND r.id IN (${sql.join([...ids])})`;
   const result = await sql`UPDATE runs SET blocked = 0 WHERE id IN (
-    SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.blocked = 1 AND NOT ${earlierUnfinished(dialect)})`.execute(db);
+    SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.blocked = 1 ${only} AND NOT ${earlierUnfinished(dialect)})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -5,6 +5,7 @@ import { executeQueuedRound, executeRound, type QueuedPick, type RoundResult } f
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
+import { MarkRecheck } from './mark-recheck';
 import { unblockStalled } from './run-queue';
 import { restFactor } from './rest';
 
@@ -22,8 +23,13 @@ export interface WorkerOptions {
    * 1 executes every run alone, a transaction per step.
    */
   batch?: number;
-  /** How often runs left blocked after their pair became free (a race between instances) are released. */
+  /**
+   * How often every blocked run is checked for a pair that became free meanwhile (the safety net
+   * behind each process re-checking its own marks: a crash between a mark and its re-check).
+   */
   unblockMs?: number;
+  /** PostgreSQL: how long after marking a head blocked this process looks at it again (see mark-recheck.ts). */
+  recheckMs?: number;
   /**
    * A burst of deliveries is acknowledged first: while the runs a round takes were queued less
    * than this long ago, the executor leaves most of the loop to acknowledgements (BURST_REST);
@@ -39,6 +45,12 @@ const PG_ROUNDS = 4;
 const PG_ROUND_SHARE = 2;
 /** PostgreSQL: how often the claim path looks for due waiting runs and expired leases while queued rounds run. */
 const CLAIM_DUE_MS = 100;
+/** PostgreSQL: a mark is looked at again this long after it (rounds that could race it are over by then). */
+const RECHECK_MS = 1_000;
+/** PostgreSQL: the full sweep of blocked runs, behind the re-checks. */
+const PG_SWEEP_MS = 30_000;
+/** Marks looked at again per statement. */
+const RECHECK_CHUNK = 1_000;
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -64,6 +76,8 @@ export class RunWorker {
   private timers: NodeJS.Timeout[] = [];
   private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   private lastClaim = 0;
+  private readonly marks: MarkRecheck;
+  private readonly noteMarks: ((ids: string[]) => void) | undefined;
 
   constructor(private services: Services, private opts: WorkerOptions) {
     this.maxRounds = services.store.dialect === 'postgres' ? PG_ROUNDS : 1;
@@ -71,14 +85,20 @@ export class RunWorker {
     // every runnable head in one round and leave the others idle. (A quarter was measured too:
     // a round's statements shared by half as many runs, 15-22 % fewer runs per second.)
     this.roundSize = services.store.dialect === 'postgres' ? Math.max(1, Math.ceil((opts.batch ?? 1) / PG_ROUND_SHARE)) : (opts.batch ?? 1);
+    this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
+    // SQLite has one writer: a mark and the end of the run before it cannot interleave.
+    this.noteMarks = services.store.dialect === 'postgres' ? (ids) => this.marks.add(ids) : undefined;
   }
 
   start() {
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void this.renew(), Math.max(100, Math.floor(this.opts.leaseMs / 3))));
-    // PostgreSQL: a claim marking a run blocked just as another instance's round ends the run
-    // before it leaves the run waiting for this sweep; SQLite (one writer) has no such race.
-    this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? (this.services.store.dialect === 'postgres' ? 2_000 : 10_000)));
+    // PostgreSQL: a pick marking a run blocked just as another round ends the run before it
+    // leaves the run waiting; the marks are looked at again shortly after, and this sweep is
+    // the net behind that. SQLite (one writer) has no such race.
+    const postgres = this.services.store.dialect === 'postgres';
+    this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? (postgres ? PG_SWEEP_MS : 10_000)));
+    if (postgres) this.timers.push(setInterval(() => void this.recheck(), Math.max(50, Math.floor((this.opts.recheckMs ?? RECHECK_MS) / 4))));
     this.kick();
   }
 
@@ -88,6 +108,19 @@ export class RunWorker {
       if (await unblockStalled(this.services.db, this.services.store.dialect) > 0) this.kick();
     } catch (err) {
       this.services.log.warn({ err }, 'releasing stalled queued runs failed');
+    }
+  }
+
+  /** This process's marks old enough to look at again: any left blocked with nothing before them are released. */
+  private async recheck() {
+    if (this.stopped) return;
+    const ids = this.marks.due();
+    try {
+      for (let i = 0; i < ids.length; i += RECHECK_CHUNK) {
+        if (await unblockStalled(this.services.db, this.services.store.dialect, ids.slice(i, i + RECHECK_CHUNK)) > 0) this.kick();
+      }
+    } catch (err) {
+      this.services.log.warn({ err }, 'looking again at runs marked blocked failed (the sweep will)');
     }
   }
 
@@ -163,6 +196,7 @@ export class RunWorker {
     const pickedSome = new Promise<boolean>((resolve) => { report = resolve; });
     const pick: QueuedPick = {
       skip: this.picked,
+      ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids) => {
         mine = ids;
         for (const id of ids) this.picked.add(id);
@@ -225,7 +259,7 @@ export class RunWorker {
   }
 
   private claimRequest(now: number, limit: number) {
-    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked };
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
   }
 
   /**
