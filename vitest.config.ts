@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['lib/contracts/**/*.test.ts', 'lib/workflow/**/*.test.ts', 'server/**/*.test.ts', 'test/integration/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['lib/contracts/**/*.test.ts', 'lib/workflow/**/*.test.ts', 'server/**/*.test.ts', 'test/integration/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
           setupFiles: ['test/setup/fail-on-console-error.ts'],
           testTimeout: 20_000,

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
 import { benchE2eRuns } from './e2e-runs';
 import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
+import { withKeptNotes } from './results-file';
 import { benchWebhooks } from './webhooks';
 
 // `npm run bench`: every benchmark in one run on this machine, written to bench/RESULTS.md.
@@ -43,6 +44,8 @@ const header = [
 ].join('\n');
 // A partial run (BENCH_ONLY) must not replace the full results with its one section.
 const target = only ? `bench/results/${only.join('+')}.md` : 'bench/RESULTS.md';
-await writeFile(target, `${header}\n${sections.join('\n')}`);
+// RESULTS.md also holds notes by hand, below a mark (results-file.ts): a full run keeps them.
+const figures = `${header}\n${sections.join('\n')}`;
+await writeFile(target, only ? figures : withKeptNotes(figures, await readFile(target, 'utf8').catch(() => '')));
 process.stdout.write(`Wrote ${target}\n`);
 process.exit(0);
