@@ -47,6 +47,8 @@ export interface WorkflowsTable {
   webhook_signing_secret?: string | null; created_at: string; updated_at: string; published_at: string | null;
 }
 export interface WorkflowVersionsTable { workflow_id: string; version: number; definition: Json; created_at: string }
+/** PostgreSQL: an instance executing runs, and when (database clock, ms) it last said so (engine/executor/peers.ts). */
+export interface EnginePeersTable { id: string; seen_ms: number | string }
 /** One row per (published workflow, trigger key): dispatch looks events up here by index. */
 export interface TriggerIndexTable { workflow_id: string; trigger_type: string; trigger_key: string }
 export interface RunsTable {
@@ -101,6 +103,6 @@ export interface DB {
   users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
-  enrollments: EnrollmentsTable; step_effects: StepEffectsTable;
+  enrollments: EnrollmentsTable; step_effects: StepEffectsTable; engine_peers: EnginePeersTable;
   ads: AdsTable; apps: AppsTable; installations: InstallationsTable; outbox: OutboxTable;
 }

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LiveMessage } from '../../lib/contracts/events';
+import { PEER_BEAT_MS } from '../../server/engine/executor/peers';
 import { newId, nowIso } from '../../server/ids';
 import { startServer, type RunningServer } from '../../server/server';
 import { openStore, toJson } from '../../server/store/database';
@@ -85,5 +87,45 @@ describePg('run executor on PostgreSQL with two instances', () => {
     const messages = await services.db.selectFrom('messages').select('text').where('kind', '=', 'comment').execute();
     expect(messages).toHaveLength(RUNS * 3);
     expect(new Set(messages.map((m) => m.text)).size).toBe(RUNS * 3);
+  });
+
+  it('once the instances know each other, each executes its own share of the contacts', async () => {
+    const [a, b] = instances as [RunningServer, RunningServer];
+    const services = a.app.services;
+    // Both have said they are alive, and both have read the other since.
+    const until = Date.now() + 10_000;
+    while (Number((await sql<{ n: string }>`SELECT count(*) AS n FROM engine_peers`.execute(services.db)).rows[0]!.n) < 2) {
+      if (Date.now() > until) throw new Error('the two instances never both registered');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, PEER_BEAT_MS + 200));
+
+    const contacts: string[] = [];
+    for (let i = 0; i < 40; i++) contacts.push((await insertContact(services, { firstName: `S${i}` })).contact.id);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment' as const, config: { text: 'share {{$trigger.n}}' } }] }));
+    const now = nowIso();
+    const rows: RunsTable[] = Array.from({ length: 400 }, (_, n) => ({
+      id: newId('run'), workflow_id: wf.id, workflow_version: 1, contact_id: contacts[n % contacts.length]!, conversation_id: null,
+      event_id: newId('evt'), event_type: 'test', variables: toJson({ trigger: { n } }), status: 'queued', cursor: 0, step_log: '[]',
+      wake_at: null, attempts: 0, jumps: 0, depth: 0, lease_owner: null, lease_until: null, error: null, created_at: now, updated_at: now, ended_at: null, blocked: 0,
+    }));
+    await services.db.insertInto('runs').values(rows).execute();
+    a.app.services.runSignal.notify();
+
+    const done = Date.now() + 60_000;
+    for (;;) {
+      const { n } = await services.db.selectFrom('runs').select((eb) => eb.fn.countAll<number>().as('n')).where('workflow_id', '=', wf.id).where('status', '=', 'completed').executeTakeFirstOrThrow();
+      if (Number(n) === rows.length) break;
+      if (Date.now() > done) throw new Error(`only ${n} of ${rows.length} runs completed`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Slots follow the instances' ids in order; a contact's share is its hash modulo 2.
+    const bySlot = [a.config.instanceId, b.config.instanceId].sort();
+    const { rows: ran } = await sql<{ owner: string; share: number }>`
+      SELECT lease_owner AS owner, (hashtext(contact_id) & 2147483647) % 2 AS share FROM runs WHERE workflow_id = ${wf.id}`.execute(services.db);
+    const own = ran.filter((r) => r.owner === bySlot[Number(r.share)]).length;
+    // Mostly: an instance whose share has nothing runnable and no round in flight takes any head.
+    expect(own / ran.length).toBeGreaterThan(0.8);
+    expect(new Set(ran.map((r) => r.owner))).toEqual(new Set(bySlot));
   });
 });

@@ -2,6 +2,7 @@ import type { Store } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { claimPostgres } from './claim-postgres';
 import { claimSqlite } from './claim-sqlite';
+import type { Partition } from './peers';
 import { pickQueued } from './run-queue';
 
 export interface ClaimRequest {
@@ -13,6 +14,10 @@ export interface ClaimRequest {
   skip?: ReadonlySet<string>;
   /** PostgreSQL: told which heads the claim's pick marked blocked (to look at them again, see mark-recheck.ts). */
   marked?: (ids: string[]) => void;
+  /** PostgreSQL, several instances: this instance's share of the contacts, tried first (peers.ts). */
+  share?: Partition | undefined;
+  /** With `share`: whether other contacts' heads may be taken when the share has none runnable (default yes). */
+  steal?: boolean;
 }
 
 /**
@@ -35,7 +40,7 @@ const MAX_PASSES = 8;
 async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r.skip);
+    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r.skip, r.share, r.steal);
     r.marked?.(marked);
     return { rows: await claimPostgres(store.db, r, picked), more };
   }

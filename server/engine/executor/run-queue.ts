@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../store/database';
+import type { Partition } from './peers';
 
 // Runs of one (workflow, contact) run one after another. A queued run behind an unfinished run
 // of its pair is marked blocked the first time a claim meets it, and unblocked when the run
@@ -16,6 +17,9 @@ const FIRST_WINDOW = 16;
 const MAX_WINDOW = 1024;
 /** Queue heads read by one claim at most (a burst of 10,000 runs for one contact takes a few claims to mark). */
 const MAX_READ = 8192;
+
+/** PostgreSQL: `r` belongs to this share of the contacts (peers.ts). */
+export const inShare = (share: Partition) => sql`(hashtext(r.contact_id) & 2147483647) % ${share.of} = ${share.slot}`;
 
 /** True when an earlier run of the same (workflow, contact) as `r` has not ended: `r` must wait. */
 export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
@@ -37,8 +41,17 @@ export interface Picked { picked: string[]; more: boolean; marked: string[] }
  * runnable heads reads a few rows, one behind a long backlog reads it once. `more` says the read
  * budget ran out before `limit` were found: there may be runnable heads further on. `skip`: heads
  * this process is already taking (PostgreSQL queued rounds, between their pick and their lock).
+ * `share` (PostgreSQL, several instances, see peers.ts): this instance's contacts only, unless
+ * `steal` and they have no runnable head: then any contact's.
  */
-export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>): Promise<Picked> {
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>, share?: Partition, steal = true): Promise<Picked> {
+  const own = await pickIn(trx, dialect, limit, skip, dialect === 'postgres' ? share : undefined);
+  if (!share || !steal || own.picked.length > 0 || dialect !== 'postgres') return own;
+  const any = await pickIn(trx, dialect, limit, skip);
+  return { ...any, marked: [...own.marked, ...any.marked] };
+}
+
+async function pickIn(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>, share?: Partition): Promise<Picked> {
   const picked: string[] = [];
   const marked: string[] = [];
   let after = '';
@@ -46,7 +59,7 @@ export async function pickQueued(trx: Executor, dialect: Dialect, limit: number,
   let window = dialect === 'postgres' ? Math.max(FIRST_WINDOW, limit + (limit >> 2)) : Math.max(FIRST_WINDOW, limit * 2);
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
     if (read >= MAX_READ) return { picked, more: true, marked };
-    const rows = await readWindow(trx, dialect, after, window, skip);
+    const rows = await readWindow(trx, dialect, after, window, skip, share);
     read += rows.length;
     for (const row of rows) {
       if (Number(row.blocked)) marked.push(row.id);
@@ -59,11 +72,13 @@ export async function pickQueued(trx: Executor, dialect: Dialect, limit: number,
 }
 
 /** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
-async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number, skip?: ReadonlySet<string>) {
+async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number, skip?: ReadonlySet<string>, share?: Partition) {
   if (dialect === 'postgres') {
     // Heads this process's rounds picked are left out before locking: a window locking them,
     // even for its one statement, would make those rounds' own lock pass over them.
     const mine = skip && skip.size > 0 ? sql`AND NOT (r.id = ANY(${[...skip]}::text[]))` : sql``;
+    // Filtered before the lock: rows of the other instances' contacts are read, never locked.
+    const ours = share ? sql`AND ${inShare(share)}` : sql``;
     // One round trip: the read and the marking. Rows another instance is taking right now (its
     // round holds them locked, or its pick is reading them) are passed over (SKIP LOCKED: never
     // wait, never deadlock): two instances picking at once read different heads, instead of the
@@ -71,7 +86,7 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
     const { rows } = await sql<{ id: string; blocked: boolean }>`
       WITH w AS (
         SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
-        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ORDER BY r.id LIMIT ${window}
+        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${window}
         FOR UPDATE OF r SKIP LOCKED
       ), marked AS (
         -- w read these rows queued and holds them locked, so they still are: by id alone. With a

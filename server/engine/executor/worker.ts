@@ -6,6 +6,7 @@ import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
 import { MarkRecheck } from './mark-recheck';
+import { PEER_BEAT_MS, Peers } from './peers';
 import { unblockStalled } from './run-queue';
 import { restFactor } from './rest';
 
@@ -77,6 +78,8 @@ export class RunWorker {
   private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   private lastClaim = 0;
   private readonly marks: MarkRecheck;
+  /** PostgreSQL: the other instances executing runs, and this one's share of the contacts. */
+  private readonly peers: Peers | undefined;
   private readonly noteMarks: ((ids: string[]) => void) | undefined;
 
   constructor(private services: Services, private opts: WorkerOptions) {
@@ -88,6 +91,7 @@ export class RunWorker {
     this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
     // SQLite has one writer: a mark and the end of the run before it cannot interleave.
     this.noteMarks = services.store.dialect === 'postgres' ? (ids) => this.marks.add(ids) : undefined;
+    this.peers = services.store.dialect === 'postgres' ? new Peers(services.db, opts.owner) : undefined;
   }
 
   start() {
@@ -99,6 +103,10 @@ export class RunWorker {
     const postgres = this.services.store.dialect === 'postgres';
     this.timers.push(setInterval(() => void this.unblock(), this.opts.unblockMs ?? (postgres ? PG_SWEEP_MS : 10_000)));
     if (postgres) this.timers.push(setInterval(() => void this.recheck(), Math.max(50, Math.floor((this.opts.recheckMs ?? RECHECK_MS) / 4))));
+    if (this.peers) {
+      void this.beat();
+      this.timers.push(setInterval(() => void this.beat(), PEER_BEAT_MS));
+    }
     this.kick();
   }
 
@@ -108,6 +116,15 @@ export class RunWorker {
       if (await unblockStalled(this.services.db, this.services.store.dialect) > 0) this.kick();
     } catch (err) {
       this.services.log.warn({ err }, 'releasing stalled queued runs failed');
+    }
+  }
+
+  private async beat() {
+    if (this.stopped) return;
+    try {
+      await this.peers?.beat();
+    } catch (err) {
+      this.services.log.warn({ err }, 'telling the other instances this one is alive failed');
     }
   }
 
@@ -196,6 +213,10 @@ export class RunWorker {
     const pickedSome = new Promise<boolean>((resolve) => { report = resolve; });
     const pick: QueuedPick = {
       skip: this.picked,
+      share: this.peers?.partition,
+      // Other contacts' heads only when this instance has nothing else in hand: with rounds of
+      // its own in flight, its share has work (those rounds' pairs), and it waits for them.
+      steal: this.rounds === 1,
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids) => {
         mine = ids;
@@ -259,7 +280,7 @@ export class RunWorker {
   }
 
   private claimRequest(now: number, limit: number) {
-    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, share: this.peers?.partition, steal: this.rounds === 0, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
   }
 
   /**
@@ -356,5 +377,7 @@ export class RunWorker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((resolve) => { timer = setTimeout(resolve, this.opts.stopGraceMs); })]);
     clearTimeout(timer);
+    // The others take this instance's share at their next beat instead of PEER_STALE_MS later.
+    await this.peers?.leave().catch((err: unknown) => this.services.log.warn({ err }, 'leaving the other instances failed'));
   }
 }

@@ -21,6 +21,7 @@ import { inboxSignIn } from './060-inbox-sign-in';
 import { runsByContact } from './061-runs-by-contact';
 import { dropRunsByEvent } from './062-drop-runs-by-event';
 import { runsByContactFirst } from './063-runs-by-contact-first';
+import { enginePeers } from './064-engine-peers';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '061-runs-by-contact': runsByContact,
   '062-drop-runs-by-event': dropRunsByEvent,
   '063-runs-by-contact-first': runsByContactFirst,
+  '064-engine-peers': enginePeers,
 };

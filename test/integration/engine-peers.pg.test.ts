@@ -1,0 +1,57 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Peers } from '../../server/engine/executor/peers';
+import { pickQueued } from '../../server/engine/executor/run-queue';
+import type { Services } from '../../server/services';
+import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
+import { describePg, pgUrl } from '../support/postgres';
+import { startTestServer, type TestServer } from '../support/server';
+
+// Several instances on one PostgreSQL database share the queue heads out by contact (peers.ts).
+describePg('instances sharing the run queue (PostgreSQL)', () => {
+  let server: TestServer;
+  let services: Services;
+  beforeEach(async () => {
+    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
+    services = server.app.services;
+  });
+  afterEach(async () => { await server.close(); });
+
+  it('each live instance learns its place among the others; one that leaves or goes silent is counted out', async () => {
+    const a = new Peers(services.db, 'instance-a', 1_000);
+    const b = new Peers(services.db, 'instance-b', 1_000);
+    expect(await a.beat()).toBeUndefined(); // alone: no share, every head is its own
+    await b.beat();
+    expect(await a.beat()).toEqual({ slot: 0, of: 2 });
+    expect(b.partition).toEqual({ slot: 1, of: 2 });
+
+    await b.leave();
+    expect(await a.beat()).toBeUndefined();
+
+    // A crashed instance never leaves: it is counted out once it has been silent too long.
+    await b.beat();
+    expect(await a.beat()).toEqual({ slot: 0, of: 2 });
+    await sql`UPDATE engine_peers SET seen_ms = seen_ms - 5000 WHERE id = 'instance-b'`.execute(services.db);
+    expect(await a.beat()).toBeUndefined();
+  });
+
+  it('an instance picks the heads of its own contacts first, and any contact\'s when its own have none', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const runs: { id: string; contactId: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const contactId = (await insertContact(services, { firstName: `C${i}` })).contact.id;
+      runs.push({ id: await insertRun(services.db, { workflowId: wf.id, contactId }), contactId });
+    }
+    const { rows } = await sql<{ id: string; share: number }>`SELECT id, (hashtext(contact_id) & 2147483647) % 2 AS share FROM runs`.execute(services.db);
+    const inShare = (slot: number) => rows.filter((r) => Number(r.share) === slot).map((r) => r.id).sort();
+    const [zero, one] = [inShare(0), inShare(1)];
+    expect(zero.length).toBeGreaterThan(0);
+    expect(one.length).toBeGreaterThan(0);
+
+    expect((await pickQueued(services.db, 'postgres', 50, undefined, { slot: 0, of: 2 })).picked).toEqual(zero);
+    expect((await pickQueued(services.db, 'postgres', 50, undefined, { slot: 1, of: 2 })).picked).toEqual(one);
+    // Share 0's heads are taken (a round of this instance holds them): it goes on with share 1's.
+    expect((await pickQueued(services.db, 'postgres', 50, new Set(zero), { slot: 0, of: 2 })).picked).toEqual(one);
+    expect((await pickQueued(services.db, 'postgres', 50)).picked).toEqual(runs.map((r) => r.id).sort());
+  });
+});
