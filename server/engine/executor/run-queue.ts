@@ -127,6 +127,18 @@ export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: s
 export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[]): Promise<number> {
   if (ended.length === 0) return 0;
   const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+  if (dialect === 'postgres') {
+    // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
+    // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
+    const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
+      UPDATE runs SET blocked = 0 FROM (
+        SELECT n.id FROM p CROSS JOIN LATERAL (
+          SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
+          ORDER BY e.id LIMIT 1) n
+        WHERE n.blocked = 1) s
+      WHERE runs.id = s.id AND runs.blocked = 1`.execute(trx);
+    return Number(result.numAffectedRows ?? 0);
+  }
   const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
     UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id IN (
       SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
