@@ -18,7 +18,7 @@ export class LiveHookTokens {
 
   static of(services: Services, lookup: (token: string) => Promise<boolean>): LiveHookTokens {
     const tokens = new LiveHookTokens(lookup);
-    const stop = services.live.subscribe((m) => { if (m.type === 'definitions.changed') tokens.clear(); });
+    const stop = services.live.watch('definitions.changed', () => tokens.clear());
     services.onClose(stop);
     return tokens;
   }

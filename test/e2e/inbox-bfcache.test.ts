@@ -24,7 +24,7 @@ async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined
   }
 }
 
-const streams = () => server.app.services.live.subscribers;
+const streams = () => server.app.services.live.streams;
 const liveState = () => page.$eval('[data-testid="live-state"]', (el) => el.textContent ?? '');
 
 beforeAll(async () => {

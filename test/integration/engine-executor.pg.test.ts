@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LiveMessage } from '../../lib/contracts/events';
 import { PEER_BEAT_MS } from '../../server/engine/executor/peers';
+import { LIVE_CHANNEL } from '../../server/engine/executor/pg-bridge';
 import { newId, nowIso } from '../../server/ids';
 import { startServer, type RunningServer } from '../../server/server';
 import { openStore, toJson } from '../../server/store/database';
@@ -41,8 +43,51 @@ describePg('run executor on PostgreSQL with two instances', () => {
     const heard = new Promise<LiveMessage>((resolve) => {
       const off = b.app.services.live.subscribe((m) => { if (m.type === 'run.updated' && m.runId === 'run_relay') { off(); resolve(m); } });
     });
-    a.app.services.live.publish({ type: 'run.updated', runId: 'run_relay', workflowId: 'wf', status: 'completed' });
-    expect(await heard).toMatchObject({ runId: 'run_relay', status: 'completed' });
+    // b says it opened a stream (one NOTIFY away): a relays from when it has heard.
+    const publishing = setInterval(() => a.app.services.live.publish({ type: 'run.updated', runId: 'run_relay', workflowId: 'wf', status: 'completed' }), 20);
+    try {
+      expect(await heard).toMatchObject({ runId: 'run_relay', status: 'completed' });
+    } finally {
+      clearInterval(publishing);
+    }
+  });
+
+  it('relays stream messages only while another instance has a stream open, and cache messages always', async () => {
+    const [a, b] = instances as [RunningServer, RunningServer];
+    // What goes through the database, seen by a listener of our own.
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const relayed: string[] = [];
+    listener.on('notification', (n) => { if (n.channel === LIVE_CHANNEL) relayed.push(n.payload ?? ''); });
+    await listener.query(`LISTEN ${LIVE_CHANNEL}`);
+    const cleared = new Promise<void>((resolve) => {
+      const stop = b.app.services.live.watch('definitions.changed', (m) => { if (m.type === 'definitions.changed' && m.version === 'v-relay') { stop(); resolve(); } });
+    });
+    try {
+      expect(a.app.services.live.streams + b.app.services.live.streams).toBe(0);
+      a.app.services.live.publish({ type: 'run.updated', runId: 'run_nobody', workflowId: 'wf', status: 'completed' });
+      a.app.services.live.publish({ type: 'definitions.changed', version: 'v-relay' });
+      await cleared; // b's token cache hears a definitions change even with no stream anywhere
+      await new Promise((r) => setTimeout(r, 300));
+      expect(relayed.some((p) => p.includes('v-relay'))).toBe(true);
+      expect(relayed.some((p) => p.includes('run_nobody'))).toBe(false);
+
+      // b opens a stream: a's run updates reach it (once a has heard b say so).
+      const heard = new Promise<void>((resolve) => {
+        const off = b.app.services.live.subscribe((m) => { if (m.type === 'run.updated' && m.runId === 'run_watched') { off(); resolve(); } });
+      });
+      const publishing = setInterval(() => a.app.services.live.publish({ type: 'run.updated', runId: 'run_watched', workflowId: 'wf', status: 'completed' }), 20);
+      try { await heard; } finally { clearInterval(publishing); }
+
+      // b closed it again (the subscription above ended when heard): nothing more is relayed.
+      await new Promise((r) => setTimeout(r, 300));
+      relayed.length = 0;
+      a.app.services.live.publish({ type: 'run.updated', runId: 'run_after', workflowId: 'wf', status: 'completed' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(relayed.some((p) => p.includes('run_after'))).toBe(false);
+    } finally {
+      await listener.end();
+    }
   });
 
   it(`executes ${RUNS} three-step runs with every step exactly once, shared by both instances`, async () => {
