@@ -48,10 +48,10 @@ describePg('instances sharing the run queue (PostgreSQL)', () => {
     expect(zero.length).toBeGreaterThan(0);
     expect(one.length).toBeGreaterThan(0);
 
-    expect((await pickQueued(services.db, 'postgres', 50, undefined, { slot: 0, of: 2 })).picked).toEqual(zero);
-    expect((await pickQueued(services.db, 'postgres', 50, undefined, { slot: 1, of: 2 })).picked).toEqual(one);
+    expect((await pickQueued(services.db, 'postgres', 50, { share: { slot: 0, of: 2 } })).picked).toEqual(zero);
+    expect((await pickQueued(services.db, 'postgres', 50, { share: { slot: 1, of: 2 } })).picked).toEqual(one);
     // Share 0's heads are taken (a round of this instance holds them): it goes on with share 1's.
-    expect((await pickQueued(services.db, 'postgres', 50, new Set(zero), { slot: 0, of: 2 })).picked).toEqual(one);
+    expect((await pickQueued(services.db, 'postgres', 50, { skip: new Set(zero), share: { slot: 0, of: 2 } })).picked).toEqual(one);
     expect((await pickQueued(services.db, 'postgres', 50)).picked).toEqual(runs.map((r) => r.id).sort());
   });
 });

@@ -14,8 +14,7 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import type { Partition } from './peers';
-import { earlierUnfinished, pickQueued, unblockNextOfPairs } from './run-queue';
+import { earlierUnfinished, pickQueued, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
@@ -129,7 +128,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 }
 
 /** PostgreSQL queued rounds: heads this process is taking already, and where to report the ones a round picked. */
-export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): void; marked?(ids: string[]): void; share?: Partition | undefined; steal?: boolean }
+export interface QueuedPick extends PickOptions { picked(ids: string[]): void; marked?(ids: string[]): void }
 
 /**
  * PostgreSQL, several instances: the queue heads are picked first, on their own (the blocked
@@ -143,7 +142,7 @@ export interface QueuedPick { skip: ReadonlySet<string>; picked(ids: string[]): 
  */
 async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
-  const { picked, marked } = await pickQueued(services.db, 'postgres', limit, pick?.skip, pick?.share, pick?.steal);
+  const { picked, marked } = await pickQueued(services.db, 'postgres', limit, pick);
   pick?.marked?.(marked);
   pick?.picked(picked);
   if (picked.length === 0) return 'none';

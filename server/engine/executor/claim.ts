@@ -2,22 +2,15 @@ import type { Store } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { claimPostgres } from './claim-postgres';
 import { claimSqlite } from './claim-sqlite';
-import type { Partition } from './peers';
-import { pickQueued } from './run-queue';
+import { pickQueued, type PickOptions } from './run-queue';
 
-export interface ClaimRequest {
+export interface ClaimRequest extends PickOptions {
   owner: string;
   now: string;
   leaseUntil: string;
   limit: number;
-  /** Queue heads this process's queued rounds are taking: never claimed from under them. */
-  skip?: ReadonlySet<string>;
   /** PostgreSQL: told which heads the claim's pick marked blocked (to look at them again, see mark-recheck.ts). */
   marked?: (ids: string[]) => void;
-  /** PostgreSQL, several instances: this instance's share of the contacts, tried first (peers.ts). */
-  share?: Partition | undefined;
-  /** With `share`: whether other contacts' heads may be taken when the share has none runnable (default yes). */
-  steal?: boolean;
 }
 
 /**
@@ -40,12 +33,12 @@ const MAX_PASSES = 8;
 async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r.skip, r.share, r.steal);
+    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r);
     r.marked?.(marked);
     return { rows: await claimPostgres(store.db, r, picked), more };
   }
   return store.db.transaction().execute(async (trx) => {
-    const { picked, more } = await pickQueued(trx, 'sqlite', r.limit, r.skip);
+    const { picked, more } = await pickQueued(trx, 'sqlite', r.limit, r);
     return { rows: await claimSqlite(trx, r, picked), more };
   });
 }

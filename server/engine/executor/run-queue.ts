@@ -35,16 +35,23 @@ export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
 /** What a pick found: heads to take, whether more may be runnable further on, heads it marked blocked. */
 export interface Picked { picked: string[]; more: boolean; marked: string[] }
 
+/** How a process picks: shared by its queued rounds (QueuedPick) and its claims (ClaimRequest). */
+export interface PickOptions {
+  /** Heads this process is already taking (PostgreSQL queued rounds, between their pick and their lock). */
+  skip?: ReadonlySet<string> | undefined;
+  /** PostgreSQL, several instances (peers.ts): this instance's share of the contacts, tried first. */
+  share?: Partition | undefined;
+  /** With `share`: whether other contacts' heads may be taken when the share has none runnable (default yes). */
+  steal?: boolean | undefined;
+}
+
 /**
  * Up to `limit` queued runs that may start now, oldest first. Heads found blocked on the way are
  * marked, so the next claim does not read them again. Windows grow: a claim with plenty of
  * runnable heads reads a few rows, one behind a long backlog reads it once. `more` says the read
- * budget ran out before `limit` were found: there may be runnable heads further on. `skip`: heads
- * this process is already taking (PostgreSQL queued rounds, between their pick and their lock).
- * `share` (PostgreSQL, several instances, see peers.ts): this instance's contacts only, unless
- * `steal` and they have no runnable head: then any contact's.
+ * budget ran out before `limit` were found: there may be runnable heads further on.
  */
-export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, skip?: ReadonlySet<string>, share?: Partition, steal = true): Promise<Picked> {
+export async function pickQueued(trx: Executor, dialect: Dialect, limit: number, { skip, share, steal = true }: PickOptions = {}): Promise<Picked> {
   const own = await pickIn(trx, dialect, limit, skip, dialect === 'postgres' ? share : undefined);
   if (!share || !steal || own.picked.length > 0 || dialect !== 'postgres') return own;
   const any = await pickIn(trx, dialect, limit, skip);
