@@ -5,12 +5,20 @@ import { createUser } from './domain/users';
 import { getSetting, setSetting } from './domain/settings';
 import { seedDemo } from './demo/seed';
 import type { Services } from './services';
+import { inStartTurn } from './store/database';
 
 /**
  * First start: an admin (token from COMPANION_ADMIN_TOKEN, or generated, printed once and kept
  * in DATA_DIR/admin-token with mode 0600), then the demo workspace unless COMPANION_DEMO=0.
+ * On PostgreSQL, instances started together take turns (inStartTurn): the first creates the
+ * admin and the demo, the others find them.
  */
 export async function bootstrap(services: Services): Promise<{ admin?: string; demo?: Record<string, string> }> {
+  const pool = services.store.pgPool;
+  return pool ? inStartTurn(pool, () => bootstrapOnce(services)) : bootstrapOnce(services);
+}
+
+async function bootstrapOnce(services: Services): Promise<{ admin?: string; demo?: Record<string, string> }> {
   const { db, config } = services;
   const result: { admin?: string; demo?: Record<string, string> } = {};
   const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').executeTakeFirst();

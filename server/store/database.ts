@@ -46,12 +46,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     namePreparedStatements(pool);
-    if (options.pgSchema) {
-      const client = await pool.connect();
-      try { await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`); } finally { client.release(); }
-    }
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+    // Instances started together: one creates the schema and migrates, the others then find it done.
+    await inStartTurn(pool, async () => {
+      if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);
+      await migrate(db);
+    });
+    return store;
   } else {
     const file = options.sqliteFile ?? ':memory:';
     if (file !== ':memory:') preparePrivateDatabase(file);
@@ -62,6 +64,28 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   await migrate(store.db);
   return store;
+}
+
+/** PostgreSQL advisory lock key of the start turn ('icbootst' as a number). */
+const START_LOCK = 0x6963626f6f747374n.toString();
+
+/**
+ * PostgreSQL: runs `fn` while no other instance is in its start turn (a session advisory lock on
+ * a connection of its own, outside the pool: `fn` may need every pooled one). Creating a schema,
+ * Kysely's migration tables, the first admin and the demo are each "if missing, create": two
+ * instances started together on an empty database both found them missing, and the second
+ * failed on a duplicate (schema name, user email).
+ */
+export async function inStartTurn<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<T> {
+  const lock = new pg.Client(pool.options as pg.ClientConfig);
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [START_LOCK]);
+    return await fn();
+  } finally {
+    // Closing the session releases the lock too.
+    await lock.end().catch(() => {});
+  }
 }
 
 /** SQLite's dialect, whose adapter also carries the connection's DirectQuery (see directQuery). */
