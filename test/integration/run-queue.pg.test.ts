@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startEngine } from '../../server/engine/executor/index';
+import { markBlocked, pickHeldPostgres } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { describePg, pgUrl } from '../support/postgres';
@@ -59,5 +60,61 @@ describePg('a blocked mark that raced the end of the run before it (PostgreSQL)'
     } finally {
       await engine.stop();
     }
+  });
+});
+
+describePg('a queued round picks and holds its heads (PostgreSQL)', () => {
+  let server: TestServer;
+  let services: Services;
+  beforeEach(async () => {
+    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
+    services = server.app.services;
+  });
+  afterEach(async () => { await server.close(); });
+
+  const blockedOf = async (id: string) => (await services.db.selectFrom('runs').select('blocked').where('id', '=', id).executeTakeFirstOrThrow()).blocked;
+
+  it('two rounds at once take different heads; a head found blocked is marked after the round, and only if it still waits', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const contacts: string[] = [];
+    for (let i = 0; i < 4; i++) contacts.push((await insertContact(services, { firstName: `C${i}` })).contact.id);
+    const heads: string[] = [];
+    for (const contactId of contacts) heads.push(await insertRun(services.db, { workflowId: wf.id, contactId }));
+    const behind = await insertRun(services.db, { workflowId: wf.id, contactId: contacts[0]! });
+
+    let secondPicked!: () => void;
+    const secondDone = new Promise<void>((r) => { secondPicked = r; });
+    let firstHolds!: () => void;
+    const firstHolding = new Promise<void>((r) => { firstHolds = r; });
+    const first = services.db.transaction().execute(async (trx) => {
+      const held = await pickHeldPostgres(trx, 2);
+      firstHolds();
+      await secondDone; // holds its heads while the other round picks
+      await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', '=', heads[0]!).execute();
+      return held;
+    });
+    await firstHolding;
+    const second = await services.db.transaction().execute(async (trx) => {
+      const held = await pickHeldPostgres(trx, 4);
+      secondPicked();
+      return held;
+    });
+    const firstHeld = await first;
+
+    expect(firstHeld.rows.map((r) => r.id)).toEqual(heads.slice(0, 2));
+    expect(firstHeld.rows[0]!.workflow_id).toBe(wf.id); // whole rows, for the round
+    expect(second.rows.map((r) => r.id)).toEqual(heads.slice(2));
+    // Both saw the pair's second run behind its first; neither marked it while picking.
+    expect(firstHeld.blocked).toEqual([behind]);
+    expect(second.blocked).toEqual([behind]);
+    expect(await blockedOf(behind)).toBe(0);
+
+    // The first round ended the run before it: marking now would stall it, so it is not marked.
+    expect(await markBlocked(services.db, firstHeld.blocked)).toEqual([]);
+    expect(await blockedOf(behind)).toBe(0);
+    // A run behind a head that is still queued is.
+    const behindSecond = await insertRun(services.db, { workflowId: wf.id, contactId: contacts[1]! });
+    expect(await markBlocked(services.db, [behindSecond])).toEqual([behindSecond]);
+    expect(await blockedOf(behindSecond)).toBe(1);
   });
 });

@@ -6,7 +6,6 @@ import { openConversationIn, prefetchOpenConversations } from '../../domain/conv
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
-import { runShaped } from '../../store/compiled-sql';
 import { fromJson, toJson, type Dialect } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { StepOutcome } from '../steps/define';
@@ -14,7 +13,7 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import { earlierUnfinished, pickQueued, unblockNextOfPairs, type PickOptions } from './run-queue';
+import { markBlocked, pickHeldPostgres, pickQueued, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
@@ -131,28 +130,28 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 export interface QueuedPick extends PickOptions { picked(ids: string[]): void; marked?(ids: string[]): void }
 
 /**
- * PostgreSQL, several instances: the queue heads are picked first, on their own (the blocked
- * marks commit at once, so a round of another instance that ends the run before a marked one
- * sees the mark and releases it); the round then locks the heads it picked (FOR UPDATE SKIP
- * LOCKED: a head another round or instance locked first is left to it, one taken and ended
- * meanwhile no longer matches) and advances them in the same transaction. The row lock is the
- * claim: nobody else can take, cancel or advance a locked run until the round commits, and a
- * crash rolls it back to queued. Each run is written once, as on SQLite: no claim UPDATE and no
- * commit of its own. One pass only: a second would lock contacts out of id order.
+ * PostgreSQL queued rounds: the round's transaction picks the queue heads and locks them
+ * (pickHeldPostgres: FOR UPDATE SKIP LOCKED, so a head another round or instance holds is left to
+ * it) and advances them. The row lock is the claim: nobody else can take, cancel or advance a
+ * locked run until the round commits, and a crash rolls it back to queued. Each run is written
+ * once, as on SQLite: no claim UPDATE and no commit of its own. One pass only: a second would lock
+ * contacts out of id order. Heads found blocked are marked once the round has committed (its own
+ * ends count then), in a statement of their own.
  */
 async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
-  const { picked, marked } = await pickQueued(services.db, 'postgres', limit, pick);
-  pick?.marked?.(marked);
-  pick?.picked(picked);
-  if (picked.length === 0) return 'none';
+  let blocked: string[] = [];
+  let reported = false;
+  const report = (ids: string[]) => { reported = true; pick?.picked(ids); };
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
+      const held = await pickHeldPostgres(uow.trx, limit, pick);
+      blocked = held.blocked;
+      const rows = held.rows;
+      report(rows.map((r) => r.id));
+      if (rows.length === 0) return 'none' as const;
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
-      const rows = await runShaped(uow.trx, `lockQueuedHeads:${picked.length}`, picked, () => sql<RunsTable>`
-        SELECT r.* FROM runs r WHERE r.id IN (${sql.join(picked)}) AND r.status = 'queued' AND NOT ${earlierUnfinished('postgres')}
-        ORDER BY r.id FOR UPDATE OF r SKIP LOCKED`);
       // Contacts' row locks in one order (see executeRound).
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
       await prefetch(uow, rows.map((r) => r.contact_id));
@@ -166,8 +165,17 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       return results;
     });
   } catch (err) {
+    if (!reported) throw err; // the pick itself failed: nothing was taken
     if (!(err instanceof RoundAborted)) services.log.debug({ err }, 'queued run round rolled back; claiming its runs one by one');
     return undefined;
+  } finally {
+    if (blocked.length > 0) {
+      const marked = await markBlocked(services.db, blocked).catch((err: unknown) => {
+        services.log.warn({ err }, 'marking blocked runs failed (the next pick reads them again)');
+        return [];
+      });
+      pick?.marked?.(marked);
+    }
   }
 }
 

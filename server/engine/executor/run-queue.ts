@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../store/database';
+import type { RunsTable } from '../../store/schema';
+import { runShaped } from '../../store/compiled-sql';
 import type { Partition } from './peers';
 
 // Runs of one (workflow, contact) run one after another. A queued run behind an unfinished run
@@ -111,6 +113,70 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
   // `+status`: SQLite would otherwise read the ids through the status index, i.e. every queued run.
   if (blocked.length > 0) await sql`UPDATE runs SET blocked = 1 WHERE id IN (${sql.join(blocked)}) AND +status = 'queued'`.execute(trx);
   return rows;
+}
+
+/** What a PostgreSQL queued round took: its heads, locked by its transaction, and the heads it found blocked (not marked yet). */
+export interface Held { rows: RunsTable[]; blocked: string[] }
+
+/**
+ * PostgreSQL queued rounds: picks queue heads and locks them in the round's own transaction, whole
+ * (the row lock is the claim). The window is read without locks and only the runnable heads are
+ * locked (SKIP LOCKED: a head another round or instance holds is left to it, one it took and
+ * ended meanwhile no longer matches). Before, the pick locked and marked its window in a
+ * transaction of its own and the round locked its heads again: two passes of row locks (each a
+ * WAL record per row), the pair check twice per head and one more commit per round. Heads found
+ * blocked are marked after the round commits (`markBlocked`), when the round's own ends count.
+ */
+export async function pickHeldPostgres(trx: Executor, limit: number, { skip, share, steal = true }: PickOptions = {}): Promise<Held> {
+  const own = await heldIn(trx, limit, skip, share);
+  if (!share || !steal || own.rows.length > 0) return own;
+  const any = await heldIn(trx, limit, skip);
+  return { rows: any.rows, blocked: [...own.blocked, ...any.blocked] };
+}
+
+async function heldIn(trx: Executor, limit: number, skip?: ReadonlySet<string>, share?: Partition): Promise<Held> {
+  const rows: RunsTable[] = [];
+  const blocked: string[] = [];
+  let after = '';
+  let window = Math.max(FIRST_WINDOW, limit + (limit >> 2));
+  const mine = skip && skip.size > 0 ? sql`AND NOT (r.id = ANY(${[...skip]}::text[]))` : sql``;
+  const ours = share ? sql`AND ${inShare(share)}` : sql``;
+  for (let read = 0; rows.length < limit && read < MAX_READ; window = Math.min(MAX_WINDOW, window * 4)) {
+    const { rows: heads } = await sql<{ id: string; blocked: boolean }>`
+      SELECT r.id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
+      WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${window}`.execute(trx);
+    read += heads.length;
+    const free: string[] = [];
+    for (const head of heads) {
+      if (head.blocked) blocked.push(head.id);
+      else if (!skip?.has(head.id)) free.push(head.id);
+    }
+    const wanted = free.slice(0, limit - rows.length);
+    if (wanted.length > 0) {
+      // The pair check was made by the read just before, in this transaction: a run that ended
+      // never becomes unfinished again, and a pair's later runs get later ids.
+      rows.push(...await runShaped(trx, `lockQueuedHeads:${wanted.length}`, wanted, () => sql<RunsTable>`
+        SELECT r.* FROM runs r WHERE r.id IN (${sql.join(wanted)}) AND r.status = 'queued' ORDER BY r.id FOR UPDATE OF r SKIP LOCKED`));
+    }
+    if (heads.length < window) break;
+    after = heads[heads.length - 1]!.id;
+  }
+  return { rows, blocked };
+}
+
+/**
+ * Marks blocked the heads a round found behind an unfinished run of their pair, re-checked now
+ * (after the round committed: a pair whose run the round ended is not marked). Rows someone holds
+ * are passed over (never wait): they are read again by the next pick. Returns the ids marked.
+ */
+export async function markBlocked(db: Executor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`
+    WITH m AS (
+      SELECT r.id FROM runs r WHERE r.id = ANY(${[...ids]}::text[]) AND r.status = 'queued' AND r.blocked = 0 AND ${earlierUnfinished('postgres')}
+      FOR UPDATE OF r SKIP LOCKED)
+    UPDATE runs SET blocked = 1 FROM m WHERE runs.id = m.id RETURNING runs.id`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 /**
