@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startEngine } from '../../server/engine/executor/index';
-import { markBlocked, pickHeldPostgres } from '../../server/engine/executor/run-queue';
+import { markBlocked, pickHeldPostgres, takeNextOfPairs } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { describePg, pgUrl } from '../support/postgres';
@@ -116,5 +117,61 @@ describePg('a queued round picks and holds its heads (PostgreSQL)', () => {
     const behindSecond = await insertRun(services.db, { workflowId: wf.id, contactId: contacts[1]! });
     expect(await markBlocked(services.db, [behindSecond])).toEqual([behindSecond]);
     expect(await blockedOf(behindSecond)).toBe(1);
+  });
+
+  it('after a pass, takes the next run of each pair it ended: locked and whole, never past an unfinished one', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const ada = (await insertContact(services, { firstName: 'Ada' })).contact.id;
+    const bob = (await insertContact(services, { firstName: 'Bob' })).contact.id;
+    const adaRuns: string[] = [];
+    for (let i = 0; i < 3; i++) adaRuns.push(await insertRun(services.db, { workflowId: wf.id, contactId: ada }));
+    const bobFirst = await insertRun(services.db, { workflowId: wf.id, contactId: bob });
+    await insertRun(services.db, { workflowId: wf.id, contactId: bob, status: 'waiting', wakeAt: '2999-01-01T00:00:00.000Z' });
+    await insertRun(services.db, { workflowId: wf.id, contactId: bob });
+    const fence = (id: string, contactId: string) => ({ id, workflowId: wf.id, contactId });
+
+    let otherTried!: () => void;
+    const tried = new Promise<void>((r) => { otherTried = r; });
+    let taken!: () => void;
+    const holding = new Promise<void>((r) => { taken = r; });
+    const round = services.db.transaction().execute(async (trx) => {
+      // The pass ended each pair's head.
+      await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', 'in', [adaRuns[0]!, bobFirst]).execute();
+      const next = await takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(bobFirst, bob)], 10);
+      taken();
+      await tried;
+      return next;
+    });
+    await holding;
+    // Another round cannot take the run this one holds.
+    const other = await services.db.transaction().execute((trx) => sql<{ id: string }>`SELECT id FROM runs WHERE id = ${adaRuns[1]!} FOR UPDATE SKIP LOCKED`.execute(trx));
+    otherTried();
+    const next = await round;
+    expect(next.map((r) => r.id)).toEqual([adaRuns[1]]); // Bob's next run waits behind his waiting one
+    expect(next[0]!.workflow_id).toBe(wf.id);
+    expect(other.rows).toEqual([]);
+    // At most `limit`.
+    expect(await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(adaRuns[1]!, ada)], 1))).toHaveLength(1);
+  });
+
+  it('beside rounds in flight (not deep) reads one window and marks nothing; alone it reads past a backlog to the next contact', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const busy = (await insertContact(services, { firstName: 'Busy' })).contact.id;
+    const other = (await insertContact(services, { firstName: 'Other' })).contact.id;
+    // A round of this process holds the busy contact's first run; 100 more of its runs wait behind it.
+    const held = await insertRun(services.db, { workflowId: wf.id, contactId: busy });
+    const backlog: string[] = [];
+    for (let i = 0; i < 100; i++) backlog.push(await insertRun(services.db, { workflowId: wf.id, contactId: busy }));
+    const next = await insertRun(services.db, { workflowId: wf.id, contactId: other });
+    const skip = new Set([held]);
+
+    const shallow = await services.db.transaction().execute((trx) => pickHeldPostgres(trx, 4, { skip, deep: false }));
+    expect(shallow).toEqual({ rows: [], blocked: [] });
+    const marked = await services.db.selectFrom('runs').select('id').where('blocked', '=', 1).execute();
+    expect(marked).toEqual([]);
+
+    const deep = await services.db.transaction().execute((trx) => pickHeldPostgres(trx, 4, { skip }));
+    expect(deep.rows.map((r) => r.id)).toEqual([next]);
+    expect(deep.blocked).toEqual(backlog);
   });
 });

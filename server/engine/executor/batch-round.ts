@@ -13,7 +13,8 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import { markBlocked, pickHeldPostgres, pickQueued, unblockNextOfPairs, type PickOptions } from './run-queue';
+import { markBlocked, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
+import { pairKey } from '../../webhooks/batch-store';
 import type { ExecEnv } from './execute-run';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
@@ -148,19 +149,29 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       beginRound(uow, 'postgres');
       const held = await pickHeldPostgres(uow.trx, limit, pick);
       blocked = held.blocked;
-      const rows = held.rows;
+      let rows = held.rows;
       report(rows.map((r) => r.id));
       if (rows.length === 0) return 'none' as const;
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
-      // Contacts' row locks in one order (see executeRound).
+      // Contacts' row locks in one order (see executeRound); later passes add no contact.
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
       await prefetch(uow, rows.map((r) => r.contact_id));
-      const pending: PendingCheckpoint[] = [];
-      const results = await advanceQueued(env, uow, rows, pending, leaseUntil);
+      const results: RoundResult[] = [];
+      // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.
+      const release: RunFence[] = [];
+      for (let budget = limit; ;) {
+        budget -= rows.length;
+        const pending: PendingCheckpoint[] = [];
+        results.push(...await advanceQueued(env, uow, rows, pending, leaseUntil));
+        const ended: RunFence[] = [];
+        await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
+        rows = env.stopping() ? [] : await takeNextOfPairs(uow.trx, ended, budget);
+        const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
+        release.push(...ended.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
+        if (rows.length === 0) break;
+      }
       await flushContacts(uow);
-      const ended: RunFence[] = [];
-      await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
-      if (await unblockNextOfPairs(uow.trx, 'postgres', ended) > 0) uow.afterCommit(() => services.runSignal.released());
+      if (await unblockNextOfPairs(uow.trx, 'postgres', release) > 0) uow.afterCommit(() => services.runSignal.released());
       await flushPendingEvents(uow);
       return results;
     });

@@ -33,7 +33,9 @@ const MAX_PASSES = 8;
 async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTable[]; more: boolean }> {
   if (store.dialect === 'postgres') {
     // No transaction around the two: the marks are hints, and the claim re-checks every row it takes.
-    const { picked, more, marked } = await pickQueued(store.db, 'postgres', r.limit, r);
+    // Beside queued rounds in flight (not deep) a claim is for due waiting runs and lost leases:
+    // the rounds take the queue heads (a pick here would read and mark the pairs they hold).
+    const { picked, more, marked } = r.deep === false ? { picked: [], more: false, marked: [] } : await pickQueued(store.db, 'postgres', r.limit, r);
     r.marked?.(marked);
     return { rows: await claimPostgres(store.db, r, picked), more };
   }

@@ -45,6 +45,11 @@ export interface PickOptions {
   share?: Partition | undefined;
   /** With `share`: whether other contacts' heads may be taken when the share has none runnable (default yes). */
   steal?: boolean | undefined;
+  /**
+   * PostgreSQL queued rounds: whether to read past the first window and mark the blocked heads
+   * found (default yes). No while other rounds of this process are in flight: see pickHeldPostgres.
+   */
+  deep?: boolean | undefined;
 }
 
 /**
@@ -126,15 +131,22 @@ export interface Held { rows: RunsTable[]; blocked: string[] }
  * transaction of its own and the round locked its heads again: two passes of row locks (each a
  * WAL record per row), the pair check twice per head and one more commit per round. Heads found
  * blocked are marked after the round commits (`markBlocked`), when the round's own ends count.
+ *
+ * Not `deep` (other rounds of this process are in flight): one window, nothing marked. Heads
+ * blocked there are mostly the next runs of pairs those rounds hold; marked, each would cost a
+ * mark and a release (two writes that touch every index of runs), and a pick past them would go
+ * on marking the pairs' later runs, up to MAX_READ. Unmarked, they are the oldest queued runs,
+ * so the pick after those rounds end finds them first. A pick with no other round in flight
+ * marks and reads deep as before: a long backlog of one contact is still marked out of the way.
  */
-export async function pickHeldPostgres(trx: Executor, limit: number, { skip, share, steal = true }: PickOptions = {}): Promise<Held> {
-  const own = await heldIn(trx, limit, skip, share);
+export async function pickHeldPostgres(trx: Executor, limit: number, { skip, share, steal = true, deep = true }: PickOptions = {}): Promise<Held> {
+  const own = await heldIn(trx, limit, deep, skip, share);
   if (!share || !steal || own.rows.length > 0) return own;
-  const any = await heldIn(trx, limit, skip);
+  const any = await heldIn(trx, limit, deep, skip);
   return { rows: any.rows, blocked: [...own.blocked, ...any.blocked] };
 }
 
-async function heldIn(trx: Executor, limit: number, skip?: ReadonlySet<string>, share?: Partition): Promise<Held> {
+async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: ReadonlySet<string>, share?: Partition): Promise<Held> {
   const rows: RunsTable[] = [];
   const blocked: string[] = [];
   let after = '';
@@ -148,8 +160,7 @@ async function heldIn(trx: Executor, limit: number, skip?: ReadonlySet<string>, 
     read += heads.length;
     const free: string[] = [];
     for (const head of heads) {
-      if (head.blocked) blocked.push(head.id);
-      else if (!skip?.has(head.id)) free.push(head.id);
+      if (head.blocked) { if (deep) blocked.push(head.id); } else if (!skip?.has(head.id)) free.push(head.id);
     }
     const wanted = free.slice(0, limit - rows.length);
     if (wanted.length > 0) {
@@ -158,10 +169,31 @@ async function heldIn(trx: Executor, limit: number, skip?: ReadonlySet<string>, 
       rows.push(...await runShaped(trx, `lockQueuedHeads:${wanted.length}`, wanted, () => sql<RunsTable>`
         SELECT r.* FROM runs r WHERE r.id IN (${sql.join(wanted)}) AND r.status = 'queued' ORDER BY r.id FOR UPDATE OF r SKIP LOCKED`));
     }
-    if (heads.length < window) break;
+    if (!deep || heads.length < window) break;
     after = heads[heads.length - 1]!.id;
   }
   return { rows, blocked };
+}
+
+/**
+ * PostgreSQL queued rounds, after a pass: the next queued run of each pair whose run the pass
+ * ended, locked (SKIP LOCKED) and whole, at most `limit`. A pair belongs to one contact the round
+ * holds already, so taking them keeps the round's lock order (one contact's backlog moves many
+ * runs per commit, as on SQLite). The ended run was the pair's head: only a run between it and
+ * the next one could still be unfinished, and that is checked too.
+ */
+export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number): Promise<RunsTable[]> {
+  if (ended.length === 0 || limit <= 0) return [];
+  const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+  const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
+    AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
+  const { rows } = await sql<RunsTable>`WITH p(w, c, after) AS (VALUES ${values}),
+    n AS (SELECT x.id FROM p CROSS JOIN LATERAL (
+      SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
+      ORDER BY e.id LIMIT 1) x
+      WHERE NOT ${between('running')} AND NOT ${between('waiting')})
+    SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM n) AND r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
+  return rows;
 }
 
 /**

@@ -68,6 +68,8 @@ export class RunWorker {
    */
   private picked = new Set<string>();
   private rounds = 0;
+  /** PostgreSQL: the last queued round's pick, made beside other rounds (not deep), found no head. */
+  private shallowMiss = false;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
   private readonly roundSize: number;
@@ -163,6 +165,9 @@ export class RunWorker {
           // unless a waiting run is due or a lease ran out: those are claimed below.
           if (this.queuedRounds && !(await this.claimDue(now))) {
             if (await (this.maxRounds > 1 ? this.queuedRoundConcurrent() : this.queuedRound())) continue;
+            // Nothing in the first window beside rounds in flight: their ends kick the pump again.
+            // (A claim now would read the whole backlog to mark it, see pickHeldPostgres.)
+            if (this.shallowMiss) break;
           }
           const rows = await claimRuns(this.services.store, this.claimRequest(now, (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size));
           if (rows.length === 0) break;
@@ -207,6 +212,8 @@ export class RunWorker {
    */
   private queuedRoundConcurrent(): Promise<boolean> {
     this.rounds++;
+    const deep = this.rounds === 1;
+    this.shallowMiss = false;
     const started = performance.now();
     let mine: string[] = [];
     let report!: (some: boolean) => void;
@@ -216,11 +223,13 @@ export class RunWorker {
       share: this.peers?.partition,
       // Other contacts' heads only when this instance has nothing else in hand: with rounds of
       // its own in flight, its share has work (those rounds' pairs), and it waits for them.
-      steal: this.rounds === 1,
+      steal: deep,
+      deep,
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids) => {
         mine = ids;
         for (const id of ids) this.picked.add(id);
+        if (ids.length === 0 && !deep) this.shallowMiss = true;
         report(ids.length > 0);
       },
     };
@@ -280,7 +289,7 @@ export class RunWorker {
   }
 
   private claimRequest(now: number, limit: number) {
-    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, share: this.peers?.partition, steal: this.rounds === 0, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, share: this.peers?.partition, steal: this.rounds === 0, deep: this.rounds === 0, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
   }
 
   /**
