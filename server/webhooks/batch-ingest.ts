@@ -145,9 +145,11 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
     if (enrolled && unknown.length > 0) uow.afterCommit(() => enrolled.add(unknown));
     // SQLite: a run behind an unfinished run of its pair is stored blocked, as a claim would mark
     // it (one write per run saved, and it never enters runs_ready). The transaction holds the only
-    // writer, so the answer cannot change before the commit. PostgreSQL leaves it to the claims:
-    // there, another instance could end the earlier run meanwhile and leave this one to the sweep.
-    const busy = services.store.dialect === 'sqlite' ? await pairsWithUnfinishedRuns(trx, [...pairs.values()]) : undefined;
+    // writer, so the answer cannot change before the commit. PostgreSQL asks nothing: another
+    // instance could end the earlier run meanwhile and leave this one to the re-checks. There only
+    // a run behind another of this batch is stored blocked (that one cannot end before the commit):
+    // a burst of one contact is then one head per batch for the picks, not a backlog to read.
+    const busy = services.store.dialect === 'sqlite' ? await pairsWithUnfinishedRuns(trx, [...pairs.values()]) : new Set<string>();
     const conversations = await openConversations(trx, [...new Set(accepted.flatMap((a) => a.contactIds))]);
     const claimed = new Set<string>();
     const events: EventsTable[] = [];
@@ -174,10 +176,8 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
         if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
         const id = newId('run');
         const row = queuedRunRow({ id, workflow, contactId, conversationId: conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) });
-        if (busy) {
-          if (busy.has(pair)) row.blocked = 1;
-          busy.add(pair); // the next run of the pair in this batch waits for this one
-        }
+        if (busy.has(pair)) row.blocked = 1;
+        busy.add(pair); // the next run of the pair in this batch waits for this one
         runs.push(row);
         runIds.push(id);
         created.push({ runId: id, workflowId: workflow.id });

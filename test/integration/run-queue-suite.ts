@@ -95,4 +95,20 @@ export function runQueueSuite(databaseUrl?: string) {
     const still = await services.db.selectFrom('runs').select(['blocked', 'status']).where('id', '=', behind).executeTakeFirstOrThrow();
     expect(still).toEqual({ blocked: 1, status: 'queued' });
   });
+
+  it('keeps blocked a run behind a queued one of its pair, past the pair\'s finished history', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const contactId = (await insertContact(services)).contact.id;
+    const history: string[] = [];
+    for (let i = 0; i < 5; i++) history.push(await insertRun(services.db, { workflowId: wf.id, contactId }));
+    await services.db.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', 'in', history).execute();
+    const head = await insertRun(services.db, { workflowId: wf.id, contactId });
+    const behind = await insertRun(services.db, { workflowId: wf.id, contactId });
+    await services.db.updateTable('runs').set({ blocked: 1 }).where('id', '=', behind).execute();
+
+    expect(await unblockStalled(services.db, services.store.dialect)).toBe(0);
+    expect(await unblockStalled(services.db, services.store.dialect, [behind])).toBe(0);
+    await services.db.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', '=', head).execute();
+    expect(await unblockStalled(services.db, services.store.dialect, [behind])).toBe(1);
+  });
 }
