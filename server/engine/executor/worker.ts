@@ -46,6 +46,14 @@ const PG_ROUNDS = 4;
 const PG_ROUND_SHARE = 2;
 /** PostgreSQL: how often the claim path looks for due waiting runs and expired leases while queued rounds run. */
 const CLAIM_DUE_MS = 100;
+/**
+ * PostgreSQL, several instances: after a pick that found nothing to take in other instances' shares
+ * either, none is tried there again for this long. A burst of one contact is one pair that only
+ * one round at a time can advance: the other instance picked it on every kick (each ingest commit),
+ * found its head held, and its probe walked the pair's history (~9 s of PostgreSQL time per 20,000
+ * runs). Taking over the share of an instance that is overloaded or gone waits at most this long.
+ */
+const STEAL_BACKOFF_MS = 100;
 /** PostgreSQL: a mark is looked at again this long after it (rounds that could race it are over by then). */
 const RECHECK_MS = 1_000;
 /** PostgreSQL: the full sweep of blocked runs, behind the re-checks. */
@@ -70,6 +78,8 @@ export class RunWorker {
   private rounds = 0;
   /** PostgreSQL: the last queued round's pick, made beside other rounds (not deep), found no head. */
   private shallowMiss = false;
+  /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
+  private stealAfter = 0;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
   private readonly roundSize: number;
@@ -213,6 +223,7 @@ export class RunWorker {
   private queuedRoundConcurrent(): Promise<boolean> {
     this.rounds++;
     const deep = this.rounds === 1;
+    const steal = deep && Date.now() >= this.stealAfter;
     this.shallowMiss = false;
     const started = performance.now();
     let mine: string[] = [];
@@ -223,13 +234,14 @@ export class RunWorker {
       share: this.peers?.partition,
       // Other contacts' heads only when this instance has nothing else in hand: with rounds of
       // its own in flight, its share has work (those rounds' pairs), and it waits for them.
-      steal: deep,
+      steal,
       deep,
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids) => {
         mine = ids;
         for (const id of ids) this.picked.add(id);
         if (ids.length === 0 && !deep) this.shallowMiss = true;
+        if (ids.length === 0 && steal && this.peers?.partition) this.stealAfter = Date.now() + STEAL_BACKOFF_MS;
         report(ids.length > 0);
       },
     };
@@ -289,7 +301,7 @@ export class RunWorker {
   }
 
   private claimRequest(now: number, limit: number) {
-    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, share: this.peers?.partition, steal: this.rounds === 0, deep: this.rounds === 0, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
+    return { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit, skip: this.picked, share: this.peers?.partition, steal: this.rounds === 0 && Date.now() >= this.stealAfter, deep: this.rounds === 0, ...(this.noteMarks ? { marked: this.noteMarks } : {}) };
   }
 
   /**
