@@ -154,6 +154,39 @@ describePg('a queued round picks and holds its heads (PostgreSQL)', () => {
     expect(await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(adaRuns[1]!, ada)], 1))).toHaveLength(1);
   });
 
+  it('a round moves one contact\'s backlog several runs at a time, and stops behind a run that waits', async () => {
+    const statusOf = async (ids: string[]) => (await services.db.selectFrom('runs').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute()).map((r) => r.status);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'b', type: 'branch', config: {
+        branches: [{ name: 'pause', conditions: { logic: 'and', rules: [{ left: '{{$trigger.pause}}', operator: 'is', right: 'yes' }] }, goTo: 'pause' }],
+        elseGoTo: 'done',
+      } },
+      { id: 'pause', type: 'wait', config: { seconds: 3600 } },
+      { id: 'done', type: 'add_comment', config: { text: 'done' } },
+    ] }));
+    const contactId = (await insertContact(services)).contact.id;
+    const before: string[] = [];
+    for (let i = 0; i < 30; i++) before.push(await insertRun(services.db, { workflowId: wf.id, contactId, trigger: { pause: 'no' } }));
+    const pausing = await insertRun(services.db, { workflowId: wf.id, contactId, trigger: { pause: 'yes' } });
+    const after: string[] = [];
+    for (let i = 0; i < 5; i++) after.push(await insertRun(services.db, { workflowId: wf.id, contactId, trigger: { pause: 'no' } }));
+    const engine = await startEngine(services, { workers: true, pollMs: 50 });
+    try {
+      const until = Date.now() + 8_000;
+      while ((await statusOf(before)).some((s) => s !== 'completed') || (await statusOf([pausing]))[0] !== 'waiting') {
+        if (Date.now() > until) throw new Error(`not done: ${(await statusOf(before)).join()} / ${(await statusOf([pausing])).join()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      // The runs after the waiting one wait behind it (the same pair), even those its round had taken.
+      expect(await statusOf(after)).toEqual(after.map(() => 'queued'));
+      const ended = await services.db.selectFrom('runs').select(['id', 'ended_at']).where('id', 'in', before).orderBy('id').execute();
+      expect(ended.map((r) => r.ended_at)).toEqual(ended.map((r) => r.ended_at).sort());
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('beside rounds in flight (not deep) reads one window and marks nothing; alone it reads past a backlog to the next contact', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
     const busy = (await insertContact(services, { firstName: 'Busy' })).contact.id;

@@ -160,14 +160,18 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.
       const release: RunFence[] = [];
       for (let budget = limit; ;) {
-        budget -= rows.length;
         const pending: PendingCheckpoint[] = [];
-        results.push(...await advanceQueued(env, uow, rows, pending, leaseUntil));
+        const { advanced, stopped } = await advanceChains(env, uow, rows, pending, leaseUntil);
+        budget -= advanced.length;
+        results.push(...advanced);
         const ended: RunFence[] = [];
         await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
-        rows = env.stopping() ? [] : await takeNextOfPairs(uow.trx, ended, budget);
+        // A pair whose chain stopped at a run that goes on (waits, or continues alone) has nothing to release.
+        const last = lastOfPairs(ended).filter((f) => !stopped.has(pairKey(f.workflowId, f.contactId)));
+        // One contact's backlog: its next runs in one pass (one statement for many runs).
+        rows = env.stopping() || last.length === 0 ? [] : await takeNextOfPairs(uow.trx, last, budget, Math.ceil(budget / last.length));
         const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
-        release.push(...ended.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
+        release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
         if (rows.length === 0) break;
       }
       await flushContacts(uow);
@@ -188,6 +192,35 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       pick?.marked?.(marked);
     }
   }
+}
+
+/**
+ * PostgreSQL passes: rows may hold several runs of one pair, in order; a run is advanced only if
+ * the one before it (in this pass) ended, else it is left queued (its lock goes with the commit).
+ */
+async function advanceChains(env: ExecEnv, uow: UnitOfWork, rows: RunsTable[], pending: PendingCheckpoint[], leaseUntil: string): Promise<{ advanced: RoundResult[]; stopped: Set<string> }> {
+  const results: RoundResult[] = [];
+  const stopped = new Set<string>();
+  const ordered = [...rows].sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const row of ordered) {
+    const pair = pairKey(row.workflow_id, row.contact_id);
+    if (stopped.has(pair)) continue;
+    const [result] = await advanceQueued(env, uow, [row], pending, leaseUntil);
+    results.push(result!);
+    if (result!.status !== 'completed' && result!.status !== 'failed') stopped.add(pair);
+  }
+  return { advanced: results, stopped };
+}
+
+/** Each pair's last ended run (the next pass starts after it). */
+function lastOfPairs(ended: RunFence[]): RunFence[] {
+  const last = new Map<string, RunFence>();
+  for (const f of ended) {
+    const key = pairKey(f.workflowId, f.contactId);
+    const seen = last.get(key);
+    if (!seen || f.id > seen.id) last.set(key, f);
+  }
+  return [...last.values()];
 }
 
 /** Queue heads this transaction picked (and, on PostgreSQL, holds locked), each advanced as held by us until `leaseUntil`. */

@@ -192,13 +192,14 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
 }
 
 /**
- * PostgreSQL queued rounds, after a pass: the next queued run of each pair whose run the pass
- * ended, locked (SKIP LOCKED) and whole, at most `limit`. A pair belongs to one contact the round
+ * PostgreSQL queued rounds, after a pass: the next queued runs of each pair whose run the pass
+ * ended (`perPair` of them, in order: the round advances each only if the one before it ended),
+ * locked (SKIP LOCKED) and whole, at most `limit`. A pair belongs to one contact the round
  * holds already, so taking them keeps the round's lock order (one contact's backlog moves many
  * runs per commit, as on SQLite). The ended run was the pair's head: only a run between it and
  * the next one could still be unfinished, and that is checked too.
  */
-export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number): Promise<RunsTable[]> {
+export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
   const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
   const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
@@ -206,7 +207,7 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
   const { rows } = await sql<RunsTable>`WITH p(w, c, after) AS (VALUES ${values}),
     n AS (SELECT x.id FROM p CROSS JOIN LATERAL (
       SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
-      ORDER BY e.id LIMIT 1) x
+      ORDER BY e.id LIMIT ${perPair}) x
       WHERE NOT ${between('running')} AND NOT ${between('waiting')})
     SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM n) AND r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
   return rows;
