@@ -10,7 +10,7 @@ import { runQueueSuite } from './run-queue-suite';
 
 describePg('run queue heads (PostgreSQL)', () => runQueueSuite(pgUrl()));
 
-describePg('a blocked mark that raced the end of the run before it (PostgreSQL)', () => {
+describePg('blocked marks and queued rounds (PostgreSQL)', () => {
   let server: TestServer;
   let services: Services;
   beforeEach(async () => {
@@ -62,18 +62,8 @@ describePg('a blocked mark that raced the end of the run before it (PostgreSQL)'
       await engine.stop();
     }
   });
-});
 
-describePg('a queued round picks and holds its heads (PostgreSQL)', () => {
-  let server: TestServer;
-  let services: Services;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
-    services = server.app.services;
-  });
-  afterEach(async () => { await server.close(); });
-
-  const blockedOf = async (id: string) => (await services.db.selectFrom('runs').select('blocked').where('id', '=', id).executeTakeFirstOrThrow()).blocked;
+  // Queued rounds: how a round picks and holds its heads, and takes its pairs' next runs.
 
   it('two rounds at once take different heads; a head found blocked is marked after the round, and only if it still waits', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
