@@ -315,6 +315,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     if (fromQueued && !(await claimHeldRun(uow.trx, fence, fromQueued.leaseUntil))) throw new RoundAborted();
     return { id: row.id, status: 'continue', row };
   }
+  if (next.status === 'completed' || next.status === 'failed') next = { ...next, endedAt: nowIso() };
   pending.push({ fence, next });
   switch (next.status) {
     case 'completed': case 'failed': return { id: row.id, status: next.status };

@@ -50,8 +50,8 @@ export function checkpointSet(next: NextState, now: string) {
     wake_at: next.status === 'waiting' ? next.wakeAt : null,
     error: next.status === 'failed' ? next.error : null,
     updated_at: now,
-    // When its last step ended (a PostgreSQL round may start the pair's next run before it writes this one).
-    ended_at: ended ? (next.stepLog[next.stepLog.length - 1]?.endedAt ?? now) : null,
+    // When it ended: a PostgreSQL round may start the pair's next run before it writes this one.
+    ended_at: ended ? (next.endedAt ?? now) : null,
   };
 }
 

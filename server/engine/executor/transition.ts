@@ -15,8 +15,9 @@ export interface RunState {
 export type NextState = RunState & (
   | { status: 'running' }
   | { status: 'waiting'; wakeAt: string }
-  | { status: 'completed' }
-  | { status: 'failed'; error: string }
+  // endedAt: when the run ended, if it was written later (a round's checkpoints come after its runs).
+  | { status: 'completed'; endedAt?: string }
+  | { status: 'failed'; error: string; endedAt?: string }
 );
 
 type EntryBase = Omit<StepLogEntry, 'status' | 'output' | 'error'>;
