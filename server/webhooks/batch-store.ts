@@ -3,6 +3,9 @@ import { hashToken } from '../auth/tokens';
 import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { insertParams, runShaped } from '../store/compiled-sql';
+import { pairKey } from '../engine/executor/run-queue';
+
+export { pairKey };
 
 // Set-based reads and multi-row writes for a batch of webhook deliveries. Lists are chunked:
 // SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
@@ -49,7 +52,6 @@ export async function previousAcks(db: Executor, keys: string[]): Promise<Map<st
   return acks;
 }
 
-export const pairKey = (workflowId: string, contactId: string) => `${workflowId} ${contactId}`;
 
 /**
  * Enrols every (workflow, contact) pair; returns the pairs enrolled just now. Insert-then-read

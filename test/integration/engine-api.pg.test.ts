@@ -1,18 +1,17 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LaunchResult, ShortcutList } from '../../lib/contracts/shortcuts';
 import { changeTags } from '../../server/domain/contacts';
 import { inTransaction } from '../../server/events/unit-of-work';
 import { WorkflowSummaryList } from '../../server/engine/workflows/queries';
-import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type TestServer } from '../support/server';
+import { describePg, eachPgServer } from '../support/postgres';
+import type { TestServer } from '../support/server';
 import { createWorkflow, makeContact, openFor, parseRun, record, runsOf, shortcutWorkflow } from './engine-support';
 
 // The Workflow/Shortcuts API and dispatch on PostgreSQL: the queries that differ by dialect
 // (upsert-or-nothing enrolments, MAX over text, JSON text columns).
 describePg('engine API on PostgreSQL', () => {
   let server: TestServer;
-  beforeEach(async () => { server = await startTestServer({ databaseUrl: pgUrl(), workers: false }); });
-  afterEach(async () => { await server.close(); });
+  eachPgServer((s) => { server = s; });
 
   it('publishes, dispatches once per contact, launches and lists runs', async () => {
     const tagged = await createWorkflow(server, { name: 'VIP', oncePerContact: true, trigger: { type: 'contact_tag_updated', action: 'added', tags: ['vip'] }, steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] });

@@ -1,21 +1,15 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Peers } from '../../server/engine/executor/peers';
 import { pickQueued } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type TestServer } from '../support/server';
+import { describePg, eachPgServer } from '../support/postgres';
 
 // Several instances on one PostgreSQL database share the queue heads out by contact (peers.ts).
 describePg('instances sharing the run queue (PostgreSQL)', () => {
-  let server: TestServer;
   let services: Services;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
-    services = server.app.services;
-  });
-  afterEach(async () => { await server.close(); });
+  eachPgServer((server) => { services = server.app.services; });
 
   it('each live instance learns its place among the others; one that leaves or goes silent is counted out', async () => {
     const a = new Peers(services.db, 'instance-a', 1_000);

@@ -1,23 +1,17 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { startEngine } from '../../server/engine/executor/index';
 import { markBlocked, pickHeldPostgres, takeNextOfPairs } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
-import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type TestServer } from '../support/server';
+import { describePg, eachPgServer, pgUrl } from '../support/postgres';
 import { runQueueSuite } from './run-queue-suite';
 
 describePg('run queue heads (PostgreSQL)', () => runQueueSuite(pgUrl()));
 
 describePg('blocked marks and queued rounds (PostgreSQL)', () => {
-  let server: TestServer;
   let services: Services;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
-    services = server.app.services;
-  });
-  afterEach(async () => { await server.close(); });
+  eachPgServer((server) => { services = server.app.services; });
 
   const blockedOf = async (id: string) => (await services.db.selectFrom('runs').select('blocked').where('id', '=', id).executeTakeFirstOrThrow()).blocked;
 

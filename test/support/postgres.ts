@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterEach, beforeEach, describe, it } from 'vitest';
+import { startTestServer, type TestServer } from './server';
 
 /** The PostgreSQL server the `.pg.test.ts` suites use; unset means "no PostgreSQL here". */
 export const pgUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
@@ -51,4 +52,14 @@ export async function dropSchema(databaseUrl: string, schema: string) {
   } finally {
     await client.end();
   }
+}
+
+/** For each test of the calling block: a fresh server on PostgreSQL with no workers, handed to `use`, closed after. */
+export function eachPgServer(use: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  beforeEach(async () => {
+    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
+    use(server);
+  });
+  afterEach(async () => { await server?.close(); });
 }

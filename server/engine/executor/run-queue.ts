@@ -47,6 +47,13 @@ export const earlierUnfinished = (dialect: Dialect, { backwards = false }: { bac
     : probe('queued')} OR ${probe('running')} OR ${probe('waiting')})`;
 
 
+/** A (workflow, contact) pair as a map key. */
+export const pairKey = (workflowId: string, contactId: string) => `${workflowId} ${contactId}`;
+
+/** Ended runs as a typed VALUES list (w, c, after) of their pairs. */
+const endedValues = (ended: readonly { id: string; workflowId: string; contactId: string }[]) =>
+  sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+
 /** What a pick found: heads to take, whether more may be runnable further on, heads it marked blocked. */
 export interface Picked { picked: string[]; more: boolean; marked: string[] }
 
@@ -201,7 +208,7 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
-  const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+  const values = endedValues(ended);
   const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
     AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
   const { rows } = await sql<RunsTable>`WITH p(w, c, after) AS (VALUES ${values}),
@@ -248,7 +255,7 @@ export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: s
  */
 export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[]): Promise<number> {
   if (ended.length === 0) return 0;
-  const values = sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
+  const values = endedValues(ended);
   if (dialect === 'postgres') {
     // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
     // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
