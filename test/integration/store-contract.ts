@@ -95,6 +95,24 @@ export function storeContract(open: () => Promise<StoreFixture>) {
     expect(isUniqueViolation(undefined)).toBe(false);
   });
 
+  it('stores an idempotency key once, and any number of events without one', async () => {
+    const event = (key: string | null) => ({
+      id: newId('evt'), type: 'webhook.received', source: 'api', contact_id: null, payload: '{}', idempotency_key: key,
+      depth: 0, note: null, created_at: nowIso(), run_ids: key ? '[]' : null,
+    });
+    await db().insertInto('events').values([event(null), event(null), event('hook:wf:1'), event(null)]).execute();
+    const err = await caught(db().insertInto('events').values(event('hook:wf:1')).execute());
+    expect(isUniqueViolation(err)).toBe(true);
+    await db().insertInto('events').values(event('hook:wf:2')).execute();
+    const keys = await db().selectFrom('events').select('idempotency_key').orderBy('id').execute();
+    expect(keys.map((k) => k.idempotency_key)).toEqual([null, null, 'hook:wf:1', null, 'hook:wf:2']);
+    if (fx.store.dialect === 'postgres') {
+      // Only keyed events are indexed (migration 065): unkeyed ones write no entry.
+      const { rows } = await sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes WHERE tablename = 'events' AND indexdef LIKE '%idempotency_key%' AND schemaname = current_schema()`.execute(db());
+      expect(rows.map((r) => r.indexdef)).toEqual([expect.stringMatching(/^CREATE UNIQUE INDEX .* WHERE \(idempotency_key IS NOT NULL\)$/)]);
+    }
+  });
+
   it('keeps at most one open conversation per contact (partial unique index)', async () => {
     const c = contactRow();
     await db().insertInto('contacts').values(c).execute();

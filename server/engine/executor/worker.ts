@@ -42,8 +42,6 @@ export interface WorkerOptions {
 
 /** Rounds in flight at once on PostgreSQL (each holds one pooled connection; the pool has 10). */
 const PG_ROUNDS = 4;
-/** PostgreSQL: a round takes this part of a batch (COMPANION_RUN_BATCH, 64: rounds of 32). */
-const PG_ROUND_SHARE = 2;
 /** PostgreSQL: how often the claim path looks for due waiting runs and expired leases while queued rounds run. */
 const CLAIM_DUE_MS = 100;
 /**
@@ -96,10 +94,13 @@ export class RunWorker {
 
   constructor(private services: Services, private opts: WorkerOptions) {
     this.maxRounds = services.store.dialect === 'postgres' ? PG_ROUNDS : 1;
-    // PostgreSQL: half a batch per round, several rounds at once: one instance does not take
-    // every runnable head in one round and leave the others idle. (A quarter was measured too:
-    // a round's statements shared by half as many runs, 15-22 % fewer runs per second.)
-    this.roundSize = services.store.dialect === 'postgres' ? Math.max(1, Math.ceil((opts.batch ?? 1) / PG_ROUND_SHARE)) : (opts.batch ?? 1);
+    // A whole batch per round on both. PostgreSQL had half a batch per round (32, so that one
+    // round would not take every runnable head and leave the others idle): its ~12 statements a
+    // round were then shared by half as many runs, and a contact's backlog moved 32 runs per
+    // commit instead of 64. Measured with 2 instances: one contact 2,050-2,350 → 3,350-3,425
+    // runs/s, PostgreSQL CPU 302-396 → 192-201 µs per run; 200 contacts, 3 steps: 262/216 →
+    // 206/205 µs (bench/RESULTS.md, tenth session).
+    this.roundSize = opts.batch ?? 1;
     this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
     // SQLite has one writer: a mark and the end of the run before it cannot interleave.
     this.noteMarks = services.store.dialect === 'postgres' ? (ids) => this.marks.add(ids) : undefined;

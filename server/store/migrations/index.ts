@@ -22,6 +22,7 @@ import { runsByContact } from './061-runs-by-contact';
 import { dropRunsByEvent } from './062-drop-runs-by-event';
 import { runsByContactFirst } from './063-runs-by-contact-first';
 import { enginePeers } from './064-engine-peers';
+import { eventsKeyPartial } from './065-events-key-partial';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '062-drop-runs-by-event': dropRunsByEvent,
   '063-runs-by-contact-first': runsByContactFirst,
   '064-engine-peers': enginePeers,
+  '065-events-key-partial': eventsKeyPartial,
 };
