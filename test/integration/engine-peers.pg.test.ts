@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { expect, it } from 'vitest';
-import { Peers } from '../../server/engine/executor/peers';
+import { RUNS_CHANNEL } from '../../server/engine/executor/pg-bridge';
+import { PEER_BEAT_MS, Peers } from '../../server/engine/executor/peers';
 import { pickQueued } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, eachPgServer } from '../support/postgres';
+import { describePg, eachPgServer, pgUrl } from '../support/postgres';
+import { startTestServer } from '../support/server';
 
 // Several instances on one PostgreSQL database share the queue heads out by contact (peers.ts).
 describePg('instances sharing the run queue (PostgreSQL)', () => {
@@ -47,5 +50,43 @@ describePg('instances sharing the run queue (PostgreSQL)', () => {
     // Share 0's heads are taken (a round of this instance holds them): it goes on with share 1's.
     expect((await pickQueued(services.db, 'postgres', 50, { skip: new Set(zero), share: { slot: 0, of: 2 } })).picked).toEqual(one);
     expect((await pickQueued(services.db, 'postgres', 50)).picked).toEqual(runs.map((r) => r.id).sort());
+  });
+});
+
+describePg('telling other instances of new runs (PostgreSQL)', () => {
+  it('an instance executing runs alone sends no NOTIFY for the runs it creates; once another executes runs too, it does', async () => {
+    const server = await startTestServer({ databaseUrl: pgUrl()! });
+    const { services } = server.app;
+    const listener = new pg.Client({ connectionString: pgUrl()! });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => { if (n.channel === RUNS_CHANNEL) heard.push(n.payload ?? ''); });
+    await listener.query(`LISTEN ${RUNS_CHANNEL}`);
+    const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(services.db)).rows[0]!.s;
+    // Another database's instances are not ours: only this schema's NOTIFYs would carry its instance id.
+    const ours = () => heard.filter((p) => p.includes(services.config.instanceId));
+    try {
+      // This instance has counted itself (its first beat) and nobody else.
+      const until = Date.now() + 5_000;
+      while (!(await sql<{ n: number }>`SELECT count(*)::int AS n FROM engine_peers`.execute(services.db)).rows[0]!.n) {
+        if (Date.now() > until) throw new Error(`the instance never registered in ${schema}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, PEER_BEAT_MS + 200));
+      services.runSignal.notify();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ours()).toEqual([]);
+
+      // A second instance executing runs: the next beat counts it, and new runs are announced.
+      await new Peers(services.db, 'instance-other').beat();
+      await new Promise((r) => setTimeout(r, PEER_BEAT_MS + 200));
+      services.runSignal.notify();
+      const waitUntil = Date.now() + 3_000;
+      while (ours().length === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
+      expect(ours().length).toBeGreaterThan(0);
+    } finally {
+      await listener.end();
+      await server.close();
+    }
   });
 });

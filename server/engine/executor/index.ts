@@ -63,7 +63,10 @@ export async function startEngine(services: Services, options: EngineOptions): P
   services.runSignal.on(() => {
     if (stopped) return;
     worker?.kick();
-    bridge?.notifyRuns();
+    // Alone, this instance runs what it creates: a NOTIFY per webhook batch would wake nobody.
+    // An instance that joins within the second before the next beat looks once when it starts
+    // listening, and polls. An instance without a worker always tells the others.
+    if (!worker?.executesAlone) bridge?.notifyRuns();
   });
   worker?.start();
   const pruner = worker

@@ -33,6 +33,11 @@ export class Peers {
     return this.current && this.current.of > 1 ? this.current : undefined;
   }
 
+  /** Whether, at the last beat, no other instance was executing runs (false before the first beat). */
+  get alone(): boolean {
+    return this.current?.of === 1;
+  }
+
   /** Says this instance is alive and reads who else is. */
   async beat(): Promise<Partition | undefined> {
     await sql`INSERT INTO engine_peers (id, seen_ms) VALUES (${this.id}, ${NOW_MS})

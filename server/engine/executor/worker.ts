@@ -163,6 +163,9 @@ export class RunWorker {
 
   get activeCount() { return this.active.size; }
 
+  /** PostgreSQL: no other instance executes runs (as of the last beat, at most a second old): none needs telling of new ones. */
+  get executesAlone(): boolean { return this.peers?.alone ?? false; }
+
   private async pump() {
     this.pumping = true;
     try {
