@@ -1,6 +1,7 @@
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
+import { sql } from 'kysely';
 import type { Executor } from '../store/database';
 import { runShaped } from '../store/compiled-sql';
 import { matchablePhone } from './phone';
@@ -57,25 +58,33 @@ const IN_CHUNK = 5_000;
 export type ContactIndex = Map<string, string>;
 const indexKey = (type: IdentifierType, value: string) => `${type}\u0000${value}`;
 
-/** One query per identifier type (chunked) for every value a batch names: `type+value -> contact id`. */
-export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set<string>>): Promise<ContactIndex> {
+/**
+ * One query per identifier type (chunked) for every value a batch names: `type+value -> contact id`,
+ * and each found contact's open conversation (the run's conversation), read in the same statement.
+ */
+export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set<string>>): Promise<{ index: ContactIndex; openConversations: Map<string, string> }> {
   const index: ContactIndex = new Map();
+  const openConversations = new Map<string, string>();
   for (const [type, set] of wanted) {
     const values = [...set];
     const column = COLUMN[type];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const part = values.slice(i, i + IN_CHUNK);
       const rows = await runShaped(db, `findContacts:${column}:${part.length}`, part, () =>
-        db.selectFrom('contacts').select(['id', column]).where(column, 'in', part));
+        db.selectFrom('contacts').select(['id', column, OPEN_CONVERSATION]).where(column, 'in', part));
       for (const row of rows) {
         const value = (row as Record<string, string | null>)[column];
         // The first row wins, as the single-value lookup's executeTakeFirst did.
         if (value != null && !index.has(indexKey(type, value))) index.set(indexKey(type, value), row.id);
+        if (row.open_conversation) openConversations.set(row.id, row.open_conversation);
       }
     }
   }
-  return index;
+  return { index, openConversations };
 }
+
+// At most one open conversation per contact (a partial unique index), found through that index.
+const OPEN_CONVERSATION = sql<string | null>`(SELECT cv.id FROM conversations cv WHERE cv.contact_id = contacts.id AND cv.status = 'open' LIMIT 1)`.as('open_conversation');
 
 /** The lookup values of one extraction, added to the batch's wanted set. */
 export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtraction, country: string | null = null) {

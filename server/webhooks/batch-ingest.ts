@@ -1,7 +1,7 @@
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { DefinitionCache, onceSkippedNote, queuedRunRow } from '../engine/dispatch/dispatcher';
 import { runTriggerVariables, triggerMatchOf } from '../engine/dispatch/event-triggers';
-import { inTransaction } from '../events/unit-of-work';
+import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { HttpError } from '../http-error';
 import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
@@ -12,7 +12,7 @@ import { verifySignature } from '../signing/standard-webhooks';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
 import { cachedDefaultCountry } from '../domain/default-country';
 import { openStored } from '../secrets/at-rest';
-import { enrol, type HookWorkflowRow, insertEvents, insertRuns, openConversations, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
+import { enrol, fitsOneInsert, type HookWorkflowRow, insertEvents, insertEventsAndRuns, insertRuns, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 import type { KnownEnrolments } from './known-enrolments';
 
@@ -69,144 +69,191 @@ interface Item {
   extraction?: BodyExtraction;
 }
 
+type Pair = { workflow_id: string; contact_id: string };
+
+/** What the reads decided: the deliveries to store (in arrival order), and what their runs need. */
+interface Plan {
+  accepted: { i: number; it: Item; contactIds: string[] }[];
+  /** Later copies of a key in this batch: [delivery, its leader]. */
+  followers: [number, number][];
+  conversations: Map<string, string>;
+  pairs: Pair[];
+  /** Pairs not known to be enrolled: the write enrols them. */
+  unknown: Pair[];
+}
+
+interface Rows { events: EventsTable[]; runs: RunsTable[]; created: { runId: string; workflowId: string }[] }
+
 async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[], enrolled?: KnownEnrolments): Promise<Outcome<Accepted>[]> {
   const outcomes: Outcome<Accepted>[] = new Array(deliveries.length);
-  const fail = (i: number, error: unknown) => { outcomes[i] = { ok: false, error }; };
-  const created: { runId: string; workflowId: string }[] = [];
-
-  await inTransaction(services.db, async (uow) => {
-    const trx = uow.trx;
-    const workflows = await workflowsByToken(trx, [...new Set(deliveries.map((d) => d.token).filter((t) => TOKEN.test(t)))]);
-
-    // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
-    const items: (Item | undefined)[] = deliveries.map((d, i) => {
-      const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
-      if (!workflow) return void fail(i, notFound());
-      let deliveryId: string | undefined | HttpError;
-      if (workflow.trigger.signingSecret) {
-        const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
-        if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
-        deliveryId = checkedKey(verified.id, 'webhook-id');
-      } else {
-        deliveryId = checkedKey(d.headers['idempotency-key']);
-      }
-      if (deliveryId instanceof HttpError) return void fail(i, deliveryId);
-      return deliveryId
-        ? { workflow, key: `hook:${workflow.id}:${deliveryId}`, hash: requestHash(d.rawBody) }
-        : { workflow, key: undefined, hash: undefined };
+  if (services.store.dialect === 'sqlite') {
+    // One writer and synchronous statements: reads and writes in one transaction cost nothing more.
+    await inTransaction(services.db, async (uow) => {
+      const plan = await readBatch(services, definitions, uow.trx, deliveries, outcomes, enrolled);
+      if (plan) await writeBatch(services, uow, plan, outcomes, enrolled);
     });
-
-    // National phone numbers are read in the workspace's country (one read per batch, only when needed).
-    const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await cachedDefaultCountry(services.db, trx) : null;
-    const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
-    const earlier = await previousAcks(trx, keys);
-    const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
-    items.forEach((it, i) => {
-      if (!it) return;
-      const previous = it.key ? earlier.get(it.key) : undefined;
-      if (previous) {
-        outcomes[i] = sameRequest(previous.hash, it.hash)
-          ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds }, duplicate: true } }
-          : { ok: false, error: keyReused() };
-        items[i] = undefined;
-        return;
-      }
-      it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body);
-      want(wanted, it.extraction, country);
-    });
-    const contacts = wanted.size > 0 ? await findContacts(trx, wanted) : new Map<string, string>();
-
-    // In arrival order, as if one at a time: the first valid delivery of a key is stored; later
-    // copies of it (in this batch) answer with its ack. A copy arriving before it stands alone.
-    const now = nowIso();
-    const leaders = new Map<string, number>();
-    const followers: [number, number][] = [];
-    const accepted: { i: number; it: Item; contactIds: string[]; eventId: string }[] = [];
-    items.forEach((it, i) => {
-      if (!it) return;
-      const leader = it.key !== undefined ? leaders.get(it.key) : undefined;
-      if (leader !== undefined) {
-        if (!sameRequest(items[leader]?.hash, it.hash)) return void fail(i, keyReused());
-        return void followers.push([i, leader]);
-      }
-      const found = resolveContacts(contacts, it.extraction!, country);
-      if ('error' in found) return void fail(i, found.error);
-      if (it.key !== undefined) leaders.set(it.key, i);
-      accepted.push({ i, it, contactIds: found.contactIds, eventId: newId('evt') });
-    });
-    if (accepted.length === 0) return;
-
-    // Dispatch, as the engine does for an incoming_webhook trigger (set-based).
-    const pairs = new Map<string, { workflow_id: string; contact_id: string }>();
-    for (const a of accepted) for (const c of a.contactIds) pairs.set(pairKey(a.it.workflow.id, c), { workflow_id: a.it.workflow.id, contact_id: c });
-    // Pairs known to be enrolled need no insert (it would write nothing): most deliveries repeat a pair.
-    const unknown = enrolled ? [...pairs.values()].filter((p) => !enrolled.has(p.workflow_id, p.contact_id)) : [...pairs.values()];
-    const fresh = unknown.length > 0 ? await enrol(trx, unknown, now) : new Set<string>();
-    if (enrolled && unknown.length > 0) uow.afterCommit(() => enrolled.add(unknown));
-    // SQLite: a run behind an unfinished run of its pair is stored blocked, as a claim would mark
-    // it (one write per run saved, and it never enters runs_ready). The transaction holds the only
-    // writer, so the answer cannot change before the commit. PostgreSQL asks nothing: another
-    // instance could end the earlier run meanwhile and leave this one to the re-checks. There only
-    // a run behind another of this batch is stored blocked (that one cannot end before the commit):
-    // a burst of one contact is then one head per batch for the picks, not a backlog to read.
-    const busy = services.store.dialect === 'sqlite' ? await pairsWithUnfinishedRuns(trx, [...pairs.values()]) : new Set<string>();
-    const conversations = await openConversations(trx, [...new Set(accepted.flatMap((a) => a.contactIds))]);
-    const claimed = new Set<string>();
-    const events: EventsTable[] = [];
-    const runs: RunsTable[] = [];
-    for (const a of accepted) {
-      const { workflow } = a.it;
-      const extraction = a.it.extraction!;
-      const payload = { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
-      const event = { id: a.eventId, type: 'webhook.received' as const, depth: 0 };
-      const match = triggerMatchOf({ type: 'webhook.received', source: 'api', payload })!;
-      const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
-      // Mapping errors belong to the run: its log starts with them, the variables stay empty.
-      const stepLog = extraction.errors.length === 0 ? undefined : JSON.stringify([{
-        stepId: 'trigger', type: 'trigger', status: 'completed',
-        notes: extraction.errors.map((e) => `mapping ${e.variable}: ${e.message}`),
-        output: { variables: extraction.variables }, startedAt: now, endedAt: now,
-      }]);
-      const runIds: string[] = [];
-      const skipped: string[] = [];
-      for (const contactId of match.contactIds) {
-        const pair = pairKey(workflow.id, contactId);
-        const firstEnrolment = fresh.has(pair) && !claimed.has(pair);
-        claimed.add(pair);
-        if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
-        const id = newId('run');
-        const row = queuedRunRow({ id, workflow, contactId, conversationId: conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) });
-        if (busy.has(pair)) row.blocked = 1;
-        busy.add(pair); // the next run of the pair in this batch waits for this one
-        runs.push(row);
-        runIds.push(id);
-        created.push({ runId: id, workflowId: workflow.id });
-      }
-      events.push({
-        id: a.eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
-        idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
-        run_ids: a.it.key ? toJson(runIds) : null, request_hash: a.it.hash ?? null,
-      });
-      outcomes[a.i] = { ok: true, value: { ack: { eventId: a.eventId, runIds }, duplicate: false } };
-    }
-    for (const [i, leader] of followers) {
-      const first = outcomes[leader];
-      outcomes[i] = first?.ok ? { ok: true, value: { ack: first.value.ack, duplicate: true } } : first!;
-    }
-    await write(trx, events, runs);
-    if (created.length > 0) {
-      uow.afterCommit(() => {
-        services.runSignal.notify();
-        for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
-      });
-    }
-  });
+    return outcomes;
+  }
+  // PostgreSQL: every statement is a round trip (and two context switches on a shared machine).
+  // The reads need no transaction: at READ COMMITTED each statement sees the latest commits
+  // either way, and what changes before the write is what a transaction would not stop either
+  // (an unpublish commits before or after; a key stored meanwhile fails the insert, and the
+  // deliveries are retried one by one). With every pair known to be enrolled, the write is one
+  // statement, its own transaction: events and runs together or not at all. Before: BEGIN,
+  // 5 statements and COMMIT per batch; now 3 statements.
+  const plan = await readBatch(services, definitions, services.db, deliveries, outcomes, enrolled);
+  if (!plan) return outcomes;
+  if (plan.unknown.length === 0 && fitsOneInsert(plan.accepted.length, plan.accepted.reduce((n, a) => n + a.contactIds.length, 0))) {
+    const rows = buildRows(plan, new Set(), new Set(), outcomes);
+    await insertEventsAndRuns(services.db, rows.events, rows.runs);
+    published(services, rows.created);
+    return outcomes;
+  }
+  await inTransaction(services.db, (uow) => writeBatch(services, uow, plan, outcomes, enrolled));
   return outcomes;
 }
 
-async function write(trx: Executor, events: EventsTable[], runs: RunsTable[]) {
-  await insertEvents(trx, events);
-  await insertRuns(trx, runs);
+/** Per delivery: workflow, signature, key, repeat, contacts; the answers of those that stop here go to `outcomes`. */
+async function readBatch(services: Services, definitions: DefinitionCache, db: Executor, deliveries: Delivery[], outcomes: Outcome<Accepted>[], enrolled?: KnownEnrolments): Promise<Plan | undefined> {
+  const fail = (i: number, error: unknown) => { outcomes[i] = { ok: false, error }; };
+  const workflows = await workflowsByToken(db, [...new Set(deliveries.map((d) => d.token).filter((t) => TOKEN.test(t)))]);
+
+  // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
+  const items: (Item | undefined)[] = deliveries.map((d, i) => {
+    const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
+    if (!workflow) return void fail(i, notFound());
+    let deliveryId: string | undefined | HttpError;
+    if (workflow.trigger.signingSecret) {
+      const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
+      if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
+      deliveryId = checkedKey(verified.id, 'webhook-id');
+    } else {
+      deliveryId = checkedKey(d.headers['idempotency-key']);
+    }
+    if (deliveryId instanceof HttpError) return void fail(i, deliveryId);
+    return deliveryId
+      ? { workflow, key: `hook:${workflow.id}:${deliveryId}`, hash: requestHash(d.rawBody) }
+      : { workflow, key: undefined, hash: undefined };
+  });
+
+  // National phone numbers are read in the workspace's country (one read per batch, only when needed).
+  const country = items.some((it) => it?.workflow.trigger.identifier.type === 'phone') ? await cachedDefaultCountry(services.db, db) : null;
+  const keys = [...new Set(items.flatMap((it) => (it?.key ? [it.key] : [])))];
+  const earlier = await previousAcks(db, keys);
+  const wanted = new Map<BodyExtraction['identifier']['type'], Set<string>>();
+  items.forEach((it, i) => {
+    if (!it) return;
+    const previous = it.key ? earlier.get(it.key) : undefined;
+    if (previous) {
+      outcomes[i] = sameRequest(previous.hash, it.hash)
+        ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds }, duplicate: true } }
+        : { ok: false, error: keyReused() };
+      items[i] = undefined;
+      return;
+    }
+    it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body);
+    want(wanted, it.extraction, country);
+  });
+  const { index: contacts, openConversations: conversations } = wanted.size > 0 ? await findContacts(db, wanted) : { index: new Map<string, string>(), openConversations: new Map<string, string>() };
+
+  // In arrival order, as if one at a time: the first valid delivery of a key is stored; later
+  // copies of it (in this batch) answer with its ack. A copy arriving before it stands alone.
+  const leaders = new Map<string, number>();
+  const followers: [number, number][] = [];
+  const accepted: Plan['accepted'] = [];
+  items.forEach((it, i) => {
+    if (!it) return;
+    const leader = it.key !== undefined ? leaders.get(it.key) : undefined;
+    if (leader !== undefined) {
+      if (!sameRequest(items[leader]?.hash, it.hash)) return void fail(i, keyReused());
+      return void followers.push([i, leader]);
+    }
+    const found = resolveContacts(contacts, it.extraction!, country);
+    if ('error' in found) return void fail(i, found.error);
+    if (it.key !== undefined) leaders.set(it.key, i);
+    accepted.push({ i, it, contactIds: found.contactIds });
+  });
+  if (accepted.length === 0) return undefined;
+
+  const pairs = new Map<string, Pair>();
+  for (const a of accepted) for (const c of a.contactIds) pairs.set(pairKey(a.it.workflow.id, c), { workflow_id: a.it.workflow.id, contact_id: c });
+  // Pairs known to be enrolled need no insert (it would write nothing): most deliveries repeat a pair.
+  const unknown = enrolled ? [...pairs.values()].filter((p) => !enrolled.has(p.workflow_id, p.contact_id)) : [...pairs.values()];
+  return { accepted, followers, conversations, pairs: [...pairs.values()], unknown };
+}
+
+/** Enrolments, then the events and runs, in the caller's transaction. */
+async function writeBatch(services: Services, uow: UnitOfWork, plan: Plan, outcomes: Outcome<Accepted>[], enrolled?: KnownEnrolments) {
+  const trx = uow.trx;
+  const fresh = plan.unknown.length > 0 ? await enrol(trx, plan.unknown, nowIso()) : new Set<string>();
+  if (enrolled && plan.unknown.length > 0) uow.afterCommit(() => enrolled.add(plan.unknown));
+  // SQLite: a run behind an unfinished run of its pair is stored blocked, as a claim would mark
+  // it (one write per run saved, and it never enters runs_ready). The transaction holds the only
+  // writer, so the answer cannot change before the commit. PostgreSQL asks nothing: another
+  // instance could end the earlier run meanwhile and leave this one to the re-checks. There only
+  // a run behind another of this batch is stored blocked (that one cannot end before the commit):
+  // a burst of one contact is then one head per batch for the picks, not a backlog to read.
+  const busy = services.store.dialect === 'sqlite' ? await pairsWithUnfinishedRuns(trx, plan.pairs) : new Set<string>();
+  const rows = buildRows(plan, fresh, busy, outcomes);
+  await insertEvents(trx, rows.events);
+  await insertRuns(trx, rows.runs);
+  uow.afterCommit(() => published(services, rows.created));
+}
+
+/** Dispatch, as the engine does for an incoming_webhook trigger (set-based): the rows to write and each delivery's answer. */
+function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: Outcome<Accepted>[]): Rows {
+  // Ids (ULIDs) from here on: after every read, so a later batch's runs get later ids.
+  const now = nowIso();
+  const claimed = new Set<string>();
+  const rows: Rows = { events: [], runs: [], created: [] };
+  for (const a of plan.accepted) {
+    const { workflow } = a.it;
+    const extraction = a.it.extraction!;
+    const eventId = newId('evt');
+    const payload = { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
+    const event = { id: eventId, type: 'webhook.received' as const, depth: 0 };
+    const match = triggerMatchOf({ type: 'webhook.received', source: 'api', payload })!;
+    const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
+    // Mapping errors belong to the run: its log starts with them, the variables stay empty.
+    const stepLog = extraction.errors.length === 0 ? undefined : JSON.stringify([{
+      stepId: 'trigger', type: 'trigger', status: 'completed',
+      notes: extraction.errors.map((e) => `mapping ${e.variable}: ${e.message}`),
+      output: { variables: extraction.variables }, startedAt: now, endedAt: now,
+    }]);
+    const runIds: string[] = [];
+    const skipped: string[] = [];
+    for (const contactId of match.contactIds) {
+      const pair = pairKey(workflow.id, contactId);
+      const firstEnrolment = fresh.has(pair) && !claimed.has(pair);
+      claimed.add(pair);
+      if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
+      const id = newId('run');
+      const row = queuedRunRow({ id, workflow, contactId, conversationId: plan.conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) });
+      if (busy.has(pair)) row.blocked = 1;
+      busy.add(pair); // the next run of the pair in this batch waits for this one
+      rows.runs.push(row);
+      runIds.push(id);
+      rows.created.push({ runId: id, workflowId: workflow.id });
+    }
+    rows.events.push({
+      id: eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
+      idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
+      run_ids: a.it.key ? toJson(runIds) : null, request_hash: a.it.hash ?? null,
+    });
+    outcomes[a.i] = { ok: true, value: { ack: { eventId, runIds }, duplicate: false } };
+  }
+  for (const [i, leader] of plan.followers) {
+    const first = outcomes[leader];
+    outcomes[i] = first?.ok ? { ok: true, value: { ack: first.value.ack, duplicate: true } } : first!;
+  }
+  return rows;
+}
+
+/** Once committed: the engine (and the other instances) hear of the new runs, and live views of each. */
+function published(services: Services, created: Rows['created']) {
+  if (created.length === 0) return;
+  services.runSignal.notify();
+  for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
 }
 
 // Opening a sealed secret is an AES-GCM decryption: once per sealed value, not per delivery.

@@ -93,23 +93,33 @@ export async function pairsWithUnfinishedRuns(db: Executor, pairs: { workflow_id
   return busy;
 }
 
-/** Each contact's open conversation (one at most per contact). */
-export async function openConversations(db: Executor, contactIds: string[]): Promise<Map<string, string>> {
-  const open = new Map<string, string>();
-  for (const part of chunks(contactIds, 5_000)) {
-    const rows = await runShaped(db, `openConversations:${part.length}`, part, () =>
-      db.selectFrom('conversations').select(['id', 'contact_id']).where('contact_id', 'in', part).where('status', '=', sql.lit('open')));
-    for (const r of rows) if (!open.has(r.contact_id)) open.set(r.contact_id, r.id);
-  }
-  return open;
-}
-
 export async function insertEvents(db: Executor, rows: Insertable<EventsTable>[]) {
-  for (const part of chunks(rows, rowsPerInsert(11))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
+  for (const part of chunks(rows, rowsPerInsert(EVENT_COLUMNS))) await insertShaped(db, 'events', part, () => db.insertInto('events').values(part));
 }
 
 export async function insertRuns(db: Executor, rows: RunsTable[]) {
-  for (const part of chunks(rows, rowsPerInsert(23))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
+  for (const part of chunks(rows, rowsPerInsert(RUN_COLUMNS))) await insertShaped(db, 'runs', part, () => db.insertInto('runs').values(part));
+}
+
+const EVENT_COLUMNS = 11;
+const RUN_COLUMNS = 23;
+
+/** Whether a batch's events and (at most) runs fit insertEventsAndRuns's one statement. */
+export const fitsOneInsert = (events: number, runs: number) =>
+  events <= MAX_ROWS && runs <= MAX_ROWS && events * EVENT_COLUMNS + runs * RUN_COLUMNS <= MAX_PARAMS;
+
+/**
+ * PostgreSQL: a batch's events and runs in ONE statement (the events' insert a data-modifying
+ * CTE of the runs'), its own transaction when run outside one: both tables or neither, in one
+ * round trip instead of BEGIN, two inserts and COMMIT. Check fitsOneInsert first.
+ */
+export async function insertEventsAndRuns(db: Executor, events: EventsTable[], runs: RunsTable[]) {
+  if (runs.length === 0) return insertEvents(db, events);
+  const build = () => db.with('e', (q) => q.insertInto('events').values(events).returning('id')).insertInto('runs').values(runs);
+  const e = insertParams(events);
+  const r = insertParams(runs);
+  if (!e || !r) { await db.executeQuery(build().compile()); return; }
+  await runShaped(db, `insert:events+runs:${events.length}:${e.columns}:${runs.length}:${r.columns}`, [...e.params, ...r.params], build);
 }
 
 async function insertShaped(db: Executor, table: string, rows: readonly object[], build: () => Compilable<unknown>) {

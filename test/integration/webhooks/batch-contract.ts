@@ -45,15 +45,18 @@ export function batchContract(start: () => Promise<TestServer>) {
     expect(events).toHaveLength(60);
   });
 
-  it('one batch: rows as the dispatcher makes them (event payload, run variables, open conversation)', async () => {
+  // Pairs already enrolled (and known so) take PostgreSQL's one-statement write; new pairs enrol in a transaction.
+  for (const known of [false, true]) it(`one batch${known ? ' of pairs already enrolled' : ''}: rows as the dispatcher makes them (event payload, run variables, open conversation)`, async () => {
     const a = await makeContact(server, { phone: '+14155550101' });
     const b = await makeContact(server, { phone: '+14155550102' });
     const conversation = await server.api(server.adminToken).post('/conversations', { contactId: a.id });
     const hook = await publishWebhookWorkflow(server, { identifier: { type: 'phone', jsonKey: '$.phones' } });
-    const [one, two] = await batch([
+    const enrolled = new KnownEnrolments();
+    if (known) await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phones: [a.phone, b.phone] })], enrolled);
+    const [one, two] = await ingestBatch(server.app.services, new DefinitionCache(), [
       delivery(hook.path, { phones: ['+1 415 555 0101', '+1 415-555-0102', '+14155550101'], order: { id: 'X' } }),
       delivery(hook.path, { phones: '+14155550102' }),
-    ]);
+    ], enrolled);
     expect(one!.ok && two!.ok).toBe(true);
     if (!one!.ok || !two!.ok) return;
     const runs = await runsOf(one!.value.ack.eventId);
@@ -62,7 +65,7 @@ export function batchContract(start: () => Promise<TestServer>) {
       [a.id, conversation.body.id, 'webhook.received', 0], [b.id, null, 'webhook.received', 0]]);
     expect(fromJson(runs[0]!.variables, {})).toEqual({ trigger: { orderId: 'X' } });
     expect(fromJson(runs[0]!.step_log, [])).toEqual([]);
-    const events = await server.events('webhook.received');
+    const events = (await server.events('webhook.received')).filter((e) => e.id === one!.value.ack.eventId || e.id === two!.value.ack.eventId);
     expect(events.map((e) => [e.id, e.source, e.contactId, e.payload])).toEqual([
       [one!.value.ack.eventId, 'api', null, { workflowId: hook.id, contactIds: [a.id, b.id], variables: { orderId: 'X' }, errors: [] }],
       [two!.value.ack.eventId, 'api', null, { workflowId: hook.id, contactIds: [b.id], variables: {}, errors: [expect.objectContaining({ variable: 'orderId' })] }],
@@ -144,18 +147,50 @@ export function batchContract(start: () => Promise<TestServer>) {
     expect(await server.events('webhook.received')).toHaveLength(3);
   });
 
-  it('a batch whose transaction fails is retried one by one: only the culprit fails', async () => {
-    await makeContact(server, { phone: '+14155550123' });
+  for (const known of [false, true]) it(`a batch${known ? ' of pairs already enrolled' : ''} whose write fails is retried one by one: only the culprit fails, nothing half-written`, async () => {
+    const contact = await makeContact(server, { phone: '+14155550123' });
     const hook = await publishWebhookWorkflow(server);
-    // A NUL in a bound parameter fails the batch's whole transaction (both dialects refuse it).
-    const outcomes = await batch([
+    const enrolled = new KnownEnrolments();
+    if (known) {
+      await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'warm-up' })], enrolled);
+      expect(enrolled.has(hook.id, contact.id)).toBe(true);
+    }
+    // A NUL in a bound parameter fails the batch's whole write (both dialects refuse it).
+    const outcomes = await ingestBatch(server.app.services, new DefinitionCache(), [
       delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'fine' }),
       delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'nul\u0000key' }),
       delivery(hook.path, { phone: '+14155550123' }),
-    ]);
+    ], enrolled);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
     expect(outcomes[1]!.ok ? undefined : (outcomes[1]!.error as { code?: string }).code).toMatch(/^(22021|22P05)$/);
-    expect((await server.events('webhook.received')).map((e) => e.idempotencyKey)).toEqual([`hook:${hook.id}:fine`, null]);
+    const warmUp = known ? [`hook:${hook.id}:warm-up`] : [];
+    const events = await server.events('webhook.received');
+    expect(events.map((e) => e.idempotencyKey)).toEqual([...warmUp, `hook:${hook.id}:fine`, null]);
+    // Every stored event has its run, and every run its event.
+    const runs = await server.store.db.selectFrom('runs').select(['event_id']).orderBy('id').execute();
+    expect(runs.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('the same key in two batches written at once: one event and run, both answers the same', async () => {
+    const contact = await makeContact(server, { phone: '+14155550123' });
+    const hook = await publishWebhookWorkflow(server);
+    const enrolled = new KnownEnrolments();
+    await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: contact.phone })], enrolled);
+    // On PostgreSQL both batches may read before either writes: the second insert then fails on
+    // the key, and its retry (one by one) finds the first one's answer.
+    const twice = await Promise.all([1, 2].map(() => ingestBatch(server.app.services, new DefinitionCache(), [
+      delivery(hook.path, { phone: contact.phone, order: { id: 'same' } }, { 'idempotency-key': 'k-twice' }),
+      delivery(hook.path, { phone: contact.phone, order: { id: 'other' } }),
+    ], enrolled)));
+    const acks = twice.map((outcomes) => outcomes.map((o) => (o.ok ? o.value : undefined)));
+    expect(acks.flat().every((a) => a !== undefined)).toBe(true);
+    expect(acks[0]![0]!.ack).toEqual(acks[1]![0]!.ack);
+    expect(acks.map((a) => a[0]!.duplicate).sort()).toEqual([false, true]);
+    const keyed = (await server.events('webhook.received')).filter((e) => e.idempotencyKey === `hook:${hook.id}:k-twice`);
+    expect(keyed.map((e) => e.id)).toEqual([acks[0]![0]!.ack.eventId]);
+    expect(await runsOf(acks[0]![0]!.ack.eventId)).toHaveLength(1);
+    // The other deliveries of both batches were stored, each once.
+    expect(new Set(acks.map((a) => a[1]!.ack.eventId)).size).toBe(2);
   });
 
   it('unpublish and regenerate take effect from the next batch on', async () => {
