@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
-import { contactIn, flushContacts, prefetchContacts } from '../../domain/contacts';
-import { openConversationIn, prefetchOpenConversations } from '../../domain/conversations';
+import { contactIn, flushContacts } from '../../domain/contacts';
+import { openConversationIn } from '../../domain/conversations';
+import { prefetchRound } from './round-prefetch';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
@@ -62,7 +63,7 @@ export async function executeRound(env: ExecEnv, rows: RunsTable[]): Promise<Rou
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, services.store.dialect);
-      await prefetch(uow, prepared.map((p) => p.row.contact_id));
+      await prefetchRound(uow, prepared.map((p) => p.row.contact_id));
       const results: RoundResult[] = [];
       const pending: PendingCheckpoint[] = [];
       for (const { row, steps } of prepared) results.push(await advance(env, uow, row, steps, pending));
@@ -107,7 +108,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
         const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
         if (rows.length === 0) break;
         budget -= rows.length;
-        await prefetch(uow, rows.map((r) => r.contact_id));
+        await prefetchRound(uow, rows.map((r) => r.contact_id));
         const pending: PendingCheckpoint[] = [];
         results.push(...await advanceQueued(env, uow, rows, pending, leaseUntil));
         // Written before the next pass looks for runnable heads: a pair's next run waits on these.
@@ -155,7 +156,7 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       // Contacts' row locks in one order (see executeRound); later passes add no contact.
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
-      await prefetch(uow, rows.map((r) => r.contact_id));
+      await prefetchRound(uow, rows.map((r) => r.contact_id));
       const results: RoundResult[] = [];
       // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.
       const release: RunFence[] = [];
@@ -257,11 +258,6 @@ async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingC
   }
 }
 
-/** The round's contacts and their open conversations, read together before its steps run. */
-async function prefetch(uow: UnitOfWork, contactIds: string[]) {
-  await prefetchContacts(uow, contactIds);
-  await prefetchOpenConversations(uow, contactIds);
-}
 
 /**
  * One run, inside the round's transaction: its consecutive in-transaction steps; its checkpoint joins
