@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { executeQueuedRound } from '../../server/engine/executor/batch-round';
 import { startEngine } from '../../server/engine/executor/index';
 import { markBlocked, pickHeldPostgres, takeNextOfPairs } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
@@ -136,6 +137,29 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(other.rows).toEqual([]);
     // At most `limit`.
     expect(await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(adaRuns[1]!, ada)], 1))).toHaveLength(1);
+  });
+
+  it('a round that ends a pair\'s run releases the pair\'s next run, stored blocked, that it could not take itself', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const contactId = (await insertContact(services)).contact.id;
+    const first = await insertRun(services.db, { workflowId: wf.id, contactId });
+    // Stored blocked behind `first`, as a webhook batch stores a pair's second run.
+    const next = await insertRun(services.db, { workflowId: wf.id, contactId });
+    await services.db.updateTable('runs').set({ blocked: 1 }).where('id', '=', next).execute();
+    // Someone holds `next` while the round runs, so the round cannot take it along (SKIP LOCKED).
+    const holder = await services.store.pgPool!.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [next]);
+      const round = executeQueuedRound({ services, owner: 'test-instance', stopping: () => false }, 64, 60_000);
+      await new Promise((r) => setTimeout(r, 300));
+      await holder.query('ROLLBACK');
+      expect((await round as { id: string; status: string }[]).map((r) => [r.id, r.status])).toEqual([[first, 'completed']]);
+    } finally {
+      holder.release();
+    }
+    // No sweep, no re-check, no engine here: the round itself released it.
+    expect(await blockedOf(next)).toBe(0);
   });
 
   it('a round moves one contact\'s backlog several runs at a time, and stops behind a run that waits', async () => {
