@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
@@ -54,35 +54,8 @@ export async function prefetchContacts(uow: UnitOfWork, contactIds: readonly str
  * by the step itself, so a duplicate is refused there.
  */
 export async function flushContacts(uow: UnitOfWork): Promise<void> {
-  const dirty = takeDirtyContacts(uow);
-  if (!dirty) return;
-  await runShaped(uow.trx, `flushContacts:${dirty.count}`, dirty.params, () => sql`
-    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${dirty.values})
-    UPDATE contacts SET ${SET_WRITTEN} FROM v WHERE contacts.id = v.id`);
-}
-
-/**
- * PostgreSQL: flushContacts as two named parts of a larger statement (`WITH …, …`): the values
- * (`contact_values`) and the update (`contacts_written`), a data-modifying CTE. Undefined when no
- * contact is dirty; otherwise they count as written.
- */
-export function dirtyContactsCte(uow: UnitOfWork): { sql: RawBuilder<unknown>; params: unknown[]; count: number } | undefined {
-  const dirty = takeDirtyContacts(uow);
-  if (!dirty) return undefined;
-  return {
-    count: dirty.count, params: dirty.params,
-    sql: sql`v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${dirty.values}),
-      contacts_written AS (UPDATE contacts SET ${SET_WRITTEN} FROM v WHERE contacts.id = v.id)`,
-  };
-}
-
-const SET_WRITTEN = sql`first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
-  fields = v.fields, updated_at = v.updated_at`;
-
-/** The dirty contacts as `written` holds them, as a typed VALUES list (in id order); no longer dirty after. */
-function takeDirtyContacts(uow: UnitOfWork): { values: RawBuilder<unknown>; params: unknown[]; count: number } | undefined {
   const dirty = uow.dirtyContacts;
-  if (!dirty || dirty.size === 0) return undefined;
+  if (!dirty || dirty.size === 0) return;
   const params: unknown[] = [];
   const rows = [...dirty.keys()].sort().map((id) => {
     const c = uow.written!.get(id)!;
@@ -91,7 +64,11 @@ function takeDirtyContacts(uow: UnitOfWork): { values: RawBuilder<unknown>; para
     return sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`;
   });
   dirty.clear();
-  return { values: sql.join(rows), params, count: rows.length };
+  await runShaped(uow.trx, `flushContacts:${rows.length}`, params, () => sql`
+    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${sql.join(rows)})
+    UPDATE contacts SET first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
+      fields = v.fields, updated_at = v.updated_at
+    FROM v WHERE contacts.id = v.id`);
 }
 
 export async function getContact(db: Executor, id: string): Promise<Contact> {

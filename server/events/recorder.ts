@@ -1,5 +1,4 @@
 import type { DomainEvent } from '../../lib/contracts/events';
-import { sql, type RawBuilder } from 'kysely';
 import { newId, nowIso } from '../ids';
 import { insertParams, runShaped } from '../store/compiled-sql';
 import { toJson } from '../store/database';
@@ -85,29 +84,4 @@ export async function flushPendingEvents(uow: UnitOfWork): Promise<void> {
     if (!shaped) await uow.trx.insertInto('events').values(part).execute();
     else await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part));
   }
-}
-
-const EVENT_COLUMNS = ['id', 'type', 'source', 'contact_id', 'payload', 'idempotency_key', 'depth', 'note', 'created_at', 'run_ids', 'request_hash'] as const;
-/** More pending events than this stay for flushPendingEvents (one statement's parameters). */
-const MAX_EVENTS_IN_CTE = 1_000;
-
-/**
- * PostgreSQL: the round's pending events as a named part of a larger statement (`WITH …, …`):
- * `events_written`, a data-modifying CTE. Undefined when none are pending (or more than one
- * statement takes: flushPendingEvents writes those); otherwise they count as written.
- */
-export function pendingEventsCte(uow: UnitOfWork): { sql: RawBuilder<unknown>; params: unknown[]; count: number } | undefined {
-  const rows = uow.pendingEvents ?? [];
-  if (rows.length === 0 || rows.length > MAX_EVENTS_IN_CTE) return undefined;
-  uow.pendingEvents = [];
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const values = EVENT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null);
-    params.push(...values);
-    return sql`(${sql.join(values)})`;
-  });
-  return {
-    count: rows.length, params,
-    sql: sql`events_written AS (INSERT INTO events (${sql.join(EVENT_COLUMNS.map((c) => sql.ref(c)))}) VALUES ${sql.join(tuples)})`,
-  };
 }

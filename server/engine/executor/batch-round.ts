@@ -4,7 +4,6 @@ import type { Step } from '../../../lib/contracts/steps';
 import { contactIn, flushContacts } from '../../domain/contacts';
 import { openConversationIn } from '../../domain/conversations';
 import { prefetchRound } from './round-prefetch';
-import { finishRoundPostgres } from './round-finish';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
@@ -176,7 +175,9 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
         if (rows.length === 0) break;
       }
-      if (await finishRoundPostgres(uow, release) > 0) uow.afterCommit(() => services.runSignal.released());
+      await flushContacts(uow);
+      if (await unblockNextOfPairs(uow.trx, 'postgres', release) > 0) uow.afterCommit(() => services.runSignal.released());
+      await flushPendingEvents(uow);
       return results;
     });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { runShaped } from '../../store/compiled-sql';
@@ -257,7 +257,15 @@ export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended:
   if (ended.length === 0) return 0;
   const values = endedValues(ended);
   if (dialect === 'postgres') {
-    const result = await sql`WITH p(w, c, after) AS (VALUES ${values}) ${RELEASE_NEXT}`.execute(trx);
+    // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
+    // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
+    const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
+      UPDATE runs SET blocked = 0 FROM (
+        SELECT n.id FROM p CROSS JOIN LATERAL (
+          SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
+          ORDER BY e.id LIMIT 1) n
+        WHERE n.blocked = 1) s
+      WHERE runs.id = s.id AND runs.blocked = 1`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   }
   const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
@@ -265,27 +273,6 @@ export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended:
       SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
         WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' AND id > p.after ORDER BY id LIMIT 1) FROM p)`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
-}
-
-// PostgreSQL, pairs `p(w, c, after)`: most rounds release nothing (a pair's next run is rarely
-// marked yet): read each pair's next run once, with its flag, and touch only the blocked ones
-// (not a second probe by id for every pair).
-const RELEASE_NEXT = sql`UPDATE runs SET blocked = 0 FROM (
-    SELECT n.id FROM p CROSS JOIN LATERAL (
-      SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
-      ORDER BY e.id LIMIT 1) n
-    WHERE n.blocked = 1) s
-  WHERE runs.id = s.id AND runs.blocked = 1`;
-
-/**
- * PostgreSQL: unblockNextOfPairs as two named parts of a larger statement (`WITH …, …`): the
- * pairs (`p`) and the update (`released`, a data-modifying CTE returning the runs it released).
- */
-export function unblockNextOfPairsCte(ended: readonly { id: string; workflowId: string; contactId: string }[]): { sql: RawBuilder<unknown>; params: unknown[] } {
-  return {
-    params: ended.flatMap((p) => [p.workflowId, p.contactId, p.id]),
-    sql: sql`p(w, c, after) AS (VALUES ${endedValues(ended)}), released AS (${RELEASE_NEXT} RETURNING runs.id)`,
-  };
 }
 
 /**
