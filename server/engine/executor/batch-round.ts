@@ -148,7 +148,10 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
-      const held = await pickHeldPostgres(uow.trx, limit, pick);
+      // Half the round for new heads, the rest for the next runs of their pairs (passes below):
+      // four rounds at once still spread over many contacts, and one contact's backlog still
+      // moves a whole round per commit.
+      const held = await pickHeldPostgres(uow.trx, Math.max(1, Math.ceil(limit / 2)), pick);
       blocked = held.blocked;
       let rows = held.rows;
       report(rows.map((r) => r.id));
