@@ -97,9 +97,8 @@ export class RunWorker {
     // A whole batch per round on both. PostgreSQL had half a batch per round (32, so that one
     // round would not take every runnable head and leave the others idle): its ~12 statements a
     // round were then shared by half as many runs, and a contact's backlog moved 32 runs per
-    // commit instead of 64. Measured with 2 instances: one contact 2,050-2,350 → 3,350-3,425
-    // runs/s, PostgreSQL CPU 302-396 → 192-201 µs per run; 200 contacts, 3 steps: 262/216 →
-    // 206/205 µs (bench/RESULTS.md, tenth session).
+    // commit instead of 64. The pick still takes at most half a round in new heads (see
+    // queuedRoundPostgres); the passes fill the rest (bench/RESULTS.md, tenth session).
     this.roundSize = opts.batch ?? 1;
     this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
     // SQLite has one writer: a mark and the end of the run before it cannot interleave.
