@@ -1,7 +1,7 @@
+import { sql } from 'kysely';
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
-import { sql } from 'kysely';
 import type { Executor } from '../store/database';
 import { runShaped } from '../store/compiled-sql';
 import { matchablePhone } from './phone';

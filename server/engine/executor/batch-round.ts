@@ -3,7 +3,6 @@ import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
 import { contactIn, flushContacts } from '../../domain/contacts';
 import { openConversationIn } from '../../domain/conversations';
-import { prefetchRound } from './round-prefetch';
 import { flushPendingEvents } from '../../events/recorder';
 import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
@@ -16,6 +15,7 @@ import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
 import { markBlocked, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
+import { prefetchRound } from './round-prefetch';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
@@ -260,7 +260,6 @@ async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingC
     throw err;
   }
 }
-
 
 /**
  * One run, inside the round's transaction: its consecutive in-transaction steps; its checkpoint joins
