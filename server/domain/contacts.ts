@@ -68,7 +68,7 @@ export async function flushContacts(uow: UnitOfWork): Promise<void> {
     WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${sql.join(rows)})
     UPDATE contacts SET first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
       fields = v.fields, updated_at = v.updated_at
-    FROM v WHERE contacts.id = v.id`);
+    FROM v WHERE contacts.id = v.id`, { deferred: true });
 }
 
 export async function getContact(db: Executor, id: string): Promise<Contact> {

@@ -82,6 +82,6 @@ export async function flushPendingEvents(uow: UnitOfWork): Promise<void> {
     const part = rows.slice(i, i + 1_000);
     const shaped = insertParams(part);
     if (!shaped) await uow.trx.insertInto('events').values(part).execute();
-    else await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part));
+    else await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part), { deferred: true });
   }
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable, type RawBuilder } from 'kysely';
 import { directQuery, type Executor } from './database';
+import { DEFERRED } from './pg-prepared';
 
 // A webhook batch or a run round runs the same few statements, differing only in how many rows
 // or list items they carry; building and compiling Kysely's query tree for each cost ~10 µs per
@@ -17,10 +18,13 @@ const sameParams = (a: readonly unknown[], b: readonly unknown[]) => a.length ==
  * Runs `build()`'s query, or the SQL compiled earlier for `shape` with `params`. `shape` must
  * name everything the SQL text depends on (statement, row or list count, columns); `params`
  * must be the values `build()` would bind, in Kysely's order.
+ *
+ * `deferred`: inside a transaction, nobody reads the result (PostgreSQL sends the statement with
+ * the next one, see DEFERRED); it resolves to no rows.
  */
-export async function runShaped<R>(db: Executor, shape: string, params: readonly unknown[], build: () => Compilable<R> | RawBuilder<R>): Promise<R[]> {
+export async function runShaped<R>(db: Executor, shape: string, params: readonly unknown[], build: () => Compilable<R> | RawBuilder<R>, { deferred = false } = {}): Promise<R[]> {
   // Both dialects may be open in one process (tests): the SQL text is per adapter.
-  const key = `${db.getExecutor().adapter.constructor.name}|${shape}`;
+  const key = `${db.getExecutor().adapter.constructor.name}|${deferred ? 'deferred:' : ''}${shape}`;
   const sql = texts.get(key);
   if (sql !== undefined) {
     const direct = directQuery(db);
@@ -29,7 +33,8 @@ export async function runShaped<R>(db: Executor, shape: string, params: readonly
   }
   const built = build();
   // A raw `sql` query compiles against a database (its dialect); a query builder knows its own.
-  const compiled = 'isRawBuilder' in built ? built.compile(db) : built.compile();
+  let compiled = 'isRawBuilder' in built ? built.compile(db) : built.compile();
+  if (deferred) compiled = CompiledQuery.raw(DEFERRED + compiled.sql, compiled.parameters as unknown[]);
   if (sameParams(compiled.parameters, params)) {
     if (texts.size >= MAX_SHAPES) texts.clear();
     texts.set(key, compiled.sql);

@@ -45,9 +45,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
-    namePreparedStatements(pool);
+    const counters: StoreCounters = { statements: 0, transactions: 0, roundTrips: 0 };
+    namePreparedStatements(pool, counters);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    store = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+    store = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
     // Instances started together: one creates the schema and migrates, the others then find it done.
     await inStartTurn(pool, async () => {
       if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);

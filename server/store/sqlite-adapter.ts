@@ -11,7 +11,11 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 export type DirectQuery = (sql: string, params: readonly unknown[]) => unknown[];
 
 /** Statements executed and transactions begun on this connection (the benchmark reads them per run). */
-export interface StoreCounters { statements: number; transactions: number }
+export interface StoreCounters {
+  statements: number; transactions: number;
+  /** PostgreSQL: answers waited for (one ReadyForQuery each), however many statements each carried. */
+  roundTrips?: number;
+}
 
 export function openSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery; counters: StoreCounters } {
   const raw = new DatabaseSync(filename);

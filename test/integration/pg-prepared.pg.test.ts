@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { migrate, openStore, type Store } from '../../server/store/database';
+import { DEFERRED } from '../../server/store/pg-prepared';
 import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
 
 // Issue 17: hot statements are parsed and planned once per connection (named prepared statements).
@@ -69,5 +70,82 @@ describePg('named prepared statements on PostgreSQL', () => {
     const failed = await store.db.transaction().execute((trx) => read(trx)).then(() => 'ok', (err: { code?: string }) => err.code);
     expect(failed).toBe('0A000');
     expect((await store.db.transaction().execute((trx) => read(trx))).rows).toEqual([{ a: 1, b: null }]);
+  });
+});
+
+// Issue 17: a transaction's BEGIN, and statements whose results nobody reads (DEFERRED), go out
+// with the transaction's next statement: one write and one round trip instead of one each.
+describePg('statements sent ahead of the next one on PostgreSQL', () => {
+  type Db = Store['db'];
+  const deferredInsert = (db: Db, a: number) => sql`${sql.raw(DEFERRED)}INSERT INTO t_ahead (a) VALUES (${a})`.execute(db);
+  const rows = async (db: Db) => (await sql<{ a: number }>`SELECT a FROM t_ahead ORDER BY a`.execute(db)).rows.map((r) => r.a);
+
+  /** A store on one connection, the table, and the store's count of round trips (one ReadyForQuery each). */
+  const ready = async () => {
+    const store = await start();
+    await sql`CREATE TABLE t_ahead (a int PRIMARY KEY)`.execute(store.db);
+    // A text is named the second time it is seen (and parsed then): from the third, it can go ahead.
+    for (const a of [100, 101]) await store.db.transaction().execute((trx) => deferredInsert(trx, a));
+    await sql`DELETE FROM t_ahead`.execute(store.db);
+    return { store, trips: () => store.counters!.roundTrips! };
+  };
+
+  it('sends a transaction with BEGIN, a deferred write, a read and COMMIT in two round trips, and the read sees the write', async () => {
+    const { store, trips } = await ready();
+    const before = trips();
+    const seen = await store.db.transaction().execute(async (trx) => {
+      await deferredInsert(trx, 1);
+      return rows(trx);
+    });
+    expect(seen).toEqual([1]);
+    expect(trips() - before).toBe(2);
+    expect(await rows(store.db)).toEqual([1]);
+    // Only deferred writes: they go out with the COMMIT, one round trip in all.
+    const alone = trips();
+    await store.db.transaction().execute(async (trx) => { await deferredInsert(trx, 2); await deferredInsert(trx, 3); });
+    expect(trips() - alone).toBe(1);
+    expect(await rows(store.db)).toEqual([1, 2, 3]);
+    // Nothing in the transaction: nothing is sent.
+    const empty = trips();
+    await store.db.transaction().execute(async () => {});
+    expect(trips() - empty).toBe(0);
+  });
+
+  it('fails the transaction at its next statement when a deferred write fails: nothing of it stays, and the connection goes on', async () => {
+    const { store } = await ready();
+    await sql`INSERT INTO t_ahead (a) VALUES (${1})`.execute(store.db);
+    const failed = await store.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO t_ahead (a) VALUES (${2})`.execute(trx);
+      await deferredInsert(trx, 1); // a duplicate key: fails when it goes out, with the COMMIT
+    }).then(() => 'committed', (err: { code?: string }) => err.code);
+    expect(failed).toBe('23505');
+    expect(await rows(store.db)).toEqual([1]);
+    const midway = await store.db.transaction().execute(async (trx) => {
+      await deferredInsert(trx, 1);
+      return rows(trx); // the statement the failing one went out with
+    }).then(() => 'answered', (err: { code?: string }) => err.code);
+    expect(midway).toBe('23505');
+    await store.db.transaction().execute((trx) => deferredInsert(trx, 3));
+    expect(await rows(store.db)).toEqual([1, 3]);
+  });
+
+  it('drops deferred writes when the transaction rolls back, sent or not', async () => {
+    const { store } = await ready();
+    const rolledBack = (body: (trx: Db) => Promise<unknown>) => store.db.transaction().execute(async (trx) => {
+      await body(trx);
+      throw new Error('changed my mind');
+    }).catch((err: Error) => err.message);
+    expect(await rolledBack((trx) => deferredInsert(trx, 5))).toBe('changed my mind');
+    expect(await rolledBack(async (trx) => { await deferredInsert(trx, 6); await rows(trx); })).toBe('changed my mind');
+    expect(await rows(store.db)).toEqual([]);
+  });
+
+  it('sends several statements in one parameterless text after the deferred ones, in order', async () => {
+    const { store } = await ready();
+    await store.db.transaction().execute(async (trx) => {
+      await deferredInsert(trx, 7);
+      await sql`INSERT INTO t_ahead (a) SELECT a + 1 FROM t_ahead WHERE a = 7; INSERT INTO t_ahead (a) VALUES (9)`.execute(trx);
+    });
+    expect(await rows(store.db)).toEqual([7, 8, 9]);
   });
 });

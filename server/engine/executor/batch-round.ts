@@ -178,8 +178,11 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
         if (rows.length === 0) break;
       }
+      // The round's last writes go out with its COMMIT (deferred: nobody reads their results). Whether
+      // the unblock released a run is not known then: any pair to release signals (at most every 50 ms).
       await flushContacts(uow);
-      if (await unblockNextOfPairs(uow.trx, 'postgres', release) > 0) uow.afterCommit(() => services.runSignal.released());
+      await unblockNextOfPairs(uow.trx, 'postgres', release, { deferred: true });
+      if (release.length > 0) uow.afterCommit(() => services.runSignal.released());
       await flushPendingEvents(uow);
       return results;
     });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { runShaped } from '../../store/compiled-sql';
+import { DEFERRED } from '../../store/pg-prepared';
 import type { Partition } from './peers';
 
 // Runs of one (workflow, contact) run one after another. A queued run behind an unfinished run
@@ -177,23 +178,26 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
   const mine = skip && skip.size > 0 ? sql`AND NOT (r.id = ANY(${[...skip]}::text[]))` : sql``;
   const ours = share ? sql`AND ${inShare(share)}` : sql``;
   for (let read = 0; rows.length < limit && read < MAX_READ; window = Math.min(MAX_WINDOW, window * 4)) {
-    const { rows: heads } = await sql<{ id: string; blocked: boolean }>`
-      SELECT r.id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
-      WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${window}`.execute(trx);
-    read += heads.length;
-    const free: string[] = [];
-    for (const head of heads) {
-      if (head.blocked) { if (deep) blocked.push(head.id); } else if (!skip?.has(head.id)) free.push(head.id);
-    }
-    const wanted = free.slice(0, limit - rows.length);
-    if (wanted.length > 0) {
-      // The pair check was made by the read just before, in this transaction: a run that ended
-      // never becomes unfinished again, and a pair's later runs get later ids.
-      rows.push(...await runShaped(trx, `lockQueuedHeads:${wanted.length}`, wanted, () => sql<RunsTable>`
-        SELECT r.* FROM runs r WHERE r.id IN (${sql.join(wanted)}) AND r.status = 'queued' ORDER BY r.id FOR UPDATE OF r SKIP LOCKED`));
-    }
-    if (!deep || heads.length < window) break;
-    after = heads[heads.length - 1]!.id;
+    // One round trip: the window read and the lock of its runnable heads. The pair check of `w`
+    // was made in this transaction just before the lock: a run that ended never becomes
+    // unfinished again, and a pair's later runs get later ids. The rows come back as JSON (one
+    // row for the window's facts and the locked runs): integers stay numbers, texts strings.
+    const { rows: [got] } = await sql<{ taken: RunsTable[]; seen: number; last: string | null; blocked: string[] | null }>`
+      WITH w AS MATERIALIZED (
+        SELECT r.id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
+        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${window}
+      ), l AS (
+        SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM w WHERE NOT w.blocked) AND r.status = 'queued'
+        ORDER BY r.id LIMIT ${limit - rows.length} FOR UPDATE OF r SKIP LOCKED
+      )
+      SELECT (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM l) AS taken, (SELECT count(*) FROM w) AS seen,
+        (SELECT max(id) FROM w) AS last, (SELECT array_agg(id ORDER BY id) FROM w WHERE w.blocked) AS blocked`.execute(trx);
+    const { taken, seen, last } = got!;
+    read += seen;
+    if (deep) blocked.push(...got!.blocked ?? []);
+    rows.push(...taken);
+    if (!deep || seen < window || !last) break;
+    after = last;
   }
   return { rows, blocked };
 }
@@ -249,17 +253,18 @@ export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: s
 
 /**
  * Several pairs' runs ended (a run round): each pair's next queued run is its new head, in one
- * statement. Returns how many it released. Each ended run was its pair's head, so the search
+ * statement. Returns how many it released (0 when `deferred`: PostgreSQL sends it with the
+ * transaction's next statement, see DEFERRED, and nobody learns the count). Each ended run was its pair's head, so the search
  * starts after it: on PostgreSQL the index range before it is the pair's history, every run of
  * which left a dead 'queued' entry until vacuum (a third of the statement's reads, measured).
  */
-export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[]): Promise<number> {
+export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[], { deferred = false } = {}): Promise<number> {
   if (ended.length === 0) return 0;
   const values = endedValues(ended);
   if (dialect === 'postgres') {
     // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
     // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
-    const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
+    const result = await sql`${sql.raw(deferred ? DEFERRED : '')}WITH p(w, c, after) AS (VALUES ${values})
       UPDATE runs SET blocked = 0 FROM (
         SELECT n.id FROM p CROSS JOIN LATERAL (
           SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
