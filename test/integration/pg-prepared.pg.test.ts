@@ -140,6 +140,20 @@ describePg('statements sent ahead of the next one on PostgreSQL', () => {
     expect(await rows(store.db)).toEqual([]);
   });
 
+  it('a deferred statement gone stale (schema change) fails its transaction once; the next one goes through', async () => {
+    const { store } = await ready();
+    await sql`CREATE TABLE t_stale_ahead (a int)`.execute(store.db);
+    const write = (db: Db) => sql`${sql.raw(DEFERRED)}INSERT INTO t_stale_ahead SELECT * FROM t_stale_ahead WHERE a = ${0} RETURNING *`.execute(db);
+    for (let i = 0; i < 3; i++) await store.db.transaction().execute((trx) => write(trx));
+    await sql`ALTER TABLE t_stale_ahead ADD COLUMN b int`.execute(store.db);
+    const failed = await store.db.transaction().execute(async (trx) => { await write(trx); await deferredInsert(trx, 1); })
+      .then(() => 'committed', (err: { code?: string }) => err.code);
+    expect(failed).toBe('0A000');
+    expect(await rows(store.db)).toEqual([]);
+    await store.db.transaction().execute(async (trx) => { await write(trx); await deferredInsert(trx, 1); });
+    expect(await rows(store.db)).toEqual([1]);
+  });
+
   it('sends several statements in one parameterless text after the deferred ones, in order', async () => {
     const { store } = await ready();
     await store.db.transaction().execute(async (trx) => {
