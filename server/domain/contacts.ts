@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
@@ -56,16 +56,19 @@ export async function prefetchContacts(uow: UnitOfWork, contactIds: readonly str
 export async function flushContacts(uow: UnitOfWork): Promise<void> {
   const dirty = uow.dirtyContacts;
   if (!dirty || dirty.size === 0) return;
-  const params: unknown[] = [];
   const rows = [...dirty.keys()].sort().map((id) => {
     const c = uow.written!.get(id)!;
-    const values = [id, c.firstName, c.lastName, c.lifecycle ?? null, toJson(c.tags), toJson(c.fields), dirty.get(id)!];
-    params.push(...values);
-    return sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`;
+    return [id, c.firstName, c.lastName, c.lifecycle ?? null, toJson(c.tags), toJson(c.fields), dirty.get(id)!];
   });
   dirty.clear();
-  await runShaped(uow.trx, `flushContacts:${rows.length}`, params, () => sql`
-    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (VALUES ${sql.join(rows)})
+  // PostgreSQL: one array per column, so the text (one prepared statement, one plan) is the same for any count.
+  const postgres = uow.trx.getExecutor().adapter instanceof PostgresAdapter;
+  const params = postgres ? rows[0]!.map((_, c) => rows.map((row) => row[c])) : rows.flat();
+  const source = postgres
+    ? sql`SELECT * FROM unnest(${sql.join(params.map((column) => sql`${column}::text[]`))})`
+    : sql`VALUES ${sql.join(rows.map((values) => sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`))}`;
+  await runShaped(uow.trx, `flushContacts:${postgres ? 'columns' : rows.length}`, params, () => sql`
+    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (${source})
     UPDATE contacts SET first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
       fields = v.fields, updated_at = v.updated_at
     FROM v WHERE contacts.id = v.id`, { deferred: true });

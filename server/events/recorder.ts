@@ -1,6 +1,7 @@
+import { PostgresAdapter } from 'kysely';
 import type { DomainEvent } from '../../lib/contracts/events';
 import { newId, nowIso } from '../ids';
-import { insertParams, runShaped } from '../store/compiled-sql';
+import { columnArrays, insertFromColumns, insertParams, runShaped } from '../store/compiled-sql';
 import { toJson } from '../store/database';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -78,10 +79,14 @@ async function insertEvent(uow: UnitOfWork, e: RecordedEvent, { idempotencyKey, 
 export async function flushPendingEvents(uow: UnitOfWork): Promise<void> {
   const rows = uow.pendingEvents ?? [];
   uow.pendingEvents = [];
+  // PostgreSQL: one array per column (insertFromColumns), one text for any number of events.
+  const postgres = uow.trx.getExecutor().adapter instanceof PostgresAdapter;
   for (let i = 0; i < rows.length; i += 1_000) {
     const part = rows.slice(i, i + 1_000);
-    const shaped = insertParams(part);
-    if (!shaped) await uow.trx.insertInto('events').values(part).execute();
-    else await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part), { deferred: true });
+    const columns = postgres ? columnArrays(part) : undefined;
+    const shaped = postgres ? undefined : insertParams(part);
+    if (columns) await runShaped(uow.trx, `insert:events:columns:${columns.names}`, columns.arrays, () => insertFromColumns('events', columns), { deferred: true });
+    else if (shaped) await runShaped(uow.trx, `insert:events:${part.length}:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('events').values(part), { deferred: true });
+    else await uow.trx.insertInto('events').values(part).execute();
   }
 }

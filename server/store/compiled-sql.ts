@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type RawBuilder } from 'kysely';
 import { directQuery, type Executor } from './database';
 import { DEFERRED } from './pg-prepared';
 
@@ -64,3 +64,23 @@ export function insertParams(rows: readonly object[]): { columns: string; params
   }
   return { columns: columns.join(','), params };
 }
+
+/** PostgreSQL types of the inserted columns that are not text. */
+const INTEGER_COLUMNS = new Set(['depth', 'workflow_version', 'cursor', 'attempts', 'jumps', 'blocked']);
+
+/** Rows as one array per column (PostgreSQL unnest), or undefined when insertParams would not bind every value. */
+export function columnArrays(rows: readonly object[]): { names: string[]; arrays: unknown[][] } | undefined {
+  const shaped = insertParams(rows);
+  if (!shaped) return undefined;
+  const names = shaped.columns.split(',');
+  return { names, arrays: names.map((name) => rows.map((row) => (row as Record<string, unknown>)[name])) };
+}
+
+/**
+ * PostgreSQL: INSERT of rows given as one array per column. Its text (one prepared statement, one
+ * plan) is the same for any number of rows, where a VALUES list made a text, and plans, per count.
+ * Its parameters are `columns.arrays`, in order.
+ */
+export const insertFromColumns = (table: string, { names, arrays }: { names: readonly string[]; arrays: readonly unknown[][] }) =>
+  sql`INSERT INTO ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))}) SELECT * FROM unnest(${sql.join(arrays.map((a, i) =>
+    sql`${a}::${sql.raw(INTEGER_COLUMNS.has(names[i]!) ? 'int' : 'text')}[]`))})`;

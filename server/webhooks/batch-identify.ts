@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
@@ -65,13 +65,18 @@ const indexKey = (type: IdentifierType, value: string) => `${type}\u0000${value}
 export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set<string>>): Promise<{ index: ContactIndex; openConversations: Map<string, string> }> {
   const index: ContactIndex = new Map();
   const openConversations = new Map<string, string>();
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   for (const [type, set] of wanted) {
     const values = [...set];
     const column = COLUMN[type];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const part = values.slice(i, i + IN_CHUNK);
-      const rows = await runShaped(db, `findContacts:${column}:${part.length}`, part, () =>
-        db.selectFrom('contacts').select(['id', column, OPEN_CONVERSATION]).where(column, 'in', part));
+      // PostgreSQL: the values as one array, so the text (its prepared statement and plan) is the same for any count.
+      const rows = postgres
+        ? await runShaped(db, `findContacts:${column}:array`, [part], () =>
+          db.selectFrom('contacts').select(['id', column, OPEN_CONVERSATION]).where(sql.ref(column), '=', sql<string>`ANY(${part}::text[])`))
+        : await runShaped(db, `findContacts:${column}:${part.length}`, part, () =>
+          db.selectFrom('contacts').select(['id', column, OPEN_CONVERSATION]).where(column, 'in', part));
       for (const row of rows) {
         const value = (row as Record<string, string | null>)[column];
         // The first row wins, as the single-value lookup's executeTakeFirst did.

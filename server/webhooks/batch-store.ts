@@ -2,7 +2,7 @@ import { sql, type Compilable, type Insertable } from 'kysely';
 import { hashToken } from '../auth/tokens';
 import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
-import { insertParams, runShaped } from '../store/compiled-sql';
+import { columnArrays, insertFromColumns, insertParams, runShaped } from '../store/compiled-sql';
 import { pairKey } from '../engine/executor/run-queue';
 
 export { pairKey };
@@ -115,12 +115,19 @@ export const fitsOneInsert = (events: number, runs: number) =>
  */
 export async function insertEventsAndRuns(db: Executor, events: EventsTable[], runs: RunsTable[]) {
   if (runs.length === 0) return insertEvents(db, events);
-  const build = () => db.with('e', (q) => q.insertInto('events').values(events).returning('id')).insertInto('runs').values(runs);
-  const e = insertParams(events);
-  const r = insertParams(runs);
-  if (!e || !r) { await db.executeQuery(build().compile()); return; }
-  await runShaped(db, `insert:events+runs:${events.length}:${e.columns}:${runs.length}:${r.columns}`, [...e.params, ...r.params], build);
+  const e = columnArrays(events);
+  const r = columnArrays(runs);
+  if (!e || !r) {
+    await db.executeQuery(db.with('e', (q) => q.insertInto('events').values(events).returning('id')).insertInto('runs').values(runs).compile());
+    return;
+  }
+  // One array per column (insertFromColumns): one text for any number of rows.
+  await runShaped(db, `insert:events+runs:columns:${e.names}:${r.names}`, [...e.arrays, ...r.arrays], () => sql`
+    WITH e AS (${insertFromColumns('events', e)} RETURNING id)
+    ${insertFromColumns('runs', r)}`);
 }
+
+
 
 async function insertShaped(db: Executor, table: string, rows: readonly object[], build: () => Compilable<unknown>) {
   const shaped = insertParams(rows);

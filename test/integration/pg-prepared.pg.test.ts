@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { migrate, openStore, type Store } from '../../server/store/database';
 import { DEFERRED } from '../../server/store/pg-prepared';
+import { columnArrays, insertFromColumns, runShaped } from '../../server/store/compiled-sql';
 import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
 
 // Issue 17: hot statements are parsed and planned once per connection (named prepared statements).
@@ -161,5 +162,24 @@ describePg('statements sent ahead of the next one on PostgreSQL', () => {
       await sql`INSERT INTO t_ahead (a) SELECT a + 1 FROM t_ahead WHERE a = 7; INSERT INTO t_ahead (a) VALUES (9)`.execute(trx);
     });
     expect(await rows(store.db)).toEqual([7, 8, 9]);
+  });
+});
+
+// Issue 17: rows given as one array per column keep one statement text for any row count.
+describePg('inserts from column arrays on PostgreSQL', () => {
+  it('stores every value as given (quotes, backslashes, braces, NULLs, "NULL", numbers) with one prepared statement for any count', async () => {
+    const store = await start();
+    await sql`CREATE TABLE t_cols (id text PRIMARY KEY, depth int NOT NULL, payload text, note text)`.execute(store.db);
+    const awkward = ['{"a":"b\\\\c","d":[1,2]}', 'quote " and \\ backslash', '{braces}, commas', 'NULL', 'ünïcödé ✓', ''];
+    const batches = [1, 2, 3, 2, 1, 3].map((n, b) => Array.from({ length: n }, (_, i) => ({
+      id: `r${b}-${i}`, depth: b * 10 + i, payload: awkward[(b + i) % awkward.length]!, note: i % 2 ? null : 'x',
+    })));
+    for (const rows of batches) {
+      const columns = columnArrays(rows)!;
+      await runShaped(store.db, `test:t_cols:${columns.names}`, columns.arrays, () => insertFromColumns('t_cols', columns));
+    }
+    const stored = (await sql<{ id: string; depth: number; payload: string; note: string | null }>`SELECT * FROM t_cols ORDER BY id`.execute(store.db)).rows;
+    expect(stored).toEqual(batches.flat().sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect((await prepared(store)).filter((s) => s.includes('INTO "t_cols"'))).toHaveLength(1);
   });
 });

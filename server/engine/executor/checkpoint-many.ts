@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -25,16 +25,29 @@ export async function checkpointMany(
 ): Promise<void> {
   if (items.length === 0) return;
   const now = nowIso();
-  const params: unknown[] = [];
-  const rows = items.map(({ fence, next }) => {
+  const rowsOf = items.map(({ fence, next }) => {
     const set = checkpointSet(next, now);
-    const values = [fence.id, fence.attempts, set.status, set.cursor, set.variables, set.step_log, set.jumps, set.wake_at, set.error, set.ended_at];
-    params.push(...values);
-    // Typed, so PostgreSQL does not guess the columns of a VALUES list (and NULLs have a type).
-    const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = values;
-    return sql`(CAST(${id} AS TEXT), CAST(${attempts} AS INTEGER), CAST(${status} AS TEXT), CAST(${cursor} AS INTEGER), CAST(${variables} AS TEXT),
-      CAST(${stepLog} AS TEXT), CAST(${jumps} AS INTEGER), CAST(${wakeAt} AS TEXT), CAST(${error} AS TEXT), CAST(${endedAt} AS TEXT))`;
+    return [fence.id, fence.attempts, set.status, set.cursor, set.variables, set.step_log, set.jumps, set.wake_at, set.error, set.ended_at];
   });
+  const postgres = services.store.dialect === 'postgres';
+  let params: unknown[];
+  let source: RawBuilder<unknown>;
+  if (postgres) {
+    // One array per column: the text is the same for any number of runs, so one prepared
+    // statement and one plan (a VALUES list made a text, and its plans, per count).
+    const columns = rowsOf[0]!.map((_, c) => rowsOf.map((row) => row[c]));
+    params = columns;
+    const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = columns;
+    source = sql`SELECT * FROM unnest(${id}::text[], ${attempts}::int[], ${status}::text[], ${cursor}::int[], ${variables}::text[],
+      ${stepLog}::text[], ${jumps}::int[], ${wakeAt}::text[], ${error}::text[], ${endedAt}::text[])
+      AS v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at)`;
+  } else {
+    params = rowsOf.flat();
+    source = sql`VALUES ${sql.join(rowsOf.map(([id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt]) =>
+      // Typed, so the columns of a VALUES list are not guessed (and NULLs have a type).
+      sql`(CAST(${id} AS TEXT), CAST(${attempts} AS INTEGER), CAST(${status} AS TEXT), CAST(${cursor} AS INTEGER), CAST(${variables} AS TEXT),
+      CAST(${stepLog} AS TEXT), CAST(${jumps} AS INTEGER), CAST(${wakeAt} AS TEXT), CAST(${error} AS TEXT), CAST(${endedAt} AS TEXT))`))}`;
+  }
   // A waiting or ended run holds no lease; lease_owner stays as a record of who ran it last.
   const take = fromQueued
     ? sql`, lease_until = CASE WHEN v.status = 'running' THEN ${fromQueued.leaseUntil} ELSE NULL END, lease_owner = ${owner}, attempts = v.attempts`
@@ -43,8 +56,8 @@ export async function checkpointMany(
     ? sql`runs.attempts = v.attempts - 1 AND runs.status = 'queued'`
     : sql`runs.lease_owner = ${owner} AND runs.attempts = v.attempts AND runs.status = 'running'`;
   params.push(now, ...(fromQueued ? [fromQueued.leaseUntil, owner] : [owner]));
-  const written = await runShaped(uow.trx, `checkpointMany:${fromQueued ? 'queued' : 'claimed'}:${items.length}`, params, () => sql<{ id: string }>`
-    WITH v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at) AS (VALUES ${sql.join(rows)})
+  const written = await runShaped(uow.trx, `checkpointMany:${fromQueued ? 'queued' : 'claimed'}:${postgres ? 'columns' : items.length}`, params, () => sql<{ id: string }>`
+    WITH v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at) AS (${source})
     UPDATE runs SET status = v.status, "cursor" = v."cursor", variables = v.variables, step_log = v.step_log, jumps = v.jumps,
       wake_at = v.wake_at, error = v.error, updated_at = ${now}, ended_at = v.ended_at${take}
     FROM v WHERE runs.id = v.id AND ${held}

@@ -19,10 +19,11 @@ export async function prefetchRound(uow: UnitOfWork, contactIds: readonly string
   }
   const ids = [...new Set(contactIds)].filter((id) => !uow.written?.has(id) && !reads.contacts.has(id) && !reads.openConversations.has(id)).sort();
   if (ids.length === 0) return;
-  const rows = await runShaped(uow.trx, `contactsWithOpenConversation:${ids.length}`, ids, () => sql<ContactsTable & { open_conversation: ConversationsTable | null }>`
+  // The ids as one array: one text whatever their count, so one prepared statement and plan.
+  const rows = await runShaped(uow.trx, 'contactsWithOpenConversation', [ids], () => sql<ContactsTable & { open_conversation: ConversationsTable | null }>`
     SELECT c.*, to_jsonb(cv) AS open_conversation FROM contacts c
     LEFT JOIN LATERAL (SELECT * FROM conversations WHERE contact_id = c.id AND status = 'open' LIMIT 1) cv ON true
-    WHERE c.id IN (${sql.join(ids)}) ORDER BY c.id FOR UPDATE OF c`);
+    WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c`);
   for (const id of ids) reads.openConversations.set(id, null);
   for (const { open_conversation: open, ...contact } of rows) {
     reads.contacts.set(contact.id, toContact(contact));

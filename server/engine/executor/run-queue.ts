@@ -55,6 +55,14 @@ export const pairKey = (workflowId: string, contactId: string) => `${workflowId}
 const endedValues = (ended: readonly { id: string; workflowId: string; contactId: string }[]) =>
   sql.join(ended.map((p) => sql`(CAST(${p.workflowId} AS TEXT), CAST(${p.contactId} AS TEXT), CAST(${p.id} AS TEXT))`));
 
+/**
+ * PostgreSQL: the same pairs as a table `p(w, c, after)` from three arrays. The statement's text
+ * is then the same whatever the count: one prepared statement and one plan, where a VALUES list
+ * made a text (and plans) per count.
+ */
+const endedPairs = (ended: readonly { id: string; workflowId: string; contactId: string }[]) =>
+  sql`SELECT * FROM unnest(${ended.map((p) => p.workflowId)}::text[], ${ended.map((p) => p.contactId)}::text[], ${ended.map((p) => p.id)}::text[]) AS p(w, c, after)`;
+
 /** What a pick found: heads to take, whether more may be runnable further on, heads it marked blocked. */
 export interface Picked { picked: string[]; more: boolean; marked: string[] }
 
@@ -212,10 +220,9 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
-  const values = endedValues(ended);
   const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
     AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
-  const { rows } = await sql<RunsTable>`WITH p(w, c, after) AS (VALUES ${values}),
+  const { rows } = await sql<RunsTable>`WITH p AS (${endedPairs(ended)}),
     n AS (SELECT x.id FROM p CROSS JOIN LATERAL (
       SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
       ORDER BY e.id LIMIT ${perPair}) x
@@ -260,11 +267,10 @@ export async function unblockNext(trx: Executor, dialect: Dialect, workflowId: s
  */
 export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended: { id: string; workflowId: string; contactId: string }[], { deferred = false } = {}): Promise<number> {
   if (ended.length === 0) return 0;
-  const values = endedValues(ended);
   if (dialect === 'postgres') {
     // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
     // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
-    const result = await sql`${sql.raw(deferred ? DEFERRED : '')}WITH p(w, c, after) AS (VALUES ${values})
+    const result = await sql`${sql.raw(deferred ? DEFERRED : '')}WITH p AS (${endedPairs(ended)})
       UPDATE runs SET blocked = 0 FROM (
         SELECT n.id FROM p CROSS JOIN LATERAL (
           SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
@@ -273,7 +279,7 @@ export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended:
       WHERE runs.id = s.id AND runs.blocked = 1`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
   }
-  const result = await sql`WITH p(w, c, after) AS (VALUES ${values})
+  const result = await sql`WITH p(w, c, after) AS (VALUES ${endedValues(ended)})
     UPDATE runs SET blocked = 0 WHERE blocked = 1 AND id IN (
       SELECT (SELECT id FROM runs ${dialect === 'sqlite' ? sql`INDEXED BY runs_by_contact_workflow` : sql``}
         WHERE workflow_id = p.w AND contact_id = p.c AND status = 'queued' AND id > p.after ORDER BY id LIMIT 1) FROM p)`.execute(trx);
