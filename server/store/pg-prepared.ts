@@ -81,8 +81,9 @@ export function namePreparedStatements(pool: pg.Pool, counters?: StoreCounters, 
       if (!name && before.length === 0) return sent;
       return sent.catch((err: { code?: string }) => {
         if (err?.code !== '0A000') throw err;
-        // Which of the statements went stale is not said: none of them is named again.
-        for (const t of [text, ...before.map((b) => b.text)]) unname(t);
+        // Which of the statements went stale is not said: none of them is named again (but BEGIN,
+        // which returns nothing and so cannot go stale, and keeps going ahead of transactions).
+        for (const t of [text, ...before.map((b) => b.text)]) if (!BEGIN.test(t)) unname(t);
         // Outside a transaction nothing was aborted: send it again, unnamed. Inside, the
         // transaction has failed either way; the caller's retry goes unnamed.
         if (inTransaction || before.length > 0) throw err;

@@ -142,7 +142,7 @@ describePg('statements sent ahead of the next one on PostgreSQL', () => {
   });
 
   it('a deferred statement gone stale (schema change) fails its transaction once; the next one goes through', async () => {
-    const { store } = await ready();
+    const { store, trips } = await ready();
     await sql`CREATE TABLE t_stale_ahead (a int)`.execute(store.db);
     const write = (db: Db) => sql`${sql.raw(DEFERRED)}INSERT INTO t_stale_ahead SELECT * FROM t_stale_ahead WHERE a = ${0} RETURNING *`.execute(db);
     for (let i = 0; i < 3; i++) await store.db.transaction().execute((trx) => write(trx));
@@ -151,7 +151,10 @@ describePg('statements sent ahead of the next one on PostgreSQL', () => {
       .then(() => 'committed', (err: { code?: string }) => err.code);
     expect(failed).toBe('0A000');
     expect(await rows(store.db)).toEqual([]);
+    const before = trips();
     await store.db.transaction().execute(async (trx) => { await write(trx); await deferredInsert(trx, 1); });
+    // Both texts go out at once now (unnamed), BEGIN still ahead of the first: BEGIN + write, insert, COMMIT.
+    expect(trips() - before).toBe(3);
     expect(await rows(store.db)).toEqual([1]);
   });
 
