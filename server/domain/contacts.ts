@@ -1,12 +1,12 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, notFound, unprocessable } from '../http-error';
 import { getSetting } from './settings';
 import { newId, nowIso } from '../ids';
-import { runShaped } from '../store/compiled-sql';
-import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
+import { runShaped, toColumns } from '../store/compiled-sql';
+import { fromJson, isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ContactsTable } from '../store/schema';
 
 export const toContact = (r: ContactsTable): Contact => ({
@@ -62,8 +62,8 @@ export async function flushContacts(uow: UnitOfWork): Promise<void> {
   });
   dirty.clear();
   // PostgreSQL: one array per column, so the text (one prepared statement, one plan) is the same for any count.
-  const postgres = uow.trx.getExecutor().adapter instanceof PostgresAdapter;
-  const params = postgres ? rows[0]!.map((_, c) => rows.map((row) => row[c])) : rows.flat();
+  const postgres = isPostgres(uow.trx);
+  const params = postgres ? toColumns(rows) : rows.flat();
   const source = postgres
     ? sql`SELECT * FROM unnest(${sql.join(params.map((column) => sql`${column}::text[]`))})`
     : sql`VALUES ${sql.join(rows.map((values) => sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`))}`;

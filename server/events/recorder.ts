@@ -1,8 +1,7 @@
-import { PostgresAdapter } from 'kysely';
 import type { DomainEvent } from '../../lib/contracts/events';
 import { newId, nowIso } from '../ids';
 import { columnArrays, insertFromColumns, insertParams, runShaped } from '../store/compiled-sql';
-import { toJson } from '../store/database';
+import { isPostgres, toJson } from '../store/database';
 import type { UnitOfWork } from './unit-of-work';
 
 export type RecordedEvent = DomainEvent & {
@@ -80,7 +79,7 @@ export async function flushPendingEvents(uow: UnitOfWork): Promise<void> {
   const rows = uow.pendingEvents ?? [];
   uow.pendingEvents = [];
   // PostgreSQL: one array per column (insertFromColumns), one text for any number of events.
-  const postgres = uow.trx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(uow.trx);
   for (let i = 0; i < rows.length; i += 1_000) {
     const part = rows.slice(i, i + 1_000);
     const columns = postgres ? columnArrays(part) : undefined;

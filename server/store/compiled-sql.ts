@@ -43,37 +43,45 @@ export async function runShaped<R>(db: Executor, shape: string, params: readonly
 }
 
 /**
- * Parameters of a multi-row insert in Kysely's order (row by row, columns in first-row key
- * order), with the shape naming the columns; undefined when Kysely would not bind every
- * value (an undefined value becomes DEFAULT, rows with other keys change the column list).
+ * The column names of rows to insert (first-row key order), each value handed to `visit`, row by
+ * row; undefined when Kysely would not bind every value (an undefined value becomes DEFAULT,
+ * rows with other keys change the column list).
  */
-export function insertParams(rows: readonly object[]): { columns: string; params: unknown[] } | undefined {
+function bindableColumns(rows: readonly object[], visit: (row: number, column: number, value: unknown) => void): string[] | undefined {
   const first = rows[0];
   if (!first) return undefined;
   const columns = Object.keys(first);
-  const params: unknown[] = [];
-  for (const row of rows) {
-    const keys = Object.keys(row);
+  for (let r = 0; r < rows.length; r++) {
+    const keys = Object.keys(rows[r]!);
     if (keys.length !== columns.length) return undefined;
     for (let c = 0; c < columns.length; c++) {
       if (keys[c] !== columns[c]) return undefined;
-      const value = (row as Record<string, unknown>)[columns[c]!];
+      const value = (rows[r] as Record<string, unknown>)[columns[c]!];
       if (value === undefined || typeof value === 'function' || (typeof value === 'object' && value !== null)) return undefined;
-      params.push(value);
+      visit(r, c, value);
     }
   }
-  return { columns: columns.join(','), params };
+  return columns;
+}
+
+/** Parameters of a multi-row insert in Kysely's order (row by row), with the shape naming the columns; undefined as bindableColumns. */
+export function insertParams(rows: readonly object[]): { columns: string; params: unknown[] } | undefined {
+  const params: unknown[] = [];
+  const columns = bindableColumns(rows, (_r, _c, value) => { params.push(value); });
+  return columns && { columns: columns.join(','), params };
 }
 
 /** PostgreSQL types of the inserted columns that are not text. */
 const INTEGER_COLUMNS = new Set(['depth', 'workflow_version', 'cursor', 'attempts', 'jumps', 'blocked']);
 
-/** Rows as one array per column (PostgreSQL unnest), or undefined when insertParams would not bind every value. */
+/** Rows of values as one array per column (PostgreSQL unnest takes them so). */
+export const toColumns = (rows: readonly (readonly unknown[])[]): unknown[][] => rows[0]!.map((_, c) => rows.map((row) => row[c]));
+
+/** Rows as one array per column (insertFromColumns); undefined as bindableColumns. */
 export function columnArrays(rows: readonly object[]): { names: string[]; arrays: unknown[][] } | undefined {
-  const shaped = insertParams(rows);
-  if (!shaped) return undefined;
-  const names = shaped.columns.split(',');
-  return { names, arrays: names.map((name) => rows.map((row) => (row as Record<string, unknown>)[name])) };
+  const arrays: unknown[][] = [];
+  const names = bindableColumns(rows, (r, c, value) => { (arrays[c] ??= new Array<unknown>(rows.length))[r] = value; });
+  return names && { names, arrays };
 }
 
 /**

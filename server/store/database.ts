@@ -101,6 +101,9 @@ class DirectSqliteDialect extends SqliteDialect {
  * transaction already holds the connection, so nothing else can interleave. Undefined outside
  * a transaction and on PostgreSQL, where Kysely's path is the only one.
  */
+/** Whether `db` talks to PostgreSQL (code shared by both dialects picks its SQL by it). */
+export const isPostgres = (db: Executor): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
 export function directQuery(db: Executor): DirectQuery | undefined {
   if (!db.isTransaction) return undefined;
   return (db.getExecutor().adapter as { direct?: DirectQuery }).direct;

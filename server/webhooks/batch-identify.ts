@@ -1,8 +1,8 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { HttpError } from '../http-error';
-import type { Executor } from '../store/database';
+import { isPostgres, type Executor } from '../store/database';
 import { runShaped } from '../store/compiled-sql';
 import { matchablePhone } from './phone';
 import type { z } from 'zod';
@@ -65,7 +65,7 @@ const indexKey = (type: IdentifierType, value: string) => `${type}\u0000${value}
 export async function findContacts(db: Executor, wanted: Map<IdentifierType, Set<string>>): Promise<{ index: ContactIndex; openConversations: Map<string, string> }> {
   const index: ContactIndex = new Map();
   const openConversations = new Map<string, string>();
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   for (const [type, set] of wanted) {
     const values = [...set];
     const column = COLUMN[type];

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
-import { runShaped } from '../../store/compiled-sql';
+import { runShaped, toColumns } from '../../store/compiled-sql';
 import { checkpointSet, LeaseLostError, type RunFence } from './checkpoint';
 import type { NextState } from './transition';
 
@@ -35,7 +35,7 @@ export async function checkpointMany(
   if (postgres) {
     // One array per column: the text is the same for any number of runs, so one prepared
     // statement and one plan (a VALUES list made a text, and its plans, per count).
-    const columns = rowsOf[0]!.map((_, c) => rowsOf.map((row) => row[c]));
+    const columns = toColumns(rowsOf);
     params = columns;
     const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = columns;
     source = sql`SELECT * FROM unnest(${id}::text[], ${attempts}::int[], ${status}::text[], ${cursor}::int[], ${variables}::text[],
