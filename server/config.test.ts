@@ -16,3 +16,21 @@ describe('WEBHOOK_UNKNOWN_DELAY_MS', () => {
     expect(delay('1e12')).toBe(60_000);
   });
 });
+
+describe('DATABASE_POOL_SIZE', () => {
+  const pool = (value?: string) => loadConfig({ ...(value === undefined ? {} : { DATABASE_POOL_SIZE: value }) }).databasePoolSize;
+
+  it('defaults to 10 connections, and takes a whole number', () => {
+    expect(pool()).toBe(10);
+    expect(pool('4')).toBe(4);
+    expect(pool('4.7')).toBe(4);
+  });
+
+  it('never goes below one connection (a pool of none would wait forever) nor above 100; garbage means the default', () => {
+    expect(pool('0')).toBe(1);
+    expect(pool('-3')).toBe(1);
+    expect(pool('100000')).toBe(100);
+    expect(pool('lots')).toBe(10);
+    expect(pool('')).toBe(10);
+  });
+});

@@ -6,6 +6,8 @@ export interface Config {
   dataDir: string;
   /** postgres://… ; undefined means the embedded SQLite store in dataDir. */
   databaseUrl: string | undefined;
+  /** PostgreSQL connections this instance keeps at most (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   publicUrl: string;
   adminToken: string | undefined;
   seedDemo: boolean;
@@ -36,6 +38,15 @@ export interface Config {
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
 export const DEFAULT_META_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
+/** PostgreSQL connections per instance unless DATABASE_POOL_SIZE says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
+function poolSize(value: string | undefined): number {
+  if (!value?.trim()) return DEFAULT_POOL_SIZE;
+  const n = Math.trunc(Number(value));
+  return Number.isFinite(n) ? Math.min(100, Math.max(1, n)) : DEFAULT_POOL_SIZE;
+}
+
 const list = (value: string | undefined) =>
   (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -47,6 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host,
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    // At least one, at most 100: a pool of 0 would wait forever, and each connection is a
+    // PostgreSQL backend (with its own plan cache) that max_connections has to allow for.
+    databasePoolSize: poolSize(env.DATABASE_POOL_SIZE),
     publicUrl: (env.PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
     adminToken: env.COMPANION_ADMIN_TOKEN || undefined,
     seedDemo: env.COMPANION_DEMO !== '0',

@@ -31,6 +31,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = loadConfig(options.env ?? process.env, options.config);
   const store = options.store ?? await openStore({
     databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     sqliteFile: `${config.dataDir}/companion.sqlite`,
   });
   const fastify = Fastify({

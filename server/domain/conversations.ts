@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { sql } from 'kysely';
-import { runShaped } from '../store/compiled-sql';
+import { insertParams, runShaped } from '../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { getClosingCategories } from './closing-categories';
@@ -60,6 +60,16 @@ export async function openConversationIn(uow: UnitOfWork, contactId: string): Pr
   const found = await findOpenConversation(uow.trx, contactId);
   cache.set(contactId, found ?? null);
   return found;
+}
+
+/**
+ * A conversation a run round has read already (its contact's open one, uow.reads), or undefined:
+ * the round forgets them whenever it writes a conversation (conversationWritten), so this is what
+ * the round's own reads would return.
+ */
+function conversationIn(uow: UnitOfWork, id: string): Conversation | undefined {
+  for (const c of uow.reads?.openConversations.values() ?? []) if (c?.id === id) return c;
+  return undefined;
 }
 
 /** The open conversations of many contacts in one statement, remembered for the run round (uow.reads). */
@@ -161,7 +171,7 @@ export async function addMessage(
   input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: { type: 'contact' | 'user' | 'workflow'; id: string | null }; channel?: ChannelMessageFields },
   cause: Cause,
 ): Promise<Message> {
-  const conversation = await getConversation(uow.trx, conversationId);
+  const conversation = conversationIn(uow, conversationId) ?? await getConversation(uow.trx, conversationId);
   const ch = input.channel;
   const createdAt = ch?.sentAt ?? nowIso();
   const row: MessagesTable = {
@@ -173,15 +183,21 @@ export async function addMessage(
       attachments: ch.attachments?.length ? toJson(ch.attachments) : null,
     } : {}),
   };
-  await uow.trx.insertInto('messages').values(row).execute();
+  // In a run round, sent with the round's next statement (DEFERRED): nothing reads its result,
+  // and a comment or message step then costs no round trip of its own on PostgreSQL. Not a
+  // channel message: its unique send key must fail here, where the caller can tell.
+  const shaped = insertParams([row]);
+  if (shaped) await runShaped(uow.trx, `insert:messages:1:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('messages').values(row), { deferred: !!uow.reads && !ch });
+  else await uow.trx.insertInto('messages').values(row).execute();
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
-    await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).execute();
+    // Only if still unset: the conversation may have been read earlier in a run round.
+    await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).execute();
     conversationWritten(uow);
   }
   if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
-    await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).execute();
+    await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).where('first_incoming_message', 'is', null).execute();
     conversationWritten(uow);
   }
   await services.events.record(uow, {

@@ -59,12 +59,12 @@ describePg('telling other instances of new runs (PostgreSQL)', () => {
     const { services } = server.app;
     const listener = new pg.Client({ connectionString: pgUrl()! });
     await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (n) => { if (n.channel === RUNS_CHANNEL) heard.push(n.payload ?? ''); });
+    const heard: { payload: string; at: number }[] = [];
+    listener.on('notification', (n) => { if (n.channel === RUNS_CHANNEL) heard.push({ payload: n.payload ?? '', at: Date.now() }); });
     await listener.query(`LISTEN ${RUNS_CHANNEL}`);
     const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(services.db)).rows[0]!.s;
     // Another database's instances are not ours: only this schema's NOTIFYs would carry its instance id.
-    const ours = () => heard.filter((p) => p.includes(services.config.instanceId));
+    const ours = () => heard.filter((h) => h.payload.includes(services.config.instanceId));
     try {
       // This instance has counted itself (its first beat) and nobody else.
       const until = Date.now() + 5_000;
@@ -84,6 +84,22 @@ describePg('telling other instances of new runs (PostgreSQL)', () => {
       const waitUntil = Date.now() + 3_000;
       while (ours().length === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
       expect(ours().length).toBeGreaterThan(0);
+
+      // A burst of new runs (a signal every 5 ms for 300 ms, each in its own tick) is announced
+      // at most once per 20 ms, and its last signal is still announced, after it.
+      await new Promise((r) => setTimeout(r, 100));
+      const before = ours().length;
+      const burstStart = Date.now();
+      for (let i = 0; i < 60; i++) {
+        services.runSignal.notify();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const lastSignal = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+      const burst = ours().slice(before);
+      expect(burst.length).toBeGreaterThan(1);
+      expect(burst.length).toBeLessThanOrEqual(Math.ceil((lastSignal - burstStart) / 20) + 2);
+      expect(burst.at(-1)!.at).toBeGreaterThanOrEqual(lastSignal);
     } finally {
       await listener.end();
       await server.close();

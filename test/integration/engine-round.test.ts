@@ -6,6 +6,7 @@ import { writeTriggerIndex } from '../../server/engine/dispatch/trigger-index';
 import type { Services } from '../../server/services';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
+import { roundOfComments } from './engine-round-comments';
 import { roundWithFailingSteps } from './engine-round-failing-step';
 
 // Group commit of runs (server/engine/executor/batch-round.ts): many queued runs advance in one
@@ -55,6 +56,13 @@ describe('runs advanced together (group commit)', () => {
       expect(texts).toEqual([i, i + 20, i + 40].flatMap((n) => [`a ${n}`, `c ${n}`]));
       expect((await getContact(services.db, contact.id)).tags).toEqual(['seen']);
     }
+  });
+
+  it("comment steps do not read the conversation again: it comes from the round's reads", async () => {
+    const { statements } = await roundOfComments(services, 40);
+    // Two inserts per run plus its share of the round's (2.75 measured); reading the
+    // conversation per comment added two (4.75).
+    expect(statements).toBeLessThan(3.75);
   });
 
   it('a run whose step fails in a round fails alone with its error; the others in the round complete', async () => {

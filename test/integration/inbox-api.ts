@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Contact } from '../../lib/contracts/contacts';
 import { Conversation, ConversationDetail } from '../../lib/contracts/conversations';
-import { closeConversation } from '../../server/domain/conversations';
-import { inTransaction } from '../../server/events/unit-of-work';
+import { addMessage, closeConversation } from '../../server/domain/conversations';
+import { inTransaction, roundReads } from '../../server/events/unit-of-work';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 
 /**
@@ -231,6 +231,21 @@ export function inboxApiSuite(databaseUrl: () => string | undefined) {
       const [event] = await s.events('conversation.closed');
       expect(event).toMatchObject({ source: 'user', payload: { reason: 'merge', conversationId: conv.id } });
       expect((await agent.get(`/conversations/${conv.id}`)).body.closeReason).toBe('merge');
+    });
+
+    it("keeps the first response time of the first reply, even from a writer that read the conversation before it (a run round)", async () => {
+      const c = await newContact();
+      const conv = await openFor(c.id);
+      const services = s.app.services;
+      const reply = await agent.post(`/conversations/${conv.id}/messages`, { text: 'On it' });
+      // A run round read the conversation (no response yet) before the agent's reply, then sends.
+      await inTransaction(services.db, async (uow) => {
+        uow.reads = { ...roundReads(services.store.dialect), openConversations: new Map([[c.id, conv]]) };
+        await addMessage(uow, services, conv.id, { text: 'Automated follow-up', direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: null } }, { source: 'workflow' });
+      });
+      const detail = ConversationDetail.parse((await agent.get(`/conversations/${conv.id}`)).body);
+      expect(detail.messages.map((m) => m.text)).toEqual(['On it', 'Automated follow-up']);
+      expect(detail.firstResponseAt).toBe(reply.body.createdAt);
     });
 
     it('adds messages and internal comments, in order, tracking first incoming and first response', async () => {

@@ -9,6 +9,14 @@ export const STREAMS_CHANNEL = 'companion_streams';
 /** An instance with streams open says so this often, and is believed this long after. */
 const STREAMS_BEAT_MS = 5_000;
 const STREAMS_TTL_MS = 15_000;
+/**
+ * At most one runs NOTIFY per this many ms (the last one of a burst still goes, at the window's
+ * end). Two instances taking a webhook burst sent one per ingest batch, ~950 per 20,000 runs:
+ * each its own transaction, planned every time, and a wake of the other instance that was
+ * mostly busy already. A run another instance created waits at most this much longer for an idle
+ * one, and the creating instance takes it itself when its own share is empty (peers.ts).
+ */
+const RUNS_NOTIFY_MS = 20;
 // NOTIFY payloads must stay under 8000 bytes.
 const MAX_PAYLOAD = 7_000;
 
@@ -34,6 +42,7 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
   let liveQueue: LiveMessage[] = [];
   let liveFlush: Promise<void> | undefined;
   let runsPending = false;
+  let runsNotifiedAt = 0;
   /** Instances with streams open, until when we believe it. */
   const streaming = new Map<string, number>();
   const othersStream = () => {
@@ -129,7 +138,15 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
     notifyRuns() {
       if (closed || runsPending) return;
       runsPending = true;
-      setImmediate(() => { runsPending = false; void notify(RUNS_CHANNEL, JSON.stringify({ from: me })); });
+      const send = () => {
+        runsPending = false;
+        if (closed) return;
+        runsNotifiedAt = Date.now();
+        void notify(RUNS_CHANNEL, JSON.stringify({ from: me }));
+      };
+      // Batched as before: everything created in the same tick is one NOTIFY.
+      const wait = runsNotifiedAt + RUNS_NOTIFY_MS - Date.now();
+      if (wait > 0) setTimeout(send, wait); else setImmediate(send);
     },
     async close() {
       clearInterval(beat);
