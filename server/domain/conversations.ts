@@ -100,6 +100,19 @@ export async function channelOf(db: Executor, c: { connectionId: string | null }
  */
 export const conversationWritten = (uow: UnitOfWork) => uow.reads?.openConversations.clear();
 
+/**
+ * A conversation written through the unit of work, known as it now is (still open, a field
+ * filled in): a run round keeps it instead of forgetting every conversation it read (each of its
+ * later steps, of every run, would read its own again). Undefined (the write found the row
+ * changed by someone else): forgets them, as conversationWritten.
+ */
+function conversationSet(uow: UnitOfWork, now: Conversation | undefined) {
+  const cache = uow.reads?.openConversations;
+  if (!cache) return;
+  if (now && cache.get(now.contactId)?.id === now.id) cache.set(now.contactId, now);
+  else cache.clear();
+}
+
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
   uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
 
@@ -193,12 +206,12 @@ export async function addMessage(
   if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
-    await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).execute();
-    conversationWritten(uow);
+    const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();
+    conversationSet(uow, set.numUpdatedRows === 1n ? { ...conversation, firstResponseAt: row.created_at } : undefined);
   }
   if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
-    await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).where('first_incoming_message', 'is', null).execute();
-    conversationWritten(uow);
+    const set = await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).where('first_incoming_message', 'is', null).executeTakeFirst();
+    conversationSet(uow, set.numUpdatedRows === 1n ? { ...conversation, firstIncomingMessage: input.text } : undefined);
   }
   await services.events.record(uow, {
     type: 'message.created',

@@ -241,7 +241,8 @@ async function advanceQueued(env: ExecEnv, uow: UnitOfWork, rows: RunsTable[], p
       throw new RoundAborted(); // a missing or broken version fails its run: the per-run path records why
     }
     const held: RunsTable = { ...queued, status: 'running', lease_owner: env.owner, lease_until: leaseUntil, wake_at: null, attempts: queued.attempts + 1 };
-    results.push(await advance(env, uow, held, steps, pending, { leaseUntil }));
+    // Queued and never claimed: it never ran, so it has recorded no effect (step-context.ts, fresh).
+    results.push(await advance(env, uow, held, steps, pending, { leaseUntil }, queued.attempts === 0));
   }
   return results;
 }
@@ -270,7 +271,7 @@ async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingC
  * `fromQueued`: the run was picked queued in this transaction (executeQueuedRound); `row` is it
  * as held by us, and its one write also takes it (attempts, owner, lease).
  */
-async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], pending: PendingCheckpoint[], fromQueued?: { leaseUntil: string }): Promise<RoundResult> {
+async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], pending: PendingCheckpoint[], fromQueued?: { leaseUntil: string }, fresh = false): Promise<RoundResult> {
   const { services } = env;
   const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
@@ -293,7 +294,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     const notes: string[] = [];
     const { run, startedAt, idempotencyKey } = startStep(row, state, step);
     const ctx = buildStepContext({
-      services, run, step, contact, conversation, idempotencyKey, notes, effects: uow.trx,
+      services, run, step, contact, conversation, idempotencyKey, notes, effects: uow.trx, fresh,
       db: ((fn: (u: UnitOfWork) => Promise<unknown>) => fn(uow)) as <R>(fn: (u: UnitOfWork) => Promise<R>) => Promise<R>,
     });
     let outcome: StepOutcome;

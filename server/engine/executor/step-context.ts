@@ -5,6 +5,7 @@ import { renderJsonTemplate, renderTemplate, resolveTemplateValue, type Template
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
+import { runShaped } from '../../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
 import type { RunView, StepContext } from '../steps/define';
 
@@ -20,6 +21,13 @@ export interface ContextInput {
   db: <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>;
   /** Where step_effects are read and written: the checkpoint transaction, or the database. */
   effects: Executor;
+  /**
+   * The run was queued when this transaction took it: it never ran, so no effect of it is
+   * recorded anywhere, and `effects` is this transaction (a run round). `once` then neither looks
+   * for one (a round trip per effect on PostgreSQL) nor can collide with one: its record goes out
+   * with the transaction's next statement (DEFERRED).
+   */
+  fresh?: boolean;
 }
 
 export function templateScope(run: RunView, contact: Contact, conversation: Conversation | null): TemplateScope {
@@ -50,12 +58,17 @@ export function buildStepContext(input: ContextInput): StepContext {
     idempotencyKey: input.idempotencyKey,
     async once<R>(fn: () => Promise<R>): Promise<R> {
       const key = input.idempotencyKey;
-      const done = await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
+      const done = input.fresh ? undefined : await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
       if (done) {
         note(`Effect ${key} was already done before a restart; not repeated`);
         return fromJson<R>(done.result, undefined as R);
       }
       const result = await fn();
+      if (input.fresh) {
+        const row = { key, result: toJson(result), created_at: nowIso() };
+        await runShaped(input.effects, 'insert:step_effects', [row.key, row.result, row.created_at], () => input.effects.insertInto('step_effects').values(row), { deferred: true });
+        return result;
+      }
       try {
         await input.effects.insertInto('step_effects').values({ key, result: toJson(result), created_at: nowIso() }).execute();
       } catch (err) {
