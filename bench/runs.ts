@@ -12,7 +12,7 @@ import { insertContact, insertWorkflow, makeWorkflow } from '../test/support/bui
 
 // Three-step runs completed per second: queued runs are inserted in one go, the engine is woken,
 // and the clock stops when the last run has completed. Steps: two comments and a tag change.
-const RUNS = Number(process.env.BENCH_RUNS ?? 2_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20_000);
 const CONTACTS = 200;
 
 interface Scenario { name: string; instances: number; open: () => Promise<Store>; cleanup: () => Promise<void> }
