@@ -15,6 +15,8 @@ const N_PG = Math.max(100, Number(process.env.BENCH_E2E_PG_RUNS ?? N_SQLITE));
 const CONTACTS = Math.max(1, Number(process.env.BENCH_CONTACTS ?? 200));
 const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? 100));
 const TIMEOUT_S = Number(process.env.BENCH_E2E_TIMEOUT ?? 900);
+/** Webhooks (and runs) of the unmeasured warm-up before each scenario (BENCH_E2E_WARM_UP; 0: none). */
+const WARM_UP = Math.max(0, Number(process.env.BENCH_E2E_WARM_UP ?? 2_000) || 0);
 /** How long after the last run the WAL is measured "at rest". */
 const REST_S = Number(process.env.BENCH_REST_SECONDS ?? 5);
 /** Between two looks at how many runs have completed. */
@@ -72,8 +74,12 @@ async function setup(server: ServerProcess, steps: StepsShape, contacts: number)
   await api(server, 'PUT', '/api/v1/fields/order_id', { label: 'Order', type: 'text' });
   await api(server, 'PUT', '/api/v1/fields/order_status', { label: 'Order status', type: 'text' });
   for (let i = 0; i < contacts; i++) await api(server, 'POST', '/api/v1/contacts', { firstName: 'Bench', phone: `+1415556${String(i).padStart(4, '0')}` });
+  return { warmUp: await workflow(server, steps, 'warm-up'), measured: await workflow(server, steps, 'measured') };
+}
+
+async function workflow(server: ServerProcess, steps: StepsShape, label: string) {
   const wf = await api(server, 'POST', '/api/v1/workflows', {
-    name: `bench ${steps} step`, trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }] },
+    name: `bench ${steps} step (${label})`, trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }] },
     steps: STEPS[steps],
   });
   await api(server, 'POST', `/api/v1/workflows/${wf.id}/publish`);
@@ -107,7 +113,24 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
       pin(process.pid, s.pin.app); // the load generator shares the companions' CPUs
     }
     if (s.cpuShare) for (const srv of servers) { const release = limitCpu(srv.child.pid!, s.cpuShare); if (release) releases.push(release); }
-    const { workflowId, path: hookPath } = await setup(servers[0]!, s.steps, contacts);
+    const { warmUp, measured: { workflowId, path: hookPath } } = await setup(servers[0]!, s.steps, contacts);
+    // Webhooks go to the instances that take them ('worker' ones only execute runs).
+    const takers = servers.filter((_, i) => roles[i] !== 'worker');
+    const spread = (url: (srv: ServerProcess) => string, n: number) => Promise.all(takers.map((srv, i) =>
+      send(url(srv), Math.floor(n / takers.length) + (i < n % takers.length ? 1 : 0), contacts, Math.ceil(CONNECTIONS / takers.length), true)));
+    // A warm-up on a workflow of its own, not measured: each instance opens its database
+    // connections and prepares its statements (on PostgreSQL a backend each, then five planned
+    // runs of every statement before its generic plan), and V8 compiles the hot code. Cold, that
+    // start cost is paid once per process, yet lands on the first 20,000 runs of a benchmark.
+    if (WARM_UP > 0) {
+      const warm = await spread((srv) => `${srv.url}${warmUp.path}`, WARM_UP);
+      const expected = warm.reduce((a, p) => a + p.runIds.length, 0);
+      const until = performance.now() + TIMEOUT_S * 1000;
+      while (await watch.completed(warmUp.workflowId) < expected) {
+        if (performance.now() > until) throw new Error(`warm-up runs not completed after ${TIMEOUT_S} s`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
     const before = await Promise.all(servers.map(stats));
     const dbBefore = await watch.dbCounters();
 
@@ -115,9 +138,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
     const started = performance.now();
     const startedAt = Date.now();
     const walPeak = watch.sampleWal();
-    // Webhooks go to the instances that take them ('worker' ones only execute runs).
-    const takers = servers.filter((_, i) => roles[i] !== 'worker');
-    const parts = await Promise.all(takers.map((srv, i) => send(`${srv.url}${hookPath}`, Math.floor(N / takers.length) + (i < N % takers.length ? 1 : 0), contacts, Math.ceil(CONNECTIONS / takers.length), true)));
+    const parts = await spread((srv) => `${srv.url}${hookPath}`, N);
     const sent = {
       accepted: parts.reduce((a, p) => a + p.accepted, 0), non202: parts.reduce((a, p) => a + p.non202, 0), errors: parts.reduce((a, p) => a + p.errors, 0),
       runIds: parts.flatMap((p) => p.runIds), seconds: Math.max(...parts.map((p) => p.seconds)),
