@@ -124,7 +124,7 @@ export async function updateContact(
   known?: Contact,
 ): Promise<Contact> {
   const current = known?.id === id ? known : uow.written?.get(id) ?? await getContact(uow.trx, id);
-  if (patch.lifecycle) await requireLifecycleStage(uow.trx, patch.lifecycle);
+  if (patch.lifecycle) await requireLifecycleStage(uow, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
   for (const [key, value] of Object.entries(patch.fields ?? {})) {
@@ -208,9 +208,15 @@ export async function listTags(db: Executor): Promise<string[]> {
 export const LIFECYCLE_SETTING = 'lifecycle_stages';
 export const getLifecycleStages = async (db: Executor) => ({ stages: await getSetting<string[]>(db, LIFECYCLE_SETTING, []) });
 
+/** The lifecycle stages, read once per run round (uow.reads), as the field definitions are. */
+export async function lifecycleStagesIn(uow: UnitOfWork): Promise<string[]> {
+  if (!uow.reads) return (await getLifecycleStages(uow.trx)).stages;
+  return uow.reads.lifecycleStages ??= (await getLifecycleStages(uow.trx)).stages;
+}
+
 /** 422 unless `stage` is one of the stages in settings. */
-export async function requireLifecycleStage(db: Executor, stage: string): Promise<void> {
-  const { stages } = await getLifecycleStages(db);
+export async function requireLifecycleStage(uow: UnitOfWork, stage: string): Promise<void> {
+  const stages = await lifecycleStagesIn(uow);
   if (!stages.includes(stage)) {
     throw unprocessable(stages.length === 0
       ? `There are no lifecycle stages yet; define them under Settings → Lifecycle stages first`

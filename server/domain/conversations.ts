@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import { insertParams, runShaped } from '../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
-import { getClosingCategories } from './closing-categories';
-import { getContact, type Cause } from './contacts';
+import { closingCategoriesIn } from './closing-categories';
+import { contactIn, getContact, type Cause } from './contacts';
 import { routeReplyToWaitingRun } from './question-replies';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
@@ -101,16 +101,18 @@ export async function channelOf(db: Executor, c: { connectionId: string | null }
 export const conversationWritten = (uow: UnitOfWork) => uow.reads?.openConversations.clear();
 
 /**
- * A conversation written through the unit of work, known as it now is (still open, a field
- * filled in): a run round keeps it instead of forgetting every conversation it read (each of its
- * later steps, of every run, would read its own again). Undefined (the write found the row
- * changed by someone else): forgets them, as conversationWritten.
+ * A conversation written through the unit of work, known as it now is: a run round's copy of the
+ * contact's open conversation follows it (the conversation, or null once closed: one open per
+ * contact) instead of every copy being forgotten, after which each later step of every run of
+ * the round read its own again. Undefined (the write found the row changed by someone else):
+ * forgets them all, as conversationWritten.
  */
-function conversationSet(uow: UnitOfWork, now: Conversation | undefined) {
+function remember(uow: UnitOfWork, contactId: string, id: string, now: Conversation | null | undefined) {
   const cache = uow.reads?.openConversations;
   if (!cache) return;
-  if (now && cache.get(now.contactId)?.id === now.id) cache.set(now.contactId, now);
-  else cache.clear();
+  if (now === undefined) cache.clear();
+  else if (now === null || now.status !== 'open') { if (cache.get(contactId)?.id === id) cache.set(contactId, null); }
+  else cache.set(contactId, now);
 }
 
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
@@ -120,8 +122,9 @@ const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId
 export async function openConversation(
   uow: UnitOfWork, services: Services, contactId: string, cause: Cause, firstIncomingMessage: string | null = null,
 ): Promise<Conversation> {
-  await getContact(uow.trx, contactId);
-  if (await findOpenConversation(uow.trx, contactId)) throw conflict('This contact already has an open conversation');
+  // A run round has both already (its reads): looked up there first.
+  if (!await contactIn(uow, contactId)) throw notFound(`Contact ${contactId}`);
+  if (await openConversationIn(uow, contactId)) throw conflict('This contact already has an open conversation');
   const row: ConversationsTable = {
     id: newId('cnv'), contact_id: contactId, status: 'open', opened_by_source: cause.source, closed_by_source: null, close_reason: null,
     category: null, summary: null, assignee_id: null, opened_at: nowIso(), closed_at: null, first_incoming_message: firstIncomingMessage,
@@ -129,7 +132,7 @@ export async function openConversation(
   };
   try {
     await uow.trx.insertInto('conversations').values(row).execute();
-    conversationWritten(uow);
+    remember(uow, contactId, row.id, toConversation(row));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation');
     throw err;
@@ -150,21 +153,27 @@ export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
   input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | null }, cause: Cause,
 ): Promise<Conversation> {
-  const current = await getConversation(uow.trx, id);
+  const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
   if (input.category) {
-    const { categories } = await getClosingCategories(uow.trx);
+    const categories = await closingCategoriesIn(uow);
     if (categories.length > 0 && !categories.includes(input.category)) {
       throw new HttpError(422, 'invalid_content', `Unknown closing category "${input.category}"; use one of: ${categories.join(', ')}`,
         [{ path: 'body.category', message: `Use one of: ${categories.join(', ')}` }]);
     }
   }
   const closedAt = nowIso();
-  await uow.trx.updateTable('conversations').set({
-    status: 'closed', closed_by_source: cause.source, close_reason: input.reason ?? null, category: input.category ?? null,
+  const closing = {
+    status: 'closed' as const, closed_by_source: cause.source, close_reason: input.reason ?? null, category: input.category ?? null,
     summary: input.summary ?? null, closed_at: closedAt,
-  }).where('id', '=', id).execute();
-  conversationWritten(uow);
+  };
+  // Still open when written (`current` may be a run round's copy): closed once, one event.
+  const { numUpdatedRows } = await uow.trx.updateTable('conversations').set(closing).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  if (numUpdatedRows !== 1n) {
+    conversationWritten(uow);
+    throw conflict('This conversation is already closed');
+  }
+  remember(uow, current.contactId, id, null);
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
     type: 'conversation.closed',
@@ -176,7 +185,8 @@ export async function closeConversation(
     },
   }, cause);
   changed(uow, services, current);
-  return getConversation(uow.trx, id);
+  // As written: not read back.
+  return { ...current, status: 'closed', closedBySource: closing.closed_by_source, closeReason: closing.close_reason, category: closing.category, summary: closing.summary, closedAt };
 }
 
 export async function addMessage(
@@ -207,11 +217,11 @@ export async function addMessage(
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
     const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();
-    conversationSet(uow, set.numUpdatedRows === 1n ? { ...conversation, firstResponseAt: row.created_at } : undefined);
+    remember(uow, conversation.contactId, conversationId, set.numUpdatedRows === 1n ? { ...conversation, firstResponseAt: row.created_at } : undefined);
   }
   if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
     const set = await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).where('first_incoming_message', 'is', null).executeTakeFirst();
-    conversationSet(uow, set.numUpdatedRows === 1n ? { ...conversation, firstIncomingMessage: input.text } : undefined);
+    remember(uow, conversation.contactId, conversationId, set.numUpdatedRows === 1n ? { ...conversation, firstIncomingMessage: input.text } : undefined);
   }
   await services.events.record(uow, {
     type: 'message.created',
@@ -222,14 +232,14 @@ export async function addMessage(
 }
 
 export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
-  const current = await getConversation(uow.trx, id);
+  const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (userId) {
     const user = await uow.trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
   }
   if (current.assigneeId === userId) return current;
   await uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id).execute();
-  conversationWritten(uow);
+  remember(uow, current.contactId, id, { ...current, assigneeId: userId });
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
   changed(uow, services, current);
   return { ...current, assigneeId: userId };

@@ -34,7 +34,8 @@ export interface UnitOfWork {
 /**
  * What a run round's steps read again and again (each step of each run looked up its contact, the
  * contact's open conversation, the field definitions and the workflows listening for the events it
- * recorded). Steps never define fields or publish workflows, so those stay true for the round;
+ * recorded). Steps never define fields, lifecycle stages or closing categories, nor publish
+ * workflows, so those stay true for the round;
  * a conversation written through the unit of work clears `openConversations` (conversations.ts).
  */
 export interface RoundReads {
@@ -46,6 +47,8 @@ export interface RoundReads {
    */
   lock: boolean;
   fields?: FieldDefinition[];
+  lifecycleStages?: string[];
+  closingCategories?: string[];
   openConversations: Map<string, Conversation | null>;
   /** By trigger type and keys. */
   listeners: Map<string, IndexedWorkflow[]>;

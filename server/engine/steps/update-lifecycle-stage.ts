@@ -1,4 +1,4 @@
-import { getLifecycleStages, updateContact } from '../../domain/contacts';
+import { lifecycleStagesIn, updateContact } from '../../domain/contacts';
 import { defineStep, fail, next } from './define';
 
 /** Moves the contact to a lifecycle stage; a real change fires Contact Field Updated (`lifecycle`). */
@@ -7,10 +7,11 @@ export const updateLifecycleStageStep = defineStep({
   async run(ctx) {
     const stage = ctx.config.stage;
     return ctx.db(async (uow) => {
-      const { stages } = await getLifecycleStages(uow.trx);
+      const stages = await lifecycleStagesIn(uow);
       if (!stages.includes(stage)) return fail(`There is no lifecycle stage "${stage}" any more; stages: ${stages.join(', ') || 'none'}`);
       const from = ctx.contact.lifecycle ?? null;
-      await updateContact(uow, ctx.services, ctx.run.contactId, { lifecycle: stage }, ctx.cause);
+      // The contact as the step has it (a run round read it already), not read again.
+      await updateContact(uow, ctx.services, ctx.run.contactId, { lifecycle: stage }, ctx.cause, ctx.contact);
       return next({ from, to: stage });
     });
   },
