@@ -63,9 +63,9 @@ export async function openConversationIn(uow: UnitOfWork, contactId: string): Pr
 }
 
 /**
- * A conversation a run round has read already (its contact's open one, uow.reads), or undefined:
- * the round forgets them whenever it writes a conversation (conversationWritten), so this is what
- * the round's own reads would return.
+ * A conversation a run round has read already (its contact's open one, uow.reads), or undefined.
+ * The round's own writes keep its copies as written (remember) or forget them
+ * (conversationWritten), so this is what the round would read again.
  */
 function conversationIn(uow: UnitOfWork, id: string): Conversation | undefined {
   for (const c of uow.reads?.openConversations.values() ?? []) if (c?.id === id) return c;
