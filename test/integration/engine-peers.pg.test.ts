@@ -90,11 +90,12 @@ describePg('telling other instances of new runs (PostgreSQL)', () => {
       await new Promise((r) => setTimeout(r, 100));
       const before = ours().length;
       const burstStart = Date.now();
+      let lastSignal = 0;
       for (let i = 0; i < 60; i++) {
         services.runSignal.notify();
+        lastSignal = Date.now();
         await new Promise((r) => setTimeout(r, 5));
       }
-      const lastSignal = Date.now();
       await new Promise((r) => setTimeout(r, 300));
       const burst = ours().slice(before);
       expect(burst.length).toBeGreaterThan(1);
