@@ -233,16 +233,25 @@ export async function addMessage(
 
 export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
-  if (userId) {
-    const user = await uow.trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-    if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
+  if (userId && !await userExistsIn(uow, userId)) {
+    throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
   }
   if (current.assigneeId === userId) return current;
-  await uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id).execute();
+  // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
+  await runShaped(uow.trx, 'conversationAssignee', [userId, id], () => uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id), { deferred: !!uow.reads });
   remember(uow, current.contactId, id, { ...current, assigneeId: userId });
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
   changed(uow, services, current);
   return { ...current, assigneeId: userId };
+}
+
+/** Whether the user exists; a run round asks once per user (its runs mostly assign to the same few agents). */
+async function userExistsIn(uow: UnitOfWork, userId: string): Promise<boolean> {
+  const known = uow.reads?.users.get(userId);
+  if (known !== undefined) return known;
+  const exists = !!await uow.trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+  uow.reads?.users.set(userId, exists);
+  return exists;
 }
 
 export async function listMessages(db: Executor, conversationId: string): Promise<Message[]> {

@@ -4,6 +4,7 @@ import { makeStep } from '../../lib/contracts/workflow.fixtures';
 import { getContact } from '../../server/domain/contacts';
 import { getConversation, listMessages } from '../../server/domain/conversations';
 import { setSetting } from '../../server/domain/settings';
+import { createUser } from '../../server/domain/users';
 import { executeQueuedRound } from '../../server/engine/executor/batch-round';
 import type { Services } from '../../server/services';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
@@ -59,21 +60,23 @@ export async function roundOfComments(services: Services, count: number): Promis
 }
 
 /**
- * A lifecycle stage, an assignment (to nobody: the conversations have no assignee yet) and a
- * close with a category: each contact is a Customer, its conversation closed once, as asked.
+ * A lifecycle stage, an assignment to an agent and a close with a category: each contact is a
+ * Customer, its conversation assigned and closed once, as asked.
  */
 export async function roundOfClosings(services: Services, count: number): Promise<RoundCost> {
   await setSetting(services.db, 'lifecycle_stages', ['Lead', 'Customer']);
+  const agent = await createUser(services.db, { name: 'Agent', email: 'agent@round.test', role: 'agent' });
   const { cost, contacts } = await roundOf(services, count, [
     makeStep('update_lifecycle_stage', { stage: 'Customer' }, 'stage'),
-    makeStep('assign_to', { userId: 'unassign' }, 'assign'),
+    makeStep('assign_to', { userId: agent.user.id }, 'assign'),
     makeStep('close_conversation', { category: 'Sale' }, 'close'),
   ]);
   for (const { contact, conversation } of contacts) {
     expect((await getContact(services.db, contact.id)).lifecycle).toBe('Customer');
-    expect(await getConversation(services.db, conversation!.id)).toMatchObject({ status: 'closed', category: 'Sale', closedBySource: 'workflow' });
+    expect(await getConversation(services.db, conversation!.id)).toMatchObject({ status: 'closed', category: 'Sale', closedBySource: 'workflow', assigneeId: agent.user.id });
   }
-  const closed = await services.db.selectFrom('events').select('payload').where('type', '=', 'conversation.closed').execute();
-  expect(closed.length).toBe(count);
+  for (const type of ['conversation.assigned', 'conversation.closed']) {
+    expect((await services.db.selectFrom('events').select('id').where('type', '=', type).execute()).length).toBe(count);
+  }
   return cost;
 }
