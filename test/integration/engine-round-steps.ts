@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 import type { Step } from '../../lib/contracts/steps';
-import { makeStep } from '../../lib/contracts/workflow.fixtures';
+import { makeStep, makeWorkflowDefinition } from '../../lib/contracts/workflow.fixtures';
 import { getContact } from '../../server/domain/contacts';
 import { getConversation, listMessages } from '../../server/domain/conversations';
 import { setSetting } from '../../server/domain/settings';
 import { createUser } from '../../server/domain/users';
+import { writeTriggerIndex } from '../../server/engine/dispatch/trigger-index';
 import { executeQueuedRound } from '../../server/engine/executor/batch-round';
 import type { Services } from '../../server/services';
 import { getRun, insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
@@ -60,12 +61,16 @@ export async function roundOfComments(services: Services, count: number): Promis
 }
 
 /**
- * A lifecycle stage, an assignment to an agent and a close with a category: each contact is a
- * Customer, its conversation assigned and closed once, as asked.
+ * A lifecycle stage, an assignment to an agent and a close with a category, while another
+ * workflow listens for closed conversations (a satisfaction survey): each contact is a Customer,
+ * its conversation assigned and closed once, as asked, and the survey queued once for it.
  */
 export async function roundOfClosings(services: Services, count: number): Promise<RoundCost> {
   await setSetting(services.db, 'lifecycle_stages', ['Lead', 'Customer']);
   const agent = await createUser(services.db, { name: 'Agent', email: 'agent@round.test', role: 'agent' });
+  const survey = makeWorkflowDefinition({ name: 'Survey', trigger: { type: 'conversation_closed' }, steps: [makeStep('add_comment', { text: 'How did we do?' }, 'ask')] });
+  const surveyWf = await insertWorkflow(services.db, survey);
+  await writeTriggerIndex(services.db, surveyWf.id, survey.trigger);
   const { cost, contacts } = await roundOf(services, count, [
     makeStep('update_lifecycle_stage', { stage: 'Customer' }, 'stage'),
     makeStep('assign_to', { userId: agent.user.id }, 'assign'),
@@ -78,5 +83,10 @@ export async function roundOfClosings(services: Services, count: number): Promis
   for (const type of ['conversation.assigned', 'conversation.closed']) {
     expect((await services.db.selectFrom('events').select('id').where('type', '=', type).execute()).length).toBe(count);
   }
+  const surveys = await services.db.selectFrom('runs').select(['contact_id', 'status']).where('workflow_id', '=', surveyWf.id).execute();
+  expect(surveys.map((r) => r.contact_id).sort()).toEqual(contacts.map((c) => c.contact.id).sort());
+  expect(new Set(surveys.map((r) => r.status))).toEqual(new Set(['queued']));
+  const enrolled = await services.db.selectFrom('enrollments').select('contact_id').where('workflow_id', '=', surveyWf.id).execute();
+  expect(enrolled.length).toBe(count);
   return cost;
 }

@@ -4,6 +4,7 @@ import type { UnitOfWork } from '../../events/unit-of-work';
 import { openConversationIn } from '../../domain/conversations';
 import { newId, nowIso } from '../../ids';
 import type { Services } from '../../services';
+import { insertParams, runShaped } from '../../store/compiled-sql';
 import { toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { parseDefinition } from '../workflows/records';
@@ -61,17 +62,24 @@ async function startRun(
   const trx = uow.trx;
   // Every run enrols its contact, so switching oncePerContact on later still sees past runs.
   // Inserting first and reading the outcome is race-free: a concurrent enrolment waits on the key.
-  const inserted = await trx.insertInto('enrollments')
-    .values({ workflow_id: row.id, contact_id: contactId, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
-    .executeTakeFirst();
-  const firstEnrolment = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
-  if (definition.oncePerContact && !firstEnrolment) return null;
+  // In a run round, writes whose outcome nobody reads go out with the round's next statement
+  // (DEFERRED): the enrolment unless once-per-contact asks, and the run (a new id).
+  const enrolment = { workflow_id: row.id, contact_id: contactId, created_at: nowIso() };
+  const enrol = () => trx.insertInto('enrollments').values(enrolment).onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing());
+  if (definition.oncePerContact || !uow.reads) {
+    const inserted = await enrol().executeTakeFirst();
+    if (definition.oncePerContact && !(Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0)) return null;
+  } else {
+    await runShaped(trx, 'enrol', [enrolment.workflow_id, enrolment.contact_id, enrolment.created_at], enrol, { deferred: true });
+  }
   const conversationId = match.conversationId ?? (await openConversationIn(uow, contactId))?.id ?? null;
   const id = newId('run');
-  await trx.insertInto('runs').values(queuedRunRow({
+  const run = queuedRunRow({
     id, workflow: row, contactId, conversationId, event, triggerVariables: runTriggerVariables(definition.trigger, match), now: nowIso(),
-  })).execute();
+  });
+  const shaped = uow.reads ? insertParams([run]) : undefined;
+  if (shaped) await runShaped(trx, `insert:runs:1:${shaped.columns}`, shaped.params, () => trx.insertInto('runs').values(run), { deferred: true });
+  else await trx.insertInto('runs').values(run).execute();
   return id;
 }
 
