@@ -2,16 +2,13 @@ import type { Trigger } from '../../lib/contracts/triggers';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { conflict } from '../http-error';
 import { fromJson, type Executor } from '../store/database';
-import { getSetting, setSetting } from './settings';
+import { getSetting, setSetting, settingIn } from './settings';
 
 const KEY = 'closing_categories';
 export const getClosingCategories = async (db: Executor) => ({ categories: await getSetting<string[]>(db, KEY, []) });
 
-/** The closing categories, read once per run round (uow.reads), as the field definitions are. */
-export async function closingCategoriesIn(uow: UnitOfWork): Promise<string[]> {
-  if (!uow.reads) return (await getClosingCategories(uow.trx)).categories;
-  return uow.reads.closingCategories ??= (await getClosingCategories(uow.trx)).categories;
-}
+/** The closing categories, read once per run round (settingIn). */
+export const closingCategoriesIn = (uow: UnitOfWork) => settingIn<string[]>(uow, KEY, []);
 
 /**
  * Replaces the list. A category that a published Conversation Closed trigger names cannot go

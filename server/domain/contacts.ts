@@ -3,7 +3,7 @@ import type { Contact, FieldValue } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, notFound, unprocessable } from '../http-error';
-import { getSetting } from './settings';
+import { getSetting, settingIn } from './settings';
 import { newId, nowIso } from '../ids';
 import { runShaped, toColumns } from '../store/compiled-sql';
 import { fromJson, isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
@@ -208,11 +208,8 @@ export async function listTags(db: Executor): Promise<string[]> {
 export const LIFECYCLE_SETTING = 'lifecycle_stages';
 export const getLifecycleStages = async (db: Executor) => ({ stages: await getSetting<string[]>(db, LIFECYCLE_SETTING, []) });
 
-/** The lifecycle stages, read once per run round (uow.reads), as the field definitions are. */
-export async function lifecycleStagesIn(uow: UnitOfWork): Promise<string[]> {
-  if (!uow.reads) return (await getLifecycleStages(uow.trx)).stages;
-  return uow.reads.lifecycleStages ??= (await getLifecycleStages(uow.trx)).stages;
-}
+/** The lifecycle stages, read once per run round (settingIn). */
+export const lifecycleStagesIn = (uow: UnitOfWork) => settingIn<string[]>(uow, LIFECYCLE_SETTING, []);
 
 /** 422 unless `stage` is one of the stages in settings. */
 export async function requireLifecycleStage(uow: UnitOfWork, stage: string): Promise<void> {

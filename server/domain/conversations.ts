@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { sql } from 'kysely';
-import { insertParams, runShaped } from '../store/compiled-sql';
+import { insertOne, runShaped } from '../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { closingCategoriesIn } from './closing-categories';
@@ -209,9 +209,7 @@ export async function addMessage(
   // In a run round, sent with the round's next statement (DEFERRED): nothing reads its result,
   // and a comment or message step then costs no round trip of its own on PostgreSQL. Not a
   // channel message: its unique send key must fail here, where the caller can tell.
-  const shaped = insertParams([row]);
-  if (shaped) await runShaped(uow.trx, `insert:messages:1:${shaped.columns}`, shaped.params, () => uow.trx.insertInto('messages').values(row), { deferred: !!uow.reads && !ch });
-  else await uow.trx.insertInto('messages').values(row).execute();
+  await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch });
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {

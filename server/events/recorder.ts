@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../lib/contracts/events';
 import { newId, nowIso } from '../ids';
-import { columnArrays, insertFromColumns, insertParams, runShaped } from '../store/compiled-sql';
+import { columnArrays, insertFromColumns, insertOne, insertParams, runShaped } from '../store/compiled-sql';
 import { isPostgres, toJson } from '../store/database';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -69,9 +69,7 @@ async function insertEvent(uow: UnitOfWork, e: RecordedEvent, { idempotencyKey, 
     ...(idempotencyKey && requestHash ? { request_hash: requestHash } : {}),
   };
   if (uow.pendingEvents) { uow.pendingEvents.push(row); return; }
-  const shaped = insertParams([row]);
-  if (!shaped) await trx.insertInto('events').values(row).execute();
-  else await runShaped(trx, `insert:events:1:${shaped.columns}`, shaped.params, () => trx.insertInto('events').values(row));
+  await insertOne(trx, 'events', row);
 }
 
 /** Inserts the events a run round collected (uow.pendingEvents), in as few statements as their shape allows. */

@@ -34,8 +34,8 @@ export interface UnitOfWork {
 /**
  * What a run round's steps read again and again (each step of each run looked up its contact, the
  * contact's open conversation, the field definitions and the workflows listening for the events it
- * recorded). Steps never define fields, lifecycle stages, closing categories or users, nor
- * publish workflows, so those stay true for the round;
+ * recorded). Steps never define fields, settings or users, nor publish workflows, so those
+ * stay true for the round;
  * a conversation written through the unit of work clears `openConversations` (conversations.ts).
  */
 export interface RoundReads {
@@ -47,8 +47,8 @@ export interface RoundReads {
    */
   lock: boolean;
   fields?: FieldDefinition[];
-  lifecycleStages?: string[];
-  closingCategories?: string[];
+  /** Settings by key (settingIn: lifecycle stages, closing categories). */
+  settings: Map<string, unknown>;
   /** Users looked up (assignments): whether each exists. */
   users: Map<string, boolean>;
   openConversations: Map<string, Conversation | null>;
@@ -56,7 +56,7 @@ export interface RoundReads {
   listeners: Map<string, IndexedWorkflow[]>;
 }
 
-export const roundReads = (dialect: Dialect): RoundReads => ({ contacts: new Map(), lock: dialect === 'postgres', openConversations: new Map(), listeners: new Map(), users: new Map() });
+export const roundReads = (dialect: Dialect): RoundReads => ({ contacts: new Map(), lock: dialect === 'postgres', openConversations: new Map(), listeners: new Map(), users: new Map(), settings: new Map() });
 
 export async function inTransaction<T>(db: Db, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: (() => void)[] = [];

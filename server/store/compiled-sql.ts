@@ -1,5 +1,6 @@
-import { CompiledQuery, sql, type Compilable, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Insertable, type RawBuilder } from 'kysely';
 import { directQuery, type Executor } from './database';
+import type { DB } from './schema';
 import { DEFERRED } from './pg-prepared';
 
 // A webhook batch or a run round runs the same few statements, differing only in how many rows
@@ -69,6 +70,18 @@ export function insertParams(rows: readonly object[]): { columns: string; params
   const params: unknown[] = [];
   const columns = bindableColumns(rows, (_r, _c, value) => { params.push(value); });
   return columns && { columns: columns.join(','), params };
+}
+
+/**
+ * Inserts one row, its SQL compiled once per table and column list (runShaped); `deferred` as
+ * runShaped's. A row Kysely would not bind whole (an undefined value, an object) takes the plain
+ * path, at once.
+ */
+export async function insertOne<T extends keyof DB & string>(db: Executor, table: T, row: Insertable<DB[T]>, { deferred = false } = {}): Promise<void> {
+  const build = () => db.insertInto(table).values(row as never);
+  const shaped = insertParams([row]);
+  if (shaped) await runShaped(db, `insert:${table}:1:${shaped.columns}`, shaped.params, build, { deferred });
+  else await build().execute();
 }
 
 /** PostgreSQL types of the inserted columns that are not text. */

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../events/unit-of-work';
 import { openConversationIn } from '../../domain/conversations';
 import { newId, nowIso } from '../../ids';
 import type { Services } from '../../services';
-import { insertParams, runShaped } from '../../store/compiled-sql';
+import { insertOne, runShaped } from '../../store/compiled-sql';
 import { toJson } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { parseDefinition } from '../workflows/records';
@@ -77,9 +77,7 @@ async function startRun(
   const run = queuedRunRow({
     id, workflow: row, contactId, conversationId, event, triggerVariables: runTriggerVariables(definition.trigger, match), now: nowIso(),
   });
-  const shaped = uow.reads ? insertParams([run]) : undefined;
-  if (shaped) await runShaped(trx, `insert:runs:1:${shaped.columns}`, shaped.params, () => trx.insertInto('runs').values(run), { deferred: true });
-  else await trx.insertInto('runs').values(run).execute();
+  await insertOne(trx, 'runs', run, { deferred: !!uow.reads });
   return id;
 }
 

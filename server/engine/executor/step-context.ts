@@ -5,7 +5,7 @@ import { renderJsonTemplate, renderTemplate, resolveTemplateValue, type Template
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
-import { runShaped } from '../../store/compiled-sql';
+import { insertOne } from '../../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
 import type { RunView, StepContext } from '../steps/define';
 
@@ -65,8 +65,7 @@ export function buildStepContext(input: ContextInput): StepContext {
       }
       const result = await fn();
       if (input.fresh) {
-        const row = { key, result: toJson(result), created_at: nowIso() };
-        await runShaped(input.effects, 'insert:step_effects', [row.key, row.result, row.created_at], () => input.effects.insertInto('step_effects').values(row), { deferred: true });
+        await insertOne(input.effects, 'step_effects', { key, result: toJson(result), created_at: nowIso() }, { deferred: true });
         return result;
       }
       try {
