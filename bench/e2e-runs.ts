@@ -250,6 +250,9 @@ export function e2eScenarios(): Scenario[] {
     { name: 'SQLite, 1 step', steps: 1 },
     { name: 'SQLite, 3 steps', steps: 3 },
     { name: 'SQLite, 1 step, one contact', steps: 1, contacts: 1 },
+    // Runs executed on a thread of their own (its own connection to the file), requests on the main one.
+    { name: 'SQLite, executor thread, 1 step', steps: 1, env: { COMPANION_EXECUTOR_THREAD: '1' } },
+    { name: 'SQLite, executor thread, 3 steps', steps: 3, env: { COMPANION_EXECUTOR_THREAD: '1' } },
     ...(url ? ([
       { name: 'PostgreSQL, 1 instance, 1 step', steps: 1, databaseUrl: url },
       { name: 'PostgreSQL, 1 instance, 3 steps', steps: 3, databaseUrl: url },

@@ -14,6 +14,7 @@ import { registerFeatures } from './features';
 import { JSON_MEDIA_TYPE } from './http/media-type';
 import { hookRoutes } from './routes/hooks/index';
 import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
+import type { NotePort } from './engine/executor/executor-thread';
 import { createServices, type Services } from './services';
 import type { Store } from './store/database';
 
@@ -26,6 +27,8 @@ export interface AppOptions {
   store: Store;
   /** Start background workers (engine, outbox). Tests of pure HTTP behaviour may turn them off. */
   workers?: boolean;
+  /** SQLite with an executor thread: the port between this side and the other (thread-bridge.ts). */
+  enginePort?: NotePort;
 }
 
 /** The whole companion as a Fastify plugin; main.ts listens, tests use app.inject or a loopback port. */
@@ -86,7 +89,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     await api.register(swaggerUi, { routePrefix: '/docs' });
     await api.register(authPlugin);
 
-    await registerFeatures(api, services, { workers: options.workers ?? true });
+    await registerFeatures(api, services, { workers: options.workers ?? true, ...(options.enginePort ? { enginePort: options.enginePort } : {}) });
   });
 }
 

@@ -7,24 +7,29 @@ import { build } from 'esbuild';
 import { inboxBuildOptions } from './inbox/bundle.ts';
 import { dashboardAppBuildOptions } from './routes/chatwoot-dashboard-app/bundle.ts';
 
+// server/ in one ESM file; dependencies stay in node_modules.
+const serverBundle = (entry, outfile) => build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  packages: 'external',
+  sourcemap: true,
+  // The inbox's files, from where the bundle sits (see server/routes/inbox/index.ts).
+  define: {
+    INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
+    INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
+    DASHBOARD_APP_DIR: JSON.stringify('./dashboard-app/'),
+  },
+  logLevel: 'warning',
+});
+
 await Promise.all([
-  build({
-    entryPoints: ['server/main.ts'],
-    outfile: 'dist/server.mjs',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    sourcemap: true,
-    // The inbox's files, from where the bundle sits (see server/routes/inbox/index.ts).
-    define: {
-      INBOX_PUBLIC_DIR: JSON.stringify('../server/inbox/public/'),
-      INBOX_SCRIPTS_DIR: JSON.stringify('./inbox/'),
-      DASHBOARD_APP_DIR: JSON.stringify('./dashboard-app/'),
-    },
-    logLevel: 'warning',
-  }),
+  serverBundle('server/main.ts', 'dist/server.mjs'),
+  // The executor thread (COMPANION_EXECUTOR_THREAD=1), beside the bundle that starts it.
+  serverBundle('server/engine/executor/thread-main.ts', 'dist/executor-thread.mjs'),
   build(inboxBuildOptions('dist/inbox')),
   // The Chatwoot Dashboard App page's script (React, the launcher, the forms, the API client).
   build(dashboardAppBuildOptions('dist/dashboard-app')),

@@ -33,6 +33,11 @@ export interface Config {
   /** Deliveries per minute per client address to webhook URLs that name no published workflow. */
   unknownHookPerMinute: number;
   unknownHookTarpitMs: number;
+  /**
+   * SQLite: execute runs on a thread of their own with its own connection to the same file
+   * (COMPANION_EXECUTOR_THREAD=1), so that acknowledging webhooks and executing runs use two cores.
+   */
+  executorThread: boolean;
 }
 
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
@@ -79,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
     // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
     unknownHookTarpitMs: Math.min(60_000, Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0)),
+    executorThread: env.COMPANION_EXECUTOR_THREAD === '1',
   };
   return { ...base, ...overrides };
 }

@@ -25,6 +25,7 @@ import { startChatwootSync } from './connectors/chatwoot/reconcile';
 import './connectors/chatwoot/connector';
 import { settingsRoutes } from './routes/settings/index';
 import { startEngine } from './engine/executor/index';
+import type { NotePort } from './engine/executor/executor-thread';
 import type { Services } from './services';
 
 /**
@@ -33,7 +34,7 @@ import type { Services } from './services';
  * Add one line per feature; keep the order (engine before the routes that use it).
  * Incoming webhooks (/hooks) are registered in app.ts, ahead of the browser and user plugins.
  */
-export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean }) {
+export async function registerFeatures(app: FastifyInstance, services: Services, opts: { workers: boolean; enginePort?: NotePort }) {
   void services; void opts;
   await startEngine(services, opts);
   registerEngineDispatch(services);

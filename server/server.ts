@@ -5,6 +5,7 @@ import { bootstrap } from './bootstrap';
 import { loggerOptions } from './logging';
 import { sealStoredSecrets } from './secrets/at-rest';
 import { openStore, type Store } from './store/database';
+import { startExecutorThread, ThreadPort, type NotePort } from './engine/executor/executor-thread';
 
 export interface StartOptions {
   config?: Partial<Config>;
@@ -14,6 +15,11 @@ export interface StartOptions {
   workers?: boolean;
   logger?: boolean;
   listen?: boolean;
+  /**
+   * Set by the executor thread (thread-main.ts): this companion executes the runs of the main
+   * thread's SQLite file, through this port to it, and skips the first-start work the main did.
+   */
+  executorThread?: NotePort;
 }
 
 export interface RunningServer {
@@ -46,10 +52,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   // COMPANION_WORKERS=0: an instance that only takes requests (runs are executed by the others).
   const workers = options.workers ?? (options.env ?? process.env).COMPANION_WORKERS !== '0';
-  await fastify.register(app, { config, store, workers });
-  // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
-  await sealStoredSecrets(fastify.services.db, fastify.services.vault);
-  const tokens = await bootstrap(fastify.services);
+  // COMPANION_EXECUTOR_THREAD=1 on a SQLite file: this thread takes requests, another executes runs.
+  const threadFile = !options.executorThread && workers && config.executorThread && store.writeTurn ? store.file : undefined;
+  const enginePort = threadFile ? new ThreadPort() : options.executorThread;
+  await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
+  let tokens: RunningServer['tokens'] = {};
+  if (!options.executorThread) {
+    // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
+    await sealStoredSecrets(fastify.services.db, fastify.services.vault);
+    tokens = await bootstrap(fastify.services);
+  }
+  const thread = threadFile && enginePort instanceof ThreadPort
+    ? await startExecutorThread({ config: fastify.services.config, env: options.env ?? process.env, sqliteFile: threadFile, writeTurn: store.writeTurn!.buffer, logger: options.logger !== false, log: fastify.log, port: enginePort })
+    : undefined;
   let url = config.publicUrl;
   if (options.listen !== false) {
     const address = await fastify.listen({ port: config.port, host: config.host });
@@ -63,6 +78,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     app: fastify, config: fastify.services.config, store, url, tokens,
     close: async () => {
+      // The thread's rounds end first: they write to the store this thread closes.
+      await thread?.stop();
       await fastify.close();
       if (!options.store) await store.close();
     },

@@ -25,7 +25,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, store: Store, log: FastifyBaseLogger, onClose: Services['onClose']): Services {
-  return { config, store, db: store.db, log, events: new EventRecorder(), vault: createVault(config), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(), onClose };
+  return { config, store, db: store.db, log, events: new EventRecorder(), vault: createVault(config), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(undefined, store.writeTurn), onClose };
 }
 
 export class RunSignal {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { namePreparedStatements } from './pg-prepared';
@@ -8,6 +8,7 @@ import { migrations } from './migrations/index';
 import type { DB } from './schema';
 import { preparePrivateDatabase } from './private-files';
 import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
+import { WriteTurn } from './write-turn';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -21,6 +22,12 @@ export interface Store {
   pgPool?: pg.Pool;
   /** SQLite: statements executed and transactions begun so far (PostgreSQL counts its own: pg_stat_*). */
   counters?: StoreCounters;
+  /** SQLite: the database file (another connection, the executor thread's, opens it too). */
+  file?: string;
+  /** SQLite file: the turns its transactions take with an executor thread's (write-turn.ts). */
+  writeTurn?: WriteTurn;
+  /** SQLite: what the executor thread's connection has counted (it reports them to this one). */
+  peerCounters?: StoreCounters;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,10 @@ export interface StoreOptions {
   /** PostgreSQL schema to use (tests isolate themselves in a fresh one). */
   pgSchema?: string;
   poolSize?: number;
+  /** SQLite: move WAL checkpoints to a thread (default). The executor thread's connection leaves them to the main one's. */
+  checkpointer?: boolean;
+  /** SQLite, the executor thread's connection: the main connection's turns (write-turn.ts). */
+  writeTurn?: WriteTurn;
 }
 
 // COUNT(*) and BIGINT come back as strings from pg; our numbers fit in a double.
@@ -58,10 +69,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     const file = options.sqliteFile ?? ':memory:';
     if (file !== ':memory:') preparePrivateDatabase(file);
-    const database = openSqlite(file);
-    const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct) });
+    const database = openSqlite(file, { checkpointer: options.checkpointer ?? true });
+    const writeTurn = file === ':memory:' ? undefined : options.writeTurn ?? new WriteTurn(WriteTurn.buffer(), 'main');
+    const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct, writeTurn) });
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
-    store = { db, dialect: 'sqlite', counters: database.counters, close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
+    store = { db, dialect: 'sqlite', counters: database.counters, file, ...(writeTurn ? { writeTurn } : {}), close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
   }
   await migrate(store.db);
   return store;
@@ -91,8 +103,39 @@ export async function inStartTurn<T>(pool: pg.Pool, fn: () => Promise<T>): Promi
 
 /** SQLite's dialect, whose adapter also carries the connection's DirectQuery (see directQuery). */
 class DirectSqliteDialect extends SqliteDialect {
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], private direct: DirectQuery) { super(config); }
+  constructor(private config: ConstructorParameters<typeof SqliteDialect>[0], private direct: DirectQuery, private turn?: WriteTurn) { super(config); }
   override createAdapter() { return Object.assign(new SqliteAdapter(), { direct: this.direct }); }
+  override createDriver() { return new ImmediateSqliteDriver(this.config, this.turn); }
+}
+
+/**
+ * Transactions take the write lock when they begin. A deferred BEGIN that reads and then writes
+ * cannot wait for another connection's write to end: SQLite answers SQLITE_BUSY at once (its
+ * snapshot is stale). With the executor thread's connection beside the main one, a webhook batch
+ * would fail that way whenever a run round had committed in between; BEGIN IMMEDIATE waits
+ * (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private turn?: WriteTurn) { super(config); }
+
+  override async beginTransaction(connection: DatabaseConnection) {
+    await this.turn?.take();
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (err) {
+      this.turn?.give();
+      throw err;
+    }
+  }
+
+  override async commitTransaction(connection: DatabaseConnection) {
+    await super.commitTransaction(connection);
+    this.turn?.give();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection) {
+    try { await super.rollbackTransaction(connection); } finally { this.turn?.give(); }
+  }
 }
 
 /**

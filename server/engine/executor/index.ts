@@ -1,6 +1,8 @@
 import type { Services } from '../../services';
 import { releaseStaleLeasesSqlite } from './claim-sqlite';
-import { startPgBridge, type PgBridge } from './pg-bridge';
+import type { NotePort } from './executor-thread';
+import { startPgBridge, type PeerBridge } from './pg-bridge';
+import { startThreadBridge } from './thread-bridge';
 import { startPruner } from './retention';
 import { knob, runBatch } from './rest';
 import { RunWorker, type WorkerOptions } from './worker';
@@ -8,6 +10,8 @@ import { RunWorker, type WorkerOptions } from './worker';
 export interface EngineOptions {
   /** Execute runs in this process (false: only relay live messages). */
   workers: boolean;
+  /** SQLite with an executor thread: the port to the other side (thread-bridge.ts). */
+  enginePort?: NotePort;
   concurrency?: number;
   /** Runs advanced together in one transaction (see batch-round.ts). */
   batch?: number;
@@ -45,17 +49,23 @@ export async function startEngine(services: Services, options: EngineOptions): P
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     pollMs: options.pollMs ?? 1_000,
     stopGraceMs: options.stopGraceMs ?? 10_000,
-    burstMs: options.burstMs ?? DEFAULT_BURST_MS,
+    // On the executor thread, no burst preference: its rounds hold the write turns, not the
+    // loop that acknowledges webhooks, and resting a quarter of the time already left the main
+    // thread more acknowledgements/s than resting twelve-thirteenths (measured; bench/RESULTS.md).
+    burstMs: options.burstMs ?? (options.enginePort && process.env.COMPANION_BURST_MS === undefined ? 0 : DEFAULT_BURST_MS),
     ...(options.unblockMs !== undefined ? { unblockMs: options.unblockMs } : {}),
     ...(options.recheckMs !== undefined ? { recheckMs: options.recheckMs } : {}),
   };
   const worker = options.workers ? new RunWorker(services, workerOptions) : undefined;
-  let bridge: PgBridge | undefined;
+  let bridge: PeerBridge | undefined;
   let stopped = false;
 
   if (services.store.dialect === 'postgres' && services.store.pgPool) {
     bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick());
-  } else if (worker) {
+  } else if (options.enginePort) {
+    bridge = startThreadBridge(services, options.enginePort, () => worker?.kick());
+  }
+  if (services.store.dialect === 'sqlite' && worker) {
     const released = await releaseStaleLeasesSqlite(services.db, workerOptions.owner);
     if (released > 0) services.log.info({ released }, 'resuming runs left running by an earlier process');
   }
@@ -66,7 +76,8 @@ export async function startEngine(services: Services, options: EngineOptions): P
     // Alone, this instance runs what it creates: a NOTIFY per webhook batch would wake nobody.
     // An instance that joins within the second before the next beat looks once when it starts
     // listening, and polls. An instance without a worker always tells the others.
-    if (!worker?.executesAlone) bridge?.notifyRuns();
+    // On SQLite only the executor thread executes: it has nobody to tell.
+    if (!worker?.executesAlone && !(worker && options.enginePort)) bridge?.notifyRuns();
   });
   worker?.start();
   const pruner = worker

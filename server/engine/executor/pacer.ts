@@ -1,3 +1,4 @@
+import type { WriteTurn } from '../../store/write-turn';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /**
@@ -15,7 +16,11 @@ export class Pacer {
   private timer: NodeJS.Timeout | undefined;
   private saturated: () => boolean;
 
-  constructor(private opts: { holdMs: number; intervalMs: number; saturated?: () => boolean } = { holdMs: 50, intervalMs: 2 }) {
+  /**
+   * `shared`: a SQLite file shared with the executor thread (write-turn.ts). The main thread's
+   * pacer publishes its demand there, the executor thread's reads it: that is where webhooks queue.
+   */
+  constructor(private opts: { holdMs: number; intervalMs: number; saturated?: () => boolean } = { holdMs: 50, intervalMs: 2 }, private shared?: WriteTurn) {
     // 60%, not 80: a loop serving many concurrent senders still waits on them a fifth of the
     // time between group commits (measured: ~20% idle at full webhook load), and at 80% the
     // executor slipped through and took a third of the loop from the acknowledgements.
@@ -26,6 +31,7 @@ export class Pacer {
   markBusy() {
     const now = Date.now();
     this.demandUntil = now + this.opts.holdMs;
+    if (this.shared?.side === 'main') this.shared.mainDemandUntil = this.demandUntil;
     if (this.saturated()) this.busyUntil = now + this.opts.holdMs;
   }
 
@@ -36,7 +42,10 @@ export class Pacer {
    * the loop for milliseconds at a time, so the worker rests after each while this holds (the
    * loop's utilisation misleads on a shared machine: time taken away by other processes reads as idle).
    */
-  get demand() { return Date.now() < this.demandUntil; }
+  get demand() {
+    const until = this.shared?.side === 'executor' ? this.shared.mainDemandUntil : this.demandUntil;
+    return Date.now() < until;
+  }
 
   turn(): Promise<void> {
     if (!this.busy && this.waiting.length === 0) return new Promise((resolve) => setImmediate(resolve));

@@ -20,7 +20,8 @@ const RUNS_NOTIFY_MS = 20;
 // NOTIFY payloads must stay under 8000 bytes.
 const MAX_PAYLOAD = 7_000;
 
-export interface PgBridge {
+/** How an executor learns of runs created elsewhere and shares live messages: PostgreSQL's LISTEN/NOTIFY, or a thread's MessagePort. */
+export interface PeerBridge {
   /** Tell the other instances that runs were created or woken. */
   notifyRuns(): void;
   close(): Promise<void>;
@@ -35,7 +36,7 @@ export interface PgBridge {
  * one is believed for 15 s. Two instances with no stream open (webhook traffic) sent ~3,000
  * NOTIFYs per 20,000 runs that every instance parsed: 7 % of the runs/s, 9 % of PostgreSQL's CPU.
  */
-export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void): Promise<PgBridge> {
+export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void): Promise<PeerBridge> {
   const me = services.config.instanceId;
   let client: pg.PoolClient | undefined;
   let closed = false;

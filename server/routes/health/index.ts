@@ -10,7 +10,12 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       // COMPANION_STATS=1 (benchmarks): what this process has spent so far, to divide by runs done.
       if (process.env.COMPANION_STATS !== '1') return { ok: true, database: app.services.store.dialect };
       const cpu = process.cpuUsage();
-      return { ok: true, database: app.services.store.dialect, stats: { cpuUs: cpu.user + cpu.system, store: app.services.store.counters ?? null } };
+      // With an executor thread, its connection's counts too (cpuUsage is the whole process's already).
+      const { counters, peerCounters } = app.services.store;
+      const store = counters && peerCounters
+        ? { statements: counters.statements + peerCounters.statements, transactions: counters.transactions + peerCounters.transactions }
+        : counters ?? null;
+      return { ok: true, database: app.services.store.dialect, stats: { cpuUs: cpu.user + cpu.system, store } };
     } catch {
       return reply.code(503).send({ error: { code: 'not_ready', message: 'The database is not reachable' } });
     }

@@ -1,0 +1,97 @@
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config';
+
+/** What a thread bridge talks through: a MessagePort, the thread's parentPort, or the main side's ThreadPort. */
+export interface NotePort {
+  postMessage(note: unknown): void;
+  // `any`: MessagePort's and EventEmitter's own listener type.
+  on(event: 'message', listener: (note: any) => void): unknown;
+  off(event: 'message', listener: (note: any) => void): unknown;
+}
+
+/**
+ * The main thread's end of the bridge: it outlives the thread behind it, so the engine wired to
+ * it at start keeps working when a crashed thread is replaced. Notes posted while no thread
+ * listens are dropped: a thread looks for queued runs when it starts, and builds its caches fresh.
+ */
+export class ThreadPort extends EventEmitter implements NotePort {
+  worker: Worker | undefined;
+  postMessage(note: unknown) { this.worker?.postMessage(note); }
+}
+
+export interface ExecutorThread { stop(): Promise<void> }
+
+export interface ExecutorThreadOptions {
+  /** The main side's config; the thread leases runs under its own instance id. */
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  sqliteFile: string;
+  /** The main connection's write turns (write-turn.ts), shared with the thread's. */
+  writeTurn: SharedArrayBuffer;
+  logger: boolean;
+  log: FastifyBaseLogger;
+  port: ThreadPort;
+}
+
+/** A thread that died is replaced after this long (its leased runs are released when the next one starts). */
+const RESTART_MS = 1_000;
+
+/**
+ * Starts the executor thread (thread-main.ts) on the same SQLite file and resolves once it
+ * executes. It is replaced if it dies; stop() lets its rounds finish (the worker's grace) and
+ * waits for it to exit.
+ */
+export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<ExecutorThread> {
+  // From the sources (tests, `npm run dev:server`) the thread compiles TypeScript as its parent
+  // does; from the bundle it is the bundle's sibling (server/build.mjs).
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = fromSources ? new URL('./thread-main.ts', import.meta.url) : new URL('./executor-thread.mjs', import.meta.url);
+  let stopping = false;
+  let restart: NodeJS.Timeout | undefined;
+
+  const spawn = () => new Promise<Worker>((resolve, reject) => {
+    const worker = new Worker(entry, {
+      workerData: { config: { ...opts.config, instanceId: `${opts.config.instanceId}-executor` }, env: opts.env, sqliteFile: opts.sqliteFile, writeTurn: opts.writeTurn, logger: opts.logger },
+      env: opts.env,
+      ...(fromSources ? { execArgv: ['--import', 'tsx'] } : {}),
+    });
+    let ready = false;
+    worker.on('message', (note: unknown) => {
+      if (note === 'ready') {
+        ready = true;
+        opts.port.worker = worker;
+        opts.port.emit('ready');
+        resolve(worker);
+      } else if (typeof note === 'object' && note !== null) opts.port.emit('message', note);
+    });
+    worker.on('error', (err) => {
+      if (!ready) reject(err);
+      else opts.log.error({ err }, 'the executor thread failed');
+    });
+    worker.on('exit', (code) => {
+      if (opts.port.worker === worker) opts.port.worker = undefined;
+      if (!ready) { reject(new Error(`the executor thread exited before it started (code ${code})`)); return; }
+      if (stopping) return;
+      opts.log.error({ code }, `the executor thread exited; starting another in ${RESTART_MS} ms`);
+      restart = setTimeout(() => {
+        restart = undefined;
+        if (!stopping) spawn().catch((err: unknown) => opts.log.error({ err }, 'the executor thread did not restart'));
+      }, RESTART_MS);
+    });
+  });
+
+  await spawn();
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(restart);
+      const worker = opts.port.worker;
+      if (!worker) return;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
