@@ -5,7 +5,7 @@ import { bootstrap } from './bootstrap';
 import { loggerOptions } from './logging';
 import { sealStoredSecrets } from './secrets/at-rest';
 import { openStore, type Store } from './store/database';
-import { startExecutorThread, ThreadPort, type NotePort } from './engine/executor/executor-thread';
+import { startExecutorThread, ThreadPort, type ExecutorThread, type NotePort } from './engine/executor/executor-thread';
 
 export interface StartOptions {
   config?: Partial<Config>;
@@ -29,6 +29,8 @@ export interface RunningServer {
   url: string;
   /** Tokens printed on first start (admin, and the demo users when seeded). */
   tokens: { admin?: string; demo?: Record<string, string> };
+  /** COMPANION_EXECUTOR_THREAD=1: the thread executing the runs. */
+  executorThread?: ExecutorThread;
   close(): Promise<void>;
 }
 
@@ -55,16 +57,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // COMPANION_EXECUTOR_THREAD=1 on a SQLite file: this thread takes requests, another executes runs.
   const threadFile = !options.executorThread && workers && config.executorThread && store.writeTurn ? store.file : undefined;
   const enginePort = threadFile ? new ThreadPort() : options.executorThread;
+  const threadIgnored = config.executorThread && workers && !threadFile && !options.executorThread;
   await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
+  if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
   let tokens: RunningServer['tokens'] = {};
   if (!options.executorThread) {
     // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
     await sealStoredSecrets(fastify.services.db, fastify.services.vault);
     tokens = await bootstrap(fastify.services);
   }
-  const thread = threadFile && enginePort instanceof ThreadPort
-    ? await startExecutorThread({ config: fastify.services.config, env: options.env ?? process.env, sqliteFile: threadFile, writeTurn: store.writeTurn!.buffer, logger: options.logger !== false, log: fastify.log, port: enginePort })
-    : undefined;
   let url = config.publicUrl;
   if (options.listen !== false) {
     const address = await fastify.listen({ port: config.port, host: config.host });
@@ -75,8 +76,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } else {
     await fastify.ready();
   }
+  // After listening: the thread's config carries the public URL (port 0 is known only now).
+  // Webhooks taken before it executes wait in the queue, where it looks first.
+  const thread = threadFile && enginePort instanceof ThreadPort
+    ? await startExecutorThread({ config: fastify.services.config, env: options.env ?? process.env, sqliteFile: threadFile, writeTurn: store.writeTurn!.buffer, logger: options.logger !== false, log: fastify.log, port: enginePort })
+    : undefined;
   return {
-    app: fastify, config: fastify.services.config, store, url, tokens,
+    app: fastify, config: fastify.services.config, store, url, tokens, ...(thread ? { executorThread: thread } : {}),
     close: async () => {
       // The thread's rounds end first: they write to the store this thread closes.
       await thread?.stop();

@@ -65,7 +65,7 @@ describe('runs executed on the executor thread (SQLite)', () => {
     expect(await untilDone(s, wf.id, N)).toEqual([{ status: 'completed', n: N }]);
     // Every run ran each step once, on the thread (its lease owner), not on the thread taking requests.
     const runs = await s.app.services.db.selectFrom('runs').select(['lease_owner', 'step_log']).where('workflow_id', '=', wf.id).execute();
-    expect(new Set(runs.map((r) => r.lease_owner))).toEqual(new Set([`${s.app.services.config.instanceId}-executor`]));
+    expect(new Set(runs.map((r) => r.lease_owner))).toEqual(new Set([`${s.app.services.config.instanceId}-executor-1`]));
     for (const r of runs) expect((JSON.parse(r.step_log ?? '[]') as { stepId: string }[]).map((e) => e.stepId)).toEqual(['field', 'tag']);
     // The steps' effects: every contact has the tag and the order of one of its webhooks.
     const contacts = await s.app.services.db.selectFrom('contacts').select(['phone', 'tags', 'fields']).where('phone', 'in', phones).execute();
@@ -100,6 +100,29 @@ describe('runs executed on the executor thread (SQLite)', () => {
     await untilDone(s, wf.id, 2);
     const comments = await s.app.services.db.selectFrom('messages').select('text').where('conversation_id', '=', conversation.id).where('kind', '=', 'comment').orderBy('created_at').execute();
     expect(comments.map((c) => c.text)).toEqual(['Refund', 'Refund approved']);
+  });
+
+  it('replaces a thread that dies, which takes up the runs the dead one held', async () => {
+    const s = await start();
+    const wf = await createWorkflow(s, shortcutWorkflow());
+    const contact = await makeContact(s);
+    const conversation = await openFor(s, contact.id);
+    const launch = () => s.api(s.adminToken).post(`/shortcuts/${wf.id}/launch`, { conversationId: conversation.id, values: {} });
+    expect((await launch()).status).toBe(202);
+    await untilDone(s, wf.id, 1);
+
+    // A run the thread had leased when it died (written as the dead thread would have left it).
+    const held = (await launch()).body.runId as string;
+    await untilDone(s, wf.id, 2);
+    const dead = s.executorThread!.worker!;
+    await dead.terminate();
+    await sql`UPDATE runs SET status = 'running', lease_owner = ${`${s.app.services.config.instanceId}-executor-1`}, lease_until = '2999-01-01T00:00:00.000Z', ended_at = NULL WHERE id = ${held}`.execute(s.app.services.db);
+    expect((await launch()).status).toBe(202);
+
+    // Another thread within about a second; it releases the lease and executes both.
+    await untilDone(s, wf.id, 3, 10_000);
+    expect(s.executorThread!.worker).toBeDefined();
+    expect(s.executorThread!.worker).not.toBe(dead);
   });
 
   it('takes up runs queued while nothing executed them, and stops with the server', async () => {

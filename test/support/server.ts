@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Role, User } from '../../lib/contracts/users';
 import { createUser as createUserRow } from '../../server/domain/users';
 import { startServer } from '../../server/server';
+import type { ExecutorThread } from '../../server/engine/executor/executor-thread';
 import { fromJson, openStore, type Store } from '../../server/store/database';
 
 export interface ApiResponse<T = any> {
@@ -33,6 +34,8 @@ export interface TestServer {
   url: string;
   app: FastifyInstance;
   store: Store;
+  /** COMPANION_EXECUTOR_THREAD=1 on a SQLite file: the thread executing the runs. */
+  executorThread?: ExecutorThread;
   adminToken: string;
   createUser(role: Role, fields?: { name?: string; email?: string }): Promise<{ user: User; token: string }>;
   api(token?: string): Api;
@@ -114,6 +117,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     url: server.url,
     app: server.app,
     store,
+    ...(server.executorThread ? { executorThread: server.executorThread } : {}),
     adminToken,
     api,
     request,

@@ -21,10 +21,14 @@ export class ThreadPort extends EventEmitter implements NotePort {
   postMessage(note: unknown) { this.worker?.postMessage(note); }
 }
 
-export interface ExecutorThread { stop(): Promise<void> }
+export interface ExecutorThread {
+  /** The thread executing now (undefined between a crash and its replacement). */
+  readonly worker: Worker | undefined;
+  stop(): Promise<void>;
+}
 
 export interface ExecutorThreadOptions {
-  /** The main side's config; the thread leases runs under its own instance id. */
+  /** The main side's config; the thread leases runs as `<instance id>-executor-<n>`, n counting the threads started. */
   config: Config;
   env: NodeJS.ProcessEnv;
   sqliteFile: string;
@@ -50,10 +54,12 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
   const entry = fromSources ? new URL('./thread-main.ts', import.meta.url) : new URL('./executor-thread.mjs', import.meta.url);
   let stopping = false;
   let restart: NodeJS.Timeout | undefined;
+  // Each thread leases under a name of its own: the next one releases what the last one held.
+  let generation = 0;
 
   const spawn = () => new Promise<Worker>((resolve, reject) => {
     const worker = new Worker(entry, {
-      workerData: { config: { ...opts.config, instanceId: `${opts.config.instanceId}-executor` }, env: opts.env, sqliteFile: opts.sqliteFile, writeTurn: opts.writeTurn, logger: opts.logger },
+      workerData: { config: { ...opts.config, instanceId: `${opts.config.instanceId}-executor-${++generation}` }, env: opts.env, sqliteFile: opts.sqliteFile, writeTurn: opts.writeTurn, logger: opts.logger },
       env: opts.env,
       ...(fromSources ? { execArgv: ['--import', 'tsx'] } : {}),
     });
@@ -84,6 +90,7 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
 
   await spawn();
   return {
+    get worker() { return opts.port.worker; },
     async stop() {
       stopping = true;
       clearTimeout(restart);
