@@ -44,10 +44,13 @@ async function peakRss(pid: number) {
   return Math.round(kb / 1024);
 }
 
-async function durable(workers: '0' | '1') {
+/** '0': an ingest-only instance; '1': runs executed on the event loop that acknowledges; 'thread': on a thread of their own. */
+type Mode = '0' | '1' | 'thread';
+
+async function durable(mode: Mode) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-bench-'));
   const port = await freePort();
-  const server = await spawnServer({ COMPANION_WORKERS: workers, DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
+  const server = await spawnServer({ COMPANION_WORKERS: mode === '0' ? '0' : '1', COMPANION_EXECUTOR_THREAD: mode === 'thread' ? '1' : '0', DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
     // e.g. BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles only the companion.
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}) }, port, { built: true });
   const api = async (method: string, p: string, b?: unknown) => {
@@ -93,11 +96,11 @@ const medianRound = <T extends { ratio: number }>(rounds: T[]) => { const m = me
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 export async function benchWebhooks(): Promise<string> {
-  const modes = (process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : ['0', '1']) as ('0' | '1')[];
+  const modes = (process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : ['0', '1', 'thread']) as Mode[];
   const rows: { name: string; rounds: { result: Load; ratio: number; rss?: number; spread?: number }[] }[] = [
     { name: 'bare Fastify 202 (no storage; mean of the runs before and after the others)', rounds: [] },
     { name: 'durable floor: Fastify + SQLite insert of event and run only (reference)', rounds: [] },
-    ...modes.map((w) => ({ name: `/hooks/:token (durable 202, SQLite, run executor ${w === '0' ? 'off: ingest-only instance' : 'on'})`, rounds: [] })),
+    ...modes.map((w) => ({ name: `/hooks/:token (durable 202, SQLite, run executor ${w === '0' ? 'off: ingest-only instance' : w === 'thread' ? 'on its own thread' : 'on'})`, rounds: [] })),
   ];
   for (let round = 0; round < ROUNDS; round++) {
     // Bare Fastify before and after the others: the machine's speed drifts within a round too,
@@ -105,7 +108,7 @@ export async function benchWebhooks(): Promise<string> {
     const before = await reference('bare-fastify.ts');
     const floor = await reference('durable-floor.ts');
     const durables = [];
-    for (const workers of modes) durables.push(await durable(workers));
+    for (const mode of modes) durables.push(await durable(mode));
     const after = await reference('bare-fastify.ts');
     const baseline = (before.rps + after.rps) / 2;
     rows[0]!.rounds.push({ result: { ...before, rps: baseline, cpuUs: (before.cpuUs + after.cpuUs) / 2 }, ratio: 1, spread: after.rps / before.rps });
