@@ -28,8 +28,9 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
   let queue: LiveMessage[] = [];
   let runsPending = false;
 
-  const onNote = (note: ThreadNote) => {
-    if (closed) return;
+  const onNote = (note: ThreadNote | string) => {
+    // The thread's parentPort also carries the main thread's 'stop' (thread-main.ts).
+    if (closed || typeof note !== 'object' || note === null) return;
     if ('runs' in note) onRunsWoken();
     else if ('live' in note) for (const m of note.live) services.live.deliverLocal(m);
     else if ('streams' in note) otherStreams = note.streams;
