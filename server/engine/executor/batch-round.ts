@@ -13,7 +13,7 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import { markBlocked, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
+import { markBlocked, nextOfPairSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { prefetchRound } from './round-prefetch';
 import { buildStepContext } from './step-context';
@@ -40,6 +40,9 @@ export type RoundResult =
   | { id: string; status: 'waiting'; wakeAt: string }
   /** Its next step runs outside a transaction (or the engine is stopping): continue it alone from `row`. */
   | { id: string; status: 'continue'; row: RunsTable };
+
+/** SQLite: a pass that ended runs of at most this many pairs reads their next runs directly (executeQueuedRound). */
+const CHAIN_PAIRS = 4;
 
 /** Any failure inside the round: roll everything back and let the runs go one by one. */
 class RoundAborted extends Error {
@@ -100,22 +103,41 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       beginRound(uow, services.store.dialect);
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       const results: RoundResult[] = [];
-      // Passes: a run that ends in this round frees the next run of its pair, which the next
-      // pass picks (after it, in order), so one contact's backlog moves many runs per commit.
-      for (let budget = limit; budget > 0;) {
+      // Passes: a run that ends in this round frees the next run of its pair, which a later pass
+      // takes (after it, in order), so one contact's backlog moves many runs per commit. With few
+      // such pairs the next pass reads their next runs directly, many per pair (one statement
+      // each); with many, it releases them and picks queue heads again (three statements in all).
+      const pickHeads = async (budget: number) => {
         const { picked } = await pickQueued(uow.trx, 'sqlite', budget);
-        if (picked.length === 0) break;
-        const rows = await uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
-        if (rows.length === 0) break;
+        if (picked.length === 0) return [];
+        return uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
+      };
+      let rows = await pickHeads(limit);
+      for (let budget = limit; rows.length > 0;) {
         budget -= rows.length;
         await prefetchRound(uow, rows.map((r) => r.contact_id));
         const pending: PendingCheckpoint[] = [];
-        results.push(...await advanceQueued(env, uow, rows, pending, leaseUntil));
-        // Written before the next pass looks for runnable heads: a pair's next run waits on these.
+        const { advanced, stopped } = await advanceChains(env, uow, rows, pending, leaseUntil);
+        results.push(...advanced);
+        // Written before the next pass looks for runnable runs: a pair's next run waits on these.
         const ended: RunFence[] = [];
         await writeCheckpoints(env, uow, pending, ended, { leaseUntil });
-        await unblockNextOfPairs(uow.trx, services.store.dialect, ended);
-        if (ended.length === 0 || env.stopping()) break; // nothing new can have become runnable
+        // A pair whose chain stopped at a run that goes on (waits, or continues alone) has nothing to release.
+        const last = lastOfPairs(ended).filter((f) => !stopped.has(pairKey(f.workflowId, f.contactId)));
+        if (budget <= 0 || last.length === 0 || env.stopping()) {
+          await unblockNextOfPairs(uow.trx, 'sqlite', last);
+          break;
+        }
+        if (last.length <= CHAIN_PAIRS) {
+          rows = [];
+          for (const f of last) rows.push(...await nextOfPairSqlite(uow.trx, f, Math.ceil(budget / last.length)));
+          const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
+          await unblockNextOfPairs(uow.trx, 'sqlite', last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
+          rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        } else {
+          await unblockNextOfPairs(uow.trx, 'sqlite', last);
+          rows = await pickHeads(budget);
+        }
       }
       await flushContacts(uow);
       await flushPendingEvents(uow);
@@ -202,13 +224,16 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
 }
 
 /**
- * PostgreSQL passes: rows may hold several runs of one pair, in order; a run is advanced only if
- * the one before it (in this pass) ended, else it is left queued (its lock goes with the commit).
+ * A pass: rows may hold several runs of one pair, in order; a run is advanced only if the one
+ * before it (in this pass) ended, else it is left queued (on PostgreSQL its lock goes with the commit).
  */
 async function advanceChains(env: ExecEnv, uow: UnitOfWork, rows: RunsTable[], pending: PendingCheckpoint[], leaseUntil: string): Promise<{ advanced: RoundResult[]; stopped: Set<string> }> {
   const results: RoundResult[] = [];
   const stopped = new Set<string>();
-  const ordered = [...rows].sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // PostgreSQL: contacts' row locks in one order (see executeRound). SQLite: as queued.
+  const ordered = env.services.store.dialect === 'postgres'
+    ? [...rows].sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    : rows;
   for (const row of ordered) {
     const pair = pairKey(row.workflow_id, row.contact_id);
     if (stopped.has(pair)) continue;

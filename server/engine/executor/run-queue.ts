@@ -235,6 +235,18 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
 }
 
 /**
+ * SQLite: the next `limit` queued runs of one pair after its run `after` ended, in order (blocked
+ * or not: the round that ended `after` takes them itself, as takeNextOfPairs does on PostgreSQL).
+ * One statement per pair, for rounds that chain few pairs (one contact's backlog).
+ */
+export async function nextOfPairSqlite(trx: Executor, after: { id: string; workflowId: string; contactId: string }, limit: number): Promise<RunsTable[]> {
+  const { rows } = await sql<RunsTable>`SELECT * FROM runs INDEXED BY runs_by_contact_workflow
+    WHERE workflow_id = ${after.workflowId} AND contact_id = ${after.contactId} AND status = 'queued' AND id > ${after.id}
+    ORDER BY id LIMIT ${limit}`.execute(trx);
+  return rows;
+}
+
+/**
  * Marks blocked the heads a round found behind an unfinished run of their pair, re-checked now
  * (after the round committed: a pair whose run the round ended is not marked). Rows someone holds
  * are passed over (never wait): they are read again by the next pick. Returns the ids marked.
