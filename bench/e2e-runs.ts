@@ -256,6 +256,7 @@ export function e2eScenarios(): Scenario[] {
     ...(url ? ([
       { name: 'PostgreSQL, 1 instance, 1 step', steps: 1, databaseUrl: url },
       { name: 'PostgreSQL, 1 instance, 3 steps', steps: 3, databaseUrl: url },
+      { name: 'PostgreSQL, 1 instance, 1 step, one contact', steps: 1, contacts: 1, databaseUrl: url },
       { name: 'PostgreSQL, 2 instances, 1 step, one contact', steps: 1, contacts: 1, databaseUrl: url, roles: ['both', 'both'] },
       { name: 'PostgreSQL, 2 instances, 3 steps', steps: 3, databaseUrl: url, roles: ['both', 'both'] },
       { name: 'PostgreSQL, ingest-only + worker instance, 3 steps', steps: 3, databaseUrl: url, roles: ['ingest', 'worker'] },
