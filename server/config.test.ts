@@ -34,3 +34,16 @@ describe('DATABASE_POOL_SIZE', () => {
     expect(pool('')).toBe(10);
   });
 });
+
+describe('COMPANION_EXECUTOR_THREAD', () => {
+  const thread = (value?: string) => loadConfig({ ...(value === undefined ? {} : { COMPANION_EXECUTOR_THREAD: value }) }).executorThread;
+
+  it('is off unless set to 1 or true (any case, spaces around allowed); anything else keeps runs on the main thread', () => {
+    expect(thread()).toBe(false);
+    expect(thread('1')).toBe(true);
+    expect(thread(' TRUE ')).toBe(true);
+    expect(thread('0')).toBe(false);
+    expect(thread('yes please')).toBe(false);
+    expect(thread('')).toBe(false);
+  });
+});

@@ -35,7 +35,8 @@ export interface Config {
   unknownHookTarpitMs: number;
   /**
    * SQLite: execute runs on a thread of their own with its own connection to the same file
-   * (COMPANION_EXECUTOR_THREAD=1), so that acknowledging webhooks and executing runs use two cores.
+   * (COMPANION_EXECUTOR_THREAD=1 or true; anything else leaves runs on the main thread), so that
+   * acknowledging webhooks and executing runs use two cores.
    */
   executorThread: boolean;
 }
@@ -84,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
     // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
     unknownHookTarpitMs: Math.min(60_000, Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0)),
-    executorThread: env.COMPANION_EXECUTOR_THREAD === '1',
+    executorThread: ['1', 'true'].includes((env.COMPANION_EXECUTOR_THREAD ?? '').trim().toLowerCase()),
   };
   return { ...base, ...overrides };
 }

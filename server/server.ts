@@ -19,7 +19,7 @@ export interface StartOptions {
    * Set by the executor thread (thread-main.ts): this companion executes the runs of the main
    * thread's SQLite file, through this port to it, and skips the first-start work the main did.
    */
-  executorThread?: NotePort;
+  executorPort?: NotePort;
 }
 
 export interface RunningServer {
@@ -55,13 +55,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // COMPANION_WORKERS=0: an instance that only takes requests (runs are executed by the others).
   const workers = options.workers ?? (options.env ?? process.env).COMPANION_WORKERS !== '0';
   // COMPANION_EXECUTOR_THREAD=1 on a SQLite file: this thread takes requests, another executes runs.
-  const threadFile = !options.executorThread && workers && config.executorThread && store.writeTurn ? store.file : undefined;
-  const enginePort = threadFile ? new ThreadPort() : options.executorThread;
-  const threadIgnored = config.executorThread && workers && !threadFile && !options.executorThread;
+  const threadFile = !options.executorPort && workers && config.executorThread && store.writeTurn ? store.file : undefined;
+  const enginePort = threadFile ? new ThreadPort() : options.executorPort;
+  const threadIgnored = config.executorThread && workers && !threadFile && !options.executorPort;
   await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
   if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
   let tokens: RunningServer['tokens'] = {};
-  if (!options.executorThread) {
+  if (!options.executorPort) {
     // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
     await sealStoredSecrets(fastify.services.db, fastify.services.vault);
     tokens = await bootstrap(fastify.services);

@@ -114,13 +114,23 @@ describe('runs executed on the executor thread (SQLite)', () => {
     // A run the thread had leased when it died (written as the dead thread would have left it).
     const held = (await launch()).body.runId as string;
     await untilDone(s, wf.id, 2);
+    // An inbox open across the crash still hears what the next thread does (it learns of the stream by hello).
+    const sse = await openSse(`${s.url}/api/v1/events/stream?token=${s.adminToken}`);
+    clients.push(sse);
+    await sse.waitFor(/: connected/);
     const dead = s.executorThread!.worker!;
     await dead.terminate();
     await sql`UPDATE runs SET status = 'running', lease_owner = ${`${s.app.services.config.instanceId}-executor-1`}, lease_until = '2999-01-01T00:00:00.000Z', ended_at = NULL WHERE id = ${held}`.execute(s.app.services.db);
-    expect((await launch()).status).toBe(202);
+    const after = await launch();
+    expect(after.status).toBe(202);
 
     // Another thread within about a second; it releases the lease and executes both.
     await untilDone(s, wf.id, 3, 10_000);
+    const completed = async (): Promise<unknown> => {
+      const m = await sse.next('run.updated', 10_000);
+      return (m as { status: string }).status === 'completed' && (m as { runId: string }).runId === after.body.runId ? m : completed();
+    };
+    expect(await completed()).toMatchObject({ runId: after.body.runId, status: 'completed' });
     expect(s.executorThread!.worker).toBeDefined();
     expect(s.executorThread!.worker).not.toBe(dead);
   });

@@ -14,7 +14,8 @@ export interface NotePort {
 /**
  * The main thread's end of the bridge: it outlives the thread behind it, so the engine wired to
  * it at start keeps working when a crashed thread is replaced. Notes posted while no thread
- * listens are dropped: a thread looks for queued runs when it starts, and builds its caches fresh.
+ * listens are dropped: a thread looks for queued runs when it starts, builds its caches fresh,
+ * and says hello (thread-bridge.ts).
  */
 export class ThreadPort extends EventEmitter implements NotePort {
   worker: Worker | undefined;
@@ -22,7 +23,7 @@ export class ThreadPort extends EventEmitter implements NotePort {
 }
 
 export interface ExecutorThread {
-  /** The thread executing now (undefined between a crash and its replacement). */
+  /** The thread executing now, or starting (undefined between a crash and its replacement). */
   readonly worker: Worker | undefined;
   stop(): Promise<void>;
 }
@@ -54,6 +55,8 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
   const entry = fromSources ? new URL('./thread-main.ts', import.meta.url) : new URL('./executor-thread.mjs', import.meta.url);
   let stopping = false;
   let restart: NodeJS.Timeout | undefined;
+  /** The thread started last, ready or not yet (stop() must reach one still starting). */
+  let latest: Worker | undefined;
   // Each thread leases under a name of its own: the next one releases what the last one held.
   let generation = 0;
 
@@ -63,12 +66,13 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
       env: opts.env,
       ...(fromSources ? { execArgv: ['--import', 'tsx'] } : {}),
     });
+    latest = worker;
+    // Notes for it from now on: it reads them once it listens (its bridge's hello is answered so).
+    opts.port.worker = worker;
     let ready = false;
     worker.on('message', (note: unknown) => {
       if (note === 'ready') {
         ready = true;
-        opts.port.worker = worker;
-        opts.port.emit('ready');
         resolve(worker);
       } else if (typeof note === 'object' && note !== null) opts.port.emit('message', note);
     });
@@ -81,12 +85,16 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
       if (!ready) { reject(new Error(`the executor thread exited before it started (code ${code})`)); return; }
       if (stopping) return;
       opts.log.error({ code }, `the executor thread exited; starting another in ${RESTART_MS} ms`);
-      restart = setTimeout(() => {
-        restart = undefined;
-        if (!stopping) spawn().catch((err: unknown) => opts.log.error({ err }, 'the executor thread did not restart'));
-      }, RESTART_MS);
+      respawn();
     });
   });
+  // Until one starts: runs wait in the queue meanwhile, nothing is lost.
+  const respawn = () => {
+    restart = setTimeout(() => {
+      restart = undefined;
+      if (!stopping) spawn().catch((err: unknown) => { opts.log.error({ err }, 'the executor thread did not restart'); respawn(); });
+    }, RESTART_MS);
+  };
 
   await spawn();
   return {
@@ -94,9 +102,10 @@ export async function startExecutorThread(opts: ExecutorThreadOptions): Promise<
     async stop() {
       stopping = true;
       clearTimeout(restart);
-      const worker = opts.port.worker;
-      if (!worker) return;
+      const worker = latest;
+      if (!worker || worker.threadId === -1) return; // none, or it has exited
       const exited = new Promise((resolve) => worker.once('exit', resolve));
+      // A thread still starting reads it once it listens (thread-main.ts), as a ready one does.
       worker.postMessage('stop');
       await exited;
     },

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { LiveMessage } from '../../../lib/contracts/events';
 import type { Services } from '../../services';
 import type { StoreCounters } from '../../store/sqlite-adapter';
@@ -10,6 +9,8 @@ type ThreadNote =
   | { runs: true }
   | { live: LiveMessage[] }
   | { streams: boolean }
+  /** A side that just started: the other tells it whether it has streams open. */
+  | { hello: true }
   | { counters: StoreCounters };
 
 /** How often the executor thread reports its statement counters (COMPANION_STATS=1 only). */
@@ -34,6 +35,7 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
     if ('runs' in note) onRunsWoken();
     else if ('live' in note) for (const m of note.live) services.live.deliverLocal(m);
     else if ('streams' in note) otherStreams = note.streams;
+    else if ('hello' in note) tellStreams();
     else if ('counters' in note) services.store.peerCounters = note.counters;
   };
   port.on('message', onNote);
@@ -41,8 +43,8 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
   const tellStreams = () => post({ streams: services.live.streams > 0 });
   services.live.onStreamsChanged(tellStreams);
   tellStreams();
-  // The main side's port: a thread (re)started after this bridge needs to hear it again.
-  if (port instanceof EventEmitter) port.on('ready', tellStreams);
+  // A thread (re)started after the main side's bridge learns the main side's streams this way.
+  post({ hello: true });
 
   services.live.addRelay((m) => {
     if (closed || (!services.live.watches(m.type) && !otherStreams)) return;
@@ -69,7 +71,6 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
       if (report) { clearInterval(report); post({ counters: { ...counters! } }); }
       closed = true;
       port.off('message', onNote);
-      if (port instanceof EventEmitter) port.off('ready', tellStreams);
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Config } from '../../config';
 const data = workerData as { config: Config; env: NodeJS.ProcessEnv; sqliteFile: string; writeTurn: SharedArrayBuffer; logger: boolean };
 const port = parentPort!;
 const store = await openStore({ sqliteFile: data.sqliteFile, checkpointer: false, writeTurn: new WriteTurn(data.writeTurn, 'executor') });
-const server = await startServer({ config: data.config, env: data.env, store, listen: false, workers: true, logger: data.logger, executorThread: port });
+const server = await startServer({ config: data.config, env: data.env, store, listen: false, workers: true, logger: data.logger, executorPort: port });
 port.on('message', (note: unknown) => {
   if (note !== 'stop') return;
   void server.close().then(() => store.close()).finally(() => process.exit(0));
