@@ -139,6 +139,39 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(adaRuns[1]!, ada)], 1))).toHaveLength(1);
   });
 
+  it('takes a pair\'s next runs only up to one someone else holds: the runs behind it are not taken ahead of it', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const ada = (await insertContact(services, { firstName: 'Ada' })).contact.id;
+    const runs: string[] = [];
+    for (let i = 0; i < 5; i++) runs.push(await insertRun(services.db, { workflowId: wf.id, contactId: ada }));
+    const fence = { id: runs[0]!, workflowId: wf.id, contactId: ada };
+    // A pick or a re-check marking the third run blocked holds its row for a moment.
+    let release!: () => void;
+    const released = new Promise<void>((r) => { release = r; });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => { locked = r; });
+    const marker = services.db.transaction().execute(async (trx) => {
+      await sql`SELECT id FROM runs WHERE id = ${runs[2]!} FOR UPDATE`.execute(trx);
+      locked();
+      await released;
+    });
+    await holding;
+    try {
+      const next = await services.db.transaction().execute(async (trx) => {
+        await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', '=', runs[0]!).execute();
+        return takeNextOfPairs(trx, [fence], 10, 10);
+      });
+      // Before: [1, 3, 4]: the fourth and fifth runs would have run before the third.
+      expect(next.map((r) => r.id)).toEqual([runs[1]]);
+    } finally {
+      release();
+      await marker;
+    }
+    // Once nobody holds it, the pair goes on in order.
+    const rest = await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [{ ...fence, id: runs[1]! }], 10, 10));
+    expect(rest.map((r) => r.id)).toEqual(runs.slice(2));
+  });
+
   it('a round that ends a pair\'s run releases the pair\'s next run, stored blocked, that it could not take itself', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
     const contactId = (await insertContact(services)).contact.id;
@@ -195,7 +228,7 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     }
   });
 
-  it('beside rounds in flight (not deep) reads one window and marks nothing; alone it reads past a backlog to the next contact', async () => {
+  it('beside rounds in flight (not deep) reads one window and marks only what waits behind another run of its pair there; alone it reads past a backlog to the next contact', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
     const busy = (await insertContact(services, { firstName: 'Busy' })).contact.id;
     const other = (await insertContact(services, { firstName: 'Other' })).contact.id;
@@ -207,9 +240,11 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     const skip = new Set([held]);
 
     const shallow = await services.db.transaction().execute((trx) => pickHeldPostgres(trx, 4, { skip, deep: false }));
-    expect(shallow).toEqual({ rows: [], blocked: [] });
+    // One window (16 runs): the first of the pair there is the next run of the held one (its
+    // round takes or releases it), the 15 behind it are blocked whoever holds what.
+    expect(shallow).toEqual({ rows: [], blocked: backlog.slice(1, 16) });
     const marked = await services.db.selectFrom('runs').select('id').where('blocked', '=', 1).execute();
-    expect(marked).toEqual([]);
+    expect(marked).toEqual([]); // marked after the round commits (markBlocked), not by the pick
 
     const deep = await services.db.transaction().execute((trx) => pickHeldPostgres(trx, 4, { skip }));
     expect(deep.rows.map((r) => r.id)).toEqual([next]);

@@ -164,11 +164,12 @@ export interface Held { rows: RunsTable[]; blocked: string[] }
  * instance's windows then held the next runs of the pair a round was taking, and one contact's
  * backlog went three times slower.)
  *
- * Not `deep` (other rounds of this process are in flight): one window, nothing marked. Heads
- * blocked there are mostly the next runs of pairs those rounds hold; marked, each would cost a
- * mark and a release (two writes that touch every index of runs), and a pick past them would go
- * on marking the pairs' later runs, up to MAX_READ. Unmarked, they are the oldest queued runs,
- * so the pick after those rounds end finds them first. A pick with no other round in flight
+ * Not `deep` (other rounds of this process are in flight): one window, and of its blocked heads
+ * only a pair's second and later ones are marked. A pair's first there is mostly the next run of
+ * a pair those rounds hold; marked, each would cost a mark and a release (two writes that touch
+ * every index of runs), and a pick past them would go on marking the pairs' later runs, up to
+ * MAX_READ. Unmarked, they are the oldest queued runs, so the pick after those rounds end finds
+ * them first. A pick with no other round in flight
  * marks and reads deep as before: a long backlog of one contact is still marked out of the way.
  */
 export async function pickHeldPostgres(trx: Executor, limit: number, { skip, share, steal = true, deep = true }: PickOptions = {}): Promise<Held> {
@@ -193,19 +194,26 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
     // was made in this transaction just before the lock: a run that ended never becomes
     // unfinished again, and a pair's later runs get later ids. The rows come back as JSON (one
     // row for the window's facts and the locked runs): integers stay numbers, texts strings.
-    const { rows: [got] } = await sql<{ taken: RunsTable[]; seen: number; last: string | null; blocked: string[] | null }>`
+    const { rows: [got] } = await sql<{ taken: RunsTable[]; seen: number; last: string | null; blocked: string[] | null; later: string[] | null }>`
       WITH w AS MATERIALIZED (
-        SELECT r.id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
-        WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${sql.lit(window)}
+        SELECT r.id, r.blocked, row_number() OVER (PARTITION BY r.contact_id, r.workflow_id ORDER BY r.id) > 1 AS later FROM (
+          SELECT r.id, r.contact_id, r.workflow_id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
+          WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${sql.lit(window)}) r
       ), l AS (
         SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM w WHERE NOT w.blocked) AND r.status = 'queued'
         ORDER BY r.id LIMIT ${sql.lit(limit - rows.length)} FOR UPDATE OF r SKIP LOCKED
       )
       SELECT (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM l) AS taken, (SELECT count(*) FROM w) AS seen,
-        (SELECT max(id) FROM w) AS last, (SELECT array_agg(id ORDER BY id) FROM w WHERE w.blocked) AS blocked`.execute(trx);
+        (SELECT max(id) FROM w) AS last, (SELECT array_agg(id ORDER BY id) FROM w WHERE w.blocked) AS blocked,
+        (SELECT array_agg(id ORDER BY id) FROM w WHERE w.later) AS later`.execute(trx);
     const { taken, seen, last } = got!;
     read += seen;
-    if (deep) blocked.push(...got!.blocked ?? []);
+    // Not deep: only a pair's later runs in the window, behind its first (queued, so they are
+    // blocked whoever holds it). One contact's burst arrives as one unmarked run per ingest batch;
+    // left unmarked, every pick beside the round working through it read them all again (40 per
+    // pick, ~5 ms). A pair's first run in the window is mostly the next run of a pair a round
+    // holds, which that round takes or releases itself: marking it would cost two writes.
+    blocked.push(...(deep ? got!.blocked : got!.later) ?? []);
     rows.push(...taken);
     if (!deep || seen < window || !last) break;
     after = last;
@@ -220,18 +228,33 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  * holds already, so taking them keeps the round's lock order (one contact's backlog moves many
  * runs per commit, as on SQLite). The ended run was the pair's head: only a run between it and
  * the next one could still be unfinished, and that is checked too.
+ *
+ * A pair's runs are taken up to the first one someone else holds locked (a pick or a re-check
+ * marking it blocked holds it for a moment): skipped, it would have run after the runs behind it. The pair then stops there, as if its chain ended, and is released as usual.
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
   const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
     AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
-  const { rows } = await sql<RunsTable>`WITH p AS (${endedPairs(ended)}),
-    n AS (SELECT x.id FROM p CROSS JOIN LATERAL (
-      SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
+  // Each run comes with its rank among the pair's candidates: a run locked by someone else leaves
+  // a rank out (rows of one pair come in id order, as ranked).
+  const { rows } = await sql<RunsTable & { rank: string }>`WITH p AS (${endedPairs(ended)}),
+    n AS (SELECT x.id, x.rank FROM p CROSS JOIN LATERAL (
+      SELECT e.id, row_number() OVER (ORDER BY e.id) AS rank FROM runs e
+      WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
       ORDER BY e.id LIMIT ${perPair}) x
       WHERE NOT ${between('running')} AND NOT ${between('waiting')})
-    SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM n) AND r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
-  return rows;
+    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
+  const seen = new Map<string, number>();
+  const taken: RunsTable[] = [];
+  for (const { rank, ...run } of rows) {
+    const pair = pairKey(run.workflow_id, run.contact_id);
+    const next = (seen.get(pair) ?? 0) + 1;
+    if (next === 0 || Number(rank) !== next) { seen.set(pair, -1); continue; } // -1: cut at the gap
+    seen.set(pair, next);
+    taken.push(run);
+  }
+  return taken;
 }
 
 /**

@@ -78,6 +78,8 @@ export class RunWorker {
   private shallowMiss = false;
   /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
   private stealAfter = 0;
+  /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
+  private full = false;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
   private readonly roundSize: number;
@@ -196,6 +198,8 @@ export class RunWorker {
           // once (each on its own connection), so round trips overlap instead of adding up.
           if (this.rounds >= this.maxRounds) await round;
         }
+        // Full: a kick meanwhile found no slot; the next round to end kicks again (see queuedRoundConcurrent).
+        if (this.rounds >= this.maxRounds || this.active.size >= this.opts.concurrency) this.full = true;
       } while (this.again && !this.stopped);
     } catch (err) {
       if (!this.stopped) this.services.log.error({ err }, 'claiming runs failed');
@@ -268,7 +272,13 @@ export class RunWorker {
         report(false); // picking failed: the claim path meets the same trouble and ends this pump
         for (const id of mine) this.picked.delete(id);
         this.rounds--;
-        this.kick();
+        // A round that took nothing changed nothing to look at again: kicked, the pump would pick
+        // again beside the rounds still in flight, miss, and kick again, a loop of empty picks
+        // (one contact's backlog: 5,372 picks for 20,000 runs) until those rounds end.
+        if (mine.length > 0 || this.full) {
+          this.full = false;
+          this.kick();
+        }
       }
     })();
     void this.track(done);
