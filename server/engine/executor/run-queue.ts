@@ -237,11 +237,12 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
   const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
     AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
   // Each run comes with its rank among the pair's candidates: a run locked by someone else leaves
-  // a rank out (rows of one pair come in id order, as ranked).
+  // a rank out (rows of one pair come in id order, as ranked). The rank is taken over the probed
+  // candidates, not inside the lateral read: there it changed the plan (the pair checks read
+  // every running run, 1,500 blocks per call with 200 contacts instead of ~500).
   const { rows } = await sql<RunsTable & { rank: string }>`WITH p AS (${endedPairs(ended)}),
-    n AS (SELECT x.id, x.rank FROM p CROSS JOIN LATERAL (
-      SELECT e.id, row_number() OVER (ORDER BY e.id) AS rank FROM runs e
-      WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
+    n AS (SELECT x.id, row_number() OVER (PARTITION BY p.w, p.c ORDER BY x.id) AS rank FROM p CROSS JOIN LATERAL (
+      SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
       ORDER BY e.id LIMIT ${perPair}) x
       WHERE NOT ${between('running')} AND NOT ${between('waiting')})
     SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
