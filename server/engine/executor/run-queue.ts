@@ -169,8 +169,8 @@ export interface Held { rows: RunsTable[]; blocked: string[] }
  * a pair those rounds hold; marked, each would cost a mark and a release (two writes that touch
  * every index of runs), and a pick past them would go on marking the pairs' later runs, up to
  * MAX_READ. Unmarked, they are the oldest queued runs, so the pick after those rounds end finds
- * them first. A pick with no other round in flight
- * marks and reads deep as before: a long backlog of one contact is still marked out of the way.
+ * them first. A pick with no other round in flight marks and reads deep as before: a long
+ * backlog of one contact is still marked out of the way.
  */
 export async function pickHeldPostgres(trx: Executor, limit: number, { skip, share, steal = true, deep = true }: PickOptions = {}): Promise<Held> {
   const own = await heldIn(trx, limit, deep, skip, share);
@@ -230,7 +230,8 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  * the next one could still be unfinished, and that is checked too.
  *
  * A pair's runs are taken up to the first one someone else holds locked (a pick or a re-check
- * marking it blocked holds it for a moment): skipped, it would have run after the runs behind it. The pair then stops there, as if its chain ended, and is released as usual.
+ * marking it blocked holds it for a moment): skipped, it would have run after the runs behind
+ * it. The pair then stops there, as if its chain ended, and is released as usual.
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
@@ -246,13 +247,15 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
       ORDER BY e.id LIMIT ${perPair}) x
       WHERE NOT ${between('running')} AND NOT ${between('waiting')})
     SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
-  const seen = new Map<string, number>();
+  const counted = new Map<string, number>();
+  const cut = new Set<string>();
   const taken: RunsTable[] = [];
   for (const { rank, ...run } of rows) {
     const pair = pairKey(run.workflow_id, run.contact_id);
-    const next = (seen.get(pair) ?? 0) + 1;
-    if (next === 0 || Number(rank) !== next) { seen.set(pair, -1); continue; } // -1: cut at the gap
-    seen.set(pair, next);
+    if (cut.has(pair)) continue;
+    const expected = (counted.get(pair) ?? 0) + 1;
+    if (Number(rank) !== expected) { cut.add(pair); continue; }
+    counted.set(pair, expected);
     taken.push(run);
   }
   return taken;
