@@ -23,6 +23,7 @@ import { dropRunsByEvent } from './062-drop-runs-by-event';
 import { runsByContactFirst } from './063-runs-by-contact-first';
 import { enginePeers } from './064-engine-peers';
 import { eventsKeyPartial } from './065-events-key-partial';
+import { textCollationC } from './066-text-collation-c';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '063-runs-by-contact-first': runsByContactFirst,
   '064-engine-peers': enginePeers,
   '065-events-key-partial': eventsKeyPartial,
+  '066-text-collation-c': textCollationC,
 };
