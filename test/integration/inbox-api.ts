@@ -36,6 +36,19 @@ export function inboxApiSuite(databaseUrl: () => string | undefined) {
   };
 
   describe('contacts', () => {
+    it('searches names, emails and phones ignoring case, with "%" and "_" taken as themselves', async () => {
+      const john = await newContact({ firstName: 'John', lastName: 'Doe', email: 'john_doe@example.com' });
+      const johnny = await newContact({ firstName: 'Johnny', lastName: 'Doeman', email: 'johnxdoe@example.com' });
+      const percent = await newContact({ firstName: '100% Club', lastName: '' });
+      const found = async (q: string) => (await agent.get(`/contacts?q=${encodeURIComponent(q)}`)).body.contacts.map((x: Contact) => x.id).sort();
+      expect(await found('john')).toEqual([john.id, johnny.id].sort());
+      expect(await found('DOEMAN')).toEqual([johnny.id]);
+      expect(await found('john_doe')).toEqual([john.id]);
+      expect(await found('100%')).toEqual([percent.id]);
+      expect(await found('%')).toEqual([percent.id]);
+      expect(await found('\\')).toEqual([]);
+    });
+
     it('creates, reads, finds by phone and email, and updates a contact', async () => {
       const c = await newContact({ phone: '+34600111222', email: 'Maria@Example.com', tags: ['new'] });
       expect(c).toMatchObject({ firstName: 'Maria', phone: '+34600111222', email: 'maria@example.com', tags: ['new'], fields: {} });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
 import { mergeContacts } from '../../domain/merge-contacts';
@@ -28,8 +29,12 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.query.phone) q = q.where('phone', '=', req.query.phone);
       if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
       if (req.query.q) {
-        const like = `%${req.query.q.replace(/[%_]/g, '')}%`;
-        q = q.where((eb) => eb.or([eb('first_name', 'like', like), eb('last_name', 'like', like), eb('email', 'like', like), eb('phone', 'like', like)]));
+        // "%" and "_" are searched for as themselves (an email's "john_doe"). Case is ignored on both
+        // stores: SQLite's LIKE ignores ASCII case, PostgreSQL's needs ILIKE (with COLLATE "C", ASCII too).
+        const like = `%${req.query.q.replace(/[\\%_]/g, '\\$&')}%`;
+        const op = services.store.dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
+        const matches = (column: string) => sql<SqlBool>`${sql.ref(column)} ${op} ${like} ESCAPE '\\'`;
+        q = q.where((eb) => eb.or(['first_name', 'last_name', 'email', 'phone'].map(matches)));
       }
       const rows = await q.orderBy('id').limit(req.query.limit).execute();
       return { contacts: rows.map(toContact) };
