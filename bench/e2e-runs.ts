@@ -86,10 +86,11 @@ async function workflow(server: ServerProcess, steps: StepsShape, label: string)
   return { workflowId: wf.id as string, path: new URL(wf.trigger.url).pathname };
 }
 
-export async function measureE2e(s: Scenario): Promise<E2eResult> {
+/** `withBare: false`: no bare Fastify runs around it (a comparison between scenarios, e2e-vs.ts); its bare figures are NaN. */
+export async function measureE2e(s: Scenario, { withBare = true }: { withBare?: boolean } = {}): Promise<E2eResult> {
   const N = s.databaseUrl ? N_PG : N_SQLITE;
   const contacts = s.contacts ?? CONTACTS;
-  const bareBefore = await bare(N, contacts, CONNECTIONS);
+  const bareBefore = withBare ? await bare(N, contacts, CONNECTIONS) : NaN;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-e2e-'));
   const servers: ServerProcess[] = [];
   const releases: (() => void)[] = [];
@@ -174,7 +175,7 @@ export async function measureE2e(s: Scenario): Promise<E2eResult> {
 
     await new Promise((r) => setTimeout(r, REST_S * 1000));
     const sizes = await watch.sizes();
-    const bareAfter = await bare(N, contacts, CONNECTIONS);
+    const bareAfter = withBare ? await bare(N, contacts, CONNECTIONS) : NaN;
     const bareRps = (bareBefore + bareAfter) / 2;
     return {
       scenario: s, n: N, bareRps, bareSpread: bareAfter / bareBefore,

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
 import { benchE2eRuns } from './e2e-runs';
+import { benchE2eVs } from './e2e-vs';
 import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
@@ -16,6 +17,7 @@ const suites: [string, () => Promise<string>][] = [
   ['dispatch', benchDispatch],
   ['runs', benchRuns],
   ['e2e-runs', benchE2eRuns],
+  ['e2e-vs', benchE2eVs],
   ['menu', benchMenu],
   ['hooks-flood', benchHooksFlood],
 ];
