@@ -11,10 +11,13 @@ import { measureE2e, type E2eResult, type Scenario } from './e2e-runs';
 
 /** PostgreSQL runs per workflow shape (BENCH_E2E_VS_PAIRS; 0 leaves the comparison out). */
 const PAIRS = Math.max(0, Math.floor(Number(process.env.BENCH_E2E_VS_PAIRS ?? 3) || 0));
-/** Workflow shapes compared (BENCH_E2E_VS_STEPS, e.g. "3" or "1,3"). */
-const SHAPES = (process.env.BENCH_E2E_VS_STEPS ?? '1,3').split(',').map(Number).filter((n): n is 1 | 3 => n === 1 || n === 3);
+/** The workflows compared, as in the end-to-end table: one step, three steps, one step with every webhook from one contact. */
+const SHAPES = { '1': { label: '1 step', steps: 1 }, '3': { label: '3 steps', steps: 3 }, '1c': { label: '1 step, one contact', steps: 1, contacts: 1 } } as const;
+type ShapeKey = keyof typeof SHAPES;
+/** Which of them (BENCH_E2E_VS_SHAPES, e.g. "3" or "1,3,1c"). */
+const CHOSEN = (process.env.BENCH_E2E_VS_SHAPES ?? '1,3,1c').split(',').map((k) => k.trim()).filter((k): k is ShapeKey => k in SHAPES);
 
-export interface VsRow { steps: 1 | 3; sqlite: E2eResult[]; postgres: E2eResult[]; ratios: number[]; median: number }
+export interface VsRow { label: string; sqlite: E2eResult[]; postgres: E2eResult[]; ratios: number[]; median: number }
 
 export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
 
@@ -24,9 +27,10 @@ export function vsRatios(sqlite: number[], postgres: number[]): number[] {
   return postgres.map((p, i) => p / ((sqlite[i]! + sqlite[i + 1]!) / 2));
 }
 
-export async function measureVs(databaseUrl: string, steps: 1 | 3, pairs: number, log: (line: string) => void = () => {}): Promise<VsRow> {
-  const lite: Scenario = { name: `SQLite, ${steps === 1 ? '1 step' : '3 steps'}`, steps };
-  const pg: Scenario = { name: `PostgreSQL, 1 instance, ${steps === 1 ? '1 step' : '3 steps'}`, steps, databaseUrl };
+export async function measureVs(databaseUrl: string, shape: ShapeKey, pairs: number, log: (line: string) => void = () => {}): Promise<VsRow> {
+  const { label, ...rest } = SHAPES[shape];
+  const lite: Scenario = { name: `SQLite, ${label}`, ...rest };
+  const pg: Scenario = { name: `PostgreSQL, 1 instance, ${label}`, ...rest, databaseUrl };
   const sqlite: E2eResult[] = [];
   const postgres: E2eResult[] = [];
   const run = async (s: Scenario, into: E2eResult[]) => {
@@ -42,7 +46,7 @@ export async function measureVs(databaseUrl: string, steps: 1 | 3, pairs: number
     await run(lite, sqlite);
   }
   const ratios = vsRatios(sqlite.map((r) => r.runsPerSecond), postgres.map((r) => r.runsPerSecond));
-  return { steps, sqlite, postgres, ratios, median: median(ratios) };
+  return { label, sqlite, postgres, ratios, median: median(ratios) };
 }
 
 export function vsTable(rows: VsRow[]): string {
@@ -55,16 +59,16 @@ export function vsTable(rows: VsRow[]): string {
     '',
     '| workflow | SQLite runs/s (in order) | PostgreSQL runs/s (in order) | ratios | median ratio | CPU µs per run, SQLite / PostgreSQL |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.steps === 1 ? '1 step' : '3 steps'} | ${rates(r.sqlite)} | ${rates(r.postgres)} | ${r.ratios.map((x) => x.toFixed(2)).join(', ')} | **${r.median.toFixed(2)}** (target ≥ 0.70: ${r.median >= 0.7 ? 'met' : 'NOT met'}) | ${cpu(r.sqlite)} / ${cpu(r.postgres)} |`),
+    ...rows.map((r) => `| ${r.label} | ${rates(r.sqlite)} | ${rates(r.postgres)} | ${r.ratios.map((x) => x.toFixed(2)).join(', ')} | **${r.median.toFixed(2)}** (target ≥ 0.70: ${r.median >= 0.7 ? 'met' : 'NOT met'}) | ${cpu(r.sqlite)} / ${cpu(r.postgres)} |`),
     '',
   ].join('\n');
 }
 
 export async function benchE2eVs(): Promise<string> {
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (!url || PAIRS === 0) return '### PostgreSQL against SQLite\n\nNot measured (no BENCH_DATABASE_URL or TEST_DATABASE_URL, or BENCH_E2E_VS_PAIRS=0).\n';
+  if (!url || PAIRS === 0 || CHOSEN.length === 0) return '### PostgreSQL against SQLite\n\nNot measured (no BENCH_DATABASE_URL or TEST_DATABASE_URL, or BENCH_E2E_VS_PAIRS=0, or no BENCH_E2E_VS_SHAPES).\n';
   const rows: VsRow[] = [];
-  for (const steps of SHAPES) rows.push(await measureVs(url, steps, PAIRS, (line) => process.stdout.write(`${line}\n`)));
+  for (const shape of CHOSEN) rows.push(await measureVs(url, shape, PAIRS, (line) => process.stdout.write(`${line}\n`)));
   return vsTable(rows);
 }
 
