@@ -150,7 +150,11 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 }
 
 /** PostgreSQL queued rounds: heads this process is taking already, and where to report the ones a round picked. */
-export interface QueuedPick extends PickOptions { picked(ids: string[]): void; marked?(ids: string[]): void }
+export interface QueuedPick extends PickOptions {
+  /** `all`: the pick took fewer heads than it asked for, so it left none runnable that it read. */
+  picked(ids: string[], all: boolean): void;
+  marked?(ids: string[]): void;
+}
 
 /**
  * PostgreSQL queued rounds: the round's transaction picks the queue heads and locks them
@@ -166,17 +170,18 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
   const { services } = env;
   let blocked: string[] = [];
   let reported = false;
-  const report = (ids: string[]) => { reported = true; pick?.picked(ids); };
+  const report = (ids: string[], all: boolean) => { reported = true; pick?.picked(ids, all); };
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
       // Half the round for new heads, the rest for the next runs of their pairs (passes below):
       // four rounds at once still spread over many contacts, and one contact's backlog still
       // moves a whole round per commit.
-      const held = await pickHeldPostgres(uow.trx, Math.max(1, Math.ceil(limit / 2)), pick);
+      const heads = Math.max(1, Math.ceil(limit / 2));
+      const held = await pickHeldPostgres(uow.trx, heads, pick);
       blocked = held.blocked;
       let rows = held.rows;
-      report(rows.map((r) => r.id));
+      report(rows.map((r) => r.id), rows.length < heads);
       if (rows.length === 0) return 'none' as const;
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       // Contacts' row locks in one order (see executeRound); later passes add no contact.

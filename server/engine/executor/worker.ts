@@ -74,8 +74,14 @@ export class RunWorker {
    */
   private picked = new Set<string>();
   private rounds = 0;
-  /** PostgreSQL: the last queued round's pick, made beside other rounds (not deep), found no head. */
-  private shallowMiss = false;
+  /**
+   * PostgreSQL: the last queued round's pick left nothing runnable in what it read: it found no
+   * head beside other rounds (not deep), or fewer than it asked for. Another pick beside the
+   * rounds in flight would read the same window again: none is made until one of their transactions ends.
+   */
+  private pickedOut = false;
+  /** PostgreSQL: a kick came while pickedOut held it back: the next round whose transaction ends kicks, whatever it took. */
+  private heldKick = false;
   /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
   private stealAfter = 0;
   /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
@@ -158,6 +164,11 @@ export class RunWorker {
   /** Look for due runs now (coalesced: at most one claim loop at a time). */
   kick() {
     if (this.stopped) return;
+    // PostgreSQL: the last pick left nothing runnable in what it read. A kick now (an ingest commit,
+    // the poll) would read the same window again, and mark again the later runs of the pairs the
+    // rounds in flight hold, which they take themselves: one contact's burst paid 2.3 picks and
+    // 0.8 marks per round. The next round whose transaction ends kicks (pickable()).
+    if (this.pickedOut && this.rounds > 0) { this.heldKick = true; return; }
     if (this.pumping) { this.again = true; return; }
     void this.pump();
   }
@@ -179,10 +190,12 @@ export class RunWorker {
           // Queue heads are advanced in rounds with no claim of their own (batch-round.ts),
           // unless a waiting run is due or a lease ran out: those are claimed below.
           if (this.queuedRounds && !(await this.claimDue(now))) {
-            if (await (this.maxRounds > 1 ? this.queuedRoundConcurrent() : this.queuedRound())) continue;
-            // Nothing in the first window beside rounds in flight: their ends kick the pump again.
-            // (A claim now would read the whole backlog to mark it, see pickHeldPostgres.)
-            if (this.shallowMiss) break;
+            // Nothing (more) in the first window beside rounds in flight: their ends kick the pump again.
+            // (A claim now would read the whole backlog to mark it, see pickHeldPostgres.) One
+            // contact's burst: each round's pick takes its one head, and the pick after it beside
+            // that round found nothing, every round.
+            if (await (this.maxRounds > 1 ? this.queuedRoundConcurrent() : this.queuedRound())) { if (this.pickedOut) break; continue; }
+            if (this.pickedOut) break;
           }
           const rows = await claimRuns(this.services.store, this.claimRequest(now, (this.opts.batch ?? 1) > 1 ? this.roundSize : this.opts.concurrency - this.active.size));
           if (rows.length === 0) break;
@@ -231,7 +244,7 @@ export class RunWorker {
     this.rounds++;
     const deep = this.rounds === 1;
     const steal = deep && Date.now() >= this.stealAfter;
-    this.shallowMiss = false;
+    this.pickedOut = false;
     const started = performance.now();
     let mine: string[] = [];
     let report!: (some: boolean) => void;
@@ -244,10 +257,11 @@ export class RunWorker {
       steal,
       deep,
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
-      picked: (ids) => {
+      picked: (ids, all) => {
         mine = ids;
         for (const id of ids) this.picked.add(id);
-        if (ids.length === 0 && !deep) this.shallowMiss = true;
+        // A deep pick that found nothing goes on to the claim path (due waits, expired leases).
+        if (all && (ids.length > 0 || !deep)) this.pickedOut = true;
         if (ids.length === 0 && steal && this.peers?.partition) this.stealAfter = Date.now() + STEAL_BACKOFF_MS;
         report(ids.length > 0);
       },
@@ -256,6 +270,9 @@ export class RunWorker {
       try {
         const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs, pick);
         if (results === 'none') return;
+        // Its transaction is over: the next runs of its pairs are queue heads now. A kick held back
+        // meanwhile picks them beside this round's rest (as it did before kicks were held).
+        this.pickable();
         await this.restAfter(started, mine);
         if (!results) {
           // Rolled back: its runs are still queued; take those and go one by one (the per-run
@@ -275,14 +292,26 @@ export class RunWorker {
         // A round that took nothing changed nothing to look at again: kicked, the pump would pick
         // again beside the rounds still in flight, miss, and kick again, a loop of empty picks
         // (one contact's backlog: 5,372 picks for 20,000 runs) until those rounds end.
-        if (mine.length > 0 || this.full) {
+        if (mine.length > 0 || this.full || (this.heldKick && this.rounds === 0)) {
           this.full = false;
+          this.pickedOut = false;
+          this.heldKick = false;
           this.kick();
         }
       }
     })();
     void this.track(done);
     return pickedSome;
+  }
+
+  /** PostgreSQL: a round's transaction ended, so a pick may find something again: a kick held back goes now. */
+  private pickable() {
+    if (!this.pickedOut) return;
+    this.pickedOut = false;
+    if (this.heldKick) {
+      this.heldKick = false;
+      this.kick();
+    }
   }
 
   /** A queued round (batch-round.ts); false when no queue head was runnable. */
@@ -365,6 +394,8 @@ export class RunWorker {
       } finally {
         for (const row of rows) this.inRounds.delete(row.id);
         this.rounds--;
+        this.pickedOut = false;
+        this.heldKick = false;
         this.kick();
       }
     })();
