@@ -44,6 +44,28 @@ describePg('runs advanced together on PostgreSQL (queued rounds)', () => {
     expect(roundTrips).toBeLessThan(2);
   });
 
+  it('a backlog with no deliveries coming in drains in large rounds: few commits per run, each contact in order', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }] }));
+    const contacts = await Promise.all(Array.from({ length: 40 }, () => insertContact(services)));
+    const before = services.store.counters!.transactions;
+    // Committed at once: the worker meets the whole backlog, as after a burst or a restart.
+    const ids = await services.db.transaction().execute(async (trx) => {
+      const out: string[] = [];
+      for (let n = 0; n < 25; n++) {
+        for (const { contact, conversation } of contacts) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } }));
+      }
+      return out;
+    });
+    services.runSignal.notify();
+    for (const id of ids) expect((await waitForRun(services.db, id)).status).toBe('completed');
+    for (const { conversation } of contacts.slice(0, 5)) {
+      expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, n) => `n${n}`));
+    }
+    // Transactions per run, the insert's included. Measured: 0.016-0.018 with rounds of up to 256
+    // runs while nothing is delivered; 0.036-0.037 with rounds of 64 (their size while deliveries come in).
+    expect((services.store.counters!.transactions - before) / ids.length).toBeLessThan(0.026);
+  });
+
   it("one contact's backlog arriving while its rounds run: runs in order, no pick loop beside the round", async () => {
     const { contact, conversation } = await insertContact(services);
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }] }));
