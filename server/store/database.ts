@@ -69,8 +69,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     const file = options.sqliteFile ?? ':memory:';
     if (file !== ':memory:') preparePrivateDatabase(file);
-    const database = openSqlite(file, { checkpointer: options.checkpointer ?? true });
     const writeTurn = file === ':memory:' ? undefined : options.writeTurn ?? new WriteTurn(WriteTurn.buffer(), 'main');
+    // The checkpointer takes the same turns, to have the WAL started over under steady writes.
+    const database = openSqlite(file, { checkpointer: options.checkpointer ?? true, ...(writeTurn ? { turn: writeTurn.buffer } : {}) });
     const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct, writeTurn) });
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
     store = { db, dialect: 'sqlite', counters: database.counters, file, ...(writeTurn ? { writeTurn } : {}), close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };

@@ -17,12 +17,12 @@ export interface StoreCounters {
   roundTrips?: number;
 }
 
-export function openSqlite(filename: string, options: { checkpointer?: boolean } = {}): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery; counters: StoreCounters } {
+export function openSqlite(filename: string, options: { checkpointer?: boolean; turn?: SharedArrayBuffer } = {}): SqliteDatabase & { raw: DatabaseSync; checkpointer?: Checkpointer; direct: DirectQuery; counters: StoreCounters } {
   const raw = new DatabaseSync(filename);
   // temp_store: a multi-row insert in a transaction keeps a statement journal, by default a
   // temporary file opened, unlinked and closed again for every webhook batch (8 system calls).
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;');
-  const checkpointer = filename === ':memory:' || options.checkpointer === false ? undefined : startCheckpointer(raw, filename);
+  const checkpointer = filename === ':memory:' || options.checkpointer === false ? undefined : startCheckpointer(raw, filename, options.turn ? { turn: options.turn } : {});
   // Another connection's checkpointer keeps the WAL short; this one must not checkpoint on its commits.
   if (options.checkpointer === false) raw.exec('PRAGMA wal_autocheckpoint = 0');
   // Kysely compiles the same SQL text again and again; preparing it each time cost a tenth of

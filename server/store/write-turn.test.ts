@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { WriteTurn } from './write-turn';
+import { TURN_CELLS, WriteTurn } from './write-turn';
 
 describe('WriteTurn', () => {
   it('lets one thread at a time write: a counter both threads update in their turns loses nothing', async () => {
@@ -32,6 +32,29 @@ describe('WriteTurn', () => {
     expect(cells[0]).toBe(2 * rounds);
     // They did contend: the main thread waited for some of the executor's turns.
     expect(waited).toBeGreaterThan(0);
+  });
+
+  it('makes the main thread wait, without blocking, while the WAL checkpointer holds the turn', async () => {
+    const buffer = WriteTurn.buffer();
+    const cells = new Int32Array(buffer, 0, 2);
+    // What the checkpointer's worker does (sqlite-checkpointer.ts): take the turn only when free.
+    expect(Atomics.compareExchange(cells, TURN_CELLS.HOLDER, TURN_CELLS.FREE, TURN_CELLS.CHECKPOINTER)).toBe(TURN_CELLS.FREE);
+    const main = new WriteTurn(buffer, 'main');
+    let taken = false;
+    const taking = main.take();
+    expect(taking).toBeInstanceOf(Promise);
+    void (taking as Promise<void>).then(() => { taken = true; });
+    let ticks = 0;
+    await new Promise<void>((resolve) => { const tick = () => (++ticks < 20 ? setImmediate(tick) : resolve()); tick(); });
+    expect(taken).toBe(false);
+    // It says it waits, so a checkpointer looking again leaves the turn to it.
+    expect(Atomics.load(cells, TURN_CELLS.MAIN_WAITING)).toBe(1);
+    Atomics.store(cells, TURN_CELLS.HOLDER, TURN_CELLS.FREE);
+    Atomics.notify(cells, TURN_CELLS.HOLDER);
+    await taking;
+    expect(taken).toBe(true);
+    expect(Atomics.load(cells, TURN_CELLS.HOLDER)).toBe(TURN_CELLS.MAIN);
+    main.give();
   });
 
   it('gives back only a turn its side holds (a rollback after a failed commit gives nothing twice)', async () => {

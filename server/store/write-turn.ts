@@ -7,13 +7,12 @@
  * the executor's transaction ends, and the executor, which has nothing else to do meanwhile,
  * blocks (Atomics.wait) and lets a waiting main thread go first: a 202 is what a sender waits on.
  * Transactions take the turn (begin) and give it back (commit, rollback); single statements
- * outside transactions still meet SQLite's busy handler, briefly.
+ * outside transactions still meet SQLite's busy handler, briefly. The WAL checkpointer's thread
+ * takes it too, for a moment and only when nobody holds or waits for it (sqlite-checkpointer.ts).
  */
-const HOLDER = 0;
-const MAIN_WAITING = 1;
-const FREE = 0;
-const MAIN = 1;
-const EXECUTOR = 2;
+/** The cells and holders, also for the checkpointer's worker (its source is a string). */
+export const TURN_CELLS = { HOLDER: 0, MAIN_WAITING: 1, FREE: 0, MAIN: 1, EXECUTOR: 2, CHECKPOINTER: 3 } as const;
+const { HOLDER, MAIN_WAITING, FREE, MAIN, EXECUTOR } = TURN_CELLS;
 /** The executor re-checks this often however it was woken (a lost wake costs no more than this). */
 const EXECUTOR_WAIT_MS = 20;
 
@@ -55,8 +54,8 @@ export class WriteTurn {
     if (Atomics.compareExchange(this.cells, HOLDER, FREE, MAIN) === FREE) return;
     return (async () => {
       Atomics.store(this.cells, MAIN_WAITING, 1);
-      while (Atomics.compareExchange(this.cells, HOLDER, FREE, MAIN) !== FREE) {
-        const waited = Atomics.waitAsync(this.cells, HOLDER, EXECUTOR);
+      for (let holder: number; (holder = Atomics.compareExchange(this.cells, HOLDER, FREE, MAIN)) !== FREE;) {
+        const waited = Atomics.waitAsync(this.cells, HOLDER, holder);
         if (waited.async) await waited.value;
       }
       Atomics.store(this.cells, MAIN_WAITING, 0);
@@ -67,8 +66,9 @@ export class WriteTurn {
   private takeExecutor(): void {
     for (;;) {
       while (Atomics.load(this.cells, MAIN_WAITING) === 1) Atomics.wait(this.cells, MAIN_WAITING, 1, EXECUTOR_WAIT_MS);
-      if (Atomics.compareExchange(this.cells, HOLDER, FREE, EXECUTOR) === FREE) return;
-      Atomics.wait(this.cells, HOLDER, MAIN, EXECUTOR_WAIT_MS);
+      const holder = Atomics.compareExchange(this.cells, HOLDER, FREE, EXECUTOR);
+      if (holder === FREE) return;
+      Atomics.wait(this.cells, HOLDER, holder, EXECUTOR_WAIT_MS);
     }
   }
 }
