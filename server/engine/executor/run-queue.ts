@@ -98,8 +98,12 @@ async function pickIn(trx: Executor, dialect: Dialect, limit: number, skip?: Rea
   const picked: string[] = [];
   const marked: string[] = [];
   let after = '';
-  // PostgreSQL locks every row of a window (for its statement): read little more than `limit`.
-  let window = dialect === 'postgres' ? Math.max(FIRST_WINDOW, limit + (limit >> 2)) : Math.max(FIRST_WINDOW, limit * 2);
+  // A quarter more than `limit`. PostgreSQL locks every row of a window (for its statement).
+  // SQLite read twice `limit`, but its webhook runs behind an unfinished one are stored blocked
+  // (out of the window's index), so nearly every row read is a runnable head: half the window,
+  // three index seeks a row, was read for nothing (three-step runs: the window reads 250 → 180 ms
+  // per 20,000 runs, as many reads as before).
+  let window = Math.max(FIRST_WINDOW, limit + (limit >> 2));
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
     if (read >= MAX_READ) return { picked, more: true, marked };
     const rows = await readWindow(trx, dialect, after, window, skip, share);
