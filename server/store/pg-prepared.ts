@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withArrayLiterals } from './pg-array-literal';
 import { sendPipelined, type Parsed } from './pg-pipeline';
 import type { StoreCounters } from './sqlite-adapter';
 
@@ -97,7 +98,7 @@ export function namePreparedStatements(pool: pg.Pool, counters?: StoreCounters, 
         if (pending.length > 0) throw new Error('A pg query in another form was sent with statements still waiting to go out');
         return callback === undefined ? query(config, values) : query(config, values, callback);
       }
-      const args = (values ?? []) as unknown[];
+      const args = withArrayLiterals((values ?? []) as unknown[]);
       if (counters) counters.statements++;
       if (BEGIN.test(config) && args.length === 0 && !config.includes(';')) {
         if (counters) counters.transactions++;
