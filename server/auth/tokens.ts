@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Executor } from '../store/database';
 import { newId, nowIso, randomSecret } from '../ids';
 import { fromJson } from '../store/database';
@@ -6,7 +6,8 @@ import type { Scope } from '../../lib/contracts/scopes';
 
 // Tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely
 // (no dictionary to attack) and keeps the lookup a single indexed equality.
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+// (crypto.hash: one call, no Hash object; hashed for every webhook batch and API request.)
+export const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 export type TokenOwner = { kind: 'user'; userId: string } | { kind: 'app'; installationId: string; scopes: Scope[] };
 
