@@ -1,17 +1,10 @@
 import { sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
-import { openStore, type Store } from '../../server/store/database';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { expect, it } from 'vitest';
+import { describePg, freshPgStores } from '../support/postgres';
 
 // Array parameters are written as literals by JSON.stringify (pg-array-literal.ts) where that is
 // exact, by pg otherwise: PostgreSQL must read back exactly the strings that were sent, either way.
-let open: { store: Store; schema: string } | undefined;
-afterEach(async () => {
-  if (!open) return;
-  await open.store.close();
-  await dropSchema(pgUrl()!, open.schema);
-  open = undefined;
-});
+const open = freshPgStores();
 
 const HOSTILE = [
   'plain', '', 'NULL', 'null', ' padded ', 'comma,inside', '{braces}', 'say "hi"', 'back\\slash', '\\"', 'ends with \\',
@@ -20,9 +13,7 @@ const HOSTILE = [
 
 describePg('array parameters on PostgreSQL', () => {
   it('reads back every string of a text[] as sent, with and without characters pg must encode itself', async () => {
-    const schema = freshSchemaName();
-    const store = await openStore({ databaseUrl: pgUrl()!, pgSchema: schema, poolSize: 1 });
-    open = { store, schema };
+    const store = await open();
     for (const values of [HOSTILE, [...HOSTILE, 'new\nline', 'tab\there', 'lone \ud800'], [...HOSTILE, 'C:\\new\\table'], [null, 'x', null]]) {
       // Twice: the second time the statement goes out named (prepared), the same way.
       for (let i = 0; i < 2; i++) {
@@ -35,9 +26,7 @@ describePg('array parameters on PostgreSQL', () => {
   });
 
   it('stores rows passed as column arrays (the batch insert) with their quotes and backslashes', async () => {
-    const schema = freshSchemaName();
-    const store = await openStore({ databaseUrl: pgUrl()!, pgSchema: schema, poolSize: 1 });
-    open = { store, schema };
+    const store = await open();
     await sql`CREATE TABLE t_cols (id text primary key, body text)`.execute(store.db);
     const ids = HOSTILE.map((_, i) => `row_${i}`);
     await sql`INSERT INTO t_cols (id, body) SELECT * FROM unnest(${ids}::text[], ${HOSTILE}::text[])`.execute(store.db);

@@ -1,24 +1,14 @@
 import { sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
-import { migrate, openStore, type Store } from '../../server/store/database';
+import { expect, it } from 'vitest';
+import { migrate, type Store } from '../../server/store/database';
 import { DEFERRED } from '../../server/store/pg-prepared';
 import { columnArrays, insertFromColumns, runShaped } from '../../server/store/compiled-sql';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { describePg, freshPgStores } from '../support/postgres';
 
 // Issue 17: hot statements are parsed and planned once per connection (named prepared statements).
-let open: { store: Store; schema: string } | undefined;
-afterEach(async () => {
-  if (!open) return;
-  await open.store.close();
-  await dropSchema(pgUrl()!, open.schema);
-  open = undefined;
-});
-
+const open = freshPgStores();
 const start = async () => {
-  const schema = freshSchemaName();
-  // One connection: every statement below meets the same server session.
-  const store = await openStore({ databaseUrl: pgUrl()!, pgSchema: schema, poolSize: 1 });
-  open = { store, schema };
+  const store = await open();
   await migrate(store.db);
   return store;
 };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, it } from 'vitest';
+import { openStore, type Store } from '../../server/store/database';
 import { startTestServer, type TestServer } from './server';
 
 /** The PostgreSQL server the `.pg.test.ts` suites use; unset means "no PostgreSQL here". */
@@ -62,4 +63,24 @@ export function eachPgServer(use: (server: TestServer) => void): void {
     use(server);
   });
   afterEach(async () => { await server?.close(); });
+}
+
+/**
+ * For the calling file: `open()` gives the test a store on a fresh schema, with one connection
+ * (every statement meets the same server session); it is closed and its schema dropped after the test.
+ */
+export function freshPgStores(): () => Promise<Store> {
+  let open: { store: Store; schema: string } | undefined;
+  afterEach(async () => {
+    if (!open) return;
+    await open.store.close();
+    await dropSchema(pgUrl()!, open.schema);
+    open = undefined;
+  });
+  return async () => {
+    const schema = freshSchemaName();
+    const store = await openStore({ databaseUrl: pgUrl()!, pgSchema: schema, poolSize: 1 });
+    open = { store, schema };
+    return store;
+  };
 }
