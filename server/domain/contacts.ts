@@ -64,11 +64,12 @@ export async function flushContacts(uow: UnitOfWork): Promise<void> {
   // PostgreSQL: one array per column, so the text (one prepared statement, one plan) is the same for any count.
   const postgres = isPostgres(uow.trx);
   const params = postgres ? toColumns(rows) : rows.flat();
-  const source = postgres
+  // Built only when the shape is compiled (its first time): a fragment per value cost ~2 µs a run.
+  const source = () => postgres
     ? sql`SELECT * FROM unnest(${sql.join(params.map((column) => sql`${column}::text[]`))})`
     : sql`VALUES ${sql.join(rows.map((values) => sql`(${sql.join(values.map((v) => sql`CAST(${v} AS TEXT)`))})`))}`;
   await runShaped(uow.trx, `flushContacts:${postgres ? 'columns' : rows.length}`, params, () => sql`
-    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (${source})
+    WITH v(id, first_name, last_name, lifecycle, tags, fields, updated_at) AS (${source()})
     UPDATE contacts SET first_name = v.first_name, last_name = v.last_name, lifecycle = v.lifecycle, tags = v.tags,
       fields = v.fields, updated_at = v.updated_at
     FROM v WHERE contacts.id = v.id`, { deferred: true });

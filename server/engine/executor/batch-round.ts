@@ -8,6 +8,7 @@ import { inTransaction, roundReads, type UnitOfWork } from '../../events/unit-of
 import { nowIso } from '../../ids';
 import { fromJson, toJson, type Dialect } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
+import { runShaped } from '../../store/compiled-sql';
 import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
@@ -110,7 +111,8 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       const pickHeads = async (budget: number) => {
         const { picked } = await pickQueued(uow.trx, 'sqlite', budget);
         if (picked.length === 0) return [];
-        return uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id').execute();
+        return runShaped(uow.trx, `pickedRuns:${picked.length}`, picked, () =>
+          uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id'));
       };
       let rows = await pickHeads(limit);
       for (let budget = limit; rows.length > 0;) {

@@ -31,19 +31,20 @@ export async function checkpointMany(
   });
   const postgres = services.store.dialect === 'postgres';
   let params: unknown[];
-  let source: RawBuilder<unknown>;
+  // Built only when the shape is compiled (its first time): on SQLite a fragment per value.
+  let source: () => RawBuilder<unknown>;
   if (postgres) {
     // One array per column: the text is the same for any number of runs, so one prepared
     // statement and one plan (a VALUES list made a text, and its plans, per count).
     const columns = toColumns(rowsOf);
     params = columns;
     const [id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt] = columns;
-    source = sql`SELECT * FROM unnest(${id}::text[], ${attempts}::int[], ${status}::text[], ${cursor}::int[], ${variables}::text[],
+    source = () => sql`SELECT * FROM unnest(${id}::text[], ${attempts}::int[], ${status}::text[], ${cursor}::int[], ${variables}::text[],
       ${stepLog}::text[], ${jumps}::int[], ${wakeAt}::text[], ${error}::text[], ${endedAt}::text[])
       AS v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at)`;
   } else {
     params = rowsOf.flat();
-    source = sql`VALUES ${sql.join(rowsOf.map(([id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt]) =>
+    source = () => sql`VALUES ${sql.join(rowsOf.map(([id, attempts, status, cursor, variables, stepLog, jumps, wakeAt, error, endedAt]) =>
       // Typed, so the columns of a VALUES list are not guessed (and NULLs have a type).
       sql`(CAST(${id} AS TEXT), CAST(${attempts} AS INTEGER), CAST(${status} AS TEXT), CAST(${cursor} AS INTEGER), CAST(${variables} AS TEXT),
       CAST(${stepLog} AS TEXT), CAST(${jumps} AS INTEGER), CAST(${wakeAt} AS TEXT), CAST(${error} AS TEXT), CAST(${endedAt} AS TEXT))`))}`;
@@ -57,7 +58,7 @@ export async function checkpointMany(
     : sql`runs.lease_owner = ${owner} AND runs.attempts = v.attempts AND runs.status = 'running'`;
   params.push(now, ...(fromQueued ? [fromQueued.leaseUntil, owner] : [owner]));
   const written = await runShaped(uow.trx, `checkpointMany:${fromQueued ? 'queued' : 'claimed'}:${postgres ? 'columns' : items.length}`, params, () => sql<{ id: string }>`
-    WITH v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at) AS (${source})
+    WITH v(id, attempts, status, "cursor", variables, step_log, jumps, wake_at, error, ended_at) AS (${source()})
     UPDATE runs SET status = v.status, "cursor" = v."cursor", variables = v.variables, step_log = v.step_log, jumps = v.jumps,
       wake_at = v.wake_at, error = v.error, updated_at = ${now}, ended_at = v.ended_at${take}
     FROM v WHERE runs.id = v.id AND ${held}
