@@ -1,6 +1,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
+import { rowBuilder, toRows, type RowBuilder } from './sqlite-rows';
 
 /**
  * Kysely's SqliteDialect expects better-sqlite3's statement interface; node:sqlite's
@@ -27,14 +28,20 @@ export function openSqlite(filename: string, options: { checkpointer?: boolean; 
   if (options.checkpointer === false) raw.exec('PRAGMA wal_autocheckpoint = 0');
   // Kysely compiles the same SQL text again and again; preparing it each time cost a tenth of
   // a webhook's CPU. Statements are kept by their text (bounded: ad-hoc SQL cannot grow it forever).
-  const cache = new Map<string, { stmt: StatementSync; reader: boolean; begins: boolean }>();
+  // A reader's rows are read as arrays and made objects by `row` (sqlite-rows.ts: fast objects).
+  // A schema change (DDL run here: migrations) empties the cache, so readers are prepared again
+  // with the columns they read now.
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean; begins: boolean; ddl: boolean; row: RowBuilder | undefined }>();
   const counters: StoreCounters = { statements: 0, transactions: 0 };
   const statement = (sql: string) => {
     let entry = cache.get(sql);
     if (!entry) {
       if (cache.size >= 1000) cache.clear();
       const stmt = raw.prepare(sql);
-      entry = { stmt, reader: stmt.columns().length > 0, begins: /^\s*begin\b/i.test(sql) };
+      const reader = stmt.columns().length > 0;
+      const row = reader ? rowBuilder(stmt) : undefined;
+      if (row) stmt.setReturnArrays(true);
+      entry = { stmt, reader, begins: /^\s*begin\b/i.test(sql), ddl: DDL.test(sql), row };
       cache.set(sql, entry);
     }
     counters.statements++;
@@ -45,27 +52,38 @@ export function openSqlite(filename: string, options: { checkpointer?: boolean; 
     raw,
     counters,
     direct: (sql, p) => {
-      const { stmt, reader } = statement(sql);
-      if (reader) return stmt.all(...p.map(toSqlite));
+      const { stmt, reader, row, ddl } = statement(sql);
+      if (reader) return all(stmt, row, p);
       stmt.run(...p.map(toSqlite));
+      if (ddl) cache.clear();
       return [];
     },
     ...(checkpointer ? { checkpointer } : {}),
     close: () => { cache.clear(); raw.close(); },
     prepare(sql: string): SqliteStatement {
-      const { stmt, reader } = statement(sql);
+      const { stmt, reader, row, ddl } = statement(sql);
       const params = (p: readonly unknown[]) => p.map(toSqlite);
       return {
         reader,
-        all: (p: readonly unknown[]) => stmt.all(...params(p)) as unknown[],
+        all: (p: readonly unknown[]) => all(stmt, row, p),
         run: (p: readonly unknown[]) => {
           const r = stmt.run(...params(p));
+          if (ddl) cache.clear();
           return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
         },
-        iterate: (p: readonly unknown[]) => stmt.iterate(...params(p)) as IterableIterator<unknown>,
+        iterate: (p: readonly unknown[]) => (row ? mapped(stmt.iterate(...params(p)) as IterableIterator<unknown[]>, row) : stmt.iterate(...params(p))) as IterableIterator<unknown>,
       };
     },
   };
+}
+
+const DDL = /^\s*(create|alter|drop)\b/i;
+
+const all = (stmt: StatementSync, row: RowBuilder | undefined, p: readonly unknown[]): unknown[] =>
+  row ? toRows(stmt.all(...p.map(toSqlite)) as unknown as unknown[][], row) : stmt.all(...p.map(toSqlite));
+
+function* mapped(arrays: IterableIterator<unknown[]>, row: RowBuilder): IterableIterator<Record<string, unknown>> {
+  for (const values of arrays) yield row(values);
 }
 
 function toSqlite(value: unknown): SQLInputValue {
