@@ -139,6 +139,36 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(await services.db.transaction().execute((trx) => takeNextOfPairs(trx, [fence(adaRuns[0]!, ada), fence(adaRuns[1]!, ada)], 1))).toHaveLength(1);
   });
 
+  it('takes several next runs of a pair, in order, up to its first running or waiting run: none from behind it', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const ada = (await insertContact(services, { firstName: 'Ada' })).contact.id;
+    const bob = (await insertContact(services, { firstName: 'Bob' })).contact.id;
+    const cy = (await insertContact(services, { firstName: 'Cy' })).contact.id;
+    const add = (contactId: string, status?: 'running' | 'waiting') =>
+      insertRun(services.db, { workflowId: wf.id, contactId, ...(status ? { status } : {}), ...(status === 'waiting' ? { wakeAt: '2999-01-01T00:00:00.000Z' } : {}) });
+    // Ada: ended, two queued, one running (another round's), one queued behind it.
+    const adaEnded = await add(ada);
+    const adaNext = [await add(ada), await add(ada)];
+    await add(ada, 'running');
+    const adaBehind = await add(ada);
+    // Bob: ended, one queued, one waiting, two queued behind it.
+    const bobEnded = await add(bob);
+    const bobNext = await add(bob);
+    await add(bob, 'waiting');
+    await add(bob);
+    await add(bob);
+    // Cy: ended, nothing unfinished after it: all three queued runs.
+    const cyEnded = await add(cy);
+    const cyNext = [await add(cy), await add(cy), await add(cy)];
+    const ended = [adaEnded, bobEnded, cyEnded];
+    const next = await services.db.transaction().execute(async (trx) => {
+      await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', 'in', ended).execute();
+      return takeNextOfPairs(trx, [{ id: adaEnded, workflowId: wf.id, contactId: ada }, { id: bobEnded, workflowId: wf.id, contactId: bob }, { id: cyEnded, workflowId: wf.id, contactId: cy }], 20, 10);
+    });
+    expect(next.map((r) => r.id)).toEqual([...adaNext, bobNext, ...cyNext]);
+    expect(next.map((r) => r.id)).not.toContain(adaBehind);
+  });
+
   it('takes a pair\'s next runs only up to one someone else holds: the runs behind it are not taken ahead of it', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
     const ada = (await insertContact(services, { firstName: 'Ada' })).contact.id;

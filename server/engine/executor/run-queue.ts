@@ -239,17 +239,21 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
-  const between = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
-    AND e.status = ${sql.lit(status)} AND e.id > p.after AND e.id < x.id)`;
+  // The pair's first running or waiting run after the ended one: its queued runs from there on
+  // wait for it. Two index seeks per pair, where a check per candidate cost two per run taken
+  // (one contact's backlog takes ~180 runs a round).
+  const first = (status: string) => sql`(SELECT min(e.id) FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
+    AND e.status = ${sql.lit(status)} AND e.id > p.after)`;
   // Each run comes with its rank among the pair's candidates: a run locked by someone else leaves
   // a rank out (rows of one pair come in id order, as ranked). The rank is taken over the probed
   // candidates, not inside the lateral read: there it changed the plan (the pair checks read
   // every running run, 1,500 blocks per call with 200 contacts instead of ~500).
   const { rows } = await sql<RunsTable & { rank: string }>`WITH p AS (${endedPairs(ended)}),
-    n AS (SELECT x.id, row_number() OVER (PARTITION BY p.w, p.c ORDER BY x.id) AS rank FROM p CROSS JOIN LATERAL (
-      SELECT e.id FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
-      ORDER BY e.id LIMIT ${perPair}) x
-      WHERE NOT ${between('running')} AND NOT ${between('waiting')})
+    b AS (SELECT p.w, p.c, p.after, LEAST(${first('running')}, ${first('waiting')}) AS stop FROM p),
+    n AS (SELECT x.id, row_number() OVER (PARTITION BY b.w, b.c ORDER BY x.id) AS rank FROM b CROSS JOIN LATERAL (
+      SELECT e.id FROM runs e WHERE e.contact_id = b.c AND e.workflow_id = b.w AND e.status = 'queued' AND e.id > b.after
+        AND (b.stop IS NULL OR e.id < b.stop)
+      ORDER BY e.id LIMIT ${perPair}) x)
     SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
   const counted = new Map<string, number>();
   const cut = new Set<string>();
