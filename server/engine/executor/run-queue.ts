@@ -249,11 +249,13 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
   // candidates, not inside the lateral read: there it changed the plan (the pair checks read
   // every running run, 1,500 blocks per call with 200 contacts instead of ~500).
   const { rows } = await sql<RunsTable & { rank: string }>`WITH p AS (${endedPairs(ended)}),
-    b AS (SELECT p.w, p.c, p.after, LEAST(${first('running')}, ${first('waiting')}) AS stop FROM p),
+    b AS MATERIALIZED (SELECT p.w, p.c, p.after, LEAST(${first('running')}, ${first('waiting')}) AS stop FROM p),
     n AS (SELECT x.id, row_number() OVER (PARTITION BY b.w, b.c ORDER BY x.id) AS rank FROM b CROSS JOIN LATERAL (
       SELECT e.id FROM runs e WHERE e.contact_id = b.c AND e.workflow_id = b.w AND e.status = 'queued' AND e.id > b.after
-        AND (b.stop IS NULL OR e.id < b.stop)
-      ORDER BY e.id LIMIT ${perPair}) x)
+      ORDER BY e.id LIMIT ${perPair}) x
+      -- After the LIMIT: inside the read, the bound was a filter, and the index was read past it to the
+      -- pair's last run. b is materialized: inlined, each comparison ran the two seeks again.
+      WHERE b.stop IS NULL OR x.id < b.stop)
     SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
   const counted = new Map<string, number>();
   const cut = new Set<string>();
