@@ -15,6 +15,7 @@ import { openStored } from '../secrets/at-rest';
 import { enrol, fitsOneInsert, type HookWorkflowRow, insertEvents, insertEventsAndRuns, insertRuns, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 import type { KnownEnrolments } from './known-enrolments';
+import type { HookWorkflowCache } from './hook-workflows';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
 export interface Ack { eventId: string; runIds: string[] }
@@ -34,18 +35,21 @@ const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
  * once-per-contact forbids it). Every delivery gets its own outcome; the 202s count only once
  * the transaction has committed. If the transaction fails, the deliveries are retried one by one.
  */
-export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[], enrolled?: KnownEnrolments): Promise<Outcome<Accepted>[]> {
+/** What a process keeps between batches (each optional: without, every batch reads afresh). */
+export interface IngestCaches { enrolled?: KnownEnrolments; hooks?: HookWorkflowCache }
+
+export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[], caches: IngestCaches = {}): Promise<Outcome<Accepted>[]> {
   try {
-    return await ingestTogether(services, definitions, deliveries, enrolled);
+    return await ingestTogether(services, definitions, deliveries, caches);
   } catch (err) {
-    if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err, enrolled)];
+    if (deliveries.length === 1) return [await alone(services, definitions, deliveries[0]!, err, caches)];
     services.log.warn({ err, deliveries: deliveries.length }, 'webhook batch failed; ingesting its deliveries one by one');
     const outcomes: Outcome<Accepted>[] = [];
     for (const d of deliveries) {
       try {
-        outcomes.push(...(await ingestTogether(services, definitions, [d], enrolled)));
+        outcomes.push(...(await ingestTogether(services, definitions, [d], caches)));
       } catch (e) {
-        outcomes.push(await alone(services, definitions, d, e, enrolled));
+        outcomes.push(await alone(services, definitions, d, e, caches));
       }
     }
     return outcomes;
@@ -53,9 +57,9 @@ export async function ingestBatch(services: Services, definitions: DefinitionCac
 }
 
 /** A single delivery whose transaction failed: a concurrent twin (same key) answers like the first. */
-async function alone(services: Services, definitions: DefinitionCache, d: Delivery, err: unknown, enrolled?: KnownEnrolments): Promise<Outcome<Accepted>> {
+async function alone(services: Services, definitions: DefinitionCache, d: Delivery, err: unknown, caches: IngestCaches): Promise<Outcome<Accepted>> {
   if (isUniqueViolation(err)) {
-    try { return (await ingestTogether(services, definitions, [d], enrolled))[0]!; } catch (again) { return { ok: false, error: again }; }
+    try { return (await ingestTogether(services, definitions, [d], caches))[0]!; } catch (again) { return { ok: false, error: again }; }
   }
   return { ok: false, error: err };
 }
@@ -84,12 +88,13 @@ interface Plan {
 
 interface Rows { events: EventsTable[]; runs: RunsTable[]; created: { runId: string; workflowId: string }[] }
 
-async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[], enrolled?: KnownEnrolments): Promise<Outcome<Accepted>[]> {
+async function ingestTogether(services: Services, definitions: DefinitionCache, deliveries: Delivery[], caches: IngestCaches): Promise<Outcome<Accepted>[]> {
+  const { enrolled } = caches;
   const outcomes: Outcome<Accepted>[] = new Array(deliveries.length);
   if (services.store.dialect === 'sqlite') {
     // One writer and synchronous statements: reads and writes in one transaction cost nothing more.
     await inTransaction(services.db, async (uow) => {
-      const plan = await readBatch(services, definitions, uow.trx, deliveries, outcomes, enrolled);
+      const plan = await readBatch(services, definitions, uow.trx, deliveries, outcomes, caches);
       if (plan) await writeBatch(services, uow, plan, outcomes, enrolled);
     });
     return outcomes;
@@ -101,7 +106,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
   // deliveries are retried one by one). With every pair known to be enrolled, the write is one
   // statement, its own transaction: events and runs together or not at all. Before: BEGIN,
   // 5 statements and COMMIT per batch; now 3 statements.
-  const plan = await readBatch(services, definitions, services.db, deliveries, outcomes, enrolled);
+  const plan = await readBatch(services, definitions, services.db, deliveries, outcomes, caches);
   if (!plan) return outcomes;
   if (plan.unknown.length === 0 && fitsOneInsert(plan.accepted.length, plan.accepted.reduce((n, a) => n + a.contactIds.length, 0))) {
     const rows = buildRows(plan, new Set(), new Set(), outcomes);
@@ -114,9 +119,10 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
 }
 
 /** Per delivery: workflow, signature, key, repeat, contacts; the answers of those that stop here go to `outcomes`. */
-async function readBatch(services: Services, definitions: DefinitionCache, db: Executor, deliveries: Delivery[], outcomes: Outcome<Accepted>[], enrolled?: KnownEnrolments): Promise<Plan | undefined> {
+async function readBatch(services: Services, definitions: DefinitionCache, db: Executor, deliveries: Delivery[], outcomes: Outcome<Accepted>[], { enrolled, hooks }: IngestCaches): Promise<Plan | undefined> {
   const fail = (i: number, error: unknown) => { outcomes[i] = { ok: false, error }; };
-  const workflows = await workflowsByToken(db, [...new Set(deliveries.map((d) => d.token).filter((t) => TOKEN.test(t)))]);
+  const tokens = [...new Set(deliveries.map((d) => d.token).filter((t) => TOKEN.test(t)))];
+  const workflows = hooks ? await hooks.get(db, tokens) : await workflowsByToken(db, tokens);
 
   // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
   const items: (Item | undefined)[] = deliveries.map((d, i) => {

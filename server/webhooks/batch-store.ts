@@ -23,8 +23,9 @@ const rowsPerInsert = (columns: number) => Math.max(1, Math.min(MAX_ROWS, Math.f
 export interface HookWorkflowRow { id: string; status: string; version: number; definition: string; webhook_token_hash?: string | null; webhook_signing_secret?: string | null }
 
 /**
- * The workflows behind these URL tokens, read in the batch's transaction (unpublish/regenerate
- * count at once). Found by the tokens' SHA-256: the database keeps no usable token.
+ * The workflows behind these URL tokens (through HookWorkflowCache, which is emptied by every
+ * change, so an unpublish or a new URL counts from the next batch on). Found by the tokens'
+ * SHA-256: the database keeps no usable token.
  */
 export async function workflowsByToken(db: Executor, tokens: string[]): Promise<Map<string, HookWorkflowRow>> {
   const byHash = new Map(tokens.map((t) => [hashToken(t), t]));

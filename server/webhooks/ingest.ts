@@ -1,6 +1,7 @@
 import { DefinitionCache } from '../engine/dispatch/dispatcher';
 import type { Services } from '../services';
 import { ingestBatch, type Accepted, type Delivery } from './batch-ingest';
+import { HookWorkflowCache } from './hook-workflows';
 import { KnownEnrolments } from './known-enrolments';
 import { MicroBatcher } from './micro-batch';
 
@@ -17,10 +18,10 @@ export const MAX_BATCH = 256;
  */
 export function createWebhookIngest(services: Services): (delivery: Delivery) => Promise<Accepted> {
   const definitions = new DefinitionCache();
-  const enrolled = new KnownEnrolments();
+  const caches = { enrolled: new KnownEnrolments(), hooks: HookWorkflowCache.of(services) };
   const batcher = new MicroBatcher<Delivery, Accepted>((batch) => {
     if (batch.length > 1) services.pacer.markBusy();
-    return ingestBatch(services, definitions, batch, enrolled);
+    return ingestBatch(services, definitions, batch, caches);
   }, { maxBatch: MAX_BATCH });
   return (delivery) => batcher.submit(delivery);
 }

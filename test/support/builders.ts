@@ -36,7 +36,7 @@ export interface RunInput {
   conversationId?: string | null;
   trigger?: Record<string, unknown>;
   depth?: number;
-  status?: 'queued' | 'waiting';
+  status?: 'queued' | 'waiting' | 'running';
   wakeAt?: string | null;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { shortcutsVersion } from '../../engine/shortcuts/version';
 import { webhookTokenColumns } from '../../secrets/at-rest';
 import { IncomingWebhookTrigger } from '../../../lib/contracts/triggers';
 import { WebhookTestResult } from '../../../lib/contracts/webhooks';
@@ -43,6 +44,8 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     await webhookTrigger(req.params.id);
     const token = randomSecret();
     await db.updateTable('workflows').set(webhookTokenColumns(app.services.vault, token)).where('id', '=', req.params.id).execute();
+    // The URL caches of every instance (live-tokens.ts, hook-workflows.ts) forget the old URL now.
+    app.services.live.publish({ type: 'definitions.changed', version: await shortcutsVersion(db) });
     return { url: `${app.services.config.publicUrl}/hooks/${token}` };
   });
 };

@@ -3,6 +3,7 @@ import { DefinitionCache } from '../../../server/engine/dispatch/dispatcher';
 import { HttpError } from '../../../server/http-error';
 import { signHeaders, generateSigningSecret } from '../../../server/signing/standard-webhooks';
 import { ingestBatch, type Delivery } from '../../../server/webhooks/batch-ingest';
+import { HookWorkflowCache } from '../../../server/webhooks/hook-workflows';
 import { KnownEnrolments } from '../../../server/webhooks/known-enrolments';
 import { fromJson } from '../../../server/store/database';
 import type { TestServer } from '../../support/server';
@@ -15,13 +16,15 @@ import { makeContact, publishWebhookWorkflow, waitForRun } from './support';
  */
 export function batchContract(start: () => Promise<TestServer>) {
   let server: TestServer;
-  beforeEach(async () => { server = await start(); });
+  // Kept across batches, as the server's own ingest keeps it: changes to a workflow must still count from the next batch.
+  let hooks: HookWorkflowCache;
+  beforeEach(async () => { server = await start(); hooks = HookWorkflowCache.of(server.app.services); });
   afterEach(async () => { await server?.close(); });
 
   const tokenOf = (path: string) => path.split('/').pop()!;
   const delivery = (path: string, body: unknown, headers: Record<string, string> = {}): Delivery =>
     ({ token: tokenOf(path), rawBody: JSON.stringify(body), body, headers });
-  const batch = (deliveries: Delivery[]) => ingestBatch(server.app.services, new DefinitionCache(), deliveries);
+  const batch = (deliveries: Delivery[]) => ingestBatch(server.app.services, new DefinitionCache(), deliveries, { hooks });
   const runsOf = (eventId: string) => server.store.db.selectFrom('runs').selectAll().where('event_id', '=', eventId).orderBy('id').execute();
   const statusOf = (o: Awaited<ReturnType<typeof batch>>[number]) => (o.ok ? 202 : (o.error as HttpError).statusCode);
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -52,11 +55,11 @@ export function batchContract(start: () => Promise<TestServer>) {
     const conversation = await server.api(server.adminToken).post('/conversations', { contactId: a.id });
     const hook = await publishWebhookWorkflow(server, { identifier: { type: 'phone', jsonKey: '$.phones' } });
     const enrolled = new KnownEnrolments();
-    if (known) await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phones: [a.phone, b.phone] })], enrolled);
+    if (known) await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phones: [a.phone, b.phone] })], { enrolled, hooks });
     const [one, two] = await ingestBatch(server.app.services, new DefinitionCache(), [
       delivery(hook.path, { phones: ['+1 415 555 0101', '+1 415-555-0102', '+14155550101'], order: { id: 'X' } }),
       delivery(hook.path, { phones: '+14155550102' }),
-    ], enrolled);
+    ], { enrolled, hooks });
     expect(one!.ok && two!.ok).toBe(true);
     if (!one!.ok || !two!.ok) return;
     const runs = await runsOf(one!.value.ack.eventId);
@@ -152,7 +155,7 @@ export function batchContract(start: () => Promise<TestServer>) {
     const hook = await publishWebhookWorkflow(server);
     const enrolled = new KnownEnrolments();
     if (known) {
-      await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'warm-up' })], enrolled);
+      await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'warm-up' })], { enrolled, hooks });
       expect(enrolled.has(hook.id, contact.id)).toBe(true);
     }
     // A NUL in a bound parameter fails the batch's whole write (both dialects refuse it).
@@ -160,7 +163,7 @@ export function batchContract(start: () => Promise<TestServer>) {
       delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'fine' }),
       delivery(hook.path, { phone: '+14155550123' }, { 'idempotency-key': 'nul\u0000key' }),
       delivery(hook.path, { phone: '+14155550123' }),
-    ], enrolled);
+    ], { enrolled, hooks });
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
     expect(outcomes[1]!.ok ? undefined : (outcomes[1]!.error as { code?: string }).code).toMatch(/^(22021|22P05)$/);
     const warmUp = known ? [`hook:${hook.id}:warm-up`] : [];
@@ -175,13 +178,13 @@ export function batchContract(start: () => Promise<TestServer>) {
     const contact = await makeContact(server, { phone: '+14155550123' });
     const hook = await publishWebhookWorkflow(server);
     const enrolled = new KnownEnrolments();
-    await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: contact.phone })], enrolled);
+    await ingestBatch(server.app.services, new DefinitionCache(), [delivery(hook.path, { phone: contact.phone })], { enrolled, hooks });
     // On PostgreSQL both batches may read before either writes: the second insert then fails on
     // the key, and its retry (one by one) finds the first one's answer.
     const twice = await Promise.all([1, 2].map(() => ingestBatch(server.app.services, new DefinitionCache(), [
       delivery(hook.path, { phone: contact.phone, order: { id: 'same' } }, { 'idempotency-key': 'k-twice' }),
       delivery(hook.path, { phone: contact.phone, order: { id: 'other' } }),
-    ], enrolled)));
+    ], { enrolled, hooks })));
     const acks = twice.map((outcomes) => outcomes.map((o) => (o.ok ? o.value : undefined)));
     expect(acks.flat().every((a) => a !== undefined)).toBe(true);
     expect(acks[0]![0]!.ack).toEqual(acks[1]![0]!.ack);
@@ -227,7 +230,7 @@ export function batchContract(start: () => Promise<TestServer>) {
     const contact = await makeContact(server, { phone: '+14155550123' });
     const admin = server.api(server.adminToken);
     const enrolled = new KnownEnrolments();
-    const known = (deliveries: Delivery[]) => ingestBatch(server.app.services, new DefinitionCache(), deliveries, enrolled);
+    const known = (deliveries: Delivery[]) => ingestBatch(server.app.services, new DefinitionCache(), deliveries, { enrolled, hooks });
     const first = await publishWebhookWorkflow(server);
     const second = await publishWebhookWorkflow(server);
     // The pair (first, contact) is enrolled, then delivered again while known: no second row, a second run.
