@@ -1,42 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { LiveMessage } from '../../lib/contracts/events';
 import { PEER_BEAT_MS } from '../../server/engine/executor/peers';
 import { LIVE_CHANNEL } from '../../server/engine/executor/pg-bridge';
 import { newId, nowIso } from '../../server/ids';
-import { startServer, type RunningServer } from '../../server/server';
-import { openStore, toJson } from '../../server/store/database';
+import type { RunningServer } from '../../server/server';
+import { toJson } from '../../server/store/database';
 import type { RunsTable } from '../../server/store/schema';
 import { insertContact, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { describePg, pgInstances, pgUrl } from '../support/postgres';
 
 const RUNS = 1_000;
 const CONTACTS = 100;
 
 describePg('run executor on PostgreSQL with two instances', () => {
   const url = pgUrl()!;
-  const schema = freshSchemaName();
-  const instances: RunningServer[] = [];
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'companion-pg-engine-'));
-    // Started one after the other: the first bootstraps the schema.
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ databaseUrl: url, pgSchema: schema, poolSize: 8 });
-      instances.push(await startServer({ env: { COMPANION_DEMO: '0' }, config: { port: 0, dataDir }, logger: false, listen: false, store }));
-    }
-  });
-
-  afterAll(async () => {
-    for (const s of instances) { await s.close(); await s.store.close(); }
-    await dropSchema(url, schema);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const instances = pgInstances(2, { poolSize: 8, listen: false });
 
   it('carries live messages from one instance to the other', async () => {
     const [a, b] = instances as [RunningServer, RunningServer];

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/server';
 import { openStore, type Store } from '../../server/store/database';
 import { startTestServer, type TestServer } from './server';
 
@@ -83,4 +87,29 @@ export function freshPgStores(): () => Promise<Store> {
     open = { store, schema };
     return store;
   };
+}
+
+/**
+ * For the calling block: `count` real servers on one fresh schema (the instances of a scale-out),
+ * started one after the other (the first bootstraps the schema) before its tests, closed and the
+ * schema dropped after them. The returned list fills in beforeAll.
+ */
+export function pgInstances(count: number, opts: { poolSize?: number; listen?: boolean } = {}): RunningServer[] {
+  const databaseUrl = pgUrl()!;
+  const schema = freshSchemaName();
+  const instances: RunningServer[] = [];
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'companion-pg-instances-'));
+    for (let i = 0; i < count; i++) {
+      const store = await openStore({ databaseUrl, pgSchema: schema, poolSize: opts.poolSize ?? 4 });
+      instances.push(await startServer({ env: { COMPANION_DEMO: '0' }, config: { port: 0, dataDir }, logger: false, listen: opts.listen ?? true, store }));
+    }
+  });
+  afterAll(async () => {
+    for (const s of instances) { await s.close(); await s.store.close(); }
+    await dropSchema(databaseUrl, schema);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return instances;
 }

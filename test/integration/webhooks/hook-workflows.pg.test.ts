@@ -1,32 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../../server/server';
-import { openStore } from '../../../server/store/database';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../../support/postgres';
+import { expect, it } from 'vitest';
+import type { RunningServer } from '../../../server/server';
+import { describePg, pgInstances } from '../../support/postgres';
 
 // Each instance keeps webhook URLs' workflows in memory (hook-workflows.ts); a change made
 // through another instance must reach it through the database, not wait for the cache to expire.
 describePg('webhook URL cache across two instances (PostgreSQL)', () => {
-  const url = pgUrl()!;
-  const schema = freshSchemaName();
-  const instances: RunningServer[] = [];
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'companion-pg-hooks-'));
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4 });
-      instances.push(await startServer({ env: { COMPANION_DEMO: '0' }, config: { port: 0, dataDir }, logger: false, store }));
-    }
-  });
-
-  afterAll(async () => {
-    for (const s of instances) { await s.close(); await s.store.close(); }
-    await dropSchema(url, schema);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const instances = pgInstances(2);
 
   it('an unpublish or a new URL made on one instance stops deliveries on the other within a second', async () => {
     const [a, b] = instances as [RunningServer, RunningServer];
