@@ -28,6 +28,9 @@ const notFound = () => new HttpError(404, 'not_found', 'No published webhook wor
 // URL tokens are base64url (randomSecret); anything else names no workflow and is not worth a query.
 const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
 
+/** What a process keeps between batches (each optional: without, every batch reads afresh). */
+export interface IngestCaches { enrolled?: KnownEnrolments; hooks?: HookWorkflowCache }
+
 /**
  * Ingests a batch of webhook deliveries in ONE transaction, with set-based reads and multi-row
  * writes, and the same rows and answers as one delivery at a time through the event recorder
@@ -35,9 +38,6 @@ const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
  * once-per-contact forbids it). Every delivery gets its own outcome; the 202s count only once
  * the transaction has committed. If the transaction fails, the deliveries are retried one by one.
  */
-/** What a process keeps between batches (each optional: without, every batch reads afresh). */
-export interface IngestCaches { enrolled?: KnownEnrolments; hooks?: HookWorkflowCache }
-
 export async function ingestBatch(services: Services, definitions: DefinitionCache, deliveries: Delivery[], caches: IngestCaches = {}): Promise<Outcome<Accepted>[]> {
   try {
     return await ingestTogether(services, definitions, deliveries, caches);
@@ -105,7 +105,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
   // (an unpublish commits before or after; a key stored meanwhile fails the insert, and the
   // deliveries are retried one by one). With every pair known to be enrolled, the write is one
   // statement, its own transaction: events and runs together or not at all. Before: BEGIN,
-  // 5 statements and COMMIT per batch; now 3 statements.
+  // 5 statements and COMMIT per batch; now 2 statements (the workflows come from `hooks`).
   const plan = await readBatch(services, definitions, services.db, deliveries, outcomes, caches);
   if (!plan) return outcomes;
   if (plan.unknown.length === 0 && fitsOneInsert(plan.accepted.length, plan.accepted.reduce((n, a) => n + a.contactIds.length, 0))) {
