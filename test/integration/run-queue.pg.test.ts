@@ -225,6 +225,33 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(await blockedOf(next)).toBe(0);
   });
 
+  it('a round takes an eighth of its size in contacts and moves their backlogs, leaving the other contacts to the rounds beside it', async () => {
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
+    const contacts: string[] = [];
+    for (let c = 0; c < 16; c++) contacts.push((await insertContact(services, { firstName: `C${c}` })).contact.id);
+    // Eight runs per contact, queued round-robin (a burst over many contacts arrives so).
+    const runsOf = new Map<string, string[]>(contacts.map((c) => [c, []]));
+    for (let i = 0; i < 8; i++) for (const c of contacts) runsOf.get(c)!.push(await insertRun(services.db, { workflowId: wf.id, contactId: c }));
+    const env = { services, owner: 'test-instance', stopping: () => false };
+
+    const first = await executeQueuedRound(env, 64, 60_000) as { id: string; status: string }[];
+    // 64 / 8 = 8 heads, the oldest eight contacts'; the passes took each one's seven next runs.
+    const taken = contacts.slice(0, 8);
+    expect(first.map((r) => r.status)).toEqual(first.map(() => 'completed'));
+    expect(first.map((r) => r.id).sort()).toEqual(taken.flatMap((c) => runsOf.get(c)!).sort());
+    const left = await services.db.selectFrom('runs').select('status').where('contact_id', 'in', contacts.slice(8)).execute();
+    expect(left.map((r) => r.status)).toEqual(left.map(() => 'queued'));
+    // Each contact's runs ended in the order they were queued.
+    for (const c of taken) {
+      const ended = await services.db.selectFrom('runs').select(['id', 'ended_at']).where('contact_id', '=', c).orderBy('id').execute();
+      expect(ended.map((r) => r.ended_at)).toEqual(ended.map((r) => r.ended_at).sort());
+    }
+
+    // The next round takes the other eight.
+    const second = await executeQueuedRound(env, 64, 60_000) as { id: string }[];
+    expect(second.map((r) => r.id).sort()).toEqual(contacts.slice(8).flatMap((c) => runsOf.get(c)!).sort());
+  });
+
   it('a round moves one contact\'s backlog several runs at a time, and stops behind a run that waits', async () => {
     const statusOf = async (ids: string[]) => (await services.db.selectFrom('runs').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute()).map((r) => r.status);
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [

@@ -42,6 +42,17 @@ export type RoundResult =
   /** Its next step runs outside a transaction (or the engine is stopping): continue it alone from `row`. */
   | { id: string; status: 'continue'; row: RunsTable };
 
+/**
+ * PostgreSQL queued rounds: new heads are at most 1/HEAD_SHARE of the round; the passes fill the
+ * rest with the next runs of those pairs. A round holds its pairs until it commits, and the
+ * rounds beside it (four at once) need pairs of their own: with half the round in heads, a burst
+ * over 200 contacts had two rounds take every head, 1.9 rounds in flight on average and the
+ * event loop half idle, waiting on the database. With an eighth, 3.3-3.5 rounds in flight, and
+ * 20,000 webhooks completed 36 % (1 step) to 65 % (3 steps) faster with the same CPU per run
+ * (bench/RESULTS.md, twenty-first session).
+ */
+const HEAD_SHARE = 8;
+
 /** SQLite: a pass that ended runs of at most this many pairs reads their next runs directly (executeQueuedRound). */
 const CHAIN_PAIRS = 4;
 
@@ -176,10 +187,9 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
-      // Half the round for new heads, the rest for the next runs of their pairs (passes below):
-      // four rounds at once still spread over many contacts, and one contact's backlog still
-      // moves a whole round per commit.
-      const heads = Math.max(1, Math.ceil(limit / 2));
+      // An eighth of the round in new heads, the rest for the next runs of their pairs (passes
+      // below): see HEAD_SHARE. One contact's backlog still moves a whole round per commit.
+      const heads = Math.max(1, Math.ceil(limit / HEAD_SHARE));
       const held = await pickHeldPostgres(uow.trx, heads, pick);
       blocked = held.blocked;
       let rows = held.rows;

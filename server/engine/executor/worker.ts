@@ -113,8 +113,8 @@ export class RunWorker {
     // A whole batch per round on both. PostgreSQL had half a batch per round (32, so that one
     // round would not take every runnable head and leave the others idle): its ~12 statements a
     // round were then shared by half as many runs, and a contact's backlog moved 32 runs per
-    // commit instead of 64. The pick still takes at most half a round in new heads (see
-    // queuedRoundPostgres); the passes fill the rest (bench/RESULTS.md, tenth session).
+    // commit instead of 64. The pick takes at most an eighth of a round in new heads (HEAD_SHARE in
+    // batch-round.ts); the passes fill the rest (bench/RESULTS.md, tenth session).
     this.roundSize = opts.batch ?? 1;
     this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
     // SQLite has one writer: a mark and the end of the run before it cannot interleave.
