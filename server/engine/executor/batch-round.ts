@@ -166,6 +166,8 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 export interface QueuedPick extends PickOptions {
   /** `all`: the pick took fewer heads than it asked for, so it left none runnable that it read. */
   picked(ids: string[], all: boolean): void;
+  /** The round's size when its pick took fewer heads than it asked for (see queuedRoundPostgres); default its limit. */
+  few?: number;
   marked?(ids: string[]): void;
 }
 
@@ -207,7 +209,12 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       // between, which are queued; the round holds all of them locked, so nobody else sees any).
       // One statement and one round trip less per pass (one contact's burst: a round was two).
       const pending: PendingCheckpoint[] = [];
-      for (let budget = limit; ;) {
+      // Fewer heads than asked for: the rounds beside this one have nothing to take either, and
+      // this round's pairs are all the work there is (one contact's backlog: one pair, whose
+      // rounds can only go one after the other). Longer chains share the round's statements,
+      // round trips and commit among more runs.
+      const size = rows.length < heads && pick?.few ? Math.max(limit, pick.few) : limit;
+      for (let budget = size; ;) {
         const from = pending.length;
         const { advanced, stopped } = await advanceChains(env, uow, rows, pending, leaseUntil);
         budget -= advanced.length;

@@ -264,6 +264,8 @@ export class RunWorker {
       // its own in flight, its share has work (those rounds' pairs), and it waits for them.
       steal,
       deep,
+      // A round that found fewer heads than it asked for is all the work there is: drained size.
+      few: this.roundSize * DRAIN_FACTOR,
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids, all) => {
         mine = ids;
