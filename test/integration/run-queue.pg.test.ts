@@ -225,7 +225,7 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(await blockedOf(next)).toBe(0);
   });
 
-  it('a round takes an eighth of its size in contacts and moves their backlogs, leaving the other contacts to the rounds beside it', async () => {
+  it('a round takes 1/headShare of its size in contacts and chains their backlogs, leaving the other contacts to the rounds beside it; it says whether the chains filled it', async () => {
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
     const contacts: string[] = [];
     for (let c = 0; c < 16; c++) contacts.push((await insertContact(services, { firstName: `C${c}` })).contact.id);
@@ -233,8 +233,10 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     const runsOf = new Map<string, string[]>(contacts.map((c) => [c, []]));
     for (let i = 0; i < 8; i++) for (const c of contacts) runsOf.get(c)!.push(await insertRun(services.db, { workflowId: wf.id, contactId: c }));
     const env = { services, owner: 'test-instance', stopping: () => false };
+    const filled: boolean[] = [];
+    const pick = { picked: () => {}, headShare: 8, chained: (f: boolean) => { filled.push(f); } };
 
-    const first = await executeQueuedRound(env, 64, 60_000) as { id: string; status: string }[];
+    const first = await executeQueuedRound(env, 64, 60_000, pick) as { id: string; status: string }[];
     // 64 / 8 = 8 heads, the oldest eight contacts'; the passes took each one's seven next runs.
     const taken = contacts.slice(0, 8);
     expect(first.map((r) => r.status)).toEqual(first.map(() => 'completed'));
@@ -246,10 +248,16 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
       const ended = await services.db.selectFrom('runs').select(['id', 'ended_at']).where('contact_id', '=', c).orderBy('id').execute();
       expect(ended.map((r) => r.ended_at)).toEqual(ended.map((r) => r.ended_at).sort());
     }
+    expect(filled).toEqual([true]);
 
-    // The next round takes the other eight.
-    const second = await executeQueuedRound(env, 64, 60_000) as { id: string }[];
+    // Half the round in heads (the least share): 32 asked, the other 8 contacts found, each chained whole.
+    const second = await executeQueuedRound(env, 64, 60_000, { ...pick, headShare: 2 }) as { id: string }[];
     expect(second.map((r) => r.id).sort()).toEqual(contacts.slice(8).flatMap((c) => runsOf.get(c)!).sort());
+
+    // One run per contact: nothing to chain, the chains run out before the round is full.
+    for (let c = 0; c < 20; c++) await insertRun(services.db, { workflowId: wf.id, contactId: (await insertContact(services, { firstName: `S${c}` })).contact.id });
+    expect(await executeQueuedRound(env, 64, 60_000, pick)).toHaveLength(8);
+    expect(filled).toEqual([true, true, false]);
   });
 
   it('a round whose pick found fewer heads than it asked for chains up to its larger size: one contact\'s backlog moves in fewer rounds', async () => {
@@ -258,7 +266,7 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     const backlog: string[] = [];
     for (let i = 0; i < 300; i++) backlog.push(await insertRun(services.db, { workflowId: wf.id, contactId: one }));
     const env = { services, owner: 'test-instance', stopping: () => false };
-    const pick = { picked: () => {}, few: 256 };
+    const pick = { picked: () => {}, few: 256, headShare: 8 };
 
     // One pair: 1 head of the 8 asked for, so the round goes on to 256 runs, in order.
     const round = await executeQueuedRound(env, 64, 60_000, pick) as { id: string; status: string }[];

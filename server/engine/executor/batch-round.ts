@@ -43,15 +43,22 @@ export type RoundResult =
   | { id: string; status: 'continue'; row: RunsTable };
 
 /**
- * PostgreSQL queued rounds: new heads are at most 1/HEAD_SHARE of the round; the passes fill the
- * rest with the next runs of those pairs. A round holds its pairs until it commits, and the
- * rounds beside it (four at once) need pairs of their own: with half the round in heads, a burst
- * over 200 contacts had two rounds take every head, 1.9 rounds in flight on average and the
- * event loop half idle, waiting on the database. With an eighth, 3.3-3.5 rounds in flight, and
- * 20,000 webhooks completed 36 % (1 step) to 65 % (3 steps) faster with the same CPU per run
- * (bench/RESULTS.md, twenty-first session).
+ * PostgreSQL queued rounds: new heads are at most 1/share of the round; the passes fill the rest
+ * with the next runs of those pairs. A round holds its pairs until it commits, and the rounds
+ * beside it (four at once) need pairs of their own. With half the round in heads, a burst over
+ * 200 contacts (100 runs each) had two rounds take every head: 1.9 rounds in flight on average,
+ * the event loop half idle waiting on the database. With an eighth, 3.3-3.5 in flight and 36-65 %
+ * more completed runs per second (bench/RESULTS.md, twenty-first session). But when each contact
+ * has one run (nothing to chain), an eighth only made rounds smaller: twice the round trips per
+ * run. So the worker adapts the share (nextHeadShare): it doubles while rounds fill up with chained
+ * runs (pairs have backlogs) and halves back while chains run out before the round is full.
  */
-const HEAD_SHARE = 8;
+export const HEAD_SHARE = { least: 2, most: 8 } as const;
+
+/** The head share for the next round, after a round whose chains filled it (`filled`) or ran out first. */
+export function nextHeadShare(share: number, filled: boolean): number {
+  return filled ? Math.min(HEAD_SHARE.most, share * 2) : Math.max(HEAD_SHARE.least, share / 2);
+}
 
 /** SQLite: a pass that ended runs of at most this many pairs reads their next runs directly (executeQueuedRound). */
 const CHAIN_PAIRS = 4;
@@ -168,6 +175,10 @@ export interface QueuedPick extends PickOptions {
   picked(ids: string[], all: boolean): void;
   /** The round's size when its pick took fewer heads than it asked for (see queuedRoundPostgres); default its limit. */
   few?: number;
+  /** New heads are at most 1/headShare of the round (HEAD_SHARE; default its least). */
+  headShare?: number;
+  /** After the passes: whether chained runs filled the round (`filled`), or the chains ran out first. */
+  chained?(filled: boolean): void;
   marked?(ids: string[]): void;
 }
 
@@ -189,9 +200,9 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
-      // An eighth of the round in new heads, the rest for the next runs of their pairs (passes
+      // A share of the round in new heads, the rest for the next runs of their pairs (passes
       // below): see HEAD_SHARE. One contact's backlog still moves a whole round per commit.
-      const heads = Math.max(1, Math.ceil(limit / HEAD_SHARE));
+      const heads = Math.max(1, Math.ceil(limit / (pick?.headShare ?? HEAD_SHARE.least)));
       const held = await pickHeldPostgres(uow.trx, heads, pick);
       blocked = held.blocked;
       let rows = held.rows;
@@ -214,7 +225,8 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       // rounds can only go one after the other). Longer chains share the round's statements,
       // round trips and commit among more runs.
       const size = rows.length < heads && pick?.few ? Math.max(limit, pick.few) : limit;
-      for (let budget = size; ;) {
+      let budget = size;
+      for (;;) {
         const from = pending.length;
         const { advanced, stopped } = await advanceChains(env, uow, rows, pending, leaseUntil);
         budget -= advanced.length;
@@ -228,6 +240,7 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
         if (rows.length === 0) break;
       }
+      pick?.chained?.(budget <= 0);
       await writeCheckpoints(env, uow, pending, [], { leaseUntil });
       // The round's last writes go out with its COMMIT (deferred: nobody reads their results). Whether
       // the unblock released a run is not known then: any pair to release signals (at most every 50 ms).

@@ -1,7 +1,7 @@
 import type { Services } from '../../services';
 import { renewLeases, type RunFence } from './checkpoint';
 import { claimHeads, claimRuns } from './claim';
-import { executeQueuedRound, executeRound, type QueuedPick, type RoundResult } from './batch-round';
+import { executeQueuedRound, executeRound, HEAD_SHARE, nextHeadShare, type QueuedPick, type RoundResult } from './batch-round';
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
@@ -90,6 +90,8 @@ export class RunWorker {
   private pickedOut = false;
   /** PostgreSQL: a kick came while pickedOut held it back: the next round whose transaction ends kicks, whatever it took. */
   private heldKick = false;
+  /** PostgreSQL: a queued round's new heads are at most 1/headShare of it (batch-round.ts, nextHeadShare). */
+  private headShare: number = HEAD_SHARE.least;
   /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
   private stealAfter = 0;
   /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
@@ -113,8 +115,8 @@ export class RunWorker {
     // A whole batch per round on both. PostgreSQL had half a batch per round (32, so that one
     // round would not take every runnable head and leave the others idle): its ~12 statements a
     // round were then shared by half as many runs, and a contact's backlog moved 32 runs per
-    // commit instead of 64. The pick takes at most an eighth of a round in new heads (HEAD_SHARE in
-    // batch-round.ts); the passes fill the rest (bench/RESULTS.md, tenth session).
+    // commit instead of 64. The pick takes at most half a round in new heads, down to an eighth
+    // while pairs have backlogs (HEAD_SHARE in batch-round.ts); the passes fill the rest.
     this.roundSize = opts.batch ?? 1;
     this.marks = new MarkRecheck(opts.recheckMs ?? RECHECK_MS);
     // SQLite has one writer: a mark and the end of the run before it cannot interleave.
@@ -266,6 +268,8 @@ export class RunWorker {
       deep,
       // A round that found fewer heads than it asked for is all the work there is: drained size.
       few: this.roundSize * DRAIN_FACTOR,
+      headShare: this.headShare,
+      chained: (filled) => { this.headShare = nextHeadShare(this.headShare, filled); },
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
       picked: (ids, all) => {
         mine = ids;
