@@ -260,29 +260,6 @@ describePg('blocked marks and queued rounds (PostgreSQL)', () => {
     expect(filled).toEqual([true, true, false]);
   });
 
-  it('a round whose pick found fewer heads than it asked for chains up to its larger size: one contact\'s backlog moves in fewer rounds', async () => {
-    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'x' } }] }));
-    const one = (await insertContact(services, { firstName: 'One' })).contact.id;
-    const backlog: string[] = [];
-    for (let i = 0; i < 300; i++) backlog.push(await insertRun(services.db, { workflowId: wf.id, contactId: one }));
-    const env = { services, owner: 'test-instance', stopping: () => false };
-    const pick = { picked: () => {}, few: 256, headShare: 8 };
-
-    // One pair: 1 head of the 8 asked for, so the round goes on to 256 runs, in order.
-    const round = await executeQueuedRound(env, 64, 60_000, pick) as { id: string; status: string }[];
-    expect(round.map((r) => r.id)).toEqual(backlog.slice(0, 256));
-    expect(new Set(round.map((r) => r.status))).toEqual(new Set(['completed']));
-
-    // Plenty of pairs (every head asked for was found): the round keeps its own size.
-    const many: string[] = [];
-    for (let c = 0; c < 8; c++) {
-      const contactId = (await insertContact(services, { firstName: `M${c}` })).contact.id;
-      for (let i = 0; i < 40; i++) many.push(await insertRun(services.db, { workflowId: wf.id, contactId }));
-    }
-    await services.db.updateTable('runs').set({ status: 'cancelled' }).where('id', 'in', backlog.slice(256)).execute();
-    expect(await executeQueuedRound(env, 64, 60_000, pick)).toHaveLength(64);
-  });
-
   it('a round moves one contact\'s backlog several runs at a time, and stops behind a run that waits', async () => {
     const statusOf = async (ids: string[]) => (await services.db.selectFrom('runs').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute()).map((r) => r.status);
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [

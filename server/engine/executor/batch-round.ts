@@ -173,8 +173,6 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
 export interface QueuedPick extends PickOptions {
   /** `all`: the pick took fewer heads than it asked for, so it left none runnable that it read. */
   picked(ids: string[], all: boolean): void;
-  /** The round's size when its pick took fewer heads than it asked for (see queuedRoundPostgres); default its limit. */
-  few?: number;
   /** New heads are at most 1/headShare of the round (HEAD_SHARE; default its least). */
   headShare?: number;
   /** After the passes: whether chained runs filled the round (`filled`), or the chains ran out first. */
@@ -220,12 +218,7 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       // between, which are queued; the round holds all of them locked, so nobody else sees any).
       // One statement and one round trip less per pass (one contact's burst: a round was two).
       const pending: PendingCheckpoint[] = [];
-      // Fewer heads than asked for: the rounds beside this one have nothing to take either, and
-      // this round's pairs are all the work there is (one contact's backlog: one pair, whose
-      // rounds can only go one after the other). Longer chains share the round's statements,
-      // round trips and commit among more runs.
-      const size = rows.length < heads && pick?.few ? Math.max(limit, pick.few) : limit;
-      let budget = size;
+      let budget = limit;
       for (;;) {
         const from = pending.length;
         const { advanced, stopped } = await advanceChains(env, uow, rows, pending, leaseUntil);

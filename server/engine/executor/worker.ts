@@ -266,8 +266,6 @@ export class RunWorker {
       // its own in flight, its share has work (those rounds' pairs), and it waits for them.
       steal,
       deep,
-      // A round that found fewer heads than it asked for is all the work there is: drained size.
-      few: this.roundSize * DRAIN_FACTOR,
       headShare: this.headShare,
       chained: (filled) => { this.headShare = nextHeadShare(this.headShare, filled); },
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
