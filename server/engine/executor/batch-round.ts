@@ -234,9 +234,10 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         if (rows.length === 0) break;
       }
       pick?.chained?.(budget <= 0);
-      await writeCheckpoints(env, uow, pending, [], { leaseUntil });
-      // The round's last writes go out with its COMMIT (deferred: nobody reads their results). Whether
-      // the unblock released a run is not known then: any pair to release signals (at most every 50 ms).
+      // The round's writes go out with its COMMIT (deferred: nobody reads their results; the
+      // checkpoints' own check fails the COMMIT, see checkpointMany). Whether the unblock released
+      // a run is not known then: any pair to release signals (at most every 50 ms).
+      await writeCheckpoints(env, uow, pending, [], { leaseUntil }, { deferred: true });
       await flushContacts(uow);
       await unblockNextOfPairs(uow.trx, 'postgres', release, { deferred: true });
       if (release.length > 0) uow.afterCommit(() => services.runSignal.released());
@@ -316,9 +317,9 @@ function beginRound(uow: UnitOfWork, dialect: Dialect) {
 }
 
 /** The round's checkpoints, together; a run no longer held (lease lost, cancelled) rolls the round back, and the per-run path stops it alone. */
-async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingCheckpoint[], ended: RunFence[], fromQueued?: { leaseUntil: string }) {
+async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingCheckpoint[], ended: RunFence[], fromQueued?: { leaseUntil: string }, options?: { deferred?: boolean }) {
   try {
-    await checkpointMany(uow, env.services, env.owner, pending, (f) => ended.push(f), fromQueued);
+    await checkpointMany(uow, env.services, env.owner, pending, (f) => ended.push(f), fromQueued, options);
   } catch (err) {
     if (err instanceof LeaseLostError) throw new RoundAborted();
     throw err;
