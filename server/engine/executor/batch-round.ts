@@ -16,7 +16,7 @@ import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
 import { markBlocked, nextOfPairSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
-import { prefetchRound } from './round-prefetch';
+import { prefetchRound, prefetchRoundTaking } from './round-prefetch';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
@@ -209,7 +209,17 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
       // Contacts' row locks in one order (see executeRound); later passes add no contact.
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
-      await prefetchRound(uow, rows.map((r) => r.contact_id));
+      // The heads' contacts, and in the same statement the next runs of their pairs (as if every
+      // head will end): the first pass advances heads and chains together (prefetchRoundTaking).
+      const room = env.stopping() ? 0 : limit - rows.length;
+      const ahead = await prefetchRoundTaking(uow, { heads: rows, limit: room });
+      // A pair that got fewer than its share has nothing more queued (or stops at a run someone
+      // else holds): after the first pass it is released, not asked again (a round trip for nothing).
+      const share = Math.ceil(room / new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id))).size);
+      const got = new Map<string, number>();
+      for (const r of ahead) got.set(pairKey(r.workflow_id, r.contact_id), (got.get(pairKey(r.workflow_id, r.contact_id)) ?? 0) + 1);
+      let exhausted: Set<string> | undefined = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)).filter((k) => (got.get(k) ?? 0) < share));
+      rows = rows.concat(ahead);
       const results: RoundResult[] = [];
       // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.
       const release: RunFence[] = [];
@@ -228,7 +238,9 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         // A pair whose chain stopped at a run that goes on (waits, or continues alone) has nothing to release.
         const last = lastOfPairs(ended).filter((f) => !stopped.has(pairKey(f.workflowId, f.contactId)));
         // One contact's backlog: its next runs in one pass (one statement for many runs).
-        rows = env.stopping() || last.length === 0 ? [] : await takeNextOfPairs(uow.trx, last, budget, Math.ceil(budget / last.length));
+        const more = exhausted ? last.filter((f) => !exhausted!.has(pairKey(f.workflowId, f.contactId))) : last;
+        exhausted = undefined;
+        rows = env.stopping() || more.length === 0 ? [] : await takeNextOfPairs(uow.trx, more, budget, Math.ceil(budget / more.length));
         const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
         if (rows.length === 0) break;

@@ -3,7 +3,8 @@ import { prefetchContacts, toContact } from '../../domain/contacts';
 import { prefetchOpenConversations, toConversation } from '../../domain/conversations';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { runShaped } from '../../store/compiled-sql';
-import type { ContactsTable, ConversationsTable } from '../../store/schema';
+import type { ContactsTable, ConversationsTable, RunsTable } from '../../store/schema';
+import { inPairOrder, nextOfPairs } from './run-queue';
 
 /**
  * A run round's contacts and their open conversations, read before its steps run. On
@@ -29,4 +30,46 @@ export async function prefetchRound(uow: UnitOfWork, contactIds: readonly string
     reads.contacts.set(contact.id, toContact(contact));
     if (open?.id) reads.openConversations.set(contact.id, toConversation(open));
   }
+}
+
+/** The next runs of the heads' pairs a PostgreSQL queued round takes with its contacts (see prefetchRoundTaking). */
+export interface TakeAhead { heads: readonly RunsTable[]; limit: number }
+
+/**
+ * PostgreSQL queued rounds: prefetchRound, and in the same statement the next runs of the heads'
+ * pairs (takeNextOfPairs after each head, as if every head will end): a round trip less per round
+ * for a backlog, whose heads' next runs were taken after the first pass (one contact's round was
+ * pick, contacts, next runs, commit). Locked in the order the two statements took them: the
+ * contacts (by id), then the runs. Pairs whose head does not end drop theirs (advanceChains
+ * advances a run only after the one before it ended); those stay queued, their lock goes with the commit.
+ */
+export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: TakeAhead): Promise<RunsTable[]> {
+  const reads = uow.reads;
+  const ids = [...new Set(heads.map((r) => r.contact_id))].filter((id) => !uow.written?.has(id) && !reads?.contacts.has(id) && !reads?.openConversations.has(id)).sort();
+  if (!reads?.lock || ids.length === 0 || limit <= 0) {
+    await prefetchRound(uow, ids);
+    return [];
+  }
+  const tails = new Map<string, RunsTable>();
+  for (const r of heads) {
+    const key = `${r.workflow_id} ${r.contact_id}`;
+    const seen = tails.get(key);
+    if (!seen || r.id > seen.id) tails.set(key, r);
+  }
+  const after = [...tails.values()].map((r) => ({ id: r.id, workflowId: r.workflow_id, contactId: r.contact_id }));
+  // The first scalar subquery is evaluated first: the contacts are locked before the runs.
+  const { rows: [got] } = await sql<{ contacts: (ContactsTable & { open_conversation: ConversationsTable | null })[]; runs: (RunsTable & { rank: number })[] }>`
+    WITH c AS (
+      SELECT c.*, to_jsonb(cv) AS open_conversation FROM contacts c
+      LEFT JOIN LATERAL (SELECT * FROM conversations WHERE contact_id = c.id AND status = 'open' LIMIT 1) cv ON true
+      WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c
+    ), t AS (${nextOfPairs(after, limit, Math.ceil(limit / after.length))})
+    SELECT (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') FROM c) AS contacts,
+      (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM t) AS runs`.execute(uow.trx);
+  for (const id of ids) reads.openConversations.set(id, null);
+  for (const { open_conversation: open, ...contact } of got!.contacts) {
+    reads.contacts.set(contact.id, toContact(contact));
+    if (open?.id) reads.openConversations.set(contact.id, toConversation(open));
+  }
+  return inPairOrder(got!.runs);
 }

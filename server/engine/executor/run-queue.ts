@@ -239,6 +239,15 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
  */
 export async function takeNextOfPairs(trx: Executor, ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair = 1): Promise<RunsTable[]> {
   if (ended.length === 0 || limit <= 0) return [];
+  const { rows } = await nextOfPairs(ended, limit, perPair).execute(trx);
+  return inPairOrder(rows);
+}
+
+/**
+ * takeNextOfPairs' statement: the runs, locked, each with its rank among its pair's candidates.
+ * Also a part of a larger statement (round-prefetch.ts: with the round's contacts).
+ */
+export function nextOfPairs(ended: readonly { id: string; workflowId: string; contactId: string }[], limit: number, perPair: number) {
   // The pair's first running or waiting run after the ended one: its queued runs from there on
   // wait for it. Two index seeks per pair, where a check per candidate cost two per run taken
   // (one contact's backlog takes ~180 runs a round).
@@ -248,7 +257,7 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
   // a rank out (rows of one pair come in id order, as ranked). The rank is taken over the probed
   // candidates, not inside the lateral read: there it changed the plan (the pair checks read
   // every running run, 1,500 blocks per call with 200 contacts instead of ~500).
-  const { rows } = await sql<RunsTable & { rank: string }>`WITH p AS (${endedPairs(ended)}),
+  return sql<RunsTable & { rank: string | number }>`WITH p AS (${endedPairs(ended)}),
     b AS MATERIALIZED (SELECT p.w, p.c, p.after, LEAST(${first('running')}, ${first('waiting')}) AS stop FROM p),
     n AS (SELECT x.id, row_number() OVER (PARTITION BY b.w, b.c ORDER BY x.id) AS rank FROM b CROSS JOIN LATERAL (
       SELECT e.id FROM runs e WHERE e.contact_id = b.c AND e.workflow_id = b.w AND e.status = 'queued' AND e.id > b.after
@@ -256,7 +265,11 @@ export async function takeNextOfPairs(trx: Executor, ended: readonly { id: strin
       -- After the LIMIT: inside the read, the bound was a filter, and the index was read past it to the
       -- pair's last run. b is materialized: inlined, each comparison ran the two seeks again.
       WHERE b.stop IS NULL OR x.id < b.stop)
-    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`.execute(trx);
+    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`;
+}
+
+/** nextOfPairs' rows, each pair's cut at its first missing rank (a run someone else holds): the ones before it, in order. */
+export function inPairOrder(rows: readonly (RunsTable & { rank: string | number })[]): RunsTable[] {
   const counted = new Map<string, number>();
   const cut = new Set<string>();
   const taken: RunsTable[] = [];
