@@ -185,10 +185,13 @@ export interface QueuedPick extends PickOptions {
  * (pickHeldPostgres: FOR UPDATE SKIP LOCKED, so a head another round or instance holds is left to
  * it) and advances them. The row lock is the claim: nobody else can take, cancel or advance a
  * locked run until the round commits, and a crash rolls it back to queued. Each run is written
- * once, as on SQLite: no claim UPDATE and no commit of its own. Later passes take only the next
- * runs of pairs whose run ended (takeNextOfPairs): a pick of new heads would lock contacts out of
- * id order, those runs' contacts are held already. Heads found blocked are marked once the round
- * has committed (its own ends count then), in a statement of their own.
+ * once, as on SQLite: no claim UPDATE and no commit of its own. The heads' next runs come with
+ * their contacts (prefetchRoundTaking), so the first pass advances heads and chains; later passes
+ * take only the next runs of pairs whose run ended (takeNextOfPairs): a pick of new heads would
+ * lock contacts out of id order, those runs' contacts are held already. A backlog's round is then
+ * three round trips: pick, contacts with next runs, COMMIT (the checkpoints go with it). Heads
+ * found blocked are marked once the round has committed (its own ends count then), in a statement
+ * of their own.
  */
 async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number, pick?: QueuedPick): Promise<RoundResult[] | 'none' | undefined> {
   const { services } = env;
