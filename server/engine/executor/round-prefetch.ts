@@ -57,19 +57,22 @@ export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: Tak
     if (!seen || r.id > seen.id) tails.set(key, r);
   }
   const after = [...tails.values()].map((r) => ({ id: r.id, workflowId: r.workflow_id, contactId: r.contact_id }));
-  // The first scalar subquery is evaluated first: the contacts are locked before the runs.
-  const { rows: [got] } = await sql<{ contacts: (ContactsTable & { open_conversation: ConversationsTable | null })[]; runs: (RunsTable & { rank: number })[] }>`
+  // The runs come as rows (as JSON they cost PostgreSQL twice the take's time), the contacts as
+  // JSON on the first of them (or on a row of their own when no run comes). Contacts are locked
+  // before runs: a join with no join clause is a nested loop, whose outer side (cj) is read first.
+  const { rows } = await sql<RunsTable & { rank: number; contacts: (ContactsTable & { open_conversation: ConversationsTable | null })[] | null }>`
     WITH c AS (
       SELECT c.*, to_jsonb(cv) AS open_conversation FROM contacts c
       LEFT JOIN LATERAL (SELECT * FROM conversations WHERE contact_id = c.id AND status = 'open' LIMIT 1) cv ON true
       WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c
-    ), t AS (${nextOfPairs(after, limit, Math.ceil(limit / after.length))})
-    SELECT (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') FROM c) AS contacts,
-      (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM t) AS runs`.execute(uow.trx);
+    ), cj AS MATERIALIZED (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') AS contacts FROM c),
+    t AS (${nextOfPairs(after, limit, Math.ceil(limit / after.length))})
+    SELECT CASE WHEN row_number() OVER (ORDER BY t.id) = 1 THEN cj.contacts END AS contacts, t.*
+    FROM cj LEFT JOIN t ON true ORDER BY t.id`.execute(uow.trx);
   for (const id of ids) reads.openConversations.set(id, null);
-  for (const { open_conversation: open, ...contact } of got!.contacts) {
+  for (const { open_conversation: open, ...contact } of rows[0]?.contacts ?? []) {
     reads.contacts.set(contact.id, toContact(contact));
     if (open?.id) reads.openConversations.set(contact.id, toConversation(open));
   }
-  return inPairOrder(got!.runs);
+  return inPairOrder(rows.filter((r) => r.id !== null).map(({ contacts: _, ...run }) => run));
 }
