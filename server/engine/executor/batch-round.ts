@@ -218,10 +218,10 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       const ahead = await prefetchRoundTaking(uow, { heads: rows, limit: room });
       // A pair that got fewer than its share has nothing more queued (or stops at a run someone
       // else holds): after the first pass it is released, not asked again (a round trip for nothing).
-      const share = Math.ceil(room / new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id))).size);
-      const got = new Map<string, number>();
-      for (const r of ahead) got.set(pairKey(r.workflow_id, r.contact_id), (got.get(pairKey(r.workflow_id, r.contact_id)) ?? 0) + 1);
-      let exhausted: Set<string> | undefined = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)).filter((k) => (got.get(k) ?? 0) < share));
+      const got = new Map<string, number>(rows.map((r) => [pairKey(r.workflow_id, r.contact_id), 0]));
+      const share = Math.ceil(room / got.size);
+      for (const r of ahead) { const k = pairKey(r.workflow_id, r.contact_id); got.set(k, got.get(k)! + 1); }
+      let exhausted: Set<string> | undefined = new Set([...got].filter(([, n]) => n < share).map(([k]) => k));
       rows = rows.concat(ahead);
       const results: RoundResult[] = [];
       // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.

@@ -4,7 +4,7 @@ import { prefetchOpenConversations, toConversation } from '../../domain/conversa
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { runShaped } from '../../store/compiled-sql';
 import type { ContactsTable, ConversationsTable, RunsTable } from '../../store/schema';
-import { inPairOrder, nextOfPairs } from './run-queue';
+import { inPairOrder, nextOfPairs, pairKey } from './run-queue';
 
 /**
  * A run round's contacts and their open conversations, read before its steps run. On
@@ -52,7 +52,7 @@ export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: Tak
   }
   const tails = new Map<string, RunsTable>();
   for (const r of heads) {
-    const key = `${r.workflow_id} ${r.contact_id}`;
+    const key = pairKey(r.workflow_id, r.contact_id);
     const seen = tails.get(key);
     if (!seen || r.id > seen.id) tails.set(key, r);
   }
