@@ -214,15 +214,11 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
       rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
       // The heads' contacts, and in the same statement the next runs of their pairs (as if every
       // head will end): the first pass advances heads and chains together (prefetchRoundTaking).
-      const room = env.stopping() ? 0 : limit - rows.length;
-      const ahead = await prefetchRoundTaking(uow, { heads: rows, limit: room });
-      // A pair that got fewer than its share has nothing more queued (or stops at a run someone
+      // A pair that got less than its share has nothing more queued (or stops at a run someone
       // else holds): after the first pass it is released, not asked again (a round trip for nothing).
-      const got = new Map<string, number>(rows.map((r) => [pairKey(r.workflow_id, r.contact_id), 0]));
-      const share = Math.ceil(room / got.size);
-      for (const r of ahead) { const k = pairKey(r.workflow_id, r.contact_id); got.set(k, got.get(k)! + 1); }
-      let exhausted: Set<string> | undefined = new Set([...got].filter(([, n]) => n < share).map(([k]) => k));
-      rows = rows.concat(ahead);
+      const ahead = await prefetchRoundTaking(uow, { heads: rows, limit: env.stopping() ? 0 : limit - rows.length });
+      let spent: Set<string> | undefined = ahead.spent;
+      rows = rows.concat(ahead.runs);
       const results: RoundResult[] = [];
       // Pairs whose run ended and whose next run the round did not take: their next run may be marked blocked.
       const release: RunFence[] = [];
@@ -241,8 +237,8 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         // A pair whose chain stopped at a run that goes on (waits, or continues alone) has nothing to release.
         const last = lastOfPairs(ended).filter((f) => !stopped.has(pairKey(f.workflowId, f.contactId)));
         // One contact's backlog: its next runs in one pass (one statement for many runs).
-        const more = exhausted ? last.filter((f) => !exhausted!.has(pairKey(f.workflowId, f.contactId))) : last;
-        exhausted = undefined;
+        const more = spent ? last.filter((f) => !spent!.has(pairKey(f.workflowId, f.contactId))) : last;
+        spent = undefined;
         rows = env.stopping() || more.length === 0 ? [] : await takeNextOfPairs(uow.trx, more, budget, Math.ceil(budget / more.length));
         const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));

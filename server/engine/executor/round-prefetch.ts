@@ -21,10 +21,20 @@ export async function prefetchRound(uow: UnitOfWork, contactIds: readonly string
   const ids = [...new Set(contactIds)].filter((id) => !uow.written?.has(id) && !reads.contacts.has(id) && !reads.openConversations.has(id)).sort();
   if (ids.length === 0) return;
   // The ids as one array: one text whatever their count, so one prepared statement and plan.
-  const rows = await runShaped(uow.trx, 'contactsWithOpenConversation', [ids], () => sql<ContactsTable & { open_conversation: ConversationsTable | null }>`
+  remember(uow, ids, await runShaped(uow.trx, 'contactsWithOpenConversation', [ids], () => lockedContacts(ids)));
+}
+
+type ContactRow = ContactsTable & { open_conversation: ConversationsTable | null };
+
+/** PostgreSQL: the contacts locked in id order, each with its open conversation (at most one) beside it. */
+const lockedContacts = (ids: readonly string[]) => sql<ContactRow>`
     SELECT c.*, to_jsonb(cv) AS open_conversation FROM contacts c
     LEFT JOIN LATERAL (SELECT * FROM conversations WHERE contact_id = c.id AND status = 'open' LIMIT 1) cv ON true
-    WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c`);
+    WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c`;
+
+/** What the round read of `ids`: each contact, and its open conversation or none. */
+function remember(uow: UnitOfWork, ids: readonly string[], rows: readonly ContactRow[]) {
+  const reads = uow.reads!;
   for (const id of ids) reads.openConversations.set(id, null);
   for (const { open_conversation: open, ...contact } of rows) {
     reads.contacts.set(contact.id, toContact(contact));
@@ -42,13 +52,15 @@ export interface TakeAhead { heads: readonly RunsTable[]; limit: number }
  * pick, contacts, next runs, commit). Locked in the order the two statements took them: the
  * contacts (by id), then the runs. Pairs whose head does not end drop theirs (advanceChains
  * advances a run only after the one before it ended); those stay queued, their lock goes with the commit.
+ * `spent`: the pairs that got less than their share (nothing more queued, or a run someone else
+ * holds next), whose next runs are not worth asking for again in this round.
  */
-export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: TakeAhead): Promise<RunsTable[]> {
+export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: TakeAhead): Promise<{ runs: RunsTable[]; spent: Set<string> }> {
   const reads = uow.reads;
   const ids = [...new Set(heads.map((r) => r.contact_id))].filter((id) => !uow.written?.has(id) && !reads?.contacts.has(id) && !reads?.openConversations.has(id)).sort();
   if (!reads?.lock || ids.length === 0 || limit <= 0) {
     await prefetchRound(uow, ids);
-    return [];
+    return { runs: [], spent: new Set() };
   }
   const tails = new Map<string, RunsTable>();
   for (const r of heads) {
@@ -57,22 +69,18 @@ export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: Tak
     if (!seen || r.id > seen.id) tails.set(key, r);
   }
   const after = [...tails.values()].map((r) => ({ id: r.id, workflowId: r.workflow_id, contactId: r.contact_id }));
+  const share = Math.ceil(limit / after.length);
   // The runs come as rows (as JSON they cost PostgreSQL twice the take's time), the contacts as
   // JSON on the first of them (or on a row of their own when no run comes). Contacts are locked
   // before runs: a join with no join clause is a nested loop, whose outer side (cj) is read first.
-  const { rows } = await sql<RunsTable & { rank: number; contacts: (ContactsTable & { open_conversation: ConversationsTable | null })[] | null }>`
-    WITH c AS (
-      SELECT c.*, to_jsonb(cv) AS open_conversation FROM contacts c
-      LEFT JOIN LATERAL (SELECT * FROM conversations WHERE contact_id = c.id AND status = 'open' LIMIT 1) cv ON true
-      WHERE c.id = ANY(${ids}::text[]) ORDER BY c.id FOR UPDATE OF c
-    ), cj AS MATERIALIZED (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') AS contacts FROM c),
-    t AS (${nextOfPairs(after, limit, Math.ceil(limit / after.length))})
+  const { rows } = await sql<RunsTable & { rank: number; contacts: ContactRow[] | null }>`
+    WITH c AS (${lockedContacts(ids)}), cj AS MATERIALIZED (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') AS contacts FROM c),
+    t AS (${nextOfPairs(after, limit, share)})
     SELECT CASE WHEN row_number() OVER (ORDER BY t.id) = 1 THEN cj.contacts END AS contacts, t.*
     FROM cj LEFT JOIN t ON true ORDER BY t.id`.execute(uow.trx);
-  for (const id of ids) reads.openConversations.set(id, null);
-  for (const { open_conversation: open, ...contact } of rows[0]?.contacts ?? []) {
-    reads.contacts.set(contact.id, toContact(contact));
-    if (open?.id) reads.openConversations.set(contact.id, toConversation(open));
-  }
-  return inPairOrder(rows.filter((r) => r.id !== null).map(({ contacts: _, ...run }) => run));
+  remember(uow, ids, rows[0]?.contacts ?? []);
+  const runs = inPairOrder(rows.filter((r) => r.id !== null).map(({ contacts: _, ...run }) => run));
+  const got = new Map<string, number>();
+  for (const r of runs) { const key = pairKey(r.workflow_id, r.contact_id); got.set(key, (got.get(key) ?? 0) + 1); }
+  return { runs, spent: new Set([...tails.keys()].filter((key) => (got.get(key) ?? 0) < share)) };
 }
