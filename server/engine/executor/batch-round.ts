@@ -16,7 +16,7 @@ import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
 import { markBlocked, nextOfPairSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
-import { prefetchRound, prefetchRoundTaking } from './round-prefetch';
+import { prefetchRound, prefetchRoundFollowing, prefetchRoundTaking, type PairTail, type Taken } from './round-prefetch';
 import { buildStepContext } from './step-context';
 import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
@@ -178,6 +178,17 @@ export interface QueuedPick extends PickOptions {
   /** After the passes: whether chained runs filled the round (`filled`), or the chains ran out first. */
   chained?(filled: boolean): void;
   marked?(ids: string[]): void;
+  /**
+   * Go on with these pairs instead of picking: each one's last run ended in the round before,
+   * which committed, and the budget stopped its chain there (see `cut`).
+   */
+  after?: readonly PairTail[] | undefined;
+  /**
+   * Before the COMMIT: the pairs whose chain the round's budget cut (the last run it took of each
+   * ended; more may be queued). Worth a round of their own once this one has committed (`after`).
+   * `others`: the round released other pairs too (their next runs are for a pick).
+   */
+  cut?(pairs: PairTail[], others: boolean): void;
 }
 
 /**
@@ -201,22 +212,33 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
   try {
     return await inTransaction(services.db, async (uow) => {
       beginRound(uow, 'postgres');
-      // A share of the round in new heads, the rest for the next runs of their pairs (passes
-      // below): see HEAD_SHARE. One contact's backlog still moves a whole round per commit.
-      const heads = Math.max(1, Math.ceil(limit / (pick?.headShare ?? HEAD_SHARE.least)));
-      const held = await pickHeldPostgres(uow.trx, heads, pick);
-      blocked = held.blocked;
-      let rows = held.rows;
-      report(rows.map((r) => r.id), rows.length < heads);
-      if (rows.length === 0) return 'none' as const;
+      let rows: RunsTable[];
+      let ahead: Taken;
+      if (pick?.after) {
+        // Pairs the round before left at its budget: their next runs with their contacts, no pick
+        // (a round trip, and the pick's read of the queue heads, less per round of a backlog).
+        ahead = await prefetchRoundFollowing(uow, { after: pick.after, limit: env.stopping() ? 0 : limit });
+        rows = [];
+        report(ahead.runs.map((r) => r.id), false);
+        if (ahead.runs.length === 0) return 'none' as const;
+      } else {
+        // A share of the round in new heads, the rest for the next runs of their pairs (passes
+        // below): see HEAD_SHARE. One contact's backlog still moves a whole round per commit.
+        const heads = Math.max(1, Math.ceil(limit / (pick?.headShare ?? HEAD_SHARE.least)));
+        const held = await pickHeldPostgres(uow.trx, heads, pick);
+        blocked = held.blocked;
+        rows = held.rows;
+        report(rows.map((r) => r.id), rows.length < heads);
+        if (rows.length === 0) return 'none' as const;
+        // Contacts' row locks in one order (see executeRound); later passes add no contact.
+        rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
+        // The heads' contacts, and in the same statement the next runs of their pairs (as if every
+        // head will end): the first pass advances heads and chains together (prefetchRoundTaking).
+        // A pair that got less than its share has nothing more queued (or stops at a run someone
+        // else holds): after the first pass it is released, not asked again (a round trip for nothing).
+        ahead = await prefetchRoundTaking(uow, { heads: rows, limit: env.stopping() ? 0 : limit - rows.length });
+      }
       const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
-      // Contacts' row locks in one order (see executeRound); later passes add no contact.
-      rows.sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0));
-      // The heads' contacts, and in the same statement the next runs of their pairs (as if every
-      // head will end): the first pass advances heads and chains together (prefetchRoundTaking).
-      // A pair that got less than its share has nothing more queued (or stops at a run someone
-      // else holds): after the first pass it is released, not asked again (a round trip for nothing).
-      const ahead = await prefetchRoundTaking(uow, { heads: rows, limit: env.stopping() ? 0 : limit - rows.length });
       let spent: Set<string> | undefined = ahead.spent;
       rows = rows.concat(ahead.runs);
       const results: RoundResult[] = [];
@@ -242,9 +264,14 @@ async function queuedRoundPostgres(env: ExecEnv, limit: number, leaseMs: number,
         rows = env.stopping() || more.length === 0 ? [] : await takeNextOfPairs(uow.trx, more, budget, Math.ceil(budget / more.length));
         const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
         release.push(...last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
-        if (rows.length === 0) break;
+        if (rows.length === 0) {
+          // Still released (the next round may not come: this one rolls back, or the process
+          // stops); a round going on with them takes their next runs whether marked or not.
+          if (budget <= 0 && !env.stopping() && more.length > 0) pick?.cut?.(more.map(({ id, workflowId, contactId }) => ({ id, workflowId, contactId })), release.length > more.length);
+          break;
+        }
       }
-      pick?.chained?.(budget <= 0);
+      if (!pick?.after) pick?.chained?.(budget <= 0);
       // The round's writes go out with its COMMIT (deferred: nobody reads their results; the
       // checkpoints' own check fails the COMMIT, see checkpointMany). Whether the unblock released
       // a run is not known then: any pair to release signals (at most every 50 ms).

@@ -45,6 +45,12 @@ function remember(uow: UnitOfWork, ids: readonly string[], rows: readonly Contac
 /** The next runs of the heads' pairs a PostgreSQL queued round takes with its contacts (see prefetchRoundTaking). */
 export interface TakeAhead { heads: readonly RunsTable[]; limit: number }
 
+/** A pair's run that ended: its pair's next runs come after it. */
+export interface PairTail { id: string; workflowId: string; contactId: string }
+
+/** What a round took with its contacts, and the pairs not worth asking again (see prefetchRoundTaking). */
+export interface Taken { runs: RunsTable[]; spent: Set<string> }
+
 /**
  * PostgreSQL queued rounds: prefetchRound, and in the same statement the next runs of the heads'
  * pairs (takeNextOfPairs after each head, as if every head will end): a round trip less per round
@@ -55,20 +61,34 @@ export interface TakeAhead { heads: readonly RunsTable[]; limit: number }
  * `spent`: the pairs that got less than their share (nothing more queued, or a run someone else
  * holds next), whose next runs are not worth asking for again in this round.
  */
-export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: TakeAhead): Promise<{ runs: RunsTable[]; spent: Set<string> }> {
+export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: TakeAhead): Promise<Taken> {
   const reads = uow.reads;
   const ids = [...new Set(heads.map((r) => r.contact_id))].filter((id) => !uow.written?.has(id) && !reads?.contacts.has(id) && !reads?.openConversations.has(id)).sort();
   if (!reads?.lock || ids.length === 0 || limit <= 0) {
     await prefetchRound(uow, ids);
     return { runs: [], spent: new Set() };
   }
-  const tails = new Map<string, RunsTable>();
+  const tails = new Map<string, PairTail>();
   for (const r of heads) {
     const key = pairKey(r.workflow_id, r.contact_id);
     const seen = tails.get(key);
-    if (!seen || r.id > seen.id) tails.set(key, r);
+    if (!seen || r.id > seen.id) tails.set(key, { id: r.id, workflowId: r.workflow_id, contactId: r.contact_id });
   }
-  const after = [...tails.values()].map((r) => ({ id: r.id, workflowId: r.workflow_id, contactId: r.contact_id }));
+  return takeWithContacts(uow, ids, [...tails.values()], limit);
+}
+
+/**
+ * PostgreSQL: a round that goes on with pairs the round before it left at its budget (their last
+ * run ended there, more were queued): no pick, the same statement as prefetchRoundTaking with
+ * those runs as the tails. Made after that round committed, so every read is of what it wrote.
+ */
+export async function prefetchRoundFollowing(uow: UnitOfWork, { after, limit }: { after: readonly PairTail[]; limit: number }): Promise<Taken> {
+  const ids = [...new Set(after.map((p) => p.contactId))].sort();
+  if (!uow.reads?.lock || ids.length === 0 || limit <= 0) return { runs: [], spent: new Set() };
+  return takeWithContacts(uow, ids, after, limit);
+}
+
+async function takeWithContacts(uow: UnitOfWork, ids: readonly string[], after: readonly PairTail[], limit: number): Promise<Taken> {
   const share = Math.ceil(limit / after.length);
   // The runs come as rows (as JSON they cost PostgreSQL twice the take's time), the contacts as
   // JSON on the first of them (or on a row of their own when no run comes). Contacts are locked
@@ -82,5 +102,5 @@ export async function prefetchRoundTaking(uow: UnitOfWork, { heads, limit }: Tak
   const runs = inPairOrder(rows.filter((r) => r.id !== null).map(({ contacts: _, ...run }) => run));
   const got = new Map<string, number>();
   for (const r of runs) { const key = pairKey(r.workflow_id, r.contact_id); got.set(key, (got.get(key) ?? 0) + 1); }
-  return { runs, spent: new Set([...tails.keys()].filter((key) => (got.get(key) ?? 0) < share)) };
+  return { runs, spent: new Set(after.map((p) => pairKey(p.workflowId, p.contactId)).filter((key) => (got.get(key) ?? 0) < share)) };
 }

@@ -5,6 +5,7 @@ import { executeQueuedRound, executeRound, HEAD_SHARE, nextHeadShare, type Queue
 import { hasDueNonQueuedSqlite } from './claim-sqlite';
 import { executeRun, type ExecEnv } from './execute-run';
 import type { RunsTable } from '../../store/schema';
+import type { PairTail } from './round-prefetch';
 import { MarkRecheck } from './mark-recheck';
 import { PEER_BEAT_MS, Peers } from './peers';
 import { unblockStalled } from './run-queue';
@@ -248,15 +249,20 @@ export class RunWorker {
   /**
    * PostgreSQL: a queued round on its own connection, beside up to maxRounds others. Resolves
    * once its heads are picked (true when there were any), so the next round's pick passes over
-   * them; the round itself goes on.
+   * them; the round itself goes on. `after`: no pick; the round goes on with these pairs, which
+   * the round before it (committed) left at its budget, and takes the slot that round leaves.
    */
-  private queuedRoundConcurrent(): Promise<boolean> {
+  private queuedRoundConcurrent(after?: readonly PairTail[]): Promise<boolean> {
     this.rounds++;
     const deep = this.rounds === 1;
     const steal = deep && Date.now() >= this.stealAfter;
-    this.pickedOut = false;
+    if (!after) this.pickedOut = false;
     const started = performance.now();
     let mine: string[] = [];
+    // Pairs this round's budget cut, and (once it has committed) the pairs the next round goes on with.
+    let cut: PairTail[] = [];
+    let follow: PairTail[] = [];
+    let others = true;
     let report!: (some: boolean) => void;
     const pickedSome = new Promise<boolean>((resolve) => { report = resolve; });
     const pick: QueuedPick = {
@@ -269,9 +275,12 @@ export class RunWorker {
       headShare: this.headShare,
       chained: (filled) => { this.headShare = nextHeadShare(this.headShare, filled); },
       ...(this.noteMarks ? { marked: this.noteMarks } : {}),
+      after,
+      cut: (pairs, more) => { cut = pairs; others = more; },
       picked: (ids, all) => {
         mine = ids;
         for (const id of ids) this.picked.add(id);
+        if (after) { report(ids.length > 0); return; }
         // A deep pick that found nothing goes on to the claim path (due waits, expired leases).
         if (all && (ids.length > 0 || !deep)) this.pickedOut = true;
         if (ids.length === 0 && steal && this.peers?.partition) this.stealAfter = Date.now() + STEAL_BACKOFF_MS;
@@ -294,6 +303,7 @@ export class RunWorker {
           for (const row of rows) if (!this.active.has(row.id)) this.alone(row);
           return;
         }
+        follow = cut;
         this.settle(results);
       } catch (err) {
         if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
@@ -301,10 +311,17 @@ export class RunWorker {
         report(false); // picking failed: the claim path meets the same trouble and ends this pump
         for (const id of mine) this.picked.delete(id);
         this.rounds--;
+        // A backlog's pairs go on in this round's slot, before any kick: a pick now would race
+        // that round for their next runs (whoever locks one first takes the pair; both are right).
+        if (follow.length > 0 && !this.stopped) void this.queuedRoundConcurrent(follow);
         // A round that took nothing changed nothing to look at again: kicked, the pump would pick
         // again beside the rounds still in flight, miss, and kick again, a loop of empty picks
-        // (one contact's backlog: 5,372 picks for 20,000 runs) until those rounds end.
-        if (mine.length > 0 || this.full || (this.heldKick && this.rounds === 0)) {
+        // (one contact's backlog: 5,372 picks for 20,000 runs) until those rounds end. Nor does
+        // one whose pairs the round after it goes on with (one contact's backlog: each round
+        // picked beside the next, and found its runs held).
+        // A round going on with pairs that took none of their runs (a pick or a mark held the next
+        // one) kicks: what it left is for a pick now.
+        if ((mine.length > 0 && (follow.length === 0 || others)) || (after && mine.length === 0) || this.full || (this.heldKick && this.rounds === 0)) {
           this.full = false;
           this.pickedOut = false;
           this.heldKick = false;
