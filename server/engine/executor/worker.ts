@@ -313,7 +313,11 @@ export class RunWorker {
         this.rounds--;
         // A backlog's pairs go on in this round's slot, before any kick: a pick now would race
         // that round for their next runs (whoever locks one first takes the pair; both are right).
-        if (follow.length > 0 && !this.stopped) void this.queuedRoundConcurrent(follow);
+        // Not in the last slot free for picks: rounds going on with their pairs in every slot
+        // would leave other contacts' runs queued until those backlogs were done; a pick takes
+        // the oldest heads, whoever's they are.
+        if (follow.length > 0 && (this.stopped || this.rounds >= this.maxRounds - 1)) follow = [];
+        if (follow.length > 0) void this.queuedRoundConcurrent(follow);
         // A round that took nothing changed nothing to look at again: kicked, the pump would pick
         // again beside the rounds still in flight, miss, and kick again, a loop of empty picks
         // (one contact's backlog: 5,372 picks for 20,000 runs) until those rounds end. Nor does
