@@ -200,7 +200,8 @@ export interface QueuedPick extends PickOptions {
  * their contacts (prefetchRoundTaking), so the first pass advances heads and chains; later passes
  * take only the next runs of pairs whose run ended (takeNextOfPairs): a pick of new heads would
  * lock contacts out of id order, those runs' contacts are held already. A backlog's round is then
- * three round trips: pick, contacts with next runs, COMMIT (the checkpoints go with it). Heads
+ * three round trips: pick, contacts with next runs, COMMIT (the checkpoints go with it); two when
+ * it goes on with the pairs the round before left at its budget (`after`: no pick). Heads
  * found blocked are marked once the round has committed (its own ends count then), in a statement
  * of their own.
  */
