@@ -14,7 +14,7 @@ import { stepRegistry } from '../steps/registry';
 import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
-import { markBlocked, nextOfPairSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
+import { markBlocked, nextOfPairSqlite, nextOfPairsSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
 import type { ExecEnv } from './execute-run';
 import { prefetchRound, prefetchRoundFollowing, prefetchRoundTaking, type PairTail, type Taken } from './round-prefetch';
 import { buildStepContext } from './step-context';
@@ -56,8 +56,8 @@ export type RoundResult =
 export const HEAD_SHARE = { least: 2, most: 8 } as const;
 
 /** The head share for the next round, after a round whose chains filled it (`filled`) or ran out first. */
-export function nextHeadShare(share: number, filled: boolean): number {
-  return filled ? Math.min(HEAD_SHARE.most, share * 2) : Math.max(HEAD_SHARE.least, share / 2);
+export function nextHeadShare(share: number, filled: boolean, least: number = HEAD_SHARE.least): number {
+  return filled ? Math.min(HEAD_SHARE.most, share * 2) : Math.max(least, share / 2);
 }
 
 /** SQLite: a pass that ended runs of at most this many pairs reads their next runs directly (executeQueuedRound). */
@@ -126,14 +126,18 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       // takes (after it, in order), so one contact's backlog moves many runs per commit. With few
       // such pairs the next pass reads their next runs directly, many per pair (one statement
       // each); with many, it releases them and picks queue heads again (three statements in all).
-      const pickHeads = async (budget: number) => {
-        const { picked } = await pickQueued(uow.trx, 'sqlite', budget);
+      const pickHeads = async (budget: number, skip?: ReadonlySet<string>) => {
+        const { picked } = await pickQueued(uow.trx, 'sqlite', budget, { skip });
         if (picked.length === 0) return [];
         return runShaped(uow.trx, `pickedRuns:${picked.length}`, picked, () =>
           uow.trx.selectFrom('runs').selectAll().where('id', 'in', picked).where('status', '=', sql.lit('queued')).orderBy('id'));
       };
-      let rows = await pickHeads(limit);
-      for (let budget = limit; rows.length > 0;) {
+      const share = pick?.headShare ?? 1;
+      const heads = Math.max(1, Math.ceil(limit / share));
+      let rows = await pickHeads(heads);
+      let budget = limit;
+      let chained = false;
+      for (; rows.length > 0;) {
         budget -= rows.length;
         await prefetchRound(uow, rows.map((r) => r.contact_id));
         const pending: PendingCheckpoint[] = [];
@@ -148,12 +152,17 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
           await unblockNextOfPairs(uow.trx, 'sqlite', last);
           break;
         }
-        if (last.length <= CHAIN_PAIRS) {
+        if (last.length <= (share > 1 ? heads : CHAIN_PAIRS)) {
+          const perPair = Math.ceil(budget / last.length);
           rows = [];
-          for (const f of last) rows.push(...await nextOfPairSqlite(uow.trx, f, Math.ceil(budget / last.length)));
+          if (last.length <= CHAIN_PAIRS) for (const f of last) rows.push(...await nextOfPairSqlite(uow.trx, f, perPair));
+          else rows = await nextOfPairsSqlite(uow.trx, last, perPair);
+          chained ||= rows.length > 0;
           const taken = new Set(rows.map((r) => pairKey(r.workflow_id, r.contact_id)));
           await unblockNextOfPairs(uow.trx, 'sqlite', last.filter((f) => !taken.has(pairKey(f.workflowId, f.contactId))));
           rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          // Pairs with nothing more queued (each contact has one run) leave the round to new heads.
+          if (share > 1 && rows.length < budget) rows.push(...await pickHeads(budget - rows.length, new Set(rows.map((r) => r.id))));
         } else {
           await unblockNextOfPairs(uow.trx, 'sqlite', last);
           rows = await pickHeads(budget);
@@ -161,6 +170,8 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       }
       await flushContacts(uow);
       await flushPendingEvents(uow);
+      // Whether chained runs filled the round (pairs have backlogs), not its heads alone.
+      if (results.length > 0) pick?.chained?.(budget <= 0 && chained);
       return results.length === 0 ? 'none' as const : results;
     });
   } catch (err) {

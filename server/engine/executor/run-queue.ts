@@ -297,6 +297,19 @@ export async function nextOfPairSqlite(trx: Executor, after: { id: string; workf
 }
 
 /**
+ * SQLite: nextOfPairSqlite for many pairs in one statement (up to `perPair` each, in order); a
+ * pair with nothing queued costs one index seek, where a statement per pair cost a statement.
+ */
+export async function nextOfPairsSqlite(trx: Executor, after: readonly { id: string; workflowId: string; contactId: string }[], perPair: number): Promise<RunsTable[]> {
+  if (after.length === 0) return [];
+  const { rows } = await sql<RunsTable>`WITH p(w, c, after) AS (VALUES ${endedValues(after)})
+    SELECT r.* FROM p JOIN runs r ON r.id IN (SELECT e.id FROM runs e INDEXED BY runs_by_contact_workflow
+      WHERE e.workflow_id = p.w AND e.contact_id = p.c AND e.status = 'queued' AND e.id > p.after ORDER BY e.id LIMIT ${perPair})
+    ORDER BY r.id`.execute(trx);
+  return rows;
+}
+
+/**
  * Marks blocked the heads a round found behind an unfinished run of their pair, re-checked now
  * (after the round committed: a pair whose run the round ended is not marked). Rows someone holds
  * are passed over (never wait): they are read again by the next pick. Returns the ids marked.

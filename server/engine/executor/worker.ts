@@ -93,6 +93,8 @@ export class RunWorker {
   private heldKick = false;
   /** PostgreSQL: a queued round's new heads are at most 1/headShare of it (batch-round.ts, nextHeadShare). */
   private headShare: number = HEAD_SHARE.least;
+  /** SQLite: the same, from a whole round of heads (1) when each pair has one run. */
+  private sqliteShare = 2;
   /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
   private stealAfter = 0;
   /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
@@ -354,7 +356,9 @@ export class RunWorker {
     let picked = true;
     const done = (async () => {
       try {
-        const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs);
+        const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs, {
+          picked: () => {}, headShare: this.sqliteShare, chained: (filled) => { this.sqliteShare = nextHeadShare(this.sqliteShare, filled); },
+        });
         if (results === 'none') { picked = false; return; }
         await this.restAfter(started, results ? results.map((r) => r.id) : []);
         if (!results) {
