@@ -56,8 +56,8 @@ export type RoundResult =
 export const HEAD_SHARE = { least: 2, most: 8 } as const;
 
 /** The head share for the next round, after a round whose chains filled it (`filled`) or ran out first. */
-export function nextHeadShare(share: number, filled: boolean, least: number = HEAD_SHARE.least): number {
-  return filled ? Math.min(HEAD_SHARE.most, share * 2) : Math.max(least, share / 2);
+export function nextHeadShare(share: number, filled: boolean): number {
+  return filled ? Math.min(HEAD_SHARE.most, share * 2) : Math.max(HEAD_SHARE.least, share / 2);
 }
 
 /** SQLite: a pass that ended runs of at most this many pairs reads their next runs directly (executeQueuedRound). */

@@ -91,10 +91,8 @@ export class RunWorker {
   private pickedOut = false;
   /** PostgreSQL: a kick came while pickedOut held it back: the next round whose transaction ends kicks, whatever it took. */
   private heldKick = false;
-  /** PostgreSQL: a queued round's new heads are at most 1/headShare of it (batch-round.ts, nextHeadShare). */
+  /** A queued round's new heads are at most 1/headShare of it (batch-round.ts, nextHeadShare); both stores. */
   private headShare: number = HEAD_SHARE.least;
-  /** SQLite: the same, from a whole round of heads (1) when each pair has one run. */
-  private sqliteShare = 2;
   /** PostgreSQL: no pick takes other instances' heads before this time (STEAL_BACKOFF_MS). */
   private stealAfter = 0;
   /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
@@ -357,7 +355,7 @@ export class RunWorker {
     const done = (async () => {
       try {
         const results = await executeQueuedRound(this.env(), this.roundSize, this.opts.leaseMs, {
-          picked: () => {}, headShare: this.sqliteShare, chained: (filled) => { this.sqliteShare = nextHeadShare(this.sqliteShare, filled); },
+          picked: () => {}, headShare: this.headShare, chained: (filled) => { this.headShare = nextHeadShare(this.headShare, filled); },
         });
         if (results === 'none') { picked = false; return; }
         await this.restAfter(started, results ? results.map((r) => r.id) : []);
