@@ -30,9 +30,20 @@ export function createServices(config: Config, store: Store, log: FastifyBaseLog
 
 export class RunSignal {
   private listeners: (() => void)[] = [];
+  private expressListeners: ((runIds: readonly string[]) => void)[] = [];
   private lastReleased = 0;
   notify() { for (const l of this.listeners) l(); }
   on(listener: () => void) { this.listeners.push(listener); }
+  /**
+   * Runs someone is waiting on, just committed: an agent's shortcut, a customer's reply to an ad.
+   * The executor runs them now instead of after the runs queued before them (a webhook burst's
+   * backlog: seconds). They still wait for an unfinished run of their own pair (workflow, contact).
+   */
+  express(runIds: readonly string[]) {
+    if (runIds.length === 0) return;
+    for (const l of this.expressListeners) l(runIds);
+  }
+  onExpress(listener: (runIds: readonly string[]) => void) { this.expressListeners.push(listener); }
   /**
    * A run's end released the next run of its pair. This instance claims again after its round
    * anyway; the signal is for the others (idle ones would otherwise wait for their poll), at most

@@ -10,18 +10,20 @@ import { earlierUnfinished } from './run-queue';
  * then lets each instance take rows the others are not taking. The due condition is repeated on
  * the locked rows: a row another instance claimed and committed in the meantime is dropped.
  */
-export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
+export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: string[], { only = false }: { only?: boolean } = {}): Promise<RunsTable[]> {
   const notBlocked = sql`NOT ${earlierUnfinished('postgres')}`;
   const due = (condition: ReturnType<typeof sql>) =>
     sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
-  const heads = queued.length > 0
-    ? sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked}) UNION ALL`
-    : sql``;
+  const picked = () => sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked})`;
+  // `only`: these heads and nothing else (the express lane: claimHeads).
+  const candidates = only
+    ? picked()
+    : sql`${queued.length > 0 ? sql`${picked()} UNION ALL` : sql``}
+      ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
+      UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}`;
   const { rows } = await sql<RunsTable>`
     WITH candidates AS (
-      ${heads}
-      ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
-      UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}
+      ${candidates}
     ), locked AS (
       SELECT l.id FROM runs l
       WHERE l.id IN (SELECT id FROM candidates)

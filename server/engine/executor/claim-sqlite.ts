@@ -9,24 +9,23 @@ import { earlierUnfinished } from './run-queue';
  * the due waiting and expired-lease runs. Writers are serialised by SQLite itself, so the rows
  * chosen cannot be taken by anyone else before they are updated.
  */
-export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string[]): Promise<RunsTable[]> {
+export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string[], { only = false }: { only?: boolean } = {}): Promise<RunsTable[]> {
   // INDEXED BY inside: left to itself the planner walks every earlier run of the workflow.
   const notBlocked = sql`NOT ${earlierUnfinished('sqlite')}`;
   const due = (index: 'runs_waking' | 'runs_leased', condition: ReturnType<typeof sql>) =>
     sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY ${sql.raw(index)} WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
-  const heads = queued.length > 0
-    // `+r.status`: by primary key, not through the status index (every queued run).
-    ? sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND +r.status = 'queued' AND ${notBlocked} UNION ALL`
-    : sql``;
+  // `+r.status`: by primary key, not through the status index (every queued run).
+  const picked = () => sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND +r.status = 'queued' AND ${notBlocked}`;
+  // `only`: these heads and nothing else (the express lane: claimHeads).
+  const candidates = only
+    ? picked()
+    : sql`${queued.length > 0 ? sql`${picked()} UNION ALL` : sql``}
+        ${due('runs_waking', sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
+        UNION ALL ${due('runs_leased', sql`r.status = 'running' AND r.lease_until < ${r.now}`)}`;
   const { rows } = await sql<RunsTable>`
     UPDATE runs SET status = 'running', lease_owner = ${r.owner}, lease_until = ${r.leaseUntil},
       wake_at = NULL, attempts = attempts + 1, updated_at = ${r.now}
-    WHERE id IN (
-      SELECT id FROM (
-        ${heads}
-        ${due('runs_waking', sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
-        UNION ALL ${due('runs_leased', sql`r.status = 'running' AND r.lease_until < ${r.now}`)})
-      ORDER BY id LIMIT ${r.limit})
+    WHERE id IN (SELECT id FROM (${candidates}) ORDER BY id LIMIT ${r.limit})
     RETURNING *`.execute(trx);
   return rows;
 }

@@ -45,9 +45,13 @@ async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTab
   });
 }
 
-/** Claims these queue heads, if still runnable (a rolled-back round's own runs, to go on alone). */
-export async function claimHeads(store: Store, r: ClaimRequest, ids: string[]): Promise<RunsTable[]> {
+/**
+ * Claims these queue heads, if still runnable (a rolled-back round's own runs, to go on alone).
+ * `only`: nothing else; otherwise due waiting runs and expired leases may come too (oldest first,
+ * within the limit).
+ */
+export async function claimHeads(store: Store, r: ClaimRequest, ids: string[], opts: { only?: boolean } = {}): Promise<RunsTable[]> {
   if (ids.length === 0) return [];
-  if (store.dialect === 'postgres') return claimPostgres(store.db, r, ids);
-  return store.db.transaction().execute((trx) => claimSqlite(trx, r, ids));
+  if (store.dialect === 'postgres') return claimPostgres(store.db, r, ids, opts);
+  return store.db.transaction().execute((trx) => claimSqlite(trx, r, ids, opts));
 }

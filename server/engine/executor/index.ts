@@ -63,7 +63,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
   if (services.store.dialect === 'postgres' && services.store.pgPool) {
     bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick());
   } else if (options.enginePort) {
-    bridge = startThreadBridge(services, options.enginePort, () => worker?.kick());
+    bridge = startThreadBridge(services, options.enginePort, () => worker?.kick(), (runIds) => worker?.express(runIds));
   }
   if (services.store.dialect === 'sqlite' && worker) {
     const released = await releaseStaleLeasesSqlite(services.db, workerOptions.owner);
@@ -78,6 +78,12 @@ export async function startEngine(services: Services, options: EngineOptions): P
     // listening, and polls. An instance without a worker always tells the others.
     // On SQLite only the executor thread executes: it has nobody to tell.
     if (!worker?.executesAlone && !(worker && options.enginePort)) bridge?.notifyRuns();
+  });
+  // Runs someone waits on: this instance's worker, or the executor thread's (the other side of the port).
+  services.runSignal.onExpress((runIds) => {
+    if (stopped) return;
+    if (worker) worker.express(runIds);
+    else bridge?.expressRuns?.(runIds);
   });
   worker?.start();
   const pruner = worker

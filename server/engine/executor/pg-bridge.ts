@@ -24,6 +24,8 @@ const MAX_PAYLOAD = 7_000;
 export interface PeerBridge {
   /** Tell the other instances that runs were created or woken. */
   notifyRuns(): void;
+  /** The executor thread's bridge: runs someone waits on, for the worker on the other side (RunSignal.express). */
+  expressRuns?(runIds: readonly string[]): void;
   close(): Promise<void>;
 }
 

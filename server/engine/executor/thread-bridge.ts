@@ -7,6 +7,7 @@ import type { PeerBridge } from './pg-bridge';
 /** What the two sides of one SQLite file (main thread, executor thread) tell each other. */
 type ThreadNote =
   | { runs: true }
+  | { express: string[] }
   | { live: LiveMessage[] }
   | { streams: boolean }
   /** A side that just started: the other tells it whether it has streams open. */
@@ -23,7 +24,7 @@ const COUNTERS_EVERY_MS = 200;
  * event streams open, which is the main thread (the executor thread takes no requests). Messages
  * of one tick travel as one note.
  */
-export function startThreadBridge(services: Services, port: NotePort, onRunsWoken: () => void): PeerBridge {
+export function startThreadBridge(services: Services, port: NotePort, onRunsWoken: () => void, onExpress: (runIds: readonly string[]) => void = () => {}): PeerBridge {
   let closed = false;
   let otherStreams = false;
   let queue: LiveMessage[] = [];
@@ -33,6 +34,7 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
     // The thread's parentPort also carries the main thread's 'stop' (thread-main.ts).
     if (closed || typeof note !== 'object' || note === null) return;
     if ('runs' in note) onRunsWoken();
+    else if ('express' in note) onExpress(note.express);
     else if ('live' in note) for (const m of note.live) services.live.deliverLocal(m);
     else if ('streams' in note) otherStreams = note.streams;
     else if ('hello' in note) tellStreams();
@@ -65,6 +67,9 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
       if (closed || runsPending) return;
       runsPending = true;
       setImmediate(() => { runsPending = false; post({ runs: true }); });
+    },
+    expressRuns(runIds) {
+      post({ express: [...runIds] });
     },
     async close() {
       if (closed) return;

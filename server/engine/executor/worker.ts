@@ -67,6 +67,11 @@ const RECHECK_MS = 1_000;
 const PG_SWEEP_MS = 30_000;
 /** Marks looked at again per statement. */
 const RECHECK_CHUNK = 1_000;
+/**
+ * Express runs (RunSignal.express) being claimed or executed at once, at most: beyond it they
+ * wait in the queue like any other run (a campaign's thousand ad replies are a burst, not a person waiting).
+ */
+const EXPRESS_MAX = 16;
 
 /**
  * Claims due runs and executes them, up to `concurrency` at a time. Woken by kick() (run
@@ -97,6 +102,8 @@ export class RunWorker {
   private stealAfter = 0;
   /** PostgreSQL: the pump stopped at maxRounds (or concurrency): the next round to end kicks it, whatever it took. */
   private full = false;
+  /** Express runs being claimed now (see express()). */
+  private expressing = 0;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
   private readonly roundSize: number;
@@ -439,6 +446,25 @@ export class RunWorker {
 
   private env(): ExecEnv {
     return { services: this.services, owner: this.opts.owner, stopping: () => this.stopped };
+  }
+
+  /**
+   * Runs someone is waiting on (RunSignal.express): claimed now and executed on their own, ahead
+   * of the runs queued before them, unless their pair has an unfinished run before them (the claim
+   * leaves them then, and the queue takes them in turn). A round or a pick that got there first
+   * keeps them (the claim finds them no longer queued).
+   */
+  express(runIds: readonly string[]) {
+    if (this.stopped) return;
+    const ids = runIds.filter((id) => !this.active.has(id) && !this.inRounds.has(id) && !this.picked.has(id)).slice(0, EXPRESS_MAX - this.expressing);
+    if (ids.length === 0) return;
+    this.expressing += ids.length;
+    const now = Date.now();
+    const request = { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit: ids.length };
+    void claimHeads(this.services.store, request, ids, { only: true })
+      .then((rows) => { for (const row of rows) if (!this.active.has(row.id)) this.alone(row); })
+      .catch((err) => { if (!this.stopped) this.services.log.warn({ err }, 'claiming runs someone waits on failed; they stay queued'); })
+      .finally(() => { this.expressing -= ids.length; });
   }
 
   /** Executes one claimed run on its own, step by step (outside steps, and a round that was rolled back). */

@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import { LaunchResult } from '../../lib/contracts/shortcuts';
+import { listMessages } from '../../server/domain/conversations';
+import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
+import type { TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
+import { createWorkflow, shortcutWorkflow } from './engine-support';
+
+// Runs someone is waiting on (an agent's shortcut) go ahead of a backlog queued before them: by
+// the queue's order they would wait for all of it (a 20,000-webhook burst: 1.7 s on SQLite, 3 s
+// on PostgreSQL, measured), while the backlog itself keeps each contact's order.
+
+/** `perContact` queued runs for each of `contacts` contacts, inserted as ingestion would (contacts in turn), then the executor told. */
+export async function queueBacklog(server: TestServer, contacts: number, perContact: number) {
+  const services = server.app.services;
+  const wf = await insertWorkflow(services.db, makeWorkflow({
+    steps: [1, 2, 3].map((i) => ({ id: `c${i}`, type: 'add_comment' as const, config: { text: `n{{$trigger.n}}.${i}` } })),
+  }));
+  const made: Awaited<ReturnType<typeof insertContact>>[] = [];
+  for (let c = 0; c < contacts; c++) made.push(await insertContact(services));
+  const ids = await services.db.transaction().execute(async (trx) => {
+    const out: string[] = [];
+    for (let n = 0; n < perContact; n++) for (const { contact, conversation } of made) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } }));
+    return out;
+  });
+  services.runSignal.notify();
+  return { workflowId: wf.id, made, ids };
+}
+
+const endedAt = async (server: TestServer, ids: string[]) =>
+  (await server.app.services.db.selectFrom('runs').select(['id', 'status', 'ended_at']).where('id', 'in', ids).execute());
+
+/**
+ * Launches a shortcut as an agent right after queueing the backlog; returns when the backlog is
+ * done, with how many backlog runs had ended before the shortcut's run did.
+ */
+export async function shortcutBehindBacklog(server: TestServer, backlog: { contacts: number; perContact: number }) {
+  const { token } = await server.createUser('agent');
+  const shortcut = await createWorkflow(server, shortcutWorkflow());
+  const { contact, conversation } = await insertContact(server.app.services);
+  const queued = await queueBacklog(server, backlog.contacts, backlog.perContact);
+  const launched = await server.api(token).post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} });
+  expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+  const { runId } = LaunchResult.parse(launched.body);
+  const shortcutEnd = await waitFor('the shortcut run to complete', async () => {
+    const [run] = await endedAt(server, [runId]);
+    return run?.status === 'completed' ? run.ended_at! : undefined;
+  }, 30_000);
+  const backlogRuns = await waitFor('the backlog to complete', async () => {
+    const rows = await endedAt(server, queued.ids);
+    return rows.every((r) => r.status === 'completed') ? rows : undefined;
+  }, 60_000);
+  // Each backlog contact's runs in order, each once: the express run did not disturb the queue.
+  for (const { conversation: c } of queued.made) {
+    const texts = (await listMessages(server.app.services.db, c!.id)).map((m) => m.text).filter((t) => t.startsWith('n'));
+    expect(texts).toEqual(Array.from({ length: backlog.perContact }, (_, n) => [1, 2, 3].map((i) => `n${n}.${i}`)).flat());
+  }
+  expect((await listMessages(server.app.services.db, conversation!.id)).map((m) => m.text)).toContain('Refund');
+  return { endedBefore: backlogRuns.filter((r) => r.ended_at! < shortcutEnd).length, backlog: queued.ids.length, contactId: contact.id };
+}
