@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextWamid, whatsappAdMessage, whatsappStatus } from '../../fixtures/meta/payloads';
 import { waitForRun } from '../webhooks/support';
+import { queueBacklog } from '../express-support';
 import { startChannelWorld, WA, type ChannelWorld } from './support';
 
 // The whole path over real HTTP: Meta's signed webhook in, the companion's workflow out through
@@ -64,5 +65,24 @@ describe('status callbacks racing the send', () => {
     const out = (await admin.get(`/conversations/${conv.id}`)).body.messages.filter((m: { direction: string; kind: string }) => m.direction === 'outgoing' && m.kind === 'message');
     expect(out.map((m: { text: string; delivery: { status: string } }) => `${m.text}:${m.delivery.status}`)).toEqual(['One:delivered', 'Two:delivered']);
     expect(await w.server.store.db.selectFrom('early_delivery_statuses').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('an ad reply while a backlog is queued', () => {
+  it('the customer’s reply is sent before the runs queued ahead of it are done (the express lane), and once', async () => {
+    const admin = w.server.api(w.server.adminToken);
+    await admin.post('/ads', { adAccountId: 'act_1', adId: '120210000000002', name: 'Winter sale', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'OUTCOME_ENGAGEMENT', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' });
+    const wf = await admin.post('/workflows', {
+      name: 'Greet ad leads', trigger: { type: 'click_to_chat_ads', adAccountId: 'act_1', adIds: ['120210000000002'] },
+      steps: [{ id: 'greet', type: 'send_message', config: { text: 'Hi! WINTER10' } }],
+    });
+    expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
+    const backlog = await queueBacklog(w.server, 40, 100);
+    const first = await w.deliver(whatsappAdMessage({ waId: '16505559876', adId: '120210000000002', text: 'Still on?', name: 'Ana', id: nextWamid() }));
+    const run = await waitForRun(w.server, first.body.runIds[0]);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    const ended = await w.server.store.db.selectFrom('runs').select('id').where('id', 'in', backlog.ids).where('status', '=', 'completed').where('ended_at', '<', run.endedAt!).execute();
+    expect(ended.length).toBeLessThan(backlog.ids.length / 2);
+    expect(w.graph.sent.filter((s) => s.body.to === '16505559876')).toHaveLength(1);
   });
 });
