@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { benchDispatch } from './dispatch';
 import { benchE2eRuns } from './e2e-runs';
 import { benchE2eVs } from './e2e-vs';
+import { benchExpress } from './express';
 import { benchHooksFlood } from './hooks-flood';
 import { benchMenu } from './menu';
 import { benchRuns } from './runs';
@@ -18,6 +19,7 @@ const suites: [string, () => Promise<string>][] = [
   ['runs', benchRuns],
   ['e2e-runs', benchE2eRuns],
   ['e2e-vs', benchE2eVs],
+  ['express', benchExpress],
   ['menu', benchMenu],
   ['hooks-flood', benchHooksFlood],
 ];

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describePg, pgUrl } from '../support/postgres';
+import { LaunchResult } from '../../lib/contracts/shortcuts';
+import type { RunningServer } from '../../server/server';
+import { insertContact } from '../support/builders';
+import { describePg, pgInstances, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
-import { shortcutBehindBacklog } from './express-support';
+import { waitFor } from '../support/wait';
+import { shortcutWorkflow } from './engine-support';
+import { endedAt, queueBacklog, shortcutBehindBacklog } from './express-support';
 
 // PostgreSQL: the launching instance claims the run itself (FOR UPDATE SKIP LOCKED, as a pick
 // would) and executes it beside the queued rounds in flight.
@@ -15,5 +20,32 @@ describePg('runs someone waits on go ahead of the queue (PostgreSQL)', () => {
     // first picks and the next pick reaches the shortcut anyway.
     const { endedBefore, backlog } = await shortcutBehindBacklog(server, { contacts: 400, perContact: 10 });
     expect(endedBefore).toBeLessThan(backlog / 2);
+  });
+});
+
+describePg('runs someone waits on, launched on an instance that executes none (PostgreSQL)', () => {
+  const instances = pgInstances(2, { workers: [false, true] });
+
+  it('the instance that executes runs is told at once (NOTIFY) and runs the shortcut ahead of the backlog', async () => {
+    const [front] = instances as [RunningServer, RunningServer];
+    const call = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${front.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${front.tokens.admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status, p).toBeLessThan(300);
+      return res.json() as Promise<any>;
+    };
+    const shortcut = await call('POST', '/workflows', shortcutWorkflow());
+    await call('POST', `/workflows/${shortcut.id}/publish`);
+    const { conversation } = await insertContact(front.app.services);
+    const backlog = await queueBacklog(front, 400, 10);
+    const { runId } = LaunchResult.parse(await call('POST', `/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} }));
+    const end = await waitFor('the shortcut run to complete', async () => {
+      const [run] = await endedAt(front, [runId]);
+      return run?.status === 'completed' ? run.ended_at! : undefined;
+    }, 30_000);
+    const rows = await waitFor('the backlog to complete', async () => {
+      const all = await endedAt(front, backlog.ids);
+      return all.every((r) => r.status === 'completed') ? all : undefined;
+    }, 60_000);
+    expect(rows.filter((r) => r.ended_at! < end).length).toBeLessThan(backlog.ids.length / 2);
   });
 });

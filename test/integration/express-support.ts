@@ -11,7 +11,7 @@ import { createWorkflow, shortcutWorkflow } from './engine-support';
 // on PostgreSQL, measured), while the backlog itself keeps each contact's order.
 
 /** `perContact` queued runs for each of `contacts` contacts, inserted as ingestion would (contacts in turn), then the executor told. */
-export async function queueBacklog(server: TestServer, contacts: number, perContact: number) {
+export async function queueBacklog(server: Pick<TestServer, 'app'>, contacts: number, perContact: number) {
   const services = server.app.services;
   const wf = await insertWorkflow(services.db, makeWorkflow({
     steps: [1, 2, 3].map((i) => ({ id: `c${i}`, type: 'add_comment' as const, config: { text: `n{{$trigger.n}}.${i}` } })),
@@ -27,7 +27,7 @@ export async function queueBacklog(server: TestServer, contacts: number, perCont
   return { workflowId: wf.id, made, ids };
 }
 
-const endedAt = async (server: TestServer, ids: string[]) =>
+export const endedAt = async (server: Pick<TestServer, 'app'>, ids: string[]) =>
   (await server.app.services.db.selectFrom('runs').select(['id', 'status', 'ended_at']).where('id', 'in', ids).execute());
 
 /**

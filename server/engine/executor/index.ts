@@ -61,7 +61,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
   let stopped = false;
 
   if (services.store.dialect === 'postgres' && services.store.pgPool) {
-    bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick());
+    bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick(), (runIds) => worker?.express(runIds));
   } else if (options.enginePort) {
     bridge = startThreadBridge(services, options.enginePort, () => worker?.kick(), (runIds) => worker?.express(runIds));
   }
@@ -79,7 +79,8 @@ export async function startEngine(services: Services, options: EngineOptions): P
     // On SQLite only the executor thread executes: it has nobody to tell.
     if (!worker?.executesAlone && !(worker && options.enginePort)) bridge?.notifyRuns();
   });
-  // Runs someone waits on: this instance's worker, or the executor thread's (the other side of the port).
+  // Runs someone waits on: this instance's worker; else the executor thread's (the other side of
+  // the port), or on PostgreSQL the instances that execute runs (the first to claim them runs them).
   services.runSignal.onExpress((runIds) => {
     if (stopped) return;
     if (worker) worker.express(runIds);

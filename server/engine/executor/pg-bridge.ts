@@ -19,12 +19,14 @@ const STREAMS_TTL_MS = 15_000;
 const RUNS_NOTIFY_MS = 20;
 // NOTIFY payloads must stay under 8000 bytes.
 const MAX_PAYLOAD = 7_000;
+/** Run ids one express notice carries (as many as a worker takes at once; ~30 bytes each). */
+const EXPRESS_RELAYED = 16;
 
 /** How an executor learns of runs created elsewhere and shares live messages: PostgreSQL's LISTEN/NOTIFY, or a thread's MessagePort. */
 export interface PeerBridge {
   /** Tell the other instances that runs were created or woken. */
   notifyRuns(): void;
-  /** The executor thread's bridge: runs someone waits on, for the worker on the other side (RunSignal.express). */
+  /** Runs someone waits on (RunSignal.express), for a worker elsewhere: the executor thread's, or the other instances'. */
   expressRuns?(runIds: readonly string[]): void;
   close(): Promise<void>;
 }
@@ -38,7 +40,7 @@ export interface PeerBridge {
  * one is believed for 15 s. Two instances with no stream open (webhook traffic) sent ~3,000
  * NOTIFYs per 20,000 runs that every instance parsed: 7 % of the runs/s, 9 % of PostgreSQL's CPU.
  */
-export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void): Promise<PeerBridge> {
+export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void, onExpress: (runIds: readonly string[]) => void = () => {}): Promise<PeerBridge> {
   const me = services.config.instanceId;
   let client: pg.PoolClient | undefined;
   let closed = false;
@@ -58,10 +60,14 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
   };
 
   const onNotification = (msg: pg.Notification) => {
-    let payload: { from?: string; messages?: unknown[] };
+    let payload: { from?: string; messages?: unknown[]; express?: unknown };
     try { payload = JSON.parse(msg.payload ?? '{}'); } catch { return; }
     if (payload.from === me) return;
-    if (msg.channel === RUNS_CHANNEL) onRunsWoken();
+    if (msg.channel === RUNS_CHANNEL) {
+      // From an instance that executes no runs: whoever claims these first runs them (the others find them taken).
+      if (Array.isArray(payload.express)) onExpress(payload.express.filter((id): id is string => typeof id === 'string').slice(0, EXPRESS_RELAYED));
+      onRunsWoken();
+    }
     if (msg.channel === STREAMS_CHANNEL) {
       const said = payload as { from?: string; streams?: boolean; hello?: boolean };
       if (said.hello) {
@@ -150,6 +156,10 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
       // Batched as before: everything created in the same tick is one NOTIFY.
       const wait = runsNotifiedAt + RUNS_NOTIFY_MS - Date.now();
       if (wait > 0) setTimeout(send, wait); else setImmediate(send);
+    },
+    expressRuns(runIds) {
+      // At once, not batched with the other run notices: someone is waiting on these.
+      if (!closed) void notify(RUNS_CHANNEL, JSON.stringify({ from: me, express: runIds.slice(0, EXPRESS_RELAYED) }));
     },
     async close() {
       clearInterval(beat);
