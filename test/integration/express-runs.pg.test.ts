@@ -4,9 +4,8 @@ import type { RunningServer } from '../../server/server';
 import { insertContact } from '../support/builders';
 import { describePg, pgInstances, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
-import { waitFor } from '../support/wait';
 import { shortcutWorkflow } from './engine-support';
-import { endedAt, queueBacklog, shortcutBehindBacklog } from './express-support';
+import { behindBacklog, shortcutBehindBacklog } from './express-support';
 
 // PostgreSQL: the launching instance claims the run itself (FOR UPDATE SKIP LOCKED, as a pick
 // would) and executes it beside the queued rounds in flight.
@@ -36,16 +35,8 @@ describePg('runs someone waits on, launched on an instance that executes none (P
     const shortcut = await call('POST', '/workflows', shortcutWorkflow());
     await call('POST', `/workflows/${shortcut.id}/publish`);
     const { conversation } = await insertContact(front.app.services);
-    const backlog = await queueBacklog(front, 400, 10);
-    const { runId } = LaunchResult.parse(await call('POST', `/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} }));
-    const end = await waitFor('the shortcut run to complete', async () => {
-      const [run] = await endedAt(front, [runId]);
-      return run?.status === 'completed' ? run.ended_at! : undefined;
-    }, 30_000);
-    const rows = await waitFor('the backlog to complete', async () => {
-      const all = await endedAt(front, backlog.ids);
-      return all.every((r) => r.status === 'completed') ? all : undefined;
-    }, 60_000);
-    expect(rows.filter((r) => r.ended_at! < end).length).toBeLessThan(backlog.ids.length / 2);
+    const { endedBefore, backlog } = await behindBacklog(front, { contacts: 400, perContact: 10 }, async () =>
+      LaunchResult.parse(await call('POST', `/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} })).runId);
+    expect(endedBefore).toBeLessThan(backlog / 2);
   });
 });

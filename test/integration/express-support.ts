@@ -31,18 +31,14 @@ export const endedAt = async (server: Pick<TestServer, 'app'>, ids: string[]) =>
   (await server.app.services.db.selectFrom('runs').select(['id', 'status', 'ended_at']).where('id', 'in', ids).execute());
 
 /**
- * Launches a shortcut as an agent right after queueing the backlog; returns when the backlog is
- * done, with how many backlog runs had ended before the shortcut's run did.
+ * Queues the backlog, then `launch` (which answers the id of the run someone waits on); returns
+ * once the backlog is done, with how many backlog runs had ended before that run did. Checks
+ * that each backlog contact's runs still ran in order, each once.
  */
-export async function shortcutBehindBacklog(server: TestServer, backlog: { contacts: number; perContact: number }) {
-  const { token } = await server.createUser('agent');
-  const shortcut = await createWorkflow(server, shortcutWorkflow());
-  const { contact, conversation } = await insertContact(server.app.services);
+export async function behindBacklog(server: Pick<TestServer, 'app'>, backlog: { contacts: number; perContact: number }, launch: () => Promise<string>) {
   const queued = await queueBacklog(server, backlog.contacts, backlog.perContact);
-  const launched = await server.api(token).post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} });
-  expect(launched.status, JSON.stringify(launched.body)).toBe(202);
-  const { runId } = LaunchResult.parse(launched.body);
-  const shortcutEnd = await waitFor('the shortcut run to complete', async () => {
+  const runId = await launch();
+  const end = await waitFor('the run someone waits on to complete', async () => {
     const [run] = await endedAt(server, [runId]);
     return run?.status === 'completed' ? run.ended_at! : undefined;
   }, 30_000);
@@ -50,11 +46,23 @@ export async function shortcutBehindBacklog(server: TestServer, backlog: { conta
     const rows = await endedAt(server, queued.ids);
     return rows.every((r) => r.status === 'completed') ? rows : undefined;
   }, 60_000);
-  // Each backlog contact's runs in order, each once: the express run did not disturb the queue.
   for (const { conversation: c } of queued.made) {
     const texts = (await listMessages(server.app.services.db, c!.id)).map((m) => m.text).filter((t) => t.startsWith('n'));
     expect(texts).toEqual(Array.from({ length: backlog.perContact }, (_, n) => [1, 2, 3].map((i) => `n${n}.${i}`)).flat());
   }
+  return { runId, endedBefore: backlogRuns.filter((r) => r.ended_at! < end).length, backlog: queued.ids.length };
+}
+
+/** behindBacklog with an agent launching a shortcut on a contact of its own. */
+export async function shortcutBehindBacklog(server: TestServer, backlog: { contacts: number; perContact: number }) {
+  const { token } = await server.createUser('agent');
+  const shortcut = await createWorkflow(server, shortcutWorkflow());
+  const { conversation } = await insertContact(server.app.services);
+  const result = await behindBacklog(server, backlog, async () => {
+    const launched = await server.api(token).post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+    return LaunchResult.parse(launched.body).runId;
+  });
   expect((await listMessages(server.app.services.db, conversation!.id)).map((m) => m.text)).toContain('Refund');
-  return { endedBefore: backlogRuns.filter((r) => r.ended_at! < shortcutEnd).length, backlog: queued.ids.length, contactId: contact.id };
+  return result;
 }
