@@ -89,8 +89,6 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
       type: 'ad.clicked',
       payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text, ...(ineligible ? { ineligible } : {}) },
     }, { source: 'click_to_chat_ads', ...(m.dedupeKey ? { idempotencyKey: `meta:${m.dedupeKey}`.slice(0, 600) } : {}) });
-    // The customer who answered the ad is waiting for the reply its workflow sends.
-    uow.afterCommit(() => services.runSignal.express(runIds));
     return { runIds, outcome: 'stored' };
   });
 }

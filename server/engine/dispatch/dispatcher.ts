@@ -14,6 +14,18 @@ import { listenersIn, type IndexedWorkflow } from './trigger-index';
 /** Past this many workflow hops an event starts no run (DESIGN §7, loops). */
 export const MAX_DEPTH = 10;
 
+/**
+ * Whether a person is waiting on the runs this event starts: an agent who launched a shortcut, a
+ * customer who just wrote (answering an ad, or opening a conversation). Their runs take the
+ * express lane (RunSignal.express) instead of waiting behind the runs queued before them. Not
+ * events of workflows (depth > 0), and not webhooks, tag or field changes: machines, or bulk.
+ */
+export function waitedOn(event: RecordedEvent): boolean {
+  if (event.depth > 0) return false;
+  if (event.type === 'shortcut.launched' || event.type === 'ad.clicked') return true;
+  return event.type === 'conversation.opened' && (event.source === 'contact' || event.source === 'click_to_chat_ads');
+}
+
 /** Registers the engine's dispatcher: every recorded event reaches the triggers listening for it. */
 export function registerEngineDispatch(services: Services): void {
   services.events.useDispatcher(createDispatcher(services));
@@ -45,8 +57,10 @@ export function createDispatcher(services: Services): Dispatcher {
       }
     }
     if (created.length > 0) {
+      const express = waitedOn(event);
       uow.afterCommit(() => {
         services.runSignal.notify();
+        if (express) services.runSignal.express(created.map((c) => c.runId));
         for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
       });
     }

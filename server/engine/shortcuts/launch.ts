@@ -45,8 +45,6 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     const runId = runIds[0];
     // The only reason a published shortcut starts no run: it is limited to once per contact.
     if (!runId) throw conflict('This shortcut runs once per contact, and this contact has already been through it');
-    // The agent is waiting on it: not behind a webhook burst's backlog.
-    uow.afterCommit(() => services.runSignal.express([runId]));
     return { runId };
   });
 }

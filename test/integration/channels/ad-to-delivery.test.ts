@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nextWamid, whatsappAdMessage, whatsappStatus } from '../../fixtures/meta/payloads';
+import { nextWamid, whatsappAdMessage, whatsappPlainMessage, whatsappStatus } from '../../fixtures/meta/payloads';
 import { waitForRun } from '../webhooks/support';
 import { behindBacklog } from '../express-support';
 import { startChannelWorld, WA, type ChannelWorld } from './support';
@@ -82,5 +82,23 @@ describe('an ad reply while a backlog is queued', () => {
     expect(endedBefore).toBeLessThan(backlog / 2);
     expect((await waitForRun(w.server, runId)).status).toBe('completed');
     expect(w.graph.sent.filter((s) => s.body.to === '16505559876')).toHaveLength(1);
+  });
+
+  it('a customer’s first message opens a conversation, and the welcome workflow’s reply goes before the backlog too', async () => {
+    const admin = w.server.api(w.server.adminToken);
+    const wf = await admin.post('/workflows', {
+      name: 'Welcome', trigger: { type: 'conversation_opened', conditions: { logic: 'and', rules: [{ field: 'source', operator: 'is', value: 'contact' }] } },
+      steps: [{ id: 'hi', type: 'send_message', config: { text: 'Thanks for writing, we answer within minutes' } }],
+    });
+    expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
+    const { endedBefore, backlog } = await behindBacklog(w.server, { contacts: 40, perContact: 100 }, async () => {
+      await w.deliver(whatsappPlainMessage({ waId: '16505554321', text: 'Hello?', id: nextWamid() }));
+      const contact = (await admin.get('/contacts?phone=%2B16505554321')).body.contacts[0];
+      const runs = await w.server.store.db.selectFrom('runs').select('id').where('workflow_id', '=', wf.body.id).where('contact_id', '=', contact.id).execute();
+      expect(runs).toHaveLength(1);
+      return runs[0]!.id;
+    });
+    expect(endedBefore).toBeLessThan(backlog / 2);
+    expect(w.graph.sent.filter((s) => s.body.to === '16505554321')).toHaveLength(1);
   });
 });
