@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { LaunchResult } from '../../lib/contracts/shortcuts';
 import { listMessages } from '../../server/domain/conversations';
-import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
+import { insertContact, queueRuns } from '../support/builders';
 import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
@@ -13,18 +13,10 @@ import { createWorkflow, shortcutWorkflow } from './engine-support';
 /** `perContact` queued runs for each of `contacts` contacts, inserted as ingestion would (contacts in turn), then the executor told. */
 export async function queueBacklog(server: Pick<TestServer, 'app'>, contacts: number, perContact: number) {
   const services = server.app.services;
-  const wf = await insertWorkflow(services.db, makeWorkflow({
-    steps: [1, 2, 3].map((i) => ({ id: `c${i}`, type: 'add_comment' as const, config: { text: `n{{$trigger.n}}.${i}` } })),
-  }));
-  const made: Awaited<ReturnType<typeof insertContact>>[] = [];
-  for (let c = 0; c < contacts; c++) made.push(await insertContact(services));
-  const ids = await services.db.transaction().execute(async (trx) => {
-    const out: string[] = [];
-    for (let n = 0; n < perContact; n++) for (const { contact, conversation } of made) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } }));
-    return out;
-  });
+  const backlog = await queueRuns(services, contacts, perContact,
+    [1, 2, 3].map((i) => ({ id: `c${i}`, type: 'add_comment' as const, config: { text: `n{{$trigger.n}}.${i}` } })));
   services.runSignal.notify();
-  return { workflowId: wf.id, made, ids };
+  return backlog;
 }
 
 export const endedAt = async (server: Pick<TestServer, 'app'>, ids: string[]) =>

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it, describe } from 'vitest';
 import { listMessages } from '../../server/domain/conversations';
 import { executeQueuedRound, type RoundResult } from '../../server/engine/executor/batch-round';
 import type { Services } from '../../server/services';
-import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
+import { queueRuns } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
 
 // SQLite queued rounds take a share of the round in new heads and chain their pairs' next runs
@@ -20,18 +20,8 @@ afterEach(async () => { await server.close(); });
 
 const env = () => ({ services, owner: 'test-instance', stopping: () => false });
 
-async function queue(contacts: number, perContact: number) {
-  const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }] }));
-  const made: Awaited<ReturnType<typeof insertContact>>[] = [];
-  for (let c = 0; c < contacts; c++) made.push(await insertContact(services));
-  // Ingestion's order: deliveries for the contacts in turn.
-  const ids = await services.db.transaction().execute(async (trx) => {
-    const out: string[] = [];
-    for (let n = 0; n < perContact; n++) for (const { contact, conversation } of made) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } }));
-    return out;
-  });
-  return { made, ids };
-}
+const queue = (contacts: number, perContact: number) =>
+  queueRuns(services, contacts, perContact, [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }]);
 
 async function round(limit: number, headShare: number) {
   let filled: boolean | undefined;

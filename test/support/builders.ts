@@ -63,6 +63,23 @@ export async function insertContact(services: Services, input: { firstName?: str
   });
 }
 
+/**
+ * A backlog: `perContact` queued runs of a new published workflow with `steps` for each of
+ * `contacts` new contacts (each with an open conversation), inserted as ingestion would (the
+ * contacts in turn, oldest first), in one transaction. The run's trigger variables carry `n`.
+ */
+export async function queueRuns(services: Services, contacts: number, perContact: number, steps: StepInput[]) {
+  const wf = await insertWorkflow(services.db, makeWorkflow({ steps }));
+  const made: Awaited<ReturnType<typeof insertContact>>[] = [];
+  for (let c = 0; c < contacts; c++) made.push(await insertContact(services));
+  const ids = await services.db.transaction().execute(async (trx) => {
+    const out: string[] = [];
+    for (let n = 0; n < perContact; n++) for (const { contact, conversation } of made) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id, trigger: { n } }));
+    return out;
+  });
+  return { workflowId: wf.id, made, ids };
+}
+
 export const toRun = (r: RunsTable): Run => Run.parse({
   id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, contactId: r.contact_id, conversationId: r.conversation_id,
   triggerEvent: { id: r.event_id, type: r.event_type }, variables: fromJson(r.variables, {}), status: r.status, cursor: r.cursor,

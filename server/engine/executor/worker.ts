@@ -459,9 +459,7 @@ export class RunWorker {
     const ids = runIds.filter((id) => !this.active.has(id) && !this.inRounds.has(id) && !this.picked.has(id)).slice(0, EXPRESS_MAX - this.expressing);
     if (ids.length === 0) return;
     this.expressing += ids.length;
-    const now = Date.now();
-    const request = { owner: this.opts.owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + this.opts.leaseMs).toISOString(), limit: ids.length };
-    void claimHeads(this.services.store, request, ids, { only: true })
+    void claimHeads(this.services.store, this.claimRequest(Date.now(), ids.length), ids, { only: true })
       .then((rows) => { for (const row of rows) if (!this.active.has(row.id)) this.alone(row); })
       .catch((err) => { if (!this.stopped) this.services.log.warn({ err }, 'claiming runs someone waits on failed; they stay queued'); })
       .finally(() => { this.expressing -= ids.length; });

@@ -10,15 +10,21 @@ let w: ChannelWorld;
 beforeEach(async () => { w = await startChannelWorld(); });
 afterEach(async () => { await w.close(); });
 
+/** An active WhatsApp ad, as the admin catalogs it, and a published workflow that greets its leads with `text`. */
+async function greetAdLeads(adId: string, adName: string, text: string) {
+  const admin = w.server.api(w.server.adminToken);
+  expect((await admin.post('/ads', { adAccountId: 'act_1', adId, name: adName, channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'OUTCOME_ENGAGEMENT', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' })).status).toBeLessThan(300);
+  const wf = await admin.post('/workflows', {
+    name: 'Greet ad leads', trigger: { type: 'click_to_chat_ads', adAccountId: 'act_1', adIds: [adId] },
+    steps: [{ id: 'greet', type: 'send_message', config: { text } }],
+  });
+  expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
+}
+
 describe('Click-to-WhatsApp ad → workflow reply → delivered', () => {
   it('a signed ad referral creates the contact and conversation, the workflow’s message reaches Meta once, and its delivered status shows', async () => {
     const admin = w.server.api(w.server.adminToken);
-    await admin.post('/ads', { adAccountId: 'act_1', adId: '120210000000001', name: 'Summer sale', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'OUTCOME_ENGAGEMENT', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' });
-    const wf = await admin.post('/workflows', {
-      name: 'Greet ad leads', trigger: { type: 'click_to_chat_ads', adAccountId: 'act_1', adIds: ['120210000000001'] },
-      steps: [{ id: 'greet', type: 'send_message', config: { text: 'Hi {{$contact.firstName}}! The {{$trigger.adName}} code is SUMMER10' } }],
-    });
-    expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
+    await greetAdLeads('120210000000001', 'Summer sale', 'Hi {{$contact.firstName}}! The {{$trigger.adName}} code is SUMMER10');
 
     const referral = whatsappAdMessage({ waId: '16505551234', adId: '120210000000001', text: 'Is the sale still on?', name: 'Sheena Nelson', id: nextWamid() });
     const first = await w.deliver(referral);
@@ -70,13 +76,7 @@ describe('status callbacks racing the send', () => {
 
 describe('an ad reply while a backlog is queued', () => {
   it('the customer’s reply is sent before the runs queued ahead of it are done (the express lane), and once', async () => {
-    const admin = w.server.api(w.server.adminToken);
-    await admin.post('/ads', { adAccountId: 'act_1', adId: '120210000000002', name: 'Winter sale', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'OUTCOME_ENGAGEMENT', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' });
-    const wf = await admin.post('/workflows', {
-      name: 'Greet ad leads', trigger: { type: 'click_to_chat_ads', adAccountId: 'act_1', adIds: ['120210000000002'] },
-      steps: [{ id: 'greet', type: 'send_message', config: { text: 'Hi! WINTER10' } }],
-    });
-    expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
+    await greetAdLeads('120210000000002', 'Winter sale', 'Hi! WINTER10');
     const { runId, endedBefore, backlog } = await behindBacklog(w.server, { contacts: 40, perContact: 100 }, async () =>
       (await w.deliver(whatsappAdMessage({ waId: '16505559876', adId: '120210000000002', text: 'Still on?', name: 'Ana', id: nextWamid() }))).body.runIds[0]);
     expect(endedBefore).toBeLessThan(backlog / 2);
