@@ -5,7 +5,7 @@ import { insertContact } from '../support/builders';
 import { describePg, pgInstances, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
 import { shortcutWorkflow } from './engine-support';
-import { behindBacklog, shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, behindBacklog, shortcutBehindBacklog } from './express-support';
 
 // PostgreSQL: the launching instance claims the run itself (FOR UPDATE SKIP LOCKED, as a pick
 // would) and executes it beside the queued rounds in flight.
@@ -18,6 +18,11 @@ describePg('runs someone waits on go ahead of the queue (PostgreSQL)', () => {
     // More contacts than a few picks take: with 40, every backlog pair is in hand after the
     // first picks and the next pick reaches the shortcut anyway.
     const { endedBefore, backlog } = await shortcutBehindBacklog(server, { contacts: 400, perContact: 10 });
+    expect(endedBefore).toBeLessThan(backlog / 2);
+  });
+
+  it('a customer\'s answer to a question resumes its run while the backlog is still being worked through', async () => {
+    const { endedBefore, backlog } = await answerBehindBacklog(server, { contacts: 400, perContact: 10 });
     expect(endedBefore).toBeLessThan(backlog / 2);
   });
 });

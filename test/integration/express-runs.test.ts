@@ -10,7 +10,7 @@ import { insertContact, insertRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
-import { shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, shortcutBehindBacklog } from './express-support';
 
 let server: TestServer | undefined;
 let dir: string | undefined;
@@ -26,6 +26,12 @@ describe('runs someone waits on go ahead of the queue (SQLite)', () => {
     server = await startTestServer();
     const { endedBefore, backlog } = await shortcutBehindBacklog(server, { contacts: 40, perContact: 100 });
     // By the queue's order it would have ended after all 4,000.
+    expect(endedBefore).toBeLessThan(backlog / 2);
+  });
+
+  it('a customer\'s answer to a question resumes its run while the backlog is still being worked through', async () => {
+    server = await startTestServer();
+    const { endedBefore, backlog } = await answerBehindBacklog(server, { contacts: 40, perContact: 100 });
     expect(endedBefore).toBeLessThan(backlog / 2);
   });
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { LaunchResult } from '../../lib/contracts/shortcuts';
-import { listMessages } from '../../server/domain/conversations';
-import { insertContact, queueRuns } from '../support/builders';
+import { addMessage, listMessages } from '../../server/domain/conversations';
+import { inTransaction } from '../../server/events/unit-of-work';
+import { insertContact, insertRun, insertWorkflow, makeWorkflow, queueRuns, waitForRun } from '../support/builders';
 import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
@@ -56,5 +57,30 @@ export async function shortcutBehindBacklog(server: TestServer, backlog: { conta
     return LaunchResult.parse(launched.body).runId;
   });
   expect((await listMessages(server.app.services.db, conversation!.id)).map((m) => m.text)).toContain('Refund');
+  return result;
+}
+
+/**
+ * behindBacklog with a customer answering an Ask a Question step: the run waiting on it is woken
+ * by the reply (a due waiting run, which every claim takes before queue heads, oldest first), so
+ * the next message reaches the customer without waiting for the backlog.
+ */
+export async function answerBehindBacklog(server: Pick<TestServer, 'app'>, backlog: { contacts: number; perContact: number }) {
+  const services = server.app.services;
+  const { contact, conversation } = await insertContact(services);
+  const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+    { id: 'ask', type: 'ask_question', config: { question: 'Email?', answerType: 'email', saveToVariable: 'email' } },
+    { id: 'after', type: 'add_comment', config: { text: 'email={{$step.email}}' } },
+  ] }));
+  const asked = await insertRun(services.db, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id });
+  services.runSignal.notify();
+  await waitForRun(services.db, asked, ['waiting']);
+  const result = await behindBacklog(server, backlog, async () => {
+    await inTransaction(services.db, (uow) => addMessage(uow, services, conversation!.id, {
+      text: 'Ada@Example.com', direction: 'incoming', kind: 'message', author: { type: 'contact', id: null },
+    }, { source: 'contact' }));
+    return asked;
+  });
+  expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(['Email?', 'Ada@Example.com', 'email=ada@example.com']);
   return result;
 }
