@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { Scope } from './scopes';
 import { E164, Email } from './common';
 import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives';
@@ -24,21 +25,6 @@ const ItemKey = z
 const Label = z.string().trim().min(1, 'Enter a label').max(100, 'A label has at most 100 characters');
 const HttpsUrl = z.url({ protocol: /^https$/, error: 'Use an https:// URL' }).max(2000);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Use an http:// or https:// URL' }).max(2000);
-
-/** How deep a JSON value in a manifest or a trigger item may nest: plenty for real data. */
-export const MAX_JSON_DEPTH = 64;
-
-/** Whether `value` nests more than `limit` arrays/objects deep; counted without recursion. */
-function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const todo: [unknown, number][] = [[value, 0]];
-  while (todo.length) {
-    const [v, above] = todo.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (above >= limit) return true;
-    for (const child of Object.values(v)) todo.push([child, above + 1]);
-  }
-  return false;
-}
 
 /**
  * z.json() behind a depth check: z.json() validates recursively, so a value nested a few thousand

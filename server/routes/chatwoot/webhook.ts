@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleChatwootWebhook } from '../../connectors/chatwoot/webhook';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/contracts/json-depth';
 import { HttpError } from '../../http-error';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
@@ -16,11 +17,16 @@ export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString();
+    let json: unknown;
     try {
-      done(null, { raw: text, json: JSON.parse(text) as unknown });
+      json = JSON.parse(text);
     } catch {
-      done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
+      return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
     }
+    // Chatwoot's payloads nest a few levels; a hostile one nested thousands deep would overflow
+    // the stack where the mirror stores what it read (JSON.stringify).
+    if (nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    done(null, { raw: text, json });
   });
 
   app.post('/chatwoot/webhook/:token', {

@@ -178,6 +178,19 @@ describe('Chatwoot webhooks become companion events', () => {
     expect(missing.status).toBe(422);
     expect((await p.hook({ event: 'conversation_typing_on' })).body).toMatchObject({ handled: false });
   });
+
+  it('refuses a delivery nested thousands of levels deep with 400, and still takes a normal one', async () => {
+    const contact = p.cw.addContact({ name: 'Eve', custom_attributes: { plan: 'pro' } });
+    const body = p.cw.contactPayload(contact.id, 'contact_updated', { custom_attributes: { previous_value: {}, current_value: { plan: 'pro' } } });
+    // Found by the fuzzer: custom attributes 100,000 levels deep overflowed the stack where the
+    // mirror stores them (a 500). Built as text: JSON.stringify itself would overflow.
+    const text = JSON.stringify({ ...body, custom_attributes: '@@deep@@' }).replace('"@@deep@@"', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+    const deep = await fetch(p.account.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: { code: 'too_deep', message: expect.stringMatching(/more than 64 levels deep/) } });
+    expect((await p.hook(body)).body).toMatchObject({ handled: true });
+    expect((await p.server.request('GET', '/healthz')).status).toBe(200);
+  });
 });
 
 describe('signed Chatwoot webhooks (Chatwoot ≥ 4.11.2)', () => {
