@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/contracts/json-depth';
 import { HttpError } from '../../http-error';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
@@ -28,11 +29,17 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.services;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    const raw = body.toString();
+    let json: unknown;
     try {
-      done(null, { raw: body.toString(), json: JSON.parse(body.toString()) as unknown });
+      json = JSON.parse(raw);
     } catch {
-      done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
+      return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
     }
+    // Meta's payloads nest under ten levels; a value nested thousands deep where the handler
+    // expects a string (a message's timestamp, a change's field) overflowed the stack (a 500).
+    if (nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    done(null, { raw, json });
   });
 
   app.get('/meta/webhook', {

@@ -89,6 +89,11 @@ describe('POST /meta/webhook', () => {
     ['wrong signature', (raw: string) => ({ body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' } }), 401],
     ['malformed JSON', () => ({ body: '{"object":', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign('{"object":') } }), 400],
     ['not JSON', (raw: string) => ({ body: raw, headers: { 'content-type': 'text/plain', 'x-hub-signature-256': sign(raw) } }), 415],
+    // A message's timestamp as arrays nested 100,000 levels deep (signed): the handler overflowed the stack (a 500).
+    ['nested thousands of levels deep', () => {
+      const deep = JSON.stringify(whatsappPlainMessage({ waId: '16505551234', text: 'x' })).replace(/"timestamp":"\d+"/, `"timestamp":${'['.repeat(100_000)}1${']'.repeat(100_000)}`);
+      return { body: deep, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(deep) } };
+    }, 400],
   ])('%s → %s and nothing stored', async (_n, make, status) => {
     const raw = JSON.stringify(whatsappAdMessage({ waId: '16505551234', adId: eligibleAd.adId, text: 'x' }));
     const res = await server.request('POST', '/meta/webhook', make(raw));
