@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleChatwootWebhook } from '../../connectors/chatwoot/webhook';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/contracts/json-depth';
 import { HttpError } from '../../http-error';
+import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
 /**
@@ -15,19 +15,7 @@ export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   // Per URL, per minute, as /hooks (WEBHOOK_RATE_LIMIT_PER_MINUTE): a leaked URL cannot flood the mirror.
   const limiter = new FixedWindowLimiter(app.services.config.webhookRateLimitPerMinute, 60_000);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
-    const text = typeof body === 'string' ? body : body.toString();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
-    }
-    // Chatwoot's payloads nest a few levels; a hostile one nested thousands deep would overflow
-    // the stack where the mirror stores what it read (JSON.stringify).
-    if (nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-    done(null, { raw: text, json });
-  });
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/, { parseAs: 'string' }, webhookBodyParser({ boundedDepth: true }));
 
   app.post('/chatwoot/webhook/:token', {
     helmet: false,
@@ -44,7 +32,7 @@ export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ event: z.string(), handled: z.boolean(), duplicate: z.boolean(), note: z.string().optional() }) },
     },
   }, async (req) => {
-    const payload = req.body as { raw: string; json: unknown } | undefined;
+    const payload = req.body as WebhookBody | undefined;
     if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body with "Content-Type: application/json"');
     return handleChatwootWebhook(req.server.services, { token: req.params.token, rawBody: payload.raw, body: payload.json, headers: req.headers });
   });

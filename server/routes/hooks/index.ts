@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hashToken } from '../../auth/tokens';
 import { HttpError } from '../../http-error';
 import { JSON_MEDIA_TYPE } from '../../http/media-type';
+import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { createWebhookIngest } from '../../webhooks/ingest';
 import { LiveHookTokens } from '../../webhooks/live-tokens';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
@@ -62,14 +63,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   // Keep the raw body: signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
-    const text = typeof body === 'string' ? body : body.toString();
-    try {
-      done(null, { raw: text, json: JSON.parse(text) as unknown });
-    } catch {
-      done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
-    }
-  });
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, webhookBodyParser({ boundedDepth: false }));
 
   app.post('/hooks/:token', {
     // A JSON answer to machines: helmet's browser headers (CSP & co.) protect nothing here.
@@ -101,7 +95,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
     serializerCompiler: () => (data) => JSON.stringify(data),
     validatorCompiler: paramsValidator,
   }, async (req, reply) => {
-    const payload = req.body as { raw: string; json: unknown } | undefined;
+    const payload = req.body as WebhookBody | undefined;
     if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body with "Content-Type: application/json"');
     const result = await ingest({ token: req.params.token, rawBody: payload.raw, body: payload.json, headers: req.headers });
     if (result.duplicate) reply.header('x-duplicate-delivery', 'true');

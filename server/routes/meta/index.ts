@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/contracts/json-depth';
 import { HttpError } from '../../http-error';
+import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
 import type { Services } from '../../services';
@@ -28,19 +28,7 @@ async function ingestWithRetry(services: Services, item: MetaItem) {
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.services;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
-    const raw = body.toString();
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
-    }
-    // Meta's payloads nest under ten levels; a value nested thousands deep where the handler
-    // expects a string (a message's timestamp, a change's field) overflowed the stack (a 500).
-    if (nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-    done(null, { raw, json });
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, webhookBodyParser({ boundedDepth: true }));
 
   app.get('/meta/webhook', {
     config: { access: { public: true } },
@@ -66,7 +54,7 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ received: z.number(), duplicates: z.number(), skipped: z.number(), runIds: z.array(z.string()) }) },
     },
   }, async (req) => {
-    const payload = req.body as { raw: string; json: unknown } | undefined;
+    const payload = req.body as WebhookBody | undefined;
     if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body');
     if (!config.metaAppSecret) throw new HttpError(401, 'not_configured', 'Set META_APP_SECRET so deliveries can be verified');
     if (!verifyMetaSignature(config.metaAppSecret, payload.raw, req.headers['x-hub-signature-256'] as string | undefined)) {

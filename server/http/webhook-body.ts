@@ -1,0 +1,26 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/contracts/json-depth';
+import { HttpError } from '../http-error';
+
+/** A webhook delivery as read: its exact text (signatures are computed over these bytes) and its JSON. */
+export interface WebhookBody { raw: string; json: unknown }
+
+type Done = (err: Error | null, value?: WebhookBody) => void;
+
+/**
+ * A Fastify content-type parser for webhook routes: the raw text kept beside the parsed JSON.
+ * `boundedDepth`: bodies nesting deeper than MAX_JSON_DEPTH are refused (Meta's and Chatwoot's
+ * payloads nest a few levels; deeper ones overflowed the stack where their handlers stringify or
+ * validate parts of them, a 500). /hooks takes any depth: a third party's payload, read by path.
+ */
+export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =>
+  (_req: unknown, body: string | Buffer, done: Done): void => {
+    const raw = typeof body === 'string' ? body : body.toString();
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
+    }
+    if (boundedDepth && nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    done(null, { raw, json });
+  };
