@@ -12,6 +12,7 @@ import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
 // arrays, then objects, nested 100,000 levels. The random fuzzers reach a given place only now and
 // then (a Chatwoot delivery found a 500 after many CI runs; probing every place then found two
 // more in the Meta webhook). Each answer is a 2xx or a 4xx in the error shape, never a 5xx.
+// About 700 requests of up to 600 KB: seconds alone, hence the longer timeouts on a loaded machine.
 
 const DEPTH = 100_000;
 const DEEP = { arrays: `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`, objects: `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}` };
@@ -84,7 +85,7 @@ describe('bodies nested 100,000 levels deep at every place', () => {
       await everyPlace(body, (text) => s.request(method, `/api/v1${path()}`, { token: token ?? s.adminToken, body: text, headers: { 'content-type': 'application/json' } }));
     }
     expect((await s.request('GET', '/readyz')).status).toBe(200);
-  });
+  }, 60_000);
 
   it('the Meta webhook refuses them with 400 too_deep, signed or not', async () => {
     const sign = (raw: string) => `sha256=${createHmac('sha256', 'meta-secret').update(raw).digest('hex')}`;
@@ -94,7 +95,7 @@ describe('bodies nested 100,000 levels deep at every place', () => {
       expect(new Set(statuses)).toEqual(new Set([400]));
     }
     expect(await s.events()).toHaveLength(before);
-  });
+  }, 60_000);
 
   it('/hooks/:token takes any depth a third party sends: a 202, or a 422 when the contact cannot be told', async () => {
     const admin = s.api(s.adminToken);
@@ -104,7 +105,7 @@ describe('bodies nested 100,000 levels deep at every place', () => {
     const statuses = await everyPlace({ phone: '+15550009999', order: { id: 'o1', items: [{ sku: 'a' }] } }, (text) =>
       s.request('POST', path, { body: text, headers: { 'content-type': 'application/json' } }));
     expect(new Set(statuses)).toEqual(new Set([202, 422]));
-  });
+  }, 60_000);
 });
 
 describe('Chatwoot deliveries nested 100,000 levels deep at every place', () => {
@@ -125,5 +126,5 @@ describe('Chatwoot deliveries nested 100,000 levels deep at every place', () => 
       expect(new Set(statuses)).toEqual(new Set([400]));
     }
     expect((await p.server.request('GET', '/healthz')).status).toBe(200);
-  });
+  }, 60_000);
 });
