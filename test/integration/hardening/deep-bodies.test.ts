@@ -12,7 +12,7 @@ import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
 // arrays, then objects, nested 100,000 levels. The random fuzzers reach a given place only now and
 // then (a Chatwoot delivery found a 500 after many CI runs; probing every place then found two
 // more in the Meta webhook). Each answer is a 2xx or a 4xx in the error shape, never a 5xx.
-// About 700 requests of up to 600 KB: seconds alone, hence the longer timeouts on a loaded machine.
+// Hundreds of requests of up to 600 KB: seconds alone, hence the longer timeouts on a loaded machine.
 
 const DEPTH = 100_000;
 const DEEP = { arrays: `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`, objects: `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}` };
