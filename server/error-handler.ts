@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
-import { isUniqueViolation } from './store/database';
+import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 
 const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
 
@@ -39,8 +39,8 @@ export function installErrorHandler(app: FastifyInstance) {
       return reply.code(429).send(send('rate_limited', err.message || 'Too many requests; slow down and retry later'));
     }
     // Text the database cannot store (a NUL character): the input's fault, not ours.
-    if (err.code === '22021' || err.code === '22P05') {
-      return reply.code(422).send(send('invalid_content', 'Text may not contain NUL (\\u0000) characters'));
+    if (isUnstorableText(err)) {
+      return reply.code(422).send(send('invalid_content', UNSTORABLE_TEXT));
     }
     if (isUniqueViolation(err)) {
       return reply.code(409).send(send('conflict', 'This conflicts with an existing record'));

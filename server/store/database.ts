@@ -174,6 +174,18 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
+/**
+ * Text the database cannot store: a NUL character (PostgreSQL's SQLSTATE 22021, or 22P05 inside
+ * JSON; the SQLite adapter refuses it with 22021 too, so both dialects agree).
+ */
+export function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '22021' || code === '22P05';
+}
+
+/** What a user is told when text they sent, or a run rendered, holds a NUL character. */
+export const UNSTORABLE_TEXT = 'Text may not contain NUL (\\u0000) characters';
+
 export const toJson = (value: unknown) => JSON.stringify(value ?? null);
 export const fromJson = <T>(text: string | null | undefined, fallback: T): T => {
   if (text == null) return fallback;

@@ -5,7 +5,7 @@ import { findOpenConversation } from '../../domain/conversations';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
-import { fromJson, type Executor } from '../../store/database';
+import { fromJson, isUnstorableText, UNSTORABLE_TEXT, type Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { fail, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
@@ -29,7 +29,9 @@ class StepFailed extends Error {
   constructor(readonly outcome: StepOutcome) { super('step failed'); }
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+// A NUL in a rendered value (a webhook's data, say) fails the write with the database's words
+// ("invalid byte sequence for encoding UTF8: 0x00"); the run's error says what it means instead.
+const message = (err: unknown) => (isUnstorableText(err) ? `${UNSTORABLE_TEXT}: a value this step wrote holds one; remove it where the value comes from` : err instanceof Error ? err.message : String(err));
 
 /** Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops. */
 export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResult> {
