@@ -10,7 +10,8 @@ type Done = (err: Error | null, value?: WebhookBody) => void;
  * A Fastify content-type parser for webhook routes: the raw text kept beside the parsed JSON.
  * `boundedDepth`: bodies nesting deeper than MAX_JSON_DEPTH are refused (Meta's and Chatwoot's
  * payloads nest a few levels; deeper ones overflowed the stack where their handlers stringify or
- * validate parts of them, a 500). /hooks takes any depth: a third party's payload, read by path.
+ * validate parts of them, a 500). /hooks takes any depth: a third party's payload, which it
+ * answers with a 202 or a 422 at every depth (hardening/deep-bodies.test.ts).
  */
 export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =>
   (_req: unknown, body: string | Buffer, done: Done): void => {
