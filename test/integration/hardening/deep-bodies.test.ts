@@ -13,6 +13,8 @@ import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
 // then (a Chatwoot delivery found a 500 after many CI runs; probing every place then found two
 // more in the Meta webhook). Each answer is a 2xx or a 4xx in the error shape, never a 5xx.
 // Hundreds of requests of up to 600 KB: seconds alone, hence the longer timeouts on a loaded machine.
+// The Meta and Chatwoot bodies start as the documented deliveries (test/fixtures/meta/payloads.ts,
+// and the Chatwoot stand-in's payload builders, each citing its source) with one place made hostile.
 
 const DEPTH = 100_000;
 const DEEP = { arrays: `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`, objects: `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}` };
