@@ -51,6 +51,20 @@ const PG_ROUNDS = 4;
  * PostgreSQL CPU per run 414-430 / 255-285 → 304-332 / 195-212 µs (bench/RESULTS.md, sixteenth session).
  */
 const DRAIN_FACTOR = 4;
+/**
+ * PostgreSQL: a queued round's budget. DRAIN_FACTOR times the batch while nothing else wants the
+ * event loop; the batch alone while deliveries queue up, or while a run someone waits on (an
+ * express run: a shortcut, an ad reply) is being claimed or executed. That run goes a step per
+ * transaction beside the rounds, and each of its round trips waits for the loop between them: a
+ * drained round of 256 runs holds it ~4× as long. Behind 4,000 queued runs, a shortcut ended
+ * after a median of 832 (up to 1,856) of them with drained rounds beside it, 640 (up to 832)
+ * with batch-sized ones; launched on an instance without a worker, 976 (up to 2,208) and 416
+ * (up to 768) (express-runs.pg.test.ts, eight runs each, twenty-sixth session).
+ */
+export function queuedRoundBudget(batch: number, now: { demand: boolean; express: number }): number {
+  return now.demand || now.express > 0 ? batch : batch * DRAIN_FACTOR;
+}
+
 /** PostgreSQL: how often the claim path looks for due waiting runs and expired leases while queued rounds run. */
 const CLAIM_DUE_MS = 100;
 /**
@@ -104,6 +118,8 @@ export class RunWorker {
   private full = false;
   /** Express runs being claimed now (see express()). */
   private expressing = 0;
+  /** Express runs claimed and executing now (see express()): PostgreSQL rounds stay small meanwhile. */
+  private expressRuns = 0;
   private roundsDone = new Set<Promise<void>>();
   private readonly maxRounds: number;
   private readonly roundSize: number;
@@ -296,7 +312,8 @@ export class RunWorker {
     };
     const done = (async () => {
       try {
-        const results = await executeQueuedRound(this.env(), this.services.pacer.demand ? this.roundSize : this.roundSize * DRAIN_FACTOR, this.opts.leaseMs, pick);
+        const budget = queuedRoundBudget(this.roundSize, { demand: this.services.pacer.demand, express: this.expressing + this.expressRuns });
+        const results = await executeQueuedRound(this.env(), budget, this.opts.leaseMs, pick);
         if (results === 'none') return;
         // Its transaction is over: the next runs of its pairs are queue heads now. A kick held back
         // meanwhile picks them beside this round's rest (as it did before kicks were held).
@@ -460,18 +477,19 @@ export class RunWorker {
     if (ids.length === 0) return;
     this.expressing += ids.length;
     void claimHeads(this.services.store, this.claimRequest(Date.now(), ids.length), ids, { only: true })
-      .then((rows) => { for (const row of rows) if (!this.active.has(row.id)) this.alone(row); })
+      .then((rows) => { for (const row of rows) if (!this.active.has(row.id)) this.alone(row, true); })
       .catch((err) => { if (!this.stopped) this.services.log.warn({ err }, 'claiming runs someone waits on failed; they stay queued'); })
       .finally(() => { this.expressing -= ids.length; });
   }
 
   /** Executes one claimed run on its own, step by step (outside steps, and a round that was rolled back). */
-  private alone(row: RunsTable) {
+  private alone(row: RunsTable, express = false) {
     const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: this.opts.owner, attempts: row.attempts };
+    if (express) this.expressRuns++;
     const done = executeRun(this.env(), row)
       .then((result) => { if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt)); })
       .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })
-      .finally(() => { this.active.delete(row.id); this.kick(); });
+      .finally(() => { if (express) this.expressRuns--; this.active.delete(row.id); this.kick(); });
     this.active.set(row.id, { fence, done });
   }
 
