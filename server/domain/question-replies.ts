@@ -17,7 +17,11 @@ export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services
     .orderBy('question_waits.created_at').limit(1).executeTakeFirst();
   if (!wait) return null;
   await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', wait.run_id).execute();
-  await uow.trx.updateTable('runs').set({ wake_at: nowIso() }).where('id', '=', wait.run_id).where('status', '=', 'waiting').execute();
-  uow.afterCommit(() => services.runSignal.notify());
+  const woken = await uow.trx.updateTable('runs').set({ wake_at: nowIso() }).where('id', '=', wait.run_id).where('status', '=', 'waiting').executeTakeFirst();
+  // The customer waits on the next message: the run goes ahead of any backlog, as a shortcut's does.
+  uow.afterCommit(() => {
+    services.runSignal.notify();
+    if (Number(woken.numUpdatedRows) > 0) services.runSignal.express([wait.run_id]);
+  });
   return wait.run_id;
 }

@@ -5,7 +5,7 @@ import { insertContact } from '../support/builders';
 import { describePg, pgInstances, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
 import { shortcutWorkflow } from './engine-support';
-import { answerBehindBacklog, behindBacklog, shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, behindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
 
 // PostgreSQL: the launching instance claims the run itself (FOR UPDATE SKIP LOCKED, as a pick
 // would) and executes it beside the queued rounds in flight.
@@ -31,6 +31,18 @@ describePg('runs someone waits on go ahead of the queue (PostgreSQL)', () => {
   it('a customer\'s answer to a question resumes its run while the backlog is still being worked through', async () => {
     const { endedBefore, backlog } = await answerBehindBacklog(server, { contacts: 400, perContact: 10 });
     expect(endedBefore).toBeLessThan(backlog * AHEAD);
+  });
+});
+
+describePg('the express claim (PostgreSQL)', () => {
+  let server: TestServer;
+  beforeEach(async () => { server = await startTestServer({ databaseUrl: pgUrl()!, workers: false }); });
+  afterEach(async () => { await server.close(); });
+
+  it('takes a waiting run it names once it is due (a question just answered), not before', async () => {
+    const { early, due, asked } = await claimDueWaiting(server);
+    expect(early).toEqual([]);
+    expect(due).toEqual([[asked, 'running']]);
   });
 });
 

@@ -6,11 +6,13 @@ import { LaunchResult } from '../../lib/contracts/shortcuts';
 import { claimHeads } from '../../server/engine/executor/claim';
 import { unblockNext } from '../../server/engine/executor/run-queue';
 import { nowIso } from '../../server/ids';
-import { insertContact, insertRun } from '../support/builders';
+import { addMessage } from '../../server/domain/conversations';
+import { inTransaction } from '../../server/events/unit-of-work';
+import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
-import { answerBehindBacklog, shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
 
 let server: TestServer | undefined;
 let dir: string | undefined;
@@ -85,5 +87,32 @@ describe('runs someone waits on go ahead of the queue (SQLite)', () => {
     const c = await insertContact(services);
     const other = await insertRun(services.db, { workflowId: shortcut.id, contactId: c.contact.id });
     expect((await claimHeads(services.store, request, [other])).map((r) => r.id).sort()).toEqual([other, due].sort());
+  });
+
+  it('an express claim takes a waiting run it names once it is due (a question just answered), not before', async () => {
+    server = await startTestServer({ workers: false });
+    const { early, due, asked } = await claimDueWaiting(server);
+    expect(early).toEqual([]);
+    expect(due).toEqual([[asked, 'running']]);
+  });
+
+  it('a customer\'s answer to a question sends its run down the express lane', async () => {
+    server = await startTestServer();
+    const services = server.app.services;
+    const expressed: string[] = [];
+    services.runSignal.onExpress((ids) => expressed.push(...ids));
+    const { contact, conversation } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [
+      { id: 'ask', type: 'ask_question', config: { question: 'Email?', answerType: 'email', saveToVariable: 'email' } },
+    ] }));
+    const asked = await insertRun(services.db, { workflowId: wf.id, contactId: contact.id, conversationId: conversation!.id });
+    services.runSignal.notify();
+    await waitForRun(services.db, asked, ['waiting']);
+    expect(expressed).toEqual([]);
+    await inTransaction(services.db, (uow) => addMessage(uow, services, conversation!.id, {
+      text: 'ada@example.com', direction: 'incoming', kind: 'message', author: { type: 'contact', id: null },
+    }, { source: 'contact' }));
+    expect(expressed).toEqual([asked]);
+    await waitForRun(services.db, asked, ['completed']);
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { LaunchResult } from '../../lib/contracts/shortcuts';
 import { addMessage, listMessages } from '../../server/domain/conversations';
 import { inTransaction } from '../../server/events/unit-of-work';
+import { claimHeads } from '../../server/engine/executor/claim';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, queueRuns, waitForRun } from '../support/builders';
 import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
@@ -83,4 +84,22 @@ export async function answerBehindBacklog(server: Pick<TestServer, 'app'>, backl
   });
   expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(['Email?', 'Ada@Example.com', 'email=ada@example.com']);
   return result;
+}
+
+/**
+ * The express claim of a waiting run (a question just answered): while its time has not come
+ * (`early`), and once it is due (`due`): [id, status] of what each claim took. Needs a server
+ * without a worker (nothing else claims the run meanwhile).
+ */
+export async function claimDueWaiting(server: TestServer) {
+  const services = server.app.services;
+  const shortcut = await createWorkflow(server, shortcutWorkflow());
+  const { contact } = await insertContact(services);
+  const asked = await insertRun(services.db, { workflowId: shortcut.id, contactId: contact.id, status: 'waiting', wakeAt: '2999-01-01T00:00:00.000Z' });
+  const now = new Date();
+  const request = { owner: 'me', now: now.toISOString(), leaseUntil: new Date(now.getTime() + 60_000).toISOString(), limit: 1 };
+  const taken = async () => (await claimHeads(services.store, request, [asked], { only: true })).map((r) => [r.id, r.status]);
+  const early = await taken();
+  await services.db.updateTable('runs').set({ wake_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', asked).execute();
+  return { early, due: await taken(), asked };
 }

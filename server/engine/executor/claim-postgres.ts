@@ -15,9 +15,10 @@ export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: stri
   const due = (condition: ReturnType<typeof sql>) =>
     sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   const picked = () => sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked})`;
-  // `only`: these heads and nothing else (the express lane: claimHeads).
+  // `only`: these runs and nothing else (the express lane: claimHeads), queued or due waiting.
   const candidates = only
-    ? picked()
+    ? sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)})
+        AND (r.status = 'queued' OR (r.status = 'waiting' AND r.wake_at <= ${r.now})) AND ${notBlocked})`
     : sql`${queued.length > 0 ? sql`${picked()} UNION ALL` : sql``}
       ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
       UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}`;

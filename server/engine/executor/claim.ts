@@ -47,7 +47,8 @@ async function claimOnce(store: Store, r: ClaimRequest): Promise<{ rows: RunsTab
 
 /**
  * Claims these queue heads, if still runnable (a rolled-back round's own runs, to go on alone).
- * `only`: nothing else; otherwise due waiting runs and expired leases may come too (oldest first,
+ * `only` (the express lane): these runs and nothing else, queued or waiting and due (a question
+ * just answered); otherwise due waiting runs and expired leases may come too (oldest first,
  * within the limit).
  */
 export async function claimHeads(store: Store, r: ClaimRequest, ids: string[], opts: { only?: boolean } = {}): Promise<RunsTable[]> {
