@@ -14,11 +14,12 @@ export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: stri
   const notBlocked = sql`NOT ${earlierUnfinished('postgres')}`;
   const due = (condition: ReturnType<typeof sql>) =>
     sql`(SELECT r.id FROM runs r WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
-  const picked = () => sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND r.status = 'queued' AND ${notBlocked})`;
+  // `orDue`: a waiting run named here is taken too once it is due (a question just answered).
+  const picked = (orDue = false) => sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)})
+    AND ${orDue ? sql`(r.status = 'queued' OR (r.status = 'waiting' AND r.wake_at <= ${r.now}))` : sql`r.status = 'queued'`} AND ${notBlocked})`;
   // `only`: these runs and nothing else (the express lane: claimHeads), queued or due waiting.
   const candidates = only
-    ? sql`(SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)})
-        AND (r.status = 'queued' OR (r.status = 'waiting' AND r.wake_at <= ${r.now})) AND ${notBlocked})`
+    ? picked(true)
     : sql`${queued.length > 0 ? sql`${picked()} UNION ALL` : sql``}
       ${due(sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
       UNION ALL ${due(sql`r.status = 'running' AND r.lease_until < ${r.now}`)}`;

@@ -15,11 +15,12 @@ export async function claimSqlite(trx: Executor, r: ClaimRequest, queued: string
   const due = (index: 'runs_waking' | 'runs_leased', condition: ReturnType<typeof sql>) =>
     sql`SELECT id FROM (SELECT r.id FROM runs r INDEXED BY ${sql.raw(index)} WHERE ${condition} AND ${notBlocked} ORDER BY r.id LIMIT ${r.limit})`;
   // `+r.status`: by primary key, not through the status index (every queued run).
-  const picked = () => sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)}) AND +r.status = 'queued' AND ${notBlocked}`;
+  // `orDue`: a waiting run named here is taken too once it is due (a question just answered).
+  const picked = (orDue = false) => sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)})
+    AND ${orDue ? sql`(+r.status = 'queued' OR (+r.status = 'waiting' AND r.wake_at <= ${r.now}))` : sql`+r.status = 'queued'`} AND ${notBlocked}`;
   // `only`: these runs and nothing else (the express lane: claimHeads), queued or due waiting.
   const candidates = only
-    ? sql`SELECT r.id FROM runs r WHERE r.id IN (${sql.join(queued)})
-        AND (+r.status = 'queued' OR (+r.status = 'waiting' AND r.wake_at <= ${r.now})) AND ${notBlocked}`
+    ? picked(true)
     : sql`${queued.length > 0 ? sql`${picked()} UNION ALL` : sql``}
         ${due('runs_waking', sql`r.status = 'waiting' AND r.wake_at <= ${r.now}`)}
         UNION ALL ${due('runs_leased', sql`r.status = 'running' AND r.lease_until < ${r.now}`)}`;
