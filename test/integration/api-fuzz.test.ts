@@ -78,7 +78,9 @@ const check = <T>(arb: fc.Arbitrary<T>, fn: (v: T) => Promise<void>, numRuns = R
   fc.assert(fc.asyncProperty(arb, fn), { numRuns });
 
 beforeAll(async () => {
-  s = await startTestServer({ workers: false });
+  // The per-token limit (12,000 a minute) is what a sweep of a few hundred runs a property hits
+  // first: sized to the sweep, so that FUZZ_RUNS=2000 fuzzes the routes, not the limiter.
+  s = await startTestServer({ workers: false, env: { RATE_LIMIT_PER_MINUTE: String(Math.max(12_000, RUNS * 200)) } });
   w = await buildWorld(s);
   const admin = s.api(s.adminToken);
   agentId = ok(await admin.get('/users'), 200).users.find((u: { role: string }) => u.role === 'agent').id;
