@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
 import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
+import { isDatabaseUnreachable } from './store/pg-connection-loss';
 
 const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
 
@@ -51,6 +52,12 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(send('bad_request', err.message));
+    }
+    // PostgreSQL restarting, failing over, or out of reach for a moment: say so, and when to retry
+    // (webhook senders and the extension retry a 503), rather than an internal error.
+    if (isDatabaseUnreachable(err)) {
+      request.log.warn({ err }, 'database not reachable');
+      return reply.code(503).header('retry-after', '5').send(send('database_unavailable', 'The database is not reachable right now; retry in a few seconds'));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(send('internal', 'Internal error'));

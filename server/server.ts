@@ -59,6 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const enginePort = threadFile ? new ThreadPort() : options.executorPort;
   const threadIgnored = config.executorThread && workers && !threadFile && !options.executorPort;
   await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
+  if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
   if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
   let tokens: RunningServer['tokens'] = {};
   if (!options.executorPort) {

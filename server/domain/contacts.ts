@@ -19,7 +19,13 @@ export const toContact = (r: ContactsTable): Contact => ({
  * Who caused a change: recorded as the event source, the loop depth for workflow changes, and
  * `by`: the user (person or bot) or workflow that made it, which triggers hand on as variables.
  */
-export interface Cause { source: string; depth?: number; by?: string | null }
+export interface Cause {
+  source: string;
+  depth?: number;
+  by?: string | null;
+  /** The change comes from a run someone waits on: the runs it starts are waited on too (express lane). */
+  waited?: boolean;
+}
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
   const [row] = await runShaped(db, 'contactById', [id], () => db.selectFrom('contacts').selectAll().where('id', '=', id));

@@ -10,6 +10,8 @@ export type RecordedEvent = DomainEvent & {
   contactId: string | null;
   depth: number;
   createdAt: string;
+  /** Recorded by a run someone waits on (EventInput.waited); not stored. */
+  waited?: boolean;
 };
 
 export interface EventInput {
@@ -19,6 +21,11 @@ export interface EventInput {
   idempotencyKey?: string;
   /** With a key: the request's body hash, so a reuse of the key with another body is refused. */
   requestHash?: string;
+  /**
+   * A step of a run someone waits on records it (a shortcut's run, an answered question's): the
+   * runs it starts, in the same contact's chain, are waited on as well (dispatcher's waitedOn).
+   */
+  waited?: boolean;
 }
 
 /** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
@@ -40,6 +47,7 @@ export class EventRecorder {
       contactId: 'contactId' in event.payload ? (event.payload.contactId as string) : null,
       depth: input.depth ?? 0,
       createdAt: nowIso(),
+      ...(input.waited ? { waited: true } : {}),
     };
     const runIds: string[] = [];
     const notes: string[] = [];

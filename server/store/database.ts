@@ -4,6 +4,7 @@ import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter,
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { namePreparedStatements } from './pg-prepared';
+import { surviveLostConnections } from './pg-connection-loss';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
 import { preparePrivateDatabase } from './private-files';
@@ -28,6 +29,8 @@ export interface Store {
   writeTurn?: WriteTurn;
   /** SQLite: what the executor thread's connection has counted (it reports them to this one). */
   peerCounters?: StoreCounters;
+  /** PostgreSQL: told of each pooled connection the database dropped (the server logs it); a process warning until set. */
+  onConnectionLost?: (err: Error) => void;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const counters: StoreCounters = { statements: 0, transactions: 0, roundTrips: 0 };
     namePreparedStatements(pool, counters);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    store = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
+    const pgStore: Store = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
+    surviveLostConnections(pool, (err) => {
+      if (pgStore.onConnectionLost) pgStore.onConnectionLost(err);
+      else process.emitWarning(`PostgreSQL dropped a connection (${err.message}); the next query opens another`);
+    });
+    store = pgStore;
     // Instances started together: one creates the schema and migrates, the others then find it done.
     await inStartTurn(pool, async () => {
       if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);

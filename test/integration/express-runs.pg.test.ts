@@ -5,7 +5,7 @@ import { insertContact } from '../support/builders';
 import { describePg, pgInstances, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
 import { shortcutWorkflow } from './engine-support';
-import { answerBehindBacklog, behindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, behindBacklog, chainBehindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
 
 // PostgreSQL: the launching instance claims the run itself (FOR UPDATE SKIP LOCKED, as a pick
 // would) and executes it beside the queued rounds in flight.
@@ -30,6 +30,11 @@ describePg('runs someone waits on go ahead of the queue (PostgreSQL)', () => {
 
   it('a customer\'s answer to a question resumes its run while the backlog is still being worked through', async () => {
     const { endedBefore, backlog } = await answerBehindBacklog(server, { contacts: 400, perContact: 10 });
+    expect(endedBefore).toBeLessThan(backlog * AHEAD);
+  });
+
+  it('what a shortcut\'s run starts (another workflow, a workflow its tag triggers) also goes ahead of the backlog', async () => {
+    const { endedBefore, backlog } = await chainBehindBacklog(server, { contacts: 400, perContact: 10 });
     expect(endedBefore).toBeLessThan(backlog * AHEAD);
   });
 });

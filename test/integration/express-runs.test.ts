@@ -12,7 +12,7 @@ import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } fr
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
-import { answerBehindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
+import { answerBehindBacklog, chainBehindBacklog, claimDueWaiting, shortcutBehindBacklog } from './express-support';
 
 let server: TestServer | undefined;
 let dir: string | undefined;
@@ -34,6 +34,13 @@ describe('runs someone waits on go ahead of the queue (SQLite)', () => {
   it('a customer\'s answer to a question resumes its run while the backlog is still being worked through', async () => {
     server = await startTestServer();
     const { endedBefore, backlog } = await answerBehindBacklog(server, { contacts: 40, perContact: 100 });
+    expect(endedBefore).toBeLessThan(backlog / 2);
+  });
+
+  it('what a shortcut\'s run starts (another workflow, a workflow its tag triggers) also goes ahead of the backlog', async () => {
+    server = await startTestServer();
+    const { endedBefore, backlog } = await chainBehindBacklog(server, { contacts: 40, perContact: 100 });
+    // Queued in turn, the third link would end after all 4,000.
     expect(endedBefore).toBeLessThan(backlog / 2);
   });
 

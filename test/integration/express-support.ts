@@ -103,3 +103,31 @@ export async function claimDueWaiting(server: TestServer) {
   await services.db.updateTable('runs').set({ wake_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', asked).execute();
   return { early, due: await taken(), asked };
 }
+
+/**
+ * behindBacklog with an agent's shortcut whose run starts another workflow (Trigger another
+ * workflow) and, in that one, tags the contact for a third workflow listening for the tag: the
+ * agent waits on the end of that chain. Returns the last link's figures.
+ */
+export async function chainBehindBacklog(server: TestServer, backlog: { contacts: number; perContact: number }) {
+  const services = server.app.services;
+  const { token } = await server.createUser('agent');
+  const tagged = await createWorkflow(server, {
+    name: 'Escalated', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['escalated'] },
+    steps: [{ id: 'note', type: 'add_comment', config: { text: 'Billing will call you' } }],
+  });
+  const manual = await createWorkflow(server, {
+    name: 'Escalate', trigger: { type: 'manual' },
+    steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['escalated'] } }],
+  });
+  const shortcut = await createWorkflow(server, shortcutWorkflow({ steps: [{ id: 'start', type: 'trigger_workflow', config: { workflowId: manual.id } }] }));
+  const { contact, conversation } = await insertContact(services);
+  const result = await behindBacklog(server, backlog, async () => {
+    const launched = await server.api(token).post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation!.id, values: {} });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+    return waitFor('the last workflow of the chain to be started', async () =>
+      (await services.db.selectFrom('runs').select('id').where('workflow_id', '=', tagged.id).where('contact_id', '=', contact.id).executeTakeFirst())?.id, 30_000);
+  });
+  expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toContain('Billing will call you');
+  return result;
+}

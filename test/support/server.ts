@@ -54,6 +54,8 @@ export interface TestServerOptions {
   workers?: boolean;
   /** A SQLite file to keep between servers (a restart); default: a fresh in-memory database. */
   sqliteFile?: string;
+  /** PostgreSQL: the pool's connections (DATABASE_POOL_SIZE); 5 unless said. */
+  poolSize?: number;
 }
 
 let userSeq = 0;
@@ -66,7 +68,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   if (opts.databaseUrl) {
     const { freshSchemaName } = await import('./postgres');
     schema = freshSchemaName();
-    store = await openStore({ databaseUrl: opts.databaseUrl, pgSchema: schema, poolSize: 5 });
+    store = await openStore({ databaseUrl: opts.databaseUrl, pgSchema: schema, poolSize: opts.poolSize ?? 5 });
   } else {
     store = await openStore({ sqliteFile: opts.sqliteFile ?? ':memory:' });
   }

@@ -17,10 +17,13 @@ export const MAX_DEPTH = 10;
 /**
  * Whether a person is waiting on the runs this event starts: an agent who launched a shortcut, a
  * customer who just wrote (answering an ad, or opening a conversation). Their runs take the
- * express lane (RunSignal.express) instead of waiting behind the runs queued before them. Not
- * events of workflows (depth > 0), and not webhooks, tag or field changes: machines, or bulk.
+ * express lane (RunSignal.express) instead of waiting behind the runs queued before them. So do
+ * the runs that a run on that lane starts in turn (another workflow it triggers, a tag it adds
+ * that a workflow listens for: `waited`): the person waits on the chain, not on its first link.
+ * Not other events of workflows (depth > 0), and not webhooks, tag or field changes: machines, or bulk.
  */
 export function waitedOn(event: RecordedEvent): boolean {
+  if (event.waited) return true;
   if (event.depth > 0) return false;
   if (event.type === 'shortcut.launched' || event.type === 'ad.clicked') return true;
   return event.type === 'conversation.opened' && (event.source === 'contact' || event.source === 'click_to_chat_ads');

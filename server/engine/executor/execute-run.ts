@@ -33,8 +33,11 @@ class StepFailed extends Error {
 // ("invalid byte sequence for encoding UTF8: 0x00"); the run's error says what it means instead.
 const message = (err: unknown) => (isUnstorableText(err) ? `${UNSTORABLE_TEXT}: a value this step wrote holds one; remove it where the value comes from` : err instanceof Error ? err.message : String(err));
 
-/** Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops. */
-export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResult> {
+/**
+ * Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops.
+ * `waitedOn`: it came down the express lane, and what its steps start goes that way too.
+ */
+export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false): Promise<RunResult> {
   const { services } = env;
   const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
   let state: RunState = {
@@ -65,7 +68,7 @@ export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResul
         await releaseLease(services.db, fence);
         return { status: 'released' };
       }
-      const next = await executeStep(env, row, steps, state, fence);
+      const next = await executeStep(env, row, steps, state, fence, waitedOn);
       if (next.status === 'waiting') return { status: 'waiting', wakeAt: next.wakeAt };
       if (next.status !== 'running') return { status: next.status };
       state = next;
@@ -76,12 +79,12 @@ export async function executeRun(env: ExecEnv, row: RunsTable): Promise<RunResul
   }
 }
 
-async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: RunState, fence: RunFence): Promise<NextState> {
+async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: RunState, fence: RunFence, waitedOn: boolean): Promise<NextState> {
   const { services } = env;
   const step = steps[state.cursor]!;
   const definition = stepRegistry[step.type];
   const notes: string[] = [];
-  const { run, startedAt, idempotencyKey } = startStep(row, state, step);
+  const { run, startedAt, idempotencyKey } = startStep(row, state, step, waitedOn);
   const settle = (outcome: StepOutcome) =>
     applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
 

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { LiveMessage } from '../../../lib/contracts/events';
 import type { Services } from '../../services';
 
@@ -33,7 +33,9 @@ export interface PeerBridge {
 
 /**
  * Joins the instances sharing one PostgreSQL: a dedicated LISTEN connection wakes this
- * instance's worker when another creates runs, and carries live (SSE) messages both ways.
+ * instance's worker when another creates runs, and carries live (SSE) messages both ways. It is
+ * a session of its own, outside the pool: a pooled one held for good left DATABASE_POOL_SIZE − 1
+ * connections for the queries, none with a pool of one (the instance hung at startup).
  * Messages an in-process cache watches (definitions.changed) go to every instance; the others only
  * while another instance has a stream open. An instance says when it opens its first stream and
  * closes its last, repeats it every 5 s while open, and answers a newcomer's hello; a crashed
@@ -42,7 +44,7 @@ export interface PeerBridge {
  */
 export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWoken: () => void, onExpress: (runIds: readonly string[]) => void = () => {}): Promise<PeerBridge> {
   const me = services.config.instanceId;
-  let client: pg.PoolClient | undefined;
+  let client: pg.Client | undefined;
   let closed = false;
   let liveQueue: LiveMessage[] = [];
   let liveFlush: Promise<void> | undefined;
@@ -85,18 +87,35 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
     }
   };
 
+  // Until it is back: every second, for as long as the instance runs (PostgreSQL restarting, say).
+  const reconnectLater = () => {
+    if (closed) return;
+    setTimeout(() => void connect().catch((err) => {
+      services.log.error({ err }, 'LISTEN reconnect failed; trying again in a second');
+      reconnectLater();
+    }), 1_000).unref();
+  };
+
   const connect = async () => {
-    const c = await pool.connect();
+    // Named, so that an operator (pg_stat_activity) tells it from the pool's connections.
+    const c = new pg.Client({ ...(pool.options as pg.ClientConfig), application_name: `companion listen ${me}`.slice(0, 63) });
     c.on('notification', onNotification);
     c.on('error', (err) => {
+      void c.end().catch(() => {});
+      if (client !== c) return;
       services.log.warn({ err }, 'LISTEN connection lost; reconnecting');
-      c.release(err);
-      if (client === c) client = undefined;
-      if (!closed) setTimeout(() => void connect().catch((e) => services.log.error({ err: e }, 'LISTEN reconnect failed')), 1_000).unref();
+      client = undefined;
+      reconnectLater();
     });
-    await c.query(`LISTEN ${RUNS_CHANNEL}`);
-    await c.query(`LISTEN ${LIVE_CHANNEL}`);
-    await c.query(`LISTEN ${STREAMS_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${RUNS_CHANNEL}`);
+      await c.query(`LISTEN ${LIVE_CHANNEL}`);
+      await c.query(`LISTEN ${STREAMS_CHANNEL}`);
+    } catch (err) {
+      void c.end().catch(() => {});
+      throw err;
+    }
     client = c;
     // Runs created while we were not listening: look for them once.
     onRunsWoken();
@@ -171,8 +190,7 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
       client = undefined;
       if (c) {
         c.off('notification', onNotification);
-        await c.query('UNLISTEN *').catch(() => {});
-        c.release();
+        await c.end().catch(() => {});
       }
     },
   };

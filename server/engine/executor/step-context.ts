@@ -53,7 +53,7 @@ export function buildStepContext(input: ContextInput): StepContext {
     renderJson(template) { const r = renderJsonTemplate(template, scope); noteUnknown(r.unknown); return r.text; },
     resolve(template) { const r = resolveTemplateValue(template, scope); noteUnknown(r.unknown); return r.value; },
     note,
-    cause: { source: 'workflow', depth: run.depth + 1, by: run.workflowId },
+    cause: { source: 'workflow', depth: run.depth + 1, by: run.workflowId, waited: run.waitedOn },
     db: input.db,
     idempotencyKey: input.idempotencyKey,
     async once<R>(fn: () => Promise<R>): Promise<R> {

@@ -10,11 +10,11 @@ import type { RunState } from './transition';
  * as the step sees it, the start time, and the idempotency key of this execution (`run:step`,
  * plus `:n` when a jump brings the run back to the same step an n-th time).
  */
-export function startStep(row: RunsTable, state: RunState, step: Step): { run: RunView; startedAt: string; idempotencyKey: string } {
+export function startStep(row: RunsTable, state: RunState, step: Step, waitedOn = false): { run: RunView; startedAt: string; idempotencyKey: string } {
   const startedAt = nowIso();
   const run: RunView = {
     id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
-    conversationId: row.conversation_id, depth: row.depth, variables: state.variables, now: startedAt,
+    conversationId: row.conversation_id, depth: row.depth, waitedOn, variables: state.variables, now: startedAt,
   };
   const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
   const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;

@@ -41,6 +41,8 @@ export interface RunView {
   /** The conversation the run started from (shortcut launch, conversation trigger), if any. */
   conversationId: string | null;
   depth: number;
+  /** Someone waits on this run: it came down the express lane (a shortcut, an ad reply, an answer). */
+  waitedOn: boolean;
   variables: Record<string, unknown>;
   /** Start of this step, ISO-8601: the one clock a step reads (`$system.now`, wait). */
   now: string;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { isDatabaseUnreachable } from './pg-connection-loss';
+
+describe('isDatabaseUnreachable (a 503, not a 500)', () => {
+  it('knows a connection refused, reset or cut, and PostgreSQL shutting down or starting up', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '08006', '08001', '57P01', '57P02', '57P03']) {
+      expect(isDatabaseUnreachable(Object.assign(new Error('x'), { code })), code).toBe(true);
+    }
+    for (const message of ['Connection terminated unexpectedly', 'Connection terminated', 'timeout exceeded when trying to connect']) {
+      expect(isDatabaseUnreachable(new Error(message)), message).toBe(true);
+    }
+  });
+
+  it('leaves other database errors and everything else alone', () => {
+    expect(isDatabaseUnreachable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnreachable(Object.assign(new Error('syntax'), { code: '42601' }))).toBe(false);
+    expect(isDatabaseUnreachable(new Error('Connection terminated by the user, they said'))).toBe(false);
+    expect(isDatabaseUnreachable(null)).toBe(false);
+    expect(isDatabaseUnreachable('ECONNREFUSED')).toBe(false);
+  });
+});

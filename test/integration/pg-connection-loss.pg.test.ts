@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { LIVE_CHANNEL } from '../../server/engine/executor/pg-bridge';
+import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
+import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
+
+/**
+ * A TCP proxy in front of PostgreSQL: `outage(true)` drops every connection through it and refuses
+ * new ones (a restart, a failover, a network cut), `outage(false)` lets them through again.
+ */
+async function pgProxy() {
+  const target = new URL(pgUrl()!);
+  let refusing = false;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    if (refusing) { client.destroy(); return; }
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      open.add(a);
+      a.on('close', () => { open.delete(a); b.destroy(); });
+      a.on('error', () => b.destroy());
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url(databaseUrl: string) {
+      const via = new URL(databaseUrl);
+      via.hostname = '127.0.0.1';
+      via.port = String((server.address() as net.AddressInfo).port);
+      return via;
+    },
+    outage(on: boolean) {
+      refusing = on;
+      if (on) for (const socket of open) socket.destroy();
+    },
+    async close() {
+      for (const socket of open) socket.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+// The connection that LISTENs for the other instances' notices is a session of its own, beside
+// the pool (DATABASE_POOL_SIZE counts the connections queries share).
+describePg('the LISTEN connection (PostgreSQL)', () => {
+  let server: TestServer | undefined;
+  const admin = new pg.Pool({ connectionString: pgUrl() ?? undefined, max: 1 });
+  afterEach(async () => { await server?.close(); server = undefined; });
+
+  const listenBackend = async (s: TestServer) => (await admin.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`companion listen ${s.app.services.config.instanceId}`])).rows[0]?.pid;
+
+  /** A message another instance relays: resolves once this instance has delivered it locally. */
+  const relayedFromPeer = async (s: TestServer, version: string) => {
+    const heard = new Promise<void>((resolve) => {
+      const stop = s.app.services.live.watch('definitions.changed', (m) => { if (m.type === 'definitions.changed' && m.version === version) { stop(); resolve(); } });
+    });
+    await admin.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify({ from: 'peer-instance', messages: [{ type: 'definitions.changed', version }] })]);
+    await heard;
+  };
+
+  it('an instance with a pool of one connection starts, answers and runs workflows (it hung at startup)', async () => {
+    server = await startTestServer({ databaseUrl: pgUrl()!, poolSize: 1 });
+    const services = server.app.services;
+    expect((await server.api(server.adminToken).get('/contacts')).status).toBe(200);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'pool of one' } }] }));
+    const { contact } = await insertContact(services);
+    const run = await insertRun(services.db, { workflowId: wf.id, contactId: contact.id });
+    services.runSignal.notify();
+    expect((await waitForRun(services.db, run)).status).toBe('completed');
+    await relayedFromPeer(server, 'v-pool-of-one');
+  }, 30_000);
+
+  it('comes back when PostgreSQL drops it, and the instance hears the others again', async () => {
+    server = await startTestServer({ databaseUrl: pgUrl()! });
+    await relayedFromPeer(server, 'v-before');
+    const pid = await listenBackend(server);
+    expect(pid).toBeDefined();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    const again = await waitFor('a new LISTEN connection', async () => {
+      const now = await listenBackend(server!);
+      return now !== undefined && now !== pid ? now : undefined;
+    }, 10_000);
+    expect(again).not.toBe(pid);
+    await relayedFromPeer(server, 'v-after');
+  }, 30_000);
+
+  it('keeps trying while PostgreSQL refuses it, and is back once it may connect again', async () => {
+    // The instance reaches PostgreSQL through a proxy that can drop every connection and refuse new ones.
+    const proxy = await pgProxy();
+    const via = proxy.url(pgUrl()!);
+    try {
+      server = await startTestServer({ databaseUrl: via.toString() });
+      await relayedFromPeer(server, 'v-before-outage');
+      const before = await listenBackend(server);
+      proxy.outage(true);
+      // Reconnects are a second apart: this outage outlasts two of them.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await listenBackend(server)).toBeUndefined();
+      proxy.outage(false);
+      // A NOTIFY reaches only those listening when it is sent: wait for the session to be back.
+      await waitFor('the LISTEN connection after the outage', async () => {
+        const now = await listenBackend(server!);
+        return now !== undefined && now !== before ? now : undefined;
+      }, 10_000);
+      await relayedFromPeer(server, 'v-after-outage');
+      // The pool came back too: the API answers and runs complete.
+      expect((await server.api(server.adminToken).get('/contacts')).status).toBe(200);
+      const services = server.app.services;
+      const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'after the outage' } }] }));
+      const { contact } = await insertContact(services);
+      const run = await insertRun(services.db, { workflowId: wf.id, contactId: contact.id });
+      services.runSignal.notify();
+      expect((await waitForRun(services.db, run)).status).toBe('completed');
+    } finally {
+      proxy.outage(false);
+      await server?.close().catch(() => {});
+      server = undefined;
+      await proxy.close();
+    }
+  }, 30_000);
+});
+
+// The whole process, as `npm start` runs it: PostgreSQL going away for a moment (a restart, a
+// failover) ended it, because a pooled connection's loss is an 'error' event nobody heard.
+describePg('the companion when PostgreSQL drops its connections (PostgreSQL)', () => {
+  const ADMIN = 'ict_connection_loss_admin_token_0123456789abc';
+  const schema = freshSchemaName();
+  let proxy: Awaited<ReturnType<typeof pgProxy>>;
+  let instance: ServerProcess | undefined;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: pgUrl()! });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.end();
+    proxy = await pgProxy();
+    const url = proxy.url(pgUrl()!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    dataDir = await mkdtemp(path.join(tmpdir(), 'companion-loss-'));
+    instance = await spawnServer({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN }, await freePort());
+  });
+
+  afterAll(async () => {
+    if (instance) await killHard(instance);
+    await proxy?.close();
+    await dropSchema(pgUrl()!, schema);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stays up through the outage, and afterwards answers and runs what it accepts', async () => {
+    const api = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${instance!.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() as any };
+    };
+    const wf = await api('POST', '/workflows', {
+      name: 'After the outage', trigger: { type: 'incoming_webhook', identifier: { type: 'email', jsonKey: '$.email' } },
+      steps: [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['seen'] } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    expect((await api('POST', `/workflows/${wf.body.id}/publish`)).status).toBe(200);
+    expect((await api('POST', '/contacts', { firstName: 'Back', email: 'back@example.com' })).status).toBe(201);
+    // Connections idle in the pool and the LISTEN session, all cut at once; a second, as a restart takes.
+    proxy.outage(true);
+    const hook = new URL(wf.body.trigger.url).pathname;
+    const deliver = () => fetch(`${instance!.url}${hook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'back@example.com' }) });
+    // Meanwhile a sender is told to come back (503 and when), not that the companion broke (500).
+    const during = await deliver();
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('5');
+    expect((await during.json() as any).error.code).toBe('database_unavailable');
+    expect((await api('GET', '/contacts')).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(instance!.child.exitCode, instance!.output()).toBeNull();
+    proxy.outage(false);
+    const delivered = await waitFor('a webhook accepted after the outage', async () => {
+      const res = await deliver();
+      return res.status === 202 ? res.json() as Promise<{ runIds: string[] }> : undefined;
+    }, 15_000);
+    const runId = delivered.runIds[0]!;
+    await waitFor('its run to complete', async () => ((await api('GET', `/runs/${runId}`)).body.status === 'completed' ? true : undefined), 15_000);
+    expect(instance!.child.exitCode).toBeNull();
+    expect(instance!.output()).toMatch(/PostgreSQL dropped a connection/);
+  }, 60_000);
+});
