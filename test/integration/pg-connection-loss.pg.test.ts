@@ -191,4 +191,77 @@ describePg('the companion when PostgreSQL drops its connections (PostgreSQL)', (
     expect(instance!.child.exitCode).toBeNull();
     expect(instance!.output()).toMatch(/PostgreSQL dropped a connection/);
   }, 60_000);
+
+  it('loses nothing it acknowledged when the outage comes while runs are executing', async () => {
+    const api = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${instance!.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() as any };
+    };
+    const contacts = Array.from({ length: 20 }, (_, i) => `burst${i}@example.com`);
+    for (const email of contacts) expect((await api('POST', '/contacts', { firstName: 'Burst', email })).status).toBe(201);
+    expect((await api('PUT', '/fields/last', { label: 'Last', type: 'text' })).status).toBe(200);
+    const wf = await api('POST', '/workflows', {
+      name: 'Burst', trigger: { type: 'incoming_webhook', identifier: { type: 'email', jsonKey: '$.email' }, mappings: [{ jsonKey: '$.n', variable: 'n' }] },
+      steps: [
+        { id: 'a', type: 'update_contact_field', config: { field: 'last', value: '{{$trigger.n}}' } },
+        { id: 'b', type: 'update_contact_tag', config: { action: 'add', tags: ['burst'] } },
+      ],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    const published = await api('POST', `/workflows/${wf.body.id}/publish`);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const hook = `${instance!.url}${new URL(wf.body.trigger.url).pathname}`;
+    // A sender as webhook senders are: a delivery answered 503 is sent again, with the same key,
+    // until it is acknowledged. The outage comes halfway through, while runs are executing.
+    const accepted: string[] = [];
+    const refused = { n: 0 };
+    let next = 0;
+    let restored: Promise<void> | undefined;
+    let unfinishedAtCut: Promise<number> | undefined;
+    const direct = new pg.Client({ connectionString: pgUrl()! });
+    await direct.connect();
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      while (next < 2_000) {
+        const n = next++;
+        for (;;) {
+          const res = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `burst-${n}` }, body: JSON.stringify({ email: contacts[n % contacts.length], n }) });
+          if (res.status === 202) { accepted.push(...((await res.json()) as { runIds: string[] }).runIds); break; }
+          expect(res.status).toBe(503);
+          refused.n++;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if (accepted.length >= 1_000 && !restored) {
+          proxy.outage(true);
+          restored = new Promise((r) => setTimeout(r, 1_000)).then(() => proxy.outage(false));
+          // Not through the proxy: how much was still to run when the connections went.
+          unfinishedAtCut = direct.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".runs WHERE workflow_id = $1 AND status <> 'completed'`, [wf.body.id]).then((r) => r.rows[0]!.n);
+        }
+      }
+    }));
+    await restored;
+    expect(refused.n).toBeGreaterThan(0);
+    expect(await unfinishedAtCut).toBeGreaterThan(0);
+    await direct.end();
+    expect(instance!.child.exitCode, instance!.output()).toBeNull();
+    const db = new pg.Client({ connectionString: pgUrl()! });
+    await db.connect();
+    try {
+      // A round cut mid-transaction leaves its runs leased: they resume when the lease (30 s) runs out.
+      const statuses = await waitFor('every acknowledged run to complete', async () => {
+        const { rows } = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "${schema}".runs WHERE workflow_id = $1 GROUP BY status`, [wf.body.id]);
+        return rows.length === 1 && rows[0]!.status === 'completed' && rows[0]!.n === new Set(accepted).size ? rows : undefined;
+      }, 50_000);
+      expect(statuses).toEqual([{ status: 'completed', n: 2_000 }]);
+      expect(new Set(accepted).size).toBe(2_000);
+      // One run per delivery: a retry of a delivery stored before its answer was lost found its key.
+      const { rows: perDelivery } = await db.query<{ n: string; runs: number }>(`SELECT variables::json->'trigger'->>'n' AS n, count(*)::int AS runs FROM "${schema}".runs WHERE workflow_id = $1 GROUP BY 1`, [wf.body.id]);
+      expect(perDelivery.length).toBe(2_000);
+      expect(perDelivery.every((d) => d.runs === 1)).toBe(true);
+      // Each run did each step once: one entry per step in its log.
+      const { rows: logs } = await db.query<{ steps: number }>(`SELECT json_array_length(step_log::json) AS steps FROM "${schema}".runs WHERE workflow_id = $1`, [wf.body.id]);
+      expect(logs.every((l) => l.steps === 2)).toBe(true);
+    } finally {
+      await db.end();
+    }
+  }, 90_000);
 });
