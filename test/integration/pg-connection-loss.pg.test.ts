@@ -169,7 +169,7 @@ describePg('the companion when PostgreSQL drops its connections (PostgreSQL)', (
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
     expect((await api('POST', `/workflows/${wf.body.id}/publish`)).status).toBe(200);
     expect((await api('POST', '/contacts', { firstName: 'Back', email: 'back@example.com' })).status).toBe(201);
-    // Connections idle in the pool and the LISTEN session, all cut at once; a second, as a restart takes.
+    // Connections idle in the pool and the LISTEN session, all cut at once, and refused for a while.
     proxy.outage(true);
     const hook = new URL(wf.body.trigger.url).pathname;
     const deliver = () => fetch(`${instance!.url}${hook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'back@example.com' }) });
@@ -179,7 +179,8 @@ describePg('the companion when PostgreSQL drops its connections (PostgreSQL)', (
     expect(during.headers.get('retry-after')).toBe('5');
     expect((await during.json() as any).error.code).toBe('database_unavailable');
     expect((await api('GET', '/contacts')).status).toBe(503);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // As long as a restart takes: every periodic pass (peers' beat, lease renewal, sweeps) meets it.
+    await new Promise((r) => setTimeout(r, 6_000));
     expect(instance!.child.exitCode, instance!.output()).toBeNull();
     proxy.outage(false);
     const delivered = await waitFor('a webhook accepted after the outage', async () => {
