@@ -2,9 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openStored } from './secrets/at-rest';
 import { startServer } from './server';
+import { DEFAULT_DATABASE_WAIT_SECONDS, portProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 // The process that listens: prints where things are, and shuts down gracefully on signals.
-const server = await startServer();
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const waitSeconds = Number(process.env.DATABASE_WAIT_SECONDS ?? DEFAULT_DATABASE_WAIT_SECONDS);
+const server = await startWhenDatabaseReady(() => startServer(), {
+  databaseUrl, waitSeconds: Number.isFinite(waitSeconds) ? waitSeconds : DEFAULT_DATABASE_WAIT_SECONDS, say: (line) => console.error(line),
+}).catch((err: unknown) => {
+  const problem = startupProblem(err, databaseUrl) ?? portProblem(err);
+  if (!problem) throw err;
+  console.error(`Inbox Companion did not start: ${problem}`);
+  process.exit(1);
+});
 const { url, tokens, config } = server;
 const extensionDir = path.resolve('.output/chrome-mv3');
 // The demo's "Order shipped" webhook, so the first start shows a trigger to try from a shell.

@@ -58,30 +58,39 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const threadFile = !options.executorPort && workers && config.executorThread && store.writeTurn ? store.file : undefined;
   const enginePort = threadFile ? new ThreadPort() : options.executorPort;
   const threadIgnored = config.executorThread && workers && !threadFile && !options.executorPort;
-  await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
-  if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
-  if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
+  let thread: ExecutorThread | undefined;
   let tokens: RunningServer['tokens'] = {};
-  if (!options.executorPort) {
-    // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
-    await sealStoredSecrets(fastify.services.db, fastify.services.vault);
-    tokens = await bootstrap(fastify.services);
-  }
   let url = config.publicUrl;
-  if (options.listen !== false) {
-    const address = await fastify.listen({ port: config.port, host: config.host });
-    if (config.port === 0) {
-      url = address.replace('[::1]', '127.0.0.1');
-      fastify.services.config.publicUrl = url;
+  try {
+    await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
+    if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
+    if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
+    if (!options.executorPort) {
+      // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
+      await sealStoredSecrets(fastify.services.db, fastify.services.vault);
+      tokens = await bootstrap(fastify.services);
     }
-  } else {
-    await fastify.ready();
+    if (options.listen !== false) {
+      const address = await fastify.listen({ port: config.port, host: config.host });
+      if (config.port === 0) {
+        url = address.replace('[::1]', '127.0.0.1');
+        fastify.services.config.publicUrl = url;
+      }
+    } else {
+      await fastify.ready();
+    }
+    // After listening: the thread's config carries the public URL (port 0 is known only now).
+    // Webhooks taken before it executes wait in the queue, where it looks first.
+    thread = threadFile && enginePort instanceof ThreadPort
+      ? await startExecutorThread({ config: fastify.services.config, env: options.env ?? process.env, sqliteFile: threadFile, writeTurn: store.writeTurn!.buffer, logger: options.logger !== false, log: fastify.log, port: enginePort })
+      : undefined;
+  } catch (err) {
+    // Not started: nothing of it goes on running (workers, timers, the pool), so that main.ts can
+    // try again (the database went away meanwhile) without a second set beside the first.
+    await fastify.close().catch(() => {});
+    if (!options.store) await store.close().catch(() => {});
+    throw err;
   }
-  // After listening: the thread's config carries the public URL (port 0 is known only now).
-  // Webhooks taken before it executes wait in the queue, where it looks first.
-  const thread = threadFile && enginePort instanceof ThreadPort
-    ? await startExecutorThread({ config: fastify.services.config, env: options.env ?? process.env, sqliteFile: threadFile, writeTurn: store.writeTurn!.buffer, logger: options.logger !== false, log: fastify.log, port: enginePort })
-    : undefined;
   return {
     app: fastify, config: fastify.services.config, store, url, tokens, ...(thread ? { executorThread: thread } : {}),
     close: async () => {

@@ -69,10 +69,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     });
     store = pgStore;
     // Instances started together: one creates the schema and migrates, the others then find it done.
-    await inStartTurn(pool, async () => {
-      if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);
-      await migrate(db);
-    });
+    try {
+      await inStartTurn(pool, async () => {
+        if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);
+        await migrate(db);
+      });
+    } catch (err) {
+      // Not started: nothing of it stays open (main.ts tries again while the database is starting).
+      await db.destroy().catch(() => {});
+      throw err;
+    }
     return store;
   } else {
     const file = options.sqliteFile ?? ':memory:';
@@ -100,6 +106,8 @@ const START_LOCK = 0x6963626f6f747374n.toString();
  */
 export async function inStartTurn<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<T> {
   const lock = new pg.Client(pool.options as pg.ClientConfig);
+  // Lost mid-migration: the statement in flight fails and startup with it, rather than an unheard 'error' event.
+  lock.on('error', () => {});
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [START_LOCK]);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -265,4 +266,52 @@ describePg('the companion when PostgreSQL drops its connections (PostgreSQL)', (
       await db.end();
     }
   }, 90_000);
+});
+
+// `npm start` beside a database that is still starting (containers started together), or that
+// is not the one DATABASE_URL names.
+describePg('starting the companion before PostgreSQL is ready (PostgreSQL)', () => {
+  it('waits while PostgreSQL refuses connections, saying so, and serves once it accepts them', async () => {
+    const proxy = await pgProxy();
+    const schema = freshSchemaName();
+    const url = proxy.url(pgUrl()!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-wait-'));
+    proxy.outage(true);
+    const opened = setTimeout(() => proxy.outage(false), 3_000);
+    let instance: ServerProcess | undefined;
+    try {
+      const admin = new pg.Client({ connectionString: pgUrl()! });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      await admin.end();
+      // spawnServer returns once /healthz answers, and fails if the process exits first.
+      instance = await spawnServer({ DATABASE_URL: url.toString(), DATA_DIR: dataDir }, await freePort());
+      expect(instance.output()).toMatch(/PostgreSQL is not reachable at 127\.0\.0\.1:\d+ \([^)]+\): start it, or fix the host and port in DATABASE_URL; trying again in 2 s/);
+      expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
+    } finally {
+      clearTimeout(opened);
+      if (instance) await killHard(instance);
+      await proxy.close();
+      await dropSchema(pgUrl()!, schema);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('stops at once with one line that says what to fix when the database does not exist', async () => {
+    const url = new URL(pgUrl()!);
+    url.pathname = '/companion_no_such_database';
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-nodb-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d) => { out += String(d); });
+      child.stderr!.on('data', (d) => { out += String(d); });
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(1);
+      expect(out.trim()).toMatch(/^Inbox Companion did not start: PostgreSQL at [^ ]+ has no database "companion_no_such_database": create it \(createdb companion_no_such_database\), or fix the database name in DATABASE_URL$/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

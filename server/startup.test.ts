@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { portProblem, startupProblem, startWhenDatabaseReady } from './startup';
+
+const URL_WITH_PASSWORD = 'postgres://companion:s3cret-pass@db.internal:6543/companion';
+const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6543'), { code: 'ECONNREFUSED' });
+
+describe('startupProblem', () => {
+  it('says what to fix, and never shows the password', () => {
+    const cases: [unknown, RegExp][] = [
+      [refused(), /not reachable at db\.internal:6543 \(ECONNREFUSED\): start it, or fix the host and port/],
+      [Object.assign(new Error('database "companion" does not exist'), { code: '3D000' }), /has no database "companion": create it \(createdb companion\)/],
+      [Object.assign(new Error('password authentication failed for user "companion"'), { code: '28P01' }), /refused user "companion" \(password authentication failed/],
+    ];
+    for (const [err, said] of cases) {
+      const line = startupProblem(err, URL_WITH_PASSWORD)!;
+      expect(line).toMatch(said);
+      expect(line).not.toContain('s3cret');
+    }
+  });
+
+  it('has nothing to say of other failures, or without PostgreSQL (their stack trace is what helps)', () => {
+    expect(startupProblem(new TypeError('x is not a function'), URL_WITH_PASSWORD)).toBeUndefined();
+    expect(startupProblem(refused(), undefined)).toBeUndefined();
+  });
+});
+
+describe('startWhenDatabaseReady', () => {
+  const noSleep = async () => {};
+
+  it('tries again while PostgreSQL refuses connections, saying so, and returns once it starts', async () => {
+    let tries = 0;
+    const said: string[] = [];
+    const started = await startWhenDatabaseReady(async () => { if (++tries < 3) throw refused(); return 'server'; },
+      { waitSeconds: 60, databaseUrl: URL_WITH_PASSWORD, say: (l) => said.push(l), sleep: noSleep });
+    expect(started).toBe('server');
+    expect(tries).toBe(3);
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(/not reachable at db\.internal:6543.*trying again in 2 s \(for up to 60 s, DATABASE_WAIT_SECONDS\)/);
+  });
+
+  it('does not retry what waiting cannot fix, nor past its wait, nor SQLite', async () => {
+    const noDatabase = Object.assign(new Error('database "x" does not exist'), { code: '3D000' });
+    let tries = 0;
+    await expect(startWhenDatabaseReady(async () => { tries++; throw noDatabase; }, { waitSeconds: 60, databaseUrl: URL_WITH_PASSWORD, say: () => {}, sleep: noSleep })).rejects.toBe(noDatabase);
+    expect(tries).toBe(1);
+    tries = 0;
+    await expect(startWhenDatabaseReady(async () => { tries++; throw refused(); }, { waitSeconds: 0, databaseUrl: URL_WITH_PASSWORD, say: () => {}, sleep: noSleep })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(tries).toBe(1);
+    tries = 0;
+    await expect(startWhenDatabaseReady(async () => { tries++; throw refused(); }, { waitSeconds: 60, databaseUrl: undefined, say: () => {}, sleep: noSleep })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(tries).toBe(1);
+  });
+});
+
+describe('portProblem', () => {
+  it('names the taken address and port, and what to do', () => {
+    const taken = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8787'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 8787 });
+    expect(portProblem(taken)).toBe('127.0.0.1:8787 is already in use (another Inbox Companion running?): stop what holds it, or set PORT');
+    expect(portProblem(new Error('other'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,56 @@
+import { isDatabaseUnreachable } from './store/pg-connection-loss';
+
+/** How long `npm start` waits for PostgreSQL to accept connections (DATABASE_WAIT_SECONDS), trying every WAIT_STEP_MS. */
+export const DEFAULT_DATABASE_WAIT_SECONDS = 60;
+const WAIT_STEP_MS = 2_000;
+
+/** Where DATABASE_URL points, without its password: what a message about it may show. */
+function target(databaseUrl: string | undefined): { where: string; database: string; user: string } {
+  try {
+    const u = new URL(databaseUrl ?? '');
+    return { where: `${u.hostname || 'localhost'}:${u.port || '5432'}`, database: decodeURIComponent(u.pathname.slice(1)) || '(default)', user: decodeURIComponent(u.username) || '(default)' };
+  } catch {
+    return { where: '(unparsable DATABASE_URL)', database: '?', user: '?' };
+  }
+}
+
+/**
+ * What an operator should read when the server could not start because of the database: one line
+ * that says what to fix. Undefined for any other failure (its stack trace is the useful part).
+ */
+export function startupProblem(err: unknown, databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl) return undefined;
+  const t = target(databaseUrl);
+  const e = err as { code?: unknown; message?: unknown };
+  const why = typeof e?.code === 'string' && !/^\d/.test(e.code) ? e.code : typeof e?.message === 'string' ? e.message : String(err);
+  if (isDatabaseUnreachable(err)) return `PostgreSQL is not reachable at ${t.where} (${why}): start it, or fix the host and port in DATABASE_URL`;
+  if (e?.code === '3D000') return `PostgreSQL at ${t.where} has no database "${t.database}": create it (createdb ${t.database}), or fix the database name in DATABASE_URL`;
+  if (e?.code === '28P01' || e?.code === '28000') return `PostgreSQL at ${t.where} refused user "${t.user}" (${why}): fix the user or password in DATABASE_URL, or pg_hba.conf`;
+  return undefined;
+}
+
+/**
+ * Starts the server; while PostgreSQL does not accept connections yet (containers started
+ * together: the database is often still starting), tries again every 2 s for up to `waitSeconds`,
+ * saying so each time. Other failures are not retried.
+ */
+export async function startWhenDatabaseReady<T>(start: () => Promise<T>, opts: { waitSeconds: number; databaseUrl: string | undefined; say: (line: string) => void; sleep?: (ms: number) => Promise<void> }): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const until = Date.now() + Math.max(0, opts.waitSeconds) * 1000;
+  for (;;) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!opts.databaseUrl || !isDatabaseUnreachable(err) || Date.now() + WAIT_STEP_MS > until) throw err;
+      opts.say(`${startupProblem(err, opts.databaseUrl)}; trying again in ${WAIT_STEP_MS / 1000} s (for up to ${opts.waitSeconds} s, DATABASE_WAIT_SECONDS)`);
+      await sleep(WAIT_STEP_MS);
+    }
+  }
+}
+
+/** The port is taken (another Inbox Companion, say): which one, and how to choose another. */
+export function portProblem(err: unknown): string | undefined {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown };
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  return `${String(e.address ?? 'the address')}:${String(e.port ?? '?')} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`;
+}
