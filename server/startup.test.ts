@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portProblem, startupProblem, startWhenDatabaseReady } from './startup';
+import { fileProblem, portProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 const URL_WITH_PASSWORD = 'postgres://companion:s3cret-pass@db.internal:6543/companion';
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6543'), { code: 'ECONNREFUSED' });
@@ -57,5 +57,14 @@ describe('portProblem', () => {
     const taken = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8787'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 8787 });
     expect(portProblem(taken)).toBe('127.0.0.1:8787 is already in use (another Inbox Companion running?): stop what holds it, or set PORT');
     expect(portProblem(new Error('other'))).toBeUndefined();
+  });
+});
+
+describe('fileProblem', () => {
+  it('names the path that cannot be written and why', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, mkdir '/srv/companion'"), { code: 'EACCES', syscall: 'mkdir', path: '/srv/companion' });
+    expect(fileProblem(denied)).toBe('cannot mkdir /srv/companion (EACCES: permission denied): set DATA_DIR to a directory this user may write, or fix its permissions');
+    expect(fileProblem(Object.assign(new Error('x'), { code: 'ENOENT', path: '/x' }))).toBeUndefined();
+    expect(fileProblem(Object.assign(new Error('x'), { code: 'EACCES' }))).toBeUndefined();
   });
 });

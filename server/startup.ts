@@ -54,3 +54,13 @@ export function portProblem(err: unknown): string | undefined {
   if (e?.code !== 'EADDRINUSE') return undefined;
   return `${String(e.address ?? 'the address')}:${String(e.port ?? '?')} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`;
 }
+
+/** DATA_DIR (or a file in it) cannot be written: which path, and why, in one line. */
+export function fileProblem(err: unknown): string | undefined {
+  const e = err as { code?: unknown; path?: unknown; syscall?: unknown };
+  const why: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'the file system is read-only', ENOSPC: 'the disk is full', ENOTDIR: 'a part of the path is a file',
+  };
+  if (typeof e?.code !== 'string' || !(e.code in why) || typeof e.path !== 'string') return undefined;
+  return `cannot ${typeof e.syscall === 'string' ? e.syscall : 'write'} ${e.path} (${e.code}: ${why[e.code]}): set DATA_DIR to a directory this user may write, or fix its permissions`;
+}

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+
+/** `npm start`'s process with `env`: its exit code and everything it printed. */
+async function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, COMPANION_DEMO: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += String(d); });
+  child.stderr!.on('data', (d) => { out += String(d); });
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  return { code, out: out.trim() };
+}
+
+// What someone starting the server for the first time reads when it cannot start: one line that
+// says what to fix, exit code 1 (it was a stack trace).
+describe('a start that cannot happen', () => {
+  let dir: string;
+  let running: TestServer;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'companion-start-'));
+    running = await startTestServer();
+  });
+  afterAll(async () => {
+    await running.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('DATA_DIR that cannot be made (a file is in the way)', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const { code, out } = await startProcess({ DATA_DIR: path.join(file, 'data'), PORT: '0' });
+    expect(code).toBe(1);
+    expect(out).toBe(`Inbox Companion did not start: cannot mkdir ${path.join(file, 'data')} (ENOTDIR: a part of the path is a file): set DATA_DIR to a directory this user may write, or fix its permissions`);
+  }, 30_000);
+
+  it('a port another server holds', async () => {
+    const port = new URL(running.url).port;
+    const { code, out } = await startProcess({ DATA_DIR: path.join(dir, 'data'), PORT: port });
+    expect(code).toBe(1);
+    expect(out).toBe(`Inbox Companion did not start: 127.0.0.1:${port} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`);
+  }, 30_000);
+});
