@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openStored } from './secrets/at-rest';
 import { startServer } from './server';
-import { DEFAULT_DATABASE_WAIT_SECONDS, fileProblem, portProblem, startupProblem, startWhenDatabaseReady } from './startup';
+import { loadConfig } from './config';
+import { DEFAULT_DATABASE_WAIT_SECONDS, fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 // The process that listens: prints where things are, and shuts down gracefully on signals.
 const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -10,7 +11,8 @@ const waitSeconds = Number(process.env.DATABASE_WAIT_SECONDS ?? DEFAULT_DATABASE
 const server = await startWhenDatabaseReady(() => startServer(), {
   databaseUrl, waitSeconds: Number.isFinite(waitSeconds) ? waitSeconds : DEFAULT_DATABASE_WAIT_SECONDS, say: (line) => console.error(line),
 }).catch((err: unknown) => {
-  const problem = startupProblem(err, databaseUrl) ?? portProblem(err) ?? fileProblem(err);
+  const problem = startupProblem(err, databaseUrl) ?? portProblem(err) ?? fileProblem(err)
+    ?? (databaseUrl ? undefined : sqliteProblem(err, path.join(loadConfig(process.env).dataDir, 'companion.sqlite')));
   if (!problem) throw err;
   console.error(`Inbox Companion did not start: ${problem}`);
   process.exit(1);

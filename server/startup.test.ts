@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileProblem, portProblem, startupProblem, startWhenDatabaseReady } from './startup';
+import { fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 const URL_WITH_PASSWORD = 'postgres://companion:s3cret-pass@db.internal:6543/companion';
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6543'), { code: 'ECONNREFUSED' });
@@ -66,5 +66,15 @@ describe('fileProblem', () => {
     expect(fileProblem(denied)).toBe('cannot mkdir /srv/companion (EACCES: permission denied): set DATA_DIR to a directory this user may write, or fix its permissions');
     expect(fileProblem(Object.assign(new Error('x'), { code: 'ENOENT', path: '/x' }))).toBeUndefined();
     expect(fileProblem(Object.assign(new Error('x'), { code: 'EACCES' }))).toBeUndefined();
+  });
+});
+
+describe('sqliteProblem', () => {
+  it('names the file that is not a database or is damaged, and the ways out', () => {
+    const notADatabase = Object.assign(new Error('file is not a database'), { code: 'ERR_SQLITE_ERROR', errcode: 26, errstr: 'file is not a database' });
+    expect(sqliteProblem(notADatabase, '/srv/data/companion.sqlite')).toBe('/srv/data/companion.sqlite is not an SQLite database, or is damaged (file is not a database): restore it from a backup, or move it away to start with an empty one');
+    const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'ERR_SQLITE_ERROR', errcode: 11, errstr: 'database disk image is malformed' });
+    expect(sqliteProblem(corrupt, '/x.sqlite')).toMatch(/^\/x\.sqlite is not an SQLite database, or is damaged \(database disk image is malformed\)/);
+    expect(sqliteProblem(Object.assign(new Error('locked'), { code: 'ERR_SQLITE_ERROR', errcode: 5 }), '/x.sqlite')).toBeUndefined();
   });
 });

@@ -64,3 +64,13 @@ export function fileProblem(err: unknown): string | undefined {
   if (typeof e?.code !== 'string' || !(e.code in why) || typeof e.path !== 'string') return undefined;
   return `cannot ${typeof e.syscall === 'string' ? e.syscall : 'write'} ${e.path} (${e.code}: ${why[e.code]}): set DATA_DIR to a directory this user may write, or fix its permissions`;
 }
+
+/** SQLite's result codes for a file that is not a database (26, SQLITE_NOTADB) or a damaged one (11, SQLITE_CORRUPT). */
+const NOT_A_DATABASE = new Set([26, 11]);
+
+/** The SQLite file in DATA_DIR is not a database, or is damaged: which file, and the ways out. */
+export function sqliteProblem(err: unknown, sqliteFile: string): string | undefined {
+  const e = err as { code?: unknown; errcode?: unknown; errstr?: unknown };
+  if (e?.code !== 'ERR_SQLITE_ERROR' || typeof e.errcode !== 'number' || !NOT_A_DATABASE.has(e.errcode & 0xff)) return undefined;
+  return `${sqliteFile} is not an SQLite database, or is damaged (${String(e.errstr ?? 'unreadable')}): restore it from a backup, or move it away to start with an empty one`;
+}

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,15 @@ describe('a start that cannot happen', () => {
     const { code, out } = await startProcess({ DATA_DIR: path.join(file, 'data'), PORT: '0' });
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: cannot mkdir ${path.join(file, 'data')} (ENOTDIR: a part of the path is a file): set DATA_DIR to a directory this user may write, or fix its permissions`);
+  }, 30_000);
+
+  it('a database file that is not one (or is damaged)', async () => {
+    const dataDir = path.join(dir, 'damaged');
+    await mkdir(dataDir);
+    await writeFile(path.join(dataDir, 'companion.sqlite'), randomBytes(8192));
+    const { code, out } = await startProcess({ DATA_DIR: dataDir, PORT: '0' });
+    expect(code).toBe(1);
+    expect(out).toBe(`Inbox Companion did not start: ${path.join(dataDir, 'companion.sqlite')} is not an SQLite database, or is damaged (file is not a database): restore it from a backup, or move it away to start with an empty one`);
   }, 30_000);
 
   it('a port another server holds', async () => {
