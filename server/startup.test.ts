@@ -10,6 +10,8 @@ describe('startupProblem', () => {
       [refused(), /not reachable at db\.internal:6543 \(ECONNREFUSED\): start it, or fix the host and port/],
       [Object.assign(new Error('database "companion" does not exist'), { code: '3D000' }), /has no database "companion": create it \(createdb companion\)/],
       [Object.assign(new Error('password authentication failed for user "companion"'), { code: '28P01' }), /refused user "companion" \(password authentication failed/],
+      [new Error('The server does not support SSL connections'), /db\.internal:6543 does not accept TLS, but DATABASE_URL asks for it \(sslmode\): remove sslmode/],
+      [Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), /TLS certificate at db\.internal:6543 is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\): give its CA in DATABASE_URL \(sslrootcert=/],
     ];
     for (const [err, said] of cases) {
       const line = startupProblem(err, URL_WITH_PASSWORD)!;

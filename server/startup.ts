@@ -4,6 +4,9 @@ import { isDatabaseUnreachable } from './store/pg-connection-loss';
 export const DEFAULT_DATABASE_WAIT_SECONDS = 60;
 const WAIT_STEP_MS = 2_000;
 
+// Node's TLS codes for a server certificate it cannot verify (managed databases often use their own CA).
+const UNTRUSTED_CERTIFICATE = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
 /** Where DATABASE_URL points, without its password: what a message about it may show. */
 function target(databaseUrl: string | undefined): { where: string; database: string; user: string } {
   try {
@@ -25,6 +28,8 @@ export function startupProblem(err: unknown, databaseUrl: string | undefined): s
   const why = typeof e?.code === 'string' && !/^\d/.test(e.code) ? e.code : typeof e?.message === 'string' ? e.message : String(err);
   if (isDatabaseUnreachable(err)) return `PostgreSQL is not reachable at ${t.where} (${why}): start it, or fix the host and port in DATABASE_URL`;
   if (e?.code === '3D000') return `PostgreSQL at ${t.where} has no database "${t.database}": create it (createdb ${t.database}), or fix the database name in DATABASE_URL`;
+  if (e?.message === 'The server does not support SSL connections') return `PostgreSQL at ${t.where} does not accept TLS, but DATABASE_URL asks for it (sslmode): remove sslmode from DATABASE_URL, or turn ssl on in postgresql.conf`;
+  if (typeof e?.code === 'string' && UNTRUSTED_CERTIFICATE.has(e.code)) return `PostgreSQL's TLS certificate at ${t.where} is not trusted (${e.code}): give its CA in DATABASE_URL (sslrootcert=/path/to/ca.pem&sslmode=verify-full), or sslmode=no-verify where the network is trusted`;
   if (e?.code === '28P01' || e?.code === '28000') return `PostgreSQL at ${t.where} refused user "${t.user}" (${why}): fix the user or password in DATABASE_URL, or pg_hba.conf`;
   return undefined;
 }

@@ -298,6 +298,31 @@ describePg('starting the companion before PostgreSQL is ready (PostgreSQL)', () 
     }
   }, 60_000);
 
+  it('stops at once with one line that says what to fix when DATABASE_URL asks for TLS the server does not speak', async () => {
+    const url = new URL(pgUrl()!);
+    url.searchParams.set('sslmode', 'require');
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-tls-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d) => { out += String(d); });
+      child.stderr!.on('data', (d) => { out += String(d); });
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(1);
+      // pg's own deprecation warning about sslmode may come first; the last line is ours. A test
+      // server with TLS on (Debian's default cluster: a self-signed certificate) is the other case.
+      const admin = new pg.Client({ connectionString: pgUrl()! });
+      await admin.connect();
+      const tls = (await admin.query<{ ssl: string }>('SHOW ssl')).rows[0]!.ssl === 'on';
+      await admin.end();
+      expect(out.trim().split('\n').at(-1)).toMatch(tls
+        ? /^Inbox Companion did not start: PostgreSQL's TLS certificate at [^ ]+ is not trusted \([A-Z_]+\): give its CA in DATABASE_URL/
+        : /^Inbox Companion did not start: PostgreSQL at [^ ]+ does not accept TLS, but DATABASE_URL asks for it \(sslmode\): remove sslmode from DATABASE_URL, or turn ssl on in postgresql\.conf$/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('stops at once with one line that says what to fix when the database does not exist', async () => {
     const url = new URL(pgUrl()!);
     url.pathname = '/companion_no_such_database';
