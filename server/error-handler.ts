@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
-import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
+import { isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
 
 const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
@@ -58,6 +58,12 @@ export function installErrorHandler(app: FastifyInstance) {
     if (isDatabaseUnreachable(err)) {
       request.log.warn({ err }, 'database not reachable');
       return reply.code(503).header('retry-after', '5').send(send('database_unavailable', 'The database is not reachable right now; retry in a few seconds'));
+    }
+    // A full disk: nothing of the request was stored (its transaction rolled back). A 503 tells
+    // senders to keep it and come back; the log tells the operator what to free.
+    if (isStorageFull(err)) {
+      request.log.error({ err }, 'the database is full: free disk space');
+      return reply.code(503).header('retry-after', '60').send(send('storage_full', 'The server has no room left to store this; nothing was stored. Retry later'));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(send('internal', 'Internal error'));

@@ -151,7 +151,15 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 
   override async rollbackTransaction(connection: DatabaseConnection) {
-    try { await super.rollbackTransaction(connection); } finally { this.turn?.give(); }
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      // SQLite ends a transaction on its own after some errors (SQLITE_FULL, IOERR, NOMEM): the
+      // ROLLBACK then fails, and its error would replace the one that says what happened.
+      if (!/no transaction is active/.test((err as Error).message ?? '')) throw err;
+    } finally {
+      this.turn?.give();
+    }
   }
 }
 
@@ -188,6 +196,16 @@ export async function migrate(db: Db) {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errcode?: string; message?: string };
   return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '');
+}
+
+/**
+ * The database has no room left: SQLite's SQLITE_FULL (13: the disk, or max_page_count) or
+ * PostgreSQL's SQLSTATE 53100 (disk_full). The server's condition, not the request's.
+ */
+export function isStorageFull(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  return e.code === '53100' || (e.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number' && (e.errcode & 0xff) === 13);
 }
 
 /**
