@@ -1,4 +1,5 @@
-import { isDatabaseUnreachable } from './store/pg-connection-loss';
+import { CONNECT_TIMEOUT_MS } from './store/database';
+import { isConnectTimeout, isDatabaseUnreachable } from './store/pg-connection-loss';
 
 /** How long `npm start` waits for PostgreSQL to accept connections (DATABASE_WAIT_SECONDS), trying every WAIT_STEP_MS. */
 export const DEFAULT_DATABASE_WAIT_SECONDS = 60;
@@ -25,7 +26,8 @@ export function startupProblem(err: unknown, databaseUrl: string | undefined): s
   if (!databaseUrl) return undefined;
   const t = target(databaseUrl);
   const e = err as { code?: unknown; message?: unknown };
-  const why = typeof e?.code === 'string' && !/^\d/.test(e.code) ? e.code : typeof e?.message === 'string' ? e.message : String(err);
+  const why = isConnectTimeout(err) ? `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`
+    : typeof e?.code === 'string' && !/^\d/.test(e.code) ? e.code : typeof e?.message === 'string' ? e.message : String(err);
   if (isDatabaseUnreachable(err)) return `PostgreSQL is not reachable at ${t.where} (${why}): start it, or fix the host and port in DATABASE_URL`;
   if (e?.code === '3D000') return `PostgreSQL at ${t.where} has no database "${t.database}": create it (createdb ${t.database}), or fix the database name in DATABASE_URL`;
   if (e?.message === 'The server does not support SSL connections') return `PostgreSQL at ${t.where} does not accept TLS, but DATABASE_URL asks for it (sslmode): remove sslmode from DATABASE_URL, or turn ssl on in postgresql.conf`;

@@ -48,6 +48,9 @@ export interface StoreOptions {
   writeTurn?: WriteTurn;
 }
 
+/** How long a new PostgreSQL connection may take to be ready (see openStore). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 // COUNT(*) and BIGINT come back as strings from pg; our numbers fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -57,6 +60,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      // A database that accepts TCP and never answers (a hung server, a firewall that drops
+      // packets): a connection attempt fails after this long instead of the kernel's ~2 minutes,
+      // so requests get their 503 and a start says what is wrong. Also the longest a query waits
+      // for a free pooled connection. The LISTEN session and the start lock take it from here too.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     const counters: StoreCounters = { statements: 0, transactions: 0, roundTrips: 0 };

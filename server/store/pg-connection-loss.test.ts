@@ -6,7 +6,7 @@ describe('isDatabaseUnreachable (a 503, not a 500)', () => {
     for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '08006', '08001', '57P01', '57P02', '57P03']) {
       expect(isDatabaseUnreachable(Object.assign(new Error('x'), { code })), code).toBe(true);
     }
-    for (const message of ['Connection terminated unexpectedly', 'Connection terminated', 'timeout exceeded when trying to connect']) {
+    for (const message of ['Connection terminated unexpectedly', 'Connection terminated', 'Connection terminated due to connection timeout', 'timeout expired', 'timeout exceeded when trying to connect']) {
       expect(isDatabaseUnreachable(new Error(message)), message).toBe(true);
     }
   });

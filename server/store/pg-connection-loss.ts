@@ -22,7 +22,11 @@ export function surviveLostConnections(pool: pg.Pool, report: (err: Error) => vo
 // Socket errors on the way to the database, and PostgreSQL's SQLSTATEs for a connection it ended
 // or refused: class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up).
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const LOST = /^(Connection terminated( unexpectedly)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+// pg's words for a connection that ended, or that did not answer within connectionTimeoutMillis
+// ('timeout expired' from a client of its own, the others from the pool).
+const LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout expired|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+/** The connection did not answer in time (a hung server, dropped packets): not a refusal. */
+export const isConnectTimeout = (err: unknown) => /^(timeout expired|Connection terminated due to connection timeout)$/.test(String((err as { message?: unknown } | null)?.message ?? ''));
 
 /** The database could not be reached, or dropped the connection mid-statement: a moment's outage, not the request's fault. */
 export function isDatabaseUnreachable(err: unknown): boolean {

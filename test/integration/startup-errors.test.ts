@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,24 @@ describe('a start that cannot happen', () => {
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: ${path.join(dataDir, 'companion.sqlite')} is not an SQLite database, or is damaged (file is not a database): restore it from a backup, or move it away to start with an empty one`);
   }, 30_000);
+
+  it('a PostgreSQL address that takes connections and never answers (a hung server, a firewall)', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => { held.push(socket); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const started = Date.now();
+      const { code, out } = await startProcess({ DATA_DIR: path.join(dir, 'silent'), PORT: '0', DATABASE_URL: `postgres://companion:pw@127.0.0.1:${port}/companion`, DATABASE_WAIT_SECONDS: '0' });
+      expect(code).toBe(1);
+      expect(out).toBe(`Inbox Companion did not start: PostgreSQL is not reachable at 127.0.0.1:${port} (no answer within 10 s): start it, or fix the host and port in DATABASE_URL`);
+      // The connection attempt's limit (10 s), not the kernel's two minutes, nor forever.
+      expect(Date.now() - started).toBeLessThan(25_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  }, 60_000);
 
   it('a port another server holds', async () => {
     const port = new URL(running.url).port;
