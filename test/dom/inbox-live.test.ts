@@ -60,8 +60,12 @@ describe('connectLive', () => {
     stop = connectLive('tok', h);
     const first = FakeEventSource.opened[0]!;
     first.onopen?.();
+    expect(h.onState).toHaveBeenLastCalledWith('live');
     pageTransition('pagehide', true);
     expect(first.closed).toBe(true);
+    // The page goes into the cache saying it is not live: restored, it says "Live" again only
+    // once its new stream is open (it showed "Live" with no stream on the server meanwhile).
+    expect(h.onState).toHaveBeenLastCalledWith('polling');
     vi.advanceTimersByTime(60_000);
     expect(FakeEventSource.opened).toHaveLength(1);
     expect(h.onPoll).not.toHaveBeenCalled();
@@ -69,6 +73,9 @@ describe('connectLive', () => {
     expect(FakeEventSource.opened).toHaveLength(2);
     expect(FakeEventSource.opened[1]!.url).toBe('/api/v1/events/stream?token=tok');
     expect(h.onPoll).toHaveBeenCalledTimes(1);
+    expect(h.onState).toHaveBeenLastCalledWith('polling');
+    FakeEventSource.opened[1]!.onopen?.();
+    expect(h.onState).toHaveBeenLastCalledWith('live');
   });
 
   it('stops listening to page transitions once stopped', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LIVE_CHANNEL } from '../../server/engine/executor/pg-bridge';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
-import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { freePort, killHard, runToExit, spawnServer, type ServerProcess } from '../support/process';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 
@@ -303,11 +302,7 @@ describePg('starting the companion before PostgreSQL is ready (PostgreSQL)', () 
     url.searchParams.set('sslmode', 'require');
     const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-tls-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout!.on('data', (d) => { out += String(d); });
-      child.stderr!.on('data', (d) => { out += String(d); });
-      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      const { code, out } = await runToExit({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()) });
       expect(code).toBe(1);
       // pg's own deprecation warning about sslmode may come first; the last line is ours. A test
       // server with TLS on (Debian's default cluster: a self-signed certificate) is the other case.
@@ -315,7 +310,7 @@ describePg('starting the companion before PostgreSQL is ready (PostgreSQL)', () 
       await admin.connect();
       const tls = (await admin.query<{ ssl: string }>('SHOW ssl')).rows[0]!.ssl === 'on';
       await admin.end();
-      expect(out.trim().split('\n').at(-1)).toMatch(tls
+      expect(out.split('\n').at(-1)).toMatch(tls
         ? /^Inbox Companion did not start: PostgreSQL's TLS certificate at [^ ]+ is not trusted \([A-Z_]+\): give its CA in DATABASE_URL/
         : /^Inbox Companion did not start: PostgreSQL at [^ ]+ does not accept TLS, but DATABASE_URL asks for it \(sslmode\): remove sslmode from DATABASE_URL, or turn ssl on in postgresql\.conf$/);
     } finally {
@@ -328,13 +323,9 @@ describePg('starting the companion before PostgreSQL is ready (PostgreSQL)', () 
     url.pathname = '/companion_no_such_database';
     const dataDir = await mkdtemp(path.join(tmpdir(), 'companion-nodb-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout!.on('data', (d) => { out += String(d); });
-      child.stderr!.on('data', (d) => { out += String(d); });
-      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      const { code, out } = await runToExit({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(await freePort()) });
       expect(code).toBe(1);
-      expect(out.trim()).toMatch(/^Inbox Companion did not start: PostgreSQL at [^ ]+ has no database "companion_no_such_database": create it \(createdb companion_no_such_database\), or fix the database name in DATABASE_URL$/);
+      expect(out).toMatch(/^Inbox Companion did not start: PostgreSQL at [^ ]+ has no database "companion_no_such_database": create it \(createdb companion_no_such_database\), or fix the database name in DATABASE_URL$/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

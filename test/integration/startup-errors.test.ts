@@ -1,21 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToExit } from '../support/process';
 import { startTestServer, type TestServer } from '../support/server';
-
-/** `npm start`'s process with `env`: its exit code and everything it printed. */
-async function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, COMPANION_DEMO: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += String(d); });
-  child.stderr!.on('data', (d) => { out += String(d); });
-  const code = await new Promise<number | null>((r) => child.once('exit', r));
-  return { code, out: out.trim() };
-}
 
 // What someone starting the server for the first time reads when it cannot start: one line that
 // says what to fix, exit code 1 (it was a stack trace).
@@ -34,7 +24,7 @@ describe('a start that cannot happen', () => {
   it('DATA_DIR that cannot be made (a file is in the way)', async () => {
     const file = path.join(dir, 'a-file');
     await writeFile(file, 'not a directory');
-    const { code, out } = await startProcess({ DATA_DIR: path.join(file, 'data'), PORT: '0' });
+    const { code, out } = await runToExit({ DATA_DIR: path.join(file, 'data'), PORT: '0' });
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: cannot mkdir ${path.join(file, 'data')} (ENOTDIR: a part of the path is a file): set DATA_DIR to a directory this user may write, or fix its permissions`);
   }, 30_000);
@@ -43,7 +33,7 @@ describe('a start that cannot happen', () => {
     const dataDir = path.join(dir, 'damaged');
     await mkdir(dataDir);
     await writeFile(path.join(dataDir, 'companion.sqlite'), randomBytes(8192));
-    const { code, out } = await startProcess({ DATA_DIR: dataDir, PORT: '0' });
+    const { code, out } = await runToExit({ DATA_DIR: dataDir, PORT: '0' });
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: ${path.join(dataDir, 'companion.sqlite')} is not an SQLite database, or is damaged (file is not a database): restore it from a backup, or move it away to start with an empty one`);
   }, 30_000);
@@ -55,7 +45,7 @@ describe('a start that cannot happen', () => {
     const port = (silent.address() as net.AddressInfo).port;
     try {
       const started = Date.now();
-      const { code, out } = await startProcess({ DATA_DIR: path.join(dir, 'silent'), PORT: '0', DATABASE_URL: `postgres://companion:pw@127.0.0.1:${port}/companion`, DATABASE_WAIT_SECONDS: '0' });
+      const { code, out } = await runToExit({ DATA_DIR: path.join(dir, 'silent'), PORT: '0', DATABASE_URL: `postgres://companion:pw@127.0.0.1:${port}/companion`, DATABASE_WAIT_SECONDS: '0' });
       expect(code).toBe(1);
       expect(out).toBe(`Inbox Companion did not start: PostgreSQL is not reachable at 127.0.0.1:${port} (no answer within 10 s): start it, or fix the host and port in DATABASE_URL`);
       // The connection attempt's limit (10 s), not the kernel's two minutes, nor forever.
@@ -68,7 +58,7 @@ describe('a start that cannot happen', () => {
 
   it('a port another server holds', async () => {
     const port = new URL(running.url).port;
-    const { code, out } = await startProcess({ DATA_DIR: path.join(dir, 'data'), PORT: port });
+    const { code, out } = await runToExit({ DATA_DIR: path.join(dir, 'data'), PORT: port });
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: 127.0.0.1:${port} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`);
   }, 30_000);

@@ -48,3 +48,13 @@ export async function killHard(p: ServerProcess) {
   p.child.kill('SIGKILL');
   await exited;
 }
+
+/** `npm start`'s process (`tsx server/main.ts`) run to its end: its exit code and all it printed (for starts that must fail). */
+export async function runToExit(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, COMPANION_DEMO: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += String(d); });
+  child.stderr!.on('data', (d) => { out += String(d); });
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  return { code, out: out.trim() };
+}

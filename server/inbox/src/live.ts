@@ -75,7 +75,9 @@ export function connectLive(bearer: string | null, { onMessage, onPoll, onState 
   const onPageHide = () => {
     hidden = true;
     close();
-    live = false;
+    // Said now, not on return: a page restored from the cache showed "Live" until its new stream
+    // opened (or failed), while the server had no stream for it.
+    setLive(false);
   };
   const onPageShow = (event: PageTransitionEvent) => {
     if (!event.persisted || stopped) return;
