@@ -3,13 +3,12 @@ import path from 'node:path';
 import { openStored } from './secrets/at-rest';
 import { startServer } from './server';
 import { loadConfig } from './config';
-import { DEFAULT_DATABASE_WAIT_SECONDS, fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
+import { databaseWaitSeconds, fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 // The process that listens: prints where things are, and shuts down gracefully on signals.
 const databaseUrl = process.env.DATABASE_URL || undefined;
-const waitSeconds = Number(process.env.DATABASE_WAIT_SECONDS ?? DEFAULT_DATABASE_WAIT_SECONDS);
 const server = await startWhenDatabaseReady(() => startServer(), {
-  databaseUrl, waitSeconds: Number.isFinite(waitSeconds) ? waitSeconds : DEFAULT_DATABASE_WAIT_SECONDS, say: (line) => console.error(line),
+  databaseUrl, waitSeconds: databaseWaitSeconds(process.env.DATABASE_WAIT_SECONDS), say: (line) => console.error(line),
 }).catch((err: unknown) => {
   const problem = startupProblem(err, databaseUrl) ?? portProblem(err) ?? fileProblem(err)
     ?? (databaseUrl ? undefined : sqliteProblem(err, path.join(loadConfig(process.env).dataDir, 'companion.sqlite')));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
+import { databaseWaitSeconds, fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 const URL_WITH_PASSWORD = 'postgres://companion:s3cret-pass@db.internal:6543/companion';
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6543'), { code: 'ECONNREFUSED' });
@@ -78,5 +78,13 @@ describe('sqliteProblem', () => {
     const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'ERR_SQLITE_ERROR', errcode: 11, errstr: 'database disk image is malformed' });
     expect(sqliteProblem(corrupt, '/x.sqlite')).toMatch(/^\/x\.sqlite is not an SQLite database, or is damaged \(database disk image is malformed\)/);
     expect(sqliteProblem(Object.assign(new Error('locked'), { code: 'ERR_SQLITE_ERROR', errcode: 5 }), '/x.sqlite')).toBeUndefined();
+  });
+});
+
+describe('databaseWaitSeconds (DATABASE_WAIT_SECONDS)', () => {
+  it('takes a number of seconds, 0 included, and falls back to 60 for anything else', () => {
+    expect(databaseWaitSeconds('15')).toBe(15);
+    expect(databaseWaitSeconds('0')).toBe(0);
+    for (const raw of [undefined, '', '  ', '-5', 'soon', 'NaN', 'Infinity']) expect(databaseWaitSeconds(raw), String(raw)).toBe(60);
   });
 });

@@ -1,8 +1,11 @@
+import { knob } from './engine/executor/rest';
 import { CONNECT_TIMEOUT_MS } from './store/database';
 import { isConnectTimeout, isDatabaseUnreachable } from './store/pg-connection-loss';
 
 /** How long `npm start` waits for PostgreSQL to accept connections (DATABASE_WAIT_SECONDS), trying every WAIT_STEP_MS. */
 export const DEFAULT_DATABASE_WAIT_SECONDS = 60;
+/** DATABASE_WAIT_SECONDS read as the other knobs are: a number ≥ 0; empty, negative or garbage is the default (not "no wait"). */
+export const databaseWaitSeconds = (raw: string | undefined): number => knob(raw, DEFAULT_DATABASE_WAIT_SECONDS);
 const WAIT_STEP_MS = 2_000;
 
 // Node's TLS codes for a server certificate it cannot verify (managed databases often use their own CA).

@@ -11,7 +11,7 @@ export type RecordedEvent = DomainEvent & {
   depth: number;
   createdAt: string;
   /** Recorded by a run someone waits on (EventInput.waited); not stored. */
-  waited?: boolean;
+  waited: boolean;
 };
 
 export interface EventInput {
@@ -47,7 +47,8 @@ export class EventRecorder {
       contactId: 'contactId' in event.payload ? (event.payload.contactId as string) : null,
       depth: input.depth ?? 0,
       createdAt: nowIso(),
-      ...(input.waited ? { waited: true } : {}),
+      // Always set (one shape for every event: recording is on a run round's hot path).
+      waited: input.waited === true,
     };
     const runIds: string[] = [];
     const notes: string[] = [];

@@ -22,11 +22,13 @@ export function surviveLostConnections(pool: pg.Pool, report: (err: Error) => vo
 // Socket errors on the way to the database, and PostgreSQL's SQLSTATEs for a connection it ended
 // or refused: class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up).
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-// pg's words for a connection that ended, or that did not answer within connectionTimeoutMillis
-// ('timeout expired' from a client of its own, the others from the pool).
-const LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout expired|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+// pg's words for a connection that did not answer within connectionTimeoutMillis ('timeout
+// expired' from a client of its own, the other from the pool), and for one that ended.
+const TIMED_OUT = new Set(['timeout expired', 'Connection terminated due to connection timeout']);
+const LOST = new Set([...TIMED_OUT, 'Connection terminated', 'Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Client has encountered a connection error and is not queryable']);
+const messageOf = (err: unknown) => String((err as { message?: unknown } | null)?.message ?? '');
 /** The connection did not answer in time (a hung server, dropped packets): not a refusal. */
-export const isConnectTimeout = (err: unknown) => /^(timeout expired|Connection terminated due to connection timeout)$/.test(String((err as { message?: unknown } | null)?.message ?? ''));
+export const isConnectTimeout = (err: unknown) => TIMED_OUT.has(messageOf(err));
 
 /** The database could not be reached, or dropped the connection mid-statement: a moment's outage, not the request's fault. */
 export function isDatabaseUnreachable(err: unknown): boolean {
@@ -34,5 +36,5 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';
   if (NETWORK.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
-  return typeof e.message === 'string' && LOST.test(e.message);
+  return LOST.has(messageOf(e));
 }
