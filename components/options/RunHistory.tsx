@@ -36,6 +36,7 @@ function stepSummary(log: readonly { status: string }[]): string {
   const parts = [`${count('completed')} done`];
   if (count('failed')) parts.push(`${count('failed')} failed`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+  if (count('retrying')) parts.push(`${count('retrying')} ${count('retrying') > 1 ? 'retries' : 'retry'}`);
   return parts.join(', ');
 }
 

@@ -48,7 +48,7 @@ export function RunToast({ subject, source, onDismiss, autoDismissMs = 6000, sty
         ) : (
           <span>
             {STATUS_TEXT[status] ?? status}
-            {status === 'failed' && progress.error ? `: ${progress.error}` : ''}
+            {(status === 'failed' || status === 'waiting') && progress.error ? `: ${progress.error}` : ''}
           </span>
         )}
       </div>

@@ -12,9 +12,17 @@ export interface RunStatusSource {
   onPush(listener: (push: Push) => void): () => void;
 }
 
-/** A failed run's reason: the run's error, else the failing step's. */
+/**
+ * A failed run's reason: the run's error, else the failing step's; for a run waiting to try a
+ * step again (the outside system was busy or down), why and when.
+ */
 export function runError(run: Run): string | null {
-  return run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
+  const failed = run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
+  if (failed || run.status !== 'waiting') return failed;
+  const last = run.stepLog.at(-1);
+  if (last?.status !== 'retrying' || !run.wakeAt) return null;
+  const at = new Date(run.wakeAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `trying again at ${at} (${last.error ?? 'the outside system was busy'})`;
 }
 
 /**
@@ -28,14 +36,19 @@ export function useRunStatus(source: RunStatusSource, runId: string | null): Run
     if (!runId) return;
     let finished = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastError: string | null = null;
     const apply = (next: RunProgress) => {
       if (finished) return;
+      lastError = next.error;
       finished = FINAL_STATUSES.includes(next.status);
       setProgress(next);
       if (finished) clearTimeout(timer);
     };
     const stop = source.onPush((push) => {
-      if (push.type === 'run.updated' && push.runId === runId) apply({ status: push.status, error: push.error ?? null });
+      // A push carries no retry reason: a waiting run keeps the one its last poll read.
+      if (push.type === 'run.updated' && push.runId === runId) {
+        apply({ status: push.status, error: push.error ?? (push.status === 'waiting' ? lastError : null) });
+      }
     });
     const poll = async () => {
       const run = await source.getRun({ runId }).catch(() => null);

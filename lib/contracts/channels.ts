@@ -47,8 +47,11 @@ export const Channel = z.object({
 export type Channel = z.infer<typeof Channel>;
 export const ChannelList = z.object({ channels: z.array(Channel) });
 
-/** Delivery of an outgoing message through a channel (Meta's statuses; `pending`: attempt recorded, no answer yet). */
-export const DELIVERY_STATUSES = ['pending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'unknown'] as const;
+/**
+ * Delivery of an outgoing message through a channel (Meta's statuses; `pending`: attempt recorded,
+ * no answer yet; `retrying`: Meta was throttling or down, and the workflow sends it again later).
+ */
+export const DELIVERY_STATUSES = ['pending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'unknown', 'retrying'] as const;
 export const MessageDelivery = z.object({
   status: z.enum(DELIVERY_STATUSES),
   error: z.string().nullable(),

@@ -13,7 +13,9 @@ export const StepLogEntry = z.object({
   stepId: z.string(),
   /** A step type, or 'trigger' for the entry that records what the trigger extracted (e.g. webhook mapping errors). */
   type: z.union([StepType, z.literal('trigger')]),
-  status: z.enum(['completed', 'failed', 'skipped']),
+  /** retrying: the step failed in a way that did nothing and may pass later (the outside system was
+   * down or busy); the run waits and tries it again (`output.retry`: which try, of how many, when). */
+  status: z.enum(['completed', 'failed', 'skipped', 'retrying']),
   output: z.unknown().optional(),
   error: z.string().optional(),
   /** Things worth knowing that are not errors, e.g. unknown template variables. */

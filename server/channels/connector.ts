@@ -18,6 +18,8 @@ export interface ChannelOutgoing {
   spec: SendSpec;
   author: { type: 'user' | 'workflow'; id: string | null };
   cause: { source: string; depth?: number };
+  /** The sender tries again later when Meta refuses for now (see deliver.ts `retryLater`). */
+  retryLater?: boolean;
 }
 
 export function registerMetaConnectors() {
@@ -26,7 +28,7 @@ export function registerMetaConnectors() {
     kind,
     sendChannelMessage: (call, message) => deliverThroughChannel(call.services, {
       connection: call.connection, conversation: call.conversation, spec: message.spec, sendKey: call.idempotencyKey,
-      author: message.author, cause: message.cause, note: call.note,
+      author: message.author, cause: message.cause, note: call.note, ...(message.retryLater ? { retryLater: true } : {}),
     }),
     });
   }

@@ -13,12 +13,20 @@ import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec 
 
 export interface DeliveryResult {
   messageId: string;
-  /** accepted: Meta took it (its id is stored); failed: Meta refused it; unknown: an earlier attempt's outcome is not known. */
-  status: 'accepted' | 'failed' | 'unknown';
+  /**
+   * accepted: Meta took it (its id is stored); failed: Meta refused it; unknown: an earlier
+   * attempt's outcome is not known; retrying: Meta was throttling or down, and the message waits
+   * under its key for the next call (`retryLater`).
+   */
+  status: 'accepted' | 'failed' | 'unknown' | 'retrying';
   externalId: string | null;
   error: string | null;
   /** True when this call found the send already attempted (after a crash or a repeat) and did not call Meta. */
   repeated: boolean;
+  /** Meta refused it for now (throttling, an outage): the same message may go through later. */
+  transient?: boolean;
+  /** Meta's Retry-After, when it gave one. */
+  retryAfterMs?: number | null;
 }
 
 export interface DeliverInput {
@@ -30,6 +38,11 @@ export interface DeliverInput {
   author: { type: 'user' | 'workflow'; id: string | null };
   cause: Cause;
   note?: (message: string) => void;
+  /**
+   * A workflow step that will be tried again: a send Meta refuses for now stays `retrying` under
+   * its key, and the next call with the key sends that same message.
+   */
+  retryLater?: boolean;
 }
 
 const fromRow = (row: MessagesTable): DeliveryResult => {
@@ -46,6 +59,19 @@ async function setDelivery(services: Services, id: string, values: { external_id
   await services.db.updateTable('messages').set({ ...values, delivery_updated_at: nowIso() }).where('id', '=', id).execute();
 }
 
+/** The outgoing message row, pending, under the send key; a concurrent first attempt's outcome instead. */
+async function recordAttempt(services: Services, input: DeliverInput): Promise<string | DeliveryResult> {
+  try {
+    return (await inTransaction(services.db, (uow) => addMessage(uow, services, input.conversation.id, {
+      text: inboxText(input.spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: input.author,
+      channel: { connectionId: input.connection.id, sendKey: input.sendKey, deliveryStatus: 'pending', attachments: specAttachments(input.spec) },
+    }, input.cause))).id;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return fromRow(await services.db.selectFrom('messages').selectAll().where('send_key', '=', input.sendKey).executeTakeFirstOrThrow());
+  }
+}
+
 /**
  * Sends one message through a WhatsApp / Messenger channel exactly once per send key. The
  * outgoing message row (status `pending`, carrying the key) commits BEFORE the Graph call; Meta's
@@ -55,21 +81,20 @@ async function setDelivery(services: Services, id: string, values: { external_id
 export async function deliverThroughChannel(services: Services, input: DeliverInput): Promise<DeliveryResult> {
   const { connection, conversation, spec, sendKey } = input;
   const earlier = await services.db.selectFrom('messages').selectAll().where('send_key', '=', sendKey).executeTakeFirst();
-  if (earlier) {
+  let messageId: string;
+  if (earlier && earlier.delivery_status === 'retrying' && !earlier.external_id) {
+    // Meta refused it for now last time: the same message, sent again. Marked pending first, so a
+    // crash during the call leaves it "unknown" (never sent twice), as a first attempt would.
+    messageId = earlier.id;
+    await setDelivery(services, messageId, { delivery_status: 'pending', delivery_error: null });
+  } else if (earlier) {
     const r = fromRow(earlier);
     if (r.status === 'unknown' && earlier.delivery_status === 'pending') await setDelivery(services, earlier.id, { delivery_status: 'unknown', delivery_error: r.error });
     return r;
-  }
-  let messageId: string;
-  try {
-    messageId = (await inTransaction(services.db, (uow) => addMessage(uow, services, conversation.id, {
-      text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: input.author,
-      channel: { connectionId: connection.id, sendKey, deliveryStatus: 'pending', attachments: specAttachments(spec) },
-    }, input.cause))).id;
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const row = await services.db.selectFrom('messages').selectAll().where('send_key', '=', sendKey).executeTakeFirstOrThrow();
-    return fromRow(row);
+  } else {
+    const created = await recordAttempt(services, input);
+    if (typeof created !== 'string') return created;
+    messageId = created;
   }
 
   const config = channelConfig(connection);
@@ -99,8 +124,11 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
     const unknown = err.status === 0;
-    await setDelivery(services, messageId, { delivery_status: unknown ? 'unknown' : 'failed', delivery_error: err.message });
+    // Meta answered, so nothing was sent; throttling and outages pass (graph.ts TRANSIENT_CODES, 5xx).
+    const transient = !unknown && err.retriable;
+    const status = unknown ? 'unknown' : transient && input.retryLater ? 'retrying' : 'failed';
+    await setDelivery(services, messageId, { delivery_status: status, delivery_error: err.message });
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
-    return { messageId, status: unknown ? 'unknown' : 'failed', externalId: null, error: err.message, repeated: false };
+    return { messageId, status, externalId: null, error: err.message, repeated: false, ...(transient ? { transient, retryAfterMs: err.retryAfterMs } : {}) };
   }
 }

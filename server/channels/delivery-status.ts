@@ -7,7 +7,7 @@ import type { StatusItem } from '../webhooks/meta-payloads';
 // Meta does not promise status webhooks in order (a `read` may come before `delivered`, and a
 // `failed` may follow a `delivered` on another device): a status only moves a message forward.
 // https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#statuses-object
-const RANK: Record<string, number> = { pending: 0, unknown: 0, accepted: 1, sent: 2, failed: 3, delivered: 4, read: 5 };
+const RANK: Record<string, number> = { pending: 0, unknown: 0, retrying: 0, accepted: 1, sent: 2, failed: 3, delivered: 4, read: 5 };
 const rank = (s: string | null | undefined) => RANK[s ?? 'pending'] ?? 0;
 
 async function applyOne(uow: UnitOfWork, services: Services, externalId: string, status: string, error: string | null): Promise<'changed' | 'kept' | 'no_message'> {

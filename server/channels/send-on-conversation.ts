@@ -17,6 +17,8 @@ export interface ChannelSendInput {
   author: { type: 'user' | 'workflow'; id: string | null };
   cause: Cause;
   note(message: string): void;
+  /** A workflow step that will be tried again: see deliver.ts `retryLater`. */
+  retryLater?: boolean;
 }
 
 /**
@@ -40,6 +42,6 @@ export async function sendOnConversation(services: Services, input: ChannelSendI
   }
   const result = await connector.sendChannelMessage({
     services, connection, conversation: input.conversation, idempotencyKey: input.sendKey, note: input.note,
-  }, { spec, author: input.author, cause: input.cause });
+  }, { spec, author: input.author, cause: input.cause, ...(input.retryLater ? { retryLater: true } : {}) });
   return { result, sent: spec };
 }

@@ -31,7 +31,16 @@ export class OutboundNetworkError extends OutboundError {
   readonly code = 'outbound_network';
   readonly retriable = true;
   override name = 'OutboundNetworkError';
+  /** The request cannot have reached the server (no address, no connection): sending it again cannot duplicate it. */
+  readonly neverSent: boolean;
+  constructor(message: string, options?: ErrorOptions & { neverSent?: boolean }) {
+    super(message, options);
+    this.neverSent = options?.neverSent ?? false;
+  }
 }
+
+/** Socket errors raised before a connection existed: nothing of the request left this machine. */
+export const BEFORE_CONNECTION = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export class ResponseTooLargeError extends OutboundError {
   readonly code = 'outbound_response_too_large';

@@ -30,9 +30,9 @@ export async function vetHost(host: string, policy: OutboundPolicy, lookup: Host
       addresses = await lookup(hostname);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
-      throw new OutboundNetworkError(`could not resolve ${hostname}: ${code}`, { cause: err });
+      throw new OutboundNetworkError(`could not resolve ${hostname}: ${code}`, { cause: err, neverSent: true });
     }
-    if (addresses.length === 0) throw new OutboundNetworkError(`could not resolve ${hostname}: no addresses`);
+    if (addresses.length === 0) throw new OutboundNetworkError(`could not resolve ${hostname}: no addresses`, { neverSent: true });
   }
   for (const { address } of addresses) {
     const verdict = checkAddress(address, hostname, policy);

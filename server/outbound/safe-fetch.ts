@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { normalizeHost, type OutboundPolicy } from './address-policy';
 import {
+  BEFORE_CONNECTION,
   OutboundBlockedError,
   OutboundError,
   OutboundNetworkError,
@@ -141,7 +142,7 @@ function send(
 function toNetworkError(err: Error, url: URL): OutboundError {
   if (err instanceof OutboundError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  return new OutboundNetworkError(`request to ${url.origin} failed: ${code ?? err.message}`, { cause: err });
+  return new OutboundNetworkError(`request to ${url.origin} failed: ${code ?? err.message}`, { cause: err, neverSent: code !== undefined && BEFORE_CONNECTION.has(code) });
 }
 
 function toResponse(res: http.IncomingMessage, bodyText: string): SafeFetchResponse {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OutboundBlockedError, OutboundError } from '../../outbound/errors';
-import { withRetries } from '../../outbound/retry';
+import { OutboundBlockedError, OutboundError, OutboundNetworkError } from '../../outbound/errors';
+import { isTransientStatus, parseRetryAfter, withRetries } from '../../outbound/retry';
 import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
 import { CwContact, CwConversation } from './payloads';
 
@@ -14,9 +14,25 @@ export interface ChatwootTarget { baseUrl: string; accountId: number; token: str
 
 export class ChatwootApiError extends Error {
   override name = 'ChatwootApiError';
-  constructor(message: string, readonly status: number | null, readonly reason: 'unauthorized' | 'not_found' | 'unreachable' | 'blocked' | 'rejected') {
+  /**
+   * Chatwoot was busy or down (429: Rack::Attack's per-minute limit, 3,000 requests by default;
+   * 5xx; no connection): the same request may pass later.
+   */
+  readonly transient: boolean;
+  /**
+   * The request cannot have taken effect: it never left this machine, Chatwoot refused it (4xx)
+   * or was unavailable (503). A 500, 502 or 504 may come after the work was done (an error
+   * after the save, a proxy that gave up waiting), so those count as "may have arrived".
+   */
+  readonly noEffect: boolean;
+  constructor(message: string, readonly status: number | null, readonly reason: 'unauthorized' | 'not_found' | 'unreachable' | 'blocked' | 'rejected',
+    more: { transient?: boolean; noEffect?: boolean; retryAfterMs?: number | undefined } = {}) {
     super(message);
+    this.transient = more.transient ?? false;
+    this.noEffect = more.noEffect ?? (status !== null && (status < 500 || status === 503));
+    this.retryAfterMs = more.retryAfterMs;
   }
+  readonly retryAfterMs: number | undefined;
 }
 
 export interface ChatwootCall { method: string; path: string; status: number | null; answer: string }
@@ -51,9 +67,12 @@ export class ChatwootApi {
       const call = { method, path, status: null, answer: (err as Error).message };
       this.calls.push(call);
       if (err instanceof OutboundBlockedError) {
-        throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${err.message})`, null, 'blocked');
+        throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${err.message})`, null, 'blocked', { noEffect: true });
       }
-      if (err instanceof OutboundError) throw new ChatwootApiError(`Cannot reach Chatwoot at ${this.target.baseUrl}: ${err.message}`, null, 'unreachable');
+      if (err instanceof OutboundError) {
+        const neverSent = err instanceof OutboundNetworkError && err.neverSent;
+        throw new ChatwootApiError(`Cannot reach Chatwoot at ${this.target.baseUrl}: ${err.message}`, null, 'unreachable', { transient: err.retriable, noEffect: neverSent });
+      }
       throw err;
     }
     const text = errorText(res.json, res.bodyText);
@@ -64,7 +83,11 @@ export class ChatwootApi {
         : `Chatwoot refused the API access token ("${text || 'unauthorized'}"): copy it again from Profile settings → Access Token`, 401, 'unauthorized');
     }
     if (res.status === 404) throw new ChatwootApiError(`Chatwoot answered 404 for ${method} ${path}${text ? ` ("${text}")` : ''}`, 404, 'not_found');
-    if (res.status < 200 || res.status >= 300) throw new ChatwootApiError(`Chatwoot answered HTTP ${res.status} to ${method} ${path}${text ? `: ${text}` : ''}`, res.status, 'rejected');
+    if (res.status < 200 || res.status >= 300) {
+      throw new ChatwootApiError(`Chatwoot answered HTTP ${res.status} to ${method} ${path}${text ? `: ${text}` : ''}`, res.status, 'rejected', {
+        transient: isTransientStatus(res.status), retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+      });
+    }
     if (res.json === undefined && res.bodyText.trim() !== '') {
       throw new ChatwootApiError(`${this.target.baseUrl} answered ${method} ${path} with something that is not JSON: is this the address of a Chatwoot?`, res.status, 'rejected');
     }

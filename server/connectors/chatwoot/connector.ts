@@ -2,7 +2,7 @@ import type { FieldValue } from '../../../lib/contracts/contacts';
 import { getClosingCategories } from '../../domain/closing-categories';
 import { changeTags, updateContact, type Cause } from '../../domain/contacts';
 import { addMessage, assignConversation, closeConversation, findOpenConversation } from '../../domain/conversations';
-import { StepError } from '../../engine/steps/define';
+import { RetryLaterError, StepError } from '../../engine/steps/define';
 import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { isUniqueViolation } from '../../store/database';
@@ -35,13 +35,17 @@ function session(call: ConnectorCall) {
   return { conn, api, displayId, logged, mirror, cause: call.cause ?? workflowCause, once: call.once ?? (<R>(fn: () => Promise<R>) => fn()) };
 }
 
-/** Runs the Chatwoot calls; a refusal becomes the step's error, with the calls in the log. */
+/**
+ * Runs the Chatwoot calls of a step that may safely be repeated (labels, attributes, assignment,
+ * status: doing it twice is doing it once); a refusal becomes the step's error, with the calls in
+ * the log, and Chatwoot being busy or down puts the step off for later.
+ */
 async function guarded<R>(s: ReturnType<typeof session>, fn: () => Promise<R>): Promise<R> {
   try {
     return await fn();
   } catch (err) {
     s.logged();
-    if (err instanceof ChatwootApiError) throw new StepError(err.message);
+    if (err instanceof ChatwootApiError) throw err.transient ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
     throw err;
   }
 }
@@ -65,9 +69,11 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       created = await s.api.createMessage(s.displayId, text, isPrivate);
     } catch (err) {
       // Chatwoot answered no (or could not be reached at all): nothing was posted, a later try may post.
-      if (err instanceof ChatwootApiError && (err.status !== null || err.reason === 'blocked')) await call.services.db.deleteFrom('step_effects').where('key', '=', marker).execute();
+      if (err instanceof ChatwootApiError && err.noEffect) await call.services.db.deleteFrom('step_effects').where('key', '=', marker).execute();
       s.logged();
-      if (err instanceof ChatwootApiError) throw new StepError(err.message);
+      // Busy or down and nothing posted: the run tries again later. A request that may have
+      // arrived (the connection dropped mid-way) is never repeated: the marker stays.
+      if (err instanceof ChatwootApiError) throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
       throw err;
     }
     const local = await s.mirror(async ({ uow, services }) => {

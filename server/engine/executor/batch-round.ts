@@ -419,7 +419,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
       throw new RoundAborted();
     }
     // A failing step's changes must roll back alone: the per-run path does that.
-    if (outcome.kind === 'fail') throw new RoundAborted();
+    if (outcome.kind === 'fail' || outcome.kind === 'retry') throw new RoundAborted();
     next = applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
     done++;
     if (next.status !== 'running') break;

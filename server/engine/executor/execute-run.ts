@@ -7,11 +7,12 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, isUnstorableText, UNSTORABLE_TEXT, type Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
-import { fail, type StepOutcome } from '../steps/define';
+import { fail, RetryLaterError, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import { checkpoint, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
 import { buildStepContext } from './step-context';
+import { mayRetry, retryOutcome } from './step-retry';
 import { runsOutside, startStep } from './step-start';
 import { applyOutcome, type NextState, type RunState } from './transition';
 
@@ -93,12 +94,13 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     if (!contact) return fail(`Contact ${row.contact_id} no longer exists`);
     const conversation = (await findOpenConversation(db, row.contact_id)) ?? null;
     const ctx = buildStepContext({
-      services, run, step, contact, conversation, idempotencyKey, notes, effects: db,
+      services, run, step, contact, conversation, idempotencyKey, notes, effects: db, canRetry: mayRetry(state.stepLog, step.id),
       db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>,
     });
     try {
       return await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
     } catch (err) {
+      if (err instanceof RetryLaterError) return retryOutcome(err, state.stepLog, step.id, Date.now());
       return fail(message(err));
     }
   };
@@ -116,7 +118,8 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   try {
     return await inTransaction(services.db, async (uow) => {
       const outcome = await runHandler(uow.trx, (fn) => fn(uow));
-      if (outcome.kind === 'fail') throw new StepFailed(outcome);
+      // A step put off for later leaves nothing behind either.
+      if (outcome.kind === 'fail' || outcome.kind === 'retry') throw new StepFailed(outcome);
       const next = settle(outcome);
       await checkpoint(uow, services, fence, next);
       return next;

@@ -16,6 +16,8 @@ export interface ContextInput {
   contact: Contact;
   conversation: Conversation | null;
   idempotencyKey: string;
+  /** Whether a RetryLaterError would be retried (see step-retry.ts `mayRetry`). */
+  canRetry?: boolean;
   /** Collected into the step's log entry. */
   notes: string[];
   db: <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>;
@@ -56,6 +58,7 @@ export function buildStepContext(input: ContextInput): StepContext {
     cause: { source: 'workflow', depth: run.depth + 1, by: run.workflowId, waited: run.waitedOn },
     db: input.db,
     idempotencyKey: input.idempotencyKey,
+    canRetry: input.canRetry ?? false,
     async once<R>(fn: () => Promise<R>): Promise<R> {
       const key = input.idempotencyKey;
       const done = input.fresh ? undefined : await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();

@@ -16,7 +16,8 @@ export function startStep(row: RunsTable, state: RunState, step: Step, waitedOn 
     id: row.id, workflowId: row.workflow_id, workflowVersion: row.workflow_version, contactId: row.contact_id,
     conversationId: row.conversation_id, depth: row.depth, waitedOn, variables: state.variables, now: startedAt,
   };
-  const repeats = state.stepLog.filter((e) => e.stepId === step.id).length;
+  // A retry is the same execution again (its outside effect keeps its key); a jump back is a new one.
+  const repeats = state.stepLog.filter((e) => e.stepId === step.id && e.status !== 'retrying').length;
   const idempotencyKey = repeats === 0 ? `${row.id}:${step.id}` : `${row.id}:${step.id}:${repeats + 1}`;
   return { run, startedAt, idempotencyKey };
 }

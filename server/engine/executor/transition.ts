@@ -68,6 +68,9 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
       };
     case 'fail':
       return failed(outcome.error, outcome.output);
+    case 'retry':
+      // Same cursor: the step runs again when the run wakes.
+      return { ...state, status: 'waiting', wakeAt: outcome.wakeAt, stepLog: [...state.stepLog, entry('retrying', { error: outcome.error, output: outcome.output })] };
     case 'complete':
       return { ...state, cursor: steps.length, status: 'completed', stepLog: [...state.stepLog, entry('completed', { output: outcome.output })] };
   }

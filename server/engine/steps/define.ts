@@ -16,6 +16,8 @@ export type StepOutcome =
   /** `stay`: resume at this same step (a step that waits on something, e.g. a reply), not the next. */
   | { kind: 'pause'; wakeAt: string; output?: unknown; stay?: boolean }
   | { kind: 'fail'; error: string; output?: unknown }
+  /** The step did nothing and may pass later: the run waits until `wakeAt` and runs it again (executor/step-retry.ts). */
+  | { kind: 'retry'; error: string; wakeAt: string; output?: unknown }
   | { kind: 'complete'; output?: unknown };
 
 export const next = (output?: unknown, stepVariables?: Record<string, unknown>): StepOutcome =>
@@ -30,6 +32,20 @@ export const fail = (error: string, output?: unknown): StepOutcome => ({ kind: '
 /** A step error that retrying cannot fix; any error thrown by a handler fails the run, this one just reads better. */
 export class StepError extends Error {
   override name = 'StepError';
+}
+
+/**
+ * A failure that did nothing and may pass later: the outside system was busy (429), down (5xx,
+ * connection refused) or not ready. The run waits and tries the step again, a few times over
+ * about half an hour (executor/step-retry.ts), before it fails. Throw it only when a repeat cannot
+ * duplicate anything: the request did not take effect, or doing it twice is the same as once.
+ */
+export class RetryLaterError extends StepError {
+  override name = 'RetryLaterError';
+  /** The outside system's own Retry-After, when it gave one. */
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+  }
 }
 
 /** The run as a step sees it (read-only; the loop owns the state). */
@@ -77,6 +93,8 @@ export interface StepContext<T extends StepType = StepType> {
   db<R>(fn: (uow: UnitOfWork) => Promise<R>): Promise<R>;
   /** `${runId}:${stepId}` (plus `:n` when a jump runs the same step an n-th time). */
   idempotencyKey: string;
+  /** A RetryLaterError thrown now puts the step off for later; false on its last try (the run then fails). */
+  canRetry: boolean;
   /**
    * Performs an outside effect at most once per idempotency key: a stored result (from before a
    * crash) is returned without calling `fn` again. The result must be JSON.

@@ -3,7 +3,7 @@ import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
 import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
-import { defineStep, fail, next } from './define';
+import { defineStep, fail, next, RetryLaterError } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
 export const sendMessageStep = defineStep({
@@ -58,6 +58,7 @@ export const sendMessageStep = defineStep({
       author: { type: 'workflow', id: ctx.run.workflowId },
       cause: ctx.cause,
       note: ctx.note,
+      retryLater: ctx.canRetry,
     });
     if ('error' in outcome) return fail(`Not sent: ${outcome.error}`, { conversationId: conversation.id });
     const { result, sent } = outcome;
@@ -67,6 +68,8 @@ export const sendMessageStep = defineStep({
       delivery: { status: result.status, externalId: result.externalId, error: result.error },
       ...(specAttachments(sent).length ? { attachments: specAttachments(sent) } : {}),
     };
+    // Throttled or down: the run tries again later with the same message (or fails on its last try).
+    if (result.transient && !result.repeated) throw new RetryLaterError(`Meta did not take the message for now: ${result.error}`, result.retryAfterMs ?? undefined);
     if (result.status === 'failed') return fail(`Meta did not accept the message: ${result.error}`, output);
     if (result.status === 'unknown') return fail(result.error ?? 'The outcome of the send is unknown', output);
     return next(output);

@@ -83,6 +83,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   const DELIVERY_LABELS: Record<string, string> = {
     pending: 'Sending…', accepted: 'Accepted by Meta', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', unknown: 'Not confirmed',
+    retrying: 'Not sent yet, will try again',
   };
   const deliveryBadge = (m: Message) => {
     if (!m.delivery) return null;
@@ -90,7 +91,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     return h('span', {
       class: `delivery ${status}`, 'data-testid': 'delivery-status', dataset: { status },
       ...(error ? { title: error } : {}),
-      text: error && (status === 'failed' || status === 'unknown') ? `${DELIVERY_LABELS[status]}: ${error}` : (DELIVERY_LABELS[status] ?? status),
+      text: error && (status === 'failed' || status === 'unknown' || status === 'retrying') ? `${DELIVERY_LABELS[status]}: ${error}` : (DELIVERY_LABELS[status] ?? status),
     });
   };
 
