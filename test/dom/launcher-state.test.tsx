@@ -185,4 +185,20 @@ describe('run toast', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Failed: Timed out after 10 s'), { timeout: 3500 });
     expect(Date.now() - changedAt).toBeGreaterThan(1000);
   });
+
+  it('says when and why a run that waits to try a step again will try it, and keeps that through pushes', async () => {
+    const bg = fakeBackground({ shortcuts });
+    const wakeAt = new Date(Date.now() + 60_000).toISOString();
+    bg.run = {
+      ...run('waiting'), wakeAt,
+      stepLog: [{ stepId: 'note', type: 'add_comment', status: 'retrying', error: 'Chatwoot answered HTTP 429 to POST …/messages: Retry later', output: { retry: 1, of: 5, at: wakeAt }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z' }],
+    };
+    const toast = await launchOne();
+    const at = new Date(wakeAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const said = `Waiting (it will resume on its own): trying again at ${at} (Chatwoot answered HTTP 429 to POST …/messages: Retry later)`;
+    await waitFor(() => expect(toast.textContent).toContain(said));
+    await push({ type: 'run.updated', runId: 'run_1', status: 'waiting' });
+    expect(toast.textContent).toContain(said);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -12,6 +12,17 @@ export interface CwStandinContact { id: number; name: string; email: string | nu
 export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' }
 export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number }
 export interface CwRequest { method: string; path: string; body: any }
+export interface CwFault { status: number; contentType: string; body: string; headers?: Record<string, string> }
+
+/** What stands in front of Chatwoot answers when it cannot, byte for byte. */
+export const cwFaults = {
+  // Rack::Attack's default throttled responder (rack-attack lib/rack/attack/configuration.rb), used by
+  // Chatwoot's config/initializers/rack_attack.rb ('req/ip': RACK_ATTACK_LIMIT, 3,000 a minute).
+  throttled: (): CwFault => ({ status: 429, contentType: 'text/plain', body: 'Retry later\n' }),
+  // nginx's built-in error pages (src/http/ngx_http_special_response.c), while the app restarts.
+  badGateway: (): CwFault => ({ status: 502, contentType: 'text/html', body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' }),
+  unavailable: (): CwFault => ({ status: 503, contentType: 'text/html', body: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' }),
+};
 
 export interface ChatwootStandin {
   url: string;
@@ -26,6 +37,11 @@ export interface ChatwootStandin {
   requests: CwRequest[];
   /** Runs once, right after the next GET …/labels is answered: simulates an agent acting meanwhile. */
   afterNextLabelsRead?: (() => void) | undefined;
+  /** Answers the next requests matching `method path` (a RegExp on "POST /api/…") with these, in order, before Chatwoot's routes see them. */
+  failNext(match: RegExp, ...answers: CwFault[]): void;
+  /** Stops listening (connections are refused, as while Chatwoot restarts) until `up()`, on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   addContact(c: Partial<CwStandinContact> & { name: string }): CwStandinContact;
   addConversation(c: { contactId: number; status?: CwStandinConversation['status']; labels?: string[]; firstMessage?: { content: string; incoming: boolean } }): CwStandinConversation;
   touch(c: { updated_at: number }): void;
@@ -106,7 +122,11 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
       return { status: res.status, body: parsed };
     },
     close: async () => {},
+    failNext(match, ...answers) { for (const a of answers) faults.push({ match, answer: a }); },
+    down: async () => {},
+    up: async () => {},
   };
+  const faults: { match: RegExp; answer: CwFault }[] = [];
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -116,6 +136,13 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
       let body: any;
       try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined; } catch { body = undefined; }
       s.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+      const fault = faults.findIndex((f) => f.match.test(`${req.method} ${url.pathname}`));
+      if (fault >= 0) {
+        const { answer: a } = faults.splice(fault, 1)[0]!;
+        res.writeHead(a.status, { 'content-type': a.contentType, ...a.headers });
+        res.end(a.body);
+        return;
+      }
       const answer = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(json));
@@ -124,8 +151,11 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  s.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  s.url = `http://127.0.0.1:${port}`;
   s.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  s.down = s.close;
+  s.up = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return s;
 }
 

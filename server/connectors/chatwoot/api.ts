@@ -41,8 +41,11 @@ export interface ChatwootCall { method: string; path: string; status: number | n
 // or `{ message, attributes }` for invalid records (:46-52).
 const errorText = (json: unknown, bodyText: string) => {
   const o = (json ?? {}) as { error?: unknown; message?: unknown };
-  const text = typeof o.error === 'string' ? o.error : typeof o.message === 'string' ? o.message : bodyText.slice(0, 200);
-  return text.trim();
+  if (typeof o.error === 'string') return o.error.trim();
+  if (typeof o.message === 'string') return o.message.trim();
+  // A proxy's error page (nginx while Chatwoot restarts): its title says it all.
+  const title = /<title>([^<]{1,200})<\/title>/i.exec(bodyText)?.[1];
+  return (title ?? bodyText.slice(0, 200)).trim();
 };
 
 export class ChatwootApi {

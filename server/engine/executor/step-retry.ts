@@ -31,7 +31,7 @@ export function retryOutcome(err: RetryLaterError, stepLog: readonly StepLogEntr
   const n = earlier.length;
   if (n >= STEP_RETRY_DELAYS_S.length) {
     const minutes = Math.max(1, Math.round((nowMs - Date.parse(earlier[0]!.startedAt)) / 60_000));
-    return fail(`${err.message} (tried ${n + 1} times over ${minutes} minutes; not tried again)`);
+    return fail(`${err.message} (tried ${n + 1} times over ${minutes} minute${minutes === 1 ? '' : 's'}; not tried again)`);
   }
   const delayMs = Math.max(STEP_RETRY_DELAYS_S[n]! * 1000, Math.min(err.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
   const at = new Date(nowMs + delayMs).toISOString();

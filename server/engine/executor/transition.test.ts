@@ -33,6 +33,12 @@ describe('applyOutcome', () => {
     expect(next.stepLog[0]!.status).toBe(next.status === 'failed' ? 'failed' : 'completed');
   });
 
+  it('retry waits at the same step and logs it as retrying, with the reason', () => {
+    const next = applyOutcome(at(0), steps, { kind: 'retry', error: 'HTTP 429', wakeAt: '2025-01-01T00:01:00.000Z', output: { retry: 1, of: 5 } }, base(0));
+    expect(next).toMatchObject({ status: 'waiting', cursor: 0, wakeAt: '2025-01-01T00:01:00.000Z' });
+    expect(next.stepLog).toEqual([expect.objectContaining({ stepId: 'a', status: 'retrying', error: 'HTTP 429', output: { retry: 1, of: 5 } })]);
+  });
+
   it('merges step variables into $step and keeps notes in the log entry', () => {
     const next = applyOutcome(at(0, 0, { trigger: { a: 1 }, step: { old: 1 } }), steps, { kind: 'next', output: { status: 200 }, stepVariables: { id: 'T' } },
       { ...base(0), notes: ['Unknown variable $x rendered empty'] });

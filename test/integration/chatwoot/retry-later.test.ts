@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Run } from '../../../lib/contracts/runs';
+import { STEP_RETRY_DELAYS_S } from '../../../server/engine/executor/step-retry';
+import { cwFaults } from '../../support/chatwoot-standin';
+import { waitFor } from '../../support/wait';
+import { createWorkflow, runsOf } from '../engine-support';
+import { startChatwootPair, type ChatwootPair } from './harness';
+
+// Chatwoot busy (Rack::Attack's 429), restarting (nginx's 502/503) or down (connection refused):
+// a step that did nothing there waits and runs again; one that may have arrived is never repeated.
+
+const runOf = async (p: ChatwootPair, id: string) => Run.parse((await p.server.api(p.server.adminToken).get(`/runs/${id}`)).body);
+const posts = (p: ChatwootPair, suffix: string) => p.cw.requests.filter((r) => r.method === 'POST' && r.path.endsWith(suffix));
+
+/** Waits until the run is waiting on a retry (or ended), then returns it. */
+const settled = (p: ChatwootPair, id: string, retries: number) => waitFor(`run ${id} to settle after ${retries} retries`, async () => {
+  const r = await runOf(p, id);
+  if (['completed', 'failed', 'cancelled'].includes(r.status)) return r;
+  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries ? r : undefined;
+});
+
+/** The minutes pass: the waiting run is due now, and the worker is told. */
+async function timePasses(p: ChatwootPair, runId: string) {
+  await p.server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
+  p.server.app.services.runSignal.notify();
+}
+
+describe('a step Chatwoot could not take is tried again later', () => {
+  let p: ChatwootPair;
+  beforeEach(async () => { p = await startChatwootPair({ workers: true }); });
+  afterEach(async () => { await p.close(); });
+
+  async function started(steps: unknown[]) {
+    const flow = await createWorkflow(p.server, { name: 'on open', trigger: { type: 'conversation_opened' }, steps } as never);
+    const contact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
+    const conv = p.cw.addConversation({ contactId: contact.id, labels: ['shipping'], firstMessage: { content: 'Hello', incoming: true } });
+    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBeLessThan(300);
+    const [run] = await waitFor('the run', async () => { const r = await runsOf(p.server, flow.id); return r.length ? r : undefined; });
+    return { conv, runId: run!.id };
+  }
+
+  it('a message refused by the rate limit (429) is posted once, a minute later, by the same step', async () => {
+    p.cw.failNext(/^POST .*\/messages$/, cwFaults.throttled());
+    const t0 = Date.now();
+    const { conv, runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
+
+    const waiting = await settled(p, runId, 1);
+    expect(waiting.status).toBe('waiting');
+    const entry = waiting.stepLog.at(-1)!;
+    expect(entry).toMatchObject({ stepId: 'hi', status: 'retrying', output: { retry: 1, of: STEP_RETRY_DELAYS_S.length } });
+    expect(entry.error).toBe(`Chatwoot answered HTTP 429 to POST /api/v1/accounts/1/conversations/${conv.id}/messages: Retry later`);
+    expect(Date.parse(waiting.wakeAt!) - t0).toBeGreaterThanOrEqual(STEP_RETRY_DELAYS_S[0] * 1000);
+    expect(conv.messages.filter((m) => m.message_type === 1)).toHaveLength(0);
+
+    await timePasses(p, runId);
+    const done = await settled(p, runId, 1);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(conv.messages.filter((m) => m.message_type === 1).map((m) => m.content)).toEqual(['Welcome!']);
+    expect(posts(p, '/messages')).toHaveLength(2);
+    expect(done.stepLog.map((e) => `${e.stepId}:${e.status}`)).toEqual(['hi:retrying', 'hi:completed']);
+    // The companion's own copy of the message: one.
+    expect(done.conversationId).not.toBeNull();
+    const mine = (await p.server.api(p.server.adminToken).get(`/conversations/${done.conversationId}`)).body;
+    expect(mine.messages.filter((m: { text: string }) => m.text === 'Welcome!')).toHaveLength(1);
+  });
+
+  it('labels go on once Chatwoot is back: a 503, then refused connections, then it answers', async () => {
+    p.cw.failNext(/^GET .*\/labels$/, cwFaults.unavailable(), cwFaults.unavailable());
+    const { conv, runId } = await started([{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } }]);
+    const first = await settled(p, runId, 1);
+    expect(first.stepLog.at(-1)!.error).toMatch(/Chatwoot answered HTTP 503 to GET .*\/labels: 503 Service Temporarily Unavailable$/);
+
+    await p.cw.down();
+    await timePasses(p, runId);
+    const second = await settled(p, runId, 2);
+    expect(second.status).toBe('waiting');
+    expect(second.stepLog.at(-1)!.error).toMatch(/Cannot reach Chatwoot at .*ECONNREFUSED/);
+    expect(second.stepLog.at(-1)!.output).toMatchObject({ retry: 2 });
+
+    await p.cw.up();
+    await timePasses(p, runId);
+    const done = await settled(p, runId, 2);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(conv.labels.sort()).toEqual(['shipping', 'vip']);
+  });
+
+  it('a message whose answer was a 502 may have arrived: not posted again, the run fails saying so', async () => {
+    p.cw.failNext(/^POST .*\/messages$/, cwFaults.badGateway());
+    const { runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
+    const run = await settled(p, runId, 0);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/Chatwoot answered HTTP 502 to POST .*\/messages: 502 Bad Gateway$/);
+    expect(posts(p, '/messages')).toHaveLength(1);
+
+    // Run again (a crash before the checkpoint, say): the attempt is on record, nothing is posted.
+    await p.server.store.db.updateTable('runs').set({ status: 'queued', cursor: 0, step_log: '[]', error: null, ended_at: null }).where('id', '=', runId).execute();
+    p.server.app.services.runSignal.notify();
+    const again = await waitFor('the run to fail again', async () => { const r = await runOf(p, runId); return r.status === 'failed' ? r : undefined; });
+    expect(again.error).toMatch(/may have arrived .* not posted again/);
+    expect(posts(p, '/messages')).toHaveLength(1);
+  });
+
+  it('a 401 is not retried: the token needs fixing, and the run fails at once', async () => {
+    p.cw.failNext(/^POST .*\/messages$/, { status: 401, contentType: 'application/json', body: JSON.stringify({ error: 'Invalid Access Token' }) });
+    const { runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
+    const run = await settled(p, runId, 0);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/refused the API access token/);
+    expect(run.stepLog.filter((e) => e.status === 'retrying')).toHaveLength(0);
+  });
+
+  it('after the last retry the run fails with the reason and how long it tried', async () => {
+    const tries = STEP_RETRY_DELAYS_S.length + 1;
+    p.cw.failNext(/^POST .*\/messages$/, ...Array.from({ length: tries }, () => cwFaults.throttled()));
+    const { conv, runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
+    for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
+      const r = await settled(p, runId, i);
+      expect(r.status).toBe('waiting');
+      await timePasses(p, runId);
+    }
+    const run = await settled(p, runId, STEP_RETRY_DELAYS_S.length);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(new RegExp(`HTTP 429 .*Retry later \\(tried ${tries} times over \\d+ minutes?; not tried again\\)$`));
+    expect(posts(p, '/messages')).toHaveLength(tries);
+    expect(conv.messages.filter((m) => m.message_type === 1)).toHaveLength(0);
+  });
+});
