@@ -16,7 +16,8 @@ const posts = (p: ChatwootPair, suffix: string) => p.cw.requests.filter((r) => r
 const settled = (p: ChatwootPair, id: string, retries: number) => waitFor(`run ${id} to settle after ${retries} retries`, async () => {
   const r = await runOf(p, id);
   if (['completed', 'failed', 'cancelled'].includes(r.status)) return r;
-  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries ? r : undefined;
+  // A wake time still ahead: the retry is scheduled (not the one `timePasses` just made due).
+  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries && Date.parse(r.wakeAt!) > Date.now() ? r : undefined;
 });
 
 /** The minutes pass: the waiting run is due now, and the worker is told. */

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Run } from '../../../lib/contracts/runs';
+import { graphTiming } from '../../../server/channels/graph';
+import { STEP_RETRY_DELAYS_S } from '../../../server/engine/executor/step-retry';
+import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { graphErrors } from '../../support/graph-standin';
+import { waitFor } from '../../support/wait';
+import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+
+// Meta throttling (130429, code 4) or down (5xx) past the three quick attempts: the run waits and
+// sends the same message later, under the same key; the inbox shows it as not sent yet meanwhile.
+
+const QUICK_ATTEMPTS = 3;
+
+/** On SQLite (`databaseUrl` undefined) or PostgreSQL. */
+export function retryLaterChannelSuite(databaseUrl: () => string | undefined) {
+let w: ChannelWorld;
+beforeEach(async () => { graphTiming.baseDelayMs = 5; const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); });
+afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
+
+const admin = () => w.server.api(w.server.adminToken);
+const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
+const outgoing = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as { direction: string; text: string; delivery: { status: string; error: string | null; externalId: string | null } }[])
+  .filter((m) => m.direction === 'outgoing');
+
+async function started() {
+  expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);
+  const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
+  const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your order ships today' } }]);
+  expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
+  const [run] = await waitFor('the run', async () => { const r = (await admin().get(`/workflows/${wf}/runs`)).body.runs; return r.length ? r : undefined; });
+  return { conversation, runId: run.id as string };
+}
+const settled = (id: string, retries: number) => waitFor(`run ${id} after ${retries} retries`, async () => {
+  const r = await runOf(id);
+  if (['completed', 'failed', 'cancelled'].includes(r.status)) return r;
+  // A wake time still ahead: the retry is scheduled (not the one `timePasses` just made due).
+  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries && Date.parse(r.wakeAt!) > Date.now() ? r : undefined;
+});
+async function timePasses(runId: string) {
+  await w.server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
+  w.server.app.services.runSignal.notify();
+}
+const throttledTry = () => Array.from({ length: QUICK_ATTEMPTS }, () => graphErrors.waThroughput());
+
+describe('a WhatsApp send Meta refuses for now is sent again later', () => {
+  it('waits a minute after three throttled attempts, then sends that same message once', async () => {
+    w.graph.failNext(...throttledTry());
+    const { conversation, runId } = await started();
+    const waiting = await settled(runId, 1);
+    expect(waiting.status).toBe('waiting');
+    expect(waiting.stepLog.at(-1)).toMatchObject({ stepId: 'say', status: 'retrying', output: { retry: 1, of: STEP_RETRY_DELAYS_S.length } });
+    expect(waiting.stepLog.at(-1)!.error).toMatch(/^Meta did not take the message for now: Meta error 130429/);
+    expect(Date.parse(waiting.wakeAt!) - Date.now()).toBeGreaterThan((STEP_RETRY_DELAYS_S[0] - 5) * 1000);
+    expect(w.graph.sent).toHaveLength(0);
+    // The agent sees it as not sent yet, with Meta's reason.
+    const [pending] = await outgoing(conversation.id);
+    expect(pending).toMatchObject({ text: 'Your order ships today', delivery: { status: 'retrying', externalId: null } });
+    expect(pending!.delivery.error).toMatch(/130429/);
+
+    await timePasses(runId);
+    const done = await settled(runId, 1);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(w.graph.sent.map((s) => s.body.text.body)).toEqual(['Your order ships today']);
+    // One message in the conversation, now accepted with Meta's id.
+    expect(await outgoing(conversation.id)).toMatchObject([{ text: 'Your order ships today', delivery: { status: 'accepted', externalId: w.graph.sent[0]!.id, error: null } }]);
+  });
+
+  it('a 5xx outage outlasting every retry fails the run and the message, saying how long it tried', async () => {
+    const tries = STEP_RETRY_DELAYS_S.length + 1;
+    w.graph.failNext(...Array.from({ length: tries * QUICK_ATTEMPTS }, () => graphErrors.serverError()));
+    const { conversation, runId } = await started();
+    for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
+      expect((await settled(runId, i)).status).toBe('waiting');
+      await timePasses(runId);
+    }
+    const run = await settled(runId, STEP_RETRY_DELAYS_S.length);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(new RegExp(`^Meta did not take the message for now: .*unexpected error.* \\(tried ${tries} times over \\d+ minutes?; not tried again\\)$`));
+    expect(w.graph.sent).toHaveLength(0);
+    expect(await outgoing(conversation.id)).toMatchObject([{ delivery: { status: 'failed' } }]);
+  });
+
+  it('cancelling a run that waits to send again fails its message: it will not be sent', async () => {
+    w.graph.failNext(...throttledTry());
+    const { conversation, runId } = await started();
+    await settled(runId, 1);
+    const cancelled = await admin().post(`/runs/${runId}/cancel`);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const [message] = await outgoing(conversation.id);
+    expect(message!.delivery.status).toBe('failed');
+    expect(message!.delivery.error).toMatch(/^Not sent: the run was cancelled by /);
+    await timePasses(runId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.graph.sent).toHaveLength(0);
+  });
+
+  it('a refusal that is not throttling (re-engagement, 131047) fails at once, as before', async () => {
+    w.graph.failNext(graphErrors.reEngagement());
+    const { runId } = await started();
+    const run = await settled(runId, 0);
+    expect(run.status).toBe('failed');
+    expect(run.stepLog.filter((e) => e.status === 'retrying')).toHaveLength(0);
+  });
+});
+}
