@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody } from '../../lib/contracts/channels';
+import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody, type UpdateChannelBody } from '../../lib/contracts/channels';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
@@ -19,11 +19,42 @@ const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[
 const INPUTS = ['name', 'phoneNumberId', 'businessAccountId', 'accessToken', 'pageId', 'pageAccessToken'] as const;
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
 
+/**
+ * A new token for a channel whose token stopped working (or is about to): checked with Meta by
+ * the server before it is kept; the channel's conversations stay as they are.
+ */
+function ReplaceToken({ channel, onDone }: { channel: Channel; onDone(): void }) {
+  const client = useQueryClient();
+  const [token, setToken] = useState('');
+  const [serverErrors, setServerErrors] = useServerFieldErrors();
+  const save = useMutation({
+    mutationFn: (body: UpdateChannelBody) => request(Channel, 'PATCH', `/channels/${encodeURIComponent(channel.id)}`, body),
+    onMutate: () => setServerErrors({}),
+    onError: (err) => setServerErrors(placeDetails(err instanceof ApiFailure ? err.details : [], ['accessToken']).placed),
+    onSuccess: () => { void client.invalidateQueries({ queryKey: channelsKey }); onDone(); },
+  });
+  const label = channel.kind === 'whatsapp' ? 'New access token' : 'New Page access token';
+  return (
+    <FieldErrorsContext.Provider value={serverErrors}>
+      <form className="inline-form" noValidate aria-label={`Replace the token of ${channel.name}`}
+        onSubmit={(e) => { e.preventDefault(); save.mutate({ accessToken: token }); }}>
+        <Field label={label} path="accessToken" hint="Its conversations stay connected; Meta checks the token before it is kept.">
+          {(p) => <input {...p} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />}
+        </Field>
+        <button type="submit" className="primary" disabled={save.isPending || token.trim() === ''}>{save.isPending ? 'Checking with Meta…' : 'Save token'}</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </form>
+      <FormError message={save.error ? errorMessage(save.error) : undefined} details={save.error ? placeDetails(save.error instanceof ApiFailure ? save.error.details : [], ['accessToken']).rest : undefined} />
+    </FieldErrorsContext.Provider>
+  );
+}
+
 /** WhatsApp numbers and Facebook Pages messages go out and come in through. */
 export function ChannelsSettings() {
   const client = useQueryClient();
   const channels = useQuery({ queryKey: channelsKey, queryFn: () => request(ChannelList, 'GET', '/channels') });
   const [kind, setKind] = useState<ChannelKind>('whatsapp');
+  const [replacing, setReplacing] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [serverErrors, setServerErrors] = useServerFieldErrors();
   const connect = useMutation({
@@ -46,16 +77,26 @@ export function ChannelsSettings() {
       <h3 id="channels-h">Channels</h3>
       <p className="hint">Messages to and from these WhatsApp numbers and Facebook Pages go through Meta’s Graph API. Tokens are stored encrypted and never shown again.</p>
       <table className="table" aria-label="Channels">
-        <thead><tr><th>Name</th><th>Channel</th><th>Account</th><th>Token</th><th /></tr></thead>
+        <thead><tr><th>Name</th><th>Channel</th><th>Account</th><th>Token</th><th>Status</th><th /></tr></thead>
         <tbody>
           {channels.data?.channels.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
-              <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
-              <td>{c.phoneNumberId ?? c.pageId}</td>
-              <td>{c.tokenLastFour}</td>
-              <td><button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button></td>
-            </tr>
+            <Fragment key={c.id}>
+              <tr>
+                <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
+                <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
+                <td>{c.phoneNumberId ?? c.pageId}</td>
+                <td>{c.tokenLastFour}</td>
+                <td>
+                  {c.status === 'active' ? <span className="badge badge-completed">Active</span> : <span className="badge badge-failed">Needs attention</span>}
+                  {c.lastError && <p className="error">{c.lastError}</p>}
+                </td>
+                <td className="actions">
+                  <button type="button" onClick={() => setReplacing(c.id)} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
+                  <button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
+                </td>
+              </tr>
+              {replacing === c.id && <tr className="details-row"><td colSpan={6}><ReplaceToken channel={c} onDone={() => setReplacing(null)} /></td></tr>}
+            </Fragment>
           ))}
         </tbody>
       </table>

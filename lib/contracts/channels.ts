@@ -29,6 +29,13 @@ export const ConnectMessenger = z.object({
 export const ConnectChannelBody = z.discriminatedUnion('kind', [ConnectWhatsApp, ConnectMessenger]);
 export type ConnectChannelBody = z.infer<typeof ConnectChannelBody>;
 
+/** PATCH /channels/:id: a new name, or a new token (the WhatsApp access token or the Page access token), checked with Meta. */
+export const UpdateChannelBody = z.object({
+  name: Name.optional(),
+  accessToken: Token.optional(),
+}).refine((b) => b.name !== undefined || b.accessToken !== undefined, { message: 'Send a new name, or a new token in accessToken (a Page access token goes there too)' });
+export type UpdateChannelBody = z.infer<typeof UpdateChannelBody>;
+
 export const Channel = z.object({
   id: Id,
   kind: z.enum(CHANNEL_KINDS),
@@ -40,6 +47,7 @@ export const Channel = z.object({
   pageId: z.string().optional(),
   /** The token's last four characters; the token itself is never returned. */
   tokenLastFour: z.string(),
+  /** active, or error: Meta refused the token or a permission when sending (lastError says what to do). */
   status: z.string(),
   lastError: z.string().nullable(),
   createdAt: Timestamp,

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { isUniqueViolation } from '../store/database';
 import type { ConnectionsTable, MessagesTable } from '../store/schema';
 import { channelConfig, channelToken } from './connections';
+import { credentialProblem, noteSendOutcome } from './channel-health';
 import { applyEarlyStatus } from './delivery-status';
 import { graphCall, GraphError } from './graph';
 import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
@@ -118,17 +119,20 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
       return { messageId, status: 'unknown', externalId: null, error: 'Meta answered without a message id', repeated: false };
     }
     await setDelivery(services, messageId, { external_id: externalId, delivery_status: 'accepted', delivery_error: null });
+    await noteSendOutcome(services, connection, null);
     await applyEarlyStatus(services, externalId);
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
     return { messageId, status: 'accepted', externalId, error: null, repeated: false };
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
+    await noteSendOutcome(services, connection, err);
     const unknown = err.status === 0;
     // Meta answered, so nothing was sent; throttling and outages pass (graph.ts TRANSIENT_CODES, 5xx).
     const transient = !unknown && err.retriable;
     const status = unknown ? 'unknown' : transient && input.retryLater ? 'retrying' : 'failed';
-    await setDelivery(services, messageId, { delivery_status: status, delivery_error: err.message });
+    const error = credentialProblem(err) ?? err.message;
+    await setDelivery(services, messageId, { delivery_status: status, delivery_error: error });
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
-    return { messageId, status, externalId: null, error: err.message, repeated: false, ...(transient ? { transient, retryAfterMs: err.retryAfterMs } : {}) };
+    return { messageId, status, externalId: null, error, repeated: false, ...(transient ? { transient, retryAfterMs: err.retryAfterMs } : {}) };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ChannelsSettings } from '../../components/options/ChannelsSettings';
 import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
@@ -51,6 +51,47 @@ describe('settings: channels', () => {
 
     await user.click(panel.getByRole('button', { name: 'Disconnect Support line' }));
     expect(await panel.findByText('No channel connected yet.')).toBeTruthy();
+  });
+});
+
+describe('settings: a channel whose token stopped working', () => {
+  it('shows why, and replaces the token in place: Meta’s refusal on the field, then the channel active again', async () => {
+    const user = userEvent.setup();
+    const problem = "Meta no longer accepts this channel's access token (Meta error 190 (OAuthException): Error validating access token: Session has expired). Paste a new one: Channels → Replace token.";
+    const channel = { id: 'chn_1', kind: 'whatsapp', name: 'Support line', displayName: 'Acme (+1 555)', phoneNumberId: '106540352242922', businessAccountId: '1', tokenLastFour: '••••WXYZ', status: 'error', lastError: problem as string | null, createdAt: at };
+    let attempts = 0;
+    const calls = serveApi({
+      'GET /channels': () => ok({ channels: [channel] }),
+      'PATCH /channels/chn_1': () => {
+        attempts++;
+        if (attempts === 1) {
+          return { status: 422, body: { error: { code: 'channel_verification_failed', message: 'Meta refused these credentials. Meta error 190 (OAuthException): Invalid OAuth access token', details: [{ path: 'body.accessToken', message: 'Meta error 190 (OAuthException): Invalid OAuth access token' }] } } };
+        }
+        Object.assign(channel, { status: 'active', lastError: null, tokenLastFour: '••••QRST' });
+        return { status: 200, body: channel };
+      },
+    });
+    renderWithProviders(<ChannelsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Channels' }));
+    expect(await panel.findByText('Needs attention')).toBeTruthy();
+    expect(panel.getByText(problem)).toBeTruthy();
+
+    await user.click(panel.getByRole('button', { name: 'Replace the token of Support line' }));
+    const form = within(panel.getByRole('form', { name: 'Replace the token of Support line' }));
+    expect(form.getByRole('button', { name: 'Save token' })).toHaveProperty('disabled', true);
+    await user.type(form.getByLabelText('New access token'), 'EAAGwrong00000');
+    await user.click(form.getByRole('button', { name: 'Save token' }));
+    await waitFor(() => expect(form.getByLabelText('New access token').getAttribute('aria-invalid')).toBe('true'));
+    expect((await form.findAllByText(/Invalid OAuth access token/)).length).toBeGreaterThan(0);
+
+    await user.clear(form.getByLabelText('New access token'));
+    await user.type(form.getByLabelText('New access token'), 'EAAGnewToken9876QRST');
+    await user.click(form.getByRole('button', { name: 'Save token' }));
+    expect(await panel.findByRole('cell', { name: '••••QRST' })).toBeTruthy();
+    expect(panel.getByText('Active')).toBeTruthy();
+    expect(panel.queryByText(problem)).toBeNull();
+    expect(panel.queryByRole('form', { name: 'Replace the token of Support line' })).toBeNull();
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ accessToken: 'EAAGwrong00000' }, { accessToken: 'EAAGnewToken9876QRST' }]);
   });
 });
 

@@ -20,6 +20,12 @@ export interface GraphErrorAnswer {
 export const graphErrors = {
   // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 190: token expired/invalid)
   invalidToken: (): GraphErrorAnswer => ({ status: 400, error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } }),
+  // https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling (expired: code 190, subcode 463)
+  expiredToken: (): GraphErrorAnswer => ({
+    status: 400, error: { message: 'Error validating access token: Session has expired on Wednesday, 02-Dec-26 18:00:00 PST. The current time is Thursday, 03-Dec-26 13:46:35 PST.', type: 'OAuthException', code: 190, error_subcode: 463 },
+  }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (10 Permission Denied)
+  permissionDenied: (): GraphErrorAnswer => ({ status: 403, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10 } }),
   // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling)
   throttled: (retryAfterSeconds?: number): GraphErrorAnswer => ({
     status: 429, error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, error_subcode: 2446079 },
@@ -62,6 +68,8 @@ export interface GraphStandIn {
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
   failNext(...answers: GraphErrorAnswer[]): void;
+  /** The token stops working as an expired one does (code 190, subcode 463), wherever it is used. */
+  expireToken(token: string): void;
   /**
    * After each accepted WhatsApp send, POST these status webhooks (signed with the app secret)
    * to the companion at once, as Meta does: they may arrive before the sender stored the answer.
@@ -86,6 +94,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
+  const expired = new Set<string>();
   const callbacks: { wamid: string; status: string; answer: number }[] = [];
   let callbackTarget: { webhookUrl: string; appSecret: string; statuses: string[]; beforeAnswer?: boolean } | null = null;
   const postStatuses = async (phoneNumberId: string, wamid: string, to: string) => {
@@ -129,6 +138,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token') ?? '';
     const failure = failures.shift();
     if (failure) return fail(res, failure);
+    if (expired.has(bearer)) return fail(res, graphErrors.expiredToken());
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== GRAPH_VERSION) return badParam(res, `Unknown path components: /${parts[0] ?? ''}`);
     const [, id = '', edge] = parts;
@@ -208,6 +218,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
+    expireToken: (token) => { expired.add(token); },
     statusCallbacks: (o) => { callbackTarget = o; },
     callbacks,
     sent,

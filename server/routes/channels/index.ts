@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Channel, ChannelList, ConnectChannelBody } from '../../../lib/contracts/channels';
-import { connectChannel, deleteChannel, listChannels } from '../../channels/connections';
+import { Channel, ChannelList, ConnectChannelBody, UpdateChannelBody } from '../../../lib/contracts/channels';
+import { connectChannel, deleteChannel, listChannels, updateChannel } from '../../channels/connections';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -17,6 +17,11 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     config: admin,
     schema: { tags: ['channels'], summary: 'Connect a WhatsApp number or a Facebook Page (verified with one Graph API call)', body: ConnectChannelBody, response: { 201: Channel } },
   }, async (req, reply) => reply.code(201).send(await connectChannel(services, req.body)));
+
+  app.patch('/channels/:id', {
+    config: admin,
+    schema: { tags: ['channels'], summary: 'Rename a channel or replace its access token (checked with one Graph API call); its conversations stay attached', params: Params, body: UpdateChannelBody, response: { 200: Channel } },
+  }, async (req) => updateChannel(services, req.params.id, req.body));
 
   app.delete('/channels/:id', { config: admin, schema: { tags: ['channels'], params: Params } }, async (req, reply) => {
     await deleteChannel(services.db, req.params.id);
