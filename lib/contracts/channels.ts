@@ -87,5 +87,7 @@ export const ChannelWindow = z.object({
   closesAt: Timestamp.nullable(),
   /** What can still be sent while it is closed. */
   note: z.string().nullable(),
+  /** Set while Meta refuses the channel's token or a permission (Settings → Channels says what to do). */
+  problem: z.string().nullable().optional(),
 });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;

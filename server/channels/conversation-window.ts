@@ -7,7 +7,8 @@ import { channelWindow } from './window';
 /** The window of a conversation on a WhatsApp / Messenger channel; null for any other conversation. */
 export async function channelWindowOf(db: Executor, conversation: Conversation): Promise<ChannelWindow | null> {
   if (!conversation.connectionId) return null;
-  const connection = await db.selectFrom('connections').select('kind').where('id', '=', conversation.connectionId).executeTakeFirst();
+  const connection = await db.selectFrom('connections').select(['kind', 'status', 'last_error']).where('id', '=', conversation.connectionId).executeTakeFirst();
   if (!connection || !isChannelKind(connection.kind)) return null;
-  return channelWindow(db, { contactId: conversation.contactId, connectionId: conversation.connectionId }, connection.kind);
+  const window = await channelWindow(db, { contactId: conversation.contactId, connectionId: conversation.connectionId }, connection.kind);
+  return { ...window, problem: connection.status === 'error' ? connection.last_error : null };
 }

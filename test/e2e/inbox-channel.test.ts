@@ -4,7 +4,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappPlainMessage, whatsappStatus } from '../fixtures/meta/payloads';
-import { conversationOf, startChannelWorld, type ChannelWorld } from '../integration/channels/support';
+import { conversationOf, startChannelWorld, WA, type ChannelWorld } from '../integration/channels/support';
 
 // The built-in inbox on a WhatsApp conversation, in Chromium: the composer says whether a reply
 // can reach the customer, the reply goes through the Graph API stand-in, and Meta's status
@@ -56,6 +56,25 @@ describe('the inbox on a WhatsApp conversation', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="message"][data-direction="outgoing"] [data-testid="delivery-status"]')?.textContent === 'Delivered');
     await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'read', recipient: '14155550123' }));
     await page.waitForFunction(() => document.querySelector('[data-testid="delivery-status"]')?.getAttribute('data-status') === 'read');
+  });
+
+  it('when Meta stops taking the channel’s token, a reply fails saying why and the composer says so until the token is replaced', async () => {
+    w.graph.expireToken(WA.token);
+    await page.type('[data-testid="composer-input"]', 'Are you still there?');
+    await page.click('[data-testid="send-button"]');
+    await page.waitForSelector('[data-testid="delivery-status"][data-status="failed"]');
+    expect(await text('[data-testid="delivery-status"][data-status="failed"]')).toMatch(/^Failed: Meta no longer accepts this channel's access token .*Channels → Replace token\.$/);
+    await page.reload();
+    await page.waitForSelector('[data-testid="composer"].channel-problem');
+    expect(await text('[data-testid="channel-window"]')).toMatch(/^WhatsApp: replies go to the customer .*\. Sending is failing: Meta no longer accepts this channel's access token/);
+
+    // The admin pastes a new token (Settings → Channels → Replace token): the warning goes.
+    w.graph.addPhoneNumber({ id: WA.phoneNumberId, token: 'EAAGnewToken9876QRST' });
+    expect((await w.server.api(w.server.adminToken).patch(`/channels/${w.whatsappId}`, { accessToken: 'EAAGnewToken9876QRST' })).status).toBe(200);
+    await page.reload();
+    await page.waitForSelector('[data-testid="channel-window"]:not([hidden])');
+    expect(await page.$eval('[data-testid="composer"]', (c) => c.classList.contains('channel-problem'))).toBe(false);
+    expect(await text('[data-testid="channel-window"]')).not.toMatch(/Sending is failing/);
   });
 
   it('when the 24-hour window has closed, the composer says so and Send is off for replies (notes still work)', async () => {

@@ -79,6 +79,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     windowNotice.textContent = channel.open
       ? `${name}: replies go to the customer (24-hour window open until ${shortTime(channel.closesAt)})`
       : `${name}: ${channel.note ?? 'the 24-hour window is closed'}`;
+    // Sends still go (the admin may have fixed it in Meta); the agent knows why one fails.
+    if (channel.problem) windowNotice.textContent += `. Sending is failing: ${channel.problem}`;
+    composer.classList.toggle('channel-problem', Boolean(channel.problem));
   }
 
   const DELIVERY_LABELS: Record<string, string> = {

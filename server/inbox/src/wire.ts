@@ -88,7 +88,7 @@ export const ConversationListItem = z.object(conversationFields);
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 export const ConversationList = z.object({ conversations: z.array(ConversationListItem) });
 /** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
-export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString });
+export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString) });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
 export const ConversationDetail = z.object({ ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)) });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
