@@ -8,7 +8,7 @@ import { nowIso } from '../../ids';
 import { isUniqueViolation } from '../../store/database';
 import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
-import { apiFor, KIND, openConnection } from './connections';
+import { apiFor, KIND, openConnection, setSyncState } from './connections';
 import { contactIdOf, lockMirror, type ContactState, type MirrorContext } from './mirror-contact';
 import { openMirror, type ConversationState } from './mirror-conversation';
 import { loadObject, saveObject } from './objects';
@@ -32,7 +32,7 @@ function session(call: ConnectorCall) {
     await lockMirror(ctx);
     return fn(ctx);
   });
-  return { conn, api, displayId, logged, mirror, cause: call.cause ?? workflowCause, once: call.once ?? (<R>(fn: () => Promise<R>) => fn()) };
+  return { conn, api, displayId, logged, mirror, services: call.services, cause: call.cause ?? workflowCause, once: call.once ?? (<R>(fn: () => Promise<R>) => fn()) };
 }
 
 /**
@@ -45,9 +45,21 @@ async function guarded<R>(s: ReturnType<typeof session>, fn: () => Promise<R>): 
     return await fn();
   } catch (err) {
     s.logged();
-    if (err instanceof ChatwootApiError) throw err.transient ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
+    if (err instanceof ChatwootApiError) {
+      await noteRefusedToken(s, err);
+      throw err.transient ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
+    }
     throw err;
   }
+}
+
+/**
+ * A token Chatwoot refuses (revoked, or its user removed) marks the account where the admin looks
+ * (Settings → Chatwoot), at once rather than at the next reconcile (which may be off); a new token
+ * (PATCH) or a reconcile that works clears it.
+ */
+async function noteRefusedToken(s: ReturnType<typeof session>, err: ChatwootApiError) {
+  if (err.reason === 'unauthorized') await setSyncState(s.services.db, s.conn.row.id, { error: err.message });
 }
 
 /**
@@ -71,6 +83,7 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       // Chatwoot answered no (or could not be reached at all): nothing was posted, a later try may post.
       if (err instanceof ChatwootApiError && err.noEffect) await call.services.db.deleteFrom('step_effects').where('key', '=', marker).execute();
       s.logged();
+      if (err instanceof ChatwootApiError) await noteRefusedToken(s, err);
       // Busy or down and nothing posted: the run tries again later. A request that may have
       // arrived (the connection dropped mid-way) is never repeated: the marker stays.
       if (err instanceof ChatwootApiError) throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);

@@ -101,13 +101,18 @@ describe('a step Chatwoot could not take is tried again later', () => {
     expect(posts(p, '/messages')).toHaveLength(1);
   });
 
-  it('a 401 is not retried: the token needs fixing, and the run fails at once', async () => {
+  it('a 401 is not retried: the run fails at once, and the account says its token needs replacing until it is', async () => {
     p.cw.failNext(/^POST .*\/messages$/, { status: 401, contentType: 'application/json', body: JSON.stringify({ error: 'Invalid Access Token' }) });
     const { runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
     const run = await settled(p, runId, 0);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/refused the API access token/);
     expect(run.stepLog.filter((e) => e.status === 'retrying')).toHaveLength(0);
+    const admin = p.server.api(p.server.adminToken);
+    expect((await admin.get(`/chatwoot/accounts/${p.account.id}`)).body).toMatchObject({ status: 'error', lastError: expect.stringMatching(/refused the API access token .*Access Token/) });
+    // The admin pastes the token again (a new one, in real life): the mark goes.
+    expect((await admin.patch(`/chatwoot/accounts/${p.account.id}`, { apiAccessToken: p.cw.token })).status).toBe(200);
+    expect((await admin.get(`/chatwoot/accounts/${p.account.id}`)).body).toMatchObject({ status: 'active', lastError: null });
   });
 
   it('after the last retry the run fails with the reason and how long it tried', async () => {
