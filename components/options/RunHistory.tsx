@@ -41,6 +41,28 @@ function stepSummary(log: readonly { status: string }[]): string {
 }
 
 /**
+ * "Try now" for a run waiting to try a step again (the outside system was busy or down): once it
+ * is back, the step need not wait out its delay. Refetched either way, as CancelRun.
+ */
+function RetryNow({ run }: { run: Run }) {
+  const client = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/retry-now`),
+    onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
+  });
+  if (run.status !== 'waiting' || run.stepLog.at(-1)?.status !== 'retrying') return null;
+  return (
+    <>
+      <button type="button" className="small" disabled={retry.isPending} onClick={() => retry.mutate()}
+        title={`Waiting to try step ${run.stepLog.at(-1)!.stepId} again${run.wakeAt ? ` at ${new Date(run.wakeAt).toLocaleTimeString()}` : ''}: ${run.stepLog.at(-1)!.error ?? ''}`}>
+        {retry.isPending ? 'Trying…' : 'Try now'}
+      </button>
+      {retry.isError && <span className="error" role="alert">{errorMessage(retry.error)}</span>}
+    </>
+  );
+}
+
+/**
  * Cancels an unfinished run after a confirmation. The list is refetched either way: a refusal
  * (the run ended meanwhile) shows its real status, and the message stays beside it.
  */
@@ -106,6 +128,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>
                   <td className="actions">
+                    <RetryNow run={run} />
                     <CancelRun run={run} />
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}

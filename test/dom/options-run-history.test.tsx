@@ -44,6 +44,38 @@ async function rows() {
 
 afterEach(() => vi.restoreAllMocks());
 
+describe('run history: a run waiting to try a step again', () => {
+  it('offers Try now, which wakes it at once; other runs have no such button', async () => {
+    const wakeAt = '2025-01-01T00:01:00.000Z';
+    const retrying: Run = {
+      ...run('run_r', 'waiting', 'conversation.opened'), wakeAt,
+      stepLog: [{ stepId: 'hi', type: 'send_message', status: 'retrying', error: 'Chatwoot answered HTTP 503 to POST …/messages: 503 Service Temporarily Unavailable', output: { retry: 1, of: 5, at: wakeAt }, startedAt: at, endedAt: at }],
+    };
+    const runs = [retrying, run('run_c', 'completed', 'contact.tag_added', at)];
+    const calls = serveApi({
+      'GET /workflows/wf_1': ok(workflow),
+      'GET /workflows': ok({ workflows: [] }),
+      'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
+      'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
+      'POST /runs/run_r/retry-now': () => {
+        runs[0] = { ...retrying, status: 'completed', endedAt: at, stepLog: [...retrying.stepLog, { ...retrying.stepLog[0]!, status: 'completed', error: undefined }] };
+        return ok(runs[0]);
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    const { queued: waiting, completed } = await rows();
+    expect(waiting.getByText('0 done, 1 retry')).toBeTruthy();
+    expect(completed.queryByRole('button', { name: 'Try now' })).toBeNull();
+    const button = waiting.getByRole('button', { name: 'Try now' });
+    expect(button.getAttribute('title')).toMatch(/^Waiting to try step hi again at .*: Chatwoot answered HTTP 503/);
+    await user.click(button);
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/run_r/retry-now' }));
+    expect(await waiting.findByText('completed')).toBeTruthy();
+    expect(waiting.queryByRole('button', { name: 'Try now' })).toBeNull();
+  });
+});
+
 describe('run history', () => {
   it('names triggers in words and cancels an unfinished run after confirmation', async () => {
     const calls = serve();

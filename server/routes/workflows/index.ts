@@ -8,6 +8,7 @@ import {
   createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow, getWorkflowRow,
 } from '../../engine/workflows/service';
 import { cancelRun } from '../../engine/workflows/cancel-run';
+import { retryNow } from '../../engine/workflows/retry-now';
 import { getRun, listRuns, listWorkflowSummaries, RunsQuery, WorkflowSummaryList } from '../../engine/workflows/queries';
 
 const Params = z.object({ id: z.string().max(100) });
@@ -68,4 +69,8 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   // at its next step. 409 once it has ended.
   app.post('/runs/:id/cancel', { config: admin, schema: { tags, summary: 'Cancel a run that has not ended', params: Params, response: { 200: Run } } },
     async (req) => cancelRun(services, req.params.id, requireUser(req)));
+
+  // As Zapier's "replay now": a run waiting to try a step again tries it at once. 409 for any other run.
+  app.post('/runs/:id/retry-now', { config: admin, schema: { tags, summary: 'Try the step a run waits to try again now, instead of at its wake time', params: Params, response: { 200: Run } } },
+    async (req) => retryNow(services, req.params.id));
 };

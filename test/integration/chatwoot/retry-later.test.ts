@@ -85,6 +85,26 @@ describe('a step Chatwoot could not take is tried again later', () => {
     expect(conv.labels.sort()).toEqual(['shipping', 'vip']);
   });
 
+  it('Try now runs the waiting step at once; any other run answers 409', async () => {
+    p.cw.failNext(/^POST .*\/messages$/, cwFaults.unavailable());
+    const { conv, runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
+    const waiting = await settled(p, runId, 1);
+    expect(Date.parse(waiting.wakeAt!)).toBeGreaterThan(Date.now() + 30_000);
+    const admin = p.server.api(p.server.adminToken);
+    const tried = await admin.post(`/runs/${runId}/retry-now`);
+    expect(tried.status, JSON.stringify(tried.body)).toBe(200);
+    const done = await settled(p, runId, 1);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(conv.messages.filter((m) => m.message_type === 1).map((m) => m.content)).toEqual(['Welcome!']);
+
+    const again = await admin.post(`/runs/${runId}/retry-now`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'not_retrying', message: expect.stringMatching(/is not waiting to try a step again \(it is completed\)/) });
+    expect((await admin.post('/runs/run_missing/retry-now')).status).toBe(404);
+    const { token } = await p.server.createUser('agent');
+    expect((await p.server.api(token).post(`/runs/${runId}/retry-now`)).status).toBe(403);
+  });
+
   it('a message whose answer was a 502 may have arrived: not posted again, the run fails saying so', async () => {
     p.cw.failNext(/^POST .*\/messages$/, cwFaults.badGateway());
     const { runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
