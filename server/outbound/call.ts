@@ -1,7 +1,9 @@
 import type { VariableMapping } from '../../lib/contracts/workflow-primitives';
 import { extractMappings } from '../../lib/workflow/jsonpath-mapping';
-import { OutboundError } from './errors';
-import { withRetries, type RetryOptions } from './retry';
+import { OutboundError, OutboundNetworkError } from './errors';
+import { parseRetryAfter, withRetries, type RetryOptions } from './retry';
+
+const optional = (retryAfterMs: number | undefined) => (retryAfterMs === undefined ? {} : { retryAfterMs });
 import { safeFetch, type SafeFetchInput } from './safe-fetch';
 
 /** What an outbound call from a workflow came to: kept as the step's effect and output. */
@@ -15,6 +17,13 @@ export interface CallResult {
   notes: string[];
   /** Why no response came back (refused, timed out, network); a non-2xx answer is not an error here. */
   error?: string;
+  /**
+   * The last attempt was told to come back later and did nothing: 429 or 503 (with the server's
+   * Retry-After, if any), or the request never left (no address, connection refused). A workflow
+   * step then tries again later (engine/executor/step-retry.ts); a 500, 502, 504 or a timeout may
+   * follow work done, so the step fails as before.
+   */
+  later?: { retryAfterMs?: number };
   bodyText?: string;
 }
 
@@ -44,10 +53,13 @@ export async function callAndMap(
         for (const e of mapped.errors) notes.push(`$step.${e.variable}: ${e.message}`);
       }
     }
-    return { ok, status: response.status, attempts, values, notes, bodyText: response.bodyText };
+    const later = response.status === 429 || response.status === 503
+      ? { later: { ...optional(parseRetryAfter(response.headers['retry-after'], Date.now())) } } : {};
+    return { ok, status: response.status, attempts, values, notes, bodyText: response.bodyText, ...later };
   } catch (err) {
     // Refused or failed for good: the caller remembers this too, so a resumed run does not knock again.
     const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;
-    return { ok: false, status: 0, attempts, values: {}, notes, error: err instanceof Error ? err.message : String(err) };
+    const later = err instanceof OutboundNetworkError && err.neverSent ? { later: {} } : {};
+    return { ok: false, status: 0, attempts, values: {}, notes, error: err instanceof Error ? err.message : String(err), ...later };
   }
 }

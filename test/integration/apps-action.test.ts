@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
 import { startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 
 // The mini_app_action step: a workflow calls the installed Payments app's packaged `refund`
 // request, and later steps read its outputs as $step.*.
@@ -8,13 +9,15 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let payments: PaymentApp;
 let appId: string;
+let secret: string;
 
 beforeEach(async () => {
   server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
   payments = await startPaymentApp({ port: 0, companionUrl: server.url });
   const admin = server.api(server.adminToken);
   const registered = (await admin.post('/apps', payments.manifest())).body;
-  payments.setSigningSecret(registered.signingSecret);
+  secret = registered.signingSecret;
+  payments.setSigningSecret(secret);
   appId = registered.app.id;
   expect((await admin.post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_42' } })).status).toBe(201);
   expect((await admin.put('/fields/last_refund', { label: 'Last refund', type: 'text' })).status).toBe(200);
@@ -46,7 +49,7 @@ async function runWorkflow(refundInputs: Record<string, string>) {
   const until = Date.now() + 10_000;
   for (;;) {
     const run = (await admin.get(`/runs/${fired.body.runIds[0]}`)).body;
-    if (['completed', 'failed'].includes(run.status)) return { run, contact: (await admin.get(`/contacts/${contact.id}`)).body };
+    if (['completed', 'failed', 'waiting'].includes(run.status)) return { run, contact: (await admin.get(`/contacts/${contact.id}`)).body };
     if (Date.now() > until) throw new Error(`run still ${run.status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -75,11 +78,22 @@ describe('mini_app_action', () => {
     expect(payments.received.refunds).toHaveLength(0);
   });
 
-  it('retries like http_request and fails the run when the app server stays unreachable', async () => {
+  it('retries like http_request; an app server that refuses connections is tried again later, and the refund goes once when it is back', async () => {
+    const { port, installations } = payments;
     await payments.close();
     const { run } = await runWorkflow({ orderId: '{{$trigger.order.id}}' });
-    expect(run.status).toBe('failed');
-    expect(run.stepLog[0].output).toMatchObject({ attempts: 3, status: 0 });
-    expect(JSON.stringify(run.stepLog[0])).toContain('ECONNREFUSED');
+    expect(run.status).toBe('waiting');
+    expect(run.stepLog[0]).toMatchObject({ stepId: 'refund', status: 'retrying', output: { retry: 1 } });
+    expect(run.stepLog[0].error).toMatch(/ECONNREFUSED.*\(3 attempts\)$/);
+
+    // The app's server is back (same address, same installations); its next try is now.
+    payments = await startPaymentApp({ port, companionUrl: server.url, installations: [...installations.values()] });
+    payments.setSigningSecret(secret);
+    await server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', run.id).execute();
+    server.app.services.runSignal.notify();
+    const admin = server.api(server.adminToken);
+    const done = await waitFor('the run to end', async () => { const r = (await admin.get(`/runs/${run.id}`)).body; return ['completed', 'failed'].includes(r.status) ? r : undefined; });
+    expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
+    expect(payments.received.refunds).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepInput } from '../../lib/contracts/steps';
 import { listMessages } from '../../server/domain/conversations';
+import { httpRequestTiming } from '../../server/engine/steps/http-request';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
@@ -9,6 +10,7 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer | undefined;
 let remote: HttpServer | undefined;
 afterEach(async () => {
+  httpRequestTiming.sleep = undefined;
   await server?.close();
   await remote?.close();
   server = remote = undefined;
@@ -81,6 +83,38 @@ describe('http_request against a real HTTP server', () => {
     expect(remote.hits).toBe(3);
     expect(done.error).toMatch(/answered HTTP 500/);
     expect(done.stepLog).toHaveLength(1);
+  });
+
+  it('a server that keeps answering 429 is tried again later (its Retry-After honoured), with the same Idempotency-Key, and the step passes once it answers', async () => {
+    const keys: (string | undefined)[] = [];
+    let busy = true;
+    remote = await startHttpServer((req, res) => {
+      keys.push(req.headers['idempotency-key'] as string | undefined);
+      if (busy) { res.statusCode = 429; res.setHeader('retry-after', '600'); res.end(); return; }
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    // The quick attempts wait Retry-After too (up to 30 s): not in this test.
+    httpRequestTiming.sleep = async () => {};
+    server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
+    const services = server.app.services;
+    const { contact } = await insertContact(services);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [http(remote.url), { id: 'after', type: 'add_comment', config: { text: 'done' } }] }));
+    const runId = await insertRun(services.db, { workflowId: wf.id, contactId: contact.id });
+    services.runSignal.notify();
+    const waiting = await waitForRun(services.db, runId, ['waiting'], 20_000);
+    expect(remote.hits).toBe(3);
+    expect(waiting.stepLog).toEqual([expect.objectContaining({ stepId: 'call', status: 'retrying', error: expect.stringMatching(/answered HTTP 429 \(3 attempts\)$/) })]);
+    expect(Date.parse(waiting.wakeAt!) - Date.now()).toBeGreaterThan(590_000);
+
+    busy = false;
+    await services.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
+    services.runSignal.notify();
+    const done = await waitForRun(services.db, runId, undefined, 20_000);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.stepLog.map((e) => `${e.stepId}:${e.status}`)).toEqual(['call:retrying', 'call:completed', 'after:completed']);
+    expect(new Set(keys)).toEqual(new Set([`${runId}:call`]));
+    expect(remote.hits).toBe(4);
   });
 
   it('does not retry a 4xx answer', async () => {

@@ -1,7 +1,7 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
 import { callAndMap, type CallResult } from '../../outbound/call';
-import { defineStep, fail, next } from './define';
+import { defineStep, fail, next, RetryLaterError } from './define';
 
 type HttpEffect = Omit<CallResult, 'bodyText'>;
 
@@ -38,6 +38,8 @@ export const httpRequestStep = defineStep({
         { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
         { allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}) },
       );
+      // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key).
+      if (result.later) throw new RetryLaterError(`${config.method} ${url}: ${result.error ?? `answered HTTP ${result.status}`} (${result.attempts} attempts)`, result.later.retryAfterMs);
       return result;
     });
 

@@ -1,5 +1,5 @@
 import { ActionNotRunnable, prepareAppAction, sendAppAction, type ActionResult } from '../../apps/run-action';
-import { defineStep, fail, next } from './define';
+import { defineStep, fail, next, RetryLaterError } from './define';
 
 /** Test hook: how retries wait (real timers in production), as for http_request. */
 export const miniAppActionTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
@@ -23,12 +23,17 @@ export const miniAppActionStep = defineStep({
       if (err instanceof ActionNotRunnable) return fail(err.message);
       throw err;
     }
-    const effect = await ctx.once<ActionResult>(() => sendAppAction(services.db, prepared, {
-      vault: services.vault,
-      allowPrivateUrls: services.config.allowPrivateUrls,
-      idempotencyKey: ctx.idempotencyKey,
-      ...(miniAppActionTiming.sleep ? { retry: { sleep: miniAppActionTiming.sleep } } : {}),
-    }));
+    const effect = await ctx.once<ActionResult>(async () => {
+      const result = await sendAppAction(services.db, prepared, {
+        vault: services.vault,
+        allowPrivateUrls: services.config.allowPrivateUrls,
+        idempotencyKey: ctx.idempotencyKey,
+        ...(miniAppActionTiming.sleep ? { retry: { sleep: miniAppActionTiming.sleep } } : {}),
+      });
+      // The app said come back later, or could not be reached: the step tries again later (see http_request).
+      if (result.later) throw new RetryLaterError(`${result.error ?? `The action "${config.actionKey}" failed`} (${result.attempts} attempts)`, result.later.retryAfterMs);
+      return result;
+    });
     for (const n of effect.notes) ctx.note(n);
     const output = {
       app: config.appId, action: config.actionKey, status: effect.status, attempts: effect.attempts,
