@@ -1,5 +1,6 @@
 import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
+import { settleRetryingSends } from '../../channels/retrying-sends';
 import { findContact } from '../../domain/contacts';
 import { findOpenConversation } from '../../domain/conversations';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
@@ -113,6 +114,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     const outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn));
     const next = settle(outcome);
     await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    await afterFailure(services, row, next);
     return next;
   }
   try {
@@ -128,6 +130,14 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     if (!(err instanceof StepFailed)) throw err;
     const next = settle(err.outcome);
     await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    await afterFailure(services, row, next);
     return next;
   }
+}
+
+/** A run that failed leaves no message "to be sent again" behind (the conversation closed, say, while it waited). */
+async function afterFailure(services: Services, row: RunsTable, next: NextState) {
+  if (next.status !== 'failed') return;
+  const unsent = await settleRetryingSends(services.db, row.id, `Not sent: the run failed (${next.error})`);
+  for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: row.contact_id });
 }

@@ -2,24 +2,10 @@ import type { Run } from '../../../lib/contracts/runs';
 import { inTransaction } from '../../events/unit-of-work';
 import { HttpError } from '../../http-error';
 import { nowIso } from '../../ids';
+import { settleRetryingSends } from '../../channels/retrying-sends';
 import type { Services } from '../../services';
-import type { Executor } from '../../store/database';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
-
-/**
- * A message the run was going to try again (Meta throttling or down; deliver.ts `retryLater`)
- * will not be: it is failed with the reason. Its send key starts with the run's id.
- */
-async function settleRetryingSends(trx: Executor, runId: string, reason: string) {
-  // A range on the unique send_key index: every key `${runId}:…` sorts between these two.
-  const rows = await trx.selectFrom('messages').select(['id', 'conversation_id'])
-    .where('send_key', '>=', `${runId}:`).where('send_key', '<', `${runId};`).where('delivery_status', '=', 'retrying').execute();
-  if (rows.length === 0) return rows;
-  await trx.updateTable('messages').set({ delivery_status: 'failed', delivery_error: reason, delivery_updated_at: nowIso() })
-    .where('id', 'in', rows.map((r) => r.id)).execute();
-  return rows;
-}
 
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one

@@ -95,6 +95,20 @@ describe('a WhatsApp send Meta refuses for now is sent again later', () => {
     expect(w.graph.sent).toHaveLength(0);
   });
 
+  it('the conversation closed while the send waited: the run fails and so does its message, saying why', async () => {
+    w.graph.failNext(...throttledTry());
+    const { conversation, runId } = await started();
+    await settled(runId, 1);
+    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+    await timePasses(runId);
+    const run = await settled(runId, 1);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/no open conversation/);
+    const [message] = await outgoing(conversation.id);
+    expect(message!.delivery).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Not sent: the run failed \(Cannot send a message: the contact has no open conversation/) });
+    expect(w.graph.sent).toHaveLength(0);
+  });
+
   it('a refusal that is not throttling (re-engagement, 131047) fails at once, as before', async () => {
     w.graph.failNext(graphErrors.reEngagement());
     const { runId } = await started();
