@@ -25,6 +25,8 @@ export class ChatwootApiError extends Error {
    * after the save, a proxy that gave up waiting), so those count as "may have arrived".
    */
   readonly noEffect: boolean;
+  /** Chatwoot's Retry-After, when it gave one (Rack::Attack does not by default). */
+  readonly retryAfterMs: number | undefined;
   constructor(message: string, readonly status: number | null, readonly reason: 'unauthorized' | 'not_found' | 'unreachable' | 'blocked' | 'rejected',
     more: { transient?: boolean; noEffect?: boolean; retryAfterMs?: number | undefined } = {}) {
     super(message);
@@ -32,7 +34,6 @@ export class ChatwootApiError extends Error {
     this.noEffect = more.noEffect ?? (status !== null && (status < 500 || status === 503));
     this.retryAfterMs = more.retryAfterMs;
   }
-  readonly retryAfterMs: number | undefined;
 }
 
 export interface ChatwootCall { method: string; path: string; status: number | null; answer: string }

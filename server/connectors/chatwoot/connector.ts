@@ -83,11 +83,11 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       // Chatwoot answered no (or could not be reached at all): nothing was posted, a later try may post.
       if (err instanceof ChatwootApiError && err.noEffect) await call.services.db.deleteFrom('step_effects').where('key', '=', marker).execute();
       s.logged();
-      if (err instanceof ChatwootApiError) await noteRefusedToken(s, err);
+      if (!(err instanceof ChatwootApiError)) throw err;
+      await noteRefusedToken(s, err);
       // Busy or down and nothing posted: the run tries again later. A request that may have
       // arrived (the connection dropped mid-way) is never repeated: the marker stays.
-      if (err instanceof ChatwootApiError) throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
-      throw err;
+      throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
     }
     const local = await s.mirror(async ({ uow, services }) => {
       const m = await addMessage(uow, services, call.conversation.id, { text, direction: 'outgoing', kind: isPrivate ? 'comment' : 'message', author: { type: 'workflow', id: null } }, s.cause);
