@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Contact } from '../../lib/contracts/contacts';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { errorMessage, request } from './api';
+import { QueueSummary } from './QueueSummary';
 import { RunDetails } from './RunDetails';
 import { RunFilters } from './RunFilters';
 import { useWorkflow, useWorkflows } from './queries';
@@ -110,6 +111,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
         <span className="live" title="New runs and status changes appear as they happen">Live</span>
         <button type="button" onClick={() => void runs.refetch()}>Refresh</button>
       </div>
+      <QueueSummary />
       <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} />
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}

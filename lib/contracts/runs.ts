@@ -66,3 +66,20 @@ export type RunListQuery = z.infer<typeof RunListQuery>;
 
 export const RunPage = z.object({ runs: z.array(Run), nextCursor: z.string().nullable() });
 export type RunPage = z.infer<typeof RunPage>;
+
+/** GET /runs/summary: what the engine has in hand right now. */
+export const RunQueueSummary = z.object({
+  /** Queued and free to start; a contact's later runs of a workflow wait behind its earlier one and are not counted. */
+  ready: z.number().int().min(0),
+  /** When the oldest of those was queued: how far behind the engine is. */
+  oldestReadyAt: IsoDateTime.nullable(),
+  running: z.number().int().min(0),
+  waiting: z.number().int().min(0),
+  /** Of the waiting: those waiting to try a step again (the outside system was busy or down). */
+  retrying: z.number().int().min(0),
+});
+export type RunQueueSummary = z.infer<typeof RunQueueSummary>;
+
+/** POST /runs/retry-now: every run waiting to try a step again was woken. */
+export const RetryNowResult = z.object({ woken: z.number().int().min(0) });
+export type RetryNowResult = z.infer<typeof RetryNowResult>;

@@ -44,6 +44,27 @@ async function rows() {
 
 afterEach(() => vi.restoreAllMocks());
 
+describe('run history: the engine queue', () => {
+  it('shows what is ready, running and waiting, and wakes every run waiting to try a step again', async () => {
+    let retrying = 3;
+    const calls = serveApi({
+      'GET /workflows/wf_1': ok(workflow),
+      'GET /workflows': ok({ workflows: [] }),
+      'GET /runs?limit=50&workflowId=wf_1': ok({ runs: [], nextCursor: null }),
+      'GET /runs/summary': () => ok({ ready: 120, oldestReadyAt: new Date(Date.now() - 42_000).toISOString(), running: 4, waiting: 5, retrying }),
+      'POST /runs/retry-now': () => { const woken = retrying; retrying = 0; return ok({ woken }); },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    const queue = await screen.findByRole('status', { name: 'Engine queue' });
+    expect(queue.textContent).toMatch(/^120 ready \(oldest queued 4[23] s ago\) · 4 running · 5 waiting \(3 to try a step again\) Try them now$/);
+    await user.click(within(queue).getByRole('button', { name: 'Try them now' }));
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/retry-now' }));
+    await waitFor(() => expect(queue.textContent).toMatch(/5 waiting · 3 woken$/));
+    expect(within(queue).queryByRole('button', { name: 'Try them now' })).toBeNull();
+  });
+});
+
 describe('run history: a run waiting to try a step again', () => {
   it('offers Try now, which wakes it at once; other runs have no such button', async () => {
     const wakeAt = '2025-01-01T00:01:00.000Z';

@@ -102,6 +102,39 @@ export function runsListSuite(databaseUrl: () => string | undefined = () => unde
       expect((await server.api(agent.token).get('/runs')).status).toBe(403);
     });
 
+    it('GET /runs/summary counts the engine\'s runs in hand; POST /runs/retry-now wakes those waiting to try a step again', async () => {
+      const summary = async () => {
+        const res = await admin().get('/runs/summary');
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body as { ready: number; oldestReadyAt: string | null; running: number; waiting: number; retrying: number };
+      };
+      const before = await summary();
+      expect(before).toMatchObject({ running: 0, waiting: 0, retrying: 0 });
+      expect(before.ready).toBeGreaterThan(0);
+      const queued = ((await admin().get('/runs?status=queued')).body.runs as { id: string; createdAt: string }[]);
+      expect(queued.map((r) => r.createdAt)).toContain(before.oldestReadyAt);
+
+      // Two runs wait: one to try a step again (its last entry a retry), one on something else.
+      const at = new Date().toISOString();
+      const later = new Date(Date.now() + 3600_000).toISOString();
+      const entry = (status: string) => ({ stepId: 'c', type: 'add_comment', status, startedAt: at, endedAt: at });
+      const [a, b] = [queued.at(-1)!.id, queued.at(-2)!.id];
+      await server.store.db.updateTable('runs').set({ status: 'waiting', wake_at: later, step_log: JSON.stringify([entry('retrying')]) }).where('id', '=', a).execute();
+      await server.store.db.updateTable('runs').set({ status: 'waiting', wake_at: later, step_log: JSON.stringify([entry('retrying'), entry('completed')]) }).where('id', '=', b).execute();
+      const during = await summary();
+      expect(during).toMatchObject({ waiting: 2, retrying: 1 });
+      expect(during.ready).toBeLessThan(before.ready);
+
+      const woken = await admin().post('/runs/retry-now');
+      expect(woken.status, JSON.stringify(woken.body)).toBe(200);
+      expect(woken.body).toEqual({ woken: 1 });
+      expect(Date.parse((await admin().get(`/runs/${a}`)).body.wakeAt)).toBeLessThanOrEqual(Date.now());
+      expect((await admin().get(`/runs/${b}`)).body.wakeAt).toBe(later);
+      const agent = await server.createUser('agent');
+      expect((await server.api(agent.token).get('/runs/summary')).status).toBe(403);
+      expect((await server.api(agent.token).post('/runs/retry-now')).status).toBe(403);
+    });
+
     it('is in the OpenAPI description', async () => {
       const doc = await server.request('GET', '/docs/json');
       expect(doc.body.paths['/api/v1/runs'].get.parameters.map((p: { name: string }) => p.name))

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RunListQuery, RunPage } from '../../../lib/contracts/runs';
+import { RetryNowResult, RunListQuery, RunPage, RunQueueSummary } from '../../../lib/contracts/runs';
 import { listAllRuns } from '../../engine/workflows/list-runs';
+import { queueSummary, retryAllNow } from '../../engine/workflows/queue-summary';
 
 /** GET /runs: the run history across workflows for admins and API users, with the console's filters. */
 export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
+  const admin = { access: { role: 'admin' as const } };
   app.get('/runs', {
-    config: { access: { role: 'admin' } },
+    config: admin,
     schema: {
       tags: ['workflows'],
       summary: 'Runs of every workflow, newest first; filter by workflow, status, contact and start time; page with nextCursor',
@@ -13,4 +15,14 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: RunPage },
     },
   }, async (req) => listAllRuns(app.services.db, req.query));
+
+  app.get('/runs/summary', {
+    config: admin,
+    schema: { tags: ['workflows'], summary: 'What the engine has in hand: runs ready (and how long the oldest has waited), running, waiting, and waiting to try a step again', response: { 200: RunQueueSummary } },
+  }, async () => queueSummary(app.services.db));
+
+  app.post('/runs/retry-now', {
+    config: admin,
+    schema: { tags: ['workflows'], summary: 'Every run waiting to try a step again tries it now (once the outside system is back)', response: { 200: RetryNowResult } },
+  }, async () => retryAllNow(app.services));
 };
