@@ -4,6 +4,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappPlainMessage, whatsappStatus } from '../fixtures/meta/payloads';
+import { graphErrors } from '../support/graph-standin';
 import { conversationOf, startChannelWorld, WA, type ChannelWorld } from '../integration/channels/support';
 
 // The built-in inbox on a WhatsApp conversation, in Chromium: the composer says whether a reply
@@ -17,6 +18,14 @@ let conversationId = '';
 const pageErrors: string[] = [];
 
 const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
+async function until<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = await read();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}
 
 beforeAll(async () => {
   w = await startChannelWorld();
@@ -56,6 +65,25 @@ describe('the inbox on a WhatsApp conversation', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="message"][data-direction="outgoing"] [data-testid="delivery-status"]')?.textContent === 'Delivered');
     await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'read', recipient: '14155550123' }));
     await page.waitForFunction(() => document.querySelector('[data-testid="delivery-status"]')?.getAttribute('data-status') === 'read');
+  });
+
+  it('a workflow’s message Meta throttles shows as not sent yet, with Meta’s reason, until its run sends it', async () => {
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your parcel left the warehouse' } }]);
+    const { contact } = await conversationOf(w.server, 'phone=%2B14155550123');
+    w.graph.failNext(graphErrors.waThroughput(), graphErrors.waThroughput(), graphErrors.waThroughput());
+    const admin = w.server.api(w.server.adminToken);
+    expect((await admin.post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
+    const runId = await until(async () => (await admin.get(`/workflows/${wf}/runs`)).body.runs.find((r: { status: string }) => r.status === 'waiting')?.id as string | undefined);
+    await page.reload();
+    await page.waitForSelector('[data-testid="delivery-status"][data-status="retrying"]');
+    expect(await text('[data-testid="delivery-status"][data-status="retrying"]')).toMatch(/^Not sent yet, will try again: Meta error 130429/);
+
+    // The retry is due (time passes): the same message goes out and the badge follows live.
+    await w.server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
+    w.server.app.services.runSignal.notify();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="delivery-status"][data-status="retrying"]'));
+    expect(w.graph.sent.map((s) => s.body.text.body)).toContain('Your parcel left the warehouse');
+    expect(await page.$$eval('[data-testid="message"][data-direction="outgoing"]', (els) => els.filter((e) => e.textContent?.includes('Your parcel left the warehouse')).length)).toBe(1);
   });
 
   it('when Meta stops taking the channel’s token, a reply fails saying why and the composer says so until the token is replaced', async () => {
