@@ -19,6 +19,10 @@ export const cwFaults = {
   // Rack::Attack's default throttled responder (rack-attack lib/rack/attack/configuration.rb), used by
   // Chatwoot's config/initializers/rack_attack.rb ('req/ip': RACK_ATTACK_LIMIT, 3,000 a minute).
   throttled: (): CwFault => ({ status: 429, contentType: 'text/plain', body: 'Retry later\n' }),
+  // A revoked or mistyped token: AccessTokenAuthHelper#authenticate_access_token!
+  // (app/controllers/concerns/access_token_auth_helper.rb) renders render_unauthorized('Invalid Access Token'),
+  // `{ error }` with 401 (request_exception_handler.rb).
+  invalidToken: (): CwFault => ({ status: 401, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'Invalid Access Token' }) }),
   // nginx's built-in error pages (src/http/ngx_http_special_response.c), while the app restarts.
   badGateway: (): CwFault => ({ status: 502, contentType: 'text/html', body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' }),
   unavailable: (): CwFault => ({ status: 503, contentType: 'text/html', body: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' }),

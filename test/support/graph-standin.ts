@@ -20,12 +20,17 @@ export interface GraphErrorAnswer {
 export const graphErrors = {
   // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 190: token expired/invalid)
   invalidToken: (): GraphErrorAnswer => ({ status: 400, error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } }),
-  // https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling (expired: code 190, subcode 463)
+  // Body: https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling
+  // (expired: code 190, subcode 463); HTTP 401 as the Cloud API's table gives for 190:
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (Authorization errors)
   expiredToken: (): GraphErrorAnswer => ({
-    status: 400, error: { message: 'Error validating access token: Session has expired on Wednesday, 02-Dec-26 18:00:00 PST. The current time is Thursday, 03-Dec-26 13:46:35 PST.', type: 'OAuthException', code: 190, error_subcode: 463 },
+    status: 401, error: { message: 'Error validating access token: Session has expired on Wednesday, 02-Dec-26 18:00:00 PST. The current time is Thursday, 03-Dec-26 13:46:35 PST.', type: 'OAuthException', code: 190, error_subcode: 463 },
   }),
-  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (10 Permission Denied)
-  permissionDenied: (): GraphErrorAnswer => ({ status: 403, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10 } }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (10 Permission Denied, HTTP 403,
+  // details "Permission is either not granted or has been removed.")
+  permissionDenied: (): GraphErrorAnswer => ({
+    status: 403, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10, error_data: { messaging_product: 'whatsapp', details: 'Permission is either not granted or has been removed.' } },
+  }),
   // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling)
   throttled: (retryAfterSeconds?: number): GraphErrorAnswer => ({
     status: 429, error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, error_subcode: 2446079 },
