@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Contact } from '../../lib/contracts/contacts';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
+import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import { errorMessage, request } from './api';
 import { QueueSummary } from './QueueSummary';
 import { RunDetails } from './RunDetails';
@@ -51,7 +52,7 @@ function RetryNow({ run }: { run: Run }) {
     mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/retry-now`),
     onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
-  if (run.status !== 'waiting' || run.stepLog.at(-1)?.status !== 'retrying') return null;
+  if (!waitsToRetry(run)) return null;
   return (
     <>
       <button type="button" className="small" disabled={retry.isPending} onClick={() => retry.mutate()}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Run } from '../../lib/contracts/runs';
+import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import type { Push } from '../../lib/extension/protocol';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'];
@@ -18,9 +19,8 @@ export interface RunStatusSource {
  */
 export function runError(run: Run): string | null {
   const failed = run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
-  if (failed || run.status !== 'waiting') return failed;
-  const last = run.stepLog.at(-1);
-  if (last?.status !== 'retrying' || !run.wakeAt) return null;
+  if (failed || !waitsToRetry(run) || !run.wakeAt) return failed;
+  const last = run.stepLog.at(-1)!;
   const at = new Date(run.wakeAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return `trying again at ${at} (${last.error ?? 'the outside system was busy'})`;
 }

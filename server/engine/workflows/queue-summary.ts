@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RunQueueSummary, StepLogEntry } from '../../../lib/contracts/runs';
+import { waitsToRetry } from '../../../lib/workflow/waits-to-retry';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
@@ -11,7 +12,7 @@ import { fromJson, type Executor } from '../../store/database';
 async function retryingIds(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('runs').select(['id', 'step_log']).where('status', '=', 'waiting')
     .where('step_log', 'like', '%"status":"retrying"%').execute();
-  return rows.filter((r) => fromJson<StepLogEntry[]>(r.step_log, []).at(-1)?.status === 'retrying').map((r) => r.id);
+  return rows.filter((r) => waitsToRetry({ status: 'waiting', stepLog: fromJson<StepLogEntry[]>(r.step_log, []) })).map((r) => r.id);
 }
 
 export async function queueSummary(db: Executor): Promise<RunQueueSummary> {

@@ -1,4 +1,5 @@
 import type { Run } from '../../../lib/contracts/runs';
+import { waitsToRetry } from '../../../lib/workflow/waits-to-retry';
 import { HttpError } from '../../http-error';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -12,7 +13,7 @@ import { getRun } from './queries';
  */
 export async function retryNow(services: Services, id: string): Promise<Run> {
   const run = await getRun(services.db, id);
-  if (run.status !== 'waiting' || run.stepLog.at(-1)?.status !== 'retrying') {
+  if (!waitsToRetry(run)) {
     throw new HttpError(409, 'not_retrying', `Run ${id} is not waiting to try a step again (it is ${run.status}); only such a run can be tried now`);
   }
   // Only while it still waits: the executor may have taken it meanwhile.
