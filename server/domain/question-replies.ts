@@ -9,11 +9,12 @@ import type { Services } from '../services';
  */
 export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string): Promise<string | null> {
   // Only a run that still waits (or is being run right now) takes it: the row of a cancelled or
-  // failed run must not swallow a reply meant for a later question.
+  // failed run must not swallow a reply meant for a later question, nor one whose question a
+  // channel has not taken yet (unsent: the customer has not seen it).
   const wait = await uow.trx.selectFrom('question_waits').innerJoin('runs', 'runs.id', 'question_waits.run_id')
     .select(['question_waits.run_id as run_id'])
     .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
-    .where('runs.status', 'in', ['waiting', 'running'])
+    .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running'])
     .orderBy('question_waits.created_at').limit(1).executeTakeFirst();
   if (!wait) return null;
   await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', wait.run_id).execute();

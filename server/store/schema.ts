@@ -15,6 +15,8 @@ export interface ContactsTable { id: string; first_name: string; last_name: stri
 export interface QuestionWaitsTable {
   run_id: string; step_id: string; conversation_id: string; attempts: number; expires_at: string;
   answer: string | null; answer_message_id: string | null; created_at: string;
+  /** 1: the ask under this row was put off (the channel did not take it for now); no reply is taken. */
+  unsent?: number;
 }
 export interface FieldDefinitionsTable { key: string; label: string; type: string; options: Json; created_at: string }
 export interface ConversationsTable {

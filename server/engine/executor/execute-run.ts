@@ -135,9 +135,13 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   }
 }
 
-/** A run that failed leaves no message "to be sent again" behind (the conversation closed, say, while it waited). */
+/**
+ * A run that failed leaves no message "to be sent again" behind (the conversation closed, say, while
+ * it waited), nor a question's wait row (the failed step's own delete went with its transaction).
+ */
 async function afterFailure(services: Services, row: RunsTable, next: NextState) {
   if (next.status !== 'failed') return;
+  await services.db.deleteFrom('question_waits').where('run_id', '=', row.id).execute();
   const unsent = await settleRetryingSends(services.db, row.id, `Not sent: the run failed (${next.error})`);
   for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: row.contact_id });
 }

@@ -6,7 +6,7 @@ import { sendOnConversation } from '../../channels/send-on-conversation';
 import type { SendSpec } from '../../channels/send-spec';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
 import { nowIso } from '../../ids';
-import type { StepContext } from './define';
+import { RetryLaterError, type StepContext } from './define';
 import { viaConnector } from './via-connector';
 
 type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'>;
@@ -48,13 +48,18 @@ function onceBy(db: Executor, key: string) {
   };
 }
 
-export type AskSent = { output: Record<string, unknown> } | { error: string; output?: Record<string, unknown> };
+export type AskSent =
+  | { output: Record<string, unknown> }
+  | { error: string; output?: Record<string, unknown> }
+  /** The channel did not take it for now and nothing went out: the same ask, same key, may go later. */
+  | { later: RetryLaterError; output?: Record<string, unknown> };
 
 /**
  * Sends the question (or a re-ask) on a connected conversation, at most once per `sendKey`: Meta
  * channels through sendOnConversation (the message row with the key commits before the Graph
  * call; the 24-hour window applies), an inbox connector (Chatwoot) through its sendMessage (the
- * attempt is recorded before the POST). Calling it again with the same key sends nothing.
+ * attempt is recorded before the POST). Calling it again with the same key sends nothing, unless
+ * the last call came back `later`: then nothing went out, and it sends.
  */
 export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, conversation: Conversation & { connectionId: string }, text: string, sendKey: string): Promise<AskSent> {
   const connection = await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
@@ -65,17 +70,20 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
     try {
       return { output: await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) }) };
     } catch (err) {
+      if (err instanceof RetryLaterError) return { later: new RetryLaterError(`Not asked for now: ${err.message}`, err.retryAfterMs) };
       return { error: err instanceof Error ? err.message : String(err) };
     }
   }
   const { spec, note } = questionSpec(connection.kind, ctx.config, text);
   if (note) ctx.note(note);
   const outcome = await sendOnConversation(ctx.services, {
-    conversation, spec, sendKey, author: { type: 'workflow', id: ctx.run.workflowId }, cause: ctx.cause, note: ctx.note,
+    conversation, spec, sendKey, author: { type: 'workflow', id: ctx.run.workflowId }, cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry,
   });
   if ('error' in outcome) return { error: `Not asked: ${outcome.error}` };
   const { result, sent } = outcome;
   const output = { messageId: result.messageId, sentAs: sent.kind, delivery: { status: result.status, externalId: result.externalId, error: result.error } };
+  // Throttled or down: the message row stays `retrying` under its key for the step's next try.
+  if (result.transient && !result.repeated) return { later: new RetryLaterError(`Meta did not take the question for now: ${result.error}`, result.retryAfterMs ?? undefined), output };
   if (result.status === 'failed') return { error: `Meta did not accept the question: ${result.error}`, output };
   if (result.status === 'unknown') return { error: result.error ?? 'The outcome of sending the question is unknown', output };
   return { output: { ...output, repeated: result.repeated } };

@@ -41,6 +41,11 @@ export const askQuestionStep = defineStep({
         return pauseHere(expiresAt, { asked: message.id, conversationId: conversation.id, waitingUntil: expiresAt });
       }
       const done = () => trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute();
+      // Put off on a channel (askOnChannel), and that conversation is gone by the next try.
+      if (wait.unsent) {
+        await done();
+        return fail('Not asked: the conversation closed before the question could be sent', { conversationId: wait.conversation_id, attempts: wait.attempts });
+      }
       if (wait.answer === null) {
         if (ctx.run.now < wait.expires_at) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
         await done();
@@ -81,16 +86,28 @@ type Wait = { created_at: string; attempts: number; expires_at: string };
  * and each ask is sent under its own key, `…:ask` or `…:reask-<attempt>` of this wait row. A step
  * run again after a crash (or woken early) while the wait is open re-issues the current ask
  * under the same key, which sends nothing if it went out already and sends it if it did not.
+ * A channel that does not take the ask for now (throttled, down) puts the step off: the row is
+ * kept, marked unsent and closed to replies, and the step's next try sends the same ask.
  */
 async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionId: string }): Promise<StepOutcome> {
   const question = ctx.render(ctx.config.question);
   const db = ctx.services.db;
   const wait = await db.selectFrom('question_waits').selectAll().where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
   const done = () => ctx.db((uow) => uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute());
+  // A reply that came in while the put-off ask was being tried answered nothing the customer saw.
+  const putOff = () => ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 1, answer: null, answer_message_id: null })
+    .where('run_id', '=', ctx.run.id).execute());
   const ask = async (w: Wait, output: Record<string, unknown>): Promise<StepOutcome> => {
     const text = w.attempts === 0 ? question : ctx.render(ctx.config.retryMessage.replaceAll('{{question}}', question));
     const key = `${ctx.run.id}:${ctx.step.id}:${w.created_at}:${w.attempts === 0 ? 'ask' : `reask-${w.attempts}`}`;
     const sent = await sendAskOnChannel(ctx, conversation, text, key);
+    if ('later' in sent) {
+      // Nothing went out: the row stays for the next try (same key), closed to replies meanwhile.
+      // On the last try the run fails, and the row goes.
+      if (ctx.canRetry) await putOff();
+      else await done();
+      throw sent.later;
+    }
     if ('error' in sent) {
       await done();
       return fail(sent.error, { conversationId: conversation.id, ...output, ...sent.output });
@@ -105,6 +122,18 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
       run_id: ctx.run.id, step_id: ctx.step.id, conversation_id: conversation.id, answer: null, answer_message_id: null, ...row,
     }).execute());
     return ask(row, {});
+  }
+  if (wait.unsent) {
+    if (wait.conversation_id !== conversation.id) {
+      await done();
+      return fail('Not asked: the conversation closed before the question could be sent', { conversationId: wait.conversation_id, attempts: wait.attempts });
+    }
+    // The customer gets the whole time to answer from when the question goes out; the row opens
+    // to replies before the send, as on the first try.
+    const reopened = { created_at: wait.created_at, attempts: wait.attempts, expires_at: later(ctx.run.now, ctx.config.timeoutSeconds) };
+    await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 0, expires_at: reopened.expires_at })
+      .where('run_id', '=', ctx.run.id).execute());
+    return ask(reopened, wait.attempts > 0 ? { reasked: true, attempts: wait.attempts } : {});
   }
   if (wait.answer === null) {
     if (ctx.run.now >= wait.expires_at) {

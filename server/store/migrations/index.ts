@@ -26,6 +26,7 @@ import { eventsKeyPartial } from './065-events-key-partial';
 import { textCollationC } from './066-text-collation-c';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
+import { questionWaitsUnsent } from './067-question-waits-unsent';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '064-engine-peers': enginePeers,
   '065-events-key-partial': eventsKeyPartial,
   '066-text-collation-c': textCollationC,
+  '067-question-waits-unsent': questionWaitsUnsent,
 };

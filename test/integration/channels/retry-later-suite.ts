@@ -117,4 +117,86 @@ describe('a WhatsApp send Meta refuses for now is sent again later', () => {
     expect(run.stepLog.filter((e) => e.status === 'retrying')).toHaveLength(0);
   });
 });
+describe('an Ask a Question Meta refuses for now is asked later', () => {
+  async function asking(steps: unknown[] = []) {
+    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);
+    const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
+    const wf = await w.tagWorkflow([
+      { id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', saveToVariable: 'order', timeoutSeconds: 3600 } },
+      { id: 'thanks', type: 'send_message', config: { text: 'Thanks, order {{$step.order}}' } },
+      ...steps,
+    ]);
+    expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
+    const [run] = await waitFor('the run', async () => { const r = (await admin().get(`/workflows/${wf}/runs`)).body.runs; return r.length ? r : undefined; });
+    return { conversation, runId: run.id as string };
+  }
+  const askedOnce = (runId: string) => waitFor(`run ${runId} to wait on the reply`, async () => {
+    const r = await runOf(runId);
+    return r.status === 'waiting' && r.stepLog.at(-1)?.status === 'completed' && r.stepLog.at(-1)?.stepId === 'ask' ? r : undefined;
+  });
+
+  it('a throttled question is asked once a minute later; a message meanwhile is not taken as its answer', async () => {
+    w.graph.failNext(...throttledTry());
+    const { conversation, runId } = await asking();
+    const put = await settled(runId, 1);
+    expect(put.status).toBe('waiting');
+    expect(put.stepLog.at(-1)).toMatchObject({ stepId: 'ask', status: 'retrying' });
+    expect(put.stepLog.at(-1)!.error).toMatch(/^Not asked for now|^Meta did not take the question for now: Meta error 130429/);
+    expect(w.graph.sent).toHaveLength(0);
+    const [pending] = await outgoing(conversation.id);
+    expect(pending).toMatchObject({ text: 'Your order number?', delivery: { status: 'retrying' } });
+
+    // The customer writes before the question went out: that is not its answer.
+    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'hello?' }))).status).toBe(200);
+    const still = await runOf(runId);
+    expect(still.status).toBe('waiting');
+    expect(still.stepLog.filter((e) => e.stepId === 'ask')).toHaveLength(1);
+
+    await timePasses(runId);
+    const asked = await askedOnce(runId);
+    expect(w.graph.sent.map((s) => s.body.text?.body)).toEqual(['Your order number?']);
+    // One question in the conversation (the retried row, now accepted); the customer gets the
+    // whole hour to answer from the send.
+    const questions = (await outgoing(conversation.id)).filter((m) => m.text === 'Your order number?');
+    expect(questions).toMatchObject([{ delivery: { status: 'accepted', externalId: w.graph.sent[0]!.id } }]);
+    expect(Date.parse(asked.wakeAt!) - Date.now()).toBeGreaterThan(3500 * 1000);
+
+    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'A-1042' }))).status).toBe(200);
+    const done = await waitFor('the answered run', async () => { const r = await runOf(runId); return r.status === 'completed' || r.status === 'failed' ? r : undefined; });
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.stepLog.find((e) => e.output && (e.output as { outcome?: string }).outcome === 'answered')!.output).toMatchObject({ answer: 'A-1042' });
+    expect(w.graph.sent.map((s) => s.body.text?.body)).toEqual(['Your order number?', 'Thanks, order A-1042']);
+  });
+
+  it('throttled on every try: the run fails saying how long it tried, the question is failed, and no reply is held for it', async () => {
+    const tries = STEP_RETRY_DELAYS_S.length + 1;
+    w.graph.failNext(...Array.from({ length: tries * QUICK_ATTEMPTS }, () => graphErrors.waThroughput()));
+    const { conversation, runId } = await asking();
+    for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
+      expect((await settled(runId, i)).status).toBe('waiting');
+      await timePasses(runId);
+    }
+    const run = await settled(runId, STEP_RETRY_DELAYS_S.length);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(new RegExp(`130429.* \\(tried ${tries} times over \\d+ minutes?; not tried again\\)$`));
+    expect(await outgoing(conversation.id)).toMatchObject([{ text: 'Your order number?', delivery: { status: 'failed' } }]);
+    expect(await w.server.store.db.selectFrom('question_waits').selectAll().execute()).toEqual([]);
+    expect(w.graph.sent).toHaveLength(0);
+  });
+
+  it('the conversation closed while the question waited to go: the run fails, nothing is sent', async () => {
+    w.graph.failNext(...throttledTry());
+    const { conversation, runId } = await asking();
+    await settled(runId, 1);
+    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+    await timePasses(runId);
+    const run = await settled(runId, 1);
+    expect(run.status).toBe('failed');
+    expect(run.error).toBe('Not asked: the conversation closed before the question could be sent');
+    const [message] = await outgoing(conversation.id);
+    expect(message!.delivery).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Not sent: the run failed \(Not asked: the conversation closed/) });
+    expect(await w.server.store.db.selectFrom('question_waits').selectAll().execute()).toEqual([]);
+    expect(w.graph.sent).toHaveLength(0);
+  });
+});
 }

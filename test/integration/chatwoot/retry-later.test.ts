@@ -65,6 +65,37 @@ describe('a step Chatwoot could not take is tried again later', () => {
     expect(mine.messages.filter((m: { text: string }) => m.text === 'Welcome!')).toHaveLength(1);
   });
 
+  it('a question refused by the rate limit is asked once, a minute later; only a reply after it answers', async () => {
+    p.cw.failNext(/^POST .*\/messages$/, cwFaults.throttled());
+    const { conv, runId } = await started([{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', saveToVariable: 'order' } }]);
+    const waiting = await settled(p, runId, 1);
+    expect(waiting.status).toBe('waiting');
+    expect(waiting.stepLog.at(-1)).toMatchObject({ stepId: 'ask', status: 'retrying' });
+    expect(waiting.stepLog.at(-1)!.error).toMatch(/^Not asked for now: Chatwoot answered HTTP 429 to POST .*\/messages: Retry later$/);
+    expect(conv.messages.filter((m) => m.message_type === 1)).toHaveLength(0);
+
+    // The contact writes before the question was posted: not its answer.
+    const early = { id: 77001, content: 'anyone there?', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+    conv.messages.push(early as (typeof conv.messages)[number]);
+    expect((await p.hook(p.cw.messagePayload(conv.id, early.id))).status).toBeLessThan(300);
+    expect((await runOf(p, runId)).stepLog).toHaveLength(1);
+
+    await timePasses(p, runId);
+    await waitFor('the question to be posted', async () => {
+      const r = await runOf(p, runId);
+      return r.status === 'waiting' && r.stepLog.at(-1)?.status === 'completed' ? r : undefined;
+    });
+    expect(conv.messages.filter((m) => m.message_type === 1).map((m) => m.content)).toEqual(['Your order number?']);
+
+    const reply = { id: 77002, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+    conv.messages.push(reply as (typeof conv.messages)[number]);
+    expect((await p.hook(p.cw.messagePayload(conv.id, reply.id))).status).toBeLessThan(300);
+    const done = await settled(p, runId, 1);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.stepLog.at(-1)!.output).toMatchObject({ outcome: 'answered', answer: 'A-1042' });
+    expect(posts(p, '/messages')).toHaveLength(2);
+  });
+
   it('labels go on once Chatwoot is back: a 503, then refused connections, then it answers', async () => {
     p.cw.failNext(/^GET .*\/labels$/, cwFaults.unavailable(), cwFaults.unavailable());
     const { conv, runId } = await started([{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } }]);
