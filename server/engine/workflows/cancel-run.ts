@@ -27,6 +27,8 @@ export async function cancelRun(services: Services, id: string, by: { name: stri
     }
     await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);
     const unsent = await settleRetryingSends(uow.trx, id, `Not sent: the run was cancelled by ${by.name}`);
+    // A question it waits on takes no reply any more (routing already skips ended runs' rows).
+    await uow.trx.deleteFrom('question_waits').where('run_id', '=', id).execute();
     uow.afterCommit(() => {
       for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
       services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error: `Cancelled by ${by.name}` });

@@ -173,6 +173,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       const { runId, conversation } = await ask({});
       await waiting(runId);
       expect((await admin.post(`/runs/${runId}/cancel`)).status).toBe(200);
+      expect(await server.app.services.db.selectFrom('question_waits').selectAll().where('run_id', '=', runId).execute()).toEqual([]);
       const later = await createWorkflow(server, {
         name: 'Later', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['again'] },
         steps: [{ id: 'q', type: 'ask_question', config: { question: 'Size?', answerType: 'choice', choices: ['S', 'L'], saveToVariable: 'size' } }, note('n', 'size {{$step.size}}')],
