@@ -42,6 +42,26 @@ async function timePasses(runId: string) {
   w.server.app.services.runSignal.notify();
 }
 const throttledTry = () => Array.from({ length: QUICK_ATTEMPTS }, () => graphErrors.waThroughput());
+/** Meta refuses every quick attempt of every try; the run after the last one. */
+async function refusedOnEveryTry(refusal: () => Parameters<ChannelWorld['graph']['failNext']>[0], start: () => Promise<{ conversation: { id: string }; runId: string }>) {
+  const tries = STEP_RETRY_DELAYS_S.length + 1;
+  w.graph.failNext(...Array.from({ length: tries * QUICK_ATTEMPTS }, refusal));
+  const { conversation, runId } = await start();
+  for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
+    expect((await settled(runId, i)).status).toBe('waiting');
+    await timePasses(runId);
+  }
+  return { tries, conversation, run: await settled(runId, STEP_RETRY_DELAYS_S.length) };
+}
+/** Throttled once, then the conversation closes while the run waits to try again; the run after that try. */
+async function closedWhileItWaits(start: () => Promise<{ conversation: { id: string }; runId: string }>) {
+  w.graph.failNext(...throttledTry());
+  const { conversation, runId } = await start();
+  await settled(runId, 1);
+  expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+  await timePasses(runId);
+  return { conversation, run: await settled(runId, 1) };
+}
 
 describe('a WhatsApp send Meta refuses for now is sent again later', () => {
   it('waits a minute after three throttled attempts, then sends that same message once', async () => {
@@ -67,14 +87,7 @@ describe('a WhatsApp send Meta refuses for now is sent again later', () => {
   });
 
   it('a 5xx outage outlasting every retry fails the run and the message, saying how long it tried', async () => {
-    const tries = STEP_RETRY_DELAYS_S.length + 1;
-    w.graph.failNext(...Array.from({ length: tries * QUICK_ATTEMPTS }, () => graphErrors.serverError()));
-    const { conversation, runId } = await started();
-    for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
-      expect((await settled(runId, i)).status).toBe('waiting');
-      await timePasses(runId);
-    }
-    const run = await settled(runId, STEP_RETRY_DELAYS_S.length);
+    const { tries, conversation, run } = await refusedOnEveryTry(graphErrors.serverError, started);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(new RegExp(`^Meta did not take the message for now: .*unexpected error.* \\(tried ${tries} times over \\d+ minutes?; not tried again\\)$`));
     expect(w.graph.sent).toHaveLength(0);
@@ -96,12 +109,7 @@ describe('a WhatsApp send Meta refuses for now is sent again later', () => {
   });
 
   it('the conversation closed while the send waited: the run fails and so does its message, saying why', async () => {
-    w.graph.failNext(...throttledTry());
-    const { conversation, runId } = await started();
-    await settled(runId, 1);
-    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
-    await timePasses(runId);
-    const run = await settled(runId, 1);
+    const { conversation, run } = await closedWhileItWaits(started);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/no open conversation/);
     const [message] = await outgoing(conversation.id);
@@ -169,14 +177,7 @@ describe('an Ask a Question Meta refuses for now is asked later', () => {
   });
 
   it('throttled on every try: the run fails saying how long it tried, the question is failed, and no reply is held for it', async () => {
-    const tries = STEP_RETRY_DELAYS_S.length + 1;
-    w.graph.failNext(...Array.from({ length: tries * QUICK_ATTEMPTS }, () => graphErrors.waThroughput()));
-    const { conversation, runId } = await asking();
-    for (let i = 1; i <= STEP_RETRY_DELAYS_S.length; i++) {
-      expect((await settled(runId, i)).status).toBe('waiting');
-      await timePasses(runId);
-    }
-    const run = await settled(runId, STEP_RETRY_DELAYS_S.length);
+    const { tries, conversation, run } = await refusedOnEveryTry(graphErrors.waThroughput, asking);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(new RegExp(`130429.* \\(tried ${tries} times over \\d+ minutes?; not tried again\\)$`));
     expect(await outgoing(conversation.id)).toMatchObject([{ text: 'Your order number?', delivery: { status: 'failed' } }]);
@@ -185,12 +186,7 @@ describe('an Ask a Question Meta refuses for now is asked later', () => {
   });
 
   it('the conversation closed while the question waited to go: the run fails, nothing is sent', async () => {
-    w.graph.failNext(...throttledTry());
-    const { conversation, runId } = await asking();
-    await settled(runId, 1);
-    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
-    await timePasses(runId);
-    const run = await settled(runId, 1);
+    const { conversation, run } = await closedWhileItWaits(asking);
     expect(run.status).toBe('failed');
     expect(run.error).toBe('Not asked: the conversation closed before the question could be sent');
     const [message] = await outgoing(conversation.id);
