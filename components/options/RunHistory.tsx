@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Contact } from '../../lib/contracts/contacts';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
+import { waitingText } from '../../lib/workflow/waiting-on';
 import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import { errorMessage, request } from './api';
 import { QueueSummary } from './QueueSummary';
@@ -125,7 +126,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                 <tr data-run-id={run.id}>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
-                  <td><StatusBadge status={run.status} /></td>
+                  <td><StatusBadge status={run.status} />{waitingText(run) && <span className="muted waiting-on"> {waitingText(run)}</span>}</td>
                   <td><ContactName id={run.contactId} onPick={(id, label) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); }} /></td>
                   <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
                   <td>v{run.workflowVersion}</td>

@@ -47,8 +47,8 @@ export function RunToast({ subject, source, onDismiss, autoDismissMs = 6000, sty
           </>
         ) : (
           <span>
-            {STATUS_TEXT[status] ?? status}
-            {(status === 'failed' || status === 'waiting') && progress.error ? `: ${progress.error}` : ''}
+            {status === 'waiting' && progress.error ? `Waiting ${progress.error}` : STATUS_TEXT[status] ?? status}
+            {status === 'failed' && progress.error ? `: ${progress.error}` : ''}
           </span>
         )}
       </div>

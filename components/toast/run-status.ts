@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Run } from '../../lib/contracts/runs';
-import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
+import { waitingText } from '../../lib/workflow/waiting-on';
 import type { Push } from '../../lib/extension/protocol';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'];
@@ -14,15 +14,12 @@ export interface RunStatusSource {
 }
 
 /**
- * A failed run's reason: the run's error, else the failing step's; for a run waiting to try a
- * step again (the outside system was busy or down), why and when.
+ * A failed run's reason: the run's error, else the failing step's. For a waiting run, what it
+ * waits for (waiting-on.ts): the toast says "Waiting " and this.
  */
 export function runError(run: Run): string | null {
   const failed = run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
-  if (failed || !waitsToRetry(run) || !run.wakeAt) return failed;
-  const last = run.stepLog.at(-1)!;
-  const at = new Date(run.wakeAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return `trying again at ${at} (${last.error ?? 'the outside system was busy'})`;
+  return failed ?? waitingText(run, { reason: true });
 }
 
 /**

@@ -195,10 +195,26 @@ describe('run toast', () => {
     };
     const toast = await launchOne();
     const at = new Date(wakeAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    const said = `Waiting (it will resume on its own): trying again at ${at} (Chatwoot answered HTTP 429 to POST …/messages: Retry later)`;
+    const said = `Waiting to try again at ${at} (Chatwoot answered HTTP 429 to POST …/messages: Retry later)`;
     await waitFor(() => expect(toast.textContent).toContain(said));
     await push({ type: 'run.updated', runId: 'run_1', status: 'waiting' });
     expect(toast.textContent).toContain(said);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says a run that asked the contact a question waits for their reply, and until when', async () => {
+    const bg = fakeBackground({ shortcuts });
+    const wakeAt = new Date(Date.now() + 3_600_000).toISOString();
+    bg.run = {
+      ...run('waiting'), wakeAt,
+      stepLog: [{ stepId: 'ask', type: 'ask_question', status: 'completed', output: { asked: 'msg_1', waitingUntil: wakeAt }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z' }],
+    };
+    const toast = await launchOne();
+    const until = new Date(wakeAt);
+    const when = until.toDateString() === new Date().toDateString()
+      ? until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      : until.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    await waitFor(() => expect(toast.textContent).toContain(`Waiting for the contact's reply until ${when}`));
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });

@@ -65,6 +65,35 @@ describe('run history: the engine queue', () => {
   });
 });
 
+describe('run history: what a waiting run waits for', () => {
+  it('says a question waits for the reply, a Wait step for its time and a retry for its next try, each with when', async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const step = (type: string, status: 'completed' | 'retrying') => ({ stepId: 's', type, status, startedAt: at, endedAt: at }) as Run['stepLog'][number];
+    const runs: Run[] = [
+      { ...run('run_a', 'waiting', 'webhook.received'), wakeAt: later, stepLog: [step('ask_question', 'completed')] },
+      { ...run('run_w', 'waiting', 'webhook.received'), wakeAt: later, stepLog: [step('wait', 'completed')] },
+      { ...run('run_r', 'waiting', 'webhook.received'), wakeAt: later, stepLog: [step('send_message', 'retrying')] },
+      run('run_q', 'queued', 'webhook.received'),
+    ];
+    serveApi({
+      'GET /workflows/wf_1': ok(workflow),
+      'GET /workflows': ok({ workflows: [] }),
+      'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
+      'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
+    });
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    const table = await screen.findByRole('table', { name: 'Runs' });
+    const statusOf = (id: string) => table.querySelector(`tr[data-run-id="${id}"] td:nth-child(2)`)!.textContent;
+    const when = new Date(later).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const sameDay = new Date(later).toDateString() === new Date().toDateString();
+    const whenText = sameDay ? when : new Date(later).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    expect(statusOf('run_a')).toBe(`waiting for the contact's reply until ${whenText}`);
+    expect(statusOf('run_w')).toBe(`waiting until ${whenText}`);
+    expect(statusOf('run_r')).toBe(`waiting to try again at ${whenText}`);
+    expect(statusOf('run_q')).toBe('queued');
+  });
+});
+
 describe('run history: a run waiting to try a step again', () => {
   it('offers Try now, which wakes it at once; other runs have no such button', async () => {
     const wakeAt = '2025-01-01T00:01:00.000Z';

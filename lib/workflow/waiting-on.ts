@@ -1,0 +1,28 @@
+import { waitsToRetry } from './waits-to-retry';
+
+type WaitingRun = { status: string; wakeAt?: string | null; stepLog: readonly { status: string; type: string; error?: string }[] };
+
+/**
+ * What a waiting run waits for, in words that follow "Waiting": a step tried again later (the
+ * outside system was busy or down), the contact's reply to a question, or a time (a Wait step).
+ * Null for a run that is not waiting. No zod here: the content script's toast uses it.
+ */
+export function waitingText(run: WaitingRun, opts: { reason?: boolean; now?: Date } = {}): string | null {
+  if (run.status !== 'waiting') return null;
+  const when = run.wakeAt ? at(run.wakeAt, opts.now ?? new Date()) : null;
+  if (waitsToRetry(run)) {
+    const reason = opts.reason ? ` (${run.stepLog.at(-1)!.error ?? 'the outside system was busy'})` : '';
+    return `to try again${when ? ` at ${when}` : ''}${reason}`;
+  }
+  if (run.stepLog.at(-1)?.type === 'ask_question') return `for the contact's reply${when ? ` until ${when}` : ''}`;
+  return when ? `until ${when}` : null;
+}
+
+/** The time alone on the same day; with the date otherwise (a question may wait for days). */
+function at(iso: string, now: Date): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
