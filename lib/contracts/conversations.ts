@@ -44,10 +44,13 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });
+/** A workflow's Ask a Question waits on the customer here: their next message goes to it. */
+export const AwaitingAnswer = z.object({ runId: Id, workflowId: Id, workflowName: z.string(), until: Timestamp });
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
   channel: ChannelWindow.nullable().optional(),
+  awaitingAnswer: AwaitingAnswer.nullable().optional(),
 });
 export const ConversationList = z.object({ conversations: z.array(ConversationWithContact) });
 export const ConversationQuery = z.object({

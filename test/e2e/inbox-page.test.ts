@@ -233,6 +233,30 @@ describe('the built-in inbox in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message-text"]')].some((e) => e.textContent === 'Thanks!'), { timeout: 8000 });
   });
 
+  it('tells the agent while a workflow waits for the customer\'s answer, and stops once it came', async () => {
+    const wf = await admin().post('/workflows', {
+      name: 'Order <b>check</b>', status: 'published', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['ask-order'] },
+      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
+    });
+    expect(wf.status).toBe(201);
+    const contact = await admin().post('/contacts', { firstName: 'Noor', lastName: 'Haddad' });
+    const conv = (await admin().post('/conversations', { contactId: contact.body.id })).body;
+    await page.goto(`${server.url}/inbox/c/${conv.id}`);
+    await page.waitForSelector(`[data-conversation-id="${conv.id}"]:not([hidden])`);
+    expect(await page.$eval('[data-testid="awaiting-answer"]', (el) => (el as HTMLElement).hidden)).toBe(true);
+
+    await admin().post(`/contacts/${contact.body.id}/tags`, { tags: ['ask-order'] });
+    await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });
+    expect(await text('[data-testid="awaiting-answer"]')).toMatch(/^Workflow “Order <b>check<\/b>” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+    expect(await page.$('[data-testid="awaiting-answer"] b')).toBeNull();
+
+    await admin().post(`/conversations/${conv.id}/messages`, { text: 'A-1042', direction: 'incoming' });
+    await page.waitForSelector('[data-testid="awaiting-answer"][hidden]', { timeout: 8000 });
+    // Back where the next tests expect the page.
+    await page.goto(`${server.url}/inbox/c/${ids.mariaConv}`);
+    await page.waitForSelector(`[data-conversation-id="${ids.mariaConv}"]:not([hidden])`);
+  });
+
   it('closes with a category and summary, then reopens', async () => {
     await page.click('[data-testid="close-button"]');
     await page.waitForSelector('[data-testid="close-dialog"][open]');

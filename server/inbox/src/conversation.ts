@@ -47,6 +47,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   // Added once (never rebuilt, like the composer): what the channel lets through right now.
   const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
   composer.prepend(windowNotice);
+  // Before the agent writes: the customer's next message will go to a workflow's question, not to them.
+  const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', role: 'status', hidden: true });
+  composer.prepend(awaitingNotice);
   $('.dialog-actions', dialog).before(dialogError);
 
   let detail: ConversationDetail | null = null;
@@ -168,6 +171,17 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     renderMessages(next, first);
     channel = next.status === 'open' ? next.channel ?? null : null;
     renderWindow();
+    renderAwaiting(next);
+  }
+
+  function renderAwaiting(next: ConversationDetail) {
+    const awaiting = next.status === 'open' ? next.awaitingAnswer ?? null : null;
+    // Past its time the question has timed out, whether or not a refresh said so yet.
+    const live = awaiting !== null && Date.parse(awaiting.until) > Date.now();
+    awaitingNotice.hidden = !live;
+    if (!live) return;
+    const until = new Date(awaiting.until).toDateString() === new Date().toDateString() ? shortTime(awaiting.until) : fullTime(awaiting.until);
+    awaitingNotice.textContent = `Workflow “${awaiting.workflowName}” is waiting for the customer’s answer (until ${until}): their next message goes to it.`;
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
@@ -178,6 +192,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       drafts.set(detail.id, input.value);
       detail = null;
       renderedKey = '';
+      awaitingNotice.hidden = true;
       list.replaceChildren(h('li', { class: 'empty', text: 'Loading…' }));
     }
     input.value = drafts.get(id) ?? '';
@@ -186,6 +201,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   function clear() {
     detail = null;
     channel = null;
+    awaitingNotice.hidden = true;
     renderedKey = '';
     root.hidden = true;
     placeholder.hidden = false;

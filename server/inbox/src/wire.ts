@@ -90,7 +90,11 @@ export const ConversationList = z.object({ conversations: z.array(ConversationLi
 /** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
 export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString) });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
-export const ConversationDetail = z.object({ ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)) });
+/** A workflow's question waits on the customer here: their next message goes to it. */
+export const AwaitingAnswer = z.object({ workflowName: z.string(), until: z.string() });
+export const ConversationDetail = z.object({
+  ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+});
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 /** What a change (open, close, assign) answers; the inbox only needs to know which one. */

@@ -14,6 +14,7 @@ import { causeOf } from '../cause';
 import { HttpError } from '../../http-error';
 import { newId } from '../../ids';
 import { channelWindowOf } from '../../channels/conversation-window';
+import { awaitingAnswerOn } from '../../domain/question-replies';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 
 const Params = z.object({ id: z.string().max(64) });
@@ -51,6 +52,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id),
         channel: await channelWindowOf(db, conversation),
+        awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
       };
     });
 

@@ -127,6 +127,17 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await messages(conversation.id)).filter((m) => m.kind === 'comment').map((m) => m.text)).toEqual(['got 4711', 'end']);
     });
 
+    it('the conversation says which workflow waits for the answer, and until when, while it waits', async () => {
+      const { runId, conversation, wf } = await ask({});
+      const detail = async () => (await admin.get(`/conversations/${conversation.id}`)).body;
+      await waiting(runId);
+      const row = await server.app.services.db.selectFrom('runs').select('wake_at').where('id', '=', runId).executeTakeFirstOrThrow();
+      expect((await detail()).awaitingAnswer).toEqual({ runId, workflowId: wf.id, workflowName: 'Steps', until: row.wake_at });
+      await reply(conversation.id, '4711');
+      expect((await waitForRun(server.app.services.db, runId)).status).toBe('completed');
+      expect((await detail()).awaitingAnswer).toBeNull();
+    });
+
     it('takes the invalid branch after the retries', async () => {
       const { runId, conversation } = await ask({ retries: 0 });
       await waiting(runId);
