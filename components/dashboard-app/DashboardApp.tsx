@@ -3,6 +3,7 @@ import { DASHBOARD_APP_FETCH_INFO } from '../../lib/contracts/chatwoot-dashboard
 import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
+import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
 
@@ -43,6 +44,8 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
     if (api && conversation) api.requestOpen();
   }, [api, conversation?.conversationId]);
 
+  const awaiting = useAwaitingAnswer(api, conversation);
+
   if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;
   const key = conversation ? `chatwoot:${conversation.accountId}:${conversation.conversationId}` : null;
   return (
@@ -55,6 +58,11 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
         </p>
         <button type="button" className="ic-da-link" onClick={() => { storage.removeItem(TOKEN_KEY); setToken(null); }}>Sign out</button>
       </header>
+      {awaiting && (
+        <p className="ic-da-awaiting" data-testid="da-awaiting" role="status">
+          Workflow “{awaiting.workflowName}” is waiting for the customer’s answer (until {untilText(awaiting.until)}): their next message goes to it.
+        </p>
+      )}
       <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
     </main>
   );
@@ -72,3 +80,41 @@ function SignIn({ onToken }: { onToken(token: string): void }) {
     </form>
   );
 }
+
+/** How often the app looks whether a workflow waits on the customer (a question asked by a shortcut, a trigger). */
+export const AWAITING_POLL_MS = 5_000;
+
+/**
+ * Whether a workflow's question waits on this conversation's customer: Chatwoot shows the bot's
+ * question in its thread, not that the customer's next message goes to the workflow. Looked at
+ * when the conversation changes, when the agent comes back to the app, and every few seconds.
+ */
+function useAwaitingAnswer(api: ReturnType<typeof createHttpLauncherApi> | null, conversation: DashboardConversation | null) {
+  const [awaiting, setAwaiting] = useState<AwaitingAnswer | null>(null);
+  const key = conversation ? `${conversation.origin} ${conversation.accountId} ${conversation.conversationId}` : null;
+  useEffect(() => {
+    setAwaiting(null);
+    if (!api || !conversation) return;
+    let live = true;
+    const look = async () => {
+      const next = await api.awaitingAnswer(conversation);
+      if (live) setAwaiting(next && Date.parse(next.until) > Date.now() ? next : null);
+    };
+    void look();
+    const timer = setInterval(() => void look(), AWAITING_POLL_MS);
+    window.addEventListener('focus', look);
+    return () => {
+      live = false;
+      clearInterval(timer);
+      window.removeEventListener('focus', look);
+    };
+  }, [api, key]);
+  return awaiting;
+}
+
+const untilText = (iso: string) => {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString()
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+};

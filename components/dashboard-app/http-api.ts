@@ -2,6 +2,7 @@ import type { LauncherApi } from '../launcher/types';
 import { ApiError, createApiClient, launchOutcomeOf, unreachableMessage } from '../../lib/extension/api-client';
 import { CHATWOOT_NOT_CONNECTED } from '../../lib/contracts/chatwoot-resolve';
 import type { ConnectionState, Push } from '../../lib/extension/protocol';
+import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { DashboardConversation } from './context';
 
 /**
@@ -21,7 +22,7 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
   const resolve = async (c: DashboardConversation): Promise<string> =>
     (await client.resolveChatwootConversation({ origin: c.origin, accountId: Number(c.accountId), conversationId: Number(c.conversationId) })).conversationId;
 
-  const api: LauncherApi & { requestOpen(): void } = {
+  const api: LauncherApi & { requestOpen(): void; awaitingAnswer(c: DashboardConversation): Promise<AwaitingAnswer | null> } = {
     async getConnection(): Promise<ConnectionState> {
       try {
         return { state: 'connected', serverUrl, me: await client.me() };
@@ -72,6 +73,14 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
     requestOpen() {
       wantOpen = true;
       push({ type: 'open-launcher' });
+    },
+    /** Whether a workflow waits for this customer's answer (their next message goes to it); null when none does or it cannot be told. */
+    async awaitingAnswer(conversation: DashboardConversation) {
+      try {
+        return (await client.awaitingAnswer(await resolve(conversation))).awaitingAnswer;
+      } catch {
+        return null;
+      }
     },
   };
   return api;

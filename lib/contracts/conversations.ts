@@ -46,6 +46,9 @@ export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });
 /** A workflow's Ask a Question waits on the customer here: their next message goes to it. */
 export const AwaitingAnswer = z.object({ runId: Id, workflowId: Id, workflowName: z.string(), until: Timestamp });
+export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
+/** `GET /conversations/:id/awaiting-answer`: just that, for a view that looks often (the Chatwoot Dashboard App). */
+export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nullable() });
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */

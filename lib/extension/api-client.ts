@@ -2,6 +2,7 @@ import ky, { HTTPError, isHTTPError, isNetworkError, isTimeoutError, SchemaValid
 import type { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from '../contracts/errors';
 import { ChatwootResolveResult, type ChatwootResolveQuery } from '../contracts/chatwoot';
+import { AwaitingAnswerState } from '../contracts/conversations';
 import { Run } from '../contracts/runs';
 import { LaunchResult, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
@@ -76,6 +77,8 @@ export function createApiClient(connection: Connection, options: ApiClientOption
     launch: (shortcutId: string, body: LaunchBody) =>
       call(() => http.post(`shortcuts/${encodeURIComponent(shortcutId)}/launch`, { json: body }).json(), LaunchResult),
     run: (runId: string) => call(() => http.get(`runs/${encodeURIComponent(runId)}`).json(), Run),
+    awaitingAnswer: (conversationId: string) =>
+      call(() => http.get(`conversations/${encodeURIComponent(conversationId)}/awaiting-answer`).json(), AwaitingAnswerState),
     resolveChatwootConversation: (q: ResolveQuery) =>
       call(() => http.get('chatwoot/conversations/resolve', { searchParams: { origin: q.origin, accountId: q.accountId, conversationId: q.conversationId } }).json(), ChatwootResolveResult),
     /** The stream URL: the token goes in the query because the stream is read like EventSource would. */

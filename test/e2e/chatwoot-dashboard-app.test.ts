@@ -82,6 +82,36 @@ describe('Chatwoot Dashboard App', () => {
     expect(await frame.$('::-p-aria(Token)')).toBeNull();
   });
 
+  it('says while a shortcut\'s question waits for the customer\'s answer, and stops once it came', async () => {
+    const admin = world.server.api(world.server.adminToken);
+    const created = await admin.post('/workflows', {
+      name: 'Ask the order', trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
+      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+
+    await page.goto(conversationUrl());
+    const frame = await appFrame();
+    const filter = await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+    expect(await frame.$('[data-testid="da-awaiting"]')).toBeNull();
+    await filter!.focus();
+    await page.keyboard.type('ask the order');
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
+    expect(await frame.$eval('[data-testid="da-awaiting"]', (e) => e.textContent))
+      .toMatch(/^Workflow “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+    const asked = requestsTo(world.cw, 'POST', `/conversations/${world.conversationId}/messages`).filter((r) => r.body?.content === 'Your order number?');
+    expect(asked).toHaveLength(1);
+
+    // The customer answers in Chatwoot: its message_created webhook reaches the companion.
+    const conv = world.cw.conversations.get(world.conversationId)!;
+    const reply = { id: 99001, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+    conv.messages.push(reply as (typeof conv.messages)[number]);
+    expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
+  });
+
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {
     const res = await world.server.request('GET', '/chatwoot/dashboard-app');
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${world.dashboard.url}`);

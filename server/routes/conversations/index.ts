@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  AssignBody, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
+  AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
   Message, MessageBody, OpenConversationBody,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
@@ -54,6 +54,12 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         channel: await channelWindowOf(db, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
       };
+    });
+
+  app.get('/conversations/:id/awaiting-answer', { config: read, schema: { tags: ['conversations'], summary: 'Whether a workflow waits for the customer\'s answer here', params: Params, response: { 200: AwaitingAnswerState } } },
+    async (req) => {
+      const conversation = await getConversation(db, req.params.id);
+      return { awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null };
     });
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },

@@ -132,10 +132,16 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       const detail = async () => (await admin.get(`/conversations/${conversation.id}`)).body;
       await waiting(runId);
       const row = await server.app.services.db.selectFrom('runs').select('wake_at').where('id', '=', runId).executeTakeFirstOrThrow();
-      expect((await detail()).awaitingAnswer).toEqual({ runId, workflowId: wf.id, workflowName: 'Steps', until: row.wake_at });
+      const awaiting = { runId, workflowId: wf.id, workflowName: 'Steps', until: row.wake_at };
+      expect((await detail()).awaitingAnswer).toEqual(awaiting);
+      // The light read the Chatwoot Dashboard App polls, for agents too.
+      const agent = server.api((await server.createUser('agent', { name: 'Alex' })).token);
+      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: awaiting });
+      expect((await agent.get('/conversations/cnv_nope/awaiting-answer')).status).toBe(404);
       await reply(conversation.id, '4711');
       expect((await waitForRun(server.app.services.db, runId)).status).toBe('completed');
       expect((await detail()).awaitingAnswer).toBeNull();
+      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null });
     });
 
     it('takes the invalid branch after the retries', async () => {
