@@ -4,6 +4,7 @@ import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
+import { whenText } from '../../lib/workflow/waiting-on';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
 
@@ -60,7 +61,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
       </header>
       {awaiting && (
         <p className="ic-da-awaiting" data-testid="da-awaiting" role="status">
-          Workflow “{awaiting.workflowName}” is waiting for the customer’s answer (until {untilText(awaiting.until)}): their next message goes to it.
+          Workflow “{awaiting.workflowName}” is waiting for the customer’s answer (until {whenText(awaiting.until)}): their next message goes to it.
         </p>
       )}
       <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
@@ -111,10 +112,3 @@ function useAwaitingAnswer(api: ReturnType<typeof createHttpLauncherApi> | null,
   }, [api, key]);
   return awaiting;
 }
-
-const untilText = (iso: string) => {
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString()
-    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-};

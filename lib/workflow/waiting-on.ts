@@ -9,7 +9,7 @@ type WaitingRun = { status: string; wakeAt?: string | null; stepLog: readonly { 
  */
 export function waitingText(run: WaitingRun, opts: { reason?: boolean; now?: Date } = {}): string | null {
   if (run.status !== 'waiting') return null;
-  const when = run.wakeAt ? at(run.wakeAt, opts.now ?? new Date()) : null;
+  const when = run.wakeAt ? whenText(run.wakeAt, opts.now) : null;
   if (waitsToRetry(run)) {
     const reason = opts.reason ? ` (${run.stepLog.at(-1)!.error ?? 'the outside system was busy'})` : '';
     return `to try again${when ? ` at ${when}` : ''}${reason}`;
@@ -19,7 +19,7 @@ export function waitingText(run: WaitingRun, opts: { reason?: boolean; now?: Dat
 }
 
 /** The time alone on the same day; with the date otherwise (a question may wait for days). */
-function at(iso: string, now: Date): string {
+export function whenText(iso: string, now = new Date()): string {
   const d = new Date(iso);
   const sameDay = d.toDateString() === now.toDateString();
   return sameDay
