@@ -87,8 +87,10 @@ export const AWAITING_POLL_MS = 5_000;
 
 /**
  * Whether a workflow's question waits on this conversation's customer: Chatwoot shows the bot's
- * question in its thread, not that the customer's next message goes to the workflow. Looked at
- * when the conversation changes, when the agent comes back to the app, and every few seconds.
+ * question in its thread, not that the customer's next message goes to the workflow. The
+ * conversation is mapped once when Chatwoot names it and again when the agent comes back to the
+ * app (a resolved one is looked up in Chatwoot, which is not for every few seconds); the wait
+ * itself is read every few seconds, a local read.
  */
 function useAwaitingAnswer(api: ReturnType<typeof createHttpLauncherApi> | null, conversation: DashboardConversation | null) {
   const [awaiting, setAwaiting] = useState<AwaitingAnswer | null>(null);
@@ -97,17 +99,23 @@ function useAwaitingAnswer(api: ReturnType<typeof createHttpLauncherApi> | null,
     setAwaiting(null);
     if (!api || !conversation) return;
     let live = true;
+    let companionId: string | null = null;
     const look = async () => {
-      const next = await api.awaitingAnswer(conversation);
+      const next = companionId ? await api.awaitingAnswer(companionId) : null;
       if (live) setAwaiting(next && Date.parse(next.until) > Date.now() ? next : null);
     };
-    void look();
+    const map = async () => {
+      companionId = await api.companionConversation(conversation);
+      await look();
+    };
+    void map();
     const timer = setInterval(() => void look(), AWAITING_POLL_MS);
-    window.addEventListener('focus', look);
+    const onFocus = () => void map();
+    window.addEventListener('focus', onFocus);
     return () => {
       live = false;
       clearInterval(timer);
-      window.removeEventListener('focus', look);
+      window.removeEventListener('focus', onFocus);
     };
   }, [api, key]);
   return awaiting;

@@ -22,7 +22,11 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
   const resolve = async (c: DashboardConversation): Promise<string> =>
     (await client.resolveChatwootConversation({ origin: c.origin, accountId: Number(c.accountId), conversationId: Number(c.conversationId) })).conversationId;
 
-  const api: LauncherApi & { requestOpen(): void; awaitingAnswer(c: DashboardConversation): Promise<AwaitingAnswer | null> } = {
+  const api: LauncherApi & {
+    requestOpen(): void;
+    companionConversation(c: DashboardConversation): Promise<string | null>;
+    awaitingAnswer(companionConversationId: string): Promise<AwaitingAnswer | null>;
+  } = {
     async getConnection(): Promise<ConnectionState> {
       try {
         return { state: 'connected', serverUrl, me: await client.me() };
@@ -74,10 +78,18 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
       wantOpen = true;
       push({ type: 'open-launcher' });
     },
-    /** Whether a workflow waits for this customer's answer (their next message goes to it); null when none does or it cannot be told. */
-    async awaitingAnswer(conversation: DashboardConversation) {
+    /** The companion's conversation for the Chatwoot one; null when it has none (not connected, resolved, unknown). */
+    async companionConversation(conversation: DashboardConversation) {
       try {
-        return (await client.awaitingAnswer(await resolve(conversation))).awaitingAnswer;
+        return await resolve(conversation);
+      } catch {
+        return null;
+      }
+    },
+    /** Whether a workflow waits for this customer's answer (their next message goes to it); null when none does or it cannot be told. */
+    async awaitingAnswer(companionConversationId: string) {
+      try {
+        return (await client.awaitingAnswer(companionConversationId)).awaitingAnswer;
       } catch {
         return null;
       }
