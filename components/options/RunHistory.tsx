@@ -43,6 +43,12 @@ function stepSummary(log: readonly { status: string }[]): string {
   return parts.join(', ');
 }
 
+/** Beside a waiting run's status: what it waits for, and until when. */
+function WaitingOn({ run }: { run: Run }) {
+  const text = waitingText(run);
+  return text ? <span className="muted waiting-on"> {text}</span> : null;
+}
+
 /**
  * "Try now" for a run waiting to try a step again (the outside system was busy or down): once it
  * is back, the step need not wait out its delay. Refetched either way, as CancelRun.
@@ -126,7 +132,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                 <tr data-run-id={run.id}>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
-                  <td><StatusBadge status={run.status} />{waitingText(run) && <span className="muted waiting-on"> {waitingText(run)}</span>}</td>
+                  <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
                   <td><ContactName id={run.contactId} onPick={(id, label) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); }} /></td>
                   <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
                   <td>v{run.workflowVersion}</td>
