@@ -3,8 +3,8 @@ import { DASHBOARD_APP_FETCH_INFO } from '../../lib/contracts/chatwoot-dashboard
 import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
-import type { AwaitingAnswer } from '../../lib/contracts/conversations';
-import { whenText } from '../../lib/workflow/waiting-on';
+import { useAwaitingAnswer, type AwaitingSource } from '../launcher/use-awaiting-answer';
+import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
 
@@ -45,7 +45,11 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
     if (api && conversation) api.requestOpen();
   }, [api, conversation?.conversationId]);
 
-  const awaiting = useAwaitingAnswer(api, conversation);
+  const awaitingSource = useMemo<AwaitingSource | null>(() => api && conversation && {
+    map: () => api.companionConversation(conversation),
+    look: (id) => api.awaitingAnswer(id),
+  }, [api, conversation?.origin, conversation?.accountId, conversation?.conversationId]);
+  const awaiting = useAwaitingAnswer(awaitingSource, awaitingSource && `${conversation!.origin} ${conversation!.accountId} ${conversation!.conversationId}`);
 
   if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;
   const key = conversation ? `chatwoot:${conversation.accountId}:${conversation.conversationId}` : null;
@@ -61,7 +65,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
       </header>
       {awaiting && (
         <p className="ic-da-awaiting" data-testid="da-awaiting" role="status">
-          Workflow “{awaiting.workflowName}” is waiting for the customer’s answer (until {whenText(awaiting.until)}): their next message goes to it.
+          {awaitingAnswerText(awaiting)}
         </p>
       )}
       <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
@@ -80,43 +84,4 @@ function SignIn({ onToken }: { onToken(token: string): void }) {
       <button type="submit" disabled={!text.trim()}>Sign in</button>
     </form>
   );
-}
-
-/** How often the app looks whether a workflow waits on the customer (a question asked by a shortcut, a trigger). */
-export const AWAITING_POLL_MS = 5_000;
-
-/**
- * Whether a workflow's question waits on this conversation's customer: Chatwoot shows the bot's
- * question in its thread, not that the customer's next message goes to the workflow. The
- * conversation is mapped once when Chatwoot names it and again when the agent comes back to the
- * app (a resolved one is looked up in Chatwoot, which is not for every few seconds); the wait
- * itself is read every few seconds, a local read.
- */
-function useAwaitingAnswer(api: ReturnType<typeof createHttpLauncherApi> | null, conversation: DashboardConversation | null) {
-  const [awaiting, setAwaiting] = useState<AwaitingAnswer | null>(null);
-  const key = conversation ? `${conversation.origin} ${conversation.accountId} ${conversation.conversationId}` : null;
-  useEffect(() => {
-    setAwaiting(null);
-    if (!api || !conversation) return;
-    let live = true;
-    let companionId: string | null = null;
-    const look = async () => {
-      const next = companionId ? await api.awaitingAnswer(companionId) : null;
-      if (live) setAwaiting(next && Date.parse(next.until) > Date.now() ? next : null);
-    };
-    const map = async () => {
-      companionId = await api.companionConversation(conversation);
-      await look();
-    };
-    void map();
-    const timer = setInterval(() => void look(), AWAITING_POLL_MS);
-    const onFocus = () => void map();
-    window.addEventListener('focus', onFocus);
-    return () => {
-      live = false;
-      clearInterval(timer);
-      window.removeEventListener('focus', onFocus);
-    };
-  }, [api, key]);
-  return awaiting;
 }

@@ -86,13 +86,9 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
         return null;
       }
     },
-    /** Whether a workflow waits for this customer's answer (their next message goes to it); null when none does or it cannot be told. */
+    /** Whether a workflow waits for this customer's answer (their next message goes to it); throws when that cannot be told. */
     async awaitingAnswer(companionConversationId: string) {
-      try {
-        return (await client.awaitingAnswer(companionConversationId)).awaitingAnswer;
-      } catch {
-        return null;
-      }
+      return (await client.awaitingAnswer(companionConversationId)).awaitingAnswer;
     },
   };
   return api;

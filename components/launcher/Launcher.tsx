@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
+import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
 import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { disabledReason } from './disabled-reason';
@@ -16,6 +18,8 @@ interface Props {
   conversationId: string | null;
   /** Gives focus back to the inbox's composer when the menu closes. */
   returnFocus(): void;
+  /** A workflow's question waits on this customer (an inbox that does not say so itself: Chatwoot). */
+  awaiting?: AwaitingAnswer | null;
 }
 
 const OFFLINE_CHECK_MS = 3000;
@@ -27,13 +31,14 @@ type View =
   | { kind: 'menu' }
   | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[] };
 
-export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
+export function Launcher({ api, forms, conversationId, returnFocus, awaiting = null }: Props) {
   const data = useLauncherData(api);
   const reason = disabledReason(data, conversationId);
   const [view, setView] = useState<View>({ kind: 'closed' });
   const [toast, setToast] = useState<(ToastSubject & { key: number; offline?: boolean }) | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const reasonId = useId();
+  const awaitingSaid = awaiting ? awaitingAnswerText(awaiting) : null;
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const shortcuts = data.list?.shortcuts ?? [];
@@ -162,6 +167,12 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M13 2 4 14h7l-1 8 9-12h-7z" fill="currentColor" /></svg>
       </button>
       {reason && <span id={reasonId} className="ic-sr-only">{reason}</span>}
+      {awaitingSaid && (
+        <span className="ic-awaiting" data-testid="launcher-awaiting" role="status" title={awaitingSaid}>
+          <span aria-hidden="true">⏳ Awaiting answer</span>
+          <span className="ic-sr-only">{awaitingSaid}</span>
+        </span>
+      )}
       <span className="ic-sr-only" aria-live="polite" data-testid="launcher-announcement">{announcement}</span>
       {view.kind !== 'closed' && (
         <div
@@ -177,6 +188,7 @@ export function Launcher({ api, forms, conversationId, returnFocus }: Props) {
           }}
         >
           {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
+          {view.kind === 'menu' && awaitingSaid && <p className="ic-note ic-awaiting-note" data-testid="launcher-awaiting-note">{awaitingSaid}</p>}
           {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
           {formView && formProps && (
             <div className="ic-form-view">

@@ -2,6 +2,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Launcher } from '../../components/launcher/Launcher';
+import { useAwaitingAnswer, type AwaitingSource } from '../../components/launcher/use-awaiting-answer';
 import { healthOf, watchPlacement, type Placement } from '../../lib/extension/adapters/placement';
 import type { ConversationRef, PageAdapter } from '../../lib/extension/adapters/types';
 import { sendMessage } from '../../lib/extension/messaging';
@@ -23,9 +24,10 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
   let generation = 0;
   let reported = '';
   let dock: HTMLElement | null = null;
+  let awaitingSource: AwaitingSource | null = null;
 
   const render = () => ui?.mounted?.render(
-    <Launcher api={api} forms={forms} conversationId={key} returnFocus={returnFocus} />,
+    <AwaitingLauncher api={api} forms={forms} conversationId={key} returnFocus={returnFocus} source={awaitingSource} />,
   );
 
   const report = (placement: Placement) => {
@@ -42,12 +44,10 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
     report(placement);
     const ref = placement.ref;
     if (adapter.resolvesThroughServer) {
-      key = ref ? conversationKey(ref) : null;
-      if (ref && key) {
-        refs.set(key, ref);
-        // Warm the background's mapping cache while the agent reads the conversation.
-        void api.resolve?.(ref);
-      }
+      const next = ref ? conversationKey(ref) : null;
+      if (next !== key) awaitingSource = ref && next ? awaitingSourceFor(api, ref) : null;
+      key = next;
+      if (ref && key) refs.set(key, ref);
     } else {
       key = ref?.conversationId ?? null;
     }
@@ -78,6 +78,32 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
       render();
     });
   }, { signal: ctx.signal });
+}
+
+/**
+ * The launcher in an inbox that does not say itself that a workflow's question waits on the
+ * customer (Chatwoot shows the bot's question, not that the next message goes to the workflow).
+ */
+function AwaitingLauncher({ source, ...props }: Parameters<typeof Launcher>[0] & { source: AwaitingSource | null }) {
+  const awaiting = useAwaitingAnswer(source, props.conversationId);
+  return <Launcher {...props} awaiting={awaiting} />;
+}
+
+/** Made when the page shows another conversation: mapping it at once warms the background's cache while the agent reads. */
+function awaitingSourceFor(api: ResolvingApi, ref: ConversationRef): AwaitingSource {
+  let warm: ReturnType<NonNullable<ResolvingApi['resolve']>> | null = api.resolve!(ref);
+  warm.catch(() => undefined);
+  return {
+    async map(fresh) {
+      const mapped = await (!fresh && warm ? warm : api.resolve!(ref, fresh));
+      warm = null;
+      if (mapped.ok) return mapped.conversationId;
+      if (mapped.kind === 'unreachable') throw new Error(mapped.message);
+      return null;
+    },
+    look: (conversationId) => sendMessage('awaitingAnswer', { conversationId }),
+    onPush: api.onPush,
+  };
 }
 
 /**

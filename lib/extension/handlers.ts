@@ -47,6 +47,13 @@ export function createHandlers(sync: Sync): Handlers {
 
     resolveConversation: (req) => resolver.resolve(req),
 
+    async awaitingAnswer({ conversationId }) {
+      await sync.ready;
+      const client = sync.client();
+      if (!client) throw new Error(NOT_CONNECTED);
+      return (await client.awaitingAnswer(conversationId)).awaitingAnswer;
+    },
+
     reportAdapter(report, sender) {
       const tabId = sender.tab?.id;
       if (tabId != null) health.set(tabId, report);

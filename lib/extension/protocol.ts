@@ -1,6 +1,7 @@
 import type { Me } from '../contracts/users';
 import type { LaunchBody, ShortcutList } from '../contracts/shortcuts';
 import type { Run } from '../contracts/runs';
+import type { AwaitingAnswer } from '../contracts/conversations';
 import type { AdapterHealth } from './adapters/placement';
 
 /** Where the extension talks to: set from the popup or options page. */
@@ -39,6 +40,11 @@ export interface ProtocolMap {
   getRun(req: { runId: string }): Run | null;
   /** Maps an outside inbox's conversation to the companion's (cached in the background). */
   resolveConversation(req: OutsideConversation & { fresh?: boolean }): ResolveOutcome;
+  /**
+   * Whether a workflow's question waits on this companion conversation's customer. Throws when
+   * that cannot be told (not connected, unreachable): unknown is not "none".
+   */
+  awaitingAnswer(req: { conversationId: string }): AwaitingAnswer | null;
   /** A content script says how its page adapter fares in its tab (the popup shows it). */
   reportAdapter(health: AdapterHealth): null;
   /** What the content script in that tab last reported, if any. */

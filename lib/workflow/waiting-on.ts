@@ -26,3 +26,11 @@ export function whenText(iso: string, now = new Date()): string {
     ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/**
+ * Said wherever an agent writes to a customer a workflow's question waits on (the built-in
+ * inbox, the launcher in Chatwoot, the Dashboard App): their next message is the answer.
+ */
+export function awaitingAnswerText(awaiting: { workflowName: string; until: string }, now = new Date()): string {
+  return `Workflow “${awaiting.workflowName}” is waiting for the customer’s answer (until ${whenText(awaiting.until, now)}): their next message goes to it.`;
+}

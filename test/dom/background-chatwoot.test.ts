@@ -82,6 +82,14 @@ describe('mapping Chatwoot conversations in the background', () => {
     expect(!outcome.ok && outcome.message).toMatch(/999999/);
   });
 
+  it('tells whether a workflow waits on the mapped conversation\'s customer; an unknown id is an error, not "none"', async () => {
+    const mapped = await ask();
+    expect(mapped).toMatchObject({ ok: true });
+    const companionId = mapped.ok ? mapped.conversationId : '';
+    expect(await sendMessage('awaitingAnswer', { conversationId: companionId })).toBeNull();
+    await expect(sendMessage('awaitingAnswer', { conversationId: 'conv_missing' })).rejects.toThrow(/conv_missing|not found/i);
+  });
+
   it('keeps what each tab\'s page adapter reported, for the popup', async () => {
     await handlers.reportAdapter({ adapter: 'chatwoot', status: 'needs-update', message: 'The Chatwoot adapter needs updating' }, { tab: { id: 12 } });
     expect(await sendMessage('getAdapterHealth', { tabId: 12 })).toMatchObject({ status: 'needs-update' });

@@ -94,4 +94,54 @@ describe('launching from Chatwoot', () => {
     expect(world.cw.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
     await page.keyboard.press('Escape');
   });
+
+  it('says beside the launcher while a shortcut\'s question waits for the customer\'s answer, and stops once it came', async () => {
+    const admin = world.server.api(world.server.adminToken);
+    const created = await admin.post('/workflows', {
+      name: 'Ask the <b>order</b>', trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
+      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+
+    await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+    const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.$('pierce/[data-testid="launcher-awaiting"]')).toBeNull();
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(FILTER);
+    await page.keyboard.type('ask the order');
+    await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the new shortcut in the menu', 10_000);
+    await page.keyboard.press('Enter');
+
+    // Run updates are pushed, so the chip shows within moments.
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
+    const said = /^Workflow “Ask the <b>order<\/b>” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/;
+    expect(await page.$eval('pierce/[data-testid="launcher-awaiting"]', (el) => (el as HTMLElement).title)).toMatch(said);
+    expect(await shadowText(page, '[data-testid="launcher-awaiting"]')).toContain('Awaiting answer');
+    expect(await page.$('pierce/[data-testid="launcher-awaiting"] b')).toBeNull();
+    const asked = requestsTo(world.cw, 'POST', `/conversations/${world.conversationId}/messages`).filter((r) => r.body?.content === 'Your order number?');
+    expect(asked).toHaveLength(1);
+
+    // The menu says it in full too.
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note"]');
+    expect(await shadowText(page, '[data-testid="launcher-awaiting-note"]')).toMatch(said);
+    await page.keyboard.press('Escape');
+
+    // Another conversation: no chip there; back again, it shows.
+    await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/999`);
+    await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'no chip on another conversation', 4_000);
+    await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
+
+    // The customer answers in Chatwoot: its message_created webhook reaches the companion.
+    const conv = world.cw.conversations.get(world.conversationId)!;
+    const reply = { id: 99002, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+    conv.messages.push(reply as (typeof conv.messages)[number]);
+    expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+    await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the customer answered', 4_000);
+  });
 });

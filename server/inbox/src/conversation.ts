@@ -1,5 +1,6 @@
 import type { z as zc } from 'zod';
 import type { CloseConversationBody } from '../../../lib/contracts/conversations';
+import { awaitingAnswerText } from '../../../lib/workflow/waiting-on';
 import { Api, ApiError } from './api.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
 import type { ChannelWindow, Contact, ConversationDetail, Me, Message } from './wire.js';
@@ -180,8 +181,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     const live = awaiting !== null && Date.parse(awaiting.until) > Date.now();
     awaitingNotice.hidden = !live;
     if (!live) return;
-    const until = new Date(awaiting.until).toDateString() === new Date().toDateString() ? shortTime(awaiting.until) : fullTime(awaiting.until);
-    awaitingNotice.textContent = `Workflow “${awaiting.workflowName}” is waiting for the customer’s answer (until ${until}): their next message goes to it.`;
+    awaitingNotice.textContent = awaitingAnswerText(awaiting);
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import type { AwaitingAnswer } from '../../lib/contracts/conversations';
+import type { Push } from '../../lib/extension/protocol';
+
+/** How often a view looks whether a workflow waits on the customer (pushes make it sooner). */
+export const AWAITING_POLL_MS = 5_000;
+/** Run changes come in bursts under load: one look for each burst. */
+const PUSH_SETTLE_MS = 300;
+
+export interface AwaitingSource {
+  /**
+   * The companion conversation for the one on screen (null: it has none). Asked when the
+   * conversation changes and, `fresh`, when the agent comes back: mapping a resolved Chatwoot
+   * conversation calls Chatwoot, which is not for every few seconds.
+   */
+  map(fresh: boolean): Promise<string | null>;
+  /** Whether a workflow waits for this customer's answer. Throws when that cannot be told. */
+  look(companionId: string): Promise<AwaitingAnswer | null>;
+  /** Live pushes: a question asked or answered shows at once, not at the next poll. */
+  onPush?(listener: (push: Push) => void): () => void;
+}
+
+/**
+ * Whether a workflow's question waits on this conversation's customer. Chatwoot shows the bot's
+ * question in its thread, not that the customer's next message goes to the workflow. An answer
+ * that cannot be had (the server is unreachable) keeps what was last known; the notice goes by
+ * itself once the question's time has passed.
+ */
+export function useAwaitingAnswer(source: AwaitingSource | null, key: string | null): AwaitingAnswer | null {
+  const [awaiting, setAwaiting] = useState<AwaitingAnswer | null>(null);
+  useEffect(() => {
+    setAwaiting(null);
+    if (!source || !key) return;
+    let live = true;
+    let companionId: string | null = null;
+    let expiry: ReturnType<typeof setTimeout> | undefined;
+    let settle: ReturnType<typeof setTimeout> | undefined;
+
+    const show = (next: AwaitingAnswer | null) => {
+      clearTimeout(expiry);
+      const left = next ? Date.parse(next.until) - Date.now() : 0;
+      if (!next || !(left > 0)) return setAwaiting(null);
+      setAwaiting((prev) => (prev && prev.runId === next.runId && prev.until === next.until && prev.workflowName === next.workflowName ? prev : next));
+      expiry = setTimeout(() => live && setAwaiting(null), Math.min(left, 2 ** 31 - 1));
+    };
+    const look = async () => {
+      if (!companionId) return show(null);
+      try {
+        const next = await source.look(companionId);
+        if (live) show(next);
+      } catch { /* unknown is not "none": keep what was shown */ }
+    };
+    const map = async (fresh: boolean) => {
+      try {
+        companionId = await source.map(fresh);
+      } catch { /* keep the last mapping */ }
+      if (live) await look();
+    };
+
+    void map(false);
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') void look(); }, AWAITING_POLL_MS);
+    const onBack = () => { if (document.visibilityState === 'visible') void map(true); };
+    window.addEventListener('focus', onBack);
+    document.addEventListener('visibilitychange', onBack);
+    const unsubscribe = source.onPush?.((push) => {
+      if (push.type !== 'run.updated' || settle) return;
+      settle = setTimeout(() => { settle = undefined; if (live) void look(); }, PUSH_SETTLE_MS);
+    });
+    return () => {
+      live = false;
+      clearInterval(timer);
+      clearTimeout(expiry);
+      clearTimeout(settle);
+      window.removeEventListener('focus', onBack);
+      document.removeEventListener('visibilitychange', onBack);
+      unsubscribe?.();
+    };
+  }, [source, key]);
+  return awaiting;
+}

@@ -1,0 +1,86 @@
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { AwaitingAnswer } from '../../lib/contracts/conversations';
+import type { Push } from '../../lib/extension/protocol';
+import { useAwaitingAnswer, type AwaitingSource } from '../../components/launcher/use-awaiting-answer';
+
+const waiting = (msFromNow: number, name = 'Ask the order'): AwaitingAnswer => ({
+  runId: 'run_1', workflowId: 'wf_1', workflowName: name, until: new Date(Date.now() + msFromNow).toISOString(),
+});
+
+/** A source whose answers the test sets, counting what it was asked. */
+function fakeSource(companionId: string | null = 'conv_1') {
+  const listeners = new Set<(p: Push) => void>();
+  const state = { answer: null as AwaitingAnswer | null | Error, looks: 0, maps: [] as boolean[] };
+  const source: AwaitingSource = {
+    async map(fresh) { state.maps.push(fresh); return companionId; },
+    async look(id) {
+      expect(id).toBe(companionId);
+      state.looks++;
+      if (state.answer instanceof Error) throw state.answer;
+      return state.answer;
+    },
+    onPush(l) { listeners.add(l); return () => listeners.delete(l); },
+  };
+  const push = (p: Push) => listeners.forEach((l) => l(p));
+  return { source, state, push };
+}
+
+describe('whether a workflow waits on the customer (beside the launcher in Chatwoot, the Dashboard App)', () => {
+  it('shows what the server says, and goes by itself once the question\'s time has passed', async () => {
+    const { source, state } = fakeSource();
+    state.answer = waiting(600);
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
+    await waitFor(() => expect(result.current?.workflowName).toBe('Ask the order'));
+    expect(state.maps).toEqual([false]);
+    await waitFor(() => expect(result.current).toBeNull(), { timeout: 2000 });
+  });
+
+  it('a run update pushed makes it look again at once; one look for a burst', async () => {
+    const { source, state, push } = fakeSource();
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
+    await waitFor(() => expect(state.looks).toBe(1));
+    expect(result.current).toBeNull();
+    state.answer = waiting(60_000);
+    act(() => { for (let i = 0; i < 20; i++) push({ type: 'run.updated', runId: `run_${i}`, status: 'waiting' }); });
+    await waitFor(() => expect(result.current?.runId).toBe('run_1'), { timeout: 1500 });
+    expect(state.looks).toBe(2);
+    state.answer = null;
+    act(() => push({ type: 'run.updated', runId: 'run_1', status: 'completed' }));
+    await waitFor(() => expect(result.current).toBeNull(), { timeout: 1500 });
+  });
+
+  it('an answer that cannot be had keeps what was shown: unknown is not "none"', async () => {
+    const { source, state, push } = fakeSource();
+    state.answer = waiting(60_000);
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
+    await waitFor(() => expect(result.current).not.toBeNull());
+    state.answer = new Error('The companion server cannot be reached');
+    act(() => push({ type: 'run.updated', runId: 'run_2', status: 'running' }));
+    await waitFor(() => expect(state.looks).toBe(2), { timeout: 1500 });
+    expect(result.current?.workflowName).toBe('Ask the order');
+  });
+
+  it('a conversation the companion has none for shows nothing and asks nothing more', async () => {
+    const { source, state } = fakeSource(null);
+    state.answer = waiting(60_000);
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:999'));
+    await waitFor(() => expect(state.maps).toEqual([false]));
+    expect(state.looks).toBe(0);
+    expect(result.current).toBeNull();
+  });
+
+  it('another conversation starts from nothing; coming back to the page maps it afresh', async () => {
+    const first = fakeSource('conv_1');
+    first.state.answer = waiting(60_000);
+    const second = fakeSource('conv_2');
+    const { result, rerender } = renderHook(({ s, k }) => useAwaitingAnswer(s, k), { initialProps: { s: first.source, k: 'chatwoot:1:7' } });
+    await waitFor(() => expect(result.current).not.toBeNull());
+    rerender({ s: second.source, k: 'chatwoot:1:8' });
+    expect(result.current).toBeNull();
+    await waitFor(() => expect(second.state.looks).toBe(1));
+    act(() => { window.dispatchEvent(new Event('focus')); });
+    await waitFor(() => expect(second.state.maps).toEqual([false, true]));
+    expect(first.state.maps).toEqual([false]);
+  });
+});
