@@ -49,6 +49,10 @@ export const AwaitingAnswer = z.object({ runId: Id, workflowId: Id, workflowName
 export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 /** `GET /conversations/:id/awaiting-answer`: just that, for a view that looks often (the Chatwoot Dashboard App). */
 export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nullable() });
+/** `POST /conversations/:id/awaiting-answer/take-over`: the agent answers; `runId` is the workflow's run they were told of. */
+export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
+/** The run stopped (null: none waited any more), and what waits now (another workflow's question, if any). */
+export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable() });
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */

@@ -43,6 +43,7 @@ const routes: Route[] = [
   { name: 'GET /conversations', method: 'GET', path: () => '/conversations?status=open', role: 'agent', ok: 200, app: true },
   { name: 'GET /conversations/:id', method: 'GET', path: (f) => `/conversations/${f.conversationId}`, role: 'agent', ok: 200, app: true },
   { name: 'GET /conversations/:id/awaiting-answer', method: 'GET', path: (f) => `/conversations/${f.conversationId}/awaiting-answer`, role: 'agent', ok: 200, app: true },
+  { name: 'POST /conversations/:id/awaiting-answer/take-over', method: 'POST', path: (f) => `/conversations/${f.conversationId}/awaiting-answer/take-over`, body: () => ({}), role: 'agent', ok: 200, app: false },
   { name: 'POST /conversations/:id/close', method: 'POST', path: (f) => `/conversations/${f.conversationId}/close`, body: () => ({}), role: 'agent', ok: 200, app: true },
   { name: 'POST /conversations/:id/messages', method: 'POST', path: (f) => `/conversations/${f.conversationId}/messages`, body: () => ({ text: 'hi' }), role: 'agent', ok: 201, app: true },
   { name: 'POST /conversations/:id/assign', method: 'POST', path: (f) => `/conversations/${f.conversationId}/assign`, body: (f) => ({ userId: f.agentId }), role: 'agent', ok: 200, app: true },

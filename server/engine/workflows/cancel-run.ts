@@ -1,11 +1,13 @@
 import type { Run } from '../../../lib/contracts/runs';
-import { inTransaction } from '../../events/unit-of-work';
+import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { HttpError } from '../../http-error';
 import { nowIso } from '../../ids';
 import { settleRetryingSends } from '../../channels/retrying-sends';
 import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
+
+type RunStatus = 'queued' | 'waiting' | 'running';
 
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
@@ -14,27 +16,36 @@ import { getRun } from './queries';
  * The next queued run of the same contact in the workflow may then start.
  */
 export async function cancelRun(services: Services, id: string, by: { name: string }): Promise<Run> {
-  const run = await inTransaction(services.db, async (uow) => {
-    const current = await getRun(uow.trx, id);
-    const now = nowIso();
-    const result = await uow.trx.updateTable('runs')
-      .set({ status: 'cancelled', error: `Cancelled by ${by.name}`, ended_at: now, updated_at: now, wake_at: null, lease_until: null, blocked: 0 })
-      .where('id', '=', id).where('status', 'in', ['queued', 'waiting', 'running'])
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) {
+  return inTransaction(services.db, async (uow) => {
+    const error = `Cancelled by ${by.name}`;
+    if (!(await cancelRunIn(uow, services, id, error))) {
       const ended = await getRun(uow.trx, id);
       throw new HttpError(409, 'run_ended', `Run ${id} has already ended (${ended.status})`);
     }
-    await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);
-    const unsent = await settleRetryingSends(uow.trx, id, `Not sent: the run was cancelled by ${by.name}`);
-    // A question it waits on takes no reply any more (routing already skips ended runs' rows).
-    await uow.trx.deleteFrom('question_waits').where('run_id', '=', id).execute();
-    uow.afterCommit(() => {
-      for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
-      services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error: `Cancelled by ${by.name}` });
-      services.runSignal.notify();
-    });
     return getRun(uow.trx, id);
   });
-  return run;
+}
+
+/**
+ * The cancel itself, in the caller's transaction: false when the run is not in one of `from`.
+ * `error` is what the run history says ("Cancelled by Ana"), in a sentence's first words.
+ */
+export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string, from: RunStatus[] = ['queued', 'waiting', 'running']): Promise<boolean> {
+  const current = await getRun(uow.trx, id);
+  const now = nowIso();
+  const result = await uow.trx.updateTable('runs')
+    .set({ status: 'cancelled', error, ended_at: now, updated_at: now, wake_at: null, lease_until: null, blocked: 0 })
+    .where('id', '=', id).where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);
+  const unsent = await settleRetryingSends(uow.trx, id, `Not sent: the run was ${error[0]!.toLowerCase()}${error.slice(1)}`);
+  // A question it waits on takes no reply any more (routing already skips ended runs' rows).
+  await uow.trx.deleteFrom('question_waits').where('run_id', '=', id).execute();
+  uow.afterCommit(() => {
+    for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
+    services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error });
+    services.runSignal.notify();
+  });
+  return true;
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
-  Message, MessageBody, OpenConversationBody,
+  Message, MessageBody, OpenConversationBody, TakeOverBody, TakeOverResult,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
@@ -16,6 +16,8 @@ import { newId } from '../../ids';
 import { channelWindowOf } from '../../channels/conversation-window';
 import { awaitingAnswerOn } from '../../domain/question-replies';
 import { sendOnConversation } from '../../channels/send-on-conversation';
+import { requireUser } from '../../auth/plugin';
+import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -61,6 +63,16 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       const conversation = await getConversation(db, req.params.id);
       return { awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null };
     });
+
+  // Chatwoot's bot handoff: the agent answers the customer, the workflow's question stops waiting.
+  app.post('/conversations/:id/awaiting-answer/take-over', {
+    config: { access: { role: 'agent' } },
+    schema: { tags: ['conversations'], summary: 'Stop the workflow waiting for the customer\'s answer here: their next message comes to you', params: Params, body: TakeOverBody, response: { 200: TakeOverResult } },
+  }, async (req) => {
+    const by = requireUser(req);
+    await getConversation(db, req.params.id);
+    return takeOverQuestion(services, req.params.id, by, req.body.runId);
+  });
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
     async (req) => {

@@ -144,6 +144,45 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null });
     });
 
+    it('an agent takes over: the run stops, the customer\'s next message is theirs, and nothing else is stopped', async () => {
+      const { runId, conversation } = await ask({});
+      await waiting(runId);
+      const agent = server.api((await server.createUser('agent', { name: 'Alex <b>Agent</b>' })).token);
+      const url = `/conversations/${conversation.id}/awaiting-answer/take-over`;
+      // A run the agent was not told of (another question asked since) is not stopped.
+      expect((await agent.post(url, { runId: 'run_other' })).body).toMatchObject({ stoppedRunId: null, awaitingAnswer: { runId } });
+      expect((await waiting(runId)).status).toBe('waiting');
+
+      const taken = await agent.post(url, { runId });
+      expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+      expect(taken.body).toEqual({ stoppedRunId: runId, awaitingAnswer: null });
+      const stopped = await waitForRun(server.app.services.db, runId, ['cancelled']);
+      expect(stopped.error).toBe('Stopped by Alex <b>Agent</b>, who took over the conversation');
+      expect(await server.app.services.db.selectFrom('question_waits').select('run_id').where('run_id', '=', runId).execute()).toEqual([]);
+      // The reply is the agent's: a message, not an answer; no step after the question ran.
+      expect((await reply(conversation.id, '4711')).status).toBe(201);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await waitForRun(server.app.services.db, runId, ['cancelled'])).stepLog.some((e) => e.stepId === 'ok')).toBe(false);
+      expect((await messages(conversation.id)).filter((m) => m.kind === 'comment')).toEqual([]);
+      // Asked again (a colleague was faster): the state wanted, said as such.
+      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, awaitingAnswer: null });
+    });
+
+    it('taking over: an unknown conversation 404, a body with anything else 422 (app keys: the authorization matrix)', async () => {
+      const { runId, conversation } = await ask({});
+      await waiting(runId);
+      const url = `/conversations/${conversation.id}/awaiting-answer/take-over`;
+      expect((await admin.post('/conversations/cnv_nope/awaiting-answer/take-over', {})).status).toBe(404);
+      const bad = await admin.post(url, { runId: runId, force: true });
+      expect(bad.status).toBe(422);
+      expect(JSON.stringify(bad.body)).toMatch(/force/);
+      expect((await waiting(runId)).status).toBe('waiting');
+      // No body at all is the same as {}: whatever waits is stopped.
+      const bare = await fetch(`${server.url}/api/v1${url}`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
+      expect(bare.status).toBe(200);
+      expect(await bare.json()).toMatchObject({ stoppedRunId: runId });
+    });
+
     it('takes the invalid branch after the retries', async () => {
       const { runId, conversation } = await ask({ retries: 0 });
       await waiting(runId);

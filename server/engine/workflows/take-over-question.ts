@@ -1,0 +1,23 @@
+import { inTransaction } from '../../events/unit-of-work';
+import { HttpError } from '../../http-error';
+import { awaitingAnswerOn } from '../../domain/question-replies';
+import type { Services } from '../../services';
+import { cancelRunIn } from './cancel-run';
+
+/**
+ * An agent takes over from a workflow's Ask a Question (Chatwoot's bot handoff): the run that
+ * waits for this customer's answer is stopped, so their next message comes to the agent. With
+ * `runId`, only that run: the agent saw the notice of that one, not of a question asked since.
+ * Nothing waiting (answered, timed out, stopped by a colleague) is the state the agent wanted:
+ * `stoppedRunId` null. A run in the middle of a step (the question being sent, the answer being
+ * read) is 409: a moment later it either waits again or has moved on.
+ */
+export async function takeOverQuestion(services: Services, conversationId: string, by: { name: string }, runId?: string) {
+  const stoppedRunId = await inTransaction(services.db, async (uow) => {
+    const open = await awaitingAnswerOn(uow.trx, conversationId);
+    if (!open || (runId && open.runId !== runId)) return null;
+    if (await cancelRunIn(uow, services, open.runId, `Stopped by ${by.name}, who took over the conversation`, ['waiting'])) return open.runId;
+    throw new HttpError(409, 'run_busy', `Workflow “${open.workflowName}” is in the middle of a step: try again in a moment`);
+  });
+  return { stoppedRunId, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId) };
+}
