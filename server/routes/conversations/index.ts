@@ -67,11 +67,11 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   // Chatwoot's bot handoff: the agent answers the customer, the workflow's question stops waiting.
   app.post('/conversations/:id/awaiting-answer/take-over', {
     config: { access: { role: 'agent' } },
-    schema: { tags: ['conversations'], summary: 'Stop the workflow waiting for the customer\'s answer here: their next message comes to you', params: Params, body: TakeOverBody, response: { 200: TakeOverResult } },
+    schema: { tags: ['conversations'], summary: 'Stop the workflow waiting for the customer\'s answer here: their next message comes to you', params: Params, body: TakeOverBody.nullish(), response: { 200: TakeOverResult } },
   }, async (req) => {
     const by = requireUser(req);
     await getConversation(db, req.params.id);
-    return takeOverQuestion(services, req.params.id, by, req.body.runId);
+    return takeOverQuestion(services, req.params.id, by, req.body?.runId);
   });
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },

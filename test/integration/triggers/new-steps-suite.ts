@@ -177,6 +177,13 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect(bad.status).toBe(422);
       expect(JSON.stringify(bad.body)).toMatch(/force/);
       expect((await waiting(runId)).status).toBe('waiting');
+      // In the middle of a step (its question being sent, its answer read): not now, said so.
+      const db = server.app.services.db;
+      await db.updateTable('runs').set({ status: 'running' }).where('id', '=', runId).execute();
+      const busy = await admin.post(url, { runId });
+      expect(busy.status).toBe(409);
+      expect(busy.body.error.message).toBe('Workflow “Steps” is in the middle of a step: try again in a moment');
+      await db.updateTable('runs').set({ status: 'waiting' }).where('id', '=', runId).execute();
       // No body at all is the same as {}: whatever waits is stopped.
       const bare = await fetch(`${server.url}/api/v1${url}`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
       expect(bare.status).toBe(200);
