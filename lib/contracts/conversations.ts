@@ -53,6 +53,8 @@ export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nul
 export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
 /** The run stopped (null: none waited any more), and what waits now (another workflow's question, if any). */
 export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable() });
+export type TakeOverBody = z.infer<typeof TakeOverBody>;
+export type TakeOverResult = z.infer<typeof TakeOverResult>;
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */

@@ -2,7 +2,7 @@ import ky, { HTTPError, isHTTPError, isNetworkError, isTimeoutError, SchemaValid
 import type { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from '../contracts/errors';
 import { ChatwootResolveResult, type ChatwootResolveQuery } from '../contracts/chatwoot';
-import { AwaitingAnswerState } from '../contracts/conversations';
+import { AwaitingAnswerState, TakeOverResult, type TakeOverBody } from '../contracts/conversations';
 import { Run } from '../contracts/runs';
 import { LaunchResult, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
@@ -79,6 +79,8 @@ export function createApiClient(connection: Connection, options: ApiClientOption
     run: (runId: string) => call(() => http.get(`runs/${encodeURIComponent(runId)}`).json(), Run),
     awaitingAnswer: (conversationId: string) =>
       call(() => http.get(`conversations/${encodeURIComponent(conversationId)}/awaiting-answer`).json(), AwaitingAnswerState),
+    takeOver: (conversationId: string, body: TakeOverBody) =>
+      call(() => http.post(`conversations/${encodeURIComponent(conversationId)}/awaiting-answer/take-over`, { json: body }).json(), TakeOverResult),
     resolveChatwootConversation: (q: ResolveQuery) =>
       call(() => http.get('chatwoot/conversations/resolve', { searchParams: { origin: q.origin, accountId: q.accountId, conversationId: q.conversationId } }).json(), ChatwootResolveResult),
     /** The stream URL: the token goes in the query because the stream is read like EventSource would. */

@@ -247,11 +247,26 @@ describe('the built-in inbox in Chromium', () => {
 
     await admin().post(`/contacts/${contact.body.id}/tags`, { tags: ['ask-order'] });
     await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });
-    expect(await text('[data-testid="awaiting-answer"]')).toMatch(/^Workflow “Order <b>check<\/b>” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+    expect(await text('[data-testid="awaiting-answer-text"]')).toMatch(/^Workflow “Order <b>check<\/b>” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
     expect(await page.$('[data-testid="awaiting-answer"] b')).toBeNull();
 
     await admin().post(`/conversations/${conv.id}/messages`, { text: 'A-1042', direction: 'incoming' });
     await page.waitForSelector('[data-testid="awaiting-answer"][hidden]', { timeout: 8000 });
+
+    // Asked again; this time the agent takes over: the workflow stops, the next message is theirs.
+    await admin().del(`/contacts/${contact.body.id}/tags/ask-order`);
+    await admin().post(`/contacts/${contact.body.id}/tags`, { tags: ['ask-order'] });
+    await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });
+    await page.click('[data-testid="take-over"]');
+    await page.waitForSelector('[data-testid="awaiting-answer"][hidden]', { timeout: 8000 });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
+    const runs = (await admin().get(`/runs?workflowId=${wf.body.id}`)).body.runs as { status: string; error: string | null }[];
+    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
+    expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/^Stopped by .+, who took over the conversation$/);
+    await admin().post(`/conversations/${conv.id}/messages`, { text: 'Thanks, I will wait', direction: 'incoming' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await admin().get(`/runs?workflowId=${wf.body.id}`)).body.runs.map((r: { status: string }) => r.status).sort()).toEqual(['cancelled', 'completed']);
+    expect(await page.$eval('[data-testid="awaiting-answer"]', (el) => (el as HTMLElement).hidden)).toBe(true);
     // Back where the next tests expect the page.
     await page.goto(`${server.url}/inbox/c/${ids.mariaConv}`);
     await page.waitForSelector(`[data-conversation-id="${ids.mariaConv}"]:not([hidden])`);

@@ -2,13 +2,13 @@
 // so every action fires the same triggers as any other client (source `user`).
 import type { z as zc } from 'zod';
 import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib/contracts/contacts';
-import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody } from '../../../lib/contracts/conversations';
+import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody, TakeOverBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
 import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, MergeResult, Message, Nothing, UserList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, MergeResult, Message, Nothing, TakeOverResult, UserList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -85,6 +85,8 @@ export const Api = {
   close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
   send: (id: string, text: string, kind: 'message' | 'comment') =>
     api(Message, 'POST', `/conversations/${enc(id)}/messages`, { text, kind, direction: 'outgoing' } satisfies In<typeof MessageBody>),
+  /** Stops the workflow whose question waits on this customer (only `runId`, the one the agent was shown). */
+  takeOver: (id: string, runId: string) => api(TakeOverResult, 'POST', `/conversations/${enc(id)}/awaiting-answer/take-over`, { runId } satisfies In<typeof TakeOverBody>),
   assign: (id: string, userId: string | null) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/assign`, { userId } satisfies In<typeof AssignBody>),
   contact: (id: string) => api(Contact, 'GET', `/contacts/${enc(id)}`),
   patchContact: (id: string, patch: In<typeof ContactPatchBody>) => api(Contact, 'PATCH', `/contacts/${enc(id)}`, patch),

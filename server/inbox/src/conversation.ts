@@ -49,8 +49,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
   composer.prepend(windowNotice);
   // Before the agent writes: the customer's next message will go to a workflow's question, not to them.
-  const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', role: 'status', hidden: true });
+  const awaitingText = h('span', { 'data-testid': 'awaiting-answer-text', role: 'status' });
+  const takeOverButton = h('button', { type: 'button', class: 'ghost take-over', 'data-testid': 'take-over', text: 'Take over', title: 'Stop the workflow: the customer’s next message comes to you' });
+  const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', hidden: true }, awaitingText, ' ', takeOverButton);
   composer.prepend(awaitingNotice);
+  let awaitingRunId: string | null = null;
   $('.dialog-actions', dialog).before(dialogError);
 
   let detail: ConversationDetail | null = null;
@@ -180,8 +183,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     // Past its time the question has timed out, whether or not a refresh said so yet.
     const live = awaiting !== null && Date.parse(awaiting.until) > Date.now();
     awaitingNotice.hidden = !live;
+    awaitingRunId = live ? awaiting.runId : null;
     if (!live) return;
-    awaitingNotice.textContent = awaitingAnswerText(awaiting);
+    awaitingText.textContent = awaitingAnswerText(awaiting);
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
@@ -295,6 +299,23 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       afterChange(id);
     } catch (err) {
       showError(err);
+    }
+  });
+
+  // Chatwoot's bot handoff: the agent answers; the workflow's question stops waiting.
+  takeOverButton.addEventListener('click', async () => {
+    if (!detail || !awaitingRunId) return;
+    const id = detail.id;
+    takeOverButton.disabled = true;
+    try {
+      const result = await Api.takeOver(id, awaitingRunId);
+      if (detail?.id === id) renderAwaiting({ ...detail, awaitingAnswer: result.awaitingAnswer });
+      afterChange(id);
+      input.focus();
+    } catch (err) {
+      showError(err);
+    } finally {
+      takeOverButton.disabled = false;
     }
   });
 

@@ -91,7 +91,9 @@ export const ConversationList = z.object({ conversations: z.array(ConversationLi
 export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString) });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
 /** A workflow's question waits on the customer here: their next message goes to it. */
-export const AwaitingAnswer = z.object({ workflowName: z.string(), until: z.string() });
+export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
+/** What taking over from that question answers: what waits now (another workflow's question, if any). */
+export const TakeOverResult = z.object({ stoppedRunId: nullableString, awaitingAnswer: z.nullable(AwaitingAnswer) });
 export const ConversationDetail = z.object({
   ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
 });
