@@ -4,7 +4,7 @@ import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
 import { useAwaitingAnswer, type AwaitingSource } from '../launcher/use-awaiting-answer';
-import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
+import { AwaitingNotice } from '../launcher/AwaitingNotice';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
 
@@ -48,8 +48,9 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
   const awaitingSource = useMemo<AwaitingSource | null>(() => api && conversation && {
     map: () => api.companionConversation(conversation),
     look: (id) => api.awaitingAnswer(id),
+    takeOver: (id, runId) => api.takeOver(id, runId),
   }, [api, conversation?.origin, conversation?.accountId, conversation?.conversationId]);
-  const awaiting = useAwaitingAnswer(awaitingSource, awaitingSource && `${conversation!.origin} ${conversation!.accountId} ${conversation!.conversationId}`);
+  const { awaiting, takeOver } = useAwaitingAnswer(awaitingSource, awaitingSource && `${conversation!.origin} ${conversation!.accountId} ${conversation!.conversationId}`);
 
   if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;
   const key = conversation ? `chatwoot:${conversation.accountId}:${conversation.conversationId}` : null;
@@ -63,11 +64,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
         </p>
         <button type="button" className="ic-da-link" onClick={() => { storage.removeItem(TOKEN_KEY); setToken(null); }}>Sign out</button>
       </header>
-      {awaiting && (
-        <p className="ic-da-awaiting" data-testid="da-awaiting" role="status">
-          {awaitingAnswerText(awaiting)}
-        </p>
-      )}
+      {awaiting && <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" />}
       <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
     </main>
   );

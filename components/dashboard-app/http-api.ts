@@ -26,6 +26,7 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
     requestOpen(): void;
     companionConversation(c: DashboardConversation): Promise<string | null>;
     awaitingAnswer(companionConversationId: string): Promise<AwaitingAnswer | null>;
+    takeOver(companionConversationId: string, runId: string): Promise<AwaitingAnswer | null>;
   } = {
     async getConnection(): Promise<ConnectionState> {
       try {
@@ -89,6 +90,10 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
     /** Whether a workflow waits for this customer's answer (their next message goes to it); throws when that cannot be told. */
     async awaitingAnswer(companionConversationId: string) {
       return (await client.awaitingAnswer(companionConversationId)).awaitingAnswer;
+    },
+    /** Stops that run's question so the agent answers; what waits now. Throws with the server's refusal. */
+    async takeOver(companionConversationId: string, runId: string) {
+      return (await client.takeOver(companionConversationId, { runId })).awaitingAnswer;
     },
   };
   return api;

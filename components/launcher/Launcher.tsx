@@ -4,12 +4,14 @@ import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
 import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
 import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
+import { AwaitingNotice } from './AwaitingNotice';
 import { disabledReason } from './disabled-reason';
 import { FormHost } from './FormHost';
 import { notSentText } from './not-sent';
 import { ShortcutMenu } from './ShortcutMenu';
 import { LAUNCHER_CLICK_MARK, SHORTCUT_PICKED_MARK, type FormLoader, type LauncherApi } from './types';
 import { useLauncherData } from './use-launcher-data';
+import { usePanelPlacement } from './use-panel-placement';
 import { useToastPlacement } from './use-toast-placement';
 
 interface Props {
@@ -20,6 +22,8 @@ interface Props {
   returnFocus(): void;
   /** A workflow's question waits on this customer (an inbox that does not say so itself: Chatwoot). */
   awaiting?: AwaitingAnswer | null;
+  /** Stops that workflow so the agent answers (see AwaitingNotice). */
+  takeOver?: (() => Promise<void>) | null;
 }
 
 const OFFLINE_CHECK_MS = 3000;
@@ -31,7 +35,7 @@ type View =
   | { kind: 'menu' }
   | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[] };
 
-export function Launcher({ api, forms, conversationId, returnFocus, awaiting = null }: Props) {
+export function Launcher({ api, forms, conversationId, returnFocus, awaiting = null, takeOver = null }: Props) {
   const data = useLauncherData(api);
   const reason = disabledReason(data, conversationId);
   const [view, setView] = useState<View>({ kind: 'closed' });
@@ -88,7 +92,8 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
     const timer = setInterval(() => refresh(true), OFFLINE_CHECK_MS);
     return () => clearInterval(timer);
   }, [toast, refresh]);
-  const toastStyle = useToastPlacement(toast !== null, buttonRef, panelRef, view.kind !== 'closed');
+  const panelStyle = usePanelPlacement(view.kind !== 'closed', buttonRef, panelRef);
+  const toastStyle = useToastPlacement(toast !== null, buttonRef, panelRef, view.kind !== 'closed', panelStyle);
 
   // A click anywhere else closes the menu (composedPath sees through the shadow root).
   useEffect(() => {
@@ -178,6 +183,7 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
         <div
           ref={panelRef}
           className="ic-panel"
+          style={panelStyle}
           role="dialog"
           aria-label={formView ? formView.shortcut.name : view.kind === 'reason' ? 'Shortcuts unavailable' : 'Shortcuts'}
           onKeyDown={(e) => {
@@ -188,7 +194,7 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
           }}
         >
           {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
-          {view.kind === 'menu' && awaitingSaid && <p className="ic-note ic-awaiting-note" data-testid="launcher-awaiting-note">{awaitingSaid}</p>}
+          {view.kind === 'menu' && awaiting && <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note" testId="launcher-awaiting-note" />}
           {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
           {formView && formProps && (
             <div className="ic-form-view">

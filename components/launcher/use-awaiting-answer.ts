@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { Push } from '../../lib/extension/protocol';
 
@@ -18,6 +18,14 @@ export interface AwaitingSource {
   look(companionId: string): Promise<AwaitingAnswer | null>;
   /** Live pushes: a question asked or answered shows at once, not at the next poll. */
   onPush?(listener: (push: Push) => void): () => void;
+  /** The agent takes over: stops that run's question; answers what waits now. Throws with a message to show. */
+  takeOver?(companionId: string, runId: string): Promise<AwaitingAnswer | null>;
+}
+
+export interface AwaitingState {
+  awaiting: AwaitingAnswer | null;
+  /** Stops the workflow shown (null when the source cannot); rejects with what went wrong. */
+  takeOver: (() => Promise<void>) | null;
 }
 
 /**
@@ -26,8 +34,9 @@ export interface AwaitingSource {
  * that cannot be had (the server is unreachable) keeps what was last known; the notice goes by
  * itself once the question's time has passed.
  */
-export function useAwaitingAnswer(source: AwaitingSource | null, key: string | null): AwaitingAnswer | null {
+export function useAwaitingAnswer(source: AwaitingSource | null, key: string | null): AwaitingState {
   const [awaiting, setAwaiting] = useState<AwaitingAnswer | null>(null);
+  const current = useRef<{ companionId: string | null; show(next: AwaitingAnswer | null): void } | null>(null);
   useEffect(() => {
     setAwaiting(null);
     if (!source || !key) return;
@@ -57,6 +66,7 @@ export function useAwaitingAnswer(source: AwaitingSource | null, key: string | n
       if (live) await look();
     };
 
+    current.current = { get companionId() { return companionId; }, show: (next) => { if (live) show(next); } };
     void map(false);
     const timer = setInterval(() => { if (document.visibilityState === 'visible') void look(); }, AWAITING_POLL_MS);
     const onBack = () => { if (document.visibilityState === 'visible') void map(true); };
@@ -74,7 +84,15 @@ export function useAwaitingAnswer(source: AwaitingSource | null, key: string | n
       window.removeEventListener('focus', onBack);
       document.removeEventListener('visibilitychange', onBack);
       unsubscribe?.();
+      current.current = null;
     };
   }, [source, key]);
-  return awaiting;
+
+  const runId = awaiting?.runId;
+  const takeOver = useCallback(async () => {
+    const at = current.current;
+    if (!source?.takeOver || !at?.companionId || !runId) return;
+    at.show(await source.takeOver(at.companionId, runId));
+  }, [source, runId]);
+  return { awaiting, takeOver: source?.takeOver && awaiting ? takeOver : null };
 }

@@ -1,6 +1,8 @@
 import { useLayoutEffect, useState, type CSSProperties, type RefObject } from 'react';
 
 const GAP = 8;
+/** About a two-line toast's height. */
+const ROOM = 96;
 
 /**
  * The top edge of the composer the launcher sits in: the nearest ancestor of its shadow host that
@@ -26,6 +28,8 @@ export function useToastPlacement(
   button: RefObject<HTMLElement | null>,
   panel: RefObject<HTMLElement | null>,
   panelOpen: boolean,
+  /** The panel's own placement (up or down): the toast is placed again once the panel has moved. */
+  panelPlacement?: CSSProperties,
 ): CSSProperties | undefined {
   const [style, setStyle] = useState<CSSProperties | undefined>();
 
@@ -35,9 +39,16 @@ export function useToastPlacement(
       const b = button.current?.getBoundingClientRect();
       if (!b || (b.width === 0 && b.height === 0)) return setStyle(undefined);
       const p = panelOpen ? panel.current?.getBoundingClientRect() : undefined;
-      const top = Math.min(b.top, composerTop(button.current!) ?? b.top, p && p.height > 0 ? p.top : b.top);
+      const panelBox = p && p.height > 0 ? p : undefined;
+      const top = Math.min(b.top, composerTop(button.current!) ?? b.top, panelBox && panelBox.top < b.top ? panelBox.top : b.top);
       const left = Math.max(GAP, Math.min(b.left, window.innerWidth - 360 - GAP));
-      setStyle({ left, right: 'auto', top: 'auto', bottom: Math.min(Math.max(GAP, window.innerHeight - top + GAP), window.innerHeight - 96) });
+      // No room above (the launcher at the top of its page: the Dashboard App, a panel opened
+      // downwards): below the button and its panel instead, never over the button itself.
+      if (top < ROOM) {
+        const bottom = Math.max(b.bottom, panelBox && panelBox.top >= b.top ? panelBox.bottom : b.bottom);
+        return setStyle({ left, right: 'auto', bottom: 'auto', top: Math.min(bottom + GAP, window.innerHeight - ROOM) });
+      }
+      setStyle({ left, right: 'auto', top: 'auto', bottom: Math.min(Math.max(GAP, window.innerHeight - top + GAP), window.innerHeight - ROOM) });
     };
     place();
     window.addEventListener('resize', place);
@@ -46,7 +57,7 @@ export function useToastPlacement(
       window.removeEventListener('resize', place);
       window.removeEventListener('scroll', place, true);
     };
-  }, [active, button, panel, panelOpen]);
+  }, [active, button, panel, panelOpen, panelPlacement]);
 
   return active ? style : undefined;
 }

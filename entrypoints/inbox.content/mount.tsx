@@ -85,8 +85,8 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
  * customer (Chatwoot shows the bot's question, not that the next message goes to the workflow).
  */
 function AwaitingLauncher({ source, ...props }: Parameters<typeof Launcher>[0] & { source: AwaitingSource | null }) {
-  const awaiting = useAwaitingAnswer(source, props.conversationId);
-  return <Launcher {...props} awaiting={awaiting} />;
+  const { awaiting, takeOver } = useAwaitingAnswer(source, props.conversationId);
+  return <Launcher {...props} awaiting={awaiting} takeOver={takeOver} />;
 }
 
 /** Made when the page shows another conversation: mapping it at once warms the background's cache while the agent reads. */
@@ -103,6 +103,7 @@ function awaitingSourceFor(api: ResolvingApi, ref: ConversationRef): AwaitingSou
     },
     look: (conversationId) => sendMessage('awaitingAnswer', { conversationId }),
     onPush: api.onPush,
+    takeOver: async (conversationId, runId) => (await sendMessage('takeOver', { conversationId, runId })).awaitingAnswer,
   };
 }
 

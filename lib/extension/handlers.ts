@@ -54,6 +54,13 @@ export function createHandlers(sync: Sync): Handlers {
       return (await client.awaitingAnswer(conversationId)).awaitingAnswer;
     },
 
+    async takeOver({ conversationId, runId }) {
+      await sync.ready;
+      const client = sync.client();
+      if (!client) throw new Error(NOT_CONNECTED);
+      return client.takeOver(conversationId, { runId });
+    },
+
     reportAdapter(report, sender) {
       const tabId = sender.tab?.id;
       if (tabId != null) health.set(tabId, report);

@@ -11,7 +11,7 @@ const waiting = (msFromNow: number, name = 'Ask the order'): AwaitingAnswer => (
 /** A source whose answers the test sets, counting what it was asked. */
 function fakeSource(companionId: string | null = 'conv_1') {
   const listeners = new Set<(p: Push) => void>();
-  const state = { answer: null as AwaitingAnswer | null | Error, looks: 0, maps: [] as boolean[] };
+  const state = { answer: null as AwaitingAnswer | null | Error, looks: 0, maps: [] as boolean[], tookOver: [] as string[], refuse: '', after: null as AwaitingAnswer | null };
   const source: AwaitingSource = {
     async map(fresh) { state.maps.push(fresh); return companionId; },
     async look(id) {
@@ -21,6 +21,12 @@ function fakeSource(companionId: string | null = 'conv_1') {
       return state.answer;
     },
     onPush(l) { listeners.add(l); return () => listeners.delete(l); },
+    async takeOver(id, runId) {
+      expect(id).toBe(companionId);
+      state.tookOver.push(runId);
+      if (state.refuse) throw new Error(state.refuse);
+      return state.after;
+    },
   };
   const push = (p: Push) => listeners.forEach((l) => l(p));
   return { source, state, push };
@@ -31,34 +37,34 @@ describe('whether a workflow waits on the customer (beside the launcher in Chatw
     const { source, state } = fakeSource();
     state.answer = waiting(600);
     const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
-    await waitFor(() => expect(result.current?.workflowName).toBe('Ask the order'));
+    await waitFor(() => expect(result.current.awaiting?.workflowName).toBe('Ask the order'));
     expect(state.maps).toEqual([false]);
-    await waitFor(() => expect(result.current).toBeNull(), { timeout: 2000 });
+    await waitFor(() => expect(result.current.awaiting).toBeNull(), { timeout: 2000 });
   });
 
   it('a run update pushed makes it look again at once; one look for a burst', async () => {
     const { source, state, push } = fakeSource();
     const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
     await waitFor(() => expect(state.looks).toBe(1));
-    expect(result.current).toBeNull();
+    expect(result.current.awaiting).toBeNull();
     state.answer = waiting(60_000);
     act(() => { for (let i = 0; i < 20; i++) push({ type: 'run.updated', runId: `run_${i}`, status: 'waiting' }); });
-    await waitFor(() => expect(result.current?.runId).toBe('run_1'), { timeout: 1500 });
+    await waitFor(() => expect(result.current.awaiting?.runId).toBe('run_1'), { timeout: 1500 });
     expect(state.looks).toBe(2);
     state.answer = null;
     act(() => push({ type: 'run.updated', runId: 'run_1', status: 'completed' }));
-    await waitFor(() => expect(result.current).toBeNull(), { timeout: 1500 });
+    await waitFor(() => expect(result.current.awaiting).toBeNull(), { timeout: 1500 });
   });
 
   it('an answer that cannot be had keeps what was shown: unknown is not "none"', async () => {
     const { source, state, push } = fakeSource();
     state.answer = waiting(60_000);
     const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
-    await waitFor(() => expect(result.current).not.toBeNull());
+    await waitFor(() => expect(result.current.awaiting).not.toBeNull());
     state.answer = new Error('The companion server cannot be reached');
     act(() => push({ type: 'run.updated', runId: 'run_2', status: 'running' }));
     await waitFor(() => expect(state.looks).toBe(2), { timeout: 1500 });
-    expect(result.current?.workflowName).toBe('Ask the order');
+    expect(result.current.awaiting?.workflowName).toBe('Ask the order');
   });
 
   it('a conversation the companion has none for shows nothing and asks nothing more', async () => {
@@ -67,7 +73,7 @@ describe('whether a workflow waits on the customer (beside the launcher in Chatw
     const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:999'));
     await waitFor(() => expect(state.maps).toEqual([false]));
     expect(state.looks).toBe(0);
-    expect(result.current).toBeNull();
+    expect(result.current.awaiting).toBeNull();
   });
 
   it('another conversation starts from nothing; coming back to the page maps it afresh', async () => {
@@ -75,12 +81,39 @@ describe('whether a workflow waits on the customer (beside the launcher in Chatw
     first.state.answer = waiting(60_000);
     const second = fakeSource('conv_2');
     const { result, rerender } = renderHook(({ s, k }) => useAwaitingAnswer(s, k), { initialProps: { s: first.source, k: 'chatwoot:1:7' } });
-    await waitFor(() => expect(result.current).not.toBeNull());
+    await waitFor(() => expect(result.current.awaiting).not.toBeNull());
     rerender({ s: second.source, k: 'chatwoot:1:8' });
-    expect(result.current).toBeNull();
+    expect(result.current.awaiting).toBeNull();
     await waitFor(() => expect(second.state.looks).toBe(1));
     act(() => { window.dispatchEvent(new Event('focus')); });
     await waitFor(() => expect(second.state.maps).toEqual([false, true]));
     expect(first.state.maps).toEqual([false]);
+  });
+
+  it('takes over the run it shows: what waits afterwards shows at once; a refusal keeps the notice', async () => {
+    const { source, state } = fakeSource();
+    state.answer = waiting(60_000);
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
+    await waitFor(() => expect(result.current.takeOver).not.toBeNull());
+    state.refuse = 'Workflow “Ask the order” is in the middle of a step: try again in a moment';
+    await expect(act(() => result.current.takeOver!())).rejects.toThrow(/middle of a step/);
+    expect(result.current.awaiting?.runId).toBe('run_1');
+    state.refuse = '';
+    state.after = { ...waiting(60_000, 'Survey'), runId: 'run_9' };
+    await act(() => result.current.takeOver!());
+    expect(state.tookOver).toEqual(['run_1', 'run_1']);
+    expect(result.current.awaiting).toMatchObject({ runId: 'run_9', workflowName: 'Survey' });
+  });
+
+  it('offers no take-over when nothing waits or the source cannot', async () => {
+    const { source, state } = fakeSource();
+    const { result } = renderHook(() => useAwaitingAnswer(source, 'chatwoot:1:7'));
+    await waitFor(() => expect(state.looks).toBe(1));
+    expect(result.current.takeOver).toBeNull();
+    const readOnly = fakeSource();
+    readOnly.state.answer = waiting(60_000);
+    const { result: r2 } = renderHook(() => useAwaitingAnswer({ ...readOnly.source, takeOver: undefined }, 'chatwoot:1:7'));
+    await waitFor(() => expect(r2.current.awaiting).not.toBeNull());
+    expect(r2.current.takeOver).toBeNull();
   });
 });

@@ -69,6 +69,10 @@ describe('Chatwoot Dashboard App', () => {
     await typeInForm(frame, '#2001', 'Late');
 
     await frame.waitForFunction(() => document.querySelector('.ic-toast')?.textContent?.includes('Done'), { timeout: 20_000 });
+    // The launcher is at the top of the app: the toast goes below it, not over it.
+    const toast = (await (await frame.$('.ic-toast'))!.boundingBox())!;
+    const launcherButton = (await (await frame.$('::-p-aria(Shortcuts)'))!.boundingBox())!;
+    expect(toast.y).toBeGreaterThanOrEqual(launcherButton.y + launcherButton.height);
     const path = `/conversations/${world.conversationId}`;
     await new Promise((r) => setTimeout(r, 1000));
     const notes = requestsTo(world.cw, 'POST', `${path}/messages`).filter((r) => r.body?.content === 'Refunded #2001 (Late)');
@@ -99,7 +103,7 @@ describe('Chatwoot Dashboard App', () => {
     await page.keyboard.type('ask the order');
     await page.keyboard.press('Enter');
     await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
-    expect(await frame.$eval('[data-testid="da-awaiting"]', (e) => e.textContent))
+    expect(await frame.$eval('[data-testid="da-awaiting-text"]', (e) => e.textContent))
       .toMatch(/^Workflow “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
     const asked = requestsTo(world.cw, 'POST', `/conversations/${world.conversationId}/messages`).filter((r) => r.body?.content === 'Your order number?');
     expect(asked).toHaveLength(1);
@@ -110,6 +114,19 @@ describe('Chatwoot Dashboard App', () => {
     conv.messages.push(reply as (typeof conv.messages)[number]);
     expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
     await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
+
+    // Asked again, the agent takes over: the notice goes at once and the workflow stops.
+    await frame.click('::-p-aria(Shortcuts)');
+    const again = await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+    await again!.focus();
+    await page.keyboard.type('ask the order');
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
+    await frame.click('[data-testid="da-awaiting-take-over"]');
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
+    const runs = (await admin.get(`/runs?workflowId=${created.body.id}`)).body.runs as { status: string; error: string | null }[];
+    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
+    expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/who took over the conversation$/);
   });
 
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {

@@ -128,7 +128,7 @@ describe('launching from Chatwoot', () => {
     await button!.focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note"]');
-    expect(await shadowText(page, '[data-testid="launcher-awaiting-note"]')).toMatch(said);
+    expect(await shadowText(page, '[data-testid="launcher-awaiting-note-text"]')).toMatch(said);
     await page.keyboard.press('Escape');
 
     // Another conversation: no chip there; back again, it shows.
@@ -143,5 +143,32 @@ describe('launching from Chatwoot', () => {
     conv.messages.push(reply as (typeof conv.messages)[number]);
     expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
     await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the customer answered', 4_000);
+
+    // Asked again, the agent takes over from the menu: the chip goes, the workflow stops, and
+    // the customer's next message is the agent's (no second answer taken).
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(FILTER);
+    await page.keyboard.type('ask the order');
+    await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the shortcut in the menu', 10_000);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    const takeOver = await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note-take-over"]');
+    // The button sits high on this page: the panel opens downwards and stays on screen.
+    const panel = (await (await page.$('pierce/.ic-panel'))!.boundingBox())!;
+    expect(panel.y).toBeGreaterThanOrEqual(0);
+    expect(panel.y + panel.height).toBeLessThanOrEqual(820);
+    // The launch's toast is not over it (it would take the click).
+    const toastBox = await (await page.$('pierce/.ic-toast'))?.boundingBox();
+    if (toastBox) expect(toastBox.y >= panel.y + panel.height || toastBox.y + toastBox.height <= panel.y).toBe(true);
+    await takeOver!.click();
+    await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the agent took over', 4_000);
+    expect(await page.$('pierce/[data-testid="launcher-awaiting-note"]')).toBeNull();
+    const runs = (await admin.get(`/runs?workflowId=${created.body.id}`)).body.runs as { status: string; error: string | null }[];
+    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
+    expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/who took over the conversation$/);
+    await page.keyboard.press('Escape');
   });
 });

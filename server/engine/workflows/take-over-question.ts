@@ -1,5 +1,4 @@
 import { inTransaction } from '../../events/unit-of-work';
-import { HttpError } from '../../http-error';
 import { awaitingAnswerOn } from '../../domain/question-replies';
 import type { Services } from '../../services';
 import { cancelRunIn } from './cancel-run';
@@ -9,15 +8,16 @@ import { cancelRunIn } from './cancel-run';
  * waits for this customer's answer is stopped, so their next message comes to the agent. With
  * `runId`, only that run: the agent saw the notice of that one, not of a question asked since.
  * Nothing waiting (answered, timed out, stopped by a colleague) is the state the agent wanted:
- * `stoppedRunId` null. A run in the middle of a step (the question being sent, the answer being
- * read) is 409: a moment later it either waits again or has moved on.
+ * `stoppedRunId` null. A run in the middle of its step (the question being sent) stops as an
+ * admin's cancel does: at its next checkpoint, the step rolled back (a question already sent
+ * stays sent; its wait is gone, so the reply is the agent's).
  */
 export async function takeOverQuestion(services: Services, conversationId: string, by: { name: string }, runId?: string) {
   const stoppedRunId = await inTransaction(services.db, async (uow) => {
     const open = await awaitingAnswerOn(uow.trx, conversationId);
     if (!open || (runId && open.runId !== runId)) return null;
-    if (await cancelRunIn(uow, services, open.runId, `Stopped by ${by.name}, who took over the conversation`, ['waiting'])) return open.runId;
-    throw new HttpError(409, 'run_busy', `Workflow “${open.workflowName}” is in the middle of a step: try again in a moment`);
+    const stopped = await cancelRunIn(uow, services, open.runId, `Stopped by ${by.name}, who took over the conversation`, ['waiting', 'running']);
+    return stopped ? open.runId : null;
   });
   return { stoppedRunId, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId) };
 }

@@ -1,0 +1,36 @@
+import { useLayoutEffect, useState, type CSSProperties, type RefObject } from 'react';
+
+const GAP = 8;
+const OFFSET = 6;
+const TALLEST = 420;
+
+/**
+ * Which way the panel opens from the launcher, and how tall it may be. Up, over the thread, as
+ * inboxes put the composer at the bottom; down when the button sits high on the page (a short
+ * layout, a composer docked at the top) and there is more room below. Either way the panel stays
+ * on screen, its list scrolling. A panel laid out by its page (the Dashboard App's, static) is left as it is.
+ */
+export function usePanelPlacement(open: boolean, button: RefObject<HTMLElement | null>, panel: RefObject<HTMLElement | null>): CSSProperties | undefined {
+  const [style, setStyle] = useState<CSSProperties | undefined>();
+  useLayoutEffect(() => {
+    if (!open) return setStyle(undefined);
+    const place = () => {
+      const b = button.current?.getBoundingClientRect();
+      const p = panel.current;
+      if (!b || !p || getComputedStyle(p).position === 'static') return setStyle(undefined);
+      const above = b.top - OFFSET - GAP;
+      const below = window.innerHeight - b.bottom - OFFSET - GAP;
+      setStyle(above >= TALLEST || above >= below
+        ? { maxHeight: Math.max(120, Math.min(TALLEST, above)) }
+        : { top: `calc(100% + ${OFFSET}px)`, bottom: 'auto', maxHeight: Math.min(TALLEST, below) });
+    };
+    place();
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', place, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+    };
+  }, [open, button, panel]);
+  return style;
+}
