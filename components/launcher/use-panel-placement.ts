@@ -1,4 +1,5 @@
 import { useLayoutEffect, useState, type CSSProperties, type RefObject } from 'react';
+import { onLayoutChange } from './on-layout-change';
 
 const GAP = 8;
 const OFFSET = 6;
@@ -25,12 +26,7 @@ export function usePanelPlacement(open: boolean, button: RefObject<HTMLElement |
         : { top: `calc(100% + ${OFFSET}px)`, bottom: 'auto', maxHeight: Math.min(TALLEST, below) });
     };
     place();
-    window.addEventListener('resize', place);
-    window.addEventListener('scroll', place, true);
-    return () => {
-      window.removeEventListener('resize', place);
-      window.removeEventListener('scroll', place, true);
-    };
+    return onLayoutChange(place);
   }, [open, button, panel]);
   return style;
 }

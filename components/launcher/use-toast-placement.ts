@@ -1,4 +1,5 @@
 import { useLayoutEffect, useState, type CSSProperties, type RefObject } from 'react';
+import { onLayoutChange } from './on-layout-change';
 
 const GAP = 8;
 /** About a two-line toast's height. */
@@ -51,12 +52,7 @@ export function useToastPlacement(
       setStyle({ left, right: 'auto', top: 'auto', bottom: Math.min(Math.max(GAP, window.innerHeight - top + GAP), window.innerHeight - ROOM) });
     };
     place();
-    window.addEventListener('resize', place);
-    window.addEventListener('scroll', place, true);
-    return () => {
-      window.removeEventListener('resize', place);
-      window.removeEventListener('scroll', place, true);
-    };
+    return onLayoutChange(place);
   }, [active, button, panel, panelOpen, panelPlacement]);
 
   return active ? style : undefined;

@@ -1,7 +1,7 @@
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from './support/browser';
-import { publishRefundShortcut, requestsTo, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
 import { until } from './launcher-harness';
 
 // The Dashboard App page (no extension) in Chromium, embedded by a loopback page that plays
@@ -87,13 +87,7 @@ describe('Chatwoot Dashboard App', () => {
   });
 
   it('says while a shortcut\'s question waits for the customer\'s answer, and stops once it came', async () => {
-    const admin = world.server.api(world.server.adminToken);
-    const created = await admin.post('/workflows', {
-      name: 'Ask the order', trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
-      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+    const workflowId = await publishAskShortcut(world.server, 'Ask the order');
 
     await page.goto(conversationUrl());
     const frame = await appFrame();
@@ -109,10 +103,7 @@ describe('Chatwoot Dashboard App', () => {
     expect(asked).toHaveLength(1);
 
     // The customer answers in Chatwoot: its message_created webhook reaches the companion.
-    const conv = world.cw.conversations.get(world.conversationId)!;
-    const reply = { id: 99001, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
-    conv.messages.push(reply as (typeof conv.messages)[number]);
-    expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+    await customerWrites(world, 99001, 'A-1042');
     await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
 
     // Asked again, the agent takes over: the notice goes at once and the workflow stops.
@@ -124,9 +115,7 @@ describe('Chatwoot Dashboard App', () => {
     await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
     await frame.click('[data-testid="da-awaiting-take-over"]');
     await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
-    const runs = (await admin.get(`/runs?workflowId=${created.body.id}`)).body.runs as { status: string; error: string | null }[];
-    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
-    expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/who took over the conversation$/);
+    await expectAnsweredThenTakenOver(world.server, workflowId);
   });
 
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {

@@ -65,6 +65,33 @@ export async function publishRefundShortcut(server: TestServer) {
   return created.body.id as string;
 }
 
+/** A published shortcut whose workflow asks the customer for their order number (an Ask a Question step). */
+export async function publishAskShortcut(server: TestServer, workflowName: string) {
+  const admin = server.api(server.adminToken);
+  const created = await admin.post('/workflows', {
+    name: workflowName, trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
+    steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+  return created.body.id as string;
+}
+
+/** The customer writes in Chatwoot: the message is in its conversation and its message_created webhook reaches the companion. */
+export async function customerWrites(world: ChatwootWorld, id: number, content: string) {
+  const conv = world.cw.conversations.get(world.conversationId)!;
+  const reply = { id, content, message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+  conv.messages.push(reply as (typeof conv.messages)[number]);
+  expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+}
+
+/** The workflow's first run answered, its second stopped by the agent who took over. */
+export async function expectAnsweredThenTakenOver(server: TestServer, workflowId: string) {
+  const runs = (await server.api(server.adminToken).get(`/runs?workflowId=${workflowId}`)).body.runs as { status: string; error: string | null }[];
+  expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
+  expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/^Stopped by .+, who took over the conversation$/);
+}
+
 /** Adds an inbox origin with its adapter through the options page, as an admin does. */
 export async function addInboxOrigin(ext: ExtensionBrowser, origin: string, adapter: 'Chatwoot' | 'Built-in inbox') {
   const options = await ext.openOptions();

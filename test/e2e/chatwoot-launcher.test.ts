@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInboxOrigin, publishRefundShortcut, requestsTo, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { addInboxOrigin, customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
 import { FILTER, connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
 
 // The built extension in Chromium on a page reproducing Chatwoot's dashboard (loopback), the
@@ -96,24 +96,21 @@ describe('launching from Chatwoot', () => {
   });
 
   it('says beside the launcher while a shortcut\'s question waits for the customer\'s answer, and stops once it came', async () => {
-    const admin = world.server.api(world.server.adminToken);
-    const created = await admin.post('/workflows', {
-      name: 'Ask the <b>order</b>', trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
-      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
+    const workflowId = await publishAskShortcut(world.server, 'Ask the <b>order</b>');
+    const launchAsk = async () => {
+      await button!.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(FILTER);
+      await page.keyboard.type('ask the order');
+      await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the shortcut in the menu', 10_000);
+      await page.keyboard.press('Enter');
+    };
 
     await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
     const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
     await new Promise((r) => setTimeout(r, 500));
     expect(await page.$('pierce/[data-testid="launcher-awaiting"]')).toBeNull();
-    await button!.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(FILTER);
-    await page.keyboard.type('ask the order');
-    await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the new shortcut in the menu', 10_000);
-    await page.keyboard.press('Enter');
+    await launchAsk();
 
     // Run updates are pushed, so the chip shows within moments.
     await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
@@ -137,21 +134,11 @@ describe('launching from Chatwoot', () => {
     await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
     await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
 
-    // The customer answers in Chatwoot: its message_created webhook reaches the companion.
-    const conv = world.cw.conversations.get(world.conversationId)!;
-    const reply = { id: 99002, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
-    conv.messages.push(reply as (typeof conv.messages)[number]);
-    expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+    await customerWrites(world, 99002, 'A-1042');
     await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the customer answered', 4_000);
 
-    // Asked again, the agent takes over from the menu: the chip goes, the workflow stops, and
-    // the customer's next message is the agent's (no second answer taken).
-    await button!.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(FILTER);
-    await page.keyboard.type('ask the order');
-    await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the shortcut in the menu', 10_000);
-    await page.keyboard.press('Enter');
+    // Asked again, the agent takes over from the menu: the chip goes and the workflow stops.
+    await launchAsk();
     await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
     await button!.focus();
     await page.keyboard.press('Enter');
@@ -166,9 +153,7 @@ describe('launching from Chatwoot', () => {
     await takeOver!.click();
     await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the agent took over', 4_000);
     expect(await page.$('pierce/[data-testid="launcher-awaiting-note"]')).toBeNull();
-    const runs = (await admin.get(`/runs?workflowId=${created.body.id}`)).body.runs as { status: string; error: string | null }[];
-    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
-    expect(runs.find((r) => r.status === 'cancelled')!.error).toMatch(/who took over the conversation$/);
+    await expectAnsweredThenTakenOver(world.server, workflowId);
     await page.keyboard.press('Escape');
   });
 });
