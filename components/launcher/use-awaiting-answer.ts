@@ -2,8 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { Push } from '../../lib/extension/protocol';
 
-/** How often a view looks whether a workflow waits on the customer (pushes make it sooner). */
+/** How often a view without live pushes (the Dashboard App) looks whether a workflow waits on the customer. */
 export const AWAITING_POLL_MS = 5_000;
+/**
+ * With pushes (the extension), looking is only the safety net for a push missed while the
+ * stream was down: every agent's open Chatwoot tab asks this often.
+ */
+export const AWAITING_POLL_WITH_PUSH_MS = 30_000;
 /** Run changes come in bursts under load: one look for each burst. */
 const PUSH_SETTLE_MS = 300;
 
@@ -68,7 +73,8 @@ export function useAwaitingAnswer(source: AwaitingSource | null, key: string | n
 
     current.current = { get companionId() { return companionId; }, show: (next) => { if (live) show(next); } };
     void map(false);
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') void look(); }, AWAITING_POLL_MS);
+    const every = source.onPush ? AWAITING_POLL_WITH_PUSH_MS : AWAITING_POLL_MS;
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') void look(); }, every);
     const onBack = () => { if (document.visibilityState === 'visible') void map(true); };
     window.addEventListener('focus', onBack);
     document.addEventListener('visibilitychange', onBack);
