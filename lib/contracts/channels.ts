@@ -91,3 +91,21 @@ export const ChannelWindow = z.object({
   problem: z.string().nullable().optional(),
 });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
+
+/**
+ * A message template of the channel's WhatsApp Business Account, as the Send message step's
+ * template picker lists it. `parameterCount`: the body's {{1}}…{{n}}, which the step fills.
+ */
+export const WhatsAppTemplate = z.object({
+  id: z.string(),
+  name: z.string(),
+  language: z.string(),
+  status: z.string(),
+  category: z.string().nullable(),
+  body: z.string().nullable(),
+  parameterCount: z.number().int().min(0),
+  /** Why a workflow cannot send it as it stands (not approved, named parameters, a header or button needing a value); null: it can. */
+  notSendable: z.string().nullable(),
+});
+export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
+export const WhatsAppTemplateList = z.object({ templates: z.array(WhatsAppTemplate) });

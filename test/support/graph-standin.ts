@@ -60,6 +60,12 @@ export interface StandInAd {
 }
 export interface StandInAdAccount { id: string; token: string; name: string; ads: StandInAd[] }
 
+/** A template with the fields the companion asks for (components as Meta returns them). */
+export interface StandInTemplate {
+  id: string; name: string; language: string; status: string; category: string; parameter_format?: 'POSITIONAL' | 'NAMED';
+  components: { type: string; format?: string; text?: string; buttons?: { type: string; text?: string; url?: string }[] }[];
+}
+
 export interface SentMessage { kind: 'whatsapp' | 'messenger'; accountId: string; body: any; id: string; token: string }
 
 export interface GraphStandIn {
@@ -69,6 +75,11 @@ export interface GraphStandIn {
   addPage(p: { id: string; token: string; name?: string }): void;
   /** A Messenger user's profile, readable with that Page's token (User Profile API). */
   addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string }): void;
+  /**
+   * A WhatsApp Business Account's message templates, as GET /{waba-id}/message_templates returns
+   * them (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/).
+   */
+  addBusinessAccount(a: { id: string; token: string; templates: StandInTemplate[] }): void;
   /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
@@ -95,6 +106,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
   const pages = new Map<string, { token: string; name: string }>();
   const adAccounts = new Map<string, StandInAdAccount>();
+  const businessAccounts = new Map<string, { token: string; templates: StandInTemplate[] }>();
   const profiles = new Map<string, { pageId: string; first_name: string; last_name: string }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
@@ -169,6 +181,20 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       }
       return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
     }
+    const business = businessAccounts.get(id);
+    if (business) {
+      if (bearer !== business.token) return fail(res, graphErrors.invalidToken());
+      if (req.method !== 'GET' || edge !== 'message_templates') return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
+      // Cursor paging as for ads (https://developers.facebook.com/docs/graph-api/results); `fields` picks what is returned.
+      const fields = (url.searchParams.get('fields') ?? 'name,parameter_format,components,language,status,category,id').split(',');
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 100);
+      const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0);
+      const data = business.templates.slice(start, start + limit).map((t) => Object.fromEntries(Object.entries(t).filter(([k]) => fields.includes(k))));
+      const end = start + data.length;
+      const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+      const paging = { cursors: { before: cursor(start), after: cursor(end) }, ...(end < business.templates.length ? { next: `${url.origin}${url.pathname}?after=${cursor(end)}&limit=${limit}` } : {}) };
+      return send(res, 200, { data, paging });
+    }
     const profile = profiles.get(id);
     if (profile && req.method === 'GET' && !edge) {
       // GET /{psid}?fields=first_name,last_name: https://developers.facebook.com/docs/messenger-platform/identity/user-profile
@@ -221,6 +247,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
     addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
+    addBusinessAccount: (a) => { businessAccounts.set(a.id, { token: a.token, templates: a.templates }); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
     expireToken: (token) => { expired.add(token); },

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Channel, ChannelList, ConnectChannelBody, UpdateChannelBody } from '../../../lib/contracts/channels';
+import { Channel, ChannelList, ConnectChannelBody, UpdateChannelBody, WhatsAppTemplateList } from '../../../lib/contracts/channels';
 import { connectChannel, deleteChannel, listChannels, updateChannel } from '../../channels/connections';
+import { listWhatsAppTemplates } from '../../channels/whatsapp-templates';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -22,6 +23,11 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     config: admin,
     schema: { tags: ['channels'], summary: 'Rename a channel or replace its access token (checked with one Graph API call); its conversations stay attached', params: Params, body: UpdateChannelBody, response: { 200: Channel } },
   }, async (req) => updateChannel(services, req.params.id, req.body));
+
+  app.get('/channels/:id/whatsapp-templates', {
+    config: admin,
+    schema: { tags: ['channels'], summary: 'The message templates of a WhatsApp channel\'s Business Account, read from Meta (for the Send message step)', params: Params, response: { 200: WhatsAppTemplateList } },
+  }, async (req) => ({ templates: await listWhatsAppTemplates(services, req.params.id) }));
 
   app.delete('/channels/:id', { config: admin, schema: { tags: ['channels'], params: Params } }, async (req, reply) => {
     await deleteChannel(services.db, req.params.id);

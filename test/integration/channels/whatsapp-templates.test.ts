@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { graphTiming } from '../../../server/channels/graph';
+import { graphErrors, startGraphStandIn, type GraphStandIn, type StandInTemplate } from '../../support/graph-standin';
+import { startTestServer, type TestServer } from '../../support/server';
+
+// The Send message step's template picker reads the channel's templates from Meta. Shapes as the
+// template management page shows them: POSITIONAL {{1}} bodies, NAMED {{day}} ones, media headers.
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/
+
+let graph: GraphStandIn;
+let server: TestServer;
+const WABA = '102290129340398';
+const TOKEN = 'EAAGwaToken1234WXYZ';
+
+const positional = (name: string, body: string, extra: Partial<StandInTemplate> = {}): StandInTemplate => ({
+  id: `${name.length}${body.length}01`, name, language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameter_format: 'POSITIONAL',
+  components: [{ type: 'BODY', text: body }], ...extra,
+});
+
+beforeEach(async () => {
+  graphTiming.baseDelayMs = 5;
+  graph = await startGraphStandIn();
+  graph.addPhoneNumber({ id: '106540352242922', token: TOKEN });
+  graph.addPage({ id: '682498302938465', token: 'EAAGpageToken5678ABCD' });
+  server = await startTestServer({ env: { META_GRAPH_URL: graph.url }, workers: false });
+});
+afterEach(async () => { await server.close(); await graph.close(); graphTiming.baseDelayMs = 500; });
+
+async function connectWhatsApp() {
+  const res = await server.api(server.adminToken).post('/channels', { kind: 'whatsapp', name: 'Support line', phoneNumberId: '106540352242922', businessAccountId: WABA, accessToken: TOKEN });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
+  it('lists every page of templates: sendable ones first with their parameter count, the others saying why not', async () => {
+    const filler = Array.from({ length: 120 }, (_, i) => positional(`promo_${String(i).padStart(3, '0')}`, 'Sale!'));
+    graph.addBusinessAccount({ id: WABA, token: TOKEN, templates: [
+      ...filler,
+      positional('order_update', 'Hi {{1}}, your order {{2}} ships {{3}}.'),
+      positional('order_update', 'Hola {{1}}, tu pedido {{2}} sale {{3}}.', { language: 'es' }),
+      { id: '9001', name: 'reservation_confirmation', language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameter_format: 'NAMED',
+        components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'Your reservation for {{number_of_guests}} on {{day}} is confirmed.' }] },
+      positional('welcome', 'Welcome!', { status: 'PENDING' }),
+      positional('track', 'Track order {{1}}', { components: [{ type: 'BODY', text: 'Track order {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] }] }),
+    ] });
+    const id = await connectWhatsApp();
+    const res = await server.api(server.adminToken).get(`/channels/${id}/whatsapp-templates`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const templates = res.body.templates as { name: string; language: string; parameterCount: number; notSendable: string | null; body: string | null }[];
+    expect(templates).toHaveLength(125);
+    // Two pages of 100 were read, with Meta's cursor.
+    expect(graph.requests.filter((r) => r.path === `/v21.0/${WABA}/message_templates`)).toHaveLength(2);
+    expect(templates.slice(0, 3).map((t) => t.name)).toEqual(['order_update', 'order_update', 'promo_000']);
+    expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
+    const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
+    expect(why).toEqual({
+      reservation_confirmation: 'Not sendable from a workflow: it uses named parameters; its header needs an image',
+      track: 'Not sendable from a workflow: a button needs a value',
+      welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
+    });
+    expect(templates.slice(-3).map((t) => t.name)).toEqual(['reservation_confirmation', 'track', 'welcome']);
+  });
+
+  it('says what to fix when Meta refuses, 502 when Meta is down, and refuses what is not a WhatsApp channel', async () => {
+    graph.addBusinessAccount({ id: WABA, token: 'EAAGanotherSystemUser', templates: [] });
+    const id = await connectWhatsApp();
+    const admin = server.api(server.adminToken);
+    const refused = await admin.get(`/channels/${id}/whatsapp-templates`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/^Meta refused to list the templates of WhatsApp Business Account 102290129340398: Meta error 190 .*whatsapp_business_management/);
+
+    graph.failNext(graphErrors.serverError(), graphErrors.serverError(), graphErrors.serverError());
+    const down = await admin.get(`/channels/${id}/whatsapp-templates`);
+    expect(down.status).toBe(502);
+    expect(down.body.error.message).toMatch(/could not be read: Meta error 2 .*Try again in a moment/);
+
+    const page = await admin.post('/channels', { kind: 'messenger', name: 'Store <b>page</b>', pageId: '682498302938465', pageAccessToken: 'EAAGpageToken5678ABCD' });
+    const notWa = await admin.get(`/channels/${page.body.id}/whatsapp-templates`);
+    expect(notWa.status).toBe(409);
+    expect(notWa.body.error.message).toBe('Channel "Store <b>page</b>" is a Facebook Page: message templates are WhatsApp\'s');
+    expect((await admin.get('/channels/cnx_nope/whatsapp-templates')).status).toBe(404);
+    const agent = await server.createUser('agent');
+    expect((await server.api(agent.token).get(`/channels/${id}/whatsapp-templates`)).status).toBe(403);
+  });
+});
