@@ -2,11 +2,11 @@ import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody, type UpdateChannelBody } from '../../lib/contracts/channels';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { keys } from './queries';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
 
-const channelsKey = ['channels'] as const;
 const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[]> = {
   whatsapp: [
     ['name', 'Name'], ['phoneNumberId', 'Phone number ID', 'WhatsApp Manager → Phone numbers, or the app’s WhatsApp → API Setup'],
@@ -31,7 +31,7 @@ function ReplaceToken({ channel, onDone }: { channel: Channel; onDone(): void })
     mutationFn: (body: UpdateChannelBody) => request(Channel, 'PATCH', `/channels/${encodeURIComponent(channel.id)}`, body),
     onMutate: () => setServerErrors({}),
     onError: (err) => setServerErrors(placeDetails(err instanceof ApiFailure ? err.details : [], ['accessToken']).placed),
-    onSuccess: () => { void client.invalidateQueries({ queryKey: channelsKey }); onDone(); },
+    onSuccess: () => { void client.invalidateQueries({ queryKey: keys.channels }); onDone(); },
   });
   const label = channel.kind === 'whatsapp' ? 'New access token' : 'New Page access token';
   return (
@@ -52,7 +52,7 @@ function ReplaceToken({ channel, onDone }: { channel: Channel; onDone(): void })
 /** WhatsApp numbers and Facebook Pages messages go out and come in through. */
 export function ChannelsSettings() {
   const client = useQueryClient();
-  const channels = useQuery({ queryKey: channelsKey, queryFn: () => request(ChannelList, 'GET', '/channels') });
+  const channels = useQuery({ queryKey: keys.channels, queryFn: () => request(ChannelList, 'GET', '/channels') });
   const [kind, setKind] = useState<ChannelKind>('whatsapp');
   const [replacing, setReplacing] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -61,11 +61,11 @@ export function ChannelsSettings() {
     mutationFn: (body: ConnectChannelBody) => request(Channel, 'POST', '/channels', body),
     onMutate: () => setServerErrors({}),
     onError: (err) => setServerErrors(refusal(err).placed),
-    onSuccess: () => { setValues({}); void client.invalidateQueries({ queryKey: channelsKey }); },
+    onSuccess: () => { setValues({}); void client.invalidateQueries({ queryKey: keys.channels }); },
   });
   const remove = useMutation({
     mutationFn: (id: string) => request(NoBody, 'DELETE', `/channels/${encodeURIComponent(id)}`),
-    onSuccess: () => void client.invalidateQueries({ queryKey: channelsKey }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.channels }),
   });
   const submit = (e: React.FormEvent) => {
     e.preventDefault();

@@ -2,6 +2,7 @@ import { MESSAGE_MEDIA_TYPES, MESSENGER_TAGS, SEND_MESSAGE_KINDS } from '../../l
 import type { StepConfigDraft, StepEditorProps } from './draft-types';
 import { Field } from './Field';
 import { TemplateInput } from './TemplateInput';
+import { WhatsAppTemplatePicker } from './WhatsAppTemplatePicker';
 
 type Config = StepConfigDraft<'send_message'>;
 type Template = NonNullable<Config['template']>;
@@ -15,6 +16,8 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
   return (
     <fieldset className="group">
       <legend>{label}</legend>
+      <WhatsAppTemplatePicker name={t.name} language={t.language} parameterCount={params.length}
+        onPick={(picked) => onChange({ ...t, name: picked.name, language: picked.language, parameters: Array.from({ length: picked.parameterCount }, (_, i) => params[i] ?? '') })} />
       <Field label="Template name" path={`${path}.name`} hint="As approved in WhatsApp Manager">
         {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value })} />}
       </Field>

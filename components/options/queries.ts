@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { AppList } from '../../lib/contracts/apps';
+import { ChannelList, WhatsAppTemplateList, type Channel, type WhatsAppTemplate } from '../../lib/contracts/channels';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
 import { ClosingCategories } from '../../lib/contracts/conversations';
 import { Restrictions, UserList } from '../../lib/contracts/users';
@@ -17,6 +18,8 @@ export const keys = {
   restrictions: ['restrictions'] as const,
   categories: ['closing-categories'] as const,
   lifecycle: ['lifecycle-stages'] as const,
+  channels: ['channels'] as const,
+  whatsappTemplates: ['channels', 'whatsapp-templates'] as const,
 };
 
 export const useWorkflows = () =>
@@ -34,3 +37,21 @@ export const useClosingCategories = () =>
 
 export const useLifecycleStages = () =>
   useQuery({ queryKey: keys.lifecycle, queryFn: () => request(LifecycleStages, 'GET', '/settings/lifecycle-stages') });
+
+/** Each WhatsApp channel's templates (read from Meta by the server), or why they could not be read. */
+export type ChannelTemplates = { channel: Channel; templates: WhatsAppTemplate[]; error: string | null };
+export const useWhatsAppTemplates = () => useQuery({
+  queryKey: keys.whatsappTemplates,
+  staleTime: 5 * 60_000,
+  queryFn: async (): Promise<ChannelTemplates[]> => {
+    const { channels } = await request(ChannelList, 'GET', '/channels');
+    return Promise.all(channels.filter((c) => c.kind === 'whatsapp').map(async (channel) => {
+      try {
+        const { templates } = await request(WhatsAppTemplateList, 'GET', `/channels/${encodeURIComponent(channel.id)}/whatsapp-templates`);
+        return { channel, templates, error: null };
+      } catch (err) {
+        return { channel, templates: [], error: err instanceof Error ? err.message : String(err) };
+      }
+    }));
+  },
+});

@@ -58,6 +58,7 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
   if (format && format !== 'TEXT') reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
   if (format === 'TEXT' && /\{\{/.test(header?.text ?? '')) reasons.push('its header has a parameter');
   if (buttons.some((b) => /\{\{/.test(b.url ?? '') || ['COPY_CODE', 'OTP', 'FLOW', 'CATALOG', 'MPM'].includes(b.type?.toUpperCase() ?? ''))) reasons.push('a button needs a value');
+  if (!named && positions.length && Math.max(...positions) > 20) reasons.push('it takes more than 20 parameters');
   const special = components.find((c) => ['CAROUSEL', 'LIMITED_TIME_OFFER'].includes(c.type?.toUpperCase() ?? ''));
   if (special) reasons.push(`it has a ${special.type!.toLowerCase().replaceAll('_', ' ')}`);
   return {

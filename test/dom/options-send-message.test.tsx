@@ -55,4 +55,49 @@ describe('send_message editor (channels)', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect((await screen.findAllByText('Enter the link of the file to send')).length).toBeGreaterThan(0);
   });
+
+  it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
+    const user = userEvent.setup();
+    const channel = (id: string, kind: string, name: string) => ({ id, kind, name, displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at });
+    const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null) =>
+      ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, notSendable });
+    const calls = serveApi({
+      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line'), channel('cnx_fb', 'messenger', 'Store page'), channel('cnx_wa2', 'whatsapp', 'Sales <b>line</b>')] }),
+      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
+        template('order_update', 'es', 3, 'Hola {{1}}, tu pedido {{2}} sale {{3}}.'),
+        template('welcome', 'en_US', 0, 'Welcome!', 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)'),
+      ] }),
+      'GET /channels/cnx_wa2/whatsapp-templates': { status: 422, body: { error: { code: 'graph_refused', message: 'Meta refused to list the templates of WhatsApp Business Account 1: Meta error 190 (OAuthException): Invalid OAuth access token' } } },
+      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    });
+    renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
+    await addSendMessage(user);
+    await user.selectOptions(screen.getByLabelText('Message type'), 'template');
+    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    const welcome = [...pick.options].find((o) => o.textContent!.startsWith('welcome'))!;
+    expect(welcome.disabled).toBe(true);
+    expect(welcome.textContent).toBe('welcome (en_US) — Not sendable from a workflow: its status is PENDING (only approved templates are sent)');
+    // A channel whose token cannot list templates says so (its name as text), the others still pick.
+    expect(screen.getByRole('alert').textContent).toMatch(/^Sales <b>line<\/b>: Meta refused to list the templates/);
+    expect(calls.some((c) => c.path === '/channels/cnx_fb/whatsapp-templates')).toBe(false);
+
+    await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'order_update (es)')!);
+    expect((screen.getByLabelText('Template name') as HTMLInputElement).value).toBe('order_update');
+    expect((screen.getByLabelText('Language code') as HTMLInputElement).value).toBe('es');
+    expect(screen.getByTestId('template-body').textContent).toBe('Hola {{1}}, tu pedido {{2}} sale {{3}}.');
+    await user.type(screen.getByLabelText('Parameter {{1}}'), 'Ana');
+    await user.type(screen.getByLabelText('Parameter {{2}}'), 'A-1');
+    await user.type(screen.getByLabelText('Parameter {{3}}'), 'today');
+    // A parameter removed by hand: the preview says the counts differ.
+    await user.click(screen.getByRole('button', { name: 'Remove parameter 3' }));
+    expect(screen.getByTestId('template-body').textContent).toBe('Hola {{1}}, tu pedido {{2}} sale {{3}}. (it takes 3 parameters; 2 are set below)');
+    await user.click(screen.getByRole('button', { name: 'Add parameter' }));
+    await user.type(screen.getByLabelText('Parameter {{3}}'), 'today');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
+    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
+    expect(body.steps[0]!.config).toMatchObject({ kind: 'template', template: { name: 'order_update', language: 'es', parameters: ['Ana', 'A-1', 'today'] } });
+  });
 });
