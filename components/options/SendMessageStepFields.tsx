@@ -13,25 +13,31 @@ const KIND_LABELS: Record<(typeof SEND_MESSAGE_KINDS)[number], string> = {
 function TemplateFields({ label, value, path, index, onChange }: { label: string; value: Template | undefined; path: string; index: number; onChange(t: Template | undefined): void }) {
   const t = value ?? { name: '', language: 'en_US', parameters: [] };
   const params = t.parameters ?? [];
+  // Named parameters come with the template picked: as many as it has, each with its name.
+  const names = t.parameterNames;
   return (
     <fieldset className="group">
       <legend>{label}</legend>
       <WhatsAppTemplatePicker name={t.name} language={t.language} parameterCount={params.length}
-        onPick={(picked) => onChange({ ...t, name: picked.name, language: picked.language, parameters: Array.from({ length: picked.parameterCount }, (_, i) => params[i] ?? '') })} />
+        onPick={(picked) => onChange({
+          ...t, name: picked.name, language: picked.language, parameters: Array.from({ length: picked.parameterCount }, (_, i) => params[i] ?? ''),
+          parameterNames: picked.parameterNames ?? undefined,
+        })} />
+      {/* Typed by hand, it is another template: its parameters are positional unless picked. */}
       <Field label="Template name" path={`${path}.name`} hint="As approved in WhatsApp Manager">
-        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value })} />}
+        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value, parameterNames: undefined })} />}
       </Field>
       <Field label="Language code" path={`${path}.language`}>
-        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value })} />}
+        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value, parameterNames: undefined })} />}
       </Field>
       {params.map((v, i) => (
         <div key={i} className="row">
-          <TemplateInput label={`Parameter {{${i + 1}}}`} value={v} path={`${path}.parameters.${i}`} stepIndex={index}
+          <TemplateInput label={`Parameter {{${names?.[i] ?? i + 1}}}`} value={v} path={`${path}.parameters.${i}`} stepIndex={index}
             onChange={(text) => onChange({ ...t, parameters: params.map((x, j) => (j === i ? text : x)) })} />
-          <button type="button" onClick={() => onChange({ ...t, parameters: params.filter((_, j) => j !== i) })} aria-label={`Remove parameter ${i + 1}`}>Remove</button>
+          {!names && <button type="button" onClick={() => onChange({ ...t, parameters: params.filter((_, j) => j !== i) })} aria-label={`Remove parameter ${i + 1}`}>Remove</button>}
         </div>
       ))}
-      {params.length < 20 && <button type="button" onClick={() => onChange({ ...t, parameters: [...params, ''] })}>Add parameter</button>}
+      {!names && params.length < 20 && <button type="button" onClick={() => onChange({ ...t, parameters: [...params, ''] })}>Add parameter</button>}
     </fieldset>
   );
 }

@@ -104,7 +104,9 @@ export const WhatsAppTemplate = z.object({
   category: z.string().nullable(),
   body: z.string().nullable(),
   parameterCount: z.number().int().min(0),
-  /** Why a workflow cannot send it as it stands (not approved, named parameters, a header or button needing a value); null: it can. */
+  /** A template with named parameters: their names in body order ({{first_name}} → first_name); null for positional ones. */
+  parameterNames: z.array(z.string()).nullable(),
+  /** Why a workflow cannot send it as it stands (not approved, a header or button needing a value); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

@@ -8,6 +8,7 @@ describe('send_message config', () => {
     ['media without caption', { kind: 'media', media: { type: 'document', url: 'https://x.test/a.pdf', filename: 'a.pdf' } }],
     ['buttons', { kind: 'buttons', text: 'Pick', buttons: [{ title: 'Yes' }, { title: 'No', payload: 'NO' }] }],
     ['a template', { kind: 'template', template: { name: 'order_update', language: 'pt_BR', parameters: ['{{$contact.firstName}}'] } }],
+    ['a template with named parameters', { kind: 'template', template: { name: 'order_confirmation', language: 'en_US', parameters: ['{{$contact.firstName}}', 'A-1'], parameterNames: ['customer_name', 'order_number'] } }],
     ['a tagged Messenger message with a fallback template', { text: 'Hi', messenger: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, fallbackTemplate: { name: 'hello', language: 'en' } }],
   ])('accepts %s', (_n, config) => {
     expect(SendMessageConfig.safeParse(config).success).toBe(true);
@@ -21,6 +22,8 @@ describe('send_message config', () => {
     ['a 21-character button', { kind: 'buttons', text: 'x', buttons: [{ title: 'x'.repeat(21) }] }, 'buttons.0.title'],
     ['a template name with spaces', { kind: 'template', template: { name: 'Order Update', language: 'en_US' } }, 'template.name'],
     ['a bad language code', { kind: 'template', template: { name: 'x', language: 'english' } }, 'template.language'],
+    ['named parameters without a value each', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['first', 'second'] } }, 'template.parameterNames'],
+    ['a parameter name with capitals', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['First'] } }, 'template.parameterNames.0'],
     ['MESSAGE_TAG without a tag', { text: 'x', messenger: { messagingType: 'MESSAGE_TAG' } }, 'messenger.tag'],
   ])('refuses %s at %s', (_n, config, path) => {
     const r = SendMessageConfig.safeParse(config);

@@ -56,6 +56,13 @@ export const WhatsAppTemplateRef = z.object({
   language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Use the template’s language code, e.g. en_US or pt_BR'),
   /** Body parameters {{1}}, {{2}}, … in order; each is a template of ours. */
   parameters: z.array(z.string().max(1024, 'A parameter has at most 1024 characters')).max(20, 'At most 20 parameters').default([]),
+  /**
+   * For a template with named parameters ({{first_name}}): each parameter's name, in the order of
+   * `parameters` (Meta's `parameter_name`). Left out: positional {{1}}, {{2}}, …
+   */
+  parameterNames: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)')).max(20).optional(),
+}).refine((t) => !t.parameterNames || t.parameterNames.length === t.parameters.length, {
+  message: 'Give each named parameter a value (one name per parameter)', path: ['parameterNames'],
 });
 export type WhatsAppTemplateRef = z.infer<typeof WhatsAppTemplateRef>;
 export const MessageMedia = z.object({

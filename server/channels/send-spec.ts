@@ -47,7 +47,8 @@ const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payl
  * WhatsApp Cloud API message body.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
- * `reply` buttons; `template` with body parameters)
+ * `reply` buttons; `template` with body parameters, positional or named by `parameter_name`:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components)
  */
 export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
@@ -66,7 +67,10 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
       const t = spec.template!;
       return {
         ...base, type: 'template',
-        template: { name: t.name, language: { code: t.language }, ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
+        template: {
+          name: t.name, language: { code: t.language },
+          ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] } : {}),
+        },
       };
     }
     default:

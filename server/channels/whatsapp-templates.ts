@@ -50,10 +50,11 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
   const header = components.find((c) => c.type?.toUpperCase() === 'HEADER');
   const buttons = components.find((c) => c.type?.toUpperCase() === 'BUTTONS')?.buttons ?? [];
   const positions = [...(body ?? '').matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
-  const named = t.parameter_format?.toUpperCase() === 'NAMED' || /\{\{\s*[a-z_][a-z0-9_]*\s*\}\}/i.test(body ?? '');
+  const names = [...new Set([...(body ?? '').matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!))];
+  const named = t.parameter_format?.toUpperCase() === 'NAMED' || names.length > 0;
   const reasons: string[] = [];
   if (t.status !== 'APPROVED') reasons.push(`its status is ${t.status ?? 'unknown'} (only approved templates are sent)`);
-  if (named) reasons.push('it uses named parameters');
+  if (named && names.length > 20) reasons.push('it takes more than 20 parameters');
   const format = header?.format?.toUpperCase();
   if (format && format !== 'TEXT') reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
   if (format === 'TEXT' && /\{\{/.test(header?.text ?? '')) reasons.push('its header has a parameter');
@@ -63,7 +64,8 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
   if (special) reasons.push(`it has a ${special.type!.toLowerCase().replaceAll('_', ' ')}`);
   return {
     id: t.id ?? `${t.name}:${t.language}`, name: t.name!, language: t.language!, status: t.status ?? 'UNKNOWN', category: t.category ?? null, body,
-    parameterCount: named || positions.length === 0 ? 0 : Math.max(...positions),
+    parameterCount: named ? names.length : positions.length === 0 ? 0 : Math.max(...positions),
+    parameterNames: named ? names : null,
     notSendable: reasons.length ? `Not sendable from a workflow: ${reasons.join('; ')}` : null,
   };
 }

@@ -56,11 +56,12 @@ describe('send_message editor (channels)', () => {
     expect((await screen.findAllByText('Enter the link of the file to send')).length).toBeGreaterThan(0);
   });
 
+  const channel = (id: string, kind: string, name: string) => ({ id, kind, name, displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at });
+  const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null, parameterNames: string[] | null = null) =>
+    ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, notSendable });
+
   it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
     const user = userEvent.setup();
-    const channel = (id: string, kind: string, name: string) => ({ id, kind, name, displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at });
-    const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null) =>
-      ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, notSendable });
     const calls = serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
       'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
@@ -99,5 +100,35 @@ describe('send_message editor (channels)', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
     const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
     expect(body.steps[0]!.config).toMatchObject({ kind: 'template', template: { name: 'order_update', language: 'es', parameters: ['Ana', 'A-1', 'today'] } });
+  });
+
+  it('a template with named parameters: one field per name, no adding or removing; typed by hand it is positional again', async () => {
+    const user = userEvent.setup();
+    const calls = serveApi({
+      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
+      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
+        template('order_confirmation', 'en_US', 2, 'Hi {{customer_name}}, your order {{order_number}} is confirmed.', null, ['customer_name', 'order_number']),
+      ] }),
+      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    });
+    renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
+    await addSendMessage(user);
+    await user.selectOptions(screen.getByLabelText('Message type'), 'template');
+    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'order_confirmation (en_US)')!);
+    await user.type(screen.getByLabelText('Parameter {{customer_name}}'), 'Ana');
+    await user.type(screen.getByLabelText('Parameter {{order_number}}'), 'A-7');
+    expect(screen.queryByRole('button', { name: 'Add parameter' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Remove parameter/ })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
+    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
+    expect(body.steps[0]!.config).toMatchObject({ template: { name: 'order_confirmation', language: 'en_US', parameters: ['Ana', 'A-7'], parameterNames: ['customer_name', 'order_number'] } });
+
+    await user.type(screen.getByLabelText('Template name'), '_v2');
+    expect(screen.getByLabelText('Parameter {{1}}')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Add parameter' })).toBeTruthy();
   });
 });

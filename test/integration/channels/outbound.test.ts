@@ -47,6 +47,7 @@ describe('send_message on a WhatsApp conversation', () => {
       { id: 'doc', type: 'send_message', config: { kind: 'media', media: { type: 'document', url: 'https://cdn.example.com/invoice.pdf', filename: 'invoice.pdf' } } },
       { id: 'ask', type: 'send_message', config: { kind: 'buttons', text: 'Was it helpful?', buttons: [{ title: 'Yes', payload: 'YES' }, { title: 'No' }] } },
       { id: 'tpl', type: 'send_message', config: { kind: 'template', template: { name: 'order_update', language: 'pt_BR', parameters: ['{{$contact.firstName}}', '42'] } } },
+      { id: 'named', type: 'send_message', config: { kind: 'template', template: { name: 'order_confirmation', language: 'en_US', parameters: ['{{$contact.firstName}}', 'A-7'], parameterNames: ['customer_name', 'order_number'] } } },
     ]);
     const run = await w.fire(wf, contact.id);
     expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
@@ -55,6 +56,8 @@ describe('send_message on a WhatsApp conversation', () => {
       { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'document', document: { link: 'https://cdn.example.com/invoice.pdf', filename: 'invoice.pdf' } },
       { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'interactive', interactive: { type: 'button', body: { text: 'Was it helpful?' }, action: { buttons: [{ type: 'reply', reply: { id: 'YES', title: 'Yes' } }, { type: 'reply', reply: { id: 'button_2', title: 'No' } }] } } },
       { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'template', template: { name: 'order_update', language: { code: 'pt_BR' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '42' }] }] } },
+      // Named parameters: Meta's parameter_name (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components).
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '14155550123', type: 'template', template: { name: 'order_confirmation', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', parameter_name: 'customer_name', text: 'Ana' }, { type: 'text', parameter_name: 'order_number', text: 'A-7' }] }] } },
     ]);
   });
 

@@ -41,6 +41,8 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
       positional('order_update', 'Hola {{1}}, tu pedido {{2}} sale {{3}}.', { language: 'es' }),
       { id: '9001', name: 'reservation_confirmation', language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameter_format: 'NAMED',
         components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'Your reservation for {{number_of_guests}} on {{day}} is confirmed.' }] },
+      { id: '9002', name: 'order_confirmation', language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameter_format: 'NAMED',
+        components: [{ type: 'BODY', text: 'Hi {{customer_name}}, your order {{order_number}} has been confirmed! Thanks, {{customer_name}}.' }] },
       positional('welcome', 'Welcome!', { status: 'PENDING' }),
       positional('track', 'Track order {{1}}', { components: [{ type: 'BODY', text: 'Track order {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] }] }),
     ] });
@@ -48,14 +50,16 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     const res = await server.api(server.adminToken).get(`/channels/${id}/whatsapp-templates`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const templates = res.body.templates as { name: string; language: string; parameterCount: number; notSendable: string | null; body: string | null }[];
-    expect(templates).toHaveLength(125);
+    expect(templates).toHaveLength(126);
     // Two pages of 100 were read, with Meta's cursor.
     expect(graph.requests.filter((r) => r.path === `/v21.0/${WABA}/message_templates`)).toHaveLength(2);
-    expect(templates.slice(0, 3).map((t) => t.name)).toEqual(['order_update', 'order_update', 'promo_000']);
-    expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
+    expect(templates.slice(0, 4).map((t) => t.name)).toEqual(['order_confirmation', 'order_update', 'order_update', 'promo_000']);
+    // Named parameters: each name once, in the body's order.
+    expect(templates[0]).toMatchObject({ parameterCount: 2, parameterNames: ['customer_name', 'order_number'], notSendable: null });
+    expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, parameterNames: null, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
     const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
     expect(why).toEqual({
-      reservation_confirmation: 'Not sendable from a workflow: it uses named parameters; its header needs an image',
+      reservation_confirmation: 'Not sendable from a workflow: its header needs an image',
       track: 'Not sendable from a workflow: a button needs a value',
       welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
     });
