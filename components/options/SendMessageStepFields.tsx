@@ -15,6 +15,7 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
   const params = t.parameters ?? [];
   // Named parameters come with the template picked: as many as it has, each with its name.
   const names = t.parameterNames;
+  const header = t.header;
   return (
     <fieldset className="group">
       <legend>{label}</legend>
@@ -22,14 +23,27 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
         onPick={(picked) => onChange({
           ...t, name: picked.name, language: picked.language, parameters: Array.from({ length: picked.parameterCount }, (_, i) => params[i] ?? ''),
           parameterNames: picked.parameterNames ?? undefined,
+          header: picked.header
+            ? picked.header.type === 'text'
+              ? { type: 'text', text: t.header?.type === 'text' ? t.header.text : '', ...(picked.header.parameterName ? { parameterName: picked.header.parameterName } : {}) }
+              : { type: picked.header.type, url: t.header && t.header.type !== 'text' ? t.header.url : '' }
+            : undefined,
         })} />
       {/* Typed by hand, it is another template: its parameters are positional unless picked. */}
       <Field label="Template name" path={`${path}.name`} hint="As approved in WhatsApp Manager">
-        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value, parameterNames: undefined })} />}
+        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value, parameterNames: undefined, header: undefined })} />}
       </Field>
       <Field label="Language code" path={`${path}.language`}>
-        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value, parameterNames: undefined })} />}
+        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value, parameterNames: undefined, header: undefined })} />}
       </Field>
+      {header?.type === 'text' && (
+        <TemplateInput label={`Header {{${header.parameterName ?? 1}}}`} value={header.text} path={`${path}.header.text`} stepIndex={index}
+          onChange={(text) => onChange({ ...t, header: { ...header, text } })} />
+      )}
+      {header && header.type !== 'text' && (
+        <TemplateInput label={`Header ${header.type} link (https)`} value={header.url} path={`${path}.header.url`} stepIndex={index}
+          onChange={(url) => onChange({ ...t, header: { ...header, url } })} />
+      )}
       {params.map((v, i) => (
         <div key={i} className="row">
           <TemplateInput label={`Parameter {{${names?.[i] ?? i + 1}}}`} value={v} path={`${path}.parameters.${i}`} stepIndex={index}

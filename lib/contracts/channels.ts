@@ -106,7 +106,9 @@ export const WhatsAppTemplate = z.object({
   parameterCount: z.number().int().min(0),
   /** A template with named parameters: their names in body order ({{first_name}} → first_name); null for positional ones. */
   parameterNames: z.array(z.string()).nullable(),
-  /** Why a workflow cannot send it as it stands (not approved, a header or button needing a value); null: it can. */
+  /** What its header needs from the step: its text parameter (named or not), or a file by link; null when nothing. */
+  header: z.object({ type: z.enum(['text', 'image', 'video', 'document']), parameterName: z.string().nullable() }).nullable(),
+  /** Why a workflow cannot send it as it stands (not approved, a location header, a button needing a value); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

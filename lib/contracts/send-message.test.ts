@@ -9,6 +9,8 @@ describe('send_message config', () => {
     ['buttons', { kind: 'buttons', text: 'Pick', buttons: [{ title: 'Yes' }, { title: 'No', payload: 'NO' }] }],
     ['a template', { kind: 'template', template: { name: 'order_update', language: 'pt_BR', parameters: ['{{$contact.firstName}}'] } }],
     ['a template with named parameters', { kind: 'template', template: { name: 'order_confirmation', language: 'en_US', parameters: ['{{$contact.firstName}}', 'A-1'], parameterNames: ['customer_name', 'order_number'] } }],
+    ['a template with an image header', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'image', url: 'https://cdn.example.com/{{$contact.id}}.jpg' } } }],
+    ['a template with a named text header', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'text', text: '{{$contact.firstName}}', parameterName: 'first_name' } } }],
     ['a tagged Messenger message with a fallback template', { text: 'Hi', messenger: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, fallbackTemplate: { name: 'hello', language: 'en' } }],
   ])('accepts %s', (_n, config) => {
     expect(SendMessageConfig.safeParse(config).success).toBe(true);
@@ -24,6 +26,8 @@ describe('send_message config', () => {
     ['a bad language code', { kind: 'template', template: { name: 'x', language: 'english' } }, 'template.language'],
     ['named parameters without a value each', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['first', 'second'] } }, 'template.parameterNames'],
     ['a parameter name with capitals', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['First'] } }, 'template.parameterNames.0'],
+    ['a header of an unknown kind', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'location', url: 'x' } } }, 'template.header.type'],
+    ['a 61-character header value', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'text', text: 'x'.repeat(61) } } }, 'template.header.text'],
     ['MESSAGE_TAG without a tag', { text: 'x', messenger: { messagingType: 'MESSAGE_TAG' } }, 'messenger.tag'],
   ])('refuses %s at %s', (_n, config, path) => {
     const r = SendMessageConfig.safeParse(config);

@@ -51,6 +51,19 @@ export const MESSAGE_MEDIA_TYPES = ['image', 'document', 'video'] as const;
 export const MESSENGER_MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] as const;
 /** Messenger's message tags that allow a message outside the 24-hour window. */
 export const MESSENGER_TAGS = ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'] as const;
+/**
+ * The value a template's header needs: its one text parameter (named or positional), or the
+ * image / video / document it shows, by https link. Each string is a template of ours.
+ */
+export const WhatsAppTemplateHeader = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('text'),
+    text: z.string().trim().min(1, 'Enter the header’s value').max(60, 'A header value has at most 60 characters'),
+    parameterName: z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)').optional(),
+  }),
+  z.object({ type: z.enum(MESSAGE_MEDIA_TYPES), url: z.string().trim().min(1, 'Enter the link of the header’s file').max(2000) }),
+]);
+export type WhatsAppTemplateHeader = z.infer<typeof WhatsAppTemplateHeader>;
 export const WhatsAppTemplateRef = z.object({
   name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'A template name uses lowercase letters, digits and _ (as in WhatsApp Manager)'),
   language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Use the template’s language code, e.g. en_US or pt_BR'),
@@ -61,6 +74,8 @@ export const WhatsAppTemplateRef = z.object({
    * `parameters` (Meta's `parameter_name`). Left out: positional {{1}}, {{2}}, …
    */
   parameterNames: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)')).max(20).optional(),
+  /** For a template whose header takes a value (a text parameter, or media). */
+  header: WhatsAppTemplateHeader.optional(),
 }).refine((t) => !t.parameterNames || t.parameterNames.length === t.parameters.length, {
   message: 'Give each named parameter a value (one name per parameter)', path: ['parameterNames'],
 });

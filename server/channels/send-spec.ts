@@ -12,7 +12,7 @@ export interface SendSpec {
 }
 
 export function specFromConfig(c: SendMessageConfigValue, render: (t: string) => string): SendSpec {
-  const tpl = (t: WhatsAppTemplateRef | undefined) => t && { ...t, parameters: t.parameters.map(render) };
+  const tpl = (t: WhatsAppTemplateRef | undefined) => t && renderTemplate(t, render);
   return {
     kind: c.kind ?? 'text',
     text: render(c.text ?? ''),
@@ -23,8 +23,20 @@ export function specFromConfig(c: SendMessageConfigValue, render: (t: string) =>
   };
 }
 
+/** A template reference with our templates in its values rendered (parameters, the header's text or link). */
+function renderTemplate(t: WhatsAppTemplateRef, render: (s: string) => string): WhatsAppTemplateRef {
+  const header = t.header && (t.header.type === 'text' ? { ...t.header, text: render(t.header.text) } : { ...t.header, url: render(t.header.url).trim() });
+  return { ...t, parameters: t.parameters.map(render), ...(header ? { header } : {}) };
+}
+
 export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string): SendSpec =>
-  ({ kind: 'template', text: '', template: { ...t, parameters: t.parameters.map(render) } });
+  ({ kind: 'template', text: '', template: renderTemplate(t, render) });
+
+/** A template's header link Meta cannot fetch (not https): the step fails saying so, before any call. */
+export function badHeaderLink(spec: SendSpec): string | null {
+  const h = spec.template?.header;
+  return h && h.type !== 'text' && !/^https:\/\/\S+$/i.test(h.url) ? `Cannot send template ${spec.template!.name}: its header ${h.type} link "${h.url}" is not an https:// URL Meta can fetch` : null;
+}
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
 export function inboxText(spec: SendSpec): string {
@@ -65,12 +77,14 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
       };
     case 'template': {
       const t = spec.template!;
+      const h = t.header;
+      const components = [
+        ...(h ? [{ type: 'header', parameters: [h.type === 'text' ? { type: 'text', ...(h.parameterName ? { parameter_name: h.parameterName } : {}), text: h.text } : { type: h.type, [h.type]: { link: h.url } }] }] : []),
+        ...(t.parameters.length ? [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] : []),
+      ];
       return {
         ...base, type: 'template',
-        template: {
-          name: t.name, language: { code: t.language },
-          ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] } : {}),
-        },
+        template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) },
       };
     }
     default:

@@ -56,8 +56,11 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
   if (t.status !== 'APPROVED') reasons.push(`its status is ${t.status ?? 'unknown'} (only approved templates are sent)`);
   if (named && names.length > 20) reasons.push('it takes more than 20 parameters');
   const format = header?.format?.toUpperCase();
-  if (format && format !== 'TEXT') reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
-  if (format === 'TEXT' && /\{\{/.test(header?.text ?? '')) reasons.push('its header has a parameter');
+  const headerParam = format === 'TEXT' ? /\{\{\s*([a-z0-9_]+)\s*\}\}/i.exec(header?.text ?? '')?.[1] : undefined;
+  const headerNeeds: WhatsAppTemplate['header'] = format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT'
+    ? { type: format.toLowerCase() as 'image' | 'video' | 'document', parameterName: null }
+    : headerParam ? { type: 'text', parameterName: /^\d+$/.test(headerParam) ? null : headerParam.toLowerCase() } : null;
+  if (format && !['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'].includes(format)) reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
   if (buttons.some((b) => /\{\{/.test(b.url ?? '') || ['COPY_CODE', 'OTP', 'FLOW', 'CATALOG', 'MPM'].includes(b.type?.toUpperCase() ?? ''))) reasons.push('a button needs a value');
   if (!named && positions.length && Math.max(...positions) > 20) reasons.push('it takes more than 20 parameters');
   const special = components.find((c) => ['CAROUSEL', 'LIMITED_TIME_OFFER'].includes(c.type?.toUpperCase() ?? ''));
@@ -66,6 +69,7 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
     id: t.id ?? `${t.name}:${t.language}`, name: t.name!, language: t.language!, status: t.status ?? 'UNKNOWN', category: t.category ?? null, body,
     parameterCount: named ? names.length : positions.length === 0 ? 0 : Math.max(...positions),
     parameterNames: named ? names : null,
+    header: headerNeeds,
     notSendable: reasons.length ? `Not sendable from a workflow: ${reasons.join('; ')}` : null,
   };
 }

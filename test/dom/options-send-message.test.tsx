@@ -57,8 +57,8 @@ describe('send_message editor (channels)', () => {
   });
 
   const channel = (id: string, kind: string, name: string) => ({ id, kind, name, displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at });
-  const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null, parameterNames: string[] | null = null) =>
-    ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, notSendable });
+  const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null, parameterNames: string[] | null = null, header: { type: string; parameterName: string | null } | null = null) =>
+    ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, header, notSendable });
 
   it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
     const user = userEvent.setup();
@@ -130,5 +130,38 @@ describe('send_message editor (channels)', () => {
     await user.type(screen.getByLabelText('Template name'), '_v2');
     expect(screen.getByLabelText('Parameter {{1}}')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Add parameter' })).toBeTruthy();
+  });
+
+  it('a template whose header takes a value: its image link, or its text parameter, asked for and saved', async () => {
+    const user = userEvent.setup();
+    const calls = serveApi({
+      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
+      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
+        template('reservation_confirmation', 'en_US', 1, 'A table for {{number_of_guests}}.', null, ['number_of_guests'], { type: 'image', parameterName: null }),
+        template('sale', 'en_US', 0, 'Come and see.', null, null, { type: 'text', parameterName: 'sale_name' }),
+      ] }),
+      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    });
+    renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
+    await addSendMessage(user);
+    await user.selectOptions(screen.getByLabelText('Message type'), 'template');
+    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'sale (en_US)')!);
+    expect(screen.getByLabelText('Header {{sale_name}}')).toBeTruthy();
+    await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'reservation_confirmation (en_US)')!);
+    expect(screen.queryByLabelText('Header {{sale_name}}')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    // Left empty, the link is asked for where it goes.
+    expect((await screen.findAllByText('Enter the link of the header’s file')).length).toBeGreaterThan(0);
+    await user.type(screen.getByLabelText('Header image link (https)'), 'https://cdn.example.com/table.jpg');
+    await user.type(screen.getByLabelText('Parameter {{number_of_guests}}'), '4');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
+    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
+    expect(body.steps[0]!.config).toMatchObject({ template: {
+      name: 'reservation_confirmation', parameters: ['4'], parameterNames: ['number_of_guests'], header: { type: 'image', url: 'https://cdn.example.com/table.jpg' },
+    } });
   });
 });

@@ -1,4 +1,4 @@
-import { specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { badHeaderLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
@@ -17,6 +17,8 @@ export const sendMessageStep = defineStep({
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
     const spec = specFromConfig(ctx.config, (t) => ctx.render(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
+    const headerProblem = badHeaderLink(spec);
+    if (headerProblem) return fail(headerProblem);
     if (spec.kind === 'media' && !/^https:\/\/\S+$/i.test(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
     const connection = conversation.connectionId
@@ -50,10 +52,13 @@ export const sendMessageStep = defineStep({
       return next(await inbox.invoke({ text: inboxText(spec).slice(0, 4096) }));
     }
 
+    const fallback = ctx.config.fallbackTemplate ? templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) : undefined;
+    const fallbackProblem = fallback && badHeaderLink(fallback);
+    if (fallbackProblem) return fail(`${fallbackProblem} (the fallback template)`);
     const outcome = await sendOnConversation(ctx.services, {
       conversation: { ...conversation, connectionId: connection.id },
       spec,
-      ...(ctx.config.fallbackTemplate ? { fallback: templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) } : {}),
+      ...(fallback ? { fallback } : {}),
       sendKey: ctx.idempotencyKey,
       author: { type: 'workflow', id: ctx.run.workflowId },
       cause: ctx.cause,

@@ -61,6 +61,29 @@ describe('send_message on a WhatsApp conversation', () => {
     ]);
   });
 
+  it('sends a template\'s header: a text parameter (named or not) or an image by link; a link Meta cannot fetch fails before any call', async () => {
+    const { contact } = await customerWrites();
+    const wf = await w.tagWorkflow([
+      { id: 'img', type: 'send_message', config: { kind: 'template', template: { name: 'reservation_confirmation', language: 'en_US', parameters: ['4'], parameterNames: ['number_of_guests'], header: { type: 'image', url: 'https://cdn.example.com/{{$contact.firstName}}.jpg' } } } },
+      { id: 'txt', type: 'send_message', config: { kind: 'template', template: { name: 'shipped', language: 'en_US', parameters: ['Z-9'], header: { type: 'text', text: 'for {{$contact.firstName}}' } } } },
+      { id: 'named', type: 'send_message', config: { kind: 'template', template: { name: 'sale', language: 'en_US', parameters: [], header: { type: 'text', text: 'Spring', parameterName: 'sale_name' } } } },
+    ]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    // Header, then body: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
+    expect(w.graph.sent.map((s) => s.body.template.components)).toEqual([
+      [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/Ana.jpg' } }] }, { type: 'body', parameters: [{ type: 'text', parameter_name: 'number_of_guests', text: '4' }] }],
+      [{ type: 'header', parameters: [{ type: 'text', text: 'for Ana' }] }, { type: 'body', parameters: [{ type: 'text', text: 'Z-9' }] }],
+      [{ type: 'header', parameters: [{ type: 'text', parameter_name: 'sale_name', text: 'Spring' }] }],
+    ]);
+
+    const bad = await w.tagWorkflow([{ id: 'img', type: 'send_message', config: { kind: 'template', template: { name: 'reservation_confirmation', language: 'en_US', parameters: [], header: { type: 'document', url: 'http://intranet/{{$contact.firstName}}.pdf' } } } }]);
+    const failed = await w.fire(bad, contact.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBe('Cannot send template reservation_confirmation: its header document link "http://intranet/Ana.pdf" is not an https:// URL Meta can fetch');
+    expect(w.graph.sent.filter((s) => JSON.stringify(s.body).includes('intranet'))).toEqual([]);
+  });
+
   it('outside the 24-hour window: fails saying why, or sends the fallback template', async () => {
     const { contact, conversation } = await customerWrites();
     await ageIncoming(25);
