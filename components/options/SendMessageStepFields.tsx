@@ -28,13 +28,16 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
               ? { type: 'text', text: t.header?.type === 'text' ? t.header.text : '', ...(picked.header.parameterName ? { parameterName: picked.header.parameterName } : {}) }
               : { type: picked.header.type, url: t.header && t.header.type !== 'text' ? t.header.url : '' }
             : undefined,
+          buttons: picked.buttons.length
+            ? picked.buttons.map((b) => ({ index: b.index, type: b.type, value: t.buttons?.find((x) => x.index === b.index && x.type === b.type)?.value ?? '' }))
+            : undefined,
         })} />
       {/* Typed by hand, it is another template: its parameters are positional unless picked. */}
       <Field label="Template name" path={`${path}.name`} hint="As approved in WhatsApp Manager">
-        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value, parameterNames: undefined, header: undefined })} />}
+        {(p) => <input {...p} value={t.name} onChange={(e) => onChange({ ...t, name: e.target.value, parameterNames: undefined, header: undefined, buttons: undefined })} />}
       </Field>
       <Field label="Language code" path={`${path}.language`}>
-        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value, parameterNames: undefined, header: undefined })} />}
+        {(p) => <input {...p} value={t.language} onChange={(e) => onChange({ ...t, language: e.target.value, parameterNames: undefined, header: undefined, buttons: undefined })} />}
       </Field>
       {header?.type === 'text' && (
         <TemplateInput label={`Header {{${header.parameterName ?? 1}}}`} value={header.text} path={`${path}.header.text`} stepIndex={index}
@@ -52,6 +55,11 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
         </div>
       ))}
       {!names && params.length < 20 && <button type="button" onClick={() => onChange({ ...t, parameters: [...params, ''] })}>Add parameter</button>}
+      {(t.buttons ?? []).map((b, i) => (
+        <TemplateInput key={`${b.type}-${b.index}`} label={b.type === 'url' ? `Button ${b.index + 1}: end of its link ({{1}})` : `Button ${b.index + 1}: code to copy`}
+          value={b.value} path={`${path}.buttons.${i}.value`} stepIndex={index}
+          onChange={(value) => onChange({ ...t, buttons: t.buttons!.map((x, j) => (j === i ? { ...x, value } : x)) })} />
+      ))}
     </fieldset>
   );
 }

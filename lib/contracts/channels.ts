@@ -108,7 +108,9 @@ export const WhatsAppTemplate = z.object({
   parameterNames: z.array(z.string()).nullable(),
   /** What its header needs from the step: its text parameter (named or not), or a file by link; null when nothing. */
   header: z.object({ type: z.enum(['text', 'image', 'video', 'document']), parameterName: z.string().nullable() }).nullable(),
-  /** Why a workflow cannot send it as it stands (not approved, a location header, a button needing a value); null: it can. */
+  /** Its buttons that take a value (a link's {{1}} suffix, a code to copy), with their text. */
+  buttons: z.array(z.object({ index: z.number().int(), type: z.enum(['url', 'copy_code']), text: z.string() })),
+  /** Why a workflow cannot send it as it stands (not approved, a location header, a one-time-code, flow or catalog button); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

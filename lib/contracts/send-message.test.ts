@@ -11,6 +11,7 @@ describe('send_message config', () => {
     ['a template with named parameters', { kind: 'template', template: { name: 'order_confirmation', language: 'en_US', parameters: ['{{$contact.firstName}}', 'A-1'], parameterNames: ['customer_name', 'order_number'] } }],
     ['a template with an image header', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'image', url: 'https://cdn.example.com/{{$contact.id}}.jpg' } } }],
     ['a template with a named text header', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'text', text: '{{$contact.firstName}}', parameterName: 'first_name' } } }],
+    ['a template with button values', { kind: 'template', template: { name: 'x', language: 'en_US', buttons: [{ index: 0, type: 'url', value: 'order/{{$contact.id}}' }, { index: 1, type: 'copy_code', value: 'SPRING10' }] } }],
     ['a tagged Messenger message with a fallback template', { text: 'Hi', messenger: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, fallbackTemplate: { name: 'hello', language: 'en' } }],
   ])('accepts %s', (_n, config) => {
     expect(SendMessageConfig.safeParse(config).success).toBe(true);
@@ -28,6 +29,7 @@ describe('send_message config', () => {
     ['a parameter name with capitals', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['First'] } }, 'template.parameterNames.0'],
     ['a header of an unknown kind', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'location', url: 'x' } } }, 'template.header.type'],
     ['a 61-character header value', { kind: 'template', template: { name: 'x', language: 'en_US', header: { type: 'text', text: 'x'.repeat(61) } } }, 'template.header.text'],
+    ['a button value left empty', { kind: 'template', template: { name: 'x', language: 'en_US', buttons: [{ index: 0, type: 'url', value: ' ' }] } }, 'template.buttons.0.value'],
     ['MESSAGE_TAG without a tag', { text: 'x', messenger: { messagingType: 'MESSAGE_TAG' } }, 'messenger.tag'],
   ])('refuses %s at %s', (_n, config, path) => {
     const r = SendMessageConfig.safeParse(config);

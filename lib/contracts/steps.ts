@@ -64,6 +64,12 @@ export const WhatsAppTemplateHeader = z.discriminatedUnion('type', [
   z.object({ type: z.enum(MESSAGE_MEDIA_TYPES), url: z.string().trim().min(1, 'Enter the link of the header’s file').max(2000) }),
 ]);
 export type WhatsAppTemplateHeader = z.infer<typeof WhatsAppTemplateHeader>;
+export const WhatsAppTemplateButtonValue = z.object({
+  index: z.number().int().min(0).max(9),
+  type: z.enum(['url', 'copy_code']),
+  value: z.string().trim().min(1, 'Enter the button’s value').max(2000),
+});
+export type WhatsAppTemplateButtonValue = z.infer<typeof WhatsAppTemplateButtonValue>;
 export const WhatsAppTemplateRef = z.object({
   name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'A template name uses lowercase letters, digits and _ (as in WhatsApp Manager)'),
   language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Use the template’s language code, e.g. en_US or pt_BR'),
@@ -76,6 +82,8 @@ export const WhatsAppTemplateRef = z.object({
   parameterNames: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)')).max(20).optional(),
   /** For a template whose header takes a value (a text parameter, or media). */
   header: WhatsAppTemplateHeader.optional(),
+  /** Buttons that take a value: a link button's {{1}} suffix, a copy-code button's code; `index` is the button's place (0-based). */
+  buttons: z.array(WhatsAppTemplateButtonValue).max(10).optional(),
 }).refine((t) => !t.parameterNames || t.parameterNames.length === t.parameters.length, {
   message: 'Give each named parameter a value (one name per parameter)', path: ['parameterNames'],
 });

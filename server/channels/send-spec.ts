@@ -26,7 +26,7 @@ export function specFromConfig(c: SendMessageConfigValue, render: (t: string) =>
 /** A template reference with our templates in its values rendered (parameters, the header's text or link). */
 function renderTemplate(t: WhatsAppTemplateRef, render: (s: string) => string): WhatsAppTemplateRef {
   const header = t.header && (t.header.type === 'text' ? { ...t.header, text: render(t.header.text) } : { ...t.header, url: render(t.header.url).trim() });
-  return { ...t, parameters: t.parameters.map(render), ...(header ? { header } : {}) };
+  return { ...t, parameters: t.parameters.map(render), ...(header ? { header } : {}), ...(t.buttons ? { buttons: t.buttons.map((b) => ({ ...b, value: render(b.value) })) } : {}) };
 }
 
 export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string): SendSpec =>
@@ -81,6 +81,10 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
       const components = [
         ...(h ? [{ type: 'header', parameters: [h.type === 'text' ? { type: 'text', ...(h.parameterName ? { parameter_name: h.parameterName } : {}), text: h.text } : { type: h.type, [h.type]: { link: h.url } }] }] : []),
         ...(t.parameters.length ? [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] : []),
+        ...(t.buttons ?? []).map((b) => ({
+          type: 'button', sub_type: b.type, index: String(b.index),
+          parameters: [b.type === 'copy_code' ? { type: 'coupon_code', coupon_code: b.value } : { type: 'text', text: b.value }],
+        })),
       ];
       return {
         ...base, type: 'template',

@@ -61,7 +61,14 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
     ? { type: format.toLowerCase() as 'image' | 'video' | 'document', parameterName: null }
     : headerParam ? { type: 'text', parameterName: /^\d+$/.test(headerParam) ? null : headerParam.toLowerCase() } : null;
   if (format && !['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'].includes(format)) reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
-  if (buttons.some((b) => /\{\{/.test(b.url ?? '') || ['COPY_CODE', 'OTP', 'FLOW', 'CATALOG', 'MPM'].includes(b.type?.toUpperCase() ?? ''))) reasons.push('a button needs a value');
+  const valued = buttons.flatMap((b, index): WhatsAppTemplate['buttons'] => {
+    const type = b.type?.toUpperCase();
+    if (type === 'URL' && /\{\{/.test(b.url ?? '')) return [{ index, type: 'url', text: b.text ?? `Button ${index + 1}` }];
+    if (type === 'COPY_CODE') return [{ index, type: 'copy_code', text: b.text ?? 'Copy code' }];
+    return [];
+  });
+  const unsupported = buttons.find((b) => ['OTP', 'FLOW', 'CATALOG', 'MPM'].includes(b.type?.toUpperCase() ?? ''));
+  if (unsupported) reasons.push(`it has ${/^[AEIOU]/.test(unsupported.type!.toUpperCase()) ? 'an' : 'a'} ${unsupported.type!.toUpperCase()} button`);
   if (!named && positions.length && Math.max(...positions) > 20) reasons.push('it takes more than 20 parameters');
   const special = components.find((c) => ['CAROUSEL', 'LIMITED_TIME_OFFER'].includes(c.type?.toUpperCase() ?? ''));
   if (special) reasons.push(`it has a ${special.type!.toLowerCase().replaceAll('_', ' ')}`);
@@ -70,6 +77,7 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
     parameterCount: named ? names.length : positions.length === 0 ? 0 : Math.max(...positions),
     parameterNames: named ? names : null,
     header: headerNeeds,
+    buttons: valued,
     notSendable: reasons.length ? `Not sendable from a workflow: ${reasons.join('; ')}` : null,
   };
 }

@@ -57,8 +57,9 @@ describe('send_message editor (channels)', () => {
   });
 
   const channel = (id: string, kind: string, name: string) => ({ id, kind, name, displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at });
-  const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null, parameterNames: string[] | null = null, header: { type: string; parameterName: string | null } | null = null) =>
-    ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, header, notSendable });
+  const template = (name: string, language: string, parameterCount: number, body: string, notSendable: string | null = null, parameterNames: string[] | null = null,
+    header: { type: string; parameterName: string | null } | null = null, buttons: { index: number; type: string; text: string }[] = []) =>
+    ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, header, buttons, notSendable });
 
   it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
     const user = userEvent.setup();
@@ -132,7 +133,7 @@ describe('send_message editor (channels)', () => {
     expect(screen.getByRole('button', { name: 'Add parameter' })).toBeTruthy();
   });
 
-  it('a template whose header takes a value: its image link, or its text parameter, asked for and saved', async () => {
+  it('a template whose header or buttons take a value: its image link, text parameter, link suffix or code, asked for and saved', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
@@ -140,7 +141,7 @@ describe('send_message editor (channels)', () => {
       'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
       'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
         template('reservation_confirmation', 'en_US', 1, 'A table for {{number_of_guests}}.', null, ['number_of_guests'], { type: 'image', parameterName: null }),
-        template('sale', 'en_US', 0, 'Come and see.', null, null, { type: 'text', parameterName: 'sale_name' }),
+        template('sale', 'en_US', 0, 'Come and see.', null, null, { type: 'text', parameterName: 'sale_name' }, [{ index: 0, type: 'url', text: 'Shop' }, { index: 2, type: 'copy_code', text: 'Copy code' }]),
       ] }),
       'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
     });
@@ -150,8 +151,11 @@ describe('send_message editor (channels)', () => {
     const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
     await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'sale (en_US)')!);
     expect(screen.getByLabelText('Header {{sale_name}}')).toBeTruthy();
+    expect(screen.getByLabelText('Button 1: end of its link ({{1}})')).toBeTruthy();
+    expect(screen.getByLabelText('Button 3: code to copy')).toBeTruthy();
     await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'reservation_confirmation (en_US)')!);
     expect(screen.queryByLabelText('Header {{sale_name}}')).toBeNull();
+    expect(screen.queryByLabelText('Button 3: code to copy')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Save' }));
     // Left empty, the link is asked for where it goes.
     expect((await screen.findAllByText('Enter the link of the header’s file')).length).toBeGreaterThan(0);

@@ -61,12 +61,13 @@ describe('send_message on a WhatsApp conversation', () => {
     ]);
   });
 
-  it('sends a template\'s header: a text parameter (named or not) or an image by link; a link Meta cannot fetch fails before any call', async () => {
+  it('sends a template\'s header (a text parameter, named or not, or an image by link) and button values; a header link Meta cannot fetch fails before any call', async () => {
     const { contact } = await customerWrites();
     const wf = await w.tagWorkflow([
       { id: 'img', type: 'send_message', config: { kind: 'template', template: { name: 'reservation_confirmation', language: 'en_US', parameters: ['4'], parameterNames: ['number_of_guests'], header: { type: 'image', url: 'https://cdn.example.com/{{$contact.firstName}}.jpg' } } } },
       { id: 'txt', type: 'send_message', config: { kind: 'template', template: { name: 'shipped', language: 'en_US', parameters: ['Z-9'], header: { type: 'text', text: 'for {{$contact.firstName}}' } } } },
       { id: 'named', type: 'send_message', config: { kind: 'template', template: { name: 'sale', language: 'en_US', parameters: [], header: { type: 'text', text: 'Spring', parameterName: 'sale_name' } } } },
+      { id: 'btns', type: 'send_message', config: { kind: 'template', template: { name: 'track', language: 'en_US', parameters: [], buttons: [{ index: 0, type: 'url', value: 'order/{{$contact.firstName}}' }, { index: 1, type: 'copy_code', value: 'SPRING10' }] } } },
     ]);
     const run = await w.fire(wf, contact.id);
     expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
@@ -75,6 +76,11 @@ describe('send_message on a WhatsApp conversation', () => {
       [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/Ana.jpg' } }] }, { type: 'body', parameters: [{ type: 'text', parameter_name: 'number_of_guests', text: '4' }] }],
       [{ type: 'header', parameters: [{ type: 'text', text: 'for Ana' }] }, { type: 'body', parameters: [{ type: 'text', text: 'Z-9' }] }],
       [{ type: 'header', parameters: [{ type: 'text', parameter_name: 'sale_name', text: 'Spring' }] }],
+      // Button parameters: a link's suffix as text, a copy-code button's coupon_code.
+      [
+        { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'order/Ana' }] },
+        { type: 'button', sub_type: 'copy_code', index: '1', parameters: [{ type: 'coupon_code', coupon_code: 'SPRING10' }] },
+      ],
     ]);
 
     const bad = await w.tagWorkflow([{ id: 'img', type: 'send_message', config: { kind: 'template', template: { name: 'reservation_confirmation', language: 'en_US', parameters: [], header: { type: 'document', url: 'http://intranet/{{$contact.firstName}}.pdf' } } } }]);

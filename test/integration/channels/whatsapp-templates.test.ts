@@ -45,6 +45,8 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
         components: [{ type: 'BODY', text: 'Hi {{customer_name}}, your order {{order_number}} has been confirmed! Thanks, {{customer_name}}.' }] },
       positional('welcome', 'Welcome!', { status: 'PENDING' }),
       positional('shipped', 'Your parcel {{1}} is on its way.', { components: [{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' }, { type: 'BODY', text: 'Your parcel {{1}} is on its way.' }] }),
+      positional('login_code', '{{1}} is your code.', { category: 'AUTHENTICATION', components: [{ type: 'BODY', text: '{{1}} is your code.' }, { type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copy code' }] }] }),
+      positional('spring_coupon', 'Here is 10% off.', { category: 'MARKETING', components: [{ type: 'BODY', text: 'Here is 10% off.' }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop' }, { type: 'COPY_CODE', text: 'Copy offer code' }] }] }),
       positional('store_location', 'Find us here.', { components: [{ type: 'HEADER', format: 'LOCATION' }, { type: 'BODY', text: 'Find us here.' }] }),
       positional('track', 'Track order {{1}}', { components: [{ type: 'BODY', text: 'Track order {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] }] }),
     ] });
@@ -52,7 +54,7 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     const res = await server.api(server.adminToken).get(`/channels/${id}/whatsapp-templates`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const templates = res.body.templates as { name: string; language: string; parameterCount: number; notSendable: string | null; body: string | null }[];
-    expect(templates).toHaveLength(128);
+    expect(templates).toHaveLength(130);
     // Two pages of 100 were read, with Meta's cursor.
     expect(graph.requests.filter((r) => r.path === `/v21.0/${WABA}/message_templates`)).toHaveLength(2);
     expect(templates.slice(0, 4).map((t) => t.name)).toEqual(['order_confirmation', 'order_update', 'order_update', 'promo_000']);
@@ -61,11 +63,14 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, parameterNames: null, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
     const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
     expect(why).toEqual({
+      login_code: 'Not sendable from a workflow: it has an OTP button',
       store_location: 'Not sendable from a workflow: its header needs a location',
-      track: 'Not sendable from a workflow: a button needs a value',
       welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
     });
-    expect(templates.slice(-3).map((t) => t.name)).toEqual(['store_location', 'track', 'welcome']);
+    expect(templates.slice(-3).map((t) => t.name)).toEqual(['login_code', 'store_location', 'welcome']);
+    // Buttons that take a value: a link's {{1}} suffix, a code to copy (in their place among the buttons).
+    expect(templates.find((t) => t.name === 'track')).toMatchObject({ buttons: [{ index: 0, type: 'url', text: 'Track' }], notSendable: null });
+    expect(templates.find((t) => t.name === 'spring_coupon')).toMatchObject({ buttons: [{ index: 1, type: 'copy_code', text: 'Copy offer code' }], notSendable: null });
     // Headers that take a value: a file by link, or their text parameter.
     expect(templates.find((t) => t.name === 'reservation_confirmation')).toMatchObject({ header: { type: 'image', parameterName: null }, parameterNames: ['number_of_guests', 'day'], notSendable: null });
     expect(templates.find((t) => t.name === 'shipped')).toMatchObject({ header: { type: 'text', parameterName: null }, parameterCount: 1 });
