@@ -61,23 +61,39 @@ describe('send_message editor (channels)', () => {
     header: { type: string; parameterName: string | null } | null = null, buttons: { index: number; type: string; text: string }[] = []) =>
     ({ id: `${name}-${language}`, name, language, status: notSendable ? 'PENDING' : 'APPROVED', category: 'UTILITY', body, parameterCount, parameterNames, header, buttons, notSendable });
 
-  it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
-    const user = userEvent.setup();
-    const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
-      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line'), channel('cnx_fb', 'messenger', 'Store page'), channel('cnx_wa2', 'whatsapp', 'Sales <b>line</b>')] }),
-      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
-        template('order_update', 'es', 3, 'Hola {{1}}, tu pedido {{2}} sale {{3}}.'),
-        template('welcome', 'en_US', 0, 'Welcome!', 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)'),
-      ] }),
-      'GET /channels/cnx_wa2/whatsapp-templates': { status: 422, body: { error: { code: 'graph_refused', message: 'Meta refused to list the templates of WhatsApp Business Account 1: Meta error 190 (OAuthException): Invalid OAuth access token' } } },
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
-    });
+  /** The editor's API with these WhatsApp channels' templates; `routes` adds or overrides. */
+  const serveTemplates = (templates: ReturnType<typeof template>[], routes: Parameters<typeof serveApi>[0] = {}) => serveApi({
+    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
+    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
+    'GET /channels/cnx_wa/whatsapp-templates': ok({ templates }),
+    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    ...routes,
+  });
+  /** A new Send message step of kind template; its picker once the templates are read. */
+  async function templatePicker(user: ReturnType<typeof userEvent.setup>) {
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
     await addSendMessage(user);
     await user.selectOptions(screen.getByLabelText('Message type'), 'template');
-    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    return await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+  }
+  /** Saves and answers the first step's config as the server received it. */
+  async function saved(user: ReturnType<typeof userEvent.setup>, calls: ApiCall[]) {
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
+    return (calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft).steps[0]!.config;
+  }
+
+  it('picks an approved WhatsApp template: name, language and one field per parameter; unsendable ones are shown disabled with why', async () => {
+    const user = userEvent.setup();
+    const calls = serveTemplates([
+      template('order_update', 'es', 3, 'Hola {{1}}, tu pedido {{2}} sale {{3}}.'),
+      template('welcome', 'en_US', 0, 'Welcome!', 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)'),
+    ], {
+      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line'), channel('cnx_fb', 'messenger', 'Store page'), channel('cnx_wa2', 'whatsapp', 'Sales <b>line</b>')] }),
+      'GET /channels/cnx_wa2/whatsapp-templates': { status: 422, body: { error: { code: 'graph_refused', message: 'Meta refused to list the templates of WhatsApp Business Account 1: Meta error 190 (OAuthException): Invalid OAuth access token' } } },
+    });
+    const pick = await templatePicker(user);
     const welcome = [...pick.options].find((o) => o.textContent!.startsWith('welcome'))!;
     expect(welcome.disabled).toBe(true);
     expect(welcome.textContent).toBe('welcome (en_US) — Not sendable from a workflow: its status is PENDING (only approved templates are sent)');
@@ -97,36 +113,19 @@ describe('send_message editor (channels)', () => {
     expect(screen.getByTestId('template-body').textContent).toBe('Hola {{1}}, tu pedido {{2}} sale {{3}}. (it takes 3 parameters; 2 are set below)');
     await user.click(screen.getByRole('button', { name: 'Add parameter' }));
     await user.type(screen.getByLabelText('Parameter {{3}}'), 'today');
-    await user.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
-    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
-    expect(body.steps[0]!.config).toMatchObject({ kind: 'template', template: { name: 'order_update', language: 'es', parameters: ['Ana', 'A-1', 'today'] } });
+    expect(await saved(user, calls)).toMatchObject({ kind: 'template', template: { name: 'order_update', language: 'es', parameters: ['Ana', 'A-1', 'today'] } });
   });
 
   it('a template with named parameters: one field per name, no adding or removing; typed by hand it is positional again', async () => {
     const user = userEvent.setup();
-    const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
-      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
-      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
-        template('order_confirmation', 'en_US', 2, 'Hi {{customer_name}}, your order {{order_number}} is confirmed.', null, ['customer_name', 'order_number']),
-      ] }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
-    });
-    renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
-    await addSendMessage(user);
-    await user.selectOptions(screen.getByLabelText('Message type'), 'template');
-    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    const calls = serveTemplates([template('order_confirmation', 'en_US', 2, 'Hi {{customer_name}}, your order {{order_number}} is confirmed.', null, ['customer_name', 'order_number'])]);
+    const pick = await templatePicker(user);
     await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'order_confirmation (en_US)')!);
     await user.type(screen.getByLabelText('Parameter {{customer_name}}'), 'Ana');
     await user.type(screen.getByLabelText('Parameter {{order_number}}'), 'A-7');
     expect(screen.queryByRole('button', { name: 'Add parameter' })).toBeNull();
     expect(screen.queryByRole('button', { name: /Remove parameter/ })).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
-    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
-    expect(body.steps[0]!.config).toMatchObject({ template: { name: 'order_confirmation', language: 'en_US', parameters: ['Ana', 'A-7'], parameterNames: ['customer_name', 'order_number'] } });
+    expect(await saved(user, calls)).toMatchObject({ template: { name: 'order_confirmation', language: 'en_US', parameters: ['Ana', 'A-7'], parameterNames: ['customer_name', 'order_number'] } });
 
     await user.type(screen.getByLabelText('Template name'), '_v2');
     expect(screen.getByLabelText('Parameter {{1}}')).toBeTruthy();
@@ -135,20 +134,11 @@ describe('send_message editor (channels)', () => {
 
   it('a template whose header or buttons take a value: its image link, text parameter, link suffix or code, asked for and saved', async () => {
     const user = userEvent.setup();
-    const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
-      'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
-      'GET /channels/cnx_wa/whatsapp-templates': ok({ templates: [
-        template('reservation_confirmation', 'en_US', 1, 'A table for {{number_of_guests}}.', null, ['number_of_guests'], { type: 'image', parameterName: null }),
-        template('sale', 'en_US', 0, 'Come and see.', null, null, { type: 'text', parameterName: 'sale_name' }, [{ index: 0, type: 'url', text: 'Shop' }, { index: 2, type: 'copy_code', text: 'Copy code' }]),
-      ] }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
-    });
-    renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
-    await addSendMessage(user);
-    await user.selectOptions(screen.getByLabelText('Message type'), 'template');
-    const pick = await screen.findByLabelText('Pick a template') as HTMLSelectElement;
+    const calls = serveTemplates([
+      template('reservation_confirmation', 'en_US', 1, 'A table for {{number_of_guests}}.', null, ['number_of_guests'], { type: 'image', parameterName: null }),
+      template('sale', 'en_US', 0, 'Come and see.', null, null, { type: 'text', parameterName: 'sale_name' }, [{ index: 0, type: 'url', text: 'Shop' }, { index: 2, type: 'copy_code', text: 'Copy code' }]),
+    ]);
+    const pick = await templatePicker(user);
     await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'sale (en_US)')!);
     expect(screen.getByLabelText('Header {{sale_name}}')).toBeTruthy();
     expect(screen.getByLabelText('Button 1: end of its link ({{1}})')).toBeTruthy();
@@ -161,10 +151,7 @@ describe('send_message editor (channels)', () => {
     expect((await screen.findAllByText('Enter the link of the header’s file')).length).toBeGreaterThan(0);
     await user.type(screen.getByLabelText('Header image link (https)'), 'https://cdn.example.com/table.jpg');
     await user.type(screen.getByLabelText('Parameter {{number_of_guests}}'), '4');
-    await user.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
-    const body = calls.find((c) => c.method === 'POST' && c.path === '/workflows')!.body as WorkflowDraft;
-    expect(body.steps[0]!.config).toMatchObject({ template: {
+    expect(await saved(user, calls)).toMatchObject({ template: {
       name: 'reservation_confirmation', parameters: ['4'], parameterNames: ['number_of_guests'], header: { type: 'image', url: 'https://cdn.example.com/table.jpg' },
     } });
   });
