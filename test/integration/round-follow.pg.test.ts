@@ -111,7 +111,8 @@ describePg('PostgreSQL rounds that go on with the pairs the round before left at
     expect((await listMessages(services.db, conversation.id)).map((m) => m.text)).toEqual(ids.map((_, n) => `n${n}`));
     // Measured (rounds of 256 runs, the worker's claims and beats beside them): 0.014-0.017;
     // 0.029-0.032 when each round picked its head, and a pick beside it found that head held.
-    expect(perRun).toBeLessThan(0.023);
+    // Beside a CPU hog the drain takes longer and its timed beats add up: 0.0233 once.
+    expect(perRun).toBeLessThan(0.026);
   });
 
   it('a quiet contact\'s run is not queued behind hot contacts\' backlogs that keep growing while rounds go on with them', async () => {
