@@ -18,8 +18,10 @@ const optionValue = (channelId: string, t: WhatsAppTemplate) => `${channelId} ${
  */
 export function WhatsAppTemplatePicker({ name, language, parameterCount, onPick }: Props) {
   const query = useWhatsAppTemplates();
+  // A template approved in WhatsApp Manager a minute ago: the list is kept 5 minutes, so ask again.
+  const reload = <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching}>{query.isFetching ? 'Reading templates…' : 'Reload templates'}</button>;
   if (query.isPending) return <p className="hint" role="status">Reading your WhatsApp templates…</p>;
-  if (query.isError) return <p className="hint">The WhatsApp templates could not be listed: {query.error.message}</p>;
+  if (query.isError) return <p className="hint">The WhatsApp templates could not be listed: {query.error.message} {reload}</p>;
   const accounts = query.data;
   if (accounts.length === 0) return <p className="hint">Connect a WhatsApp number (Settings → Channels) to pick from its approved templates.</p>;
   const current = accounts.flatMap((a) => a.templates.filter((t) => t.name === name && t.language === language).map((t) => ({ a, t })))[0];
@@ -42,6 +44,7 @@ export function WhatsAppTemplatePicker({ name, language, parameterCount, onPick 
           </select>
         )}
       </Field>
+      {reload}
       {accounts.filter((a) => a.error).map((a) => <p key={a.channel.id} className="error" role="alert">{a.channel.name}: {a.error}</p>)}
       {current?.t.body && (
         <p className="hint" data-testid="template-body">

@@ -110,7 +110,7 @@ export const WhatsAppTemplate = z.object({
   header: z.object({ type: z.enum(['text', 'image', 'video', 'document']), parameterName: z.string().nullable() }).nullable(),
   /** Its buttons that take a value (a link's {{1}} suffix, a code to copy), with their text. */
   buttons: z.array(z.object({ index: z.number().int(), type: z.enum(['url', 'copy_code']), text: z.string() })),
-  /** Why a workflow cannot send it as it stands (not approved, a location header, a one-time-code, flow or catalog button); null: it can. */
+  /** Why a workflow cannot send it as it stands (not approved, a location header, a flow or catalog button); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

@@ -130,6 +130,12 @@ describe('send_message editor (channels)', () => {
     await user.type(screen.getByLabelText('Template name'), '_v2');
     expect(screen.getByLabelText('Parameter {{1}}')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Add parameter' })).toBeTruthy();
+
+    // A template approved meanwhile: Reload asks the server (and so Meta) again.
+    const reads = () => calls.filter((c) => c.path === '/channels/cnx_wa/whatsapp-templates').length;
+    expect(reads()).toBe(1);
+    await user.click(screen.getByRole('button', { name: 'Reload templates' }));
+    await waitFor(() => expect(reads()).toBe(2));
   });
 
   it('a template whose header or buttons take a value: its image link, text parameter, link suffix or code, asked for and saved', async () => {

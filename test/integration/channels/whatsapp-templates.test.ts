@@ -45,7 +45,7 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
         components: [{ type: 'BODY', text: 'Hi {{customer_name}}, your order {{order_number}} has been confirmed! Thanks, {{customer_name}}.' }] },
       positional('welcome', 'Welcome!', { status: 'PENDING' }),
       positional('shipped', 'Your parcel {{1}} is on its way.', { components: [{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' }, { type: 'BODY', text: 'Your parcel {{1}} is on its way.' }] }),
-      positional('login_code', '{{1}} is your code.', { category: 'AUTHENTICATION', components: [{ type: 'BODY', text: '{{1}} is your code.' }, { type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copy code' }] }] }),
+      positional('flow_signup', 'Sign up in a minute.', { category: 'MARKETING', components: [{ type: 'BODY', text: 'Sign up in a minute.' }, { type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Sign up' }] }] }),
       positional('spring_coupon', 'Here is 10% off.', { category: 'MARKETING', components: [{ type: 'BODY', text: 'Here is 10% off.' }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop' }, { type: 'COPY_CODE', text: 'Copy offer code' }] }] }),
       positional('store_location', 'Find us here.', { components: [{ type: 'HEADER', format: 'LOCATION' }, { type: 'BODY', text: 'Find us here.' }] }),
       positional('track', 'Track order {{1}}', { components: [{ type: 'BODY', text: 'Track order {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] }] }),
@@ -63,11 +63,11 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, parameterNames: null, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
     const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
     expect(why).toEqual({
-      login_code: 'Not sendable from a workflow: it has an OTP button',
+      flow_signup: 'Not sendable from a workflow: it has a FLOW button',
       store_location: 'Not sendable from a workflow: its header needs a location',
       welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
     });
-    expect(templates.slice(-3).map((t) => t.name)).toEqual(['login_code', 'store_location', 'welcome']);
+    expect(templates.slice(-3).map((t) => t.name)).toEqual(['flow_signup', 'store_location', 'welcome']);
     // Buttons that take a value: a link's {{1}} suffix, a code to copy (in their place among the buttons).
     expect(templates.find((t) => t.name === 'track')).toMatchObject({ buttons: [{ index: 0, type: 'url', text: 'Track' }], notSendable: null });
     expect(templates.find((t) => t.name === 'spring_coupon')).toMatchObject({ buttons: [{ index: 1, type: 'copy_code', text: 'Copy offer code' }], notSendable: null });
