@@ -32,10 +32,13 @@ function renderTemplate(t: WhatsAppTemplateRef, render: (s: string) => string): 
 export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string): SendSpec =>
   ({ kind: 'template', text: '', template: renderTemplate(t, render) });
 
+/** A link Meta fetches itself (a media message's file, a template header's): https only. */
+export const isFetchableLink = (url: string) => /^https:\/\/\S+$/i.test(url);
+
 /** A template's header link Meta cannot fetch (not https): the step fails saying so, before any call. */
 export function badHeaderLink(spec: SendSpec): string | null {
   const h = spec.template?.header;
-  return h && h.type !== 'text' && !/^https:\/\/\S+$/i.test(h.url) ? `Cannot send template ${spec.template!.name}: its header ${h.type} link "${h.url}" is not an https:// URL Meta can fetch` : null;
+  return h && h.type !== 'text' && !isFetchableLink(h.url) ? `Cannot send template ${spec.template!.name}: its header ${h.type} link "${h.url}" is not an https:// URL Meta can fetch` : null;
 }
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
@@ -59,8 +62,9 @@ const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payl
  * WhatsApp Cloud API message body.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
- * `reply` buttons; `template` with body parameters, positional or named by `parameter_name`:
- * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components)
+ * `reply` buttons; `template` with header, body and button parameters, positional or named by
+ * `parameter_name`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components;
+ * a copy-code button's `coupon_code`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates)
  */
 export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to };

@@ -1,4 +1,4 @@
-import { badHeaderLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { badHeaderLink, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
@@ -19,7 +19,7 @@ export const sendMessageStep = defineStep({
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
     const headerProblem = badHeaderLink(spec);
     if (headerProblem) return fail(headerProblem);
-    if (spec.kind === 'media' && !/^https:\/\/\S+$/i.test(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
+    if (spec.kind === 'media' && !isFetchableLink(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
     const connection = conversation.connectionId
       ? await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst()

@@ -7,8 +7,6 @@ import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
 
-type RunStatus = 'queued' | 'waiting' | 'running';
-
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
  * stops at its next checkpoint: the executor's write is fenced on status 'running', so the step
@@ -27,15 +25,15 @@ export async function cancelRun(services: Services, id: string, by: { name: stri
 }
 
 /**
- * The cancel itself, in the caller's transaction: false when the run is not in one of `from`.
+ * The cancel itself, in the caller's transaction: false when the run has already ended.
  * `error` is what the run history says ("Cancelled by Ana"), in a sentence's first words.
  */
-export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string, from: RunStatus[] = ['queued', 'waiting', 'running']): Promise<boolean> {
+export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string): Promise<boolean> {
   const current = await getRun(uow.trx, id);
   const now = nowIso();
   const result = await uow.trx.updateTable('runs')
     .set({ status: 'cancelled', error, ended_at: now, updated_at: now, wake_at: null, lease_until: null, blocked: 0 })
-    .where('id', '=', id).where('status', 'in', from)
+    .where('id', '=', id).where('status', 'in', ['queued', 'waiting', 'running'])
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
   await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);

@@ -16,7 +16,7 @@ export async function takeOverQuestion(services: Services, conversationId: strin
   const stoppedRunId = await inTransaction(services.db, async (uow) => {
     const open = await awaitingAnswerOn(uow.trx, conversationId);
     if (!open || (runId && open.runId !== runId)) return null;
-    const stopped = await cancelRunIn(uow, services, open.runId, `Stopped by ${by.name}, who took over the conversation`, ['waiting', 'running']);
+    const stopped = await cancelRunIn(uow, services, open.runId, `Stopped by ${by.name}, who took over the conversation`);
     return stopped ? open.runId : null;
   });
   return { stoppedRunId, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId) };
