@@ -6,6 +6,8 @@ import { startTestServer, type TestServer } from '../../support/server';
 // The Send message step's template picker reads the channel's templates from Meta. Shapes as the
 // template management page shows them: POSITIONAL {{1}} bodies, NAMED {{day}} ones, media headers.
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/
+// Header formats (TEXT, IMAGE, LOCATION …) and button types (URL, QUICK_REPLY, COPY_CODE, FLOW):
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
 
 let graph: GraphStandIn;
 let server: TestServer;
