@@ -1,4 +1,5 @@
 import { MESSAGE_MEDIA_TYPES, MESSENGER_TAGS, SEND_MESSAGE_KINDS } from '../../lib/contracts/steps';
+import type { WhatsAppTemplate } from '../../lib/contracts/channels';
 import type { StepConfigDraft, StepEditorProps } from './draft-types';
 import { Field } from './Field';
 import { TemplateInput } from './TemplateInput';
@@ -9,6 +10,19 @@ type Template = NonNullable<Config['template']>;
 const KIND_LABELS: Record<(typeof SEND_MESSAGE_KINDS)[number], string> = {
   text: 'Text', media: 'Image, document or video (by link)', buttons: 'Text with reply buttons', template: 'WhatsApp template',
 };
+
+type Header = NonNullable<Template['header']>;
+const LOCATION_LABELS = { latitude: 'Latitude (e.g. 37.4847)', longitude: 'Longitude (e.g. -122.1477)', name: 'Place name (optional)', address: 'Address (optional)' } as const;
+
+/** The header a picked template needs, keeping what was typed for a header of the same kind. */
+function headerFor(needs: WhatsAppTemplate['header'], had: Header | undefined): Header | undefined {
+  if (!needs) return undefined;
+  switch (needs.type) {
+    case 'text': return { type: 'text', text: had?.type === 'text' ? had.text : '', ...(needs.parameterName ? { parameterName: needs.parameterName } : {}) };
+    case 'location': return had?.type === 'location' ? had : { type: 'location', latitude: '', longitude: '' };
+    default: return { type: needs.type, url: had && had.type !== 'text' && had.type !== 'location' ? had.url : '' };
+  }
+}
 
 function TemplateFields({ label, value, path, index, onChange }: { label: string; value: Template | undefined; path: string; index: number; onChange(t: Template | undefined): void }) {
   const t = value ?? { name: '', language: 'en_US', parameters: [] };
@@ -23,11 +37,7 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
         onPick={(picked) => onChange({
           ...t, name: picked.name, language: picked.language, parameters: Array.from({ length: picked.parameterCount }, (_, i) => params[i] ?? ''),
           parameterNames: picked.parameterNames ?? undefined,
-          header: picked.header
-            ? picked.header.type === 'text'
-              ? { type: 'text', text: t.header?.type === 'text' ? t.header.text : '', ...(picked.header.parameterName ? { parameterName: picked.header.parameterName } : {}) }
-              : { type: picked.header.type, url: t.header && t.header.type !== 'text' ? t.header.url : '' }
-            : undefined,
+          header: headerFor(picked.header, t.header),
           buttons: picked.buttons.length
             ? picked.buttons.map((b) => ({ index: b.index, type: b.type, value: t.buttons?.find((x) => x.index === b.index && x.type === b.type)?.value ?? '' }))
             : undefined,
@@ -43,7 +53,16 @@ function TemplateFields({ label, value, path, index, onChange }: { label: string
         <TemplateInput label={`Header {{${header.parameterName ?? 1}}}`} value={header.text} path={`${path}.header.text`} stepIndex={index}
           onChange={(text) => onChange({ ...t, header: { ...header, text } })} />
       )}
-      {header && header.type !== 'text' && (
+      {header?.type === 'location' && (
+        <div className="group" role="group" aria-label="Header location (the map)">
+          <p className="hint">The map in the header: where it points, and the name and address shown under it.</p>
+          {(['latitude', 'longitude', 'name', 'address'] as const).map((key) => (
+            <TemplateInput key={key} label={LOCATION_LABELS[key]} value={header[key] ?? ''} path={`${path}.header.${key}`} stepIndex={index}
+              onChange={(v) => onChange({ ...t, header: { ...header, [key]: key === 'name' || key === 'address' ? (v || undefined) : v } })} />
+          ))}
+        </div>
+      )}
+      {header && header.type !== 'text' && header.type !== 'location' && (
         <TemplateInput label={`Header ${header.type} link (https)`} value={header.url} path={`${path}.header.url`} stepIndex={index}
           onChange={(url) => onChange({ ...t, header: { ...header, url } })} />
       )}

@@ -106,11 +106,11 @@ export const WhatsAppTemplate = z.object({
   parameterCount: z.number().int().min(0),
   /** A template with named parameters: their names in body order ({{first_name}} → first_name); null for positional ones. */
   parameterNames: z.array(z.string()).nullable(),
-  /** What its header needs from the step: its text parameter (named or not), or a file by link; null when nothing. */
-  header: z.object({ type: z.enum(['text', 'image', 'video', 'document']), parameterName: z.string().nullable() }).nullable(),
+  /** What its header needs from the step: its text parameter (named or not), a file by link, or a location; null when nothing. */
+  header: z.object({ type: z.enum(['text', 'image', 'video', 'document', 'location']), parameterName: z.string().nullable() }).nullable(),
   /** Its buttons that take a value (a link's {{1}} suffix, a code to copy), with their text. */
   buttons: z.array(z.object({ index: z.number().int(), type: z.enum(['url', 'copy_code']), text: z.string() })),
-  /** Why a workflow cannot send it as it stands (not approved, a location header, a flow or catalog button); null: it can. */
+  /** Why a workflow cannot send it as it stands (not approved, a flow or catalog button, a carousel); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

@@ -52,9 +52,18 @@ export const MESSENGER_MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] a
 /** Messenger's message tags that allow a message outside the 24-hour window. */
 export const MESSENGER_TAGS = ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'] as const;
 /**
- * The value a template's header needs: its one text parameter (named or positional), or the
- * image / video / document it shows, by https link. Each string is a template of ours.
+ * The value a template's header needs: its one text parameter (named or positional), the
+ * image / video / document it shows, by https link, or the place its map shows. Each string is a template of ours.
  */
+/**
+ * A coordinate in decimal degrees, or a template of ours that gives one at send time ({{$contact.fields.store_lat}}):
+ * a literal is checked here, a template when the step runs.
+ */
+export const isCoordinate = (value: string, limit: number) => /^[+-]?\d{1,3}(\.\d+)?$/.test(value.trim()) && Math.abs(Number(value)) <= limit;
+const coordinate = (what: 'latitude' | 'longitude', limit: number) => z.string().trim()
+  .min(1, `Enter the ${what}`)
+  .max(200)
+  .refine((v) => v.includes('{{') || isCoordinate(v, limit), `The ${what} is a number of degrees from -${limit} to ${limit} (e.g. ${what === 'latitude' ? '37.4847' : '-122.1477'}), or a {{…}} that gives one`);
 export const WhatsAppTemplateHeader = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('text'),
@@ -62,6 +71,15 @@ export const WhatsAppTemplateHeader = z.discriminatedUnion('type', [
     parameterName: z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)').optional(),
   }),
   z.object({ type: z.enum(MESSAGE_MEDIA_TYPES), url: z.string().trim().min(1, 'Enter the link of the header’s file').max(2000) }),
+  // A location header's map: coordinates in decimal degrees, a name and an address under it, all
+  // given at send time (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/).
+  z.object({
+    type: z.literal('location'),
+    latitude: coordinate('latitude', 90),
+    longitude: coordinate('longitude', 180),
+    name: z.string().trim().max(1000, 'A location name has at most 1000 characters').optional(),
+    address: z.string().trim().max(1000, 'An address has at most 1000 characters').optional(),
+  }),
 ]);
 export type WhatsAppTemplateHeader = z.infer<typeof WhatsAppTemplateHeader>;
 export const WhatsAppTemplateButtonValue = z.object({
@@ -80,7 +98,7 @@ export const WhatsAppTemplateRef = z.object({
    * `parameters` (Meta's `parameter_name`). Left out: positional {{1}}, {{2}}, …
    */
   parameterNames: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)')).max(20).optional(),
-  /** For a template whose header takes a value (a text parameter, or media). */
+  /** For a template whose header takes a value (a text parameter, media, or a location). */
   header: WhatsAppTemplateHeader.optional(),
   /** Buttons that take a value: a link button's {{1}} suffix, a copy-code button's code; `index` is the button's place (0-based). */
   buttons: z.array(WhatsAppTemplateButtonValue).max(10).optional(),

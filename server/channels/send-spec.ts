@@ -1,5 +1,5 @@
 import type { Attachment } from '../../lib/contracts/channels';
-import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
+import { isCoordinate, type SendMessageConfigValue, type WhatsAppTemplateHeader, type WhatsAppTemplateRef } from '../../lib/contracts/steps';
 
 /** A message ready to send: templates of ours already rendered. */
 export interface SendSpec {
@@ -25,7 +25,10 @@ export function specFromConfig(c: SendMessageConfigValue, render: (t: string) =>
 
 /** A template reference with our templates in its values rendered (parameters, the header's text or link). */
 function renderTemplate(t: WhatsAppTemplateRef, render: (s: string) => string): WhatsAppTemplateRef {
-  const header = t.header && (t.header.type === 'text' ? { ...t.header, text: render(t.header.text) } : { ...t.header, url: render(t.header.url).trim() });
+  const h = t.header;
+  const header = h && (h.type === 'text' ? { ...h, text: render(h.text) }
+    : h.type === 'location' ? { ...h, latitude: render(h.latitude).trim(), longitude: render(h.longitude).trim(), ...(h.name ? { name: render(h.name) } : {}), ...(h.address ? { address: render(h.address) } : {}) }
+    : { ...h, url: render(h.url).trim() });
   return { ...t, parameters: t.parameters.map(render), ...(header ? { header } : {}), ...(t.buttons ? { buttons: t.buttons.map((b) => ({ ...b, value: render(b.value) })) } : {}) };
 }
 
@@ -35,10 +38,21 @@ export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => stri
 /** A link Meta fetches itself (a media message's file, a template header's): https only. */
 export const isFetchableLink = (url: string) => /^https:\/\/\S+$/i.test(url);
 
-/** A template's header link Meta cannot fetch (not https): the step fails saying so, before any call. */
-export function badHeaderLink(spec: SendSpec): string | null {
+/**
+ * A template header Meta would refuse, once our templates in it are rendered: a link it cannot
+ * fetch (not https), or a location whose coordinates are not numbers in range (a contact field
+ * left empty). The step fails saying so, before any call.
+ */
+export function badHeader(spec: SendSpec): string | null {
   const h = spec.template?.header;
-  return h && h.type !== 'text' && !isFetchableLink(h.url) ? `Cannot send template ${spec.template!.name}: its header ${h.type} link "${h.url}" is not an https:// URL Meta can fetch` : null;
+  const cannot = `Cannot send template ${spec.template?.name ?? ''}: its header`;
+  if (!h || h.type === 'text') return null;
+  if (h.type === 'location') {
+    if (!isCoordinate(h.latitude, 90)) return `${cannot} location's latitude "${h.latitude}" is not a number of degrees from -90 to 90`;
+    if (!isCoordinate(h.longitude, 180)) return `${cannot} location's longitude "${h.longitude}" is not a number of degrees from -180 to 180`;
+    return null;
+  }
+  return isFetchableLink(h.url) ? null : `${cannot} ${h.type} link "${h.url}" is not an https:// URL Meta can fetch`;
 }
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
@@ -64,6 +78,7 @@ const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payl
  * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
  * `reply` buttons; `template` with header, body and button parameters, positional or named by
  * `parameter_name`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components;
+ * a location header's `location` {latitude, longitude, name, address}: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/;
  * a copy-code button's `coupon_code`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates)
  */
 export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
@@ -83,7 +98,7 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
       const t = spec.template!;
       const h = t.header;
       const components = [
-        ...(h ? [{ type: 'header', parameters: [h.type === 'text' ? { type: 'text', ...(h.parameterName ? { parameter_name: h.parameterName } : {}), text: h.text } : { type: h.type, [h.type]: { link: h.url } }] }] : []),
+        ...(h ? [{ type: 'header', parameters: [headerParameter(h)] }] : []),
         ...(t.parameters.length ? [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] : []),
         ...(t.buttons ?? []).map((b) => ({
           type: 'button', sub_type: b.type, index: String(b.index),
@@ -97,6 +112,15 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
     }
     default:
       return { ...base, type: 'text', text: { preview_url: false, body: spec.text } };
+  }
+}
+
+function headerParameter(h: WhatsAppTemplateHeader): Record<string, unknown> {
+  switch (h.type) {
+    case 'text': return { type: 'text', ...(h.parameterName ? { parameter_name: h.parameterName } : {}), text: h.text };
+    // Coordinates as strings, as Meta's examples send them.
+    case 'location': return { type: 'location', location: { latitude: h.latitude, longitude: h.longitude, ...(h.name?.trim() ? { name: h.name } : {}), ...(h.address?.trim() ? { address: h.address } : {}) } };
+    default: return { type: h.type, [h.type]: { link: h.url } };
   }
 }
 

@@ -8,6 +8,7 @@ import { graphCall, GraphError } from './graph';
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/
 // Components (HEADER formats, BODY, BUTTONS types; POSITIONAL and NAMED parameters):
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
+// A LOCATION header's place is given at send time: .../templates/utility-templates/location-templates/
 interface GraphComponent { type?: string; format?: string; text?: string; buttons?: { type?: string; text?: string; url?: string }[] }
 interface GraphTemplate { id?: string; name?: string; language?: string; status?: string; category?: string; parameter_format?: string; components?: GraphComponent[] }
 
@@ -57,10 +58,10 @@ export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
   if (named && names.length > 20) reasons.push('it takes more than 20 parameters');
   const format = header?.format?.toUpperCase();
   const headerParam = format === 'TEXT' ? /\{\{\s*([a-z0-9_]+)\s*\}\}/i.exec(header?.text ?? '')?.[1] : undefined;
-  const headerNeeds: WhatsAppTemplate['header'] = format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT'
-    ? { type: format.toLowerCase() as 'image' | 'video' | 'document', parameterName: null }
+  const headerNeeds: WhatsAppTemplate['header'] = format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT' || format === 'LOCATION'
+    ? { type: format.toLowerCase() as 'image' | 'video' | 'document' | 'location', parameterName: null }
     : headerParam ? { type: 'text', parameterName: /^\d+$/.test(headerParam) ? null : headerParam.toLowerCase() } : null;
-  if (format && !['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'].includes(format)) reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
+  if (format && !['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'].includes(format)) reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
   const valued = buttons.flatMap((b, index): WhatsAppTemplate['buttons'] => {
     const type = b.type?.toUpperCase();
     if (type === 'URL' && /\{\{/.test(b.url ?? '')) return [{ index, type: 'url', text: b.text ?? `Button ${index + 1}` }];

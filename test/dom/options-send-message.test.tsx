@@ -161,4 +161,27 @@ describe('send_message editor (channels)', () => {
       name: 'reservation_confirmation', parameters: ['4'], parameterNames: ['number_of_guests'], header: { type: 'image', url: 'https://cdn.example.com/table.jpg' },
     } });
   });
+
+  it('a template with a location header: where its map points, checked as the admin saves, and saved', async () => {
+    const user = userEvent.setup();
+    const calls = serveTemplates([template('order_delivery_update', 'en_US', 1, 'Your order {{order_number}} is on the way!', null, ['order_number'], { type: 'location', parameterName: null })]);
+    const pick = await templatePicker(user);
+    await user.selectOptions(pick, [...pick.options].find((o) => o.textContent === 'order_delivery_update (en_US)')!);
+    expect(screen.getByRole('group', { name: 'Header location (the map)' })).toBeTruthy();
+    await user.type(screen.getByLabelText('Parameter {{order_number}}'), 'A-7');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findAllByText('Enter the latitude')).length).toBeGreaterThan(0);
+    await user.type(screen.getByLabelText('Latitude (e.g. 37.4847)'), '97.5');
+    await user.type(screen.getByLabelText('Longitude (e.g. -122.1477)'), '-122.148981');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findAllByText(/^The latitude is a number of degrees from -90 to 90/)).length).toBeGreaterThan(0);
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(false);
+    await user.clear(screen.getByLabelText('Latitude (e.g. 37.4847)'));
+    await user.type(screen.getByLabelText('Latitude (e.g. 37.4847)'), '37.483307');
+    await user.type(screen.getByLabelText('Place name (optional)'), 'Pickup point');
+    expect(await saved(user, calls)).toMatchObject({ template: {
+      name: 'order_delivery_update', parameters: ['A-7'], parameterNames: ['order_number'],
+      header: { type: 'location', latitude: '37.483307', longitude: '-122.148981', name: 'Pickup point' },
+    } });
+  });
 });

@@ -1,4 +1,4 @@
-import { badHeaderLink, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { badHeader, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
@@ -17,7 +17,7 @@ export const sendMessageStep = defineStep({
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
     const spec = specFromConfig(ctx.config, (t) => ctx.render(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
-    const headerProblem = badHeaderLink(spec);
+    const headerProblem = badHeader(spec);
     if (headerProblem) return fail(headerProblem);
     if (spec.kind === 'media' && !isFetchableLink(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
@@ -53,7 +53,7 @@ export const sendMessageStep = defineStep({
     }
 
     const fallback = ctx.config.fallbackTemplate ? templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) : undefined;
-    const fallbackProblem = fallback && badHeaderLink(fallback);
+    const fallbackProblem = fallback && badHeader(fallback);
     if (fallbackProblem) return fail(`${fallbackProblem} (the fallback template)`);
     const outcome = await sendOnConversation(ctx.services, {
       conversation: { ...conversation, connectionId: connection.id },

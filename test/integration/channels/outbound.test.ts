@@ -90,6 +90,39 @@ describe('send_message on a WhatsApp conversation', () => {
     expect(w.graph.sent.filter((s) => JSON.stringify(s.body).includes('intranet'))).toEqual([]);
   });
 
+  it('sends a location header\'s place (its map); coordinates that do not render as numbers fail before any call', async () => {
+    const { contact } = await customerWrites();
+    const wf = await w.tagWorkflow([{ id: 'map', type: 'send_message', config: { kind: 'template', template: {
+      name: 'order_delivery_update', language: 'en_US', parameters: ['A-7'], parameterNames: ['order_number'],
+      header: { type: 'location', latitude: '37.483307', longitude: '-122.148981', name: 'Pickup for {{$contact.firstName}}', address: '1 Hacker Way, Menlo Park, CA 94025' },
+    } } }]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/
+    expect(w.graph.sent.map((s) => s.body.template.components)).toEqual([[
+      { type: 'header', parameters: [{ type: 'location', location: { latitude: '37.483307', longitude: '-122.148981', name: 'Pickup for Ana', address: '1 Hacker Way, Menlo Park, CA 94025' } }] },
+      { type: 'body', parameters: [{ type: 'text', parameter_name: 'order_number', text: 'A-7' }] },
+    ]]);
+
+    // A contact field the workflow reads the place from, left empty for this contact.
+    const fromField = await w.tagWorkflow([{ id: 'map', type: 'send_message', config: { kind: 'template', template: {
+      name: 'order_delivery_update', language: 'en_US', parameters: [], header: { type: 'location', latitude: '{{$contact.fields.store_lat}}', longitude: '2.35' },
+    } } }]);
+    const failed = await w.fire(fromField, contact.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBe('Cannot send template order_delivery_update: its header location\'s latitude "" is not a number of degrees from -90 to 90');
+    expect(w.graph.sent.filter((s) => JSON.stringify(s.body).includes('2.35'))).toEqual([]);
+
+    // Literal coordinates are checked when the workflow is saved.
+    const saved = await w.server.api(w.server.adminToken).post('/workflows', {
+      name: 'Bad map', trigger: { type: 'manual' },
+      steps: [{ id: 'map', type: 'send_message', config: { kind: 'template', template: { name: 'x', language: 'en_US', parameters: [], header: { type: 'location', latitude: '97.1', longitude: 'east' } } } }],
+    });
+    expect(saved.status).toBe(422);
+    expect(JSON.stringify(saved.body)).toContain('The latitude is a number of degrees from -90 to 90');
+    expect(JSON.stringify(saved.body)).toContain('The longitude is a number of degrees from -180 to 180');
+  });
+
   it('outside the 24-hour window: fails saying why, or sends the fallback template', async () => {
     const { contact, conversation } = await customerWrites();
     await ageIncoming(25);

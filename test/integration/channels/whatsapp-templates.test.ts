@@ -8,6 +8,8 @@ import { startTestServer, type TestServer } from '../../support/server';
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/
 // Header formats (TEXT, IMAGE, LOCATION …) and button types (URL, QUICK_REPLY, COPY_CODE, FLOW):
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
+// A LOCATION header (format only; the place is given at send time):
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/
 
 let graph: GraphStandIn;
 let server: TestServer;
@@ -66,16 +68,17 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
     expect(why).toEqual({
       flow_signup: 'Not sendable from a workflow: it has a FLOW button',
-      store_location: 'Not sendable from a workflow: its header needs a location',
       welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
     });
-    expect(templates.slice(-3).map((t) => t.name)).toEqual(['flow_signup', 'store_location', 'welcome']);
+    expect(templates.slice(-2).map((t) => t.name)).toEqual(['flow_signup', 'welcome']);
     // Buttons that take a value: a link's {{1}} suffix, a code to copy (in their place among the buttons).
     expect(templates.find((t) => t.name === 'track')).toMatchObject({ buttons: [{ index: 0, type: 'url', text: 'Track' }], notSendable: null });
     expect(templates.find((t) => t.name === 'spring_coupon')).toMatchObject({ buttons: [{ index: 1, type: 'copy_code', text: 'Copy offer code' }], notSendable: null });
     // Headers that take a value: a file by link, or their text parameter.
     expect(templates.find((t) => t.name === 'reservation_confirmation')).toMatchObject({ header: { type: 'image', parameterName: null }, parameterNames: ['number_of_guests', 'day'], notSendable: null });
     expect(templates.find((t) => t.name === 'shipped')).toMatchObject({ header: { type: 'text', parameterName: null }, parameterCount: 1 });
+    // A location header's place is given at send time (its map): sendable, the step fills it.
+    expect(templates.find((t) => t.name === 'store_location')).toMatchObject({ header: { type: 'location', parameterName: null }, notSendable: null });
     expect(templates.find((t) => t.name === 'order_update')).toMatchObject({ header: null });
   });
 
