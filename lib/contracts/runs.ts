@@ -58,7 +58,8 @@ export const RunListQuery = z.object({
   since: IsoDateTime.optional(),
   until: IsoDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(100).optional(),
+  // A run id (the last of the page before): anything else would answer an empty page, as if there were no more runs.
+  cursor: z.string().regex(/^run_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
 }).refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), {
   message: '`since` must be before `until`', path: ['until'],
 });

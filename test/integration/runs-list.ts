@@ -98,6 +98,10 @@ export function runsListSuite(databaseUrl: () => string | undefined = () => unde
       expect(backwards.status).toBeGreaterThanOrEqual(400);
       expect(JSON.stringify(backwards.body.error)).toMatch(/since.*before.*until/);
       expect((await admin().get('/runs?limit=5000')).status).toBeLessThan(500);
+      // A cursor that is not a run id would answer an empty page, as if there were no more runs.
+      const badCursor = await admin().get('/runs?cursor=garbage');
+      expect(badCursor.status).toBe(422);
+      expect(JSON.stringify(badCursor.body.error)).toMatch(/nextCursor/);
       const agent = await server.createUser('agent');
       expect((await server.api(agent.token).get('/runs')).status).toBe(403);
     });
