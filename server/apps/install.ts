@@ -5,6 +5,7 @@ import { inTransaction } from '../events/unit-of-work';
 import { conflict, HttpError, issuesToDetails, notFound, unprocessable } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { safeFetch } from '../outbound/safe-fetch';
+import { OutboundBlockedError } from '../outbound/errors';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
 import { isUniqueViolation, toJson } from '../store/database';
@@ -57,7 +58,9 @@ export async function installApp(services: Services, appId: string, body: Instal
         await trx.deleteFrom('installations').where('id', '=', installationId).execute();
         await revokeToken(trx, issued.id);
       });
-      throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure}`);
+      // Refused by our own policy, nothing was sent: the admin can fix that here (as for Chatwoot), not the app's server.
+      if (failure.blocked) throw unprocessable(`The app's subscribe URL ${manifest.subscribeUrl} is on a private network address, which the companion refuses by default; if the app runs on your own network, add its host to COMPANION_ALLOW_PRIVATE_URLS (${failure.reason})`);
+      throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure.reason}`);
     }
     // An uninstall may have run while the app's server was answering.
     const still = await db.selectFrom('installations').select('id').where('id', '=', installationId).executeTakeFirst();
@@ -66,8 +69,8 @@ export async function installApp(services: Services, appId: string, body: Instal
   return { id: installationId, appId, createdAt };
 }
 
-/** POSTs a signed JSON body once; the reason it failed, or undefined on a 2xx. */
-async function postSigned(services: Services, secret: string, url: string, payload: unknown): Promise<string | undefined> {
+/** POSTs a signed JSON body once; why it failed (and whether our outbound policy refused it, unsent), or undefined on a 2xx. */
+async function postSigned(services: Services, secret: string, url: string, payload: unknown): Promise<{ reason: string; blocked: boolean } | undefined> {
   const body = JSON.stringify(payload);
   const headers = {
     'content-type': 'application/json',
@@ -78,9 +81,9 @@ async function postSigned(services: Services, secret: string, url: string, paylo
     const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: SUBSCRIBE_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
       { allowList: services.config.allowPrivateUrls });
     if (res.status >= 200 && res.status < 300) return undefined;
-    return `HTTP ${res.status}: ${excerpt(res.bodyText)}`;
+    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText)}`, blocked: false };
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError };
   }
 }
 
