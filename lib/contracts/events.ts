@@ -24,7 +24,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), payload: z.object({ contactId: z.string(), conversationId: z.string(), messageId: z.string(), direction: z.string(), kind: z.string() }) }),
   // Trigger-only events: their payload carries the trigger variables.
   z.object({ type: z.literal('shortcut.launched'), payload: z.object({ contactId: z.string(), conversationId: z.string(), workflowId: z.string(), values: z.record(z.string(), z.unknown()), launchedBy: z.string() }) }),
-  z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
+  // `unmatched`: identifier values that matched no contact (only when there are some).
+  z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), unmatched: z.array(z.string()).optional(), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
   z.object({ type: z.literal('ad.clicked'), payload: z.object({ contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable(), ineligible: z.string().nullable().optional() }) }),
   z.object({ type: z.literal('mini_app.triggered'), payload: z.object({ contactId: z.string(), appId: z.string(), triggerKey: z.string(), items: z.record(z.string(), z.unknown()) }) }),
   z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()),

@@ -121,11 +121,17 @@ export const IncomingWebhookTrigger = z.object({
   mappings: WebhookMappings.default([]),
   /** Set by the server; ignored on input. */
   url: z.string().optional(),
+  /**
+   * Standard Webhooks secret: with one, deliveries must be signed (401 otherwise). Kept sealed and
+   * shown to admins. On an edit (PUT), leaving it out keeps the stored secret (as the URL is
+   * kept), `null` removes it (unsigned deliveries are accepted again), a value replaces it.
+   */
   signingSecret: z
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'A signing secret looks like whsec_ followed by base64')
     .nullable()
-    .optional(),
+    .optional()
+    .describe('Standard Webhooks signing secret (whsec_…). On an edit: left out keeps the stored secret, null removes it, a value replaces it.'),
 });
 export const ClickToChatAdsTrigger = z.object({
   type: z.literal('click_to_chat_ads'),

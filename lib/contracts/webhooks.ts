@@ -1,5 +1,18 @@
 import { z } from 'zod';
 
+/**
+ * What POST /hooks/:token answers (202): the stored event and the runs it started, and the
+ * identifier values that matched no contact (once each, as sent; `[]` when all matched). A
+ * delivery none of whose values match is refused (422) instead. A repeat of a delivery (same
+ * `webhook-id` or `Idempotency-Key`) gets the first answer again.
+ */
+export const WebhookAck = z.object({
+  eventId: z.string(),
+  runIds: z.array(z.string()),
+  unmatched: z.array(z.string()).describe('Identifier values of the body that matched no contact (no run was started for them)'),
+});
+export type WebhookAck = z.infer<typeof WebhookAck>;
+
 /** What POST /workflows/:id/webhook/test answers: what a sample body would yield. */
 export const WebhookTestResult = z.object({
   identifier: z.object({ type: z.string(), jsonKey: z.string(), values: z.array(z.string()), error: z.string().optional() }),

@@ -102,8 +102,11 @@ export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtractio
   }
 }
 
-/** The contacts an extraction names (in order, once each), or the 422 the delivery gets. */
-export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[] } | { error: HttpError } {
+/**
+ * The contacts an extraction names (in order, once each) and the values that matched nobody (as
+ * sent, once each: the 202 lists them), or the 422 the delivery gets when none matches.
+ */
+export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[]; unmatched: string[] } | { error: HttpError } {
   const { type, jsonKey } = ex.identifier;
   const path = `body${jsonKey.slice(1)}`;
   if (ex.identifier.error) {
@@ -120,7 +123,7 @@ export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country
     }
     const id = value === undefined ? undefined : index.get(indexKey(type, value));
     if (id && !contactIds.includes(id)) contactIds.push(id);
-    if (!id) unmatched.push(raw);
+    if (!id && !unmatched.includes(raw)) unmatched.push(raw);
   }
   // A number that is no phone number at all is the sender's mistake to fix, not "nobody has it".
   if (contactIds.length === 0 && invalid.length > 0) {
@@ -129,5 +132,5 @@ export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country
   if (contactIds.length === 0) {
     return { error: new HttpError(422, 'contact_not_found', `No contact with ${type} ${unmatched.join(', ')}`, [{ path, message: `No contact matches this ${type}` }]) };
   }
-  return { contactIds };
+  return { contactIds, unmatched };
 }

@@ -1,3 +1,4 @@
+import type { WebhookAck } from '../../lib/contracts/webhooks';
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { DefinitionCache, onceSkippedNote, queuedRunRow } from '../engine/dispatch/dispatcher';
 import { runTriggerVariables, triggerMatchOf } from '../engine/dispatch/event-triggers';
@@ -18,7 +19,7 @@ import type { KnownEnrolments } from './known-enrolments';
 import type { HookWorkflowCache } from './hook-workflows';
 
 export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
-export interface Ack { eventId: string; runIds: string[] }
+export type Ack = WebhookAck;
 export interface Accepted { ack: Ack; duplicate: boolean }
 
 type WebhookTrigger = Extract<WorkflowDefinition['trigger'], { type: 'incoming_webhook' }>;
@@ -77,7 +78,7 @@ type Pair = { workflow_id: string; contact_id: string };
 
 /** What the reads decided: the deliveries to store (in arrival order), and what their runs need. */
 interface Plan {
-  accepted: { i: number; it: Item; contactIds: string[] }[];
+  accepted: { i: number; it: Item; contactIds: string[]; unmatched: string[] }[];
   /** Later copies of a key in this batch: [delivery, its leader]. */
   followers: [number, number][];
   conversations: Map<string, string>;
@@ -152,7 +153,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const previous = it.key ? earlier.get(it.key) : undefined;
     if (previous) {
       outcomes[i] = sameRequest(previous.hash, it.hash)
-        ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds }, duplicate: true } }
+        ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds, unmatched: previous.unmatched }, duplicate: true } }
         : { ok: false, error: keyReused() };
       items[i] = undefined;
       return;
@@ -177,7 +178,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const found = resolveContacts(contacts, it.extraction!, country);
     if ('error' in found) return void fail(i, found.error);
     if (it.key !== undefined) leaders.set(it.key, i);
-    accepted.push({ i, it, contactIds: found.contactIds });
+    accepted.push({ i, it, contactIds: found.contactIds, unmatched: found.unmatched });
   });
   if (accepted.length === 0) return undefined;
 
@@ -216,7 +217,11 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
     const { workflow } = a.it;
     const extraction = a.it.extraction!;
     const eventId = newId('evt');
-    const payload = { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
+    // Values that matched nobody are kept with the event (only when there are some): the event
+    // log shows them, and a repeat of a keyed delivery answers them again (previousAcks).
+    const payload: { workflowId: string; contactIds: string[]; unmatched?: string[]; variables: typeof extraction.variables; errors: typeof extraction.errors } =
+      { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
+    if (a.unmatched.length > 0) payload.unmatched = a.unmatched;
     const event = { id: eventId, type: 'webhook.received' as const, depth: 0 };
     const match = triggerMatchOf({ type: 'webhook.received', source: 'api', payload })!;
     const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
@@ -246,7 +251,7 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
       idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
       run_ids: a.it.key ? toJson(runIds) : null, request_hash: a.it.hash ?? null,
     });
-    outcomes[a.i] = { ok: true, value: { ack: { eventId, runIds }, duplicate: false } };
+    outcomes[a.i] = { ok: true, value: { ack: { eventId, runIds, unmatched: a.unmatched }, duplicate: false } };
   }
   for (const [i, leader] of plan.followers) {
     const first = outcomes[leader];

@@ -41,14 +41,26 @@ export async function workflowsByToken(db: Executor, tokens: string[]): Promise<
   return byToken;
 }
 
-/** Earlier acknowledgements by idempotency key: the event and the runs it started (oldest first). */
-export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, { eventId: string; runIds: string[]; hash: string | null }>> {
-  const acks = new Map<string, { eventId: string; runIds: string[]; hash: string | null }>();
+export interface PreviousAck { eventId: string; runIds: string[]; unmatched: string[]; hash: string | null }
+
+/**
+ * Earlier acknowledgements by idempotency key: the event, the runs it started (oldest first) and
+ * the identifier values that matched nobody (kept in the event's payload). Only repeats are found,
+ * so reading their payload costs nothing for new deliveries.
+ */
+export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, PreviousAck>> {
+  const acks = new Map<string, PreviousAck>();
   if (keys.length === 0) return acks;
   for (const part of chunks(keys, 5_000)) {
     const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
-      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash']).where('idempotency_key', 'in', part));
-    for (const e of events) acks.set(e.idempotency_key!, { eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null });
+      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash', 'payload']).where('idempotency_key', 'in', part));
+    for (const e of events) {
+      const unmatched = fromJson<{ unmatched?: unknown }>(e.payload, {}).unmatched;
+      acks.set(e.idempotency_key!, {
+        eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null,
+        unmatched: Array.isArray(unmatched) ? unmatched.filter((v): v is string => typeof v === 'string') : [],
+      });
+    }
   }
   return acks;
 }

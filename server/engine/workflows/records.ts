@@ -15,11 +15,16 @@ export function storableDefinition(def: WorkflowDefinition): WorkflowDefinition 
   return { ...def, trigger };
 }
 
-/** The definition without its webhook signing secret (kept sealed in its own column), and that secret. */
-export function splitSigningSecret(def: WorkflowDefinition): { def: WorkflowDefinition; secret: string | undefined } {
-  if (def.trigger.type !== 'incoming_webhook' || !def.trigger.signingSecret) return { def, secret: undefined };
+/**
+ * The definition without its webhook signing secret (kept sealed in its own column), and what the
+ * input said of that secret: a new value, `null` (remove it) or `undefined` (not sent: an edit
+ * keeps the stored one, as it keeps the URL token). Not a webhook trigger: `null`.
+ */
+export function splitSigningSecret(def: WorkflowDefinition): { def: WorkflowDefinition; secret: string | null | undefined } {
+  if (def.trigger.type !== 'incoming_webhook') return { def, secret: null };
+  if (!('signingSecret' in def.trigger)) return { def, secret: undefined };
   const { signingSecret, ...trigger } = def.trigger;
-  return { def: { ...def, trigger }, secret: signingSecret };
+  return { def: { ...def, trigger }, secret: signingSecret === undefined ? undefined : signingSecret || null };
 }
 
 export const webhookUrl = (publicUrl: string, token: string) => `${publicUrl}/hooks/${token}`;

@@ -56,8 +56,13 @@ export async function updateWorkflow(services: Services, id: string, input: Work
     const token = def.trigger.type !== 'incoming_webhook' ? { webhook_token: null, webhook_token_hash: null }
       : current.webhook_token ? { webhook_token: current.webhook_token, webhook_token_hash: current.webhook_token_hash ?? null }
         : webhookTokenColumns(services.vault, randomSecret());
+    // A signing secret left out of the edit is kept (like the URL token): an edit that only renames
+    // must not turn signature checks off. `signingSecret: null` removes it; another trigger type drops it.
     const stored = splitSigningSecret(def);
-    const secret = { webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : null };
+    const secret = {
+      webhook_signing_secret: stored.secret === undefined ? current.webhook_signing_secret ?? null
+        : stored.secret ? services.vault.seal(stored.secret) : null,
+    };
     const row: WorkflowsTable = {
       ...current, name: def.name, trigger_type: def.trigger.type, definition: toJson(stored.def), version: current.version + 1,
       ...token, ...secret, updated_at: nowIso(),

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hashToken } from '../../auth/tokens';
+import { WebhookAck } from '../../../lib/contracts/webhooks';
 import { HttpError } from '../../http-error';
 import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
@@ -14,7 +15,6 @@ import { Tarpit } from '../../webhooks/tarpit';
 const TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
 const notPublished = () => new HttpError(404, 'not_found', 'No published webhook workflow has this URL');
 
-const Ack = z.object({ eventId: z.string(), runIds: z.array(z.string()) });
 const TOKEN_MAX = 200;
 const Params = z.object({ token: z.string().max(TOKEN_MAX) });
 
@@ -88,9 +88,9 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['webhooks'],
       summary: 'Trigger an incoming-webhook workflow',
       params: Params,
-      response: { 202: Ack },
+      response: { 202: WebhookAck },
     },
-    // The ack is built by ingest in exactly the Ack shape: the schema documents it (OpenAPI),
+    // The ack is built by ingest in exactly the WebhookAck shape: the schema documents it (OpenAPI),
     // re-validating it per request would only cost time.
     serializerCompiler: () => (data) => JSON.stringify(data),
     validatorCompiler: paramsValidator,
