@@ -2,9 +2,13 @@ import { WorkflowDefinition } from '../../lib/contracts/workflow';
 import type { Workflow } from '../../lib/contracts/workflow';
 import { issuesToMap, type ErrorMap } from './error-paths';
 
-/** The portable part of a workflow: no id, status, version or webhook URL. */
+/**
+ * The portable part of a workflow: no id, status, version, webhook URL or signing secret. A file
+ * is shared and kept where secrets should not be (as n8n keeps credentials out of its exports);
+ * the imported workflow gets its own URL, and its own secret when the admin asks for signing.
+ */
 export function exportDefinition(w: Workflow): WorkflowDefinition {
-  const trigger = w.trigger.type === 'incoming_webhook' ? { ...w.trigger, url: undefined } : w.trigger;
+  const trigger = w.trigger.type === 'incoming_webhook' ? { ...w.trigger, url: undefined, signingSecret: undefined } : w.trigger;
   return { name: w.name, trigger, oncePerContact: w.oncePerContact, steps: w.steps };
 }
 

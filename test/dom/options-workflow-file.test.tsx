@@ -13,7 +13,7 @@ const definition = {
 };
 const stored = {
   id: 'wf_1', ...definition,
-  trigger: { ...definition.trigger, url: 'http://127.0.0.1:8799/hooks/secret-path' },
+  trigger: { ...definition.trigger, url: 'http://127.0.0.1:8799/hooks/secret-path', signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
   status: 'published', version: 3, createdAt: at, updatedAt: at, publishedAt: at, triggerType: 'incoming_webhook', lastRunAt: null,
 };
 
@@ -25,7 +25,7 @@ afterEach(() => {
 });
 
 describe('workflow export and import', () => {
-  it('exports the portable definition: no id, status, version or webhook URL', async () => {
+  it('exports the portable definition: no id, status, version, webhook URL or signing secret', async () => {
     const user = userEvent.setup();
     serveApi({ 'GET /workflows': ok({ workflows: [stored] }) });
     let blob: Blob | undefined;
@@ -40,6 +40,7 @@ describe('workflow export and import', () => {
     expect((clicked.mock.contexts[0] as HTMLAnchorElement).download).toBe('order-shipped.workflow.json');
     const exported = JSON.parse(await blob!.text()) as Record<string, unknown>;
     expect(exported).toEqual(definition);
+    expect(JSON.stringify(exported)).not.toContain('whsec_');
   });
 
   it('lists every contract error of an invalid file and creates nothing', async () => {
