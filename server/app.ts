@@ -63,8 +63,18 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(chatwootWebhookRoutes);
   await fastify.register(async (api) => {
     // Fastify's JSON parser serves only `application/json` (with parameters); senders also use
-    // `+json` types (`application/vnd.api+json; charset=utf-8`): the same parser for all of them.
-    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
+    // `+json` types (`application/vnd.api+json; charset=utf-8`): one parser for all of them.
+    // An empty body is no body: Postman, axios & co. send `Content-Type: application/json` on
+    // every request, also a DELETE or a publish that takes none; those answer as without the
+    // header. A route that needs a body gets the 422 of a missing body (error-handler.ts), as
+    // without the header. Any other text is parsed as Fastify does ("__proto__" refused).
+    // Webhook routes (/hooks, /meta, /chatwoot) keep their own parsers: an empty delivery stays a 400.
+    const json = api.getDefaultJsonParser('error', 'error');
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (req, body, done) => {
+      if (body.length === 0) done(null, undefined);
+      else json(req, body as string, done);
+    });
     await api.register(helmet, {
       contentSecurityPolicy: {
         directives: {

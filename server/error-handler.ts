@@ -24,9 +24,16 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
+      // No body at all (none sent, or an empty one: app.ts's JSON parser) where one is needed:
+      // say what to send rather than zod's "expected object, received undefined".
+      if (where === 'body' && request.body === undefined) {
+        const expected = (err.validation[0]?.params as { expected?: unknown } | undefined)?.expected === 'array' ? 'a JSON array' : 'a JSON object';
+        const hint = `send ${expected} with "Content-Type: application/json"`;
+        return reply.code(422).send(send('invalid_content', `The body is missing; ${hint}`, [{ path: 'body', message: `Required: ${hint}` }]));
+      }
       const details = err.validation.map((v) => ({
         path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-        message: v.message ?? 'Invalid value',
+        message: plainTypeMessage(v.message ?? 'Invalid value'),
       }));
       // A body that is not an object at all is malformed, not merely invalid.
       return reply.code(422).send(send('invalid_content', `The ${where} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));
@@ -70,4 +77,17 @@ export function installErrorHandler(app: FastifyInstance) {
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(send('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)));
+}
+
+/**
+ * zod's own words for a value of the wrong type ("Invalid input: expected string, received
+ * undefined") said as an API client reads them: what is missing, or what was sent instead.
+ * Our contracts' own messages (e.g. "Write the text to send") pass as they are.
+ */
+export function plainTypeMessage(message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return message;
+  const [, expected, received] = m;
+  const a = (t: string) => (t === 'undefined' || t === 'null' || t === 'NaN' ? t : `${/^[aeiou]/.test(t!) ? 'an' : 'a'} ${t}`);
+  return received === 'undefined' ? `Required: give ${a(expected!)}` : `Expected ${a(expected!)}, got ${a(received!)}`;
 }

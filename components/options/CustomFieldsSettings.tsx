@@ -35,7 +35,7 @@ export function CustomFieldsSettings() {
   const save = useMutation({
     mutationFn: ({ key, options, ...rest }: FieldForm) =>
       request(FieldDefinition, 'PUT', `/fields/${encodeURIComponent(key)}`, { ...rest, options: options.split(',').map((o) => o.trim()).filter(Boolean) }),
-    onMutate: () => setServerErrors({}),
+    onMutate: () => { setServerErrors({}); remove.reset(); },
     onError: (err, form) => {
       const { placed } = refusal(err, form);
       setServerErrors(placed);
@@ -44,8 +44,10 @@ export function CustomFieldsSettings() {
     },
     onSuccess: () => { reset(); void refresh(); },
   });
+  // A field a published workflow uses is refused (409 naming the workflows): shown on top until the next save or delete.
   const remove = useMutation({
     mutationFn: (key: string) => request(NoBody, 'DELETE', `/fields/${encodeURIComponent(key)}`),
+    onMutate: () => save.reset(),
     onSuccess: () => void refresh(),
   });
   const error = save.error ?? remove.error;
@@ -59,7 +61,8 @@ export function CustomFieldsSettings() {
           {fields.data?.fields.map((f) => (
             <tr key={f.key}>
               <td className="mono">{f.key}</td><td>{f.label}</td><td>{f.type}</td><td>{f.options.join(', ')}</td>
-              <td><button type="button" className="small danger" aria-label={`Delete field ${f.key}`} onClick={() => remove.mutate(f.key)}>Delete</button></td>
+              <td><button type="button" className="small danger" aria-label={`Delete field ${f.key}`}
+                onClick={() => { if (confirm(`Delete the field “${f.label}” (${f.key})? Its value is removed from every contact.`)) remove.mutate(f.key); }}>Delete</button></td>
             </tr>
           ))}
         </tbody>

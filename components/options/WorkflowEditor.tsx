@@ -37,9 +37,15 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [saved, setSaved] = useState(() => (restored ? '' : JSON.stringify(initial)));
   const { save, setStatus } = useWorkflowSave(id);
-  const fields = useFields().data?.fields ?? [];
-  const apps = useApps().data?.apps ?? [];
-  const check = useMemo(() => checkDraft(draft), [draft]);
+  const fieldList = useFields().data?.fields;
+  const appList = useApps().data?.apps;
+  const fields = fieldList ?? [];
+  const apps = appList ?? [];
+  // The same checks as publishing; custom fields and app actions only once they are known.
+  const check = useMemo(() => checkDraft(draft, {
+    ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key) } : {}),
+    ...(appList ? { actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs } : {}),
+  }), [draft, fieldList, appList]);
   const dirty = JSON.stringify(draft) !== saved;
   const root = useRef<HTMLDivElement>(null);
   const [focusRequest, setFocusRequest] = useState(0);

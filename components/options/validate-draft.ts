@@ -1,6 +1,6 @@
 import { StepConfigSchemas } from '../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../lib/contracts/workflow';
-import { structuralProblems } from '../../lib/workflow/validate-workflow';
+import { structuralProblems, type WorkspaceFacts } from '../../lib/workflow/validate-workflow';
 import { issuesToMap, normalizePath, type ErrorMap } from './error-paths';
 import type { WorkflowDraft } from './draft-types';
 
@@ -19,8 +19,11 @@ export interface DraftCheck {
   definition?: WorkflowDefinition;
 }
 
-/** The contract's verdict per field: each step with its own config schema, then the whole definition. */
-export function checkDraft(draft: WorkflowDraft): DraftCheck {
+/**
+ * The contract's verdict per field: each step with its own config schema, then the whole definition;
+ * `workspace` (custom fields, installed apps' actions, once loaded) for the publish checks that need it.
+ */
+export function checkDraft(draft: WorkflowDraft, workspace: WorkspaceFacts = {}): DraftCheck {
   const clean = cleanDraft(draft);
   const errors: ErrorMap = {};
   clean.steps.forEach((step, i) => {
@@ -33,6 +36,6 @@ export function checkDraft(draft: WorkflowDraft): DraftCheck {
     return { errors, warnings: {} };
   }
   const warnings: ErrorMap = {};
-  for (const p of structuralProblems(parsed.data)) warnings[normalizePath(p.path)] ??= p.message;
+  for (const p of structuralProblems(parsed.data, workspace)) warnings[normalizePath(p.path)] ??= p.message;
   return { errors, warnings, definition: parsed.data };
 }

@@ -41,8 +41,11 @@ export const ContactQuery = z.object({
   email: z.string().max(254).optional(),
   q: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `nextCursor` of the page before (contacts go by id, oldest first). */
+  cursor: z.string().regex(/^con_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
 });
-export const ContactList = z.object({ contacts: z.array(Contact) });
+/** `nextCursor`: pass it back as `cursor` for the next page; null when there is no more. */
+export const ContactList = z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() });
 export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
 export const TagListBody = z.object({ tags: z.array(z.string()) });
 export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });

@@ -13,6 +13,11 @@ describe('stepTemplates', () => {
     ['a field value', makeStep('update_contact_field', { value: '{{$trigger.plan}}' }), [{ path: ['config', 'value'], template: '{{$trigger.plan}}' }]],
     ['a close without summary', makeStep('close_conversation'), []],
     ['a close with summary', makeStep('close_conversation', { summary: 'S' }), [{ path: ['config', 'summary'], template: 'S' }]],
+    ['a close with a category', makeStep('close_conversation', { category: '{{$trigger.category}}' }), [{ path: ['config', 'category'], template: '{{$trigger.category}}' }]],
+    ['tags', makeStep('update_contact_tag', { tags: ['vip', 'order-{{$trigger.orderId}}'] }), [
+      { path: ['config', 'tags', 0], template: 'vip' },
+      { path: ['config', 'tags', 1], template: 'order-{{$trigger.orderId}}' },
+    ]],
     ['a branch', makeStep('branch'), [
       { path: ['config', 'branches', 0, 'conditions', 'rules', 0, 'left'], template: '{{$contact.tags}}' },
       { path: ['config', 'branches', 0, 'conditions', 'rules', 0, 'right'], template: 'vip' },
@@ -25,6 +30,24 @@ describe('stepTemplates', () => {
     ['mini-app inputs', makeStep('mini_app_action', { inputs: { a: '1', b: '2' } }), [
       { path: ['config', 'inputs', 'a'], template: '1' },
       { path: ['config', 'inputs', 'b'], template: '2' },
+    ]],
+    ['a WhatsApp template with a header and buttons (names are not templates)', makeStep('send_message', {
+      kind: 'template',
+      template: { name: 'order', language: 'en_US', parameters: ['{{$trigger.orderId}}'], parameterNames: ['order_id'], header: { type: 'text', text: 'H', parameterName: 'first_name' }, buttons: [{ index: 1, type: 'url', value: 'b' }] },
+    }), [
+      { path: ['config', 'text'], template: 'Hello {{$contact.firstName}}' },
+      { path: ['config', 'template', 'parameters', 0], template: '{{$trigger.orderId}}' },
+      { path: ['config', 'template', 'header', 'text'], template: 'H' },
+      { path: ['config', 'template', 'buttons', 0, 'value'], template: 'b' },
+    ]],
+    ['a fallback template with a location header', makeStep('send_message', {
+      text: 't',
+      fallbackTemplate: { name: 'where', language: 'en', parameters: [], header: { type: 'location', latitude: '1', longitude: '2', address: 'A' } },
+    }), [
+      { path: ['config', 'text'], template: 't' },
+      { path: ['config', 'fallbackTemplate', 'header', 'latitude'], template: '1' },
+      { path: ['config', 'fallbackTemplate', 'header', 'longitude'], template: '2' },
+      { path: ['config', 'fallbackTemplate', 'header', 'address'], template: 'A' },
     ]],
     ['a wait', makeStep('wait'), []],
   ])('lists the templates of %s', (_, step, expected) => {

@@ -1,4 +1,4 @@
-import type { Step } from '../contracts/steps';
+import type { Step, WhatsAppTemplateRef } from '../contracts/steps';
 
 export type StepTemplate = {
   /** Relative to the step: `['config', 'text']`. */
@@ -16,7 +16,7 @@ export function stepTemplates(step: Step): StepTemplate[] {
       return [
         ...(c.text !== undefined ? [{ path: ['config', 'text'], template: c.text }] : []),
         ...(c.media ? [{ path: ['config', 'media', 'url'], template: c.media.url }] : []),
-        ...(['template', 'fallbackTemplate'] as const).flatMap((k) => (c[k]?.parameters ?? []).map((p, i) => ({ path: ['config', k, 'parameters', i], template: p }))),
+        ...(['template', 'fallbackTemplate'] as const).flatMap((k) => whatsAppTemplateTemplates(c[k], ['config', k])),
       ];
     }
     case 'add_comment':
@@ -24,7 +24,12 @@ export function stepTemplates(step: Step): StepTemplate[] {
     case 'update_contact_field':
       return [{ path: ['config', 'value'], template: step.config.value }];
     case 'close_conversation':
-      return step.config.summary === undefined ? [] : [{ path: ['config', 'summary'], template: step.config.summary }];
+      return [
+        ...(step.config.category === undefined ? [] : [{ path: ['config', 'category'], template: step.config.category }]),
+        ...(step.config.summary === undefined ? [] : [{ path: ['config', 'summary'], template: step.config.summary }]),
+      ];
+    case 'update_contact_tag':
+      return step.config.tags.map((tag, i) => ({ path: ['config', 'tags', i], template: tag }));
     case 'branch':
       return step.config.branches.flatMap((branch, b) =>
         branch.conditions.rules.flatMap((rule, r) => {
@@ -46,7 +51,6 @@ export function stepTemplates(step: Step): StepTemplate[] {
     case 'date_time':
     case 'update_lifecycle_stage':
       return [];
-    case 'update_contact_tag':
     case 'assign_to':
     case 'open_conversation':
     case 'wait':
@@ -54,4 +58,23 @@ export function stepTemplates(step: Step): StepTemplate[] {
     case 'trigger_workflow':
       return [];
   }
+}
+
+/**
+ * The values of ours in a WhatsApp template reference (rendered before the send): body parameters,
+ * the header's text, link or location, button values. The template's own `{{1}}`/`{{first_name}}`
+ * live at Meta, and `parameterNames` are names, not templates.
+ */
+function whatsAppTemplateTemplates(t: WhatsAppTemplateRef | undefined, at: (string | number)[]): StepTemplate[] {
+  if (!t) return [];
+  const h = t.header;
+  const header: StepTemplate[] = !h ? []
+    : h.type === 'text' ? [{ path: [...at, 'header', 'text'], template: h.text }]
+    : h.type === 'location' ? (['latitude', 'longitude', 'name', 'address'] as const).flatMap((k) => (h[k] === undefined ? [] : [{ path: [...at, 'header', k], template: h[k] }]))
+    : [{ path: [...at, 'header', 'url'], template: h.url }];
+  return [
+    ...t.parameters.map((p, i) => ({ path: [...at, 'parameters', i], template: p })),
+    ...header,
+    ...(t.buttons ?? []).map((b, i) => ({ path: [...at, 'buttons', i, 'value'], template: b.value })),
+  ];
 }

@@ -4,6 +4,7 @@ import {
   renderJsonTemplate,
   renderTemplate,
   resolveTemplateValue,
+  rootlessReferences,
   templateReferences,
 } from './template';
 
@@ -100,5 +101,21 @@ describe('templateReferences', () => {
       { name: '$system.now', root: 'system', path: ['now'] },
       { name: '$foo', root: 'foo', path: [] },
     ]);
+  });
+});
+
+describe('rootlessReferences', () => {
+  it.each<[string, { written: string; name: string }[]]>([
+    ['{{ contact.firstName }} and {{Trigger.items[0]}}', [
+      { written: '{{ contact.firstName }}', name: '$contact.firstName' },
+      { written: '{{Trigger.items[0]}}', name: '$trigger.items[0]' },
+    ]],
+    ['{{$contact.firstName}} {{1}} {{first_name}} {{order.id}} {{contact}} {{step}}', []],
+  ])('%j', (template, expected) => {
+    expect(rootlessReferences(template).map(({ written, name }) => ({ written, name }))).toEqual(expected);
+  });
+
+  it('renders such placeholders as written', () => {
+    expect(renderTemplate('{{ contact.firstName }}', scope).text).toBe('{{ contact.firstName }}');
   });
 });

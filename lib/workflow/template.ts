@@ -1,3 +1,5 @@
+import { Contact } from '../contracts/contacts';
+import { Conversation } from '../contracts/conversations';
 import { renderUrlTemplate } from './outbound-templates';
 
 // Templates in step configs: `{{$contact.firstName}}`, `{{$contact.fields.order_id}}`,
@@ -6,6 +8,14 @@ import { renderUrlTemplate } from './outbound-templates';
 
 export const TEMPLATE_ROOTS = ['contact', 'conversation', 'trigger', 'step', 'system'] as const;
 export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
+
+/**
+ * What `{{$contact.<name>}}` and `{{$conversation.<name>}}` can read: the scope holds the run's
+ * Contact and open Conversation as they are (server/engine/executor/step-context.ts templateScope).
+ * Custom fields are under `$contact.fields.<key>`.
+ */
+export const CONTACT_VARIABLES: readonly string[] = Object.keys(Contact.shape);
+export const CONVERSATION_VARIABLES: readonly string[] = Object.keys(Conversation.shape);
 
 export type TemplateScope = {
   contact?: Record<string, unknown> | null;
@@ -39,6 +49,24 @@ export function templateReferences(template: string): TemplateReference[] {
     root,
     path: parsePath(rest),
   }));
+}
+
+/** As written (`{{ contact.firstName }}`) and as a reference (`contact`, `['firstName']`). */
+export type RootlessReference = TemplateReference & { written: string };
+
+const ROOTLESS = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+|\[\d+\])+)\s*\}\}/g;
+
+/**
+ * Placeholders that look like ours but lack the `$` (`{{contact.firstName}}`, `{{ Trigger.id }}`):
+ * the first segment is one of TEMPLATE_ROOTS in any case, followed by at least one `.name` or
+ * `[0]`. The renderer leaves them as written; `{{1}}`, `{{first_name}}` or `{{order.id}}` are not
+ * listed. `name` is the reference meant, with `$` and the root in lowercase.
+ */
+export function rootlessReferences(template: string): RootlessReference[] {
+  return [...template.matchAll(ROOTLESS)].flatMap(([written, root = '', rest = '']) => {
+    const lower = root.toLowerCase();
+    return isTemplateRoot(lower) ? [{ written, name: `$${lower}${rest}`, root: lower, path: parsePath(rest) }] : [];
+  });
 }
 
 function isTemplateRoot(root: string): root is TemplateRoot {

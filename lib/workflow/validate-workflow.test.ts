@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Step } from '../contracts/steps';
 import type { TriggerInput } from '../contracts/triggers';
 import { makeStep, makeTrigger, makeWorkflowDefinition } from '../contracts/workflow.fixtures';
-import { type Problem, structuralProblems } from './validate-workflow';
+import { type Problem, structuralProblems, type WorkspaceFacts } from './validate-workflow';
 
 const end = makeStep('close_conversation', {}, 'end');
 const say = (text: string, id = 'say') => makeStep('send_message', { text }, id);
@@ -101,5 +101,130 @@ describe('structuralProblems', () => {
   it('reports every problem at once, in step order', () => {
     const found = problems([makeStep('jump_to', { stepId: 'nowhere' }, 'j'), say('{{$trigger.x}}', 's'), branchTo('gone')], shortcutWithForm);
     expect(found.map((p) => p.path[1])).toEqual([0, 1, 2]);
+  });
+});
+
+describe('structuralProblems: template variables against the render scope', () => {
+  const manual: TriggerInput = { type: 'manual' };
+  const workspace: WorkspaceFacts = { fieldKeys: ['order_id', 'plan', 'callback_date'] };
+  const comment = (text: string) => makeStep('add_comment', { text }, 'note');
+  const at = ['steps', 0, 'config', 'text'];
+  const check = (steps: Step[], facts: WorkspaceFacts = workspace) =>
+    structuralProblems(makeWorkflowDefinition({ steps, trigger: makeTrigger(manual) }), facts);
+
+  it.each<[string, string]>([
+    ['every contact property', '{{$contact.id}} {{$contact.firstName}} {{$contact.lastName}} {{$contact.phone}} {{$contact.email}} {{$contact.tags}} {{$contact.lifecycle}} {{$contact.createdAt}} {{$contact.fields}}'],
+    ['an index into the tags', '{{$contact.tags[0]}}'],
+    ['a defined custom field', '{{$contact.fields.order_id}} {{ $contact.fields.plan }}'],
+    ['conversation properties', '{{$conversation.id}} {{$conversation.status}} {{$conversation.assigneeId}} {{$conversation.openedAt}} {{$conversation.category}}'],
+    ['braces that are not ours', 'Use {{1}}, {{first_name}}, {{order.id}}, {{question}}, {{ contact }} and {{}} as they are'],
+    ['a rootless look-alike of a root that is not ours', '{{contacts.firstName}} {{user.name}}'],
+  ])('accepts %s', (_, text) => {
+    expect(check([comment(text)])).toEqual([]);
+  });
+
+  it.each<[string, string, string]>([
+    ['a property in the wrong case', '{{$contact.firstname}}', 'Unknown variable {{$contact.firstname}}: did you mean {{$contact.firstName}}?'],
+    ['a property written with _', '{{$contact.first_name}}', 'Unknown variable {{$contact.first_name}}: did you mean {{$contact.firstName}}?'],
+    ['a misspelt property', '{{$contact.emial}}', 'Unknown variable {{$contact.emial}}: did you mean {{$contact.email}}?'],
+    ['a property two names contain', '{{$contact.name}}', 'Unknown variable {{$contact.name}}: did you mean {{$contact.firstName}} or {{$contact.lastName}}?'],
+    ['a custom field without fields.', '{{$contact.order_id}}', 'Unknown variable {{$contact.order_id}}: did you mean {{$contact.fields.order_id}}?'],
+    ['a property nothing is close to', '{{$contact.nickname}}',
+      'Unknown variable {{$contact.nickname}}: a contact has id, firstName, lastName, phone, email, tags, lifecycle, createdAt, and fields.<key> for a custom field'],
+    ['a custom field not defined', '{{$contact.fields.nonexistent}}',
+      'Unknown variable {{$contact.fields.nonexistent}}: there is no contact field "nonexistent" (the fields are order_id, plan, callback_date)'],
+    ['a misspelt custom field', '{{$contact.fields.orderid}}', 'Unknown variable {{$contact.fields.orderid}}: did you mean {{$contact.fields.order_id}}?'],
+    ['a standard property under fields', '{{$contact.fields.email}}', 'Unknown variable {{$contact.fields.email}}: did you mean {{$contact.email}}?'],
+    ['a conversation property', '{{$conversation.assignee}}', 'Unknown variable {{$conversation.assignee}}: did you mean {{$conversation.assigneeId}}?'],
+    ['a conversation property nothing is close to', '{{$conversation.channel}}', expect.stringMatching(/^Unknown variable \{\{\$conversation\.channel\}\}: a conversation has id, contactId, status, /) as unknown as string],
+    ['a root in the wrong case', '{{$Contact.firstName}}', 'Unknown variable {{$Contact.firstName}}: did you mean {{$contact.firstName}}?'],
+    ['a misspelt root and property', '{{$contcat.firstname}}', 'Unknown variable {{$contcat.firstname}}: did you mean {{$contact.firstName}}?'],
+    ['a system variable in the wrong case', '{{$system.NOW}}', 'Unknown variable {{$system.NOW}}: did you mean {{$system.now}}?'],
+    ['a placeholder without $', '{{ contact.firstName }}', '{{ contact.firstName }} is sent as written: did you mean {{$contact.firstName}}?'],
+    ['a placeholder without $ and in the wrong case', '{{Contact.firstname}}', '{{Contact.firstname}} is sent as written: did you mean {{$contact.firstName}}?'],
+    ['a field placeholder without $', '{{contact.fields.plan}}', '{{contact.fields.plan}} is sent as written: did you mean {{$contact.fields.plan}}?'],
+    ['a trigger placeholder without $', '{{trigger.orderId}}', '{{trigger.orderId}} is sent as written: did you mean {{$trigger.orderId}}?'],
+    ['a placeholder without $ meaning nothing known', '{{conversation.foo}}', '{{conversation.foo}} is sent as written: a variable starts with $, e.g. {{$contact.firstName}}'],
+  ])('reports %s', (_, text, message) => {
+    expect(check([comment(text)])).toEqual([{ path: at, message }]);
+  });
+
+  it('reports each wrong variable of the review once, in the field that holds it', () => {
+    const text = 'a={{$contact.firstname}} g={{$contact.name}} c={{$contact.fields.nonexistent}} d={{ contact.firstName }} again {{$contact.firstname}}';
+    expect(check([comment(text)]).map((p) => p.message)).toEqual([
+      'Unknown variable {{$contact.firstname}}: did you mean {{$contact.firstName}}?',
+      'Unknown variable {{$contact.name}}: did you mean {{$contact.firstName}} or {{$contact.lastName}}?',
+      expect.stringContaining('there is no contact field "nonexistent"'),
+      '{{ contact.firstName }} is sent as written: did you mean {{$contact.firstName}}?',
+    ]);
+  });
+
+  it.each<[string, Step, (string | number)[]]>([
+    ['a message', makeStep('send_message', { text: 'Hi {{$contact.firstname}}' }), ['config', 'text']],
+    ['a close summary', makeStep('close_conversation', { summary: '{{$contact.firstname}}' }), ['config', 'summary']],
+    ['a field value', makeStep('update_contact_field', { field: 'plan', value: '{{$contact.firstname}}' }), ['config', 'value']],
+    ['a question', makeStep('ask_question', { question: 'Hi {{$contact.firstname}}?' }), ['config', 'question']],
+    ['a WhatsApp template parameter', makeStep('send_message', { kind: 'template', template: { name: 'hello', language: 'en_US', parameters: ['{{$contact.firstname}}'] } }), ['config', 'template', 'parameters', 0]],
+    ['a WhatsApp template text header', makeStep('send_message', { kind: 'template', template: { name: 'hello', language: 'en_US', parameters: [], header: { type: 'text', text: '{{$contact.firstname}}' } } }), ['config', 'template', 'header', 'text']],
+    ['a WhatsApp template location header', makeStep('send_message', { kind: 'template', template: { name: 'hello', language: 'en_US', parameters: [], header: { type: 'location', latitude: '{{$contact.fields.plan}}', longitude: '1', name: '{{$contact.firstname}}' } } }), ['config', 'template', 'header', 'name']],
+    ['a WhatsApp fallback template button', makeStep('send_message', { text: 'x', fallbackTemplate: { name: 'hello', language: 'en_US', parameters: [], buttons: [{ index: 0, type: 'url', value: '{{$contact.firstname}}' }] } }), ['config', 'fallbackTemplate', 'buttons', 0, 'value']],
+    ['a mini-app input', makeStep('mini_app_action', { inputs: { name: '{{contact.firstName}}' } }), ['config', 'inputs', 'name']],
+  ])('checks the templates of %s', (_, step, path) => {
+    expect(check([step])[0]).toEqual({ path: ['steps', 0, ...path], message: expect.stringContaining('did you mean') });
+  });
+
+  it('leaves the braces of an HTTP request to the system it calls, and checks its $ variables', () => {
+    const body = '{"greeting":"Hello {{contact.firstName}}","to":"{{$contact.emial}}"}';
+    const call = makeStep('http_request', { method: 'POST', url: 'https://example.com/{{ trigger.x }}', headers: [{ key: 'X-Tpl', value: '{{contact.name}}' }], body });
+    expect(check([call])).toEqual([{ path: ['steps', 0, 'config', 'body'], message: 'Unknown variable {{$contact.emial}}: did you mean {{$contact.email}}?' }]);
+  });
+
+  it('checks $contact.fields.<key> only when the workspace fields are given', () => {
+    expect(check([comment('{{$contact.fields.nonexistent}}')], {})).toEqual([]);
+    expect(check([comment('{{$contact.fields.nonexistent}}')], { fieldKeys: [] })).toEqual([
+      { path: at, message: 'Unknown variable {{$contact.fields.nonexistent}}: there is no contact field "nonexistent" (no custom fields are defined yet)' },
+    ]);
+  });
+
+  it('suggests close $trigger and $step names', () => {
+    const found = structuralProblems(makeWorkflowDefinition({
+      trigger: makeTrigger(shortcutWithForm),
+      steps: [say('{{$trigger.orderID}} {{$trigger.launchedby}}'), makeStep('http_request', { responseMappings: [{ jsonKey: '$.id', variable: 'ticketId' }] }, 'call'), say('{{$step.ticket_id}}', 'after')],
+    }));
+    expect(found.map((p) => p.message)).toEqual([
+      '{{$trigger.orderID}} is not provided by this trigger: did you mean {{$trigger.orderId}}?',
+      '{{$trigger.launchedby}} is not provided by this trigger: did you mean {{$trigger.launchedBy}}?',
+      '{{$step.ticket_id}} is not set by any step: did you mean {{$step.ticketId}}?',
+    ]);
+  });
+});
+
+describe('structuralProblems: mini-app action inputs', () => {
+  const inputs = [
+    { key: 'order_id', label: 'Order', required: true },
+    { key: 'reason', label: 'Reason', required: false },
+  ];
+  const facts: WorkspaceFacts = { actionInputs: (appId, key) => (appId === 'app_1' && key === 'refund' ? inputs : undefined) };
+  const action = (given: Record<string, string>, actionKey = 'refund') => makeStep('mini_app_action', { appId: 'app_1', actionKey, inputs: given }, 'app');
+  const check = (step: Step, workspace = facts) => structuralProblems(makeWorkflowDefinition({ steps: [step] }), workspace);
+
+  it.each<[string, Record<string, string>, Problem[]]>([
+    ['every required input given', { order_id: '{{$contact.fields.order_id}}' }, []],
+    ['a required input missing', { reason: 'late' }, [
+      { path: ['steps', 0, 'config', 'inputs', 'order_id'], message: '"Order" is a required input of the action "refund": give it a value' },
+    ]],
+    ['a required input blank', { order_id: '  ' }, [
+      { path: ['steps', 0, 'config', 'inputs', 'order_id'], message: '"Order" is a required input of the action "refund": give it a value' },
+    ]],
+    ['an input the action does not have', { order_id: '1', amount: '5' }, [
+      { path: ['steps', 0, 'config', 'inputs', 'amount'], message: 'The action "refund" has no input "amount"' },
+    ]],
+  ])('%s', (_, given, expected) => {
+    expect(check(action(given))).toEqual(expected);
+  });
+
+  it('checks nothing when the action is not known (the server says the app or action is missing)', () => {
+    expect(check(action({}, 'other'))).toEqual([]);
+    expect(check(action({}), {})).toEqual([]);
   });
 });

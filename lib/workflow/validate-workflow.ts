@@ -1,12 +1,27 @@
 import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers';
 import type { WorkflowDefinition } from '../contracts/workflow';
 import { stepTemplates } from './step-templates';
-import { renderJsonTemplate, TEMPLATE_ROOTS, type TemplateReference, templateReferences } from './template';
+import { closestNames } from './suggest';
+import {
+  CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, TEMPLATE_ROOTS, type TemplateReference, templateReferences,
+} from './template';
 
 // What publishing checks beyond the contract: references inside the definition. Only what can
-// be known without a database (whether a workflow id or app exists is the server's business).
+// be known without a database (whether a workflow id or app exists is the server's business);
+// what the workspace defines (custom fields, an installed app's action) is checked when given.
 
 export type Problem = { path: (string | number)[]; message: string };
+
+/** An input of a mini-app action, as its app's manifest declares it. */
+export type ActionInputSpec = { key: string; label: string; required?: boolean };
+
+/** What the workspace defines, for the checks that need it; what is left out is not checked. */
+export type WorkspaceFacts = {
+  /** The keys of the workspace's custom contact fields (`{{$contact.fields.<key>}}`). */
+  fieldKeys?: readonly string[];
+  /** The inputs of an installed app's action; undefined when the app or action is not known. */
+  actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
+};
 
 const SYSTEM_VARIABLES = ['now'];
 
@@ -16,26 +31,106 @@ type Context = {
   triggerVars: string[] | undefined;
   /** undefined: some step (a mini-app action) sets variables not known statically. */
   stepVars: string[] | undefined;
+  /** undefined: the workspace's custom fields were not given. */
+  fieldKeys: readonly string[] | undefined;
 };
 
-function referenceProblem(ref: TemplateReference, ctx: Context): string | undefined {
-  const shown = `{{${ref.name}}}`;
+/**
+ * What is wrong with a reference: `what` names it, `detail` (with its leading punctuation) says
+ * what is known instead; `meant` are the references it was likely meant to be (`$contact.firstName`),
+ * said instead of the detail.
+ */
+type Finding = { what: string; detail?: string; meant?: string[] };
+
+const braces = (name: string) => `{{${name}}}`;
+const didYouMean = (meant: readonly string[]) => `did you mean ${meant.map(braces).join(' or ')}?`;
+const listed = (names: readonly string[], max = 12) =>
+  names.length > max ? `${names.slice(0, max).join(', ')}, …` : names.join(', ');
+
+/** What follows `head` in a reference's name (`[0]` after `$contact.tags`), to keep in a suggestion. */
+const after = (name: string, head: string) => (name.startsWith(head) ? name.slice(head.length) : '');
+
+/** The closest of `known` names under `prefix` (`$trigger.`), each with the rest of the reference kept. */
+function meantAmong(ref: TemplateReference, word: string, head: string, known: readonly string[], prefix: string): string[] {
+  return closestNames(word, known, (k) => k).map((k) => `${prefix}${k}${after(ref.name, head)}`);
+}
+
+function checkReference(ref: TemplateReference, ctx: Context): Finding | undefined {
+  const shown = braces(ref.name);
   const first = ref.path[0];
   if (!(TEMPLATE_ROOTS as readonly string[]).includes(ref.root)) {
-    return `Unknown variable ${shown}: variables start with ${TEMPLATE_ROOTS.map((r) => `$${r}`).join(', ')}`;
+    const detail = `: variables start with ${TEMPLATE_ROOTS.map((r) => `$${r}`).join(', ')}`;
+    const meant = closestNames(ref.root, TEMPLATE_ROOTS, (r) => r).flatMap((root) => {
+      const fixed = { ...ref, root, name: `$${root}${after(ref.name, `$${ref.root}`)}` };
+      const finding = checkReference(fixed, ctx);
+      return finding ? finding.meant ?? [] : [fixed.name];
+    });
+    return { what: `Unknown variable ${shown}`, detail, meant };
   }
-  if (first === undefined) return `${shown} needs a name after the dot, e.g. {{$${ref.root}.id}}`;
+  if (first === undefined) return { what: `${shown} needs a name after the dot, e.g. {{$${ref.root}.id}}` };
+  if (ref.root === 'contact') return contactFinding(ref, first, ctx);
+  if (ref.root === 'conversation' && !CONVERSATION_VARIABLES.includes(first)) {
+    const meant = meantAmong(ref, first, `$conversation.${first}`, CONVERSATION_VARIABLES, '$conversation.');
+    return { what: `Unknown variable ${shown}`, detail: `: a conversation has ${CONVERSATION_VARIABLES.join(', ')}`, meant };
+  }
   if (ref.root === 'system' && !SYSTEM_VARIABLES.includes(first)) {
-    return `Unknown variable ${shown}: the system provides ${SYSTEM_VARIABLES.map((v) => `$system.${v}`).join(', ')}`;
+    return {
+      what: `Unknown variable ${shown}`,
+      detail: `: the system provides ${SYSTEM_VARIABLES.map((v) => `$system.${v}`).join(', ')}`,
+      meant: meantAmong(ref, first, `$system.${first}`, SYSTEM_VARIABLES, '$system.'),
+    };
   }
   if (ref.root === 'trigger' && ctx.triggerVars && !ctx.triggerVars.includes(first)) {
     const provides = ctx.triggerVars.length ? ctx.triggerVars.join(', ') : 'no variables';
-    return `${shown} is not provided by this trigger (it provides ${provides})`;
+    return {
+      what: `${shown} is not provided by this trigger`,
+      detail: ` (it provides ${provides})`,
+      meant: meantAmong(ref, first, `$trigger.${first}`, ctx.triggerVars, '$trigger.'),
+    };
   }
   if (ref.root === 'step' && ctx.stepVars && !ctx.stepVars.includes(first)) {
-    return `${shown} is not set by any step: map it in an HTTP request step's response`;
+    return {
+      what: `${shown} is not set by any step`,
+      detail: `: map it in an HTTP request step's response`,
+      meant: meantAmong(ref, first, `$step.${first}`, ctx.stepVars, '$step.'),
+    };
   }
   return undefined;
+}
+
+/** `$contact.<property>` and `$contact.fields.<key>`: a custom field may be what a property typo meant, and the other way round. */
+function contactFinding(ref: TemplateReference, first: string, ctx: Context): Finding | undefined {
+  const shown = braces(ref.name);
+  const properties = CONTACT_VARIABLES.filter((p) => p !== 'fields');
+  const fields = ctx.fieldKeys ?? [];
+  if (first === 'fields') {
+    const key = ref.path[1];
+    if (key === undefined || !ctx.fieldKeys || fields.includes(key)) return undefined;
+    const head = `$contact.fields.${key}`;
+    const meant = closestNames(key, fields, (k) => k).map((k) => `$contact.fields.${k}${after(ref.name, head)}`);
+    const standard = closestNames(key, properties, (p) => p).map((p) => `$contact.${p}${after(ref.name, head)}`);
+    const defined = fields.length ? `the fields are ${listed(fields)}` : 'no custom fields are defined yet';
+    return { what: `Unknown variable ${shown}`, detail: `: there is no contact field "${key}" (${defined})`, meant: [...meant, ...standard].slice(0, 2) };
+  }
+  if (CONTACT_VARIABLES.includes(first)) return undefined;
+  const head = `$contact.${first}`;
+  const candidates = [...properties.map((p) => ({ key: p, name: `$contact.${p}` })), ...fields.map((k) => ({ key: k, name: `$contact.fields.${k}` }))];
+  const meant = closestNames(first, candidates, (c) => c.key).map((c) => `${c.name}${after(ref.name, head)}`);
+  return { what: `Unknown variable ${shown}`, detail: `: a contact has ${properties.join(', ')}, and fields.<key> for a custom field`, meant };
+}
+
+/** `{{contact.firstName}}`: the renderer sends it as written; `name` is what it was likely meant to be. */
+function rootlessFinding(written: string, ref: TemplateReference, ctx: Context): Finding {
+  const finding = checkReference(ref, ctx);
+  const meant = finding ? finding.meant ?? [] : [ref.name];
+  return { what: `${written} is sent as written`, detail: ': a variable starts with $, e.g. {{$contact.firstName}}', meant };
+}
+
+/** The finding as one sentence: with a likely meaning, that; else what is known. */
+function say(finding: Finding | undefined): string | undefined {
+  if (!finding) return undefined;
+  const meant = finding.meant ?? [];
+  return meant.length ? `${finding.what}: ${didYouMean(meant)}` : `${finding.what}${finding.detail ?? ''}`;
 }
 
 function targetProblem(target: string, self: string, ctx: Context): string | undefined {
@@ -44,8 +139,11 @@ function targetProblem(target: string, self: string, ctx: Context): string | und
   return undefined;
 }
 
-/** Every structural problem of a definition at once, each with the path of what to fix. */
-export function structuralProblems(def: WorkflowDefinition): Problem[] {
+/**
+ * Every structural problem of a definition at once, each with the path of what to fix. `workspace`
+ * adds the checks that need what the workspace defines (the server and the options editor give it).
+ */
+export function structuralProblems(def: WorkflowDefinition, workspace: WorkspaceFacts = {}): Problem[] {
   const problems: Problem[] = [];
   const add = (path: (string | number)[], message: string | undefined) => {
     if (message) problems.push({ path, message });
@@ -64,6 +162,7 @@ export function structuralProblems(def: WorkflowDefinition): Problem[] {
       ? undefined
       : def.steps.flatMap((s) => (s.type === 'http_request' ? s.config.responseMappings.map((m) => m.variable)
         : s.type === 'ask_question' && s.config.saveToVariable ? [s.config.saveToVariable] : [])),
+    fieldKeys: workspace.fieldKeys,
   };
 
   def.steps.forEach((step, i) => {
@@ -87,18 +186,46 @@ export function structuralProblems(def: WorkflowDefinition): Problem[] {
       );
       if (step.config.elseGoTo !== undefined) add([...at, 'elseGoTo'], targetProblem(step.config.elseGoTo, step.id, ctx));
     }
+    if (step.type === 'mini_app_action') {
+      const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
+      for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);
+    }
+    // An HTTP request's text goes to another system as written, which may use `{{…}}` itself.
+    const rootlessChecked = step.type !== 'http_request';
     for (const { path, template, json } of stepTemplates(step)) {
       const reported = new Set<string>();
       for (const ref of templateReferences(template)) {
         if (reported.has(ref.name)) continue;
         reported.add(ref.name);
-        add(['steps', i, ...path], referenceProblem(ref, ctx));
+        add(['steps', i, ...path], say(checkReference(ref, ctx)));
+      }
+      for (const { written, ...ref } of rootlessChecked ? rootlessReferences(template) : []) {
+        if (reported.has(written)) continue;
+        reported.add(written);
+        add(['steps', i, ...path], say(rootlessFinding(written, ref, ctx)));
       }
       if (json && template.trim() !== '' && !isJson(renderJsonTemplate(template, {}).text)) {
         add(['steps', i, ...path], 'The body is not valid JSON (checked with every variable filled in)');
       }
     }
   });
+  return problems;
+}
+
+/**
+ * What would stop a mini-app action at run time, known from its definition: a required input
+ * left empty, an input the action does not have. Keyed by input.
+ */
+function actionInputProblems(actionKey: string, inputs: readonly ActionInputSpec[], given: Record<string, string>): [string, string][] {
+  const problems: [string, string][] = [];
+  for (const input of inputs) {
+    if (input.required && (given[input.key] ?? '').trim() === '') {
+      problems.push([input.key, `"${input.label}" is a required input of the action "${actionKey}": give it a value`]);
+    }
+  }
+  for (const key of Object.keys(given)) {
+    if (!inputs.some((i) => i.key === key)) problems.push([key, `The action "${actionKey}" has no input "${key}"`]);
+  }
   return problems;
 }
 

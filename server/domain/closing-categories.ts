@@ -1,7 +1,7 @@
-import type { Trigger } from '../../lib/contracts/triggers';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { conflict } from '../http-error';
-import { fromJson, type Executor } from '../store/database';
+import { categoryUses, publishedUses, unfinishedRunUses, type CategoryUse } from '../engine/workflows/uses';
+import { fromJson, isPostgres, type Db, type Executor } from '../store/database';
 import { getSetting, setSetting, settingIn } from './settings';
 
 const KEY = 'closing_categories';
@@ -11,32 +11,33 @@ export const getClosingCategories = async (db: Executor) => ({ categories: await
 export const closingCategoriesIn = (uow: UnitOfWork) => settingIn<string[]>(uow, KEY, []);
 
 /**
- * Replaces the list. A category that a published Conversation Closed trigger names cannot go
- * away (deleted, or renamed, which is the same to a list): 409 naming the workflows, so the admin
- * edits them first instead of leaving triggers that can never fire.
+ * Replaces the list. A category a published workflow names cannot go away (deleted, or renamed,
+ * which is the same to a list): its Conversation Closed trigger could never fire, its Close
+ * conversation step would fail. 409 naming the workflows, so the admin edits them first; so too
+ * while unfinished runs follow an earlier version whose close steps name it. The rule is each
+ * use's own publish check (categoryUses): a change is refused when a use that passes it now would
+ * fail it after, e.g. a close step's category once a list without it replaces an empty one.
+ * Drafts may name any category: publishing them is checked (422).
  */
-export async function setClosingCategories(db: Executor, categories: string[]) {
-  const { categories: before } = await getClosingCategories(db);
-  const removed = new Set(before.filter((c) => !categories.includes(c)));
-  if (removed.size > 0) {
-    const users = (await workflowsNamingCategories(db)).filter((w) => w.categories.some((c) => removed.has(c)));
-    if (users.length > 0) {
-      const list = users.map((w) => `"${w.name}" (${w.id}) uses ${w.categories.filter((c) => removed.has(c)).map((c) => `"${c}"`).join(', ')}`);
-      throw conflict(`These categories are used by published Conversation Closed workflows; change those triggers first: ${list.join('; ')}`);
+export async function setClosingCategories(db: Db, categories: string[]) {
+  await db.transaction().execute(async (trx) => {
+    // PostgreSQL: the row stays locked until this ends, so a publish reading the list (FOR SHARE)
+    // sees the list this sets, and one that read it first has committed before the workflows are read.
+    let read = trx.selectFrom('settings').select('value').where('key', '=', KEY);
+    if (isPostgres(trx)) read = read.forUpdate();
+    const before = fromJson<string[]>((await read.executeTakeFirst())?.value, []);
+    const breaks = (u: CategoryUse) => u.accepts(before) && !u.accepts(categories);
+    const describe = (uses: CategoryUse[]) => uses.map((u) => `"${u.category}" in ${u.where}`).join(', ');
+    const published = await publishedUses(trx, (def) => categoryUses(def).filter(breaks));
+    if (published.length > 0) {
+      const list = published.map((w) => `"${w.name}" (${w.id}) uses ${describe(w.uses)}`);
+      throw conflict(`These categories are used by published workflows; change those triggers and steps first: ${list.join('; ')}`);
     }
-  }
-  await setSetting(db, KEY, categories);
-}
-
-/** Categories named by the trigger of each published conversation_closed workflow. */
-async function workflowsNamingCategories(db: Executor) {
-  const rows = await db.selectFrom('workflows').select(['id', 'name', 'definition'])
-    .where('status', '=', 'published').where('trigger_type', '=', 'conversation_closed').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, categories: categoriesOf(fromJson<{ trigger?: Trigger }>(r.definition, {}).trigger) }))
-    .filter((w) => w.categories.length > 0);
-}
-
-export function categoriesOf(trigger: Trigger | undefined): string[] {
-  if (trigger?.type !== 'conversation_closed') return [];
-  return [...new Set((trigger.conditions?.rules ?? []).flatMap((r) => (r.field === 'category' ? [r.value] : [])))];
+    const pending = await unfinishedRunUses(trx, (def) => categoryUses(def).filter(breaks));
+    if (pending.length > 0) {
+      const list = pending.map((w) => `"${w.name}" (${w.id}) version ${w.version} uses ${describe(w.uses)} (${w.runs} ${w.runs === 1 ? 'run' : 'runs'})`);
+      throw conflict(`These categories are used by earlier workflow versions that unfinished runs follow; let those runs finish or cancel them first: ${list.join('; ')}`);
+    }
+    await setSetting(trx, KEY, categories);
+  });
 }

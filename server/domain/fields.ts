@@ -1,10 +1,12 @@
 import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
-import { E164 } from '../../lib/contracts/common';
-import { notFound, unprocessable, type ErrorDetail } from '../http-error';
+import { normalizePhone, PHONE_FORMAT_HINT } from '../../lib/contracts/common';
+import { sql } from 'kysely';
+import { conflict, notFound, unprocessable, type ErrorDetail } from '../http-error';
 import { nowIso } from '../ids';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { runShaped } from '../store/compiled-sql';
-import { fromJson, toJson, type Executor } from '../store/database';
+import { fromJson, isPostgres, toJson, type Db, type Executor } from '../store/database';
+import { fieldUses, publishedUses, unfinishedRunUses } from '../engine/workflows/uses';
 
 const toField = (r: { key: string; label: string; type: string; options: string }): FieldDefinition => ({
   key: r.key, label: r.label, type: r.type as FieldDefinition['type'], options: fromJson<string[]>(r.options, []),
@@ -27,9 +29,47 @@ export async function upsertField(db: Executor, f: FieldDefinition): Promise<Fie
   return f;
 }
 
-export async function deleteField(db: Executor, key: string) {
-  const r = await db.deleteFrom('field_definitions').where('key', '=', key).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`Field ${key}`);
+/**
+ * Deletes a field definition and every contact's value of it (a field defined again later with
+ * the same key starts empty). A field a published workflow uses (fieldUses: a trigger on it, a
+ * step setting it, a template reading it) cannot go away: 409 naming the workflows, so the admin
+ * changes or unpublishes them first; so too while unfinished runs follow an earlier version whose
+ * steps use it. Drafts may keep it: publishing them names the missing field (422).
+ */
+export async function deleteField(db: Db, key: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Deleted first: on PostgreSQL the row stays locked until this ends, so a publish checking the
+    // field (publish-checks reads it FOR SHARE) waits and then finds it gone, and a publish that
+    // read it first has committed before the workflows are read below.
+    const r = await trx.deleteFrom('field_definitions').where('key', '=', key).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) throw notFound(`Field ${key}`);
+    const published = await publishedUses(trx, (def) => fieldUses(def, key));
+    if (published.length > 0) {
+      const list = published.map((w) => `"${w.name}" (${w.id}) uses "${key}" in ${w.uses.map((u) => u.where).join(', ')}`);
+      throw conflict(`Field "${key}" is used by published workflows; change or unpublish them first: ${list.join('; ')}`);
+    }
+    const pending = await unfinishedRunUses(trx, (def) => fieldUses(def, key));
+    if (pending.length > 0) {
+      const list = pending.map((w) => `"${w.name}" (${w.id}) version ${w.version} uses "${key}" in ${w.uses.map((u) => u.where).join(', ')} (${w.runs} ${w.runs === 1 ? 'run' : 'runs'})`);
+      throw conflict(`Field "${key}" is used by earlier workflow versions that unfinished runs follow; let those runs finish or cancel them first: ${list.join('; ')}`);
+    }
+    await removeFieldValues(trx, key);
+  });
+}
+
+/** Drops `key` from every contact's fields (a JSON text column) that has it, in one statement. */
+async function removeFieldValues(trx: Executor, key: string): Promise<void> {
+  const now = nowIso();
+  if (isPostgres(trx)) {
+    // Locked in id order first, as run rounds lock their contacts, so the two never wait on each other in a circle.
+    await sql`SELECT id FROM contacts WHERE jsonb_exists(fields::jsonb, ${key}::text) ORDER BY id FOR UPDATE`.execute(trx);
+    await sql`UPDATE contacts SET fields = (fields::jsonb - ${key}::text)::text, updated_at = ${now}
+      WHERE jsonb_exists(fields::jsonb, ${key}::text)`.execute(trx);
+  } else {
+    const path = `$.${JSON.stringify(key)}`;
+    await sql`UPDATE contacts SET fields = json_remove(fields, ${path}), updated_at = ${now}
+      WHERE json_type(fields, ${path}) IS NOT NULL`.execute(trx);
+  }
 }
 
 /** A value must fit its field's type; unknown field keys are refused (fields are defined first). */
@@ -42,18 +82,38 @@ export function fieldValueProblem(def: FieldDefinition | undefined, value: Field
     case 'date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'Expected a date YYYY-MM-DD';
     case 'list': return typeof value === 'string' && def.options.includes(value) ? undefined : `Expected one of: ${def.options.join(', ')}`;
     case 'url': return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) ? undefined : 'Expected an http(s) URL';
-    case 'phone': return E164.safeParse(value).success ? undefined : 'Expected a phone number in international format, e.g. +14155550123';
+    case 'phone': {
+      if (typeof value !== 'string') return `Expected a phone number: ${PHONE_FORMAT_HINT}`;
+      const checked = normalizePhone(value);
+      if (!checked.ok) return checked.message;
+      // Stored in E.164; validateFieldValues (the API) and the steps normalise before they ask.
+      return checked.phone === value ? undefined : `Expected the number in E.164: ${checked.phone}`;
+    }
     case 'email': return typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'Expected an email address';
     default: return typeof value === 'string' ? undefined : 'Expected text';
   }
 }
 
-export async function validateFieldValues(db: Executor, values: Record<string, FieldValue>) {
+/**
+ * Field values of an API body, as stored: a phone field's number written as people do
+ * ("+49 151 1234 5678") becomes E.164, as the contact's own phone does. Throws a 422 listing
+ * every value that does not fit its field.
+ */
+export async function validateFieldValues(db: Executor, values: Record<string, FieldValue>): Promise<Record<string, FieldValue>> {
   const defs = new Map((await listFields(db)).map((f) => [f.key, f]));
   const details: ErrorDetail[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    const problem = fieldValueProblem(defs.get(key), value);
+  const normalized: Record<string, FieldValue> = {};
+  for (const [key, given] of Object.entries(values)) {
+    const def = defs.get(key);
+    let value = given;
+    if (def?.type === 'phone' && typeof given === 'string') {
+      const checked = normalizePhone(given);
+      if (checked.ok) value = checked.phone;
+    }
+    const problem = fieldValueProblem(def, value);
     if (problem) details.push({ path: `body.fields.${key}`, message: problem });
+    normalized[key] = value;
   }
   if (details.length) throw unprocessable(`Invalid field values: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  return normalized;
 }

@@ -1,5 +1,5 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { PHONE_FORMAT_HINT } from '../../lib/contracts/common';
+import { normalizePhone, PHONE_FORMAT_HINT } from '../../lib/contracts/common';
 
 const E164_SHAPE = /^\+[1-9]\d{6,14}$/;
 // "ext. 12", "x12", "#12", ";ext=12" at the end: an extension reaches a desk, not a person's number.
@@ -38,12 +38,17 @@ export function matchablePhone(raw: string, defaultCountry: string | null): Phon
   return { error: phoneHint(raw, international ? undefined : defaultCountry) };
 }
 
-/** The contacts API's format hint, and for a national number what the default country did. */
+/**
+ * The contacts API's message for the number (what to fix: lib/contracts/common.ts), and for a
+ * national number what the default country did. Only on the error path.
+ */
 export function phoneHint(raw: string, defaultCountry: string | null | undefined): string {
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-  if (defaultCountry === undefined) return `"${shown}" is not a phone number: ${PHONE_FORMAT_HINT}`;
+  const checked = normalizePhone(raw.replace(EXTENSION, ''));
+  const hint = checked.ok ? PHONE_FORMAT_HINT : checked.message;
+  if (defaultCountry === undefined) return `"${shown}" is not a phone number: ${hint}`;
   const national = defaultCountry
     ? `it is not a valid ${defaultCountry} number either (the workspace's default country)`
     : 'numbers without a country code need the workspace\'s default country (PUT /api/v1/settings/default-country)';
-  return `"${shown}" is not a phone number: ${PHONE_FORMAT_HINT}; ${national}`;
+  return `"${shown}" is not a phone number: ${hint}; ${national}`;
 }

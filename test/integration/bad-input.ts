@@ -65,8 +65,11 @@ export function badInputSuite(databaseUrl: () => string | undefined) {
     expectError(await rawRequest(s.url, 'POST', at(p), { ...JSON_TYPE, authorization: `Bearer ${s.adminToken}` }, body), 400, 'malformed_json');
   });
 
-  it('POST with an empty JSON body → 400', async () => {
-    expectError(await rawRequest(s.url, 'POST', '/api/v1/contacts', { ...JSON_TYPE, authorization: `Bearer ${token}`, 'content-length': '0' }, ''), 400, 'malformed_json');
+  // An empty body is no body (clients send the JSON content type on every request): where one
+  // is needed, the 422 of a missing body, saying what to send.
+  it('POST with an empty JSON body → 422 "the body is missing"', async () => {
+    const error = expectError(await rawRequest(s.url, 'POST', '/api/v1/contacts', { ...JSON_TYPE, authorization: `Bearer ${token}`, 'content-length': '0' }, ''), 422, 'invalid_content');
+    expect(error.message).toBe('The body is missing; send a JSON object with "Content-Type: application/json"');
   });
 
   it.each([

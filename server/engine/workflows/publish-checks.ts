@@ -1,14 +1,15 @@
 import type { Step } from '../../../lib/contracts/steps';
 import { UNASSIGN } from '../../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../../lib/contracts/workflow';
-import { structuralProblems } from '../../../lib/workflow/validate-workflow';
+import { type ActionInputSpec, structuralProblems } from '../../../lib/workflow/validate-workflow';
 import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
-import { fromJson } from '../../store/database';
+import { fromJson, isPostgres } from '../../store/database';
 import { adTriggerProblems } from '../../webhooks/ads';
 import { isStandardContactField } from '../../../lib/contracts/triggers';
-import { getClosingCategories } from '../../domain/closing-categories';
 import { getLifecycleStages } from '../../domain/contacts';
+import { closeAccepts, isTemplated } from './uses';
+import { listFields } from '../../domain/fields';
 
 type Path = (string | number)[];
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
@@ -22,17 +23,21 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   const parsed = WorkflowDefinition.safeParse(input);
   if (!parsed.success) return issuesToDetails(parsed.error.issues);
   const def = parsed.data;
-  const problems = structuralProblems(def).map((p) => detail(p.path, p.message));
-  problems.push(...await workspaceProblems(db, selfId, def));
+  const apps = new InstalledApps(db);
+  // What the template and input checks need: the custom fields, the actions of the apps used.
+  const fieldKeys = (await listFields(db)).map((f) => f.key);
+  for (const step of def.steps) if (step.type === 'mini_app_action') await apps.load(step.config.appId);
+  const problems = structuralProblems(def, { fieldKeys, actionInputs: (appId, key) => apps.actionInputs(appId, key) })
+    .map((p) => detail(p.path, p.message));
+  problems.push(...await workspaceProblems(db, apps, selfId, def));
   return problems;
 }
 
-async function workspaceProblems(db: Executor, selfId: string | null, def: WorkflowDefinition): Promise<ErrorDetail[]> {
+async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition): Promise<ErrorDetail[]> {
   const problems: ErrorDetail[] = [];
-  const apps = new InstalledApps(db);
   const trigger = def.trigger;
   if (trigger.type === 'conversation_closed') {
-    const { categories } = await getClosingCategories(db);
+    const categories = await closingCategories(db);
     (trigger.conditions?.rules ?? []).forEach((rule, index) => {
       if (rule.field !== 'category' || categories.includes(rule.value)) return;
       problems.push(detail(['trigger', 'conditions', 'rules', index, 'value'], categories.length === 0
@@ -51,7 +56,7 @@ async function workspaceProblems(db: Executor, selfId: string | null, def: Workf
     if (problem) problems.push(detail(['trigger', ...problem.path], problem.message));
   }
   for (const [index, step] of def.steps.entries()) {
-    const message = await stepProblem(db, apps, selfId, def, step);
+    const message = await stepProblem(db, apps, selfId, def, step, index);
     if (message) problems.push(detail(['steps', index, 'config', ...message.path], message.message));
   }
   return problems;
@@ -59,7 +64,7 @@ async function workspaceProblems(db: Executor, selfId: string | null, def: Workf
 
 type Located = { path: Path; message: string };
 
-async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step): Promise<Located | undefined> {
+async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step, index: number): Promise<Located | undefined> {
   switch (step.type) {
     case 'trigger_workflow': {
       const target = step.config.workflowId;
@@ -88,6 +93,14 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
       return stages.includes(step.config.stage) ? undefined
         : { path: ['stage'], message: stages.length === 0 ? 'There are no lifecycle stages yet; define them under Settings first' : `There is no lifecycle stage "${step.config.stage}"; use one of: ${stages.join(', ')}` };
     }
+    case 'close_conversation': {
+      // What the close would refuse when the run gets there (a category written as a template is checked then).
+      const category = step.config.category;
+      if (category === undefined || isTemplated(category)) return undefined;
+      const categories = await closingCategories(db);
+      return closeAccepts(categories, category) ? undefined
+        : { path: ['category'], message: `Step ${index + 1} ("${step.id}") closes with category "${category}", which does not exist; use one of: ${categories.join(', ')}` };
+    }
     case 'ask_question':
       return !step.config.saveToField || (await fieldExists(db, step.config.saveToField)) ? undefined
         : { path: ['saveToField'], message: `There is no contact field "${step.config.saveToField}"; define it first` };
@@ -96,32 +109,51 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
   }
 }
 
+// PostgreSQL: read FOR SHARE, so a field being deleted or a category list being replaced (each
+// holds its row locked until it commits) is waited for and read as it ends, and they in turn wait
+// for this publish to commit before reading the published workflows that use them (409). The
+// field list the template checks read (listFields) is not locked: losing that race leaves a
+// `{{$contact.fields.…}}` that renders empty, not a step that fails.
+
 async function fieldExists(db: Executor, key: string): Promise<boolean> {
-  return !!(await db.selectFrom('field_definitions').select('key').where('key', '=', key).executeTakeFirst());
+  const q = db.selectFrom('field_definitions').select('key').where('key', '=', key);
+  return !!(await (isPostgres(db) ? q.forShare() : q).executeTakeFirst());
 }
 
-/** Installed apps by id, read once per check. Only the keys of the manifest matter here. */
+async function closingCategories(db: Executor): Promise<string[]> {
+  const q = db.selectFrom('settings').select('value').where('key', '=', 'closing_categories');
+  return fromJson<string[]>((await (isPostgres(db) ? q.forShare() : q).executeTakeFirst())?.value, []);
+}
+
+type ManifestParts = { triggers: { key: string }[]; actions: { key: string; inputs?: ActionInputSpec[] }[] };
+
+/** Installed apps by id, read once per check: the keys of the manifest, and the inputs of its actions. */
 class InstalledApps {
-  private cache = new Map<string, { key: string }[][] | null>();
+  private cache = new Map<string, ManifestParts | null>();
   constructor(private db: Executor) {}
 
   async problem(appId: string, kind: 'triggers' | 'actions', key: string): Promise<Located | undefined> {
-    const manifest = await this.manifest(appId);
+    const manifest = await this.load(appId);
     if (!manifest) return { path: ['appId'], message: `The app ${appId} is not installed` };
-    const keys = (kind === 'triggers' ? manifest[0] : manifest[1]) ?? [];
-    if (!keys.some((k) => k.key === key)) {
+    if (!manifest[kind].some((k) => k.key === key)) {
       const what = kind === 'triggers' ? 'trigger' : 'action';
       return { path: [kind === 'triggers' ? 'triggerKey' : 'actionKey'], message: `The app has no ${what} "${key}"` };
     }
     return undefined;
   }
 
-  private async manifest(appId: string) {
+  /** The inputs of an action of an app already loaded; undefined when not installed or no such action. */
+  actionInputs(appId: string, key: string): ActionInputSpec[] | undefined {
+    const action = this.cache.get(appId)?.actions.find((a) => a.key === key);
+    return action ? action.inputs ?? [] : undefined;
+  }
+
+  async load(appId: string): Promise<ManifestParts | null> {
     if (!this.cache.has(appId)) {
       const row = await this.db.selectFrom('installations').innerJoin('apps', 'apps.id', 'installations.app_id')
         .select('apps.manifest').where('installations.app_id', '=', appId).executeTakeFirst();
-      const manifest = row ? fromJson<{ triggers?: { key: string }[]; actions?: { key: string }[] }>(row.manifest, {}) : null;
-      this.cache.set(appId, manifest ? [manifest.triggers ?? [], manifest.actions ?? []] : null);
+      const manifest = row ? fromJson<Partial<ManifestParts>>(row.manifest, {}) : null;
+      this.cache.set(appId, manifest ? { triggers: manifest.triggers ?? [], actions: manifest.actions ?? [] } : null);
     }
     return this.cache.get(appId) ?? null;
   }

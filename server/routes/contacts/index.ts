@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
+import { normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
+import { contactMatches } from '../../domain/contact-search';
 import { changeTags, createContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
 import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
@@ -18,26 +19,29 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
     async (req, reply) => {
-      await validateFieldValues(db, req.body.fields);
-      const contact = await inTransaction(db, (uow) => createContact(uow, services, req.body, causeOf(req)));
+      const fields = await validateFieldValues(db, req.body.fields);
+      const contact = await inTransaction(db, (uow) => createContact(uow, services, { ...req.body, fields }, causeOf(req)));
       return reply.code(201).send(contact);
     });
 
   app.get('/contacts', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], querystring: ContactQuery, response: { 200: ContactList } } },
     async (req) => {
       let q = db.selectFrom('contacts').selectAll();
-      if (req.query.phone) q = q.where('phone', '=', req.query.phone);
-      if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
-      if (req.query.q) {
-        // "%" and "_" are searched for as themselves (an email's "john_doe"). Case is ignored on both
-        // stores: SQLite's LIKE ignores ASCII case, PostgreSQL's needs ILIKE (with COLLATE "C", ASCII too).
-        const like = `%${req.query.q.replace(/[\\%_]/g, '\\$&')}%`;
-        const op = services.store.dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
-        const matches = (column: string) => sql<SqlBool>`${sql.ref(column)} ${op} ${like} ESCAPE '\\'`;
-        q = q.where((eb) => eb.or(['first_name', 'last_name', 'email', 'phone'].map(matches)));
+      // Phones are stored in E.164: "+34 600 111 222" finds "+34600111222" (anything else, as given).
+      // An unencoded "+" arrives as a space ("?phone=+34600111222"): read as the "+" it was.
+      if (req.query.phone) {
+        const checked = normalizePhone(req.query.phone.replace(/^ (?=\d)/, '+'));
+        q = q.where('phone', '=', checked.ok ? checked.phone : req.query.phone);
       }
-      const rows = await q.orderBy('id').limit(req.query.limit).execute();
-      return { contacts: rows.map(toContact) };
+      if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
+      // Name, full name, email or phone, any case (domain/contact-search.ts).
+      if (req.query.q) q = q.where(contactMatches(services.store.dialect, req.query.q));
+      // By id, oldest first, keyset-paginated (ids sort by creation: pages never shift as contacts
+      // are added). One extra row tells whether there is a next page.
+      if (req.query.cursor) q = q.where('id', '>', req.query.cursor);
+      const rows = await q.orderBy('id').limit(req.query.limit + 1).execute();
+      const page = rows.slice(0, req.query.limit);
+      return { contacts: page.map(toContact), nextCursor: rows.length > req.query.limit ? page.at(-1)!.id : null };
     });
 
   app.get('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], params: Params, response: { 200: Contact } } },
@@ -45,8 +49,8 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, response: { 200: Contact } } },
     async (req) => {
-      if (req.body.fields) await validateFieldValues(db, req.body.fields);
-      return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, req.body, causeOf(req)));
+      const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
+      return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)));
     });
 
   app.post('/contacts/:id/merge', {

@@ -18,12 +18,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
   const admin = { access: { role: 'admin' as const } };
   const tags = ['workflows'];
-  // publish / unpublish / delete take no body, but clients often send `Content-Type: application/json`
-  // anyway: an empty body is no body here, not a 400.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    body === '' ? done(null, undefined) : json(req, String(body), done));
+  // publish / unpublish / delete take no body: an empty JSON body is no body (app.ts's JSON parser).
 
   app.post('/workflows', { config: admin, schema: { tags, body: WorkflowCreateBody, response: { 201: Workflow } } },
     async (req, reply) => reply.code(201).send(await createWorkflow(services, req.body)));

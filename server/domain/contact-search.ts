@@ -1,0 +1,24 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Dialect } from '../store/database';
+
+/**
+ * Whether the contact (the `contacts` table of the query) matches a search box's text: part of its
+ * first or last name, its full name ("maria garc"), its email or its phone, ignoring case; a phone
+ * typed with spaces, dashes, dots or parentheses ("600 111 222") matches the stored E.164 number.
+ * "%" and "_" are searched for as themselves (an email's "john_doe"). Case is ignored on both
+ * stores: SQLite's LIKE ignores ASCII case, PostgreSQL's needs ILIKE (with COLLATE "C", ASCII too).
+ * A substring search reads every candidate row: callers bound it by an indexed filter or a page.
+ */
+export function contactMatches(dialect: Dialect, q: string): RawBuilder<SqlBool> {
+  const pattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+  const op = dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
+  const like = (column: RawBuilder<unknown>, text: string) => sql<SqlBool>`${column} ${op} ${pattern(text)} ESCAPE '\\'`;
+  const col = (name: string) => sql.ref(`contacts.${name}`);
+  const terms = [
+    like(col('first_name'), q), like(col('last_name'), q), like(col('email'), q), like(col('phone'), q),
+    like(sql`${col('first_name')} || ' ' || ${col('last_name')}`, q),
+  ];
+  const digits = /^\+?[\d\s().-]+$/.test(q) ? q.replace(/[\s().-]/g, '') : '';
+  if (/\d{3}/.test(digits) && digits !== q) terms.push(like(col('phone'), digits));
+  return sql<SqlBool>`(${sql.join(terms, sql` OR `)})`;
+}

@@ -1,0 +1,3 @@
+import { settingsInUseSuite } from './settings-in-use-suite';
+
+settingsInUseSuite(() => undefined);
