@@ -55,18 +55,85 @@ export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
 export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable() });
 export type TakeOverBody = z.infer<typeof TakeOverBody>;
 export type TakeOverResult = z.infer<typeof TakeOverResult>;
+/** One of the contact's earlier conversations, with its messages, as `GET /conversations/:id?history=true` gives it. */
+export const EarlierConversation = Conversation.pick({
+  id: true, status: true, openedBySource: true, closedBySource: true, closeReason: true, category: true, summary: true, openedAt: true, closedAt: true,
+}).extend({ messages: z.array(Message) });
+export type EarlierConversation = z.infer<typeof EarlierConversation>;
+/**
+ * The contact's history before a conversation: the conversations opened before it (oldest
+ * first; each open→close period of a contact is a conversation of its own) with their messages,
+ * at most the latest HISTORY_MESSAGES of them; `truncated` says older ones were left out.
+ */
+export const ConversationHistory = z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() });
+export type ConversationHistory = z.infer<typeof ConversationHistory>;
+export const HISTORY_MESSAGES = 200;
+export const HISTORY_CONVERSATIONS = 20;
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
   channel: ChannelWindow.nullable().optional(),
   awaitingAnswer: AwaitingAnswer.nullable().optional(),
+  /**
+   * The contact's open conversation now: this one while it is open; for a closed one, the one
+   * where the conversation goes on (a customer wrote again, someone reopened it), or null.
+   */
+  contactOpenConversationId: Id.nullable().optional(),
+  /** Only with `?history=true`: what came before (see ConversationHistory). */
+  history: ConversationHistory.optional(),
 });
-export const ConversationList = z.object({ conversations: z.array(ConversationWithContact) });
+export const ConversationDetailQuery = z.object({
+  history: z.enum(['true', 'false']).optional().describe('`true`: also the contact\'s earlier conversations and their messages (`history`)'),
+});
+/**
+ * `POST /conversations/:id/messages` answers the message as stored. A customer's message
+ * (`direction: incoming`) on a closed conversation goes to the contact's open conversation,
+ * opened by it (source `contact`, Conversation Opened fires) when none is: `conversationId`
+ * names where it went, `closedConversationId` the closed one the request named, and
+ * `openedConversation` whether this message opened it.
+ */
+export const PostedMessage = Message.extend({
+  closedConversationId: Id.optional(),
+  openedConversation: z.boolean().optional(),
+});
+export type PostedMessage = z.infer<typeof PostedMessage>;
+/** A row of GET /conversations: `lastActivityAt` is its latest message's time, else when it was opened (what the list is ordered by). */
+export const ConversationListItem = ConversationWithContact.extend({ lastActivityAt: Timestamp });
+export type ConversationListItem = z.infer<typeof ConversationListItem>;
+/**
+ * GET /conversations: a page, newest activity first. `nextCursor` is passed back as `cursor` for
+ * the next page (null: no more); `total` counts every conversation the filters match, not the page.
+ */
+export const ConversationList = z.object({
+  conversations: z.array(ConversationListItem),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().min(0),
+});
+export type ConversationList = z.infer<typeof ConversationList>;
+
+/**
+ * Where a page of conversations ends: the last row's activity time and id (rows with the same time
+ * go by id, newest first). Written `<lastActivityAt>~<id>`; clients pass `nextCursor` back as is.
+ */
+export interface ConversationCursor { at: string; id: string }
+const CURSOR_SHAPE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}))~(cnv_[0-9A-Za-z]{1,60})$/;
+export const encodeConversationCursor = (c: ConversationCursor): string => `${c.at}~${c.id}`;
+export function decodeConversationCursor(cursor: string): ConversationCursor | null {
+  const match = CURSOR_SHAPE.exec(cursor);
+  return match ? { at: match[1]!, id: match[2]! } : null;
+}
+
 export const ConversationQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),
   contactId: z.string().max(64).optional(),
+  /** Part of the contact's name ("Maria Garcia"), phone ("600 111", spaces ignored) or email; any case. */
+  q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(200)
+    .refine((c) => decodeConversationCursor(c) !== null, 'Pass the `nextCursor` of the page before, as it was answered')
+    .optional(),
 });
+export type ConversationQuery = z.infer<typeof ConversationQuery>;
 
 // `source` is what an API caller states (Zapier, Make, a script); left out, a user's token
 // records `user` and an app key `api`. No default here, or a stated "api" could not be told apart.

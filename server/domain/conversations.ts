@@ -118,9 +118,13 @@ function remember(uow: UnitOfWork, contactId: string, id: string, now: Conversat
 const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
   uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
 
-/** Opens a conversation for the contact; 409 if one is already open (one open per contact). */
+/**
+ * Opens a conversation for the contact; 409 if one is already open (one open per contact).
+ * `on`: the connection (a WhatsApp number, a Page) it lives on from the start, as `$trigger.channel` says.
+ */
 export async function openConversation(
   uow: UnitOfWork, services: Services, contactId: string, cause: Cause, firstIncomingMessage: string | null = null,
+  on?: { connectionId: string; externalId: string | null },
 ): Promise<Conversation> {
   // A run round has both already (its reads): looked up there first.
   if (!await contactIn(uow, contactId)) throw notFound(`Contact ${contactId}`);
@@ -128,7 +132,7 @@ export async function openConversation(
   const row: ConversationsTable = {
     id: newId('cnv'), contact_id: contactId, status: 'open', opened_by_source: cause.source, closed_by_source: null, close_reason: null,
     category: null, summary: null, assignee_id: null, opened_at: nowIso(), closed_at: null, first_incoming_message: firstIncomingMessage,
-    first_response_at: null,
+    first_response_at: null, ...(on ? { connection_id: on.connectionId, external_id: on.externalId } : {}),
   };
   try {
     await uow.trx.insertInto('conversations').values(row).execute();
@@ -139,7 +143,7 @@ export async function openConversation(
   }
   await services.events.record(uow, {
     type: 'conversation.opened',
-    payload: { contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: BUILT_IN, by: cause.by ?? null },
+    payload: { contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: on ? await channelOf(uow.trx, on) : BUILT_IN, by: cause.by ?? null },
   }, cause);
   changed(uow, services, { id: row.id, contactId });
   return toConversation(row);

@@ -25,6 +25,8 @@ export interface ConversationsTable {
   opened_at: string; closed_at: string | null; first_incoming_message: string | null; first_response_at: string | null;
   /** The connection that carries it (null: the built-in inbox) and its id there. */
   connection_id?: string | null; external_id?: string | null;
+  /** created_at of its latest message, kept by a trigger on messages (migration 068); null: none yet. */
+  last_message_at?: string | null;
 }
 export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;

@@ -66,7 +66,9 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
     let conversation = await findOpenConversation(uow.trx, contactId);
     const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
-      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, firstText);
+      // Opened on the channel, so Conversation Opened says so (`$trigger.channel`: whatsapp, messenger).
+      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, firstText,
+        channel ? { connectionId: channel.id, externalId: m.senderId } : undefined);
     }
     if (channel && conversation.connectionId !== channel.id) {
       // A conversation takes the channel the customer last wrote on: replies go back there.

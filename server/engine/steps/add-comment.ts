@@ -1,4 +1,5 @@
 import { addMessage } from '../../domain/conversations';
+import type { Executor } from '../../store/database';
 import { defineStep, fail, next } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
@@ -8,7 +9,7 @@ export const addCommentStep = defineStep({
   async run(ctx) {
     // An internal note may also go on the (closed) conversation the run started from.
     const conversationId = ctx.conversation?.id ?? ctx.run.conversationId;
-    if (!conversationId) return fail('Cannot add a comment: the contact has no conversation');
+    if (!conversationId) return fail(await ctx.db((uow) => noConversation(uow.trx, ctx.run.contactId)));
     const text = ctx.render(ctx.config.text);
     if (text.trim() === '') return fail('Cannot add an empty comment: the text rendered empty');
     // On a connected inbox (Chatwoot) the comment is a private note there.
@@ -20,3 +21,13 @@ export const addCommentStep = defineStep({
     return next({ messageId: message.id, conversationId });
   },
 });
+
+/** Why there is nowhere to comment: no conversation at all, or only closed ones (the run did not start from one). */
+async function noConversation(db: Executor, contactId: string): Promise<string> {
+  const last = await db.selectFrom('conversations').select(['id', 'closed_at']).where('contact_id', '=', contactId)
+    .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (!last) return 'Cannot add a comment: the contact has no conversation';
+  const which = last.closed_at ? ` (their last one, ${last.id}, was closed at ${last.closed_at})` : '';
+  return `Cannot add a comment: the contact has no open conversation${which} `
+    + 'and the run did not start from a conversation; add an "Open the conversation" step before this one';
+}

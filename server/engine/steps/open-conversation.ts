@@ -1,3 +1,4 @@
+import { channelOfLatest } from '../../domain/closed-conversations';
 import { openConversation } from '../../domain/conversations';
 import { toConversation } from '../../domain/conversations';
 import { defineStep, next } from './define';
@@ -16,7 +17,10 @@ export const openConversationStep = defineStep({
       .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
     const connector = latest?.connection_id ? await viaConnector(ctx, toConversation(latest), 'reopen') : undefined;
     if (connector) return next({ alreadyOpen: false, ...(await connector.invoke(undefined)) });
-    const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause));
+    // A WhatsApp or Messenger customer's conversation opens again on their number or Page (as the
+    // inbox's Reopen does): a message the workflow sends next reaches them there.
+    const on = await channelOfLatest(ctx.services.db, ctx.run.contactId);
+    const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null, on));
     return next({ conversationId: opened.id, alreadyOpen: false });
   },
 });

@@ -2,7 +2,7 @@
 // so every action fires the same triggers as any other client (source `user`).
 import type { z as zc } from 'zod';
 import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib/contracts/contacts';
-import type { AssignBody, CloseConversationBody, MessageBody, OpenConversationBody, TakeOverBody } from '../../../lib/contracts/conversations';
+import type { AssignBody, CloseConversationBody, ConversationQuery, MessageBody, OpenConversationBody, TakeOverBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
 import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
@@ -78,9 +78,14 @@ export const Api = {
   signInWithCode: (code: string) => api(Me, 'POST', '/auth/inbox-session', { code } satisfies In<typeof InboxSessionBody>, null),
   signOutCookie: () => api(Nothing, 'DELETE', '/auth/inbox-session', undefined, null),
   users: () => api(UserList, 'GET', '/users'),
-  conversations: (status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&limit=200`),
+  /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box. */
+  conversations: ({ status, q, cursor, limit }: { status: 'open' | 'closed'; q?: string; cursor?: string | null; limit: number }) =>
+    api(ConversationList, 'GET', `/conversations?${new URLSearchParams({
+      status, limit: String(limit), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
+    } satisfies Partial<Record<keyof In<typeof ConversationQuery>, string>>)}`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
-  conversation: (id: string) => api(ConversationDetail, 'GET', `/conversations/${enc(id)}`),
+  /** With the contact's earlier conversations (history): an agent sees what was said before a reopen. */
+  conversation: (id: string) => api(ConversationDetail, 'GET', `/conversations/${enc(id)}?history=true`),
   open: (contactId: string) => api(ConversationRef, 'POST', '/conversations', { contactId } satisfies In<typeof OpenConversationBody>),
   close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
   send: (id: string, text: string, kind: 'message' | 'comment') =>

@@ -11,9 +11,18 @@ type Tab = 'open' | 'closed';
 const state = {
   me: null as Me | null,
   tab: 'open' as Tab,
+  /** The search box (contact name, phone or email), trimmed; '' lists the whole tab. */
+  query: '',
+  /** The rows loaded so far (the first page, then each "Load more"), newest activity first. */
   conversations: [] as ConversationListItem[],
-  openCount: 0,
-  seen: new Map<string, string>(), // conversationId -> ISO time of the last activity we heard of
+  /** Where the next page starts (null: every row is loaded). */
+  nextCursor: null as string | null,
+  /** Rows the tab has, with the search applied. */
+  total: 0,
+  /** The first page of this tab and search came (until then the list is not said to be empty). */
+  loaded: false,
+  /** Conversations in each tab, without the search; the closed tab's is counted only while it is shown. */
+  counts: { open: null, closed: null } as Record<Tab, number | null>,
   unread: new Set<string>(),
   users: new Map<string, User>(),
   stopLive: null as (() => void) | null,
@@ -44,7 +53,7 @@ const userName = (id: string | null) => {
 
 const view = createConversationView({
   showError,
-  afterChange: (id) => { state.seen.set(id, new Date().toISOString()); void loadDetail(id); void refreshList(); },
+  afterChange: (id) => { void loadDetail(id); void refreshList(); },
   navigate,
   me: () => state.me,
   userName,
@@ -75,41 +84,145 @@ document.addEventListener('keydown', (event) => {
 });
 
 const listEl = $('[data-testid="conversation-list"]');
+const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
+const TAB_NAMES: Record<Tab, string> = { open: 'Open', closed: 'Closed' };
 function drawList() {
   renderList(listEl, state.conversations, {
-    currentId: view.currentId, seen: state.seen, unread: state.unread, onSelect: (id) => navigate(id),
+    currentId: view.currentId, unread: state.unread, onSelect: (id) => navigate(id),
   });
-  $('[data-testid="conversation-list-empty"]').hidden = state.conversations.length > 0;
+  const empty = $('[data-testid="conversation-list-empty"]');
+  empty.hidden = state.conversations.length > 0 || !state.loaded;
+  empty.textContent = state.query ? `No conversations match “${state.query}”.` : 'No conversations here.';
+  const summary = $('[data-testid="list-summary"]');
+  summary.hidden = !state.query || state.conversations.length === 0;
+  summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'} “${state.query}”`;
+  loadMoreButton.hidden = !state.nextCursor;
+  loadMoreButton.textContent = `Load more (${state.conversations.length} of ${state.total} shown)`;
   for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
-    const active = tab.dataset.tab === state.tab;
+    const name = tab.dataset.tab === 'open' || tab.dataset.tab === 'closed' ? tab.dataset.tab : null;
+    if (!name) continue;
+    const active = name === state.tab;
     tab.setAttribute('aria-selected', String(active));
     tab.classList.toggle('active', active);
+    const count = state.counts[name];
+    tab.textContent = count === null ? TAB_NAMES[name] : `${TAB_NAMES[name]} (${count})`;
   }
-  $('[data-testid="tab-open"]').textContent = state.openCount ? `Open (${state.openCount})` : 'Open';
 }
 
 // ---- data ---------------------------------------------------------------------------------
-let listRequest = 0;
-async function refreshList() {
-  const ticket = ++listRequest;
-  const tab = state.tab;
-  try {
-    const [current, open] = await Promise.all([Api.conversations(tab), tab === 'open' ? null : Api.conversations('open')]);
-    if (ticket !== listRequest) return; // a newer refresh (or tab switch) wins
-    state.conversations = current.conversations;
-    state.openCount = (open ?? current).conversations.length;
-    drawList();
-  } catch (err) {
-    if (ticket === listRequest) showError(err);
-  }
+/** Rows "Load more" adds, and the first page. */
+const PAGE = 50;
+/** The API's largest page: refreshing more rows than that takes several. */
+const MAX_PAGE = 200;
+
+// The list's calls take turns, so a refresh after a "Load more" knows how many rows to fetch
+// again. The tab or the search changing starts a new generation: what an older call answers is dropped.
+let listTurn: Promise<void> = Promise.resolve();
+let generation = 0;
+function inTurn(fn: (generation: number) => Promise<void>): Promise<void> {
+  listTurn = listTurn.then(async () => {
+    const current = generation;
+    try {
+      await fn(current);
+    } catch (err) {
+      if (current === generation) showError(err);
+    }
+  });
+  return listTurn;
 }
+
+/**
+ * The rows shown, fetched again from the top (at least a page): a live change moves its row to
+ * the top (its activity is newest), a close takes it out of the Open tab, a new one comes in.
+ * The counts are the server's (a count, not the rows loaded).
+ */
+let refreshWaiting = false;
+function refreshList(): Promise<void> {
+  // Live changes in a burst: one refresh waiting for its turn does for all of them.
+  if (refreshWaiting) return listTurn;
+  refreshWaiting = true;
+  return inTurn(async (current) => {
+    refreshWaiting = false;
+    const { tab, query } = state;
+    const want = Math.max(PAGE, state.conversations.length);
+    const whole = (status: Tab) => Api.conversations({ status, limit: 1 }).then((page) => page.total);
+    const [list, tabCount, openCount] = await Promise.all([
+      fetchRows(tab, query, want),
+      query ? whole(tab) : null,
+      tab !== 'open' ? whole('open') : null,
+    ]);
+    if (current !== generation) return;
+    state.conversations = list.rows;
+    state.nextCursor = list.nextCursor;
+    state.total = list.total;
+    const counts: Record<Tab, number | null> = { open: null, closed: null };
+    counts[tab] = tabCount ?? list.total;
+    if (openCount !== null) counts.open = openCount;
+    state.counts = counts;
+    state.loaded = true;
+    drawList();
+  });
+}
+
+/** The first `want` rows of a tab, in pages of at most MAX_PAGE. */
+async function fetchRows(status: Tab, q: string, want: number) {
+  const rows: ConversationListItem[] = [];
+  let cursor: string | null = null;
+  let total = 0;
+  do {
+    const page = await Api.conversations({ status, q, cursor, limit: Math.min(MAX_PAGE, want - rows.length) });
+    if (rows.length === 0) total = page.total;
+    rows.push(...page.conversations);
+    cursor = page.nextCursor;
+  } while (cursor && rows.length < want);
+  return { rows, nextCursor: cursor, total };
+}
+
+/** The next page after the rows shown. */
+function loadMore(): Promise<void> {
+  loadMoreButton.disabled = true;
+  return inTurn(async (current) => {
+    const cursor = state.nextCursor;
+    if (!cursor) return;
+    const page = await Api.conversations({ status: state.tab, q: state.query, cursor, limit: PAGE });
+    if (current !== generation) return;
+    // A row that moved up meanwhile is already shown (or comes with the next refresh): never twice.
+    const shown = new Set(state.conversations.map((c) => c.id));
+    state.conversations.push(...page.conversations.filter((c) => !shown.has(c.id)));
+    state.nextCursor = page.nextCursor;
+    state.total = page.total;
+    if (!state.query) state.counts[state.tab] = page.total;
+    drawList();
+  }).finally(() => { loadMoreButton.disabled = false; });
+}
+loadMoreButton.addEventListener('click', () => void loadMore());
+
+/** Another tab or search: the list starts again from its first page. */
+function resetList() {
+  generation++;
+  state.conversations = [];
+  state.nextCursor = null;
+  state.total = 0;
+  state.loaded = false;
+  drawList();
+  void refreshList();
+}
+
+const searchInput = $<HTMLInputElement>('[data-testid="conversation-search"]');
+function search() {
+  const query = searchInput.value.trim();
+  if (query === state.query) return;
+  state.query = query;
+  resetList();
+}
+const searchSoon = debounce(search, 250);
+searchInput.addEventListener('input', searchSoon);
+$<HTMLFormElement>('[data-testid="conversation-search-form"]').addEventListener('submit', (event) => { event.preventDefault(); search(); });
 
 async function loadDetail(id: string, { initial = false } = {}) {
   try {
     const detail = await Api.conversation(id);
     if (view.currentId !== id) return;
-    const last = detail.messages.at(-1)?.createdAt;
-    if (last && (state.seen.get(id) ?? '') < last) state.seen.set(id, last);
     view.show(detail);
     contactPanel.render(detail.contact);
     if (initial && detail.status !== state.tab) setTab(detail.status);
@@ -126,9 +239,7 @@ async function loadDetail(id: string, { initial = false } = {}) {
 function setTab(tab: Tab) {
   if (state.tab === tab) return;
   state.tab = tab;
-  state.conversations = [];
-  drawList();
-  void refreshList();
+  resetList();
 }
 
 // ---- routing: /inbox, /inbox/, /inbox/c/<id> ------------------------------------------------
@@ -174,9 +285,11 @@ const refreshDetailSoon = debounce(() => { if (view.currentId) void loadDetail(v
 
 function onLive(message: LiveMessage) {
   if (message.type === 'conversation.changed') {
-    state.seen.set(message.conversationId, new Date().toISOString());
     if (message.conversationId === view.currentId) refreshDetailSoon();
     else state.unread.add(message.conversationId);
+    // Another conversation of the contact shown (the customer wrote again after the close, someone
+    // reopened it): the shown one's history and where the conversation goes on changed.
+    if (message.conversationId !== view.currentId && message.contactId === contactPanel.contactId) refreshDetailSoon();
     refreshListSoon();
   } else if (message.type === 'contact.changed') {
     if (message.contactId === contactPanel.contactId) refreshDetailSoon();

@@ -3,7 +3,7 @@ import type { CloseConversationBody } from '../../../lib/contracts/conversations
 import { awaitingAnswerText } from '../../../lib/workflow/waiting-on';
 import { Api, ApiError } from './api.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
-import type { ChannelWindow, Contact, ConversationDetail, Me, Message } from './wire.js';
+import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
@@ -54,6 +54,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', hidden: true }, awaitingText, ' ', takeOverButton);
   composer.prepend(awaitingNotice);
   let awaitingRunId: string | null = null;
+  // In place of the composer on a closed conversation: replies go to an open one (the API refuses them here).
+  const closedText = h('span', { 'data-testid': 'closed-notice-text' });
+  const closedAction = h('button', { type: 'button', class: 'primary', 'data-testid': 'closed-notice-action' });
+  const closedNotice = h('div', { class: 'closed-notice', 'data-testid': 'closed-notice', role: 'status', hidden: true }, closedText, closedAction);
+  composer.after(closedNotice);
   $('.dialog-actions', dialog).before(dialogError);
 
   let detail: ConversationDetail | null = null;
@@ -105,6 +110,16 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     });
   };
 
+  const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened' };
+  /** The line under an earlier conversation: how it ended. */
+  const closedLine = (c: EarlierConversation) => {
+    if (c.status === 'open') return `Opened ${shortTime(c.openedAt)}`;
+    const what = c.category ? `Closed · ${c.category}` : 'Closed';
+    const why = c.closeReason ? CLOSE_REASONS[c.closeReason] ?? c.closeReason : null;
+    return [what, why, c.summary, shortTime(c.closedAt)].filter(Boolean).join(' — ');
+  };
+  const divider = (testid: string, text: string) => h('li', { class: 'cycle', 'data-testid': testid }, h('span', { text }));
+
   const authorLabel = (m: Message) => {
     if (m.author.type === 'contact') return detail ? contactName(detail.contact) : 'Contact';
     if (m.author.type === 'workflow') return 'Workflow';
@@ -113,14 +128,16 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   function renderMessages(current: ConversationDetail, scroll: boolean) {
     const messages = current.messages;
+    const earlier = current.history?.conversations ?? [];
     // Delivery statuses change without new messages (Meta's status webhooks): part of the key.
-    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`;
+    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
+      + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     renderedKey = key;
     const items: HTMLLIElement[] = [];
     let day = '';
-    for (const m of messages) {
+    const add = (m: Message, fromEarlier: boolean) => {
       const d = new Date(m.createdAt).toDateString();
       if (d !== day) {
         day = d;
@@ -128,8 +145,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       }
       const note = m.kind === 'comment';
       items.push(h('li', {
-        class: `msg ${m.direction}${note ? ' note' : ''}`,
-        'data-testid': note ? 'note' : 'message',
+        class: `msg ${m.direction}${note ? ' note' : ''}${fromEarlier ? ' earlier' : ''}`,
+        // The contact's earlier conversations are shown above, told apart from this one's messages.
+        'data-testid': `${fromEarlier ? 'history-' : ''}${note ? 'note' : 'message'}`,
         dataset: { id: m.id, kind: m.kind, direction: m.direction },
       },
       h('div', { class: 'bubble' },
@@ -139,8 +157,17 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         h('span', { text: authorLabel(m) }),
         h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
         deliveryBadge(m))));
+    };
+    // What came before (each open→close period is a conversation of its own): oldest first,
+    // each followed by how it ended, then where this conversation starts.
+    if (current.history?.truncated) items.push(h('li', { class: 'empty history-more', text: 'Older messages of this contact are not shown.' }));
+    for (const c of earlier) {
+      for (const m of c.messages) add(m, true);
+      items.push(divider('history-divider', closedLine(c)));
     }
-    if (!messages.length) items.push(h('li', { class: 'empty', text: 'No messages yet.' }));
+    if (earlier.length) items.push(divider('conversation-start', `This conversation opened ${shortTime(current.openedAt)}`));
+    for (const m of messages) add(m, false);
+    if (!messages.length) items.push(h('li', { class: 'empty', text: earlier.length ? 'No messages in this conversation yet.' : 'No messages yet.' }));
     list.replaceChildren(...items);
     if (scroll || nearBottom) list.scrollTop = list.scrollHeight;
   }
@@ -176,7 +203,24 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     channel = next.status === 'open' ? next.channel ?? null : null;
     renderWindow();
     renderAwaiting(next);
+    renderClosed(next);
   }
+
+  /** A closed conversation takes no replies: the composer gives way to reopening it, or to where it goes on. */
+  function renderClosed(c: ConversationDetail) {
+    const open = c.status === 'open';
+    composer.hidden = !open;
+    closedNotice.hidden = open;
+    if (open) return;
+    const elsewhere = goesOnIn(c);
+    closedText.textContent = elsewhere
+      ? `This conversation is closed. ${contactName(c.contact)}'s conversation goes on in an open one.`
+      : 'This conversation is closed. Reopen it to reply.';
+    closedAction.textContent = elsewhere ? 'Go to the open conversation' : 'Reopen';
+  }
+
+  /** The contact's open conversation when it is another one (a customer wrote again, someone reopened it). */
+  const goesOnIn = (c: ConversationDetail) => (c.contactOpenConversationId && c.contactOpenConversationId !== c.id ? c.contactOpenConversationId : null);
 
   function renderAwaiting(next: ConversationDetail) {
     const awaiting = next.status === 'open' ? next.awaitingAnswer ?? null : null;
@@ -272,9 +316,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     }
   });
 
-  reopenButton.addEventListener('click', async () => {
+  async function reopen() {
     if (!detail) return;
     const { contactId } = detail;
+    const elsewhere = goesOnIn(detail);
+    if (elsewhere) return navigate(elsewhere, 'open');
     try {
       const opened = await Api.open(contactId);
       navigate(opened.id, 'open');
@@ -287,7 +333,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       }
       showError(err);
     }
-  });
+  }
+  reopenButton.addEventListener('click', () => void reopen());
+  closedAction.addEventListener('click', () => void reopen());
 
   assignButton.addEventListener('click', async () => {
     const user = me()?.user;

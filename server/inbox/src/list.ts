@@ -7,23 +7,19 @@ export function initials(contact: Contact): string {
   return (parts.length ? parts.slice(0, 2).map((p) => p.match(/\p{L}/u)?.[0] ?? '') : ['#']).join('').toUpperCase();
 }
 
-/** Latest thing we know happened in a conversation (the list API has no activity column). */
-export function lastActivity(conversation: ConversationListItem, seen: Map<string, string>): string | undefined {
-  const times = [conversation.openedAt, conversation.closedAt, conversation.firstResponseAt, seen.get(conversation.id)];
-  return times.filter((t): t is string => Boolean(t)).sort().at(-1);
-}
-
 export interface ListOptions {
   currentId: string | null;
-  seen: Map<string, string>;
   unread: Set<string>;
   onSelect: (id: string) => void;
 }
 
-/** Renders the whole list: at most 200 rows, so a rebuild costs well under a frame. */
-export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, seen, unread, onSelect }: ListOptions): void {
-  const sorted = [...conversations].sort((a, b) => (lastActivity(b, seen) ?? '').localeCompare(lastActivity(a, seen) ?? ''));
-  const items = sorted.map((c) => {
+/**
+ * Renders the rows loaded so far, in the server's order (newest activity first: its latest
+ * message, else its opening; a live change fetches the top again, which moves a row up). The
+ * pages an agent loaded with "Load more" are rebuilt too: a few hundred rows cost well under a frame.
+ */
+export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, unread, onSelect }: ListOptions): void {
+  const items = conversations.map((c) => {
     const isCurrent = c.id === currentId;
     const preview = c.status === 'closed'
       ? [c.category ? `Closed · ${c.category}` : 'Closed', c.summary].filter(Boolean).join(' — ')
@@ -42,7 +38,7 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
     h('span', { class: 'item-body' },
       h('span', { class: 'item-top' },
         h('span', { class: 'item-name', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
-        h('time', { class: 'item-time', datetime: lastActivity(c, seen), text: shortTime(lastActivity(c, seen)) })),
+        h('time', { class: 'item-time', datetime: c.lastActivityAt, text: shortTime(c.lastActivityAt) })),
       h('span', { class: 'item-preview', text: preview })),
     unread.has(c.id) && !isCurrent ? h('span', { class: 'unread-dot', title: 'New activity' }) : null);
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);

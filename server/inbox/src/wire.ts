@@ -6,7 +6,9 @@
 import type { z as zc } from 'zod';
 import * as z from 'zod/mini';
 import type { Contact as ContactContract, ContactList as ContactListContract, FieldDefinition as FieldContract, MergeContactsResult as MergeContract } from '../../../lib/contracts/contacts';
-import type { Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationWithContact as ListItemContract, Message as MessageContract } from '../../../lib/contracts/conversations';
+import type {
+  Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
+} from '../../../lib/contracts/conversations';
 import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
 import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
 import type { Me as MeContract, User as UserContract } from '../../../lib/contracts/users';
@@ -84,9 +86,12 @@ const conversationFields = {
   firstResponseAt: nullableString,
   contact: Contact,
 };
-export const ConversationListItem = z.object(conversationFields);
+/** A row of the list: `lastActivityAt` is what the server ordered it by (its latest message, else its opening). */
+export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string() });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
-export const ConversationList = z.object({ conversations: z.array(ConversationListItem) });
+/** A page of the list, newest activity first: `nextCursor` fetches the next one; `total` counts every match. */
+export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number() });
+export type ConversationList = z.infer<typeof ConversationList>;
 /** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
 export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString) });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
@@ -94,8 +99,17 @@ export type ChannelWindow = z.infer<typeof ChannelWindow>;
 export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
 /** What taking over from that question answers: what waits now (another workflow's question, if any). */
 export const TakeOverResult = z.object({ stoppedRunId: nullableString, awaitingAnswer: z.nullable(AwaitingAnswer) });
+/** One of the contact's conversations before the one shown, with its messages (`?history=true`). */
+export const EarlierConversation = z.object({
+  id: z.string(), status: z.enum(['open', 'closed']), category: nullableString, summary: nullableString, closeReason: nullableString,
+  openedAt: z.string(), closedAt: nullableString, messages: z.array(Message),
+});
+export type EarlierConversation = z.infer<typeof EarlierConversation>;
 export const ConversationDetail = z.object({
   ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+  /** Where the contact's conversation goes on (this one while open); null: none is open. */
+  contactOpenConversationId: z.optional(nullableString),
+  history: z.optional(z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() })),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
@@ -128,7 +142,8 @@ type AllFit<T extends true[]> = T;
 export type ContractChecks = AllFit<[
   Fits<UserContract, typeof User>, Fits<MeContract, typeof Me>, Fits<ContactContract, typeof Contact>,
   Fits<FieldContract, typeof FieldDefinition>, Fits<MessageContract, typeof Message>,
-  Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
+  Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof ListContract>, typeof ConversationList>,
+  Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
   Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
   Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
   Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,

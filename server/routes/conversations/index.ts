@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
-  Message, MessageBody, OpenConversationBody, TakeOverBody, TakeOverResult,
+  MessageBody, OpenConversationBody, TakeOverBody, TakeOverResult,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
@@ -10,6 +10,8 @@ import {
   addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
+import { ConversationDetailQuery, PostedMessage } from '../../../lib/contracts/conversations';
+import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
 import { causeOf } from '../cause';
 import { HttpError } from '../../http-error';
 import { newId } from '../../ids';
@@ -30,31 +32,34 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
       const cause = causeOf(req, req.body.source);
-      return reply.code(201).send(await inTransaction(db, (uow) => openConversation(uow, services, req.body.contactId, cause)));
+      // Reopening for a customer on WhatsApp / Messenger: the new conversation stays on that channel.
+      return reply.code(201).send(await inTransaction(db, async (uow) => openConversation(uow, services, req.body.contactId, cause, null, await channelOfLatest(uow.trx, req.body.contactId))));
     });
 
-  app.get('/conversations', { config: read, schema: { tags: ['conversations'], querystring: ConversationQuery, response: { 200: ConversationList } } },
+  app.get('/conversations', {
+    config: read,
+    schema: {
+      tags: ['conversations'],
+      summary: 'Conversations, newest activity first (latest message, else opened); filter by status, contact and search text (q); page with nextCursor; total counts every match',
+      querystring: ConversationQuery,
+      response: { 200: ConversationList },
+    },
+  },
     async (req) => {
-      let q = db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').selectAll('conversations')
-        .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.lifecycle', 'contacts.created_at', 'contacts.updated_at']);
-      if (req.query.status) q = q.where('conversations.status', '=', req.query.status);
-      if (req.query.contactId) q = q.where('conversations.contact_id', '=', req.query.contactId);
-      const rows = await q.orderBy('conversations.id', 'desc').limit(req.query.limit).execute();
-      return {
-        conversations: rows.map((r) => ({
-          ...toConversation(r),
-          contact: toContact({ ...r, id: r.contact_id }),
-        })),
-      };
+      // Newest activity first, a page after `cursor`, with the filters' total (domain/conversation-list.ts).
+      const { listConversations } = await import('../../domain/conversation-list');
+      return listConversations(db, services.store.dialect, req.query);
     });
 
-  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, response: { 200: ConversationDetail } } },
+  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
       return {
         ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id),
         channel: await channelWindowOf(db, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
+        contactOpenConversationId: await contactOpenConversationId(db, conversation),
+        ...(req.query.history === 'true' ? { history: await contactHistory(db, conversation) } : {}),
       };
     });
 
@@ -82,13 +87,15 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/conversations/:id/messages', {
     config: { access: { role: 'agent', scope: 'messages.write' } },
-    schema: { tags: ['conversations'], params: Params, body: MessageBody, response: { 201: Message } },
+    schema: { tags: ['conversations'], params: Params, body: MessageBody, response: { 201: PostedMessage } },
   }, async (req, reply) => {
     const p = req.principal;
     const author = req.body.direction === 'incoming'
       ? { type: 'contact' as const, id: null }
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
     const conversation = await getConversation(db, req.params.id);
+    // Closed: a customer's message opens the contact's conversation again, a reply is refused (409).
+    if (conversation.status === 'closed') return reply.code(201).send(await postOnClosedConversation(services, conversation, { ...req.body, author }, causeOf(req)));
     const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
     if (channel && conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
       // An agent's reply on a WhatsApp / Messenger conversation goes to the customer. An

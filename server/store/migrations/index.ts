@@ -27,6 +27,7 @@ import { textCollationC } from './066-text-collation-c';
 import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 import { questionWaitsUnsent } from './067-question-waits-unsent';
+import { conversationActivity } from './068-conversation-activity';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '065-events-key-partial': eventsKeyPartial,
   '066-text-collation-c': textCollationC,
   '067-question-waits-unsent': questionWaitsUnsent,
+  '068-conversation-activity': conversationActivity,
 };

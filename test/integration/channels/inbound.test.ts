@@ -35,6 +35,14 @@ describe('POST /meta/webhook: each item on its own', () => {
     expect(conversation.messages[0]).toMatchObject({ text: 'My receipt', attachments: [{ type: 'image', mediaId: '1003383421387256', caption: 'My receipt', mimeType: 'image/jpeg' }] });
   });
 
+  it('a customer who writes first opens the conversation on the channel: Conversation Opened says whatsapp or messenger', async () => {
+    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi' }))).status).toBe(200);
+    expect((await w.deliver(messengerText({ psid: '6783371528424317', text: 'Hello' }))).status).toBe(200);
+    const opened = await w.server.events('conversation.opened');
+    // `$trigger.channel`: a workflow's conditions and messages read it (it said built_in before the channel was attached).
+    expect(opened.map((e: { payload: { channel: string; firstIncomingMessage: string } }) => [e.payload.channel, e.payload.firstIncomingMessage])).toEqual([['whatsapp', 'Hi'], ['messenger', 'Hello']]);
+  });
+
   it('accepts a delivery of 1,000 entries', async () => {
     const many = batch(...Array.from({ length: 1000 }, (_, i) => whatsappPlainMessage({ waId: `1415555${String(i).padStart(4, '0')}`, text: `m${i}` })));
     const res = await w.deliver(many);

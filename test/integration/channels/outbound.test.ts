@@ -104,7 +104,8 @@ describe('send_message on a WhatsApp conversation', () => {
       { type: 'body', parameters: [{ type: 'text', parameter_name: 'order_number', text: 'A-7' }] },
     ]]);
 
-    // A contact field the workflow reads the place from, left empty for this contact.
+    // A contact field the workflow reads the place from (defined: publishing checks it), left empty for this contact.
+    expect((await w.server.api(w.server.adminToken).put('/fields/store_lat', { label: 'Store latitude', type: 'text' })).status).toBe(200);
     const fromField = await w.tagWorkflow([{ id: 'map', type: 'send_message', config: { kind: 'template', template: {
       name: 'order_delivery_update', language: 'en_US', parameters: [], header: { type: 'location', latitude: '{{$contact.fields.store_lat}}', longitude: '2.35' },
     } } }]);
@@ -121,6 +122,22 @@ describe('send_message on a WhatsApp conversation', () => {
     expect(saved.status).toBe(422);
     expect(JSON.stringify(saved.body)).toContain('The latitude is a number of degrees from -90 to 90');
     expect(JSON.stringify(saved.body)).toContain('The longitude is a number of degrees from -180 to 180');
+  });
+
+  it('an "Open the conversation" step after the agent closed it opens it again on WhatsApp: the next message reaches the customer', async () => {
+    const { contact, conversation } = await customerWrites();
+    const admin = w.server.api(w.server.adminToken);
+    expect((await admin.post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+    const wf = await w.tagWorkflow([
+      { id: 'open', type: 'open_conversation', config: {} },
+      { id: 'say', type: 'send_message', config: { text: 'We are back, {{$contact.firstName}}' } },
+    ]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    expect(w.graph.sent.map((s) => s.body.text?.body)).toEqual(['We are back, Ana']);
+    const reopened = (await admin.get(`/conversations?contactId=${contact.id}&status=open`)).body.conversations[0];
+    expect(reopened).toMatchObject({ connectionId: w.whatsappId });
+    expect(reopened.id).not.toBe(conversation.id);
   });
 
   it('outside the 24-hour window: fails saying why, or sends the fallback template', async () => {
