@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
-  MessageBody, OpenConversationBody, TakeOverBody, TakeOverResult,
+  ConversationDetailQuery, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
@@ -10,8 +10,8 @@ import {
   addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
-import { ConversationDetailQuery, PostedMessage } from '../../../lib/contracts/conversations';
 import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
+import { listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
 import { HttpError } from '../../http-error';
 import { newId } from '../../ids';
@@ -47,7 +47,6 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   },
     async (req) => {
       // Newest activity first, a page after `cursor`, with the filters' total (domain/conversation-list.ts).
-      const { listConversations } = await import('../../domain/conversation-list');
       return listConversations(db, services.store.dialect, req.query);
     });
 
