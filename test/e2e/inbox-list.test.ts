@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
+import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // The built-in inbox's conversation list past the first page: 205 open conversations, the oldest
 // of which the customer just wrote in. Before, the page asked for the 200 newest-created, read
@@ -11,10 +9,9 @@ import { startTestServer, type TestServer } from '../support/server';
 const COUNT = 205;
 
 let server: TestServer;
-let browser: Browser;
+let inbox: InboxBrowser;
 let page: Page;
-let userDataDir: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const people: { contactId: string; conversationId: string }[] = [];
 const pad = (i: number) => String(i).padStart(3, '0');
 const admin = () => server.api(server.adminToken);
@@ -37,28 +34,13 @@ beforeAll(async () => {
   const urgent = await admin().post(`/conversations/${people[0]!.conversationId}/messages`, { text: 'URGENT', direction: 'incoming' });
   expect(urgent.status).toBe(201);
 
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-list-chrome-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(`${server.url}/inbox`);
-  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
-  await page.type('[data-testid="signin-token"]', server.adminToken);
-  await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
-  await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
+  inbox = await openSignedInInbox(server.url, server.adminToken, { live: true });
+  ({ page, pageErrors } = inbox);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await inbox?.close();
   await server?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe('the inbox list past the first page', () => {

@@ -1,19 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
+import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // The built-in inbox (dist/inbox) on a closed conversation: no composer but a Reopen action, and
 // after a reopen (by the agent, or by the customer writing again) the earlier conversations'
 // messages above the new one, not "No messages yet".
 
 let server: TestServer;
-let browser: Browser;
+let inbox: InboxBrowser;
 let page: Page;
-let userDataDir: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const ids = { maria: '', first: '', second: '' };
 const admin = () => server.api(server.adminToken);
 
@@ -32,27 +29,13 @@ beforeAll(async () => {
   await api.post(`/conversations/${ids.first}/messages`, { text: 'It ships on Monday.' });
   await api.post(`/conversations/${ids.first}/close`, { category: 'Resolved', summary: 'Shipping date given' });
 
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-reopen-chrome-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(`${server.url}/inbox`);
-  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
-  await page.type('[data-testid="signin-token"]', server.adminToken);
-  await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
+  inbox = await openSignedInInbox(server.url, server.adminToken);
+  ({ page, pageErrors } = inbox);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await inbox?.close();
   await server?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe('a closed conversation in the inbox', () => {

@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { CHROMIUM } from './browser';
+
+/** A headless Chromium on the built-in inbox (dist/inbox), signed in with `token`; page errors collected. */
+export interface InboxBrowser {
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openSignedInInbox(serverUrl: string, token: string, opts: { live?: boolean } = {}): Promise<InboxBrowser> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-chrome-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  await page.setViewport({ width: 1360, height: 820 });
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  await page.goto(`${serverUrl}/inbox`);
+  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
+  await page.type('[data-testid="signin-token"]', token);
+  await page.click('[data-testid="signin-submit"]');
+  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
+  if (opts.live) await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
+  return {
+    browser, page, pageErrors,
+    async close() {
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
