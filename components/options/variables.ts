@@ -1,10 +1,13 @@
 import type { AppList } from '../../lib/contracts/apps';
 import type { FieldDefinition } from '../../lib/contracts/contacts';
 import { Trigger, triggerVariables, type TriggerInput } from '../../lib/contracts/triggers';
+import { CONTACT_VARIABLES, CONVERSATION_VARIABLES, SYSTEM_VARIABLES } from '../../lib/workflow/template';
 import type { z } from 'zod';
 import type { WorkflowDraft } from './draft-types';
 
-const CONTACT = ['id', 'firstName', 'lastName', 'phone', 'email', 'tags'];
+// The same lists the publish check accepts and the run's scope fills (lib/workflow/template.ts):
+// the contact's properties but `fields` itself (each custom field is offered as fields.<key>).
+const CONTACT = CONTACT_VARIABLES.filter((p) => p !== 'fields');
 
 /** The `$trigger.*` names of a trigger still being edited (it may not be valid yet). */
 export function draftTriggerVariables(trigger: TriggerInput): string[] {
@@ -26,14 +29,17 @@ export function draftTriggerVariables(trigger: TriggerInput): string[] {
   }
 }
 
-/** Everything a template may use here, except `$step.*` (which depends on the step's position). */
+/**
+ * Everything a template may use here, except `$step.*` (which depends on the step's position):
+ * what publishing accepts (lib/workflow/validate-workflow.ts), with the workspace's custom fields.
+ */
 export function templateVariables(draft: WorkflowDraft, fields: readonly FieldDefinition[]): string[] {
   return [
     ...CONTACT.map((v) => `$contact.${v}`),
     ...fields.map((f) => `$contact.fields.${f.key}`),
-    '$conversation.id',
+    ...CONVERSATION_VARIABLES.map((v) => `$conversation.${v}`),
     ...draftTriggerVariables(draft.trigger).map((v) => `$trigger.${v}`),
-    '$system.now',
+    ...SYSTEM_VARIABLES.map((v) => `$system.${v}`),
   ];
 }
 

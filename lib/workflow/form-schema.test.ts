@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FormFieldInput, FormDefinition } from '../contracts/forms';
+import { normalizePhone } from '../contracts/common';
 import { formErrors, formSchema, PHONE_MESSAGE, REQUIRED_MESSAGE } from './form-schema';
 
 const schemaFor = (field: Omit<FormFieldInput, 'label' | 'variable'>) =>
@@ -32,6 +33,14 @@ describe('formSchema accepts', () => {
     ['time', true, '23:59', '23:59'],
     ['phone', true, '+14155550123', '+14155550123'],
     ['phone', true, '+1 (415) 555-0123', '+14155550123'],
+    ['phone', true, '+49 151 1234 5678', '+4915112345678'],
+    ['phone', true, '0049 151 12345678', '+4915112345678'],
+    ['phone', true, '00 34 600-111-222', '+34600111222'],
+    ['phone', true, '+34 600.111.222', '+34600111222'],
+    ['phone', true, '+44 (0)20 7946 0958', '+442079460958'],
+    ['phone', true, '+1\u00a0415\u00a0555\u00a00123', '+14155550123'],
+    ['phone', false, '  +1 415 555 0123  ', '+14155550123'],
+    ['phone', false, '', undefined],
     ['url', true, 'https://shop.example.com/orders/1?x=1', 'https://shop.example.com/orders/1?x=1'],
     ['url', true, 'http://localhost:8080', 'http://localhost:8080'],
     ['url', false, '', undefined],
@@ -68,16 +77,43 @@ describe('formSchema rejects', () => {
     ['time', true, '24:00', 'Enter a time as HH:mm, between 00:00 and 23:59'],
     ['time', true, '9:30', 'Enter a time as HH:mm, between 00:00 and 23:59'],
     ['time', true, '12:60', 'Enter a time as HH:mm, between 00:00 and 23:59'],
-    ['phone', true, '4155550123', PHONE_MESSAGE],
-    ['phone', true, '+0155550123', PHONE_MESSAGE],
-    ['phone', true, '+12345', PHONE_MESSAGE],
-    ['phone', true, '+1234567890123456', PHONE_MESSAGE],
+    ['phone', true, '', REQUIRED_MESSAGE],
+    ['phone', true, 4155550123, PHONE_MESSAGE],
     ['url', true, 'javascript:alert(1)', 'Enter a web address starting with http:// or https://'],
     ['url', true, 'ftp://example.com', 'Enter a web address starting with http:// or https://'],
     ['url', true, 'example.com', 'Enter a web address starting with http:// or https://'],
   ])('%s (required: %s) %j: %s', (type, required, input, message) => {
     const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
     expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message })]);
+  });
+});
+
+// A phone field says what the contacts API says of the same number (normalizePhone), never the
+// general "Use international format" alone.
+const NATIONAL = 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)';
+const LETTERS = 'Use only digits after the + (spaces, dashes, dots and parentheses between them are fine), e.g. +1 415 555 0123';
+const ZERO_CODE = 'The + is followed by the country code, which never starts with 0, e.g. +44 20 7946 0958';
+const count = (n: number) => `An international number has 7 to 15 digits after the +, country code included (this one has ${n}), e.g. +14155550123`;
+
+describe('formSchema phone fields', () => {
+  it.each([
+    ['0151 1234567', NATIONAL],
+    ['4155550123', NATIONAL],
+    ['555-0123', NATIONAL],
+    ['+1 415 CALL NOW', LETTERS],
+    ['+0155550123', ZERO_CODE],
+    ['000 44 20 7946 0958', ZERO_CODE],
+    ['+12345', count(5)],
+    ['+1234567890123456', count(16)],
+  ])('%j: %s', (input, message) => {
+    const result = schemaFor({ type: 'phone', required: false }).safeParse({ v: input });
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message })]);
+    expect(normalizePhone(input)).toEqual({ ok: false, message });
+  });
+
+  it('refuses more than 40 characters as the contacts API does', () => {
+    const result = schemaFor({ type: 'phone', required: false }).safeParse({ v: '+1 '.padEnd(41, '5') });
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message: 'A phone number has at most 40 characters (15 digits)' })]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
 import type { FormDefinition, FormField } from '../contracts/forms';
 
 // The one validation of shortcut form values, run by the extension before launching and by the
@@ -6,10 +7,10 @@ import type { FormDefinition, FormField } from '../contracts/forms';
 // would send them: strings, numbers, booleans.
 
 export const REQUIRED_MESSAGE = 'This field is required';
-export const PHONE_MESSAGE = 'Use international format, e.g. +14155550123';
+/** A phone value that is not text at all (JSON's 4155550123); text gets normalizePhone's own message. */
+export const PHONE_MESSAGE = `Enter a phone number: ${PHONE_FORMAT_HINT}`;
 const MAX_TEXT = 1000;
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Trims strings; '' / whitespace / null become undefined, the one "empty" the schemas see. */
@@ -70,11 +71,10 @@ function valueSchema(field: FormField): z.ZodType {
         .string({ error: 'Enter a time' })
         .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:mm, between 00:00 and 23:59');
     case 'phone':
-      // People type "+1 (415) 555-0123": accept the separators, keep the E.164 form.
-      return z.preprocess(
-        (v) => (typeof v === 'string' ? v.replace(/[\s().-]/g, '') : v),
-        z.string({ error: PHONE_MESSAGE }).regex(E164, PHONE_MESSAGE),
-      );
+      // As the contacts API takes them (lib/contracts/common.ts normalizePhone): "+1 (415) 555-0123",
+      // "+44 (0)20 7946 0958", "0049 151 12345678" all give E.164; a national number, letters or
+      // a wrong digit count get a message saying which to fix.
+      return z.string({ error: PHONE_MESSAGE }).pipe(Phone);
     case 'url':
       return z
         .string({ error: 'Enter a web address' })

@@ -16,6 +16,8 @@ export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
  */
 export const CONTACT_VARIABLES: readonly string[] = Object.keys(Contact.shape);
 export const CONVERSATION_VARIABLES: readonly string[] = Object.keys(Conversation.shape);
+/** What `{{$system.<name>}}` can read (the scope's `system`, built by the caller). */
+export const SYSTEM_VARIABLES: readonly string[] = ['now'];
 
 export type TemplateScope = {
   contact?: Record<string, unknown> | null;

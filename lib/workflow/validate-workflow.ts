@@ -3,7 +3,8 @@ import type { WorkflowDefinition } from '../contracts/workflow';
 import { stepTemplates } from './step-templates';
 import { closestNames } from './suggest';
 import {
-  CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, TEMPLATE_ROOTS, type TemplateReference, templateReferences,
+  CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
+  templateReferences,
 } from './template';
 
 // What publishing checks beyond the contract: references inside the definition. Only what can
@@ -22,8 +23,6 @@ export type WorkspaceFacts = {
   /** The inputs of an installed app's action; undefined when the app or action is not known. */
   actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
 };
-
-const SYSTEM_VARIABLES = ['now'];
 
 type Context = {
   stepIds: Set<string>;

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ShortcutForm } from '../../components/forms';
 import type { FormDefinition, FormField } from '../../lib/contracts/forms';
-import { PHONE_MESSAGE, REQUIRED_MESSAGE } from '../../lib/workflow/form-schema';
+import { REQUIRED_MESSAGE } from '../../lib/workflow/form-schema';
 
 const f = (type: FormField['type'], label: string, variable: string, extra: Partial<FormField> = {}): FormField =>
   ({ type, label, variable, required: false, ...extra }) as FormField;
@@ -76,7 +76,7 @@ describe('ShortcutForm validation', () => {
   });
 
   it.each([
-    ['Callback phone', '555-0123', PHONE_MESSAGE],
+    ['Callback phone', '555-0123', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)'],
     ['Receipt', 'ftp://files.example/r.pdf', 'Enter a web address starting with http:// or https://'],
   ])('shows the schema message under %s for %j', async (label, value, message) => {
     const { onSubmit, user, submit } = setup();

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
+import { FormDefinition } from '../../lib/contracts/forms';
 import { LaunchResult, ShortcutList } from '../../lib/contracts/shortcuts';
 import { inTransaction } from '../../server/events/unit-of-work';
 import { closeConversation } from '../../server/domain/conversations';
+import { formSchema } from '../../lib/workflow/form-schema';
 import { startTestServer, type TestServer } from '../support/server';
 import { createWorkflow, makeContact, openFor, parseRun, shortcutWorkflow } from './engine-support';
 
@@ -99,6 +101,24 @@ describe('POST /shortcuts/:id/launch', () => {
     expect(run.variables).toEqual({ trigger: { orderId: '1042', reason: 'Late', amount: 12.5, callbackDate: null, phone: '+14155550123', launchedBy: user.id } });
     const [event] = await server.events('shortcut.launched');
     expect(event).toMatchObject({ source: 'user', contactId: contact.id, payload: { workflowId: wf.id, launchedBy: user.id } });
+  });
+
+  it('reads a phone as the extension\'s form does: a leading 00 launches in E.164, a national number gets the same message', async () => {
+    const wf = await createWorkflow(server, refund());
+    const contact = await makeContact(server);
+    const conversation = await openFor(server, contact.id);
+    const launch = (phone: string) => admin().post(`/shortcuts/${wf.id}/launch`, { conversationId: conversation.id, values: { orderId: '1042', reason: 'Late', phone } });
+    const expected = formSchema(FormDefinition.parse(refundForm)).safeParse({ phone: '0151 1234567' }).error?.issues.find((i) => i.path[0] === 'phone')?.message;
+    expect(expected).toMatch(/^Start with \+ and the country code/);
+
+    const refused = await launch('0151 1234567');
+    expect(refused.status).toBe(422);
+    expect(ErrorBody.parse(refused.body).error.details).toEqual([{ path: 'values.phone', message: expected }]);
+
+    const res = await launch('0049 151 12345678');
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const run = parseRun((await admin().get(`/runs/${LaunchResult.parse(res.body).runId}`)).body);
+    expect(run.variables).toMatchObject({ trigger: { phone: '+4915112345678' } });
   });
 
   it('answers 422 with one detail per invalid field', async () => {
