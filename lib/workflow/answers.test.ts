@@ -16,6 +16,10 @@ describe('checkAnswer', () => {
     ['phone', '+34 600 11-22-33', '+34600112233'],
     ['phone', '0034600112233', '+34600112233'],
     ['phone', '600112233', null],
+    // As the contacts API reads them (normalizePhone): a national "(0)", non-breaking spaces.
+    ['phone', '+44 (0)20 7946 0958', '+442079460958'],
+    ['phone', '+49\u00a0151\u00a01234\u00a05678', '+4915112345678'],
+    ['phone', '+0 44 20', null],
     ['date', '2026-12-24', '2026-12-24'],
     ['date', '24/12/2026', '2026-12-24'],
     ['date', '2026-02-30', null],

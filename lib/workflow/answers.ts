@@ -1,3 +1,4 @@
+import { normalizePhone } from '../contracts/common';
 import type { StepConfig } from '../contracts/steps';
 
 export type AnswerCheck = { ok: true; value: string | number } | { ok: false; reason: string };
@@ -23,8 +24,9 @@ export function checkAnswer(ask: Ask, reply: string): AnswerCheck {
     case 'email':
       return EMAIL.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false, reason: 'not an email address' };
     case 'phone': {
-      const digits = text.replace(/[\s().-]/g, '').replace(/^00/, '+');
-      return /^\+[1-9]\d{6,14}$/.test(digits) ? { ok: true, value: digits } : { ok: false, reason: 'not a phone number in international format' };
+      // Read as the contacts API and shortcut forms read numbers (one normalisation); the step's log keeps why not.
+      const checked = normalizePhone(text);
+      return checked.ok ? { ok: true, value: checked.phone } : { ok: false, reason: `not a phone number in international format: ${checked.message}` };
     }
     case 'date': {
       const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
