@@ -11,6 +11,7 @@ import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
+import { compressedBodyRefusal } from './http/content-encoding';
 import { JSON_MEDIA_TYPE } from './http/media-type';
 import { hookRoutes } from './routes/hooks/index';
 import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
@@ -71,8 +72,12 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     // Webhook routes (/hooks, /meta, /chatwoot) keep their own parsers: an empty delivery stays a 400.
     const json = api.getDefaultJsonParser('error', 'error');
     api.removeContentTypeParser('application/json');
+    // A compressed body (Content-Encoding: gzip, deflate, br) is refused saying so (415), not
+    // parsed as JSON and called invalid; the webhook routes' parser does the same.
     api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (req, body, done) => {
-      if (body.length === 0) done(null, undefined);
+      if (body.length === 0) return done(null, undefined);
+      const refusal = req.headers['content-encoding'] === undefined ? undefined : compressedBodyRefusal(req.headers);
+      if (refusal) done(refusal, undefined);
       else json(req, body as string, done);
     });
     await api.register(helmet, {

@@ -29,9 +29,11 @@ async function bootstrapOnce(services: Services): Promise<{ admin?: string; demo
   } else if (config.adminToken) {
     // A bootstrap token given later still signs the first admin in.
     const exists = await db.selectFrom('tokens').select('id').where('user_id', '=', admin.id).where('label', '=', 'COMPANION_ADMIN_TOKEN').executeTakeFirst();
-    const known = await db.selectFrom('tokens').select('id').where('hash', '=', hashToken(config.adminToken)).executeTakeFirst();
+    const known = await db.selectFrom('tokens').select(['id', 'revoked_at']).where('hash', '=', hashToken(config.adminToken)).executeTakeFirst();
     if (!exists && !known) await issueToken(db, { kind: 'user', userId: admin.id }, 'COMPANION_ADMIN_TOKEN', config.adminToken);
-    result.admin = config.adminToken;
+    // Replaced by a new token (POST /users/:id/token): it stays revoked, and is not printed as if it worked.
+    if (known?.revoked_at) services.log.warn('COMPANION_ADMIN_TOKEN was revoked (the admin was given a new token); it no longer signs in: unset it');
+    else result.admin = config.adminToken;
   }
   if (config.seedDemo && !(await getSetting(db, 'demo_seeded', false))) {
     result.demo = await seedDemo(services);

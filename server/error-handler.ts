@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
+import { RouteMethods } from './http/route-methods';
 import { isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
 
@@ -75,8 +76,20 @@ export function installErrorHandler(app: FastifyInstance) {
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(send('internal', 'Internal error'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(send('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)));
+  // A known URL asked with another method (PATCH where PUT is meant) is a 405 saying which
+  // methods it takes (RFC 9110 §15.5.6), not a 404 that reads as if the URL were wrong.
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      const list = allowed.join(', ');
+      return reply.code(405).header('allow', list)
+        .send(send('method_not_allowed', `${request.method} is not allowed on ${path}; it takes ${list}`));
+    }
+    return reply.code(404).send(send('not_found', `No route ${request.method} ${path}`));
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { Restrictions, User, type UserList } from '../../lib/contracts/users';
+import { isActive, Restrictions, User, type UserList } from '../../lib/contracts/users';
 import { errorMessage, request } from './api';
 import { keys, useRestrictions, useUsers } from './queries';
 import { Switch } from './Switch';
@@ -23,7 +23,8 @@ export function RestrictionsPanel() {
       old && { users: old.users.map((u) => (u.id === id ? { ...u, shortcutsEnabled: on } : u)) }),
     onSettled: () => client.invalidateQueries({ queryKey: keys.users }),
   });
-  const agents = (users.data?.users ?? []).filter((u) => u.role === 'agent');
+  // Deactivated agents cannot sign in: nothing to decide for them.
+  const agents = (users.data?.users ?? []).filter((u) => u.role === 'agent' && isActive(u));
   const allowed = restrictions.data?.agentsCanUseShortcuts ?? false;
   const error = workspace.error ?? agent.error ?? restrictions.error ?? users.error;
   return (

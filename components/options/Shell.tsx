@@ -62,7 +62,7 @@ export function Shell({ me, serverUrl, offline }: Props) {
         {section === 'workflows' && <WorkflowsRoute route={route} />}
         {section === 'apps' && <MiniAppsPage />}
         {section === 'restrictions' && <RestrictionsPanel />}
-        {section === 'settings' && <SettingsPage />}
+        {section === 'settings' && <SettingsPage me={me.user} serverUrl={serverUrl} />}
       </main>
     </div>
   );

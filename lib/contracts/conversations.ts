@@ -13,7 +13,12 @@ export const Message = z.object({
   conversationId: Id,
   direction: z.enum(['incoming', 'outgoing']),
   kind: z.enum(['message', 'comment']),
-  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: z.string().nullable() }),
+  /**
+   * Who wrote it. A workflow's message (`type: workflow`, `id` its workflow id) carries the
+   * workflow's `name` as it was when the run wrote it, so a reader can say "Workflow: Order
+   * shipped" without a lookup (and after the workflow is renamed or deleted).
+   */
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: z.string().nullable(), name: z.string().optional() }),
   text: z.string(),
   createdAt: Timestamp,
   /** Set when the message went through a channel (WhatsApp, Messenger): Meta's id and delivery status. */

@@ -20,6 +20,9 @@ export const DomainEvent = z.discriminatedUnion('type', [
     reason: z.string().nullable(), resolutionTimeSeconds: z.number(), firstResponseTimeSeconds: z.number().nullable(), ...ConversationFacts,
   }) }),
   z.object({ type: z.literal('contact.merged'), payload: z.object({ contactId: z.string(), mergedContactId: z.string(), moved: z.record(z.string(), z.number()), by: By }) }),
+  // A contact erased (DELETE /contacts/:id): no personal data, and no `contactId`, so the row names
+  // no contact (events.contact_id null) and no trigger listens; `erased`: rows gone per table.
+  z.object({ type: z.literal('contact.deleted'), payload: z.object({ deletedContactId: z.string(), erased: z.record(z.string(), z.number()), by: By }) }),
   z.object({ type: z.literal('conversation.assigned'), payload: z.object({ contactId: z.string(), conversationId: z.string(), assigneeId: z.string().nullable() }) }),
   z.object({ type: z.literal('message.created'), payload: z.object({ contactId: z.string(), conversationId: z.string(), messageId: z.string(), direction: z.string(), kind: z.string() }) }),
   // Trigger-only events: their payload carries the trigger variables.
@@ -42,5 +45,13 @@ export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.updated'), runId: z.string(), workflowId: z.string(), status: z.string(), error: z.string().nullable().optional() }),
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
   z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
+  /**
+   * An admin changed a user (name, role, deactivated or reactivated) or gave them a new token.
+   * Every instance hears it (its streams watch it): the user's own streams whose token no longer
+   * holds are ended with `session.ended`; their extension reads /me again.
+   */
+  z.object({ type: z.literal('user.changed'), userId: z.string() }),
+  /** The last frame of a stream whose sign-in stopped holding (deactivated, token revoked): why. Sent to that stream only. */
+  z.object({ type: z.literal('session.ended'), reason: z.string() }),
 ]);
 export type LiveMessage = z.infer<typeof LiveMessage>;

@@ -18,8 +18,18 @@ export const User = z.object({
   kind: UserKind.default('human'),
   shortcutsEnabled: z.boolean(),
   createdAt: Timestamp,
+  /**
+   * false once an admin deactivated the user: their tokens and inbox sessions are refused, they
+   * cannot be assigned, and what they did keeps their name. Servers before it leave it out: active.
+   */
+  active: z.boolean().optional(),
+  /** When the user was deactivated; null while active. */
+  deactivatedAt: Timestamp.nullable().optional(),
 });
 export type User = z.infer<typeof User>;
+
+/** Whether a user may sign in and be assigned (a user from an older server, without the field, is). */
+export const isActive = (user: Pick<User, 'active'>) => user.active !== false;
 
 export const UserCreateBody = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(100, 'A name has at most 100 characters'),
@@ -28,6 +38,35 @@ export const UserCreateBody = z.object({
   kind: UserKind.default('human'),
 });
 export const UserCreated = z.object({ user: User, token: z.string() });
+
+/**
+ * An admin's change to a user: name, role, or `active: false` (deactivate: their tokens and inbox
+ * sessions stop at once, their open conversations are unassigned) / `active: true` (reactivate).
+ */
+export const UserPatchBody = z.strictObject({
+  name: UserCreateBody.shape.name.optional(),
+  role: Role.optional(),
+  active: z.boolean().optional(),
+}, {
+  error: (issue) => (issue.code === 'unrecognized_keys'
+    ? `Only name, role and active can be changed (not ${issue.keys.join(', ')})`
+    : undefined),
+}).refine((b) => b.name !== undefined || b.role !== undefined || b.active !== undefined, {
+  message: 'Give at least one of name, role or active',
+});
+export type UserPatchBody = z.infer<typeof UserPatchBody>;
+
+/** A user after an admin's change; a deactivation also says what it did. */
+export const UserChanged = User.extend({
+  /** Deactivation: how many open conversations assigned to them are now unassigned. */
+  unassigned: z.number().int().optional(),
+  /** Deactivation: published workflows whose Assign step names them (it fails until changed). */
+  workflowsAssigning: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+});
+export type UserChanged = z.infer<typeof UserChanged>;
+
+/** A new API token for a user (every earlier token of theirs, inbox sessions included, is revoked): shown once. */
+export const UserTokenIssued = UserCreated;
 export const UserList = z.object({ users: z.array(User) });
 
 export const Permissions = z.object({

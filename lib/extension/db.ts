@@ -70,6 +70,14 @@ export class CompanionDb extends Dexie {
     });
   }
 
+  /** Forget the cached list (the connection stays): the server no longer accepts the token. */
+  async forgetList() {
+    await this.transaction('rw', this.meta, this.shortcuts, async () => {
+      await this.shortcuts.clear();
+      await this.meta.delete('list');
+    });
+  }
+
   /** Forget everything that belongs to a server/user (the connection itself included). */
   async forgetAll() {
     await this.transaction('rw', this.meta, this.shortcuts, async () => {

@@ -51,6 +51,11 @@ export interface LiveStreamOptions {
   /** Every (re)connection: events may have been missed while the stream was down. */
   onOpen?: () => void;
   onDown?: (error: string) => void;
+  /**
+   * The stream answered 401 (token revoked, account deactivated): it is not tried again, since
+   * only a new token can help and each attempt would count as a failed sign-in.
+   */
+  onUnauthorized?: () => void;
   fetch?: typeof fetch;
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -72,6 +77,11 @@ export function openLiveStream(options: LiveStreamOptions): { stop(): void } {
     if (controller.signal.aborted) return;
     try {
       const response = await doFetch(options.url, { headers: { accept: 'text/event-stream' }, signal: controller.signal, cache: 'no-store' });
+      if (response.status === 401 && options.onUnauthorized) {
+        void response.body?.cancel().catch(() => undefined);
+        options.onUnauthorized();
+        return;
+      }
       if (!response.ok || !response.body) throw new Error(`The event stream answered ${response.status}`);
       delay = minDelay;
       options.onOpen?.();

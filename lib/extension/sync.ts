@@ -144,7 +144,7 @@ export class Sync {
     const stale = !this.status?.lastOk;
     if (!cached) {
       const reason = this.state.state === 'unauthorized'
-        ? 'The server no longer accepts your token: reconnect from the extension popup.'
+        ? `The server no longer accepts your token${this.state.error ? ` (${this.state.error})` : ''}: reconnect from the extension popup.`
         : `${unreachableMessage(connection.serverUrl)}, and no shortcuts are cached yet.`;
       return { allowed: false, reason, version: '', shortcuts: [], stale: true };
     }
@@ -194,9 +194,16 @@ export class Sync {
       const e = meResult.reason instanceof ApiError ? meResult.reason : new ApiError('error', String(meResult.reason));
       await this.saveStatus({ lastOk: false, lastError: { kind: e.kind, message: e.message }, lastAttemptAt: now });
       const me = (await this.db.getMeta('me')) ?? null;
-      this.setState(e.kind === 'unauthorized'
-        ? { state: 'unauthorized', serverUrl: connection.serverUrl, error: e.message }
-        : { state: 'unreachable', serverUrl: connection.serverUrl, me, error: e.message });
+      if (e.kind === 'unauthorized') {
+        // Token revoked or account deactivated: the cached shortcuts are not theirs to show any
+        // more (the launcher says why instead); the connection stays, for the popup to say so.
+        const hadList = !!(await this.db.getMeta('list'));
+        await this.db.forgetList();
+        this.setState({ state: 'unauthorized', serverUrl: connection.serverUrl, error: e.message });
+        if (hadList) await this.options.broadcast({ type: 'shortcuts.changed' });
+        return;
+      }
+      this.setState({ state: 'unreachable', serverUrl: connection.serverUrl, me, error: e.message });
       return;
     }
     const me = meResult.value;
@@ -246,8 +253,15 @@ export class Sync {
       ...(this.options.client?.fetch ? { fetch: this.options.client.fetch } : {}),
       ...(backoff ? { minDelayMs: backoff.min, maxDelayMs: backoff.max } : {}),
       onOpen: () => void this.revalidate({ force: true }).catch(() => undefined),
+      // Refused (token revoked, account deactivated): find out why through /me, and open the
+      // stream again only when asked to (a page connecting, a new token), not in a loop.
+      onUnauthorized: () => {
+        if (this.stream?.url === url) this.stream = undefined;
+        void this.revalidate({ force: true }).catch(() => undefined);
+      },
       onMessage: (m) => {
-        if (m.type === 'definitions.changed' || m.type === 'restrictions.changed') {
+        const mine = m.type === 'user.changed' && this.state.state === 'connected' && m.userId === this.state.me.user.id;
+        if (m.type === 'definitions.changed' || m.type === 'restrictions.changed' || m.type === 'session.ended' || mine) {
           void this.revalidate({ force: true }).catch(() => undefined);
         } else if (m.type === 'run.updated') {
           void this.options.broadcast({ type: 'run.updated', runId: m.runId, status: m.status, error: m.error ?? null });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isActive } from '../../lib/contracts/users';
 import { HttpError } from '../http-error';
 import { getUser } from '../domain/users';
 import { FixedWindowLimiter, tooManyRequests } from '../webhooks/rate-window';
@@ -15,6 +16,9 @@ declare module 'fastify' {
 
 const unauthorized = (message: string) =>
   new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+
+export const DEACTIVATED_MESSAGE = 'This account has been deactivated: an admin of the workspace can reactivate it (Settings → Users)';
+const deactivated = () => unauthorized(DEACTIVATED_MESSAGE);
 
 /** Authenticates every route that declares `config.access`, and enforces role / scope. */
 export const authPlugin = fp(async (app: FastifyInstance) => {
@@ -42,17 +46,22 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
         : 'Send your token as "Authorization: Bearer <token>"'));
     }
     if (failures.peek(request.ip)) throw failed(request, unauthorized('Unknown token'));
+    // No cache of tokens or users here, on purpose: a revoked token or a deactivated user is
+    // refused by the very next request, on every instance sharing the database.
     const row = await findToken(app.services.db, token);
-    if (!row || row.revoked_at) throw failed(request, unauthorized(row ? 'This token has been revoked' : 'Unknown token'));
+    if (!row) throw failed(request, unauthorized('Unknown token'));
+    const user = row.kind === 'user' && row.user_id ? await getUser(app.services.db, row.user_id).catch(() => undefined) : undefined;
+    // Said first: their inbox cookies were revoked by the deactivation itself.
+    if (user && !isActive(user)) throw failed(request, deactivated());
+    if (row.revoked_at) throw failed(request, unauthorized('This token has been revoked'));
     if (row.expires_at && row.expires_at <= new Date().toISOString()) throw failed(request, unauthorized('This sign-in has expired: open the inbox again from the extension'));
     if (row.kind === 'user' && row.user_id) {
-      const user = await getUser(app.services.db, row.user_id).catch(() => undefined);
       if (!user) throw unauthorized('The user of this token no longer exists');
       if (access.appOnly) throw new HttpError(403, 'forbidden', 'Only an installed app\'s API key may call this');
       if (access.role && !hasRole(user, access.role)) {
         throw new HttpError(403, 'forbidden', `This needs the ${access.role} role; you are ${user.role === 'agent' ? 'an' : 'a'} ${user.role}`);
       }
-      request.principal = { kind: 'user', user };
+      request.principal = { kind: 'user', user, tokenId: row.id };
       return;
     }
     const installation = row.installation_id

@@ -3,7 +3,8 @@ import type { Scope } from '../../lib/contracts/scopes';
 import type { User } from '../../lib/contracts/users';
 
 export type Principal =
-  | { kind: 'user'; user: User }
+  /** `tokenId`: the token the request was signed with (the live stream re-checks it when the user changes). */
+  | { kind: 'user'; user: User; tokenId?: string }
   | { kind: 'app'; appId: string; installationId: string; scopes: Scope[] };
 
 /**

@@ -1,4 +1,5 @@
 import type { ConnectorCall } from '../connectors/registry';
+import type { MessageAuthor } from '../domain/conversations';
 import { registerConnector } from '../connectors/registry';
 import { deliverThroughChannel, type DeliveryResult } from './deliver';
 import type { SendSpec } from './send-spec';
@@ -16,7 +17,7 @@ declare module '../connectors/registry' {
 
 export interface ChannelOutgoing {
   spec: SendSpec;
-  author: { type: 'user' | 'workflow'; id: string | null };
+  author: MessageAuthor & { type: 'user' | 'workflow' };
   cause: { source: string; depth?: number };
   /** The sender tries again later when Meta refuses for now (see deliver.ts `retryLater`). */
   retryLater?: boolean;

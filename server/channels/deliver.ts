@@ -1,5 +1,5 @@
 import type { Conversation } from '../../lib/contracts/conversations';
-import { addMessage } from '../domain/conversations';
+import { addMessage, type MessageAuthor } from '../domain/conversations';
 import type { Cause } from '../domain/contacts';
 import { inTransaction } from '../events/unit-of-work';
 import { nowIso } from '../ids';
@@ -36,7 +36,7 @@ export interface DeliverInput {
   spec: SendSpec;
   /** run id + step id, or the inbox request's key: one send per key, ever. */
   sendKey: string;
-  author: { type: 'user' | 'workflow'; id: string | null };
+  author: MessageAuthor & { type: 'user' | 'workflow' };
   cause: Cause;
   note?: (message: string) => void;
   /**

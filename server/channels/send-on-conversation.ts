@@ -1,6 +1,7 @@
 import type { Conversation } from '../../lib/contracts/conversations';
 import { connectorOfKind } from '../connectors/registry';
 import type { Cause } from '../domain/contacts';
+import type { MessageAuthor } from '../domain/conversations';
 import type { Services } from '../services';
 import { isChannelKind } from './connections';
 import type { DeliveryResult } from './deliver';
@@ -14,7 +15,7 @@ export interface ChannelSendInput {
   /** Sent instead when WhatsApp's 24-hour window is closed. */
   fallback?: SendSpec;
   sendKey: string;
-  author: { type: 'user' | 'workflow'; id: string | null };
+  author: MessageAuthor & { type: 'user' | 'workflow' };
   cause: Cause;
   note(message: string): void;
   /** A workflow step that will be tried again: see deliver.ts `retryLater`. */

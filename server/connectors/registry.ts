@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../lib/contracts/contacts';
 import type { Conversation } from '../../lib/contracts/conversations';
 import type { Cause } from '../domain/contacts';
+import type { MessageAuthor } from '../domain/conversations';
 import type { Services } from '../services';
 import type { ConnectionsTable } from '../store/schema';
 
@@ -26,6 +27,8 @@ export interface ConnectorCall {
   cause?: Cause;
   /** A step's `ctx.once`: the outside effect at most once per idempotency key. */
   once?: <R>(fn: () => Promise<R>) => Promise<R>;
+  /** A step's workflow (id and name): the author of the messages it mirrors locally. */
+  author?: MessageAuthor & { type: 'workflow' };
 }
 
 /** What a connector did: the step log's output (the outside call and its answer included). */

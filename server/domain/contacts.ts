@@ -159,13 +159,16 @@ export async function updateContact(
       fields: toJson(fields),
       updated_at: nowIso(),
     };
+    let written: unknown[];
     try {
-      await runShaped(uow.trx, `contactUpdate:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
-        uow.trx.updateTable('contacts').set(set).where('id', '=', id));
+      written = await runShaped(uow.trx, `contactUpdate:returning:${Object.keys(set).join(',')}`, [...Object.values(set), id], () =>
+        uow.trx.updateTable('contacts').set(set).where('id', '=', id).returning('id'));
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, patch));
       throw err;
     }
+    // Deleted meanwhile (PostgreSQL: read before the delete committed, written after): nothing to record.
+    if (written.length === 0) throw notFound(`Contact ${id}`);
   }
   await services.events.record(uow, { type: 'contact.updated', payload: { contactId: id, changes } }, cause);
   for (const c of changedFields) {
@@ -192,7 +195,10 @@ export async function changeTags(
   if (uow.dirtyContacts) uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end
   else {
     const values = { tags: toJson([...set]), updated_at: nowIso() };
-    await runShaped(uow.trx, 'contactTags', [values.tags, values.updated_at, id], () => uow.trx.updateTable('contacts').set(values).where('id', '=', id));
+    const written = await runShaped(uow.trx, 'contactTags:returning', [values.tags, values.updated_at, id], () =>
+      uow.trx.updateTable('contacts').set(values).where('id', '=', id).returning('id'));
+    // Deleted meanwhile (PostgreSQL: read before the delete committed, written after): no events, no runs.
+    if (written.length === 0) throw notFound(`Contact ${id}`);
   }
   for (const tag of changed) {
     await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);

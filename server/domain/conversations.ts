@@ -21,10 +21,13 @@ export const toConversation = (r: ConversationsTable): Conversation => ({
 
 export const toMessage = (r: MessagesTable): Message => ({
   id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
-  author: { type: r.author_type as Message['author']['type'], id: r.author_id }, text: r.text, createdAt: r.created_at,
+  author: { type: r.author_type as Message['author']['type'], id: r.author_id, ...(r.author_name ? { name: r.author_name } : {}) }, text: r.text, createdAt: r.created_at,
   ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: r.delivery_error ?? null, externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
   ...(r.attachments ? { attachments: fromJson<Attachment[]>(r.attachments, []) } : {}),
 });
+
+/** Who writes a message; a workflow names itself (`name`: the workflow's name, stored with the message). */
+export interface MessageAuthor { type: 'contact' | 'user' | 'workflow'; id: string | null; name?: string | null }
 
 /** A message that goes through or came from a channel connection (WhatsApp, Messenger). */
 export interface ChannelMessageFields {
@@ -195,7 +198,7 @@ export async function closeConversation(
 
 export async function addMessage(
   uow: UnitOfWork, services: Services, conversationId: string,
-  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: { type: 'contact' | 'user' | 'workflow'; id: string | null }; channel?: ChannelMessageFields },
+  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: MessageAuthor; channel?: ChannelMessageFields },
   cause: Cause,
 ): Promise<Message> {
   const conversation = conversationIn(uow, conversationId) ?? await getConversation(uow.trx, conversationId);
@@ -204,6 +207,8 @@ export async function addMessage(
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
+    // Only a workflow's message names its author here (users are named by the reader, contacts are the conversation's).
+    ...(input.author.type === 'workflow' && input.author.name ? { author_name: input.author.name.slice(0, 200) } : {}),
     ...(ch ? {
       connection_id: ch.connectionId, external_id: ch.externalId ?? null, send_key: ch.sendKey ?? null,
       delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? nowIso() : null,
@@ -235,8 +240,14 @@ export async function addMessage(
 
 export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
-  if (userId && !await userExistsIn(uow, userId)) {
-    throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
+  if (userId) {
+    const user = await assigneeIn(uow, userId);
+    if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
+    // Chatwoot's way with an agent removed from the account: nothing is assigned to them any more.
+    if (!user.active) {
+      throw new HttpError(422, 'invalid_content', `${user.name} (${userId}) is deactivated and cannot be assigned; assign someone else, or reactivate them under Settings → Users`,
+        [{ path: 'body.userId', message: 'Deactivated user' }]);
+    }
   }
   if (current.assigneeId === userId) return current;
   // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
@@ -247,13 +258,14 @@ export async function assignConversation(uow: UnitOfWork, services: Services, id
   return { ...current, assigneeId: userId };
 }
 
-/** Whether the user exists; a run round asks once per user (its runs mostly assign to the same few agents). */
-async function userExistsIn(uow: UnitOfWork, userId: string): Promise<boolean> {
+/** The user to assign to (null: none such) and whether they are active; a run round asks once per user (its runs mostly assign to the same few agents). */
+async function assigneeIn(uow: UnitOfWork, userId: string): Promise<{ name: string; active: boolean } | null> {
   const known = uow.reads?.users.get(userId);
   if (known !== undefined) return known;
-  const exists = !!await uow.trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-  uow.reads?.users.set(userId, exists);
-  return exists;
+  const row = await uow.trx.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', userId).executeTakeFirst();
+  const user = row ? { name: row.name, active: !row.deactivated_at } : null;
+  uow.reads?.users.set(userId, user);
+  return user;
 }
 
 export async function listMessages(db: Executor, conversationId: string): Promise<Message[]> {

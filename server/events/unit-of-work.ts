@@ -49,8 +49,8 @@ export interface RoundReads {
   fields?: FieldDefinition[];
   /** Settings by key (settingIn: lifecycle stages, closing categories). */
   settings: Map<string, unknown>;
-  /** Users looked up (assignments): whether each exists. */
-  users: Map<string, boolean>;
+  /** Users looked up (assignments): each one's name and whether active, null when there is none such. */
+  users: Map<string, { name: string; active: boolean } | null>;
   openConversations: Map<string, Conversation | null>;
   /** By trigger type and keys. */
   listeners: Map<string, IndexedWorkflow[]>;

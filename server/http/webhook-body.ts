@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/contracts/json-depth';
 import { HttpError } from '../http-error';
+import { compressedBodyRefusal } from './content-encoding';
 
 /** A webhook delivery as read: its exact text (signatures are computed over these bytes) and its JSON. */
 export interface WebhookBody { raw: string; json: unknown }
@@ -14,7 +16,12 @@ type Done = (err: Error | null, value?: WebhookBody) => void;
  * answers with a 202 or a 422 at every depth (hardening/deep-bodies.test.ts).
  */
 export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =>
-  (_req: unknown, body: string | Buffer, done: Done): void => {
+  (req: { headers: IncomingHttpHeaders }, body: string | Buffer, done: Done): void => {
+    // One header read (absent on nearly every delivery): a gzip body says so rather than "not valid JSON".
+    if (req.headers['content-encoding'] !== undefined) {
+      const refusal = compressedBodyRefusal(req.headers);
+      if (refusal) return done(refusal, undefined);
+    }
     const raw = typeof body === 'string' ? body : body.toString();
     let json: unknown;
     try {

@@ -6,7 +6,11 @@ type Json = string;
 type Bool = number;
 
 /** `kind`: human | bot (migration 030; optional so rows written without it take the default). */
-export interface UsersTable { id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string }
+export interface UsersTable {
+  id: string; name: string; email: string; role: string; shortcuts_enabled: Bool; created_at: string; kind?: string;
+  /** Set once deactivated (migration 070); null while active. */
+  deactivated_at?: string | null;
+}
 export interface TokensTable { id: string; hash: string; kind: string; user_id: string | null; installation_id: string | null; scopes: Json; label: string; created_at: string; revoked_at: string | null; expires_at?: string | null }
 export interface InboxSignInCodesTable { hash: string; user_id: string; expires_at: string; used_at: string | null; created_at: string }
 export interface SettingsTable { key: string; value: Json; updated_at: string }
@@ -30,6 +34,8 @@ export interface ConversationsTable {
 }
 export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;
+  /** A workflow's message: the workflow's name when the run wrote it (migration 069). */
+  author_name?: string | null;
   /** Set when the message went through or came from a connection: its id there and delivery state. */
   connection_id?: string | null; external_id?: string | null; delivery_status?: string | null; delivery_error?: string | null;
   /** Outgoing sends through a channel: the attempt's idempotency key (written before the call), media sent or received (JSON). */

@@ -1,6 +1,7 @@
 import type { Services } from '../services';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
-import { createContact, findContactBy } from '../domain/contacts';
+import { createContact } from '../domain/contacts';
+import { heldContactId } from '../domain/delete-contact';
 import { addMessage, conversationWritten, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
 import { findChannel } from '../channels/connections';
@@ -21,21 +22,28 @@ const phoneOfWaId = (waId: string) => {
   return mx ? `+52${mx[1]}` : (toE164(d) ?? `+${d}`);
 };
 
+/**
+ * The sender's contact, found (and held: heldContactId) or made. Held, a contact being deleted at
+ * this moment is either deleted before (not found: this message starts a new contact) or after
+ * (the message goes with it); found but not held, the message would name a contact that is gone.
+ */
 async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable): Promise<string> {
   const cause = { source: 'contact' };
   if (m.channel === 'whatsapp') {
     for (const phone of waIdCandidates(m.senderId)) {
-      const existing = await findContactBy(uow.trx, 'phone', phone);
-      if (existing) return existing.id;
+      const existing = await heldContactId(uow.trx, 'phone', phone);
+      if (existing) return existing;
     }
     const [firstName = '', ...rest] = (m.name ?? '').trim().split(/\s+/);
     return (await createContact(uow, services, { firstName: firstName.slice(0, 100), lastName: rest.join(' ').slice(0, 100), phone: phoneOfWaId(m.senderId), tags: [], fields: {} }, cause)).id;
   }
   const known = await uow.trx.selectFrom('channel_identities').select('contact_id')
     .where('channel', '=', 'messenger').where('external_id', '=', m.senderId).executeTakeFirst();
-  if (known) return known.contact_id;
+  if (known && await heldContactId(uow.trx, 'id', known.contact_id)) return known.contact_id;
   const contact = await createContact(uow, services, { firstName: MESSENGER_PLACEHOLDER_FIRST_NAME, lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
-  await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() }).execute();
+  // An identity of a contact deleted since it was read goes over to the new one.
+  await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ contact_id: contact.id })).execute();
   if (channel) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
   return contact.id;
 }

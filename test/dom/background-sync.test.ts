@@ -147,6 +147,51 @@ describe('live stream', () => {
     expect(pushes).toContainEqual({ type: 'run.updated', runId: 'run_9', status: 'failed', error: 'Step 2 failed' });
   });
 
+  it('a deactivation ends the stream: the background learns why at once, drops the cached list and stops reconnecting', async () => {
+    stub.setShortcuts([stubShortcut('a', 'Add tag')]);
+    startBackground(true);
+    await sendMessage('connect', { serverUrl: stub.url, token: stub.token });
+    await waitFor(() => stub.streams() === 1);
+    expect((await sendMessage('listShortcuts', {})).shortcuts).toHaveLength(1);
+    pushes.length = 0;
+
+    const message = 'This account has been deactivated: an admin of the workspace can reactivate it (Settings → Users)';
+    const cutAt = Date.now();
+    stub.cutOff(message);
+    // Nothing asks the background here: the stream's end alone makes it find out.
+    await waitFor(() => pushes.some((p) => p.type === 'connection.changed'));
+    expect(Date.now() - cutAt).toBeLessThan(1000);
+    expect(await sendMessage('getConnection')).toMatchObject({ state: 'unauthorized', error: message });
+    expect(pushes).toContainEqual({ type: 'shortcuts.changed' });
+    const list = await sendMessage('listShortcuts', {});
+    expect(list).toMatchObject({ allowed: false, shortcuts: [], stale: true });
+    expect(list.reason).toBe(`The server no longer accepts your token (${message}): reconnect from the extension popup.`);
+    expect(await db.shortcuts.count()).toBe(0);
+    // Refused streams are not retried in a loop (each would count as a failed sign-in).
+    await new Promise((r) => setTimeout(r, 400));
+    const attempts = stub.hits.filter((h) => h === 'GET /api/v1/events/stream').length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(stub.hits.filter((h) => h === 'GET /api/v1/events/stream').length).toBe(attempts);
+  });
+
+  it('reads /me again when the server says this user changed (a new role)', async () => {
+    startBackground(true);
+    await sendMessage('connect', { serverUrl: stub.url, token: stub.token });
+    await waitFor(() => stub.streams() === 1);
+    await new Promise((r) => setTimeout(r, 50)); // the stream's own opening revalidation is over
+    stub.me = { ...stub.me, user: { ...stub.me.user, role: 'supervisor' }, permissions: { ...stub.me.permissions, superviseAgents: true } };
+    pushes.length = 0;
+    const meReads = () => stub.hits.filter((h) => h === 'GET /api/v1/me').length;
+    const before = meReads();
+    stub.publish({ type: 'user.changed', userId: 'someone_else' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(meReads()).toBe(before);
+    // Nothing asks the background here: the stream message alone makes it read /me and say so.
+    stub.publish({ type: 'user.changed', userId: 'u_agent' });
+    await waitFor(() => pushes.some((p) => p.type === 'connection.changed'));
+    expect(await sendMessage('getConnection')).toMatchObject({ state: 'connected', me: { user: { role: 'supervisor' } } });
+  });
+
   it('reconnects after the server comes back and catches up', async () => {
     stub.setShortcuts([stubShortcut('a', 'Before')]);
     startBackground(true);

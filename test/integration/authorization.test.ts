@@ -8,8 +8,9 @@ import { startTestServer, type TestServer } from '../support/server';
  * Role × endpoint for every route of users, contacts and conversations. Each route builds
  * what it needs (a contact, an open conversation) with the admin, then calls as each principal.
  */
-type Who = 'none' | 'bad' | 'revoked' | 'agent' | 'supervisor' | 'admin' | 'app';
-interface Fixture { contactId: string; conversationId: string; agentId: string }
+type Who = 'none' | 'bad' | 'revoked' | 'deactivated' | 'agent' | 'supervisor' | 'admin' | 'app';
+/** `otherId`: a second agent, whom no caller is (a user may renew only their own token). */
+interface Fixture { contactId: string; conversationId: string; agentId: string; otherId: string }
 interface Route {
   name: string;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,6 +30,10 @@ const routes: Route[] = [
   { name: 'GET /users', method: 'GET', path: () => '/users', role: 'supervisor', ok: 200, app: false },
   { name: 'GET /settings/restrictions', method: 'GET', path: () => '/settings/restrictions', role: 'supervisor', ok: 200, app: false },
   { name: 'PATCH /settings/restrictions', method: 'PATCH', path: () => '/settings/restrictions', body: () => ({ agentsCanUseShortcuts: false }), role: 'supervisor', ok: 200, app: false },
+  { name: 'PATCH /users/:id', method: 'PATCH', path: (f) => `/users/${f.otherId}`, body: () => ({ name: 'Renamed', role: 'supervisor' }), role: 'admin', ok: 200, app: false },
+  { name: 'PATCH /users/:id (deactivate)', method: 'PATCH', path: (f) => `/users/${f.otherId}`, body: () => ({ active: false }), role: 'admin', ok: 200, app: false },
+  { name: 'DELETE /users/:id', method: 'DELETE', path: (f) => `/users/${f.otherId}`, role: 'admin', ok: 200, app: false },
+  { name: 'POST /users/:id/token', method: 'POST', path: (f) => `/users/${f.otherId}/token`, role: 'admin', ok: 200, app: false },
   { name: 'PATCH /users/:id/restrictions', method: 'PATCH', path: (f) => `/users/${f.agentId}/restrictions`, body: () => ({ shortcutsEnabled: false }), role: 'supervisor', ok: 200, app: false },
   { name: 'POST /contacts', method: 'POST', path: () => '/contacts', body: () => ({ firstName: 'X' }), role: 'agent', ok: 201, app: true },
   { name: 'GET /contacts', method: 'GET', path: () => '/contacts', role: 'agent', ok: 200, app: true },
@@ -36,6 +41,7 @@ const routes: Route[] = [
   { name: 'PATCH /contacts/:id', method: 'PATCH', path: (f) => `/contacts/${f.contactId}`, body: () => ({ lastName: 'Y' }), role: 'agent', ok: 200, app: true },
   { name: 'POST /contacts/:id/tags', method: 'POST', path: (f) => `/contacts/${f.contactId}/tags`, body: () => ({ tags: ['t'] }), role: 'agent', ok: 200, app: true },
   { name: 'DELETE /contacts/:id/tags/:tag', method: 'DELETE', path: (f) => `/contacts/${f.contactId}/tags/t`, role: 'agent', ok: 200, app: true },
+  { name: 'DELETE /contacts/:id', method: 'DELETE', path: (f) => `/contacts/${f.contactId}`, role: 'admin', ok: 204, app: false },
   { name: 'GET /fields', method: 'GET', path: () => '/fields', role: 'agent', ok: 200, app: true },
   { name: 'PUT /fields/:key', method: 'PUT', path: () => '/fields/order_id', body: () => ({ label: 'Order', type: 'text' }), role: 'admin', ok: 200, app: false },
   { name: 'DELETE /fields/:key', method: 'DELETE', path: () => '/fields/existing', role: 'admin', ok: 204, app: false },
@@ -52,9 +58,9 @@ const routes: Route[] = [
 ];
 
 const RANK = { agent: 0, supervisor: 1, admin: 2 } as const;
-const WHO: Who[] = ['none', 'bad', 'revoked', 'app', 'agent', 'supervisor', 'admin'];
+const WHO: Who[] = ['none', 'bad', 'revoked', 'deactivated', 'app', 'agent', 'supervisor', 'admin'];
 const expected = (r: Route, who: Who) => {
-  if (who === 'none' || who === 'bad' || who === 'revoked') return 401;
+  if (who === 'none' || who === 'bad' || who === 'revoked' || who === 'deactivated') return 401;
   if (who === 'app') return r.app ? r.ok : 403;
   return RANK[who] >= RANK[r.role] ? r.ok : 403;
 };
@@ -72,13 +78,17 @@ describe('authorization matrix', () => {
     const supervisor = await s.createUser('supervisor');
     const revoked = await s.createUser('admin');
     await revokeToken(s.store.db, (await findToken(s.store.db, revoked.token))!.id);
-    tokens = { none: undefined, bad: 'ict_not-a-real-token', revoked: revoked.token, agent: agent.token, supervisor: supervisor.token, admin: s.adminToken, app: await appKey(s) };
+    // An admin deactivated by another: their token is refused everywhere (401), whatever their role was.
+    const deactivated = await s.createUser('admin');
+    expect((await admin.patch(`/users/${deactivated.user.id}`, { active: false })).status).toBe(200);
+    const other = await s.createUser('agent');
+    tokens = { none: undefined, bad: 'ict_not-a-real-token', revoked: revoked.token, deactivated: deactivated.token, agent: agent.token, supervisor: supervisor.token, admin: s.adminToken, app: await appKey(s) };
     const contact = await admin.post('/contacts', { firstName: 'Fixture' });
-    const other = await admin.post('/contacts', { firstName: 'Other' });
+    const otherContact = await admin.post('/contacts', { firstName: 'Other' });
     const conversation = await admin.post('/conversations', { contactId: contact.body.id });
     expect((await admin.put('/fields/existing', { label: 'Existing', type: 'text' })).status).toBe(200);
     // The contact routes use one without an open conversation, so POST /conversations can succeed.
-    fixture = { contactId: other.body.id, conversationId: conversation.body.id, agentId: agent.user.id };
+    fixture = { contactId: otherContact.body.id, conversationId: conversation.body.id, agentId: agent.user.id, otherId: other.user.id };
   });
   afterEach(async () => { await s.close(); });
 
@@ -92,6 +102,17 @@ describe('authorization matrix', () => {
       expect(res.body.error.code).toBe(status === 401 ? 'unauthorized' : 'forbidden');
       if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer');
     }
+    if (who === 'deactivated') expect(res.body.error.message).toMatch(/account has been deactivated/);
+  });
+
+  it.each(['agent', 'supervisor', 'admin'] as const)('a%s may renew their own token (and no one else\'s unless admin)', async (role) => {
+    const self = role === 'admin' ? await s.createUser('admin') : await s.createUser(role);
+    const own = await s.api(self.token).post(`/users/${self.user.id}/token`);
+    expect(own.status).toBe(200);
+    expect((await s.api(self.token).get('/me')).status).toBe(401);
+    const next = s.api(own.body.token);
+    expect((await next.get('/me')).body.user.id).toBe(self.user.id);
+    expect((await next.post(`/users/${fixture.otherId}/token`)).status).toBe(role === 'admin' ? 200 : 403);
   });
 
   it.each([

@@ -8,6 +8,8 @@ export interface SseClient {
   text(): string;
   next(type: LiveMessage['type'], timeoutMs?: number): Promise<LiveMessage>;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when the server ends the stream (or it is closed here). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -17,9 +19,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   let buffer = '';
   let consumed = 0;
   const waiters = new Set<() => void>();
+  let ended: Promise<void> = Promise.resolve();
   if (res.body) {
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
+    ended = (async () => {
       try {
         for (;;) {
           const { value, done } = await reader.read();
@@ -60,6 +63,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       return found!;
     },
     waitFor: (pattern, timeoutMs = 5000) => until(() => pattern.test(buffer), String(pattern), timeoutMs),
+    ended,
     close: () => abort.abort(),
   };
 }

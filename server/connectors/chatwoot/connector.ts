@@ -90,7 +90,7 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
     }
     const local = await s.mirror(async ({ uow, services }) => {
-      const m = await addMessage(uow, services, call.conversation.id, { text, direction: 'outgoing', kind: isPrivate ? 'comment' : 'message', author: { type: 'workflow', id: null } }, s.cause);
+      const m = await addMessage(uow, services, call.conversation.id, { text, direction: 'outgoing', kind: isPrivate ? 'comment' : 'message', author: call.author ?? { type: 'workflow', id: null } }, s.cause);
       await uow.trx.updateTable('messages').set({ connection_id: s.conn.row.id, external_id: String(created.id), delivery_status: 'sent' }).where('id', '=', m.id).execute();
       return m;
     });
@@ -136,8 +136,9 @@ async function setMirrorState(ctx: MirrorContext, displayId: number, patch: Part
 
 /** Companion users map to Chatwoot agents by email. */
 async function agentFor(call: ConnectorCall, api: ChatwootApi, userId: string) {
-  const user = await call.services.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirst();
+  const user = await call.services.db.selectFrom('users').select(['name', 'email', 'deactivated_at']).where('id', '=', userId).executeTakeFirst();
   if (!user) throw new StepError(`No companion user ${userId} to assign`);
+  if (user.deactivated_at) throw new StepError(`${user.name} is deactivated and cannot be assigned; assign someone else, or reactivate them under Settings → Users`);
   const agent = (await api.agents()).find((a) => a.email?.toLowerCase() === user.email.toLowerCase());
   if (!agent) throw new StepError(`No Chatwoot agent has the email ${user.email} of ${user.name}: Chatwoot agents are matched by email; invite them to the Chatwoot account or use the same email`);
   return agent;

@@ -1,5 +1,6 @@
 import type { FieldValue } from '../../../lib/contracts/contacts';
 import { createContact, findContactBy, updateContact, type Cause } from '../../domain/contacts';
+import { heldContactId } from '../../domain/delete-contact';
 import { listFields } from '../../domain/fields';
 import { coerceFieldValue } from '../../engine/steps/update-contact-field';
 import type { UnitOfWork } from '../../events/unit-of-work';
@@ -50,16 +51,20 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
   const phone = cw.phone_number ? toE164(cw.phone_number) ?? null : null;
   const email = cw.email && EMAIL.test(cw.email.trim()) ? cw.email.trim().toLowerCase().slice(0, 254) : null;
   const name = (cw.name ?? '').trim();
-  let contactId = await contactIdOf(ctx, cw.id);
-  if (!contactId && phone) contactId = (await findContactBy(trx, 'phone', phone))?.id;
-  if (!contactId && email) contactId = (await findContactBy(trx, 'email', email))?.id;
+  // Each one found is held (heldContactId): one deleted at this moment is not found (a new contact
+  // is made), or is deleted after this delivery, with what it wrote.
+  const identity = await contactIdOf(ctx, cw.id);
+  let contactId = identity && await heldContactId(trx, 'id', identity);
+  if (!contactId && phone) contactId = await heldContactId(trx, 'phone', phone);
+  if (!contactId && email) contactId = await heldContactId(trx, 'email', email);
   let created = false;
   if (!contactId) {
     contactId = (await createContact(uow, services, { ...splitName(name), phone, email, tags: [], fields: {} }, opts.cause)).id;
     created = true;
   }
+  // An identity naming a contact that is gone (deleted since it was read) goes over to this one.
   await trx.insertInto('channel_identities').values({ channel: identityChannel(conn.row.id), external_id: String(cw.id), contact_id: contactId, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing()).execute();
+    .onConflict((oc) => (identity && identity !== contactId ? oc.columns(['channel', 'external_id']).doUpdateSet({ contact_id: contactId }) : oc.columns(['channel', 'external_id']).doNothing())).execute();
 
   const stored = await loadObject<ContactState>(trx, conn.row.id, 'contact', cw.id);
   if (stored && (!opts.attributes || isStale(stored.version, opts.version))) return contactId;

@@ -95,8 +95,9 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   const email = conv.meta.assignee ? (conv.meta.assignee.email ?? opts.assigneeEmail) : null;
   let appliedAssignee = stored?.state.assigneeId;
   if (row?.status === 'open' && assigneeId !== (stored?.state.assigneeId ?? null) && email !== undefined) {
-    const user = email ? await trx.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
+    const user = email ? await trx.selectFrom('users').select(['id', 'deactivated_at']).where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
     if (email && !user) ctx.notes.push(`Chatwoot agent ${email} has no companion user; the assignment is not mirrored`);
+    else if (user?.deactivated_at) ctx.notes.push(`Chatwoot agent ${email} is a deactivated companion user; the assignment is not mirrored`);
     else await assignConversation(uow, services, row.id, user?.id ?? null, { source: 'user' });
     appliedAssignee = assigneeId;
   }

@@ -2,6 +2,7 @@ import { addMessage } from '../../domain/conversations';
 import type { Executor } from '../../store/database';
 import { defineStep, fail, next } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
+import { workflowAuthor } from './workflow-author';
 
 export const addCommentStep = defineStep({
   type: 'add_comment',
@@ -15,8 +16,9 @@ export const addCommentStep = defineStep({
     // On a connected inbox (Chatwoot) the comment is a private note there.
     const connector = await viaConnector(ctx, ctx.conversation, 'addNote');
     if (connector) return next(await connector.invoke({ text }));
+    const author = await workflowAuthor(ctx);
     const message = await ctx.db((uow) => addMessage(uow, ctx.services, conversationId, {
-      text, direction: 'outgoing', kind: 'comment', author: { type: 'workflow', id: ctx.run.workflowId },
+      text, direction: 'outgoing', kind: 'comment', author,
     }, ctx.cause));
     return next({ messageId: message.id, conversationId });
   },

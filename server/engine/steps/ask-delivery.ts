@@ -8,6 +8,7 @@ import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/
 import { nowIso } from '../../ids';
 import { RetryLaterError, type StepContext } from './define';
 import { viaConnector } from './via-connector';
+import { workflowAuthor } from './workflow-author';
 
 type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'>;
 
@@ -77,7 +78,7 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
   const { spec, note } = questionSpec(connection.kind, ctx.config, text);
   if (note) ctx.note(note);
   const outcome = await sendOnConversation(ctx.services, {
-    conversation, spec, sendKey, author: { type: 'workflow', id: ctx.run.workflowId }, cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry,
+    conversation, spec, sendKey, author: await workflowAuthor(ctx), cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry,
   });
   if ('error' in outcome) return { error: `Not asked: ${outcome.error}` };
   const { result, sent } = outcome;

@@ -5,6 +5,7 @@ import { isChannelKind } from '../../channels/connections';
 import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
 import { defineStep, fail, next, RetryLaterError } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
+import { workflowAuthor } from './workflow-author';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
@@ -31,7 +32,7 @@ export const sendMessageStep = defineStep({
       if (inbox?.sendMessage) {
         const call = {
           services: ctx.services, connection, conversation: { ...conversation, connectionId: connection.id },
-          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once,
+          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once, author: await workflowAuthor(ctx),
         };
         return next(await inbox.sendMessage(call, { text: inboxText(spec) }));
       }
@@ -39,8 +40,9 @@ export const sendMessageStep = defineStep({
 
     if (!connection || !isChannelKind(connection.kind)) {
       if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
+      const author = await workflowAuthor(ctx);
       const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
-        text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: ctx.run.workflowId },
+        text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author,
       }, ctx.cause)));
       return next({ messageId: message.id, conversationId: conversation.id });
     }
@@ -60,7 +62,7 @@ export const sendMessageStep = defineStep({
       spec,
       ...(fallback ? { fallback } : {}),
       sendKey: ctx.idempotencyKey,
-      author: { type: 'workflow', id: ctx.run.workflowId },
+      author: await workflowAuthor(ctx),
       cause: ctx.cause,
       note: ctx.note,
       retryLater: ctx.canRetry,

@@ -83,8 +83,9 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
         : { path: ['field'], message: `There is no contact field "${step.config.field}"; define it first` };
     case 'assign_to': {
       if (step.config.userId === UNASSIGN) return undefined;
-      const user = await db.selectFrom('users').select('id').where('id', '=', step.config.userId).executeTakeFirst();
-      return user ? undefined : { path: ['userId'], message: `There is no user ${step.config.userId}` };
+      const user = await db.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', step.config.userId).executeTakeFirst();
+      if (!user) return { path: ['userId'], message: `There is no user ${step.config.userId}` };
+      return user.deactivated_at ? { path: ['userId'], message: `${user.name} is deactivated and cannot be assigned; choose someone else` } : undefined;
     }
     case 'mini_app_action':
       return apps.problem(step.config.appId, 'actions', step.config.actionKey);

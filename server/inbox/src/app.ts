@@ -1,9 +1,10 @@
 import { Api, ApiError, session, setUnauthorizedHandler, token } from './api.js';
 import { createContactPanel } from './contact.js';
 import { createConversationView } from './conversation.js';
-import { $, debounce } from './dom.js';
+import { $, contactName, debounce } from './dom.js';
 import { renderList } from './list.js';
 import { connectLive, type LiveMode } from './live.js';
+import { watchShortcutsHint } from './shortcuts-hint.js';
 import type { ConversationListItem, LiveMessage, Me, User } from './wire.js';
 
 type Tab = 'open' | 'closed';
@@ -26,23 +27,43 @@ const state = {
   unread: new Set<string>(),
   users: new Map<string, User>(),
   stopLive: null as (() => void) | null,
+  stopShortcutsHint: null as (() => void) | null,
 };
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 // ---- error banner -------------------------------------------------------------------------
+// An error belongs to the conversation it was about (or to the list: null): going to another
+// conversation, or back to the list, takes it down, so it is never read as being about the new one.
 const banner = $('[data-testid="error-banner"]');
 let bannerTimer: ReturnType<typeof setTimeout> | undefined;
-function showError(err: unknown) {
+let bannerOwner: string | null = null;
+function hideBanner() {
+  banner.hidden = true;
+  clearTimeout(bannerTimer);
+}
+/** `about`: the conversation the failed call was about (default: the one shown). */
+function showError(err: unknown, about: string | null = view.currentId) {
   let text = err instanceof ApiError ? err.message : String((err as { message?: unknown } | null)?.message ?? err);
   const first = err instanceof ApiError ? err.details[0] : undefined;
   if (first && !text.includes(first.message)) text += ` (${first.message})`;
+  // A call about a conversation the agent has left since (a send that failed late): say which one.
+  if (about && about !== view.currentId) {
+    const row = state.conversations.find((c) => c.id === about);
+    text = `${row ? contactName(row.contact) : 'Another conversation'}: ${text}`;
+  }
   $('.banner-text', banner).textContent = text;
+  banner.dataset.conversationId = about ?? '';
+  bannerOwner = about;
   banner.hidden = false;
   clearTimeout(bannerTimer);
   bannerTimer = setTimeout(() => { banner.hidden = true; }, 10000);
 }
-$('.banner-close', banner).addEventListener('click', () => { banner.hidden = true; });
+/** The page now shows `next` (null: no conversation): an error about something else goes. */
+function leaveBannerFor(next: string | null) {
+  if (!banner.hidden && bannerOwner !== next) hideBanner();
+}
+$('.banner-close', banner).addEventListener('click', hideBanner);
 
 // ---- views --------------------------------------------------------------------------------
 const userName = (id: string | null) => {
@@ -125,7 +146,7 @@ function inTurn(fn: (generation: number) => Promise<void>): Promise<void> {
     try {
       await fn(current);
     } catch (err) {
-      if (current === generation) showError(err);
+      if (current === generation) showError(err, null);
     }
   });
   return listTurn;
@@ -228,11 +249,14 @@ async function loadDetail(id: string, { initial = false } = {}) {
     if (initial && detail.status !== state.tab) setTab(detail.status);
   } catch (err) {
     if (view.currentId !== id) return;
-    showError(err);
+    // Not found: back to the list first, then the error (about the list now, so it stays up there).
     if (err instanceof ApiError && err.status === 404) {
       history.replaceState(null, '', '/inbox/');
       route();
+      showError(err, null);
+      return;
     }
+    showError(err, id);
   }
 }
 
@@ -251,6 +275,7 @@ function currentRouteId() {
 function route() {
   const id = currentRouteId();
   if (!id) {
+    leaveBannerFor(null);
     view.clear();
     contactPanel.clear();
     drawList();
@@ -261,6 +286,7 @@ function route() {
 
 function openConversation(id: string, initial = false) {
   if (view.currentId === id && !initial) return;
+  leaveBannerFor(id);
   view.select(id);
   state.unread.delete(id);
   drawList();
@@ -325,6 +351,8 @@ async function start(me: Me) {
   $('[data-testid="me-role"]').textContent = me.user.role;
   route();
   void refreshList();
+  state.stopShortcutsHint?.();
+  state.stopShortcutsHint = watchShortcutsHint();
   state.stopLive = connectLive(session.usesCookie ? null : token.get(), {
     onMessage: onLive,
     onPoll: () => { void refreshList(); refreshDetailSoon(); },
@@ -346,6 +374,8 @@ async function start(me: Me) {
 function signOut(message?: string) {
   state.stopLive?.();
   state.stopLive = null;
+  state.stopShortcutsHint?.();
+  state.stopShortcutsHint = null;
   state.me = null;
   state.users.clear();
   state.unread.clear();

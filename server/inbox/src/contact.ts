@@ -1,10 +1,10 @@
 import type { z as zc } from 'zod';
 import type { ContactPatchBody } from '../../../lib/contracts/contacts';
-import { Api, ApiError } from './api.js';
+import { Api, ApiError, api } from './api.js';
 import { contactName, h } from './dom.js';
 import { initials } from './list.js';
 import { createMergeSection } from './merge.js';
-import type { Contact, FieldDefinition, FieldValue, MergeResult } from './wire.js';
+import { ConversationList, Nothing, type Contact, type FieldDefinition, type FieldValue, type MergeResult } from './wire.js';
 
 type Patch = zc.input<typeof ContactPatchBody>;
 type FieldInput = HTMLInputElement | HTMLSelectElement;
@@ -30,6 +30,10 @@ export interface ContactPanelOptions {
   /** Supervisors and admins may merge contacts. */
   canMerge?: () => boolean;
   onMerged?: (result: MergeResult, merged: Contact) => void;
+  /** Admins may delete contacts (the API refuses others); unset: the panel asks GET /me once. */
+  canDelete?: () => boolean;
+  /** After a delete; unset: the page goes back to the list, as the browser's Back would. */
+  onDeleted?: (contact: Contact) => void;
 }
 
 export interface ContactPanel {
@@ -40,8 +44,17 @@ export interface ContactPanel {
 }
 
 /** Right pane: who the contact is, tags and custom fields, each saved through the API on change. */
-export function createContactPanel(root: HTMLElement, { showError, onContact, canMerge, onMerged }: ContactPanelOptions): ContactPanel {
+export function createContactPanel(root: HTMLElement, { showError, onContact, canMerge, onMerged, canDelete, onDeleted }: ContactPanelOptions): ContactPanel {
   let contact: Contact | null = null;
+  /** Whether the signed-in user is an admin, asked once (again after clear(): sign-out, another user). */
+  let adminCheck: Promise<boolean> | null = null;
+  const mayDelete = (): Promise<boolean> => {
+    if (canDelete) return Promise.resolve(canDelete());
+    adminCheck ??= Api.me().then((me) => me.user.role === 'admin', () => { adminCheck = null; return false; });
+    return adminCheck;
+  };
+  let builds = 0;
+  let deleteDialog: ReturnType<typeof createDeleteDialog> | null = null;
   let fields: FieldDefinition[] = [];
   let builtKey = '';
   const inputs = new Map<string, { el: FieldInput; write: (c: Contact) => void }>(); // 'firstName' | 'field:<key>'
@@ -147,6 +160,7 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
   }
 
   function build() {
+    const seq = ++builds;
     inputs.clear();
     heading = h('h2', { 'data-testid': 'contact-name' });
     avatar = h('span', { class: 'avatar large', 'aria-hidden': 'true' });
@@ -168,6 +182,86 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
         current: () => contact, showError,
         onMerged: (result, merged) => { onContact(result.contact); onMerged?.(result, merged); },
       })] : []));
+    // Admins only: added once the role is known, if the panel still shows what it was built for.
+    void mayDelete().then((allowed) => { if (allowed && seq === builds && root.isConnected) root.append(deleteSection()); });
+  }
+
+  function deleteSection() {
+    return h('section', { class: 'panel-section', 'data-testid': 'delete-section' }, h('h3', { text: 'Delete contact' }),
+      h('p', { class: 'muted', text: 'Erase this person and everything about them, as asked under data protection law (GDPR).' }),
+      h('button', {
+        type: 'button', class: 'small', 'data-testid': 'delete-contact', text: 'Delete contact…',
+        onclick: () => { if (contact) { deleteDialog ??= createDeleteDialog(); deleteDialog.open(contact); } },
+      }));
+  }
+
+  /**
+   * The confirmation (a modal, as for closing a conversation): what goes, that it cannot be undone,
+   * and what stays where it came from (Chatwoot). Confirmed, the contact is deleted and the page goes
+   * back to the list; their conversations leave the list as the live updates come in.
+   */
+  function createDeleteDialog() {
+    let target: Contact | null = null;
+    const title = h('h3', { id: 'delete-contact-title', 'data-testid': 'delete-contact-title' });
+    const conversations = h('li', { 'data-testid': 'delete-contact-conversations' });
+    const error = h('p', { class: 'dialog-error', 'data-testid': 'delete-contact-error', role: 'alert', hidden: true });
+    const cancel = h('button', { type: 'button', class: 'ghost', 'data-testid': 'delete-contact-cancel', text: 'Cancel' });
+    const confirm = h('button', { type: 'button', class: 'primary', 'data-testid': 'delete-contact-confirm', text: 'Delete permanently' });
+    const dialog = h('dialog', { class: 'close-dialog', 'data-testid': 'delete-contact-dialog', 'aria-labelledby': 'delete-contact-title' },
+      h('form', { method: 'dialog', class: 'dialog-form' }, title,
+        h('p', { text: 'This erases, for good:' }),
+        h('ul', { 'data-testid': 'delete-contact-erases' }, conversations,
+          h('li', { text: 'their name, phone, email, tags and field values;' }),
+          h('li', { text: 'their WhatsApp, Messenger and Chatwoot links: a later message from them starts a new contact;' }),
+          h('li', { text: 'the workflow runs about them and their history; unfinished runs stop.' })),
+        h('p', { class: 'muted', text: 'It cannot be undone. A contact that came from Chatwoot is not deleted there: delete them in Chatwoot too, or the next sync brings them back.' }),
+        error,
+        h('div', { class: 'dialog-actions' }, cancel, confirm)));
+    document.body.append(dialog);
+    const setConversations = (n: number | null) => {
+      conversations.textContent = n === null ? 'their conversations and every message in them;'
+        : `${n === 0 ? 'no conversations' : n === 1 ? '1 conversation' : `${n} conversations`}${n ? ' and every message in them' : ''};`;
+    };
+    cancel.addEventListener('click', () => dialog.close());
+    confirm.addEventListener('click', async () => {
+      const doomed = target;
+      if (!doomed) return;
+      confirm.disabled = true;
+      cancel.disabled = true;
+      error.hidden = true;
+      try {
+        await api(Nothing, 'DELETE', `/contacts/${encodeURIComponent(doomed.id)}`);
+      } catch (err) {
+        // Someone else deleted it meanwhile: done all the same.
+        if (!(err instanceof ApiError && err.status === 404)) {
+          error.textContent = err instanceof Error ? err.message : String(err);
+          error.hidden = false;
+          return;
+        }
+      } finally {
+        confirm.disabled = false;
+        cancel.disabled = false;
+      }
+      dialog.close();
+      if (onDeleted) return onDeleted(doomed);
+      // Back to the list, as the app routes any page change (its popstate listener).
+      history.pushState(null, '', '/inbox/');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    return {
+      open(next: Contact) {
+        target = next;
+        title.textContent = `Delete ${contactName(next)}?`;
+        error.hidden = true;
+        setConversations(null);
+        // How many, both tabs (the list's count): said in the confirmation when the answer comes.
+        void api(ConversationList, 'GET', `/conversations?contactId=${encodeURIComponent(next.id)}&limit=1`)
+          .then((page) => { if (target === next) setConversations(page.total); }, () => undefined);
+        dialog.showModal();
+        cancel.focus();
+      },
+      close() { if (dialog.open) dialog.close(); },
+    };
   }
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */
@@ -191,6 +285,6 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     render,
     get contactId() { return contact?.id ?? null; },
     setFields(next) { if (contact) render(contact, next); else fields = next; },
-    clear() { contact = null; builtKey = ''; root.hidden = true; root.replaceChildren(); },
+    clear() { contact = null; builtKey = ''; builds++; adminCheck = null; deleteDialog?.close(); root.hidden = true; root.replaceChildren(); },
   };
 }

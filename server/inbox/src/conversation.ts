@@ -8,7 +8,8 @@ import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, M
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
 export interface ConversationViewOptions {
-  showError: (err: unknown) => void;
+  /** `about`: the conversation the failed call was about (the banner goes when the agent leaves it). */
+  showError: (err: unknown, about?: string | null) => void;
   /** Something changed on the server because of this page (sent, closed, assigned). */
   afterChange: (id: string) => void;
   navigate: (id: string, tab?: 'open' | 'closed') => void;
@@ -122,7 +123,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   const authorLabel = (m: Message) => {
     if (m.author.type === 'contact') return detail ? contactName(detail.contact) : 'Contact';
-    if (m.author.type === 'workflow') return 'Workflow';
+    // Which workflow wrote it, as Chatwoot names the bot (older messages of a deleted workflow have no name).
+    if (m.author.type === 'workflow') return m.author.name ? `Workflow: ${m.author.name}` : 'Workflow';
     return userName(m.author.id);
   };
 
@@ -154,7 +156,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
         h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
       h('div', { class: 'msg-meta' },
-        h('span', { text: authorLabel(m) }),
+        h('span', { class: 'msg-author', 'data-testid': 'message-author', text: authorLabel(m) }),
         h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
         deliveryBadge(m))));
     };
@@ -272,7 +274,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       }
       afterChange(id);
     } catch (err) {
-      showError(err);
+      showError(err, id);
     } finally {
       sending = false;
       renderWindow();
@@ -318,7 +320,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   async function reopen() {
     if (!detail) return;
-    const { contactId } = detail;
+    const { contactId, id } = detail;
     const elsewhere = goesOnIn(detail);
     if (elsewhere) return navigate(elsewhere, 'open');
     try {
@@ -331,7 +333,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         const target = existing?.conversations[0];
         if (target) return navigate(target.id, 'open');
       }
-      showError(err);
+      showError(err, id);
     }
   }
   reopenButton.addEventListener('click', () => void reopen());
@@ -346,7 +348,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       await Api.assign(id, mine ? null : user.id);
       afterChange(id);
     } catch (err) {
-      showError(err);
+      showError(err, id);
     }
   });
 
@@ -361,7 +363,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       afterChange(id);
       input.focus();
     } catch (err) {
-      showError(err);
+      showError(err, id);
     } finally {
       takeOverButton.disabled = false;
     }

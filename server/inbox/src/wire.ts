@@ -65,7 +65,8 @@ export const Message = z.object({
   id: z.string(),
   direction: z.enum(['incoming', 'outgoing']),
   kind: z.enum(['message', 'comment']),
-  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString }),
+  /** A workflow's message names it (`name`: the workflow's name when it wrote the message). */
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
   text: z.string(),
   createdAt: z.string(),
   /** Delivery through a WhatsApp / Messenger channel (Meta's statuses). */

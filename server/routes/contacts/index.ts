@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
 import { normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
+import { deleteContact } from '../../domain/delete-contact';
 import { contactMatches } from '../../domain/contact-search';
 import { changeTags, createContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
 import { setLifecycleStages } from '../../domain/lifecycle';
@@ -52,6 +53,23 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
       return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)));
     });
+
+  // Admins only, as in Chatwoot: it cannot be undone and erases conversation and run history
+  // (supervisors merge duplicates, which keeps everything). Not for app keys either.
+  app.delete('/contacts/:id', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags: ['contacts'], params: Params,
+      summary: 'Delete a contact and erase everything about them (admin)',
+      description: 'A GDPR erasure: the contact, their conversations and messages, tags and field values, channel and Chatwoot identities, '
+        + 'enrolments, question waits, sends waiting to be retried, and their workflow runs (unfinished ones stop) and events, in one transaction. '
+        + 'Answers 204; 404 for an unknown (or already deleted) contact. A later message from the same phone or Messenger sender is a new contact. '
+        + 'A contact mirrored from Chatwoot stays there: the next sync or webhook about them creates a new contact unless they are deleted in Chatwoot too.',
+    },
+  }, async (req, reply) => {
+    await deleteContact(services, req.params.id, causeOf(req));
+    return reply.code(204).send();
+  });
 
   app.post('/contacts/:id/merge', {
     config: { access: { role: 'supervisor' } },

@@ -75,6 +75,9 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const hide = { hide: true };
 
+  // The server's root is the app, as self-hosted Chatwoot's is: a browser pointed at
+  // PUBLIC_URL lands in the inbox (the API lives under /api/v1, its docs at /docs).
+  app.get('/', { schema: hide }, (_req, reply) => reply.redirect('/inbox/', 302));
   app.get('/inbox', { schema: hide }, (req, reply) => send(req, reply, page));
   app.get('/inbox/', { schema: hide }, (req, reply) => send(req, reply, page));
   app.get('/inbox/c/:conversationId', { schema: { ...hide, params: z.object({ conversationId: z.string().max(64) }) } },

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { INBOX_CSRF_HEADER, InboxCode, InboxSessionBody } from '../../../lib/contracts/inbox-session';
-import { Me } from '../../../lib/contracts/users';
-import { requireUser } from '../../auth/plugin';
+import { isActive, Me } from '../../../lib/contracts/users';
+import { DEACTIVATED_MESSAGE, requireUser } from '../../auth/plugin';
 import { permissionsOf } from '../../auth/principal';
 import { findToken, hashToken, issueToken, revokeToken } from '../../auth/tokens';
-import { getRestrictions, getUser } from '../../domain/users';
+import { getRestrictions, getUser, INBOX_SESSION_LABEL } from '../../domain/users';
 import { HttpError } from '../../http-error';
 import { nowIso, randomSecret } from '../../ids';
 import { INBOX_SESSION_MS, clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie';
@@ -50,7 +50,9 @@ export const inboxSessionRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!claimed) throw expired();
     const user = await getUser(db, claimed.user_id).catch(() => undefined);
     if (!user) throw expired();
-    const { id, token } = await issueToken(db, { kind: 'user', userId: user.id }, 'inbox sign-in');
+    // Deactivated after asking for the code (deactivation also drops unused codes; this closes the gap).
+    if (!isActive(user)) throw new HttpError(401, 'unauthorized', DEACTIVATED_MESSAGE);
+    const { id, token } = await issueToken(db, { kind: 'user', userId: user.id }, INBOX_SESSION_LABEL);
     await db.updateTable('tokens').set({ expires_at: new Date(Date.now() + INBOX_SESSION_MS).toISOString() }).where('id', '=', id).execute();
     setSessionCookie(req, reply, token);
     const { agentsCanUseShortcuts } = await getRestrictions(db);
@@ -65,7 +67,7 @@ export const inboxSessionRoutes: FastifyPluginAsyncZod = async (app) => {
     if (token) {
       if (!req.headers[INBOX_CSRF_HEADER]) throw new HttpError(403, 'forbidden', `Send the ${INBOX_CSRF_HEADER} header (the inbox page does)`);
       const row = await findToken(db, token);
-      if (row && row.label === 'inbox sign-in') await revokeToken(db, row.id);
+      if (row && row.label === INBOX_SESSION_LABEL) await revokeToken(db, row.id);
     }
     clearSessionCookie(reply);
     return reply.code(204).send();

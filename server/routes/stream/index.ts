@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LiveMessage } from '../../../lib/contracts/events';
+import { DEACTIVATED_MESSAGE } from '../../auth/plugin';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -13,10 +14,35 @@ export const sseFrame = (message: LiveMessage) => `event: ${message.type}\ndata:
  */
 export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async (app, opts) => {
   const open = new Set<ServerResponse>();
+  /** Streams signed in as a user, by user id: the token each was opened with. */
+  const byUser = new Map<string, Map<ServerResponse, string>>();
   // A stream never ends by itself: without this, closing the server would wait for every client.
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
   });
+  // A user changed (deactivated, given a new token: published on whichever instance did it, and
+  // heard on every one): their streams whose sign-in no longer holds end now, with why, instead
+  // of carrying the workspace's live updates to someone cut off until they disconnect.
+  const stopWatching = app.services.live.watch('user.changed', (m) => {
+    if (m.type !== 'user.changed') return;
+    const streams = byUser.get(m.userId);
+    if (!streams || streams.size === 0) return;
+    void endLapsed(m.userId, new Map(streams)).catch((err) => app.log.warn({ err }, 'could not re-check the event streams of a changed user'));
+  });
+  app.addHook('onClose', async () => stopWatching());
+
+  const endLapsed = async (userId: string, streams: Map<ServerResponse, string>) => {
+    const { db } = app.services;
+    const user = await db.selectFrom('users').select('deactivated_at').where('id', '=', userId).executeTakeFirst();
+    const tokens = await db.selectFrom('tokens').select(['id', 'revoked_at']).where('id', 'in', [...new Set(streams.values())]).execute();
+    for (const [res, tokenId] of streams) {
+      const token = tokens.find((t) => t.id === tokenId);
+      const reason = !user || user.deactivated_at ? DEACTIVATED_MESSAGE
+        : !token || token.revoked_at ? 'This token has been revoked: sign in again with your new token' : undefined;
+      if (!reason) continue;
+      res.end(sseFrame({ type: 'session.ended', reason }));
+    }
+  };
 
   app.get('/events/stream', {
     config: { access: { role: 'agent', queryToken: true } },
@@ -38,13 +64,27 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
     });
     res.write('retry: 3000\n: connected\n\n');
     open.add(res);
-    const unsubscribe = app.services.live.subscribe((message) => res.write(sseFrame(message)));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs ?? HEARTBEAT_MS);
+    const principal = req.principal;
+    const signedIn = principal?.kind === 'user' && principal.tokenId ? { userId: principal.user.id, tokenId: principal.tokenId } : undefined;
+    if (signedIn) {
+      let mine = byUser.get(signedIn.userId);
+      if (!mine) byUser.set(signedIn.userId, (mine = new Map()));
+      mine.set(res, signedIn.tokenId);
+    }
+    const unsubscribe = app.services.live.subscribe((message) => {
+      if (!res.writableEnded) res.write(sseFrame(message));
+    });
+    const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': heartbeat\n\n'); }, opts.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();
     const cleanUp = () => {
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(res);
+      if (signedIn) {
+        const mine = byUser.get(signedIn.userId);
+        mine?.delete(res);
+        if (mine?.size === 0) byUser.delete(signedIn.userId);
+      }
     };
     req.raw.on('close', cleanUp);
     res.on('close', cleanUp);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Me, Restrictions, RestrictionsPatch, UserCreateBody, UserCreated, UserList, User, UserRestrictionsPatch } from '../../../lib/contracts/users';
+import { Me, Restrictions, RestrictionsPatch, UserChanged, UserCreateBody, UserCreated, UserList, User, UserPatchBody, UserRestrictionsPatch, UserTokenIssued } from '../../../lib/contracts/users';
 import { requireUser } from '../../auth/plugin';
-import { permissionsOf } from '../../auth/principal';
-import { createUser, getRestrictions, getUser, listUsers, setRestrictions, setUserShortcutsEnabled } from '../../domain/users';
+import { hasRole, permissionsOf } from '../../auth/principal';
+import { createUser, getRestrictions, getUser, issueNewToken, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
+import { forbidden } from '../../http-error';
 import { shortcutsVersion } from '../../engine/shortcuts/version';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -20,6 +21,40 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users', { config: { access: { role: 'supervisor' } }, schema: { tags: ['users'], response: { 200: UserList } } },
     async () => ({ users: await listUsers(db) }));
+
+  const UserParams = z.object({ id: z.string().max(64) });
+
+  app.patch('/users/:id', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags: ['users'], params: UserParams, body: UserPatchBody, response: { 200: UserChanged },
+      summary: 'Rename a user, change their role, deactivate (active: false) or reactivate them',
+      description: 'Deactivating stops their tokens and inbox sessions at once (401), ends their live streams and unassigns their open conversations; what they did keeps their name. 409 last_admin when no active admin would be left.',
+    },
+  }, async (req) => updateUser(app.services, requireUser(req), req.params.id, req.body));
+
+  // No hard delete: a user's messages, assignments, runs and events name them. DELETE deactivates
+  // (as PATCH {"active": false}), so a script's "remove user" cuts them off and keeps history.
+  app.delete('/users/:id', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags: ['users'], params: UserParams, response: { 200: UserChanged },
+      summary: 'Deactivate a user (there is no hard delete: history keeps their name)',
+    },
+  }, async (req) => updateUser(app.services, requireUser(req), req.params.id, { active: false }));
+
+  app.post('/users/:id/token', {
+    config: { access: { role: 'agent' } },
+    schema: {
+      tags: ['users'], params: UserParams, response: { 200: UserTokenIssued },
+      summary: 'A new API token for the user, shown once; every earlier token of theirs (inbox sessions too) stops at once',
+      description: 'Admins, for anyone (bots included); any user, for themselves.',
+    },
+  }, async (req) => {
+    const caller = requireUser(req);
+    if (caller.id !== req.params.id && !hasRole(caller, 'admin')) throw forbidden('Only an admin may give another user a new token; you may renew your own');
+    return issueNewToken(app.services, req.params.id);
+  });
 
   app.get('/settings/restrictions', { config: { access: { role: 'supervisor' } }, schema: { tags: ['restrictions'], response: { 200: Restrictions } } },
     async () => getRestrictions(db));

@@ -28,6 +28,8 @@ import { earlyStatuses } from './014-early-statuses';
 import { webhookSigningSecret } from './042-webhook-signing-secret';
 import { questionWaitsUnsent } from './067-question-waits-unsent';
 import { conversationActivity } from './068-conversation-activity';
+import { messageAuthorName } from './069-message-author-name';
+import { userDeactivation } from './070-user-deactivation';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -60,4 +62,6 @@ export const migrations: Record<string, Migration> = {
   '066-text-collation-c': textCollationC,
   '067-question-waits-unsent': questionWaitsUnsent,
   '068-conversation-activity': conversationActivity,
+  '069-message-author-name': messageAuthorName,
+  '070-user-deactivation': userDeactivation,
 };

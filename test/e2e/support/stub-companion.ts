@@ -20,6 +20,11 @@ export interface StubCompanion {
   runs: Map<string, Run>;
   setShortcuts(shortcuts: ShortcutSummary[], opts?: { allowed?: boolean; reason?: string; version?: string }): void;
   publish(message: LiveMessage): void;
+  /**
+   * As the real server after a deactivation (or a new token): every request with the token is
+   * refused with 401 `message`, and open streams get `session.ended` and end.
+   */
+  cutOff(message: string): void;
   streams(): number;
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -35,6 +40,8 @@ export async function startStubCompanion(opts: { token?: string; role?: Me['user
     permissions: { launchShortcuts: true, configure: false, superviseAgents: false },
   };
   const clients = new Set<(m: LiveMessage) => void>();
+  const enders = new Set<(reason: string) => void>();
+  let refusal: string | undefined;
   let versionSeq = 1;
   let port = 0;
 
@@ -57,6 +64,10 @@ export async function startStubCompanion(opts: { token?: string; role?: Me['user
     publish(message) {
       for (const send of clients) send(message);
     },
+    cutOff(message) {
+      refusal = message;
+      for (const end of enders) end(message);
+    },
     streams: () => clients.size,
     stop: async () => {
       await app.close();
@@ -73,7 +84,7 @@ export async function startStubCompanion(opts: { token?: string; role?: Me['user
       stub.hits.push(`${req.method} ${req.url.split('?')[0]}`);
       const query = req.query as Record<string, string | undefined>;
       const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? query.token;
-      if (given !== token) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Unknown token' } });
+      if (given !== token || refusal) return reply.code(401).send({ error: { code: 'unauthorized', message: refusal ?? 'Unknown token' } });
     });
     a.get('/api/v1/me', async () => stub.me);
     a.get('/api/v1/shortcuts', async () => stub.list);
@@ -87,10 +98,12 @@ export async function startStubCompanion(opts: { token?: string; role?: Me['user
       reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       reply.raw.write(': hello\n\n');
       const send = (m: LiveMessage) => reply.raw.write(`event: ${m.type}\ndata: ${JSON.stringify(m)}\n\n`);
+      const end = (reason: string) => reply.raw.end(`event: session.ended\ndata: ${JSON.stringify({ type: 'session.ended', reason })}\n\n`);
       clients.add(send);
-      req.raw.on('close', () => clients.delete(send));
+      enders.add(end);
+      req.raw.on('close', () => { clients.delete(send); enders.delete(end); });
     });
-    a.addHook('onClose', async () => clients.clear());
+    a.addHook('onClose', async () => { clients.clear(); enders.clear(); });
     return a;
   };
 

@@ -69,6 +69,8 @@ describe('steps act on Chatwoot when the conversation lives there', () => {
     expect(contact.tags.sort()).toEqual(['refund', 'shipping', 'vip']);
     const detail = (await p.server.api(p.server.adminToken).get(`/conversations/${target.conversationId}`)).body;
     expect(detail.messages.map((m: { kind: string; text: string }) => [m.kind, m.text])).toContainEqual(['comment', 'Refund of 12.5 requested']);
+    // The local copy of the note says which workflow wrote it, as a built-in conversation's does.
+    expect(detail.messages.find((m: { text: string }) => m.text === 'Refund of 12.5 requested').author).toEqual({ type: 'workflow', id: shortcut.id, name: 'Refund' });
   });
 
   it('sends, sets attributes, assigns by email, closes and reopens through Chatwoot', async () => {

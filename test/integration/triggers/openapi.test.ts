@@ -14,11 +14,13 @@ it('describes the new routes and step types', async () => {
   const doc = res.body as { paths: Record<string, Record<string, unknown>> };
   for (const [path, method] of [
     ['/api/v1/contacts/{id}/merge', 'post'], ['/api/v1/workflows/{id}/start', 'post'], ['/api/v1/tags', 'get'],
-    ['/api/v1/contacts/{id}/tags', 'get'], ['/api/v1/settings/lifecycle-stages', 'put'],
+    ['/api/v1/contacts/{id}/tags', 'get'], ['/api/v1/settings/lifecycle-stages', 'put'], ['/api/v1/contacts/{id}', 'delete'],
   ] as const) {
     expect(doc.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
   }
   const text = JSON.stringify(doc.paths['/api/v1/workflows']);
   for (const type of ['date_time', 'update_lifecycle_stage', 'ask_question']) expect(text).toContain(`"${type}"`);
   expect(JSON.stringify(doc.paths['/api/v1/users'])).toContain('"bot"');
+  // Deleting a contact says what it erases and what it does not (Chatwoot keeps its copy).
+  expect(doc.paths['/api/v1/contacts/{id}']?.delete).toMatchObject({ summary: expect.stringMatching(/^Delete a contact/), description: expect.stringMatching(/Chatwoot/) });
 });

@@ -1,0 +1,3 @@
+import { contactDeleteSuite } from './contact-delete-suite';
+
+contactDeleteSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { usersAdminSuite } from './users-admin';
+
+usersAdminSuite();
