@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
 import { RouteMethods } from './http/route-methods';
-import { isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
+import { isForeignKeyViolation, isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
 
 const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
@@ -53,6 +53,9 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     if (isUniqueViolation(err)) {
       return reply.code(409).send(send('conflict', 'This conflicts with an existing record'));
+    }
+    if (isForeignKeyViolation(err)) {
+      return reply.code(409).send(send('conflict', 'This refers to a record that was just deleted (a contact or conversation, say); reload and try again'));
     }
     if (isResponseSerializationError(err)) {
       request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');

@@ -207,6 +207,15 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
+ * A row refers to one that is gone (PostgreSQL 23503, SQLite's FOREIGN KEY constraint): a write
+ * that raced a delete of what it names (a contact being erased while an agent writes to them).
+ */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return e?.code === '23503' || /FOREIGN KEY constraint failed/i.test(e?.message ?? '');
+}
+
+/**
  * The database has no room left: SQLite's SQLITE_FULL (13: the disk, or max_page_count) or
  * PostgreSQL's SQLSTATE 53100 (disk_full). The server's condition, not the request's.
  */
