@@ -20,22 +20,29 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 const Name = z.string().trim().max(100);
-export const ContactCreateBody = z.object({
+/**
+ * A key the contact does not have is refused, not dropped: `{"first_name": "Bob"}` created a
+ * blank contact. The message names the keys a contact takes.
+ */
+const CONTACT_KEYS = 'firstName, lastName, phone, email, tags, fields (and lifecycle when updating)';
+const unknownKeys = { error: (issue: { code?: string; keys?: string[] }) => issue.code === 'unrecognized_keys'
+  ? `Unknown ${issue.keys?.length === 1 ? 'key' : 'keys'} ${issue.keys?.map((k) => `"${k}"`).join(', ')}: a contact takes ${CONTACT_KEYS}` : undefined };
+export const ContactCreateBody = z.strictObject({
   firstName: Name.default(''),
   lastName: Name.default(''),
   phone: E164.nullish(),
   email: Email.nullish(),
   tags: z.array(Tag).max(100).default([]),
   fields: z.record(z.string().max(64), FieldValue).default({}),
-});
-export const ContactPatchBody = z.object({
+}, unknownKeys);
+export const ContactPatchBody = z.strictObject({
   lifecycle: z.string().trim().min(1).max(50).nullish(),
   firstName: Name.optional(),
   lastName: Name.optional(),
   phone: E164.nullish(),
   email: Email.nullish(),
   fields: z.record(z.string().max(64), FieldValue).optional(),
-});
+}, unknownKeys);
 export const ContactQuery = z.object({
   phone: z.string().max(32).optional(),
   email: z.string().max(254).optional(),

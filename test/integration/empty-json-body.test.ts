@@ -192,3 +192,17 @@ describe('a field of the wrong type, or missing', () => {
     expect(typed.body.error.message).toBe('The body is invalid: body.firstName: Expected a string, got a number');
   });
 });
+
+describe('a key a contact does not have', () => {
+  it('is refused naming it and the keys a contact takes, instead of creating a blank contact', async () => {
+    const before = (await admin.get('/contacts?limit=200')).body.contacts.length;
+    const res = await admin.post('/contacts', { first_name: 'Bob', phone_number: '+14155550177' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe('The body is invalid: body: Unknown keys "first_name", "phone_number": a contact takes firstName, lastName, phone, email, tags, fields (and lifecycle when updating)');
+    expect((await admin.get('/contacts?limit=200')).body.contacts.length).toBe(before);
+    const bob = await admin.post('/contacts', { firstName: 'Bob' });
+    const patched = await admin.patch(`/contacts/${bob.body.id}`, { nickname: 'Bobby' });
+    expect(patched.status).toBe(422);
+    expect(patched.body.error.details).toEqual([{ path: 'body', message: expect.stringMatching(/^Unknown key "nickname"/) }]);
+  });
+});
