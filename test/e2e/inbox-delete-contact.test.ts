@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type HTTPResponse, type Page } from 'puppeteer-core';
+import { type Browser, type HTTPResponse, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
+import { launchInboxChromium, type InboxBrowser } from './support/inbox-browser';
 
 // The contact panel's "Delete contact" in the built-in inbox, in Chromium: an admin is told what is
 // erased, confirms, and the page goes back to the list without the contact's conversations; agents
@@ -12,8 +10,8 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let browser: Browser;
 let page: Page;
-let userDataDir: string;
-const pageErrors: string[] = [];
+let chromium: InboxBrowser;
+let pageErrors: string[] = [];
 const ids = { jane: '', janeConv: '', janeEarlier: '', otto: '', ottoConv: '' };
 const admin = () => server.api(server.adminToken);
 
@@ -41,20 +39,13 @@ beforeAll(async () => {
   await api.post(`/conversations/${ids.janeConv}/messages`, { text: 'Please delete my data', direction: 'incoming' });
   ids.ottoConv = (await api.post('/conversations', { contactId: ids.otto })).body.id;
 
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-delete-chrome-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium', headless: true, userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  chromium = await launchInboxChromium();
+  ({ browser, page, pageErrors } = chromium);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe('deleting a contact from the built-in inbox', () => {

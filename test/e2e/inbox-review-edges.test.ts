@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
+import { launchInboxChromium, type InboxBrowser } from './support/inbox-browser';
 import { makeContact, publishWebhookWorkflow, waitForRun } from '../integration/webhooks/support';
 import { connectExtension, launchWithExtension, LAUNCHER, openConversation, type ExtensionBrowser } from './launcher-harness';
 
@@ -18,8 +16,8 @@ const PAST_HINT_DELAY = 3500;
 let server: TestServer;
 let browser: Browser;
 let page: Page;
-let userDataDir: string;
-const pageErrors: string[] = [];
+let chromium: InboxBrowser;
+let pageErrors: string[] = [];
 const ids = { maria: '', mariaConv: '', bob: '', bobConv: '', workflow: '' };
 
 const admin = () => server.api(server.adminToken);
@@ -59,24 +57,15 @@ beforeAll(async () => {
   expect(hook.status, JSON.stringify(hook.body)).toBe(202);
   for (const runId of hook.body.runIds as string[]) expect((await waitForRun(server, runId)).status).toBe('completed');
 
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-review-chrome-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  chromium = await launchInboxChromium();
+  ({ browser, page, pageErrors } = chromium);
   await signIn(page);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-item"]').length === 2);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe('the built-in inbox, after the user review', () => {

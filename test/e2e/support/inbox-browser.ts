@@ -12,7 +12,8 @@ export interface InboxBrowser {
   close(): Promise<void>;
 }
 
-export async function openSignedInInbox(serverUrl: string, token: string, opts: { live?: boolean } = {}): Promise<InboxBrowser> {
+/** A headless Chromium with one page at the inbox's viewport, its page errors collected. */
+export async function launchInboxChromium(): Promise<InboxBrowser> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'inbox-chrome-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -24,12 +25,6 @@ export async function openSignedInInbox(serverUrl: string, token: string, opts: 
   const pageErrors: string[] = [];
   await page.setViewport({ width: 1360, height: 820 });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(`${serverUrl}/inbox`);
-  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
-  await page.type('[data-testid="signin-token"]', token);
-  await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
-  if (opts.live) await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
   return {
     browser, page, pageErrors,
     async close() {
@@ -37,4 +32,16 @@ export async function openSignedInInbox(serverUrl: string, token: string, opts: 
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function openSignedInInbox(serverUrl: string, token: string, opts: { live?: boolean } = {}): Promise<InboxBrowser> {
+  const inbox = await launchInboxChromium();
+  const { page } = inbox;
+  await page.goto(`${serverUrl}/inbox`);
+  await page.waitForSelector('[data-testid="signin-token"]', { visible: true });
+  await page.type('[data-testid="signin-token"]', token);
+  await page.click('[data-testid="signin-submit"]');
+  await page.waitForSelector('[data-testid="inbox"]', { visible: true });
+  if (opts.live) await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
+  return inbox;
 }
