@@ -1,27 +1,7 @@
-import http from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
+import { rawRequest } from '../support/raw-http';
 import { startTestServer, type Api, type TestServer } from '../support/server';
-
-/** A request exactly as given: fetch would add a content type to a string body. */
-function rawRequest(url: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer) {
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = http.request(url + path, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* text */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    // The server may answer (413) and close before the whole body is written.
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const BIG = 'x'.repeat(1024 * 1024 + 10);

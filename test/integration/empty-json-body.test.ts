@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
 import { ErrorBody } from '../../lib/contracts/errors';
+import { rawRequest as sendRaw } from '../support/raw-http';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { publishWebhookWorkflow } from './webhooks/support';
 
@@ -10,22 +10,8 @@ import { publishWebhookWorkflow } from './webhooks/support';
 // as they do without the header, and those that need one say what to send. Over real HTTP, with
 // the body bytes exactly as given (fetch would drop or add headers).
 
-function rawRequest(url: string, method: string, path: string, headers: Record<string, string>, body = '') {
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = http.request(url + path, { method, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* text */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** Always with a content-length (0 for none), as the clients in question send. */
+const rawRequest = (url: string, method: string, path: string, headers: Record<string, string>, body = '') => sendRaw(url, method, path, headers, body);
 
 const JSON_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/vnd.api+json'];
 

@@ -1,30 +1,11 @@
-import http from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest as raw } from '../support/raw-http';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { makeContact, publishWebhookWorkflow } from './webhooks/support';
 
 // Rough edges of the HTTP surface a self-hoster meets first, over real HTTP: the server's root,
 // a known URL asked with the wrong method, and a compressed body.
-
-/** One request with exactly these headers and bytes (fetch would follow redirects and add headers). */
-function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body: Buffer | string = '') {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }>((resolve, reject) => {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const req = http.request(url + path, { method, headers: { ...(bytes.length ? { 'content-length': String(bytes.length) } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* text */ }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(bytes);
-  });
-}
 
 let s: TestServer;
 let admin: Api;
