@@ -1,20 +1,10 @@
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { migrations } from '../../server/store/migrations/index';
-import { openSqlite } from '../../server/store/sqlite-adapter';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
+import { migrateUpTo, onBothStores } from '../support/migration-scenario';
 
 // Migration 068: conversations keep the time of their latest message (the inbox lists them by
 // it). An upgraded database takes it from the messages it already has; later messages keep it
 // (a trigger), never moving it back.
-async function migrateUpTo(db: Kysely<any>, last: string | undefined, schema?: string) {
-  const names = Object.keys(migrations).filter((n) => last === undefined || n <= last);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, migrations[n]!])) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
 
 async function upgradeScenario(db: Kysely<any>, schema?: string) {
   await migrateUpTo(db, '067-question-waits-unsent', schema);
@@ -43,22 +33,4 @@ async function upgradeScenario(db: Kysely<any>, schema?: string) {
   expect(await activity()).toEqual({ cnv_a: t(20), cnv_b: t(40), cnv_c: t(30) });
 }
 
-describe('migration 068 on SQLite', () => {
-  it('takes each conversation\'s latest message time from its messages, then keeps it as messages arrive', async () => {
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(':memory:') }) });
-    try { await upgradeScenario(db); } finally { await db.destroy(); }
-  });
-});
-
-describePg('migration 068 on PostgreSQL', () => {
-  it('takes each conversation\'s latest message time from its messages, then keeps it as messages arrive', async () => {
-    const url = pgUrl()!;
-    const schema = freshSchemaName();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` }) }) });
-    try { await upgradeScenario(db, schema); } finally { await db.destroy(); await dropSchema(url, schema); }
-  });
-});
+onBothStores('068', 'takes each conversation\'s latest message time from its messages, then keeps it as messages arrive', upgradeScenario);

@@ -1,19 +1,9 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { migrations } from '../../server/store/migrations/index';
-import { openSqlite } from '../../server/store/sqlite-adapter';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { sql, type Kysely } from 'kysely';
+import { expect } from 'vitest';
+import { migrateUpTo, onBothStores } from '../support/migration-scenario';
 
 // Migration 010 moves "the runs of a keyed event" from an index onto the event: a delivery
 // repeated after the upgrade must still be answered with the runs its first copy started.
-async function migrateUpTo(db: Kysely<any>, last: string | undefined, schema?: string) {
-  const names = Object.keys(migrations).filter((n) => last === undefined || n <= last);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, migrations[n]!])) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
 
 async function backfillScenario(db: Kysely<any>, schema?: string) {
   await migrateUpTo(db, '009-runs-due-by-state', schema);
@@ -38,22 +28,4 @@ async function backfillScenario(db: Kysely<any>, schema?: string) {
   expect(indexes.rows.map((r) => r.name)).not.toContain('runs_by_event');
 }
 
-describe('migration 010 on SQLite', () => {
-  it('keeps the run ids of every keyed event on the event, then drops runs_by_event', async () => {
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(':memory:') }) });
-    try { await backfillScenario(db); } finally { await db.destroy(); }
-  });
-});
-
-describePg('migration 010 on PostgreSQL', () => {
-  it('keeps the run ids of every keyed event on the event, then drops runs_by_event', async () => {
-    const url = pgUrl()!;
-    const schema = freshSchemaName();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` }) }) });
-    try { await backfillScenario(db, schema); } finally { await db.destroy(); await dropSchema(url, schema); }
-  });
-});
+onBothStores('010', 'keeps the run ids of every keyed event on the event, then drops runs_by_event', backfillScenario);

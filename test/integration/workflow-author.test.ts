@@ -1,10 +1,7 @@
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../server/store/migrations/index';
-import { openSqlite } from '../../server/store/sqlite-adapter';
-import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
+import { describePg, pgUrl } from '../support/postgres';
+import { migrateUpTo, onBothStores } from '../support/migration-scenario';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { makeContact, publishWebhookWorkflow, waitForRun } from './webhooks/support';
 
@@ -66,12 +63,6 @@ describePg('messages written by a workflow (PostgreSQL)', () => {
 });
 
 // Migration 069: messages written by workflows before it get their workflow's current name.
-async function migrateUpTo(db: Kysely<any>, last: string | undefined, schema?: string) {
-  const names = Object.keys(migrations).filter((n) => last === undefined || n <= last);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(names.map((n) => [n, migrations[n]!])) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
 
 async function upgradeScenario(db: Kysely<any>, schema?: string) {
   await migrateUpTo(db, '068-conversation-activity', schema);
@@ -92,22 +83,4 @@ async function upgradeScenario(db: Kysely<any>, schema?: string) {
   expect(names).toEqual({ msg_1: 'Order shipped', msg_2: null, msg_3: null, msg_4: null, msg_5: null });
 }
 
-describe('migration 069 on SQLite', () => {
-  it('names the messages workflows wrote before it by their workflow\'s name', async () => {
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(':memory:') }) });
-    try { await upgradeScenario(db); } finally { await db.destroy(); }
-  });
-});
-
-describePg('migration 069 on PostgreSQL', () => {
-  it('names the messages workflows wrote before it by their workflow\'s name', async () => {
-    const url = pgUrl()!;
-    const schema = freshSchemaName();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` }) }) });
-    try { await upgradeScenario(db, schema); } finally { await db.destroy(); await dropSchema(url, schema); }
-  });
-});
+onBothStores('069', 'names the messages workflows wrote before it by their workflow\'s name', upgradeScenario);
