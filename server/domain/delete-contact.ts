@@ -4,6 +4,7 @@ import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { notFound } from '../http-error';
 import type { Services } from '../services';
 import { fromJson, isPostgres, toJson, type Dialect, type Executor } from '../store/database';
+import { chunks, tablesWithColumn } from '../store/catalog';
 import type { Cause } from './contacts';
 
 /**
@@ -200,24 +201,10 @@ async function eraseEvents(trx: Executor, dialect: Dialect, contactId: string, e
   if (scrubbed > 0) erased.events_scrubbed = (erased.events_scrubbed ?? 0) + scrubbed;
 }
 
-/** Every table of this database with a column of this name (ours and connectors'). */
-async function tablesWithColumn(db: Executor, dialect: Dialect, column: string): Promise<string[]> {
-  const rows = dialect === 'postgres'
-    ? await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.columns
-        WHERE column_name = ${column} AND table_schema = current_schema() ORDER BY table_name`.execute(db)
-    : await sql<{ name: string }>`SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-        WHERE m.type = 'table' AND p.name = ${column} ORDER BY m.name`.execute(db);
-  return rows.rows.map((r) => r.name);
-}
 
 const deleted = (results: readonly { numDeletedRows: bigint }[]) => results.reduce((n, r) => n + Number(r.numDeletedRows), 0);
 const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0);
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
 
 // ---- stragglers ------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ import type { UnitOfWork } from '../events/unit-of-work';
 import { HttpError } from '../http-error';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
-import { toJson, type Dialect, type Executor } from '../store/database';
+import { toJson } from '../store/database';
+import { tablesWithColumn } from '../store/catalog';
 import { flushContacts, getContact, type Cause } from './contacts';
 import { closeConversation, conversationWritten, findOpenConversation } from './conversations';
 
@@ -67,7 +68,7 @@ export async function mergeContacts(uow: UnitOfWork, services: Services, survivo
     .onConflict((oc) => oc.columns(['workflow_id', 'contact_id']).doNothing())
     .execute();
   await trx.deleteFrom('enrollments').where('contact_id', '=', mergedId).execute();
-  for (const table of await tablesWithContactId(trx, services.store.dialect)) {
+  for (const table of await tablesWithColumn(trx, services.store.dialect, 'contact_id')) {
     if (SPECIAL.has(table)) continue;
     const result = await sql`UPDATE ${sql.table(table)} SET contact_id = ${survivorId} WHERE contact_id = ${mergedId}`.execute(trx);
     const count = Number(result.numAffectedRows ?? 0);
@@ -86,12 +87,3 @@ export async function mergeContacts(uow: UnitOfWork, services: Services, survivo
   return { contact: await getContact(trx, survivorId), moved, closedConversationId: open?.id ?? null };
 }
 
-/** Every table of this database with a `contact_id` column (ours, and those of connectors). */
-async function tablesWithContactId(db: Executor, dialect: Dialect): Promise<string[]> {
-  const rows = dialect === 'postgres'
-    ? await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.columns
-        WHERE column_name = 'contact_id' AND table_schema = current_schema() ORDER BY table_name`.execute(db)
-    : await sql<{ name: string }>`SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-        WHERE m.type = 'table' AND p.name = 'contact_id' ORDER BY m.name`.execute(db);
-  return rows.rows.map((r) => r.name);
-}

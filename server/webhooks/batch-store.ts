@@ -1,5 +1,6 @@
 import { sql, type Compilable, type Insertable } from 'kysely';
 import { hashToken } from '../auth/tokens';
+import { chunks } from '../store/catalog';
 import { fromJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { columnArrays, insertFromColumns, insertParams, runShaped } from '../store/compiled-sql';
@@ -12,11 +13,6 @@ export { pairKey };
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 1_000;
 
-export function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
 
 const rowsPerInsert = (columns: number) => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
 
