@@ -9,12 +9,14 @@ const INPUT_TYPE: Record<Exclude<FormField['type'], 'list' | 'checkbox'>, string
   date: 'date',
   time: 'time',
   phone: 'tel',
+  email: 'email',
   url: 'url',
 };
 
-const INPUT_MODE: Partial<Record<FormField['type'], 'decimal' | 'tel' | 'url'>> = {
+const INPUT_MODE: Partial<Record<FormField['type'], 'decimal' | 'tel' | 'email' | 'url'>> = {
   number: 'decimal',
   phone: 'tel',
+  email: 'email',
   url: 'url',
 };
 
@@ -67,6 +69,7 @@ export function FormFieldInput({ field, id, error, register }: Props) {
         inputMode={INPUT_MODE[field.type]}
         step={field.type === 'number' ? 'any' : undefined}
         placeholder={field.placeholder}
+        // Off for every type, email too: the values are the customer's, and the browser would offer the agent's own.
         autoComplete="off"
         {...a11y}
         {...register(field.variable)}

@@ -12,7 +12,7 @@ interface Props {
 }
 
 export const FIELD_TYPE_LABELS: Record<FormFieldType, string> = {
-  text: 'Text', list: 'List', checkbox: 'Checkbox', number: 'Number', date: 'Date', time: 'Time', phone: 'Phone', url: 'URL',
+  text: 'Text', list: 'List', checkbox: 'Checkbox', number: 'Number', date: 'Date', time: 'Time', phone: 'Phone', email: 'Email', url: 'URL',
 };
 
 /** `Order number` -> `order_number`: a variable name the contract accepts. */

@@ -46,7 +46,7 @@ export const E164 = z.string().max(40, 'A phone number has at most 40 characters
   ctx.addIssue({ code: 'custom', message: checked.message, input: raw });
   return z.NEVER;
 });
-export const Email = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address')).pipe(z.string().max(254));
+export const Email = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address')).pipe(z.string().max(254, 'An email address has at most 254 characters'));
 export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(64).optional(),

@@ -10,6 +10,7 @@ describe('FormField', () => {
     ['a required checkbox', { label: 'Agree', type: 'checkbox', variable: 'agree', required: true }],
     ['a 30-char variable', { ...text, variable: 'a'.repeat(30) }],
     ['a placeholder', { ...text, placeholder: 'e.g. 1234' }],
+    ['an email field', { label: 'Customer email', type: 'email', variable: 'email', required: true }],
   ])('accepts %s', (_, field) => {
     expect(FormField.safeParse(field).success).toBe(true);
   });
@@ -17,7 +18,7 @@ describe('FormField', () => {
   it.each([
     ['an empty label', { ...text, label: '  ' }, ['label']],
     ['a label over 80 chars', { ...text, label: 'x'.repeat(81) }, ['label']],
-    ['an unknown type', { ...text, type: 'email' }, ['type']],
+    ['an unknown type', { ...text, type: 'color' }, ['type']],
     ['a variable starting with a digit', { ...text, variable: '1order' }, ['variable']],
     ['a variable with a dash', { ...text, variable: 'order-id' }, ['variable']],
     ['a variable over 30 chars', { ...text, variable: 'a'.repeat(31) }, ['variable']],

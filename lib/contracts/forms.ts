@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDuplicateIssues, VariableName } from './workflow-primitives';
 
-export const FORM_FIELD_TYPES = ['text', 'list', 'checkbox', 'number', 'date', 'time', 'phone', 'url'] as const;
+export const FORM_FIELD_TYPES = ['text', 'list', 'checkbox', 'number', 'date', 'time', 'phone', 'email', 'url'] as const;
 export const FormFieldType = z.enum(FORM_FIELD_TYPES);
 export type FormFieldType = z.infer<typeof FormFieldType>;
 

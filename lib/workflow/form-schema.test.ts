@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type FormFieldInput, FormDefinition } from '../contracts/forms';
-import { normalizePhone } from '../contracts/common';
-import { formErrors, formSchema, PHONE_MESSAGE, REQUIRED_MESSAGE } from './form-schema';
+import { Email, normalizePhone } from '../contracts/common';
+import { EMAIL_MESSAGE, formErrors, formSchema, PHONE_MESSAGE, REQUIRED_MESSAGE } from './form-schema';
 
 const schemaFor = (field: Omit<FormFieldInput, 'label' | 'variable'>) =>
   formSchema(FormDefinition.parse({ fields: [{ label: 'Field', variable: 'v', ...field }] }));
@@ -44,6 +44,11 @@ describe('formSchema accepts', () => {
     ['url', true, 'https://shop.example.com/orders/1?x=1', 'https://shop.example.com/orders/1?x=1'],
     ['url', true, 'http://localhost:8080', 'http://localhost:8080'],
     ['url', false, '', undefined],
+    ['email', true, 'ana@example.com', 'ana@example.com'],
+    ['email', true, '  Ana.Garcia@Example.COM ', 'ana.garcia@example.com'],
+    ['email', true, 'ana+orders@mail.example.co.uk', 'ana+orders@mail.example.co.uk'],
+    ['email', false, '', undefined],
+    ['email', false, '   ', undefined],
   ])('%s (required: %s) %j -> %j', (type, required, input, expected) => {
     const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
     expect(result.error).toBeUndefined();
@@ -82,6 +87,13 @@ describe('formSchema rejects', () => {
     ['url', true, 'javascript:alert(1)', 'Enter a web address starting with http:// or https://'],
     ['url', true, 'ftp://example.com', 'Enter a web address starting with http:// or https://'],
     ['url', true, 'example.com', 'Enter a web address starting with http:// or https://'],
+    ['email', true, '', REQUIRED_MESSAGE],
+    ['email', true, 'ana@example', 'Enter a valid email address'],
+    ['email', true, 'ana@@example.com', 'Enter a valid email address'],
+    ['email', true, 'ana garcia@example.com', 'Enter a valid email address'],
+    ['email', true, 'example.com', 'Enter a valid email address'],
+    ['email', true, `${'a'.repeat(250)}@example.com`, 'An email address has at most 254 characters'],
+    ['email', true, 42, EMAIL_MESSAGE],
   ])('%s (required: %s) %j: %s', (type, required, input, message) => {
     const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
     expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message })]);
@@ -114,6 +126,17 @@ describe('formSchema phone fields', () => {
   it('refuses more than 40 characters as the contacts API does', () => {
     const result = schemaFor({ type: 'phone', required: false }).safeParse({ v: '+1 '.padEnd(41, '5') });
     expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message: 'A phone number has at most 40 characters (15 digits)' })]);
+  });
+});
+
+// An email field reads addresses as the contacts API does (common.ts Email): one schema, one message.
+describe('formSchema email fields', () => {
+  it.each(['  Ana@Example.com', 'not-an-email', 'ana@example'])('%j gives what the contacts API gives', (input) => {
+    const form = schemaFor({ type: 'email', required: true }).safeParse({ v: input });
+    const contact = Email.safeParse(input);
+    expect(form.success).toBe(contact.success);
+    if (contact.success) expect(form.data?.v).toBe(contact.data);
+    else expect(form.error?.issues.map((i) => i.message)).toEqual(contact.error.issues.map((i) => i.message));
   });
 });
 

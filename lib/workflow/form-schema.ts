@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
+import { Email, E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
 import type { FormDefinition, FormField } from '../contracts/forms';
 
 // The one validation of shortcut form values, run by the extension before launching and by the
@@ -9,6 +9,8 @@ import type { FormDefinition, FormField } from '../contracts/forms';
 export const REQUIRED_MESSAGE = 'This field is required';
 /** A phone value that is not text at all (JSON's 4155550123); text gets normalizePhone's own message. */
 export const PHONE_MESSAGE = `Enter a phone number: ${PHONE_FORMAT_HINT}`;
+/** An email value that is not text at all; text gets the contacts API's own message (common.ts Email). */
+export const EMAIL_MESSAGE = 'Enter an email address, e.g. name@example.com';
 const MAX_TEXT = 1000;
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -75,6 +77,10 @@ function valueSchema(field: FormField): z.ZodType {
       // "+44 (0)20 7946 0958", "0049 151 12345678" all give E.164; a national number, letters or
       // a wrong digit count get a message saying which to fix.
       return z.string({ error: PHONE_MESSAGE }).pipe(Phone);
+    case 'email':
+      // The contacts API's one email schema: trimmed and lower-cased, so a launched address
+      // compares equal to a contact's stored email.
+      return z.string({ error: EMAIL_MESSAGE }).pipe(Email);
     case 'url':
       return z
         .string({ error: 'Enter a web address' })

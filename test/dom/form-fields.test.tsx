@@ -25,6 +25,7 @@ describe('ShortcutForm field types', () => {
     ['number', 'spinbutton', 'number', '42.5', 42.5],
     ['phone', 'textbox', 'tel', '+1 (415) 555-0123', '+14155550123'],
     ['url', 'textbox', 'url', 'https://shop.example/o/1', 'https://shop.example/o/1'],
+    ['email', 'textbox', 'email', 'Ana.Garcia@Shop.Example', 'ana.garcia@shop.example'],
   ] as const)('%s renders a native %s input[type=%s] and submits the parsed value', async (type, role, inputType, typed, submitted) => {
     const f = field({ type, placeholder: `Enter ${type}` });
     const { onSubmit, input } = await fillAndSubmit(f, (user, el) => user.type(el, typed));
