@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type TemplateScope,
+  blankReferences,
   renderJsonTemplate,
   renderTemplate,
   resolveTemplateValue,
@@ -91,6 +92,20 @@ describe('resolveTemplateValue', () => {
     ['plain', 'plain', []],
   ])('%j -> %j', (template, value, unknown) => {
     expect(resolveTemplateValue(template, scope)).toEqual({ value, unknown });
+  });
+});
+
+describe('blankReferences', () => {
+  it.each<[string, string[]]>([
+    ['webhook-{{$trigger.plan}}', []],
+    ['{{$trigger.count}} {{$trigger.paid}}', []],
+    ['webhook-{{$trigger.source}}', ['$trigger.source']],
+    ['{{$contact.lastName}}-{{ $trigger.missing }}-{{$trigger.missing}}', ['$contact.lastName', '$trigger.missing']],
+    ['{{$trigger.blank}}', ['$trigger.blank']],
+    ['{{$trigger.none}}', ['$trigger.none']],
+    ['plain', []],
+  ])('%j -> %j', (template, blank) => {
+    expect(blankReferences(template, { ...scope, trigger: { ...scope.trigger, blank: '  ', none: [] } })).toEqual(blank);
   });
 });
 

@@ -140,6 +140,16 @@ export function renderTemplate(template: string, scope: TemplateScope): Template
 }
 
 /**
+ * The placeholders of a template (as written in `templateReferences`, each once) whose value
+ * reads as blank text in this scope: unknown, null, empty or only spaces. A tag or name built
+ * from them would silently miss a part (`webhook-` from `webhook-{{$trigger.source}}`).
+ */
+export function blankReferences(template: string, scope: TemplateScope): string[] {
+  const names = templateReferences(template).filter((r) => toText(lookup(scope, r.root, r.path)).trim() === '').map((r) => r.name);
+  return [...new Set(names)];
+}
+
+/**
  * The raw value when the template is exactly one placeholder (so a branch can test a list of
  * tags or a number), otherwise the rendered text.
  */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
+import { applyTags, uniqueTags } from '../../lib/workflow/tags';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, notFound, unprocessable } from '../http-error';
@@ -104,7 +105,7 @@ export async function createContact(
   cause: Cause,
 ): Promise<Contact> {
   const now = nowIso();
-  const tags = [...new Set(input.tags)];
+  const tags = uniqueTags(input.tags);
   const row: ContactsTable = {
     id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
     tags: toJson(tags), fields: toJson(input.fields), created_at: now, updated_at: now,
@@ -188,13 +189,12 @@ export async function changeTags(
   known?: Contact,
 ): Promise<Contact> {
   const current = known?.id === id ? known : uow.written?.get(id) ?? await getContact(uow.trx, id);
-  const set = new Set(current.tags);
-  const changed = [...new Set(tags)].filter((t) => (action === 'add' ? !set.has(t) : set.has(t)));
+  // Any case: adding "VIP" to a contact tagged "vip" changes (and fires) nothing (lib/workflow/tags.ts).
+  const { tags: after, changed } = applyTags(current.tags, action, tags);
   if (changed.length === 0) return current;
-  for (const t of changed) { if (action === 'add') set.add(t); else set.delete(t); }
   if (uow.dirtyContacts) uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end
   else {
-    const values = { tags: toJson([...set]), updated_at: nowIso() };
+    const values = { tags: toJson(after), updated_at: nowIso() };
     const written = await runShaped(uow.trx, 'contactTags:returning', [values.tags, values.updated_at, id], () =>
       uow.trx.updateTable('contacts').set(values).where('id', '=', id).returning('id'));
     // Deleted meanwhile (PostgreSQL: read before the delete committed, written after): no events, no runs.
@@ -204,18 +204,18 @@ export async function changeTags(
     await services.events.record(uow, { type: action === 'add' ? 'contact.tag_added' : 'contact.tag_removed', payload: { contactId: id, tag, by: cause.by ?? null } }, cause);
   }
   uow.afterCommit(() => services.live.publish({ type: 'contact.changed', contactId: id }));
-  const updated = { ...current, tags: [...set] };
+  const updated = { ...current, tags: after };
   uow.written?.set(id, updated);
   return updated;
 }
 
-/** Every tag some contact has, sorted (the tag list an app with `tags.read` sees). */
+/**
+ * Every tag some contact has, sorted (the tag list an app with `tags.read` sees): one entry per
+ * tag whatever its case, in the casing of the oldest contact that has it.
+ */
 export async function listTags(db: Executor): Promise<string[]> {
-  const tags = new Set<string>();
-  for (const row of await db.selectFrom('contacts').select('tags').where('tags', '!=', '[]').execute()) {
-    for (const tag of fromJson<string[]>(row.tags, [])) tags.add(tag);
-  }
-  return [...tags].sort();
+  const rows = await db.selectFrom('contacts').select('tags').where('tags', '!=', '[]').orderBy('id').execute();
+  return uniqueTags(rows.flatMap((row) => fromJson<string[]>(row.tags, []))).sort();
 }
 
 export const LIFECYCLE_SETTING = 'lifecycle_stages';

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
+import { uniqueTags } from '../../lib/workflow/tags';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { HttpError } from '../http-error';
 import { nowIso } from '../ids';
@@ -49,7 +50,7 @@ export async function mergeContacts(uow: UnitOfWork, services: Services, survivo
   const open = await findOpenConversation(trx, mergedId);
   if (open) await closeConversation(uow, services, open.id, { reason: 'merge' }, cause);
 
-  const tags = [...new Set([...survivor.tags, ...merged.tags])];
+  const tags = uniqueTags([...survivor.tags, ...merged.tags]); // the survivor's casing of a tag both have
   const fields: Record<string, FieldValue> = { ...survivor.fields };
   for (const [key, value] of Object.entries(merged.fields)) {
     if (fields[key] === undefined || fields[key] === null) fields[key] = value;

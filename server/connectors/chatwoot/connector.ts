@@ -1,4 +1,5 @@
 import type { FieldValue } from '../../../lib/contracts/contacts';
+import { applyTags, hasTag, tagFold } from '../../../lib/workflow/tags';
 import { getClosingCategories } from '../../domain/closing-categories';
 import { changeTags, updateContact, type Cause } from '../../domain/contacts';
 import { addMessage, assignConversation, closeConversation, findOpenConversation } from '../../domain/conversations';
@@ -111,7 +112,9 @@ async function writeLabels(s: ReturnType<typeof session>, action: 'add' | 'remov
     current = again;
     if (stable) break;
   }
-  const target = action === 'add' ? [...new Set([...current, ...tags])] : current.filter((l) => !tags.includes(l));
+  // Chatwoot account labels are lowercase and a posted label must match one exactly
+  // (Label#before_validation, LabelConcern#valid_labels); a tag is the label in any case.
+  const target = applyTags(current, action, action === 'add' ? tags.map(tagFold) : tags).tags;
   const unchanged = target.length === current.length && target.every((l) => current.includes(l));
   const answer = unchanged ? current : await s.api.setLabels(s.displayId, target);
   return { before: current, after: answer };
@@ -154,7 +157,7 @@ export const chatwootConnector: Connector = {
     return s.once(() => guarded(s, async () => {
       const { before, after } = await writeLabels(s, action, tags);
       const changed = action === 'add' ? after.filter((l) => !before.includes(l)) : before.filter((l) => !after.includes(l));
-      const refused = action === 'add' ? tags.filter((t) => !after.includes(t)) : [];
+      const refused = action === 'add' ? tags.filter((t) => !hasTag(after, t)) : [];
       if (refused.length) call.note(`Chatwoot kept no label ${refused.map((t) => `"${t}"`).join(', ')}: the account does not define ${refused.length > 1 ? 'them' : 'it'} (Chatwoot → Settings → Labels)`);
       await s.mirror(async (ctx) => {
         if (changed.length) await changeTags(ctx.uow, ctx.services, call.conversation.contactId, action, changed, s.cause);

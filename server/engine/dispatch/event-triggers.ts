@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../../lib/contracts/events';
 import { triggerVariables, type Trigger, type TriggerType } from '../../../lib/contracts/triggers';
 import { matchConditions } from '../../../lib/workflow/conditions';
+import { hasTag } from '../../../lib/workflow/tags';
 import { ANY_KEY, miniAppKey, tagKey } from './trigger-keys';
 
 /** What an event offers to triggers: where to look in the index, and for whom runs start. */
@@ -95,7 +96,7 @@ export function triggerAccepts(trigger: Trigger, match: TriggerMatch): boolean {
     case 'conversation_closed':
       return matchConditions(trigger.conditions, match.facts);
     case 'contact_tag_updated':
-      return trigger.action === match.variables.action && trigger.tags.includes(String(match.variables.tag));
+      return trigger.action === match.variables.action && hasTag(trigger.tags, String(match.variables.tag));
     case 'contact_field_updated':
       return trigger.field === match.variables.field;
     case 'click_to_chat_ads':

@@ -1,4 +1,5 @@
 import type { Trigger } from '../../../lib/contracts/triggers';
+import { tagFold } from '../../../lib/workflow/tags';
 
 /** Every trigger of a type without a narrower key listens on this one. */
 export const ANY_KEY = '*';
@@ -27,5 +28,9 @@ export function triggerKeys(workflowId: string, trigger: Trigger): string[] {
   }
 }
 
-export const tagKey = (action: 'added' | 'removed', tag: string) => `${action}:${tag}`;
+/**
+ * Tags match in any case, so the key holds the tag folded (on publish and on dispatch alike);
+ * migration 071 refolded the keys of workflows published before.
+ */
+export const tagKey = (action: 'added' | 'removed', tag: string) => `${action}:${tagFold(tag)}`;
 export const miniAppKey = (appId: string, triggerKey: string) => `${appId}:${triggerKey}`;

@@ -30,6 +30,7 @@ import { questionWaitsUnsent } from './067-question-waits-unsent';
 import { conversationActivity } from './068-conversation-activity';
 import { messageAuthorName } from './069-message-author-name';
 import { userDeactivation } from './070-user-deactivation';
+import { tagsAnyCase } from './071-tags-any-case';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '068-conversation-activity': conversationActivity,
   '069-message-author-name': messageAuthorName,
   '070-user-deactivation': userDeactivation,
+  '071-tags-any-case': tagsAnyCase,
 };

@@ -1,0 +1,3 @@
+import { tagsAnyCaseSuite } from './tags-any-case-suite';
+
+tagsAnyCaseSuite(() => undefined);
