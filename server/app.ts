@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { rateLimitKey } from './auth/bearer';
@@ -11,6 +11,7 @@ import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
 import { installErrorHandler } from './error-handler';
 import { registerFeatures } from './features';
+import { declaredText, JSON_WITH_CHARSET } from './http/body-charset';
 import { compressedBodyRefusal } from './http/content-encoding';
 import { JSON_MEDIA_TYPE } from './http/media-type';
 import { hookRoutes } from './routes/hooks/index';
@@ -73,13 +74,19 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     const json = api.getDefaultJsonParser('error', 'error');
     api.removeContentTypeParser('application/json');
     // A compressed body (Content-Encoding: gzip, deflate, br) is refused saying so (415), not
-    // parsed as JSON and called invalid; the webhook routes' parser does the same.
-    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (req, body, done) => {
+    // parsed as JSON and called invalid; the webhook routes' parser does the same. A body
+    // declaring another charset than UTF-8 (`charset=windows-1252`) is read as bytes and decoded
+    // by it (an unknown charset: 415), as the webhook routes do.
+    const parseJson = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
       if (body.length === 0) return done(null, undefined);
       const refusal = req.headers['content-encoding'] === undefined ? undefined : compressedBodyRefusal(req.headers);
-      if (refusal) done(refusal, undefined);
-      else json(req, body as string, done);
-    });
+      if (refusal) return done(refusal, undefined);
+      const text = typeof body === 'string' ? body : declaredText(req.headers['content-type'], body);
+      if (typeof text !== 'string') done(text, undefined);
+      else json(req, text, done);
+    };
+    api.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, parseJson);
+    api.addContentTypeParser(JSON_WITH_CHARSET, { parseAs: 'buffer' }, parseJson);
     await api.register(helmet, {
       contentSecurityPolicy: {
         directives: {

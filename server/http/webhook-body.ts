@@ -1,19 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/contracts/json-depth';
 import { HttpError } from '../http-error';
+import { declaredText } from './body-charset';
 import { compressedBodyRefusal } from './content-encoding';
 
-/** A webhook delivery as read: its exact text (signatures are computed over these bytes) and its JSON. */
-export interface WebhookBody { raw: string; json: unknown }
+/**
+ * A webhook delivery as read: the body as sent, which signatures are computed over, and its JSON.
+ * `raw` is the text of a UTF-8 body (the same bytes), the bytes themselves of a body in another
+ * charset (its decoded text, re-encoded, would not be the bytes that were signed).
+ */
+export interface WebhookBody { raw: string | Buffer; json: unknown }
 
 type Done = (err: Error | null, value?: WebhookBody) => void;
 
 /**
- * A Fastify content-type parser for webhook routes: the raw text kept beside the parsed JSON.
+ * A Fastify content-type parser for webhook routes: the body as sent kept beside the parsed JSON.
  * `boundedDepth`: bodies nesting deeper than MAX_JSON_DEPTH are refused (Meta's and Chatwoot's
  * payloads nest a few levels; deeper ones overflowed the stack where their handlers stringify or
  * validate parts of them, a 500). /hooks takes any depth: a third party's payload, which it
  * answers with a 202 or a 422 at every depth (hardening/deep-bodies.test.ts).
+ * A string body is UTF-8 (no charset, or utf-8); a Buffer is one registered for JSON_WITH_CHARSET,
+ * decoded by the charset its Content-Type names.
  */
 export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =>
   (req: { headers: IncomingHttpHeaders }, body: string | Buffer, done: Done): void => {
@@ -22,13 +29,14 @@ export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =
       const refusal = compressedBodyRefusal(req.headers);
       if (refusal) return done(refusal, undefined);
     }
-    const raw = typeof body === 'string' ? body : body.toString();
+    const text = typeof body === 'string' ? body : declaredText(req.headers['content-type'], body);
+    if (typeof text !== 'string') return done(text, undefined);
     let json: unknown;
     try {
-      json = JSON.parse(raw);
+      json = JSON.parse(text);
     } catch {
       return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
     }
     if (boundedDepth && nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-    done(null, { raw, json });
+    done(null, { raw: body, json });
   };

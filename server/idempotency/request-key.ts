@@ -19,7 +19,7 @@ export function checkedKey(raw: unknown, header = 'Idempotency-Key'): string | u
 }
 
 /** SHA-256 of the request body, kept with the key so a reuse with another body is recognised. */
-export const requestHash = (body: string) => createHash('sha256').update(body).digest('hex');
+export const requestHash = (body: string | Buffer) => createHash('sha256').update(body).digest('hex');
 
 /** A repeat whose body differs from the first request that used the key. */
 export const keyReused = (header = 'Idempotency-Key') => new HttpError(409, 'idempotency_key_reused',

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { generateSigningSecret, signHeaders, verifyMetaSignature, verifySignature } from './standard-webhooks';
 
@@ -57,6 +58,23 @@ describe('Standard Webhooks', () => {
     const result = verifySignature(verifyWith, headers, raw);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(reason);
+  });
+
+  it('verifies the bytes as sent: a latin1 body signed by its sender, and the package\'s own signatures', () => {
+    const bytes = Buffer.from('{"name":"Jos\xe9"}', 'latin1');
+    const ts = Math.floor(Date.now() / 1000);
+    // The sender's HMAC over its own bytes (the package itself would sign their UTF-8 reading).
+    const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`msg_7.${ts}.`).update(bytes).digest('base64');
+    const headers = { 'webhook-id': 'msg_7', 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${mac}` };
+    expect(verifySignature(secret, headers, bytes)).toEqual({ ok: true, id: 'msg_7' });
+    expect(verifySignature(secret, headers, bytes.toString('latin1')).ok).toBe(false);
+    const signed = new Webhook(secret).sign('msg_8', new Date(), body);
+    expect(verifySignature(secret, { 'webhook-id': 'msg_8', 'webhook-timestamp': String(ts), 'webhook-signature': `v2,x ${signed}` }, body).ok).toBe(true);
+  });
+
+  it.each(['whsec_abc', 'whsec_ab=c', 'whsec_'])('says a secret the package could not decode (%s) is unusable', (bad) => {
+    const result = verifySignature(bad, fresh, body);
+    expect(!result.ok && result.reason).toMatch(/^unusable signing secret/);
   });
 
   it('still verifies a message signed 4 minutes ago', () => {

@@ -18,7 +18,8 @@ import type { Outcome } from './micro-batch';
 import type { KnownEnrolments } from './known-enrolments';
 import type { HookWorkflowCache } from './hook-workflows';
 
-export interface Delivery { token: string; rawBody: string; body: unknown; headers: Record<string, string | string[] | undefined> }
+/** `rawBody`: the body as sent (bytes when not UTF-8): signatures and the idempotency hash are over it. */
+export interface Delivery { token: string; rawBody: string | Buffer; body: unknown; headers: Record<string, string | string[] | undefined> }
 export type Ack = WebhookAck;
 export interface Accepted { ack: Ack; duplicate: boolean }
 

@@ -15,12 +15,12 @@ export interface WebhookResult { event: string; handled: boolean; duplicate: boo
 
 /** Chatwoot signs with HMAC-SHA256(secret, "{timestamp}.{raw_body}") since v4.11.2 (#13573; FACTS §1 Signing). */
 const TOLERANCE_SECONDS = 300;
-export function verifyChatwootSignature(secret: string, rawBody: string, headers: Record<string, unknown>, nowSeconds = Date.now() / 1000): string | null {
+export function verifyChatwootSignature(secret: string, rawBody: string | Buffer, headers: Record<string, unknown>, nowSeconds = Date.now() / 1000): string | null {
   const signature = headers['x-chatwoot-signature'];
   const timestamp = headers['x-chatwoot-timestamp'];
   if (typeof signature !== 'string' || typeof timestamp !== 'string') return 'This account has a webhook secret: deliveries must carry X-Chatwoot-Signature and X-Chatwoot-Timestamp (Chatwoot 4.11.2 or later)';
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > TOLERANCE_SECONDS) return 'X-Chatwoot-Timestamp is more than 5 minutes away from now: check the clocks, or this is a replay';
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
   const given = Buffer.from(signature.replace(/^sha256=/, ''), 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'X-Chatwoot-Signature does not match the body: is the webhook secret the one Chatwoot shows for this webhook?';
 }
@@ -34,7 +34,7 @@ const Envelope = z.looseObject({ event: z.string().max(100) });
  * X-Chatwoot-Delivery, else a hash of the body), commit in one transaction: a repeated delivery
  * finds the key and changes nothing.
  */
-export async function handleChatwootWebhook(services: Services, input: { token: string; rawBody: string; body: unknown; headers: Record<string, unknown> }): Promise<WebhookResult> {
+export async function handleChatwootWebhook(services: Services, input: { token: string; rawBody: string | Buffer; body: unknown; headers: Record<string, unknown> }): Promise<WebhookResult> {
   const conn = await connectionByWebhookToken(services, input.token);
   if (!conn) throw new HttpError(404, 'not_found', 'No Chatwoot account uses this webhook URL (it was removed, or the URL is mistyped)');
   if (conn.secrets.webhookSecret) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hashToken } from '../../auth/tokens';
 import { WebhookAck } from '../../../lib/contracts/webhooks';
 import { HttpError } from '../../http-error';
+import { JSON_WITH_CHARSET } from '../../http/body-charset';
 import { JSON_MEDIA_TYPE } from '../../http/media-type';
 import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { createWebhookIngest } from '../../webhooks/ingest';
@@ -61,9 +62,13 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.headers(rateLimitHeaders(hit));
     return undefined;
   };
-  // Keep the raw body: signatures are computed over the exact bytes.
+  // Keep the raw body: signatures are computed over the exact bytes. A body declaring another
+  // charset than UTF-8 (legacy systems: latin1, windows-1252, utf-16) is read as bytes and decoded
+  // by it; UTF-8 bodies, nearly all, keep the string parser (JSON_WITH_CHARSET).
+  const parseBody = webhookBodyParser({ boundedDepth: false });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, webhookBodyParser({ boundedDepth: false }));
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, parseBody);
+  app.addContentTypeParser(JSON_WITH_CHARSET, { parseAs: 'buffer' }, parseBody);
 
   app.post('/hooks/:token', {
     // A JSON answer to machines: helmet's browser headers (CSP & co.) protect nothing here.
