@@ -92,9 +92,18 @@ export const ChannelWindow = z.object({
 });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
 
+const ButtonIndex = z.number().int();
+/** A template's body parameters as the step fills them: how many, and their names when named. */
+const BodyNeeds = {
+  parameterCount: z.number().int().min(0),
+  /** A template with named parameters: their names in body order ({{first_name}} → first_name); null for positional ones. */
+  parameterNames: z.array(z.string()).nullable(),
+};
+
 /**
  * A message template of the channel's WhatsApp Business Account, as the Send message step's
- * template picker lists it. `parameterCount`: the body's {{1}}…{{n}}, which the step fills.
+ * template picker lists it, with what the step has to give to send it. `parameterCount`: the
+ * body's {{1}}…{{n}}, which the step fills.
  */
 export const WhatsAppTemplate = z.object({
   id: z.string(),
@@ -103,14 +112,28 @@ export const WhatsAppTemplate = z.object({
   status: z.string(),
   category: z.string().nullable(),
   body: z.string().nullable(),
-  parameterCount: z.number().int().min(0),
-  /** A template with named parameters: their names in body order ({{first_name}} → first_name); null for positional ones. */
-  parameterNames: z.array(z.string()).nullable(),
+  ...BodyNeeds,
   /** What its header needs from the step: its text parameter (named or not), a file by link, or a location; null when nothing. */
   header: z.object({ type: z.enum(['text', 'image', 'video', 'document', 'location']), parameterName: z.string().nullable() }).nullable(),
-  /** Its buttons that take a value (a link's {{1}} suffix, a code to copy), with their text. */
-  buttons: z.array(z.object({ index: z.number().int(), type: z.enum(['url', 'copy_code']), text: z.string() })),
-  /** Why a workflow cannot send it as it stands (not approved, a flow or catalog button, a carousel); null: it can. */
+  /**
+   * Its buttons that take a value, with their text: a link's {{1}} suffix, a code to copy, a flow
+   * (an optional token and first-screen data), a catalog (an optional thumbnail product).
+   */
+  buttons: z.array(z.object({ index: ButtonIndex, type: z.enum(['url', 'copy_code', 'flow', 'catalog']), text: z.string() })),
+  /** An authentication template: the step gives its one-time code (body and button); its button's kind. */
+  authentication: z.object({ otpType: z.enum(['copy_code', 'one_tap', 'zero_tap']) }).nullable().default(null),
+  /** A limited-time offer template: its offer text, and whether it shows the offer's end (then the step gives it). */
+  limitedTimeOffer: z.object({ text: z.string().nullable(), hasExpiration: z.boolean() }).nullable().default(null),
+  /** A media card carousel template: per card, its header's kind, its body's parameters and its buttons that take a value. */
+  carousel: z.object({
+    cards: z.array(z.object({
+      header: z.enum(['image', 'video']),
+      body: z.string().nullable(),
+      ...BodyNeeds,
+      buttons: z.array(z.object({ index: ButtonIndex, type: z.enum(['url', 'quick_reply']), text: z.string() })),
+    })),
+  }).nullable().default(null),
+  /** Why a workflow cannot send it as it stands (not approved, a multi-product button, a product carousel); null: it can. */
   notSendable: z.string().nullable(),
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;

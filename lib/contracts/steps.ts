@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { VariableConditionGroup } from './conditions';
 import { DateTimeSchedule, TimeZone } from './step-date-time';
+import { MESSAGE_MEDIA_TYPES, WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { TagList, VariableName, VariableMappings } from './workflow-primitives';
+
+// The WhatsApp template a Send message step sends has its own file; its names stay importable from here.
+export {
+  MESSAGE_MEDIA_TYPES, WhatsAppCarouselCard, WhatsAppTemplateButtonValue, WhatsAppTemplateHeader, WhatsAppTemplateRef,
+} from './whatsapp-template-ref';
+export { isCoordinate } from './whatsapp-template-values';
 
 export const StepId = z
   .string()
@@ -47,65 +54,9 @@ const MessageText = z
 // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
 // https://developers.facebook.com/docs/messenger-platform/reference/send-api
 export const SEND_MESSAGE_KINDS = ['text', 'media', 'buttons', 'template'] as const;
-export const MESSAGE_MEDIA_TYPES = ['image', 'document', 'video'] as const;
 export const MESSENGER_MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] as const;
 /** Messenger's message tags that allow a message outside the 24-hour window. */
 export const MESSENGER_TAGS = ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'] as const;
-/**
- * The value a template's header needs: its one text parameter (named or positional), the
- * image / video / document it shows, by https link, or the place its map shows. Each string is a template of ours.
- */
-/**
- * A coordinate in decimal degrees, or a template of ours that gives one at send time ({{$contact.fields.store_lat}}):
- * a literal is checked here, a template when the step runs.
- */
-export const isCoordinate = (value: string, limit: number) => /^[+-]?\d{1,3}(\.\d+)?$/.test(value.trim()) && Math.abs(Number(value)) <= limit;
-const coordinate = (what: 'latitude' | 'longitude', limit: number) => z.string().trim()
-  .min(1, `Enter the ${what}`)
-  .max(200)
-  .refine((v) => v.includes('{{') || isCoordinate(v, limit), `The ${what} is a number of degrees from -${limit} to ${limit} (e.g. ${what === 'latitude' ? '37.4847' : '-122.1477'}), or a {{…}} that gives one`);
-export const WhatsAppTemplateHeader = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('text'),
-    text: z.string().trim().min(1, 'Enter the header’s value').max(60, 'A header value has at most 60 characters'),
-    parameterName: z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)').optional(),
-  }),
-  z.object({ type: z.enum(MESSAGE_MEDIA_TYPES), url: z.string().trim().min(1, 'Enter the link of the header’s file').max(2000) }),
-  // A location header's map: coordinates in decimal degrees, a name and an address under it, all
-  // given at send time (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/).
-  z.object({
-    type: z.literal('location'),
-    latitude: coordinate('latitude', 90),
-    longitude: coordinate('longitude', 180),
-    name: z.string().trim().max(1000, 'A location name has at most 1000 characters').optional(),
-    address: z.string().trim().max(1000, 'An address has at most 1000 characters').optional(),
-  }),
-]);
-export type WhatsAppTemplateHeader = z.infer<typeof WhatsAppTemplateHeader>;
-export const WhatsAppTemplateButtonValue = z.object({
-  index: z.number().int().min(0).max(9),
-  type: z.enum(['url', 'copy_code']),
-  value: z.string().trim().min(1, 'Enter the button’s value').max(2000),
-});
-export type WhatsAppTemplateButtonValue = z.infer<typeof WhatsAppTemplateButtonValue>;
-export const WhatsAppTemplateRef = z.object({
-  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'A template name uses lowercase letters, digits and _ (as in WhatsApp Manager)'),
-  language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Use the template’s language code, e.g. en_US or pt_BR'),
-  /** Body parameters {{1}}, {{2}}, … in order; each is a template of ours. */
-  parameters: z.array(z.string().max(1024, 'A parameter has at most 1024 characters')).max(20, 'At most 20 parameters').default([]),
-  /**
-   * For a template with named parameters ({{first_name}}): each parameter's name, in the order of
-   * `parameters` (Meta's `parameter_name`). Left out: positional {{1}}, {{2}}, …
-   */
-  parameterNames: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'A parameter name uses lowercase letters, digits and _ (as in the template)')).max(20).optional(),
-  /** For a template whose header takes a value (a text parameter, media, or a location). */
-  header: WhatsAppTemplateHeader.optional(),
-  /** Buttons that take a value: a link button's {{1}} suffix, a copy-code button's code; `index` is the button's place (0-based). */
-  buttons: z.array(WhatsAppTemplateButtonValue).max(10).optional(),
-}).refine((t) => !t.parameterNames || t.parameterNames.length === t.parameters.length, {
-  message: 'Give each named parameter a value (one name per parameter)', path: ['parameterNames'],
-});
-export type WhatsAppTemplateRef = z.infer<typeof WhatsAppTemplateRef>;
 export const MessageMedia = z.object({
   type: z.enum(MESSAGE_MEDIA_TYPES),
   url: z.string().trim().min(1, 'Enter the link of the file to send').max(2000),

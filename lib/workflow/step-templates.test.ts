@@ -49,6 +49,27 @@ describe('stepTemplates', () => {
       { path: ['config', 'fallbackTemplate', 'header', 'longitude'], template: '2' },
       { path: ['config', 'fallbackTemplate', 'header', 'address'], template: 'A' },
     ]],
+    ['a flow and a catalog button, an offer\'s end and carousel cards', makeStep('send_message', {
+      kind: 'template',
+      template: { name: 'kinds', language: 'en_US', parameters: [], limitedTimeOffer: { expiresAt: '{{$contact.fields.ends}}' },
+        buttons: [{ index: 0, type: 'flow', flowToken: 'T', flowActionData: '{"a": "{{$contact.id}}"}' }, { index: 1, type: 'catalog', thumbnailProductRetailerId: 'S' }],
+        carousel: { cards: [{ header: { type: 'image', url: 'https://x.test/a' }, parameters: ['P'], buttons: [{ index: 0, type: 'quick_reply', payload: 'Q' }, { index: 1, type: 'url', value: 'U' }] }, { header: { type: 'video', url: 'V' } }] } },
+    }), [
+      { path: ['config', 'text'], template: 'Hello {{$contact.firstName}}' },
+      { path: ['config', 'template', 'buttons', 0, 'flowToken'], template: 'T' },
+      { path: ['config', 'template', 'buttons', 0, 'flowActionData'], template: '{"a": "{{$contact.id}}"}', json: true },
+      { path: ['config', 'template', 'buttons', 1, 'thumbnailProductRetailerId'], template: 'S' },
+      { path: ['config', 'template', 'limitedTimeOffer', 'expiresAt'], template: '{{$contact.fields.ends}}' },
+      { path: ['config', 'template', 'carousel', 'cards', 0, 'header', 'url'], template: 'https://x.test/a' },
+      { path: ['config', 'template', 'carousel', 'cards', 0, 'parameters', 0], template: 'P' },
+      { path: ['config', 'template', 'carousel', 'cards', 0, 'buttons', 0, 'payload'], template: 'Q' },
+      { path: ['config', 'template', 'carousel', 'cards', 0, 'buttons', 1, 'value'], template: 'U' },
+      { path: ['config', 'template', 'carousel', 'cards', 1, 'header', 'url'], template: 'V' },
+    ]],
+    ['an authentication template\'s code', makeStep('send_message', { kind: 'template', template: { name: 'otp', language: 'en_US', parameters: [], code: '{{$trigger.code}}' } }), [
+      { path: ['config', 'text'], template: 'Hello {{$contact.firstName}}' },
+      { path: ['config', 'template', 'code'], template: '{{$trigger.code}}' },
+    ]],
     ['a wait', makeStep('wait'), []],
   ])('lists the templates of %s', (_, step, expected) => {
     expect(stepTemplates(step)).toEqual(expected);

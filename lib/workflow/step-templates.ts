@@ -62,8 +62,9 @@ export function stepTemplates(step: Step): StepTemplate[] {
 
 /**
  * The values of ours in a WhatsApp template reference (rendered before the send): body parameters,
- * the header's text, link or location, button values. The template's own `{{1}}`/`{{first_name}}`
- * live at Meta, and `parameterNames` are names, not templates.
+ * the header's text, link or location, button values (a flow's token and JSON data, a catalog's
+ * thumbnail), an authentication code, an offer's end, each carousel card's. The template's own
+ * `{{1}}`/`{{first_name}}` live at Meta, and `parameterNames` are names, not templates.
  */
 function whatsAppTemplateTemplates(t: WhatsAppTemplateRef | undefined, at: (string | number)[]): StepTemplate[] {
   if (!t) return [];
@@ -72,9 +73,30 @@ function whatsAppTemplateTemplates(t: WhatsAppTemplateRef | undefined, at: (stri
     : h.type === 'text' ? [{ path: [...at, 'header', 'text'], template: h.text }]
     : h.type === 'location' ? (['latitude', 'longitude', 'name', 'address'] as const).flatMap((k) => (h[k] === undefined ? [] : [{ path: [...at, 'header', k], template: h[k] }]))
     : [{ path: [...at, 'header', 'url'], template: h.url }];
+  const some = (path: (string | number)[], template: string | undefined, json?: boolean): StepTemplate[] =>
+    (template === undefined ? [] : [{ path, template, ...(json ? { json } : {}) }]);
+  const buttons = (t.buttons ?? []).flatMap((b, i): StepTemplate[] => {
+    const where = [...at, 'buttons', i];
+    switch (b.type) {
+      case 'flow': return [...some([...where, 'flowToken'], b.flowToken), ...some([...where, 'flowActionData'], b.flowActionData, true)];
+      case 'catalog': return some([...where, 'thumbnailProductRetailerId'], b.thumbnailProductRetailerId);
+      default: return [{ path: [...where, 'value'], template: b.value }];
+    }
+  });
+  const cards = (t.carousel?.cards ?? []).flatMap((c, i): StepTemplate[] => {
+    const where = [...at, 'carousel', 'cards', i];
+    return [
+      { path: [...where, 'header', 'url'], template: c.header.url },
+      ...c.parameters.map((p, j) => ({ path: [...where, 'parameters', j], template: p })),
+      ...(c.buttons ?? []).flatMap((b, j) => (b.type === 'url' ? [{ path: [...where, 'buttons', j, 'value'], template: b.value }] : some([...where, 'buttons', j, 'payload'], b.payload))),
+    ];
+  });
   return [
     ...t.parameters.map((p, i) => ({ path: [...at, 'parameters', i], template: p })),
     ...header,
-    ...(t.buttons ?? []).map((b, i) => ({ path: [...at, 'buttons', i, 'value'], template: b.value })),
+    ...buttons,
+    ...some([...at, 'code'], t.code),
+    ...some([...at, 'limitedTimeOffer', 'expiresAt'], t.limitedTimeOffer?.expiresAt),
+    ...cards,
   ];
 }

@@ -1,5 +1,8 @@
 import type { Attachment } from '../../lib/contracts/channels';
-import { isCoordinate, type SendMessageConfigValue, type WhatsAppTemplateHeader, type WhatsAppTemplateRef } from '../../lib/contracts/steps';
+import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
+import { isFetchableLink, renderTemplateRef, templateComponents, templateProblem } from './template-components';
+
+export { isFetchableLink };
 
 /** A message ready to send: templates of ours already rendered. */
 export interface SendSpec {
@@ -11,54 +14,33 @@ export interface SendSpec {
   messenger?: { messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'; tag?: string };
 }
 
-export function specFromConfig(c: SendMessageConfigValue, render: (t: string) => string): SendSpec {
-  const tpl = (t: WhatsAppTemplateRef | undefined) => t && renderTemplate(t, render);
+/** `render` fills our templates into text; `renderJson` into JSON text (a flow button's first-screen data). */
+export function specFromConfig(c: SendMessageConfigValue, render: (t: string) => string, renderJson: (t: string) => string): SendSpec {
   return {
     kind: c.kind ?? 'text',
     text: render(c.text ?? ''),
     ...(c.media ? { media: { ...c.media, url: render(c.media.url).trim() } } : {}),
     ...(c.buttons ? { buttons: c.buttons } : {}),
-    ...(c.template ? { template: tpl(c.template)! } : {}),
+    ...(c.template ? { template: renderTemplateRef(c.template, render, renderJson) } : {}),
     ...(c.messenger ? { messenger: c.messenger } : {}),
   };
 }
 
-/** A template reference with our templates in its values rendered (parameters, the header's text or link). */
-function renderTemplate(t: WhatsAppTemplateRef, render: (s: string) => string): WhatsAppTemplateRef {
-  const h = t.header;
-  const header = h && (h.type === 'text' ? { ...h, text: render(h.text) }
-    : h.type === 'location' ? { ...h, latitude: render(h.latitude).trim(), longitude: render(h.longitude).trim(), ...(h.name ? { name: render(h.name) } : {}), ...(h.address ? { address: render(h.address) } : {}) }
-    : { ...h, url: render(h.url).trim() });
-  return { ...t, parameters: t.parameters.map(render), ...(header ? { header } : {}), ...(t.buttons ? { buttons: t.buttons.map((b) => ({ ...b, value: render(b.value) })) } : {}) };
-}
-
-export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string): SendSpec =>
-  ({ kind: 'template', text: '', template: renderTemplate(t, render) });
-
-/** A link Meta fetches itself (a media message's file, a template header's): https only. */
-export const isFetchableLink = (url: string) => /^https:\/\/\S+$/i.test(url);
+export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => string, renderJson: (s: string) => string): SendSpec =>
+  ({ kind: 'template', text: '', template: renderTemplateRef(t, render, renderJson) });
 
 /**
- * A template header Meta would refuse, once our templates in it are rendered: a link it cannot
- * fetch (not https), or a location whose coordinates are not numbers in range (a contact field
- * left empty). The step fails saying so, before any call.
+ * A template Meta would refuse, once our templates in it are rendered (a header link it cannot
+ * fetch, a code too long, an offer that has ended…): the step fails saying so, before any call.
  */
-export function badHeader(spec: SendSpec): string | null {
-  const h = spec.template?.header;
-  const cannot = `Cannot send template ${spec.template?.name ?? ''}: its header`;
-  if (!h || h.type === 'text') return null;
-  if (h.type === 'location') {
-    if (!isCoordinate(h.latitude, 90)) return `${cannot} location's latitude "${h.latitude}" is not a number of degrees from -90 to 90`;
-    if (!isCoordinate(h.longitude, 180)) return `${cannot} location's longitude "${h.longitude}" is not a number of degrees from -180 to 180`;
-    return null;
-  }
-  return isFetchableLink(h.url) ? null : `${cannot} ${h.type} link "${h.url}" is not an https:// URL Meta can fetch`;
-}
+export const badTemplate = (spec: SendSpec, now = Date.now()): string | null => (spec.template ? templateProblem(spec.template, now) : null);
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
 export function inboxText(spec: SendSpec): string {
   switch (spec.kind) {
-    case 'template': return `[template ${spec.template?.name ?? ''}${spec.template?.parameters.length ? `: ${spec.template.parameters.join(' | ')}` : ''}]`;
+    // A one-time code is the customer's: agents see that one was sent, not which.
+    case 'template': return spec.template?.code !== undefined ? `[template ${spec.template.name}: a one-time code]`
+      : `[template ${spec.template?.name ?? ''}${spec.template?.parameters.length ? `: ${spec.template.parameters.join(' | ')}` : ''}]`;
     case 'media': return spec.text.trim() || `[${spec.media?.type ?? 'file'}] ${spec.media?.url ?? ''}`.trim();
     case 'buttons': return `${spec.text}\n${(spec.buttons ?? []).map((b) => `[${b.title}]`).join(' ')}`;
     default: return spec.text;
@@ -76,10 +58,7 @@ const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payl
  * WhatsApp Cloud API message body.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
- * `reply` buttons; `template` with header, body and button parameters, positional or named by
- * `parameter_name`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components;
- * a location header's `location` {latitude, longitude, name, address}: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/;
- * a copy-code button's `coupon_code`: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates)
+ * `reply` buttons; `template` with its components, template-components.ts, which cites each kind's page)
  */
 export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
@@ -96,15 +75,7 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
       };
     case 'template': {
       const t = spec.template!;
-      const h = t.header;
-      const components = [
-        ...(h ? [{ type: 'header', parameters: [headerParameter(h)] }] : []),
-        ...(t.parameters.length ? [{ type: 'body', parameters: t.parameters.map((text, i) => ({ type: 'text', ...(t.parameterNames ? { parameter_name: t.parameterNames[i] } : {}), text })) }] : []),
-        ...(t.buttons ?? []).map((b) => ({
-          type: 'button', sub_type: b.type, index: String(b.index),
-          parameters: [b.type === 'copy_code' ? { type: 'coupon_code', coupon_code: b.value } : { type: 'text', text: b.value }],
-        })),
-      ];
+      const components = templateComponents(t);
       return {
         ...base, type: 'template',
         template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) },
@@ -112,15 +83,6 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
     }
     default:
       return { ...base, type: 'text', text: { preview_url: false, body: spec.text } };
-  }
-}
-
-function headerParameter(h: WhatsAppTemplateHeader): Record<string, unknown> {
-  switch (h.type) {
-    case 'text': return { type: 'text', ...(h.parameterName ? { parameter_name: h.parameterName } : {}), text: h.text };
-    // Coordinates as strings, as Meta's examples send them.
-    case 'location': return { type: 'location', location: { latitude: h.latitude, longitude: h.longitude, ...(h.name?.trim() ? { name: h.name } : {}), ...(h.address?.trim() ? { address: h.address } : {}) } };
-    default: return { type: h.type, [h.type]: { link: h.url } };
   }
 }
 

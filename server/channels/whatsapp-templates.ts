@@ -3,15 +3,11 @@ import { HttpError, notFound } from '../http-error';
 import type { Services } from '../services';
 import { channelConfig, channelToken } from './connections';
 import { graphCall, GraphError } from './graph';
+import { toTemplate, type GraphTemplate } from './whatsapp-template-needs';
 
 // GET /{waba-id}/message_templates, its fields and cursor paging:
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/
-// Components (HEADER formats, BODY, BUTTONS types; POSITIONAL and NAMED parameters):
-// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
-// A LOCATION header's place is given at send time: .../templates/utility-templates/location-templates/
-interface GraphComponent { type?: string; format?: string; text?: string; buttons?: { type?: string; text?: string; url?: string }[] }
-interface GraphTemplate { id?: string; name?: string; language?: string; status?: string; category?: string; parameter_format?: string; components?: GraphComponent[] }
-
+// What each template needs from the step: whatsapp-template-needs.ts.
 const FIELDS = 'id,name,language,status,category,parameter_format,components';
 /** 20 pages of 100: more than a WhatsApp Business Account may hold. */
 const MAX_PAGES = 20;
@@ -45,40 +41,3 @@ export async function listWhatsAppTemplates(services: Services, channelId: strin
   return templates.sort((a, b) => Number(a.notSendable !== null) - Number(b.notSendable !== null) || a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
 }
 
-export function toTemplate(t: GraphTemplate): WhatsAppTemplate {
-  const components = t.components ?? [];
-  const body = components.find((c) => c.type?.toUpperCase() === 'BODY')?.text ?? null;
-  const header = components.find((c) => c.type?.toUpperCase() === 'HEADER');
-  const buttons = components.find((c) => c.type?.toUpperCase() === 'BUTTONS')?.buttons ?? [];
-  const positions = [...(body ?? '').matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
-  const names = [...new Set([...(body ?? '').matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!))];
-  const named = t.parameter_format?.toUpperCase() === 'NAMED' || names.length > 0;
-  const reasons: string[] = [];
-  if (t.status !== 'APPROVED') reasons.push(`its status is ${t.status ?? 'unknown'} (only approved templates are sent)`);
-  if (named && names.length > 20) reasons.push('it takes more than 20 parameters');
-  const format = header?.format?.toUpperCase();
-  const headerParam = format === 'TEXT' ? /\{\{\s*([a-z0-9_]+)\s*\}\}/i.exec(header?.text ?? '')?.[1] : undefined;
-  const headerNeeds: WhatsAppTemplate['header'] = format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT' || format === 'LOCATION'
-    ? { type: format.toLowerCase() as 'image' | 'video' | 'document' | 'location', parameterName: null }
-    : headerParam ? { type: 'text', parameterName: /^\d+$/.test(headerParam) ? null : headerParam.toLowerCase() } : null;
-  if (format && !['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'].includes(format)) reasons.push(`its header needs ${/^[AEIOU]/.test(format) ? 'an' : 'a'} ${format.toLowerCase()}`);
-  const valued = buttons.flatMap((b, index): WhatsAppTemplate['buttons'] => {
-    const type = b.type?.toUpperCase();
-    if (type === 'URL' && /\{\{/.test(b.url ?? '')) return [{ index, type: 'url', text: b.text ?? `Button ${index + 1}` }];
-    if (type === 'COPY_CODE') return [{ index, type: 'copy_code', text: b.text ?? 'Copy code' }];
-    return [];
-  });
-  const unsupported = buttons.find((b) => ['OTP', 'FLOW', 'CATALOG', 'MPM'].includes(b.type?.toUpperCase() ?? ''));
-  if (unsupported) reasons.push(`it has ${/^[AEIOU]/.test(unsupported.type!.toUpperCase()) ? 'an' : 'a'} ${unsupported.type!.toUpperCase()} button`);
-  if (!named && positions.length && Math.max(...positions) > 20) reasons.push('it takes more than 20 parameters');
-  const special = components.find((c) => ['CAROUSEL', 'LIMITED_TIME_OFFER'].includes(c.type?.toUpperCase() ?? ''));
-  if (special) reasons.push(`it has a ${special.type!.toLowerCase().replaceAll('_', ' ')}`);
-  return {
-    id: t.id ?? `${t.name}:${t.language}`, name: t.name!, language: t.language!, status: t.status ?? 'UNKNOWN', category: t.category ?? null, body,
-    parameterCount: named ? names.length : positions.length === 0 ? 0 : Math.max(...positions),
-    parameterNames: named ? names : null,
-    header: headerNeeds,
-    buttons: valued,
-    notSendable: reasons.length ? `Not sendable from a workflow: ${reasons.join('; ')}` : null,
-  };
-}

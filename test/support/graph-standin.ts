@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { templateSendProblem } from './graph-template-check';
 
 // A stand-in for Meta's Graph API on a loopback port, speaking the documented shapes. The product
 // reaches it exactly as it reaches graph.facebook.com: only META_GRAPH_URL differs.
@@ -60,10 +61,21 @@ export interface StandInAd {
 }
 export interface StandInAdAccount { id: string; token: string; name: string; ads: StandInAd[] }
 
+/**
+ * A template component as GET /{waba-id}/message_templates returns it: a header's format, a body's
+ * text, buttons (an authentication template's OTP button comes back as a URL to whatsapp.com/otp/code),
+ * a limited-time offer's text and expiration flag, a carousel's cards.
+ */
+export interface StandInComponent {
+  type: string; format?: string; text?: string;
+  buttons?: { type: string; text?: string; url?: string; otp_type?: string }[];
+  limited_time_offer?: { text: string; has_expiration?: boolean };
+  cards?: { components: StandInComponent[] }[];
+}
 /** A template with the fields the companion asks for (components as Meta returns them). */
 export interface StandInTemplate {
   id: string; name: string; language: string; status: string; category: string; parameter_format?: 'POSITIONAL' | 'NAMED';
-  components: { type: string; format?: string; text?: string; buttons?: { type: string; text?: string; url?: string }[] }[];
+  components: StandInComponent[];
 }
 
 export interface SentMessage { kind: 'whatsapp' | 'messenger'; accountId: string; body: any; id: string; token: string }
@@ -73,8 +85,8 @@ export interface GraphStandIn {
   url: string;
   addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
   addPage(p: { id: string; token: string; name?: string }): void;
-  /** A Messenger user's profile, readable with that Page's token (User Profile API). */
-  addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string }): void;
+  /** A Messenger user's profile, readable with that Page's token (User Profile API); `delayMs`: Meta slow to answer it. */
+  addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string; delayMs?: number }): void;
   /**
    * A WhatsApp Business Account's message templates, as GET /{waba-id}/message_templates returns
    * them (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/).
@@ -107,7 +119,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const pages = new Map<string, { token: string; name: string }>();
   const adAccounts = new Map<string, StandInAdAccount>();
   const businessAccounts = new Map<string, { token: string; templates: StandInTemplate[] }>();
-  const profiles = new Map<string, { pageId: string; first_name: string; last_name: string }>();
+  const profiles = new Map<string, { pageId: string; first_name: string; last_name: string; delayMs: number }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
@@ -199,6 +211,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     if (profile && req.method === 'GET' && !edge) {
       // GET /{psid}?fields=first_name,last_name: https://developers.facebook.com/docs/messenger-platform/identity/user-profile
       if (bearer !== pages.get(profile.pageId)?.token) return fail(res, graphErrors.invalidToken());
+      if (profile.delayMs) await new Promise((r) => setTimeout(r, profile.delayMs));
+      if (res.destroyed) return;
       return send(res, 200, { first_name: profile.first_name, last_name: profile.last_name, id });
     }
     const phone = phones.get(id);
@@ -220,6 +234,10 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         if (typeof body.to !== 'string' || !body.to) return badParam(res, 'The parameter to is required.');
         const type = body.type ?? 'text';
         if (!(type in body)) return badParam(res, `The parameter ${type} is required.`);
+        // A template the stand-in was given is checked as Meta checks it; others go through unchecked.
+        const known = type === 'template' ? [...businessAccounts.values()].flatMap((a) => a.templates).find((t) => t.name === body.template?.name && t.language === body.template?.language?.code) : undefined;
+        const refused = known && templateSendProblem(known, body.template.components);
+        if (refused) return fail(res, refused);
         const wamid = `wamid.${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
         sent.push({ kind: 'whatsapp', accountId: id, body, id: wamid, token: bearer });
         // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (response)
@@ -246,7 +264,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
     addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
-    addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName }); },
+    addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName, delayMs: p.delayMs ?? 0 }); },
     addBusinessAccount: (a) => { businessAccounts.set(a.id, { token: a.token, templates: a.templates }); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },

@@ -1,4 +1,4 @@
-import { badHeader, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
+import { badTemplate, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
@@ -16,10 +16,10 @@ export const sendMessageStep = defineStep({
   async run(ctx) {
     const conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
-    const spec = specFromConfig(ctx.config, (t) => ctx.render(t));
+    const spec = specFromConfig(ctx.config, (t) => ctx.render(t), (t) => ctx.renderJson(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
-    const headerProblem = badHeader(spec);
-    if (headerProblem) return fail(headerProblem);
+    const templateProblem = badTemplate(spec);
+    if (templateProblem) return fail(templateProblem);
     if (spec.kind === 'media' && !isFetchableLink(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
     const connection = conversation.connectionId
@@ -54,8 +54,8 @@ export const sendMessageStep = defineStep({
       return next(await inbox.invoke({ text: inboxText(spec).slice(0, 4096) }));
     }
 
-    const fallback = ctx.config.fallbackTemplate ? templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t)) : undefined;
-    const fallbackProblem = fallback && badHeader(fallback);
+    const fallback = ctx.config.fallbackTemplate ? templateSpec(ctx.config.fallbackTemplate, (t) => ctx.render(t), (t) => ctx.renderJson(t)) : undefined;
+    const fallbackProblem = fallback && badTemplate(fallback);
     if (fallbackProblem) return fail(`${fallbackProblem} (the fallback template)`);
     const outcome = await sendOnConversation(ctx.services, {
       conversation: { ...conversation, connectionId: connection.id },

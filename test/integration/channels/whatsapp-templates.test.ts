@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphTiming } from '../../../server/channels/graph';
 import { graphErrors, startGraphStandIn, type GraphStandIn, type StandInTemplate } from '../../support/graph-standin';
 import { startTestServer, type TestServer } from '../../support/server';
+import { multiProductTemplate, templateKinds } from '../../fixtures/meta/templates';
 
 // The Send message step's template picker reads the channel's templates from Meta. Shapes as the
 // template management page shows them: POSITIONAL {{1}} bodies, NAMED {{day}} ones, media headers.
@@ -10,6 +11,7 @@ import { startTestServer, type TestServer } from '../../support/server';
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components
 // A LOCATION header (format only; the place is given at send time):
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/utility-templates/location-templates/
+// Flow, catalog, authentication, limited-time offer and carousel templates: test/fixtures/meta/templates.ts cites each page.
 
 let graph: GraphStandIn;
 let server: TestServer;
@@ -49,7 +51,7 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
         components: [{ type: 'BODY', text: 'Hi {{customer_name}}, your order {{order_number}} has been confirmed! Thanks, {{customer_name}}.' }] },
       positional('welcome', 'Welcome!', { status: 'PENDING' }),
       positional('shipped', 'Your parcel {{1}} is on its way.', { components: [{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' }, { type: 'BODY', text: 'Your parcel {{1}} is on its way.' }] }),
-      positional('flow_signup', 'Sign up in a minute.', { category: 'MARKETING', components: [{ type: 'BODY', text: 'Sign up in a minute.' }, { type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Sign up' }] }] }),
+      multiProductTemplate,
       positional('spring_coupon', 'Here is 10% off.', { category: 'MARKETING', components: [{ type: 'BODY', text: 'Here is 10% off.' }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop' }, { type: 'COPY_CODE', text: 'Copy offer code' }] }] }),
       positional('store_location', 'Find us here.', { components: [{ type: 'HEADER', format: 'LOCATION' }, { type: 'BODY', text: 'Find us here.' }] }),
       positional('track', 'Track order {{1}}', { components: [{ type: 'BODY', text: 'Track order {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] }] }),
@@ -67,10 +69,10 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     expect(templates.find((t) => t.language === 'es')).toMatchObject({ parameterCount: 3, parameterNames: null, notSendable: null, body: 'Hola {{1}}, tu pedido {{2}} sale {{3}}.' });
     const why = Object.fromEntries(templates.filter((t) => t.notSendable).map((t) => [t.name, t.notSendable]));
     expect(why).toEqual({
-      flow_signup: 'Not sendable from a workflow: it has a FLOW button',
+      abandoned_cart: 'Not sendable from a workflow: it has an MPM button (a multi-product message)',
       welcome: 'Not sendable from a workflow: its status is PENDING (only approved templates are sent)',
     });
-    expect(templates.slice(-2).map((t) => t.name)).toEqual(['flow_signup', 'welcome']);
+    expect(templates.slice(-2).map((t) => t.name)).toEqual(['abandoned_cart', 'welcome']);
     // Buttons that take a value: a link's {{1}} suffix, a code to copy (in their place among the buttons).
     expect(templates.find((t) => t.name === 'track')).toMatchObject({ buttons: [{ index: 0, type: 'url', text: 'Track' }], notSendable: null });
     expect(templates.find((t) => t.name === 'spring_coupon')).toMatchObject({ buttons: [{ index: 1, type: 'copy_code', text: 'Copy offer code' }], notSendable: null });
@@ -80,6 +82,33 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     // A location header's place is given at send time (its map): sendable, the step fills it.
     expect(templates.find((t) => t.name === 'store_location')).toMatchObject({ header: { type: 'location', parameterName: null }, notSendable: null });
     expect(templates.find((t) => t.name === 'order_update')).toMatchObject({ header: null });
+  });
+
+  it('lists flow, catalog, authentication, limited-time offer and media carousel templates with what the step gives; multi-product and product carousels stay unsendable, saying why', async () => {
+    graph.addBusinessAccount({ id: WABA, token: TOKEN, templates: templateKinds });
+    const id = await connectWhatsApp();
+    const res = await server.api(server.adminToken).get(`/channels/${id}/whatsapp-templates`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const by = Object.fromEntries((res.body.templates as { name: string }[]).map((t) => [t.name, t]));
+    const none = { authentication: null, limitedTimeOffer: null, carousel: null, notSendable: null };
+    // A flow button: an optional token and first-screen data; its quick reply takes nothing.
+    expect(by.flow_signup).toMatchObject({ ...none, parameterCount: 1, buttons: [{ index: 1, type: 'flow', text: 'Sign up' }] });
+    expect(by.intro_catalog_offer).toMatchObject({ ...none, parameterCount: 3, buttons: [{ index: 0, type: 'catalog', text: 'View catalog' }] });
+    // Authentication, as Meta returns it (a URL to whatsapp.com/otp/code) or as created (OTP): the step gives the code, nothing else.
+    expect(by.verification_code).toMatchObject({ parameterCount: 0, parameterNames: null, buttons: [], header: null, authentication: { otpType: 'copy_code' }, notSendable: null });
+    expect(by.verification_autofill).toMatchObject({ parameterCount: 0, buttons: [], authentication: { otpType: 'one_tap' }, notSendable: null });
+    expect(by.limited_time_offer_caribbean_pkg_2023).toMatchObject({
+      header: { type: 'image', parameterName: null }, parameterCount: 2, limitedTimeOffer: { text: 'Expiring offer!', hasExpiration: true },
+      buttons: [{ index: 0, type: 'copy_code', text: 'Copy offer code' }, { index: 1, type: 'url', text: 'Book now!' }], notSendable: null,
+    });
+    const cardButtons = [{ index: 0, type: 'quick_reply', text: 'Send me more like this!' }, { index: 1, type: 'url', text: 'Shop' }];
+    expect(by.carousel_template_media_cards_v1).toMatchObject({ parameterCount: 3, buttons: [], notSendable: null, carousel: { cards: [
+      { header: 'image', body: null, parameterCount: 0, parameterNames: null, buttons: cardButtons },
+      { header: 'image', buttons: cardButtons },
+      { header: 'video', buttons: cardButtons },
+    ] } });
+    expect(by.product_carousel!).toMatchObject({ notSendable: 'Not sendable from a workflow: its carousel cards show products (a product card carousel); its carousel cards have a button of type SPM' });
+    expect(by.abandoned_cart!).toMatchObject({ notSendable: 'Not sendable from a workflow: it has an MPM button (a multi-product message)' });
   });
 
   it('says what to fix when Meta refuses, 502 when Meta is down, and refuses what is not a WhatsApp channel', async () => {
