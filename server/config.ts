@@ -18,6 +18,8 @@ export interface Config {
   metaGraphUrl: string;
   /** Minutes between Marketing API syncs of linked ad accounts (0: only on demand). */
   metaAdsSyncMinutes: number;
+  /** Seconds between reconciles of each Chatwoot account (CHATWOOT_SYNC_SECONDS); 0: only Sync now. */
+  chatwootSyncSeconds: number;
   /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
   secretKey: string | undefined;
   /** Identifies this process in run leases. */
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
     metaAdsSyncMinutes: Number(env.META_ADS_SYNC_MINUTES ?? 60),
+    chatwootSyncSeconds: Number(env.CHATWOOT_SYNC_SECONDS ?? 300),
     metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
     secretKey: env.COMPANION_SECRET_KEY || undefined,
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,

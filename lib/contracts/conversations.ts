@@ -74,11 +74,27 @@ export const ConversationHistory = z.object({ conversations: z.array(EarlierConv
 export type ConversationHistory = z.infer<typeof ConversationHistory>;
 export const HISTORY_MESSAGES = 200;
 export const HISTORY_CONVERSATIONS = 20;
+/**
+ * The inbox a conversation lives in when it is not the companion's own (a connected Chatwoot
+ * account): replies, notes, close, reopen and assignment made here act there. `url` opens it in
+ * that inbox's dashboard.
+ */
+export const ConversationInbox = z.object({
+  kind: z.literal('chatwoot'),
+  /** The connection's name (Settings → Chatwoot). */
+  name: z.string(),
+  /** The conversation's number there. */
+  externalId: z.string(),
+  url: z.string(),
+});
+export type ConversationInbox = z.infer<typeof ConversationInbox>;
 export const ConversationDetail = ConversationWithContact.extend({
   messages: z.array(Message),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
   channel: ChannelWindow.nullable().optional(),
   awaitingAnswer: AwaitingAnswer.nullable().optional(),
+  /** For a conversation that lives in Chatwoot: which account, and its link there. */
+  inbox: ConversationInbox.nullable().optional(),
   /**
    * The contact's open conversation now: this one while it is open; for a closed one, the one
    * where the conversation goes on (a customer wrote again, someone reopened it), or null.

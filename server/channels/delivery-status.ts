@@ -3,6 +3,7 @@ import { inTransaction } from '../events/unit-of-work';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import type { StatusItem } from '../webhooks/meta-payloads';
+import { findChannel } from './connections';
 
 // Meta does not promise status webhooks in order (a `read` may come before `delivered`, and a
 // `failed` may follow a `delivered` on another device): a status only moves a message forward.
@@ -26,9 +27,33 @@ async function applyOne(uow: UnitOfWork, services: Services, externalId: string,
   return changed ? 'changed' : 'kept';
 }
 
-/** Applies a status webhook to the outgoing messages it names; a status for an id not stored yet waits. True when something changed. */
+/**
+ * Messenger's watermark: the Page's messages to this person (on this Page, in any of the contact's
+ * conversations) sent before it take the status. A message counts from when it was stored, just
+ * before the Send API call, so Meta's own timestamp of it is later; one still without Meta's id
+ * (its send under way) is left to its own receipt.
+ */
+async function applyWatermark(uow: UnitOfWork, services: Services, s: StatusItem & { watermark: NonNullable<StatusItem['watermark']> }): Promise<boolean> {
+  const page = s.accountId ? await findChannel(uow.trx, 'messenger', s.accountId) : undefined;
+  const person = await uow.trx.selectFrom('channel_identities').select('contact_id')
+    .where('channel', '=', 'messenger').where('external_id', '=', s.watermark.psid).executeTakeFirst();
+  if (!page || !person) return false;
+  const behind = Object.keys(RANK).filter((k) => rank(k) >= rank('accepted') && rank(k) < rank(s.status));
+  const rows = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.id', 'conversations.id as conversation_id', 'conversations.contact_id'])
+    .where('conversations.contact_id', '=', person.contact_id).where('messages.connection_id', '=', page.id)
+    .where('messages.direction', '=', 'outgoing').where('messages.external_id', 'is not', null).where('messages.delivery_status', 'in', behind)
+    .where('messages.created_at', s.watermark.inclusive ? '<=' : '<', s.watermark.before).execute();
+  for (const row of rows) {
+    await uow.trx.updateTable('messages').set({ delivery_status: s.status, delivery_error: null, delivery_updated_at: nowIso() }).where('id', '=', row.id).execute();
+    uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: row.conversation_id, contactId: row.contact_id }));
+  }
+  return rows.length > 0;
+}
+
+/** Applies a status webhook to the outgoing messages it names (or its watermark covers); a status for an id not stored yet waits. True when something changed. */
 export async function applyDeliveryStatus(uow: UnitOfWork, services: Services, s: StatusItem): Promise<boolean> {
-  let changed = false;
+  let changed = s.watermark ? await applyWatermark(uow, services, { ...s, watermark: s.watermark }) : false;
   for (const externalId of s.externalIds) {
     const outcome = await applyOne(uow, services, externalId, s.status, s.error);
     if (outcome === 'changed') changed = true;

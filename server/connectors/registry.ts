@@ -12,8 +12,8 @@ import type { ConnectionsTable } from '../store/schema';
  * conversation has no connection. Every method is optional: a channel (Meta) delivers messages,
  * an inbox (Chatwoot) also carries notes, labels, attributes, assignment and status.
  *
- * Each call receives an idempotency key (run id + step id for steps, the message id for inbox
- * replies); a connector that cannot make the outside call idempotent records its attempt first,
+ * Each call receives an idempotency key (run id + step id for steps; for the inbox's replies
+ * `inbox:` + the request's Idempotency-Key, else a fresh id); a connector that cannot make the outside call idempotent records its attempt first,
  * so a retry after a crash never repeats a send (the stored outside id is the proof).
  */
 export interface ConnectorCall {
@@ -27,8 +27,8 @@ export interface ConnectorCall {
   cause?: Cause;
   /** A step's `ctx.once`: the outside effect at most once per idempotency key. */
   once?: <R>(fn: () => Promise<R>) => Promise<R>;
-  /** A step's workflow (id and name): the author of the messages it mirrors locally. */
-  author?: MessageAuthor & { type: 'workflow' };
+  /** Who wrote the messages it mirrors locally: a step's workflow (id and name), or the inbox's agent. */
+  author?: MessageAuthor & { type: 'workflow' | 'user' };
 }
 
 /** What a connector did: the step log's output (the outside call and its answer included). */

@@ -1,5 +1,5 @@
 import type { UnitOfWork } from '../events/unit-of-work';
-import { conflict } from '../http-error';
+import { conflict, HttpError } from '../http-error';
 import { categoryUses, publishedUses, unfinishedRunUses, type CategoryUse } from '../engine/workflows/uses';
 import { fromJson, isPostgres, type Db, type Executor } from '../store/database';
 import { getSetting, setSetting, settingIn } from './settings';
@@ -9,6 +9,13 @@ export const getClosingCategories = async (db: Executor) => ({ categories: await
 
 /** The closing categories, read once per run round (settingIn). */
 export const closingCategoriesIn = (uow: UnitOfWork) => settingIn<string[]>(uow, KEY, []);
+
+/** The 422 for closing with a category the list (when there is one) does not hold; null when it may be used. */
+export function unknownCategory(category: string | null | undefined, categories: string[]): HttpError | null {
+  if (!category || categories.length === 0 || categories.includes(category)) return null;
+  return new HttpError(422, 'invalid_content', `Unknown closing category "${category}"; use one of: ${categories.join(', ')}`,
+    [{ path: 'body.category', message: `Use one of: ${categories.join(', ')}` }]);
+}
 
 /**
  * Replaces the list. A category a published workflow names cannot go away (deleted, or renamed,

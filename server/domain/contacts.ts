@@ -26,6 +26,8 @@ export interface Cause {
   by?: string | null;
   /** The change comes from a run someone waits on: the runs it starts are waited on too (express lane). */
   waited?: boolean;
+  /** Mirrored as a connected inbox already had it (EventInput.imported): recorded, starts no run. */
+  imported?: boolean;
 }
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {

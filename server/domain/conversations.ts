@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { insertOne, runShaped } from '../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
-import { closingCategoriesIn } from './closing-categories';
+import { closingCategoriesIn, unknownCategory } from './closing-categories';
 import { contactIn, getContact, type Cause } from './contacts';
 import { routeReplyToWaitingRun } from './question-replies';
 
@@ -163,11 +163,8 @@ export async function closeConversation(
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
   if (input.category) {
-    const categories = await closingCategoriesIn(uow);
-    if (categories.length > 0 && !categories.includes(input.category)) {
-      throw new HttpError(422, 'invalid_content', `Unknown closing category "${input.category}"; use one of: ${categories.join(', ')}`,
-        [{ path: 'body.category', message: `Use one of: ${categories.join(', ')}` }]);
-    }
+    const unknown = unknownCategory(input.category, await closingCategoriesIn(uow));
+    if (unknown) throw unknown;
   }
   const closedAt = nowIso();
   const closing = {
@@ -240,15 +237,7 @@ export async function addMessage(
 
 export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
-  if (userId) {
-    const user = await assigneeIn(uow, userId);
-    if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
-    // Chatwoot's way with an agent removed from the account: nothing is assigned to them any more.
-    if (!user.active) {
-      throw new HttpError(422, 'invalid_content', `${user.name} (${userId}) is deactivated and cannot be assigned; assign someone else, or reactivate them under Settings → Users`,
-        [{ path: 'body.userId', message: 'Deactivated user' }]);
-    }
-  }
+  if (userId) assertAssignable(userId, await assigneeIn(uow, userId));
   if (current.assigneeId === userId) return current;
   // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
   await runShaped(uow.trx, 'conversationAssignee', [userId, id], () => uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id), { deferred: !!uow.reads });
@@ -256,6 +245,21 @@ export async function assignConversation(uow: UnitOfWork, services: Services, id
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
   changed(uow, services, current);
   return { ...current, assigneeId: userId };
+}
+
+function assertAssignable(userId: string, user: { name: string; active: boolean } | null) {
+  if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
+  // Chatwoot's way with an agent removed from the account: nothing is assigned to them any more.
+  if (!user.active) {
+    throw new HttpError(422, 'invalid_content', `${user.name} (${userId}) is deactivated and cannot be assigned; assign someone else, or reactivate them under Settings → Users`,
+      [{ path: 'body.userId', message: 'Deactivated user' }]);
+  }
+}
+
+/** What assignConversation checks of the user, before an assignment made elsewhere first (Chatwoot). */
+export async function checkAssignee(db: Executor, userId: string) {
+  const row = await db.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', userId).executeTakeFirst();
+  assertAssignable(userId, row ? { name: row.name, active: !row.deactivated_at } : null);
 }
 
 /** The user to assign to (null: none such) and whether they are active; a run round asks once per user (its runs mostly assign to the same few agents). */

@@ -12,6 +12,8 @@ export type RecordedEvent = DomainEvent & {
   createdAt: string;
   /** Recorded by a run someone waits on (EventInput.waited); not stored. */
   waited: boolean;
+  /** Mirrored as it already was (EventInput.imported): starts no run; its note says so. */
+  imported: boolean;
 };
 
 export interface EventInput {
@@ -26,6 +28,12 @@ export interface EventInput {
    * runs it starts, in the same contact's chain, are waited on as well (dispatcher's waitedOn).
    */
   waited?: boolean;
+  /**
+   * What a connected inbox already held when it was connected, mirrored now (Chatwoot's first
+   * import): recorded like any change, so the contact's history is whole, but it is not news and
+   * starts no run (a welcome message would greet every customer mid-conversation).
+   */
+  imported?: boolean;
 }
 
 /** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
@@ -49,6 +57,7 @@ export class EventRecorder {
       createdAt: nowIso(),
       // Always set (one shape for every event: recording is on a run round's hot path).
       waited: input.waited === true,
+      imported: input.imported === true,
     };
     const runIds: string[] = [];
     const notes: string[] = [];
@@ -58,6 +67,7 @@ export class EventRecorder {
       if (result.note) notes.push(result.note);
     }
     await insertEvent(uow, recorded, input, notes.join('; ') || null, runIds);
+    if (runIds.length) uow.startedRuns?.push(...runIds);
     return { eventId: recorded.id, runIds };
   }
 }

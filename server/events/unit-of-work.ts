@@ -29,6 +29,8 @@ export interface UnitOfWork {
    * with every change its steps made (id → updated_at). Their state meanwhile is `written`.
    */
   dirtyContacts?: Map<string, string>;
+  /** Set by a caller that answers with the runs its transaction started (Meta's webhook): each recorded event's runs are added. */
+  startedRuns?: string[];
 }
 
 /**

@@ -4,16 +4,28 @@ import { createContact } from '../domain/contacts';
 import { heldContactId } from '../domain/delete-contact';
 import { addMessage, conversationWritten, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
-import { findChannel } from '../channels/connections';
-import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact } from '../channels/messenger-profile';
+import { findChannel, isChannelKind } from '../channels/connections';
+import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact, PROFILE_BUDGET_PER_DELIVERY_MS, profileOfNewSender, type SenderProfile } from '../channels/messenger-profile';
 import { applyDeliveryStatus } from '../channels/delivery-status';
+import type { Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
+import type { Conversation } from '../../lib/contracts/conversations';
 import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
 import { toE164 } from './phone';
 import { listAds } from './ads';
 import { adEligibility } from '../../lib/contracts/ads';
 
 export interface ItemResult { runIds: string[]; outcome: 'stored' | 'duplicate' | 'skipped' }
+
+/** What the items of one delivery share: until when a new Messenger sender's profile may be waited on. */
+export interface DeliveryContext { profilesUntil: number }
+export const newDeliveryContext = (now = Date.now()): DeliveryContext => ({ profilesUntil: now + PROFILE_BUDGET_PER_DELIVERY_MS });
+
+/** Every run the item's transaction started (Conversation Opened, Click-to-Chat, …), for the webhook's answer. */
+function collectRuns(uow: UnitOfWork): string[] {
+  uow.startedRuns = [];
+  return uow.startedRuns;
+}
 
 /** A Mexican wa_id still carries the legacy 1 after 52; E.164 has dropped it. */
 const phoneOfWaId = (waId: string) => {
@@ -27,7 +39,7 @@ const phoneOfWaId = (waId: string) => {
  * this moment is either deleted before (not found: this message starts a new contact) or after
  * (the message goes with it); found but not held, the message would name a contact that is gone.
  */
-async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable): Promise<string> {
+async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable, profile?: SenderProfile): Promise<string> {
   const cause = { source: 'contact' };
   if (m.channel === 'whatsapp') {
     for (const phone of waIdCandidates(m.senderId)) {
@@ -40,11 +52,13 @@ async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage
   const known = await uow.trx.selectFrom('channel_identities').select('contact_id')
     .where('channel', '=', 'messenger').where('external_id', '=', m.senderId).executeTakeFirst();
   if (known && await heldContactId(uow.trx, 'id', known.contact_id)) return known.contact_id;
-  const contact = await createContact(uow, services, { firstName: MESSENGER_PLACEHOLDER_FIRST_NAME, lastName: m.senderId.slice(-4), tags: [], fields: {} }, cause);
+  const named = typeof profile === 'object' ? profile : { firstName: MESSENGER_PLACEHOLDER_FIRST_NAME, lastName: m.senderId.slice(-4) };
+  const contact = await createContact(uow, services, { ...named, tags: [], fields: {} }, cause);
   // An identity of a contact deleted since it was read goes over to the new one.
   await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() })
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ contact_id: contact.id })).execute();
-  if (channel) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
+  // Meta did not answer in time (or was not asked: the delivery's wait was used up): one more try once committed.
+  if (channel && (profile === undefined || profile === 'unanswered')) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
   return contact.id;
 }
 
@@ -61,16 +75,33 @@ async function channelOf(uow: UnitOfWork, item: { channel: 'whatsapp' | 'messeng
 }
 
 /**
+ * Whether a conversation takes the channel the customer last wrote on (replies go back there): a
+ * built-in one, or one on another WhatsApp number or Page, does. A conversation that lives in an
+ * inbox connection (Chatwoot) does not: it is that inbox's conversation, opened and closed as the
+ * inbox says (connectors/chatwoot), and moving it off would make the inbox's next update open
+ * another one, setting this one aside, and Conversation Opened would fire again each time the
+ * customer changed sides. The message joins it; the conversation stays where it lives.
+ */
+async function takesChannel(db: Executor, conversation: Conversation): Promise<boolean> {
+  if (!conversation.connectionId) return true;
+  const row = await db.selectFrom('connections').select('kind').where('id', '=', conversation.connectionId).executeTakeFirst();
+  return !row || isChannelKind(row.kind);
+}
+
+/**
  * One customer message (or postback, or ad referral): the contact found or created, the
  * conversation opened (by the ad when one referred it) and attached to the channel, the message
  * stored with its Meta id and media, and the Click-to-Chat trigger fired for the ad — one
  * transaction, once per Meta id however often Meta repeats it.
  */
-async function ingestMessage(services: Services, m: InboundMessage): Promise<ItemResult> {
+async function ingestMessage(services: Services, m: InboundMessage, delivery: DeliveryContext): Promise<ItemResult> {
+  // Read before the transaction (no write lock held over a Graph call), only for a sender never seen.
+  const profile = m.channel === 'messenger' ? await profileOfNewSender(services, m, delivery.profilesUntil) : undefined;
   return inTransaction(services.db, async (uow) => {
     if (!(await firstTime(uow, m.dedupeKey))) return { runIds: [], outcome: 'duplicate' };
+    const runIds = collectRuns(uow);
     const channel = await channelOf(uow, m);
-    const contactId = await contactFor(uow, services, m, channel);
+    const contactId = await contactFor(uow, services, m, channel, profile);
     let conversation = await findOpenConversation(uow.trx, contactId);
     const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
@@ -78,8 +109,7 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
       conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, firstText,
         channel ? { connectionId: channel.id, externalId: m.senderId } : undefined);
     }
-    if (channel && conversation.connectionId !== channel.id) {
-      // A conversation takes the channel the customer last wrote on: replies go back there.
+    if (channel && conversation.connectionId !== channel.id && await takesChannel(uow.trx, conversation)) {
       await uow.trx.updateTable('conversations').set({ connection_id: channel.id, external_id: m.senderId }).where('id', '=', conversation.id).execute();
       conversationWritten(uow);
       conversation = await getConversation(uow.trx, conversation.id);
@@ -91,11 +121,11 @@ async function ingestMessage(services: Services, m: InboundMessage): Promise<Ite
         ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt } } : {}),
       }, { source: 'contact' });
     }
-    if (!m.ad) return { runIds: [], outcome: 'stored' };
+    if (!m.ad) return { runIds, outcome: 'stored' };
     const ad = (await listAds(uow.trx, m.ad.adId))[0];
     const eligibility = ad ? adEligibility(ad) : null;
     const ineligible = eligibility && !eligibility.eligible ? `Ad ${m.ad.adId} can no longer trigger workflows: ${eligibility.reasons.join('; ')}` : null;
-    const { runIds } = await services.events.record(uow, {
+    await services.events.record(uow, {
       type: 'ad.clicked',
       payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text, ...(ineligible ? { ineligible } : {}) },
     }, { source: 'click_to_chat_ads', ...(m.dedupeKey ? { idempotencyKey: `meta:${m.dedupeKey}`.slice(0, 600) } : {}) });
@@ -116,11 +146,12 @@ async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> 
     const conversation = await uow.trx.selectFrom('conversations').select('id').where('connection_id', '=', channel.id)
       .where('external_id', '=', e.recipientId).where('status', '=', 'open').executeTakeFirst();
     if (!conversation || (!e.text && e.attachments.length === 0)) return { runIds: [], outcome: 'skipped' };
+    const runIds = collectRuns(uow);
     await addMessage(uow, services, conversation.id, {
       text: (e.text ?? `[${e.attachments[0]?.type ?? 'attachment'}]`).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'user', id: null },
       channel: { connectionId: channel.id, externalId: e.externalId, deliveryStatus: 'sent', attachments: e.attachments },
     }, { source: 'user' });
-    return { runIds: [], outcome: 'stored' };
+    return { runIds, outcome: 'stored' };
   });
 }
 
@@ -130,9 +161,9 @@ async function ingestStatus(services: Services, s: StatusItem): Promise<ItemResu
 }
 
 /** Handles one item of a delivery on its own; storage errors are thrown (the caller answers 500 so Meta retries). */
-export async function ingestMetaItem(services: Services, item: MetaItem): Promise<ItemResult> {
+export async function ingestMetaItem(services: Services, item: MetaItem, delivery: DeliveryContext = newDeliveryContext()): Promise<ItemResult> {
   switch (item.kind) {
-    case 'message': return ingestMessage(services, item);
+    case 'message': return ingestMessage(services, item, delivery);
     case 'echo': return ingestEcho(services, item);
     case 'status': return ingestStatus(services, item);
     case 'skip': return { runIds: [], outcome: 'skipped' };

@@ -7,7 +7,8 @@ import type { Attachment } from '../../lib/contracts/channels';
 // WhatsApp: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
 //           https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
 // Messenger: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
-//            .../messaging_postbacks, .../messaging_referrals, .../message-echoes, .../message-deliveries
+//            .../messaging_postbacks, .../messaging_referrals, .../message-echoes, .../message-deliveries,
+//            .../message-reads
 
 export interface AdReferral { adId: string; headline: string | null; ctwaClid: string | null }
 
@@ -30,9 +31,14 @@ export interface InboundMessage extends Base {
 }
 /** A Page's own message (is_echo): outgoing, never a contact. */
 export interface EchoItem extends Base { kind: 'echo'; recipientId: string; externalId: string | null; text: string | null; attachments: Attachment[] }
-/** A delivery status of a message the business sent (WhatsApp statuses, Messenger deliveries). */
+/** A delivery status of a message the business sent (WhatsApp statuses, Messenger deliveries and reads). */
 export interface StatusItem extends Base {
   kind: 'status'; externalIds: string[]; status: 'sent' | 'delivered' | 'read' | 'failed'; error: string | null;
+  /**
+   * Messenger: every message the Page sent this person before `before` (reads: at or before it)
+   * has the status, named by id or not (`watermark`, message-deliveries / message-reads).
+   */
+  watermark?: { psid: string; before: string; inclusive: boolean };
 }
 export interface SkipItem { kind: 'skip'; reason: string }
 export type MetaItem = InboundMessage | EchoItem | StatusItem | SkipItem;
@@ -70,7 +76,8 @@ const MsEvent = z.object({
   }).passthrough().optional(),
   postback: z.object({ mid: Id.optional(), title: z.string().max(1000).optional(), payload: z.string().max(1000).optional(), referral: MsReferral.optional() }).passthrough().optional(),
   referral: MsReferral.optional(),
-  delivery: z.object({ mids: z.array(Id).optional() }).passthrough().optional(),
+  delivery: z.object({ mids: z.array(Id).optional(), watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
+  read: z.object({ watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
 }).passthrough();
 
 /** Meta's timestamps: WhatsApp in seconds (a string), Messenger in milliseconds; never later than now. */
@@ -151,9 +158,17 @@ function msEvent(raw: unknown, pageId: string | null): MetaItem {
     if (!e.recipient?.id) return { kind: 'skip', reason: 'Messenger echo without a recipient' };
     return { kind: 'echo', channel: 'messenger', accountId: pageId, recipientId: e.recipient.id, externalId: e.message.mid ?? null, text: e.message.text ?? null, attachments: attachmentsOf(e.message.attachments) };
   }
-  if (e.delivery) {
-    const mids = e.delivery.mids ?? [];
-    return mids.length ? { kind: 'status', channel: 'messenger', accountId: pageId, externalIds: mids, status: 'delivered', error: null } : { kind: 'skip', reason: 'Messenger delivery without message ids' };
+  // Deliveries: `mids` may be missing (older Messenger clients), `watermark` is always there: "all
+  // messages that were sent before this timestamp were delivered". Reads: "all messages that were
+  // sent before or at this timestamp were read". Both are the person's (sender) thread with the Page.
+  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-deliveries
+  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reads
+  if (e.delivery || e.read) {
+    const mids = e.delivery?.mids ?? [];
+    const at = metaTime((e.delivery ?? e.read)?.watermark, 'ms');
+    const watermark = at && e.sender.id ? { psid: e.sender.id, before: at, inclusive: !e.delivery } : undefined;
+    if (!mids.length && !watermark) return { kind: 'skip', reason: `Messenger ${e.delivery ? 'delivery' : 'read'} without message ids or watermark` };
+    return { kind: 'status', channel: 'messenger', accountId: pageId, externalIds: mids, status: e.delivery ? 'delivered' : 'read', error: null, ...(watermark ? { watermark } : {}) };
   }
   const psid = e.sender.id;
   if (!psid) return { kind: 'skip', reason: e.sender.user_ref ? 'Messenger chat-plugin visitor (user_ref) has no page-scoped id yet' : 'Messenger event without a sender' };

@@ -41,6 +41,11 @@ export interface ChatwootStandin {
   requests: CwRequest[];
   /** Runs once, right after the next GET …/labels is answered: simulates an agent acting meanwhile. */
   afterNextLabelsRead?: (() => void) | undefined;
+  /**
+   * Awaited once, after the next POST …/messages is saved and before it is answered: Chatwoot's
+   * message_created webhook (a Sidekiq job after the commit) may reach the companion first.
+   */
+  beforeNextMessageAnswer?: ((conversationId: number, messageId: number) => Promise<void>) | undefined;
   /** Answers the next requests matching `method path` (a RegExp on "POST /api/…") with these, in order, before Chatwoot's routes see them. */
   failNext(match: RegExp, ...answers: CwFault[]): void;
   /** Stops listening (connections are refused, as while Chatwoot restarts) until `up()`, on the same port. */
@@ -244,7 +249,11 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
       conv.messages.push(msg);
       conv.last_activity_at = msg.created_at;
       s.touch(conv);
-      return answer(200, { id: msg.id, content: msg.content, message_type: 1, private: msg.private, content_type: 'text', created_at: msg.created_at, conversation_id: conv.id, sender: { id: s.user.id, name: s.user.name, type: 'user' } });
+      const before = s.beforeNextMessageAnswer;
+      s.beforeNextMessageAnswer = undefined;
+      const reply = () => answer(200, { id: msg.id, content: msg.content, message_type: 1, private: msg.private, content_type: 'text', created_at: msg.created_at, conversation_id: conv.id, sender: { id: s.user.id, name: s.user.name, type: 'user' } });
+      if (before) return void before(conv.id, msg.id).then(reply);
+      return reply();
     }
     if (method === 'POST' && action === '/toggle_status') {
       // toggle_status.json.jbuilder: `{ meta: {}, payload: { success, conversation_id, current_status, snoozed_until } }`.

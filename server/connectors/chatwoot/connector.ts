@@ -1,71 +1,24 @@
-import type { FieldValue } from '../../../lib/contracts/contacts';
-import { applyTags, hasTag, tagFold } from '../../../lib/workflow/tags';
 import { getClosingCategories } from '../../domain/closing-categories';
-import { changeTags, updateContact, type Cause } from '../../domain/contacts';
-import { addMessage, assignConversation, closeConversation, findOpenConversation } from '../../domain/conversations';
+import { updateContact } from '../../domain/contacts';
+import { addMessage, assignConversation, closeConversation, findOpenConversation, getConversation, toMessage } from '../../domain/conversations';
 import { RetryLaterError, StepError } from '../../engine/steps/define';
-import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
-import { isUniqueViolation } from '../../store/database';
+import { fromJson, isUniqueViolation, toJson } from '../../store/database';
 import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
-import { apiFor, KIND, openConnection, setSyncState } from './connections';
-import { contactIdOf, lockMirror, type ContactState, type MirrorContext } from './mirror-contact';
-import { openMirror, type ConversationState } from './mirror-conversation';
+import { KIND } from './connections';
+import { changeLabelsAndTags } from './labels';
+import { contactIdOf, type ContactState, type MirrorContext } from './mirror-contact';
+import { openMirror } from './mirror-conversation';
 import { loadObject, saveObject } from './objects';
+import { guarded, noteRefusedToken, session, setMirrorState, type Session } from './session';
 import { registerConnector, type Connector, type ConnectorCall, type ConnectorOutput } from '../registry';
-
-const workflowCause: Cause = { source: 'workflow' };
-
-/** The call's API client, the conversation's Chatwoot number, and a way to log every request with its answer. */
-function session(call: ConnectorCall) {
-  const conn = openConnection(call.services, call.connection);
-  const api = apiFor(call.services, conn);
-  const displayId = Number(call.conversation.externalId);
-  if (!Number.isInteger(displayId) || displayId <= 0) throw new StepError(`Conversation ${call.conversation.id} has no Chatwoot conversation number`);
-  const logged = () => {
-    const calls = api.calls.map((c) => ({ request: `${c.method} ${c.path}`, status: c.status, answer: c.answer }));
-    for (const c of calls) call.note(`Chatwoot ${c.request} → ${c.status ?? 'no answer'} ${c.answer}`);
-    return calls;
-  };
-  const mirror = <R>(fn: (ctx: MirrorContext) => Promise<R>) => inTransaction(call.services.db, async (uow) => {
-    const ctx: MirrorContext = { uow, services: call.services, conn, notes: [] };
-    await lockMirror(ctx);
-    return fn(ctx);
-  });
-  return { conn, api, displayId, logged, mirror, services: call.services, cause: call.cause ?? workflowCause, once: call.once ?? (<R>(fn: () => Promise<R>) => fn()) };
-}
-
-/**
- * Runs the Chatwoot calls of a step that may safely be repeated (labels, attributes, assignment,
- * status: doing it twice is doing it once); a refusal becomes the step's error, with the calls in
- * the log, and Chatwoot being busy or down puts the step off for later.
- */
-async function guarded<R>(s: ReturnType<typeof session>, fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (err) {
-    s.logged();
-    if (err instanceof ChatwootApiError) {
-      await noteRefusedToken(s, err);
-      throw err.transient ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
-    }
-    throw err;
-  }
-}
-
-/**
- * A token Chatwoot refuses (revoked, or its user removed) marks the account where the admin looks
- * (Settings → Chatwoot), at once rather than at the next reconcile (which may be off); a new token
- * (PATCH) or a reconcile that works clears it.
- */
-async function noteRefusedToken(s: ReturnType<typeof session>, err: ChatwootApiError) {
-  if (err.reason === 'unauthorized') await setSyncState(s.services.db, s.conn.row.id, { error: err.message });
-}
 
 /**
  * Messages and notes: Chatwoot has no idempotency key, so the attempt is recorded before the POST;
- * a step repeated after a crash finds the attempt and does not post again (it says so instead).
+ * a step repeated after a crash finds the attempt and does not post again (it says so instead),
+ * and a repeat after it was posted and stored (an inbox request sent again with its
+ * Idempotency-Key) answers what was stored.
  */
 async function post(call: ConnectorCall, text: string, isPrivate: boolean): Promise<ConnectorOutput> {
   const s = session(call);
@@ -75,6 +28,9 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       await call.services.db.insertInto('step_effects').values({ key: marker, result: '"attempted"', created_at: nowIso() }).execute();
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      const done = await call.services.db.selectFrom('step_effects').select('result').where('key', '=', marker).executeTakeFirst();
+      const output = fromJson<unknown>(done?.result ?? null, null);
+      if (output && typeof output === 'object') return output as ConnectorOutput;
       throw new StepError(`An earlier attempt to post this ${isPrivate ? 'note' : 'message'} to Chatwoot conversation ${s.displayId} may have arrived (the companion stopped before the answer); not posted again, to avoid a duplicate`);
     }
     let created;
@@ -88,53 +44,41 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       await noteRefusedToken(s, err);
       // Busy or down and nothing posted: the run tries again later. A request that may have
       // arrived (the connection dropped mid-way) is never repeated: the marker stays.
-      throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message);
+      throw err.transient && err.noEffect ? new RetryLaterError(err.message, err.retryAfterMs) : new StepError(err.message, { cause: err });
     }
+    const externalId = String(created.id);
+    const author = call.author ?? { type: 'workflow' as const, id: null };
     const local = await s.mirror(async ({ uow, services }) => {
-      const m = await addMessage(uow, services, call.conversation.id, { text, direction: 'outgoing', kind: isPrivate ? 'comment' : 'message', author: call.author ?? { type: 'workflow', id: null } }, s.cause);
-      await uow.trx.updateTable('messages').set({ connection_id: s.conn.row.id, external_id: String(created.id), delivery_status: 'sent' }).where('id', '=', m.id).execute();
-      return m;
+      // Chatwoot's echo (message_created) may have come in first and stored it as an agent's
+      // message: that row is this message, told who wrote it, not stored twice.
+      const echoed = await uow.trx.selectFrom('messages').selectAll().where('connection_id', '=', s.conn.row.id).where('external_id', '=', externalId).executeTakeFirst();
+      if (echoed) {
+        const by = { author_type: author.type, author_id: author.id, author_name: author.type === 'workflow' ? author.name?.slice(0, 200) ?? null : null, delivery_status: 'sent' };
+        await uow.trx.updateTable('messages').set(by).where('id', '=', echoed.id).execute();
+        return toMessage({ ...echoed, ...by });
+      }
+      return addMessage(uow, services, call.conversation.id, {
+        text, direction: 'outgoing', kind: isPrivate ? 'comment' : 'message', author,
+        channel: { connectionId: s.conn.row.id, externalId, deliveryStatus: 'sent' },
+      }, s.cause);
     });
-    return { messageId: local.id, chatwootMessageId: created.id, conversationId: call.conversation.id, chatwoot: s.logged() };
+    const output = { messageId: local.id, chatwootMessageId: created.id, conversationId: call.conversation.id, chatwoot: s.logged() };
+    await call.services.db.updateTable('step_effects').set({ result: toJson(output) }).where('key', '=', marker).execute();
+    return output;
   });
 }
 
-/**
- * Labels: POST …/labels replaces the whole list. Read it until two reads agree (an agent or
- * automation changing it meanwhile is seen), write the union / difference, and keep what Chatwoot
- * answers; labels the account does not define are dropped by Chatwoot and said so.
- */
-async function writeLabels(s: ReturnType<typeof session>, action: 'add' | 'remove', tags: string[]) {
-  let current = await s.api.labels(s.displayId);
-  for (let i = 0; i < 5; i++) {
-    const again = await s.api.labels(s.displayId);
-    const stable = again.length === current.length && again.every((l) => current.includes(l));
-    current = again;
-    if (stable) break;
-  }
-  // Chatwoot account labels are lowercase and a posted label must match one exactly
-  // (Label#before_validation, LabelConcern#valid_labels); a tag is the label in any case.
-  const target = applyTags(current, action, action === 'add' ? tags.map(tagFold) : tags).tags;
-  const unchanged = target.length === current.length && target.every((l) => current.includes(l));
-  const answer = unchanged ? current : await s.api.setLabels(s.displayId, target);
-  return { before: current, after: answer };
-}
-
-async function reopenLatest(call: ConnectorCall, s: ReturnType<typeof session>, contactId: string) {
+async function reopenLatest(call: ConnectorCall, s: Session, contactId: string) {
   const toggled = await s.api.toggleStatus(s.displayId, 'open');
   const opened = await s.mirror(async (ctx) => {
-    if (await findOpenConversation(ctx.uow.trx, contactId)) return undefined;
+    // Chatwoot's echo (conversation_status_changed) may have opened it here first.
+    const open = await findOpenConversation(ctx.uow.trx, contactId);
+    if (open) return open.id;
     const id = await openMirror(ctx, contactId, s.displayId, s.cause, null);
     await setMirrorState(ctx, s.displayId, { status: toggled.current_status });
     return id;
   });
-  return { conversationId: opened ?? call.conversation.id, status: toggled.current_status, chatwoot: s.logged() };
-}
-
-async function setMirrorState(ctx: MirrorContext, displayId: number, patch: Partial<ConversationState>) {
-  const stored = await loadObject<ConversationState>(ctx.uow.trx, ctx.conn.row.id, 'conversation', displayId);
-  const state = { status: stored?.state.status ?? 'open', labels: stored?.state.labels ?? [], ...patch };
-  await saveObject(ctx.uow.trx, ctx.conn.row.id, 'conversation', displayId, stored?.version ?? 0, state, stored?.companionId ?? null);
+  return { conversationId: opened, status: toggled.current_status, chatwoot: s.logged() };
 }
 
 /** Companion users map to Chatwoot agents by email. */
@@ -152,24 +96,7 @@ export const chatwootConnector: Connector = {
   sendMessage: (call, { text }) => post(call, text, false),
   addNote: (call, { text }) => post(call, text, true),
 
-  async changeTags(call, { action, tags }) {
-    const s = session(call);
-    return s.once(() => guarded(s, async () => {
-      const { before, after } = await writeLabels(s, action, tags);
-      const changed = action === 'add' ? after.filter((l) => !before.includes(l)) : before.filter((l) => !after.includes(l));
-      const refused = action === 'add' ? tags.filter((t) => !hasTag(after, t)) : [];
-      if (refused.length) call.note(`Chatwoot kept no label ${refused.map((t) => `"${t}"`).join(', ')}: the account does not define ${refused.length > 1 ? 'them' : 'it'} (Chatwoot → Settings → Labels)`);
-      await s.mirror(async (ctx) => {
-        if (changed.length) await changeTags(ctx.uow, ctx.services, call.conversation.contactId, action, changed, s.cause);
-        // Only this step's change counts as applied: labels someone else set meanwhile still
-        // arrive (webhook or reconcile) as changes, and become tags then.
-        const stored = await loadObject<ConversationState>(ctx.uow.trx, s.conn.row.id, 'conversation', s.displayId);
-        const known = stored?.state.labels ?? before;
-        await setMirrorState(ctx, s.displayId, { labels: action === 'add' ? [...new Set([...known, ...changed])] : known.filter((l) => !changed.includes(l)) });
-      });
-      return { action, changed, labels: after, chatwoot: s.logged() };
-    }));
-  },
+  changeTags: changeLabelsAndTags,
 
   async setField(call, { field, value }) {
     const s = session(call);
@@ -209,7 +136,11 @@ export const chatwootConnector: Connector = {
       }
       const toggled = await s.api.toggleStatus(s.displayId, 'resolved');
       await s.mirror(async (ctx) => {
-        await closeConversation(ctx.uow, ctx.services, call.conversation.id, { category, summary }, s.cause);
+        // Chatwoot's echo (conversation_status_changed) may have closed it here first: it keeps
+        // this close's category and summary (its Closed event has fired without them).
+        if ((await getConversation(ctx.uow.trx, call.conversation.id)).status === 'closed') {
+          await ctx.uow.trx.updateTable('conversations').set({ category, summary }).where('id', '=', call.conversation.id).where('category', 'is', null).execute();
+        } else await closeConversation(ctx.uow, ctx.services, call.conversation.id, { category, summary }, s.cause);
         await setMirrorState(ctx, s.displayId, { status: toggled.current_status });
       });
       return { closed: true, conversationId: call.conversation.id, category, summary, status: toggled.current_status, chatwoot: s.logged() };

@@ -44,10 +44,14 @@ export async function contactIdOf(ctx: MirrorContext, cwContactId: number): Prom
  * then email, else created; the identity is kept. With `attributes`, what changed in Chatwoot
  * since the last applied state (names, phone, email, custom attributes → fields with the same
  * key) is written, firing field triggers; an older state than the applied one changes nothing.
+ * An imported cause (the contact of an imported conversation) holds only for a contact seen here
+ * for the first time: a change to one already mirrored is news.
  */
 export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { version: number | null; attributes: boolean; cause: Cause }): Promise<string> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
+  const stored = await loadObject<ContactState>(trx, conn.row.id, 'contact', cw.id);
+  const cause: Cause = opts.cause.imported && stored ? { ...opts.cause, imported: false } : opts.cause;
   const phone = cw.phone_number ? toE164(cw.phone_number) ?? null : null;
   const email = cw.email && EMAIL.test(cw.email.trim()) ? cw.email.trim().toLowerCase().slice(0, 254) : null;
   const name = (cw.name ?? '').trim();
@@ -59,14 +63,13 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
   if (!contactId && email) contactId = await heldContactId(trx, 'email', email);
   let created = false;
   if (!contactId) {
-    contactId = (await createContact(uow, services, { ...splitName(name), phone, email, tags: [], fields: {} }, opts.cause)).id;
+    contactId = (await createContact(uow, services, { ...splitName(name), phone, email, tags: [], fields: {} }, cause)).id;
     created = true;
   }
   // An identity naming a contact that is gone (deleted since it was read) goes over to this one.
   await trx.insertInto('channel_identities').values({ channel: identityChannel(conn.row.id), external_id: String(cw.id), contact_id: contactId, created_at: nowIso() })
     .onConflict((oc) => (identity && identity !== contactId ? oc.columns(['channel', 'external_id']).doUpdateSet({ contact_id: contactId }) : oc.columns(['channel', 'external_id']).doNothing())).execute();
 
-  const stored = await loadObject<ContactState>(trx, conn.row.id, 'contact', cw.id);
   if (stored && (!opts.attributes || isStale(stored.version, opts.version))) return contactId;
   const prev = stored?.state;
   const patch: { firstName?: string; lastName?: string; phone?: string | null; email?: string | null; fields?: Record<string, FieldValue> } = {};
@@ -86,7 +89,7 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
     else fields[key] = coerced.value;
   }
   if (Object.keys(fields).length) patch.fields = fields;
-  if (Object.keys(patch).length) await updateContact(uow, services, contactId, patch, opts.cause);
+  if (Object.keys(patch).length) await updateContact(uow, services, contactId, patch, cause);
   await saveObject(trx, conn.row.id, 'contact', cw.id, opts.version ?? stored?.version ?? 0,
     { name, email, phone, custom_attributes: cw.custom_attributes } satisfies ContactState, contactId);
   return contactId;

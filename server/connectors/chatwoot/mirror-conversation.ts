@@ -1,9 +1,10 @@
 import { changeTags, type Cause } from '../../domain/contacts';
 import { addMessage, assignConversation, closeConversation, conversationWritten, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
 import type { ConversationsTable } from '../../store/schema';
+import { isImport } from './import-rule';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
-import { htmlToText, isIncoming, isOutgoingOrTemplate, stampSeconds, type CwConversation } from './payloads';
+import { htmlToText, isIncoming, isOutgoingOrTemplate, messageText, stampSeconds, type CwConversation } from './payloads';
 
 export interface ConversationState { status: string; labels: string[]; assigneeId?: number | null }
 
@@ -35,15 +36,29 @@ function openedBy(conv: CwConversation, reopen: boolean): 'user' | 'contact' {
 }
 
 /**
+ * The customer's message that opened this period, for `$trigger.firstIncomingMessage`: the last
+ * message (the only one a payload carries) when it is the customer's and not stored here yet, so
+ * it arrived after the period the companion saw (Chatwoot reopens on an incoming message). The
+ * caller stores it right after, as the conversation's first incoming message.
+ */
+async function openingMessage(ctx: MirrorContext, conv: CwConversation): Promise<string | null> {
+  const last = conv.messages.at(-1);
+  if (!last || !isIncoming(last.message_type) || last.private) return null;
+  const seen = await ctx.uow.trx.selectFrom('messages').select('id')
+    .where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(last.id)).executeTakeFirst();
+  return seen ? null : messageText(last.content ?? '');
+}
+
+/**
  * Opens the companion conversation for a Chatwoot conversation (a new open period). The contact's
  * other open conversation, if any, is closed as `superseded` (one open per contact; triggers nothing).
+ * Created on its connection, so Conversation Opened says `channel: chatwoot`.
  */
 export async function openMirror(ctx: MirrorContext, contactId: string, displayId: number, cause: Cause, firstIncoming: string | null): Promise<string> {
   const { uow, services, conn } = ctx;
   const other = await findOpenConversation(uow.trx, contactId);
-  if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source });
-  const opened = await openConversation(uow, services, contactId, cause, firstIncoming);
-  await uow.trx.updateTable('conversations').set({ connection_id: conn.row.id, external_id: String(displayId) }).where('id', '=', opened.id).execute();
+  if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source, ...(cause.imported ? { imported: true } : {}) });
+  const opened = await openConversation(uow, services, contactId, cause, firstIncoming, { connectionId: conn.row.id, externalId: String(displayId) });
   conversationWritten(uow);
   return opened.id;
 }
@@ -51,7 +66,8 @@ export async function openMirror(ctx: MirrorContext, contactId: string, displayI
 /**
  * Applies a Chatwoot conversation: opens / closes the companion conversation (each open period of
  * a Chatwoot conversation is one companion conversation, as in the built-in inbox) and turns label
- * changes into the contact's tags. A state older than the applied one changes nothing.
+ * changes into the contact's tags. A state older than the applied one changes nothing. One that
+ * was there before the account was connected is imported (isImport): mirrored, starting no run.
  */
 export async function applyConversation(ctx: MirrorContext, conv: CwConversation, opts: {
   version: number | null; previousLabels?: string[] | undefined; contactVersion?: number | null;
@@ -59,24 +75,29 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   reactivate?: boolean;
   /** The Chatwoot assignee's email (webhooks carry none: looked up beforehand); undefined: unknown. */
   assigneeEmail?: string | null | undefined;
-}): Promise<{ conversationId: string | null; contactId: string }> {
+  /** The delivery reports that Chatwoot reopened it (`status` changed from resolved). */
+  reportsReopen?: boolean;
+}): Promise<{ conversationId: string | null; contactId: string; imported: boolean }> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
-  const contactId = await applyContact(ctx, conv.meta.sender, { version: opts.contactVersion ?? null, attributes: opts.contactVersion !== undefined, cause: { source: 'user' } });
   const stored = await loadObject<ConversationState>(trx, conn.row.id, 'conversation', conv.id);
   let row = await latestMirror(ctx, conv.id);
+  const imported = !stored && !row && isImport({
+    createdAt: conv.created_at, connectedAt: conn.row.created_at, imported: conn.row.last_synced_at !== null, reportsReopen: opts.reportsReopen === true,
+  });
+  const cause: Cause = imported ? { source: 'user', imported: true } : { source: 'user' };
+  const contactId = await applyContact(ctx, conv.meta.sender, { version: opts.contactVersion ?? null, attributes: opts.contactVersion !== undefined, cause });
   if (stored && isStale(stored.version, opts.version)) {
     ctx.notes.push(`Conversation ${conv.id}: a state older than the one applied arrived late; ignored`);
-    return { conversationId: row?.id ?? null, contactId };
+    return { conversationId: row?.id ?? null, contactId, imported };
   }
 
   // A conversation set aside because Chatwoot opened another for the contact stays aside on its
   // updates (else two open Chatwoot conversations would take turns, firing Opened each time).
   const setAside = row?.status === 'closed' && row.close_reason === 'superseded' && !opts.reactivate;
   if (isOpenStatus(conv.status) && row?.status !== 'open' && !setAside) {
-    const first = conv.messages[0];
-    const firstIncoming = !row && first && isIncoming(first.message_type) ? htmlToText(first.content ?? '').slice(0, 4096) || null : null;
-    const openedId = await openMirror(ctx, contactId, conv.id, { source: openedBy(conv, Boolean(row)) }, firstIncoming);
+    const opening = { ...cause, source: openedBy(conv, Boolean(row)) };
+    const openedId = await openMirror(ctx, contactId, conv.id, opening, await openingMessage(ctx, conv));
     row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });
@@ -84,7 +105,13 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
 
   // Conversation labels are the contact's tags: what was added or removed on the conversation
   // since the applied state (else the webhook's own previous value) is added to / removed from them.
-  const before = stored?.state.labels ?? opts.previousLabels ?? [];
+  // Imported: the labels it already had come silently; only a change the delivery reports is news.
+  let before = stored?.state.labels ?? opts.previousLabels ?? [];
+  if (imported) {
+    const had = opts.previousLabels ? conv.labels.filter((l) => opts.previousLabels?.includes(l)) : conv.labels;
+    if (had.length) await changeTags(uow, services, contactId, 'add', had.map((t) => t.slice(0, 64)), cause);
+    before = opts.previousLabels ?? conv.labels;
+  }
   const added = conv.labels.filter((l) => !before.includes(l));
   const removed = before.filter((l) => !conv.labels.includes(l));
   if (added.length) await changeTags(uow, services, contactId, 'add', added.map((t) => t.slice(0, 64)), { source: 'user' });
@@ -98,32 +125,32 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
     const user = email ? await trx.selectFrom('users').select(['id', 'deactivated_at']).where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
     if (email && !user) ctx.notes.push(`Chatwoot agent ${email} has no companion user; the assignment is not mirrored`);
     else if (user?.deactivated_at) ctx.notes.push(`Chatwoot agent ${email} is a deactivated companion user; the assignment is not mirrored`);
-    else await assignConversation(uow, services, row.id, user?.id ?? null, { source: 'user' });
+    else await assignConversation(uow, services, row.id, user?.id ?? null, cause);
     appliedAssignee = assigneeId;
   }
   await saveObject(trx, conn.row.id, 'conversation', conv.id, opts.version ?? stored?.version ?? 0,
     { status: conv.status, labels: conv.labels, assigneeId: appliedAssignee ?? null } satisfies ConversationState, row?.id ?? null);
-  return { conversationId: row?.id ?? null, contactId };
+  return { conversationId: row?.id ?? null, contactId, imported };
 }
 
 /**
  * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
  * and email inboxes). Agents' replies are outgoing (they set the first response time), their
- * private notes comments; what a workflow posted is already stored under the same id.
+ * private notes comments; what a workflow posted is already stored under the same id. `imported`:
+ * the last message of a conversation a sync just imported (a delivery's message is news).
  */
-export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact') {
+export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact', imported = false) {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
   if (!conversationId) return { stored: false };
   const trx = ctx.uow.trx;
   const seen = await trx.selectFrom('messages').select('id').where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(msg.id)).executeTakeFirst();
   if (seen) return { stored: false };
   // The embedded copy in conversation.messages[] is the raw text; the top-level content may be HTML.
-  const raw = msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? '');
-  const text = raw.trim() === '' ? '(attachment)' : raw.slice(0, 4096);
+  const text = messageText(msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? ''));
   const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
     ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
     : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
-  { source: from === 'contact' ? 'contact' : 'user' });
+  { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id) }).where('id', '=', stored.id).execute();
   return { stored: true };
 }

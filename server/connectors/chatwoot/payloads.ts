@@ -91,6 +91,11 @@ export function htmlToText(content: string): string {
     .trim();
 }
 
+/** A message's text as the companion stores it (at most 4,096 characters); one without text is an attachment. */
+export function messageText(text: string): string {
+  return text.trim() === '' ? '(attachment)' : text.slice(0, 4096);
+}
+
 /** 0 incoming, 1 outgoing, 2 activity, 3 template (app/models/message.rb enum); the webhook top level uses the words. */
 export const isIncoming = (type: number | string) => type === 0 || type === 'incoming';
 export const isOutgoingOrTemplate = (type: number | string) => type === 1 || type === 3 || type === 'outgoing' || type === 'template';

@@ -1,5 +1,6 @@
 import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
+import { IMPORTED_NOTE } from '../../engine/dispatch/dispatcher';
 import type { Services } from '../../services';
 import { apiFor, getConnection, listConnections, setSyncState, type ChatwootConnection } from './connections';
 import { lockMirror, type MirrorContext } from './mirror-contact';
@@ -18,6 +19,8 @@ const running = new Map<string, Promise<SyncOutcome>>();
  * One pass over the REST API repairing what a lost delivery missed (Chatwoot does not retry
  * webhooks, FACTS §1): every open conversation, every conversation active since the last sync
  * (minus an overlap), and every conversation the companion still has open for this account.
+ * The account's first successful pass is its import: what was there before it was connected is
+ * mirrored without firing triggers (import-rule.ts).
  * Each is applied like a webhook (older states never win), with its contact's attributes and its
  * last message. A label or attribute changed on a conversation that is resolved, inactive and
  * closed here too is not seen (the list API has no "updated since").
@@ -77,9 +80,9 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
     await inTransaction(services.db, async (uow) => {
       const ctx: MirrorContext = { uow, services, conn, notes: [] };
       await lockMirror(ctx);
-      await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
+      const { imported } = await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
       const last = conv.messages.at(-1);
-      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, conversation: conv });
+      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, conversation: conv }, 'contact', imported);
     }).catch((err: unknown) => {
       // One conversation that cannot be applied must not hold back the others.
       services.log.warn({ err, displayId: conv.id }, 'Chatwoot reconcile: a conversation could not be applied');
@@ -87,8 +90,9 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
     });
   }
   if (failures.length) throw new Error(`${failures.length} conversation(s) could not be applied (${failures.slice(0, 3).join('; ')}); the next pass tries again`);
+  // What was imported (there before the account was connected) is mirrored, not repaired.
   const repaired = await services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('id', '>', before).executeTakeFirstOrThrow();
+    .where('id', '>', before).where((eb) => eb.or([eb('note', 'is', null), eb('note', 'not like', `${IMPORTED_NOTE}%`)])).executeTakeFirstOrThrow();
   return { conversations: found.size, contacts: contacts.size, repaired: Number(repaired.n) };
 }
 
@@ -99,7 +103,7 @@ async function lastEventId(services: Services) {
 
 /** Every CHATWOOT_SYNC_SECONDS (default 300; 0 turns it off), each connected account is reconciled. */
 export function startChatwootSync(services: Services) {
-  const seconds = Number(process.env.CHATWOOT_SYNC_SECONDS ?? 300);
+  const seconds = services.config.chatwootSyncSeconds;
   if (!Number.isFinite(seconds) || seconds <= 0) return;
   const timer = setInterval(() => {
     void (async () => {

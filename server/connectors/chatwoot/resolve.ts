@@ -20,7 +20,8 @@ const originOf = (raw: string) => {
  * What the extension knows in Chatwoot's dashboard (origin, account id, conversation number from
  * the URL) → the companion conversation to launch shortcuts on. A conversation not mirrored yet,
  * or mirrored as closed while Chatwoot has it open, is read from Chatwoot now and applied like a
- * webhook (which may open it here and fire Conversation Opened).
+ * webhook (which may open it here and fire Conversation Opened, unless it is imported: one that was
+ * there before the account was connected, looked up before the account's first sync).
  */
 export async function resolveChatwootConversation(services: Services, q: { origin: string; accountId: number; conversationId: number }): Promise<ChatwootResolveResult> {
   const origin = originOf(q.origin);

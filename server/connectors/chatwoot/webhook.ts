@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../store/database';
 import { agentEmail } from './agents';
 import { connectionByWebhookToken, type ChatwootConnection } from './connections';
 import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
-import { applyConversation, applyIncomingMessage } from './mirror-conversation';
+import { applyConversation, applyIncomingMessage, isOpenStatus } from './mirror-conversation';
 import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
 
 export interface WebhookResult { event: string; handled: boolean; duplicate: boolean; note?: string | undefined }
@@ -97,6 +97,8 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
         assigneeId: conv.meta.assignee && !conv.meta.assignee.email ? conv.meta.assignee.id : undefined,
         apply: (ctx, assigneeEmail) => applyConversation(ctx, conv, {
           version: stampSeconds(conv.updated_at), assigneeEmail,
+          // conversation_updated carries the status change of the same save (status_changed: null).
+          reportsReopen: changed.status?.previous_value === 'resolved' && isOpenStatus(conv.status),
           previousLabels: Array.isArray(previous) ? previous.filter((l): l is string => typeof l === 'string') : undefined,
         }),
       };

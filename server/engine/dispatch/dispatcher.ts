@@ -38,11 +38,12 @@ export function createDispatcher(services: Services): Dispatcher {
   const definitions = new DefinitionCache();
   return async (uow, event) => {
     const match = triggerMatchOf(event);
-    if (!match) return { runIds: [] };
+    if (!match) return event.imported ? { runIds: [], note: importedNote([]) } : { runIds: [] };
     const indexed = await listenersIn(uow, match.type, match.keys);
     const accepted = indexed
       .map((row) => ({ row, definition: definitions.get(row) }))
       .filter(({ definition }) => triggerAccepts(definition.trigger, match));
+    if (event.imported) return { runIds: [], note: importedNote(accepted.map((a) => a.row.id)) };
     if (accepted.length === 0) return { runIds: [] };
     if (event.depth > MAX_DEPTH) {
       return {
@@ -97,6 +98,14 @@ async function startRun(
   await insertOne(trx, 'runs', run, { deferred: !!uow.reads });
   return id;
 }
+
+/**
+ * The note on an imported event (EventInput.imported), with the workflows it would have started:
+ * the run log's trigger view and the events table say why nothing ran.
+ */
+export const importedNote = (workflowIds: string[]) =>
+  `${IMPORTED_NOTE}${workflowIds.length ? `; not started: ${workflowIds.join(', ')}` : ''}`;
+export const IMPORTED_NOTE = 'imported: already there when the inbox was connected, so no trigger fires';
 
 /** The note on an event whose runs once-per-contact did not start (entries: `<workflow> for <contact>`). */
 export const onceSkippedNote = (skipped: string[]) => `once per contact: already enrolled, not started: ${skipped.join(', ')}`;

@@ -83,8 +83,8 @@ export interface StepContext<T extends StepType = StepType> {
   resolve(template: string): unknown;
   /** Adds a note to this step's log entry. */
   note(message: string): void;
-  /** Domain changes made by a workflow: source `workflow`, depth one more than the run's (loop guard). */
-  cause: Required<Cause>;
+  /** Domain changes made by a workflow: source `workflow`, depth one more than the run's (loop guard); never imported. */
+  cause: Required<Omit<Cause, 'imported'>>;
   /**
    * Runs database work. For ordinary steps this is the checkpoint transaction itself, so the
    * step's changes and the cursor move commit together (exactly once). For `outside` steps it is

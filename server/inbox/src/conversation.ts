@@ -3,6 +3,7 @@ import type { CloseConversationBody } from '../../../lib/contracts/conversations
 import { awaitingAnswerText } from '../../../lib/workflow/waiting-on';
 import { Api, ApiError } from './api.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
+import { composerHint, createInboxBadge } from './elsewhere.js';
 import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -61,6 +62,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const closedNotice = h('div', { class: 'closed-notice', 'data-testid': 'closed-notice', role: 'status', hidden: true }, closedText, closedAction);
   composer.after(closedNotice);
   $('.dialog-actions', dialog).before(dialogError);
+  const inboxBadge = createInboxBadge();
 
   let detail: ConversationDetail | null = null;
   let renderedKey = '';
@@ -74,10 +76,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     noteMode = on;
     noteToggle.setAttribute('aria-pressed', String(on));
     composer.classList.toggle('note-mode', on);
-    input.placeholder = on
-      ? 'Internal note: only your team sees it (Enter to save)'
-      : 'Write a reply… (Enter to send, Shift+Enter for a new line)';
     sendButton.textContent = on ? 'Add note' : 'Send';
+    input.placeholder = composerHint(detail, on);
     renderWindow();
   };
 
@@ -187,6 +187,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     reopenButton.hidden = open;
     assignButton.hidden = !open;
     assignButton.textContent = c.assigneeId === me()?.user.id ? 'Unassign' : 'Assign to me';
+    inboxBadge.render(c);
   }
 
   /** Shows a conversation (or refreshes the one shown); `switched` resets per-conversation state. */
@@ -197,6 +198,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     }
     const first = detail?.id !== next.id;
     detail = next;
+    input.placeholder = composerHint(next, noteMode);
     placeholder.hidden = true;
     root.hidden = false;
     root.dataset.conversationId = next.id;

@@ -106,8 +106,12 @@ export const EarlierConversation = z.object({
   openedAt: z.string(), closedAt: nullableString, messages: z.array(Message),
 });
 export type EarlierConversation = z.infer<typeof EarlierConversation>;
+/** A conversation that lives in Chatwoot: what the agent does here acts there; `url` opens it there. */
+export const ConversationInbox = z.object({ kind: z.string(), name: z.string(), externalId: z.string(), url: z.string() });
+export type ConversationInbox = z.infer<typeof ConversationInbox>;
 export const ConversationDetail = z.object({
   ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+  inbox: z.optional(z.nullable(ConversationInbox)),
   /** Where the contact's conversation goes on (this one while open); null: none is open. */
   contactOpenConversationId: z.optional(nullableString),
   history: z.optional(z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() })),

@@ -5,21 +5,23 @@ import {
   ConversationDetailQuery, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
-import { getClosingCategories, setClosingCategories } from '../../domain/closing-categories';
+import { getClosingCategories, setClosingCategories, unknownCategory } from '../../domain/closing-categories';
 import {
-  addMessage, assignConversation, closeConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
+  addMessage, assignConversation, checkAssignee, closeConversation, findOpenConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
 import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
 import { listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
-import { HttpError } from '../../http-error';
+import { conflict, HttpError } from '../../http-error';
 import { newId } from '../../ids';
 import { channelWindowOf } from '../../channels/conversation-window';
 import { awaitingAnswerOn } from '../../domain/question-replies';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { requireUser } from '../../auth/plugin';
 import { takeOverQuestion } from '../../engine/workflows/take-over-question';
+import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
+import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -32,6 +34,16 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
       const cause = causeOf(req, req.body.source);
+      // The contact's latest conversation lives in Chatwoot: it is reopened there (as the Open
+      // Conversation step does), else the next sync would close what was opened here.
+      const latest = await db.selectFrom('conversations').selectAll().where('contact_id', '=', req.body.contactId)
+        .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      const elsewhere = latest && await viaConnection(services, req, toConversation(latest), 'reopen', { cause });
+      if (elsewhere) {
+        if (await findOpenConversation(db, req.body.contactId)) throw conflict('This contact already has an open conversation');
+        const reopened = await elsewhere.invoke(undefined);
+        return reply.code(201).send(await getConversation(db, String(reopened.conversationId)));
+      }
       // Reopening for a customer on WhatsApp / Messenger: the new conversation stays on that channel.
       return reply.code(201).send(await inTransaction(db, async (uow) => openConversation(uow, services, req.body.contactId, cause, null, await channelOfLatest(uow.trx, req.body.contactId))));
     });
@@ -56,6 +68,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id),
         channel: await channelWindowOf(db, conversation),
+        inbox: await chatwootInboxOf(services, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
         contactOpenConversationId: await contactOpenConversationId(db, conversation),
         ...(req.query.history === 'true' ? { history: await contactHistory(db, conversation) } : {}),
@@ -81,6 +94,17 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
     async (req) => {
       const cause = causeOf(req, req.body.source);
+      const conversation = await getConversation(db, req.params.id);
+      // A Chatwoot conversation is resolved there (then closed here): what the built-in close
+      // would refuse is refused first, before Chatwoot is asked.
+      const elsewhere = await viaConnection(services, req, conversation, 'close', { cause });
+      if (elsewhere) {
+        if (conversation.status !== 'open') throw conflict('This conversation is already closed');
+        const unknown = unknownCategory(req.body.category, (await getClosingCategories(db)).categories);
+        if (unknown) throw unknown;
+        await elsewhere.invoke({ category: req.body.category ?? null, summary: req.body.summary ?? null });
+        return getConversation(db, conversation.id);
+      }
       return inTransaction(db, (uow) => closeConversation(uow, services, req.params.id, req.body, cause));
     });
 
@@ -93,13 +117,18 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       ? { type: 'contact' as const, id: null }
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
     const conversation = await getConversation(db, req.params.id);
+    const idempotency = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : null;
+    // A Chatwoot conversation: a reply is sent and a note posted (private) there, as an agent's
+    // own in Chatwoot would be; the customer's messages come from Chatwoot only.
+    const elsewhere = await postInConnection(services, req, conversation, req.body, author, causeOf(req), idempotency);
+    if (elsewhere) return reply.code(201).send(elsewhere);
     // Closed: a customer's message opens the contact's conversation again, a reply is refused (409).
     if (conversation.status === 'closed') return reply.code(201).send(await postOnClosedConversation(services, conversation, { ...req.body, author }, causeOf(req)));
     const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
     if (channel && conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
       // An agent's reply on a WhatsApp / Messenger conversation goes to the customer. An
       // Idempotency-Key header makes a retried request send once; without one each request is new.
-      const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : newId('send');
+      const key = idempotency ?? newId('send');
       const outcome = await sendOnConversation(services, {
         conversation: { ...conversation, connectionId: conversation.connectionId },
         spec: { kind: 'text', text: req.body.text },
@@ -114,7 +143,19 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/conversations/:id/assign', { config: write, schema: { tags: ['conversations'], params: Params, body: AssignBody, response: { 200: Conversation } } },
-    async (req) => inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req))));
+    async (req) => {
+      const conversation = await getConversation(db, req.params.id);
+      // A Chatwoot conversation is assigned there, to the agent with the user's email.
+      const elsewhere = await viaConnection(services, req, conversation, 'assign', { cause: causeOf(req) });
+      if (elsewhere) {
+        if (req.body.userId) await checkAssignee(db, req.body.userId);
+        if (conversation.assigneeId === req.body.userId) return conversation;
+        if (conversation.status !== 'open') throw inOtherInbox(elsewhere.name, conversation, `it is closed; reopen it to assign it, or assign it in ${elsewhere.name}`);
+        await elsewhere.invoke({ userId: req.body.userId });
+        return getConversation(db, conversation.id);
+      }
+      return inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req)));
+    });
 
   app.get('/settings/closing-categories', { config: { access: { role: 'agent' } }, schema: { tags: ['conversations'], response: { 200: ClosingCategories } } },
     async () => getClosingCategories(db));

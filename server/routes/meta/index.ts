@@ -6,17 +6,17 @@ import { verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
 import type { Services } from '../../services';
 import { isUniqueViolation } from '../../store/database';
-import { ingestMetaItem } from '../../webhooks/meta-ingest';
+import { ingestMetaItem, newDeliveryContext, type DeliveryContext } from '../../webhooks/meta-ingest';
 
 /**
  * Two deliveries about the same new customer racing (PostgreSQL: both create the contact or open
  * the conversation, one hits the unique index and rolls back): the loser's item runs once more
  * and finds what the winner stored.
  */
-async function ingestWithRetry(services: Services, item: MetaItem) {
+async function ingestWithRetry(services: Services, item: MetaItem, delivery: DeliveryContext) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestMetaItem(services, item);
+      return await ingestMetaItem(services, item, delivery);
     } catch (err) {
       const race = isUniqueViolation(err) || (err instanceof HttpError && err.statusCode === 409);
       if (!race || attempt >= 3) throw err;
@@ -63,7 +63,9 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     // Each item on its own: a malformed or unused item is skipped and logged, the rest stored.
     // A storage failure answers 500 after the other items were tried; Meta redelivers the
     // whole batch and the items already stored are recognised as repeats.
+    // runIds: every run the delivery started (a Welcome on Conversation Opened, a Click-to-Chat workflow, …).
     const result = { received: 0, duplicates: 0, skipped: 0, runIds: [] as string[] };
+    const delivery = newDeliveryContext();
     let failure: unknown;
     for (const item of metaItems(payload.json)) {
       if (item.kind === 'skip') {
@@ -72,7 +74,7 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
         continue;
       }
       try {
-        const r = await ingestWithRetry(app.services, item);
+        const r = await ingestWithRetry(app.services, item, delivery);
         if (r.outcome === 'stored') result.received++;
         else if (r.outcome === 'duplicate') result.duplicates++;
         else result.skipped++;

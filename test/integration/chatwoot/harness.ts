@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { ChatwootAccount } from '../../../lib/contracts/chatwoot';
-import { startChatwootStandin, type ChatwootStandin } from '../../support/chatwoot-standin';
+import { startChatwootStandin, type ChatwootStandin, type CwStandinConversation, type CwStandinMessage } from '../../support/chatwoot-standin';
 import { startTestServer, type TestServer } from '../../support/server';
 
 export interface ChatwootPair {
@@ -13,12 +13,17 @@ export interface ChatwootPair {
 }
 
 /** A companion (allowed to reach loopback) connected to a Chatwoot stand-in. */
-export async function startChatwootPair(opts: { workers?: boolean; webhookSecret?: string; databaseUrl?: string | undefined; env?: Record<string, string> } = {}): Promise<ChatwootPair> {
+export async function startChatwootPair(opts: {
+  workers?: boolean; webhookSecret?: string; databaseUrl?: string | undefined; env?: Record<string, string>;
+  /** Runs before the account is connected (workflows, what Chatwoot already holds): no sync can come first. */
+  beforeConnect?: (server: TestServer, cw: ChatwootStandin) => Promise<void>;
+} = {}): Promise<ChatwootPair> {
   const cw = await startChatwootStandin();
   const server = await startTestServer({
     env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0', ...opts.env }, workers: opts.workers ?? false,
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
   });
+  await opts.beforeConnect?.(server, cw);
   const res = await server.api(server.adminToken).post('/chatwoot/accounts', {
     baseUrl: cw.url, accountId: cw.accountId, apiAccessToken: cw.token, ...(opts.webhookSecret ? { webhookSecret: opts.webhookSecret } : {}),
   });
@@ -38,4 +43,30 @@ export async function startChatwootPair(opts: { workers?: boolean; webhookSecret
 export async function eventsOf(server: TestServer, ...types: string[]) {
   const all = await server.events();
   return all.filter((e) => types.includes(e.type));
+}
+
+const DAY = 86_400;
+
+/** What Chatwoot held before the account was connected: created (and last active) `days` ago. */
+export function before(conv: CwStandinConversation, days = 1) {
+  conv.created_at -= days * DAY;
+  conv.last_activity_at -= days * DAY;
+  for (const m of conv.messages) m.created_at -= days * DAY;
+  return conv;
+}
+
+/** A customer writes in Chatwoot (which reopens a resolved conversation, message.rb:369-388); the deliveries are lost. */
+export function customerWrites(p: ChatwootPair, conv: CwStandinConversation, content: string): CwStandinMessage {
+  const msg: CwStandinMessage = { id: 70_000 + conv.id, content, message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+  conv.messages.push(msg);
+  conv.status = 'open';
+  conv.last_activity_at = msg.created_at;
+  p.cw.touch(conv);
+  return msg;
+}
+
+/** The types of the events recorded as imported (their note says so), in order. */
+export async function importedEvents(p: ChatwootPair) {
+  const rows = await p.server.store.db.selectFrom('events').select(['type', 'note']).orderBy('id').execute();
+  return rows.filter((e) => e.note?.startsWith('imported')).map((e) => e.type);
 }

@@ -66,7 +66,8 @@ describe('steps act on Chatwoot when the conversation lives there', () => {
     await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: ['shipping'], current_value: conv.labels } }));
     expect(await runsOf(p.server, tagged.id)).toHaveLength(1);
     const contact = (await p.server.api(p.server.adminToken).get(`/contacts/${target.contactId}`)).body;
-    expect(contact.tags.sort()).toEqual(['refund', 'shipping', 'vip']);
+    // A tag Chatwoot has no label for is the contact's all the same (workflows go by the contact's tags).
+    expect(contact.tags.sort()).toEqual(['not-in-chatwoot', 'refund', 'shipping', 'vip']);
     const detail = (await p.server.api(p.server.adminToken).get(`/conversations/${target.conversationId}`)).body;
     expect(detail.messages.map((m: { kind: string; text: string }) => [m.kind, m.text])).toContainEqual(['comment', 'Refund of 12.5 requested']);
     // The local copy of the note says which workflow wrote it, as a built-in conversation's does.
@@ -125,8 +126,11 @@ describe('steps act on Chatwoot when the conversation lives there', () => {
     const connection = await p.server.store.db.selectFrom('connections').selectAll().executeTakeFirstOrThrow();
     const conversation = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations[0];
     const call = { services: p.server.app.services, connection, conversation, idempotencyKey: 'run_x:send', note: () => {} };
-    await chatwootConnector.sendMessage!(call, { text: 'once' });
-    await expect(chatwootConnector.sendMessage!(call, { text: 'once' })).rejects.toThrow(/not posted again/);
+    const sent = await chatwootConnector.sendMessage!(call, { text: 'once' });
+    // Posted and stored: the same key answers what was stored.
+    expect(await chatwootConnector.sendMessage!(call, { text: 'once' })).toEqual(sent);
+    await p.server.store.db.insertInto('step_effects').values({ key: 'run_y:send:attempt', result: '"attempted"', created_at: new Date().toISOString() }).execute();
+    await expect(chatwootConnector.sendMessage!({ ...call, idempotencyKey: 'run_y:send' }, { text: 'once' })).rejects.toThrow(/not posted again/);
     expect(posts(p, '/messages')).toHaveLength(1);
   });
 });

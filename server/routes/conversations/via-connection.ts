@@ -1,0 +1,97 @@
+import type { FastifyRequest } from 'fastify';
+import type { Conversation, Message } from '../../../lib/contracts/conversations';
+import { ChatwootApiError } from '../../connectors/chatwoot/api';
+import { connectorOfKind, type Connector, type ConnectorCall, type ConnectorOutput } from '../../connectors/registry';
+import { closedForReplies } from '../../domain/closed-conversations';
+import type { Cause } from '../../domain/contacts';
+import { toMessage } from '../../domain/conversations';
+import { RetryLaterError, StepError } from '../../engine/steps/define';
+import { HttpError } from '../../http-error';
+import { newId } from '../../ids';
+import type { Services } from '../../services';
+
+type Method = 'sendMessage' | 'addNote' | 'close' | 'reopen' | 'assign';
+type Input<M extends Method> = Parameters<NonNullable<Connector[M]>>[1];
+
+const NAMES: Record<string, string> = { chatwoot: 'Chatwoot' };
+
+/**
+ * The inbox's actions on a conversation that lives in another inbox (Chatwoot) act there, through
+ * the same connector calls as the workflow steps (the Chatwoot call first, then the local mirror,
+ * so Chatwoot's echo finds nothing new): an agent who closes, replies or assigns here sees it in
+ * Chatwoot, and the next webhook or sync does not undo it. Undefined: the companion acts alone (a
+ * built-in or WhatsApp / Messenger conversation, or a Chatwoot account since disconnected).
+ */
+export async function viaConnection<M extends Method>(
+  services: Services, req: FastifyRequest, conversation: Conversation, method: M,
+  opts: { cause: Cause; idempotencyKey?: string; author?: ConnectorCall['author'] },
+): Promise<{ name: string; invoke: (input: Input<M>) => Promise<ConnectorOutput> } | undefined> {
+  if (!conversation.connectionId) return undefined;
+  const connection = await services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
+  const connector = connection && connectorOfKind(connection.kind);
+  const fn = connector?.[method];
+  if (!connection || !connector || !fn) return undefined;
+  const name = NAMES[connection.kind] ?? connection.kind;
+  const call: ConnectorCall = {
+    services, connection, conversation: { ...conversation, connectionId: conversation.connectionId },
+    idempotencyKey: opts.idempotencyKey ?? `inbox:${newId('act')}`, cause: opts.cause,
+    note: (message) => req.log.info({ conversationId: conversation.id }, message),
+    ...(opts.author ? { author: opts.author } : {}),
+  };
+  return {
+    name,
+    invoke: async (input) => {
+      try {
+        return await (fn as (c: ConnectorCall, i: unknown) => Promise<ConnectorOutput>).call(connector, call, input);
+      } catch (err) {
+        throw asHttpError(name, connection.kind, err);
+      }
+    },
+  };
+}
+
+/**
+ * What the agent is told when the other inbox did not do it. Busy or down: 503 with when to try
+ * again. Refused by it (a 4xx, its token revoked): 502 with its answer, and a warning when the
+ * request may have arrived all the same (a 502/504 after the save). Refused by the companion
+ * before asking (no Chatwoot agent with the user's email, a post that may already have gone): 409.
+ */
+function asHttpError(name: string, kind: string, err: unknown): unknown {
+  if (err instanceof RetryLaterError) {
+    const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 30_000) / 1000));
+    return new HttpError(503, `${kind}_unavailable`, `${name} did not take this for now (${err.message}); try again in a moment`, undefined, { 'retry-after': String(seconds) });
+  }
+  if (!(err instanceof StepError)) return err;
+  if (err.cause instanceof ChatwootApiError) {
+    const mayHaveArrived = !err.cause.noEffect ? ` It may have been done in ${name} all the same: look there before trying again.` : '';
+    return new HttpError(502, `${kind}_refused`, `${name} did not do it: ${err.message.replace(/\.$/, '')}.${mayHaveArrived}`);
+  }
+  return new HttpError(409, `${kind}_refused`, err.message);
+}
+
+/** The 409 for what the companion cannot do on a conversation that lives in another inbox: it is done there. */
+export function inOtherInbox(name: string, conversation: Conversation, what: string): HttpError {
+  return new HttpError(409, 'conversation_elsewhere', `Conversation ${conversation.id} lives in ${name} (its conversation ${conversation.externalId ?? ''}): ${what}`);
+}
+
+/**
+ * `POST /conversations/:id/messages` on a conversation in another inbox: an agent's reply goes
+ * out there and a note is posted there as a private note; the stored copy is answered (Chatwoot's
+ * echo of it is recognised by its id and not stored twice). The customer's messages come from
+ * that inbox only (409), and a reply on a closed conversation is refused as on any other.
+ */
+export async function postInConnection(
+  services: Services, req: FastifyRequest, conversation: Conversation,
+  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment' },
+  author: { type: 'contact' | 'user'; id: string | null }, cause: Cause, idempotency: string | null,
+): Promise<Message | undefined> {
+  const note = input.kind === 'comment';
+  const via = await viaConnection(services, req, conversation, note ? 'addNote' : 'sendMessage', {
+    cause, idempotencyKey: `inbox:${idempotency ?? newId('send')}`, ...(author.type === 'user' ? { author: { type: 'user', id: author.id } } : {}),
+  });
+  if (!via) return undefined;
+  if (!note && input.direction === 'incoming') throw inOtherInbox(via.name, conversation, `a customer's messages arrive from ${via.name}, they cannot be added here`);
+  if (!note && conversation.status === 'closed') throw await closedForReplies(services.db, conversation);
+  const posted = await via.invoke({ text: input.text });
+  return toMessage(await services.db.selectFrom('messages').selectAll().where('id', '=', String(posted.messageId)).executeTakeFirstOrThrow());
+}
