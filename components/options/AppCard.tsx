@@ -61,10 +61,11 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
           {m.actions.length} action{m.actions.length === 1 ? '' : 's'}{m.actions.length ? `: ${m.actions.map((a) => a.name).join(', ')}` : ''}
         </p>
         {error && <p className="error" role="alert">{errorMessage(error)}</p>}
+        <WorkflowsInUse error={error} />
         {manage.panel}
         {app.installation ? (
           <button type="button" className="danger" disabled={uninstall.isPending}
-            onClick={() => { if (confirm(`Uninstall ${m.name}? Its key stops working.`)) uninstall.mutate(); }}>
+            onClick={() => { if (confirm(`Uninstall ${m.name}? Its key stops working and its server is told. Workflows that use its triggers or actions must be unpublished or changed first.`)) uninstall.mutate(); }}>
             {uninstall.isPending ? 'Uninstalling…' : 'Uninstall'}
           </button>
         ) : installing ? (
@@ -77,6 +78,21 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
     </article>
   );
 }
+
+/**
+ * The workflows a refusal names (409 `app_in_use`, one detail `workflows.<id>` each), as links to
+ * their editors: what to unpublish or change before the app can be uninstalled.
+ */
+function WorkflowsInUse({ error }: { error: Error | null }) {
+  const uses = error instanceof ApiFailure ? error.details.filter((d) => d.path.startsWith(WORKFLOW_PATH)) : [];
+  if (uses.length === 0) return null;
+  return (
+    <ul className="in-use" aria-label="Workflows using this app">
+      {uses.map((d) => <li key={d.path}><a href={`#/workflows/${encodeURIComponent(d.path.slice(WORKFLOW_PATH.length))}`}>{d.message}</a></li>)}
+    </ul>
+  );
+}
+const WORKFLOW_PATH = 'workflows.';
 
 /**
  * Edit the manifest, rotate the signing secret, delete the app. The server's refusals (a 409

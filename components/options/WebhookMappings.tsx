@@ -30,6 +30,7 @@ export function WebhookMappings({ mappings, onChange, path, noun = 'variable' }:
           <button type="button" className="icon-button" aria-label={`Remove ${noun} ${i + 1}`} onClick={() => onChange(mappings.filter((_, j) => j !== i))}>✕</button>
         </div>
       ))}
+      {mappings.length > 0 && <p className="hint">A key that selects several values ($.items[*].sku) or an array gives a list, shown as “A1, B2”.</p>}
       <button type="button" disabled={full} onClick={() => onChange([...mappings, { jsonKey: '$.', variable: '' }])}>Add {noun}</button>
       {full && <span className="hint warn"> At most {MAX_MAPPINGS} {noun}s</span>}
       <GroupError path={path} />

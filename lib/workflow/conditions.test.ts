@@ -67,4 +67,24 @@ describe('evaluateVariableConditions', () => {
   ])('%s -> %s', (_, group, expected) => {
     expect(evaluateVariableConditions(group, resolve)).toBe(expected);
   });
+
+  // Amounts as people and other systems write them; what is no number leaves a note saying so.
+  const amounts: TemplateScope = { trigger: { us: '1,250.00', de: '1.250,00', euros: '€120', odd: '1,250', text: 'lots', none: '' } };
+  const amount = (template: string) => resolveTemplateValue(template, amounts).value;
+  it.each<[string, VariableConditionGroup, boolean, string[]]>([
+    ['US formatting', one('{{$trigger.us}}', 'greater_than', '1000'), true, []],
+    ['German formatting', one('{{$trigger.de}}', 'less_than', '1300'), true, []],
+    ['a currency symbol', one('{{$trigger.euros}}', 'greater_than', '100'), true, []],
+    ['a formatted value on the right', one('1300', 'greater_than', '{{$trigger.us}}'), true, []],
+    ['an ambiguous value', one('{{$trigger.odd}}', 'greater_than', '1000'), false,
+      ['{{$trigger.odd}} is "1,250", which could be 1250 or 1.25 depending on the locale, so "{{$trigger.odd}} greater than 1000" does not hold']],
+    ['text', one('{{$trigger.text}}', 'less_than', '5'), false, ['{{$trigger.text}} is "lots", which is not a number, so "{{$trigger.text}} less than 5" does not hold']],
+    ['an empty value', one('{{$trigger.none}}', 'less_than', '5'), false, ['{{$trigger.none}} is empty, so "{{$trigger.none}} less than 5" does not hold']],
+    ['a written value that is no number', one('{{$trigger.us}}', 'greater_than', 'ten'), false, ['"ten" is not a number, so "{{$trigger.us}} greater than ten" does not hold']],
+    ['other operators, silently', one('{{$trigger.text}}', 'is', 'x'), false, []],
+  ])('%s -> %s, with notes', (_, group, expected, notes) => {
+    const heard: string[] = [];
+    expect(evaluateVariableConditions(group, amount, (m) => heard.push(m))).toBe(expected);
+    expect(heard).toEqual(notes);
+  });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { jsonpath } from 'json-p3';
 import { describe, expect, it } from 'vitest';
-import { extractIdentifier, extractMappings, matchSimplePath, MAX_IDENTIFIER_VALUES } from './jsonpath-mapping';
+import { extractIdentifier, extractMappings, matchSimplePath, MAX_IDENTIFIER_VALUES, MAX_LIST_VALUES, type MappedValue } from './jsonpath-mapping';
 
 const body = {
   phone: '+14155550123',
@@ -13,13 +13,20 @@ const body = {
 };
 
 describe('extractMappings', () => {
-  it.each<[string, string, string | number | boolean | null]>([
+  it.each<[string, string, MappedValue]>([
     ['a top-level key', '$.phone', '+14155550123'],
     ['a nested key', '$.custom_fields.phone', '+4930123456'],
     ['an array element', '$.data.contacts[1].firstName', 'Grace'],
     ['a boolean', '$.custom_fields.vip', true],
     ['a number', '$.custom_fields.score', 7.5],
     ['null', '$.custom_fields.note', null],
+    // Several values, or one array of them, are a list (text shows it as "Ada, Grace").
+    ['a wildcard', '$.data.contacts[*].firstName', ['Ada', 'Grace']],
+    ['a filter selecting two', '$.data.contacts[?@.firstName].firstName', ['Ada', 'Grace']],
+    ['a filter selecting one (a value, not a list)', '$.data.contacts[?@.firstName == "Grace"].firstName', 'Grace'],
+    ['a slice', '$.data.contacts[0:1].firstName', 'Ada'],
+    ['descendants', '$..firstName', ['Ada', 'Grace']],
+    ['one array of values', '$.ids', ['c_1', 2, ' c_3 ']],
   ])('reads %s', (_, jsonKey, expected) => {
     expect(extractMappings(body, [{ jsonKey, variable: 'v' }])).toEqual({ values: { v: expected }, errors: [] });
   });
@@ -27,12 +34,15 @@ describe('extractMappings', () => {
   it.each<[string, unknown, string, string]>([
     ['a missing key', body, '$.nope', '$.nope matched nothing in the body'],
     ['an index past the end', body, '$.data.contacts[5].firstName', 'matched nothing'],
-    ['an object', body, '$.custom_fields', '$.custom_fields resolves to an object; map a single value'],
-    ['an array', body, '$.data.contacts', '$.data.contacts resolves to an array; map a single value'],
+    ['an object', body, '$.custom_fields', '$.custom_fields resolves to an object; map a value inside it'],
+    ['an array of objects', body, '$.data.contacts', '$.data.contacts selects objects, not values; map a value inside them, e.g. $.items[*].sku'],
     ['the whole body', body, '$', 'resolves to an object'],
-    ['several matches', body, '$.data.contacts[*].firstName', 'matched 2 values; map a single value'],
+    ['a list holding an object', body, '$.mixed', 'selects objects, not values'],
     ['an invalid path stored by an earlier version', body, '$.data.contacts[?(@.firstName', 'is not a valid JSONPath'],
-    ['a filter selecting two', body, '$.data.contacts[?@.firstName]', 'matched 2 values'],
+    ['a filter selecting two objects', body, '$.data.contacts[?@.firstName]', 'selects objects, not values'],
+    ['a wildcard selecting nothing', { items: [] }, '$.items[*].sku', 'matched nothing'],
+    ['more values than a list holds', { items: Array.from({ length: MAX_LIST_VALUES + 1 }, (_, i) => ({ sku: `s${i}` })) }, '$.items[*].sku',
+      `selects ${MAX_LIST_VALUES + 1} values; at most ${MAX_LIST_VALUES} make a list`],
     ['a body that is not JSON object', 'text', '$.phone', 'matched nothing'],
     ['a null body', null, '$.phone', 'matched nothing'],
   ])('reports %s', (_, input, jsonKey, message) => {
@@ -57,6 +67,14 @@ describe('extractIdentifier', () => {
     ['a string', body, '$.phone', { values: ['+14155550123'] }],
     ['a number', { id: 42 }, '$.id', { values: ['42'] }],
     ['a list, trimmed', body, '$.ids', { values: ['c_1', '2', 'c_3'] }],
+    // A batch: several values selected are the list, as one array is.
+    ['one per item of a top-level array', [{ email: 'a@x.co' }, { email: 'b@x.co' }], '$[*].email', { values: ['a@x.co', 'b@x.co'] }],
+    ['lists inside items, flattened', { orders: [{ ids: ['c_1'] }, { ids: ['c_2', 'c_3'] }] }, '$.orders[*].ids', { values: ['c_1', 'c_2', 'c_3'] }],
+    ['a filter', { people: [{ id: 'c_1', vip: true }, { id: 'c_2' }] }, '$.people[?@.vip].id', { values: ['c_1'] }],
+    ['items that are objects', [{ email: { work: 'a@x.co' } }], '$[*].email', { error: '$[*].email must be a text or a number, or a list of them' }],
+    ['a wildcard matching nothing', [], '$[*].email', { error: '$[*].email matched nothing in the body' }],
+    ['too many items', Array.from({ length: MAX_IDENTIFIER_VALUES + 1 }, (_, i) => ({ email: `p${i}@x.co` })), '$[*].email',
+      { error: `$[*].email holds ${MAX_IDENTIFIER_VALUES + 1} values; at most 100 contacts per request` }],
     ['a missing key', body, '$.nope', { error: '$.nope matched nothing in the body' }],
     ['an object', body, '$.custom_fields', { error: '$.custom_fields must be a text or a number, or a list of them' }],
     ['a list holding an object', body, '$.mixed', { error: '$.mixed must be a text or a number, or a list of them' }],

@@ -5,11 +5,15 @@ import type { VariableMapping } from '../contracts/workflow-primitives';
 // `$.items[-1].sku`, `$['first name']`), evaluated by json-p3. Filters (`[?@.x == 1]`) are the
 // RFC's own expressions, never JavaScript: nothing an admin types is ever evaluated as code.
 
-export type MappedValue = string | number | boolean | null;
+type Scalar = string | number | boolean | null;
+/** One value, or a list when the path selects several (or one array): see extractMappings. */
+export type MappedValue = Scalar | Scalar[];
 export type MappingError = { variable: string; jsonKey: string; message: string };
 export type MappingResult = { values: Record<string, MappedValue>; errors: MappingError[] };
 
 export const MAX_IDENTIFIER_VALUES = 100;
+/** The most values a mapping makes into a list. */
+export const MAX_LIST_VALUES = 100;
 
 type Query = { matches: unknown[] } | { error: string };
 
@@ -72,55 +76,60 @@ export function queryJsonPath(body: unknown, jsonKey: string): Query {
   }
 }
 
-function containerKind(value: unknown): 'an array' | 'an object' | undefined {
-  if (Array.isArray(value)) return 'an array';
-  if (value !== null && typeof value === 'object') return 'an object';
-  return undefined;
-}
+const isScalar = (v: unknown): v is string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
-function single(body: unknown, jsonKey: string): { value: unknown } | { error: string } {
+/**
+ * Every value a path selects, an array's elements in its place (one level): `$.skus`,
+ * `$.items[*].sku` and `$[*].emails` are all lists. Or why there is none.
+ */
+function selected(body: unknown, jsonKey: string): { list: unknown[]; one: unknown } | { error: string } {
   const found = queryJsonPath(body, jsonKey);
   if ('error' in found) return found;
   if (found.matches.length === 0) return { error: 'matched nothing in the body' };
-  if (found.matches.length > 1) return { error: `matched ${found.matches.length} values; map a single value` };
-  return { value: found.matches[0] };
+  return { list: found.matches.flatMap((m) => (Array.isArray(m) ? m : [m])), one: found.matches.length === 1 ? found.matches[0] : undefined };
 }
 
-/** Reads each mapping's value from a JSON body; every failing mapping is reported, not just the first. */
+/**
+ * Reads each mapping's value from a JSON body; every failing mapping is reported, not just the
+ * first. One value selected is the variable as it is (text, number, true/false, null). Several
+ * values (a wildcard, a slice, a filter, `..`), or one array, are a list of at most
+ * MAX_LIST_VALUES texts/numbers: text shows it joined with ", " as it shows `{{$contact.tags}}`,
+ * a branch's "contains" tests membership, and a JSON body gets the array.
+ */
 export function extractMappings(body: unknown, mappings: readonly VariableMapping[]): MappingResult {
   const values: Record<string, MappedValue> = {};
   const errors: MappingError[] = [];
   for (const { jsonKey, variable } of mappings) {
-    const found = single(body, jsonKey);
-    if ('error' in found) {
-      errors.push({ variable, jsonKey, message: `${jsonKey} ${found.error}` });
-      continue;
-    }
-    const kind = containerKind(found.value);
-    if (kind) {
-      errors.push({ variable, jsonKey, message: `${jsonKey} resolves to ${kind}; map a single value` });
-      continue;
-    }
-    values[variable] = found.value as MappedValue;
+    const found = selected(body, jsonKey);
+    const value = 'error' in found ? found : mappedValue(found.one, found.list);
+    if ('error' in value) errors.push({ variable, jsonKey, message: `${jsonKey} ${value.error}` });
+    else values[variable] = value.value;
   }
   return { values, errors };
 }
 
-const isScalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+function mappedValue(one: unknown, list: unknown[]): { value: MappedValue } | { error: string } {
+  if (isScalar(one)) return { value: one };
+  if (one !== undefined && !Array.isArray(one)) return { error: 'resolves to an object; map a value inside it, e.g. $.order.id' };
+  if (!list.every(isScalar)) return { error: 'selects objects, not values; map a value inside them, e.g. $.items[*].sku' };
+  if (list.length > MAX_LIST_VALUES) return { error: `selects ${list.length} values; at most ${MAX_LIST_VALUES} make a list` };
+  return { value: list };
+}
 
 /**
- * The contact identifier(s) of a webhook body: a string or number, or an array of them (one run
- * per contact, at most MAX_IDENTIFIER_VALUES). Strings are trimmed; empty ones are dropped.
+ * The contact identifier(s) of a webhook body: a string or number, or a list of them, which a
+ * path gives as one array (`$.emails`) or as several values (`$[*].email` on a batch, one run per
+ * contact, at most MAX_IDENTIFIER_VALUES). Strings are trimmed; empty ones are dropped.
  */
 export function extractIdentifier(body: unknown, jsonKey: string): { values: string[] } | { error: string } {
-  const found = single(body, jsonKey);
+  const found = selected(body, jsonKey);
   if ('error' in found) return { error: `${jsonKey} ${found.error}` };
-  const raw = found.value;
-  const list = Array.isArray(raw) ? raw : [raw];
+  const { list } = found;
   if (list.length > MAX_IDENTIFIER_VALUES) {
     return { error: `${jsonKey} holds ${list.length} values; at most ${MAX_IDENTIFIER_VALUES} contacts per request` };
   }
-  if (!list.every(isScalar)) {
+  if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) {
     return { error: `${jsonKey} must be a text or a number, or a list of them` };
   }
   const values = list.map((v) => String(v).trim()).filter((v) => v !== '');

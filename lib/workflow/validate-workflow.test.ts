@@ -15,6 +15,9 @@ const branchTo = (goTo: string, elseGoTo?: string, id = 'check', left = '{{$cont
     },
     id,
   );
+const compare = (operator: 'greater_than' | 'less_than', right: string) => makeStep('branch', {
+  branches: [{ name: 'Big', conditions: { logic: 'and', rules: [{ left: '{{$contact.fields.total}}', operator, right }] }, goTo: 'end' }],
+}, 'check');
 const webhook: TriggerInput = {
   type: 'incoming_webhook',
   identifier: { type: 'phone', jsonKey: '$.phone' },
@@ -42,6 +45,8 @@ describe('structuralProblems', () => {
     ['any $step variable when a mini-app action runs', [makeStep('mini_app_action', {}, 'app'), say('{{$step.whatever}}')], undefined],
     ['$system.now', [say('{{$system.now}}')], undefined],
     ['a JSON body with placeholders in and out of strings', [makeStep('http_request', { method: 'POST', body: '{"n":"{{$contact.firstName}}","c":{{$contact.fields.count}}}' })], undefined],
+    ['a greater than against a formatted amount', [compare('greater_than', '€1,250.00'), end], undefined],
+    ['a less than against a variable (read when the run gets there)', [compare('less_than', '{{$contact.fields.limit}}'), end], undefined],
     ['the tag trigger variables', [say('{{$trigger.tag}} {{$trigger.action}}')], { type: 'contact_tag_updated', action: 'added', tags: ['a'] }],
   ])('finds nothing in %s', (_, steps, trigger) => {
     expect(problems(steps, trigger)).toEqual([]);
@@ -90,6 +95,13 @@ describe('structuralProblems', () => {
     ]],
     ['a mini-app input', [makeStep('mini_app_action', { inputs: { email: '{{$contact.email}} {{$foo.bar}}' } }, 'app')], undefined, [
       { path: ['steps', 0, 'config', 'inputs', 'email'], message: expect.stringContaining('Unknown variable {{$foo.bar}}') },
+    ]],
+    ['a greater than against a written value that is no number', [compare('greater_than', '1,250'), end], undefined, [
+      { path: ['steps', 0, 'config', 'branches', 0, 'conditions', 'rules', 0, 'right'],
+        message: '"1,250" could be 1250 or 1.25 depending on the locale: enter a number to compare with, without thousands separators, e.g. 1250 or 1250.50' },
+    ]],
+    ['a less than against a word', [compare('less_than', 'ten'), end], undefined, [
+      { path: ['steps', 0, 'config', 'branches', 0, 'conditions', 'rules', 0, 'right'], message: expect.stringContaining('"ten" is not a number: enter a number') },
     ]],
     ['the same unknown variable twice in one text, reported once', [say('{{$x.a}} {{$x.a}}')], undefined, [
       { path: ['steps', 0, 'config', 'text'], message: expect.stringContaining('{{$x.a}}') },

@@ -1,5 +1,7 @@
 import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers';
+import type { VariableCondition } from '../contracts/conditions';
 import type { WorkflowDefinition } from '../contracts/workflow';
+import { readNumber } from './numbers';
 import { stepTemplates } from './step-templates';
 import { closestNames } from './suggest';
 import {
@@ -184,6 +186,8 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
         add([...at, 'branches', b, 'goTo'], targetProblem(branch.goTo, step.id, ctx)),
       );
       if (step.config.elseGoTo !== undefined) add([...at, 'elseGoTo'], targetProblem(step.config.elseGoTo, step.id, ctx));
+      step.config.branches.forEach((branch, b) => branch.conditions.rules.forEach((rule, r) =>
+        add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule))));
     }
     if (step.type === 'mini_app_action') {
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
@@ -209,6 +213,17 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     }
   });
   return problems;
+}
+
+/** A greater/less than against a written value that is no number would never hold: say so now. */
+function comparedNumberProblem(rule: VariableCondition): string | undefined {
+  if (rule.operator !== 'greater_than' && rule.operator !== 'less_than') return undefined;
+  const right = rule.right ?? '';
+  if (right.includes('{{')) return undefined; // a variable: read when the run gets there (a note if it is no number)
+  const reading = readNumber(right);
+  if (!('problem' in reading)) return undefined;
+  const advice = 'enter a number to compare with, without thousands separators, e.g. 1250 or 1250.50';
+  return reading.problem === 'is empty' ? `Nothing to compare with: ${advice}` : `"${right}" ${reading.problem}: ${advice}`;
 }
 
 /**

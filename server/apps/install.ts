@@ -8,9 +8,10 @@ import { safeFetch } from '../outbound/safe-fetch';
 import { OutboundBlockedError } from '../outbound/errors';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
-import { isUniqueViolation, toJson } from '../store/database';
+import { fromJson, isUniqueViolation, toJson } from '../store/database';
+import { assertNotInUse } from './in-use';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
-import { excerpt } from './run-action';
+import { excerpt } from '../outbound/excerpt';
 import { findAppRow, findInstalledApp, getApp, workspaceId } from './store';
 
 export const SUBSCRIBE_TIMEOUT_MS = 10_000;
@@ -89,23 +90,29 @@ async function postSigned(services: Services, secret: string, url: string, paylo
 
 /**
  * Uninstalls: the key is revoked and the installation removed at once (one transaction, which
- * also queues the unsubscribe request). The app's server hears about it from the outbox worker,
- * retried until it answers; the uninstall never waits for or fails because of it.
+ * also queues the unsubscribe request), unless a published workflow still uses the app (409
+ * naming it, in-use.ts). The app's server hears about it from the outbox worker, retried until
+ * it answers; the uninstall never waits for or fails because of it.
  */
 export async function uninstallApp(services: Services, appId: string, wakeOutbox: () => void): Promise<void> {
   const { db } = services;
   const installed = await findInstalledApp(db, services.vault, appId);
   if (!installed) {
-    if (!(await findAppRow(db, appId))) throw notFound(`App ${appId}`);
-    throw new HttpError(404, 'not_installed', `The app ${appId} is not installed`);
+    const row = await findAppRow(db, appId);
+    if (!row) throw notFound(`App ${appId}`);
+    throw notInstalled(fromJson<{ name?: string }>(row.manifest, {}).name ?? appId);
   }
   const { manifest } = installed.app;
   const { installation } = installed;
   const ws = await workspaceId(db);
   await inTransaction(db, async (uow) => {
-    await revokeToken(uow.trx, installation.tokenId);
+    // Deleted first: on PostgreSQL the row stays locked until this ends, so a publish checking the
+    // app (publish-checks reads the installation FOR SHARE) waits and then finds it gone, and a
+    // publish that read it first has committed before the workflows are read below.
     const deleted = await uow.trx.deleteFrom('installations').where('id', '=', installation.id).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) !== 1) throw new HttpError(404, 'not_installed', `The app ${appId} is not installed`);
+    if (Number(deleted.numDeletedRows) !== 1) throw notInstalled(manifest.name);
+    await assertNotInUse(uow.trx, appId, manifest.name);
+    await revokeToken(uow.trx, installation.tokenId);
     if (manifest.unsubscribeUrl) {
       const body: UnsubscribeRequest = { workspaceId: ws, appId, installationId: installation.id, authValues: installation.authValues };
       await enqueueDelivery(uow.trx, { kind: UNSUBSCRIBE_KIND, url: manifest.unsubscribeUrl, body });
@@ -113,3 +120,5 @@ export async function uninstallApp(services: Services, appId: string, wakeOutbox
     }
   });
 }
+
+const notInstalled = (name: string) => new HttpError(404, 'not_installed', `The app "${name}" is not installed`);

@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { OutboxTable } from '../store/schema';
-import { excerpt } from './run-action';
+import { excerpt } from '../outbound/excerpt';
 import { findAppRow } from './store';
 
 /** An unsubscribe request to an app's server; its body names the app whose secret signs it. */

@@ -1,12 +1,13 @@
 import type { AppAction } from '../../lib/contracts/apps';
 import { callAndMap, type CallResult } from '../outbound/call';
+import { excerpt, sentHeaderValues } from '../outbound/excerpt';
 import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
-import type { Executor } from '../store/database';
+import { fromJson, type Executor } from '../store/database';
 import { renderActionRequest, type RenderedRequest } from './render-request';
 import type { Vault } from '../secrets/vault';
-import { appSigningSecret, findInstalledApp } from './store';
+import { appSigningSecret, findAppRow, findInstalledApp } from './store';
 
 export interface PreparedAction {
   appId: string;
@@ -26,7 +27,7 @@ export class ActionNotRunnable extends Error {
  */
 export async function prepareAppAction(db: Executor, vault: Vault, input: { appId: string; actionKey: string; inputs: Record<string, string> }): Promise<PreparedAction> {
   const installed = await findInstalledApp(db, vault, input.appId);
-  if (!installed) throw new ActionNotRunnable(`The app ${input.appId} is not installed`);
+  if (!installed) throw new ActionNotRunnable(await notInstalled(db, input.appId));
   const { manifest } = installed.app;
   const action = manifest.actions.find((a) => a.key === input.actionKey);
   if (!action) {
@@ -40,6 +41,14 @@ export async function prepareAppAction(db: Executor, vault: Vault, input: { appI
   const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
   if (request.refused) throw new ActionNotRunnable(`The action "${action.key}" was not called: ${request.refused}`);
   return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
+}
+
+/** Why the app cannot be called, naming it as the admin knows it (an id says nothing in a run log). */
+async function notInstalled(db: Executor, appId: string): Promise<string> {
+  const row = await findAppRow(db, appId);
+  if (!row) return `The app ${appId} no longer exists (it was deleted); remove this step or choose another app`;
+  const name = fromJson<{ name?: string }>(row.manifest, {}).name ?? appId;
+  return `The app "${name}" is not installed; install it again, or remove this step from the workflow`;
 }
 
 /** What an action call came to (the outbound call's result, without the raw body). */
@@ -86,13 +95,6 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
   );
   const { bodyText, ...outcome } = result;
   if (result.error) return { ...outcome, error: `${request.method} ${request.url}: ${result.error}` };
-  if (!result.ok) return { ...outcome, error: `${request.method} ${request.url} answered HTTP ${result.status}: ${excerpt(bodyText ?? '')}` };
+  if (!result.ok) return { ...outcome, error: `${request.method} ${request.url} answered HTTP ${result.status}: ${excerpt(bodyText ?? '', undefined, sentHeaderValues(request.headers))}` };
   return outcome;
-}
-
-/** A short, single-line piece of a body for error messages. */
-export function excerpt(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (!flat) return '(empty body)';
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

@@ -55,6 +55,9 @@ describePg('mini-apps on PostgreSQL', () => {
     const kept = [...payments.installations.values()];
     const port = payments.port;
     await payments.close();
+    // A published workflow keeps the app installed (409); unpublished, the uninstall goes through.
+    expect((await admin.del(`/apps/${appId}/install`)).status).toBe(409);
+    expect((await admin.post(`/workflows/${wf.id}/unpublish`)).status).toBe(200);
     expect((await admin.del(`/apps/${appId}/install`)).status).toBe(204);
     await waitFor('a failed attempt', async () => {
       const row = await server.store.db.selectFrom('outbox').selectAll().executeTakeFirst();

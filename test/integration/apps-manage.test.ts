@@ -233,16 +233,19 @@ describe('DELETE /apps/:id', () => {
     expect(row.last_error).toBe('gave up: the app was deleted');
   });
 
-  it('names a published workflow whose step uses one of the app\'s actions', async () => {
+  it('names a workflow whose step uses one of the app\'s actions', async () => {
     const { appId } = await registerAndInstall();
-    await createWorkflow({
+    const wf = await createWorkflow({
       name: 'Refunder', trigger: { type: 'manual' },
       steps: [{ id: 'r', type: 'mini_app_action', config: { appId, actionKey: 'refund', inputs: { orderId: 'A1' } } }],
     }, true);
+    // Published, it keeps the app installed (apps-uninstall.test.ts); unpublished, it still names the app.
+    expect((await admin().del(`/apps/${appId}/install`)).status).toBe(409);
+    expect((await admin().post(`/workflows/${wf}/unpublish`)).status).toBe(200);
     expect((await admin().del(`/apps/${appId}/install`)).status).toBe(204);
     const res = await admin().del(`/apps/${appId}`);
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toContain('"Refunder" (published)');
+    expect(res.body.error.message).toContain('"Refunder" (draft)');
   });
 });
 
@@ -278,6 +281,7 @@ describe('POST /apps/:id/signing-secret/rotate', () => {
     expect((await finished(again.body.runIds[0])).status).toBe('completed');
     expect(payments.received.refunds.at(-1)!.verified).toBe(true);
 
+    expect((await admin().post(`/workflows/${wf}/unpublish`)).status).toBe(200);
     expect((await admin().del(`/apps/${appId}/install`)).status).toBe(204);
     const unsub = await waitFor('the unsubscribe request', async () => payments.received.unsubscribe[0]);
     expect(unsub.verified).toBe(true);

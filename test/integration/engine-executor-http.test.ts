@@ -117,6 +117,38 @@ describe('http_request against a real HTTP server', () => {
     expect(remote.hits).toBe(4);
   });
 
+  it('fails with what the target said: a bounded excerpt of its body, in the run log', async () => {
+    remote = await startHttpServer(async (req, res) => {
+      await readBody(req);
+      res.statusCode = 422;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"error":"Content is required"}');
+    });
+    const { run: done } = await run([http(`${remote.url}/notes`, { method: 'POST', body: '{"content": "{{$trigger.note}}"}' })], { trigger: { note: '' } });
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe(`POST ${remote.url}/notes answered HTTP 422: {"error":"Content is required"}`);
+    expect(done.stepLog[0]).toMatchObject({ stepId: 'call', status: 'failed', error: done.error, output: { status: 422, attempts: 1 } });
+  });
+
+  it('keeps the request\'s credentials out of the excerpt when the target echoes them, and cuts a long body', async () => {
+    const token = 'sk_live_0123456789abcdef';
+    remote = await startHttpServer((req, res) => {
+      res.statusCode = 401;
+      res.end(`Invalid credentials:\n  Authorization: ${String(req.headers.authorization)}\n  X-Api-Key: ${String(req.headers['x-api-key'])}\n${'x'.repeat(500)}`);
+    });
+    const steps: StepInput[] = [{
+      id: 'call', type: 'http_request',
+      config: { method: 'GET', url: remote.url, headers: [{ key: 'Authorization', value: `Bearer ${token}` }, { key: 'X-Api-Key', value: '{{$trigger.apiKey}}' }] },
+    }];
+    const { run: done } = await run(steps, { trigger: { apiKey: 'key_from_trigger_42' } });
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+ answered HTTP 401: Invalid credentials: Authorization: \[redacted\] X-Api-Key: \[redacted\] x{60,}…$/);
+    expect(done.error!.length).toBeLessThan(300);
+    const log = JSON.stringify({ error: done.error, stepLog: done.stepLog });
+    expect(log).not.toContain(token);
+    expect(log).not.toContain('key_from_trigger_42');
+  });
+
   it('does not retry a 4xx answer', async () => {
     remote = await startHttpServer((_req, res) => { res.statusCode = 404; res.end(); });
     const { run: done } = await run([http(remote.url)]);

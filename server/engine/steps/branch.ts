@@ -5,7 +5,8 @@ export const branchStep = defineStep({
   type: 'branch',
   async run(ctx) {
     const resolve = (template: string) => ctx.resolve(template);
-    const taken = ctx.config.branches.find((b) => evaluateVariableConditions(b.conditions, resolve));
+    // A greater/less than on something that is no number goes on silently otherwise: the log says why.
+    const taken = ctx.config.branches.find((b) => evaluateVariableConditions(b.conditions, resolve, (why) => ctx.note(`Branch "${b.name}": ${why}`)));
     if (taken) return goTo(taken.goTo, { branch: taken.name });
     if (ctx.config.elseGoTo) return goTo(ctx.config.elseGoTo, { branch: 'else' });
     return next({ branch: 'else' });

@@ -1,9 +1,11 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
 import { callAndMap, type CallResult } from '../../outbound/call';
+import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
 import { defineStep, fail, next, RetryLaterError } from './define';
 
-type HttpEffect = Omit<CallResult, 'bodyText'>;
+/** Kept per step (ctx.once): a non-2xx answer keeps a bounded excerpt of its body, never the whole body. */
+type HttpEffect = Omit<CallResult, 'bodyText'> & { excerpt?: string };
 
 /** Test hook: how withRetries waits (real timers in production). */
 export const httpRequestTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
@@ -34,19 +36,25 @@ export const httpRequestStep = defineStep({
     headers['user-agent'] ??= 'InboxCompanion-Workflow/1';
 
     const effect = await ctx.once<HttpEffect>(async () => {
-      const { bodyText: _unused, ...result } = await callAndMap(
+      const { bodyText, ...called } = await callAndMap(
         { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
         { allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}) },
       );
+      // What the target said about a refusal (a 422's "Content is required") is what the admin needs to fix it.
+      const said = !called.ok && bodyText?.trim() ? { excerpt: excerpt(bodyText, undefined, sentHeaderValues(headers)) } : {};
+      const result: HttpEffect = { ...called, ...said };
       // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key).
-      if (result.later) throw new RetryLaterError(`${config.method} ${url}: ${result.error ?? `answered HTTP ${result.status}`} (${result.attempts} attempts)`, result.later.retryAfterMs);
+      if (result.later) throw new RetryLaterError(`${config.method} ${url}: ${result.error ?? answered(result)} (${result.attempts} attempts)`, result.later.retryAfterMs);
       return result;
     });
 
     for (const n of effect.notes) ctx.note(n);
     const output = { status: effect.status, attempts: effect.attempts, ...(Object.keys(effect.values).length ? { variables: effect.values } : {}) };
     if (effect.error) return fail(`${config.method} ${url}: ${effect.error}`, output);
-    if (!effect.ok) return fail(`${config.method} ${url} answered HTTP ${effect.status}`, output);
+    if (!effect.ok) return fail(`${config.method} ${url} ${answered(effect)}`, output);
     return next(output, effect.values);
   },
 });
+
+/** `answered HTTP 422: {"error":"Content is required"}`; no excerpt for an empty body (or an effect kept by an earlier version). */
+const answered = (effect: HttpEffect) => `answered HTTP ${effect.status}${effect.excerpt !== undefined ? `: ${effect.excerpt}` : ''}`;

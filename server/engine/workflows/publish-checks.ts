@@ -135,7 +135,7 @@ class InstalledApps {
 
   async problem(appId: string, kind: 'triggers' | 'actions', key: string): Promise<Located | undefined> {
     const manifest = await this.load(appId);
-    if (!manifest) return { path: ['appId'], message: `The app ${appId} is not installed` };
+    if (!manifest) return { path: ['appId'], message: await notInstalledMessage(this.db, appId) };
     if (!manifest[kind].some((k) => k.key === key)) {
       const what = kind === 'triggers' ? 'trigger' : 'action';
       return { path: [kind === 'triggers' ? 'triggerKey' : 'actionKey'], message: `The app has no ${what} "${key}"` };
@@ -151,11 +151,21 @@ class InstalledApps {
 
   async load(appId: string): Promise<ManifestParts | null> {
     if (!this.cache.has(appId)) {
-      const row = await this.db.selectFrom('installations').innerJoin('apps', 'apps.id', 'installations.app_id')
-        .select('apps.manifest').where('installations.app_id', '=', appId).executeTakeFirst();
+      // PostgreSQL: FOR SHARE, as for fields above: an uninstall (which deletes the row first) and
+      // this publish end in a 409 or a 422, never a published workflow using an app not installed.
+      const q = this.db.selectFrom('installations').innerJoin('apps', 'apps.id', 'installations.app_id')
+        .select('apps.manifest').where('installations.app_id', '=', appId);
+      const row = await (isPostgres(this.db) ? q.forShare('installations') : q).executeTakeFirst();
       const manifest = row ? fromJson<Partial<ManifestParts>>(row.manifest, {}) : null;
       this.cache.set(appId, manifest ? { triggers: manifest.triggers ?? [], actions: manifest.actions ?? [] } : null);
     }
     return this.cache.get(appId) ?? null;
   }
+}
+
+/** An app a definition names but that is not installed, by name when it is still registered. */
+async function notInstalledMessage(db: Executor, appId: string): Promise<string> {
+  const row = await db.selectFrom('apps').select('manifest').where('id', '=', appId).executeTakeFirst();
+  const name = row ? fromJson<{ name?: string }>(row.manifest, {}).name : undefined;
+  return row ? `The app "${name ?? appId}" is not installed; install it first` : `There is no app ${appId} (it was deleted); choose another app`;
 }

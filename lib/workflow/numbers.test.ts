@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { readNumber } from './numbers';
+
+describe('readNumber', () => {
+  it.each<[string, unknown, number]>([
+    ['a number', 120, 120],
+    ['plain text', '120', 120],
+    ['a plain decimal, as JavaScript reads it', '1.250', 1.25],
+    ['an exponent', '1e3', 1000],
+    ['US grouping and decimals', '1,250.00', 1250],
+    ['German grouping and decimals', '1.250,00', 1250],
+    ['French spaces', '1 250,00', 1250],
+    ['a no-break space', '1\u00A0250,50', 1250.5],
+    ['a narrow no-break space', '1\u202F250', 1250],
+    ['Swiss apostrophes', "1'250.50", 1250.5],
+    ['several groups of commas', '1,250,000', 1_250_000],
+    ['several groups of dots', '1.250.000', 1_250_000],
+    ['Indian grouping', '12,50,000', 1_250_000],
+    ['a decimal comma', '12,5', 12.5],
+    ['a decimal comma, two places', '1,25', 1.25],
+    ['a decimal comma after four digits', '1250,000', 1250],
+    ['a euro sign', '€120', 120],
+    ['a euro sign after, spaced', '120 €', 120],
+    ['a code before', 'USD 1,250.00', 1250],
+    ['a code after', '1.250,00 EUR', 1250],
+    ['real', 'R$ 1.250,00', 1250],
+    ['US$', 'US$5', 5],
+    ['a minus before the sign', '-€120', -120],
+    ['a minus after the sign', '€-120', -120],
+    ['pounds with pence', '£1,250.99', 1250.99],
+  ])('reads %s', (_, value, expected) => {
+    expect(readNumber(value)).toEqual({ number: expected });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a word', 'abc', 'is not a number'],
+    ['digits then letters', '12abc', 'is not a number'],
+    ['a broken group', '1,2.5', 'is not a number'],
+    ['two signs', '-€-5', 'is not a number'],
+    ['empty text', '  ', 'is empty'],
+    ['nothing', undefined, 'is empty'],
+    ['a list', ['1'], 'is not a number'],
+    ['one comma and three digits', '1,250', 'could be 1250 or 1.25 depending on the locale'],
+    ['a currency, one dot and three digits', '€1.250', 'could be 1250 or 1.25 depending on the locale'],
+    ['a currency, one comma and three digits', '$12,500', 'could be 12500 or 12.5 depending on the locale'],
+  ])('finds no number in %s', (_, value, problem) => {
+    expect(readNumber(value)).toEqual({ problem });
+  });
+});
