@@ -1,16 +1,18 @@
 import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody, type UpdateChannelBody } from '../../lib/contracts/channels';
+import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody } from '../../lib/contracts/channels';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
 import { keys } from './queries';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
+import { ChannelEditForm, type ChannelEditField } from './ChannelEditForm';
 
 const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[]> = {
   whatsapp: [
     ['name', 'Name'], ['phoneNumberId', 'Phone number ID', 'WhatsApp Manager → Phone numbers, or the app’s WhatsApp → API Setup'],
-    ['businessAccountId', 'WhatsApp Business Account ID'], ['accessToken', 'Access token', 'A System User token with whatsapp_business_messaging'],
+    ['businessAccountId', 'WhatsApp Business Account ID', 'The account that holds the number: the app’s WhatsApp → API Setup, or Business settings → Accounts → WhatsApp accounts'],
+    ['accessToken', 'Access token', 'A System User token with whatsapp_business_messaging and whatsapp_business_management'],
   ],
   messenger: [
     ['name', 'Name'], ['pageId', 'Page ID'], ['pageAccessToken', 'Page access token', 'With pages_messaging; a long-lived token does not expire'],
@@ -19,42 +21,12 @@ const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[
 const INPUTS = ['name', 'phoneNumberId', 'businessAccountId', 'accessToken', 'pageId', 'pageAccessToken'] as const;
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
 
-/**
- * A new token for a channel whose token stopped working (or is about to): checked with Meta by
- * the server before it is kept; the channel's conversations stay as they are.
- */
-function ReplaceToken({ channel, onDone }: { channel: Channel; onDone(): void }) {
-  const client = useQueryClient();
-  const [token, setToken] = useState('');
-  const [serverErrors, setServerErrors] = useServerFieldErrors();
-  const save = useMutation({
-    mutationFn: (body: UpdateChannelBody) => request(Channel, 'PATCH', `/channels/${encodeURIComponent(channel.id)}`, body),
-    onMutate: () => setServerErrors({}),
-    onError: (err) => setServerErrors(placeDetails(err instanceof ApiFailure ? err.details : [], ['accessToken']).placed),
-    onSuccess: () => { void client.invalidateQueries({ queryKey: keys.channels }); onDone(); },
-  });
-  const label = channel.kind === 'whatsapp' ? 'New access token' : 'New Page access token';
-  return (
-    <FieldErrorsContext.Provider value={serverErrors}>
-      <form className="inline-form" noValidate aria-label={`Replace the token of ${channel.name}`}
-        onSubmit={(e) => { e.preventDefault(); save.mutate({ accessToken: token }); }}>
-        <Field label={label} path="accessToken" hint="Its conversations stay connected; Meta checks the token before it is kept.">
-          {(p) => <input {...p} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />}
-        </Field>
-        <button type="submit" className="primary" disabled={save.isPending || token.trim() === ''}>{save.isPending ? 'Checking with Meta…' : 'Save token'}</button>
-        <button type="button" onClick={onDone}>Cancel</button>
-      </form>
-      <FormError message={save.error ? errorMessage(save.error) : undefined} details={save.error ? placeDetails(save.error instanceof ApiFailure ? save.error.details : [], ['accessToken']).rest : undefined} />
-    </FieldErrorsContext.Provider>
-  );
-}
-
 /** WhatsApp numbers and Facebook Pages messages go out and come in through. */
 export function ChannelsSettings() {
   const client = useQueryClient();
   const channels = useQuery({ queryKey: keys.channels, queryFn: () => request(ChannelList, 'GET', '/channels') });
   const [kind, setKind] = useState<ChannelKind>('whatsapp');
-  const [replacing, setReplacing] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; field: ChannelEditField } | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [serverErrors, setServerErrors] = useServerFieldErrors();
   const connect = useMutation({
@@ -84,18 +56,21 @@ export function ChannelsSettings() {
               <tr>
                 <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
                 <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
-                <td>{c.phoneNumberId ?? c.pageId}</td>
+                <td>{c.phoneNumberId ?? c.pageId}{c.businessAccountId && <span className="muted"> in WhatsApp Business Account {c.businessAccountId}</span>}</td>
                 <td>{c.tokenLastFour}</td>
                 <td>
                   {c.status === 'active' ? <span className="badge badge-completed">Active</span> : <span className="badge badge-failed">Needs attention</span>}
                   {c.lastError && <p className="error">{c.lastError}</p>}
                 </td>
                 <td className="actions">
-                  <button type="button" onClick={() => setReplacing(c.id)} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
+                  <button type="button" onClick={() => setEditing({ id: c.id, field: 'accessToken' })} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
+                  {c.kind === 'whatsapp' && <button type="button" onClick={() => setEditing({ id: c.id, field: 'businessAccountId' })} aria-label={`Change the WhatsApp Business Account of ${c.name}`}>Change account ID</button>}
                   <button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
                 </td>
               </tr>
-              {replacing === c.id && <tr className="details-row"><td colSpan={6}><ReplaceToken channel={c} onDone={() => setReplacing(null)} /></td></tr>}
+              {editing?.id === c.id && (
+                <tr className="details-row"><td colSpan={6}><ChannelEditForm key={editing.field} channel={c} field={editing.field} onDone={() => setEditing(null)} /></td></tr>
+              )}
             </Fragment>
           ))}
         </tbody>

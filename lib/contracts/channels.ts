@@ -29,11 +29,17 @@ export const ConnectMessenger = z.object({
 export const ConnectChannelBody = z.discriminatedUnion('kind', [ConnectWhatsApp, ConnectMessenger]);
 export type ConnectChannelBody = z.infer<typeof ConnectChannelBody>;
 
-/** PATCH /channels/:id: a new name, or a new token (the WhatsApp access token or the Page access token), checked with Meta. */
+/**
+ * PATCH /channels/:id: a new name, a new token (the WhatsApp access token or the Page access
+ * token), or a WhatsApp channel's corrected Business Account id; token and id are checked with Meta.
+ */
 export const UpdateChannelBody = z.object({
   name: Name.optional(),
   accessToken: Token.optional(),
-}).refine((b) => b.name !== undefined || b.accessToken !== undefined, { message: 'Send a new name, or a new token in accessToken (a Page access token goes there too)' });
+  businessAccountId: GraphId('WhatsApp Business Account id').optional(),
+}).refine((b) => b.name !== undefined || b.accessToken !== undefined || b.businessAccountId !== undefined, {
+  message: 'Send a new name, or a new token in accessToken (a Page access token goes there too), or a WhatsApp channel\'s new businessAccountId',
+});
 export type UpdateChannelBody = z.infer<typeof UpdateChannelBody>;
 
 export const Channel = z.object({

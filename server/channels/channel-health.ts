@@ -9,14 +9,15 @@ import type { GraphError } from './graph';
 // https://developers.facebook.com/docs/graph-api/guides/error-handling (102, 190: get a new
 // token; 10, 200-299: permission) and WhatsApp's 131005 (access denied).
 const TOKEN_CODES = new Set([102, 190]);
-const isPermission = (code: number) => code === 10 || (code >= 200 && code <= 299) || code === 131005;
+export const isTokenCode = (code: number | null) => code !== null && TOKEN_CODES.has(code);
+export const isPermissionCode = (code: number | null) => code !== null && (code === 10 || (code >= 200 && code <= 299) || code === 131005);
 
 /** What the admin must do about this Graph refusal, when it is about the channel's credentials. */
 export function credentialProblem(err: GraphError): string | null {
   const code = err.code;
   if (code === null) return null;
-  if (TOKEN_CODES.has(code)) return `Meta no longer accepts this channel's access token (${err.message}). Paste a new one: Channels → Replace token.`;
-  if (isPermission(code)) return `This channel's access token lacks a permission Meta requires (${err.message}). Give the token's user or app that permission, or paste a token that has it: Channels → Replace token.`;
+  if (isTokenCode(code)) return `Meta no longer accepts this channel's access token (${err.message}). Paste a new one: Channels → Replace token.`;
+  if (isPermissionCode(code)) return `This channel's access token lacks a permission Meta requires (${err.message}). Give the token's user or app that permission, or paste a token that has it: Channels → Replace token.`;
   return null;
 }
 

@@ -5,7 +5,7 @@ import { lastFour } from '../secrets/vault';
 import type { Services } from '../services';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
-import { graphCall, GraphError } from './graph';
+import { verifyAccount, verifyBusinessAccount } from './verify-credentials';
 
 /** What a channel connection keeps in `config` (not secret). */
 export interface ChannelConfig {
@@ -54,37 +54,9 @@ export async function findChannel(db: Executor, kind: ChannelKind, accountId: st
 }
 
 /**
- * Checks a token with one Graph call and answers what Meta calls the account. A refusal by Meta
- * is a 422 carrying Meta's message and code on the field to fix, so the admin reads what to fix.
- * WhatsApp: GET /{phone-number-id}?fields=display_phone_number,verified_name
- *   (https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account-to-number-current-status/)
- * Page: GET /{page-id}?fields=id,name (https://developers.facebook.com/docs/graph-api/reference/page/)
+ * Checks the credentials with Meta (verify-credentials.ts: the number or Page with its token, and
+ * for WhatsApp that the Business Account holds the number) and stores the channel, token sealed.
  */
-async function verifyCredentials(services: Services, kind: ChannelKind, accountId: string, token: string, tokenField: string): Promise<string | null> {
-  try {
-    if (kind === 'whatsapp') {
-      const r = await graphCall<{ display_phone_number?: string; verified_name?: string }>(
-        { method: 'GET', path: `/${accountId}`, token, query: { fields: 'display_phone_number,verified_name' } },
-        { baseUrl: services.config.metaGraphUrl, attempts: 2 },
-      );
-      return [r.verified_name, r.display_phone_number && `(${r.display_phone_number})`].filter(Boolean).join(' ') || null;
-    }
-    const r = await graphCall<{ name?: string }>(
-      { method: 'GET', path: `/${accountId}`, token, query: { fields: 'id,name' } },
-      { baseUrl: services.config.metaGraphUrl, attempts: 2 },
-    );
-    return r.name ?? null;
-  } catch (err) {
-    if (!(err instanceof GraphError)) throw err;
-    // Meta down or unreachable is not a verdict on the credentials: nothing saved, try again.
-    if (err.status === 0 || err.status >= 500) throw new HttpError(502, 'graph_unavailable', `The credentials could not be checked, nothing was saved: ${err.message}. Try again in a moment.`);
-    throw new HttpError(422, 'channel_verification_failed', `Meta refused these credentials. ${err.message}`, [
-      { path: err.code === 190 ? `body.${tokenField}` : `body.${kind === 'whatsapp' ? 'phoneNumberId' : 'pageId'}`, message: err.message },
-    ]);
-  }
-}
-
-/** Checks the credentials with one Graph call (verifyCredentials) and stores the channel, token sealed. */
 export async function connectChannel(services: Services, body: ConnectChannelBody): Promise<Channel> {
   const accountId = body.kind === 'whatsapp' ? body.phoneNumberId : body.pageId;
   if (await findChannel(services.db, body.kind, accountId)) {
@@ -93,7 +65,9 @@ export async function connectChannel(services: Services, body: ConnectChannelBod
       : `Page ${accountId} is already connected; to give it a new token, use Replace token (PATCH /channels/{id})`);
   }
   const token = body.kind === 'whatsapp' ? body.accessToken : body.pageAccessToken;
-  const displayName = await verifyCredentials(services, body.kind, accountId, token, body.kind === 'whatsapp' ? 'accessToken' : 'pageAccessToken');
+  const displayName = body.kind === 'whatsapp'
+    ? await verifyWhatsApp(services, body.phoneNumberId, body.businessAccountId, token)
+    : await verifyAccount(services, 'messenger', body.pageId, token, { id: 'pageId', token: 'pageAccessToken' });
   const config: ChannelConfig = body.kind === 'whatsapp'
     ? { phoneNumberId: body.phoneNumberId, businessAccountId: body.businessAccountId, displayName, tokenLastFour: lastFour(token) }
     : { pageId: body.pageId, displayName, tokenLastFour: lastFour(token) };
@@ -106,26 +80,53 @@ export async function connectChannel(services: Services, body: ConnectChannelBod
   return toChannel(row);
 }
 
+/** The phone number with its token, then its Business Account (when the channel has one); answers the number's display name. */
+async function verifyWhatsApp(services: Services, phoneNumberId: string, businessAccountId: string | undefined, token: string) {
+  const displayName = await verifyAccount(services, 'whatsapp', phoneNumberId, token, { id: 'phoneNumberId', token: 'accessToken' });
+  if (businessAccountId) await verifyBusinessAccount(services, businessAccountId, phoneNumberId, token);
+  return displayName;
+}
+
 /**
- * Renames a channel or gives it a new token (an expired or revoked one: Meta's temporary tokens
- * last a day, user tokens about 60 days). The token is checked with Meta first; its
- * conversations, contacts and history stay attached, unlike disconnecting and connecting again.
+ * Renames a channel, gives it a new token (an expired or revoked one: Meta's temporary tokens
+ * last a day, user tokens about 60 days) or corrects its WhatsApp Business Account id. A new
+ * token or account id is checked with Meta first; the channel's conversations, contacts and
+ * history stay attached, unlike disconnecting and connecting again.
  */
 export async function updateChannel(services: Services, id: string, body: UpdateChannelBody): Promise<Channel> {
   const row = await getChannelRow(services.db, id);
   const kind = row.kind as ChannelKind;
   const config = channelConfig(row);
+  if (body.businessAccountId !== undefined && kind !== 'whatsapp') {
+    const message = `Channel "${row.name}" is a Facebook Page: only a WhatsApp channel has a WhatsApp Business Account`;
+    throw new HttpError(422, 'not_whatsapp', message, [{ path: 'body.businessAccountId', message }]);
+  }
   const set: Partial<ConnectionsTable> = { updated_at: nowIso() };
   if (body.name !== undefined) set.name = body.name;
-  if (body.accessToken !== undefined) {
-    const accountId = (kind === 'whatsapp' ? config.phoneNumberId : config.pageId) ?? '';
-    const displayName = await verifyCredentials(services, kind, accountId, body.accessToken, 'accessToken');
-    set.config = toJson({ ...config, displayName, tokenLastFour: lastFour(body.accessToken) });
-    set.secrets = services.vault.seal(toJson({ accessToken: body.accessToken }));
-    Object.assign(set, { status: 'active', last_error: null, last_synced_at: set.updated_at });
+  if (body.accessToken !== undefined || body.businessAccountId !== undefined) {
+    const token = body.accessToken ?? currentToken(services, row);
+    const businessAccountId = body.businessAccountId ?? config.businessAccountId;
+    const displayName = kind === 'whatsapp'
+      ? await verifyWhatsApp(services, config.phoneNumberId ?? '', businessAccountId, token)
+      : await verifyAccount(services, kind, config.pageId ?? '', token, { id: 'pageId', token: 'accessToken' });
+    set.config = toJson({ ...config, displayName, ...(businessAccountId ? { businessAccountId } : {}), tokenLastFour: lastFour(token) });
+    if (body.accessToken !== undefined) {
+      set.secrets = services.vault.seal(toJson({ accessToken: body.accessToken }));
+      Object.assign(set, { status: 'active', last_error: null, last_synced_at: set.updated_at });
+    }
   }
   await services.db.updateTable('connections').set(set).where('id', '=', id).execute();
   return toChannel(await getChannelRow(services.db, id));
+}
+
+/** The stored token, for checking a new account id with it; one that cannot be opened has to come with the change. */
+function currentToken(services: Services, row: ConnectionsTable): string {
+  try {
+    return channelToken(services, row);
+  } catch (err) {
+    const message = `${(err as Error).message}; send it in accessToken together with the new businessAccountId`;
+    throw new HttpError(422, 'token_unreadable', message, [{ path: 'body.accessToken', message }]);
+  }
 }
 
 export async function getChannelRow(db: Executor, id: string): Promise<ConnectionsTable> {

@@ -1,6 +1,7 @@
 import type { WhatsAppTemplate } from '../../lib/contracts/channels';
 import { HttpError, notFound } from '../http-error';
 import type { Services } from '../services';
+import { isPermissionCode, isTokenCode } from './channel-health';
 import { channelConfig, channelToken } from './connections';
 import { graphCall, GraphError } from './graph';
 import { toTemplate, type GraphTemplate } from './whatsapp-template-needs';
@@ -35,9 +36,26 @@ export async function listWhatsAppTemplates(services: Services, channelId: strin
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
     if (err.status === 0 || err.status >= 500) throw new HttpError(502, 'graph_unavailable', `The templates could not be read: ${err.message}. Try again in a moment.`);
-    throw new HttpError(422, 'graph_refused', `Meta refused to list the templates of WhatsApp Business Account ${waba}: ${err.message}. The channel's token needs the whatsapp_business_management permission.`);
+    throw templatesRefusal(err, waba);
   }
   // Sendable first, then by name and language, as a picker lists them.
   return templates.sort((a, b) => Number(a.notSendable !== null) - Number(b.notSendable !== null) || a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
 }
 
+
+/**
+ * Why Meta would not list the templates, by its code: the account id unknown or not visible to the
+ * token (100, subcode 33), a permission missing (10, 200-299), the token itself refused (102, 190).
+ * https://developers.facebook.com/docs/graph-api/guides/error-handling
+ */
+function templatesRefusal(err: GraphError, waba: string): HttpError {
+  const why = `Meta refused to list the templates of WhatsApp Business Account ${waba}: ${err.message}.`;
+  if (err.code === 100) {
+    return new HttpError(422, 'business_account_not_found', `${why} This account id is unknown to Meta or not accessible with the channel's token: correct it in Settings → Channels (WhatsApp Business Account ID), or assign the token's system user to that account.`);
+  }
+  if (isPermissionCode(err.code)) {
+    return new HttpError(422, 'permission_missing', `${why} The channel's token lacks the whatsapp_business_management permission that listing templates needs: paste a token that has it (Settings → Channels → Replace token).`);
+  }
+  if (isTokenCode(err.code)) return new HttpError(422, 'token_refused', `${why} Paste a new token: Settings → Channels → Replace token.`);
+  return new HttpError(422, 'graph_refused', why);
+}

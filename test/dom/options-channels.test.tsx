@@ -95,6 +95,46 @@ describe('settings: a channel whose token stopped working', () => {
   });
 });
 
+describe('settings: a WhatsApp channel connected with a wrong Business Account id', () => {
+  it('corrects it in place: the current id to edit, Meta’s refusal on the field (once), then the new id listed; a Page has no such button', async () => {
+    const user = userEvent.setup();
+    const channel = { id: 'chn_1', kind: 'whatsapp', name: 'Support line', displayName: 'Acme (+1 555)', phoneNumberId: '106540352242922', businessAccountId: '111111111111', tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at };
+    const page = { id: 'chn_2', kind: 'messenger', name: 'Store page', displayName: 'Acme Store', pageId: '682498302938465', tokenLastFour: '••••ABCD', status: 'active', lastError: null, createdAt: at };
+    const notHeld = 'Phone number 106540352242922 is not in WhatsApp Business Account 102290129340399 (its numbers: +1 555-010-2030 (id 106540352242923)). Give the WhatsApp Business Account that holds this number.';
+    const calls = serveApi({
+      'GET /channels': () => ok({ channels: [channel, page] }),
+      'PATCH /channels/chn_1': (c: ApiCall) => {
+        const b = c.body as { businessAccountId: string };
+        if (b.businessAccountId !== '102290129340398') return { status: 422, body: { error: { code: 'channel_verification_failed', message: notHeld, details: [{ path: 'body.businessAccountId', message: notHeld }] } } };
+        Object.assign(channel, { businessAccountId: b.businessAccountId });
+        return { status: 200, body: channel };
+      },
+    });
+    renderWithProviders(<ChannelsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Channels' }));
+    expect(await panel.findByText('in WhatsApp Business Account 111111111111', { exact: false })).toBeTruthy();
+    expect(panel.queryByRole('button', { name: 'Change the WhatsApp Business Account of Store page' })).toBeNull();
+
+    await user.click(panel.getByRole('button', { name: 'Change the WhatsApp Business Account of Support line' }));
+    const form = within(panel.getByRole('form', { name: 'Change the WhatsApp Business Account of Support line' }));
+    const input = form.getByLabelText('WhatsApp Business Account ID') as HTMLInputElement;
+    expect(input.value).toBe('111111111111');
+    await user.clear(input);
+    await user.type(input, '102290129340399');
+    await user.click(form.getByRole('button', { name: 'Save account ID' }));
+    await waitFor(() => expect(input.getAttribute('aria-invalid')).toBe('true'));
+    expect(panel.getAllByText(notHeld)).toHaveLength(1);
+    expect(document.getElementById(input.getAttribute('aria-describedby')!.split(' ').at(-1)!)?.textContent).toBe(notHeld);
+
+    await user.clear(input);
+    await user.type(input, '102290129340398');
+    await user.click(form.getByRole('button', { name: 'Save account ID' }));
+    expect(await panel.findByText('in WhatsApp Business Account 102290129340398', { exact: false })).toBeTruthy();
+    expect(panel.queryByRole('form', { name: 'Change the WhatsApp Business Account of Support line' })).toBeNull();
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ businessAccountId: '102290129340399' }, { businessAccountId: '102290129340398' }]);
+  });
+});
+
 describe('settings: ad accounts', () => {
   it('links an account, syncs it on demand and lists workflows whose ad can no longer trigger', async () => {
     const { AdAccountsSettings } = await import('../../components/options/AdAccountsSettings');

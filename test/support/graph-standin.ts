@@ -15,6 +15,8 @@ export interface GraphErrorAnswer {
   status: number;
   error: { message: string; type: string; code: number; error_subcode?: number; error_data?: { messaging_product?: string; details: string } };
   headers?: Record<string, string>;
+  /** Only for a request whose path ends with this (`/phone_numbers`); other requests pass it by. */
+  onPath?: string;
 }
 
 /** Documented failures, ready to queue with `failNext`. */
@@ -51,6 +53,16 @@ export const graphErrors = {
   templateMissing: (): GraphErrorAnswer => ({
     status: 404, error: { message: '(#132001) Template name does not exist in the translation', type: 'OAuthException', code: 132001, error_data: { messaging_product: 'whatsapp', details: 'template name (x) does not exist in en_US' } },
   }),
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 100, subcode 33: the
+  // object does not exist, or the token cannot see it)
+  unknownObject: (id: string): GraphErrorAnswer => ({
+    status: 400, error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: 'GraphMethodException', code: 100, error_subcode: 33 },
+  }),
+  // A token without a permission the edge needs (200-299 API Permission, HTTP 403):
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (Authorization errors)
+  missingPermission: (permission: string): GraphErrorAnswer => ({
+    status: 403, error: { message: `(#200) Requires ${permission} permission to manage the object`, type: 'OAuthException', code: 200 },
+  }),
 };
 
 /** An ad with the fields the companion asks for. https://developers.facebook.com/docs/marketing-api/reference/adgroup/ */
@@ -83,15 +95,27 @@ export interface SentMessage { kind: 'whatsapp' | 'messenger'; accountId: string
 export interface GraphStandIn {
   /** Base URL with the version, as META_GRAPH_URL. */
   url: string;
-  addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string }): void;
+  /**
+   * A phone number and the token that reads it. `businessAccountId`: the WhatsApp Business Account
+   * holding it, which then lists it and accepts its token (created without templates if new).
+   * Added again without one, the number stays in its account, which accepts the new token too.
+   */
+  addPhoneNumber(p: { id: string; token: string; displayPhoneNumber?: string; verifiedName?: string; businessAccountId?: string }): void;
   addPage(p: { id: string; token: string; name?: string }): void;
   /** A Messenger user's profile, readable with that Page's token (User Profile API); `delayMs`: Meta slow to answer it. */
   addProfile(p: { psid: string; pageId: string; firstName: string; lastName: string; delayMs?: number }): void;
   /**
    * A WhatsApp Business Account's message templates, as GET /{waba-id}/message_templates returns
    * them (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/).
+   * It accepts `token` besides those it accepted already, and keeps its phone numbers
+   * (GET /{waba-id}/phone_numbers lists them: addPhoneNumber with `businessAccountId`).
    */
   addBusinessAccount(a: { id: string; token: string; templates: StandInTemplate[] }): void;
+  /**
+   * The token lacks this permission: the WhatsApp Business Account edges that need it
+   * (phone_numbers, message_templates need whatsapp_business_management) answer code 200.
+   */
+  withoutPermission(token: string, permission: 'whatsapp_business_management'): void;
   /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
   /** Answers the next matching requests (all by default) with these failures, in order. */
@@ -115,10 +139,14 @@ let seq = 0;
 const fbtrace = () => `A${(++seq).toString(36).padStart(10, 'x')}`;
 
 export async function startGraphStandIn(): Promise<GraphStandIn> {
-  const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string }>();
+  const phones = new Map<string, { token: string; display_phone_number: string; verified_name: string; businessAccountId?: string }>();
   const pages = new Map<string, { token: string; name: string }>();
   const adAccounts = new Map<string, StandInAdAccount>();
-  const businessAccounts = new Map<string, { token: string; templates: StandInTemplate[] }>();
+  const businessAccounts = new Map<string, { tokens: Set<string>; templates: StandInTemplate[]; phoneNumberIds: string[] }>();
+  const businessAccount = (id: string) => businessAccounts.get(id) ?? businessAccounts.set(id, { tokens: new Set(), templates: [], phoneNumberIds: [] }).get(id)!;
+  const denied = new Map<string, Set<string>>();
+  const knownToken = (token: string) => [...phones.values(), ...pages.values(), ...adAccounts.values()].some((x) => x.token === token)
+    || [...businessAccounts.values()].some((b) => b.tokens.has(token));
   const profiles = new Map<string, { pageId: string; first_name: string; last_name: string; delayMs: number }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
@@ -149,10 +177,16 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   };
   const fail = (res: ServerResponse, a: GraphErrorAnswer) => send(res, a.status, { error: { ...a.error, fbtrace_id: fbtrace() } }, a.headers);
   const badParam = (res: ServerResponse, message: string) => fail(res, { status: 400, error: { message: `(#100) ${message}`, type: 'OAuthException', code: 100 } });
-  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 100, subcode 33: object does not exist)
-  const unknownObject = (res: ServerResponse, id: string) => fail(res, {
-    status: 400, error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: 'GraphMethodException', code: 100, error_subcode: 33 },
-  });
+  const unknownObject = (res: ServerResponse, id: string) => fail(res, graphErrors.unknownObject(id));
+  // Cursor paging (https://developers.facebook.com/docs/graph-api/results): `limit` up to `max`, `after` a cursor.
+  const cursorPage = <T>(url: URL, list: T[], max: number) => {
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, max);
+    const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0);
+    const data = list.slice(start, start + limit);
+    const end = start + data.length;
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    return { data, paging: { cursors: { before: cursor(start), after: cursor(end) }, ...(end < list.length ? { next: `${url.origin}${url.pathname}?after=${cursor(end)}&limit=${limit}` } : {}) } };
+  };
 
   const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
     let data = '';
@@ -165,7 +199,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     requests.push({ method: req.method ?? '', path: url.pathname });
     const raw = await readBody(req);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token') ?? '';
-    const failure = failures.shift();
+    const at = failures.findIndex((f) => !f.onPath || url.pathname.endsWith(f.onPath));
+    const failure = at < 0 ? undefined : failures.splice(at, 1)[0];
     if (failure) return fail(res, failure);
     if (expired.has(bearer)) return fail(res, graphErrors.expiredToken());
     const parts = url.pathname.split('/').filter(Boolean);
@@ -195,17 +230,24 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     }
     const business = businessAccounts.get(id);
     if (business) {
-      if (bearer !== business.token) return fail(res, graphErrors.invalidToken());
-      if (req.method !== 'GET' || edge !== 'message_templates') return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
-      // Cursor paging as for ads (https://developers.facebook.com/docs/graph-api/results); `fields` picks what is returned.
+      // A valid token not given access to this account: Meta cannot load the object for it (100/33).
+      if (!business.tokens.has(bearer)) return knownToken(bearer) ? unknownObject(res, id) : fail(res, graphErrors.invalidToken());
+      if (req.method !== 'GET' || (edge !== 'message_templates' && edge !== 'phone_numbers')) return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
+      if (denied.get(bearer)?.has('whatsapp_business_management')) return fail(res, graphErrors.missingPermission('whatsapp_business_management'));
+      const pick = (o: object, fields: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => fields.includes(k)));
+      if (edge === 'phone_numbers') {
+        // GET /{waba-id}/phone_numbers: https://developers.facebook.com/docs/whatsapp/business-management-api/manage-phone-numbers
+        // (data of verified_name, display_phone_number, id, quality_rating; the most recently onboarded
+        // first; cursor paging as in https://developers.facebook.com/documentation/business-messaging/whatsapp/solution-providers/manage-phone-numbers/)
+        const fields = (url.searchParams.get('fields') ?? 'verified_name,display_phone_number,id,quality_rating').split(',');
+        const numbers = [...business.phoneNumberIds].reverse().map((n) => ({ verified_name: phones.get(n)!.verified_name, display_phone_number: phones.get(n)!.display_phone_number, id: n, quality_rating: 'GREEN' }));
+        const { data, paging } = cursorPage(url, numbers, 100);
+        return send(res, 200, { data: data.map((n) => pick(n, fields)), paging });
+      }
+      // `fields` picks what is returned.
       const fields = (url.searchParams.get('fields') ?? 'name,parameter_format,components,language,status,category,id').split(',');
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 25) || 25, 100);
-      const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || 0);
-      const data = business.templates.slice(start, start + limit).map((t) => Object.fromEntries(Object.entries(t).filter(([k]) => fields.includes(k))));
-      const end = start + data.length;
-      const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
-      const paging = { cursors: { before: cursor(start), after: cursor(end) }, ...(end < business.templates.length ? { next: `${url.origin}${url.pathname}?after=${cursor(end)}&limit=${limit}` } : {}) };
-      return send(res, 200, { data, paging });
+      const { data, paging } = cursorPage(url, business.templates, 100);
+      return send(res, 200, { data: data.map((t) => pick(t, fields)), paging });
     }
     const profile = profiles.get(id);
     if (profile && req.method === 'GET' && !edge) {
@@ -262,10 +304,18 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/${GRAPH_VERSION}`,
-    addPhoneNumber: (p) => { phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support' }); },
+    addPhoneNumber: (p) => {
+      const businessAccountId = p.businessAccountId ?? phones.get(p.id)?.businessAccountId;
+      phones.set(p.id, { token: p.token, display_phone_number: p.displayPhoneNumber ?? '+1 555-078-3881', verified_name: p.verifiedName ?? 'Acme Support', ...(businessAccountId ? { businessAccountId } : {}) });
+      if (!businessAccountId) return;
+      const account = businessAccount(businessAccountId);
+      account.tokens.add(p.token);
+      if (!account.phoneNumberIds.includes(p.id)) account.phoneNumberIds.push(p.id);
+    },
     addPage: (p) => { pages.set(p.id, { token: p.token, name: p.name ?? 'Acme Store' }); },
     addProfile: (p) => { profiles.set(p.psid, { pageId: p.pageId, first_name: p.firstName, last_name: p.lastName, delayMs: p.delayMs ?? 0 }); },
-    addBusinessAccount: (a) => { businessAccounts.set(a.id, { token: a.token, templates: a.templates }); },
+    addBusinessAccount: (a) => { const account = businessAccount(a.id); account.tokens.add(a.token); account.templates = a.templates; },
+    withoutPermission: (token, permission) => { denied.set(token, (denied.get(token) ?? new Set()).add(permission)); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     failNext: (...answers) => { failures.push(...answers); },
     expireToken: (token) => { expired.add(token); },

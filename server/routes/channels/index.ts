@@ -16,12 +16,12 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/channels', {
     config: admin,
-    schema: { tags: ['channels'], summary: 'Connect a WhatsApp number or a Facebook Page (verified with one Graph API call)', body: ConnectChannelBody, response: { 201: Channel } },
+    schema: { tags: ['channels'], summary: 'Connect a WhatsApp number (verified with Meta: the number, and that its Business Account holds it) or a Facebook Page', body: ConnectChannelBody, response: { 201: Channel } },
   }, async (req, reply) => reply.code(201).send(await connectChannel(services, req.body)));
 
   app.patch('/channels/:id', {
     config: admin,
-    schema: { tags: ['channels'], summary: 'Rename a channel or replace its access token (checked with one Graph API call); its conversations stay attached', params: Params, body: UpdateChannelBody, response: { 200: Channel } },
+    schema: { tags: ['channels'], summary: 'Rename a channel, replace its access token or correct its WhatsApp Business Account id (checked with Meta); its conversations stay attached', params: Params, body: UpdateChannelBody, response: { 200: Channel } },
   }, async (req) => updateChannel(services, req.params.id, req.body));
 
   app.get('/channels/:id/whatsapp-templates', {

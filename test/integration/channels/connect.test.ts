@@ -6,7 +6,7 @@ let graph: GraphStandIn;
 let server: TestServer;
 beforeEach(async () => {
   graph = await startGraphStandIn();
-  graph.addPhoneNumber({ id: '106540352242922', token: 'EAAGwaToken1234WXYZ', displayPhoneNumber: '+1 555-078-3881', verifiedName: 'Acme Support' });
+  graph.addPhoneNumber({ id: '106540352242922', token: 'EAAGwaToken1234WXYZ', displayPhoneNumber: '+1 555-078-3881', verifiedName: 'Acme Support', businessAccountId: '102290129340398' });
   graph.addPage({ id: '682498302938465', token: 'EAAGpageToken5678ABCD', name: 'Acme Store' });
   server = await startTestServer({ env: { META_GRAPH_URL: graph.url } });
 });
@@ -16,7 +16,7 @@ const whatsapp = { kind: 'whatsapp', name: 'Support line', phoneNumberId: '10654
 const page = { kind: 'messenger', name: 'Store page', pageId: '682498302938465', pageAccessToken: 'EAAGpageToken5678ABCD' };
 
 describe('/api/v1/channels', () => {
-  it('connects a WhatsApp number and a Page after one Graph call each; tokens are sealed and never returned', async () => {
+  it('connects a WhatsApp number (the number, then its Business Account) and a Page (one Graph call); tokens are sealed and never returned', async () => {
     const admin = server.api(server.adminToken);
     const wa = await admin.post('/channels', whatsapp);
     expect(wa.status, JSON.stringify(wa.body)).toBe(201);
@@ -24,7 +24,7 @@ describe('/api/v1/channels', () => {
     const fb = await admin.post('/channels', page);
     expect(fb.status).toBe(201);
     expect(fb.body).toMatchObject({ kind: 'messenger', displayName: 'Acme Store', tokenLastFour: '••••ABCD' });
-    expect(graph.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v21.0/106540352242922', 'GET /v21.0/682498302938465']);
+    expect(graph.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v21.0/106540352242922', 'GET /v21.0/102290129340398/phone_numbers', 'GET /v21.0/682498302938465']);
 
     const list = await admin.get('/channels');
     expect(list.body.channels.map((c: { name: string }) => c.name)).toEqual(['Support line', 'Store page']);

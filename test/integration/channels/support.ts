@@ -25,7 +25,7 @@ export interface ChannelWorld {
 /** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
 export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
   const graph = await startGraphStandIn();
-  graph.addPhoneNumber({ id: WA.phoneNumberId, token: WA.token });
+  graph.addPhoneNumber({ id: WA.phoneNumberId, token: WA.token, businessAccountId: WA.businessAccountId });
   graph.addPage({ id: PAGE.pageId, token: PAGE.token });
   const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
   const admin = server.api(server.adminToken);

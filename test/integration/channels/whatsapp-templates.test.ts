@@ -26,7 +26,7 @@ const positional = (name: string, body: string, extra: Partial<StandInTemplate> 
 beforeEach(async () => {
   graphTiming.baseDelayMs = 5;
   graph = await startGraphStandIn();
-  graph.addPhoneNumber({ id: '106540352242922', token: TOKEN });
+  graph.addPhoneNumber({ id: '106540352242922', token: TOKEN, businessAccountId: WABA });
   graph.addPage({ id: '682498302938465', token: 'EAAGpageToken5678ABCD' });
   server = await startTestServer({ env: { META_GRAPH_URL: graph.url }, workers: false });
 });
@@ -111,14 +111,27 @@ describe('GET /api/v1/channels/:id/whatsapp-templates', () => {
     expect(by.abandoned_cart!).toMatchObject({ notSendable: 'Not sendable from a workflow: it has an MPM button (a multi-product message)' });
   });
 
-  it('says what to fix when Meta refuses, 502 when Meta is down, and refuses what is not a WhatsApp channel', async () => {
-    graph.addBusinessAccount({ id: WABA, token: 'EAAGanotherSystemUser', templates: [] });
+  // By Meta's code: the account id unknown or hidden from the token (100/33, e.g. the system user
+  // unassigned since), a permission missing (200), the token itself (190).
+  it.each([
+    ['an account id Meta does not know or the token cannot see', () => graph.failNext(graphErrors.unknownObject(WABA)), 'business_account_not_found',
+      /^Meta refused to list the templates of WhatsApp Business Account 102290129340398: Meta error 100\/33 .*does not exist.*This account id is unknown to Meta or not accessible with the channel's token: correct it in Settings → Channels/],
+    ['a token without whatsapp_business_management', () => graph.withoutPermission(TOKEN, 'whatsapp_business_management'), 'permission_missing',
+      /^Meta refused to list the templates of WhatsApp Business Account 102290129340398: Meta error 200 .*Requires whatsapp_business_management permission.*The channel's token lacks the whatsapp_business_management permission/],
+    ['a token Meta no longer accepts', () => graph.expireToken(TOKEN), 'token_refused', /Meta error 190\/463 .*Session has expired.*Paste a new token/],
+  ])('%s: a 422 saying which', async (_name, refuse, code, message) => {
+    const id = await connectWhatsApp();
+    refuse();
+    const res = await server.api(server.adminToken).get(`/channels/${id}/whatsapp-templates`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toMatch(message);
+    if (code !== 'permission_missing') expect(res.body.error.message).not.toMatch(/whatsapp_business_management/);
+  });
+
+  it('502 when Meta is down, and refuses what is not a WhatsApp channel', async () => {
     const id = await connectWhatsApp();
     const admin = server.api(server.adminToken);
-    const refused = await admin.get(`/channels/${id}/whatsapp-templates`);
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.message).toMatch(/^Meta refused to list the templates of WhatsApp Business Account 102290129340398: Meta error 190 .*whatsapp_business_management/);
-
     graph.failNext(graphErrors.serverError(), graphErrors.serverError(), graphErrors.serverError());
     const down = await admin.get(`/channels/${id}/whatsapp-templates`);
     expect(down.status).toBe(502);
