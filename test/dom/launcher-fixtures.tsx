@@ -1,6 +1,7 @@
-import { render } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { mountShortcutForm } from '../../components/forms/mount';
 import { Launcher } from '../../components/launcher/Launcher';
 import type { FormLoader } from '../../components/launcher/types';
@@ -52,4 +53,24 @@ export function renderLauncher(conversationId: string | null = 'conv_1') {
   const returnFocus = vi.fn();
   const view = render(<Launcher api={messagingApi} forms={inProcessForms} conversationId={conversationId} returnFocus={returnFocus} />);
   return { ...view, returnFocus };
+}
+
+/** Opens the form of `shortcut`, the only one listed, as an agent does (Shortcuts, then Enter); `fieldLabel` names its one field. */
+export async function openShortcutForm(shortcut: ShortcutSummary, fieldLabel: string) {
+  const bg = fakeBackground({ shortcuts: [shortcut] });
+  const user = userEvent.setup();
+  renderLauncher();
+  const button = screen.getByRole('button', { name: 'Shortcuts' });
+  await waitFor(() => expect(button.getAttribute('aria-disabled')).toBeNull());
+  await user.click(button);
+  await user.keyboard('{Enter}');
+  const field = await screen.findByRole('textbox', { name: fieldLabel });
+  const launch = () => user.click(screen.getByRole('button', { name: 'Launch' }));
+  return { bg, user, field, launch };
+}
+
+/** The message a field's aria-describedby points at. */
+export function describedError(el: HTMLElement): string | null {
+  const id = el.getAttribute('aria-describedby');
+  return id ? document.getElementById(id)?.textContent ?? null : null;
 }

@@ -1,7 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fakeBackground, makeShortcut, renderLauncher } from './launcher-fixtures';
+import { describedError, makeShortcut, openShortcutForm } from './launcher-fixtures';
 
 // A shortcut form's phone field reads numbers as the contacts API does (normalizePhone in
 // lib/contracts/common.ts): written with spaces or a leading 00 they are launched in E.164, and a
@@ -11,24 +10,7 @@ const callback = makeShortcut('s1', 'Call back', {
   form: { fields: [{ label: 'Callback phone', type: 'phone', variable: 'phone', required: true }] },
 });
 
-async function openForm() {
-  const bg = fakeBackground({ shortcuts: [callback] });
-  const user = userEvent.setup();
-  renderLauncher();
-  const button = screen.getByRole('button', { name: 'Shortcuts' });
-  await waitFor(() => expect(button.getAttribute('aria-disabled')).toBeNull());
-  await user.click(button);
-  await user.keyboard('{Enter}');
-  const phone = await screen.findByRole('textbox', { name: 'Callback phone' });
-  const launch = () => user.click(screen.getByRole('button', { name: 'Launch' }));
-  return { bg, user, phone, launch };
-}
-
-/** The message a field's aria-describedby points at. */
-function describedError(el: HTMLElement): string | null {
-  const id = el.getAttribute('aria-describedby');
-  return id ? document.getElementById(id)?.textContent ?? null : null;
-}
+const openForm = () => openShortcutForm(callback, 'Callback phone');
 
 describe('a shortcut form\'s phone field', () => {
   it.each([
@@ -36,14 +18,14 @@ describe('a shortcut form\'s phone field', () => {
     ['0049 151 12345678', '+4915112345678'],
     ['+44 (0)20 7946 0958', '+442079460958'],
   ])('launches %j as %s', async (typed, sent) => {
-    const { bg, user, phone, launch } = await openForm();
+    const { bg, user, field: phone, launch } = await openForm();
     await user.type(phone, typed);
     await launch();
     await waitFor(() => expect(bg.launch).toHaveBeenCalledWith({ shortcutId: 's1', conversationId: 'conv_1', values: { phone: sent } }));
   });
 
   it('says a national number needs + and the country code, and launches once it has them', async () => {
-    const { bg, user, phone, launch } = await openForm();
+    const { bg, user, field: phone, launch } = await openForm();
     await user.type(phone, '0151 1234567');
     await launch();
     await waitFor(() => expect(phone.getAttribute('aria-invalid')).toBe('true'));

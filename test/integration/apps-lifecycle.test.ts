@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
+import type { PaymentApp } from '../../examples/payment-app/server';
 import { waitFor } from '../support/wait';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { eachPaymentsWorld, installPayments, registerPayments } from './apps-support';
 
 // The whole mini-app flow over real HTTP on loopback: the companion and the example Payments
 // app each listen on their own port and talk to each other as they would in production.
@@ -10,29 +11,12 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let payments: PaymentApp;
 
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1,localhost' } });
-  payments = await startPaymentApp({ port: 0, companionUrl: server.url });
-});
-afterEach(async () => {
-  await payments?.close();
-  await server?.close();
-});
+eachPaymentsWorld((world) => ({ server, payments } = world), '127.0.0.1,localhost');
 
 const admin = () => server.api(server.adminToken);
 
-async function register() {
-  const res = await admin().post('/apps', payments.manifest());
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  payments.setSigningSecret(res.body.signingSecret);
-  return res.body.app.id as string;
-}
-
-async function install(appId: string) {
-  const res = await admin().post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_42' } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
+const register = async () => (await registerPayments(server, payments)).appId;
+const install = (appId: string) => installPayments(server, appId);
 
 
 describe('registering a manifest', () => {

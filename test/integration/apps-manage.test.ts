@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { startPaymentApp, type PaymentApp, type ReceivedRequest } from '../../examples/payment-app/server';
+import type { PaymentApp, ReceivedRequest } from '../../examples/payment-app/server';
 import { waitFor } from '../support/wait';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { eachPaymentsWorld, registerAndInstallPayments } from './apps-support';
 
 // Changing, deleting and re-keying a registered app, over real HTTP with the example Payments
 // app listening on its own loopback port and checking every signature it receives.
@@ -10,27 +11,15 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let payments: PaymentApp;
 
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  payments = await startPaymentApp({ port: 0, companionUrl: server.url });
-});
-afterEach(async () => {
-  await payments?.close();
-  await server?.close();
-});
+eachPaymentsWorld((world) => ({ server, payments } = world));
 
 const admin = () => server.api(server.adminToken);
 const PHONE = '+14155550100';
 
 async function registerAndInstall() {
-  const res = await admin().post('/apps', payments.manifest());
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  payments.setSigningSecret(res.body.signingSecret);
-  const appId = res.body.app.id as string;
-  const installed = await admin().post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_42' } });
-  expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+  const installed = await registerAndInstallPayments(server, payments);
   expect((await admin().post('/contacts', { firstName: 'Ada', phone: PHONE })).status).toBe(201);
-  return { appId, secret: res.body.signingSecret as string, key: payments.received.subscribe.at(-1)!.body.apiKey as string };
+  return installed;
 }
 
 /** The manifest with a second trigger, `payment_refunded`. */

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startPaymentApp, type PaymentApp } from '../../examples/payment-app/server';
+import { describe, expect, it } from 'vitest';
+import type { PaymentApp } from '../../examples/payment-app/server';
 import { waitFor } from '../support/wait';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { eachPaymentsWorld, registerAndInstallPayments } from './apps-support';
 
 // Uninstalling an app that workflows use, over real HTTP with the example Payments app on its
 // own loopback port: refused (409 naming them) while a published workflow or an unfinished run
@@ -10,26 +11,15 @@ import { startTestServer, type TestServer } from '../support/server';
 let server: TestServer;
 let payments: PaymentApp;
 
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  payments = await startPaymentApp({ port: 0, companionUrl: server.url });
-});
-afterEach(async () => {
-  await payments?.close();
-  await server?.close();
-});
+eachPaymentsWorld((world) => ({ server, payments } = world));
 
 const admin = () => server.api(server.adminToken);
 const PHONE = '+14155550100';
 
 async function installed() {
-  const res = await admin().post('/apps', payments.manifest());
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  payments.setSigningSecret(res.body.signingSecret);
-  const appId = res.body.app.id as string;
-  expect((await admin().post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_42' } })).status).toBe(201);
+  const { appId, key } = await registerAndInstallPayments(server, payments);
   const contact = (await admin().post('/contacts', { firstName: 'Ada', phone: PHONE })).body;
-  return { appId, contactId: contact.id as string, key: payments.received.subscribe.at(-1)!.body.apiKey as string };
+  return { appId, contactId: contact.id as string, key };
 }
 
 async function workflow(body: Record<string, unknown>, publish: boolean) {
