@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { hasTag } from '../../lib/workflow/tags';
 import { GroupError } from './Field';
 
 interface Props {
@@ -14,7 +15,8 @@ export function TagInput({ tags, onChange, label, path }: Props) {
   const [text, setText] = useState('');
   const add = () => {
     const tag = text.trim();
-    if (tag && !tags.includes(tag)) onChange([...tags, tag]);
+    // "VIP" beside "vip" would be the same tag twice (tags are compared in any case).
+    if (tag && !hasTag(tags, tag)) onChange([...tags, tag]);
     setText('');
   };
   return (
