@@ -196,8 +196,25 @@ export async function migrate(db: Db) {
     db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+  // Kysely checks for its tables by reading every schema's tables in the database, naming each
+  // schema, table and column again (has_schema_privilege, pg_get_serial_sequence): a schema another
+  // app or instance drops meanwhile fails that read (3F000 naming it, or 42P01 / 42703 for its
+  // tables). Read again. Migrations run in one transaction, so a failed attempt left nothing.
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    if (attempt >= 5 || !droppedElsewhere(error, migrationTableSchema)) throw error;
+  }
+}
+
+/** A catalogue read that met another schema's drop: "schema … does not exist" about a schema other than `own`, or a table or column gone. */
+function droppedElsewhere(err: unknown, own: string | undefined): boolean {
+  const e = err as { code?: string; message?: string };
+  if (!own) return false;
+  if (e?.code === '42P01' || e?.code === '42703') return true;
+  if (e?.code !== '3F000') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(e.message ?? '')?.[1];
+  return named !== undefined && named !== own;
 }
 
 /** A unique constraint was violated (SQLite or PostgreSQL wording). */
