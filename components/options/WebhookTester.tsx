@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { errorMessage, request } from './api';
 import type { TriggerDraftOf } from './draft-types';
+import { WebhookItemsTable } from './WebhookItemsTable';
 import { WebhookTestResult } from './schemas';
 
 interface Props {
@@ -71,6 +72,12 @@ export function WebhookTester({ workflowId, trigger }: Props) {
             })}
           </tbody>
         </table>
+      )}
+      {result?.items && (
+        <>
+          <p className="hint">The identifier goes through a list, so each item is one run: a key through the same list reads the item’s own value.</p>
+          <WebhookItemsTable items={result.items} mappings={trigger.mappings ?? []} />
+        </>
       )}
     </section>
   );

@@ -56,7 +56,7 @@ export function WebhookTriggerFields({ trigger, onChange, workflowId }: Props) {
             </select>
           )}
         </Field>
-        <Field label="Identifier JSON key" path="trigger.identifier.jsonKey" hint="A JSONPath, e.g. $.phone or $.data.contact.email; a list starts one run per contact: $.emails, or $[*].email for a batch">
+        <Field label="Identifier JSON key" path="trigger.identifier.jsonKey" hint="A JSONPath, e.g. $.phone or $.data.contact.email; a list starts one run per contact: $.emails, or $[*].email for a batch, where each item’s run reads $[*].name from its own item">
           {(p) => <input {...p} className="mono" value={trigger.identifier.jsonKey}
             onChange={(e) => onChange({ ...trigger, identifier: { ...trigger.identifier, jsonKey: e.target.value } })} />}
         </Field>

@@ -76,7 +76,7 @@ export function queryJsonPath(body: unknown, jsonKey: string): Query {
   }
 }
 
-const isScalar = (v: unknown): v is string | number | boolean | null =>
+export const isScalar = (v: unknown): v is string | number | boolean | null =>
   v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
@@ -109,7 +109,8 @@ export function extractMappings(body: unknown, mappings: readonly VariableMappin
   return { values, errors };
 }
 
-function mappedValue(one: unknown, list: unknown[]): { value: MappedValue } | { error: string } {
+/** A mapping's value from what its path selected: `one` when it selected exactly one node, `list` flattened one level. */
+export function mappedValue(one: unknown, list: unknown[]): { value: MappedValue } | { error: string } {
   if (isScalar(one)) return { value: one };
   if (one !== undefined && !Array.isArray(one)) return { error: 'resolves to an object; map a value inside it, e.g. $.order.id' };
   if (!list.every(isScalar)) return { error: 'selects objects, not values; map a value inside them, e.g. $.items[*].sku' };
@@ -125,7 +126,11 @@ function mappedValue(one: unknown, list: unknown[]): { value: MappedValue } | { 
 export function extractIdentifier(body: unknown, jsonKey: string): { values: string[] } | { error: string } {
   const found = selected(body, jsonKey);
   if ('error' in found) return { error: `${jsonKey} ${found.error}` };
-  const { list } = found;
+  return identifierValues(found.list, jsonKey);
+}
+
+/** The identifier values among what a path selected (flattened one level), or why they cannot name contacts. */
+export function identifierValues(list: unknown[], jsonKey: string): { values: string[] } | { error: string } {
   if (list.length > MAX_IDENTIFIER_VALUES) {
     return { error: `${jsonKey} holds ${list.length} values; at most ${MAX_IDENTIFIER_VALUES} contacts per request` };
   }

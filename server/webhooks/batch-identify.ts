@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
 import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
+import { extractItems, type DeliveryItem, type ItemPlan } from '../../lib/workflow/webhook-items';
 import { HttpError } from '../http-error';
 import { isPostgres, type Executor } from '../store/database';
 import { runShaped } from '../store/compiled-sql';
@@ -13,19 +14,33 @@ import type { z } from 'zod';
 type WebhookTrigger = z.infer<typeof IncomingWebhookTrigger>;
 type IdentifierType = WebhookTrigger['identifier']['type'];
 
-/** What a body yields before any database read: raw identifier values (or why there are none) and variables. */
+/**
+ * What a body yields before any database read: raw identifier values (or why there are none) and
+ * variables. With items (an identifier that iterates), `variables` are those read from the whole
+ * body and each item adds its own (webhook-items.ts).
+ */
 export interface BodyExtraction {
   identifier: { type: IdentifierType; jsonKey: string; values: string[]; error?: string };
   variables: Record<string, MappedValue>;
   errors: MappingError[];
+  items?: DeliveryItem[];
 }
 
-export function extractBody(trigger: WebhookTrigger, body: unknown): BodyExtraction {
+export function extractBody(trigger: WebhookTrigger, body: unknown, plan: ItemPlan | null = null): BodyExtraction {
+  if (plan) return extractByItem(trigger, body, plan);
   const { values, errors } = extractMappings(body, trigger.mappings ?? []);
   const found = extractIdentifier(body, trigger.identifier.jsonKey);
   const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
   if ('error' in found) return { identifier: { ...base, values: [], error: found.error }, variables: values, errors };
   return { identifier: { ...base, values: found.values }, variables: values, errors };
+}
+
+function extractByItem(trigger: WebhookTrigger, body: unknown, plan: ItemPlan): BodyExtraction {
+  const found = extractItems(body, trigger.identifier.jsonKey, plan);
+  const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
+  const { values: variables, errors } = found.shared;
+  if ('error' in found) return { identifier: { ...base, values: [], error: found.error }, variables, errors };
+  return { identifier: { ...base, values: found.values }, variables, errors, items: found.items };
 }
 
 // Webhooks name the same people again and again; libphonenumber is a visible share of a request.
@@ -102,11 +117,15 @@ export function want(wanted: Map<IdentifierType, Set<string>>, ex: BodyExtractio
   }
 }
 
+/** One run to start: its contact, and with items the item it came from (an index into `items`). */
+export interface ItemRun { contactId: string; item: number }
+
 /**
  * The contacts an extraction names (in order, once each) and the values that matched nobody (as
- * sent, once each: the 202 lists them), or the 422 the delivery gets when none matches.
+ * sent, once each: the 202 lists them), or the 422 the delivery gets when none matches. With
+ * items, also the runs: one per item and contact it names (two orders of one customer are two runs).
  */
-export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[]; unmatched: string[] } | { error: HttpError } {
+export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[]; unmatched: string[]; runs?: ItemRun[] } | { error: HttpError } {
   const { type, jsonKey } = ex.identifier;
   const path = `body${jsonKey.slice(1)}`;
   if (ex.identifier.error) {
@@ -132,5 +151,19 @@ export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country
   if (contactIds.length === 0) {
     return { error: new HttpError(422, 'contact_not_found', `No contact with ${type} ${unmatched.join(', ')}`, [{ path, message: `No contact matches this ${type}` }]) };
   }
-  return { contactIds, unmatched };
+  if (!ex.items) return { contactIds, unmatched };
+  return { contactIds, unmatched, runs: itemRuns(index, ex.items, type, country) };
+}
+
+function itemRuns(index: ContactIndex, items: DeliveryItem[], type: IdentifierType, country: string | null): ItemRun[] {
+  const runs: ItemRun[] = [];
+  items.forEach((item, i) => {
+    const named = new Set<string>();
+    for (const raw of item.values) {
+      const value = lookupValue(type, raw, country);
+      const id = value === undefined ? undefined : index.get(indexKey(type, value));
+      if (id && !named.has(id)) { named.add(id); runs.push({ contactId: id, item: i }); }
+    }
+  });
+  return runs;
 }

@@ -1,5 +1,4 @@
 import type { WebhookAck } from '../../lib/contracts/webhooks';
-import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { DefinitionCache, onceSkippedNote, queuedRunRow } from '../engine/dispatch/dispatcher';
 import { runTriggerVariables, triggerMatchOf } from '../engine/dispatch/event-triggers';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
@@ -10,21 +9,18 @@ import { isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { verifySignature } from '../signing/standard-webhooks';
-import { extractBody, findContacts, resolveContacts, want, type BodyExtraction } from './batch-identify';
+import type { MappedValue, MappingError } from '../../lib/workflow/jsonpath-mapping';
+import { extractBody, findContacts, resolveContacts, want, type BodyExtraction, type ItemRun } from './batch-identify';
 import { cachedDefaultCountry } from '../domain/default-country';
-import { openStored } from '../secrets/at-rest';
-import { enrol, fitsOneInsert, type HookWorkflowRow, insertEvents, insertEventsAndRuns, insertRuns, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
+import { enrol, fitsOneInsert, insertEvents, insertEventsAndRuns, insertRuns, pairKey, pairsWithUnfinishedRuns, previousAcks, workflowsByToken } from './batch-store';
 import type { Outcome } from './micro-batch';
 import type { KnownEnrolments } from './known-enrolments';
-import type { HookWorkflowCache } from './hook-workflows';
+import { hookWorkflow, type HookWorkflow, type HookWorkflowCache } from './hook-workflows';
 
 /** `rawBody`: the body as sent (bytes when not UTF-8): signatures and the idempotency hash are over it. */
 export interface Delivery { token: string; rawBody: string | Buffer; body: unknown; headers: Record<string, string | string[] | undefined> }
 export type Ack = WebhookAck;
 export interface Accepted { ack: Ack; duplicate: boolean }
-
-type WebhookTrigger = Extract<WorkflowDefinition['trigger'], { type: 'incoming_webhook' }>;
-interface HookWorkflow { id: string; version: number; definition: WorkflowDefinition; trigger: WebhookTrigger }
 
 const notFound = () => new HttpError(404, 'not_found', 'No published webhook workflow has this URL');
 // URL tokens are base64url (randomSecret); anything else names no workflow and is not worth a query.
@@ -79,7 +75,8 @@ type Pair = { workflow_id: string; contact_id: string };
 
 /** What the reads decided: the deliveries to store (in arrival order), and what their runs need. */
 interface Plan {
-  accepted: { i: number; it: Item; contactIds: string[]; unmatched: string[] }[];
+  /** `runs` with items (one per item and contact), else one run per contact. */
+  accepted: { i: number; it: Item; contactIds: string[]; unmatched: string[]; runs?: ItemRun[] }[];
   /** Later copies of a key in this batch: [delivery, its leader]. */
   followers: [number, number][];
   conversations: Map<string, string>;
@@ -110,7 +107,7 @@ async function ingestTogether(services: Services, definitions: DefinitionCache, 
   // 5 statements and COMMIT per batch; now 2 statements (the workflows come from `hooks`).
   const plan = await readBatch(services, definitions, services.db, deliveries, outcomes, caches);
   if (!plan) return outcomes;
-  if (plan.unknown.length === 0 && fitsOneInsert(plan.accepted.length, plan.accepted.reduce((n, a) => n + a.contactIds.length, 0))) {
+  if (plan.unknown.length === 0 && fitsOneInsert(plan.accepted.length, plan.accepted.reduce((n, a) => n + (a.runs ?? a.contactIds).length, 0))) {
     const rows = buildRows(plan, new Set(), new Set(), outcomes);
     await insertEventsAndRuns(services.db, rows.events, rows.runs);
     published(services, rows.created);
@@ -159,7 +156,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
       items[i] = undefined;
       return;
     }
-    it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body);
+    it.extraction = extractBody(it.workflow.trigger, deliveries[i]!.body, it.workflow.items);
     want(wanted, it.extraction, country);
   });
   const { index: contacts, openConversations: conversations } = wanted.size > 0 ? await findContacts(db, wanted) : { index: new Map<string, string>(), openConversations: new Map<string, string>() };
@@ -179,7 +176,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const found = resolveContacts(contacts, it.extraction!, country);
     if ('error' in found) return void fail(i, found.error);
     if (it.key !== undefined) leaders.set(it.key, i);
-    accepted.push({ i, it, contactIds: found.contactIds, unmatched: found.unmatched });
+    accepted.push(found.runs ? { i, it, contactIds: found.contactIds, unmatched: found.unmatched, runs: found.runs } : { i, it, contactIds: found.contactIds, unmatched: found.unmatched });
   });
   if (accepted.length === 0) return undefined;
 
@@ -219,26 +216,21 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
     const extraction = a.it.extraction!;
     const eventId = newId('evt');
     // Values that matched nobody are kept with the event (only when there are some): the event
-    // log shows them, and a repeat of a keyed delivery answers them again (previousAcks).
+    // log shows them, and a repeat of a keyed delivery answers them again (previousAcks). With
+    // items the event keeps the whole body's variables; each item's are in its runs only, so
+    // deleting a contact (its runs) removes them.
     const payload: { workflowId: string; contactIds: string[]; unmatched?: string[]; variables: typeof extraction.variables; errors: typeof extraction.errors } =
       { workflowId: workflow.id, contactIds: a.contactIds, variables: extraction.variables, errors: extraction.errors };
     if (a.unmatched.length > 0) payload.unmatched = a.unmatched;
     const event = { id: eventId, type: 'webhook.received' as const, depth: 0 };
     const match = triggerMatchOf({ type: 'webhook.received', source: 'api', payload })!;
-    const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
-    // Mapping errors belong to the run: its log starts with them, the variables stay empty.
-    const stepLog = extraction.errors.length === 0 ? undefined : JSON.stringify([{
-      stepId: 'trigger', type: 'trigger', status: 'completed',
-      notes: extraction.errors.map((e) => `mapping ${e.variable}: ${e.message}`),
-      output: { variables: extraction.variables }, startedAt: now, endedAt: now,
-    }]);
     const runIds: string[] = [];
     const skipped: string[] = [];
-    for (const contactId of match.contactIds) {
+    const start = (contactId: string, triggerVariables: Record<string, unknown>, stepLog: string | undefined) => {
       const pair = pairKey(workflow.id, contactId);
       const firstEnrolment = fresh.has(pair) && !claimed.has(pair);
       claimed.add(pair);
-      if (workflow.definition.oncePerContact && !firstEnrolment) { skipped.push(`${workflow.id} for ${contactId}`); continue; }
+      if (workflow.definition.oncePerContact && !firstEnrolment) return void skipped.push(`${workflow.id} for ${contactId}`);
       const id = newId('run');
       const row = queuedRunRow({ id, workflow, contactId, conversationId: plan.conversations.get(contactId) ?? null, event, triggerVariables, now, ...(stepLog ? { stepLog } : {}) });
       if (busy.has(pair)) row.blocked = 1;
@@ -246,6 +238,18 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
       rows.runs.push(row);
       runIds.push(id);
       rows.created.push({ runId: id, workflowId: workflow.id });
+    };
+    if (a.runs) {
+      // Items: each run gets the whole body's variables and its own item's (webhook-items.ts).
+      for (const r of a.runs) {
+        const item = extraction.items![r.item]!;
+        const variables = { ...extraction.variables, ...item.variables };
+        start(r.contactId, runTriggerVariables(workflow.definition.trigger, { ...match, variables }), mappingLog([...extraction.errors, ...item.errors], variables, now));
+      }
+    } else {
+      const triggerVariables = runTriggerVariables(workflow.definition.trigger, match);
+      const stepLog = mappingLog(extraction.errors, extraction.variables, now);
+      for (const contactId of match.contactIds) start(contactId, triggerVariables, stepLog);
     }
     rows.events.push({
       id: eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
@@ -261,33 +265,18 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
   return rows;
 }
 
+/** Mapping errors belong to the run: its log starts with them, the variables stay empty. */
+function mappingLog(errors: MappingError[], variables: Record<string, MappedValue>, now: string): string | undefined {
+  return errors.length === 0 ? undefined : JSON.stringify([{
+    stepId: 'trigger', type: 'trigger', status: 'completed',
+    notes: errors.map((e) => `mapping ${e.variable}: ${e.message}`),
+    output: { variables }, startedAt: now, endedAt: now,
+  }]);
+}
+
 /** Once committed: the engine (and the other instances) hear of the new runs, and live views of each. */
 function published(services: Services, created: Rows['created']) {
   if (created.length === 0) return;
   services.runSignal.notify();
   for (const c of created) services.live.publish({ type: 'run.updated', runId: c.runId, workflowId: c.workflowId, status: 'queued' });
-}
-
-// Opening a sealed secret is an AES-GCM decryption: once per sealed value, not per delivery.
-const openedSecrets = new Map<string, string>();
-function signingSecretOf(services: Services, sealed: string | null | undefined): string | undefined {
-  if (!sealed) return undefined;
-  let secret = openedSecrets.get(sealed);
-  if (secret === undefined) {
-    secret = openStored(services.vault, sealed);
-    if (openedSecrets.size >= 1_000) openedSecrets.clear();
-    openedSecrets.set(sealed, secret);
-  }
-  return secret;
-}
-
-function hookWorkflow(definitions: DefinitionCache, row: HookWorkflowRow | undefined, services: Services): HookWorkflow | undefined {
-  if (!row || row.status !== 'published') return undefined;
-  let definition: WorkflowDefinition;
-  try { definition = definitions.get(row); } catch { return undefined; }
-  const trigger = definition.trigger;
-  if (trigger.type !== 'incoming_webhook') return undefined;
-  // Kept sealed in its own column; a definition stored before that still carries it in clear.
-  const signingSecret = signingSecretOf(services, row.webhook_signing_secret) ?? trigger.signingSecret;
-  return { id: row.id, version: row.version, definition, trigger: signingSecret ? { ...trigger, signingSecret } : trigger };
 }

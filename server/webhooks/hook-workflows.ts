@@ -1,6 +1,14 @@
+import type { WorkflowDefinition } from '../../lib/contracts/workflow';
+import { itemPlan, type ItemPlan } from '../../lib/workflow/webhook-items';
+import type { DefinitionCache } from '../engine/dispatch/dispatcher';
+import { openStored } from '../secrets/at-rest';
 import type { Services } from '../services';
 import type { Executor } from '../store/database';
 import { workflowsByToken, type HookWorkflowRow } from './batch-store';
+
+type WebhookTrigger = Extract<WorkflowDefinition['trigger'], { type: 'incoming_webhook' }>;
+/** A published webhook workflow as ingestion uses it; `items` is null when its identifier does not iterate. */
+export interface HookWorkflow { id: string; version: number; definition: WorkflowDefinition; trigger: WebhookTrigger; items: ItemPlan | null }
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -52,4 +60,39 @@ export class HookWorkflowCache {
     this.generation++;
     this.rows.clear();
   }
+}
+
+// Opening a sealed secret is an AES-GCM decryption: once per sealed value, not per delivery.
+const openedSecrets = new Map<string, string>();
+function signingSecretOf(services: Services, sealed: string | null | undefined): string | undefined {
+  if (!sealed) return undefined;
+  let secret = openedSecrets.get(sealed);
+  if (secret === undefined) {
+    secret = openStored(services.vault, sealed);
+    if (openedSecrets.size >= 1_000) openedSecrets.clear();
+    openedSecrets.set(sealed, secret);
+  }
+  return secret;
+}
+
+/** The workflow behind a row, if it is a published webhook workflow. */
+export function hookWorkflow(definitions: DefinitionCache, row: HookWorkflowRow | undefined, services: Services): HookWorkflow | undefined {
+  if (!row || row.status !== 'published') return undefined;
+  let definition: WorkflowDefinition;
+  try { definition = definitions.get(row); } catch { return undefined; }
+  const trigger = definition.trigger;
+  if (trigger.type !== 'incoming_webhook') return undefined;
+  // Kept sealed in its own column; a definition stored before that still carries it in clear.
+  const signingSecret = signingSecretOf(services, row.webhook_signing_secret) ?? trigger.signingSecret;
+  return { id: row.id, version: row.version, definition, trigger: signingSecret ? { ...trigger, signingSecret } : trigger, items: itemPlanOf(trigger) };
+}
+
+// Whether (and how) a trigger's deliveries split into items is decided once per parsed
+// definition (DefinitionCache keeps one per version), never per delivery: a delivery naming one
+// contact pays this lookup and nothing else.
+const itemPlans = new WeakMap<WebhookTrigger, ItemPlan | null>();
+function itemPlanOf(trigger: WebhookTrigger): ItemPlan | null {
+  let plan = itemPlans.get(trigger);
+  if (plan === undefined) itemPlans.set(trigger, (plan = itemPlan(trigger.identifier.jsonKey, trigger.mappings)));
+  return plan;
 }
