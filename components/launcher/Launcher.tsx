@@ -6,10 +6,11 @@ import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { AwaitingNotice } from './AwaitingNotice';
 import { disabledReason } from './disabled-reason';
-import { FormHost } from './FormHost';
+import { FormView } from './FormView';
 import { notSentText } from './not-sent';
 import { ShortcutMenu } from './ShortcutMenu';
 import { LAUNCHER_CLICK_MARK, SHORTCUT_PICKED_MARK, type FormLoader, type LauncherApi } from './types';
+import { asSentence, unavailableText, type Refusal } from './unavailable';
 import { useLauncherData } from './use-launcher-data';
 import { usePanelPlacement } from './use-panel-placement';
 import { useToastPlacement } from './use-toast-placement';
@@ -18,6 +19,8 @@ interface Props {
   api: LauncherApi;
   forms: FormLoader;
   conversationId: string | null;
+  /** How the inbox numbers that conversation (Chatwoot's "#101"): a run's toast names it once the agent has moved on. */
+  conversationLabel?: string | null;
   /** Gives focus back to the inbox's composer when the menu closes. */
   returnFocus(): void;
   /** A workflow's question waits on this customer (an inbox that does not say so itself: Chatwoot). */
@@ -33,12 +36,14 @@ type View =
   /** The launcher cannot be used: the panel says why (a disabled control that explains itself). */
   | { kind: 'reason' }
   | { kind: 'menu' }
-  | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[] };
+  | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[]; refusal?: Refusal };
 
-export function Launcher({ api, forms, conversationId, returnFocus, awaiting = null, takeOver = null }: Props) {
+export function Launcher({ api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null }: Props) {
   const data = useLauncherData(api);
   const reason = disabledReason(data, conversationId);
   const [view, setView] = useState<View>({ kind: 'closed' });
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const [toast, setToast] = useState<(ToastSubject & { key: number; offline?: boolean }) | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const reasonId = useId();
@@ -54,12 +59,21 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
     if (focusComposer) returnFocus();
   }, [returnFocus]);
 
-  // Said in the panel and read out by the live region; a second press says it again.
+  // Read out by the live region; the same words a second time are said again.
+  const say = useCallback((words: string) => {
+    setAnnouncement('');
+    setTimeout(() => setAnnouncement(words), 50);
+  }, []);
+  // Said in the panel too.
   const explain = useCallback((why: string) => {
     setView({ kind: 'reason' });
-    setAnnouncement('');
-    setTimeout(() => setAnnouncement(why), 50);
-  }, []);
+    say(why);
+  }, [say]);
+  // Its button is gone with the notice: the agent's next act is to write to the customer.
+  const tookOver = useCallback((workflowName: string) => {
+    close(true);
+    say(`Workflow “${workflowName}” stopped: the customer’s next message comes to you.`);
+  }, [close, say]);
 
   const open = useCallback(() => {
     if (reason) return explain(reason);
@@ -73,10 +87,13 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
   useEffect(() => api.onPush((push) => {
     if (push.type === 'open-launcher') open();
   }), [api, open]);
+  const formView = view.kind === 'form' ? view : null;
+  const unavailable = formView && unavailableText(formView.shortcut, data.list, formView.refusal);
   useEffect(() => {
-    if (reason && (view.kind === 'menu' || view.kind === 'form')) explain(reason);
+    // A form whose shortcut went away says so itself, even when that leaves no shortcut at all.
+    if (reason && (view.kind === 'menu' || (view.kind === 'form' && !unavailable))) explain(reason);
     if (!reason && view.kind === 'reason') setView({ kind: 'closed' });
-  }, [reason, view.kind, explain]);
+  }, [reason, view.kind, unavailable, explain]);
 
   // A launch that could not reach the server: its toast goes once the server answers again.
   const sawOffline = useRef(false);
@@ -113,8 +130,9 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
       .launchShortcut({ shortcutId: shortcut.id, conversationId, values })
       .catch((e: unknown) => ({ ok: false as const, kind: 'unreachable' as const, message: e instanceof Error ? e.message : String(e) }));
     const key = Date.now();
+    const where = { conversationId, conversationLabel, key };
     if (outcome.ok) {
-      setToast({ kind: 'run', runId: outcome.runId, shortcutName: shortcut.name, key });
+      setToast({ kind: 'run', runId: outcome.runId, shortcutName: shortcut.name, contactName: outcome.contactName, ...where });
       close(true);
       return;
     }
@@ -122,7 +140,13 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
       setView({ kind: 'form', shortcut, submitting: false, serverErrors: outcome.details ?? [{ path: '', message: outcome.message }] });
       return;
     }
-    setToast({ kind: 'not-sent', shortcutName: shortcut.name, ...notSentText(outcome), key, offline: outcome.kind === 'unreachable' });
+    // An open form says it in place (and stays readable); a shortcut picked from the menu gets the toast.
+    if (outcome.kind === 'unavailable') {
+      const refusal = { text: asSentence(outcome.message), version: data.list?.version ?? null };
+      const v = viewRef.current;
+      if (v.kind === 'form' && v.shortcut.id === shortcut.id) return setView({ ...v, submitting: false, refusal });
+    }
+    setToast({ kind: 'not-sent', shortcutName: shortcut.name, ...notSentText(outcome), ...where, offline: outcome.kind === 'unreachable' });
     // Learn that the server is down (the toast goes when it is back), without waiting for the stream.
     if (outcome.kind === 'unreachable') data.refresh(true);
     // Keep a filled form open, so the agent can try again without retyping.
@@ -138,7 +162,6 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
     setView({ kind: 'form', shortcut, submitting: false });
   };
 
-  const formView = view.kind === 'form' ? view : null;
   const formProps = useMemo(() => formView && {
     form: formView.shortcut.form,
     submitting: formView.submitting,
@@ -194,23 +217,16 @@ export function Launcher({ api, forms, conversationId, returnFocus, awaiting = n
           }}
         >
           {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
-          {view.kind === 'menu' && awaiting && <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note" testId="launcher-awaiting-note" />}
+          {view.kind === 'menu' && awaiting && (
+            <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={() => tookOver(awaiting.workflowName)} className="ic-awaiting-note" testId="launcher-awaiting-note" />
+          )}
           {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
           {formView && formProps && (
-            <div className="ic-form-view">
-              <header className="ic-form-header">
-                <span className="ic-icon" aria-hidden="true">{formView.shortcut.icon}</span>
-                <div>
-                  <h2 className="ic-name">{formView.shortcut.name}</h2>
-                  {formView.shortcut.description && <p className="ic-description">{formView.shortcut.description}</p>}
-                </div>
-              </header>
-              <FormHost loader={forms} props={formProps} />
-            </div>
+            <FormView shortcut={formView.shortcut} loader={forms} formProps={formProps} unavailable={unavailable} onBack={() => setView({ kind: 'menu' })} />
           )}
         </div>
       )}
-      {toast && <RunToast key={toast.key} subject={toast} source={api} style={toastStyle} onDismiss={() => setToast(null)} />}
+      {toast && <RunToast key={toast.key} subject={toast} source={api} style={toastStyle} currentConversationId={conversationId} onDismiss={() => setToast(null)} />}
     </div>
   );
 }

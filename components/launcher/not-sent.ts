@@ -14,6 +14,9 @@ export function notSentText(outcome: Failure): { what: string; todo: string } {
         what: 'the companion server cannot be reached, so nothing was started.',
         todo: 'Check your connection and try again; this note goes away when the server is back.',
       };
+    case 'unavailable':
+      // Unpublished or removed by an admin: trying again cannot work, so no "try again".
+      return { what: sentence(outcome.message), todo: 'It is off your shortcuts menu now; ask an admin if you still need it.' };
     case 'forbidden':
       return { what: sentence(outcome.message), todo: 'Ask a supervisor if you need this shortcut.' };
     default:

@@ -6,17 +6,22 @@ const GAP = 8;
 const ROOM = 96;
 
 /**
- * The top edge of the composer the launcher sits in: the nearest ancestor of its shadow host that
- * holds the text box (a textarea or an editable element), when that ancestor is composer-sized.
+ * The composer the launcher sits in: the nearest ancestor of its shadow host that holds the text
+ * box (a textarea or an editable element). Everything the inbox shows in it (the built-in inbox's
+ * "Workflow … is waiting" line, Chatwoot's reply banners) is part of its box.
  */
-function composerTop(button: HTMLElement): number | null {
+function composerOf(button: HTMLElement): Element | null {
   let node: Element | null = (button.getRootNode() as ShadowRoot).host ?? null;
   for (let depth = 0; node && depth < 6; depth++, node = node.parentElement) {
-    if (!node.querySelector('textarea, [contenteditable="true"], [contenteditable=""]')) continue;
-    const r = node.getBoundingClientRect();
-    return r.height > 0 && r.height < window.innerHeight / 2 ? r.top : null;
+    if (node.querySelector('textarea, [contenteditable="true"], [contenteditable=""]')) return node;
   }
   return null;
+}
+
+/** Its top edge, when it is composer-sized. */
+function composerTop(composer: Element | null): number | null {
+  const r = composer?.getBoundingClientRect();
+  return r && r.height > 0 && r.height < window.innerHeight / 2 ? r.top : null;
 }
 
 /**
@@ -36,12 +41,13 @@ export function useToastPlacement(
 
   useLayoutEffect(() => {
     if (!active) return;
+    const composer = button.current ? composerOf(button.current) : null;
     const place = () => {
       const b = button.current?.getBoundingClientRect();
       if (!b || (b.width === 0 && b.height === 0)) return setStyle(undefined);
       const p = panelOpen ? panel.current?.getBoundingClientRect() : undefined;
       const panelBox = p && p.height > 0 ? p : undefined;
-      const top = Math.min(b.top, composerTop(button.current!) ?? b.top, panelBox && panelBox.top < b.top ? panelBox.top : b.top);
+      const top = Math.min(b.top, composerTop(composer) ?? b.top, panelBox && panelBox.top < b.top ? panelBox.top : b.top);
       const left = Math.max(GAP, Math.min(b.left, window.innerWidth - 360 - GAP));
       // No room above (the launcher at the top of its page: the Dashboard App, a panel opened
       // downwards): below the button and its panel instead, never over the button itself.
@@ -52,7 +58,15 @@ export function useToastPlacement(
       setStyle({ left, right: 'auto', top: 'auto', bottom: Math.min(Math.max(GAP, window.innerHeight - top + GAP), window.innerHeight - ROOM) });
     };
     place();
-    return onLayoutChange(place);
+    const undo = onLayoutChange(place);
+    // A composer grows upwards when the inbox shows a notice in it after the launch (a workflow's
+    // question now waits on the customer) or the agent types more lines; the toast moves with it.
+    const grows = composer && typeof ResizeObserver === 'function' ? new ResizeObserver(place) : null;
+    grows?.observe(composer!);
+    return () => {
+      undo();
+      grows?.disconnect();
+    };
   }, [active, button, panel, panelOpen, panelPlacement]);
 
   return active ? style : undefined;

@@ -21,13 +21,15 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
   let ui: ShadowRootContentScriptUi<Root> | null = null;
   let mountedAt: HTMLElement | 'floating' | null = null;
   let key: string | null = null;
+  // What the agent sees the conversation called: Chatwoot numbers them ("#101"); ours are named by their contact.
+  let label: string | null = null;
   let generation = 0;
   let reported = '';
   let dock: HTMLElement | null = null;
   let awaitingSource: AwaitingSource | null = null;
 
   const render = () => ui?.mounted?.render(
-    <AwaitingLauncher api={api} forms={forms} conversationId={key} returnFocus={returnFocus} source={awaitingSource} />,
+    <AwaitingLauncher api={api} forms={forms} conversationId={key} conversationLabel={label} returnFocus={returnFocus} source={awaitingSource} />,
   );
 
   const report = (placement: Placement) => {
@@ -47,6 +49,7 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
       const next = ref ? conversationKey(ref) : null;
       if (next !== key) awaitingSource = ref && next ? awaitingSourceFor(api, ref) : null;
       key = next;
+      label = ref ? `#${ref.conversationId}` : null;
       if (ref && key) refs.set(key, ref);
     } else {
       key = ref?.conversationId ?? null;

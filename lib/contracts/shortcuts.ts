@@ -22,6 +22,13 @@ export const ShortcutList = z.object({
 });
 export type ShortcutList = z.infer<typeof ShortcutList>;
 
+/**
+ * Error code of the 404 a launch gets when the id is not a published shortcut (any more):
+ * unpublished, deleted, or made to start another way. Trying again cannot help; the message
+ * names the shortcut as the menu showed it when the server knows it.
+ */
+export const SHORTCUT_UNAVAILABLE = 'shortcut_unavailable';
+
 /** `values` are checked on the server against formSchema(shortcut.form). */
 export const LaunchBody = z.object({
   conversationId: Id,
@@ -29,5 +36,12 @@ export const LaunchBody = z.object({
 });
 export type LaunchBody = z.infer<typeof LaunchBody>;
 
-export const LaunchResult = z.object({ runId: Id });
+export const LaunchResult = z.object({
+  runId: Id,
+  /**
+   * Who the run is about, as the inbox names them (name, else phone, else email; absent when the
+   * contact has none): the launcher's toast says it, and stays with the run when the agent moves on.
+   */
+  contactName: z.string().optional(),
+});
 export type LaunchResult = z.infer<typeof LaunchResult>;

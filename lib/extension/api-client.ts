@@ -4,7 +4,7 @@ import { ErrorBody, type ErrorDetail } from '../contracts/errors';
 import { ChatwootResolveResult, type ChatwootResolveQuery } from '../contracts/chatwoot';
 import { AwaitingAnswerState, TakeOverResult, type TakeOverBody } from '../contracts/conversations';
 import { Run } from '../contracts/runs';
-import { LaunchResult, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
+import { LaunchResult, SHORTCUT_UNAVAILABLE, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
 import type { Connection, LaunchOutcome } from './protocol';
 
@@ -140,6 +140,7 @@ async function toApiError(err: unknown, serverUrl: string): Promise<ApiError> {
 /** How the UI shows a failed launch. */
 export function launchOutcomeOf(err: unknown): LaunchOutcome {
   const e = err instanceof ApiError ? err : new ApiError('error', err instanceof Error ? err.message : String(err));
+  if (e.code === SHORTCUT_UNAVAILABLE) return { ok: false, kind: 'unavailable', message: e.message };
   switch (e.kind) {
     case 'unreachable':
       return { ok: false, kind: 'unreachable', message: `${e.message}; the shortcut was not started.` };

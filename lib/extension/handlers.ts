@@ -22,8 +22,7 @@ export function createHandlers(sync: Sync): Handlers {
       const client = sync.client();
       if (!client) return { ok: false, kind: 'error', message: NOT_CONNECTED };
       try {
-        const { runId } = await client.launch(shortcutId, { conversationId, values: values ?? {} });
-        return { ok: true, runId };
+        return { ok: true, ...(await client.launch(shortcutId, { conversationId, values: values ?? {} })) };
       } catch (err) {
         // A refusal usually means the list or the restrictions changed since the menu opened.
         if (err instanceof ApiError && (err.kind === 'forbidden' || err.kind === 'not_found' || err.kind === 'unauthorized' || err.kind === 'unreachable')) {

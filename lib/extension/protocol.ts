@@ -1,5 +1,5 @@
 import type { Me } from '../contracts/users';
-import type { LaunchBody, ShortcutList } from '../contracts/shortcuts';
+import type { LaunchBody, LaunchResult, ShortcutList } from '../contracts/shortcuts';
 import type { Run } from '../contracts/runs';
 import type { AwaitingAnswer, TakeOverResult } from '../contracts/conversations';
 import type { AdapterHealth } from './adapters/placement';
@@ -15,8 +15,9 @@ export type ConnectionState =
 
 /** What a launch came to, as the UI shows it. */
 export type LaunchOutcome =
-  | { ok: true; runId: string }
-  | { ok: false; kind: 'unreachable' | 'forbidden' | 'invalid' | 'error'; message: string; details?: { path: string; message: string }[] };
+  | ({ ok: true } & LaunchResult)
+  /** unavailable: the shortcut was unpublished or removed meanwhile (SHORTCUT_UNAVAILABLE); trying again cannot help. */
+  | { ok: false; kind: 'unreachable' | 'forbidden' | 'invalid' | 'unavailable' | 'error'; message: string; details?: { path: string; message: string }[] };
 
 /** A conversation of an outside inbox (Chatwoot), as the page adapter reads it. */
 export interface OutsideConversation { inbox: 'chatwoot'; origin: string; accountId: string; conversationId: string }

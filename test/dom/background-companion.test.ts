@@ -68,4 +68,19 @@ describe('background with the real companion', () => {
     const outcome = await sendMessage('launchShortcut', { shortcutId: published.shortcuts[0]!.id, conversationId: 'conv_x', values: {} });
     expect(outcome).toMatchObject({ ok: false, kind: 'forbidden' });
   });
+
+  it('a launch names the run\'s contact; once the shortcut is unpublished it is "unavailable", by name', async () => {
+    const admin = server.api(server.adminToken);
+    const agent = await server.createUser('agent');
+    await sendMessage('connect', { serverUrl: server.url, token: agent.token });
+    const created = await admin.post('/workflows', makeWorkflowDefinition({ name: 'Lookup', trigger: { type: 'shortcut', name: 'Order lookup' } }));
+    await admin.post(`/workflows/${created.body.id}/publish`);
+    const contact = await admin.post('/contacts', { firstName: 'Maria', lastName: 'Garcia' });
+    const conversationId = (await admin.post('/conversations', { contactId: contact.body.id })).body.id as string;
+    const launch = () => sendMessage('launchShortcut', { shortcutId: created.body.id, conversationId, values: {} });
+
+    expect(await launch()).toEqual({ ok: true, runId: expect.stringMatching(/^run_/), contactName: 'Maria Garcia' });
+    expect((await admin.post(`/workflows/${created.body.id}/unpublish`)).status).toBe(200);
+    expect(await launch()).toEqual({ ok: false, kind: 'unavailable', message: '“Order lookup” is no longer available (unpublished by an admin)' });
+  });
 });

@@ -153,7 +153,11 @@ describe('launching from Chatwoot', () => {
     await takeOver!.click();
     await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once the agent took over', 4_000);
     expect(await page.$('pierce/[data-testid="launcher-awaiting-note"]')).toBeNull();
+    // The button went with the notice: the panel closes and the agent writes on in the editor (not <body>).
+    await until(async () => !(await page.$('pierce/.ic-panel')), 'the panel to close once the agent took over', 4_000);
+    expect(await activeElementClass()).toContain('ProseMirror');
+    // The run's toast says who stopped it, about which contact.
+    await until(async () => (await shadowText(page, '.ic-toast')).includes('Cancelled: Stopped by'), 'the toast to say why the run was cancelled', 4_000);
     await expectAnsweredThenTakenOver(world.server, workflowId);
-    await page.keyboard.press('Escape');
   });
 });

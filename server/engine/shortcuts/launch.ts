@@ -3,10 +3,11 @@ import type { LaunchBody, LaunchResult } from '../../../lib/contracts/shortcuts'
 import type { User } from '../../../lib/contracts/users';
 import { formSchema } from '../../../lib/workflow/form-schema';
 import { inTransaction } from '../../events/unit-of-work';
-import { conflict, forbidden, HttpError, issuesToDetails, notFound } from '../../http-error';
+import { conflict, forbidden, HttpError, issuesToDetails } from '../../http-error';
 import type { Services } from '../../services';
 import { parseDefinition } from '../workflows/records';
 import { shortcutPermission } from './list';
+import { shortcutUnavailable } from './unavailable';
 
 /**
  * An agent launches a shortcut from a conversation: the form values are checked with the same
@@ -19,11 +20,13 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     if (!permission.allowed) throw forbidden(permission.reason);
     const row = await uow.trx.selectFrom('workflows').select(['definition', 'status'])
       .where('id', '=', workflowId).where('trigger_type', '=', 'shortcut').executeTakeFirst();
-    if (!row || row.status !== 'published') throw notFound(`Shortcut ${workflowId}`);
+    if (!row || row.status !== 'published') throw await shortcutUnavailable(uow.trx, workflowId);
     const trigger = ShortcutTrigger.parse(parseDefinition(row.definition).trigger);
 
-    const conversation = await uow.trx.selectFrom('conversations').select(['id', 'contact_id', 'status'])
-      .where('id', '=', body.conversationId).executeTakeFirst();
+    const conversation = await uow.trx.selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .select(['conversations.id', 'conversations.contact_id', 'conversations.status', 'contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email'])
+      .where('conversations.id', '=', body.conversationId).executeTakeFirst();
     if (!conversation) {
       throw new HttpError(422, 'invalid_content', `There is no conversation ${body.conversationId}`,
         [{ path: 'conversationId', message: 'Unknown conversation' }]);
@@ -45,6 +48,7 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     const runId = runIds[0];
     // The only reason a published shortcut starts no run: it is limited to once per contact.
     if (!runId) throw conflict('This shortcut runs once per contact, and this contact has already been through it');
-    return { runId };
+    const contactName = `${conversation.first_name} ${conversation.last_name}`.trim() || conversation.phone || conversation.email;
+    return { runId, ...(contactName ? { contactName } : {}) };
   });
 }
