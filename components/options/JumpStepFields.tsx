@@ -6,7 +6,7 @@ export function JumpStepFields({ config, onChange, path, stepId }: StepEditorPro
     <>
       <StepTargetSelect label="Jump to step" value={config.stepId || undefined} path={`${path}.stepId`} selfId={stepId}
         onChange={(id) => onChange({ stepId: id ?? '' })} />
-      <p className="hint">A run jumps at most 10 times.</p>
+      <p className="hint">A run may jump back (loop) at most 10 times; jumps forward are not counted.</p>
     </>
   );
 }

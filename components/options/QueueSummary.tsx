@@ -12,7 +12,8 @@ const ago = (iso: string) => {
 
 /**
  * What the engine has in hand, above the run history: runs ready and how long the oldest has
- * waited (is it keeping up?), running, waiting, and those waiting to try a step again after an
+ * waited (is it keeping up?), queued behind an earlier run of the same contact (held, not
+ * late: each starts when the one before it ends), running, waiting, and those waiting to try a step again after an
  * outside system was busy or down, with "Try them now" for when it is back. Quiet when it cannot
  * be read: the history below is what the page is for.
  */
@@ -27,7 +28,8 @@ export function QueueSummary() {
   if (!s) return null;
   return (
     <p className="hint queue-summary" role="status" aria-label="Engine queue">
-      {s.ready} ready{s.oldestReadyAt ? ` (oldest queued ${ago(s.oldestReadyAt)} ago)` : ''} · {s.running} running · {s.waiting} waiting
+      {s.ready} ready{s.oldestReadyAt ? ` (oldest queued ${ago(s.oldestReadyAt)} ago)` : ''}
+      {s.waitingBehind > 0 ? ` · ${s.waitingBehind} waiting behind an earlier run of the same contact` : ''} · {s.running} running · {s.waiting} waiting
       {s.retrying > 0 && (
         <>
           {' '}({s.retrying} to try a step again){' '}

@@ -1,10 +1,35 @@
-import type { Run } from '../../lib/contracts/runs';
+import { useQuery } from '@tanstack/react-query';
+import { Run } from '../../lib/contracts/runs';
+import { waitingBehindText } from '../../lib/workflow/waiting-behind';
+import { request } from './api';
 import { StatusBadge } from './StatusBadge';
+import { RUNS_KEY } from './use-run-history';
+
+/**
+ * A queued run held by an earlier run of its workflow and contact: which, and until when. The
+ * list leaves it out (GET /runs/:id reads it, for one run): asked for only when opened.
+ */
+function WaitingBehindNote({ run }: { run: Run }) {
+  const queued = run.status === 'queued';
+  const one = useQuery({
+    queryKey: [RUNS_KEY, 'behind', run.id], enabled: queued,
+    queryFn: () => request(Run, 'GET', `/runs/${encodeURIComponent(run.id)}`),
+  });
+  const text = queued && one.data ? waitingBehindText(one.data) : null;
+  if (!text) return null;
+  return (
+    <p className="hint waiting-behind" role="status">
+      {text.charAt(0).toUpperCase()}{text.slice(1)}. A contact's runs of one workflow go one at a time, in order: this one
+      starts when that one ends, and cancelling that one lets it start now.
+    </p>
+  );
+}
 
 /** One run's variables and each step's outcome, error and notes. */
 export function RunDetails({ run }: { run: Run }) {
   return (
     <div className="run-details">
+      <WaitingBehindNote run={run} />
       <h4>Variables</h4>
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (
         <dl className="variables">

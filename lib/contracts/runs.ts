@@ -25,6 +25,22 @@ export const StepLogEntry = z.object({
 });
 export type StepLogEntry = z.infer<typeof StepLogEntry>;
 
+/**
+ * GET /runs/:id of a queued run whose workflow has an earlier unfinished run for the same contact:
+ * that run, which this one waits behind (a contact's runs of one workflow go one at a time, in
+ * order, so its messages stay in order). A run waiting on a Wait step or a question holds the
+ * later ones until it wakes or times out; cancelling it lets the next one start.
+ */
+export const WaitingBehind = z.object({
+  runId: Id,
+  status: z.enum(['queued', 'running', 'waiting']),
+  /** When the earlier run wakes (its Wait ends, its question times out, it tries a step again). */
+  waitingUntil: IsoDateTime.optional(),
+  /** What the earlier run waits for, in words that follow "it waits": `for the contact's reply to step "ask"`. */
+  reason: z.string().optional(),
+});
+export type WaitingBehind = z.infer<typeof WaitingBehind>;
+
 export const Run = z.object({
   id: Id,
   workflowId: Id,
@@ -41,37 +57,79 @@ export const Run = z.object({
   error: z.string().nullable(),
   createdAt: IsoDateTime,
   endedAt: IsoDateTime.nullable(),
+  /** Only on GET /runs/:id, for a queued run held by an earlier run of its workflow and contact. */
+  waitingBehind: WaitingBehind.optional(),
 });
 export type Run = z.infer<typeof Run>;
 
 export const RunList = z.object({ runs: z.array(Run) });
 export type RunList = z.infer<typeof RunList>;
 
+const ISO_DATE = z.iso.date();
+// ISO 8601 lets a time leave out its seconds (09:30Z); zod's default wants them.
+const ISO_MINUTES = z.iso.datetime({ offset: true, precision: -1 });
+const TIME_BOUND_HINT = 'Use an ISO 8601 date (2026-12-06: from 00:00 UTC that day) or a date-time with its offset (2026-12-06T09:30:00Z, 2026-12-06T09:30:00+01:00)';
+
+/**
+ * A start-time bound as people write it: an ISO 8601 date-time with its offset, or a date, read
+ * as the start of that day in UTC (the workspace has no time zone of its own). Given on as the
+ * UTC instant (`2026-12-06` → `2026-12-06T00:00:00.000Z`), the form runs are stored in.
+ */
+export const TimeBound = z.string().max(40)
+  .refine((s) => ISO_DATE.safeParse(s).success || IsoDateTime.safeParse(s).success || ISO_MINUTES.safeParse(s).success, TIME_BOUND_HINT)
+  .transform((s) => new Date(ISO_DATE.safeParse(s).success ? `${s}T00:00:00Z` : s).toISOString())
+  .describe('ISO 8601: a date (that day from 00:00 UTC) or a date-time with its offset');
+
+const RunPageQuery = {
+  status: RunStatus.optional(),
+  contactId: Id.optional(),
+  since: TimeBound.optional(),
+  until: TimeBound.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  // A run id (the last of the page before): anything else would answer an empty page, as if there were no more runs.
+  cursor: z.string().regex(/^run_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
+};
+const sinceBeforeUntil = (q: { since?: string; until?: string }) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until);
+const SINCE_BEFORE_UNTIL = { message: '`since` must be before `until`', path: ['until'] };
+
 /**
  * GET /runs: every workflow's runs, newest first, filtered; `cursor` is the `nextCursor` of the
  * page before (null when there is no more). `since` / `until` bound the start time [since, until).
  */
-export const RunListQuery = z.object({
-  workflowId: Id.optional(),
-  status: RunStatus.optional(),
-  contactId: Id.optional(),
-  since: IsoDateTime.optional(),
-  until: IsoDateTime.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  // A run id (the last of the page before): anything else would answer an empty page, as if there were no more runs.
-  cursor: z.string().regex(/^run_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
-}).refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), {
-  message: '`since` must be before `until`', path: ['until'],
-});
+export const RunListQuery = z.object({ workflowId: Id.optional(), ...RunPageQuery }).refine(sinceBeforeUntil, SINCE_BEFORE_UNTIL);
 export type RunListQuery = z.infer<typeof RunListQuery>;
+
+/**
+ * GET /workflows/:id/runs: the same filters and pages as /runs, for one workflow. `before` (a run
+ * id) is what this route took before it answered `nextCursor`; kept for the clients that page with it.
+ */
+export const WorkflowRunsQuery = z.object({
+  ...RunPageQuery,
+  before: z.string().max(100).optional().describe('Deprecated: pass `nextCursor` as `cursor`. Runs older than this run id'),
+}).refine(sinceBeforeUntil, SINCE_BEFORE_UNTIL);
+export type WorkflowRunsQuery = z.infer<typeof WorkflowRunsQuery>;
 
 export const RunPage = z.object({ runs: z.array(Run), nextCursor: z.string().nullable() });
 export type RunPage = z.infer<typeof RunPage>;
+
+/**
+ * GET /runs/workflows: what the run history can be narrowed to. Every workflow, and the deleted
+ * ones whose runs stay in the history (`deleted`, named as they were last saved).
+ */
+export const RunHistoryWorkflows = z.object({
+  workflows: z.array(z.object({ id: Id, name: z.string(), deleted: z.boolean() })),
+});
+export type RunHistoryWorkflows = z.infer<typeof RunHistoryWorkflows>;
 
 /** GET /runs/summary: what the engine has in hand right now. */
 export const RunQueueSummary = z.object({
   /** Queued and free to start; a contact's later runs of a workflow wait behind its earlier one and are not counted. */
   ready: z.number().int().min(0),
+  /**
+   * Queued behind an earlier run of the same workflow and contact that is running or waiting (a
+   * Wait step, a question): each starts when the run before it ends. Absent from older servers.
+   */
+  waitingBehind: z.number().int().min(0).default(0),
   /** When the oldest of those was queued: how far behind the engine is. */
   oldestReadyAt: IsoDateTime.nullable(),
   running: z.number().int().min(0),
@@ -84,3 +142,29 @@ export type RunQueueSummary = z.infer<typeof RunQueueSummary>;
 /** POST /runs/retry-now: every run waiting to try a step again was woken. */
 export const RetryNowResult = z.object({ woken: z.number().int().min(0) });
 export type RetryNowResult = z.infer<typeof RetryNowResult>;
+
+/** Statuses a run can still leave: what a cancel stops. */
+export const UNFINISHED_RUN_STATUSES = ['queued', 'running', 'waiting'] as const;
+export const UnfinishedRunStatus = z.enum(UNFINISHED_RUN_STATUSES);
+export type UnfinishedRunStatus = z.infer<typeof UnfinishedRunStatus>;
+
+/**
+ * POST /workflows/:id/runs/cancel: n8n's "stop executions" for a whole workflow. `status` narrows
+ * which unfinished runs (only the queued ones, say); left out, every unfinished run.
+ */
+export const CancelRunsBody = z.object({
+  status: z.array(UnfinishedRunStatus).min(1, 'Name at least one status, or leave `status` out to cancel every unfinished run').optional(),
+}).strict();
+export type CancelRunsBody = z.infer<typeof CancelRunsBody>;
+/** The runs the cancel stopped, oldest first. */
+export const CancelRunsResult = z.object({ cancelled: z.number().int().min(0), runIds: z.array(Id) });
+export type CancelRunsResult = z.infer<typeof CancelRunsResult>;
+
+/** GET /workflows/:id/runs/unfinished: how many of its runs have not ended (what an unpublish would leave going). */
+export const UnfinishedRunCounts = z.object({
+  total: z.number().int().min(0),
+  queued: z.number().int().min(0),
+  running: z.number().int().min(0),
+  waiting: z.number().int().min(0),
+});
+export type UnfinishedRunCounts = z.infer<typeof UnfinishedRunCounts>;

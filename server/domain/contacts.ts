@@ -28,6 +28,8 @@ export interface Cause {
   waited?: boolean;
   /** Mirrored as a connected inbox already had it (EventInput.imported): recorded, starts no run. */
   imported?: boolean;
+  /** A run's step: told why a change it made started no run (EventInput.onNote). */
+  onNote?: (note: string, eventId: string) => void;
 }
 
 export async function findContact(db: Executor, id: string): Promise<Contact | undefined> {
@@ -108,9 +110,10 @@ export async function createContact(
 ): Promise<Contact> {
   const now = nowIso();
   const tags = uniqueTags(input.tags);
+  const fields = storedFieldValues(input.fields);
   const row: ContactsTable = {
     id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
-    tags: toJson(tags), fields: toJson(input.fields), created_at: now, updated_at: now,
+    tags: toJson(tags), fields: toJson(fields), created_at: now, updated_at: now,
   };
   try {
     await uow.trx.insertInto('contacts').values(row).execute();
@@ -120,8 +123,25 @@ export async function createContact(
   }
   await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
   for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag, by: cause.by ?? null } }, cause);
+  // Fields given at creation are set as tags are added: Contact Field Updated from nothing (null),
+  // as respond.io's "updated or edited". Names, phone and email are what a contact is created with.
+  for (const [field, newValue] of Object.entries(fields)) {
+    await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: row.id, field, oldValue: null, newValue, by: cause.by ?? null } }, cause);
+  }
   return toContact(row);
 }
+
+/**
+ * Field values as stored, whoever writes them (API, steps, answers, a connected inbox): text
+ * without the spaces around it (" Lyon " is "Lyon", and changes nothing where it was "Lyon"); a
+ * null value is no value (dropped at creation).
+ */
+export function storedFieldValues(values: Record<string, FieldValue>): Record<string, FieldValue> {
+  const stored: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(values)) if (value !== null) stored[key] = storedFieldValue(value);
+  return stored;
+}
+const storedFieldValue = (value: FieldValue): FieldValue => (typeof value === 'string' ? value.trim() : value);
 
 const STANDARD_KEYS = ['firstName', 'lastName', 'phone', 'email', 'lifecycle'] as const;
 
@@ -137,7 +157,8 @@ export async function updateContact(
   if (patch.lifecycle) await requireLifecycleStage(uow, patch.lifecycle);
   const fields = { ...current.fields };
   const changedFields: { field: string; oldValue: unknown; newValue: unknown }[] = [];
-  for (const [key, value] of Object.entries(patch.fields ?? {})) {
+  for (const [key, given] of Object.entries(patch.fields ?? {})) {
+    const value = storedFieldValue(given);
     const old = current.fields[key] ?? null;
     if (old === value) continue;
     if (value === null) delete fields[key]; else fields[key] = value;

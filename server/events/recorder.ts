@@ -34,6 +34,12 @@ export interface EventInput {
    * starts no run (a welcome message would greet every customer mid-conversation).
    */
   imported?: boolean;
+  /**
+   * Told the event's note (why a listening workflow was not started: the loop guard,
+   * once-per-contact): a run's step passes its ctx.note, so the run's log says it, not only the
+   * event (which no route shows).
+   */
+  onNote?: (note: string, eventId: string) => void;
 }
 
 /** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
@@ -66,7 +72,9 @@ export class EventRecorder {
       runIds.push(...result.runIds);
       if (result.note) notes.push(result.note);
     }
-    await insertEvent(uow, recorded, input, notes.join('; ') || null, runIds);
+    const note = notes.join('; ') || null;
+    await insertEvent(uow, recorded, input, note, runIds);
+    if (note) input.onNote?.(note, recorded.id);
     if (runIds.length) uow.startedRuns?.push(...runIds);
     return { eventId: recorded.id, runIds };
   }

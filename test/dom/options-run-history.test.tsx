@@ -94,6 +94,35 @@ describe('run history: what a waiting run waits for', () => {
   });
 });
 
+describe('run history: a run queued behind an earlier run of the same contact', () => {
+  it('says which run holds it and until when, in its details; the queue counts it apart from the ready ones', async () => {
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const held = run('run_q', 'queued', 'shortcut.launched');
+    const calls = serveApi({
+      'GET /workflows/wf_1': ok(workflow),
+      'GET /workflows': ok({ workflows: [] }),
+      'GET /runs?limit=50&workflowId=wf_1': ok({ runs: [held, run('run_c', 'completed', 'contact.tag_added', at)], nextCursor: null }),
+      'GET /runs/summary': ok({ ready: 0, waitingBehind: 1, oldestReadyAt: null, running: 0, waiting: 1, retrying: 0 }),
+      'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
+      'GET /runs/run_q': ok({ ...held, waitingBehind: { runId: 'run_w', status: 'waiting', waitingUntil: until, reason: 'for the contact\'s reply to step "ask"' } }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<RunHistory workflowId="wf_1" />);
+    const queue = await screen.findByRole('status', { name: 'Engine queue' });
+    expect(queue.textContent).toBe('0 ready · 1 waiting behind an earlier run of the same contact · 0 running · 1 waiting');
+
+    const { queued, completed } = await rows();
+    await user.click(completed.getByRole('button', { name: 'Details' }));
+    await user.click(queued.getByRole('button', { name: 'Details' }));
+    const when = new Date(until).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const note = await screen.findByText(/^Waiting behind run/);
+    expect(note.textContent).toBe(`Waiting behind run run_w of the same contact (it waits for the contact's reply to step "ask" until ${when}). `
+      + 'A contact\'s runs of one workflow go one at a time, in order: this one starts when that one ends, and cancelling that one lets it start now.');
+    // Asked for the opened queued run only: a finished run waits behind nothing.
+    expect(calls.filter((c) => c.method === 'GET' && /^\/runs\/run_/.test(c.path)).map((c) => c.path)).toEqual(['/runs/run_q']);
+  });
+});
+
 describe('run history: a run waiting to try a step again', () => {
   it('offers Try now, which wakes it at once; other runs have no such button', async () => {
     const wakeAt = '2025-01-01T00:01:00.000Z';

@@ -45,12 +45,7 @@ export function createDispatcher(services: Services): Dispatcher {
       .filter(({ definition }) => triggerAccepts(definition.trigger, match));
     if (event.imported) return { runIds: [], note: importedNote(accepted.map((a) => a.row.id)) };
     if (accepted.length === 0) return { runIds: [] };
-    if (event.depth > MAX_DEPTH) {
-      return {
-        runIds: [],
-        note: `loop guard: event depth ${event.depth} exceeds ${MAX_DEPTH}; not started: ${accepted.map((a) => a.row.id).join(', ')}`,
-      };
-    }
+    if (event.depth > MAX_DEPTH) return { runIds: [], note: loopGuardNote(event.depth, accepted.map((a) => a.row.id)) };
     const created: { runId: string; workflowId: string }[] = [];
     const skipped: string[] = [];
     for (const { row, definition } of accepted) {
@@ -106,6 +101,14 @@ async function startRun(
 export const importedNote = (workflowIds: string[]) =>
   `${IMPORTED_NOTE}${workflowIds.length ? `; not started: ${workflowIds.join(', ')}` : ''}`;
 export const IMPORTED_NOTE = 'imported: already there when the inbox was connected, so no trigger fires';
+
+/**
+ * The note on an event the loop guard stopped. It reaches the step that recorded the event too
+ * (EventInput.onNote): a chain that stops with every run "completed" must say why in a run's log.
+ */
+export const loopGuardNote = (depth: number, workflowIds: string[]) =>
+  `not started: the loop guard stops chains deeper than ${MAX_DEPTH} workflows triggering each other `
+  + `(this change came from a chain of ${depth}): ${workflowIds.join(', ')}`;
 
 /** The note on an event whose runs once-per-contact did not start (entries: `<workflow> for <contact>`). */
 export const onceSkippedNote = (skipped: string[]) => `once per contact: already enrolled, not started: ${skipped.join(', ')}`;

@@ -44,6 +44,9 @@ export function templateScope(run: RunView, contact: Contact, conversation: Conv
   };
 }
 
+/** An event's note as a step's: "Not started: the loop guard … (event evt_…)". */
+export const eventNote = (note: string, eventId: string) => `${note.charAt(0).toUpperCase()}${note.slice(1)} (event ${eventId})`;
+
 export function buildStepContext(input: ContextInput): StepContext {
   const { services, run, step, contact, conversation, notes } = input;
   const scope = templateScope(run, contact, conversation);
@@ -55,7 +58,7 @@ export function buildStepContext(input: ContextInput): StepContext {
     renderJson(template) { const r = renderJsonTemplate(template, scope); noteUnknown(r.unknown); return r.text; },
     resolve(template) { const r = resolveTemplateValue(template, scope); noteUnknown(r.unknown); return r.value; },
     note,
-    cause: { source: 'workflow', depth: run.depth + 1, by: run.workflowId, waited: run.waitedOn },
+    cause: { source: 'workflow', depth: run.depth + 1, by: run.workflowId, waited: run.waitedOn, onNote: (n, eventId) => note(eventNote(n, eventId)) },
     db: input.db,
     idempotencyKey: input.idempotencyKey,
     canRetry: input.canRetry ?? false,

@@ -2,7 +2,10 @@ import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { Step } from '../../../lib/contracts/steps';
 import type { StepOutcome } from '../steps/define';
 
-/** DESIGN §7: a run may jump at most 10 times. */
+/**
+ * DESIGN §7: a run may jump at most 10 times. Only jumps back (to this step or an earlier one)
+ * count: only they can loop, and a path of forward jumps ends on its own.
+ */
 export const MAX_JUMPS = 10;
 
 export interface RunState {
@@ -52,10 +55,10 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
     case 'goto': {
       const target = steps.findIndex((s) => s.id === outcome.stepId);
       if (target < 0) return failed(`Cannot jump to step "${outcome.stepId}": no such step in this workflow version`, outcome.output);
-      // jump_to always counts; a branch counts when it goes back (only then can it loop).
-      const counts = steps[state.cursor]?.type === 'jump_to' || target <= state.cursor;
-      const jumps = state.jumps + (counts ? 1 : 0);
-      if (jumps > MAX_JUMPS) return failed(`Too many jumps: a run may jump at most ${MAX_JUMPS} times`, outcome.output);
+      // jump_to and branch alike: a jump counts when it goes back (only then can it loop). Forward
+      // jumps (branch-then-jump-to-end) were counted too and failed runs that could never loop.
+      const jumps = state.jumps + (target <= state.cursor ? 1 : 0);
+      if (jumps > MAX_JUMPS) return failed(tooManyJumps(base.stepId, outcome.stepId), outcome.output);
       return {
         ...state, cursor: target, jumps, status: 'running', variables: withStepVariables(outcome.stepVariables),
         stepLog: [...state.stepLog, entry('completed', { output: { ...asRecord(outcome.output), goTo: outcome.stepId } })],
@@ -75,6 +78,12 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
       return { ...state, cursor: steps.length, status: 'completed', stepLog: [...state.stepLog, entry('completed', { output: outcome.output })] };
   }
 }
+
+/** The loop limit's message: which jump went over it, and how to let the loop end. */
+export const tooManyJumps = (from: string, to: string) =>
+  `Too many jumps back: a run may jump back (loop) at most ${MAX_JUMPS} times, and step "${from}" jumping back to "${to}" `
+  + `was jump ${MAX_JUMPS + 1}; jumps forward do not count. Let the loop end within ${MAX_JUMPS} rounds `
+  + '(a Branch that goes forward once it is done).';
 
 function asRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

@@ -23,11 +23,13 @@ export const triggerWorkflowStep = defineStep({
       if (target.status !== 'published' || target.trigger_type !== 'manual') {
         return fail(`Workflow ${workflowId} cannot be started by another workflow: it must be published with a manual trigger`);
       }
+      let explained = false;
       const { eventId, runIds } = await ctx.services.events.record(uow, {
         type: 'workflow.started',
         payload: { contactId: ctx.run.contactId, workflowId, variables: callerVariables(ctx.run.variables), byRunId: ctx.run.id },
-      }, { ...ctx.cause, idempotencyKey: ctx.idempotencyKey });
-      if (runIds.length === 0) ctx.note(`No run of ${workflowId} was started (see event ${eventId})`);
+      }, { ...ctx.cause, idempotencyKey: ctx.idempotencyKey, onNote: (note, id) => { explained = true; ctx.cause.onNote(note, id); } });
+      // The event's note says why (the loop guard: "Not started: the loop guard stops chains …").
+      if (runIds.length === 0 && !explained) ctx.note(`No run of ${workflowId} was started (see event ${eventId})`);
       uow.afterCommit(() => ctx.services.runSignal.notify());
       return next({ workflowId, eventId, runIds });
     });

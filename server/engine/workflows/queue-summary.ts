@@ -4,6 +4,7 @@ import { waitsToRetry } from '../../../lib/workflow/waits-to-retry';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
+import { behindCounts } from './waiting-behind';
 
 // Each count reads one of the runs table's partial indexes (runs_ready, runs_leased,
 // runs_waking), never the whole history.
@@ -21,8 +22,11 @@ export async function queueSummary(db: Executor): Promise<RunQueueSummary> {
   const oldest = ready.oldest ? await db.selectFrom('runs').select('created_at').where('id', '=', ready.oldest).executeTakeFirst() : undefined;
   const count = async (status: 'running' | 'waiting') => Number((await db.selectFrom('runs').select(sql<number | string>`count(*)`.as('n'))
     .where('status', '=', status).executeTakeFirstOrThrow()).n);
+  const { behind, unmarked } = await behindCounts(db);
+  const free = Math.max(0, Number(ready.n) - unmarked);
   return {
-    ready: Number(ready.n), oldestReadyAt: oldest?.created_at ?? null,
+    // The oldest in runs_ready may be one of the unmarked: with none free, none is oldest.
+    ready: free, waitingBehind: behind, oldestReadyAt: free > 0 ? oldest?.created_at ?? null : null,
     running: await count('running'), waiting: await count('waiting'), retrying: (await retryingIds(db)).length,
   };
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RetryNowResult, RunListQuery, RunPage, RunQueueSummary } from '../../../lib/contracts/runs';
+import { RetryNowResult, RunHistoryWorkflows, RunListQuery, RunPage, RunQueueSummary } from '../../../lib/contracts/runs';
 import { listAllRuns } from '../../engine/workflows/list-runs';
 import { queueSummary, retryAllNow } from '../../engine/workflows/queue-summary';
+import { runHistoryWorkflows } from '../../engine/workflows/run-history-workflows';
 
 /** GET /runs: the run history across workflows for admins and API users, with the console's filters. */
 export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -16,9 +17,15 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => listAllRuns(app.services.db, req.query));
 
+  // The run history's workflow filter: deleted workflows keep their runs, and are listed while they have some.
+  app.get('/runs/workflows', {
+    config: admin,
+    schema: { tags: ['workflows'], summary: 'The workflows the run history can be filtered by: every workflow, and deleted ones that left runs (deleted: true)', response: { 200: RunHistoryWorkflows } },
+  }, async () => runHistoryWorkflows(app.services.db));
+
   app.get('/runs/summary', {
     config: admin,
-    schema: { tags: ['workflows'], summary: 'What the engine has in hand: runs ready (and how long the oldest has waited), running, waiting, and waiting to try a step again', response: { 200: RunQueueSummary } },
+    schema: { tags: ['workflows'], summary: 'What the engine has in hand: runs ready (and how long the oldest has waited), waiting behind an earlier run of the same contact, running, waiting, and waiting to try a step again', response: { 200: RunQueueSummary } },
   }, async () => queueSummary(app.services.db));
 
   app.post('/runs/retry-now', {

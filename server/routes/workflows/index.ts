@@ -2,14 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../../auth/plugin';
 import { notFound } from '../../http-error';
-import { Run, RunList } from '../../../lib/contracts/runs';
-import { Workflow, WorkflowCreateBody, WorkflowUpdateBody } from '../../../lib/contracts/workflow';
+import { Run, RunPage, WorkflowRunsQuery } from '../../../lib/contracts/runs';
+import { UnpublishBody, UnpublishResult, Workflow, WorkflowCreateBody, WorkflowUpdateBody } from '../../../lib/contracts/workflow';
 import {
-  createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow, getWorkflowRow,
+  createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow,
 } from '../../engine/workflows/service';
 import { cancelRun } from '../../engine/workflows/cancel-run';
 import { retryNow } from '../../engine/workflows/retry-now';
-import { getRun, listRuns, listWorkflowSummaries, RunsQuery, WorkflowSummaryList } from '../../engine/workflows/queries';
+import { workflowRunsCancelRoutes } from './runs-cancel';
+import { waitingBehind } from '../../engine/workflows/waiting-behind';
+import { getRun, listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
+import { listAllRuns } from '../../engine/workflows/list-runs';
+import { workflowKnown } from '../../engine/workflows/run-history-workflows';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(100) });
 
@@ -32,7 +37,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put('/workflows/:id', { config: admin, schema: { tags, params: Params, body: WorkflowUpdateBody, response: { 200: Workflow } } },
     async (req) => updateWorkflow(services, req.params.id, req.body));
 
-  app.delete('/workflows/:id', { config: admin, schema: { tags, params: Params } },
+  app.delete('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteWorkflow(services, req.params.id);
       return reply.code(204).send();
@@ -41,14 +46,21 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/workflows/:id/publish', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
     async (req) => publishWorkflow(services, req.params.id));
 
-  app.post('/workflows/:id/unpublish', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
-    async (req) => unpublishWorkflow(services, req.params.id));
+  // `{ cancelRuns: true }`: its unfinished runs are cancelled too; else they go on (runs-cancel.ts stops them later).
+  app.post('/workflows/:id/unpublish', { config: admin, schema: { tags, params: Params, body: UnpublishBody.nullish(), response: { 200: UnpublishResult } } },
+    async (req) => unpublishWorkflow(services, req.params.id, req.body?.cancelRuns ? requireUser(req) : undefined));
 
-  app.get('/workflows/:id/runs', { config: admin, schema: { tags, params: Params, querystring: RunsQuery, response: { 200: RunList } } },
-    async (req) => {
-      await getWorkflowRow(services.db, req.params.id);
-      return listRuns(services.db, req.params.id, req.query);
-    });
+  await app.register(workflowRunsCancelRoutes);
+
+  // Pages as /runs does. A deleted workflow's runs stay readable; an id never seen is a 404.
+  app.get('/workflows/:id/runs', {
+    config: admin,
+    schema: { tags, summary: 'A workflow\'s runs, newest first (also a deleted one\'s); the filters and paging of /runs', params: Params, querystring: WorkflowRunsQuery, response: { 200: RunPage } },
+  }, async (req) => {
+    if (!(await workflowKnown(services.db, req.params.id))) throw notFound(`Workflow ${req.params.id}`);
+    const { before, cursor, ...query } = req.query;
+    return listAllRuns(services.db, { ...query, workflowId: req.params.id, cursor: cursor ?? before });
+  });
 
   // Agents follow the runs they launched (the launcher's toast); admins see every run.
   app.get('/runs/:id', { config: { access: { role: 'agent' as const } }, schema: { tags, params: Params, response: { 200: Run } } },
@@ -57,7 +69,9 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = requireUser(req);
       const launchedBy = (run.variables.trigger as { launchedBy?: unknown } | undefined)?.launchedBy;
       if (user.role !== 'admin' && launchedBy !== user.id) throw notFound(`Run ${req.params.id}`);
-      return run;
+      // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
+      const behind = await waitingBehind(services.db, run);
+      return behind ? { ...run, waitingBehind: behind } : run;
     });
 
   // As n8n's "stop execution": a queued or waiting run never starts again, a running one stops

@@ -1,0 +1,3 @@
+import { loopGuardNotesSuite } from './engine-loop-guard-notes';
+
+loopGuardNotesSuite();

@@ -1,0 +1,3 @@
+import { waitingBehindSuite } from './runs-waiting-behind';
+
+waitingBehindSuite();
