@@ -90,6 +90,7 @@ export function RunToast({ subject, source, onDismiss, currentConversationId, di
 
 function runText(status: string, error: string | null): string {
   if (status === 'waiting' && error) return `Waiting ${error}`;
+  if (status === 'queued' && error) return `Queued: ${error}`;
   if (status === 'failed' && error) return `Failed: ${error}`;
   // "Cancelled by Ana", "Cancelled: the contact was deleted" say it already; "Stopped by Ben…, who took over" does not.
   if (status === 'cancelled' && error) return /^cancelled\b/i.test(error) ? error : `Cancelled: ${error}`;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Run } from '../../lib/contracts/runs';
+import { waitingBehindText } from '../../lib/workflow/waiting-behind';
 import { waitingText } from '../../lib/workflow/waiting-on';
 import type { Push } from '../../lib/extension/protocol';
 
@@ -15,11 +16,12 @@ export interface RunStatusSource {
 
 /**
  * A failed run's reason: the run's error, else the failing step's. For a waiting run, what it
- * waits for (waiting-on.ts): the toast says "Waiting " and this.
+ * waits for (waiting-on.ts): the toast says "Waiting " and this. For a queued run held by an
+ * earlier run of its contact, which and until when (waiting-behind.ts): "Queued: " and this.
  */
 export function runError(run: Run): string | null {
   const failed = run.error ?? run.stepLog.find((s) => s.status === 'failed')?.error ?? null;
-  return failed ?? waitingText(run, { reason: true });
+  return failed ?? waitingText(run, { reason: true }) ?? waitingBehindText(run);
 }
 
 /**
@@ -42,9 +44,9 @@ export function useRunStatus(source: RunStatusSource, runId: string | null): Run
       if (finished) clearTimeout(timer);
     };
     const stop = source.onPush((push) => {
-      // A push carries no retry reason: a waiting run keeps the one its last poll read.
+      // A push carries no retry reason nor what a queued run waits behind: it keeps the one its last poll read.
       if (push.type === 'run.updated' && push.runId === runId) {
-        apply({ status: push.status, error: push.error ?? (push.status === 'waiting' ? lastError : null) });
+        apply({ status: push.status, error: push.error ?? (push.status === 'waiting' || push.status === 'queued' ? lastError : null) });
       }
     });
     const poll = async () => {

@@ -110,3 +110,24 @@ describe('run toast dismissal', () => {
     expect(screen.getByRole('alert').textContent).toContain('Failed: HTTP 500 from the CRM');
   });
 });
+
+describe('run toast of a queued run', () => {
+  it('says which earlier run of the contact it waits behind, and keeps saying it across pushes', async () => {
+    const listeners = new Set<(p: Push) => void>();
+    const run = {
+      id: 'run_2', workflowId: 'wf_1', workflowVersion: 1, contactId: 'cnt_1', conversationId: 'conv_1', status: 'queued',
+      currentStepId: null, stepLog: [], error: null, wakeAt: null, createdAt: '2026-12-06T10:00:00.000Z', updatedAt: '2026-12-06T10:00:00.000Z',
+      waitingBehind: { runId: 'run_1', status: 'waiting', reason: 'for the contact\'s reply to step "ask"' },
+    };
+    const source: RunStatusSource = {
+      getRun: async () => run as never,
+      onPush: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    };
+    const subject: ToastSubject = { kind: 'run', runId: 'run_2', shortcutName: 'Ask order number', conversationId: 'conv_1' };
+    render(<RunToast subject={subject} source={source} onDismiss={() => undefined} />);
+    const said = 'Queued: waiting behind run run_1 of the same contact (it waits for the contact\'s reply to step "ask")';
+    await waitFor(() => expect(document.querySelector('.ic-toast')?.textContent).toContain(said));
+    act(() => listeners.forEach((l) => l({ type: 'run.updated', runId: 'run_2', status: 'queued' })));
+    expect(document.querySelector('.ic-toast')?.textContent).toContain(said);
+  });
+});
