@@ -1,4 +1,4 @@
-import { ANSWER_TYPES } from '../../lib/contracts/steps';
+import { ANSWER_TYPES, WRITABLE_STANDARD_FIELDS } from '../../lib/contracts/steps';
 import type { StepEditorProps } from './draft-types';
 import { Field } from './Field';
 import { FieldPicker } from './FieldPicker';
@@ -50,7 +50,7 @@ export function AskQuestionStepFields({ config, onChange, path, index, stepId }:
       <Field label="Re-ask message" path={`${path}.retryMessage`} hint="{{question}} repeats the question.">
         {(p) => <input {...p} value={config.retryMessage ?? 'Sorry, that is not a valid answer. {{question}}'} onChange={(e) => onChange({ ...config, retryMessage: e.target.value })} />}
       </Field>
-      <FieldPicker label="Save the answer to contact field (optional)" path={`${path}.saveToField`} value={config.saveToField ?? ''}
+      <FieldPicker standard={WRITABLE_STANDARD_FIELDS} label="Save the answer to contact field (optional)" path={`${path}.saveToField`} value={config.saveToField ?? ''}
         onChange={(key) => onChange({ ...config, saveToField: key || undefined })} />
       <Field label="Save the answer as $step variable (optional)" path={`${path}.saveToVariable`}>
         {(p) => <input {...p} value={config.saveToVariable ?? ''} placeholder="answer" onChange={(e) => onChange({ ...config, saveToVariable: e.target.value || undefined })} />}

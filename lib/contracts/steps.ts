@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VariableConditionGroup } from './conditions';
 import { DateTimeSchedule, TimeZone } from './step-date-time';
+import type { StandardContactField } from './triggers';
 import { MESSAGE_MEDIA_TYPES, WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { TagList, VariableName, VariableMappings } from './workflow-primitives';
 
@@ -89,7 +90,16 @@ export const SendMessageConfig = z.object({
 export type SendMessageConfigValue = z.infer<typeof SendMessageConfig>;
 export const AddCommentConfig = z.object({ text: MessageText });
 export const UpdateContactTagConfig = z.object({ action: z.enum(['add', 'remove']), tags: TagList });
+/**
+ * The contact's own fields that Update Contact Field and Ask a Question may write besides custom
+ * fields, read and checked as the contacts API reads them (lifecycle has a step of its own).
+ */
+export const WRITABLE_STANDARD_FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const satisfies readonly StandardContactField[];
+export type WritableStandardField = (typeof WRITABLE_STANDARD_FIELDS)[number];
+export const isWritableStandardField = (key: string): key is WritableStandardField =>
+  (WRITABLE_STANDARD_FIELDS as readonly string[]).includes(key);
 export const UpdateContactFieldConfig = z.object({
+  /** A custom field's key, or one of WRITABLE_STANDARD_FIELDS. */
   field: z.string().trim().min(1, 'Choose a contact field').max(100),
   value: z.string().max(1000, 'A value has at most 1000 characters'),
 });
@@ -187,6 +197,7 @@ export const AskQuestionConfig = z.object({
   retries: z.number().int().min(0).max(5, 'Re-ask at most 5 times').default(1),
   retryMessage: z.string().max(1000).default('Sorry, that is not a valid answer. {{question}}'),
   timeoutSeconds: z.number().int().min(60, 'Wait at least 60 seconds').max(MAX_ASK_TIMEOUT_SECONDS, 'Wait at most 7 days').default(86_400),
+  /** A custom field's key, or one of WRITABLE_STANDARD_FIELDS. */
   saveToField: z.string().trim().max(100).optional(),
   saveToVariable: VariableName.optional(),
   answeredGoTo: StepId.optional(),

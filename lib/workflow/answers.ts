@@ -1,25 +1,38 @@
 import { normalizePhone } from '../contracts/common';
 import type { StepConfig } from '../contracts/steps';
+import { dateFormatHint, dateOrderOf, readAnswerDate } from './answer-dates';
+import { readNumber, type Ambiguity } from './numbers';
 
-export type AnswerCheck = { ok: true; value: string | number } | { ok: false; reason: string };
+/**
+ * `reason` is for the step log; `hint`, when there is one, tells the customer how to write the
+ * answer and goes with the question asked again.
+ */
+export type AnswerCheck = { ok: true; value: string | number } | { ok: false; reason: string; hint?: string };
 type Ask = Pick<StepConfig<'ask_question'>, 'answerType' | 'choices'>;
+/** What the workspace says about how its customers write: the default country orders dates. */
+export type AnswerLocale = { country?: string | null };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Pure: whether a reply answers the question, and the value to keep. Lenient where people are:
- * "1,5" is a number, "+34 600 11 22 33" and "0034600112233" are phones, a choice may be typed or
- * picked by its number, and a date may be 2026-12-24 or 24/12/2026 (day first).
+ * Pure: whether a reply answers the question, and the value to keep. Lenient where people are,
+ * never guessing: numbers are read as Branch reads them (lib/workflow/numbers.ts: "1,250.00",
+ * "1.250,00", "12,5", "€120"), and one that could be either ("1,250": 1250 or 1.25) is asked
+ * again; "+34 600 11 22 33" and "0034600112233" are phones; a choice may be typed or picked by its
+ * number; a date is 2026-12-24, or day and month in the order of the workspace's default country
+ * (lib/workflow/answer-dates.ts).
  */
-export function checkAnswer(ask: Ask, reply: string): AnswerCheck {
+export function checkAnswer(ask: Ask, reply: string, locale: AnswerLocale = {}): AnswerCheck {
   const text = reply.trim();
   if (text === '') return { ok: false, reason: 'empty reply' };
   switch (ask.answerType) {
     case 'text':
       return { ok: true, value: text };
     case 'number': {
-      if (!/^[-+]?\d+([.,]\d+)?$/.test(text)) return { ok: false, reason: 'not a number' };
-      return { ok: true, value: Number(text.replace(',', '.')) };
+      const reading = readNumber(text);
+      if ('number' in reading) return { ok: true, value: reading.number };
+      if (!reading.ambiguous) return { ok: false, reason: 'not a number' };
+      return { ok: false, reason: `"${text}" ${reading.problem}`, hint: ambiguousNumberHint(text, reading.ambiguous) };
     }
     case 'email':
       return EMAIL.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false, reason: 'not an email address' };
@@ -29,13 +42,9 @@ export function checkAnswer(ask: Ask, reply: string): AnswerCheck {
       return checked.ok ? { ok: true, value: checked.phone } : { ok: false, reason: `not a phone number in international format: ${checked.message}` };
     }
     case 'date': {
-      const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-      const dmy = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
-      const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : dmy ? [dmy[3], dmy[2], dmy[1]] : [];
-      if (!y || !m || !d) return { ok: false, reason: 'not a date' };
-      const value = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-      const parsed = new Date(`${value}T00:00:00Z`);
-      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value) ? { ok: true, value } : { ok: false, reason: 'not a real date' };
+      const order = dateOrderOf(locale.country);
+      const reading = readAnswerDate(text, order);
+      return 'date' in reading ? { ok: true, value: reading.date } : { ok: false, reason: reading.problem, hint: dateFormatHint(order) };
     }
     case 'choice': {
       const byNumber = /^\d+$/.test(text) ? ask.choices[Number(text) - 1] : undefined;
@@ -45,6 +54,16 @@ export function checkAnswer(ask: Ask, reply: string): AnswerCheck {
     }
   }
 }
+
+/** "1,250": what it could be, and the two ways of writing it that say which ("1250", "1,250.00"). */
+function ambiguousNumberHint(text: string, { grouped, decimal, separator }: Ambiguity): string {
+  const point = separator === ',' ? '.' : ',';
+  const withDecimals = `${Math.trunc(grouped / 1000)}${separator}${String(grouped % 1000).padStart(3, '0')}${point}00`;
+  return `"${text}" could be ${grouped} or ${String(decimal).replace('.', point)}: please write the number without a separator (${grouped}) or with its decimals (${withDecimals}).`;
+}
+
+/** The re-ask's text: what to fix, when known, after the admin's retry message. */
+export const withHint = (retry: string, hint: string | undefined) => (hint ? `${retry}\n${hint}` : retry);
 
 /**
  * The question as text: on a channel without interactive messages (the built-in inbox), buttons

@@ -44,6 +44,12 @@ describe('readNumber', () => {
     ['a currency, one dot and three digits', '€1.250', 'could be 1250 or 1.25 depending on the locale'],
     ['a currency, one comma and three digits', '$12,500', 'could be 12500 or 12.5 depending on the locale'],
   ])('finds no number in %s', (_, value, problem) => {
-    expect(readNumber(value)).toEqual({ problem });
+    expect(readNumber(value)).toMatchObject({ problem });
+  });
+
+  it('says which two numbers an ambiguous text could be, for a message that shows how to write either', () => {
+    expect(readNumber('1,250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: ',' } });
+    expect(readNumber('€1.250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: '.' } });
+    expect(readNumber('abc')).toEqual({ problem: 'is not a number' });
   });
 });

@@ -5,7 +5,9 @@
 // (one separator, three digits after it) is 1250 in one locale and 1.25 in another, so it is no
 // number at all here and the caller says so rather than guess.
 
-export type NumberReading = { number: number } | { problem: string };
+/** `ambiguous`: the two numbers the text could be, and the separator that makes it so. */
+export type NumberReading = { number: number } | { problem: string; ambiguous?: Ambiguity };
+export type Ambiguity = { grouped: number; decimal: number; separator: '.' | ',' };
 
 const SPACES = /[\s\u00A0\u202F\u2009]/g;
 // A currency symbol or code before or after the amount: "€", "US$", "R$", "USD", "EUR ".
@@ -66,7 +68,7 @@ function digitsOf(text: string): { digits: string } | { problem: string } {
  * once groups digits; one that appears once is decimal unless three digits follow it and one to
  * three precede it alone, which no form settles ("1,250" is 1250 or 1.25).
  */
-function decimalSeparator(text: string): '.' | ',' | undefined | { problem: string } {
+function decimalSeparator(text: string): '.' | ',' | undefined | { problem: string; ambiguous: Ambiguity } {
   const lastDot = text.lastIndexOf('.');
   const lastComma = text.lastIndexOf(',');
   if (lastDot >= 0 && lastComma >= 0) return lastDot > lastComma ? '.' : ',';
@@ -77,7 +79,8 @@ function decimalSeparator(text: string): '.' | ',' | undefined | { problem: stri
   const after = text.slice(at + 1);
   if (after.length === 3 && /^\d{1,3}$/.test(before)) {
     const grouped = Number(before + after);
-    return { problem: `could be ${grouped} or ${Number(`${before}.${after}`)} depending on the locale` };
+    const decimal = Number(`${before}.${after}`);
+    return { problem: `could be ${grouped} or ${decimal} depending on the locale`, ambiguous: { grouped, decimal, separator: sep } };
   }
   return sep;
 }

@@ -1,6 +1,8 @@
 import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers';
 import type { VariableCondition } from '../contracts/conditions';
+import type { FieldDefinition } from '../contracts/contacts';
 import type { WorkflowDefinition } from '../contracts/workflow';
+import { fieldName, fieldValueOf, writableField } from './field-values';
 import { readNumber } from './numbers';
 import { stepTemplates } from './step-templates';
 import { closestNames } from './suggest';
@@ -22,6 +24,8 @@ export type ActionInputSpec = { key: string; label: string; required?: boolean }
 export type WorkspaceFacts = {
   /** The keys of the workspace's custom contact fields (`{{$contact.fields.<key>}}`). */
   fieldKeys?: readonly string[];
+  /** The custom field definitions, to check a value written without variables against its type. */
+  fields?: readonly FieldDefinition[];
   /** The inputs of an installed app's action; undefined when the app or action is not known. */
   actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
 };
@@ -189,6 +193,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       step.config.branches.forEach((branch, b) => branch.conditions.rules.forEach((rule, r) =>
         add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule))));
     }
+    if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields));
     if (step.type === 'mini_app_action') {
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);
@@ -224,6 +229,18 @@ function comparedNumberProblem(rule: VariableCondition): string | undefined {
   if (!('problem' in reading)) return undefined;
   const advice = 'enter a number to compare with, without thousands separators, e.g. 1250 or 1250.50';
   return reading.problem === 'is empty' ? `Nothing to compare with: ${advice}` : `"${right}" ${reading.problem}: ${advice}`;
+}
+
+/**
+ * A value written without variables is the same on every run: one the field cannot hold would
+ * fail them all, so it is refused now, by the check the step runs (lib/workflow/field-values.ts).
+ * Standard fields are always known; custom ones when the workspace's definitions are given.
+ */
+function literalValueProblem(config: { field: string; value: string }, index: number, id: string, defs: readonly FieldDefinition[] = []): string | undefined {
+  if (config.value.includes('{{')) return undefined;
+  const field = writableField(config.field, defs);
+  const read = field && fieldValueOf(field, config.value);
+  return read && 'error' in read ? `Step ${index + 1} ("${id}") cannot set ${fieldName(field)}: ${read.error}` : undefined;
 }
 
 /**

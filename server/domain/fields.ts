@@ -1,5 +1,6 @@
 import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
-import { normalizePhone, PHONE_FORMAT_HINT } from '../../lib/contracts/common';
+import { normalizePhone } from '../../lib/contracts/common';
+import { fieldValueProblem } from '../../lib/workflow/field-values';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable, type ErrorDetail } from '../http-error';
 import { nowIso } from '../ids';
@@ -72,27 +73,8 @@ async function removeFieldValues(trx: Executor, key: string): Promise<void> {
   }
 }
 
-/** A value must fit its field's type; unknown field keys are refused (fields are defined first). */
-export function fieldValueProblem(def: FieldDefinition | undefined, value: FieldValue): string | undefined {
-  if (!def) return 'Unknown field; define it under /fields first';
-  if (value === null) return undefined;
-  switch (def.type) {
-    case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : 'Expected a number';
-    case 'checkbox': return typeof value === 'boolean' ? undefined : 'Expected true or false';
-    case 'date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'Expected a date YYYY-MM-DD';
-    case 'list': return typeof value === 'string' && def.options.includes(value) ? undefined : `Expected one of: ${def.options.join(', ')}`;
-    case 'url': return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) ? undefined : 'Expected an http(s) URL';
-    case 'phone': {
-      if (typeof value !== 'string') return `Expected a phone number: ${PHONE_FORMAT_HINT}`;
-      const checked = normalizePhone(value);
-      if (!checked.ok) return checked.message;
-      // Stored in E.164; validateFieldValues (the API) and the steps normalise before they ask.
-      return checked.phone === value ? undefined : `Expected the number in E.164: ${checked.phone}`;
-    }
-    case 'email': return typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'Expected an email address';
-    default: return typeof value === 'string' ? undefined : 'Expected text';
-  }
-}
+// One check for the API and the workflow steps (which also run it when publishing): lib/workflow.
+export { fieldValueProblem };
 
 /**
  * Field values of an API body, as stored: a phone field's number written as people do
@@ -105,7 +87,8 @@ export async function validateFieldValues(db: Executor, values: Record<string, F
   const normalized: Record<string, FieldValue> = {};
   for (const [key, given] of Object.entries(values)) {
     const def = defs.get(key);
-    let value = given;
+    // Spaces around a value are never part of it (" gold " is the list's "gold"): as stored (storedFieldValues).
+    let value = typeof given === 'string' ? given.trim() : given;
     if (def?.type === 'phone' && typeof given === 'string') {
       const checked = normalizePhone(given);
       if (checked.ok) value = checked.phone;

@@ -1,9 +1,9 @@
-import { checkAnswer, questionText } from '../../../lib/workflow/answers';
-import { fieldValueProblem, listFields } from '../../domain/fields';
-import { updateContact } from '../../domain/contacts';
+import { questionText, withHint } from '../../../lib/workflow/answers';
+import { endQuestionWaits } from '../../domain/question-replies';
 import { nowIso } from '../../ids';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOutcome } from './define';
+import { checkReply, saveAnswer, type Saved } from './ask-answer';
 import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
 import { outsideWhenConnected } from './via-connector';
@@ -40,7 +40,8 @@ export const askQuestionStep = defineStep({
         }).execute();
         return pauseHere(expiresAt, { asked: message.id, conversationId: conversation.id, waitingUntil: expiresAt });
       }
-      const done = () => trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute();
+      // The inboxes showing this question hear it ended, whichever way (answered, timed out, invalid).
+      const done = () => endQuestionWaits(uow, ctx.services, ctx.run.id, ctx.run.contactId);
       // Put off on a channel (askOnChannel), and that conversation is gone by the next try.
       if (wait.unsent) {
         await done();
@@ -51,10 +52,10 @@ export const askQuestionStep = defineStep({
         await done();
         return branch(ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
       }
-      const check = checkAnswer(ctx.config, wait.answer);
+      const check = await checkReply(ctx, wait.answer, trx);
       if (check.ok) {
         await done();
-        const saved = await saveAnswer(ctx, uow, check.value);
+        const saved = await saveAnswer(ctx, uow, check.value, ctx.contact);
         return answered(ctx, check.value, saved);
       }
       const attempts = wait.attempts + 1;
@@ -68,7 +69,8 @@ export const askQuestionStep = defineStep({
         return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
       }
       const retry = ctx.config.retryMessage.replaceAll('{{question}}', question);
-      await deliverMessage(ctx, ctx.conversation, questionText(ctx.config, ctx.render(retry)));
+      // What to fix, when known ("1,250" could be two numbers), goes with the question.
+      await deliverMessage(ctx, ctx.conversation, questionText(ctx.config, withHint(ctx.render(retry), check.hint)));
       const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
       await trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
         .where('run_id', '=', ctx.run.id).execute();
@@ -93,12 +95,12 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   const question = ctx.render(ctx.config.question);
   const db = ctx.services.db;
   const wait = await db.selectFrom('question_waits').selectAll().where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
-  const done = () => ctx.db((uow) => uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute());
+  const done = () => ctx.db((uow) => endQuestionWaits(uow, ctx.services, ctx.run.id, ctx.run.contactId));
   // A reply that came in while the put-off ask was being tried answered nothing the customer saw.
   const putOff = () => ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 1, answer: null, answer_message_id: null })
     .where('run_id', '=', ctx.run.id).execute());
-  const ask = async (w: Wait, output: Record<string, unknown>): Promise<StepOutcome> => {
-    const text = w.attempts === 0 ? question : ctx.render(ctx.config.retryMessage.replaceAll('{{question}}', question));
+  const ask = async (w: Wait, output: Record<string, unknown>, hint?: string): Promise<StepOutcome> => {
+    const text = w.attempts === 0 ? question : withHint(ctx.render(ctx.config.retryMessage.replaceAll('{{question}}', question)), hint);
     const key = `${ctx.run.id}:${ctx.step.id}:${w.created_at}:${w.attempts === 0 ? 'ask' : `reask-${w.attempts}`}`;
     const sent = await sendAskOnChannel(ctx, conversation, text, key);
     if ('later' in sent) {
@@ -144,10 +146,10 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
     if (wait.conversation_id !== conversation.id) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
     return ask(wait, {});
   }
-  const check = checkAnswer(ctx.config, wait.answer);
+  const check = await checkReply(ctx, wait.answer);
   if (check.ok) {
     const saved = await ctx.db(async (uow) => {
-      await uow.trx.deleteFrom('question_waits').where('run_id', '=', ctx.run.id).execute();
+      await endQuestionWaits(uow, ctx.services, ctx.run.id, ctx.run.contactId);
       return saveAnswer(ctx, uow, check.value);
     });
     return answered(ctx, check.value, saved);
@@ -164,31 +166,21 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
   await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
     .where('run_id', '=', ctx.run.id).execute());
-  return ask({ created_at: wait.created_at, attempts, expires_at: expiresAt }, { reasked: true, reply: wait.answer, reason: check.reason, attempts });
+  return ask({ created_at: wait.created_at, attempts, expires_at: expiresAt }, { reasked: true, reply: wait.answer, reason: check.reason, attempts }, check.hint);
 }
 
 /** The answered/invalid/timed-out exits: a target jumps there, none goes on to the next step. */
-/** The answered exit: the answer as output and, when asked for, as a `$step` variable. */
-function answered(ctx: Ctx, value: string | number, saved: Record<string, unknown>): StepOutcome {
+/**
+ * The answered exit: the answer as output and, when asked for, as a `$step` variable. An answer
+ * that could not be saved (a phone or email another contact has) fails the step instead.
+ */
+function answered(ctx: Ctx, value: string | number, saved: Saved): StepOutcome {
+  if ('error' in saved) return fail(saved.error, { outcome: 'answered', answer: value });
   const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: value } : undefined;
-  const output = { outcome: 'answered', answer: value, ...saved };
+  const output = { outcome: 'answered', answer: value, ...saved.output };
   return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
 }
 
 function branch(target: string | undefined, output: Record<string, unknown>): StepOutcome {
   return target ? goTo(target, output) : next(output);
-}
-
-/** Saves a valid answer to the chosen contact field, if it fits the field's type (else a note). */
-async function saveAnswer(ctx: Ctx, uow: Parameters<Parameters<Ctx['db']>[0]>[0], value: string | number) {
-  const key = ctx.config.saveToField;
-  if (!key) return {};
-  const def = (await listFields(uow.trx)).find((f) => f.key === key);
-  const problem = fieldValueProblem(def, value);
-  if (problem) {
-    ctx.note(`The answer was not saved to field ${key}: ${problem}`);
-    return { savedToField: null };
-  }
-  await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: value } }, ctx.cause);
-  return { savedToField: key };
 }

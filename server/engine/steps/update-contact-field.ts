@@ -1,48 +1,13 @@
-import type { FieldDefinition, FieldValue } from '../../../lib/contracts/contacts';
+import { isWritableStandardField, type WritableStandardField } from '../../../lib/contracts/steps';
+import { coerceFieldValue, standardFieldValue } from '../../../lib/workflow/field-values';
 import { updateContact } from '../../domain/contacts';
-import { fieldsIn, fieldValueProblem, listFields } from '../../domain/fields';
-import { defineStep, fail, next } from './define';
+import { fieldsIn, listFields } from '../../domain/fields';
+import { defineStep, fail, next, type StepContext, type StepOutcome } from './define';
+import { writeStandardField } from './standard-field';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
-/**
- * Turns rendered text into the value the field's type stores. An empty text clears the field.
- * Returns an error message when the text cannot be that type.
- */
-export function coerceFieldValue(def: FieldDefinition, text: string): { value: FieldValue } | { error: string } {
-  const raw = text.trim();
-  if (raw === '') return { value: null };
-  let value: FieldValue = raw;
-  switch (def.type) {
-    case 'number': {
-      const n = Number(raw.replace(/,/g, ''));
-      if (!Number.isFinite(n)) return { error: `"${raw}" is not a number` };
-      value = n;
-      break;
-    }
-    case 'checkbox': {
-      const t = raw.toLowerCase();
-      if (['true', 'yes', '1', 'on', 'checked'].includes(t)) value = true;
-      else if (['false', 'no', '0', 'off', 'unchecked'].includes(t)) value = false;
-      else return { error: `"${raw}" is not true or false` };
-      break;
-    }
-    case 'date':
-      // `{{$system.now}}` and other ISO timestamps keep their date part.
-      value = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? raw.slice(0, 10) : raw;
-      break;
-    case 'list':
-      value = def.options.find((o) => o.toLowerCase() === raw.toLowerCase()) ?? raw;
-      break;
-    case 'email':
-      value = raw.toLowerCase();
-      break;
-    case 'phone':
-      value = raw.replace(/[\s().-]/g, '');
-      break;
-  }
-  const problem = fieldValueProblem(def, value);
-  return problem ? { error: `"${raw}": ${problem}` } : { value };
-}
+// The Chatwoot mirror reads custom attributes into fields with the same function.
+export { coerceFieldValue };
 
 export const updateContactFieldStep = defineStep({
   type: 'update_contact_field',
@@ -50,6 +15,7 @@ export const updateContactFieldStep = defineStep({
   async run(ctx) {
     const key = ctx.config.field;
     const text = ctx.render(ctx.config.value);
+    if (isWritableStandardField(key)) return setStandardField(ctx, key, text);
     // On Chatwoot, fields are the contact's custom attributes (same key).
     const connector = await viaConnector(ctx, ctx.conversation, 'setField');
     if (connector) {
@@ -71,3 +37,28 @@ export const updateContactFieldStep = defineStep({
     });
   },
 });
+
+/**
+ * First or last name, email or phone: read and checked as the contacts API does. An email or
+ * phone whose value came out empty from its variables (a webhook without one) is kept, not wiped:
+ * it is how channels, webhooks and merges find the contact. Only an empty value written as such
+ * clears it, as PATCH with null does.
+ */
+async function setStandardField(ctx: StepContext<'update_contact_field'>, key: WritableStandardField, text: string): Promise<StepOutcome> {
+  const identity = key === 'email' || key === 'phone';
+  if (identity && text.trim() === '' && ctx.config.value.trim() !== '') {
+    ctx.note(`The value came out empty, so the contact's ${key} was kept (leave the value empty to clear it)`);
+    return next({ field: key, unchanged: true, oldValue: ctx.contact[key] });
+  }
+  const read = standardFieldValue(key, text);
+  if ('error' in read) return fail(`Cannot set the contact's ${key}: ${read.error}`);
+  // Chatwoot's contact is not changed: its connector writes custom attributes only.
+  if (await viaConnector(ctx, ctx.conversation, 'setField')) ctx.note(`Set on this contact only: the Chatwoot contact keeps its own ${key}`);
+  const value = typeof read.value === 'string' ? read.value : null;
+  // On a connected conversation the step runs outside the transaction that read ctx.contact.
+  const known = outsideWhenConnected(ctx.conversation) ? undefined : ctx.contact;
+  return ctx.db(async (uow) => {
+    const written = await writeStandardField(ctx, uow, key, value, known);
+    return 'error' in written ? fail(written.error) : next({ field: key, ...written });
+  });
+}

@@ -1,5 +1,5 @@
 import type { Step } from '../../../lib/contracts/steps';
-import { UNASSIGN } from '../../../lib/contracts/steps';
+import { isWritableStandardField, UNASSIGN } from '../../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import { type ActionInputSpec, structuralProblems } from '../../../lib/workflow/validate-workflow';
 import { issuesToDetails, type ErrorDetail } from '../../http-error';
@@ -25,9 +25,9 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   const def = parsed.data;
   const apps = new InstalledApps(db);
   // What the template and input checks need: the custom fields, the actions of the apps used.
-  const fieldKeys = (await listFields(db)).map((f) => f.key);
+  const fields = await listFields(db);
   for (const step of def.steps) if (step.type === 'mini_app_action') await apps.load(step.config.appId);
-  const problems = structuralProblems(def, { fieldKeys, actionInputs: (appId, key) => apps.actionInputs(appId, key) })
+  const problems = structuralProblems(def, { fieldKeys: fields.map((f) => f.key), fields, actionInputs: (appId, key) => apps.actionInputs(appId, key) })
     .map((p) => detail(p.path, p.message));
   problems.push(...await workspaceProblems(db, apps, selfId, def));
   return problems;
@@ -78,8 +78,9 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
       if (row.status !== 'published') return { path: ['workflowId'], message: 'Publish the workflow to start first' };
       return undefined;
     }
+    // A contact's own name, email or phone is always there to write (WRITABLE_STANDARD_FIELDS).
     case 'update_contact_field':
-      return (await fieldExists(db, step.config.field)) ? undefined
+      return isWritableStandardField(step.config.field) || (await fieldExists(db, step.config.field)) ? undefined
         : { path: ['field'], message: `There is no contact field "${step.config.field}"; define it first` };
     case 'assign_to': {
       if (step.config.userId === UNASSIGN) return undefined;
@@ -103,7 +104,7 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
         : { path: ['category'], message: `Step ${index + 1} ("${step.id}") closes with category "${category}", which does not exist; use one of: ${categories.join(', ')}` };
     }
     case 'ask_question':
-      return !step.config.saveToField || (await fieldExists(db, step.config.saveToField)) ? undefined
+      return !step.config.saveToField || isWritableStandardField(step.config.saveToField) || (await fieldExists(db, step.config.saveToField)) ? undefined
         : { path: ['saveToField'], message: `There is no contact field "${step.config.saveToField}"; define it first` };
     default:
       return undefined;
@@ -167,5 +168,6 @@ class InstalledApps {
 async function notInstalledMessage(db: Executor, appId: string): Promise<string> {
   const row = await db.selectFrom('apps').select('manifest').where('id', '=', appId).executeTakeFirst();
   const name = row ? fromJson<{ name?: string }>(row.manifest, {}).name : undefined;
-  return row ? `The app "${name ?? appId}" is not installed; install it first` : `There is no app ${appId} (it was deleted); choose another app`;
+  // No such app at all: never registered here (a definition from another server), or removed since.
+  return row ? `The app "${name ?? appId}" is not installed; install it first` : `The app ${appId} is not installed here; install it, or choose another app`;
 }

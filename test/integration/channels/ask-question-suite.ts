@@ -159,6 +159,30 @@ export function askQuestionChannelSuite(databaseUrl: () => string | undefined) {
     });
   });
 
+  describe('Ask a Question on WhatsApp: how answers are read and saved', () => {
+    it('a date in the wrong order for the workspace\'s country is asked again with the format to use; the email answer becomes the contact\'s', async () => {
+      const admin = w.server.api(w.server.adminToken);
+      expect((await admin.put('/settings/default-country', { country: 'US' })).status).toBe(200);
+      const { contact, runId } = await askOnWhatsApp({ question: 'Delivery date?', answerType: 'date', choices: [], presentation: 'text', saveToField: undefined, retryMessage: 'Sorry. {{question}}' });
+      await waitingAfter(runId, 1);
+      await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: '24/12/2026' }));
+      await waitingAfter(runId, 2);
+      expect(w.graph.sent[1]!.body).toMatchObject({ type: 'text', text: { body: 'Sorry. Delivery date?\nPlease write the date as MM/DD/YYYY (e.g. 12/24/2026) or YYYY-MM-DD (2026-12-24).' } });
+      await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: '12/24/2026' }));
+      expect((await untilStatus(runId, ['completed', 'failed'])).stepLog[2]!.output).toMatchObject({ outcome: 'answered', answer: '2026-12-24' });
+
+      const email = await admin.post('/workflows', { name: 'Email', status: 'published', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['mail'] },
+        steps: [{ id: 'mail', type: 'ask_question', config: { question: 'Your email?', answerType: 'email', saveToField: 'email' } }] });
+      expect(email.status, JSON.stringify(email.body)).toBe(201);
+      await admin.post(`/contacts/${contact.id}/tags`, { tags: ['mail'] });
+      const mailRun = await waitFor('the email run', async () => (await admin.get(`/workflows/${email.body.id}/runs`)).body.runs[0]?.id as string | undefined);
+      await waitingAfter(mailRun, 3);
+      await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: 'Ana@Example.com' }));
+      expect((await untilStatus(mailRun, ['completed', 'failed'])).status).toBe('completed');
+      expect((await admin.get(`/contacts/${contact.id}`)).body).toMatchObject({ email: 'ana@example.com', phone: '+14155550123' });
+    });
+  });
+
   describe('Ask a Question: choices that do not fit reply buttons', () => {
     it('WhatsApp takes at most 3 reply buttons: four choices go as a numbered list, answered by number', async () => {
       const { contact, runId } = await askOnWhatsApp({ choices: ['XS', 'S', 'M', 'L'], presentation: 'list' });

@@ -1,0 +1,114 @@
+import { E164, Email, normalizePhone, PHONE_FORMAT_HINT } from '../contracts/common';
+import { ContactPatchBody, type FieldDefinition, type FieldValue } from '../contracts/contacts';
+import { isWritableStandardField, type WritableStandardField } from '../contracts/steps';
+import { readNumber } from './numbers';
+
+// What a step may write to a contact field, decided once for the run (Update Contact Field,
+// Ask a Question) and for publishing (a literal value that could never be saved is refused then,
+// with the same words the run would fail with).
+
+/** A field a step writes: one of the contact's own (email, phone, names) or a custom one. */
+export type WritableField = { standard: WritableStandardField } | { custom: FieldDefinition };
+export type FieldText = { value: FieldValue } | { error: string };
+
+/** The field `key` names, among the standard ones and the workspace's definitions; undefined when none. */
+export function writableField(key: string, defs: readonly FieldDefinition[]): WritableField | undefined {
+  if (isWritableStandardField(key)) return { standard: key };
+  const def = defs.find((f) => f.key === key);
+  return def && { custom: def };
+}
+
+/** The field as messages name it: `"email"`, `"order_total" (number)`. */
+export const fieldName = (field: WritableField) =>
+  'standard' in field ? `"${field.standard}"` : `"${field.custom.key}" (${field.custom.type})`;
+
+/** Rendered text as the value the field stores, or why it cannot be. */
+export function fieldValueOf(field: WritableField, text: string): FieldText {
+  return 'standard' in field ? standardFieldValue(field.standard, text) : coerceFieldValue(field.custom, text);
+}
+
+/**
+ * The contact's own fields, read as PATCH /contacts/:id reads them (the Contact contract): names
+ * trimmed, at most 100 characters, empty allowed; email lowercased and checked (`Email`); phone as
+ * people write it, stored in E.164 (`E164`). An empty email or phone clears it (PATCH with null).
+ */
+export function standardFieldValue(key: WritableStandardField, text: string): FieldText {
+  const raw = text.trim();
+  if ((key === 'email' || key === 'phone') && raw === '') return { value: null };
+  const parsed = key === 'email' ? Email.safeParse(raw) : key === 'phone' ? E164.safeParse(raw) : ContactPatchBody.shape[key].safeParse(raw);
+  if (parsed.success) return { value: parsed.data ?? '' };
+  const problem = parsed.error.issues[0]?.message ?? 'not valid';
+  return { error: `"${raw}": ${key === 'firstName' || key === 'lastName' ? nameProblem(parsed.error.issues[0]) : problem}` };
+}
+
+const nameProblem = (issue: { code?: string } | undefined) =>
+  issue?.code === 'too_big' ? 'a name has at most 100 characters' : 'not a valid name';
+
+/**
+ * A custom field's value from rendered text, as its type stores it. An empty text clears the
+ * field. Numbers are read as Branch and Ask a Question read them ("1,250.00", "1.250,00", "12,5");
+ * one that could be either ("1,250") is refused rather than guessed.
+ */
+export function coerceFieldValue(def: FieldDefinition, text: string): FieldText {
+  const raw = text.trim();
+  if (raw === '') return { value: null };
+  let value: FieldValue = raw;
+  switch (def.type) {
+    case 'number': {
+      const reading = readNumber(raw);
+      if ('problem' in reading) {
+        return { error: reading.ambiguous
+          ? `"${raw}" ${reading.problem}: write it without a thousands separator (${reading.ambiguous.grouped}) or with its decimals`
+          : `"${raw}" is not a number` };
+      }
+      value = reading.number;
+      break;
+    }
+    case 'checkbox': {
+      const t = raw.toLowerCase();
+      if (['true', 'yes', '1', 'on', 'checked'].includes(t)) value = true;
+      else if (['false', 'no', '0', 'off', 'unchecked'].includes(t)) value = false;
+      else return { error: `"${raw}" is not true or false` };
+      break;
+    }
+    case 'date':
+      // `{{$system.now}}` and other ISO timestamps keep their date part.
+      value = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? raw.slice(0, 10) : raw;
+      break;
+    case 'list':
+      value = def.options.find((o) => o.toLowerCase() === raw.toLowerCase()) ?? raw;
+      break;
+    case 'email':
+      value = raw.toLowerCase();
+      break;
+    case 'phone': {
+      const checked = normalizePhone(raw);
+      value = checked.ok ? checked.phone : raw;
+      break;
+    }
+  }
+  const problem = fieldValueProblem(def, value);
+  return problem ? { error: `"${raw}": ${problem}` } : { value };
+}
+
+/** A value must fit its field's type; unknown field keys are refused (fields are defined first). */
+export function fieldValueProblem(def: FieldDefinition | undefined, value: FieldValue): string | undefined {
+  if (!def) return 'Unknown field; define it under /fields first';
+  if (value === null) return undefined;
+  switch (def.type) {
+    case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : 'Expected a number';
+    case 'checkbox': return typeof value === 'boolean' ? undefined : 'Expected true or false';
+    case 'date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'Expected a date YYYY-MM-DD';
+    case 'list': return typeof value === 'string' && def.options.includes(value) ? undefined : `Expected one of: ${def.options.join(', ')}`;
+    case 'url': return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) ? undefined : 'Expected an http(s) URL';
+    case 'phone': {
+      if (typeof value !== 'string') return `Expected a phone number: ${PHONE_FORMAT_HINT}`;
+      const checked = normalizePhone(value);
+      if (!checked.ok) return checked.message;
+      // Stored in E.164; validateFieldValues (the API) and the steps normalise before they ask.
+      return checked.phone === value ? undefined : `Expected the number in E.164: ${checked.phone}`;
+    }
+    case 'email': return typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'Expected an email address';
+    default: return typeof value === 'string' ? undefined : 'Expected text';
+  }
+}

@@ -1,0 +1,3 @@
+import { askAnswersSuite } from './ask-answers-suite';
+
+askAnswersSuite(() => undefined);

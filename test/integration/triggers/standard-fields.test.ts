@@ -1,0 +1,3 @@
+import { standardFieldsSuite } from './standard-fields-suite';
+
+standardFieldsSuite(() => undefined);
