@@ -56,8 +56,12 @@ export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nullable() });
 /** `POST /conversations/:id/awaiting-answer/take-over`: the agent answers; `runId` is the workflow's run they were told of. */
 export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
-/** The run stopped (null: none waited any more), and what waits now (another workflow's question, if any). */
-export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable() });
+/**
+ * The run stopped (null: none waited any more), the runs of its workflow for this contact that
+ * were queued behind it and were cancelled with it (they would have asked again), and what waits
+ * now (another workflow's question, if any).
+ */
+export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable(), cancelledRunIds: z.array(Id).default([]) });
 export type TakeOverBody = z.infer<typeof TakeOverBody>;
 export type TakeOverResult = z.infer<typeof TakeOverResult>;
 /** One of the contact's earlier conversations, with its messages, as `GET /conversations/:id?history=true` gives it. */
@@ -118,8 +122,14 @@ export const PostedMessage = Message.extend({
   openedConversation: z.boolean().optional(),
 });
 export type PostedMessage = z.infer<typeof PostedMessage>;
-/** A row of GET /conversations: `lastActivityAt` is its latest message's time, else when it was opened (what the list is ordered by). */
-export const ConversationListItem = ConversationWithContact.extend({ lastActivityAt: Timestamp });
+/** The latest message of a conversation (a customer's, a reply or a note), as the list previews it. */
+export const LastMessage = Message.pick({ id: true, direction: true, kind: true, author: true, text: true, createdAt: true });
+export type LastMessage = z.infer<typeof LastMessage>;
+/**
+ * A row of GET /conversations: `lastActivityAt` is its latest message's time, else when it was
+ * opened (what the list is ordered by); `lastMessage` that message (null: none yet).
+ */
+export const ConversationListItem = ConversationWithContact.extend({ lastActivityAt: Timestamp, lastMessage: LastMessage.nullable() });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /**
  * GET /conversations: a page, newest activity first. `nextCursor` is passed back as `cursor` for
@@ -144,8 +154,16 @@ export function decodeConversationCursor(cursor: string): ConversationCursor | n
   return match ? { at: match[1]!, id: match[2]! } : null;
 }
 
-export const ConversationQuery = z.object({
+/** What `assigneeId` takes besides a user's id. */
+export const ASSIGNEE_ME = 'me';
+export const ASSIGNEE_NONE = 'none';
+export const ASSIGNEE_FILTER_HINT = 'Give me (your own), none (unassigned) or a user\'s id (GET /teammates)';
+
+const conversationQueryShape = {
   status: z.enum(['open', 'closed']).optional(),
+  /** Chatwoot's Mine / Unassigned views: `me`, `none`, or a user's id. */
+  assigneeId: z.string().min(1, ASSIGNEE_FILTER_HINT).max(64, ASSIGNEE_FILTER_HINT).optional()
+    .describe('`me`: assigned to you; `none`: unassigned; a user\'s id: assigned to them. Left out: anyone\'s'),
   contactId: z.string().max(64).optional(),
   /** Part of the contact's name ("Maria Garcia"), phone ("600 111", spaces ignored) or email; any case. */
   q: z.string().trim().max(100).optional(),
@@ -153,6 +171,13 @@ export const ConversationQuery = z.object({
   cursor: z.string().max(200)
     .refine((c) => decodeConversationCursor(c) !== null, 'Pass the `nextCursor` of the page before, as it was answered')
     .optional(),
+};
+// Strict: a parameter the list does not know (`assignee=`, `unassigned=1`) is a 422 naming the
+// ones it takes, not a list that silently ignored it.
+export const ConversationQuery = z.strictObject(conversationQueryShape, {
+  error: (issue) => (issue.code === 'unrecognized_keys'
+    ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: this list takes ${Object.keys(conversationQueryShape).join(', ')}`
+    : undefined),
 });
 export type ConversationQuery = z.infer<typeof ConversationQuery>;
 

@@ -69,6 +69,17 @@ export type UserChanged = z.infer<typeof UserChanged>;
 export const UserTokenIssued = UserCreated;
 export const UserList = z.object({ users: z.array(User) });
 
+/**
+ * `GET /teammates`: every user as any signed-in user may see them, to name who a conversation is
+ * assigned to and who wrote a reply (Chatwoot and respond.io show agents their teammates). No
+ * email, token or shortcut settings: those stay with `GET /users` (supervisors and admins).
+ * Deactivated users are listed (`active: false`): what they did keeps their name.
+ */
+export const Teammate = User.pick({ id: true, name: true, role: true, kind: true }).extend({ active: z.boolean() });
+export type Teammate = z.infer<typeof Teammate>;
+export const TeammateList = z.object({ users: z.array(Teammate) });
+export type TeammateList = z.infer<typeof TeammateList>;
+
 export const Permissions = z.object({
   launchShortcuts: z.boolean(),
   configure: z.boolean(),

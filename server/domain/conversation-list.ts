@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import {
-  decodeConversationCursor, encodeConversationCursor, type ConversationList, type ConversationListItem, type ConversationQuery,
+  ASSIGNEE_FILTER_HINT, ASSIGNEE_ME, ASSIGNEE_NONE, decodeConversationCursor, encodeConversationCursor,
+  type ConversationList, type ConversationListItem, type ConversationQuery, type LastMessage,
 } from '../../lib/contracts/conversations';
+import { HttpError } from '../http-error';
 import type { Dialect, Executor } from '../store/database';
 import { contactMatches } from './contact-search';
 import { toContact } from './contacts';
@@ -17,22 +19,24 @@ type Status = (typeof STATUSES)[number];
  */
 export const activityAt = sql<string>`COALESCE(${sql.ref('conversations.last_message_at')}, ${sql.ref('conversations.opened_at')})`;
 
-export interface Filters { contactId?: string | undefined; q?: string | undefined }
+/** `assigneeId`: a user's id, null for unassigned, undefined for anyone's (resolved by assigneeFilter). */
+export interface Filters { contactId?: string | undefined; q?: string | undefined; assigneeId?: string | null | undefined }
 
 /**
  * GET /conversations: newest activity first, keyset-paginated on (activity, id) after the
  * cursor. A tab's page is read backwards from the index from the cursor on, one extra row telling
- * whether there is a next one, each joined to its contact; no message is read. Without a status, a
- * page of each status is read that way and the two merged. `total` is a count of every row the
- * filters match.
+ * whether there is a next one, each joined to its contact and its latest message (by that message's
+ * id, kept on the conversation): no conversation's messages are read. An assignee filter reads
+ * conversations_by_assignee the same way. Without a status, a page of each status is read that
+ * way and the two merged. `total` is a count of every row the filters match.
  *
  * A conversation that gets a message moves to the top, before every cursor given out: a client
  * paging on meanwhile never meets it twice; it shows at the top of a first page (the inbox fetches
  * that again on each live change).
  */
-export async function listConversations(db: Executor, dialect: Dialect, query: ConversationQuery): Promise<ConversationList> {
+export async function listConversations(db: Executor, dialect: Dialect, query: Omit<ConversationQuery, 'assigneeId'>, assigneeId?: string | null): Promise<ConversationList> {
   const cursor = query.cursor ? decodeConversationCursor(query.cursor) : null;
-  const filters: Filters = { contactId: query.contactId, q: query.q || undefined };
+  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId };
   const statuses = query.status ? [query.status] : STATUSES;
   const [pages, total] = await Promise.all([
     Promise.all(statuses.map((status) => pageQuery(db, dialect, status, filters, cursor, query.limit + 1).execute())),
@@ -56,12 +60,17 @@ const compareDesc = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 /** A page of one tab, as a query (the tests read its plan). */
 export function pageQuery(db: Executor, dialect: Dialect, status: Status, filters: Filters, cursor: { at: string; id: string } | null, limit: number) {
   let q = db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    // The preview: the latest message, by its primary key (kept with last_message_at, migration 073).
+    .leftJoin('messages as last', 'last.id', 'conversations.last_message_id')
     .selectAll('conversations')
     .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.lifecycle', 'contacts.created_at', 'contacts.updated_at'])
+    .select(['last.id as last_id', 'last.direction as last_direction', 'last.kind as last_kind', 'last.author_type as last_author_type', 'last.author_id as last_author_id',
+      'last.author_name as last_author_name', 'last.text as last_text', 'last.created_at as last_created_at'])
     .select(activityAt.as('activity_at'))
     // A literal: the planner sees which part of the index the page is in.
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
+  if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.where(contactMatches(dialect, filters.q));
   // (activity, id) < (at, id), spelled out: SQLite seeks an expression index column with `<=`, not
   // with a row value (it would read the tab from its newest row on and skip up to the cursor).
@@ -73,13 +82,24 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
 }
 
 async function countOf(db: Executor, dialect: Dialect, status: Status | undefined, filters: Filters): Promise<number> {
+  const row = await countQuery(db, dialect, status, filters).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The count of a tab (or both) with the filters, as a query (the tests read its plan). */
+export function countQuery(db: Executor, dialect: Dialect, status: Status | undefined, filters: Filters) {
   let q = db.selectFrom('conversations').select((eb) => eb.fn.countAll<number | string>().as('n'));
   if (status) q = q.where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
+  if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
-  const row = await q.executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return q;
 }
+
+/** Index conversations_by_assignee (assignee_id, status, activity, id) of migration 072 serves both forms. */
+const assigneeIs = (assigneeId: string | null) => (assigneeId === null
+  ? sql<boolean>`${sql.ref('conversations.assignee_id')} IS NULL`
+  : sql<boolean>`${sql.ref('conversations.assignee_id')} = ${assigneeId}`);
 
 type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 
@@ -87,4 +107,27 @@ const toItem = (r: Row): ConversationListItem => ({
   ...toConversation(r),
   contact: toContact({ ...r, id: r.contact_id }),
   lastActivityAt: r.activity_at,
+  lastMessage: r.last_id === null ? null : {
+    id: r.last_id, direction: r.last_direction as LastMessage['direction'], kind: r.last_kind as LastMessage['kind'],
+    author: { type: r.last_author_type as LastMessage['author']['type'], id: r.last_author_id, ...(r.last_author_name ? { name: r.last_author_name } : {}) },
+    text: r.last_text ?? '', createdAt: r.last_created_at ?? r.activity_at,
+  },
 });
+
+/**
+ * `assigneeId` of GET /conversations as a filter: `me` is the caller (a user; an app key is
+ * no one), `none` unassigned, anything else a user who must exist: a typo is a 422 saying what
+ * the parameter takes, not an empty list read as "nothing assigned to them".
+ */
+export async function assigneeFilter(db: Executor, value: string | undefined, callerId: string | null): Promise<string | null | undefined> {
+  if (value === undefined) return undefined;
+  if (value === ASSIGNEE_NONE) return null;
+  const where = [{ path: 'querystring.assigneeId', message: ASSIGNEE_FILTER_HINT }];
+  if (value === ASSIGNEE_ME) {
+    if (!callerId) throw new HttpError(422, 'invalid_content', 'assigneeId=me names the signed-in user; an app key is none. Give a user\'s id', where);
+    return callerId;
+  }
+  const user = await db.selectFrom('users').select('id').where('id', '=', value).executeTakeFirst();
+  if (!user) throw new HttpError(422, 'invalid_content', `No user ${value}: ${ASSIGNEE_FILTER_HINT}`, where);
+  return value;
+}

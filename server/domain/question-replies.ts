@@ -42,3 +42,24 @@ export async function awaitingAnswerOn(db: Executor, conversationId: string) {
     .executeTakeFirst();
   return row ? { runId: row.run_id, workflowId: row.workflow_id, workflowName: row.workflow_name, until: row.expires_at } : null;
 }
+
+/**
+ * A run's questions stop waiting (answered, timed out, invalid, taken over, cancelled, failed):
+ * their rows go, and the conversations they were on are told (`conversation.changed`), so an
+ * inbox showing "waiting for the customer's answer" drops it at once for every agent, not at
+ * its next refresh. Returns those conversations.
+ */
+export async function deleteQuestionWaits(db: Executor, runId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('question_waits').where('run_id', '=', runId).returning('conversation_id').execute();
+  return [...new Set(rows.map((r) => r.conversation_id))];
+}
+
+/** deleteQuestionWaits in a transaction, the conversations told once it commits. */
+export async function endQuestionWaits(uow: UnitOfWork, services: Services, runId: string, contactId: string): Promise<void> {
+  const conversations = await deleteQuestionWaits(uow.trx, runId);
+  if (conversations.length) uow.afterCommit(() => publishQuestionEnded(services, conversations, contactId));
+}
+
+export function publishQuestionEnded(services: Services, conversationIds: string[], contactId: string) {
+  for (const conversationId of conversationIds) services.live.publish({ type: 'conversation.changed', conversationId, contactId });
+}

@@ -1,4 +1,4 @@
-import type { Role, User, UserKind, UserPatchBody } from '../../lib/contracts/users';
+import type { Role, Teammate, User, UserKind, UserPatchBody } from '../../lib/contracts/users';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { issueToken } from '../auth/tokens';
@@ -39,6 +39,12 @@ export async function getUser(db: Executor, id: string): Promise<User> {
 
 export async function listUsers(db: Executor): Promise<User[]> {
   return (await db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUser);
+}
+
+/** Every user's name and role, for any signed-in user (GET /teammates): nothing an agent may not see. */
+export async function listTeammates(db: Executor): Promise<Teammate[]> {
+  const rows = await db.selectFrom('users').select(['id', 'name', 'role', 'kind', 'deactivated_at']).orderBy('name').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as Role, kind: (r.kind ?? 'human') as UserKind, active: !r.deactivated_at }));
 }
 
 export async function setUserShortcutsEnabled(db: Executor, id: string, enabled: boolean): Promise<User> {

@@ -31,6 +31,8 @@ export interface ConversationsTable {
   connection_id?: string | null; external_id?: string | null;
   /** created_at of its latest message, kept by a trigger on messages (migration 068); null: none yet. */
   last_message_at?: string | null;
+  /** Its latest message's id (by created_at, then id), kept by the same trigger (migration 073): the list's preview. */
+  last_message_id?: string | null;
 }
 export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;

@@ -28,6 +28,8 @@ const routes: Route[] = [
   { name: 'GET /me', method: 'GET', path: () => '/me', role: 'agent', ok: 200, app: false },
   { name: 'POST /users', method: 'POST', path: () => '/users', body: () => ({ name: 'New', email: `new${++seq}@x.test`, role: 'agent' }), role: 'admin', ok: 201, app: false },
   { name: 'GET /users', method: 'GET', path: () => '/users', role: 'supervisor', ok: 200, app: false },
+  // Names for everyone signed in (who a conversation is assigned to, who replied); emails stay above.
+  { name: 'GET /teammates', method: 'GET', path: () => '/teammates', role: 'agent', ok: 200, app: false },
   { name: 'GET /settings/restrictions', method: 'GET', path: () => '/settings/restrictions', role: 'supervisor', ok: 200, app: false },
   { name: 'PATCH /settings/restrictions', method: 'PATCH', path: () => '/settings/restrictions', body: () => ({ agentsCanUseShortcuts: false }), role: 'supervisor', ok: 200, app: false },
   { name: 'PATCH /users/:id', method: 'PATCH', path: (f) => `/users/${f.otherId}`, body: () => ({ name: 'Renamed', role: 'supervisor' }), role: 'admin', ok: 200, app: false },
@@ -47,6 +49,7 @@ const routes: Route[] = [
   { name: 'DELETE /fields/:key', method: 'DELETE', path: () => '/fields/existing', role: 'admin', ok: 204, app: false },
   { name: 'POST /conversations', method: 'POST', path: () => '/conversations', body: (f) => ({ contactId: f.contactId }), role: 'agent', ok: 201, app: true },
   { name: 'GET /conversations', method: 'GET', path: () => '/conversations?status=open', role: 'agent', ok: 200, app: true },
+  { name: 'GET /conversations?assigneeId=none', method: 'GET', path: () => '/conversations?status=open&assigneeId=none', role: 'agent', ok: 200, app: true },
   { name: 'GET /conversations/:id', method: 'GET', path: (f) => `/conversations/${f.conversationId}`, role: 'agent', ok: 200, app: true },
   { name: 'GET /conversations/:id/awaiting-answer', method: 'GET', path: (f) => `/conversations/${f.conversationId}/awaiting-answer`, role: 'agent', ok: 200, app: true },
   { name: 'POST /conversations/:id/awaiting-answer/take-over', method: 'POST', path: (f) => `/conversations/${f.conversationId}/awaiting-answer/take-over`, body: () => ({}), role: 'agent', ok: 200, app: false },

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
  * The product talks to it exactly as to a real Chatwoot: only the base URL differs.
  */
 export interface CwStandinContact { id: number; name: string; email: string | null; phone_number: string | null; custom_attributes: Record<string, unknown>; updated_at: number }
-export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' }
+export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User'; attachments?: CwStandinAttachment[] }
+/**
+ * Attachment#push_event_data (app/models/attachment.rb): base_data (id, message_id, file_type,
+ * account_id) with file_metadata for files (extension, data_url, thumb_url, file_size, width,
+ * height), or fallback_title and data_url (the external URL) for a location or fallback.
+ */
+export interface CwStandinAttachment {
+  id: number; message_id: number; file_type: string; account_id: number; data_url: string;
+  extension?: string | null; thumb_url?: string; file_size?: number; width?: number | null; height?: number | null; fallback_title?: string;
+}
 export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number }
 export interface CwRequest { method: string; path: string; body: any }
 export interface CwFault { status: number; contentType: string; body: string; headers?: Record<string, string> }
@@ -57,6 +66,11 @@ export interface ChatwootStandin {
   conversationPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }> | null): Record<string, unknown>;
   contactPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }>): Record<string, unknown>;
   messagePayload(conversationId: number, messageId: number, html?: boolean): Record<string, unknown>;
+  /**
+   * A file as Chatwoot stores it for a message: its data_url is ActiveStorage's redirect URL on
+   * Chatwoot's host, ending in the file name (url_for(file), rails/active_storage routes).
+   */
+  fileAttachment(messageId: number, f: { fileType: 'image' | 'audio' | 'video' | 'file'; name: string; size?: number }): CwStandinAttachment;
   /** POSTs a webhook as lib/webhooks/trigger.rb does; signed like Chatwoot ≥ 4.11.2 when a secret is given. */
   deliver(url: string, body: Record<string, unknown>, opts?: { secret?: string; deliveryId?: string; timestamp?: number }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -112,6 +126,18 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
         message_type: ['incoming', 'outgoing', 'activity', 'template'][m.message_type], private: m.private,
         sender: m.sender_type === 'Contact' ? { account: { id: accountId }, ...contactJson(contact) } : { id: s.user.id, name: s.user.name, type: 'user' },
         source_id: null, event: 'message_created',
+        // webhook_data: `data[:attachments] = attachments.map(&:push_event_data) if attachments.present?`
+        ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+      };
+    },
+    fileAttachment(messageId, f) {
+      const signed = Buffer.from(`blob-${++seq}`).toString('base64url');
+      const image = f.fileType === 'image';
+      return {
+        id: ++seq, message_id: messageId, file_type: f.fileType, account_id: accountId, extension: null,
+        data_url: `${s.url}/rails/active_storage/blobs/redirect/${signed}/${encodeURIComponent(f.name)}`,
+        thumb_url: image ? `${s.url}/rails/active_storage/representations/redirect/${signed}/${encodeURIComponent(f.name)}` : '',
+        file_size: f.size ?? 48_213, width: image ? 1024 : null, height: image ? 768 : null,
       };
     },
     async deliver(url, body, o = {}) {

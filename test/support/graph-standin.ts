@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { templateSendProblem } from './graph-template-check';
 
 // A stand-in for Meta's Graph API on a loopback port, speaking the documented shapes. The product
@@ -118,6 +118,12 @@ export interface GraphStandIn {
   withoutPermission(token: string, permission: 'whatsapp_business_management'): void;
   /** An ad account (`act_…`) and its ads as the Marketing API returns them; mutate `ads` to change them. */
   addAdAccount(a: { id: string; token: string; name?: string; ads: StandInAd[] }): StandInAdAccount;
+  /**
+   * Media a customer sent to a number (its webhook names it by id), as the Cloud API keeps it:
+   * GET /{media-id} with the number's token answers its URL (valid 5 minutes), and that URL
+   * answers the bytes only with the token. https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
+   */
+  addMedia(m: { id: string; phoneNumberId: string; mimeType: string; body: Buffer }): void;
   /** Answers the next matching requests (all by default) with these failures, in order. */
   failNext(...answers: GraphErrorAnswer[]): void;
   /** The token stops working as an expired one does (code 190, subcode 463), wherever it is used. */
@@ -148,6 +154,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const knownToken = (token: string) => [...phones.values(), ...pages.values(), ...adAccounts.values()].some((x) => x.token === token)
     || [...businessAccounts.values()].some((b) => b.tokens.has(token));
   const profiles = new Map<string, { pageId: string; first_name: string; last_name: string; delayMs: number }>();
+  const media = new Map<string, { phoneNumberId: string; mimeType: string; body: Buffer }>();
   const failures: GraphErrorAnswer[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
@@ -203,6 +210,15 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const failure = at < 0 ? undefined : failures.splice(at, 1)[0];
     if (failure) return fail(res, failure);
     if (expired.has(bearer)) return fail(res, graphErrors.expiredToken());
+    if (url.pathname === '/whatsapp_business/attachments/') {
+      // Download Media: the URL answers the bytes with their type, for the number's token only;
+      // 404 without a body once it expired (5 minutes) or for media it does not know.
+      const m = media.get(url.searchParams.get('mid') ?? '');
+      if (!m || Number(url.searchParams.get('ext')) * 1000 < Date.now()) { res.writeHead(404); return res.end(); }
+      if (bearer !== phones.get(m.phoneNumberId)?.token) return fail(res, { ...graphErrors.invalidToken(), status: 401 });
+      res.writeHead(200, { 'content-type': m.mimeType, 'content-length': String(m.body.length) });
+      return res.end(m.body);
+    }
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] !== GRAPH_VERSION) return badParam(res, `Unknown path components: /${parts[0] ?? ''}`);
     const [, id = '', edge] = parts;
@@ -248,6 +264,19 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       const fields = (url.searchParams.get('fields') ?? 'name,parameter_format,components,language,status,category,id').split(',');
       const { data, paging } = cursorPage(url, business.templates, 100);
       return send(res, 200, { data: data.map((t) => pick(t, fields)), paging });
+    }
+    const medium = media.get(id);
+    if (medium && req.method === 'GET' && !edge) {
+      // Retrieve Media URL: the number's token; `phone_number_id`, when given, must be the media's number.
+      if (bearer !== phones.get(medium.phoneNumberId)?.token) return knownToken(bearer) ? unknownObject(res, id) : fail(res, graphErrors.invalidToken());
+      const owner = url.searchParams.get('phone_number_id');
+      if (owner && owner !== medium.phoneNumberId) return unknownObject(res, id);
+      const hash = createHmac('sha256', 'standin').update(id).digest('hex').slice(0, 16);
+      return send(res, 200, {
+        messaging_product: 'whatsapp', id, mime_type: medium.mimeType, file_size: String(medium.body.length),
+        sha256: createHash('sha256').update(medium.body).digest('hex'),
+        url: `http://${req.headers.host}/whatsapp_business/attachments/?mid=${id}&ext=${Math.floor(Date.now() / 1000) + 300}&hash=${hash}`,
+      });
     }
     const profile = profiles.get(id);
     if (profile && req.method === 'GET' && !edge) {
@@ -317,6 +346,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     addBusinessAccount: (a) => { const account = businessAccount(a.id); account.tokens.add(a.token); account.templates = a.templates; },
     withoutPermission: (token, permission) => { denied.set(token, (denied.get(token) ?? new Set()).add(permission)); },
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
+    addMedia: (m) => { media.set(m.id, { phoneNumberId: m.phoneNumberId, mimeType: m.mimeType, body: m.body }); },
     failNext: (...answers) => { failures.push(...answers); },
     expireToken: (token) => { expired.add(token); },
     statusCallbacks: (o) => { callbackTarget = o; },

@@ -4,7 +4,8 @@ import type { ConversationsTable } from '../../store/schema';
 import { isImport } from './import-rule';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
-import { htmlToText, isIncoming, isOutgoingOrTemplate, messageText, stampSeconds, type CwConversation } from './payloads';
+import { toJson } from '../../store/database';
+import { htmlToText, isIncoming, isOutgoingOrTemplate, messageText, stampSeconds, toAttachments, type CwAttachment, type CwConversation } from './payloads';
 
 export interface ConversationState { status: string; labels: string[]; assigneeId?: number | null }
 
@@ -46,7 +47,7 @@ async function openingMessage(ctx: MirrorContext, conv: CwConversation): Promise
   if (!last || !isIncoming(last.message_type) || last.private) return null;
   const seen = await ctx.uow.trx.selectFrom('messages').select('id')
     .where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(last.id)).executeTakeFirst();
-  return seen ? null : messageText(last.content ?? '');
+  return seen ? null : messageText(last.content ?? '', toAttachments(last.attachments));
 }
 
 /**
@@ -135,23 +136,29 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
 
 /**
  * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
- * and email inboxes). Agents' replies are outgoing (they set the first response time), their
+ * and email inboxes), with its files as attachments (their Chatwoot addresses). Agents' replies are outgoing (they set the first response time), their
  * private notes comments; what a workflow posted is already stored under the same id. `imported`:
  * the last message of a conversation a sync just imported (a delivery's message is news).
  */
-export async function applyIncomingMessage(ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; conversation: CwConversation }, from: 'contact' | 'agent' | 'note' = 'contact', imported = false) {
+export async function applyIncomingMessage(
+  ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation },
+  from: 'contact' | 'agent' | 'note' = 'contact', imported = false,
+) {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
   if (!conversationId) return { stored: false };
   const trx = ctx.uow.trx;
   const seen = await trx.selectFrom('messages').select('id').where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(msg.id)).executeTakeFirst();
   if (seen) return { stored: false };
   // The embedded copy in conversation.messages[] is the raw text; the top-level content may be HTML.
-  const text = messageText(msg.conversation.messages.find((m) => m.id === msg.id)?.content ?? htmlToText(msg.content ?? ''));
+  const embedded = msg.conversation.messages.find((m) => m.id === msg.id);
+  const attachments = toAttachments(msg.attachments?.length ? msg.attachments : embedded?.attachments ?? []);
+  const text = messageText(embedded?.content ?? htmlToText(msg.content ?? ''), attachments);
   const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
     ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
     : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
   { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
-  await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id) }).where('id', '=', stored.id).execute();
+  await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id), ...(attachments.length ? { attachments: toJson(attachments) } : {}) })
+    .where('id', '=', stored.id).execute();
   return { stored: true };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Attachment } from '../../../lib/contracts/channels';
 
 /**
  * Chatwoot's payload shapes, lenient (unknown keys pass, most keys optional): webhooks and the
@@ -23,6 +24,26 @@ export const CwContact = z.looseObject({
 });
 export type CwContact = z.infer<typeof CwContact>;
 
+/**
+ * A message's files: Attachment#push_event_data (app/models/attachment.rb), in both the webhook's
+ * message and the conversation's embedded one when there are any (message.rb webhook_data and
+ * push_event_data: `attachments.map(&:push_event_data) if attachments.present?`). `file_type` is
+ * image, audio, video, file, location, fallback, share, story_mention, contact…; `data_url` the
+ * file's address (ActiveStorage's, ending in the file name), or the external URL of a location or
+ * fallback, whose `fallback_title` names it. An item that does not fit is dropped, never the message.
+ */
+const CwAttachment = z.looseObject({
+  file_type: z.string().min(1).max(30),
+  data_url: z.string().nullish(),
+  fallback_title: z.string().nullish(),
+});
+const CwAttachments = z.array(z.unknown()).nullish().catch(null)
+  .transform((list) => (list ?? []).flatMap((item) => {
+    const parsed = CwAttachment.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  }));
+export type CwAttachment = z.infer<typeof CwAttachment>;
+
 export const CwEmbeddedMessage = z.looseObject({
   id: z.number().int(),
   content: z.string().nullish(),
@@ -30,6 +51,7 @@ export const CwEmbeddedMessage = z.looseObject({
   private: z.boolean().nullish(),
   created_at: Stamp,
   sender_type: z.string().nullish(),
+  attachments: CwAttachments,
 });
 
 export const CwConversation = z.looseObject({
@@ -60,6 +82,7 @@ export const CwMessageEvent = z.looseObject({
   private: z.boolean().nullish(),
   conversation: CwConversation,
   sender: z.looseObject({ id: z.number().optional() }).nullish(),
+  attachments: CwAttachments,
 });
 
 /** Seconds since the epoch, from an integer/float timestamp or an ISO string; null when absent. */
@@ -91,9 +114,34 @@ export function htmlToText(content: string): string {
     .trim();
 }
 
-/** A message's text as the companion stores it (at most 4,096 characters); one without text is an attachment. */
-export function messageText(text: string): string {
-  return text.trim() === '' ? '(attachment)' : text.slice(0, 4096);
+/**
+ * A message's text as the companion stores it (at most 4,096 characters). One without text is
+ * its attachment, named as WhatsApp and Messenger media are ("[image]"), so a workflow's
+ * conditions read the same whichever inbox the customer wrote in.
+ */
+export function messageText(text: string, attachments: Attachment[] = []): string {
+  if (text.trim() !== '') return text.slice(0, 4096);
+  return attachments[0] ? `[${attachments[0].type}]` : '(attachment)';
+}
+
+/** Chatwoot's attachments as the companion keeps them: the type, the address, a file's name (the address's last segment). */
+export function toAttachments(list: CwAttachment[]): Attachment[] {
+  return list.map((a) => {
+    const url = a.data_url && a.data_url.length <= 2000 ? a.data_url : undefined;
+    const caption = a.fallback_title?.slice(0, 4096) || undefined;
+    return { type: a.file_type, ...(url ? { url } : {}), ...(caption ? { caption } : {}), ...(url && FILE_TYPES.has(a.file_type) ? nameOf(url) : {}) };
+  });
+}
+
+const FILE_TYPES = new Set(['image', 'audio', 'video', 'file']);
+function nameOf(url: string): { filename?: string } {
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).at(-1);
+    const name = last ? decodeURIComponent(last) : '';
+    return name.includes('.') && name.length <= 300 ? { filename: name } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** 0 incoming, 1 outgoing, 2 activity, 3 template (app/models/message.rb enum); the webhook top level uses the words. */

@@ -82,7 +82,7 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
       await lockMirror(ctx);
       const { imported } = await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
       const last = conv.messages.at(-1);
-      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, conversation: conv }, 'contact', imported);
+      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, attachments: last.attachments, conversation: conv }, 'contact', imported);
     }).catch((err: unknown) => {
       // One conversation that cannot be applied must not hold back the others.
       services.log.warn({ err, displayId: conv.id }, 'Chatwoot reconcile: a conversation could not be applied');

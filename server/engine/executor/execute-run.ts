@@ -3,6 +3,7 @@ import type { Step } from '../../../lib/contracts/steps';
 import { settleRetryingSends } from '../../channels/retrying-sends';
 import { findContact } from '../../domain/contacts';
 import { findOpenConversation } from '../../domain/conversations';
+import { deleteQuestionWaits, publishQuestionEnded } from '../../domain/question-replies';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -141,7 +142,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
  */
 async function afterFailure(services: Services, row: RunsTable, next: NextState) {
   if (next.status !== 'failed') return;
-  await services.db.deleteFrom('question_waits').where('run_id', '=', row.id).execute();
+  publishQuestionEnded(services, await deleteQuestionWaits(services.db, row.id), row.contact_id);
   const unsent = await settleRetryingSends(services.db, row.id, `Not sent: the run failed (${next.error})`);
   for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: row.contact_id });
 }

@@ -3,6 +3,7 @@ import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { HttpError } from '../../http-error';
 import { nowIso } from '../../ids';
 import { settleRetryingSends } from '../../channels/retrying-sends';
+import { endQuestionWaits } from '../../domain/question-replies';
 import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
@@ -30,6 +31,9 @@ export async function cancelRun(services: Services, id: string, by: { name: stri
  */
 export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string): Promise<boolean> {
   const current = await getRun(uow.trx, id);
+  // PostgreSQL: its question wait before the run, as a customer's answer takes them (else the two
+  // at once deadlocked, and one of them failed with a 500; see cancel-runs.ts).
+  if (services.store.dialect === 'postgres') await uow.trx.selectFrom('question_waits').select('run_id').where('run_id', '=', id).forUpdate().execute();
   const now = nowIso();
   const result = await uow.trx.updateTable('runs')
     .set({ status: 'cancelled', error, ended_at: now, updated_at: now, wake_at: null, lease_until: null, blocked: 0 })
@@ -38,8 +42,9 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   if (Number(result.numUpdatedRows) !== 1) return false;
   await unblockNext(uow.trx, services.store.dialect, current.workflowId, current.contactId);
   const unsent = await settleRetryingSends(uow.trx, id, `Not sent: the run was ${error[0]!.toLowerCase()}${error.slice(1)}`);
-  // A question it waits on takes no reply any more (routing already skips ended runs' rows).
-  await uow.trx.deleteFrom('question_waits').where('run_id', '=', id).execute();
+  // A question it waits on takes no reply any more (routing already skips ended runs' rows), and
+  // the inboxes showing it hear so (a take over by one agent, seen by all).
+  await endQuestionWaits(uow, services, id, current.contactId);
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
     services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error });

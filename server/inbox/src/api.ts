@@ -8,7 +8,7 @@ import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, Me, MergeResult, Message, Nothing, TakeOverResult, UserList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, Nothing, TakeOverResult, TeammateList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -77,11 +77,11 @@ export const Api = {
   /** The one-time code from the extension's "Open inbox", traded for the login cookie. */
   signInWithCode: (code: string) => api(Me, 'POST', '/auth/inbox-session', { code } satisfies In<typeof InboxSessionBody>, null),
   signOutCookie: () => api(Nothing, 'DELETE', '/auth/inbox-session', undefined, null),
-  users: () => api(UserList, 'GET', '/users'),
-  /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box. */
-  conversations: ({ status, q, cursor, limit }: { status: 'open' | 'closed'; q?: string; cursor?: string | null; limit: number }) =>
+  teammates: () => api(TeammateList, 'GET', '/teammates'),
+  /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box; `assigneeId`: me, none or a user. */
+  conversations: ({ status, assigneeId, q, cursor, limit }: { status: 'open' | 'closed'; assigneeId?: string | undefined; q?: string; cursor?: string | null; limit: number }) =>
     api(ConversationList, 'GET', `/conversations?${new URLSearchParams({
-      status, limit: String(limit), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
+      status, limit: String(limit), ...(assigneeId ? { assigneeId } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
     } satisfies Partial<Record<keyof In<typeof ConversationQuery>, string>>)}`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
   /** With the contact's earlier conversations (history): an agent sees what was said before a reopen. */
@@ -98,6 +98,7 @@ export const Api = {
   addTags: (id: string, tags: string[]) => api(Contact, 'POST', `/contacts/${enc(id)}/tags`, { tags } satisfies In<typeof TagsBody>),
   removeTag: (id: string, tag: string) => api(Contact, 'DELETE', `/contacts/${enc(id)}/tags/${enc(tag)}`),
   fields: () => api(FieldList, 'GET', '/fields'),
+  lifecycleStages: () => api(LifecycleStages, 'GET', '/settings/lifecycle-stages'),
   searchContacts: (q: string) => api(ContactList, 'GET', `/contacts?q=${enc(q)}&limit=10`),
   merge: (id: string, mergeContactId: string) => api(MergeResult, 'POST', `/contacts/${enc(id)}/merge`, { mergeContactId } satisfies In<typeof MergeContactsBody>),
   categories: () => api(ClosingCategories, 'GET', '/settings/closing-categories'),

@@ -5,13 +5,21 @@ import { $, contactName, debounce } from './dom.js';
 import { renderList } from './list.js';
 import { connectLive, type LiveMode } from './live.js';
 import { watchShortcutsHint } from './shortcuts-hint.js';
-import type { ConversationListItem, LiveMessage, Me, User } from './wire.js';
+import type { ConversationListItem, LiveMessage, Me, Teammate } from './wire.js';
 
 type Tab = 'open' | 'closed';
+/** Chatwoot's Mine / Unassigned / All, within the tab. */
+type View = 'mine' | 'unassigned' | 'all';
+const VIEWS: View[] = ['mine', 'unassigned', 'all'];
+const ASSIGNEE: Record<View, string | undefined> = { mine: 'me', unassigned: 'none', all: undefined };
+const VIEW_KEY = 'inboxCompanion.view';
+const savedView = localStorage.getItem(VIEW_KEY);
 
 const state = {
   me: null as Me | null,
   tab: 'open' as Tab,
+  /** Whose conversations the list shows; the agent's last choice is kept. */
+  view: (VIEWS.find((v) => v === savedView) ?? 'all') as View,
   /** The search box (contact name, phone or email), trimmed; '' lists the whole tab. */
   query: '',
   /** The rows loaded so far (the first page, then each "Load more"), newest activity first. */
@@ -22,10 +30,12 @@ const state = {
   total: 0,
   /** The first page of this tab and search came (until then the list is not said to be empty). */
   loaded: false,
-  /** Conversations in each tab, without the search; the closed tab's is counted only while it is shown. */
+  /** Conversations in each tab (of the view), without the search; the closed tab's is counted only while it is shown. */
   counts: { open: null, closed: null } as Record<Tab, number | null>,
+  /** Conversations in each view (of the tab), without the search. */
+  viewCounts: { mine: null, unassigned: null, all: null } as Record<View, number | null>,
   unread: new Set<string>(),
-  users: new Map<string, User>(),
+  users: new Map<string, Teammate>(),
   stopLive: null as (() => void) | null,
   stopShortcutsHint: null as (() => void) | null,
 };
@@ -78,6 +88,7 @@ const view = createConversationView({
   navigate,
   me: () => state.me,
   userName,
+  teammates: () => state.users.values(),
 });
 
 const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
@@ -106,26 +117,28 @@ document.addEventListener('keydown', (event) => {
 
 const listEl = $('[data-testid="conversation-list"]');
 const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
-const TAB_NAMES: Record<Tab, string> = { open: 'Open', closed: 'Closed' };
+const TAB_NAMES: Record<Tab | View, string> = { open: 'Open', closed: 'Closed', mine: 'Mine', unassigned: 'Unassigned', all: 'All' };
+const EMPTY: Record<View, string> = { mine: 'No conversations assigned to you here.', unassigned: 'No unassigned conversations here.', all: 'No conversations here.' };
 function drawList() {
   renderList(listEl, state.conversations, {
-    currentId: view.currentId, unread: state.unread, onSelect: (id) => navigate(id),
+    currentId: view.currentId, unread: state.unread, onSelect: (id) => navigate(id), userName,
   });
   const empty = $('[data-testid="conversation-list-empty"]');
   empty.hidden = state.conversations.length > 0 || !state.loaded;
-  empty.textContent = state.query ? `No conversations match “${state.query}”.` : 'No conversations here.';
+  empty.textContent = state.query ? `No conversations match “${state.query}”.` : EMPTY[state.view];
   const summary = $('[data-testid="list-summary"]');
   summary.hidden = !state.query || state.conversations.length === 0;
   summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'} “${state.query}”`;
   loadMoreButton.hidden = !state.nextCursor;
   loadMoreButton.textContent = `Load more (${state.conversations.length} of ${state.total} shown)`;
   for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
-    const name = tab.dataset.tab === 'open' || tab.dataset.tab === 'closed' ? tab.dataset.tab : null;
+    const name = tab.dataset.tab === 'open' || tab.dataset.tab === 'closed' ? tab.dataset.tab : VIEWS.find((v) => v === tab.dataset.view);
     if (!name) continue;
-    const active = name === state.tab;
+    const isView = name !== 'open' && name !== 'closed';
+    const active = name === (isView ? state.view : state.tab);
     tab.setAttribute('aria-selected', String(active));
     tab.classList.toggle('active', active);
-    const count = state.counts[name];
+    const count = isView ? state.viewCounts[name] : state.counts[name];
     tab.textContent = count === null ? TAB_NAMES[name] : `${TAB_NAMES[name]} (${count})`;
   }
 }
@@ -164,20 +177,22 @@ function refreshList(): Promise<void> {
   refreshWaiting = true;
   return inTurn(async (current) => {
     refreshWaiting = false;
-    const { tab, query } = state;
+    const { tab, query, view: shown } = state;
     const want = Math.max(PAGE, state.conversations.length);
-    const whole = (status: Tab) => Api.conversations({ status, limit: 1 }).then((page) => page.total);
-    const [list, tabCount, openCount] = await Promise.all([
-      fetchRows(tab, query, want),
-      query ? whole(tab) : null,
-      tab !== 'open' ? whole('open') : null,
+    const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1 }).then((page) => page.total);
+    // The shown view's count comes with its rows (unless searching); each other view's is a count of its own.
+    const [list, openCount, ...viewCounts] = await Promise.all([
+      fetchRows(tab, shown, query, want),
+      tab !== 'open' ? whole('open', shown) : null,
+      ...VIEWS.map((v) => (v === shown && !query ? null : whole(tab, v))),
     ]);
     if (current !== generation) return;
     state.conversations = list.rows;
     state.nextCursor = list.nextCursor;
     state.total = list.total;
+    state.viewCounts = { mine: viewCounts[0] ?? list.total, unassigned: viewCounts[1] ?? list.total, all: viewCounts[2] ?? list.total };
     const counts: Record<Tab, number | null> = { open: null, closed: null };
-    counts[tab] = tabCount ?? list.total;
+    counts[tab] = state.viewCounts[shown];
     if (openCount !== null) counts.open = openCount;
     state.counts = counts;
     state.loaded = true;
@@ -185,13 +200,13 @@ function refreshList(): Promise<void> {
   });
 }
 
-/** The first `want` rows of a tab, in pages of at most MAX_PAGE. */
-async function fetchRows(status: Tab, q: string, want: number) {
+/** The first `want` rows of a tab's view, in pages of at most MAX_PAGE. */
+async function fetchRows(status: Tab, v: View, q: string, want: number) {
   const rows: ConversationListItem[] = [];
   let cursor: string | null = null;
   let total = 0;
   do {
-    const page = await Api.conversations({ status, q, cursor, limit: Math.min(MAX_PAGE, want - rows.length) });
+    const page = await Api.conversations({ status, assigneeId: ASSIGNEE[v], q, cursor, limit: Math.min(MAX_PAGE, want - rows.length) });
     if (rows.length === 0) total = page.total;
     rows.push(...page.conversations);
     cursor = page.nextCursor;
@@ -205,14 +220,14 @@ function loadMore(): Promise<void> {
   return inTurn(async (current) => {
     const cursor = state.nextCursor;
     if (!cursor) return;
-    const page = await Api.conversations({ status: state.tab, q: state.query, cursor, limit: PAGE });
+    const page = await Api.conversations({ status: state.tab, assigneeId: ASSIGNEE[state.view], q: state.query, cursor, limit: PAGE });
     if (current !== generation) return;
     // A row that moved up meanwhile is already shown (or comes with the next refresh): never twice.
     const shown = new Set(state.conversations.map((c) => c.id));
     state.conversations.push(...page.conversations.filter((c) => !shown.has(c.id)));
     state.nextCursor = page.nextCursor;
     state.total = page.total;
-    if (!state.query) state.counts[state.tab] = page.total;
+    if (!state.query) state.counts[state.tab] = state.viewCounts[state.view] = page.total;
     drawList();
   }).finally(() => { loadMoreButton.disabled = false; });
 }
@@ -266,6 +281,13 @@ function setTab(tab: Tab) {
   resetList();
 }
 
+function setView(next: View) {
+  if (state.view === next) return;
+  state.view = next;
+  localStorage.setItem(VIEW_KEY, next);
+  resetList();
+}
+
 // ---- routing: /inbox, /inbox/, /inbox/c/<id> ------------------------------------------------
 function currentRouteId() {
   const match = /^\/inbox\/c\/([^/]+)\/?$/.exec(location.pathname);
@@ -302,7 +324,11 @@ function navigate(id: string, tab?: Tab) {
 
 window.addEventListener('popstate', () => { if (state.me) route(); });
 for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
-  tab.addEventListener('click', () => { if (tab.dataset.tab === 'open' || tab.dataset.tab === 'closed') setTab(tab.dataset.tab); });
+  tab.addEventListener('click', () => {
+    if (tab.dataset.tab === 'open' || tab.dataset.tab === 'closed') setTab(tab.dataset.tab);
+    const next = VIEWS.find((v) => v === tab.dataset.view);
+    if (next) setView(next);
+  });
 }
 
 // ---- live updates -------------------------------------------------------------------------
@@ -358,16 +384,18 @@ async function start(me: Me) {
     onPoll: () => { void refreshList(); refreshDetailSoon(); },
     onState: setLiveState,
   });
+  // Everyone's names, for every role: who has a conversation, who wrote a reply.
   const [fields, categories, users] = await Promise.all([
     Api.fields().catch(showError),
     Api.categories().catch(showError),
-    me.permissions.superviseAgents ? Api.users().catch(() => null) : null,
+    Api.teammates().catch(() => null),
   ]);
   if (fields) contactPanel.setFields(fields.fields);
   if (categories) view.setCategories(categories.categories);
   if (users) {
     for (const u of users.users) state.users.set(u.id, u);
     view.rerenderNames();
+    drawList(); // the previews name their authors
   }
 }
 

@@ -61,6 +61,17 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
   let tagList: HTMLUListElement;
   let heading: HTMLHeadingElement;
   let avatar: HTMLSpanElement;
+  /** The workspace's lifecycle stages, asked once the panel first shows a contact (again after clear()). */
+  let stages: string[] = [];
+  let stagesAsked = false;
+  const loadStages = () => {
+    if (stagesAsked) return;
+    stagesAsked = true;
+    Api.lifecycleStages().then(({ stages: next }) => {
+      stages = next;
+      if (contact && next.length) render(contact);
+    }, () => { stagesAsked = false; }); // asked again on the next render
+  };
 
   async function save(el: FieldInput, patch: Patch) {
     if (!contact) return;
@@ -131,6 +142,28 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     return row;
   }
 
+  /**
+   * respond.io's lifecycle stage, one of the stages in settings or none, set as any other contact
+   * value (PATCH {lifecycle}); a workflow's Contact Field Updated `lifecycle` fires on it. Shown
+   * once stages are defined, or while the contact is in one.
+   */
+  function lifecycleSection(current: Contact) {
+    if (!stages.length && !current.lifecycle) return null;
+    const id = 'contact-lifecycle';
+    const el = h('select', { id, 'data-testid': 'contact-lifecycle' }, h('option', { value: '', text: 'None' }), stages.map((stage) => h('option', { value: stage, text: stage })));
+    el.addEventListener('change', () => save(el, { lifecycle: el.value || null }));
+    inputs.set('lifecycle', {
+      el,
+      write: (c) => {
+        const value = c.lifecycle ?? '';
+        // A stage renamed or removed in settings since: shown as it is, not as "None".
+        if (value && ![...el.options].some((o) => o.value === value)) el.append(h('option', { value, text: `${value} (no longer a stage)` }));
+        el.value = value;
+      },
+    });
+    return h('section', { class: 'panel-section', 'data-testid': 'lifecycle-section' }, h('h3', { text: 'Lifecycle' }), h('div', { class: 'props' }, prop('Stage', id, el)));
+  }
+
   async function addTags(text: string, el: HTMLInputElement) {
     const tags = text.split(',').map((t) => t.trim()).filter(Boolean);
     if (!tags.length || !contact) return;
@@ -165,12 +198,14 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     heading = h('h2', { 'data-testid': 'contact-name' });
     avatar = h('span', { class: 'avatar large', 'aria-hidden': 'true' });
     tagList = h('ul', { class: 'tags', 'data-testid': 'tag-list' });
+    const lifecycle = contact && lifecycleSection(contact);
     const tagInput = h('input', { type: 'text', placeholder: 'Add a tag…', 'aria-label': 'Add a tag', 'data-testid': 'tag-input', maxlength: 64 });
     root.replaceChildren(
       h('header', { class: 'contact-head' }, avatar, heading),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Contact' }),
         h('div', { class: 'props two' }, basicInput('firstName', 'First name', 'text'), basicInput('lastName', 'Last name', 'text')),
         h('div', { class: 'props' }, basicInput('phone', 'Phone', 'tel'), basicInput('email', 'Email', 'email'))),
+      ...(lifecycle ? [lifecycle] : []),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Tags' }), tagList,
         h('form', { class: 'tag-form', onsubmit: (e: SubmitEvent) => { e.preventDefault(); void addTags(tagInput.value, tagInput); } }, tagInput,
           h('button', { type: 'submit', class: 'ghost small', 'data-testid': 'tag-add', text: 'Add' }))),
@@ -266,8 +301,9 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */
   function render(next: Contact, nextFields = fields) {
-    const key = `${next.id}|${nextFields.map((f) => `${f.key}:${f.type}:${f.options.join(',')}`).join(';')}`;
+    const key = `${next.id}|${nextFields.map((f) => `${f.key}:${f.type}:${f.options.join(',')}`).join(';')}|${stages.length ? stages.join('\n') : next.lifecycle ? '(in a stage)' : ''}`;
     contact = next;
+    loadStages();
     fields = nextFields;
     if (key !== builtKey) { build(); builtKey = key; }
     root.hidden = false;
@@ -285,6 +321,6 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     render,
     get contactId() { return contact?.id ?? null; },
     setFields(next) { if (contact) render(contact, next); else fields = next; },
-    clear() { contact = null; builtKey = ''; builds++; adminCheck = null; deleteDialog?.close(); root.hidden = true; root.replaceChildren(); },
+    clear() { contact = null; builtKey = ''; builds++; adminCheck = null; stagesAsked = false; stages = []; deleteDialog?.close(); root.hidden = true; root.replaceChildren(); },
   };
 }

@@ -2,9 +2,11 @@ import type { z as zc } from 'zod';
 import type { CloseConversationBody } from '../../../lib/contracts/conversations';
 import { awaitingAnswerText } from '../../../lib/workflow/waiting-on';
 import { Api, ApiError } from './api.js';
+import { createAssignControl } from './assign.js';
+import { isPlaceholderText, renderAttachments } from './attachments.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
 import { composerHint, createInboxBadge } from './elsewhere.js';
-import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message } from './wire.js';
+import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message, Teammate } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
@@ -16,6 +18,7 @@ export interface ConversationViewOptions {
   navigate: (id: string, tab?: 'open' | 'closed') => void;
   me: () => Me | null;
   userName: (id: string | null) => string;
+  teammates: () => Iterable<Teammate>;
 }
 
 export interface ConversationView {
@@ -32,7 +35,7 @@ export interface ConversationView {
  * The middle pane. Its elements are static in index.html and never rebuilt: the extension
  * mounts its launcher inside [data-composer-toolbar] and must not lose it on re-render.
  */
-export function createConversationView({ showError, afterChange, navigate, me, userName }: ConversationViewOptions): ConversationView {
+export function createConversationView({ showError, afterChange, navigate, me, userName, teammates }: ConversationViewOptions): ConversationView {
   const root = $('[data-testid="conversation"]');
   const placeholder = $('[data-testid="no-conversation"]');
   const list = $('[data-testid="message-list"]');
@@ -42,7 +45,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const sendButton = $<HTMLButtonElement>('[data-testid="send-button"]');
   const closeButton = $<HTMLButtonElement>('[data-testid="close-button"]');
   const reopenButton = $<HTMLButtonElement>('[data-testid="reopen-button"]');
-  const assignButton = $<HTMLButtonElement>('[data-testid="assign-button"]');
+  const assign = createAssignControl({ me, userName, teammates, showError, afterChange });
   const dialog = $<HTMLDialogElement>('[data-testid="close-dialog"]');
   const categorySelect = $<HTMLSelectElement>('[data-testid="close-category"]');
   const summary = $<HTMLTextAreaElement>('[data-testid="close-summary"]');
@@ -56,6 +59,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', hidden: true }, awaitingText, ' ', takeOverButton);
   composer.prepend(awaitingNotice);
   let awaitingRunId: string | null = null;
+  let awaitingTimer: ReturnType<typeof setTimeout> | undefined;
   // In place of the composer on a closed conversation: replies go to an open one (the API refuses them here).
   const closedText = h('span', { 'data-testid': 'closed-notice-text' });
   const closedAction = h('button', { type: 'button', class: 'primary', 'data-testid': 'closed-notice-action' });
@@ -154,7 +158,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       },
       h('div', { class: 'bubble' },
         note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
-        h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
+        renderAttachments(m),
+        isPlaceholderText(m) ? null : h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
       h('div', { class: 'msg-meta' },
         h('span', { class: 'msg-author', 'data-testid': 'message-author', text: authorLabel(m) }),
         h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
@@ -185,8 +190,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       [open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, assigned].join(' · ');
     closeButton.hidden = !open;
     reopenButton.hidden = open;
-    assignButton.hidden = !open;
-    assignButton.textContent = c.assigneeId === me()?.user.id ? 'Unassign' : 'Assign to me';
+    assign.render(c);
     inboxBadge.render(c);
   }
 
@@ -227,13 +231,17 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const goesOnIn = (c: ConversationDetail) => (c.contactOpenConversationId && c.contactOpenConversationId !== c.id ? c.contactOpenConversationId : null);
 
   function renderAwaiting(next: ConversationDetail) {
+    clearTimeout(awaitingTimer);
     const awaiting = next.status === 'open' ? next.awaitingAnswer ?? null : null;
     // Past its time the question has timed out, whether or not a refresh said so yet.
-    const live = awaiting !== null && Date.parse(awaiting.until) > Date.now();
+    const left = awaiting ? Date.parse(awaiting.until) - Date.now() : 0;
+    const live = awaiting !== null && left > 0;
     awaitingNotice.hidden = !live;
     awaitingRunId = live ? awaiting.runId : null;
     if (!live) return;
     awaitingText.textContent = awaitingAnswerText(awaiting);
+    // It goes at its time on its own: the run wakes for the timeout only when the engine gets to it.
+    awaitingTimer = setTimeout(() => { if (detail?.id === next.id) renderAwaiting(next); }, Math.min(left + 50, 2 ** 31 - 1));
   }
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
@@ -340,19 +348,6 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   }
   reopenButton.addEventListener('click', () => void reopen());
   closedAction.addEventListener('click', () => void reopen());
-
-  assignButton.addEventListener('click', async () => {
-    const user = me()?.user;
-    if (!detail || !user) return;
-    const id = detail.id;
-    const mine = detail.assigneeId === user.id;
-    try {
-      await Api.assign(id, mine ? null : user.id);
-      afterChange(id);
-    } catch (err) {
-      showError(err, id);
-    }
-  });
 
   // Chatwoot's bot handoff: the agent answers; the workflow's question stops waiting.
   takeOverButton.addEventListener('click', async () => {

@@ -11,6 +11,18 @@ export interface ListOptions {
   currentId: string | null;
   unread: Set<string>;
   onSelect: (id: string) => void;
+  /** A user's name ("You" for the agent). */
+  userName: (id: string | null) => string;
+}
+
+/** The latest message as Chatwoot's list shows it: the customer's as it is, anything else by its author. */
+function preview(c: ConversationListItem, userName: ListOptions['userName']): string {
+  const m = c.lastMessage;
+  if (!m) return c.contact.phone || c.contact.email || 'New conversation';
+  if (m.author.type === 'contact' && m.kind === 'message') return m.text;
+  const who = m.author.type === 'workflow' ? (m.author.name ? `${m.author.name} (workflow)` : 'Workflow')
+    : m.author.type === 'contact' ? contactName(c.contact) : userName(m.author.id);
+  return `${m.kind === 'comment' ? 'Note · ' : ''}${who}: ${m.text}`;
 }
 
 /**
@@ -18,12 +30,12 @@ export interface ListOptions {
  * message, else its opening; a live change fetches the top again, which moves a row up). The
  * pages an agent loaded with "Load more" are rebuilt too: a few hundred rows cost well under a frame.
  */
-export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, unread, onSelect }: ListOptions): void {
+export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, unread, onSelect, userName }: ListOptions): void {
   const items = conversations.map((c) => {
     const isCurrent = c.id === currentId;
-    const preview = c.status === 'closed'
+    const previewText = c.status === 'closed'
       ? [c.category ? `Closed · ${c.category}` : 'Closed', c.summary].filter(Boolean).join(' — ')
-      : c.firstIncomingMessage || c.contact.phone || c.contact.email || 'New conversation';
+      : preview(c, userName);
     const link = h('a', {
       class: 'conversation-link',
       href: `/inbox/c/${encodeURIComponent(c.id)}`,
@@ -39,7 +51,7 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
       h('span', { class: 'item-top' },
         h('span', { class: 'item-name', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
         h('time', { class: 'item-time', datetime: c.lastActivityAt, text: shortTime(c.lastActivityAt) })),
-      h('span', { class: 'item-preview', text: preview })),
+      h('span', { class: 'item-preview', text: previewText })),
     unread.has(c.id) && !isCurrent ? h('span', { class: 'unread-dot', title: 'New activity' }) : null);
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });

@@ -5,13 +5,15 @@
 // what the inbox uses, so a field added to a contract does not touch the page.
 import type { z as zc } from 'zod';
 import * as z from 'zod/mini';
-import type { Contact as ContactContract, ContactList as ContactListContract, FieldDefinition as FieldContract, MergeContactsResult as MergeContract } from '../../../lib/contracts/contacts';
+import type {
+  Contact as ContactContract, ContactList as ContactListContract, FieldDefinition as FieldContract, LifecycleStages as StagesContract, MergeContactsResult as MergeContract,
+} from '../../../lib/contracts/contacts';
 import type {
   Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
 } from '../../../lib/contracts/conversations';
 import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
 import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
-import type { Me as MeContract, User as UserContract } from '../../../lib/contracts/users';
+import type { Me as MeContract, TeammateList as TeammateListContract, User as UserContract } from '../../../lib/contracts/users';
 
 // The page's CSP has no 'unsafe-eval': without this zod probes `new Function` and Chromium logs a violation.
 z.config({ jitless: true });
@@ -33,7 +35,10 @@ export const Me = z.object({
   permissions: z.object({ superviseAgents: z.boolean() }),
 });
 export type Me = z.infer<typeof Me>;
-export const UserList = z.object({ users: z.array(User) });
+/** Everyone's name (GET /teammates): who a conversation is assigned to, who wrote a reply. */
+export const Teammate = z.object({ id: z.string(), name: z.string(), kind: z.string(), active: z.boolean() });
+export type Teammate = z.infer<typeof Teammate>;
+export const TeammateList = z.object({ users: z.array(Teammate) });
 
 export const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type FieldValue = z.infer<typeof FieldValue>;
@@ -46,8 +51,12 @@ export const Contact = z.object({
   email: nullableString,
   tags: z.array(z.string()),
   fields: z.record(z.string(), FieldValue),
+  /** One of the lifecycle stages in settings, or none. */
+  lifecycle: z.optional(nullableString),
 });
 export type Contact = z.infer<typeof Contact>;
+/** The lifecycle stages in order (respond.io's New lead → Customer); empty: the workspace uses none. */
+export const LifecycleStages = z.object({ stages: z.array(z.string()) });
 export const ContactList = z.object({ contacts: z.array(Contact) });
 export const MergeResult = z.object({ contact: Contact, closedConversationId: nullableString });
 export type MergeResult = z.infer<typeof MergeResult>;
@@ -61,8 +70,19 @@ export const FieldDefinition = z.object({
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 export const FieldList = z.object({ fields: z.array(FieldDefinition) });
 
+export const Attachment = z.object({
+  type: z.string(),
+  url: z.optional(z.string()),
+  mediaId: z.optional(z.string()),
+  caption: z.optional(z.string()),
+  filename: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Message = z.object({
   id: z.string(),
+  conversationId: z.string(),
   direction: z.enum(['incoming', 'outgoing']),
   kind: z.enum(['message', 'comment']),
   /** A workflow's message names it (`name`: the workflow's name when it wrote the message). */
@@ -71,6 +91,8 @@ export const Message = z.object({
   createdAt: z.string(),
   /** Delivery through a WhatsApp / Messenger channel (Meta's statuses). */
   delivery: z.optional(z.object({ status: z.string(), error: nullableString })),
+  /** Media received or sent through a channel or Chatwoot: a link (`url`) or Meta's media id (WhatsApp). */
+  attachments: z.optional(z.array(Attachment)),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -88,7 +110,12 @@ const conversationFields = {
   contact: Contact,
 };
 /** A row of the list: `lastActivityAt` is what the server ordered it by (its latest message, else its opening). */
-export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string() });
+/** A row's latest message, its preview. */
+const LastMessage = z.object({
+  direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment']), text: z.string(),
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
+});
+export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage) });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** A page of the list, newest activity first: `nextCursor` fetches the next one; `total` counts every match. */
 export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number() });
@@ -145,11 +172,12 @@ export type LiveMessage = z.infer<typeof LiveMessage>;
 /** Fails to compile, naming the position, when a reader no longer fits its contract. */
 type AllFit<T extends true[]> = T;
 export type ContractChecks = AllFit<[
-  Fits<UserContract, typeof User>, Fits<MeContract, typeof Me>, Fits<ContactContract, typeof Contact>,
+  Fits<UserContract, typeof User>, Fits<MeContract, typeof Me>, Fits<zc.output<typeof TeammateListContract>, typeof TeammateList>, Fits<ContactContract, typeof Contact>,
   Fits<FieldContract, typeof FieldDefinition>, Fits<MessageContract, typeof Message>,
   Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof ListContract>, typeof ConversationList>,
   Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
   Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
   Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
   Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,
+  Fits<zc.output<typeof StagesContract>, typeof LifecycleStages>,
 ]>;

@@ -11,7 +11,7 @@ import {
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
 import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
-import { listConversations } from '../../domain/conversation-list';
+import { assigneeFilter, listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
 import { conflict, HttpError } from '../../http-error';
 import { newId } from '../../ids';
@@ -52,14 +52,16 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     config: read,
     schema: {
       tags: ['conversations'],
-      summary: 'Conversations, newest activity first (latest message, else opened); filter by status, contact and search text (q); page with nextCursor; total counts every match',
+      summary: 'Conversations, newest activity first (latest message, else opened), each with its latest message; filter by status, assignee (me, none or a user\'s id), contact and search text (q); page with nextCursor; total counts every match',
       querystring: ConversationQuery,
       response: { 200: ConversationList },
     },
   },
     async (req) => {
       // Newest activity first, a page after `cursor`, with the filters' total (domain/conversation-list.ts).
-      return listConversations(db, services.store.dialect, req.query);
+      const { assigneeId, ...query } = req.query;
+      const caller = req.principal?.kind === 'user' ? req.principal.user.id : null;
+      return listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, caller));
     });
 
   app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },

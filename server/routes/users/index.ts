@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Me, Restrictions, RestrictionsPatch, UserChanged, UserCreateBody, UserCreated, UserList, User, UserPatchBody, UserRestrictionsPatch, UserTokenIssued } from '../../../lib/contracts/users';
+import { Me, Restrictions, RestrictionsPatch, TeammateList, UserChanged, UserCreateBody, UserCreated, UserList, User, UserPatchBody, UserRestrictionsPatch, UserTokenIssued } from '../../../lib/contracts/users';
 import { requireUser } from '../../auth/plugin';
 import { hasRole, permissionsOf } from '../../auth/principal';
-import { createUser, getRestrictions, getUser, issueNewToken, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
+import { createUser, getRestrictions, getUser, issueNewToken, listTeammates, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
 import { forbidden } from '../../http-error';
 import { shortcutsVersion } from '../../engine/shortcuts/version';
 
@@ -21,6 +21,16 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users', { config: { access: { role: 'supervisor' } }, schema: { tags: ['users'], response: { 200: UserList } } },
     async () => ({ users: await listUsers(db) }));
+
+  // Agents need their teammates' names (who a conversation is assigned to, who replied), not
+  // their emails or settings: a route of its own, so each route answers one shape.
+  app.get('/teammates', {
+    config: { access: { role: 'agent' } },
+    schema: {
+      tags: ['users'], response: { 200: TeammateList },
+      summary: 'Every user\'s id, name, role, kind and whether active, for any signed-in user (emails and settings: GET /users)',
+    },
+  }, async () => ({ users: await listTeammates(db) }));
 
   const UserParams = z.object({ id: z.string().max(64) });
 

@@ -31,6 +31,8 @@ import { conversationActivity } from './068-conversation-activity';
 import { messageAuthorName } from './069-message-author-name';
 import { userDeactivation } from './070-user-deactivation';
 import { tagsAnyCase } from './071-tags-any-case';
+import { conversationsByAssignee } from './072-conversations-by-assignee';
+import { conversationLastMessage } from './073-conversation-last-message';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -66,4 +68,6 @@ export const migrations: Record<string, Migration> = {
   '069-message-author-name': messageAuthorName,
   '070-user-deactivation': userDeactivation,
   '071-tags-any-case': tagsAnyCase,
+  '072-conversations-by-assignee': conversationsByAssignee,
+  '073-conversation-last-message': conversationLastMessage,
 };

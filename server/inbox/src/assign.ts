@@ -1,0 +1,86 @@
+import { Api } from './api.js';
+import { $, h } from './dom.js';
+import type { ConversationDetail, Me, Teammate } from './wire.js';
+
+export interface AssignOptions {
+  me: () => Me | null;
+  userName: (id: string | null) => string;
+  /** The team as GET /teammates gave it. */
+  teammates: () => Iterable<Teammate>;
+  showError: (err: unknown, about?: string | null) => void;
+  afterChange: (id: string) => void;
+}
+
+/**
+ * Who has the conversation, and changing it. "Assign to me" asks before taking a conversation
+ * someone else has (it took it without a word); supervisors and admins also get Chatwoot's
+ * assignee menu: anyone active of the team's people (bots are assigned by workflows).
+ */
+export function createAssignControl({ me, userName, teammates, showError, afterChange }: AssignOptions) {
+  const button = $<HTMLButtonElement>('[data-testid="assign-button"]');
+  const picker = h('select', { 'data-testid': 'assign-picker', 'aria-label': 'Assign to', hidden: true });
+  const question = h('span', { 'data-testid': 'assign-confirm-text' });
+  const yes = h('button', { type: 'button', class: 'primary', 'data-testid': 'assign-confirm', text: 'Take it' });
+  const no = h('button', { type: 'button', class: 'ghost', 'data-testid': 'assign-cancel', text: 'Cancel' });
+  const confirm = h('span', { class: 'assign-confirm', role: 'group', 'data-testid': 'assign-confirm-box', hidden: true }, question, ' ', yes, no);
+  button.before(picker);
+  button.after(confirm);
+  let current: ConversationDetail | null = null;
+
+  const asking = (on: boolean) => {
+    confirm.hidden = !on;
+    button.hidden = on || current?.status !== 'open';
+    if (on) yes.focus();
+  };
+
+  async function assign(userId: string | null) {
+    if (!current) return;
+    const id = current.id;
+    picker.disabled = button.disabled = true;
+    try {
+      await Api.assign(id, userId);
+      afterChange(id);
+    } catch (err) {
+      showError(err, id);
+      if (current?.id === id) render(current);
+    } finally {
+      picker.disabled = button.disabled = false;
+    }
+  }
+
+  button.addEventListener('click', () => {
+    const mine = me()?.user.id;
+    const holder = current?.assigneeId;
+    if (!mine) return;
+    if (holder && holder !== mine) {
+      question.textContent = `Assigned to ${userName(holder)} — take it?`;
+      return asking(true);
+    }
+    void assign(holder ? null : mine);
+  });
+  yes.addEventListener('click', () => { asking(false); void assign(me()?.user.id ?? null); });
+  no.addEventListener('click', () => { asking(false); button.focus(); });
+  confirm.addEventListener('keydown', (event) => { if (event.key === 'Escape') no.click(); });
+  picker.addEventListener('change', () => void assign(picker.value || null));
+
+  function render(c: ConversationDetail) {
+    // Another conversation, or someone else took this one meanwhile: the question no longer holds.
+    if (current?.id !== c.id || current.assigneeId !== c.assigneeId) asking(false);
+    current = c;
+    const open = c.status === 'open';
+    const self = me();
+    button.hidden = !open || !confirm.hidden;
+    button.textContent = c.assigneeId && c.assigneeId === self?.user.id ? 'Unassign' : 'Assign to me';
+    picker.hidden = !open || !self?.permissions.superviseAgents;
+    if (picker.hidden) return;
+    const people = [...teammates()].filter((u) => u.active && u.kind !== 'bot').sort((a, b) => a.name.localeCompare(b.name));
+    const options = [h('option', { value: '', text: 'Unassigned' })];
+    for (const u of people) options.push(h('option', { value: u.id, text: u.id === self?.user.id ? `${u.name} (you)` : u.name }));
+    // Assigned to someone not offered (a bot): shown as it is.
+    if (c.assigneeId && !people.some((u) => u.id === c.assigneeId)) options.push(h('option', { value: c.assigneeId, text: userName(c.assigneeId), disabled: true }));
+    picker.replaceChildren(...options);
+    picker.value = c.assigneeId ?? '';
+  }
+
+  return { render };
+}
