@@ -13,6 +13,7 @@ import { STEP_LABELS } from './step-defaults';
 import { StepList } from './StepList';
 import { StatusBadge } from './StatusBadge';
 import { TriggerEditor } from './TriggerEditor';
+import { useUnpublishChoice } from './UnpublishDialog';
 import { useWorkflowSave } from './use-workflow-save';
 import { checkDraft } from './validate-draft';
 import { stepVariables, templateVariables } from './variables';
@@ -43,7 +44,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const apps = appList ?? [];
   // The same checks as publishing; custom fields and app actions only once they are known.
   const check = useMemo(() => checkDraft(draft, {
-    ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key) } : {}),
+    ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key), fields: fieldList } : {}),
     ...(appList ? { actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs } : {}),
   }), [draft, fieldList, appList]);
   const dirty = JSON.stringify(draft) !== saved;
@@ -128,7 +129,12 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
     }
   };
 
-  const busy = save.isPending || setStatus.isPending;
+  const unpublish = useUnpublishChoice(async ({ id: workflowId }, cancelRuns) => {
+    await setStatus.mutateAsync({ workflowId, publish: false, cancelRuns });
+    setFailure(undefined);
+  }, fail);
+
+  const busy = save.isPending || setStatus.isPending || unpublish.counting;
   const published = workflow?.status === 'published';
   return (
     <FieldErrorsContext.Provider value={errors}>
@@ -145,7 +151,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
             {dirty && <span className="muted" role="status">Unsaved changes</span>}
             <button type="button" disabled={busy} onClick={() => void persist()}>{save.isPending ? 'Saving…' : 'Save'}</button>
             {published
-              ? <button type="button" disabled={busy} onClick={() => void publish(false)}>Unpublish</button>
+              ? <button type="button" disabled={busy} onClick={() => { if (id) void unpublish.ask({ id, name: workflow?.name ?? draft.name }); }}>Unpublish</button>
               : <button type="button" className="primary" disabled={busy} onClick={() => void publish(true)}>Publish</button>}
             {id && <a href={`#/workflows/${encodeURIComponent(id)}/runs`}>Run history</a>}
           </div>
@@ -154,6 +160,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
               Restored unsaved changes from this tab. <button type="button" className="link" onClick={onDiscard}>Discard them</button>
             </p>
           )}
+          {unpublish.dialog}
           {failure && <p className="error" role="alert">{failure}</p>}
           <ErrorSummary title="The server refused this workflow:" errors={server} />
           {showAll && <ErrorSummary title="To fix before saving:" errors={check.errors} />}

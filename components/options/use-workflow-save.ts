@@ -21,8 +21,9 @@ export function useWorkflowSave(id: string | undefined) {
     onSuccess: settle,
   });
   const setStatus = useMutation({
-    mutationFn: ({ workflowId, publish }: { workflowId: string; publish: boolean }) =>
-      request(Workflow, 'POST', `/workflows/${encodeURIComponent(workflowId)}/${publish ? 'publish' : 'unpublish'}`),
+    // `cancelRuns`: the unpublish cancels the workflow's unfinished runs too (UnpublishDialog.tsx).
+    mutationFn: ({ workflowId, publish, cancelRuns = false }: { workflowId: string; publish: boolean; cancelRuns?: boolean }) =>
+      request(Workflow, 'POST', `/workflows/${encodeURIComponent(workflowId)}/${publish ? 'publish' : 'unpublish'}`, cancelRuns ? { cancelRuns } : undefined),
     onSuccess: settle,
   });
   return { save, setStatus };

@@ -44,6 +44,9 @@ const routes: Route[] = [
   { name: 'GET /runs/:id (started by a webhook)', method: 'GET', path: (w) => `/runs/${w.runs.byWebhook}`, role: 'agent', ok: 200, except: { agent: 404, restricted: 404, supervisor: 404 } },
   { name: 'GET /runs/:id (unknown)', method: 'GET', path: () => '/runs/run_nope', role: 'agent', ok: 404 },
   { name: 'POST /runs/:id/cancel', method: 'POST', path: (w) => `/runs/${w.runs.byWebhook}/cancel`, role: 'admin', ok: 200 },
+  // Stopping a workflow's runs together is the supervisors' brake too (a workflow with no runs: nothing else changes).
+  { name: 'GET /workflows/:id/runs/unfinished', method: 'GET', path: (w) => `/workflows/${w.draftId}/runs/unfinished`, role: 'supervisor', ok: 200 },
+  { name: 'POST /workflows/:id/runs/cancel', method: 'POST', path: (w) => `/workflows/${w.draftId}/runs/cancel`, body: () => ({}), role: 'supervisor', ok: 200 },
   { name: 'POST /workflows/:id/webhook/test', method: 'POST', path: (w) => `/workflows/${w.webhookId}/webhook/test`, body: (w) => ({ body: { phone: w.phone, order: { id: 1 } } }), role: 'admin', ok: 200 },
   { name: 'POST /workflows/:id/webhook/test (unsaved trigger)', method: 'POST', path: (w) => `/workflows/${w.shortcutId}/webhook/test`, body: (w) => ({ body: { phone: w.phone }, trigger: webhookBody().trigger }), role: 'admin', ok: 200 },
   { name: 'POST /workflows/:id/webhook/regenerate', method: 'POST', path: (w) => `/workflows/${w.webhookId}/webhook/regenerate`, role: 'admin', ok: 200 },

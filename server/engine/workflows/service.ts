@@ -1,4 +1,4 @@
-import type { Workflow, WorkflowCreateBody, WorkflowDefinition } from '../../../lib/contracts/workflow';
+import type { UnpublishResult, Workflow, WorkflowCreateBody, WorkflowDefinition, WorkflowStatus } from '../../../lib/contracts/workflow';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { HttpError, notFound, type ErrorDetail } from '../../http-error';
 import { newId, nowIso, randomSecret } from '../../ids';
@@ -7,6 +7,7 @@ import { toJson, type Executor } from '../../store/database';
 import type { WorkflowsTable } from '../../store/schema';
 import { writeTriggerIndex } from '../dispatch/trigger-index';
 import { shortcutsVersion } from '../shortcuts/version';
+import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
 import { publishProblems } from './publish-checks';
 import { openStored, webhookTokenColumns } from '../../secrets/at-rest';
 import { parseDefinition, splitSigningSecret, storableDefinition, toWorkflow } from './records';
@@ -31,19 +32,38 @@ export async function createWorkflow(services: Services, body: WorkflowCreateBod
   const id = newId('wf');
   return change(services, async (uow) => {
     if (status === 'published') await assertPublishable(uow.trx, id, def, 'body');
-    const now = nowIso();
-    const stored = splitSigningSecret(def);
-    const row: WorkflowsTable = {
-      id, name: def.name, status, trigger_type: def.trigger.type, definition: toJson(stored.def), version: 1,
-      webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : null,
-      ...(def.trigger.type === 'incoming_webhook' ? webhookTokenColumns(services.vault, randomSecret()) : { webhook_token: null, webhook_token_hash: null }),
-      created_at: now, updated_at: now, published_at: status === 'published' ? now : null,
-    };
-    await uow.trx.insertInto('workflows').values(row).execute();
-    await saveVersion(uow.trx, row);
-    await writeTriggerIndex(uow.trx, id, status === 'published' ? def.trigger : null);
-    return row;
+    return insertWorkflow(uow, services, id, status, def);
   });
+}
+
+/**
+ * Drafts made together, all or none, with ids the caller chose beforehand (an import, whose
+ * workflows may start each other: each definition already names the others' new ids).
+ */
+export async function createDrafts(services: Services, drafts: { id: string; definition: WorkflowDefinition }[]): Promise<Workflow[]> {
+  const rows = await inTransaction(services.db, async (uow) => {
+    const made: WorkflowsTable[] = [];
+    for (const d of drafts) made.push(await insertWorkflow(uow, services, d.id, 'draft', storableDefinition(d.definition)));
+    const version = await shortcutsVersion(uow.trx);
+    uow.afterCommit(() => services.live.publish({ type: 'definitions.changed', version }));
+    return made;
+  });
+  return rows.map((row) => toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t)));
+}
+
+async function insertWorkflow(uow: UnitOfWork, services: Services, id: string, status: WorkflowStatus, def: WorkflowDefinition): Promise<WorkflowsTable> {
+  const now = nowIso();
+  const stored = splitSigningSecret(def);
+  const row: WorkflowsTable = {
+    id, name: def.name, status, trigger_type: def.trigger.type, definition: toJson(stored.def), version: 1,
+    webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : null,
+    ...(def.trigger.type === 'incoming_webhook' ? webhookTokenColumns(services.vault, randomSecret()) : { webhook_token: null, webhook_token_hash: null }),
+    created_at: now, updated_at: now, published_at: status === 'published' ? now : null,
+  };
+  await uow.trx.insertInto('workflows').values(row).execute();
+  await saveVersion(uow.trx, row);
+  await writeTriggerIndex(uow.trx, id, status === 'published' ? def.trigger : null);
+  return row;
 }
 
 /** Stores the definition as a new version; runs already started keep theirs. */
@@ -90,15 +110,23 @@ export async function publishWorkflow(services: Services, id: string): Promise<W
   });
 }
 
-export async function unpublishWorkflow(services: Services, id: string): Promise<Workflow> {
-  return change(services, async (uow) => {
+/**
+ * Nothing starts the workflow any more. Its unfinished runs go on (a Wait that ends, a question
+ * answered), on the version they started with, unless `cancelRunsBy` names who cancels them too,
+ * in the same transaction (as POST /workflows/:id/runs/cancel does).
+ */
+export async function unpublishWorkflow(services: Services, id: string, cancelRunsBy?: { name: string }): Promise<UnpublishResult> {
+  let cancelled: string[] | undefined;
+  const workflow = await retryingLockConflicts(() => change(services, async (uow) => {
     const current = await getWorkflowRow(uow.trx, id);
     await assertNotCalled(uow.trx, current, 'unpublish');
     const row: WorkflowsTable = { ...current, status: 'draft', published_at: null };
     await uow.trx.updateTable('workflows').set({ status: 'draft', published_at: null }).where('id', '=', id).execute();
     await writeTriggerIndex(uow.trx, id, null);
+    cancelled = cancelRunsBy && await cancelRunsIn(uow, services, { workflowId: id }, `Cancelled by ${cancelRunsBy.name}, who unpublished the workflow`);
     return row;
-  });
+  }));
+  return cancelled ? { ...workflow, cancelledRuns: { cancelled: cancelled.length, runIds: cancelled } } : workflow;
 }
 
 /**

@@ -151,7 +151,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       // As the executor holds it while the step runs (a lease it keeps renewing).
       await db.updateTable('runs').set({ status: 'running', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', runId).execute();
       const taken = await admin.post(`/conversations/${conversation.id}/awaiting-answer/take-over`, { runId });
-      expect(taken.body).toEqual({ stoppedRunId: runId, awaitingAnswer: null });
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null });
       expect((await waitForRun(db, runId, ['cancelled'])).error).toMatch(/who took over the conversation$/);
     });
 
@@ -166,7 +166,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
 
       const taken = await agent.post(url, { runId });
       expect(taken.status, JSON.stringify(taken.body)).toBe(200);
-      expect(taken.body).toEqual({ stoppedRunId: runId, awaitingAnswer: null });
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null });
       const stopped = await waitForRun(server.app.services.db, runId, ['cancelled']);
       expect(stopped.error).toBe('Stopped by Alex <b>Agent</b>, who took over the conversation');
       expect(await server.app.services.db.selectFrom('question_waits').select('run_id').where('run_id', '=', runId).execute()).toEqual([]);
@@ -176,7 +176,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await waitForRun(server.app.services.db, runId, ['cancelled'])).stepLog.some((e) => e.stepId === 'ok')).toBe(false);
       expect((await messages(conversation.id)).filter((m) => m.kind === 'comment')).toEqual([]);
       // Asked again (a colleague was faster): the state wanted, said as such.
-      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, awaitingAnswer: null });
+      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, cancelledRunIds: [], awaitingAnswer: null });
     });
 
     it('taking over: an unknown conversation 404, a body with anything else 422, no body at all is {} (app keys: the authorization matrix)', async () => {

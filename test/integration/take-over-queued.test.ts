@@ -1,0 +1,3 @@
+import { takeOverQueuedSuite } from './take-over-queued-suite';
+
+takeOverQueuedSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { workflowRunsCancelSuite } from './workflow-runs-cancel-suite';
+
+workflowRunsCancelSuite(() => undefined);
