@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { rateLimitKey } from './auth/bearer';
 import { authPlugin } from './auth/plugin';
 import type { Config } from './config';
@@ -14,6 +14,7 @@ import { registerFeatures } from './features';
 import { declaredText, JSON_WITH_CHARSET } from './http/body-charset';
 import { compressedBodyRefusal } from './http/content-encoding';
 import { JSON_MEDIA_TYPE } from './http/media-type';
+import { addErrorSchema, openapiTransform } from './http/openapi';
 import { hookRoutes } from './routes/hooks/index';
 import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
 import type { NotePort } from './engine/executor/executor-thread';
@@ -49,13 +50,17 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   fastify.setSerializerCompiler(serializerCompiler);
   installErrorHandler(fastify);
 
+  addErrorSchema(fastify);
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Inbox Companion API', version: '1.0.0', description: 'Workflows, shortcuts, webhooks and mini-apps for support inboxes.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // The zod schemas, plus each route's documented errors and bodiless 204s (http/openapi.ts).
+    transform: openapiTransform,
+    // Shared schemas (the error shape) under their own name in components.schemas, not `def-0`.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   // Two sibling contexts. Incoming webhooks come from machines, thousands a second: their
   // context has none of the browser and user plugins' per-request hooks (helmet, CORS, the user
@@ -93,7 +98,11 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'https:'],
+          // The inbox shows attachments: thumbnails and players from https addresses (Meta's CDN,
+          // Chatwoot's storage; never plain http), and WhatsApp media the page fetched through
+          // the server into blob: addresses (GET …/attachments/:n needs the agent's credentials).
+          imgSrc: ["'self'", 'data:', 'https:', 'blob:'],
+          mediaSrc: ["'self'", 'https:', 'blob:'],
           connectSrc: ["'self'"],
         },
       },

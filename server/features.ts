@@ -3,6 +3,7 @@ import { healthRoutes } from './routes/health/index';
 import { userRoutes } from './routes/users/index';
 import { contactRoutes } from './routes/contacts/index';
 import { conversationRoutes } from './routes/conversations/index';
+import { attachmentRoutes } from './routes/conversations/attachments';
 import { inboxRoutes } from './routes/inbox/index';
 import { inboxSessionRoutes } from './routes/inbox/session';
 import { webhookAdminRoutes } from './routes/hooks/admin';
@@ -47,6 +48,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });
   await app.register(conversationRoutes, { prefix: '/api/v1' });
+  await app.register(attachmentRoutes, { prefix: '/api/v1' });
   await app.register(inboxRoutes);
   await app.register(inboxSessionRoutes, { prefix: '/api/v1' });
   await app.register(webhookAdminRoutes, { prefix: '/api/v1' });

@@ -1,24 +1,39 @@
-import { RUN_STATUSES } from '../../lib/contracts/runs';
-import { useWorkflows } from './queries';
+import { useQuery } from '@tanstack/react-query';
+import { RUN_STATUSES, RunHistoryWorkflows } from '../../lib/contracts/runs';
+import { request } from './api';
+import { RunContactSearch } from './RunContactSearch';
 import type { RunFilter } from './use-run-history';
+
+/**
+ * The workflows the run history can show: every workflow, and the deleted ones whose runs stay.
+ * Under `workflows`, so a workflow made, renamed or deleted refreshes it.
+ */
+export const useRunHistoryWorkflows = () => useQuery({
+  queryKey: ['workflows', 'run-history'],
+  queryFn: () => request(RunHistoryWorkflows, 'GET', '/runs/workflows'),
+});
+/** A workflow's name in the run history; a deleted one says so. */
+export const historyName = (w: { name: string; deleted: boolean }) => (w.deleted ? `${w.name} (deleted)` : w.name);
 
 interface Props {
   filter: RunFilter;
   /** The contact filter's label (a name rather than an id). */
   contactLabel: string | null;
   onChange(next: RunFilter): void;
+  /** A contact found by the search: its runs only, named by `label`. */
+  onPickContact(id: string, label: string): void;
 }
 
-/** Which runs the table shows: workflow, status, contact (set from a row) and start time. */
-export function RunFilters({ filter, contactLabel, onChange }: Props) {
-  const workflows = useWorkflows();
+/** Which runs the table shows: workflow (deleted ones too), status, contact (searched, or picked in a row) and start time. */
+export function RunFilters({ filter, contactLabel, onChange, onPickContact }: Props) {
+  const workflows = useRunHistoryWorkflows();
   const set = (patch: Partial<RunFilter>) => onChange({ ...filter, ...patch });
   return (
     <div className="run-filters" role="group" aria-label="Filter runs">
       <label>Workflow
         <select value={filter.workflowId} onChange={(e) => set({ workflowId: e.target.value })}>
           <option value="">All workflows</option>
-          {(workflows.data?.workflows ?? []).map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
+          {(workflows.data?.workflows ?? []).map((w) => <option key={w.id} value={w.id}>{historyName(w)}</option>)}
         </select>
       </label>
       <label>Status
@@ -39,7 +54,7 @@ export function RunFilters({ filter, contactLabel, onChange }: Props) {
           <button type="button" className="small" aria-label="Show every contact" onClick={() => set({ contactId: '' })}>×</button>
         </span>
       ) : (
-        <span className="hint">Pick a contact in the table to see only their runs.</span>
+        <RunContactSearch onPick={onPickContact} />
       )}
     </div>
   );

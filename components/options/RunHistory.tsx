@@ -7,8 +7,8 @@ import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import { errorMessage, request } from './api';
 import { QueueSummary } from './QueueSummary';
 import { RunDetails } from './RunDetails';
-import { RunFilters } from './RunFilters';
-import { useWorkflow, useWorkflows } from './queries';
+import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
+import { useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
 import { triggerLabel } from './trigger-labels';
 import { RUNS_KEY, useRunHistory, type RunFilter } from './use-run-history';
@@ -101,13 +101,14 @@ function CancelRun({ run }: { run: Run }) {
  */
 export function RunHistory({ workflowId }: { workflowId: string }) {
   const workflow = useWorkflow(workflowId);
-  const workflows = useWorkflows();
+  const workflows = useRunHistoryWorkflows();
   const [filter, setFilter] = useState<RunFilter>({ workflowId, status: '', contactId: '', since: '', until: '' });
   const [contactLabel, setContactLabel] = useState<string | null>(null);
   const runs = useRunHistory(filter);
   const [open, setOpen] = useState<string>();
   const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
-  const names = new Map((workflows.data?.workflows ?? []).map((w) => [w.id, w.name]));
+  const names = new Map((workflows.data?.workflows ?? []).map((w) => [w.id, historyName(w)]));
+  const pickContact = (id: string, label: string | null) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); };
   const allWorkflows = !filter.workflowId;
   const columns = allWorkflows ? 8 : 7;
   return (
@@ -120,7 +121,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
         <button type="button" onClick={() => void runs.refetch()}>Refresh</button>
       </div>
       <QueueSummary />
-      <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} />
+      <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} onPickContact={pickContact} />
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
       {list.length > 0 && (
@@ -133,7 +134,7 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
                   <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
-                  <td><ContactName id={run.contactId} onPick={(id, label) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); }} /></td>
+                  <td><ContactName id={run.contactId} onPick={pickContact} /></td>
                   <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Step } from './steps';
 import { Trigger, TriggerType } from './triggers';
 import { addDuplicateIssues, Id, IsoDateTime } from './workflow-primitives';
+import { CancelRunsResult } from './runs';
 
 export const MAX_STEPS = 100;
 
@@ -61,3 +62,13 @@ export const WorkflowSummary = Workflow.safeExtend({
 });
 export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
 export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary) });
+
+/**
+ * POST /workflows/:id/unpublish: `cancelRuns` also cancels its unfinished runs, in the same
+ * transaction (else they go on, on the version they started with).
+ */
+export const UnpublishBody = z.object({ cancelRuns: z.boolean().optional() }).strict();
+export type UnpublishBody = z.infer<typeof UnpublishBody>;
+/** Its answer: the workflow, and with `cancelRuns` the runs that were cancelled. */
+export const UnpublishResult = Workflow.safeExtend({ cancelledRuns: CancelRunsResult.optional() });
+export type UnpublishResult = z.infer<typeof UnpublishResult>;

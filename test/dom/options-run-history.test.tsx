@@ -212,6 +212,7 @@ describe('run history: live, filtered, paged', () => {
     const calls = serveApi({
       'GET /workflows/wf_1': ok(workflow),
       'GET /workflows': ok({ workflows: [summary('wf_1', 'Refunds'), summary('wf_2', 'Greetings')] }),
+      'GET /runs/workflows': ok({ workflows: [{ id: 'wf_2', name: 'Greetings', deleted: false }, { id: 'wf_1', name: 'Refunds', deleted: false }] }),
       'GET /contacts/ct_1': contact('ct_1', 'Ada'),
       'GET /contacts/ct_2': contact('ct_2', 'Bo'),
       'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: 'run_1' }),

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Run, RunList } from '../../../lib/contracts/runs';
+import type { Run } from '../../../lib/contracts/runs';
 import { TriggerType } from '../../../lib/contracts/triggers';
 import { notFound } from '../../http-error';
 import type { Services } from '../../services';
@@ -11,13 +10,6 @@ import { toRun, toWorkflow } from './records';
 import { WorkflowSummary } from '../../../lib/contracts/workflow';
 export { WorkflowSummary, WorkflowSummaryList } from '../../../lib/contracts/workflow';
 
-export const RunsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  /** Runs older than this run id (ids sort by creation). */
-  before: z.string().max(100).optional(),
-  status: Run.shape.status.optional(),
-});
-export type RunsQuery = z.infer<typeof RunsQuery>;
 
 export async function listWorkflowSummaries(services: Services): Promise<WorkflowSummary[]> {
   const { db } = services;
@@ -30,14 +22,6 @@ export async function listWorkflowSummaries(services: Services): Promise<Workflo
     triggerType: TriggerType.parse(row.trigger_type),
     lastRunAt: last.get(row.id) ?? null,
   }));
-}
-
-export async function listRuns(db: Executor, workflowId: string, query: RunsQuery): Promise<RunList> {
-  let q = db.selectFrom('runs').selectAll().where('workflow_id', '=', workflowId);
-  if (query.before) q = q.where('id', '<', query.before);
-  if (query.status) q = q.where('status', '=', query.status);
-  const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
-  return { runs: rows.map(toRun) };
 }
 
 export async function getRun(db: Executor, id: string): Promise<Run> {

@@ -5,6 +5,7 @@ import { linkAdAccount, listAdAccounts, syncAdAccount, unlinkAdAccount } from '.
 import { nowIso } from '../../ids';
 import { fromJson } from '../../store/database';
 import { listAds } from '../../webhooks/ads';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -38,7 +39,7 @@ export const adRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Link an ad account (verified with one Graph call)', body: LinkAdAccountBody, response: { 201: AdAccount } } },
     async (req, reply) => reply.code(201).send(await linkAdAccount(services, req.body)));
 
-  app.delete('/ads/accounts/:id', { config: admin, schema: { tags: ['ads'], params: Params } }, async (req, reply) => {
+  app.delete('/ads/accounts/:id', { config: admin, schema: { tags: ['ads'], params: Params, response: { 204: NoContent } } }, async (req, reply) => {
     await unlinkAdAccount(db, req.params.id);
     return reply.code(204).send();
   });

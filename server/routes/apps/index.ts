@@ -10,6 +10,7 @@ import { getApp, insertApp, listApps } from '../../apps/store';
 import { conflict } from '../../http-error';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { isUniqueViolation } from '../../store/database';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -55,7 +56,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     schema: { tags: ['apps'], params: Params, body: AppManifest, response: { 200: App } },
   }, async (req) => updateApp(services, req.params.id, req.body));
 
-  app.delete('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params } },
+  app.delete('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteApp(services, req.params.id);
       return reply.code(204).send();
@@ -71,7 +72,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     schema: { tags: ['apps'], params: Params, body: InstallBody, response: { 201: Installation } },
   }, async (req, reply) => reply.code(201).send(await installApp(services, req.params.id, req.body)));
 
-  app.delete('/apps/:id/install', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params } },
+  app.delete('/apps/:id/install', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
     async (req, reply) => {
       await uninstallApp(services, req.params.id, () => outbox.wake());
       return reply.code(204).send();

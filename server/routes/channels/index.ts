@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Channel, ChannelList, ConnectChannelBody, UpdateChannelBody, WhatsAppTemplateList } from '../../../lib/contracts/channels';
 import { connectChannel, deleteChannel, listChannels, updateChannel } from '../../channels/connections';
 import { listWhatsAppTemplates } from '../../channels/whatsapp-templates';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -29,7 +30,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['channels'], summary: 'The message templates of a WhatsApp channel\'s Business Account, read from Meta (for the Send message step)', params: Params, response: { 200: WhatsAppTemplateList } },
   }, async (req) => ({ templates: await listWhatsAppTemplates(services, req.params.id) }));
 
-  app.delete('/channels/:id', { config: admin, schema: { tags: ['channels'], params: Params } }, async (req, reply) => {
+  app.delete('/channels/:id', { config: admin, schema: { tags: ['channels'], params: Params, response: { 204: NoContent } } }, async (req, reply) => {
     await deleteChannel(services.db, req.params.id);
     return reply.code(204).send();
   });

@@ -6,6 +6,7 @@ import { reconcileAccount } from '../../connectors/chatwoot/reconcile';
 import { resolveChatwootConversation } from '../../connectors/chatwoot/resolve';
 import { HttpError } from '../../http-error';
 import { connectAccount, getConnection, listConnections, toAccount, updateAccount } from '../../connectors/chatwoot/connections';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -72,7 +73,7 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/chatwoot/accounts/:id', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['chatwoot'], summary: 'Disconnect: the webhook URL stops working; mirrored contacts and conversations stay', params: Params },
+    schema: { tags: ['chatwoot'], summary: 'Disconnect: the webhook URL stops working; mirrored contacts and conversations stay', params: Params, response: { 204: NoContent } },
   }, async (req, reply) => {
     await getConnection(services, req.params.id);
     await services.db.deleteFrom('connections').where('id', '=', req.params.id).execute();

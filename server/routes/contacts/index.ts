@@ -11,6 +11,7 @@ import { listFields, upsertField, deleteField, validateFieldValues } from '../..
 import { inTransaction } from '../../events/unit-of-work';
 import { issuesToDetails, unprocessable } from '../../http-error';
 import { causeOf } from '../cause';
+import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -65,6 +66,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
         + 'enrolments, question waits, sends waiting to be retried, and their workflow runs (unfinished ones stop) and events, in one transaction. '
         + 'Answers 204; 404 for an unknown (or already deleted) contact. A later message from the same phone or Messenger sender is a new contact. '
         + 'A contact mirrored from Chatwoot stays there: the next sync or webhook about them creates a new contact unless they are deleted in Chatwoot too.',
+      response: { 204: NoContent },
     },
   }, async (req, reply) => {
     await deleteContact(services, req.params.id, causeOf(req));
@@ -118,7 +120,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     return upsertField(db, parsed.data);
   });
 
-  app.delete('/fields/:key', { config: { access: { role: 'admin' } }, schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }) } },
+  app.delete('/fields/:key', { config: { access: { role: 'admin' } }, schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }), response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteField(db, req.params.key);
       return reply.code(204).send();

@@ -8,6 +8,7 @@ import { getRestrictions, getUser, INBOX_SESSION_LABEL } from '../../domain/user
 import { HttpError } from '../../http-error';
 import { nowIso, randomSecret } from '../../ids';
 import { INBOX_SESSION_MS, clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie';
+import { NoContent } from '../../http/openapi';
 
 /** A sign-in code lives this long: enough for the new tab to load, too short to be worth stealing. */
 export const INBOX_CODE_MS = 60_000;
@@ -61,7 +62,7 @@ export const inboxSessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/auth/inbox-session', {
     config: { access: { public: true } },
-    schema: { tags: ['users'], summary: 'Sign the inbox out: revoke its cookie\'s token and clear the cookie' },
+    schema: { tags: ['users'], summary: 'Sign the inbox out: revoke its cookie\'s token and clear the cookie', response: { 204: NoContent } },
   }, async (req, reply) => {
     const token = sessionCookieOf(req);
     if (token) {

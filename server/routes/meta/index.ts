@@ -35,6 +35,8 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['meta'], summary: 'Meta webhook verification (hub.challenge)',
       querystring: z.object({ 'hub.mode': z.string().max(50).optional(), 'hub.verify_token': z.string().max(500).optional(), 'hub.challenge': z.string().max(500).optional() }),
+      // Sent as it came, as text (a string with a content type is never serialized).
+      response: { 200: { description: 'The hub.challenge, as text', content: { 'text/plain': { schema: z.string() } } } },
     },
   }, async (req, reply) => {
     const q = req.query;

@@ -10,6 +10,7 @@ import {
 import { cancelRun } from '../../engine/workflows/cancel-run';
 import { retryNow } from '../../engine/workflows/retry-now';
 import { workflowRunsCancelRoutes } from './runs-cancel';
+import { workflowFileRoutes } from './file';
 import { waitingBehind } from '../../engine/workflows/waiting-behind';
 import { getRun, listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
 import { listAllRuns } from '../../engine/workflows/list-runs';
@@ -51,6 +52,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => unpublishWorkflow(services, req.params.id, req.body?.cancelRuns ? requireUser(req) : undefined));
 
   await app.register(workflowRunsCancelRoutes);
+  await app.register(workflowFileRoutes);
 
   // Pages as /runs does. A deleted workflow's runs stay readable; an id never seen is a 404.
   app.get('/workflows/:id/runs', {

@@ -67,8 +67,13 @@ describe('webhook ingestion survives SIGKILL', () => {
     const until = Date.now() + 60_000;
     let runs: any[] = [];
     for (;;) {
-      const res = await call(proc.url, 'GET', `/api/v1/workflows/${wf.body.id}/runs?limit=1000`);
-      runs = res.body?.runs ?? [];
+      runs = [];
+      let cursor: string | null = null;
+      do {
+        const res: { body?: { runs?: any[]; nextCursor?: string | null } } = await call(proc.url, 'GET', `/api/v1/workflows/${wf.body.id}/runs?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+        runs.push(...(res.body?.runs ?? []));
+        cursor = res.body?.nextCursor ?? null;
+      } while (cursor);
       if (runs.length >= acked.length && runs.every((r) => r.status === 'completed')) break;
       if (Date.now() > until) break;
       await new Promise((r) => setTimeout(r, 200));

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { FIELD_TYPES } from './contacts';
+import { WorkflowDefinition } from './workflow';
+import { Id, IsoDateTime } from './workflow-primitives';
+
+// Workflows moved between servers (GET /workflows/export → POST /workflows/import). Ids are this
+// server's own: the file says what each one was (a user's email, an app's key, a workflow's name)
+// so the server importing it can find its own, and says so before saving what it cannot.
+
+export const WORKFLOW_FILE_FORMAT = 'inbox-companion.workflows';
+
+export const WorkflowFileReferences = z.object({
+  users: z.record(z.string(), z.object({ name: z.string(), email: z.string() })).default({}),
+  apps: z.record(z.string(), z.object({ key: z.string(), name: z.string() })).default({}),
+  /** Workflows a Trigger another workflow step starts, in the file or not. */
+  workflows: z.record(z.string(), z.object({ name: z.string() })).default({}),
+  /** The custom fields the workflows use, as defined where they were exported. */
+  fields: z.record(z.string(), z.object({ label: z.string(), type: z.enum(FIELD_TYPES), options: z.array(z.string()).default([]) })).default({}),
+});
+export type WorkflowFileReferences = z.infer<typeof WorkflowFileReferences>;
+
+export const WorkflowFile = z.object({
+  format: z.literal(WORKFLOW_FILE_FORMAT),
+  version: z.literal(1),
+  exportedAt: IsoDateTime,
+  workflows: z.array(z.object({
+    /** Its id where it was exported: how the file's workflows name each other. */
+    id: Id,
+    definition: WorkflowDefinition,
+  })),
+  references: WorkflowFileReferences.default({ users: {}, apps: {}, workflows: {}, fields: {} }),
+});
+export type WorkflowFile = z.infer<typeof WorkflowFile>;
+
+/** GET /workflows/export: `ids` (comma-separated) picks workflows; without it, every one. */
+export const WorkflowExportQuery = z.object({
+  ids: z.string().max(10_000).optional().describe('Comma-separated workflow ids; all workflows when left out'),
+});
+
+const Choices = z.record(z.string(), Id).default({});
+/**
+ * POST /workflows/import. `file`: what GET /workflows/export gave, or one workflow's definition
+ * (the files exported before). `choices`: for an id the file names that has no match here, the
+ * one to use instead (by kind, file id → id here). `dryRun`: only say what would be matched.
+ */
+export const WorkflowImportBody = z.object({
+  file: z.unknown().describe('A workflow file (GET /workflows/export), or a single workflow definition'),
+  choices: z.object({ users: Choices, apps: Choices, workflows: Choices }).partial().default({}),
+  dryRun: z.boolean().default(false),
+});
+export type WorkflowImportBody = z.infer<typeof WorkflowImportBody>;
+
+const Candidate = z.object({ id: Id, name: z.string() });
+/** One id the file names, and what it is here. */
+export const ImportReference = z.object({
+  kind: z.enum(['user', 'app', 'workflow']),
+  /** The id in the file. */
+  ref: z.string(),
+  /** What the file says it was: `Ana López <ana@example.com>`, `Payments (payments)`, `Refund`. */
+  label: z.string(),
+  /** Its match here, null when there is none yet (choose one of `candidates`). */
+  match: Candidate.nullable(),
+  /** How it was matched: by email, key or name, the same id (the server it came from), a workflow of the same file, or chosen. */
+  how: z.enum(['email', 'key', 'name', 'id', 'file', 'chosen']).nullable(),
+  /** Why there is no match (null when matched): said so the admin knows what to do. */
+  problem: z.string().nullable(),
+  /** What may be chosen instead. */
+  candidates: z.array(Candidate),
+  /** The file's workflows naming it, and where. */
+  usedBy: z.array(z.object({ workflow: z.string(), where: z.string(), path: z.string() })),
+});
+export type ImportReference = z.infer<typeof ImportReference>;
+
+export const WorkflowImportResult = z.object({
+  references: z.array(ImportReference),
+  /** Per workflow of the file: what it will need before publishing (fields not defined here, apps not installed). */
+  workflows: z.array(z.object({ name: z.string(), warnings: z.array(z.string()) })),
+  /** The drafts made (none on a dry run). */
+  created: z.array(Candidate),
+});
+export type WorkflowImportResult = z.infer<typeof WorkflowImportResult>;

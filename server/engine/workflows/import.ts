@@ -1,0 +1,156 @@
+import { WorkflowDefinition } from '../../../lib/contracts/workflow';
+import {
+  WorkflowFile, type ImportReference, type WorkflowFileReferences, type WorkflowImportBody, type WorkflowImportResult,
+} from '../../../lib/contracts/workflow-file';
+import { customFieldUses, idReferences, rewriteIds, type ReferenceKind } from '../../../lib/workflow/references';
+import { listFields } from '../../domain/fields';
+import { HttpError, issuesToDetails, unprocessable, type ErrorDetail } from '../../http-error';
+import { newId } from '../../ids';
+import type { Services } from '../../services';
+import { fromJson, type Executor } from '../../store/database';
+import { createDrafts } from './service';
+
+// Workflows from a file (export.ts), made drafts here with this server's ids: users found by
+// email, apps by key, workflows started by Trigger another workflow by name (or among the file's
+// own), each one the admin chose otherwise. What has no match is said before anything is saved
+// (422, or a dry run's `problem`), never left to fail at publish with an id from elsewhere.
+
+type Entry = { sourceId: string | null; definition: WorkflowDefinition };
+type Candidate = { id: string; name: string };
+const KEY: Record<ReferenceKind, 'users' | 'apps' | 'workflows'> = { user: 'users', app: 'apps', workflow: 'workflows' };
+
+/** The body's `file`: a workflow file, or a lone definition (as files were exported before). 422 naming each problem. */
+function readFile(file: unknown): { entries: Entry[]; refs: WorkflowFileReferences } {
+  const isFile = !!file && typeof file === 'object' && 'format' in file;
+  const parsed = isFile ? WorkflowFile.safeParse(file) : WorkflowDefinition.safeParse(file);
+  if (!parsed.success) {
+    const details = issuesToDetails(parsed.error.issues, 'body.file');
+    throw unprocessable(`This file is not a valid workflow: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  if (!isFile) return { entries: [{ sourceId: null, definition: parsed.data as WorkflowDefinition }], refs: { users: {}, apps: {}, workflows: {}, fields: {} } };
+  const data = parsed.data as WorkflowFile;
+  if (data.workflows.length === 0) throw unprocessable('The file holds no workflow', [{ path: 'body.file.workflows', message: 'The file holds no workflow' }]);
+  return { entries: data.workflows.map((w) => ({ sourceId: w.id, definition: w.definition })), refs: data.references };
+}
+
+/** What the workspace has to match against, read once. */
+async function readWorkspace(db: Executor) {
+  const [users, apps, installed, workflows, fields] = await Promise.all([
+    db.selectFrom('users').select(['id', 'name', 'email', 'deactivated_at']).orderBy('name').execute(),
+    db.selectFrom('apps').select(['id', 'key', 'manifest']).orderBy('key').execute(),
+    db.selectFrom('installations').select('app_id').execute(),
+    db.selectFrom('workflows').select(['id', 'name', 'trigger_type']).orderBy('name').execute(),
+    listFields(db),
+  ]);
+  return {
+    users: users.map((u) => ({ id: u.id, name: `${u.name} <${u.email}>`, email: u.email.toLowerCase(), active: !u.deactivated_at })),
+    apps: apps.map((a) => ({ id: a.id, key: a.key, name: `${fromJson<{ name?: string }>(a.manifest, {}).name ?? a.key} (${a.key})`, installed: installed.some((i) => i.app_id === a.id) })),
+    workflows: workflows.map((w) => ({ id: w.id, name: w.name, manual: w.trigger_type === 'manual' })),
+    fields,
+  };
+}
+type Workspace = Awaited<ReturnType<typeof readWorkspace>>;
+
+type Resolution = Pick<ImportReference, 'label' | 'match' | 'how' | 'problem' | 'candidates'>;
+
+/** One id of the file: matched here, or why not and what may be chosen instead. */
+function resolve(kind: ReferenceKind, ref: string, refs: WorkflowFileReferences, ws: Workspace, inFile: Map<string, Candidate>): Resolution {
+  const candidate = (c: Candidate) => ({ id: c.id, name: c.name });
+  if (kind === 'user') {
+    const said = refs.users[ref];
+    const candidates = ws.users.filter((u) => u.active).map(candidate);
+    const label = said ? `${said.name} <${said.email}>` : ref;
+    const found = said ? ws.users.find((u) => u.email === said.email.toLowerCase()) : ws.users.find((u) => u.id === ref);
+    if (found?.active) return { label, match: candidate(found), how: said ? 'email' : 'id', problem: null, candidates };
+    const problem = found ? `${found.name} is deactivated here; pick someone else`
+      : said ? `no user with email ${said.email} here; pick one` : `no user ${ref} here (the file does not say who it was); pick one`;
+    return { label, match: null, how: null, problem, candidates };
+  }
+  if (kind === 'app') {
+    const said = refs.apps[ref];
+    const candidates = ws.apps.map(candidate);
+    const label = said ? `${said.name} (${said.key})` : ref;
+    const found = said ? ws.apps.find((a) => a.key === said.key) : ws.apps.find((a) => a.id === ref);
+    if (found) return { label, match: candidate(found), how: said ? 'key' : 'id', problem: null, candidates };
+    const problem = said ? `the app ${said.name} (key ${said.key}) is not registered here; register and install it, or pick another app`
+      : `no app ${ref} here (the file does not say which app it was); pick one`;
+    return { label, match: null, how: null, problem, candidates };
+  }
+  const own = inFile.get(ref);
+  const said = refs.workflows[ref];
+  const label = own?.name ?? said?.name ?? ref;
+  const manual = ws.workflows.filter((w) => w.manual).map(candidate);
+  if (own) return { label, match: own, how: 'file', problem: null, candidates: manual };
+  if (!said) {
+    const same = ws.workflows.find((w) => w.id === ref);
+    return same ? { label, match: candidate(same), how: 'id', problem: null, candidates: manual }
+      : { label, match: null, how: null, problem: `no workflow ${ref} here (the file does not say which it was); pick one`, candidates: manual };
+  }
+  const named = ws.workflows.filter((w) => w.name.toLowerCase() === said.name.toLowerCase());
+  if (named.length === 1) return { label, match: candidate(named[0]!), how: 'name', problem: null, candidates: manual };
+  return named.length > 1
+    ? { label, match: null, how: null, problem: `${named.length} workflows here are named "${said.name}"; pick one`, candidates: named.map(candidate) }
+    : { label, match: null, how: null, problem: `no workflow named "${said.name}" here; import it too, or pick one`, candidates: manual };
+}
+
+/** A choice the admin made: it must name something of that kind here. */
+function chosen(kind: ReferenceKind, ref: string, id: string, ws: Workspace): Candidate {
+  const pool: Candidate[] = kind === 'user' ? ws.users.filter((u) => u.active) : kind === 'app' ? ws.apps : ws.workflows;
+  const found = pool.find((c) => c.id === id);
+  if (!found) {
+    throw new HttpError(422, 'invalid_content', `choices.${KEY[kind]}.${ref}: there is no ${kind === 'user' ? 'active user' : kind} ${id} here`,
+      [{ path: `body.choices.${KEY[kind]}.${ref}`, message: `There is no ${kind === 'user' ? 'active user' : kind} ${id} here` }]);
+  }
+  return { id: found.id, name: found.name };
+}
+
+/** What needs doing before publishing: custom fields not defined here, apps not installed here. */
+function warningsOf(def: WorkflowDefinition, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined): string[] {
+  const warnings: string[] = [];
+  for (const key of new Set(customFieldUses(def).map((u) => u.key))) {
+    if (ws.fields.some((f) => f.key === key)) continue;
+    const said = refs.fields[key];
+    warnings.push(`The contact field "${key}"${said ? ` (${said.label}, ${said.type}${said.options.length ? `: ${said.options.join(', ')}` : ''})` : ''} is not defined here: define it under Settings before publishing`);
+  }
+  for (const ref of idReferences(def).filter((r) => r.kind === 'app')) {
+    const app = ws.apps.find((a) => a.id === matched('app', ref.id));
+    if (app && !app.installed && !warnings.some((w) => w.includes(app.name))) warnings.push(`The app ${app.name} is not installed here: install it before publishing`);
+  }
+  return warnings;
+}
+
+export async function importWorkflows(services: Services, body: WorkflowImportBody): Promise<WorkflowImportResult> {
+  const { entries, refs } = readFile(body.file);
+  const ws = await readWorkspace(services.db);
+  // Each workflow of the file gets its id here now, so the others can be pointed at it.
+  const drafts = entries.map((e) => ({ ...e, id: newId('wf') }));
+  const inFile = new Map(drafts.flatMap((d) => (d.sourceId ? [[d.sourceId, { id: d.id, name: d.definition.name }] as const] : [])));
+
+  const references: ImportReference[] = [];
+  drafts.forEach((d, index) => {
+    for (const use of idReferences(d.definition)) {
+      let reference = references.find((r) => r.kind === use.kind && r.ref === use.id);
+      if (!reference) {
+        const choice = body.choices[KEY[use.kind]]?.[use.id];
+        const found = resolve(use.kind, use.id, refs, ws, inFile);
+        reference = choice ? { kind: use.kind, ref: use.id, ...found, match: chosen(use.kind, use.id, choice, ws), how: 'chosen', problem: null, usedBy: [] }
+          : { kind: use.kind, ref: use.id, ...found, usedBy: [] };
+        references.push(reference);
+      }
+      reference.usedBy.push({ workflow: d.definition.name, where: use.where, path: `file.workflows.${index}.definition.${use.path}` });
+    }
+  });
+  const matched = (kind: ReferenceKind, id: string) => references.find((r) => r.kind === kind && r.ref === id)?.match?.id;
+  const workflows = drafts.map((d) => ({ name: d.definition.name, warnings: warningsOf(d.definition, refs, ws, matched) }));
+  if (body.dryRun) return { references, workflows, created: [] };
+
+  const unresolved = references.filter((r) => !r.match);
+  if (unresolved.length) {
+    const details: ErrorDetail[] = unresolved.flatMap((r) => r.usedBy.map((u) => ({ path: `body.${u.path}`, message: `"${u.workflow}", ${u.where}: ${r.problem}` })));
+    throw new HttpError(422, 'unresolved_references',
+      `Nothing was imported: ${details.length} ${details.length === 1 ? 'reference has' : 'references have'} no match here (choose one in \`choices\`, or try with dryRun for the candidates): ${details.map((d) => d.message).join('; ')}`,
+      details);
+  }
+  const created = await createDrafts(services, drafts.map((d) => ({ id: d.id, definition: rewriteIds(d.definition, matched) })));
+  return { references, workflows, created: created.map((w) => ({ id: w.id, name: w.name })) };
+}

@@ -1,0 +1,3 @@
+import { runHistoryApiSuite } from './run-history-api';
+
+runHistoryApiSuite();
