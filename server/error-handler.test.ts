@@ -16,6 +16,20 @@ describe('error handler', () => {
     await app.close();
   });
 
+  it('a transaction PostgreSQL rolled back to untangle a deadlock (40P01, 40001) is a 503 to send again, not a 500', async () => {
+    const app = Fastify();
+    installErrorHandler(app);
+    app.post('/deadlock', async () => { throw Object.assign(new Error('deadlock detected'), { code: '40P01' }); });
+    app.post('/serialization', async () => { throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }); });
+    for (const url of ['/deadlock', '/serialization']) {
+      const res = await app.inject({ method: 'POST', url });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.json().error).toMatchObject({ code: 'busy', message: expect.stringMatching(/send it again$/) });
+    }
+    await app.close();
+  });
+
   it.each([
     ['Invalid input: expected string, received undefined', 'Required: give a string'],
     ['Invalid input: expected object, received undefined', 'Required: give an object'],

@@ -64,6 +64,12 @@ export function installErrorHandler(app: FastifyInstance) {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(send('bad_request', err.message));
     }
+    // PostgreSQL gave up this transaction to untangle it from another one (a deadlock, or a
+    // serialization failure): it rolled back whole, and the same request again goes through.
+    if (isTransactionConflict(err)) {
+      request.log.warn({ err }, 'transaction conflict, rolled back');
+      return reply.code(503).header('retry-after', '1').send(send('busy', 'This collided with another change at the same moment and was not saved; send it again'));
+    }
     // PostgreSQL restarting, failing over, or out of reach for a moment: say so, and when to retry
     // (webhook senders and the extension retry a 503), rather than an internal error.
     if (isDatabaseUnreachable(err)) {
@@ -106,4 +112,10 @@ export function plainTypeMessage(message: string): string {
   const [, expected, received] = m;
   const a = (t: string) => (t === 'undefined' || t === 'null' || t === 'NaN' ? t : `${/^[aeiou]/.test(t!) ? 'an' : 'a'} ${t}`);
   return received === 'undefined' ? `Required: give ${a(expected!)}` : `Expected ${a(expected!)}, got ${a(received!)}`;
+}
+
+/** PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001): the transaction was rolled back. */
+function isTransactionConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '40P01' || code === '40001';
 }
