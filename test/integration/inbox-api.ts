@@ -166,13 +166,14 @@ export function inboxApiSuite(databaseUrl: () => string | undefined) {
     });
 
     it('records field updates with old and new values, and clears with null', async () => {
+      // Creating a contact with a field sets it from nothing (Contact Field Updated fires, as tags on create do).
       const c = await newContact({ fields: { score: 1 } });
       expect((await agent.patch(`/contacts/${c.id}`, { fields: { score: 2, plan: 'Free' } })).body.fields).toEqual({ score: 2, plan: 'Free' });
       expect((await agent.patch(`/contacts/${c.id}`, { fields: { score: 2 } })).status).toBe(200);
       expect((await agent.patch(`/contacts/${c.id}`, { fields: { plan: null } })).body.fields).toEqual({ score: 2 });
       const updates = await s.events('contact.field_updated');
       expect(updates.map((e) => [e.payload.field, e.payload.oldValue, e.payload.newValue, e.source])).toEqual([
-        ['score', 1, 2, 'user'], ['plan', null, 'Free', 'user'], ['plan', 'Free', null, 'user'],
+        ['score', null, 1, 'user'], ['score', 1, 2, 'user'], ['plan', null, 'Free', 'user'], ['plan', 'Free', null, 'user'],
       ]);
     });
 
