@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, expect, it } from 'vitest';
 import { LiveBus } from '../../events/live-bus';
 import type { Services } from '../../services';
@@ -11,6 +12,9 @@ afterEach(async () => { await close?.(); close = undefined; });
 
 async function start(heartbeatMs: number) {
   const app = Fastify({ logger: false });
+  // As in the app: route schemas are zod (the stream's documents its content type).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   const live = new LiveBus();
   app.decorate('services', { live } as unknown as Services);
   await app.register(streamRoutes, { heartbeatMs });
