@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
 
 // Update Contact Field and Ask a Question write the contact's own name, email and phone as well
 // as custom fields: the pickers offer them (not lifecycle, which has its own step), and a value
@@ -24,14 +24,7 @@ function renderEditor() {
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;
 }
-async function addStep(user: ReturnType<typeof userEvent.setup>, label: string) {
-  await user.selectOptions(screen.getByLabelText('New step'), label);
-  await user.click(screen.getByRole('button', { name: 'Add step' }));
-}
-const saved = async (calls: ApiCall[]) => {
-  await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
-  return calls.find((c) => c.method === 'POST')!.body as { steps: { type: string; config: Record<string, unknown> }[] };
-};
+const saved = savedWorkflow;
 /** The options of a field picker, by group. */
 async function offered(select: HTMLElement) {
   await waitFor(() => expect(within(select).getByRole('option', { name: 'Order total (order_total)' })).toBeTruthy());

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { render } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
+import type userEvent from '@testing-library/user-event';
+import { expect } from 'vitest';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { serveMessages } from '../../lib/extension/messaging';
 
@@ -30,3 +32,15 @@ export function renderWithProviders(ui: ReactNode) {
 }
 
 export const ok = (body: unknown): Answer => ({ status: 200, body });
+
+/** Adds a step of the type labelled `label` from the editor's New step menu. */
+export async function addStep(user: ReturnType<typeof userEvent.setup>, label: string) {
+  await user.selectOptions(screen.getByLabelText('New step'), label);
+  await user.click(screen.getByRole('button', { name: 'Add step' }));
+}
+
+/** The workflow the editor saved (its POST), once it has. */
+export async function savedWorkflow(calls: ApiCall[]) {
+  await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+  return calls.find((c) => c.method === 'POST')!.body as { steps: { type: string; config: Record<string, unknown> }[] };
+}

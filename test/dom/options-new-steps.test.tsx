@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
 
 // The options page offers Date & Time, Update lifecycle stage and Ask a Question, and saves what
 // the admin chose in the contract's shape.
@@ -24,14 +24,7 @@ function renderEditor() {
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;
 }
-async function addStep(user: ReturnType<typeof userEvent.setup>, label: string) {
-  await user.selectOptions(screen.getByLabelText('New step'), label);
-  await user.click(screen.getByRole('button', { name: 'Add step' }));
-}
-const saved = async (calls: ApiCall[]) => {
-  await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
-  return calls.find((c) => c.method === 'POST')!.body as { steps: { type: string; config: Record<string, unknown> }[] };
-};
+const saved = savedWorkflow;
 
 afterEach(() => sessionStorage.clear());
 

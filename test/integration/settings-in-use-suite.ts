@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact } from '../../lib/contracts/contacts';
 import { ConversationList } from '../../lib/contracts/conversations';
 import { ShortcutList } from '../../lib/contracts/shortcuts';
@@ -8,6 +8,7 @@ import type { TriggerInput } from '../../lib/contracts/triggers';
 import { waitForRun } from '../support/builders';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { createWorkflow, parseRun, runsOf } from './engine-support';
+import { eachAdminServer } from '../support/each-server';
 
 /**
  * Registered by settings-in-use.test.ts (SQLite) and settings-in-use.pg.test.ts (PostgreSQL):
@@ -18,11 +19,7 @@ import { createWorkflow, parseRun, runsOf } from './engine-support';
 export function settingsInUseSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   const onTag: TriggerInput = { type: 'contact_tag_updated', action: 'added', tags: ['go'] };
   const note = (id: string, text: string): StepInput => ({ id, type: 'add_comment', config: { text } });

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
 import type { Run } from '../../../lib/contracts/runs';
 import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
-import { startTestServer, type Api, type TestServer } from '../../support/server';
+import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
+import { eachAdminServer } from '../../support/each-server';
 
 /**
  * How Ask a Question reads the answers people type, over the HTTP API on the built-in inbox:
@@ -15,11 +16,7 @@ import { createWorkflow, runsOf } from '../engine-support';
 export function askAnswersSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   /** Asks a fresh contact (tag `go` added) on a new conversation; resolves once the question waits. */
   async function ask(config: Record<string, unknown>, contact: Record<string, unknown> = { firstName: 'Ana' }) {

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
 import type { Run } from '../../../lib/contracts/runs';
 import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
-import { startTestServer, type Api, type TestServer } from '../../support/server';
+import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
+import { eachAdminServer } from '../../support/each-server';
 
 /** Registered by new-steps.test.ts (SQLite) and new-steps.pg.test.ts (PostgreSQL): `databaseUrl` undefined means SQLite. */
 export function newStepsSuite(databaseUrl: () => string | undefined) {
@@ -12,11 +13,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
 
   let server: TestServer;
   let admin: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   const note = (id: string, text: string): StepInput => ({ id, type: 'add_comment', config: { text } });
   const stop = (id: string): StepInput => ({ id, type: 'jump_to', config: { stepId: 'end' } });

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
 import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
-import { startTestServer, type Api, type TestServer } from '../../support/server';
+import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
+import { eachAdminServer } from '../../support/each-server';
 
 /**
  * Update Contact Field on the contact's own fields (email, phone, names) over the HTTP API, and
@@ -13,11 +14,7 @@ import { createWorkflow, runsOf } from '../engine-support';
 export function standardFieldsSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   const set = (id: string, field: string, value: string): StepInput => ({ id, type: 'update_contact_field', config: { field, value } });
   const contactOf = async (id: string) => Contact.parse((await admin.get(`/contacts/${id}`)).body);

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
 import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
-import { startTestServer, type Api, type TestServer } from '../../support/server';
+import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
+import { eachAdminServer } from '../../support/each-server';
 
 /** Registered by tags-any-case.test.ts (SQLite) and tags-any-case.pg.test.ts (PostgreSQL): `databaseUrl` undefined means SQLite. */
 export function tagsAnyCaseSuite(databaseUrl: () => string | undefined) {
@@ -12,11 +13,7 @@ export function tagsAnyCaseSuite(databaseUrl: () => string | undefined) {
 
   let server: TestServer;
   let admin: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   async function newContact(tags: string[]) {
     const res = await admin.post('/contacts', { firstName: 'Ana', tags });
