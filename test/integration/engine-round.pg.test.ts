@@ -56,14 +56,20 @@ describePg('runs advanced together on PostgreSQL (queued rounds)', () => {
       }
       return out;
     });
+    const started = Date.now();
     services.runSignal.notify();
     for (const id of ids) expect((await waitForRun(services.db, id)).status).toBe('completed');
+    const drainMs = Date.now() - started;
     for (const { conversation } of contacts.slice(0, 5)) {
       expect((await listMessages(services.db, conversation!.id)).map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, n) => `n${n}`));
     }
     // Transactions per run, the insert's included. Measured: 0.016-0.018 with rounds of up to 256
     // runs while nothing is delivered; 0.036-0.037 with rounds of 64 (their size while deliveries come in).
-    expect((services.store.counters!.transactions - before) / ids.length).toBeLessThan(0.026);
+    // Besides the rounds, the claim path (due waiting runs, expired leases) takes one transaction
+    // every 100 ms while rounds run (worker.ts CLAIM_DUE_MS), so a slower machine's drain counts
+    // more of them (0.027 and 0.052 in two loaded fresh-clone runs): those are allowed for.
+    const claimTicks = Math.ceil(drainMs / 100);
+    expect(services.store.counters!.transactions - before - claimTicks).toBeLessThan(0.026 * ids.length);
   });
 
   it("one contact's backlog arriving while its rounds run: runs in order, no pick loop beside the round", async () => {
