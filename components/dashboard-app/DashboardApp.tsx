@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DASHBOARD_APP_FETCH_INFO } from '../../lib/contracts/chatwoot-dashboard-app';
 import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
@@ -16,12 +16,24 @@ const forms: FormLoader = { current: () => ({ mountShortcutForm }), load: async 
  * The launcher as a Chatwoot Dashboard App: Chatwoot tells the frame which conversation is open
  * (postMessage appContext), the agent signs in once with their companion token (kept in this
  * origin's localStorage), and the same menu and forms launch through the same API.
+ *
+ * Where the extension gives the focus back to Chatwoot's editor, this page cannot: the editor is
+ * another origin's, and hidden while the app's tab shows (ConversationBox.vue: the messages pane
+ * is `v-show="!activeIndex"`); Chatwoot's frame answers one message only,
+ * 'chatwoot-dashboard-app:fetch-info' (DashboardApp/Frame.vue; https://www.chatwoot.com/hc/user-guide/articles/1677691702-how-to-use-dashboard-apps).
+ * So the focus goes to the launcher's button, as a menu button's does, and after Take over the
+ * page says where to reply.
  */
 export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl: string; storage?: Storage }) {
   const [token, setToken] = useState<string | null>(() => storage.getItem(TOKEN_KEY));
   const [conversation, setConversation] = useState<DashboardConversation | null>(null);
   const current = useRef(conversation);
   current.current = conversation;
+  const main = useRef<HTMLElement>(null);
+  const focusLauncher = useCallback(() => main.current?.querySelector<HTMLButtonElement>('.ic-launcher > .ic-button')?.focus(), []);
+  // What Take over did, said until another conversation is open.
+  const [said, setSaid] = useState('');
+  useEffect(() => setSaid(''), [conversation?.conversationId]);
 
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
@@ -55,7 +67,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
   if (!token || !api) return <SignIn onToken={(t) => { storage.setItem(TOKEN_KEY, t); setToken(t); }} />;
   const key = conversation ? `chatwoot:${conversation.accountId}:${conversation.conversationId}` : null;
   return (
-    <main className="ic-dashboard-app">
+    <main className="ic-dashboard-app" ref={main}>
       <header className="ic-da-header">
         <p data-testid="da-conversation">
           {conversation
@@ -64,8 +76,14 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
         </p>
         <button type="button" className="ic-da-link" onClick={() => { storage.removeItem(TOKEN_KEY); setToken(null); }}>Sign out</button>
       </header>
-      {awaiting && <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" />}
-      <Launcher api={api} forms={forms} conversationId={key} returnFocus={() => undefined} />
+      {awaiting && (
+        <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" onTakenOver={() => {
+          setSaid(`Workflow “${awaiting.workflowName}” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.`);
+          focusLauncher();
+        }} />
+      )}
+      <p className="ic-da-said" role="status" data-testid="da-announcement">{said}</p>
+      <Launcher api={api} forms={forms} conversationId={key} conversationLabel={conversation ? `#${conversation.conversationId}` : null} returnFocus={focusLauncher} />
     </main>
   );
 }

@@ -57,8 +57,8 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
         return launchOutcomeOf(err);
       }
       try {
-        const { runId } = await client.launch(shortcutId, { conversationId, values });
-        return { ok: true, runId };
+        // The answer names the contact (contactName): the toast says who the run is about, as the extension's does.
+        return { ok: true, ...(await client.launch(shortcutId, { conversationId, values })) };
       } catch (err) {
         return launchOutcomeOf(err);
       }

@@ -1,5 +1,6 @@
 import type { FieldValue } from '../../lib/contracts/contacts';
 import type { Conversation } from '../../lib/contracts/conversations';
+import type { WritableStandardField } from '../../lib/contracts/steps';
 import type { Cause } from '../domain/contacts';
 import type { MessageAuthor } from '../domain/conversations';
 import type { Services } from '../services';
@@ -46,6 +47,8 @@ export interface Connector {
   addNote?(call: ConnectorCall, input: { text: string }): Promise<ConnectorOutput>;
   changeTags?(call: ConnectorCall, input: { action: 'add' | 'remove'; tags: string[] }): Promise<ConnectorOutput>;
   setField?(call: ConnectorCall, input: { field: string; value: FieldValue }): Promise<ConnectorOutput>;
+  /** The contact's own name, email or phone (null clears email or phone), on both sides or on neither. */
+  setStandardField?(call: ConnectorCall, input: { field: WritableStandardField; value: string | null }): Promise<ConnectorOutput>;
   assign?(call: ConnectorCall, input: { userId: string | null }): Promise<ConnectorOutput>;
   close?(call: ConnectorCall, input: { category: string | null; summary: string | null }): Promise<ConnectorOutput>;
   /** Reopens the contact's latest conversation in that connection (the step found none open). */

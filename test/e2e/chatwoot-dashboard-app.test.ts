@@ -69,6 +69,10 @@ describe('Chatwoot Dashboard App', () => {
     await typeInForm(frame, '#2001', 'Late');
 
     await frame.waitForFunction(() => document.querySelector('.ic-toast')?.textContent?.includes('Done'), { timeout: 20_000 });
+    // As the extension's toast: who the run is about. The editor is Chatwoot's (another origin), so
+    // the focus goes back to the launcher's button, not to the page's body.
+    expect(await frame.$eval('.ic-toast-title', (e) => e.textContent)).toBe('Refund order · Maria Garcia');
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Shortcuts');
     // The launcher is at the top of the app: the toast goes below it, not over it.
     const toast = (await (await frame.$('.ic-toast'))!.boundingBox())!;
     const launcherButton = (await (await frame.$('::-p-aria(Shortcuts)'))!.boundingBox())!;
@@ -78,6 +82,8 @@ describe('Chatwoot Dashboard App', () => {
     const notes = requestsTo(world.cw, 'POST', `${path}/messages`).filter((r) => r.body?.content === 'Refunded #2001 (Late)');
     expect(notes).toHaveLength(1);
     expect(notes[0]!.body.private).toBe(true);
+    // "Done" goes by itself (RunToast's DISMISS_MS, 6 s), as in the extension.
+    await frame.waitForFunction(() => !document.querySelector('.ic-toast'), { timeout: 10_000 });
 
     // Reloaded (another conversation opened in Chatwoot): still signed in.
     await page.goto(conversationUrl());
@@ -113,9 +119,15 @@ describe('Chatwoot Dashboard App', () => {
     await page.keyboard.type('ask the order');
     await page.keyboard.press('Enter');
     await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
-    await frame.click('[data-testid="da-awaiting-take-over"]');
+    await (await frame.$('[data-testid="da-awaiting-take-over"]'))!.focus();
+    await page.keyboard.press('Enter');
     await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
     await expectAnsweredThenTakenOver(world.server, workflowId);
+    // The button that had the focus is gone: it lands on the launcher's button (Chatwoot's editor
+    // is not this page's to focus), and the page says where to reply.
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Shortcuts');
+    expect(await frame.$eval('[data-testid="da-announcement"]', (e) => e.textContent))
+      .toBe('Workflow “Ask the order” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
   });
 
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { contactUpdate } from './chatwoot-standin-contacts';
 
 /**
  * A stand-in for a Chatwoot server (REST API + outgoing webhooks), real HTTP on 127.0.0.1.
@@ -55,6 +56,8 @@ export interface ChatwootStandin {
    * message_created webhook (a Sidekiq job after the commit) may reach the companion first.
    */
   beforeNextMessageAnswer?: ((conversationId: number, messageId: number) => Promise<void>) | undefined;
+  /** Awaited once, after the next PUT …/contacts/{id} is saved and before it is answered: its contact_updated webhook may come first. */
+  beforeNextContactAnswer?: ((contactId: number) => Promise<void>) | undefined;
   /** Answers the next requests matching `method path` (a RegExp on "POST /api/…") with these, in order, before Chatwoot's routes see them. */
   failNext(match: RegExp, ...answers: CwFault[]): void;
   /** Stops listening (connections are refused, as while Chatwoot restarts) until `up()`, on the same port. */
@@ -305,9 +308,15 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
     // contacts/show|update.json.jbuilder: `{ payload: contact }`; PUT merges custom_attributes (contacts_controller.rb contact_custom_attributes).
     if (method === 'GET' && action === '') return answer(200, { payload: { ...contactJson(contact), updated_at: Math.floor(contact.updated_at) } });
     if (method === 'PUT' && action === '') {
-      if (body?.custom_attributes && typeof body.custom_attributes === 'object') contact.custom_attributes = { ...contact.custom_attributes, ...body.custom_attributes };
+      const changed = contactUpdate(s, contact, body);
+      if ('message' in changed) return answer(422, changed);
+      Object.assign(contact, changed);
       s.touch(contact);
-      return answer(200, { payload: { ...contactJson(contact), updated_at: Math.floor(contact.updated_at) } });
+      const reply = () => answer(200, { payload: { ...contactJson(contact), updated_at: Math.floor(contact.updated_at) } });
+      const before = s.beforeNextContactAnswer;
+      s.beforeNextContactAnswer = undefined;
+      if (before) return void before(contact.id).then(reply);
+      return reply();
     }
     if (method === 'POST' && action === '/destroy_custom_attributes') {
       for (const k of body?.custom_attributes ?? []) delete contact.custom_attributes[k];
@@ -319,3 +328,4 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
 }
 
 const seqHolder = { n: 50_000 };
+

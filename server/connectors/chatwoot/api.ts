@@ -27,12 +27,15 @@ export class ChatwootApiError extends Error {
   readonly noEffect: boolean;
   /** Chatwoot's Retry-After, when it gave one (Rack::Attack does not by default). */
   readonly retryAfterMs: number | undefined;
+  /** Chatwoot's own words for a refusal ("Email has already been taken"), for a message of the caller's. */
+  readonly answer: string;
   constructor(message: string, readonly status: number | null, readonly reason: 'unauthorized' | 'not_found' | 'unreachable' | 'blocked' | 'rejected',
-    more: { transient?: boolean; noEffect?: boolean; retryAfterMs?: number | undefined } = {}) {
+    more: { transient?: boolean; noEffect?: boolean; retryAfterMs?: number | undefined; answer?: string } = {}) {
     super(message);
     this.transient = more.transient ?? false;
     this.noEffect = more.noEffect ?? (status !== null && (status < 500 || status === 503));
     this.retryAfterMs = more.retryAfterMs;
+    this.answer = more.answer ?? '';
   }
 }
 
@@ -89,7 +92,7 @@ export class ChatwootApi {
     if (res.status === 404) throw new ChatwootApiError(`Chatwoot answered 404 for ${method} ${path}${text ? ` ("${text}")` : ''}`, 404, 'not_found');
     if (res.status < 200 || res.status >= 300) {
       throw new ChatwootApiError(`Chatwoot answered HTTP ${res.status} to ${method} ${path}${text ? `: ${text}` : ''}`, res.status, 'rejected', {
-        transient: isTransientStatus(res.status), retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+        transient: isTransientStatus(res.status), retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()), answer: text,
       });
     }
     if (res.json === undefined && res.bodyText.trim() !== '') {
@@ -154,11 +157,26 @@ export class ChatwootApi {
     return z.object({ payload: CwContact }).parse(await this.request('PUT', this.accountPath(`/contacts/${contactId}`), { custom_attributes: customAttributes })).payload;
   }
 
+  /**
+   * PUT …/contacts/{id} with the contact's own `name`, `email` or `phone_number` (documented body:
+   * https://developers.chatwoot.com/api-reference/contacts/update-contact). Only the keys sent
+   * change (contacts_controller.rb#update assigns the permitted params given). Chatwoot refuses with
+   * 422 `{ message, attributes }` an email or phone another of its contacts has ("Email has already
+   * been taken", "Phone number has already been taken") or one it cannot read ("Email Invalid
+   * email", "Phone number should be in e164 format"): app/models/contact.rb validations.
+   */
+  async updateContact(contactId: number, body: ChatwootContactChange) {
+    return z.object({ payload: CwContact }).parse(await this.request('PUT', this.accountPath(`/contacts/${contactId}`), body)).payload;
+  }
+
   /** POST …/contacts/{id}/destroy_custom_attributes `{ custom_attributes: [keys] }` removes keys. */
   async removeContactAttributes(contactId: number, keys: string[]) {
     await this.request('POST', this.accountPath(`/contacts/${contactId}/destroy_custom_attributes`), { custom_attributes: keys });
   }
 }
+
+/** The contact's own fields as Chatwoot's contact update takes them ("" clears email or phone). */
+export type ChatwootContactChange = { name: string } | { email: string } | { phone_number: string };
 
 const Profile = z.object({
   id: z.number(), name: z.string().nullish(), email: z.string().nullish(),

@@ -8,7 +8,8 @@ import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
 import { KIND } from './connections';
 import { changeLabelsAndTags } from './labels';
-import { contactIdOf, type ContactState, type MirrorContext } from './mirror-contact';
+import { contactIdOf, cwContactIdOf, type ContactState } from './mirror-contact';
+import { setStandardField } from './contact-standard';
 import { openMirror } from './mirror-conversation';
 import { loadObject, saveObject } from './objects';
 import { guarded, noteRefusedToken, session, setMirrorState, type Session } from './session';
@@ -97,11 +98,12 @@ export const chatwootConnector: Connector = {
   addNote: (call, { text }) => post(call, text, true),
 
   changeTags: changeLabelsAndTags,
+  setStandardField,
 
   async setField(call, { field, value }) {
     const s = session(call);
     return s.once(() => guarded(s, async () => {
-      const cwContactId = (await s.mirror((ctx) => cwContactOf(ctx, call.conversation.contactId))) ?? (await s.api.conversation(s.displayId)).meta.sender.id;
+      const cwContactId = (await s.mirror((ctx) => cwContactIdOf(ctx, call.conversation.contactId))) ?? (await s.api.conversation(s.displayId)).meta.sender.id;
       if (value === null) await s.api.removeContactAttributes(cwContactId, [field]);
       else await s.api.updateContactAttributes(cwContactId, { [field]: value });
       await s.mirror(async (ctx) => {
@@ -152,12 +154,6 @@ export const chatwootConnector: Connector = {
     return s.once(() => guarded(s, () => reopenLatest(call, s, call.conversation.contactId)));
   },
 };
-
-async function cwContactOf(ctx: MirrorContext, contactId: string): Promise<number | undefined> {
-  const row = await ctx.uow.trx.selectFrom('channel_identities').select('external_id')
-    .where('channel', '=', `chatwoot:${ctx.conn.row.id}`).where('contact_id', '=', contactId).executeTakeFirst();
-  return row ? Number(row.external_id) : undefined;
-}
 
 export { contactIdOf };
 registerConnector(chatwootConnector);

@@ -39,6 +39,13 @@ export async function contactIdOf(ctx: MirrorContext, cwContactId: number): Prom
     .where('channel', '=', identityChannel(ctx.conn.row.id)).where('external_id', '=', String(cwContactId)).executeTakeFirst())?.contact_id;
 }
 
+/** The Chatwoot contact (its id) a companion contact mirrors in this account, when known. */
+export async function cwContactIdOf(ctx: MirrorContext, contactId: string): Promise<number | undefined> {
+  const row = await ctx.uow.trx.selectFrom('channel_identities').select('external_id')
+    .where('channel', '=', identityChannel(ctx.conn.row.id)).where('contact_id', '=', contactId).executeTakeFirst();
+  return row ? Number(row.external_id) : undefined;
+}
+
 /**
  * A Chatwoot contact as a companion contact: matched by the Chatwoot id (identity), then phone,
  * then email, else created; the identity is kept. With `attributes`, what changed in Chatwoot

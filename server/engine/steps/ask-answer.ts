@@ -1,13 +1,15 @@
 import type { Contact } from '../../../lib/contracts/contacts';
+import type { Conversation } from '../../../lib/contracts/conversations';
 import { checkAnswer, type AnswerCheck } from '../../../lib/workflow/answers';
 import { fieldName, fieldValueOf, writableField } from '../../../lib/workflow/field-values';
 import { updateContact } from '../../domain/contacts';
 import { cachedDefaultCountry } from '../../domain/default-country';
-import { fieldsIn } from '../../domain/fields';
+import { fieldsIn, listFields } from '../../domain/fields';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import type { Executor } from '../../store/database';
-import type { StepContext } from './define';
-import { writeStandardField } from './standard-field';
+import { RetryLaterError, StepError, type StepContext } from './define';
+import { stepTarget, writeStandardField } from './standard-field';
+import { viaConnector } from './via-connector';
 
 type Ctx = StepContext<'ask_question'>;
 
@@ -35,10 +37,40 @@ export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | numb
     return { output: { savedToField: null } };
   }
   if (field && 'standard' in field) {
-    const written = await writeStandardField(ctx, uow, field.standard, typeof read.value === 'string' ? read.value : null, known);
+    const written = await writeStandardField(stepTarget(ctx), uow, field.standard, typeof read.value === 'string' ? read.value : null, known);
     if ('error' in written) return written;
   } else {
     await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: read.value } }, ctx.cause);
+  }
+  return { output: { savedToField: key } };
+}
+
+/**
+ * On a conversation whose connector writes the contact (Chatwoot), the answer is saved through it,
+ * as Update Contact Field saves a value there: the Chatwoot contact gets the email, phone, name or
+ * custom attribute too. Undefined when there is no such connector, or nothing to save (saveAnswer
+ * then saves locally, or notes why not). A refusal is the step's error, as a duplicate here is.
+ */
+export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation, value: string | number): Promise<Saved | undefined> {
+  const key = ctx.config.saveToField;
+  const field = key ? writableField(key, await listFields(ctx.services.db)) : undefined;
+  const read = field && fieldValueOf(field, String(value));
+  if (!key || !field || !read || 'error' in read) return undefined;
+  // Writing one value twice is writing it once: a step run again after a crash simply writes again.
+  const call = { ...ctx, once: <R>(fn: () => Promise<R>) => fn() };
+  try {
+    if ('standard' in field) {
+      const connector = await viaConnector(call, conversation, 'setStandardField');
+      if (!connector) return undefined;
+      await connector.invoke({ field: field.standard, value: typeof read.value === 'string' ? read.value : null });
+    } else {
+      const connector = await viaConnector(call, conversation, 'setField');
+      if (!connector) return undefined;
+      await connector.invoke({ field: key, value: read.value });
+    }
+  } catch (err) {
+    if (err instanceof StepError && !(err instanceof RetryLaterError)) return { error: err.message };
+    throw err;
   }
   return { output: { savedToField: key } };
 }

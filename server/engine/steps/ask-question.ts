@@ -3,7 +3,7 @@ import { endQuestionWaits } from '../../domain/question-replies';
 import { nowIso } from '../../ids';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOutcome } from './define';
-import { checkReply, saveAnswer, type Saved } from './ask-answer';
+import { checkReply, saveAnswer, saveAnswerOutside, type Saved } from './ask-answer';
 import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
 import { outsideWhenConnected } from './via-connector';
@@ -148,9 +148,11 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   }
   const check = await checkReply(ctx, wait.answer);
   if (check.ok) {
+    // Saved through the connector first: a crash before the wait ends saves it again, which is harmless.
+    const outside = await saveAnswerOutside(ctx, conversation, check.value);
     const saved = await ctx.db(async (uow) => {
       await endQuestionWaits(uow, ctx.services, ctx.run.id, ctx.run.contactId);
-      return saveAnswer(ctx, uow, check.value);
+      return outside ?? saveAnswer(ctx, uow, check.value);
     });
     return answered(ctx, check.value, saved);
   }

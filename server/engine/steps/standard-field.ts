@@ -1,9 +1,16 @@
 import type { WritableStandardField } from '../../../lib/contracts/steps';
 import type { Contact } from '../../../lib/contracts/contacts';
-import { getContact, updateContact } from '../../domain/contacts';
+import { getContact, updateContact, type Cause } from '../../domain/contacts';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { HttpError } from '../../http-error';
+import type { Services } from '../../services';
+import type { Executor } from '../../store/database';
 import type { StepContext } from './define';
+
+/** Whose contact a write changes, and why (a step's run, or a connector's call for it). */
+export interface StandardTarget { services: Services; contactId: string; cause: Cause }
+export const stepTarget = (ctx: Pick<StepContext, 'services' | 'run' | 'cause'>): StandardTarget =>
+  ({ services: ctx.services, contactId: ctx.run.contactId, cause: ctx.cause });
 
 export type StandardWrite = { oldValue: string | null; newValue: string | null } | { error: string };
 
@@ -16,26 +23,30 @@ export type StandardWrite = { oldValue: string | null; newValue: string | null }
  * contact that took the value in between (the same refusal, without the name).
  */
 export async function writeStandardField(
-  ctx: Pick<StepContext, 'services' | 'run' | 'cause'>, uow: UnitOfWork, key: WritableStandardField, value: string | null,
+  target: StandardTarget, uow: UnitOfWork, key: WritableStandardField, value: string | null,
   /** The contact as read in this same transaction (a step inside the checkpoint's has it); else read here. */
   known?: Contact,
 ): Promise<StandardWrite> {
-  const current = known ?? await getContact(uow.trx, ctx.run.contactId);
+  const current = known ?? await getContact(uow.trx, target.contactId);
   const oldValue = current[key] || null;
-  if ((key === 'email' || key === 'phone') && value !== null) {
-    const other = await uow.trx.selectFrom('contacts').select(['id', 'first_name', 'last_name'])
-      .where(key, '=', value).where('id', '!=', ctx.run.contactId).executeTakeFirst();
-    if (other) {
-      const name = `${other.first_name} ${other.last_name}`.trim();
-      return { error: `Cannot set ${key} to ${value}: contact ${other.id}${name ? ` (${name})` : ''} already has it. If they are the same person, merge the two contacts; a workflow does not merge them` };
-    }
-  }
+  const taken = await standardFieldTaken(uow.trx, target.contactId, key, value);
+  if (taken) return { error: taken };
   try {
     const patch = key === 'email' || key === 'phone' ? { [key]: value } : { [key]: value ?? '' };
-    await updateContact(uow, ctx.services, ctx.run.contactId, patch, ctx.cause, current);
+    await updateContact(uow, target.services, target.contactId, patch, target.cause, current);
   } catch (err) {
     if (err instanceof HttpError && err.statusCode === 409) return { error: `Cannot set ${key} to ${value}: ${err.message}` };
     throw err;
   }
   return { oldValue, newValue: value || null };
+}
+
+/** Why another contact keeps `value` from this one (phone and email are one contact's each); undefined when none has it. */
+export async function standardFieldTaken(trx: Executor, contactId: string, key: WritableStandardField, value: string | null): Promise<string | undefined> {
+  if ((key !== 'email' && key !== 'phone') || value === null) return undefined;
+  const other = await trx.selectFrom('contacts').select(['id', 'first_name', 'last_name'])
+    .where(key, '=', value).where('id', '!=', contactId).executeTakeFirst();
+  if (!other) return undefined;
+  const name = `${other.first_name} ${other.last_name}`.trim();
+  return `Cannot set ${key} to ${value}: contact ${other.id}${name ? ` (${name})` : ''} already has it. If they are the same person, merge the two contacts; a workflow does not merge them`;
 }

@@ -3,7 +3,7 @@ import { coerceFieldValue, standardFieldValue } from '../../../lib/workflow/fiel
 import { updateContact } from '../../domain/contacts';
 import { fieldsIn, listFields } from '../../domain/fields';
 import { defineStep, fail, next, type StepContext, type StepOutcome } from './define';
-import { writeStandardField } from './standard-field';
+import { stepTarget, writeStandardField } from './standard-field';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 
 // The Chatwoot mirror reads custom attributes into fields with the same function.
@@ -52,13 +52,14 @@ async function setStandardField(ctx: StepContext<'update_contact_field'>, key: W
   }
   const read = standardFieldValue(key, text);
   if ('error' in read) return fail(`Cannot set the contact's ${key}: ${read.error}`);
-  // Chatwoot's contact is not changed: its connector writes custom attributes only.
-  if (await viaConnector(ctx, ctx.conversation, 'setField')) ctx.note(`Set on this contact only: the Chatwoot contact keeps its own ${key}`);
   const value = typeof read.value === 'string' ? read.value : null;
+  // On Chatwoot its contact gets the value too, or neither does (a refusal fails the step).
+  const connector = await viaConnector(ctx, ctx.conversation, 'setStandardField');
+  if (connector) return next(await connector.invoke({ field: key, value }));
   // On a connected conversation the step runs outside the transaction that read ctx.contact.
   const known = outsideWhenConnected(ctx.conversation) ? undefined : ctx.contact;
   return ctx.db(async (uow) => {
-    const written = await writeStandardField(ctx, uow, key, value, known);
+    const written = await writeStandardField(stepTarget(ctx), uow, key, value, known);
     return 'error' in written ? fail(written.error) : next({ field: key, ...written });
   });
 }

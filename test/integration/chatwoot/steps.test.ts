@@ -110,18 +110,6 @@ describe('steps act on Chatwoot when the conversation lives there', () => {
     expect(list[0].contact.fields).toEqual({ order_id: '5531' });
   });
 
-  it('a step setting the contact\'s phone on a Chatwoot conversation sets it here and says Chatwoot\'s contact keeps its own', async () => {
-    const flow = await createWorkflow(p.server, { name: 'phone', trigger: { type: 'conversation_opened' }, steps: [{ id: 'phone', type: 'update_contact_field', config: { field: 'phone', value: '+1 415 555 0199' } }] });
-    const { contact, conv } = await chatwootConversation();
-    await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
-    const [started] = await runsOf(p.server, flow.id);
-    const run = await finished(p, started!.id);
-    expect(run.status, run.error ?? '').toBe('completed');
-    expect(run.stepLog[0]).toMatchObject({ output: { field: 'phone', oldValue: null, newValue: '+14155550199' }, notes: ['Set on this contact only: the Chatwoot contact keeps its own phone'] });
-    expect((await p.server.api(p.server.adminToken).get(`/contacts/${run.contactId}`)).body).toMatchObject({ phone: '+14155550199', email: 'jane@example.com' });
-    expect(p.cw.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/contacts/${contact.id}`))).toEqual([]);
-  });
-
   it('says so when a companion user has no Chatwoot agent, and never posts a message twice', async () => {
     const { user } = await p.server.createUser('agent', { email: 'nobody@example.com' });
     const flow = await createWorkflow(p.server, { name: 'x', trigger: { type: 'conversation_opened' }, steps: [{ id: 'assign', type: 'assign_to', config: { userId: user.id } }] });
