@@ -15,6 +15,7 @@ import { declaredText, JSON_WITH_CHARSET } from './http/body-charset';
 import { compressedBodyRefusal } from './http/content-encoding';
 import { JSON_MEDIA_TYPE } from './http/media-type';
 import { addErrorSchema, openapiTransform } from './http/openapi';
+import { appRequestSchemas, appRequestWebhooks, APPS_TAG } from './http/openapi-app-requests';
 import { hookRoutes } from './routes/hooks/index';
 import { chatwootWebhookRoutes } from './routes/chatwoot/webhook';
 import type { NotePort } from './engine/executor/executor-thread';
@@ -54,8 +55,11 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Inbox Companion API', version: '1.0.0', description: 'Workflows, shortcuts, webhooks and mini-apps for support inboxes.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: appRequestSchemas() },
       security: [{ bearer: [] }],
+      tags: [APPS_TAG],
+      // The requests a mini-app's server receives from us (http/openapi-app-requests.ts).
+      ...appRequestWebhooks(),
     },
     // The zod schemas, plus each route's documented errors and bodiless 204s (http/openapi.ts).
     transform: openapiTransform,

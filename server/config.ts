@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { trustProxySetting } from './http/trust-proxy';
 
 export interface Config {
   port: number;
@@ -41,6 +42,8 @@ export interface Config {
    * acknowledging webhooks and executing runs use two cores.
    */
   executorThread: boolean;
+  /** Whose X-Forwarded-For / -Proto to believe (TRUST_PROXY, http/trust-proxy.ts): false, true, or the proxies' addresses. */
+  trustProxy: boolean | string[];
 }
 
 /** Graph API version pinned: v21.0 (Meta keeps a version callable for about two years). */
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
     unknownHookTarpitMs: Math.min(60_000, Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0)),
     executorThread: ['1', 'true'].includes((env.COMPANION_EXECUTOR_THREAD ?? '').trim().toLowerCase()),
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
   };
   return { ...base, ...overrides };
 }

@@ -5,13 +5,24 @@ import { RouteMethods } from './http/route-methods';
 import { isForeignKeyViolation, isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Said after a 413's limit: how to send less (a route with a limit of its own, e.g. rows per request). */
+    bodyTooLarge?: string;
+  }
+}
+
+/** The part of a request that failed its schema, in words (details keep the part's own name, `params.id`). */
+const PART_NAMES: Record<string, string> = {
+  body: 'The body is', params: 'The URL path is', querystring: 'The query string is', headers: 'The request headers are',
+};
+
 const send = (code: string, message: string, details?: ErrorDetail[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
 
 // Fastify's own client errors, by code, with a message that says what to fix.
 const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length header does not match the body'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The body is larger than the limit of 1 MiB'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed_json', 'The body is empty; send a JSON object'],
   // Fastify reports a "__proto__" / "constructor.prototype" key (prototype poisoning) the same way.
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The body is not valid JSON, or uses a key that is not allowed ("__proto__", "constructor.prototype")'],
@@ -37,7 +48,13 @@ export function installErrorHandler(app: FastifyInstance) {
         message: plainTypeMessage(v.message ?? 'Invalid value'),
       }));
       // A body that is not an object at all is malformed, not merely invalid.
-      return reply.code(422).send(send('invalid_content', `The ${where} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));
+      return reply.code(422).send(send('invalid_content', `${PART_NAMES[where] ?? `The ${where} is`} invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));
+    }
+    // The route's own limit (Fastify's 1 MiB unless it sets one), and what to do about it.
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const mib = (request.routeOptions.bodyLimit ?? 1024 * 1024) / (1024 * 1024);
+      const hint = request.routeOptions.config.bodyTooLarge;
+      return reply.code(413).send(send('payload_too_large', `The body is larger than the limit of ${mib} MiB${hint ? `: ${hint}` : ''}`));
     }
     const known = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
     if (known) return reply.code(known[0]).send(send(known[1], known[2]));
@@ -91,6 +108,12 @@ export function installErrorHandler(app: FastifyInstance) {
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
+    // A CORS preflight gets here only when @fastify/cors declined its origin (an allowed one is
+    // answered 204 before any route): refused as such, not as a method the URL does not take.
+    const origin = request.headers.origin;
+    if (request.method === 'OPTIONS' && origin && request.headers['access-control-request-method']) {
+      return reply.code(403).send(send('cors_origin_refused', `Cross-origin requests from ${origin.slice(0, 200)} are not allowed: the API answers the extension and this server's own pages`));
+    }
     const allowed = routes.allowed(path);
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       const list = allowed.join(', ');
@@ -109,7 +132,8 @@ export function installErrorHandler(app: FastifyInstance) {
 export function plainTypeMessage(message: string): string {
   const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
   if (!m) return message;
-  const [, expected, received] = m;
+  // zod says "record" for an object of any keys: an API client sends an object.
+  const [expected, received] = [m[1], m[2]].map((t) => (t === 'record' ? 'object' : t));
   const a = (t: string) => (t === 'undefined' || t === 'null' || t === 'NaN' ? t : `${/^[aeiou]/.test(t!) ? 'an' : 'a'} ${t}`);
   return received === 'undefined' ? `Required: give ${a(expected!)}` : `Expected ${a(expected!)}, got ${a(received!)}`;
 }

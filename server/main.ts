@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openStored } from './secrets/at-rest';
 import { startServer } from './server';
 import { loadConfig } from './config';
+import { ConfigError } from './http/trust-proxy';
 import { databaseWaitSeconds, fileProblem, portProblem, sqliteProblem, startupProblem, startWhenDatabaseReady } from './startup';
 
 // The process that listens: prints where things are, and shuts down gracefully on signals.
@@ -10,7 +11,7 @@ const databaseUrl = process.env.DATABASE_URL || undefined;
 const server = await startWhenDatabaseReady(() => startServer(), {
   databaseUrl, waitSeconds: databaseWaitSeconds(process.env.DATABASE_WAIT_SECONDS), say: (line) => console.error(line),
 }).catch((err: unknown) => {
-  const problem = startupProblem(err, databaseUrl) ?? portProblem(err) ?? fileProblem(err)
+  const problem = (err instanceof ConfigError ? err.message : undefined) ?? startupProblem(err, databaseUrl) ?? portProblem(err) ?? fileProblem(err)
     ?? (databaseUrl ? undefined : sqliteProblem(err, path.join(loadConfig(process.env).dataDir, 'companion.sqlite')));
   if (!problem) throw err;
   console.error(`Inbox Companion did not start: ${problem}`);

@@ -45,7 +45,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const fastify = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // TRUST_PROXY (off by default): behind nginx & co., the client's address and scheme come from
+    // the proxy's X-Forwarded-* headers, believed only from the peers it names.
+    trustProxy: config.trustProxy,
     // Router-level errors (malformed percent-encoding, an over-long path parameter) in our error shape.
     frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;

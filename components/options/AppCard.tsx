@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, AppSigningSecret, Installation, type AppManifest, type AuthValues } from '../../lib/contracts/apps';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { AppDeliveries } from './AppDeliveries';
+import { CopyButton } from './CopyButton';
 import { detailsToMap } from './error-paths';
 import { InstallForm } from './InstallForm';
 import { keys } from './queries';
@@ -62,6 +64,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
         </p>
         {error && <p className="error" role="alert">{errorMessage(error)}</p>}
         <WorkflowsInUse error={error} />
+        <AppDeliveries app={app} />
         {manage.panel}
         {app.installation ? (
           <button type="button" className="danger" disabled={uninstall.isPending}
@@ -103,27 +106,20 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
   const name = app.manifest.name;
   const path = `/apps/${encodeURIComponent(app.id)}`;
   const [editing, setEditing] = useState(false);
-  const [copied, setCopied] = useState(false);
   const refresh = () => client.invalidateQueries({ queryKey: keys.apps });
   const edit = useMutation({
     mutationFn: (manifest: AppManifest) => request(App, 'PUT', path, manifest),
     onSuccess: () => { setEditing(false); void refresh(); },
   });
-  const rotate = useMutation({ mutationFn: () => request(AppSigningSecret, 'POST', `${path}/signing-secret/rotate`) });
+  const rotate = useMutation({ mutationFn: (force: boolean) => request(AppSigningSecret, 'POST', `${path}/signing-secret/rotate${force ? '?force=true' : ''}`) });
   const remove = useMutation({
     mutationFn: () => request(NoBody, 'DELETE', path),
     onSuccess: () => { onDeleted?.(name); void refresh(); },
   });
   const serverError = useMemo(() => serverProblems(edit.error), [edit.error]);
-  const startOver = () => { edit.reset(); rotate.reset(); remove.reset(); setCopied(false); };
-  const copy = async (secret: string) => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
+  const startOver = () => { edit.reset(); rotate.reset(); remove.reset(); };
+  // A second rotation while the first one's old secret still signs (409): the admin may insist.
+  const rotatingAgain = rotate.error instanceof ApiFailure && rotate.error.status === 409;
 
   const panel = (
     <>
@@ -134,12 +130,21 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
       {edit.isSuccess && !editing && <p className="hint" role="status">Manifest saved.</p>}
       {rotate.data && (
         <div className="notice" role="status">
-          <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again, and the old one no longer signs anything:
+          <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again. Until {new Date(rotate.data.previousSecretExpiresAt).toLocaleString()} every
+          request also carries a signature made with the previous secret, so the app’s server keeps accepting them in the meantime:
           <code className="secret">{rotate.data.signingSecret}</code>
           <div className="row">
-            <button type="button" className="small" onClick={() => void copy(rotate.data.signingSecret)}>{copied ? 'Copied' : 'Copy secret'}</button>
+            <CopyButton text={rotate.data.signingSecret} label="Copy secret" />
             <button type="button" className="small" onClick={startOver}>Done</button>
           </div>
+        </div>
+      )}
+      {rotatingAgain && (
+        <div className="row">
+          <button type="button" className="small danger" disabled={rotate.isPending}
+            onClick={() => { if (confirm(`Rotate anyway? The secret rotated out last time stops signing now; an app’s server still holding only that one refuses every request until it is given the new one.`)) rotate.mutate(true); }}>
+            Rotate anyway
+          </button>
         </div>
       )}
     </>
@@ -149,9 +154,9 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
       <button type="button" className="small" onClick={() => { startOver(); setEditing(true); }}>Edit manifest</button>
       <button type="button" className="small" disabled={rotate.isPending}
         onClick={() => {
-          if (!confirm(`Rotate the signing secret of ${name}? Requests are signed with the new secret at once; the app’s server must be given it.`)) return;
+          if (!confirm(`Rotate the signing secret of ${name}? Requests are signed with the new secret at once, and with the current one too for 24 hours; the app’s server must be given the new one before then.`)) return;
           startOver();
-          rotate.mutate();
+          rotate.mutate(false);
         }}>
         {rotate.isPending ? 'Rotating…' : 'Rotate signing secret'}
       </button>

@@ -1,7 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { AppManifest, AppRegistered } from '../../lib/contracts/apps';
+import { AppManifestBody, AppRegistered, type AppManifest } from '../../lib/contracts/apps';
 import { ApiFailure, errorMessage, request } from './api';
+import { CopyButton } from './CopyButton';
 import { detailsToMap, issuesToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { keys } from './queries';
@@ -38,7 +39,7 @@ export function ManifestEditor({ initial = '', submitLabel, pending, serverError
       setLocal({ message: `Not JSON: ${errorMessage(err)}` });
       return;
     }
-    const parsed = AppManifest.safeParse(json);
+    const parsed = AppManifestBody.safeParse(json);
     if (!parsed.success) {
       setLocal({ paths: issuesToMap(parsed.error.issues) });
       return;
@@ -78,6 +79,7 @@ export function RegisterApp() {
         <div className="notice" role="status">
           <strong>{register.data.app.manifest.name} is registered.</strong> Give the app’s server this signing secret now; it is not shown again:
           <code className="secret">{register.data.signingSecret}</code>
+          <div className="row"><CopyButton text={register.data.signingSecret} label="Copy secret" /></div>
         </div>
       )}
     </details>

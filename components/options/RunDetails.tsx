@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Run } from '../../lib/contracts/runs';
 import { waitingBehindText } from '../../lib/workflow/waiting-behind';
 import { request } from './api';
+import { LongText } from './LongText';
 import { StatusBadge } from './StatusBadge';
 import { RUNS_KEY } from './use-run-history';
 
@@ -25,7 +26,11 @@ function WaitingBehindNote({ run }: { run: Run }) {
   );
 }
 
-/** One run's variables and each step's outcome, error and notes. */
+/**
+ * One run's variables and each step's outcome, error and notes. Any of them may be long (a
+ * webhook's 900 KB body): each wraps and shows its start (LongText), so the row stays as wide as
+ * the table.
+ */
 export function RunDetails({ run }: { run: Run }) {
   return (
     <div className="run-details">
@@ -34,7 +39,7 @@ export function RunDetails({ run }: { run: Run }) {
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (
         <dl className="variables">
           {Object.entries(run.variables).map(([k, v]) => (
-            <div key={k}><dt className="mono">{k}</dt><dd className="mono">{JSON.stringify(v)}</dd></div>
+            <div key={k}><dt className="mono">{k}</dt><dd><LongText text={JSON.stringify(v) ?? 'undefined'} className="mono value" filename={`${run.id}-${k}.json`} /></dd></div>
           ))}
         </dl>
       )}
@@ -44,14 +49,16 @@ export function RunDetails({ run }: { run: Run }) {
           {run.stepLog.map((entry, i) => (
             <li key={`${entry.stepId}-${i}`}>
               <StatusBadge status={entry.status} /> <code>{entry.stepId}</code> <span className="muted">{entry.type}</span>
-              {entry.error && <p className="error">{entry.error}</p>}
-              {entry.notes?.map((n) => <p key={n} className="hint">{n}</p>)}
-              {entry.output !== undefined && <pre className="mono output">{JSON.stringify(entry.output, null, 2)}</pre>}
+              {entry.error && <LongText as="p" className="error" text={entry.error} filename={`${run.id}-${entry.stepId}-error.txt`} />}
+              {entry.notes?.map((n, j) => <LongText key={`${j}-${n.slice(0, 50)}`} as="p" className="hint" text={n} filename={`${run.id}-${entry.stepId}-note-${j + 1}.txt`} />)}
+              {entry.output !== undefined && (
+                <LongText className="mono output" text={JSON.stringify(entry.output, null, 2)} filename={`${run.id}-${entry.stepId}-output.json`} />
+              )}
             </li>
           ))}
         </ol>
       )}
-      {run.error && <p className="error">Run error: {run.error}</p>}
+      {run.error && <LongText as="p" className="error" text={`Run error: ${run.error}`} filename={`${run.id}-error.txt`} />}
       {run.wakeAt && <p className="hint">Waiting until {new Date(run.wakeAt).toLocaleString()}</p>}
     </div>
   );

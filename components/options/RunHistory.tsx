@@ -28,7 +28,7 @@ function useContactLabel(id: string | null) {
 function ContactName({ id, onPick }: { id: string; onPick(id: string, label: string | null): void }) {
   const { name, phone } = useContactLabel(id);
   return (
-    <button type="button" className="link" title={`Only ${name ?? id}'s runs`} onClick={() => onPick(id, name)}>
+    <button type="button" className="link contact-name" title={`Only ${name ?? id}'s runs`} onClick={() => onPick(id, name)}>
       {name ?? <span className="mono">{id}</span>}{phone ? <span className="muted"> {phone}</span> : null}
     </button>
   );

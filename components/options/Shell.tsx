@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Me } from '../../lib/contracts/users';
 import { sendMessage } from '../../lib/extension/messaging';
+import { ContactImport } from './ContactImport';
 import { MiniAppsPage } from './MiniAppsPage';
 import { RestrictionsPanel } from './RestrictionsPanel';
 import { RunHistory } from './RunHistory';
@@ -9,13 +10,13 @@ import { SettingsPage } from './SettingsPage';
 import { WorkflowEditorPage } from './WorkflowEditorPage';
 import { WorkflowsPage } from './WorkflowsPage';
 
-type Section = 'workflows' | 'apps' | 'restrictions' | 'settings';
-const LABELS: Record<Section, string> = { workflows: 'Workflows', apps: 'Mini-apps', restrictions: 'Restrictions', settings: 'Settings' };
+type Section = 'workflows' | 'apps' | 'restrictions' | 'contacts' | 'settings';
+const LABELS: Record<Section, string> = { workflows: 'Workflows', apps: 'Mini-apps', restrictions: 'Restrictions', contacts: 'Contacts', settings: 'Settings' };
 
-/** What this role may configure: admins everything, supervisors the restrictions, agents nothing. */
+/** What this role may configure: admins everything, supervisors the restrictions and contact imports, agents nothing. */
 export function sectionsFor(me: Me): Section[] {
-  if (me.permissions.configure) return ['workflows', 'apps', 'restrictions', 'settings'];
-  if (me.permissions.superviseAgents) return ['restrictions'];
+  if (me.permissions.configure) return ['workflows', 'apps', 'restrictions', 'contacts', 'settings'];
+  if (me.permissions.superviseAgents) return ['restrictions', 'contacts'];
   return [];
 }
 
@@ -62,6 +63,7 @@ export function Shell({ me, serverUrl, offline }: Props) {
         {section === 'workflows' && <WorkflowsRoute route={route} />}
         {section === 'apps' && <MiniAppsPage />}
         {section === 'restrictions' && <RestrictionsPanel />}
+        {section === 'contacts' && <ContactsPage />}
         {section === 'settings' && <SettingsPage me={me.user} serverUrl={serverUrl} />}
       </main>
     </div>
@@ -74,4 +76,13 @@ function WorkflowsRoute({ route }: { route: string[] }) {
   if (id === 'new') return <WorkflowEditorPage id={undefined} />;
   if (sub === 'runs') return <RunHistory workflowId={id} />;
   return <WorkflowEditorPage key={id} id={id} />;
+}
+
+function ContactsPage() {
+  return (
+    <section aria-labelledby="contacts-heading" className="settings">
+      <div className="page-head"><h2 id="contacts-heading">Contacts</h2></div>
+      <ContactImport />
+    </section>
+  );
 }

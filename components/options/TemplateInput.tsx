@@ -17,7 +17,7 @@ interface Props {
 
 /** A text that may hold `{{$contact.firstName}}`-style variables, with a menu to insert them. */
 export function TemplateInput({ label, value, onChange, path, stepIndex, multiline, placeholder, hint }: Props) {
-  const { variables, stepVariables } = useEditorContext();
+  const { variables, variableNotes, stepVariables } = useEditorContext();
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const offered = [...variables, ...stepVariables.filter((s) => s.index < stepIndex).map((s) => `$step.${s.variable}`)];
   const insert = (variable: string) => {
@@ -38,7 +38,7 @@ export function TemplateInput({ label, value, onChange, path, stepIndex, multili
           {multiline
             ? <textarea {...p} ref={ref} rows={3} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
             : <input {...p} ref={ref} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />}
-          <VariableMenu variables={offered} label={label} onPick={insert} />
+          <VariableMenu variables={offered} notes={variableNotes} label={label} onPick={insert} />
         </div>
       )}
     </Field>

@@ -2,12 +2,14 @@ import { useEffect, useId, useRef, useState } from 'react';
 
 interface Props {
   variables: readonly string[];
+  /** Said beside a variable (and read as its description): how to use it, e.g. a path inside JSON. */
+  notes?: Readonly<Record<string, string>>;
   onPick(variable: string): void;
   label: string;
 }
 
 /** A small "Insert variable" menu: arrow keys, Enter, Esc. */
-export function VariableMenu({ variables, onPick, label }: Props) {
+export function VariableMenu({ variables, notes = {}, onPick, label }: Props) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const menu = useRef<HTMLUListElement>(null);
@@ -29,11 +31,20 @@ export function VariableMenu({ variables, onPick, label }: Props) {
       </button>
       {open && (
         <ul id={menuId} role="menu" ref={menu} aria-label="Variables" onKeyDown={onKeyDown} className="menu">
-          {variables.map((v) => (
-            <li key={v} role="none">
-              <button type="button" role="menuitem" onClick={() => { onPick(v); setOpen(false); }}>{v}</button>
-            </li>
-          ))}
+          {variables.map((v, i) => {
+            const note = notes[v];
+            const noteId = `${menuId}-note-${i}`;
+            // The name stays the variable; the note is its description.
+            return (
+              <li key={v} role="none">
+                <button type="button" role="menuitem" aria-label={note ? v : undefined} aria-describedby={note ? noteId : undefined}
+                  onClick={() => { onPick(v); setOpen(false); }}>
+                  {v}
+                  {note && <span id={noteId} className="menu-note">{note}</span>}
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
     </div>

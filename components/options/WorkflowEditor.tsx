@@ -16,7 +16,7 @@ import { TriggerEditor } from './TriggerEditor';
 import { useUnpublishChoice } from './UnpublishDialog';
 import { useWorkflowSave } from './use-workflow-save';
 import { checkDraft } from './validate-draft';
-import { stepVariables, templateVariables } from './variables';
+import { draftTriggerItems, stepVariables, templateVariables, variableNotes } from './variables';
 
 interface Props {
   id: string | undefined;
@@ -42,10 +42,13 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const appList = useApps().data?.apps;
   const fields = fieldList ?? [];
   const apps = appList ?? [];
-  // The same checks as publishing; custom fields and app actions only once they are known.
+  // The same checks as publishing; custom fields and apps (actions, trigger items) only once they are known.
   const check = useMemo(() => checkDraft(draft, {
     ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key), fields: fieldList } : {}),
-    ...(appList ? { actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs } : {}),
+    ...(appList ? {
+      actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs,
+      triggerItems: (appId: string, triggerKey: string) => draftTriggerItems({ type: 'mini_app', appId, triggerKey }, appList),
+    } : {}),
   }), [draft, fieldList, appList]);
   const dirty = JSON.stringify(draft) !== saved;
   const root = useRef<HTMLDivElement>(null);
@@ -65,7 +68,8 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   }, [draft, dirty, id]);
 
   const context = useMemo(() => ({
-    variables: templateVariables(draft, fields),
+    variables: templateVariables(draft, fields, apps),
+    variableNotes: variableNotes(draft, apps),
     stepVariables: stepVariables(draft, apps),
     steps: draft.steps.map((s, i) => ({ id: s.id, label: `${i + 1}. ${STEP_LABELS[s.type]} (${s.id})` })),
   }), [draft, fields, apps]);

@@ -5,6 +5,8 @@ export interface StepTarget { id: string; label: string }
 /** What step editors offer: variables for templates, the workflow's steps for jumps and branches. */
 export interface EditorContext {
   variables: readonly string[];
+  /** What to say beside some of them (a json item: read a path inside it). */
+  variableNotes?: Readonly<Record<string, string>>;
   /** Only variables of steps before this index are offered (`$step.*`). */
   stepVariables: readonly { index: number; variable: string }[];
   steps: readonly StepTarget[];

@@ -1,6 +1,7 @@
 import { WorkflowDefinition } from '../../lib/contracts/workflow';
 import type { Workflow } from '../../lib/contracts/workflow';
 import { WorkflowFile } from '../../lib/contracts/workflow-file';
+import { downloadFile } from './download';
 import { issuesToMap, type ErrorMap } from './error-paths';
 
 /**
@@ -14,13 +15,7 @@ export function exportDefinition(w: Workflow): WorkflowDefinition {
 }
 
 export function downloadJson(filename: string, value: unknown) {
-  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadFile(filename, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
 }
 
 export const fileNameOf = (name: string) => `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workflow'}.workflow.json`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { Scope } from './scopes';
-import { E164, Email } from './common';
+import { E164, Email, unknownKeys } from './common';
 import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives';
 import { HTTP_METHODS } from './steps';
 
@@ -146,6 +146,23 @@ export const AppManifest = z
 export type AppManifest = z.infer<typeof AppManifest>;
 export type AppManifestInput = z.input<typeof AppManifest>;
 
+/**
+ * A manifest as POST and PUT /apps take it. An app's API key reaches its server only in the
+ * subscribe request, so an app asking for scopes, or firing triggers (which takes its key),
+ * needs a subscribeUrl. Only new and changed manifests are held to it: `App.manifest` reads
+ * what was stored before the rule.
+ */
+export const AppManifestBody = AppManifest.superRefine((m, ctx) => {
+  if (m.subscribeUrl) return;
+  const needs = [m.scopes.length ? `scopes (${m.scopes.join(', ')})` : '', m.triggers.length ? `triggers (${m.triggers.map((t) => t.key).join(', ')})` : ''].filter(Boolean);
+  if (needs.length === 0) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['subscribeUrl'],
+    message: `An app with ${needs.join(' and ')} needs a subscribeUrl: its API key is sent to the app's server only in the subscribe request on install, and without it the key could never be used`,
+  });
+});
+
 /** Every template string of a packaged request with where it sits. */
 export function requestTemplates(request: ActionRequest): [PropertyKey[], string][] {
   const found: [PropertyKey[], string][] = [[['url'], request.url]];
@@ -221,7 +238,9 @@ export function triggerItemsSchema(trigger: AppTrigger, fields: readonly AppFiel
 
 function fieldValueSchema(field: AppField): z.ZodType {
   switch (field.type) {
-    case 'text': return z.string({ error: `${field.key} must be text` }).max(10_000);
+    // The max's own message: without one it would say the type's ("must be text").
+    case 'text': return z.string({ error: `${field.key} must be text` })
+      .max(10_000, { error: (i) => `${field.key} is too long: at most 10,000 characters (this one has ${String(i.input).length.toLocaleString('en')})` });
     case 'number': return z.number({ error: `${field.key} must be a number` });
     case 'boolean': return z.boolean({ error: `${field.key} must be true or false` });
     case 'date': return z.iso.date({ error: `${field.key} must be a date as YYYY-MM-DD` });
@@ -234,12 +253,32 @@ function fieldValueSchema(field: AppField): z.ZodType {
 export const Installation = z.object({ id: z.string(), appId: z.string(), createdAt: z.string() });
 export type Installation = z.infer<typeof Installation>;
 
+/**
+ * A request to the app's server not delivered yet (today: unsubscribe requests). `pending` is
+ * retried with backoff; `failed` was given up (410 Gone, the time limit, the app deleted) and
+ * is sent again only by POST /apps/:id/deliveries/:deliveryId/retry.
+ */
+export const AppDelivery = z.object({
+  id: z.string(),
+  kind: z.enum(['unsubscribe']),
+  installationId: z.string().nullable(),
+  status: z.enum(['pending', 'failed', 'delivered']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  /** When the next attempt is due; null once given up or delivered. */
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AppDelivery = z.infer<typeof AppDelivery>;
+
 export const App = z.object({
   id: z.string(),
   key: AppKey,
   manifest: AppManifest,
   createdAt: z.string(),
   installation: Installation.nullable(),
+  /** Requests to the app's server still undelivered, oldest first: what the admin may need to fix. */
+  deliveries: z.array(AppDelivery).default([]),
 });
 export type App = z.infer<typeof App>;
 export const AppList = z.object({ apps: z.array(App) });
@@ -247,23 +286,41 @@ export const AppList = z.object({ apps: z.array(App) });
 /** POST /apps answer: the signing secret is shown this once, for the app's server to verify requests. */
 export const AppRegistered = z.object({ app: App, signingSecret: z.string() });
 
-/** POST /apps/:id/signing-secret/rotate answer: the new secret, shown this once; the old one stops signing. */
-export const AppSigningSecret = z.object({ signingSecret: z.string() });
+/**
+ * POST /apps/:id/signing-secret/rotate answer: the new secret, shown this once. Until
+ * `previousSecretExpiresAt` (24 hours) every request carries two signatures, one made with each
+ * secret (`webhook-signature: v1,<new> v1,<previous>`), so the app's server can switch when it likes.
+ */
+export const AppSigningSecret = z.object({ signingSecret: z.string(), previousSecretExpiresAt: z.string() });
+
+/** POST /apps/:id/deliveries/:deliveryId/retry answer: the delivery after the attempt made at once. */
+export const AppDeliveryRetried = z.object({ delivery: AppDelivery });
 
 export const InstallBody = z.object({ authValues: AuthValues.default({}) });
 export type InstallBody = z.infer<typeof InstallBody>;
 
-export const ContactRef = z.union([
-  z.strictObject({ id: z.string().trim().min(1).max(64) }),
-  z.strictObject({ phone: E164 }),
-  z.strictObject({ email: Email }),
-], { error: 'Identify the contact by exactly one of { id }, { phone } or { email }' });
+/**
+ * Exactly one of id, phone or email. One object rather than a union of three, so a bad phone is
+ * refused as what it is (`contact.phone`: "Start with + and the country code…"), as a bad email is.
+ */
+export const ContactRef = z.strictObject({
+  id: z.string().trim().min(1, 'Give the contact\'s id').max(64, 'A contact id has at most 64 characters').optional(),
+  phone: E164.optional(),
+  email: Email.optional(),
+}, unknownKeys('identify the contact by one of id, phone or email')).superRefine((ref, ctx) => {
+  const given = Object.keys(ref);
+  if (given.length === 1) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `Identify the contact by exactly one of { id }, { phone } or { email }${given.length ? ` (this gives ${given.join(' and ')})` : ''}`,
+  });
+}).describe('Exactly one of id, phone (international format) or email');
 export type ContactRef = z.infer<typeof ContactRef>;
 
-export const FireTriggerBody = z.object({
+export const FireTriggerBody = z.strictObject({
   contact: ContactRef,
   items: z.record(z.string(), z.unknown()).default({}),
-});
+}, unknownKeys('a trigger is fired with contact and items, e.g. {"contact": {"phone": "+14155550123"}, "items": {"status": "paid"}}'));
 export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
 /**
  * A key without `contacts.read` must not learn whether a contact exists: it gets `eventId: null`
@@ -272,22 +329,40 @@ export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
 export const FireTriggerResult = z.object({ eventId: z.string().nullable(), runIds: z.array(z.string()) });
 
 /** POST /workflows/:id/start (scope `workflows.start`): the variables reach `{{$trigger.<name>}}`. */
-export const StartWorkflowBody = z.object({
+export const StartWorkflowBody = z.strictObject({
   contact: ContactRef,
-  variables: z.record(VariableName, z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
+  variables: z.record(VariableName, z.union([
+    z.string().max(10_000, { error: (i) => `A variable has at most 10,000 characters (this one has ${String(i.input).length.toLocaleString('en')})` }),
+    z.number(), z.boolean(), z.null(),
+  ], { error: (i) => (i.code === 'invalid_union'
+    ? `A variable holds text, a number, true/false or null, not ${Array.isArray(i.input) ? 'a list' : 'an object'}: send each value as a variable of its own`
+    : undefined) }), { error: (i) => (i.code === 'invalid_key'
+    ? `"${String(i.input)}" is not a variable name: ${i.issues[0]?.message ?? 'use letters, digits and _'}` : undefined) })
     .refine((v) => Object.keys(v).length <= 30, 'At most 30 variables')
     .default({}),
-});
+}, unknownKeys('a workflow is started with contact and variables, e.g. {"contact": {"phone": "+14155550123"}, "variables": {"orderId": "A1"}}'));
 export type StartWorkflowBody = z.infer<typeof StartWorkflowBody>;
 
-/** What the app's server receives on install (signed; the key is its credential from then on). */
+/**
+ * What the app's server receives on install (signed; the key is its credential from then on).
+ * Answer 2xx only once the key is stored: any other answer, or none within 10 s, and the install fails.
+ */
 export const SubscribeRequest = z.object({
-  workspaceId: z.string(),
+  workspaceId: z.string().describe('This companion (one workspace per server); never changes'),
   appId: z.string(),
-  installationId: z.string(),
-  apiKey: z.string(),
-  authValues: AuthValues,
-});
+  installationId: z.string().describe('Key your data on this: each install has a new one, and an earlier installation\'s unsubscribe can arrive after a later one\'s subscribe'),
+  apiKey: z.string().describe('Bearer token for the companion\'s API, holding exactly the manifest\'s scopes'),
+  apiKeyId: z.string().describe('The key\'s id: an unsubscribe names the key it revoked by this id (the key itself is stored only hashed)'),
+  authValues: AuthValues.describe('The values the admin entered for the manifest\'s authInputs'),
+}).describe('POSTed to the manifest\'s subscribeUrl on install, signed (webhook-id, webhook-timestamp, webhook-signature)');
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
-export const UnsubscribeRequest = SubscribeRequest.omit({ apiKey: true });
+
+/**
+ * What the app's server receives once the installation is gone and its key revoked: after an
+ * uninstall, or after a subscribe whose outcome is unknown (a timeout, a dropped connection, a
+ * 5xx: the app may have stored the key). Retried until delivered; may arrive late.
+ */
+export const UnsubscribeRequest = SubscribeRequest.omit({ apiKey: true }).extend({
+  reason: z.enum(['uninstalled', 'subscribe_failed']).describe('`subscribe_failed`: the install did not complete; forget this installation if you stored it'),
+}).describe('POSTed to the manifest\'s unsubscribeUrl, signed as the subscribe request; the key it names no longer works');
 export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequest>;

@@ -46,6 +46,15 @@ export const E164 = z.string().max(40, 'A phone number has at most 40 characters
   ctx.addIssue({ code: 'custom', message: checked.message, input: raw });
   return z.NEVER;
 });
+/**
+ * The error of a strict object for keys it does not take: the keys, and what it takes instead
+ * (`takes`, e.g. "a contact takes firstName, lastName, …"). A key that is dropped instead (a typo
+ * such as `first_name`, `data` for `items`) leaves a request that seems to work and does half.
+ */
+export const unknownKeys = (takes: string) => ({
+  error: (issue: { code?: string; keys?: string[] }) => (issue.code === 'unrecognized_keys'
+    ? `Unknown ${issue.keys?.length === 1 ? 'key' : 'keys'} ${issue.keys?.map((k) => `"${k}"`).join(', ')}: ${takes}` : undefined),
+});
 export const Email = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address')).pipe(z.string().max(254, 'An email address has at most 254 characters'));
 export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { E164, Email, Id, Timestamp } from './common';
+import { E164, Email, Id, Timestamp, unknownKeys } from './common';
 
 export const Tag = z.string().trim().min(1, 'A tag cannot be empty').max(64, 'A tag has at most 64 characters');
-export const FieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+/** The longest text a contact field holds (characters); every writer checks it with FieldValue. */
+export const FIELD_TEXT_MAX = 10_000;
+/** "the value is 10,006 characters; a field holds at most 10,000": the words of the API, a step, an import. */
+export const fieldTooLong = (length: number) =>
+  `the value is ${length.toLocaleString('en-US')} characters; a field holds at most ${FIELD_TEXT_MAX.toLocaleString('en-US')}`;
+export const FieldValue = z.union([
+  z.string().max(FIELD_TEXT_MAX, { error: (issue) => fieldTooLong(typeof issue.input === 'string' ? issue.input.length : FIELD_TEXT_MAX + 1) }),
+  z.number(), z.boolean(), z.null(),
+]);
 export type FieldValue = z.infer<typeof FieldValue>;
 
 export const Contact = z.object({
@@ -24,9 +32,7 @@ const Name = z.string().trim().max(100);
  * A key the contact does not have is refused, not dropped: `{"first_name": "Bob"}` created a
  * blank contact. The message names the keys a contact takes.
  */
-const CONTACT_KEYS = 'firstName, lastName, phone, email, tags, fields (and lifecycle when updating)';
-const unknownKeys = { error: (issue: { code?: string; keys?: string[] }) => issue.code === 'unrecognized_keys'
-  ? `Unknown ${issue.keys?.length === 1 ? 'key' : 'keys'} ${issue.keys?.map((k) => `"${k}"`).join(', ')}: a contact takes ${CONTACT_KEYS}` : undefined };
+const contactKeys = unknownKeys('a contact takes firstName, lastName, phone, email, tags, fields (and lifecycle when updating)');
 export const ContactCreateBody = z.strictObject({
   firstName: Name.default(''),
   lastName: Name.default(''),
@@ -34,7 +40,7 @@ export const ContactCreateBody = z.strictObject({
   email: Email.nullish(),
   tags: z.array(Tag).max(100).default([]),
   fields: z.record(z.string().max(64), FieldValue).default({}),
-}, unknownKeys);
+}, contactKeys);
 export const ContactPatchBody = z.strictObject({
   lifecycle: z.string().trim().min(1).max(50).nullish(),
   firstName: Name.optional(),
@@ -42,7 +48,7 @@ export const ContactPatchBody = z.strictObject({
   phone: E164.nullish(),
   email: Email.nullish(),
   fields: z.record(z.string().max(64), FieldValue).optional(),
-}, unknownKeys);
+}, contactKeys);
 export const ContactQuery = z.object({
   phone: z.string().max(32).optional(),
   email: z.string().max(254).optional(),

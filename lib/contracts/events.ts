@@ -42,7 +42,12 @@ export type DomainEventType = DomainEvent['type'];
 export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('definitions.changed'), version: z.string() }),
   z.object({ type: z.literal('restrictions.changed'), version: z.string() }),
-  z.object({ type: z.literal('run.updated'), runId: z.string(), workflowId: z.string(), status: z.string(), error: z.string().nullable().optional() }),
+  /**
+   * A run's status changed. `error` (a failed step's words may quote a third party's answer) and
+   * `launchedBy` (the agent who launched a shortcut run) are for routing: a stream sends `error`
+   * only to whoever may read the run (admins, the agent who launched it) and never `launchedBy`.
+   */
+  z.object({ type: z.literal('run.updated'), runId: z.string(), workflowId: z.string(), status: z.string(), error: z.string().nullable().optional(), launchedBy: z.string().nullable().optional() }),
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
   z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
   /**

@@ -177,8 +177,10 @@ const FIXED_TRIGGER_VARIABLES = {
 } as const;
 
 /**
- * Trigger types whose `$trigger.*` names are only known at run time (a manual run gets its
- * caller's variables, a mini-app trigger the app's items): do not check templates against them.
+ * Trigger types whose `$trigger.*` names the trigger itself does not say: a manual run gets its
+ * caller's variables (known at run time only); a mini-app trigger gets the items of the app's
+ * trigger, which its manifest says (lib/workflow/app-trigger-items.ts): templates are checked
+ * against them when the app is known (publishing, the editor), left open otherwise.
  */
 export const OPEN_VARIABLE_TRIGGERS: readonly TriggerType[] = ['manual', 'mini_app'];
 
@@ -190,7 +192,7 @@ export function triggerVariables(trigger: Trigger): string[] {
     case 'incoming_webhook':
       return trigger.mappings.map((m) => m.variable);
     case 'manual':
-    case 'mini_app':
+    case 'mini_app': // the app's items: appTriggerItems (lib/workflow/app-trigger-items.ts)
       return [];
     default:
       return [...FIXED_TRIGGER_VARIABLES[trigger.type]];

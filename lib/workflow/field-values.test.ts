@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from '../contracts/contacts';
 import { WRITABLE_STANDARD_FIELDS, type WritableStandardField } from '../contracts/steps';
-import { coerceFieldValue, fieldValueOf, standardFieldValue, writableField } from './field-values';
+import { coerceFieldValue, fieldValueOf, readableFieldValues, standardFieldValue, writableField } from './field-values';
 
 const field = (type: FieldDefinition['type'], options: string[] = []): FieldDefinition => ({ key: 'f', label: 'F', type, options });
 
@@ -37,6 +37,14 @@ describe('coerceFieldValue (custom fields)', () => {
     [field('email'), 'not-an-email', /email address/],
     [field('phone'), '0151 1234 5678', /Start with \+ and the country code/],
   ])('%o refuses %j', (def, text, error) => {
+    expect(coerceFieldValue(def, text)).toEqual({ error: expect.stringMatching(error) });
+  });
+
+  // The Contact contract's limit, whatever the type; the message quotes the start, not 10 KB.
+  it.each<[string, FieldDefinition, string, RegExp]>([
+    ['text', field('text'), `${'s'.repeat(10_000)}|x`, /^"s{40}…": the value is 10,002 characters; a field holds at most 10,000$/],
+    ['a URL', field('url'), `https://example.com/${'a'.repeat(10_000)}`, /^"https:\/\/example\.com\/a{20}…": the value is 10,020 characters; a field holds at most 10,000$/],
+  ])('refuses %s longer than a field holds', (_name, def, text, error) => {
     expect(coerceFieldValue(def, text)).toEqual({ error: expect.stringMatching(error) });
   });
 });
@@ -75,5 +83,22 @@ describe('writableField', () => {
     expect(writableField('lifecycle', defs)).toBeUndefined();
     expect(writableField('nope', defs)).toBeUndefined();
     expect(fieldValueOf({ custom: defs[0]! }, 'abc')).toEqual({ error: '"abc" is not a number' });
+  });
+});
+
+describe('readableFieldValues (stored values as the Contact contract reads them)', () => {
+  it('keeps values that fit as they are (the same object)', () => {
+    const fields = { a: 'x'.repeat(10_000), b: 3, c: true, d: null };
+    expect(readableFieldValues(fields)).toBe(fields);
+  });
+
+  it.each<[string, unknown, number]>([
+    ['text an older version stored', 's'.repeat(10_006), 10_006],
+    ['a value that is not a field value at all', { nested: 'y'.repeat(20_000) }, 20_013],
+  ])('cuts %s to fit, marked', (_name, value, stored) => {
+    const read = readableFieldValues({ ok: 'kept', big: value });
+    expect(read.ok).toBe('kept');
+    expect(typeof read.big === 'string' && read.big.length).toBeLessThanOrEqual(10_000);
+    expect(read.big).toMatch(new RegExp(`…\\[cut: ${stored.toLocaleString('en-US')} characters were stored; a field holds at most 10,000\\]$`));
   });
 });

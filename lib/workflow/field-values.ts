@@ -1,5 +1,5 @@
 import { E164, Email, normalizePhone, PHONE_FORMAT_HINT } from '../contracts/common';
-import { ContactPatchBody, type FieldDefinition, type FieldValue } from '../contracts/contacts';
+import { ContactPatchBody, FIELD_TEXT_MAX, FieldValue, type FieldDefinition } from '../contracts/contacts';
 import { isWritableStandardField, type WritableStandardField } from '../contracts/steps';
 import { readNumber } from './numbers';
 
@@ -38,7 +38,7 @@ export function standardFieldValue(key: WritableStandardField, text: string): Fi
   const parsed = key === 'email' ? Email.safeParse(raw) : key === 'phone' ? E164.safeParse(raw) : ContactPatchBody.shape[key].safeParse(raw);
   if (parsed.success) return { value: parsed.data ?? '' };
   const problem = parsed.error.issues[0]?.message ?? 'not valid';
-  return { error: `"${raw}": ${key === 'firstName' || key === 'lastName' ? nameProblem(parsed.error.issues[0]) : problem}` };
+  return { error: `${quoted(raw)}: ${key === 'firstName' || key === 'lastName' ? nameProblem(parsed.error.issues[0]) : problem}` };
 }
 
 const nameProblem = (issue: { code?: string } | undefined) =>
@@ -88,12 +88,47 @@ export function coerceFieldValue(def: FieldDefinition, text: string): FieldText 
     }
   }
   const problem = fieldValueProblem(def, value);
-  return problem ? { error: `"${raw}": ${problem}` } : { value };
+  return problem ? { error: `${quoted(raw)}: ${problem}` } : { value };
+}
+
+/** A value as messages quote it: whole when short, else its start, so a 900 KB value does not make a 900 KB step note. */
+export const quoted = (raw: string) => (raw.length <= 80 ? `"${raw}"` : `"${raw.slice(0, 40)}…"`);
+
+/**
+ * Stored field values as the Contact contract reads them. Versions before every writer checked
+ * FieldValue stored longer text (a workflow step, a mirrored Chatwoot attribute); one such value
+ * made every list showing its contact answer 500. Such a value is read cut to fit, ending with a
+ * marker that says so; anything else the contract refuses is read as its JSON, cut the same way.
+ * The same object when all fit (the usual case: no copy on the engine's hot path).
+ */
+export function readableFieldValues(fields: Record<string, unknown>): Record<string, FieldValue> {
+  let fitted: Record<string, FieldValue> | undefined;
+  for (const key in fields) {
+    const value = fields[key];
+    const fits = typeof value === 'string' ? value.length <= FIELD_TEXT_MAX : FieldValue.safeParse(value).success;
+    if (fits) continue;
+    fitted ??= { ...(fields as Record<string, FieldValue>) };
+    fitted[key] = cutToFit(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  }
+  return fitted ?? (fields as Record<string, FieldValue>);
+}
+
+/** "…[cut: 10,006 characters were stored; a field holds at most 10,000]", within the limit. */
+function cutToFit(text: string): string {
+  const marker = `…[cut: ${text.length.toLocaleString('en-US')} characters were stored; a field holds at most ${FIELD_TEXT_MAX.toLocaleString('en-US')}]`;
+  if (text.length <= FIELD_TEXT_MAX) return text;
+  let end = FIELD_TEXT_MAX - marker.length;
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1; // not half an emoji
+  return text.slice(0, end) + marker;
 }
 
 /** A value must fit its field's type; unknown field keys are refused (fields are defined first). */
 export function fieldValueProblem(def: FieldDefinition | undefined, value: FieldValue): string | undefined {
   if (!def) return 'Unknown field; define it under /fields first';
+  // The Contact contract first (text at most FIELD_TEXT_MAX): a value it refuses would make every
+  // list showing the contact fail to answer, whatever the field's type.
+  const checked = FieldValue.safeParse(value);
+  if (!checked.success) return checked.error.issues[0]?.message ?? 'Not a field value';
   if (value === null) return undefined;
   switch (def.type) {
     case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : 'Expected a number';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type FormFieldInput, FormDefinition } from '../contracts/forms';
 import { Email, normalizePhone } from '../contracts/common';
 import { EMAIL_MESSAGE, formErrors, formSchema, PHONE_MESSAGE, REQUIRED_MESSAGE } from './form-schema';
+import { NUL_MESSAGE } from './nul-text';
 
 const schemaFor = (field: Omit<FormFieldInput, 'label' | 'variable'>) =>
   formSchema(FormDefinition.parse({ fields: [{ label: 'Field', variable: 'v', ...field }] }));
@@ -94,6 +95,12 @@ describe('formSchema rejects', () => {
     ['email', true, 'example.com', 'Enter a valid email address'],
     ['email', true, `${'a'.repeat(250)}@example.com`, 'An email address has at most 254 characters'],
     ['email', true, 42, EMAIL_MESSAGE],
+    // Neither store holds NUL: said up front, not by the run that would write it.
+    ['text', true, 'a\u0000b', NUL_MESSAGE],
+    ['text', false, '\u0000', NUL_MESSAGE],
+    ['url', true, 'https://example.com/\u0000', NUL_MESSAGE],
+    ['list', true, 'Small\u0000', NUL_MESSAGE],
+    ['email', true, 'ana\u0000@example.com', NUL_MESSAGE],
   ])('%s (required: %s) %j: %s', (type, required, input, message) => {
     const result = schemaFor({ type, required, ...(type === 'list' ? list : {}) }).safeParse({ v: input });
     expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['v'], message })]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Email, E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
 import type { FormDefinition, FormField } from '../contracts/forms';
+import { hasNul, NUL_MESSAGE } from './nul-text';
 
 // The one validation of shortcut form values, run by the extension before launching and by the
 // server on launch (so a browser cannot skip `required`). Values arrive as an HTML form or JSON
@@ -89,6 +90,10 @@ function valueSchema(field: FormField): z.ZodType {
   }
 }
 
+// A value with a NUL passed every check here and then failed the run that wrote it (neither
+// store holds NUL): refused up front, like any other value the form cannot take.
+const noNul = z.custom((v) => typeof v !== 'string' || !hasNul(v), { message: NUL_MESSAGE });
+
 function fieldSchema(field: FormField): z.ZodType {
   const value = valueSchema(field);
   const present = field.required
@@ -97,7 +102,7 @@ function fieldSchema(field: FormField): z.ZodType {
         .refine((v) => v !== undefined, { message: REQUIRED_MESSAGE, abort: true })
         .pipe(value)
     : value.optional();
-  return z.preprocess(normalize, present);
+  return z.preprocess(normalize, noNul.pipe(present));
 }
 
 /** A zod object validating the values of a shortcut form; unknown keys are stripped. */

@@ -1,10 +1,12 @@
 import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers';
+import { itemGap, type TriggerItem } from './app-trigger-items';
 import type { VariableCondition } from '../contracts/conditions';
 import type { FieldDefinition } from '../contracts/contacts';
 import type { WorkflowDefinition } from '../contracts/workflow';
 import { fieldName, fieldValueOf, writableField } from './field-values';
 import { readNumber } from './numbers';
 import { stepTemplates } from './step-templates';
+import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
 import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
@@ -28,12 +30,16 @@ export type WorkspaceFacts = {
   fields?: readonly FieldDefinition[];
   /** The inputs of an installed app's action; undefined when the app or action is not known. */
   actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
+  /** The items of an installed app's trigger (`$trigger.<item>`); undefined when the app or trigger is not known. */
+  triggerItems?: (appId: string, triggerKey: string) => readonly TriggerItem[] | undefined;
 };
 
 type Context = {
   stepIds: Set<string>;
   /** undefined: the trigger's variables are only known at run time. */
   triggerVars: string[] | undefined;
+  /** A mini-app trigger's items, whose types say what may be read below them. */
+  items: readonly TriggerItem[] | undefined;
   /** undefined: some step (a mini-app action) sets variables not known statically. */
   stepVars: string[] | undefined;
   /** undefined: the workspace's custom fields were not given. */
@@ -92,6 +98,12 @@ function checkReference(ref: TemplateReference, ctx: Context): Finding | undefin
       detail: ` (it provides ${provides})`,
       meant: meantAmong(ref, first, `$trigger.${first}`, ctx.triggerVars, '$trigger.'),
     };
+  }
+  if (ref.root === 'trigger' && ctx.items && itemGap(ref, ctx.items) === 'no_parts') {
+    const json = ctx.items.filter((i) => i.type === 'json').map((i) => i.key);
+    const type = ctx.items.find((i) => i.key === first)?.type;
+    const only = json.length ? `only a json item (${json.join(', ')}) has values inside` : 'only a json item has values inside, and this trigger has none';
+    return { what: `${shown} reads inside "${first}", a ${type} item of this trigger`, detail: `: ${only}; use {{$trigger.${first}}} for its value` };
   }
   if (ref.root === 'step' && ctx.stepVars && !ctx.stepVars.includes(first)) {
     return {
@@ -160,9 +172,13 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     seen.add(step.id);
   });
 
+  const items = def.trigger.type === 'mini_app' ? workspace.triggerItems?.(def.trigger.appId, def.trigger.triggerKey) : undefined;
   const ctx: Context = {
     stepIds: seen,
-    triggerVars: OPEN_VARIABLE_TRIGGERS.includes(def.trigger.type) ? undefined : triggerVariables(def.trigger),
+    // A mini-app trigger's variables are its app's items, once the workspace says what they are.
+    triggerVars: items ? items.map((i) => i.key)
+      : OPEN_VARIABLE_TRIGGERS.includes(def.trigger.type) ? undefined : triggerVariables(def.trigger),
+    items,
     stepVars: def.steps.some((s) => s.type === 'mini_app_action')
       ? undefined
       : def.steps.flatMap((s) => (s.type === 'http_request' ? s.config.responseMappings.map((m) => m.variable)
@@ -194,6 +210,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
         add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule))));
     }
     if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields));
+    if (step.type === 'send_message') for (const [path, message] of sendLinkProblems(step.config)) add([...at, ...path], message);
     if (step.type === 'mini_app_action') {
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
+import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
 import { keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { fromJson, isUniqueViolation } from '../store/database';
@@ -41,6 +42,7 @@ export async function fireTrigger(
     const details = issuesToDetails(items.error.issues, 'items');
     throw unprocessable(`The items do not fit trigger "${trigger.key}": ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
+  refuseNul(items.data, 'items');
   // Without contacts.read the answer is the same whether or not the contact exists.
   const { contact } = await resolveContactRef(db, principal, body.contact);
   if (!contact) return { ...HIDDEN_ACK, duplicate: false };

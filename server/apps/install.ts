@@ -1,28 +1,31 @@
-import { openStored } from '../secrets/at-rest';
 import { authValuesSchema, type Installation, type InstallBody, type SubscribeRequest, type UnsubscribeRequest } from '../../lib/contracts/apps';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { inTransaction } from '../events/unit-of-work';
 import { conflict, HttpError, issuesToDetails, notFound, unprocessable } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { safeFetch } from '../outbound/safe-fetch';
-import { OutboundBlockedError } from '../outbound/errors';
+import { OutboundBlockedError, OutboundNetworkError, OutboundRequestError } from '../outbound/errors';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, isUniqueViolation, toJson } from '../store/database';
 import { assertNotInUse } from './in-use';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
 import { excerpt } from '../outbound/excerpt';
-import { findAppRow, findInstalledApp, getApp, workspaceId } from './store';
+import { findAppRow, findInstalledApp, getApp, signingSecretsOf, workspaceId } from './store';
 
-export const SUBSCRIBE_TIMEOUT_MS = 10_000;
+/** How long the app's server has to answer a subscribe request; a test hook may shorten it. */
+export const subscribeTiming = { timeoutMs: 10_000 };
 
 /**
  * Installs an app: checks the auth values, makes an API key with exactly the manifest's scopes
  * and hands it to the app's server in a signed subscribe request. The installation and its key
  * exist while that request is in flight (so the app may try its key before answering); only a
- * 2xx keeps them, any other outcome deletes the installation and revokes the key.
+ * 2xx keeps them, any other outcome deletes the installation and revokes the key. When the app's
+ * server may have taken the request all the same (no answer in time, the connection dropped, a
+ * 5xx), it is sent an unsubscribe request for that installation, as after an uninstall: else it
+ * would go on believing it is installed, with a key that no longer works.
  */
-export async function installApp(services: Services, appId: string, body: InstallBody): Promise<Installation> {
+export async function installApp(services: Services, appId: string, body: InstallBody, wakeOutbox: () => void): Promise<Installation> {
   const { db } = services;
   const row = await findAppRow(db, appId);
   if (!row) throw notFound(`App ${appId}`);
@@ -52,16 +55,27 @@ export async function installApp(services: Services, appId: string, body: Instal
   }
 
   if (manifest.subscribeUrl) {
-    const request: SubscribeRequest = { workspaceId: await workspaceId(db), appId, installationId, apiKey: issued.token, authValues };
-    const failure = await postSigned(services, openStored(services.vault, row.signing_secret), manifest.subscribeUrl, request);
+    const ws = await workspaceId(db);
+    const request: SubscribeRequest = { workspaceId: ws, appId, installationId, apiKey: issued.token, apiKeyId: issued.id, authValues };
+    const failure = await postSigned(services, signingSecretsOf(row, services.vault), manifest.subscribeUrl, request);
     if (failure) {
-      await inTransaction(db, async ({ trx }) => {
-        await trx.deleteFrom('installations').where('id', '=', installationId).execute();
-        await revokeToken(trx, issued.id);
+      const { unsubscribeUrl } = manifest;
+      const tellApp = failure.maybeReceived && unsubscribeUrl !== undefined;
+      await inTransaction(db, async (uow) => {
+        await uow.trx.deleteFrom('installations').where('id', '=', installationId).execute();
+        await revokeToken(uow.trx, issued.id);
+        if (tellApp) {
+          const unsubscribe: UnsubscribeRequest = { workspaceId: ws, appId, installationId, apiKeyId: issued.id, authValues, reason: 'subscribe_failed' };
+          await enqueueDelivery(uow.trx, { kind: UNSUBSCRIBE_KIND, url: unsubscribeUrl, body: unsubscribe });
+          uow.afterCommit(wakeOutbox);
+        }
       });
       // Refused by our own policy, nothing was sent: the admin can fix that here (as for Chatwoot), not the app's server.
       if (failure.blocked) throw unprocessable(`The app's subscribe URL ${manifest.subscribeUrl} is on a private network address, which the companion refuses by default; if the app runs on your own network, add its host to COMPANION_ALLOW_PRIVATE_URLS (${failure.reason})`);
-      throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure.reason}`);
+      const after = !failure.maybeReceived ? ''
+        : tellApp ? ` The app's server may have stored the key all the same: it was revoked, and the app's server is sent an unsubscribe request for installation ${installationId}.`
+          : ` The app's server may have stored the key all the same: it was revoked, but the app has no unsubscribeUrl to be told so.`;
+      throw new HttpError(502, 'subscribe_failed', `The app's server did not accept the subscribe request (${manifest.subscribeUrl}): ${failure.reason}.${after}`);
     }
     // An uninstall may have run while the app's server was answering.
     const still = await db.selectFrom('installations').select('id').where('id', '=', installationId).executeTakeFirst();
@@ -70,21 +84,34 @@ export async function installApp(services: Services, appId: string, body: Instal
   return { id: installationId, appId, createdAt };
 }
 
-/** POSTs a signed JSON body once; why it failed (and whether our outbound policy refused it, unsent), or undefined on a 2xx. */
-async function postSigned(services: Services, secret: string, url: string, payload: unknown): Promise<{ reason: string; blocked: boolean } | undefined> {
+interface PostFailure {
+  reason: string;
+  /** Our outbound policy refused it: nothing was sent. */
+  blocked: boolean;
+  /**
+   * The app's server may have taken the request: no answer in time, the connection dropped after
+   * it was made, or a 5xx (it may have failed after storing the key). Not a refused connection
+   * (nothing reached it) nor a 3xx or 4xx (it answered that it did not take it).
+   */
+  maybeReceived: boolean;
+}
+
+/** POSTs a signed JSON body once; why it failed, or undefined on a 2xx. */
+async function postSigned(services: Services, secrets: string[], url: string, payload: unknown): Promise<PostFailure | undefined> {
   const body = JSON.stringify(payload);
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'InboxCompanion-MiniApp/1',
-    ...signHeaders(secret, { id: newId('msg'), timestamp: new Date(), body }),
+    ...signHeaders(secrets, { id: newId('msg'), timestamp: new Date(), body }),
   };
   try {
-    const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: SUBSCRIBE_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
+    const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: subscribeTiming.timeoutMs, maxResponseBytes: 64 * 1024 },
       { allowList: services.config.allowPrivateUrls });
     if (res.status >= 200 && res.status < 300) return undefined;
-    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText)}`, blocked: false };
+    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText)}`, blocked: false, maybeReceived: res.status >= 500 };
   } catch (err) {
-    return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError };
+    const unsent = err instanceof OutboundBlockedError || err instanceof OutboundRequestError || (err instanceof OutboundNetworkError && err.neverSent);
+    return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError, maybeReceived: !unsent };
   }
 }
 
@@ -114,7 +141,7 @@ export async function uninstallApp(services: Services, appId: string, wakeOutbox
     await assertNotInUse(uow.trx, appId, manifest.name);
     await revokeToken(uow.trx, installation.tokenId);
     if (manifest.unsubscribeUrl) {
-      const body: UnsubscribeRequest = { workspaceId: ws, appId, installationId: installation.id, authValues: installation.authValues };
+      const body: UnsubscribeRequest = { workspaceId: ws, appId, installationId: installation.id, apiKeyId: installation.tokenId, authValues: installation.authValues, reason: 'uninstalled' };
       await enqueueDelivery(uow.trx, { kind: UNSUBSCRIBE_KIND, url: manifest.unsubscribeUrl, body });
       uow.afterCommit(wakeOutbox);
     }

@@ -1,19 +1,21 @@
 import { openStored } from '../secrets/at-rest';
 import { AppManifest, authValuesSchema, type App, type AuthValues } from '../../lib/contracts/apps';
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
+import { appTriggerItems, itemGap, triggerReferences } from '../../lib/workflow/app-trigger-items';
+import type { TemplateReference } from '../../lib/workflow/template';
 import { miniAppKey } from '../engine/dispatch/trigger-keys';
 import { parseDefinition } from '../engine/workflows/records';
 import { inTransaction } from '../events/unit-of-work';
 import { HttpError, notFound, unprocessable } from '../http-error';
-import { generateSigningSecret } from '../signing/standard-webhooks';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { Services } from '../services';
 import { giveUpUnsubscribes } from './outbox';
 import { getApp } from './store';
 
 // Changing, removing and re-keying a registered app (admin). What a published workflow relies
-// on (a trigger, an action and its inputs) cannot disappear under it: the admin is told which
-// workflows to change first (409), as when unpublishing a workflow that others start.
+// on (a trigger and the items it reads, an action and its inputs) cannot disappear under it: the
+// admin is told which workflows to change first (409), as when unpublishing a workflow that others
+// start.
 
 /** How one workflow uses an app: its trigger key (if it listens to one) and its action steps. */
 export interface AppUse {
@@ -21,6 +23,8 @@ export interface AppUse {
   name: string;
   status: string;
   triggerKey: string | undefined;
+  /** The `{{$trigger.*}}` its steps read, when it listens to one of the app's triggers: the trigger's items. */
+  triggerRefs: Pick<TemplateReference, 'name' | 'path'>[];
   actions: { actionKey: string; inputs: Record<string, string> }[];
 }
 
@@ -36,11 +40,12 @@ export async function workflowsUsingApp(db: Executor, appId: string, publishedOn
   return uses;
 }
 
-function appUse(def: WorkflowDefinition, appId: string): Pick<AppUse, 'triggerKey' | 'actions'> | undefined {
+function appUse(def: WorkflowDefinition, appId: string): Pick<AppUse, 'triggerKey' | 'triggerRefs' | 'actions'> | undefined {
   const triggerKey = def.trigger.type === 'mini_app' && def.trigger.appId === appId ? def.trigger.triggerKey : undefined;
+  const triggerRefs = triggerKey === undefined ? [] : triggerReferences(def);
   const actions = def.steps.flatMap((step) => (step.type === 'mini_app_action' && step.config.appId === appId
     ? [{ actionKey: step.config.actionKey, inputs: step.config.inputs }] : []));
-  return triggerKey !== undefined || actions.length > 0 ? { triggerKey, actions } : undefined;
+  return triggerKey !== undefined || actions.length > 0 ? { triggerKey, triggerRefs, actions } : undefined;
 }
 
 /**
@@ -70,7 +75,14 @@ export async function unfinishedVersionsUsingApp(db: Executor, appId: string): P
 /** What of `manifest` a workflow relies on but no longer finds there, in words; empty when it still fits. */
 export function missingFor(use: AppUse, manifest: AppManifest): string[] {
   const missing: string[] = [];
-  if (use.triggerKey !== undefined && !manifest.triggers.some((t) => t.key === use.triggerKey)) missing.push(`trigger "${use.triggerKey}"`);
+  const items = use.triggerKey === undefined ? undefined : appTriggerItems(manifest, use.triggerKey);
+  if (use.triggerKey !== undefined && !items) missing.push(`trigger "${use.triggerKey}"`);
+  // A dropped item would no longer be accepted from the app (422), and the step would read nothing.
+  for (const ref of use.triggerRefs) {
+    const gap = items && itemGap(ref, items);
+    if (gap === 'missing') missing.push(`item "${ref.path[0]}" of trigger "${use.triggerKey}"`);
+    if (gap === 'no_parts') missing.push(`json item "${ref.path[0]}" of trigger "${use.triggerKey}" ({{${ref.name}}} reads inside it)`);
+  }
   for (const step of use.actions) {
     const action = manifest.actions.find((a) => a.key === step.actionKey);
     if (!action) {
@@ -104,9 +116,9 @@ async function appRow(db: Executor, appId: string) {
 /**
  * Replaces an app's manifest. The key stays (workflows and the app's own server know the app by
  * it). Refused with 409, changing nothing, when a published workflow uses something the new
- * manifest drops, or when the installation's auth values no longer fit its auth inputs. While
- * installed, the app's key follows the new scopes (the admin editing the manifest consents as
- * they did when installing) and auth values of inputs that are gone are dropped.
+ * manifest drops, when the installation's auth values no longer fit its auth inputs, or when it
+ * adds scopes while installed (reinstall to grant them). While installed, scopes removed are
+ * removed from the app's key at once, and auth values of inputs that are gone are dropped.
  */
 export async function updateApp(services: Services, appId: string, manifest: AppManifest): Promise<App> {
   const { db } = services;
@@ -136,6 +148,13 @@ export async function updateApp(services: Services, appId: string, manifest: App
 
     const installation = await trx.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
     if (installation) {
+      // The live key holds what the admin granted at install and the app's server was told of;
+      // more is granted as it was then, by installing (a new key, in a new subscribe request).
+      const added = manifest.scopes.filter((s) => !current.scopes.includes(s));
+      if (added.length) {
+        throw new HttpError(409, 'reinstall_needed',
+          `"${current.name}" is installed with a key for ${current.scopes.join(', ') || 'no scopes'}; new scopes (${added.join(', ')}) are granted only by installing it again: uninstall it, update it, then install it again (its server gets a new key). Removing scopes applies to the installed key at once.`);
+      }
       const kept = Object.fromEntries(Object.entries(fromJson<AuthValues>(openStored(services.vault, installation.auth_values), {}))
         .filter(([k]) => manifest.authInputs.some((i) => i.key === k)));
       const checked = authValuesSchema(manifest.authInputs).safeParse(kept);
@@ -175,12 +194,4 @@ export async function deleteApp(services: Services, appId: string): Promise<void
     await giveUpUnsubscribes(trx, appId, 'the app was deleted');
     await trx.deleteFrom('apps').where('id', '=', appId).execute();
   });
-}
-
-/** A new signing secret, shown this once; every request signed from now on uses it, the old one none. */
-export async function rotateSigningSecret(services: Services, appId: string): Promise<string> {
-  const signingSecret = generateSigningSecret();
-  const result = await services.db.updateTable('apps').set({ signing_secret: services.vault.seal(signingSecret) }).where('id', '=', appId).executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw notFound(`App ${appId}`);
-  return signingSecret;
 }

@@ -7,7 +7,7 @@ import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, type Executor } from '../store/database';
 import { renderActionRequest, type RenderedRequest } from './render-request';
 import type { Vault } from '../secrets/vault';
-import { appSigningSecret, findAppRow, findInstalledApp } from './store';
+import { appSigningSecrets, findAppRow, findInstalledApp } from './store';
 
 export interface PreparedAction {
   appId: string;
@@ -67,7 +67,7 @@ export interface SendOptions {
  * private addresses refused unless allow-listed, at most 3 attempts on network errors, 429 and
  * 5xx. Each attempt is signed with the app's Standard Webhooks secret (same webhook-id), so the
  * app's server knows the request is ours; the secret is read per attempt, so a retry after a
- * rotation carries the new one. Never throws: a failure comes back as `error`.
+ * rotation carries the new one (and the previous one while they overlap). Never throws: a failure comes back as `error`.
  */
 export async function sendAppAction(db: Executor, prepared: PreparedAction, options: SendOptions): Promise<ActionResult> {
   const { request, action } = prepared;
@@ -82,11 +82,11 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
   };
   const result = await callAndMap(
     async () => {
-      const secret = await appSigningSecret(db, options.vault, prepared.appId);
+      const secrets = await appSigningSecrets(db, options.vault, prepared.appId);
       return {
         method: request.method,
         url: request.url,
-        headers: secret ? { ...base, ...signHeaders(secret, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
+        headers: secrets.length ? { ...base, ...signHeaders(secrets, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
         body: request.body,
         timeoutMs: prepared.timeoutMs,
       };

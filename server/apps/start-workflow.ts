@@ -2,6 +2,7 @@ import type { StartWorkflowBody } from '../../lib/contracts/apps';
 import type { Principal } from '../auth/principal';
 import { inTransaction } from '../events/unit-of-work';
 import { conflict, notFound } from '../http-error';
+import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
 import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
 
@@ -13,6 +14,7 @@ import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
  */
 export async function startWorkflowFor(services: Services, principal: Principal | null, workflowId: string, body: StartWorkflowBody) {
   const { db } = services;
+  refuseNul(body.variables, 'variables');
   const row = await db.selectFrom('workflows').select(['id', 'name', 'status', 'trigger_type']).where('id', '=', workflowId).executeTakeFirst();
   if (!row) throw notFound(`Workflow ${workflowId}`);
   if (row.trigger_type !== 'manual' || row.status !== 'published') {

@@ -1,11 +1,12 @@
 import { openStored } from '../secrets/at-rest';
 import type { Vault } from '../secrets/vault';
-import { App, AppManifest, type AuthValues, type Installation } from '../../lib/contracts/apps';
+import { App, AppManifest, type AppDelivery, type AuthValues, type Installation } from '../../lib/contracts/apps';
 import { notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { AppsTable, InstallationsTable } from '../store/schema';
 import { getSetting } from '../domain/settings';
+import { undeliveredByApp } from './outbox-rows';
 
 export interface InstalledApp {
   app: App;
@@ -14,13 +15,14 @@ export interface InstalledApp {
 
 const toInstallation = (r: InstallationsTable): Installation => ({ id: r.id, appId: r.app_id, createdAt: r.created_at });
 
-function toApp(row: AppsTable, installation: InstallationsTable | undefined): App {
+function toApp(row: AppsTable, installation: InstallationsTable | undefined, deliveries: AppDelivery[] = []): App {
   return App.parse({
     id: row.id,
     key: row.key,
     manifest: fromJson(row.manifest, {}),
     createdAt: row.created_at,
     installation: installation ? toInstallation(installation) : null,
+    deliveries,
   });
 }
 
@@ -31,12 +33,13 @@ export async function insertApp(db: Executor, manifest: AppManifest, signingSecr
 }
 
 export async function listApps(db: Executor): Promise<App[]> {
-  const [apps, installations] = await Promise.all([
+  const [apps, installations, deliveries] = await Promise.all([
     db.selectFrom('apps').selectAll().orderBy('id').execute(),
     db.selectFrom('installations').selectAll().execute(),
+    undeliveredByApp(db),
   ]);
   const byApp = new Map(installations.map((i) => [i.app_id, i]));
-  return apps.map((a) => toApp(a, byApp.get(a.id)));
+  return apps.map((a) => toApp(a, byApp.get(a.id), deliveries.get(a.id)));
 }
 
 export async function findAppRow(db: Executor, id: string) {
@@ -47,13 +50,26 @@ export async function getApp(db: Executor, id: string): Promise<App> {
   const row = await findAppRow(db, id);
   if (!row) throw notFound(`App ${id}`);
   const installation = await db.selectFrom('installations').selectAll().where('app_id', '=', id).executeTakeFirst();
-  return toApp(row, installation);
+  return toApp(row, installation, (await undeliveredByApp(db, id)).get(id));
 }
 
-/** The app's signing secret in the clear (it is stored sealed). */
-export async function appSigningSecret(db: Executor, vault: Vault, appId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('apps').select('signing_secret').where('id', '=', appId).executeTakeFirst();
-  return row?.signing_secret ? openStored(vault, row.signing_secret) : undefined;
+/**
+ * The secrets that sign a request to the app now, in the clear (they are stored sealed): the
+ * current one, then the one it replaced while that still overlaps (rotateSigningSecret). Read per
+ * request, so a rotation reaches even a retry already under way.
+ */
+export function signingSecretsOf(row: Pick<AppsTable, 'signing_secret' | 'previous_signing_secret' | 'previous_signing_secret_expires_at'>, vault: Vault): string[] {
+  const secrets = row.signing_secret ? [openStored(vault, row.signing_secret)] : [];
+  const until = row.previous_signing_secret_expires_at;
+  if (row.previous_signing_secret && until && until > nowIso()) secrets.push(openStored(vault, row.previous_signing_secret));
+  return secrets;
+}
+
+/** signingSecretsOf the app with this id; none when it is gone. */
+export async function appSigningSecrets(db: Executor, vault: Vault, appId: string): Promise<string[]> {
+  const row = await db.selectFrom('apps').select(['signing_secret', 'previous_signing_secret', 'previous_signing_secret_expires_at'])
+    .where('id', '=', appId).executeTakeFirst();
+  return row ? signingSecretsOf(row, vault) : [];
 }
 
 /** The app with its installation (auth values included), or undefined when it is not installed. */

@@ -5,7 +5,7 @@ import { HttpError } from '../http-error';
 import { getUser } from '../domain/users';
 import { FixedWindowLimiter, tooManyRequests } from '../webhooks/rate-window';
 import { bearerToken } from './bearer';
-import { findToken } from './tokens';
+import { findToken, hasIssuedForm } from './tokens';
 import { inboxSessionToken } from '../routes/inbox/session-cookie';
 import { hasRole, type Access, type Principal } from './principal';
 
@@ -23,8 +23,12 @@ const deactivated = () => unauthorized(DEACTIVATED_MESSAGE);
 /** Authenticates every route that declares `config.access`, and enforces role / scope. */
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('principal', null);
-  // Failed authentications per client address: someone guessing tokens gets 429s (counted
-  // before the lookup, so a flood of guesses costs no database reads once over the limit).
+  // Failed authentications per client address: past the limit, failing requests get 429s, and a
+  // token that could be guessed (a COMPANION_ADMIN_TOKEN of the operator's choosing, anything not
+  // of the issued form) is refused without a lookup, so guessing it stays limited. A token of the
+  // issued form (256 random bits: guessing it is hopeless at any rate) is still looked up and, when
+  // valid, accepted: many clients can share one address (a proxy not named in TRUST_PROXY, a NAT),
+  // and refusing valid tokens let one anonymous client lock every user out, renewable at will.
   const failures = new FixedWindowLimiter(app.services.config.authFailuresPerMinute, 60_000, 10_000);
   const failed = (request: FastifyRequest, err: HttpError) => {
     const hit = failures.hit(request.ip);
@@ -45,7 +49,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
         ? 'A token in the URL is accepted only by the live event stream; send "Authorization: Bearer <token>"'
         : 'Send your token as "Authorization: Bearer <token>"'));
     }
-    if (failures.peek(request.ip)) throw failed(request, unauthorized('Unknown token'));
+    if (!hasIssuedForm(token) && failures.peek(request.ip)) throw failed(request, unauthorized('Unknown token'));
     // No cache of tokens or users here, on purpose: a revoked token or a deactivated user is
     // refused by the very next request, on every instance sharing the database.
     const row = await findToken(app.services.db, token);

@@ -28,6 +28,13 @@ export async function issueToken(db: Executor, owner: TokenOwner, label = '', se
   return { id, token };
 }
 
+/**
+ * Whether a presented token has the form of the ones issueToken makes (`ict_` / `ica_` and 256
+ * random bits): such a token cannot be guessed at any rate. A secret given to issueToken
+ * (COMPANION_ADMIN_TOKEN) may be of any form, and weak.
+ */
+export const hasIssuedForm = (token: string) => /^ic[ta]_[A-Za-z0-9_-]{43}$/.test(token);
+
 export async function findToken(db: Executor, token: string) {
   const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hashToken(token)).executeTakeFirst();
   if (!row) return undefined;

@@ -3,6 +3,7 @@
 // Error shape: https://developers.facebook.com/docs/graph-api/guides/error-handling
 // WhatsApp codes (130429 throughput, 131056 pair rate, 80007 WABA rate limit):
 // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+import { replaceNulDeep } from '../../lib/workflow/nul-text';
 
 export interface GraphErrorBody {
   message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string;
@@ -85,7 +86,9 @@ async function once<T>(req: GraphRequest, opts: GraphOptions): Promise<T> {
   const text = await res.text();
   let json: unknown;
   try { json = text ? JSON.parse(text) : {}; } catch { json = undefined; }
-  if (res.ok && json !== undefined) return json as T;
+  // Names and texts Meta hands over (a Messenger sender's profile) are the outside world's: NUL
+  // becomes U+FFFD, as in webhook deliveries (lib/workflow/nul-text.ts).
+  if (res.ok && json !== undefined) return (text.includes('\\u0000') ? replaceNulDeep(json) : json) as T;
   const graph = (json as { error?: GraphErrorBody } | undefined)?.error ?? { message: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
   const retriable = res.status === 429 || res.status >= 500 || (graph.code !== undefined && TRANSIENT_CODES.has(graph.code));
   throw new GraphError(res.status, graph, retriable, retryAfter(res));

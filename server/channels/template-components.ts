@@ -1,5 +1,6 @@
 import type { WhatsAppCarouselCard, WhatsAppTemplateButtonValue, WhatsAppTemplateHeader, WhatsAppTemplateRef } from '../../lib/contracts/whatsapp-template-ref';
 import { isCoordinate, jsonObjectOf, OFFER_EXPIRY_HINT, offerExpiryMs, TEMPLATE_CODE_MAX } from '../../lib/contracts/whatsapp-template-values';
+import { isFetchableLink } from '../../lib/workflow/send-links';
 
 // A WhatsApp template's `components` as the Cloud API takes them, from the step's values once our
 // templates in them are rendered; and what Meta would refuse in those values, said before the call.
@@ -58,7 +59,7 @@ export function renderTemplateRef(t: WhatsAppTemplateRef, render: Render, render
 }
 
 /** A link Meta fetches itself (a media message's file, a template header's): https only. */
-export const isFetchableLink = (url: string) => /^https:\/\/\S+$/i.test(url);
+export { isFetchableLink };
 
 const clipped = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max)}…` : s);
 const quoted = (s: string) => `"${clipped(s)}"`;

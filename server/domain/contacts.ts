@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Contact, FieldValue } from '../../lib/contracts/contacts';
+import { readableFieldValues } from '../../lib/workflow/field-values';
 import { applyTags, uniqueTags } from '../../lib/workflow/tags';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, notFound, unprocessable } from '../http-error';
+import { requireStorableContact } from './contact-limits';
 import { getSetting, settingIn } from './settings';
 import { newId, nowIso } from '../ids';
 import { runShaped, toColumns } from '../store/compiled-sql';
@@ -12,7 +14,8 @@ import type { ContactsTable } from '../store/schema';
 
 export const toContact = (r: ContactsTable): Contact => ({
   id: r.id, firstName: r.first_name, lastName: r.last_name, phone: r.phone, email: r.email,
-  tags: fromJson<string[]>(r.tags, []), fields: fromJson<Record<string, FieldValue>>(r.fields, {}), lifecycle: r.lifecycle ?? null,
+  // Read as the contract answers it: an over-long value an older version stored comes cut, marked (readableFieldValues).
+  tags: fromJson<string[]>(r.tags, []), fields: readableFieldValues(fromJson<Record<string, unknown>>(r.fields, {})), lifecycle: r.lifecycle ?? null,
   createdAt: r.created_at,
 });
 
@@ -28,6 +31,8 @@ export interface Cause {
   waited?: boolean;
   /** Mirrored as a connected inbox already had it (EventInput.imported): recorded, starts no run. */
   imported?: boolean;
+  /** Why an imported change starts no run (EventInput.importNote). */
+  importNote?: string;
   /** A run's step: told why a change it made started no run (EventInput.onNote). */
   onNote?: (note: string, eventId: string) => void;
 }
@@ -111,6 +116,7 @@ export async function createContact(
   const now = nowIso();
   const tags = uniqueTags(input.tags);
   const fields = storedFieldValues(input.fields);
+  requireStorableContact({ firstName: input.firstName, lastName: input.lastName, fields });
   const row: ContactsTable = {
     id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
     tags: toJson(tags), fields: toJson(fields), created_at: now, updated_at: now,
@@ -153,6 +159,7 @@ export async function updateContact(
   /** The contact as read in this transaction already (a step has it): not read again. */
   known?: Contact,
 ): Promise<Contact> {
+  requireStorableContact(patch);
   const current = known?.id === id ? known : uow.written?.get(id) ?? await getContact(uow.trx, id);
   if (patch.lifecycle) await requireLifecycleStage(uow, patch.lifecycle);
   const fields = { ...current.fields };

@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { fromJson, isPostgres, toJson, type Dialect, type Executor } from '../store/database';
 import { chunks, tablesWithColumn } from '../store/catalog';
 import type { Cause } from './contacts';
+import { launcherOf } from '../engine/workflows/launched-by';
 
 /**
  * Deleting a contact erases the person (a GDPR erasure request; respond.io's and Chatwoot's
@@ -95,7 +96,7 @@ async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: s
   // Unfinished runs end here as cancelled ones do (cancel-run.ts), and are deleted with the rest:
   // the next run of their (workflow, contact) pair is this contact's too, so there is no queue to
   // release; retrying sends and question waits go with the conversations and runs.
-  const unfinished = await trx.selectFrom('runs').select(['id', 'workflow_id']).where('contact_id', '=', contactId).where('status', 'in', UNFINISHED).execute();
+  const unfinished = await trx.selectFrom('runs').select(['id', 'workflow_id', 'variables']).where('contact_id', '=', contactId).where('status', 'in', UNFINISHED).execute();
 
   const { erased, runIds } = await eraseReferences(trx, dialect, contactId, conversationIds);
   await trx.deleteFrom('contacts').where('id', '=', contactId).execute();
@@ -109,7 +110,7 @@ async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: s
     for (const id of conversationIds) services.live.publish({ type: 'conversation.changed', conversationId: id, contactId });
     services.live.publish({ type: 'contact.changed', contactId });
     for (const run of unfinished) {
-      services.live.publish({ type: 'run.updated', runId: run.id, workflowId: run.workflow_id, status: 'cancelled', error: 'Cancelled: the contact was deleted' });
+      services.live.publish({ type: 'run.updated', runId: run.id, workflowId: run.workflow_id, status: 'cancelled', error: 'Cancelled: the contact was deleted', launchedBy: launcherOf(run.variables) });
     }
   });
   return { contactId, conversationIds, runIds, erased };

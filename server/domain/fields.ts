@@ -82,11 +82,22 @@ export { fieldValueProblem };
  * every value that does not fit its field.
  */
 export async function validateFieldValues(db: Executor, values: Record<string, FieldValue>): Promise<Record<string, FieldValue>> {
-  const defs = new Map((await listFields(db)).map((f) => [f.key, f]));
+  const checked = checkFieldValues(await listFields(db), values, 'body.fields');
+  if ('details' in checked) throw unprocessable(`Invalid field values: ${checked.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, checked.details);
+  return checked.values;
+}
+
+/**
+ * validateFieldValues against definitions already read (an import checks thousands of rows
+ * against one read): the values as stored, or every problem, each at `<path>.<key>`.
+ */
+export function checkFieldValues(defs: readonly FieldDefinition[], values: Record<string, FieldValue>, path: string):
+  { values: Record<string, FieldValue> } | { details: ErrorDetail[] } {
+  const byKey = new Map(defs.map((f) => [f.key, f]));
   const details: ErrorDetail[] = [];
   const normalized: Record<string, FieldValue> = {};
   for (const [key, given] of Object.entries(values)) {
-    const def = defs.get(key);
+    const def = byKey.get(key);
     // Spaces around a value are never part of it (" gold " is the list's "gold"): as stored (storedFieldValues).
     let value = typeof given === 'string' ? given.trim() : given;
     if (def?.type === 'phone' && typeof given === 'string') {
@@ -94,9 +105,8 @@ export async function validateFieldValues(db: Executor, values: Record<string, F
       if (checked.ok) value = checked.phone;
     }
     const problem = fieldValueProblem(def, value);
-    if (problem) details.push({ path: `body.fields.${key}`, message: problem });
+    if (problem) details.push({ path: `${path}.${key}`, message: problem });
     normalized[key] = value;
   }
-  if (details.length) throw unprocessable(`Invalid field values: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
-  return normalized;
+  return details.length ? { details } : { values: normalized };
 }

@@ -14,6 +14,8 @@ export type RecordedEvent = DomainEvent & {
   waited: boolean;
   /** Mirrored as it already was (EventInput.imported): starts no run; its note says so. */
   imported: boolean;
+  /** EventInput.importNote, or null. */
+  importNote: string | null;
 };
 
 export interface EventInput {
@@ -34,6 +36,11 @@ export interface EventInput {
    * starts no run (a welcome message would greet every customer mid-conversation).
    */
   imported?: boolean;
+  /**
+   * Why an imported event starts no run, as its note begins (a contact file imported without
+   * "Run workflows"); a connected inbox's first import when not given (IMPORTED_NOTE).
+   */
+  importNote?: string;
   /**
    * Told the event's note (why a listening workflow was not started: the loop guard,
    * once-per-contact): a run's step passes its ctx.note, so the run's log says it, not only the
@@ -64,6 +71,7 @@ export class EventRecorder {
       // Always set (one shape for every event: recording is on a run round's hot path).
       waited: input.waited === true,
       imported: input.imported === true,
+      importNote: input.importNote ?? null,
     };
     const runIds: string[] = [];
     const notes: string[] = [];

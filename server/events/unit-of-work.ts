@@ -29,6 +29,11 @@ export interface UnitOfWork {
    * with every change its steps made (id → updated_at). Their state meanwhile is `written`.
    */
   dirtyContacts?: Map<string, string>;
+  /**
+   * Set by a caller that records many events in one transaction outside a run round (a contact
+   * import): the workflows listening, looked up once per trigger and keys (RoundReads.listeners).
+   */
+  listeners?: Map<string, IndexedWorkflow[]>;
   /** Set by a caller that answers with the runs its transaction started (Meta's webhook): each recorded event's runs are added. */
   startedRuns?: string[];
 }

@@ -16,6 +16,13 @@ import type { Access } from '../auth/principal';
  */
 export const NoContent = z.void().describe('No content: done');
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Errors of this route worth naming in /docs/json (a 409's code, a 502), by status: what each means. */
+    errors?: Record<number, string>;
+  }
+}
+
 const ERROR_SCHEMA_ID = 'Error';
 const errorRef = (description: string) => ({ description, $ref: `${ERROR_SCHEMA_ID}#` });
 
@@ -30,10 +37,11 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * The errors a route can answer, from what it declares: who may call it (`config.access`), its
- * path parameters, its body and query. Anything else (409 conflicts, 413, 503) is the `default`.
+ * path parameters, its body and query, and the ones it names (`config.errors`). Anything else
+ * (other 409 conflicts, 413, 503) is the `default`.
  */
 export function documentedErrors(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, schema: Record<string, unknown>): Record<string, unknown> {
-  const access = (route.config as { access?: Access } | undefined)?.access;
+  const { access, errors } = (route.config as { access?: Access; errors?: Record<number, string> } | undefined) ?? {};
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const signedIn = !!access && !access.public;
   const takesBody = methods.some((m) => BODY_METHODS.has(m));
@@ -48,6 +56,7 @@ export function documentedErrors(route: Pick<RouteOptions, 'method' | 'url' | 'c
     ...(takesBody ? { 415: errorRef('A body that is not JSON, compressed, or in an unknown charset (`unsupported_media_type`, `unsupported_charset`)') } : {}),
     ...(validated ? { 422: errorRef('The body, query or path is invalid; `details` names each field to fix (`invalid_content` or a code of its own)') } : {}),
     429: errorRef('Too many requests; `Retry-After` says when to come back (`rate_limited`)'),
+    ...Object.fromEntries(Object.entries(errors ?? {}).map(([status, description]) => [status, errorRef(description)])),
     default: errorRef('Any other error, in the same shape: 409 a conflict with what exists, 413 a body over the limit, 503 the database out of reach'),
   };
 }

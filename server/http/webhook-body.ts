@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/contracts/json-depth';
+import { replaceNulDeep } from '../../lib/workflow/nul-text';
 import { HttpError } from '../http-error';
 import { declaredText } from './body-charset';
 import { compressedBodyRefusal } from './content-encoding';
@@ -38,5 +39,9 @@ export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =
       return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
     }
     if (boundedDepth && nestsDeeperThan(json)) return done(new HttpError(400, 'too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-    done(null, { raw: body, json });
+    // A NUL can only be written `\u0000` in JSON text: bodies without one (nearly all) are not walked.
+    // The sender's text is kept with U+FFFD in the NUL's place (lib/workflow/nul-text.ts): a
+    // refusal would lose a Chatwoot message, fail every retry of a Meta delivery, and lose a
+    // /hooks event. `raw` stays as sent, for the signature.
+    done(null, { raw: body, json: text.includes('\\u0000') ? replaceNulDeep(json) : json });
   };

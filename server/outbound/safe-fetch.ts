@@ -12,6 +12,7 @@ import {
   ResponseTooLargeError,
 } from './errors';
 import { vetHost, type VettedAddress } from './resolve';
+import { shownUrl } from './shown-url';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -59,7 +60,7 @@ function parseTarget(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new OutboundRequestError(`invalid URL: ${JSON.stringify(raw)}`);
+    throw new OutboundRequestError(`invalid URL: ${JSON.stringify(shownUrl(raw))}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OutboundBlockedError(`only http and https URLs are allowed, got "${url.protocol}"`);

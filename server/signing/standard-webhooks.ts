@@ -13,8 +13,13 @@ export function generateSigningSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64');
 }
 
-export function signHeaders(secret: string, message: { id: string; timestamp: Date; body: string }): SignedHeaders {
-  const signature = new Webhook(secret).sign(message.id, message.timestamp, message.body);
+/**
+ * Several secrets (the current one first, then one being rotated out) give one signature each in
+ * one header, `v1,<a> v1,<b>`, as the spec allows: a receiver accepts the request if any matches.
+ */
+export function signHeaders(secrets: string | readonly string[], message: { id: string; timestamp: Date; body: string }): SignedHeaders {
+  const signature = (typeof secrets === 'string' ? [secrets] : secrets)
+    .map((secret) => new Webhook(secret).sign(message.id, message.timestamp, message.body)).join(' ');
   return {
     'webhook-id': message.id,
     'webhook-timestamp': String(Math.floor(message.timestamp.getTime() / 1000)),

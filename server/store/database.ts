@@ -10,6 +10,7 @@ import type { DB } from './schema';
 import { preparePrivateDatabase } from './private-files';
 import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
 import { WriteTurn } from './write-turn';
+import { NUL_MESSAGE } from '../../lib/workflow/nul-text';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -252,7 +253,7 @@ export function isUnstorableText(err: unknown): boolean {
 }
 
 /** What a user is told when text they sent, or a run rendered, holds a NUL character. */
-export const UNSTORABLE_TEXT = 'Text may not contain NUL (\\u0000) characters';
+export const UNSTORABLE_TEXT = NUL_MESSAGE;
 
 export const toJson = (value: unknown) => JSON.stringify(value ?? null);
 export const fromJson = <T>(text: string | null | undefined, fallback: T): T => {

@@ -25,7 +25,8 @@ import type { StoreCounters } from './sqlite-adapter';
  * about ten round trips to six or seven.
  */
 const BEGIN = /^\s*(begin|start\s+transaction)\b/i;
-const END = /^\s*(commit|rollback|end|abort)\b/i;
+// Not ROLLBACK TO SAVEPOINT: the transaction goes on after it (a contact import undoes one row so).
+const END = /^\s*(commit|end|abort|rollback(?!\s+(?:transaction\s+|work\s+)?to\b))\b/i;
 // One SELECT/INSERT/UPDATE/DELETE/WITH, no second statement after a semicolon.
 const SINGLE_QUERY = /^\s*(select|insert|update|delete|with)\b[^;]*$/i;
 

@@ -80,7 +80,11 @@ export interface AdsTable {
   /** `manual`, or the id of the linked ad account connection that synced it. */
   source?: string; created_in_instagram?: number; synced_at?: string | null;
 }
-export interface AppsTable { id: string; key: string; manifest: Json; signing_secret: string; created_at: string }
+export interface AppsTable {
+  id: string; key: string; manifest: Json; signing_secret: string; created_at: string;
+  /** The secret before the last rotation (sealed), signing next to the new one until the expiry (074). */
+  previous_signing_secret?: string | null; previous_signing_secret_expires_at?: string | null;
+}
 export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
 export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }

@@ -67,6 +67,8 @@ interface Item {
   key: string | undefined;
   /** With a key: SHA-256 of the raw body, to tell a retry from a reuse of the key. */
   hash: string | undefined;
+  /** The header the key came in (a signed delivery's webhook-id), named when the key is reused. */
+  header: string;
   /** Set once the delivery is known not to be a repeat of an earlier one. */
   extraction?: BodyExtraction;
 }
@@ -128,17 +130,18 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
     if (!workflow) return void fail(i, notFound());
     let deliveryId: string | undefined | HttpError;
+    const header = workflow.trigger.signingSecret ? 'webhook-id' : 'Idempotency-Key';
     if (workflow.trigger.signingSecret) {
       const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
       if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
-      deliveryId = checkedKey(verified.id, 'webhook-id');
+      deliveryId = checkedKey(verified.id, header);
     } else {
       deliveryId = checkedKey(d.headers['idempotency-key']);
     }
     if (deliveryId instanceof HttpError) return void fail(i, deliveryId);
     return deliveryId
-      ? { workflow, key: `hook:${workflow.id}:${deliveryId}`, hash: requestHash(d.rawBody) }
-      : { workflow, key: undefined, hash: undefined };
+      ? { workflow, key: `hook:${workflow.id}:${deliveryId}`, hash: requestHash(d.rawBody), header }
+      : { workflow, key: undefined, hash: undefined, header };
   });
 
   // National phone numbers are read in the workspace's country (one read per batch, only when needed).
@@ -152,7 +155,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     if (previous) {
       outcomes[i] = sameRequest(previous.hash, it.hash)
         ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds, unmatched: previous.unmatched }, duplicate: true } }
-        : { ok: false, error: keyReused() };
+        : { ok: false, error: keyReused(it.header) };
       items[i] = undefined;
       return;
     }
@@ -170,7 +173,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     if (!it) return;
     const leader = it.key !== undefined ? leaders.get(it.key) : undefined;
     if (leader !== undefined) {
-      if (!sameRequest(items[leader]?.hash, it.hash)) return void fail(i, keyReused());
+      if (!sameRequest(items[leader]?.hash, it.hash)) return void fail(i, keyReused(it.header));
       return void followers.push([i, leader]);
     }
     const found = resolveContacts(contacts, it.extraction!, country);

@@ -14,7 +14,9 @@ const manifest = {
   fields: [{ key: 'amount', label: 'Amount', type: 'number' }],
   triggers: [{ key: 'payment_paid', name: 'Payment paid', items: ['amount'] }],
   actions: [],
+  subscribeUrl: 'https://pay.example/subscribe',
 };
+const overlapEnd = '2025-01-02T00:00:00.000Z';
 type Answer = { status: number; body: unknown };
 const refusal = (status: number, message: string, details?: { path: string; message: string }[]) =>
   ({ status, body: { error: { code: status === 409 ? 'app_in_use' : 'invalid_content', message, ...(details ? { details } : {}) } } });
@@ -36,7 +38,8 @@ function serve(answers: { put?: Answer[]; del?: Answer[]; rotate?: Answer[] } = 
       app = undefined;
       return { status: 204, body: null };
     },
-    'POST /apps/app_1/signing-secret/rotate': () => answers.rotate?.shift() ?? ok({ signingSecret: 'whsec_new_once' }),
+    'POST /apps/app_1/signing-secret/rotate': () => answers.rotate?.shift() ?? ok({ signingSecret: 'whsec_new_once', previousSecretExpiresAt: overlapEnd }),
+    'POST /apps/app_1/signing-secret/rotate?force=true': () => ok({ signingSecret: 'whsec_forced', previousSecretExpiresAt: overlapEnd }),
   });
 }
 
@@ -132,6 +135,8 @@ describe('managing a registered app', () => {
     await user.click(c.getByRole('button', { name: 'Rotate signing secret' }));
     const notice = within(await c.findByRole('status'));
     expect(notice.getByText('whsec_new_once')).toBeTruthy();
+    // The previous secret signs too until the overlap ends: the app's server has time to switch.
+    expect(c.getByRole('status').textContent).toContain(`Until ${new Date(overlapEnd).toLocaleString()} every request also carries a signature made with the previous secret`);
     expect(c.queryByRole('alert')).toBeNull();
     await user.click(notice.getByRole('button', { name: 'Copy secret' }));
     expect(await navigator.clipboard.readText()).toBe('whsec_new_once');
@@ -143,5 +148,19 @@ describe('managing a registered app', () => {
       { method: 'POST', path: '/apps/app_1/signing-secret/rotate' },
       { method: 'POST', path: '/apps/app_1/signing-secret/rotate' },
     ]);
+  });
+
+  it('rotates again while the previous secret still signs only when the admin insists', async () => {
+    const user = userEvent.setup();
+    const calls = serve({ rotate: [{ status: 409, body: { error: { code: 'rotation_in_progress', message: `The secret rotated out last time still signs until ${overlapEnd}` } } }] });
+    renderWithProviders(<MiniAppsPage />);
+    const c = await card();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    await user.click(c.getByRole('button', { name: 'Rotate signing secret' }));
+    expect((await c.findByRole('alert')).textContent).toContain('still signs until');
+    await user.click(c.getByRole('button', { name: 'Rotate anyway' }));
+    expect(confirm).toHaveBeenLastCalledWith(expect.stringContaining('stops signing now'));
+    expect(within(await c.findByRole('status')).getByText('whsec_forced')).toBeTruthy();
+    expect(calls.filter((x) => x.path.includes('/rotate')).map((x) => x.path)).toEqual(['/apps/app_1/signing-secret/rotate', '/apps/app_1/signing-secret/rotate?force=true']);
   });
 });

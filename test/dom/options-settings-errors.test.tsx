@@ -111,7 +111,7 @@ describe('custom fields form', () => {
     const user = userEvent.setup();
     serveApi({
       'GET /fields': ok({ fields: [] }),
-      'PUT /fields/plan': refused(422, 'The params is invalid: params.key: Too long', [{ path: 'params.key', message: 'Too long' }]),
+      'PUT /fields/plan': refused(422, 'The URL path is invalid: params.key: Too long', [{ path: 'params.key', message: 'Too long' }]),
     });
     renderWithProviders(<CustomFieldsSettings />);
     await user.type(screen.getByLabelText('Key'), 'plan');

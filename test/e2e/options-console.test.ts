@@ -169,7 +169,7 @@ describe('options page, supervisor', () => {
     await fillConnectForm(options, server.url, supervisorToken);
     const toggle = await options.waitForSelector(`::-p-aria(Shortcuts for ${agent.name})`, { timeout: 15_000 });
     const nav = await options.$$eval('nav[aria-label="Sections"] a', (links) => links.map((l) => l.textContent));
-    expect(nav).toEqual(['Restrictions']);
+    expect(nav).toEqual(['Restrictions', 'Contacts']);
     expect(await launcherState(inbox)).toMatchObject({ disabled: false });
     await screenshot('restrictions');
 

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { SCOPES } from '../../lib/contracts/scopes';
 import { findToken, issueToken, revokeToken } from '../../server/auth/tokens';
+import { startAppSink } from '../support/app-sink';
 import type { ApiResponse, TestServer } from '../support/server';
 
 // One workspace holding something of every kind the API serves (workflows of each lifecycle
@@ -27,8 +28,9 @@ export const webhookBody = (name = 'Order shipped') => ({
   steps: [{ id: 'note', type: 'add_comment', config: { text: 'Order {{$trigger.orderId}} shipped' } }],
 });
 
-export const manifest = (key: string) => ({
-  key, name: `App ${key}`, scopes: [...SCOPES],
+/** An app with every scope and a trigger; its subscribeUrl is never called unless it is installed (buildWorld's are). */
+export const manifest = (key: string, urls: { subscribeUrl: string; unsubscribeUrl?: string } = { subscribeUrl: 'https://apps.example.com/subscribe' }) => ({
+  key, name: `App ${key}`, scopes: [...SCOPES], ...urls,
   fields: [{ key: 'order', label: 'Order', type: 'text' }, { key: 'total', label: 'Total', type: 'number' }],
   triggers: [{ key: 'paid', name: 'Order paid', items: ['order', 'total'] }],
 });
@@ -59,8 +61,10 @@ export interface World {
   };
 }
 
+/** `s` must reach 127.0.0.1 (COMPANION_ALLOW_PRIVATE_URLS): its installed apps' server listens there. */
 export async function buildWorld(s: TestServer): Promise<World> {
   const admin = s.api(s.adminToken);
+  const appServer = await startAppSink(s);
   const agent = await s.createUser('agent');
   const restricted = await s.createUser('agent');
   const supervisor = await s.createUser('supervisor');
@@ -85,14 +89,14 @@ export async function buildWorld(s: TestServer): Promise<World> {
   const byWebhook = ok(await s.request('POST', hookPath, { body: { phone, order: { id: 7 } } }), 202).runIds[0] as string;
   const runs = { byAgent: await launch(agent.token), bySupervisor: await launch(supervisor.token), byWebhook };
 
-  const register = async (key: string) => ok(await admin.post('/apps', manifest(key)), 201).app.id as string;
+  const register = async (key: string) => ok(await admin.post('/apps', manifest(key, appServer.urls)), 201).app.id as string;
   const appId = await register('world');
   const installationId = ok(await admin.post(`/apps/${appId}/install`, { authValues: {} }), 201).id as string;
   const uninstallableAppId = await register('leaving');
   ok(await admin.post(`/apps/${uninstallableAppId}/install`, { authValues: {} }), 201);
   const installableAppId = await register('arriving');
   const deletableAppId = await register('doomed-app');
-  // The install hands its key to the app's server; with no subscribeUrl the test issues its own.
+  // The install hands its key to the app's server (the sink); the test issues its own as well.
   const appKey = await issueToken(s.store.db, { kind: 'app', installationId, scopes: [...SCOPES] });
   const revokedApp = await issueToken(s.store.db, { kind: 'app', installationId, scopes: [...SCOPES] });
   await revokeToken(s.store.db, revokedApp.id);

@@ -72,7 +72,8 @@ describe('mini_app_action', () => {
   });
 
   it('fails the run with a clear error when a required input renders empty', async () => {
-    const { run } = await runWorkflow({ orderId: '{{$trigger.missing}}' });
+    // A path inside the json item the app did not send: publishable, empty at run time.
+    const { run } = await runWorkflow({ orderId: '{{$trigger.order.missing}}' });
     expect(run.status).toBe('failed');
     expect(JSON.stringify(run.stepLog[0])).toContain('Required input(s) of \\"refund\\" are empty: Order ID');
     expect(payments.received.refunds).toHaveLength(0);

@@ -96,11 +96,29 @@ describe('a subscribe request that fails', () => {
     await noLiveAppKey(server);
   });
 
-  it('installs without a request when the manifest has no subscribeUrl', async () => {
+  it.each([
+    ['scopes', { scopes: ['contacts.read'] }, 'scopes (contacts.read)'],
+    ['a trigger', { fields: [{ key: 'amount', label: 'Amount', type: 'number' }], triggers: [{ key: 't', name: 'T', items: ['amount'] }] }, 'triggers (t)'],
+  ])('refuses a manifest with %s and no subscribeUrl (its key could reach no one), on register and on edit', async (_name, extra, named) => {
     const server = await companion();
     const admin = server.api(server.adminToken);
-    const appId = (await admin.post('/apps', manifest(undefined))).body.app.id;
-    expect((await admin.post(`/apps/${appId}/install`, { authValues: { accountId: 'a' } })).status).toBe(201);
+    const body = { key: 'nosub', name: 'No sub', ...extra };
+    const res = await admin.post('/apps', body);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([{ path: 'body.subscribeUrl', message: expect.stringContaining(`An app with ${named} needs a subscribeUrl: its API key is sent to the app's server only in the subscribe request`) }]);
+    expect((await admin.get('/apps')).body.apps).toEqual([]);
+
+    const plain = await admin.post('/apps', { key: 'nosub', name: 'No sub' });
+    expect(plain.status).toBe(201);
+    expect((await admin.put(`/apps/${plain.body.app.id}`, body)).status).toBe(422);
+  });
+
+  it('installs an app without scopes or triggers (actions, fields only) without a subscribe request', async () => {
+    const server = await companion();
+    const admin = server.api(server.adminToken);
+    const app = await admin.post('/apps', { ...manifest(undefined), scopes: [], fields: [{ key: 'amount', label: 'Amount', type: 'number' }] });
+    expect(app.status, JSON.stringify(app.body)).toBe(201);
+    expect((await admin.post(`/apps/${app.body.app.id}/install`, { authValues: { accountId: 'a' } })).status).toBe(201);
   });
 });
 
@@ -131,7 +149,7 @@ describe('an unsubscribe request while the app server is down', () => {
     payments = await startPaymentApp({ port, companionUrl: server.url, signingSecret: registered.signingSecret, installations: kept });
     const unsub = await waitFor('the unsubscribe request', async () => payments.received.unsubscribe[0], 15_000);
     expect(unsub.verified).toBe(true);
-    expect(unsub.body).toMatchObject({ appId, installationId: kept[0]!.installationId });
+    expect(unsub.body).toMatchObject({ appId, installationId: kept[0]!.installationId, apiKeyId: expect.stringMatching(/^tok_/), reason: 'uninstalled' });
     expect(unsub.body).not.toHaveProperty('apiKey');
     expect(payments.installations.size).toBe(0);
     const row = await waitFor('the row to be marked delivered', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { PaymentApp } from '../../examples/payment-app/server';
+import { startAppSink } from '../support/app-sink';
 import { waitFor } from '../support/wait';
 import type { TestServer } from '../support/server';
 import { eachPaymentsWorld, installPayments, registerPayments } from './apps-support';
@@ -54,7 +55,7 @@ describe('installing', () => {
     const sub = payments.received.subscribe[0]!;
     expect(sub.verified).toBe(true);
     expect(sub.body).toEqual({
-      workspaceId: expect.any(String), appId, installationId: installation.id, apiKey: expect.stringMatching(/^ica_/), authValues: { accountId: 'acct_42' },
+      workspaceId: expect.any(String), appId, installationId: installation.id, apiKey: expect.stringMatching(/^ica_/), apiKeyId: expect.stringMatching(/^tok_/), authValues: { accountId: 'acct_42' },
     });
     // Only the app's own secret verifies it.
     const headers = { 'webhook-id': String(sub.headers['webhook-id']), 'webhook-timestamp': String(sub.headers['webhook-timestamp']), 'webhook-signature': String(sub.headers['webhook-signature']) };
@@ -166,9 +167,7 @@ describe('firing a trigger', () => {
     const body = { contact: { phone: '+14155550100' }, items: { status: 'paid' } };
     expect((await admin().post(`/apps/${appId}/triggers/payment_paid`, body)).status).toBe(403);
 
-    const other = payments.manifest();
-    other.key = 'other-payments';
-    other.subscribeUrl = undefined;
+    const other = { ...payments.manifest(), key: 'other-payments', ...(await startAppSink(server)).urls };
     const otherApp = (await admin().post('/apps', other)).body.app;
     expect((await admin().post(`/apps/${otherApp.id}/install`, { authValues: { accountId: 'b' } })).status).toBe(201);
     expect((await server.api(key).post(`/apps/${otherApp.id}/triggers/payment_paid`, body)).status).toBe(403);
@@ -179,7 +178,7 @@ describe('firing a trigger', () => {
 });
 
 describe('uninstalling', () => {
-  it('revokes the key at once and delivers a signed unsubscribe request without the key', async () => {
+  it('revokes the key at once and delivers a signed unsubscribe request naming the revoked key by its id', async () => {
     const appId = await register();
     const installation = await install(appId);
     const key = payments.received.subscribe[0]!.body.apiKey as string;
@@ -191,7 +190,8 @@ describe('uninstalling', () => {
 
     const unsub = await waitFor('the unsubscribe request', async () => payments.received.unsubscribe[0]);
     expect(unsub.verified).toBe(true);
-    expect(unsub.body).toEqual({ workspaceId: payments.received.subscribe[0]!.body.workspaceId, appId, installationId: installation.id, authValues: { accountId: 'acct_42' } });
+    const { workspaceId, apiKeyId } = payments.received.subscribe[0]!.body;
+    expect(unsub.body).toEqual({ workspaceId, appId, installationId: installation.id, apiKeyId, authValues: { accountId: 'acct_42' }, reason: 'uninstalled' });
     expect(payments.installations.size).toBe(0);
     expect((await admin().del(`/apps/${appId}/install`)).status).toBe(404);
     // It can be installed again, with a new key.

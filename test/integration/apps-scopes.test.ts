@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../lib/contracts/scopes';
-import { issueToken } from '../../server/auth/tokens';
+import { lastKey, startAppSink } from '../support/app-sink';
 import { startTestServer, type TestServer } from '../support/server';
 
 // The app side of the authorization matrix: an app key holding exactly one scope, against every
@@ -12,15 +12,15 @@ const keys = new Map<Scope, string>();
 let manualId = '';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
   const admin = server.api(server.adminToken);
+  // Each app's key reaches its server (a sink on loopback) in the subscribe request.
+  const appServer = await startAppSink(server);
   for (const scope of SCOPES) {
-    // No subscribeUrl, so no app server receives the install's key: the test issues one more
-    // key for the same installation and scopes (the lifecycle suite covers the key the app gets).
-    const appId = (await admin.post('/apps', { key: `app-${scope.replace('.', '-')}`, name: scope, scopes: [scope] })).body.app.id;
+    const appId = (await admin.post('/apps', { key: `app-${scope.replace('.', '-')}`, name: scope, scopes: [scope], subscribeUrl: appServer.urls.subscribeUrl })).body.app.id;
     const installed = await admin.post(`/apps/${appId}/install`, { authValues: {} });
     expect(installed.status).toBe(201);
-    keys.set(scope, (await issueToken(server.store.db, { kind: 'app', installationId: installed.body.id, scopes: [scope] })).token);
+    keys.set(scope, lastKey(appServer));
   }
   const manual = await admin.post('/workflows', { name: 'Sub flow', trigger: { type: 'manual' }, steps: [], status: 'published' });
   manualId = manual.body.id;

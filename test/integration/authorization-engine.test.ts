@@ -88,7 +88,8 @@ const tokenOf = (who: Who): string | undefined => {
 };
 
 beforeAll(async () => {
-  s = await startTestServer({ workers: false });
+  // The world's apps' server listens on loopback (api-fixtures).
+  s = await startTestServer({ workers: false, env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
   world = await buildWorld(s);
 });
 afterAll(async () => { await s?.close(); });

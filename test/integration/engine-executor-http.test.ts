@@ -149,6 +149,19 @@ describe('http_request against a real HTTP server', () => {
     expect(log).not.toContain('key_from_trigger_42');
   });
 
+  it('a NUL in what the server answered fails the run with a message that says so (text arriving at the webhooks is replaced instead)', async () => {
+    remote = await startHttpServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ticket": {"id": "T\\u00009"}}');
+    });
+    const { run: done } = await run([
+      http(`${remote.url}/tickets`, { responseMappings: [{ jsonKey: '$.ticket.id', variable: 'ticketId' }] }),
+      { id: 'say', type: 'add_comment', config: { text: 'Ticket {{$step.ticketId}}' } },
+    ]);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^Text may not contain NUL \(\\u0000\) characters: a value this step wrote holds one/);
+  });
+
   it('does not retry a 4xx answer', async () => {
     remote = await startHttpServer((_req, res) => { res.statusCode = 404; res.end(); });
     const { run: done } = await run([http(remote.url)]);

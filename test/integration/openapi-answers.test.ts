@@ -68,6 +68,7 @@ const rows: Row[] = [
   { op: 'POST /api/v1/users/{id}/token', call: api('POST', () => `/users/${made.agentId}/token`) },
   { op: 'DELETE /api/v1/users/{id}', call: api('DELETE', () => `/users/${made.agentId}`) },
   { op: 'POST /api/v1/contacts', call: api('POST', () => '/contacts', () => ({ firstName: 'Zoe' })) },
+  { op: 'POST /api/v1/contacts/import', call: api('POST', () => '/contacts/import', () => ({ contacts: [{ firstName: 'Imported' }] })) },
   { op: 'POST /api/v1/contacts/{id}/tags', call: api('POST', () => `/contacts/${w.contactId}/tags`, () => ({ tags: ['t'] })) },
   { op: 'DELETE /api/v1/contacts/{id}/tags/{tag}', call: api('DELETE', () => `/contacts/${w.contactId}/tags/t`) },
   { op: 'POST /api/v1/contacts/{id}/merge', call: async () => admin().post(`/contacts/${await newContact('Keep')}/merge`, { mergeContactId: await newContact('Drop') }) },
@@ -128,6 +129,13 @@ const rows: Row[] = [
   { op: 'POST /api/v1/apps/{id}/signing-secret/rotate', call: api('POST', () => `/apps/${w.appId}/signing-secret/rotate`) },
   { op: 'POST /api/v1/apps/{id}/install', call: api('POST', () => `/apps/${w.installableAppId}/install`, () => ({ authValues: {} })) },
   { op: 'DELETE /api/v1/apps/{id}/install', call: api('DELETE', () => `/apps/${w.uninstallableAppId}/install`) },
+  {
+    // The uninstall above queued an unsubscribe request (no worker sends it here).
+    op: 'POST /api/v1/apps/{id}/deliveries/{deliveryId}/retry', call: async () => {
+      const [delivery] = ok(await admin().get(`/apps/${w.uninstallableAppId}`), 200).deliveries;
+      return admin().post(`/apps/${w.uninstallableAppId}/deliveries/${delivery.id}/retry`);
+    },
+  },
   { op: 'DELETE /api/v1/apps/{id}', call: api('DELETE', () => `/apps/${w.deletableAppId}`) },
   {
     op: 'POST /api/v1/apps/{id}/triggers/{triggerKey}',

@@ -148,6 +148,24 @@ describePg('statements sent ahead of the next one on PostgreSQL', () => {
     expect(await rows(store.db)).toEqual([1]);
   });
 
+  it('a ROLLBACK TO SAVEPOINT keeps the transaction going: later deferred writes still go out with the COMMIT', async () => {
+    const { store, trips } = await ready();
+    let afterRollback = 0;
+    await store.db.transaction().execute(async (trx) => {
+      await deferredInsert(trx, 1);
+      await sql`SAVEPOINT row`.execute(trx);
+      const failed = await sql`INSERT INTO t_ahead (a) VALUES (${1})`.execute(trx).then(() => 'inserted', (err: { code?: string }) => err.code);
+      expect(failed).toBe('23505');
+      await sql`ROLLBACK TO SAVEPOINT row`.execute(trx);
+      afterRollback = trips();
+      await deferredInsert(trx, 2);
+      await deferredInsert(trx, 3);
+    });
+    // Both with the COMMIT: one round trip (a store that took the ROLLBACK TO for the end sent each alone).
+    expect(trips() - afterRollback).toBe(1);
+    expect(await rows(store.db)).toEqual([1, 2, 3]);
+  });
+
   it('sends several statements in one parameterless text after the deferred ones, in order', async () => {
     const { store } = await ready();
     await store.db.transaction().execute(async (trx) => {

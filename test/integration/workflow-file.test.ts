@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowFile, WorkflowImportResult } from '../../lib/contracts/workflow-file';
+import { startAppSink } from '../support/app-sink';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { manifest, ok } from './api-fixtures';
 
@@ -9,7 +10,9 @@ import { manifest, ok } from './api-fixtures';
 
 let one: TestServer;
 let two: TestServer;
-beforeEach(async () => { [one, two] = await Promise.all([startTestServer({ workers: false }), startTestServer({ workers: false })]); });
+// Installed apps' servers (sinks) listen on loopback.
+const opts = { workers: false, env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } };
+beforeEach(async () => { [one, two] = await Promise.all([startTestServer(opts), startTestServer(opts)]); });
 afterEach(async () => { await one?.close(); await two?.close(); });
 const as = (s: TestServer): Api => s.api(s.adminToken);
 
@@ -19,7 +22,7 @@ async function workspace(s: TestServer, opts: { ana?: boolean; app?: 'installed'
   const ana = opts.ana === false ? undefined : (await s.createUser('agent', { name: 'Ana', email: 'ana@example.com' })).user.id;
   let appId: string | undefined;
   if (opts.app !== false) {
-    appId = ok(await api.post('/apps', manifest('payments')), 201).app.id;
+    appId = ok(await api.post('/apps', manifest('payments', (await startAppSink(s)).urls)), 201).app.id;
     if (opts.app !== 'registered') ok(await api.post(`/apps/${appId}/install`, { authValues: {} }), 201);
   }
   if (opts.field !== false) ok(await api.put('/fields/tier', { label: 'Tier', type: 'list', options: ['gold', 'silver'] }), 200);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
 import { Workflow } from '../../lib/contracts/workflow';
-import { issueToken } from '../../server/auth/tokens';
 import { listMessages } from '../../server/domain/conversations';
 import { waitForRun } from '../support/builders';
+import { lastKey, startAppSink } from '../support/app-sink';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 import { createWorkflow, defineField, openFor, type WorkflowInput } from './engine-support';
 
@@ -14,7 +14,7 @@ import { createWorkflow, defineField, openFor, type WorkflowInput } from './engi
 let server: TestServer;
 let admin: Api;
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
   admin = server.api(server.adminToken);
 });
 afterEach(async () => { await server.close(); });
@@ -34,8 +34,9 @@ async function refusedDetails(body: WorkflowInput) {
 
 /** An installed app whose `refund` action takes a required `order_id`; and a key that may start workflows. */
 async function refundApp() {
+  const appServer = await startAppSink(server);
   const registered = await admin.post('/apps', {
-    key: 'refunds', name: 'Refunds', scopes: ['workflows.start', 'contacts.read'],
+    key: 'refunds', name: 'Refunds', scopes: ['workflows.start', 'contacts.read'], subscribeUrl: appServer.urls.subscribeUrl,
     actions: [{
       key: 'refund', name: 'Refund',
       inputs: [{ key: 'order_id', label: 'Order', required: true }, { key: 'reason', label: 'Reason' }],
@@ -46,8 +47,7 @@ async function refundApp() {
   const appId = registered.body.app.id as string;
   const installed = await admin.post(`/apps/${appId}/install`, { authValues: {} });
   expect(installed.status).toBe(201);
-  const { token } = await issueToken(server.store.db, { kind: 'app', installationId: installed.body.id, scopes: ['workflows.start', 'contacts.read'] });
-  return { appId, api: server.api(token) };
+  return { appId, api: server.api(lastKey(appServer)) };
 }
 
 describe('publishing refuses template variables a run could not fill', () => {

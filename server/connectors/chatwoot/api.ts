@@ -3,6 +3,7 @@ import { OutboundBlockedError, OutboundError, OutboundNetworkError } from '../..
 import { isTransientStatus, parseRetryAfter, withRetries } from '../../outbound/retry';
 import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
 import { CwContact, CwConversation } from './payloads';
+import { replaceNulDeep } from '../../../lib/workflow/nul-text';
 
 /**
  * Chatwoot's application REST API (base `/api/v1/accounts/{account_id}`, header
@@ -98,7 +99,8 @@ export class ChatwootApi {
     if (res.json === undefined && res.bodyText.trim() !== '') {
       throw new ChatwootApiError(`${this.target.baseUrl} answered ${method} ${path} with something that is not JSON: is this the address of a Chatwoot?`, res.status, 'rejected');
     }
-    return res.json;
+    // Contacts, attributes and messages read back (reconcile, import) get U+FFFD for NUL, as the webhook's do.
+    return res.bodyText.includes('\\u0000') ? replaceNulDeep(res.json) : res.json;
   }
 
   /** GET /api/v1/profile (app/views/api/v1/models/_user.json.jbuilder): the token's user and the accounts it belongs to. */

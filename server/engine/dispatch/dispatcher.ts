@@ -38,12 +38,12 @@ export function createDispatcher(services: Services): Dispatcher {
   const definitions = new DefinitionCache();
   return async (uow, event) => {
     const match = triggerMatchOf(event);
-    if (!match) return event.imported ? { runIds: [], note: importedNote([]) } : { runIds: [] };
+    if (!match) return event.imported ? { runIds: [], note: importedNote([], event.importNote) } : { runIds: [] };
     const indexed = await listenersIn(uow, match.type, match.keys);
     const accepted = indexed
       .map((row) => ({ row, definition: definitions.get(row) }))
       .filter(({ definition }) => triggerAccepts(definition.trigger, match));
-    if (event.imported) return { runIds: [], note: importedNote(accepted.map((a) => a.row.id)) };
+    if (event.imported) return { runIds: [], note: importedNote(accepted.map((a) => a.row.id), event.importNote) };
     if (accepted.length === 0) return { runIds: [] };
     if (event.depth > MAX_DEPTH) return { runIds: [], note: loopGuardNote(event.depth, accepted.map((a) => a.row.id)) };
     const created: { runId: string; workflowId: string }[] = [];
@@ -98,8 +98,8 @@ async function startRun(
  * The note on an imported event (EventInput.imported), with the workflows it would have started:
  * the run log's trigger view and the events table say why nothing ran.
  */
-export const importedNote = (workflowIds: string[]) =>
-  `${IMPORTED_NOTE}${workflowIds.length ? `; not started: ${workflowIds.join(', ')}` : ''}`;
+export const importedNote = (workflowIds: string[], why: string | null = null) =>
+  `${why ?? IMPORTED_NOTE}${workflowIds.length ? `; not started: ${workflowIds.join(', ')}` : ''}`;
 export const IMPORTED_NOTE = 'imported: already there when the inbox was connected, so no trigger fires';
 
 /**

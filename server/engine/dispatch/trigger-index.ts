@@ -19,7 +19,7 @@ export interface IndexedWorkflow { id: string; version: number; definition: stri
 
 /** findIndexedWorkflows, looked up once per (type, keys) in a run round (uow.reads). */
 export async function listenersIn(uow: UnitOfWork, type: TriggerType, keys: string[]): Promise<IndexedWorkflow[]> {
-  const cache = uow.reads?.listeners;
+  const cache = uow.reads?.listeners ?? uow.listeners;
   if (!cache) return findIndexedWorkflows(uow.trx, type, keys);
   const key = `${type}\u0000${keys.join('\u0000')}`;
   let found = cache.get(key);

@@ -5,6 +5,7 @@ import type { Services } from '../../services';
 import { runShaped, toColumns } from '../../store/compiled-sql';
 import { checkpointSet, LeaseLostError, type RunFence } from './checkpoint';
 import type { NextState } from './transition';
+import { launcherOf } from '../workflows/launched-by';
 
 /** A run's state after its part of a round, written with the others at the round's end. */
 export interface PendingCheckpoint { fence: RunFence; next: NextState }
@@ -89,6 +90,7 @@ export async function checkpointMany(
   for (const { fence, next } of items) {
     if (next.status === 'completed' || next.status === 'failed') ended(fence);
     const error = next.status === 'failed' ? next.error : null;
-    uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+    const launchedBy = error ? launcherOf(next.variables) : null;
+    uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error, launchedBy }));
   }
 }

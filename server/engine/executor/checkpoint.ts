@@ -4,6 +4,7 @@ import type { Services } from '../../services';
 import { runShaped } from '../../store/compiled-sql';
 import { toJson, type Db } from '../../store/database';
 import { unblockNext } from './run-queue';
+import { launcherOf } from '../workflows/launched-by';
 import type { NextState } from './transition';
 
 /** Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers. */
@@ -31,7 +32,8 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId, fence.id) > 0) uow.afterCommit(() => services.runSignal.released());
   }
   const error = next.status === 'failed' ? next.error : null;
-  uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error }));
+  const launchedBy = error ? launcherOf(next.variables) : null;
+  uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error, launchedBy }));
 }
 
 /**

@@ -84,7 +84,7 @@ export interface StepContext<T extends StepType = StepType> {
   /** Adds a note to this step's log entry. */
   note(message: string): void;
   /** Domain changes made by a workflow: source `workflow`, depth one more than the run's (loop guard); never imported. */
-  cause: Required<Omit<Cause, 'imported'>>;
+  cause: Required<Omit<Cause, 'imported' | 'importNote'>>;
   /**
    * Runs database work. For ordinary steps this is the checkpoint transaction itself, so the
    * step's changes and the cursor move commit together (exactly once). For `outside` steps it is

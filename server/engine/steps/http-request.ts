@@ -2,6 +2,7 @@ import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
 import { callAndMap, type CallResult } from '../../outbound/call';
 import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
+import { shownUrl, urlSecrets } from '../../outbound/shown-url';
 import { defineStep, fail, next, RetryLaterError } from './define';
 
 /** Kept per step (ctx.once): a non-2xx answer keeps a bounded excerpt of its body, never the whole body. */
@@ -19,6 +20,8 @@ export const httpRequestStep = defineStep({
     const rendered = renderUrl(config.url, ctx.scope);
     for (const name of rendered.unknown) ctx.note(`Unknown variable ${name} rendered empty`);
     const url = rendered.text.trim();
+    // What the run log, the run's error and the live stream say: no `user:pw@`, no `?token=` value.
+    const shown = `${config.method} ${shownUrl(url)}`;
     if (rendered.refused) return fail(`The URL was not called: ${rendered.refused}`);
     const headers: Record<string, string> = {};
     for (const h of config.headers) {
@@ -41,17 +44,17 @@ export const httpRequestStep = defineStep({
         { allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}) },
       );
       // What the target said about a refusal (a 422's "Content is required") is what the admin needs to fix it.
-      const said = !called.ok && bodyText?.trim() ? { excerpt: excerpt(bodyText, undefined, sentHeaderValues(headers)) } : {};
+      const said = !called.ok && bodyText?.trim() ? { excerpt: excerpt(bodyText, undefined, [...sentHeaderValues(headers), ...urlSecrets(url)]) } : {};
       const result: HttpEffect = { ...called, ...said };
       // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key).
-      if (result.later) throw new RetryLaterError(`${config.method} ${url}: ${result.error ?? answered(result)} (${result.attempts} attempts)`, result.later.retryAfterMs);
+      if (result.later) throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)} (${result.attempts} attempts)`, result.later.retryAfterMs);
       return result;
     });
 
     for (const n of effect.notes) ctx.note(n);
     const output = { status: effect.status, attempts: effect.attempts, ...(Object.keys(effect.values).length ? { variables: effect.values } : {}) };
-    if (effect.error) return fail(`${config.method} ${url}: ${effect.error}`, output);
-    if (!effect.ok) return fail(`${config.method} ${url} ${answered(effect)}`, output);
+    if (effect.error) return fail(`${shown}: ${effect.error}`, output);
+    if (!effect.ok) return fail(`${shown} ${answered(effect)}`, output);
     return next(output, effect.values);
   },
 });

@@ -1,3 +1,5 @@
+import { Tag } from '../../../lib/contracts/contacts';
+import { quoted } from '../../../lib/workflow/field-values';
 import { blankReferences } from '../../../lib/workflow/template';
 import { uniqueTags } from '../../../lib/workflow/tags';
 import { changeTags } from '../../domain/contacts';
@@ -15,6 +17,11 @@ export const updateContactTagStep = defineStep({
       // the run stops and says which, before any tag changes.
       const blank = blankReferences(template, ctx.scope);
       if (blank.length > 0 || tag === '') return fail(blankTagMessage(template, tag, blank));
+      // As POST /contacts/:id/tags reads a tag (the Tag contract), on Chatwoot's labels too.
+      const checked = Tag.safeParse(tag);
+      if (!checked.success) {
+        return fail(`The tag “${template}” came out as ${quoted(tag)} (${tag.length.toLocaleString('en-US')} characters): ${checked.error.issues[0]?.message ?? 'not a tag'}; no tag was changed`);
+      }
       tags.push(tag);
     }
     const unique = uniqueTags(tags);

@@ -7,6 +7,7 @@ import { endQuestionWaits } from '../../domain/question-replies';
 import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
+import { launcherOf } from './launched-by';
 
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
@@ -47,7 +48,7 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   await endQuestionWaits(uow, services, id, current.contactId);
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
-    services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error });
+    services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error, launchedBy: launcherOf(current.variables) });
     services.runSignal.notify();
   });
   return true;

@@ -7,6 +7,7 @@ import { notFound } from '../../http-error';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { unblockNextOfPairs } from '../executor/run-queue';
+import { launcherOf } from './launched-by';
 
 /** Which unfinished runs: a workflow's, or one contact's in it (a pair), optionally only those after a run. */
 export interface RunSelection {
@@ -45,7 +46,8 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
       ${contactId ? sql`AND r.contact_id = ${contactId}` : sql``} ${after ? sql`AND r.id > ${after}` : sql``}
       ORDER BY q.run_id FOR UPDATE OF q`.execute(uow.trx);
   }
-  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts'])
+  // variables: who launched each (its cancel's reason goes to them and admins only, routes/stream).
+  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts', 'variables'])
     .where('workflow_id', '=', workflowId).where('status', 'in', [...statuses]);
   if (contactId) query = query.where('contact_id', '=', contactId);
   if (after) query = query.where('id', '>', after);
@@ -74,7 +76,7 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
   }
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: m.contactId });
-    for (const run of rows) services.live.publish({ type: 'run.updated', runId: run.id, workflowId, status: 'cancelled', error });
+    for (const run of rows) services.live.publish({ type: 'run.updated', runId: run.id, workflowId, status: 'cancelled', error, launchedBy: launcherOf(run.variables) });
     services.runSignal.notify();
   });
   return rows.map((r) => r.id);

@@ -2,6 +2,7 @@ import type { Step } from '../../../lib/contracts/steps';
 import { isWritableStandardField, UNASSIGN } from '../../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import { type ActionInputSpec, structuralProblems } from '../../../lib/workflow/validate-workflow';
+import { appTriggerItems, type ManifestItems, type TriggerItem } from '../../../lib/workflow/app-trigger-items';
 import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
 import { fromJson, isPostgres } from '../../store/database';
@@ -24,11 +25,15 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   if (!parsed.success) return issuesToDetails(parsed.error.issues);
   const def = parsed.data;
   const apps = new InstalledApps(db);
-  // What the template and input checks need: the custom fields, the actions of the apps used.
+  // What the template and input checks need: the custom fields, the apps used (trigger items, actions).
   const fields = await listFields(db);
+  if (def.trigger.type === 'mini_app') await apps.load(def.trigger.appId);
   for (const step of def.steps) if (step.type === 'mini_app_action') await apps.load(step.config.appId);
-  const problems = structuralProblems(def, { fieldKeys: fields.map((f) => f.key), fields, actionInputs: (appId, key) => apps.actionInputs(appId, key) })
-    .map((p) => detail(p.path, p.message));
+  const problems = structuralProblems(def, {
+    fieldKeys: fields.map((f) => f.key), fields,
+    actionInputs: (appId, key) => apps.actionInputs(appId, key),
+    triggerItems: (appId, key) => apps.triggerItems(appId, key),
+  }).map((p) => detail(p.path, p.message));
   problems.push(...await workspaceProblems(db, apps, selfId, def));
   return problems;
 }
@@ -127,9 +132,9 @@ async function closingCategories(db: Executor): Promise<string[]> {
   return fromJson<string[]>((await (isPostgres(db) ? q.forShare() : q).executeTakeFirst())?.value, []);
 }
 
-type ManifestParts = { triggers: { key: string }[]; actions: { key: string; inputs?: ActionInputSpec[] }[] };
+type ManifestParts = { triggers: { key: string; items?: string[] }[]; fields: ManifestItems['fields']; actions: { key: string; inputs?: ActionInputSpec[] }[] };
 
-/** Installed apps by id, read once per check: the keys of the manifest, and the inputs of its actions. */
+/** Installed apps by id, read once per check: the keys of the manifest, its triggers' items, its actions' inputs. */
 class InstalledApps {
   private cache = new Map<string, ManifestParts | null>();
   constructor(private db: Executor) {}
@@ -150,6 +155,12 @@ class InstalledApps {
     return action ? action.inputs ?? [] : undefined;
   }
 
+  /** The items of a trigger of an app already loaded; undefined when not installed or no such trigger. */
+  triggerItems(appId: string, key: string): TriggerItem[] | undefined {
+    const manifest = this.cache.get(appId);
+    return manifest ? appTriggerItems(manifest, key) : undefined;
+  }
+
   async load(appId: string): Promise<ManifestParts | null> {
     if (!this.cache.has(appId)) {
       // PostgreSQL: FOR SHARE, as for fields above: an uninstall (which deletes the row first) and
@@ -158,7 +169,7 @@ class InstalledApps {
         .select('apps.manifest').where('installations.app_id', '=', appId);
       const row = await (isPostgres(this.db) ? q.forShare('installations') : q).executeTakeFirst();
       const manifest = row ? fromJson<Partial<ManifestParts>>(row.manifest, {}) : null;
-      this.cache.set(appId, manifest ? { triggers: manifest.triggers ?? [], actions: manifest.actions ?? [] } : null);
+      this.cache.set(appId, manifest ? { triggers: manifest.triggers ?? [], actions: manifest.actions ?? [], fields: manifest.fields ?? [] } : null);
     }
     return this.cache.get(appId) ?? null;
   }

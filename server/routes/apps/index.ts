@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppList, AppManifest, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { App, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, StartWorkflowBody } from '../../../lib/contracts/apps';
 import { startWorkflowFor } from '../../apps/start-workflow';
 import { fireTrigger } from '../../apps/fire-trigger';
 import { installApp, uninstallApp } from '../../apps/install';
-import { deleteApp, rotateSigningSecret, updateApp } from '../../apps/manage';
+import { deleteApp, updateApp } from '../../apps/manage';
+import { retryDelivery } from '../../apps/retry-delivery';
+import { rotateSigningSecret } from '../../apps/signing-secret';
 import { OutboxWorker } from '../../apps/outbox';
 import { getApp, insertApp, listApps } from '../../apps/store';
 import { conflict } from '../../http-error';
@@ -28,7 +30,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   app.post('/apps', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['apps'], body: AppManifest, response: { 201: AppRegistered } },
+    schema: { tags: ['apps'], body: AppManifestBody, response: { 201: AppRegistered } },
   }, async (req, reply) => {
     if (await db.selectFrom('apps').select('id').where('key', '=', req.body.key).executeTakeFirst()) {
       throw conflict(`An app with the key "${req.body.key}" is already registered`);
@@ -52,36 +54,60 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   // Not in DESIGN §8: change, remove, and re-key a registered app (docs/DESIGN-NOTES.md).
   app.put('/apps/:id', {
-    config: { access: { role: 'admin' } },
-    schema: { tags: ['apps'], params: Params, body: AppManifest, response: { 200: App } },
+    config: { access: { role: 'admin' }, errors: {
+      409: '`app_in_use`: published workflows (or unfinished runs) use what the new manifest drops; `reinstall_needed`: new scopes, or auth inputs the installation cannot fill, while installed',
+    } },
+    schema: { tags: ['apps'], params: Params, body: AppManifestBody, response: { 200: App } },
   }, async (req) => updateApp(services, req.params.id, req.body));
 
-  app.delete('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
+  app.delete('/apps/:id', { config: { access: { role: 'admin' }, errors: { 409: '`app_installed`: uninstall it first; `app_in_use`: workflows (drafts too) name it' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteApp(services, req.params.id);
       return reply.code(204).send();
     });
 
   app.post('/apps/:id/signing-secret/rotate', {
-    config: { access: { role: 'admin' } },
-    schema: { tags: ['apps'], params: Params, response: { 200: AppSigningSecret } },
-  }, async (req) => ({ signingSecret: await rotateSigningSecret(services, req.params.id) }));
+    config: { access: { role: 'admin' }, errors: { 409: '`rotation_in_progress`: the secret rotated out last time still signs (until `previousSecretExpiresAt`); `?force=true` drops it' } },
+    schema: {
+      tags: ['apps'],
+      summary: 'A new signing secret, shown once; the previous one keeps signing next to it for 24 hours (webhook-signature: v1,<new> v1,<previous>)',
+      params: Params,
+      querystring: z.strictObject({ force: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+      response: { 200: AppSigningSecret },
+    },
+  }, async (req) => rotateSigningSecret(services, req.params.id, req.query.force));
 
   app.post('/apps/:id/install', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, errors: {
+      409: 'The app is already installed (uninstall it first), or was uninstalled while its server was answering',
+      502: '`subscribe_failed`: the app\'s server did not answer the subscribe request with a 2xx in time; the key is revoked, and when its server may have stored it (timeout, dropped connection, 5xx) it is sent an unsubscribe request',
+    } },
     schema: { tags: ['apps'], params: Params, body: InstallBody, response: { 201: Installation } },
-  }, async (req, reply) => reply.code(201).send(await installApp(services, req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await installApp(services, req.params.id, req.body, () => outbox.wake())));
 
-  app.delete('/apps/:id/install', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
+  app.delete('/apps/:id/install', {
+    config: { access: { role: 'admin' }, errors: { 409: '`app_in_use`: published workflows, or unfinished runs of earlier versions, use its triggers or actions; `details` names them' } },
+    schema: { tags: ['apps'], summary: 'Uninstall: the key is revoked at once; the app\'s server is sent an unsubscribe request in the background', params: Params, response: { 204: NoContent } },
+  },
     async (req, reply) => {
       await uninstallApp(services, req.params.id, () => outbox.wake());
       return reply.code(204).send();
     });
 
+  // What a failed delivery needs once the admin fixed its cause (the app's server has the new secret).
+  app.post('/apps/:id/deliveries/:deliveryId/retry', {
+    config: { access: { role: 'admin' }, errors: { 409: '`delivery_in_progress`: another attempt is sending it right now' } },
+    schema: {
+      tags: ['apps'], summary: 'Send an undelivered request to the app\'s server (an unsubscribe) again now; answers how that attempt went',
+      params: Params.extend({ deliveryId: z.string().max(64) }), response: { 200: AppDeliveryRetried },
+    },
+  }, async (req) => ({ delivery: await retryDelivery(services, outbox, req.params.id, req.params.deliveryId) }));
+
   app.post('/apps/:id/triggers/:triggerKey', {
-    config: { access: { appOnly: true } },
+    config: { access: { appOnly: true }, errors: { 409: '`idempotency_key_reused`: this Idempotency-Key came with another body' } },
     schema: {
       tags: ['apps'],
+      summary: 'Fire one of the app\'s triggers for a contact (the app\'s own key); an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`) instead of firing again',
       params: Params.extend({ triggerKey: z.string().max(64) }),
       headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(200).optional() }),
       body: FireTriggerBody,

@@ -1,23 +1,29 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
-import { normalizePhone } from '../../../lib/contracts/common';
+import { Id, normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
 import { deleteContact } from '../../domain/delete-contact';
 import { contactMatches } from '../../domain/contact-search';
-import { changeTags, createContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
+import { changeTags, createContact, findContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
+import { readsContacts, writeUnseen } from '../../apps/contact-ref';
 import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
 import { inTransaction } from '../../events/unit-of-work';
 import { issuesToDetails, unprocessable } from '../../http-error';
 import { causeOf } from '../cause';
 import { NoContent } from '../../http/openapi';
+import { contactImportRoutes } from './import';
 
 const Params = z.object({ id: z.string().max(64) });
+/** What a key that may not read contacts is told by a contact write (README: "scopes are exact"). */
+const UNSEEN = 'An app key without contacts.read gets 204 whether or not the contact exists (the change is made when it does): '
+  + 'it learns neither the contact\'s record nor whether there is one. Users and keys with contacts.read get the contact (404 for an unknown one).';
 
 export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
   const { db } = services;
+  await app.register(contactImportRoutes);
 
   app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
     async (req, reply) => {
@@ -49,11 +55,16 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], params: Params, response: { 200: Contact } } },
     async (req) => getContact(db, req.params.id));
 
-  app.patch('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, response: { 200: Contact } } },
-    async (req) => {
-      const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
-      return inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)));
-    });
+  app.patch('/contacts/:id', {
+    config: { access: { role: 'agent', scope: 'contacts.write' } },
+    schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, description: UNSEEN, response: { 200: Contact, 204: NoContent } },
+  }, async (req, reply) => {
+    const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
+    const update = () => inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)));
+    if (readsContacts(req.principal)) return update();
+    await writeUnseen(update);
+    return reply.code(204).send();
+  });
 
   // Admins only, as in Chatwoot: it cannot be undone and erases conversation and run history
   // (supervisors merge duplicates, which keeps everything). Not for app keys either.
@@ -86,19 +97,36 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/contacts/:id/tags', {
     config: { access: { role: 'agent', scope: 'tags.read' } },
-    schema: { tags: ['contacts'], params: Params, response: { 200: ContactTags } },
+    schema: {
+      // Id (not empty): an unknown id is answered with itself.
+      tags: ['contacts'], params: z.object({ id: Id }), response: { 200: ContactTags },
+      description: 'An app key without contacts.read reads an unknown contact as one without tags (users and keys with contacts.read get 404).',
+    },
   }, async (req) => {
-    const contact = await getContact(db, req.params.id);
-    return { contactId: contact.id, tags: contact.tags };
+    // A key that may not read contacts must not learn whether one exists: unknown reads as untagged.
+    const contact = readsContacts(req.principal) ? await getContact(db, req.params.id) : await findContact(db, req.params.id);
+    return { contactId: req.params.id, tags: contact?.tags ?? [] };
   });
 
-  app.post('/contacts/:id/tags', { config: { access: { role: 'agent', scope: 'tags.write' } }, schema: { tags: ['contacts'], params: Params, body: TagsBody, response: { 200: Contact } } },
-    async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'add', req.body.tags, causeOf(req))));
+  app.post('/contacts/:id/tags', {
+    config: { access: { role: 'agent', scope: 'tags.write' } },
+    schema: { tags: ['contacts'], params: Params, body: TagsBody, description: UNSEEN, response: { 200: Contact, 204: NoContent } },
+  }, async (req, reply) => {
+    const add = () => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'add', req.body.tags, causeOf(req)));
+    if (readsContacts(req.principal)) return add();
+    await writeUnseen(add);
+    return reply.code(204).send();
+  });
 
   app.delete('/contacts/:id/tags/:tag', {
     config: { access: { role: 'agent', scope: 'tags.write' } },
-    schema: { tags: ['contacts'], params: Params.extend({ tag: Tag }), response: { 200: Contact } },
-  }, async (req) => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'remove', [req.params.tag], causeOf(req))));
+    schema: { tags: ['contacts'], params: Params.extend({ tag: Tag }), description: UNSEEN, response: { 200: Contact, 204: NoContent } },
+  }, async (req, reply) => {
+    const remove = () => inTransaction(db, (uow) => changeTags(uow, services, req.params.id, 'remove', [req.params.tag], causeOf(req)));
+    if (readsContacts(req.principal)) return remove();
+    await writeUnseen(remove);
+    return reply.code(204).send();
+  });
 
   app.get('/settings/lifecycle-stages', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], response: { 200: LifecycleStages } } },
     async () => getLifecycleStages(db));

@@ -13,7 +13,8 @@ import { inTransaction } from '../../events/unit-of-work';
 import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
 import { assigneeFilter, listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
-import { conflict, HttpError } from '../../http-error';
+import { conflict, forbidden, HttpError } from '../../http-error';
+import { contactAsSeen, readsContacts } from '../../apps/contact-ref';
 import { newId } from '../../ids';
 import { channelWindowOf } from '../../channels/conversation-window';
 import { awaitingAnswerOn } from '../../domain/question-replies';
@@ -24,6 +25,7 @@ import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
 
 const Params = z.object({ id: z.string().max(64) });
+const SEEN_CONTACT = 'An app key without contacts.read sees each conversation\'s contact as its id only (names and tags empty, phone and email null, no fields).';
 
 export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
@@ -53,6 +55,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['conversations'],
       summary: 'Conversations, newest activity first (latest message, else opened), each with its latest message; filter by status, assignee (me, none or a user\'s id), contact and search text (q); page with nextCursor; total counts every match',
+      description: SEEN_CONTACT + ' Such a key cannot search with q (403).',
       querystring: ConversationQuery,
       response: { 200: ConversationList },
     },
@@ -60,15 +63,19 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       // Newest activity first, a page after `cursor`, with the filters' total (domain/conversation-list.ts).
       const { assigneeId, ...query } = req.query;
+      // `q` matches contacts' names, phones and emails: a search by them is a contacts read.
+      const seesContacts = readsContacts(req.principal);
+      if (query.q && !seesContacts) throw forbidden('q searches contacts\' names, phones and emails: this API key lacks the contacts.read scope');
       const caller = req.principal?.kind === 'user' ? req.principal.user.id : null;
-      return listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, caller));
+      const list = await listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, caller));
+      return seesContacts ? list : { ...list, conversations: list.conversations.map((c) => ({ ...c, contact: contactAsSeen(req.principal, c.contact) })) };
     });
 
-  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
+  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], description: SEEN_CONTACT, params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
       return {
-        ...conversation, contact: await getContact(db, conversation.contactId), messages: await listMessages(db, conversation.id),
+        ...conversation, contact: contactAsSeen(req.principal, await getContact(db, conversation.contactId)), messages: await listMessages(db, conversation.id),
         channel: await channelWindowOf(db, conversation),
         inbox: await chatwootInboxOf(services, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,

@@ -82,12 +82,14 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/inbox/', { schema: hide }, (req, reply) => send(req, reply, page));
   app.get('/inbox/c/:conversationId', { schema: { ...hide, params: z.object({ conversationId: z.string().max(64) }) } },
     (req, reply) => send(req, reply, page));
-  app.get('/inbox/assets/:file', { schema: { ...hide, params: z.object({ file: z.string().max(100) }) } }, async (req, reply) => {
-    const { file } = req.params;
+  // A wildcard, not `:file`: the router refuses a parameter over 100 characters with a 414, while
+  // a name this page does not have, however long, is simply not found (404).
+  app.get('/inbox/assets/*', { schema: { ...hide, params: z.object({ '*': z.string() }) } }, async (req, reply) => {
+    const file = req.params['*'];
     const found = file.endsWith('.js')
       ? (scripts ?? await buildScriptsFromSources()).get(file)
       : file === 'index.html' ? undefined : assets.get(file);
-    if (!found) throw notFound(`Inbox asset ${file}`);
+    if (!found) throw notFound(`Inbox asset ${file.length > 100 ? `${file.slice(0, 100)}…` : file}`);
     return send(req, reply, found);
   });
 };

@@ -42,8 +42,14 @@ export function inboxSessionToken(request: FastifyRequest, publicUrl?: string): 
   return token;
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
-  const secure = request.protocol === 'https' ? '; Secure' : '';
+/**
+ * `publicUrl`: PUBLIC_URL. Behind a proxy that ends TLS the request reaches us over http; the
+ * cookie is still Secure when PUBLIC_URL is https, or when a trusted proxy (TRUST_PROXY) says
+ * X-Forwarded-Proto: https (Fastify's request.protocol reads it only from trusted peers).
+ */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, publicUrl?: string) {
+  const https = request.protocol === 'https' || (publicUrl ?? '').toLowerCase().startsWith('https:');
+  const secure = https ? '; Secure' : '';
   const attrs = `Path=/; SameSite=Strict; Max-Age=${INBOX_SESSION_MS / 1000}${secure}`;
   reply.header('set-cookie', [
     `${INBOX_SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; ${attrs}`,

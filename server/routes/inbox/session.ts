@@ -55,7 +55,7 @@ export const inboxSessionRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!isActive(user)) throw new HttpError(401, 'unauthorized', DEACTIVATED_MESSAGE);
     const { id, token } = await issueToken(db, { kind: 'user', userId: user.id }, INBOX_SESSION_LABEL);
     await db.updateTable('tokens').set({ expires_at: new Date(Date.now() + INBOX_SESSION_MS).toISOString() }).where('id', '=', id).execute();
-    setSessionCookie(req, reply, token);
+    setSessionCookie(req, reply, token, app.services.config.publicUrl);
     const { agentsCanUseShortcuts } = await getRestrictions(db);
     return { user, permissions: permissionsOf(user, agentsCanUseShortcuts) };
   });

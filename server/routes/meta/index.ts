@@ -5,7 +5,7 @@ import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
 import type { Services } from '../../services';
-import { isUniqueViolation } from '../../store/database';
+import { isUniqueViolation, isUnstorableText } from '../../store/database';
 import { ingestMetaItem, newDeliveryContext, type DeliveryContext } from '../../webhooks/meta-ingest';
 
 /**
@@ -82,10 +82,13 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
         else result.skipped++;
         result.runIds.push(...r.runIds);
       } catch (err) {
-        if (err instanceof HttpError && err.statusCode < 500 && err.statusCode !== 409) {
+        // Text the stores cannot hold is replaced on arrival (webhook-body.ts); should some still get
+        // through, it fails the same way on every retry: skipped like any refused item, not a 422
+        // for the whole delivery that Meta would send again and again.
+        if ((err instanceof HttpError && err.statusCode < 500 && err.statusCode !== 409) || isUnstorableText(err)) {
           // The item's content cannot be stored (retrying will not change that): skipped, logged.
           result.skipped++;
-          req.log.warn({ err: err.message }, 'meta webhook item refused');
+          req.log.warn({ err: (err as Error).message }, 'meta webhook item refused');
           continue;
         }
         failure ??= err;

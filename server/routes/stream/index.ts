@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LiveMessage } from '../../../lib/contracts/events';
 import { z } from 'zod';
 import { DEACTIVATED_MESSAGE } from '../../auth/plugin';
+import { shownTo } from './shown-to';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -74,7 +75,7 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
       mine.set(res, signedIn.tokenId);
     }
     const unsubscribe = app.services.live.subscribe((message) => {
-      if (!res.writableEnded) res.write(sseFrame(message));
+      if (!res.writableEnded) res.write(sseFrame(shownTo(message, principal)));
     });
     const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': heartbeat\n\n'); }, opts.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();

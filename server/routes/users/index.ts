@@ -4,7 +4,7 @@ import { Me, Restrictions, RestrictionsPatch, TeammateList, UserChanged, UserCre
 import { requireUser } from '../../auth/plugin';
 import { hasRole, permissionsOf } from '../../auth/principal';
 import { createUser, getRestrictions, getUser, issueNewToken, listTeammates, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
-import { forbidden } from '../../http-error';
+import { forbidden, HttpError } from '../../http-error';
 import { shortcutsVersion } from '../../engine/shortcuts/version';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -80,9 +80,18 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/users/:id/restrictions', {
     config: { access: { role: 'supervisor' } },
-    schema: { tags: ['restrictions'], params: z.object({ id: z.string().max(64) }), body: UserRestrictionsPatch, response: { 200: User } },
+    schema: {
+      tags: ['restrictions'], params: z.object({ id: z.string().max(64) }), body: UserRestrictionsPatch, response: { 200: User },
+      description: 'An agent\'s own shortcuts switch. Supervisors and admins can always use shortcuts: 422 `not_an_agent` for them.',
+    },
   }, async (req) => {
-    await getUser(db, req.params.id);
+    const target = await getUser(db, req.params.id);
+    // As in respond.io and Chatwoot, supervisors restrict agents: a supervisor or admin always may
+    // launch (permissionsOf), so a switch kept for them would show a setting that does nothing.
+    if (target.role !== 'agent') {
+      throw new HttpError(422, 'not_an_agent', `Shortcut restrictions apply to agents only: ${target.name} is ${target.role === 'admin' ? 'an admin' : 'a supervisor'}, who can always use shortcuts`,
+        [{ path: 'params.id', message: `Not an agent (${target.role})` }]);
+    }
     const user = await setUserShortcutsEnabled(db, req.params.id, req.body.shortcutsEnabled);
     await announce();
     return user;

@@ -15,6 +15,7 @@ import { waitingBehind } from '../../engine/workflows/waiting-behind';
 import { getRun, listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
 import { listAllRuns } from '../../engine/workflows/list-runs';
 import { workflowKnown } from '../../engine/workflows/run-history-workflows';
+import { launcherOf } from '../../engine/workflows/launched-by';
 import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(100) });
@@ -69,8 +70,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const run = await getRun(services.db, req.params.id);
       const user = requireUser(req);
-      const launchedBy = (run.variables.trigger as { launchedBy?: unknown } | undefined)?.launchedBy;
-      if (user.role !== 'admin' && launchedBy !== user.id) throw notFound(`Run ${req.params.id}`);
+      if (user.role !== 'admin' && launcherOf(run.variables) !== user.id) throw notFound(`Run ${req.params.id}`);
       // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
       const behind = await waitingBehind(services.db, run);
       return behind ? { ...run, waitingBehind: behind } : run;

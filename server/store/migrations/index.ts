@@ -33,6 +33,7 @@ import { userDeactivation } from './070-user-deactivation';
 import { tagsAnyCase } from './071-tags-any-case';
 import { conversationsByAssignee } from './072-conversations-by-assignee';
 import { conversationLastMessage } from './073-conversation-last-message';
+import { appPreviousSigningSecret } from './074-app-previous-signing-secret';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '071-tags-any-case': tagsAnyCase,
   '072-conversations-by-assignee': conversationsByAssignee,
   '073-conversation-last-message': conversationLastMessage,
+  '074-app-previous-signing-secret': appPreviousSigningSecret,
 };

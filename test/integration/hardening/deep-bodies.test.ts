@@ -4,6 +4,7 @@ import { ErrorBody } from '../../../lib/contracts/errors';
 import { SCOPES } from '../../../lib/contracts/scopes';
 import { issueToken } from '../../../server/auth/tokens';
 import { messengerAdReferral, whatsappAdMessage, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { startAppSink } from '../../support/app-sink';
 import { startTestServer, type TestServer } from '../../support/server';
 import { adBody, buildWorld, manifest, ok, shortcutBody, webhookBody } from '../api-fixtures';
 import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
@@ -53,14 +54,15 @@ async function everyPlace(body: unknown, send: (text: string) => Promise<{ statu
 
 describe('bodies nested 100,000 levels deep at every place', () => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ workers: false, env: { META_APP_SECRET: 'meta-secret', META_VERIFY_TOKEN: 'verify' } }); });
+  // The apps' server (a sink) listens on loopback.
+  beforeAll(async () => { s = await startTestServer({ workers: false, env: { META_APP_SECRET: 'meta-secret', META_VERIFY_TOKEN: 'verify', COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } }); });
   afterAll(async () => { await s?.close(); });
 
   it('API routes: each answered with a 2xx or a 4xx in the error shape', async () => {
     const w = await buildWorld(s);
     const admin = s.api(s.adminToken);
     const agentId = ok(await admin.get('/users'), 200).users.find((u: { role: string }) => u.role === 'agent').id as string;
-    const app = ok(await admin.post('/apps', { ...manifest('deep'), fields: [...manifest('x').fields, { key: 'raw', label: 'Raw', type: 'json' }], triggers: [{ key: 'paid', name: 'Paid', items: ['order', 'total', 'raw'] }] }), 201).app;
+    const app = ok(await admin.post('/apps', { ...manifest('deep', (await startAppSink(s)).urls), fields: [...manifest('x').fields, { key: 'raw', label: 'Raw', type: 'json' }], triggers: [{ key: 'paid', name: 'Paid', items: ['order', 'total', 'raw'] }] }), 201).app;
     const installationId = ok(await admin.post(`/apps/${app.id}/install`, { authValues: {} }), 201).id;
     const appKey = (await issueToken(s.store.db, { kind: 'app', installationId, scopes: [...SCOPES] })).token;
     const manual = ok(await admin.post('/workflows', { name: 'Started', trigger: { type: 'manual' }, steps: [], status: 'published' }), 201).id as string;

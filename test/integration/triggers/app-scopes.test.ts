@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Scope } from '../../../lib/contracts/scopes';
-import { issueToken } from '../../../server/auth/tokens';
 import { waitForRun } from '../../support/builders';
+import { lastKey, startAppSink } from '../../support/app-sink';
 import { startTestServer, type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
 
@@ -11,16 +11,17 @@ import { createWorkflow, runsOf } from '../engine-support';
 let server: TestServer;
 let admin: Api;
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
   admin = server.api(server.adminToken);
 });
 afterEach(async () => { await server.close(); });
 
 let appSeq = 0;
-/** Registers and installs an app with these scopes and one trigger; returns its id and a key. */
+/** Registers and installs an app with these scopes and one trigger; returns its id and the key its server got. */
 async function appWith(scopes: Scope[], extra: Record<string, unknown> = {}) {
+  const appServer = await startAppSink(server);
   const registered = await admin.post('/apps', {
-    key: `app-${++appSeq}`, name: `App ${appSeq}`, scopes,
+    key: `app-${++appSeq}`, name: `App ${appSeq}`, scopes, subscribeUrl: appServer.urls.subscribeUrl,
     fields: [{ key: 'status', label: 'Status', type: 'text' }],
     triggers: [{ key: 'paid', name: 'Paid', items: ['status'] }],
     ...extra,
@@ -29,8 +30,7 @@ async function appWith(scopes: Scope[], extra: Record<string, unknown> = {}) {
   const appId = registered.body.app.id as string;
   const installed = await admin.post(`/apps/${appId}/install`, { authValues: {} });
   expect(installed.status).toBe(201);
-  const { token } = await issueToken(server.store.db, { kind: 'app', installationId: installed.body.id, scopes });
-  return { appId, api: server.api(token) };
+  return { appId, api: server.api(lastKey(appServer)) };
 }
 async function contact(body: Record<string, unknown> = {}) {
   return (await admin.post('/contacts', { firstName: 'Ada', ...body })).body as { id: string };
@@ -126,7 +126,7 @@ describe('an app\'s trigger route', () => {
   it.each([[100, 201], [101, 422]])('a trigger with %i items: %i', async (count, status) => {
     const fields = Array.from({ length: count }, (_, i) => ({ key: `item_${i}`, label: `Item ${i}`, type: 'text' }));
     const res = await admin.post('/apps', {
-      key: `many-${count}`, name: 'Many', fields, triggers: [{ key: 'big', name: 'Big', items: fields.map((f) => f.key) }],
+      key: `many-${count}`, name: 'Many', fields, triggers: [{ key: 'big', name: 'Big', items: fields.map((f) => f.key) }], subscribeUrl: 'https://apps.example.com/subscribe',
     });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
     if (status === 422) expect(res.body.error.message).toMatch(/at most 100 items; package the rest in one json field/);

@@ -15,9 +15,12 @@ it('describes the new routes and step types', async () => {
   for (const [path, method] of [
     ['/api/v1/contacts/{id}/merge', 'post'], ['/api/v1/workflows/{id}/start', 'post'], ['/api/v1/tags', 'get'],
     ['/api/v1/contacts/{id}/tags', 'get'], ['/api/v1/settings/lifecycle-stages', 'put'], ['/api/v1/contacts/{id}', 'delete'],
+    ['/api/v1/contacts/import', 'post'],
   ] as const) {
     expect(doc.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
   }
+  // A contact import's rows are checked one by one, yet documented as the contact they are.
+  expect(JSON.stringify(doc.paths['/api/v1/contacts/import'])).toMatch(/"items":\{"type":"object","properties":\{"firstName"/);
   const text = JSON.stringify(doc.paths['/api/v1/workflows']);
   for (const type of ['date_time', 'update_lifecycle_stage', 'ask_question']) expect(text).toContain(`"${type}"`);
   expect(JSON.stringify(doc.paths['/api/v1/users'])).toContain('"bot"');

@@ -1,0 +1,17 @@
+import type { LiveMessage } from '../../../lib/contracts/events';
+import type { Principal } from '../../auth/principal';
+
+/**
+ * A live message as one stream's reader may see it. A run's error may quote a third party's
+ * answer (an HTTP step's response body): it goes only to those who may read the run, as
+ * GET /runs/:id decides (admins, and the agent who launched it). Everyone else still hears that
+ * the run changed (the launcher refreshes what a conversation waits on), without the error.
+ * `launchedBy` is for this routing and is never sent.
+ */
+export function shownTo(message: LiveMessage, reader: Principal | null): LiveMessage {
+  if (message.type !== 'run.updated') return message;
+  const { launchedBy, error, ...rest } = message;
+  const user = reader?.kind === 'user' ? reader.user : undefined;
+  const mayRead = user !== undefined && (user.role === 'admin' || (launchedBy != null && launchedBy === user.id));
+  return mayRead && error !== undefined ? { ...rest, error } : rest;
+}

@@ -1,0 +1,3 @@
+import { contactImportSuite } from './contact-import-suite';
+
+contactImportSuite(() => undefined);

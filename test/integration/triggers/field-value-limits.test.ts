@@ -1,0 +1,3 @@
+import { fieldValueLimitsSuite } from './field-value-limits-suite';
+
+fieldValueLimitsSuite(() => undefined);
