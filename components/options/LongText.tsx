@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { downloadFile } from './download';
 
 /**
  * Text longer than this shows its start, with Show all and Download (as n8n does for a node's
@@ -7,16 +8,6 @@ import { useState } from 'react';
 export const SHOWN_CHARS = 10_000;
 
 const count = (n: number) => n.toLocaleString('en-US');
-
-/** Saves `text` as a file the browser downloads (an anchor's click on a blob URL). */
-function download(filename: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * A run's value, error or note as text that wraps (the stylesheet's `.long-text`) and, past
@@ -35,7 +26,7 @@ export function LongText({ text, as: Tag = 'pre', className = '', filename }: {
         <p className="hint long-text-actions" role="status">
           {all ? `All ${count(text.length)} characters shown. ` : `The first ${count(SHOWN_CHARS)} of ${count(text.length)} characters. `}
           <button type="button" className="small" onClick={() => setAll(!all)}>{all ? 'Show less' : 'Show all'}</button>{' '}
-          <button type="button" className="small" onClick={() => download(filename, text)}>Download</button>
+          <button type="button" className="small" onClick={() => downloadFile(filename, text, 'text/plain')}>Download</button>
         </p>
       )}
     </>

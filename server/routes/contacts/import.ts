@@ -3,6 +3,7 @@ import { CONTACT_IMPORT_BODY_LIMIT, CONTACT_IMPORT_MAX_ROWS, ContactImportBody, 
 import { CONTACT_IMPORT_NOTE, importContacts } from '../../domain/import-contacts';
 import { HttpError } from '../../http-error';
 import { causeOf } from '../cause';
+import { readsContacts } from '../../apps/contact-ref';
 
 /** POST /contacts/import: many contacts in one request, each row answered on its own. */
 export const contactImportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -29,7 +30,7 @@ export const contactImportRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     // The answer says which rows found an existing contact, and names contacts a row clashes
     // with: reading contacts, which an app key may do only with contacts.read ("scopes are exact").
-    if (req.principal?.kind === 'app' && !req.principal.scopes.includes('contacts.read')) {
+    if (!readsContacts(req.principal)) {
       throw new HttpError(403, 'forbidden', 'An import finds existing contacts by phone or email and answers with them: this API key needs the contacts.read scope as well as contacts.write');
     }
     const cause = causeOf(req);
