@@ -6,10 +6,11 @@ import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { sql } from 'kysely';
 import { insertOne, runShaped } from '../store/compiled-sql';
-import { fromJson, isUniqueViolation, toJson, type Executor } from '../store/database';
+import { fromJson, isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { closingCategoriesIn, unknownCategory } from './closing-categories';
 import { contactIn, getContact, type Cause } from './contacts';
+import { conversationHoldingContact } from './conversation-lock-order';
 import { routeReplyToWaitingRun } from './question-replies';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
@@ -198,7 +199,7 @@ export async function addMessage(
   input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: MessageAuthor; channel?: ChannelMessageFields },
   cause: Cause,
 ): Promise<Message> {
-  const conversation = conversationIn(uow, conversationId) ?? await getConversation(uow.trx, conversationId);
+  const conversation = conversationIn(uow, conversationId) ?? await conversationForMessage(uow, conversationId);
   const ch = input.channel;
   const createdAt = ch?.sentAt ?? nowIso();
   const row: MessagesTable = {
@@ -233,6 +234,14 @@ export async function addMessage(
   }, cause);
   changed(uow, services, conversation);
   return toMessage(row);
+}
+
+/** Outside a run round on PostgreSQL, read holding its contact first (conversation-lock-order.ts). */
+async function conversationForMessage(uow: UnitOfWork, id: string): Promise<Conversation> {
+  if (uow.reads || !isPostgres(uow.trx)) return getConversation(uow.trx, id);
+  const row = await conversationHoldingContact(uow.trx, id);
+  if (!row) throw notFound(`Conversation ${id}`);
+  return toConversation(row);
 }
 
 export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
