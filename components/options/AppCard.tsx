@@ -7,18 +7,8 @@ import { CopyButton } from './CopyButton';
 import { detailsToMap } from './error-paths';
 import { InstallForm } from './InstallForm';
 import { keys } from './queries';
-import { ManifestEditor, serverProblems } from './RegisterApp';
-
-const SCOPE_WORDS: Record<string, string> = {
-  'contacts.read': 'Read contacts',
-  'contacts.write': 'Create and edit contacts',
-  'tags.read': 'Read tags',
-  'tags.write': 'Add and remove tags',
-  'workflows.start': 'Start workflows that have the manual trigger (send sub flow)',
-  'conversations.read': 'Read conversations',
-  'conversations.write': 'Open, assign and close conversations',
-  'messages.write': 'Send messages',
-};
+import { AppBuilder } from './app-builder/AppBuilder';
+import { SCOPE_WORDS } from './app-builder/words';
 
 /** What an admin sees before installing an app; install/uninstall, and manage (edit, delete, rotate). */
 export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: string) => void }) {
@@ -57,7 +47,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
         {m.description && <p>{m.description}</p>}
         {m.videoUrl && <p><a href={m.videoUrl} target="_blank" rel="noreferrer">Watch the video</a></p>}
         <h4>Permissions requested</h4>
-        {m.scopes.length === 0 ? <p className="hint">None</p> : <ul className="scopes" aria-label="Permissions requested">{m.scopes.map((s) => <li key={s}>{SCOPE_WORDS[s] ?? s} <code>{s}</code></li>)}</ul>}
+        {m.scopes.length === 0 ? <p className="hint">None</p> : <ul className="scopes" aria-label="Permissions requested">{m.scopes.map((s) => <li key={s}>{SCOPE_WORDS[s]} <code>{s}</code></li>)}</ul>}
         <p className="hint">
           {m.triggers.length} trigger{m.triggers.length === 1 ? '' : 's'}{m.triggers.length ? `: ${m.triggers.map((t) => t.name).join(', ')}` : ''} ·{' '}
           {m.actions.length} action{m.actions.length === 1 ? '' : 's'}{m.actions.length ? `: ${m.actions.map((a) => a.name).join(', ')}` : ''}
@@ -116,7 +106,6 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
     mutationFn: () => request(NoBody, 'DELETE', path),
     onSuccess: () => { onDeleted?.(name); void refresh(); },
   });
-  const serverError = useMemo(() => serverProblems(edit.error), [edit.error]);
   const startOver = () => { edit.reset(); rotate.reset(); remove.reset(); };
   // A second rotation while the first one's old secret still signs (409): the admin may insist.
   const rotatingAgain = rotate.error instanceof ApiFailure && rotate.error.status === 409;
@@ -124,8 +113,8 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
   const panel = (
     <>
       {editing && (
-        <ManifestEditor initial={JSON.stringify(app.manifest, null, 2)} submitLabel="Save manifest" pending={edit.isPending}
-          serverError={serverError} onSubmit={(m) => edit.mutate(m)} onCancel={() => { setEditing(false); edit.reset(); }} />
+        <AppBuilder initial={app.manifest} submitLabel="Save manifest" pending={edit.isPending}
+          error={edit.error} onSubmit={(m) => edit.mutate(m)} onCancel={() => { setEditing(false); edit.reset(); }} />
       )}
       {edit.isSuccess && !editing && <p className="hint" role="status">Manifest saved.</p>}
       {rotate.data && (

@@ -10,6 +10,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** The server's `error.code` (`app_in_use`, `reinstall_needed`…): what kind of refusal, for the words around it. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -25,7 +27,7 @@ export async function request<S extends z.ZodType>(schema: S, method: Method, pa
   if (answer.status < 200 || answer.status >= 300) {
     const err = ErrorBody.safeParse(answer.body);
     const message = err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
-    throw new ApiFailure(answer.status, message, err.success ? err.data.error.details ?? [] : []);
+    throw new ApiFailure(answer.status, message, err.success ? err.data.error.details ?? [] : [], err.success ? err.data.error.code : undefined);
   }
   const parsed = schema.safeParse(answer.body);
   if (!parsed.success) {

@@ -71,6 +71,7 @@ describe('registering', () => {
     });
     renderWithProviders(<MiniAppsPage />);
     await user.click(await screen.findByText('Register an app from its manifest'));
+    await user.click(screen.getByRole('button', { name: 'Edit as JSON' }));
     await user.click(screen.getByLabelText('Manifest (JSON)'));
     await user.paste(JSON.stringify(manifest));
     await user.click(screen.getByRole('button', { name: 'Register app' }));
@@ -85,6 +86,7 @@ describe('registering', () => {
     const calls = serveApi({ 'GET /apps': () => ok({ apps: [] }) });
     renderWithProviders(<MiniAppsPage />);
     await user.click(await screen.findByText('Register an app from its manifest'));
+    await user.click(screen.getByRole('button', { name: 'Edit as JSON' }));
     await user.click(screen.getByLabelText('Manifest (JSON)'));
     const { subscribeUrl: _dropped, ...withoutUrl } = manifest;
     await user.paste(JSON.stringify(withoutUrl));

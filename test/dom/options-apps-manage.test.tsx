@@ -56,6 +56,7 @@ describe('managing a registered app', () => {
     renderWithProviders(<MiniAppsPage />);
     const c = await card();
     await user.click(c.getByRole('button', { name: 'Edit manifest' }));
+    await user.click(c.getByRole('button', { name: 'Edit as JSON' }));
     const editor = c.getByLabelText('Manifest (JSON)') as HTMLTextAreaElement;
     expect(JSON.parse(editor.value)).toMatchObject({ key: 'payments', triggers: [{ key: 'payment_paid' }] });
 

@@ -47,6 +47,7 @@ function serve(installAnswers: { status: number; body: unknown }[] = []) {
 
 async function register(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByText('Register an app from its manifest'));
+  await user.click(screen.getByRole('button', { name: 'Edit as JSON' }));
   await user.click(screen.getByLabelText('Manifest (JSON)'));
   await user.paste(JSON.stringify(manifest));
   await user.click(screen.getByRole('button', { name: 'Register app' }));
@@ -79,6 +80,7 @@ describe('mini-apps page', () => {
     const calls = serve();
     renderWithProviders(<MiniAppsPage />);
     await user.click(screen.getByText('Register an app from its manifest'));
+    await user.click(screen.getByRole('button', { name: 'Edit as JSON' }));
     await user.click(screen.getByLabelText('Manifest (JSON)'));
     await user.paste(JSON.stringify({ ...manifest, logoUrl: 'http://pay.example/logo.png' }));
     await user.click(screen.getByRole('button', { name: 'Register app' }));
