@@ -1,17 +1,20 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CwStandinConversation } from '../support/chatwoot-standin';
+import type { CwStandinContact, CwStandinConversation } from '../support/chatwoot-standin';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
+import { waitFor } from '../support/wait';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // The built-in inbox (dist/inbox) on a conversation mirrored from Chatwoot, in Chromium: the page
 // says the conversation lives in Chatwoot (a badge linking there), and the reply, Close and
-// Reopen an agent makes here happen in Chatwoot (the stand-in sees them).
+// Reopen an agent makes here happen in Chatwoot (the stand-in sees them), and so do the edits made
+// in the contact panel, whose refusals it says in words.
 
 let p: ChatwootPair;
 let inbox: InboxBrowser;
 let page: Page;
 let conv: CwStandinConversation;
+let maria: CwStandinContact;
 let conversationId = '';
 
 const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
@@ -19,8 +22,8 @@ const cwPosts = (suffix: string) => p.cw.requests.filter((r) => r.method === 'PO
 
 beforeAll(async () => {
   p = await startChatwootPair();
-  const contact = p.cw.addContact({ name: 'Maria Garcia', email: 'maria@example.com' });
-  conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'My order arrived broken', incoming: true } });
+  maria = p.cw.addContact({ name: 'Maria Garcia', email: 'maria@example.com' });
+  conv = p.cw.addConversation({ contactId: maria.id, firstMessage: { content: 'My order arrived broken', incoming: true } });
   await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
   conversationId = (await p.server.api(p.server.adminToken).get('/conversations?status=open')).body.conversations[0].id;
   p.cw.requests.length = 0;
@@ -60,6 +63,37 @@ describe('the inbox on a Chatwoot conversation', () => {
     expect(cwPosts('/toggle_status')).toEqual([{ status: 'resolved' }, { status: 'open' }]);
     // The reopened period is Chatwoot's conversation again: same badge.
     expect(await text('[data-testid="conversation-inbox"]')).toBe(`Chatwoot #${conv.id}`);
+    expect(inbox.pageErrors).toEqual([]);
+  });
+
+  it('the contact panel saves in Chatwoot, and says in words why Chatwoot did not take a change', async () => {
+    const hint = (key: string) => page.$eval(`[data-testid="contact-${key}"] ~ .field-error`, (el) => (el as HTMLElement).hidden ? '' : el.textContent ?? '');
+    const retype = async (key: string, value: string) => {
+      await page.click(`[data-testid="contact-${key}"]`, { count: 3 });
+      await page.type(`[data-testid="contact-${key}"]`, value);
+      await page.keyboard.press('Tab');
+    };
+    await page.goto(`${p.server.url}/inbox/c/${conversationId}`);
+    await page.waitForSelector('[data-testid="contact-email"]');
+    p.cw.addContact({ name: 'Other Person', email: 'other@example.com' });
+    await retype('email', 'other@example.com');
+    await page.waitForSelector('[data-testid="contact-email"][aria-invalid="true"]');
+    expect(await hint('email')).toBe(`Chatwoot refused this change to its contact ${maria.id} ("Email has already been taken"): another Chatwoot contact has this email (if they are the same person, merge the two in Chatwoot)`);
+    expect(maria.email).toBe('maria@example.com');
+
+    await p.cw.down();
+    try {
+      await retype('lastName', 'García');
+      await page.waitForSelector('[data-testid="contact-lastName"][aria-invalid="true"]');
+      expect(await hint('lastName')).toMatch(/^This contact lives in Chatwoot and Chatwoot cannot take the change now \(Cannot reach Chatwoot at .+\)\. Nothing was changed, here or in Chatwoot; try again in a moment Try again$/);
+    } finally {
+      await p.cw.up();
+    }
+    // Chatwoot back: Try again sends the same value, there first.
+    await page.click('[data-testid="contact-lastName"] ~ .field-error [data-testid="field-retry"]');
+    await waitFor('the name in Chatwoot', async () => (maria.name === 'Maria García' ? true : undefined));
+    await page.waitForSelector('[data-testid="contact-lastName"]:not([aria-invalid])');
+    expect(await hint('lastName')).toBe('');
     expect(inbox.pageErrors).toEqual([]);
   });
 

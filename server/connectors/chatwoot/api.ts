@@ -160,7 +160,7 @@ export class ChatwootApi {
   }
 
   /**
-   * PUT …/contacts/{id} with the contact's own `name`, `email` or `phone_number` (documented body:
+   * PUT …/contacts/{id} with the contact's own `name`, `email`, `phone_number` and `custom_attributes` (documented body:
    * https://developers.chatwoot.com/api-reference/contacts/update-contact). Only the keys sent
    * change (contacts_controller.rb#update assigns the permitted params given). Chatwoot refuses with
    * 422 `{ message, attributes }` an email or phone another of its contacts has ("Email has already
@@ -177,8 +177,11 @@ export class ChatwootApi {
   }
 }
 
-/** The contact's own fields as Chatwoot's contact update takes them ("" clears email or phone). */
-export type ChatwootContactChange = { name: string } | { email: string } | { phone_number: string };
+/**
+ * The contact's own fields as Chatwoot's contact update takes them ("" clears email or phone), and
+ * custom attributes, merged into the contact's (a null value is kept as null: the attribute shows empty).
+ */
+export type ChatwootContactChange = { name?: string; email?: string; phone_number?: string; custom_attributes?: Record<string, unknown> };
 
 const Profile = z.object({
   id: z.number(), name: z.string().nullish(), email: z.string().nullish(),

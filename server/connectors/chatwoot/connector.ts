@@ -8,10 +8,10 @@ import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
 import { KIND } from './connections';
 import { changeLabelsAndTags } from './labels';
-import { contactIdOf, cwContactIdOf, type ContactState } from './mirror-contact';
+import { contactIdOf, cwContactIdOf } from './mirror-contact';
 import { setStandardField } from './contact-standard';
 import { openMirror } from './mirror-conversation';
-import { loadObject, saveObject } from './objects';
+import { preRecord, restore } from './pending-state';
 import { guarded, noteRefusedToken, session, setMirrorState, type Session } from './session';
 import { registerConnector, type Connector, type ConnectorCall, type ConnectorOutput } from '../registry';
 
@@ -100,21 +100,26 @@ export const chatwootConnector: Connector = {
   changeTags: changeLabelsAndTags,
   setStandardField,
 
+  /**
+   * A custom field is the Chatwoot contact's custom attribute with the same key. Recorded in the
+   * applied state before Chatwoot is asked, as contact-standard.ts does: Chatwoot's contact_updated
+   * echo may arrive before its answer, and must not count as an agent's change.
+   */
   async setField(call, { field, value }) {
     const s = session(call);
     return s.once(() => guarded(s, async () => {
       const cwContactId = (await s.mirror((ctx) => cwContactIdOf(ctx, call.conversation.contactId))) ?? (await s.api.conversation(s.displayId)).meta.sender.id;
-      if (value === null) await s.api.removeContactAttributes(cwContactId, [field]);
-      else await s.api.updateContactAttributes(cwContactId, { [field]: value });
-      await s.mirror(async (ctx) => {
-        await updateContact(ctx.uow, ctx.services, call.conversation.contactId, { fields: { [field]: value } }, s.cause);
-        const stored = await loadObject<ContactState>(ctx.uow.trx, s.conn.row.id, 'contact', cwContactId);
-        if (stored) {
-          const attrs = { ...stored.state.custom_attributes, [field]: value };
-          if (value === null) delete attrs[field];
-          await saveObject(ctx.uow.trx, s.conn.row.id, 'contact', cwContactId, stored.version, { ...stored.state, custom_attributes: attrs }, stored.companionId);
-        }
-      });
+      const pending = { custom_attributes: { [field]: value } };
+      const previous = await s.mirror((ctx) => preRecord(ctx, cwContactId, pending));
+      try {
+        if (value === null) await s.api.removeContactAttributes(cwContactId, [field]);
+        else await s.api.updateContactAttributes(cwContactId, { [field]: value });
+      } catch (err) {
+        // A request that may have arrived (a 502 after the save) keeps the new value: its echo is ours.
+        if (!(err instanceof ChatwootApiError) || err.noEffect) await s.mirror((ctx) => restore(ctx, cwContactId, pending, previous));
+        throw err;
+      }
+      await s.mirror((ctx) => updateContact(ctx.uow, ctx.services, call.conversation.contactId, { fields: { [field]: value } }, s.cause));
       return { field, newValue: value, chatwootContactId: cwContactId, chatwoot: s.logged() };
     }));
   },

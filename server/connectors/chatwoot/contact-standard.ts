@@ -5,8 +5,8 @@ import { StepError } from '../../engine/steps/define';
 import { standardFieldTaken, writeStandardField } from '../../engine/steps/standard-field';
 import type { ConnectorCall, ConnectorOutput } from '../registry';
 import { ChatwootApiError, type ChatwootContactChange } from './api';
-import { cwContactIdOf, type ContactState, type MirrorContext } from './mirror-contact';
-import { loadObject, saveObject } from './objects';
+import { cwContactIdOf } from './mirror-contact';
+import { pendingOf, preRecord, restore } from './pending-state';
 import { guarded, session } from './session';
 
 const LABEL: Record<WritableStandardField, string> = { firstName: 'first name', lastName: 'last name', email: 'email', phone: 'phone' };
@@ -33,14 +33,14 @@ export async function setStandardField(call: ConnectorCall, { field, value }: { 
       if (taken) return { error: taken };
       const contact = await getContact(ctx.uow.trx, contactId);
       const change = chatwootChange(field, value, contact);
-      return { change, previous: await applied(ctx, cwId, change), oldValue: contact[field] || null };
+      return { change, previous: await preRecord(ctx, cwId, pendingOf(change)), oldValue: contact[field] || null };
     });
     if ('error' in planned) throw new StepError(planned.error);
     try {
       await s.api.updateContact(cwId, planned.change);
     } catch (err) {
       // A request that may have arrived (a 502 after the save) keeps the new value: its echo is ours.
-      if (!(err instanceof ChatwootApiError) || err.noEffect) await s.mirror((ctx) => restore(ctx, cwId, planned.change, planned.previous));
+      if (!(err instanceof ChatwootApiError) || err.noEffect) await s.mirror((ctx) => restore(ctx, cwId, pendingOf(planned.change), planned.previous));
       if (err instanceof ChatwootApiError && err.status === 422) throw new StepError(refusal(field, value, cwId, err.answer), { cause: err });
       throw err;
     }
@@ -56,33 +56,6 @@ function chatwootChange(field: WritableStandardField, value: string | null, cont
   if (field === 'phone') return { phone_number: value ?? '' };
   const names = { firstName: contact.firstName, lastName: contact.lastName, [field]: value ?? '' };
   return { name: `${names.firstName} ${names.lastName}`.trim() };
-}
-
-/** The change as the mirror's applied state holds it (server/connectors/chatwoot/mirror-contact.ts applyContact). */
-function asState(change: ChatwootContactChange): Partial<ContactState> {
-  if ('name' in change) return { name: change.name };
-  if ('email' in change) return { email: change.email || null };
-  return { phone: change.phone_number || null };
-}
-
-/** Writes the change into the applied state; returns the state before, when there was one. */
-async function applied(ctx: MirrorContext, cwId: number, change: ChatwootContactChange): Promise<ContactState | undefined> {
-  const stored = await loadObject<ContactState>(ctx.uow.trx, ctx.conn.row.id, 'contact', cwId);
-  // None yet: the webhook will be this contact's first state, which changes nothing (applyContact).
-  if (!stored) return undefined;
-  await saveObject(ctx.uow.trx, ctx.conn.row.id, 'contact', cwId, stored.version, { ...stored.state, ...asState(change) }, stored.companionId);
-  return stored.state;
-}
-
-/** Chatwoot refused: its old value goes back into the applied state, unless a webhook has replaced it since. */
-async function restore(ctx: MirrorContext, cwId: number, change: ChatwootContactChange, previous: ContactState | undefined) {
-  const stored = await loadObject<ContactState>(ctx.uow.trx, ctx.conn.row.id, 'contact', cwId);
-  if (!stored || !previous) return;
-  const pending = asState(change);
-  const keys = Object.keys(pending) as (keyof ContactState)[];
-  if (keys.some((k) => stored.state[k] !== pending[k])) return;
-  const back = Object.fromEntries(keys.map((k) => [k, previous[k]]));
-  await saveObject(ctx.uow.trx, ctx.conn.row.id, 'contact', cwId, stored.version, { ...stored.state, ...back }, stored.companionId);
 }
 
 function refusal(field: WritableStandardField, value: string | null, cwId: number, answer: string) {

@@ -88,8 +88,17 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     } catch (err) {
       delete el.dataset.saving;
       el.setAttribute('aria-invalid', 'true');
+      // The server's words (Chatwoot's reason, when the contact lives there), under the field.
       const message = err instanceof ApiError && err.details[0]?.message ? err.details[0].message : (err as Error).message;
-      if (hint) { hint.textContent = message; hint.hidden = false; }
+      if (hint) {
+        hint.textContent = message;
+        // Out of reach for now (Chatwoot or this server): the same value again is a click, not
+        // a retype (an unchanged input fires no change event).
+        if (err instanceof ApiError && [0, 502, 503].includes(err.status)) {
+          hint.append(' ', h('button', { type: 'button', class: 'field-retry', 'data-testid': 'field-retry', text: 'Try again', onclick: () => void save(el, patch) }));
+        }
+        hint.hidden = false;
+      }
       showError(err);
       return;
     }

@@ -14,11 +14,17 @@ import { issuesToDetails, unprocessable } from '../../http-error';
 import { causeOf } from '../cause';
 import { NoContent } from '../../http/openapi';
 import { contactImportRoutes } from './import';
+import { editThroughChatwoot } from '../../connectors/chatwoot/contact-edit';
 
 const Params = z.object({ id: z.string().max(64) });
 /** What a key that may not read contacts is told by a contact write (README: "scopes are exact"). */
 const UNSEEN = 'An app key without contacts.read gets 204 whether or not the contact exists (the change is made when it does): '
   + 'it learns neither the contact\'s record nor whether there is one. Users and keys with contacts.read get the contact (404 for an unknown one).';
+
+/** What PATCH does to a contact mirrored from a connected Chatwoot account (connectors/chatwoot/contact-edit.ts). */
+const IN_CHATWOOT = 'A contact mirrored from a connected Chatwoot account is changed in Chatwoot first (name, email, phone, and fields as its custom attributes '
+  + 'with the same keys; lifecycle stays here), then here: a refusal there is 409 (its email or phone belongs to another Chatwoot contact) or 422 '
+  + 'with Chatwoot\'s reason, Chatwoot out of reach is 503 (Retry-After) or 502, and then nothing is changed here.';
 
 export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
@@ -57,10 +63,11 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/contacts/:id', {
     config: { access: { role: 'agent', scope: 'contacts.write' } },
-    schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, description: UNSEEN, response: { 200: Contact, 204: NoContent } },
+    schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, description: `${IN_CHATWOOT} ${UNSEEN}`, response: { 200: Contact, 204: NoContent } },
   }, async (req, reply) => {
     const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
-    const update = () => inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)));
+    // A contact that lives in Chatwoot is edited there first, or not at all (contact-edit.ts).
+    const update = () => editThroughChatwoot(services, req.params.id, patch, () => inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req))));
     if (readsContacts(req.principal)) return update();
     await writeUnseen(update);
     return reply.code(204).send();
