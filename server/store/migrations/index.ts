@@ -34,6 +34,7 @@ import { tagsAnyCase } from './071-tags-any-case';
 import { conversationsByAssignee } from './072-conversations-by-assignee';
 import { conversationLastMessage } from './073-conversation-last-message';
 import { appPreviousSigningSecret } from './074-app-previous-signing-secret';
+import { identitiesByContact } from './075-identities-by-contact';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '072-conversations-by-assignee': conversationsByAssignee,
   '073-conversation-last-message': conversationLastMessage,
   '074-app-previous-signing-secret': appPreviousSigningSecret,
+  '075-identities-by-contact': identitiesByContact,
 };
