@@ -21,6 +21,11 @@ describe('checkAnswer', () => {
     ['number', '1,250', null],
     ['email', 'Ana@Example.COM', 'ana@example.com'],
     ['email', 'ana@example', null],
+    // As the contacts API reads them (the Email contract): what it would refuse to save is no answer.
+    ['email', 'ana@example..com', null],
+    ['email', 'ana@-example.com', null],
+    ['email', `${'a'.repeat(250)}@example.com`, null],
+    ['email', '  ana@example.com ', 'ana@example.com'],
     ['phone', '+34 600 11-22-33', '+34600112233'],
     ['phone', '0034600112233', '+34600112233'],
     ['phone', '600112233', null],

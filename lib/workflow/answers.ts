@@ -1,4 +1,4 @@
-import { normalizePhone } from '../contracts/common';
+import { Email, normalizePhone } from '../contracts/common';
 import type { StepConfig } from '../contracts/steps';
 import { dateFormatHint, dateOrderOf, readAnswerDate } from './answer-dates';
 import { readNumber, type Ambiguity } from './numbers';
@@ -12,7 +12,6 @@ type Ask = Pick<StepConfig<'ask_question'>, 'answerType' | 'choices'>;
 /** What the workspace says about how its customers write: the default country orders dates. */
 export type AnswerLocale = { country?: string | null };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Pure: whether a reply answers the question, and the value to keep. Lenient where people are,
@@ -34,8 +33,11 @@ export function checkAnswer(ask: Ask, reply: string, locale: AnswerLocale = {}):
       if (!reading.ambiguous) return { ok: false, reason: 'not a number' };
       return { ok: false, reason: `"${text}" ${reading.problem}`, hint: ambiguousNumberHint(text, reading.ambiguous) };
     }
-    case 'email':
-      return EMAIL.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false, reason: 'not an email address' };
+    case 'email': {
+      // The contract's own check: an answer saved to the email field must be one the API takes.
+      const email = Email.safeParse(text);
+      return email.success ? { ok: true, value: email.data } : { ok: false, reason: 'not an email address' };
+    }
     case 'phone': {
       // Read as the contacts API and shortcut forms read numbers (one normalisation); the step's log keeps why not.
       const checked = normalizePhone(text);
