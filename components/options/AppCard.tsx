@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, AppSigningSecret, Installation, type AppManifest, type AuthValues } from '../../lib/contracts/apps';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { AppApiKey } from './AppApiKey';
 import { AppDeliveries } from './AppDeliveries';
 import { CopyButton } from './CopyButton';
 import { detailsToMap } from './error-paths';
@@ -10,7 +11,7 @@ import { keys } from './queries';
 import { AppBuilder } from './app-builder/AppBuilder';
 import { SCOPE_WORDS } from './app-builder/words';
 
-/** What an admin sees before installing an app; install/uninstall, and manage (edit, delete, rotate). */
+/** What an admin sees before installing an app; install/uninstall, its API key, and manage (edit, delete, rotate). */
 export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: string) => void }) {
   const client = useQueryClient();
   const m = app.manifest;
@@ -56,6 +57,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
         <WorkflowsInUse error={error} />
         <AppDeliveries app={app} />
         {manage.panel}
+        {app.installation && <AppApiKey app={app} installation={app.installation} />}
         {app.installation ? (
           <button type="button" className="danger" disabled={uninstall.isPending}
             onClick={() => { if (confirm(`Uninstall ${m.name}? Its key stops working and its server is told. Workflows that use its triggers or actions must be unpublished or changed first.`)) uninstall.mutate(); }}>
@@ -116,7 +118,11 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
         <AppBuilder initial={app.manifest} submitLabel="Save manifest" pending={edit.isPending}
           error={edit.error} onSubmit={(m) => edit.mutate(m)} onCancel={() => { setEditing(false); edit.reset(); }} />
       )}
-      {edit.isSuccess && !editing && <p className="hint" role="status">Manifest saved.</p>}
+      {edit.isSuccess && !editing && (
+        <p className="hint" role="status">
+          Manifest saved.{edit.data.installation?.scopesToGrant.length ? ' The new permissions are not granted yet: grant them under API key.' : ''}
+        </p>
+      )}
       {rotate.data && (
         <div className="notice" role="status">
           <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again. Until {new Date(rotate.data.previousSecretExpiresAt).toLocaleString()} every

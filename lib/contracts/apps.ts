@@ -4,6 +4,9 @@ import { Scope } from './scopes';
 import { E164, Email, unknownKeys } from './common';
 import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives';
 import { HTTP_METHODS } from './steps';
+import { AppDelivery, Installation } from './app-install';
+
+export * from './app-install';
 
 // Mini-app manifests (DESIGN §9). Everything a user sees before installing an app, what the app
 // may do with its key, the data its triggers carry and the requests its actions send.
@@ -194,10 +197,6 @@ function placeholderProblems(template: string, authKeys: string[], inputKeys: st
   return problems;
 }
 
-/** Values of the auth inputs, typed by the input type; what the install form sends. */
-export const AuthValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-export type AuthValues = z.infer<typeof AuthValues>;
-
 /** The zod schema of one app's authValues: types, required, maxLength; unknown keys refused. */
 export function authValuesSchema(inputs: readonly AuthInput[]) {
   const shape: Record<string, z.ZodType> = {};
@@ -250,27 +249,6 @@ function fieldValueSchema(field: AppField): z.ZodType {
   }
 }
 
-export const Installation = z.object({ id: z.string(), appId: z.string(), createdAt: z.string() });
-export type Installation = z.infer<typeof Installation>;
-
-/**
- * A request to the app's server not delivered yet (today: unsubscribe requests). `pending` is
- * retried with backoff; `failed` was given up (410 Gone, the time limit, the app deleted) and
- * is sent again only by POST /apps/:id/deliveries/:deliveryId/retry.
- */
-export const AppDelivery = z.object({
-  id: z.string(),
-  kind: z.enum(['unsubscribe']),
-  installationId: z.string().nullable(),
-  status: z.enum(['pending', 'failed', 'delivered']),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  /** When the next attempt is due; null once given up or delivered. */
-  nextAttemptAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type AppDelivery = z.infer<typeof AppDelivery>;
-
 export const App = z.object({
   id: z.string(),
   key: AppKey,
@@ -285,19 +263,6 @@ export const AppList = z.object({ apps: z.array(App) });
 
 /** POST /apps answer: the signing secret is shown this once, for the app's server to verify requests. */
 export const AppRegistered = z.object({ app: App, signingSecret: z.string() });
-
-/**
- * POST /apps/:id/signing-secret/rotate answer: the new secret, shown this once. Until
- * `previousSecretExpiresAt` (24 hours) every request carries two signatures, one made with each
- * secret (`webhook-signature: v1,<new> v1,<previous>`), so the app's server can switch when it likes.
- */
-export const AppSigningSecret = z.object({ signingSecret: z.string(), previousSecretExpiresAt: z.string() });
-
-/** POST /apps/:id/deliveries/:deliveryId/retry answer: the delivery after the attempt made at once. */
-export const AppDeliveryRetried = z.object({ delivery: AppDelivery });
-
-export const InstallBody = z.object({ authValues: AuthValues.default({}) });
-export type InstallBody = z.infer<typeof InstallBody>;
 
 /**
  * Exactly one of id, phone or email. One object rather than a union of three, so a bad phone is
@@ -343,26 +308,3 @@ export const StartWorkflowBody = z.strictObject({
 }, unknownKeys('a workflow is started with contact and variables, e.g. {"contact": {"phone": "+14155550123"}, "variables": {"orderId": "A1"}}'));
 export type StartWorkflowBody = z.infer<typeof StartWorkflowBody>;
 
-/**
- * What the app's server receives on install (signed; the key is its credential from then on).
- * Answer 2xx only once the key is stored: any other answer, or none within 10 s, and the install fails.
- */
-export const SubscribeRequest = z.object({
-  workspaceId: z.string().describe('This companion (one workspace per server); never changes'),
-  appId: z.string(),
-  installationId: z.string().describe('Key your data on this: each install has a new one, and an earlier installation\'s unsubscribe can arrive after a later one\'s subscribe'),
-  apiKey: z.string().describe('Bearer token for the companion\'s API, holding exactly the manifest\'s scopes'),
-  apiKeyId: z.string().describe('The key\'s id: an unsubscribe names the key it revoked by this id (the key itself is stored only hashed)'),
-  authValues: AuthValues.describe('The values the admin entered for the manifest\'s authInputs'),
-}).describe('POSTed to the manifest\'s subscribeUrl on install, signed (webhook-id, webhook-timestamp, webhook-signature)');
-export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
-
-/**
- * What the app's server receives once the installation is gone and its key revoked: after an
- * uninstall, or after a subscribe whose outcome is unknown (a timeout, a dropped connection, a
- * 5xx: the app may have stored the key). Retried until delivered; may arrive late.
- */
-export const UnsubscribeRequest = SubscribeRequest.omit({ apiKey: true }).extend({
-  reason: z.enum(['uninstalled', 'subscribe_failed']).describe('`subscribe_failed`: the install did not complete; forget this installation if you stored it'),
-}).describe('POSTed to the manifest\'s unsubscribeUrl, signed as the subscribe request; the key it names no longer works');
-export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequest>;

@@ -30,6 +30,16 @@ export function appTriggerItems(manifest: ManifestItems, triggerKey: string): Tr
 }
 
 /**
+ * A run's `$trigger` on an app trigger: every item of the trigger, null where the app left it out.
+ * An app field with nothing sent is "no value" (as a webhook mapping that found nothing, or a fixed
+ * trigger's variable), not an unknown name: a Branch's "is empty" holds on it and the step log
+ * notes no unknown variable for an item the trigger declares.
+ */
+export function everyItem(itemKeys: readonly string[], sent: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(itemKeys.map((key) => [key, sent[key] ?? null]));
+}
+
+/**
  * Why `items` do not give a `$trigger.*` reference: `missing` (no such item), `no_parts` (a path
  * below an item that is not json); undefined when they give it.
  */

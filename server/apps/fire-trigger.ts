@@ -7,14 +7,16 @@ import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
 import { keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { fromJson, isUniqueViolation } from '../store/database';
+import { everyItem } from '../../lib/workflow/app-trigger-items';
 import { getApp } from './store';
 
 export interface FireResult { eventId: string | null; runIds: string[]; duplicate: boolean }
 
 /**
  * An installed app fires one of its triggers for a contact: the items are checked against the
- * trigger's field types, then the event is recorded and dispatched to the `mini_app` workflows
- * listening for `${appId}:${triggerKey}` in one transaction.
+ * trigger's field types, then the event is recorded (with every item of the trigger, null when
+ * not sent) and dispatched to the `mini_app` workflows listening for `${appId}:${triggerKey}` in
+ * one transaction.
  */
 export async function fireTrigger(
   services: Services, principal: Principal | null, appId: string, triggerKey: string, body: FireTriggerBody, deliveryId?: string,
@@ -50,7 +52,7 @@ export async function fireTrigger(
   try {
     const ack = await inTransaction(db, (uow) => services.events.record(uow, {
       type: 'mini_app.triggered',
-      payload: { contactId: contact.id, appId, triggerKey, items: items.data as Record<string, unknown> },
+      payload: { contactId: contact.id, appId, triggerKey, items: everyItem(trigger.items, items.data as Record<string, unknown>) },
     }, { source: 'api', ...(idempotencyKey ? { idempotencyKey, ...(hash ? { requestHash: hash } : {}) } : {}) }));
     return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, duplicate: false };
   } catch (err) {

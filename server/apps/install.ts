@@ -3,18 +3,15 @@ import { issueToken, revokeToken } from '../auth/tokens';
 import { inTransaction } from '../events/unit-of-work';
 import { conflict, HttpError, issuesToDetails, notFound, unprocessable } from '../http-error';
 import { newId, nowIso } from '../ids';
-import { safeFetch } from '../outbound/safe-fetch';
-import { OutboundBlockedError, OutboundNetworkError, OutboundRequestError } from '../outbound/errors';
 import type { Services } from '../services';
-import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, isUniqueViolation, toJson } from '../store/database';
+import { revokeInstallationKeys } from './api-key-store';
 import { assertNotInUse } from './in-use';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
-import { excerpt } from '../outbound/excerpt';
+import { postSigned, privateUrlMessage } from './subscribe-request';
 import { findAppRow, findInstalledApp, getApp, signingSecretsOf, workspaceId } from './store';
 
-/** How long the app's server has to answer a subscribe request; a test hook may shorten it. */
-export const subscribeTiming = { timeoutMs: 10_000 };
+export { subscribeTiming } from './subscribe-request';
 
 /**
  * Installs an app: checks the auth values, makes an API key with exactly the manifest's scopes
@@ -56,7 +53,7 @@ export async function installApp(services: Services, appId: string, body: Instal
 
   if (manifest.subscribeUrl) {
     const ws = await workspaceId(db);
-    const request: SubscribeRequest = { workspaceId: ws, appId, installationId, apiKey: issued.token, apiKeyId: issued.id, authValues };
+    const request: SubscribeRequest = { workspaceId: ws, appId, installationId, apiKey: issued.token, apiKeyId: issued.id, authValues, scopes: manifest.scopes, reason: 'installed' };
     const failure = await postSigned(services, signingSecretsOf(row, services.vault), manifest.subscribeUrl, request);
     if (failure) {
       const { unsubscribeUrl } = manifest;
@@ -71,7 +68,7 @@ export async function installApp(services: Services, appId: string, body: Instal
         }
       });
       // Refused by our own policy, nothing was sent: the admin can fix that here (as for Chatwoot), not the app's server.
-      if (failure.blocked) throw unprocessable(`The app's subscribe URL ${manifest.subscribeUrl} is on a private network address, which the companion refuses by default; if the app runs on your own network, add its host to COMPANION_ALLOW_PRIVATE_URLS (${failure.reason})`);
+      if (failure.blocked) throw unprocessable(privateUrlMessage(manifest.subscribeUrl, failure.reason));
       const after = !failure.maybeReceived ? ''
         : tellApp ? ` The app's server may have stored the key all the same: it was revoked, and the app's server is sent an unsubscribe request for installation ${installationId}.`
           : ` The app's server may have stored the key all the same: it was revoked, but the app has no unsubscribeUrl to be told so.`;
@@ -81,38 +78,7 @@ export async function installApp(services: Services, appId: string, body: Instal
     const still = await db.selectFrom('installations').select('id').where('id', '=', installationId).executeTakeFirst();
     if (!still) throw conflict(`The app "${manifest.name}" was uninstalled while it was being installed`);
   }
-  return { id: installationId, appId, createdAt };
-}
-
-interface PostFailure {
-  reason: string;
-  /** Our outbound policy refused it: nothing was sent. */
-  blocked: boolean;
-  /**
-   * The app's server may have taken the request: no answer in time, the connection dropped after
-   * it was made, or a 5xx (it may have failed after storing the key). Not a refused connection
-   * (nothing reached it) nor a 3xx or 4xx (it answered that it did not take it).
-   */
-  maybeReceived: boolean;
-}
-
-/** POSTs a signed JSON body once; why it failed, or undefined on a 2xx. */
-async function postSigned(services: Services, secrets: string[], url: string, payload: unknown): Promise<PostFailure | undefined> {
-  const body = JSON.stringify(payload);
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'InboxCompanion-MiniApp/1',
-    ...signHeaders(secrets, { id: newId('msg'), timestamp: new Date(), body }),
-  };
-  try {
-    const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: subscribeTiming.timeoutMs, maxResponseBytes: 64 * 1024 },
-      { allowList: services.config.allowPrivateUrls });
-    if (res.status >= 200 && res.status < 300) return undefined;
-    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText)}`, blocked: false, maybeReceived: res.status >= 500 };
-  } catch (err) {
-    const unsent = err instanceof OutboundBlockedError || err instanceof OutboundRequestError || (err instanceof OutboundNetworkError && err.neverSent);
-    return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError, maybeReceived: !unsent };
-  }
+  return { id: installationId, appId, createdAt, apiKeyId: issued.id, scopes: manifest.scopes, scopesToGrant: [], previousKeysExpireAt: null };
 }
 
 /**
@@ -139,7 +105,8 @@ export async function uninstallApp(services: Services, appId: string, wakeOutbox
     const deleted = await uow.trx.deleteFrom('installations').where('id', '=', installation.id).executeTakeFirst();
     if (Number(deleted.numDeletedRows) !== 1) throw notInstalled(manifest.name);
     await assertNotInUse(uow.trx, appId, manifest.name);
-    await revokeToken(uow.trx, installation.tokenId);
+    // Every key of it: keys an unconfirmed rotation replaced may still be working.
+    await revokeInstallationKeys(uow.trx, installation.id);
     if (manifest.unsubscribeUrl) {
       const body: UnsubscribeRequest = { workspaceId: ws, appId, installationId: installation.id, apiKeyId: installation.tokenId, authValues: installation.authValues, reason: 'uninstalled' };
       await enqueueDelivery(uow.trx, { kind: UNSUBSCRIBE_KIND, url: manifest.unsubscribeUrl, body });

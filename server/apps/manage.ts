@@ -9,6 +9,7 @@ import { inTransaction } from '../events/unit-of-work';
 import { HttpError, notFound, unprocessable } from '../http-error';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { Services } from '../services';
+import { narrowInstallationKeys } from './api-key-store';
 import { giveUpUnsubscribes } from './outbox';
 import { getApp } from './store';
 
@@ -116,9 +117,9 @@ async function appRow(db: Executor, appId: string) {
 /**
  * Replaces an app's manifest. The key stays (workflows and the app's own server know the app by
  * it). Refused with 409, changing nothing, when a published workflow uses something the new
- * manifest drops, when the installation's auth values no longer fit its auth inputs, or when it
- * adds scopes while installed (reinstall to grant them). While installed, scopes removed are
- * removed from the app's key at once, and auth values of inputs that are gone are dropped.
+ * manifest drops, or when the installation's auth values no longer fit its auth inputs. While
+ * installed, scopes removed are removed from the app's keys at once, scopes added are not granted
+ * until the admin regenerates the key with them, and auth values of inputs that are gone are dropped.
  */
 export async function updateApp(services: Services, appId: string, manifest: AppManifest): Promise<App> {
   const { db } = services;
@@ -148,13 +149,9 @@ export async function updateApp(services: Services, appId: string, manifest: App
 
     const installation = await trx.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
     if (installation) {
-      // The live key holds what the admin granted at install and the app's server was told of;
-      // more is granted as it was then, by installing (a new key, in a new subscribe request).
-      const added = manifest.scopes.filter((s) => !current.scopes.includes(s));
-      if (added.length) {
-        throw new HttpError(409, 'reinstall_needed',
-          `"${current.name}" is installed with a key for ${current.scopes.join(', ') || 'no scopes'}; new scopes (${added.join(', ')}) are granted only by installing it again: uninstall it, update it, then install it again (its server gets a new key). Removing scopes applies to the installed key at once.`);
-      }
+      // The live key keeps what the admin granted and the app's server was told of: scopes the
+      // update adds are granted by the admin regenerating the key with them (api-key.ts, `apply`),
+      // which hands the wider key to the app's server. Until then `scopesToGrant` lists them.
       const kept = Object.fromEntries(Object.entries(fromJson<AuthValues>(openStored(services.vault, installation.auth_values), {}))
         .filter(([k]) => manifest.authInputs.some((i) => i.key === k)));
       const checked = authValuesSchema(manifest.authInputs).safeParse(kept);
@@ -163,7 +160,7 @@ export async function updateApp(services: Services, appId: string, manifest: App
           `The installed "${current.name}" has no valid value for the new auth inputs (${checked.error.issues.map((i) => i.message).join('; ')}); uninstall it, update it, then install it again`);
       }
       await trx.updateTable('installations').set({ auth_values: services.vault.seal(toJson(kept)) }).where('id', '=', installation.id).execute();
-      await trx.updateTable('tokens').set({ scopes: toJson(manifest.scopes) }).where('id', '=', installation.token_id).execute();
+      await narrowInstallationKeys(trx, installation.id, manifest.scopes);
     }
 
     await trx.updateTable('apps').set({ manifest: toJson(manifest) }).where('id', '=', appId).execute();

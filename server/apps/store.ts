@@ -7,21 +7,23 @@ import { fromJson, toJson, type Executor } from '../store/database';
 import type { AppsTable, InstallationsTable } from '../store/schema';
 import { getSetting } from '../domain/settings';
 import { undeliveredByApp } from './outbox-rows';
+import { keyState, liveKeysOf, type LiveKey } from './api-key-store';
 
 export interface InstalledApp {
   app: App;
   installation: Installation & { authValues: AuthValues; tokenId: string };
 }
 
-const toInstallation = (r: InstallationsTable): Installation => ({ id: r.id, appId: r.app_id, createdAt: r.created_at });
-
-function toApp(row: AppsTable, installation: InstallationsTable | undefined, deliveries: AppDelivery[] = []): App {
+function toApp(row: AppsTable, installation: InstallationsTable | undefined, keys: readonly LiveKey[], deliveries: AppDelivery[] = []): App {
+  const manifest = AppManifest.parse(fromJson(row.manifest, {}));
   return App.parse({
     id: row.id,
     key: row.key,
-    manifest: fromJson(row.manifest, {}),
+    manifest,
     createdAt: row.created_at,
-    installation: installation ? toInstallation(installation) : null,
+    installation: installation
+      ? { id: installation.id, appId: installation.app_id, createdAt: installation.created_at, ...keyState(installation, keys, manifest.scopes) }
+      : null,
     deliveries,
   });
 }
@@ -29,7 +31,7 @@ function toApp(row: AppsTable, installation: InstallationsTable | undefined, del
 export async function insertApp(db: Executor, manifest: AppManifest, signingSecret: string): Promise<App> {
   const row: AppsTable = { id: newId('app'), key: manifest.key, manifest: toJson(manifest), signing_secret: signingSecret, created_at: nowIso() };
   await db.insertInto('apps').values(row).execute();
-  return toApp(row, undefined);
+  return toApp(row, undefined, []);
 }
 
 export async function listApps(db: Executor): Promise<App[]> {
@@ -39,7 +41,8 @@ export async function listApps(db: Executor): Promise<App[]> {
     undeliveredByApp(db),
   ]);
   const byApp = new Map(installations.map((i) => [i.app_id, i]));
-  return apps.map((a) => toApp(a, byApp.get(a.id), deliveries.get(a.id)));
+  const keys = await liveKeysOf(db, installations.map((i) => i.id));
+  return apps.map((a) => toApp(a, byApp.get(a.id), keys, deliveries.get(a.id)));
 }
 
 export async function findAppRow(db: Executor, id: string) {
@@ -50,7 +53,8 @@ export async function getApp(db: Executor, id: string): Promise<App> {
   const row = await findAppRow(db, id);
   if (!row) throw notFound(`App ${id}`);
   const installation = await db.selectFrom('installations').selectAll().where('app_id', '=', id).executeTakeFirst();
-  return toApp(row, installation, (await undeliveredByApp(db, id)).get(id));
+  const keys = installation ? await liveKeysOf(db, [installation.id]) : [];
+  return toApp(row, installation, keys, (await undeliveredByApp(db, id)).get(id));
 }
 
 /**
@@ -78,9 +82,10 @@ export async function findInstalledApp(db: Executor, vault: Vault, appId: string
   if (!row) return undefined;
   const inst = await db.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
   if (!inst) return undefined;
+  const app = toApp(row, inst, await liveKeysOf(db, [inst.id]));
   return {
-    app: toApp(row, inst),
-    installation: { ...toInstallation(inst), authValues: fromJson<AuthValues>(openStored(vault, inst.auth_values), {}), tokenId: inst.token_id },
+    app,
+    installation: { ...app.installation!, authValues: fromJson<AuthValues>(openStored(vault, inst.auth_values), {}), tokenId: inst.token_id },
   };
 }
 

@@ -58,7 +58,12 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     // Said first: their inbox cookies were revoked by the deactivation itself.
     if (user && !isActive(user)) throw failed(request, deactivated());
     if (row.revoked_at) throw failed(request, unauthorized('This token has been revoked'));
-    if (row.expires_at && row.expires_at <= new Date().toISOString()) throw failed(request, unauthorized('This sign-in has expired: open the inbox again from the extension'));
+    if (row.expires_at && row.expires_at <= new Date().toISOString()) {
+      // An app key expires only when a newer key replaced it (server/apps/api-key.ts).
+      throw failed(request, unauthorized(row.kind === 'app'
+        ? `This API key was replaced by a newer one and stopped working at ${row.expires_at}: use the key sent in the latest subscribe request`
+        : 'This sign-in has expired: open the inbox again from the extension'));
+    }
     if (row.kind === 'user' && row.user_id) {
       if (!user) throw unauthorized('The user of this token no longer exists');
       if (access.appOnly) throw new HttpError(403, 'forbidden', 'Only an installed app\'s API key may call this');

@@ -41,12 +41,15 @@ function operation(summary: string, description: string, ref: string, answers: R
 /** `x-webhooks`: the subscribe and unsubscribe requests an app's server receives. */
 export const appRequestWebhooks = () => ({ 'x-webhooks': {
   appSubscribe: operation(
-    'Subscribe request: POSTed to the manifest\'s subscribeUrl on install',
-    'Carries the API key made for this installation (exactly the manifest\'s scopes). The install completes only on a 2xx within 10 seconds; '
+    'Subscribe request: POSTed to the manifest\'s subscribeUrl on install, and when the admin regenerates the key',
+    'Carries the API key made for this installation (exactly `scopes`). The install completes only on a 2xx within 10 seconds; '
       + 'any other answer fails it (502 `subscribe_failed`) and revokes the key. After a timeout, a dropped connection or a 5xx the app may have stored the key, '
-      + 'so it is then sent an unsubscribe request (`reason: subscribe_failed`) for that installation. Store data by `installationId`.',
+      + 'so it is then sent an unsubscribe request (`reason: subscribe_failed`) for that installation. Store data by `installationId`. '
+      + 'When the admin regenerates the key (or grants scopes an update added) the same installation gets a new one, `reason: key_rotated`, naming the key it replaces (`replacesApiKeyId`): '
+      + 'store it in place of the old one; your 2xx revokes the old key at once, a 3xx/4xx revokes the new one. After a timeout, a dropped connection or a 5xx both keys work '
+      + 'for 24 hours, then only the new one; no unsubscribe is sent for a key rotation.',
     'SubscribeRequest',
-    { '2XX': 'The key is stored: the install completes', default: 'The install fails and the key is revoked' },
+    { '2XX': 'The key is stored: the install completes (a rotation: the previous key is revoked)', default: 'The install fails and the key is revoked (a rotation: the new key is revoked, unless the answer was lost)' },
   ),
   appUnsubscribe: operation(
     'Unsubscribe request: POSTed to the manifest\'s unsubscribeUrl once an installation is gone',

@@ -85,7 +85,13 @@ export interface AppsTable {
   /** The secret before the last rotation (sealed), signing next to the new one until the expiry (074). */
   previous_signing_secret?: string | null; previous_signing_secret_expires_at?: string | null;
 }
-export interface InstallationsTable { id: string; app_id: string; auth_values: Json; token_id: string; created_at: string }
+export interface InstallationsTable {
+  id: string; app_id: string; auth_values: Json;
+  /** The key the app's server was last sent and did not refuse; keys it replaced may still work until their expires_at. */
+  token_id: string; created_at: string;
+  /** Held while a new key's subscribe request is in flight (076). */
+  key_rotating_until?: string | null;
+}
 /** Outbound deliveries retried in the background (e.g. unsubscribe requests). */
 export interface OutboxTable { id: string; kind: string; url: string; headers: Json; body: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; delivered_at: string | null }
 

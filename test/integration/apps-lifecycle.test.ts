@@ -56,6 +56,7 @@ describe('installing', () => {
     expect(sub.verified).toBe(true);
     expect(sub.body).toEqual({
       workspaceId: expect.any(String), appId, installationId: installation.id, apiKey: expect.stringMatching(/^ica_/), apiKeyId: expect.stringMatching(/^tok_/), authValues: { accountId: 'acct_42' },
+      scopes: ['contacts.read', 'tags.write'], reason: 'installed',
     });
     // Only the app's own secret verifies it.
     const headers = { 'webhook-id': String(sub.headers['webhook-id']), 'webhook-timestamp': String(sub.headers['webhook-timestamp']), 'webhook-signature': String(sub.headers['webhook-signature']) };

@@ -158,18 +158,19 @@ describe('PUT /apps/:id', () => {
     expect((await admin().post(`/workflows/${wf}/publish`)).status).toBe(422);
   });
 
-  it('refuses new scopes while installed (reinstall grants them), removes dropped ones from the key, and refuses auth inputs the installation cannot fill', async () => {
+  it('saves new scopes while installed without granting them (a new key does: apps-scope-grant), removes dropped ones from the key, and refuses auth inputs the installation cannot fill', async () => {
     const { appId, key } = await registerAndInstall();
     expect((await server.api(key).post('/contacts', { firstName: 'Nope' })).status).toBe(403);
     const wider = { ...payments.manifest(), scopes: ['contacts.read', 'contacts.write', 'tags.write'] };
-    const refused = await admin().put(`/apps/${appId}`, wider);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'reinstall_needed', message: expect.stringContaining('new scopes (contacts.write) are granted only by installing it again') });
+    const saved = await admin().put(`/apps/${appId}`, wider);
+    expect(saved.status).toBe(200);
+    expect(saved.body.installation).toMatchObject({ scopes: ['contacts.read', 'tags.write'], scopesToGrant: ['contacts.write'] });
     expect((await server.api(key).post('/contacts', { firstName: 'Still not' })).status).toBe(403);
-    expect((await admin().get(`/apps/${appId}`)).body.manifest.scopes).toEqual(['contacts.read', 'tags.write']);
 
     const narrower = { ...payments.manifest(), scopes: ['contacts.read'] };
-    expect((await admin().put(`/apps/${appId}`, narrower)).status).toBe(200);
+    const narrowed = await admin().put(`/apps/${appId}`, narrower);
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.installation).toMatchObject({ scopes: ['contacts.read'], scopesToGrant: [] });
     const contact = (await admin().get('/contacts')).body.contacts[0];
     expect((await server.api(key).post(`/contacts/${contact.id}/tags`, { tags: ['x'] })).status).toBe(403);
     expect((await server.api(key).get('/contacts')).status).toBe(200);

@@ -15,7 +15,8 @@ afterAll(async () => { await server?.close(); });
 
 it('documents the subscribe and unsubscribe bodies as the sender builds them', () => {
   const { SubscribeRequest, UnsubscribeRequest } = doc.components.schemas;
-  expect(SubscribeRequest.required).toEqual(['workspaceId', 'appId', 'installationId', 'apiKey', 'apiKeyId', 'authValues']);
+  expect(SubscribeRequest.required).toEqual(['workspaceId', 'appId', 'installationId', 'apiKey', 'apiKeyId', 'authValues', 'scopes', 'reason']);
+  expect(SubscribeRequest.properties.reason.enum).toEqual(['installed', 'key_rotated']);
   expect(UnsubscribeRequest.required).toEqual(['workspaceId', 'appId', 'installationId', 'apiKeyId', 'authValues', 'reason']);
   expect(UnsubscribeRequest.properties.reason.enum).toEqual(['uninstalled', 'subscribe_failed']);
   expect(SubscribeRequest.properties.installationId.description).toMatch(/an earlier installation's unsubscribe can arrive after a later one's subscribe/);
@@ -37,6 +38,10 @@ it.each([
   ['post', '/api/v1/apps/{id}/install', '409', /already installed/],
   ['delete', '/api/v1/apps/{id}/install', '409', /app_in_use/],
   ['put', '/api/v1/apps/{id}', '409', /reinstall_needed/],
+  ['post', '/api/v1/apps/{id}/install/api-key/rotate', '502', /subscribe_failed.*subscribe_unconfirmed.*24 hours/],
+  ['post', '/api/v1/apps/{id}/install/api-key/rotate', '409', /rotation_in_progress.*no_subscribe_url/],
+  ['post', '/api/v1/apps/{id}/install/api-key/rotate', '404', /not_installed/],
+  ['post', '/api/v1/apps/{id}/install/api-key/revoke-previous', '409', /rotation_in_progress/],
   ['post', '/api/v1/apps/{id}/signing-secret/rotate', '409', /rotation_in_progress/],
   ['post', '/api/v1/apps/{id}/triggers/{triggerKey}', '409', /idempotency_key_reused/],
   ['post', '/api/v1/apps/{id}/deliveries/{deliveryId}/retry', '409', /delivery_in_progress/],
@@ -49,4 +54,6 @@ it.each([
 it('says what the fire and rotate routes do', () => {
   expect(doc.paths['/api/v1/apps/{id}/triggers/{triggerKey}']!.post!.summary).toMatch(/^Fire one of the app's triggers .*Idempotency-Key/);
   expect(doc.paths['/api/v1/apps/{id}/signing-secret/rotate']!.post!.summary).toMatch(/previous one keeps signing next to it for 24 hours/);
+  expect(doc.paths['/api/v1/apps/{id}/install/api-key/rotate']!.post!.summary).toMatch(/^Regenerate the installed app's API key: .*reason: key_rotated.*\?scopes=apply/);
+  expect(doc['x-webhooks'].appSubscribe!.post.description).toContain('`reason: key_rotated`');
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { App, AppApiKeyRotated, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, RotateApiKeyQuery, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { revokePreviousKeys, rotateApiKey } from '../../apps/api-key';
 import { startWorkflowFor } from '../../apps/start-workflow';
 import { fireTrigger } from '../../apps/fire-trigger';
 import { installApp, uninstallApp } from '../../apps/install';
@@ -55,7 +56,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
   // Not in DESIGN §8: change, remove, and re-key a registered app (docs/DESIGN-NOTES.md).
   app.put('/apps/:id', {
     config: { access: { role: 'admin' }, errors: {
-      409: '`app_in_use`: published workflows (or unfinished runs) use what the new manifest drops; `reinstall_needed`: new scopes, or auth inputs the installation cannot fill, while installed',
+      409: '`app_in_use`: published workflows (or unfinished runs) use what the new manifest drops; `reinstall_needed`: auth inputs the installation cannot fill, while installed. Scopes added while installed are saved but not granted: `installation.scopesToGrant` lists them until POST /apps/{id}/install/api-key/rotate?scopes=apply',
     } },
     schema: { tags: ['apps'], params: Params, body: AppManifestBody, response: { 200: App } },
   }, async (req) => updateApp(services, req.params.id, req.body));
@@ -93,6 +94,34 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
       await uninstallApp(services, req.params.id, () => outbox.wake());
       return reply.code(204).send();
     });
+
+  // A leaked key is replaced without uninstalling (which published workflows prevent): apps/api-key.ts.
+  app.post('/apps/:id/install/api-key/rotate', {
+    config: { access: { role: 'admin' }, errors: {
+      404: '`not_installed`: install the app to give it a key',
+      409: '`rotation_in_progress`: another new key is being sent to the app\'s server right now; `no_subscribe_url`: the manifest has no subscribeUrl to send a key to',
+      422: 'The subscribe URL is on a private network address the companion refuses (COMPANION_ALLOW_PRIVATE_URLS); nothing was sent',
+      502: '`subscribe_failed`: the app\'s server refused the new key (3xx/4xx, connection refused): it is revoked, the current key goes on working. '
+        + '`subscribe_unconfirmed`: no answer in time, a dropped connection or a 5xx: the new key is current, and the keys it replaces keep working for 24 hours (`installation.previousKeysExpireAt`) so the app works whichever it stored',
+    } },
+    schema: {
+      tags: ['apps'],
+      summary: 'Regenerate the installed app\'s API key: the new key is sent in a subscribe request (`reason: key_rotated`, same installationId); the app\'s 2xx revokes the previous key at once. `?scopes=apply` grants the scopes the manifest added',
+      params: Params, querystring: RotateApiKeyQuery, response: { 200: AppApiKeyRotated },
+    },
+  }, async (req) => ({ installation: await rotateApiKey(services, req.params.id, req.query.scopes) }));
+
+  app.post('/apps/:id/install/api-key/revoke-previous', {
+    config: { access: { role: 'admin' }, errors: {
+      404: '`not_installed`',
+      409: '`rotation_in_progress`: a new key is being sent to the app\'s server right now',
+    } },
+    schema: {
+      tags: ['apps'],
+      summary: 'After an unconfirmed key rotation: the keys it replaced stop working now, only the current key is left',
+      params: Params, response: { 200: AppApiKeyRotated },
+    },
+  }, async (req) => ({ installation: await revokePreviousKeys(services, req.params.id) }));
 
   // What a failed delivery needs once the admin fixed its cause (the app's server has the new secret).
   app.post('/apps/:id/deliveries/:deliveryId/retry', {

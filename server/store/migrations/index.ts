@@ -35,6 +35,7 @@ import { conversationsByAssignee } from './072-conversations-by-assignee';
 import { conversationLastMessage } from './073-conversation-last-message';
 import { appPreviousSigningSecret } from './074-app-previous-signing-secret';
 import { identitiesByContact } from './075-identities-by-contact';
+import { appKeyRotation } from './076-app-key-rotation';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   '073-conversation-last-message': conversationLastMessage,
   '074-app-previous-signing-secret': appPreviousSigningSecret,
   '075-identities-by-contact': identitiesByContact,
+  '076-app-key-rotation': appKeyRotation,
 };
