@@ -13,6 +13,7 @@ import { channelRoutes } from './routes/channels/index';
 import { registerAdClickNotes, registerMetaConnectors } from './channels/connector';
 import { scheduleAdSync } from './channels/ads-sync';
 import { scheduleChannelHousekeeping } from './channels/housekeeping';
+import { startReplyRetries } from './channels/reply-retries';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -44,6 +45,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   registerAdClickNotes(services);
   if (opts.workers) scheduleAdSync(services, services.config.metaAdsSyncMinutes);
   if (opts.workers) scheduleChannelHousekeeping(services);
+  if (opts.workers) startReplyRetries(services);
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

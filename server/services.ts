@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { EventRecorder } from './events/recorder';
 import { LiveBus } from './events/live-bus';
 import { Pacer } from './engine/executor/pacer';
+import { RunAborts } from './engine/executor/run-aborts';
 import type { Db, Store } from './store/database';
 import { createVault, type Vault } from './secrets/vault';
 
@@ -20,12 +21,14 @@ export interface Services {
   runSignal: RunSignal;
   /** The executor's turns: slowed while webhook deliveries queue up. */
   pacer: Pacer;
+  /** Outside steps in flight, by run: cancelling a run aborts its request. */
+  runAborts: RunAborts;
   /** Things with a lifecycle (engine workers, outbox) register their stop here. */
   onClose: (fn: () => Promise<void> | void) => void;
 }
 
 export function createServices(config: Config, store: Store, log: FastifyBaseLogger, onClose: Services['onClose']): Services {
-  return { config, store, db: store.db, log, events: new EventRecorder(), vault: createVault(config), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(undefined, store.writeTurn), onClose };
+  return { config, store, db: store.db, log, events: new EventRecorder(), vault: createVault(config), live: new LiveBus(), runSignal: new RunSignal(), pacer: new Pacer(undefined, store.writeTurn), runAborts: new RunAborts(), onClose };
 }
 
 export class RunSignal {

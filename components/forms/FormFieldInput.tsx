@@ -3,9 +3,12 @@ import type { FormField } from '../../lib/contracts/forms';
 
 export type FormValues = Record<string, unknown>;
 
+// A number is typed as text and read by formSchema as Ask a Question reads answers: Chromium's
+// en-US <input type=number> takes the comma of "19,99" for a thousands separator and gives 1999,
+// which no message would ever question. inputMode still brings up the decimal keypad.
 const INPUT_TYPE: Record<Exclude<FormField['type'], 'list' | 'checkbox'>, string> = {
   text: 'text',
-  number: 'number',
+  number: 'text',
   date: 'date',
   time: 'time',
   phone: 'tel',
@@ -67,7 +70,6 @@ export function FormFieldInput({ field, id, error, register }: Props) {
       <input
         type={INPUT_TYPE[field.type]}
         inputMode={INPUT_MODE[field.type]}
-        step={field.type === 'number' ? 'any' : undefined}
         placeholder={field.placeholder}
         // Off for every type, email too: the values are the customer's, and the browser would offer the agent's own.
         autoComplete="off"

@@ -8,11 +8,19 @@ import { TemplateInput } from './TemplateInput';
 const TYPE_LABELS: Record<(typeof ANSWER_TYPES)[number], string> = {
   text: 'Text', number: 'Number', email: 'Email', phone: 'Phone number', date: 'Date', choice: 'One of the choices',
 };
+type Presentation = 'text' | 'buttons' | 'list';
+/** What the customer sees on each channel (server/engine/steps/ask-delivery.ts questionSpec). */
+const SEEN_AS: Record<Presentation, string> = {
+  text: 'Everywhere: the question with the choices numbered 1, 2, 3…; the customer answers with a choice or its number.',
+  buttons: 'WhatsApp: reply buttons under the question. Messenger: quick replies. Built-in inbox and Chatwoot: the choices numbered.',
+  list: 'WhatsApp: a list message; its button opens the choices, one row each. Messenger: quick replies. Built-in inbox and Chatwoot: the choices numbered.',
+};
 
 /** Ask a Question: what to ask, how to check the reply, where to keep it, and where each outcome goes. */
 export function AskQuestionStepFields({ config, onChange, path, index, stepId }: StepEditorProps<'ask_question'>) {
   const choices = config.choices ?? [];
   const minutes = Math.round((config.timeoutSeconds ?? 86_400) / 60);
+  const presentation: Presentation = config.presentation ?? 'text';
   return (
     <>
       <TemplateInput label="Question" multiline value={config.question} path={`${path}.question`} stepIndex={index}
@@ -25,16 +33,26 @@ export function AskQuestionStepFields({ config, onChange, path, index, stepId }:
             </select>
           )}
         </Field>
-        <Field label="Show choices as" path={`${path}.presentation`}>
+        <Field label="Show choices as" path={`${path}.presentation`} hint={SEEN_AS[presentation]}>
           {(p) => (
-            <select {...p} value={config.presentation ?? 'text'} onChange={(e) => onChange({ ...config, presentation: e.target.value as 'text' | 'buttons' | 'list' })}>
-              <option value="text">Plain text</option>
+            <select {...p} value={presentation} onChange={(e) => {
+              const next = e.target.value as Presentation;
+              const { listButton: _dropped, ...rest } = config;
+              onChange({ ...(next === 'list' ? config : rest), presentation: next });
+            }}>
+              <option value="text">Plain text (numbered choices)</option>
               <option value="buttons">Reply buttons (up to 3)</option>
               <option value="list">A list of choices (up to 10)</option>
             </select>
           )}
         </Field>
       </div>
+      {presentation === 'list' && (
+        <Field label="List button (WhatsApp)" path={`${path}.listButton`} hint="The button under the question that opens the choices; at most 20 characters.">
+          {(p) => <input {...p} maxLength={20} placeholder="Choose" value={config.listButton ?? ''}
+            onChange={(e) => onChange({ ...config, listButton: e.target.value.trim() ? e.target.value : undefined })} />}
+        </Field>
+      )}
       <Field label="Choices (one per line)" path={`${path}.choices`} hint="Contacts may answer with the choice or its number.">
         {(p) => <textarea {...p} rows={3} value={choices.join('\n')}
           onChange={(e) => onChange({ ...config, choices: e.target.value.split('\n').map((c) => c.trim()).filter((c, i, all) => c !== '' || i === all.length - 1) })} />}

@@ -9,6 +9,19 @@ const OPERATOR_LABELS: Record<VariableOperator, string> = {
   not_exists: 'is empty', greater_than: 'is greater than', less_than: 'is less than', has_tag: 'has tag', not_has_tag: 'does not have tag',
 };
 
+// How each operator reads values (lib/workflow/conditions.ts), next to it: "contains" on a list is
+// the question an n8n user and a respond.io user would answer differently.
+const OPERATOR_HINTS: Partial<Record<VariableOperator, string>> = {
+  is: 'Any case. Amounts compare as numbers when both sides are one (1250.00 is 1250). On a list (tags, a [*] mapping): one of its values is it.',
+  is_not: 'Any case. Amounts compare as numbers when both sides are one (1250.00 is 1250). On a list: none of its values is it.',
+  contains: 'Any case, part of the text. On a list (tags, a [*] mapping): one of its values contains it, so IPOD-342, CASE-9 contains IPOD.',
+  not_contains: 'Any case, part of the text. On a list: none of its values contains it.',
+  greater_than: 'Amounts as written (1,250.00, 1.250,00, €120). 1,250 or 1.250 could be 1250 or 1.25: never compared, the run log says so.',
+  less_than: 'Amounts as written (1,250.00, 1.250,00, €120). 1,250 or 1.250 could be 1250 or 1.25: never compared, the run log says so.',
+  has_tag: 'One of the values is exactly this tag (any case).',
+  not_has_tag: 'None of the values is exactly this tag (any case).',
+};
+
 interface Props {
   rule: BranchRuleDraft;
   label: string;
@@ -25,7 +38,7 @@ export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }:
     <li className="row branch-rule">
       <TemplateInput label={`${label} variable`} value={rule.left} path={`${path}.left`} stepIndex={stepIndex}
         placeholder="{{$contact.tags}}" onChange={(left) => onChange({ ...rule, left })} />
-      <Field label={`${label} operator`} path={`${path}.operator`}>
+      <Field label={`${label} operator`} path={`${path}.operator`} hint={OPERATOR_HINTS[rule.operator]}>
         {(p) => (
           <select {...p} value={rule.operator} onChange={(e) => {
             const operator = e.target.value as VariableOperator;

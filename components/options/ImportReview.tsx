@@ -48,7 +48,7 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
                   <select value={picked[keyOf(r)] ?? ''} disabled={r.candidates.length === 0}
                     onChange={(e) => setPicked({ ...picked, [keyOf(r)]: e.target.value })}>
                     <option value="">{r.candidates.length ? 'Pick one…' : 'Nothing to pick here'}</option>
-                    {r.candidates.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                    {r.candidates.map((c) => <option key={c.id} value={c.id}>{c.detail ? `${c.name} (${c.detail})` : c.name}</option>)}
                   </select>
                 </label>
                 <span className="muted"> Used by {usedBy(r)}</span>
@@ -61,14 +61,18 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
         <>
           <h4>Before publishing</h4>
           <ul>
-            {toDo.map((w) => <li key={w.name}>“{w.name}”: {w.warnings.join(' ')}</li>)}
+            {toDo.map((w, i) => (
+              <li key={i}>“{w.name}”:{' '}
+                <ul>{w.warnings.map((warning) => <li key={warning}>{warning}</li>)}</ul>
+              </li>
+            ))}
           </ul>
         </>
       )}
       {matched.length > 0 && (
         <details>
           <summary>Matched on this server ({matched.length})</summary>
-          <ul>{matched.map((r) => <li key={keyOf(r)}>{KIND[r.kind]} {r.label} → {r.match!.name} ({HOW[r.how ?? 'id']})</li>)}</ul>
+          <ul>{matched.map((r) => <li key={keyOf(r)}>{KIND[r.kind]} {r.label} → {r.match!.name}{r.match!.detail ? ` (${r.match!.detail})` : ''} ({HOW[r.how ?? 'id']})</li>)}</ul>
         </details>
       )}
       <p className="row">

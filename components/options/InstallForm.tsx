@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { authValuesSchema, type AuthInput, type AuthValues } from '../../lib/contracts/apps';
 import { PLAIN_ERRORS, type ErrorMap } from './error-paths';
 import { Field } from './Field';
+import { SecretInput } from './SecretInput';
 
 interface Props {
   inputs: readonly AuthInput[];
@@ -49,6 +50,8 @@ export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCanc
           <Field key={input.key} label={label} error={error}>
             {(p) => input.type === 'text'
               ? <textarea {...p} rows={3} maxLength={input.maxLength} {...register(input.key)} />
+              : input.type === 'secret'
+              ? <SecretInput {...p} what={input.label} maxLength={input.maxLength} {...register(input.key)} />
               : <input {...p} type={input.type === 'number' ? 'number' : 'text'} maxLength={input.maxLength}
                   {...register(input.key, input.type === 'number' ? { setValueAs: (v: string) => (v === '' || v === null ? null : Number(v)) } : {})} />}
           </Field>

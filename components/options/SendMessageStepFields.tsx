@@ -42,7 +42,8 @@ export function SendMessageStepFields({ config, onChange, path, index }: StepEdi
       )}
       {kind !== 'template' && (
         <TemplateInput label={kind === 'media' ? 'Caption' : 'Message'} multiline value={config.text ?? ''} path={`${path}.text`} stepIndex={index}
-          placeholder="Hi {{$contact.firstName}}, …" onChange={(text) => set({ text })} />
+          placeholder="Hi {{$contact.firstName}}, …" onChange={(text) => set({ text })}
+          {...(kind === 'media' ? { hint: 'On WhatsApp it shows under the file. Messenger files carry no caption: it goes as a text message right after the file.' } : {})} />
       )}
       {kind === 'buttons' && (
         <fieldset className="group">

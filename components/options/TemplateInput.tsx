@@ -8,7 +8,7 @@ interface Props {
   value: string;
   onChange(value: string): void;
   path: string;
-  /** Index of the step holding it: only earlier steps' outputs are offered. */
+  /** Index of the step holding it: only the outputs of steps that may run before it are offered. */
   stepIndex: number;
   multiline?: boolean;
   placeholder?: string;
@@ -19,7 +19,7 @@ interface Props {
 export function TemplateInput({ label, value, onChange, path, stepIndex, multiline, placeholder, hint }: Props) {
   const { variables, variableNotes, stepVariables } = useEditorContext();
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
-  const offered = [...variables, ...stepVariables.filter((s) => s.index < stepIndex).map((s) => `$step.${s.variable}`)];
+  const offered = [...variables, ...(stepVariables[stepIndex] ?? []).map((name) => `$step.${name}`)];
   const insert = (variable: string) => {
     const el = ref.current;
     const at = el?.selectionStart ?? value.length;

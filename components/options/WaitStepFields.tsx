@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { StepEditorProps } from './draft-types';
+import { DecimalField } from './DecimalField';
 import { Field } from './Field';
 
 const UNITS = [['seconds', 1], ['minutes', 60], ['hours', 3600], ['days', 86_400]] as const;
@@ -14,17 +15,16 @@ export function WaitStepFields({ config, onChange, path }: StepEditorProps<'wait
   const amount = Number.isFinite(config.seconds) ? config.seconds / size : '';
   return (
     <div className="row">
-      <Field label="Wait for" path={`${path}.seconds`}>
-        {(p) => <input {...p} type="number" min={1} value={amount}
-          onChange={(e) => onChange({ seconds: e.target.value === '' ? Number.NaN : Number(e.target.value) * size })} />}
-      </Field>
+      {/* Whole seconds: 1.1 hours is 3960 s, not the 3960.0000000000005 the product gives. */}
+      <DecimalField label="Wait for" path={`${path}.seconds`} value={amount === '' ? undefined : amount}
+        onChange={(n) => onChange({ seconds: Math.round(n * size) })} />
       <Field label="Unit">
         {(p) => (
           <select {...p} value={unit} onChange={(e) => {
             const next = e.target.value as Unit;
             const nextSize = UNITS.find(([u]) => u === next)?.[1] ?? 1;
             setUnit(next);
-            if (typeof amount === 'number') onChange({ seconds: amount * nextSize });
+            if (typeof amount === 'number') onChange({ seconds: Math.round(amount * nextSize) });
           }}>
             {UNITS.map(([u]) => <option key={u} value={u}>{u}</option>)}
           </select>

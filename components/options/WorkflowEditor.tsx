@@ -16,7 +16,7 @@ import { TriggerEditor } from './TriggerEditor';
 import { useUnpublishChoice } from './UnpublishDialog';
 import { useWorkflowSave } from './use-workflow-save';
 import { checkDraft } from './validate-draft';
-import { draftTriggerItems, stepVariables, templateVariables, variableNotes } from './variables';
+import { draftTriggerItems, stepVariablesAt, templateVariables, variableNotes } from './variables';
 
 interface Props {
   id: string | undefined;
@@ -47,6 +47,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
     ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key), fields: fieldList } : {}),
     ...(appList ? {
       actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs,
+      actionOutputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.outputs.map((o) => o.variable),
       triggerItems: (appId: string, triggerKey: string) => draftTriggerItems({ type: 'mini_app', appId, triggerKey }, appList),
     } : {}),
   }), [draft, fieldList, appList]);
@@ -70,7 +71,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const context = useMemo(() => ({
     variables: templateVariables(draft, fields, apps),
     variableNotes: variableNotes(draft, apps),
-    stepVariables: stepVariables(draft, apps),
+    stepVariables: stepVariablesAt(draft, apps),
     steps: draft.steps.map((s, i) => ({ id: s.id, label: `${i + 1}. ${STEP_LABELS[s.type]} (${s.id})` })),
   }), [draft, fields, apps]);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from '../../lib/contracts/contacts';
-import { buildRow, guessTargets, readCsv, type ColumnTarget } from './contact-csv';
+import Papa from 'papaparse';
+import { guessTargets, readCsv, rowsToFixCsv } from './contact-csv';
 
 const fields: FieldDefinition[] = [
   { key: 'plan', label: 'Plan', type: 'list', options: ['Gold', 'Silver'] },
@@ -16,25 +17,9 @@ describe('guessTargets', () => {
     [['name', 'email', 'phone_number', 'labels'], ['fullName', 'email', 'phone', 'tags']],
     [['Mobile', 'E-Mail', 'VIP since', 'plan', 'Opted in', 'Notes'], ['phone', 'email', 'field:vip_since', 'field:plan', 'field:opted_in', 'skip']],
     [['Phone', 'Phone', 'Tag', 'Tags'], ['phone', 'skip', 'tags', 'tags']],
+    [['FirstName', 'Lifecycle', 'Stage'], ['firstName', 'lifecycle', 'skip']],
   ] as const)('%j → %j', (headers, targets) => {
     expect(guessTargets(headers, fields)).toEqual(targets);
-  });
-});
-
-describe('buildRow', () => {
-  const headers = ['Name', 'First', 'Phone', 'Tags', 'More tags', 'Plan', 'Opted in', 'Orders'];
-  const targets: ColumnTarget[] = ['fullName', 'firstName', 'phone', 'tags', 'tags', 'field:plan', 'field:opted_in', 'field:orders'];
-  it.each([
-    [['Ana María Diaz', '', '+34 600', 'vip, lead', 'new;;x', 'gold', 'yes', '1,5'],
-      { row: { firstName: 'Ana', lastName: 'María Diaz', phone: '+34 600', tags: ['vip', 'lead', 'new', 'x'], fields: { plan: 'Gold', opted_in: true, orders: 1.5 } } }],
-    // An explicit first name wins over the full name's; empty cells are left out (never blank a value).
-    [['Ana Diaz', 'Anita', '', '', '', '', '', ''], { row: { firstName: 'Anita', lastName: 'Diaz' } }],
-    [['', '', '', '', '', 'Bronze', 'maybe', '1,250'], { problems: [
-      'Plan: "Bronze": Expected one of: Gold, Silver', 'Opted in: "maybe" is not true or false',
-      expect.stringMatching(/^Orders: "1,250" .*without a thousands separator/),
-    ] }],
-  ])('%j', (line, built) => {
-    expect(buildRow(line, headers, targets, fields)).toEqual(built);
   });
 });
 
@@ -47,5 +32,19 @@ describe('readCsv', () => {
     ['Name,Note\nAna,"never closed\n', { error: expect.stringMatching(/quote that is never closed/) }],
   ])('%j', (text, read) => {
     expect(readCsv(text)).toEqual(read);
+  });
+});
+
+describe('rowsToFixCsv', () => {
+  it('starts with a byte order mark (Excel on Windows reads it as UTF-8) and says why each row is there', () => {
+    const text = rowsToFixCsv({ headers: ['Name', 'City'], lines: [['José', 'São Paulo'], ['Zoë', 'Köln']] }, [
+      { line: 0, error: 'Phone: Start with +' }, { line: 1, skipped: 'Language: "German": Expected one of: English, Deutsch' },
+    ]);
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(Papa.parse<string[]>(text.slice(1)).data).toEqual([
+      ['Name', 'City', 'Error', 'Skipped values'],
+      ['José', 'São Paulo', 'Phone: Start with +', ''],
+      ['Zoë', 'Köln', '', 'Language: "German": Expected one of: English, Deutsch'],
+    ]);
   });
 });

@@ -1,17 +1,13 @@
 import Papa from 'papaparse';
-import type { ContactImportRow } from '../../lib/contracts/contact-import';
-import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
-import { coerceFieldValue } from '../../lib/workflow/field-values';
+import type { FieldDefinition } from '../../lib/contracts/contacts';
 
-// A contacts spreadsheet (CSV) read in the page, its columns mapped to contact properties, and
-// each line turned into a row of POST /contacts/import. Custom field text is read as the field's
-// type reads it in workflows (coerceFieldValue: "1,5" → 1.5, "yes" → true, a list option in any
-// case); a value that cannot be is the line's error, before anything is sent.
+// A contacts spreadsheet (CSV) read in the page and its columns mapped to contact properties
+// (import-rows.ts turns each line into a row of POST /contacts/import).
 
 export interface CsvFile { headers: string[]; lines: string[][] }
 
 /** Where a column goes: a contact property, a custom field (`field:<key>`), or nowhere. */
-export type ColumnTarget = 'skip' | 'firstName' | 'lastName' | 'fullName' | 'phone' | 'email' | 'tags' | `field:${string}`;
+export type ColumnTarget = 'skip' | 'firstName' | 'lastName' | 'fullName' | 'phone' | 'email' | 'tags' | 'lifecycle' | `field:${string}`;
 
 export const STANDARD_TARGETS: { value: ColumnTarget; label: string }[] = [
   { value: 'skip', label: 'Skip this column' },
@@ -21,6 +17,7 @@ export const STANDARD_TARGETS: { value: ColumnTarget; label: string }[] = [
   { value: 'phone', label: 'Phone' },
   { value: 'email', label: 'Email' },
   { value: 'tags', label: 'Tags (separated by , or ;)' },
+  { value: 'lifecycle', label: 'Lifecycle stage' },
 ];
 
 /** The file's text as a header line and the lines under it; an empty file or one without a header is refused. */
@@ -42,6 +39,7 @@ const GUESSES: Record<string, ColumnTarget> = Object.fromEntries([
   ...['phone', 'phonenumber', 'mobile', 'mobilephone', 'cell', 'whatsapp', 'tel', 'telephone'].map((h) => [h, 'phone']),
   ...['email', 'emailaddress', 'mail'].map((h) => [h, 'email']),
   ...['tags', 'tag', 'labels', 'label'].map((h) => [h, 'tags']),
+  ...['lifecycle', 'lifecyclestage', 'stage'].map((h) => [h, 'lifecycle']),
 ]);
 
 /** A first mapping from the header names (respond.io's and Chatwoot's exports included); each can be changed. */
@@ -58,39 +56,19 @@ export function guessTargets(headers: readonly string[], fields: readonly FieldD
   });
 }
 
-/** One line as a row to send, or why it cannot be (custom field values that do not fit). */
-export type BuiltRow = { row: ContactImportRow } | { problems: string[] };
-
-export function buildRow(line: readonly string[], headers: readonly string[], targets: readonly ColumnTarget[], fields: readonly FieldDefinition[]): BuiltRow {
-  const row: { firstName?: string; lastName?: string; phone?: string; email?: string; tags?: string[]; fields?: Record<string, FieldValue> } = {};
-  const problems: string[] = [];
-  let fullName: string | undefined;
-  targets.forEach((target, column) => {
-    // An empty cell leaves the contact's value as it is (never blanks it).
-    const text = (line[column] ?? '').trim();
-    if (target === 'skip' || text === '') return;
-    if (target === 'fullName') fullName = text;
-    else if (target === 'tags') row.tags = [...(row.tags ?? []), ...text.split(/[,;]/).map((t) => t.trim()).filter(Boolean)];
-    else if (target.startsWith('field:')) {
-      const def = fields.find((f) => f.key === target.slice('field:'.length));
-      if (!def) return;
-      const value = coerceFieldValue(def, text);
-      if ('error' in value) problems.push(`${headers[column] || def.label}: ${value.error}`);
-      else (row.fields ??= {})[def.key] = value.value;
-    } else row[target as 'firstName' | 'lastName' | 'phone' | 'email'] = text;
-  });
-  if (fullName !== undefined) {
-    const [first, ...rest] = fullName.split(/\s+/);
-    row.firstName ??= first;
-    if (rest.length) row.lastName ??= rest.join(' ');
-  }
-  return problems.length ? { problems } : { row };
-}
-
 /** The spreadsheet's row number of a line (the header is row 1). */
 export const rowNumber = (lineIndex: number) => lineIndex + 2;
 
-/** The lines that failed, as a CSV to fix and import again: the file's columns and an "Error" column. */
-export function failedRowsCsv(file: CsvFile, failed: readonly { line: number; message: string }[]): string {
-  return Papa.unparse({ fields: [...file.headers, 'Error'], data: failed.map((f) => [...(file.lines[f.line] ?? []), f.message]) });
+/** A line to fix: not imported (`error`: every problem), or imported without some of its values (`skipped`). */
+export interface LineToFix { line: number; error?: string; skipped?: string }
+
+/**
+ * The lines to fix as a CSV to fix and import again: the file's columns, "Error" (why the row was
+ * not imported) and "Skipped values" (what an imported row's contact did not get). It starts with
+ * a byte order mark: Excel on Windows reads a CSV without one in the system's code page, and the
+ * accents would come back as "JosÃ©".
+ */
+export function rowsToFixCsv(file: CsvFile, lines: readonly LineToFix[]): string {
+  const data = lines.map((l) => [...(file.lines[l.line] ?? []), l.error ?? '', l.skipped ?? '']);
+  return `\uFEFF${Papa.unparse({ fields: [...file.headers, 'Error', 'Skipped values'], data })}`;
 }

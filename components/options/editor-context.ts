@@ -7,8 +7,8 @@ export interface EditorContext {
   variables: readonly string[];
   /** What to say beside some of them (a json item: read a path inside it). */
   variableNotes?: Readonly<Record<string, string>>;
-  /** Only variables of steps before this index are offered (`$step.*`). */
-  stepVariables: readonly { index: number; variable: string }[];
+  /** Per step index, the `$step.*` names a step that may run before it sets (variables.ts stepVariablesAt). */
+  stepVariables: readonly (readonly string[])[];
   steps: readonly StepTarget[];
 }
 

@@ -3,6 +3,7 @@ import { AppList } from '../../lib/contracts/apps';
 import { ChannelList, WhatsAppTemplateList, type Channel, type WhatsAppTemplate } from '../../lib/contracts/channels';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
 import { ClosingCategories } from '../../lib/contracts/conversations';
+import { DefaultCountry } from '../../lib/contracts/settings';
 import { Restrictions, UserList } from '../../lib/contracts/users';
 import { Workflow } from '../../lib/contracts/workflow';
 import { request } from './api';
@@ -18,6 +19,7 @@ export const keys = {
   restrictions: ['restrictions'] as const,
   categories: ['closing-categories'] as const,
   lifecycle: ['lifecycle-stages'] as const,
+  defaultCountry: ['default-country'] as const,
   channels: ['channels'] as const,
   whatsappTemplates: ['channels', 'whatsapp-templates'] as const,
 };
@@ -37,6 +39,9 @@ export const useClosingCategories = () =>
 
 export const useLifecycleStages = () =>
   useQuery({ queryKey: keys.lifecycle, queryFn: () => request(LifecycleStages, 'GET', '/settings/lifecycle-stages') });
+/** The workspace's country for national phone numbers, which also says how its people write dates. */
+export const useDefaultCountry = () =>
+  useQuery({ queryKey: keys.defaultCountry, queryFn: () => request(DefaultCountry, 'GET', '/settings/default-country') });
 
 /** Each WhatsApp channel's templates (read from Meta by the server), or why they could not be read. */
 export type ChannelTemplates = { channel: Channel; templates: WhatsAppTemplate[]; error: string | null };

@@ -2,6 +2,7 @@ import type { AppList } from '../../lib/contracts/apps';
 import type { FieldDefinition } from '../../lib/contracts/contacts';
 import { Trigger, triggerVariables, type TriggerInput } from '../../lib/contracts/triggers';
 import { appTriggerItems, type TriggerItem } from '../../lib/workflow/app-trigger-items';
+import { stepVariables } from '../../lib/workflow/step-variables';
 import { CONTACT_VARIABLES, CONVERSATION_VARIABLES, SYSTEM_VARIABLES } from '../../lib/workflow/template';
 import type { z } from 'zod';
 import type { WorkflowDraft } from './draft-types';
@@ -66,15 +67,13 @@ export function variableNotes(draft: WorkflowDraft, apps: Apps): Record<string, 
   return Object.fromEntries(json.map((i) => [`$trigger.${i.key}`, `JSON from the app: add the path of a value inside, e.g. {{$trigger.${i.key}.<key>}}`]));
 }
 
-/** Variables set by steps (HTTP response mappings, mini-app action outputs), with where they are set. */
-export function stepVariables(draft: WorkflowDraft, apps: Apps): { index: number; variable: string }[] {
-  return draft.steps.flatMap((step, index) => {
-    if (step.type === 'ask_question') return step.config.saveToVariable ? [{ index, variable: step.config.saveToVariable }] : [];
-    if (step.type === 'http_request') return (step.config.responseMappings ?? []).map((m) => ({ index, variable: m.variable })).filter((v) => v.variable);
-    if (step.type === 'mini_app_action') {
-      const action = apps.find((a) => a.id === step.config.appId)?.manifest.actions.find((a) => a.key === step.config.actionKey);
-      return (action?.outputs ?? []).map((o) => ({ index, variable: o.variable }));
-    }
-    return [];
-  });
+/**
+ * Per step index, the `$step.*` names it may read: those a step that can run before it sets
+ * (earlier in the list, or later with a jump back), as publishing checks them
+ * (lib/workflow/step-variables.ts). An action's outputs come from its app's manifest.
+ */
+export function stepVariablesAt(draft: WorkflowDraft, apps: Apps): string[][] {
+  const outputs = (appId: string, key: string) =>
+    apps.find((a) => a.id === appId)?.manifest.actions.find((a) => a.key === key)?.outputs.map((o) => o.variable);
+  return stepVariables(draft.steps, outputs).before.map((names) => [...names]);
 }

@@ -38,7 +38,11 @@ const boundedJson = (what: string) => z
   .refine((v) => !nestsDeeperThan(v, MAX_JSON_DEPTH), { message: `${what} nests more than ${MAX_JSON_DEPTH} levels deep; flatten it`, abort: true })
   .pipe(z.json());
 
-export const AUTH_INPUT_TYPES = ['string', 'text', 'number', 'checkbox'] as const;
+/**
+ * `secret`: a short text such as an API token, typed in a password field on install and never
+ * shown again (no answer of the companion carries auth values); otherwise as `string`.
+ */
+export const AUTH_INPUT_TYPES = ['string', 'text', 'number', 'checkbox', 'secret'] as const;
 export const AuthInput = z.object({
   key: ItemKey,
   label: Label,

@@ -63,7 +63,8 @@ export const ChannelList = z.object({ channels: z.array(Channel) });
 
 /**
  * Delivery of an outgoing message through a channel (Meta's statuses; `pending`: attempt recorded,
- * no answer yet; `retrying`: Meta was throttling or down, and the workflow sends it again later).
+ * no answer yet; `retrying`: Meta was throttling or down, and the workflow, or for an agent's reply the
+ * server in the background, sends it again later).
  */
 export const DELIVERY_STATUSES = ['pending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'unknown', 'retrying'] as const;
 export const MessageDelivery = z.object({
@@ -95,6 +96,13 @@ export const ChannelWindow = z.object({
   note: z.string().nullable(),
   /** Set while Meta refuses the channel's token or a permission (Settings → Channels says what to do). */
   problem: z.string().nullable().optional(),
+  /** When the customer last wrote on this channel (Meta's time); null: never. */
+  lastIncomingAt: Timestamp.nullable().optional(),
+  /**
+   * Messenger with the 24-hour window closed: until when a person's reply still goes out, tagged
+   * HUMAN_AGENT (7 days after the customer's last message); null otherwise.
+   */
+  humanAgentUntil: Timestamp.nullable().optional(),
 });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
 

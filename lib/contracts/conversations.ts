@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common';
 import { Contact } from './contacts';
 import { Attachment, ChannelWindow, MessageDelivery } from './channels';
+import { MessageData } from './message-data';
+import { WhatsAppTemplateRef } from './whatsapp-template-ref';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -25,6 +27,13 @@ export const Message = z.object({
   delivery: MessageDelivery.optional(),
   /** Media received or sent through a channel (caption and reference kept). */
   attachments: z.array(Attachment).optional(),
+  /**
+   * A customer's message through a channel: when they sent it, by Meta's clock. `createdAt` is
+   * when it arrived here (Meta redelivers for days after an outage), which orders the inbox.
+   */
+  sentAt: Timestamp.optional(),
+  /** What the customer sent beyond its text: a WhatsApp Flow's answer fields, shared contact cards, an order. */
+  data: MessageData.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -192,10 +201,23 @@ export const CloseConversationBody = z.object({
   summary: z.string().trim().max(2000).optional(),
   source: z.enum(API_SOURCES).optional(),
 });
+/**
+ * `text`, or on a WhatsApp conversation `template`: an approved template with the Send message
+ * step's values (WhatsAppTemplateRef), sent as given (a `{{…}}` in them is not filled in), the
+ * reply once the 24-hour window has closed.
+ */
 export const MessageBody = z.object({
-  text: z.string().trim().min(1, 'A message cannot be empty').max(4096),
+  text: z.string().trim().min(1, 'A message cannot be empty').max(4096).optional(),
+  template: WhatsAppTemplateRef.optional(),
   direction: z.enum(['incoming', 'outgoing']).default('outgoing'),
   kind: z.enum(['message', 'comment']).default('message'),
+}).superRefine((b, ctx) => {
+  if (b.template === undefined) {
+    if (b.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'A message cannot be empty' });
+    return;
+  }
+  if (b.text !== undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'Send text or a template, not both' });
+  if (b.direction !== 'outgoing' || b.kind !== 'message') ctx.addIssue({ code: 'custom', path: ['template'], message: 'A template is a reply to the customer: leave direction and kind out' });
 });
 export const AssignBody = z.object({ userId: Id.nullable() });
 export const ClosingCategories = z.object({

@@ -98,10 +98,18 @@ export const WRITABLE_STANDARD_FIELDS = ['firstName', 'lastName', 'email', 'phon
 export type WritableStandardField = (typeof WRITABLE_STANDARD_FIELDS)[number];
 export const isWritableStandardField = (key: string): key is WritableStandardField =>
   (WRITABLE_STANDARD_FIELDS as readonly string[]).includes(key);
+/**
+ * What Update Contact Field does when every variable of its value comes out empty for a run (a
+ * webhook without the key, a null): `keep` the field's value (the default: a missing key is not
+ * a request to erase), or `clear` it. A value written empty, without variables, always clears.
+ */
+export const WHEN_VALUE_EMPTY = ['keep', 'clear'] as const;
 export const UpdateContactFieldConfig = z.object({
   /** A custom field's key, or one of WRITABLE_STANDARD_FIELDS. */
   field: z.string().trim().min(1, 'Choose a contact field').max(100),
   value: z.string().max(1000, 'A value has at most 1000 characters'),
+  /** Left out: `keep`. */
+  whenEmpty: z.enum(WHEN_VALUE_EMPTY, { error: 'Choose keep or clear' }).optional(),
 });
 export const AssignToConfig = z.object({
   /** A user id, or `unassign`. */
@@ -194,6 +202,8 @@ export const AskQuestionConfig = z.object({
   /** `buttons`: shown as reply buttons (≤ 3, as WhatsApp allows); `list`: a list of choices (≤ 10). */
   choices: z.array(z.string().trim().min(1, 'A choice cannot be empty').max(20, 'A choice has at most 20 characters')).max(10, 'At most 10 choices').default([]),
   presentation: z.enum(['text', 'buttons', 'list']).default('text'),
+  /** A WhatsApp list's button, the one that opens the choices (Meta: at most 20 characters); left out: "Choose". */
+  listButton: z.string().trim().min(1, 'Name the button, or leave it out').max(20, 'A list button has at most 20 characters').optional(),
   retries: z.number().int().min(0).max(5, 'Re-ask at most 5 times').default(1),
   retryMessage: z.string().max(1000).default('Sorry, that is not a valid answer. {{question}}'),
   timeoutSeconds: z.number().int().min(60, 'Wait at least 60 seconds').max(MAX_ASK_TIMEOUT_SECONDS, 'Wait at most 7 days').default(86_400),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * What POST /hooks/:token answers (202): the stored event and the runs it started, and the
- * identifier values that matched no contact (once each, as sent; `[]` when all matched). A
+ * identifier values that matched no contact (once each, as sent; `[]` when all matched), and why
+ * a matched contact got no run (`notes`, as respond.io shows skipped enrolments). A
  * delivery none of whose values match is refused (422) instead. A repeat of a delivery (same
  * `webhook-id` or `Idempotency-Key`) gets the first answer again.
  */
@@ -10,6 +11,8 @@ export const WebhookAck = z.object({
   eventId: z.string(),
   runIds: z.array(z.string()),
   unmatched: z.array(z.string()).describe('Identifier values of the body that matched no contact (no run was started for them)'),
+  notes: z.array(z.string()).optional()
+    .describe('Why a matched contact got no run (left out when every one got one), as the event log says it: e.g. "once per contact: already enrolled, not started: <workflow> for <contact>"'),
 });
 export type WebhookAck = z.infer<typeof WebhookAck>;
 

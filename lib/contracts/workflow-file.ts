@@ -26,7 +26,13 @@ export const WorkflowFile = z.object({
   workflows: z.array(z.object({
     /** Its id where it was exported: how the file's workflows name each other. */
     id: Id,
+    /** HTTP steps' credentials are `{{credential: <what>}}` placeholders here (lib/workflow/credential-placeholders.ts). */
     definition: WorkflowDefinition,
+    /**
+     * The webhook trigger refused unsigned deliveries where it was exported. The secret itself is
+     * never in the file: the importing server makes a new one, which the sender then needs.
+     */
+    requireSignature: z.boolean().optional(),
   })),
   references: WorkflowFileReferences.default({ users: {}, apps: {}, workflows: {}, fields: {} }),
 });
@@ -50,7 +56,11 @@ export const WorkflowImportBody = z.object({
 });
 export type WorkflowImportBody = z.infer<typeof WorkflowImportBody>;
 
-const Candidate = z.object({ id: Id, name: z.string() });
+const Candidate = z.object({
+  id: Id, name: z.string(),
+  /** What tells two of the same name apart: a workflow's status, version and id. */
+  detail: z.string().optional(),
+});
 /** One id the file names, and what it is here. */
 export const ImportReference = z.object({
   kind: z.enum(['user', 'app', 'workflow']),
@@ -73,8 +83,12 @@ export type ImportReference = z.infer<typeof ImportReference>;
 
 export const WorkflowImportResult = z.object({
   references: z.array(ImportReference),
-  /** Per workflow of the file: what it will need before publishing (fields not defined here, apps not installed). */
-  workflows: z.array(z.object({ name: z.string(), warnings: z.array(z.string()) })),
+  /**
+   * Per workflow of the file: what it will need before publishing (fields not defined here, apps
+   * not installed, credentials the file left out, a new signing secret for the sender), and the
+   * name it gets here when a workflow of its name exists ("Refund (2)").
+   */
+  workflows: z.array(z.object({ name: z.string(), importedAs: z.string().optional(), warnings: z.array(z.string()) })),
   /** The drafts made (none on a dry run). */
   created: z.array(Candidate),
 });

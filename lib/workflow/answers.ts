@@ -1,7 +1,8 @@
 import { Email, normalizePhone } from '../contracts/common';
 import type { StepConfig } from '../contracts/steps';
 import { dateFormatHint, dateOrderOf, readAnswerDate } from './answer-dates';
-import { readNumber, type Ambiguity } from './numbers';
+import { ambiguousNumberHint } from './number-hint';
+import { readNumber } from './numbers';
 
 /**
  * `reason` is for the step log; `hint`, when there is one, tells the customer how to write the
@@ -55,13 +56,6 @@ export function checkAnswer(ask: Ask, reply: string, locale: AnswerLocale = {}):
       return choice ? { ok: true, value: choice } : { ok: false, reason: `not one of: ${ask.choices.join(', ')}` };
     }
   }
-}
-
-/** "1,250": what it could be, and the two ways of writing it that say which ("1250", "1,250.00"). */
-function ambiguousNumberHint(text: string, { grouped, decimal, separator }: Ambiguity): string {
-  const point = separator === ',' ? '.' : ',';
-  const withDecimals = `${Math.trunc(grouped / 1000)}${separator}${String(grouped % 1000).padStart(3, '0')}${point}00`;
-  return `"${text}" could be ${grouped} or ${String(decimal).replace('.', point)}: please write the number without a separator (${grouped}) or with its decimals (${withDecimals}).`;
 }
 
 /** The re-ask's text: what to fix, when known, after the admin's retry message. */

@@ -20,7 +20,12 @@ export function matchConditions(
 // Branch conditions compare what people typed, so text comparisons ignore case and surrounding
 // spaces ("VIP" has_tag "vip"). Numbers compare as numbers, read as people write them ("1,250.00",
 // "€120": numbers.ts); a value that is no number (or an ambiguous "1,250") is never greater or
-// less, and the caller is told why, so the run log says why the branch was not taken.
+// less, and the caller is told why, so the run log says why the branch was not taken. "is"
+// compares numbers as numbers when both sides read as one ("1250.00" is 1250), and as text
+// otherwise. A list (tags, a wildcard mapping) is tested value by value with the same rules:
+// it contains "IPOD" when one of its values does (respond.io's "contains" is a substring test,
+// and one line item or two must not decide between a substring and a member); it is "IPOD-342"
+// when one of its values is (n8n's array "contains"); is not / does not contain: none does.
 
 const norm = (s: string) => s.trim().toLowerCase();
 
@@ -35,15 +40,38 @@ function items(value: unknown): string[] {
   return isEmpty(value) ? [] : [norm(toText(value))];
 }
 
-function holds(left: unknown, operator: VariableCondition['operator'], right: string): boolean {
+// "007", "01234": codes (zip codes, references), which equal "7" or "1234" as numbers but not as codes.
+const CODE = /^[+-]?0\d/;
+
+/** The number a value equals by, or undefined when it is compared as text. */
+function equalityNumber(value: unknown): number | undefined {
+  if (typeof value === 'string' && CODE.test(value.trim())) return undefined;
+  const reading = readNumber(value);
+  // Past 2^53 two different integers are one double: such values (ids kept as their digits) compare as text.
+  return 'number' in reading && Math.abs(reading.number) <= Number.MAX_SAFE_INTEGER ? reading.number : undefined;
+}
+
+function equals(value: unknown, right: string | number): boolean {
+  if (norm(toText(value)) === norm(toText(right))) return true;
+  const a = equalityNumber(value);
+  const b = a === undefined ? undefined : equalityNumber(right);
+  return a !== undefined && b !== undefined && a === b;
+}
+
+/** For greater/less than, a list of one value is that value (a filter that matched one total); of none, empty. */
+const single = (value: unknown) => (Array.isArray(value) && value.length <= 1 ? value[0] : value);
+
+function holds(left: unknown, operator: VariableCondition['operator'], right: string | number): boolean {
   switch (operator) {
     case 'is':
-      return norm(toText(left)) === norm(right);
+      // An empty list reads as empty text, as it renders.
+      return Array.isArray(left) && left.length > 0 ? left.some((v) => equals(v, right)) : equals(left, right);
     case 'is_not':
       return !holds(left, 'is', right);
-    case 'contains':
-      // In a list, "contains" is membership; in text, a substring.
-      return Array.isArray(left) ? items(left).includes(norm(right)) : norm(toText(left)).includes(norm(right));
+    case 'contains': {
+      const wanted = norm(toText(right));
+      return Array.isArray(left) ? items(left).some((v) => v.includes(wanted)) : norm(toText(left)).includes(wanted);
+    }
     case 'not_contains':
       return !holds(left, 'contains', right);
     case 'exists':
@@ -52,13 +80,13 @@ function holds(left: unknown, operator: VariableCondition['operator'], right: st
       return isEmpty(left);
     case 'greater_than':
     case 'less_than': {
-      const a = readNumber(left);
+      const a = readNumber(single(left));
       const b = readNumber(right);
       if ('problem' in a || 'problem' in b) return false;
       return operator === 'greater_than' ? a.number > b.number : a.number < b.number;
     }
     case 'has_tag':
-      return items(left).includes(norm(right));
+      return items(left).includes(norm(toText(right)));
     case 'not_has_tag':
       return !holds(left, 'has_tag', right);
   }
@@ -78,9 +106,11 @@ export function evaluateVariableConditions(
   if (group.rules.length === 0) return true;
   const check = (rule: VariableCondition) => {
     const left = resolve(rule.left);
-    const right = rule.right === undefined ? '' : toText(resolve(rule.right));
+    // A number stays one ({{$contact.fields.limit}} holding 1.125 is not the ambiguous text "1.125").
+    const resolved = rule.right === undefined ? '' : resolve(rule.right);
+    const right = typeof resolved === 'number' ? resolved : toText(resolved);
     if (note && (rule.operator === 'greater_than' || rule.operator === 'less_than')) {
-      const why = notANumber(rule.left, left) ?? notANumber(rule.right ?? '', right);
+      const why = notANumber(rule.left, single(left)) ?? notANumber(rule.right ?? '', right);
       if (why) note(`${why}, so "${rule.left} ${OPERATOR_WORDS[rule.operator]} ${rule.right ?? ''}" does not hold`);
     }
     return holds(left, rule.operator, right);
@@ -97,5 +127,6 @@ function notANumber(template: string, value: unknown): string | undefined {
   const text = toText(value);
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
   if (reading.problem === 'is empty') return `${template} is empty`;
+  if (Array.isArray(value)) return `${template} is a list of ${value.length} values ("${shown}"), not one number`;
   return template === text ? `"${shown}" ${reading.problem}` : `${template} is "${shown}", which ${reading.problem}`;
 }

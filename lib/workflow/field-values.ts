@@ -18,13 +18,18 @@ export function writableField(key: string, defs: readonly FieldDefinition[]): Wr
   return def && { custom: def };
 }
 
+/** The contact's own fields as step notes and errors name them. */
+export const STANDARD_FIELD_LABELS: Record<WritableStandardField, string> = { firstName: 'first name', lastName: 'last name', email: 'email', phone: 'phone' };
+/** A field as a step's note names it: "first name", "order_total". */
+export const fieldLabel = (key: string) => (isWritableStandardField(key) ? STANDARD_FIELD_LABELS[key] : key);
+
 /** The field as messages name it: `"email"`, `"order_total" (number)`. */
 export const fieldName = (field: WritableField) =>
   'standard' in field ? `"${field.standard}"` : `"${field.custom.key}" (${field.custom.type})`;
 
 /** Rendered text as the value the field stores, or why it cannot be. */
-export function fieldValueOf(field: WritableField, text: string): FieldText {
-  return 'standard' in field ? standardFieldValue(field.standard, text) : coerceFieldValue(field.custom, text);
+export function fieldValueOf(field: WritableField, input: string | number): FieldText {
+  return 'standard' in field ? standardFieldValue(field.standard, String(input)) : coerceFieldValue(field.custom, input);
 }
 
 /**
@@ -49,7 +54,11 @@ const nameProblem = (issue: { code?: string } | undefined) =>
  * field. Numbers are read as Branch and Ask a Question read them ("1,250.00", "1.250,00", "12,5");
  * one that could be either ("1,250") is refused rather than guessed.
  */
-export function coerceFieldValue(def: FieldDefinition, text: string): FieldText {
+export function coerceFieldValue(def: FieldDefinition, input: string | number): FieldText {
+  // A number that is already one (a JSON 2.125, an answer read as a number) is not read again as
+  // text: "2.125" written out would be as ambiguous as "1.250" (1250 or 1.25).
+  if (typeof input === 'number' && def.type === 'number') return Number.isFinite(input) ? { value: input } : { error: `${input} is not a number` };
+  const text = String(input);
   const raw = text.trim();
   if (raw === '') return { value: null };
   let value: FieldValue = raw;

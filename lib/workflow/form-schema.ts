@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Email, E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
 import type { FormDefinition, FormField } from '../contracts/forms';
 import { hasNul, NUL_MESSAGE } from './nul-text';
+import { ambiguousNumberHint } from './number-hint';
+import { readNumber } from './numbers';
 
 // The one validation of shortcut form values, run by the extension before launching and by the
 // server on launch (so a browser cannot skip `required`). Values arrive as an HTML form or JSON
@@ -14,7 +16,21 @@ export const PHONE_MESSAGE = `Enter a phone number: ${PHONE_FORMAT_HINT}`;
 export const EMAIL_MESSAGE = 'Enter an email address, e.g. name@example.com';
 const MAX_TEXT = 1000;
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER_MESSAGE = 'Enter a number, e.g. 42 or 3.5';
+
+/**
+ * Read as Ask a Question, Branch and the contact import read numbers (numbers.ts): "19,99" is
+ * 19.99, where an en-US <input type=number> silently made 1999 of it. One that could be either
+ * ("1,250": 1250 or 1.25) is refused with the hint Ask a Question gives, so the agent says which.
+ * A JSON number (what the extension sends once its own parse has read the text) is taken as is.
+ */
+const numberSchema = z.unknown().transform((value, ctx) => {
+  const reading = readNumber(value);
+  if ('number' in reading) return reading.number;
+  const message = reading.ambiguous ? ambiguousNumberHint(String(value), reading.ambiguous) : NUMBER_MESSAGE;
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+});
 
 /** Trims strings; '' / whitespace / null become undefined, the one "empty" the schemas see. */
 function normalize(value: unknown): unknown {
@@ -60,10 +76,7 @@ function valueSchema(field: FormField): z.ZodType {
       return field.required ? bool.refine((v) => v, 'Tick this box to continue') : bool;
     }
     case 'number':
-      return z.preprocess(
-        (v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v),
-        z.number({ error: 'Enter a number, e.g. 42 or 3.5' }).refine(Number.isFinite, 'Enter a number, e.g. 42 or 3.5'),
-      );
+      return numberSchema;
     case 'date':
       return z
         .string({ error: 'Enter a date' })

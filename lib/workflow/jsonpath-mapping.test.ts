@@ -10,6 +10,8 @@ const body = {
   ids: ['c_1', 2, ' c_3 '],
   empty: '  ',
   mixed: ['a', { b: 1 }],
+  one: ['A1'],
+  empty_list: [],
 };
 
 describe('extractMappings', () => {
@@ -20,13 +22,23 @@ describe('extractMappings', () => {
     ['a boolean', '$.custom_fields.vip', true],
     ['a number', '$.custom_fields.score', 7.5],
     ['null', '$.custom_fields.note', null],
-    // Several values, or one array of them, are a list (text shows it as "Ada, Grace").
+    // A path that can select several values always gives a list (text shows it as "Ada, Grace"),
+    // however many this body holds: one line item is ["IPOD-342"], as two are ["IPOD-342", "CASE-9"].
     ['a wildcard', '$.data.contacts[*].firstName', ['Ada', 'Grace']],
     ['a filter selecting two', '$.data.contacts[?@.firstName].firstName', ['Ada', 'Grace']],
-    ['a filter selecting one (a value, not a list)', '$.data.contacts[?@.firstName == "Grace"].firstName', 'Grace'],
-    ['a slice', '$.data.contacts[0:1].firstName', 'Ada'],
+    ['a filter selecting one', '$.data.contacts[?@.firstName == "Grace"].firstName', ['Grace']],
+    ['a slice selecting one', '$.data.contacts[0:1].firstName', ['Ada']],
+    ['a union', '$.data.contacts[0,1].firstName', ['Ada', 'Grace']],
+    ['a union of one name', "$.custom_fields['phone','nope']", ['+4930123456']],
     ['descendants', '$..firstName', ['Ada', 'Grace']],
+    ['descendants selecting one', '$..vip', [true]],
+    ['a wildcard selecting nothing', '$.data.contacts[*].lastName', []],
+    ['a wildcard over an empty array', '$.empty_list[*].sku', []],
+    ['a filter selecting nothing', '$.data.contacts[?@.firstName == "Linus"].firstName', []],
+    // A definite path gives what it names: one array of values is a list, one value is itself.
     ['one array of values', '$.ids', ['c_1', 2, ' c_3 ']],
+    ['one array of one value', '$.one', ['A1']],
+    ['quoted names', "$['custom_fields']['phone']", '+4930123456'],
   ])('reads %s', (_, jsonKey, expected) => {
     expect(extractMappings(body, [{ jsonKey, variable: 'v' }])).toEqual({ values: { v: expected }, errors: [] });
   });
@@ -40,7 +52,7 @@ describe('extractMappings', () => {
     ['a list holding an object', body, '$.mixed', 'selects objects, not values'],
     ['an invalid path stored by an earlier version', body, '$.data.contacts[?(@.firstName', 'is not a valid JSONPath'],
     ['a filter selecting two objects', body, '$.data.contacts[?@.firstName]', 'selects objects, not values'],
-    ['a wildcard selecting nothing', { items: [] }, '$.items[*].sku', 'matched nothing'],
+    ['a wildcard that is not valid', { items: [] }, '$.items[*', 'is not a valid JSONPath'],
     ['more values than a list holds', { items: Array.from({ length: MAX_LIST_VALUES + 1 }, (_, i) => ({ sku: `s${i}` })) }, '$.items[*].sku',
       `selects ${MAX_LIST_VALUES + 1} values; at most ${MAX_LIST_VALUES} make a list`],
     ['a body that is not JSON object', 'text', '$.phone', 'matched nothing'],

@@ -6,7 +6,7 @@ import type { VariableMapping } from '../contracts/workflow-primitives';
 // RFC's own expressions, never JavaScript: nothing an admin types is ever evaluated as code.
 
 type Scalar = string | number | boolean | null;
-/** One value, or a list when the path selects several (or one array): see extractMappings. */
+/** One value, or a list when the path can select several (or selects one array): see extractMappings. */
 export type MappedValue = Scalar | Scalar[];
 export type MappingError = { variable: string; jsonKey: string; message: string };
 export type MappingResult = { values: Record<string, MappedValue>; errors: MappingError[] };
@@ -80,39 +80,52 @@ export const isScalar = (v: unknown): v is string | number | boolean | null =>
   v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
- * Every value a path selects, an array's elements in its place (one level): `$.skus`,
- * `$.items[*].sku` and `$[*].emails` are all lists. Or why there is none.
+ * Whether a path names at most one node (RFC 9535's singular query: names and indexes only), so
+ * its mapping gives that value as it is; any other path (a wildcard, slice, filter, union, `..`)
+ * may select several and always gives a list, whatever this body holds.
  */
-function selected(body: unknown, jsonKey: string): { list: unknown[]; one: unknown } | { error: string } {
-  const found = queryJsonPath(body, jsonKey);
-  if ('error' in found) return found;
-  if (found.matches.length === 0) return { error: 'matched nothing in the body' };
-  return { list: found.matches.flatMap((m) => (Array.isArray(m) ? m : [m])), one: found.matches.length === 1 ? found.matches[0] : undefined };
+export function isDefinitePath(jsonKey: string): boolean {
+  if (simplePathSteps(jsonKey)) return true;
+  const compiled = compileJsonPath(jsonKey);
+  return !('error' in compiled) && compiled.query.singularQuery();
 }
+
+const flattened = (matches: readonly unknown[]) => matches.flatMap((m) => (Array.isArray(m) ? m : [m]));
 
 /**
  * Reads each mapping's value from a JSON body; every failing mapping is reported, not just the
- * first. One value selected is the variable as it is (text, number, true/false, null). Several
- * values (a wildcard, a slice, a filter, `..`), or one array, are a list of at most
- * MAX_LIST_VALUES texts/numbers: text shows it joined with ", " as it shows `{{$contact.tags}}`,
- * a branch's "contains" tests membership, and a JSON body gets the array.
+ * first. A definite path (`$.order.id`, `$.items[0].sku`) gives its value as it is (text,
+ * number, true/false, null, or the list one array holds); a path that can select several values
+ * (a wildcard, slice, filter, union or `..`) always gives a list, of at most MAX_LIST_VALUES
+ * texts/numbers, empty when nothing matched: a body with one line item gives ["IPOD-342"], not
+ * "IPOD-342", so a branch or a JSON body treats it as it treats two. Text shows a list joined
+ * with ", " as it shows `{{$contact.tags}}`; a JSON body gets the array.
  */
 export function extractMappings(body: unknown, mappings: readonly VariableMapping[]): MappingResult {
   const values: Record<string, MappedValue> = {};
   const errors: MappingError[] = [];
   for (const { jsonKey, variable } of mappings) {
-    const found = selected(body, jsonKey);
-    const value = 'error' in found ? found : mappedValue(found.one, found.list);
+    const found = queryJsonPath(body, jsonKey);
+    const definite = isDefinitePath(jsonKey);
+    const value = 'error' in found ? found
+      : definite && found.matches.length === 0 ? { error: 'matched nothing in the body' }
+      : mappedValue(found.matches, definite);
     if ('error' in value) errors.push({ variable, jsonKey, message: `${jsonKey} ${value.error}` });
     else values[variable] = value.value;
   }
   return { values, errors };
 }
 
-/** A mapping's value from what its path selected: `one` when it selected exactly one node, `list` flattened one level. */
-export function mappedValue(one: unknown, list: unknown[]): { value: MappedValue } | { error: string } {
+/**
+ * A mapping's value from the nodes its path selected: a definite path's one node as it is (one
+ * array of values is a list); otherwise the nodes as a list, each array among them flattened one
+ * level (`$.orders[*].skus`). A definite path that selected nothing is the caller's to report.
+ */
+export function mappedValue(matches: readonly unknown[], definite: boolean): { value: MappedValue } | { error: string } {
+  const one = definite ? matches[0] : undefined;
   if (isScalar(one)) return { value: one };
   if (one !== undefined && !Array.isArray(one)) return { error: 'resolves to an object; map a value inside it, e.g. $.order.id' };
+  const list = flattened(matches);
   if (!list.every(isScalar)) return { error: 'selects objects, not values; map a value inside them, e.g. $.items[*].sku' };
   if (list.length > MAX_LIST_VALUES) return { error: `selects ${list.length} values; at most ${MAX_LIST_VALUES} make a list` };
   return { value: list };
@@ -124,9 +137,10 @@ export function mappedValue(one: unknown, list: unknown[]): { value: MappedValue
  * contact, at most MAX_IDENTIFIER_VALUES). Strings are trimmed; empty ones are dropped.
  */
 export function extractIdentifier(body: unknown, jsonKey: string): { values: string[] } | { error: string } {
-  const found = selected(body, jsonKey);
+  const found = queryJsonPath(body, jsonKey);
   if ('error' in found) return { error: `${jsonKey} ${found.error}` };
-  return identifierValues(found.list, jsonKey);
+  if (found.matches.length === 0) return { error: `${jsonKey} matched nothing in the body` };
+  return identifierValues(flattened(found.matches), jsonKey);
 }
 
 /** The identifier values among what a path selected (flattened one level), or why they cannot name contacts. */

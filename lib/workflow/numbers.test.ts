@@ -5,8 +5,17 @@ describe('readNumber', () => {
   it.each<[string, unknown, number]>([
     ['a number', 120, 120],
     ['plain text', '120', 120],
-    ['a plain decimal, as JavaScript reads it', '1.250', 1.25],
-    ['an exponent', '1e3', 1000],
+    ['a negative', '-7', -7],
+    ['a plain decimal', '12.5', 12.5],
+    ['two decimals', '1.25', 1.25],
+    ['four decimals', '1.2500', 1.25],
+    ['a decimal point with four digits before', '1250.000', 1250],
+    ['a leading zero never opens a group (dot)', '0.125', 0.125],
+    ['a leading zero never opens a group (comma)', '0,125', 0.125],
+    ['a point first', '.5', 0.5],
+    ['a point last', '5.', 5],
+    ['a whole number past 2^53, approximately', '820982911946154508', 820982911946154508],
+    ['a JSON number with three decimals (a number, not text)', 1.125, 1.125],
     ['US grouping and decimals', '1,250.00', 1250],
     ['German grouping and decimals', '1.250,00', 1250],
     ['French spaces', '1 250,00', 1250],
@@ -41,6 +50,17 @@ describe('readNumber', () => {
     ['nothing', undefined, 'is empty'],
     ['a list', ['1'], 'is not a number'],
     ['one comma and three digits', '1,250', 'could be 1250 or 1.25 depending on the locale'],
+    // Number() reads it as 1.25, but a German, Spanish or Italian "1.250" is 1250.
+    ['one dot and three digits', '1.250', 'could be 1250 or 1.25 depending on the locale'],
+    ['a minus, one dot and three digits', '-12.500', 'could be 12500 or 12.5 depending on the locale'],
+    // What Number() reads but no one writes as an amount.
+    ['hexadecimal', '0x100', 'is not a number'],
+    ['octal', '0o17', 'is not a number'],
+    ['binary', '0b101', 'is not a number'],
+    ['an exponent', '1e3', 'is not a number'],
+    ['an exponent with a sign', '-3.5E2', 'is not a number'],
+    ['Infinity', 'Infinity', 'is not a number'],
+    ['an underscore', '1_000', 'is not a number'],
     ['a currency, one dot and three digits', '€1.250', 'could be 1250 or 1.25 depending on the locale'],
     ['a currency, one comma and three digits', '$12,500', 'could be 12500 or 12.5 depending on the locale'],
   ])('finds no number in %s', (_, value, problem) => {
@@ -50,6 +70,7 @@ describe('readNumber', () => {
   it('says which two numbers an ambiguous text could be, for a message that shows how to write either', () => {
     expect(readNumber('1,250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: ',' } });
     expect(readNumber('€1.250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: '.' } });
+    expect(readNumber('1.250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: '.' } });
     expect(readNumber('abc')).toEqual({ problem: 'is not a number' });
   });
 });

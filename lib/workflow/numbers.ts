@@ -1,9 +1,11 @@
-// Numbers as people and other systems write them, for Branch's greater/less than: "1,250.00",
-// "1.250,00", "€120", "USD 1 250", "1'250.50", "12,5". A text that is already a plain number
-// ("1.250", "7", "-3.5e2") keeps the meaning JavaScript and JSON give it. A formatted one is read
-// whatever the locale when its form says which separator is the decimal one; "1,250" or "€1.250"
-// (one separator, three digits after it) is 1250 in one locale and 1.25 in another, so it is no
-// number at all here and the caller says so rather than guess.
+// Numbers as people and other systems write them, for Branch, Ask a Question and number fields:
+// "1,250.00", "1.250,00", "€120", "USD 1 250", "1'250.50", "12,5". A text is read whatever the
+// locale when its form says which separator is the decimal one; "1,250", "1.250" or "€1.250" (one
+// separator, three digits after it, one to three before) is 1250 in one locale and 1.25 in
+// another, so it is no number at all here and the caller says so rather than guess: a German
+// customer's "1.250" is €1,250, whatever JavaScript's Number() says. Only digits count: "0x100",
+// "0b11", "1e3" and "Infinity" are what Number() reads, not amounts anyone writes. A JSON number
+// (a value that is already a number) is taken as it is.
 
 /** `ambiguous`: the two numbers the text could be, and the separator that makes it so. */
 export type NumberReading = { number: number } | { problem: string; ambiguous?: Ambiguity };
@@ -14,6 +16,8 @@ const SPACES = /[\s\u00A0\u202F\u2009]/g;
 const CURRENCY_BEFORE = /^(?:[A-Z]{1,3}\s?)?\p{Sc}|^[A-Z]{3}(?=[\s\d+-])/u;
 const CURRENCY_AFTER = /\p{Sc}$|(?<=[\d\s])[A-Z]{3}$/u;
 const FORMATTED = /^[+-]?\d[\d.,'’ ]*$/;
+// Digits without a separator inside ("1250", "-7", "5.", ".5"): nothing to decide.
+const PLAIN = /^[+-]?(?:\d+\.?|\.\d+)$/;
 
 /** The number a value holds, or why it holds none (empty, not a number, ambiguous). */
 export function readNumber(value: unknown): NumberReading {
@@ -21,8 +25,10 @@ export function readNumber(value: unknown): NumberReading {
   if (typeof value !== 'string') return value === undefined || value === null ? { problem: 'is empty' } : { problem: 'is not a number' };
   const text = value.trim();
   if (text === '') return { problem: 'is empty' };
-  const plain = Number(text);
-  if (Number.isFinite(plain)) return { number: plain };
+  if (PLAIN.test(text)) {
+    const plain = Number(text);
+    return Number.isFinite(plain) ? { number: plain } : { problem: 'is not a number' };
+  }
   return readFormatted(text);
 }
 
@@ -66,7 +72,8 @@ function digitsOf(text: string): { digits: string } | { problem: string } {
 /**
  * The decimal separator: the later of "." and "," when both appear; one that appears more than
  * once groups digits; one that appears once is decimal unless three digits follow it and one to
- * three precede it alone, which no form settles ("1,250" is 1250 or 1.25).
+ * three precede it alone, which no form settles ("1,250" and "1.250" are 1250 or 1.25). A lone
+ * "0" never opens a group ("0.125" is 0.125).
  */
 function decimalSeparator(text: string): '.' | ',' | undefined | { problem: string; ambiguous: Ambiguity } {
   const lastDot = text.lastIndexOf('.');
@@ -77,7 +84,7 @@ function decimalSeparator(text: string): '.' | ',' | undefined | { problem: stri
   const at = text.indexOf(sep);
   const before = text.slice(0, at);
   const after = text.slice(at + 1);
-  if (after.length === 3 && /^\d{1,3}$/.test(before)) {
+  if (after.length === 3 && /^[1-9]\d{0,2}$/.test(before)) {
     const grouped = Number(before + after);
     const decimal = Number(`${before}.${after}`);
     return { problem: `could be ${grouped} or ${decimal} depending on the locale`, ambiguous: { grouped, decimal, separator: sep } };

@@ -79,6 +79,18 @@ describe('renderJsonTemplate', () => {
   it('lists unknown variables', () => {
     expect(renderJsonTemplate('{"a":{{$step.none}}}', scope).unknown).toEqual(['$step.none']);
   });
+
+  // Integers past 2^53 are kept as their digits (exact-json.ts); outside quotes they go back as numbers.
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an id past 2^53, outside quotes', { id: '820982911946154508' }, '{"id":820982911946154508,"s":"820982911946154508"}'],
+    ['a negative one', { id: '-820982911946154508' }, '{"id":-820982911946154508,"s":"-820982911946154508"}'],
+    ['a list holding one', { id: ['820982911946154508', 'A1', 7] }, '{"id":[820982911946154508,"A1",7],"s":"820982911946154508, A1, 7"}'],
+    ['digits a double holds exactly stay text', { id: '9007199254740991' }, '{"id":"9007199254740991","s":"9007199254740991"}'],
+    ['digits with a leading zero stay text', { id: '0820982911946154508' }, '{"id":"0820982911946154508","s":"0820982911946154508"}'],
+    ['digits with a sign or spaces stay text', { id: ' 820982911946154508' }, '{"id":" 820982911946154508","s":" 820982911946154508"}'],
+  ])('%s', (_, trigger, text) => {
+    expect(renderJsonTemplate('{"id":{{$trigger.id}},"s":"{{$trigger.id}}"}', { trigger }).text).toBe(text);
+  });
 });
 
 describe('resolveTemplateValue', () => {

@@ -1,5 +1,6 @@
 import { Contact } from '../contracts/contacts';
 import { Conversation } from '../contracts/conversations';
+import { isUnsafeIntegerText } from './exact-json';
 import { renderUrlTemplate } from './outbound-templates';
 
 // Templates in step configs: `{{$contact.firstName}}`, `{{$contact.fields.order_id}}`,
@@ -102,15 +103,19 @@ export function toText(value: unknown): string {
   }
 }
 
+/** Values read instead of the scope's, by reference name (`$trigger.skus`): one element of a list at a time. */
+export type TemplateOverrides = ReadonlyMap<string, unknown>;
+
 function replacePlaceholders(
   template: string,
   scope: TemplateScope,
   format: (value: unknown, offset: number) => string,
+  overrides?: TemplateOverrides,
 ): TemplateResult {
   const unknown: string[] = [];
   const text = template.replace(PLACEHOLDER, (_match, root: string, rest: string, offset: number) => {
-    const value = lookup(scope, root, parsePath(rest));
     const name = `$${root}${rest}`;
+    const value = overrides?.has(name) ? overrides.get(name) : lookup(scope, root, parsePath(rest));
     if (value === undefined && !unknown.includes(name)) unknown.push(name);
     return format(value, offset);
   });
@@ -135,8 +140,57 @@ export function renderUrl(template: string, scope: TemplateScope): TemplateResul
 }
 
 /** Renders a text template. Unknown variables render '' and are listed in `unknown`. */
-export function renderTemplate(template: string, scope: TemplateScope): TemplateResult {
-  return replacePlaceholders(template, scope, (value) => toText(value));
+export function renderTemplate(template: string, scope: TemplateScope, overrides?: TemplateOverrides): TemplateResult {
+  return replacePlaceholders(template, scope, (value) => toText(value), overrides);
+}
+
+/**
+ * A text template rendered with its blank variables (as blankReferences reads them) left out,
+ * along with the spaces before them: "{{first}} {{middle}} {{last}}" without a middle name reads
+ * "Ana López", not "Ana  López". The text around them stays as written. `blank` names them.
+ */
+export function renderWithoutBlanks(template: string, scope: TemplateScope): TemplateResult & { blank: string[] } {
+  const unknown: string[] = [];
+  const blank: string[] = [];
+  let text = '';
+  // A left-out variable took the spaces before it: the text after it brings its own or gets one back.
+  let gap = false;
+  const append = (piece: string) => {
+    if (piece === '') return;
+    if (gap && !/^\s/.test(piece)) text += ' ';
+    gap = false;
+    text += piece;
+  };
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const [written, root = '', rest = ''] = match;
+    append(template.slice(last, match.index));
+    last = match.index + written.length;
+    const name = `$${root}${rest}`;
+    const value = lookup(scope, root, parsePath(rest));
+    if (value === undefined && !unknown.includes(name)) unknown.push(name);
+    const piece = toText(value);
+    if (piece.trim() !== '') {
+      append(piece);
+      continue;
+    }
+    if (!blank.includes(name)) blank.push(name);
+    const before = text.replace(/[ \t]+$/, '');
+    gap ||= before.length < text.length;
+    text = before;
+  }
+  append(template.slice(last));
+  return { text, unknown, blank };
+}
+
+/** The references of a template (each once, as written) whose value in this scope is a list. */
+export function listReferences(template: string, scope: TemplateScope): { name: string; list: unknown[] }[] {
+  const lists = new Map<string, unknown[]>();
+  for (const r of templateReferences(template)) {
+    const value = lookup(scope, r.root, r.path);
+    if (Array.isArray(value)) lists.set(r.name, value);
+  }
+  return [...lists].map(([name, list]) => ({ name, list }));
 }
 
 /**
@@ -183,18 +237,27 @@ function stringLiteralTest(json: string): (offset: number) => boolean {
  * - a placeholder inside a string literal (`"name": "{{$contact.firstName}}"`) inserts the value's
  *   text escaped for a JSON string (quotes, backslashes, newlines);
  * - a placeholder outside quotes (`"total": {{$trigger.total}}`) inserts the value as JSON
- *   (`42`, `"abc"`, `{"a":1}`, `["x"]`); an unknown variable there becomes `null`.
+ *   (`42`, `"abc"`, `{"a":1}`, `["x"]`); an unknown variable there becomes `null`. A whole number
+ *   past 2^53, which the webhook or HTTP answer sent as a number and we keep as its digits
+ *   (exact-json.ts), goes back as those digits unquoted: `"id": {{$trigger.orderId}}` sends
+ *   820982911946154508 as Shopify sent it. In quotes it is text, as any value is.
  * Placeholders are visited left to right, so the scan only ever moves forward.
  */
 export function renderJsonTemplate(template: string, scope: TemplateScope): TemplateResult {
   const insideString = stringLiteralTest(template);
   return replacePlaceholders(template, scope, (value, offset) => {
     if (insideString(offset)) return JSON.stringify(toText(value)).slice(1, -1);
-    if (value === undefined) return 'null';
-    try {
-      return JSON.stringify(value) ?? 'null';
-    } catch {
-      return 'null';
-    }
+    return value === undefined ? 'null' : jsonOf(value);
   });
+}
+
+/** A value as a JSON token, integers kept as digits sent as numbers (in a list of values too). */
+function jsonOf(value: unknown): string {
+  if (isUnsafeIntegerText(value)) return value;
+  if (Array.isArray(value) && value.some(isUnsafeIntegerText)) return `[${value.map(jsonOf).join(',')}]`;
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return 'null';
+  }
 }

@@ -84,6 +84,18 @@ describe('structuralProblems', () => {
     ['an unknown system variable', [say('{{$system.today}}')], undefined, [
       { path: ['steps', 0, 'config', 'text'], message: expect.stringContaining('Unknown variable {{$system.today}}') },
     ]],
+    ['a $step variable only a later step sets', [say('{{$step.ticketId}}'), makeStep('http_request', { responseMappings: [{ jsonKey: '$.id', variable: 'ticketId' }] }, 'call')], undefined, [
+      { path: ['steps', 0, 'config', 'text'], message: '{{$step.ticketId}} is read before any step sets it: step 2 ("call") sets it, but not before step 1 runs; move this step below it' },
+    ]],
+    ['a $step variable the step itself maps', [makeStep('http_request', { url: 'https://x.example/{{$step.ticketId}}', responseMappings: [{ jsonKey: '$.id', variable: 'ticketId' }] }, 'call')], undefined, [
+      { path: ['steps', 0, 'config', 'url'], message: '{{$step.ticketId}} is read before any step sets it: this step sets it from its own answer, which comes after it is sent; a step reads what steps before it set' },
+    ]],
+    ['a $step variable misspelt', [makeStep('http_request', { responseMappings: [{ jsonKey: '$.id', variable: 'ticketId' }] }, 'call'), say('{{$step.ticketid}}')], undefined, [
+      { path: ['steps', 1, 'config', 'text'], message: '{{$step.ticketid}} is not set by any step: did you mean {{$step.ticketId}}?' },
+    ]],
+    ['a credential a workflow file left out', [makeStep('http_request', { headers: [{ key: 'Authorization', value: 'Bearer {{credential: Authorization}}' }] }, 'call')], undefined, [
+      { path: ['steps', 0, 'config', 'headers', 0, 'value'], message: 'Set the Authorization header again (the workflow file left the credential out; {{credential: Authorization}} holds its place)' },
+    ]],
     ['a $step variable nothing sets', [say('{{$step.ticketId}}')], undefined, [
       { path: ['steps', 0, 'config', 'text'], message: expect.stringContaining('{{$step.ticketId}} is not set by any step') },
     ]],

@@ -8,6 +8,8 @@ import { readNumber } from './numbers';
 import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
+import { credentialGaps } from './credential-placeholders';
+import { type ActionOutputs, stepVariables, type StepVariables } from './step-variables';
 import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
   templateReferences,
@@ -30,6 +32,8 @@ export type WorkspaceFacts = {
   fields?: readonly FieldDefinition[];
   /** The inputs of an installed app's action; undefined when the app or action is not known. */
   actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
+  /** The outputs (`$step.<variable>`) of an installed app's action; undefined when not known (any `$step` name is then let through). */
+  actionOutputs?: ActionOutputs;
   /** The items of an installed app's trigger (`$trigger.<item>`); undefined when the app or trigger is not known. */
   triggerItems?: (appId: string, triggerKey: string) => readonly TriggerItem[] | undefined;
 };
@@ -40,8 +44,12 @@ type Context = {
   triggerVars: string[] | undefined;
   /** A mini-app trigger's items, whose types say what may be read below them. */
   items: readonly TriggerItem[] | undefined;
-  /** undefined: some step (a mini-app action) sets variables not known statically. */
-  stepVars: string[] | undefined;
+  /** Which `$step` names each step may read (lib/workflow/step-variables.ts). */
+  stepVars: StepVariables;
+  /** The steps' ids, in order, to name them. */
+  stepOrder: string[];
+  /** The index of the step whose templates are checked. */
+  at: number;
   /** undefined: the workspace's custom fields were not given. */
   fieldKeys: readonly string[] | undefined;
 };
@@ -105,14 +113,40 @@ function checkReference(ref: TemplateReference, ctx: Context): Finding | undefin
     const only = json.length ? `only a json item (${json.join(', ')}) has values inside` : 'only a json item has values inside, and this trigger has none';
     return { what: `${shown} reads inside "${first}", a ${type} item of this trigger`, detail: `: ${only}; use {{$trigger.${first}}} for its value` };
   }
-  if (ref.root === 'step' && ctx.stepVars && !ctx.stepVars.includes(first)) {
-    return {
-      what: `${shown} is not set by any step`,
-      detail: `: map it in an HTTP request step's response`,
-      meant: meantAmong(ref, first, `$step.${first}`, ctx.stepVars, '$step.'),
-    };
-  }
+  if (ref.root === 'step') return stepFinding(ref, first, ctx);
   return undefined;
+}
+
+/**
+ * `$step.<name>`: set by a step that may run before this one (a jump back counts), so a run has a
+ * value, never one left over from another workflow path or empty because its step comes later.
+ */
+function stepFinding(ref: TemplateReference, first: string, ctx: Context): Finding | undefined {
+  const { before, open, setBy, anyOpen } = ctx.stepVars;
+  if (before[ctx.at]?.has(first) || open[ctx.at]) return undefined;
+  const shown = braces(ref.name);
+  const setters = setBy.get(first) ?? [];
+  if (setters.length === 1 && setters[0] === ctx.at) {
+    return { what: `${shown} is read before any step sets it`, detail: ': this step sets it from its own answer, which comes after it is sent; a step reads what steps before it set' };
+  }
+  if (setters.length) {
+    const named = setters.map((i) => `step ${i + 1} ("${ctx.stepOrder[i]}")`).join(' and ');
+    return { what: `${shown} is read before any step sets it`, detail: `: ${named} ${setters.length > 1 ? 'set' : 'sets'} it, but not before step ${ctx.at + 1} runs; move this step below ${setters.length > 1 ? 'one of them' : 'it'}` };
+  }
+  if (anyOpen) return undefined;
+  const available = [...(before[ctx.at] ?? [])];
+  const meant = (word: string, head: string) => {
+    const near = meantAmong(ref, word, head, available, '$step.');
+    return near.length ? near : meantAmong(ref, word, head, [...setBy.keys()], '$step.');
+  };
+  // `$step.<step id>.<name>`: a step's variables are named without its id.
+  const inner = ref.path[1];
+  if (ctx.stepIds.has(first) && inner !== undefined) {
+    const head = `$step.${first}.${inner}`;
+    const named = available.includes(inner) ? [`$step.${inner}${after(ref.name, head)}`] : meant(inner, head);
+    return { what: `${shown} is not set by any step`, detail: `: a step's variables are named without the step's id, e.g. {{$step.${inner}}}`, meant: named };
+  }
+  return { what: `${shown} is not set by any step`, detail: `: map it in an HTTP request step's response`, meant: meant(first, `$step.${first}`) };
 }
 
 /** `$contact.<property>` and `$contact.fields.<key>`: a custom field may be what a property typo meant, and the other way round. */
@@ -179,14 +213,14 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     triggerVars: items ? items.map((i) => i.key)
       : OPEN_VARIABLE_TRIGGERS.includes(def.trigger.type) ? undefined : triggerVariables(def.trigger),
     items,
-    stepVars: def.steps.some((s) => s.type === 'mini_app_action')
-      ? undefined
-      : def.steps.flatMap((s) => (s.type === 'http_request' ? s.config.responseMappings.map((m) => m.variable)
-        : s.type === 'ask_question' && s.config.saveToVariable ? [s.config.saveToVariable] : [])),
+    stepVars: stepVariables(def.steps, workspace.actionOutputs),
+    stepOrder: def.steps.map((s) => s.id),
+    at: 0,
     fieldKeys: workspace.fieldKeys,
   };
 
   def.steps.forEach((step, i) => {
+    ctx.at = i;
     const at = ['steps', i, 'config'];
     if (step.type === 'jump_to') add([...at, 'stepId'], targetProblem(step.config.stepId, step.id, ctx));
     if (step.type === 'date_time') {
@@ -215,6 +249,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);
     }
+    for (const gap of credentialGaps(step)) add(['steps', i, ...gap.path], `${gap.message[0]!.toUpperCase()}${gap.message.slice(1)}`);
     // An HTTP request's text goes to another system as written, which may use `{{…}}` itself.
     const rootlessChecked = step.type !== 'http_request';
     for (const { path, template, json } of stepTemplates(step)) {

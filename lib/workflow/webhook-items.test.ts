@@ -29,9 +29,12 @@ describe('itemPlan: does the identifier iterate, and which mappings go through i
       ['$.orders[*].total', '$.orders[*].lines[*].sku']],
     ['the same prefix quoted or spaced otherwise', '$.orders[*].email', ["$['orders'][*].total", '$.orders.*.name', '$.orders[ * ].id'],
       ["$['orders'][*].total", '$.orders.*.name', '$.orders[ * ].id']],
-    ['a filter, the same filter only', '$.data[?@.type=="lead"].email', ["$.data[? @.type == 'lead'].name", '$.data[*].name', '$.data[?@.type=="client"].name'],
-      ["$.data[? @.type == 'lead'].name"]],
-    ['a slice', '$.people[1:].email', ['$.people[1:].name', '$.people[*].name'], ['$.people[1:].name']],
+    // A wildcard over the identifier's array is each item's own value (a lead's name); another
+    // filter or slice says which elements, so it reads the whole body.
+    ['a filter: the same filter, or a wildcard', '$.data[?@.type=="lead"].email',
+      ["$.data[? @.type == 'lead'].name", '$.data[*].name', '$.data.*.id', '$.data[?@.type=="client"].name', '$.data[0:2].name', '$.other[*].name', '$..name'],
+      ["$.data[? @.type == 'lead'].name", '$.data[*].name', '$.data.*.id']],
+    ['a slice: the same slice, or a wildcard', '$.people[1:].email', ['$.people[1:].name', '$.people[*].name', '$.people[2:].name'], ['$.people[1:].name', '$.people[*].name']],
     ['only the first iteration defines the item', '$.orders[*].buyers[*].email', ['$.orders[*].id', '$.orders[*].buyers[*].name'], ['$.orders[*].id', '$.orders[*].buyers[*].name']],
     ['the item itself', '$.emails[*]', ['$.emails[*]'], ['$.emails[*]']],
   ])('%s', (_, identifier, mappings, perItem) => {
@@ -60,12 +63,12 @@ describe('extractItems', () => {
       values: ['ana@x.co', 'bob@x.co', 'ana@x.co'],
       items: [
         { path: '$.orders[0]', values: ['ana@x.co'], variables: { name: 'Ana', total: 30, sku: ['A1', 'B2'], email: 'ana@x.co' }, errors: [] },
-        { path: '$.orders[1]', values: ['bob@x.co'], variables: { name: 'Bob', total: 12.5, sku: 'C3', email: 'bob@x.co' }, errors: [] },
+        // What is left below the item decides the shape: `.lines[*].sku` is a list for one line, and for none.
+        { path: '$.orders[1]', values: ['bob@x.co'], variables: { name: 'Bob', total: 12.5, sku: ['C3'], email: 'bob@x.co' }, errors: [] },
         {
-          path: '$.orders[2]', values: ['ana@x.co'], variables: { total: 8, email: ' ana@x.co ' },
+          path: '$.orders[2]', values: ['ana@x.co'], variables: { total: 8, sku: [], email: ' ana@x.co ' },
           errors: [
             { variable: 'name', jsonKey: '$.orders[*].customer.name', message: '$.orders[*].customer.name matched nothing in $.orders[2]' },
-            { variable: 'sku', jsonKey: '$.orders[*].lines[*].sku', message: '$.orders[*].lines[*].sku matched nothing in $.orders[2]' },
           ],
         },
       ],
@@ -79,6 +82,8 @@ describe('extractItems', () => {
     expect('items' in all && all.items.map((i) => [i.path, i.values, i.variables.n])).toEqual([['$[0]', ['a@x.co'], 1], ['$[3]', ['d@x.co'], 4]]);
     const vip = read('$[?@.vip].email', body, '$[?@.vip].n');
     expect('items' in vip && vip.items.map((i) => [i.path, i.variables.n])).toEqual([['$[3]', 4]]);
+    const wildcard = read('$[?@.vip].email', body, '$[*].n');
+    expect('items' in wildcard && wildcard.items.map((i) => [i.path, i.variables.n])).toEqual([['$[3]', 4]]);
   });
 
   it('names an item of an object by its key', () => {

@@ -7,14 +7,16 @@ import { extractMappings, identifierValues, mappedValue, type MappedValue, type 
 // values by iterating (`$[*].email`, `$.orders[*].customer.email`, `$.data[?@.type=="lead"].email`),
 // each element of the first iterated array is an item, and a mapping through the same array
 // (`$[*].name`, `$.orders[*].total`) is read from the contact's own item: Ana's run gets "Ana",
-// not "Ana, Bob". Every other mapping is read from the whole body, as without items.
+// not "Ana, Bob". Every other mapping is read from the whole body, as without items. What is
+// left of a mapping's path below the item decides its value's shape, as a whole-body path does:
+// `.total` one value, `.lines[*].sku` always a list (jsonpath-mapping.ts).
 
 /** How a trigger's identifier splits a delivery into items, decided once per workflow version. */
 export interface ItemPlan {
   /** Position of the iterating segment: an item is the node at `location[0..at]`. */
   at: number;
-  /** Mappings read per item (their path goes through the same array, written the same way). */
-  perItem: VariableMapping[];
+  /** Mappings read per item (their path goes through the same array), and whether the rest of the path names one value. */
+  perItem: (VariableMapping & { definite: boolean })[];
   /** Mappings read from the whole body. */
   shared: VariableMapping[];
 }
@@ -36,9 +38,10 @@ const { WildcardSelector, SliceSelector, FilterSelector, NameSelector, IndexSele
  * The identifier's item prefix: its first segment that iterates (one wildcard, slice or filter
  * selector), reached through single names and indexes only. A `..` or a union (`[0,1]`) before it
  * makes no items (every mapping reads the whole body): where an item begins would be ambiguous.
- * The prefix is compared in json-p3's canonical form, so quoting and spacing do not matter.
+ * The prefix (through the iterating segment) and the array's path (before it) are in json-p3's
+ * canonical form, so quoting and spacing do not matter.
  */
-function iteratorPrefix(jsonKey: string): { at: number; prefix: string } | null {
+function iteratorPrefix(jsonKey: string): { at: number; prefix: string; array: string } | null {
   const compiled = compileJsonPath(jsonKey);
   if ('error' in compiled) return null;
   const segments = compiled.query.segments;
@@ -48,8 +51,9 @@ function iteratorPrefix(jsonKey: string): { at: number; prefix: string } | null 
     const text = segment.toString();
     if (text.startsWith('..') || segment.selectors.length !== 1) return null;
     const selector = segment.selectors[0];
+    const array = prefix;
     prefix += text;
-    if (selector instanceof WildcardSelector || selector instanceof SliceSelector || selector instanceof FilterSelector) return { at, prefix };
+    if (selector instanceof WildcardSelector || selector instanceof SliceSelector || selector instanceof FilterSelector) return { at, prefix, array };
     if (!(selector instanceof NameSelector || selector instanceof IndexSelector)) return null;
   }
   return null;
@@ -63,6 +67,29 @@ function canonicalPrefix(jsonKey: string, count: number): string | null {
 }
 
 /**
+ * Whether a mapping reads the item: its path iterates the identifier's array either as the
+ * identifier does (the same filter or slice, written any way) or with a wildcard: a filter
+ * identifier's items are some of the array's elements, and `$.data[*].name` beside
+ * `$.data[?@.type=="lead"].email` means each lead's own name. Another filter or slice on that
+ * array is read from the whole body: it says which elements, not "this item's".
+ */
+function readsItem(jsonKey: string, found: { at: number; prefix: string; array: string }): boolean {
+  if (canonicalPrefix(jsonKey, found.at + 1) === found.prefix) return true;
+  const compiled = compileJsonPath(jsonKey);
+  if ('error' in compiled || canonicalPrefix(jsonKey, found.at) !== found.array) return false;
+  const segment = compiled.query.segments[found.at];
+  return segment !== undefined && !segment.toString().startsWith('..') && segment.selectors.length === 1 && segment.selectors[0] instanceof WildcardSelector;
+}
+
+/** Whether the rest of a path below its segment `at` names at most one node (names and indexes only). */
+function definiteBelow(jsonKey: string, at: number): boolean {
+  const compiled = compileJsonPath(jsonKey);
+  if ('error' in compiled) return false;
+  return compiled.query.segments.slice(at + 1).every((segment) => !segment.toString().startsWith('..') && segment.selectors.length === 1
+    && (segment.selectors[0] instanceof NameSelector || segment.selectors[0] instanceof IndexSelector));
+}
+
+/**
  * The item plan of a trigger, or null when its identifier does not iterate (one contact, or one
  * array), or when no mapping reads the item: then every item's run would be the same run, and two
  * items naming one contact start one run for it, as before items.
@@ -70,9 +97,12 @@ function canonicalPrefix(jsonKey: string, count: number): string | null {
 export function itemPlan(identifierKey: string, mappings: readonly VariableMapping[]): ItemPlan | null {
   const found = iteratorPrefix(identifierKey);
   if (!found) return null;
-  const perItem: VariableMapping[] = [];
+  const perItem: ItemPlan['perItem'] = [];
   const shared: VariableMapping[] = [];
-  for (const m of mappings) (canonicalPrefix(m.jsonKey, found.at + 1) === found.prefix ? perItem : shared).push(m);
+  for (const m of mappings) {
+    if (readsItem(m.jsonKey, found)) perItem.push({ ...m, definite: definiteBelow(m.jsonKey, found.at) });
+    else shared.push(m);
+  }
   return perItem.length === 0 ? null : { at: found.at, perItem, shared };
 }
 
@@ -120,8 +150,11 @@ export function extractItems(body: unknown, identifierKey: string, plan: ItemPla
   return { values: all.values, items: [...byKey.values()], shared };
 }
 
-/** One mapping's value in each item: what its path selects below that item (a list when several). */
-function readPerItem(body: unknown, { jsonKey, variable }: VariableMapping, at: number, items: Map<string | number, DeliveryItem>) {
+/**
+ * One mapping's value in each item: what its path selects below that item, one value or a list
+ * as the rest of the path says (an item whose `lines` are empty gets []).
+ */
+function readPerItem(body: unknown, { jsonKey, variable, definite }: ItemPlan['perItem'][number], at: number, items: Map<string | number, DeliveryItem>) {
   const found = nodesOf(body, jsonKey);
   const inItem = new Map<string | number, JSONPathNode[]>();
   if ('nodes' in found) {
@@ -135,8 +168,8 @@ function readPerItem(body: unknown, { jsonKey, variable }: VariableMapping, at: 
   for (const [key, item] of items) {
     const nodes = inItem.get(key);
     const value = 'error' in found ? found
-      : !nodes ? { error: `matched nothing in ${item.path}` }
-      : mappedValue(nodes.length === 1 ? nodes[0]!.value : undefined, nodes.flatMap((n) => (Array.isArray(n.value) ? n.value : [n.value])));
+      : !nodes && definite ? { error: `matched nothing in ${item.path}` }
+      : mappedValue((nodes ?? []).map((n) => n.value), definite);
     if ('error' in value) item.errors.push({ variable, jsonKey, message: `${jsonKey} ${value.error}` });
     else item.variables[variable] = value.value;
   }

@@ -1,10 +1,11 @@
 import type { AppAction } from '../../lib/contracts/apps';
-import { callAndMap, type CallResult } from '../outbound/call';
+import { callAndMap, type Cancellation, type CallResult } from '../outbound/call';
 import { excerpt, sentHeaderValues } from '../outbound/excerpt';
 import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
 import { fromJson, type Executor } from '../store/database';
+import { hideSecrets, secretAuthValues } from './hide-secrets';
 import { renderActionRequest, type RenderedRequest } from './render-request';
 import type { Vault } from '../secrets/vault';
 import { appSigningSecrets, findAppRow, findInstalledApp } from './store';
@@ -14,6 +15,8 @@ export interface PreparedAction {
   action: AppAction;
   request: RenderedRequest;
   timeoutMs: number;
+  /** The values of the app's `secret` auth inputs: masked in what the run log shows (hide-secrets.ts). */
+  secrets: string[];
 }
 
 /** Why an action cannot be sent at all (not installed, unknown action, a required input empty). */
@@ -40,7 +43,7 @@ export async function prepareAppAction(db: Executor, vault: Vault, input: { appI
   if (empty.length) throw new ActionNotRunnable(`Required input(s) of "${action.key}" are empty: ${empty.map((i) => i.label).join(', ')}`);
   const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
   if (request.refused) throw new ActionNotRunnable(`The action "${action.key}" was not called: ${request.refused}`);
-  return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs };
+  return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs, secrets: secretAuthValues(manifest.authInputs, installed.installation.authValues) };
 }
 
 /** Why the app cannot be called, naming it as the admin knows it (an id says nothing in a run log). */
@@ -60,12 +63,15 @@ export interface SendOptions {
   allowPrivateUrls: string[];
   idempotencyKey?: string;
   retry?: Pick<RetryOptions, 'sleep' | 'baseDelayMs'>;
+  /** The run's cancel: drops the request in flight and starts no further attempt. */
+  cancellation?: Cancellation;
 }
 
 /**
- * Sends a prepared action with the same outbound safety and retries as `http_request`:
- * private addresses refused unless allow-listed, at most 3 attempts on network errors, 429 and
- * 5xx. Each attempt is signed with the app's Standard Webhooks secret (same webhook-id), so the
+ * Sends a prepared action with the same outbound safety, redirects and quick attempts as
+ * `http_request` (server/outbound/call.ts): private addresses refused unless allow-listed, at
+ * most 3 attempts within the action's timeout, a POST or PATCH sent again only when the app did
+ * not act (429, 503, no connection). Each attempt is signed with the app's Standard Webhooks secret (same webhook-id), so the
  * app's server knows the request is ours; the secret is read per attempt, so a retry after a
  * rotation carries the new one (and the previous one while they overlap). Never throws: a failure comes back as `error`.
  */
@@ -81,20 +87,21 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
     ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
   };
   const result = await callAndMap(
-    async () => {
-      const secrets = await appSigningSecrets(db, options.vault, prepared.appId);
-      return {
-        method: request.method,
-        url: request.url,
-        headers: secrets.length ? { ...base, ...signHeaders(secrets, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } : base,
-        body: request.body,
-        timeoutMs: prepared.timeoutMs,
-      };
+    { method: request.method, url: request.url, headers: base, body: request.body, timeoutMs: prepared.timeoutMs },
+    {
+      allowList: options.allowPrivateUrls, mappings: action.outputs, notes,
+      prepare: async (_attempt, input) => {
+        const secrets = await appSigningSecrets(db, options.vault, prepared.appId);
+        return secrets.length ? { ...input, headers: { ...base, ...signHeaders(secrets, { id: messageId, timestamp: new Date(), body: request.body ?? '' }) } } : input;
+      },
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.cancellation ? { cancellation: options.cancellation } : {}),
     },
-    { allowList: options.allowPrivateUrls, mappings: action.outputs, notes, ...(options.retry ? { retry: options.retry } : {}) },
   );
   const { bodyText, ...outcome } = result;
-  if (result.error) return { ...outcome, error: `${request.method} ${request.url}: ${result.error}` };
-  if (!result.ok) return { ...outcome, error: `${request.method} ${request.url} answered HTTP ${result.status}: ${excerpt(bodyText ?? '', undefined, sentHeaderValues(request.headers))}` };
-  return outcome;
+  const location = result.location !== undefined ? ` (Location: ${result.location})` : '';
+  const error = result.error ? `${request.method} ${request.url}: ${result.error}`
+    : !result.ok ? `${request.method} ${request.url} answered HTTP ${result.status}${location}: ${excerpt(bodyText ?? '', undefined, sentHeaderValues(request.headers))}`
+    : undefined;
+  return hideSecrets(error === undefined ? outcome : { ...outcome, error }, prepared.secrets);
 }

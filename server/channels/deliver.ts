@@ -44,6 +44,8 @@ export interface DeliverInput {
    * its key, and the next call with the key sends that same message.
    */
   retryLater?: boolean;
+  /** What the inbox shows for it instead of inboxText (an agent's template: its body as the customer reads it). */
+  shownAs?: string;
 }
 
 const fromRow = (row: MessagesTable): DeliveryResult => {
@@ -64,7 +66,7 @@ async function setDelivery(services: Services, id: string, values: { external_id
 async function recordAttempt(services: Services, input: DeliverInput): Promise<string | DeliveryResult> {
   try {
     return (await inTransaction(services.db, (uow) => addMessage(uow, services, input.conversation.id, {
-      text: inboxText(input.spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author: input.author,
+      text: (input.shownAs ?? inboxText(input.spec)).slice(0, 4096), direction: 'outgoing', kind: 'message', author: input.author,
       channel: { connectionId: input.connection.id, sendKey: input.sendKey, deliveryStatus: 'pending', attachments: specAttachments(input.spec) },
     }, input.cause))).id;
   } catch (err) {

@@ -11,7 +11,7 @@ export function planSend(kind: 'whatsapp' | 'messenger', spec: SendSpec, window:
     if (!window.open && spec.messenger?.messagingType !== 'MESSAGE_TAG') {
       return { error: `${window.note}. Set the Messenger messaging type to MESSAGE_TAG with a tag to send anyway.` };
     }
-    const notes = spec.kind === 'media' && spec.text.trim() ? ['Messenger attachments carry no caption: the caption was kept in the inbox only'] : [];
+    const notes = spec.kind === 'media' && spec.text.trim() ? ['Messenger attachments carry no caption: the caption goes as a message of its own right after the attachment'] : [];
     return { spec, notes };
   }
   if (window.open || spec.kind === 'template') return { spec, notes: [] };

@@ -4,8 +4,8 @@ import type { Cause } from '../domain/contacts';
 import type { MessageAuthor } from '../domain/conversations';
 import type { Services } from '../services';
 import { isChannelKind } from './connections';
-import type { DeliveryResult } from './deliver';
 import { planSend } from './policy';
+import { sendWithFollowUps, type ChannelSent } from './send-follow-ups';
 import type { SendSpec } from './send-spec';
 import { channelWindow } from './window';
 
@@ -25,9 +25,10 @@ export interface ChannelSendInput {
 /**
  * Sends on the conversation's connection through its connector. The 24-hour window is checked
  * first (a refusal is returned as `error`, nothing stored); a send already attempted under this
- * key is answered from its stored outcome, whatever the window says now.
+ * key is answered from its stored outcome, whatever the window says now. What follows a send
+ * (a fallback after Meta's 131047, a Messenger caption): send-follow-ups.ts.
  */
-export async function sendOnConversation(services: Services, input: ChannelSendInput): Promise<{ error: string } | { result: DeliveryResult; sent: SendSpec }> {
+export async function sendOnConversation(services: Services, input: ChannelSendInput): Promise<{ error: string } | ChannelSent> {
   const connection = await services.db.selectFrom('connections').selectAll().where('id', '=', input.conversation.connectionId).executeTakeFirst();
   if (!connection) return { error: 'The conversation’s channel was disconnected; connect it again to send' };
   const connector = connectorOfKind(connection.kind);
@@ -41,8 +42,8 @@ export async function sendOnConversation(services: Services, input: ChannelSendI
     for (const n of plan.notes) input.note(n);
     spec = plan.spec;
   }
-  const result = await connector.sendChannelMessage({
-    services, connection, conversation: input.conversation, idempotencyKey: input.sendKey, note: input.note,
-  }, { spec, author: input.author, cause: input.cause, ...(input.retryLater ? { retryLater: true } : {}) });
-  return { result, sent: spec };
+  const send = (s: SendSpec, key: string) => connector.sendChannelMessage!({
+    services, connection, conversation: input.conversation, idempotencyKey: key, note: input.note,
+  }, { spec: s, author: input.author, cause: input.cause, ...(input.retryLater ? { retryLater: true } : {}) });
+  return sendWithFollowUps(services, { connection, conversation: input.conversation, spec, fallback: input.fallback, sendKey: input.sendKey, note: input.note }, send);
 }

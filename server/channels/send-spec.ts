@@ -6,10 +6,13 @@ export { isFetchableLink };
 
 /** A message ready to send: templates of ours already rendered. */
 export interface SendSpec {
-  kind: 'text' | 'media' | 'buttons' | 'template';
+  /** `list`: a WhatsApp list message (its rows are `buttons`); Messenger sends it as quick replies. */
+  kind: 'text' | 'media' | 'buttons' | 'list' | 'template';
   text: string;
   media?: { type: 'image' | 'document' | 'video'; url: string; filename?: string };
   buttons?: { title: string; payload?: string }[];
+  /** A list message's button, the one that opens its rows. */
+  listButton?: string;
   template?: WhatsAppTemplateRef;
   messenger?: { messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'; tag?: string };
 }
@@ -43,8 +46,21 @@ export function inboxText(spec: SendSpec): string {
       : `[template ${spec.template?.name ?? ''}${spec.template?.parameters.length ? `: ${spec.template.parameters.join(' | ')}` : ''}]`;
     case 'media': return spec.text.trim() || `[${spec.media?.type ?? 'file'}] ${spec.media?.url ?? ''}`.trim();
     case 'buttons': return `${spec.text}\n${(spec.buttons ?? []).map((b) => `[${b.title}]`).join(' ')}`;
+    case 'list': return `${spec.text}\n[${spec.listButton ?? LIST_BUTTON}]\n${(spec.buttons ?? []).map((b) => `- ${b.title}`).join('\n')}`;
     default: return spec.text;
   }
+}
+
+/**
+ * Messenger attachments have no caption (the Send API's attachment payload is a url and
+ * is_reusable only: https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets,
+ * https://developers.facebook.com/docs/messenger-platform/reference/send-api),
+ * so a media message with a caption goes as the attachment, then the caption as a text message of
+ * its own (as respond.io sends it), each stored and tracked apart. Other messages: as they are.
+ */
+export function splitCaption(kind: 'whatsapp' | 'messenger', spec: SendSpec): { first: SendSpec; caption?: SendSpec } {
+  if (kind !== 'messenger' || spec.kind !== 'media' || !spec.text.trim()) return { first: spec };
+  return { first: { ...spec, text: '' }, caption: { kind: 'text', text: spec.text, ...(spec.messenger ? { messenger: spec.messenger } : {}) } };
 }
 
 export const specAttachments = (spec: SendSpec): Attachment[] =>
@@ -53,12 +69,16 @@ export const specAttachments = (spec: SendSpec): Attachment[] =>
     : [];
 
 const payloadOf = (b: { title: string; payload?: string }, i: number) => (b.payload?.trim() || `button_${i + 1}`).slice(0, 256);
+/** A list message's button when the step names none. */
+export const LIST_BUTTON = 'Choose';
 
 /**
  * WhatsApp Cloud API message body.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  * (text; image/document/video by `link` with `caption`; interactive `button` with up to 3
  * `reply` buttons; `template` with its components, template-components.ts, which cites each kind's page)
+ * Interactive `list`: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages
+ * (body up to 4096 characters, button label ≤ 20, section title ≤ 24, up to 10 rows, row id ≤ 200, row title ≤ 24).
  */
 export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
@@ -73,6 +93,12 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
         ...base, type: 'interactive',
         interactive: { type: 'button', body: { text: spec.text.slice(0, 1024) }, action: { buttons: (spec.buttons ?? []).map((b, i) => ({ type: 'reply', reply: { id: payloadOf(b, i), title: b.title } })) } },
       };
+    case 'list': {
+      // One section, titled as its button (a section title is asked for; ≤ 20 fits its 24).
+      const button = (spec.listButton ?? LIST_BUTTON).slice(0, 20);
+      const rows = (spec.buttons ?? []).map((b, i) => ({ id: payloadOf(b, i).slice(0, 200), title: b.title }));
+      return { ...base, type: 'interactive', interactive: { type: 'list', body: { text: spec.text.slice(0, 4096) }, action: { button, sections: [{ title: button, rows }] } } };
+    }
     case 'template': {
       const t = spec.template!;
       const components = templateComponents(t);
@@ -88,8 +114,8 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
 
 /**
  * Messenger Send API body. https://developers.facebook.com/docs/messenger-platform/reference/send-api
- * Attachments by URL (`attachment.payload.url`; Messenger attachments carry no caption, so
- * the caption stays in the inbox only and the step notes it); quick replies (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies);
+ * Attachments by URL (`attachment.payload.url`; no caption: splitCaption sends it as a message of
+ * its own); quick replies, also for a list (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies);
  * messaging_type and message tags (https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags).
  */
 export function messengerBody(psid: string, spec: SendSpec): Record<string, unknown> {
@@ -101,6 +127,7 @@ export function messengerBody(psid: string, spec: SendSpec): Record<string, unkn
       return { ...base, message: { attachment: { type, payload: { url: spec.media!.url, is_reusable: true } } } };
     }
     case 'buttons':
+    case 'list':
       return { ...base, message: { text: spec.text, quick_replies: (spec.buttons ?? []).map((b, i) => ({ content_type: 'text', title: b.title, payload: payloadOf(b, i) })) } };
     default:
       return { ...base, message: { text: spec.text } };

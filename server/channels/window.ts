@@ -1,5 +1,6 @@
 import type { ChannelWindow } from '../../lib/contracts/channels';
 import type { Conversation } from '../../lib/contracts/conversations';
+import { sql } from 'kysely';
 import type { Executor } from '../store/database';
 
 /**
@@ -10,16 +11,28 @@ import type { Executor } from '../store/database';
  * https://developers.facebook.com/docs/messenger-platform/policy/policy-overview#24hours_window
  */
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * Messenger's HUMAN_AGENT tag: a person's reply up to 7 days after the customer's last message
+ * ("Automated messages are not allowed").
+ * https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags
+ */
+export const HUMAN_AGENT_MS = 7 * WINDOW_MS;
 
 export async function channelWindow(db: Executor, conversation: Pick<Conversation, 'contactId'> & { connectionId: string }, kind: 'whatsapp' | 'messenger', now = Date.now()): Promise<ChannelWindow> {
+  // When the customer sent it (sent_at, Meta's clock), not when a late redelivery reached us
+  // (created_at); rows from before migration 077 hold Meta's time in created_at.
+  const sentAt = sql<string>`coalesce(messages.sent_at, messages.created_at)`;
   const last = await db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select('messages.created_at').where('conversations.contact_id', '=', conversation.contactId)
+    .select(sentAt.as('at')).where('conversations.contact_id', '=', conversation.contactId)
     .where('messages.connection_id', '=', conversation.connectionId).where('messages.direction', '=', 'incoming')
-    .orderBy('messages.created_at', 'desc').limit(1).executeTakeFirst();
-  const closesAt = last ? Date.parse(last.created_at) + WINDOW_MS : null;
+    .orderBy(sentAt, 'desc').limit(1).executeTakeFirst();
+  const lastAt = last ? Date.parse(last.at) : null;
+  const closesAt = lastAt !== null ? lastAt + WINDOW_MS : null;
   const open = closesAt !== null && closesAt > now;
+  const humanAgentUntil = kind === 'messenger' && !open && lastAt !== null && lastAt + HUMAN_AGENT_MS > now ? new Date(lastAt + HUMAN_AGENT_MS).toISOString() : null;
   return {
     kind, open, closesAt: open ? new Date(closesAt!).toISOString() : null,
+    lastIncomingAt: lastAt !== null ? new Date(lastAt).toISOString() : null, humanAgentUntil,
     note: open ? null : kind === 'whatsapp'
       ? 'The 24-hour window is closed: WhatsApp accepts only an approved template until the customer writes again'
       : 'The 24-hour window is closed: Messenger accepts only a message with a message tag (e.g. HUMAN_AGENT) until the customer writes again',

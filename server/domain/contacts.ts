@@ -110,7 +110,11 @@ const duplicateMessage = (err: unknown, c: { phone?: string | null; email?: stri
 
 export async function createContact(
   uow: UnitOfWork, services: Services,
-  input: { firstName: string; lastName: string; phone?: string | null; email?: string | null; tags: string[]; fields: Record<string, FieldValue> },
+  input: {
+    firstName: string; lastName: string; phone?: string | null; email?: string | null; tags: string[]; fields: Record<string, FieldValue>;
+    /** A stage from settings, checked by the caller (a contact import reads the stages once for its rows). */
+    lifecycle?: string | null;
+  },
   cause: Cause,
 ): Promise<Contact> {
   const now = nowIso();
@@ -119,7 +123,7 @@ export async function createContact(
   requireStorableContact({ firstName: input.firstName, lastName: input.lastName, fields });
   const row: ContactsTable = {
     id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
-    tags: toJson(tags), fields: toJson(fields), created_at: now, updated_at: now,
+    tags: toJson(tags), fields: toJson(fields), created_at: now, updated_at: now, ...(input.lifecycle ? { lifecycle: input.lifecycle } : {}),
   };
   try {
     await uow.trx.insertInto('contacts').values(row).execute();
@@ -129,9 +133,11 @@ export async function createContact(
   }
   await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
   for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag, by: cause.by ?? null } }, cause);
-  // Fields given at creation are set as tags are added: Contact Field Updated from nothing (null),
-  // as respond.io's "updated or edited". Names, phone and email are what a contact is created with.
-  for (const [field, newValue] of Object.entries(fields)) {
+  // Fields (and an imported lifecycle stage) given at creation are set as tags are added: Contact
+  // Field Updated from nothing (null), as respond.io's "updated or edited". Names, phone and email
+  // are what a contact is created with.
+  const given = { ...(input.lifecycle ? { lifecycle: input.lifecycle } : {}), ...fields };
+  for (const [field, newValue] of Object.entries(given)) {
     await services.events.record(uow, { type: 'contact.field_updated', payload: { contactId: row.id, field, oldValue: null, newValue, by: cause.by ?? null } }, cause);
   }
   return toContact(row);

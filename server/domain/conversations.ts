@@ -1,5 +1,6 @@
 import type { Attachment, MessageDelivery } from '../../lib/contracts/channels';
 import type { Conversation, Message } from '../../lib/contracts/conversations';
+import { MessageData } from '../../lib/contracts/message-data';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, HttpError, notFound } from '../http-error';
@@ -8,6 +9,7 @@ import { sql } from 'kysely';
 import { insertOne, runShaped } from '../store/compiled-sql';
 import { fromJson, isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
+import { explainMetaError } from '../channels/meta-advice';
 import { closingCategoriesIn, unknownCategory } from './closing-categories';
 import { contactIn, getContact, type Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
@@ -23,9 +25,17 @@ export const toConversation = (r: ConversationsTable): Conversation => ({
 export const toMessage = (r: MessagesTable): Message => ({
   id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
   author: { type: r.author_type as Message['author']['type'], id: r.author_id, ...(r.author_name ? { name: r.author_name } : {}) }, text: r.text, createdAt: r.created_at,
-  ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: r.delivery_error ?? null, externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
+  ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: explainMetaError(r.delivery_error ?? null), externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
   ...(r.attachments ? { attachments: fromJson<Attachment[]>(r.attachments, []) } : {}),
+  ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+  ...(r.data ? dataOf(r.data) : {}),
 });
+
+/** Stored data that no longer reads as the contract says is left out, not a 500 for the conversation. */
+function dataOf(raw: string): { data?: MessageData } {
+  const parsed = MessageData.safeParse(fromJson<unknown>(raw, null));
+  return parsed.success ? { data: parsed.data } : {};
+}
 
 /** Who writes a message; a workflow names itself (`name`: the workflow's name, stored with the message). */
 export interface MessageAuthor { type: 'contact' | 'user' | 'workflow'; id: string | null; name?: string | null }
@@ -38,7 +48,7 @@ export interface ChannelMessageFields {
   sendKey?: string | null;
   deliveryStatus?: MessageDelivery['status'] | null;
   attachments?: Attachment[];
-  /** Inbound: when the customer sent it (Meta's clock), which starts the 24-hour window. */
+  /** Inbound: when the customer sent it (Meta's clock), which starts the 24-hour window; stored as sent_at. */
   sentAt?: string | null;
 }
 
@@ -196,12 +206,22 @@ export async function closeConversation(
 
 export async function addMessage(
   uow: UnitOfWork, services: Services, conversationId: string,
-  input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: MessageAuthor; channel?: ChannelMessageFields },
+  input: {
+    text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment'; author: MessageAuthor; channel?: ChannelMessageFields;
+    data?: MessageData;
+    /**
+     * A customer's message that is not their turn (a reaction, a placeholder for content the
+     * channel did not pass on): shown as theirs, but it answers no question a workflow asks and
+     * is not the conversation's first incoming message.
+     */
+    aside?: boolean;
+  },
   cause: Cause,
 ): Promise<Message> {
   const conversation = conversationIn(uow, conversationId) ?? await conversationForMessage(uow, conversationId);
   const ch = input.channel;
-  const createdAt = ch?.sentAt ?? nowIso();
+  // When it arrived, whatever Meta's clock says (sent_at): the inbox lists by it (migration 077).
+  const createdAt = nowIso();
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
@@ -211,20 +231,23 @@ export async function addMessage(
       connection_id: ch.connectionId, external_id: ch.externalId ?? null, send_key: ch.sendKey ?? null,
       delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? nowIso() : null,
       attachments: ch.attachments?.length ? toJson(ch.attachments) : null,
+      ...(ch.sentAt ? { sent_at: ch.sentAt } : {}),
     } : {}),
+    ...(input.data ? { data: toJson(input.data) } : {}),
   };
   // In a run round, sent with the round's next statement (DEFERRED): nothing reads its result,
   // and a comment or message step then costs no round trip of its own on PostgreSQL. Not a
   // channel message: its unique send key must fail here, where the caller can tell.
   await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch });
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
-  if (input.kind === 'message' && input.direction === 'incoming') await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
+  const turn = input.kind === 'message' && input.direction === 'incoming' && !input.aside;
+  if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
     const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();
     remember(uow, conversation.contactId, conversationId, set.numUpdatedRows === 1n ? { ...conversation, firstResponseAt: row.created_at } : undefined);
   }
-  if (input.kind === 'message' && input.direction === 'incoming' && !conversation.firstIncomingMessage) {
+  if (turn && !conversation.firstIncomingMessage) {
     const set = await uow.trx.updateTable('conversations').set({ first_incoming_message: input.text }).where('id', '=', conversationId).where('first_incoming_message', 'is', null).executeTakeFirst();
     remember(uow, conversation.contactId, conversationId, set.numUpdatedRows === 1n ? { ...conversation, firstIncomingMessage: input.text } : undefined);
   }

@@ -96,7 +96,7 @@ async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: s
   // Unfinished runs end here as cancelled ones do (cancel-run.ts), and are deleted with the rest:
   // the next run of their (workflow, contact) pair is this contact's too, so there is no queue to
   // release; retrying sends and question waits go with the conversations and runs.
-  const unfinished = await trx.selectFrom('runs').select(['id', 'workflow_id', 'variables']).where('contact_id', '=', contactId).where('status', 'in', UNFINISHED).execute();
+  const unfinished = await trx.selectFrom('runs').select(['id', 'workflow_id', 'variables', 'status']).where('contact_id', '=', contactId).where('status', 'in', UNFINISHED).execute();
 
   const { erased, runIds } = await eraseReferences(trx, dialect, contactId, conversationIds);
   await trx.deleteFrom('contacts').where('id', '=', contactId).execute();
@@ -112,6 +112,8 @@ async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: s
     for (const run of unfinished) {
       services.live.publish({ type: 'run.updated', runId: run.id, workflowId: run.workflow_id, status: 'cancelled', error: 'Cancelled: the contact was deleted', launchedBy: launcherOf(run.variables) });
     }
+    // A step of theirs calling out stops too (its request aborted), as a cancel's does.
+    services.runAborts.cancelled(unfinished.filter((r) => r.status === 'running').map((r) => r.id));
   });
   return { contactId, conversationIds, runIds, erased };
 }

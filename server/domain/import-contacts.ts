@@ -1,19 +1,21 @@
 import { sql } from 'kysely';
-import {
-  ContactImportRow, type ContactImportMatch, type ContactImportResult, type ContactImportRowResult,
+import { isSupportedCountry } from 'libphonenumber-js';
+import type {
+  ContactImportInvalidField, ContactImportMatch, ContactImportResult, ContactImportRowResult,
 } from '../../lib/contracts/contact-import';
-import type { Contact, FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
+import type { Contact } from '../../lib/contracts/contacts';
 import type { ErrorDetail } from '../../lib/contracts/errors';
 import { retryingLockConflicts } from '../engine/workflows/cancel-runs';
 import { flushPendingEvents } from '../events/recorder';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
-import { plainTypeMessage } from '../error-handler';
-import { HttpError } from '../http-error';
+import { HttpError, unprocessable } from '../http-error';
 import type { Services } from '../services';
 import { runShaped } from '../store/compiled-sql';
-import { isPostgres, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from '../store/database';
-import { changeTags, createContact, toContact, updateContact, type Cause } from './contacts';
-import { checkFieldValues, listFields } from './fields';
+import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from '../store/database';
+import { changeTags, createContact, getLifecycleStages, updateContact, type Cause } from './contacts';
+import { listFields } from './fields';
+import { contactsNamed, describe, fieldOf, matchOf, readFieldIndex, remember, type FieldIndex, type Known } from './import-match';
+import { checkRow, rowFailure, type CheckedRow, type RowRules } from './import-row-check';
 
 /**
  * Rows per transaction. Each row is its own savepoint (atomic, independent of the others); a
@@ -25,7 +27,13 @@ const ROWS_PER_TRANSACTION = 250;
 /** The note of an imported change (EventInput.importNote): the events table and run log say why nothing ran. */
 export const CONTACT_IMPORT_NOTE = 'imported: a contact import without "Run workflows", so no trigger fires';
 
-type Checked = { index: number; row: ContactImportRow; fields: Record<string, FieldValue> | undefined };
+export interface ImportOptions {
+  match: ContactImportMatch;
+  onInvalidField: ContactImportInvalidField;
+  defaultCountry?: string | undefined;
+}
+
+type MatchField = { key: string; index: FieldIndex };
 
 /**
  * Creates or updates one contact per row (POST /contacts/import). A row is checked as POST
@@ -33,68 +41,53 @@ type Checked = { index: number; row: ContactImportRow; fields: Record<string, Fi
  * a bad row is an error in the answer and never holds back the others. `cause.imported`: the
  * changes are recorded but start no run (the default, as Chatwoot's first sync is).
  */
-export async function importContacts(
-  services: Services, rows: readonly unknown[], match: ContactImportMatch, cause: Cause,
-): Promise<ContactImportResult> {
+export async function importContacts(services: Services, rows: readonly unknown[], options: ImportOptions, cause: Cause): Promise<ContactImportResult> {
+  const { match, onInvalidField, defaultCountry } = options;
+  if (defaultCountry && !isSupportedCountry(defaultCountry)) {
+    throw unprocessable(`"${defaultCountry}" is not a country with a known phone numbering plan`, [{ path: 'defaultCountry', message: 'Unknown country code' }]);
+  }
+  const defs = new Map((await listFields(services.db)).map((f) => [f.key, f]));
+  const matchField = fieldOf(match);
+  if (matchField) requireMatchField(defs.get(matchField)?.type, matchField);
+  const { stages } = await getLifecycleStages(services.db);
+  const rules: RowRules = { defs, stages, onInvalidField, defaultCountry, matchField };
   const results: ContactImportRowResult[] = new Array(rows.length);
-  const defs = await listFields(services.db);
-  const valid: Checked[] = [];
+  const valid: CheckedRow[] = [];
   rows.forEach((raw, index) => {
-    const checked = checkRow(raw, index, defs);
+    const checked = checkRow(raw, index, rules);
     if ('error' in checked) results[index] = checked.error;
     else valid.push(checked);
   });
+  let field: MatchField | undefined = matchField
+    ? { key: matchField, index: await readFieldIndex(services.db, matchField, valid.flatMap((c) => (c.matchKey ? [c.matchKey] : []))) }
+    : undefined;
   for (let i = 0; i < valid.length; i += ROWS_PER_TRANSACTION) {
     const chunk = valid.slice(i, i + ROWS_PER_TRANSACTION);
-    // A lock cycle with a run round (PostgreSQL) rolls the chunk back whole: tried again.
-    const saved = await retryingLockConflicts(() => inTransaction(services.db, (uow) => importChunk(uow, services, chunk, match, cause)));
-    for (const r of saved) results[r.index] = r;
+    // A lock cycle with a run round (PostgreSQL) rolls the chunk back whole: tried again, from the
+    // field index as the last committed chunk left it.
+    const committed = field;
+    const saved = await retryingLockConflicts(async () => {
+      const attempt = committed && { key: committed.key, index: new Map([...committed.index].map(([v, ids]) => [v, new Set(ids)])) };
+      const out = await inTransaction(services.db, (uow) => importChunk(uow, services, chunk, match, cause, attempt));
+      return { out, attempt };
+    });
+    field = saved.attempt;
+    for (const r of saved.out) results[r.index] = r;
   }
   const count = (status: ContactImportRowResult['status']) => results.filter((r) => r.status === status).length;
   return { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('error'), results };
 }
 
-function checkRow(raw: unknown, index: number, defs: readonly FieldDefinition[]): Checked | { error: ContactImportRowResult } {
-  const parsed = ContactImportRow.safeParse(raw);
-  if (!parsed.success) {
-    return { error: failure(index, parsed.error.issues.map((i) => ({ path: ['contacts', index, ...i.path].join('.'), message: plainTypeMessage(i.message) }))) };
-  }
-  if (!parsed.data.fields) return { index, row: parsed.data, fields: undefined };
-  const fields = checkFieldValues(defs, parsed.data.fields, `contacts.${index}.fields`);
-  if ('details' in fields) return { error: failure(index, fields.details) };
-  return { index, row: parsed.data, fields: fields.values };
+/** An id another system gave (Chatwoot's identifier, respond.io's Contact ID) is text, even when it is digits. */
+function requireMatchField(type: string | undefined, key: string) {
+  if (type === 'text') return;
+  throw unprocessable(type
+    ? `The custom field "${key}" is a ${type} field: contacts are found by a text field (an id is text even when it is digits)`
+    : `There is no custom field "${key}"; define it under /fields first, as a text field`, [{ path: 'match.field', message: type ? 'Not a text field' : 'Unknown field' }]);
 }
 
-/** `contacts.3.phone` as a person reads it: `contacts[3].phone`. */
-const readable = (path: string) => path.replace(/^contacts\.(\d+)/, 'contacts[$1]');
-
-function failure(index: number, details: ErrorDetail[], message?: string): ContactImportRowResult {
-  const text = message ?? details.map((d) => `${readable(d.path)}: ${d.message}`).join('; ');
-  return { index, status: 'error', contactId: null, message: text, details };
-}
-
-/** The contacts a chunk's rows name by phone or email, by each (PostgreSQL: locked, in id order, as run rounds lock theirs). */
-async function contactsNamed(uow: UnitOfWork, chunk: readonly Checked[]) {
-  const phones = [...new Set(chunk.flatMap((c) => (c.row.phone ? [c.row.phone] : [])))];
-  const emails = [...new Set(chunk.flatMap((c) => (c.row.email ? [c.row.email] : [])))];
-  const byPhone = new Map<string, Contact>();
-  const byEmail = new Map<string, Contact>();
-  if (phones.length === 0 && emails.length === 0) return { byPhone, byEmail };
-  const q = uow.trx.selectFrom('contacts').selectAll().where((eb) => eb.or([
-    ...(phones.length ? [eb('phone', 'in', phones)] : []),
-    ...(emails.length ? [eb('email', 'in', emails)] : []),
-  ])).orderBy('id');
-  const rows = await (isPostgres(uow.trx) ? q.forUpdate() : q).execute();
-  for (const row of rows) {
-    const contact = toContact(row);
-    if (contact.phone) byPhone.set(contact.phone, contact);
-    if (contact.email) byEmail.set(contact.email, contact);
-  }
-  return { byPhone, byEmail };
-}
-
-async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly Checked[], match: ContactImportMatch, cause: Cause) {
-  const known = await contactsNamed(uow, chunk);
+async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly CheckedRow[], match: ContactImportMatch, cause: Cause, field: MatchField | undefined) {
+  const known = await contactsNamed(uow, chunk, field);
   // As a run round does: events inserted together at the end, listeners looked up once per trigger.
   const events: NonNullable<UnitOfWork['pendingEvents']> = [];
   const listeners: NonNullable<UnitOfWork['listeners']> = new Map();
@@ -103,12 +96,13 @@ async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly 
     const callbacks: (() => void)[] = [];
     const rowUow: UnitOfWork = { trx: uow.trx, afterCommit: (cb) => callbacks.push(cb), pendingEvents: events, listeners };
     const recorded = events.length;
+    const skipped = item.skipped.length ? { skipped: item.skipped } : {};
     await savepoint(uow, 'SAVEPOINT');
     try {
-      const saved = await importRow(rowUow, services, item, match, known, cause);
+      const saved = await importRow(rowUow, services, item, match, known, cause, field);
       await savepoint(uow, 'RELEASE SAVEPOINT');
       for (const cb of callbacks) uow.afterCommit(cb);
-      results.push(saved);
+      results.push({ ...saved, ...skipped });
     } catch (err) {
       // The row's statements are undone, its events and notifications dropped; the next row goes on.
       await savepoint(uow, 'ROLLBACK TO SAVEPOINT');
@@ -117,7 +111,7 @@ async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly 
       const refused = rowRefusal(err);
       if (!refused) throw err;
       const details = refused.details?.map((d) => ({ ...d, path: d.path.replace(/^body\./, `contacts.${item.index}.`) }));
-      results.push(failure(item.index, details ?? [], `contacts[${item.index}]: ${refused.message}`));
+      results.push({ ...rowFailure(item.index, details ?? [], `contacts[${item.index}]: ${refused.message}`), ...skipped });
     }
   }
   await flushPendingEvents({ ...uow, pendingEvents: events });
@@ -140,10 +134,11 @@ function rowRefusal(err: unknown): { message: string; details?: ErrorDetail[] } 
 const savepoint = (uow: UnitOfWork, command: 'SAVEPOINT' | 'RELEASE SAVEPOINT' | 'ROLLBACK TO SAVEPOINT') =>
   runShaped(uow.trx, `importRow:${command}`, [], () => sql.raw(`${command} import_row`), { deferred: command !== 'ROLLBACK TO SAVEPOINT' });
 
-type Known = Awaited<ReturnType<typeof contactsNamed>>;
-
-async function importRow(uow: UnitOfWork, services: Services, { index, row, fields }: Checked, match: ContactImportMatch, known: Known, cause: Cause): Promise<ContactImportRowResult> {
-  const existing = matchOf(row, match, known);
+async function importRow(
+  uow: UnitOfWork, services: Services, item: CheckedRow, match: ContactImportMatch, known: Known, cause: Cause, field: MatchField | undefined,
+): Promise<ContactImportRowResult> {
+  const { index, row, fields } = item;
+  const existing = matchOf(item, match, known);
   // A phone or email another contact has is refused by the database anyway; said here with who has it and what to do.
   const other = (['phone', 'email'] as const).find((key) => {
     const value = row[key];
@@ -163,42 +158,22 @@ async function importRow(uow: UnitOfWork, services: Services, { index, row, fiel
   let status: ContactImportRowResult['status'];
   if (!existing) {
     saved = await createContact(uow, services, {
-      firstName: row.firstName ?? '', lastName: row.lastName ?? '', phone: row.phone ?? null, email: row.email ?? null, tags: row.tags ?? [], fields: fields ?? {},
+      firstName: row.firstName ?? '', lastName: row.lastName ?? '', phone: row.phone ?? null, email: row.email ?? null,
+      tags: row.tags ?? [], fields: fields ?? {}, lifecycle: row.lifecycle ?? null,
     }, cause);
     status = 'created';
   } else {
-    const { tags, fields: _given, ...standard } = row;
-    saved = await updateContact(uow, services, existing.id, { ...standard, ...(fields ? { fields } : {}) }, cause, existing);
+    const { tags, fields: _given, lifecycle, ...standard } = row;
+    // An unchanged stage is not passed on: updateContact would read the stages again for each row.
+    const stage = lifecycle !== undefined && lifecycle !== (existing.lifecycle ?? null) ? { lifecycle } : {};
+    saved = await updateContact(uow, services, existing.id, { ...standard, ...stage, ...(fields ? { fields } : {}) }, cause, existing);
     if (tags?.length) saved = await changeTags(uow, services, existing.id, 'add', tags, cause, saved);
     status = sameContact(existing, saved) ? 'unchanged' : 'updated';
   }
-  remember(known, existing, saved);
+  remember(known, existing, saved, field);
   return { index, status, contactId: saved.id };
 }
 
-/** The contact the row updates; two different ones (phone_or_email) is a row to fix. */
-function matchOf(row: ContactImportRow, match: ContactImportMatch, known: Known): Contact | undefined {
-  const byPhone = match !== 'email' && row.phone ? known.byPhone.get(row.phone) : undefined;
-  const byEmail = match !== 'phone' && row.email ? known.byEmail.get(row.email) : undefined;
-  if (byPhone && byEmail && byPhone.id !== byEmail.id) {
-    throw new HttpError(409, 'conflict', `The phone is ${describe(byPhone)}'s and the email ${describe(byEmail)}'s: merge the two contacts first, or fix the row`,
-      [{ path: 'body.email', message: `Belongs to ${describe(byEmail)}, not to ${describe(byPhone)}` }]);
-  }
-  return byPhone ?? byEmail;
-}
-
-const describe = (c: Contact) => {
-  const name = `${c.firstName} ${c.lastName}`.trim();
-  return name ? `${name} (${c.id})` : c.id;
-};
-
 const sameContact = (a: Contact, b: Contact) => a.firstName === b.firstName && a.lastName === b.lastName && a.phone === b.phone
-  && a.email === b.email && a.tags.length === b.tags.length && JSON.stringify(a.fields) === JSON.stringify(b.fields);
-
-/** A later row of the file (the same person twice) finds the contact as this row left it. */
-function remember(known: Known, before: Contact | undefined, after: Contact) {
-  if (before?.phone && before.phone !== after.phone) known.byPhone.delete(before.phone);
-  if (before?.email && before.email !== after.email) known.byEmail.delete(before.email);
-  if (after.phone) known.byPhone.set(after.phone, after);
-  if (after.email) known.byEmail.set(after.email, after);
-}
+  && a.email === b.email && (a.lifecycle ?? null) === (b.lifecycle ?? null) && a.tags.length === b.tags.length
+  && JSON.stringify(a.fields) === JSON.stringify(b.fields);

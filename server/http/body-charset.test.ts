@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../http-error';
-import { declaredText, JSON_WITH_CHARSET } from './body-charset';
+import { answerText, declaredText, JSON_WITH_CHARSET } from './body-charset';
 
 const jose = '{"name":"José €"}';
 
@@ -41,5 +41,21 @@ describe('JSON_WITH_CHARSET (against Fastify\'s normalised header)', () => {
     ['text/plain; charset="latin1"', false],
   ])('%s → %s', (type, matches) => {
     expect(JSON_WITH_CHARSET.test(type)).toBe(matches);
+  });
+});
+
+// The answers to our own requests are read the same way, but never refused: a note says what happened.
+describe('answerText', () => {
+  const latin1 = Buffer.from([...Buffer.from('{"name":"Jos'), 0xe9, 0x20, 0x80, ...Buffer.from('"}')]);
+  it.each([
+    ['application/json; charset=iso-8859-1', latin1, jose, undefined],
+    ['text/html; charset=windows-1252', latin1, jose, undefined],
+    ['application/json', Buffer.from(jose), jose, undefined],
+    ['application/json; charset=x-klingon', Buffer.from(jose), jose, 'The answer\'s charset "x-klingon" is unknown; it was read as UTF-8'],
+    ['application/json; charset=shift_jis', Buffer.from([0x82]), '\ufffd', expect.stringMatching(/^The answer is not valid shift_jis text/)],
+  ])('%s', (type, bytes, text, note) => {
+    const read = answerText(type, bytes);
+    expect(read.text).toBe(text);
+    expect(read.note).toEqual(note);
   });
 });

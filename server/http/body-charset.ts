@@ -18,7 +18,14 @@ const CHARSET = /;\s*charset=(?:"([^"]*)"|([^;\s]*))/i;
  */
 const decoders = new Map<string, TextDecoder | null>();
 
-function decoderFor(label: string): TextDecoder | null | HttpError {
+/** The charset a Content-Type names, trimmed and lower-cased; '' when it names none. */
+export function charsetOf(contentType: string | undefined): string {
+  const match = contentType === undefined ? null : CHARSET.exec(contentType);
+  return (match?.[1] ?? match?.[2] ?? '').trim().toLowerCase();
+}
+
+/** The decoder for a charset label; null for UTF-8, undefined for a label TextDecoder does not know. */
+function decoderFor(label: string): TextDecoder | null | undefined {
   const known = decoders.get(label);
   if (known !== undefined) return known;
   let decoder: TextDecoder;
@@ -26,8 +33,7 @@ function decoderFor(label: string): TextDecoder | null | HttpError {
     // fatal: bytes that are not text in the declared charset are refused, not replaced.
     decoder = new TextDecoder(label, { fatal: true });
   } catch {
-    return new HttpError(415, 'unsupported_charset',
-      `The body's charset "${label}" is not supported; send the body as UTF-8 (Content-Type: application/json; charset=utf-8)`);
+    return undefined;
   }
   const value = decoder.encoding === 'utf-8' ? null : decoder;
   decoders.set(label, value);
@@ -42,15 +48,38 @@ function decoderFor(label: string): TextDecoder | null | HttpError {
  * read as UTF-8 is read elsewhere (`toString`), so the text is the same whichever parser ran.
  */
 export function declaredText(contentType: string | undefined, bytes: Buffer): string | HttpError {
-  const match = contentType === undefined ? null : CHARSET.exec(contentType);
-  const label = (match?.[1] ?? match?.[2] ?? '').trim().toLowerCase();
+  const label = charsetOf(contentType);
   const decoder = label === '' ? null : decoderFor(label);
-  if (decoder instanceof HttpError) return decoder;
+  if (decoder === undefined) {
+    return new HttpError(415, 'unsupported_charset',
+      `The body's charset "${label}" is not supported; send the body as UTF-8 (Content-Type: application/json; charset=utf-8)`);
+  }
   if (decoder === null) return bytes.toString();
   try {
     return decoder.decode(bytes);
   } catch {
     return new HttpError(400, 'invalid_charset',
       `The body is not valid ${decoder.encoding} text, as its Content-Type (charset=${label}) says it is; send it as UTF-8, or name the charset it is written in`);
+  }
+}
+
+/**
+ * The text of an answer to one of our outbound requests (an HTTP request step's, a mini-app
+ * action's), decoded as its Content-Type says, as webhook bodies are. It cannot be refused, so
+ * an unknown charset is read as UTF-8 and bytes that are not text in the declared one become
+ * U+FFFD, each with a note for the run log.
+ */
+export function answerText(contentType: string | undefined, bytes: Buffer): { text: string; note?: string } {
+  const label = charsetOf(contentType);
+  const decoder = label === '' ? null : decoderFor(label);
+  if (decoder === undefined) return { text: bytes.toString(), note: `The answer's charset "${label}" is unknown; it was read as UTF-8` };
+  if (decoder === null) return { text: bytes.toString() };
+  try {
+    return { text: decoder.decode(bytes) };
+  } catch {
+    return {
+      text: new TextDecoder(decoder.encoding).decode(bytes),
+      note: `The answer is not valid ${decoder.encoding} text, as its Content-Type (charset=${label}) says it is; what could not be read shows as \uFFFD`,
+    };
   }
 }

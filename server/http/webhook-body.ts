@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/contracts/json-depth';
+import { parseJsonExact } from '../../lib/workflow/exact-json';
 import { replaceNulDeep } from '../../lib/workflow/nul-text';
 import { HttpError } from '../http-error';
 import { declaredText } from './body-charset';
@@ -22,8 +23,11 @@ type Done = (err: Error | null, value?: WebhookBody) => void;
  * answers with a 202 or a 422 at every depth (hardening/deep-bodies.test.ts).
  * A string body is UTF-8 (no charset, or utf-8); a Buffer is one registered for JSON_WITH_CHARSET,
  * decoded by the charset its Content-Type names.
+ * `exactIntegers`: whole numbers past 2^53 keep their digits, as text (exact-json.ts). /hooks
+ * takes any third party's ids (Shopify's are such numbers); Meta's ids are strings and
+ * Chatwoot's small, and their contracts expect numbers where numbers are, so they parse as before.
  */
-export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =>
+export const webhookBodyParser = ({ boundedDepth, exactIntegers = false }: { boundedDepth: boolean; exactIntegers?: boolean }) =>
   (req: { headers: IncomingHttpHeaders }, body: string | Buffer, done: Done): void => {
     // One header read (absent on nearly every delivery): a gzip body says so rather than "not valid JSON".
     if (req.headers['content-encoding'] !== undefined) {
@@ -34,7 +38,7 @@ export const webhookBodyParser = ({ boundedDepth }: { boundedDepth: boolean }) =
     if (typeof text !== 'string') return done(text, undefined);
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = exactIntegers ? parseJsonExact(text) : JSON.parse(text);
     } catch {
       return done(new HttpError(400, 'malformed_json', 'The body is not valid JSON'), undefined);
     }

@@ -1,5 +1,5 @@
-// Typed failures of an outbound request. `retriable` steers withRetries: only transient
-// failures (network, timeout) are worth another attempt.
+// Typed failures of an outbound request. `retriable: false` stops withRetries at once; the
+// others are sent again only when that cannot duplicate the request (retry.ts, mayRepeat).
 export abstract class OutboundError extends Error {
   abstract readonly code: string;
   abstract readonly retriable: boolean;
@@ -36,6 +36,22 @@ export class OutboundNetworkError extends OutboundError {
   constructor(message: string, options?: ErrorOptions & { neverSent?: boolean }) {
     super(message, options);
     this.neverSent = options?.neverSent ?? false;
+  }
+}
+
+/**
+ * The caller gave up on the request (its run was cancelled). `sent`: the request had left by
+ * then (the connection was open), so the other side may have it.
+ */
+export class OutboundCancelledError extends OutboundError {
+  readonly code = 'outbound_cancelled';
+  readonly retriable = false;
+  override name = 'OutboundCancelledError';
+  /** Set when it came between two attempts: the one that was not started. */
+  readonly beforeAttempt: number | undefined;
+  constructor(message: string, readonly sent: boolean, beforeAttempt?: number) {
+    super(message);
+    this.beforeAttempt = beforeAttempt;
   }
 }
 

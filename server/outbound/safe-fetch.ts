@@ -2,9 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { normalizeHost, type OutboundPolicy } from './address-policy';
+import { answerText } from '../http/body-charset';
 import {
   BEFORE_CONNECTION,
   OutboundBlockedError,
+  OutboundCancelledError,
   OutboundError,
   OutboundNetworkError,
   OutboundRequestError,
@@ -13,6 +15,7 @@ import {
 } from './errors';
 import { vetHost, type VettedAddress } from './resolve';
 import { shownUrl } from './shown-url';
+import { parseJsonExact } from '../../lib/workflow/exact-json';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -24,6 +27,8 @@ export interface SafeFetchInput {
   /** Total budget: DNS, connect, request and the whole response body. */
   timeoutMs: number;
   maxResponseBytes?: number;
+  /** Aborts the request wherever it is (a cancelled run): it rejects with OutboundCancelledError. */
+  signal?: AbortSignal;
 }
 
 export interface SafeFetchResponse {
@@ -33,14 +38,17 @@ export interface SafeFetchResponse {
   bodyText: string;
   /** The parsed body when it is JSON (by content type or by shape); undefined otherwise. */
   json?: unknown;
+  /** Why the body's text may not be what was meant (an unknown charset, bytes not in it). */
+  decodeNote?: string;
 }
 
 /**
  * One outbound HTTP request that cannot be pointed at the server's own network: the host is
  * resolved once, every address is checked, and the socket connects only to a checked address
  * (a pinned `lookup`, so no second resolution can swap in 127.0.0.1; Host and SNI stay the
- * original name). Redirects are NOT followed: a 3xx comes back as it is, with its `location`
- * header, because following one would need a fresh policy check per hop and no caller needs it.
+ * original name). Redirects are NOT followed here: a 3xx comes back as it is, with its `location`
+ * header; redirects.ts follows them for the callers that want it, each hop a safeFetch of its own
+ * (so each is checked again). The body is decoded by its declared charset (body-charset.ts).
  */
 export async function safeFetch(input: SafeFetchInput, policy: OutboundPolicy): Promise<SafeFetchResponse> {
   const url = parseTarget(input.url);
@@ -49,10 +57,12 @@ export async function safeFetch(input: SafeFetchInput, policy: OutboundPolicy): 
   }
   const started = Date.now();
   const timeoutError = () => new OutboundTimeoutError(`no complete response from ${url.origin} within ${input.timeoutMs} ms`);
-  const addresses = await withDeadline(vetHost(url.hostname, policy), input.timeoutMs, timeoutError);
+  const cancelled = (sent: boolean) => new OutboundCancelledError(`request to ${url.origin} cancelled ${sent ? 'after it was sent' : 'before it was sent'}`, sent);
+  if (input.signal?.aborted) throw cancelled(false);
+  const addresses = await withDeadline(vetHost(url.hostname, policy), input.timeoutMs, timeoutError, input.signal, () => cancelled(false));
   const remaining = input.timeoutMs - (Date.now() - started);
   if (remaining <= 0) throw timeoutError();
-  return send(url, addresses, input, remaining, timeoutError);
+  return send(url, addresses, input, remaining, timeoutError, cancelled);
 }
 
 function parseTarget(raw: string): URL {
@@ -81,16 +91,22 @@ function send(
   input: SafeFetchInput,
   budgetMs: number,
   timeoutError: () => OutboundTimeoutError,
+  cancelled: (sent: boolean) => OutboundCancelledError,
 ): Promise<SafeFetchResponse> {
   const maxBytes = input.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return new Promise((resolve, reject) => {
     let settled = false;
     let req: http.ClientRequest | undefined;
+    // Node writes nothing of the request before the (TLS) connection is up: until then a failure
+    // or a cancel leaves nothing behind on the other side.
+    let connected = false;
     const timer = setTimeout(() => fail(timeoutError()), budgetMs);
+    const onAbort = () => fail(cancelled(connected));
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      input.signal?.removeEventListener('abort', onAbort);
       req?.destroy();
       reject(err);
     };
@@ -98,8 +114,10 @@ function send(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      input.signal?.removeEventListener('abort', onAbort);
       resolve(response);
     };
+    input.signal?.addEventListener('abort', onAbort, { once: true });
 
     try {
       req = (url.protocol === 'https:' ? https : http).request({
@@ -119,9 +137,10 @@ function send(
       return;
     }
 
-    req.on('error', (err) => fail(toNetworkError(err, url)));
+    req.on('socket', (socket) => socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => { connected = true; }));
+    req.on('error', (err) => fail(toNetworkError(err, url, connected)));
     req.on('response', (res) => {
-      res.on('error', (err) => fail(toNetworkError(err, url)));
+      res.on('error', (err) => fail(toNetworkError(err, url, true)));
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
         fail(new ResponseTooLargeError(maxBytes));
@@ -134,24 +153,27 @@ function send(
         if (size > maxBytes) fail(new ResponseTooLargeError(maxBytes));
         else chunks.push(chunk);
       });
-      res.on('end', () => succeed(toResponse(res, Buffer.concat(chunks).toString('utf8'))));
+      res.on('end', () => succeed(toResponse(res, Buffer.concat(chunks))));
     });
     req.end(input.body);
   });
 }
 
-function toNetworkError(err: Error, url: URL): OutboundError {
+function toNetworkError(err: Error, url: URL, connected: boolean): OutboundError {
   if (err instanceof OutboundError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  return new OutboundNetworkError(`request to ${url.origin} failed: ${code ?? err.message}`, { cause: err, neverSent: code !== undefined && BEFORE_CONNECTION.has(code) });
+  // A reset or a TLS failure before the connection was up: no byte of the request had left.
+  const neverSent = !connected || (code !== undefined && BEFORE_CONNECTION.has(code));
+  return new OutboundNetworkError(`request to ${url.origin} failed: ${code ?? err.message}`, { cause: err, neverSent });
 }
 
-function toResponse(res: http.IncomingMessage, bodyText: string): SafeFetchResponse {
+function toResponse(res: http.IncomingMessage, body: Buffer): SafeFetchResponse {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(res.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { status: res.statusCode ?? 0, headers, bodyText, json: parseJson(headers['content-type'], bodyText) };
+  const { text: bodyText, note } = answerText(headers['content-type'], body);
+  return { status: res.statusCode ?? 0, headers, bodyText, json: parseJson(headers['content-type'], bodyText), ...(note ? { decodeNote: note } : {}) };
 }
 
 function parseJson(contentType: string | undefined, bodyText: string): unknown {
@@ -159,16 +181,23 @@ function parseJson(contentType: string | undefined, bodyText: string): unknown {
   const looksJson = /json/i.test(contentType ?? '') || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (!looksJson || trimmed === '') return undefined;
   try {
-    return JSON.parse(trimmed);
+    // An answer's ids past 2^53 ({"id":12345678901234567890}) keep their digits, as webhook bodies do.
+    return parseJsonExact(trimmed);
   } catch {
     return undefined;
   }
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let abort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms);
+    abort = () => reject(onAbort());
+    signal?.addEventListener('abort', abort, { once: true });
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, deadline]).finally(() => {
+    clearTimeout(timer);
+    if (abort) signal?.removeEventListener('abort', abort);
+  });
 }

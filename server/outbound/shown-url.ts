@@ -14,10 +14,13 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 const decoded = (s: string) => {
   try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; }
 };
-const isSecretParam = (name: string) => {
-  const n = decoded(name).trim();
+const isSecretParam = (name: string) => isCredentialName(decoded(name));
+
+/** Whether a query parameter or header name says it holds a credential (`access_token`, `X-Api-Key`, `sig`). */
+export function isCredentialName(name: string): boolean {
+  const n = name.trim();
   return SECRET_WORDS.test(n) || SECRET_NAMES.has(n.toLowerCase());
-};
+}
 
 /** Each `name=value` of a query string, as written. */
 const queryPairs = (query: string) => query.split('&').map((pair) => {

@@ -42,6 +42,10 @@ export interface MessagesTable {
   connection_id?: string | null; external_id?: string | null; delivery_status?: string | null; delivery_error?: string | null;
   /** Outgoing sends through a channel: the attempt's idempotency key (written before the call), media sent or received (JSON). */
   send_key?: string | null; attachments?: Json | null; delivery_updated_at?: string | null;
+  /** Inbound through a channel: when the customer sent it, by Meta's clock (created_at: when it arrived; migration 077). */
+  sent_at?: string | null;
+  /** What the customer sent beyond its text (a flow's answer, a contact card, an order), JSON (lib/contracts/message-data.ts). */
+  data?: Json | null;
 }
 export interface EventsTable {
   id: string; type: string; source: string; contact_id: string | null; payload: Json; idempotency_key: string | null; depth: number; note: string | null; created_at: string;
@@ -106,6 +110,8 @@ export interface MetaDeliveriesTable { key: string; created_at: string }
 
 /** A status webhook that arrived before its message's Meta id was stored. */
 export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
+/** An agent's reply through a channel, for tries later and Resend (migration 078; `spec`: JSON SendSpec). */
+export interface ReplySendsTable { send_key: string; conversation_id: string; spec: string; tries: number; next_attempt_at: string | null; resend_key: string | null; created_at: string }
 
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
@@ -120,6 +126,7 @@ export interface DB {
   channel_identities: ChannelIdentitiesTable;
   meta_deliveries: MetaDeliveriesTable;
   early_delivery_statuses: EarlyDeliveryStatusesTable;
+  reply_sends: ReplySendsTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;
   users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;

@@ -154,7 +154,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const previous = it.key ? earlier.get(it.key) : undefined;
     if (previous) {
       outcomes[i] = sameRequest(previous.hash, it.hash)
-        ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds, unmatched: previous.unmatched }, duplicate: true } }
+        ? { ok: true, value: { ack: { eventId: previous.eventId, runIds: previous.runIds, unmatched: previous.unmatched, ...notes(previous.note) }, duplicate: true } }
         : { ok: false, error: keyReused(it.header) };
       items[i] = undefined;
       return;
@@ -254,12 +254,13 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
       const stepLog = mappingLog(extraction.errors, extraction.variables, now);
       for (const contactId of match.contactIds) start(contactId, triggerVariables, stepLog);
     }
+    const note = skipped.length > 0 ? onceSkippedNote(skipped) : null;
     rows.events.push({
       id: eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
-      idempotency_key: a.it.key ?? null, depth: 0, note: skipped.length > 0 ? onceSkippedNote(skipped) : null, created_at: now,
+      idempotency_key: a.it.key ?? null, depth: 0, note, created_at: now,
       run_ids: a.it.key ? toJson(runIds) : null, request_hash: a.it.hash ?? null,
     });
-    outcomes[a.i] = { ok: true, value: { ack: { eventId, runIds, unmatched: a.unmatched }, duplicate: false } };
+    outcomes[a.i] = { ok: true, value: { ack: { eventId, runIds, unmatched: a.unmatched, ...notes(note) }, duplicate: false } };
   }
   for (const [i, leader] of plan.followers) {
     const first = outcomes[leader];
@@ -267,6 +268,9 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
   }
   return rows;
 }
+
+/** The event's note in the answer: a sender told 202 with no run learns why (once per contact). */
+const notes = (note: string | null | undefined): Pick<Ack, 'notes'> => (note ? { notes: [note] } : {});
 
 /** Mapping errors belong to the run: its log starts with them, the variables stay empty. */
 function mappingLog(errors: MappingError[], variables: Record<string, MappedValue>, now: string): string | undefined {

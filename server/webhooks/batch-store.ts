@@ -37,11 +37,11 @@ export async function workflowsByToken(db: Executor, tokens: string[]): Promise<
   return byToken;
 }
 
-export interface PreviousAck { eventId: string; runIds: string[]; unmatched: string[]; hash: string | null }
+export interface PreviousAck { eventId: string; runIds: string[]; unmatched: string[]; hash: string | null; note: string | null }
 
 /**
- * Earlier acknowledgements by idempotency key: the event, the runs it started (oldest first) and
- * the identifier values that matched nobody (kept in the event's payload). Only repeats are found,
+ * Earlier acknowledgements by idempotency key: the event, the runs it started (oldest first), the
+ * identifier values that matched nobody (kept in the event's payload) and its note. Only repeats are found,
  * so reading their payload costs nothing for new deliveries.
  */
 export async function previousAcks(db: Executor, keys: string[]): Promise<Map<string, PreviousAck>> {
@@ -49,11 +49,11 @@ export async function previousAcks(db: Executor, keys: string[]): Promise<Map<st
   if (keys.length === 0) return acks;
   for (const part of chunks(keys, 5_000)) {
     const events = await runShaped(db, `previousEvents:${part.length}`, part, () =>
-      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash', 'payload']).where('idempotency_key', 'in', part));
+      db.selectFrom('events').select(['id', 'idempotency_key', 'run_ids', 'request_hash', 'payload', 'note']).where('idempotency_key', 'in', part));
     for (const e of events) {
       const unmatched = fromJson<{ unmatched?: unknown }>(e.payload, {}).unmatched;
       acks.set(e.idempotency_key!, {
-        eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null,
+        eventId: e.id, runIds: fromJson<string[]>(e.run_ids, []), hash: e.request_hash ?? null, note: e.note ?? null,
         unmatched: Array.isArray(unmatched) ? unmatched.filter((v): v is string => typeof v === 'string') : [],
       });
     }

@@ -4,42 +4,31 @@ import { createContact } from '../domain/contacts';
 import { heldContactId } from '../domain/delete-contact';
 import { addMessage, conversationWritten, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
-import { findChannel, isChannelKind } from '../channels/connections';
+import { isChannelKind } from '../channels/connections';
 import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact, PROFILE_BUDGET_PER_DELIVERY_MS, profileOfNewSender, type SenderProfile } from '../channels/messenger-profile';
 import { applyDeliveryStatus } from '../channels/delivery-status';
 import type { Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
 import type { Conversation } from '../../lib/contracts/conversations';
 import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
-import { toE164 } from './phone';
 import { listAds } from './ads';
 import { adEligibility } from '../../lib/contracts/ads';
+import { channelOf, collectRuns, duplicate, firstTime, notConnected, phoneOfWaId, skipped, type ItemResult } from './meta-item-outcome';
+import { ingestReaction } from './meta-reactions';
+import { ingestNumberChange } from './number-change';
 
-export interface ItemResult { runIds: string[]; outcome: 'stored' | 'duplicate' | 'skipped' }
+export type { ItemResult } from './meta-item-outcome';
 
 /** What the items of one delivery share: until when a new Messenger sender's profile may be waited on. */
 export interface DeliveryContext { profilesUntil: number }
 export const newDeliveryContext = (now = Date.now()): DeliveryContext => ({ profilesUntil: now + PROFILE_BUDGET_PER_DELIVERY_MS });
-
-/** Every run the item's transaction started (Conversation Opened, Click-to-Chat, …), for the webhook's answer. */
-function collectRuns(uow: UnitOfWork): string[] {
-  uow.startedRuns = [];
-  return uow.startedRuns;
-}
-
-/** A Mexican wa_id still carries the legacy 1 after 52; E.164 has dropped it. */
-const phoneOfWaId = (waId: string) => {
-  const d = waId.replace(/\D/g, '');
-  const mx = /^521(\d{10})$/.exec(d);
-  return mx ? `+52${mx[1]}` : (toE164(d) ?? `+${d}`);
-};
 
 /**
  * The sender's contact, found (and held: heldContactId) or made. Held, a contact being deleted at
  * this moment is either deleted before (not found: this message starts a new contact) or after
  * (the message goes with it); found but not held, the message would name a contact that is gone.
  */
-async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel?: ConnectionsTable, profile?: SenderProfile): Promise<string> {
+async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage, channel: ConnectionsTable, profile?: SenderProfile): Promise<string> {
   const cause = { source: 'contact' };
   if (m.channel === 'whatsapp') {
     for (const phone of waIdCandidates(m.senderId)) {
@@ -58,20 +47,8 @@ async function contactFor(uow: UnitOfWork, services: Services, m: InboundMessage
   await uow.trx.insertInto('channel_identities').values({ channel: 'messenger', external_id: m.senderId, contact_id: contact.id, created_at: nowIso() })
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ contact_id: contact.id })).execute();
   // Meta did not answer in time (or was not asked: the delivery's wait was used up): one more try once committed.
-  if (channel && (profile === undefined || profile === 'unanswered')) uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
+  if (profile === undefined || profile === 'unanswered') uow.afterCommit(() => { void nameMessengerContact(services, channel, m.senderId, contact.id); });
   return contact.id;
-}
-
-/** True the first time a key is seen; a repeat (also concurrent: the insert waits for the other) is false. */
-async function firstTime(uow: UnitOfWork, key: string | null): Promise<boolean> {
-  if (!key) return true;
-  const r = await uow.trx.insertInto('meta_deliveries').values({ key: key.slice(0, 600), created_at: nowIso() })
-    .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
-}
-
-async function channelOf(uow: UnitOfWork, item: { channel: 'whatsapp' | 'messenger'; accountId: string | null }): Promise<ConnectionsTable | undefined> {
-  return item.accountId ? findChannel(uow.trx, item.channel, item.accountId) : undefined;
 }
 
 /**
@@ -98,18 +75,21 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
   // Read before the transaction (no write lock held over a Graph call), only for a sender never seen.
   const profile = m.channel === 'messenger' ? await profileOfNewSender(services, m, delivery.profilesUntil) : undefined;
   return inTransaction(services.db, async (uow) => {
-    if (!(await firstTime(uow, m.dedupeKey))) return { runIds: [], outcome: 'duplicate' };
-    const runIds = collectRuns(uow);
+    // A number or Page not connected here: nothing stored, not even the delivery's key, so a
+    // redelivery after the admin connects it is taken.
     const channel = await channelOf(uow, m);
+    if (!channel) return notConnected(m);
+    if (!(await firstTime(uow, m.dedupeKey))) return duplicate();
+    const runIds = collectRuns(uow);
     const contactId = await contactFor(uow, services, m, channel, profile);
     let conversation = await findOpenConversation(uow.trx, contactId);
     const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
       // Opened on the channel, so Conversation Opened says so (`$trigger.channel`: whatsapp, messenger).
-      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, firstText,
-        channel ? { connectionId: channel.id, externalId: m.senderId } : undefined);
+      conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, m.aside ? null : firstText,
+        { connectionId: channel.id, externalId: m.senderId });
     }
-    if (channel && conversation.connectionId !== channel.id && await takesChannel(uow.trx, conversation)) {
+    if (conversation.connectionId !== channel.id && await takesChannel(uow.trx, conversation)) {
       await uow.trx.updateTable('conversations').set({ connection_id: channel.id, external_id: m.senderId }).where('id', '=', conversation.id).execute();
       conversationWritten(uow);
       conversation = await getConversation(uow.trx, conversation.id);
@@ -118,7 +98,8 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
       const text = m.text ?? (m.attachments[0] ? `[${m.attachments[0].type}]` : '');
       await addMessage(uow, services, conversation.id, {
         text: text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId },
-        ...(channel ? { channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt } } : {}),
+        channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt },
+        ...(m.data ? { data: m.data } : {}), ...(m.aside ? { aside: true } : {}),
       }, { source: 'contact' });
     }
     if (!m.ad) return { runIds, outcome: 'stored' };
@@ -137,11 +118,11 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
 async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> {
   return inTransaction(services.db, async (uow) => {
     const channel = await channelOf(uow, e);
-    if (!channel) return { runIds: [], outcome: 'skipped' };
-    if (!(await firstTime(uow, e.externalId ? `ms:${e.externalId}` : null))) return { runIds: [], outcome: 'duplicate' };
+    if (!channel) return notConnected(e);
+    if (!(await firstTime(uow, e.externalId ? `ms:${e.externalId}` : null))) return duplicate();
     if (e.externalId) {
       const ours = await uow.trx.selectFrom('messages').select('id').where('connection_id', '=', channel.id).where('external_id', '=', e.externalId).executeTakeFirst();
-      if (ours) return { runIds: [], outcome: 'duplicate' };
+      if (ours) return duplicate();
     }
     const conversation = await uow.trx.selectFrom('conversations').select('id').where('connection_id', '=', channel.id)
       .where('external_id', '=', e.recipientId).where('status', '=', 'open').executeTakeFirst();
@@ -156,8 +137,11 @@ async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> 
 }
 
 async function ingestStatus(services: Services, s: StatusItem): Promise<ItemResult> {
-  const changed = await inTransaction(services.db, async (uow) => applyDeliveryStatus(uow, services, s));
-  return { runIds: [], outcome: changed ? 'stored' : 'skipped' };
+  return inTransaction(services.db, async (uow) => {
+    // Statuses of a number not connected here (another tool's sends) are not kept waiting either.
+    if (!(await channelOf(uow, s))) return notConnected(s);
+    return { runIds: [], outcome: await applyDeliveryStatus(uow, services, s) ? 'stored' : 'skipped' };
+  });
 }
 
 /** Handles one item of a delivery on its own; storage errors are thrown (the caller answers 500 so Meta retries). */
@@ -166,6 +150,10 @@ export async function ingestMetaItem(services: Services, item: MetaItem, deliver
     case 'message': return ingestMessage(services, item, delivery);
     case 'echo': return ingestEcho(services, item);
     case 'status': return ingestStatus(services, item);
-    case 'skip': return { runIds: [], outcome: 'skipped' };
+    case 'reaction': return ingestReaction(services, item);
+    case 'number_change': return ingestNumberChange(services, item);
+    // Told by the route (logged, counted); nothing to store.
+    case 'error': return skipped(`Meta error ${item.code ?? ''}: ${item.title}`);
+    case 'skip': return skipped(item.reason);
   }
 }

@@ -1,50 +1,20 @@
 import { z } from 'zod';
 import type { Attachment } from '../../lib/contracts/channels';
+import type { MessageData } from '../../lib/contracts/message-data';
+import { Id, issue, metaTime, type MetaItem, type StatusItem } from './meta-items';
+import { msEvent } from './ms-payloads';
+import { flowAnswer, orderContent, sharedContacts, unsupportedText, WaContactCard, WaError, WaNfmReply, WaOrder } from './wa-message-content';
+
+export type { AdReferral, EchoItem, ErrorItem, InboundMessage, MetaItem, NumberChangeItem, ReactionItem, SkipItem, StatusItem } from './meta-items';
+export { metaTime } from './meta-items';
 
 // Meta's webhook deliveries, read item by item: one message, postback, referral or status the
 // companion does not know (or that is malformed) becomes a `skip` and never takes the others
-// with it. Shapes:
+// with it. WhatsApp here, Messenger in ms-payloads.ts. Shapes:
 // WhatsApp: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
 //           https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
-// Messenger: https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
-//            .../messaging_postbacks, .../messaging_referrals, .../message-echoes, .../message-deliveries,
-//            .../message-reads
+//           https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages
 
-export interface AdReferral { adId: string; headline: string | null; ctwaClid: string | null }
-
-interface Base { channel: 'whatsapp' | 'messenger'; accountId: string | null }
-/** A customer's message (or a postback the customer tapped), possibly referred by an ad. */
-export interface InboundMessage extends Base {
-  kind: 'message';
-  /** WhatsApp: the wa_id (a phone number without "+"); Messenger: the page-scoped id. */
-  senderId: string;
-  name: string | null;
-  /** wamid / mid; null when Meta gave none (then repeats cannot be recognised). */
-  externalId: string | null;
-  /** The key that makes this item happen once (wamid, mid, postback or referral identity). */
-  dedupeKey: string | null;
-  text: string | null;
-  attachments: Attachment[];
-  ad: AdReferral | null;
-  /** When the customer sent it, by Meta's clock (a delivery Meta retries can arrive hours later). */
-  sentAt: string | null;
-}
-/** A Page's own message (is_echo): outgoing, never a contact. */
-export interface EchoItem extends Base { kind: 'echo'; recipientId: string; externalId: string | null; text: string | null; attachments: Attachment[] }
-/** A delivery status of a message the business sent (WhatsApp statuses, Messenger deliveries and reads). */
-export interface StatusItem extends Base {
-  kind: 'status'; externalIds: string[]; status: 'sent' | 'delivered' | 'read' | 'failed'; error: string | null;
-  /**
-   * Messenger: every message the Page sent this person before `before` (reads: at or before it)
-   * has the status, named by id or not (`watermark`, message-deliveries / message-reads).
-   */
-  watermark?: { psid: string; before: string; inclusive: boolean };
-}
-export interface SkipItem { kind: 'skip'; reason: string }
-export type MetaItem = InboundMessage | EchoItem | StatusItem | SkipItem;
-
-const Str = z.string().min(1).max(2000);
-const Id = z.string().min(1).max(256);
 const WaMedia = z.object({ id: Id.optional(), caption: z.string().max(4096).optional(), filename: z.string().max(300).optional(), mime_type: z.string().max(200).optional(), link: z.string().max(2000).optional() }).passthrough();
 const WaReferral = z.object({ source_id: Id.optional(), source_type: z.string().optional(), headline: z.string().optional(), ctwa_clid: z.string().optional() }).passthrough();
 const WaMessage = z.object({
@@ -52,49 +22,32 @@ const WaMessage = z.object({
   text: z.object({ body: z.string().max(10_000) }).optional(), referral: WaReferral.optional(),
   image: WaMedia.optional(), video: WaMedia.optional(), document: WaMedia.optional(), audio: WaMedia.optional(), sticker: WaMedia.optional(),
   location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().max(500).optional(), address: z.string().max(1000).optional() }).passthrough().optional(),
-  interactive: z.object({ button_reply: z.object({ id: z.string(), title: z.string() }).optional(), list_reply: z.object({ id: z.string(), title: z.string() }).optional() }).passthrough().optional(),
+  interactive: z.object({
+    type: z.string().max(40).optional(), button_reply: z.object({ id: z.string(), title: z.string() }).optional(), list_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+    nfm_reply: WaNfmReply.optional(),
+  }).passthrough().optional(),
   button: z.object({ text: z.string().max(1000), payload: z.string().optional() }).passthrough().optional(),
-  contacts: z.array(z.object({ name: z.object({ formatted_name: z.string().optional() }).passthrough().optional() }).passthrough()).optional(),
+  contacts: z.array(WaContactCard).max(300).optional(),
+  order: WaOrder.optional(),
+  reaction: z.object({ message_id: Id, emoji: z.string().max(64).optional() }).passthrough().optional(),
+  system: z.object({ type: z.string().max(60).optional(), wa_id: z.string().max(32).optional(), new_wa_id: z.string().max(32).optional(), body: z.string().max(2000).optional() }).passthrough().optional(),
+  unsupported: z.object({ type: z.string().max(60).optional() }).passthrough().optional(),
+  errors: z.array(WaError).max(20).optional(),
 }).passthrough();
 const WaStatus = z.object({
   id: Id, status: z.string(), recipient_id: z.string().optional(),
   errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).passthrough().optional() }).passthrough()).optional(),
 }).passthrough();
 
-const MsAttachment = z.object({ type: z.string().max(40), payload: z.object({ url: z.string().max(2000).optional(), title: z.string().optional() }).passthrough().nullable().optional() }).passthrough();
-const MsReferral = z.object({
-  ad_id: z.string().optional(), source: z.string().optional(), type: z.string().optional(), ref: z.string().optional(),
-  ads_context_data: z.object({ ad_title: z.string().optional() }).passthrough().optional(),
-}).passthrough();
-const MsEvent = z.object({
-  sender: z.object({ id: z.string().min(1).max(64).optional(), user_ref: z.string().optional() }).passthrough(),
-  recipient: z.object({ id: z.string().max(64).optional() }).passthrough().optional(),
-  timestamp: z.union([z.number(), z.string()]).optional(),
-  message: z.object({
-    mid: Id.optional(), text: z.string().max(10_000).optional(), is_echo: z.boolean().optional(),
-    attachments: z.array(MsAttachment).optional(), referral: MsReferral.optional(),
-  }).passthrough().optional(),
-  postback: z.object({ mid: Id.optional(), title: z.string().max(1000).optional(), payload: z.string().max(1000).optional(), referral: MsReferral.optional() }).passthrough().optional(),
-  referral: MsReferral.optional(),
-  delivery: z.object({ mids: z.array(Id).optional(), watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
-  read: z.object({ watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
-}).passthrough();
-
-/** Meta's timestamps: WhatsApp in seconds (a string), Messenger in milliseconds; never later than now. */
-export function metaTime(value: unknown, unit: 's' | 'ms'): string | null {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) return null;
-  const ms = Math.min(unit === 's' ? n * 1000 : n, Date.now());
-  return ms > Date.UTC(2010, 0, 1) ? new Date(ms).toISOString() : null;
-}
-
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const issue = (e: z.ZodError) => e.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
 
 const WA_MEDIA = ['image', 'video', 'document', 'audio', 'sticker'] as const;
-/** Message kinds that carry nothing for the inbox (reactions, system notices, unsupported content). */
-const WA_SKIPPED = new Set(['reaction', 'system', 'unsupported', 'unknown', 'ephemeral', 'order', 'request_welcome']);
+/**
+ * Message kinds that carry nothing for the inbox: `ephemeral` (disappearing) and
+ * `request_welcome` (a customer opening the chat for the first time; nothing was written).
+ */
+const WA_SKIPPED = new Set(['ephemeral', 'request_welcome']);
 
 function waMessage(raw: unknown, value: Record<string, unknown>, accountId: string | null): MetaItem {
   const parsed = WaMessage.safeParse(raw);
@@ -102,6 +55,17 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
   const m = parsed.data;
   const type = m.type ?? 'text';
   if (WA_SKIPPED.has(type)) return { kind: 'skip', reason: `WhatsApp ${type} message not stored` };
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/reaction
+  if (type === 'reaction') {
+    if (!m.reaction || !m.id) return { kind: 'skip', reason: 'WhatsApp reaction without the message it reacts to' };
+    return { kind: 'reaction', channel: 'whatsapp', accountId, senderId: m.from, dedupeKey: `wa:${m.id}`, targetId: m.reaction.message_id, emoji: m.reaction.emoji || null };
+  }
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
+  if (type === 'system') {
+    const to = m.system?.wa_id ?? m.system?.new_wa_id;
+    if (m.system?.type !== 'user_changed_number' || !to) return { kind: 'skip', reason: `WhatsApp system message ${m.system?.type ?? ''} not used`.trim() };
+    return { kind: 'number_change', channel: 'whatsapp', accountId, oldWaId: m.from, newWaId: to, externalId: m.id ?? null, dedupeKey: m.id ? `wa:${m.id}` : null };
+  }
   const contacts = asArray(value.contacts).map(obj);
   const contact = contacts.find((c) => c.wa_id === m.from) ?? contacts[0];
   const name = typeof obj(contact?.profile).name === 'string' ? (obj(contact?.profile).name as string) : null;
@@ -121,15 +85,24 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
     attachments.push({ type: 'location', url: `https://www.google.com/maps?q=${l.latitude},${l.longitude}`, ...(l.name ? { caption: l.name } : {}) });
     text = [l.name, l.address].filter(Boolean).join(', ') || `Location ${l.latitude}, ${l.longitude}`;
   }
+  let content: { data?: MessageData; aside?: boolean } = {};
   if (type === 'interactive') text = m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? null;
+  if (type === 'interactive' && m.interactive?.nfm_reply) ({ text, ...content } = flowAnswer(m.interactive.nfm_reply));
   if (type === 'button') text = m.button?.text ?? null;
-  if (type === 'contacts') text = `Shared contact: ${m.contacts?.map((c) => c.name?.formatted_name).filter(Boolean).join(', ') || 'unnamed'}`;
+  if (type === 'contacts') ({ text, ...content } = sharedContacts(m.contacts ?? []));
+  if (type === 'order' && m.order) ({ text, ...content } = orderContent(m.order));
+  // `unknown` is what Meta's older payload examples call it.
+  if (type === 'unsupported' || type === 'unknown') {
+    text = unsupportedText(m.unsupported?.type, m.errors?.[0]);
+    content = { aside: true };
+  }
   if (text === null && attachments.length === 0 && !m.referral) return { kind: 'skip', reason: `WhatsApp ${type} message has nothing to store` };
   const r = m.referral;
   const ad = r && r.source_type === 'ad' && r.source_id ? { adId: r.source_id, headline: r.headline ?? null, ctwaClid: r.ctwa_clid ?? null } : null;
   return {
     kind: 'message', channel: 'whatsapp', accountId, senderId: m.from, name, externalId: m.id ?? null,
     dedupeKey: m.id ? `wa:${m.id}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad, sentAt: metaTime((raw as { timestamp?: unknown }).timestamp, 's'),
+    ...content,
   };
 }
 
@@ -143,57 +116,17 @@ function waStatus(raw: unknown, accountId: string | null): MetaItem {
   return { kind: 'status', channel: 'whatsapp', accountId, externalIds: [s.id], status: s.status as StatusItem['status'], error };
 }
 
-function msAd(r: z.infer<typeof MsReferral> | undefined): AdReferral | null {
-  return r && r.source === 'ADS' && r.ad_id ? { adId: r.ad_id, headline: r.ads_context_data?.ad_title ?? null, ctwaClid: null } : null;
-}
-
-function msEvent(raw: unknown, pageId: string | null): MetaItem {
-  const parsed = MsEvent.safeParse(raw);
-  if (!parsed.success) return { kind: 'skip', reason: `Messenger event not understood (${issue(parsed.error)})` };
-  const e = parsed.data;
-  const attachmentsOf = (list: z.infer<typeof MsAttachment>[] | undefined): Attachment[] => (list ?? []).map((a) => ({
-    type: a.type, ...(a.payload?.url ? { url: a.payload.url } : {}), ...(a.payload?.title ? { caption: a.payload.title } : {}),
-  }));
-  if (e.message?.is_echo) {
-    if (!e.recipient?.id) return { kind: 'skip', reason: 'Messenger echo without a recipient' };
-    return { kind: 'echo', channel: 'messenger', accountId: pageId, recipientId: e.recipient.id, externalId: e.message.mid ?? null, text: e.message.text ?? null, attachments: attachmentsOf(e.message.attachments) };
-  }
-  // Deliveries: `mids` may be missing (older Messenger clients), `watermark` is always there: "all
-  // messages that were sent before this timestamp were delivered". Reads: "all messages that were
-  // sent before or at this timestamp were read". Both are the person's (sender) thread with the Page.
-  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-deliveries
-  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reads
-  if (e.delivery || e.read) {
-    const mids = e.delivery?.mids ?? [];
-    const at = metaTime((e.delivery ?? e.read)?.watermark, 'ms');
-    const watermark = at && e.sender.id ? { psid: e.sender.id, before: at, inclusive: !e.delivery } : undefined;
-    if (!mids.length && !watermark) return { kind: 'skip', reason: `Messenger ${e.delivery ? 'delivery' : 'read'} without message ids or watermark` };
-    return { kind: 'status', channel: 'messenger', accountId: pageId, externalIds: mids, status: e.delivery ? 'delivered' : 'read', error: null, ...(watermark ? { watermark } : {}) };
-  }
-  const psid = e.sender.id;
-  if (!psid) return { kind: 'skip', reason: e.sender.user_ref ? 'Messenger chat-plugin visitor (user_ref) has no page-scoped id yet' : 'Messenger event without a sender' };
-  const ts = String(e.timestamp ?? '');
-  const base = { kind: 'message' as const, channel: 'messenger' as const, accountId: pageId, senderId: psid, name: null, sentAt: metaTime(e.timestamp, 'ms') };
-  if (e.message) {
-    const attachments = attachmentsOf(e.message.attachments);
-    const text = e.message.text ?? null;
-    const ad = msAd(e.message.referral ?? e.referral);
-    if (!text && attachments.length === 0 && !ad) return { kind: 'skip', reason: 'Messenger message has nothing to store' };
-    return { ...base, externalId: e.message.mid ?? null, dedupeKey: e.message.mid ? `ms:${e.message.mid}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad };
-  }
-  if (e.postback) {
-    // "Get Started" on a thread opened from a Click-to-Messenger ad carries the ad in postback.referral.
-    const p = e.postback;
-    const key = p.mid ? `ms:pb:${p.mid}` : `ms:pb:${pageId}:${psid}:${ts}:${p.payload ?? ''}`;
-    return { ...base, externalId: p.mid ?? null, dedupeKey: key, text: p.title ?? p.payload ?? null, attachments: [], ad: msAd(p.referral) };
-  }
-  if (e.referral) {
-    const ad = msAd(e.referral);
-    if (!ad) return { kind: 'skip', reason: `Messenger referral from ${e.referral.source ?? 'an unknown source'} is not an ad` };
-    return { ...base, externalId: null, dedupeKey: `ms:ref:${pageId}:${psid}:${ts}:${ad.adId}`, text: null, attachments: [], ad };
-  }
-  const kind = Object.keys(e).find((k) => !['sender', 'recipient', 'timestamp'].includes(k)) ?? 'empty';
-  return { kind: 'skip', reason: `Messenger ${kind} event not used` };
+/**
+ * `value.errors`: Meta could not process something for the number (a system or account problem,
+ * a rate limit). https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/errors
+ */
+function waError(raw: unknown, accountId: string | null): MetaItem {
+  const e = WaError.safeParse(raw);
+  const err = e.success ? e.data : {};
+  return {
+    kind: 'error', channel: 'whatsapp', accountId, code: err.code ?? null, title: (err.title ?? err.message ?? 'Error').slice(0, 300),
+    details: (err.error_data?.details ?? err.details ?? null)?.slice(0, 1000) ?? null,
+  };
 }
 
 /** Every item of one delivery, in order; never throws. */
@@ -209,7 +142,7 @@ export function metaItems(payload: unknown): MetaItem[] {
         const accountId = typeof obj(value.metadata).phone_number_id === 'string' ? (obj(value.metadata).phone_number_id as string) : null;
         for (const m of asArray(value.messages)) items.push(waMessage(m, value, accountId));
         for (const s of asArray(value.statuses)) items.push(waStatus(s, accountId));
-        if (asArray(value.errors).length) items.push({ kind: 'skip', reason: 'WhatsApp error notification' });
+        for (const e of asArray(value.errors)) items.push(waError(e, accountId));
       }
     }
     return items;

@@ -28,7 +28,7 @@ function setup(props: Partial<Parameters<typeof ShortcutForm>[0]> = {}) {
 
 const ROLES: Record<string, string> = {
   'Order number': 'textbox', Reason: 'combobox', 'Customer agreed': 'checkbox',
-  'Callback phone': 'textbox', Receipt: 'textbox', Amount: 'spinbutton',
+  'Callback phone': 'textbox', Receipt: 'textbox', Amount: 'textbox',
 };
 /** A field by its role and accessible name (the required mark is aria-hidden, so not in the name). */
 const input = (label: string) => screen.getByRole(ROLES[label]!, { name: label });

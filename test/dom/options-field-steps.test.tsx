@@ -47,6 +47,24 @@ describe('contact fields the steps write', () => {
     expect((await saved(calls)).steps[0]!.config).toEqual({ field: 'email', value: 'ana@example.com' });
   });
 
+  it('a value with variables asks what to do when they are empty: keep (the default) or clear', async () => {
+    const user = userEvent.setup();
+    const calls = renderEditor();
+    await addStep(user, 'Update a contact field');
+    const picker = screen.getByLabelText('Contact field');
+    await offered(picker);
+    await user.selectOptions(picker, 'firstName');
+    expect(screen.queryByLabelText('When its variables are empty')).toBeNull();
+    await user.clear(screen.getByLabelText('New value'));
+    await user.click(screen.getByLabelText('New value'));
+    await user.paste('{{$contact.fields.order_total}}');
+    const whenEmpty = screen.getByLabelText('When its variables are empty');
+    expect((whenEmpty as HTMLSelectElement).value).toBe('keep');
+    await user.selectOptions(whenEmpty, 'clear');
+    await user.click(screen.getByRole('button', { name: /save/i }));
+    expect((await saved(calls)).steps[0]!.config).toEqual({ field: 'firstName', value: '{{$contact.fields.order_total}}', whenEmpty: 'clear' });
+  });
+
   it('Ask a Question can save the answer to the contact\'s email', async () => {
     const user = userEvent.setup();
     const calls = renderEditor();

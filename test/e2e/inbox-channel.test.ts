@@ -106,7 +106,8 @@ describe('the inbox on a WhatsApp conversation', () => {
   });
 
   it('when the 24-hour window has closed, the composer says so and Send is off for replies (notes still work)', async () => {
-    await w.server.store.db.updateTable('messages').set({ created_at: new Date(Date.now() - 26 * 3600_000).toISOString() }).where('direction', '=', 'incoming').execute();
+    const dayAgo = new Date(Date.now() - 26 * 3600_000).toISOString();
+    await w.server.store.db.updateTable('messages').set({ created_at: dayAgo, sent_at: dayAgo }).where('direction', '=', 'incoming').execute();
     await page.reload();
     await page.waitForSelector('[data-testid="composer"].window-closed');
     expect(await text('[data-testid="channel-window"]')).toMatch(/WhatsApp: The 24-hour window is closed: WhatsApp accepts only an approved template/);

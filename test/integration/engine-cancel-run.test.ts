@@ -61,7 +61,7 @@ describe('cancelling a run', () => {
     expect((await waitForRun(services.db, second, ['waiting'])).stepLog.map((s) => s.stepId)).toEqual(['pause']);
   });
 
-  it('a running run stops at its step: the step in flight leaves nothing behind and no later step runs', async () => {
+  it('a running run stops at its step: its request is dropped, the log says so, and no later step runs', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
     let called = 0;
@@ -80,10 +80,11 @@ describe('cancelling a run', () => {
     expect((await getRun(services.db, id)).status).toBe('running');
     expect((await cancel(id)).status).toBe(200);
     release();
-    // The executor's checkpoint is refused; give it time to try, then nothing of the step is stored.
+    // The executor's checkpoint is refused: no variable, no later step; the request it sent is in the log.
     await new Promise((r) => setTimeout(r, 500));
     const after = await getRun(services.db, id);
-    expect(after).toMatchObject({ status: 'cancelled', cursor: 0, stepLog: [] });
+    expect(after).toMatchObject({ status: 'cancelled', cursor: 0 });
+    expect(after.stepLog).toEqual([expect.objectContaining({ stepId: 'call', status: 'failed', error: expect.stringMatching(/cancelled during attempt 1: its request had been sent/) })]);
     expect(after.variables).not.toHaveProperty('step');
     expect(await listMessages(services.db, conversation.id)).toEqual([]);
     expect(called).toBe(1);

@@ -76,6 +76,13 @@ const rows: Row[] = [
   { op: 'DELETE /api/v1/fields/{key}', call: api('DELETE', () => '/fields/existing') },
   { op: 'POST /api/v1/conversations', call: async () => admin().post('/conversations', { contactId: await newContact('Opener') }) },
   { op: 'POST /api/v1/conversations/{id}/messages', call: api('POST', () => `/conversations/${w.conversationId}/messages`, () => ({ text: 'hi' })) },
+  // A built-in conversation's message never went through a channel: nothing to send again (409).
+  {
+    op: 'POST /api/v1/conversations/{id}/messages/{messageId}/resend', status: 409, call: async () => {
+      const message = ok(await admin().post(`/conversations/${w.conversationId}/messages`, { text: 'hello' }), 201);
+      return admin().post(`/conversations/${w.conversationId}/messages/${message.id}/resend`, {});
+    },
+  },
   { op: 'POST /api/v1/conversations/{id}/assign', call: api('POST', () => `/conversations/${w.conversationId}/assign`, () => ({ userId: null })) },
   { op: 'POST /api/v1/conversations/{id}/awaiting-answer/take-over', call: api('POST', () => `/conversations/${w.conversationId}/awaiting-answer/take-over`, () => ({})) },
   { op: 'POST /api/v1/auth/inbox-code', call: api('POST', () => '/auth/inbox-code') },
@@ -142,6 +149,9 @@ const rows: Row[] = [
     call: api('POST', () => `/apps/${w.appId}/triggers/paid`, () => ({ contact: { id: w.contactId }, items: { order: 'A1', total: 12 } }), { token: () => w.tokens.app }),
   },
   { op: 'POST /api/v1/workflows/{id}/start', call: api('POST', () => `/workflows/${made.manualId}/start`, () => ({ contact: { id: w.contactId } })) },
+  // After the app's own calls above: a confirmed rotation revokes the key they used.
+  { op: 'POST /api/v1/apps/{id}/install/api-key/rotate', call: api('POST', () => `/apps/${w.appId}/install/api-key/rotate`) },
+  { op: 'POST /api/v1/apps/{id}/install/api-key/revoke-previous', call: api('POST', () => `/apps/${w.appId}/install/api-key/revoke-previous`) },
   {
     op: 'POST /api/v1/chatwoot/accounts', call: async () => {
       const res = await admin().post('/chatwoot/accounts', { baseUrl: cw.url, accountId: cw.accountId, apiAccessToken: cw.token });

@@ -17,6 +17,8 @@ export interface GraphErrorAnswer {
   headers?: Record<string, string>;
   /** Only for a request whose path ends with this (`/phone_numbers`); other requests pass it by. */
   onPath?: string;
+  /** Only for a request whose JSON body this accepts (the second of two sends, a text and not an attachment). */
+  onBody?: (body: any) => boolean;
 }
 
 /** Documented failures, ready to queue with `failNext`. */
@@ -48,6 +50,14 @@ export const graphErrors = {
   // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (131047 Re-engagement message)
   reEngagement: (): GraphErrorAnswer => ({
     status: 400, error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } },
+  }),
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (131026 Message Undeliverable, HTTP 400)
+  undeliverable: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#131026) Message Undeliverable', type: 'OAuthException', code: 131026, error_data: { messaging_product: 'whatsapp', details: 'Unable to deliver message. Reasons can include: The recipient phone number is not a WhatsApp phone number.' } },
+  }),
+  // https://developers.facebook.com/docs/messenger-platform/error-codes (551, subcode 1545041: "This person isn't available right now.")
+  personUnavailable: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#551) This person isn\'t available right now.', type: 'OAuthException', code: 551, error_subcode: 1545041 },
   }),
   // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (132001 Template does not exist)
   templateMissing: (): GraphErrorAnswer => ({
@@ -141,6 +151,21 @@ export interface GraphStandIn {
   close(): Promise<void>;
 }
 
+/**
+ * An interactive list message Meta would refuse: its limits as documented in
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages
+ * (body ≤ 4096, button ≤ 20, section title ≤ 24, 1 to 10 rows in all, row id ≤ 200, row title ≤ 24, description ≤ 72).
+ */
+function interactiveListProblem(i: any): string | null {
+  const rows = (i.action?.sections ?? []).flatMap((s: any) => s.rows ?? []);
+  if (typeof i.body?.text !== 'string' || !i.body.text || i.body.text.length > 4096) return 'Param interactive[\'body\'][\'text\'] is required, at most 4096 characters';
+  if (typeof i.action?.button !== 'string' || !i.action.button || i.action.button.length > 20) return 'Param interactive[\'action\'][\'button\'] is required, at most 20 characters';
+  if ((i.action.sections ?? []).some((s: any) => (s.title ?? '').length > 24)) return 'A section title has at most 24 characters';
+  if (rows.length < 1 || rows.length > 10) return 'A list message has 1 to 10 rows';
+  if (rows.some((r: any) => !r.id || r.id.length > 200 || !r.title || r.title.length > 24 || (r.description ?? '').length > 72)) return 'A row has an id (at most 200 characters), a title (at most 24) and a description of at most 72';
+  return null;
+}
+
 let seq = 0;
 const fbtrace = () => `A${(++seq).toString(36).padStart(10, 'x')}`;
 
@@ -206,7 +231,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     requests.push({ method: req.method ?? '', path: url.pathname });
     const raw = await readBody(req);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token') ?? '';
-    const at = failures.findIndex((f) => !f.onPath || url.pathname.endsWith(f.onPath));
+    const json = (() => { try { return raw ? JSON.parse(raw) : undefined; } catch { return undefined; } })();
+    const at = failures.findIndex((f) => (!f.onPath || url.pathname.endsWith(f.onPath)) && (!f.onBody || (json !== undefined && f.onBody(json))));
     const failure = at < 0 ? undefined : failures.splice(at, 1)[0];
     if (failure) return fail(res, failure);
     if (expired.has(bearer)) return fail(res, graphErrors.expiredToken());
@@ -260,9 +286,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         const { data, paging } = cursorPage(url, numbers, 100);
         return send(res, 200, { data: data.map((n) => pick(n, fields)), paging });
       }
-      // `fields` picks what is returned.
+      // `fields` picks what is returned; `name` filters by name ("GET <WABA_ID>/message_templates?name=<TEMPLATE_NAME>",
+      // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management/).
       const fields = (url.searchParams.get('fields') ?? 'name,parameter_format,components,language,status,category,id').split(',');
-      const { data, paging } = cursorPage(url, business.templates, 100);
+      const named = url.searchParams.get('name');
+      const { data, paging } = cursorPage(url, named ? business.templates.filter((t) => t.name.includes(named)) : business.templates, 100);
       return send(res, 200, { data: data.map((t) => pick(t, fields)), paging });
     }
     const medium = media.get(id);
@@ -305,6 +333,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         if (typeof body.to !== 'string' || !body.to) return badParam(res, 'The parameter to is required.');
         const type = body.type ?? 'text';
         if (!(type in body)) return badParam(res, `The parameter ${type} is required.`);
+        const listProblem = type === 'interactive' && body.interactive?.type === 'list' ? interactiveListProblem(body.interactive) : null;
+        if (listProblem) return badParam(res, listProblem);
         // A template the stand-in was given is checked as Meta checks it; others go through unchecked.
         const known = type === 'template' ? [...businessAccounts.values()].flatMap((a) => a.templates).find((t) => t.name === body.template?.name && t.language === body.template?.language?.code) : undefined;
         const refused = known && templateSendProblem(known, body.template.components);

@@ -94,7 +94,7 @@ export function freshPgStores(): () => Promise<Store> {
  * started one after the other (the first bootstraps the schema) before its tests, closed and the
  * schema dropped after them. The returned list fills in beforeAll.
  */
-export function pgInstances(count: number, opts: { poolSize?: number; listen?: boolean; workers?: boolean[] } = {}): RunningServer[] {
+export function pgInstances(count: number, opts: { poolSize?: number; listen?: boolean; workers?: boolean[]; env?: NodeJS.ProcessEnv } = {}): RunningServer[] {
   const databaseUrl = pgUrl()!;
   const schema = freshSchemaName();
   const instances: RunningServer[] = [];
@@ -103,7 +103,7 @@ export function pgInstances(count: number, opts: { poolSize?: number; listen?: b
     dataDir = await mkdtemp(path.join(tmpdir(), 'companion-pg-instances-'));
     for (let i = 0; i < count; i++) {
       const store = await openStore({ databaseUrl, pgSchema: schema, poolSize: opts.poolSize ?? 4 });
-      instances.push(await startServer({ env: { COMPANION_DEMO: '0' }, config: { port: 0, dataDir }, logger: false, listen: opts.listen ?? true, store, ...(opts.workers ? { workers: opts.workers[i] ?? true } : {}) }));
+      instances.push(await startServer({ env: { COMPANION_DEMO: '0', ...opts.env }, config: { port: 0, dataDir }, logger: false, listen: opts.listen ?? true, store, ...(opts.workers ? { workers: opts.workers[i] ?? true } : {}) }));
     }
   });
   afterAll(async () => {

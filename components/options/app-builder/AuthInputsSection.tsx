@@ -7,6 +7,9 @@ import { followName, itemKeyFromName } from './slug';
 import { AUTH_TYPE_WORDS } from './words';
 import { Section } from './Section';
 
+/** The types whose value is text, so may have a maximum length. */
+const LENGTH_TYPES: readonly string[] = ['string', 'text', 'secret'];
+
 /**
  * Auth inputs: what the admin fills in on install (an account id, the app's own API key), sent to
  * the app's server in the subscribe request and usable as {{auth.<key>}} in actions.
@@ -20,7 +23,7 @@ export function AuthInputsSection({ draft, onChange }: { draft: Draft; onChange(
         const path = `authInputs.${i}`;
         const what = `auth input ${i + 1}`;
         const change = (patch: Partial<AuthInputRow>) => set(replaced(draft.authInputs, i, { ...row, ...patch }));
-        const hasLength = row.type === 'string' || row.type === 'text';
+        const hasLength = LENGTH_TYPES.includes(row.type);
         return (
           <fieldset key={row.uid} className="builder-row">
             <legend>Auth input {i + 1}</legend>
@@ -32,9 +35,9 @@ export function AuthInputsSection({ draft, onChange }: { draft: Draft; onChange(
               <Field label="Key" path={`${path}.key`} hint={row.key ? `{{auth.${row.key}}} in actions` : undefined}>
                 {(p) => <input {...p} className="mono" value={row.key} onChange={(e) => change({ key: e.target.value })} />}
               </Field>
-              <Field label="Type" path={`${path}.type`}>
+              <Field label="Type" path={`${path}.type`} hint={row.type === 'secret' ? 'Typed hidden on install; never shown again' : undefined}>
                 {(p) => <EnumSelect {...p} value={row.type} options={AUTH_TYPE_WORDS}
-                  onChange={(type) => change({ type, ...(type === 'string' || type === 'text' ? {} : { maxLength: '' }) })} />}
+                  onChange={(type) => change({ type, ...(LENGTH_TYPES.includes(type) ? {} : { maxLength: '' }) })} />}
               </Field>
               {hasLength && (
                 <Field label="Maximum length" path={`${path}.maxLength`}>

@@ -20,5 +20,5 @@ export const FIELD_TYPE_WORDS: Record<(typeof APP_FIELD_TYPES)[number], string> 
 };
 
 export const AUTH_TYPE_WORDS: Record<(typeof AUTH_INPUT_TYPES)[number], string> = {
-  string: 'Short text', text: 'Long text', number: 'Number', checkbox: 'Checkbox',
+  string: 'Short text', text: 'Long text', number: 'Number', checkbox: 'Checkbox', secret: 'Secret (API token, password)',
 };

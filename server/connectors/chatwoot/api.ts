@@ -70,7 +70,7 @@ export class ChatwootApi {
     let res: SafeFetchResponse;
     try {
       // Reads are retried on transient failures; writes are sent once (Chatwoot has no idempotency keys).
-      res = opts.retry ? (await withRetries(send, { attempts: 2, baseDelayMs: 200 })).response : await send();
+      res = opts.retry ? (await withRetries(send, { method, attempts: 2, baseDelayMs: 200 })).response : await send();
     } catch (err) {
       const call = { method, path, status: null, answer: (err as Error).message };
       this.calls.push(call);

@@ -1,5 +1,6 @@
 import type { Contact } from '../../../lib/contracts/contacts';
 import type { WritableStandardField } from '../../../lib/contracts/steps';
+import { STANDARD_FIELD_LABELS } from '../../../lib/workflow/field-values';
 import { getContact } from '../../domain/contacts';
 import { StepError } from '../../engine/steps/define';
 import { standardFieldTaken, writeStandardField } from '../../engine/steps/standard-field';
@@ -9,7 +10,7 @@ import { cwContactIdOf } from './mirror-contact';
 import { pendingOf, preRecord, restore } from './pending-state';
 import { guarded, session } from './session';
 
-const LABEL: Record<WritableStandardField, string> = { firstName: 'first name', lastName: 'last name', email: 'email', phone: 'phone' };
+const LABEL = STANDARD_FIELD_LABELS;
 
 /**
  * The contact's own name, email or phone written by a step on a Chatwoot conversation: the Chatwoot

@@ -91,7 +91,7 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
     const value = cw.custom_attributes[key];
     if (!def || (prev && same(prev.custom_attributes[key], value))) continue;
     if (created && (value === undefined || value === null)) continue;
-    const coerced = value === undefined || value === null ? { value: null } : coerceFieldValue(def, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    const coerced = value === undefined || value === null ? { value: null } : coerceFieldValue(def, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'number' ? value : String(value));
     if ('error' in coerced) ctx.notes.push(`Chatwoot attribute "${key}" not copied to the field: ${coerced.error}`);
     else fields[key] = coerced.value;
   }

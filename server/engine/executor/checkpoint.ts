@@ -1,3 +1,4 @@
+import type { StepLogEntry } from '../../../lib/contracts/runs';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
@@ -64,6 +65,25 @@ export async function claimHeldRun(db: Db | UnitOfWork['trx'], fence: RunFence, 
     .where('id', '=', fence.id).where('attempts', '=', fence.attempts - 1).where('status', '=', 'queued')
     .returning('id').execute();
   return rows.length === 1;
+}
+
+/**
+ * The log of a run cancelled while its outside step was going on (the checkpoint's fence refused
+ * it): the run stays cancelled, and its history shows what the step did out there (the requests
+ * sent, the answer, "cancelled during attempt 2"), as n8n shows every call of a stopped
+ * execution. Only the holder at the cancel writes it (same owner and claim); the run history
+ * open meanwhile hears of it.
+ */
+export async function keepCancelledLog(services: Services, fence: RunFence, stepLog: StepLogEntry[]): Promise<void> {
+  const rows = await services.db.updateTable('runs').set({ step_log: toJson(stepLog) })
+    .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'cancelled')
+    .returning(['error', 'variables']).execute();
+  const row = rows[0];
+  if (!row) return;
+  services.live.publish({
+    type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: 'cancelled', error: row.error,
+    launchedBy: launcherOf(row.variables),
+  });
 }
 
 /** Lets another worker take the run at once (engine stopping between steps). */

@@ -11,7 +11,8 @@ import { fromJson, isUnstorableText, UNSTORABLE_TEXT, type Executor } from '../.
 import type { RunsTable } from '../../store/schema';
 import { fail, RetryLaterError, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
-import { checkpoint, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
+import type { Cancellation } from '../../outbound/call';
+import { checkpoint, keepCancelledLog, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
 import { buildStepContext } from './step-context';
 import { mayRetry, retryOutcome } from './step-retry';
@@ -91,13 +92,13 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   const settle = (outcome: StepOutcome) =>
     applyOutcome(state, steps, outcome, { stepId: step.id, type: step.type, startedAt, endedAt: nowIso(), notes });
 
-  const runHandler = async (db: Executor, inTx: (fn: (uow: UnitOfWork) => Promise<unknown>) => Promise<unknown>) => {
+  const runHandler = async (db: Executor, inTx: (fn: (uow: UnitOfWork) => Promise<unknown>) => Promise<unknown>, cancellation?: Cancellation) => {
     const contact = await findContact(db, row.contact_id);
     if (!contact) return fail(`Contact ${row.contact_id} no longer exists`);
     const conversation = (await findOpenConversation(db, row.contact_id)) ?? null;
     const ctx = buildStepContext({
       services, run, step, contact, conversation, idempotencyKey, notes, effects: db, canRetry: mayRetry(state.stepLog, step.id),
-      db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>,
+      db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>, ...(cancellation ? { cancellation } : {}),
     });
     try {
       return await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
@@ -111,10 +112,25 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     ? runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null)
     : Boolean(definition.outside);
   if (outside) {
-    // Slow outside calls run without a transaction; the checkpoint follows in its own.
-    const outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn));
+    // Slow outside calls run without a transaction; the checkpoint follows in its own. A cancel
+    // meanwhile aborts their request (run-aborts.ts) and fences the checkpoint off; what the step
+    // did out there still goes into the cancelled run's log.
+    const flight = services.runAborts.track(row.id, services.db);
+    let outcome: StepOutcome;
+    try {
+      outcome = await runHandler(services.db, (fn) => inTransaction(services.db, fn), flight.cancellation);
+    } finally {
+      flight.done();
+    }
     const next = settle(outcome);
-    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    try {
+      await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        await keepCancelledLog(services, fence, next.stepLog).catch((e: unknown) => services.log.warn({ err: e, runId: row.id }, 'keeping the step log of a cancelled run failed'));
+      }
+      throw err;
+    }
     await afterFailure(services, row, next);
     return next;
   }

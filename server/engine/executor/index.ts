@@ -79,6 +79,11 @@ export async function startEngine(services: Services, options: EngineOptions): P
     // On SQLite only the executor thread executes: it has nobody to tell.
     if (!worker?.executesAlone && !(worker && options.enginePort)) bridge?.notifyRuns();
   });
+  // Cancelled runs: a step of theirs executing elsewhere drops its request (run-aborts.ts). As
+  // above, nobody else needs telling when this instance executes alone or is the executor thread.
+  services.runAborts.addRelay((runIds) => {
+    if (!stopped && !worker?.executesAlone && !(worker && options.enginePort)) bridge?.cancelRuns?.(runIds);
+  });
   // Runs someone waits on: this instance's worker; else the executor thread's (the other side of
   // the port), or on PostgreSQL the instances that execute runs (the first to claim them runs them).
   services.runSignal.onExpress((runIds) => {

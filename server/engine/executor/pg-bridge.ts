@@ -21,6 +21,8 @@ const RUNS_NOTIFY_MS = 20;
 const MAX_PAYLOAD = 7_000;
 /** Run ids one express notice carries (as many as a worker takes at once; ~30 bytes each). */
 const EXPRESS_RELAYED = 16;
+/** Run ids one cancel notice carries (~30 bytes each, well under MAX_PAYLOAD). */
+const CANCELLED_PER_NOTICE = 200;
 
 /** How an executor learns of runs created elsewhere and shares live messages: PostgreSQL's LISTEN/NOTIFY, or a thread's MessagePort. */
 export interface PeerBridge {
@@ -28,6 +30,8 @@ export interface PeerBridge {
   notifyRuns(): void;
   /** Runs someone waits on (RunSignal.express), for a worker elsewhere: the executor thread's, or the other instances'. */
   expressRuns?(runIds: readonly string[]): void;
+  /** Runs just cancelled: a step of theirs executing elsewhere aborts its request (run-aborts.ts). */
+  cancelRuns?(runIds: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -62,9 +66,13 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
   };
 
   const onNotification = (msg: pg.Notification) => {
-    let payload: { from?: string; messages?: unknown[]; express?: unknown };
+    let payload: { from?: string; messages?: unknown[]; express?: unknown; cancelled?: unknown };
     try { payload = JSON.parse(msg.payload ?? '{}'); } catch { return; }
     if (payload.from === me) return;
+    if (msg.channel === RUNS_CHANNEL && Array.isArray(payload.cancelled)) {
+      services.runAborts.abortHere(payload.cancelled.filter((id): id is string => typeof id === 'string'));
+      return;
+    }
     if (msg.channel === RUNS_CHANNEL) {
       // From an instance that executes no runs: whoever claims these first runs them (the others find them taken).
       if (Array.isArray(payload.express)) onExpress(payload.express.filter((id): id is string => typeof id === 'string').slice(0, EXPRESS_RELAYED));
@@ -179,6 +187,12 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
     expressRuns(runIds) {
       // At once, not batched with the other run notices: someone is waiting on these.
       if (!closed) void notify(RUNS_CHANNEL, JSON.stringify({ from: me, express: runIds.slice(0, EXPRESS_RELAYED) }));
+    },
+    cancelRuns(runIds) {
+      // At once: someone pressed Stop, and a request in flight is still waiting for its answer.
+      for (let i = 0; i < runIds.length && !closed; i += CANCELLED_PER_NOTICE) {
+        void notify(RUNS_CHANNEL, JSON.stringify({ from: me, cancelled: runIds.slice(i, i + CANCELLED_PER_NOTICE) }));
+      }
     },
     async close() {
       clearInterval(beat);

@@ -3,6 +3,7 @@ import type { Conversation } from '../../../lib/contracts/conversations';
 import type { Step } from '../../../lib/contracts/steps';
 import { renderJsonTemplate, renderTemplate, resolveTemplateValue, type TemplateScope } from '../../../lib/workflow/template';
 import type { UnitOfWork } from '../../events/unit-of-work';
+import type { Cancellation } from '../../outbound/call';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { insertOne } from '../../store/compiled-sql';
@@ -18,6 +19,8 @@ export interface ContextInput {
   idempotencyKey: string;
   /** Whether a RetryLaterError would be retried (see step-retry.ts `mayRetry`). */
   canRetry?: boolean;
+  /** An outside step's: aborted when the run is cancelled (run-aborts.ts). */
+  cancellation?: Cancellation;
   /** Collected into the step's log entry. */
   notes: string[];
   db: <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>;
@@ -31,6 +34,9 @@ export interface ContextInput {
    */
   fresh?: boolean;
 }
+
+/** Steps in a transaction are stopped by the cancel's fence, not by an abort. */
+const NOT_CANCELLED: Cancellation = { signal: new AbortController().signal };
 
 export function templateScope(run: RunView, contact: Contact, conversation: Conversation | null): TemplateScope {
   const vars = run.variables;
@@ -62,6 +68,7 @@ export function buildStepContext(input: ContextInput): StepContext {
     db: input.db,
     idempotencyKey: input.idempotencyKey,
     canRetry: input.canRetry ?? false,
+    cancellation: input.cancellation ?? NOT_CANCELLED,
     async once<R>(fn: () => Promise<R>): Promise<R> {
       const key = input.idempotencyKey;
       const done = input.fresh ? undefined : await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();

@@ -8,6 +8,8 @@ import type { PeerBridge } from './pg-bridge';
 type ThreadNote =
   | { runs: true }
   | { express: string[] }
+  /** Runs cancelled on one side: a step of theirs executing on the other aborts its request. */
+  | { cancelled: string[] }
   | { live: LiveMessage[] }
   | { streams: boolean }
   /** A side that just started: the other tells it whether it has streams open. */
@@ -35,6 +37,7 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
     if (closed || typeof note !== 'object' || note === null) return;
     if ('runs' in note) onRunsWoken();
     else if ('express' in note) onExpress(note.express);
+    else if ('cancelled' in note) services.runAborts.abortHere(note.cancelled);
     else if ('live' in note) for (const m of note.live) services.live.deliverLocal(m);
     else if ('streams' in note) otherStreams = note.streams;
     else if ('hello' in note) tellStreams();
@@ -70,6 +73,9 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
     },
     expressRuns(runIds) {
       post({ express: [...runIds] });
+    },
+    cancelRuns(runIds) {
+      post({ cancelled: [...runIds] });
     },
     async close() {
       if (closed) return;

@@ -25,13 +25,15 @@ export type Saved = { output: Record<string, unknown> } | { error: string };
  * Saves a valid answer to the chosen field, read as Update Contact Field reads a value (one
  * function: lib/workflow/field-values.ts): a custom field, or the contact's own name, email or
  * phone. An answer the field cannot hold is not saved (a note says why) and the run goes on; a
- * phone or email another contact has fails the step, naming that contact.
+ * phone or email another contact has fails the step, naming that contact. An answer is never
+ * empty (checkAnswer asks again), so it never clears a field: Update Contact Field's rule for
+ * empty variables (lib/workflow/empty-values.ts) has nothing to keep here.
  */
 export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | number, known?: Contact): Promise<Saved> {
   const key = ctx.config.saveToField;
   if (!key) return { output: {} };
   const field = writableField(key, await fieldsIn(uow));
-  const read = field ? fieldValueOf(field, String(value)) : { error: 'Unknown field; define it under /fields first' };
+  const read = field ? fieldValueOf(field, value) : { error: 'Unknown field; define it under /fields first' };
   if ('error' in read) {
     ctx.note(`The answer was not saved to field ${field ? fieldName(field) : key}: ${read.error}`);
     return { output: { savedToField: null } };
@@ -54,7 +56,7 @@ export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | numb
 export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation, value: string | number): Promise<Saved | undefined> {
   const key = ctx.config.saveToField;
   const field = key ? writableField(key, await listFields(ctx.services.db)) : undefined;
-  const read = field && fieldValueOf(field, String(value));
+  const read = field && fieldValueOf(field, value);
   if (!key || !field || !read || 'error' in read) return undefined;
   // Writing one value twice is writing it once: a step run again after a crash simply writes again.
   const call = { ...ctx, once: <R>(fn: () => Promise<R>) => fn() };

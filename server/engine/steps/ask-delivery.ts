@@ -2,6 +2,7 @@ import type { Conversation } from '../../../lib/contracts/conversations';
 import type { StepConfig } from '../../../lib/contracts/steps';
 import { questionText } from '../../../lib/workflow/answers';
 import { isChannelKind } from '../../channels/connections';
+import { explainMetaError } from '../../channels/meta-advice';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import type { SendSpec } from '../../channels/send-spec';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
@@ -10,28 +11,36 @@ import { RetryLaterError, type StepContext } from './define';
 import { viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
 
-type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'>;
+type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'> & { listButton?: string | undefined };
 
-/** WhatsApp reply buttons: at most 3, titles of at most 20 characters. https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages */
-const WHATSAPP_BUTTONS = 3;
-/** Messenger quick replies: at most 13, titles of at most 20 characters. https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies */
-const MESSENGER_QUICK_REPLIES = 13;
-const TITLE = 20;
+/** What each way of showing choices holds: at most so many, titles of at most so many characters. */
+const FITS = {
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages
+  buttons: { max: 3, title: 20, what: 'WhatsApp reply buttons' },
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages (rows)
+  list: { max: 10, title: 24, what: 'WhatsApp lists' },
+  // https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies
+  quickReplies: { max: 13, title: 20, what: 'Messenger quick replies' },
+} as const;
 
 /**
- * How the question goes out on a Meta channel: reply buttons (WhatsApp) or quick replies
- * (Messenger) when the step asks for buttons or a list and the choices fit; otherwise the numbered
- * text the built-in inbox shows (the answer check takes a choice by its title or its number).
+ * How the question goes out on a Meta channel: on WhatsApp reply buttons, or a list message (its
+ * button opens the choices) when the step asks for a list; on Messenger quick replies for either;
+ * otherwise, or when the choices do not fit, the numbered text the built-in inbox shows. A tapped
+ * button, row or quick reply arrives with the choice's title as its text, so the answer check
+ * takes it as typed (by title, or by number for the numbered text).
  */
 export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: string): { spec: SendSpec; note?: string } {
   const plain: SendSpec = { kind: 'text', text: questionText(ask, text) };
   if (ask.presentation === 'text' || ask.choices.length === 0) return { spec: plain };
-  const max = kind === 'whatsapp' ? WHATSAPP_BUTTONS : MESSENGER_QUICK_REPLIES;
-  if (ask.choices.length > max || ask.choices.some((c) => c.length > TITLE)) {
-    const what = kind === 'whatsapp' ? `WhatsApp reply buttons hold at most ${WHATSAPP_BUTTONS}` : `Messenger quick replies hold at most ${MESSENGER_QUICK_REPLIES}`;
-    return { spec: plain, note: `${what} choices of at most ${TITLE} characters: the choices were sent as a numbered list` };
+  const shape = kind === 'messenger' ? 'quickReplies' : ask.presentation === 'list' ? 'list' : 'buttons';
+  const fits = FITS[shape];
+  if (ask.choices.length > fits.max || ask.choices.some((c) => c.length > fits.title)) {
+    return { spec: plain, note: `${fits.what} hold at most ${fits.max} choices of at most ${fits.title} characters: the choices were sent as a numbered list` };
   }
-  return { spec: { kind: 'buttons', text, buttons: ask.choices.map((title) => ({ title })) } };
+  const buttons = ask.choices.map((title) => ({ title }));
+  if (shape === 'list') return { spec: { kind: 'list', text, buttons, ...(ask.listButton ? { listButton: ask.listButton } : {}) } };
+  return { spec: { kind: 'buttons', text, buttons } };
 }
 
 /** ctx.once for a key of our own (each ask and re-ask of one step is its own outside effect). */
@@ -85,7 +94,7 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
   const output = { messageId: result.messageId, sentAs: sent.kind, delivery: { status: result.status, externalId: result.externalId, error: result.error } };
   // Throttled or down: the message row stays `retrying` under its key for the step's next try.
   if (result.transient && !result.repeated) return { later: new RetryLaterError(`Meta did not take the question for now: ${result.error}`, result.retryAfterMs ?? undefined), output };
-  if (result.status === 'failed') return { error: `Meta did not accept the question: ${result.error}`, output };
+  if (result.status === 'failed') return { error: `Meta did not accept the question: ${explainMetaError(result.error)}`, output };
   if (result.status === 'unknown') return { error: result.error ?? 'The outcome of sending the question is unknown', output };
   return { output: { ...output, repeated: result.repeated } };
 }

@@ -50,7 +50,7 @@ export const askQuestionStep = defineStep({
       if (wait.answer === null) {
         if (ctx.run.now < wait.expires_at) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
         await done();
-        return branch(ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
+        return branch(ctx, ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
       }
       const check = await checkReply(ctx, wait.answer, trx);
       if (check.ok) {
@@ -61,12 +61,12 @@ export const askQuestionStep = defineStep({
       const attempts = wait.attempts + 1;
       if (attempts > ctx.config.retries) {
         await done();
-        return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: check.reason, attempts });
+        return branch(ctx, ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: check.reason, attempts });
       }
       const conversation = await trx.selectFrom('conversations').select(['id', 'status']).where('id', '=', wait.conversation_id).executeTakeFirst();
       if (!conversation || conversation.status !== 'open' || !ctx.conversation || ctx.conversation.id !== conversation.id) {
         await done();
-        return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
+        return branch(ctx, ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
       }
       const retry = ctx.config.retryMessage.replaceAll('{{question}}', question);
       // What to fix, when known ("1,250" could be two numbers), goes with the question.
@@ -140,7 +140,7 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   if (wait.answer === null) {
     if (ctx.run.now >= wait.expires_at) {
       await done();
-      return branch(ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
+      return branch(ctx, ctx.config.timeoutGoTo, { outcome: 'timed_out', attempts: wait.attempts });
     }
     // Asked on another conversation (since closed): nothing to re-issue here, keep waiting.
     if (wait.conversation_id !== conversation.id) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
@@ -159,11 +159,11 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   const attempts = wait.attempts + 1;
   if (attempts > ctx.config.retries) {
     await done();
-    return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: check.reason, attempts });
+    return branch(ctx, ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: check.reason, attempts });
   }
   if (wait.conversation_id !== conversation.id) {
     await done();
-    return branch(ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
+    return branch(ctx, ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
   }
   const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
   await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
@@ -183,6 +183,8 @@ function answered(ctx: Ctx, value: string | number, saved: Saved): StepOutcome {
   return ctx.config.answeredGoTo ? goTo(ctx.config.answeredGoTo, output, variables) : next(output, variables);
 }
 
-function branch(target: string | undefined, output: Record<string, unknown>): StepOutcome {
-  return target ? goTo(target, output) : next(output);
+/** The invalid and timed-out exits: no answer, so the variable it saves to is null, not an earlier ask's answer. */
+function branch(ctx: Ctx, target: string | undefined, output: Record<string, unknown>): StepOutcome {
+  const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: null } : undefined;
+  return target ? goTo(target, output, variables) : next(output, variables);
 }

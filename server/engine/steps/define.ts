@@ -4,6 +4,7 @@ import type { StepConfig, StepOf, StepType } from '../../../lib/contracts/steps'
 import type { TemplateScope } from '../../../lib/workflow/template';
 import type { Cause } from '../../domain/contacts';
 import type { UnitOfWork } from '../../events/unit-of-work';
+import type { Cancellation } from '../../outbound/call';
 import type { Services } from '../../services';
 
 /**
@@ -95,6 +96,12 @@ export interface StepContext<T extends StepType = StepType> {
   idempotencyKey: string;
   /** A RetryLaterError thrown now puts the step off for later; false on its last try (the run then fails). */
   canRetry: boolean;
+  /**
+   * The run's cancel, for an `outside` step's requests: aborted when someone cancels the run
+   * (here or on another instance), so the request in flight is dropped and no attempt follows.
+   * Never aborted for other steps (their transaction is what a cancel stops).
+   */
+  cancellation: Cancellation;
   /**
    * Performs an outside effect at most once per idempotency key: a stored result (from before a
    * crash) is returned without calling `fn` again. The result must be JSON.

@@ -1,8 +1,9 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
-import { callAndMap, type CallResult } from '../../outbound/call';
+import { attemptsText, callAndMap, type CallResult } from '../../outbound/call';
 import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
 import { shownUrl, urlSecrets } from '../../outbound/shown-url';
+import { mappedStepVariables } from '../../../lib/workflow/step-variables';
 import { defineStep, fail, next, RetryLaterError } from './define';
 
 /** Kept per step (ctx.once): a non-2xx answer keeps a bounded excerpt of its body, never the whole body. */
@@ -41,23 +42,40 @@ export const httpRequestStep = defineStep({
     const effect = await ctx.once<HttpEffect>(async () => {
       const { bodyText, ...called } = await callAndMap(
         { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
-        { allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}) },
+        {
+          allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, cancellation: ctx.cancellation,
+          ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}),
+        },
       );
       // What the target said about a refusal (a 422's "Content is required") is what the admin needs to fix it.
       const said = !called.ok && bodyText?.trim() ? { excerpt: excerpt(bodyText, undefined, [...sentHeaderValues(headers), ...urlSecrets(url)]) } : {};
       const result: HttpEffect = { ...called, ...said };
-      // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key).
-      if (result.later) throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)} (${result.attempts} attempts)`, result.later.retryAfterMs);
+      // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key);
+      // its log entry still says what the quick attempts met.
+      if (result.later) {
+        for (const n of result.notes) ctx.note(n);
+        throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
+      }
       return result;
     });
 
     for (const n of effect.notes) ctx.note(n);
-    const output = { status: effect.status, attempts: effect.attempts, ...(Object.keys(effect.values).length ? { variables: effect.values } : {}) };
+    // What came back, when the step failed on it or could not map it (n8n shows a node's output).
+    const output = {
+      status: effect.status, attempts: effect.attempts,
+      ...(Object.keys(effect.values).length ? { variables: effect.values } : {}),
+      ...(effect.response !== undefined ? { response: effect.response } : {}),
+    };
     if (effect.error) return fail(`${shown}: ${effect.error}`, output);
     if (!effect.ok) return fail(`${shown} ${answered(effect)}`, output);
-    return next(output, effect.values);
+    // A name this step maps but could not fill is null now, not an earlier step's value.
+    return next(output, mappedStepVariables(config.responseMappings, effect.values));
   },
 });
 
-/** `answered HTTP 422: {"error":"Content is required"}`; no excerpt for an empty body (or an effect kept by an earlier version). */
-const answered = (effect: HttpEffect) => `answered HTTP ${effect.status}${effect.excerpt !== undefined ? `: ${effect.excerpt}` : ''}`;
+/**
+ * `answered HTTP 422: {"error":"Content is required"}`, a redirect not followed with where it
+ * pointed; no excerpt for an empty body (or an effect kept by an earlier version).
+ */
+const answered = (effect: HttpEffect) =>
+  `answered HTTP ${effect.status}${effect.location !== undefined ? ` (Location: ${effect.location})` : ''}${effect.excerpt !== undefined ? `: ${effect.excerpt}` : ''}`;

@@ -1,4 +1,6 @@
 import { ActionNotRunnable, prepareAppAction, sendAppAction, type ActionResult } from '../../apps/run-action';
+import { mappedStepVariables } from '../../../lib/workflow/step-variables';
+import { attemptsText } from '../../outbound/call';
 import { defineStep, fail, next, RetryLaterError } from './define';
 
 /** Test hook: how retries wait (real timers in production), as for http_request. */
@@ -28,18 +30,25 @@ export const miniAppActionStep = defineStep({
         vault: services.vault,
         allowPrivateUrls: services.config.allowPrivateUrls,
         idempotencyKey: ctx.idempotencyKey,
+        cancellation: ctx.cancellation,
         ...(miniAppActionTiming.sleep ? { retry: { sleep: miniAppActionTiming.sleep } } : {}),
       });
       // The app said come back later, or could not be reached: the step tries again later (see http_request).
-      if (result.later) throw new RetryLaterError(`${result.error ?? `The action "${config.actionKey}" failed`} (${result.attempts} attempts)`, result.later.retryAfterMs);
+      if (result.later) {
+        for (const n of result.notes) ctx.note(n);
+        throw new RetryLaterError(`${result.error ?? `The action "${config.actionKey}" failed`} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
+      }
       return result;
     });
     for (const n of effect.notes) ctx.note(n);
     const output = {
       app: config.appId, action: config.actionKey, status: effect.status, attempts: effect.attempts,
       ...(Object.keys(effect.values).length ? { variables: effect.values } : {}),
+      // What the app answered, when it failed the step or its outputs could not be mapped.
+      ...(effect.response !== undefined ? { response: effect.response } : {}),
     };
     if (!effect.ok) return fail(effect.error ?? `The action "${config.actionKey}" failed`, output);
-    return next(output, effect.values);
+    // A name this step maps but could not fill is null now, not an earlier step's value.
+    return next(output, mappedStepVariables(prepared.action.outputs, effect.values));
   },
 });

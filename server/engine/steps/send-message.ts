@@ -1,5 +1,6 @@
 import { badTemplate, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
+import { explainMetaError, refusedAsReEngagement } from '../../channels/meta-advice';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
 import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
@@ -68,17 +69,27 @@ export const sendMessageStep = defineStep({
       retryLater: ctx.canRetry,
     });
     if ('error' in outcome) return fail(`Not sent: ${outcome.error}`, { conversationId: conversation.id });
-    const { result, sent } = outcome;
-    if (result.repeated) ctx.note('This send was already attempted before a restart; Meta was not called again');
+    const { result, sent, caption } = outcome;
+    if (result.repeated && (!caption || caption.result.repeated)) ctx.note('This send was already attempted before a restart; Meta was not called again');
+    const delivery = (r: typeof result) => ({ status: r.status, externalId: r.externalId, error: explainMetaError(r.error) });
     const output = {
       messageId: result.messageId, conversationId: conversation.id, sentAs: sent.kind,
-      delivery: { status: result.status, externalId: result.externalId, error: result.error },
+      delivery: delivery(result),
       ...(specAttachments(sent).length ? { attachments: specAttachments(sent) } : {}),
+      ...(outcome.viaFallback ? { fallbackTemplate: true } : {}),
+      ...(caption ? { caption: { messageId: caption.result.messageId, delivery: delivery(caption.result) } } : {}),
     };
     // Throttled or down: the run tries again later with the same message (or fails on its last try).
     if (result.transient && !result.repeated) throw new RetryLaterError(`Meta did not take the message for now: ${result.error}`, result.retryAfterMs ?? undefined);
-    if (result.status === 'failed') return fail(`Meta did not accept the message: ${result.error}`, output);
+    if (result.status === 'failed') {
+      // Meta's own word that its window is closed, and nothing to send instead.
+      if (refusedAsReEngagement(result) && !outcome.viaFallback) return fail(`Not sent: WhatsApp says more than 24 hours passed since the customer last wrote: add a fallback template to this step (${result.error})`, output);
+      return fail(`Meta did not accept ${outcome.viaFallback ? 'the fallback template' : 'the message'}: ${explainMetaError(result.error)}`, output);
+    }
     if (result.status === 'unknown') return fail(result.error ?? 'The outcome of the send is unknown', output);
+    // The attachment went; its caption (a message of its own on Messenger) follows the same rules.
+    if (caption?.result.transient && !caption.result.repeated) throw new RetryLaterError(`The attachment was sent; Meta did not take its caption for now: ${caption.result.error}`, caption.result.retryAfterMs ?? undefined);
+    if (caption && caption.result.status !== 'accepted') return fail(`The attachment was sent, but not its caption: ${explainMetaError(caption.result.error) ?? 'the outcome is unknown'}`, output);
     return next(output);
   },
 });

@@ -1,5 +1,7 @@
 import { isWritableStandardField, type WritableStandardField } from '../../../lib/contracts/steps';
-import { coerceFieldValue, standardFieldValue } from '../../../lib/workflow/field-values';
+import { allEmptyNote, fieldTemplateText } from '../../../lib/workflow/empty-values';
+import { resolveTemplateValue } from '../../../lib/workflow/template';
+import { coerceFieldValue, fieldLabel, standardFieldValue } from '../../../lib/workflow/field-values';
 import { updateContact } from '../../domain/contacts';
 import { fieldsIn, listFields } from '../../domain/fields';
 import { defineStep, fail, next, type StepContext, type StepOutcome } from './define';
@@ -9,26 +11,44 @@ import { outsideWhenConnected, viaConnector } from './via-connector';
 // The Chatwoot mirror reads custom attributes into fields with the same function.
 export { coerceFieldValue };
 
+/**
+ * Writes one field, the contact's own (names, email, phone) or a custom one, here or through the
+ * conversation's connector (Chatwoot). A value whose variables all came out empty keeps the field
+ * unless the step says to clear it (lib/workflow/empty-values.ts), before anything is read or asked.
+ */
 export const updateContactFieldStep = defineStep({
   type: 'update_contact_field',
   outside: outsideWhenConnected,
   async run(ctx) {
     const key = ctx.config.field;
-    const text = ctx.render(ctx.config.value);
+    const reading = fieldTemplateText(ctx.config.value, ctx.scope, ctx.config.whenEmpty);
+    if (reading.kind === 'write') {
+      for (const name of reading.unknown) ctx.note(`Unknown variable ${name} rendered empty`);
+    } else {
+      // One note names every empty variable, unknown ones included.
+      const current = (isWritableStandardField(key) ? ctx.contact[key] : ctx.contact.fields[key]) ?? null;
+      ctx.note(allEmptyNote(reading, fieldLabel(key), current));
+      if (reading.kind === 'keep') return next({ field: key, unchanged: true, oldValue: current });
+    }
+    const text = reading.kind === 'write' ? reading.text : '';
     if (isWritableStandardField(key)) return setStandardField(ctx, key, text);
+    // A value that is one placeholder holding a number (a JSON 2.125) goes to a number field as
+    // that number: written out as text it would be read again, and "2.125" is ambiguous.
+    const resolved = reading.kind === 'write' ? resolveTemplateValue(ctx.config.value, ctx.scope).value : undefined;
+    const input = typeof resolved === 'number' ? resolved : text;
     // On Chatwoot, fields are the contact's custom attributes (same key).
     const connector = await viaConnector(ctx, ctx.conversation, 'setField');
     if (connector) {
       const def = (await listFields(ctx.services.db)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
-      const coerced = coerceFieldValue(def, text);
+      const coerced = coerceFieldValue(def, input);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
     }
     return ctx.db(async (uow) => {
       const def = (await fieldsIn(uow)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
-      const coerced = coerceFieldValue(def, text);
+      const coerced = coerceFieldValue(def, input);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       const oldValue = ctx.contact.fields[key] ?? null;
       // This branch runs inside the transaction that read ctx.contact (no connector: not outside).
@@ -38,18 +58,8 @@ export const updateContactFieldStep = defineStep({
   },
 });
 
-/**
- * First or last name, email or phone: read and checked as the contacts API does. An email or
- * phone whose value came out empty from its variables (a webhook without one) is kept, not wiped:
- * it is how channels, webhooks and merges find the contact. Only an empty value written as such
- * clears it, as PATCH with null does.
- */
+/** First or last name, email or phone: read and checked as the contacts API does (PATCH /contacts/:id). */
 async function setStandardField(ctx: StepContext<'update_contact_field'>, key: WritableStandardField, text: string): Promise<StepOutcome> {
-  const identity = key === 'email' || key === 'phone';
-  if (identity && text.trim() === '' && ctx.config.value.trim() !== '') {
-    ctx.note(`The value came out empty, so the contact's ${key} was kept (leave the value empty to clear it)`);
-    return next({ field: key, unchanged: true, oldValue: ctx.contact[key] });
-  }
   const read = standardFieldValue(key, text);
   if ('error' in read) return fail(`Cannot set the contact's ${key}: ${read.error}`);
   const value = typeof read.value === 'string' ? read.value : null;

@@ -1,6 +1,6 @@
 import { Tag } from '../../../lib/contracts/contacts';
 import { quoted } from '../../../lib/workflow/field-values';
-import { blankReferences } from '../../../lib/workflow/template';
+import { MAX_STEP_TAGS, tagsOfTemplate } from '../../../lib/workflow/tag-templates';
 import { uniqueTags } from '../../../lib/workflow/tags';
 import { changeTags } from '../../domain/contacts';
 import { defineStep, fail, next } from './define';
@@ -11,20 +11,24 @@ export const updateContactTagStep = defineStep({
   outside: outsideWhenConnected,
   async run(ctx) {
     const tags: string[] = [];
+    // Every tag is made and checked before any changes: a wrong one stops the run saying which.
     for (const template of ctx.config.tags) {
-      const tag = ctx.render(template).trim();
-      // A variable that came out empty leaves a tag the author did not mean (`webhook-`, or none):
-      // the run stops and says which, before any tag changes.
-      const blank = blankReferences(template, ctx.scope);
-      if (blank.length > 0 || tag === '') return fail(blankTagMessage(template, tag, blank));
-      // As POST /contacts/:id/tags reads a tag (the Tag contract), on Chatwoot's labels too.
-      const checked = Tag.safeParse(tag);
-      if (!checked.success) {
-        return fail(`The tag “${template}” came out as ${quoted(tag)} (${tag.length.toLocaleString('en-US')} characters): ${checked.error.issues[0]?.message ?? 'not a tag'}; no tag was changed`);
+      const made = tagsOfTemplate(template, ctx.scope);
+      if ('error' in made) return fail(made.error);
+      for (const n of made.notes) ctx.note(n);
+      for (const tag of made.tags) {
+        // As POST /contacts/:id/tags reads a tag (the Tag contract), on Chatwoot's labels too.
+        const checked = Tag.safeParse(tag);
+        if (!checked.success) {
+          return fail(`The tag “${template}” came out as ${quoted(tag)} (${tag.length.toLocaleString('en-US')} characters): ${checked.error.issues[0]?.message ?? 'not a tag'}; no tag was changed`);
+        }
+        tags.push(tag);
       }
-      tags.push(tag);
     }
     const unique = uniqueTags(tags);
+    if (unique.length > MAX_STEP_TAGS) {
+      return fail(`The tags came to ${unique.length.toLocaleString('en-US')}; a step changes at most ${MAX_STEP_TAGS}. No tag was changed`);
+    }
     // On Chatwoot, tags are the open conversation's labels.
     const connector = await viaConnector(ctx, ctx.conversation, 'changeTags');
     if (connector) return next(await connector.invoke({ action: ctx.config.action, tags: unique }));
@@ -35,11 +39,3 @@ export const updateContactTagStep = defineStep({
     return next({ action: ctx.config.action, changed });
   },
 });
-
-/** "The tag “webhook-{{$trigger.source}}” came out as “webhook-”: {{$trigger.source}} was empty for this run; …" */
-function blankTagMessage(template: string, tag: string, blank: string[]): string {
-  const names = blank.map((name) => `{{${name}}}`);
-  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)} were` : `${names[0]} was`;
-  const outcome = tag === '' ? 'came out empty' : `came out as “${tag}”`;
-  return `The tag “${template}” ${outcome}${blank.length > 0 ? `: ${list} empty for this run` : ''}; no tag was changed`;
-}

@@ -12,7 +12,8 @@ import { launcherOf } from './launched-by';
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
  * stops at its next checkpoint: the executor's write is fenced on status 'running', so the step
- * in flight rolls back with its own changes (an outside call it already made stays made).
+ * in flight rolls back with its own changes. An outside step's request in flight is aborted and
+ * no further attempt starts (run-aborts.ts); what it already sent is logged in the cancelled run.
  * The next queued run of the same contact in the workflow may then start.
  */
 export async function cancelRun(services: Services, id: string, by: { name: string }): Promise<Run> {
@@ -49,6 +50,8 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
     services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error, launchedBy: launcherOf(current.variables) });
+    // Whatever it was when read: an executor may have claimed it since (a request of its to abort).
+    services.runAborts.cancelled([id]);
     services.runSignal.notify();
   });
   return true;

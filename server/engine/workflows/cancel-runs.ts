@@ -77,6 +77,8 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: m.contactId });
     for (const run of rows) services.live.publish({ type: 'run.updated', runId: run.id, workflowId, status: 'cancelled', error, launchedBy: launcherOf(run.variables) });
+    // Those executing may have a request in flight; one claimed since the read stops before its next attempt.
+    services.runAborts.cancelled(rows.filter((r) => r.status === 'running').map((r) => r.id));
     services.runSignal.notify();
   });
   return rows.map((r) => r.id);

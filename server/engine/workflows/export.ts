@@ -4,21 +4,26 @@ import { listFields } from '../../domain/fields';
 import { notFound } from '../../http-error';
 import { nowIso } from '../../ids';
 import { fromJson, type Executor } from '../../store/database';
+import { withoutCredentials } from './export-credentials';
 import { parseDefinition } from './records';
 
 /**
  * Workflows as a file another server can import: their definitions (never a webhook URL or
- * signing secret: those stay with the server, as n8n keeps credentials out of its exports), and
+ * signing secret: those stay with the server, as n8n keeps credentials out of its exports; an
+ * HTTP step's credentials become placeholders, export-credentials.ts; a trigger that required
+ * signatures says so, without the secret), and
  * for each id they name what it is (a user's email, an app's key, a workflow's name) and the
  * custom fields they use, so the importing server can match its own (import.ts).
  */
 export async function exportWorkflows(db: Executor, ids?: string[]): Promise<WorkflowFile> {
-  let q = db.selectFrom('workflows').select(['id', 'name', 'definition']);
+  let q = db.selectFrom('workflows').select(['id', 'name', 'definition', 'webhook_signing_secret']);
   if (ids) q = q.where('id', 'in', ids.length ? ids : ['']);
   const rows = await q.orderBy('name').orderBy('id').execute();
   const missing = (ids ?? []).filter((id) => !rows.some((r) => r.id === id));
   if (missing.length) throw notFound(`Workflow ${missing.join(', ')}`);
-  const workflows = rows.map((r) => ({ id: r.id, definition: parseDefinition(r.definition) }));
+  const workflows = rows.map((r) => ({
+    id: r.id, definition: withoutCredentials(parseDefinition(r.definition)), ...(r.webhook_signing_secret ? { requireSignature: true } : {}),
+  }));
   return { format: WORKFLOW_FILE_FORMAT, version: 1, exportedAt: nowIso(), workflows, references: await referencesOf(db, workflows.map((w) => w.definition)) };
 }
 

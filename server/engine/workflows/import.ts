@@ -2,12 +2,14 @@ import { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import {
   WorkflowFile, type ImportReference, type WorkflowFileReferences, type WorkflowImportBody, type WorkflowImportResult,
 } from '../../../lib/contracts/workflow-file';
+import { credentialGaps } from '../../../lib/workflow/credential-placeholders';
 import { customFieldUses, idReferences, rewriteIds, type ReferenceKind } from '../../../lib/workflow/references';
 import { listFields } from '../../domain/fields';
 import { HttpError, issuesToDetails, unprocessable, type ErrorDetail } from '../../http-error';
 import { newId } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
+import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { createDrafts } from './service';
 
 // Workflows from a file (export.ts), made drafts here with this server's ids: users found by
@@ -15,8 +17,8 @@ import { createDrafts } from './service';
 // own), each one the admin chose otherwise. What has no match is said before anything is saved
 // (422, or a dry run's `problem`), never left to fail at publish with an id from elsewhere.
 
-type Entry = { sourceId: string | null; definition: WorkflowDefinition };
-type Candidate = { id: string; name: string };
+type Entry = { sourceId: string | null; definition: WorkflowDefinition; requireSignature?: boolean };
+type Candidate = { id: string; name: string; detail?: string };
 const KEY: Record<ReferenceKind, 'users' | 'apps' | 'workflows'> = { user: 'users', app: 'apps', workflow: 'workflows' };
 
 /** The body's `file`: a workflow file, or a lone definition (as files were exported before). 422 naming each problem. */
@@ -30,7 +32,7 @@ function readFile(file: unknown): { entries: Entry[]; refs: WorkflowFileReferenc
   if (!isFile) return { entries: [{ sourceId: null, definition: parsed.data as WorkflowDefinition }], refs: { users: {}, apps: {}, workflows: {}, fields: {} } };
   const data = parsed.data as WorkflowFile;
   if (data.workflows.length === 0) throw unprocessable('The file holds no workflow', [{ path: 'body.file.workflows', message: 'The file holds no workflow' }]);
-  return { entries: data.workflows.map((w) => ({ sourceId: w.id, definition: w.definition })), refs: data.references };
+  return { entries: data.workflows.map((w) => ({ sourceId: w.id, definition: w.definition, requireSignature: w.requireSignature })), refs: data.references };
 }
 
 /** What the workspace has to match against, read once. */
@@ -39,13 +41,14 @@ async function readWorkspace(db: Executor) {
     db.selectFrom('users').select(['id', 'name', 'email', 'deactivated_at']).orderBy('name').execute(),
     db.selectFrom('apps').select(['id', 'key', 'manifest']).orderBy('key').execute(),
     db.selectFrom('installations').select('app_id').execute(),
-    db.selectFrom('workflows').select(['id', 'name', 'trigger_type']).orderBy('name').execute(),
+    db.selectFrom('workflows').select(['id', 'name', 'trigger_type', 'status', 'version']).orderBy('name').orderBy('id').execute(),
     listFields(db),
   ]);
   return {
     users: users.map((u) => ({ id: u.id, name: `${u.name} <${u.email}>`, email: u.email.toLowerCase(), active: !u.deactivated_at })),
     apps: apps.map((a) => ({ id: a.id, key: a.key, name: `${fromJson<{ name?: string }>(a.manifest, {}).name ?? a.key} (${a.key})`, installed: installed.some((i) => i.app_id === a.id) })),
-    workflows: workflows.map((w) => ({ id: w.id, name: w.name, manual: w.trigger_type === 'manual' })),
+    // Two of one name ("Fulfil order (sub)" as a draft and as published) differ by status, version and id.
+    workflows: workflows.map((w) => ({ id: w.id, name: w.name, manual: w.trigger_type === 'manual', detail: `${w.status}, version ${w.version}, ${w.id}` })),
     fields,
   };
 }
@@ -55,7 +58,7 @@ type Resolution = Pick<ImportReference, 'label' | 'match' | 'how' | 'problem' | 
 
 /** One id of the file: matched here, or why not and what may be chosen instead. */
 function resolve(kind: ReferenceKind, ref: string, refs: WorkflowFileReferences, ws: Workspace, inFile: Map<string, Candidate>): Resolution {
-  const candidate = (c: Candidate) => ({ id: c.id, name: c.name });
+  const candidate = (c: Candidate) => ({ id: c.id, name: c.name, ...(c.detail ? { detail: c.detail } : {}) });
   if (kind === 'user') {
     const said = refs.users[ref];
     const candidates = ws.users.filter((u) => u.active).map(candidate);
@@ -101,12 +104,17 @@ function chosen(kind: ReferenceKind, ref: string, id: string, ws: Workspace): Ca
     throw new HttpError(422, 'invalid_content', `choices.${KEY[kind]}.${ref}: there is no ${kind === 'user' ? 'active user' : kind} ${id} here`,
       [{ path: `body.choices.${KEY[kind]}.${ref}`, message: `There is no ${kind === 'user' ? 'active user' : kind} ${id} here` }]);
   }
-  return { id: found.id, name: found.name };
+  return { id: found.id, name: found.name, ...(found.detail ? { detail: found.detail } : {}) };
 }
 
-/** What needs doing before publishing: custom fields not defined here, apps not installed here. */
-function warningsOf(def: WorkflowDefinition, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined): string[] {
+/**
+ * What needs doing before publishing: custom fields not defined here, apps not installed here,
+ * credentials the file left out; and what the admin must pass on (a new signing secret).
+ */
+function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined): string[] {
+  const def = entry.definition;
   const warnings: string[] = [];
+  if (importedAs !== def.name) warnings.push(`A workflow named "${def.name}" exists here: this one is imported as "${importedAs}" (rename or delete either afterwards)`);
   for (const key of new Set(customFieldUses(def).map((u) => u.key))) {
     if (ws.fields.some((f) => f.key === key)) continue;
     const said = refs.fields[key];
@@ -116,7 +124,35 @@ function warningsOf(def: WorkflowDefinition, refs: WorkflowFileReferences, ws: W
     const app = ws.apps.find((a) => a.id === matched('app', ref.id));
     if (app && !app.installed && !warnings.some((w) => w.includes(app.name))) warnings.push(`The app ${app.name} is not installed here: install it before publishing`);
   }
+  for (const step of def.steps) for (const gap of credentialGaps(step)) warnings.push(`Step "${step.id}": ${gap.message}`);
+  if (newSecretNeeded(entry)) {
+    warnings.push('The webhook trigger accepted only signed deliveries where it was exported: it does here too, with a new signing secret made on import (shown in the trigger); give the sender that secret and this server\'s webhook URL, or its deliveries are refused (401)');
+  }
   return warnings;
+}
+
+/** Signatures were required where it was exported, and the file (rightly) holds no secret. */
+const newSecretNeeded = (e: Entry) => !!e.requireSignature && e.definition.trigger.type === 'incoming_webhook' && !e.definition.trigger.signingSecret;
+
+const MAX_NAME = 100;
+/**
+ * The name each workflow gets here: its own, or "Name (2)", "(3)"… when this server or an earlier
+ * workflow of the file has it (any case), so importing a file twice makes no two of one name.
+ */
+function namesHere(entries: Entry[], ws: Workspace): string[] {
+  const taken = new Set(ws.workflows.map((w) => w.name.toLowerCase()));
+  return entries.map(({ definition: { name } }) => {
+    let here = name;
+    for (let n = 2; taken.has(here.toLowerCase()); n++) here = `${name.slice(0, MAX_NAME - ` (${n})`.length)} (${n})`;
+    taken.add(here.toLowerCase());
+    return here;
+  });
+}
+
+/** The definition as saved here: its name here, and a new signing secret where one was required. */
+function definitionHere(entry: Entry, name: string, matched: (kind: ReferenceKind, id: string) => string | undefined): WorkflowDefinition {
+  const def = rewriteIds({ ...entry.definition, name }, matched);
+  return newSecretNeeded(entry) && def.trigger.type === 'incoming_webhook' ? { ...def, trigger: { ...def.trigger, signingSecret: generateSigningSecret() } } : def;
 }
 
 export async function importWorkflows(services: Services, body: WorkflowImportBody): Promise<WorkflowImportResult> {
@@ -141,7 +177,10 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
     }
   });
   const matched = (kind: ReferenceKind, id: string) => references.find((r) => r.kind === kind && r.ref === id)?.match?.id;
-  const workflows = drafts.map((d) => ({ name: d.definition.name, warnings: warningsOf(d.definition, refs, ws, matched) }));
+  const names = namesHere(drafts, ws);
+  const workflows = drafts.map((d, i) => ({
+    name: d.definition.name, ...(names[i] !== d.definition.name ? { importedAs: names[i]! } : {}), warnings: warningsOf(d, names[i]!, refs, ws, matched),
+  }));
   if (body.dryRun) return { references, workflows, created: [] };
 
   const unresolved = references.filter((r) => !r.match);
@@ -151,6 +190,6 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
       `Nothing was imported: ${details.length} ${details.length === 1 ? 'reference has' : 'references have'} no match here (choose one in \`choices\`, or try with dryRun for the candidates): ${details.map((d) => d.message).join('; ')}`,
       details);
   }
-  const created = await createDrafts(services, drafts.map((d) => ({ id: d.id, definition: rewriteIds(d.definition, matched) })));
+  const created = await createDrafts(services, drafts.map((d, i) => ({ id: d.id, definition: definitionHere(d, names[i]!, matched) })));
   return { references, workflows, created: created.map((w) => ({ id: w.id, name: w.name })) };
 }

@@ -32,6 +32,7 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   const problems = structuralProblems(def, {
     fieldKeys: fields.map((f) => f.key), fields,
     actionInputs: (appId, key) => apps.actionInputs(appId, key),
+    actionOutputs: (appId, key) => apps.actionOutputs(appId, key),
     triggerItems: (appId, key) => apps.triggerItems(appId, key),
   }).map((p) => detail(p.path, p.message));
   problems.push(...await workspaceProblems(db, apps, selfId, def));
@@ -132,7 +133,7 @@ async function closingCategories(db: Executor): Promise<string[]> {
   return fromJson<string[]>((await (isPostgres(db) ? q.forShare() : q).executeTakeFirst())?.value, []);
 }
 
-type ManifestParts = { triggers: { key: string; items?: string[] }[]; fields: ManifestItems['fields']; actions: { key: string; inputs?: ActionInputSpec[] }[] };
+type ManifestParts = { triggers: { key: string; items?: string[] }[]; fields: ManifestItems['fields']; actions: { key: string; inputs?: ActionInputSpec[]; outputs?: { variable: string }[] }[] };
 
 /** Installed apps by id, read once per check: the keys of the manifest, its triggers' items, its actions' inputs. */
 class InstalledApps {
@@ -153,6 +154,12 @@ class InstalledApps {
   actionInputs(appId: string, key: string): ActionInputSpec[] | undefined {
     const action = this.cache.get(appId)?.actions.find((a) => a.key === key);
     return action ? action.inputs ?? [] : undefined;
+  }
+
+  /** The `$step` variables an action of an app already loaded maps; undefined when not installed or no such action. */
+  actionOutputs(appId: string, key: string): string[] | undefined {
+    const action = this.cache.get(appId)?.actions.find((a) => a.key === key);
+    return action ? (action.outputs ?? []).map((o) => o.variable) : undefined;
   }
 
   /** The items of a trigger of an app already loaded; undefined when not installed or no such trigger. */

@@ -5,10 +5,11 @@ import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib
 import type { AssignBody, CloseConversationBody, ConversationQuery, MessageBody, OpenConversationBody, TakeOverBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
 import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
+import type { WhatsAppTemplateRef } from '../../../lib/contracts/whatsapp-template-ref';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, Nothing, TakeOverResult, TeammateList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, Nothing, TakeOverResult, TeammateList, WhatsAppTemplateList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -42,9 +43,9 @@ export const session = {
 };
 
 /** One call; `reader` checks what came back (null for 204). */
-export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: string, body?: unknown, bearer = token.get()): Promise<T> {
+export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: string, body?: unknown, bearer = token.get(), extraHeaders: Record<string, string> = {}): Promise<T> {
   // The header proves a cookie-signed write comes from this page (the server refuses one without).
-  const headers: Record<string, string> = { accept: 'application/json', [INBOX_CSRF_HEADER]: '1' };
+  const headers: Record<string, string> = { accept: 'application/json', [INBOX_CSRF_HEADER]: '1', ...extraHeaders };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -90,6 +91,14 @@ export const Api = {
   close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
   send: (id: string, text: string, kind: 'message' | 'comment') =>
     api(Message, 'POST', `/conversations/${enc(id)}/messages`, { text, kind, direction: 'outgoing' } satisfies In<typeof MessageBody>),
+  /** An approved WhatsApp template (the reply once the 24-hour window has closed); `key`: one send however often it is posted. */
+  sendTemplate: (id: string, template: In<typeof WhatsAppTemplateRef>, key: string) =>
+    api(Message, 'POST', `/conversations/${enc(id)}/messages`, { template } satisfies In<typeof MessageBody>, token.get(), { 'idempotency-key': key }),
+  /** The approved templates of the conversation's WhatsApp number, read from Meta. */
+  templates: (id: string) => api(WhatsAppTemplateList, 'GET', `/conversations/${enc(id)}/whatsapp-templates`),
+  /** Sends a failed reply again; `key`: a second click with it sends nothing. */
+  resend: (id: string, messageId: string, key: string) =>
+    api(Message, 'POST', `/conversations/${enc(id)}/messages/${enc(messageId)}/resend`, {}, token.get(), { 'idempotency-key': key }),
   /** Stops the workflow whose question waits on this customer (only `runId`, the one the agent was shown). */
   takeOver: (id: string, runId: string) => api(TakeOverResult, 'POST', `/conversations/${enc(id)}/awaiting-answer/take-over`, { runId } satisfies In<typeof TakeOverBody>),
   assign: (id: string, userId: string | null) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/assign`, { userId } satisfies In<typeof AssignBody>),

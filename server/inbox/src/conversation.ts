@@ -4,8 +4,10 @@ import { awaitingAnswerText } from '../../../lib/workflow/waiting-on';
 import { Api, ApiError } from './api.js';
 import { createAssignControl } from './assign.js';
 import { isPlaceholderText, renderAttachments } from './attachments.js';
+import { deliveryBadge } from './delivery.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
 import { composerHint, createInboxBadge } from './elsewhere.js';
+import { createTemplatePicker } from './template-picker.js';
 import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message, Teammate } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -53,6 +55,10 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   // Added once (never rebuilt, like the composer): what the channel lets through right now.
   const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
   composer.prepend(windowNotice);
+  // WhatsApp: an approved template, the only reply once the window has closed (template-picker.ts).
+  const templateButton = h('button', { type: 'button', class: 'ghost', 'data-testid': 'template-button', text: 'Templates', title: 'Send an approved WhatsApp template', hidden: true });
+  sendButton.before(templateButton);
+  const templatePicker = createTemplatePicker({ onSent: (id, message) => added(id, message) });
   // Before the agent writes: the customer's next message will go to a workflow's question, not to them.
   const awaitingText = h('span', { 'data-testid': 'awaiting-answer-text', role: 'status' });
   const takeOverButton = h('button', { type: 'button', class: 'ghost take-over', 'data-testid': 'take-over', text: 'Take over', title: 'Stop the workflow: the customer’s next message comes to you' });
@@ -86,34 +92,44 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   };
 
   const CHANNEL_NAMES: Record<string, string> = { whatsapp: 'WhatsApp', messenger: 'Messenger' };
-  /** Says before the agent types whether a reply can reach the customer; a closed window blocks Send (notes still work). */
+  /**
+   * Says before the agent types whether a reply can reach the customer. A closed window blocks
+   * Send (notes still work), except on Messenger up to 7 days, where a person's reply goes as a
+   * Human Agent reply; on WhatsApp Templates is the way then.
+   */
   function renderWindow() {
     windowNotice.hidden = !channel;
-    composer.classList.toggle('window-closed', Boolean(channel && !channel.open));
-    sendButton.disabled = sending || Boolean(channel && !channel.open && !noteMode);
+    const humanAgent = Boolean(channel && !channel.open && channel.kind === 'messenger' && channel.humanAgentUntil);
+    const closed = Boolean(channel && !channel.open && !humanAgent);
+    composer.classList.toggle('window-closed', closed);
+    sendButton.disabled = sending || (closed && !noteMode);
+    templateButton.hidden = channel?.kind !== 'whatsapp' || noteMode;
+    templateButton.classList.toggle('primary', closed);
+    templateButton.classList.toggle('ghost', !closed);
     if (!channel) return;
     const name = CHANNEL_NAMES[channel.kind] ?? channel.kind;
     windowNotice.textContent = channel.open
       ? `${name}: replies go to the customer (24-hour window open until ${shortTime(channel.closesAt)})`
-      : `${name}: ${channel.note ?? 'the 24-hour window is closed'}`;
+      : humanAgent
+        ? `${name}: the 24-hour window is closed, so your reply is sent as a Human Agent reply (Meta allows it up to 7 days after the customer’s last message: until ${fullTime(channel.humanAgentUntil)})`
+        : channel.kind === 'whatsapp'
+          ? `${name}: ${channel.note ?? 'the 24-hour window is closed'}. Send a template (Templates).`
+          : `${name}: more than 7 days since the customer last wrote, so Meta takes no reply until they write again`;
     // Sends still go (the admin may have fixed it in Meta); the agent knows why one fails.
     if (channel.problem) windowNotice.textContent += `. Sending is failing: ${channel.problem}`;
     composer.classList.toggle('channel-problem', Boolean(channel.problem));
   }
 
-  const DELIVERY_LABELS: Record<string, string> = {
-    pending: 'Sending…', accepted: 'Accepted by Meta', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', unknown: 'Not confirmed',
-    retrying: 'Not sent yet, will try again',
-  };
-  const deliveryBadge = (m: Message) => {
-    if (!m.delivery) return null;
-    const { status, error } = m.delivery;
-    return h('span', {
-      class: `delivery ${status}`, 'data-testid': 'delivery-status', dataset: { status },
-      ...(error ? { title: error } : {}),
-      text: error && (status === 'failed' || status === 'unknown' || status === 'retrying') ? `${DELIVERY_LABELS[status]}: ${error}` : (DELIVERY_LABELS[status] ?? status),
-    });
-  };
+  /** A message this page sent (a reply, a template, a Resend's outcome) shows at once, before the live refresh. */
+  function added(id: string, message: Message) {
+    if (detail?.id === id) {
+      const others = detail.messages.filter((m) => m.id !== message.id);
+      const at = detail.messages.findIndex((m) => m.id === message.id);
+      detail = { ...detail, messages: at < 0 ? [...others, message] : detail.messages.map((m) => (m.id === message.id ? message : m)) };
+      renderMessages(detail, at < 0);
+    }
+    afterChange(id);
+  }
 
   const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened' };
   /** The line under an earlier conversation: how it ended. */
@@ -143,6 +159,10 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     renderedKey = key;
     const items: HTMLLIElement[] = [];
     let day = '';
+    const deliveryOptions = {
+      conversationId: current.id, canReply: current.status === 'open',
+      onResent: (message: Message) => added(current.id, message), onError: (err: unknown) => showError(err, current.id),
+    };
     const add = (m: Message, fromEarlier: boolean) => {
       const d = new Date(m.createdAt).toDateString();
       if (d !== day) {
@@ -163,7 +183,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       h('div', { class: 'msg-meta' },
         h('span', { class: 'msg-author', 'data-testid': 'message-author', text: authorLabel(m) }),
         h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
-        deliveryBadge(m))));
+        fromEarlier ? deliveryBadge(m, { ...deliveryOptions, canReply: false }) : deliveryBadge(m, deliveryOptions))));
     };
     // What came before (each open→close period is a conversation of its own): oldest first,
     // each followed by how it ended, then where this conversation starts.
@@ -279,10 +299,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       if (detail?.id === id) {
         input.value = '';
         drafts.delete(id);
-        if (!detail.messages.some((m) => m.id === message.id)) detail = { ...detail, messages: [...detail.messages, message] };
-        renderMessages(detail, true);
       }
-      afterChange(id);
+      added(id, message);
     } catch (err) {
       showError(err, id);
     } finally {
@@ -300,6 +318,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     }
   });
   noteToggle.addEventListener('click', () => { setNoteMode(!noteMode); input.focus(); });
+  templateButton.addEventListener('click', () => { if (detail) templatePicker.open(detail.id); });
 
   closeButton.addEventListener('click', () => {
     const options = [h('option', { value: '', text: categories.length ? 'Choose a category…' : 'No category' })];

@@ -11,6 +11,7 @@ import type {
 import type {
   Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
 } from '../../../lib/contracts/conversations';
+import type { WhatsAppTemplateList as TemplateListContract } from '../../../lib/contracts/channels';
 import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
 import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
 import type { Me as MeContract, TeammateList as TeammateListContract, User as UserContract } from '../../../lib/contracts/users';
@@ -121,8 +122,28 @@ export type ConversationListItem = z.infer<typeof ConversationListItem>;
 export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number() });
 export type ConversationList = z.infer<typeof ConversationList>;
 /** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
-export const ChannelWindow = z.object({ kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString) });
+export const ChannelWindow = z.object({
+  kind: z.string(), open: z.boolean(), closesAt: nullableString, note: nullableString, problem: z.optional(nullableString),
+  /** Messenger past 24 hours: until when a person's reply goes out as a Human Agent reply (null: not any more). */
+  humanAgentUntil: z.optional(nullableString),
+});
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
+/**
+ * An approved template of the conversation's WhatsApp number (GET /conversations/:id/whatsapp-templates):
+ * what the picker asks for. `carousel` and the rest are read only to tell which ones an agent cannot fill in here.
+ */
+export const WhatsAppTemplate = z.object({
+  id: z.string(), name: z.string(), language: z.string(), body: nullableString,
+  parameterCount: z.number(), parameterNames: z.nullable(z.array(z.string())),
+  header: z.nullable(z.object({ type: z.string(), parameterName: nullableString })),
+  buttons: z.array(z.object({ index: z.number(), type: z.string(), text: z.string() })),
+  authentication: z.optional(z.nullable(z.object({ otpType: z.string() }))),
+  limitedTimeOffer: z.optional(z.nullable(z.object({ hasExpiration: z.boolean() }))),
+  carousel: z.optional(z.nullable(z.object({ cards: z.array(z.unknown()) }))),
+  notSendable: nullableString,
+});
+export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
+export const WhatsAppTemplateList = z.object({ templates: z.array(WhatsAppTemplate) });
 /** A workflow's question waits on the customer here: their next message goes to it. */
 export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
 /** What taking over from that question answers: what waits now (another workflow's question, if any). */
@@ -179,5 +200,5 @@ export type ContractChecks = AllFit<[
   Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
   Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
   Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,
-  Fits<zc.output<typeof StagesContract>, typeof LifecycleStages>,
+  Fits<zc.output<typeof StagesContract>, typeof LifecycleStages>, Fits<zc.output<typeof TemplateListContract>, typeof WhatsAppTemplateList>,
 ]>;

@@ -20,8 +20,11 @@ export const contactImportRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['contacts'],
       summary: `Create or update up to ${CONTACT_IMPORT_MAX_ROWS.toLocaleString('en-US')} contacts (admin, supervisor; app keys with contacts.write and contacts.read)`,
       description: 'Each row is checked as POST /contacts checks a contact and saved on its own: a row that finds its contact by `match` '
-        + '(phone, email, or phone and else email) updates it (names, phone, email and the fields it gives; tags are added), any other creates one. '
-        + 'The answer lists every row by its index: created, updated, unchanged, or error with what to fix; a bad row never holds back the others. '
+        + '(phone, email, phone and else email, or `{ "field": "<custom text field>" }` and else phone or email) updates it '
+        + '(names, phone, email, lifecycle and the fields it gives; tags are added), any other creates one. '
+        + 'The answer lists every row by its index: created, updated, unchanged, or error with every problem to fix; a bad row never holds back the others. '
+        + 'With `onInvalidField: "skip"` a field value or lifecycle stage that does not fit is left out (listed in the row\'s `skipped`) instead of refusing the row; '
+        + '`defaultCountry` reads phones without a country code in that country. '
         + 'Every change is recorded; workflows start only with `fireTriggers: true` (tag and field triggers fire as for an API update), '
         + 'so importing a list does not greet every contact. A larger list goes in several requests.',
       body: ContactImportBody,
@@ -34,7 +37,8 @@ export const contactImportRoutes: FastifyPluginAsyncZod = async (app) => {
       throw new HttpError(403, 'forbidden', 'An import finds existing contacts by phone or email and answers with them: this API key needs the contacts.read scope as well as contacts.write');
     }
     const cause = causeOf(req);
-    return importContacts(services, req.body.contacts, req.body.match,
+    const { contacts, match, onInvalidField, defaultCountry } = req.body;
+    return importContacts(services, contacts, { match, onInvalidField, defaultCountry },
       req.body.fireTriggers ? cause : { ...cause, imported: true, importNote: CONTACT_IMPORT_NOTE });
   });
 };

@@ -7,22 +7,23 @@ import {
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories, unknownCategory } from '../../domain/closing-categories';
 import {
-  addMessage, assignConversation, checkAssignee, closeConversation, findOpenConversation, getConversation, listMessages, openConversation, toConversation, toMessage,
+  addMessage, assignConversation, checkAssignee, closeConversation, findOpenConversation, getConversation, listMessages, openConversation, toConversation,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
 import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
 import { assigneeFilter, listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
-import { conflict, forbidden, HttpError } from '../../http-error';
+import { conflict, forbidden } from '../../http-error';
 import { contactAsSeen, readsContacts } from '../../apps/contact-ref';
-import { newId } from '../../ids';
 import { channelWindowOf } from '../../channels/conversation-window';
+import { refuseReplyWithoutChannel } from '../../channels/disconnected';
 import { awaitingAnswerOn } from '../../domain/question-replies';
-import { sendOnConversation } from '../../channels/send-on-conversation';
 import { requireUser } from '../../auth/plugin';
 import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
+import { postTemplateReply, replyThroughChannel } from './channel-reply';
+import { channelReplyRoutes } from './replies';
 
 const Params = z.object({ id: z.string().max(64) });
 const SEEN_CONTACT = 'An app key without contacts.read sees each conversation\'s contact as its id only (names and tags empty, phone and email null, no fields).';
@@ -32,6 +33,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = services;
   const read = { access: { role: 'agent' as const, scope: 'conversations.read' as const } };
   const write = { access: { role: 'agent' as const, scope: 'conversations.write' as const } };
+  // Templates an agent may pick, Resend of a failed reply (replies.ts).
+  await app.register(channelReplyRoutes);
 
   app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
@@ -127,27 +130,24 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
     const conversation = await getConversation(db, req.params.id);
     const idempotency = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : null;
+    // A WhatsApp template (the reply once the 24-hour window has closed): channel-reply.ts.
+    if (req.body.template) return reply.code(201).send(await postTemplateReply(services, req, conversation, req.body.template, idempotency));
+    // Without a template the body has text (MessageBody).
+    const body = { text: req.body.text ?? '', direction: req.body.direction, kind: req.body.kind };
     // A Chatwoot conversation: a reply is sent and a note posted (private) there, as an agent's
     // own in Chatwoot would be; the customer's messages come from Chatwoot only.
-    const elsewhere = await postInConnection(services, req, conversation, req.body, author, causeOf(req), idempotency);
+    const elsewhere = await postInConnection(services, req, conversation, body, author, causeOf(req), idempotency);
     if (elsewhere) return reply.code(201).send(elsewhere);
     // Closed: a customer's message opens the contact's conversation again, a reply is refused (409).
-    if (conversation.status === 'closed') return reply.code(201).send(await postOnClosedConversation(services, conversation, { ...req.body, author }, causeOf(req)));
+    if (conversation.status === 'closed') return reply.code(201).send(await postOnClosedConversation(services, conversation, { ...body, author }, causeOf(req)));
     const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
-    if (channel && conversation.connectionId && req.body.direction === 'outgoing' && req.body.kind === 'message') {
-      // An agent's reply on a WhatsApp / Messenger conversation goes to the customer. An
-      // Idempotency-Key header makes a retried request send once; without one each request is new.
-      const key = idempotency ?? newId('send');
-      const outcome = await sendOnConversation(services, {
-        conversation: { ...conversation, connectionId: conversation.connectionId },
-        spec: { kind: 'text', text: req.body.text },
-        sendKey: `inbox:${key}`, author: { type: 'user', id: author.id }, cause: causeOf(req), note: (m) => req.log.info({ conversationId: conversation.id }, m),
-      });
-      if ('error' in outcome) throw new HttpError(422, 'channel_refused', outcome.error, [{ path: 'body.text', message: outcome.error }]);
-      const row = await db.selectFrom('messages').selectAll().where('id', '=', outcome.result.messageId).executeTakeFirstOrThrow();
-      return reply.code(201).send(toMessage(row));
+    if (channel && conversation.connectionId && body.direction === 'outgoing' && body.kind === 'message') {
+      // An agent's reply on a WhatsApp / Messenger conversation goes to the customer (channel-reply.ts).
+      const sent = await replyThroughChannel(services, req, { ...conversation, connectionId: conversation.connectionId }, { kind: 'text', text: body.text }, idempotency);
+      return reply.code(201).send(sent);
     }
-    const message = await inTransaction(db, (uow) => addMessage(uow, services, req.params.id, { ...req.body, author }, causeOf(req)));
+    if (body.direction === 'outgoing' && body.kind === 'message') await refuseReplyWithoutChannel(db, conversation);
+    const message = await inTransaction(db, (uow) => addMessage(uow, services, req.params.id, { ...body, author }, causeOf(req)));
     return reply.code(201).send(message);
   });
 

@@ -65,7 +65,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   // Keep the raw body: signatures are computed over the exact bytes. A body declaring another
   // charset than UTF-8 (legacy systems: latin1, windows-1252, utf-16) is read as bytes and decoded
   // by it; UTF-8 bodies, nearly all, keep the string parser (JSON_WITH_CHARSET).
-  const parseBody = webhookBodyParser({ boundedDepth: false });
+  const parseBody = webhookBodyParser({ boundedDepth: false, exactIntegers: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, parseBody);
   app.addContentTypeParser(JSON_WITH_CHARSET, { parseAs: 'buffer' }, parseBody);

@@ -7,6 +7,23 @@ import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
 import type { Services } from '../../services';
 import { isUniqueViolation, isUnstorableText } from '../../store/database';
 import { ingestMetaItem, newDeliveryContext, type DeliveryContext } from '../../webhooks/meta-ingest';
+import { oncePerMinute } from '../../webhooks/once-a-minute';
+
+const MetaAnswer = z.object({
+  received: z.number(), duplicates: z.number(), skipped: z.number(),
+  /** Items for a WhatsApp number or Page not connected here: not stored. */
+  ignored: z.number(),
+  /** `value.errors` notifications (Meta could not process something for the number): logged at warn. */
+  errors: z.number(),
+  /** Why items were ignored, each reason once with how many items it covers. */
+  ignoredReasons: z.array(z.object({ reason: z.string(), items: z.number() })),
+  runIds: z.array(z.string()),
+});
+type Logger = { warn: (obj: object, msg: string) => void };
+
+/** The account an item names, as the admin finds it in Meta's tools. */
+const accountOf = (item: { channel: 'whatsapp' | 'messenger'; accountId: string | null }) =>
+  item.channel === 'whatsapp' ? { phoneNumberId: item.accountId } : { pageId: item.accountId };
 
 /**
  * Two deliveries about the same new customer racing (PostgreSQL: both create the contact or open
@@ -27,6 +44,13 @@ async function ingestWithRetry(services: Services, item: MetaItem, delivery: Del
 /** Meta's webhook: verification handshake and WhatsApp Cloud API / Messenger deliveries. */
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.services;
+  // A number of the Business Account (or a Page) the app is subscribed to but not connected here
+  // sends every message and status: warned once a minute per number, not per item.
+  const firstThisMinute = oncePerMinute();
+  const warnNotConnected = (log: Logger, item: { channel: 'whatsapp' | 'messenger'; accountId: string | null }, reason: string) => {
+    if (!firstThisMinute(`${item.channel}:${item.accountId ?? ''}`)) return;
+    log.warn({ channel: item.channel, ...accountOf(item) }, `Meta webhook: ${reason}. Connect it under Channels, or stop the Meta app's webhook subscription for it (WhatsApp: the Business Account's subscribed_apps; Messenger: the Page's subscription)`);
+  };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, webhookBodyParser({ boundedDepth: true }));
 
@@ -53,7 +77,7 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { public: true } },
     schema: {
       tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries',
-      response: { 200: z.object({ received: z.number(), duplicates: z.number(), skipped: z.number(), runIds: z.array(z.string()) }) },
+      response: { 200: MetaAnswer },
     },
   }, async (req) => {
     const payload = req.body as WebhookBody | undefined;
@@ -66,7 +90,9 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     // A storage failure answers 500 after the other items were tried; Meta redelivers the
     // whole batch and the items already stored are recognised as repeats.
     // runIds: every run the delivery started (a Welcome on Conversation Opened, a Click-to-Chat workflow, …).
-    const result = { received: 0, duplicates: 0, skipped: 0, runIds: [] as string[] };
+    // Ignored items (a number not connected here) answer 200 too: Meta retries anything else, for days.
+    const result: z.infer<typeof MetaAnswer> = { received: 0, duplicates: 0, skipped: 0, ignored: 0, errors: 0, ignoredReasons: [], runIds: [] };
+    const ignoredBy = new Map<string, number>();
     const delivery = newDeliveryContext();
     let failure: unknown;
     for (const item of metaItems(payload.json)) {
@@ -75,11 +101,25 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
         req.log.debug({ reason: item.reason }, 'meta webhook item skipped');
         continue;
       }
+      if (item.kind === 'error') {
+        // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/errors
+        result.errors++;
+        req.log.warn({ channel: item.channel, ...accountOf(item), code: item.code, title: item.title, details: item.details }, `Meta webhook error notification: ${item.code ?? ''} ${item.title}`);
+        continue;
+      }
       try {
         const r = await ingestWithRetry(app.services, item, delivery);
         if (r.outcome === 'stored') result.received++;
         else if (r.outcome === 'duplicate') result.duplicates++;
-        else result.skipped++;
+        else if (r.outcome === 'ignored') {
+          result.ignored++;
+          const reason = r.reason ?? 'not connected here';
+          ignoredBy.set(reason, (ignoredBy.get(reason) ?? 0) + 1);
+          warnNotConnected(req.log, item, reason);
+        } else {
+          result.skipped++;
+          if (r.reason) req.log.debug({ reason: r.reason }, 'meta webhook item skipped');
+        }
         result.runIds.push(...r.runIds);
       } catch (err) {
         // Text the stores cannot hold is replaced on arrival (webhook-body.ts); should some still get
@@ -96,6 +136,7 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
       }
     }
     if (failure) throw failure;
+    result.ignoredReasons = [...ignoredBy].map(([reason, items]) => ({ reason, items }));
     return result;
   });
 };

@@ -36,6 +36,8 @@ import { conversationLastMessage } from './073-conversation-last-message';
 import { appPreviousSigningSecret } from './074-app-previous-signing-secret';
 import { identitiesByContact } from './075-identities-by-contact';
 import { appKeyRotation } from './076-app-key-rotation';
+import { messageSentAt } from './077-message-sent-at';
+import { replySends } from './078-reply-sends';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -76,4 +78,6 @@ export const migrations: Record<string, Migration> = {
   '074-app-previous-signing-secret': appPreviousSigningSecret,
   '075-identities-by-contact': identitiesByContact,
   '076-app-key-rotation': appKeyRotation,
+  '077-message-sent-at': messageSentAt,
+  '078-reply-sends': replySends,
 };

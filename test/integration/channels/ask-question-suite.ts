@@ -22,6 +22,17 @@ function whatsappButtonReply(o: { waId: string; buttonId: string; title: string;
   return payload;
 }
 
+/**
+ * The customer picking a row of a list message: type `interactive`, `interactive.type = "list_reply"`
+ * with the row's id and title. https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#list-messages
+ */
+function whatsappListReply(o: { waId: string; rowId: string; title: string; contextId: string }) {
+  const payload = whatsappButtonReply({ waId: o.waId, buttonId: o.rowId, title: o.title, contextId: o.contextId });
+  const m = payload.entry[0]!.changes[0]!.value.messages[0] as Record<string, unknown>;
+  m.interactive = { type: 'list_reply', list_reply: { id: o.rowId, title: o.title, description: '' } };
+  return payload;
+}
+
 /** Ask a Question over WhatsApp / Messenger against the Graph stand-in, on SQLite or PostgreSQL. */
 export function askQuestionChannelSuite(databaseUrl: () => string | undefined) {
   let w: ChannelWorld;
@@ -149,7 +160,7 @@ export function askQuestionChannelSuite(databaseUrl: () => string | undefined) {
       expect((await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: 'Hi' }))).status).toBe(200);
       const { contact } = await conversationOf(w.server, 'phone=%2B14155550123');
       const old = new Date(Date.now() - 25 * 3600_000).toISOString();
-      await w.server.store.db.updateTable('messages').set({ created_at: old }).execute();
+      await w.server.store.db.updateTable('messages').set({ created_at: old, sent_at: old }).execute();
       const wf = await w.tagWorkflow([{ id: 'ask', type: 'ask_question', config: { question: 'Still there?', answerType: 'text' } }]);
       const run = await w.fire(wf, contact.id);
       expect(run.status).toBe('failed');
@@ -184,14 +195,29 @@ export function askQuestionChannelSuite(databaseUrl: () => string | undefined) {
   });
 
   describe('Ask a Question: choices that do not fit reply buttons', () => {
-    it('WhatsApp takes at most 3 reply buttons: four choices go as a numbered list, answered by number', async () => {
-      const { contact, runId } = await askOnWhatsApp({ choices: ['XS', 'S', 'M', 'L'], presentation: 'list' });
-      const waiting = await waitingAfter(runId, 1);
-      expect(w.graph.sent[0]!.body).toMatchObject({ type: 'text', text: { body: 'Which size?\n1. XS\n2. S\n3. M\n4. L' } });
-      expect(waiting.stepLog[0]!.notes?.join(' ')).toMatch(/WhatsApp reply buttons hold at most 3 choices.*numbered list/);
-      await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: '3' }));
-      expect((await untilStatus(runId, ['completed', 'failed'])).status).toBe('completed');
-      expect((await w.server.api(w.server.adminToken).get(`/contacts/${contact.id}`)).body.fields).toMatchObject({ size: 'M' });
+    it('"A list of choices" goes to WhatsApp as a list message (its button opens one row per choice); the tapped row answers', async () => {
+      const { contact, conversation, runId, admin } = await askOnWhatsApp({ choices: ['XS', 'S', 'M', 'L'], presentation: 'list', listButton: 'Pick a size' });
+      await waitingAfter(runId, 1);
+      // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages
+      expect(w.graph.sent[0]!.body).toEqual({
+        messaging_product: 'whatsapp', recipient_type: 'individual', to: WA_ID, type: 'interactive',
+        interactive: { type: 'list', body: { text: 'Which size?' }, action: { button: 'Pick a size', sections: [{ title: 'Pick a size', rows: ['XS', 'S', 'M', 'L'].map((title, i) => ({ id: `button_${i + 1}`, title })) }] } },
+      });
+      expect((await w.deliver(whatsappListReply({ waId: WA_ID, rowId: 'button_3', title: 'M', contextId: w.graph.sent[0]!.id }))).status).toBe(200);
+      const run = await untilStatus(runId, ['completed', 'failed']);
+      expect(run.status, run.error ?? '').toBe('completed');
+      expect(run.stepLog[1]!.output).toMatchObject({ outcome: 'answered', answer: 'M', savedToField: 'size' });
+      expect((await admin.get(`/contacts/${contact.id}`)).body.fields).toMatchObject({ size: 'M' });
+      const texts = (await admin.get(`/conversations/${conversation.id}`)).body.messages.map((m: { text: string }) => m.text);
+      expect(texts.slice(1, 3)).toEqual(['Which size?\n[Pick a size]\n- XS\n- S\n- M\n- L', 'M']);
+    });
+
+    it('a list without a button name opens with "Choose"; a re-ask is a list again', async () => {
+      const { runId } = await askOnWhatsApp({ choices: ['XS', 'S'], presentation: 'list', retries: 1 });
+      await waitingAfter(runId, 1);
+      await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: 'Huge' }));
+      await waitingAfter(runId, 2);
+      expect(w.graph.sent.map((s) => [s.body.interactive?.type, s.body.interactive?.action.button])).toEqual([['list', 'Choose'], ['list', 'Choose']]);
     });
 
     it('Messenger sends four choices as quick replies; the tapped quick reply answers', async () => {

@@ -17,7 +17,8 @@ const kinds: ((i: number) => Event)[] = [
   (i) => ({ payload: whatsappPlainMessage({ waId: `1415555${String(i).padStart(4, '0')}`, text: `hello ${i}`, id: nextWamid() }), message: true, referral: false, sender: `wa${i}` }),
   (i) => ({ payload: whatsappAdMessage({ waId: `1415555${String(i).padStart(4, '0')}`, adId: AD, text: `ad ${i}`, id: nextWamid() }), message: true, referral: true, sender: `wa${i}` }),
   (i) => ({ payload: whatsappReaction({ waId: `1415556${String(i).padStart(4, '0')}`, to: 'wamid.X' }), message: false, referral: false, sender: null }),
-  (i) => ({ payload: whatsappUnsupported({ waId: `1415557${String(i).padStart(4, '0')}` }), message: false, referral: false, sender: null }),
+  // A placeholder tells the agent the customer sent something WhatsApp does not pass on.
+  (i) => ({ payload: whatsappUnsupported({ waId: `1415557${String(i).padStart(4, '0')}` }), message: true, referral: false, sender: `wu${i}` }),
   () => ({ payload: whatsappStatus({ wamid: nextWamid(), status: 'delivered', recipient: '14155550000' }), message: false, referral: false, sender: null }),
   (i) => ({ payload: messengerText({ psid: `48700${i}`, text: `m ${i}`, mid: nextMid() }), message: true, referral: false, sender: `ms${i}` }),
   (i) => ({ payload: messengerGetStartedFromAd({ psid: `48800${i}`, adId: AD, mid: nextMid() }), message: true, referral: true, sender: `ms${i}` }),

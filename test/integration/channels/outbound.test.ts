@@ -12,8 +12,9 @@ const customerWrites = async (waId = '14155550123', text = 'Hi, where is my orde
   expect((await w.deliver(whatsappPlainMessage({ waId, text, name: 'Ana Lima' }))).status).toBe(200);
   return conversationOf(w.server, `phone=${encodeURIComponent(`+${waId}`)}`);
 };
-const ageIncoming = (hours: number) => w.server.store.db.updateTable('messages')
-  .set({ created_at: new Date(Date.now() - hours * 3600_000).toISOString() }).where('direction', '=', 'incoming').execute();
+/** The customer's messages were sent `hours` ago (by Meta's clock, sent_at, and ours). */
+const ageIncoming = (hours: number, at = new Date(Date.now() - hours * 3600_000).toISOString()) => w.server.store.db.updateTable('messages')
+  .set({ created_at: at, sent_at: at }).where('direction', '=', 'incoming').execute();
 
 describe('send_message on a WhatsApp conversation', () => {
   it('delivers text through the Graph API once, keeps Meta’s id, and status webhooks move it forward only', async () => {
@@ -170,7 +171,7 @@ describe('send_message on a WhatsApp conversation', () => {
     w.graph.failNext(graphErrors.reEngagement());
     const refused = await w.fire(wf, contact.id);
     expect(refused.status).toBe('failed');
-    expect(refused.error).toMatch(/Meta did not accept the message: Meta error 131047 \(OAuthException\): \(#131047\) Re-engagement message — Message failed to send because more than 24 hours/);
+    expect(refused.error).toMatch(/^Not sent: WhatsApp says more than 24 hours passed since the customer last wrote: add a fallback template to this step \(Meta error 131047 \(OAuthException\): \(#131047\) Re-engagement message — Message failed to send because more than 24 hours/);
     const msgs = (await w.server.api(w.server.adminToken).get(`/conversations/${conversation.id}`)).body.messages;
     expect(msgs.filter((m: { direction: string }) => m.direction === 'outgoing').map((m: { delivery: { status: string } }) => m.delivery.status)).toEqual(['accepted', 'failed']);
   });

@@ -4,15 +4,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messengerGetStartedFromAd, nextMid, nextWamid, whatsappAdMessage } from '../../fixtures/meta/payloads';
+import type { GraphStandIn } from '../../support/graph-standin';
 import { startTestServer, type TestServer } from '../../support/server';
+import { connectTestChannels, startTestGraph } from './support';
 
 const SECRET = 'meta-app-secret-restart';
 let dir = '';
 let servers: TestServer[] = [];
-afterEach(async () => { for (const s of servers) await s.close().catch(() => {}); servers = []; if (dir) await rm(dir, { recursive: true, force: true }); });
+let graph: GraphStandIn | undefined;
+afterEach(async () => {
+  for (const s of servers) await s.close().catch(() => {});
+  servers = [];
+  await graph?.close();
+  graph = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
-const start = async (file: string) => {
-  const s = await startTestServer({ sqliteFile: file, env: { META_APP_SECRET: SECRET, COMPANION_ADMIN_TOKEN: 'ict_restart_admin_token_0123456789' } });
+// The number and Page are connected (a Graph stand-in checks them): deliveries for others are not stored.
+const start = async (file?: string) => {
+  graph ??= await startTestGraph();
+  const s = await startTestServer({ ...(file ? { sqliteFile: file } : {}), env: { META_APP_SECRET: SECRET, META_GRAPH_URL: graph.url, COMPANION_ADMIN_TOKEN: 'ict_restart_admin_token_0123456789' } });
   servers.push(s);
   return s;
 };
@@ -26,6 +37,7 @@ describe('repeats after a restart', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'meta-restart-'));
     const file = path.join(dir, 'companion.db');
     const first = await start(file);
+    await connectTestChannels(first, graph!);
     const admin = first.api(first.adminToken);
     await admin.post('/ads', { adAccountId: 'act_1', adId: '120210000000001', name: 'Sale', channel: 'whatsapp_cloud_api', status: 'ACTIVE', objective: 'MESSAGES', optimizationGoal: 'CONVERSATIONS', destinationType: 'WHATSAPP' });
     const wf = await admin.post('/workflows', { name: 'Ads', trigger: { type: 'click_to_chat_ads', adAccountId: 'act_1', adIds: ['120210000000001'] }, steps: [{ id: 'c', type: 'add_comment', config: { text: 'lead' } }] });
@@ -49,8 +61,8 @@ describe('repeats after a restart', () => {
 describe('bookkeeping', () => {
   it('repeat keys are kept past Meta’s 7-day retries and dropped after 30 days', async () => {
     const { pruneChannelBookkeeping } = await import('../../../server/channels/housekeeping');
-    const s = await startTestServer({ env: { META_APP_SECRET: SECRET } });
-    servers.push(s);
+    const s = await start();
+    await connectTestChannels(s, graph!);
     const payload = whatsappAdMessage({ waId: '14155550123', adId: 'x', text: 'hi', id: nextWamid() });
     await deliver(s, payload);
     await pruneChannelBookkeeping(s.app.services, Date.now() + 8 * 86_400_000);

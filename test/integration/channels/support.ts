@@ -22,20 +22,36 @@ export interface ChannelWorld {
   close(): Promise<void>;
 }
 
-/** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
-export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
+/** A Graph stand-in that knows the test WhatsApp number and Page (with their tokens). */
+export async function startTestGraph(): Promise<GraphStandIn> {
   const graph = await startGraphStandIn();
   graph.addPhoneNumber({ id: WA.phoneNumberId, token: WA.token, businessAccountId: WA.businessAccountId });
   graph.addPage({ id: PAGE.pageId, token: PAGE.token });
-  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
+  return graph;
+}
+
+/**
+ * Connects the test number and Page (the server's META_GRAPH_URL is `graph`): Meta's deliveries
+ * for a number or Page not connected are not stored.
+ */
+export async function connectTestChannels(server: TestServer, graph: GraphStandIn): Promise<{ whatsappId: string; messengerId: string }> {
   const admin = server.api(server.adminToken);
   const wa = await admin.post('/channels', { kind: 'whatsapp', name: 'Support', phoneNumberId: WA.phoneNumberId, businessAccountId: WA.businessAccountId, accessToken: WA.token });
   const fb = await admin.post('/channels', { kind: 'messenger', name: 'Page', pageId: PAGE.pageId, pageAccessToken: PAGE.token });
   expect(wa.status).toBe(201);
   expect(fb.status).toBe(201);
   graph.requests.length = 0;
+  return { whatsappId: wa.body.id, messengerId: fb.body.id };
+}
+
+/** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
+export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
+  const graph = await startTestGraph();
+  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
+  const admin = server.api(server.adminToken);
+  const { whatsappId, messengerId } = await connectTestChannels(server, graph);
   return {
-    graph, server, whatsappId: wa.body.id, messengerId: fb.body.id,
+    graph, server, whatsappId, messengerId,
     async deliver(payload) {
       const raw = JSON.stringify(payload);
       const res = await server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });

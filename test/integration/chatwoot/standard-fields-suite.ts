@@ -80,6 +80,26 @@ export function chatwootStandardFieldsSuite(databaseUrl: () => string | undefine
     expect(await eventsOf(p.server, 'contact.field_updated')).toMatchObject([{ source: 'workflow', payload: { field: 'email', oldValue: 'jane@example.com', newValue: 'jane.new@example.com' } }]);
   });
 
+  it('a value whose variables are empty asks nothing of Chatwoot: the name and the custom attribute stay on both sides', async () => {
+    for (const key of ['plan', 'nickname']) expect((await admin().put(`/fields/${key}`, { label: key, type: 'text' })).status).toBe(200);
+    const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com', custom_attributes: { plan: 'pro' } });
+    const flow = await createWorkflow(p.server, { name: 'Set', trigger: { type: 'conversation_opened' }, steps: [
+      set('first', 'firstName', '{{$contact.fields.nickname}}'), set('plan', 'plan', '{{$contact.fields.nickname}}'),
+    ] });
+    const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Hi', incoming: true } });
+    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
+    const [started] = await runsOf(p.server, flow.id);
+    const run = await finished(started!.id);
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect(run.stepLog.map((s) => ({ output: s.output, notes: s.notes }))).toEqual([
+      { output: { field: 'firstName', unchanged: true, oldValue: 'Jane' }, notes: ['{{$contact.fields.nickname}} was empty: first name kept as "Jane"'] },
+      { output: { field: 'plan', unchanged: true, oldValue: 'pro' }, notes: ['{{$contact.fields.nickname}} was empty: plan kept as "pro"'] },
+    ]);
+    expect(p.cw.requests.filter((r) => r.method !== 'GET' && r.path.includes(`/contacts/${jane.id}`))).toEqual([]);
+    expect(p.cw.contacts.get(jane.id)).toMatchObject({ name: 'Jane Doe', custom_attributes: { plan: 'pro' } });
+    expect(await contactOf(run.contactId)).toMatchObject({ firstName: 'Jane', lastName: 'Doe', fields: { plan: 'pro' } });
+  });
+
   it('an email another Chatwoot contact has: the step fails with Chatwoot\'s reason, nothing changes, earlier steps stay done', async () => {
     const watcher = await watch('email');
     const other = p.cw.addContact({ name: 'Other Person', email: 'other@example.com' });

@@ -121,6 +121,17 @@ describe('phone numbers as senders write them', () => {
     expect((await admin.get(`/runs/${spanish.body.runIds[0]}`)).body.contactId).toBe(es.id);
   });
 
+  it('reads the default country\'s calling code without its "+" (as Excel leaves "+49 151 …") as that code, not as a national number', async () => {
+    const de = await makeContact(server, { phone: '+4915110000000' });
+    const hook = await hookWith();
+    await server.api(server.adminToken).put('/settings/default-country', { country: 'DE' });
+    for (const phone of ['4915110000000', '49 151 10000000', '0151 10000000', '15110000000']) {
+      const res = await deliver(hook.path, phone);
+      expect(res.status, `${phone}: ${JSON.stringify(res.body)}`).toBe(202);
+      expect((await server.api(server.adminToken).get(`/runs/${res.body.runIds[0]}`)).body.contactId).toBe(de.id);
+    }
+  });
+
   it('only an admin sets the default country, to a real country', async () => {
     const { token } = await server.createUser('agent');
     expect((await server.api(token).put('/settings/default-country', { country: 'US' })).status).toBe(403);

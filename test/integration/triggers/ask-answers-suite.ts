@@ -57,6 +57,20 @@ export function askAnswersSuite(databaseUrl: () => string | undefined) {
       expect((await contactOf(contactId)).fields).toEqual({ order_total: 1250 });
     });
 
+    it('a German customer\'s "1.250" is asked again too, never saved as 1.25; "0x100" is no number', async () => {
+      await admin.put('/fields/order_total', { label: 'Order total', type: 'number' });
+      const { contactId, conversationId, runId } = await ask({ answerType: 'number', saveToField: 'order_total', retries: 2 });
+      await answer(conversationId, '1.250', 2);
+      expect((await texts(conversationId)).at(-1)).toBe(
+        'Sorry, that is not a valid answer. Your answer?\n"1.250" could be 1250 or 1,25: please write the number without a separator (1250) or with its decimals (1.250,00).');
+      await answer(conversationId, '0x100', 3);
+      expect((await waiting(runId)).stepLog.at(-1)).toMatchObject({ output: { reasked: true, reply: '0x100', reason: 'not a number' } });
+      await reply(conversationId, '1.250,00');
+      const done = await waitForRun(server.app.services.db, runId);
+      expect(done.stepLog.at(-1)).toMatchObject({ output: { outcome: 'answered', answer: 1250, savedToField: 'order_total' } });
+      expect((await contactOf(contactId)).fields).toEqual({ order_total: 1250 });
+    });
+
     it.each([['1.250,50', 1250.5], ['$1,250.99', 1250.99], ['12,5', 12.5], ['7', 7]])('%j is %d', async (text, value) => {
       const { conversationId, runId } = await ask({ answerType: 'number', saveToVariable: 'n' });
       await reply(conversationId, text);

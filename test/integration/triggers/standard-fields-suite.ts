@@ -74,7 +74,7 @@ export function standardFieldsSuite(databaseUrl: () => string | undefined) {
     expect(second.status).toBe('completed');
     expect(second.stepLog.find((s) => s.stepId === 'copy')).toMatchObject({
       output: { field: 'email', unchanged: true, oldValue: 'bob@example.com' },
-      notes: ["The value came out empty, so the contact's email was kept (leave the value empty to clear it)"],
+      notes: ['{{$trigger.email}} was empty: email kept as "bob@example.com"'],
     });
     expect((await contactOf(bob.id)).email).toBe('bob@example.com');
   });

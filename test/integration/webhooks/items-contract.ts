@@ -88,13 +88,18 @@ export function itemsContract(start: () => Promise<TestServer>) {
     expect(await comments(bob.conversationId)).toContain('Hi Bob (first: Ana)');
   });
 
-  it('a filter defines the items too; the same array written another way is read whole', async () => {
+  it('a filter defines the items too; a wildcard over that array reads the item, another filter the whole body', async () => {
     const ana = await contactWithConversation('Ana', 'ana@example.com');
     const cy = await contactWithConversation('Cy', 'cy@example.com');
     const hook = await publishWebhookWorkflow(server, {
       identifier: { type: 'email', jsonKey: '$.data[?@.type=="lead"].email' },
-      mappings: [{ jsonKey: "$.data[? @.type == 'lead'].name", variable: 'name' }, { jsonKey: '$.data[*].name', variable: 'everyone' }],
-    }, say('{{$trigger.name}} of {{$trigger.everyone}}'));
+      mappings: [
+        { jsonKey: "$.data[? @.type == 'lead'].name", variable: 'name' },
+        // The lead's own name, as a `[*]` mapping beside a `[*]` identifier would be.
+        { jsonKey: '$.data[*].name', variable: 'own' },
+        { jsonKey: '$.data[?@.type != "nobody"].name', variable: 'everyone' },
+      ],
+    }, say('{{$trigger.name}} ({{$trigger.own}}) of {{$trigger.everyone}}'));
     const res = await post(hook.path, { data: [
       { type: 'lead', email: 'ana@example.com', name: 'Ana' },
       { type: 'client', email: 'bob@example.com', name: 'Bob' },
@@ -103,8 +108,8 @@ export function itemsContract(start: () => Promise<TestServer>) {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.runIds).toHaveLength(2);
     await Promise.all((res.body.runIds as string[]).map((id) => waitForRun(server, id)));
-    expect(await comments(ana.conversationId)).toContain('Ana of Ana, Bob, Cy');
-    expect(await comments(cy.conversationId)).toContain('Cy of Ana, Bob, Cy');
+    expect(await comments(ana.conversationId)).toContain('Ana (Ana) of Ana, Bob, Cy');
+    expect(await comments(cy.conversationId)).toContain('Cy (Cy) of Ana, Bob, Cy');
   });
 
   it('an unmatched item starts nothing and is listed; an item missing a value notes it in its own run; a repeat answers the same', async () => {

@@ -1,13 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GraphStandIn } from '../../support/graph-standin';
 import { startTestServer, type TestServer } from '../../support/server';
 import { messengerAdReferral, whatsappAdMessage, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { connectTestChannels, startTestGraph } from '../channels/support';
 import { waitForRun } from './support';
 
 const APP_SECRET = 'meta-app-secret-for-tests';
 let server: TestServer;
-beforeEach(async () => { server = await startTestServer({ env: { META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify-me' } }); });
-afterEach(async () => { await server.close(); });
+let graph: GraphStandIn;
+// The fixtures' WhatsApp number and Page are connected: deliveries for others are not stored.
+beforeEach(async () => {
+  graph = await startTestGraph();
+  server = await startTestServer({ env: { META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify-me', META_GRAPH_URL: graph.url } });
+  await connectTestChannels(server, graph);
+});
+afterEach(async () => { await server.close(); await graph.close(); });
 
 const sign = (raw: string) => `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
 const deliver = (payload: unknown, signature?: string) => {

@@ -126,10 +126,40 @@ export function unmatchedContract(start: () => Promise<TestServer>) {
     expect(later).toEqual({ ok: true, value: { ack: (acks[1] as { ack: unknown }).ack, duplicate: true } });
   });
 
+  // respond.io shows skipped enrolments: a 202 without runs says why (the event's note).
+  it('says why a matched contact got no run (once per contact), on the first answer and on repeats', async () => {
+    const maria = await makeContact(server, { email: 'maria@example.com' });
+    const joao = await makeContact(server, { email: 'joao@example.com' });
+    const created = await server.api(server.adminToken).post('/workflows', {
+      name: 'Welcome once', status: 'published', oncePerContact: true,
+      trigger: { type: 'incoming_webhook', identifier: { type: 'email', jsonKey: '$.customer.email' }, mappings: [] },
+      steps: [{ id: 's', type: 'add_comment', config: { text: 'hi' } }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const path = new URL(created.body.trigger.url as string).pathname;
+    const first = await post(path, { customer: { email: ['maria@example.com'] } });
+    expect(WebhookAck.strict().parse(first.body)).toEqual({ eventId: expect.any(String), runIds: [expect.any(String)], unmatched: [] });
+    // Maria is enrolled (known, PostgreSQL's one-statement write); João is new (its transaction).
+    const both = await post(path, { customer: { email: ['maria@example.com', 'joao@example.com'] } });
+    expect(both.body).toEqual({ eventId: expect.any(String), runIds: [expect.any(String)], unmatched: [], notes: [`once per contact: already enrolled, not started: ${created.body.id} for ${maria.id}`] });
+    const none = await post(path, { customer: { email: ['joao@example.com', 'maria@example.com'] } }, { 'idempotency-key': 'again-1' });
+    expect(none.status).toBe(202);
+    expect(WebhookAck.strict().parse(none.body)).toEqual({
+      eventId: expect.any(String), runIds: [], unmatched: [],
+      notes: [`once per contact: already enrolled, not started: ${created.body.id} for ${joao.id}, ${created.body.id} for ${maria.id}`],
+    });
+    const event = await server.app.services.db.selectFrom('events').select('note').where('id', '=', none.body.eventId).executeTakeFirstOrThrow();
+    expect(event.note).toBe(none.body.notes[0]);
+    const repeat = await post(path, { customer: { email: ['joao@example.com', 'maria@example.com'] } }, { 'idempotency-key': 'again-1' });
+    expect(repeat.headers.get('x-duplicate-delivery')).toBe('true');
+    expect(repeat.body).toEqual(none.body);
+  });
+
   it('documents `unmatched` in the OpenAPI description of POST /hooks/{token}', async () => {
     const doc = (await server.request('GET', '/docs/json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     const accepted = JSON.stringify(doc.paths['/hooks/{token}']?.post?.responses['202']);
     expect(accepted).toContain('"unmatched"');
     expect(accepted).toContain('matched no contact');
+    expect(accepted).toContain('"notes"');
   });
 }

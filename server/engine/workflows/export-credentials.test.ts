@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { makeStep, makeWorkflowDefinition } from '../../../lib/contracts/workflow.fixtures';
+import { withoutCredentials } from './export-credentials';
+
+const exported = (config: Record<string, unknown>) => {
+  const [step] = withoutCredentials(makeWorkflowDefinition({ steps: [makeStep('http_request', { method: 'POST', url: 'https://x.example/', ...config })] })).steps;
+  return step!.type === 'http_request' ? step.config : undefined;
+};
+const header = (key: string, value: string) => exported({ headers: [{ key, value }] })!.headers[0]!.value;
+
+describe('withoutCredentials', () => {
+  it.each([
+    ['Authorization', 'Bearer sk_live_1', 'Bearer {{credential: Authorization}}'],
+    ['Authorization', 'Basic dXNlcjpwdw==', 'Basic {{credential: Authorization}}'],
+    ['Proxy-Authorization', 'secret', '{{credential: Proxy-Authorization}}'],
+    ['X-Api-Key', 'abc', '{{credential: X-Api-Key}}'],
+    ['X-Shopify-Access-Token', 'shpat_1', '{{credential: X-Shopify-Access-Token}}'],
+    ['Cookie', 'sid=1', '{{credential: Cookie}}'],
+    ['X-Hub-Signature', 'sha256=1', '{{credential: X-Hub-Signature}}'],
+    ['X-Custom', 'Bearer abc', 'Bearer {{credential: X-Custom}}'],
+    // Kept: no credential written out, or not a credential.
+    ['Authorization', 'Bearer {{$trigger.token}}', 'Bearer {{$trigger.token}}'],
+    ['X-Api-Key', '{{$contact.fields.key}}', '{{$contact.fields.key}}'],
+    ['Idempotency-Key', 'order-1', 'order-1'],
+    ['Accept', 'application/json', 'application/json'],
+    ['X-Monkey', 'banana', 'banana'],
+  ])('header %s: %s → %s', (key, value, expected) => {
+    expect(header(key, value)).toBe(expected);
+  });
+
+  it.each([
+    ['https://u:p@x.example/a?b=1', 'https://{{credential: user:password}}@x.example/a?b=1'],
+    ['https://x.example/a?access_token=t1&page=2#top', 'https://x.example/a?access_token={{credential: access_token}}&page=2#top'],
+    ['https://x.example/a?api_key={{$trigger.key}}&key=k1', 'https://x.example/a?api_key={{$trigger.key}}&key={{credential: key}}'],
+    ['https://x.example/orders/{{$trigger.id}}', 'https://x.example/orders/{{$trigger.id}}'],
+  ])('URL %s', (url, expected) => {
+    expect(exported({ url })!.url).toBe(expected);
+  });
+
+  it.each([
+    ['{"client_secret":"cs_1","n":1}', '{"client_secret":"{{credential: client_secret}}","n":1}'],
+    ['{ "password" : "p\\"w", "user": "ana" }', '{ "password" : "{{credential: password}}", "user": "ana" }'],
+    ['{"token":"{{$trigger.token}}","note":"token: x"}', '{"token":"{{$trigger.token}}","note":"token: x"}'],
+    ['{"list":["token","abc"],"total":{{$trigger.total}}}', '{"list":["token","abc"],"total":{{$trigger.total}}}'],
+  ])('body %s', (body, expected) => {
+    expect(exported({ body })!.body).toBe(expected);
+  });
+});

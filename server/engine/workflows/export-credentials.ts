@@ -1,0 +1,93 @@
+import type { Step } from '../../../lib/contracts/steps';
+import type { WorkflowDefinition } from '../../../lib/contracts/workflow';
+import { credentialPlaceholder, URL_USERINFO } from '../../../lib/workflow/credential-placeholders';
+import { isCredentialName } from '../../outbound/shown-url';
+
+// What an exported HTTP step keeps of its credentials: nothing. A header, URL or body value that
+// holds one written out (not a variable) becomes `{{credential: <what>}}`, which publishing
+// refuses until the admin types the credential again (lib/workflow/credential-placeholders.ts),
+// as n8n's exports name a credential without its data. Variables stay: `Bearer {{$trigger.key}}`
+// carries no secret of its own.
+
+/** Header names that carry credentials beyond the URL-parameter words: `Proxy-Authorization`, `X-Auth-User`, `Cookie`, `X-Key`. */
+const CREDENTIAL_HEADER = /auth|cookie|(^|[-_])key($|[-_])/i;
+/** Not a credential though named like one: the step's own retry key. */
+const NOT_CREDENTIALS = new Set(['idempotency-key']);
+/** `Bearer abc`: the scheme stays in the file, the rest is the credential. */
+const SCHEME = /^(\s*(?:Bearer|Basic|Token|Digest|Bot)\s+)(\S.*)$/is;
+
+/** Text left once every `{{…}}` is taken out: what the admin typed in, not what a run fills. */
+const literal = (value: string) => value.replace(/\{\{[^{}]*\}\}/g, '').trim();
+
+const isCredentialHeader = (name: string) =>
+  !NOT_CREDENTIALS.has(name.toLowerCase()) && (isCredentialName(name) || CREDENTIAL_HEADER.test(name));
+
+function header(h: { key: string; value: string }): { key: string; value: string } {
+  const scheme = SCHEME.exec(h.value);
+  // With a scheme, what follows it is the credential; Bearer and Basic say so under any header name.
+  if (scheme && (isCredentialHeader(h.key) || /^\s*(Bearer|Basic)\s/i.test(h.value))) {
+    return literal(scheme[2]!) === '' ? h : { key: h.key, value: `${scheme[1]}${credentialPlaceholder(h.key)}` };
+  }
+  return isCredentialHeader(h.key) && literal(h.value) !== '' ? { key: h.key, value: credentialPlaceholder(h.key) } : h;
+}
+
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+const decoded = (s: string) => { try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; } };
+
+function url(text: string): string {
+  const withoutUser = text.replace(USERINFO, (all, scheme: string, userinfo: string) =>
+    (literal(userinfo) !== '' ? `${scheme}${credentialPlaceholder(URL_USERINFO)}@` : all));
+  const hash = withoutUser.indexOf('#');
+  const beforeHash = hash < 0 ? withoutUser : withoutUser.slice(0, hash);
+  const q = beforeHash.indexOf('?');
+  if (q < 0) return withoutUser;
+  const pairs = beforeHash.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    const name = pair.slice(0, eq);
+    return isCredentialName(decoded(name)) && literal(decoded(pair.slice(eq + 1))) !== '' ? `${name}=${credentialPlaceholder(decoded(name))}` : pair;
+  });
+  return `${beforeHash.slice(0, q)}?${pairs.join('&')}${hash < 0 ? '' : withoutUser.slice(hash)}`;
+}
+
+const STRING = /"(?:[^"\\]|\\.)*"/g;
+const readString = (json: string): string => { try { return String(JSON.parse(json)); } catch { return json; } };
+
+/** `"client_secret": "abc"` in a JSON body: the value of a credential-named key, when written out. */
+function body(text: string): string {
+  const strings = [...text.matchAll(STRING)];
+  const replace = new Map<number, string>();
+  strings.forEach((m, i) => {
+    const next = strings[i + 1];
+    const key = readString(m[0]);
+    if (!next || !/^\s*:\s*$/.test(text.slice(m.index + m[0].length, next.index))) return;
+    if (isCredentialName(key) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
+  });
+  if (replace.size === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const m of strings) {
+    const by = replace.get(m.index);
+    if (by === undefined) continue;
+    out += text.slice(from, m.index) + by;
+    from = m.index + m[0].length;
+  }
+  return out + text.slice(from);
+}
+
+function step(s: Step): Step {
+  if (s.type !== 'http_request') return s;
+  const { config } = s;
+  return {
+    ...s,
+    config: {
+      ...config, url: url(config.url), headers: config.headers.map(header),
+      ...(config.body !== undefined ? { body: body(config.body) } : {}),
+    },
+  };
+}
+
+/** The definition as a file holds it: every HTTP step's credentials replaced by placeholders. */
+export function withoutCredentials(def: WorkflowDefinition): WorkflowDefinition {
+  return { ...def, steps: def.steps.map(step) };
+}

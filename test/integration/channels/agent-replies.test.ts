@@ -1,0 +1,3 @@
+import { agentRepliesSuite } from './agent-replies-suite';
+
+agentRepliesSuite(() => undefined);

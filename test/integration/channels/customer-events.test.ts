@@ -1,0 +1,3 @@
+import { customerEventsSuite } from './customer-events-suite';
+
+customerEventsSuite(() => undefined);

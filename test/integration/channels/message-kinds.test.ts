@@ -1,0 +1,3 @@
+import { messageKindsSuite } from './message-kinds-suite';
+
+messageKindsSuite(() => undefined);

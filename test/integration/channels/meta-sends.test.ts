@@ -1,0 +1,3 @@
+import { metaSendsSuite } from './meta-sends-suite';
+
+metaSendsSuite(() => undefined);

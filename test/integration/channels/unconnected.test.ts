@@ -1,0 +1,3 @@
+import { unconnectedChannelSuite } from './unconnected-suite';
+
+unconnectedChannelSuite(() => undefined);

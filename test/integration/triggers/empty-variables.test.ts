@@ -1,0 +1,3 @@
+import { emptyVariablesSuite } from './empty-variables-suite';
+
+emptyVariablesSuite(() => undefined);

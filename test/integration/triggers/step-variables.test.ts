@@ -1,0 +1,3 @@
+import { stepVariablesSuite } from './step-variables-suite';
+
+stepVariablesSuite(() => undefined);
