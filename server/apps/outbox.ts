@@ -7,6 +7,7 @@ import type { OutboxTable } from '../store/schema';
 import { excerpt } from '../outbound/excerpt';
 import { NEVER, rowAppId, UNSUBSCRIBE_KIND } from './outbox-rows';
 import { findAppRow, signingSecretsOf } from './store';
+import { PolledWorker } from '../outbound/polled-worker';
 
 export { UNSUBSCRIBE_KIND } from './outbox-rows';
 
@@ -70,35 +71,8 @@ export async function giveUpUnsubscribes(db: Executor, appId: string, reason: st
  * stop at once. Signatures are made per attempt, so a late delivery carries a fresh timestamp
  * and the secrets current then.
  */
-export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
-
-  constructor(private services: Services, private timing: OutboxTiming = DEFAULT_OUTBOX_TIMING) {}
-
-  start() {
-    this.stopped = false;
-    this.wake();
-  }
-
-  async stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Look for due rows now (after a commit that queued one). */
-  wake() {
-    if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    clearTimeout(this.timer);
-    this.running = this.tick().finally(() => {
-      this.running = undefined;
-      if (this.again) { this.again = false; this.wake(); }
-    });
-  }
+export class OutboxWorker extends PolledWorker {
+  constructor(private services: Services, private timing: OutboxTiming = DEFAULT_OUTBOX_TIMING) { super(); }
 
   /**
    * One attempt now, whatever the row's schedule (an admin's "retry now", given up or not); the
@@ -114,7 +88,7 @@ export class OutboxWorker {
     return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  private async tick() {
+  protected async tick(): Promise<number> {
     let nextIn = this.timing.pollMs;
     try {
       const { db } = this.services;
@@ -125,10 +99,9 @@ export class OutboxWorker {
         .where('next_attempt_at', '<', NEVER).orderBy('next_attempt_at').limit(1).executeTakeFirst();
       if (upcoming) nextIn = Math.min(nextIn, Math.max(0, Date.parse(upcoming.next_attempt_at) - Date.now()));
     } catch (err) {
-      if (this.stopped) return;
-      this.services.log.warn({ err }, 'outbox: could not read due deliveries');
+      if (!this.stopped) this.services.log.warn({ err }, 'outbox: could not read due deliveries');
     }
-    if (!this.stopped) this.timer = setTimeout(() => this.wake(), nextIn).unref();
+    return nextIn;
   }
 
   /** Claims by moving next_attempt_at forward: with several instances only one wins the row. */

@@ -5,6 +5,7 @@ import { fromJson } from '../store/database';
 import type { ReplySendsTable } from '../store/schema';
 import { failReply, replierOf, replyRetryHooks, TRY_HOLD_MS, tryReplyAgain } from './agent-reply';
 import type { SendSpec } from './send-spec';
+import { PolledWorker } from '../outbound/polled-worker';
 
 // Tries agents' replies again that Meta did not take for now (agent-reply.ts schedules them in
 // reply_sends). The engine's retry of a step lives in its run; an agent's reply has no run, so
@@ -16,41 +17,17 @@ import type { SendSpec } from './send-spec';
 const POLL_MS = 30_000;
 const BATCH = 20;
 
-export class ReplyRetries {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+export class ReplyRetries extends PolledWorker {
+  constructor(private services: Services) { super(); }
 
-  constructor(private services: Services) {}
-
-  start() { this.stopped = false; this.wake(); }
-
-  async stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Looks for due rows now (a try was scheduled, or a test made one due). */
-  wake() {
-    if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    clearTimeout(this.timer);
-    this.running = this.tick().finally(() => {
-      this.running = undefined;
-      if (this.again) { this.again = false; this.wake(); }
-    });
-  }
-
-  private async tick() {
+  protected async tick(): Promise<number> {
     let nextIn = POLL_MS;
     const { db, log } = this.services;
     try {
       const due = await db.selectFrom('reply_sends').selectAll().where('next_attempt_at', 'is not', null)
         .where('next_attempt_at', '<=', nowIso()).orderBy('next_attempt_at').limit(BATCH).execute();
       for (const row of due) {
-        if (this.stopped) return;
+        if (this.stopped) return nextIn;
         await this.tryRow(row).catch((err) => log.warn({ err, sendKey: row.send_key }, 'reply retry failed'));
       }
       const upcoming = await db.selectFrom('reply_sends').select('next_attempt_at').where('next_attempt_at', 'is not', null)
@@ -58,10 +35,9 @@ export class ReplyRetries {
       if (upcoming?.next_attempt_at) nextIn = Math.min(nextIn, Math.max(0, Date.parse(upcoming.next_attempt_at) - Date.now()));
       if (due.length === BATCH) nextIn = 0;
     } catch (err) {
-      if (this.stopped) return;
-      log.warn({ err }, 'reply retries: could not read due replies');
+      if (!this.stopped) log.warn({ err }, 'reply retries: could not read due replies');
     }
-    if (!this.stopped) this.timer = setTimeout(() => this.wake(), nextIn).unref();
+    return nextIn;
   }
 
   private async tryRow(row: ReplySendsTable) {

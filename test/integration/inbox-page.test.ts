@@ -55,8 +55,10 @@ describe('the built-in inbox page', () => {
     const modules = await loadModules('/inbox/assets/app.js');
     expect(modules.size).toBeGreaterThanOrEqual(5);
     const total = [...modules.values()].reduce((n, text) => n + Buffer.byteLength(text), 0);
-    // 60 KB until the page showed attachments (attachments.js, ~3.5 KB) and assigned to teammates.
-    expect(total).toBeLessThan(72 * 1024);
+    // 60 KB until the page showed attachments (attachments.js, ~3.5 KB) and assigned to teammates;
+    // 72 KB until agents could send WhatsApp templates and resend failed replies (template-picker.js,
+    // delivery.js).
+    expect(total).toBeLessThan(80 * 1024);
   });
 
   it('never turns data into HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval', async () => {
