@@ -21,3 +21,14 @@ export async function refuseReplyWithoutChannel(db: Executor, conversation: Conv
     'The WhatsApp number or Facebook Page this conversation was on was disconnected (Settings → Channels): a reply would not reach the customer. '
     + 'Connect it again (the customer\'s next message brings the conversation back to it), or add a note instead');
 }
+
+/**
+ * Why a workflow's message or question cannot go out on this conversation: its WhatsApp number or
+ * Page was disconnected (the conversation kept the customer's id). Stored as a built-in message
+ * it would reach nobody while the run said it was sent. Undefined when it can go out.
+ */
+export function channelGoneForStep(conversation: Pick<Conversation, 'connectionId' | 'externalId'>): string | undefined {
+  if (conversation.connectionId || !conversation.externalId) return undefined;
+  return 'Not sent: the WhatsApp number or Facebook Page this conversation was on was disconnected (Settings → Channels); '
+    + 'connect it again (the customer\'s next message brings the conversation back to it)';
+}

@@ -7,6 +7,7 @@ import { checkReply, saveAnswer, saveAnswerOutside, type Saved } from './ask-ans
 import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
 import { outsideWhenConnected } from './via-connector';
+import { channelGoneForStep } from '../../channels/disconnected';
 
 type Ctx = StepContext<'ask_question'>;
 const later = (now: string, seconds: number) => new Date(Date.parse(now) + seconds * 1000).toISOString();
@@ -32,6 +33,8 @@ export const askQuestionStep = defineStep({
       if (!wait) {
         const conversation = ctx.conversation;
         if (!conversation) return fail('Cannot ask: the contact has no open conversation (add an "open conversation" step first)');
+        const gone = channelGoneForStep(conversation);
+        if (gone) return fail(gone);
         const message = await deliverMessage(ctx, conversation, questionText(ctx.config, question));
         const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
         await trx.insertInto('question_waits').values({

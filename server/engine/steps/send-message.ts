@@ -1,5 +1,6 @@
 import { badTemplate, isFetchableLink, specFromConfig, inboxText, specAttachments, templateSpec } from '../../channels/send-spec';
 import { sendOnConversation } from '../../channels/send-on-conversation';
+import { channelGoneForStep } from '../../channels/disconnected';
 import { explainMetaError, refusedAsReEngagement } from '../../channels/meta-advice';
 import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
@@ -27,6 +28,8 @@ export const sendMessageStep = defineStep({
       ? await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst()
       : undefined;
     if (conversation.connectionId && !connection) return fail('Not sent: the conversation’s channel was disconnected; connect it again to send');
+    const gone = channelGoneForStep(conversation);
+    if (gone) return fail(gone);
     if (connection && !isChannelKind(connection.kind)) {
       // Another kind of connection (an inbox such as Chatwoot) answers with its plain sendMessage, if it has one.
       const inbox = connectorOfKind(connection.kind) as (Connector & { sendMessage?: (call: ConnectorCall, input: { text: string }) => Promise<Record<string, unknown>> }) | undefined;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messengerEcho, messengerText, whatsappPlainMessage, whatsappStatus } from '../../fixtures/meta/payloads';
 import { onNumber, onPage } from '../../fixtures/meta/message-kinds';
+import { waitForRun } from '../../support/builders';
 import { conversationOf, startChannelWorld, WA, type ChannelWorld } from './support';
 
 // A WhatsApp number or Page the Meta app is subscribed to but that is not connected here (never
@@ -78,6 +79,27 @@ export function unconnectedChannelSuite(databaseUrl: () => string | undefined) {
       expect(sent.status).toBe(201);
       expect(sent.body.delivery).toMatchObject({ status: 'accepted' });
       expect(w.graph.sent.map((s) => s.body.to)).toEqual(['14155550123']);
+    });
+
+    it('a workflow\'s message or question on a conversation whose channel was disconnected fails saying why, and stores nothing that would reach nobody', async () => {
+      expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Where is my order?', name: 'Ana Lima' }))).body.received).toBe(1);
+      const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+      expect((await admin().del(`/channels/${w.whatsappId}`)).status).toBe(204);
+      for (const step of [
+        { id: 'tell', type: 'send_message', config: { text: 'Your order ships today' } },
+        { id: 'ask', type: 'ask_question', config: { question: 'Was this helpful?', answerType: 'text' } },
+      ]) {
+        const wf = await admin().post('/workflows', { name: `Follow up ${step.id}`, status: 'published', trigger: { type: 'manual' }, steps: [step] });
+        expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+        const started = await admin().post(`/workflows/${wf.body.id}/start`, { contact: { id: conversation.contactId } });
+        expect(started.status, JSON.stringify(started.body)).toBe(202);
+        const run = await waitForRun(w.server.store.db, started.body.runIds[0]);
+        expect(run.status).toBe('failed');
+        expect(run.error).toMatch(/was disconnected \(Settings → Channels\)/);
+      }
+      const texts = (await admin().get(`/conversations/${conversation.id}`)).body.messages.map((m: { text: string }) => m.text);
+      expect(texts).toEqual(['Where is my order?']);
+      expect(w.graph.sent).toEqual([]);
     });
   });
 }
