@@ -5,6 +5,7 @@ import { ApiFailure, errorMessage, NoBody, request } from './api';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
+import { SecretInput } from './SecretInput';
 import { keys } from './queries';
 
 const accountsKey = ['ad-accounts'] as const;
@@ -65,7 +66,7 @@ export function AdAccountsSettings() {
             {(p) => <input {...p} value={values.adAccountId} onChange={(e) => setValues((v) => ({ ...v, adAccountId: e.target.value }))} />}
           </Field>
           <Field label="Marketing API token" path="accessToken" hint="A System User token with ads_read">
-            {(p) => <input {...p} type="password" autoComplete="off" value={values.accessToken} onChange={(e) => setValues((v) => ({ ...v, accessToken: e.target.value }))} />}
+            {(p) => <SecretInput {...p} what="Marketing API token" value={values.accessToken} onChange={(e) => setValues((v) => ({ ...v, accessToken: e.target.value }))} />}
           </Field>
           <button type="submit" disabled={link.isPending}>{link.isPending ? 'Checking with Meta…' : 'Link account'}</button>
         </form>

@@ -6,6 +6,7 @@ import { keys } from './queries';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
+import { SecretInput } from './SecretInput';
 
 /** What a channel lets an admin change in place: a token that stopped working, a wrong account id. */
 export type ChannelEditField = 'accessToken' | 'businessAccountId';
@@ -45,7 +46,9 @@ export function ChannelEditForm({ channel, field, onDone }: { channel: Channel; 
     <FieldErrorsContext.Provider value={serverErrors}>
       <form className="inline-form" noValidate aria-label={words.form} onSubmit={(e) => { e.preventDefault(); save.mutate(value); }}>
         <Field label={words.label} path={field} hint={words.hint}>
-          {(p) => <input {...p} type={words.secret ? 'password' : 'text'} autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />}
+          {(p) => words.secret
+            ? <SecretInput {...p} what={words.label.charAt(0).toLowerCase() + words.label.slice(1)} value={value} onChange={(e) => setValue(e.target.value)} />
+            : <input {...p} autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />}
         </Field>
         <button type="submit" className="primary" disabled={save.isPending || value.trim() === ''}>{save.isPending ? 'Checking with Meta…' : words.submit}</button>
         <button type="button" onClick={onDone}>Cancel</button>

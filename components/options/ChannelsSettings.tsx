@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody } from '../../lib/contracts/channels';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
@@ -6,6 +6,7 @@ import { keys } from './queries';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
+import { SecretInput } from './SecretInput';
 import { ChannelEditForm, type ChannelEditField } from './ChannelEditForm';
 
 const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[]> = {
@@ -89,8 +90,10 @@ export function ChannelsSettings() {
           </Field>
           {FIELDS[kind].map(([key, label, hint]) => (
             <Field key={`${kind}-${key}`} label={label} path={key} hint={hint}>
-              {(p) => <input {...p} type={/token/i.test(key) ? 'password' : 'text'} autoComplete="off" value={values[key] ?? ''}
-                onChange={(e) => setValues((v) => ({ ...v, [key]: e.target.value }))} />}
+              {(p) => {
+                const control = { ...p, value: values[key] ?? '', onChange: (e: ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value })) };
+                return /token/i.test(key) ? <SecretInput {...control} what={label.toLowerCase()} /> : <input {...control} autoComplete="off" />;
+              }}
             </Field>
           ))}
           <button type="submit" disabled={connect.isPending}>{connect.isPending ? 'Checking with Meta…' : 'Connect'}</button>

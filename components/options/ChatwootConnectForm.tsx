@@ -7,6 +7,7 @@ import { ApiFailure, errorMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
+import { SecretInput } from './SecretInput';
 
 const INPUTS = ['baseUrl', 'accountId', 'apiAccessToken', 'webhookSecret'] as const;
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
@@ -43,10 +44,10 @@ export function ChatwootConnectForm() {
           {(p) => <input {...p} {...register('accountId')} inputMode="numeric" />}
         </Field>
         <Field label="API access token" path="apiAccessToken" error={errors.apiAccessToken?.message} hint="Chatwoot → Profile settings → Access Token. Stored encrypted, never shown again.">
-          {(p) => <input {...p} {...register('apiAccessToken')} type="password" autoComplete="off" />}
+          {(p) => <SecretInput {...p} what="API access token" {...register('apiAccessToken')} />}
         </Field>
         <Field label="Webhook secret (optional)" path="webhookSecret" error={errors.webhookSecret?.message} hint="Chatwoot 4.11.2 and later show a secret for each webhook; paste it to verify deliveries">
-          {(p) => <input {...p} {...register('webhookSecret', { setValueAs: (v: string) => (v.trim() === '' ? undefined : v) })} type="password" autoComplete="off" />}
+          {(p) => <SecretInput {...p} what="webhook secret" {...register('webhookSecret', { setValueAs: (v: string) => (v.trim() === '' ? undefined : v) })} />}
         </Field>
         <button type="submit" disabled={connect.isPending}>{connect.isPending ? 'Checking…' : 'Connect Chatwoot'}</button>
       </form>

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { ChatwootAccount } from '../../lib/contracts/chatwoot';
 import { errorMessage, request } from './api';
 import { chatwootKeys } from './ChatwootConnectForm';
+import { SecretInput } from './SecretInput';
 
 /**
  * Chatwoot shows a webhook's secret only once the webhook exists, which needs the URL the
@@ -21,7 +22,7 @@ export function ChatwootSecretForm({ account, field }: { account: ChatwootAccoun
     <form className="inline-form" aria-label={`${label} for ${account.name}`} onSubmit={(e) => { e.preventDefault(); if (value.trim()) save.mutate({ [field]: value.trim() }); }}>
       <div className="field">
         <label htmlFor={id}>{label}</label>
-        <input id={id} type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={save.error ? true : undefined} />
+        <SecretInput id={id} what={label.charAt(0).toLowerCase() + label.slice(1)} value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={save.error ? true : undefined} />
       </div>
       <button type="submit" className="small" disabled={save.isPending || !value.trim()}>Save</button>
       {field === 'webhookSecret' && account.webhookSecretLastFour && (

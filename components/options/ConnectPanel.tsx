@@ -6,6 +6,7 @@ import { sendMessage } from '../../lib/extension/messaging';
 import type { ConnectionState } from '../../lib/extension/protocol';
 import { errorMessage } from './api';
 import { Field } from './Field';
+import { SecretInput } from './SecretInput';
 
 const ConnectForm = z.object({
   serverUrl: z.string().trim().regex(/^https?:\/\/\S+$/i, 'Enter the server address, e.g. http://127.0.0.1:8787'),
@@ -34,7 +35,7 @@ export function ConnectPanel({ state }: { state: ConnectionState }) {
       <form className="panel" noValidate onSubmit={handleSubmit((v) => connect.mutate(v))}>
         <Field label="Server URL" error={errors.serverUrl?.message}>{(p) => <input {...p} {...register('serverUrl')} />}</Field>
         <Field label="Token" error={errors.token?.message} hint="An admin or supervisor token; the server prints the admin token on first start.">
-          {(p) => <input {...p} type="password" autoComplete="off" {...register('token')} />}
+          {(p) => <SecretInput {...p} what="token" {...register('token')} />}
         </Field>
         {problem && <p className="error" role="alert">{problem}</p>}
         <button type="submit" className="primary" disabled={connect.isPending}>{connect.isPending ? 'Connecting…' : 'Connect'}</button>
