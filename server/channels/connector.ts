@@ -30,6 +30,7 @@ export function registerMetaConnectors() {
     sendChannelMessage: (call, message) => deliverThroughChannel(call.services, {
       connection: call.connection, conversation: call.conversation, spec: message.spec, sendKey: call.idempotencyKey,
       author: message.author, cause: message.cause, note: call.note, ...(message.retryLater ? { retryLater: true } : {}),
+      ...(call.cancellation ? { cancellation: call.cancellation } : {}),
     }),
     });
   }

@@ -9,7 +9,8 @@ import type { ConnectionsTable, MessagesTable } from '../store/schema';
 import { channelConfig, channelToken } from './connections';
 import { credentialProblem, noteSendOutcome } from './channel-health';
 import { applyEarlyStatus } from './delivery-status';
-import { graphCall, GraphError } from './graph';
+import type { Cancellation } from '../outbound/call';
+import { graphCall, GraphCancelledError, GraphError } from './graph';
 import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
 
 export interface DeliveryResult {
@@ -46,6 +47,8 @@ export interface DeliverInput {
   retryLater?: boolean;
   /** What the inbox shows for it instead of inboxText (an agent's template: its body as the customer reads it). */
   shownAs?: string;
+  /** A workflow step's run cancel: the Graph request in flight is dropped, and none follows. */
+  cancellation?: Cancellation;
 }
 
 const fromRow = (row: MessagesTable): DeliveryResult => {
@@ -113,6 +116,7 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
       baseUrl: services.config.metaGraphUrl,
       // A request that may have reached Meta (connection lost mid-way) is not repeated.
       retryUnreachable: false,
+      ...(input.cancellation ? { cancellation: input.cancellation } : {}),
       onRetry: (e, attempt, wait) => input.note?.(`Attempt ${attempt} answered ${e.message}; retrying in ${wait} ms`),
     });
     const externalId = (isWa ? answer.messages?.[0]?.id : answer.message_id) ?? null;
@@ -127,6 +131,15 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
     return { messageId, status: 'accepted', externalId, error: null, repeated: false };
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
+    if (err instanceof GraphCancelledError) {
+      // A cancel says nothing about the channel's health. Dropped after it left: Meta may have
+      // taken it, so `unknown` (never sent again), as a send whose answer was lost.
+      const status = err.sent ? 'unknown' : 'failed';
+      const error = err.sent ? `${err.message}. Check the chat, then send again if it is missing.` : `Not sent: ${err.message}`;
+      await setDelivery(services, messageId, { delivery_status: status, delivery_error: error });
+      services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
+      return { messageId, status, externalId: null, error, repeated: false };
+    }
     await noteSendOutcome(services, connection, err);
     const unknown = err.status === 0;
     // Meta answered, so nothing was sent; throttling and outages pass (graph.ts TRANSIENT_CODES, 5xx).

@@ -4,6 +4,7 @@
 // WhatsApp codes (130429 throughput, 131056 pair rate, 80007 WABA rate limit):
 // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
 import { replaceNulDeep } from '../../lib/workflow/nul-text';
+import type { Cancellation } from '../outbound/call';
 
 export interface GraphErrorBody {
   message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string;
@@ -22,6 +23,17 @@ export class GraphError extends Error {
     super(describeGraphError(status, graph));
   }
   get code() { return this.graph.code ?? null; }
+}
+
+/**
+ * The caller's run was cancelled. `sent`: the request had left (Meta may have taken it, so a send
+ * is `unknown`); otherwise nothing reached Meta.
+ */
+export class GraphCancelledError extends GraphError {
+  override name = 'GraphCancelledError';
+  constructor(readonly sent: boolean, during: string) {
+    super(0, { message: `Cancelled (the run was cancelled) ${during}` }, false, null);
+  }
 }
 
 /** "Meta error 190 (OAuthException): Invalid OAuth access token" plus details Meta adds. */
@@ -53,6 +65,8 @@ export interface GraphOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called before each retry, for the run log. */
   onRetry?: (error: GraphError | Error, attempt: number, waitMs: number) => void;
+  /** A workflow step's run cancel (run-aborts.ts): the request in flight is dropped, no further attempt starts. */
+  cancellation?: Cancellation;
 }
 
 /** Test hook: how graph retries wait (real timers in production). */
@@ -67,23 +81,30 @@ function retryAfter(res: Response): number | null {
   return Number.isFinite(at) ? Math.min(60_000, Math.max(0, at - Date.now())) : null;
 }
 
-async function once<T>(req: GraphRequest, opts: GraphOptions): Promise<T> {
+async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): Promise<T> {
   const url = new URL(opts.baseUrl + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+  const cancel = opts.cancellation?.signal;
+  if (cancel?.aborted) throw new GraphCancelledError(false, `before attempt ${attempt}: nothing was sent`);
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  // Once fetch has the request, it may be on its way: from then on a cancel cannot say it was not sent.
+  const afterSent = () => new GraphCancelledError(true, `during attempt ${attempt}: the request had been sent, so Meta may have it; the answer was not awaited`);
   let res: Response;
+  let text: string;
   try {
     res = await fetch(url, {
       method: req.method,
       headers: { authorization: `Bearer ${req.token}`, accept: 'application/json', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       redirect: 'error',
     });
+    text = await res.text();
   } catch (err) {
+    if (cancel?.aborted) throw afterSent();
     // A connection refused / reset / timeout: Meta may or may not have the request.
     throw new GraphError(0, { message: `Graph API unreachable: ${(err as Error).message}` }, true, null);
   }
-  const text = await res.text();
   let json: unknown;
   try { json = text ? JSON.parse(text) : {}; } catch { json = undefined; }
   // Names and texts Meta hands over (a Messenger sender's profile) are the outside world's: NUL
@@ -104,7 +125,7 @@ export async function graphCall<T>(req: GraphRequest, opts: GraphOptions & { ret
   const sleep = opts.sleep ?? graphTiming.sleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await once<T>(req, opts);
+      return await once<T>(req, opts, attempt);
     } catch (err) {
       const e = err as GraphError;
       const unreachable = e.status === 0;
@@ -112,7 +133,18 @@ export async function graphCall<T>(req: GraphRequest, opts: GraphOptions & { ret
       if (!canRetry) throw e;
       const wait = e.retryAfterMs ?? graphTiming.baseDelayMs * 2 ** (attempt - 1);
       opts.onRetry?.(e, attempt, wait);
-      await sleep(wait);
+      await cancellableSleep(sleep, wait, opts.cancellation?.signal);
+      // The net behind a lost cancel notice: the run's status is read before the next attempt.
+      if (opts.cancellation && !opts.cancellation.signal.aborted) await opts.cancellation.recheck?.();
     }
   }
+}
+
+/** The wait before a retry, ended early by a cancel (the next attempt then refuses to start). */
+function cancellableSleep(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => { onAbort = resolve; signal.addEventListener('abort', onAbort, { once: true }); });
+  return Promise.race([sleep(ms), aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

@@ -2,6 +2,7 @@ import type { Conversation } from '../../lib/contracts/conversations';
 import { connectorOfKind } from '../connectors/registry';
 import type { Cause } from '../domain/contacts';
 import type { MessageAuthor } from '../domain/conversations';
+import type { Cancellation } from '../outbound/call';
 import type { Services } from '../services';
 import { isChannelKind } from './connections';
 import { planSend } from './policy';
@@ -20,6 +21,8 @@ export interface ChannelSendInput {
   note(message: string): void;
   /** A workflow step that will be tried again: see deliver.ts `retryLater`. */
   retryLater?: boolean;
+  /** A workflow step's run cancel: the Graph request in flight is dropped (deliver.ts). */
+  cancellation?: Cancellation;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function sendOnConversation(services: Services, input: ChannelSendI
     spec = plan.spec;
   }
   const send = (s: SendSpec, key: string) => connector.sendChannelMessage!({
-    services, connection, conversation: input.conversation, idempotencyKey: key, note: input.note,
+    services, connection, conversation: input.conversation, idempotencyKey: key, note: input.note, ...(input.cancellation ? { cancellation: input.cancellation } : {}),
   }, { spec: s, author: input.author, cause: input.cause, ...(input.retryLater ? { retryLater: true } : {}) });
   return sendWithFollowUps(services, { connection, conversation: input.conversation, spec, fallback: input.fallback, sendKey: input.sendKey, note: input.note }, send);
 }

@@ -3,6 +3,7 @@ import type { Conversation } from '../../lib/contracts/conversations';
 import type { WritableStandardField } from '../../lib/contracts/steps';
 import type { Cause } from '../domain/contacts';
 import type { MessageAuthor } from '../domain/conversations';
+import type { Cancellation } from '../outbound/call';
 import type { Services } from '../services';
 import type { ConnectionsTable } from '../store/schema';
 
@@ -30,6 +31,8 @@ export interface ConnectorCall {
   once?: <R>(fn: () => Promise<R>) => Promise<R>;
   /** Who wrote the messages it mirrors locally: a step's workflow (id and name), or the inbox's agent. */
   author?: MessageAuthor & { type: 'workflow' | 'user' };
+  /** A step's run cancel: the outside request in flight is dropped and no further attempt starts. */
+  cancellation?: Cancellation;
 }
 
 /** What a connector did: the step log's output (the outside call and its answer included). */

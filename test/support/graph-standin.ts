@@ -136,6 +136,13 @@ export interface GraphStandIn {
   addMedia(m: { id: string; phoneNumberId: string; mimeType: string; body: Buffer }): void;
   /** Answers the next matching requests (all by default) with these failures, in order. */
   failNext(...answers: GraphErrorAnswer[]): void;
+  /**
+   * The next request whose path ends with `onPath` (any by default) is handled as usual (a send is
+   * taken and listed in `sent`) but its answer waits `ms`: Meta slow to answer. Shapes unchanged.
+   * `dropped` lists the paths of held requests whose connection the caller closed before the answer.
+   */
+  delayNext(ms: number, onPath?: string): void;
+  dropped: string[];
   /** The token stops working as an expired one does (code 190, subcode 463), wherever it is used. */
   expireToken(token: string): void;
   /**
@@ -181,6 +188,9 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const profiles = new Map<string, { pageId: string; first_name: string; last_name: string; delayMs: number }>();
   const media = new Map<string, { phoneNumberId: string; mimeType: string; body: Buffer }>();
   const failures: GraphErrorAnswer[] = [];
+  const delays: { ms: number; onPath?: string | undefined }[] = [];
+  const held = new WeakMap<ServerResponse, number>();
+  const dropped: string[] = [];
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
   const expired = new Set<string>();
@@ -204,8 +214,13 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
+    const write = () => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const ms = held.get(res);
+    if (ms) setTimeout(write, ms); else write();
   };
   const fail = (res: ServerResponse, a: GraphErrorAnswer) => send(res, a.status, { error: { ...a.error, fbtrace_id: fbtrace() } }, a.headers);
   const badParam = (res: ServerResponse, message: string) => fail(res, { status: 400, error: { message: `(#100) ${message}`, type: 'OAuthException', code: 100 } });
@@ -229,6 +244,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
     requests.push({ method: req.method ?? '', path: url.pathname });
+    const delayAt = delays.findIndex((d) => !d.onPath || url.pathname.endsWith(d.onPath));
+    if (delayAt >= 0) {
+      held.set(res, delays.splice(delayAt, 1)[0]!.ms);
+      res.on('close', () => { if (!res.writableFinished) dropped.push(url.pathname); });
+    }
     const raw = await readBody(req);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token') ?? '';
     const json = (() => { try { return raw ? JSON.parse(raw) : undefined; } catch { return undefined; } })();
@@ -378,6 +398,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     addAdAccount: (a) => { const account = { id: a.id, token: a.token, name: a.name ?? 'Acme Ads', ads: a.ads }; adAccounts.set(a.id, account); return account; },
     addMedia: (m) => { media.set(m.id, { phoneNumberId: m.phoneNumberId, mimeType: m.mimeType, body: m.body }); },
     failNext: (...answers) => { failures.push(...answers); },
+    delayNext: (ms, onPath) => { delays.push({ ms, onPath }); },
+    dropped,
     expireToken: (token) => { expired.add(token); },
     statusCallbacks: (o) => { callbackTarget = o; },
     callbacks,

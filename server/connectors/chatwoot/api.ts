@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OutboundBlockedError, OutboundError, OutboundNetworkError } from '../../outbound/errors';
+import type { Cancellation } from '../../outbound/call';
+import { OutboundBlockedError, OutboundCancelledError, OutboundError, OutboundNetworkError } from '../../outbound/errors';
 import { isTransientStatus, parseRetryAfter, withRetries } from '../../outbound/retry';
 import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
 import { CwContact, CwConversation } from './payloads';
@@ -11,7 +12,11 @@ import { replaceNulDeep } from '../../../lib/workflow/nul-text';
  * Every call goes through the safe outbound path: a Chatwoot on a private address must be
  * allow-listed with COMPANION_ALLOW_PRIVATE_URLS. Errors say, in words, what to fix.
  */
-export interface ChatwootTarget { baseUrl: string; accountId: number; token: string; allowList: string[] }
+export interface ChatwootTarget {
+  baseUrl: string; accountId: number; token: string; allowList: string[];
+  /** A workflow step's run cancel: the request in flight is dropped, no further attempt starts (run-aborts.ts). */
+  cancellation?: Cancellation;
+}
 
 export class ChatwootApiError extends Error {
   override name = 'ChatwootApiError';
@@ -62,20 +67,29 @@ export class ChatwootApi {
 
   async request(method: string, path: string, body?: unknown, opts: { retry?: boolean } = {}): Promise<unknown> {
     const url = `${this.target.baseUrl}${path}`;
+    const signal = this.target.cancellation?.signal;
     const send = () => safeFetch({
-      method, url, timeoutMs: 10_000,
+      method, url, timeoutMs: 10_000, ...(signal ? { signal } : {}),
       headers: { api_access_token: this.target.token, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'user-agent': 'InboxCompanion/1' },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     }, { allowList: this.target.allowList });
     let res: SafeFetchResponse;
     try {
       // Reads are retried on transient failures; writes are sent once (Chatwoot has no idempotency keys).
-      res = opts.retry ? (await withRetries(send, { method, attempts: 2, baseDelayMs: 200 })).response : await send();
+      res = opts.retry ? (await withRetries(send, {
+        method, attempts: 2, baseDelayMs: 200,
+        ...(signal ? { signal } : {}), ...(this.target.cancellation?.recheck ? { beforeRetry: this.target.cancellation.recheck } : {}),
+      })).response : await send();
     } catch (err) {
       const call = { method, path, status: null, answer: (err as Error).message };
       this.calls.push(call);
       if (err instanceof OutboundBlockedError) {
         throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${err.message})`, null, 'blocked', { noEffect: true });
+      }
+      if (err instanceof OutboundCancelledError) {
+        // Not transient: the run is cancelled, nobody wants it tried again. A request that had
+        // left may have been saved by Chatwoot (a message's attempt marker then stays).
+        throw new ChatwootApiError(`Cancelled (the run was cancelled) during ${method} ${path}: ${err.sent ? 'its request had been sent, so Chatwoot may have it; the answer was not awaited' : 'nothing was sent'}`, null, 'unreachable', { noEffect: !err.sent });
       }
       if (err instanceof OutboundError) {
         const neverSent = err instanceof OutboundNetworkError && err.neverSent;

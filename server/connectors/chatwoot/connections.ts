@@ -4,6 +4,7 @@ import type { ChatwootAccount, ChatwootConnectBody } from '../../../lib/contract
 import { HttpError, notFound } from '../../http-error';
 import { newId, nowIso, randomSecret } from '../../ids';
 import { lastFour } from '../../secrets/vault';
+import type { Cancellation } from '../../outbound/call';
 import type { Services } from '../../services';
 import { fromJson, toJson, type Executor } from '../../store/database';
 import type { ConnectionsTable } from '../../store/schema';
@@ -31,8 +32,8 @@ export function openConnection(services: Services, row: ConnectionsTable): Chatw
   return { row, config: Config.parse(fromJson(row.config, {})), secrets: Secrets.parse(JSON.parse(services.vault.open(row.secrets))) };
 }
 
-export const apiFor = (services: Services, c: ChatwootConnection) =>
-  new ChatwootApi({ baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls });
+export const apiFor = (services: Services, c: ChatwootConnection, cancellation?: Cancellation) =>
+  new ChatwootApi({ baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls, ...(cancellation ? { cancellation } : {}) });
 
 export function toAccount(services: Services, c: ChatwootConnection): ChatwootAccount {
   return {

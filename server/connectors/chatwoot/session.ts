@@ -13,7 +13,7 @@ const workflowCause: Cause = { source: 'workflow' };
 /** The call's API client, the conversation's Chatwoot number, and a way to log every request with its answer. */
 export function session(call: ConnectorCall) {
   const conn = openConnection(call.services, call.connection);
-  const api = apiFor(call.services, conn);
+  const api = apiFor(call.services, conn, call.cancellation);
   const displayId = Number(call.conversation.externalId);
   if (!Number.isInteger(displayId) || displayId <= 0) throw new StepError(`Conversation ${call.conversation.id} has no Chatwoot conversation number`);
   const logged = () => {

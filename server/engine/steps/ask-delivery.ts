@@ -87,7 +87,7 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
   const { spec, note } = questionSpec(connection.kind, ctx.config, text);
   if (note) ctx.note(note);
   const outcome = await sendOnConversation(ctx.services, {
-    conversation, spec, sendKey, author: await workflowAuthor(ctx), cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry,
+    conversation, spec, sendKey, author: await workflowAuthor(ctx), cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry, cancellation: ctx.cancellation,
   });
   if ('error' in outcome) return { error: `Not asked: ${outcome.error}` };
   const { result, sent } = outcome;

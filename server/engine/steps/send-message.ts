@@ -36,7 +36,7 @@ export const sendMessageStep = defineStep({
       if (inbox?.sendMessage) {
         const call = {
           services: ctx.services, connection, conversation: { ...conversation, connectionId: connection.id },
-          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once, author: await workflowAuthor(ctx),
+          idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once, author: await workflowAuthor(ctx), cancellation: ctx.cancellation,
         };
         return next(await inbox.sendMessage(call, { text: inboxText(spec) }));
       }
@@ -70,6 +70,7 @@ export const sendMessageStep = defineStep({
       cause: ctx.cause,
       note: ctx.note,
       retryLater: ctx.canRetry,
+      cancellation: ctx.cancellation,
     });
     if ('error' in outcome) return fail(`Not sent: ${outcome.error}`, { conversationId: conversation.id });
     const { result, sent, caption } = outcome;

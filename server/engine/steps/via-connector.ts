@@ -13,7 +13,7 @@ export const outsideWhenConnected = (c: Conversation | null) => Boolean(c?.conne
  * The connector that carries this conversation, when it has `method`: the step then acts through
  * it (the outside system and the local mirror); undefined means the step acts locally as always.
  */
-export async function viaConnector<M extends Method>(ctx: Pick<StepContext, 'services' | 'idempotencyKey' | 'note' | 'cause' | 'once' | 'run' | 'db'>, conversation: Conversation | null, method: M):
+export async function viaConnector<M extends Method>(ctx: Pick<StepContext, 'services' | 'idempotencyKey' | 'note' | 'cause' | 'once' | 'run' | 'db' | 'cancellation'>, conversation: Conversation | null, method: M):
 Promise<{ invoke: (input: Parameters<NonNullable<Connector[M]>>[1]) => ReturnType<NonNullable<Connector[M]>> } | undefined> {
   if (!conversation?.connectionId) return undefined;
   const connection = await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
@@ -23,7 +23,7 @@ Promise<{ invoke: (input: Parameters<NonNullable<Connector[M]>>[1]) => ReturnTyp
   if (!connector || !fn) return undefined;
   const call: ConnectorCall = {
     services: ctx.services, connection, conversation: { ...conversation, connectionId: conversation.connectionId },
-    idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once, author: await workflowAuthor(ctx),
+    idempotencyKey: ctx.idempotencyKey, note: ctx.note, cause: ctx.cause, once: ctx.once, author: await workflowAuthor(ctx), cancellation: ctx.cancellation,
   };
   return { invoke: (input) => (fn as (c: ConnectorCall, i: unknown) => ReturnType<NonNullable<Connector[M]>>).call(connector, call, input) };
 }
