@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
+import { parseJsonExact } from '../../lib/workflow/exact-json';
 import { errorMessage, request } from './api';
 import type { TriggerDraftOf } from './draft-types';
 import { WebhookItemsTable } from './WebhookItemsTable';
@@ -27,7 +28,8 @@ export function WebhookTester({ workflowId, trigger }: Props) {
   const run = () => {
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      // As /hooks parses a delivery: Shopify's id 820982911946154508 keeps its digits (exact-json.ts).
+      body = parseJsonExact(text);
     } catch (err) {
       setProblem(`The sample is not JSON: ${errorMessage(err)}`);
       return;

@@ -293,9 +293,15 @@ export const FireTriggerBody = z.strictObject({
 export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
 /**
  * A key without `contacts.read` must not learn whether a contact exists: it gets `eventId: null`
- * and no run ids, whether or not the contact was found (and the trigger fired).
+ * and no run ids (and no notes), whether or not the contact was found (and the trigger fired).
+ * `notes`, as a webhook's 202 has them: why the contact got no run (the event's note).
  */
-export const FireTriggerResult = z.object({ eventId: z.string().nullable(), runIds: z.array(z.string()) });
+export const FireTriggerResult = z.object({
+  eventId: z.string().nullable(),
+  runIds: z.array(z.string()),
+  notes: z.array(z.string()).optional()
+    .describe('Why the contact got no run (left out when it got every one), as the event log says it: e.g. "once per contact: already enrolled, not started: <workflow> for <contact>". Never sent to a key without contacts.read'),
+});
 
 /** POST /workflows/:id/start (scope `workflows.start`): the variables reach `{{$trigger.<name>}}`. */
 export const StartWorkflowBody = z.strictObject({

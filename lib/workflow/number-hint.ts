@@ -6,6 +6,9 @@ import type { Ambiguity } from './numbers';
  */
 export function ambiguousNumberHint(text: string, { grouped, decimal, separator }: Ambiguity): string {
   const point = separator === ',' ? '.' : ',';
-  const withDecimals = `${Math.trunc(grouped / 1000)}${separator}${String(grouped % 1000).padStart(3, '0')}${point}00`;
+  // "-1,250" keeps its minus in both ways of writing it (-1250, -1,250.00).
+  const sign = grouped < 0 ? '-' : '';
+  const size = Math.abs(grouped);
+  const withDecimals = `${sign}${Math.trunc(size / 1000)}${separator}${String(size % 1000).padStart(3, '0')}${point}00`;
   return `"${text}" could be ${grouped} or ${String(decimal).replace('.', point)}: please write the number without a separator (${grouped}) or with its decimals (${withDecimals}).`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ambiguousNumberHint } from './number-hint';
 import { readNumber } from './numbers';
 
 describe('readNumber', () => {
@@ -52,7 +53,7 @@ describe('readNumber', () => {
     ['one comma and three digits', '1,250', 'could be 1250 or 1.25 depending on the locale'],
     // Number() reads it as 1.25, but a German, Spanish or Italian "1.250" is 1250.
     ['one dot and three digits', '1.250', 'could be 1250 or 1.25 depending on the locale'],
-    ['a minus, one dot and three digits', '-12.500', 'could be 12500 or 12.5 depending on the locale'],
+    ['a minus, one dot and three digits', '-12.500', 'could be -12500 or -12.5 depending on the locale'],
     // What Number() reads but no one writes as an amount.
     ['hexadecimal', '0x100', 'is not a number'],
     ['octal', '0o17', 'is not a number'],
@@ -72,5 +73,28 @@ describe('readNumber', () => {
     expect(readNumber('€1.250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: '.' } });
     expect(readNumber('1.250')).toEqual({ problem: expect.any(String), ambiguous: { grouped: 1250, decimal: 1.25, separator: '.' } });
     expect(readNumber('abc')).toEqual({ problem: 'is not a number' });
+  });
+
+  // The minus belongs to both readings: "-1,250" is -1250 or -1.25, never 1250.
+  it.each<[string, number, number, '.' | ',']>([
+    ['-1,250', -1250, -1.25, ','],
+    ['-1.250', -1250, -1.25, '.'],
+    ['-€1.250', -1250, -1.25, '.'],
+    ['€ -1,250', -1250, -1.25, ','],
+  ])('keeps the sign of an ambiguous %s', (text, grouped, decimal, separator) => {
+    expect(readNumber(text)).toEqual({ problem: `could be ${grouped} or ${decimal} depending on the locale`, ambiguous: { grouped, decimal, separator } });
+  });
+});
+
+describe('ambiguousNumberHint', () => {
+  it.each<[string, string]>([
+    ['1,250', '"1,250" could be 1250 or 1.25: please write the number without a separator (1250) or with its decimals (1,250.00).'],
+    ['1.250', '"1.250" could be 1250 or 1,25: please write the number without a separator (1250) or with its decimals (1.250,00).'],
+    ['-1,250', '"-1,250" could be -1250 or -1.25: please write the number without a separator (-1250) or with its decimals (-1,250.00).'],
+    ['-1.250', '"-1.250" could be -1250 or -1,25: please write the number without a separator (-1250) or with its decimals (-1.250,00).'],
+    ['-9,005', '"-9,005" could be -9005 or -9.005: please write the number without a separator (-9005) or with its decimals (-9,005.00).'],
+  ])('tells how to write %s, sign kept', (text, hint) => {
+    const reading = readNumber(text);
+    expect('ambiguous' in reading && reading.ambiguous ? ambiguousNumberHint(text, reading.ambiguous) : reading).toBe(hint);
   });
 });

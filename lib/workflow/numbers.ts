@@ -51,13 +51,19 @@ function readFormatted(text: string): NumberReading {
     rest = rest.slice(1);
   }
   const reading = digitsOf(rest);
-  if ('problem' in reading) return reading;
+  if ('problem' in reading) return sign === '-' && reading.ambiguous ? negated(reading.ambiguous) : reading;
   const n = Number(`${sign}${reading.digits}`);
   return Number.isFinite(n) ? { number: n } : { problem: 'is not a number' };
 }
 
+/** "-1,250": the sign read before the digits belongs to both readings, and to the hint built from them. */
+function negated({ grouped, decimal, separator }: Ambiguity): NumberReading {
+  const ambiguous = { grouped: -grouped, decimal: -decimal, separator };
+  return { problem: `could be ${ambiguous.grouped} or ${ambiguous.decimal} depending on the locale`, ambiguous };
+}
+
 /** "1,250.00" -> "1250.00": which separator is the decimal one, and whether the grouping is sound. */
-function digitsOf(text: string): { digits: string } | { problem: string } {
+function digitsOf(text: string): { digits: string } | { problem: string; ambiguous?: Ambiguity } {
   const decimal = decimalSeparator(text);
   if (typeof decimal === 'object') return decimal;
   const point = decimal === undefined ? -1 : text.lastIndexOf(decimal);

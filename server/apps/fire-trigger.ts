@@ -1,6 +1,6 @@
 import { triggerItemsSchema, type FireTriggerBody } from '../../lib/contracts/apps';
 import type { Principal } from '../auth/principal';
-import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
+import { HIDDEN_ACK, notesOf, resolveContactRef } from './contact-ref';
 import { inTransaction } from '../events/unit-of-work';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import { refuseNul } from '../http/refuse-nul';
@@ -10,7 +10,7 @@ import { fromJson, isUniqueViolation } from '../store/database';
 import { everyItem } from '../../lib/workflow/app-trigger-items';
 import { getApp } from './store';
 
-export interface FireResult { eventId: string | null; runIds: string[]; duplicate: boolean }
+export interface FireResult { eventId: string | null; runIds: string[]; notes?: string[]; duplicate: boolean }
 
 /**
  * An installed app fires one of its triggers for a contact: the items are checked against the
@@ -50,11 +50,12 @@ export async function fireTrigger(
   if (!contact) return { ...HIDDEN_ACK, duplicate: false };
 
   try {
+    let note: string | undefined;
     const ack = await inTransaction(db, (uow) => services.events.record(uow, {
       type: 'mini_app.triggered',
       payload: { contactId: contact.id, appId, triggerKey, items: everyItem(trigger.items, items.data as Record<string, unknown>) },
-    }, { source: 'api', ...(idempotencyKey ? { idempotencyKey, ...(hash ? { requestHash: hash } : {}) } : {}) }));
-    return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, duplicate: false };
+    }, { source: 'api', onNote: (n) => { note = n; }, ...(idempotencyKey ? { idempotencyKey, ...(hash ? { requestHash: hash } : {}) } : {}) }));
+    return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, ...notesOf(note), duplicate: false };
   } catch (err) {
     // The same key twice at once: the second answers like the first.
     const previous = idempotencyKey && isUniqueViolation(err) ? await previousAck(services, idempotencyKey, hash) : undefined;
@@ -64,8 +65,8 @@ export async function fireTrigger(
 }
 
 async function previousAck(services: Services, key: string, hash: string | undefined): Promise<FireResult | undefined> {
-  const event = await services.db.selectFrom('events').select(['id', 'run_ids', 'request_hash']).where('idempotency_key', '=', key).executeTakeFirst();
+  const event = await services.db.selectFrom('events').select(['id', 'run_ids', 'request_hash', 'note']).where('idempotency_key', '=', key).executeTakeFirst();
   if (!event) return undefined;
   if (!sameRequest(event.request_hash, hash)) throw keyReused();
-  return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), duplicate: true };
+  return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), ...notesOf(event.note), duplicate: true };
 }

@@ -4,7 +4,7 @@ import { inTransaction } from '../events/unit-of-work';
 import { conflict, notFound } from '../http-error';
 import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
-import { HIDDEN_ACK, resolveContactRef } from './contact-ref';
+import { HIDDEN_ACK, notesOf, resolveContactRef } from './contact-ref';
 
 /**
  * "Send sub flow": an app (scope `workflows.start`) or an admin starts a published workflow whose
@@ -23,10 +23,11 @@ export async function startWorkflowFor(services: Services, principal: Principal 
   const { contact, hidden } = await resolveContactRef(db, principal, body.contact);
   if (!contact) return HIDDEN_ACK;
   const by = principal?.kind === 'app' ? { byAppId: principal.appId } : { byUserId: principal?.kind === 'user' ? principal.user.id : undefined };
+  let note: string | undefined;
   const ack = await inTransaction(db, (uow) => services.events.record(uow, {
     type: 'workflow.started',
     payload: { contactId: contact.id, workflowId, variables: body.variables, ...by },
-  }, { source: 'api' }));
+  }, { source: 'api', onNote: (n) => { note = n; } }));
   services.runSignal.notify();
-  return hidden ? HIDDEN_ACK : ack;
+  return hidden ? HIDDEN_ACK : { ...ack, ...notesOf(note) };
 }

@@ -8,6 +8,7 @@ import { HttpError, notFound } from '../../http-error';
 import { randomSecret } from '../../ids';
 import { fromJson } from '../../store/database';
 import { extractWebhook } from '../../webhooks/identify';
+import { useExactJson } from '../../http/exact-api-json';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -23,19 +24,24 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return { row, trigger: trigger.data };
   }
 
-  app.post('/workflows/:id/webhook/test', {
-    config: { access: { role: 'admin' } },
-    schema: {
-      tags: ['webhooks'], summary: 'What the identifier and mappings would extract from a sample body',
-      params: Params,
-      body: z.object({ body: z.unknown(), trigger: IncomingWebhookTrigger.optional() }),
-      response: { 200: WebhookTestResult },
-    },
-  }, async (req) => {
-    // The editor may test mappings it has not saved yet: a trigger in the request wins.
-    const trigger = req.body.trigger ?? (await webhookTrigger(req.params.id)).trigger;
-    return extractWebhook(db, trigger, req.body.body);
-  });
+  // Its own context: only the tester's sample keeps long integers' digits (exact-api-json.ts).
+  const testerRoutes: FastifyPluginAsyncZod = async (tester) => {
+    useExactJson(tester);
+    tester.post('/workflows/:id/webhook/test', {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['webhooks'], summary: 'What the identifier and mappings would extract from a sample body',
+        params: Params,
+        body: z.object({ body: z.unknown(), trigger: IncomingWebhookTrigger.optional() }),
+        response: { 200: WebhookTestResult },
+      },
+    }, async (req) => {
+      // The editor may test mappings it has not saved yet: a trigger in the request wins.
+      const trigger = req.body.trigger ?? (await webhookTrigger(req.params.id)).trigger;
+      return extractWebhook(db, trigger, req.body.body);
+    });
+  };
+  await app.register(testerRoutes);
 
   app.post('/workflows/:id/webhook/regenerate', {
     config: { access: { role: 'admin' } },
