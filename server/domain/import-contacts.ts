@@ -83,7 +83,7 @@ function requireMatchField(type: string | undefined, key: string) {
   if (type === 'text') return;
   throw unprocessable(type
     ? `The custom field "${key}" is a ${type} field: contacts are found by a text field (an id is text even when it is digits)`
-    : `There is no custom field "${key}"; define it under /fields first, as a text field`, [{ path: 'match.field', message: type ? 'Not a text field' : 'Unknown field' }]);
+    : `There is no custom field "${key}"; define it under /fields first, as a text field`, [{ path: 'body.match.field', message: type ? 'Not a text field' : 'Unknown field' }]);
 }
 
 async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly CheckedRow[], match: ContactImportMatch, cause: Cause, field: MatchField | undefined) {

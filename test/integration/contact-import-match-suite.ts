@@ -103,6 +103,8 @@ export function contactImportMatchSuite(databaseUrl: () => string | undefined) {
       const res = await admin.post('/contacts/import', { match: { field }, contacts: file });
       expect(res.status).toBe(422);
       expect(res.body.error.message).toBe(message);
+      // Named where the other body errors are (body.…), so a client can put it next to the input.
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.match.field']);
     }
     const bad = await admin.post('/contacts/import', { match: 'id', contacts: file });
     expect(bad.status).toBe(422);
