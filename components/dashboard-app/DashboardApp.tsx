@@ -5,6 +5,7 @@ import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
 import { useAwaitingAnswer, type AwaitingSource } from '../launcher/use-awaiting-answer';
 import { AwaitingNotice } from '../launcher/AwaitingNotice';
+import { SecretInput } from '../options/SecretInput';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
 
@@ -95,7 +96,7 @@ function SignIn({ onToken }: { onToken(token: string): void }) {
       <h1>Inbox Companion</h1>
       <p>Sign in once with your companion token (your admin gives it to you); this browser keeps it for this app.</p>
       <label htmlFor="ic-da-token">Token</label>
-      <input id="ic-da-token" type="password" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} />
+      <SecretInput id="ic-da-token" what="token" value={text} onChange={(e) => setText(e.target.value)} />
       <button type="submit" disabled={!text.trim()}>Sign in</button>
     </form>
   );

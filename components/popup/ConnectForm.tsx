@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { requestServerAccess } from '../../lib/extension/host-permission';
 import type { Connection, ConnectionState } from '../../lib/extension/protocol';
+import { SecretInput } from '../options/SecretInput';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 
@@ -43,7 +44,7 @@ export function ConnectForm(props: {
       <label htmlFor={ids.url}>Server URL</label>
       <input id={ids.url} name="serverUrl" type="url" required value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" />
       <label htmlFor={ids.token}>Token</label>
-      <input id={ids.token} name="token" type="password" required value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off"
+      <SecretInput id={ids.token} name="token" what="token" required value={token} onChange={(e) => setToken(e.target.value)}
         aria-invalid={error ? true : undefined} />
       {error && <p id={ids.error} className="error" role="alert">{error}</p>}
       <button type="submit" disabled={props.busy}>{props.busy ? 'Connecting…' : 'Connect'}</button>

@@ -5,6 +5,7 @@ import type { Cause } from '../domain/contacts';
 import type { MessageAuthor } from '../domain/conversations';
 import type { Cancellation } from '../outbound/call';
 import type { Services } from '../services';
+import type { Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
 
 /**
@@ -35,6 +36,14 @@ export interface ConnectorCall {
   cancellation?: Cancellation;
 }
 
+/**
+ * A step's write of the contact itself where it lives outside (Chatwoot's contacts) while no
+ * conversation of that connection is open: as a ConnectorCall, without a conversation.
+ */
+export type ContactCall = Omit<ConnectorCall, 'connection' | 'conversation' | 'author'> & { contactId: string };
+/** One of the contact's own fields (names, email, phone; null clears email or phone), or a custom field. */
+export type ContactFieldWrite = { standard: WritableStandardField; value: string | null } | { field: string; value: FieldValue };
+
 /** What a connector did: the step log's output (the outside call and its answer included). */
 export type ConnectorOutput = Record<string, unknown>;
 
@@ -56,6 +65,13 @@ export interface Connector {
   close?(call: ConnectorCall, input: { category: string | null; summary: string | null }): Promise<ConnectorOutput>;
   /** Reopens the contact's latest conversation in that connection (the step found none open). */
   reopen?(call: ConnectorCall): Promise<ConnectorOutput>;
+  /**
+   * The contact lives in one of this kind's connections, conversation or not (Chatwoot's
+   * channel_identities): a step writing its fields with no such conversation open must reach it.
+   */
+  holdsContact?(db: Executor, contactId: string): Promise<boolean>;
+  /** That write, there first and then here; undefined when the contact lives in none of them (the step writes locally). */
+  setContactField?(call: ContactCall, input: ContactFieldWrite): Promise<ConnectorOutput | undefined>;
 }
 
 const connectors = new Map<string, Connector>();
@@ -66,4 +82,11 @@ export function registerConnector(connector: Connector) {
 
 export function connectorOfKind(kind: string): Connector | undefined {
   return connectors.get(kind);
+}
+
+/** The connectors in one of whose connections the contact lives, apart from any conversation. */
+export async function connectorsHoldingContact(db: Executor, contactId: string): Promise<Connector[]> {
+  const holding: Connector[] = [];
+  for (const c of connectors.values()) if (c.holdsContact && c.setContactField && await c.holdsContact(db, contactId)) holding.push(c);
+  return holding;
 }

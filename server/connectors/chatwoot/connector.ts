@@ -10,6 +10,7 @@ import { KIND } from './connections';
 import { changeLabelsAndTags } from './labels';
 import { contactIdOf, cwContactIdOf } from './mirror-contact';
 import { setStandardField } from './contact-standard';
+import { holdsContact, setContactField } from './contact-step';
 import { openMirror } from './mirror-conversation';
 import { preRecord, restore } from './pending-state';
 import { guarded, noteRefusedToken, session, setMirrorState, type Session } from './session';
@@ -99,6 +100,9 @@ export const chatwootConnector: Connector = {
 
   changeTags: changeLabelsAndTags,
   setStandardField,
+  // A contact that lives in Chatwoot with no Chatwoot conversation open (contact-step.ts).
+  holdsContact,
+  setContactField,
 
   /**
    * A custom field is the Chatwoot contact's custom attribute with the same key. Recorded in the

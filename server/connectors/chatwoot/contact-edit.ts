@@ -15,7 +15,7 @@ import { pendingOf, preRecord, restore } from './pending-state';
 /** What PATCH /contacts/:id may change (lifecycle has no Chatwoot counterpart: it stays here). */
 type ContactEdit = z.infer<typeof ContactPatchBody>;
 
-interface Mirror { conn: ChatwootConnection; cwId: number }
+export interface Mirror { conn: ChatwootConnection; cwId: number }
 
 /**
  * A person's (or an app's) edit of a contact that lives in Chatwoot (PATCH /contacts/:id, which the
@@ -51,7 +51,7 @@ export async function editThroughChatwoot<R>(services: Services, contactId: stri
 }
 
 /** The Chatwoot contacts this contact mirrors, one per connected account at most. */
-async function mirrorsOf(services: Services, contactId: string): Promise<Mirror[]> {
+export async function mirrorsOf(services: Services, contactId: string): Promise<Mirror[]> {
   const mirrors: Mirror[] = [];
   for (const conn of await listConnections(services, services.db)) {
     const row = await services.db.selectFrom('channel_identities').select('external_id')
@@ -116,10 +116,10 @@ function chatwootChange(contact: Contact, edit: ContactEdit, held: ContactState 
   return Object.keys(change).length ? change : undefined;
 }
 
-const already = (pushed: Mirror[]) => `Chatwoot ${pushed.map((m) => `"${m.conn.row.name}" (its contact ${m.cwId})`).join(' and ')} has the change already`;
+export const already = (pushed: Mirror[]) => `Chatwoot ${pushed.map((m) => `"${m.conn.row.name}" (its contact ${m.cwId})`).join(' and ')} has the change already`;
 
 /** As the webhooks and steps do: one writer of an account's mirror at a time (lockMirror). */
-const inMirror = <R>(services: Services, conn: ChatwootConnection, fn: (ctx: MirrorContext) => Promise<R>) => inTransaction(services.db, async (uow) => {
+export const inMirror = <R>(services: Services, conn: ChatwootConnection, fn: (ctx: MirrorContext) => Promise<R>) => inTransaction(services.db, async (uow) => {
   const ctx: MirrorContext = { uow, services, conn, notes: [] };
   await lockMirror(ctx);
   return fn(ctx);

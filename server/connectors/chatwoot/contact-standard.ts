@@ -52,14 +52,14 @@ export async function setStandardField(call: ConnectorCall, { field, value }: { 
 }
 
 /** Chatwoot keeps one `name`: the companion's first and last names joined, as its mirror splits them. */
-function chatwootChange(field: WritableStandardField, value: string | null, contact: Contact): ChatwootContactChange {
+export function chatwootChange(field: WritableStandardField, value: string | null, contact: Contact): ChatwootContactChange {
   if (field === 'email') return { email: value ?? '' };
   if (field === 'phone') return { phone_number: value ?? '' };
   const names = { firstName: contact.firstName, lastName: contact.lastName, [field]: value ?? '' };
   return { name: `${names.firstName} ${names.lastName}`.trim() };
 }
 
-function refusal(field: WritableStandardField, value: string | null, cwId: number, answer: string) {
+export function refusal(field: WritableStandardField, value: string | null, cwId: number, answer: string) {
   const what = value === null ? `clear the ${LABEL[field]} of its contact ${cwId}` : `set the ${LABEL[field]} of its contact ${cwId} to ${value}`;
   const taken = /already been taken/i.test(answer) ? `: another Chatwoot contact has this ${LABEL[field]} (if they are the same person, merge the two in Chatwoot)` : '';
   return `Chatwoot refused to ${what} ("${answer || 'unprocessable'}")${taken}. Nothing was changed, here or in Chatwoot`;

@@ -98,7 +98,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     const conversation = (await findOpenConversation(db, row.contact_id)) ?? null;
     const ctx = buildStepContext({
       services, run, step, contact, conversation, idempotencyKey, notes, effects: db, canRetry: mayRetry(state.stepLog, step.id),
-      db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>, ...(cancellation ? { cancellation } : {}),
+      db: inTx as <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>, ...(cancellation ? { cancellation, outside: true } : {}),
     });
     try {
       return await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
@@ -109,7 +109,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   };
 
   const outside = typeof definition.outside === 'function'
-    ? runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null)
+    ? await runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null, { contactId: row.contact_id, db: services.db })
     : Boolean(definition.outside);
   if (outside) {
     // Slow outside calls run without a transaction; the checkpoint follows in its own. A cancel

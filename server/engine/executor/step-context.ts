@@ -21,6 +21,8 @@ export interface ContextInput {
   canRetry?: boolean;
   /** An outside step's: aborted when the run is cancelled (run-aborts.ts). */
   cancellation?: Cancellation;
+  /** The step runs outside any transaction (then it has a cancellation too). */
+  outside?: boolean;
   /** Collected into the step's log entry. */
   notes: string[];
   db: <R>(fn: (uow: UnitOfWork) => Promise<R>) => Promise<R>;
@@ -68,6 +70,7 @@ export function buildStepContext(input: ContextInput): StepContext {
     db: input.db,
     idempotencyKey: input.idempotencyKey,
     canRetry: input.canRetry ?? false,
+    outside: input.outside ?? false,
     cancellation: input.cancellation ?? NOT_CANCELLED,
     async once<R>(fn: () => Promise<R>): Promise<R> {
       const key = input.idempotencyKey;

@@ -1,6 +1,7 @@
 import type { Conversation } from '../../../lib/contracts/conversations';
 import type { Step } from '../../../lib/contracts/steps';
 import { nowIso } from '../../ids';
+import type { Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import type { RunView, StepDefinition } from '../steps/define';
 import type { RunState } from './transition';
@@ -22,6 +23,6 @@ export function startStep(row: RunsTable, state: RunState, step: Step, waitedOn 
   return { run, startedAt, idempotencyKey };
 }
 
-/** Whether the step calls an outside system for this conversation (then it runs outside a transaction). */
-export const runsOutside = (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null): boolean =>
-  Boolean(typeof definition.outside === 'function' ? definition.outside(conversation) : definition.outside);
+/** Whether the step calls an outside system for this conversation and contact (then it runs outside a transaction). */
+export const runsOutside = async (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null, contact: { contactId: string; db: Executor }): Promise<boolean> =>
+  Boolean(typeof definition.outside === 'function' ? await definition.outside(conversation, contact) : definition.outside);

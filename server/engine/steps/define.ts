@@ -6,6 +6,7 @@ import type { Cause } from '../../domain/contacts';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import type { Cancellation } from '../../outbound/call';
 import type { Services } from '../../services';
+import type { Executor } from '../../store/database';
 
 /**
  * What a step handler returns; the run loop handles each kind in one place.
@@ -96,6 +97,8 @@ export interface StepContext<T extends StepType = StepType> {
   idempotencyKey: string;
   /** A RetryLaterError thrown now puts the step off for later; false on its last try (the run then fails). */
   canRetry: boolean;
+  /** This execution runs outside any transaction (its definition's `outside` said so): only then may it wait on an outside system. */
+  outside: boolean;
   /**
    * The run's cancel, for an `outside` step's requests: aborted when someone cancels the run
    * (here or on another instance), so the request in flight is dropped and no attempt follows.
@@ -116,8 +119,10 @@ export interface StepDefinition<T extends StepType = StepType> {
    * transaction so a slow server never holds a connection; their effect goes through `once`.
    * A function decides per conversation: a message on a built-in conversation is a local write
    * (checkpointed with it), the same step on a connected conversation calls the outside system.
+   * It may also look at the contact (`db` is the transaction the step would run in): a contact
+   * that lives in Chatwoot is written there, conversation or not.
    */
-  outside?: boolean | ((conversation: Conversation | null) => boolean);
+  outside?: boolean | ((conversation: Conversation | null, contact: { contactId: string; db: Executor }) => boolean | Promise<boolean>);
   run(ctx: StepContext<T>): Promise<StepOutcome>;
 }
 

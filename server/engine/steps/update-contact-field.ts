@@ -6,19 +6,22 @@ import { updateContact } from '../../domain/contacts';
 import { fieldsIn, listFields } from '../../domain/fields';
 import { defineStep, fail, next, type StepContext, type StepOutcome } from './define';
 import { stepTarget, writeStandardField } from './standard-field';
-import { outsideWhenConnected, viaConnector } from './via-connector';
+import { viaConnector } from './via-connector';
+import { outsideForContactWrite, viaContactConnector } from './via-contact';
 
 // The Chatwoot mirror reads custom attributes into fields with the same function.
 export { coerceFieldValue };
 
 /**
  * Writes one field, the contact's own (names, email, phone) or a custom one, here or through the
- * conversation's connector (Chatwoot). A value whose variables all came out empty keeps the field
- * unless the step says to clear it (lib/workflow/empty-values.ts), before anything is read or asked.
+ * conversation's connector (Chatwoot), or through the Chatwoot contact it mirrors when no Chatwoot
+ * conversation is open (there first, then here, as on a conversation). A value whose variables all
+ * came out empty keeps the field unless the step says to clear it (lib/workflow/empty-values.ts),
+ * before anything is read or asked.
  */
 export const updateContactFieldStep = defineStep({
   type: 'update_contact_field',
-  outside: outsideWhenConnected,
+  outside: outsideForContactWrite,
   async run(ctx) {
     const key = ctx.config.field;
     const reading = fieldTemplateText(ctx.config.value, ctx.scope, ctx.config.whenEmpty);
@@ -38,12 +41,14 @@ export const updateContactFieldStep = defineStep({
     const input = typeof resolved === 'number' ? resolved : text;
     // On Chatwoot, fields are the contact's custom attributes (same key).
     const connector = await viaConnector(ctx, ctx.conversation, 'setField');
-    if (connector) {
+    if (connector || ctx.outside) {
       const def = (await listFields(ctx.services.db)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
       const coerced = coerceFieldValue(def, input);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
-      return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
+      if (connector) return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
+      const held = await viaContactConnector(ctx, { field: key, value: coerced.value });
+      if (held) return next(held);
     }
     return ctx.db(async (uow) => {
       const def = (await fieldsIn(uow)).find((f) => f.key === key);
@@ -51,8 +56,8 @@ export const updateContactFieldStep = defineStep({
       const coerced = coerceFieldValue(def, input);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       const oldValue = ctx.contact.fields[key] ?? null;
-      // This branch runs inside the transaction that read ctx.contact (no connector: not outside).
-      await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: coerced.value } }, ctx.cause, ctx.contact);
+      // Inside the transaction that read ctx.contact, unless the step runs outside (then read again).
+      await updateContact(uow, ctx.services, ctx.run.contactId, { fields: { [key]: coerced.value } }, ctx.cause, ctx.outside ? undefined : ctx.contact);
       return next({ field: key, oldValue, newValue: coerced.value });
     });
   },
@@ -66,8 +71,10 @@ async function setStandardField(ctx: StepContext<'update_contact_field'>, key: W
   // On Chatwoot its contact gets the value too, or neither does (a refusal fails the step).
   const connector = await viaConnector(ctx, ctx.conversation, 'setStandardField');
   if (connector) return next(await connector.invoke({ field: key, value }));
-  // On a connected conversation the step runs outside the transaction that read ctx.contact.
-  const known = outsideWhenConnected(ctx.conversation) ? undefined : ctx.contact;
+  const held = await viaContactConnector(ctx, { standard: key, value });
+  if (held) return next(held);
+  // Outside, the step runs apart from the transaction that read ctx.contact.
+  const known = ctx.outside ? undefined : ctx.contact;
   return ctx.db(async (uow) => {
     const written = await writeStandardField(stepTarget(ctx), uow, key, value, known);
     return 'error' in written ? fail(written.error) : next({ field: key, ...written });
