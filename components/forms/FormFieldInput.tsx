@@ -1,5 +1,6 @@
-import type { UseFormRegister } from 'react-hook-form';
+import { useWatch, type Control, type UseFormRegister } from 'react-hook-form';
 import type { FormField } from '../../lib/contracts/forms';
+import { MAX_TEXT } from '../../lib/workflow/form-schema';
 
 export type FormValues = Record<string, unknown>;
 
@@ -28,16 +29,35 @@ interface Props {
   id: string;
   error?: string;
   register: UseFormRegister<FormValues>;
+  /** The form's values, for a text field's character count. */
+  control: Control<FormValues>;
+}
+
+/**
+ * A text field counts its characters once they near the limit (as the check counts them:
+ * trimmed), so "Keep it under 1000 characters" is not news on submit. No maxlength: a paste
+ * would be cut short without a word, losing what the customer wrote.
+ */
+const COUNT_FROM = Math.floor(MAX_TEXT * 0.8);
+
+function useTextLength(control: Control<FormValues>, field: FormField): number {
+  const value = useWatch({ control, name: field.variable, disabled: field.type !== 'text' });
+  return field.type === 'text' && typeof value === 'string' ? value.trim().length : 0;
 }
 
 /** One form field as a native input with its label, required mark and error. */
-export function FormFieldInput({ field, id, error, register }: Props) {
+export function FormFieldInput({ field, id, error, register, control }: Props) {
   const errorId = `${id}-error`;
+  const countId = `${id}-count`;
+  const length = useTextLength(control, field);
+  const counted = length >= COUNT_FROM;
+  const over = length - MAX_TEXT;
+  const described = [error && errorId, counted && countId].filter(Boolean).join(' ');
   const a11y = {
     id,
     'aria-required': field.required || undefined,
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? errorId : undefined,
+    'aria-describedby': described || undefined,
   } as const;
   const mark = field.required ? <span className="ic-required" aria-hidden="true"> *</span> : null;
   const message = error ? <p className="ic-field-error" id={errorId}>{error}</p> : null;
@@ -77,6 +97,11 @@ export function FormFieldInput({ field, id, error, register }: Props) {
         {...register(field.variable)}
       />
       {message}
+      {counted && (
+        <p className={over > 0 ? 'ic-field-count ic-field-count-over' : 'ic-field-count'} id={countId} data-testid="field-count">
+          {over > 0 ? `${length} / ${MAX_TEXT} characters: ${over} too many` : `${length} / ${MAX_TEXT} characters`}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FormDefinition } from '../../lib/contracts/forms';
@@ -16,20 +16,33 @@ export interface ShortcutFormProps {
   submitLabel?: string;
   onCancel?(): void;
   autoFocus?: boolean;
+  /** What the agent had typed before (a kept draft): the form starts with it. Read once, at mount. */
+  initialValues?: Readonly<Record<string, unknown>>;
+  /** Every change of the values as typed (not parsed), for keeping a draft. */
+  onValuesChange?(values: Record<string, unknown>): void;
+}
+
+/** A kept value where it still fits its field (the shortcut's form may have changed since). */
+function startValue(field: FormDefinition['fields'][number], kept: unknown): unknown {
+  if (field.type === 'checkbox') return typeof kept === 'boolean' ? kept : false;
+  return typeof kept === 'string' ? kept : '';
 }
 
 /**
  * A shortcut's form with native inputs, validated with the same zod schema the server uses.
  * No extension dependencies: the options page renders it as the form builder's live preview.
  */
-export function ShortcutForm({ form, onSubmit, submitting = false, serverErrors, submitLabel = 'Launch', onCancel, autoFocus = false }: ShortcutFormProps) {
+export function ShortcutForm({
+  form, onSubmit, submitting = false, serverErrors, submitLabel = 'Launch', onCancel, autoFocus = false, initialValues, onValuesChange,
+}: ShortcutFormProps) {
   const idPrefix = useId();
   const schema = useMemo(() => formSchema(form), [form]);
+  const kept = useRef(initialValues);
   const defaultValues = useMemo(
-    () => Object.fromEntries(form.fields.map((f) => [f.variable, f.type === 'checkbox' ? false : ''])),
+    () => Object.fromEntries(form.fields.map((f) => [f.variable, startValue(f, kept.current?.[f.variable])])),
     [form],
   );
-  const { register, handleSubmit, setError, setFocus, formState: { errors } } = useForm<FormValues>({
+  const { register, control, watch, handleSubmit, setError, setFocus, formState: { errors } } = useForm<FormValues>({
     resolver: zodResolver(schema as never) as never,
     defaultValues,
     mode: 'onSubmit',
@@ -49,6 +62,13 @@ export function ShortcutForm({ form, onSubmit, submitting = false, serverErrors,
     if (autoFocus && first) setFocus(first.variable);
   }, [autoFocus, form.fields, setFocus]);
 
+  const changed = useRef(onValuesChange);
+  changed.current = onValuesChange;
+  useEffect(() => {
+    const subscription = watch((values) => changed.current?.({ ...values }));
+    return () => subscription.unsubscribe();
+  }, [watch]);
+
   return (
     <form className="ic-form" noValidate onSubmit={handleSubmit((values) => onSubmit(values))}>
       {general.length > 0 && <div role="alert" className="ic-form-error">{general.join(' ')}</div>}
@@ -61,6 +81,7 @@ export function ShortcutForm({ form, onSubmit, submitting = false, serverErrors,
             id={`${idPrefix}-f${i}`}
             error={typeof message === 'string' ? message : undefined}
             register={register}
+            control={control}
           />
         );
       })}

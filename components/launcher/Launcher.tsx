@@ -1,17 +1,22 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
+import type { PageUser } from '../../lib/extension/adapters/types';
 import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
 import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { AwaitingNotice } from './AwaitingNotice';
 import { disabledReason } from './disabled-reason';
+import { FormDrafts } from './drafts';
+import { focusIsFree } from './focus-is-free';
 import { FormView } from './FormView';
 import { notSentText } from './not-sent';
+import { seatMismatch } from './seat';
 import { ShortcutMenu } from './ShortcutMenu';
 import { LAUNCHER_CLICK_MARK, SHORTCUT_PICKED_MARK, type FormLoader, type LauncherApi } from './types';
 import { asSentence, unavailableText, type Refusal } from './unavailable';
 import { useLauncherData } from './use-launcher-data';
+import { useModalOpen } from './use-modal-open';
 import { usePanelPlacement } from './use-panel-placement';
 import { useToastPlacement } from './use-toast-placement';
 
@@ -27,20 +32,41 @@ interface Props {
   awaiting?: AwaitingAnswer | null;
   /** Stops that workflow so the agent answers (see AwaitingNotice). */
   takeOver?: (() => Promise<void>) | null;
+  /** Who the page says is signed in to the inbox, read afresh each time (see seat.ts). */
+  signedInHere?: () => PageUser | null;
+  /** Half-filled forms, kept for the page's life (the content script's; else this launcher's own). */
+  drafts?: FormDrafts;
 }
 
 const OFFLINE_CHECK_MS = 3000;
 
+type FormState = {
+  kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[]; refusal?: Refusal;
+  /** Whether the form takes the focus when it appears (not when it comes back while the agent is elsewhere). */
+  focus?: boolean;
+};
+
 type View =
   | { kind: 'closed' }
-  /** The launcher cannot be used: the panel says why (a disabled control that explains itself). */
-  | { kind: 'reason' }
+  /**
+   * The launcher cannot be used: the panel says why (a disabled control that explains itself).
+   * `resume`: the form this replaced, shown again as it was once the reason is gone.
+   */
+  | { kind: 'reason'; resume?: FormState }
   | { kind: 'menu' }
-  | { kind: 'form'; shortcut: ShortcutSummary; submitting: boolean; serverErrors?: ServerErrorDetail[]; refusal?: Refusal };
+  | FormState;
 
-export function Launcher({ api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null }: Props) {
+/** Where the focus goes when the panel closes. */
+type FocusTo = 'composer' | 'button' | 'stay';
+
+export function Launcher({
+  api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null, signedInHere, drafts: pageDrafts,
+}: Props) {
   const data = useLauncherData(api);
-  const reason = disabledReason(data, conversationId);
+  const whyNot = () => disabledReason(data, conversationId, signedInHere?.() ?? null);
+  const reason = whyNot();
+  const [ownDrafts] = useState(() => new FormDrafts());
+  const drafts = pageDrafts ?? ownDrafts;
   const [view, setView] = useState<View>({ kind: 'closed' });
   const viewRef = useRef(view);
   viewRef.current = view;
@@ -54,9 +80,12 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
   const offline = data.connection?.state === 'unreachable' || data.list?.stale === true;
   const online = data.connection?.state === 'connected' && data.list?.stale === false;
 
-  const close = useCallback((focusComposer: boolean) => {
+  // Escape gives the focus back to the Shortcuts button (the APG menu button and dialog
+  // patterns); a launch gives it to the composer, where the agent writes next.
+  const close = useCallback((focus: FocusTo) => {
     setView({ kind: 'closed' });
-    if (focusComposer) returnFocus();
+    if (focus === 'composer') returnFocus();
+    if (focus === 'button') buttonRef.current?.focus();
   }, [returnFocus]);
 
   // Read out by the live region; the same words a second time are said again.
@@ -65,23 +94,27 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
     setTimeout(() => setAnnouncement(words), 50);
   }, []);
   // Said in the panel too.
-  const explain = useCallback((why: string) => {
-    setView({ kind: 'reason' });
+  const explain = useCallback((why: string, resume?: FormState) => {
+    setView({ kind: 'reason', resume: resume && { ...resume, submitting: false } });
     say(why);
   }, [say]);
   // Its button is gone with the notice: the agent's next act is to write to the customer.
   const tookOver = useCallback((workflowName: string) => {
-    close(true);
+    close('composer');
     say(`Workflow “${workflowName}” stopped: the customer’s next message comes to you.`);
   }, [close, say]);
 
+  const latestWhyNot = useRef(whyNot);
+  latestWhyNot.current = whyNot;
   const open = useCallback(() => {
-    if (reason) return explain(reason);
+    // Read again: who is signed in to the page may have changed since the last render.
+    const why = latestWhyNot.current();
+    if (why) return explain(why);
     performance.mark(LAUNCHER_CLICK_MARK);
     setView({ kind: 'menu' });
     void forms.load().catch(() => undefined); // warm the form renderer while the agent picks
     data.refresh();
-  }, [reason, explain, forms, data.refresh]);
+  }, [explain, forms, data.refresh]);
 
   // Keyboard command (pushed by the background) and restrictions arriving while open.
   useEffect(() => api.onPush((push) => {
@@ -91,9 +124,11 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
   const unavailable = formView && unavailableText(formView.shortcut, data.list, formView.refusal);
   useEffect(() => {
     // A form whose shortcut went away says so itself, even when that leaves no shortcut at all.
-    if (reason && (view.kind === 'menu' || (view.kind === 'form' && !unavailable))) explain(reason);
-    if (!reason && view.kind === 'reason') setView({ kind: 'closed' });
-  }, [reason, view.kind, unavailable, explain]);
+    if (reason && view.kind === 'menu') explain(reason);
+    if (reason && view.kind === 'form' && !unavailable) explain(reason, view);
+    // The form a supervisor's switch (or the extension's identity) took away comes back as it was.
+    if (!reason && view.kind === 'reason') setView(view.resume ? { ...view.resume, focus: focusIsFree(panelRef.current) } : { kind: 'closed' });
+  }, [reason, view, unavailable, explain]);
 
   // A launch that could not reach the server: its toast goes once the server answers again.
   const sawOffline = useRef(false);
@@ -111,13 +146,16 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
   }, [toast, refresh]);
   const panelStyle = usePanelPlacement(view.kind !== 'closed', buttonRef, panelRef);
   const toastStyle = useToastPlacement(toast !== null, buttonRef, panelRef, view.kind !== 'closed', panelStyle);
+  // A modal dialog (the inbox's Close conversation) puts the page behind its backdrop, but the
+  // dark toast there still read as in front of it: it hides until the dialog is closed.
+  const modalOpen = useModalOpen(toast !== null);
 
   // A click anywhere else closes the menu (composedPath sees through the shadow root).
   useEffect(() => {
     if (view.kind === 'closed') return;
     const onDown = (e: PointerEvent) => {
       const path = e.composedPath();
-      if (!path.includes(panelRef.current!) && !path.includes(buttonRef.current!)) close(false);
+      if (!path.includes(panelRef.current!) && !path.includes(buttonRef.current!)) close('stay');
     };
     document.addEventListener('pointerdown', onDown, true);
     return () => document.removeEventListener('pointerdown', onDown, true);
@@ -125,6 +163,12 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
 
   const launch = async (shortcut: ShortcutSummary, values: Record<string, unknown>) => {
     if (!conversationId) return;
+    // Checked at the last moment too: the inbox may have been signed in as someone else since the menu opened.
+    const seat = seatMismatch(data.connection && 'me' in data.connection ? data.connection.me : null, signedInHere?.());
+    if (seat) {
+      const v = viewRef.current;
+      return explain(seat, v.kind === 'form' && v.shortcut.id === shortcut.id ? v : undefined);
+    }
     setView((v) => (v.kind === 'form' ? { ...v, submitting: true, serverErrors: undefined } : v));
     const outcome = await api
       .launchShortcut({ shortcutId: shortcut.id, conversationId, values })
@@ -132,8 +176,9 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
     const key = Date.now();
     const where = { conversationId, conversationLabel, key };
     if (outcome.ok) {
+      drafts.delete(conversationId, shortcut.id);
       setToast({ kind: 'run', runId: outcome.runId, shortcutName: shortcut.name, contactName: outcome.contactName, ...where });
-      close(true);
+      close('composer');
       return;
     }
     if (outcome.kind === 'invalid' && shortcut.form.fields.length > 0) {
@@ -166,10 +211,23 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
     form: formView.shortcut.form,
     submitting: formView.submitting,
     serverErrors: formView.serverErrors,
-    autoFocus: true,
+    autoFocus: formView.focus !== false,
+    initialValues: conversationId ? drafts.get(conversationId, formView.shortcut.id) : undefined,
+    onValuesChange: (values: Record<string, unknown>) => {
+      if (conversationId) drafts.set(conversationId, formView.shortcut.id, values);
+    },
     onCancel: () => setView({ kind: 'menu' }),
     onSubmit: (values: Record<string, unknown>) => launch(formView.shortcut, values),
-  }, [formView?.shortcut, formView?.submitting, formView?.serverErrors, conversationId]);
+  }, [formView?.shortcut, formView?.submitting, formView?.serverErrors, formView?.focus, conversationId, drafts]);
+
+  // Escape keeps what was typed, as Gmail and Chatwoot keep a reply draft: picking the same
+  // shortcut here again brings it back (the menu marks it). Asking first would stand between
+  // the agent and the customer they were about to answer.
+  const escape = () => {
+    const v = viewRef.current;
+    if (v.kind === 'form' && conversationId && drafts.has(conversationId, v.shortcut.id)) say(`Draft of “${v.shortcut.name}” kept: pick it again to go on.`);
+    close('button');
+  };
 
   return (
     <div className="ic-launcher">
@@ -184,11 +242,11 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
         // Not `disabled`: a disabled button leaves the Tab order and cannot say why (WAI-ARIA APG).
         aria-disabled={reason ? 'true' : undefined}
         title={reason ?? 'Shortcuts (Alt+Shift+K)'}
-        onClick={() => (view.kind === 'closed' ? open() : close(view.kind !== 'reason'))}
+        onClick={() => (view.kind === 'closed' ? open() : close(view.kind !== 'reason' ? 'composer' : 'stay'))}
         onKeyDown={(e) => {
           if (e.key === 'Escape' && view.kind !== 'closed') {
             e.stopPropagation();
-            close(view.kind !== 'reason');
+            escape();
           }
         }}
       >
@@ -212,7 +270,7 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.stopPropagation();
-              close(true);
+              escape();
             }
           }}
         >
@@ -220,13 +278,20 @@ export function Launcher({ api, forms, conversationId, conversationLabel = null,
           {view.kind === 'menu' && awaiting && (
             <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={() => tookOver(awaiting.workflowName)} className="ic-awaiting-note" testId="launcher-awaiting-note" />
           )}
-          {view.kind === 'menu' && <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={() => close(true)} />}
+          {view.kind === 'menu' && (
+            <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={escape}
+              hasDraft={(id) => conversationId !== null && drafts.has(conversationId, id)} />
+          )}
           {formView && formProps && (
             <FormView shortcut={formView.shortcut} loader={forms} formProps={formProps} unavailable={unavailable} onBack={() => setView({ kind: 'menu' })} />
           )}
         </div>
       )}
-      {toast && <RunToast key={toast.key} subject={toast} source={api} style={toastStyle} currentConversationId={conversationId} onDismiss={() => setToast(null)} />}
+      {toast && (
+        <RunToast key={toast.key} subject={toast} source={api} currentConversationId={conversationId} onDismiss={() => setToast(null)}
+          // Hidden, not removed: it keeps following the run and shows again when the dialog closes.
+          style={modalOpen ? { ...toastStyle, visibility: 'hidden' } : toastStyle} />
+      )}
     </div>
   );
 }

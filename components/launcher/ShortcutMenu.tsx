@@ -11,10 +11,12 @@ interface Props {
   offline: boolean;
   onPick(shortcut: ShortcutSummary): void;
   onClose(): void;
+  /** Whether the agent left a half-filled form of this shortcut in this conversation (kept, see drafts.ts). */
+  hasDraft?(shortcutId: string): boolean;
 }
 
 /** The filterable list of shortcuts: a combobox whose input keeps focus while arrows move. */
-export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
+export function ShortcutMenu({ shortcuts, offline, onPick, onClose, hasDraft }: Props) {
   const id = useId();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -104,6 +106,7 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose }: Props) {
               <span className="ic-name">{s.name}</span>
               {s.description && <span className="ic-description">{s.description}</span>}
             </span>
+            {hasDraft?.(s.id) && <span className="ic-draft" data-testid="launcher-draft-mark" title="What you typed in its form is kept">Draft</span>}
           </li>
         ))}
       </ul>

@@ -1,5 +1,7 @@
 import type { ConnectionState } from '../../lib/extension/protocol';
 import type { ShortcutList } from '../../lib/contracts/shortcuts';
+import type { PageUser } from '../../lib/extension/adapters/types';
+import { seatMismatch } from './seat';
 
 export interface LauncherData {
   connection: ConnectionState | null;
@@ -8,12 +10,17 @@ export interface LauncherData {
   failure: string | null;
 }
 
-/** Why the launcher cannot be used right now, in words for its tooltip; null when it can. */
-export function disabledReason(data: LauncherData, conversationId: string | null): string | null {
+/**
+ * Why the launcher cannot be used right now, in words for its tooltip; null when it can.
+ * `here`: who the inbox page says is signed in (see seat.ts), when it says.
+ */
+export function disabledReason(data: LauncherData, conversationId: string | null, here: PageUser | null = null): string | null {
   const { connection, list } = data;
   if (data.failure && !list) return `Shortcuts are unavailable: ${data.failure}`;
   if (connection?.state === 'disconnected') return 'Not connected: click the Inbox Companion icon and connect to your server.';
   if (connection?.state === 'unauthorized') return 'The server refused the extension\'s token: reconnect from the Inbox Companion icon.';
+  const seat = seatMismatch(connection && 'me' in connection ? connection.me : null, here);
+  if (seat) return seat;
   if (!list) return 'Loading shortcuts…';
   if (!list.allowed) return list.reason?.trim() || 'A supervisor has turned shortcuts off for you.';
   if (list.shortcuts.length === 0) {

@@ -60,9 +60,11 @@ export function useToastPlacement(
     place();
     const undo = onLayoutChange(place);
     // A composer grows upwards when the inbox shows a notice in it after the launch (a workflow's
-    // question now waits on the customer) or the agent types more lines; the toast moves with it.
-    const grows = composer && typeof ResizeObserver === 'function' ? new ResizeObserver(place) : null;
-    grows?.observe(composer!);
+    // question now waits on the customer) or the agent types more lines; the panel grows upwards
+    // when the menu gives way to a taller form. The toast moves with either.
+    const watched = [composer, panelOpen ? panel.current : null].filter((el): el is Element => el !== null);
+    const grows = watched.length > 0 && typeof ResizeObserver === 'function' ? new ResizeObserver(place) : null;
+    for (const el of watched) grows?.observe(el);
     return () => {
       undo();
       grows?.disconnect();

@@ -1,6 +1,7 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { FormDrafts } from '../../components/launcher/drafts';
 import { Launcher } from '../../components/launcher/Launcher';
 import { useAwaitingAnswer, type AwaitingSource } from '../../components/launcher/use-awaiting-answer';
 import { healthOf, watchPlacement, type Placement } from '../../lib/extension/adapters/placement';
@@ -16,6 +17,9 @@ import { conversationKey, resolvingApi, type ResolvingApi } from './resolve';
 export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
   const forms = createFormLoader();
   const returnFocus = () => adapter.focusTarget(document)?.focus();
+  const signedInHere = () => adapter.signedInUser?.(document) ?? null;
+  // For the page's life, across the launcher's re-mounts (the inbox re-rendering its composer).
+  const drafts = new FormDrafts();
   const refs = new Map<string, ConversationRef>();
   const api: ResolvingApi = adapter.resolvesThroughServer ? resolvingApi(messagingApi, location.origin, refs) : messagingApi;
   let ui: ShadowRootContentScriptUi<Root> | null = null;
@@ -29,7 +33,8 @@ export function mountLauncher(ctx: ContentScriptContext, adapter: PageAdapter) {
   let awaitingSource: AwaitingSource | null = null;
 
   const render = () => ui?.mounted?.render(
-    <AwaitingLauncher api={api} forms={forms} conversationId={key} conversationLabel={label} returnFocus={returnFocus} source={awaitingSource} />,
+    <AwaitingLauncher api={api} forms={forms} conversationId={key} conversationLabel={label} returnFocus={returnFocus} source={awaitingSource}
+      signedInHere={signedInHere} drafts={drafts} />,
   );
 
   const report = (placement: Placement) => {

@@ -14,7 +14,8 @@ export const REQUIRED_MESSAGE = 'This field is required';
 export const PHONE_MESSAGE = `Enter a phone number: ${PHONE_FORMAT_HINT}`;
 /** An email value that is not text at all; text gets the contacts API's own message (common.ts Email). */
 export const EMAIL_MESSAGE = 'Enter an email address, e.g. name@example.com';
-const MAX_TEXT = 1000;
+/** The longest text answer (trimmed); the launcher's text fields count towards it as the agent types. */
+export const MAX_TEXT = 1000;
 
 export const NUMBER_MESSAGE = 'Enter a number, e.g. 42 or 3.5';
 

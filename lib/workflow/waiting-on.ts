@@ -4,7 +4,7 @@ type WaitingRun = { status: string; wakeAt?: string | null; stepLog: readonly { 
 
 /**
  * What a waiting run waits for, in words that follow "Waiting": a step tried again later (the
- * outside system was busy or down), the contact's reply to a question, or a time (a Wait step).
+ * outside system was busy or down), the customer's answer to a question, or a time (a Wait step).
  * Null for a run that is not waiting. No zod here: the content script's toast uses it.
  */
 export function waitingText(run: WaitingRun, opts: { reason?: boolean; now?: Date } = {}): string | null {
@@ -14,7 +14,8 @@ export function waitingText(run: WaitingRun, opts: { reason?: boolean; now?: Dat
     const reason = opts.reason ? ` (${run.stepLog.at(-1)!.error ?? 'the outside system was busy'})` : '';
     return `to try again${when ? ` at ${when}` : ''}${reason}`;
   }
-  if (run.stepLog.at(-1)?.type === 'ask_question') return `for the contact's reply${when ? ` until ${when}` : ''}`;
+  // The words of the inbox's own notice (awaitingAnswerText, below): one thing, said one way.
+  if (run.stepLog.at(-1)?.type === 'ask_question') return `for the customer’s answer${when ? ` until ${when}` : ''}`;
   return when ? `until ${when}` : null;
 }
 

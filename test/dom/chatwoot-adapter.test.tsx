@@ -164,7 +164,7 @@ describe('launching from a Chatwoot conversation', () => {
     expect(calls.launch).not.toHaveBeenCalled();
   });
 
-  it('Esc returns the focus to the rich editor', async () => {
+  it('Esc returns the focus to the Shortcuts button; closing with the button, to the rich editor', async () => {
     background(() => ({ ok: true, conversationId: 'c' }));
     mountInReplyBox('prosemirror');
     const user = userEvent.setup();
@@ -172,6 +172,10 @@ describe('launching from a Chatwoot conversation', () => {
     await waitFor(() => expect(button).toHaveProperty('disabled', false));
     await user.click(button);
     await user.keyboard('{Escape}');
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(document.activeElement).toBe(button);
+    await user.click(button);
+    await user.click(button);
     await waitFor(() => expect((document.activeElement as HTMLElement | null)?.classList.contains('ProseMirror')).toBe(true));
   });
 });

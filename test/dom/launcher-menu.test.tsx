@@ -77,12 +77,13 @@ describe('shortcut menu', () => {
     expect(optionNames()).toEqual(['Macro 49']);
   });
 
-  it('Esc closes the menu and hands the focus back to the composer', async () => {
+  it('Esc closes the menu and hands the focus back to the Shortcuts button (the menu button pattern)', async () => {
     fakeBackground({ shortcuts });
     const { user, returnFocus } = await openMenu();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('listbox')).toBeNull();
-    expect(returnFocus).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Shortcuts' }));
+    expect(returnFocus).not.toHaveBeenCalled();
   });
 
   it('opens from the keyboard command pushed by the background', async () => {

@@ -214,7 +214,7 @@ describe('run toast', () => {
     const when = until.toDateString() === new Date().toDateString()
       ? until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
       : until.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-    await waitFor(() => expect(toast.textContent).toContain(`Waiting for the contact's reply until ${when}`));
+    await waitFor(() => expect(toast.textContent).toContain(`Waiting for the customer’s answer until ${when}`));
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });

@@ -87,7 +87,7 @@ describe('run history: what a waiting run waits for', () => {
     const when = new Date(later).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     const sameDay = new Date(later).toDateString() === new Date().toDateString();
     const whenText = sameDay ? when : new Date(later).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-    expect(statusOf('run_a')).toBe(`waiting for the contact's reply until ${whenText}`);
+    expect(statusOf('run_a')).toBe(`waiting for the customer’s answer until ${whenText}`);
     expect(statusOf('run_w')).toBe(`waiting until ${whenText}`);
     expect(statusOf('run_r')).toBe(`waiting to try again at ${whenText}`);
     expect(statusOf('run_q')).toBe('queued');

@@ -37,7 +37,7 @@ describe('Chatwoot page adapter in Chromium', () => {
     expect(inRow).toBe(true);
   });
 
-  it('in private-note mode on a textarea inbox: same row, and Esc gives the focus back to the note editor', async () => {
+  it('in private-note mode on a textarea inbox: same row; Esc gives the focus back to the Shortcuts button, closing with the button to the note editor', async () => {
     world.dashboard.options = { note: true, editor: 'textarea', row: 'pre-2025' };
     await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/label/refund/conversations/${world.conversationId}`);
     await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 15_000);
@@ -49,6 +49,11 @@ describe('Chatwoot page adapter in Chromium', () => {
     await page.waitForSelector('pierce/input[aria-label="Filter shortcuts"]');
     await page.keyboard.press('Escape');
     await until(async () => !(await page.$('pierce/[role="listbox"]')), 'the menu to close');
+    expect(await button!.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/input[aria-label="Filter shortcuts"]');
+    await button!.click();
+    await until(async () => !(await page.$('pierce/[role="listbox"]')), 'the menu to close again');
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.className ?? '')).toContain('ProseMirror');
   });
 

@@ -109,11 +109,12 @@ describe('launcher in the built-in inbox', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
   });
 
-  it('Esc closes the menu and gives the composer its focus back', async () => {
+  it('Esc closes the menu and gives the Shortcuts button its focus back (the menu button pattern)', async () => {
     await openLauncher(page);
     await page.keyboard.press('Escape');
     await until(async () => !(await page.$('pierce/[role="listbox"]')), 'the menu to close');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
+    const focused = await page.$eval('pierce/button[aria-label="Shortcuts"]', (b) => (b.getRootNode() as ShadowRoot).activeElement === b);
+    expect(focused).toBe(true);
   });
 
   it('a restriction toggled by a supervisor disables the launcher without a reload, and a forced launch is refused', async () => {

@@ -59,7 +59,7 @@ describe('the run toast in the built-in inbox', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('pierce/.ic-toast');
     await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 10_000 });
-    await until(async () => (await toastText()).includes("Waiting for the contact's reply"), 'the toast to say the run waits', 10_000);
+    await until(async () => (await toastText()).includes('Waiting for the customer’s answer'), 'the toast to say the run waits', 10_000);
     expect(await toastText()).toContain('Ask order number · Maria Garcia');
 
     // Placed again once the composer grew (a frame or two), then neither hides the other.

@@ -1,9 +1,11 @@
 import type { PageAdapter } from './types';
 
 // The companion's own inbox (server/inbox) marks its composer toolbar with
-// `data-composer-toolbar` and the open conversation with `data-conversation-id`.
+// `data-composer-toolbar`, the open conversation with `data-conversation-id` and, while someone
+// is signed in, its shell with `data-signed-in-user-id` / `-name` (server/inbox/src/app.ts).
 const TOOLBAR = '[data-composer-toolbar]';
 const CONVERSATION = '[data-conversation-id]';
+const SIGNED_IN = '[data-signed-in-user-id]';
 
 function toolbarAnchor(doc: Document): HTMLElement | null {
   return doc.querySelector<HTMLElement>(TOOLBAR);
@@ -36,4 +38,13 @@ export const builtinAdapter: PageAdapter = {
   // Our own markup is tested with the inbox; the list view has rows marked but no composer.
   floatWhenAnchorMissing: false,
   resolvesThroughServer: false,
+  /**
+   * Written by the page itself from its own GET /me: only a script of this origin can set it (a
+   * frame or window of another origin cannot reach this document), and this origin is the server's.
+   */
+  signedInUser(doc) {
+    const shell = doc.querySelector<HTMLElement>(SIGNED_IN);
+    const id = shell?.dataset.signedInUserId?.trim();
+    return id ? { id, name: shell!.dataset.signedInUserName?.trim() || undefined } : null;
+  },
 };

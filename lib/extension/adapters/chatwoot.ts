@@ -30,6 +30,39 @@ export function replyBox(doc: Document): HTMLElement | null {
   return doc.querySelector<HTMLElement>('.conversation-details-wrap .reply-box') ?? doc.querySelector<HTMLElement>('.reply-box');
 }
 
+/**
+ * The signed-in agent's email, from the cookie Chatwoot's dashboard keeps its session in:
+ * `cw_d_session_info`, js-cookie's encoding of JSON.stringify(response.headers) of the sign-in
+ * (app/javascript/dashboard/store/utils/api.js `setAuthCredentials`; docs: chatwoot.com/docs/product/others/cookies),
+ * whose devise_token_auth `uid` is the user's email (app/models/user.rb `set_password_and_uid`).
+ * Only `uid` is read; the access token beside it is never kept. Null when there is no such
+ * cookie (signed out, or a deployment that made it HttpOnly).
+ */
+export function chatwootSignedInEmail(cookie: string): string | null {
+  for (const pair of cookie.split(/;\s*/)) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq) !== 'cw_d_session_info') continue;
+    const raw = pair.slice(eq + 1);
+    for (const text of [decoded(raw), raw]) {
+      try {
+        const uid = (JSON.parse(text) as { uid?: unknown } | null)?.uid;
+        if (typeof uid === 'string' && uid.includes('@')) return uid.trim();
+      } catch {
+        // not this reading
+      }
+    }
+  }
+  return null;
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export const chatwootAdapter: PageAdapter = {
   kind: 'chatwoot',
   label: 'Chatwoot',
@@ -57,4 +90,8 @@ export const chatwootAdapter: PageAdapter = {
   },
   floatWhenAnchorMissing: true,
   resolvesThroughServer: true,
+  signedInUser(doc) {
+    const email = chatwootSignedInEmail(doc.cookie);
+    return email ? { email } : null;
+  },
 };

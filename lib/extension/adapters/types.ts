@@ -9,6 +9,16 @@ export interface ConversationRef {
   conversationId: string;
 }
 
+/**
+ * Who the inbox page says is signed in: its user id (the built-in inbox) or the agent's email
+ * (Chatwoot, whose agents the companion matches to its users by email, as the Assign step does).
+ */
+export interface PageUser {
+  id?: string;
+  email?: string;
+  name?: string;
+}
+
 export interface PageAdapter {
   kind: AdapterKind;
   /** Shown in the options page's adapter picker. */
@@ -30,6 +40,11 @@ export interface PageAdapter {
    * through the server's mapping (outside inboxes).
    */
   resolvesThroughServer: boolean;
+  /**
+   * Who is signed in to the inbox in this page, read afresh on each call; null when the page
+   * does not say. The launcher will not act as anyone else (components/launcher/seat.ts).
+   */
+  signedInUser?(doc: Document): PageUser | null;
 }
 
 export const sameRef = (a: ConversationRef | null, b: ConversationRef | null) =>

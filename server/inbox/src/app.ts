@@ -375,6 +375,9 @@ async function start(me: Me) {
   shell.hidden = false;
   $('[data-testid="me-name"]').textContent = me.user.name;
   $('[data-testid="me-role"]').textContent = me.user.role;
+  // Read by the extension's launcher, which will not act as anyone else (a shared workstation).
+  shell.dataset.signedInUserId = me.user.id;
+  shell.dataset.signedInUserName = me.user.name;
   route();
   void refreshList();
   state.stopShortcutsHint?.();
@@ -405,6 +408,8 @@ function signOut(message?: string) {
   state.stopShortcutsHint?.();
   state.stopShortcutsHint = null;
   state.me = null;
+  delete shell.dataset.signedInUserId;
+  delete shell.dataset.signedInUserName;
   state.users.clear();
   state.unread.clear();
   token.clear();

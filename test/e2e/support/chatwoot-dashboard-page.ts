@@ -18,6 +18,11 @@ export interface ChatwootDashboardPage {
    * and post it `appContext` (the object `context` returns for the conversation) as Frame.vue does.
    */
   dashboardApp?: { url: string; context(accountId: number, conversationId: number): Record<string, unknown> };
+  /**
+   * The agent signed in to this dashboard (their email): pages then hold the session cookie a
+   * sign-in leaves, as Chatwoot's setAuthCredentials writes it (see sessionCookieScript).
+   */
+  signedInAs?: string;
   close(): Promise<void>;
 }
 
@@ -45,13 +50,27 @@ function dashboardAppHtml(url: string, context: Record<string, unknown>): string
 </script>`;
 }
 
-function pageHtml(path: string, options: ReplyBoxOptions, app?: ChatwootDashboardPage['dashboardApp']): string {
+/**
+ * app/javascript/dashboard/store/utils/api.js `setAuthCredentials`: Cookies.set('cw_d_session_info',
+ * JSON.stringify(response.headers)) with js-cookie's encoding (encodeURIComponent, then the
+ * characters cookies allow decoded back). The headers are devise_token_auth's, whose `uid` is the
+ * user's email (app/models/user.rb `set_password_and_uid`).
+ */
+function sessionCookieScript(email: string): string {
+  const headers = { 'access-token': 'standin-access-token', 'token-type': 'Bearer', client: 'standin-client', expiry: String(Math.floor(Date.now() / 1000) + 86_400), uid: email };
+  return `<script>
+document.cookie = 'cw_d_session_info=' + encodeURIComponent(${JSON.stringify(JSON.stringify(headers)).replace(/</g, '\\u003c')})
+  .replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent) + '; path=/; SameSite=Lax';
+</script>`;
+}
+
+function pageHtml(path: string, options: ReplyBoxOptions, app?: ChatwootDashboardPage['dashboardApp'], signedInAs?: string): string {
   const match = ROUTE.exec(path);
   const body = match
     ? conversationViewHtml(Number(match[2]), options) + (app ? dashboardAppHtml(app.url, app.context(Number(match[1]), Number(match[2]))) : '')
     : '<section class="conversation-page"><p>Select a conversation</p></section>';
   // window.chatwootNavigate(path): what a click on a conversation in the list does (router.push).
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Chatwoot</title></head>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Chatwoot</title>${signedInAs ? sessionCookieScript(signedInAs) : ''}</head>
 <body><div id="app">${body}</div>
 <script>
 window.chatwootNavigate = function (path) {
@@ -69,7 +88,7 @@ export async function startChatwootDashboardPage(upstream?: string): Promise<Cha
     const url = new URL(req.url ?? '/', 'http://dashboard');
     if (url.pathname.startsWith('/app/')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(pageHtml(url.pathname, page.options, page.dashboardApp));
+      res.end(pageHtml(url.pathname, page.options, page.dashboardApp, page.signedInAs));
       return;
     }
     if (!upstream) {
