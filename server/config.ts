@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { trustProxySetting } from './http/trust-proxy';
+import { choiceSetting, given, numberSetting, type NumberForm } from './config-env';
+import { ConfigError, trustProxySetting } from './http/trust-proxy';
+import { decodeKey } from './secrets/vault';
 
 export interface Config {
   port: number;
@@ -25,7 +27,7 @@ export interface Config {
   secretKey: string | undefined;
   /** Identifies this process in run leases. */
   instanceId: string;
-  logLevel: string;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Requests per minute per token (or address); webhooks have their own, per URL. */
   rateLimitPerMinute: number;
   webhookRateLimitPerMinute: number;
@@ -52,45 +54,77 @@ export const DEFAULT_META_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 /** PostgreSQL connections per instance unless DATABASE_POOL_SIZE says otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
 
-function poolSize(value: string | undefined): number {
-  if (!value?.trim()) return DEFAULT_POOL_SIZE;
-  const n = Math.trunc(Number(value));
-  return Number.isFinite(n) ? Math.min(100, Math.max(1, n)) : DEFAULT_POOL_SIZE;
-}
+/** pino's levels, the ones LOG_LEVEL takes. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const list = (value: string | undefined) =>
   (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+const whole = (min: number, what: string): NumberForm => ({ min, whole: true, form: `a whole number of ${what} (${min} or more)` });
+
+/** DATABASE_URL: PostgreSQL's URL, or unset for SQLite. Another scheme was taken for PostgreSQL (and waited for at 127.0.0.1:5432). */
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = given(env, 'DATABASE_URL');
+  if (raw === undefined || /^postgres(ql)?:\/\//i.test(raw)) return raw;
+  // Only the scheme is quoted: the rest may hold a password.
+  const scheme = /^[a-z][\w+.-]*:/i.exec(raw)?.[0];
+  throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://${scheme ? ` (it starts with ${scheme}//)` : ''}; unset it to use SQLite in DATA_DIR`);
+}
+
+/** PUBLIC_URL: webhook URLs are built from it, so without a scheme they were not URLs at all. */
+function publicUrl(env: NodeJS.ProcessEnv, fallback: string): string {
+  const raw = given(env, 'PUBLIC_URL');
+  if (raw === undefined) return fallback;
+  let url: URL | undefined;
+  try { url = new URL(raw); } catch { /* refused below */ }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.host) {
+    throw new ConfigError(`PUBLIC_URL=${raw} is not an http:// or https:// URL: give the address others reach the server at, e.g. https://companion.example.com`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** COMPANION_SECRET_KEY, checked before anything is written (a short one crashed the first start midway). */
+function secretKey(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = given(env, 'COMPANION_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  try { decodeKey(raw); } catch { throw new ConfigError(`COMPANION_SECRET_KEY is not a 32-byte key: give 64 hex characters or 32 bytes in base64 (openssl rand -base64 32), or unset it to keep the key in DATA_DIR/secret-key`); }
+  return raw;
+}
+
+/**
+ * The configuration from the environment. A value that cannot be read throws ConfigError (main.ts
+ * prints it as the reason the server did not start), before any file or database is touched.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const port = Number(env.PORT ?? 8787);
-  const host = env.HOST ?? '127.0.0.1';
+  const port = numberSetting(env, 'PORT', 8787, { min: 0, max: 65_535, whole: true, form: 'a port number (a whole number from 0 to 65535)' });
+  const host = given(env, 'HOST') ?? '127.0.0.1';
   const base: Config = {
     port,
     host,
-    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
-    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(given(env, 'DATA_DIR') ?? 'data'),
+    databaseUrl: databaseUrl(env),
     // At least one, at most 100: a pool of 0 would wait forever, and each connection is a
     // PostgreSQL backend (with its own plan cache) that max_connections has to allow for.
-    databasePoolSize: poolSize(env.DATABASE_POOL_SIZE),
-    publicUrl: (env.PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    databasePoolSize: numberSetting(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, { min: 1, max: 100, whole: true, clamp: true, form: 'a number of connections (1 to 100)' }),
+    publicUrl: publicUrl(env, `http://${host}:${port}`),
     adminToken: env.COMPANION_ADMIN_TOKEN || undefined,
     seedDemo: env.COMPANION_DEMO !== '0',
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
-    metaAdsSyncMinutes: Number(env.META_ADS_SYNC_MINUTES ?? 60),
-    chatwootSyncSeconds: Number(env.CHATWOOT_SYNC_SECONDS ?? 300),
+    metaAdsSyncMinutes: numberSetting(env, 'META_ADS_SYNC_MINUTES', 60, { min: 0, form: 'a number of minutes (0 or more; 0 syncs only on demand)' }),
+    chatwootSyncSeconds: numberSetting(env, 'CHATWOOT_SYNC_SECONDS', 300, { min: 0, form: 'a number of seconds (0 or more; 0 turns the periodic pass off)' }),
     metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
-    secretKey: env.COMPANION_SECRET_KEY || undefined,
+    secretKey: secretKey(env),
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 12_000),
-    webhookRateLimitPerMinute: Number(env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000),
-    runRetentionDays: Math.max(0, Number(env.RUN_RETENTION_DAYS ?? 30) || 0),
-    authFailuresPerMinute: Number(env.AUTH_FAILURES_PER_MINUTE ?? 60),
-    unknownHookPerMinute: Number(env.WEBHOOK_UNKNOWN_PER_MINUTE ?? 60),
+    logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    rateLimitPerMinute: numberSetting(env, 'RATE_LIMIT_PER_MINUTE', 12_000, whole(1, 'requests per minute')),
+    webhookRateLimitPerMinute: numberSetting(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 60_000, whole(1, 'requests per minute')),
+    runRetentionDays: numberSetting(env, 'RUN_RETENTION_DAYS', 30, { min: 0, form: 'a number of days (0 or more; 0 keeps everything)' }),
+    authFailuresPerMinute: numberSetting(env, 'AUTH_FAILURES_PER_MINUTE', 60, whole(0, 'requests per minute')),
+    unknownHookPerMinute: numberSetting(env, 'WEBHOOK_UNKNOWN_PER_MINUTE', 60, whole(0, 'deliveries per minute')),
     // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
-    unknownHookTarpitMs: Math.min(60_000, Math.max(0, Number(env.WEBHOOK_UNKNOWN_DELAY_MS ?? 1_000) || 0)),
+    unknownHookTarpitMs: numberSetting(env, 'WEBHOOK_UNKNOWN_DELAY_MS', 1_000, { min: 0, max: 60_000, clamp: true, form: 'a number of milliseconds' }),
     executorThread: ['1', 'true'].includes((env.COMPANION_EXECUTOR_THREAD ?? '').trim().toLowerCase()),
     trustProxy: trustProxySetting(env.TRUST_PROXY),
   };

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpError, type ErrorDetail } from './http-error';
+import { nulDetails, nulMessage } from './http/refuse-nul';
 import { RouteMethods } from './http/route-methods';
 import { isForeignKeyViolation, isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
@@ -66,7 +67,9 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     // Text the database cannot store (a NUL character): the input's fault, not ours.
     if (isUnstorableText(err)) {
-      return reply.code(422).send(send('invalid_content', UNSTORABLE_TEXT));
+      // Which value held it, as other 422s say (the database names none).
+      const details = nulDetails({ body: request.body, params: request.params, querystring: request.query });
+      return reply.code(422).send(details.length ? send('invalid_content', nulMessage(details), details) : send('invalid_content', UNSTORABLE_TEXT));
     }
     if (isUniqueViolation(err)) {
       return reply.code(409).send(send('conflict', 'This conflicts with an existing record'));

@@ -3,7 +3,11 @@ import { app } from './app';
 import { loadConfig, type Config } from './config';
 import { bootstrap } from './bootstrap';
 import { loggerOptions } from './logging';
+import { answerWhileClosing } from './http/closing';
+import { RequestLog } from './http/request-log';
 import { sealStoredSecrets } from './secrets/at-rest';
+import { checkKeyAgainstData } from './secrets/key-check';
+import { readKeyFile } from './secrets/vault';
 import { openStore, type Store } from './store/database';
 import { startExecutorThread, ThreadPort, type ExecutorThread, type NotePort } from './engine/executor/executor-thread';
 
@@ -37,6 +41,8 @@ export interface RunningServer {
 /** Builds the app on a store and (by default) listens: used by main.ts, tests and benchmarks alike. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env, options.config);
+  // A key file that holds no key stops the start before the database is created or migrated.
+  if (!config.secretKey && !options.executorPort) readKeyFile(config.dataDir);
   const store = options.store ?? await openStore({
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
@@ -44,6 +50,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const fastify = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    // Webhook deliveries and health probes log their request lines at debug (http/request-log.ts).
+    logController: new RequestLog(),
+    // Requests that arrive while closing get our error shape and Retry-After (http/closing.ts).
+    return503OnClosing: false,
     bodyLimit: 1024 * 1024,
     // TRUST_PROXY (off by default): behind nginx & co., the client's address and scheme come from
     // the proxy's X-Forwarded-* headers, believed only from the peers it names.
@@ -64,10 +74,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let tokens: RunningServer['tokens'] = {};
   let url = config.publicUrl;
   try {
+    if (store.migrated) fastify.log.info(store.migrated, `applied migrations ${store.migrated.from}→${store.migrated.to}`);
+    answerWhileClosing(fastify);
     await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
     if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
     if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
     if (!options.executorPort) {
+      // Before anything is sealed or seeded: the key must open what the database holds.
+      await checkKeyAgainstData(fastify.services);
       // Rows from before credentials were sealed (migration 041 and earlier): converted once, with the vault key.
       await sealStoredSecrets(fastify.services.db, fastify.services.vault);
       tokens = await bootstrap(fastify.services);

@@ -60,6 +60,15 @@ describe('portProblem', () => {
     expect(portProblem(taken)).toBe('127.0.0.1:8787 is already in use (another Inbox Companion running?): stop what holds it, or set PORT');
     expect(portProblem(new Error('other'))).toBeUndefined();
   });
+
+  it.each([
+    [{ code: 'EADDRNOTAVAIL', address: '192.0.2.1', port: 8787, syscall: 'listen' }, '192.0.2.1:8787: this machine has no such address (EADDRNOTAVAIL): set HOST to one of its addresses, 127.0.0.1, or 0.0.0.0 for every interface'],
+    [{ code: 'EACCES', address: '0.0.0.0', port: 80, syscall: 'listen' }, '0.0.0.0:80: not permitted to listen there (EACCES; ports below 1024 need privileges): set PORT to 1024 or above'],
+    [{ code: 'ENOTFOUND', hostname: 'nonexistent.invalid', syscall: 'getaddrinfo' }, 'HOST=nonexistent.invalid does not resolve to an address (ENOTFOUND): set HOST to an address of this machine, e.g. 127.0.0.1, or 0.0.0.0 for every interface'],
+    [{ code: 'EACCES', path: '/data/companion.sqlite', syscall: 'open' }, undefined],
+  ])('says which setting a listen error is about: %o', (err, line) => {
+    expect(portProblem(Object.assign(new Error('listen failed'), err))).toBe(line);
+  });
 });
 
 describe('fileProblem', () => {

@@ -1,4 +1,7 @@
+import dns from 'node:dns/promises';
+import net from 'node:net';
 import { knob } from './engine/executor/rest';
+import { ConfigError } from './http/trust-proxy';
 import { CONNECT_TIMEOUT_MS } from './store/database';
 import { isConnectTimeout, isDatabaseUnreachable } from './store/pg-connection-loss';
 
@@ -58,11 +61,37 @@ export async function startWhenDatabaseReady<T>(start: () => Promise<T>, opts: {
   }
 }
 
-/** The port is taken (another Inbox Companion, say): which one, and how to choose another. */
+/** getaddrinfo's codes for a name that does not resolve (now, or at all). */
+const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+
+const hostProblem = (host: string, code: string) =>
+  `HOST=${host} does not resolve to an address (${code}): set HOST to an address of this machine, e.g. 127.0.0.1, or 0.0.0.0 for every interface`;
+
+/**
+ * Listening failed: the port is taken (another Inbox Companion, say), HOST is no address of this
+ * machine or does not resolve, the port needs privileges. Which setting, and how to fix it.
+ */
 export function portProblem(err: unknown): string | undefined {
-  const e = err as { code?: unknown; address?: unknown; port?: unknown };
-  if (e?.code !== 'EADDRINUSE') return undefined;
-  return `${String(e.address ?? 'the address')}:${String(e.port ?? '?')} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`;
+  const e = err as { code?: unknown; address?: unknown; port?: unknown; hostname?: unknown; syscall?: unknown };
+  const where = `${String(e?.address ?? 'the address')}:${String(e?.port ?? '?')}`;
+  switch (e?.code) {
+    case 'EADDRINUSE': return `${where} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`;
+    case 'EADDRNOTAVAIL': return `${where}: this machine has no such address (EADDRNOTAVAIL): set HOST to one of its addresses, 127.0.0.1, or 0.0.0.0 for every interface`;
+    case 'EACCES': return e.syscall === 'listen' ? `${where}: not permitted to listen there (EACCES; ports below 1024 need privileges): set PORT to 1024 or above` : undefined;
+    case 'ERR_SOCKET_BAD_PORT': return 'PORT is not a port number: give a whole number from 0 to 65535';
+    default: return typeof e?.code === 'string' && UNRESOLVED.has(e.code) && typeof e.hostname === 'string' ? hostProblem(e.hostname, e.code) : undefined;
+  }
+}
+
+/** HOST resolves (an address, or a name with one): checked before the database is opened, so a typo stops the start with nothing written. */
+export async function checkHost(host: string): Promise<void> {
+  if (net.isIP(host)) return;
+  try {
+    await dns.lookup(host);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new ConfigError(hostProblem(host, typeof code === 'string' ? code : 'unresolved'));
+  }
 }
 
 /** DATA_DIR (or a file in it) cannot be written: which path, and why, in one line. */

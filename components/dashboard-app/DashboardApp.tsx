@@ -3,6 +3,7 @@ import { DASHBOARD_APP_FETCH_INFO } from '../../lib/contracts/chatwoot-dashboard
 import { mountShortcutForm } from '../forms/mount';
 import { Launcher } from '../launcher/Launcher';
 import type { FormLoader } from '../launcher/types';
+import type { PageUser } from '../../lib/extension/adapters/types';
 import { useAwaitingAnswer, type AwaitingSource } from '../launcher/use-awaiting-answer';
 import { AwaitingNotice } from '../launcher/AwaitingNotice';
 import { SecretInput } from '../options/SecretInput';
@@ -12,6 +13,17 @@ import { createHttpLauncherApi } from './http-api';
 export const TOKEN_KEY = 'inbox-companion-token';
 
 const forms: FormLoader = { current: () => ({ mountShortcutForm }), load: async () => ({ mountShortcutForm }) };
+
+/** The launcher's seat check (seat.ts) says this instead of "reconnect the extension": here the token is the identity. */
+export const SIGN_IN_AS_YOU = 'sign out of this app and sign in with your own companion token.';
+
+/**
+ * Who is signed in to Chatwoot, as its appContext says (`currentAgent.email`), for the launcher
+ * to compare with the token's user, as the extension compares Chatwoot's session cookie: a token
+ * left in a shared browser would launch as its owner. No email, no check.
+ */
+const signedInToChatwoot = (c: DashboardConversation | null): PageUser | null =>
+  (c?.agentEmail ? { email: c.agentEmail, ...(c.agentName ? { name: c.agentName } : {}) } : null);
 
 /**
  * The launcher as a Chatwoot Dashboard App: Chatwoot tells the frame which conversation is open
@@ -84,7 +96,8 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
         }} />
       )}
       <p className="ic-da-said" role="status" data-testid="da-announcement">{said}</p>
-      <Launcher api={api} forms={forms} conversationId={key} conversationLabel={conversation ? `#${conversation.conversationId}` : null} returnFocus={focusLauncher} />
+      <Launcher api={api} forms={forms} conversationId={key} conversationLabel={conversation ? `#${conversation.conversationId}` : null} returnFocus={focusLauncher}
+        signedInHere={() => signedInToChatwoot(current.current)} seatRemedy={SIGN_IN_AS_YOU} />
     </main>
   );
 }

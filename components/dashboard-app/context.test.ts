@@ -12,7 +12,16 @@ const context = (conversation: Record<string, unknown>, extra: Record<string, un
 describe('Dashboard App context', () => {
   it('reads the conversation, its account and the Chatwoot origin', () => {
     const read = readAppContext({ data: context({ id: 42, account_id: 3, status: 'open', meta: { sender: { id: 9 } } }), origin: chatwoot, source: parent as never }, parent, '');
-    expect(read).toEqual({ origin: chatwoot, accountId: '3', conversationId: '42', contactName: 'Maria <b>Garcia</b>', agentName: 'Alex Agent' });
+    expect(read).toEqual({ origin: chatwoot, accountId: '3', conversationId: '42', contactName: 'Maria <b>Garcia</b>', agentName: 'Alex Agent', agentEmail: 'alex@example.com' });
+  });
+
+  it.each([
+    ['no email', { id: 7, name: 'Alex Agent' }],
+    ['a blank email', { id: 7, name: 'Alex Agent', email: ' ' }],
+    ['no currentAgent', null],
+  ])('says no agent email when Chatwoot sends %s (the app then checks no identity)', (_what, currentAgent) => {
+    const read = readAppContext({ data: context({ id: 42, account_id: 3 }, { currentAgent }), origin: chatwoot, source: parent as never }, parent, '');
+    expect(read?.agentEmail).toBeNull();
   });
 
   it('takes the account from the dashboard URL when the conversation lacks it', () => {

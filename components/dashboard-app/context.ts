@@ -7,6 +7,8 @@ export interface DashboardConversation {
   conversationId: string;
   contactName: string | null;
   agentName: string | null;
+  /** The Chatwoot user looking at it (Frame.vue's currentAgent: the signed-in user's id, name, email). */
+  agentEmail: string | null;
 }
 
 /**
@@ -29,5 +31,6 @@ export function readAppContext(event: Pick<MessageEvent, 'data' | 'origin' | 'so
     conversationId: String(conversation.id),
     contactName: contact?.name ?? null,
     agentName: currentAgent?.name ?? null,
+    agentEmail: currentAgent?.email?.trim() || null,
   };
 }

@@ -34,6 +34,8 @@ interface Props {
   takeOver?: (() => Promise<void>) | null;
   /** Who the page says is signed in to the inbox, read afresh each time (see seat.ts). */
   signedInHere?: () => PageUser | null;
+  /** What to do when that is not the connected user (the Dashboard App's own words; else reconnect the extension). */
+  seatRemedy?: string;
   /** Half-filled forms, kept for the page's life (the content script's; else this launcher's own). */
   drafts?: FormDrafts;
 }
@@ -60,10 +62,10 @@ type View =
 type FocusTo = 'composer' | 'button' | 'stay';
 
 export function Launcher({
-  api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null, signedInHere, drafts: pageDrafts,
+  api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null, signedInHere, seatRemedy, drafts: pageDrafts,
 }: Props) {
   const data = useLauncherData(api);
-  const whyNot = () => disabledReason(data, conversationId, signedInHere?.() ?? null);
+  const whyNot = () => disabledReason(data, conversationId, signedInHere?.() ?? null, seatRemedy);
   const reason = whyNot();
   const [ownDrafts] = useState(() => new FormDrafts());
   const drafts = pageDrafts ?? ownDrafts;
@@ -164,7 +166,7 @@ export function Launcher({
   const launch = async (shortcut: ShortcutSummary, values: Record<string, unknown>) => {
     if (!conversationId) return;
     // Checked at the last moment too: the inbox may have been signed in as someone else since the menu opened.
-    const seat = seatMismatch(data.connection && 'me' in data.connection ? data.connection.me : null, signedInHere?.());
+    const seat = seatMismatch(data.connection && 'me' in data.connection ? data.connection.me : null, signedInHere?.(), seatRemedy);
     if (seat) {
       const v = viewRef.current;
       return explain(seat, v.kind === 'form' && v.shortcut.id === shortcut.id ? v : undefined);

@@ -1,8 +1,12 @@
+import { AD_CHANNEL_LABELS } from '../../lib/contracts/ads';
 import { Field, GroupError } from './Field';
 import type { TriggerDraftOf } from './draft-types';
 import { useAds } from './queries';
 
 type T = TriggerDraftOf<'click_to_chat_ads'>;
+
+/** Where the ad's leads write: a WhatsApp-only step (a template) cannot reach Messenger leads. */
+const channelLabel = (channel: string) => AD_CHANNEL_LABELS[channel as keyof typeof AD_CHANNEL_LABELS] ?? channel;
 
 /** Click-to-Chat: an ad account, then its ads; an ineligible ad is shown disabled with the reasons. */
 export function AdPicker({ trigger, onChange }: { trigger: T; onChange(t: T): void }) {
@@ -36,7 +40,7 @@ export function AdPicker({ trigger, onChange }: { trigger: T; onChange(t: T): vo
                     <input type="checkbox" disabled={!ad.eligible} checked={trigger.adIds.includes(ad.adId)}
                       aria-describedby={ad.eligible ? undefined : reasonsId}
                       onChange={(e) => toggle(ad.adId, e.target.checked)} />
-                    {ad.name} <span className="muted">({ad.adId} · {ad.status})</span>
+                    {ad.name} <span className="muted">({channelLabel(ad.channel)} · {ad.adId} · {ad.status})</span>
                   </label>
                   {!ad.eligible && (
                     <ul id={reasonsId} className="reasons" aria-label={`Why ${ad.name} cannot be chosen`}>

@@ -43,7 +43,7 @@ export function ChatwootConnectForm() {
         <Field label="Account ID" path="accountId" error={errors.accountId?.message} hint="The number after /app/accounts/ in Chatwoot's address bar">
           {(p) => <input {...p} {...register('accountId')} inputMode="numeric" />}
         </Field>
-        <Field label="API access token" path="apiAccessToken" error={errors.apiAccessToken?.message} hint="Chatwoot → Profile settings → Access Token. Stored encrypted, never shown again.">
+        <Field label="API access token" path="apiAccessToken" error={errors.apiAccessToken?.message} hint="An administrator's: in Chatwoot, signed in as an administrator, Profile settings → Access Token (an agent's token sees only that agent's inboxes). Stored encrypted, never shown again.">
           {(p) => <SecretInput {...p} what="API access token" {...register('apiAccessToken')} />}
         </Field>
         <Field label="Webhook secret (optional)" path="webhookSecret" error={errors.webhookSecret?.message} hint="Chatwoot 4.11.2 and later show a secret for each webhook; paste it to verify deliveries">
@@ -53,7 +53,10 @@ export function ChatwootConnectForm() {
       </form>
       {connect.data && (
         <div className="notice" role="status">
-          Connected <strong>{connect.data.name}</strong> as {connect.data.agentName ?? 'the token’s user'}. Now add the webhook below in Chatwoot.
+          Connected <strong>{connect.data.name}</strong> as {connect.data.agentName ?? 'the token’s user'}.{' '}
+          {connect.data.relinked
+            ? 'It was connected before: its conversations and contacts are picked up where they were, and its webhook URL is the same as then.'
+            : 'Now add the webhook below in Chatwoot.'}
         </div>
       )}
     </FieldErrorsContext.Provider>

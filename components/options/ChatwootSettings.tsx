@@ -1,16 +1,23 @@
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CHATWOOT_WEBHOOK_EVENTS, ChatwootAccountList, ChatwootSyncResult, type ChatwootAccount } from '../../lib/contracts/chatwoot';
-import { errorMessage, NoBody, request } from './api';
+import { CHATWOOT_WEBHOOK_EVENTS, ChatwootAccountList, ChatwootDisconnected, ChatwootSyncResult, type ChatwootAccount } from '../../lib/contracts/chatwoot';
+import { errorMessage, request } from './api';
 import { ChatwootConnectForm, chatwootKeys } from './ChatwootConnectForm';
 import { ChatwootSecretForm } from './ChatwootSecretForm';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
-function AccountCard({ account }: { account: ChatwootAccount }) {
+const DISCONNECT_WARNING = 'Its webhook URL stops working and its token is forgotten. Contacts and conversations mirrored from it stay; '
+  + 'open ones are no longer updated and workflow steps on them fail. Connecting the same account again picks them up.';
+
+function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; onDisconnected(message: string): void }) {
   const client = useQueryClient();
   const refresh = () => void client.invalidateQueries({ queryKey: chatwootKeys.accounts });
   const sync = useMutation({ mutationFn: () => request(ChatwootSyncResult, 'POST', `/chatwoot/accounts/${account.id}/sync`), onSettled: refresh });
-  const remove = useMutation({ mutationFn: () => request(NoBody, 'DELETE', `/chatwoot/accounts/${account.id}`), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: () => request(ChatwootDisconnected, 'DELETE', `/chatwoot/accounts/${account.id}`),
+    onSuccess: (done) => { onDisconnected(done.message); refresh(); },
+  });
   return (
     <article className="card" aria-label={`Chatwoot ${account.name}`}>
       <h4>{account.name} <span className="muted">account {account.accountId} at {account.baseUrl}</span></h4>
@@ -24,10 +31,11 @@ function AccountCard({ account }: { account: ChatwootAccount }) {
       <ChatwootSecretForm account={account} field="webhookSecret" />
       <ChatwootSecretForm account={account} field="apiAccessToken" />
       <p role="status">Last synced: {when(account.lastSyncedAt)}{sync.data ? ` — ${sync.data.conversations} conversations checked, ${sync.data.repaired} changes repaired` : ''}</p>
+      {sync.data?.notes?.length ? <ul className="hint" aria-label="Sync notes">{sync.data.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
       {account.lastError && <p className="error" role="alert">{account.lastError}</p>}
       {sync.error && !account.lastError && <p className="error" role="alert">{errorMessage(sync.error)}</p>}
       <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>{sync.isPending ? 'Syncing…' : 'Sync now'}</button>{' '}
-      <button type="button" className="danger" onClick={() => { if (window.confirm(`Disconnect ${account.name}? Its webhook URL stops working.`)) remove.mutate(); }}>Disconnect</button>
+      <button type="button" className="danger" onClick={() => { if (window.confirm(`Disconnect ${account.name}? ${DISCONNECT_WARNING}`)) remove.mutate(); }}>Disconnect</button>
       {remove.error && <p className="error" role="alert">{errorMessage(remove.error)}</p>}
     </article>
   );
@@ -36,11 +44,13 @@ function AccountCard({ account }: { account: ChatwootAccount }) {
 /** Chatwoot accounts: connect, copy the webhook URL, see when it last synced, sync now. */
 export function ChatwootSettings() {
   const accounts = useQuery({ queryKey: chatwootKeys.accounts, queryFn: () => request(ChatwootAccountList, 'GET', '/chatwoot/accounts') });
+  const [disconnected, setDisconnected] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="chatwoot-h">
       <h3 id="chatwoot-h">Chatwoot</h3>
       {accounts.error && <p className="error" role="alert">{errorMessage(accounts.error)}</p>}
-      {accounts.data?.accounts.map((a) => <AccountCard key={a.id} account={a} />)}
+      {disconnected && <p className="notice" role="status">{disconnected}</p>}
+      {accounts.data?.accounts.map((a) => <AccountCard key={a.id} account={a} onDisconnected={setDisconnected} />)}
       <ChatwootConnectForm />
     </section>
   );

@@ -12,6 +12,8 @@ export interface ConditionFieldSpec {
   label: string;
   /** The values a rule may compare with; empty means "type it". */
   values: readonly string[];
+  /** How a value reads in the list (`whatsapp` → WhatsApp); the value itself otherwise. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 interface Props {
@@ -67,7 +69,7 @@ export function ConditionBuilder({ value, fields, onChange, path }: Props) {
                   spec && spec.values.length > 0 ? (
                     <select {...p} value={rule.value} onChange={(e) => setRule(index, { ...rule, value: e.target.value })}>
                       {!spec.values.includes(rule.value) && <option value={rule.value}>{rule.value || 'Choose…'}</option>}
-                      {spec.values.map((v) => <option key={v} value={v}>{v}</option>)}
+                      {spec.values.map((v) => <option key={v} value={v}>{spec.labels?.[v] ?? v}</option>)}
                     </select>
                   ) : (
                     <input {...p} value={rule.value} onChange={(e) => setRule(index, { ...rule, value: e.target.value })} />

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { ImportReference, WorkflowImportResult } from '../../lib/contracts/workflow-file';
-import type { ImportChoices } from './use-workflow-import';
+import { ImportReplaceChoices } from './ImportReplaceChoices';
+import type { ImportChoices, ImportReplace } from './use-workflow-import';
 
 const KIND: Record<ImportReference['kind'], string> = { user: 'User', app: 'App', workflow: 'Workflow' };
 const CHOICE_KEY: Record<ImportReference['kind'], keyof ImportChoices> = { user: 'users', app: 'apps', workflow: 'workflows' };
@@ -13,26 +14,31 @@ const usedBy = (r: ImportReference) => r.usedBy.map((u) => `“${u.workflow}” 
 interface Props {
   plan: WorkflowImportResult;
   busy: boolean;
-  onImport(choices: ImportChoices): void;
+  onImport(choices: ImportChoices, replace: ImportReplace): void;
   onCancel(): void;
 }
 
 /**
  * What a file's workflows need on this server, before any is saved: a pick for each user, app or
- * workflow with no match here, and, per workflow, what to set up before publishing.
+ * workflow with no match here, whether each one already here is made anew or replaced, and, per
+ * workflow, what to set up before publishing (as the choice made leaves it).
  */
 export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
   const heading = useId();
   const [picked, setPicked] = useState<Record<string, string>>({});
+  const [replacing, setReplacing] = useState<Record<number, string>>({});
   const open = plan.references.filter((r) => !r.match);
   const matched = plan.references.filter((r) => r.match);
-  const toDo = plan.workflows.filter((w) => w.warnings.length > 0);
+  const toDo = plan.workflows
+    .map((w, i) => ({ name: w.name, warnings: w.replaceable?.find((c) => c.id === replacing[i])?.warnings ?? w.warnings }))
+    .filter((w) => w.warnings.length > 0);
   const ready = open.every((r) => picked[keyOf(r)]);
   const choices = (): ImportChoices => {
     const out: ImportChoices = {};
     for (const r of open) (out[CHOICE_KEY[r.kind]] ??= {})[r.ref] = picked[keyOf(r)]!;
     return out;
   };
+  const replace = (): ImportReplace => Object.fromEntries(Object.entries(replacing).filter(([, id]) => id));
   const count = plan.workflows.length;
   return (
     <section className="summary warn import-review" aria-labelledby={heading}>
@@ -57,6 +63,8 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
           </ul>
         </>
       )}
+      <ImportReplaceChoices workflows={plan.workflows} replacing={replacing}
+        onChange={(i, id) => setReplacing(({ [i]: _, ...rest }) => (id ? { ...rest, [i]: id } : rest))} />
       {toDo.length > 0 && (
         <>
           <h4>Before publishing</h4>
@@ -76,7 +84,7 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
         </details>
       )}
       <p className="row">
-        <button type="button" className="primary" disabled={!ready || busy} onClick={() => onImport(choices())}>
+        <button type="button" className="primary" disabled={!ready || busy} onClick={() => onImport(choices(), replace())}>
           {busy ? 'Importing…' : 'Import as drafts'}
         </button>
         <button type="button" onClick={onCancel} disabled={busy}>Cancel</button>

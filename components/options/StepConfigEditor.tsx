@@ -11,6 +11,7 @@ import { LifecycleStepFields } from './LifecycleStepFields';
 import { MessageStepFields } from './MessageStepFields';
 import { SendMessageStepFields } from './SendMessageStepFields';
 import { MiniAppActionStepFields } from './MiniAppActionStepFields';
+import { OpenConversationStepFields } from './OpenConversationStepFields';
 import { TagStepFields } from './TagStepFields';
 import { TriggerWorkflowStepFields } from './TriggerWorkflowStepFields';
 import { WaitStepFields } from './WaitStepFields';
@@ -32,7 +33,7 @@ export function StepConfigEditor({ step, index, onChange }: Props) {
     case 'assign_to':
       return <AssignStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'open_conversation':
-      return <p className="hint">Opens a conversation for the contact if none is open. No settings.</p>;
+      return <OpenConversationStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'close_conversation':
       return <CloseStepFields {...common} config={step.config} onChange={(config) => onChange({ ...step, config })} />;
     case 'branch':

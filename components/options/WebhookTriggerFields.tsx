@@ -1,30 +1,31 @@
-import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { z } from 'zod';
+import { useId, useState } from 'react';
 import { WEBHOOK_IDENTIFIER_TYPES } from '../../lib/contracts/triggers';
-import { errorMessage, request } from './api';
+import { errorMessage } from './api';
 import type { TriggerDraftOf } from './draft-types';
 import { Field } from './Field';
+import { useWorkflow } from './queries';
+import { newSigningSecret } from './signing-secret';
+import { useRegenerateWebhookUrl } from './use-regenerate-webhook';
 import { WebhookMappings } from './WebhookMappings';
 import { WebhookTester } from './WebhookTester';
+import { WebhookDeliveries } from './WebhookDeliveries';
 
 type T = TriggerDraftOf<'incoming_webhook'>;
 interface Props { trigger: T; onChange(t: T): void; workflowId: string | undefined }
 
 const IDENTIFIER_LABELS = { contactId: 'Contact ID', phone: 'Phone number', email: 'Email address' } as const;
 
-function newSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
-}
-
 /** Incoming webhook: its URL, who the contact is, which values become variables, an optional secret. */
 export function WebhookTriggerFields({ trigger, onChange, workflowId }: Props) {
   const [copied, setCopied] = useState(false);
-  const regenerate = useMutation({
-    mutationFn: () => request(z.object({ url: z.string() }), 'POST', `/workflows/${encodeURIComponent(workflowId ?? '')}/webhook/regenerate`),
-    onSuccess: ({ url }) => onChange({ ...trigger, url }),
-  });
+  const secretNoteId = useId();
+  const regenerate = useRegenerateWebhookUrl(workflowId ?? '', (url) => onChange({ ...trigger, url }));
+  // What the server could not open (UnreadableSecretsNotice offers the ways out): the fields must
+  // not read as a workflow never saved, nor as one taking unsigned requests while it refuses them.
+  const unreadable = useWorkflow(workflowId).data?.unreadableSecrets ?? [];
+  const urlUnreadable = unreadable.includes('url') && !trigger.url;
+  // Left out of the draft (undefined) the stored secret is kept on save and still required; null removes it.
+  const secretUnreadable = unreadable.includes('signingSecret') && trigger.signingSecret === undefined;
   const copy = async () => {
     if (!trigger.url) return;
     await navigator.clipboard.writeText(trigger.url);
@@ -44,7 +45,9 @@ export function WebhookTriggerFields({ trigger, onChange, workflowId }: Props) {
               Regenerate
             </button>
           </div>
-        ) : <p className="hint">Save the workflow to get its URL.</p>}
+        ) : urlUnreadable
+          ? <p className="hint warn">The URL could not be read with this server's secret key; deliveries to it still arrive. Regenerate URL (above) gives a new one to show the sender.</p>
+          : <p className="hint">Save the workflow to get its URL.</p>}
         {regenerate.isError && <p className="error" role="alert">{errorMessage(regenerate.error)}</p>}
       </div>
       <div className="grid2">
@@ -63,16 +66,20 @@ export function WebhookTriggerFields({ trigger, onChange, workflowId }: Props) {
       </div>
       <WebhookMappings mappings={trigger.mappings ?? []} path="trigger.mappings" onChange={(mappings) => onChange({ ...trigger, mappings })} />
       <label className="check">
-        <input type="checkbox" checked={!!trigger.signingSecret}
-          onChange={(e) => onChange({ ...trigger, signingSecret: e.target.checked ? newSecret() : null })} />
+        <input type="checkbox" checked={!!trigger.signingSecret || secretUnreadable} aria-describedby={secretUnreadable ? secretNoteId : undefined}
+          onChange={(e) => onChange({ ...trigger, signingSecret: e.target.checked ? newSigningSecret() : null })} />
         Require signed requests (Standard Webhooks)
       </label>
+      {secretUnreadable && (
+        <p className="hint warn" id={secretNoteId}>Required, but the signing secret could not be read with this server's secret key: deliveries are refused (503) until it is set again (Set a new signing secret, above). Untick to accept unsigned requests instead.</p>
+      )}
       {trigger.signingSecret && (
         <Field label="Signing secret" path="trigger.signingSecret" hint="Senders sign with this secret; unsigned requests get 401.">
           {(p) => <input {...p} className="mono" value={trigger.signingSecret ?? ''} onChange={(e) => onChange({ ...trigger, signingSecret: e.target.value })} />}
         </Field>
       )}
       <WebhookTester workflowId={workflowId} trigger={trigger} />
+      {workflowId && <WebhookDeliveries workflowId={workflowId} />}
     </>
   );
 }

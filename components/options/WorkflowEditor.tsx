@@ -13,6 +13,7 @@ import { STEP_LABELS } from './step-defaults';
 import { StepList } from './StepList';
 import { StatusBadge } from './StatusBadge';
 import { TriggerEditor } from './TriggerEditor';
+import { UnreadableSecretsNotice } from './UnreadableSecretsNotice';
 import { useUnpublishChoice } from './UnpublishDialog';
 import { useWorkflowSave } from './use-workflow-save';
 import { checkDraft } from './validate-draft';
@@ -170,6 +171,10 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
           <ErrorSummary title="The server refused this workflow:" errors={server} />
           {showAll && <ErrorSummary title="To fix before saving:" errors={check.errors} />}
           {showAll && <ErrorSummary title="To fix before publishing:" errors={check.warnings} tone="warn" />}
+          {id && workflow?.unreadableSecrets && draft.trigger.type === 'incoming_webhook' && (
+            <UnreadableSecretsNotice workflowId={id} unreadable={workflow.unreadableSecrets} trigger={draft.trigger}
+              onChange={(trigger) => setDraft((d) => ({ ...d, trigger }))} />
+          )}
           <TriggerEditor trigger={draft.trigger} oncePerContact={draft.oncePerContact} workflowId={id}
             onChange={(trigger, oncePerContact) => setDraft({ ...draft, trigger, oncePerContact })} />
           <StepList steps={draft.steps} onChange={(steps) => setDraft({ ...draft, steps })} />

@@ -1,6 +1,7 @@
 import { StatusBadge } from './StatusBadge';
 import type { WorkflowSummary } from './schemas';
 import { TRIGGER_LABELS } from './trigger-defaults';
+import { unreadableSecretsText } from './unreadable-secrets';
 
 interface Props {
   workflow: WorkflowSummary;
@@ -17,7 +18,15 @@ export function WorkflowRow({ workflow: w, busy, onDuplicate, onDelete, onToggle
   const published = w.status === 'published';
   return (
     <tr>
-      <td><a href={`#/workflows/${encodeURIComponent(w.id)}`}>{w.name}</a></td>
+      <td>
+        <a href={`#/workflows/${encodeURIComponent(w.id)}`}>{w.name}</a>
+        {w.unreadableSecrets && (
+          <p className="reasons">
+            {unreadableSecretsText(w.unreadableSecrets)}{' '}
+            <a href={`#/workflows/${encodeURIComponent(w.id)}`} aria-label={`Fix “${w.name}” in the editor`}>Fix it in the editor</a>
+          </p>
+        )}
+      </td>
       <td>{TRIGGER_LABELS[w.trigger.type]}</td>
       <td><StatusBadge status={w.status} /></td>
       <td>v{w.version}</td>

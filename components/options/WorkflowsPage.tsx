@@ -5,6 +5,7 @@ import { WorkflowFile } from '../../lib/contracts/workflow-file';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
 import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
+import { ExportCredentialsNotice } from './ExportCredentialsNotice';
 import { ImportOutcome, ImportWorkflow } from './ImportWorkflow';
 import { keys, useWorkflows } from './queries';
 import { navigate } from './router';
@@ -19,10 +20,14 @@ const problemOf = (w: { id: string; name: string }, err: unknown) =>
 
 type Action = { kind: 'publish' | 'unpublish' | 'delete' | 'duplicate'; workflow: WorkflowSummary; cancelRuns?: boolean };
 
-/** A file for another server (the server adds what each user, app and workflow named is): one workflow, or all. */
+/**
+ * A file for another server (the server adds what each user, app and workflow named is): one
+ * workflow, or all. Resolves to the file, for what it left out (ExportCredentialsNotice).
+ */
 async function downloadExport(workflow?: WorkflowSummary) {
   const file = await request(WorkflowFile, 'GET', workflow ? `/workflows/export?ids=${encodeURIComponent(workflow.id)}` : '/workflows/export');
   downloadJson(workflow ? fileNameOf(workflow.name) : allWorkflowsFileName(), file);
+  return file;
 }
 
 // Runs stay in the run history (as the messages they sent stay in conversations); n8n deletes a
@@ -68,6 +73,7 @@ export function WorkflowsPage() {
       </div>
       <ImportOutcome state={importing} />
       {exporting.isError && <p className="error" role="alert">Export failed: {errorMessage(exporting.error)}</p>}
+      {exporting.data && <ExportCredentialsNotice file={exporting.data} onDismiss={() => exporting.reset()} />}
       {problem && (
         <div className="summary error" role="alert">
           <strong>{problem.name}: {problem.message}</strong> <a href={`#/workflows/${encodeURIComponent(problem.id)}`}>Open the editor</a>

@@ -48,3 +48,25 @@ describe('rowsToFixCsv', () => {
     ]);
   });
 });
+
+describe('rowsToFixCsv and formulas', () => {
+  // What a spreadsheet would run when the file is opened (CSV injection): written as text, with a
+  // ' in front, and read back as it was when the fixed file is imported again.
+  const cells = ['=HYPERLINK("http://evil.example","Click")', '@SUM(A1:A9)', '+34600111222', '-1+2', '\tx', '\rx', 'Ana', '1+1'];
+  const text = rowsToFixCsv({ headers: ['Value'], lines: cells.map((c) => [c]) }, cells.map((_, line) => ({ line, error: '=1+1' })));
+
+  it('writes every cell that starts like a formula as text', () => {
+    const rows = Papa.parse<string[]>(text.slice(1)).data.slice(1);
+    expect(rows.map((r) => r[0])).toEqual([
+      '\'=HYPERLINK("http://evil.example","Click")', '\'@SUM(A1:A9)', '\'+34600111222', '\'-1+2', '\'\tx', '\'\rx', 'Ana', '1+1',
+    ]);
+    expect(rows.every((r) => r[1] === '\'=1+1')).toBe(true);
+  });
+
+  it('reads back as the values it was made of', () => {
+    const read = readCsv(text);
+    if ('error' in read) throw new Error(read.error);
+    expect(read.lines.map((l) => l[0])).toEqual(cells);
+  });
+});
+

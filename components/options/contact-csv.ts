@@ -20,9 +20,18 @@ export const STANDARD_TARGETS: { value: ColumnTarget; label: string }[] = [
   { value: 'lifecycle', label: 'Lifecycle stage' },
 ];
 
+/**
+ * A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`, or after a
+ * tab or carriage return) is written with a `'` in front (OWASP's CSV injection advice, Papa's
+ * `escapeFormulae`), so opening the rows to fix in Excel runs nothing. That file comes back to be
+ * imported again: the `'` is taken off when it is read.
+ */
+const ESCAPED_FORMULA = /^'(?=[=+\-@\t\r])/;
+const unescaped = (cell: string) => cell.replace(ESCAPED_FORMULA, '');
+
 /** The file's text as a header line and the lines under it; an empty file or one without a header is refused. */
 export function readCsv(text: string): CsvFile | { error: string } {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', transform: unescaped });
   const [headers, ...lines] = parsed.data;
   if (!headers || headers.every((h) => !h.trim())) return { error: 'The file is empty: the first line should name the columns (e.g. Name, Phone, Email)' };
   const quote = parsed.errors.find((e) => e.type === 'Quotes');
@@ -66,9 +75,9 @@ export interface LineToFix { line: number; error?: string; skipped?: string }
  * The lines to fix as a CSV to fix and import again: the file's columns, "Error" (why the row was
  * not imported) and "Skipped values" (what an imported row's contact did not get). It starts with
  * a byte order mark: Excel on Windows reads a CSV without one in the system's code page, and the
- * accents would come back as "JosÃ©".
+ * accents would come back as "JosÃ©". Formulas are written as text (ESCAPED_FORMULA above).
  */
 export function rowsToFixCsv(file: CsvFile, lines: readonly LineToFix[]): string {
   const data = lines.map((l) => [...(file.lines[l.line] ?? []), l.error ?? '', l.skipped ?? '']);
-  return `\uFEFF${Papa.unparse({ fields: [...file.headers, 'Error', 'Skipped values'], data })}`;
+  return `\uFEFF${Papa.unparse({ fields: [...file.headers, 'Error', 'Skipped values'], data }, { escapeFormulae: true })}`;
 }

@@ -8,7 +8,22 @@ import { navigate } from './router';
 import { parseImport } from './workflow-file';
 
 export type ImportChoices = NonNullable<WorkflowImportBody['choices']>;
+/** Place of a workflow in the file → the workflow here it replaces (ImportReview's "Replace …"). */
+export type ImportReplace = NonNullable<WorkflowImportBody['replace']>;
 export interface ImportReviewState { file: unknown; plan: WorkflowImportResult }
+
+/** What an import made, said once it is done: new drafts, and workflows whose draft the file's version became. */
+export function importedText(result: WorkflowImportResult): string {
+  const { created, replaced = [] } = result;
+  const said: string[] = [];
+  if (created.length) said.push(`Imported ${created.length} ${created.length === 1 ? 'workflow as a draft' : 'workflows as drafts'}: ${created.map((c) => c.name).join(', ')}.`);
+  for (const r of replaced) {
+    said.push(r.unpublished
+      ? `“${r.name}” now holds the file's version as a draft and is no longer published: nothing starts it until you publish it again (same webhook URL).`
+      : `“${r.name}” now holds the file's version as its draft.`);
+  }
+  return said.join(' ');
+}
 
 /**
  * A workflow file imported in two calls: a dry run says what each id it names is here; with
@@ -21,25 +36,28 @@ export function useWorkflowImport() {
   const [review, setReview] = useState<ImportReviewState>();
   const [done, setDone] = useState<string>();
   const failed = (err: unknown) => setErrors(err instanceof ApiFailure && err.details.length ? detailsToMap(err.details) : { '': errorMessage(err) });
-  const send = (file: unknown, choices: ImportChoices, dryRun: boolean) =>
-    request(WorkflowImportResult, 'POST', '/workflows/import', { file, choices, dryRun });
+  const send = (file: unknown, choices: ImportChoices, dryRun: boolean, replace: ImportReplace = {}) =>
+    request(WorkflowImportResult, 'POST', '/workflows/import', { file, choices, ...(Object.keys(replace).length ? { replace } : {}), dryRun });
 
   const save = useMutation({
-    mutationFn: ({ file, choices }: { file: unknown; choices: ImportChoices }) => send(file, choices, false),
+    mutationFn: ({ file, choices, replace }: { file: unknown; choices: ImportChoices; replace?: ImportReplace }) => send(file, choices, false, replace),
     onMutate: () => setErrors({}),
     onSuccess: (result) => {
       setReview(undefined);
       void client.invalidateQueries({ queryKey: keys.workflows });
-      const [only] = result.created;
-      if (result.created.length === 1 && only) navigate('workflows', only.id);
-      else setDone(`Imported ${result.created.length} workflows as drafts: ${result.created.map((c) => c.name).join(', ')}.`);
+      const made = [...result.created, ...result.replaced ?? []];
+      const [only] = made;
+      // One workflow opens in the editor, unless it was unpublished by the replace: that is said here.
+      if (made.length === 1 && only && !result.replaced?.some((r) => r.unpublished)) navigate('workflows', only.id);
+      else setDone(importedText(result));
     },
     onError: failed,
   });
   const check = useMutation({
     mutationFn: (file: unknown) => send(file, {}, true),
     onSuccess: (plan, file) => {
-      const nothingToSay = plan.references.every((r) => r.match) && plan.workflows.every((w) => w.warnings.length === 0);
+      // A workflow already here (same id, or name) is never replaced unasked: the review offers it.
+      const nothingToSay = plan.references.every((r) => r.match) && plan.workflows.every((w) => w.warnings.length === 0 && !w.replaceable?.length);
       if (nothingToSay) save.mutate({ file, choices: {} });
       else setReview({ file, plan });
     },
@@ -57,8 +75,8 @@ export function useWorkflowImport() {
       if (read.ok) check.mutate(read.file);
       else setErrors(read.errors);
     },
-    importWith(choices: ImportChoices) {
-      if (review) save.mutate({ file: review.file, choices });
+    importWith(choices: ImportChoices, replace: ImportReplace = {}) {
+      if (review) save.mutate({ file: review.file, choices, replace });
     },
     cancel: () => setReview(undefined),
   };

@@ -1,3 +1,4 @@
+import { AD_REFERRAL_FIELDS } from '../../lib/contracts/ad-referral';
 import type { AppList } from '../../lib/contracts/apps';
 import type { FieldDefinition } from '../../lib/contracts/contacts';
 import { Trigger, triggerVariables, type TriggerInput } from '../../lib/contracts/triggers';
@@ -52,7 +53,8 @@ export function templateVariables(draft: WorkflowDraft, fields: readonly FieldDe
   return [
     ...CONTACT.map((v) => `$contact.${v}`),
     ...fields.map((f) => `$contact.fields.${f.key}`),
-    ...CONVERSATION_VARIABLES.map((v) => `$conversation.${v}`),
+    // The ad that opened the conversation is offered field by field (`$conversation.adReferral.headline`).
+    ...CONVERSATION_VARIABLES.flatMap((v) => (v === 'adReferral' ? AD_REFERRAL_FIELDS.map((f) => `$conversation.adReferral.${f}`) : [`$conversation.${v}`])),
     ...draftTriggerVariables(draft.trigger, apps).map((v) => `$trigger.${v}`),
     ...SYSTEM_VARIABLES.map((v) => `$system.${v}`),
   ];

@@ -40,6 +40,8 @@ export const ChatwootAccount = z.object({
   /** Paste into Chatwoot: Settings → Integrations → Webhooks. */
   webhookUrl: z.string(),
   status: z.enum(['active', 'error']),
+  /** Connected again after a disconnect: the conversations and contacts mirrored before were picked up, not copied anew. */
+  relinked: z.boolean().optional(),
   lastSyncedAt: Timestamp.nullable(),
   lastError: z.string().nullable(),
   createdAt: Timestamp,
@@ -52,7 +54,32 @@ export const ChatwootSyncResult = z.object({
   conversations: z.number(),
   contacts: z.number(),
   repaired: z.number(),
+  /**
+   * What the pass could not copy as Chatwoot has it (an attribute value a field refuses, e.g. not one
+   * of a list's options) and conversations it closed because Chatwoot deleted them; at most 20.
+   */
+  notes: z.array(z.string()).optional(),
 });
+
+/**
+ * DELETE /chatwoot/accounts/:id: what disconnecting did. The webhook URL stops at once; contacts
+ * and conversations mirrored from the account stay (`openConversations` of them still open, not
+ * updated any more); connecting the same address and account id again picks them up.
+ */
+export const ChatwootDisconnected = z.object({
+  id: Id,
+  openConversations: z.number().int().min(0),
+  message: z.string(),
+});
+export type ChatwootDisconnected = z.infer<typeof ChatwootDisconnected>;
+
+/** The inboxes of the connected Chatwoot accounts (trigger rules on an inbox pick from these). */
+export const ChatwootInboxList = z.object({
+  inboxes: z.array(z.object({ connectionId: Id, account: z.string(), id: z.number(), name: z.string(), channel: z.string().nullable() })),
+  /** Accounts whose inboxes could not be read now, and why. */
+  errors: z.array(z.object({ connectionId: Id, account: z.string(), message: z.string() })),
+});
+export type ChatwootInboxList = z.infer<typeof ChatwootInboxList>;
 
 /** What any signed-in user (the extension) may know of the connected accounts: where their dashboards are. */
 export const ChatwootOriginList = z.object({

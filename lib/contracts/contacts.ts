@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { E164, Email, Id, Timestamp, unknownKeys } from './common';
+import { Tag } from './tag';
 
-export const Tag = z.string().trim().min(1, 'A tag cannot be empty').max(64, 'A tag has at most 64 characters');
+// One tag shape for the API, imports and steps (tag.ts: no invisible characters, NFKC).
+export { Tag };
 /** The longest text a contact field holds (characters); every writer checks it with FieldValue. */
 export const FIELD_TEXT_MAX = 10_000;
 /** "the value is 10,006 characters; a field holds at most 10,000": the words of the API, a step, an import. */

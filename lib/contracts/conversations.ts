@@ -4,6 +4,7 @@ import { Contact } from './contacts';
 import { Attachment, ChannelWindow, MessageDelivery } from './channels';
 import { MessageData } from './message-data';
 import { WhatsAppTemplateRef } from './whatsapp-template-ref';
+import { AdReferral } from './ad-referral';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -14,7 +15,14 @@ export const Message = z.object({
   id: Id,
   conversationId: Id,
   direction: z.enum(['incoming', 'outgoing']),
-  kind: z.enum(['message', 'comment']),
+  /**
+   * `activity`: a line the companion writes about what happened in the conversation (Chatwoot's
+   * activity messages): a workflow launched, waiting to try a step again, failed or stopped, an
+   * agent taking over. Never the customer's or an agent's turn: it answers no question, starts no
+   * workflow (no Message Created), goes to no channel, and is not the list's latest message.
+   * Times in its text are ISO 8601 (UTC); the built-in inbox shows them in the agent's time.
+   */
+  kind: z.enum(['message', 'comment', 'activity']),
   /**
    * Who wrote it. A workflow's message (`type: workflow`, `id` its workflow id) carries the
    * workflow's `name` as it was when the run wrote it, so a reader can say "Workflow: Order
@@ -55,6 +63,23 @@ export const Conversation = z.object({
   connectionId: z.string().nullable(),
   /** Its id in that connection (a Chatwoot conversation number, the customer's wa_id or PSID). */
   externalId: z.string().nullable(),
+  /**
+   * The Click-to-WhatsApp / Click-to-Messenger ad the customer came from (the first one, when the
+   * conversation was opened by it or before any other); null: none. Templates read it as
+   * `{{$conversation.adReferral.headline}}` and so on.
+   */
+  adReferral: AdReferral.nullable().optional(),
+  /**
+   * The Chatwoot inbox it is in, by its name there ("Website", "WhatsApp Support"); null for the
+   * companion's own channels, and for a Chatwoot conversation until a sync names its inbox.
+   */
+  inboxName: z.string().nullable().optional(),
+  /**
+   * Where the customer writes, in one word (lib/contracts/conversation-channels.ts): a Chatwoot
+   * inbox's channel (whatsapp, web, email, sms, telegram, api…), whatsapp or messenger on the
+   * companion's own numbers and Pages, `inbox` in the built-in inbox; null: not known yet.
+   */
+  channelType: z.string().nullable().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });
@@ -70,7 +95,17 @@ export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
  * were queued behind it and were cancelled with it (they would have asked again), and what waits
  * now (another workflow's question, if any).
  */
-export const TakeOverResult = AwaitingAnswerState.extend({ stoppedRunId: Id.nullable(), cancelledRunIds: z.array(Id).default([]) });
+export const TakeOverResult = AwaitingAnswerState.extend({
+  stoppedRunId: Id.nullable(), cancelledRunIds: z.array(Id).default([]),
+  /**
+   * The agent who takes over gets the conversation (Chatwoot's bot handoff): `assigned` to them now,
+   * `yours` already, `kept`: it stays with `assigneeId`, who had it; `failed`: the inbox it lives in
+   * (Chatwoot) did not take the assignment (`message` says why); the take over itself stands.
+   */
+  assignment: z.object({
+    outcome: z.enum(['assigned', 'yours', 'kept', 'failed']), assigneeId: Id.nullable(), message: z.string().optional(),
+  }).optional(),
+});
 export type TakeOverBody = z.infer<typeof TakeOverBody>;
 export type TakeOverResult = z.infer<typeof TakeOverResult>;
 /** One of the contact's earlier conversations, with its messages, as `GET /conversations/:id?history=true` gives it. */
@@ -94,8 +129,15 @@ export const HISTORY_CONVERSATIONS = 20;
  */
 export const ConversationInbox = z.object({
   kind: z.literal('chatwoot'),
-  /** The connection's name (Settings → Chatwoot). */
+  /** The Chatwoot inbox's name ("Website", "WhatsApp Support"); the account's until a sync names the inbox. */
   name: z.string(),
+  /** The connected account's name (Settings → Chatwoot). */
+  account: z.string().optional(),
+  /** The Chatwoot inbox's id, and its channel in one word (whatsapp, web, email…), when known. */
+  inboxId: z.string().nullable().optional(),
+  channel: z.string().nullable().optional(),
+  /** The account was disconnected: nothing done here reaches Chatwoot until it is connected again. */
+  disconnected: z.boolean().optional(),
   /** The conversation's number there. */
   externalId: z.string(),
   url: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdReferral } from './ad-referral';
 
 /**
  * Domain events: every change is recorded as one of these (same transaction as the change),
@@ -6,7 +7,12 @@ import { z } from 'zod';
  */
 /** Who made the change: a user's id (person or bot) or a workflow's id; null for outside callers. */
 const By = z.string().nullable().optional();
-const ConversationFacts = { assigneeId: z.string().nullable().optional(), channel: z.string().optional(), by: By };
+// `channel`: where it lives (`built_in` or its connection's kind, `$trigger.channel`); `channelType` and
+// `inboxName`: its channel in one word and its Chatwoot inbox (conversation-place.ts), for trigger rules.
+const ConversationFacts = {
+  assigneeId: z.string().nullable().optional(), channel: z.string().optional(), by: By,
+  channelType: z.string().nullable().optional(), inboxName: z.string().nullable().optional(),
+};
 
 export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('contact.created'), payload: z.object({ contactId: z.string() }) }),
@@ -29,7 +35,11 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('shortcut.launched'), payload: z.object({ contactId: z.string(), conversationId: z.string(), workflowId: z.string(), values: z.record(z.string(), z.unknown()), launchedBy: z.string() }) }),
   // `unmatched`: identifier values that matched no contact (only when there are some).
   z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), unmatched: z.array(z.string()).optional(), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
-  z.object({ type: z.literal('ad.clicked'), payload: z.object({ contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable(), ineligible: z.string().nullable().optional() }) }),
+  // `referral`: all Meta said of the ad (absent on events recorded before it was kept).
+  z.object({ type: z.literal('ad.clicked'), payload: z.object({
+    contactId: z.string(), conversationId: z.string().nullable(), adId: z.string(), adName: z.string(), ctwaClid: z.string().nullable(), message: z.string().nullable(),
+    referral: AdReferral.optional(), ineligible: z.string().nullable().optional(),
+  }) }),
   z.object({ type: z.literal('mini_app.triggered'), payload: z.object({ contactId: z.string(), appId: z.string(), triggerKey: z.string(), items: z.record(z.string(), z.unknown()) }) }),
   z.object({ type: z.literal('workflow.started'), payload: z.object({ contactId: z.string(), workflowId: z.string(), variables: z.record(z.string(), z.unknown()),
     /** Who started it: a run's Trigger-workflow step, an app (send sub flow) or an admin. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdReferral } from './ad-referral';
 
 // What a customer sent through WhatsApp beyond what its text shows, kept on the message
 // (`data`) for the API's readers (an n8n flow, a Mini-app reading the conversation). The text
@@ -36,6 +37,9 @@ export const OrderData = z.object({
   items: z.array(z.object({ productRetailerId: Label, quantity: z.number(), itemPrice: z.number().nullable(), currency: Label.nullable() })),
 });
 
-export const MessageData = z.discriminatedUnion('type', [FlowResponseData, SharedContactsData, OrderData]);
+/** The ad the customer wrote from (Click-to-WhatsApp / Click-to-Messenger): what Meta said of it. */
+export const AdReferralData = AdReferral.extend({ type: z.literal('ad_referral') });
+
+export const MessageData = z.discriminatedUnion('type', [FlowResponseData, SharedContactsData, OrderData, AdReferralData]);
 export type MessageData = z.infer<typeof MessageData>;
 export type SharedContact = z.infer<typeof SharedContact>;

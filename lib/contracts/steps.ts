@@ -115,7 +115,19 @@ export const AssignToConfig = z.object({
   /** A user id, or `unassign`. */
   userId: z.string().trim().min(1, 'Choose a user or "unassign"'),
 });
-export const OpenConversationConfig = z.object({});
+/** Open conversation's `channel`: the contact's last channel (the default), or the built-in inbox; otherwise a connected channel's id. */
+export const OPEN_ON_LAST = 'last';
+export const OPEN_ON_BUILT_IN = 'built_in';
+export const OpenConversationConfig = z.object({
+  /**
+   * Where a conversation this step opens lives: `last` (or left out): the channel the contact
+   * last wrote on, else the built-in inbox; `built_in`; or a connected channel's id: a WhatsApp
+   * number (the contact's phone, business-initiated: send a template next) or a Facebook Page
+   * (only a contact who has written to that Page). A conversation already open on another
+   * channel moves to the one chosen.
+   */
+  channel: z.string().trim().min(1, 'Choose a channel').max(64).optional(),
+});
 export const CloseConversationConfig = z.object({
   category: z.string().trim().min(1).max(100).optional(),
   summary: z.string().max(1000, 'A summary has at most 1000 characters').optional(),

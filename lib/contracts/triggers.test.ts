@@ -3,6 +3,8 @@ import { type TriggerInput, TRIGGER_TYPES, Trigger, triggerVariables } from './t
 
 const sourceRule = (value: string, operator = 'is') => ({ field: 'source', operator, value });
 const categoryRule = (value: string) => ({ field: 'category', operator: 'is', value });
+const channelRule = (value: string) => ({ field: 'channel', operator: 'is', value });
+const inboxRule = (value: string) => ({ field: 'inbox', operator: 'is_not', value });
 const webhook = (over: object = {}) => ({
   type: 'incoming_webhook',
   identifier: { type: 'phone', jsonKey: '$.phone' },
@@ -15,6 +17,8 @@ describe('Trigger', () => {
     ['opened without conditions', { type: 'conversation_opened' }],
     ['opened on a source', { type: 'conversation_opened', conditions: { logic: 'or', rules: [sourceRule('click_to_chat_ads')] } }],
     ['closed without conditions', { type: 'conversation_closed' }],
+    ['opened on a channel and a Chatwoot inbox', { type: 'conversation_opened', conditions: { logic: 'and', rules: [sourceRule('contact'), channelRule('whatsapp'), inboxRule('Website')] } }],
+    ['closed on channel and inbox, 10 each', { type: 'conversation_closed', conditions: { logic: 'or', rules: [...Array(10).fill(channelRule('email')), ...Array(10).fill(inboxRule('Support')), categoryRule('Spam')] } }],
     ['closed on source and category', { type: 'conversation_closed', conditions: { logic: 'and', rules: [sourceRule('bot'), categoryRule('Resolved')] } }],
     ['closed with 10 source + 10 category rules', { type: 'conversation_closed', conditions: { logic: 'or', rules: [...Array(10).fill(sourceRule('api')), ...Array(10).fill(categoryRule('Spam'))] } }],
     ['tag added', { type: 'contact_tag_updated', action: 'added', tags: ['vip'] }],
@@ -41,6 +45,9 @@ describe('Trigger', () => {
     ['an empty category', { type: 'conversation_closed', conditions: { logic: 'and', rules: [categoryRule(' ')] } }, ['conditions', 'rules', 0, 'value']],
     ['a category over 100 chars', { type: 'conversation_closed', conditions: { logic: 'and', rules: [categoryRule('x'.repeat(101))] } }, ['conditions', 'rules', 0, 'value']],
     ['11 source rules on opened', { type: 'conversation_opened', conditions: { logic: 'or', rules: Array(11).fill(sourceRule('api')) } }, ['conditions', 'rules']],
+    ['a channel that is not one', { type: 'conversation_opened', conditions: { logic: 'and', rules: [channelRule('fax')] } }, ['conditions', 'rules', 0, 'value']],
+    ['an empty inbox', { type: 'conversation_closed', conditions: { logic: 'and', rules: [inboxRule(' ')] } }, ['conditions', 'rules', 0, 'value']],
+    ['11 inbox rules on opened', { type: 'conversation_opened', conditions: { logic: 'or', rules: Array(11).fill(inboxRule('a')) } }, ['conditions', 'rules']],
     ['11 category rules on closed', { type: 'conversation_closed', conditions: { logic: 'or', rules: Array(11).fill(categoryRule('a')) } }, ['conditions', 'rules']],
     ['a contains operator', { type: 'conversation_opened', conditions: { logic: 'or', rules: [sourceRule('api', 'contains')] } }, ['conditions', 'rules', 0, 'operator']],
     ['no tags', { type: 'contact_tag_updated', action: 'added', tags: [] }, ['tags']],
@@ -105,7 +112,10 @@ describe('triggerVariables', () => {
       ['orderId', 'amount', 'launchedBy'],
     ],
     incoming_webhook: [webhook() as TriggerInput, ['orderId']],
-    click_to_chat_ads: [{ type: 'click_to_chat_ads', adAccountId: 'a', adIds: ['b'] }, ['adId', 'adName', 'ctwaClid', 'message']],
+    click_to_chat_ads: [{ type: 'click_to_chat_ads', adAccountId: 'a', adIds: ['b'] }, [
+      'adId', 'adName', 'ctwaClid', 'message', 'headline', 'body', 'sourceUrl', 'sourceId', 'sourceType', 'mediaType', 'imageUrl', 'videoUrl', 'thumbnailUrl',
+      'ref', 'postId', 'productId', 'channel',
+    ]],
     manual: [{ type: 'manual' }, []],
     mini_app: [{ type: 'mini_app', appId: 'a', triggerKey: 'k' }, []],
   };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { AD_REFERRAL_TRIGGER_VARIABLES } from './ad-referral';
 import { ConditionOperator, Logic } from './conditions';
+import { ConversationChannel } from './conversation-channels';
 import { FormDefinition } from './forms';
+import { compileJsonPath } from './jsonpath';
 import { JsonKey, TagList, VariableMappings } from './workflow-primitives';
 
 // `bot`: a bot user (an AI agent with an API token) opened it. The trigger documentation lists bot
@@ -29,7 +32,19 @@ export type TriggerType = z.infer<typeof TriggerType>;
 
 const MAX_RULES_PER_FIELD = 10;
 
-const OpenedRule = z.object({ field: z.literal('source'), operator: ConditionOperator, value: OpenedSource });
+// Beyond the documented source (and category) rules, where the conversation lives: its channel in
+// one word and, for a Chatwoot conversation, its inbox by name (Chatwoot's automations have an
+// "Inbox" condition; respond.io's triggers filter by channel). Same limit of 10 per field.
+const ChannelRule = z.object({ field: z.literal('channel'), operator: ConditionOperator, value: ConversationChannel });
+const InboxRule = z.object({
+  field: z.literal('inbox'),
+  operator: ConditionOperator,
+  value: z.string().trim().min(1, 'Choose an inbox').max(255),
+});
+const OpenedRule = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('source'), operator: ConditionOperator, value: OpenedSource }),
+  ChannelRule, InboxRule,
+]);
 const ClosedRule = z.discriminatedUnion('field', [
   z.object({ field: z.literal('source'), operator: ConditionOperator, value: ClosedSource }),
   z.object({
@@ -37,24 +52,27 @@ const ClosedRule = z.discriminatedUnion('field', [
     operator: ConditionOperator,
     value: z.string().trim().min(1, 'Choose a category').max(100),
   }),
+  ChannelRule, InboxRule,
 ]);
+
+const atMostPerField = (fields: readonly string[]) => (rules: { field: string }[], ctx: z.RefinementCtx) => {
+  for (const field of fields) {
+    const count = rules.filter((r) => r.field === field).length;
+    if (count > MAX_RULES_PER_FIELD) {
+      ctx.addIssue({ code: 'custom', message: `At most ${MAX_RULES_PER_FIELD} rules on ${field} (found ${count})` });
+    }
+  }
+};
 
 export const ConversationOpenedConditions = z.object({
   logic: Logic,
-  rules: z.array(OpenedRule).max(MAX_RULES_PER_FIELD, 'At most 10 rules on source'),
+  rules: z.array(OpenedRule).superRefine(atMostPerField(['source', 'channel', 'inbox'])),
 });
 export type ConversationOpenedConditions = z.infer<typeof ConversationOpenedConditions>;
 
 export const ConversationClosedConditions = z.object({
   logic: Logic,
-  rules: z.array(ClosedRule).superRefine((rules, ctx) => {
-    for (const field of ['source', 'category'] as const) {
-      const count = rules.filter((r) => r.field === field).length;
-      if (count > MAX_RULES_PER_FIELD) {
-        ctx.addIssue({ code: 'custom', message: `At most ${MAX_RULES_PER_FIELD} rules on ${field} (found ${count})` });
-      }
-    }
-  }),
+  rules: z.array(ClosedRule).superRefine(atMostPerField(['source', 'category', 'channel', 'inbox'])),
 });
 export type ConversationClosedConditions = z.infer<typeof ConversationClosedConditions>;
 
@@ -103,15 +121,24 @@ export const ShortcutTrigger = z.object({
   form: FormDefinition.default({ fields: [] }),
 });
 export const WEBHOOK_IDENTIFIER_TYPES = ['contactId', 'phone', 'email'] as const;
-/** "The same JSON key cannot be saved twice" (trigger documentation): both rows are named. */
+/** A path as json-p3 prints it back: `$["a"]['b']` and `$.a.b` are one key. */
+const samePath = (jsonKey: string) => {
+  const compiled = compileJsonPath(jsonKey);
+  return 'query' in compiled ? compiled.query.toString() : jsonKey;
+};
+/** "The same JSON key cannot be saved twice" (trigger documentation), however it is spelled: both rows are named. */
 const WebhookMappings = VariableMappings.superRefine((mappings, ctx) => {
   const firstRow = new Map<string, number>();
   mappings.forEach((m, index) => {
-    const first = firstRow.get(m.jsonKey);
-    if (first === undefined) { firstRow.set(m.jsonKey, index); return; }
+    const key = samePath(m.jsonKey);
+    const first = firstRow.get(key);
+    if (first === undefined) { firstRow.set(key, index); return; }
+    const earlier = mappings[first]!.jsonKey;
     ctx.addIssue({
       code: 'custom', path: [index, 'jsonKey'],
-      message: `The JSON key "${m.jsonKey}" is mapped twice (rows ${first + 1} and ${index + 1}); map each key once`,
+      message: earlier === m.jsonKey
+        ? `The JSON key "${m.jsonKey}" is mapped twice (rows ${first + 1} and ${index + 1}); map each key once`
+        : `The JSON key "${m.jsonKey}" is the same path as "${earlier}" (rows ${first + 1} and ${index + 1}); map each key once`,
     });
   });
 });
@@ -173,7 +200,8 @@ const FIXED_TRIGGER_VARIABLES = {
   ],
   contact_tag_updated: ['tag', 'action', 'changedBy', 'changedByType'],
   contact_field_updated: ['field', 'oldValue', 'newValue', 'changedBy', 'changedByType'],
-  click_to_chat_ads: ['adId', 'adName', 'ctwaClid', 'message'],
+  // adName: the ads catalog's (Ads Manager) name, else the referral's headline; the rest is Meta's referral (ad-referral.ts).
+  click_to_chat_ads: ['adId', 'adName', 'ctwaClid', 'message', ...AD_REFERRAL_TRIGGER_VARIABLES],
 } as const;
 
 /**

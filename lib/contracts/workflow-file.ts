@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FIELD_TYPES } from './contacts';
-import { WorkflowDefinition } from './workflow';
+import { WorkflowDefinition, WorkflowStatus } from './workflow';
 import { Id, IsoDateTime } from './workflow-primitives';
 
 // Workflows moved between servers (GET /workflows/export → POST /workflows/import). Ids are this
@@ -35,6 +35,17 @@ export const WorkflowFile = z.object({
     requireSignature: z.boolean().optional(),
   })),
   references: WorkflowFileReferences.default({ users: {}, apps: {}, workflows: {}, fields: {} }),
+  /**
+   * Each credential placeholder in the file, for the admin who exported it (what to have at hand
+   * when importing). Informative: an import reads the placeholders themselves.
+   */
+  credentialsLeftOut: z.array(z.object({
+    workflowId: Id, stepId: z.string(),
+    /** Where in the definition: `steps.0.config.url`. */
+    path: z.string(),
+    /** The placeholder's name: `Authorization`, `Telegram bot token`. */
+    what: z.string(),
+  })).optional(),
 });
 export type WorkflowFile = z.infer<typeof WorkflowFile>;
 
@@ -47,11 +58,15 @@ const Choices = z.record(z.string(), Id).default({});
 /**
  * POST /workflows/import. `file`: what GET /workflows/export gave, or one workflow's definition
  * (the files exported before). `choices`: for an id the file names that has no match here, the
- * one to use instead (by kind, file id → id here). `dryRun`: only say what would be matched.
+ * one to use instead (by kind, file id → id here). `replace`: per workflow of the file, by its
+ * place in `file.workflows` (0 for a lone definition), the workflow here whose draft it becomes
+ * instead of a new one. `dryRun`: only say what would be matched.
  */
 export const WorkflowImportBody = z.object({
   file: z.unknown().describe('A workflow file (GET /workflows/export), or a single workflow definition'),
   choices: z.object({ users: Choices, apps: Choices, workflows: Choices }).partial().default({}),
+  replace: z.record(z.string().regex(/^\d{1,4}$/, 'The workflow\'s place in file.workflows (0 for a single definition)'), Id).default({})
+    .describe('Place of a workflow in file.workflows → id of the workflow here it replaces (keeping its id, webhook URL and runs; it becomes a draft)'),
   dryRun: z.boolean().default(false),
 });
 export type WorkflowImportBody = z.infer<typeof WorkflowImportBody>;
@@ -81,6 +96,15 @@ export const ImportReference = z.object({
 });
 export type ImportReference = z.infer<typeof ImportReference>;
 
+/** A workflow here that one of the file may replace: the one it was exported from (same id), else one of its name. */
+export const ReplaceCandidate = Candidate.extend({
+  status: WorkflowStatus,
+  how: z.enum(['id', 'name']),
+  /** What the file's workflow will need before publishing if it replaces this one (it keeps this one's URL and signing secret). */
+  warnings: z.array(z.string()),
+});
+export type ReplaceCandidate = z.infer<typeof ReplaceCandidate>;
+
 export const WorkflowImportResult = z.object({
   references: z.array(ImportReference),
   /**
@@ -88,8 +112,19 @@ export const WorkflowImportResult = z.object({
    * not installed, credentials the file left out, a new signing secret for the sender), and the
    * name it gets here when a workflow of its name exists ("Refund (2)").
    */
-  workflows: z.array(z.object({ name: z.string(), importedAs: z.string().optional(), warnings: z.array(z.string()) })),
+  workflows: z.array(z.object({
+    name: z.string(), importedAs: z.string().optional(), warnings: z.array(z.string()),
+    /** Workflows here it may replace instead (`replace`); its warnings as a new one are `warnings`. Left out: none. */
+    replaceable: z.array(ReplaceCandidate).optional(),
+    /** The one it replaces, as the body chose. */
+    replaces: Candidate.optional(),
+  })),
   /** The drafts made (none on a dry run). */
   created: z.array(Candidate),
+  /**
+   * Workflows whose draft the file's version became (same id and URL; none on a dry run; left out:
+   * none); `unpublished`: it was published, and nothing starts it until it is published again.
+   */
+  replaced: z.array(Candidate.extend({ unpublished: z.boolean() })).optional(),
 });
 export type WorkflowImportResult = z.infer<typeof WorkflowImportResult>;

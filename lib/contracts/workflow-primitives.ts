@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compileJsonPath } from './jsonpath';
+import { Tag } from './tag';
 
 // Building blocks shared by triggers, steps and forms. Kept here (not in each file) so a
 // variable name or JSON key means the same thing everywhere.
@@ -61,5 +62,5 @@ export const VariableMappings = z
   );
 export type VariableMappings = z.infer<typeof VariableMappings>;
 
-export const Tag = z.string().trim().min(1, 'A tag cannot be empty').max(64, 'A tag has at most 64 characters');
+export { Tag };
 export const TagList = z.array(Tag).min(1, 'Choose at least one tag').max(50, 'At most 50 tags');

@@ -39,6 +39,14 @@ export type WorkflowCreateBody = z.infer<typeof WorkflowCreateBody>;
 export const WorkflowUpdateBody = WorkflowDefinition;
 export type WorkflowUpdateBody = z.infer<typeof WorkflowUpdateBody>;
 
+/**
+ * What of a workflow is stored sealed under another secret key than this server's (a database
+ * moved without its key, a row written by an instance with a key of its own): left out of the
+ * answer instead of failing it, so the list still shows every workflow.
+ */
+export const UnreadableSecrets = z.array(z.enum(['url', 'signingSecret'])).min(1)
+  .describe('Present when the webhook URL (`url`) or signing secret (`signingSecret`) was sealed with another secret key than this server\'s and cannot be shown: regenerate the URL (POST /workflows/{id}/webhook/regenerate) and set the secret again (PUT). Deliveries to the URL still arrive; while the signing secret cannot be read they are refused (503 `signing_secret_unreadable`).');
+
 export const Workflow = z
   .object({
     id: Id,
@@ -48,6 +56,7 @@ export const Workflow = z
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     publishedAt: IsoDateTime.nullable(),
+    unreadableSecrets: UnreadableSecrets.optional(),
   })
   .superRefine(checkDefinition);
 export type Workflow = z.infer<typeof Workflow>;

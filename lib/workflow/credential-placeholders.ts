@@ -5,6 +5,7 @@
 
 import type { Step } from '../contracts/steps';
 import { stepTemplates } from './step-templates';
+import { URL_PATH_SECRETS } from './url-path-secrets';
 
 /** What the file holds instead of a credential: `{{credential: Authorization}}`. */
 export const credentialPlaceholder = (what: string) => `{{credential: ${what}}}`;
@@ -28,7 +29,7 @@ export function credentialGaps(step: Step): CredentialGap[] {
   return stepTemplates(step).flatMap(({ path, template }) => credentialPlaceholders(template).map((what) => {
     const header = path[1] === 'headers' ? step.config.headers[Number(path[2])]?.key : undefined;
     const where = header !== undefined ? `the ${header} header`
-      : path[1] === 'url' ? (what === URL_USERINFO ? 'the user and password of the URL' : `the URL parameter ${what}`)
+      : path[1] === 'url' ? (what === URL_USERINFO ? 'the user and password of the URL' : URL_PATH_SECRETS.includes(what) ? `the ${what} in the URL` : `the URL parameter ${what}`)
         : `"${what}" in the body`;
     return { path, what, message: `set ${where} again (the workflow file left the credential out; ${credentialPlaceholder(what)} holds its place)` };
   }));

@@ -46,8 +46,11 @@ describe('extractMappings', () => {
   it.each<[string, unknown, string, string]>([
     ['a missing key', body, '$.nope', '$.nope matched nothing in the body'],
     ['an index past the end', body, '$.data.contacts[5].firstName', 'matched nothing'],
-    ['an object', body, '$.custom_fields', '$.custom_fields resolves to an object; map a value inside it'],
-    ['an array of objects', body, '$.data.contacts', '$.data.contacts selects objects, not values; map a value inside them, e.g. $.items[*].sku'],
+    // The hint names a value inside, by the author's own path.
+    ['an object', body, '$.custom_fields', '$.custom_fields resolves to an object; map a value inside it, e.g. $.custom_fields.phone'],
+    ['an array of objects', body, '$.data.contacts', '$.data.contacts selects objects, not values; map a value inside them, e.g. $.data.contacts[*].firstName'],
+    ['the objects of a wildcard', { line_items: [{ sku: 'A1', qty: 1 }] }, '$.line_items[*]', '$.line_items[*] selects objects, not values; map a value inside them, e.g. $.line_items[*].sku'],
+    ['a key that needs quotes', { a: [{ 'first name': 'Ada' }] }, '$.a[*]', '$.a[*] selects objects, not values; map a value inside them, e.g. $.a[*]["first name"]'],
     ['the whole body', body, '$', 'resolves to an object'],
     ['a list holding an object', body, '$.mixed', 'selects objects, not values'],
     ['an invalid path stored by an earlier version', body, '$.data.contacts[?(@.firstName', 'is not a valid JSONPath'],
@@ -91,7 +94,8 @@ describe('extractIdentifier', () => {
     ['an object', body, '$.custom_fields', { error: '$.custom_fields must be a text or a number, or a list of them' }],
     ['a list holding an object', body, '$.mixed', { error: '$.mixed must be a text or a number, or a list of them' }],
     ['a boolean', body, '$.custom_fields.vip', { error: '$.custom_fields.vip must be a text or a number, or a list of them' }],
-    ['null', body, '$.custom_fields.note', { error: '$.custom_fields.note must be a text or a number, or a list of them' }],
+    // null is no value: the body names nobody (a guest order), as an empty text does.
+    ['null', body, '$.custom_fields.note', { error: '$.custom_fields.note is empty' }],
     ['a blank string', body, '$.empty', { error: '$.empty is empty' }],
     ['an empty list', { ids: [] }, '$.ids', { error: '$.ids is empty' }],
     ['too many', { ids: Array.from({ length: MAX_IDENTIFIER_VALUES + 1 }, (_, i) => i) }, '$.ids', { error: `$.ids holds ${MAX_IDENTIFIER_VALUES + 1} values; at most 100 contacts per request` }],

@@ -109,7 +109,7 @@ export function extractMappings(body: unknown, mappings: readonly VariableMappin
     const definite = isDefinitePath(jsonKey);
     const value = 'error' in found ? found
       : definite && found.matches.length === 0 ? { error: 'matched nothing in the body' }
-      : mappedValue(found.matches, definite);
+      : mappedValue(found.matches, definite, jsonKey);
     if ('error' in value) errors.push({ variable, jsonKey, message: `${jsonKey} ${value.error}` });
     else values[variable] = value.value;
   }
@@ -121,14 +121,26 @@ export function extractMappings(body: unknown, mappings: readonly VariableMappin
  * array of values is a list); otherwise the nodes as a list, each array among them flattened one
  * level (`$.orders[*].skus`). A definite path that selected nothing is the caller's to report.
  */
-export function mappedValue(matches: readonly unknown[], definite: boolean): { value: MappedValue } | { error: string } {
+export function mappedValue(matches: readonly unknown[], definite: boolean, jsonKey: string): { value: MappedValue } | { error: string } {
   const one = definite ? matches[0] : undefined;
   if (isScalar(one)) return { value: one };
-  if (one !== undefined && !Array.isArray(one)) return { error: 'resolves to an object; map a value inside it, e.g. $.order.id' };
+  if (one !== undefined && !Array.isArray(one)) return { error: `resolves to an object; map a value inside it${insidePath(jsonKey, [one])}` };
   const list = flattened(matches);
-  if (!list.every(isScalar)) return { error: 'selects objects, not values; map a value inside them, e.g. $.items[*].sku' };
+  // A path that selected arrays (`$.line_items`) reaches their elements with [*].
+  const base = matches.some(Array.isArray) ? `${jsonKey}[*]` : jsonKey;
+  if (!list.every(isScalar)) return { error: `selects objects, not values; map a value inside them${insidePath(base, list)}` };
   if (list.length > MAX_LIST_VALUES) return { error: `selects ${list.length} values; at most ${MAX_LIST_VALUES} make a list` };
   return { value: list };
+}
+
+/** ", e.g. $.line_items[*].sku": the author's own path to a value the selected objects hold; '' when none has one. */
+function insidePath(base: string, selected: readonly unknown[]): string {
+  for (const o of selected) {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) continue;
+    const key = Object.keys(o).find((k) => isScalar((o as Record<string, unknown>)[k]));
+    if (key !== undefined) return `, e.g. ${base}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`;
+  }
+  return '';
 }
 
 /**
@@ -139,8 +151,25 @@ export function mappedValue(matches: readonly unknown[], definite: boolean): { v
 export function extractIdentifier(body: unknown, jsonKey: string): { values: string[] } | { error: string } {
   const found = queryJsonPath(body, jsonKey);
   if ('error' in found) return { error: `${jsonKey} ${found.error}` };
-  if (found.matches.length === 0) return { error: `${jsonKey} matched nothing in the body` };
+  if (found.matches.length === 0) return { error: `${jsonKey} ${NOTHING_MATCHED}` };
   return identifierValues(flattened(found.matches), jsonKey);
+}
+
+const NOTHING_MATCHED = 'matched nothing in the body';
+const EMPTY = 'is empty';
+/** Why an identifier path found no value, as identifierAbsent knows it. */
+export const nothingMatched = (jsonKey: string) => `${jsonKey} ${NOTHING_MATCHED}`;
+
+/**
+ * Whether an identifier error means "this body names nobody" (no key, null or blank: a Shopify
+ * guest order has no customer) in a body of the shape the path reads (an object for `$.a`, a list
+ * for `$[0]`), rather than a body that is not what the trigger reads at all (null, a number, a
+ * list where an object was meant).
+ */
+export function identifierAbsent(body: unknown, jsonKey: string, error: string): boolean {
+  if (!error.endsWith(` ${NOTHING_MATCHED}`) && !error.endsWith(` ${EMPTY}`)) return false;
+  if (body === null || typeof body !== 'object') return false;
+  return Array.isArray(body) ? !/^\$(\.[^.]|\[['"])/.test(jsonKey) : !/^\$\[\d/.test(jsonKey);
 }
 
 /** The identifier values among what a path selected (flattened one level), or why they cannot name contacts. */
@@ -148,10 +177,12 @@ export function identifierValues(list: unknown[], jsonKey: string): { values: st
   if (list.length > MAX_IDENTIFIER_VALUES) {
     return { error: `${jsonKey} holds ${list.length} values; at most ${MAX_IDENTIFIER_VALUES} contacts per request` };
   }
-  if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) {
+  // null is no value (`"phone": null`), as an empty text is.
+  const given = list.filter((v) => v !== null);
+  if (!given.every((v) => typeof v === 'string' || typeof v === 'number')) {
     return { error: `${jsonKey} must be a text or a number, or a list of them` };
   }
-  const values = list.map((v) => String(v).trim()).filter((v) => v !== '');
-  if (values.length === 0) return { error: `${jsonKey} is empty` };
+  const values = given.map((v) => String(v).trim()).filter((v) => v !== '');
+  if (values.length === 0) return { error: `${jsonKey} ${EMPTY}` };
   return { values };
 }

@@ -1,4 +1,5 @@
 import { Contact } from '../contracts/contacts';
+import { AD_REFERRAL_FIELDS } from '../contracts/ad-referral';
 import { Conversation } from '../contracts/conversations';
 import { isUnsafeIntegerText } from './exact-json';
 import { renderUrlTemplate } from './outbound-templates';
@@ -17,6 +18,12 @@ export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
  */
 export const CONTACT_VARIABLES: readonly string[] = Object.keys(Contact.shape);
 export const CONVERSATION_VARIABLES: readonly string[] = Object.keys(Conversation.shape);
+
+/** A conversation no ad opened: its `$conversation.adReferral.*` are known, and empty. */
+const NO_AD_REFERRAL = Object.fromEntries(AD_REFERRAL_FIELDS.map((f) => [f, null]));
+/** `$conversation` as a run's scope holds it. */
+export const conversationScope = (c: Conversation | null): Record<string, unknown> | null =>
+  (c ? { ...c, adReferral: c.adReferral ?? NO_AD_REFERRAL } : null);
 /** What `{{$system.<name>}}` can read (the scope's `system`, built by the caller). */
 export const SYSTEM_VARIABLES: readonly string[] = ['now'];
 

@@ -95,7 +95,7 @@ describe('extractItems', () => {
     const got = read('$[*].email', [{ email: 'a@x.co', who: 'Ana' }, { email: 'b@x.co', who: { first: 'Bob' } }], '$[*].who');
     expect('items' in got && got.items.map((i) => [i.variables, i.errors.map((e) => e.message)])).toEqual([
       [{ who: 'Ana' }, []],
-      [{}, ['$[*].who resolves to an object; map a value inside it, e.g. $.order.id']],
+      [{}, ['$[*].who resolves to an object; map a value inside it, e.g. $[*].who.first']],
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { jsonpath, type JSONPathNode } from 'json-p3';
 import { compileJsonPath } from '../contracts/jsonpath';
 import type { VariableMapping } from '../contracts/workflow-primitives';
-import { extractMappings, identifierValues, mappedValue, type MappedValue, type MappingError, type MappingResult } from './jsonpath-mapping';
+import { extractMappings, identifierValues, mappedValue, nothingMatched, type MappedValue, type MappingError, type MappingResult } from './jsonpath-mapping';
 
 // n8n's items (Zapier's line items) for webhook batches. When the identifier path selects its
 // values by iterating (`$[*].email`, `$.orders[*].customer.email`, `$.data[?@.type=="lead"].email`),
@@ -131,7 +131,7 @@ export function extractItems(body: unknown, identifierKey: string, plan: ItemPla
   const shared = extractMappings(body, plan.shared);
   const found = nodesOf(body, identifierKey);
   if ('error' in found) return { error: `${identifierKey} ${found.error}`, shared };
-  if (found.nodes.length === 0) return { error: `${identifierKey} matched nothing in the body`, shared };
+  if (found.nodes.length === 0) return { error: nothingMatched(identifierKey), shared };
   const all = identifierValues(found.nodes.flatMap((n) => (Array.isArray(n.value) ? n.value : [n.value])), identifierKey);
   if ('error' in all) return { error: all.error, shared };
 
@@ -169,7 +169,7 @@ function readPerItem(body: unknown, { jsonKey, variable, definite }: ItemPlan['p
     const nodes = inItem.get(key);
     const value = 'error' in found ? found
       : !nodes && definite ? { error: `matched nothing in ${item.path}` }
-      : mappedValue((nodes ?? []).map((n) => n.value), definite);
+      : mappedValue((nodes ?? []).map((n) => n.value), definite, jsonKey);
     if ('error' in value) item.errors.push({ variable, jsonKey, message: `${jsonKey} ${value.error}` });
     else item.variables[variable] = value.value;
   }

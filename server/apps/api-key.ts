@@ -6,6 +6,7 @@ import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { fromJson, type Executor } from '../store/database';
 import { overlapPreviousKeys, revokeInstallationKeys } from './api-key-store';
+import { secretAuthValues } from './hide-secrets';
 import { findAppRow, findInstalledApp, getApp, signingSecretsOf, workspaceId, type InstalledApp } from './store';
 import { postSigned, privateUrlMessage, subscribeTiming } from './subscribe-request';
 
@@ -60,7 +61,8 @@ export async function rotateApiKey(services: Services, appId: string, scopes: 'k
       reason: 'key_rotated', replacesApiKeyId: installation.tokenId,
     };
     // The key exists while the request is in flight, so the app's server may try it before answering.
-    const failure = await postSigned(services, row ? signingSecretsOf(row, services.vault) : [], url, request);
+    const failure = await postSigned(services, row ? signingSecretsOf(row, services.vault) : [], url, request,
+      [issued.token, ...secretAuthValues(manifest.authInputs, installation.authValues)]);
     if (!failure) {
       await inTransaction(db, async ({ trx }) => {
         await makeCurrent(trx, installation.id, issued.id, manifest.name);

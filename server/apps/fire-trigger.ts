@@ -6,7 +6,8 @@ import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-er
 import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
 import { keyReused, requestHash, sameRequest } from '../idempotency/request-key';
-import { fromJson, isUniqueViolation } from '../store/database';
+import { fromJson, isUniqueViolation, toJson } from '../store/database';
+import { nowIso } from '../ids';
 import { everyItem } from '../../lib/workflow/app-trigger-items';
 import { getApp } from './store';
 
@@ -47,7 +48,11 @@ export async function fireTrigger(
   refuseNul(items.data, 'items');
   // Without contacts.read the answer is the same whether or not the contact exists.
   const { contact } = await resolveContactRef(db, principal, body.contact);
-  if (!contact) return { ...HIDDEN_ACK, duplicate: false };
+  if (!contact) {
+    // The key is kept as for a found contact: a reuse with another body is then a 409 either way.
+    if (idempotencyKey) await rememberUnmatched(services, idempotencyKey, hash);
+    return { ...HIDDEN_ACK, duplicate: false };
+  }
 
   try {
     let note: string | undefined;
@@ -66,7 +71,23 @@ export async function fireTrigger(
 
 async function previousAck(services: Services, key: string, hash: string | undefined): Promise<FireResult | undefined> {
   const event = await services.db.selectFrom('events').select(['id', 'run_ids', 'request_hash', 'note']).where('idempotency_key', '=', key).executeTakeFirst();
-  if (!event) return undefined;
+  if (!event) {
+    const unmatched = await services.db.selectFrom('step_effects').select('result').where('key', '=', unmatchedKey(key)).executeTakeFirst();
+    if (!unmatched) return undefined;
+    if (!sameRequest(fromJson<{ requestHash?: string }>(unmatched.result, {}).requestHash, hash)) throw keyReused();
+    return { ...HIDDEN_ACK, duplicate: true };
+  }
   if (!sameRequest(event.request_hash, hash)) throw keyReused();
   return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), ...notesOf(event.note), duplicate: true };
+}
+
+/**
+ * A key whose contact was not found (only a caller without contacts.read gets that far): nothing
+ * is recorded as an event, but the key and its body are, or a 409 on reuse would tell this caller
+ * that the contact of the first request exists.
+ */
+const unmatchedKey = (key: string) => `unmatched:${key}`;
+async function rememberUnmatched(services: Services, key: string, hash: string | undefined) {
+  await services.db.insertInto('step_effects').values({ key: unmatchedKey(key), result: toJson({ requestHash: hash ?? null }), created_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doNothing()).execute();
 }

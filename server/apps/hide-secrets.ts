@@ -19,9 +19,7 @@ type Shown = { notes: string[]; error?: string; response?: string; location?: st
  */
 export function hideSecrets<T extends Shown>(result: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return result;
-  // Longest first, so a secret inside a longer one cannot leave part of it.
-  const ordered = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-  const hide = (text: string) => ordered.reduce((t, s) => t.split(s).join(HIDDEN), text);
+  const hide = (text: string) => hideValues(text, secrets);
   return {
     ...result,
     notes: result.notes.map(hide),
@@ -29,4 +27,11 @@ export function hideSecrets<T extends Shown>(result: T, secrets: readonly string
     ...(result.response !== undefined ? { response: hide(result.response) } : {}),
     ...(result.location !== undefined ? { location: hide(result.location) } : {}),
   };
+}
+
+/** `text` with each of `secrets` (at least 4 characters) masked. */
+export function hideValues(text: string, secrets: readonly string[]): string {
+  // Longest first, so a secret inside a longer one cannot leave part of it.
+  const ordered = [...new Set(secrets)].filter((s) => s.length >= MIN_HIDDEN).sort((a, b) => b.length - a.length);
+  return ordered.reduce((t, s) => t.split(s).join(HIDDEN), text);
 }

@@ -6,6 +6,7 @@ import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
 import { fromJson, isUniqueViolation, toJson } from '../store/database';
 import { revokeInstallationKeys } from './api-key-store';
+import { secretAuthValues } from './hide-secrets';
 import { assertNotInUse } from './in-use';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
 import { postSigned, privateUrlMessage } from './subscribe-request';
@@ -54,7 +55,7 @@ export async function installApp(services: Services, appId: string, body: Instal
   if (manifest.subscribeUrl) {
     const ws = await workspaceId(db);
     const request: SubscribeRequest = { workspaceId: ws, appId, installationId, apiKey: issued.token, apiKeyId: issued.id, authValues, scopes: manifest.scopes, reason: 'installed' };
-    const failure = await postSigned(services, signingSecretsOf(row, services.vault), manifest.subscribeUrl, request);
+    const failure = await postSigned(services, signingSecretsOf(row, services.vault), manifest.subscribeUrl, request, [issued.token, ...secretAuthValues(manifest.authInputs, authValues)]);
     if (failure) {
       const { unsubscribeUrl } = manifest;
       const tellApp = failure.maybeReceived && unsubscribeUrl !== undefined;

@@ -1,4 +1,5 @@
 import type { AppDelivery } from '../../lib/contracts/apps';
+import { withoutIssuedTokens } from '../outbound/excerpt';
 import { fromJson, type Executor } from '../store/database';
 import type { OutboxTable } from '../store/schema';
 
@@ -24,7 +25,8 @@ export function toDelivery(row: Row): AppDelivery {
     installationId: fromJson<{ installationId?: string }>(row.body, {}).installationId ?? null,
     status,
     attempts: row.attempts,
-    lastError: row.last_error,
+    // Rows stored before answers were scrubbed may quote a key.
+    lastError: row.last_error === null ? null : withoutIssuedTokens(row.last_error),
     nextAttemptAt: status === 'pending' ? row.next_attempt_at : null,
     createdAt: row.created_at,
   };

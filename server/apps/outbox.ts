@@ -1,3 +1,4 @@
+import type { AuthInput, AuthValues } from '../../lib/contracts/apps';
 import { newId, nowIso } from '../ids';
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
@@ -6,6 +7,7 @@ import { fromJson, toJson, type Executor } from '../store/database';
 import type { OutboxTable } from '../store/schema';
 import { excerpt } from '../outbound/excerpt';
 import { NEVER, rowAppId, UNSUBSCRIBE_KIND } from './outbox-rows';
+import { hideValues, secretAuthValues } from './hide-secrets';
 import { findAppRow, signingSecretsOf } from './store';
 import { PolledWorker } from '../outbound/polled-worker';
 
@@ -131,6 +133,7 @@ export class OutboxWorker extends PolledWorker {
 
   private async attempt(row: OutboxTable): Promise<Outcome> {
     const headers = fromJson<Record<string, string>>(row.headers, {});
+    const carried: string[] = [];
     try {
       if (row.kind === UNSUBSCRIBE_KIND) {
         const appId = rowAppId(row);
@@ -140,6 +143,9 @@ export class OutboxWorker extends PolledWorker {
         // Read per attempt: after a rotation the new secret signs, with the previous one while they overlap.
         const secrets = app ? signingSecretsOf(app, this.services.vault) : [];
         if (secrets.length) Object.assign(headers, signHeaders(secrets, { id: headers['webhook-id'] ?? row.id, timestamp: new Date(), body: row.body }));
+        // The body holds the installation's auth values: an answer echoing it must not show the secret ones in lastError.
+        const authInputs = fromJson<{ authInputs?: AuthInput[] }>(app?.manifest ?? null, {}).authInputs ?? [];
+        carried.push(...secrets, ...secretAuthValues(authInputs, fromJson<{ authValues?: AuthValues }>(row.body, {}).authValues ?? {}));
       }
       const res = await safeFetch(
         { method: 'POST', url: row.url, headers, body: row.body, timeoutMs: this.timing.requestTimeoutMs, maxResponseBytes: 64 * 1024 },
@@ -147,7 +153,7 @@ export class OutboxWorker extends PolledWorker {
       );
       if (res.status >= 200 && res.status < 300) return { delivered: true };
       const refused = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      return { delivered: false, retry: res.status === 410 ? 'never' : refused ? 'later' : 'soon', error: `HTTP ${res.status}: ${excerpt(res.bodyText)}` };
+      return { delivered: false, retry: res.status === 410 ? 'never' : refused ? 'later' : 'soon', error: `HTTP ${res.status}: ${excerpt(hideValues(res.bodyText, carried))}` };
     } catch (err) {
       const retriable = !(err && typeof err === 'object' && 'retriable' in err && err.retriable === false);
       return { delivered: false, retry: retriable ? 'soon' : 'never', error: err instanceof Error ? err.message : String(err) };

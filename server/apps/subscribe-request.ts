@@ -4,6 +4,7 @@ import { OutboundBlockedError, OutboundNetworkError, OutboundRequestError } from
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
+import { hideValues } from './hide-secrets';
 
 /** How long the app's server has to answer a subscribe request; a test hook may shorten it. */
 export const subscribeTiming = { timeoutMs: 10_000 };
@@ -20,8 +21,13 @@ export interface PostFailure {
   maybeReceived: boolean;
 }
 
-/** POSTs a signed JSON body once (a subscribe request); why it failed, or undefined on a 2xx. */
-export async function postSigned(services: Services, secrets: string[], url: string, payload: unknown): Promise<PostFailure | undefined> {
+/**
+ * POSTs a signed JSON body once (a subscribe request); why it failed, or undefined on a 2xx.
+ * `carried`: the secrets the body holds (the new API key, secret auth values), masked with the
+ * signing secrets wherever the app's answer repeats them: the reason reaches the admin's error
+ * message, and a server echoing its request would show a live key there.
+ */
+export async function postSigned(services: Services, secrets: string[], url: string, payload: unknown, carried: readonly string[]): Promise<PostFailure | undefined> {
   const body = JSON.stringify(payload);
   const headers = {
     'content-type': 'application/json',
@@ -32,7 +38,7 @@ export async function postSigned(services: Services, secrets: string[], url: str
     const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: subscribeTiming.timeoutMs, maxResponseBytes: 64 * 1024 },
       { allowList: services.config.allowPrivateUrls });
     if (res.status >= 200 && res.status < 300) return undefined;
-    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText)}`, blocked: false, maybeReceived: res.status >= 500 };
+    return { reason: `HTTP ${res.status}: ${excerpt(hideValues(res.bodyText, [...secrets, ...carried]))}`, blocked: false, maybeReceived: res.status >= 500 };
   } catch (err) {
     const unsent = err instanceof OutboundBlockedError || err instanceof OutboundRequestError || (err instanceof OutboundNetworkError && err.neverSent);
     return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError, maybeReceived: !unsent };

@@ -29,6 +29,12 @@ export async function checkAgentTemplate(services: Services, channelId: string, 
   if (!t) return { error: `This WhatsApp number has no template ${ref.name} in ${ref.language}. Pick one under Templates.` };
   if (t.status.toUpperCase() !== 'APPROVED') return { error: `Template ${ref.name} (${ref.language}) is ${t.status.toLowerCase()} in WhatsApp Manager: only an approved template can be sent. Pick another under Templates.` };
   // A one-time code is the customer's: the inbox says one was sent (send-spec.ts inboxText), never which.
-  if (ref.code !== undefined || !t.body) return {};
+  if (ref.code !== undefined) return {};
+  // Meta refuses a count that differs (132000) once the message is stored as sent; said first instead.
+  if (t.body && ref.parameters.length !== t.parameterCount) {
+    const takes = `${t.parameterCount} parameter${t.parameterCount === 1 ? '' : 's'}`;
+    return { error: `Template ${ref.name} (${ref.language}) takes ${takes} in its body and ${ref.parameters.length} ${ref.parameters.length === 1 ? 'was' : 'were'} given: give one value for each.` };
+  }
+  if (!t.body) return {};
   return { shownAs: fillTemplateBody(t.body, ref.parameters, ref.parameterNames ?? t.parameterNames) };
 }

@@ -1,6 +1,7 @@
 import type { Attachment, MessageDelivery } from '../../lib/contracts/channels';
 import type { Conversation, Message } from '../../lib/contracts/conversations';
 import { MessageData } from '../../lib/contracts/message-data';
+import { AdReferral } from '../../lib/contracts/ad-referral';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
 import { conflict, HttpError, notFound } from '../http-error';
@@ -14,13 +15,24 @@ import { closingCategoriesIn, unknownCategory } from './closing-categories';
 import { contactIn, getContact, type Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
 import { routeReplyToWaitingRun } from './question-replies';
+import { endQuestionsOnClose, holdQuestionsBeforeClose } from './closing-questions';
+import { channelOnOpen, channelTypeOf, placeColumns, type ConversationPlace } from './conversation-place';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
   id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
   closedBySource: r.closed_by_source, closeReason: r.close_reason, category: r.category, summary: r.summary,
   assigneeId: r.assignee_id, openedAt: r.opened_at, closedAt: r.closed_at, firstIncomingMessage: r.first_incoming_message,
   firstResponseAt: r.first_response_at, connectionId: r.connection_id ?? null, externalId: r.external_id ?? null,
+  inboxName: r.inbox_name ?? null, channelType: channelTypeOf(r),
+  adReferral: adReferralOf(r.ad_referral),
 });
+
+/** A stored referral that no longer reads as the contract says is left out (null), not a 500. */
+function adReferralOf(raw: string | null | undefined): AdReferral | null {
+  if (!raw) return null;
+  const parsed = AdReferral.safeParse(fromJson<unknown>(raw, null));
+  return parsed.success ? parsed.data : null;
+}
 
 export const toMessage = (r: MessagesTable): Message => ({
   id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
@@ -50,6 +62,9 @@ export interface ChannelMessageFields {
   attachments?: Attachment[];
   /** Inbound: when the customer sent it (Meta's clock), which starts the 24-hour window; stored as sent_at. */
   sentAt?: string | null;
+  /** Inbound, not stored: what the customer's app says it replies to (InboundMessage), for Ask a Question. */
+  inReplyTo?: string;
+  payload?: string;
 }
 
 export async function getConversation(db: Executor, id: string): Promise<Conversation> {
@@ -134,19 +149,24 @@ const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId
 
 /**
  * Opens a conversation for the contact; 409 if one is already open (one open per contact).
- * `on`: the connection (a WhatsApp number, a Page) it lives on from the start, as `$trigger.channel` says.
+ * `on`: the connection (a WhatsApp number, a Page) it lives on from the start, as `$trigger.channel` says,
+ * and the ad the customer came from when one opened it (`$conversation.adReferral`).
  */
 export async function openConversation(
   uow: UnitOfWork, services: Services, contactId: string, cause: Cause, firstIncomingMessage: string | null = null,
-  on?: { connectionId: string; externalId: string | null },
+  on?: { connectionId: string; externalId: string | null; adReferral?: AdReferral | null; place?: ConversationPlace; openedAt?: string },
 ): Promise<Conversation> {
   // A run round has both already (its reads): looked up there first.
   if (!await contactIn(uow, contactId)) throw notFound(`Contact ${contactId}`);
   if (await openConversationIn(uow, contactId)) throw conflict('This contact already has an open conversation');
+  const kind = on ? await channelOf(uow.trx, on) : BUILT_IN;
   const row: ConversationsTable = {
     id: newId('cnv'), contact_id: contactId, status: 'open', opened_by_source: cause.source, closed_by_source: null, close_reason: null,
-    category: null, summary: null, assignee_id: null, opened_at: nowIso(), closed_at: null, first_incoming_message: firstIncomingMessage,
+    // `openedAt`: when a conversation imported from an inbox (Chatwoot) really opened there.
+    category: null, summary: null, assignee_id: null, opened_at: on?.openedAt ?? nowIso(), closed_at: null, first_incoming_message: firstIncomingMessage,
     first_response_at: null, ...(on ? { connection_id: on.connectionId, external_id: on.externalId } : {}),
+    ...(on?.adReferral ? { ad_referral: toJson(on.adReferral) } : {}),
+    ...(on ? placeColumns({ inboxId: on.place?.inboxId ?? null, inboxName: on.place?.inboxName ?? null, channel: channelOnOpen(kind, on.place) }) : {}),
   };
   try {
     await uow.trx.insertInto('conversations').values(row).execute();
@@ -157,7 +177,10 @@ export async function openConversation(
   }
   await services.events.record(uow, {
     type: 'conversation.opened',
-    payload: { contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: on ? await channelOf(uow.trx, on) : BUILT_IN, by: cause.by ?? null },
+    payload: {
+      contactId, conversationId: row.id, firstIncomingMessage, assigneeId: null, channel: kind, by: cause.by ?? null,
+      inboxName: row.inbox_name ?? null, channelType: channelTypeOf(row),
+    },
   }, cause);
   changed(uow, services, { id: row.id, contactId });
   return toConversation(row);
@@ -165,11 +188,12 @@ export async function openConversation(
 
 /**
  * Closes an open conversation. A close with reason "merge" (contacts merged) or "superseded" (a
- * connected inbox such as Chatwoot opened another conversation of the contact) triggers nothing.
+ * connected inbox such as Chatwoot opened another conversation of the contact) triggers nothing,
+ * nor does "deleted_in_chatwoot" (it was deleted there: bookkeeping, not an outcome).
  */
 export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
-  input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | null }, cause: Cause,
+  input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | 'deleted_in_chatwoot' | null }, cause: Cause,
 ): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
@@ -182,13 +206,20 @@ export async function closeConversation(
     status: 'closed' as const, closed_by_source: cause.source, close_reason: input.reason ?? null, category: input.category ?? null,
     summary: input.summary ?? null, closed_at: closedAt,
   };
+  // PostgreSQL outside a run round: the contact, then the questions waiting here, are held first (closing-questions.ts).
+  const held = !uow.reads && isPostgres(uow.trx) && await holdQuestionsBeforeClose(uow.trx, id);
   // Still open when written (`current` may be a run round's copy): closed once, one event.
-  const { numUpdatedRows } = await uow.trx.updateTable('conversations').set(closing).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
-  if (numUpdatedRows !== 1n) {
+  // `waiting`: a workflow's question waits here unanswered (read with the write: a round's Close step costs no statement more).
+  const written = await uow.trx.updateTable('conversations').set(closing).where('id', '=', id).where('status', '=', 'open')
+    .returning(sql<number>`CASE WHEN EXISTS (SELECT 1 FROM question_waits q WHERE q.conversation_id = conversations.id AND q.answer IS NULL AND q.unsent = 0) THEN 1 ELSE 0 END`.as('waiting'))
+    .execute();
+  if (written.length !== 1) {
     conversationWritten(uow);
     throw conflict('This conversation is already closed');
   }
   remember(uow, current.contactId, id, null);
+  // The workflows waiting here for the customer's answer end with it (closing-questions.ts).
+  if (held || Number(written[0]!.waiting) === 1) await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause);
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
     type: 'conversation.closed',
@@ -197,6 +228,7 @@ export async function closeConversation(
       reason: input.reason ?? null, resolutionTimeSeconds: seconds(current.openedAt, closedAt),
       firstResponseTimeSeconds: current.firstResponseAt ? seconds(current.openedAt, current.firstResponseAt) : null,
       assigneeId: current.assigneeId, channel: await channelOf(uow.trx, current), by: cause.by ?? null,
+      inboxName: current.inboxName ?? null, channelType: current.channelType ?? null,
     },
   }, cause);
   changed(uow, services, current);
@@ -241,7 +273,7 @@ export async function addMessage(
   await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch });
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   const turn = input.kind === 'message' && input.direction === 'incoming' && !input.aside;
-  if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text);
+  if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text, ch);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
     const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();

@@ -12,9 +12,10 @@ import { HttpError, unprocessable } from '../http-error';
 import type { Services } from '../services';
 import { runShaped } from '../store/compiled-sql';
 import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from '../store/database';
+import { NUL_MESSAGE, nulPaths } from '../../lib/workflow/nul-text';
 import { changeTags, createContact, getLifecycleStages, updateContact, type Cause } from './contacts';
 import { listFields } from './fields';
-import { contactsNamed, describe, fieldOf, matchOf, readFieldIndex, remember, type FieldIndex, type Known } from './import-match';
+import { contactsNamed, describe, fieldOf, freshIndex, matchOf, remember, type FieldIndex, type Known, type MatchState } from './import-match';
 import { checkRow, rowFailure, type CheckedRow, type RowRules } from './import-row-check';
 
 /**
@@ -58,19 +59,19 @@ export async function importContacts(services: Services, rows: readonly unknown[
     if ('error' in checked) results[index] = checked.error;
     else valid.push(checked);
   });
-  let field: MatchField | undefined = matchField
-    ? { key: matchField, index: await readFieldIndex(services.db, matchField, valid.flatMap((c) => (c.matchKey ? [c.matchKey] : []))) }
-    : undefined;
+  const keys = valid.flatMap((c) => (c.matchKey ? [c.matchKey] : []));
+  // Read in the first transaction, in its turn (freshIndex): read before it, another import of the
+  // same file could create the same contacts in between.
+  let field: MatchState | undefined = matchField ? { key: matchField, index: new Map(), turn: undefined } : undefined;
   for (let i = 0; i < valid.length; i += ROWS_PER_TRANSACTION) {
     const chunk = valid.slice(i, i + ROWS_PER_TRANSACTION);
     // A lock cycle with a run round (PostgreSQL) rolls the chunk back whole: tried again, from the
     // field index as the last committed chunk left it.
     const committed = field;
-    const saved = await retryingLockConflicts(async () => {
-      const attempt = committed && { key: committed.key, index: new Map([...committed.index].map(([v, ids]) => [v, new Set(ids)])) };
-      const out = await inTransaction(services.db, (uow) => importChunk(uow, services, chunk, match, cause, attempt));
-      return { out, attempt };
-    });
+    const saved = await retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
+      const attempt = committed && await freshIndex(uow.trx, committed, keys);
+      return { out: await importChunk(uow, services, chunk, match, cause, attempt), attempt };
+    }));
     field = saved.attempt;
     for (const r of saved.out) results[r.index] = r;
   }
@@ -108,10 +109,12 @@ async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly 
       await savepoint(uow, 'ROLLBACK TO SAVEPOINT');
       await savepoint(uow, 'RELEASE SAVEPOINT');
       events.length = recorded;
-      const refused = rowRefusal(err);
+      const refused = rowRefusal(err, item.row);
       if (!refused) throw err;
       const details = refused.details?.map((d) => ({ ...d, path: d.path.replace(/^body\./, `contacts.${item.index}.`) }));
-      results.push({ ...rowFailure(item.index, details ?? [], `contacts[${item.index}]: ${refused.message}`), ...skipped });
+      // A NUL found in the row: the message names its values too (rowFailure's `contacts[1].firstName: …`).
+      const named = isUnstorableText(err) && details?.length;
+      results.push({ ...rowFailure(item.index, details ?? [], named ? undefined : `contacts[${item.index}]: ${refused.message}`), ...skipped });
     }
   }
   await flushPendingEvents({ ...uow, pendingEvents: events });
@@ -119,9 +122,10 @@ async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly 
 }
 
 /** What a row's failure says, when it is the row's own (bad input, a value another contact took meanwhile); undefined for the server's. */
-function rowRefusal(err: unknown): { message: string; details?: ErrorDetail[] } | undefined {
+function rowRefusal(err: unknown, row: unknown): { message: string; details?: ErrorDetail[] } | undefined {
   if (err instanceof HttpError) return err.statusCode < 500 ? { message: err.message, ...(err.details ? { details: err.details } : {}) } : undefined;
-  if (isUnstorableText(err)) return { message: UNSTORABLE_TEXT };
+  // The database names no value: the row's NUL is looked for, as a 422 names it (error-handler.ts).
+  if (isUnstorableText(err)) return { message: UNSTORABLE_TEXT, details: nulPaths(row).map((p) => ({ path: ['body', ...p].join('.'), message: NUL_MESSAGE })) };
   // Not among the contacts read for the chunk: written by someone else since.
   if (isUniqueViolation(err)) return { message: 'Another contact got this phone or email at the same moment; import the row again to update that contact' };
   return undefined;

@@ -3,6 +3,7 @@ import { CONTACT_KEY_MATCHES, type ContactImportMatch } from '../../lib/contract
 import type { Contact } from '../../lib/contracts/contacts';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { HttpError } from '../http-error';
+import { nowIso } from '../ids';
 import { isPostgres, type Executor } from '../store/database';
 import { toContact } from './contacts';
 import type { CheckedRow } from './import-row-check';
@@ -20,7 +21,7 @@ export const fieldOf = (match: ContactImportMatch) => (typeof match === 'string'
 /** The contacts holding each value of the match field, as the request found them and its rows left them. */
 export type FieldIndex = Map<string, Set<string>>;
 
-/** One statement for the request's keys (SQLite: one pass over contacts; PostgreSQL the same, in its own snapshot). */
+/** One statement for the request's keys (SQLite: one pass over contacts; PostgreSQL the same). */
 export async function readFieldIndex(db: Executor, key: string, values: readonly string[]): Promise<FieldIndex> {
   const index: FieldIndex = new Map();
   if (values.length === 0) return index;
@@ -35,6 +36,29 @@ export async function readFieldIndex(db: Executor, key: string, values: readonly
     index.get(value)!.add(id);
   }
   return index;
+}
+
+/** The index a request's transaction matches with, and the turn it was read or last confirmed at. */
+export interface MatchState { key: string; index: FieldIndex; turn: number | undefined }
+
+/**
+ * Imports matching by one field take turns: each transaction of one first moves the field's turn
+ * counter (a settings row, held until it commits: PostgreSQL's row lock makes the others wait,
+ * SQLite's write transaction already excludes them). No unique constraint can keep two contacts
+ * from holding one key, so this is what does: the rows are matched with an index no other import
+ * changed since it was read. The counter moved by one since this request's last transaction: the
+ * index is still true and costs nothing; moved more: another import wrote in between, read again.
+ */
+export async function freshIndex(trx: Executor, state: MatchState, keys: readonly string[]): Promise<MatchState> {
+  const now = nowIso();
+  const { value } = await trx.insertInto('settings').values({ key: `contact_import_turn:${state.key}`, value: '1', updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)`, updated_at: now }))
+    .returning('value').executeTakeFirstOrThrow();
+  const turn = Number(value);
+  if (state.turn !== undefined && turn === state.turn + 1) {
+    return { key: state.key, index: new Map([...state.index].map(([v, ids]) => [v, new Set(ids)])), turn };
+  }
+  return { key: state.key, index: await readFieldIndex(trx, state.key, keys), turn };
 }
 
 export interface Known {

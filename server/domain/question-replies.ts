@@ -1,43 +1,77 @@
+import { sql } from 'kysely';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import type { Executor } from '../store/database';
+import { addPassedOverNote, passedOverNote, workflowNameOfRun, type PassedBy } from './passed-over';
+import { repliedRun, type ReplyTarget } from './question-target';
 
 /**
- * The question wait an incoming message on this conversation would answer: the oldest one still
- * open. Only a run that still waits (or is being run right now) takes it: the row of a cancelled
- * or failed run must not swallow a reply meant for a later question, nor one whose question a
- * channel has not taken yet (unsent: the customer has not seen it).
+ * The question waits an incoming message on this conversation could answer, the one put to the
+ * customer last first. Only a run that still waits (or is being run right now) takes one: the
+ * row of a cancelled or failed run must not swallow a reply meant for a later question, nor one
+ * whose question a channel has not taken yet (unsent: the customer has not seen it).
  */
-const openQuestion = (db: Executor, conversationId: string) => db.selectFrom('question_waits').innerJoin('runs', 'runs.id', 'question_waits.run_id')
+const openQuestions = (db: Executor, conversationId: string) => db.selectFrom('question_waits').innerJoin('runs', 'runs.id', 'question_waits.run_id')
   .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
   .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running'])
-  .orderBy('question_waits.created_at').limit(1);
+  .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc');
 
 /**
  * An incoming message on a conversation where a run waits on an Ask a Question step: stored as that
  * run's answer and the run woken at once, in the message's transaction. Called before the message
  * is recorded, so no other trigger logic sees it first. Returns the run id it went to, if any.
+ *
+ * Two workflows may ask the same customer at once (a later one is not held off). A reply that
+ * names a question (a tapped button or list row, a quick reply, a quoted message: question-target.ts)
+ * goes to that question, and to none when it waits no more (as a reply after a timeout is only a
+ * message); any other goes to the question asked last, the one the customer has just read (n8n's
+ * waiting executions are each resumed by their own URL; a chat has only the thread). The other
+ * questions keep waiting, and their runs' logs say where the message went (passed-over.ts).
  */
-export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string): Promise<string | null> {
-  const wait = await openQuestion(uow.trx, conversationId).select(['question_waits.run_id as run_id']).executeTakeFirst();
-  if (!wait) return null;
-  await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', wait.run_id).execute();
-  const woken = await uow.trx.updateTable('runs').set({ wake_at: nowIso() }).where('id', '=', wait.run_id).where('status', '=', 'waiting').executeTakeFirst();
+export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string, target?: ReplyTarget): Promise<string | null> {
+  const open = await openQuestions(uow.trx, conversationId).select('question_waits.run_id as run_id').execute();
+  if (open.length === 0) return null;
+  const named = target?.payload || target?.inReplyTo ? await repliedRun(uow.trx, target) : null;
+  const chosen = named ? open.find((q) => q.run_id === named)?.run_id ?? null : open[0]!.run_id;
+  const passed = open.map((q) => q.run_id).filter((id) => id !== chosen);
+  let note: string | null = null;
+  if (passed.length) {
+    const by: PassedBy = !named ? { kind: 'latest', to: chosen! } : chosen ? { kind: 'named', to: chosen } : { kind: 'gone', to: named };
+    note = passedOverNote(text, by, await workflowNameOfRun(uow.trx, by.to));
+  }
+  // Waits first, then their runs, each in id order, as a cancel takes them (cancel-runs.ts).
+  const ids = open.map((q) => q.run_id).sort();
+  for (const id of ids) {
+    if (id === chosen) await uow.trx.updateTable('question_waits').set({ answer: text, answer_message_id: messageId }).where('run_id', '=', id).execute();
+    else await addPassedOverNote(uow.trx, id, note!);
+  }
+  const now = nowIso();
+  let wokenChosen = false;
+  // The runs passed over are woken too, so their logs say so now, not at their timeout.
+  for (const id of ids) {
+    const woken = await uow.trx.updateTable('runs').set({ wake_at: now }).where('id', '=', id).where('status', '=', 'waiting').executeTakeFirst();
+    if (id === chosen) wokenChosen = Number(woken.numUpdatedRows) > 0;
+  }
   // The customer waits on the next message: the run goes ahead of any backlog, as a shortcut's does.
   uow.afterCommit(() => {
     services.runSignal.notify();
-    if (Number(woken.numUpdatedRows) > 0) services.runSignal.express([wait.run_id]);
+    if (wokenChosen) services.runSignal.express([chosen!]);
   });
-  return wait.run_id;
+  return chosen;
 }
 
 /**
  * For the agent: a workflow waits on the customer's answer here, so their next message goes to it
- * (routeReplyToWaitingRun), not to the agent's thread of thought. Null when none does.
+ * (routeReplyToWaitingRun: the question asked last), not to the agent's thread of thought. Null
+ * when none does. Another workflow's question asked before it is shown once this one has ended.
+ * With `runId`: that run's question, if it waits here (the one an agent was shown may not be the
+ * last asked any more).
  */
-export async function awaitingAnswerOn(db: Executor, conversationId: string) {
-  const row = await openQuestion(db, conversationId).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
+export async function awaitingAnswerOn(db: Executor, conversationId: string, runId?: string) {
+  let open = openQuestions(db, conversationId);
+  if (runId) open = open.where('question_waits.run_id', '=', runId);
+  const row = await open.limit(1).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
     .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at'])
     .executeTakeFirst();
   return row ? { runId: row.run_id, workflowId: row.workflow_id, workflowName: row.workflow_name, until: row.expires_at } : null;

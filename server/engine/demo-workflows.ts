@@ -64,8 +64,12 @@ const demoWorkflows: z.input<typeof WorkflowCreateBody>[] = [
   },
 ];
 
+/** Each sample workflow not there yet (by name): a demo seed that stopped midway made some. */
 export async function seedDemoWorkflows(services: Services): Promise<void> {
-  for (const input of demoWorkflows) await createWorkflow(services, WorkflowCreateBody.parse(input));
+  const existing = new Set((await services.db.selectFrom('workflows').select('name').execute()).map((w) => w.name));
+  for (const input of demoWorkflows) {
+    if (!existing.has(input.name)) await createWorkflow(services, WorkflowCreateBody.parse(input));
+  }
 }
 
 let registered = false;

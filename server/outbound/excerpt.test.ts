@@ -10,6 +10,7 @@ describe('excerpt', () => {
     ['a value the request sent, masked', 'bad token sk_live_abcdefgh1234 for you', ['sk_live_abcdefgh1234'], 'bad token [redacted] for you'],
     ['the longest value first', 'Authorization: Bearer sk_live_abcdefgh1234', ['sk_live_abcdefgh1234', 'Bearer sk_live_abcdefgh1234'], 'Authorization: [redacted]'],
     ['short values left (they would mask words)', 'the key abc is wrong', ['abc'], 'the key abc is wrong'],
+    ['the companion\'s own keys and tokens, whoever sent them', `{"apiKey":"ica_${'A'.repeat(43)}","t":"ict_${'b-_'.repeat(14)}c"}`, [], '{"apiKey":"[redacted]","t":"[redacted]"}'],
   ])('%s', (_, text, hide, expected) => {
     expect(excerpt(text, 200, hide)).toBe(expected);
   });

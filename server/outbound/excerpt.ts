@@ -8,9 +8,17 @@ const MIN_HIDDEN = 8;
 /** Headers that carry no credential (a body quoting "application/json" stays readable). */
 const PLAIN_HEADERS = new Set(['content-type', 'accept', 'accept-encoding', 'accept-language', 'user-agent', 'idempotency-key']);
 
+/**
+ * The companion's own API keys and user tokens (`ica_` / `ict_` and 256 random bits, auth/tokens.ts):
+ * never shown from another side's answer, whoever sent them there (an app's server echoing the
+ * subscribe request put a live key in the admin's error message).
+ */
+const ISSUED_TOKEN = /ic[ta]_[A-Za-z0-9_-]{43}/g;
+export const withoutIssuedTokens = (text: string) => text.replace(ISSUED_TOKEN, REDACTED);
+
 /** A short, single-line piece of a body; `hide` (e.g. sentHeaderValues) masked wherever the body repeats them. */
 export function excerpt(text: string, max = 200, hide: readonly string[] = []): string {
-  let shown = text;
+  let shown = withoutIssuedTokens(text);
   // Longest first, so a token inside a longer value (`Bearer <token>`) cannot leave part of it.
   for (const secret of [...new Set(hide)].filter((s) => s.length >= MIN_HIDDEN).sort((a, b) => b.length - a.length)) {
     shown = shown.split(secret).join(REDACTED);

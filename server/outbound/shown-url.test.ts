@@ -14,6 +14,9 @@ describe('shownUrl', () => {
     ['https://host/x?token=&flag', 'https://host/x?token=&flag'],
     ['https://host/a@b?q=1', 'https://host/a@b?q=1'],
     ['not a url user:pw@', 'not a url user:pw@'],
+    // A URL that is itself the credential.
+    ['https://api.telegram.org/bot123456:AAHsecret/sendMessage', 'https://api.telegram.org/bot***/sendMessage'],
+    ['https://hooks.slack.com/services/T000/B000/SLACKPATHSECRET', 'https://hooks.slack.com/services/***'],
   ])('%s → %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
   });
@@ -25,5 +28,6 @@ describe('urlSecrets', () => {
       ['ops', 'p%40ss', 'p@ss', Buffer.from('ops:p@ss').toString('base64'), 't%2B1', 't+1'],
     );
     expect(urlSecrets('https://host/x?page=2')).toEqual([]);
+    expect(urlSecrets('https://hooks.slack.com/services/T000/B000/SLACKPATHSECRET')).toEqual(['T000/B000/SLACKPATHSECRET', 'T000', 'B000', 'SLACKPATHSECRET']);
   });
 });

@@ -1,6 +1,9 @@
 // A URL as run logs, errors and the live stream show it. An HTTP step's URL may carry credentials
-// (`https://user:pw@host/`, `?api_key=…`) that belong to whoever edits the workflow, not to every
-// reader of its runs: they are replaced by `***`, the rest kept exactly as written.
+// (`https://user:pw@host/`, `?api_key=…`, a Telegram bot's or Slack webhook's path) that belong
+// to whoever edits the workflow, not to every reader of its runs: they are replaced by `***`, the
+// rest kept exactly as written.
+
+import { replaceUrlPathSecret, urlPathSecret } from '../../lib/workflow/url-path-secrets';
 
 const HIDDEN = '***';
 /** Query parameter names that hold credentials (`access_token`, `client_secret`, `apiKey`…). */
@@ -39,7 +42,7 @@ function splitQuery(url: string): [string, string | undefined, string] {
 
 /** The URL with its userinfo and the values of credential-named query parameters replaced by `***`. */
 export function shownUrl(url: string): string {
-  const [head, query, fragment] = splitQuery(url.replace(USERINFO, `$1${HIDDEN}@`));
+  const [head, query, fragment] = splitQuery(replaceUrlPathSecret(url, () => HIDDEN).replace(USERINFO, `$1${HIDDEN}@`));
   if (query === undefined) return head + fragment;
   const shown = queryPairs(query).map(({ name, value }) => (value !== undefined && value !== '' && isSecretParam(name) ? `${name}=${HIDDEN}` : value === undefined ? name : `${name}=${value}`));
   return `${head}?${shown.join('&')}${fragment}`;
@@ -58,6 +61,12 @@ export function urlSecrets(url: string): string[] {
     for (const part of [user, password]) if (part) secrets.push(part, decoded(part));
     // They travel as `Authorization: Basic base64(user:password)`, which an answer may quote.
     secrets.push(Buffer.from(`${decoded(user)}:${decoded(password)}`).toString('base64'));
+  }
+  // A URL that is itself the credential (a Slack webhook's `T…/B…/<secret>`): the whole and each segment.
+  const inPath = urlPathSecret(url);
+  if (inPath) {
+    const secret = url.slice(inPath.start, inPath.end);
+    secrets.push(secret, ...secret.split('/').filter(Boolean));
   }
   const query = splitQuery(url)[1];
   for (const { name, value } of query === undefined ? [] : queryPairs(query)) {

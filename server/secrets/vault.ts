@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../http/trust-proxy';
 
 /**
  * Seals credentials (channel tokens, app secrets, Chatwoot tokens, webhook secrets) with
@@ -22,14 +23,32 @@ export function decodeKey(text: string): Buffer {
   return key;
 }
 
+/** Where the key lives when COMPANION_SECRET_KEY is unset. */
+export const keyFile = (dataDir: string) => path.join(dataDir, 'secret-key');
+
+/** DATA_DIR/secret-key, or undefined when there is none; a file that holds no key stops the start (ConfigError). */
+export function readKeyFile(dataDir: string): Buffer | undefined {
+  const file = keyFile(dataDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    // No such file, or DATA_DIR is not there yet (ENOTDIR: making it says what is in the way).
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
+  try {
+    return decodeKey(text);
+  } catch {
+    throw new ConfigError(`${file} does not hold a 32-byte key (64 hex characters or base64): restore the file this data was sealed with, or set COMPANION_SECRET_KEY`);
+  }
+}
+
 /** Reads DATA_DIR/secret-key, creating it (0600, directory 0700) when missing. */
 export function loadOrCreateKeyFile(dataDir: string): Buffer {
-  const file = path.join(dataDir, 'secret-key');
-  try {
-    return decodeKey(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const file = keyFile(dataDir);
+  const existing = readKeyFile(dataDir);
+  if (existing) return existing;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   try {

@@ -30,6 +30,8 @@ export interface Store {
   writeTurn?: WriteTurn;
   /** SQLite: what the executor thread's connection has counted (it reports them to this one). */
   peerCounters?: StoreCounters;
+  /** Migrations this opening applied, as counts of applied migrations before and after (the server logs it once); none applied: unset. */
+  migrated?: { from: number; to: number };
   /** PostgreSQL: told of each pooled connection the database dropped (the server logs it); a process warning until set. */
   onConnectionLost?: (err: Error) => void;
   close(): Promise<void>;
@@ -81,7 +83,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     try {
       await inStartTurn(pool, async () => {
         if (options.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);
-        await migrate(db);
+        const migrated = await migrate(db);
+        if (migrated) store.migrated = migrated;
       });
     } catch (err) {
       // Not started: nothing of it stays open (main.ts tries again while the database is starting).
@@ -99,7 +102,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
     store = { db, dialect: 'sqlite', counters: database.counters, file, ...(writeTurn ? { writeTurn } : {}), close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
   }
-  await migrate(store.db);
+  const migrated = await migrate(store.db);
+  if (migrated) store.migrated = migrated;
   return store;
 }
 
@@ -186,7 +190,8 @@ export function directQuery(db: Executor): DirectQuery | undefined {
   return (db.getExecutor().adapter as { direct?: DirectQuery }).direct;
 }
 
-export async function migrate(db: Db) {
+/** Brings the schema up to date; says how many migrations had been applied before and after, when it applied any. */
+export async function migrate(db: Db): Promise<{ from: number; to: number } | undefined> {
   // Unless told the schema, Kysely on PostgreSQL takes a migration table in ANY schema for its own
   // (another app's, a parallel test's) and then fails on a missing lock table: name the current one.
   const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter
@@ -202,8 +207,12 @@ export async function migrate(db: Db) {
   // app or instance drops meanwhile fails that read (3F000 naming it, or 42P01 / 42703 for its
   // tables). Read again. Migrations run in one transaction, so a failed attempt left nothing.
   for (let attempt = 1; ; attempt++) {
-    const { error } = await migrator.migrateToLatest();
-    if (!error) return;
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) {
+      const applied = results?.filter((r) => r.status === 'Success').length ?? 0;
+      const total = Object.keys(migrations).length;
+      return applied > 0 ? { from: total - applied, to: total } : undefined;
+    }
     if (attempt >= 5 || !droppedElsewhere(error, migrationTableSchema)) throw error;
   }
 }

@@ -21,6 +21,10 @@ export interface QuestionWaitsTable {
   answer: string | null; answer_message_id: string | null; created_at: string;
   /** 1: the ask under this row was put off (the channel did not take it for now); no reply is taken. */
   unsent?: number;
+  /** When the question was last put to the customer (a typed reply goes to the latest; migration 079). */
+  asked_at?: string | null;
+  /** Notes, one a line: customer messages that went to another question (migration 079). */
+  passed_over?: string | null;
 }
 export interface FieldDefinitionsTable { key: string; label: string; type: string; options: Json; created_at: string }
 export interface ConversationsTable {
@@ -33,6 +37,14 @@ export interface ConversationsTable {
   last_message_at?: string | null;
   /** Its latest message's id (by created_at, then id), kept by the same trigger (migration 073): the list's preview. */
   last_message_id?: string | null;
+  /** The ad the customer came from, JSON (lib/contracts/ad-referral.ts; migration 080). */
+  ad_referral?: Json | null;
+  /**
+   * A Chatwoot conversation's inbox there (its id and name) and, for any conversation on a
+   * connection, its channel in one word (whatsapp, web, email…; migration 081). Null channel without
+   * a connection: the built-in inbox.
+   */
+  inbox_external_id?: string | null; inbox_name?: string | null; channel_type?: string | null;
 }
 export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { IncomingWebhookTrigger } from '../../lib/contracts/triggers';
-import { extractIdentifier, extractMappings, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
+import { extractIdentifier, extractMappings, identifierAbsent, type MappingError, type MappedValue } from '../../lib/workflow/jsonpath-mapping';
 import { extractItems, type DeliveryItem, type ItemPlan } from '../../lib/workflow/webhook-items';
 import { HttpError } from '../http-error';
 import { isPostgres, type Executor } from '../store/database';
@@ -20,7 +20,8 @@ type IdentifierType = WebhookTrigger['identifier']['type'];
  * body and each item adds its own (webhook-items.ts).
  */
 export interface BodyExtraction {
-  identifier: { type: IdentifierType; jsonKey: string; values: string[]; error?: string };
+  /** `absent`: the body names nobody (no key, null, blank), which is accepted without a run (identifierAbsent). */
+  identifier: { type: IdentifierType; jsonKey: string; values: string[]; error?: string; absent?: boolean };
   variables: Record<string, MappedValue>;
   errors: MappingError[];
   items?: DeliveryItem[];
@@ -31,15 +32,18 @@ export function extractBody(trigger: WebhookTrigger, body: unknown, plan: ItemPl
   const { values, errors } = extractMappings(body, trigger.mappings ?? []);
   const found = extractIdentifier(body, trigger.identifier.jsonKey);
   const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
-  if ('error' in found) return { identifier: { ...base, values: [], error: found.error }, variables: values, errors };
+  if ('error' in found) return { identifier: failed(base, body, found.error), variables: values, errors };
   return { identifier: { ...base, values: found.values }, variables: values, errors };
 }
+
+const failed = (base: { type: IdentifierType; jsonKey: string }, body: unknown, error: string): BodyExtraction['identifier'] =>
+  ({ ...base, values: [], error, ...(identifierAbsent(body, base.jsonKey, error) ? { absent: true } : {}) });
 
 function extractByItem(trigger: WebhookTrigger, body: unknown, plan: ItemPlan): BodyExtraction {
   const found = extractItems(body, trigger.identifier.jsonKey, plan);
   const base = { type: trigger.identifier.type, jsonKey: trigger.identifier.jsonKey };
   const { values: variables, errors } = found.shared;
-  if ('error' in found) return { identifier: { ...base, values: [], error: found.error }, variables, errors };
+  if ('error' in found) return { identifier: failed(base, body, found.error), variables, errors };
   return { identifier: { ...base, values: found.values }, variables, errors, items: found.items };
 }
 
@@ -122,12 +126,18 @@ export interface ItemRun { contactId: string; item: number }
 
 /**
  * The contacts an extraction names (in order, once each) and the values that matched nobody (as
- * sent, once each: the 202 lists them), or the 422 the delivery gets when none matches. With
- * items, also the runs: one per item and contact it names (two orders of one customer are two runs).
+ * sent, once each: the 202 lists them). With items, also the runs: one per item and contact it
+ * names (two orders of one customer are two runs). A delivery that names nobody here (no value,
+ * no contact with it, not a phone number) is accepted with no run and a `note` saying why: a
+ * guest order is routine, and a sender told 4xx retries it and, Shopify, ends up removing the
+ * subscription. Only an identifier of the wrong kind (an object, too many values) is the 422.
  */
-export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[]; unmatched: string[]; runs?: ItemRun[] } | { error: HttpError } {
+export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country: string | null = null): { contactIds: string[]; unmatched: string[]; runs?: ItemRun[]; note?: string } | { error: HttpError } {
   const { type, jsonKey } = ex.identifier;
   const path = `body${jsonKey.slice(1)}`;
+  if (ex.identifier.error && ex.identifier.absent) {
+    return { contactIds: [], unmatched: [], note: `No contact identified: ${ex.identifier.error}; no run started` };
+  }
   if (ex.identifier.error) {
     return { error: new HttpError(422, 'contact_not_identified', `Cannot identify the contact: ${ex.identifier.error}`, [{ path, message: ex.identifier.error }]) };
   }
@@ -144,13 +154,9 @@ export function resolveContacts(index: ContactIndex, ex: BodyExtraction, country
     if (id && !contactIds.includes(id)) contactIds.push(id);
     if (!id && !unmatched.includes(raw)) unmatched.push(raw);
   }
-  // A number that is no phone number at all is the sender's mistake to fix, not "nobody has it".
-  if (contactIds.length === 0 && invalid.length > 0) {
-    return { error: new HttpError(422, 'invalid_phone', invalid.join('; '), invalid.map((message) => ({ path, message }))) };
-  }
-  if (contactIds.length === 0) {
-    return { error: new HttpError(422, 'contact_not_found', `No contact with ${type} ${unmatched.join(', ')}`, [{ path, message: `No contact matches this ${type}` }]) };
-  }
+  // A number that is no phone number at all is said so, rather than "nobody has it".
+  if (contactIds.length === 0 && invalid.length > 0) return { contactIds, unmatched, note: `${invalid.join('; ')}; no run started` };
+  if (contactIds.length === 0) return { contactIds, unmatched, note: `No contact with ${type} ${unmatched.join(', ')}; no run started` };
   if (!ex.items) return { contactIds, unmatched };
   return { contactIds, unmatched, runs: itemRuns(index, ex.items, type, country) };
 }

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
+import { senderNote } from './sender-notes';
 import { verifySignature } from '../signing/standard-webhooks';
 import type { MappedValue, MappingError } from '../../lib/workflow/jsonpath-mapping';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction, type ItemRun } from './batch-identify';
@@ -78,7 +79,7 @@ type Pair = { workflow_id: string; contact_id: string };
 /** What the reads decided: the deliveries to store (in arrival order), and what their runs need. */
 interface Plan {
   /** `runs` with items (one per item and contact), else one run per contact. */
-  accepted: { i: number; it: Item; contactIds: string[]; unmatched: string[]; runs?: ItemRun[] }[];
+  accepted: { i: number; it: Item; contactIds: string[]; unmatched: string[]; runs?: ItemRun[]; note?: string }[];
   /** Later copies of a key in this batch: [delivery, its leader]. */
   followers: [number, number][];
   conversations: Map<string, string>;
@@ -127,7 +128,9 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
 
   // Per delivery, before any write: workflow, signature, delivery id (in this order, as before).
   const items: (Item | undefined)[] = deliveries.map((d, i) => {
-    const workflow = hookWorkflow(definitions, workflows.get(d.token), services);
+    let workflow: HookWorkflow | undefined;
+    // One workflow whose signing secret cannot be opened fails its own deliveries, not the batch's.
+    try { workflow = hookWorkflow(definitions, workflows.get(d.token), services); } catch (err) { return void fail(i, err); }
     if (!workflow) return void fail(i, notFound());
     let deliveryId: string | undefined | HttpError;
     const header = workflow.trigger.signingSecret ? 'webhook-id' : 'Idempotency-Key';
@@ -179,7 +182,7 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     const found = resolveContacts(contacts, it.extraction!, country);
     if ('error' in found) return void fail(i, found.error);
     if (it.key !== undefined) leaders.set(it.key, i);
-    accepted.push(found.runs ? { i, it, contactIds: found.contactIds, unmatched: found.unmatched, runs: found.runs } : { i, it, contactIds: found.contactIds, unmatched: found.unmatched });
+    accepted.push({ i, it, contactIds: found.contactIds, unmatched: found.unmatched, ...(found.runs ? { runs: found.runs } : {}), ...(found.note ? { note: found.note } : {}) });
   });
   if (accepted.length === 0) return undefined;
 
@@ -254,7 +257,8 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
       const stepLog = mappingLog(extraction.errors, extraction.variables, now);
       for (const contactId of match.contactIds) start(contactId, triggerVariables, stepLog);
     }
-    const note = skipped.length > 0 ? onceSkippedNote(skipped) : null;
+    // Why no run started: nobody identified (a guest order), or once per contact.
+    const note = a.note ?? (skipped.length > 0 ? onceSkippedNote(skipped) : null);
     rows.events.push({
       id: eventId, type: 'webhook.received', source: 'api', contact_id: null, payload: toJson(payload),
       idempotency_key: a.it.key ?? null, depth: 0, note, created_at: now,
@@ -269,8 +273,8 @@ function buildRows(plan: Plan, fresh: Set<string>, busy: Set<string>, outcomes: 
   return rows;
 }
 
-/** The event's note in the answer: a sender told 202 with no run learns why (once per contact). */
-const notes = (note: string | null | undefined): Pick<Ack, 'notes'> => (note ? { notes: [note] } : {});
+/** The event's note in the answer: a sender told 202 with no run learns why (once per contact), without our ids. */
+const notes = (note: string | null | undefined): Pick<Ack, 'notes'> => (note ? { notes: [senderNote(note)] } : {});
 
 /** Mapping errors belong to the run: its log starts with them, the variables stay empty. */
 function mappingLog(errors: MappingError[], variables: Record<string, MappedValue>, now: string): string | undefined {

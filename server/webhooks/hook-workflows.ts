@@ -1,6 +1,7 @@
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { itemPlan, type ItemPlan } from '../../lib/workflow/webhook-items';
 import type { DefinitionCache } from '../engine/dispatch/dispatcher';
+import { HttpError } from '../http-error';
 import { openStored } from '../secrets/at-rest';
 import type { Services } from '../services';
 import type { Executor } from '../store/database';
@@ -68,7 +69,13 @@ function signingSecretOf(services: Services, sealed: string | null | undefined):
   if (!sealed) return undefined;
   let secret = openedSecrets.get(sealed);
   if (secret === undefined) {
-    secret = openStored(services.vault, sealed);
+    try {
+      secret = openStored(services.vault, sealed);
+    } catch {
+      // Sealed under another key (key-check.ts stops a start whose key opens nothing; one row can
+      // still differ): no delivery can be checked, and none is taken unchecked. A 5xx: senders retry.
+      throw new HttpError(503, 'signing_secret_unreadable', 'This workflow\'s signing secret was sealed with another secret key than the server\'s: deliveries cannot be checked until an admin sets the secret again');
+    }
     if (openedSecrets.size >= 1_000) openedSecrets.clear();
     openedSecrets.set(sealed, secret);
   }

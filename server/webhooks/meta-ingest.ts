@@ -7,12 +7,13 @@ import { nowIso } from '../ids';
 import { isChannelKind } from '../channels/connections';
 import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact, PROFILE_BUDGET_PER_DELIVERY_MS, profileOfNewSender, type SenderProfile } from '../channels/messenger-profile';
 import { applyDeliveryStatus } from '../channels/delivery-status';
-import type { Executor } from '../store/database';
+import { toJson, type Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
 import type { Conversation } from '../../lib/contracts/conversations';
 import { waIdCandidates, type EchoItem, type InboundMessage, type MetaItem, type StatusItem } from './meta-payloads';
 import { listAds } from './ads';
 import { adEligibility } from '../../lib/contracts/ads';
+import type { AdReferral } from '../../lib/contracts/ad-referral';
 import { channelOf, collectRuns, duplicate, firstTime, notConnected, phoneOfWaId, skipped, type ItemResult } from './meta-item-outcome';
 import { ingestReaction } from './meta-reactions';
 import { ingestNumberChange } from './number-change';
@@ -82,15 +83,24 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
     if (!(await firstTime(uow, m.dedupeKey))) return duplicate();
     const runIds = collectRuns(uow);
     const contactId = await contactFor(uow, services, m, channel, profile);
+    const ad = m.ad ? (await listAds(uow.trx, m.ad.adId))[0] : undefined;
+    // adName: the catalog's (Ads Manager's) name; the referral's headline only for an ad not in the catalog.
+    const referral: AdReferral | null = m.ad ? { ...m.ad, adName: (ad?.name ?? m.ad.headline ?? '').slice(0, 300) } : null;
     let conversation = await findOpenConversation(uow.trx, contactId);
     const firstText = m.text ?? m.attachments[0]?.caption ?? null;
     if (!conversation) {
-      // Opened on the channel, so Conversation Opened says so (`$trigger.channel`: whatsapp, messenger).
+      // Opened on the channel, so Conversation Opened says so (`$trigger.channel`: whatsapp, messenger),
+      // and by the ad, which its runs read as `$conversation.adReferral.*`.
       conversation = await openConversation(uow, services, contactId, { source: m.ad ? 'click_to_chat_ads' : 'contact' }, m.aside ? null : firstText,
-        { connectionId: channel.id, externalId: m.senderId });
+        { connectionId: channel.id, externalId: m.senderId, adReferral: referral });
     }
-    if (conversation.connectionId !== channel.id && await takesChannel(uow.trx, conversation)) {
-      await uow.trx.updateTable('conversations').set({ connection_id: channel.id, external_id: m.senderId }).where('id', '=', conversation.id).execute();
+    const moves = conversation.connectionId !== channel.id && await takesChannel(uow.trx, conversation);
+    // An open conversation keeps the first ad it heard of: what brought the customer (a later ad is on its message and event).
+    const keepsAd = referral !== null && !conversation.adReferral;
+    if (moves || keepsAd) {
+      await uow.trx.updateTable('conversations')
+        .set({ ...(moves ? { connection_id: channel.id, external_id: m.senderId } : {}), ...(keepsAd ? { ad_referral: toJson(referral) } : {}) })
+        .where('id', '=', conversation.id).execute();
       conversationWritten(uow);
       conversation = await getConversation(uow.trx, conversation.id);
     }
@@ -98,17 +108,23 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
       const text = m.text ?? (m.attachments[0] ? `[${m.attachments[0].type}]` : '');
       await addMessage(uow, services, conversation.id, {
         text: text.slice(0, 4096), direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId },
-        channel: { connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt },
-        ...(m.data ? { data: m.data } : {}), ...(m.aside ? { aside: true } : {}),
+        channel: {
+          connectionId: channel.id, externalId: m.externalId, attachments: m.attachments, sentAt: m.sentAt,
+          ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}), ...(m.payload ? { payload: m.payload } : {}),
+        },
+        // The ad it came from, unless the message holds content of its own (an order, a flow's answer).
+        ...(m.data ? { data: m.data } : referral ? { data: { type: 'ad_referral' as const, ...referral } } : {}), ...(m.aside ? { aside: true } : {}),
       }, { source: 'contact' });
     }
-    if (!m.ad) return { runIds, outcome: 'stored' };
-    const ad = (await listAds(uow.trx, m.ad.adId))[0];
+    if (!m.ad || !referral) return { runIds, outcome: 'stored' };
     const eligibility = ad ? adEligibility(ad) : null;
     const ineligible = eligibility && !eligibility.eligible ? `Ad ${m.ad.adId} can no longer trigger workflows: ${eligibility.reasons.join('; ')}` : null;
     await services.events.record(uow, {
       type: 'ad.clicked',
-      payload: { contactId, conversationId: conversation.id, adId: m.ad.adId, adName: ad?.name ?? m.ad.headline ?? '', ctwaClid: m.ad.ctwaClid, message: m.text, ...(ineligible ? { ineligible } : {}) },
+      payload: {
+        contactId, conversationId: conversation.id, adId: m.ad.adId, adName: referral.adName, ctwaClid: m.ad.ctwaClid, message: m.text, referral,
+        ...(ineligible ? { ineligible } : {}),
+      },
     }, { source: 'click_to_chat_ads', ...(m.dedupeKey ? { idempotencyKey: `meta:${m.dedupeKey}`.slice(0, 600) } : {}) });
     return { runIds, outcome: 'stored' };
   });

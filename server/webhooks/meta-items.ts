@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Attachment } from '../../lib/contracts/channels';
 import type { MessageData } from '../../lib/contracts/message-data';
+import type { MetaAdReferral } from '../../lib/contracts/ad-referral';
 
 // The items a Meta webhook delivery is read into (meta-payloads.ts: WhatsApp, ms-payloads.ts:
 // Messenger), each handled on its own (meta-ingest.ts).
 
-export interface AdReferral { adId: string; headline: string | null; ctwaClid: string | null }
+/** The ad a message came from, as Meta's payload says it (lib/contracts/ad-referral.ts). */
+export type AdReferral = MetaAdReferral;
 
 interface Base { channel: 'whatsapp' | 'messenger'; accountId: string | null }
 /** A customer's message (or a postback the customer tapped), possibly referred by an ad. */
@@ -27,6 +29,14 @@ export interface InboundMessage extends Base {
   data?: MessageData;
   /** Not the customer's turn: a placeholder for content WhatsApp did not pass on (addMessage `aside`). */
   aside?: boolean;
+  /**
+   * What the message answers, when the customer's app says: Meta's id of the message it replies
+   * to (WhatsApp `context.id`: the message whose button or list row was tapped, or one quoted;
+   * Messenger `reply_to.mid`), and a tapped Messenger quick reply's `payload`. A question a
+   * workflow asks is answered by the reply that names it (question-replies.ts).
+   */
+  inReplyTo?: string;
+  payload?: string;
 }
 /**
  * A reaction to a message (WhatsApp `reaction`, Messenger `message_reactions`): shown in the
@@ -58,6 +68,8 @@ export interface SkipItem { kind: 'skip'; reason: string }
 export type MetaItem = InboundMessage | EchoItem | StatusItem | ReactionItem | NumberChangeItem | ErrorItem | SkipItem;
 
 export const Id = z.string().min(1).max(256);
+/** A text Meta sent, at most 2000 characters (the ad referral's limit); absent or empty: null. */
+export const cut = (v: string | undefined): string | null => (v ? v.slice(0, 2000) : null);
 export const issue = (e: z.ZodError) => e.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
 
 /** Meta's timestamps: WhatsApp in seconds (a string), Messenger in milliseconds; never later than now. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Attachment } from '../../lib/contracts/channels';
 import type { MessageData } from '../../lib/contracts/message-data';
-import { Id, issue, metaTime, type MetaItem, type StatusItem } from './meta-items';
+import { cut, Id, issue, metaTime, type AdReferral, type MetaItem, type StatusItem } from './meta-items';
 import { msEvent } from './ms-payloads';
 import { flowAnswer, orderContent, sharedContacts, unsupportedText, WaContactCard, WaError, WaNfmReply, WaOrder } from './wa-message-content';
 
@@ -16,7 +16,11 @@ export { metaTime } from './meta-items';
 //           https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages
 
 const WaMedia = z.object({ id: Id.optional(), caption: z.string().max(4096).optional(), filename: z.string().max(300).optional(), mime_type: z.string().max(200).optional(), link: z.string().max(2000).optional() }).passthrough();
-const WaReferral = z.object({ source_id: Id.optional(), source_type: z.string().optional(), headline: z.string().optional(), ctwa_clid: z.string().optional() }).passthrough();
+// A Click-to-WhatsApp ad's `referral` (messages reference, text/image/video …: "referral"; components page).
+const WaReferral = z.object({
+  source_id: Id.optional(), source_type: z.string().optional(), source_url: z.string().optional(), headline: z.string().optional(), body: z.string().optional(),
+  media_type: z.string().optional(), image_url: z.string().optional(), video_url: z.string().optional(), thumbnail_url: z.string().optional(), ctwa_clid: z.string().optional(),
+}).passthrough();
 const WaMessage = z.object({
   from: z.string().min(1).max(32), id: Id.optional(), type: z.string().max(40).optional(),
   text: z.object({ body: z.string().max(10_000) }).optional(), referral: WaReferral.optional(),
@@ -33,6 +37,8 @@ const WaMessage = z.object({
   system: z.object({ type: z.string().max(60).optional(), wa_id: z.string().max(32).optional(), new_wa_id: z.string().max(32).optional(), body: z.string().max(2000).optional() }).passthrough().optional(),
   unsupported: z.object({ type: z.string().max(60).optional() }).passthrough().optional(),
   errors: z.array(WaError).max(20).optional(),
+  // The message this one replies to: the one whose button or list row was tapped, or one quoted.
+  context: z.object({ id: Id.optional() }).passthrough().optional(),
 }).passthrough();
 const WaStatus = z.object({
   id: Id, status: z.string(), recipient_id: z.string().optional(),
@@ -97,12 +103,21 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
     content = { aside: true };
   }
   if (text === null && attachments.length === 0 && !m.referral) return { kind: 'skip', reason: `WhatsApp ${type} message has nothing to store` };
-  const r = m.referral;
-  const ad = r && r.source_type === 'ad' && r.source_id ? { adId: r.source_id, headline: r.headline ?? null, ctwaClid: r.ctwa_clid ?? null } : null;
+  const ad = waAd(m.referral);
   return {
     kind: 'message', channel: 'whatsapp', accountId, senderId: m.from, name, externalId: m.id ?? null,
     dedupeKey: m.id ? `wa:${m.id}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad, sentAt: metaTime((raw as { timestamp?: unknown }).timestamp, 's'),
-    ...content,
+    ...content, ...(m.context?.id ? { inReplyTo: m.context.id } : {}),
+  };
+}
+
+/** An ad's referral (a post's, `source_type: post`, is no ad: not kept). Long values are cut, never a reason to skip the message. */
+function waAd(r: z.infer<typeof WaReferral> | undefined): AdReferral | null {
+  if (!r || r.source_type !== 'ad' || !r.source_id) return null;
+  return {
+    channel: 'whatsapp', adId: r.source_id, headline: cut(r.headline), body: cut(r.body), sourceUrl: cut(r.source_url), sourceType: 'ad',
+    mediaType: cut(r.media_type), imageUrl: cut(r.image_url), videoUrl: cut(r.video_url), thumbnailUrl: cut(r.thumbnail_url), ctwaClid: cut(r.ctwa_clid),
+    ref: null, postId: null, productId: null,
   };
 }
 

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import type { Attachment } from '../../lib/contracts/channels';
-import { Id, issue, metaTime, type AdReferral, type MetaItem } from './meta-items';
+import { cut, Id, issue, metaTime, type AdReferral, type MetaItem } from './meta-items';
 
 // Messenger's webhook events (object `page`), one item each:
 // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
 // .../messaging_postbacks, .../messaging_referrals, .../message-echoes, .../message-deliveries,
 // .../message-reads, .../message-reactions
+// Ad referrals: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
 
 const MsAttachment = z.object({ type: z.string().max(40), payload: z.object({ url: z.string().max(2000).optional(), title: z.string().optional() }).passthrough().nullable().optional() }).passthrough();
 const MsReferral = z.object({
   ad_id: z.string().optional(), source: z.string().optional(), type: z.string().optional(), ref: z.string().optional(),
-  ads_context_data: z.object({ ad_title: z.string().optional() }).passthrough().optional(),
+  ads_context_data: z.object({
+    ad_title: z.string().optional(), photo_url: z.string().optional(), video_url: z.string().optional(), post_id: z.string().optional(), product_id: z.string().optional(),
+  }).passthrough().optional(),
 }).passthrough();
 const MsEvent = z.object({
   sender: z.object({ id: z.string().min(1).max(64).optional(), user_ref: z.string().optional() }).passthrough(),
@@ -19,6 +22,8 @@ const MsEvent = z.object({
   message: z.object({
     mid: Id.optional(), text: z.string().max(10_000).optional(), is_echo: z.boolean().optional(),
     attachments: z.array(MsAttachment).optional(), referral: MsReferral.optional(),
+    quick_reply: z.object({ payload: z.string().max(1000).optional() }).passthrough().optional(),
+    reply_to: z.object({ mid: Id.optional() }).passthrough().optional(),
   }).passthrough().optional(),
   postback: z.object({ mid: Id.optional(), title: z.string().max(1000).optional(), payload: z.string().max(1000).optional(), referral: MsReferral.optional() }).passthrough().optional(),
   referral: MsReferral.optional(),
@@ -27,8 +32,14 @@ const MsEvent = z.object({
   reaction: z.object({ mid: Id.optional(), action: z.string().max(20).optional(), emoji: z.string().max(64).optional(), reaction: z.string().max(40).optional() }).passthrough().optional(),
 }).passthrough();
 
+/** An ad's referral (`source: ADS`; an m.me link's SHORTLINK is none), in WhatsApp's names: ad_title is the headline, photo_url the image. */
 function msAd(r: z.infer<typeof MsReferral> | undefined): AdReferral | null {
-  return r && r.source === 'ADS' && r.ad_id ? { adId: r.ad_id, headline: r.ads_context_data?.ad_title ?? null, ctwaClid: null } : null;
+  if (!r || r.source !== 'ADS' || !r.ad_id) return null;
+  const c = r.ads_context_data;
+  return {
+    channel: 'messenger', adId: r.ad_id, headline: cut(c?.ad_title), body: null, sourceUrl: null, sourceType: 'ad', mediaType: null,
+    imageUrl: cut(c?.photo_url), videoUrl: cut(c?.video_url), thumbnailUrl: null, ctwaClid: null, ref: cut(r.ref), postId: cut(c?.post_id), productId: cut(c?.product_id),
+  };
 }
 
 export function msEvent(raw: unknown, pageId: string | null): MetaItem {
@@ -72,7 +83,9 @@ export function msEvent(raw: unknown, pageId: string | null): MetaItem {
     const text = e.message.text ?? null;
     const ad = msAd(e.message.referral ?? e.referral);
     if (!text && attachments.length === 0 && !ad) return { kind: 'skip', reason: 'Messenger message has nothing to store' };
-    return { ...base, externalId: e.message.mid ?? null, dedupeKey: e.message.mid ? `ms:${e.message.mid}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad };
+    // A tapped quick reply's payload, or the message swiped to reply to (the messages event's `quick_reply`, `reply_to`).
+    const replied = { ...(e.message.quick_reply?.payload ? { payload: e.message.quick_reply.payload } : {}), ...(e.message.reply_to?.mid ? { inReplyTo: e.message.reply_to.mid } : {}) };
+    return { ...base, externalId: e.message.mid ?? null, dedupeKey: e.message.mid ? `ms:${e.message.mid}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad, ...replied };
   }
   if (e.postback) {
     // "Get Started" on a thread opened from a Click-to-Messenger ad carries the ad in postback.referral.

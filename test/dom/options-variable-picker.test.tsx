@@ -3,10 +3,11 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
+import { AdReferral } from '../../lib/contracts/ad-referral';
 import { Contact } from '../../lib/contracts/contacts';
 import { Conversation } from '../../lib/contracts/conversations';
 import { WorkflowDefinition } from '../../lib/contracts/workflow';
-import { renderTemplate } from '../../lib/workflow/template';
+import { conversationScope, renderTemplate } from '../../lib/workflow/template';
 import { structuralProblems } from '../../lib/workflow/validate-workflow';
 import { ok, renderWithProviders, serveApi, type Routes } from './options-harness';
 
@@ -70,7 +71,10 @@ describe('the variable picker', () => {
     ]));
     // Every property of the contracts, independently of the picker's source.
     for (const key of Object.keys(Contact.shape).filter((k) => k !== 'fields')) expect(offered).toContain(`$contact.${key}`);
-    for (const key of Object.keys(Conversation.shape)) expect(offered).toContain(`$conversation.${key}`);
+    for (const key of Object.keys(Conversation.shape).filter((k) => k !== 'adReferral')) expect(offered).toContain(`$conversation.${key}`);
+    // The ad that opened the conversation is offered field by field too.
+    for (const key of Object.keys(AdReferral.shape)) expect(offered).toContain(`$conversation.adReferral.${key}`);
+    expect(offered).not.toContain('$conversation.adReferral');
     // The record of custom fields is offered field by field, not as one JSON value.
     expect(offered).not.toContain('$contact.fields');
     expect(new Set(offered).size).toBe(offered.length);
@@ -84,7 +88,7 @@ describe('the variable picker', () => {
 
     // The renderer fills each from a run's scope (server/engine/executor/step-context.ts templateScope).
     const scope = {
-      contact: { ...contact }, conversation: { ...conversation },
+      contact: { ...contact }, conversation: conversationScope(conversation),
       trigger: { order: 'A-1042', launchedBy: 'u1' }, step: {}, system: { now: at },
     };
     for (const v of offered) expect(renderTemplate(`{{${v}}}`, scope).unknown, v).toEqual([]);

@@ -11,17 +11,21 @@ import { until } from './launcher-harness';
 let world: ChatwootWorld;
 let browser: Browser;
 let page: Page;
+/** Who is signed in to Chatwoot (Frame.vue's currentAgent: the current user's id, name, email); the companion agent by default. */
+let currentAgent: Record<string, unknown>;
 
 beforeAll(async () => {
   world = await startChatwootWorld();
   await publishRefundShortcut(world.server);
+  const me = await world.server.api(world.agent.token).get('/me');
+  currentAgent = { id: 7, name: 'Alex Agent', email: me.body.user.email };
   world.dashboard.dashboardApp = {
     url: `${world.server.url}/chatwoot/dashboard-app`,
     // currentChat (the REST conversation: id = display id, account_id, meta.sender), the contact, the agent.
     context: (accountId, conversationId) => ({
       conversation: { id: conversationId, account_id: accountId, status: 'open', meta: { sender: { id: 1, name: 'Maria Garcia' } } },
       contact: { id: 1, name: 'Maria Garcia' },
-      currentAgent: { id: 7, name: 'Alex Agent', email: 'alex@example.com' },
+      currentAgent,
     }),
   };
   browser = await puppeteer.launch({
@@ -128,6 +132,38 @@ describe('Chatwoot Dashboard App', () => {
     expect(await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Shortcuts');
     expect(await frame.$eval('[data-testid="da-announcement"]', (e) => e.textContent))
       .toBe('Workflow “Ask the order” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
+  });
+
+  it('acts only for the agent signed in to Chatwoot (by email, any case); without an email Chatwoot names no one to check', async () => {
+    const email = currentAgent.email as string;
+    const launcherState = (frame: Frame) => frame.$eval('.ic-launcher > .ic-button', (b) => ({ disabled: b.getAttribute('aria-disabled'), title: b.getAttribute('title') }));
+    try {
+      // A shared browser: Sam signed in to Chatwoot, the app still holds Alex's token.
+      currentAgent = { id: 8, name: 'Sam Supervisor', email: 'sam@example.com' };
+      await page.goto(conversationUrl());
+      let frame = await appFrame();
+      const said = 'Connected as Alex Agent, signed in here as Sam Supervisor — sign out of this app and sign in with your own companion token.';
+      const reason = await frame.waitForSelector('[data-testid="launcher-reason"]', { timeout: 10_000 });
+      expect(await reason!.evaluate((e) => e.textContent)).toBe(said);
+      expect(await frame.$('::-p-aria(Filter shortcuts)')).toBeNull();
+      expect(await launcherState(frame)).toEqual({ disabled: 'true', title: said });
+
+      // Alex again, the email as Chatwoot may case it: the menu opens by itself as before.
+      currentAgent = { id: 7, name: 'Alex Agent', email: email.toUpperCase() };
+      await page.goto(conversationUrl());
+      frame = await appFrame();
+      await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+      expect(await frame.$('[data-testid="launcher-reason"]')).toBeNull();
+
+      // A Chatwoot that sends no email: nothing to compare, nothing refused.
+      currentAgent = { id: 8, name: 'Sam Supervisor' };
+      await page.goto(conversationUrl());
+      frame = await appFrame();
+      await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
+      expect((await launcherState(frame)).disabled).toBeNull();
+    } finally {
+      currentAgent = { id: 7, name: 'Alex Agent', email };
+    }
   });
 
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {

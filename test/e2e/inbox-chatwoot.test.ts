@@ -40,9 +40,10 @@ describe('the inbox on a Chatwoot conversation', () => {
   it('shows that it lives in Chatwoot, linking there, and the composer says replies go through Chatwoot', async () => {
     await page.goto(`${p.server.url}/inbox/c/${conversationId}`);
     await page.waitForSelector('[data-testid="conversation-inbox"]:not([hidden])');
-    expect(await text('[data-testid="conversation-inbox"]')).toBe(`Chatwoot #${conv.id}`);
+    // Which Chatwoot inbox it is in (Website), not only which account.
+    expect(await text('[data-testid="conversation-inbox"]')).toBe(`Chatwoot · Website #${conv.id}`);
     expect(await page.$eval('[data-testid="conversation-inbox"]', (a) => a.getAttribute('href'))).toBe(`${p.cw.url}/app/accounts/1/conversations/${conv.id}`);
-    expect(await page.$eval('[data-testid="conversation-inbox"]', (a) => a.getAttribute('title'))).toMatch(/lives in Chatwoot \(Acme Support\): replies, notes, Close, Reopen and Assign act there/);
+    expect(await page.$eval('[data-testid="conversation-inbox"]', (a) => a.getAttribute('title'))).toMatch(/lives in Chatwoot \(the Website inbox of Acme Support\): replies, notes, Close, Reopen and Assign act there/);
     expect(await page.$eval('[data-testid="composer-input"]', (el) => (el as HTMLTextAreaElement).placeholder)).toMatch(/^Write a reply \(sent through Chatwoot\)…/);
   });
 
@@ -62,7 +63,7 @@ describe('the inbox on a Chatwoot conversation', () => {
     expect(conv.status).toBe('open');
     expect(cwPosts('/toggle_status')).toEqual([{ status: 'resolved' }, { status: 'open' }]);
     // The reopened period is Chatwoot's conversation again: same badge.
-    expect(await text('[data-testid="conversation-inbox"]')).toBe(`Chatwoot #${conv.id}`);
+    expect(await text('[data-testid="conversation-inbox"]')).toBe(`Chatwoot · Website #${conv.id}`);
     expect(inbox.pageErrors).toEqual([]);
   });
 

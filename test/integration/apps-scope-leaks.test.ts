@@ -14,12 +14,20 @@ afterEach(async () => { await server.close(); });
 let appSeq = 0;
 /** An app with these scopes, installed: the key its server received in the subscribe request. */
 async function keyWith(scopes: Scope[]): Promise<string> {
+  return (await appWith(scopes)).key;
+}
+
+/** The app (with a trigger `payment_paid` carrying `status`) and its key. */
+async function appWith(scopes: Scope[]): Promise<{ appId: string; key: string }> {
   const admin = server.api(server.adminToken);
   const sink = await startAppSink(server);
-  const res = await admin.post('/apps', { key: `scoped-${++appSeq}`, name: `Scoped ${appSeq}`, scopes, subscribeUrl: sink.urls.subscribeUrl });
+  const res = await admin.post('/apps', {
+    key: `scoped-${++appSeq}`, name: `Scoped ${appSeq}`, scopes, subscribeUrl: sink.urls.subscribeUrl,
+    fields: [{ key: 'status', label: 'Status', type: 'text' }], triggers: [{ key: 'payment_paid', name: 'Payment paid', items: ['status'] }],
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect((await admin.post(`/apps/${res.body.app.id}/install`, { authValues: {} })).status).toBe(201);
-  return lastKey(sink);
+  return { appId: res.body.app.id, key: lastKey(sink) };
 }
 
 async function contact() {
@@ -106,5 +114,26 @@ describe('the other scopes without contacts.read', () => {
     const both = await keyWith(['conversations.read', 'contacts.read']);
     expect((await server.api(both).get(`/conversations/${conversation.id}`)).body.contact).toMatchObject({ firstName: 'Maria', phone: '+34600111222' });
     expect((await server.api(both).get('/conversations?q=%2B34600111222')).body.conversations).toHaveLength(1);
+  });
+});
+
+describe('an Idempotency-Key on Fire Trigger without contacts.read', () => {
+  // The 409 for a reused key came only when the first request's contact existed (its event held
+  // the key): a key with tags.write and workflows.start learned whether a phone was a contact.
+  it('answers a reuse the same whether or not the contact exists', async () => {
+    const { appId, key } = await appWith(['tags.write', 'workflows.start']);
+    await contact();
+    const fire = (phone: string, status: string, idem: string) => server.api(key).post(`/apps/${appId}/triggers/payment_paid`,
+      { contact: { phone }, items: { status } }, { headers: { 'idempotency-key': idem } });
+    const answers = [];
+    for (const [phone, idem] of [['+34600111222', 'idem-e1'], ['+34600999888', 'idem-n1']] as const) {
+      const first = await fire(phone, 'a', idem);
+      const same = await fire(phone, 'a', idem);
+      const changed = await fire(phone, 'b', idem);
+      answers.push([first, same, changed].map((r) => [r.status, r.body, r.headers.get('x-duplicate-delivery')]));
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]!.map(([status]) => status)).toEqual([202, 202, 409]);
+    expect(answers[0]![2]![1]).toMatchObject({ error: { code: 'idempotency_key_reused' } });
   });
 });

@@ -13,6 +13,7 @@ describePg('instances started together on an empty PostgreSQL database', () => {
   const schema = freshSchemaName();
   const instances: RunningServer[] = [];
   let dataDir: string;
+  const KEY = Buffer.alloc(32, 9).toString('base64');
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'companion-pg-bootstrap-'));
@@ -27,7 +28,8 @@ describePg('instances started together on an empty PostgreSQL database', () => {
   it('both start; one admin, one demo workspace', async () => {
     const start = async (i: number) => {
       const store = await openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4 });
-      return startServer({ env: {}, config: { port: 0, dataDir: path.join(dataDir, String(i)) }, logger: false, listen: false, store });
+      // Each its own DATA_DIR, so the same COMPANION_SECRET_KEY (key-check.ts refuses another key).
+      return startServer({ env: { COMPANION_SECRET_KEY: KEY }, config: { port: 0, dataDir: path.join(dataDir, String(i)) }, logger: false, listen: false, store });
     };
     const started = await Promise.allSettled([start(0), start(1)]);
     for (const s of started) if (s.status === 'fulfilled') instances.push(s.value);

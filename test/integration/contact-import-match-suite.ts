@@ -80,6 +80,25 @@ export function contactImportMatchSuite(databaseUrl: () => string | undefined) {
     expect(result.results[301]!.contactId).toBe(result.results[1]!.contactId);
   });
 
+  it('one file imported by field several times at once (two tabs, a retried part) makes one contact per key', async () => {
+    await defineId();
+    // Three transactions' worth of rows: the imports take turns between them, not only at their start.
+    const rows = Array.from({ length: 600 }, (_, i) => ({ firstName: `P${i}`, fields: { customer_id: `K-${i}` } }));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => importRows({ match: { field: 'customer_id' }, contacts: rows })));
+    expect(answers.reduce((n, a) => n + a.created, 0)).toBe(600);
+    expect(answers.reduce((n, a) => n + a.failed, 0)).toBe(0);
+    rows.forEach((_, i) => expect(new Set(answers.map((a) => a.results[i]!.contactId)).size, `row ${i}`).toBe(1));
+    const keys: string[] = [];
+    for (let cursor = ''; ;) {
+      const page = ContactList.parse((await admin.get(`/contacts?limit=200${cursor && `&cursor=${cursor}`}`)).body);
+      keys.push(...page.contacts.map((c) => String(c.fields.customer_id)));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(keys).toHaveLength(600);
+    expect(new Set(keys).size).toBe(600);
+  });
+
   it('reads the keys of a request in one statement, whatever its size (no lookup per row)', async () => {
     await defineId();
     const counters = server.store.counters!;
@@ -91,7 +110,8 @@ export function contactImportMatchSuite(databaseUrl: () => string | undefined) {
     };
     const byPhone = await cost('phone', 600, 0);
     const byField = await cost({ field: 'customer_id' }, 600, 1000);
-    expect(byField - byPhone).toBeLessThanOrEqual(2);
+    // The keys' one statement, and the turn each of the 3 transactions of 250 rows takes (imports by one field take turns).
+    expect(byField - byPhone).toBeLessThanOrEqual(2 + 3);
   });
 
   it('refuses a match field that is unknown or not text (422), naming it', async () => {

@@ -46,7 +46,8 @@ describe('cancelling a run', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(Run.parse(res.body)).toMatchObject({ id, status: 'cancelled', error: 'Cancelled by Grace Admin', wakeAt: null });
     expect((await getRun(services.db, id)).endedAt).not.toBeNull();
-    expect(await listMessages(services.db, conversation.id)).toEqual([]);
+    // Nothing of the run's; its conversation says who stopped it (an activity line).
+    expect((await listMessages(services.db, conversation.id)).map((m) => [m.kind, m.text])).toEqual([['activity', 'Workflow “Test workflow” stopped: cancelled by Grace Admin']]);
   });
 
   it('the next run of the same contact in the workflow starts once the one before it is cancelled', async () => {
@@ -86,7 +87,7 @@ describe('cancelling a run', () => {
     expect(after).toMatchObject({ status: 'cancelled', cursor: 0 });
     expect(after.stepLog).toEqual([expect.objectContaining({ stepId: 'call', status: 'failed', error: expect.stringMatching(/cancelled during attempt 1: its request had been sent/) })]);
     expect(after.variables).not.toHaveProperty('step');
-    expect(await listMessages(services.db, conversation.id)).toEqual([]);
+    expect((await listMessages(services.db, conversation.id)).filter((m) => m.kind !== 'activity')).toEqual([]);
     expect(called).toBe(1);
   });
 

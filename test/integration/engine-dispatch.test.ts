@@ -105,7 +105,7 @@ describe('every trigger fires when it should, and only then', () => {
     const click = (adId: string) => record(server, { type: 'ad.clicked', payload: { contactId: contact.id, conversationId: null, adId, adName: 'Spring', ctwaClid: 'c1', message: 'Hi' } }, { source: 'click_to_chat_ads' });
     expect((await click('ad_3')).runIds).toHaveLength(0);
     expect((await click('ad_2')).runIds).toHaveLength(1);
-    expect((await runsOf(server, wf.id))[0]?.variables).toEqual({ trigger: { adId: 'ad_2', adName: 'Spring', ctwaClid: 'c1', message: 'Hi' } });
+    expect((await runsOf(server, wf.id))[0]?.variables).toEqual({ trigger: expect.objectContaining({ adId: 'ad_2', adName: 'Spring', ctwaClid: 'c1', message: 'Hi', headline: null }) });
   });
 
   it('mini-app: only that app\'s trigger key', async () => {

@@ -148,7 +148,10 @@ describe('executor: every step has its effect', () => {
     ]);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/at most 10 times/);
-    expect((await listMessages(services.db, conversation!.id))).toHaveLength(11);
+    // Its eleven comments, then the line saying why it failed (an activity line, nobody's message).
+    const messages = await listMessages(services.db, conversation!.id);
+    expect(messages.filter((m) => m.kind === 'comment')).toHaveLength(11);
+    expect(messages.at(-1)).toMatchObject({ kind: 'activity', text: `Workflow “Test workflow” failed: ${run.error}` });
     expect(run.stepLog.filter((e) => e.stepId === 'back')).toHaveLength(11);
     expect(run.stepLog.at(-1)).toMatchObject({ stepId: 'back', status: 'failed' });
   });

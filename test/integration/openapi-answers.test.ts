@@ -16,7 +16,7 @@ type Doc = { paths: Record<string, Record<string, Operation>>; components: { sch
 
 const APP_SECRET = 'meta-app-secret-for-openapi-tests';
 const WA = { phoneNumberId: '106540352242922', businessAccountId: '102290129340398', token: 'EAAGwaToken1234WXYZ' };
-const PUBLIC = new Set(['/hooks/{token}', '/chatwoot/webhook/{token}', '/meta/webhook', '/api/v1/auth/inbox-session']);
+const PUBLIC = new Set(['/hooks/{token}', '/chatwoot/webhook/{token}', '/meta/webhook', '/api/v1/auth/inbox-session', '/healthz', '/readyz']);
 
 let s: TestServer;
 let graph: GraphStandIn;

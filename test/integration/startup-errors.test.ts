@@ -58,7 +58,8 @@ describe('a start that cannot happen', () => {
 
   it('a port another server holds', async () => {
     const port = new URL(running.url).port;
-    const { code, out } = await runToExit({ DATA_DIR: path.join(dir, 'data'), PORT: port });
+    // LOG_LEVEL=warn: the database is made (and its migrations logged) before listening fails.
+    const { code, out } = await runToExit({ DATA_DIR: path.join(dir, 'data'), PORT: port, LOG_LEVEL: 'warn' });
     expect(code).toBe(1);
     expect(out).toBe(`Inbox Companion did not start: 127.0.0.1:${port} is already in use (another Inbox Companion running?): stop what holds it, or set PORT`);
   }, 30_000);

@@ -80,6 +80,52 @@ describe('credentials in a workflow file', () => {
     expect((await as(two).post(`/workflows/${made!.id}/publish`)).status).toBe(200);
   });
 
+  it('a URL that is itself the credential (Telegram, Slack, Discord, Zapier, Make) and refresh tokens are left out, and the export says which', async () => {
+    const post = (id: string, url: string, body?: string) => ({ id, type: 'http_request', config: { method: 'POST', url, headers: [], ...(body ? { body } : {}) } });
+    const steps = [
+      post('telegram', 'https://api.telegram.org/bot123456:AAHsecretTGtoken/sendMessage'),
+      post('slack', 'https://hooks.slack.com/services/T000/B000/SLACKPATHSECRET'),
+      post('discord', 'https://discord.com/api/webhooks/112233/DiscordSecretTok3n'),
+      post('zapier', 'https://hooks.zapier.com/hooks/catch/123456/zapsecretkey/'),
+      post('make', 'https://hook.eu1.make.com/makesecretkey123'),
+      post('refresh', 'https://auth.example/token', '{"refresh":"eyJrefreshSecret"}'),
+      post('oauth', 'https://auth.example/oauth/token', '{"grant_type":"refresh_token","refresh_token":"rt_jsonSecret"}'),
+    ];
+    const wf = ok(await as(one).post('/workflows', { name: 'Notify', trigger: { type: 'manual' }, steps, status: 'published' }), 201);
+    const { file, text } = await exportOf(one, wf.id);
+    for (const secret of ['AAHsecretTGtoken', 'SLACKPATHSECRET', 'DiscordSecretTok3n', 'zapsecretkey', 'makesecretkey123', 'eyJrefreshSecret', 'rt_jsonSecret']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(file.workflows[0]!.definition.steps.map((s) => s.type === 'http_request' && [s.config.url, s.config.body])).toEqual([
+      ['https://api.telegram.org/bot{{credential: Telegram bot token}}/sendMessage', undefined],
+      ['https://hooks.slack.com/services/{{credential: Slack webhook path}}', undefined],
+      ['https://discord.com/api/webhooks/112233/{{credential: Discord webhook token}}', undefined],
+      ['https://hooks.zapier.com/hooks/catch/123456/{{credential: Zapier hook key}}/', undefined],
+      ['https://hook.eu1.make.com/{{credential: Make webhook key}}', undefined],
+      ['https://auth.example/token', '{"refresh":"{{credential: refresh}}"}'],
+      ['https://auth.example/oauth/token', '{"grant_type":"refresh_token","refresh_token":"{{credential: refresh_token}}"}'],
+    ]);
+    // The answer says what it replaced.
+    expect(file.credentialsLeftOut).toEqual([
+      { workflowId: wf.id, stepId: 'telegram', path: 'steps.0.config.url', what: 'Telegram bot token' },
+      { workflowId: wf.id, stepId: 'slack', path: 'steps.1.config.url', what: 'Slack webhook path' },
+      { workflowId: wf.id, stepId: 'discord', path: 'steps.2.config.url', what: 'Discord webhook token' },
+      { workflowId: wf.id, stepId: 'zapier', path: 'steps.3.config.url', what: 'Zapier hook key' },
+      { workflowId: wf.id, stepId: 'make', path: 'steps.4.config.url', what: 'Make webhook key' },
+      { workflowId: wf.id, stepId: 'refresh', path: 'steps.5.config.body', what: 'refresh' },
+      { workflowId: wf.id, stepId: 'oauth', path: 'steps.6.config.body', what: 'refresh_token' },
+    ]);
+
+    const [made] = (await importing(two, file)).created;
+    const refused = await as(two).post(`/workflows/${made!.id}/publish`);
+    expect(refused.status).toBe(422);
+    const details = ErrorBody.parse(refused.body).error.details!;
+    expect(details).toHaveLength(7);
+    expect(details[0]).toEqual({ path: 'steps.0.config.url', message: 'Set the Telegram bot token in the URL again (the workflow file left the credential out; {{credential: Telegram bot token}} holds its place)' });
+    expect((await as(two).put(`/workflows/${made!.id}`, { name: 'Notify', trigger: { type: 'manual' }, steps })).status).toBe(200);
+    expect((await as(two).post(`/workflows/${made!.id}/publish`)).status).toBe(200);
+  });
+
   it('a webhook that required signatures requires them after import, with a new secret the warning tells to pass on', async () => {
     const secret = generateSigningSecret();
     const trigger = { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [], signingSecret: secret };
@@ -117,9 +163,12 @@ describe('names on import', () => {
     expect((await importing(two, file)).created.map((c) => c.name)).toEqual(['Welcome']);
     const again = await importing(two, { ...file, workflows: [...file.workflows, { ...file.workflows[0]!, id: 'wf_copy' }] });
     expect(again.created.map((c) => c.name)).toEqual(['Welcome (2)', 'Welcome (3)']);
+    // Each may replace the one here instead (workflow-import-replace-suite.ts); not chosen, both are new.
+    const here = (await as(two).get('/workflows')).body.workflows.find((w: { name: string }) => w.name === 'Welcome');
+    const replaceable = [{ id: here.id, name: 'Welcome', detail: `draft, version 1, ${here.id}`, status: 'draft', how: 'name', warnings: [] }];
     expect(again.workflows).toEqual([
-      { name: 'Welcome', importedAs: 'Welcome (2)', warnings: ['A workflow named "Welcome" exists here: this one is imported as "Welcome (2)" (rename or delete either afterwards)'] },
-      { name: 'Welcome', importedAs: 'Welcome (3)', warnings: ['A workflow named "Welcome" exists here: this one is imported as "Welcome (3)" (rename or delete either afterwards)'] },
+      { name: 'Welcome', importedAs: 'Welcome (2)', warnings: ['A workflow named "Welcome" exists here: this one is imported as "Welcome (2)" (rename or delete either afterwards)'], replaceable },
+      { name: 'Welcome', importedAs: 'Welcome (3)', warnings: ['A workflow named "Welcome" exists here: this one is imported as "Welcome (3)" (rename or delete either afterwards)'], replaceable },
     ]);
     const names = (ok(await as(two).get('/workflows'), 200).workflows as { name: string }[]).map((w) => w.name).sort();
     expect(names).toEqual(['Welcome', 'Welcome (2)', 'Welcome (3)']);

@@ -20,7 +20,12 @@ export interface CwStandinAttachment {
   id: number; message_id: number; file_type: string; account_id: number; data_url: string;
   extension?: string | null; thumb_url?: string; file_size?: number; width?: number | null; height?: number | null; fallback_title?: string;
 }
-export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number }
+export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number; inboxId: number }
+/**
+ * An inbox as GET …/inboxes lists it (app/views/api/v1/models/_inbox.json.jbuilder: id, name, channel_type, and
+ * `medium` for Twilio, whose channel is SMS or WhatsApp); documented at https://developers.chatwoot.com/api-reference/inboxes.
+ */
+export interface CwStandinInbox { id: number; name: string; channel_type: string; medium?: 'sms' | 'whatsapp' }
 export interface CwRequest { method: string; path: string; body: any }
 export interface CwFault { status: number; contentType: string; body: string; headers?: Record<string, string> }
 
@@ -43,6 +48,10 @@ export interface ChatwootStandin {
   accountId: number;
   token: string;
   user: { id: number; name: string; email: string };
+  /** The token's user's role in the account (the profile's accounts[].role): administrator or agent. */
+  role: 'administrator' | 'agent';
+  /** The account's inboxes; a conversation is in one of them (`inboxId`, 3 "Website" unless said). */
+  inboxes: CwStandinInbox[];
   agents: { id: number; name: string; email: string }[];
   /** Labels defined in the account: Chatwoot drops any other label posted (LabelConcern#valid_labels). */
   accountLabels: Set<string>;
@@ -64,7 +73,7 @@ export interface ChatwootStandin {
   down(): Promise<void>;
   up(): Promise<void>;
   addContact(c: Partial<CwStandinContact> & { name: string }): CwStandinContact;
-  addConversation(c: { contactId: number; status?: CwStandinConversation['status']; labels?: string[]; firstMessage?: { content: string; incoming: boolean } }): CwStandinConversation;
+  addConversation(c: { contactId: number; status?: CwStandinConversation['status']; labels?: string[]; firstMessage?: { content: string; incoming: boolean }; inboxId?: number }): CwStandinConversation;
   touch(c: { updated_at: number }): void;
   conversationPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }> | null): Record<string, unknown>;
   contactPayload(id: number, event: string, changed?: Record<string, { previous_value: unknown; current_value: unknown }>): Record<string, unknown>;
@@ -87,6 +96,8 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
   const s: ChatwootStandin = {
     url: '', accountId, token: opts.token ?? 'cw_token_valid_1234',
     user: { id: 7, name: 'Alex Agent', email: 'alex@example.com' },
+    role: 'administrator',
+    inboxes: [{ id: 3, name: 'Website', channel_type: 'Channel::WebWidget' }],
     agents: [{ id: 7, name: 'Alex Agent', email: 'alex@example.com' }, { id: 8, name: 'Bea Boss', email: 'bea@example.com' }],
     accountLabels: new Set(['shipping', 'vip', 'refund', 'billing']),
     contacts: new Map(), conversations: new Map(), requests: [],
@@ -98,7 +109,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     addConversation(c) {
       const t = now();
       const id = Math.max(100, ...s.conversations.keys()) + 1;
-      const conv: CwStandinConversation = { id, contactId: c.contactId, status: c.status ?? 'open', labels: c.labels ?? [], assigneeId: null, messages: [], created_at: Math.floor(t), updated_at: t, last_activity_at: Math.floor(t) };
+      const conv: CwStandinConversation = { id, contactId: c.contactId, status: c.status ?? 'open', labels: c.labels ?? [], assigneeId: null, messages: [], created_at: Math.floor(t), updated_at: t, last_activity_at: Math.floor(t), inboxId: c.inboxId ?? 3 };
       if (c.firstMessage) conv.messages.push({ id: ++seq, content: c.firstMessage.content, message_type: c.firstMessage.incoming ? 0 : 1, private: false, created_at: Math.floor(t), sender_type: c.firstMessage.incoming ? 'Contact' : 'User' });
       s.conversations.set(id, conv);
       return conv;
@@ -125,7 +136,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
       return {
         account: { id: accountId, name: 'Acme Support' }, additional_attributes: {}, content_attributes: {}, content_type: 'text',
         content: html ? `<p>${m.content.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>\n` : m.content,
-        conversation: conversationJson(s, conv), created_at: new Date(m.created_at * 1000).toISOString(), id: m.id, inbox: { id: 3, name: 'Website' },
+        conversation: conversationJson(s, conv), created_at: new Date(m.created_at * 1000).toISOString(), id: m.id, inbox: { id: conv.inboxId, name: inboxOf(s, conv).name },
         message_type: ['incoming', 'outgoing', 'activity', 'template'][m.message_type], private: m.private,
         sender: m.sender_type === 'Contact' ? { account: { id: accountId }, ...contactJson(contact) } : { id: s.user.id, name: s.user.name, type: 'user' },
         source_id: null, event: 'message_created',
@@ -208,14 +219,18 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
   const contact = s.contacts.get(c.contactId)!;
   const last = c.messages.filter((m) => m.message_type !== 2 && !m.private).at(-1);
   const agent = s.agents.find((a) => a.id === c.assigneeId);
+  // The inbox's channel type: top-level `channel` in webhooks (push_data), `meta.channel` in the REST
+  // partial (api/v1/conversations/partials/_conversation.json.jbuilder); neither names the inbox.
+  const channel = inboxOf(s, c).channel_type;
   return {
-    additional_attributes: {}, can_reply: true, channel: 'Channel::WebWidget',
-    contact_inbox: { id: 55, contact_id: contact.id, inbox_id: 3, source_id: `src-${contact.id}` },
-    id: c.id, inbox_id: 3,
-    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: 3, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: {}, sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
+    additional_attributes: {}, can_reply: true, ...(rest ? {} : { channel }),
+    contact_inbox: { id: 55, contact_id: contact.id, inbox_id: c.inboxId, source_id: `src-${contact.id}` },
+    id: c.id, inbox_id: c.inboxId,
+    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: c.inboxId, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: {}, sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
     labels: [...c.labels],
     meta: {
       sender: contactJson(contact),
+      ...(rest ? { channel } : {}),
       // Webhooks: User#push_event_data (no email); REST: the agent partial (models/_agent.json.jbuilder, with email).
       assignee: agent ? { id: agent.id, name: agent.name, available_name: agent.name, avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '', ...(rest ? { email: agent.email, role: 'agent' } : {}) } : null,
       assignee_type: agent ? 'User' : null, team: null, hmac_verified: false,
@@ -227,6 +242,9 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
 
 type Answer = (status: number, json: unknown) => void;
 
+const inboxOf = (s: ChatwootStandin, c: CwStandinConversation) =>
+  s.inboxes.find((i) => i.id === c.inboxId) ?? { id: c.inboxId, name: `Inbox ${c.inboxId}`, channel_type: 'Channel::Api' };
+
 function route(s: ChatwootStandin, method: string, url: URL, body: any, token: string | undefined, answer: Answer) {
   // AccessTokenAuthHelper#authenticate_access_token! (access_token_auth_helper.rb:13-15) renders
   // `{ error: 'Invalid Access Token' }` with 401 (request_exception_handler.rb:26-28).
@@ -234,7 +252,7 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
   const p = url.pathname;
   // GET /api/v1/profile (profiles/show.json.jbuilder → models/_user.json.jbuilder, includes the token and accounts[]).
   if (method === 'GET' && p === '/api/v1/profile') {
-    return answer(200, { id: s.user.id, name: s.user.name, email: s.user.email, access_token: s.token, account_id: s.accountId, available_name: s.user.name, role: 'administrator', type: 'User', accounts: [{ id: s.accountId, name: 'Acme Support', status: 'active', role: 'administrator' }] });
+    return answer(200, { id: s.user.id, name: s.user.name, email: s.user.email, access_token: s.token, account_id: s.accountId, available_name: s.user.name, role: s.role, type: 'User', accounts: [{ id: s.accountId, name: 'Acme Support', status: 'active', role: s.role }] });
   }
   const m = /^\/api\/v1\/accounts\/(\d+)(\/.*)$/.exec(p);
   if (!m) return answer(404, { error: 'Resource could not be found' });
@@ -243,6 +261,8 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
   const rest = m[2]!;
   const notFound = () => answer(404, { error: 'Resource could not be found' });
 
+  // InboxesController#index (inboxes/index.json.jbuilder): `{ payload: [inbox] }`; an agent sees only the inboxes they are a member of.
+  if (method === 'GET' && rest === '/inboxes') return answer(200, { payload: s.inboxes.map((i) => ({ id: i.id, name: i.name, channel_id: i.id, channel_type: i.channel_type, avatar_url: '', ...(i.channel_type === 'Channel::TwilioSms' ? { medium: i.medium ?? 'sms' } : {}) })) });
   if (method === 'GET' && rest === '/agents') return answer(200, s.agents.map((a) => ({ ...a, available_name: a.name, role: 'agent', confirmed: true, availability_status: 'online', thumbnail: '' })));
   if (method === 'GET' && rest === '/conversations') {
     // ConversationFinder: status filter ('all' keeps every status), newest activity first, 25 per page (Kaminari default);

@@ -10,8 +10,12 @@ export interface ScriptedRequest {
   verified: boolean;
 }
 
-/** What the app does with one request: an answer, a slow answer, or a dropped connection. */
-export type Script = { status: number; delayMs?: number } | 'reset';
+/**
+ * What the app does with one request: an answer, a slow answer, or a dropped connection. `echo`:
+ * the answer's body quotes the request (a server that says what it could not process), whole or
+ * the part the function picks.
+ */
+export type Script = { status: number; delayMs?: number; echo?: true | ((body: any) => unknown) } | 'reset';
 
 export interface ScriptedApp {
   url: string;
@@ -60,7 +64,9 @@ export async function startScriptedApp(): Promise<ScriptedApp> {
       app.received.push({ path, body: JSON.parse(raw || 'null'), headers: req.headers, verified });
       const script = scripts.get(path)?.shift() ?? (verified ? app.fallback : { status: 401 });
       if (script === 'reset') { req.socket.destroy(); return; }
-      const answer = () => res.writeHead(script.status, { 'content-type': 'text/plain' }).end(verified ? `status ${script.status}` : 'signature check failed');
+      const echoed = script.echo === true ? raw : script.echo ? JSON.stringify(script.echo(JSON.parse(raw || 'null'))) : undefined;
+      const text = echoed ?? (verified ? `status ${script.status}` : 'signature check failed');
+      const answer = () => res.writeHead(script.status, { 'content-type': script.echo ? 'application/json' : 'text/plain' }).end(text);
       if (script.delayMs) setTimeout(answer, script.delayMs); else answer();
     });
   });

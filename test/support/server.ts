@@ -59,6 +59,8 @@ export interface TestServerOptions {
 }
 
 let userSeq = 0;
+/** COMPANION_SECRET_KEY of test servers on a kept SQLite file (32 bytes, base64). */
+const RESTART_KEY = Buffer.alloc(32, 42).toString('base64');
 
 /** The real server on a loopback port with its own database; close() removes everything it made. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -75,7 +77,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const server = await startServer({
     // Every test client is 127.0.0.1: the per-address limits on failed authentications and on
     // unknown webhook URLs would turn the 401/404 matrices into 429s. Tests of those limits set them.
-    env: { COMPANION_DEMO: '0', AUTH_FAILURES_PER_MINUTE: '1000000', WEBHOOK_UNKNOWN_PER_MINUTE: '1000000', ...opts.env },
+    // A SQLite file kept between servers (a restart) keeps its sealing key too: each server's
+    // DATA_DIR is a fresh temporary one, and a start refuses data sealed with another key.
+    env: { COMPANION_DEMO: '0', AUTH_FAILURES_PER_MINUTE: '1000000', WEBHOOK_UNKNOWN_PER_MINUTE: '1000000', ...(opts.sqliteFile ? { COMPANION_SECRET_KEY: RESTART_KEY } : {}), ...opts.env },
     config: { port: 0, dataDir },
     logger: false,
     store,

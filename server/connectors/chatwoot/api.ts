@@ -163,6 +163,15 @@ export class ChatwootApi {
     return AssignedAgent.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/assignments`), { assignee_id: assigneeId }));
   }
 
+  /**
+   * GET …/inboxes → `{ payload: [inbox] }` (inboxes/index.json.jbuilder, models/_inbox.json.jbuilder: id, name,
+   * channel_type, and `medium` for Twilio): https://developers.chatwoot.com/api-reference/inboxes. An agent's
+   * token lists only the inboxes the agent is a member of.
+   */
+  async inboxes() {
+    return InboxList.parse(await this.request('GET', this.accountPath('/inboxes'), undefined, { retry: true })).payload;
+  }
+
   /** GET …/agents → array of agents (agents/index.json.jbuilder, models/_agent.json.jbuilder). */
   async agents() {
     return z.array(Agent).parse(await this.request('GET', this.accountPath('/agents'), undefined, { retry: true }));
@@ -205,5 +214,6 @@ const ConversationPage = z.object({ data: z.object({ payload: z.array(CwConversa
 const LabelList = z.object({ payload: z.array(z.string()) });
 const CreatedMessage = z.object({ id: z.number(), content: z.string().nullish(), private: z.boolean().optional() });
 const ToggleStatus = z.object({ payload: z.object({ success: z.boolean().nullish(), current_status: z.string() }) });
+const InboxList = z.object({ payload: z.array(z.object({ id: z.number().int(), name: z.string().max(255), channel_type: z.string().max(100).nullish(), medium: z.string().max(40).nullish() })) });
 const Agent = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
 const AssignedAgent = Agent.nullable();

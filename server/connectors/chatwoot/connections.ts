@@ -9,6 +9,8 @@ import type { Services } from '../../services';
 import { fromJson, toJson, type Executor } from '../../store/database';
 import type { ConnectionsTable } from '../../store/schema';
 import { ChatwootApi, ChatwootApiError } from './api';
+import { disconnectedBefore } from './tombstones';
+import { inTransaction } from '../../events/unit-of-work';
 
 export const KIND = 'chatwoot';
 
@@ -23,6 +25,8 @@ export type ChatwootConfig = z.infer<typeof Config>;
 /** What `connections.secrets` seals: the token, the URL token (to show the URL again) and the optional signing secret. */
 const Secrets = z.object({ apiAccessToken: z.string(), webhookToken: z.string(), webhookSecret: z.string().nullable().default(null) });
 type Secrets = z.infer<typeof Secrets>;
+/** What a disconnected account keeps (tombstones.ts): the webhook URL Chatwoot still posts to, and its signing secret. */
+export const KeptSecrets = Secrets.pick({ webhookToken: true, webhookSecret: true });
 
 export const hashWebhookToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -67,10 +71,19 @@ async function checkToken(services: Services, baseUrl: string, accountId: number
     throw err;
   }
   const account = profile.accounts.find((a) => a.id === accountId);
+  const who = profile.email ?? profile.name ?? profile.id;
   if (!account) {
     const ids = profile.accounts.map((a) => a.id).join(', ') || 'none';
-    const message = `The token's user (${profile.email ?? profile.name ?? profile.id}) is not a member of Chatwoot account ${accountId}; its accounts: ${ids}`;
+    const message = `The token's user (${who}) is not a member of Chatwoot account ${accountId}; its accounts: ${ids}`;
     throw new HttpError(422, 'chatwoot_account_not_found', message, [{ path: 'accountId', message }]);
+  }
+  // Chatwoot shows an agent only the inboxes they are a member of (conversations, inbox list): an
+  // agent's token would mirror part of the account and say nothing about the rest.
+  if (account.role && account.role !== 'administrator') {
+    const message = `The token belongs to ${who}, who is an ${account.role} in Chatwoot account ${accountId}, not an administrator: `
+      + 'Chatwoot shows agents only the conversations of the inboxes they are members of, so the companion would mirror part of the account and miss the rest. '
+      + 'Use an administrator\'s access token (sign in to Chatwoot as an administrator: Profile settings → Access Token)';
+    throw new HttpError(422, 'chatwoot_admin_required', message, [{ path: 'apiAccessToken', message }]);
   }
   return { profile, account };
 }
@@ -79,19 +92,35 @@ export async function connectAccount(services: Services, body: ChatwootConnectBo
   const { profile, account } = await checkToken(services, body.baseUrl, body.accountId, body.apiAccessToken);
   const existing = (await listConnections(services, services.db)).find((c) => c.config.baseUrl === body.baseUrl && c.config.accountId === body.accountId);
   if (existing) throw new HttpError(409, 'already_connected', `Chatwoot account ${body.accountId} at ${body.baseUrl} is already connected (${existing.row.id}); update or remove it instead`);
-  const webhookToken = randomSecret();
+  // Connected before and disconnected since: the same id again, so its mirrored conversations,
+  // contacts and applied state are picked up where they were (tombstones.ts).
+  const earlier = await disconnectedBefore(services.db, body.baseUrl, body.accountId);
+  const kept = earlier ? keptSecrets(services, earlier.sealed) : undefined;
+  const webhookToken = kept?.webhookToken ?? randomSecret();
   const now = nowIso();
   const config: ChatwootConfig = {
     baseUrl: body.baseUrl, accountId: body.accountId, origin: new URL(body.baseUrl).origin,
     agentId: profile.id, agentName: profile.name ?? profile.email ?? null, webhookTokenHash: hashWebhookToken(webhookToken),
   };
-  const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? null };
+  const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? kept?.webhookSecret ?? null };
   const row: ConnectionsTable = {
-    id: newId('cwa'), kind: KIND, name: body.name ?? account.name ?? `Chatwoot ${body.accountId}`, config: toJson(config),
+    id: earlier?.connectionId ?? newId('cwa'), kind: KIND, name: body.name ?? account.name ?? `Chatwoot ${body.accountId}`, config: toJson(config),
     secrets: services.vault.seal(JSON.stringify(secrets)), status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now,
   };
-  await services.db.insertInto('connections').values(row).execute();
-  return toAccount(services, { row, config, secrets });
+  await inTransaction(services.db, async (uow) => {
+    if (earlier) await uow.trx.deleteFrom('connections').where('id', '=', earlier.tombstoneId).execute();
+    await uow.trx.insertInto('connections').values(row).execute();
+  });
+  return { ...toAccount(services, { row, config, secrets }), ...(earlier ? { relinked: true } : {}) };
+}
+
+/** A disconnected account's kept secrets; none when they cannot be opened (another vault key): a new webhook URL then. */
+function keptSecrets(services: Services, sealed: string) {
+  try {
+    return KeptSecrets.safeParse(JSON.parse(services.vault.open(sealed))).data;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function listConnections(services: Services, db: Executor): Promise<ChatwootConnection[]> {

@@ -1,7 +1,9 @@
 import { changeTags, type Cause } from '../../domain/contacts';
 import { addMessage, assignConversation, closeConversation, conversationWritten, findOpenConversation, openConversation, toConversation } from '../../domain/conversations';
 import type { ConversationsTable } from '../../store/schema';
+import { placeColumns, type ConversationPlace } from '../../domain/conversation-place';
 import { isImport } from './import-rule';
+import { labelsAsTags } from './label-tags';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
 import { toJson } from '../../store/database';
@@ -53,15 +55,48 @@ async function openingMessage(ctx: MirrorContext, conv: CwConversation): Promise
 /**
  * Opens the companion conversation for a Chatwoot conversation (a new open period). The contact's
  * other open conversation, if any, is closed as `superseded` (one open per contact; triggers nothing).
- * Created on its connection, so Conversation Opened says `channel: chatwoot`.
+ * Created on its connection, so Conversation Opened says `channel: chatwoot`, and in its Chatwoot
+ * inbox (`place`), which rules and templates read. `openedAt`: when it opened in Chatwoot (imported).
  */
-export async function openMirror(ctx: MirrorContext, contactId: string, displayId: number, cause: Cause, firstIncoming: string | null): Promise<string> {
+export async function openMirror(ctx: MirrorContext, contactId: string, displayId: number, cause: Cause, firstIncoming: string | null,
+  where: { place?: ConversationPlace | undefined; openedAt?: string | undefined } = {}): Promise<string> {
   const { uow, services, conn } = ctx;
   const other = await findOpenConversation(uow.trx, contactId);
   if (other) await closeConversation(uow, services, other.id, { reason: 'superseded' }, { source: cause.source, ...(cause.imported ? { imported: true } : {}) });
-  const opened = await openConversation(uow, services, contactId, cause, firstIncoming, { connectionId: conn.row.id, externalId: String(displayId) });
+  const place = where.place ?? await storedPlace(ctx, displayId);
+  const opened = await openConversation(uow, services, contactId, cause, firstIncoming, {
+    connectionId: conn.row.id, externalId: String(displayId), ...(place ? { place } : {}), ...(where.openedAt ? { openedAt: where.openedAt } : {}),
+  });
   conversationWritten(uow);
   return opened.id;
+}
+
+/** The inbox an earlier period of this Chatwoot conversation was in (a step reopening it has no payload). */
+async function storedPlace(ctx: Pick<MirrorContext, 'uow' | 'conn'>, displayId: number): Promise<ConversationPlace | undefined> {
+  const row = await latestMirror(ctx, displayId);
+  return row && (row.inbox_external_id || row.channel_type)
+    ? { inboxId: row.inbox_external_id ?? null, inboxName: row.inbox_name ?? null, channel: row.channel_type ?? null }
+    : undefined;
+}
+
+/**
+ * Keeps each period of the Chatwoot conversation in its inbox: fills what a mirror from before this
+ * was kept lacks (the next sync or delivery does it) and follows a rename of the inbox.
+ */
+async function keepPlace(ctx: MirrorContext, displayId: number, place: ConversationPlace) {
+  const set = placeColumns(place);
+  if (Object.keys(set).length === 0) return;
+  await ctx.uow.trx.updateTable('conversations').set(set)
+    .where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(displayId))
+    .where((eb) => eb.or(Object.entries(set).map(([column, value]) =>
+      eb.or([eb(column as 'inbox_name', 'is', null), eb(column as 'inbox_name', '!=', value as string)]))))
+    .execute();
+}
+
+/** When Chatwoot says the conversation was created, as an ISO time (null: not said or not a time). */
+function createdAtIso(conv: CwConversation): string | null {
+  const seconds = stampSeconds(conv.created_at);
+  return seconds === null ? null : new Date(Math.floor(seconds) * 1000).toISOString();
 }
 
 /**
@@ -78,6 +113,8 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   assigneeEmail?: string | null | undefined;
   /** The delivery reports that Chatwoot reopened it (`status` changed from resolved). */
   reportsReopen?: boolean;
+  /** Its Chatwoot inbox and channel (inboxes.ts placeOf, read before the transaction). */
+  place?: ConversationPlace | undefined;
 }): Promise<{ conversationId: string | null; contactId: string; imported: boolean }> {
   const { uow, services, conn } = ctx;
   const trx = uow.trx;
@@ -98,11 +135,15 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   const setAside = row?.status === 'closed' && row.close_reason === 'superseded' && !opts.reactivate;
   if (isOpenStatus(conv.status) && row?.status !== 'open' && !setAside) {
     const opening = { ...cause, source: openedBy(conv, Boolean(row)) };
-    const openedId = await openMirror(ctx, contactId, conv.id, opening, await openingMessage(ctx, conv));
+    // Imported: it has been open since Chatwoot created it, not since this sync (resolution times count from there).
+    const openedAt = imported ? createdAtIso(conv) ?? undefined : undefined;
+    const openedId = await openMirror(ctx, contactId, conv.id, opening, await openingMessage(ctx, conv), { place: opts.place, openedAt });
     row = await trx.selectFrom('conversations').selectAll().where('id', '=', openedId).executeTakeFirstOrThrow();
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });
   }
+
+  if (opts.place) await keepPlace(ctx, conv.id, opts.place);
 
   // Conversation labels are the contact's tags: what was added or removed on the conversation
   // since the applied state (else the webhook's own previous value) is added to / removed from them.
@@ -110,13 +151,13 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   let before = stored?.state.labels ?? opts.previousLabels ?? [];
   if (imported) {
     const had = opts.previousLabels ? conv.labels.filter((l) => opts.previousLabels?.includes(l)) : conv.labels;
-    if (had.length) await changeTags(uow, services, contactId, 'add', had.map((t) => t.slice(0, 64)), cause);
+    if (had.length) await changeTags(uow, services, contactId, 'add', labelsAsTags(had, ctx.notes), cause);
     before = opts.previousLabels ?? conv.labels;
   }
   const added = conv.labels.filter((l) => !before.includes(l));
   const removed = before.filter((l) => !conv.labels.includes(l));
-  if (added.length) await changeTags(uow, services, contactId, 'add', added.map((t) => t.slice(0, 64)), { source: 'user' });
-  if (removed.length) await changeTags(uow, services, contactId, 'remove', removed.map((t) => t.slice(0, 64)), { source: 'user' });
+  if (added.length) await changeTags(uow, services, contactId, 'add', labelsAsTags(added, ctx.notes), { source: 'user' });
+  if (removed.length) await changeTags(uow, services, contactId, 'remove', labelsAsTags(removed, []), { source: 'user' });
 
   // Assignment follows Chatwoot when it changed there: the companion user with the agent's email.
   const assigneeId = conv.meta.assignee?.id ?? null;
@@ -142,9 +183,9 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
  */
 export async function applyIncomingMessage(
   ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation },
-  from: 'contact' | 'agent' | 'note' = 'contact', imported = false,
+  from: 'contact' | 'agent' | 'note' = 'contact', imported = false, place?: ConversationPlace,
 ) {
-  const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at) });
+  const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at), place });
   if (!conversationId) return { stored: false };
   const trx = ctx.uow.trx;
   const seen = await trx.selectFrom('messages').select('id').where('connection_id', '=', ctx.conn.row.id).where('external_id', '=', String(msg.id)).executeTakeFirst();

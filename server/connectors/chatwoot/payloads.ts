@@ -62,7 +62,12 @@ export const CwConversation = z.looseObject({
   meta: z.looseObject({
     sender: CwContact,
     assignee: z.looseObject({ id: z.number(), email: z.string().nullish() }).nullish(),
+    /** The inbox's channel type in REST answers (api/v1/conversations/partials/_conversation.json.jbuilder). */
+    channel: z.string().max(100).nullish(),
   }),
+  /** The Chatwoot inbox it is in, and that inbox's channel type in webhooks ("Channel::Whatsapp"; push_data). */
+  inbox_id: z.number().int().nullish(),
+  channel: z.string().max(100).nullish(),
   messages: z.array(CwEmbeddedMessage).nullish().transform((v) => v ?? []),
   updated_at: Stamp,
   timestamp: Stamp,

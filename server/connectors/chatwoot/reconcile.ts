@@ -2,17 +2,26 @@ import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { IMPORTED_NOTE } from '../../engine/dispatch/dispatcher';
 import type { Services } from '../../services';
+import { closeConversation } from '../../domain/conversations';
+import { ChatwootApiError } from './api';
+import { applyRead } from './apply-read';
 import { apiFor, getConnection, listConnections, setSyncState, type ChatwootConnection } from './connections';
+import { listInboxes, placeOf } from './inboxes';
 import { lockMirror, type MirrorContext } from './mirror-contact';
-import { applyConversation, applyIncomingMessage } from './mirror-conversation';
-import { isIncoming, stampSeconds, type CwConversation } from './payloads';
+import { latestMirror } from './mirror-conversation';
+import { stampSeconds, type CwConversation } from './payloads';
 
 const PAGE_SIZE = 25; // Kaminari's default page size, used by ConversationFinder (app/finders/conversation_finder.rb)
 const MAX_PAGES = 20;
 /** Clock skew and in-flight jobs: the window looks this far back past the last sync. */
 const OVERLAP_SECONDS = 300;
 
-export interface SyncOutcome { conversations: number; contacts: number; repaired: number }
+export interface SyncOutcome {
+  conversations: number; contacts: number; repaired: number;
+  /** What the pass could not copy as it is (an attribute a field refuses) or closed because Chatwoot deleted it. */
+  notes: string[];
+}
+const MAX_NOTES = 20;
 const running = new Map<string, Promise<SyncOutcome>>();
 
 /**
@@ -59,30 +68,42 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
     const oldest = stampSeconds(list.at(-1)?.timestamp ?? list.at(-1)?.updated_at);
     if (list.length < PAGE_SIZE || (since !== null && oldest !== null && oldest < since)) break;
   }
+  const failures: string[] = [];
+  const notes: string[] = [];
   const openHere = await services.db.selectFrom('conversations').select('external_id')
     .where('connection_id', '=', conn.row.id).where('status', '=', 'open').execute();
+  const deleted: number[] = [];
   for (const { external_id } of openHere) {
     const displayId = Number(external_id);
     if (!found.has(displayId)) {
       try {
         found.set(displayId, await api.conversation(displayId));
       } catch (err) {
-        services.log.warn({ err, displayId }, 'Chatwoot reconcile: a conversation open here could not be read');
+        // Chatwoot deletes conversations outright (no webhook, FACTS §1): its 404 to an
+        // administrator's token means it is gone, and it must not stay open here for good.
+        if (err instanceof ChatwootApiError && err.reason === 'not_found') deleted.push(displayId);
+        else failures.push(`conversation ${displayId} could not be read: ${(err as Error).message}`);
       }
     }
   }
+  for (const displayId of deleted) notes.push(...await closeDeleted(services, conn, displayId));
 
+  // Names of the account's inboxes as they are now (a rename shows at the next sync).
+  await listInboxes(services, conn).catch((err: unknown) => services.log.warn({ err, connection: conn.row.id }, 'Chatwoot inboxes could not be read'));
   const before = await lastEventId(services);
   const contacts = new Set<number>();
-  const failures: string[] = [];
   for (const conv of found.values()) {
     contacts.add(conv.meta.sender.id);
+    const place = await placeOf(services, conn, conv);
     await inTransaction(services.db, async (uow) => {
       const ctx: MirrorContext = { uow, services, conn, notes: [] };
       await lockMirror(ctx);
-      const { imported } = await applyConversation(ctx, conv, { version: stampSeconds(conv.updated_at), contactVersion: stampSeconds(conv.meta.sender.updated_at) });
-      const last = conv.messages.at(-1);
-      if (last && isIncoming(last.message_type) && !last.private) await applyIncomingMessage(ctx, { id: last.id, content: last.content, attachments: last.attachments, conversation: conv }, 'contact', imported);
+      await applyRead(ctx, conv, place);
+      // A webhook's notes answer its delivery; a sync's are told to whoever pressed Sync now, and logged.
+      if (ctx.notes.length) {
+        services.log.info({ connection: conn.row.id, displayId: conv.id, notes: ctx.notes }, 'Chatwoot sync notes');
+        notes.push(...ctx.notes.map((n) => `Conversation ${conv.id}: ${n}`));
+      }
     }).catch((err: unknown) => {
       // One conversation that cannot be applied must not hold back the others.
       services.log.warn({ err, displayId: conv.id }, 'Chatwoot reconcile: a conversation could not be applied');
@@ -93,7 +114,23 @@ async function reconcile(services: Services, conn: ChatwootConnection): Promise<
   // What was imported (there before the account was connected) is mirrored, not repaired.
   const repaired = await services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('id', '>', before).where((eb) => eb.or([eb('note', 'is', null), eb('note', 'not like', `${IMPORTED_NOTE}%`)])).executeTakeFirstOrThrow();
-  return { conversations: found.size, contacts: contacts.size, repaired: Number(repaired.n) };
+  return { conversations: found.size, contacts: contacts.size, repaired: Number(repaired.n), notes: notes.slice(0, MAX_NOTES) };
+}
+
+/**
+ * A conversation open here that Chatwoot no longer has: closed with reason `deleted_in_chatwoot`,
+ * which starts no Conversation Closed workflow (nobody resolved it; a survey or follow-up to a
+ * conversation deleted as spam would be wrong) and which the inbox shows.
+ */
+async function closeDeleted(services: Services, conn: ChatwootConnection, displayId: number): Promise<string[]> {
+  return inTransaction(services.db, async (uow) => {
+    const ctx = { uow, services, conn };
+    await lockMirror(ctx);
+    const row = await latestMirror(ctx, displayId);
+    if (row?.status !== 'open') return [];
+    await closeConversation(uow, services, row.id, { reason: 'deleted_in_chatwoot' }, { source: 'user' });
+    return [`Conversation ${displayId} was deleted in Chatwoot; closed here (${row.id})`];
+  });
 }
 
 async function lastEventId(services: Services) {

@@ -5,8 +5,9 @@ import type { Services } from '../../services';
 import { ChatwootApiError } from './api';
 import { apiFor, listConnections } from './connections';
 import { lockMirror } from './mirror-contact';
-import { applyConversation, latestMirror } from './mirror-conversation';
-import { stampSeconds } from './payloads';
+import { latestMirror } from './mirror-conversation';
+import { applyRead } from './apply-read';
+import { placeOf } from './inboxes';
 
 const originOf = (raw: string) => {
   try {
@@ -20,8 +21,9 @@ const originOf = (raw: string) => {
  * What the extension knows in Chatwoot's dashboard (origin, account id, conversation number from
  * the URL) → the companion conversation to launch shortcuts on. A conversation not mirrored yet,
  * or mirrored as closed while Chatwoot has it open, is read from Chatwoot now and applied like a
- * webhook (which may open it here and fire Conversation Opened, unless it is imported: one that was
- * there before the account was connected, looked up before the account's first sync).
+ * sync applies it, with its inbox and the customer's last message (which may open it here and fire
+ * Conversation Opened, unless it is imported: one that was there before the account was
+ * connected, looked up before the account's first sync).
  */
 export async function resolveChatwootConversation(services: Services, q: { origin: string; accountId: number; conversationId: number }): Promise<ChatwootResolveResult> {
   const origin = originOf(q.origin);
@@ -40,9 +42,11 @@ export async function resolveChatwootConversation(services: Services, q: { origi
     if (err instanceof ChatwootApiError) throw new HttpError(502, 'chatwoot_unavailable', err.message);
     throw err;
   }
+  const place = await placeOf(services, conn, conversation);
   const row = await inTransaction(services.db, async (uow) => {
     await lockMirror({ uow, services, conn });
-    await applyConversation({ uow, services, conn, notes: [] }, conversation, { version: stampSeconds(conversation.updated_at), contactVersion: stampSeconds(conversation.meta.sender.updated_at), reactivate: true });
+    // With the customer's last message, as a sync would: the agent sees what they wrote.
+    await applyRead({ uow, services, conn, notes: [] }, conversation, place, { reactivate: true });
     return latestMirror({ uow, conn }, q.conversationId);
   });
   if (!row) throw new HttpError(409, 'conversation_resolved', `Chatwoot conversation ${q.conversationId} is resolved; shortcuts run in open conversations (reopen it in Chatwoot)`);

@@ -10,6 +10,8 @@ import { connectionByWebhookToken, type ChatwootConnection } from './connections
 import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage, isOpenStatus } from './mirror-conversation';
 import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
+import { placeOf } from './inboxes';
+import type { ConversationPlace } from '../../domain/conversation-place';
 
 export interface WebhookResult { event: string; handled: boolean; duplicate: boolean; note?: string | undefined }
 
@@ -50,7 +52,8 @@ export async function handleChatwootWebhook(services: Services, input: { token: 
   if (!handler) return { event, handled: false, duplicate: false };
   // Outside the transaction: who the assignee is (webhooks name agents without their email).
   const assigneeEmail = handler.assigneeId !== undefined ? await agentEmail(services, conn, handler.assigneeId) : undefined;
-  const apply = (ctx: MirrorContext) => handler.apply(ctx, assigneeEmail);
+  const place = handler.conversation ? await placeOf(services, conn, handler.conversation) : undefined;
+  const apply = (ctx: MirrorContext) => handler.apply(ctx, assigneeEmail, place);
   try {
     return await inTransaction(services.db, async (uow) => {
       await lockMirror({ uow, services, conn });
@@ -75,7 +78,12 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return parsed.data;
 }
 
-type Handler = { apply: (ctx: MirrorContext, assigneeEmail: string | null | undefined) => Promise<unknown>; assigneeId?: number | undefined };
+type Handler = {
+  apply: (ctx: MirrorContext, assigneeEmail: string | null | undefined, place: ConversationPlace | undefined) => Promise<unknown>;
+  assigneeId?: number | undefined;
+  /** The conversation the delivery is about: its inbox is looked up before the transaction. */
+  conversation?: CwConversation;
+};
 
 function selectHandler(event: string, body: unknown): Handler | undefined {
   switch (event) {
@@ -95,8 +103,9 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
       const previous = changed.label_list?.previous_value;
       return {
         assigneeId: conv.meta.assignee && !conv.meta.assignee.email ? conv.meta.assignee.id : undefined,
-        apply: (ctx, assigneeEmail) => applyConversation(ctx, conv, {
-          version: stampSeconds(conv.updated_at), assigneeEmail,
+        conversation: conv,
+        apply: (ctx, assigneeEmail, place) => applyConversation(ctx, conv, {
+          version: stampSeconds(conv.updated_at), assigneeEmail, place,
           // conversation_updated carries the status change of the same save (status_changed: null).
           reportsReopen: changed.status?.previous_value === 'resolved' && isOpenStatus(conv.status),
           previousLabels: Array.isArray(previous) ? previous.filter((l): l is string => typeof l === 'string') : undefined,
@@ -107,7 +116,7 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
       const msg = parse(CwMessageEvent, body);
       // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
       const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
-      return { apply: (ctx) => applyIncomingMessage(ctx, msg, from) };
+      return { conversation: msg.conversation, apply: (ctx, _email, place) => applyIncomingMessage(ctx, msg, from, false, place) };
     }
     default:
       return undefined;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { AD_REFERRAL_TRIGGER_VARIABLES } from '../../../lib/contracts/ad-referral';
 import type { DomainEvent } from '../../../lib/contracts/events';
 import type { TriggerInput } from '../../../lib/contracts/triggers';
 import { makeTrigger } from '../../../lib/contracts/workflow.fixtures';
 import { runTriggerVariables, triggerAccepts, triggerMatchOf } from './event-triggers';
 import { triggerKeys } from './trigger-keys';
 
+/** An ad event recorded before the referral was kept: its referral variables are known, and null. */
+const noReferral = Object.fromEntries(AD_REFERRAL_TRIGGER_VARIABLES.map((v) => [v, null]));
 const opened = (source: string): DomainEvent & { source: string } => ({
   type: 'conversation.opened', source, payload: { contactId: 'con_1', conversationId: 'cnv_1', firstIncomingMessage: 'hi' },
 });
@@ -103,7 +106,14 @@ describe('trigger variables of a run', () => {
       { a: 1, b: null }],
     ['ad', { type: 'click_to_chat_ads', adAccountId: 'acc', adIds: ['ad_7'] },
       { type: 'ad.clicked', source: 'click_to_chat_ads', payload: { contactId: 'c', conversationId: null, adId: 'ad_7', adName: 'Spring', ctwaClid: 'clid', message: 'Hi' } },
-      { adId: 'ad_7', adName: 'Spring', ctwaClid: 'clid', message: 'Hi' }],
+      { ...noReferral, adId: 'ad_7', adName: 'Spring', ctwaClid: 'clid', message: 'Hi' }],
+    ['ad with its referral', { type: 'click_to_chat_ads', adAccountId: 'acc', adIds: ['ad_7'] },
+      { type: 'ad.clicked', source: 'click_to_chat_ads', payload: { contactId: 'c', conversationId: null, adId: 'ad_7', adName: 'Spring', ctwaClid: 'clid', message: 'Hi', referral: {
+        channel: 'whatsapp', adId: 'ad_7', adName: 'Spring', headline: 'Chat with us', body: 'Body', sourceUrl: 'https://fb.me/x', sourceType: 'ad', mediaType: 'video',
+        imageUrl: null, videoUrl: 'https://v', thumbnailUrl: 'https://t', ctwaClid: 'clid', ref: null, postId: null, productId: null,
+      } } },
+      { adId: 'ad_7', adName: 'Spring', ctwaClid: 'clid', message: 'Hi', headline: 'Chat with us', body: 'Body', sourceUrl: 'https://fb.me/x', sourceId: 'ad_7', sourceType: 'ad',
+        mediaType: 'video', imageUrl: null, videoUrl: 'https://v', thumbnailUrl: 'https://t', ref: null, postId: null, productId: null, channel: 'whatsapp' }],
     ['manual: the caller\'s variables', { type: 'manual' },
       { type: 'workflow.started', source: 'workflow', payload: { contactId: 'c', workflowId: 'wf', variables: { orderId: '9' }, byRunId: 'run_1' } }, { orderId: '9' }],
     ['mini-app: the items', { type: 'mini_app', appId: 'app', triggerKey: 'paid' },

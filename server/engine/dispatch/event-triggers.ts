@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../../lib/contracts/events';
+import { adReferralVariables } from '../../../lib/contracts/ad-referral';
 import { triggerVariables, type Trigger, type TriggerType } from '../../../lib/contracts/triggers';
 import { matchConditions } from '../../../lib/workflow/conditions';
 import { hasTag } from '../../../lib/workflow/tags';
@@ -12,7 +13,7 @@ export interface TriggerMatch {
   contactIds: string[];
   /** The event's conversation; otherwise the run gets the contact's open one. */
   conversationId: string | null;
-  /** The facts trigger conditions test (`source`, `category`). */
+  /** The facts trigger conditions test (`source`, `category`, `channel` in one word, Chatwoot's `inbox` by name). */
   facts: Record<string, string | undefined>;
   /** `$trigger.*` as the event provides them; a shortcut's are completed from its form. */
   variables: Record<string, unknown>;
@@ -30,18 +31,19 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       return one('conversation_opened', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, firstIncomingMessage: p.firstIncomingMessage,
         assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, openedBy: p.by ?? null,
-      }, { source: event.source });
+      }, { source: event.source, ...placeFacts(p) });
     }
     case 'conversation.closed': {
       const p = event.payload;
       // Merging contacts closes a conversation as bookkeeping, not as an outcome; so does a
-      // connected inbox opening another conversation for the contact (one open per contact).
-      if (p.reason === 'merge' || p.reason === 'superseded') return null;
+      // connected inbox opening another conversation for the contact (one open per contact), and
+      // Chatwoot having deleted it (nobody resolved it: no survey, no follow-up is due).
+      if (p.reason === 'merge' || p.reason === 'superseded' || p.reason === 'deleted_in_chatwoot') return null;
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,
         assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, closedBy: p.by ?? null,
-      }, { source: event.source, category: p.category ?? undefined });
+      }, { source: event.source, category: p.category ?? undefined, ...placeFacts(p) });
     }
     case 'contact.tag_added':
     case 'contact.tag_removed': {
@@ -69,7 +71,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       // An ad that became ineligible (DELETED, ARCHIVED, …) fires nothing; the event's note says why.
       if (p.ineligible) return null;
       return one('click_to_chat_ads', p.adId, p.contactId, p.conversationId,
-        { adId: p.adId, adName: p.adName, ctwaClid: p.ctwaClid, message: p.message });
+        { adId: p.adId, adName: p.adName, ctwaClid: p.ctwaClid, message: p.message, ...(p.referral ? adReferralVariables(p.referral) : {}) });
     }
     case 'mini_app.triggered': {
       const p = event.payload;
@@ -83,6 +85,10 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       return null;
   }
 }
+
+/** Where the conversation lives, for `channel` and `inbox` rules (absent on events from before it was kept). */
+const placeFacts = (p: { channelType?: string | null | undefined; inboxName?: string | null | undefined }) =>
+  ({ channel: p.channelType ?? undefined, inbox: p.inboxName ?? undefined });
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -11,7 +11,7 @@ import type { RunsTable } from '../../store/schema';
 import { runShaped } from '../../store/compiled-sql';
 import type { StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
-import { claimHeldRun, LeaseLostError, type RunFence } from './checkpoint';
+import { claimHeldRun, fenceOf, LeaseLostError, type RunFence } from './checkpoint';
 import { checkpointMany, type PendingCheckpoint } from './checkpoint-many';
 import { loadVersionSteps } from './definitions';
 import { markBlocked, nextOfPairSqlite, nextOfPairsSqlite, pairKey, pickHeldPostgres, pickQueued, takeNextOfPairs, unblockNextOfPairs, type PickOptions } from './run-queue';
@@ -388,7 +388,7 @@ async function writeCheckpoints(env: ExecEnv, uow: UnitOfWork, pending: PendingC
  */
 async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Step[], pending: PendingCheckpoint[], fromQueued?: { leaseUntil: string }, fresh = false): Promise<RoundResult> {
   const { services } = env;
-  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
+  const fence: RunFence = fenceOf(row, env.owner);
   let state: RunState = {
     cursor: row.cursor,
     variables: fromJson<Record<string, unknown>>(row.variables, {}),
@@ -396,6 +396,8 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     jumps: row.jumps,
   };
   let next: NextState = { ...state, status: 'running' };
+  // The log's length before this round's steps: what is new in it (run-activity.ts).
+  const logged = state.stepLog.length;
   let done = 0;
   for (;;) {
     if (state.cursor >= steps.length) { next = { ...state, status: 'completed' }; break; }
@@ -432,7 +434,7 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     return { id: row.id, status: 'continue', row };
   }
   if (next.status === 'completed' || next.status === 'failed') next = { ...next, endedAt: nowIso() };
-  pending.push({ fence, next });
+  pending.push({ fence, next, since: logged });
   switch (next.status) {
     case 'completed': case 'failed': return { id: row.id, status: next.status };
     case 'waiting': return { id: row.id, status: 'waiting', wakeAt: next.wakeAt };

@@ -6,9 +6,10 @@ import { runShaped, toColumns } from '../../store/compiled-sql';
 import { checkpointSet, LeaseLostError, type RunFence } from './checkpoint';
 import type { NextState } from './transition';
 import { launcherOf } from '../workflows/launched-by';
+import { writeRunLine } from './run-activity';
 
-/** A run's state after its part of a round, written with the others at the round's end. */
-export interface PendingCheckpoint { fence: RunFence; next: NextState }
+/** A run's state after its part of a round, written with the others at the round's end (`since`: its log's length before the round's steps). */
+export interface PendingCheckpoint { fence: RunFence; next: NextState; since?: number }
 
 /**
  * The checkpoints of a round's runs in one statement (UPDATE … FROM VALUES) instead of one per
@@ -87,7 +88,9 @@ export async function checkpointMany(
       throw new LeaseLostError(`Run ${lost} is no longer held by ${owner}`);
     }
   }
-  for (const { fence, next } of items) {
+  for (const { fence, next, since } of items) {
+    // Its conversation's activity line, for the few that have one to write (run-activity.ts).
+    await writeRunLine(uow, services, fence, next, since);
     if (next.status === 'completed' || next.status === 'failed') ended(fence);
     const error = next.status === 'failed' ? next.error : null;
     const launchedBy = error ? launcherOf(next.variables) : null;

@@ -7,9 +7,20 @@ import { toJson, type Db } from '../../store/database';
 import { unblockNext } from './run-queue';
 import { launcherOf } from '../workflows/launched-by';
 import type { NextState } from './transition';
+import type { RunsTable } from '../../store/schema';
+import { writeRunLine } from './run-activity';
 
-/** Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers. */
-export interface RunFence { id: string; workflowId: string; contactId: string; owner: string; attempts: number }
+/**
+ * Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers.
+ * `conversationId` and `version`: where its activity line goes and the version naming its workflow
+ * (run-activity.ts); a fence without them writes none.
+ */
+export interface RunFence { id: string; workflowId: string; contactId: string; owner: string; attempts: number; conversationId?: string | null; version?: number }
+
+/** The fence of a run row as `owner` holds it. */
+export const fenceOf = (row: RunsTable, owner: string): RunFence => ({
+  id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner, attempts: row.attempts, conversationId: row.conversation_id, version: row.workflow_version,
+});
 
 /** The run was claimed again by someone else (our lease ran out) or cancelled: stop, write nothing. */
 export class LeaseLostError extends Error {
@@ -21,7 +32,7 @@ export class LeaseLostError extends Error {
  * changes. Only the holder of the current claim may write; otherwise the whole step rolls back.
  * (A run round writes its runs' checkpoints together: checkpoint-many.ts.)
  */
-export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState): Promise<void> {
+export async function checkpoint(uow: UnitOfWork, services: Services, fence: RunFence, next: NextState, since?: number): Promise<void> {
   const set = { ...checkpointSet(next, nowIso()), ...(next.status === 'running' ? {} : { lease_until: null }) };
   // RETURNING: the direct path gives rows, not a count of changes.
   const written = await runShaped(uow.trx, `checkpoint:${next.status === 'running'}`, [...Object.values(set), fence.id, fence.owner, fence.attempts, 'running'], () =>
@@ -32,6 +43,8 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
   if (next.status === 'completed' || next.status === 'failed') {
     if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId, fence.id) > 0) uow.afterCommit(() => services.runSignal.released());
   }
+  // Failed, waiting to try a step again, or through after a retry: its conversation says so (`since`: the log's length before this checkpoint's steps).
+  await writeRunLine(uow, services, fence, next, since);
   const error = next.status === 'failed' ? next.error : null;
   const launchedBy = error ? launcherOf(next.variables) : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error, launchedBy }));

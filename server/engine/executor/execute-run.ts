@@ -12,7 +12,7 @@ import type { RunsTable } from '../../store/schema';
 import { fail, RetryLaterError, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
 import type { Cancellation } from '../../outbound/call';
-import { checkpoint, keepCancelledLog, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
+import { checkpoint, fenceOf, keepCancelledLog, LeaseLostError, releaseLease, type RunFence } from './checkpoint';
 import { loadVersionSteps } from './definitions';
 import { buildStepContext } from './step-context';
 import { mayRetry, retryOutcome } from './step-retry';
@@ -43,7 +43,7 @@ const message = (err: unknown) => (isUnstorableText(err) ? `${UNSTORABLE_TEXT}: 
  */
 export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false): Promise<RunResult> {
   const { services } = env;
-  const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: env.owner, attempts: row.attempts };
+  const fence: RunFence = fenceOf(row, env.owner);
   let state: RunState = {
     cursor: row.cursor,
     variables: fromJson<Record<string, unknown>>(row.variables, {}),
@@ -124,7 +124,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
     }
     const next = settle(outcome);
     try {
-      await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+      await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next, state.stepLog.length));
     } catch (err) {
       if (err instanceof LeaseLostError) {
         await keepCancelledLog(services, fence, next.stepLog).catch((e: unknown) => services.log.warn({ err: e, runId: row.id }, 'keeping the step log of a cancelled run failed'));
@@ -140,13 +140,13 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
       // A step put off for later leaves nothing behind either.
       if (outcome.kind === 'fail' || outcome.kind === 'retry') throw new StepFailed(outcome);
       const next = settle(outcome);
-      await checkpoint(uow, services, fence, next);
+      await checkpoint(uow, services, fence, next, state.stepLog.length);
       return next;
     });
   } catch (err) {
     if (!(err instanceof StepFailed)) throw err;
     const next = settle(err.outcome);
-    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
+    await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next, state.stepLog.length));
     await afterFailure(services, row, next);
     return next;
   }

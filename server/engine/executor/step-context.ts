@@ -1,7 +1,7 @@
 import type { Contact } from '../../../lib/contracts/contacts';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import type { Step } from '../../../lib/contracts/steps';
-import { renderJsonTemplate, renderTemplate, resolveTemplateValue, type TemplateScope } from '../../../lib/workflow/template';
+import { conversationScope, renderJsonTemplate, renderTemplate, resolveTemplateValue, type TemplateScope } from '../../../lib/workflow/template';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import type { Cancellation } from '../../outbound/call';
 import { nowIso } from '../../ids';
@@ -45,7 +45,7 @@ export function templateScope(run: RunView, contact: Contact, conversation: Conv
   const record = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   return {
     contact: { ...contact },
-    conversation: conversation ? { ...conversation } : null,
+    conversation: conversationScope(conversation),
     trigger: record(vars.trigger),
     step: record(vars.step),
     system: { now: run.now },

@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import { parseDefinition } from '../workflows/records';
 import { shortcutPermission } from './list';
 import { shortcutUnavailable } from './unavailable';
+import { addActivity } from '../../domain/activity';
 
 /**
  * An agent launches a shortcut from a conversation: the form values are checked with the same
@@ -18,7 +19,7 @@ export async function launchShortcut(services: Services, user: User, workflowId:
   return inTransaction(services.db, async (uow) => {
     const permission = await shortcutPermission(uow.trx, user);
     if (!permission.allowed) throw forbidden(permission.reason);
-    const row = await uow.trx.selectFrom('workflows').select(['definition', 'status'])
+    const row = await uow.trx.selectFrom('workflows').select(['definition', 'status', 'name'])
       .where('id', '=', workflowId).where('trigger_type', '=', 'shortcut').executeTakeFirst();
     if (!row || row.status !== 'published') throw await shortcutUnavailable(uow.trx, workflowId);
     const trigger = ShortcutTrigger.parse(parseDefinition(row.definition).trigger);
@@ -48,6 +49,12 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     const runId = runIds[0];
     // The only reason a published shortcut starts no run: it is limited to once per contact.
     if (!runId) throw conflict('This shortcut runs once per contact, and this contact has already been through it');
+    // The conversation says who launched what (Chatwoot's activity messages): after a reload the
+    // launcher's toast is gone, and a colleague never saw it. Its outcome follows in a line of the
+    // run's when there is one to tell (failed, waiting to try again, stopped: run-activity.ts).
+    await addActivity(uow, services, [{
+      conversationId: conversation.id, contactId: conversation.contact_id, text: `${user.name} launched “${row.name}”`, author: { type: 'user', id: user.id },
+    }]);
     const contactName = `${conversation.first_name} ${conversation.last_name}`.trim() || conversation.phone || conversation.email;
     return { runId, ...(contactName ? { contactName } : {}) };
   });

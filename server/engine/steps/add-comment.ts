@@ -1,28 +1,38 @@
-import { addMessage } from '../../domain/conversations';
+import type { Conversation } from '../../../lib/contracts/conversations';
+import { addMessage, getConversation } from '../../domain/conversations';
 import type { Executor } from '../../store/database';
 import { defineStep, fail, next } from './define';
-import { outsideWhenConnected, viaConnector } from './via-connector';
+import { viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
 
 export const addCommentStep = defineStep({
   type: 'add_comment',
-  outside: outsideWhenConnected,
+  // A note on a connected conversation goes there (an outside call, no transaction held). With
+  // none open, the note goes on the run's own conversation, closed a moment ago (Conversation
+  // Closed): when the contact has conversations in a connection, that one may be one of them.
+  outside: async (conversation, { contactId, db }) => (conversation ? Boolean(conversation.connectionId) : hasConnected(db, contactId)),
   async run(ctx) {
     // An internal note may also go on the (closed) conversation the run started from.
-    const conversationId = ctx.conversation?.id ?? ctx.run.conversationId;
-    if (!conversationId) return fail(await ctx.db((uow) => noConversation(uow.trx, ctx.run.contactId)));
+    const target: Conversation | null = ctx.conversation
+      ?? (ctx.run.conversationId ? await ctx.db((uow) => getConversation(uow.trx, ctx.run.conversationId!)) : null);
+    if (!target) return fail(await ctx.db((uow) => noConversation(uow.trx, ctx.run.contactId)));
     const text = ctx.render(ctx.config.text);
     if (text.trim() === '') return fail('Cannot add an empty comment: the text rendered empty');
-    // On a connected inbox (Chatwoot) the comment is a private note there.
-    const connector = await viaConnector(ctx, ctx.conversation, 'addNote');
+    // On a connected inbox (Chatwoot) the comment is a private note there, resolved conversations
+    // included (Chatwoot takes notes on them, and they stay resolved).
+    const connector = await viaConnector(ctx, target, 'addNote');
     if (connector) return next(await connector.invoke({ text }));
     const author = await workflowAuthor(ctx);
-    const message = await ctx.db((uow) => addMessage(uow, ctx.services, conversationId, {
-      text, direction: 'outgoing', kind: 'comment', author,
-    }, ctx.cause));
-    return next({ messageId: message.id, conversationId });
+    const write = () => ctx.db((uow) => addMessage(uow, ctx.services, target.id, { text, direction: 'outgoing', kind: 'comment', author }, ctx.cause));
+    // Outside a transaction (the contact also has connected conversations) the write is kept once.
+    const message = ctx.outside ? await ctx.once(write) : await write();
+    return next({ messageId: message.id, conversationId: target.id });
   },
 });
+
+async function hasConnected(db: Executor, contactId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('conversations').select('id').where('contact_id', '=', contactId).where('connection_id', 'is not', null).limit(1).executeTakeFirst());
+}
 
 /** Why there is nowhere to comment: no conversation at all, or only closed ones (the run did not start from one). */
 async function noConversation(db: Executor, contactId: string): Promise<string> {

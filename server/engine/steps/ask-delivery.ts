@@ -2,6 +2,7 @@ import type { Conversation } from '../../../lib/contracts/conversations';
 import type { StepConfig } from '../../../lib/contracts/steps';
 import { questionText } from '../../../lib/workflow/answers';
 import { isChannelKind } from '../../channels/connections';
+import { askPayload } from '../../domain/question-target';
 import { explainMetaError } from '../../channels/meta-advice';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import type { SendSpec } from '../../channels/send-spec';
@@ -28,9 +29,11 @@ const FITS = {
  * button opens the choices) when the step asks for a list; on Messenger quick replies for either;
  * otherwise, or when the choices do not fit, the numbered text the built-in inbox shows. A tapped
  * button, row or quick reply arrives with the choice's title as its text, so the answer check
- * takes it as typed (by title, or by number for the numbered text).
+ * takes it as typed (by title, or by number for the numbered text). Which question it answers
+ * (another workflow may ask too) WhatsApp says by the message tapped on; Messenger's quick
+ * replies say it only by their payload, which names the run (question-target.ts).
  */
-export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: string): { spec: SendSpec; note?: string } {
+export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: string, runId: string): { spec: SendSpec; note?: string } {
   const plain: SendSpec = { kind: 'text', text: questionText(ask, text) };
   if (ask.presentation === 'text' || ask.choices.length === 0) return { spec: plain };
   const shape = kind === 'messenger' ? 'quickReplies' : ask.presentation === 'list' ? 'list' : 'buttons';
@@ -38,7 +41,7 @@ export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: str
   if (ask.choices.length > fits.max || ask.choices.some((c) => c.length > fits.title)) {
     return { spec: plain, note: `${fits.what} hold at most ${fits.max} choices of at most ${fits.title} characters: the choices were sent as a numbered list` };
   }
-  const buttons = ask.choices.map((title) => ({ title }));
+  const buttons = ask.choices.map((title, i) => ({ title, ...(kind === 'messenger' ? { payload: askPayload(runId, i + 1) } : {}) }));
   if (shape === 'list') return { spec: { kind: 'list', text, buttons, ...(ask.listButton ? { listButton: ask.listButton } : {}) } };
   return { spec: { kind: 'buttons', text, buttons } };
 }
@@ -84,7 +87,7 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
       return { error: err instanceof Error ? err.message : String(err) };
     }
   }
-  const { spec, note } = questionSpec(connection.kind, ctx.config, text);
+  const { spec, note } = questionSpec(connection.kind, ctx.config, text, ctx.run.id);
   if (note) ctx.note(note);
   const outcome = await sendOnConversation(ctx.services, {
     conversation, spec, sendKey, author: await workflowAuthor(ctx), cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry, cancellation: ctx.cancellation,

@@ -1,5 +1,6 @@
 import { questionText, withHint } from '../../../lib/workflow/answers';
 import { endQuestionWaits } from '../../domain/question-replies';
+import { clearPassedOver, passedOverNotes } from '../../domain/passed-over';
 import { nowIso } from '../../ids';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOutcome } from './define';
@@ -8,6 +9,7 @@ import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
 import { outsideWhenConnected } from './via-connector';
 import { channelGoneForStep } from '../../channels/disconnected';
+import type { Executor } from '../../store/database';
 
 type Ctx = StepContext<'ask_question'>;
 const later = (now: string, seconds: number) => new Date(Date.parse(now) + seconds * 1000).toISOString();
@@ -37,12 +39,14 @@ export const askQuestionStep = defineStep({
         if (gone) return fail(gone);
         const message = await deliverMessage(ctx, conversation, questionText(ctx.config, question));
         const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
+        const at = nowIso();
         await trx.insertInto('question_waits').values({
           run_id: ctx.run.id, step_id: ctx.step.id, conversation_id: conversation.id, attempts: 0, expires_at: expiresAt,
-          answer: null, answer_message_id: null, created_at: nowIso(),
+          answer: null, answer_message_id: null, created_at: at, asked_at: at,
         }).execute();
         return pauseHere(expiresAt, { asked: message.id, conversationId: conversation.id, waitingUntil: expiresAt });
       }
+      await notePassedOver(ctx, trx, wait);
       // The inboxes showing this question hear it ended, whichever way (answered, timed out, invalid).
       const done = () => endQuestionWaits(uow, ctx.services, ctx.run.id, ctx.run.contactId);
       // Put off on a channel (askOnChannel), and that conversation is gone by the next try.
@@ -75,7 +79,7 @@ export const askQuestionStep = defineStep({
       // What to fix, when known ("1,250" could be two numbers), goes with the question.
       await deliverMessage(ctx, ctx.conversation, questionText(ctx.config, withHint(ctx.render(retry), check.hint)));
       const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
-      await trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
+      await trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt, asked_at: nowIso() })
         .where('run_id', '=', ctx.run.id).execute();
       return pauseHere(expiresAt, { reasked: true, reply: wait.answer, reason: check.reason, attempts, waitingUntil: expiresAt });
     });
@@ -102,7 +106,7 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
   // A reply that came in while the put-off ask was being tried answered nothing the customer saw.
   const putOff = () => ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 1, answer: null, answer_message_id: null })
     .where('run_id', '=', ctx.run.id).execute());
-  const ask = async (w: Wait, output: Record<string, unknown>, hint?: string): Promise<StepOutcome> => {
+  const ask = async (w: Wait, output: Record<string, unknown>, hint?: string, quiet = false): Promise<StepOutcome> => {
     const text = w.attempts === 0 ? question : withHint(ctx.render(ctx.config.retryMessage.replaceAll('{{question}}', question)), hint);
     const key = `${ctx.run.id}:${ctx.step.id}:${w.created_at}:${w.attempts === 0 ? 'ask' : `reask-${w.attempts}`}`;
     const sent = await sendAskOnChannel(ctx, conversation, text, key);
@@ -117,17 +121,18 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
       await done();
       return fail(sent.error, { conversationId: conversation.id, ...output, ...sent.output });
     }
-    if (sent.output.repeated) ctx.note('The question was already sent before a restart; it was not sent again');
+    if (sent.output.repeated && !quiet) ctx.note('The question was already sent before a restart; it was not sent again');
     return pauseHere(w.expires_at, { ...output, asked: sent.output.messageId ?? null, conversationId: conversation.id, waitingUntil: w.expires_at });
   };
 
   if (!wait) {
     const row = { attempts: 0, expires_at: later(ctx.run.now, ctx.config.timeoutSeconds), created_at: nowIso() };
     await ctx.db((uow) => uow.trx.insertInto('question_waits').values({
-      run_id: ctx.run.id, step_id: ctx.step.id, conversation_id: conversation.id, answer: null, answer_message_id: null, ...row,
+      run_id: ctx.run.id, step_id: ctx.step.id, conversation_id: conversation.id, answer: null, answer_message_id: null, ...row, asked_at: row.created_at,
     }).execute());
     return ask(row, {});
   }
+  const passedOver = wait.passed_over ? await ctx.db((uow) => notePassedOver(ctx, uow.trx, wait)) : false;
   if (wait.unsent) {
     if (wait.conversation_id !== conversation.id) {
       await done();
@@ -136,7 +141,7 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
     // The customer gets the whole time to answer from when the question goes out; the row opens
     // to replies before the send, as on the first try.
     const reopened = { created_at: wait.created_at, attempts: wait.attempts, expires_at: later(ctx.run.now, ctx.config.timeoutSeconds) };
-    await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 0, expires_at: reopened.expires_at })
+    await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ unsent: 0, expires_at: reopened.expires_at, asked_at: nowIso() })
       .where('run_id', '=', ctx.run.id).execute());
     return ask(reopened, wait.attempts > 0 ? { reasked: true, attempts: wait.attempts } : {});
   }
@@ -147,7 +152,8 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
     }
     // Asked on another conversation (since closed): nothing to re-issue here, keep waiting.
     if (wait.conversation_id !== conversation.id) return pauseHere(wait.expires_at, { waitingUntil: wait.expires_at });
-    return ask(wait, {});
+    // Woken to say another question took a message: the ask went out already, unless a crash came between.
+    return ask(wait, {}, undefined, passedOver);
   }
   const check = await checkReply(ctx, wait.answer);
   if (check.ok) {
@@ -169,7 +175,7 @@ async function askOnChannel(ctx: Ctx, conversation: Conversation & { connectionI
     return branch(ctx, ctx.config.invalidGoTo, { outcome: 'invalid', reply: wait.answer, reason: `${check.reason}; the conversation is closed, so it was not asked again`, attempts });
   }
   const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
-  await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt })
+  await ctx.db((uow) => uow.trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt, asked_at: nowIso() })
     .where('run_id', '=', ctx.run.id).execute());
   return ask({ created_at: wait.created_at, attempts, expires_at: expiresAt }, { reasked: true, reply: wait.answer, reason: check.reason, attempts }, check.hint);
 }
@@ -190,4 +196,16 @@ function answered(ctx: Ctx, value: string | number, saved: Saved): StepOutcome {
 function branch(ctx: Ctx, target: string | undefined, output: Record<string, unknown>): StepOutcome {
   const variables = ctx.config.saveToVariable ? { [ctx.config.saveToVariable]: null } : undefined;
   return target ? goTo(target, output, variables) : next(output, variables);
+}
+
+/**
+ * Messages of the customer's that went to another workflow's question while this one waited
+ * (question-replies.ts): into this step's log, once. True when there were any.
+ */
+async function notePassedOver(ctx: Ctx, trx: Executor, wait: { passed_over?: string | null }): Promise<boolean> {
+  const notes = passedOverNotes(wait.passed_over);
+  if (!notes.length) return false;
+  for (const note of notes) ctx.note(note);
+  await clearPassedOver(trx, ctx.run.id, wait.passed_over!);
+  return true;
 }

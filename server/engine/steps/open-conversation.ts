@@ -1,7 +1,10 @@
+import { OPEN_ON_BUILT_IN, OPEN_ON_LAST } from '../../../lib/contracts/steps';
+import { isChannelKind } from '../../channels/connections';
 import { channelOfLatest } from '../../domain/closed-conversations';
 import { openConversation } from '../../domain/conversations';
 import { toConversation } from '../../domain/conversations';
-import { defineStep, next } from './define';
+import { channelTarget, moveConversation } from './conversation-channel';
+import { defineStep, fail, next } from './define';
 import { viaConnector } from './via-connector';
 
 export const openConversationStep = defineStep({
@@ -9,9 +12,38 @@ export const openConversationStep = defineStep({
   // With none open, the contact's latest conversation may live in a connection (Chatwoot): reopening it there is an outside call.
   outside: (c) => c === null,
   async run(ctx) {
+    const choice = ctx.config.channel ?? OPEN_ON_LAST;
+    const chosen = choice !== OPEN_ON_LAST && choice !== OPEN_ON_BUILT_IN ? choice : null;
     if (ctx.conversation) {
-      ctx.note(`Conversation ${ctx.conversation.id} was already open`);
-      return next({ conversationId: ctx.conversation.id, alreadyOpen: true });
+      const open = ctx.conversation;
+      if (!chosen || open.connectionId === chosen) {
+        ctx.note(`Conversation ${open.id} was already open`);
+        return next({ conversationId: open.id, alreadyOpen: true });
+      }
+      // The step names a WhatsApp number or Page: the open conversation goes there, unless it
+      // lives in another inbox (Chatwoot), which opens and closes it.
+      // Read through ctx.db: this step runs in the run's transaction when a conversation is open.
+      const kind = open.connectionId ? await ctx.db(async (uow) => (await uow.trx.selectFrom('connections').select('kind').where('id', '=', open.connectionId!).executeTakeFirst())?.kind) : undefined;
+      if (kind && !isChannelKind(kind)) {
+        ctx.note(`Conversation ${open.id} was already open in ${kind}; it stays there`);
+        return next({ conversationId: open.id, alreadyOpen: true });
+      }
+      const target = await ctx.db((uow) => channelTarget(uow.trx, ctx.contact, chosen));
+      if ('error' in target) return fail(`Cannot move the open conversation: ${target.error}`);
+      await ctx.db((uow) => moveConversation(uow, open.id, target));
+      ctx.note(`Conversation ${open.id} was already open; it now goes through ${target.kind === 'whatsapp' ? 'the WhatsApp number' : 'the Page'} "${target.name}"`);
+      return next({ conversationId: open.id, alreadyOpen: true });
+    }
+    if (chosen) {
+      // A WhatsApp number opens a business-initiated conversation on the contact's phone (send a template next).
+      const target = await ctx.db((uow) => channelTarget(uow.trx, ctx.contact, chosen));
+      if ('error' in target) return fail(`Cannot open the conversation: ${target.error}`);
+      const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null, target));
+      return next({ conversationId: opened.id, alreadyOpen: false });
+    }
+    if (choice === OPEN_ON_BUILT_IN) {
+      const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null));
+      return next({ conversationId: opened.id, alreadyOpen: false });
     }
     const latest = await ctx.services.db.selectFrom('conversations').selectAll().where('contact_id', '=', ctx.run.contactId)
       .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();

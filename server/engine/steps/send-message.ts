@@ -8,15 +8,17 @@ import { connectorOfKind, type Connector, type ConnectorCall } from '../../conne
 import { defineStep, fail, next, RetryLaterError } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
+import { channelForTemplate, mayUseChannel } from './conversation-channel';
 
 export const sendMessageStep = defineStep({
   type: 'send_message',
   // On a WhatsApp / Messenger conversation the message goes out through the Graph API, on a
   // Chatwoot conversation through Chatwoot's API: outside the checkpoint transaction, recorded
-  // before the call (see channels/deliver.ts, connectors/chatwoot).
-  outside: outsideWhenConnected,
+  // before the call (see channels/deliver.ts, connectors/chatwoot). A built-in conversation too
+  // while a WhatsApp number is connected: a template goes there (conversation-channel.ts).
+  outside: (c, { db }) => outsideWhenConnected(c) || mayUseChannel(c, db),
   async run(ctx) {
-    const conversation = ctx.conversation;
+    let conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
     const spec = specFromConfig(ctx.config, (t) => ctx.render(t), (t) => ctx.renderJson(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
@@ -24,7 +26,7 @@ export const sendMessageStep = defineStep({
     if (templateProblem) return fail(templateProblem);
     if (spec.kind === 'media' && !isFetchableLink(spec.media?.url ?? '')) return fail(`Cannot send the ${spec.media?.type ?? 'file'}: its link "${spec.media?.url ?? ''}" is not an https:// URL Meta can fetch`);
 
-    const connection = conversation.connectionId
+    let connection = conversation.connectionId
       ? await ctx.services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst()
       : undefined;
     if (conversation.connectionId && !connection) return fail('Not sent: the conversation’s channel was disconnected; connect it again to send');
@@ -42,6 +44,15 @@ export const sendMessageStep = defineStep({
       }
     }
 
+    // A WhatsApp template is meant for WhatsApp: stored in the built-in inbox it would reach no one
+    // while the run said sent. It goes to the contact's phone on the connected number instead.
+    if (!connection && spec.kind === 'template' && !conversation.externalId) {
+      // Connected since the engine decided this step runs inside its transaction: next time, outside.
+      if (!ctx.outside && await ctx.db((uow) => mayUseChannel(conversation, uow.trx))) throw new RetryLaterError('A WhatsApp number was connected meanwhile: the template is sent on the next try');
+      const moved = await channelForTemplate(ctx, conversation);
+      if (moved && 'error' in moved) return fail(moved.error, { conversationId: conversation.id });
+      if (moved) ({ conversation, connection } = moved);
+    }
     if (!connection || !isChannelKind(connection.kind)) {
       if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
       const author = await workflowAuthor(ctx);

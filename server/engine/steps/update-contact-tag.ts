@@ -22,7 +22,7 @@ export const updateContactTagStep = defineStep({
         if (!checked.success) {
           return fail(`The tag “${template}” came out as ${quoted(tag)} (${tag.length.toLocaleString('en-US')} characters): ${checked.error.issues[0]?.message ?? 'not a tag'}; no tag was changed`);
         }
-        tags.push(tag);
+        tags.push(checked.data);
       }
     }
     const unique = uniqueTags(tags);

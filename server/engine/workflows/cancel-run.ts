@@ -8,6 +8,8 @@ import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
 import { launcherOf } from './launched-by';
+import { addActivity, capitalized, inSentence, workflowNamed, type ActivityLine } from '../../domain/activity';
+import { workflowNameOfRun } from '../../domain/passed-over';
 
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
@@ -16,10 +18,10 @@ import { launcherOf } from './launched-by';
  * no further attempt starts (run-aborts.ts); what it already sent is logged in the cancelled run.
  * The next queued run of the same contact in the workflow may then start.
  */
-export async function cancelRun(services: Services, id: string, by: { name: string }): Promise<Run> {
+export async function cancelRun(services: Services, id: string, by: { id?: string; name: string }): Promise<Run> {
   return inTransaction(services.db, async (uow) => {
     const error = `Cancelled by ${by.name}`;
-    if (!(await cancelRunIn(uow, services, id, error))) {
+    if (!(await cancelRunIn(uow, services, id, error, by.id ? { author: { type: 'user', id: by.id } } : undefined))) {
       const ended = await getRun(uow.trx, id);
       throw new HttpError(409, 'run_ended', `Run ${id} has already ended (${ended.status})`);
     }
@@ -28,10 +30,17 @@ export async function cancelRun(services: Services, id: string, by: { name: stri
 }
 
 /**
+ * What a stopped run leaves in its conversation (domain/activity.ts): by default "Workflow “X”
+ * stopped: <error>" (`author` the one who stopped it, else the workflow); `text` a line of the
+ * caller's (a take over, a close); null: none (the caller says it in a line of its own).
+ */
+export type StopLine = { text?: string; author?: ActivityLine['author'] } | null;
+
+/**
  * The cancel itself, in the caller's transaction: false when the run has already ended.
  * `error` is what the run history says ("Cancelled by Ana"), in a sentence's first words.
  */
-export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string): Promise<boolean> {
+export async function cancelRunIn(uow: UnitOfWork, services: Services, id: string, error: string, line?: StopLine): Promise<boolean> {
   const current = await getRun(uow.trx, id);
   // PostgreSQL: its question wait before the run, as a customer's answer takes them (else the two
   // at once deadlocked, and one of them failed with a 500; see cancel-runs.ts).
@@ -47,6 +56,15 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   // A question it waits on takes no reply any more (routing already skips ended runs' rows), and
   // the inboxes showing it hear so (a take over by one agent, seen by all).
   await endQuestionWaits(uow, services, id, current.contactId);
+  // Its conversation says it stopped, in place of a line that said it would try again.
+  if (line !== null && current.conversationId) {
+    const name = await workflowNameOfRun(uow.trx, id);
+    await addActivity(uow, services, [{
+      conversationId: current.conversationId, contactId: current.contactId, runId: id,
+      text: line?.text ?? `${capitalized(workflowNamed(name))} stopped: ${inSentence(error)}`,
+      author: line?.author ?? { type: 'workflow', id: current.workflowId, name },
+    }]);
+  }
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });
     services.live.publish({ type: 'run.updated', runId: id, workflowId: current.workflowId, status: 'cancelled', error, launchedBy: launcherOf(current.variables) });

@@ -8,6 +8,7 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { unblockNextOfPairs } from '../executor/run-queue';
 import { launcherOf } from './launched-by';
+import { addActivity, capitalized, inSentence, workflowNamed, type ActivityLine } from '../../domain/activity';
 
 /** Which unfinished runs: a workflow's, or one contact's in it (a pair), optionally only those after a run. */
 export interface RunSelection {
@@ -34,7 +35,7 @@ const CHUNK = 500;
  * LOCKED) and found cancelled after the commit. Either way a run is cancelled whole or not at
  * all, and never started after the cancel.
  */
-export async function cancelRunsIn(uow: UnitOfWork, services: Services, selection: RunSelection, error: string): Promise<string[]> {
+export async function cancelRunsIn(uow: UnitOfWork, services: Services, selection: RunSelection, error: string, lines: { author?: ActivityLine['author'] } | null = {}): Promise<string[]> {
   const { workflowId, contactId, after, statuses = UNFINISHED_RUN_STATUSES } = selection;
   const postgres = services.store.dialect === 'postgres';
   if (postgres) {
@@ -47,7 +48,7 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
       ORDER BY q.run_id FOR UPDATE OF q`.execute(uow.trx);
   }
   // variables: who launched each (its cancel's reason goes to them and admins only, routes/stream).
-  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts', 'variables'])
+  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts', 'variables', 'conversation_id'])
     .where('workflow_id', '=', workflowId).where('status', 'in', [...statuses]);
   if (contactId) query = query.where('contact_id', '=', contactId);
   if (after) query = query.where('id', '>', after);
@@ -69,6 +70,7 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
     unsent.push(...settled.map((m) => ({ conversation_id: m.conversation_id, contactId: run.contact_id })));
     await endQuestionWaits(uow, services, run.id, run.contact_id);
   }
+  if (lines) await stoppedLines(uow, services, rows, workflowId, error, lines.author);
   // A pair's run queued behind them (created meanwhile, or not selected) is its new head.
   const pairs = [...new Set(rows.map((r) => r.contact_id))];
   for (let i = 0; i < pairs.length; i += CHUNK) {
@@ -85,14 +87,34 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
 }
 
 /**
+ * "Workflow “X” stopped: cancelled by Ann" in the conversations of the runs cancelled that an agent
+ * may have seen: those that started, or that someone launched (the thread says "Ava launched …").
+ * A run queued by a trigger and never started did nothing there: no line. In statements of CHUNK.
+ */
+async function stoppedLines(
+  uow: UnitOfWork, services: Services, rows: { id: string; contact_id: string; status: string; attempts: number; variables: string; conversation_id: string | null }[],
+  workflowId: string, error: string, author: ActivityLine['author'] | undefined,
+) {
+  const seen = rows.filter((r) => r.conversation_id && (r.status !== 'queued' || r.attempts > 0 || launcherOf(r.variables)));
+  if (seen.length === 0) return;
+  const name = (await uow.trx.selectFrom('workflows').select('name').where('id', '=', workflowId).executeTakeFirst())?.name ?? null;
+  const text = `${capitalized(workflowNamed(name))} stopped: ${inSentence(error)}`;
+  for (let i = 0; i < seen.length; i += CHUNK) {
+    await addActivity(uow, services, seen.slice(i, i + CHUNK).map((r) => ({
+      conversationId: r.conversation_id!, contactId: r.contact_id, runId: r.id, text, author: author ?? { type: 'workflow', id: workflowId, name },
+    })));
+  }
+}
+
+/**
  * POST /workflows/:id/runs/cancel: the workflow's unfinished runs (of these statuses) cancelled
  * together, "Cancelled by <name>" as a single cancel says it. 404 for an unknown workflow.
  */
-export async function cancelWorkflowRuns(services: Services, workflowId: string, by: { name: string }, statuses?: readonly UnfinishedRunStatus[]): Promise<CancelRunsResult> {
+export async function cancelWorkflowRuns(services: Services, workflowId: string, by: { id?: string; name: string }, statuses?: readonly UnfinishedRunStatus[]): Promise<CancelRunsResult> {
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
     const found = await uow.trx.selectFrom('workflows').select('id').where('id', '=', workflowId).executeTakeFirst();
     if (!found) throw notFound(`Workflow ${workflowId}`);
-    const runIds = await cancelRunsIn(uow, services, { workflowId, ...(statuses ? { statuses } : {}) }, `Cancelled by ${by.name}`);
+    const runIds = await cancelRunsIn(uow, services, { workflowId, ...(statuses ? { statuses } : {}) }, `Cancelled by ${by.name}`, by.id ? { author: { type: 'user', id: by.id } } : {});
     return { cancelled: runIds.length, runIds };
   }));
 }

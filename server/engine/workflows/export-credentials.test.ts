@@ -33,6 +33,9 @@ describe('withoutCredentials', () => {
     ['https://x.example/a?access_token=t1&page=2#top', 'https://x.example/a?access_token={{credential: access_token}}&page=2#top'],
     ['https://x.example/a?api_key={{$trigger.key}}&key=k1', 'https://x.example/a?api_key={{$trigger.key}}&key={{credential: key}}'],
     ['https://x.example/orders/{{$trigger.id}}', 'https://x.example/orders/{{$trigger.id}}'],
+    // A URL that is itself the credential (lib/workflow/url-path-secrets.ts).
+    ['https://api.telegram.org/bot123456:AAHsecretTGtoken/sendMessage', 'https://api.telegram.org/bot{{credential: Telegram bot token}}/sendMessage'],
+    ['https://hooks.slack.com/services/T000/B000/SLACKPATHSECRET', 'https://hooks.slack.com/services/{{credential: Slack webhook path}}'],
   ])('URL %s', (url, expected) => {
     expect(exported({ url })!.url).toBe(expected);
   });
@@ -42,6 +45,7 @@ describe('withoutCredentials', () => {
     ['{ "password" : "p\\"w", "user": "ana" }', '{ "password" : "{{credential: password}}", "user": "ana" }'],
     ['{"token":"{{$trigger.token}}","note":"token: x"}', '{"token":"{{$trigger.token}}","note":"token: x"}'],
     ['{"list":["token","abc"],"total":{{$trigger.total}}}', '{"list":["token","abc"],"total":{{$trigger.total}}}'],
+    ['{"refresh":"eyJrefresh","refresh_token":"rt_1"}', '{"refresh":"{{credential: refresh}}","refresh_token":"{{credential: refresh_token}}"}'],
   ])('body %s', (body, expected) => {
     expect(exported({ body })!.body).toBe(expected);
   });

@@ -1,6 +1,7 @@
 import type { Step } from '../../../lib/contracts/steps';
 import type { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import { credentialPlaceholder, URL_USERINFO } from '../../../lib/workflow/credential-placeholders';
+import { replaceUrlPathSecret } from '../../../lib/workflow/url-path-secrets';
 import { isCredentialName } from '../../outbound/shown-url';
 
 // What an exported HTTP step keeps of its credentials: nothing. A header, URL or body value that
@@ -34,24 +35,38 @@ function header(h: { key: string; value: string }): { key: string; value: string
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 const decoded = (s: string) => { try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; } };
 
+/** `a=1&api_key=k`: each credential-named value written out becomes a placeholder. */
+function queryPairs(text: string): string {
+  return text.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    const name = pair.slice(0, eq);
+    return isCredentialName(decoded(name)) && literal(decoded(pair.slice(eq + 1))) !== '' ? `${name}=${credentialPlaceholder(decoded(name))}` : pair;
+  }).join('&');
+}
+
 function url(text: string): string {
-  const withoutUser = text.replace(USERINFO, (all, scheme: string, userinfo: string) =>
+  // A URL that is itself the credential (a Telegram bot, a Slack or Discord webhook) first.
+  const withoutPath = replaceUrlPathSecret(text, credentialPlaceholder);
+  const withoutUser = withoutPath.replace(USERINFO, (all, scheme: string, userinfo: string) =>
     (literal(userinfo) !== '' ? `${scheme}${credentialPlaceholder(URL_USERINFO)}@` : all));
   const hash = withoutUser.indexOf('#');
   const beforeHash = hash < 0 ? withoutUser : withoutUser.slice(0, hash);
   const q = beforeHash.indexOf('?');
   if (q < 0) return withoutUser;
-  const pairs = beforeHash.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq < 0) return pair;
-    const name = pair.slice(0, eq);
-    return isCredentialName(decoded(name)) && literal(decoded(pair.slice(eq + 1))) !== '' ? `${name}=${credentialPlaceholder(decoded(name))}` : pair;
-  });
-  return `${beforeHash.slice(0, q)}?${pairs.join('&')}${hash < 0 ? '' : withoutUser.slice(hash)}`;
+  return `${beforeHash.slice(0, q)}?${queryPairs(beforeHash.slice(q + 1))}${hash < 0 ? '' : withoutUser.slice(hash)}`;
 }
 
 const STRING = /"(?:[^"\\]|\\.)*"/g;
 const readString = (json: string): string => { try { return String(JSON.parse(json)); } catch { return json; } };
+
+/**
+ * Body keys that hold a credential without saying token or secret: OAuth's refresh call as
+ * Django REST framework SimpleJWT and others name it (`{"refresh": "<token>"}`). Not in URLs,
+ * where `refresh=1` is a common switch.
+ */
+const BODY_CREDENTIALS = new Set(['refresh']);
+const isBodyCredential = (key: string) => isCredentialName(key) || BODY_CREDENTIALS.has(key.trim().toLowerCase());
 
 /** `"client_secret": "abc"` in a JSON body: the value of a credential-named key, when written out. */
 function body(text: string): string {
@@ -61,7 +76,7 @@ function body(text: string): string {
     const next = strings[i + 1];
     const key = readString(m[0]);
     if (!next || !/^\s*:\s*$/.test(text.slice(m.index + m[0].length, next.index))) return;
-    if (isCredentialName(key) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
+    if (isBodyCredential(key) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
   });
   if (replace.size === 0) return text;
   let out = '';

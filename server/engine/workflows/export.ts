@@ -1,4 +1,5 @@
 import { WORKFLOW_FILE_FORMAT, type WorkflowFile, type WorkflowFileReferences } from '../../../lib/contracts/workflow-file';
+import { credentialGaps } from '../../../lib/workflow/credential-placeholders';
 import { customFieldUses, idReferences } from '../../../lib/workflow/references';
 import { listFields } from '../../domain/fields';
 import { notFound } from '../../http-error';
@@ -24,7 +25,13 @@ export async function exportWorkflows(db: Executor, ids?: string[]): Promise<Wor
   const workflows = rows.map((r) => ({
     id: r.id, definition: withoutCredentials(parseDefinition(r.definition)), ...(r.webhook_signing_secret ? { requireSignature: true } : {}),
   }));
-  return { format: WORKFLOW_FILE_FORMAT, version: 1, exportedAt: nowIso(), workflows, references: await referencesOf(db, workflows.map((w) => w.definition)) };
+  const credentialsLeftOut = workflows.flatMap((w) => w.definition.steps.flatMap((step, i) => credentialGaps(step).map((gap) => ({
+    workflowId: w.id, stepId: step.id, path: ['steps', i, ...gap.path].join('.'), what: gap.what,
+  }))));
+  return {
+    format: WORKFLOW_FILE_FORMAT, version: 1, exportedAt: nowIso(), workflows, references: await referencesOf(db, workflows.map((w) => w.definition)),
+    ...(credentialsLeftOut.length ? { credentialsLeftOut } : {}),
+  };
 }
 
 async function referencesOf(db: Executor, defs: WorkflowFile['workflows'][number]['definition'][]): Promise<WorkflowFileReferences> {

@@ -10,6 +10,7 @@ import { newId } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
+import { readReplace, replaceCandidates, replaceWarnings } from './import-replace';
 import { createDrafts } from './service';
 
 // Workflows from a file (export.ts), made drafts here with this server's ids: users found by
@@ -17,7 +18,7 @@ import { createDrafts } from './service';
 // own), each one the admin chose otherwise. What has no match is said before anything is saved
 // (422, or a dry run's `problem`), never left to fail at publish with an id from elsewhere.
 
-type Entry = { sourceId: string | null; definition: WorkflowDefinition; requireSignature?: boolean };
+export type Entry = { sourceId: string | null; definition: WorkflowDefinition; requireSignature?: boolean };
 type Candidate = { id: string; name: string; detail?: string };
 const KEY: Record<ReferenceKind, 'users' | 'apps' | 'workflows'> = { user: 'users', app: 'apps', workflow: 'workflows' };
 
@@ -41,18 +42,22 @@ async function readWorkspace(db: Executor) {
     db.selectFrom('users').select(['id', 'name', 'email', 'deactivated_at']).orderBy('name').execute(),
     db.selectFrom('apps').select(['id', 'key', 'manifest']).orderBy('key').execute(),
     db.selectFrom('installations').select('app_id').execute(),
-    db.selectFrom('workflows').select(['id', 'name', 'trigger_type', 'status', 'version']).orderBy('name').orderBy('id').execute(),
+    db.selectFrom('workflows').select(['id', 'name', 'trigger_type', 'status', 'version', 'webhook_token', 'webhook_signing_secret']).orderBy('name').orderBy('id').execute(),
     listFields(db),
   ]);
   return {
     users: users.map((u) => ({ id: u.id, name: `${u.name} <${u.email}>`, email: u.email.toLowerCase(), active: !u.deactivated_at })),
     apps: apps.map((a) => ({ id: a.id, key: a.key, name: `${fromJson<{ name?: string }>(a.manifest, {}).name ?? a.key} (${a.key})`, installed: installed.some((i) => i.app_id === a.id) })),
     // Two of one name ("Fulfil order (sub)" as a draft and as published) differ by status, version and id.
-    workflows: workflows.map((w) => ({ id: w.id, name: w.name, manual: w.trigger_type === 'manual', detail: `${w.status}, version ${w.version}, ${w.id}` })),
+    workflows: workflows.map((w) => ({
+      id: w.id, name: w.name, manual: w.trigger_type === 'manual', detail: `${w.status}, version ${w.version}, ${w.id}`,
+      status: w.status === 'published' ? 'published' as const : 'draft' as const, webhook: !!w.webhook_token, signed: !!w.webhook_signing_secret,
+    })),
     fields,
   };
 }
-type Workspace = Awaited<ReturnType<typeof readWorkspace>>;
+export type Workspace = Awaited<ReturnType<typeof readWorkspace>>;
+type Here = Workspace['workflows'][number];
 
 type Resolution = Pick<ImportReference, 'label' | 'match' | 'how' | 'problem' | 'candidates'>;
 
@@ -109,11 +114,12 @@ function chosen(kind: ReferenceKind, ref: string, id: string, ws: Workspace): Ca
 
 /**
  * What needs doing before publishing: custom fields not defined here, apps not installed here,
- * credentials the file left out; and what the admin must pass on (a new signing secret).
+ * credentials the file left out; and what the admin must pass on (a new signing secret). With
+ * `target`, as the draft of that workflow.
  */
-function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined): string[] {
+function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined, target?: Here): string[] {
   const def = entry.definition;
-  const warnings: string[] = [];
+  const warnings: string[] = target ? replaceWarnings(entry, target) : [];
   if (importedAs !== def.name) warnings.push(`A workflow named "${def.name}" exists here: this one is imported as "${importedAs}" (rename or delete either afterwards)`);
   for (const key of new Set(customFieldUses(def).map((u) => u.key))) {
     if (ws.fields.some((f) => f.key === key)) continue;
@@ -125,41 +131,50 @@ function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferenc
     if (app && !app.installed && !warnings.some((w) => w.includes(app.name))) warnings.push(`The app ${app.name} is not installed here: install it before publishing`);
   }
   for (const step of def.steps) for (const gap of credentialGaps(step)) warnings.push(`Step "${step.id}": ${gap.message}`);
-  if (newSecretNeeded(entry)) {
+  if (newSecretNeeded(entry, target)) {
     warnings.push('The webhook trigger accepted only signed deliveries where it was exported: it does here too, with a new signing secret made on import (shown in the trigger); give the sender that secret and this server\'s webhook URL, or its deliveries are refused (401)');
   }
   return warnings;
 }
 
-/** Signatures were required where it was exported, and the file (rightly) holds no secret. */
-const newSecretNeeded = (e: Entry) => !!e.requireSignature && e.definition.trigger.type === 'incoming_webhook' && !e.definition.trigger.signingSecret;
+/** Signatures were required where it was exported, the file (rightly) holds no secret, and the workflow it replaces has none to keep. */
+const newSecretNeeded = (e: Entry, target?: Here) => !!e.requireSignature && e.definition.trigger.type === 'incoming_webhook' && !e.definition.trigger.signingSecret && !target?.signed;
 
 const MAX_NAME = 100;
+/** `name`, or "Name (2)", "(3)"… while `taken` has it (any case); then taken. */
+function freeName(name: string, taken: Set<string>): string {
+  let here = name;
+  for (let n = 2; taken.has(here.toLowerCase()); n++) here = `${name.slice(0, MAX_NAME - ` (${n})`.length)} (${n})`;
+  taken.add(here.toLowerCase());
+  return here;
+}
+const namesBut = (ws: Workspace, but: ReadonlySet<string>) => new Set(ws.workflows.filter((w) => !but.has(w.id)).map((w) => w.name.toLowerCase()));
+
 /**
- * The name each workflow gets here: its own, or "Name (2)", "(3)"… when this server or an earlier
- * workflow of the file has it (any case), so importing a file twice makes no two of one name.
+ * The name each workflow gets here: its own, or "Name (2)"… when this server or another workflow
+ * of the file has it, so importing a file twice makes no two of one name. A workflow replacing
+ * one here takes its place first (the name it replaces is not taken).
  */
-function namesHere(entries: Entry[], ws: Workspace): string[] {
-  const taken = new Set(ws.workflows.map((w) => w.name.toLowerCase()));
-  return entries.map(({ definition: { name } }) => {
-    let here = name;
-    for (let n = 2; taken.has(here.toLowerCase()); n++) here = `${name.slice(0, MAX_NAME - ` (${n})`.length)} (${n})`;
-    taken.add(here.toLowerCase());
-    return here;
-  });
+function namesHere(entries: Entry[], ws: Workspace, targets: Map<number, Here>): string[] {
+  const taken = namesBut(ws, new Set([...targets.values()].map((t) => t.id)));
+  const names: string[] = new Array(entries.length);
+  const order = entries.map((_, i) => i).sort((a, b) => Number(targets.has(b)) - Number(targets.has(a)));
+  for (const i of order) names[i] = freeName(entries[i]!.definition.name, taken);
+  return names;
 }
 
 /** The definition as saved here: its name here, and a new signing secret where one was required. */
-function definitionHere(entry: Entry, name: string, matched: (kind: ReferenceKind, id: string) => string | undefined): WorkflowDefinition {
+function definitionHere(entry: Entry, name: string, matched: (kind: ReferenceKind, id: string) => string | undefined, target?: Here): WorkflowDefinition {
   const def = rewriteIds({ ...entry.definition, name }, matched);
-  return newSecretNeeded(entry) && def.trigger.type === 'incoming_webhook' ? { ...def, trigger: { ...def.trigger, signingSecret: generateSigningSecret() } } : def;
+  return newSecretNeeded(entry, target) && def.trigger.type === 'incoming_webhook' ? { ...def, trigger: { ...def.trigger, signingSecret: generateSigningSecret() } } : def;
 }
 
 export async function importWorkflows(services: Services, body: WorkflowImportBody): Promise<WorkflowImportResult> {
   const { entries, refs } = readFile(body.file);
   const ws = await readWorkspace(services.db);
-  // Each workflow of the file gets its id here now, so the others can be pointed at it.
-  const drafts = entries.map((e) => ({ ...e, id: newId('wf') }));
+  const targets = readReplace(body.replace, entries.length, ws);
+  // Each workflow of the file gets its id here now (the one it replaces keeps its own), so the others can be pointed at it.
+  const drafts = entries.map((e, i) => ({ ...e, id: targets.get(i)?.id ?? newId('wf') }));
   const inFile = new Map(drafts.flatMap((d) => (d.sourceId ? [[d.sourceId, { id: d.id, name: d.definition.name }] as const] : [])));
 
   const references: ImportReference[] = [];
@@ -177,11 +192,19 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
     }
   });
   const matched = (kind: ReferenceKind, id: string) => references.find((r) => r.kind === kind && r.ref === id)?.match?.id;
-  const names = namesHere(drafts, ws);
-  const workflows = drafts.map((d, i) => ({
-    name: d.definition.name, ...(names[i] !== d.definition.name ? { importedAs: names[i]! } : {}), warnings: warningsOf(d, names[i]!, refs, ws, matched),
-  }));
-  if (body.dryRun) return { references, workflows, created: [] };
+  const names = namesHere(drafts, ws, targets);
+  const workflows = drafts.map((d, i) => {
+    const target = targets.get(i);
+    // Each choice as it would be: replacing c, the workflow would take c's name's place.
+    const replaceable = replaceCandidates(d, ws).map(({ id, name, detail, status, how, ...c }) => ({
+      id, name, detail, status, how, warnings: warningsOf(d, freeName(d.definition.name, namesBut(ws, new Set([id]))), refs, ws, matched, { id, name, detail, status, ...c }),
+    }));
+    return {
+      name: d.definition.name, ...(names[i] !== d.definition.name ? { importedAs: names[i]! } : {}), warnings: warningsOf(d, names[i]!, refs, ws, matched, target),
+      replaceable, ...(target ? { replaces: { id: target.id, name: target.name, detail: target.detail } } : {}),
+    };
+  });
+  if (body.dryRun) return { references, workflows, created: [], replaced: [] };
 
   const unresolved = references.filter((r) => !r.match);
   if (unresolved.length) {
@@ -190,6 +213,10 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
       `Nothing was imported: ${details.length} ${details.length === 1 ? 'reference has' : 'references have'} no match here (choose one in \`choices\`, or try with dryRun for the candidates): ${details.map((d) => d.message).join('; ')}`,
       details);
   }
-  const created = await createDrafts(services, drafts.map((d, i) => ({ id: d.id, definition: definitionHere(d, names[i]!, matched) })));
-  return { references, workflows, created: created.map((w) => ({ id: w.id, name: w.name })) };
+  const saved = await createDrafts(services, drafts.map((d, i) => ({ id: d.id, definition: definitionHere(d, names[i]!, matched, targets.get(i)), replaces: targets.has(i) })));
+  return {
+    references, workflows,
+    created: saved.flatMap(({ workflow: w, unpublished }) => (unpublished === undefined ? [{ id: w.id, name: w.name }] : [])),
+    replaced: saved.flatMap(({ workflow: w, unpublished }) => (unpublished === undefined ? [] : [{ id: w.id, name: w.name, unpublished }])),
+  };
 }

@@ -1,12 +1,13 @@
 import type { Step } from '../../../lib/contracts/steps';
-import { isWritableStandardField, UNASSIGN } from '../../../lib/contracts/steps';
+import { isWritableStandardField, OPEN_ON_BUILT_IN, OPEN_ON_LAST, UNASSIGN } from '../../../lib/contracts/steps';
+import { isChannelKind } from '../../channels/connections';
 import { WorkflowDefinition } from '../../../lib/contracts/workflow';
 import { type ActionInputSpec, structuralProblems } from '../../../lib/workflow/validate-workflow';
 import { appTriggerItems, type ManifestItems, type TriggerItem } from '../../../lib/workflow/app-trigger-items';
 import { issuesToDetails, type ErrorDetail } from '../../http-error';
 import type { Executor } from '../../store/database';
 import { fromJson, isPostgres } from '../../store/database';
-import { adTriggerProblems } from '../../webhooks/ads';
+import { adTriggerProblems, listAds } from '../../webhooks/ads';
 import { isStandardContactField } from '../../../lib/contracts/triggers';
 import { getLifecycleStages } from '../../domain/contacts';
 import { closeAccepts, isTemplated } from './uses';
@@ -56,6 +57,7 @@ async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: stri
   }
   if (trigger.type === 'click_to_chat_ads') {
     for (const p of await adTriggerProblems(db, trigger.adAccountId, trigger.adIds)) problems.push(detail(['trigger', 'adIds', p.index], p.message));
+    problems.push(...await templatesOnMessenger(db, trigger.adIds, def.steps));
   }
   if (trigger.type === 'mini_app') {
     const problem = await apps.problem(trigger.appId, 'triggers', trigger.triggerKey);
@@ -69,6 +71,20 @@ async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: stri
 }
 
 type Located = { path: Path; message: string };
+
+/**
+ * A Click-to-Chat workflow whose ads include Click-to-Messenger ones, with a step sending a WhatsApp
+ * template: every Messenger lead's run would fail at that step (Messenger carries no WhatsApp
+ * template), so it is refused here, naming the Messenger ads.
+ */
+async function templatesOnMessenger(db: Executor, adIds: string[], steps: Step[]): Promise<ErrorDetail[]> {
+  const messenger = (await listAds(db)).filter((a) => adIds.includes(a.adId) && a.channel === 'messenger');
+  if (messenger.length === 0) return [];
+  const named = messenger.map((a) => `"${a.name}" (${a.adId})`).join(', ');
+  return steps.flatMap((step, index) => (step.type === 'send_message' && step.config.kind === 'template'
+    ? [detail(['steps', index, 'config', 'kind'], `Step ${index + 1} ("${step.id}") sends a WhatsApp template, which Messenger cannot carry, and this workflow also starts for the Click-to-Messenger ad${messenger.length > 1 ? 's' : ''} ${named}: send text, media or buttons instead, or put the WhatsApp and Messenger ads in separate workflows`)]
+    : []));
+}
 
 async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step, index: number): Promise<Located | undefined> {
   switch (step.type) {
@@ -108,6 +124,13 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
       const categories = await closingCategories(db);
       return closeAccepts(categories, category) ? undefined
         : { path: ['category'], message: `Step ${index + 1} ("${step.id}") closes with category "${category}", which does not exist; use one of: ${categories.join(', ')}` };
+    }
+    case 'open_conversation': {
+      const channel = step.config.channel;
+      if (!channel || channel === OPEN_ON_LAST || channel === OPEN_ON_BUILT_IN) return undefined;
+      const row = await db.selectFrom('connections').select('kind').where('id', '=', channel).executeTakeFirst();
+      return row && isChannelKind(row.kind) ? undefined
+        : { path: ['channel'], message: `There is no connected WhatsApp number or Facebook Page ${channel}: choose one of the connected channels, the contact's last channel or the built-in inbox` };
     }
     case 'ask_question':
       return !step.config.saveToField || isWritableStandardField(step.config.saveToField) || (await fieldExists(db, step.config.saveToField)) ? undefined

@@ -38,18 +38,35 @@ function withUrl(trigger: Trigger, publicUrl: string, token: string | null): Tri
   return { ...trigger, url: webhookUrl(publicUrl, token) };
 }
 
-/** `open` turns the stored (sealed) URL token and signing secret back into what the admin sees. */
+/**
+ * `open` turns the stored (sealed) URL token and signing secret back into what the admin sees.
+ * One that cannot be opened (sealed under another key) is left out and named in
+ * `unreadableSecrets`: a list with such a row still answers, as does the workflow itself.
+ */
 export function toWorkflow(row: WorkflowsTable, publicUrl: string, open: (stored: string) => string): Workflow {
   const def = parseDefinition(row.definition);
+  const unreadable: ('url' | 'signingSecret')[] = [];
+  const opened = (stored: string | null, what: 'url' | 'signingSecret') => {
+    if (!stored) return undefined;
+    try {
+      return open(stored);
+    } catch {
+      unreadable.push(what);
+      return undefined;
+    }
+  };
+  const token = opened(row.webhook_token, 'url');
+  const secret = opened(row.webhook_signing_secret ?? null, 'signingSecret');
   return Workflow.parse({
     id: row.id,
     ...def,
-    trigger: withUrl(withSecret(def.trigger, row.webhook_signing_secret ? open(row.webhook_signing_secret) : undefined), publicUrl, row.webhook_token ? open(row.webhook_token) : null),
+    trigger: withUrl(withSecret(def.trigger, secret), publicUrl, token ?? null),
     status: row.status as WorkflowStatus,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     publishedAt: row.published_at,
+    ...(unreadable.length > 0 ? { unreadableSecrets: unreadable } : {}),
   });
 }
 

@@ -38,17 +38,52 @@ export async function createWorkflow(services: Services, body: WorkflowCreateBod
 
 /**
  * Drafts made together, all or none, with ids the caller chose beforehand (an import, whose
- * workflows may start each other: each definition already names the others' new ids).
+ * workflows may start each other: each definition already names the others' new ids). One that
+ * `replaces` is the existing workflow of its id made a draft of this definition (replaceWithDraft).
  */
-export async function createDrafts(services: Services, drafts: { id: string; definition: WorkflowDefinition }[]): Promise<Workflow[]> {
+export async function createDrafts(services: Services, drafts: { id: string; definition: WorkflowDefinition; replaces?: boolean }[]): Promise<{ workflow: Workflow; unpublished?: boolean }[]> {
+  const replacing = new Set(drafts.flatMap((d) => (d.replaces ? [d.id] : [])));
   const rows = await inTransaction(services.db, async (uow) => {
-    const made: WorkflowsTable[] = [];
-    for (const d of drafts) made.push(await insertWorkflow(uow, services, d.id, 'draft', storableDefinition(d.definition)));
+    const made: { row: WorkflowsTable; unpublished?: boolean }[] = [];
+    for (const d of drafts) {
+      const def = storableDefinition(d.definition);
+      made.push(d.replaces ? await replaceWithDraft(uow, services, d.id, def, replacing) : { row: await insertWorkflow(uow, services, d.id, 'draft', def) });
+    }
     const version = await shortcutsVersion(uow.trx);
     uow.afterCommit(() => services.live.publish({ type: 'definitions.changed', version }));
     return made;
   });
-  return rows.map((row) => toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t)));
+  return rows.map(({ row, unpublished }) => ({ workflow: toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t)), ...(unpublished !== undefined ? { unpublished } : {}) }));
+}
+
+/**
+ * A workflow's definition replaced by an imported one, as a new version of the same workflow: its
+ * id (what other workflows and apps start it by), webhook URL, signing secret (unless the
+ * definition brings one) and runs stay. It is a draft afterwards: publishing the new version is
+ * the admin's step, and nothing starts it until then (`unpublished`: it was published).
+ */
+async function replaceWithDraft(uow: UnitOfWork, services: Services, id: string, def: WorkflowDefinition, replacing: ReadonlySet<string>) {
+  const current = await uow.trx.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!current) throw new HttpError(409, 'conflict', `The workflow ${id} to replace was deleted meanwhile: nothing was imported; import the file again`);
+  await assertNotCalled(uow.trx, current, 'replace', replacing);
+  const webhook = def.trigger.type === 'incoming_webhook';
+  const token = !webhook ? { webhook_token: null, webhook_token_hash: null }
+    : current.webhook_token ? { webhook_token: current.webhook_token, webhook_token_hash: current.webhook_token_hash ?? null }
+      : webhookTokenColumns(services.vault, randomSecret());
+  const stored = splitSigningSecret(def);
+  const secret = { webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : webhook ? current.webhook_signing_secret ?? null : null };
+  const row: WorkflowsTable = {
+    ...current, name: def.name, status: 'draft', trigger_type: def.trigger.type, definition: toJson(stored.def), version: current.version + 1,
+    ...token, ...secret, updated_at: nowIso(), published_at: null,
+  };
+  const result = await uow.trx.updateTable('workflows')
+    .set({ name: row.name, status: row.status, trigger_type: row.trigger_type, definition: row.definition, version: row.version, ...token, ...secret, updated_at: row.updated_at, published_at: null })
+    .where('id', '=', id).where('version', '=', current.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new HttpError(409, 'conflict', `The workflow "${current.name}" was changed by someone else meanwhile: nothing was imported; import the file again`);
+  await saveVersion(uow.trx, row);
+  await writeTriggerIndex(uow.trx, id, null);
+  return { row, unpublished: current.status === 'published' };
 }
 
 async function insertWorkflow(uow: UnitOfWork, services: Services, id: string, status: WorkflowStatus, def: WorkflowDefinition): Promise<WorkflowsTable> {
@@ -151,16 +186,18 @@ export async function deleteWorkflow(services: Services, id: string): Promise<vo
 /**
  * A manual workflow that published workflows start with `trigger_workflow` must stay live: taking
  * it away would make their runs fail later, so the admin is told which ones to change first (409).
+ * `alsoGoing`: workflows made drafts in the same transaction (an import replacing several).
  */
-async function assertNotCalled(db: Executor, target: WorkflowsTable, action: 'unpublish' | 'delete'): Promise<void> {
+async function assertNotCalled(db: Executor, target: WorkflowsTable, action: 'unpublish' | 'delete' | 'replace', alsoGoing: ReadonlySet<string> = new Set()): Promise<void> {
   if (target.trigger_type !== 'manual' || target.status !== 'published') return;
   // Admin-only and rare: reading the published definitions is fine here (dispatch never does this).
   const callers = (await db.selectFrom('workflows').select(['id', 'name', 'definition'])
     .where('status', '=', 'published').where('id', '!=', target.id).execute())
+    .filter((w) => !alsoGoing.has(w.id))
     .filter((w) => parseDefinition(w.definition).steps.some((step) => step.type === 'trigger_workflow' && step.config.workflowId === target.id));
   if (callers.length === 0) return;
   throw new HttpError(409, 'workflow_in_use',
-    `Cannot ${action} "${target.name}": it is started by ${callers.map((c) => `"${c.name}"`).join(', ')}. Change or unpublish ${callers.length === 1 ? 'that workflow' : 'those workflows'} first.`);
+    `Cannot ${action === 'replace' ? 'replace (which makes it a draft)' : action} "${target.name}": it is started by ${callers.map((c) => `"${c.name}"`).join(', ')}. Change or unpublish ${callers.length === 1 ? 'that workflow' : 'those workflows'} first.`);
 }
 
 /** 422 listing every problem when the definition cannot go live. */

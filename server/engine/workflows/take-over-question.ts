@@ -3,6 +3,10 @@ import { awaitingAnswerOn } from '../../domain/question-replies';
 import type { Services } from '../../services';
 import { cancelRunIn } from './cancel-run';
 import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
+import { addActivity } from '../../domain/activity';
+import { getConversation } from '../../domain/conversations';
+import { conversationHoldingContact } from '../../domain/conversation-lock-order';
+import { assignElsewhereFirst, assignHere, keptByName, takeOverLine, type AssignElsewhere } from './take-over-assign';
 
 /**
  * An agent takes over from a workflow's Ask a Question (Chatwoot's bot handoff): the run that
@@ -21,21 +25,42 @@ import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
  * the pair is cancelled before anyone can start it, or a round that had already started it (the
  * one before had just ended) commits first and the run is then stopped as a running one is.
  */
-export async function takeOverQuestion(services: Services, conversationId: string, by: { name: string }, runId?: string) {
+export async function takeOverQuestion(services: Services, conversationId: string, by: { id: string; name: string }, runId?: string, elsewhere?: AssignElsewhere) {
   const reason = `Stopped by ${by.name}, who took over the conversation`;
+  // In another inbox (Chatwoot) the assignment is made there first, outside the transaction.
+  const assignedThere = elsewhere ? await assignElsewhereFirst(services, conversationId, by, elsewhere) : undefined;
   const taken = await retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
-    let open = await awaitingAnswerOn(uow.trx, conversationId);
+    // PostgreSQL: the contact first, as every writer of a conversation takes it (conversation-lock-order.ts):
+    // the assignment below writes the conversation and records an event of the contact's, while a
+    // round holding the contact (the run the answer woke, the next one it starts) waits on the conversation.
+    if (services.store.dialect === 'postgres') await conversationHoldingContact(uow.trx, conversationId);
+    // With `runId`, that run's question even when another workflow has asked since (its notice
+    // now shows the later one): the agent took over from the question they saw.
+    let open = await awaitingAnswerOn(uow.trx, conversationId, runId);
     if (open && services.store.dialect === 'postgres') {
       // The wait before its run, as a customer's answer takes them (cancel-runs.ts), and read
       // again once held: an answer that came first went to the workflow, nothing waits any more.
       await uow.trx.selectFrom('question_waits').select('run_id').where('run_id', '=', open.runId).forUpdate().execute();
-      open = await awaitingAnswerOn(uow.trx, conversationId);
+      open = await awaitingAnswerOn(uow.trx, conversationId, open.runId);
     }
-    if (!open || (runId && open.runId !== runId)) return { stoppedRunId: null, cancelledRunIds: [] };
+    // Wait, run, then the conversation (its assignment): the order a customer's answer takes them in.
+    const assign = () => (elsewhere ? Promise.resolve(assignedThere) : assignHere(uow, services, conversationId, by));
+    if (!open) {
+      // Nothing to stop (answered, timed out, a colleague was first): the conversation is still
+      // the agent's to handle, and a new assignment is recorded as one.
+      const assignment = await assign();
+      const line = takeOverLine(by, null, 0, assignment);
+      if (line) await addActivity(uow, services, [{ ...line, conversationId, contactId: (await getConversation(uow.trx, conversationId)).contactId }]);
+      return { stoppedRunId: null, cancelledRunIds: [], assignment };
+    }
     const { contact_id: contactId } = await uow.trx.selectFrom('runs').select('contact_id').where('id', '=', open.runId).executeTakeFirstOrThrow();
-    const stopped = await cancelRunIn(uow, services, open.runId, reason);
-    const cancelledRunIds = await cancelRunsIn(uow, services, { workflowId: open.workflowId, contactId, after: open.runId }, reason);
-    return { stoppedRunId: stopped ? open.runId : null, cancelledRunIds };
+    // Lines of their own would each say the same: one line, in the stopped run's place, says it all.
+    const stopped = await cancelRunIn(uow, services, open.runId, reason, null);
+    const cancelledRunIds = await cancelRunsIn(uow, services, { workflowId: open.workflowId, contactId, after: open.runId }, reason, null);
+    const assignment = await assign();
+    const line = stopped ? takeOverLine(by, open.workflowName, cancelledRunIds.length, assignment, await keptByName(uow.trx, assignment)) : null;
+    if (line) await addActivity(uow, services, [{ ...line, conversationId, contactId, runId: open.runId }]);
+    return { stoppedRunId: stopped ? open.runId : null, cancelledRunIds, assignment };
   }));
   return { ...taken, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId) };
 }

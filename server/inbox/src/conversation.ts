@@ -7,7 +7,9 @@ import { isPlaceholderText, renderAttachments } from './attachments.js';
 import { deliveryBadge } from './delivery.js';
 import { $, contactName, fullTime, h, shortTime } from './dom.js';
 import { composerHint, createInboxBadge } from './elsewhere.js';
+import { createAdBadge } from './ad-badge.js';
 import { createTemplatePicker } from './template-picker.js';
+import { activityItem, closeWarning, takeOverNote } from './activity.js';
 import type { ChannelWindow, Contact, ConversationDetail, EarlierConversation, Me, Message, Teammate } from './wire.js';
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -64,6 +66,12 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const takeOverButton = h('button', { type: 'button', class: 'ghost take-over', 'data-testid': 'take-over', text: 'Take over', title: 'Stop the workflow: the customer’s next message comes to you' });
   const awaitingNotice = h('p', { class: 'awaiting-answer', 'data-testid': 'awaiting-answer', hidden: true }, awaitingText, ' ', takeOverButton);
   composer.prepend(awaitingNotice);
+  // After Take over: whether the conversation is now this agent's or stays a colleague's.
+  const takeOverStatus = h('p', { class: 'take-over-note', 'data-testid': 'take-over-note', role: 'status', hidden: true });
+  awaitingNotice.after(takeOverStatus);
+  // In the close dialog: a workflow waiting here for the customer's answer stops with the close.
+  const closeWarningText = h('p', { class: 'dialog-warning', 'data-testid': 'close-warning', hidden: true });
+  $('h3', dialog).after(closeWarningText);
   let awaitingRunId: string | null = null;
   let awaitingTimer: ReturnType<typeof setTimeout> | undefined;
   // In place of the composer on a closed conversation: replies go to an open one (the API refuses them here).
@@ -73,6 +81,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   composer.after(closedNotice);
   $('.dialog-actions', dialog).before(dialogError);
   const inboxBadge = createInboxBadge();
+  const adBadge = createAdBadge();
 
   let detail: ConversationDetail | null = null;
   let renderedKey = '';
@@ -131,7 +140,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     afterChange(id);
   }
 
-  const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened' };
+  const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened', deleted_in_chatwoot: 'deleted in Chatwoot' };
   /** The line under an earlier conversation: how it ended. */
   const closedLine = (c: EarlierConversation) => {
     if (c.status === 'open') return `Opened ${shortTime(c.openedAt)}`;
@@ -169,6 +178,10 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         day = d;
         items.push(h('li', { class: 'day', 'aria-hidden': 'true' }, h('span', { text: dayFmt.format(new Date(m.createdAt)) })));
       }
+      if (m.kind === 'activity') {
+        items.push(activityItem(m, fromEarlier));
+        return;
+      }
       const note = m.kind === 'comment';
       items.push(h('li', {
         class: `msg ${m.direction}${note ? ' note' : ''}${fromEarlier ? ' earlier' : ''}`,
@@ -203,7 +216,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     const open = c.status === 'open';
     $('[data-testid="conversation-title"]').textContent = contactName(c.contact);
     const status = $('[data-testid="conversation-status"]');
-    status.textContent = open ? 'Open' : c.category ? `Closed · ${c.category}` : 'Closed';
+    const why = !open && c.closeReason ? CLOSE_REASONS[c.closeReason] : undefined;
+    status.textContent = open ? 'Open' : [c.category ? `Closed · ${c.category}` : 'Closed', why].filter(Boolean).join(' — ');
     status.className = `status ${c.status}`;
     const assigned = c.assigneeId ? `Assigned to ${userName(c.assigneeId)}` : 'Unassigned';
     $('[data-testid="conversation-meta"]').textContent =
@@ -212,6 +226,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     reopenButton.hidden = open;
     assign.render(c);
     inboxBadge.render(c);
+    adBadge.render(c);
   }
 
   /** Shows a conversation (or refreshes the one shown); `switched` resets per-conversation state. */
@@ -219,6 +234,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     if (switched || detail?.id !== next.id) {
       renderedKey = '';
       setNoteMode(false);
+      takeOverStatus.hidden = true;
     }
     const first = detail?.id !== next.id;
     detail = next;
@@ -326,6 +342,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     categorySelect.replaceChildren(...options);
     summary.value = '';
     dialogError.hidden = true;
+    const warning = closeWarning(detail?.status === 'open' ? detail.awaitingAnswer : null);
+    closeWarningText.textContent = warning ?? '';
+    closeWarningText.hidden = !warning;
     dialog.showModal();
     categorySelect.focus();
   });
@@ -375,7 +394,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     takeOverButton.disabled = true;
     try {
       const result = await Api.takeOver(id, awaitingRunId);
-      if (detail?.id === id) renderAwaiting({ ...detail, awaitingAnswer: result.awaitingAnswer });
+      if (detail?.id === id) {
+        renderAwaiting({ ...detail, awaitingAnswer: result.awaitingAnswer });
+        takeOverStatus.textContent = takeOverNote(result.assignment, userName);
+        takeOverStatus.hidden = false;
+      }
       afterChange(id);
       input.focus();
     } catch (err) {

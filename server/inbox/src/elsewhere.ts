@@ -11,6 +11,8 @@ export const inboxName = (c: ConversationDetail | null): string | null => (c?.in
 
 /** The composer's hint: where a reply or a note goes. */
 export function composerHint(c: ConversationDetail | null, note: boolean): string {
+  // A disconnected account's conversation: what is written here stays here.
+  if (c?.inbox?.disconnected) return `${note ? 'Internal note' : 'Write a reply'} (kept here only: its ${inboxName(c)} account is disconnected)… (Enter to ${note ? 'save' : 'send'})`;
   const there = inboxName(c);
   return note
     ? `Internal note: only your team sees it${there ? ` (a private note in ${there})` : ''} (Enter to save)`
@@ -26,9 +28,14 @@ export function createInboxBadge(): { render(c: ConversationDetail): void } {
       const name = inboxName(c);
       badge.hidden = !c.inbox || !name;
       if (!c.inbox || !name) return;
-      badge.textContent = `${name} #${c.inbox.externalId}`;
+      // Which inbox there ("Website", "WhatsApp Support"): an agent tells the channel at a glance.
+      const where = c.inbox.name && c.inbox.name !== c.inbox.account ? ` · ${c.inbox.name}` : '';
+      const account = c.inbox.account && c.inbox.account !== c.inbox.name ? `the ${c.inbox.name} inbox of ${c.inbox.account}` : c.inbox.name;
+      badge.textContent = `${name}${c.inbox.disconnected ? ' (disconnected)' : ''}${where} #${c.inbox.externalId}`;
       badge.setAttribute('href', c.inbox.url);
-      badge.title = `This conversation lives in ${name} (${c.inbox.name}): replies, notes, Close, Reopen and Assign act there. Opens it in ${name}.`;
+      badge.title = c.inbox.disconnected
+        ? `This conversation was mirrored from ${name} (${account}), whose account is disconnected: nothing done here reaches ${name} until it is connected again. Opens it in ${name}.`
+        : `This conversation lives in ${name} (${account}): replies, notes, Close, Reopen and Assign act there. Opens it in ${name}.`;
     },
   };
 }

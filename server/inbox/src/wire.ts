@@ -85,7 +85,8 @@ export const Message = z.object({
   id: z.string(),
   conversationId: z.string(),
   direction: z.enum(['incoming', 'outgoing']),
-  kind: z.enum(['message', 'comment']),
+  /** `activity`: a line about what happened (a workflow launched, failed, stopped; a take over), shown as such (activity.ts). */
+  kind: z.enum(['message', 'comment', 'activity']),
   /** A workflow's message names it (`name`: the workflow's name when it wrote the message). */
   author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
   text: z.string(),
@@ -113,7 +114,7 @@ const conversationFields = {
 /** A row of the list: `lastActivityAt` is what the server ordered it by (its latest message, else its opening). */
 /** A row's latest message, its preview. */
 const LastMessage = z.object({
-  direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment']), text: z.string(),
+  direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment', 'activity']), text: z.string(),
   author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
 });
 export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage) });
@@ -147,7 +148,12 @@ export const WhatsAppTemplateList = z.object({ templates: z.array(WhatsAppTempla
 /** A workflow's question waits on the customer here: their next message goes to it. */
 export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
 /** What taking over from that question answers: what waits now (another workflow's question, if any). */
-export const TakeOverResult = z.object({ stoppedRunId: nullableString, awaitingAnswer: z.nullable(AwaitingAnswer) });
+export const TakeOverResult = z.object({
+  stoppedRunId: nullableString, awaitingAnswer: z.nullable(AwaitingAnswer),
+  /** Whether the conversation is now the agent's, or stays a colleague's (said beside the composer). */
+  assignment: z.optional(z.object({ outcome: z.enum(['assigned', 'yours', 'kept', 'failed']), assigneeId: nullableString, message: z.optional(z.string()) })),
+});
+export type TakeOverResult = z.infer<typeof TakeOverResult>;
 /** One of the contact's conversations before the one shown, with its messages (`?history=true`). */
 export const EarlierConversation = z.object({
   id: z.string(), status: z.enum(['open', 'closed']), category: nullableString, summary: nullableString, closeReason: nullableString,
@@ -155,11 +161,20 @@ export const EarlierConversation = z.object({
 });
 export type EarlierConversation = z.infer<typeof EarlierConversation>;
 /** A conversation that lives in Chatwoot: what the agent does here acts there; `url` opens it there. */
-export const ConversationInbox = z.object({ kind: z.string(), name: z.string(), externalId: z.string(), url: z.string() });
+// `name`: the Chatwoot inbox's ("Website"), `account` the connected account's; `disconnected`: the account was disconnected since.
+export const ConversationInbox = z.object({
+  kind: z.string(), name: z.string(), externalId: z.string(), url: z.string(),
+  account: z.optional(z.string()), disconnected: z.optional(z.boolean()),
+});
 export type ConversationInbox = z.infer<typeof ConversationInbox>;
+/** The ad the customer came from (Click-to-WhatsApp / Messenger): what the header says of it. */
+export const AdReferral = z.object({ channel: z.string(), adId: z.string(), adName: z.string(), headline: nullableString, body: nullableString, sourceUrl: nullableString });
 export const ConversationDetail = z.object({
   ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+  adReferral: z.optional(z.nullable(AdReferral)),
   inbox: z.optional(z.nullable(ConversationInbox)),
+  /** Why it closed when not by someone's hand (merge, superseded, deleted_in_chatwoot). */
+  closeReason: z.optional(nullableString),
   /** Where the contact's conversation goes on (this one while open); null: none is open. */
   contactOpenConversationId: z.optional(nullableString),
   history: z.optional(z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() })),

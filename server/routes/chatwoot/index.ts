@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootOriginList, ChatwootPatchBody, ChatwootResolveQuery, ChatwootResolveResult, ChatwootSyncResult } from '../../../lib/contracts/chatwoot';
+import {
+  ChatwootAccount, ChatwootAccountList, ChatwootConnectBody, ChatwootDisconnected, ChatwootInboxList, ChatwootOriginList, ChatwootPatchBody, ChatwootResolveQuery,
+  ChatwootResolveResult, ChatwootSyncResult,
+} from '../../../lib/contracts/chatwoot';
+import { disconnectAccount } from '../../connectors/chatwoot/disconnect';
+import { listInboxes } from '../../connectors/chatwoot/inboxes';
 import { ChatwootApiError } from '../../connectors/chatwoot/api';
 import { reconcileAccount } from '../../connectors/chatwoot/reconcile';
 import { resolveChatwootConversation } from '../../connectors/chatwoot/resolve';
 import { HttpError } from '../../http-error';
 import { connectAccount, getConnection, listConnections, toAccount, updateAccount } from '../../connectors/chatwoot/connections';
-import { NoContent } from '../../http/openapi';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -17,7 +21,9 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/chatwoot/accounts', {
     config: { access: { role: 'admin' } },
     schema: {
-      tags: ['chatwoot'], summary: 'Connect a Chatwoot account (checks the token with one API call); answers the webhook URL to add in Chatwoot',
+      tags: ['chatwoot'],
+      summary: 'Connect a Chatwoot account with an administrator\'s token (checked with one API call); answers the webhook URL to add in Chatwoot. '
+        + 'The same address and account id connected before re-links what was mirrored then (`relinked`)',
       body: ChatwootConnectBody, response: { 201: ChatwootAccount },
     },
   }, async (req, reply) => reply.code(201).send(await connectAccount(services, req.body)));
@@ -54,6 +60,21 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   });
 
+  app.get('/chatwoot/inboxes', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['chatwoot'], summary: 'The inboxes of the connected Chatwoot accounts, read from Chatwoot now (trigger rules on an inbox choose among them)', response: { 200: ChatwootInboxList } },
+  }, async () => {
+    const list: ChatwootInboxList = { inboxes: [], errors: [] };
+    for (const c of await listConnections(services, services.db)) {
+      try {
+        for (const i of await listInboxes(services, c)) list.inboxes.push({ connectionId: c.row.id, account: c.row.name, id: i.id, name: i.name, channel: i.channel });
+      } catch (err) {
+        list.errors.push({ connectionId: c.row.id, account: c.row.name, message: (err as Error).message });
+      }
+    }
+    return list;
+  });
+
   app.get('/chatwoot/origins', {
     config: { access: { role: 'agent' } },
     schema: { tags: ['chatwoot'], summary: 'Dashboard origins and account ids of the connected Chatwoot accounts (no secrets; any signed-in user)', response: { 200: ChatwootOriginList } },
@@ -73,10 +94,10 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/chatwoot/accounts/:id', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['chatwoot'], summary: 'Disconnect: the webhook URL stops working; mirrored contacts and conversations stay', params: Params, response: { 204: NoContent } },
-  }, async (req, reply) => {
-    await getConnection(services, req.params.id);
-    await services.db.deleteFrom('connections').where('id', '=', req.params.id).execute();
-    return reply.code(204).send();
-  });
+    schema: {
+      tags: ['chatwoot'], params: Params, response: { 200: ChatwootDisconnected },
+      summary: 'Disconnect: the webhook URL stops working and the token is forgotten; mirrored contacts and conversations stay (open ones are no longer updated). '
+        + 'Connecting the same account again picks them up',
+    },
+  }, async (req) => disconnectAccount(services, req.params.id));
 };

@@ -9,9 +9,10 @@ import { badTemplate, templateSpec, type SendSpec } from '../../channels/send-sp
 import { closedForReplies } from '../../domain/closed-conversations';
 import { toMessage } from '../../domain/conversations';
 import { HttpError } from '../../http-error';
-import { newId } from '../../ids';
 import type { Services } from '../../services';
+import { toJson } from '../../store/database';
 import { causeOf } from '../cause';
+import { inboxSendKey, refuseOtherUse } from './reply-key';
 
 const asIs = (s: string) => s;
 const refused = (message: string, path: string) => new HttpError(422, 'channel_refused', message, [{ path, message }]);
@@ -32,10 +33,15 @@ export async function replyThroughChannel(services: Services, req: FastifyReques
   const path = spec.kind === 'template' ? 'body.template' : 'body.text';
   const connection = await services.db.selectFrom('connections').selectAll().where('id', '=', conversation.connectionId).executeTakeFirst();
   if (!connection || !isChannelKind(connection.kind)) throw refused('The conversation’s channel was disconnected; connect it again to send', path);
-  const sendKey = `inbox:${idempotency ?? newId('send')}`;
+  const sendKey = inboxSendKey(req, idempotency);
   let shownAs: string | undefined;
   const earlier = await services.db.selectFrom('messages').selectAll().where('send_key', '=', sendKey).executeTakeFirst();
-  if (earlier) return toMessage(earlier);
+  if (earlier) {
+    // The reply as first asked (`reply_sends`, kept a few days); past that, the conversation alone is compared.
+    const asked = await services.db.selectFrom('reply_sends').select('spec').where('send_key', '=', sendKey).executeTakeFirst();
+    refuseOtherUse({ conversationId: earlier.conversation_id, same: !asked || asked.spec === toJson(spec) }, conversation.id);
+    return toMessage(earlier);
+  }
   if (spec.kind === 'template' && connection.kind === 'whatsapp') {
     // The values are the agent's own words, sent as typed: what Meta would refuse in them is said first.
     const problem = badTemplate(spec);

@@ -96,11 +96,13 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   // Chatwoot's bot handoff: the agent answers the customer, the workflow's question stops waiting.
   app.post('/conversations/:id/awaiting-answer/take-over', {
     config: { access: { role: 'agent' } },
-    schema: { tags: ['conversations'], summary: 'Stop the workflow waiting for the customer\'s answer here: their next message comes to you', params: Params, body: TakeOverBody.nullish(), response: { 200: TakeOverResult } },
+    schema: { tags: ['conversations'], summary: 'Stop the workflow waiting for the customer\'s answer here: their next message comes to you, and the conversation is assigned to you unless a colleague has it (assignment)', params: Params, body: TakeOverBody.nullish(), response: { 200: TakeOverResult } },
   }, async (req) => {
     const by = requireUser(req);
-    await getConversation(db, req.params.id);
-    return takeOverQuestion(services, req.params.id, by, req.body?.runId);
+    const conversation = await getConversation(db, req.params.id);
+    // The agent gets the conversation; one in Chatwoot is assigned there (as Assign does).
+    const there = await viaConnection(services, req, conversation, 'assign', { cause: causeOf(req) });
+    return takeOverQuestion(services, req.params.id, by, req.body?.runId, there && (async (userId) => { await there.invoke({ userId }); }));
   });
 
   app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },

@@ -9,6 +9,8 @@ import { RetryLaterError, StepError } from '../../engine/steps/define';
 import { HttpError } from '../../http-error';
 import { newId } from '../../ids';
 import type { Services } from '../../services';
+import { fromJson } from '../../store/database';
+import { inboxSendKey, refuseOtherUse } from './reply-key';
 
 type Method = 'sendMessage' | 'addNote' | 'close' | 'reopen' | 'assign';
 type Input<M extends Method> = Parameters<NonNullable<Connector[M]>>[1];
@@ -86,12 +88,24 @@ export async function postInConnection(
   author: { type: 'contact' | 'user'; id: string | null }, cause: Cause, idempotency: string | null,
 ): Promise<Message | undefined> {
   const note = input.kind === 'comment';
+  const key = inboxSendKey(req, idempotency);
   const via = await viaConnection(services, req, conversation, note ? 'addNote' : 'sendMessage', {
-    cause, idempotencyKey: `inbox:${idempotency ?? newId('send')}`, ...(author.type === 'user' ? { author: { type: 'user', id: author.id } } : {}),
+    cause, idempotencyKey: key, ...(author.type === 'user' ? { author: { type: 'user', id: author.id } } : {}),
   });
   if (!via) return undefined;
+  // The connector answers a repeat with what it posted (its attempt marker): only to the same request.
+  const earlier = idempotency ? await postedUnder(services, key) : undefined;
+  if (earlier) refuseOtherUse({ conversationId: earlier.conversation_id, same: earlier.text === input.text && earlier.kind === input.kind }, conversation.id);
   if (!note && input.direction === 'incoming') throw inOtherInbox(via.name, conversation, `a customer's messages arrive from ${via.name}, they cannot be added here`);
   if (!note && conversation.status === 'closed') throw await closedForReplies(services.db, conversation);
   const posted = await via.invoke({ text: input.text });
   return toMessage(await services.db.selectFrom('messages').selectAll().where('id', '=', String(posted.messageId)).executeTakeFirstOrThrow());
+}
+
+/** The message a connector posted under this key (`step_effects`: `<key>:attempt`, connector.ts). */
+async function postedUnder(services: Services, key: string) {
+  const marker = await services.db.selectFrom('step_effects').select('result').where('key', '=', `${key}:attempt`).executeTakeFirst();
+  const messageId = fromJson<{ messageId?: unknown } | null>(marker?.result ?? null, null)?.messageId;
+  if (typeof messageId !== 'string') return undefined;
+  return services.db.selectFrom('messages').select(['conversation_id', 'text', 'kind']).where('id', '=', messageId).executeTakeFirst();
 }

@@ -1,23 +1,32 @@
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { Health, Readiness } from '../../../lib/contracts/health';
+import { HttpError } from '../../http-error';
 
+// Probed every few seconds by load balancers and orchestrators: their request lines are logged at
+// debug (http/request-log.ts), not at info with every other request.
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({ ok: true as const }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', {
+    config: { requestLog: 'debug' },
+    schema: { tags: ['health'], summary: 'Liveness: the process answers', security: [], response: { 200: Health } },
+  }, async () => ({ ok: true as const }));
+  app.get('/readyz', {
+    config: { requestLog: 'debug', errors: { 503: 'The database is not reachable (`not_ready`)' } },
+    schema: { tags: ['health'], summary: 'Readiness: the process and its database answer', security: [], response: { 200: Readiness } },
+  }, async () => {
     try {
       await sql`select 1`.execute(app.services.db);
       // COMPANION_STATS=1 (benchmarks): what this process has spent so far, to divide by runs done.
-      if (process.env.COMPANION_STATS !== '1') return { ok: true, database: app.services.store.dialect };
+      if (process.env.COMPANION_STATS !== '1') return { ok: true as const, database: app.services.store.dialect };
       const cpu = process.cpuUsage();
       // With an executor thread, its connection's counts too (cpuUsage is the whole process's already).
       const { counters, peerCounters } = app.services.store;
       const store = counters && peerCounters
         ? { statements: counters.statements + peerCounters.statements, transactions: counters.transactions + peerCounters.transactions }
-        : counters ?? null;
-      return { ok: true, database: app.services.store.dialect, stats: { cpuUs: cpu.user + cpu.system, store } };
+        : counters ? { ...counters } : null;
+      return { ok: true as const, database: app.services.store.dialect, stats: { cpuUs: cpu.user + cpu.system, store } };
     } catch {
-      return reply.code(503).send({ error: { code: 'not_ready', message: 'The database is not reachable' } });
+      throw new HttpError(503, 'not_ready', 'The database is not reachable');
     }
   });
 };

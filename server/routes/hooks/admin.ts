@@ -8,6 +8,8 @@ import { HttpError, notFound } from '../../http-error';
 import { randomSecret } from '../../ids';
 import { fromJson } from '../../store/database';
 import { extractWebhook } from '../../webhooks/identify';
+import { webhookDeliveries } from '../../webhooks/deliveries';
+import { WebhookDeliveryList, WebhookDeliveryQuery } from '../../../lib/contracts/webhook-deliveries';
 import { useExactJson } from '../../http/exact-api-json';
 
 const Params = z.object({ id: z.string().max(64) });
@@ -42,6 +44,17 @@ export const webhookAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     });
   };
   await app.register(testerRoutes);
+
+  app.get('/workflows/:id/webhook/deliveries', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags: ['webhooks'], summary: 'What the webhook URL received lately, newest first: whom each delivery named, and why no run started when none did',
+      params: Params, querystring: WebhookDeliveryQuery, response: { 200: WebhookDeliveryList },
+    },
+  }, async (req) => {
+    await webhookTrigger(req.params.id);
+    return webhookDeliveries(db, req.params.id, req.query.limit, req.query.cursor);
+  });
 
   app.post('/workflows/:id/webhook/regenerate', {
     config: { access: { role: 'admin' } },

@@ -6,6 +6,7 @@ import { WebhookAck } from '../../../lib/contracts/webhooks';
 import { HttpError } from '../../http-error';
 import { JSON_WITH_CHARSET } from '../../http/body-charset';
 import { JSON_MEDIA_TYPE } from '../../http/media-type';
+import { noteErrorCode } from '../../http/request-log';
 import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { createWebhookIngest } from '../../webhooks/ingest';
 import { LiveHookTokens } from '../../webhooks/live-tokens';
@@ -37,7 +38,7 @@ const paramsValidator = (route: unknown) => {
 export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const ingest = createWebhookIngest(app.services);
   // Per URL token, per minute: our own counter instead of @fastify/rate-limit's (same headers and 429).
-  const limiter = new FixedWindowLimiter(Number(process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE ?? 60_000), 60_000);
+  const limiter = new FixedWindowLimiter(app.services.config.webhookRateLimitPerMinute, 60_000);
   // Deliveries to URLs that name no published workflow, per client address: someone probing
   // or flooding random URLs gets 429s (a published URL still works from that address).
   const unknownByAddress = new FixedWindowLimiter(app.services.config.unknownHookPerMinute, 60_000, 10_000);
@@ -73,12 +74,14 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/hooks/:token', {
     // A JSON answer to machines: helmet's browser headers (CSP & co.) protect nothing here.
     helmet: false,
-    // Every delivery is an event row already; two info lines per request would cost ~a tenth of it.
-    logLevel: 'warn',
     config: {
       access: { public: true },
       rateLimit: false,
+      // Every delivery is an event row already; two info lines per request would cost ~a tenth of
+      // it. At debug (LOG_LEVEL=debug) they are logged, refusals with their code (http/request-log.ts).
+      requestLog: 'debug',
     },
+    onSend: noteErrorCode,
     // Before the body is read: an unknown or unpublished URL is refused unread, then the
     // per-URL limit counts (where @fastify/rate-limit counted). A known URL is answered from the
     // cache, synchronously.

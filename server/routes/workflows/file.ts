@@ -20,12 +20,15 @@ export const workflowFileRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/workflows/import', {
-    config: admin,
+    config: {
+      ...admin,
+      errors: { 409: '`workflow_in_use`: a workflow to `replace` is a sub-workflow published workflows start (it would become a draft under them); `conflict`: one to replace was changed or deleted meanwhile' },
+    },
     // A whole workspace's workflows in one file may pass Fastify's 1 MiB.
     bodyLimit: 16 * 1024 * 1024,
     schema: {
       tags,
-      summary: 'Workflows from a file, as drafts: users matched by email, apps by key, started workflows by name; 422 naming what has no match (nothing saved)',
+      summary: 'Workflows from a file, as drafts (new ones, or the drafts of those named in `replace`, keeping their ids and webhook URLs): users matched by email, apps by key, started workflows by name; 422 naming what has no match (nothing saved)',
       body: WorkflowImportBody, response: { 200: WorkflowImportResult, 201: WorkflowImportResult },
     },
   }, async (req, reply) => {

@@ -38,6 +38,10 @@ import { identitiesByContact } from './075-identities-by-contact';
 import { appKeyRotation } from './076-app-key-rotation';
 import { messageSentAt } from './077-message-sent-at';
 import { replySends } from './078-reply-sends';
+import { questionWaitsRouting } from './079-question-waits-routing';
+import { conversationAdReferral } from './080-conversation-ad-referral';
+import { conversationInbox } from './081-conversation-inbox';
+import { activityMessages } from './082-activity-messages';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -80,4 +84,8 @@ export const migrations: Record<string, Migration> = {
   '076-app-key-rotation': appKeyRotation,
   '077-message-sent-at': messageSentAt,
   '078-reply-sends': replySends,
+  '079-question-waits-routing': questionWaitsRouting,
+  '080-conversation-ad-referral': conversationAdReferral,
+  '081-conversation-inbox': conversationInbox,
+  '082-activity-messages': activityMessages,
 };

@@ -56,12 +56,12 @@ const customerWroteAgo = (hours: number) => {
 const reply = (api: Api, id: string, body: object, key?: string) => api.post(`/conversations/${id}/messages`, body, key ? { headers: { 'idempotency-key': key } } : {});
 const resend = (api: Api, id: string, messageId: string, key?: string) => api.post(`/conversations/${id}/messages/${messageId}/resend`, {}, key ? { headers: { 'idempotency-key': key } } : {});
 const messageOf = async (id: string, messageId: string) => ((await w.server.api(w.server.adminToken).get(`/conversations/${id}`)).body.messages as { id: string; text: string; delivery: { status: string; error: string | null } }[]).find((m) => m.id === messageId)!;
-/** The background try of this reply is due now (as if its minute had passed). */
-async function timePasses(sendKey: string) {
-  await w.server.store.db.updateTable('reply_sends').set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }).where('send_key', '=', sendKey).execute();
+/** The background try of the reply sent with this Idempotency-Key is due now (as if its minute had passed). */
+async function timePasses(key: string) {
+  await w.server.store.db.updateTable('reply_sends').set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }).where('send_key', 'like', `inbox:%:${key}`).execute();
   wakeReplyRetries(w.server.app.services);
 }
-const triesOf = async (sendKey: string) => (await w.server.store.db.selectFrom('reply_sends').selectAll().where('send_key', '=', sendKey).executeTakeFirstOrThrow());
+const triesOf = async (key: string) => (await w.server.store.db.selectFrom('reply_sends').selectAll().where('send_key', 'like', `inbox:%:${key}`).executeTakeFirstOrThrow());
 
 describe('a WhatsApp reply after the 24-hour window', () => {
   it('text is refused in words for the agent; agents list the approved templates and send one, shown as the customer reads it', async () => {
@@ -99,6 +99,8 @@ describe('a WhatsApp reply after the 24-hour window', () => {
   it.each([
     ['a paused template', { name: 'spring_sale', language: 'en_US' }, 422, /^Template spring_sale \(en_US\) is paused in WhatsApp Manager: only an approved template can be sent/],
     ['a template the number does not have', { name: 'order_ready', language: 'pt_BR', parameters: ['Ana', 'A-1'] }, 422, /^This WhatsApp number has no template order_ready in pt_BR\. Pick one under Templates\.$/],
+    ['too few parameters (Meta would answer 132000)', { name: 'order_ready', language: 'en_US', parameters: ['Ana'] }, 422, /^Template order_ready \(en_US\) takes 2 parameters in its body and 1 was given: give one value for each\.$/],
+    ['too many parameters', { name: 'follow_up', language: 'en_US', parameters: ['Ana', 'x'], parameterNames: ['first_name', 'x'] }, 422, /takes 1 parameter in its body and 2 were given/],
     ['a header link Meta cannot fetch', { name: 'order_ready', language: 'en_US', parameters: ['Ana', 'A-1'], header: { type: 'image', url: 'http://cdn.example.com/a.png' } }, 422, /is not an https:\/\/ URL Meta can fetch/],
   ])('%s is refused before anything is sent', async (_what, template, status, message) => {
     const id = await waCustomer();
@@ -162,7 +164,7 @@ describe('a reply Meta does not take', () => {
     const res = await reply(api, id, { text: 'Your order is ready' }, 'r-1');
     expect(res.status).toBe(201);
     expect(res.body.delivery).toMatchObject({ status: 'retrying', error: expect.stringMatching(/Meta error 130429/) });
-    const row = await triesOf('inbox:r-1');
+    const row = await triesOf('r-1');
     expect(row.tries).toBe(1);
     expect(Date.parse(row.next_attempt_at!) - Date.now()).toBeGreaterThan((STEP_RETRY_DELAYS_S[0] - 5) * 1000);
     // The agent (or the browser) posts again with the key: the waiting message, nothing sent.
@@ -170,10 +172,10 @@ describe('a reply Meta does not take', () => {
     expect(again.body).toMatchObject({ id: res.body.id, delivery: { status: 'retrying' } });
     expect(w.graph.sent).toHaveLength(0);
 
-    await timePasses('inbox:r-1');
+    await timePasses('r-1');
     await waitFor('the try later', async () => ((await messageOf(id, res.body.id)).delivery.status === 'accepted' ? true : undefined));
     expect(w.graph.sent.map((s) => s.body.text.body)).toEqual(['Your order is ready']);
-    expect((await triesOf('inbox:r-1')).next_attempt_at).toBeNull();
+    expect((await triesOf('r-1')).next_attempt_at).toBeNull();
     // Nothing is due any more: waking the worker again sends nothing.
     wakeReplyRetries(w.server.app.services);
     await new Promise((r) => setTimeout(r, 100));
@@ -187,12 +189,12 @@ describe('a reply Meta does not take', () => {
     const res = await reply(await agent(), id, { text: 'We are on it' }, 'r-2');
     expect(res.body.delivery.status).toBe('retrying');
     for (let n = 2; n <= tries; n++) {
-      await timePasses('inbox:r-2');
-      await waitFor(`try ${n}`, async () => ((await triesOf('inbox:r-2')).tries === n ? true : undefined));
+      await timePasses('r-2');
+      await waitFor(`try ${n}`, async () => ((await triesOf('r-2')).tries === n ? true : undefined));
     }
     const failed = await waitFor('failed', async () => { const m = await messageOf(id, res.body.id); return m.delivery.status === 'failed' ? m : undefined; });
     expect(failed.delivery.error).toMatch(/^Meta error 2 \(OAuthException\): An unexpected error has occurred\. Please retry your request later\. \(tried 6 times; not tried again\)$/);
-    expect((await triesOf('inbox:r-2')).next_attempt_at).toBeNull();
+    expect((await triesOf('r-2')).next_attempt_at).toBeNull();
     expect(w.graph.sent).toHaveLength(0);
   });
 

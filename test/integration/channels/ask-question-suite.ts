@@ -233,12 +233,13 @@ export function askQuestionChannelSuite(databaseUrl: () => string | undefined) {
       expect(sent).toHaveLength(1);
       expect(sent[0]!.body).toMatchObject({
         recipient: { id: '24680013579' }, messaging_type: 'RESPONSE',
-        message: { text: 'Which size?', quick_replies: ['XS', 'S', 'M', 'L'].map((title, i) => ({ content_type: 'text', title, payload: `button_${i + 1}` })) },
+        // The payload names the question's run: a quick reply comes back without the message it was on.
+        message: { text: 'Which size?', quick_replies: ['XS', 'S', 'M', 'L'].map((title, i) => ({ content_type: 'text', title, payload: `ask:${runId}:${i + 1}` })) },
       });
       // A tapped quick reply arrives as a message with its title as text and the payload beside it.
       // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
       const tapped = messengerText({ psid: '24680013579', text: 'L', mid: nextMid() });
-      (tapped.entry[0]!.messaging[0] as { message: Record<string, unknown> }).message.quick_reply = { payload: 'button_4' };
+      (tapped.entry[0]!.messaging[0] as { message: Record<string, unknown> }).message.quick_reply = { payload: `ask:${runId}:4` };
       expect((await w.deliver(tapped)).status).toBe(200);
       const run = await untilStatus(runId, ['completed', 'failed']);
       expect(run.status, run.error ?? '').toBe('completed');

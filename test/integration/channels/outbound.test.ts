@@ -173,7 +173,7 @@ describe('send_message on a WhatsApp conversation', () => {
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/^Not sent: WhatsApp says more than 24 hours passed since the customer last wrote: add a fallback template to this step \(Meta error 131047 \(OAuthException\): \(#131047\) Re-engagement message — Message failed to send because more than 24 hours/);
     const msgs = (await w.server.api(w.server.adminToken).get(`/conversations/${conversation.id}`)).body.messages;
-    expect(msgs.filter((m: { direction: string }) => m.direction === 'outgoing').map((m: { delivery: { status: string } }) => m.delivery.status)).toEqual(['accepted', 'failed']);
+    expect(msgs.filter((m: { direction: string; kind: string }) => m.direction === 'outgoing' && m.kind === 'message').map((m: { delivery: { status: string } }) => m.delivery.status)).toEqual(['accepted', 'failed']);
   });
 
   it('a failed status webhook stores Meta’s error on the message', async () => {

@@ -20,8 +20,9 @@ afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
 
 const admin = () => w.server.api(w.server.adminToken);
 const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
-const outgoing = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as { direction: string; text: string; delivery: { status: string; error: string | null; externalId: string | null } }[])
-  .filter((m) => m.direction === 'outgoing');
+const outgoing = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as { direction: string; kind: string; text: string; delivery: { status: string; error: string | null; externalId: string | null } }[])
+  // What was sent (or meant to be): not the thread's activity lines ("waiting to try again").
+  .filter((m) => m.direction === 'outgoing' && m.kind === 'message');
 
 async function started() {
   expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatwootAccount } from '../../../lib/contracts/chatwoot';
+import { ChatwootAccount, ChatwootDisconnected } from '../../../lib/contracts/chatwoot';
 import { startChatwootStandin, type ChatwootStandin } from '../../support/chatwoot-standin';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -42,6 +42,22 @@ describe('connecting a Chatwoot account', () => {
     expect(await server.store.db.selectFrom('connections').selectAll().execute()).toEqual([]);
   });
 
+  it('refuses an agent\'s token, saying an administrator\'s is needed and why, for a new account and for a new token', async () => {
+    cw.role = 'agent';
+    const res = await connect({});
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'chatwoot_admin_required', details: [{ path: 'apiAccessToken' }] });
+    expect(res.body.error.message).toMatch(/alex@example\.com, who is an agent in Chatwoot account 3, not an administrator: Chatwoot shows agents only the conversations of the inboxes they are members of.*administrator's access token/);
+    expect(await server.store.db.selectFrom('connections').selectAll().execute()).toEqual([]);
+
+    cw.role = 'administrator';
+    const account = ChatwootAccount.parse((await connect({})).body);
+    cw.role = 'agent';
+    const patched = await server.api(server.adminToken).patch(`/chatwoot/accounts/${account.id}`, { apiAccessToken: cw.token });
+    expect(patched.status).toBe(422);
+    expect(patched.body.error.code).toBe('chatwoot_admin_required');
+  });
+
   it('refuses a private address unless it is allow-listed, and says how to allow it', async () => {
     const strict = await startTestServer({ workers: false });
     try {
@@ -71,7 +87,11 @@ describe('connecting a Chatwoot account', () => {
     expect(bad.status).toBe(422);
     const cleared = await server.api(server.adminToken).patch(`/chatwoot/accounts/${account.id}`, { webhookSecret: 'new-secret-9876' });
     expect(cleared.body.webhookSecretLastFour).toBe('••••9876');
-    expect((await server.api(server.adminToken).del(`/chatwoot/accounts/${account.id}`)).status).toBe(204);
+    const removed = await server.api(server.adminToken).del(`/chatwoot/accounts/${account.id}`);
+    expect(removed.status).toBe(200);
+    // It says what disconnecting does (before, a bare 204).
+    expect(ChatwootDisconnected.parse(removed.body)).toMatchObject({ id: account.id, openConversations: 0 });
+    expect(removed.body.message).toMatch(/webhook URL stops working.*Connect the same address and account id again to pick up its conversations and contacts/);
     expect((await server.api(server.adminToken).get(`/chatwoot/accounts/${account.id}`)).status).toBe(404);
   });
 });

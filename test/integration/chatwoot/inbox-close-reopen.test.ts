@@ -86,8 +86,11 @@ describe('Close and Reopen on a Chatwoot conversation act in Chatwoot', () => {
     expect((await eventsOf(p.server, 'conversation.opened')).map((e) => e.source)).toEqual(['contact', 'user']);
     expect((await p.server.api(token).post('/conversations', { contactId })).status).toBe(409);
 
-    // The detail says where it lives, with its link in Chatwoot's dashboard.
+    // The detail says where it lives (the Chatwoot inbox, kept by the reopened period), with its link in Chatwoot's dashboard.
     const detail = ConversationDetail.parse((await p.server.api(token).get(`/conversations/${reopened.body.id}`)).body);
-    expect(detail.inbox).toEqual({ kind: 'chatwoot', name: 'Acme Support', externalId: String(conv.id), url: `${p.cw.url}/app/accounts/1/conversations/${conv.id}` });
+    expect(detail.inbox).toEqual({
+      kind: 'chatwoot', name: 'Website', account: 'Acme Support', inboxId: '3', channel: 'web',
+      externalId: String(conv.id), url: `${p.cw.url}/app/accounts/1/conversations/${conv.id}`,
+    });
   });
 });

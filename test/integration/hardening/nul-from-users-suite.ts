@@ -70,4 +70,16 @@ export function nulFromUsersSuite(databaseUrl: () => string | undefined) {
     expect(res.body.error.details).toHaveLength(3);
     expect(await events()).not.toContain('mini_app.triggered');
   });
+
+  it('a contact\'s field: 422 naming body.lastName (the database refuses it, naming nothing); an import row names contacts.0.firstName', async () => {
+    const res = await admin().post('/contacts', { firstName: 'Ada', lastName: '\u0000x' });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.error).toEqual({ code: 'invalid_content', message: `${NUL_MESSAGE}: body.lastName`, details: [{ path: 'body.lastName', message: NUL_MESSAGE }] });
+    const imported = await admin().post('/contacts/import', { contacts: [{ firstName: 'A\u0000da', phone: '+14155550123' }, { firstName: 'Bo' }] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.results[0]).toEqual({
+      index: 0, status: 'error', contactId: null, message: `contacts[0].firstName: ${NUL_MESSAGE}`, details: [{ path: 'contacts.0.firstName', message: NUL_MESSAGE }],
+    });
+    expect(imported.body.results[1]).toMatchObject({ status: 'created' });
+  });
 }

@@ -88,19 +88,19 @@ describe('phone numbers as senders write them', () => {
   const hookWith = () => publishWebhookWorkflow(server, { mappings: [] }, [{ id: 's', type: 'add_comment', config: { text: 'hi' } }]);
   const deliver = (path: string, phone: string) => server.request('POST', path, { body: { phone } });
 
-  it('refuses a national number without a default country, with the contacts API\'s hint', async () => {
+  it('does not read a national number without a default country, saying so with the contacts API\'s hint (no run; 202, so the sender does not retry)', async () => {
     await makeContact(server, { phone: '+14155550123' });
     const hook = await hookWith();
     const res = await deliver(hook.path, '(415) 555-0123');
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('invalid_phone');
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ runIds: [], unmatched: ['(415) 555-0123'] });
     const api = await server.api(server.adminToken).post('/contacts', { phone: '(415) 555-0123' });
     expect(api.status).toBe(422);
     const hint = api.body.error.details[0].message as string;
-    expect(res.body.error.message).toContain(hint);
-    expect(res.body.error.message).toMatch(/default country/);
+    expect(res.body.notes[0]).toContain(hint);
+    expect(res.body.notes[0]).toMatch(/default country/);
     // Digits alone are not read as some other country's number either.
-    expect((await deliver(hook.path, '4155550123')).body.error.code).toBe('invalid_phone');
+    expect((await deliver(hook.path, '4155550123')).body).toMatchObject({ runIds: [], notes: [expect.stringMatching(/no run started$/)] });
   });
 
   it('matches a national number in the workspace\'s default country', async () => {
@@ -147,14 +147,14 @@ describe('phone numbers as senders write them', () => {
     expect((await server.api(server.adminToken).get(`/runs/${res.body.runIds[0]}`)).body.contactId).toBe(contact.id);
   });
 
-  it('tells an invalid phone apart from a valid phone nobody has', async () => {
+  it('tells an invalid phone apart from a valid phone nobody has (both accepted without a run, the note says which)', async () => {
     const hook = await hookWith();
     const invalid = await deliver(hook.path, 'call me');
-    expect(invalid.status).toBe(422);
-    expect(invalid.body.error.code).toBe('invalid_phone');
+    expect(invalid.status).toBe(202);
+    expect(invalid.body).toMatchObject({ runIds: [], unmatched: ['call me'], notes: [expect.not.stringContaining('No contact with phone')] });
     const nobody = await deliver(hook.path, '+14155550199');
-    expect(nobody.status).toBe(422);
-    expect(nobody.body.error.code).toBe('contact_not_found');
+    expect(nobody.status).toBe(202);
+    expect(nobody.body).toMatchObject({ runIds: [], unmatched: ['+14155550199'], notes: ['No contact with phone +14155550199; no run started'] });
   });
 });
 

@@ -82,6 +82,20 @@ describe('incoming webhook', () => {
     expect(res.body.error.message).toMatch(/"\$\.order\.id" is mapped twice \(rows 1 and 3\)/);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContainEqual(expect.stringMatching(/trigger\.mappings\.2\.jsonKey$/));
   });
+
+  it('refuses one key spelled two ways ($.order.id and $["order"][\'id\']) as the same key', async () => {
+    const res = await admin.post('/workflows', {
+      name: 'Hook', steps: [],
+      trigger: {
+        type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' },
+        mappings: [{ jsonKey: '$.order.id', variable: 'orderId' }, { jsonKey: '$["order"][\'id\']', variable: 'order2' }],
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toContainEqual({
+      path: 'body.trigger.mappings.1.jsonKey', message: 'The JSON key "$["order"][\'id\']" is the same path as "$.order.id" (rows 1 and 2); map each key once',
+    });
+  });
 });
 
 describe('closing categories', () => {

@@ -69,6 +69,6 @@ describe('a webhook trigger with paths that select several values', () => {
     expect(res.status).toBe(202);
     const run = await waitForRun(server, res.body.runIds[0]);
     expect(run.contactId).toBe(ada.id);
-    expect(JSON.stringify(run.stepLog)).toContain('$[*].items selects objects, not values; map a value inside them, e.g. $.items[*].sku');
+    expect(JSON.stringify(run.stepLog)).toContain('$[*].items selects objects, not values; map a value inside them, e.g. $[*].items[*].sku');
   });
 });

@@ -2,17 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/server';
 import { makeContact, publishWebhookWorkflow } from './support';
 
-// The route reads its limit when it is registered.
+// WEBHOOK_RATE_LIMIT_PER_MINUTE, read with the rest of the configuration.
 let server: TestServer;
-const before = process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
 beforeAll(async () => {
-  process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = '2';
-  server = await startTestServer();
+  server = await startTestServer({ env: { WEBHOOK_RATE_LIMIT_PER_MINUTE: '2' } });
 });
 afterAll(async () => {
   await server.close();
-  if (before === undefined) delete process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
-  else process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = before;
 });
 
 const post = (path: string) => server.request('POST', path, { body: JSON.stringify({ phone: '+14155550123' }), headers: { 'content-type': 'application/json' } });

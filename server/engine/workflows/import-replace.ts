@@ -1,0 +1,51 @@
+import type { ReplaceCandidate } from '../../../lib/contracts/workflow-file';
+import { HttpError } from '../../http-error';
+import type { Entry, Workspace } from './import';
+
+// An import that replaces workflows instead of adding more (n8n: importing a workflow of the same
+// id offers to replace it): the newer version of a workflow becomes that workflow's draft, so the
+// senders pointing at its webhook URL, the workflows and apps starting it by id, and its run
+// history all stay with it. Never the default: the admin chooses it per workflow.
+
+type Here = Workspace['workflows'][number];
+
+/** The workflow the file's one was exported from (a file from this server), else those of its name. */
+export function replaceCandidates(entry: Entry, ws: Workspace): (Here & { how: ReplaceCandidate['how'] })[] {
+  const same = entry.sourceId ? ws.workflows.find((w) => w.id === entry.sourceId) : undefined;
+  if (same) return [{ ...same, how: 'id' }];
+  const name = entry.definition.name.toLowerCase();
+  return ws.workflows.filter((w) => w.name.toLowerCase() === name).map((w) => ({ ...w, how: 'name' }));
+}
+
+/**
+ * The body's `replace` (place in the file → workflow here), checked before anything is saved: each
+ * place is one of the file's workflows, each target a workflow here (not one deleted since the
+ * review, nor another server's), none replaced twice. 422 naming the entry.
+ */
+export function readReplace(replace: Record<string, string>, count: number, ws: Workspace): Map<number, Here> {
+  const targets = new Map<number, Here>();
+  const refuse = (place: string, message: string): never => {
+    throw new HttpError(422, 'invalid_content', `replace.${place}: ${message}`, [{ path: `body.replace.${place}`, message }]);
+  };
+  for (const [place, id] of Object.entries(replace)) {
+    const index = Number(place);
+    if (index >= count) refuse(place, `The file holds ${count} workflow${count === 1 ? '' : 's'}: there is no workflow ${index} in it`);
+    const target = ws.workflows.find((w) => w.id === id);
+    if (!target) refuse(place, `There is no workflow ${id} here (deleted since, or another server's): review the import again`);
+    const twice = [...targets].find(([, t]) => t.id === id);
+    if (twice) refuse(place, `Workflow ${twice[0]} of the file replaces "${target!.name}" already: a workflow is replaced by one only`);
+    targets.set(index, target!);
+  }
+  return targets;
+}
+
+/** What replacing `target` changes that the admin must know before publishing. */
+export function replaceWarnings(entry: Entry, target: Here): string[] {
+  const warnings: string[] = [];
+  const webhook = entry.definition.trigger.type === 'incoming_webhook';
+  if (target.webhook && !webhook) warnings.push(`"${target.name}" has a webhook URL: this version's trigger is not a webhook, so that URL stops taking deliveries`);
+  if (target.status === 'published') {
+    warnings.push(`"${target.name}" is published: replacing it makes it a draft holding this version, and nothing starts it${target.webhook && webhook ? ' (its webhook URL refuses deliveries)' : ''} until you publish it again`);
+  }
+  return warnings;
+}

@@ -1,0 +1,46 @@
+import { fullTime, h, shortTime } from './dom.js';
+import type { ConversationDetail, Message } from './wire.js';
+
+// Activity lines (messages of kind `activity`: "Ava launched “Mark VIP”", "Workflow “Order sync”
+// failed: …", "Ben took over: …"), shown across the thread as Chatwoot shows its activity
+// messages: not a bubble of anyone's, never mistaken for something the customer was sent.
+
+// The server writes times in them in UTC, ISO 8601 (lib/contracts/conversations.ts).
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z\b/g;
+
+/** The line's text, its times in the agent's own time: "at 09:40" today, with the date on another day. */
+export function activityText(text: string): string {
+  return text.replace(ISO_TIME, (iso) => {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return iso;
+    return at.toDateString() === new Date().toDateString() ? shortTime(iso) : fullTime(iso);
+  });
+}
+
+/** The thread's item for an activity line; `earlier`: of the contact's conversation before this one. */
+export function activityItem(m: Message, earlier: boolean): HTMLLIElement {
+  return h('li', { class: `activity${earlier ? ' earlier' : ''}`, 'data-testid': `${earlier ? 'history-' : ''}activity`, dataset: { id: m.id, kind: m.kind } },
+    h('span', { class: 'activity-text', 'data-testid': 'activity-text', text: activityText(m.text) }),
+    h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }));
+}
+
+/**
+ * What the close dialog says first when a workflow waits here for the customer's answer: closing
+ * ends that wait (server/domain/closing-questions.ts), and their answer will open a new
+ * conversation that no workflow waits on. Null: nothing waits (or its time is past).
+ */
+export function closeWarning(awaiting: ConversationDetail['awaitingAnswer'], now = Date.now()): string | null {
+  if (!awaiting || Date.parse(awaiting.until) <= now) return null;
+  return `Closing stops the workflow “${awaiting.workflowName}”, which is waiting for the customer’s answer: `
+    + 'their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.';
+}
+
+/** Beside the composer after Take over: whether the conversation is now the agent's. */
+export function takeOverNote(assignment: { outcome: string; assigneeId: string | null; message?: string | undefined } | undefined, userName: (id: string | null) => string): string {
+  switch (assignment?.outcome) {
+    case 'assigned': return 'You took over: the conversation is assigned to you.';
+    case 'kept': return `You took over; the conversation stays assigned to ${userName(assignment.assigneeId)}.`;
+    case 'failed': return `You took over, but the conversation could not be assigned to you: ${assignment.message ?? 'refused'}`;
+    default: return 'You took over.';
+  }
+}

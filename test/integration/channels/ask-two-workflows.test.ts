@@ -1,0 +1,3 @@
+import { askTwoWorkflowsSuite } from './ask-two-workflows-suite';
+
+askTwoWorkflowsSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { replyKeysSuite } from './reply-keys-suite';
+
+replyKeysSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { closeEndsQuestionsSuite } from './close-ends-questions-suite';
+
+closeEndsQuestionsSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { conversationActivitySuite } from './conversation-activity-suite';
+
+conversationActivitySuite(() => undefined);

@@ -1,0 +1,3 @@
+import { workflowImportReplaceSuite } from './workflow-import-replace-suite';
+
+workflowImportReplaceSuite(() => undefined);
