@@ -57,7 +57,7 @@ const contact = Contact.parse({
 const conversation = Conversation.parse({
   id: 'cv_1', contactId: 'ct_1', status: 'open', openedBySource: 'contact', closedBySource: null, closeReason: null,
   category: null, summary: null, assigneeId: null, openedAt: at, closedAt: null, firstIncomingMessage: 'Hi',
-  firstResponseAt: null, connectionId: null, externalId: null,
+  firstResponseAt: null, connectionId: 'cwa_1', externalId: '123', inboxName: 'Website', channelType: 'web',
 });
 
 describe('the variable picker', () => {

@@ -166,7 +166,9 @@ export function badInputSuite(databaseUrl: () => string | undefined) {
     expect(back.body.firstName).toBe(name.trim());
     expect(back.body.lastName).toBe(name.trim());
     const tagged = await agent.post(`/contacts/${created.body.id}/tags`, { tags: [name.slice(0, 64)] });
-    expect(tagged.body.tags).toEqual([name.slice(0, 64).trim()]);
+    // A tag may not hide characters (tags-invisible.test.ts): the lone joiner and the override are refused there.
+    if (/\u202e/.test(name)) expect(tagged.status).toBe(422);
+    else expect(tagged.body.tags).toEqual([name.slice(0, 64).trim().normalize('NFKC')]);
     const msg = await agent.post(`/conversations/${conversationId}/messages`, { text: name });
     expect(msg.body.text).toBe(name.trim());
     expect((await agent.get(`/contacts?q=${encodeURIComponent(name.slice(0, 20))}`)).status).toBe(200);

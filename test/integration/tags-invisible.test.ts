@@ -25,6 +25,9 @@ describe('a tag with an invisible character', () => {
     ['\u200bvip', 'U+200B', 'a zero-width character', '<U+200B>vip'],
     ['a\u0007b', 'U+0007', 'a control character', 'a<U+0007>b'],
     ['x\u00ady', 'U+00AD', 'a soft hyphen', 'x<U+00AD>y'],
+    // A joiner between Latin letters shows nothing: "v\u200dip" would pass for "vip".
+    ['v\u200dip', 'U+200D', 'a zero-width character', 'v<U+200D>ip'],
+    ['vip\u200d', 'U+200D', 'a zero-width character', 'vip<U+200D>'],
   ])('%j is refused by POST /contacts/:id/tags, naming the tag and U+ code', async (tag, code, kind, shown) => {
     const id = await contact(['vip']);
     const res = await admin().post(`/contacts/${id}/tags`, { tags: ['ok', tag] });
@@ -51,6 +54,16 @@ describe('a tag with an invisible character', () => {
     const trigger = await admin().post('/workflows', { name: 'On tag', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['x\u00ady'] }, steps: [] });
     expect(trigger.status).toBe(422);
     expect(JSON.stringify(trigger.body.error.details)).toMatch(/U\+00AD/);
+  });
+});
+
+describe('a tag whose joiners are part of what it shows', () => {
+  it('keeps emoji sequences, subdivision flags and joiners inside Persian or Devanagari words', async () => {
+    const tags = ['👩🏽\u200d💻 dev', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', 'می\u200cخواهم', 'क्\u200dष'];
+    const id = await contact();
+    const res = await admin().post(`/contacts/${id}/tags`, { tags });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.tags).toEqual(tags);
   });
 });
 
