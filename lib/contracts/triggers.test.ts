@@ -96,10 +96,10 @@ describe('Trigger', () => {
 
 describe('triggerVariables', () => {
   const cases: Record<(typeof TRIGGER_TYPES)[number], [TriggerInput, string[]]> = {
-    conversation_opened: [{ type: 'conversation_opened' }, ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy']],
+    conversation_opened: [{ type: 'conversation_opened' }, ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy', 'inboxName', 'channelType']],
     conversation_closed: [
       { type: 'conversation_closed' },
-      ['source', 'conversationId', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds', 'assigneeId', 'channel', 'closedBy'],
+      ['source', 'conversationId', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds', 'assigneeId', 'channel', 'closedBy', 'inboxName', 'channelType'],
     ],
     contact_tag_updated: [{ type: 'contact_tag_updated', action: 'added', tags: ['a'] }, ['tag', 'action', 'changedBy', 'changedByType']],
     contact_field_updated: [{ type: 'contact_field_updated', field: 'plan' }, ['field', 'oldValue', 'newValue', 'changedBy', 'changedByType']],

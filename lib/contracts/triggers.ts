@@ -191,12 +191,14 @@ export type TriggerOf<T extends TriggerType> = Extract<Trigger, { type: T }>;
 // options page's variable picker offers exactly these. `assigneeId`/`openedBy`/`closedBy`/`changedBy`
 // are user ids (a person or a bot) or, for a workflow's change, the workflow id (`changedByType`
 // says which: user | bot | workflow | api | zapier | make | contact | …, i.e. the event source).
-// `channel` is where the conversation lives: `built_in` or its connection's kind.
+// `channel` is where the conversation lives: `built_in` or its connection's kind. `inboxName` and
+// `channelType` are its Chatwoot inbox and channel in one word (`$conversation.*` says the same, but a
+// Closed run has no open conversation to read): null when not known.
 const FIXED_TRIGGER_VARIABLES = {
-  conversation_opened: ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy'],
+  conversation_opened: ['source', 'conversationId', 'firstIncomingMessage', 'assigneeId', 'channel', 'openedBy', 'inboxName', 'channelType'],
   conversation_closed: [
     'source', 'conversationId', 'category', 'summary', 'resolutionTimeSeconds', 'firstResponseTimeSeconds',
-    'assigneeId', 'channel', 'closedBy',
+    'assigneeId', 'channel', 'closedBy', 'inboxName', 'channelType',
   ],
   contact_tag_updated: ['tag', 'action', 'changedBy', 'changedByType'],
   contact_field_updated: ['field', 'oldValue', 'newValue', 'changedBy', 'changedByType'],

@@ -33,7 +33,8 @@ export async function resendReply(services: Services, input: ResendInput): Promi
   const message = await current();
   if (!message) throw notFound(`Message ${input.messageId} of conversation ${conversation.id}`);
   const sendKey = message.send_key;
-  if (message.direction !== 'outgoing' || message.kind !== 'message' || !sendKey?.startsWith('inbox:')) {
+  // A built-in conversation's reply keeps its Idempotency-Key too (`inbox:…`), but went through no channel.
+  if (message.direction !== 'outgoing' || message.kind !== 'message' || !sendKey?.startsWith('inbox:') || !message.connection_id) {
     throw new HttpError(409, 'not_resendable', 'Only an agent’s reply sent through WhatsApp or Messenger can be sent again here (a workflow’s message is sent again by its run)');
   }
   await db.insertInto('reply_sends').values({

@@ -26,6 +26,8 @@ export interface PostedInput {
   direction: 'incoming' | 'outgoing';
   kind: 'message' | 'comment';
   author: { type: 'contact' | 'user' | 'workflow'; id: string | null };
+  /** A note's Idempotency-Key (routes/conversations/posted-key.ts). */
+  sendKey?: string;
 }
 
 /** The 409 for a reply on a closed conversation, pointing at the contact's open one when there is one. */

@@ -247,6 +247,8 @@ export async function addMessage(
      * is not the conversation's first incoming message.
      */
     aside?: boolean;
+    /** A message stored here only (built-in, a note): its Idempotency-Key (reply-key.ts), unique like a send's. */
+    sendKey?: string;
   },
   cause: Cause,
 ): Promise<Message> {
@@ -266,11 +268,12 @@ export async function addMessage(
       ...(ch.sentAt ? { sent_at: ch.sentAt } : {}),
     } : {}),
     ...(input.data ? { data: toJson(input.data) } : {}),
+    ...(input.sendKey ? { send_key: input.sendKey } : {}),
   };
   // In a run round, sent with the round's next statement (DEFERRED): nothing reads its result,
   // and a comment or message step then costs no round trip of its own on PostgreSQL. Not a
   // channel message: its unique send key must fail here, where the caller can tell.
-  await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch });
+  await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch && !input.sendKey });
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   const turn = input.kind === 'message' && input.direction === 'incoming' && !input.aside;
   if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text, ch);

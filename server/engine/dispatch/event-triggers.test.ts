@@ -90,10 +90,13 @@ describe('which events fire which triggers', () => {
 describe('trigger variables of a run', () => {
   it.each<[string, TriggerInput, DomainEvent & { source: string }, Record<string, unknown>]>([
     ['conversation opened', { type: 'conversation_opened' }, opened('contact'),
-      { source: 'contact', conversationId: 'cnv_1', firstIncomingMessage: 'hi', assigneeId: null, channel: null, openedBy: null }],
+      { source: 'contact', conversationId: 'cnv_1', firstIncomingMessage: 'hi', assigneeId: null, channel: null, openedBy: null, inboxName: null, channelType: null }],
+    ['conversation opened in a Chatwoot inbox', { type: 'conversation_opened' },
+      { ...opened('contact'), payload: { ...opened('contact').payload, channel: 'chatwoot', inboxName: 'Website', channelType: 'web' } } as DomainEvent & { source: string },
+      { source: 'contact', conversationId: 'cnv_1', firstIncomingMessage: 'hi', assigneeId: null, channel: 'chatwoot', openedBy: null, inboxName: 'Website', channelType: 'web' }],
     ['conversation closed', { type: 'conversation_closed' }, closed('user', 'Spam'),
       { source: 'user', conversationId: expect.any(String), category: 'Spam', summary: 's', resolutionTimeSeconds: 60, firstResponseTimeSeconds: null,
-        assigneeId: null, channel: null, closedBy: null }],
+        assigneeId: null, channel: null, closedBy: null, inboxName: null, channelType: null }],
     ['tag', { type: 'contact_tag_updated', action: 'removed', tags: ['vip'] }, tag('contact.tag_removed', 'vip'), { tag: 'vip', action: 'removed', changedBy: null, changedByType: expect.any(String) }],
     ['field', { type: 'contact_field_updated', field: 'plan' }, field('plan', 'Free', 'Pro'), { field: 'plan', oldValue: 'Free', newValue: 'Pro', changedBy: null, changedByType: expect.any(String) }],
     ['shortcut: every form variable, empty ones null, plus launchedBy',

@@ -30,7 +30,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       const p = event.payload;
       return one('conversation_opened', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, firstIncomingMessage: p.firstIncomingMessage,
-        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, openedBy: p.by ?? null,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, openedBy: p.by ?? null, ...placeVariables(p),
       }, { source: event.source, ...placeFacts(p) });
     }
     case 'conversation.closed': {
@@ -42,7 +42,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
       return one('conversation_closed', ANY_KEY, p.contactId, p.conversationId, {
         source: event.source, conversationId: p.conversationId, category: p.category, summary: p.summary,
         resolutionTimeSeconds: p.resolutionTimeSeconds, firstResponseTimeSeconds: p.firstResponseTimeSeconds,
-        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, closedBy: p.by ?? null,
+        assigneeId: p.assigneeId ?? null, channel: p.channel ?? null, closedBy: p.by ?? null, ...placeVariables(p),
       }, { source: event.source, category: p.category ?? undefined, ...placeFacts(p) });
     }
     case 'contact.tag_added':
@@ -89,6 +89,10 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
 /** Where the conversation lives, for `channel` and `inbox` rules (absent on events from before it was kept). */
 const placeFacts = (p: { channelType?: string | null | undefined; inboxName?: string | null | undefined }) =>
   ({ channel: p.channelType ?? undefined, inbox: p.inboxName ?? undefined });
+
+/** The same as `$trigger.inboxName` / `$trigger.channelType`: a Closed run has no open conversation to read them from. */
+const placeVariables = (p: { channelType?: string | null | undefined; inboxName?: string | null | undefined }) =>
+  ({ inboxName: p.inboxName ?? null, channelType: p.channelType ?? null });
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
-  ConversationDetailQuery, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult,
+  ConversationDetailQuery, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult, type Message,
 } from '../../../lib/contracts/conversations';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories, unknownCategory } from '../../domain/closing-categories';
@@ -23,6 +23,7 @@ import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
 import { postTemplateReply, replyThroughChannel } from './channel-reply';
+import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
 
 const Params = z.object({ id: z.string().max(64) });
@@ -140,8 +141,15 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     // own in Chatwoot would be; the customer's messages come from Chatwoot only.
     const elsewhere = await postInConnection(services, req, conversation, body, author, causeOf(req), idempotency);
     if (elsewhere) return reply.code(201).send(elsewhere);
+    // Stored here only (built-in; a note on WhatsApp / Messenger): a retried request is answered the
+    // first message (posted-key.ts). A reply through a channel keeps its own check (channel-reply.ts).
+    const key = conversation.connectionId && body.direction === 'outgoing' && body.kind === 'message' ? undefined : postedKey(req, body, idempotency);
+    const earlier = key && await earlierPost(db, key, conversation.id, body);
+    if (earlier) return reply.code(201).send(earlier);
+    const posted = { ...body, author, ...(key ? { sendKey: key } : {}) };
+    const once = <M extends Message>(store: () => Promise<M>) => storedOnce(db, key, conversation.id, body, store);
     // Closed: a customer's message opens the contact's conversation again, a reply is refused (409).
-    if (conversation.status === 'closed') return reply.code(201).send(await postOnClosedConversation(services, conversation, { ...body, author }, causeOf(req)));
+    if (conversation.status === 'closed') return reply.code(201).send(await once(() => postOnClosedConversation(services, conversation, posted, causeOf(req))));
     const channel = conversation.connectionId ? await channelWindowOf(db, conversation) : null;
     if (channel && conversation.connectionId && body.direction === 'outgoing' && body.kind === 'message') {
       // An agent's reply on a WhatsApp / Messenger conversation goes to the customer (channel-reply.ts).
@@ -149,7 +157,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(201).send(sent);
     }
     if (body.direction === 'outgoing' && body.kind === 'message') await refuseReplyWithoutChannel(db, conversation);
-    const message = await inTransaction(db, (uow) => addMessage(uow, services, req.params.id, { ...body, author }, causeOf(req)));
+    const message = await once(() => inTransaction(db, (uow) => addMessage(uow, services, req.params.id, posted, causeOf(req))));
     return reply.code(201).send(message);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { waitFor } from '../../support/wait';
 import { createWorkflow } from '../engine-support';
 import { startChannelWorld, type ChannelWorld } from './support';
 
@@ -24,5 +25,22 @@ describe('the channel of a conversation on Meta channels', () => {
     const runs = (await w.server.api(w.server.adminToken).get(`/workflows/${messengerOnly.id}/runs`)).body.runs;
     expect(runs).toHaveLength(1);
     expect(messenger.body.runIds).toEqual([runs[0].id]);
+  });
+
+  it('a WhatsApp conversation\'s Conversation Opened run reads $trigger.channelType whatsapp (no Chatwoot inbox: inboxName null)', async () => {
+    const opened = await createWorkflow(w.server, {
+      name: 'Where from', trigger: { type: 'conversation_opened' },
+      steps: [{ id: 'n', type: 'add_comment', config: { text: 'channel {{$trigger.channelType}}' } }],
+    });
+    const delivered = await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi' }));
+    expect(delivered.status).toBe(200);
+    const admin = w.server.api(w.server.adminToken);
+    const run = await waitFor('the Opened run to complete', async () => {
+      const [r] = (await admin.get(`/workflows/${opened.id}/runs`)).body.runs as { id: string; status: string; conversationId: string }[];
+      return r?.status === 'completed' ? r : undefined;
+    });
+    const detail = (await admin.get(`/conversations/${run.conversationId}`)).body as { messages: { kind: string; text: string }[] };
+    expect(detail.messages.filter((m) => m.kind === 'comment').map((m) => m.text)).toEqual(['channel whatsapp']);
+    expect((await admin.get(`/runs/${run.id}`)).body.variables.trigger).toMatchObject({ channel: 'whatsapp', channelType: 'whatsapp', inboxName: null });
   });
 });

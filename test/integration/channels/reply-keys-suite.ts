@@ -93,6 +93,21 @@ export function replyKeysSuite(databaseUrl: () => string | undefined) {
       expect(w.graph.sent).toHaveLength(1);
     });
 
+    it('a note on a WhatsApp conversation (stored here, sent nowhere) follows the same rule', async () => {
+      const alice = await waCustomer('14155550123', 'Alice');
+      const a = await agent('Agent A');
+      const note = { text: 'VIP: call back before noon', kind: 'comment' };
+      const first = await reply(a.api, alice, note, 'note-1');
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect((await reply(a.api, alice, note, 'note-1')).body.id).toBe(first.body.id);
+      const other = await reply(a.api, alice, { ...note, text: 'VIP' }, 'note-1');
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('idempotency_key_reused');
+      const notes = ((await a.api.get(`/conversations/${alice}`)).body.messages as { kind: string; text: string }[]).filter((m) => m.kind === 'comment');
+      expect(notes.map((m) => m.text)).toEqual(['VIP: call back before noon']);
+      expect(w.graph.sent).toEqual([]);
+    });
+
     it('on Messenger too', async () => {
       expect((await w.deliver(messengerText({ psid: '4871203918', text: 'Do you ship to Lisbon?' }))).status).toBe(200);
       const page = (await conversationOf(w.server, 'q=3918')).conversation.id as string;

@@ -137,6 +137,24 @@ export function chatwootInboxesSuite(databaseUrl: () => string | undefined) {
     });
   });
 
+  it('Conversation Opened and Closed runs read the inbox and channel as $trigger.inboxName / $trigger.channelType', async () => {
+    // A Closed run has no open conversation: `$conversation.*` is empty there, the trigger says where it was.
+    const where = '{{$trigger.inboxName}} / {{$trigger.channelType}}';
+    const openedRuns = await createWorkflow(p.server, { name: 'Opened where', trigger: { type: 'conversation_opened' }, steps: [note('n', `opened in ${where}`)] });
+    const closedRuns = await createWorkflow(p.server, { name: 'Closed where', trigger: { type: 'conversation_closed' }, steps: [note('n', where)] });
+    const wa = await writesIn(4, 'Wanda');
+    const web = await writesIn(3, 'Webster');
+    expect((await ended(openedRuns.id, 2)).every((r) => r.status === 'completed')).toBe(true);
+    web.status = 'resolved';
+    p.cw.touch(web);
+    expect((await p.hook(p.cw.conversationPayload(web.id, 'conversation_status_changed', null))).status).toBe(200);
+    const [run] = await ended(closedRuns.id, 1);
+    expect(run!.status, run!.error ?? '').toBe('completed');
+    expect(notesOn(web.id)).toEqual(['opened in Website / web', 'Website / web']);
+    expect(notesOn(wa.id)).toEqual(['opened in WhatsApp Support / whatsapp']);
+    expect(run!.variables.trigger).toMatchObject({ inboxName: 'Website', channelType: 'web', channel: 'chatwoot' });
+  });
+
   it('Add comment on a conversation an agent just resolved posts the private note to Chatwoot, which keeps it resolved', async () => {
     const closed = await createWorkflow(p.server, {
       name: 'After resolve', trigger: { type: 'conversation_closed', conditions: { logic: 'and', rules: [{ field: 'source', operator: 'is', value: 'user' }] } },

@@ -163,10 +163,11 @@ describe('trigger variables', () => {
     expect((await server.api(token).post(`/conversations/${conversation.id}/close`, { category: 'Resolved', summary: 'Done' })).status).toBe(200);
     expect(triggerVars(await onlyRun(opened.id))).toEqual({
       source: 'user', conversationId: conversation.id, firstIncomingMessage: null, assigneeId: null, channel: 'built_in', openedBy: agent.id,
+      inboxName: null, channelType: 'inbox',
     });
     expect(triggerVars(await onlyRun(closed.id))).toEqual({
       source: 'user', conversationId: conversation.id, category: 'Resolved', summary: 'Done', resolutionTimeSeconds: expect.any(Number),
-      firstResponseTimeSeconds: null, assigneeId: agent.id, channel: 'built_in', closedBy: agent.id,
+      firstResponseTimeSeconds: null, assigneeId: agent.id, channel: 'built_in', closedBy: agent.id, inboxName: null, channelType: 'inbox',
     });
   });
 
