@@ -109,7 +109,7 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
   };
 
   const outside = typeof definition.outside === 'function'
-    ? await runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null, { contactId: row.contact_id, db: services.db })
+    ? await runsOutside(definition, (await findOpenConversation(services.db, row.contact_id)) ?? null, { contactId: row.contact_id, db: services.db, config: step.config })
     : Boolean(definition.outside);
   if (outside) {
     // Slow outside calls run without a transaction; the checkpoint follows in its own. A cancel

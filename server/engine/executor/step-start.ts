@@ -24,5 +24,5 @@ export function startStep(row: RunsTable, state: RunState, step: Step, waitedOn 
 }
 
 /** Whether the step calls an outside system for this conversation and contact (then it runs outside a transaction). */
-export const runsOutside = async (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null, contact: { contactId: string; db: Executor }): Promise<boolean> =>
+export const runsOutside = async (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null, contact: { contactId: string; db: Executor; config?: unknown }): Promise<boolean> =>
   Boolean(typeof definition.outside === 'function' ? await definition.outside(conversation, contact) : definition.outside);

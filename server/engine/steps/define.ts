@@ -121,8 +121,9 @@ export interface StepDefinition<T extends StepType = StepType> {
    * (checkpointed with it), the same step on a connected conversation calls the outside system.
    * It may also look at the contact (`db` is the transaction the step would run in): a contact
    * that lives in Chatwoot is written there, conversation or not.
+   * And at the step's `config`: only a template leaves a built-in conversation for WhatsApp.
    */
-  outside?: boolean | ((conversation: Conversation | null, contact: { contactId: string; db: Executor }) => boolean | Promise<boolean>);
+  outside?: boolean | ((conversation: Conversation | null, contact: { contactId: string; db: Executor; config?: unknown }) => boolean | Promise<boolean>);
   run(ctx: StepContext<T>): Promise<StepOutcome>;
 }
 

@@ -10,13 +10,16 @@ import { outsideWhenConnected, viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
 import { channelForTemplate, mayUseChannel } from './conversation-channel';
 
+const isTemplateConfig = (config: unknown) => (config as { kind?: string } | undefined)?.kind === 'template';
+
 export const sendMessageStep = defineStep({
   type: 'send_message',
   // On a WhatsApp / Messenger conversation the message goes out through the Graph API, on a
   // Chatwoot conversation through Chatwoot's API: outside the checkpoint transaction, recorded
   // before the call (see channels/deliver.ts, connectors/chatwoot). A built-in conversation too
-  // while a WhatsApp number is connected: a template goes there (conversation-channel.ts).
-  outside: (c, { db }) => outsideWhenConnected(c) || mayUseChannel(c, db),
+  // while a WhatsApp number is connected, for a template only: it goes there (conversation-channel.ts);
+  // any other message on a built-in conversation stays a local write in the round, with no read.
+  outside: (c, { db, config }) => outsideWhenConnected(c) || (isTemplateConfig(config) && mayUseChannel(c, db)),
   async run(ctx) {
     let conversation = ctx.conversation;
     if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
