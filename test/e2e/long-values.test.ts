@@ -56,6 +56,8 @@ describe('the inbox with long values', () => {
   it('keeps the contact panel and the messages within their columns', async () => {
     inbox = await openSignedInInbox(server.url, server.adminToken);
     const { page } = inbox;
+    // The list loads after the page shows (one request): wait for the row, then open it.
+    await page.waitForSelector(`[data-testid="conversation-item"][data-id="${ids.conversation}"] a`);
     await page.click(`[data-testid="conversation-item"][data-id="${ids.conversation}"] a`);
     await page.waitForSelector('[data-testid="contact-panel"]:not([hidden]) [data-testid="tag"]');
     await page.waitForSelector('[data-testid="message-list"] [data-testid="message"]');

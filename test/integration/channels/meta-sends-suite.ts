@@ -26,7 +26,7 @@ export function metaSendsSuite(databaseUrl: () => string | undefined) {
     return conversationOf(w.server, 'q=3579');
   };
   const outgoing = async (conversationId: string): Promise<Msg[]> =>
-    (await w.server.api(w.server.adminToken).get(`/conversations/${conversationId}`)).body.messages.filter((m: Msg) => m.direction === 'outgoing');
+    (await w.server.api(w.server.adminToken).get(`/conversations/${conversationId}`)).body.messages.filter((m: Msg & { kind: string }) => m.direction === 'outgoing' && m.kind !== 'activity');
   const stepOf = (run: { stepLog: { stepId: string }[] }, id: string) => run.stepLog.find((s) => s.stepId === id) as any;
   /** What a crash right after the sends leaves: the message rows, no checkpoint. The run runs the step again. */
   const resume = async (runId: string) => {

@@ -97,8 +97,13 @@ export function unconnectedChannelSuite(databaseUrl: () => string | undefined) {
         expect(run.status).toBe('failed');
         expect(run.error).toMatch(/was disconnected \(Settings → Channels\)/);
       }
-      const texts = (await admin().get(`/conversations/${conversation.id}`)).body.messages.map((m: { text: string }) => m.text);
-      expect(texts).toEqual(['Where is my order?']);
+      // Only the thread's activity lines say the workflows failed: nothing was stored as sent.
+      const messages = (await admin().get(`/conversations/${conversation.id}`)).body.messages as { text: string; kind: string }[];
+      expect(messages.filter((m) => m.kind !== 'activity').map((m) => m.text)).toEqual(['Where is my order?']);
+      expect(messages.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual([
+        expect.stringMatching(/^Workflow “Follow up tell” failed: Not sent: the WhatsApp number or Facebook Page this conversation was on was disconnected/),
+        expect.stringMatching(/^Workflow “Follow up ask” failed: Not sent/),
+      ]);
       expect(w.graph.sent).toEqual([]);
     });
   });

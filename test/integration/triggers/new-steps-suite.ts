@@ -148,7 +148,8 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       // As the executor holds it while the step runs (a lease it keeps renewing).
       await db.updateTable('runs').set({ status: 'running', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', runId).execute();
       const taken = await admin.post(`/conversations/${conversation.id}/awaiting-answer/take-over`, { runId });
-      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null });
+      // Take over assigns the unassigned conversation to the one who took it (take-over-assign.ts).
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'assigned', assigneeId: expect.any(String) } });
       expect((await waitForRun(db, runId, ['cancelled'])).error).toMatch(/who took over the conversation$/);
     });
 
@@ -163,7 +164,9 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
 
       const taken = await agent.post(url, { runId });
       expect(taken.status, JSON.stringify(taken.body)).toBe(200);
-      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null });
+      const alex = (await agent.get('/me')).body.user.id;
+      // The first Take over (of a run not waiting) already gave Alex the conversation.
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'yours', assigneeId: alex } });
       const stopped = await waitForRun(server.app.services.db, runId, ['cancelled']);
       expect(stopped.error).toBe('Stopped by Alex <b>Agent</b>, who took over the conversation');
       expect(await server.app.services.db.selectFrom('question_waits').select('run_id').where('run_id', '=', runId).execute()).toEqual([]);
@@ -173,7 +176,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await waitForRun(server.app.services.db, runId, ['cancelled'])).stepLog.some((e) => e.stepId === 'ok')).toBe(false);
       expect((await messages(conversation.id)).filter((m) => m.kind === 'comment')).toEqual([]);
       // Asked again (a colleague was faster): the state wanted, said as such.
-      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, cancelledRunIds: [], awaitingAnswer: null });
+      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'yours', assigneeId: alex } });
     });
 
     it('taking over: an unknown conversation 404, a body with anything else 422, no body at all is {} (app keys: the authorization matrix)', async () => {
@@ -229,7 +232,10 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       const done = await waitForRun(db, run!.id);
       expect(done.status).toBe('failed');
       expect(done.error).toMatch(/^Not asked: The 24-hour window is closed/);
-      expect(await messages(conversation.id)).toEqual([]);
+      // Nothing was sent or stored as sent; the thread's activity line says the workflow failed.
+      const thread = await messages(conversation.id);
+      expect(thread.filter((m) => m.kind !== 'activity')).toEqual([]);
+      expect(thread.map((m) => m.text)).toEqual([expect.stringMatching(/^Workflow “Ask WA” failed: Not asked: The 24-hour window is closed/)]);
       expect(await db.selectFrom('question_waits').selectAll().where('run_id', '=', run!.id).execute()).toEqual([]);
     });
 
