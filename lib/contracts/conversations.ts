@@ -148,6 +148,11 @@ export const ConversationDetail = ConversationWithContact.extend({
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
   channel: ChannelWindow.nullable().optional(),
   awaitingAnswer: AwaitingAnswer.nullable().optional(),
+  /**
+   * Every workflow's question waiting here, the one asked last (`awaitingAnswer`) first: closing
+   * stops them all (what the inbox's Close dialog names). Empty when none waits or it is closed.
+   */
+  awaitingAnswers: z.array(AwaitingAnswer).optional(),
   /** For a conversation that lives in Chatwoot: which account, and its link there. */
   inbox: ConversationInbox.nullable().optional(),
   /**

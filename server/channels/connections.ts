@@ -135,7 +135,11 @@ export async function getChannelRow(db: Executor, id: string): Promise<Connectio
   return row;
 }
 
-/** Removes the channel; its conversations stay (built-in from now on, their history kept). */
+/**
+ * Removes the channel; its conversations stay, with their history, the customer's id and their
+ * channel (`channelType` still whatsapp or messenger: channelTypeOf), replies refused until the
+ * customer writes on a connected one again (disconnected.ts).
+ */
 export async function deleteChannel(db: Executor, id: string): Promise<void> {
   await getChannelRow(db, id);
   await db.updateTable('conversations').set({ connection_id: null }).where('connection_id', '=', id).execute();

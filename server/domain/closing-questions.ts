@@ -1,4 +1,5 @@
-import type { Conversation } from '../../lib/contracts/conversations';
+import { sql } from 'kysely';
+import type { AwaitingAnswer, Conversation } from '../../lib/contracts/conversations';
 import { cancelRunIn } from '../engine/workflows/cancel-run';
 import { cancelRunsIn } from '../engine/workflows/cancel-runs';
 import type { UnitOfWork } from '../events/unit-of-work';
@@ -31,6 +32,17 @@ const waitingOn = (db: Executor, conversationId: string) => db.selectFrom('quest
   .innerJoin('runs', 'runs.id', 'question_waits.run_id')
   .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
   .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running', 'queued']);
+
+/**
+ * Every question a close would end now, the one asked last first (the conversation shows only that
+ * one, awaitingAnswerOn): the inbox's Close dialog names them all, as the close stops them all.
+ */
+export async function questionsEndedByClose(db: Executor, conversationId: string): Promise<AwaitingAnswer[]> {
+  const rows = await waitingOn(db, conversationId).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
+    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at'])
+    .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc').execute();
+  return rows.map((r) => ({ runId: r.run_id, workflowId: r.workflow_id, workflowName: r.workflow_name, until: r.expires_at }));
+}
 
 /**
  * PostgreSQL outside a run round: the contact (as every writer of a conversation takes it first,

@@ -25,5 +25,20 @@ export const placeColumns = (p: ConversationPlace): Partial<ConversationsTable> 
 export const channelOnOpen = (kind: string, place: ConversationPlace | undefined): string | null =>
   place?.channel ?? ((CHANNEL_KINDS as readonly string[]).includes(kind) ? kind : null);
 
-export const channelTypeOf = (r: Pick<ConversationsTable, 'channel_type' | 'connection_id'>): string | null =>
-  r.channel_type ?? (r.connection_id ? null : BUILT_IN_CHANNEL);
+/**
+ * A conversation kept after its WhatsApp number or Page was deleted (no connection, the customer's
+ * id kept: channels/disconnected.ts) still says the channel it was on, as a disconnected Chatwoot
+ * account's still says its inbox's: it is that channel's customer, whom replies no longer reach. Its
+ * channel was not kept before migration 081: null (not known), never `inbox`.
+ */
+export const channelTypeOf = (r: Pick<ConversationsTable, 'channel_type' | 'connection_id' | 'external_id'>): string | null =>
+  r.channel_type ?? (r.connection_id || r.external_id ? null : BUILT_IN_CHANNEL);
+
+/**
+ * The columns of a conversation that goes onto a WhatsApp number or Page of the companion's own (a
+ * workflow's Open conversation, a template's move, the customer writing on another one): its channel
+ * goes with it, or `$conversation.channelType` and Conversation Closed's channel rule would still
+ * say where it was (null for a built-in one, messenger for one moved to WhatsApp).
+ */
+export const onChannelColumns = (to: { connectionId: string; externalId: string; kind: string }): Partial<ConversationsTable> =>
+  ({ connection_id: to.connectionId, external_id: to.externalId, channel_type: to.kind });

@@ -2,6 +2,7 @@ import type { Services } from '../services';
 import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { createContact } from '../domain/contacts';
 import { heldContactId } from '../domain/delete-contact';
+import { onChannelColumns } from '../domain/conversation-place';
 import { addMessage, conversationWritten, findOpenConversation, getConversation, openConversation } from '../domain/conversations';
 import { nowIso } from '../ids';
 import { isChannelKind } from '../channels/connections';
@@ -99,7 +100,7 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
     const keepsAd = referral !== null && !conversation.adReferral;
     if (moves || keepsAd) {
       await uow.trx.updateTable('conversations')
-        .set({ ...(moves ? { connection_id: channel.id, external_id: m.senderId } : {}), ...(keepsAd ? { ad_referral: toJson(referral) } : {}) })
+        .set({ ...(moves ? onChannelColumns({ connectionId: channel.id, externalId: m.senderId, kind: channel.kind }) : {}), ...(keepsAd ? { ad_referral: toJson(referral) } : {}) })
         .where('id', '=', conversation.id).execute();
       conversationWritten(uow);
       conversation = await getConversation(uow.trx, conversation.id);

@@ -19,7 +19,7 @@ let remote: HttpServer;
 let inbox: InboxBrowser | undefined;
 let page: Page;
 const agents = { ava: { id: '', token: '' }, ben: { id: '', token: '' } };
-const flows = { ask: '', vip: '', sync: '', invoice: '' };
+const flows = { ask: '', rate: '', vip: '', sync: '', invoice: '' };
 let ava: Api;
 const admin = () => server.api(server.adminToken);
 
@@ -63,6 +63,9 @@ beforeAll(async () => {
   flows.ask = await shortcut('Ask order number', [
     { id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 600, saveToVariable: 'order' } } as StepInput,
     { id: 'said', type: 'add_comment', config: { text: 'Customer said {{$step.order}}' } },
+  ]);
+  flows.rate = await shortcut('Rating U', [
+    { id: 'ask', type: 'ask_question', config: { question: 'How did we do (1-5)?', answerType: 'text', timeoutSeconds: 600, saveToVariable: 'rating' } } as StepInput,
   ]);
   flows.vip = await shortcut('Mark VIP', [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['vip'] } }]);
   flows.sync = await shortcut('Order sync', [{ id: 'call', type: 'http_request', config: { method: 'POST', url: `${remote.url}/sync`, body: '{}' } } as StepInput]);
@@ -119,6 +122,24 @@ describe('what workflows did, in the conversation', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
     await waitForLine('^The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer$');
     expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
+    expect(inbox!.pageErrors).toEqual([]);
+  });
+
+  it('with two workflows waiting, Close names both, as closing stops both', async () => {
+    const conversation = await lena('Lore');
+    const order = await launch(flows.ask, conversation, ['waiting']);
+    const rating = await launch(flows.rate, conversation, ['waiting']);
+    await openConversation(conversation);
+    await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });
+    await page.click('[data-testid="close-button"]');
+    await page.waitForSelector('[data-testid="close-dialog"][open]');
+    expect(await page.$eval('[data-testid="close-warning"]', (el) => (el as HTMLElement).hidden ? null : el.textContent)).toBe(
+      'Closing stops the workflows “Rating U” and “Ask order number”, which are waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
+    await page.click('[data-testid="close-confirm"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
+    await waitForLine('^The conversation was closed by Ava: workflow “Rating U” stopped waiting for the customer’s answer$');
+    await waitForLine('^The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer$');
+    for (const run of [order, rating]) expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled' });
     expect(inbox!.pageErrors).toEqual([]);
   });
 });

@@ -111,6 +111,30 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
       .toBe('The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer (with 1 more run of it queued behind)');
   });
 
+  it('with two workflows waiting, the conversation lists both (the Close dialog names them) and closing stops both', async () => {
+    const order = await askOrder();
+    const rating = await createWorkflow(server, shortcutWorkflow({
+      name: 'Rating U', trigger: { type: 'shortcut', name: 'Rating U' },
+      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'How did we do (1-5)?', answerType: 'text', timeoutSeconds: 600, saveToVariable: 'rating' } } as StepInput],
+    }));
+    const { conversation } = await lena();
+    const first = await launchAndWait(order.id, conversation);
+    const last = await launchAndWait(rating.id, conversation);
+    const shown = await detail(conversation);
+    // The one asked last first, as awaitingAnswer (the customer's next message goes to it).
+    expect(shown.awaitingAnswer).toMatchObject({ runId: last, workflowName: 'Rating U' });
+    expect(shown.awaitingAnswers?.map((a) => [a.runId, a.workflowName])).toEqual([[last, 'Rating U'], [first, 'Ask order number']]);
+
+    expect((await ava.post(`/conversations/${conversation}/close`, {})).status).toBe(200);
+    for (const id of [first, last]) expect(await run(id)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
+    const after = await detail(conversation);
+    expect([after.awaitingAnswer, after.awaitingAnswers]).toEqual([null, []]);
+    expect(after.messages.filter((m) => m.kind === 'activity').map((m) => m.text).filter((t) => t.startsWith('The conversation was closed')).sort()).toEqual([
+      'The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer',
+      'The conversation was closed by Ava: workflow “Rating U” stopped waiting for the customer’s answer',
+    ]);
+  });
+
   it('an answer that came before the close is the run\'s: the run goes on with it', async () => {
     await server.close();
     // No executor: the answer is stored and the run woken, but nobody has run it yet when the conversation closes.

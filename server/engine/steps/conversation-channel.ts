@@ -1,6 +1,7 @@
 import type { Contact } from '../../../lib/contracts/contacts';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { isChannelKind } from '../../channels/connections';
+import { onChannelColumns } from '../../domain/conversation-place';
 import { conversationWritten, getConversation } from '../../domain/conversations';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import type { Executor } from '../../store/database';
@@ -41,7 +42,7 @@ async function onMessenger(db: Executor, row: ConnectionsTable, contact: Contact
 
 /** Puts the open conversation on the channel: replies and the workflow's messages go there from now on. */
 export async function moveConversation(uow: UnitOfWork, conversationId: string, target: ChannelTarget): Promise<Conversation> {
-  await uow.trx.updateTable('conversations').set({ connection_id: target.connectionId, external_id: target.externalId }).where('id', '=', conversationId).execute();
+  await uow.trx.updateTable('conversations').set(onChannelColumns(target)).where('id', '=', conversationId).execute();
   conversationWritten(uow);
   return getConversation(uow.trx, conversationId);
 }

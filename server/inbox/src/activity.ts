@@ -1,5 +1,5 @@
 import { fullTime, h, shortTime } from './dom.js';
-import type { ConversationDetail, Message } from './wire.js';
+import type { AwaitingAnswer, Message } from './wire.js';
 
 // Activity lines (messages of kind `activity`: "Ava launched “Mark VIP”", "Workflow “Order sync”
 // failed: …", "Ben took over: …"), shown across the thread as Chatwoot shows its activity
@@ -25,13 +25,16 @@ export function activityItem(m: Message, earlier: boolean): HTMLLIElement {
 }
 
 /**
- * What the close dialog says first when a workflow waits here for the customer's answer: closing
- * ends that wait (server/domain/closing-questions.ts), and their answer will open a new
- * conversation that no workflow waits on. Null: nothing waits (or its time is past).
+ * What the close dialog says first when workflows wait here for the customer's answer: closing
+ * ends every one of those waits (server/domain/closing-questions.ts), not only the one the
+ * conversation shows, and their answer will open a new conversation that no workflow waits on.
+ * Null: nothing waits (or its time is past).
  */
-export function closeWarning(awaiting: ConversationDetail['awaitingAnswer'], now = Date.now()): string | null {
-  if (!awaiting || Date.parse(awaiting.until) <= now) return null;
-  return `Closing stops the workflow “${awaiting.workflowName}”, which is waiting for the customer’s answer: `
+export function closeWarning(awaiting: readonly AwaitingAnswer[], now = Date.now()): string | null {
+  const names = awaiting.filter((a) => Date.parse(a.until) > now).map((a) => `“${a.workflowName}”`);
+  if (names.length === 0) return null;
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `Closing stops the workflow${names.length === 1 ? '' : 's'} ${listed}, which ${names.length === 1 ? 'is' : 'are'} waiting for the customer’s answer: `
     + 'their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.';
 }
 

@@ -342,7 +342,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     categorySelect.replaceChildren(...options);
     summary.value = '';
     dialogError.hidden = true;
-    const warning = closeWarning(detail?.status === 'open' ? detail.awaitingAnswer : null);
+    const warning = closeWarning(detail?.status === 'open' ? detail.awaitingAnswers ?? [] : []);
     closeWarningText.textContent = warning ?? '';
     closeWarningText.hidden = !warning;
     dialog.showModal();
@@ -395,7 +395,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     try {
       const result = await Api.takeOver(id, awaitingRunId);
       if (detail?.id === id) {
-        renderAwaiting({ ...detail, awaitingAnswer: result.awaitingAnswer });
+        // Until the refresh: the Close dialog no longer names the workflow just stopped.
+        detail = { ...detail, awaitingAnswer: result.awaitingAnswer, awaitingAnswers: (detail.awaitingAnswers ?? []).filter((a) => a.runId !== result.stoppedRunId) };
+        renderAwaiting(detail);
         takeOverStatus.textContent = takeOverNote(result.assignment, userName);
         takeOverStatus.hidden = false;
       }

@@ -147,6 +147,7 @@ export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
 export const WhatsAppTemplateList = z.object({ templates: z.array(WhatsAppTemplate) });
 /** A workflow's question waits on the customer here: their next message goes to it. */
 export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
+export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 /** What taking over from that question answers: what waits now (another workflow's question, if any). */
 export const TakeOverResult = z.object({
   stoppedRunId: nullableString, awaitingAnswer: z.nullable(AwaitingAnswer),
@@ -171,6 +172,8 @@ export type ConversationInbox = z.infer<typeof ConversationInbox>;
 export const AdReferral = z.object({ channel: z.string(), adId: z.string(), adName: z.string(), headline: nullableString, body: nullableString, sourceUrl: nullableString });
 export const ConversationDetail = z.object({
   ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+  /** Every question waiting here (the one shown first): closing stops them all. */
+  awaitingAnswers: z.optional(z.array(AwaitingAnswer)),
   adReferral: z.optional(z.nullable(AdReferral)),
   inbox: z.optional(z.nullable(ConversationInbox)),
   /** Why it closed when not by someone's hand (merge, superseded, deleted_in_chatwoot). */

@@ -18,6 +18,7 @@ import { contactAsSeen, readsContacts } from '../../apps/contact-ref';
 import { channelWindowOf } from '../../channels/conversation-window';
 import { refuseReplyWithoutChannel } from '../../channels/disconnected';
 import { awaitingAnswerOn } from '../../domain/question-replies';
+import { questionsEndedByClose } from '../../domain/closing-questions';
 import { requireUser } from '../../auth/plugin';
 import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
@@ -83,6 +84,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         channel: await channelWindowOf(db, conversation),
         inbox: await chatwootInboxOf(services, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
+        awaitingAnswers: conversation.status === 'open' ? await questionsEndedByClose(db, conversation.id) : [],
         contactOpenConversationId: await contactOpenConversationId(db, conversation),
         ...(req.query.history === 'true' ? { history: await contactHistory(db, conversation) } : {}),
       };

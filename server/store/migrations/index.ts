@@ -42,6 +42,7 @@ import { questionWaitsRouting } from './079-question-waits-routing';
 import { conversationAdReferral } from './080-conversation-ad-referral';
 import { conversationInbox } from './081-conversation-inbox';
 import { activityMessages } from './082-activity-messages';
+import { conversationChannelMoved } from './083-conversation-channel-moved';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   '080-conversation-ad-referral': conversationAdReferral,
   '081-conversation-inbox': conversationInbox,
   '082-activity-messages': activityMessages,
+  '083-conversation-channel-moved': conversationChannelMoved,
 };

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { messengerText } from '../../fixtures/meta/payloads';
+import { messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { waitFor } from '../../support/wait';
+import { createWorkflow, runsOf } from '../engine-support';
 import { makeContact, publishWebhookWorkflow, waitForRun } from '../webhooks/support';
 import { startChannelWorld, WA, type ChannelWorld } from './support';
 
@@ -94,6 +96,69 @@ export function businessInitiatedSuite(databaseUrl: () => string | undefined) {
     expect((await opened(ok))).toMatchObject({ connectionId: w.messengerId, externalId: '4871203918' });
     const refused = await waitForRun(w.server, (await post(stranger.id)).body.runIds[0]);
     expect(refused.error).toBe('Cannot open the conversation: Cy has never written to the Page "Page": Messenger only reaches people who wrote to the Page first');
+  });
+
+  // A conversation moved onto the WhatsApp number kept the channel it had: a built-in one said
+  // channelType null, a Messenger one messenger, so `{{$conversation.channelType}}` said where it
+  // had been and a Conversation Closed workflow for WhatsApp conversations never started.
+  const movers = {
+    'an Open conversation step naming the number': async (contactId: string) => {
+      const run = await w.fire(await w.tagWorkflow([{ id: 'move', type: 'open_conversation', config: { channel: w.whatsappId } }]), contactId);
+      expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+    },
+    'a WhatsApp template (the one number connected)': async (contactId: string) => {
+      const run = await w.fire(await w.tagWorkflow([{ ...confirmation, config: { ...confirmation.config, template: { ...confirmation.config.template, parameters: ['#1001'] } } }]), contactId);
+      expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
+      expect(templatesSent()).toHaveLength(1);
+    },
+    'the customer writing on the WhatsApp number': async () => {
+      expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'It is me, on WhatsApp' }))).status).toBe(200);
+    },
+  };
+  /** The contact (phone +14155550123) and their open conversation, built-in or on the Page. */
+  async function conversationOn(from: 'inbox' | 'messenger') {
+    if (from === 'inbox') {
+      const contact = await makeContact(w.server, { firstName: 'Ana', phone: '+14155550123' });
+      const opened = await admin().post('/conversations', { contactId: contact.id });
+      expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+      return { contactId: contact.id, conversationId: opened.body.id as string };
+    }
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Hi from Messenger' }));
+    const contactId = (await admin().get('/contacts')).body.contacts[0].id as string;
+    expect((await admin().patch(`/contacts/${contactId}`, { phone: '+14155550123' })).status).toBe(200);
+    return { contactId, conversationId: (await admin().get(`/conversations?contactId=${contactId}`)).body.conversations[0].id as string };
+  }
+
+  it.each([
+    ['inbox', 'an Open conversation step naming the number'], ['inbox', 'a WhatsApp template (the one number connected)'],
+    ['inbox', 'the customer writing on the WhatsApp number'], ['messenger', 'an Open conversation step naming the number'],
+    ['messenger', 'the customer writing on the WhatsApp number'],
+  ] as const)('channelType %s, moved to WhatsApp by %s: says whatsapp, to $conversation.channelType and to the Closed rule', async (from, mover) => {
+    const closedOnWhatsApp = await createWorkflow(w.server, {
+      name: 'WhatsApp survey', trigger: { type: 'conversation_closed', conditions: { logic: 'and', rules: [{ field: 'channel', operator: 'is', value: 'whatsapp' }] } },
+      steps: [{ id: 'w', type: 'wait', config: { seconds: 3600 } }],
+    });
+    const { contactId, conversationId } = await conversationOn(from);
+    expect((await admin().get(`/conversations/${conversationId}`)).body.channelType).toBe(from);
+    await movers[mover](contactId);
+    expect((await admin().get(`/conversations/${conversationId}`)).body).toMatchObject({ connectionId: w.whatsappId, externalId: '14155550123', channelType: 'whatsapp' });
+    const said = await w.fire(await w.tagWorkflow([{ id: 'say', type: 'add_comment', config: { text: 'on {{$conversation.channelType}}' } }]), contactId);
+    expect(said.conversationId).toBe(conversationId);
+    const comments = (await admin().get(`/conversations/${conversationId}`)).body.messages.filter((m: { kind: string }) => m.kind === 'comment');
+    expect(comments.map((m: { text: string }) => m.text)).toEqual(['on whatsapp']);
+    expect((await admin().post(`/conversations/${conversationId}/close`, {})).status).toBe(200);
+    const [run] = await waitFor('the WhatsApp survey to start', async () => { const runs = await runsOf(w.server, closedOnWhatsApp.id); return runs.length ? runs : undefined; });
+    expect((await admin().get(`/runs/${run!.id}`)).body.variables.trigger).toMatchObject({ conversationId, channel: 'whatsapp', channelType: 'whatsapp' });
+  });
+
+  it('a conversation moved to WhatsApp whose number is then deleted still says whatsapp (it is still that number’s customer), and replies are refused', async () => {
+    const { contactId, conversationId } = await conversationOn('inbox');
+    await movers['an Open conversation step naming the number'](contactId);
+    expect((await admin().del(`/channels/${w.whatsappId}`)).status).toBe(204);
+    expect((await admin().get(`/conversations/${conversationId}`)).body).toMatchObject({ connectionId: null, externalId: '14155550123', channelType: 'whatsapp' });
+    const reply = await admin().post(`/conversations/${conversationId}/messages`, { text: 'Hello?', direction: 'outgoing', kind: 'message' });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error.code).toBe('channel_disconnected');
   });
 
   it('publishing refuses a channel that is not connected', async () => {
