@@ -39,6 +39,33 @@ export function numberSetting(env: NodeJS.ProcessEnv, name: string, fallback: nu
   return n;
 }
 
+/**
+ * A period between background passes (a sync): 0 turns them off, otherwise a whole number from
+ * `min` to `max`. Fractions and huge values used to be taken: 0.05 s hammered Chatwoot, and past
+ * 2^31 ms Node fires a timer after 1 ms (thousands of requests a second).
+ */
+export function periodSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, p: { min: number; max: number; form: string }): number {
+  const n = numberSetting(env, name, fallback, { min: 0, max: p.max, whole: true, form: p.form });
+  if (n !== 0 && n < p.min) throw new ConfigError(`${name}=${given(env, name)} is not ${p.form}; unset or empty means ${fallback}`);
+  return n;
+}
+
+const YES = ['1', 'true', 'yes', 'on'];
+const NO = ['0', 'false', 'no', 'off'];
+
+/**
+ * A yes/no setting: 1, true, yes, on or 0, false, no, off (any case); unset or empty is `fallback`.
+ * Anything else stops the start: COMPANION_DEMO=false used to seed the demo (only `0` was no).
+ */
+export function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = given(env, name);
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (YES.includes(value)) return true;
+  if (NO.includes(value)) return false;
+  throw new ConfigError(`${name}=${raw} is neither yes (1, true, yes, on) nor no (0, false, no, off); unset or empty means ${fallback ? 'yes' : 'no'}`);
+}
+
 /** One of `values` (any case); unset or empty is `fallback`. */
 export function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
   const raw = given(env, name);

@@ -37,16 +37,29 @@ describe('DATABASE_POOL_SIZE', () => {
   });
 });
 
-describe('COMPANION_EXECUTOR_THREAD', () => {
-  const thread = (value?: string) => loadConfig({ ...(value === undefined ? {} : { COMPANION_EXECUTOR_THREAD: value }) }).executorThread;
+// Yes/no settings: 1/true/yes/on and 0/false/no/off in any case; unset or empty is the default;
+// anything else stops the start (COMPANION_DEMO=false seeded the demo, only `0` counted as no).
+describe('yes/no settings', () => {
+  const flag = (name: string, value?: string) => {
+    const config = loadConfig(value === undefined ? {} : { [name]: value });
+    const keys: Record<string, keyof typeof config> = { COMPANION_DEMO: 'seedDemo', COMPANION_WORKERS: 'workers', COMPANION_EXECUTOR_THREAD: 'executorThread', COMPANION_STATS: 'stats' };
+    return config[keys[name]!];
+  };
 
-  it('is off unless set to 1 or true (any case, spaces around allowed); anything else keeps runs on the main thread', () => {
-    expect(thread()).toBe(false);
-    expect(thread('1')).toBe(true);
-    expect(thread(' TRUE ')).toBe(true);
-    expect(thread('0')).toBe(false);
-    expect(thread('yes please')).toBe(false);
-    expect(thread('')).toBe(false);
+  it.each([
+    ['COMPANION_DEMO', true], ['COMPANION_WORKERS', true], ['COMPANION_EXECUTOR_THREAD', false], ['COMPANION_STATS', false],
+  ] as const)('%s: unset or empty is %s; yes and no in any of their spellings', (name, fallback) => {
+    expect(flag(name)).toBe(fallback);
+    expect(flag(name, '')).toBe(fallback);
+    expect(flag(name, '  ')).toBe(fallback);
+    for (const yes of ['1', 'true', ' TRUE ', 'yes', 'Yes', 'on', 'ON']) expect(flag(name, yes)).toBe(true);
+    for (const no of ['0', 'false', 'False', 'no', 'NO', 'off', ' Off ']) expect(flag(name, no)).toBe(false);
+  });
+
+  it.each([
+    ['COMPANION_DEMO', 'prod', 'yes'], ['COMPANION_WORKERS', 'garbage', 'yes'], ['COMPANION_EXECUTOR_THREAD', 'yes please', 'no'], ['COMPANION_STATS', '2', 'no'],
+  ])('%s=%s stops the start', (name, value, fallback) => {
+    expect(() => flag(name, value)).toThrow(new ConfigError(`${name}=${value} is neither yes (1, true, yes, on) nor no (0, false, no, off); unset or empty means ${fallback}`));
   });
 });
 
@@ -64,7 +77,8 @@ describe('numbers from the environment', () => {
 
   it.each([
     ['PORT', 8787, '8801', 8801], ['RATE_LIMIT_PER_MINUTE', 12_000, '600', 600], ['WEBHOOK_RATE_LIMIT_PER_MINUTE', 60_000, '100', 100],
-    ['RUN_RETENTION_DAYS', 30, '0', 0], ['META_ADS_SYNC_MINUTES', 60, '15', 15], ['CHATWOOT_SYNC_SECONDS', 300, '0', 0],
+    ['RUN_RETENTION_DAYS', 30, '0', 0], ['META_ADS_SYNC_MINUTES', 60, '15', 15], ['META_ADS_SYNC_MINUTES', 60, '10080', 10_080],
+    ['CHATWOOT_SYNC_SECONDS', 300, '0', 0], ['CHATWOOT_SYNC_SECONDS', 300, '10', 10], ['CHATWOOT_SYNC_SECONDS', 300, '604800', 604_800],
     ['AUTH_FAILURES_PER_MINUTE', 60, '10', 10], ['WEBHOOK_UNKNOWN_PER_MINUTE', 60, '5', 5],
   ])('%s: unset, empty or blank is %s; %s is read', (name, fallback, given, value) => {
     expect(read(name)).toBe(fallback);
@@ -82,8 +96,15 @@ describe('numbers from the environment', () => {
     ['WEBHOOK_RATE_LIMIT_PER_MINUTE', '1.5', 'WEBHOOK_RATE_LIMIT_PER_MINUTE=1.5 is not a whole number of requests per minute (1 or more); unset or empty means 60000'],
     ['RUN_RETENTION_DAYS', 'abc', 'RUN_RETENTION_DAYS=abc is not a number of days (0 or more; 0 keeps everything); unset or empty means 30'],
     ['RUN_RETENTION_DAYS', '-1', 'RUN_RETENTION_DAYS=-1 is not a number of days (0 or more; 0 keeps everything); unset or empty means 30'],
-    ['META_ADS_SYNC_MINUTES', '5m', 'META_ADS_SYNC_MINUTES=5m is not a number of minutes (0 or more; 0 syncs only on demand); unset or empty means 60'],
-    ['CHATWOOT_SYNC_SECONDS', 'abc', 'CHATWOOT_SYNC_SECONDS=abc is not a number of seconds (0 or more; 0 turns the periodic pass off); unset or empty means 300'],
+    ['META_ADS_SYNC_MINUTES', '5m', 'META_ADS_SYNC_MINUTES=5m is not a whole number of minutes from 1 to 10080 (a week), or 0 to sync only on demand; unset or empty means 60'],
+    ['META_ADS_SYNC_MINUTES', '43200', 'META_ADS_SYNC_MINUTES=43200 is not a whole number of minutes from 1 to 10080 (a week), or 0 to sync only on demand; unset or empty means 60'],
+    ['META_ADS_SYNC_MINUTES', '1.5', 'META_ADS_SYNC_MINUTES=1.5 is not a whole number of minutes from 1 to 10080 (a week), or 0 to sync only on demand; unset or empty means 60'],
+    ['META_ADS_SYNC_MINUTES', '-1', 'META_ADS_SYNC_MINUTES=-1 is not a whole number of minutes from 1 to 10080 (a week), or 0 to sync only on demand; unset or empty means 60'],
+    ['CHATWOOT_SYNC_SECONDS', 'abc', 'CHATWOOT_SYNC_SECONDS=abc is not a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off; unset or empty means 300'],
+    ['CHATWOOT_SYNC_SECONDS', '99999999999', 'CHATWOOT_SYNC_SECONDS=99999999999 is not a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off; unset or empty means 300'],
+    ['CHATWOOT_SYNC_SECONDS', '0.05', 'CHATWOOT_SYNC_SECONDS=0.05 is not a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off; unset or empty means 300'],
+    ['CHATWOOT_SYNC_SECONDS', '5', 'CHATWOOT_SYNC_SECONDS=5 is not a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off; unset or empty means 300'],
+    ['CHATWOOT_SYNC_SECONDS', '604801', 'CHATWOOT_SYNC_SECONDS=604801 is not a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off; unset or empty means 300'],
     ['AUTH_FAILURES_PER_MINUTE', 'many', 'AUTH_FAILURES_PER_MINUTE=many is not a whole number of requests per minute (0 or more); unset or empty means 60'],
     ['WEBHOOK_UNKNOWN_PER_MINUTE', 'Infinity', 'WEBHOOK_UNKNOWN_PER_MINUTE=Infinity is not a whole number of deliveries per minute (0 or more); unset or empty means 60'],
   ])('%s=%s stops the start, saying the form', (name, given, message) => {
@@ -111,6 +132,14 @@ describe('other settings read at start', () => {
     expect(loadConfig({ PUBLIC_URL: '', PORT: '' }).publicUrl).toBe('http://127.0.0.1:8787');
     for (const bad of ['companion.example.com', 'ftp://companion.example.com', 'localhost:8787']) {
       expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(new ConfigError(`PUBLIC_URL=${bad} is not an http:// or https:// URL: give the address others reach the server at, e.g. https://companion.example.com`));
+    }
+  });
+
+  it('META_GRAPH_URL is an http(s) URL (every Graph call is built on it); empty is Graph v21.0', () => {
+    expect(loadConfig({ META_GRAPH_URL: 'http://127.0.0.1:9000/v21.0/' }).metaGraphUrl).toBe('http://127.0.0.1:9000/v21.0');
+    expect(loadConfig({ META_GRAPH_URL: '' }).metaGraphUrl).toBe('https://graph.facebook.com/v21.0');
+    for (const bad of ['graph.facebook.com', 'graph.facebook.com/v21.0', 'ftp://graph.facebook.com']) {
+      expect(() => loadConfig({ META_GRAPH_URL: bad })).toThrow(new ConfigError(`META_GRAPH_URL=${bad} is not an http:// or https:// URL: give the Graph API's base with its version, e.g. https://graph.facebook.com/v21.0, or unset it`));
     }
   });
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { choiceSetting, given, numberSetting, type NumberForm } from './config-env';
+import { booleanSetting, choiceSetting, given, numberSetting, periodSetting, type NumberForm } from './config-env';
 import { ConfigError, trustProxySetting } from './http/trust-proxy';
 import { decodeKey } from './secrets/vault';
 
@@ -14,14 +14,16 @@ export interface Config {
   publicUrl: string;
   adminToken: string | undefined;
   seedDemo: boolean;
+  /** COMPANION_WORKERS (yes unless no): run executor, outbox and syncs here; no: an instance that only takes requests. */
+  workers: boolean;
   allowPrivateUrls: string[];
   metaVerifyToken: string | undefined;
   metaAppSecret: string | undefined;
   /** Base of every Graph API call (channels, ads sync), version included; a stand-in in tests. */
   metaGraphUrl: string;
-  /** Minutes between Marketing API syncs of linked ad accounts (0: only on demand). */
+  /** Minutes between Marketing API syncs of linked ad accounts (0: only on demand; at most a week). */
   metaAdsSyncMinutes: number;
-  /** Seconds between reconciles of each Chatwoot account (CHATWOOT_SYNC_SECONDS); 0: only Sync now. */
+  /** Seconds between reconciles of each Chatwoot account (CHATWOOT_SYNC_SECONDS, 10 s to a week); 0: only Sync now. */
   chatwootSyncSeconds: number;
   /** Key that seals stored credentials (COMPANION_SECRET_KEY); unset: DATA_DIR/secret-key. */
   secretKey: string | undefined;
@@ -40,10 +42,11 @@ export interface Config {
   unknownHookTarpitMs: number;
   /**
    * SQLite: execute runs on a thread of their own with its own connection to the same file
-   * (COMPANION_EXECUTOR_THREAD=1 or true; anything else leaves runs on the main thread), so that
-   * acknowledging webhooks and executing runs use two cores.
+   * (COMPANION_EXECUTOR_THREAD=yes), so that acknowledging webhooks and executing runs use two cores.
    */
   executorThread: boolean;
+  /** COMPANION_STATS=yes (benchmarks): /readyz adds what the process has spent. */
+  stats: boolean;
   /** Whose X-Forwarded-For / -Proto to believe (TRUST_PROXY, http/trust-proxy.ts): false, true, or the proxies' addresses. */
   trustProxy: boolean | string[];
 }
@@ -60,6 +63,9 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 const list = (value: string | undefined) =>
   (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** A week: the longest period between syncs (a "monthly" sync meant one every millisecond, Node's timers stop at 24.8 days). */
+const WEEK_SECONDS = 7 * 86_400;
+
 const whole = (min: number, what: string): NumberForm => ({ min, whole: true, form: `a whole number of ${what} (${min} or more)` });
 
 /** DATABASE_URL: PostgreSQL's URL, or unset for SQLite. Another scheme was taken for PostgreSQL (and waited for at 127.0.0.1:5432). */
@@ -69,6 +75,18 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   // Only the scheme is quoted: the rest may hold a password.
   const scheme = /^[a-z][\w+.-]*:/i.exec(raw)?.[0];
   throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://${scheme ? ` (it starts with ${scheme}//)` : ''}; unset it to use SQLite in DATA_DIR`);
+}
+
+/** META_GRAPH_URL: every Graph call is built on it (`graph.facebook.com/v21.0` without a scheme was taken, and no call could work). */
+function metaGraphUrl(env: NodeJS.ProcessEnv): string {
+  const raw = given(env, 'META_GRAPH_URL');
+  if (raw === undefined) return DEFAULT_META_GRAPH_URL;
+  let url: URL | undefined;
+  try { url = new URL(raw); } catch { /* refused below */ }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.host) {
+    throw new ConfigError(`META_GRAPH_URL=${raw} is not an http:// or https:// URL: give the Graph API's base with its version, e.g. ${DEFAULT_META_GRAPH_URL}, or unset it`);
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 /** PUBLIC_URL: webhook URLs are built from it, so without a scheme they were not URLs at all. */
@@ -108,13 +126,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolSize: numberSetting(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, { min: 1, max: 100, whole: true, clamp: true, form: 'a number of connections (1 to 100)' }),
     publicUrl: publicUrl(env, `http://${host}:${port}`),
     adminToken: env.COMPANION_ADMIN_TOKEN || undefined,
-    seedDemo: env.COMPANION_DEMO !== '0',
+    seedDemo: booleanSetting(env, 'COMPANION_DEMO', true),
+    workers: booleanSetting(env, 'COMPANION_WORKERS', true),
     allowPrivateUrls: list(env.COMPANION_ALLOW_PRIVATE_URLS),
     metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
     metaAppSecret: env.META_APP_SECRET || undefined,
-    metaAdsSyncMinutes: numberSetting(env, 'META_ADS_SYNC_MINUTES', 60, { min: 0, form: 'a number of minutes (0 or more; 0 syncs only on demand)' }),
-    chatwootSyncSeconds: numberSetting(env, 'CHATWOOT_SYNC_SECONDS', 300, { min: 0, form: 'a number of seconds (0 or more; 0 turns the periodic pass off)' }),
-    metaGraphUrl: (env.META_GRAPH_URL || DEFAULT_META_GRAPH_URL).replace(/\/+$/, ''),
+    metaAdsSyncMinutes: periodSetting(env, 'META_ADS_SYNC_MINUTES', 60, { min: 1, max: WEEK_SECONDS / 60, form: 'a whole number of minutes from 1 to 10080 (a week), or 0 to sync only on demand' }),
+    // At least 10 s: each pass reads every open conversation's pages, per account.
+    chatwootSyncSeconds: periodSetting(env, 'CHATWOOT_SYNC_SECONDS', 300, { min: 10, max: WEEK_SECONDS, form: 'a whole number of seconds from 10 to 604800 (a week), or 0 to turn the periodic pass off' }),
+    metaGraphUrl: metaGraphUrl(env),
     secretKey: secretKey(env),
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     logLevel: choiceSetting(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -125,7 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     unknownHookPerMinute: numberSetting(env, 'WEBHOOK_UNKNOWN_PER_MINUTE', 60, whole(0, 'deliveries per minute')),
     // Clamped: a timer over 2^31 ms would fire at once (Node), and a minute is hold enough.
     unknownHookTarpitMs: numberSetting(env, 'WEBHOOK_UNKNOWN_DELAY_MS', 1_000, { min: 0, max: 60_000, clamp: true, form: 'a number of milliseconds' }),
-    executorThread: ['1', 'true'].includes((env.COMPANION_EXECUTOR_THREAD ?? '').trim().toLowerCase()),
+    executorThread: booleanSetting(env, 'COMPANION_EXECUTOR_THREAD', false),
+    stats: booleanSetting(env, 'COMPANION_STATS', false),
     trustProxy: trustProxySetting(env.TRUST_PROXY),
   };
   return { ...base, ...overrides };

@@ -64,8 +64,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return reply.code(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: err.message } });
     },
   });
-  // COMPANION_WORKERS=0: an instance that only takes requests (runs are executed by the others).
-  const workers = options.workers ?? (options.env ?? process.env).COMPANION_WORKERS !== '0';
+  // COMPANION_WORKERS=no: an instance that only takes requests (runs are executed by the others).
+  const workers = options.workers ?? config.workers;
   // COMPANION_EXECUTOR_THREAD=1 on a SQLite file: this thread takes requests, another executes runs.
   const threadFile = !options.executorPort && workers && config.executorThread && store.writeTurn ? store.file : undefined;
   const enginePort = threadFile ? new ThreadPort() : options.executorPort;

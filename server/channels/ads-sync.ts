@@ -1,6 +1,7 @@
 import type { AdAccount } from '../../lib/contracts/ads';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
+import { repeatAfterEach } from '../periodic';
 import { lastFour } from '../secrets/vault';
 import type { Services } from '../services';
 import { fromJson, toJson, type Executor } from '../store/database';
@@ -122,16 +123,11 @@ export async function syncAdAccount(services: Services, id: string): Promise<{ a
   return { account: toAdAccount(await accountRow(services.db, row.id)), synced: seen.size, noLongerListed: missing.length };
 }
 
-/** Syncs every linked account now and then (META_ADS_SYNC_MINUTES, default 60; 0 turns it off). */
+/** Syncs every linked account, META_ADS_SYNC_MINUTES (default 60; 0 turns it off) after the last pass ended. */
 export function scheduleAdSync(services: Services, minutes: number) {
-  if (!(minutes > 0)) return;
-  const timer = setInterval(() => {
-    void (async () => {
-      for (const account of await listAdAccounts(services.db)) {
-        try { await syncAdAccount(services, account.id); } catch (err) { services.log.warn({ err, adAccount: account.adAccountId }, 'scheduled ads sync failed'); }
-      }
-    })().catch((err) => services.log.warn({ err }, 'scheduled ads sync failed'));
-  }, minutes * 60_000);
-  timer.unref();
-  services.onClose(() => clearInterval(timer));
+  repeatAfterEach(services, minutes * 60_000, async () => {
+    for (const account of await listAdAccounts(services.db)) {
+      try { await syncAdAccount(services, account.id); } catch (err) { services.log.warn({ err, adAccount: account.adAccountId }, 'scheduled ads sync failed'); }
+    }
+  }, (err) => services.log.warn({ err }, 'scheduled ads sync failed'));
 }

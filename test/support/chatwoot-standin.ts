@@ -26,7 +26,8 @@ export interface CwStandinConversation { id: number; contactId: number; status: 
  * `medium` for Twilio, whose channel is SMS or WhatsApp); documented at https://developers.chatwoot.com/api-reference/inboxes.
  */
 export interface CwStandinInbox { id: number; name: string; channel_type: string; medium?: 'sms' | 'whatsapp' }
-export interface CwRequest { method: string; path: string; body: any }
+/** `at`: when it arrived (Date.now()). */
+export interface CwRequest { method: string; path: string; body: any; at: number }
 export interface CwFault { status: number; contentType: string; body: string; headers?: Record<string, string> }
 
 /** What stands in front of Chatwoot answers when it cannot, byte for byte. */
@@ -58,6 +59,8 @@ export interface ChatwootStandin {
   contacts: Map<number, CwStandinContact>;
   conversations: Map<number, CwStandinConversation>;
   requests: CwRequest[];
+  /** Every answer waits this long (Chatwoot slow under load); 0 unless set. */
+  answerDelayMs: number;
   /** Runs once, right after the next GET …/labels is answered: simulates an agent acting meanwhile. */
   afterNextLabelsRead?: (() => void) | undefined;
   /**
@@ -100,7 +103,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     inboxes: [{ id: 3, name: 'Website', channel_type: 'Channel::WebWidget' }],
     agents: [{ id: 7, name: 'Alex Agent', email: 'alex@example.com' }, { id: 8, name: 'Bea Boss', email: 'bea@example.com' }],
     accountLabels: new Set(['shipping', 'vip', 'refund', 'billing']),
-    contacts: new Map(), conversations: new Map(), requests: [],
+    contacts: new Map(), conversations: new Map(), requests: [], answerDelayMs: 0,
     addContact(c) {
       const contact: CwStandinContact = { id: c.id ?? ++seq, email: null, phone_number: null, custom_attributes: {}, updated_at: now(), ...c };
       s.contacts.set(contact.id, contact);
@@ -180,11 +183,12 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://standin');
       let body: any;
       try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined; } catch { body = undefined; }
-      s.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+      s.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body, at: Date.now() });
+      if (s.answerDelayMs > 0) await new Promise((r) => setTimeout(r, s.answerDelayMs));
       const fault = faults.findIndex((f) => f.match.test(`${req.method} ${url.pathname}`));
       if (fault >= 0) {
         const { answer: a } = faults.splice(fault, 1)[0]!;

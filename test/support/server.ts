@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Role, User } from '../../lib/contracts/users';
 import { createUser as createUserRow } from '../../server/domain/users';
+import type { Config } from '../../server/config';
 import { startServer } from '../../server/server';
 import type { ExecutorThread } from '../../server/engine/executor/executor-thread';
 import { fromJson, openStore, type Store } from '../../server/store/database';
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   sqliteFile?: string;
   /** PostgreSQL: the pool's connections (DATABASE_POOL_SIZE); 5 unless said. */
   poolSize?: number;
+  /** Settings as read, past the environment's bounds (a sync every 200 ms, to watch it in a test). */
+  config?: Partial<Config>;
 }
 
 let userSeq = 0;
@@ -80,7 +83,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     // A SQLite file kept between servers (a restart) keeps its sealing key too: each server's
     // DATA_DIR is a fresh temporary one, and a start refuses data sealed with another key.
     env: { COMPANION_DEMO: '0', AUTH_FAILURES_PER_MINUTE: '1000000', WEBHOOK_UNKNOWN_PER_MINUTE: '1000000', ...(opts.sqliteFile ? { COMPANION_SECRET_KEY: RESTART_KEY } : {}), ...opts.env },
-    config: { port: 0, dataDir },
+    config: { ...opts.config, port: 0, dataDir },
     logger: false,
     store,
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),

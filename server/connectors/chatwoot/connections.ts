@@ -20,6 +20,8 @@ const Config = z.object({
   agentId: z.number().nullable().default(null), agentName: z.string().nullable().default(null),
   /** sha256 of the webhook URL token: deliveries are looked up by it. */
   webhookTokenHash: z.string(),
+  /** Connected again after a disconnect, on the webhook URL Chatwoot kept posting to (import-rule.ts). */
+  relinked: z.boolean().optional(),
 });
 export type ChatwootConfig = z.infer<typeof Config>;
 /** What `connections.secrets` seals: the token, the URL token (to show the URL again) and the optional signing secret. */
@@ -101,6 +103,7 @@ export async function connectAccount(services: Services, body: ChatwootConnectBo
   const config: ChatwootConfig = {
     baseUrl: body.baseUrl, accountId: body.accountId, origin: new URL(body.baseUrl).origin,
     agentId: profile.id, agentName: profile.name ?? profile.email ?? null, webhookTokenHash: hashWebhookToken(webhookToken),
+    ...(earlier ? { relinked: true } : {}),
   };
   const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? kept?.webhookSecret ?? null };
   const row: ConnectionsTable = {

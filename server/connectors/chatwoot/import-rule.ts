@@ -20,10 +20,21 @@ export function isImport(a: {
   imported: boolean;
   /** The delivery says Chatwoot just reopened it. */
   reportsReopen: boolean;
+  /** The delivery is its `conversation_created`, sent as Chatwoot creates it. */
+  reportsCreation?: boolean;
+  /** The account was connected again after a disconnect (same webhook URL, which Chatwoot kept posting to). */
+  relinked?: boolean;
 }): boolean {
   if (a.imported || a.reportsReopen) return false;
   const created = stampSeconds(a.createdAt);
-  // Chatwoot truncates to the second: created in the second of the connection counts as after it.
   // No stamp at all: nothing says it is new, and firing on an old conversation is the worse mistake.
-  return created === null || created < Math.floor(Date.parse(a.connectedAt) / 1000);
+  if (created === null) return true;
+  const connected = Date.parse(a.connectedAt) / 1000;
+  if (created < Math.floor(connected)) return true;
+  // Created in the second of the connection (Chatwoot truncates, the connection has milliseconds).
+  // A first connection counts it as after: Chatwoot learns the webhook URL only then, so what
+  // comes next is found by a sync. A reconnection counts it as before unless its creation is
+  // being delivered: Chatwoot still posts to the kept URL, so what a sync alone finds in that
+  // second was there before (it fired Conversation Opened).
+  return Boolean(a.relinked) && !a.reportsCreation && created === Math.floor(connected) && created < connected;
 }

@@ -113,6 +113,8 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   assigneeEmail?: string | null | undefined;
   /** The delivery reports that Chatwoot reopened it (`status` changed from resolved). */
   reportsReopen?: boolean;
+  /** The delivery is its conversation_created. */
+  reportsCreation?: boolean;
   /** Its Chatwoot inbox and channel (inboxes.ts placeOf, read before the transaction). */
   place?: ConversationPlace | undefined;
 }): Promise<{ conversationId: string | null; contactId: string; imported: boolean }> {
@@ -122,6 +124,7 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   let row = await latestMirror(ctx, conv.id);
   const imported = !stored && !row && isImport({
     createdAt: conv.created_at, connectedAt: conn.row.created_at, imported: conn.row.last_synced_at !== null, reportsReopen: opts.reportsReopen === true,
+    reportsCreation: opts.reportsCreation === true, relinked: conn.config.relinked === true,
   });
   const cause: Cause = imported ? { source: 'user', imported: true } : { source: 'user' };
   const contactId = await applyContact(ctx, conv.meta.sender, { version: opts.contactVersion ?? null, attributes: opts.contactVersion !== undefined, cause });

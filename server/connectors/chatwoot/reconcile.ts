@@ -2,6 +2,7 @@ import { inTransaction } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import { IMPORTED_NOTE } from '../../engine/dispatch/dispatcher';
 import type { Services } from '../../services';
+import { repeatAfterEach } from '../../periodic';
 import { closeConversation } from '../../domain/conversations';
 import { ChatwootApiError } from './api';
 import { applyRead } from './apply-read';
@@ -138,17 +139,14 @@ async function lastEventId(services: Services) {
   return row?.id ?? '';
 }
 
-/** Every CHATWOOT_SYNC_SECONDS (default 300; 0 turns it off), each connected account is reconciled. */
+/**
+ * CHATWOOT_SYNC_SECONDS (default 300; 0 turns it off) after the last pass ended, each connected
+ * account is reconciled, one after the other.
+ */
 export function startChatwootSync(services: Services) {
-  const seconds = services.config.chatwootSyncSeconds;
-  if (!Number.isFinite(seconds) || seconds <= 0) return;
-  const timer = setInterval(() => {
-    void (async () => {
-      for (const c of await listConnections(services, services.db)) {
-        await reconcileAccount(services, c.row.id).catch((err: unknown) => services.log.warn({ err, connection: c.row.id }, 'Chatwoot sync failed'));
-      }
-    })().catch((err: unknown) => services.log.warn({ err }, 'Chatwoot sync failed'));
-  }, seconds * 1000);
-  timer.unref();
-  services.onClose(() => clearInterval(timer));
+  repeatAfterEach(services, services.config.chatwootSyncSeconds * 1000, async () => {
+    for (const c of await listConnections(services, services.db)) {
+      await reconcileAccount(services, c.row.id).catch((err: unknown) => services.log.warn({ err, connection: c.row.id }, 'Chatwoot sync failed'));
+    }
+  }, (err) => services.log.warn({ err }, 'Chatwoot sync failed'));
 }

@@ -108,6 +108,7 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
           version: stampSeconds(conv.updated_at), assigneeEmail, place,
           // conversation_updated carries the status change of the same save (status_changed: null).
           reportsReopen: changed.status?.previous_value === 'resolved' && isOpenStatus(conv.status),
+          reportsCreation: event === 'conversation_created',
           previousLabels: Array.isArray(previous) ? previous.filter((l): l is string => typeof l === 'string') : undefined,
         }),
       };

@@ -21,6 +21,9 @@ export interface PruneResult { runs: number; events: number; effects: number }
 /** One pass: at most `batch` rows of each kind older than `days`. */
 export async function pruneOnce(db: Db, days: number, now = Date.now(), batch = BATCH): Promise<PruneResult> {
   const cutoff = now - days * DAY_MS;
+  // More days than since 1970 (RUN_RETENTION_DAYS=100000): nothing is that old, and a ULID cannot
+  // hold a time before it (every pass failed, a warning a minute).
+  if (!(cutoff > 0)) return { runs: 0, events: 0, effects: 0 };
   const cutoffIso = new Date(cutoff).toISOString();
   const runs = await sql`DELETE FROM runs WHERE id IN (
     SELECT id FROM runs WHERE id < ${idAt('run', cutoff)} AND status IN ('completed', 'failed', 'cancelled') AND ended_at < ${cutoffIso}

@@ -16,7 +16,7 @@ type ThreadNote =
   | { hello: true }
   | { counters: StoreCounters };
 
-/** How often the executor thread reports its statement counters (COMPANION_STATS=1 only). */
+/** How often the executor thread reports its statement counters (COMPANION_STATS=yes only). */
 const COUNTERS_EVERY_MS = 200;
 
 /**
@@ -58,7 +58,7 @@ export function startThreadBridge(services: Services, port: NotePort, onRunsWoke
   });
 
   const counters = services.store.counters;
-  const report = counters && process.env.COMPANION_STATS === '1'
+  const report = counters && services.config.stats
     ? setInterval(() => post({ counters: { ...counters } }), COUNTERS_EVERY_MS)
     : undefined;
   report?.unref();

@@ -10,6 +10,7 @@ import { MarkRecheck } from './mark-recheck';
 import { PEER_BEAT_MS, Peers } from './peers';
 import { unblockStalled } from './run-queue';
 import { restFactor } from './rest';
+import { MAX_TIMER_MS } from '../../periodic';
 
 export interface WorkerOptions {
   owner: string;
@@ -504,7 +505,9 @@ export class RunWorker {
   private wakeAt(at: number) {
     if (this.stopped || (this.wake && this.wake.at <= at)) return;
     if (this.wake) clearTimeout(this.wake.timer);
-    const timer = setTimeout(() => { this.wake = undefined; this.kick(); }, Math.max(0, at - Date.now()) + 5);
+    // A Wait of weeks is past Node's longest timer (it would fire at once, with a warning): the
+    // wake comes at that limit and finds nothing due, and the poll takes the run when it is.
+    const timer = setTimeout(() => { this.wake = undefined; this.kick(); }, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()) + 5));
     timer.unref();
     this.wake = { at, timer };
   }

@@ -6,7 +6,7 @@ import { addMessage } from '../../domain/conversations';
 import { isChannelKind } from '../../channels/connections';
 import { connectorOfKind, type Connector, type ConnectorCall } from '../../connectors/registry';
 import { defineStep, fail, next, RetryLaterError } from './define';
-import { outsideWhenConnected, viaConnector } from './via-connector';
+import { DELETED_THERE, deletedThere, outsideWhenConnected, viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
 import { channelForTemplate, mayUseChannel } from './conversation-channel';
 
@@ -22,7 +22,14 @@ export const sendMessageStep = defineStep({
   outside: (c, { db, config }) => outsideWhenConnected(c) || (isTemplateConfig(config) && mayUseChannel(c, db)),
   async run(ctx) {
     let conversation = ctx.conversation;
-    if (!conversation) return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
+    if (!conversation) {
+      // The run's conversation deleted in Chatwoot meanwhile: "open one first" would not help.
+      const started = ctx.run.conversationId
+        ? await ctx.db((uow) => uow.trx.selectFrom('conversations').select('close_reason').where('id', '=', ctx.run.conversationId!).executeTakeFirst())
+        : undefined;
+      if (started && deletedThere({ closeReason: started.close_reason })) return fail(`Cannot send a message: ${DELETED_THERE}`);
+      return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
+    }
     const spec = specFromConfig(ctx.config, (t) => ctx.render(t), (t) => ctx.renderJson(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');
     const templateProblem = badTemplate(spec);

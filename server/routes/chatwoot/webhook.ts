@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleChatwootWebhook } from '../../connectors/chatwoot/webhook';
 import { HttpError } from '../../http-error';
+import { noteErrorCode } from '../../http/request-log';
 import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { FixedWindowLimiter, rateLimitHeaders, tooManyRequests } from '../../webhooks/rate-window';
 
@@ -19,7 +20,9 @@ export const chatwootWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/chatwoot/webhook/:token', {
     helmet: false,
-    config: { access: { public: true }, rateLimit: false },
+    // Request lines at debug, as /hooks (http/request-log.ts): each delivery is recorded already.
+    config: { access: { public: true }, rateLimit: false, requestLog: 'debug' },
+    onSend: noteErrorCode,
     onRequest: (req, reply, done) => {
       const hit = limiter.hit((req.params as { token?: string }).token ?? req.ip);
       if (hit.exceeded) return done(tooManyRequests(hit));

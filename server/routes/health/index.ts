@@ -16,8 +16,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => {
     try {
       await sql`select 1`.execute(app.services.db);
-      // COMPANION_STATS=1 (benchmarks): what this process has spent so far, to divide by runs done.
-      if (process.env.COMPANION_STATS !== '1') return { ok: true as const, database: app.services.store.dialect };
+      // COMPANION_STATS=yes (benchmarks): what this process has spent so far, to divide by runs done.
+      if (!app.services.config.stats) return { ok: true as const, database: app.services.store.dialect };
       const cpu = process.cpuUsage();
       // With an executor thread, its connection's counts too (cpuUsage is the whole process's already).
       const { counters, peerCounters } = app.services.store;

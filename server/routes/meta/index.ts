@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
+import { noteErrorCode } from '../../http/request-log';
 import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
 import { verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
@@ -74,7 +75,9 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   // Meta batches up to 1,000 updates in one delivery: the body limit is above Fastify's 1 MiB.
   app.post('/meta/webhook', {
     bodyLimit: 16 * 1024 * 1024,
-    config: { access: { public: true } },
+    // Request lines at debug, as /hooks (http/request-log.ts): each delivery is recorded already.
+    config: { access: { public: true }, requestLog: 'debug' },
+    onSend: noteErrorCode,
     schema: {
       tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries',
       response: { 200: MetaAnswer },

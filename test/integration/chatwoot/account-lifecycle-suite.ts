@@ -92,6 +92,48 @@ export function chatwootAccountLifecycleSuite(databaseUrl: () => string | undefi
     expect(await runsOf(p.server, closedFlow.id)).toHaveLength(0);
   });
 
+  it('a conversation Chatwoot created in the second of a reconnect, before it, is imported by the next sync: no Conversation Opened', async () => {
+    p = await startChatwootPair({ databaseUrl: databaseUrl() });
+    const welcome = await createWorkflow(p.server, { name: 'Welcome', trigger: { type: 'conversation_opened' }, steps: [{ id: 'w', type: 'wait', config: { seconds: 3600 } }] });
+    expect((await admin().del(`/chatwoot/accounts/${p.account.id}`)).status).toBe(200);
+    const again = await admin().post('/chatwoot/accounts', { baseUrl: p.cw.url, accountId: p.cw.accountId, apiAccessToken: p.cw.token });
+    const relinked = ChatwootAccount.parse(again.body);
+    const reconnectedMs = Date.parse(relinked.createdAt);
+    // Chatwoot stamps whole seconds: created within that second, before the reconnect's moment.
+    if (reconnectedMs % 1000 === 0) return; // (the reconnect fell on a whole second: no such moment)
+    const conv = p.cw.addConversation({ contactId: p.cw.addContact({ name: 'Jane Doe' }).id, firstMessage: { content: 'Hello?', incoming: true } });
+    conv.created_at = Math.floor(reconnectedMs / 1000);
+    await sync();
+    expect((await conversations()).map((c) => [c.status, c.externalId])).toEqual([['open', String(conv.id)]]);
+    expect(await runsOf(p.server, welcome.id)).toEqual([]);
+  });
+
+  // A run waiting on a conversation that a sync then closes as deleted in Chatwoot used to go on
+  // and post to it: Chatwoot's 404 failed the step with "Chatwoot answered 404 for POST …".
+  it.each([
+    ['Add comment', { type: 'add_comment', config: { text: 'Checked in' } }, 'Cannot act on it: the conversation was deleted in Chatwoot (a sync closed it here); Chatwoot was not asked'],
+    ['Send message', { type: 'send_message', config: { text: 'Still there?' } }, 'Cannot send a message: the conversation was deleted in Chatwoot (a sync closed it here)'],
+    ['Open conversation', { type: 'open_conversation', config: {} }, 'Cannot act on it: the conversation was deleted in Chatwoot (a sync closed it here); Chatwoot was not asked'],
+  ])('a run waiting on a conversation deleted in Chatwoot meanwhile: %s fails saying so, without asking Chatwoot', async (_name, step, error) => {
+    p = await startChatwootPair({ databaseUrl: databaseUrl(), workers: true });
+    const flow = await createWorkflow(p.server, { name: 'Check in', trigger: { type: 'conversation_opened' }, steps: [{ id: 'w', type: 'wait', config: { seconds: 2 } }, { id: 'then', ...step }] as never });
+    const jane = p.cw.addContact({ name: 'Jane Doe' });
+    const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Spam spam', incoming: true } });
+    await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
+    await waitFor('the waiting run', async () => ((await runsOf(p.server, flow.id))[0]?.status === 'waiting' ? true : undefined));
+    p.cw.conversations.delete(conv.id);
+    await sync();
+    expect((await conversations())[0]).toMatchObject({ status: 'closed', closeReason: 'deleted_in_chatwoot' });
+    p.cw.requests.length = 0;
+
+    const [run] = await waitFor('the run to end', async () => {
+      const runs = await runsOf(p.server, flow.id);
+      return runs[0]?.status === 'failed' || runs[0]?.status === 'completed' ? runs : undefined;
+    });
+    expect(run).toMatchObject({ status: 'failed', error });
+    expect(p.cw.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('an imported conversation opened when Chatwoot created it: Conversation Closed counts its resolution time from there', async () => {
     p = await startChatwootPair({ databaseUrl: databaseUrl(), workers: true });
     const closedFlow = await createWorkflow(p.server, { name: 'Closed', trigger: { type: 'conversation_closed' }, steps: [{ id: 'w', type: 'wait', config: { seconds: 3600 } }] });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ChatwootAccount } from '../../../lib/contracts/chatwoot';
+import type { Config } from '../../../server/config';
 import { startChatwootStandin, type ChatwootStandin, type CwStandinConversation, type CwStandinMessage } from '../../support/chatwoot-standin';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -15,13 +16,15 @@ export interface ChatwootPair {
 /** A companion (allowed to reach loopback) connected to a Chatwoot stand-in. */
 export async function startChatwootPair(opts: {
   workers?: boolean; webhookSecret?: string; databaseUrl?: string | undefined; env?: Record<string, string>;
+  /** Settings past the environment's bounds (CHATWOOT_SYNC_SECONDS below 10 s). */
+  config?: Partial<Config>;
   /** Runs before the account is connected (workflows, what Chatwoot already holds): no sync can come first. */
   beforeConnect?: (server: TestServer, cw: ChatwootStandin) => Promise<void>;
 } = {}): Promise<ChatwootPair> {
   const cw = await startChatwootStandin();
   const server = await startTestServer({
     env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0', ...opts.env }, workers: opts.workers ?? false,
-    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), ...(opts.config ? { config: opts.config } : {}),
   });
   await opts.beforeConnect?.(server, cw);
   const res = await server.api(server.adminToken).post('/chatwoot/accounts', {

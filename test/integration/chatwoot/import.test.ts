@@ -82,7 +82,7 @@ describe('the first sync of a Chatwoot account imports what it already had, sile
   it('the periodic sync imports silently as well', async () => {
     const flows: { opened?: string; tagged?: string } = {};
     p = await startChatwootPair({
-      env: { CHATWOOT_SYNC_SECONDS: '1' }, workers: true,
+      config: { chatwootSyncSeconds: 1 }, workers: true,
       beforeConnect: async (server, cw) => {
         flows.opened = (await createWorkflow(server, { name: 'welcome', trigger: { type: 'conversation_opened' }, steps: [note] })).id;
         flows.tagged = (await createWorkflow(server, { name: 'vip', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['vip'] }, steps: [note] })).id;

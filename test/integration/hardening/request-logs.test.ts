@@ -28,6 +28,14 @@ const deliver = (url: string, token: string) => fetch(`${url}/hooks/${token}`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '+34600111222', order: { id: '1042' } }),
 });
 
+/** A Chatwoot delivery to a URL no account has, and a Meta delivery (no META_APP_SECRET here): both refused. */
+const deliverElsewhere = async (url: string) => {
+  const body = JSON.stringify({ event: 'conversation_created', id: 1 });
+  const chatwoot = await fetch(`${url}/chatwoot/webhook/no-such-account-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const meta = await fetch(`${url}/meta/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'whatsapp_business_account', entry: [] }) });
+  return [chatwoot.status, meta.status];
+};
+
 /** Lines written until the log is quiet (pino writes asynchronously). */
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
@@ -42,14 +50,18 @@ describe('request logs', () => {
       expect((await deliver(server.url, server.token)).status).toBe(202);
       expect((await deliver(server.url, 'no-such-webhook-url-token')).status).toBe(404);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(await deliverElsewhere(server.url)).toEqual([404, 401]);
       await settle();
       const lines = logLines(server.out());
       expect(answered(lines, '/hooks/[redacted]')).toEqual([[20, 20, 202, undefined], [20, 20, 404, 'not_found']]);
+      expect(answered(lines, '/chatwoot/webhook/[redacted]')).toEqual([[20, 20, 404, 'not_found']]);
+      expect(answered(lines, '/meta/webhook')).toEqual([[20, 20, 401, 'not_configured']]);
       expect(answered(lines, '/healthz')).toEqual([[20, 20, 200, undefined]]);
       // The banner prints the demo URL; the log never holds a URL token.
       const log = lines.map((l) => JSON.stringify(l)).join('\n');
       expect(log).not.toContain(server.token);
       expect(log).not.toContain('no-such-webhook-url-token');
+      expect(log).not.toContain('no-such-account-token');
     } finally {
       await server.stop();
     }
@@ -63,9 +75,12 @@ describe('request logs', () => {
       expect((await deliver(server.url, 'no-such-webhook-url-token')).status).toBe(404);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
+      expect(await deliverElsewhere(server.url)).toEqual([404, 401]);
       await settle();
       const lines = logLines(server.out());
       expect(answered(lines, '/hooks/[redacted]')).toEqual([]);
+      expect(answered(lines, '/chatwoot/webhook/[redacted]')).toEqual([]);
+      expect(answered(lines, '/meta/webhook')).toEqual([]);
       expect(answered(lines, '/readyz')).toEqual([]);
       expect(answered(lines, '/api/v1/me')).toEqual([[30, 30, 401, undefined]]);
       expect(lines.filter((l) => /^applied migrations 0→\d+$/.test(l.msg)).map((l) => l.level)).toEqual([30]);
