@@ -35,7 +35,10 @@ function hiding(tag: string): { c: string; hides: boolean }[] {
   });
 }
 
-const firstInvisible = (tag: string) => hiding(tag).find((x) => x.hides)?.c;
+// Nearly every tag holds no control or format character: one test then, not the walk above (an
+// array and an object per character), which a workflow's tag step pays per tag per run.
+const ANY_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+const firstInvisible = (tag: string) => (ANY_INVISIBLE.test(tag) ? hiding(tag).find((x) => x.hides)?.c : undefined);
 
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 

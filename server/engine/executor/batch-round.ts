@@ -407,7 +407,8 @@ async function advance(env: ExecEnv, uow: UnitOfWork, row: RunsTable, steps: Ste
     const contact = await contactIn(uow, row.contact_id);
     if (!contact) throw new RoundAborted();
     const conversation = (await openConversationIn(uow, row.contact_id)) ?? null;
-    if (await runsOutside(definition, conversation, { contactId: row.contact_id, db: uow.trx, config: step.config })) break;
+    const outside = runsOutside(definition, conversation, { contactId: row.contact_id, db: uow.trx, config: step.config });
+    if (typeof outside === 'boolean' ? outside : await outside) break;
     const notes: string[] = [];
     const { run, startedAt, idempotencyKey } = startStep(row, state, step);
     const ctx = buildStepContext({

@@ -24,5 +24,9 @@ export function startStep(row: RunsTable, state: RunState, step: Step, waitedOn 
 }
 
 /** Whether the step calls an outside system for this conversation and contact (then it runs outside a transaction). */
-export const runsOutside = async (definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null, contact: { contactId: string; db: Executor; config?: unknown }): Promise<boolean> =>
-  Boolean(typeof definition.outside === 'function' ? await definition.outside(conversation, contact) : definition.outside);
+export function runsOutside(definition: Pick<StepDefinition, 'outside'>, conversation: Conversation | null, contact: { contactId: string; db: Executor; config?: unknown }): boolean | Promise<boolean> {
+  if (typeof definition.outside !== 'function') return Boolean(definition.outside);
+  // A plain answer stays plain: a round's step then costs no promise (bench/RESULTS.md, thirty-fourth session).
+  const answer = definition.outside(conversation, contact);
+  return typeof answer === 'boolean' ? answer : answer.then(Boolean);
+}

@@ -10,7 +10,8 @@ export const addCommentStep = defineStep({
   // A note on a connected conversation goes there (an outside call, no transaction held). With
   // none open, the note goes on the run's own conversation, closed a moment ago (Conversation
   // Closed): when the contact has conversations in a connection, that one may be one of them.
-  outside: async (conversation, { contactId, db }) => (conversation ? Boolean(conversation.connectionId) : hasConnected(db, contactId)),
+  // Synchronous when the conversation decides (the usual case): no promise per step in a round.
+  outside: (conversation, { contactId, db }) => (conversation ? Boolean(conversation.connectionId) : hasConnected(db, contactId)),
   async run(ctx) {
     // An internal note may also go on the (closed) conversation the run started from.
     const target: Conversation | null = ctx.conversation
