@@ -59,12 +59,15 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 
+// How long kept-alive connections have, on SIGTERM, to send what they already carry and get their
+// 503 before they are cut (http/closing.ts drainConnections); busy ones close well before.
+const SHUTDOWN_GRACE_MS = 2_000;
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (closing) process.exit(1);
     closing = true;
     server.app.log.info({ signal }, 'shutting down');
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    server.close({ graceMs: SHUTDOWN_GRACE_MS }).then(() => process.exit(0), () => process.exit(1));
   });
 }

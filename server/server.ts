@@ -3,8 +3,9 @@ import { app } from './app';
 import { loadConfig, type Config } from './config';
 import { bootstrap } from './bootstrap';
 import { loggerOptions } from './logging';
-import { answerWhileClosing } from './http/closing';
+import { answerWhileClosing, drainConnections } from './http/closing';
 import { RequestLog } from './http/request-log';
+import { clientErrorHandler } from './http/client-errors';
 import { sealStoredSecrets } from './secrets/at-rest';
 import { checkKeyAgainstData } from './secrets/key-check';
 import { readKeyFile } from './secrets/vault';
@@ -35,7 +36,11 @@ export interface RunningServer {
   tokens: { admin?: string; demo?: Record<string, string> };
   /** COMPANION_EXECUTOR_THREAD=1: the thread executing the runs. */
   executorThread?: ExecutorThread;
-  close(): Promise<void>;
+  /**
+   * `graceMs` (main.ts, on SIGTERM): first stop taking connections and give the open ones that
+   * long to be answered 503 and closed (http/closing.ts); without it (tests) close at once.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 /** Builds the app on a store and (by default) listens: used by main.ts, tests and benchmarks alike. */
@@ -58,6 +63,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // TRUST_PROXY (off by default): behind nginx & co., the client's address and scheme come from
     // the proxy's X-Forwarded-* headers, believed only from the peers it names.
     trustProxy: config.trustProxy,
+    // Headers over Node's limit (a long query string: 431) and other refusals before routing, in our error shape.
+    clientErrorHandler,
     // Router-level errors (malformed percent-encoding, an over-long path parameter) in our error shape.
     frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
@@ -73,9 +80,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let thread: ExecutorThread | undefined;
   let tokens: RunningServer['tokens'] = {};
   let url = config.publicUrl;
+  const closing = answerWhileClosing(fastify);
   try {
-    if (store.migrated) fastify.log.info(store.migrated, `applied migrations ${store.migrated.from}→${store.migrated.to}`);
-    answerWhileClosing(fastify);
+    // The latest by name, which a self-hoster can compare with the release's server/store/migrations.
+    if (store.migrated) fastify.log.info(store.migrated, `applied ${store.migrated.applied} migration${store.migrated.applied === 1 ? '' : 's'}; the database is at ${store.migrated.latest}`);
     await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
     if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
     if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
@@ -109,9 +117,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   return {
     app: fastify, config: fastify.services.config, store, url, tokens, ...(thread ? { executorThread: thread } : {}),
-    close: async () => {
+    close: async (opts = {}) => {
+      const draining = opts.graceMs !== undefined && fastify.server.listening;
+      if (draining) closing.begin();
       // The thread's rounds end first: they write to the store this thread closes.
-      await thread?.stop();
+      await Promise.all([thread?.stop(), draining ? drainConnections(fastify.server, opts.graceMs!) : undefined]);
       await fastify.close();
       if (!options.store) await store.close();
     },

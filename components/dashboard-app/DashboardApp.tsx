@@ -6,6 +6,7 @@ import type { FormLoader } from '../launcher/types';
 import type { PageUser } from '../../lib/extension/adapters/types';
 import { useAwaitingAnswer, type AwaitingSource } from '../launcher/use-awaiting-answer';
 import { AwaitingNotice } from '../launcher/AwaitingNotice';
+import { awaitingWho } from '../../lib/workflow/waiting-on';
 import { SecretInput } from '../options/SecretInput';
 import { readAppContext, type DashboardConversation } from './context';
 import { createHttpLauncherApi } from './http-api';
@@ -91,7 +92,7 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
       </header>
       {awaiting && (
         <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" onTakenOver={() => {
-          setSaid(`Workflow “${awaiting.workflowName}” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.`);
+          setSaid(`${awaitingWho(awaiting)} stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.`);
           focusLauncher();
         }} />
       )}

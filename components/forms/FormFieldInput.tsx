@@ -53,8 +53,10 @@ export function FormFieldInput({ field, id, error, register, control }: Props) {
   const counted = length >= COUNT_FROM;
   const over = length - MAX_TEXT;
   const described = [error && errorId, counted && countId].filter(Boolean).join(' ');
+  // dir=auto: what an admin named the field and what the agent types read in their own direction (Arabic, Hebrew).
   const a11y = {
     id,
+    dir: 'auto',
     'aria-required': field.required || undefined,
     'aria-invalid': error ? true : undefined,
     'aria-describedby': described || undefined,
@@ -66,12 +68,12 @@ export function FormFieldInput({ field, id, error, register, control }: Props) {
     return (
       <div className="ic-field ic-field-checkbox">
         <input type="checkbox" {...a11y} {...register(field.variable)} />
-        <label htmlFor={id}>{field.label}{mark}</label>
+        <label htmlFor={id} dir="auto">{field.label}{mark}</label>
         {message}
       </div>
     );
   }
-  const label = <label htmlFor={id}>{field.label}{mark}</label>;
+  const label = <label htmlFor={id} dir="auto">{field.label}{mark}</label>;
   if (field.type === 'list') {
     return (
       <div className="ic-field">

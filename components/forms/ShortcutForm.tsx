@@ -16,6 +16,8 @@ export interface ShortcutFormProps {
   submitLabel?: string;
   onCancel?(): void;
   autoFocus?: boolean;
+  /** The workspace's default country (the shortcut list's): phone fields take national numbers. */
+  defaultCountry?: string | null;
   /** What the agent had typed before (a kept draft): the form starts with it. Read once, at mount. */
   initialValues?: Readonly<Record<string, unknown>>;
   /** Every change of the values as typed (not parsed), for keeping a draft. */
@@ -33,10 +35,10 @@ function startValue(field: FormDefinition['fields'][number], kept: unknown): unk
  * No extension dependencies: the options page renders it as the form builder's live preview.
  */
 export function ShortcutForm({
-  form, onSubmit, submitting = false, serverErrors, submitLabel = 'Launch', onCancel, autoFocus = false, initialValues, onValuesChange,
+  form, onSubmit, submitting = false, serverErrors, submitLabel = 'Launch', onCancel, autoFocus = false, initialValues, onValuesChange, defaultCountry,
 }: ShortcutFormProps) {
   const idPrefix = useId();
-  const schema = useMemo(() => formSchema(form), [form]);
+  const schema = useMemo(() => formSchema(form, { defaultCountry }), [form, defaultCountry]);
   const kept = useRef(initialValues);
   const defaultValues = useMemo(
     () => Object.fromEntries(form.fields.map((f) => [f.variable, startValue(f, kept.current?.[f.variable])])),

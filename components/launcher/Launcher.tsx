@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
 import type { PageUser } from '../../lib/extension/adapters/types';
-import { awaitingAnswerText } from '../../lib/workflow/waiting-on';
+import { awaitingAnswerText, awaitingWho } from '../../lib/workflow/waiting-on';
 import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { AwaitingNotice } from './AwaitingNotice';
@@ -101,9 +101,9 @@ export function Launcher({
     say(why);
   }, [say]);
   // Its button is gone with the notice: the agent's next act is to write to the customer.
-  const tookOver = useCallback((workflowName: string) => {
+  const tookOver = useCallback((stopped: Parameters<typeof awaitingWho>[0]) => {
     close('composer');
-    say(`Workflow “${workflowName}” stopped: the customer’s next message comes to you.`);
+    say(`${awaitingWho(stopped)} stopped: the customer’s next message comes to you.`);
   }, [close, say]);
 
   const latestWhyNot = useRef(whyNot);
@@ -211,6 +211,7 @@ export function Launcher({
 
   const formProps = useMemo(() => formView && {
     form: formView.shortcut.form,
+    defaultCountry: data.list?.defaultCountry ?? null,
     submitting: formView.submitting,
     serverErrors: formView.serverErrors,
     autoFocus: formView.focus !== false,
@@ -220,7 +221,7 @@ export function Launcher({
     },
     onCancel: () => setView({ kind: 'menu' }),
     onSubmit: (values: Record<string, unknown>) => launch(formView.shortcut, values),
-  }, [formView?.shortcut, formView?.submitting, formView?.serverErrors, formView?.focus, conversationId, drafts]);
+  }, [formView?.shortcut, formView?.submitting, formView?.serverErrors, formView?.focus, conversationId, drafts, data.list?.defaultCountry]);
 
   // Escape keeps what was typed, as Gmail and Chatwoot keep a reply draft: picking the same
   // shortcut here again brings it back (the menu marks it). Asking first would stand between
@@ -278,7 +279,7 @@ export function Launcher({
         >
           {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
           {view.kind === 'menu' && awaiting && (
-            <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={() => tookOver(awaiting.workflowName)} className="ic-awaiting-note" testId="launcher-awaiting-note" />
+            <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={() => tookOver(awaiting)} className="ic-awaiting-note" testId="launcher-awaiting-note" />
           )}
           {view.kind === 'menu' && (
             <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={escape}

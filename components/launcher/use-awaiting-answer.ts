@@ -54,7 +54,7 @@ export function useAwaitingAnswer(source: AwaitingSource | null, key: string | n
       clearTimeout(expiry);
       const left = next ? Date.parse(next.until) - Date.now() : 0;
       if (!next || !(left > 0)) return setAwaiting(null);
-      setAwaiting((prev) => (prev && prev.runId === next.runId && prev.until === next.until && prev.workflowName === next.workflowName ? prev : next));
+      setAwaiting((prev) => (prev && prev.runId === next.runId && prev.until === next.until && prev.workflowName === next.workflowName && prev.shortcutName === next.shortcutName ? prev : next));
       expiry = setTimeout(() => live && setAwaiting(null), Math.min(left, 2 ** 31 - 1));
     };
     const look = async () => {

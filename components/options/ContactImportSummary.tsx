@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { rowNumber, rowsToFixCsv, type CsvFile, type LineToFix } from './contact-csv';
 import { downloadFile } from './download';
 import { noteText } from './import-rows';
@@ -18,10 +19,13 @@ export function ContactImportSummary({ summary, csv, name, fieldLabel }: { summa
     ...skipped.map((s) => ({ line: s.line, skipped: s.values.map(noteText).join('; ') })),
   ].sort((a, b) => a.line - b.line);
   const unfindable = summary.unfindable;
+  // The Import button is disabled while it runs, which drops the focus to the page: the result takes it (WCAG 2.4.3).
+  const result = useRef<HTMLParagraphElement>(null);
+  useEffect(() => { result.current?.focus(); }, [summary]);
   return (
     <div className="import-summary">
       {summary.stopped && <p className="error" role="alert">{summary.stopped}</p>}
-      <p role="status" className="notice">
+      <p role="status" className="notice" tabIndex={-1} ref={result} data-testid="import-result">
         Import {summary.stopped ? 'stopped' : 'finished'}: {summary.created.toLocaleString()} created, {summary.updated.toLocaleString()} updated, {summary.unchanged.toLocaleString()} unchanged, {failed.length.toLocaleString()} failed.
       </p>
       {values.length > 0 && (

@@ -21,17 +21,21 @@ export function describePath(path: string): string {
   }).filter(Boolean).join(' \u203a ');
 }
 
-interface Props { title: string; errors: ErrorMap; tone?: 'error' | 'warn' }
+interface Props {
+  title: string; errors: ErrorMap; tone?: 'error' | 'warn';
+  /** A form whose paths are not a workflow's (the import's `replace.0`): its own words for them. */
+  describe?: (path: string) => string;
+}
 
 /** Every problem in one list as well as on its field: nothing the server said gets lost. */
-export function ErrorSummary({ title, errors, tone = 'error' }: Props) {
+export function ErrorSummary({ title, errors, tone = 'error', describe = describePath }: Props) {
   const entries = Object.entries(errors);
   if (entries.length === 0) return null;
   return (
     <div className={`summary ${tone}`} role={tone === 'error' ? 'alert' : 'status'} tabIndex={-1}>
       <strong>{title}</strong>
       <ul>
-        {entries.map(([path, message]) => <li key={path}><span className="muted">{describePath(path)}:</span> {message}</li>)}
+        {entries.map(([path, message]) => <li key={path}><span className="muted">{describe(path)}:</span> {message}</li>)}
       </ul>
     </div>
   );

@@ -4,6 +4,8 @@ import { useFieldError, useTouch, type FieldErrors } from './errors-context';
 
 export interface ControlProps {
   id: string;
+  /** auto: names, labels and texts an admin types read in their own direction (Arabic, Hebrew). */
+  dir: 'auto';
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
 }
@@ -31,7 +33,7 @@ export function Field({ label, path, hint, error, className, children }: Props) 
   return (
     <div className={`field ${className ?? ''}`} onChange={mark}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, ...(message ? { 'aria-invalid': true } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
+      {children({ id, dir: 'auto', ...(message ? { 'aria-invalid': true } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       {message && <p className="error" id={`${id}-error`}>{message}</p>}
     </div>

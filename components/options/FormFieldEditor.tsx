@@ -29,6 +29,8 @@ export function FormFieldEditor({ field, index, count, path, onChange, onMove, o
     const follows = !field.variable || field.variable === variableFromLabel(field.label);
     onChange({ ...field, label, ...(follows ? { variable: variableFromLabel(label) } : {}) });
   };
+  // Every field has a Label, a Type…: each control says whose it is ("Label of Order number").
+  const of = (what: string) => ({ 'aria-label': `${what} of ${name}` });
   return (
     <li className="card form-field" aria-label={`Form field ${name}`}>
       <div className="card-head">
@@ -40,11 +42,11 @@ export function FormFieldEditor({ field, index, count, path, onChange, onMove, o
       </div>
       <div className="grid2">
         <Field label="Label" path={`${path}.label`}>
-          {(p) => <input {...p} value={field.label} onChange={(e) => setLabel(e.target.value)} />}
+          {(p) => <input {...p} {...of('Label')} value={field.label} onChange={(e) => setLabel(e.target.value)} />}
         </Field>
         <Field label="Type" path={`${path}.type`}>
           {(p) => (
-            <select {...p} value={field.type} onChange={(e) => {
+            <select {...p} {...of('Type')} value={field.type} onChange={(e) => {
               const type = e.target.value as FormFieldType;
               onChange({ ...field, type, options: type === 'list' ? field.options ?? [] : undefined });
             }}>
@@ -53,24 +55,24 @@ export function FormFieldEditor({ field, index, count, path, onChange, onMove, o
           )}
         </Field>
         <Field label="Variable" path={`${path}.variable`} hint={`Used as {{$trigger.${field.variable || 'name'}}}`}>
-          {(p) => <input {...p} value={field.variable} onChange={(e) => onChange({ ...field, variable: e.target.value })} />}
+          {(p) => <input {...p} {...of('Variable')} value={field.variable} onChange={(e) => onChange({ ...field, variable: e.target.value })} />}
         </Field>
         {field.type !== 'checkbox' && (
           <Field label="Placeholder" path={`${path}.placeholder`}>
-            {(p) => <input {...p} value={field.placeholder ?? ''} onChange={(e) => onChange({ ...field, placeholder: e.target.value || undefined })} />}
+            {(p) => <input {...p} {...of('Placeholder')} value={field.placeholder ?? ''} onChange={(e) => onChange({ ...field, placeholder: e.target.value || undefined })} />}
           </Field>
         )}
       </div>
       {field.type === 'list' && (
         <Field label="Options (one per line)" path={`${path}.options`}>
           {(p) => (
-            <textarea {...p} rows={3} value={(field.options ?? []).join('\n')}
+            <textarea {...p} {...of('Options')} rows={3} value={(field.options ?? []).join('\n')}
               onChange={(e) => onChange({ ...field, options: e.target.value.split('\n') })} />
           )}
         </Field>
       )}
       <label className="check">
-        <input type="checkbox" checked={field.required ?? false} onChange={(e) => onChange({ ...field, required: e.target.checked })} />
+        <input type="checkbox" aria-label={`Required (${name})`} checked={field.required ?? false} onChange={(e) => onChange({ ...field, required: e.target.checked })} />
         Required
       </label>
     </li>

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { ImportReference, WorkflowImportResult } from '../../lib/contracts/workflow-file';
+import type { ImportReference, WorkflowImportBody, WorkflowImportResult } from '../../lib/contracts/workflow-file';
 import { ImportReplaceChoices } from './ImportReplaceChoices';
 import type { ImportChoices, ImportReplace } from './use-workflow-import';
 
@@ -14,6 +14,9 @@ const usedBy = (r: ImportReference) => r.usedBy.map((u) => `“${u.workflow}” 
 interface Props {
   plan: WorkflowImportResult;
   busy: boolean;
+  /** What replaced workflows are afterwards; the plan's warnings were made for it (onReplaceAs asks again). */
+  replaceAs: WorkflowImportBody['replaceAs'];
+  onReplaceAs(as: WorkflowImportBody['replaceAs']): void;
   onImport(choices: ImportChoices, replace: ImportReplace): void;
   onCancel(): void;
 }
@@ -23,7 +26,7 @@ interface Props {
  * workflow with no match here, whether each one already here is made anew or replaced, and, per
  * workflow, what to set up before publishing (as the choice made leaves it).
  */
-export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
+export function ImportReview({ plan, busy, replaceAs, onReplaceAs, onImport, onCancel }: Props) {
   const heading = useId();
   const [picked, setPicked] = useState<Record<string, string>>({});
   const [replacing, setReplacing] = useState<Record<number, string>>({});
@@ -40,6 +43,8 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
   };
   const replace = (): ImportReplace => Object.fromEntries(Object.entries(replacing).filter(([, id]) => id));
   const count = plan.workflows.length;
+  // Not all drafts: a published workflow replaced stays live.
+  const live = replaceAs !== 'draft' && plan.workflows.some((w, i) => w.replaceable?.find((c) => c.id === replacing[i])?.status === 'published');
   return (
     <section className="summary warn import-review" aria-labelledby={heading}>
       <h3 id={heading}>Importing {count} {count === 1 ? 'workflow' : 'workflows'}: check this first</h3>
@@ -63,7 +68,7 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
           </ul>
         </>
       )}
-      <ImportReplaceChoices workflows={plan.workflows} replacing={replacing}
+      <ImportReplaceChoices workflows={plan.workflows} replacing={replacing} replaceAs={replaceAs} onReplaceAs={onReplaceAs}
         onChange={(i, id) => setReplacing(({ [i]: _, ...rest }) => (id ? { ...rest, [i]: id } : rest))} />
       {toDo.length > 0 && (
         <>
@@ -85,7 +90,7 @@ export function ImportReview({ plan, busy, onImport, onCancel }: Props) {
       )}
       <p className="row">
         <button type="button" className="primary" disabled={!ready || busy} onClick={() => onImport(choices(), replace())}>
-          {busy ? 'Importing…' : 'Import as drafts'}
+          {busy ? 'Importing…' : live ? 'Import and replace' : 'Import as drafts'}
         </button>
         <button type="button" onClick={onCancel} disabled={busy}>Cancel</button>
       </p>

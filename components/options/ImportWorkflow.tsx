@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { ErrorSummary } from './ErrorSummary';
+import { describeImportPath } from './import-error-paths';
 import { ImportReview } from './ImportReview';
 import type { WorkflowImport } from './use-workflow-import';
 
@@ -19,8 +20,8 @@ export function ImportWorkflow({ state }: { state: WorkflowImport }) {
 export function ImportOutcome({ state }: { state: WorkflowImport }) {
   return (
     <>
-      <ErrorSummary title="This file cannot be imported:" errors={state.errors} />
-      {state.review && <ImportReview plan={state.review.plan} busy={state.busy} onImport={state.importWith} onCancel={state.cancel} />}
+      <ErrorSummary title="This file cannot be imported:" errors={state.errors} describe={describeImportPath} />
+      {state.review && <ImportReview plan={state.review.plan} busy={state.busy} replaceAs={state.review.replaceAs} onReplaceAs={state.replaceAs} onImport={state.importWith} onCancel={state.cancel} />}
       {state.done && <p className="summary" role="status">{state.done}</p>}
     </>
   );

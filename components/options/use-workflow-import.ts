@@ -10,9 +10,10 @@ import { parseImport } from './workflow-file';
 export type ImportChoices = NonNullable<WorkflowImportBody['choices']>;
 /** Place of a workflow in the file → the workflow here it replaces (ImportReview's "Replace …"). */
 export type ImportReplace = NonNullable<WorkflowImportBody['replace']>;
-export interface ImportReviewState { file: unknown; plan: WorkflowImportResult }
+type ReplaceAs = WorkflowImportBody['replaceAs'];
+export interface ImportReviewState { file: unknown; plan: WorkflowImportResult; replaceAs: ReplaceAs }
 
-/** What an import made, said once it is done: new drafts, and workflows whose draft the file's version became. */
+/** What an import made, said once it is done: new drafts, and workflows the file's version replaced (live, or a draft). */
 export function importedText(result: WorkflowImportResult): string {
   const { created, replaced = [] } = result;
   const said: string[] = [];
@@ -20,7 +21,9 @@ export function importedText(result: WorkflowImportResult): string {
   for (const r of replaced) {
     said.push(r.unpublished
       ? `“${r.name}” now holds the file's version as a draft and is no longer published: nothing starts it until you publish it again (same webhook URL).`
-      : `“${r.name}” now holds the file's version as its draft.`);
+      : r.status === 'published'
+        ? `“${r.name}” now runs the file's version: it stays published, with the same webhook URL (runs already started finish on the version they began with).`
+        : `“${r.name}” now holds the file's version as its draft.`);
   }
   return said.join(' ');
 }
@@ -36,19 +39,22 @@ export function useWorkflowImport() {
   const [review, setReview] = useState<ImportReviewState>();
   const [done, setDone] = useState<string>();
   const failed = (err: unknown) => setErrors(err instanceof ApiFailure && err.details.length ? detailsToMap(err.details) : { '': errorMessage(err) });
-  const send = (file: unknown, choices: ImportChoices, dryRun: boolean, replace: ImportReplace = {}) =>
-    request(WorkflowImportResult, 'POST', '/workflows/import', { file, choices, ...(Object.keys(replace).length ? { replace } : {}), dryRun });
+  const send = (file: unknown, choices: ImportChoices, dryRun: boolean, replace: ImportReplace = {}, replaceAs: ReplaceAs = 'same-status') =>
+    request(WorkflowImportResult, 'POST', '/workflows/import', {
+      file, choices, ...(Object.keys(replace).length ? { replace } : {}), ...(replaceAs === 'draft' ? { replaceAs } : {}), dryRun,
+    });
 
   const save = useMutation({
-    mutationFn: ({ file, choices, replace }: { file: unknown; choices: ImportChoices; replace?: ImportReplace }) => send(file, choices, false, replace),
+    mutationFn: ({ file, choices, replace, replaceAs }: { file: unknown; choices: ImportChoices; replace?: ImportReplace; replaceAs?: ReplaceAs }) =>
+      send(file, choices, false, replace, replace && Object.keys(replace).length ? replaceAs : undefined),
     onMutate: () => setErrors({}),
     onSuccess: (result) => {
       setReview(undefined);
       void client.invalidateQueries({ queryKey: keys.workflows });
       const made = [...result.created, ...result.replaced ?? []];
       const [only] = made;
-      // One workflow opens in the editor, unless it was unpublished by the replace: that is said here.
-      if (made.length === 1 && only && !result.replaced?.some((r) => r.unpublished)) navigate('workflows', only.id);
+      // One workflow opens in the editor, unless a replace left it live or unpublished it: that is said here.
+      if (made.length === 1 && only && !result.replaced?.some((r) => r.unpublished || r.status === 'published')) navigate('workflows', only.id);
       else setDone(importedText(result));
     },
     onError: failed,
@@ -59,14 +65,21 @@ export function useWorkflowImport() {
       // A workflow already here (same id, or name) is never replaced unasked: the review offers it.
       const nothingToSay = plan.references.every((r) => r.match) && plan.workflows.every((w) => w.warnings.length === 0 && !w.replaceable?.length);
       if (nothingToSay) save.mutate({ file, choices: {} });
-      else setReview({ file, plan });
+      else setReview({ file, plan, replaceAs: 'same-status' });
     },
+    onError: failed,
+  });
+  // The review's warnings say what the replace does: asked again when the admin switches to drafts or back.
+  const recheck = useMutation({
+    mutationFn: ({ file, replaceAs }: { file: unknown; replaceAs: ReplaceAs }) => send(file, {}, true, {}, replaceAs),
+    onMutate: () => setErrors({}),
+    onSuccess: (plan, { file, replaceAs }) => setReview({ file, plan, replaceAs }),
     onError: failed,
   });
 
   return {
     errors, review, done,
-    busy: check.isPending || save.isPending,
+    busy: check.isPending || save.isPending || recheck.isPending,
     async pick(file: File) {
       setErrors({});
       setDone(undefined);
@@ -76,7 +89,10 @@ export function useWorkflowImport() {
       else setErrors(read.errors);
     },
     importWith(choices: ImportChoices, replace: ImportReplace = {}) {
-      if (review) save.mutate({ file: review.file, choices, replace });
+      if (review) save.mutate({ file: review.file, choices, replace, replaceAs: review.replaceAs });
+    },
+    replaceAs(replaceAs: ReplaceAs) {
+      if (review && review.replaceAs !== replaceAs) recheck.mutate({ file: review.file, replaceAs });
     },
     cancel: () => setReview(undefined),
   };

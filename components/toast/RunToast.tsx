@@ -65,9 +65,10 @@ export function RunToast({ subject, source, onDismiss, currentConversationId, di
       onFocus={() => setHeld(true)} onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setHeld(false)}
     >
       <div className="ic-toast-body">
+        {/* Each name isolated (<bdi>): an Arabic shortcut and an Arabic contact stay in that order. */}
         <strong className="ic-toast-title">
-          {subject.shortcutName}
-          {subject.contactName && <span className="ic-toast-who" data-testid="toast-contact"> · {subject.contactName}</span>}
+          <bdi data-testid="toast-shortcut">{subject.shortcutName}</bdi>
+          {subject.contactName && <span className="ic-toast-who" data-testid="toast-contact"> · <bdi>{subject.contactName}</bdi></span>}
         </strong>
         {subject.kind === 'not-sent' ? (
           <>

@@ -31,12 +31,16 @@ const HttpUrl = z.url({ protocol: /^https?$/, error: 'Use an http:// or https://
 
 /**
  * z.json() behind a depth check: z.json() validates recursively, so a value nested a few thousand
- * levels deep would overflow the stack (a 500) instead of being refused with a reason.
+ * levels deep would overflow the stack (a 500) instead of being refused with a reason. Checked
+ * through z.custom, not piped: z.json()'s recursive JSON Schema came out of /docs/json as a
+ * `$ref` to a component it never wrote (`schema0`), which openapi-generator and ajv refuse.
  */
+const JSON_VALUE = z.json();
 const boundedJson = (what: string) => z
   .unknown()
   .refine((v) => !nestsDeeperThan(v, MAX_JSON_DEPTH), { message: `${what} nests more than ${MAX_JSON_DEPTH} levels deep; flatten it`, abort: true })
-  .pipe(z.json());
+  .pipe(z.custom<z.output<typeof JSON_VALUE>>((v) => JSON_VALUE.safeParse(v).success, `${what} must be a JSON value`))
+  .describe('Any JSON value');
 
 /**
  * `secret`: a short text such as an API token, typed in a password field on install and never

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { E164, Email, Id, Timestamp, unknownKeys } from './common';
 import { Tag } from './tag';
+import { idCursor, listQuery, pageLimit } from './list-query';
 
 // One tag shape for the API, imports and steps (tag.ts: no invisible characters, NFKC).
 export { Tag };
@@ -34,7 +35,9 @@ const Name = z.string().trim().max(100);
  * A key the contact does not have is refused, not dropped: `{"first_name": "Bob"}` created a
  * blank contact. The message names the keys a contact takes.
  */
-const contactKeys = unknownKeys('a contact takes firstName, lastName, phone, email, tags, fields (and lifecycle when updating)');
+const contactKeys = unknownKeys('a contact takes firstName, lastName, phone, email, tags, fields (lifecycle is set with PATCH /contacts/:id)');
+/** As respond.io and Chatwoot: a contact has a name or a way to reach it; `{}` made a blank row nobody could find. */
+const NAMED = 'Give the contact a firstName, lastName, phone or email';
 export const ContactCreateBody = z.strictObject({
   firstName: Name.default(''),
   lastName: Name.default(''),
@@ -42,7 +45,11 @@ export const ContactCreateBody = z.strictObject({
   email: Email.nullish(),
   tags: z.array(Tag).max(100).default([]),
   fields: z.record(z.string().max(64), FieldValue).default({}),
-}, contactKeys);
+}, contactKeys).refine((c) => !!(c.firstName || c.lastName || c.phone || c.email), {
+  message: NAMED,
+  // Not beside another problem: `{"first_name": …}` is told its wrong key, not also that it has no name.
+  when: (payload) => payload.issues.length === 0,
+});
 export const ContactPatchBody = z.strictObject({
   lifecycle: z.string().trim().min(1).max(50).nullish(),
   firstName: Name.optional(),
@@ -50,18 +57,18 @@ export const ContactPatchBody = z.strictObject({
   phone: E164.nullish(),
   email: Email.nullish(),
   fields: z.record(z.string().max(64), FieldValue).optional(),
-}, contactKeys);
-export const ContactQuery = z.object({
+}, unknownKeys('an update takes firstName, lastName, phone, email, fields, lifecycle (tags are added with POST /contacts/:id/tags and removed with DELETE /contacts/:id/tags/:tag)'));
+export const ContactQuery = listQuery({
   phone: z.string().max(32).optional(),
   email: z.string().max(254).optional(),
   q: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: pageLimit(50),
   /** The `nextCursor` of the page before (contacts go by id, oldest first). */
-  cursor: z.string().regex(/^con_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
+  cursor: idCursor('con').optional(),
 });
 /** `nextCursor`: pass it back as `cursor` for the next page; null when there is no more. */
 export const ContactList = z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() });
-export const TagsBody = z.object({ tags: z.array(Tag).min(1).max(50) });
+export const TagsBody = z.strictObject({ tags: z.array(Tag).min(1).max(50) }, unknownKeys('adding tags takes only tags, e.g. {"tags": ["vip"]}'));
 export const TagListBody = z.object({ tags: z.array(z.string()) });
 export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });
 

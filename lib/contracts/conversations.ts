@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common';
+import { Id, Timestamp, unknownKeys } from './common';
 import { Contact } from './contacts';
 import { Attachment, ChannelWindow, MessageDelivery } from './channels';
 import { MessageData } from './message-data';
 import { WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { AdReferral } from './ad-referral';
+import { decodedCursor, listQuery, pageLimit } from './list-query';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -84,7 +85,12 @@ export const Conversation = z.object({
 export type Conversation = z.infer<typeof Conversation>;
 export const ConversationWithContact = Conversation.extend({ contact: Contact });
 /** A workflow's Ask a Question waits on the customer here: their next message goes to it. */
-export const AwaitingAnswer = z.object({ runId: Id, workflowId: Id, workflowName: z.string(), until: Timestamp });
+export const AwaitingAnswer = z.object({
+  runId: Id, workflowId: Id, workflowName: z.string(),
+  /** The shortcut an agent launched the run from, as the menu named it (its label may differ from the workflow's name); null otherwise. */
+  shortcutName: z.string().nullable().optional(),
+  until: Timestamp,
+});
 export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 /** `GET /conversations/:id/awaiting-answer`: just that, for a view that looks often (the Chatwoot Dashboard App). */
 export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nullable() });
@@ -223,18 +229,12 @@ const conversationQueryShape = {
   contactId: z.string().max(64).optional(),
   /** Part of the contact's name ("Maria Garcia"), phone ("600 111", spaces ignored) or email; any case. */
   q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(200)
-    .refine((c) => decodeConversationCursor(c) !== null, 'Pass the `nextCursor` of the page before, as it was answered')
-    .optional(),
+  limit: pageLimit(100),
+  cursor: decodedCursor(decodeConversationCursor).optional(),
 };
 // Strict: a parameter the list does not know (`assignee=`, `unassigned=1`) is a 422 naming the
-// ones it takes, not a list that silently ignored it.
-export const ConversationQuery = z.strictObject(conversationQueryShape, {
-  error: (issue) => (issue.code === 'unrecognized_keys'
-    ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: this list takes ${Object.keys(conversationQueryShape).join(', ')}`
-    : undefined),
-});
+// ones it takes, not a list that silently ignored it (list-query.ts, as every list).
+export const ConversationQuery = listQuery(conversationQueryShape);
 export type ConversationQuery = z.infer<typeof ConversationQuery>;
 
 // `source` is what an API caller states (Zapier, Make, a script); left out, a user's token
@@ -253,12 +253,14 @@ export const CloseConversationBody = z.object({
  * step's values (WhatsAppTemplateRef), sent as given (a `{{…}}` in them is not filled in), the
  * reply once the 24-hour window has closed.
  */
-export const MessageBody = z.object({
+// Strict: a key dropped would send what was not meant, e.g. Chatwoot's `"private": true` went to
+// the customer as a reply instead of staying a note.
+export const MessageBody = z.strictObject({
   text: z.string().trim().min(1, 'A message cannot be empty').max(4096).optional(),
   template: WhatsAppTemplateRef.optional(),
   direction: z.enum(['incoming', 'outgoing']).default('outgoing'),
   kind: z.enum(['message', 'comment']).default('message'),
-}).superRefine((b, ctx) => {
+}, unknownKeys('a message takes text, template, direction, kind (a private note is "kind": "comment")')).superRefine((b, ctx) => {
   if (b.template === undefined) {
     if (b.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'A message cannot be empty' });
     return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StepType } from './steps';
 import { Id, IsoDateTime } from './workflow-primitives';
+import { idCursor, listQuery, pageLimit } from './list-query';
 
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
@@ -85,9 +86,9 @@ const RunPageQuery = {
   contactId: Id.optional(),
   since: TimeBound.optional(),
   until: TimeBound.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: pageLimit(50),
   // A run id (the last of the page before): anything else would answer an empty page, as if there were no more runs.
-  cursor: z.string().regex(/^run_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
+  cursor: idCursor('run').optional(),
 };
 const sinceBeforeUntil = (q: { since?: string; until?: string }) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until);
 const SINCE_BEFORE_UNTIL = { message: '`since` must be before `until`', path: ['until'] };
@@ -96,16 +97,16 @@ const SINCE_BEFORE_UNTIL = { message: '`since` must be before `until`', path: ['
  * GET /runs: every workflow's runs, newest first, filtered; `cursor` is the `nextCursor` of the
  * page before (null when there is no more). `since` / `until` bound the start time [since, until).
  */
-export const RunListQuery = z.object({ workflowId: Id.optional(), ...RunPageQuery }).refine(sinceBeforeUntil, SINCE_BEFORE_UNTIL);
+export const RunListQuery = listQuery({ workflowId: Id.optional(), ...RunPageQuery }).refine(sinceBeforeUntil, SINCE_BEFORE_UNTIL);
 export type RunListQuery = z.infer<typeof RunListQuery>;
 
 /**
  * GET /workflows/:id/runs: the same filters and pages as /runs, for one workflow. `before` (a run
  * id) is what this route took before it answered `nextCursor`; kept for the clients that page with it.
  */
-export const WorkflowRunsQuery = z.object({
+export const WorkflowRunsQuery = listQuery({
   ...RunPageQuery,
-  before: z.string().max(100).optional().describe('Deprecated: pass `nextCursor` as `cursor`. Runs older than this run id'),
+  before: idCursor('run').optional().describe('Deprecated: pass `nextCursor` as `cursor`. Runs older than this run id'),
 }).refine(sinceBeforeUntil, SINCE_BEFORE_UNTIL);
 export type WorkflowRunsQuery = z.infer<typeof WorkflowRunsQuery>;
 

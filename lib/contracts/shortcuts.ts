@@ -19,6 +19,12 @@ export const ShortcutList = z.object({
   /** Changes whenever a shortcut or a restriction changes: the extension's cache key. */
   version: z.string(),
   shortcuts: z.array(ShortcutSummary),
+  /**
+   * The workspace's default country (ISO 3166-1 alpha-2, PUT /settings/default-country): a form's
+   * phone field reads national numbers with it, as the server's launch check does. Absent from
+   * servers older than it.
+   */
+  defaultCountry: z.string().nullable().optional(),
 });
 export type ShortcutList = z.infer<typeof ShortcutList>;
 

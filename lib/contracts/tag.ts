@@ -19,8 +19,16 @@ const JOINING_LETTER = /(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]
 const joins = (a: string, b: string) => (EMOJI_PART.test(a) && EMOJI_PART.test(b)) || (JOINING_LETTER.test(a) && JOINING_LETTER.test(b));
 const FLAG_TAGS = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
 
-/** The tag's characters, each with whether it hides (leaving out those that belong to what it shows). */
-function hiding(tag: string): { c: string; hides: boolean }[] {
+// Nearly every tag holds no control or format character: one test then settles it, not the walk
+// below (an array and an object per character), which a workflow's tag step pays per tag per run
+// and a Chatwoot delivery per label.
+const ANY_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * The tag's characters, each with whether it hides (leaving out those that belong to what it
+ * shows). Exported for tests: the one-test shortcut must give the walk's answers.
+ */
+export function hiding(tag: string): { c: string; hides: boolean }[] {
   const chars = [...tag];
   const flagParts = new Set<number>();
   for (const m of tag.matchAll(FLAG_TAGS)) {
@@ -28,16 +36,13 @@ function hiding(tag: string): { c: string; hides: boolean }[] {
     for (let k = 1; k < [...m[0]].length; k++) flagParts.add(start + k);
   }
   return chars.map((c, i) => {
-    if (!/[\p{Cc}\p{Cf}]/u.test(c) || flagParts.has(i)) return { c, hides: false };
+    if (!ANY_INVISIBLE.test(c) || flagParts.has(i)) return { c, hides: false };
     if (c !== '\u200d' && c !== '\u200c') return { c, hides: true };
     const before = chars[i - 1], after = chars[i + 1];
     return { c, hides: !(before && after && joins(before, after)) };
   });
 }
 
-// Nearly every tag holds no control or format character: one test then, not the walk above (an
-// array and an object per character), which a workflow's tag step pays per tag per run.
-const ANY_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 const firstInvisible = (tag: string) => (ANY_INVISIBLE.test(tag) ? hiding(tag).find((x) => x.hides)?.c : undefined);
 
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -62,6 +67,7 @@ export function tagCharacterProblem(tag: string): string | undefined {
 
 /** A tag from elsewhere (a Chatwoot label) without its invisible characters, and which were dropped. */
 export function withoutInvisible(tag: string): { tag: string; dropped: string[] } {
+  if (!ANY_INVISIBLE.test(tag)) return { tag, dropped: [] };
   const chars = hiding(tag);
   const dropped = [...new Set(chars.filter((x) => x.hides).map((x) => codePoint(x.c)))];
   return { tag: dropped.length ? chars.filter((x) => !x.hides).map((x) => x.c).join('') : tag, dropped };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
+import { idCursor, listQuery, pageLimit } from './list-query';
 
 /**
  * `GET /workflows/:id/webhook/deliveries`: what the workflow's webhook URL received lately, newest
@@ -17,8 +18,8 @@ export const WebhookDelivery = z.object({
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 export const WebhookDeliveryList = z.object({ deliveries: z.array(WebhookDelivery), nextCursor: z.string().nullable() });
 export type WebhookDeliveryList = z.infer<typeof WebhookDeliveryList>;
-export const WebhookDeliveryQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+export const WebhookDeliveryQuery = listQuery({
+  limit: pageLimit(20, 100),
   /** The `nextCursor` of the page before. */
-  cursor: z.string().regex(/^evt_[0-9A-Za-z]{1,60}$/, 'Pass the `nextCursor` of the page before, as it was answered').optional(),
+  cursor: idCursor('evt').optional(),
 });

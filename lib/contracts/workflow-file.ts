@@ -56,17 +56,25 @@ export const WorkflowExportQuery = z.object({
 
 const Choices = z.record(z.string(), Id).default({});
 /**
+ * What a replaced workflow is afterwards: as it was (an edit of a published workflow is live at
+ * once, and so is its newer version from a file: the senders of its webhook keep being answered),
+ * or a draft for the admin to publish (n8n's "deactivate, then activate" by hand).
+ */
+export const REPLACE_AS = ['same-status', 'draft'] as const;
+/**
  * POST /workflows/import. `file`: what GET /workflows/export gave, or one workflow's definition
  * (the files exported before). `choices`: for an id the file names that has no match here, the
  * one to use instead (by kind, file id → id here). `replace`: per workflow of the file, by its
- * place in `file.workflows` (0 for a lone definition), the workflow here whose draft it becomes
- * instead of a new one. `dryRun`: only say what would be matched.
+ * place in `file.workflows` (0 for a lone definition), the workflow here it replaces instead of
+ * making a new one; `replaceAs`: what each replaced one is afterwards. `dryRun`: only say what would be matched.
  */
 export const WorkflowImportBody = z.object({
   file: z.unknown().describe('A workflow file (GET /workflows/export), or a single workflow definition'),
   choices: z.object({ users: Choices, apps: Choices, workflows: Choices }).partial().default({}),
   replace: z.record(z.string().regex(/^\d{1,4}$/, 'The workflow\'s place in file.workflows (0 for a single definition)'), Id).default({})
-    .describe('Place of a workflow in file.workflows → id of the workflow here it replaces (keeping its id, webhook URL and runs; it becomes a draft)'),
+    .describe('Place of a workflow in file.workflows → id of the workflow here it replaces (keeping its id, webhook URL and runs)'),
+  replaceAs: z.enum(REPLACE_AS).default('same-status')
+    .describe('`same-status`: a published workflow replaced stays published with the file\'s version, live at once (it must pass the publish checks, as an edit of a published workflow does: else 422 naming `body.replace.<place>`); a draft stays a draft. `draft`: each one replaced becomes a draft, live again once published'),
   dryRun: z.boolean().default(false),
 });
 export type WorkflowImportBody = z.infer<typeof WorkflowImportBody>;
@@ -100,7 +108,11 @@ export type ImportReference = z.infer<typeof ImportReference>;
 export const ReplaceCandidate = Candidate.extend({
   status: WorkflowStatus,
   how: z.enum(['id', 'name']),
-  /** What the file's workflow will need before publishing if it replaces this one (it keeps this one's URL and signing secret). */
+  /**
+   * What replacing this one means and needs (it keeps this one's URL and signing secret), as the
+   * request's `replaceAs` would do it: a published one staying published says so, and what stops
+   * the file's version from going live (the import would be refused until it is fixed).
+   */
   warnings: z.array(z.string()),
 });
 export type ReplaceCandidate = z.infer<typeof ReplaceCandidate>;
@@ -122,9 +134,10 @@ export const WorkflowImportResult = z.object({
   /** The drafts made (none on a dry run). */
   created: z.array(Candidate),
   /**
-   * Workflows whose draft the file's version became (same id and URL; none on a dry run; left out:
-   * none); `unpublished`: it was published, and nothing starts it until it is published again.
+   * Workflows the file's version replaced (same id and URL; none on a dry run; left out: none).
+   * `status`: as it is now (published: the file's version is live); `unpublished`: it was
+   * published and is a draft now (`replaceAs: draft`): nothing starts it until it is published again.
    */
-  replaced: z.array(Candidate.extend({ unpublished: z.boolean() })).optional(),
+  replaced: z.array(Candidate.extend({ status: WorkflowStatus, unpublished: z.boolean() })).optional(),
 });
 export type WorkflowImportResult = z.infer<typeof WorkflowImportResult>;

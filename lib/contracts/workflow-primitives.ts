@@ -27,7 +27,8 @@ export const JsonKey = z
   .trim()
   .min(1, 'Enter a JSON key such as $.phone')
   .max(500, 'A JSON key has at most 500 characters')
-  .startsWith('$', 'A JSON key starts with $, e.g. $.phone')
+  // A pattern, not .startsWith: zod writes that as `format: "starts_with"`, no format OpenAPI knows.
+  .regex(/^\$/, 'A JSON key starts with $, e.g. $.phone')
   .superRefine((path, ctx) => {
     if (!path.startsWith('$') || path.length > 500) return;
     const compiled = compileJsonPath(path);

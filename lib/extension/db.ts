@@ -13,6 +13,8 @@ export interface ListMeta {
   allowed: boolean;
   reason?: string;
   version: string;
+  /** The workspace's default country, cached with the list (ShortcutList.defaultCountry). */
+  defaultCountry?: string | null;
   fetchedAt: number;
 }
 

@@ -149,7 +149,7 @@ export class Sync {
       return { allowed: false, reason, version: '', shortcuts: [], stale: true };
     }
     const { meta, shortcuts } = cached;
-    return { allowed: meta.allowed, ...(meta.reason ? { reason: meta.reason } : {}), version: meta.version, shortcuts, stale };
+    return { allowed: meta.allowed, ...(meta.reason ? { reason: meta.reason } : {}), version: meta.version, shortcuts, stale, defaultCountry: meta.defaultCountry ?? null };
   }
 
   private async readOwnList() {
@@ -217,11 +217,11 @@ export class Sync {
     const list = listResult.value;
     const previous = await this.readOwnList();
     const changed = !previous || previous.meta.version !== list.version || previous.meta.allowed !== list.allowed
-      || previous.meta.reason !== list.reason;
+      || previous.meta.reason !== list.reason || (previous.meta.defaultCountry ?? null) !== (list.defaultCountry ?? null);
     if (changed) {
       await this.db.writeList({
         serverUrl: connection.serverUrl, userId: me.user.id, allowed: list.allowed,
-        ...(list.reason ? { reason: list.reason } : {}), version: list.version, fetchedAt: now,
+        ...(list.reason ? { reason: list.reason } : {}), version: list.version, defaultCountry: list.defaultCountry ?? null, fetchedAt: now,
       }, list.shortcuts);
     }
     const wasStale = !this.status?.lastOk;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Email, E164 as Phone, PHONE_FORMAT_HINT } from '../contracts/common';
+import { isInternational, matchablePhone } from './national-phone';
 import type { FormDefinition, FormField } from '../contracts/forms';
 import { hasNul, NUL_MESSAGE } from './nul-text';
 import { ambiguousNumberHint } from './number-hint';
@@ -58,8 +59,32 @@ function isWebUrl(value: string): boolean {
   }
 }
 
+export interface FormSchemaOptions {
+  /** The workspace's default country: a phone field takes national numbers ("(11) 91234-5678" in BR). */
+  defaultCountry?: string | null;
+}
+
+/**
+ * A phone number as the contacts API takes it; with the workspace's default country also a
+ * national one, read as webhooks, the CSV import and question answers read it (national-phone.ts).
+ */
+function phoneSchema(defaultCountry: string | null | undefined): z.ZodType {
+  const international = z.string({ error: PHONE_MESSAGE }).pipe(Phone);
+  if (!defaultCountry) return international;
+  return z.string({ error: PHONE_MESSAGE }).transform((value, ctx) => {
+    if (isInternational(value)) {
+      const parsed = Phone.safeParse(value);
+      if (parsed.success) return parsed.data;
+    }
+    const read = matchablePhone(value, defaultCountry);
+    if ('phone' in read) return read.phone;
+    ctx.addIssue({ code: 'custom', message: read.error });
+    return z.NEVER;
+  });
+}
+
 /** The schema of a present (non-empty) value. */
-function valueSchema(field: FormField): z.ZodType {
+function valueSchema(field: FormField, opts: FormSchemaOptions): z.ZodType {
   switch (field.type) {
     case 'text':
       return z.string({ error: 'Enter text' }).max(MAX_TEXT, `Keep it under ${MAX_TEXT} characters`);
@@ -91,7 +116,7 @@ function valueSchema(field: FormField): z.ZodType {
       // As the contacts API takes them (lib/contracts/common.ts normalizePhone): "+1 (415) 555-0123",
       // "+44 (0)20 7946 0958", "0049 151 12345678" all give E.164; a national number, letters or
       // a wrong digit count get a message saying which to fix.
-      return z.string({ error: PHONE_MESSAGE }).pipe(Phone);
+      return phoneSchema(opts.defaultCountry);
     case 'email':
       // The contacts API's one email schema: trimmed and lower-cased, so a launched address
       // compares equal to a contact's stored email.
@@ -108,8 +133,8 @@ function valueSchema(field: FormField): z.ZodType {
 // store holds NUL): refused up front, like any other value the form cannot take.
 const noNul = z.custom((v) => typeof v !== 'string' || !hasNul(v), { message: NUL_MESSAGE });
 
-function fieldSchema(field: FormField): z.ZodType {
-  const value = valueSchema(field);
+function fieldSchema(field: FormField, opts: FormSchemaOptions): z.ZodType {
+  const value = valueSchema(field, opts);
   const present = field.required
     ? z
         .any()
@@ -120,9 +145,9 @@ function fieldSchema(field: FormField): z.ZodType {
 }
 
 /** A zod object validating the values of a shortcut form; unknown keys are stripped. */
-export function formSchema(form: FormDefinition): z.ZodObject<Record<string, z.ZodType>> {
+export function formSchema(form: FormDefinition, opts: FormSchemaOptions = {}): z.ZodObject<Record<string, z.ZodType>> {
   const shape: Record<string, z.ZodType> = {};
-  for (const field of form.fields) shape[field.variable] = fieldSchema(field);
+  for (const field of form.fields) shape[field.variable] = fieldSchema(field, opts);
   return z.object(shape);
 }
 

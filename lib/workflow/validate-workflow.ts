@@ -9,7 +9,7 @@ import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
 import { credentialGaps } from './credential-placeholders';
-import { type ActionOutputs, stepVariables, type StepVariables } from './step-variables';
+import { type ActionOutputs, type StepShape, stepVariables, type StepVariables, variablesSetBy } from './step-variables';
 import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
   templateReferences,
@@ -48,6 +48,9 @@ type Context = {
   stepVars: StepVariables;
   /** The steps' ids, in order, to name them. */
   stepOrder: string[];
+  /** The steps, to say what one sets when a reference names it. */
+  steps: readonly StepShape[];
+  actionOutputs: ActionOutputs | undefined;
   /** The index of the step whose templates are checked. */
   at: number;
   /** undefined: the workspace's custom fields were not given. */
@@ -139,14 +142,36 @@ function stepFinding(ref: TemplateReference, first: string, ctx: Context): Findi
     const near = meantAmong(ref, word, head, available, '$step.');
     return near.length ? near : meantAmong(ref, word, head, [...setBy.keys()], '$step.');
   };
-  // `$step.<step id>.<name>`: a step's variables are named without its id.
+  // `$step.<step id>.<name>`: a step's variables are named without its id. The advice names
+  // one that works here (what that step sets), never a name publishing would refuse next.
   const inner = ref.path[1];
   if (ctx.stepIds.has(first) && inner !== undefined) {
     const head = `$step.${first}.${inner}`;
-    const named = available.includes(inner) ? [`$step.${inner}${after(ref.name, head)}`] : meant(inner, head);
-    return { what: `${shown} is not set by any step`, detail: `: a step's variables are named without the step's id, e.g. {{$step.${inner}}}`, meant: named };
+    if (available.includes(inner)) return { what: `${shown} is not set by any step`, meant: [`$step.${inner}${after(ref.name, head)}`] };
+    const index = ctx.stepOrder.indexOf(first);
+    const its = (variablesSetBy(ctx.steps[index]!, ctx.actionOutputs) ?? []).filter((v) => available.includes(v));
+    if (its.length) {
+      const near = meantAmong(ref, inner, head, its, '$step.');
+      return { what: `${shown} is not set by any step`, meant: near.length ? near : its.slice(0, 2).map((v) => `$step.${v}${after(ref.name, head)}`) };
+    }
+    return { what: `${shown} is not set by any step`, detail: `: a step's variables are named without the step's id, and ${keepsNone(ctx, index, inner)}` };
   }
-  return { what: `${shown} is not set by any step`, detail: `: map it in an HTTP request step's response`, meant: meant(first, `$step.${first}`) };
+  const near = meant(first, `$step.${first}`);
+  const unsaved = near.length ? -1 : ctx.steps.findIndex((s, i) => i < ctx.at && s.type === 'ask_question' && variablesSetBy(s)?.length === 0);
+  if (unsaved >= 0) return { what: `${shown} is not set by any step`, detail: `: ${keepsNone(ctx, unsaved, first)}` };
+  return { what: `${shown} is not set by any step`, detail: `: map it in an HTTP request step's response, or save an Ask a Question step's answer as it`, meant: near };
+}
+
+/** Why step `index` gives this step no variable `name` to read, and how it would. */
+function keepsNone(ctx: Context, index: number, name: string): string {
+  const step = ctx.steps[index]!;
+  const which = `step ${index + 1} ("${step.id}")`;
+  if (step.type === 'ask_question' && variablesSetBy(step)?.length === 0) {
+    return `${which} saves its answer as no variable: name it "${name}" in that step's "Save the answer as $step variable", then read it as ${braces(`$step.${name}`)}`;
+  }
+  const sets = variablesSetBy(step, ctx.actionOutputs) ?? [];
+  if (sets.length) return `${which} sets ${sets.map((v) => braces(`$step.${v}`)).join(', ')}, but not before step ${ctx.at + 1} runs`;
+  return `${which} sets no variables (an HTTP request step sets those its response maps, an Ask a Question step the one it saves its answer as)`;
 }
 
 /** `$contact.<property>` and `$contact.fields.<key>`: a custom field may be what a property typo meant, and the other way round. */
@@ -215,6 +240,8 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     items,
     stepVars: stepVariables(def.steps, workspace.actionOutputs),
     stepOrder: def.steps.map((s) => s.id),
+    steps: def.steps,
+    actionOutputs: workspace.actionOutputs,
     at: 0,
     fieldKeys: workspace.fieldKeys,
   };

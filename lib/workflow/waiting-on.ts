@@ -32,6 +32,14 @@ export function whenText(iso: string, now = new Date()): string {
  * Said wherever an agent writes to a customer a workflow's question waits on (the built-in
  * inbox, the launcher in Chatwoot, the Dashboard App): their next message is the answer.
  */
-export function awaitingAnswerText(awaiting: { workflowName: string; until: string }, now = new Date()): string {
-  return `Workflow “${awaiting.workflowName}” is waiting for the customer’s answer (until ${whenText(awaiting.until, now)}): their next message goes to it.`;
+export function awaitingAnswerText(awaiting: AwaitingWho & { until: string }, now = new Date()): string {
+  return `${awaitingWho(awaiting)} is waiting for the customer’s answer (until ${whenText(awaiting.until, now)}): their next message goes to it.`;
 }
+
+type AwaitingWho = { workflowName: string; shortcutName?: string | null };
+
+/**
+ * What waits, named as the agent knows it: the shortcut they (or a colleague) clicked, by its
+ * label in the menu, which may differ from its workflow's name; else the workflow.
+ */
+export const awaitingWho = (awaiting: AwaitingWho) => (awaiting.shortcutName ? `Shortcut “${awaiting.shortcutName}”` : `Workflow “${awaiting.workflowName}”`);

@@ -10,7 +10,7 @@ import { channelConfig, channelToken } from './connections';
 import { credentialProblem, noteSendOutcome } from './channel-health';
 import { applyEarlyStatus } from './delivery-status';
 import type { Cancellation } from '../outbound/call';
-import { graphCall, GraphCancelledError, GraphError } from './graph';
+import { graphCall, GraphCancelledError, GraphError, GraphUnreachableError, QUICK_RETRY_MAX_MS } from './graph';
 import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
 
 export interface DeliveryResult {
@@ -141,9 +141,12 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
       return { messageId, status, externalId: null, error, repeated: false };
     }
     await noteSendOutcome(services, connection, err);
-    const unknown = err.status === 0;
-    // Meta answered, so nothing was sent; throttling and outages pass (graph.ts TRANSIENT_CODES, 5xx).
+    // Unknown only when the request may have reached Meta (no answer after it was written). Meta
+    // answering an error, or a request that never left (refused, DNS), sent nothing; throttling,
+    // outages and those pass (graph.ts TRANSIENT_CODES, 5xx), so they are tried again later.
+    const unknown = err instanceof GraphUnreachableError && err.sent;
     const transient = !unknown && err.retriable;
+    if (transient && input.retryLater && (err.retryAfterMs ?? 0) > QUICK_RETRY_MAX_MS) input.note?.(`Meta asked to wait ${Math.ceil(err.retryAfterMs! / 1000)} s before trying again (Retry-After)`);
     const status = unknown ? 'unknown' : transient && input.retryLater ? 'retrying' : 'failed';
     const error = credentialProblem(err) ?? err.message;
     await setDelivery(services, messageId, { delivery_status: status, delivery_error: error });

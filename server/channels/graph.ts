@@ -5,6 +5,7 @@
 // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
 import { replaceNulDeep } from '../../lib/workflow/nul-text';
 import type { Cancellation } from '../outbound/call';
+import { describeFetchFailure } from './graph-network';
 
 export interface GraphErrorBody {
   message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string;
@@ -33,6 +34,17 @@ export class GraphCancelledError extends GraphError {
   override name = 'GraphCancelledError';
   constructor(readonly sent: boolean, during: string) {
     super(0, { message: `Cancelled (the run was cancelled) ${during}` }, false, null);
+  }
+}
+
+/**
+ * No answer from Meta. `sent: false`: the request provably never left (refused, DNS, TLS
+ * handshake; graph-network.ts), so sending it again cannot repeat it; otherwise Meta may have it.
+ */
+export class GraphUnreachableError extends GraphError {
+  override name = 'GraphUnreachableError';
+  constructor(message: string, readonly sent: boolean) {
+    super(0, { message }, true, null);
   }
 }
 
@@ -72,13 +84,21 @@ export interface GraphOptions {
 /** Test hook: how graph retries wait (real timers in production). */
 export const graphTiming = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), baseDelayMs: 500 };
 
+/**
+ * The longest wait between quick attempts. A longer Retry-After ends them: the caller is told at
+ * once (a workflow step then waits its turn to try again later, step-retry.ts, instead of holding
+ * a run round, or an agent's request, for minutes).
+ */
+export const QUICK_RETRY_MAX_MS = 2_000;
+
+/** Retry-After in ms, as Meta said it (seconds or an HTTP date); callers cap it (step-retry.ts MAX_RETRY_AFTER_MS). */
 function retryAfter(res: Response): number | null {
   const h = res.headers.get('retry-after');
   if (!h) return null;
   const seconds = Number(h);
-  if (Number.isFinite(seconds)) return Math.min(60_000, Math.max(0, seconds * 1000));
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(h);
-  return Number.isFinite(at) ? Math.min(60_000, Math.max(0, at - Date.now())) : null;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null;
 }
 
 async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): Promise<T> {
@@ -86,7 +106,8 @@ async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): 
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
   const cancel = opts.cancellation?.signal;
   if (cancel?.aborted) throw new GraphCancelledError(false, `before attempt ${attempt}: nothing was sent`);
-  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
   // Once fetch has the request, it may be on its way: from then on a cancel cannot say it was not sent.
   const afterSent = () => new GraphCancelledError(true, `during attempt ${attempt}: the request had been sent, so Meta may have it; the answer was not awaited`);
   let res: Response;
@@ -101,9 +122,10 @@ async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): 
     });
     text = await res.text();
   } catch (err) {
-    if (cancel?.aborted) throw afterSent();
-    // A connection refused / reset / timeout: Meta may or may not have the request.
-    throw new GraphError(0, { message: `Graph API unreachable: ${(err as Error).message}` }, true, null);
+    const failure = describeFetchFailure(err, timeoutMs);
+    // Cancelled before the connection was up: nothing left, as before the attempt.
+    if (cancel?.aborted) throw failure.neverSent ? new GraphCancelledError(false, `during attempt ${attempt}, before the connection was up: nothing was sent`) : afterSent();
+    throw new GraphUnreachableError(failure.message, !failure.neverSent);
   }
   let json: unknown;
   try { json = text ? JSON.parse(text) : {}; } catch { json = undefined; }
@@ -116,8 +138,9 @@ async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): 
 }
 
 /**
- * Calls the Graph API. Throttling (429, codes 4/17/32/613/80007/130429/131056) and 5xx are
- * retried with exponential backoff, honouring Retry-After; any other error is thrown at once.
+ * Calls the Graph API. Throttling (429, codes 4/17/32/613/80007/130429/131056), 5xx and a request
+ * that never left are retried with exponential backoff, honouring a Retry-After up to
+ * QUICK_RETRY_MAX_MS (a longer one is thrown at once, with it); any other error is thrown at once.
  * `retryUnreachable: false` for sends: a request that may have reached Meta is not repeated.
  */
 export async function graphCall<T>(req: GraphRequest, opts: GraphOptions & { retryUnreachable?: boolean }): Promise<T> {
@@ -128,8 +151,9 @@ export async function graphCall<T>(req: GraphRequest, opts: GraphOptions & { ret
       return await once<T>(req, opts, attempt);
     } catch (err) {
       const e = err as GraphError;
-      const unreachable = e.status === 0;
-      const canRetry = e.retriable && (!unreachable || opts.retryUnreachable !== false) && attempt < attempts;
+      const maybeSent = e instanceof GraphUnreachableError && e.sent;
+      const waitsLong = (e.retryAfterMs ?? 0) > QUICK_RETRY_MAX_MS;
+      const canRetry = e.retriable && (!maybeSent || opts.retryUnreachable !== false) && !waitsLong && attempt < attempts;
       if (!canRetry) throw e;
       const wait = e.retryAfterMs ?? graphTiming.baseDelayMs * 2 ** (attempt - 1);
       opts.onRetry?.(e, attempt, wait);

@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '../events/unit-of-work';
 import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
+import { insertOne } from '../store/compiled-sql';
 import type { Executor } from '../store/database';
 import type { MessagesTable } from '../store/schema';
 
@@ -20,8 +21,8 @@ export interface ActivityLine {
   author: { type: 'user' | 'workflow'; id: string | null; name?: string | null };
   /**
    * A run's outcome line: one per run, replaced by its next outcome ("waiting to try again at …"
-   * becomes "failed: …"), moved to the end of the thread each time, so the agent reads its latest
-   * state where new things appear instead of a line per retry.
+   * becomes "failed: …") under the same id, moved to the end of the thread each time, so the agent
+   * reads its latest state where new things appear instead of a line per retry.
    */
   runId?: string;
 }
@@ -40,13 +41,17 @@ function rowOf(line: ActivityLine, at: string): MessagesTable {
   };
 }
 
-/** The lines, in one statement; a run's line takes the place (and a new id: the end of the thread) of the one before. */
+/**
+ * The lines, in one statement. A run's line replaces the one before in place: same id (a client
+ * holding it sees it change, not vanish), a new time, so it moves to the end of the thread (which
+ * is in created_at order: listMessages).
+ */
 export async function writeActivity(db: Executor, lines: readonly ActivityLine[]): Promise<void> {
   if (lines.length === 0) return;
   const at = nowIso();
   await db.insertInto('messages').values(lines.map((l) => rowOf(l, at)))
     .onConflict((oc) => oc.column('send_key').where('send_key', 'is not', null).doUpdateSet((eb) => ({
-      id: eb.ref('excluded.id'), text: eb.ref('excluded.text'), created_at: eb.ref('excluded.created_at'),
+      text: eb.ref('excluded.text'), created_at: eb.ref('excluded.created_at'),
       author_type: eb.ref('excluded.author_type'), author_id: eb.ref('excluded.author_id'), author_name: eb.ref('excluded.author_name'),
     })))
     .execute();
@@ -60,6 +65,16 @@ export async function addActivity(uow: UnitOfWork, services: Services, lines: re
   uow.afterCommit(() => {
     for (const [conversationId, contactId] of told) services.live.publish({ type: 'conversation.changed', conversationId, contactId });
   });
+}
+
+/**
+ * The line a workflow's step writes beside a change it made to the conversation ("Assigned to Ava
+ * by workflow “Welcome”"): one insert, only when something changed, and in a run round sent with
+ * the round's next statement as the change itself is (no round trip of its own on PostgreSQL).
+ * The change's own `conversation.changed` tells the inboxes.
+ */
+export async function writeStepLine(uow: UnitOfWork, line: Omit<ActivityLine, 'runId'>): Promise<void> {
+  await insertOne(uow.trx, 'messages', rowOf(line, nowIso()), { deferred: !!uow.reads });
 }
 
 /** A workflow as activity lines name it: `workflow “Order sync”` (null: deleted since, or never named). */

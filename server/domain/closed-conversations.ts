@@ -95,6 +95,10 @@ export async function contactOpenConversationId(db: Executor, c: Conversation): 
   return (await findOpenConversation(db, c.contactId))?.id ?? null;
 }
 
+/** listMessages' order: created_at, then id. */
+const inThreadOrder = (a: { created_at: string; id: string }, b: { created_at: string; id: string }) =>
+  a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1;
+
 /**
  * The contact's conversations opened before this one, oldest first, with their latest messages
  * (at most HISTORY_MESSAGES in all, from at most HISTORY_CONVERSATIONS conversations).
@@ -118,7 +122,8 @@ export async function contactHistory(db: Executor, c: Conversation): Promise<Con
     earlier.push({
       id: conversation.id, status: conversation.status, openedBySource: conversation.openedBySource, closedBySource: conversation.closedBySource,
       closeReason: conversation.closeReason, category: conversation.category, summary: conversation.summary,
-      openedAt: conversation.openedAt, closedAt: conversation.closedAt, messages: messages.reverse().map(toMessage),
+      // In the order of the thread itself (listMessages): a replaced activity line where it was last written.
+      openedAt: conversation.openedAt, closedAt: conversation.closedAt, messages: messages.sort(inThreadOrder).map(toMessage),
     });
   }
   return { conversations: earlier.reverse(), truncated };

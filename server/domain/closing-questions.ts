@@ -8,6 +8,7 @@ import type { Executor } from '../store/database';
 import { addActivity, capitalized, workflowNamed, type ActivityLine } from './activity';
 import type { Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
+import { shortcutLabel } from './shortcut-label';
 
 // A closed conversation ends the workflows waiting there for the customer's answer, as a take
 // over does (respond.io's Workflows FAQ asks just this, "If I manually close an ongoing
@@ -39,9 +40,11 @@ const waitingOn = (db: Executor, conversationId: string) => db.selectFrom('quest
  */
 export async function questionsEndedByClose(db: Executor, conversationId: string): Promise<AwaitingAnswer[]> {
   const rows = await waitingOn(db, conversationId).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
-    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at'])
+    // The label of the shortcut a run was launched from (its version's trigger): the dialog names it as the agent knows it.
+    .leftJoin('workflow_versions as v', (j) => j.onRef('v.workflow_id', '=', 'runs.workflow_id').onRef('v.version', '=', 'runs.workflow_version'))
+    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at', 'runs.event_type as event_type', 'v.definition as definition'])
     .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc').execute();
-  return rows.map((r) => ({ runId: r.run_id, workflowId: r.workflow_id, workflowName: r.workflow_name, until: r.expires_at }));
+  return rows.map((r) => ({ runId: r.run_id, workflowId: r.workflow_id, workflowName: r.workflow_name, shortcutName: shortcutLabel(r.event_type, r.definition), until: r.expires_at }));
 }
 
 /**

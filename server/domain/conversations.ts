@@ -16,6 +16,7 @@ import { contactIn, getContact, type Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
 import { routeReplyToWaitingRun } from './question-replies';
 import { endQuestionsOnClose, holdQuestionsBeforeClose } from './closing-questions';
+import { workflowNamed, writeStepLine } from './activity';
 import { channelOnOpen, channelTypeOf, placeColumns, type ConversationPlace } from './conversation-place';
 
 export const toConversation = (r: ConversationsTable): Conversation => ({
@@ -51,6 +52,8 @@ function dataOf(raw: string): { data?: MessageData } {
 
 /** Who writes a message; a workflow names itself (`name`: the workflow's name, stored with the message). */
 export interface MessageAuthor { type: 'contact' | 'user' | 'workflow'; id: string | null; name?: string | null }
+/** The workflow whose step changes a conversation, as its activity line names it. */
+export type StepLineAuthor = { type: 'workflow'; id: string; name?: string | null };
 
 /** A message that goes through or came from a channel connection (WhatsApp, Messenger). */
 export interface ChannelMessageFields {
@@ -194,6 +197,8 @@ export async function openConversation(
 export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
   input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | 'deleted_in_chatwoot' | null }, cause: Cause,
+  /** A workflow's Close step: the thread says so (Chatwoot's "Conversation was marked resolved by …"). */
+  workflow?: StepLineAuthor,
 ): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
@@ -219,7 +224,14 @@ export async function closeConversation(
   }
   remember(uow, current.contactId, id, null);
   // The workflows waiting here for the customer's answer end with it (closing-questions.ts).
-  if (held || Number(written[0]!.waiting) === 1) await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause);
+  const stopped = held || Number(written[0]!.waiting) === 1 ? await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause) : [];
+  // A stopped question's line says already who closed it ("The conversation was closed by workflow …: …").
+  if (workflow && stopped.length === 0) {
+    await writeStepLine(uow, {
+      conversationId: id, contactId: current.contactId, author: workflow,
+      text: `Conversation was closed by ${workflowNamed(workflow.name)}${input.category ? ` (${input.category})` : ''}`,
+    });
+  }
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
     type: 'conversation.closed',
@@ -302,13 +314,27 @@ async function conversationForMessage(uow: UnitOfWork, id: string): Promise<Conv
   return toConversation(row);
 }
 
-export async function assignConversation(uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause): Promise<Conversation> {
+/**
+ * `workflow`: a workflow's Assign step: the thread says so, as Chatwoot's "Assigned to Ava by
+ * Automation System" (domain/activity.ts); nothing when the conversation was already theirs.
+ */
+export async function assignConversation(
+  uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause, workflow?: StepLineAuthor,
+): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
-  if (userId) assertAssignable(userId, await assigneeIn(uow, userId));
+  const assignee = userId ? await assigneeIn(uow, userId) : null;
+  if (userId) assertAssignable(userId, assignee);
   if (current.assigneeId === userId) return current;
   // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
   await runShaped(uow.trx, 'conversationAssignee', [userId, id], () => uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id), { deferred: !!uow.reads });
   remember(uow, current.contactId, id, { ...current, assigneeId: userId });
+  if (workflow) {
+    const by = workflowNamed(workflow.name);
+    await writeStepLine(uow, {
+      conversationId: id, contactId: current.contactId, author: workflow,
+      text: assignee ? `Assigned to ${assignee.name} by ${by}` : `Conversation unassigned by ${by}`,
+    });
+  }
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
   changed(uow, services, current);
   return { ...current, assigneeId: userId };
@@ -339,7 +365,12 @@ async function assigneeIn(uow: UnitOfWork, userId: string): Promise<{ name: stri
   return user;
 }
 
+/**
+ * The thread in the order things happened: by created_at (ids are made at the same moment), which
+ * also places a run's activity line, replaced in place under its id, where its latest state was
+ * written (domain/activity.ts).
+ */
 export async function listMessages(db: Executor, conversationId: string): Promise<Message[]> {
-  const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('id').execute();
+  const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at').orderBy('id').execute();
   return rows.map(toMessage);
 }

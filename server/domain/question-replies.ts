@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import type { Executor } from '../store/database';
 import { addPassedOverNote, passedOverNote, workflowNameOfRun, type PassedBy } from './passed-over';
 import { repliedRun, type ReplyTarget } from './question-target';
+import { shortcutLabel } from './shortcut-label';
 
 /**
  * The question waits an incoming message on this conversation could answer, the one put to the
@@ -72,9 +73,10 @@ export async function awaitingAnswerOn(db: Executor, conversationId: string, run
   let open = openQuestions(db, conversationId);
   if (runId) open = open.where('question_waits.run_id', '=', runId);
   const row = await open.limit(1).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
-    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at'])
+    .leftJoin('workflow_versions as v', (j) => j.onRef('v.workflow_id', '=', 'runs.workflow_id').onRef('v.version', '=', 'runs.workflow_version'))
+    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at', 'runs.event_type as event_type', 'v.definition as definition'])
     .executeTakeFirst();
-  return row ? { runId: row.run_id, workflowId: row.workflow_id, workflowName: row.workflow_name, until: row.expires_at } : null;
+  return row ? { runId: row.run_id, workflowId: row.workflow_id, workflowName: row.workflow_name, shortcutName: shortcutLabel(row.event_type, row.definition), until: row.expires_at } : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../../lib/contracts/errors';
 import type { Access } from '../auth/principal';
+import { nullableUnions } from './openapi-nullable';
 
 // What /docs/json says beyond the zod schemas: the answers without a body (204) and the errors.
 // Documented here, not declared as response schemas on the routes: a declared error schema would
@@ -38,7 +39,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /**
  * The errors a route can answer, from what it declares: who may call it (`config.access`), its
  * path parameters, its body and query, and the ones it names (`config.errors`). Anything else
- * (other 409 conflicts, 413, 503) is the `default`.
+ * (a 409 a route does not name, 431, 503) is the `default`.
  */
 export function documentedErrors(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, schema: Record<string, unknown>): Record<string, unknown> {
   const { access, errors } = (route.config as { access?: Access; errors?: Record<number, string> } | undefined) ?? {};
@@ -46,18 +47,23 @@ export function documentedErrors(route: Pick<RouteOptions, 'method' | 'url' | 'c
   const signedIn = !!access && !access.public;
   const takesBody = methods.some((m) => BODY_METHODS.has(m));
   const validated = !!(schema.body || schema.querystring || schema.params) || takesBody;
+  const malformed = [
+    ...(takesBody ? ['The body is not JSON (`malformed_json`)'] : []),
+    ...(route.url.includes(':') ? ['A path segment is not valid percent-encoding (`bad_request`)'] : []),
+  ];
   return {
-    ...(takesBody ? { 400: errorRef('The body is not JSON (`malformed_json`)') } : {}),
+    ...(malformed.length ? { 400: errorRef(malformed.join('; or ')) } : {}),
     ...(signedIn ? {
       401: errorRef('No token, or an unknown, revoked or expired one, or a deactivated user (`unauthorized`; `WWW-Authenticate: Bearer`)'),
       403: errorRef('The token is valid but may not do this: a role too low, an app key without the scope (`forbidden`)'),
     } : {}),
     ...(route.url.includes(':') ? { 404: errorRef('Nothing with this id (`not_found`)') } : {}),
+    ...(takesBody ? { 413: errorRef('The body is over the route\'s limit, 1 MiB unless its description says otherwise (`payload_too_large`)') } : {}),
     ...(takesBody ? { 415: errorRef('A body that is not JSON, compressed, or in an unknown charset (`unsupported_media_type`, `unsupported_charset`)') } : {}),
     ...(validated ? { 422: errorRef('The body, query or path is invalid; `details` names each field to fix (`invalid_content` or a code of its own)') } : {}),
     429: errorRef('Too many requests; `Retry-After` says when to come back (`rate_limited`)'),
     ...Object.fromEntries(Object.entries(errors ?? {}).map(([status, description]) => [status, errorRef(description)])),
-    default: errorRef('Any other error, in the same shape: 409 a conflict with what exists, 413 a body over the limit, 503 the database out of reach'),
+    default: errorRef('Any other error, in the same shape: 409 a conflict with what exists (the route lists its own), 431 a URL and headers over 16 KiB, 503 the database out of reach'),
   };
 }
 
@@ -78,5 +84,5 @@ export const openapiTransform: Transform = (input) => {
     ...schema.response,
     ...(noContent ? { 204: { type: 'null', description: noContent.description ?? 'No content' } } : {}),
   };
-  return { ...out, schema: { ...schema, response: { ...response, ...documentedErrors(route, schema) } } };
+  return { ...out, schema: nullableUnions({ ...schema, response: { ...response, ...documentedErrors(route, schema) } }) };
 };

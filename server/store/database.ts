@@ -30,8 +30,11 @@ export interface Store {
   writeTurn?: WriteTurn;
   /** SQLite: what the executor thread's connection has counted (it reports them to this one). */
   peerCounters?: StoreCounters;
-  /** Migrations this opening applied, as counts of applied migrations before and after (the server logs it once); none applied: unset. */
-  migrated?: { from: number; to: number };
+  /**
+   * Migrations this opening applied (the server logs it once): how many, and the latest by name, the
+   * one a release's server/store/migrations ends with; none applied: unset.
+   */
+  migrated?: Migrated;
   /** PostgreSQL: told of each pooled connection the database dropped (the server logs it); a process warning until set. */
   onConnectionLost?: (err: Error) => void;
   close(): Promise<void>;
@@ -190,8 +193,10 @@ export function directQuery(db: Executor): DirectQuery | undefined {
   return (db.getExecutor().adapter as { direct?: DirectQuery }).direct;
 }
 
-/** Brings the schema up to date; says how many migrations had been applied before and after, when it applied any. */
-export async function migrate(db: Db): Promise<{ from: number; to: number } | undefined> {
+export interface Migrated { applied: number; latest: string }
+
+/** Brings the schema up to date; says how many migrations it applied and the latest, when it applied any. */
+export async function migrate(db: Db): Promise<Migrated | undefined> {
   // Unless told the schema, Kysely on PostgreSQL takes a migration table in ANY schema for its own
   // (another app's, a parallel test's) and then fails on a missing lock table: name the current one.
   const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter
@@ -210,8 +215,8 @@ export async function migrate(db: Db): Promise<{ from: number; to: number } | un
     const { error, results } = await migrator.migrateToLatest();
     if (!error) {
       const applied = results?.filter((r) => r.status === 'Success').length ?? 0;
-      const total = Object.keys(migrations).length;
-      return applied > 0 ? { from: total - applied, to: total } : undefined;
+      // Their names sort as they are numbered ("083-…"), as Kysely runs them.
+      return applied > 0 ? { applied, latest: Object.keys(migrations).sort().at(-1)! } : undefined;
     }
     if (attempt >= 5 || !droppedElsewhere(error, migrationTableSchema)) throw error;
   }

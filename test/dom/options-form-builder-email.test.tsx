@@ -40,7 +40,7 @@ describe('form builder: email fields', () => {
     const label = screen.getByLabelText('Label');
     await user.clear(label);
     await user.type(label, 'Customer email');
-    await user.click(screen.getByRole('checkbox', { name: 'Required' }));
+    await user.click(screen.getByRole('checkbox', { name: /^Required/ }));
 
     expect(fields().map((f) => [f.variable, f.type, f.required])).toEqual([['customer_email', 'email', true]]);
     expect(FormDefinition.safeParse({ fields: fields() }).success).toBe(true);

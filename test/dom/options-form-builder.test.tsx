@@ -26,7 +26,7 @@ describe('form builder', () => {
     await user.clear(label);
     await user.type(label, 'Order number');
     expect(screen.getByLabelText('Variable')).toHaveProperty('value', 'order_number');
-    await user.click(screen.getByRole('checkbox', { name: 'Required' }));
+    await user.click(screen.getByRole('checkbox', { name: /^Required/ }));
     expect(preview().getByLabelText(/Order number/)).toBeTruthy();
 
     await user.selectOptions(screen.getByLabelText('New field type'), 'list');

@@ -39,7 +39,7 @@ async function openList() {
   const user = userEvent.setup();
   renderWithProviders(<WorkflowsPage />);
   const row = (await screen.findByRole('link', { name: 'Follow up' })).closest('tr')!;
-  await user.click(within(row).getByRole('button', { name: 'Unpublish' }));
+  await user.click(within(row).getByRole('button', { name: 'Unpublish Follow up' }));
   return user;
 }
 
@@ -59,7 +59,7 @@ describe('the Unpublish button of the workflows list', () => {
     await user.click(within(dialog).getByRole('button', { name: choice }));
     await waitFor(() => expect(unpublishes(calls)).toEqual([body]));
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    expect(await screen.findByRole('button', { name: 'Publish' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Publish Follow up' })).toBeTruthy();
   });
 
   it('keeps it published when the admin changes their mind (the button or Escape)', async () => {
@@ -69,7 +69,7 @@ describe('the Unpublish button of the workflows list', () => {
     expect(within(dialog).getByText('This workflow has 1 unfinished run: let them finish, or cancel them?')).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Keep it published' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Unpublish' }));
+    await user.click(screen.getByRole('button', { name: 'Unpublish Follow up' }));
     await screen.findByRole('alertdialog');
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).toBeNull();

@@ -61,7 +61,7 @@ describe('workflow export', () => {
     const files = catchDownloads();
     renderWithProviders(<WorkflowsPage />);
     const row = (await screen.findByRole('link', { name: 'Order shipped' })).closest('tr')!;
-    await user.click(within(row).getByRole('button', { name: 'Export' }));
+    await user.click(within(row).getByRole('button', { name: /^Export / }));
     await waitFor(() => expect(files).toHaveLength(1));
     expect(files[0]).toEqual({ name: 'order-shipped.workflow.json', json: one });
 

@@ -108,7 +108,7 @@ describe('Chatwoot Dashboard App', () => {
     await page.keyboard.press('Enter');
     await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
     expect(await frame.$eval('[data-testid="da-awaiting-text"]', (e) => e.textContent))
-      .toMatch(/^Workflow “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+      .toMatch(/^Shortcut “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
     const asked = requestsTo(world.cw, 'POST', `/conversations/${world.conversationId}/messages`).filter((r) => r.body?.content === 'Your order number?');
     expect(asked).toHaveLength(1);
 
@@ -131,7 +131,7 @@ describe('Chatwoot Dashboard App', () => {
     // is not this page's to focus), and the page says where to reply.
     expect(await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Shortcuts');
     expect(await frame.$eval('[data-testid="da-announcement"]', (e) => e.textContent))
-      .toBe('Workflow “Ask the order” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
+      .toBe('Shortcut “Ask the order” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
   });
 
   it('acts only for the agent signed in to Chatwoot (by email, any case); without an email Chatwoot names no one to check', async () => {

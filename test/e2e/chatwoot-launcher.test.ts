@@ -114,7 +114,8 @@ describe('launching from Chatwoot', () => {
 
     // Run updates are pushed, so the chip shows within moments.
     await page.waitForSelector('pierce/[data-testid="launcher-awaiting"]', { timeout: 4_000 });
-    const said = /^Workflow “Ask the <b>order<\/b>” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/;
+    // Named by the shortcut's label the agent clicked, not its workflow's name.
+    const said = /^Shortcut “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/;
     expect(await page.$eval('pierce/[data-testid="launcher-awaiting"]', (el) => (el as HTMLElement).title)).toMatch(said);
     expect(await shadowText(page, '[data-testid="launcher-awaiting"]')).toContain('Awaiting answer');
     expect(await page.$('pierce/[data-testid="launcher-awaiting"] b')).toBeNull();

@@ -103,6 +103,30 @@ describe('what workflows did, in the conversation', () => {
     expect(inbox!.pageErrors).toEqual([]);
   });
 
+  it('a line its run replaces (a new try) changes in the open thread, as the same line', async () => {
+    const conversation = await lena('Lou');
+    await signInAs(agents.ava.token);
+    await openConversation(conversation);
+    const run = await launch(flows.sync, conversation, ['waiting']);
+    const line = async () => (await ava.get(`/conversations/${conversation}`)).body.messages.find((m: { kind: string; author: { type: string } }) => m.kind === 'activity' && m.author.type === 'workflow') as { id: string; createdAt: string };
+    const shown = (m: { id: string; createdAt: string }) => page.waitForSelector(`[data-testid="activity"][data-id="${m.id}"] time[datetime="${m.createdAt}"]`, { timeout: 8000 });
+    const before = await line();
+    await shown(before);
+    expect((await admin().post(`/runs/${run.id}/retry-now`)).status).toBe(200);
+    const until = Date.now() + 8000;
+    let after = await line();
+    while (after.createdAt === before.createdAt && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await line();
+    }
+    // Replaced in place: the same message, with the time of its new try; the page shows it without a reload.
+    expect(after.id).toBe(before.id);
+    expect(after.createdAt).not.toBe(before.createdAt);
+    await shown(await line());
+    expect(await page.$$('[data-testid="activity"][data-id="' + before.id + '"]')).toHaveLength(1);
+    expect(inbox!.pageErrors).toEqual([]);
+  });
+
   it('Close warns that a workflow waits for the customer\'s answer; closing stops it and the thread says so', async () => {
     const conversation = await lena('Lina');
     await openConversation(conversation);
@@ -117,7 +141,8 @@ describe('what workflows did, in the conversation', () => {
     await page.click('[data-testid="close-button"]');
     await page.waitForSelector('[data-testid="close-dialog"][open]');
     expect(await page.$eval('[data-testid="close-warning"]', (el) => (el as HTMLElement).hidden ? null : el.textContent)).toBe(
-      'Closing stops the workflow “Ask order number”, which is waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
+      // Launched from the shortcut: named by its label, as the notice above the composer names it.
+      'Closing stops Shortcut “Ask order number”, which is waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
     await waitForLine('^The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer$');
@@ -134,7 +159,7 @@ describe('what workflows did, in the conversation', () => {
     await page.click('[data-testid="close-button"]');
     await page.waitForSelector('[data-testid="close-dialog"][open]');
     expect(await page.$eval('[data-testid="close-warning"]', (el) => (el as HTMLElement).hidden ? null : el.textContent)).toBe(
-      'Closing stops the workflows “Rating U” and “Ask order number”, which are waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
+      'Closing stops Shortcut “Rating U” and Shortcut “Ask order number”, which are waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
     await waitForLine('^The conversation was closed by Ava: workflow “Rating U” stopped waiting for the customer’s answer$');

@@ -9,8 +9,8 @@ import { fillConnectForm, launchWithExtension, type ExtensionBrowser } from './s
 import { until } from './launcher-harness';
 
 // An admin imports the newer version of a live webhook workflow from the options page of the built
-// extension, into the real server, and picks "Replace": the workflow keeps its id and webhook URL
-// (the shop's hook keeps working once published), and the page says it must be published again.
+// extension, into the real server, and picks "Replace": the workflow keeps its id and webhook URL,
+// stays published, and the shop's next delivery runs the new version at once, as the page says.
 
 let server: TestServer;
 let ext: ExtensionBrowser;
@@ -38,8 +38,9 @@ afterAll(async () => {
 
 const bodyText = () => options.evaluate(() => document.body.innerText);
 
-it('replaces a published workflow from a file: same URL, a draft to publish, said on the page', async () => {
+it('replaces a published workflow from a file: same URL, still live, the next delivery runs the new version', async () => {
   const admin = server.api(server.adminToken);
+  await admin.post('/contacts', { firstName: 'Ana', phone: '+14155550123' });
   const file = (await admin.get(`/workflows/export?ids=${live.id}`)).body;
   file.workflows[0].definition.steps = [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: ['paid'] } }];
   const saved = path.join(dir, 'order-paid.workflows.json');
@@ -50,17 +51,23 @@ it('replaces a published workflow from a file: same URL, a draft to publish, sai
   await input.uploadFile(saved);
   const replace = await options.waitForSelector(`::-p-aria(Replace “Order paid” (published, version 1, ${live.id}))`, { timeout: 10_000 });
   await replace!.click();
-  await until(async () => (await bodyText()).includes('"Order paid" is published: replacing it makes it a draft'), 'the warning of the replace', 10_000);
+  await until(async () => (await bodyText()).includes('"Order paid" is published and stays published: this version is live once imported'), 'the warning of the replace', 10_000);
   if (shots) {
     await mkdir(shots, { recursive: true });
     await options.screenshot({ path: path.join(shots, 'workflow-import-replace.png'), fullPage: true });
   }
-  await (await options.waitForSelector('::-p-aria(Import as drafts[role="button"])'))!.click();
-  await until(async () => (await bodyText()).includes('“Order paid” now holds the file\'s version as a draft and is no longer published'), 'the import to finish', 10_000);
+  await (await options.waitForSelector('::-p-aria(Import and replace[role="button"])'))!.click();
+  await until(async () => (await bodyText()).includes('“Order paid” now runs the file\'s version: it stays published, with the same webhook URL'), 'the import to finish', 10_000);
   if (shots) await options.screenshot({ path: path.join(shots, 'workflow-import-replaced.png'), fullPage: true });
 
   const after = Workflow.parse((await admin.get(`/workflows/${live.id}`)).body);
-  expect([after.status, after.version, after.steps.length]).toEqual(['draft', 2, 1]);
-  expect(after.trigger.type === 'incoming_webhook' && after.trigger.url).toBe(live.trigger.type === 'incoming_webhook' && live.trigger.url);
+  expect([after.status, after.version, after.steps.length]).toEqual(['published', 2, 1]);
+  const url = live.trigger.type === 'incoming_webhook' ? live.trigger.url! : '';
+  expect(after.trigger.type === 'incoming_webhook' && after.trigger.url).toBe(url);
   expect((await admin.get('/workflows')).body.workflows).toHaveLength(1);
+
+  // The shop's next delivery, right after: taken, and run on the file's version (its tag).
+  const delivered = await server.request('POST', new URL(url).pathname, { body: { phone: '+14155550123' } });
+  expect(delivered.status).toBe(202);
+  await until(async () => (await admin.get('/contacts?phone=%2B14155550123')).body.contacts[0]?.tags.includes('paid'), 'the new version to run', 10_000);
 }, 60_000);

@@ -97,4 +97,22 @@ describe('mini_app_action', () => {
     expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
     expect(payments.received.refunds).toHaveLength(1);
   });
+
+  it('a refund (a POST) whose answer a crash lost is not sent again when the run is taken again; the step says its outcome is unknown', async () => {
+    const { run } = await runWorkflow({ orderId: '{{$trigger.order.id}}' });
+    expect(run.status).toBe('completed');
+    // What the process dying right after the request (or the database failing every write since)
+    // leaves: everything but the step's result, the run still before it on a lease that ran out.
+    const db = server.store.db;
+    await db.deleteFrom('step_effects').where('key', '=', `${run.id}:refund`).execute();
+    await db.updateTable('runs').set({ status: 'running', cursor: 0, step_log: '[]', ended_at: null, error: null, lease_owner: 'a-killed-process', lease_until: '1970-01-01T00:00:00.000Z' })
+      .where('id', '=', run.id).execute();
+    server.app.services.runSignal.notify();
+    const admin = server.api(server.adminToken);
+    const done = await waitFor('the run to end', async () => { const r = (await admin.get(`/runs/${run.id}`)).body; return ['completed', 'failed'].includes(r.status) ? r : undefined; });
+    expect(payments.received.refunds).toHaveLength(1);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^The action "refund": an earlier attempt went out before a restart .* a POST is not sent again, to avoid doing it twice/);
+    expect(done.stepLog[0].output).toMatchObject({ outcome: 'unknown' });
+  });
 });

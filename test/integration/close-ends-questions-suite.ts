@@ -123,7 +123,8 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     const shown = await detail(conversation);
     // The one asked last first, as awaitingAnswer (the customer's next message goes to it).
     expect(shown.awaitingAnswer).toMatchObject({ runId: last, workflowName: 'Rating U' });
-    expect(shown.awaitingAnswers?.map((a) => [a.runId, a.workflowName])).toEqual([[last, 'Rating U'], [first, 'Ask order number']]);
+    // With the shortcut each was launched from, by its label: the dialog names them as the agent knows them.
+    expect(shown.awaitingAnswers?.map((a) => [a.runId, a.workflowName, a.shortcutName])).toEqual([[last, 'Rating U', 'Rating U'], [first, 'Ask order number', 'Ask order number']]);
 
     expect((await ava.post(`/conversations/${conversation}/close`, {})).status).toBe(200);
     for (const id of [first, last]) expect(await run(id)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });

@@ -92,9 +92,40 @@ describe('durable runs on a SQLite file', () => {
     expect(done.stepLog.map((e) => e.stepId)).toEqual(['c1', 'h1', 'h2', 'c2', 's']);
     expect(done.attempts).toBe(2);
     expect(aHits()).toBe(1);
-    // The request in flight when the process died is the only thing done twice.
+    // The request in flight when the process died is the only thing done twice: a GET may be.
     expect(hangHits).toBe(2);
+    expect(done.stepLog.find((e) => e.stepId === 'h2')?.notes).toContain('An earlier attempt went out before a restart (or a database outage) and its answer was not recorded; GET is safe to repeat, so it was sent again (same Idempotency-Key)');
     expect((await listMessages(store.db, conversation!.id)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+  }, 90_000);
+
+  it('a POST in flight when the process is killed with SIGKILL is not sent again: the step fails, its outcome unknown', async () => {
+    const dataDir = await tempDir();
+    let arrived: (() => void) | undefined;
+    const hit = new Promise<void>((resolve) => { arrived = resolve; });
+    const remote: HttpServer = await startHttpServer((req) => { req.resume(); arrived?.(); /* never answers: the process dies here */ });
+    cleanups.push(() => remote.close());
+
+    const seeder = await start(dataDir, false);
+    const { contact, conversation } = await insertContact(seeder.app.services);
+    const wf = await insertWorkflow(seeder.app.services.db, makeWorkflow({ steps: [
+      { id: 'pay', type: 'http_request', config: { method: 'POST', url: `${remote.url}/charge`, body: '{"amount": 10}' } },
+      { id: 'c', type: 'add_comment', config: { text: 'charged' } },
+    ] }));
+    const runId = await insertRun(seeder.app.services.db, { workflowId: wf.id, contactId: contact.id });
+    await seeder.close();
+    const store: Store = await openStore({ sqliteFile: path.join(dataDir, 'companion.sqlite') });
+    cleanups.push(() => store.close());
+
+    const firstChild = await spawnChild(dataDir);
+    await hit;
+    await killHard(firstChild);
+    const secondChild = await spawnChild(dataDir);
+    cleanups.push(() => killHard(secondChild));
+    const done = await waitForRun(store.db, runId, undefined, 30_000);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/charge: an earlier attempt went out before a restart .* may or may not have acted on it; a POST is not sent again/);
+    expect(remote.hits).toBe(1);
+    expect(await listMessages(store.db, conversation!.id)).toEqual([]);
   }, 90_000);
 });
 

@@ -79,6 +79,10 @@ export async function roundOfClosings(services: Services, count: number): Promis
   for (const { contact, conversation } of contacts) {
     expect((await getContact(services.db, contact.id)).lifecycle).toBe('Customer');
     expect(await getConversation(services.db, conversation!.id)).toMatchObject({ status: 'closed', category: 'Sale', closedBySource: 'workflow', assigneeId: agent.user.id });
+    // The thread says what the workflow did: one line per change (domain/activity.ts, writeStepLine).
+    expect((await listMessages(services.db, conversation!.id)).map((m) => `${m.kind}:${m.text}`)).toEqual([
+      'activity:Assigned to Agent by workflow “Test workflow”', 'activity:Conversation was closed by workflow “Test workflow” (Sale)',
+    ]);
   }
   for (const type of ['conversation.assigned', 'conversation.closed']) {
     expect((await services.db.selectFrom('events').select('id').where('type', '=', type).execute()).length).toBe(count);

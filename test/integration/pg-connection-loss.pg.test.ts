@@ -1,52 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LIVE_CHANNEL } from '../../server/engine/executor/pg-bridge';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
+import { pgProxy } from '../support/pg-proxy';
 import { describePg, dropSchema, freshSchemaName, pgUrl } from '../support/postgres';
 import { freePort, killHard, runToExit, spawnServer, type ServerProcess } from '../support/process';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
-
-/**
- * A TCP proxy in front of PostgreSQL: `outage(true)` drops every connection through it and refuses
- * new ones (a restart, a failover, a network cut), `outage(false)` lets them through again.
- */
-async function pgProxy() {
-  const target = new URL(pgUrl()!);
-  let refusing = false;
-  const open = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (refusing) { client.destroy(); return; }
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      open.add(a);
-      a.on('close', () => { open.delete(a); b.destroy(); });
-      a.on('error', () => b.destroy());
-      a.pipe(b);
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url(databaseUrl: string) {
-      const via = new URL(databaseUrl);
-      via.hostname = '127.0.0.1';
-      via.port = String((server.address() as net.AddressInfo).port);
-      return via;
-    },
-    outage(on: boolean) {
-      refusing = on;
-      if (on) for (const socket of open) socket.destroy();
-    },
-    async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
 
 // The connection that LISTENs for the other instances' notices is a session of its own, beside
 // the pool (DATABASE_POOL_SIZE counts the connections queries share).

@@ -84,17 +84,19 @@ describe('a fullwidth tag', () => {
 });
 
 describe('a Chatwoot label with an invisible character', () => {
-  it('becomes the tag without it, and the delivery says so', async () => {
+  it('becomes the tag without it, and the delivery says so; labels without one (joiners in an emoji or a Persian word) stay whole', async () => {
     await server.close();
     const p = await startChatwootPair();
     try {
       const cwContact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-      const conv = p.cw.addConversation({ contactId: cwContact.id, labels: ['\u200bvip'], firstMessage: { content: 'Hi', incoming: true } });
+      const labels = ['\u200bvip', 'lead_2024', '👩🏽\u200d💻', 'می\u200cخواهم'];
+      const conv = p.cw.addConversation({ contactId: cwContact.id, labels, firstMessage: { content: 'Hi', incoming: true } });
       const res = await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
       expect(res.status).toBe(200);
       expect(res.body.note).toContain('Chatwoot label "vip" held invisible characters (U+200B); the tag is "vip" without them');
+      expect(res.body.note).not.toContain('lead_2024');
       const [row] = (await p.server.api(p.server.adminToken).get('/contacts?q=jane')).body.contacts;
-      expect(row.tags).toEqual(['vip']);
+      expect([...row.tags].sort()).toEqual(['vip', 'lead_2024', '👩🏽\u200d💻', 'می\u200cخواهم'].sort());
     } finally {
       await p.close();
       server = undefined as unknown as TestServer;

@@ -10,7 +10,12 @@ import { contactUpdate } from './chatwoot-standin-contacts';
  * The product talks to it exactly as to a real Chatwoot: only the base URL differs.
  */
 export interface CwStandinContact { id: number; name: string; email: string | null; phone_number: string | null; custom_attributes: Record<string, unknown>; updated_at: number }
-export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User'; attachments?: CwStandinAttachment[] }
+/**
+ * `in_reply_to`: the id of the message it quotes (a customer's swiped reply); Chatwoot keeps it in
+ * content_attributes with `in_reply_to_external_id`, the quoted message's source_id
+ * (Messages::InReplyToMessageBuilder, app/builders/messages/in_reply_to_message_builder.rb).
+ */
+export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User'; attachments?: CwStandinAttachment[]; in_reply_to?: number }
 /**
  * Attachment#push_event_data (app/models/attachment.rb): base_data (id, message_id, file_type,
  * account_id) with file_metadata for files (extension, data_url, thumb_url, file_size, width,
@@ -137,7 +142,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
       const m = conv.messages.find((x) => x.id === messageId)!;
       const contact = s.contacts.get(conv.contactId)!;
       return {
-        account: { id: accountId, name: 'Acme Support' }, additional_attributes: {}, content_attributes: {}, content_type: 'text',
+        account: { id: accountId, name: 'Acme Support' }, additional_attributes: {}, content_attributes: contentAttributes(m), content_type: 'text',
         content: html ? `<p>${m.content.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>\n` : m.content,
         conversation: conversationJson(s, conv), created_at: new Date(m.created_at * 1000).toISOString(), id: m.id, inbox: { id: conv.inboxId, name: inboxOf(s, conv).name },
         message_type: ['incoming', 'outgoing', 'activity', 'template'][m.message_type], private: m.private,
@@ -230,7 +235,7 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
     additional_attributes: {}, can_reply: true, ...(rest ? {} : { channel }),
     contact_inbox: { id: 55, contact_id: contact.id, inbox_id: c.inboxId, source_id: `src-${contact.id}` },
     id: c.id, inbox_id: c.inboxId,
-    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: c.inboxId, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: {}, sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
+    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: c.inboxId, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: contentAttributes(last), sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
     labels: [...c.labels],
     meta: {
       sender: contactJson(contact),
@@ -243,6 +248,9 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
     agent_last_seen_at: 0, contact_last_seen_at: 0, last_activity_at: c.last_activity_at, timestamp: c.last_activity_at, created_at: c.created_at, updated_at: c.updated_at,
   };
 }
+
+// Message#content_attributes: `in_reply_to` and `in_reply_to_external_id` (the quoted message's source_id: none for an agent's or a workflow's message).
+const contentAttributes = (m: CwStandinMessage) => (m.in_reply_to ? { in_reply_to: m.in_reply_to, in_reply_to_external_id: null } : {});
 
 type Answer = (status: number, json: unknown) => void;
 

@@ -36,7 +36,9 @@ export const graphErrors = {
   permissionDenied: (): GraphErrorAnswer => ({
     status: 403, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10, error_data: { messaging_product: 'whatsapp', details: 'Permission is either not granted or has been removed.' } },
   }),
-  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling)
+  // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling).
+  // Meta's limits count calls over a rolling hour (https://developers.facebook.com/docs/graph-api/overview/rate-limiting);
+  // `Retry-After` (RFC 9110 §10.2.3) is the generic HTTP way a throttled server says how long to wait.
   throttled: (retryAfterSeconds?: number): GraphErrorAnswer => ({
     status: 429, error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, error_subcode: 2446079 },
     ...(retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {}),
@@ -155,6 +157,12 @@ export interface GraphStandIn {
   callbacks: { wamid: string; status: string; answer: number }[];
   sent: SentMessage[];
   requests: { method: string; path: string }[];
+  /**
+   * Meta unreachable: the port is closed (connections refused, ECONNREFUSED) and open connections
+   * are dropped, until `acceptConnections` listens on the same port again.
+   */
+  refuseConnections(): Promise<void>;
+  acceptConnections(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -405,6 +413,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     callbacks,
     sent,
     requests,
+    refuseConnections: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    acceptConnections: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

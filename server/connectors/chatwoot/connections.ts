@@ -9,6 +9,7 @@ import type { Services } from '../../services';
 import { fromJson, toJson, type Executor } from '../../store/database';
 import type { ConnectionsTable } from '../../store/schema';
 import { ChatwootApi, ChatwootApiError } from './api';
+import { sameChatwootAccount } from './same-account';
 import { disconnectedBefore } from './tombstones';
 import { inTransaction } from '../../events/unit-of-work';
 
@@ -92,8 +93,9 @@ async function checkToken(services: Services, baseUrl: string, accountId: number
 
 export async function connectAccount(services: Services, body: ChatwootConnectBody): Promise<ChatwootAccount> {
   const { profile, account } = await checkToken(services, body.baseUrl, body.accountId, body.apiAccessToken);
-  const existing = (await listConnections(services, services.db)).find((c) => c.config.baseUrl === body.baseUrl && c.config.accountId === body.accountId);
-  if (existing) throw new HttpError(409, 'already_connected', `Chatwoot account ${body.accountId} at ${body.baseUrl} is already connected (${existing.row.id}); update or remove it instead`);
+  // The same account under another spelling of its address (same-account.ts) would mirror it twice.
+  const existing = (await listConnections(services, services.db)).find((c) => sameChatwootAccount(c.config, body));
+  if (existing) throw new HttpError(409, 'already_connected', `Chatwoot account ${body.accountId} at ${existing.config.baseUrl} is already connected (${existing.row.id}); update or remove it instead`);
   // Connected before and disconnected since: the same id again, so its mirrored conversations,
   // contacts and applied state are picked up where they were (tombstones.ts).
   const earlier = await disconnectedBefore(services.db, body.baseUrl, body.accountId);

@@ -7,7 +7,7 @@ import { labelsAsTags } from './label-tags';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
 import { toJson } from '../../store/database';
-import { htmlToText, isIncoming, isOutgoingOrTemplate, messageText, stampSeconds, toAttachments, type CwAttachment, type CwConversation } from './payloads';
+import { htmlToText, isIncoming, isOutgoingOrTemplate, messageText, quotedMessageId, stampSeconds, toAttachments, type CwAttachment, type CwContentAttributes, type CwConversation } from './payloads';
 
 export interface ConversationState { status: string; labels: string[]; assigneeId?: number | null }
 
@@ -185,7 +185,7 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
  * the last message of a conversation a sync just imported (a delivery's message is news).
  */
 export async function applyIncomingMessage(
-  ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation },
+  ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation; content_attributes?: CwContentAttributes },
   from: 'contact' | 'agent' | 'note' = 'contact', imported = false, place?: ConversationPlace,
 ) {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at), place });
@@ -197,8 +197,11 @@ export async function applyIncomingMessage(
   const embedded = msg.conversation.messages.find((m) => m.id === msg.id);
   const attachments = toAttachments(msg.attachments?.length ? msg.attachments : embedded?.attachments ?? []);
   const text = messageText(embedded?.content ?? htmlToText(msg.content ?? ''), attachments);
+  // A customer's reply quoting a workflow's question answers that question (question-target.ts),
+  // as a quoted WhatsApp message does: the quoted id is the one Chatwoot gave the question's POST.
+  const quoted = quotedMessageId(msg.content_attributes ?? embedded?.content_attributes);
   const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
-    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId } }
+    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId }, ...(quoted ? { channel: { connectionId: ctx.conn.row.id, externalId: String(msg.id), inReplyTo: quoted } } : {}) }
     : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
   { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id), ...(attachments.length ? { attachments: toJson(attachments) } : {}) })

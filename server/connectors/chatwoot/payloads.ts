@@ -44,6 +44,24 @@ const CwAttachments = z.array(z.unknown()).nullish().catch(null)
   }));
 export type CwAttachment = z.infer<typeof CwAttachment>;
 
+/**
+ * A message's `content_attributes`, of which only `in_reply_to`: the id of the message it quotes
+ * (Chatwoot's own message id, as POST …/messages answers it), set by Message#ensure_in_reply_to
+ * through Messages::InReplyToMessageBuilder (app/models/message.rb,
+ * app/builders/messages/in_reply_to_message_builder.rb), which also finds it from a channel's
+ * `in_reply_to_external_id` (a WhatsApp context.id); documented with the message object at
+ * https://developers.chatwoot.com/api-reference/messages/create-new-message. Anything else there
+ * (or a malformed value) reads as no quote: it never refuses the delivery.
+ */
+export const CwContentAttributes = z.looseObject({ in_reply_to: z.union([z.number().int(), z.string().max(40)]).nullish().catch(null) })
+  .nullish().catch(null);
+
+export type CwContentAttributes = z.infer<typeof CwContentAttributes>;
+
+/** The Chatwoot id of the message this one quotes, if any. */
+export const quotedMessageId = (attrs: CwContentAttributes | undefined): string | undefined =>
+  attrs?.in_reply_to != null && String(attrs.in_reply_to).trim() !== '' ? String(attrs.in_reply_to).trim() : undefined;
+
 export const CwEmbeddedMessage = z.looseObject({
   id: z.number().int(),
   content: z.string().nullish(),
@@ -52,6 +70,7 @@ export const CwEmbeddedMessage = z.looseObject({
   created_at: Stamp,
   sender_type: z.string().nullish(),
   attachments: CwAttachments,
+  content_attributes: CwContentAttributes,
 });
 
 export const CwConversation = z.looseObject({
@@ -88,6 +107,7 @@ export const CwMessageEvent = z.looseObject({
   conversation: CwConversation,
   sender: z.looseObject({ id: z.number().optional() }).nullish(),
   attachments: CwAttachments,
+  content_attributes: CwContentAttributes,
 });
 
 /** Seconds since the epoch, from an integer/float timestamp or an ISO string; null when absent. */

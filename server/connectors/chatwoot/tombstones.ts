@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { newId, nowIso } from '../../ids';
 import { fromJson, toJson, type Executor } from '../../store/database';
+import { sameChatwootAccount } from './same-account';
 
 /**
  * What stays of a disconnected Chatwoot account: a `connections` row of its own kind (so nothing
  * that looks connections up by id or by kind `chatwoot` finds it: webhooks, steps, syncs) holding
  * where the account was, its name and the id its mirror rows carry, and of its secrets only the
  * webhook URL's token and signing secret (never the API token). Connecting the
- * same base URL and account id again takes that id back, which re-links the conversations,
+ * same account again (same-account.ts: the scheme, a default port, the host's case and a trailing
+ * slash do not count) takes that id back, which re-links the conversations,
  * messages, contacts (channel_identities `chatwoot:<id>`) and applied state mirrored before, and
  * the same webhook URL, which Chatwoot's webhook settings still hold; meanwhile the inbox still
  * names the account of a conversation mirrored from it.
@@ -26,7 +28,7 @@ async function tombstones(db: Executor): Promise<Tombstone[]> {
 }
 
 export async function disconnectedBefore(db: Executor, baseUrl: string, accountId: number): Promise<Tombstone | undefined> {
-  return (await tombstones(db)).find((t) => t.baseUrl === baseUrl && t.accountId === accountId);
+  return (await tombstones(db)).find((t) => sameChatwootAccount(t, { baseUrl, accountId }));
 }
 
 /** The disconnected account a conversation's connection id was (for the inbox to name it). */
@@ -38,7 +40,7 @@ export async function tombstoneOf(db: Executor, connectionId: string): Promise<T
 export async function leaveTombstone(db: Executor, account: { connectionId: string; name: string; baseUrl: string; accountId: number; origin: string }, sealed: string) {
   const now = nowIso();
   // One per account: an older one for the same id or the same address and account goes.
-  const older = (await tombstones(db)).filter((t) => t.connectionId === account.connectionId || (t.baseUrl === account.baseUrl && t.accountId === account.accountId));
+  const older = (await tombstones(db)).filter((t) => t.connectionId === account.connectionId || sameChatwootAccount(t, account));
   if (older.length) await db.deleteFrom('connections').where('id', 'in', older.map((t) => t.tombstoneId)).execute();
   await db.insertInto('connections').values({
     id: newId('cwx'), kind: TOMBSTONE_KIND, name: account.name, secrets: sealed, status: 'disconnected', last_synced_at: null, last_error: null,

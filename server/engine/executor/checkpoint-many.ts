@@ -6,7 +6,7 @@ import { runShaped, toColumns } from '../../store/compiled-sql';
 import { checkpointSet, LeaseLostError, type RunFence } from './checkpoint';
 import type { NextState } from './transition';
 import { launcherOf } from '../workflows/launched-by';
-import { writeRunLine } from './run-activity';
+import { hasRunLine, writeRunLines } from './run-activity';
 
 /** A run's state after its part of a round, written with the others at the round's end (`since`: its log's length before the round's steps). */
 export interface PendingCheckpoint { fence: RunFence; next: NextState; since?: number }
@@ -88,12 +88,15 @@ export async function checkpointMany(
       throw new LeaseLostError(`Run ${lost} is no longer held by ${owner}`);
     }
   }
-  for (const { fence, next, since } of items) {
-    // Its conversation's activity line, for the few that have one to write (run-activity.ts).
-    await writeRunLine(uow, services, fence, next, since);
+  // Activity lines for the few runs that have one to write (run-activity.ts), together.
+  let lines: PendingCheckpoint[] | undefined;
+  for (const item of items) {
+    const { fence, next, since } = item;
+    if (hasRunLine(fence, next, since)) (lines ??= []).push(item);
     if (next.status === 'completed' || next.status === 'failed') ended(fence);
     const error = next.status === 'failed' ? next.error : null;
     const launchedBy = error ? launcherOf(next.variables) : null;
     uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error, launchedBy }));
   }
+  if (lines) await writeRunLines(uow, services, lines);
 }

@@ -8,7 +8,7 @@ import { unblockNext } from './run-queue';
 import { launcherOf } from '../workflows/launched-by';
 import type { NextState } from './transition';
 import type { RunsTable } from '../../store/schema';
-import { writeRunLine } from './run-activity';
+import { hasRunLine, writeRunLines } from './run-activity';
 
 /**
  * Who holds a run: its id, the owner and the claim number (attempts) that fence stale writers.
@@ -44,7 +44,7 @@ export async function checkpoint(uow: UnitOfWork, services: Services, fence: Run
     if (await unblockNext(uow.trx, services.store.dialect, fence.workflowId, fence.contactId, fence.id) > 0) uow.afterCommit(() => services.runSignal.released());
   }
   // Failed, waiting to try a step again, or through after a retry: its conversation says so (`since`: the log's length before this checkpoint's steps).
-  await writeRunLine(uow, services, fence, next, since);
+  if (hasRunLine(fence, next, since)) await writeRunLines(uow, services, [{ fence, next, since }]);
   const error = next.status === 'failed' ? next.error : null;
   const launchedBy = error ? launcherOf(next.variables) : null;
   uow.afterCommit(() => services.live.publish({ type: 'run.updated', runId: fence.id, workflowId: fence.workflowId, status: next.status, error, launchedBy }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepLogEntry } from '../../../lib/contracts/runs';
-import { runLineText } from './run-activity';
+import { runLineDue, runLineText } from './run-activity';
 import type { NextState } from './transition';
 
 const entry = (stepId: string, status: StepLogEntry['status'], error?: string): StepLogEntry => ({
@@ -25,6 +25,8 @@ describe('runLineText: what a checkpoint says in the run\'s conversation', () =>
     ['without `since` a recovery is not looked for', { ...state([entry('call', 'retrying'), entry('call', 'completed')]), status: 'completed' }, undefined, null],
   ])('%s', (_name, next, since, expected) => {
     expect(runLineText('Sync', next, since)).toBe(expected);
+    // The round's test, which builds no text, says the same.
+    expect(runLineDue(next, since)).toBe(expected !== null);
   });
 
   it('names a deleted workflow as such', () => {

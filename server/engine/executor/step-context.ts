@@ -8,7 +8,7 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { insertOne } from '../../store/compiled-sql';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
-import type { RunView, StepContext } from '../steps/define';
+import { RetryLaterError, type RunView, type StepContext, type UnfinishedAttempt } from '../steps/define';
 
 export interface ContextInput {
   services: Services;
@@ -72,14 +72,14 @@ export function buildStepContext(input: ContextInput): StepContext {
     canRetry: input.canRetry ?? false,
     outside: input.outside ?? false,
     cancellation: input.cancellation ?? NOT_CANCELLED,
-    async once<R>(fn: () => Promise<R>): Promise<R> {
+    async once<R>(fn: () => Promise<R>, attempt?: UnfinishedAttempt<R>): Promise<R> {
       const key = input.idempotencyKey;
       const done = input.fresh ? undefined : await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
       if (done) {
         note(`Effect ${key} was already done before a restart; not repeated`);
         return fromJson<R>(done.result, undefined as R);
       }
-      const result = await fn();
+      const result = attempt ? await attempted(input.effects, key, fn, attempt) : await fn();
       if (input.fresh) {
         await insertOne(input.effects, 'step_effects', { key, result: toJson(result), created_at: nowIso() }, { deferred: true });
         return result;
@@ -92,4 +92,23 @@ export function buildStepContext(input: ContextInput): StepContext {
       return result;
     },
   };
+}
+
+/**
+ * The attempt is committed before `fn` sends anything (the step waits on the network anyway, so
+ * the extra write costs nothing noticeable): a process killed during the request, or a database
+ * that fails the writes after it, leaves the attempt without a result, and the step run again
+ * then gets `unfinished()` instead of sending blindly a second time. A RetryLaterError says the
+ * request did nothing, so the attempt is taken back and the next try sends.
+ */
+async function attempted<R>(db: Executor, key: string, fn: () => Promise<R>, attempt: UnfinishedAttempt<R>): Promise<R> {
+  const marker = `${key}:attempt`;
+  const made = await db.insertInto('step_effects').values({ key: marker, result: '"attempted"', created_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+  try {
+    return await (Number(made.numInsertedOrUpdatedRows ?? 0n) > 0 ? fn() : attempt.unfinished());
+  } catch (err) {
+    if (err instanceof RetryLaterError) await db.deleteFrom('step_effects').where('key', '=', marker).execute();
+    throw err;
+  }
 }

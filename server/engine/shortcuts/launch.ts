@@ -8,7 +8,8 @@ import type { Services } from '../../services';
 import { parseDefinition } from '../workflows/records';
 import { shortcutPermission } from './list';
 import { shortcutUnavailable } from './unavailable';
-import { addActivity } from '../../domain/activity';
+import { addActivity, workflowNamed } from '../../domain/activity';
+import { cachedDefaultCountry } from '../../domain/default-country';
 
 /**
  * An agent launches a shortcut from a conversation: the form values are checked with the same
@@ -36,7 +37,8 @@ export async function launchShortcut(services: Services, user: User, workflowId:
       throw new HttpError(422, 'invalid_content', 'Shortcuts run in an open conversation; this one is closed',
         [{ path: 'conversationId', message: 'The conversation is closed' }]);
     }
-    const values = formSchema(trigger.form).safeParse(body.values);
+    // National phone numbers read with the workspace's country, as the launcher's own check read them.
+    const values = formSchema(trigger.form, { defaultCountry: await cachedDefaultCountry(services.db, uow.trx) }).safeParse(body.values);
     if (!values.success) {
       const details = issuesToDetails(values.error.issues, 'values');
       throw new HttpError(422, 'invalid_content', `The form is not filled in correctly: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
@@ -52,8 +54,10 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     // The conversation says who launched what (Chatwoot's activity messages): after a reload the
     // launcher's toast is gone, and a colleague never saw it. Its outcome follows in a line of the
     // run's when there is one to tell (failed, waiting to try again, stopped: run-activity.ts).
+    // Named by the label the agent clicked; its workflow too when named otherwise, as the run's lines name that.
+    const also = trigger.name === row.name ? '' : ` (${workflowNamed(row.name)})`;
     await addActivity(uow, services, [{
-      conversationId: conversation.id, contactId: conversation.contact_id, text: `${user.name} launched “${row.name}”`, author: { type: 'user', id: user.id },
+      conversationId: conversation.id, contactId: conversation.contact_id, text: `${user.name} launched “${trigger.name}”${also}`, author: { type: 'user', id: user.id },
     }]);
     const contactName = `${conversation.first_name} ${conversation.last_name}`.trim() || conversation.phone || conversation.email;
     return { runId, ...(contactName ? { contactName } : {}) };

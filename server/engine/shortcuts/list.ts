@@ -1,6 +1,7 @@
 import { ShortcutTrigger } from '../../../lib/contracts/triggers';
 import type { ShortcutList, ShortcutSummary } from '../../../lib/contracts/shortcuts';
 import type { User } from '../../../lib/contracts/users';
+import { getDefaultCountry } from '../../domain/default-country';
 import { getRestrictions } from '../../domain/users';
 import type { Executor } from '../../store/database';
 import { parseDefinition } from '../workflows/records';
@@ -28,5 +29,5 @@ export async function listShortcuts(db: Executor, user: User): Promise<ShortcutL
   }
   shortcuts.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
   const permission = await shortcutPermission(db, user);
-  return { ...permission, version: await shortcutsVersion(db), shortcuts };
+  return { ...permission, version: await shortcutsVersion(db), shortcuts, defaultCountry: await getDefaultCountry(db) };
 }

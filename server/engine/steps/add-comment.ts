@@ -1,9 +1,10 @@
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { addMessage, getConversation } from '../../domain/conversations';
 import type { Executor } from '../../store/database';
-import { defineStep, fail, next } from './define';
+import { defineStep, fail, next, type StepContext } from './define';
 import { viaConnector } from './via-connector';
-import { workflowAuthor } from './workflow-author';
+import { workflowAuthor, type WorkflowAuthor } from './workflow-author';
+import { writeOnce } from './write-once';
 
 export const addCommentStep = defineStep({
   type: 'add_comment',
@@ -24,12 +25,16 @@ export const addCommentStep = defineStep({
     const connector = await viaConnector(ctx, target, 'addNote');
     if (connector) return next(await connector.invoke({ text }));
     const author = await workflowAuthor(ctx);
-    const write = () => ctx.db((uow) => addMessage(uow, ctx.services, target.id, { text, direction: 'outgoing', kind: 'comment', author }, ctx.cause));
-    // Outside a transaction (the contact also has connected conversations) the write is kept once.
-    const message = ctx.outside ? await ctx.once(write) : await write();
+    // Outside a transaction (the contact also has connected conversations) the note is written once.
+    const message = ctx.outside
+      ? await writeOnce(ctx, target.id, { text, kind: 'comment', author })
+      : await writeComment(ctx, target, text, author);
     return next({ messageId: message.id, conversationId: target.id });
   },
 });
+
+const writeComment = (ctx: StepContext<'add_comment'>, target: Conversation, text: string, author: WorkflowAuthor) =>
+  ctx.db((uow) => addMessage(uow, ctx.services, target.id, { text, direction: 'outgoing', kind: 'comment', author }, ctx.cause));
 
 async function hasConnected(db: Executor, contactId: string): Promise<boolean> {
   return Boolean(await db.selectFrom('conversations').select('id').where('contact_id', '=', contactId).where('connection_id', 'is not', null).limit(1).executeTakeFirst());

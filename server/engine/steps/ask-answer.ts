@@ -10,6 +10,8 @@ import type { Executor } from '../../store/database';
 import { RetryLaterError, StepError, type StepContext } from './define';
 import { stepTarget, writeStandardField } from './standard-field';
 import { viaConnector } from './via-connector';
+import { viaContactConnector } from './via-contact';
+import type { ContactFieldWrite } from '../../connectors/registry';
 
 type Ctx = StepContext<'ask_question'>;
 
@@ -50,10 +52,13 @@ export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | numb
 /**
  * On a conversation whose connector writes the contact (Chatwoot), the answer is saved through it,
  * as Update Contact Field saves a value there: the Chatwoot contact gets the email, phone, name or
- * custom attribute too. Undefined when there is no such connector, or nothing to save (saveAnswer
+ * custom attribute too. On any other conversation (built-in, WhatsApp, Messenger) of a contact that
+ * lives in Chatwoot, through that Chatwoot contact (via-contact.ts, Update Contact Field's own
+ * way): written here only, the agent there would never see the answer and the next sync would
+ * tell another story. Undefined when neither holds the contact, or nothing to save (saveAnswer
  * then saves locally, or notes why not). A refusal is the step's error, as a duplicate here is.
  */
-export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation, value: string | number): Promise<Saved | undefined> {
+export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation | null, value: string | number): Promise<Saved | undefined> {
   const key = ctx.config.saveToField;
   const field = key ? writableField(key, await listFields(ctx.services.db)) : undefined;
   const read = field && fieldValueOf(field, value);
@@ -61,18 +66,27 @@ export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation, va
   // Writing one value twice is writing it once: a step run again after a crash simply writes again.
   const call = { ...ctx, once: <R>(fn: () => Promise<R>) => fn() };
   try {
-    if ('standard' in field) {
-      const connector = await viaConnector(call, conversation, 'setStandardField');
-      if (!connector) return undefined;
-      await connector.invoke({ field: field.standard, value: typeof read.value === 'string' ? read.value : null });
-    } else {
-      const connector = await viaConnector(call, conversation, 'setField');
-      if (!connector) return undefined;
-      await connector.invoke({ field: key, value: read.value });
-    }
+    const write: ContactFieldWrite = 'standard' in field
+      ? { standard: field.standard, value: typeof read.value === 'string' ? read.value : null }
+      : { field: key, value: read.value };
+    // No conversation connector takes it: the Chatwoot contact it mirrors, if any (the step runs outside then).
+    const saved = await viaConversationConnector(call, conversation, write) || await viaContactConnector(call, write);
+    if (!saved) return undefined;
   } catch (err) {
     if (err instanceof StepError && !(err instanceof RetryLaterError)) return { error: err.message };
     throw err;
   }
   return { output: { savedToField: key } };
+}
+
+/** Through the conversation's connector (Chatwoot) when it has one for this write: true then. */
+async function viaConversationConnector(call: Parameters<typeof viaConnector>[0], conversation: Conversation | null, write: ContactFieldWrite): Promise<boolean> {
+  if ('standard' in write) {
+    const connector = await viaConnector(call, conversation, 'setStandardField');
+    if (connector) await connector.invoke({ field: write.standard, value: write.value });
+    return Boolean(connector);
+  }
+  const connector = await viaConnector(call, conversation, 'setField');
+  if (connector) await connector.invoke(write);
+  return Boolean(connector);
 }

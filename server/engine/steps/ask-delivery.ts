@@ -68,6 +68,16 @@ export type AskSent =
   | { later: RetryLaterError; output?: Record<string, unknown> };
 
 /**
+ * The question's stored copy gets the ask's key, as a Meta channel's message row has it: a
+ * customer's reply quoting it (Chatwoot's `in_reply_to` = the id stored with it) then names this
+ * run's question (question-target.ts). Only a row without a key: a repeat finds it keyed already.
+ */
+async function keyAskMessage(ctx: StepContext<'ask_question'>, output: Record<string, unknown>, sendKey: string) {
+  if (typeof output.messageId !== 'string') return;
+  await ctx.services.db.updateTable('messages').set({ send_key: sendKey }).where('id', '=', output.messageId).where('send_key', 'is', null).execute();
+}
+
+/**
  * Sends the question (or a re-ask) on a connected conversation, at most once per `sendKey`: Meta
  * channels through sendOnConversation (the message row with the key commits before the Graph
  * call; the 24-hour window applies), an inbox connector (Chatwoot) through its sendMessage (the
@@ -81,7 +91,9 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
     const inbox = await viaConnector({ ...ctx, idempotencyKey: sendKey, once: onceBy(ctx.services.db, sendKey) }, conversation, 'sendMessage');
     if (!inbox) return { error: `Questions cannot be sent through a ${connection.kind} connection` };
     try {
-      return { output: await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) }) };
+      const output = await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) });
+      await keyAskMessage(ctx, output, sendKey);
+      return { output };
     } catch (err) {
       if (err instanceof RetryLaterError) return { later: new RetryLaterError(`Not asked for now: ${err.message}`, err.retryAfterMs) };
       return { error: err instanceof Error ? err.message : String(err) };

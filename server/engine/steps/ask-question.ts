@@ -8,6 +8,8 @@ import { checkReply, saveAnswer, saveAnswerOutside, type Saved } from './ask-ans
 import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
 import { outsideWhenConnected } from './via-connector';
+import { outsideForContactWrite } from './via-contact';
+import type { UnitOfWork } from '../../events/unit-of-work';
 import { channelGoneForStep } from '../../channels/disconnected';
 import type { Executor } from '../../store/database';
 
@@ -24,12 +26,17 @@ const later = (now: string, seconds: number) => new Date(Date.parse(now) + secon
  */
 export const askQuestionStep = defineStep({
   type: 'ask_question',
-  outside: outsideWhenConnected,
+  // Saving the answer to a contact that lives in Chatwoot writes there first (saveAnswerOutside), as Update Contact Field does.
+  outside: (conversation, contact) => outsideWhenConnected(conversation) || (savesToField(contact.config) && outsideForContactWrite(conversation, contact)),
   async run(ctx) {
     const conversation = ctx.conversation;
     if (conversation?.connectionId) return askOnChannel(ctx, { ...conversation, connectionId: conversation.connectionId });
+    // Outside (the contact lives in Chatwoot): a valid answer goes there before the transaction that ends the wait.
+    const savedThere = ctx.outside ? await saveWaitingAnswerOutside(ctx) : undefined;
     return ctx.db(async (uow) => {
       const trx = uow.trx;
+      // The question and re-ask go in this transaction, also outside (where ctx.db would open another).
+      const inTrx = { ...ctx, db: <R>(fn: (u: UnitOfWork) => Promise<R>) => fn(uow) };
       const wait = await trx.selectFrom('question_waits').selectAll().where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
       const question = ctx.render(ctx.config.question);
       if (!wait) {
@@ -37,7 +44,7 @@ export const askQuestionStep = defineStep({
         if (!conversation) return fail('Cannot ask: the contact has no open conversation (add an "open conversation" step first)');
         const gone = channelGoneForStep(conversation);
         if (gone) return fail(gone);
-        const message = await deliverMessage(ctx, conversation, questionText(ctx.config, question));
+        const message = await deliverMessage(inTrx, conversation, questionText(ctx.config, question));
         const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
         const at = nowIso();
         await trx.insertInto('question_waits').values({
@@ -62,7 +69,7 @@ export const askQuestionStep = defineStep({
       const check = await checkReply(ctx, wait.answer, trx);
       if (check.ok) {
         await done();
-        const saved = await saveAnswer(ctx, uow, check.value, ctx.contact);
+        const saved = savedThere ?? await saveAnswer(ctx, uow, check.value, ctx.outside ? undefined : ctx.contact);
         return answered(ctx, check.value, saved);
       }
       const attempts = wait.attempts + 1;
@@ -77,7 +84,7 @@ export const askQuestionStep = defineStep({
       }
       const retry = ctx.config.retryMessage.replaceAll('{{question}}', question);
       // What to fix, when known ("1,250" could be two numbers), goes with the question.
-      await deliverMessage(ctx, ctx.conversation, questionText(ctx.config, withHint(ctx.render(retry), check.hint)));
+      await deliverMessage(inTrx, ctx.conversation, questionText(ctx.config, withHint(ctx.render(retry), check.hint)));
       const expiresAt = later(ctx.run.now, ctx.config.timeoutSeconds);
       await trx.updateTable('question_waits').set({ answer: null, answer_message_id: null, attempts, expires_at: expiresAt, asked_at: nowIso() })
         .where('run_id', '=', ctx.run.id).execute();
@@ -85,6 +92,21 @@ export const askQuestionStep = defineStep({
     });
   },
 });
+
+const savesToField = (config: unknown) => Boolean(config && typeof config === 'object' && 'saveToField' in config && config.saveToField);
+
+/**
+ * The answer waiting for this step on a built-in conversation, saved to the Chatwoot contact the
+ * contact mirrors (then here) when it is valid; undefined otherwise (the transaction then decides
+ * as always). An answer once stored stays until the step takes it (question-replies.ts), so the
+ * transaction finds the same one.
+ */
+async function saveWaitingAnswerOutside(ctx: Ctx): Promise<Saved | undefined> {
+  const wait = await ctx.services.db.selectFrom('question_waits').select(['answer', 'unsent']).where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
+  if (!wait || wait.unsent || wait.answer === null) return undefined;
+  const check = await checkReply(ctx, wait.answer);
+  return check.ok ? saveAnswerOutside(ctx, ctx.conversation, check.value) : undefined;
+}
 
 type Wait = { created_at: string; attempts: number; expires_at: string };
 

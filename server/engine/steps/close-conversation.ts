@@ -1,6 +1,7 @@
 import { closeConversation } from '../../domain/conversations';
 import { defineStep, next } from './define';
 import { outsideWhenConnected, viaConnector } from './via-connector';
+import { workflowAuthor } from './workflow-author';
 
 export const closeConversationStep = defineStep({
   type: 'close_conversation',
@@ -15,7 +16,8 @@ export const closeConversationStep = defineStep({
     const summary = ctx.config.summary !== undefined ? ctx.render(ctx.config.summary) : null;
     const connector = await viaConnector(ctx, conversation, 'close');
     if (connector) return next(await connector.invoke({ category, summary }));
-    await ctx.db((uow) => closeConversation(uow, ctx.services, conversation.id, { category, summary }, ctx.cause));
+    const author = await workflowAuthor(ctx);
+    await ctx.db((uow) => closeConversation(uow, ctx.services, conversation.id, { category, summary }, ctx.cause, author));
     return next({ closed: true, conversationId: conversation.id, category, summary });
   },
 });

@@ -108,8 +108,20 @@ export interface StepContext<T extends StepType = StepType> {
   /**
    * Performs an outside effect at most once per idempotency key: a stored result (from before a
    * crash) is returned without calling `fn` again. The result must be JSON.
+   * With `attempt`, the attempt is recorded before `fn` (for a request that may act out there
+   * before its result is stored): see UnfinishedAttempt.
    */
-  once<R>(fn: () => Promise<R>): Promise<R>;
+  once<R>(fn: () => Promise<R>, attempt?: UnfinishedAttempt<R>): Promise<R>;
+}
+
+/**
+ * What a step does when an earlier attempt of its request went out and its result was never
+ * stored (the process died, or the database failed, after the request left): call again when a
+ * repeat is harmless, or answer without calling (the outcome is unknown). Its answer is kept as
+ * the step's result.
+ */
+export interface UnfinishedAttempt<R> {
+  unfinished(): Promise<R>;
 }
 
 export interface StepDefinition<T extends StepType = StepType> {

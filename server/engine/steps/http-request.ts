@@ -1,13 +1,14 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
-import { attemptsText, callAndMap, type CallResult } from '../../outbound/call';
+import { attemptsText, callAndMap } from '../../outbound/call';
 import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
 import { shownUrl, urlSecrets } from '../../outbound/shown-url';
 import { mappedStepVariables } from '../../../lib/workflow/step-variables';
 import { defineStep, fail, next, RetryLaterError } from './define';
+import { sentBefore, type KeptCall } from './sent-before';
 
 /** Kept per step (ctx.once): a non-2xx answer keeps a bounded excerpt of its body, never the whole body. */
-type HttpEffect = Omit<CallResult, 'bodyText'> & { excerpt?: string };
+type HttpEffect = KeptCall & { excerpt?: string };
 
 /** Test hook: how withRetries waits (real timers in production). */
 export const httpRequestTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
@@ -39,7 +40,7 @@ export const httpRequestStep = defineStep({
     headers['idempotency-key'] ??= ctx.idempotencyKey;
     headers['user-agent'] ??= 'InboxCompanion-Workflow/1';
 
-    const effect = await ctx.once<HttpEffect>(async () => {
+    const send = async (): Promise<HttpEffect> => {
       const { bodyText, ...called } = await callAndMap(
         { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
         {
@@ -57,7 +58,8 @@ export const httpRequestStep = defineStep({
         throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
       }
       return result;
-    });
+    };
+    const effect = await ctx.once<HttpEffect>(send, { unfinished: () => sentBefore(ctx, config.method, send) });
 
     for (const n of effect.notes) ctx.note(n);
     // What came back, when the step failed on it or could not map it (n8n shows a node's output).
@@ -65,6 +67,7 @@ export const httpRequestStep = defineStep({
       status: effect.status, attempts: effect.attempts,
       ...(Object.keys(effect.values).length ? { variables: effect.values } : {}),
       ...(effect.response !== undefined ? { response: effect.response } : {}),
+      ...(effect.unknown ? { outcome: 'unknown' } : {}),
     };
     if (effect.error) return fail(`${shown}: ${effect.error}`, output);
     if (!effect.ok) return fail(`${shown} ${answered(effect)}`, output);

@@ -2,6 +2,7 @@ import { ActionNotRunnable, prepareAppAction, sendAppAction, type ActionResult }
 import { mappedStepVariables } from '../../../lib/workflow/step-variables';
 import { attemptsText } from '../../outbound/call';
 import { defineStep, fail, next, RetryLaterError } from './define';
+import { sentBefore, type KeptCall } from './sent-before';
 
 /** Test hook: how retries wait (real timers in production), as for http_request. */
 export const miniAppActionTiming = { sleep: undefined as undefined | ((ms: number) => Promise<void>) };
@@ -25,7 +26,7 @@ export const miniAppActionStep = defineStep({
       if (err instanceof ActionNotRunnable) return fail(err.message);
       throw err;
     }
-    const effect = await ctx.once<ActionResult>(async () => {
+    const send = async (): Promise<ActionResult> => {
       const result = await sendAppAction(services.db, prepared, {
         vault: services.vault,
         allowPrivateUrls: services.config.allowPrivateUrls,
@@ -39,14 +40,18 @@ export const miniAppActionStep = defineStep({
         throw new RetryLaterError(`${result.error ?? `The action "${config.actionKey}" failed`} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
       }
       return result;
-    });
+    };
+    // Committed before the request, as for http_request: a POST whose answer a crash lost is not sent twice.
+    const effect: KeptCall = await ctx.once<KeptCall>(send, { unfinished: () => sentBefore(ctx, prepared.request.method, send) });
     for (const n of effect.notes) ctx.note(n);
     const output = {
       app: config.appId, action: config.actionKey, status: effect.status, attempts: effect.attempts,
       ...(Object.keys(effect.values).length ? { variables: effect.values } : {}),
       // What the app answered, when it failed the step or its outputs could not be mapped.
       ...(effect.response !== undefined ? { response: effect.response } : {}),
+      ...(effect.unknown ? { outcome: 'unknown' } : {}),
     };
+    if (effect.unknown) return fail(`The action "${config.actionKey}": ${effect.error}`, output);
     if (!effect.ok) return fail(effect.error ?? `The action "${config.actionKey}" failed`, output);
     // A name this step maps but could not fill is null now, not an earlier step's value.
     return next(output, mappedStepVariables(prepared.action.outputs, effect.values));

@@ -8,8 +8,8 @@ import type { Services } from '../../services';
 import { unblockNext } from '../executor/run-queue';
 import { getRun } from './queries';
 import { launcherOf } from './launched-by';
-import { addActivity, capitalized, inSentence, workflowNamed, type ActivityLine } from '../../domain/activity';
-import { workflowNameOfRun } from '../../domain/passed-over';
+import type { ActivityLine } from '../../domain/activity';
+import { writeStoppedLines } from './stopped-line';
 
 /**
  * Stops a run that has not ended. A queued or waiting run never starts again; a running one
@@ -30,11 +30,11 @@ export async function cancelRun(services: Services, id: string, by: { id?: strin
 }
 
 /**
- * What a stopped run leaves in its conversation (domain/activity.ts): by default "Workflow “X”
- * stopped: <error>" (`author` the one who stopped it, else the workflow); `text` a line of the
- * caller's (a take over, a close); null: none (the caller says it in a line of its own).
+ * What a stopped run leaves in its conversation (domain/activity.ts): "Workflow “X” stopped:
+ * <error>", by the rule every cancel follows (stopped-line.ts), `author` the one who stopped it,
+ * else the workflow; null: none (the caller says it in a line of its own: a take over, a close).
  */
-export type StopLine = { text?: string; author?: ActivityLine['author'] } | null;
+export type StopLine = { author?: ActivityLine['author'] } | null;
 
 /**
  * The cancel itself, in the caller's transaction: false when the run has already ended.
@@ -57,13 +57,9 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   // the inboxes showing it hear so (a take over by one agent, seen by all).
   await endQuestionWaits(uow, services, id, current.contactId);
   // Its conversation says it stopped, in place of a line that said it would try again.
-  if (line !== null && current.conversationId) {
-    const name = await workflowNameOfRun(uow.trx, id);
-    await addActivity(uow, services, [{
-      conversationId: current.conversationId, contactId: current.contactId, runId: id,
-      text: line?.text ?? `${capitalized(workflowNamed(name))} stopped: ${inSentence(error)}`,
-      author: line?.author ?? { type: 'workflow', id: current.workflowId, name },
-    }]);
+  if (line !== null) {
+    const run = { id, contact_id: current.contactId, conversation_id: current.conversationId, status: current.status, attempts: current.attempts, variables: current.variables };
+    await writeStoppedLines(uow, services, [run], current.workflowId, error, line?.author);
   }
   uow.afterCommit(() => {
     for (const m of unsent) services.live.publish({ type: 'conversation.changed', conversationId: m.conversation_id, contactId: current.contactId });

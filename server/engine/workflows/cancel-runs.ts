@@ -8,7 +8,8 @@ import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { unblockNextOfPairs } from '../executor/run-queue';
 import { launcherOf } from './launched-by';
-import { addActivity, capitalized, inSentence, workflowNamed, type ActivityLine } from '../../domain/activity';
+import type { ActivityLine } from '../../domain/activity';
+import { writeStoppedLines } from './stopped-line';
 
 /** Which unfinished runs: a workflow's, or one contact's in it (a pair), optionally only those after a run. */
 export interface RunSelection {
@@ -70,7 +71,7 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
     unsent.push(...settled.map((m) => ({ conversation_id: m.conversation_id, contactId: run.contact_id })));
     await endQuestionWaits(uow, services, run.id, run.contact_id);
   }
-  if (lines) await stoppedLines(uow, services, rows, workflowId, error, lines.author);
+  if (lines) await writeStoppedLines(uow, services, rows, workflowId, error, lines.author);
   // A pair's run queued behind them (created meanwhile, or not selected) is its new head.
   const pairs = [...new Set(rows.map((r) => r.contact_id))];
   for (let i = 0; i < pairs.length; i += CHUNK) {
@@ -84,26 +85,6 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
     services.runSignal.notify();
   });
   return rows.map((r) => r.id);
-}
-
-/**
- * "Workflow “X” stopped: cancelled by Ann" in the conversations of the runs cancelled that an agent
- * may have seen: those that started, or that someone launched (the thread says "Ava launched …").
- * A run queued by a trigger and never started did nothing there: no line. In statements of CHUNK.
- */
-async function stoppedLines(
-  uow: UnitOfWork, services: Services, rows: { id: string; contact_id: string; status: string; attempts: number; variables: string; conversation_id: string | null }[],
-  workflowId: string, error: string, author: ActivityLine['author'] | undefined,
-) {
-  const seen = rows.filter((r) => r.conversation_id && (r.status !== 'queued' || r.attempts > 0 || launcherOf(r.variables)));
-  if (seen.length === 0) return;
-  const name = (await uow.trx.selectFrom('workflows').select('name').where('id', '=', workflowId).executeTakeFirst())?.name ?? null;
-  const text = `${capitalized(workflowNamed(name))} stopped: ${inSentence(error)}`;
-  for (let i = 0; i < seen.length; i += CHUNK) {
-    await addActivity(uow, services, seen.slice(i, i + CHUNK).map((r) => ({
-      conversationId: r.conversation_id!, contactId: r.contact_id, runId: r.id, text, author: author ?? { type: 'workflow', id: workflowId, name },
-    })));
-  }
 }
 
 /**

@@ -1,11 +1,16 @@
-import type { ReplaceCandidate } from '../../../lib/contracts/workflow-file';
-import { HttpError } from '../../http-error';
+import type { ReplaceCandidate, WorkflowImportBody } from '../../../lib/contracts/workflow-file';
+import { HttpError, type ErrorDetail } from '../../http-error';
 import type { Entry, Workspace } from './import';
 
 // An import that replaces workflows instead of adding more (n8n: importing a workflow of the same
-// id offers to replace it): the newer version of a workflow becomes that workflow's draft, so the
-// senders pointing at its webhook URL, the workflows and apps starting it by id, and its run
-// history all stay with it. Never the default: the admin chooses it per workflow.
+// id offers to replace it): the newer version becomes that workflow's, so the senders pointing at
+// its webhook URL, the workflows and apps starting it by id, and its run history all stay with it.
+// A published one stays published, as an edit in the editor is live at once: a shop's webhook
+// keeps being answered (Shopify turns a subscription off after failed deliveries), so the version
+// must pass the publish checks, unless the admin asks for a draft (`replaceAs`). Never the
+// default: the admin chooses it per workflow.
+
+export type ReplaceAs = WorkflowImportBody['replaceAs'];
 
 type Here = Workspace['workflows'][number];
 
@@ -39,13 +44,33 @@ export function readReplace(replace: Record<string, string>, count: number, ws: 
   return targets;
 }
 
-/** What replacing `target` changes that the admin must know before publishing. */
-export function replaceWarnings(entry: Entry, target: Here): string[] {
+/**
+ * What replacing `target` changes that the admin must know. `notLive`: what stops this version
+ * from going live in a published target (publish-checks.ts), which would refuse the import.
+ */
+export function replaceWarnings(entry: Entry, target: Here, replaceAs: ReplaceAs, notLive: readonly ErrorDetail[] = []): string[] {
   const warnings: string[] = [];
   const webhook = entry.definition.trigger.type === 'incoming_webhook';
   if (target.webhook && !webhook) warnings.push(`"${target.name}" has a webhook URL: this version's trigger is not a webhook, so that URL stops taking deliveries`);
-  if (target.status === 'published') {
-    warnings.push(`"${target.name}" is published: replacing it makes it a draft holding this version, and nothing starts it${target.webhook && webhook ? ' (its webhook URL refuses deliveries)' : ''} until you publish it again`);
+  if (target.status !== 'published') return warnings;
+  if (replaceAs === 'draft') {
+    warnings.push(`"${target.name}" is published: replacing it as a draft leaves nothing starting it${target.webhook && webhook ? ' (its webhook URL refuses deliveries)' : ''} until you publish it again`);
+  } else if (notLive.length) {
+    warnings.push(`"${target.name}" is published and stays published, but this version cannot go live, so the import would be refused: ${notLive.map((p) => `${p.path}: ${p.message}`).join('; ')}. Fix that first, or replace it as a draft`);
+  } else {
+    warnings.push(`"${target.name}" is published and stays published: this version is live once imported${target.webhook && webhook ? ' (its webhook URL runs it)' : ''}; runs already started finish on the version they began with`);
   }
   return warnings;
+}
+
+/**
+ * 422 when replaced workflows that stay published hold a version that cannot go live: per place in
+ * the file, what to fix (the transaction rolls back: nothing is imported).
+ */
+export function refuseNotLive(failures: { place: number; name: string; problems: ErrorDetail[] }[]): never {
+  const details: ErrorDetail[] = failures.map((f) => ({
+    path: `body.replace.${f.place}`,
+    message: `"${f.name}" is published and stays published with the file's version, which cannot go live: ${f.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}. Fix the file or this server, or replace it as a draft (replaceAs: "draft")`,
+  }));
+  throw new HttpError(422, 'invalid_content', `Nothing was imported: ${details.map((d) => d.message).join(' ')}`, details);
 }

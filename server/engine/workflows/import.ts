@@ -10,10 +10,12 @@ import { newId } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, type Executor } from '../../store/database';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
-import { readReplace, replaceCandidates, replaceWarnings } from './import-replace';
+import { readReplace, replaceCandidates, replaceWarnings, type ReplaceAs } from './import-replace';
+import { publishProblems } from './publish-checks';
 import { createDrafts } from './service';
 
-// Workflows from a file (export.ts), made drafts here with this server's ids: users found by
+// Workflows from a file (export.ts), made drafts here with this server's ids (or the newer
+// versions of workflows here, import-replace.ts): users found by
 // email, apps by key, workflows started by Trigger another workflow by name (or among the file's
 // own), each one the admin chose otherwise. What has no match is said before anything is saved
 // (422, or a dry run's `problem`), never left to fail at publish with an id from elsewhere.
@@ -117,9 +119,9 @@ function chosen(kind: ReferenceKind, ref: string, id: string, ws: Workspace): Ca
  * credentials the file left out; and what the admin must pass on (a new signing secret). With
  * `target`, as the draft of that workflow.
  */
-function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined, target?: Here): string[] {
+function warningsOf(entry: Entry, importedAs: string, refs: WorkflowFileReferences, ws: Workspace, matched: (kind: ReferenceKind, id: string) => string | undefined, target?: Here & { as: ReplaceAs; notLive?: ErrorDetail[] }): string[] {
   const def = entry.definition;
-  const warnings: string[] = target ? replaceWarnings(entry, target) : [];
+  const warnings: string[] = target ? replaceWarnings(entry, target, target.as, target.notLive) : [];
   if (importedAs !== def.name) warnings.push(`A workflow named "${def.name}" exists here: this one is imported as "${importedAs}" (rename or delete either afterwards)`);
   for (const key of new Set(customFieldUses(def).map((u) => u.key))) {
     if (ws.fields.some((f) => f.key === key)) continue;
@@ -193,17 +195,28 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
   });
   const matched = (kind: ReferenceKind, id: string) => references.find((r) => r.kind === kind && r.ref === id)?.match?.id;
   const names = namesHere(drafts, ws, targets);
-  const workflows = drafts.map((d, i) => {
+  const as = body.replaceAs;
+  // A dry run says which published workflow would refuse this version (the import checks it again, in its transaction,
+  // once the file's workflows are written: the dry run checks against them as they will be, so both say the same).
+  const planned = new Map(drafts.map((d, i) => [d.id, {
+    status: targets.get(i)?.status === 'published' && as !== 'draft' ? 'published' : 'draft', trigger_type: d.definition.trigger.type,
+  }]));
+  const notLive = async (d: Entry, target: Here, name: string) => (body.dryRun && target.status === 'published' && as !== 'draft'
+    ? publishProblems(services.db, target.id, definitionHere(d, name, matched, target), planned) : []);
+  const workflows = await Promise.all(drafts.map(async (d, i) => {
     const target = targets.get(i);
     // Each choice as it would be: replacing c, the workflow would take c's name's place.
-    const replaceable = replaceCandidates(d, ws).map(({ id, name, detail, status, how, ...c }) => ({
-      id, name, detail, status, how, warnings: warningsOf(d, freeName(d.definition.name, namesBut(ws, new Set([id]))), refs, ws, matched, { id, name, detail, status, ...c }),
+    const replaceable = await Promise.all(replaceCandidates(d, ws).map(async ({ id, name, detail, status, how, ...c }) => {
+      const here = { id, name, detail, status, ...c };
+      const named = freeName(d.definition.name, namesBut(ws, new Set([id])));
+      return { id, name, detail, status, how, warnings: warningsOf(d, named, refs, ws, matched, { ...here, as, notLive: await notLive(d, here, named) }) };
     }));
     return {
-      name: d.definition.name, ...(names[i] !== d.definition.name ? { importedAs: names[i]! } : {}), warnings: warningsOf(d, names[i]!, refs, ws, matched, target),
+      name: d.definition.name, ...(names[i] !== d.definition.name ? { importedAs: names[i]! } : {}),
+      warnings: warningsOf(d, names[i]!, refs, ws, matched, target && { ...target, as, notLive: await notLive(d, target, names[i]!) }),
       replaceable, ...(target ? { replaces: { id: target.id, name: target.name, detail: target.detail } } : {}),
     };
-  });
+  }));
   if (body.dryRun) return { references, workflows, created: [], replaced: [] };
 
   const unresolved = references.filter((r) => !r.match);
@@ -213,10 +226,10 @@ export async function importWorkflows(services: Services, body: WorkflowImportBo
       `Nothing was imported: ${details.length} ${details.length === 1 ? 'reference has' : 'references have'} no match here (choose one in \`choices\`, or try with dryRun for the candidates): ${details.map((d) => d.message).join('; ')}`,
       details);
   }
-  const saved = await createDrafts(services, drafts.map((d, i) => ({ id: d.id, definition: definitionHere(d, names[i]!, matched, targets.get(i)), replaces: targets.has(i) })));
+  const saved = await createDrafts(services, drafts.map((d, i) => ({ id: d.id, definition: definitionHere(d, names[i]!, matched, targets.get(i)), replaces: targets.has(i) })), as);
   return {
     references, workflows,
     created: saved.flatMap(({ workflow: w, unpublished }) => (unpublished === undefined ? [{ id: w.id, name: w.name }] : [])),
-    replaced: saved.flatMap(({ workflow: w, unpublished }) => (unpublished === undefined ? [] : [{ id: w.id, name: w.name, unpublished }])),
+    replaced: saved.flatMap(({ workflow: w, unpublished }) => (unpublished === undefined ? [] : [{ id: w.id, name: w.name, status: w.status, unpublished }])),
   };
 }

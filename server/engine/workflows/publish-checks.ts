@@ -14,6 +14,12 @@ import { closeAccepts, isTemplated } from './uses';
 import { listFields } from '../../domain/fields';
 
 type Path = (string | number)[];
+
+/**
+ * Workflows an import is about to write (new drafts, replaced ones as they will be), by id: its
+ * dry run checks a step starting one of them as the import itself will, once they are written.
+ */
+export type PlannedWorkflows = ReadonlyMap<string, { status: string; trigger_type: string }>;
 const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join('.'), message });
 
 /**
@@ -21,7 +27,7 @@ const detail = (path: Path, message: string): ErrorDetail => ({ path: path.join(
  * the contract, references inside the definition, and what must exist in this workspace.
  * `selfId` is the workflow being published (a manual workflow may call itself).
  */
-export async function publishProblems(db: Executor, selfId: string | null, input: unknown): Promise<ErrorDetail[]> {
+export async function publishProblems(db: Executor, selfId: string | null, input: unknown, planned?: PlannedWorkflows): Promise<ErrorDetail[]> {
   const parsed = WorkflowDefinition.safeParse(input);
   if (!parsed.success) return issuesToDetails(parsed.error.issues);
   const def = parsed.data;
@@ -36,11 +42,11 @@ export async function publishProblems(db: Executor, selfId: string | null, input
     actionOutputs: (appId, key) => apps.actionOutputs(appId, key),
     triggerItems: (appId, key) => apps.triggerItems(appId, key),
   }).map((p) => detail(p.path, p.message));
-  problems.push(...await workspaceProblems(db, apps, selfId, def));
+  problems.push(...await workspaceProblems(db, apps, selfId, def, planned));
   return problems;
 }
 
-async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition): Promise<ErrorDetail[]> {
+async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, planned?: PlannedWorkflows): Promise<ErrorDetail[]> {
   const problems: ErrorDetail[] = [];
   const trigger = def.trigger;
   if (trigger.type === 'conversation_closed') {
@@ -64,7 +70,7 @@ async function workspaceProblems(db: Executor, apps: InstalledApps, selfId: stri
     if (problem) problems.push(detail(['trigger', ...problem.path], problem.message));
   }
   for (const [index, step] of def.steps.entries()) {
-    const message = await stepProblem(db, apps, selfId, def, step, index);
+    const message = await stepProblem(db, apps, selfId, def, step, index, planned);
     if (message) problems.push(detail(['steps', index, 'config', ...message.path], message.message));
   }
   return problems;
@@ -86,7 +92,7 @@ async function templatesOnMessenger(db: Executor, adIds: string[], steps: Step[]
     : []));
 }
 
-async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step, index: number): Promise<Located | undefined> {
+async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | null, def: WorkflowDefinition, step: Step, index: number, planned?: PlannedWorkflows): Promise<Located | undefined> {
   switch (step.type) {
     case 'trigger_workflow': {
       const target = step.config.workflowId;
@@ -94,7 +100,7 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
         return def.trigger.type === 'manual' ? undefined
           : { path: ['workflowId'], message: 'A workflow can only start itself if its trigger is "started by another workflow" (manual)' };
       }
-      const row = await db.selectFrom('workflows').select(['status', 'trigger_type']).where('id', '=', target).executeTakeFirst();
+      const row = planned?.get(target) ?? await db.selectFrom('workflows').select(['status', 'trigger_type']).where('id', '=', target).executeTakeFirst();
       if (!row) return { path: ['workflowId'], message: `There is no workflow ${target}` };
       if (row.trigger_type !== 'manual') return { path: ['workflowId'], message: 'The workflow to start must have the "started by another workflow" (manual) trigger' };
       if (row.status !== 'published') return { path: ['workflowId'], message: 'Publish the workflow to start first' };

@@ -8,6 +8,7 @@ import type { WorkflowsTable } from '../../store/schema';
 import { writeTriggerIndex } from '../dispatch/trigger-index';
 import { shortcutsVersion } from '../shortcuts/version';
 import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
+import { refuseNotLive, type ReplaceAs } from './import-replace';
 import { publishProblems } from './publish-checks';
 import { openStored, webhookTokenColumns } from '../../secrets/at-rest';
 import { parseDefinition, splitSigningSecret, storableDefinition, toWorkflow } from './records';
@@ -39,16 +40,25 @@ export async function createWorkflow(services: Services, body: WorkflowCreateBod
 /**
  * Drafts made together, all or none, with ids the caller chose beforehand (an import, whose
  * workflows may start each other: each definition already names the others' new ids). One that
- * `replaces` is the existing workflow of its id made a draft of this definition (replaceWithDraft).
+ * `replaces` is the existing workflow of its id given this definition (replaceDefinition): a
+ * published one stays published unless `replaceAs` is `draft`, checked as a publish once every
+ * row is written (a sub-workflow replaced with it is then as it will be). 422 by place otherwise.
  */
-export async function createDrafts(services: Services, drafts: { id: string; definition: WorkflowDefinition; replaces?: boolean }[]): Promise<{ workflow: Workflow; unpublished?: boolean }[]> {
+export async function createDrafts(services: Services, drafts: { id: string; definition: WorkflowDefinition; replaces?: boolean }[], replaceAs: ReplaceAs = 'same-status'): Promise<{ workflow: Workflow; unpublished?: boolean }[]> {
   const replacing = new Set(drafts.flatMap((d) => (d.replaces ? [d.id] : [])));
   const rows = await inTransaction(services.db, async (uow) => {
     const made: { row: WorkflowsTable; unpublished?: boolean }[] = [];
     for (const d of drafts) {
       const def = storableDefinition(d.definition);
-      made.push(d.replaces ? await replaceWithDraft(uow, services, d.id, def, replacing) : { row: await insertWorkflow(uow, services, d.id, 'draft', def) });
+      made.push(d.replaces ? await replaceDefinition(uow, services, d.id, def, replacing, replaceAs) : { row: await insertWorkflow(uow, services, d.id, 'draft', def) });
     }
+    const failures = [];
+    for (const [place, { row }] of made.entries()) {
+      if (!drafts[place]!.replaces || row.status !== 'published') continue;
+      const problems = await publishProblems(uow.trx, row.id, storableDefinition(drafts[place]!.definition));
+      if (problems.length) failures.push({ place, name: row.name, problems });
+    }
+    if (failures.length) refuseNotLive(failures);
     const version = await shortcutsVersion(uow.trx);
     uow.afterCommit(() => services.live.publish({ type: 'definitions.changed', version }));
     return made;
@@ -59,13 +69,17 @@ export async function createDrafts(services: Services, drafts: { id: string; def
 /**
  * A workflow's definition replaced by an imported one, as a new version of the same workflow: its
  * id (what other workflows and apps start it by), webhook URL, signing secret (unless the
- * definition brings one) and runs stay. It is a draft afterwards: publishing the new version is
- * the admin's step, and nothing starts it until then (`unpublished`: it was published).
+ * definition brings one) and runs stay, and runs already started keep their version, as after an
+ * edit. A published one stays published (checked by the caller), unless `replaceAs` is `draft`:
+ * then nothing starts it until the admin publishes it (`unpublished`).
  */
-async function replaceWithDraft(uow: UnitOfWork, services: Services, id: string, def: WorkflowDefinition, replacing: ReadonlySet<string>) {
+async function replaceDefinition(uow: UnitOfWork, services: Services, id: string, def: WorkflowDefinition, replacing: ReadonlySet<string>, replaceAs: ReplaceAs) {
   const current = await uow.trx.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
   if (!current) throw new HttpError(409, 'conflict', `The workflow ${id} to replace was deleted meanwhile: nothing was imported; import the file again`);
-  await assertNotCalled(uow.trx, current, 'replace', replacing);
+  const live = current.status === 'published' && replaceAs !== 'draft';
+  // Staying published, a sub-workflow is still started by its callers, unless its trigger changes.
+  if (!live) await assertNotCalled(uow.trx, current, 'replace', replacing);
+  else if (def.trigger.type !== 'manual') await assertNotCalled(uow.trx, current, 'retrigger', replacing);
   const webhook = def.trigger.type === 'incoming_webhook';
   const token = !webhook ? { webhook_token: null, webhook_token_hash: null }
     : current.webhook_token ? { webhook_token: current.webhook_token, webhook_token_hash: current.webhook_token_hash ?? null }
@@ -73,17 +87,17 @@ async function replaceWithDraft(uow: UnitOfWork, services: Services, id: string,
   const stored = splitSigningSecret(def);
   const secret = { webhook_signing_secret: stored.secret ? services.vault.seal(stored.secret) : webhook ? current.webhook_signing_secret ?? null : null };
   const row: WorkflowsTable = {
-    ...current, name: def.name, status: 'draft', trigger_type: def.trigger.type, definition: toJson(stored.def), version: current.version + 1,
-    ...token, ...secret, updated_at: nowIso(), published_at: null,
+    ...current, name: def.name, status: live ? 'published' : 'draft', trigger_type: def.trigger.type, definition: toJson(stored.def), version: current.version + 1,
+    ...token, ...secret, updated_at: nowIso(), published_at: live ? current.published_at : null,
   };
   const result = await uow.trx.updateTable('workflows')
-    .set({ name: row.name, status: row.status, trigger_type: row.trigger_type, definition: row.definition, version: row.version, ...token, ...secret, updated_at: row.updated_at, published_at: null })
+    .set({ name: row.name, status: row.status, trigger_type: row.trigger_type, definition: row.definition, version: row.version, ...token, ...secret, updated_at: row.updated_at, published_at: row.published_at })
     .where('id', '=', id).where('version', '=', current.version)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new HttpError(409, 'conflict', `The workflow "${current.name}" was changed by someone else meanwhile: nothing was imported; import the file again`);
   await saveVersion(uow.trx, row);
-  await writeTriggerIndex(uow.trx, id, null);
-  return { row, unpublished: current.status === 'published' };
+  await writeTriggerIndex(uow.trx, id, live ? def.trigger : null);
+  return { row, unpublished: current.status === 'published' && !live };
 }
 
 async function insertWorkflow(uow: UnitOfWork, services: Services, id: string, status: WorkflowStatus, def: WorkflowDefinition): Promise<WorkflowsTable> {
@@ -107,6 +121,8 @@ export async function updateWorkflow(services: Services, id: string, input: Work
   return change(services, async (uow) => {
     const current = await getWorkflowRow(uow.trx, id);
     const published = current.status === 'published';
+    // As a replace does: its callers' Trigger workflow steps would fail on any trigger but manual.
+    if (published && def.trigger.type !== 'manual') await assertNotCalled(uow.trx, current, 'retype');
     if (published) await assertPublishable(uow.trx, id, def, 'body');
     const token = def.trigger.type !== 'incoming_webhook' ? { webhook_token: null, webhook_token_hash: null }
       : current.webhook_token ? { webhook_token: current.webhook_token, webhook_token_hash: current.webhook_token_hash ?? null }
@@ -169,18 +185,16 @@ export async function unpublishWorkflow(services: Services, id: string, cancelRu
  * stays, so a run in the middle of a step can still finish reading its definition.
  */
 export async function deleteWorkflow(services: Services, id: string): Promise<void> {
-  await change(services, async (uow) => {
+  await retryingLockConflicts(() => change(services, async (uow) => {
     const current = await getWorkflowRow(uow.trx, id);
     await assertNotCalled(uow.trx, current, 'delete');
     await writeTriggerIndex(uow.trx, id, null);
+    // As any cancel: their threads say they stopped (before the delete: the lines name the
+    // workflow), question waits end, the inboxes hear of it.
+    await cancelRunsIn(uow, services, { workflowId: id, statuses: ['queued', 'waiting'] }, 'The workflow was deleted');
     await uow.trx.deleteFrom('workflows').where('id', '=', id).execute();
-    const now = nowIso();
-    await uow.trx.updateTable('runs')
-      .set({ status: 'cancelled', error: 'The workflow was deleted', ended_at: now, updated_at: now, wake_at: null })
-      .where('workflow_id', '=', id).where('status', 'in', ['queued', 'waiting'])
-      .execute();
     return current;
-  });
+  }));
 }
 
 /**
@@ -188,7 +202,7 @@ export async function deleteWorkflow(services: Services, id: string): Promise<vo
  * it away would make their runs fail later, so the admin is told which ones to change first (409).
  * `alsoGoing`: workflows made drafts in the same transaction (an import replacing several).
  */
-async function assertNotCalled(db: Executor, target: WorkflowsTable, action: 'unpublish' | 'delete' | 'replace', alsoGoing: ReadonlySet<string> = new Set()): Promise<void> {
+async function assertNotCalled(db: Executor, target: WorkflowsTable, action: keyof typeof ACTION_SAID, alsoGoing: ReadonlySet<string> = new Set()): Promise<void> {
   if (target.trigger_type !== 'manual' || target.status !== 'published') return;
   // Admin-only and rare: reading the published definitions is fine here (dispatch never does this).
   const callers = (await db.selectFrom('workflows').select(['id', 'name', 'definition'])
@@ -197,8 +211,14 @@ async function assertNotCalled(db: Executor, target: WorkflowsTable, action: 'un
     .filter((w) => parseDefinition(w.definition).steps.some((step) => step.type === 'trigger_workflow' && step.config.workflowId === target.id));
   if (callers.length === 0) return;
   throw new HttpError(409, 'workflow_in_use',
-    `Cannot ${action === 'replace' ? 'replace (which makes it a draft)' : action} "${target.name}": it is started by ${callers.map((c) => `"${c.name}"`).join(', ')}. Change or unpublish ${callers.length === 1 ? 'that workflow' : 'those workflows'} first.`);
+    `Cannot ${ACTION_SAID[action]} "${target.name}": it is started by ${callers.map((c) => `"${c.name}"`).join(', ')}. Change or unpublish ${callers.length === 1 ? 'that workflow' : 'those workflows'} first.`);
 }
+
+const ACTION_SAID = {
+  unpublish: 'unpublish', delete: 'delete', replace: 'replace as a draft',
+  retrigger: 'replace with a version not started by another workflow (manual)',
+  retype: 'change the trigger of',
+} as const;
 
 /** 422 listing every problem when the definition cannot go live. */
 async function assertPublishable(db: Executor, id: string, def: WorkflowDefinition, prefix?: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { awaitingWho } from '../../../lib/workflow/waiting-on';
 import { fullTime, h, shortTime } from './dom.js';
 import type { AwaitingAnswer, Message } from './wire.js';
 
@@ -31,10 +32,15 @@ export function activityItem(m: Message, earlier: boolean): HTMLLIElement {
  * Null: nothing waits (or its time is past).
  */
 export function closeWarning(awaiting: readonly AwaitingAnswer[], now = Date.now()): string | null {
-  const names = awaiting.filter((a) => Date.parse(a.until) > now).map((a) => `“${a.workflowName}”`);
-  if (names.length === 0) return null;
+  const live = awaiting.filter((a) => Date.parse(a.until) > now);
+  if (live.length === 0) return null;
+  // A run launched from a shortcut is named by the label the agent clicked, as the notice above the
+  // composer names it (awaitingWho): "Shortcut “Ask the order”", not a workflow name they never saw.
+  const byShortcut = live.some((a) => a.shortcutName);
+  const names = live.map((a) => (byShortcut ? awaitingWho(a) : `“${a.workflowName}”`));
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  return `Closing stops the workflow${names.length === 1 ? '' : 's'} ${listed}, which ${names.length === 1 ? 'is' : 'are'} waiting for the customer’s answer: `
+  const what = byShortcut ? listed : `the workflow${names.length === 1 ? '' : 's'} ${listed}`;
+  return `Closing stops ${what}, which ${names.length === 1 ? 'is' : 'are'} waiting for the customer’s answer: `
     + 'their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.';
 }
 

@@ -5,6 +5,8 @@ import { $, contactName, debounce } from './dom.js';
 import { renderList } from './list.js';
 import { connectLive, type LiveMode } from './live.js';
 import { watchShortcutsHint } from './shortcuts-hint.js';
+import { markSelected, wireTablist } from './tablist.js';
+import { wireBackLink } from './back-link.js';
 import type { ConversationListItem, LiveMessage, Me, Teammate } from './wire.js';
 
 type Tab = 'open' | 'closed';
@@ -136,7 +138,7 @@ function drawList() {
     if (!name) continue;
     const isView = name !== 'open' && name !== 'closed';
     const active = name === (isView ? state.view : state.tab);
-    tab.setAttribute('aria-selected', String(active));
+    markSelected(tab, active);
     tab.classList.toggle('active', active);
     const count = isView ? state.viewCounts[name] : state.counts[name];
     tab.textContent = count === null ? TAB_NAMES[name] : `${TAB_NAMES[name]} (${count})`;
@@ -323,6 +325,8 @@ function navigate(id: string, tab?: Tab) {
 }
 
 window.addEventListener('popstate', () => { if (state.me) route(); });
+for (const tablist of document.querySelectorAll<HTMLElement>('[role="tablist"]')) wireTablist(tablist);
+wireBackLink();
 for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
   tab.addEventListener('click', () => {
     if (tab.dataset.tab === 'open' || tab.dataset.tab === 'closed') setTab(tab.dataset.tab);

@@ -119,12 +119,13 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
       const hint = el.parentElement?.querySelector<HTMLElement>('.field-error');
       if (hint) hint.hidden = true;
     });
-    return h('div', { class: 'prop' }, h('label', { for: id, text: label }), el, h('p', { class: 'field-error', hidden: true }));
+    return h('div', { class: 'prop' }, h('label', { for: id, dir: 'auto', text: label }), el, h('p', { class: 'field-error', hidden: true }));
   }
 
   function basicInput(key: 'firstName' | 'lastName' | 'phone' | 'email', label: string, type: string) {
     const id = `contact-${key}`;
-    const el = h('input', { id, type, autocomplete: 'off', 'data-testid': `contact-${key}` });
+    // dir=auto: an Arabic or Hebrew name reads right to left, its punctuation where it belongs.
+    const el = h('input', { id, type, autocomplete: 'off', dir: 'auto', 'data-testid': `contact-${key}` });
     const read = () => { const v = el.value.trim(); return key === 'firstName' || key === 'lastName' ? v : v || null; };
     el.addEventListener('change', () => save(el, { [key]: read() }));
     inputs.set(key, { el, write: (c) => { el.value = c[key] ?? ''; } });
@@ -139,7 +140,7 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     } else if (def.type === 'checkbox') {
       el = h('input', { id, type: 'checkbox' });
     } else {
-      el = h('input', { id, type: INPUT_TYPES[def.type] ?? 'text', autocomplete: 'off', step: def.type === 'number' ? 'any' : null });
+      el = h('input', { id, type: INPUT_TYPES[def.type] ?? 'text', autocomplete: 'off', dir: 'auto', step: def.type === 'number' ? 'any' : null });
     }
     el.dataset.testid = `field-${def.key}`;
     el.addEventListener('change', () => save(el, { fields: { [def.key]: readField(def, el) } }));
@@ -196,7 +197,7 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
 
   function renderTags(current: Contact) {
     tagList.replaceChildren(...current.tags.map((tag) => h('li', { class: 'tag', 'data-testid': 'tag', dataset: { tag } },
-      h('span', { text: tag }),
+      h('span', { dir: 'auto', text: tag }),
       h('button', { type: 'button', class: 'tag-remove', 'data-testid': 'tag-remove', 'aria-label': `Remove tag ${tag}`, title: 'Remove', text: '×', onclick: () => removeTag(tag) }))));
     if (!current.tags.length) tagList.append(h('li', { class: 'muted empty-tags', text: 'No tags' }));
   }
@@ -204,11 +205,11 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
   function build() {
     const seq = ++builds;
     inputs.clear();
-    heading = h('h2', { 'data-testid': 'contact-name' });
+    heading = h('h2', { dir: 'auto', 'data-testid': 'contact-name' });
     avatar = h('span', { class: 'avatar large', 'aria-hidden': 'true' });
     tagList = h('ul', { class: 'tags', 'data-testid': 'tag-list' });
     const lifecycle = contact && lifecycleSection(contact);
-    const tagInput = h('input', { type: 'text', placeholder: 'Add a tag…', 'aria-label': 'Add a tag', 'data-testid': 'tag-input', maxlength: 64 });
+    const tagInput = h('input', { type: 'text', dir: 'auto', placeholder: 'Add a tag…', 'aria-label': 'Add a tag', 'data-testid': 'tag-input', maxlength: 64 });
     root.replaceChildren(
       h('header', { class: 'contact-head' }, avatar, heading),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Contact' }),
@@ -295,7 +296,7 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     return {
       open(next: Contact) {
         target = next;
-        title.textContent = `Delete ${contactName(next)}?`;
+        title.replaceChildren('Delete ', h('bdi', { text: contactName(next) }), '?');
         error.hidden = true;
         setConversations(null);
         // How many, both tabs (the list's count): said in the confirmation when the answer comes.

@@ -5,8 +5,9 @@ import { Api, ApiError } from './api.js';
 import { createAssignControl } from './assign.js';
 import { isPlaceholderText, renderAttachments } from './attachments.js';
 import { deliveryBadge } from './delivery.js';
-import { $, contactName, fullTime, h, shortTime } from './dom.js';
-import { composerHint, createInboxBadge } from './elsewhere.js';
+import { $, contactName, fullTime, h, isolated, shortTime } from './dom.js';
+import { createMessageAnnouncer } from './announce.js';
+import { composerHint, createInboxBadge, deletedThere } from './elsewhere.js';
 import { createAdBadge } from './ad-badge.js';
 import { createTemplatePicker } from './template-picker.js';
 import { activityItem, closeWarning, takeOverNote } from './activity.js';
@@ -78,10 +79,15 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const closedText = h('span', { 'data-testid': 'closed-notice-text' });
   const closedAction = h('button', { type: 'button', class: 'primary', 'data-testid': 'closed-notice-action' });
   const closedNotice = h('div', { class: 'closed-notice', 'data-testid': 'closed-notice', role: 'status', hidden: true }, closedText, closedAction);
-  composer.after(closedNotice);
+  // Above the composer: on a conversation deleted in Chatwoot both show (notes are still taken).
+  composer.before(closedNotice);
   $('.dialog-actions', dialog).before(dialogError);
   const inboxBadge = createInboxBadge();
   const adBadge = createAdBadge();
+  const announcer = createMessageAnnouncer($('[data-testid="message-announcer"]'));
+  const heading = $('[data-testid="conversation-title"]');
+  // After a Reopen, the reply box of the conversation it opens (once shown) takes the focus.
+  let focusComposerOnShow = false;
 
   let detail: ConversationDetail | null = null;
   let renderedKey = '';
@@ -157,11 +163,15 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     return userName(m.author.id);
   };
 
+  /** The name in an author's label (for isolating it); the workflow's when it has one. */
+  const authorName = (m: Message) => (m.author.type === 'workflow' ? m.author.name ?? '' : authorLabel(m));
+
   function renderMessages(current: ConversationDetail, scroll: boolean) {
     const messages = current.messages;
     const earlier = current.history?.conversations ?? [];
-    // Delivery statuses change without new messages (Meta's status webhooks): part of the key.
-    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
+    // Delivery statuses change without new messages (Meta's status webhooks): part of the key. So
+    // does the last one's time: a workflow's activity line is replaced in place (same id, new time).
+    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
       + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
@@ -192,9 +202,10 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       h('div', { class: 'bubble' },
         note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
         renderAttachments(m),
-        isPlaceholderText(m) ? null : h('p', { class: 'msg-text', 'data-testid': 'message-text', text: m.text })),
+        // dir=auto: a Hebrew or Arabic message reads right to left, its "?" and "!" at its end.
+        isPlaceholderText(m) ? null : h('p', { class: 'msg-text', dir: 'auto', 'data-testid': 'message-text', text: m.text })),
       h('div', { class: 'msg-meta' },
-        h('span', { class: 'msg-author', 'data-testid': 'message-author', text: authorLabel(m) }),
+        h('span', { class: 'msg-author', 'data-testid': 'message-author' }, isolated(authorLabel(m), [authorName(m)])),
         h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
         fromEarlier ? deliveryBadge(m, { ...deliveryOptions, canReply: false }) : deliveryBadge(m, deliveryOptions))));
     };
@@ -214,16 +225,16 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   function renderHead(c: ConversationDetail) {
     const open = c.status === 'open';
-    $('[data-testid="conversation-title"]').textContent = contactName(c.contact);
+    heading.textContent = contactName(c.contact);
     const status = $('[data-testid="conversation-status"]');
     const why = !open && c.closeReason ? CLOSE_REASONS[c.closeReason] : undefined;
-    status.textContent = open ? 'Open' : [c.category ? `Closed · ${c.category}` : 'Closed', why].filter(Boolean).join(' — ');
+    status.replaceChildren(...(open ? ['Open'] : ['Closed', ...(c.category ? [' · ', h('bdi', { text: c.category })] : []), why ? ` — ${why}` : '']));
     status.className = `status ${c.status}`;
-    const assigned = c.assigneeId ? `Assigned to ${userName(c.assigneeId)}` : 'Unassigned';
-    $('[data-testid="conversation-meta"]').textContent =
-      [open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, assigned].join(' · ');
+    const assigned = c.assigneeId ? ['Assigned to ', h('bdi', { text: userName(c.assigneeId) })] : ['Unassigned'];
+    $('[data-testid="conversation-meta"]').replaceChildren(open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, ' · ', ...assigned);
     closeButton.hidden = !open;
-    reopenButton.hidden = open;
+    // Deleted in Chatwoot: the API refuses a reopen (409); a new conversation starts there.
+    reopenButton.hidden = open || deletedThere(c);
     assign.render(c);
     inboxBadge.render(c);
     adBadge.render(c);
@@ -248,18 +259,34 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     renderWindow();
     renderAwaiting(next);
     renderClosed(next);
+    announcer.update(next.id, next.messages, authorLabel, (m) => m.author.type === 'user' && m.author.id === me()?.user.id);
+    if (focusComposerOnShow && next.status === 'open') {
+      focusComposerOnShow = false;
+      input.focus();
+    }
   }
 
-  /** A closed conversation takes no replies: the composer gives way to reopening it, or to where it goes on. */
+  /**
+   * A closed conversation takes no replies: the composer gives way to reopening it, or to where it
+   * goes on. One Chatwoot deleted keeps its composer for notes only (the API keeps them here and
+   * refuses the rest), and offers no Reopen.
+   */
   function renderClosed(c: ConversationDetail) {
     const open = c.status === 'open';
-    composer.hidden = !open;
+    const notesOnly = deletedThere(c);
+    if (notesOnly !== noteToggle.hidden) {
+      noteToggle.hidden = notesOnly;
+      setNoteMode(notesOnly);
+    }
+    composer.hidden = !open && !notesOnly;
     closedNotice.hidden = open;
     if (open) return;
     const elsewhere = goesOnIn(c);
-    closedText.textContent = elsewhere
-      ? `This conversation is closed. ${contactName(c.contact)}'s conversation goes on in an open one.`
-      : 'This conversation is closed. Reopen it to reply.';
+    closedAction.hidden = notesOnly && !elsewhere;
+    if (notesOnly) closedText.replaceChildren('Deleted in Chatwoot: notes are kept here only. A new conversation starts when the customer writes in Chatwoot.');
+    else closedText.replaceChildren(...(elsewhere
+      ? ['This conversation is closed. ', h('bdi', { text: contactName(c.contact) }), '\'s conversation goes on in an open one.']
+      : ['This conversation is closed. Reopen it to reply.']));
     closedAction.textContent = elsewhere ? 'Go to the open conversation' : 'Reopen';
   }
 
@@ -275,7 +302,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     awaitingNotice.hidden = !live;
     awaitingRunId = live ? awaiting.runId : null;
     if (!live) return;
-    awaitingText.textContent = awaitingAnswerText(awaiting);
+    awaitingText.replaceChildren(...isolated(awaitingAnswerText(awaiting)));
     // It goes at its time on its own: the run wakes for the timeout only when the engine gets to it.
     awaitingTimer = setTimeout(() => { if (detail?.id === next.id) renderAwaiting(next); }, Math.min(left + 50, 2 ** 31 - 1));
   }
@@ -343,7 +370,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     summary.value = '';
     dialogError.hidden = true;
     const warning = closeWarning(detail?.status === 'open' ? detail.awaitingAnswers ?? [] : []);
-    closeWarningText.textContent = warning ?? '';
+    closeWarningText.replaceChildren(...isolated(warning ?? ''));
     closeWarningText.hidden = !warning;
     dialog.showModal();
     categorySelect.focus();
@@ -359,6 +386,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     try {
       await Api.close(id, body);
       dialog.close();
+      // Close gives way to Reopen: the focus goes to the conversation's heading, not lost to the page.
+      heading.focus();
       afterChange(id);
     } catch (err) {
       dialogError.textContent = err instanceof ApiError ? err.message : String(err);
@@ -370,6 +399,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     if (!detail) return;
     const { contactId, id } = detail;
     const elsewhere = goesOnIn(detail);
+    focusComposerOnShow = true;
     if (elsewhere) return navigate(elsewhere, 'open');
     try {
       const opened = await Api.open(contactId);
@@ -381,6 +411,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
         const target = existing?.conversations[0];
         if (target) return navigate(target.id, 'open');
       }
+      focusComposerOnShow = false;
       showError(err, id);
     }
   }

@@ -9,8 +9,15 @@ const NAMES: Record<string, string> = { chatwoot: 'Chatwoot' };
 /** "Chatwoot" for a conversation that lives there; null for the companion's own. */
 export const inboxName = (c: ConversationDetail | null): string | null => (c?.inbox ? NAMES[c.inbox.kind] ?? c.inbox.kind : null);
 
+/**
+ * Chatwoot deleted it (a sync closed it as `deleted_in_chatwoot`): the API refuses a reply, Reopen,
+ * Assign and Close there (409) and keeps notes here, its only copy; the page offers only notes.
+ */
+export const deletedThere = (c: Pick<ConversationDetail, 'closeReason'> | null): boolean => c?.closeReason === 'deleted_in_chatwoot';
+
 /** The composer's hint: where a reply or a note goes. */
 export function composerHint(c: ConversationDetail | null, note: boolean): string {
+  if (deletedThere(c)) return 'Internal note (kept here only: the conversation was deleted in Chatwoot)… (Enter to save)';
   // A disconnected account's conversation: what is written here stays here.
   if (c?.inbox?.disconnected) return `${note ? 'Internal note' : 'Write a reply'} (kept here only: its ${inboxName(c)} account is disconnected)… (Enter to ${note ? 'save' : 'send'})`;
   const there = inboxName(c);
@@ -31,9 +38,12 @@ export function createInboxBadge(): { render(c: ConversationDetail): void } {
       // Which inbox there ("Website", "WhatsApp Support"): an agent tells the channel at a glance.
       const where = c.inbox.name && c.inbox.name !== c.inbox.account ? ` · ${c.inbox.name}` : '';
       const account = c.inbox.account && c.inbox.account !== c.inbox.name ? `the ${c.inbox.name} inbox of ${c.inbox.account}` : c.inbox.name;
-      badge.textContent = `${name}${c.inbox.disconnected ? ' (disconnected)' : ''}${where} #${c.inbox.externalId}`;
+      const deleted = deletedThere(c);
+      badge.textContent = `${name}${deleted ? ' (deleted)' : c.inbox.disconnected ? ' (disconnected)' : ''}${where} #${c.inbox.externalId}`;
       badge.setAttribute('href', c.inbox.url);
-      badge.title = c.inbox.disconnected
+      badge.title = deleted
+        ? `This conversation was deleted in ${name} (${account}): a sync closed it here, where its only copy is kept with its notes.`
+        : c.inbox.disconnected
         ? `This conversation was mirrored from ${name} (${account}), whose account is disconnected: nothing done here reaches ${name} until it is connected again. Opens it in ${name}.`
         : `This conversation lives in ${name} (${account}): replies, notes, Close, Reopen and Assign act there. Opens it in ${name}.`;
     },

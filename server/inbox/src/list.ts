@@ -15,14 +15,24 @@ export interface ListOptions {
   userName: (id: string | null) => string;
 }
 
-/** The latest message as Chatwoot's list shows it: the customer's as it is, anything else by its author. */
-function preview(c: ConversationListItem, userName: ListOptions['userName']): string {
+/**
+ * The latest message as Chatwoot's list shows it: the customer's as it is, anything else by its
+ * author. Names and text are isolated (<bdi>): an Arabic author and message do not swap places
+ * around the English ": " and "(workflow)".
+ */
+function preview(c: ConversationListItem, userName: ListOptions['userName']): HTMLElement {
   const m = c.lastMessage;
-  if (!m) return c.contact.phone || c.contact.email || 'New conversation';
-  if (m.author.type === 'contact' && m.kind === 'message') return m.text;
-  const who = m.author.type === 'workflow' ? (m.author.name ? `${m.author.name} (workflow)` : 'Workflow')
-    : m.author.type === 'contact' ? contactName(c.contact) : userName(m.author.id);
-  return `${m.kind === 'comment' ? 'Note · ' : ''}${who}: ${m.text}`;
+  if (!m) return h('span', { class: 'item-preview', dir: 'auto', text: c.contact.phone || c.contact.email || 'New conversation' });
+  if (m.author.type === 'contact' && m.kind === 'message') return h('span', { class: 'item-preview', dir: 'auto', text: m.text });
+  const who = m.author.type === 'workflow' ? (m.author.name ? [h('bdi', { text: m.author.name }), ' (workflow)'] : ['Workflow'])
+    : [h('bdi', { text: m.author.type === 'contact' ? contactName(c.contact) : userName(m.author.id) })];
+  return h('span', { class: 'item-preview' }, m.kind === 'comment' ? 'Note · ' : '', ...who, ': ', h('bdi', { text: m.text }));
+}
+
+/** A closed conversation's line: its category and summary, both written by agents. */
+function closedPreview(c: ConversationListItem): HTMLElement {
+  const category = c.category ? ['Closed · ', h('bdi', { text: c.category })] : ['Closed'];
+  return h('span', { class: 'item-preview' }, ...category, ...(c.summary ? [' — ', h('bdi', { text: c.summary })] : []));
 }
 
 /**
@@ -33,9 +43,6 @@ function preview(c: ConversationListItem, userName: ListOptions['userName']): st
 export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, unread, onSelect, userName }: ListOptions): void {
   const items = conversations.map((c) => {
     const isCurrent = c.id === currentId;
-    const previewText = c.status === 'closed'
-      ? [c.category ? `Closed · ${c.category}` : 'Closed', c.summary].filter(Boolean).join(' — ')
-      : preview(c, userName);
     const link = h('a', {
       class: 'conversation-link',
       href: `/inbox/c/${encodeURIComponent(c.id)}`,
@@ -49,9 +56,9 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
     h('span', { class: 'avatar', 'aria-hidden': 'true', text: initials(c.contact) }),
     h('span', { class: 'item-body' },
       h('span', { class: 'item-top' },
-        h('span', { class: 'item-name', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
+        h('span', { class: 'item-name', dir: 'auto', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
         h('time', { class: 'item-time', datetime: c.lastActivityAt, text: shortTime(c.lastActivityAt) })),
-      h('span', { class: 'item-preview', text: previewText })),
+      c.status === 'closed' ? closedPreview(c) : preview(c, userName)),
     unread.has(c.id) && !isCurrent ? h('span', { class: 'unread-dot', title: 'New activity' }) : null);
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });

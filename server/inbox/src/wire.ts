@@ -146,7 +146,7 @@ export const WhatsAppTemplate = z.object({
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
 export const WhatsAppTemplateList = z.object({ templates: z.array(WhatsAppTemplate) });
 /** A workflow's question waits on the customer here: their next message goes to it. */
-export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), until: z.string() });
+export const AwaitingAnswer = z.object({ runId: z.string(), workflowName: z.string(), shortcutName: z.optional(nullableString), until: z.string() });
 export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 /** What taking over from that question answers: what waits now (another workflow's question, if any). */
 export const TakeOverResult = z.object({

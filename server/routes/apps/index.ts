@@ -14,6 +14,7 @@ import { conflict } from '../../http-error';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { isUniqueViolation } from '../../store/database';
 import { NoContent } from '../../http/openapi';
+import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -138,7 +139,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
       tags: ['apps'],
       summary: 'Fire one of the app\'s triggers for a contact (the app\'s own key); an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`) instead of firing again',
       params: Params.extend({ triggerKey: z.string().max(64) }),
-      headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(200).optional() }),
+      headers: IdempotencyKeyHeaders,
       body: FireTriggerBody,
       response: { 202: FireTriggerResult },
     },
@@ -150,10 +151,17 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   // "Send sub flow" (scope workflows.start; admins too): its own route, not a mini-app trigger.
   app.post('/workflows/:id/start', {
-    config: { access: { role: 'admin', scope: 'workflows.start' } },
+    config: { access: { role: 'admin', scope: 'workflows.start' }, errors: {
+      409: '`conflict`: the workflow is a draft or has another trigger than manual; `idempotency_key_reused`: this Idempotency-Key came with another body',
+    } },
     schema: {
-      tags: ['apps'], summary: 'Start a published manual-trigger workflow for a contact, with variables',
-      params: Params, body: StartWorkflowBody, response: { 202: FireTriggerResult },
+      tags: ['apps'],
+      summary: 'Start a published manual-trigger workflow for a contact, with variables; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`) instead of starting it again',
+      params: Params, headers: IdempotencyKeyHeaders, body: StartWorkflowBody, response: { 202: FireTriggerResult },
     },
-  }, async (req, reply) => reply.code(202).send(await startWorkflowFor(services, req.principal, req.params.id, req.body)));
+  }, async (req, reply) => {
+    const { duplicate, ...ack } = await startWorkflowFor(services, req.principal, req.params.id, req.body, req.headers['idempotency-key']);
+    if (duplicate) reply.header('x-duplicate-delivery', 'true');
+    return reply.code(202).send(ack);
+  });
 };

@@ -21,6 +21,8 @@ const Params = z.object({ id: z.string().max(64) });
 const UNSEEN = 'An app key without contacts.read gets 204 whether or not the contact exists (the change is made when it does): '
   + 'it learns neither the contact\'s record nor whether there is one. Users and keys with contacts.read get the contact (404 for an unknown one).';
 
+/** Phones and emails are unique among contacts. */
+const DUPLICATE = '`conflict`: another contact has this phone or email';
 /** What PATCH does to a contact mirrored from a connected Chatwoot account (connectors/chatwoot/contact-edit.ts). */
 const IN_CHATWOOT = 'A contact mirrored from a connected Chatwoot account is changed in Chatwoot first (name, email, phone, and fields as its custom attributes '
   + 'with the same keys; lifecycle stays here), then here: a refusal there is 409 (its email or phone belongs to another Chatwoot contact) or 422 '
@@ -31,7 +33,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = services;
   await app.register(contactImportRoutes);
 
-  app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
+  app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
     async (req, reply) => {
       const fields = await validateFieldValues(db, req.body.fields);
       const contact = await inTransaction(db, (uow) => createContact(uow, services, { ...req.body, fields }, causeOf(req)));
@@ -62,7 +64,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => getContact(db, req.params.id));
 
   app.patch('/contacts/:id', {
-    config: { access: { role: 'agent', scope: 'contacts.write' } },
+    config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } },
     schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, description: `${IN_CHATWOOT} ${UNSEEN}`, response: { 200: Contact, 204: NoContent } },
   }, async (req, reply) => {
     const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;

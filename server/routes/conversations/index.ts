@@ -26,6 +26,7 @@ import { inOtherInbox, postInConnection, viaConnection } from './via-connection'
 import { postTemplateReply, replyThroughChannel } from './channel-reply';
 import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
+import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 
 const Params = z.object({ id: z.string().max(64) });
 const SEEN_CONTACT = 'An app key without contacts.read sees each conversation\'s contact as its id only (names and tags empty, phone and email null, no fields).';
@@ -38,7 +39,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   // Templates an agent may pick, Resend of a failed reply (replies.ts).
   await app.register(channelReplyRoutes);
 
-  app.post('/conversations', { config: write, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
+  app.post('/conversations', { config: { ...write, errors: { 409: '`conflict`: the contact already has an open conversation' } }, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
       const cause = causeOf(req, req.body.source);
       // The contact's latest conversation lives in Chatwoot: it is reopened there (as the Open
@@ -108,7 +109,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     return takeOverQuestion(services, req.params.id, by, req.body?.runId, there && (async (userId) => { await there.invoke({ userId }); }));
   });
 
-  app.post('/conversations/:id/close', { config: write, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
+  app.post('/conversations/:id/close', { config: { ...write, errors: { 409: '`conflict`: the conversation is already closed' } }, schema: { tags: ['conversations'], params: Params, body: CloseConversationBody, response: { 200: Conversation } } },
     async (req) => {
       const cause = causeOf(req, req.body.source);
       const conversation = await getConversation(db, req.params.id);
@@ -126,15 +127,17 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     });
 
   app.post('/conversations/:id/messages', {
-    config: { access: { role: 'agent', scope: 'messages.write' } },
-    schema: { tags: ['conversations'], params: Params, body: MessageBody, response: { 201: PostedMessage } },
+    config: { access: { role: 'agent', scope: 'messages.write' }, errors: {
+      409: '`idempotency_key_reused`: this Idempotency-Key came with another body or conversation; `conversation_closed`: a reply on a closed conversation (a customer’s message opens it again)',
+    } },
+    schema: { tags: ['conversations'], params: Params, headers: IdempotencyKeyHeaders, body: MessageBody, response: { 201: PostedMessage } },
   }, async (req, reply) => {
     const p = req.principal;
     const author = req.body.direction === 'incoming'
       ? { type: 'contact' as const, id: null }
       : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
     const conversation = await getConversation(db, req.params.id);
-    const idempotency = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : null;
+    const idempotency = req.headers['idempotency-key'] ?? null;
     // A WhatsApp template (the reply once the 24-hour window has closed): channel-reply.ts.
     if (req.body.template) return reply.code(201).send(await postTemplateReply(services, req, conversation, req.body.template, idempotency));
     // Without a template the body has text (MessageBody).

@@ -8,6 +8,7 @@ import { getConversation, toMessage } from '../../domain/conversations';
 import { HttpError } from '../../http-error';
 import { causeOf } from '../cause';
 import { replierOfRequest } from './channel-reply';
+import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 
 const Params = z.object({ id: z.string().max(64) });
 const MessageParams = z.object({ id: z.string().max(64), messageId: z.string().max(64) });
@@ -37,15 +38,15 @@ export const channelReplyRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/conversations/:id/messages/:messageId/resend', {
-    config: { access: { role: 'agent', scope: 'messages.write' } },
+    config: { access: { role: 'agent', scope: 'messages.write' }, errors: { 409: '`not_resendable`: a workflow\'s message; `not_failed`: sent, or being sent; `channel_changed`: the conversation moved to another channel' } },
     schema: {
       tags: ['conversations'],
       summary: 'Send an agent\'s reply that failed (or whose outcome is unknown) through its WhatsApp / Messenger channel again, once; a repeat with the same Idempotency-Key sends nothing',
-      params: MessageParams, response: { 200: Message },
+      params: MessageParams, headers: IdempotencyKeyHeaders, response: { 200: Message },
     },
   }, async (req) => {
     const conversation = await getConversation(db, req.params.id);
-    const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'].slice(0, 200) : null;
+    const key = req.headers['idempotency-key'] ?? null;
     const outcome = await resendReply(services, {
       conversation, messageId: req.params.messageId, by: replierOfRequest(req), key, cause: causeOf(req),
       note: (m) => req.log.info({ conversationId: conversation.id }, m),

@@ -6,6 +6,7 @@ import { closedForReplies } from '../../domain/closed-conversations';
 import type { Cause } from '../../domain/contacts';
 import { toMessage } from '../../domain/conversations';
 import { RetryLaterError, StepError } from '../../engine/steps/define';
+import { deletedThere } from '../../engine/steps/via-connector';
 import { HttpError } from '../../http-error';
 import { newId } from '../../ids';
 import type { Services } from '../../services';
@@ -34,6 +35,13 @@ export async function viaConnection<M extends Method>(
   const fn = connector?.[method];
   if (!connection || !connector || !fn) return undefined;
   const name = NAMES[connection.kind] ?? connection.kind;
+  if (deletedThere(conversation)) {
+    // Nothing can be done there any more (Chatwoot would answer 404): an internal note is kept
+    // here, where the conversation's only copy now lives (as on a disconnected account's);
+    // anything else is refused, saying why, before Chatwoot is asked.
+    if (method === 'addNote') return undefined;
+    throw deletedInOtherInbox(name, conversation, method);
+  }
   const call: ConnectorCall = {
     services, connection, conversation: { ...conversation, connectionId: conversation.connectionId },
     idempotencyKey: opts.idempotencyKey ?? `inbox:${newId('act')}`, cause: opts.cause,
@@ -69,6 +77,17 @@ function asHttpError(name: string, kind: string, err: unknown): unknown {
     return new HttpError(502, `${kind}_refused`, `${name} did not do it: ${err.message.replace(/\.$/, '')}.${mayHaveArrived}`);
   }
   return new HttpError(409, `${kind}_refused`, err.message);
+}
+
+const DELETED_ACTS: Record<Exclude<Method, 'addNote'>, string> = {
+  sendMessage: 'replied to there', close: 'resolved there', assign: 'assigned there',
+  reopen: `reopened there; a new conversation opens when the customer writes in ${NAMES.chatwoot}, or when an agent starts one there`,
+};
+
+/** The 409 for an action on a conversation the other inbox deleted (a sync closed it here). */
+function deletedInOtherInbox(name: string, conversation: Conversation, method: Exclude<Method, 'addNote'>): HttpError {
+  const which = conversation.externalId ? `${name} conversation ${conversation.externalId}` : 'it';
+  return new HttpError(409, 'deleted_in_chatwoot', `Conversation ${conversation.id} was deleted in ${name} (${which}; a sync closed it here), so it cannot be ${DELETED_ACTS[method]}. ${name} was not asked`);
 }
 
 /** The 409 for what the companion cannot do on a conversation that lives in another inbox: it is done there. */

@@ -17,6 +17,7 @@ import { listAllRuns } from '../../engine/workflows/list-runs';
 import { workflowKnown } from '../../engine/workflows/run-history-workflows';
 import { launcherOf } from '../../engine/workflows/launched-by';
 import { NoContent } from '../../http/openapi';
+import { WholeListQuery } from '../../../lib/contracts/list-query';
 
 const Params = z.object({ id: z.string().max(100) });
 
@@ -30,13 +31,18 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/workflows', { config: admin, schema: { tags, body: WorkflowCreateBody, response: { 201: Workflow } } },
     async (req, reply) => reply.code(201).send(await createWorkflow(services, req.body)));
 
-  app.get('/workflows', { config: admin, schema: { tags, response: { 200: WorkflowSummaryList } } },
+  app.get('/workflows', { config: admin, schema: { tags, summary: 'Every workflow, whole (no paging: it takes no query parameters)', querystring: WholeListQuery, response: { 200: WorkflowSummaryList } } },
     async () => ({ workflows: await listWorkflowSummaries(services) }));
 
   app.get('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
     async (req) => getWorkflow(services, req.params.id));
 
-  app.put('/workflows/:id', { config: admin, schema: { tags, params: Params, body: WorkflowUpdateBody, response: { 200: Workflow } } },
+  app.put('/workflows/:id', {
+    config: {
+      ...admin,
+      errors: { 409: '`workflow_in_use`: a published sub-workflow that published workflows start would get another trigger than manual (their Trigger workflow steps would fail), the message naming them; `conflict`: it was changed by someone else meanwhile' },
+    },
+    schema: { tags, params: Params, body: WorkflowUpdateBody, response: { 200: Workflow } } },
     async (req) => updateWorkflow(services, req.params.id, req.body));
 
   app.delete('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 204: NoContent } } },

@@ -136,4 +136,32 @@ describe('a customer writing both in Chatwoot and to the companion’s WhatsApp 
     // The first message's answer lists the Welcome run it started.
     expect(first.runIds).toEqual([opened!.id]);
   });
+
+  it('Ask a Question on her WhatsApp conversation saves the answer to her Chatwoot contact too (no Chatwoot conversation open), then here', async () => {
+    const admin = w.server.api(w.server.adminToken);
+    expect((await admin.put('/fields/plan', { label: 'Plan', type: 'text' })).status).toBe(200);
+    await onWhatsApp('Hello on WhatsApp');
+    await welcomeRuns(1);
+    // Chatwoot learns of her (same phone) without a conversation there.
+    const maria = w.cw.addContact({ name: 'Maria Lopez', phone_number: PHONE });
+    expect((await w.cw.deliver(w.hookUrl, w.cw.contactPayload(maria.id, 'contact_created'))).status).toBe(200);
+    const [contact] = (await admin.get('/contacts')).body.contacts as { id: string }[];
+    const flow = await createWorkflow(w.server, { name: 'Plan', trigger: { type: 'manual' }, steps: [
+      { id: 'ask', type: 'ask_question', config: { question: 'Which plan?', answerType: 'choice', choices: ['Basic', 'Pro'], presentation: 'text', saveToField: 'plan', timeoutSeconds: 3600 } },
+    ] });
+    const started = await admin.post(`/workflows/${flow.id}/start`, { contact: { id: contact!.id } });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await waitFor('the question on WhatsApp', async () => (w.graph.sent.length === 2 ? true : undefined));
+    w.cw.requests.length = 0;
+
+    await onWhatsApp('2');
+    const run = await waitFor('the run to end', async () => {
+      const [r] = await runsOf(w.server, flow.id);
+      return r && ['completed', 'failed'].includes(r.status) ? r : undefined;
+    });
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect(w.cw.requests.filter((r) => r.method !== 'GET').map((r) => [`${r.method} ${r.path}`, r.body]))
+      .toEqual([[`PUT /api/v1/accounts/1/contacts/${maria.id}`, { custom_attributes: { plan: 'Pro' } }]]);
+    expect((await admin.get(`/contacts/${contact!.id}`)).body.fields).toEqual({ plan: 'Pro' });
+  });
 });

@@ -45,9 +45,9 @@ export async function connectTestChannels(server: TestServer, graph: GraphStandI
 }
 
 /** A server talking to a Graph stand-in, with one WhatsApp number and one Page connected. */
-export async function startChannelWorld(opts: { databaseUrl?: string } = {}): Promise<ChannelWorld> {
+export async function startChannelWorld(opts: { databaseUrl?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChannelWorld> {
   const graph = await startTestGraph();
-  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
+  const server = await startTestServer({ ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), env: { ...opts.env, META_GRAPH_URL: graph.url, META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'verify' } });
   const admin = server.api(server.adminToken);
   const { whatsappId, messengerId } = await connectTestChannels(server, graph);
   return {

@@ -129,7 +129,8 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       const detail = async () => (await admin.get(`/conversations/${conversation.id}`)).body;
       await waiting(runId);
       const row = await server.app.services.db.selectFrom('runs').select('wake_at').where('id', '=', runId).executeTakeFirstOrThrow();
-      const awaiting = { runId, workflowId: wf.id, workflowName: 'Steps', until: row.wake_at };
+      // shortcutName: not launched from a shortcut (workflow-change-lines-suite.ts has one that was).
+      const awaiting = { runId, workflowId: wf.id, workflowName: 'Steps', shortcutName: null, until: row.wake_at };
       expect((await detail()).awaitingAnswer).toEqual(awaiting);
       // The light read the Chatwoot Dashboard App polls, for agents too.
       const agent = server.api((await server.createUser('agent', { name: 'Alex' })).token);

@@ -57,6 +57,30 @@ export function stepVariablesSuite(databaseUrl: () => string | undefined) {
     ]);
   });
 
+  it("after Ask a Question, {{$step.<step id>.answer}} is refused with advice that publishes when followed", async () => {
+    const ask = (saveToVariable?: string): StepInput => ({
+      id: 'q', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 600, ...(saveToVariable ? { saveToVariable } : {}) },
+    } as StepInput);
+    const asking = (steps: StepInput[]): WorkflowInput => ({ name: 'Ask order', trigger: { type: 'shortcut', name: 'Ask order' }, steps });
+    const at = 'steps.1.config.text';
+    const unsaved = 'step 1 ("q") saves its answer as no variable: name it "answer" in that step\'s "Save the answer as $step variable", then read it as {{$step.answer}}';
+    // The answer saved as no variable: the advice says where to name one, for either way of writing it.
+    expect((await refused(asking([ask(), note('said', 'Order {{$step.q.answer}}')]))).details).toEqual([
+      { path: at, message: `{{$step.q.answer}} is not set by any step: a step's variables are named without the step's id, and ${unsaved}` },
+    ]);
+    expect((await refused(asking([ask(), note('said', 'Order {{$step.answer}}')]))).details).toEqual([
+      { path: at, message: `{{$step.answer}} is not set by any step: ${unsaved}` },
+    ]);
+    // Saved as "order": the name it has.
+    expect((await refused(asking([ask('order'), note('said', 'Order {{$step.q.answer}}')]))).details).toEqual([
+      { path: at, message: '{{$step.q.answer}} is not set by any step: did you mean {{$step.order}}?' },
+    ]);
+    // Each advice followed publishes.
+    for (const [save, text] of [['answer', '{{$step.answer}}'], ['order', '{{$step.order}}']] as const) {
+      expect((await createWorkflow(server, asking([ask(save), note('said', `Order ${text}`)]))).status).toBe('published');
+    }
+  });
+
   it('a step before the one that sets the variable may read it when a jump back runs it again', async () => {
     const again = { id: 'again', type: 'branch', config: { branches: [{ name: 'Retry', conditions: { logic: 'and', rules: [{ left: '{{$contact.tags}}', operator: 'has_tag', right: 'retry' }] }, goTo: 'early' }] } } as StepInput;
     const looped = await createWorkflow(server, manual([note('early', 'last id: {{$step.rid}}'), call('h1', 'https://shop.example/h1', [['$.id', 'rid']]), again]));

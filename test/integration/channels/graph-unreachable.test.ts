@@ -1,0 +1,3 @@
+import { graphUnreachableSuite } from './graph-unreachable-suite';
+
+graphUnreachableSuite(() => undefined);

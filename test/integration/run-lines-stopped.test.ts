@@ -1,0 +1,3 @@
+import { runLinesStoppedSuite } from './run-lines-stopped-suite';
+
+runLinesStoppedSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { subWorkflowCallersSuite } from './sub-workflow-callers-suite';
+
+subWorkflowCallersSuite(() => undefined);

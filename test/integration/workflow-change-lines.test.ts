@@ -1,0 +1,3 @@
+import { workflowChangeLinesSuite } from './workflow-change-lines-suite';
+
+workflowChangeLinesSuite(() => undefined);
