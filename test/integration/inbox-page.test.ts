@@ -57,8 +57,10 @@ describe('the built-in inbox page', () => {
     const total = [...modules.values()].reduce((n, text) => n + Buffer.byteLength(text), 0);
     // 60 KB until the page showed attachments (attachments.js, ~3.5 KB) and assigned to teammates;
     // 72 KB until agents could send WhatsApp templates and resend failed replies (template-picker.js,
-    // delivery.js).
-    expect(total).toBeLessThan(80 * 1024);
+    // delivery.js); 80 KB until the page worked for screen readers, right-to-left names and a 320 px
+    // window (tablists, the narrow layout's back link, a log of new messages) and showed
+    // conversations deleted in Chatwoot (82.4 KB then).
+    expect(total).toBeLessThan(88 * 1024);
   });
 
   it('never turns data into HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval', async () => {
