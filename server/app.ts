@@ -14,6 +14,7 @@ import { registerFeatures } from './features';
 import { declaredText, JSON_WITH_CHARSET } from './http/body-charset';
 import { compressedBodyRefusal } from './http/content-encoding';
 import { JSON_MEDIA_TYPE } from './http/media-type';
+import { refuseUndeclaredQueries } from './http/no-query';
 import { addErrorSchema, openapiTransform } from './http/openapi';
 import { appRequestSchemas, appRequestWebhooks, APPS_TAG } from './http/openapi-app-requests';
 import { hookRoutes } from './routes/hooks/index';
@@ -123,6 +124,7 @@ async function companion(fastify: FastifyInstance, options: AppOptions) {
     });
     await api.register(swaggerUi, { routePrefix: '/docs' });
     await api.register(authPlugin);
+    refuseUndeclaredQueries(api);
 
     await registerFeatures(api, services, { workers: options.workers ?? true, ...(options.enginePort ? { enginePort: options.enginePort } : {}) });
   });

@@ -1,6 +1,8 @@
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** A duplicate phone or email: the contact that has it (lib/contracts/errors.ts). */
+  contactId?: string;
 }
 
 /** An error meant for the client: its status, code and message are sent as they are. */

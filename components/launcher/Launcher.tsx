@@ -245,6 +245,8 @@ export function Launcher({
         // Not `disabled`: a disabled button leaves the Tab order and cannot say why (WAI-ARIA APG).
         aria-disabled={reason ? 'true' : undefined}
         title={reason ?? 'Shortcuts (Alt+Shift+K)'}
+        // The extension's command (wxt.config.ts), said to screen readers as the title shows it to the mouse.
+        aria-keyshortcuts="Alt+Shift+K"
         onClick={() => (view.kind === 'closed' ? open() : close(view.kind !== 'reason' ? 'composer' : 'stay'))}
         onKeyDown={(e) => {
           if (e.key === 'Escape' && view.kind !== 'closed') {

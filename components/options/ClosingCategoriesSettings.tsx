@@ -27,14 +27,14 @@ export function ClosingCategoriesSettings() {
       <h3 id={`${id}-h`}>Closing categories</h3>
       <ul className="chips">
         {list.map((c) => (
-          <li key={c} className="chip">{c}
+          <li key={c} className="chip"><bdi>{c}</bdi>
             <button type="button" aria-label={`Remove category ${c}`} onClick={() => setList(list.filter((x) => x !== c))}>✕</button>
           </li>
         ))}
       </ul>
       <div className="row">
         <label htmlFor={id} className="sr-only">New category</label>
-        <input id={id} value={text} placeholder="New category" onChange={(e) => setText(e.target.value)}
+        <input id={id} dir="auto" value={text} placeholder="New category" onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } }} />
         <button type="button" onClick={add} disabled={!text.trim()}>Add category</button>
         <button type="button" className="primary" disabled={!dirty || save.isPending} onClick={() => save.mutate(list)}>Save categories</button>

@@ -1,25 +1,8 @@
+import { describePath } from '../../lib/workflow/path-words';
 import type { ErrorMap } from './error-paths';
 
-// The draft's keys in the words the editor's labels use; `config` is an implementation detail.
-const WORDS: Record<string, string> = {
-  steps: 'Step', fields: 'Field', rules: 'Rule', branches: 'Branch', mappings: 'Variable', responseMappings: 'Response variable',
-  headers: 'Header', options: 'Option', trigger: 'Trigger', name: 'name', left: 'variable', right: 'value', goTo: 'goes to',
-  elseGoTo: 'otherwise go to', stepId: 'step', appId: 'app', actionKey: 'action', triggerKey: 'app trigger', adAccountId: 'ad account',
-  adIds: 'ads', jsonKey: 'JSON key', variable: 'variable', timeoutMs: 'timeout', seconds: 'wait', userId: 'agent', workflowId: 'workflow',
-};
-const SILENT = new Set(['config', 'conditions', 'form', 'identifier', 'inputs']);
-
-/** `steps.2.config.url` -> `Step 3 > url`: where to look, in words. */
-export function describePath(path: string): string {
-  if (!path) return 'Workflow';
-  if (path === 'name') return 'Workflow name';
-  return path.split('.').map((part, i, all) => {
-    if (/^\d+$/.test(part) || SILENT.has(part)) return null;
-    const next = all[i + 1];
-    const n = next && /^\d+$/.test(next) ? ` ${Number(next) + 1}` : '';
-    return `${WORDS[part] ?? part}${n}`;
-  }).filter(Boolean).join(' \u203a ');
-}
+// The words are shared with the server's messages that quote a definition's paths (path-words.ts).
+export { describePath };
 
 interface Props {
   title: string; errors: ErrorMap; tone?: 'error' | 'warn';

@@ -1,12 +1,15 @@
 import { useMemo } from 'react';
 import { FormField, type FormFieldInput } from '../../lib/contracts/forms';
 import { ShortcutForm } from '../forms';
+import { useDefaultCountry } from './queries';
 
 /**
  * The form as an agent will see it, rendered by the launcher's own component. Fields that are not
  * valid yet are left out (and counted) so the preview never breaks while the admin types.
  */
 export function FormPreview({ fields }: { fields: readonly FormFieldInput[] }) {
+  // The launcher reads phones with the workspace's country (ShortcutList.defaultCountry): so does its preview.
+  const defaultCountry = useDefaultCountry().data?.country ?? null;
   const { form, skipped } = useMemo(() => {
     const valid: FormField[] = [];
     for (const f of fields) {
@@ -20,7 +23,7 @@ export function FormPreview({ fields }: { fields: readonly FormFieldInput[] }) {
       <h4>Preview</h4>
       {form.fields.length === 0 && <p className="hint">No fields: the shortcut starts as soon as it is chosen.</p>}
       {/* Remount on every change: the form keeps its own state otherwise. */}
-      <ShortcutForm key={JSON.stringify(form)} form={form} onSubmit={() => undefined} submitLabel="Try the form" />
+      <ShortcutForm key={JSON.stringify(form)} form={form} onSubmit={() => undefined} submitLabel="Try the form" defaultCountry={defaultCountry} />
       {skipped > 0 && <p className="hint">{skipped} field{skipped > 1 ? 's' : ''} not shown until complete.</p>}
     </section>
   );

@@ -33,7 +33,7 @@ export function LifecycleStagesSettings() {
       <h3 id={`${id}-h`}>Lifecycle stages</h3>
       <ol aria-label="Stages in order">
         {list.map((stage, i) => (
-          <li key={stage}>{stage}{' '}
+          <li key={stage}><bdi>{stage}</bdi>{' '}
             <button type="button" className="small" aria-label={`Move ${stage} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>↑</button>
             <button type="button" className="small" aria-label={`Move ${stage} down`} disabled={i === list.length - 1} onClick={() => move(i, i + 1)}>↓</button>
             <button type="button" className="small" aria-label={`Remove stage ${stage}`} onClick={() => setList(list.filter((x) => x !== stage))}>✕</button>
@@ -42,7 +42,7 @@ export function LifecycleStagesSettings() {
       </ol>
       <div className="row">
         <label htmlFor={id} className="sr-only">New stage</label>
-        <input id={id} value={text} placeholder="New stage" onChange={(e) => setText(e.target.value)}
+        <input id={id} dir="auto" value={text} placeholder="New stage" onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } }} />
         <button type="button" onClick={add} disabled={!text.trim()}>Add stage</button>
         <button type="button" className="primary" disabled={!dirty || save.isPending} onClick={() => save.mutate(list)}>Save stages</button>

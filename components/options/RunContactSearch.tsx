@@ -27,7 +27,7 @@ export function RunContactSearch({ onPick }: { onPick(id: string, label: string)
   return (
     <div className="contact-search">
       <label>Contact
-        <input type="search" value={text} placeholder="Name, phone or email" aria-controls={listId} onChange={(e) => setText(e.target.value)} />
+        <input type="search" dir="auto" value={text} placeholder="Name, phone or email" aria-controls={listId} onChange={(e) => setText(e.target.value)} />
       </label>
       {q && found.isSuccess && (
         <ul id={listId} className="contact-results" aria-label="Contacts found">

@@ -25,7 +25,7 @@ export function TagInput({ tags, onChange, label, path }: Props) {
       <ul className="chips" aria-label={`${label} chosen`}>
         {tags.map((tag) => (
           <li key={tag} className="chip">
-            {tag}
+            <bdi>{tag}</bdi>
             <button type="button" aria-label={`Remove tag ${tag}`} onClick={() => onChange(tags.filter((t) => t !== tag))}>✕</button>
           </li>
         ))}
@@ -33,6 +33,8 @@ export function TagInput({ tags, onChange, label, path }: Props) {
       <div className="row">
         <input
           id={id}
+          // auto: a tag in Arabic or Hebrew reads right to left (as Field's controls).
+          dir="auto"
           value={text}
           placeholder="Type a tag and press Enter"
           onChange={(e) => setText(e.target.value)}

@@ -200,7 +200,7 @@ function EditRow({ user, busy, onSave, onCancel }: { user: User; busy: boolean; 
   return (
     <tr data-testid="user-row">
       <td colSpan={2}>
-        <input aria-label={`Name of ${user.name}`} value={name} maxLength={100} onChange={(e) => setName(e.target.value)}
+        <input aria-label={`Name of ${user.name}`} dir="auto" value={name} maxLength={100} onChange={(e) => setName(e.target.value)}
           {...(empty ? { 'aria-invalid': true } : {})} />
         {empty && <p className="error">Enter a name</p>}
         <span className="muted"> {user.email}</span>

@@ -60,11 +60,12 @@ export function RunToast({ subject, source, onDismiss, currentConversationId, di
   const tone = failed ? 'error' : status === 'cancelled' ? 'cancelled' : FINAL_STATUSES.includes(status) ? 'done' : 'busy';
   return (
     <div
-      className={`ic-toast ic-toast-${tone}`} role={failed ? 'alert' : 'status'} data-status={status} style={style}
+      className={`ic-toast ic-toast-${tone}`} data-status={status} style={style}
       onMouseEnter={() => setHeld(true)} onMouseLeave={() => setHeld(false)}
       onFocus={() => setHeld(true)} onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setHeld(false)}
     >
-      <div className="ic-toast-body">
+      {/* The live region is the text only: Dismiss beside it is a control, not part of what is announced. */}
+      <div className="ic-toast-body" role={failed ? 'alert' : 'status'}>
         {/* Each name isolated (<bdi>): an Arabic shortcut and an Arabic contact stay in that order. */}
         <strong className="ic-toast-title">
           <bdi data-testid="toast-shortcut">{subject.shortcutName}</bdi>

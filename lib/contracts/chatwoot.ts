@@ -1,13 +1,23 @@
 import { z } from 'zod';
+import { listQuery } from './list-query';
 import { Id, Timestamp } from './common';
 
 /**
  * A connected Chatwoot account (DESIGN §12). The API access token and the webhook secret are
  * sealed by the server's vault and never come back: only their last four characters.
  */
+/**
+ * Stored and shown in one spelling however it was typed (`HTTP://Chat.Example.com:80/` is
+ * `http://chat.example.com`): scheme and host in lower case, the scheme's default port and a
+ * trailing slash dropped, as the account's later errors quote it. Which spellings are the same
+ * Chatwoot is server/connectors/chatwoot/same-account.ts.
+ */
 export const ChatwootBaseUrl = z.string().trim().max(500)
   .pipe(z.url({ protocol: /^https?$/, message: 'Enter the address of your Chatwoot, e.g. https://chatwoot.example.com' }))
-  .transform((u) => u.replace(/\/+$/, ''));
+  .transform((u) => {
+    const url = new URL(u);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  });
 
 export const ChatwootConnectBody = z.object({
   baseUrl: ChatwootBaseUrl,
@@ -88,11 +98,11 @@ export const ChatwootOriginList = z.object({
 export type ChatwootOriginList = z.infer<typeof ChatwootOriginList>;
 
 /** The extension knows the dashboard's origin, the account and the conversation number (the URL). */
-export const ChatwootResolveQuery = z.object({
+export const ChatwootResolveQuery = listQuery({
   origin: z.string().trim().min(1).max(500),
   accountId: z.coerce.number().int().positive(),
   conversationId: z.coerce.number().int().positive(),
-});
+}, 'this route');
 export const ChatwootResolveResult = z.object({
   conversationId: Id,
   contactId: Id,

@@ -5,6 +5,8 @@ export const Timestamp = z.string();
 /** What every phone error says: the contacts API and webhook identifiers alike. */
 export const PHONE_FORMAT_HINT = 'Use international format, e.g. +14155550123';
 export type PhoneCheck = { ok: true; phone: string } | { ok: false; message: string };
+/** Why a number without its country code is not enough here. */
+const NATIONAL_SAID = 'a national number such as 0151 1234 5678 does not say its country';
 
 // What people put between digits: spaces (any, NBSP too), dashes, dots, parentheses.
 const PHONE_SEPARATORS = /[\s().\u2010-\u2015-]/g;
@@ -21,7 +23,9 @@ export function normalizePhone(raw: string): PhoneCheck {
   if (compact === '') return { ok: false, message: `Enter a phone number: ${PHONE_FORMAT_HINT}` };
   const phone = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
   if (!phone.startsWith('+')) {
-    return { ok: false, message: 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)' };
+    // True wherever it is read: with the workspace's default country the contacts API reads
+    // national numbers first (lib/workflow/national-phone.ts), and says so when it cannot.
+    return { ok: false, message: `Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (${NATIONAL_SAID})` };
   }
   const digits = phone.slice(1);
   if (!/^\d+$/.test(digits)) {

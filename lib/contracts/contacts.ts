@@ -10,10 +10,16 @@ export const FIELD_TEXT_MAX = 10_000;
 /** "the value is 10,006 characters; a field holds at most 10,000": the words of the API, a step, an import. */
 export const fieldTooLong = (length: number) =>
   `the value is ${length.toLocaleString('en-US')} characters; a field holds at most ${FIELD_TEXT_MAX.toLocaleString('en-US')}`;
+/** What a field value is not, in words: zod's own union message is only "Invalid input". */
+const notAFieldValue = (input: unknown) => {
+  const got = typeof input === 'number' ? 'a number past what JSON numbers hold here (±1.8e308): send such a value as text'
+    : Array.isArray(input) ? 'a list' : input !== null && typeof input === 'object' ? 'an object (a field holds one value)' : `a ${typeof input}`;
+  return `A field value is text (up to ${FIELD_TEXT_MAX.toLocaleString('en-US')} characters), a number, true, false or null; this is ${got}`;
+};
 export const FieldValue = z.union([
   z.string().max(FIELD_TEXT_MAX, { error: (issue) => fieldTooLong(typeof issue.input === 'string' ? issue.input.length : FIELD_TEXT_MAX + 1) }),
   z.number(), z.boolean(), z.null(),
-]);
+], { error: (issue) => (issue.code === 'invalid_union' ? notAFieldValue(issue.input) : undefined) });
 export type FieldValue = z.infer<typeof FieldValue>;
 
 export const Contact = z.object({

@@ -169,9 +169,9 @@ export const ConversationDetail = ConversationWithContact.extend({
   /** Only with `?history=true`: what came before (see ConversationHistory). */
   history: ConversationHistory.optional(),
 });
-export const ConversationDetailQuery = z.object({
+export const ConversationDetailQuery = listQuery({
   history: z.enum(['true', 'false']).optional().describe('`true`: also the contact\'s earlier conversations and their messages (`history`)'),
-});
+}, 'this route');
 /**
  * `POST /conversations/:id/messages` answers the message as stored. A customer's message
  * (`direction: incoming`) on a closed conversation goes to the contact's open conversation,

@@ -7,12 +7,15 @@ import { z } from 'zod';
 
 const CURSOR_HINT = 'Pass the `nextCursor` of the page before, as it was answered';
 
-/** A list's query: strict, and the 422 names the parameters it takes. */
-export function listQuery<S extends z.ZodRawShape>(shape: S) {
+/**
+ * A list's query (or, `what` said, another GET's: "this route"): strict, and the 422 names the
+ * parameters it takes.
+ */
+export function listQuery<S extends z.ZodRawShape>(shape: S, what = 'this list') {
   const takes = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys'
-      ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: ${takes.length ? `this list takes ${takes.join(', ')}` : 'this list takes none'}`
+      ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: ${what} takes ${takes.length ? takes.join(', ') : 'none'}`
       : undefined),
   });
 }
@@ -38,3 +41,9 @@ export const decodedCursor = (decode: (cursor: string) => unknown) => z.string()
 
 /** A list answered whole (GET /workflows): any parameter, `?limit=` too, is refused rather than seeming to work. */
 export const WholeListQuery = listQuery({});
+
+/**
+ * Every other GET under /api/v1 that declares no query (server/http/no-query.ts): a parameter is
+ * refused, not ignored, so `GET /users?role=agent` or `/apps?limit=5` never seem to filter.
+ */
+export const NoQuery = listQuery({}, 'this route');

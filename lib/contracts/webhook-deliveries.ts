@@ -12,7 +12,7 @@ export const WebhookDelivery = z.object({
   receivedAt: Timestamp,
   contactIds: z.array(z.string()).describe('The contacts the delivery named: a run each unless the note says otherwise'),
   unmatched: z.array(z.string()).describe('Identifier values that matched no contact (no run for them)'),
-  runIds: z.array(z.string()).nullable().describe('The runs it started; known for deliveries with an Idempotency-Key or webhook-id (else null: see the run history)'),
+  runIds: z.array(z.string()).nullable().describe('The runs it started; known for keyed deliveries: Idempotency-Key, webhook-id or a sender delivery id such as X-Shopify-Webhook-Id (else null: see the run history)'),
   note: z.string().nullable().describe('Why a run did not start, e.g. "No contact with phone +14155550199; no run started"'),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;

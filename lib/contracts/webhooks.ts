@@ -5,7 +5,8 @@ import { z } from 'zod';
  * identifier values that matched no contact (once each, as sent; `[]` when all matched), and why
  * a matched contact got no run (`notes`, as respond.io shows skipped enrolments). A
  * delivery none of whose values match is refused (422) instead. A repeat of a delivery (same
- * `webhook-id` or `Idempotency-Key`) gets the first answer again.
+ * `webhook-id` or `Idempotency-Key`, else the sender's own delivery id: `X-Shopify-Webhook-Id`,
+ * `X-GitHub-Delivery`, `svix-id`) gets the first answer again.
  */
 export const WebhookAck = z.object({
   eventId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listQuery } from './list-query';
 import { FIELD_TYPES } from './contacts';
 import { WorkflowDefinition, WorkflowStatus } from './workflow';
 import { Id, IsoDateTime } from './workflow-primitives';
@@ -50,9 +51,9 @@ export const WorkflowFile = z.object({
 export type WorkflowFile = z.infer<typeof WorkflowFile>;
 
 /** GET /workflows/export: `ids` (comma-separated) picks workflows; without it, every one. */
-export const WorkflowExportQuery = z.object({
+export const WorkflowExportQuery = listQuery({
   ids: z.string().max(10_000).optional().describe('Comma-separated workflow ids; all workflows when left out'),
-});
+}, 'this route');
 
 const Choices = z.record(z.string(), Id).default({});
 /**

@@ -120,7 +120,7 @@ describe('formSchema rejects', () => {
 
 // A phone field says what the contacts API says of the same number (normalizePhone), never the
 // general "Use international format" alone.
-const NATIONAL = 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)';
+const NATIONAL = 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (a national number such as 0151 1234 5678 does not say its country)';
 const LETTERS = 'Use only digits after the + (spaces, dashes, dots and parentheses between them are fine), e.g. +1 415 555 0123';
 const ZERO_CODE = 'The + is followed by the country code, which never starts with 0, e.g. +44 20 7946 0958';
 const count = (n: number) => `An international number has 7 to 15 digits after the +, country code included (this one has ${n}), e.g. +14155550123`;

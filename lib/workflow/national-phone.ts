@@ -70,11 +70,12 @@ function callingCodeWithoutPlus(text: string, country: CountryCode): string | un
  */
 export function phoneHint(raw: string, defaultCountry: string | null | undefined): string {
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  // With a default country a national number is read, not refused: the message says it was tried.
+  if (defaultCountry) {
+    return `"${shown}" is not a phone number: it has no country code (+ and the code, e.g. +49 151 1234 5678), and it is not a valid ${defaultCountry} number either (the workspace's default country)`;
+  }
   const checked = normalizePhone(raw.replace(EXTENSION, ''));
   const hint = checked.ok ? PHONE_FORMAT_HINT : checked.message;
   if (defaultCountry === undefined) return `"${shown}" is not a phone number: ${hint}`;
-  const national = defaultCountry
-    ? `it is not a valid ${defaultCountry} number either (the workspace's default country)`
-    : 'numbers without a country code need the workspace\'s default country (PUT /api/v1/settings/default-country)';
-  return `"${shown}" is not a phone number: ${hint}; ${national}`;
+  return `"${shown}" is not a phone number: ${hint}; numbers without a country code need the workspace's default country (PUT /api/v1/settings/default-country)`;
 }

@@ -1,19 +1,19 @@
 import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers';
 import { itemGap, type TriggerItem } from './app-trigger-items';
-import type { VariableCondition } from '../contracts/conditions';
 import type { FieldDefinition } from '../contracts/contacts';
 import type { WorkflowDefinition } from '../contracts/workflow';
-import { fieldName, fieldValueOf, writableField } from './field-values';
-import { readNumber } from './numbers';
 import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
 import { credentialGaps } from './credential-placeholders';
-import { type ActionOutputs, type StepShape, stepVariables, type StepVariables, variablesSetBy } from './step-variables';
+import { type ActionOutputs, stepVariables } from './step-variables';
 import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
   templateReferences,
 } from './template';
+import { actionInputProblems, comparedNumberProblem, literalValueProblem } from './config-value-problems';
+import { after, braces, type Finding, listed, meantAmong, type ReferenceContext, say } from './reference-finding';
+import { stepFinding } from './step-reference-findings';
 
 // What publishing checks beyond the contract: references inside the definition. Only what can
 // be known without a database (whether a workflow id or app exists is the server's business);
@@ -38,46 +38,8 @@ export type WorkspaceFacts = {
   triggerItems?: (appId: string, triggerKey: string) => readonly TriggerItem[] | undefined;
 };
 
-type Context = {
-  stepIds: Set<string>;
-  /** undefined: the trigger's variables are only known at run time. */
-  triggerVars: string[] | undefined;
-  /** A mini-app trigger's items, whose types say what may be read below them. */
-  items: readonly TriggerItem[] | undefined;
-  /** Which `$step` names each step may read (lib/workflow/step-variables.ts). */
-  stepVars: StepVariables;
-  /** The steps' ids, in order, to name them. */
-  stepOrder: string[];
-  /** The steps, to say what one sets when a reference names it. */
-  steps: readonly StepShape[];
-  actionOutputs: ActionOutputs | undefined;
-  /** The index of the step whose templates are checked. */
-  at: number;
-  /** undefined: the workspace's custom fields were not given. */
-  fieldKeys: readonly string[] | undefined;
-};
-
-/**
- * What is wrong with a reference: `what` names it, `detail` (with its leading punctuation) says
- * what is known instead; `meant` are the references it was likely meant to be (`$contact.firstName`),
- * said instead of the detail.
- */
-type Finding = { what: string; detail?: string; meant?: string[] };
-
-const braces = (name: string) => `{{${name}}}`;
-const didYouMean = (meant: readonly string[]) => `did you mean ${meant.map(braces).join(' or ')}?`;
-const listed = (names: readonly string[], max = 12) =>
-  names.length > max ? `${names.slice(0, max).join(', ')}, …` : names.join(', ');
-
-/** What follows `head` in a reference's name (`[0]` after `$contact.tags`), to keep in a suggestion. */
-const after = (name: string, head: string) => (name.startsWith(head) ? name.slice(head.length) : '');
-
-/** The closest of `known` names under `prefix` (`$trigger.`), each with the rest of the reference kept. */
-function meantAmong(ref: TemplateReference, word: string, head: string, known: readonly string[], prefix: string): string[] {
-  return closestNames(word, known, (k) => k).map((k) => `${prefix}${k}${after(ref.name, head)}`);
-}
-
-function checkReference(ref: TemplateReference, ctx: Context): Finding | undefined {
+/** What is wrong with a reference, by its root (`$step`: step-reference-findings.ts); undefined: nothing. */
+function checkReference(ref: TemplateReference, ctx: ReferenceContext): Finding | undefined {
   const shown = braces(ref.name);
   const first = ref.path[0];
   if (!(TEMPLATE_ROOTS as readonly string[]).includes(ref.root)) {
@@ -120,62 +82,8 @@ function checkReference(ref: TemplateReference, ctx: Context): Finding | undefin
   return undefined;
 }
 
-/**
- * `$step.<name>`: set by a step that may run before this one (a jump back counts), so a run has a
- * value, never one left over from another workflow path or empty because its step comes later.
- */
-function stepFinding(ref: TemplateReference, first: string, ctx: Context): Finding | undefined {
-  const { before, open, setBy, anyOpen } = ctx.stepVars;
-  if (before[ctx.at]?.has(first) || open[ctx.at]) return undefined;
-  const shown = braces(ref.name);
-  const setters = setBy.get(first) ?? [];
-  if (setters.length === 1 && setters[0] === ctx.at) {
-    return { what: `${shown} is read before any step sets it`, detail: ': this step sets it from its own answer, which comes after it is sent; a step reads what steps before it set' };
-  }
-  if (setters.length) {
-    const named = setters.map((i) => `step ${i + 1} ("${ctx.stepOrder[i]}")`).join(' and ');
-    return { what: `${shown} is read before any step sets it`, detail: `: ${named} ${setters.length > 1 ? 'set' : 'sets'} it, but not before step ${ctx.at + 1} runs; move this step below ${setters.length > 1 ? 'one of them' : 'it'}` };
-  }
-  if (anyOpen) return undefined;
-  const available = [...(before[ctx.at] ?? [])];
-  const meant = (word: string, head: string) => {
-    const near = meantAmong(ref, word, head, available, '$step.');
-    return near.length ? near : meantAmong(ref, word, head, [...setBy.keys()], '$step.');
-  };
-  // `$step.<step id>.<name>`: a step's variables are named without its id. The advice names
-  // one that works here (what that step sets), never a name publishing would refuse next.
-  const inner = ref.path[1];
-  if (ctx.stepIds.has(first) && inner !== undefined) {
-    const head = `$step.${first}.${inner}`;
-    if (available.includes(inner)) return { what: `${shown} is not set by any step`, meant: [`$step.${inner}${after(ref.name, head)}`] };
-    const index = ctx.stepOrder.indexOf(first);
-    const its = (variablesSetBy(ctx.steps[index]!, ctx.actionOutputs) ?? []).filter((v) => available.includes(v));
-    if (its.length) {
-      const near = meantAmong(ref, inner, head, its, '$step.');
-      return { what: `${shown} is not set by any step`, meant: near.length ? near : its.slice(0, 2).map((v) => `$step.${v}${after(ref.name, head)}`) };
-    }
-    return { what: `${shown} is not set by any step`, detail: `: a step's variables are named without the step's id, and ${keepsNone(ctx, index, inner)}` };
-  }
-  const near = meant(first, `$step.${first}`);
-  const unsaved = near.length ? -1 : ctx.steps.findIndex((s, i) => i < ctx.at && s.type === 'ask_question' && variablesSetBy(s)?.length === 0);
-  if (unsaved >= 0) return { what: `${shown} is not set by any step`, detail: `: ${keepsNone(ctx, unsaved, first)}` };
-  return { what: `${shown} is not set by any step`, detail: `: map it in an HTTP request step's response, or save an Ask a Question step's answer as it`, meant: near };
-}
-
-/** Why step `index` gives this step no variable `name` to read, and how it would. */
-function keepsNone(ctx: Context, index: number, name: string): string {
-  const step = ctx.steps[index]!;
-  const which = `step ${index + 1} ("${step.id}")`;
-  if (step.type === 'ask_question' && variablesSetBy(step)?.length === 0) {
-    return `${which} saves its answer as no variable: name it "${name}" in that step's "Save the answer as $step variable", then read it as ${braces(`$step.${name}`)}`;
-  }
-  const sets = variablesSetBy(step, ctx.actionOutputs) ?? [];
-  if (sets.length) return `${which} sets ${sets.map((v) => braces(`$step.${v}`)).join(', ')}, but not before step ${ctx.at + 1} runs`;
-  return `${which} sets no variables (an HTTP request step sets those its response maps, an Ask a Question step the one it saves its answer as)`;
-}
-
 /** `$contact.<property>` and `$contact.fields.<key>`: a custom field may be what a property typo meant, and the other way round. */
-function contactFinding(ref: TemplateReference, first: string, ctx: Context): Finding | undefined {
+function contactFinding(ref: TemplateReference, first: string, ctx: ReferenceContext): Finding | undefined {
   const shown = braces(ref.name);
   const properties = CONTACT_VARIABLES.filter((p) => p !== 'fields');
   const fields = ctx.fieldKeys ?? [];
@@ -196,20 +104,13 @@ function contactFinding(ref: TemplateReference, first: string, ctx: Context): Fi
 }
 
 /** `{{contact.firstName}}`: the renderer sends it as written; `name` is what it was likely meant to be. */
-function rootlessFinding(written: string, ref: TemplateReference, ctx: Context): Finding {
+function rootlessFinding(written: string, ref: TemplateReference, ctx: ReferenceContext): Finding {
   const finding = checkReference(ref, ctx);
   const meant = finding ? finding.meant ?? [] : [ref.name];
   return { what: `${written} is sent as written`, detail: ': a variable starts with $, e.g. {{$contact.firstName}}', meant };
 }
 
-/** The finding as one sentence: with a likely meaning, that; else what is known. */
-function say(finding: Finding | undefined): string | undefined {
-  if (!finding) return undefined;
-  const meant = finding.meant ?? [];
-  return meant.length ? `${finding.what}: ${didYouMean(meant)}` : `${finding.what}${finding.detail ?? ''}`;
-}
-
-function targetProblem(target: string, self: string, ctx: Context): string | undefined {
+function targetProblem(target: string, self: string, ctx: ReferenceContext): string | undefined {
   if (target === self) return 'A step cannot jump to itself';
   if (!ctx.stepIds.has(target)) return `There is no step "${target}" to go to`;
   return undefined;
@@ -232,7 +133,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
   });
 
   const items = def.trigger.type === 'mini_app' ? workspace.triggerItems?.(def.trigger.appId, def.trigger.triggerKey) : undefined;
-  const ctx: Context = {
+  const ctx: ReferenceContext = {
     stepIds: seen,
     // A mini-app trigger's variables are its app's items, once the workspace says what they are.
     triggerVars: items ? items.map((i) => i.key)
@@ -296,46 +197,6 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       }
     }
   });
-  return problems;
-}
-
-/** A greater/less than against a written value that is no number would never hold: say so now. */
-function comparedNumberProblem(rule: VariableCondition): string | undefined {
-  if (rule.operator !== 'greater_than' && rule.operator !== 'less_than') return undefined;
-  const right = rule.right ?? '';
-  if (right.includes('{{')) return undefined; // a variable: read when the run gets there (a note if it is no number)
-  const reading = readNumber(right);
-  if (!('problem' in reading)) return undefined;
-  const advice = 'enter a number to compare with, without thousands separators, e.g. 1250 or 1250.50';
-  return reading.problem === 'is empty' ? `Nothing to compare with: ${advice}` : `"${right}" ${reading.problem}: ${advice}`;
-}
-
-/**
- * A value written without variables is the same on every run: one the field cannot hold would
- * fail them all, so it is refused now, by the check the step runs (lib/workflow/field-values.ts).
- * Standard fields are always known; custom ones when the workspace's definitions are given.
- */
-function literalValueProblem(config: { field: string; value: string }, index: number, id: string, defs: readonly FieldDefinition[] = []): string | undefined {
-  if (config.value.includes('{{')) return undefined;
-  const field = writableField(config.field, defs);
-  const read = field && fieldValueOf(field, config.value);
-  return read && 'error' in read ? `Step ${index + 1} ("${id}") cannot set ${fieldName(field)}: ${read.error}` : undefined;
-}
-
-/**
- * What would stop a mini-app action at run time, known from its definition: a required input
- * left empty, an input the action does not have. Keyed by input.
- */
-function actionInputProblems(actionKey: string, inputs: readonly ActionInputSpec[], given: Record<string, string>): [string, string][] {
-  const problems: [string, string][] = [];
-  for (const input of inputs) {
-    if (input.required && (given[input.key] ?? '').trim() === '') {
-      problems.push([input.key, `"${input.label}" is a required input of the action "${actionKey}": give it a value`]);
-    }
-  }
-  for (const key of Object.keys(given)) {
-    if (!inputs.some((i) => i.key === key)) problems.push([key, `The action "${actionKey}" has no input "${key}"`]);
-  }
   return problems;
 }
 

@@ -8,7 +8,7 @@ import type { Executor } from '../store/database';
 import { addActivity, capitalized, workflowNamed, type ActivityLine } from './activity';
 import type { Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
-import { shortcutLabel } from './shortcut-label';
+import { runNamed, shortcutLabel } from './shortcut-label';
 
 // A closed conversation ends the workflows waiting there for the customer's answer, as a take
 // over does (respond.io's Workflows FAQ asks just this, "If I manually close an ongoing
@@ -67,7 +67,10 @@ export async function endQuestionsOnClose(
   uow: UnitOfWork, services: Services, conversation: Conversation, reason: string | null, cause: Cause,
 ): Promise<string[]> {
   const waits = await waitingOn(uow.trx, conversation.id).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
-    .select(['question_waits.run_id as run_id', 'runs.workflow_id as workflow_id', 'runs.contact_id as contact_id', 'workflows.name as name'])
+    // A shortcut's run is named by its label (runNamed): its version's definition, read only for those.
+    .leftJoin('workflow_versions as v', (j) => j.onRef('v.workflow_id', '=', 'runs.workflow_id').onRef('v.version', '=', 'runs.workflow_version')
+      .on('runs.event_type', '=', 'shortcut.launched'))
+    .select(['question_waits.run_id as run_id', 'runs.workflow_id as workflow_id', 'runs.contact_id as contact_id', 'workflows.name as name', 'runs.event_type as event_type', 'v.definition as definition'])
     .orderBy('question_waits.run_id').execute();
   if (waits.length === 0) return [];
   const closer = await closedBy(uow.trx, conversation, reason, cause);
@@ -80,7 +83,7 @@ export async function endQuestionsOnClose(
     const more = queued.length ? ` (with ${queued.length} more run${queued.length === 1 ? '' : 's'} of it queued behind)` : '';
     await addActivity(uow, services, [{
       conversationId: conversation.id, contactId: conversation.contactId, runId: w.run_id,
-      text: `${capitalized(closer.how)}: ${workflowNamed(w.name)} stopped waiting for the customer’s answer${more}`,
+      text: `${capitalized(closer.how)}: ${runNamed(w.name, shortcutLabel(w.event_type, w.definition))} stopped waiting for the customer’s answer${more}`,
       author: closer.author ?? { type: 'workflow', id: w.workflow_id, name: w.name },
     }]);
   }

@@ -1,54 +1,35 @@
 import type { Attachment, MessageDelivery } from '../../lib/contracts/channels';
 import type { Conversation, Message } from '../../lib/contracts/conversations';
-import { MessageData } from '../../lib/contracts/message-data';
-import { AdReferral } from '../../lib/contracts/ad-referral';
+import type { MessageData } from '../../lib/contracts/message-data';
+import type { AdReferral } from '../../lib/contracts/ad-referral';
 import type { UnitOfWork } from '../events/unit-of-work';
 import type { Services } from '../services';
-import { conflict, HttpError, notFound } from '../http-error';
+import { conflict, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { sql } from 'kysely';
-import { insertOne, runShaped } from '../store/compiled-sql';
-import { fromJson, isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
+import { insertOne } from '../store/compiled-sql';
+import { isPostgres, isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { ConversationsTable, MessagesTable } from '../store/schema';
-import { explainMetaError } from '../channels/meta-advice';
 import { closingCategoriesIn, unknownCategory } from './closing-categories';
-import { contactIn, getContact, type Cause } from './contacts';
+import { contactIn, type Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
 import { routeReplyToWaitingRun } from './question-replies';
 import { endQuestionsOnClose, holdQuestionsBeforeClose } from './closing-questions';
 import { workflowNamed, writeStepLine } from './activity';
 import { channelOnOpen, channelTypeOf, placeColumns, type ConversationPlace } from './conversation-place';
+import { toConversation, toMessage } from './conversation-rows';
+import {
+  BUILT_IN, channelOf, conversationIn, conversationWritten, getConversation, openConversationIn, publishChanged, remember,
+} from './conversation-reads';
 
-export const toConversation = (r: ConversationsTable): Conversation => ({
-  id: r.id, contactId: r.contact_id, status: r.status as Conversation['status'], openedBySource: r.opened_by_source,
-  closedBySource: r.closed_by_source, closeReason: r.close_reason, category: r.category, summary: r.summary,
-  assigneeId: r.assignee_id, openedAt: r.opened_at, closedAt: r.closed_at, firstIncomingMessage: r.first_incoming_message,
-  firstResponseAt: r.first_response_at, connectionId: r.connection_id ?? null, externalId: r.external_id ?? null,
-  inboxName: r.inbox_name ?? null, channelType: channelTypeOf(r),
-  adReferral: adReferralOf(r.ad_referral),
-});
-
-/** A stored referral that no longer reads as the contract says is left out (null), not a 500. */
-function adReferralOf(raw: string | null | undefined): AdReferral | null {
-  if (!raw) return null;
-  const parsed = AdReferral.safeParse(fromJson<unknown>(raw, null));
-  return parsed.success ? parsed.data : null;
-}
-
-export const toMessage = (r: MessagesTable): Message => ({
-  id: r.id, conversationId: r.conversation_id, direction: r.direction as Message['direction'], kind: r.kind as Message['kind'],
-  author: { type: r.author_type as Message['author']['type'], id: r.author_id, ...(r.author_name ? { name: r.author_name } : {}) }, text: r.text, createdAt: r.created_at,
-  ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: explainMetaError(r.delivery_error ?? null), externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
-  ...(r.attachments ? { attachments: fromJson<Attachment[]>(r.attachments, []) } : {}),
-  ...(r.sent_at ? { sentAt: r.sent_at } : {}),
-  ...(r.data ? dataOf(r.data) : {}),
-});
-
-/** Stored data that no longer reads as the contract says is left out, not a 500 for the conversation. */
-function dataOf(raw: string): { data?: MessageData } {
-  const parsed = MessageData.safeParse(fromJson<unknown>(raw, null));
-  return parsed.success ? { data: parsed.data } : {};
-}
+// A conversation's life: opened, written to, closed. Reading it (and a run round's copies of it)
+// is conversation-reads.ts, its rows' shapes conversation-rows.ts, its assignee conversation-assignment.ts;
+// re-exported here, where callers have always found them.
+export { toConversation, toMessage } from './conversation-rows';
+export {
+  BUILT_IN, channelOf, conversationWritten, findOpenConversation, getConversation, openConversationIn, prefetchOpenConversations,
+} from './conversation-reads';
+export { assignConversation, checkAssignee } from './conversation-assignment';
 
 /** Who writes a message; a workflow names itself (`name`: the workflow's name, stored with the message). */
 export interface MessageAuthor { type: 'contact' | 'user' | 'workflow'; id: string | null; name?: string | null }
@@ -69,86 +50,6 @@ export interface ChannelMessageFields {
   inReplyTo?: string;
   payload?: string;
 }
-
-export async function getConversation(db: Executor, id: string): Promise<Conversation> {
-  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Conversation ${id}`);
-  return toConversation(row);
-}
-
-export async function findOpenConversation(db: Executor, contactId: string): Promise<Conversation | undefined> {
-  // 'open' as a literal: bound, it would make SQLite re-plan the statement on every call (the
-  // one-open-per-contact index is partial on it), ~6 µs each.
-  const [row] = await runShaped(db, 'openConversationOf', [contactId], () =>
-    db.selectFrom('conversations').selectAll().where('contact_id', '=', contactId).where('status', '=', sql.lit('open')));
-  return row && toConversation(row);
-}
-
-/** findOpenConversation, remembered per contact for the rest of a run round (uow.reads) until a conversation is written. */
-export async function openConversationIn(uow: UnitOfWork, contactId: string): Promise<Conversation | undefined> {
-  const cache = uow.reads?.openConversations;
-  if (!cache) return findOpenConversation(uow.trx, contactId);
-  if (cache.has(contactId)) return cache.get(contactId) ?? undefined;
-  const found = await findOpenConversation(uow.trx, contactId);
-  cache.set(contactId, found ?? null);
-  return found;
-}
-
-/**
- * A conversation a run round has read already (its contact's open one, uow.reads), or undefined.
- * The round's own writes keep its copies as written (remember) or forget them
- * (conversationWritten), so this is what the round would read again.
- */
-function conversationIn(uow: UnitOfWork, id: string): Conversation | undefined {
-  for (const c of uow.reads?.openConversations.values() ?? []) if (c?.id === id) return c;
-  return undefined;
-}
-
-/** The open conversations of many contacts in one statement, remembered for the run round (uow.reads). */
-export async function prefetchOpenConversations(uow: UnitOfWork, contactIds: readonly string[]): Promise<void> {
-  const cache = uow.reads?.openConversations;
-  if (!cache) return;
-  const ids = [...new Set(contactIds)].filter((id) => !cache.has(id));
-  if (ids.length === 0) return;
-  const rows = await runShaped(uow.trx, `openConversationsOf:${ids.length}`, ids, () =>
-    uow.trx.selectFrom('conversations').selectAll().where('contact_id', 'in', ids).where('status', '=', sql.lit('open')));
-  for (const id of ids) cache.set(id, null);
-  for (const row of rows) cache.set(row.contact_id, toConversation(row));
-}
-
-/** `$trigger.channel` of a conversation kept here rather than in a connection. */
-export const BUILT_IN = 'built_in';
-
-/** Where a conversation lives, as triggers name it: `built_in` or its connection's kind. */
-export async function channelOf(db: Executor, c: { connectionId: string | null }): Promise<string> {
-  if (!c.connectionId) return BUILT_IN;
-  const row = await db.selectFrom('connections').select('kind').where('id', '=', c.connectionId).executeTakeFirst();
-  return row?.kind ?? BUILT_IN;
-}
-
-/**
- * Call right after writing a conversation through a unit of work (before recording its event:
- * the dispatcher looks the open conversation up too): a run round forgets what it remembered.
- */
-export const conversationWritten = (uow: UnitOfWork) => uow.reads?.openConversations.clear();
-
-/**
- * A conversation written through the unit of work, known as it now is: a run round's copy of the
- * contact's open conversation follows it (the conversation, or null once closed: one open per
- * contact) instead of every copy being forgotten, after which each later step of every run of
- * the round read its own again. Undefined (the write found the row changed by someone else):
- * forgets them all, as conversationWritten.
- */
-function remember(uow: UnitOfWork, contactId: string, id: string, now: Conversation | null | undefined) {
-  const cache = uow.reads?.openConversations;
-  if (!cache) return;
-  if (now === undefined) cache.clear();
-  else if (now === null || now.status !== 'open') { if (cache.get(contactId)?.id === id) cache.set(contactId, null); }
-  else cache.set(contactId, now);
-}
-
-const changed = (uow: UnitOfWork, services: Services, c: { id: string; contactId: string }) =>
-  uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: c.id, contactId: c.contactId }));
 
 /**
  * Opens a conversation for the contact; 409 if one is already open (one open per contact).
@@ -185,7 +86,7 @@ export async function openConversation(
       inboxName: row.inbox_name ?? null, channelType: channelTypeOf(row),
     },
   }, cause);
-  changed(uow, services, { id: row.id, contactId });
+  publishChanged(uow, services, { id: row.id, contactId });
   return toConversation(row);
 }
 
@@ -243,7 +144,7 @@ export async function closeConversation(
       inboxName: current.inboxName ?? null, channelType: current.channelType ?? null,
     },
   }, cause);
-  changed(uow, services, current);
+  publishChanged(uow, services, current);
   // As written: not read back.
   return { ...current, status: 'closed', closedBySource: closing.closed_by_source, closeReason: closing.close_reason, category: closing.category, summary: closing.summary, closedAt };
 }
@@ -302,7 +203,7 @@ export async function addMessage(
     type: 'message.created',
     payload: { contactId: conversation.contactId, conversationId, messageId: row.id, direction: row.direction, kind: row.kind },
   }, cause);
-  changed(uow, services, conversation);
+  publishChanged(uow, services, conversation);
   return toMessage(row);
 }
 
@@ -312,57 +213,6 @@ async function conversationForMessage(uow: UnitOfWork, id: string): Promise<Conv
   const row = await conversationHoldingContact(uow.trx, id);
   if (!row) throw notFound(`Conversation ${id}`);
   return toConversation(row);
-}
-
-/**
- * `workflow`: a workflow's Assign step: the thread says so, as Chatwoot's "Assigned to Ava by
- * Automation System" (domain/activity.ts); nothing when the conversation was already theirs.
- */
-export async function assignConversation(
-  uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause, workflow?: StepLineAuthor,
-): Promise<Conversation> {
-  const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
-  const assignee = userId ? await assigneeIn(uow, userId) : null;
-  if (userId) assertAssignable(userId, assignee);
-  if (current.assigneeId === userId) return current;
-  // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
-  await runShaped(uow.trx, 'conversationAssignee', [userId, id], () => uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id), { deferred: !!uow.reads });
-  remember(uow, current.contactId, id, { ...current, assigneeId: userId });
-  if (workflow) {
-    const by = workflowNamed(workflow.name);
-    await writeStepLine(uow, {
-      conversationId: id, contactId: current.contactId, author: workflow,
-      text: assignee ? `Assigned to ${assignee.name} by ${by}` : `Conversation unassigned by ${by}`,
-    });
-  }
-  await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);
-  changed(uow, services, current);
-  return { ...current, assigneeId: userId };
-}
-
-function assertAssignable(userId: string, user: { name: string; active: boolean } | null) {
-  if (!user) throw new HttpError(422, 'invalid_content', `No user ${userId} to assign to`, [{ path: 'body.userId', message: 'Unknown user' }]);
-  // Chatwoot's way with an agent removed from the account: nothing is assigned to them any more.
-  if (!user.active) {
-    throw new HttpError(422, 'invalid_content', `${user.name} (${userId}) is deactivated and cannot be assigned; assign someone else, or reactivate them under Settings → Users`,
-      [{ path: 'body.userId', message: 'Deactivated user' }]);
-  }
-}
-
-/** What assignConversation checks of the user, before an assignment made elsewhere first (Chatwoot). */
-export async function checkAssignee(db: Executor, userId: string) {
-  const row = await db.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', userId).executeTakeFirst();
-  assertAssignable(userId, row ? { name: row.name, active: !row.deactivated_at } : null);
-}
-
-/** The user to assign to (null: none such) and whether they are active; a run round asks once per user (its runs mostly assign to the same few agents). */
-async function assigneeIn(uow: UnitOfWork, userId: string): Promise<{ name: string; active: boolean } | null> {
-  const known = uow.reads?.users.get(userId);
-  if (known !== undefined) return known;
-  const row = await uow.trx.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', userId).executeTakeFirst();
-  const user = row ? { name: row.name, active: !row.deactivated_at } : null;
-  uow.reads?.users.set(userId, user);
-  return user;
 }
 
 /**

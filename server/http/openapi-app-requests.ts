@@ -15,7 +15,13 @@ const schema = (s: z.ZodType) => {
 /** components.schemas entries for the bodies. */
 export const appRequestSchemas = () => ({ SubscribeRequest: schema(SubscribeRequest), UnsubscribeRequest: schema(UnsubscribeRequest) });
 
-const SIGNATURE = 'Standard Webhooks (https://www.standardwebhooks.com): HMAC-SHA256 with the app\'s signing secret over `{webhook-id}.{webhook-timestamp}.{raw body}`, base64, as `v1,<signature>`. '
+// The key is the secret's bytes, not its text: Standard Webhooks serializes the secret "base64
+// encoded, prefixed with whsec_" (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md,
+// Signature scheme), and an HMAC keyed with the string as shown never verifies.
+const SIGNATURE = 'Standard Webhooks (https://www.standardwebhooks.com): HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{raw body}`, base64, as `v1,<signature>`. '
+  + 'The HMAC key is the app\'s signing secret base64-decoded after its `whsec_` prefix (`whsec_MfKQ9r…` → the bytes of base64 `MfKQ9r…`), '
+  + 'not the secret\'s text; the standardwebhooks libraries take the whole `whsec_…` string and do this. '
+  + 'The action calls a workflow\'s mini-app step makes to the app carry the same three headers, signed the same way. '
   + 'Space-separated signatures: after POST /apps/{id}/signing-secret/rotate the new and the previous secret each sign for 24 hours (`v1,<new> v1,<previous>`); accept the request if any one verifies. '
   + 'Refuse timestamps more than 5 minutes away; `webhook-id` stays the same across retries of one request, for de-duplication.';
 

@@ -61,10 +61,32 @@ export function documentedErrors(route: Pick<RouteOptions, 'method' | 'url' | 'c
     ...(takesBody ? { 413: errorRef('The body is over the route\'s limit, 1 MiB unless its description says otherwise (`payload_too_large`)') } : {}),
     ...(takesBody ? { 415: errorRef('A body that is not JSON, compressed, or in an unknown charset (`unsupported_media_type`, `unsupported_charset`)') } : {}),
     ...(validated ? { 422: errorRef('The body, query or path is invalid; `details` names each field to fix (`invalid_content` or a code of its own)') } : {}),
-    429: errorRef('Too many requests; `Retry-After` says when to come back (`rate_limited`)'),
+    429: errorRef('Too many requests; `Retry-After` says when to come back (`rate_limited`). Every counted answer carries `x-ratelimit-limit`, `-remaining` and `-reset`'),
     ...Object.fromEntries(Object.entries(errors ?? {}).map(([status, description]) => [status, errorRef(description)])),
     default: errorRef('Any other error, in the same shape: 409 a conflict with what exists (the route lists its own), 431 a URL and headers over 16 KiB, 503 the database out of reach'),
   };
+}
+
+// Sent by @fastify/rate-limit (RATE_LIMIT_PER_MINUTE, per token) and by the webhook routes' own
+// limit (webhooks/rate-window.ts, same names and values) on every request they count: declared on
+// the answers a client reads them from, the successes and the 429. 401/403 are decided before the
+// count, so they carry none.
+const integer = (description: string) => ({ type: 'integer', description });
+const RATE_LIMIT_HEADERS = {
+  'x-ratelimit-limit': integer('Requests allowed in the current one-minute window'),
+  'x-ratelimit-remaining': integer('Requests left in the current window'),
+  'x-ratelimit-reset': integer('Seconds until the window starts over'),
+};
+const TOO_MANY_HEADERS = { ...RATE_LIMIT_HEADERS, 'retry-after': integer('Seconds to wait before sending again') };
+
+/** Each answer with the headers it carries (the event stream's too: its head keeps the plugin's headers). */
+function withRateLimitHeaders(response: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(response).map(([status, answer]) => {
+    const given = answer as Record<string, unknown> | undefined;
+    if (!given || typeof given !== 'object') return [status, answer];
+    if (status === '429') return [status, { ...given, headers: TOO_MANY_HEADERS }];
+    return /^2/.test(status) ? [status, { ...given, headers: RATE_LIMIT_HEADERS }] : [status, answer];
+  }));
 }
 
 type Transform = typeof jsonSchemaTransform;
@@ -84,5 +106,5 @@ export const openapiTransform: Transform = (input) => {
     ...schema.response,
     ...(noContent ? { 204: { type: 'null', description: noContent.description ?? 'No content' } } : {}),
   };
-  return { ...out, schema: nullableUnions({ ...schema, response: { ...response, ...documentedErrors(route, schema) } }) };
+  return { ...out, schema: nullableUnions({ ...schema, response: withRateLimitHeaders({ ...response, ...documentedErrors(route, schema) }) }) };
 };

@@ -9,6 +9,7 @@ import { isUniqueViolation, toJson, type Executor } from '../store/database';
 import type { EventsTable, RunsTable } from '../store/schema';
 import { checkedKey, keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { senderNote } from './sender-notes';
+import { unsignedDeliveryKey } from './provider-delivery-id';
 import { verifySignature } from '../signing/standard-webhooks';
 import type { MappedValue, MappingError } from '../../lib/workflow/jsonpath-mapping';
 import { extractBody, findContacts, resolveContacts, want, type BodyExtraction, type ItemRun } from './batch-identify';
@@ -133,13 +134,13 @@ async function readBatch(services: Services, definitions: DefinitionCache, db: E
     try { workflow = hookWorkflow(definitions, workflows.get(d.token), services); } catch (err) { return void fail(i, err); }
     if (!workflow) return void fail(i, notFound());
     let deliveryId: string | undefined | HttpError;
-    const header = workflow.trigger.signingSecret ? 'webhook-id' : 'Idempotency-Key';
+    let header = workflow.trigger.signingSecret ? 'webhook-id' : 'Idempotency-Key';
     if (workflow.trigger.signingSecret) {
       const verified = verifySignature(workflow.trigger.signingSecret, d.headers, d.rawBody);
       if (!verified.ok) return void fail(i, new HttpError(401, 'invalid_signature', `Signature check failed: ${verified.reason}`));
       deliveryId = checkedKey(verified.id, header);
     } else {
-      deliveryId = checkedKey(d.headers['idempotency-key']);
+      ({ id: deliveryId, header } = unsignedDeliveryKey(d.headers));
     }
     if (deliveryId instanceof HttpError) return void fail(i, deliveryId);
     return deliveryId

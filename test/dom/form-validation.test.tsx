@@ -76,7 +76,7 @@ describe('ShortcutForm validation', () => {
   });
 
   it.each([
-    ['Callback phone', '555-0123', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)'],
+    ['Callback phone', '555-0123', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (a national number such as 0151 1234 5678 does not say its country)'],
     ['Receipt', 'ftp://files.example/r.pdf', 'Enter a web address starting with http:// or https://'],
   ])('shows the schema message under %s for %j', async (label, value, message) => {
     const { onSubmit, user, submit } = setup();

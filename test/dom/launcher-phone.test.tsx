@@ -30,7 +30,7 @@ describe('a shortcut form\'s phone field', () => {
     await launch();
     await waitFor(() => expect(phone.getAttribute('aria-invalid')).toBe('true'));
     expect(describedError(phone)).toBe(
-      'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)',
+      'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (a national number such as 0151 1234 5678 does not say its country)',
     );
     expect(screen.queryByText(/Use international format/)).toBeNull();
     expect(bg.launch).not.toHaveBeenCalled();

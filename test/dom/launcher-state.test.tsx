@@ -155,7 +155,7 @@ describe('run toast', () => {
     await user.click(button());
     await user.keyboard('{Enter}');
     return waitFor(() => {
-      const toast = document.querySelector<HTMLElement>('.ic-toast[role="status"]');
+      const toast = document.querySelector<HTMLElement>('.ic-toast [role="status"]');
       expect(toast).toBeTruthy();
       return toast!;
     });

@@ -66,7 +66,7 @@ describe('run toast', () => {
     await push({ type: 'run.updated', runId: 'run_1', status: 'cancelled', error });
     await waitFor(() => expect(toast.getAttribute('data-status')).toBe('cancelled'));
     expect(toast.textContent).toContain(said);
-    expect(toast.getAttribute('role')).toBe('status');
+    expect(toast.querySelector('.ic-toast-body')?.getAttribute('role')).toBe('status');
   });
 });
 

@@ -87,8 +87,8 @@ describe('options: contact import of an export from another tool', () => {
       { firstName: 'Ana', phone: '+4915110000000', lifecycle: 'Churned', fields: { customer_id: 'C-5' } },
     ]);
     // Row 5: its phone and all three values that do not fit, in one line.
-    expect(tableRows(panel, 'Rows not imported')).toEqual([['5', 'Phone Number: "0151" is not a phone number: Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 '
-      + '(not a national number such as 0151 1234 5678); it is not a valid DE number either (the workspace\'s default country); '
+    expect(tableRows(panel, 'Rows not imported')).toEqual([['5', 'Phone Number: "0151" is not a phone number: it has no country code (+ and the code, e.g. +49 151 1234 5678), '
+      + 'and it is not a valid DE number either (the workspace\'s default country); '
       + 'Lifecycle: Unknown lifecycle stage "Prospect"; use one of: Lead, Customer, Churned; '
       + 'Signup date: "31/02/2024" is not a real date (read day-first: month 2, day 31): write it as DD/MM/YYYY (the workspace\'s default country\'s order) or YYYY-MM-DD; '
       + 'Language: "German": Expected one of: English, Deutsch']]);

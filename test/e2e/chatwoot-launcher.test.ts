@@ -89,7 +89,7 @@ describe('launching from Chatwoot', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.up('Shift');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('pierce/.ic-toast[role="alert"]', { timeout: 10_000 });
+    await page.waitForSelector('pierce/.ic-toast [role="alert"]', { timeout: 10_000 });
     expect(await shadowText(page, '.ic-toast')).toMatch(/Not sent: .*999/);
     expect(world.cw.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
     await page.keyboard.press('Escape');

@@ -145,7 +145,7 @@ describe('what workflows did, in the conversation', () => {
       'Closing stops Shortcut “Ask order number”, which is waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
-    await waitForLine('^The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer$');
+    await waitForLine('^The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
     expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
     expect(inbox!.pageErrors).toEqual([]);
   });
@@ -162,8 +162,8 @@ describe('what workflows did, in the conversation', () => {
       'Closing stops Shortcut “Rating U” and Shortcut “Ask order number”, which are waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
-    await waitForLine('^The conversation was closed by Ava: workflow “Rating U” stopped waiting for the customer’s answer$');
-    await waitForLine('^The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer$');
+    await waitForLine('^The conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer$');
+    await waitForLine('^The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
     for (const run of [order, rating]) expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled' });
     expect(inbox!.pageErrors).toEqual([]);
   });
@@ -184,7 +184,7 @@ describe('Take over', () => {
     expect(await page.$eval('[data-testid="take-over-note"]', (el) => el.textContent)).toBe('You took over: the conversation is assigned to you.');
     // The header, as for any conversation of one's own.
     await page.waitForFunction(() => /Assigned to You$/.test(document.querySelector('[data-testid="conversation-meta"]')?.textContent ?? ''), { timeout: 8000 });
-    await waitForLine('^Ben took over: workflow “Ask order number” stopped; the conversation is assigned to Ben$');
+    await waitForLine('^Ben took over: shortcut “Ask order number” stopped; the conversation is assigned to Ben$');
     expect((await admin().get(`/conversations/${conversation}`)).body.assigneeId).toBe(agents.ben.id);
   });
 
@@ -197,7 +197,7 @@ describe('Take over', () => {
     await page.click('[data-testid="take-over"]');
     await page.waitForSelector('[data-testid="take-over-note"]:not([hidden])');
     expect(await page.$eval('[data-testid="take-over-note"]', (el) => el.textContent)).toBe('You took over; the conversation stays assigned to Ava.');
-    await waitForLine('^Ben took over: workflow “Ask order number” stopped; it stays assigned to Ava$');
+    await waitForLine('^Ben took over: shortcut “Ask order number” stopped; it stays assigned to Ava$');
     expect(await meta()).toMatch(/Assigned to Ava$/);
     expect(inbox!.pageErrors).toEqual([]);
   });

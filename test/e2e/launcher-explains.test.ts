@@ -121,7 +121,7 @@ describe('launcher that explains itself', () => {
     await openLauncher(page);
     await page.keyboard.type('vip');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('pierce/.ic-toast[role="alert"]', { timeout: 10_000 });
+    await page.waitForSelector('pierce/.ic-toast [role="alert"]', { timeout: 10_000 });
     const text = await shadowText('.ic-toast');
     expect(text).toContain('Not sent: the companion server cannot be reached, so nothing was started.');
     expect(text).toContain('Check your connection and try again');
@@ -135,9 +135,9 @@ describe('launcher that explains itself', () => {
 
     // While the server stays away the toast stays (the launcher checks every 3 s).
     await new Promise((r) => setTimeout(r, 3500));
-    expect(await page.$('pierce/.ic-toast[role="alert"]')).not.toBeNull();
+    expect(await page.$('pierce/.ic-toast [role="alert"]')).not.toBeNull();
     await relay.up();
-    await until(async () => !(await page.$('pierce/.ic-toast[role="alert"]')), 'the toast to go once the server is back', 15_000);
+    await until(async () => !(await page.$('pierce/.ic-toast [role="alert"]')), 'the toast to go once the server is back', 15_000);
   });
 
   it('a successful retry shows the run instead', async () => {
@@ -145,6 +145,6 @@ describe('launcher that explains itself', () => {
     await page.keyboard.type('vip');
     await page.keyboard.press('Enter');
     await until(async () => (await shadowText('.ic-toast')).includes('Done'), 'the run to finish', 15_000);
-    expect(await page.$('pierce/.ic-toast[role="alert"]')).toBeNull();
+    expect(await page.$('pierce/.ic-toast [role="alert"]')).toBeNull();
   });
 });

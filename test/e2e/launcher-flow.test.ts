@@ -146,7 +146,7 @@ describe('launcher in the built-in inbox', () => {
     expect(await page.$$eval('pierce/[role="option"]', (els) => els.length)).toBe(2);
     await page.keyboard.type('vip');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('pierce/.ic-toast[role="alert"]');
+    await page.waitForSelector('pierce/.ic-toast [role="alert"]');
     expect(await shadowText('.ic-toast')).toMatch(/Not sent/);
   });
 });

@@ -70,8 +70,8 @@ describe('a key the route does not take', () => {
 
 describe('what is wrong with a value', () => {
   it.each([
-    ['12', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)'],
-    ['600111222', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (not a national number such as 0151 1234 5678)'],
+    ['12', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (a national number such as 0151 1234 5678 does not say its country)'],
+    ['600111222', 'Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 (a national number such as 0151 1234 5678 does not say its country)'],
     ['', 'Enter a phone number: Use international format, e.g. +14155550123'],
     ['+0034600111222', 'The + is followed by the country code, which never starts with 0, e.g. +44 20 7946 0958'],
   ])('an invalid phone %j says what is wrong with the phone, on both routes', async (phone, message) => {

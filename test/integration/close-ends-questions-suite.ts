@@ -70,7 +70,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     // The thread says what happened, in lines that are nobody's turn.
     expect(closedThread.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual([
       'Ava launched “Ask order number”',
-      'The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer',
+      'The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
     ]);
     expect((await run(runId)).status).toBe('cancelled');
   });
@@ -88,7 +88,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     expect(await run(waiting)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by workflow “Resolve”' });
     const lines = (await detail(conversation)).messages.filter((m) => m.kind === 'activity');
     expect(lines.at(-1)).toMatchObject({
-      text: 'The conversation was closed by workflow “Resolve”: workflow “Ask order number” stopped waiting for the customer’s answer',
+      text: 'The conversation was closed by workflow “Resolve”: shortcut “Ask order number” stopped waiting for the customer’s answer',
       author: { type: 'workflow', id: resolve.id, name: 'Resolve' },
     });
   });
@@ -108,7 +108,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     expect((await run(queued)).stepLog).toEqual([]);
     expect((await run(elsewhere)).status).toBe('waiting');
     expect((await detail(conversation)).messages.filter((m) => m.kind === 'activity').at(-1)?.text)
-      .toBe('The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer (with 1 more run of it queued behind)');
+      .toBe('The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer (with 1 more run of it queued behind)');
   });
 
   it('with two workflows waiting, the conversation lists both (the Close dialog names them) and closing stops both', async () => {
@@ -131,8 +131,8 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     const after = await detail(conversation);
     expect([after.awaitingAnswer, after.awaitingAnswers]).toEqual([null, []]);
     expect(after.messages.filter((m) => m.kind === 'activity').map((m) => m.text).filter((t) => t.startsWith('The conversation was closed')).sort()).toEqual([
-      'The conversation was closed by Ava: workflow “Ask order number” stopped waiting for the customer’s answer',
-      'The conversation was closed by Ava: workflow “Rating U” stopped waiting for the customer’s answer',
+      'The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
+      'The conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer',
     ]);
   });
 

@@ -104,8 +104,8 @@ export function contactImportValuesSuite(databaseUrl: () => string | undefined) 
     expect(read.results.map((r) => r.status)).toEqual(['created', 'created', 'unchanged', 'error']);
     expect((await contact(read.results[0]!.contactId)).phone).toBe('+4915110000000');
     expect((await contact(read.results[1]!.contactId)).phone).toBe('+4915110000001');
-    expect(read.results[3]!.message).toBe('contacts[3].phone: "0151" is not a phone number: Start with + and the country code, e.g. +14155550123 or +49 151 1234 5678 '
-      + '(not a national number such as 0151 1234 5678); it is not a valid DE number either (the workspace\'s default country)');
+    expect(read.results[3]!.message).toBe('contacts[3].phone: "0151" is not a phone number: it has no country code (+ and the code, e.g. +49 151 1234 5678), '
+      + 'and it is not a valid DE number either (the workspace\'s default country)');
     const unknown = await admin.post('/contacts/import', { defaultCountry: 'XX', contacts: rows });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.message).toBe('"XX" is not a country with a known phone numbering plan');

@@ -113,7 +113,7 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
       expect((await server.api(ann.token).post(`/runs/${runId}/cancel`)).status).toBe(200);
       expect((await lines(ava.api, conversation)).map((m) => [m.text, m.author])).toEqual([
         ['Ava launched “Ask order”', { type: 'user', id: ava.id }],
-        ['Workflow “Ask order” stopped: cancelled by Ann', { type: 'user', id: ann.user.id }],
+        ['Shortcut “Ask order” stopped: cancelled by Ann', { type: 'user', id: ann.user.id }],
       ]);
     });
   });
@@ -138,7 +138,7 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
       expect(taken).toMatchObject({ stoppedRunId: runId, assignment: { outcome: 'assigned', assigneeId: ben.id } });
       expect((await detail(ava.api, conversation)).assigneeId).toBe(ben.id);
       expect((await lines(ava.api, conversation)).at(-1)).toMatchObject({
-        text: 'Ben took over: workflow “Ask order” stopped; the conversation is assigned to Ben', author: { type: 'user', id: ben.id },
+        text: 'Ben took over: shortcut “Ask order” stopped; the conversation is assigned to Ben', author: { type: 'user', id: ben.id },
       });
       expect((await server.events('conversation.assigned')).map((e) => e.payload)).toEqual([expect.objectContaining({ conversationId: conversation, assigneeId: ben.id })]);
       // A second click: nothing left to stop, already Ben's; nothing more to record.
@@ -153,7 +153,7 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
       const taken = await takeOver(ben.api, conversation, runId);
       expect(taken).toMatchObject({ stoppedRunId: runId, assignment: { outcome: 'kept', assigneeId: ava.id } });
       expect((await detail(ben.api, conversation)).assigneeId).toBe(ava.id);
-      expect((await lines(ben.api, conversation)).at(-1)?.text).toBe('Ben took over: workflow “Ask order” stopped; it stays assigned to Ava');
+      expect((await lines(ben.api, conversation)).at(-1)?.text).toBe('Ben took over: shortcut “Ask order” stopped; it stays assigned to Ava');
     });
   });
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { whatsappPlainMessage } from '../fixtures/meta/payloads';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import type { TestServer } from '../support/server';
+import { sendMessageStep } from '../../server/engine/steps/send-message';
 import { conversationOf, startChannelWorld, type ChannelWorld } from './channels/support';
 import { waitForRun } from './webhooks/support';
 
@@ -129,5 +130,30 @@ export function outsideOnceSuite(databaseUrl: () => string | undefined) {
     expect(notes).toEqual([`Called back about ${contact.phone}`]);
     expect(resumed.stepLog[0].notes).toContain('This note was already added before a restart; not added again');
     expect(resumed.stepLog[0].output.messageId).toBe(run.stepLog[0].output.messageId);
+  });
+
+  it('Send message: a template kept in the built-in inbox after its number was disconnected is stored once across a crash right after it', async () => {
+    const admin = w.server.api(w.server.adminToken);
+    const contact = (await admin.post('/contacts', { firstName: 'Ana', phone: '+14155550199' })).body as { id: string };
+    const wf = await w.tagWorkflow([{ id: 'confirm', type: 'send_message', config: { kind: 'template', template: { name: 'order_confirmation', language: 'en_US', parameters: ['A1'] } } }]);
+    expect((await admin.del(`/channels/${w.whatsappId}`)).status).toBe(204);
+    const opened = await admin.post('/conversations', { contactId: contact.id });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    // The engine decided while the number was connected (outside, no transaction); the step then found none.
+    const decide = sendMessageStep.outside;
+    (sendMessageStep as { outside: typeof decide }).outside = () => true;
+    try {
+      const run = await w.fire(wf, contact.id);
+      expect(run.status, run.error ?? '').toBe('completed');
+      // Right after the message's commit: the run before the step, no record beside the message.
+      const resumed = await resumeFrom(w.server, run.id, { keys: [], run: { cursor: 0, step_log: '[]', variables: JSON.stringify(run.variables ?? {}), jumps: 0 } });
+      expect(resumed.status, resumed.error ?? '').toBe('completed');
+      const messages = (await admin.get(`/conversations/${opened.body.id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'message');
+      expect(messages).toHaveLength(1);
+      expect(resumed.stepLog[0].notes).toContain('This message was already added before a restart; not added again');
+      expect(resumed.stepLog[0].output.messageId).toBe(run.stepLog[0].output.messageId);
+    } finally {
+      (sendMessageStep as { outside: typeof decide }).outside = decide;
+    }
   });
 }

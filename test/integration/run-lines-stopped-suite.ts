@@ -63,7 +63,7 @@ export function runLinesStoppedSuite(databaseUrl: () => string | undefined) {
     expect((await waitForRun(server.app.services.db, runId, ['cancelled'])).error).toBe('The workflow was deleted');
     expect((await lines(conversation)).map((m) => [m.text, m.author.type])).toEqual([
       ['Ava launched “Call CRM”', 'user'],
-      ['Workflow “Call CRM” stopped: the workflow was deleted', 'workflow'],
+      ['Shortcut “Call CRM” stopped: the workflow was deleted', 'workflow'],
     ]);
     expect((await lines(conversation)).at(-1)!.id).toBe(waiting.id);
   });

@@ -99,8 +99,8 @@ export function subWorkflowCallersSuite(databaseUrl: () => string | undefined) {
     const res = await admin.post('/workflows/import', { file, replace });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     const refused = res.body.error.details.find((d: { path: string }) => d.path === `body.replace.${at(caller.id)}`);
-    expect(refused.message).toContain(`steps.0.config.workflowId: ${why}.`);
-    const warned = `"Order paid" is published and stays published, but this version cannot go live, so the import would be refused: steps.0.config.workflowId: ${why}. Fix that first, or replace it as a draft`;
+    expect(refused.message).toContain(`Step 1 (“call”) › workflow: ${why}.`);
+    const warned = `"Order paid" is published and stays published, but this version cannot go live, so the import would be refused: Step 1 (“call”) › workflow: ${why}. Fix that first, or replace it as a draft`;
     expect(plan.workflows[at(caller.id)]!.warnings).toContain(warned);
     expect(plan.workflows[at(caller.id)]!.replaceable![0]!.warnings).toContain(warned);
     // Nothing was imported: both as they were, and the caller still starts the sub-workflow.

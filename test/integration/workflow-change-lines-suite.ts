@@ -84,6 +84,31 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     expect(AwaitingAnswerState.parse((await ava.api.get(`/conversations/${conversation}/awaiting-answer`)).body).awaitingAnswer).toMatchObject(named);
   });
 
+  // However it stops, the line names the run as its launch line did: by the label the agent clicked
+  // (the waiting notice and the Close dialog say "Shortcut “Ask the order”"), not only its workflow.
+  const LABELLED = '“Ask the order” (workflow “Order number v2”)';
+  it.each<[string, (p: { conversation: string; runId: string; workflowId: string }) => Promise<{ status: number }>, string | RegExp]>([
+    ['an agent takes over', ({ conversation, runId }) => ava.api.post(`/conversations/${conversation}/awaiting-answer/take-over`, { runId }),
+      `Ava took over: shortcut ${LABELLED} stopped; the conversation is assigned to Ava`],
+    ['an agent closes the conversation', ({ conversation }) => ava.api.post(`/conversations/${conversation}/close`, {}),
+      `The conversation was closed by Ava: shortcut ${LABELLED} stopped waiting for the customer’s answer`],
+    ['an admin deletes the workflow', ({ workflowId }) => admin.del(`/workflows/${workflowId}`),
+      `Shortcut ${LABELLED} stopped: the workflow was deleted`],
+    ['an admin cancels the run', ({ runId }) => admin.post(`/runs/${runId}/cancel`), /^Shortcut “Ask the order” \(workflow “Order number v2”\) stopped: cancelled by \S/],
+  ])('a shortcut labelled otherwise than its workflow, stopped when %s: the line names the label, as the launch line did', async (_how, stop, line) => {
+    const ask = await createWorkflow(server, shortcutWorkflow({
+      name: 'Order number v2', trigger: { type: 'shortcut', name: 'Ask the order' },
+      steps: [step('ask', 'ask_question', { question: 'Your order number?', answerType: 'text', timeoutSeconds: 600 })],
+    }));
+    const contact = Contact.parse((await admin.post('/contacts', { firstName: 'Lena' })).body);
+    const conversation = (await admin.post('/conversations', { contactId: contact.id })).body.id as string;
+    const launched = await ava.api.post(`/shortcuts/${ask.id}/launch`, { conversationId: conversation, values: {} });
+    await waitForRun(server.app.services.db, launched.body.runId, ['waiting']);
+    const stopped = await stop({ conversation, runId: launched.body.runId, workflowId: ask.id });
+    expect(stopped.status, JSON.stringify(stopped)).toBeLessThan(300);
+    expect((await lines(conversation)).map(([text]) => text)).toEqual([`Ava launched ${LABELLED}`, typeof line === 'string' ? line : expect.stringMatching(line)]);
+  });
+
   it('a workflow closing a conversation where another workflow\'s question waits: the stopped question\'s line says it, once', async () => {
     const ask = await createWorkflow(server, shortcutWorkflow({
       name: 'Ask order', trigger: { type: 'shortcut', name: 'Ask order' },
@@ -99,7 +124,7 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     expect((await lines(conversation)).map(([text]) => text)).toEqual([
       'Ava launched “Ask order”',
       'Ava launched “Close it”',
-      'The conversation was closed by workflow “Close it”: workflow “Ask order” stopped waiting for the customer’s answer',
+      'The conversation was closed by workflow “Close it”: shortcut “Ask order” stopped waiting for the customer’s answer',
     ]);
   });
 }

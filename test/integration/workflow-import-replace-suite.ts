@@ -122,7 +122,8 @@ export function workflowImportReplaceSuite(databaseUrl: () => string | undefined
     const file = await exported(live.id, other.id);
     const at = file.workflows.findIndex((w) => w.id === live.id);
     file.workflows[at] = { ...file.workflows[at]!, definition: { ...file.workflows[at]!.definition, steps: loyalty as WorkflowFile['workflows'][0]['definition']['steps'] } };
-    const why = 'steps.0.config.field: There is no contact field "loyalty"; define it first';
+    // The step as the editor names it (the options page shows this after "Workflow 1 in the file"), not `steps.0.config.field`.
+    const why = 'Step 1 (“points”) › field: There is no contact field "loyalty"; define it first';
 
     const plan = await importFile({ file, dryRun: true }, 200);
     expect(plan.workflows[at]!.replaceable![0]!.warnings).toContain(`"Order paid" is published and stays published, but this version cannot go live, so the import would be refused: ${why}. Fix that first, or replace it as a draft`);

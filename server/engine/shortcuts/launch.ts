@@ -8,7 +8,8 @@ import type { Services } from '../../services';
 import { parseDefinition } from '../workflows/records';
 import { shortcutPermission } from './list';
 import { shortcutUnavailable } from './unavailable';
-import { addActivity, workflowNamed } from '../../domain/activity';
+import { addActivity } from '../../domain/activity';
+import { shortcutNamed } from '../../domain/shortcut-label';
 import { cachedDefaultCountry } from '../../domain/default-country';
 
 /**
@@ -54,10 +55,9 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     // The conversation says who launched what (Chatwoot's activity messages): after a reload the
     // launcher's toast is gone, and a colleague never saw it. Its outcome follows in a line of the
     // run's when there is one to tell (failed, waiting to try again, stopped: run-activity.ts).
-    // Named by the label the agent clicked; its workflow too when named otherwise, as the run's lines name that.
-    const also = trigger.name === row.name ? '' : ` (${workflowNamed(row.name)})`;
+    // Named by the label the agent clicked, as the lines saying it stopped name it (shortcutNamed).
     await addActivity(uow, services, [{
-      conversationId: conversation.id, contactId: conversation.contact_id, text: `${user.name} launched “${trigger.name}”${also}`, author: { type: 'user', id: user.id },
+      conversationId: conversation.id, contactId: conversation.contact_id, text: `${user.name} launched ${shortcutNamed(trigger.name, row.name)}`, author: { type: 'user', id: user.id },
     }]);
     const contactName = `${conversation.first_name} ${conversation.last_name}`.trim() || conversation.phone || conversation.email;
     return { runId, ...(contactName ? { contactName } : {}) };

@@ -9,6 +9,7 @@ import { defineStep, fail, next, RetryLaterError } from './define';
 import { DELETED_THERE, deletedThere, outsideWhenConnected, viaConnector } from './via-connector';
 import { workflowAuthor } from './workflow-author';
 import { channelForTemplate, mayUseChannel } from './conversation-channel';
+import { writeOnce } from './write-once';
 
 const isTemplateConfig = (config: unknown) => (config as { kind?: string } | undefined)?.kind === 'template';
 
@@ -66,9 +67,12 @@ export const sendMessageStep = defineStep({
     if (!connection || !isChannelKind(connection.kind)) {
       if (spec.kind !== 'text') ctx.note(`The conversation is in the built-in inbox: the ${spec.kind} message is stored as text`);
       const author = await workflowAuthor(ctx);
-      const message = await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, {
-        text: inboxText(spec).slice(0, 4096), direction: 'outgoing', kind: 'message', author,
-      }, ctx.cause)));
+      const text = inboxText(spec).slice(0, 4096);
+      // Outside a transaction (a template meant for WhatsApp, whose number was disconnected since
+      // the engine decided) the message row carries the step's key: no gap between it and a record.
+      const message = ctx.outside
+        ? await writeOnce(ctx, conversation.id, { text, kind: 'message', author })
+        : await ctx.once(() => ctx.db((uow) => addMessage(uow, ctx.services, conversation.id, { text, direction: 'outgoing', kind: 'message', author }, ctx.cause)));
       return next({ messageId: message.id, conversationId: conversation.id });
     }
 

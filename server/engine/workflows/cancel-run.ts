@@ -58,7 +58,10 @@ export async function cancelRunIn(uow: UnitOfWork, services: Services, id: strin
   await endQuestionWaits(uow, services, id, current.contactId);
   // Its conversation says it stopped, in place of a line that said it would try again.
   if (line !== null) {
-    const run = { id, contact_id: current.contactId, conversation_id: current.conversationId, status: current.status, attempts: current.attempts, variables: current.variables };
+    const run = {
+      id, contact_id: current.contactId, conversation_id: current.conversationId, status: current.status, attempts: current.attempts, variables: current.variables,
+      event_type: current.triggerEvent.type, workflow_version: current.workflowVersion,
+    };
     await writeStoppedLines(uow, services, [run], current.workflowId, error, line?.author);
   }
   uow.afterCommit(() => {

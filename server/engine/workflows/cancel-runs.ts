@@ -49,7 +49,7 @@ export async function cancelRunsIn(uow: UnitOfWork, services: Services, selectio
       ORDER BY q.run_id FOR UPDATE OF q`.execute(uow.trx);
   }
   // variables: who launched each (its cancel's reason goes to them and admins only, routes/stream).
-  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts', 'variables', 'conversation_id'])
+  let query = uow.trx.selectFrom('runs').select(['id', 'contact_id', 'status', 'attempts', 'variables', 'conversation_id', 'event_type', 'workflow_version'])
     .where('workflow_id', '=', workflowId).where('status', 'in', [...statuses]);
   if (contactId) query = query.where('contact_id', '=', contactId);
   if (after) query = query.where('id', '>', after);

@@ -1,4 +1,5 @@
 import type { ReplaceCandidate, WorkflowImportBody } from '../../../lib/contracts/workflow-file';
+import { describePath } from '../../../lib/workflow/path-words';
 import { HttpError, type ErrorDetail } from '../../http-error';
 import type { Entry, Workspace } from './import';
 
@@ -56,7 +57,7 @@ export function replaceWarnings(entry: Entry, target: Here, replaceAs: ReplaceAs
   if (replaceAs === 'draft') {
     warnings.push(`"${target.name}" is published: replacing it as a draft leaves nothing starting it${target.webhook && webhook ? ' (its webhook URL refuses deliveries)' : ''} until you publish it again`);
   } else if (notLive.length) {
-    warnings.push(`"${target.name}" is published and stays published, but this version cannot go live, so the import would be refused: ${notLive.map((p) => `${p.path}: ${p.message}`).join('; ')}. Fix that first, or replace it as a draft`);
+    warnings.push(`"${target.name}" is published and stays published, but this version cannot go live, so the import would be refused: ${problemsSaid(notLive, entry.definition.steps)}. Fix that first, or replace it as a draft`);
   } else {
     warnings.push(`"${target.name}" is published and stays published: this version is live once imported${target.webhook && webhook ? ' (its webhook URL runs it)' : ''}; runs already started finish on the version they began with`);
   }
@@ -67,10 +68,18 @@ export function replaceWarnings(entry: Entry, target: Here, replaceAs: ReplaceAs
  * 422 when replaced workflows that stay published hold a version that cannot go live: per place in
  * the file, what to fix (the transaction rolls back: nothing is imported).
  */
-export function refuseNotLive(failures: { place: number; name: string; problems: ErrorDetail[] }[]): never {
+export function refuseNotLive(failures: { place: number; name: string; problems: ErrorDetail[]; steps: readonly { id: string }[] }[]): never {
   const details: ErrorDetail[] = failures.map((f) => ({
     path: `body.replace.${f.place}`,
-    message: `"${f.name}" is published and stays published with the file's version, which cannot go live: ${f.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}. Fix the file or this server, or replace it as a draft (replaceAs: "draft")`,
+    message: `"${f.name}" is published and stays published with the file's version, which cannot go live: ${problemsSaid(f.problems, f.steps)}. Fix the file or this server, or replace it as a draft (replaceAs: "draft")`,
   }));
   throw new HttpError(422, 'invalid_content', `Nothing was imported: ${details.map((d) => d.message).join(' ')}`, details);
 }
+
+/**
+ * The publish problems of a file's workflow, where each is as the editor says it ("Step 1 (“greet”)
+ * › text"): the page shows the message after "Workflow 1 in the file", so a 0-based
+ * `steps.0.config.text` beside it read as another step. The details keep the API's paths.
+ */
+const problemsSaid = (problems: readonly ErrorDetail[], steps: readonly { id: string }[]) =>
+  problems.map((p) => `${describePath(p.path, steps.map((s) => s.id))}: ${p.message}`).join('; ');

@@ -56,7 +56,7 @@ export async function createDrafts(services: Services, drafts: { id: string; def
     for (const [place, { row }] of made.entries()) {
       if (!drafts[place]!.replaces || row.status !== 'published') continue;
       const problems = await publishProblems(uow.trx, row.id, storableDefinition(drafts[place]!.definition));
-      if (problems.length) failures.push({ place, name: row.name, problems });
+      if (problems.length) failures.push({ place, name: row.name, problems, steps: drafts[place]!.definition.steps });
     }
     if (failures.length) refuseNotLive(failures);
     const version = await shortcutsVersion(uow.trx);

@@ -5,19 +5,19 @@ const ben = { id: 'usr_ben', name: 'Ben' };
 
 describe('takeOverLine: the thread\'s line for a take over', () => {
   it.each<[string, string | null, number, TakeOverAssignment | undefined, string | null, string | null]>([
-    ['stopped and assigned', 'Ask order', 0, { outcome: 'assigned', assigneeId: 'usr_ben' }, null,
+    ['stopped and assigned', 'workflow “Ask order”', 0, { outcome: 'assigned', assigneeId: 'usr_ben' }, null,
       'Ben took over: workflow “Ask order” stopped; the conversation is assigned to Ben'],
-    ['stopped, a colleague keeps it', 'Ask order', 0, { outcome: 'kept', assigneeId: 'usr_ava' }, 'Ava',
-      'Ben took over: workflow “Ask order” stopped; it stays assigned to Ava'],
-    ['stopped, already theirs', 'Ask order', 0, { outcome: 'yours', assigneeId: 'usr_ben' }, null, 'Ben took over: workflow “Ask order” stopped'],
-    ['stopped with runs queued behind', 'Ask order', 2, { outcome: 'yours', assigneeId: 'usr_ben' }, null,
+    ['stopped, a colleague keeps it', 'shortcut “Ask order”', 0, { outcome: 'kept', assigneeId: 'usr_ava' }, 'Ava',
+      'Ben took over: shortcut “Ask order” stopped; it stays assigned to Ava'],
+    ['stopped, already theirs', 'workflow “Ask order”', 0, { outcome: 'yours', assigneeId: 'usr_ben' }, null, 'Ben took over: workflow “Ask order” stopped'],
+    ['stopped with runs queued behind', 'workflow “Ask order”', 2, { outcome: 'yours', assigneeId: 'usr_ben' }, null,
       'Ben took over: workflow “Ask order” stopped with 2 more runs of it queued behind'],
-    ['the other inbox refused the assignment', 'Ask order', 0, { outcome: 'failed', assigneeId: null, message: 'No Chatwoot agent' }, null,
+    ['the other inbox refused the assignment', 'workflow “Ask order”', 0, { outcome: 'failed', assigneeId: null, message: 'No Chatwoot agent' }, null,
       'Ben took over: workflow “Ask order” stopped; it could not be assigned to Ben (No Chatwoot agent)'],
     ['nothing stopped, but assigned', null, 0, { outcome: 'assigned', assigneeId: 'usr_ben' }, null, 'Ben took over; the conversation is assigned to Ben'],
     ['nothing stopped, nothing changed: no line', null, 0, { outcome: 'yours', assigneeId: 'usr_ben' }, null, null],
     ['nothing stopped on a closed conversation: no line', null, 0, undefined, null, null],
-  ])('%s', (_name, workflow, queued, assignment, keptBy, expected) => {
-    expect(takeOverLine(ben, workflow, queued, assignment, keptBy)?.text ?? null).toBe(expected);
+  ])('%s', (_name, stoppedRun, queued, assignment, keptBy, expected) => {
+    expect(takeOverLine(ben, stoppedRun, queued, assignment, keptBy)?.text ?? null).toBe(expected);
   });
 });

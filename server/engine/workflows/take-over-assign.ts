@@ -64,18 +64,19 @@ export async function keptByName(db: Executor, assignment: TakeOverAssignment | 
 
 /**
  * The thread's line for a take over: "Ben took over: workflow “Ask order” stopped; the
- * conversation is assigned to Ben". Null when there is nothing to record (nothing stopped and
- * the assignment unchanged).
+ * conversation is assigned to Ben". `stoppedRun`: the run stopped, as runNamed names it (a
+ * shortcut's by its label); null when none was. Null when there is nothing to record (nothing
+ * stopped and the assignment unchanged).
  */
 export function takeOverLine(
-  by: { id: string; name: string }, workflowName: string | null, queued: number, assignment: TakeOverAssignment | undefined, keptBy?: string | null,
+  by: { id: string; name: string }, stoppedRun: string | null, queued: number, assignment: TakeOverAssignment | undefined, keptBy?: string | null,
 ): Pick<ActivityLine, 'text' | 'author'> | null {
   const assigned = assignment?.outcome === 'assigned' ? `the conversation is assigned to ${by.name}`
     : assignment?.outcome === 'failed' ? `it could not be assigned to ${by.name} (${assignment.message ?? 'refused'})`
       : null;
-  if (workflowName === null && assigned === null) return null;
-  const stopped = workflowName === null ? null
-    : `workflow “${workflowName}” stopped${queued ? ` with ${queued} more run${queued === 1 ? '' : 's'} of it queued behind` : ''}`;
+  if (stoppedRun === null && assigned === null) return null;
+  const stopped = stoppedRun === null ? null
+    : `${stoppedRun} stopped${queued ? ` with ${queued} more run${queued === 1 ? '' : 's'} of it queued behind` : ''}`;
   const kept = assignment?.outcome === 'kept' ? `it stays assigned to ${keptBy ?? 'its assignee'}` : null;
   return { text: `${by.name} took over${stopped ? `: ${stopped}` : ''}${[assigned, kept].filter(Boolean).map((s) => `; ${s}`).join('')}`, author: { type: 'user', id: by.id } };
 }

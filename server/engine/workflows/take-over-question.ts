@@ -5,6 +5,7 @@ import { cancelRunIn } from './cancel-run';
 import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
 import { addActivity } from '../../domain/activity';
 import { getConversation } from '../../domain/conversations';
+import { runNamed } from '../../domain/shortcut-label';
 import { conversationHoldingContact } from '../../domain/conversation-lock-order';
 import { assignElsewhereFirst, assignHere, keptByName, takeOverLine, type AssignElsewhere } from './take-over-assign';
 
@@ -58,7 +59,7 @@ export async function takeOverQuestion(services: Services, conversationId: strin
     const stopped = await cancelRunIn(uow, services, open.runId, reason, null);
     const cancelledRunIds = await cancelRunsIn(uow, services, { workflowId: open.workflowId, contactId, after: open.runId }, reason, null);
     const assignment = await assign();
-    const line = stopped ? takeOverLine(by, open.workflowName, cancelledRunIds.length, assignment, await keptByName(uow.trx, assignment)) : null;
+    const line = stopped ? takeOverLine(by, runNamed(open.workflowName, open.shortcutName), cancelledRunIds.length, assignment, await keptByName(uow.trx, assignment)) : null;
     if (line) await addActivity(uow, services, [{ ...line, conversationId, contactId, runId: open.runId }]);
     return { stoppedRunId: stopped ? open.runId : null, cancelledRunIds, assignment };
   }));

@@ -1,5 +1,5 @@
 import { awaitingWho } from '../../../lib/workflow/waiting-on';
-import { fullTime, h, shortTime } from './dom.js';
+import { fullTime, h, isolated, shortTime } from './dom.js';
 import type { AwaitingAnswer, Message } from './wire.js';
 
 // Activity lines (messages of kind `activity`: "Ava launched “Mark VIP”", "Workflow “Order sync”
@@ -18,10 +18,21 @@ export function activityText(text: string): string {
   });
 }
 
-/** The thread's item for an activity line; `earlier`: of the contact's conversation before this one. */
-export function activityItem(m: Message, earlier: boolean): HTMLLIElement {
+/**
+ * The server writes the line as plain text; its names (“quoted” shortcuts and workflows, and `by`,
+ * the agent a line of theirs starts with: "Ava launched …") are isolated here, so an Arabic or
+ * Hebrew name does not reorder the English around it. Only the leading `by`: a short name ("Al")
+ * would otherwise match inside other words.
+ */
+function lineParts(text: string, by: string | null): (Node | string)[] {
+  if (by && text.startsWith(by)) return [h('bdi', { text: by }), ...isolated(text.slice(by.length))];
+  return isolated(text);
+}
+
+/** The thread's item for an activity line; `earlier`: of the contact's conversation before this one; `by`: its agent's name. */
+export function activityItem(m: Message, earlier: boolean, by: string | null = null): HTMLLIElement {
   return h('li', { class: `activity${earlier ? ' earlier' : ''}`, 'data-testid': `${earlier ? 'history-' : ''}activity`, dataset: { id: m.id, kind: m.kind } },
-    h('span', { class: 'activity-text', 'data-testid': 'activity-text', text: activityText(m.text) }),
+    h('span', { class: 'activity-text', 'data-testid': 'activity-text' }, lineParts(activityText(m.text), by)),
     h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }));
 }
 

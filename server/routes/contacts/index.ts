@@ -14,7 +14,11 @@ import { issuesToDetails, unprocessable } from '../../http-error';
 import { causeOf } from '../cause';
 import { NoContent } from '../../http/openapi';
 import { contactImportRoutes } from './import';
+import { namingDuplicates } from './duplicate';
 import { editThroughChatwoot } from '../../connectors/chatwoot/contact-edit';
+import { readNationalPhone } from './national-phone';
+import { matchablePhone } from '../../../lib/workflow/national-phone';
+import { cachedDefaultCountry } from '../../domain/default-country';
 
 const Params = z.object({ id: z.string().max(64) });
 /** What a key that may not read contacts is told by a contact write (README: "scopes are exact"). */
@@ -22,7 +26,8 @@ const UNSEEN = 'An app key without contacts.read gets 204 whether or not the con
   + 'it learns neither the contact\'s record nor whether there is one. Users and keys with contacts.read get the contact (404 for an unknown one).';
 
 /** Phones and emails are unique among contacts. */
-const DUPLICATE = '`conflict`: another contact has this phone or email';
+const DUPLICATE = '`conflict`: another contact has this phone or email; `details` names the field (`body.phone`, `body.email`) and, to a caller who reads contacts, '
+  + 'that contact\'s `contactId`, to update it instead';
 /** What PATCH does to a contact mirrored from a connected Chatwoot account (connectors/chatwoot/contact-edit.ts). */
 const IN_CHATWOOT = 'A contact mirrored from a connected Chatwoot account is changed in Chatwoot first (name, email, phone, and fields as its custom attributes '
   + 'with the same keys; lifecycle stays here), then here: a refusal there is 409 (its email or phone belongs to another Chatwoot contact) or 422 '
@@ -33,10 +38,10 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = services;
   await app.register(contactImportRoutes);
 
-  app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } }, schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
+  app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } }, preValidation: readNationalPhone(db, ContactCreateBody), schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
     async (req, reply) => {
       const fields = await validateFieldValues(db, req.body.fields);
-      const contact = await inTransaction(db, (uow) => createContact(uow, services, { ...req.body, fields }, causeOf(req)));
+      const contact = await namingDuplicates(db, req.principal, req.body, undefined, () => inTransaction(db, (uow) => createContact(uow, services, { ...req.body, fields }, causeOf(req))));
       return reply.code(201).send(contact);
     });
 
@@ -47,7 +52,9 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       // An unencoded "+" arrives as a space ("?phone=+34600111222"): read as the "+" it was.
       if (req.query.phone) {
         const checked = normalizePhone(req.query.phone.replace(/^ (?=\d)/, '+'));
-        q = q.where('phone', '=', checked.ok ? checked.phone : req.query.phone);
+        // A national number finds what POST/PATCH stored for it with the workspace's default country.
+        const national = checked.ok ? undefined : matchablePhone(req.query.phone, await cachedDefaultCountry(db));
+        q = q.where('phone', '=', checked.ok ? checked.phone : national && 'phone' in national ? national.phone : req.query.phone);
       }
       if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
       // Name, full name, email or phone, any case (domain/contact-search.ts).
@@ -65,11 +72,13 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/contacts/:id', {
     config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } },
+    preValidation: readNationalPhone(db, ContactPatchBody),
     schema: { tags: ['contacts'], params: Params, body: ContactPatchBody, description: `${IN_CHATWOOT} ${UNSEEN}`, response: { 200: Contact, 204: NoContent } },
   }, async (req, reply) => {
     const patch = req.body.fields ? { ...req.body, fields: await validateFieldValues(db, req.body.fields) } : req.body;
     // A contact that lives in Chatwoot is edited there first, or not at all (contact-edit.ts).
-    const update = () => editThroughChatwoot(services, req.params.id, patch, () => inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req))));
+    const update = () => namingDuplicates(db, req.principal, patch, req.params.id,
+      () => editThroughChatwoot(services, req.params.id, patch, () => inTransaction(db, (uow) => updateContact(uow, services, req.params.id, patch, causeOf(req)))));
     if (readsContacts(req.principal)) return update();
     await writeUnseen(update);
     return reply.code(204).send();

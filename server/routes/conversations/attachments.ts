@@ -5,10 +5,12 @@ import { fetchWhatsAppMedia } from '../../channels/whatsapp-media';
 import { HttpError, notFound } from '../../http-error';
 import { fromJson } from '../../store/database';
 
+// Said whole for "abc", "-1" or "1.5" alike: zod's own words for "abc" were "got NaN".
+const N_HINT = 'Give n as the attachment\'s place in the message\'s `attachments`: a whole number from 0 to 99';
 const Params = z.object({
   id: z.string().max(64),
   messageId: z.string().max(64),
-  n: z.coerce.number().int().min(0).max(99).describe('The attachment\'s place in the message\'s `attachments`, from 0'),
+  n: z.coerce.number({ error: N_HINT }).int(N_HINT).min(0, N_HINT).max(99, N_HINT).describe('The attachment\'s place in the message\'s `attachments`, from 0'),
 });
 
 // What WhatsApp carries (Supported Media Types, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media):

@@ -4,6 +4,12 @@ import type { LiveMessage } from '../../../lib/contracts/events';
 import { z } from 'zod';
 import { DEACTIVATED_MESSAGE } from '../../auth/plugin';
 import { shownTo } from './shown-to';
+import { listQuery } from '../../../lib/contracts/list-query';
+
+// EventSource sends no headers: its token comes in the URL (auth plugin, `access.queryToken`).
+const StreamQuery = listQuery({
+  token: z.string().max(2000).optional().describe('The bearer token, for clients that cannot send an Authorization header (EventSource)'),
+}, 'the event stream');
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -49,7 +55,7 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
   app.get('/events/stream', {
     config: { access: { role: 'agent', queryToken: true } },
     // Hijacked (written by hand): the schema only documents the stream.
-    schema: { tags: ['live'], summary: 'Live events (Server-Sent Events)', response: { 200: { description: 'An event stream: `event: <type>` and `data: <JSON>` per change', content: { 'text/event-stream': { schema: z.string() } } } } },
+    schema: { tags: ['live'], summary: 'Live events (Server-Sent Events)', querystring: StreamQuery, response: { 200: { description: 'An event stream: `event: <type>` and `data: <JSON>` per change', content: { 'text/event-stream': { schema: z.string() } } } } },
   }, async (req, reply) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> = origin?.startsWith('chrome-extension://')

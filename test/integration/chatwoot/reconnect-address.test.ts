@@ -33,6 +33,11 @@ describe('reconnecting Chatwoot under another spelling of its address', () => {
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(ChatwootAccount.parse(again.body)).toMatchObject({ id: p.account.id, relinked: true, webhookUrl: p.account.webhookUrl, origin: p.cw.url });
     expect((await admin().get('/chatwoot/accounts')).body.accounts).toHaveLength(1);
+    // Stored as Chatwoot spells itself, not as typed: the account list and its later errors quote that.
+    expect(ChatwootAccount.parse(again.body).baseUrl).toBe(p.cw.url);
+    expect(ChatwootAccount.parse((await admin().get(`/chatwoot/accounts/${p.account.id}`)).body).baseUrl).toBe(p.cw.url);
+    const thrice = await admin().post('/chatwoot/accounts', { baseUrl: respelled, accountId: p.cw.accountId, apiAccessToken: p.cw.token });
+    expect(thrice.body.error?.message).toBe(`Chatwoot account 1 at ${p.cw.url} is already connected (${p.account.id}); update or remove it instead`);
 
     const synced = await admin().post(`/chatwoot/accounts/${p.account.id}/sync`);
     expect(synced.status, JSON.stringify(synced.body)).toBe(200);

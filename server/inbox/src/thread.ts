@@ -1,0 +1,122 @@
+import { activityItem } from './activity.js';
+import { isPlaceholderText, renderAttachments } from './attachments.js';
+import { deliveryBadge } from './delivery.js';
+import { contactName, fullTime, h, isolated, shortTime } from './dom.js';
+import type { Contact, ConversationDetail, EarlierConversation, Me, Message } from './wire.js';
+
+// The message list of the middle pane: the contact's earlier conversations, then this one's
+// messages. Rebuilt whole, but only when what it shows changed, so a refresh keeps the scroll.
+
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+/** Why the server closed a conversation, where no agent chose a category (also in the heading). */
+export const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened', deleted_in_chatwoot: 'deleted in Chatwoot' };
+
+/** The line under an earlier conversation: how it ended. */
+const closedLine = (c: EarlierConversation) => {
+  if (c.status === 'open') return `Opened ${shortTime(c.openedAt)}`;
+  const what = c.category ? `Closed · ${c.category}` : 'Closed';
+  const why = c.closeReason ? CLOSE_REASONS[c.closeReason] ?? c.closeReason : null;
+  return [what, why, c.summary, shortTime(c.closedAt)].filter(Boolean).join(' — ');
+};
+const divider = (testid: string, text: string) => h('li', { class: 'cycle', 'data-testid': testid }, h('span', { text }));
+
+export interface ThreadOptions {
+  userName: (id: string | null) => string;
+  /** The signed-in agent: their own activity lines start with their name, which userName gives as "You". */
+  me?: () => Me | null;
+  /** A Resend (delivery.ts) gave a message back: it shows at once. */
+  onResent: (conversationId: string, message: Message) => void;
+  showError: (err: unknown, about?: string | null) => void;
+}
+
+export interface Thread {
+  render(current: ConversationDetail, scroll: boolean): void;
+  /** The next render rebuilds even if nothing it keys on changed (another conversation, renamed teammates). */
+  invalidate(): void;
+  loading(): void;
+  /** Who wrote a message, as its bubble says it. */
+  authorLabel(m: Message, contact: Contact | null): string;
+}
+
+export function createThread(list: HTMLElement, { userName, me, onResent, showError }: ThreadOptions): Thread {
+  const nameOf = (id: string | null) => { const self = me?.(); return self && id === self.user.id ? self.user.name : userName(id); };
+  let renderedKey = '';
+
+  const authorLabel = (m: Message, contact: Contact | null) => {
+    if (m.author.type === 'contact') return contact ? contactName(contact) : 'Contact';
+    // Which workflow wrote it, as Chatwoot names the bot (older messages of a deleted workflow have no name).
+    if (m.author.type === 'workflow') return m.author.name ? `Workflow: ${m.author.name}` : 'Workflow';
+    return userName(m.author.id);
+  };
+
+  /** The name in an author's label (for isolating it); the workflow's when it has one. */
+  const authorName = (m: Message, contact: Contact) => (m.author.type === 'workflow' ? m.author.name ?? '' : authorLabel(m, contact));
+
+  function render(current: ConversationDetail, scroll: boolean) {
+    const messages = current.messages;
+    const earlier = current.history?.conversations ?? [];
+    // Delivery statuses change without new messages (Meta's status webhooks): part of the key. So
+    // does the last one's time: a workflow's activity line is replaced in place (same id, new time).
+    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
+      + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
+    if (key === renderedKey) return;
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    renderedKey = key;
+    const items: HTMLLIElement[] = [];
+    let day = '';
+    const deliveryOptions = {
+      conversationId: current.id, canReply: current.status === 'open',
+      onResent: (message: Message) => onResent(current.id, message), onError: (err: unknown) => showError(err, current.id),
+    };
+    const add = (m: Message, fromEarlier: boolean) => {
+      const d = new Date(m.createdAt).toDateString();
+      if (d !== day) {
+        day = d;
+        items.push(h('li', { class: 'day', 'aria-hidden': 'true' }, h('span', { text: dayFmt.format(new Date(m.createdAt)) })));
+      }
+      if (m.kind === 'activity') {
+        items.push(activityItem(m, fromEarlier, m.author.type === 'user' ? nameOf(m.author.id) : null));
+        return;
+      }
+      const note = m.kind === 'comment';
+      items.push(h('li', {
+        class: `msg ${m.direction}${note ? ' note' : ''}${fromEarlier ? ' earlier' : ''}`,
+        // The contact's earlier conversations are shown above, told apart from this one's messages.
+        'data-testid': `${fromEarlier ? 'history-' : ''}${note ? 'note' : 'message'}`,
+        dataset: { id: m.id, kind: m.kind, direction: m.direction },
+      },
+      h('div', { class: 'bubble' },
+        note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
+        renderAttachments(m),
+        // dir=auto: a Hebrew or Arabic message reads right to left, its "?" and "!" at its end.
+        isPlaceholderText(m) ? null : h('p', { class: 'msg-text', dir: 'auto', 'data-testid': 'message-text', text: m.text })),
+      h('div', { class: 'msg-meta' },
+        h('span', { class: 'msg-author', 'data-testid': 'message-author' }, isolated(authorLabel(m, current.contact), [authorName(m, current.contact)])),
+        h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
+        fromEarlier ? deliveryBadge(m, { ...deliveryOptions, canReply: false }) : deliveryBadge(m, deliveryOptions))));
+    };
+    // What came before (each open→close period is a conversation of its own): oldest first,
+    // each followed by how it ended, then where this conversation starts.
+    if (current.history?.truncated) items.push(h('li', { class: 'empty history-more', text: 'Older messages of this contact are not shown.' }));
+    for (const c of earlier) {
+      for (const m of c.messages) add(m, true);
+      items.push(divider('history-divider', closedLine(c)));
+    }
+    if (earlier.length) items.push(divider('conversation-start', `This conversation opened ${shortTime(current.openedAt)}`));
+    for (const m of messages) add(m, false);
+    if (!messages.length) items.push(h('li', { class: 'empty', text: earlier.length ? 'No messages in this conversation yet.' : 'No messages yet.' }));
+    list.replaceChildren(...items);
+    if (scroll || nearBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  return {
+    render,
+    invalidate() { renderedKey = ''; },
+    loading() {
+      renderedKey = '';
+      list.replaceChildren(h('li', { class: 'empty', text: 'Loading…' }));
+    },
+    authorLabel,
+  };
+}
