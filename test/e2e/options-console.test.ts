@@ -98,8 +98,9 @@ describe('options page, admin', () => {
     await fill('Shortcut name', 'Order lookup');
     await fill('Description', 'Look an order up by its number');
     await click('Add field');
-    await fill('Label', 'Order number');
-    await (await byLabel('Required')).click();
+    // Each field's controls say whose they are ("Label of Field 1", then of its label).
+    await fill('Label of Field 1', 'Order number');
+    await (await byLabel('Required (Order number)')).click();
     await options.waitForSelector('::-p-aria(Form preview) ::-p-aria(Order number *)', { timeout: 5000 }).catch(() => undefined);
     await addStep('add_comment');
     await fill('Comment', 'Looking up {{$trigger.order_number}}');

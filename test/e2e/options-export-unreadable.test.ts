@@ -67,7 +67,7 @@ const bodyText = () => options.evaluate(() => document.body.innerText);
 it('an export names the credentials its file left out, to type again after the import', async () => {
   await (await options.waitForSelector('::-p-aria(Workflows)'))!.click();
   const row = await options.waitForSelector('xpath///tr[.//a[normalize-space()="Notify Slack"]]', { timeout: 10_000 });
-  await (await row!.waitForSelector('::-p-aria(Export[role="button"])'))!.click();
+  await (await row!.waitForSelector('::-p-aria(Export Notify Slack[role="button"])'))!.click();
   const notice = await options.waitForSelector('::-p-aria(The exported file leaves credentials out: type them again after importing it)', { timeout: 10_000 });
   expect(await notice!.evaluate((e) => [...e.querySelectorAll('li')].map((li) => li.textContent)))
     .toEqual(['“Notify Slack”, step 1, HTTP request (slack): Slack webhook path (URL), Authorization (header)']);
