@@ -63,7 +63,7 @@ export function AdAccountsSettings() {
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate aria-label="Link an ad account" onSubmit={(e) => { e.preventDefault(); link.mutate(); }}>
           <Field label="Ad account ID" path="adAccountId" hint="act_… as in Ads Manager">
-            {(p) => <input {...p} value={values.adAccountId} onChange={(e) => setValues((v) => ({ ...v, adAccountId: e.target.value }))} />}
+            {(p) => <input {...p} aria-label="Ad account ID to link" value={values.adAccountId} onChange={(e) => setValues((v) => ({ ...v, adAccountId: e.target.value }))} />}
           </Field>
           <Field label="Marketing API token" path="accessToken" hint="A System User token with ads_read">
             {(p) => <SecretInput {...p} what="Marketing API token" value={values.accessToken} onChange={(e) => setValues((v) => ({ ...v, accessToken: e.target.value }))} />}

@@ -59,10 +59,11 @@ export function AdsCatalogSettings() {
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => add.mutate(v))}>
           {FIELDS.map(([key, label]) => (
-            <Field key={key} label={label} path={key} error={errors[key]?.message}>{(p) => <input {...p} {...register(key)} />}</Field>
+            // "Name", "Ad account ID" and "Channel" are other sections' too: named by this one.
+            <Field key={key} label={label} path={key} error={errors[key]?.message}>{(p) => <input {...p} aria-label={`${label} of the new ad`} {...register(key)} />}</Field>
           ))}
           <Field label="Channel" path="channel" error={errors.channel?.message}>
-            {(p) => <select {...p} {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c}>{c}</option>)}<option value="instagram">instagram (not eligible)</option></select>}
+            {(p) => <select {...p} aria-label="Channel of the new ad" {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c}>{c}</option>)}<option value="instagram">instagram (not eligible)</option></select>}
           </Field>
           <button type="submit" disabled={add.isPending}>Add ad</button>
         </form>

@@ -82,7 +82,7 @@ export function ChannelsSettings() {
         <form className="inline-form" noValidate onSubmit={submit} aria-label="Connect a channel">
           <Field label="Channel">
             {(p) => (
-              <select {...p} value={kind} onChange={(e) => { setKind(e.target.value as ChannelKind); setServerErrors({}); }}>
+              <select {...p} aria-label="Channel to connect" value={kind} onChange={(e) => { setKind(e.target.value as ChannelKind); setServerErrors({}); }}>
                 <option value="whatsapp">WhatsApp Cloud API number</option>
                 <option value="messenger">Facebook Page (Messenger)</option>
               </select>
@@ -91,8 +91,9 @@ export function ChannelsSettings() {
           {FIELDS[kind].map(([key, label, hint]) => (
             <Field key={`${kind}-${key}`} label={label} path={key} hint={hint}>
               {(p) => {
-                const control = { ...p, value: values[key] ?? '', onChange: (e: ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value })) };
-                return /token/i.test(key) ? <SecretInput {...control} what={label.toLowerCase()} /> : <input {...control} autoComplete="off" />;
+                // "Name" is also a user's and an ad's: named by the section ("Name of the new channel").
+                const control = { ...p, 'aria-label': `${label} of the new channel`, value: values[key] ?? '', onChange: (e: ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value })) };
+                return /token/i.test(key) ? <SecretInput {...control} what={`${label.toLowerCase()} of the new channel`} /> : <input {...control} autoComplete="off" />;
               }}
             </Field>
           ))}

@@ -22,11 +22,12 @@ export function ChatwootSecretForm({ account, field }: { account: ChatwootAccoun
     <form className="inline-form" aria-label={`${label} for ${account.name}`} onSubmit={(e) => { e.preventDefault(); if (value.trim()) save.mutate({ [field]: value.trim() }); }}>
       <div className="field">
         <label htmlFor={id}>{label}</label>
-        <SecretInput id={id} what={label.charAt(0).toLowerCase() + label.slice(1)} value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={save.error ? true : undefined} />
+        {/* Each account has both forms: named by the account, as the form is. */}
+        <SecretInput id={id} aria-label={`${label} of ${account.name}`} what={`${label.charAt(0).toLowerCase() + label.slice(1)} of ${account.name}`} value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={save.error ? true : undefined} />
       </div>
-      <button type="submit" className="small" disabled={save.isPending || !value.trim()}>Save</button>
+      <button type="submit" className="small" aria-label={`Save the ${label.charAt(0).toLowerCase() + label.slice(1)} of ${account.name}`} disabled={save.isPending || !value.trim()}>Save</button>
       {field === 'webhookSecret' && account.webhookSecretLastFour && (
-        <button type="button" className="small" onClick={() => save.mutate({ webhookSecret: null })}>Remove secret</button>
+        <button type="button" className="small" aria-label={`Remove the webhook secret of ${account.name}`} onClick={() => save.mutate({ webhookSecret: null })}>Remove secret</button>
       )}
       {save.error && <p className="error" role="alert">{errorMessage(save.error)}</p>}
     </form>

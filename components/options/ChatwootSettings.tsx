@@ -24,8 +24,9 @@ function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; on
       <p>Acting as {account.agentName ?? 'the token’s user'}, token {account.tokenLastFour}{account.webhookSecretLastFour ? `, webhook secret ${account.webhookSecretLastFour}` : ', deliveries unsigned'}.</p>
       <div className="field">
         <label htmlFor={`cw-hook-${account.id}`}>Webhook URL</label>
-        <input id={`cw-hook-${account.id}`} readOnly value={account.webhookUrl} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(account.webhookUrl)}>Copy webhook URL</button>
+        {/* Every account has one: named by its account, as its card is. */}
+        <input id={`cw-hook-${account.id}`} aria-label={`Webhook URL of ${account.name}`} readOnly value={account.webhookUrl} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" className="small" aria-label={`Copy the webhook URL of ${account.name}`} onClick={() => void navigator.clipboard.writeText(account.webhookUrl)}>Copy webhook URL</button>
         <p className="hint">In Chatwoot: Settings → Integrations → Webhooks → Add new webhook, paste this URL and tick: {CHATWOOT_WEBHOOK_EVENTS.join(', ')}.</p>
       </div>
       <ChatwootSecretForm account={account} field="webhookSecret" />
@@ -34,8 +35,8 @@ function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; on
       {sync.data?.notes?.length ? <ul className="hint" aria-label="Sync notes">{sync.data.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
       {account.lastError && <p className="error" role="alert">{account.lastError}</p>}
       {sync.error && !account.lastError && <p className="error" role="alert">{errorMessage(sync.error)}</p>}
-      <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>{sync.isPending ? 'Syncing…' : 'Sync now'}</button>{' '}
-      <button type="button" className="danger" onClick={() => { if (window.confirm(`Disconnect ${account.name}? ${DISCONNECT_WARNING}`)) remove.mutate(); }}>Disconnect</button>
+      <button type="button" aria-label={`Sync ${account.name} now`} onClick={() => sync.mutate()} disabled={sync.isPending}>{sync.isPending ? 'Syncing…' : 'Sync now'}</button>{' '}
+      <button type="button" className="danger" aria-label={`Disconnect ${account.name}`} onClick={() => { if (window.confirm(`Disconnect ${account.name}? ${DISCONNECT_WARNING}`)) remove.mutate(); }}>Disconnect</button>
       {remove.error && <p className="error" role="alert">{errorMessage(remove.error)}</p>}
     </article>
   );

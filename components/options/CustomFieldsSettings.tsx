@@ -70,13 +70,14 @@ export function CustomFieldsSettings() {
       <FormError message={error ? errorMessage(error) : undefined} details={unplaced} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))}>
-          <Field label="Key" path="key" error={errors.key?.message}>{(p) => <input {...p} {...register('key')} placeholder="order_id" />}</Field>
-          <Field label="Label" path="label" error={errors.label?.message}>{(p) => <input {...p} {...register('label')} placeholder="Order ID" />}</Field>
+          {/* Named by the section, as the Users' and Channels' forms are ("Label of the new field"). */}
+          <Field label="Key" path="key" error={errors.key?.message}>{(p) => <input {...p} aria-label="Key of the new field" {...register('key')} placeholder="order_id" />}</Field>
+          <Field label="Label" path="label" error={errors.label?.message}>{(p) => <input {...p} aria-label="Label of the new field" {...register('label')} placeholder="Order ID" />}</Field>
           <Field label="Type" path="type" error={errors.type?.message}>
-            {(p) => <select {...p} {...register('type')}>{FIELD_TYPES.map((t) => <option key={t}>{t}</option>)}</select>}
+            {(p) => <select {...p} aria-label="Type of the new field" {...register('type')}>{FIELD_TYPES.map((t) => <option key={t}>{t}</option>)}</select>}
           </Field>
           {watch('type') === 'list' && (
-            <Field label="Options (comma separated)" path="options" error={errors.options?.message}>{(p) => <input {...p} {...register('options')} />}</Field>
+            <Field label="Options (comma separated)" path="options" error={errors.options?.message}>{(p) => <input {...p} aria-label="Options (comma separated) of the new field" {...register('options')} />}</Field>
           )}
           <button type="submit" disabled={save.isPending}>Save field</button>
         </form>

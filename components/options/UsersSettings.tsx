@@ -176,14 +176,15 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
       <FormError message={refused?.top} details={refused?.rest} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))}>
-          <Field label="Name" path="name" error={errors.name?.message}>{(p) => <input {...p} {...register('name')} />}</Field>
-          <Field label="Email" path="email" error={errors.email?.message}>{(p) => <input {...p} type="email" {...register('email')} />}</Field>
+          {/* Other sections have a Name too: each control says whose it is, as a row's do ("Name of Ada"). */}
+          <Field label="Name" path="name" error={errors.name?.message}>{(p) => <input {...p} aria-label="Name of the new user" {...register('name')} />}</Field>
+          <Field label="Email" path="email" error={errors.email?.message}>{(p) => <input {...p} aria-label="Email of the new user" type="email" {...register('email')} />}</Field>
           <Field label="Role" path="role" error={errors.role?.message}>
-            {(p) => <select {...p} {...register('role')}>{ROLES.map((r) => <option key={r}>{r}</option>)}</select>}
+            {(p) => <select {...p} aria-label="Role of the new user" {...register('role')}>{ROLES.map((r) => <option key={r}>{r}</option>)}</select>}
           </Field>
           <Field label="Kind" path="kind" error={errors.kind?.message}
             hint="A bot user is an AI agent or script with its own API token: what it opens or closes has source “bot”.">
-            {(p) => <select {...p} {...register('kind')}>{USER_KINDS.map((k) => <option key={k} value={k}>{k === 'bot' ? 'bot' : 'person'}</option>)}</select>}
+            {(p) => <select {...p} aria-label="Kind of the new user" {...register('kind')}>{USER_KINDS.map((k) => <option key={k} value={k}>{k === 'bot' ? 'bot' : 'person'}</option>)}</select>}
           </Field>
           <button type="submit" disabled={create.isPending}>Create user</button>
         </form>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Scope } from './scopes';
+import { listQuery } from './list-query';
 
 // An installed mini-app as the admin sees it, and what the companion sends to the app's own
 // server about its installation (subscribe, unsubscribe). Re-exported by ./apps.
@@ -65,9 +66,9 @@ export type InstallBody = z.infer<typeof InstallBody>;
  * POST /apps/:id/install/api-key/rotate: `keep` gives the new key the scopes the current one
  * holds; `apply` the manifest's (the admin grants scopes an update added).
  */
-export const RotateApiKeyQuery = z.strictObject({
+export const RotateApiKeyQuery = listQuery({
   scopes: z.enum(['keep', 'apply'], { error: 'scopes is keep (the current key\'s scopes) or apply (the manifest\'s)' }).default('keep'),
-});
+}, 'this route');
 
 /** POST /apps/:id/install/api-key/rotate (the app's server confirmed) and …/revoke-previous answers. */
 export const AppApiKeyRotated = z.object({ installation: Installation });

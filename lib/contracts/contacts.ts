@@ -37,11 +37,13 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 const Name = z.string().trim().max(100);
+/** A stage's name as create and PATCH take it; that it is one of the stages in settings is checked by the server. */
+const LifecycleStage = z.string().trim().min(1).max(50);
 /**
  * A key the contact does not have is refused, not dropped: `{"first_name": "Bob"}` created a
  * blank contact. The message names the keys a contact takes.
  */
-const contactKeys = unknownKeys('a contact takes firstName, lastName, phone, email, tags, fields (lifecycle is set with PATCH /contacts/:id)');
+const contactKeys = unknownKeys('a contact takes firstName, lastName, phone, email, tags, fields, lifecycle');
 /** As respond.io and Chatwoot: a contact has a name or a way to reach it; `{}` made a blank row nobody could find. */
 const NAMED = 'Give the contact a firstName, lastName, phone or email';
 export const ContactCreateBody = z.strictObject({
@@ -51,13 +53,15 @@ export const ContactCreateBody = z.strictObject({
   email: Email.nullish(),
   tags: z.array(Tag).max(100).default([]),
   fields: z.record(z.string().max(64), FieldValue).default({}),
+  /** As respond.io's and Chatwoot's create: a stage from settings (PATCH's rule), or none. */
+  lifecycle: LifecycleStage.nullish(),
 }, contactKeys).refine((c) => !!(c.firstName || c.lastName || c.phone || c.email), {
   message: NAMED,
   // Not beside another problem: `{"first_name": …}` is told its wrong key, not also that it has no name.
   when: (payload) => payload.issues.length === 0,
 });
 export const ContactPatchBody = z.strictObject({
-  lifecycle: z.string().trim().min(1).max(50).nullish(),
+  lifecycle: LifecycleStage.nullish(),
   firstName: Name.optional(),
   lastName: Name.optional(),
   phone: E164.nullish(),

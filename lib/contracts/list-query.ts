@@ -8,14 +8,14 @@ import { z } from 'zod';
 const CURSOR_HINT = 'Pass the `nextCursor` of the page before, as it was answered';
 
 /**
- * A list's query (or, `what` said, another GET's: "this route"): strict, and the 422 names the
- * parameters it takes.
+ * A list's query (or, `what` said, another route's: "this route"): strict, and the 422 names the
+ * parameters it takes, then `hint` when given.
  */
-export function listQuery<S extends z.ZodRawShape>(shape: S, what = 'this list') {
+export function listQuery<S extends z.ZodRawShape>(shape: S, what = 'this list', hint = '') {
   const takes = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys'
-      ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: ${what} takes ${takes.length ? takes.join(', ') : 'none'}`
+      ? `Unknown query parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: ${what} takes ${takes.length ? takes.join(', ') : 'none'}${hint}`
       : undefined),
   });
 }
@@ -47,3 +47,9 @@ export const WholeListQuery = listQuery({});
  * refused, not ignored, so `GET /users?role=agent` or `/apps?limit=5` never seem to filter.
  */
 export const NoQuery = listQuery({}, 'this route');
+
+/**
+ * A POST, PUT or PATCH under /api/v1 that declares no query: `POST /contacts?firstName=Ana` made
+ * a contact without the name and said nothing. Its input goes in the body, and the 422 says so.
+ */
+export const NoQueryBesideBody = listQuery({}, 'this route', '; send its input as the JSON body');

@@ -6,6 +6,7 @@ import { AwaitingAnswerState, TakeOverResult, type TakeOverBody } from '../contr
 import { Run } from '../contracts/runs';
 import { LaunchResult, SHORTCUT_UNAVAILABLE, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
+import { AppMe } from '../contracts/app-me';
 import type { Connection, LaunchOutcome } from './protocol';
 
 type ResolveQuery = z.infer<typeof ChatwootResolveQuery>;
@@ -26,6 +27,16 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+/**
+ * GET /me answers a mini-app's API key too (AppMe): a key pasted into the extension would then
+ * read as "an unexpected shape". It is a credential the extension cannot act with: said so.
+ */
+const refuseAppKey = (body: unknown) => {
+  const app = AppMe.safeParse(body);
+  if (app.success) throw new ApiError('unauthorized', `This is the API key of the mini-app "${app.data.app.name}", not a user's token: connect with your own token`, 200);
+  return body;
+};
 
 /** `" http://host:8787/ "` -> `"http://host:8787"`; throws on anything that is not an http(s) URL. */
 export function normalizeServerUrl(input: string): string {
@@ -72,7 +83,7 @@ export function createApiClient(connection: Connection, options: ApiClientOption
 
   return {
     serverUrl,
-    me: () => call(() => http.get('me').json(), Me),
+    me: () => call(() => http.get('me').json().then(refuseAppKey), Me),
     shortcuts: () => call(() => http.get('shortcuts').json(), ShortcutList),
     launch: (shortcutId: string, body: LaunchBody) =>
       call(() => http.post(`shortcuts/${encodeURIComponent(shortcutId)}/launch`, { json: body }).json(), LaunchResult),

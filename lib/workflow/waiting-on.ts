@@ -36,6 +36,17 @@ export function awaitingAnswerText(awaiting: AwaitingWho & { until: string }, no
   return `${awaitingWho(awaiting)} is waiting for the customer’s answer (until ${whenText(awaiting.until, now)}): their next message goes to it.`;
 }
 
+/**
+ * Several questions wait on the customer (the one asked last first): a typed reply goes to that
+ * one, a tapped or quoted reply to the question it names (server/domain/question-replies.ts), so
+ * the agent sees each one, not only the last, and which one their typed answer would go to.
+ */
+export function awaitingAnswersText(awaiting: readonly (AwaitingWho & { until: string })[], now = new Date()): string {
+  const names = awaiting.map((a, i) => `${awaitingWho(a)} (${i === 0 ? 'asked last: a typed reply goes here, ' : ''}until ${whenText(a.until, now)})`);
+  const listed = `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `Waiting for the customer’s answer to ${listed}; a tapped or quoted reply goes to its own question.`;
+}
+
 type AwaitingWho = { workflowName: string; shortcutName?: string | null };
 
 /**

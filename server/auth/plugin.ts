@@ -77,12 +77,12 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       ? await app.services.db.selectFrom('installations').select(['id', 'app_id']).where('id', '=', row.installation_id).executeTakeFirst()
       : undefined;
     if (!installation) throw unauthorized('This app is no longer installed');
-    if (!access.appOnly && (!access.scope || !row.scopes.includes(access.scope))) {
+    if (!access.appOnly && !access.anyAppKey && (!access.scope || !row.scopes.includes(access.scope))) {
       throw new HttpError(403, 'forbidden', access.scope
         ? `This API key lacks the ${access.scope} scope`
         : 'App API keys cannot call this endpoint');
     }
-    request.principal = { kind: 'app', appId: installation.app_id, installationId: installation.id, scopes: row.scopes };
+    request.principal = { kind: 'app', appId: installation.app_id, installationId: installation.id, scopes: row.scopes, tokenId: row.id };
   });
 });
 

@@ -5,7 +5,7 @@ import type { User } from '../../lib/contracts/users';
 export type Principal =
   /** `tokenId`: the token the request was signed with (the live stream re-checks it when the user changes). */
   | { kind: 'user'; user: User; tokenId?: string }
-  | { kind: 'app'; appId: string; installationId: string; scopes: Scope[] };
+  | { kind: 'app'; appId: string; installationId: string; scopes: Scope[]; tokenId: string };
 
 /**
  * What a route needs. `role` is the least role of a user that may call it; `scope` lets a
@@ -17,6 +17,8 @@ export interface Access {
   scope?: Scope;
   /** Only app keys (e.g. firing an app's own trigger). */
   appOnly?: boolean;
+  /** Users with `role`, and every app key whatever its scopes (GET /me: a key may always learn who it is and what it may do). */
+  anyAppKey?: boolean;
   /**
    * The token may come as `?token=` (only where a browser cannot send a header: EventSource).
    * Everywhere else a query token is refused: URLs end up in logs, history and Referer headers.

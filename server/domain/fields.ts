@@ -1,6 +1,8 @@
 import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
 import { normalizePhone } from '../../lib/contracts/common';
 import { fieldValueProblem } from '../../lib/workflow/field-values';
+import { isInternational, matchablePhone } from '../../lib/workflow/national-phone';
+import { cachedDefaultCountry } from './default-country';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable, type ErrorDetail } from '../http-error';
 import { nowIso } from '../ids';
@@ -78,20 +80,24 @@ export { fieldValueProblem };
 
 /**
  * Field values of an API body, as stored: a phone field's number written as people do
- * ("+49 151 1234 5678") becomes E.164, as the contact's own phone does. Throws a 422 listing
- * every value that does not fit its field.
+ * ("+49 151 1234 5678", or "(11) 91234-5678" with the workspace in BR) becomes E.164, as the
+ * contact's own phone does (routes/contacts/national-phone.ts). Throws a 422 listing every value
+ * that does not fit its field.
  */
 export async function validateFieldValues(db: Executor, values: Record<string, FieldValue>): Promise<Record<string, FieldValue>> {
-  const checked = checkFieldValues(await listFields(db), values, 'body.fields');
+  const defs = await listFields(db);
+  const phoneGiven = defs.some((f) => f.type === 'phone' && typeof values[f.key] === 'string');
+  const checked = checkFieldValues(defs, values, 'body.fields', phoneGiven ? await cachedDefaultCountry(db) : null);
   if ('details' in checked) throw unprocessable(`Invalid field values: ${checked.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, checked.details);
   return checked.values;
 }
 
 /**
  * validateFieldValues against definitions already read (an import checks thousands of rows
- * against one read): the values as stored, or every problem, each at `<path>.<key>`.
+ * against one read): the values as stored, or every problem, each at `<path>.<key>`. A phone
+ * without its country code is read in `defaultCountry` when there is one; unset, it needs "+".
  */
-export function checkFieldValues(defs: readonly FieldDefinition[], values: Record<string, FieldValue>, path: string):
+export function checkFieldValues(defs: readonly FieldDefinition[], values: Record<string, FieldValue>, path: string, defaultCountry: string | null = null):
   { values: Record<string, FieldValue> } | { details: ErrorDetail[] } {
   const byKey = new Map(defs.map((f) => [f.key, f]));
   const details: ErrorDetail[] = [];
@@ -100,8 +106,14 @@ export function checkFieldValues(defs: readonly FieldDefinition[], values: Recor
     const def = byKey.get(key);
     // Spaces around a value are never part of it (" gold " is the list's "gold"): as stored (storedFieldValues).
     let value = typeof given === 'string' ? given.trim() : given;
-    if (def?.type === 'phone' && typeof given === 'string') {
-      const checked = normalizePhone(given);
+    if (def?.type === 'phone' && typeof value === 'string') {
+      // National numbers as the contact's own phone reads them, with the same words when unreadable.
+      if (defaultCountry && value && !isInternational(value) && value.length <= 40) {
+        const read = matchablePhone(value, defaultCountry);
+        if ('error' in read) { details.push({ path: `${path}.${key}`, message: read.error }); continue; }
+        value = read.phone;
+      }
+      const checked = normalizePhone(value);
       if (checked.ok) value = checked.phone;
     }
     const problem = fieldValueProblem(def, value);

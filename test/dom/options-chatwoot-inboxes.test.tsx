@@ -63,7 +63,7 @@ describe('settings: disconnecting a Chatwoot account', () => {
     });
     renderWithProviders(<ChatwootSettings />);
     const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
-    await user.click(card.getByRole('button', { name: 'Disconnect' }));
+    await user.click(card.getByRole('button', { name: 'Disconnect Acme Support' }));
     expect(confirm.mock.calls[0]![0]).toMatch(/^Disconnect Acme Support\? Its webhook URL stops working.*open ones are no longer updated.*Connecting the same account again picks them up/);
     expect(await screen.findByText(/^Disconnected Acme Support: its webhook URL stops working now\. 2 conversations/)).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('article', { name: 'Chatwoot Acme Support' })).toBeNull());
@@ -77,7 +77,7 @@ describe('settings: disconnecting a Chatwoot account', () => {
     });
     renderWithProviders(<ChatwootSettings />);
     const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
-    await user.click(card.getByRole('button', { name: 'Sync now' }));
+    await user.click(card.getByRole('button', { name: 'Sync Acme Support now' }));
     const notes = await card.findByRole('list', { name: 'Sync notes' });
     expect(within(notes).getByText(/attribute "plan" not copied/)).toBeTruthy();
   });

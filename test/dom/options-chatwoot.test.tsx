@@ -61,7 +61,7 @@ describe('settings: Chatwoot', () => {
     });
     renderWithProviders(<ChatwootSettings />);
     const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
-    await user.click(card.getByRole('button', { name: 'Sync now' }));
+    await user.click(card.getByRole('button', { name: 'Sync Acme Support now' }));
     expect(await card.findByText(/4 conversations checked, 2 changes repaired/)).toBeTruthy();
     expect(card.getByText(new RegExp(new Date('2026-03-04T05:06:07.000Z').toLocaleString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))).toBeTruthy();
   });
@@ -82,11 +82,11 @@ describe('settings: Chatwoot', () => {
     const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
     expect(card.getByText(/deliveries unsigned/)).toBeTruthy();
     await user.type(card.getByLabelText('Webhook secret'), 'whsec-abcdef');
-    await user.click(within(card.getByRole('form', { name: 'Webhook secret for Acme Support' })).getByRole('button', { name: 'Save' }));
+    await user.click(card.getByRole('button', { name: 'Save the webhook secret of Acme Support' }));
     expect(await card.findByText(/webhook secret ••••cdef/)).toBeTruthy();
     expect(calls).toContainEqual({ method: 'PATCH', path: '/chatwoot/accounts/cwa_1', body: { webhookSecret: 'whsec-abcdef' } });
     await user.type(card.getByLabelText('New API access token'), 'wrong-token-1');
-    await user.click(within(card.getByRole('form', { name: 'New API access token for Acme Support' })).getByRole('button', { name: 'Save' }));
+    await user.click(card.getByRole('button', { name: 'Save the new API access token of Acme Support' }));
     expect((await card.findByRole('alert')).textContent).toMatch(/refused the API access token/);
   });
 

@@ -36,19 +36,19 @@ const forms: Form[] = [
     name: 'Chatwoot connect and its secrets', ui: <ChatwootSettings />,
     api: { 'GET /chatwoot/accounts': () => ok({ accounts: [chatwoot] }) },
     fields: [['API access token', 'Show API access token'], ['Webhook secret (optional)', 'Show webhook secret'],
-      ['Webhook secret', 'Show webhook secret'], ['New API access token', 'Show new API access token']],
+      ['Webhook secret', 'Show webhook secret of Acme Support'], ['New API access token', 'Show new API access token of Acme Support']],
   },
   {
     name: 'WhatsApp connect and replace token', ui: <ChannelsSettings />,
     api: { 'GET /channels': () => ok({ channels: [channel] }) },
     open: async (user) => { await user.click(await screen.findByRole('button', { name: 'Replace the token of Support line' })); },
-    fields: [['Access token', 'Show access token'], ['New access token', 'Show new access token']],
+    fields: [['Access token', 'Show access token of the new channel'], ['New access token', 'Show new access token']],
   },
   {
     name: 'Messenger connect', ui: <ChannelsSettings />,
     api: { 'GET /channels': () => ok({ channels: [] }) },
     open: async (user) => { await user.selectOptions(await screen.findByLabelText('Channel'), 'messenger'); },
-    fields: [['Page access token', 'Show page access token']],
+    fields: [['Page access token', 'Show page access token of the new channel']],
   },
   {
     name: 'ad account link', ui: <AdAccountsSettings />,

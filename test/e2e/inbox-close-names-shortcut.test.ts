@@ -46,8 +46,8 @@ describe('the Close dialog on questions waiting for the customer', () => {
 
     await page.goto(`${server.url}/inbox/c/${conversation}`);
     await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });
-    // The notice (the question asked last) and the dialog say the same name.
-    expect(await page.$eval('[data-testid="awaiting-answer-text"]', (el) => el.textContent)).toMatch(/^Shortcut “Ask the order” is waiting for the customer’s answer/);
+    // The notice (both questions, the one asked last first) and the dialog say the same names.
+    expect(await page.$eval('[data-testid="awaiting-answer-text"]', (el) => el.textContent)).toMatch(/^Waiting for the customer’s answer to Shortcut “Ask the order” \(asked last: .+\) and Workflow “Welcome survey” \(/);
     await page.click('[data-testid="close-button"]');
     await page.waitForSelector('[data-testid="close-dialog"][open]');
     expect(await page.$eval('[data-testid="close-warning"]', (el) => (el as HTMLElement).hidden ? null : el.textContent)).toBe(

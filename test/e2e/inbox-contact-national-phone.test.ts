@@ -14,16 +14,17 @@ const admin = () => server.api(server.adminToken);
 const storedPhone = async () => (await admin().get(`/contacts/${ids.contact}`)).body.phone as string | null;
 const inputValue = () => agent.page.$eval(PHONE, (el) => (el as HTMLInputElement).value);
 
-async function typePhone(text: string) {
-  await agent.page.click(PHONE, { count: 3 });
+async function typePhone(text: string, into = PHONE) {
+  await agent.page.click(into, { count: 3 });
   await agent.page.keyboard.press('Backspace');
-  await agent.page.type(PHONE, text);
+  await agent.page.type(into, text);
   await agent.page.keyboard.press('Tab');
 }
 
 beforeAll(async () => {
   server = await startTestServer();
   expect((await admin().put('/settings/default-country', { country: 'BR' })).status).toBe(200);
+  expect((await admin().put('/fields/mobile', { label: 'Mobile', type: 'phone' })).status).toBe(200);
   ids.contact = (await admin().post('/contacts', { firstName: 'Ana', lastName: 'Souza' })).body.id;
   ids.conversation = (await admin().post('/conversations', { contactId: ids.contact })).body.id;
   const { token } = await server.createUser('agent', { name: 'Ava' });
@@ -54,6 +55,28 @@ describe('a national phone number in the contact panel', () => {
     expect(hint).toContain('it is not a valid BR number either (the workspace\'s default country)');
     expect(await inputValue()).toBe('(11) 1234');
     expect(await storedPhone()).toBe('+5511912345678');
+    await agent.page.click('[data-testid="error-banner"] .banner-close');
+  });
+});
+
+describe('a national number in a phone field (custom) of the contact panel', () => {
+  const MOBILE = '[data-testid="field-mobile"]';
+  const storedMobile = async () => (await admin().get(`/contacts/${ids.contact}`)).body.fields.mobile as string | undefined;
+
+  it('is saved in E.164 and shown so, as the contact\'s own phone', async () => {
+    await typePhone('(21) 98765-4321', MOBILE);
+    for (let i = 0; i < 50 && (await storedMobile()) !== '+5521987654321'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await storedMobile()).toBe('+5521987654321');
+    await agent.page.waitForFunction((s) => (document.querySelector(s) as HTMLInputElement).value === '+5521987654321', {}, MOBILE);
+    expect(await agent.page.$eval(MOBILE, (el) => el.getAttribute('aria-invalid'))).toBeNull();
+  });
+
+  it('one that is not Brazilian either is refused under the field with the phone\'s words', async () => {
+    await typePhone('0800', MOBILE);
+    await agent.page.waitForSelector(`${MOBILE}[aria-invalid="true"]`);
+    const hint = await agent.page.$eval(`${MOBILE} ~ .field-error`, (el) => el.textContent ?? '');
+    expect(hint).toBe('"0800" is not a phone number: it has no country code (+ and the code, e.g. +49 151 1234 5678), and it is not a valid BR number either (the workspace\'s default country)');
+    expect(await storedMobile()).toBe('+5521987654321');
     await agent.page.click('[data-testid="error-banner"] .banner-close');
   });
 });

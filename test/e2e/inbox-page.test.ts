@@ -100,11 +100,15 @@ describe('the built-in inbox in Chromium', () => {
       return getComputedStyle(el).display !== 'none' && r.width > 200 && r.right <= window.innerWidth + 1 && r.top < window.innerHeight;
     });
     const toggleDisplay = () => page.$eval('[data-testid="contact-toggle"]', (el) => getComputedStyle(el).display);
+    // The toggle says what is true of the panel at every width: a column shown beside the conversation is expanded.
+    const expanded = () => page.$eval('[data-testid="contact-toggle"]', (el) => el.getAttribute('aria-expanded'));
     expect(await shown()).toBe(true);
     expect(await toggleDisplay()).toBe('none');
+    expect(await expanded()).toBe('true');
     await page.setViewport({ width: 900, height: 820 });
     try {
       expect(await shown()).toBe(false);
+      await until(async () => (await expanded()) === 'false', 'the toggle to say the drawer is closed');
       await page.click('[data-testid="contact-toggle"]');
       expect(await shown()).toBe(true);
       expect(await page.$eval('[data-testid="contact-toggle"]', (el) => el.getAttribute('aria-expanded'))).toBe('true');
@@ -116,6 +120,12 @@ describe('the built-in inbox in Chromium', () => {
       await page.setViewport({ width: 1360, height: 820 });
     }
     expect(await shown()).toBe(true);
+    await until(async () => (await expanded()) === 'true', 'the toggle to say the panel is shown again');
+    // Escape at this width leaves the (always shown) panel and the focus where they are.
+    await page.focus('[data-testid="composer-input"]');
+    await page.keyboard.press('Escape');
+    expect(await expanded()).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
   });
 
   it('sends a reply with Enter and a note with the Note toggle, both through the API as the user', async () => {

@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from '../support/server';
 
 // The app side of the authorization matrix: an app key holding exactly one scope, against every
 // route an app could try. A route answers it only when it declares that very scope; a route
-// without a scope (admin and user-only routes) always refuses app keys.
+// without a scope (admin and user-only routes) always refuses app keys. GET /me answers every
+// key, whatever its scopes (app-me.test.ts).
 
 let server: TestServer;
 const keys = new Map<Scope, string>();
@@ -54,7 +55,6 @@ const ROUTES: Row[] = [
   ['POST', (f) => `/conversations/${f.conversationId}/close`, () => ({}), 'conversations.write'],
   ['POST', (f) => `/conversations/${f.conversationId}/assign`, () => ({ userId: null }), 'conversations.write'],
   ['POST', (f) => `/conversations/${f.conversationId}/messages`, () => ({ text: 'Hello' }), 'messages.write'],
-  ['GET', () => '/me', undefined, null],
   ['GET', () => '/users', undefined, null],
   ['POST', () => '/users', () => ({ name: 'X', email: `x${Date.now()}@t.local`, role: 'agent' }), null],
   ['GET', () => '/apps', undefined, null],

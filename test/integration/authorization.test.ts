@@ -25,7 +25,8 @@ interface Route {
 
 let seq = 0;
 const routes: Route[] = [
-  { name: 'GET /me', method: 'GET', path: () => '/me', role: 'agent', ok: 200, app: false },
+  // An app key reads who it is (the app, its installation, its scopes): app-me.test.ts.
+  { name: 'GET /me', method: 'GET', path: () => '/me', role: 'agent', ok: 200, app: true },
   { name: 'POST /users', method: 'POST', path: () => '/users', body: () => ({ name: 'New', email: `new${++seq}@x.test`, role: 'agent' }), role: 'admin', ok: 201, app: false },
   { name: 'GET /users', method: 'GET', path: () => '/users', role: 'supervisor', ok: 200, app: false },
   // Names for everyone signed in (who a conversation is assigned to, who replied); emails stay above.

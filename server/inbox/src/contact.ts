@@ -1,28 +1,15 @@
 import type { z as zc } from 'zod';
 import type { ContactPatchBody } from '../../../lib/contracts/contacts';
-import { Api, ApiError, api } from './api.js';
+import { Api, ApiError } from './api.js';
+import { createDeleteContactDialog, deleteContactSection, type DeleteContactDialog } from './contact-delete.js';
+import { createTagsSection, type TagsSection } from './contact-tags.js';
 import { contactName, h } from './dom.js';
+import { INPUT_TYPES, readField, writeField, type FieldInput } from './field-input.js';
 import { initials } from './list.js';
 import { createMergeSection } from './merge.js';
-import { ConversationList, Nothing, type Contact, type FieldDefinition, type FieldValue, type MergeResult } from './wire.js';
+import type { Contact, FieldDefinition, MergeResult } from './wire.js';
 
 type Patch = zc.input<typeof ContactPatchBody>;
-type FieldInput = HTMLInputElement | HTMLSelectElement;
-
-const INPUT_TYPES: Partial<Record<FieldDefinition['type'], string>> = { text: 'text', url: 'url', phone: 'tel', email: 'email', number: 'number', date: 'date' };
-
-/** The value a field input holds, in the type the API expects (empty means "clear"). */
-function readField(def: FieldDefinition, el: FieldInput): FieldValue {
-  if (def.type === 'checkbox') return (el as HTMLInputElement).checked;
-  const raw = el.value.trim();
-  if (raw === '') return null;
-  return def.type === 'number' ? Number(raw) : raw;
-}
-
-function writeField(def: FieldDefinition, el: FieldInput, value: FieldValue | undefined) {
-  if (def.type === 'checkbox') (el as HTMLInputElement).checked = value === true;
-  else el.value = value === null || value === undefined ? '' : String(value);
-}
 
 export interface ContactPanelOptions {
   showError: (err: unknown) => void;
@@ -54,11 +41,11 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     return adminCheck;
   };
   let builds = 0;
-  let deleteDialog: ReturnType<typeof createDeleteDialog> | null = null;
+  let deleteDialog: DeleteContactDialog | null = null;
   let fields: FieldDefinition[] = [];
   let builtKey = '';
   const inputs = new Map<string, { el: FieldInput; write: (c: Contact) => void }>(); // 'firstName' | 'field:<key>'
-  let tagList: HTMLUListElement;
+  let tags: TagsSection;
   let heading: HTMLHeadingElement;
   let avatar: HTMLSpanElement;
   /** The workspace's lifecycle stages, asked once the panel first shows a contact (again after clear()). */
@@ -174,51 +161,20 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     return h('section', { class: 'panel-section', 'data-testid': 'lifecycle-section' }, h('h3', { text: 'Lifecycle' }), h('div', { class: 'props' }, prop('Stage', id, el)));
   }
 
-  async function addTags(text: string, el: HTMLInputElement) {
-    const tags = text.split(',').map((t) => t.trim()).filter(Boolean);
-    if (!tags.length || !contact) return;
-    try {
-      const updated = await Api.addTags(contact.id, tags);
-      el.value = '';
-      onContact(updated);
-    } catch (err) {
-      showError(err);
-    }
-  }
-
-  async function removeTag(tag: string) {
-    if (!contact) return;
-    try {
-      onContact(await Api.removeTag(contact.id, tag));
-    } catch (err) {
-      showError(err);
-    }
-  }
-
-  function renderTags(current: Contact) {
-    tagList.replaceChildren(...current.tags.map((tag) => h('li', { class: 'tag', 'data-testid': 'tag', dataset: { tag } },
-      h('span', { dir: 'auto', text: tag }),
-      h('button', { type: 'button', class: 'tag-remove', 'data-testid': 'tag-remove', 'aria-label': `Remove tag ${tag}`, title: 'Remove', text: '×', onclick: () => removeTag(tag) }))));
-    if (!current.tags.length) tagList.append(h('li', { class: 'muted empty-tags', text: 'No tags' }));
-  }
-
   function build() {
     const seq = ++builds;
     inputs.clear();
     heading = h('h2', { dir: 'auto', 'data-testid': 'contact-name' });
     avatar = h('span', { class: 'avatar large', 'aria-hidden': 'true' });
-    tagList = h('ul', { class: 'tags', 'data-testid': 'tag-list' });
+    tags = createTagsSection({ current: () => contact, onContact, showError });
     const lifecycle = contact && lifecycleSection(contact);
-    const tagInput = h('input', { type: 'text', dir: 'auto', placeholder: 'Add a tag…', 'aria-label': 'Add a tag', 'data-testid': 'tag-input', maxlength: 64 });
     root.replaceChildren(
       h('header', { class: 'contact-head' }, avatar, heading),
       h('section', { class: 'panel-section' }, h('h3', { text: 'Contact' }),
         h('div', { class: 'props two' }, basicInput('firstName', 'First name', 'text'), basicInput('lastName', 'Last name', 'text')),
         h('div', { class: 'props' }, basicInput('phone', 'Phone', 'tel'), basicInput('email', 'Email', 'email'))),
       ...(lifecycle ? [lifecycle] : []),
-      h('section', { class: 'panel-section' }, h('h3', { text: 'Tags' }), tagList,
-        h('form', { class: 'tag-form', onsubmit: (e: SubmitEvent) => { e.preventDefault(); void addTags(tagInput.value, tagInput); } }, tagInput,
-          h('button', { type: 'submit', class: 'ghost small', 'data-testid': 'tag-add', text: 'Add' }))),
+      tags.el,
       h('section', { class: 'panel-section' }, h('h3', { text: 'Fields' }),
         fields.length
           ? h('div', { class: 'props', 'data-testid': 'field-list' }, fields.map(fieldInput))
@@ -228,85 +184,11 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
         onMerged: (result, merged) => { onContact(result.contact); onMerged?.(result, merged); },
       })] : []));
     // Admins only: added once the role is known, if the panel still shows what it was built for.
-    void mayDelete().then((allowed) => { if (allowed && seq === builds && root.isConnected) root.append(deleteSection()); });
+    void mayDelete().then((allowed) => { if (allowed && seq === builds && root.isConnected) root.append(deleteContactSection(openDeleteDialog)); });
   }
 
-  function deleteSection() {
-    return h('section', { class: 'panel-section', 'data-testid': 'delete-section' }, h('h3', { text: 'Delete contact' }),
-      h('p', { class: 'muted', text: 'Erase this person and everything about them, as asked under data protection law (GDPR).' }),
-      h('button', {
-        type: 'button', class: 'small', 'data-testid': 'delete-contact', text: 'Delete contact…',
-        onclick: () => { if (contact) { deleteDialog ??= createDeleteDialog(); deleteDialog.open(contact); } },
-      }));
-  }
-
-  /**
-   * The confirmation (a modal, as for closing a conversation): what goes, that it cannot be undone,
-   * and what stays where it came from (Chatwoot). Confirmed, the contact is deleted and the page goes
-   * back to the list; their conversations leave the list as the live updates come in.
-   */
-  function createDeleteDialog() {
-    let target: Contact | null = null;
-    const title = h('h3', { id: 'delete-contact-title', 'data-testid': 'delete-contact-title' });
-    const conversations = h('li', { 'data-testid': 'delete-contact-conversations' });
-    const error = h('p', { class: 'dialog-error', 'data-testid': 'delete-contact-error', role: 'alert', hidden: true });
-    const cancel = h('button', { type: 'button', class: 'ghost', 'data-testid': 'delete-contact-cancel', text: 'Cancel' });
-    const confirm = h('button', { type: 'button', class: 'primary', 'data-testid': 'delete-contact-confirm', text: 'Delete permanently' });
-    const dialog = h('dialog', { class: 'close-dialog', 'data-testid': 'delete-contact-dialog', 'aria-labelledby': 'delete-contact-title' },
-      h('form', { method: 'dialog', class: 'dialog-form' }, title,
-        h('p', { text: 'This erases, for good:' }),
-        h('ul', { 'data-testid': 'delete-contact-erases' }, conversations,
-          h('li', { text: 'their name, phone, email, tags and field values;' }),
-          h('li', { text: 'their WhatsApp, Messenger and Chatwoot links: a later message from them starts a new contact;' }),
-          h('li', { text: 'the workflow runs about them and their history; unfinished runs stop.' })),
-        h('p', { class: 'muted', text: 'It cannot be undone. A contact that came from Chatwoot is not deleted there: delete them in Chatwoot too, or the next sync brings them back.' }),
-        error,
-        h('div', { class: 'dialog-actions' }, cancel, confirm)));
-    document.body.append(dialog);
-    const setConversations = (n: number | null) => {
-      conversations.textContent = n === null ? 'their conversations and every message in them;'
-        : `${n === 0 ? 'no conversations' : n === 1 ? '1 conversation' : `${n} conversations`}${n ? ' and every message in them' : ''};`;
-    };
-    cancel.addEventListener('click', () => dialog.close());
-    confirm.addEventListener('click', async () => {
-      const doomed = target;
-      if (!doomed) return;
-      confirm.disabled = true;
-      cancel.disabled = true;
-      error.hidden = true;
-      try {
-        await api(Nothing, 'DELETE', `/contacts/${encodeURIComponent(doomed.id)}`);
-      } catch (err) {
-        // Someone else deleted it meanwhile: done all the same.
-        if (!(err instanceof ApiError && err.status === 404)) {
-          error.textContent = err instanceof Error ? err.message : String(err);
-          error.hidden = false;
-          return;
-        }
-      } finally {
-        confirm.disabled = false;
-        cancel.disabled = false;
-      }
-      dialog.close();
-      if (onDeleted) return onDeleted(doomed);
-      // Back to the list, as the app routes any page change (its popstate listener).
-      history.pushState(null, '', '/inbox/');
-      dispatchEvent(new PopStateEvent('popstate'));
-    });
-    return {
-      open(next: Contact) {
-        target = next;
-        title.replaceChildren('Delete ', h('bdi', { text: contactName(next) }), '?');
-        error.hidden = true;
-        setConversations(null);
-        // How many, both tabs (the list's count): said in the confirmation when the answer comes.
-        void api(ConversationList, 'GET', `/conversations?contactId=${encodeURIComponent(next.id)}&limit=1`)
-          .then((page) => { if (target === next) setConversations(page.total); }, () => undefined);
-        dialog.showModal();
-        cancel.focus();
-      },
-      close() { if (dialog.open) dialog.close(); },
-    };
+  function openDeleteDialog() {
+    if (contact) { deleteDialog ??= createDeleteContactDialog(onDeleted); deleteDialog.open(contact); }
   }
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */
@@ -324,7 +206,7 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
     for (const { el, write } of inputs.values()) {
       if (el !== document.activeElement && el.getAttribute('aria-invalid') !== 'true' && !el.dataset.saving) write(next);
     }
-    renderTags(next);
+    tags.render(next);
   }
 
   return {

@@ -15,6 +15,7 @@ import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { isUniqueViolation } from '../../store/database';
 import { NoContent } from '../../http/openapi';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
+import { listQuery } from '../../../lib/contracts/list-query';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -74,7 +75,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
       tags: ['apps'],
       summary: 'A new signing secret, shown once; the previous one keeps signing next to it for 24 hours (webhook-signature: v1,<new> v1,<previous>)',
       params: Params,
-      querystring: z.strictObject({ force: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+      querystring: listQuery({ force: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }, 'this route'),
       response: { 200: AppSigningSecret },
     },
   }, async (req) => rotateSigningSecret(services, req.params.id, req.query.force));

@@ -5,7 +5,7 @@ import { Id, normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
 import { deleteContact } from '../../domain/delete-contact';
 import { contactMatches } from '../../domain/contact-search';
-import { changeTags, createContact, findContact, getContact, getLifecycleStages, listTags, toContact, updateContact } from '../../domain/contacts';
+import { changeTags, createContact, findContact, getContact, getLifecycleStages, listTags, requireLifecycleStage, toContact, updateContact } from '../../domain/contacts';
 import { readsContacts, writeUnseen } from '../../apps/contact-ref';
 import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
@@ -41,7 +41,12 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/contacts', { config: { access: { role: 'agent', scope: 'contacts.write' }, errors: { 409: DUPLICATE } }, preValidation: readNationalPhone(db, ContactCreateBody), schema: { tags: ['contacts'], body: ContactCreateBody, response: { 201: Contact } } },
     async (req, reply) => {
       const fields = await validateFieldValues(db, req.body.fields);
-      const contact = await namingDuplicates(db, req.principal, req.body, undefined, () => inTransaction(db, (uow) => createContact(uow, services, { ...req.body, fields }, causeOf(req))));
+      // A stage is checked as PATCH checks it, and recorded as a field set at creation: Contact
+      // Field Updated (lifecycle, from null), as PATCH fires it, beside Contact Created.
+      const contact = await namingDuplicates(db, req.principal, req.body, undefined, () => inTransaction(db, async (uow) => {
+        if (req.body.lifecycle) await requireLifecycleStage(uow, req.body.lifecycle);
+        return createContact(uow, services, { ...req.body, fields }, causeOf(req));
+      }));
       return reply.code(201).send(contact);
     });
 

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Me, Restrictions, RestrictionsPatch, TeammateList, UserChanged, UserCreateBody, UserCreated, UserList, User, UserPatchBody, UserRestrictionsPatch, UserTokenIssued } from '../../../lib/contracts/users';
+import { AppMe } from '../../../lib/contracts/app-me';
+import { appWhoAmI } from '../../apps/whoami';
 import { requireUser } from '../../auth/plugin';
 import { hasRole, permissionsOf } from '../../auth/principal';
 import { createUser, getRestrictions, getUser, issueNewToken, listTeammates, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
@@ -10,7 +12,15 @@ import { shortcutsVersion } from '../../engine/shortcuts/version';
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, live } = app.services;
 
-  app.get('/me', { config: { access: { role: 'agent' } }, schema: { tags: ['users'], response: { 200: Me } } }, async (req) => {
+  // An app key too, whatever its scopes: a mini-app checks what its key may do here (AppMe).
+  app.get('/me', {
+    config: { access: { role: 'agent', anyAppKey: true } },
+    schema: {
+      tags: ['users'], response: { 200: z.union([Me, AppMe]) },
+      summary: 'Who the token belongs to: a user and what they may do, or an app key\'s app, installation and exact scopes',
+    },
+  }, async (req) => {
+    if (req.principal?.kind === 'app') return appWhoAmI(db, req.principal);
     const user = requireUser(req);
     const { agentsCanUseShortcuts } = await getRestrictions(db);
     return { user, permissions: permissionsOf(user, agentsCanUseShortcuts) };

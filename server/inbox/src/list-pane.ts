@@ -1,0 +1,227 @@
+import { Api } from './api.js';
+import { $, debounce } from './dom.js';
+import { renderList } from './list.js';
+import { markSelected } from './tablist.js';
+import type { ConversationListItem } from './wire.js';
+
+// The left pane: the Open/Closed tabs, Chatwoot's Mine/Unassigned/All views within them, the
+// search, the rows and "Load more". The counts on the tabs are the server's, so they stay right
+// while only the first pages are loaded.
+
+export type Tab = 'open' | 'closed';
+/** Chatwoot's Mine / Unassigned / All, within the tab. */
+type View = 'mine' | 'unassigned' | 'all';
+const VIEWS: View[] = ['mine', 'unassigned', 'all'];
+const ASSIGNEE: Record<View, string | undefined> = { mine: 'me', unassigned: 'none', all: undefined };
+const VIEW_KEY = 'inboxCompanion.view';
+const TAB_NAMES: Record<Tab | View, string> = { open: 'Open', closed: 'Closed', mine: 'Mine', unassigned: 'Unassigned', all: 'All' };
+const EMPTY: Record<View, string> = { mine: 'No conversations assigned to you here.', unassigned: 'No unassigned conversations here.', all: 'No conversations here.' };
+/** Rows "Load more" adds, and the first page. */
+const PAGE = 50;
+/** The API's largest page: refreshing more rows than that takes several. */
+const MAX_PAGE = 200;
+
+export interface ListPaneOptions {
+  /** The conversation shown (its row is marked). */
+  currentId: () => string | null;
+  onSelect: (id: string) => void;
+  userName: (id: string | null) => string;
+  showError: (err: unknown, about?: string | null) => void;
+}
+
+export interface ListPane {
+  readonly tab: Tab;
+  /** The rows loaded so far, newest activity first (a contact's edit is written into theirs). */
+  readonly rows: ConversationListItem[];
+  /** Conversations that changed while the agent was elsewhere. */
+  readonly unread: Set<string>;
+  draw(): void;
+  refresh(): Promise<void>;
+  setTab(tab: Tab): void;
+}
+
+export function createListPane({ currentId, onSelect, userName, showError }: ListPaneOptions): ListPane {
+  const savedView = localStorage.getItem(VIEW_KEY);
+  const state = {
+    tab: 'open' as Tab,
+    /** Whose conversations the list shows; the agent's last choice is kept. */
+    view: (VIEWS.find((v) => v === savedView) ?? 'all') as View,
+    /** The search box (contact name, phone or email), trimmed; '' lists the whole tab. */
+    query: '',
+    /** The rows loaded so far (the first page, then each "Load more"), newest activity first. */
+    conversations: [] as ConversationListItem[],
+    /** Where the next page starts (null: every row is loaded). */
+    nextCursor: null as string | null,
+    /** Rows the tab has, with the search applied. */
+    total: 0,
+    /** The first page of this tab and search came (until then the list is not said to be empty). */
+    loaded: false,
+    /** Conversations in each tab (of the view), without the search; the closed tab's is counted only while it is shown. */
+    counts: { open: null, closed: null } as Record<Tab, number | null>,
+    /** Conversations in each view (of the tab), without the search. */
+    viewCounts: { mine: null, unassigned: null, all: null } as Record<View, number | null>,
+    unread: new Set<string>(),
+  };
+
+  const listEl = $('[data-testid="conversation-list"]');
+  const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
+  function drawList() {
+    renderList(listEl, state.conversations, {
+      currentId: currentId(), unread: state.unread, onSelect: (id) => onSelect(id), userName,
+    });
+    const empty = $('[data-testid="conversation-list-empty"]');
+    empty.hidden = state.conversations.length > 0 || !state.loaded;
+    empty.textContent = state.query ? `No conversations match “${state.query}”.` : EMPTY[state.view];
+    const summary = $('[data-testid="list-summary"]');
+    summary.hidden = !state.query || state.conversations.length === 0;
+    summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'} “${state.query}”`;
+    loadMoreButton.hidden = !state.nextCursor;
+    loadMoreButton.textContent = `Load more (${state.conversations.length} of ${state.total} shown)`;
+    for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
+      const name = tab.dataset.tab === 'open' || tab.dataset.tab === 'closed' ? tab.dataset.tab : VIEWS.find((v) => v === tab.dataset.view);
+      if (!name) continue;
+      const isView = name !== 'open' && name !== 'closed';
+      const active = name === (isView ? state.view : state.tab);
+      markSelected(tab, active);
+      tab.classList.toggle('active', active);
+      const count = isView ? state.viewCounts[name] : state.counts[name];
+      tab.textContent = count === null ? TAB_NAMES[name] : `${TAB_NAMES[name]} (${count})`;
+    }
+  }
+
+  // The list's calls take turns, so a refresh after a "Load more" knows how many rows to fetch
+  // again. The tab or the search changing starts a new generation: what an older call answers is dropped.
+  let listTurn: Promise<void> = Promise.resolve();
+  let generation = 0;
+  function inTurn(fn: (generation: number) => Promise<void>): Promise<void> {
+    listTurn = listTurn.then(async () => {
+      const current = generation;
+      try {
+        await fn(current);
+      } catch (err) {
+        if (current === generation) showError(err, null);
+      }
+    });
+    return listTurn;
+  }
+
+  /**
+   * The rows shown, fetched again from the top (at least a page): a live change moves its row to
+   * the top (its activity is newest), a close takes it out of the Open tab, a new one comes in.
+   * The counts are the server's (a count, not the rows loaded).
+   */
+  let refreshWaiting = false;
+  function refreshList(): Promise<void> {
+    // Live changes in a burst: one refresh waiting for its turn does for all of them.
+    if (refreshWaiting) return listTurn;
+    refreshWaiting = true;
+    return inTurn(async (current) => {
+      refreshWaiting = false;
+      const { tab, query, view: shown } = state;
+      const want = Math.max(PAGE, state.conversations.length);
+      const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1 }).then((page) => page.total);
+      // The shown view's count comes with its rows (unless searching); each other view's is a count of its own.
+      const [list, openCount, ...viewCounts] = await Promise.all([
+        fetchRows(tab, shown, query, want),
+        tab !== 'open' ? whole('open', shown) : null,
+        ...VIEWS.map((v) => (v === shown && !query ? null : whole(tab, v))),
+      ]);
+      if (current !== generation) return;
+      state.conversations = list.rows;
+      state.nextCursor = list.nextCursor;
+      state.total = list.total;
+      state.viewCounts = { mine: viewCounts[0] ?? list.total, unassigned: viewCounts[1] ?? list.total, all: viewCounts[2] ?? list.total };
+      const counts: Record<Tab, number | null> = { open: null, closed: null };
+      counts[tab] = state.viewCounts[shown];
+      if (openCount !== null) counts.open = openCount;
+      state.counts = counts;
+      state.loaded = true;
+      drawList();
+    });
+  }
+
+  /** The next page after the rows shown. */
+  function loadMore(): Promise<void> {
+    loadMoreButton.disabled = true;
+    return inTurn(async (current) => {
+      const cursor = state.nextCursor;
+      if (!cursor) return;
+      const page = await Api.conversations({ status: state.tab, assigneeId: ASSIGNEE[state.view], q: state.query, cursor, limit: PAGE });
+      if (current !== generation) return;
+      // A row that moved up meanwhile is already shown (or comes with the next refresh): never twice.
+      const shown = new Set(state.conversations.map((c) => c.id));
+      state.conversations.push(...page.conversations.filter((c) => !shown.has(c.id)));
+      state.nextCursor = page.nextCursor;
+      state.total = page.total;
+      if (!state.query) state.counts[state.tab] = state.viewCounts[state.view] = page.total;
+      drawList();
+    }).finally(() => { loadMoreButton.disabled = false; });
+  }
+  loadMoreButton.addEventListener('click', () => void loadMore());
+
+  /** Another tab or search: the list starts again from its first page. */
+  function resetList() {
+    generation++;
+    state.conversations = [];
+    state.nextCursor = null;
+    state.total = 0;
+    state.loaded = false;
+    drawList();
+    void refreshList();
+  }
+
+  const searchInput = $<HTMLInputElement>('[data-testid="conversation-search"]');
+  function search() {
+    const query = searchInput.value.trim();
+    if (query === state.query) return;
+    state.query = query;
+    resetList();
+  }
+  const searchSoon = debounce(search, 250);
+  searchInput.addEventListener('input', searchSoon);
+  $<HTMLFormElement>('[data-testid="conversation-search-form"]').addEventListener('submit', (event) => { event.preventDefault(); search(); });
+
+  function setTab(tab: Tab) {
+    if (state.tab === tab) return;
+    state.tab = tab;
+    resetList();
+  }
+
+  function setView(next: View) {
+    if (state.view === next) return;
+    state.view = next;
+    localStorage.setItem(VIEW_KEY, next);
+    resetList();
+  }
+
+  for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
+    tab.addEventListener('click', () => {
+      if (tab.dataset.tab === 'open' || tab.dataset.tab === 'closed') setTab(tab.dataset.tab);
+      const next = VIEWS.find((v) => v === tab.dataset.view);
+      if (next) setView(next);
+    });
+  }
+
+  return {
+    get tab() { return state.tab; },
+    get rows() { return state.conversations; },
+    unread: state.unread,
+    draw: drawList,
+    refresh: refreshList,
+    setTab,
+  };
+}
+
+/** The first `want` rows of a tab's view, in pages of at most MAX_PAGE. */
+async function fetchRows(status: Tab, v: View, q: string, want: number) {
+  const rows: ConversationListItem[] = [];
+  let cursor: string | null = null;
+  let total = 0;
+  do {
+    const page = await Api.conversations({ status, assigneeId: ASSIGNEE[v], q, cursor, limit: Math.min(MAX_PAGE, want - rows.length) });
+    if (rows.length === 0) total = page.total;
+    rows.push(...page.conversations);
+    cursor = page.nextCursor;
+  } while (cursor && rows.length < want);
+  return { rows, nextCursor: cursor, total };
+}

@@ -1,0 +1,87 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StepInput } from '../../lib/contracts/steps';
+import { waitForRun } from '../support/builders';
+import { startTestServer, type TestServer } from '../support/server';
+import { createWorkflow, runsOf, shortcutWorkflow } from '../integration/engine-support';
+import { waitFor } from '../support/wait';
+import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+
+// Two workflows asking the same customer (README "Two workflows asking"): a typed reply goes to
+// the question asked last, a tapped or quoted one to its own. The notice above the composer named
+// only the one asked last, so the agent neither knew the other waited nor could take it over.
+// Now it names each, says which one a typed reply goes to, and gives each its own Take over.
+
+const NOTICE = '[data-testid="awaiting-answer"]';
+const TEXT = '[data-testid="awaiting-answer-text"]';
+let server: TestServer;
+let inbox: InboxBrowser;
+let page: Page;
+const admin = () => server.api(server.adminToken);
+const ask = (question: string): StepInput => ({ id: 'ask', type: 'ask_question', config: { question, answerType: 'text', timeoutSeconds: 600, saveToVariable: 'answer' } } as StepInput);
+const text = (selector: string) => page.$eval(selector, (el) => el.textContent);
+/** The Take over buttons as a screen reader names them (their accessible names), in order. */
+const takeOvers = () => page.$$eval('[data-testid="take-over"]', (els) => els.map((el) => ({ name: el.textContent, runId: (el as HTMLElement).dataset.runId })));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  inbox = await openSignedInInbox(server.url, server.adminToken, { live: true });
+  page = inbox.page;
+}, 60_000);
+
+afterAll(async () => {
+  await inbox?.close();
+  await server?.close();
+});
+
+describe('the notice above the composer with two questions waiting', () => {
+  it('names both, the one asked last first, each with its own Take over; taking over one leaves the other', async () => {
+    const shortcut = await createWorkflow(server, shortcutWorkflow({ name: 'Order questions v2', trigger: { type: 'shortcut', name: 'Ask the order' }, steps: [ask('Your order number?')] }));
+    const rating = await createWorkflow(server, { name: 'Rating', trigger: { type: 'conversation_opened' }, oncePerContact: false, steps: [ask('How would you rate us, 1 to 5?')] });
+    const contact = await admin().post('/contacts', { firstName: 'Lena' });
+    const conversation = (await admin().post('/conversations', { contactId: contact.body.id })).body.id as string;
+    const [rated] = await waitFor('the opening workflow\'s run', async () => {
+      const runs = await runsOf(server, rating.id);
+      return runs.length ? runs : undefined;
+    });
+    await waitForRun(server.app.services.db, rated!.id, ['waiting']);
+    const launched = await admin().post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation, values: {} });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+    const ordered = launched.body.runId as string;
+    await waitForRun(server.app.services.db, ordered, ['waiting']);
+
+    await page.goto(`${server.url}/inbox/c/${conversation}`);
+    await page.waitForSelector(`${NOTICE}:not([hidden])`, { timeout: 8000 });
+    expect(await text(TEXT)).toMatch(
+      /^Waiting for the customer’s answer to Shortcut “Ask the order” \(asked last: a typed reply goes here, until .+\) and Workflow “Rating” \(until .+\); a tapped or quoted reply goes to its own question\.$/);
+    // Said as a status, as with one question.
+    expect(await page.$eval(TEXT, (el) => el.getAttribute('role'))).toBe('status');
+    expect(await takeOvers()).toEqual([
+      { name: 'Take over Shortcut “Ask the order”', runId: ordered },
+      { name: 'Take over Workflow “Rating”', runId: rated!.id },
+    ]);
+    // Each button's accessible name (not only its text) names its run.
+    const ratingButton = await page.waitForSelector('aria/Take over Workflow “Rating”[role="button"]');
+    // A live refresh (a colleague's note) leaves the keyboard focus on the button the agent is on.
+    await ratingButton!.focus();
+    const note = await admin().post(`/conversations/${conversation}/messages`, { text: 'Customer called too', kind: 'comment' });
+    expect(note.status).toBe(201);
+    await page.waitForFunction(() => document.querySelector('[data-testid="message-list"]')?.textContent?.includes('Customer called too'), { timeout: 8000 });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Take over Workflow “Rating”');
+
+    // The question asked first, which the notice did not show before.
+    await ratingButton!.click();
+    await page.waitForSelector('[data-testid="take-over-note"]:not([hidden])');
+    expect((await admin().get(`/runs/${rated!.id}`)).body).toMatchObject({ status: 'cancelled' });
+    expect((await admin().get(`/runs/${ordered}`)).body).toMatchObject({ status: 'waiting' });
+    // The one left reads as one question always has: one plain Take over.
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, {}, '[data-testid="take-over"]');
+    expect(await text(TEXT)).toMatch(/^Shortcut “Ask the order” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+    expect(await takeOvers()).toEqual([{ name: 'Take over', runId: ordered }]);
+    // And stays so after the live refresh the take-over brought.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await takeOvers()).toEqual([{ name: 'Take over', runId: ordered }]);
+    expect(await page.$eval(NOTICE, (el) => (el as HTMLElement).hidden)).toBe(false);
+    expect(inbox.pageErrors).toEqual([]);
+  });
+});
