@@ -90,9 +90,9 @@ export function DashboardApp({ serverUrl, storage = localStorage }: { serverUrl:
         </p>
         <button type="button" className="ic-da-link" onClick={() => { storage.removeItem(TOKEN_KEY); setToken(null); }}>Sign out</button>
       </header>
-      {awaiting && (
-        <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" onTakenOver={() => {
-          setSaid(`${awaitingWho(awaiting)} stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.`);
+      {awaiting.length > 0 && (
+        <AwaitingNotice awaiting={awaiting} takeOver={takeOver} className="ic-awaiting-note ic-da-awaiting" testId="da-awaiting" onTakenOver={(stopped) => {
+          setSaid(`${awaitingWho(stopped)} stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.`);
           focusLauncher();
         }} />
       )}

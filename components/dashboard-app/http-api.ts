@@ -2,7 +2,7 @@ import type { LauncherApi } from '../launcher/types';
 import { ApiError, createApiClient, launchOutcomeOf, unreachableMessage } from '../../lib/extension/api-client';
 import { CHATWOOT_NOT_CONNECTED } from '../../lib/contracts/chatwoot-resolve';
 import type { ConnectionState, Push } from '../../lib/extension/protocol';
-import type { AwaitingAnswer } from '../../lib/contracts/conversations';
+import type { AwaitingAnswerState } from '../../lib/contracts/conversations';
 import type { DashboardConversation } from './context';
 
 /**
@@ -25,8 +25,8 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
   const api: LauncherApi & {
     requestOpen(): void;
     companionConversation(c: DashboardConversation): Promise<string | null>;
-    awaitingAnswer(companionConversationId: string): Promise<AwaitingAnswer | null>;
-    takeOver(companionConversationId: string, runId: string): Promise<AwaitingAnswer | null>;
+    awaitingAnswer(companionConversationId: string): Promise<AwaitingAnswerState>;
+    takeOver(companionConversationId: string, runId: string): Promise<AwaitingAnswerState>;
   } = {
     async getConnection(): Promise<ConnectionState> {
       try {
@@ -88,12 +88,12 @@ export function createHttpLauncherApi(serverUrl: string, token: string, current:
       }
     },
     /** Whether a workflow waits for this customer's answer (their next message goes to it); throws when that cannot be told. */
-    async awaitingAnswer(companionConversationId: string) {
-      return (await client.awaitingAnswer(companionConversationId)).awaitingAnswer;
+    awaitingAnswer(companionConversationId: string) {
+      return client.awaitingAnswer(companionConversationId);
     },
     /** Stops that run's question so the agent answers; what waits now. Throws with the server's refusal. */
-    async takeOver(companionConversationId: string, runId: string) {
-      return (await client.takeOver(companionConversationId, { runId })).awaitingAnswer;
+    takeOver(companionConversationId: string, runId: string) {
+      return client.takeOver(companionConversationId, { runId });
     },
   };
   return api;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { AwaitingAnswer } from '../../lib/contracts/conversations';
 import type { ShortcutSummary } from '../../lib/contracts/shortcuts';
 import type { PageUser } from '../../lib/extension/adapters/types';
-import { awaitingAnswerText, awaitingWho } from '../../lib/workflow/waiting-on';
+import { awaitingWho, questionsWaitingText } from '../../lib/workflow/waiting-on';
 import type { ServerErrorDetail } from '../forms/server-errors';
 import { RunToast, type ToastSubject } from '../toast/RunToast';
 import { AwaitingNotice } from './AwaitingNotice';
@@ -28,10 +28,10 @@ interface Props {
   conversationLabel?: string | null;
   /** Gives focus back to the inbox's composer when the menu closes. */
   returnFocus(): void;
-  /** A workflow's question waits on this customer (an inbox that does not say so itself: Chatwoot). */
-  awaiting?: AwaitingAnswer | null;
-  /** Stops that workflow so the agent answers (see AwaitingNotice). */
-  takeOver?: (() => Promise<void>) | null;
+  /** The workflows' questions waiting on this customer, the one asked last first (an inbox that does not say so itself: Chatwoot). */
+  awaiting?: readonly AwaitingAnswer[];
+  /** Stops that run's workflow so the agent answers (see AwaitingNotice). */
+  takeOver?: ((runId: string) => Promise<void>) | null;
   /** Who the page says is signed in to the inbox, read afresh each time (see seat.ts). */
   signedInHere?: () => PageUser | null;
   /** What to do when that is not the connected user (the Dashboard App's own words; else reconnect the extension). */
@@ -61,8 +61,10 @@ type View =
 /** Where the focus goes when the panel closes. */
 type FocusTo = 'composer' | 'button' | 'stay';
 
+const NONE_WAITING: readonly AwaitingAnswer[] = [];
+
 export function Launcher({
-  api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = null, takeOver = null, signedInHere, seatRemedy, drafts: pageDrafts,
+  api, forms, conversationId, conversationLabel = null, returnFocus, awaiting = NONE_WAITING, takeOver = null, signedInHere, seatRemedy, drafts: pageDrafts,
 }: Props) {
   const data = useLauncherData(api);
   const whyNot = () => disabledReason(data, conversationId, signedInHere?.() ?? null, seatRemedy);
@@ -75,7 +77,7 @@ export function Launcher({
   const [toast, setToast] = useState<(ToastSubject & { key: number; offline?: boolean }) | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const reasonId = useId();
-  const awaitingSaid = awaiting ? awaitingAnswerText(awaiting) : null;
+  const awaitingSaid = awaiting.length ? questionsWaitingText(awaiting) : null;
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const shortcuts = data.list?.shortcuts ?? [];
@@ -260,7 +262,7 @@ export function Launcher({
       {reason && <span id={reasonId} className="ic-sr-only">{reason}</span>}
       {awaitingSaid && (
         <span className="ic-awaiting" data-testid="launcher-awaiting" role="status" title={awaitingSaid}>
-          <span aria-hidden="true">⏳ Awaiting answer</span>
+          <span aria-hidden="true">{awaiting.length > 1 ? `⏳ Awaiting ${awaiting.length} answers` : '⏳ Awaiting answer'}</span>
           <span className="ic-sr-only">{awaitingSaid}</span>
         </span>
       )}
@@ -280,8 +282,8 @@ export function Launcher({
           }}
         >
           {view.kind === 'reason' && reason && <p className="ic-reason" data-testid="launcher-reason">{reason}</p>}
-          {view.kind === 'menu' && awaiting && (
-            <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={() => tookOver(awaiting)} className="ic-awaiting-note" testId="launcher-awaiting-note" />
+          {view.kind === 'menu' && awaiting.length > 0 && (
+            <AwaitingNotice awaiting={awaiting} takeOver={takeOver} onTakenOver={tookOver} className="ic-awaiting-note" testId="launcher-awaiting-note" />
           )}
           {view.kind === 'menu' && (
             <ShortcutMenu shortcuts={shortcuts} offline={offline} onPick={pick} onClose={escape}

@@ -111,7 +111,7 @@ function awaitingSourceFor(api: ResolvingApi, ref: ConversationRef): AwaitingSou
     },
     look: (conversationId) => sendMessage('awaitingAnswer', { conversationId }),
     onPush: api.onPush,
-    takeOver: async (conversationId, runId) => (await sendMessage('takeOver', { conversationId, runId })).awaitingAnswer,
+    takeOver: (conversationId, runId) => sendMessage('takeOver', { conversationId, runId }),
   };
 }
 

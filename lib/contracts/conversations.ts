@@ -6,6 +6,7 @@ import { MessageData } from './message-data';
 import { WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { AdReferral } from './ad-referral';
 import { decodedCursor, listQuery, pageLimit } from './list-query';
+import { TimeBound } from './runs';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -93,7 +94,16 @@ export const AwaitingAnswer = z.object({
 });
 export type AwaitingAnswer = z.infer<typeof AwaitingAnswer>;
 /** `GET /conversations/:id/awaiting-answer`: just that, for a view that looks often (the Chatwoot Dashboard App). */
-export const AwaitingAnswerState = z.object({ awaitingAnswer: AwaitingAnswer.nullable() });
+export const AwaitingAnswerState = z.object({
+  awaitingAnswer: AwaitingAnswer.nullable(),
+  /**
+   * Every question waiting here, the one asked last (`awaitingAnswer`) first, as on
+   * `GET /conversations/:id`: a tapped or quoted reply may still answer the others, and each can
+   * be taken over on its own (`runId`). Absent from a server before it.
+   */
+  awaitingAnswers: z.array(AwaitingAnswer).optional(),
+});
+export type AwaitingAnswerState = z.infer<typeof AwaitingAnswerState>;
 /** `POST /conversations/:id/awaiting-answer/take-over`: the agent answers; `runId` is the workflow's run they were told of. */
 export const TakeOverBody = z.object({ runId: Id.optional() }).strict();
 /**
@@ -231,6 +241,13 @@ const conversationQueryShape = {
   q: z.string().trim().max(100).optional(),
   limit: pageLimit(100),
   cursor: decodedCursor(decodeConversationCursor).optional(),
+  /**
+   * Sync (respond.io / Chatwoot clients poll for changes): only the conversations whose last
+   * activity (`lastActivityAt`: a message, else opened) or closing (`closedAt`) is at or after it.
+   * An assignment alone is not a change here: no time of it is kept.
+   */
+  updatedSince: TimeBound.optional()
+    .describe('ISO 8601 (a date-time with its offset, or a date: from 00:00 UTC): only conversations with a message, opened or closed at or after it. Poll with the time your last sync started'),
 };
 // Strict: a parameter the list does not know (`assignee=`, `unassigned=1`) is a 422 naming the
 // ones it takes, not a list that silently ignored it (list-query.ts, as every list).

@@ -50,7 +50,7 @@ export function createHandlers(sync: Sync): Handlers {
       await sync.ready;
       const client = sync.client();
       if (!client) throw new Error(NOT_CONNECTED);
-      return (await client.awaitingAnswer(conversationId)).awaitingAnswer;
+      return client.awaitingAnswer(conversationId);
     },
 
     async takeOver({ conversationId, runId }) {

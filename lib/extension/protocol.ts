@@ -1,7 +1,7 @@
 import type { Me } from '../contracts/users';
 import type { LaunchBody, LaunchResult, ShortcutList } from '../contracts/shortcuts';
 import type { Run } from '../contracts/runs';
-import type { AwaitingAnswer, TakeOverResult } from '../contracts/conversations';
+import type { AwaitingAnswerState, TakeOverResult } from '../contracts/conversations';
 import type { AdapterHealth } from './adapters/placement';
 
 /** Where the extension talks to: set from the popup or options page. */
@@ -45,7 +45,7 @@ export interface ProtocolMap {
    * Whether a workflow's question waits on this companion conversation's customer. Throws when
    * that cannot be told (not connected, unreachable): unknown is not "none".
    */
-  awaitingAnswer(req: { conversationId: string }): AwaitingAnswer | null;
+  awaitingAnswer(req: { conversationId: string }): AwaitingAnswerState;
   /** The agent takes over from that question (only `runId`'s): the workflow stops. Throws with the server's refusal. */
   takeOver(req: { conversationId: string; runId: string }): TakeOverResult;
   /** A content script says how its page adapter fares in its tab (the popup shows it). */

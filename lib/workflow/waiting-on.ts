@@ -48,6 +48,22 @@ export function awaitingAnswersText(awaiting: readonly (AwaitingWho & { until: s
 }
 
 type AwaitingWho = { workflowName: string; shortcutName?: string | null };
+type Waiting = AwaitingWho & { runId: string; until: string };
+
+/**
+ * The questions a notice lists, the one asked last first (a typed reply goes to it; nothing when
+ * none leads), each until its time: past it a question has timed out, whether or not the server
+ * said so yet. One list for every view that names them (the launcher in Chatwoot, the Dashboard App).
+ */
+export function questionsWaiting<A extends Waiting>(state: { awaitingAnswer: A | null; awaitingAnswers?: readonly A[] }, now = Date.now()): A[] {
+  const first = state.awaitingAnswer;
+  if (!first) return [];
+  return [first, ...(state.awaitingAnswers ?? []).filter((a) => a.runId !== first.runId)].filter((a) => Date.parse(a.until) > now);
+}
+
+/** The notice's words: one question as ever, several each named, the one asked last first. */
+export const questionsWaitingText = (waiting: readonly Waiting[], now = new Date()) =>
+  (waiting.length === 1 ? awaitingAnswerText(waiting[0]!, now) : awaitingAnswersText(waiting, now));
 
 /**
  * What waits, named as the agent knows it: the shortcut they (or a colleague) clicked, by its

@@ -20,7 +20,11 @@ type Status = (typeof STATUSES)[number];
 export const activityAt = sql<string>`COALESCE(${sql.ref('conversations.last_message_at')}, ${sql.ref('conversations.opened_at')})`;
 
 /** `assigneeId`: a user's id, null for unassigned, undefined for anyone's (resolved by assigneeFilter). */
-export interface Filters { contactId?: string | undefined; q?: string | undefined; assigneeId?: string | null | undefined }
+export interface Filters {
+  contactId?: string | undefined; q?: string | undefined; assigneeId?: string | null | undefined;
+  /** UTC ISO time (TimeBound): changed at or after it. */
+  updatedSince?: string | undefined;
+}
 
 /**
  * GET /conversations: newest activity first, keyset-paginated on (activity, id) after the
@@ -36,7 +40,7 @@ export interface Filters { contactId?: string | undefined; q?: string | undefine
  */
 export async function listConversations(db: Executor, dialect: Dialect, query: Omit<ConversationQuery, 'assigneeId'>, assigneeId?: string | null): Promise<ConversationList> {
   const cursor = query.cursor ? decodeConversationCursor(query.cursor) : null;
-  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId };
+  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince };
   const statuses = query.status ? [query.status] : STATUSES;
   const [pages, total] = await Promise.all([
     Promise.all(statuses.map((status) => pageQuery(db, dialect, status, filters, cursor, query.limit + 1).execute())),
@@ -72,6 +76,7 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.where(contactMatches(dialect, filters.q));
+  if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
   // (activity, id) < (at, id), spelled out: SQLite seeks an expression index column with `<=`, not
   // with a row value (it would read the tab from its newest row on and skip up to the cursor).
   if (cursor) {
@@ -93,7 +98,19 @@ export function countQuery(db: Executor, dialect: Dialect, status: Status | unde
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
+  if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
   return q;
+}
+
+/**
+ * `updatedSince`: a message (the activity time), opening or closing at or after it. No column
+ * keeps an assignment's time, so an assignment alone does not count. An open conversation has no
+ * closed_at: its tab keeps to the activity, which the index (status, activity, id) serves as a
+ * range; closed_at has no index, so the closed tab's filter reads the tab's rows.
+ */
+function changedSince(status: Status | undefined, since: string) {
+  const active = sql<boolean>`${activityAt} >= ${since}`;
+  return status === 'open' ? active : sql<boolean>`(${active} OR ${sql.ref('conversations.closed_at')} >= ${since})`;
 }
 
 /** Index conversations_by_assignee (assignee_id, status, activity, id) of migration 072 serves both forms. */

@@ -86,7 +86,7 @@ describe('mapping Chatwoot conversations in the background', () => {
     const mapped = await ask();
     expect(mapped).toMatchObject({ ok: true });
     const companionId = mapped.ok ? mapped.conversationId : '';
-    expect(await sendMessage('awaitingAnswer', { conversationId: companionId })).toBeNull();
+    expect(await sendMessage('awaitingAnswer', { conversationId: companionId })).toEqual({ awaitingAnswer: null, awaitingAnswers: [] });
     await expect(sendMessage('awaitingAnswer', { conversationId: 'conv_missing' })).rejects.toThrow(/conv_missing|not found/i);
   });
 

@@ -18,7 +18,7 @@ function Inbox({ first }: { first: AwaitingAnswer }) {
     <>
       <textarea aria-label="Reply" />
       <Launcher api={messagingApi} forms={inProcessForms} conversationId="chatwoot:1:101" conversationLabel="#101"
-        returnFocus={() => screen.getByRole('textbox', { name: 'Reply' }).focus()} awaiting={awaiting} takeOver={awaiting ? async () => setAwaiting(null) : null} />
+        returnFocus={() => screen.getByRole('textbox', { name: 'Reply' }).focus()} awaiting={awaiting ? [awaiting] : []} takeOver={awaiting ? async () => setAwaiting(null) : null} />
     </>
   );
 }

@@ -24,7 +24,7 @@ function Inbox({ refuse }: { refuse?: string }) {
     <>
       <textarea aria-label="Reply" />
       <Launcher api={messagingApi} forms={inProcessForms} conversationId="chatwoot:1:101" conversationLabel="#101"
-        returnFocus={() => screen.getByRole('textbox', { name: 'Reply' }).focus()} awaiting={awaiting} takeOver={awaiting ? takeOver : null} />
+        returnFocus={() => screen.getByRole('textbox', { name: 'Reply' }).focus()} awaiting={awaiting ? [awaiting] : []} takeOver={awaiting ? takeOver : null} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from './support/browser';
-import { customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { askTwoQuestions, customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, runStatuses, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
 import { until } from './launcher-harness';
 
 // The Dashboard App page (no extension) in Chromium, embedded by a loopback page that plays
@@ -169,5 +169,34 @@ describe('Chatwoot Dashboard App', () => {
   it('refuses to be framed by a page that is not a connected Chatwoot', async () => {
     const res = await world.server.request('GET', '/chatwoot/dashboard-app');
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${world.dashboard.url}`);
+  });
+
+  it('with two questions waiting names both, the one asked last first, each with its own Take over', async () => {
+    const { size, rating } = await askTwoQuestions(world);
+    await page.goto(conversationUrl());
+    const frame = await appFrame();
+    await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
+    expect(await frame.$eval('[data-testid="da-awaiting-text"]', (e) => e.textContent)).toMatch(
+      /^Waiting for the customer’s answer to Shortcut “Ask the size” \(asked last: a typed reply goes here, until .+\) and Shortcut “Ask for a rating” \(until .+\); a tapped or quoted reply goes to its own question\.$/);
+    const takeOvers = () => frame.$$eval('[data-testid="da-awaiting-take-over"]', (bs) => bs.map((b) => ({ name: b.textContent, runId: (b as HTMLElement).dataset.runId })));
+    expect(await takeOvers()).toEqual([{ name: 'Take over Shortcut “Ask the size”', runId: size }, { name: 'Take over Shortcut “Ask for a rating”', runId: rating }]);
+
+    // By keyboard, the one named: only its run stops; the other stays, as one question always was.
+    await (await frame.waitForSelector('::-p-aria(Take over Shortcut “Ask for a rating”)'))!.focus();
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction(() => document.querySelectorAll('[data-testid="da-awaiting-take-over"]').length === 1, { timeout: 3_000 });
+    expect(await runStatuses(world.server, rating, size)).toEqual(['cancelled', 'waiting']);
+    expect(await frame.$eval('[data-testid="da-announcement"]', (e) => e.textContent))
+      .toBe('Shortcut “Ask for a rating” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
+    expect(await frame.$eval('[data-testid="da-awaiting-text"]', (e) => e.textContent))
+      .toMatch(/^Shortcut “Ask the size” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/);
+    expect(await takeOvers()).toEqual([{ name: 'Take over', runId: size }]);
+    // Still so after the next look (the app polls): the server lists the one left.
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(await takeOvers()).toEqual([{ name: 'Take over', runId: size }]);
+
+    await frame.click('[data-testid="da-awaiting-take-over"]');
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
+    expect(await runStatuses(world.server, size)).toEqual(['cancelled']);
   });
 });

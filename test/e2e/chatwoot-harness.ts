@@ -5,6 +5,7 @@ import { startChatwootStandin, type ChatwootStandin } from '../support/chatwoot-
 import { startTestServer, type TestServer } from '../support/server';
 import { startChatwootDashboardPage, type ChatwootDashboardPage } from './support/chatwoot-dashboard-page';
 import type { ExtensionBrowser } from './support/browser';
+import { waitForRun } from '../support/builders';
 
 // Page objects and setup for the Chatwoot e2e tests: a companion connected to the Chatwoot API
 // stand-in (test/support/chatwoot-standin.ts) through a loopback dashboard page that serves
@@ -66,11 +67,11 @@ export async function publishRefundShortcut(server: TestServer) {
 }
 
 /** A published shortcut whose workflow asks the customer for their order number (an Ask a Question step). */
-export async function publishAskShortcut(server: TestServer, workflowName: string) {
+export async function publishAskShortcut(server: TestServer, workflowName: string, label = 'Ask the order', question = 'Your order number?') {
   const admin = server.api(server.adminToken);
   const created = await admin.post('/workflows', {
-    name: workflowName, trigger: { type: 'shortcut', icon: '❓', name: 'Ask the order', description: 'Ask the customer for their order number' },
-    steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', timeoutSeconds: 3600 } }],
+    name: workflowName, trigger: { type: 'shortcut', icon: '❓', name: label, description: `Ask the customer: ${question}` },
+    steps: [{ id: 'ask', type: 'ask_question', config: { question, answerType: 'text', timeoutSeconds: 3600 } }],
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect((await admin.post(`/workflows/${created.body.id}/publish`)).status).toBe(200);
@@ -83,6 +84,31 @@ export async function customerWrites(world: ChatwootWorld, id: number, content: 
   const reply = { id, content, message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
   conv.messages.push(reply as (typeof conv.messages)[number]);
   expect((await world.cw.deliver(world.account.webhookUrl, world.cw.messagePayload(world.conversationId, reply.id))).status).toBeLessThan(300);
+}
+
+/**
+ * Two shortcuts' questions waiting on the conversation's customer: "Ask for a rating" first, then
+ * "Ask the size" (asked last: a typed reply goes to it). Their run ids, the one asked last first.
+ */
+export async function askTwoQuestions(world: ChatwootWorld) {
+  const agent = world.server.api(world.agent.token);
+  const conversations = (await agent.get('/conversations?status=open')).body.conversations as { id: string }[];
+  expect(conversations).toHaveLength(1);
+  const ids: string[] = [];
+  for (const [name, label, question] of [['Rating', 'Ask for a rating', 'How would you rate us?'], ['Sizes', 'Ask the size', 'Which size?']] as const) {
+    const workflowId = await publishAskShortcut(world.server, name, label, question);
+    const launched = await agent.post(`/shortcuts/${workflowId}/launch`, { conversationId: conversations[0]!.id, values: {} });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+    await waitForRun(world.server.app.services.db, launched.body.runId, ['waiting']);
+    ids.unshift(launched.body.runId as string);
+  }
+  return { size: ids[0]!, rating: ids[1]! };
+}
+
+/** Each run's status, by id. */
+export async function runStatuses(server: TestServer, ...runIds: string[]) {
+  const admin = server.api(server.adminToken);
+  return Promise.all(runIds.map(async (id) => (await admin.get(`/runs/${id}`)).body.status as string));
 }
 
 /** The workflow's first run answered, its second stopped by the agent who took over. */

@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInboxOrigin, customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { addInboxOrigin, askTwoQuestions, customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, runStatuses, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
 import { FILTER, connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
 
 // The built extension in Chromium on a page reproducing Chatwoot's dashboard (loopback), the
@@ -160,5 +160,38 @@ describe('launching from Chatwoot', () => {
     // The run's toast says who stopped it, about which contact.
     await until(async () => (await shadowText(page, '.ic-toast')).includes('Cancelled: Stopped by'), 'the toast to say why the run was cancelled', 4_000);
     await expectAnsweredThenTakenOver(world.server, workflowId);
+  });
+
+  it('with two questions waiting names both, the one asked last first, each with its own Take over', async () => {
+    const { size, rating } = await askTwoQuestions(world);
+    const both = /^Waiting for the customer’s answer to Shortcut “Ask the size” \(asked last: a typed reply goes here, until .+\) and Shortcut “Ask for a rating” \(until .+\); a tapped or quoted reply goes to its own question\.$/;
+    const chipTitle = () => page.$eval('pierce/[data-testid="launcher-awaiting"]', (el) => (el as HTMLElement).title).catch(() => '');
+    await until(async () => both.test(await chipTitle()), 'the chip to name both questions', 6_000);
+    expect(await shadowText(page, '[data-testid="launcher-awaiting"]')).toContain('Awaiting 2 answers');
+    const takeOvers = () => page.$$eval('pierce/[data-testid="launcher-awaiting-note-take-over"]', (bs) => bs.map((b) => ({ name: b.textContent, runId: (b as HTMLElement).dataset.runId })));
+
+    const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note"]');
+    expect(await shadowText(page, '[data-testid="launcher-awaiting-note-text"]')).toMatch(both);
+    expect(await takeOvers()).toEqual([{ name: 'Take over Shortcut “Ask the size”', runId: size }, { name: 'Take over Shortcut “Ask for a rating”', runId: rating }]);
+    // Found by its name, as a screen reader user would: the rating's alone stops.
+    await (await page.waitForSelector('::-p-aria(Take over Shortcut “Ask for a rating”)'))!.click();
+    await until(async () => (await runStatuses(world.server, rating))[0] === 'cancelled', 'the rating\'s run to stop', 4_000);
+    expect(await runStatuses(world.server, size)).toEqual(['waiting']);
+
+    // The one left is shown as one question always was, with one plain Take over.
+    const one = /^Shortcut “Ask the size” is waiting for the customer’s answer \(until .+\): their next message goes to it\.$/;
+    await until(async () => one.test(await chipTitle()), 'the chip to name the one left', 4_000);
+    expect(await shadowText(page, '[data-testid="launcher-awaiting"]')).toContain('Awaiting answer');
+    await until(async () => !(await page.$('pierce/.ic-panel')), 'the panel to close once the agent took over', 4_000);
+    await button!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note"]');
+    expect(await takeOvers()).toEqual([{ name: 'Take over', runId: size }]);
+    await (await page.waitForSelector('pierce/[data-testid="launcher-awaiting-note-take-over"]'))!.click();
+    await until(async () => !(await page.$('pierce/[data-testid="launcher-awaiting"]')), 'the chip to go once both were taken over', 4_000);
+    expect(await runStatuses(world.server, size, rating)).toEqual(['cancelled', 'cancelled']);
   });
 });

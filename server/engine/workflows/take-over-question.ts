@@ -1,5 +1,6 @@
 import { inTransaction } from '../../events/unit-of-work';
 import { awaitingAnswerOn } from '../../domain/question-replies';
+import { questionsEndedByClose } from '../../domain/closing-questions';
 import type { Services } from '../../services';
 import { cancelRunIn } from './cancel-run';
 import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
@@ -63,5 +64,6 @@ export async function takeOverQuestion(services: Services, conversationId: strin
     if (line) await addActivity(uow, services, [{ ...line, conversationId, contactId, runId: open.runId }]);
     return { stoppedRunId: stopped ? open.runId : null, cancelledRunIds, assignment };
   }));
-  return { ...taken, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId) };
+  // The others still waiting too: a notice listing each question keeps those not taken over.
+  return { ...taken, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId), awaitingAnswers: await questionsEndedByClose(services.db, conversationId) };
 }

@@ -1,4 +1,4 @@
-import { awaitingAnswersText, awaitingAnswerText, awaitingWho } from '../../../lib/workflow/waiting-on';
+import { awaitingWho, questionsWaiting, questionsWaitingText } from '../../../lib/workflow/waiting-on';
 import { takeOverNote } from './activity.js';
 import { Api } from './api.js';
 import { h, isolated } from './dom.js';
@@ -32,9 +32,7 @@ export interface AwaitingNotice {
  * it); `awaitingAnswers` adds the others, which a tapped or quoted reply may still answer.
  */
 function waitingNow(next: ConversationDetail, now: number): AwaitingAnswer[] {
-  if (next.status !== 'open' || !next.awaitingAnswer) return [];
-  const first = next.awaitingAnswer;
-  return [first, ...(next.awaitingAnswers ?? []).filter((a) => a.runId !== first.runId)].filter((a) => Date.parse(a.until) > now);
+  return next.status === 'open' ? questionsWaiting({ awaitingAnswer: next.awaitingAnswer ?? null, awaitingAnswers: next.awaitingAnswers }, now) : [];
 }
 
 const TAKE_OVER_ONE = 'Stop the workflow: the customer’s next message comes to you';
@@ -66,7 +64,7 @@ export function createAwaitingNotice(composer: HTMLElement, { current, replace, 
     const live = waitingNow(next, now);
     awaitingNotice.hidden = live.length === 0;
     if (live.length === 0) return;
-    const text = live.length === 1 ? awaitingAnswerText(live[0]!) : awaitingAnswersText(live);
+    const text = questionsWaitingText(live);
     // The same words again are not said again by a screen reader (a live refresh re-renders).
     if (awaitingText.textContent !== text) awaitingText.replaceChildren(...isolated(text));
     const runs = live.map((a) => `${a.runId}\n${awaitingWho(a)}`).join('\n');

@@ -26,6 +26,7 @@ import { inOtherInbox, postInConnection, viaConnection } from './via-connection'
 import { postTemplateReply, replyThroughChannel } from './channel-reply';
 import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
+import { messagePageRoutes } from './message-pages';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 
 const Params = z.object({ id: z.string().max(64) });
@@ -38,6 +39,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const write = { access: { role: 'agent' as const, scope: 'conversations.write' as const } };
   // Templates an agent may pick, Resend of a failed reply (replies.ts).
   await app.register(channelReplyRoutes);
+  // GET /conversations/:id/messages: the thread a page at a time (message-pages.ts).
+  await app.register(messagePageRoutes);
 
   app.post('/conversations', { config: { ...write, errors: { 409: '`conflict`: the contact already has an open conversation' } }, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
@@ -94,7 +97,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversations/:id/awaiting-answer', { config: read, schema: { tags: ['conversations'], summary: 'Whether a workflow waits for the customer\'s answer here', params: Params, response: { 200: AwaitingAnswerState } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
-      return { awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null };
+      if (conversation.status !== 'open') return { awaitingAnswer: null, awaitingAnswers: [] };
+      return { awaitingAnswer: await awaitingAnswerOn(db, conversation.id), awaitingAnswers: await questionsEndedByClose(db, conversation.id) };
     });
 
   // Chatwoot's bot handoff: the agent answers the customer, the workflow's question stops waiting.

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MessagePage, MessagePageQuery } from '../../../lib/contracts/conversation-messages';
+import { getConversation } from '../../domain/conversations';
+import { messagePage } from '../../domain/message-page';
+
+const Params = z.object({ id: z.string().max(64) });
+
+/**
+ * A conversation's messages on their own, a page at a time: `GET /conversations/:id` answers the
+ * whole thread, which a sync job or a Chatwoot-style client reading a long one does not want.
+ * Read as the conversation is (agents; app keys with conversations.read).
+ */
+export const messagePageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.services;
+  app.get('/conversations/:id/messages', {
+    config: { access: { role: 'agent', scope: 'conversations.read' } },
+    schema: {
+      tags: ['conversations'],
+      summary: 'A conversation\'s messages, latest page first (Chatwoot\'s `before=`); each page oldest first; pass nextCursor as cursor for the older page',
+      params: Params,
+      querystring: MessagePageQuery,
+      response: { 200: MessagePage },
+    },
+  }, async (req) => {
+    // 404 for a conversation that does not exist, not an empty page.
+    const conversation = await getConversation(db, req.params.id);
+    return messagePage(db, conversation.id, req.query);
+  });
+};

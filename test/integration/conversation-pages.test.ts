@@ -1,0 +1,3 @@
+import { conversationPagesSuite } from './conversation-pages-suite';
+
+conversationPagesSuite(() => undefined);
