@@ -56,7 +56,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     const closed = await ava.post(`/conversations/${conversation}/close`, {});
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(await run(runId)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
-    expect((await admin.get(`/conversations/${conversation}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null });
+    expect((await admin.get(`/conversations/${conversation}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null, awaitingAnswers: [] });
     expect((await server.app.services.db.selectFrom('question_waits').select('run_id').execute())).toEqual([]);
 
     const answer = await admin.post(`/conversations/${conversation}/messages`, { text: '4711', direction: 'incoming' });

@@ -74,13 +74,13 @@ export function takeOverQueuedSuite(databaseUrl: () => string | undefined) {
       await new Promise((r) => setTimeout(r, 300));
       expect((await run(second)).stepLog).toEqual([]);
       expect((await messages(cnv)).filter((m) => m.text === 'Your order number?')).toHaveLength(1);
-      expect((await admin.get(`/conversations/${cnv}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null });
+      expect((await admin.get(`/conversations/${cnv}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null, awaitingAnswers: [] });
       for (const id of [first, second]) {
         expect(await run(id)).toMatchObject({ status: 'cancelled', error: 'Stopped by Alex Agent, who took over the conversation' });
       }
       // The first click (nothing of its to stop) assigned the conversation to the agent already.
       expect(notShown.assignment).toEqual({ outcome: 'assigned', assigneeId: agentId });
-      expect(taken).toEqual({ stoppedRunId: first, cancelledRunIds: [second], awaitingAnswer: null, assignment: { outcome: 'yours', assigneeId: agentId } });
+      expect(taken).toEqual({ stoppedRunId: first, cancelledRunIds: [second], awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'yours', assigneeId: agentId } });
       expect((await admin.post(`/conversations/${cnv}/messages`, { text: 'I want to talk to a human', direction: 'incoming' })).status).toBe(201);
       await new Promise((r) => setTimeout(r, 300));
       expect((await messages(cnv)).filter((m) => m.kind === 'comment')).toEqual([]);
@@ -95,7 +95,7 @@ export function takeOverQueuedSuite(databaseUrl: () => string | undefined) {
       const cnv = await conversation();
       const first = await launch(order.id, cnv);
       await waitForRun(server.app.services.db, first, ['waiting']);
-      expect(await takeOver(cnv, { runId: first })).toEqual({ stoppedRunId: first, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'assigned', assigneeId: agentId } });
+      expect(await takeOver(cnv, { runId: first })).toEqual({ stoppedRunId: first, cancelledRunIds: [], awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'assigned', assigneeId: agentId } });
 
       const later = await launch(survey.id, cnv);
       await waitForRun(server.app.services.db, later, ['waiting']);

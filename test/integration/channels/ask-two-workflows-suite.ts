@@ -114,7 +114,7 @@ export function askTwoWorkflowsSuite(databaseUrl: () => string | undefined) {
       const res = await agent.post(`/conversations/${cnv}/awaiting-answer/take-over`, { runId: sizeRun });
       expect(res.body).toEqual({
         stoppedRunId: sizeRun, cancelledRunIds: [], awaitingAnswer: expect.objectContaining({ runId: surveyRun, workflowName: 'Survey' }),
-        assignment: { outcome: 'assigned', assigneeId: expect.any(String) },
+        awaitingAnswers: [expect.objectContaining({ runId: surveyRun })], assignment: { outcome: 'assigned', assigneeId: expect.any(String) },
       });
       expect((await runOf(sizeRun)).status).toBe('cancelled');
       expect((await runOf(surveyRun)).status).toBe('waiting');

@@ -134,12 +134,12 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await detail()).awaitingAnswer).toEqual(awaiting);
       // The light read the Chatwoot Dashboard App polls, for agents too.
       const agent = server.api((await server.createUser('agent', { name: 'Alex' })).token);
-      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: awaiting });
+      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: awaiting, awaitingAnswers: [expect.objectContaining({ runId: awaiting.runId })] });
       expect((await agent.get('/conversations/cnv_nope/awaiting-answer')).status).toBe(404);
       await reply(conversation.id, '4711');
       expect((await waitForRun(server.app.services.db, runId)).status).toBe('completed');
       expect((await detail()).awaitingAnswer).toBeNull();
-      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null });
+      expect((await agent.get(`/conversations/${conversation.id}/awaiting-answer`)).body).toEqual({ awaitingAnswer: null, awaitingAnswers: [] });
     });
 
     it('taking over a run in the middle of its step (the question being sent) stops it at its checkpoint', async () => {
@@ -150,7 +150,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       await db.updateTable('runs').set({ status: 'running', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', runId).execute();
       const taken = await admin.post(`/conversations/${conversation.id}/awaiting-answer/take-over`, { runId });
       // Take over assigns the unassigned conversation to the one who took it (take-over-assign.ts).
-      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'assigned', assigneeId: expect.any(String) } });
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'assigned', assigneeId: expect.any(String) } });
       expect((await waitForRun(db, runId, ['cancelled'])).error).toMatch(/who took over the conversation$/);
     });
 
@@ -167,7 +167,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect(taken.status, JSON.stringify(taken.body)).toBe(200);
       const alex = (await agent.get('/me')).body.user.id;
       // The first Take over (of a run not waiting) already gave Alex the conversation.
-      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'yours', assigneeId: alex } });
+      expect(taken.body).toEqual({ stoppedRunId: runId, cancelledRunIds: [], awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'yours', assigneeId: alex } });
       const stopped = await waitForRun(server.app.services.db, runId, ['cancelled']);
       expect(stopped.error).toBe('Stopped by Alex <b>Agent</b>, who took over the conversation');
       expect(await server.app.services.db.selectFrom('question_waits').select('run_id').where('run_id', '=', runId).execute()).toEqual([]);
@@ -177,7 +177,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       expect((await waitForRun(server.app.services.db, runId, ['cancelled'])).stepLog.some((e) => e.stepId === 'ok')).toBe(false);
       expect((await messages(conversation.id)).filter((m) => m.kind === 'comment')).toEqual([]);
       // Asked again (a colleague was faster): the state wanted, said as such.
-      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, cancelledRunIds: [], awaitingAnswer: null, assignment: { outcome: 'yours', assigneeId: alex } });
+      expect((await agent.post(url, {})).body).toEqual({ stoppedRunId: null, cancelledRunIds: [], awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'yours', assigneeId: alex } });
     });
 
     it('taking over: an unknown conversation 404, a body with anything else 422, no body at all is {} (app keys: the authorization matrix)', async () => {
