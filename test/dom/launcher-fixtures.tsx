@@ -5,6 +5,8 @@ import { expect, vi } from 'vitest';
 import { mountShortcutForm } from '../../components/forms/mount';
 import { Launcher } from '../../components/launcher/Launcher';
 import type { FormLoader } from '../../components/launcher/types';
+import type { ToastSubject } from '../../components/toast/RunToast';
+import type { RunStatusSource } from '../../components/toast/run-status';
 import { messagingApi } from '../../entrypoints/inbox.content/api';
 import type { ShortcutList, ShortcutSummary } from '../../lib/contracts/shortcuts';
 import type { Run } from '../../lib/contracts/runs';
@@ -74,3 +76,16 @@ export function describedError(el: HTMLElement): string | null {
   const id = el.getAttribute('aria-describedby');
   return id ? document.getElementById(id)?.textContent ?? null : null;
 }
+
+/** A run's status as a toast hears it: pushed by the test (`send`), nothing known of it before. */
+export function pushedRunStatus(): RunStatusSource & { send(p: Push): void } {
+  const listeners = new Set<(p: Push) => void>();
+  return {
+    getRun: async () => null,
+    onPush: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    send: (p) => listeners.forEach((l) => l(p)),
+  };
+}
+
+/** The toast of a launch of "Ask order number" (run_1, on conv_1). */
+export const askOrderNumberRun: ToastSubject = { kind: 'run', runId: 'run_1', shortcutName: 'Ask order number', conversationId: 'conv_1' };

@@ -1,24 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { RunToast, type ToastSubject } from '../../components/toast/RunToast';
-import type { RunStatusSource } from '../../components/toast/run-status';
-import type { Push } from '../../lib/extension/protocol';
-import { fakeBackground, makeShortcut, renderLauncher } from './launcher-fixtures';
+import { RunToast } from '../../components/toast/RunToast';
+import { askOrderNumberRun, fakeBackground, makeShortcut, pushedRunStatus, renderLauncher } from './launcher-fixtures';
 
 // The launcher's keyboard shortcut is exposed to assistive technology (aria-keyshortcuts), not
 // only in a tooltip; the run toast's live region announces its text without "Dismiss" in it, the
 // button still beside it and named.
 
-const source = (): RunStatusSource & { send(p: Push): void } => {
-  const listeners = new Set<(p: Push) => void>();
-  return {
-    getRun: async () => null,
-    onPush: (l) => { listeners.add(l); return () => listeners.delete(l); },
-    send: (p) => listeners.forEach((l) => l(p)),
-  };
-};
-const subject: ToastSubject = { kind: 'run', runId: 'run_1', shortcutName: 'Ask order number', conversationId: 'conv_1' };
 
 describe('launcher and toast: what assistive technology is told', () => {
   it('the Shortcuts button says its keyboard shortcut', () => {
@@ -31,9 +20,9 @@ describe('launcher and toast: what assistive technology is told', () => {
     ['running', null, 'status'],
     ['failed', 'HTTP 500 from the CRM', 'alert'],
   ])('a %s run (%s): its %s region holds the text, Dismiss sits outside it and still dismisses', async (status, error, role) => {
-    const s = source();
+    const s = pushedRunStatus();
     const onDismiss = vi.fn();
-    render(<RunToast subject={subject} source={s} onDismiss={onDismiss} />);
+    render(<RunToast subject={askOrderNumberRun} source={s} onDismiss={onDismiss} />);
     act(() => s.send({ type: 'run.updated', runId: 'run_1', status, error }));
     const region = await screen.findByRole(role);
     expect(region.textContent).toContain('Ask order number');

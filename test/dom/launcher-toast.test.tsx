@@ -6,7 +6,7 @@ import { RunToast, type ToastSubject } from '../../components/toast/RunToast';
 import type { RunStatusSource } from '../../components/toast/run-status';
 import { messagingApi } from '../../entrypoints/inbox.content/api';
 import type { Push } from '../../lib/extension/protocol';
-import { fakeBackground, inProcessForms, makeShortcut, push } from './launcher-fixtures';
+import { askOrderNumberRun, fakeBackground, inProcessForms, makeShortcut, push, pushedRunStatus } from './launcher-fixtures';
 
 // What a run's toast says about the run after the launch: who it is about, where, why it stopped.
 
@@ -71,23 +71,13 @@ describe('run toast', () => {
 });
 
 describe('run toast dismissal', () => {
-  const source = (): RunStatusSource & { send(p: Push): void } => {
-    const listeners = new Set<(p: Push) => void>();
-    return {
-      getRun: async () => null,
-      onPush: (l) => { listeners.add(l); return () => listeners.delete(l); },
-      send: (p) => listeners.forEach((l) => l(p)),
-    };
-  };
-  const subject: ToastSubject = { kind: 'run', runId: 'run_1', shortcutName: 'Ask order number', conversationId: 'conv_1' };
-
   it.each([
     ['completed', null],
     ['cancelled', stopped],
   ])('a %s run goes by itself, not while the agent points at it', async (status, error) => {
-    const s = source();
+    const s = pushedRunStatus();
     const onDismiss = vi.fn();
-    render(<RunToast subject={subject} source={s} onDismiss={onDismiss} dismissMs={{ completed: 100, cancelled: 150 }} />);
+    render(<RunToast subject={askOrderNumberRun} source={s} onDismiss={onDismiss} dismissMs={{ completed: 100, cancelled: 150 }} />);
     act(() => s.send({ type: 'run.updated', runId: 'run_1', status, error }));
     const toast = document.querySelector('.ic-toast')!;
     fireEvent.mouseEnter(toast);
@@ -101,9 +91,9 @@ describe('run toast dismissal', () => {
     const { DISMISS_MS } = await import('../../components/toast/RunToast');
     expect(DISMISS_MS.cancelled).toBeGreaterThan(DISMISS_MS.completed!);
     expect(DISMISS_MS.failed).toBeUndefined();
-    const s = source();
+    const s = pushedRunStatus();
     const onDismiss = vi.fn();
-    render(<RunToast subject={subject} source={s} onDismiss={onDismiss} dismissMs={{ completed: 50, cancelled: 50 }} />);
+    render(<RunToast subject={askOrderNumberRun} source={s} onDismiss={onDismiss} dismissMs={{ completed: 50, cancelled: 50 }} />);
     act(() => s.send({ type: 'run.updated', runId: 'run_1', status: 'failed', error: 'HTTP 500 from the CRM' }));
     await new Promise((r) => setTimeout(r, 150));
     expect(onDismiss).not.toHaveBeenCalled();

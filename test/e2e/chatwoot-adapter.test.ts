@@ -1,8 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendFromPage } from './support/browser';
-import { addInboxOrigin, publishRefundShortcut, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
-import { connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
+import { openChatwootWithExtension, publishRefundShortcut, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { launcherState, until, type ExtensionBrowser } from './launcher-harness';
 
 // The Chatwoot adapter in Chromium, registered from the options page on a loopback page that
 // reproduces Chatwoot's dashboard: in the reply box's button row, and floating (with the popup
@@ -15,14 +15,7 @@ let page: Page;
 beforeAll(async () => {
   world = await startChatwootWorld();
   await publishRefundShortcut(world.server);
-  ext = await launchWithExtension();
-  // The origin is an admin's setting of this browser; then the agent works.
-  await connectExtension(ext, world.server.url, world.server.adminToken);
-  await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
-  await connectExtension(ext, world.server.url, world.agent.token);
-  page = await ext.browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+  ({ ext, page } = await openChatwootWithExtension(world));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { startChatwootStandin, type ChatwootStandin } from '../support/chatwoot-
 import { startTestServer, type TestServer } from '../support/server';
 import { startChatwootDashboardPage, type ChatwootDashboardPage } from './support/chatwoot-dashboard-page';
 import type { ExtensionBrowser } from './support/browser';
+import { FILTER, connectExtension, launchWithExtension, until } from './launcher-harness';
 import { waitForRun } from '../support/builders';
 
 // Page objects and setup for the Chatwoot e2e tests: a companion connected to the Chatwoot API
@@ -129,6 +130,37 @@ export async function addInboxOrigin(ext: ExtensionBrowser, origin: string, adap
   await (await options.waitForSelector('::-p-aria(Add inbox[role="button"])'))!.click();
   await options.waitForFunction((o) => [...document.querySelectorAll('code')].some((c) => c.textContent === o), { timeout: 10_000 }, origin);
   await options.close();
+}
+
+/**
+ * The built extension as an agent gets it: the admin of this browser added the dashboard's origin
+ * with the Chatwoot adapter (an admin's setting), then the world's agent connected.
+ */
+export async function extensionForChatwoot(world: ChatwootWorld): Promise<ExtensionBrowser> {
+  const ext = await launchWithExtension();
+  await connectExtension(ext, world.server.url, world.server.adminToken);
+  await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
+  await connectExtension(ext, world.server.url, world.agent.token);
+  return ext;
+}
+
+/** That extension with a page (1360×820) on the world's conversation in the Chatwoot dashboard. */
+export async function openChatwootWithExtension(world: ChatwootWorld): Promise<{ ext: ExtensionBrowser; page: Page }> {
+  const ext = await extensionForChatwoot(world);
+  const page = await ext.browser.newPage();
+  await page.setViewport({ width: 1360, height: 820 });
+  await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+  return { ext, page };
+}
+
+/** Launches a shortcut by keyboard from the Shortcuts `button`: Enter opens the menu, `filter` finds `name`, Enter picks it. */
+export async function launchByKeyboard(page: Page, button: ElementHandle, filter: string, name: string) {
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(FILTER);
+  await page.keyboard.type(filter);
+  await until(async () => (await shadowText(page, '[role="listbox"]')).includes(name), 'the shortcut in the menu', 10_000);
+  await page.keyboard.press('Enter');
 }
 
 /** The Chatwoot requests the companion made that match, e.g. POST …/conversations/101/messages. */

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInboxOrigin, askTwoQuestions, customerWrites, expectAnsweredThenTakenOver, publishAskShortcut, publishRefundShortcut, requestsTo, runStatuses, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
-import { FILTER, connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
+import { askTwoQuestions, customerWrites, expectAnsweredThenTakenOver, launchByKeyboard, openChatwootWithExtension, publishAskShortcut, publishRefundShortcut, requestsTo, runStatuses, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { FILTER, launcherState, until, type ExtensionBrowser } from './launcher-harness';
 
 // The built extension in Chromium on a page reproducing Chatwoot's dashboard (loopback), the
 // companion connected to the Chatwoot API stand-in: a shortcut with a form launched by keyboard
@@ -14,14 +14,7 @@ let page: Page;
 beforeAll(async () => {
   world = await startChatwootWorld();
   await publishRefundShortcut(world.server);
-  ext = await launchWithExtension();
-  // The origin is an admin's setting of this browser; then the agent works.
-  await connectExtension(ext, world.server.url, world.server.adminToken);
-  await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
-  await connectExtension(ext, world.server.url, world.agent.token);
-  page = await ext.browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+  ({ ext, page } = await openChatwootWithExtension(world));
 });
 
 afterAll(async () => {
@@ -97,14 +90,7 @@ describe('launching from Chatwoot', () => {
 
   it('says beside the launcher while a shortcut\'s question waits for the customer\'s answer, and stops once it came', async () => {
     const workflowId = await publishAskShortcut(world.server, 'Ask the <b>order</b>');
-    const launchAsk = async () => {
-      await button!.focus();
-      await page.keyboard.press('Enter');
-      await page.waitForSelector(FILTER);
-      await page.keyboard.type('ask the order');
-      await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the shortcut in the menu', 10_000);
-      await page.keyboard.press('Enter');
-    };
+    const launchAsk = () => launchByKeyboard(page, button!, 'ask the order', 'Ask the order');
 
     await page.evaluate((p) => (window as unknown as { chatwootNavigate(p: string): void }).chatwootNavigate(p), `/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
     const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');

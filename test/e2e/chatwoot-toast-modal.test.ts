@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInboxOrigin, publishAskShortcut, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
-import { FILTER, connectExtension, launchWithExtension, launcherState, until, type ExtensionBrowser } from './launcher-harness';
+import { launchByKeyboard, openChatwootWithExtension, publishAskShortcut, shadowText, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { launcherState, until, type ExtensionBrowser } from './launcher-harness';
 
 // The built extension on the Chatwoot dashboard stand-in: Chatwoot's modals are not <dialog>s but
 // its Modal component's `div.modal-mask` over the window (Modal.vue,
@@ -15,13 +15,7 @@ let page: Page;
 beforeAll(async () => {
   world = await startChatwootWorld();
   await publishAskShortcut(world.server, 'Ask order number');
-  ext = await launchWithExtension();
-  await connectExtension(ext, world.server.url, world.server.adminToken);
-  await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
-  await connectExtension(ext, world.server.url, world.agent.token);
-  page = await ext.browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  await page.goto(`${world.dashboard.url}/app/accounts/${world.cw.accountId}/conversations/${world.conversationId}`);
+  ({ ext, page } = await openChatwootWithExtension(world));
 });
 
 afterAll(async () => {
@@ -44,12 +38,7 @@ describe('the run toast while a Chatwoot modal is open', () => {
   it('hides while the modal is shown and comes back once it is closed', async () => {
     await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 15_000);
     const button = await page.waitForSelector('pierce/button[aria-label="Shortcuts"]');
-    await button!.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(FILTER);
-    await page.keyboard.type('ask the order');
-    await until(async () => (await shadowText(page, '[role="listbox"]')).includes('Ask the order'), 'the shortcut in the menu', 10_000);
-    await page.keyboard.press('Enter');
+    await launchByKeyboard(page, button!, 'ask the order', 'Ask the order');
     await until(async () => (await shadowText(page, '.ic-toast')).includes('Waiting'), 'the toast to say the run waits', 15_000);
     expect(await toastShown()).toBe(true);
 

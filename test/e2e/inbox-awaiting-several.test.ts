@@ -1,11 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepInput } from '../../lib/contracts/steps';
-import { waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
-import { createWorkflow, runsOf, shortcutWorkflow } from '../integration/engine-support';
-import { waitFor } from '../support/wait';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-waiting';
 
 // Two workflows asking the same customer (README "Two workflows asking"): a typed reply goes to
 // the question asked last, a tapped or quoted one to its own. The notice above the composer named
@@ -18,7 +15,6 @@ let server: TestServer;
 let inbox: InboxBrowser;
 let page: Page;
 const admin = () => server.api(server.adminToken);
-const ask = (question: string): StepInput => ({ id: 'ask', type: 'ask_question', config: { question, answerType: 'text', timeoutSeconds: 600, saveToVariable: 'answer' } } as StepInput);
 const text = (selector: string) => page.$eval(selector, (el) => el.textContent);
 /** The Take over buttons as a screen reader names them (their accessible names), in order. */
 const takeOvers = () => page.$$eval('[data-testid="take-over"]', (els) => els.map((el) => ({ name: el.textContent, runId: (el as HTMLElement).dataset.runId })));
@@ -36,19 +32,7 @@ afterAll(async () => {
 
 describe('the notice above the composer with two questions waiting', () => {
   it('names both, the one asked last first, each with its own Take over; taking over one leaves the other', async () => {
-    const shortcut = await createWorkflow(server, shortcutWorkflow({ name: 'Order questions v2', trigger: { type: 'shortcut', name: 'Ask the order' }, steps: [ask('Your order number?')] }));
-    const rating = await createWorkflow(server, { name: 'Rating', trigger: { type: 'conversation_opened' }, oncePerContact: false, steps: [ask('How would you rate us, 1 to 5?')] });
-    const contact = await admin().post('/contacts', { firstName: 'Lena' });
-    const conversation = (await admin().post('/conversations', { contactId: contact.body.id })).body.id as string;
-    const [rated] = await waitFor('the opening workflow\'s run', async () => {
-      const runs = await runsOf(server, rating.id);
-      return runs.length ? runs : undefined;
-    });
-    await waitForRun(server.app.services.db, rated!.id, ['waiting']);
-    const launched = await admin().post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation, values: {} });
-    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
-    const ordered = launched.body.runId as string;
-    await waitForRun(server.app.services.db, ordered, ['waiting']);
+    const { conversation, openingRunId: rated, shortcutRunId: ordered } = await shortcutAskingAfterOpeningWorkflow(server, { name: 'Rating', question: 'How would you rate us, 1 to 5?' });
 
     await page.goto(`${server.url}/inbox/c/${conversation}`);
     await page.waitForSelector(`${NOTICE}:not([hidden])`, { timeout: 8000 });
@@ -58,7 +42,7 @@ describe('the notice above the composer with two questions waiting', () => {
     expect(await page.$eval(TEXT, (el) => el.getAttribute('role'))).toBe('status');
     expect(await takeOvers()).toEqual([
       { name: 'Take over Shortcut “Ask the order”', runId: ordered },
-      { name: 'Take over Workflow “Rating”', runId: rated!.id },
+      { name: 'Take over Workflow “Rating”', runId: rated },
     ]);
     // Each button's accessible name (not only its text) names its run.
     const ratingButton = await page.waitForSelector('aria/Take over Workflow “Rating”[role="button"]');
@@ -72,7 +56,7 @@ describe('the notice above the composer with two questions waiting', () => {
     // The question asked first, which the notice did not show before.
     await ratingButton!.click();
     await page.waitForSelector('[data-testid="take-over-note"]:not([hidden])');
-    expect((await admin().get(`/runs/${rated!.id}`)).body).toMatchObject({ status: 'cancelled' });
+    expect((await admin().get(`/runs/${rated}`)).body).toMatchObject({ status: 'cancelled' });
     expect((await admin().get(`/runs/${ordered}`)).body).toMatchObject({ status: 'waiting' });
     // The one left reads as one question always has: one plain Take over.
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, {}, '[data-testid="take-over"]');

@@ -1,11 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepInput } from '../../lib/contracts/steps';
-import { waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
-import { createWorkflow, runsOf, shortcutWorkflow } from '../integration/engine-support';
-import { waitFor } from '../support/wait';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-waiting';
 
 // The built inbox's Close dialog names what closing stops. A run launched from a shortcut is named
 // by the shortcut's label in the agents' menu, as the notice above the composer names it ("Shortcut
@@ -15,8 +12,6 @@ import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 let server: TestServer;
 let inbox: InboxBrowser;
 let page: Page;
-const admin = () => server.api(server.adminToken);
-const ask = (question: string): StepInput => ({ id: 'ask', type: 'ask_question', config: { question, answerType: 'text', timeoutSeconds: 600, saveToVariable: 'answer' } } as StepInput);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,18 +26,7 @@ afterAll(async () => {
 
 describe('the Close dialog on questions waiting for the customer', () => {
   it('names a shortcut\'s run by its label and a workflow something else started by its name', async () => {
-    const shortcut = await createWorkflow(server, shortcutWorkflow({ name: 'Order questions v2', trigger: { type: 'shortcut', name: 'Ask the order' }, steps: [ask('Your order number?')] }));
-    const greeting = await createWorkflow(server, { name: 'Welcome survey', trigger: { type: 'conversation_opened' }, oncePerContact: false, steps: [ask('How did you find us?')] });
-    const contact = await admin().post('/contacts', { firstName: 'Lena' });
-    const conversation = (await admin().post('/conversations', { contactId: contact.body.id })).body.id as string;
-    const [opened] = await waitFor('the opening workflow\'s run', async () => {
-      const runs = await runsOf(server, greeting.id);
-      return runs.length ? runs : undefined;
-    });
-    await waitForRun(server.app.services.db, opened!.id, ['waiting']);
-    const launched = await admin().post(`/shortcuts/${shortcut.id}/launch`, { conversationId: conversation, values: {} });
-    expect(launched.status, JSON.stringify(launched.body)).toBe(202);
-    await waitForRun(server.app.services.db, launched.body.runId, ['waiting']);
+    const { conversation } = await shortcutAskingAfterOpeningWorkflow(server, { name: 'Welcome survey', question: 'How did you find us?' });
 
     await page.goto(`${server.url}/inbox/c/${conversation}`);
     await page.waitForSelector('[data-testid="awaiting-answer"]:not([hidden])', { timeout: 8000 });

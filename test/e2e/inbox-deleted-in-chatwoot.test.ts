@@ -1,7 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationList } from '../../lib/contracts/conversations';
-import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
+import { mirrorDeletedInChatwoot, startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // The built-in inbox (dist/inbox) in Chromium on a conversation Chatwoot deleted (a sync closed it
@@ -20,16 +19,9 @@ const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?
 
 beforeAll(async () => {
   p = await startChatwootPair();
-  const jane = p.cw.addContact({ name: 'Jane Doe' });
-  const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Spam spam', incoming: true } });
-  displayId = conv.id;
-  expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
-  p.cw.conversations.delete(conv.id);
-  const admin = p.server.api(p.server.adminToken);
-  expect((await admin.post(`/chatwoot/accounts/${p.account.id}/sync`)).status).toBe(200);
-  const [mirror] = ConversationList.parse((await admin.get('/conversations')).body).conversations;
-  expect(mirror).toMatchObject({ status: 'closed', closeReason: 'deleted_in_chatwoot' });
-  mirrorId = mirror!.id;
+  const deleted = await mirrorDeletedInChatwoot(p);
+  mirrorId = deleted.mirror.id;
+  displayId = deleted.displayId;
   // An agent the admin could assign it to (the supervisor's picker).
   await p.server.createUser('agent', { name: 'Alex', email: 'alex@example.com' });
   inbox = await openSignedInInbox(p.server.url, p.server.adminToken);

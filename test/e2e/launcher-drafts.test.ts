@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  connectExtension, fillField, launchWithExtension, launcherState, openConversation, openLauncher, until, type ExtensionBrowser,
+  connectExtension, fillField, launchWithExtension, launcherState, openConversation, openLauncher, openShortcutForm, until, type ExtensionBrowser,
 } from './launcher-harness';
 
 // What an agent typed in a shortcut's form survives the form going away, in Chromium with the
@@ -56,12 +56,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openRefundForm() {
-  await openLauncher(page);
-  await page.keyboard.type('refund');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('::-p-aria(Order number)');
-}
+const openRefundForm = () => openShortcutForm(page, 'refund', 'Order number');
 
 describe('a half-filled shortcut form', () => {
   it('comes back with what was typed when a supervisor turns shortcuts off for all agents and on again', async () => {

@@ -75,3 +75,25 @@ export async function until<T>(fn: () => Promise<T | undefined | false | null>, 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Opens the menu, filters it with `filter`, picks the first shortcut (Enter) and waits for its form's field labelled `label`. */
+export async function openShortcutForm(page: Page, filter: string, label: string) {
+  await openLauncher(page);
+  await page.keyboard.type(filter);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`::-p-aria(${label})`);
+}
+
+export const FORM_SUBMIT = 'pierce/.ic-form button[type="submit"]';
+
+/** The error said under a form field ('' when there is none). */
+export const fieldErrorText = (page: Page) => page.$eval('pierce/.ic-field-error', (el) => el.textContent ?? '').catch(() => '');
+
+/** Replaces what a form field holds, as an agent does (select all, delete, type); the field's handle. */
+export async function retypeField(page: Page, label: string, value: string) {
+  const input = await page.waitForSelector(`::-p-aria(${label})`);
+  await input!.click({ count: 3 });
+  await page.keyboard.press('Backspace');
+  await fillField(page, label, value);
+  return input!;
+}

@@ -2,8 +2,9 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  connectExtension, fillField, launchWithExtension, launcherState, openConversation, openLauncher, until, type ExtensionBrowser,
+  FORM_SUBMIT, fieldErrorText, fillField, openShortcutForm, retypeField, type ExtensionBrowser,
 } from './launcher-harness';
+import { launcherOnOneFieldShortcut } from './launcher-one-field';
 
 // A shortcut form's number field in real Chromium (en-US), typed with a decimal comma: "19,99"
 // launches with 19.99, where the <input type=number> it was made 1999 of it without a word; an
@@ -15,33 +16,16 @@ let page: Page;
 let workflowId = '';
 
 const admin = () => server.api(server.adminToken);
-const SUBMIT = 'pierce/.ic-form button[type="submit"]';
 const amountValue = () => page.$eval('::-p-aria(Refund amount)', (el) => (el as HTMLInputElement).value);
-const fieldError = () => page.$eval('pierce/.ic-field-error', (el) => el.textContent ?? '').catch(() => '');
+const fieldError = () => fieldErrorText(page);
 const comments = () => page.$$eval('[data-testid="message-text"]', (els) => els.map((m) => m.textContent));
 
 beforeAll(async () => {
   server = await startTestServer();
-  const agent = await server.createUser('agent', { name: 'Ava Agent' });
-  const contact = await admin().post('/contacts', { firstName: 'Maria', lastName: 'Garcia', phone: '+34600111222' });
-  const conversationId = (await admin().post('/conversations', { contactId: contact.body.id })).body.id;
-  const wf = await admin().post('/workflows', {
-    name: 'Log a return', status: 'published',
-    trigger: {
-      type: 'shortcut', icon: '↩️', name: 'Log a return', description: 'Record a refund',
-      form: { fields: [{ label: 'Refund amount', type: 'number', variable: 'amount', required: true }] },
-    },
-    steps: [{ id: 'note', type: 'add_comment', config: { text: 'refund {{$trigger.amount}}' } }],
-  });
-  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-  workflowId = wf.body.id;
-
-  ext = await launchWithExtension();
-  await connectExtension(ext, server.url, agent.token);
-  page = await ext.browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  await openConversation(page, server.url, agent.token, conversationId);
-  await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 10_000);
+  ({ ext, page, workflowId } = await launcherOnOneFieldShortcut(server, { firstName: 'Maria', lastName: 'Garcia', phone: '+34600111222' }, {
+    name: 'Log a return', icon: '↩️', description: 'Record a refund',
+    field: { label: 'Refund amount', type: 'number', variable: 'amount' }, comment: 'refund {{$trigger.amount}}',
+  }));
 });
 
 afterAll(async () => {
@@ -49,12 +33,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openForm() {
-  await openLauncher(page);
-  await page.keyboard.type('log a return');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('::-p-aria(Refund amount)');
-}
+const openForm = () => openShortcutForm(page, 'log a return', 'Refund amount');
 
 describe('the launcher form\'s number field', () => {
   it('shows the hint for an ambiguous 1,250 at the field and launches nothing', async () => {
@@ -62,20 +41,17 @@ describe('the launcher form\'s number field', () => {
     const input = await page.waitForSelector('::-p-aria(Refund amount)');
     expect(await input!.evaluate((el) => [(el as HTMLInputElement).type, el.getAttribute('inputmode')])).toEqual(['text', 'decimal']);
     await fillField(page, 'Refund amount', '1,250');
-    await (await page.waitForSelector(SUBMIT))!.click();
+    await (await page.waitForSelector(FORM_SUBMIT))!.click();
     await page.waitForSelector('pierce/[aria-invalid="true"]');
     expect(await fieldError()).toBe('"1,250" could be 1250 or 1.25: please write the number without a separator (1250) or with its decimals (1,250.00).');
     expect((await admin().get(`/workflows/${workflowId}/runs`)).body.runs).toHaveLength(0);
   });
 
   it('launches "19,99" as 19.99: the field keeps what was typed, the run and the comment hold 19.99', async () => {
-    const input = await page.waitForSelector('::-p-aria(Refund amount)');
-    await input!.click({ count: 3 });
-    await page.keyboard.press('Backspace');
-    await fillField(page, 'Refund amount', '19,99');
+    await retypeField(page, 'Refund amount', '19,99');
     expect(await amountValue()).toBe('19,99');
     expect(await page.$('pierce/[aria-invalid="true"]')).toBeNull();
-    await (await page.waitForSelector(SUBMIT))!.click();
+    await (await page.waitForSelector(FORM_SUBMIT))!.click();
     await page.waitForFunction(
       () => [...document.querySelectorAll('[data-testid="message-text"]')].some((m) => m.textContent?.startsWith('refund ')),
       { timeout: 15_000 },

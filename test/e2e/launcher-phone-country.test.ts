@@ -2,8 +2,9 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  connectExtension, fillField, launchWithExtension, launcherState, openConversation, openLauncher, until, type ExtensionBrowser,
+  FORM_SUBMIT, fieldErrorText, fillField, launcherState, openLauncher, openShortcutForm, retypeField, until, type ExtensionBrowser,
 } from './launcher-harness';
+import { launcherOnOneFieldShortcut } from './launcher-one-field';
 
 // The built extension in real Chromium, on a workspace whose default country is Brazil: a shortcut
 // form's phone field takes "(11) 91234-5678" as a Brazilian agent says it, and the run gets
@@ -17,32 +18,15 @@ let workflowId = '';
 let conversationId = '';
 
 const admin = () => server.api(server.adminToken);
-const SUBMIT = 'pierce/.ic-form button[type="submit"]';
-const fieldError = () => page.$eval('pierce/.ic-field-error', (el) => el.textContent ?? '').catch(() => '');
+const fieldError = () => fieldErrorText(page);
 
 beforeAll(async () => {
   server = await startTestServer();
   expect((await admin().put('/settings/default-country', { country: 'BR' })).status).toBe(200);
-  const agent = await server.createUser('agent', { name: 'Ava Agent' });
-  const contact = await admin().post('/contacts', { firstName: 'João', lastName: 'Silva' });
-  conversationId = (await admin().post('/conversations', { contactId: contact.body.id })).body.id;
-  const wf = await admin().post('/workflows', {
-    name: 'Schedule callback', status: 'published',
-    trigger: {
-      type: 'shortcut', icon: '📞', name: 'Schedule callback', description: 'Call the customer back',
-      form: { fields: [{ label: 'Phone', type: 'phone', variable: 'phone', required: true }] },
-    },
-    steps: [{ id: 'note', type: 'add_comment', config: { text: 'call {{$trigger.phone}}' } }],
-  });
-  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-  workflowId = wf.body.id;
-
-  ext = await launchWithExtension();
-  await connectExtension(ext, server.url, agent.token);
-  page = await ext.browser.newPage();
-  await page.setViewport({ width: 1360, height: 820 });
-  await openConversation(page, server.url, agent.token, conversationId);
-  await until(async () => !(await launcherState(page)).disabled, 'an enabled launcher', 10_000);
+  ({ ext, page, workflowId, conversationId } = await launcherOnOneFieldShortcut(server, { firstName: 'João', lastName: 'Silva' }, {
+    name: 'Schedule callback', icon: '📞', description: 'Call the customer back',
+    field: { label: 'Phone', type: 'phone', variable: 'phone' }, comment: 'call {{$trigger.phone}}',
+  }));
 });
 
 afterAll(async () => {
@@ -50,30 +34,22 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openForm() {
-  await openLauncher(page);
-  await page.keyboard.type('schedule');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('::-p-aria(Phone)');
-}
+const openForm = () => openShortcutForm(page, 'schedule', 'Phone');
 
 describe('the launcher form\'s phone field with the workspace in Brazil', () => {
   it('says what is wrong with a number that is not Brazilian either, and launches nothing', async () => {
     await openForm();
     await fillField(page, 'Phone', '(11) 1234');
-    await (await page.waitForSelector(SUBMIT))!.click();
+    await (await page.waitForSelector(FORM_SUBMIT))!.click();
     await page.waitForSelector('pierce/[aria-invalid="true"]');
     expect(await fieldError()).toContain('it is not a valid BR number either');
     expect((await admin().get(`/workflows/${workflowId}/runs`)).body.runs).toHaveLength(0);
   });
 
   it('launches "(11) 91234-5678" and the run gets +5511912345678', async () => {
-    const input = await page.waitForSelector('::-p-aria(Phone)');
-    await input!.click({ count: 3 });
-    await page.keyboard.press('Backspace');
-    await fillField(page, 'Phone', '(11) 91234-5678');
-    expect(await input!.evaluate((el) => el.getAttribute('dir'))).toBe('auto');
-    await (await page.waitForSelector(SUBMIT))!.click();
+    const input = await retypeField(page, 'Phone', '(11) 91234-5678');
+    expect(await input.evaluate((el) => el.getAttribute('dir'))).toBe('auto');
+    await (await page.waitForSelector(FORM_SUBMIT))!.click();
     const runs = await until(async () => {
       const body = (await admin().get(`/workflows/${workflowId}/runs`)).body;
       return body.runs.length > 0 && body.runs;

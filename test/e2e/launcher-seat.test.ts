@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { addInboxOrigin, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
+import { extensionForChatwoot, startChatwootWorld, type ChatwootWorld } from './chatwoot-harness';
 import {
   connectExtension, launchWithExtension, launcher, launcherState, openConversation, openLauncher, until, type ExtensionBrowser,
 } from './launcher-harness';
@@ -108,10 +108,7 @@ describe('Chatwoot signed in as another agent than the extension\'s user (matche
 
   beforeAll(async () => {
     world = await startChatwootWorld();
-    ext = await launchWithExtension();
-    await connectExtension(ext, world.server.url, world.server.adminToken);
-    await addInboxOrigin(ext, world.dashboard.url, 'Chatwoot');
-    await connectExtension(ext, world.server.url, world.agent.token);
+    ext = await extensionForChatwoot(world);
     const me = await world.server.api(world.agent.token).get('/me');
     agentEmail = me.body.user.email;
     await world.server.api(world.server.adminToken).post('/workflows', {

@@ -4,6 +4,7 @@ import { WebhookAck } from '../../lib/contracts/webhooks';
 import { Workflow } from '../../lib/contracts/workflow';
 import { WorkflowFile, WorkflowImportResult } from '../../lib/contracts/workflow-file';
 import { startTestServer, type Api, type TestServer } from '../support/server';
+import { ok } from './api-fixtures';
 import { waitForRun } from './webhooks/support';
 
 /**
@@ -24,10 +25,6 @@ export function subWorkflowCallersSuite(databaseUrl: () => string | undefined) {
     await server.close();
   });
 
-  const ok = (res: { status: number; body: unknown }, status: number) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body;
-  };
   const tagging = (tag: string) => [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: [tag] } }];
   const create = async (body: object, publish = true) => Workflow.parse(ok(await admin.post('/workflows', { ...body, ...(publish ? { status: 'published' } : {}) }), 201));
   const get = async (id: string) => Workflow.parse(ok(await admin.get(`/workflows/${id}`), 200));

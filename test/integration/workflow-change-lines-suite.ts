@@ -69,7 +69,8 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     expect(closed.firstResponseAt).toBeNull();
   });
 
-  it('a shortcut labelled otherwise than its workflow: the launch line and the waiting notice name the label the agent clicked', async () => {
+  /** Lena's conversation where Ava launched the shortcut "Ask the order" (workflow "Order number v2"): its question waits. */
+  const labelledShortcutWaiting = async () => {
     const ask = await createWorkflow(server, shortcutWorkflow({
       name: 'Order number v2', trigger: { type: 'shortcut', name: 'Ask the order' },
       steps: [step('ask', 'ask_question', { question: 'Your order number?', answerType: 'text', timeoutSeconds: 600 })],
@@ -78,8 +79,13 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     const conversation = (await admin.post('/conversations', { contactId: contact.id })).body.id as string;
     const launched = await ava.api.post(`/shortcuts/${ask.id}/launch`, { conversationId: conversation, values: {} });
     await waitForRun(server.app.services.db, launched.body.runId, ['waiting']);
+    return { conversation, runId: launched.body.runId as string, workflowId: ask.id };
+  };
+
+  it('a shortcut labelled otherwise than its workflow: the launch line and the waiting notice name the label the agent clicked', async () => {
+    const { conversation, runId } = await labelledShortcutWaiting();
     expect((await lines(conversation)).map(([text]) => text)).toEqual(['Ava launched “Ask the order” (workflow “Order number v2”)']);
-    const named = { runId: launched.body.runId, workflowName: 'Order number v2', shortcutName: 'Ask the order' };
+    const named = { runId, workflowName: 'Order number v2', shortcutName: 'Ask the order' };
     expect((await detail(conversation)).awaitingAnswer).toMatchObject(named);
     expect(AwaitingAnswerState.parse((await ava.api.get(`/conversations/${conversation}/awaiting-answer`)).body).awaitingAnswer).toMatchObject(named);
   });
@@ -96,17 +102,10 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
       `Shortcut ${LABELLED} stopped: the workflow was deleted`],
     ['an admin cancels the run', ({ runId }) => admin.post(`/runs/${runId}/cancel`), /^Shortcut “Ask the order” \(workflow “Order number v2”\) stopped: cancelled by \S/],
   ])('a shortcut labelled otherwise than its workflow, stopped when %s: the line names the label, as the launch line did', async (_how, stop, line) => {
-    const ask = await createWorkflow(server, shortcutWorkflow({
-      name: 'Order number v2', trigger: { type: 'shortcut', name: 'Ask the order' },
-      steps: [step('ask', 'ask_question', { question: 'Your order number?', answerType: 'text', timeoutSeconds: 600 })],
-    }));
-    const contact = Contact.parse((await admin.post('/contacts', { firstName: 'Lena' })).body);
-    const conversation = (await admin.post('/conversations', { contactId: contact.id })).body.id as string;
-    const launched = await ava.api.post(`/shortcuts/${ask.id}/launch`, { conversationId: conversation, values: {} });
-    await waitForRun(server.app.services.db, launched.body.runId, ['waiting']);
-    const stopped = await stop({ conversation, runId: launched.body.runId, workflowId: ask.id });
+    const waiting = await labelledShortcutWaiting();
+    const stopped = await stop(waiting);
     expect(stopped.status, JSON.stringify(stopped)).toBeLessThan(300);
-    expect((await lines(conversation)).map(([text]) => text)).toEqual([`Ava launched ${LABELLED}`, typeof line === 'string' ? line : expect.stringMatching(line)]);
+    expect((await lines(waiting.conversation)).map(([text]) => text)).toEqual([`Ava launched ${LABELLED}`, typeof line === 'string' ? line : expect.stringMatching(line)]);
   });
 
   it('a workflow closing a conversation where another workflow\'s question waits: the stopped question\'s line says it, once', async () => {

@@ -5,6 +5,7 @@ import { Workflow } from '../../lib/contracts/workflow';
 import { WorkflowFile, WorkflowImportResult } from '../../lib/contracts/workflow-file';
 import { generateSigningSecret, signHeaders } from '../../server/signing/standard-webhooks';
 import { startTestServer, type Api, type TestServer } from '../support/server';
+import { ok } from './api-fixtures';
 import { waitForRun } from './webhooks/support';
 
 /**
@@ -30,10 +31,6 @@ export function workflowImportReplaceSuite(databaseUrl: () => string | undefined
     other = undefined;
   });
 
-  const ok = (res: { status: number; body: unknown }, status: number) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body;
-  };
   const tagging = (tag: string) => [{ id: 'tag', type: 'update_contact_tag', config: { action: 'add', tags: [tag] } }];
   const webhook = (secret?: string) => ({ type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [], ...(secret ? { signingSecret: secret } : {}) });
   const create = async (body: object, publish = true) => {

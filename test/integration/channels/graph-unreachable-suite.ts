@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Run } from '../../../lib/contracts/runs';
 import { graphTiming } from '../../../server/channels/graph';
-import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { graphErrors } from '../../support/graph-standin';
-import { waitFor } from '../../support/wait';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { runById, runSettled, startRunOnAnasConversation, wakeTimeComes } from './retrying-run';
+import { startChannelWorld, type ChannelWorld } from './support';
 
 // Meta out of reach before the request left (connection refused) or asking to wait (Retry-After):
 // the send step waits its turn to try again later, shown as such, and sends the message once.
@@ -16,31 +14,15 @@ beforeEach(async () => { graphTiming.baseDelayMs = 5; const url = databaseUrl();
 afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
 
 const admin = () => w.server.api(w.server.adminToken);
-const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
+const runOf = (id: string) => runById(w, id);
 type Line = { direction: string; kind: string; text: string; delivery?: { status: string; error: string | null; externalId: string | null } };
 const thread = async (conversationId: string) => (await admin().get(`/conversations/${conversationId}`)).body.messages as Line[];
 const outgoing = async (conversationId: string) => (await thread(conversationId)).filter((m) => m.direction === 'outgoing' && m.kind === 'message');
 const sendsToMeta = () => w.graph.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages')).length;
 
-async function started() {
-  expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);
-  const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
-  const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your order ships today' } }]);
-  w.graph.requests.length = 0;
-  expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
-  const [run] = await waitFor('the run', async () => { const r = (await admin().get(`/workflows/${wf}/runs`)).body.runs; return r.length ? r : undefined; });
-  return { conversation: conversation as { id: string }, runId: run.id as string };
-}
-/** The run once it ended, or waits with this many retries and a wake time still ahead. */
-const settled = (id: string, retries: number) => waitFor(`run ${id} after ${retries} retries`, async () => {
-  const r = await runOf(id);
-  if (['completed', 'failed', 'cancelled'].includes(r.status)) return r;
-  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries && Date.parse(r.wakeAt!) > Date.now() ? r : undefined;
-});
-async function timePasses(runId: string) {
-  await w.server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
-  w.server.app.services.runSignal.notify();
-}
+const started = () => startRunOnAnasConversation(w, [{ id: 'say', type: 'send_message', config: { text: 'Your order ships today' } }]);
+const settled = (id: string, retries: number) => runSettled(w, id, retries);
+const timePasses = (runId: string) => wakeTimeComes(w, runId);
 /** What the run history, the engine's summary and the conversation's thread show of the wait. */
 async function shownAsWaiting(runId: string, conversationId: string) {
   const summary = await admin().get('/runs/summary');

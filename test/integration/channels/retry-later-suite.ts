@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Run } from '../../../lib/contracts/runs';
 import { graphTiming } from '../../../server/channels/graph';
 import { STEP_RETRY_DELAYS_S } from '../../../server/engine/executor/step-retry';
 import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { graphErrors } from '../../support/graph-standin';
 import { waitFor } from '../../support/wait';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { runById, runSettled, startRunOnAnasConversation, wakeTimeComes } from './retrying-run';
+import { startChannelWorld, type ChannelWorld } from './support';
 
 // Meta throttling (130429, code 4) or down (5xx) past the three quick attempts: the run waits and
 // sends the same message later, under the same key; the inbox shows it as not sent yet meanwhile.
@@ -19,29 +19,14 @@ beforeEach(async () => { graphTiming.baseDelayMs = 5; const url = databaseUrl();
 afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
 
 const admin = () => w.server.api(w.server.adminToken);
-const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
+const runOf = (id: string) => runById(w, id);
 const outgoing = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as { direction: string; kind: string; text: string; delivery: { status: string; error: string | null; externalId: string | null } }[])
   // What was sent (or meant to be): not the thread's activity lines ("waiting to try again").
   .filter((m) => m.direction === 'outgoing' && m.kind === 'message');
 
-async function started() {
-  expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);
-  const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
-  const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your order ships today' } }]);
-  expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
-  const [run] = await waitFor('the run', async () => { const r = (await admin().get(`/workflows/${wf}/runs`)).body.runs; return r.length ? r : undefined; });
-  return { conversation, runId: run.id as string };
-}
-const settled = (id: string, retries: number) => waitFor(`run ${id} after ${retries} retries`, async () => {
-  const r = await runOf(id);
-  if (['completed', 'failed', 'cancelled'].includes(r.status)) return r;
-  // A wake time still ahead: the retry is scheduled (not the one `timePasses` just made due).
-  return r.status === 'waiting' && r.stepLog.filter((e) => e.status === 'retrying').length === retries && Date.parse(r.wakeAt!) > Date.now() ? r : undefined;
-});
-async function timePasses(runId: string) {
-  await w.server.store.db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', runId).execute();
-  w.server.app.services.runSignal.notify();
-}
+const started = () => startRunOnAnasConversation(w, [{ id: 'say', type: 'send_message', config: { text: 'Your order ships today' } }]);
+const settled = (id: string, retries: number) => runSettled(w, id, retries);
+const timePasses = (runId: string) => wakeTimeComes(w, runId);
 const throttledTry = () => Array.from({ length: QUICK_ATTEMPTS }, () => graphErrors.waThroughput());
 /** Meta refuses every quick attempt of every try; the run after the last one. */
 async function refusedOnEveryTry(refusal: () => Parameters<ChannelWorld['graph']['failNext']>[0], start: () => Promise<{ conversation: { id: string }; runId: string }>) {
@@ -127,18 +112,10 @@ describe('a WhatsApp send Meta refuses for now is sent again later', () => {
   });
 });
 describe('an Ask a Question Meta refuses for now is asked later', () => {
-  async function asking(steps: unknown[] = []) {
-    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi', name: 'Ana Lima' }))).status).toBe(200);
-    const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
-    const wf = await w.tagWorkflow([
-      { id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', saveToVariable: 'order', timeoutSeconds: 3600 } },
-      { id: 'thanks', type: 'send_message', config: { text: 'Thanks, order {{$step.order}}' } },
-      ...steps,
-    ]);
-    expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
-    const [run] = await waitFor('the run', async () => { const r = (await admin().get(`/workflows/${wf}/runs`)).body.runs; return r.length ? r : undefined; });
-    return { conversation, runId: run.id as string };
-  }
+  const asking = () => startRunOnAnasConversation(w, [
+    { id: 'ask', type: 'ask_question', config: { question: 'Your order number?', answerType: 'text', saveToVariable: 'order', timeoutSeconds: 3600 } },
+    { id: 'thanks', type: 'send_message', config: { text: 'Thanks, order {{$step.order}}' } },
+  ]);
   const askedOnce = (runId: string) => waitFor(`run ${runId} to wait on the reply`, async () => {
     const r = await runOf(runId);
     return r.status === 'waiting' && r.stepLog.at(-1)?.status === 'completed' && r.stepLog.at(-1)?.stepId === 'ask' ? r : undefined;

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ChatwootAccount } from '../../../lib/contracts/chatwoot';
+import { ConversationList } from '../../../lib/contracts/conversations';
 import type { Config } from '../../../server/config';
 import { startChatwootStandin, type ChatwootStandin, type CwStandinConversation, type CwStandinMessage } from '../../support/chatwoot-standin';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -72,4 +73,20 @@ export function customerWrites(p: ChatwootPair, conv: CwStandinConversation, con
 export async function importedEvents(p: ChatwootPair) {
   const rows = await p.server.store.db.selectFrom('events').select(['type', 'note']).orderBy('id').execute();
   return rows.filter((e) => e.note?.startsWith('imported')).map((e) => e.type);
+}
+
+/**
+ * Jane Doe's conversation ("Spam spam") mirrored here, then deleted in Chatwoot and closed here by
+ * a sync as `deleted_in_chatwoot`: the mirror, and the Chatwoot conversation's display id.
+ */
+export async function mirrorDeletedInChatwoot(p: ChatwootPair) {
+  const admin = p.server.api(p.server.adminToken);
+  const jane = p.cw.addContact({ name: 'Jane Doe' });
+  const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Spam spam', incoming: true } });
+  expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
+  p.cw.conversations.delete(conv.id);
+  expect((await admin.post(`/chatwoot/accounts/${p.account.id}/sync`)).status).toBe(200);
+  const [mirror] = ConversationList.parse((await admin.get('/conversations')).body).conversations;
+  expect(mirror).toMatchObject({ status: 'closed', closeReason: 'deleted_in_chatwoot' });
+  return { mirror: mirror!, displayId: conv.id };
 }

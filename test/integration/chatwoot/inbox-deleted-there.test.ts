@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationDetail, ConversationList } from '../../../lib/contracts/conversations';
-import { startChatwootPair, type ChatwootPair } from './harness';
+import { mirrorDeletedInChatwoot, startChatwootPair, type ChatwootPair } from './harness';
 
 /**
  * The built-in inbox on a conversation Chatwoot deleted (a sync closed it here as
@@ -15,16 +15,9 @@ describe('the inbox on a conversation deleted in Chatwoot', () => {
   let displayId: number;
   beforeEach(async () => {
     p = await startChatwootPair();
-    const jane = p.cw.addContact({ name: 'Jane Doe' });
-    const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Spam spam', incoming: true } });
-    displayId = conv.id;
-    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
-    p.cw.conversations.delete(conv.id);
-    expect((await admin().post(`/chatwoot/accounts/${p.account.id}/sync`)).status).toBe(200);
-    const [mirror] = ConversationList.parse((await admin().get('/conversations')).body).conversations;
-    expect(mirror).toMatchObject({ status: 'closed', closeReason: 'deleted_in_chatwoot' });
-    mirrorId = mirror!.id;
-    contactId = mirror!.contactId;
+    const deleted = await mirrorDeletedInChatwoot(p);
+    ({ id: mirrorId, contactId } = deleted.mirror);
+    displayId = deleted.displayId;
     p.cw.requests.length = 0;
   });
   afterEach(async () => { await p.close(); });
