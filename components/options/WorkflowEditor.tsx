@@ -7,7 +7,7 @@ import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldErrorsContext } from './errors-context';
 import { Field } from './Field';
-import { useApps, useFields, useWorkflow } from './queries';
+import { useApps, useDefaultCountry, useFields, useWorkflow } from './queries';
 import { replaceRoute } from './router';
 import { STEP_LABELS } from './step-defaults';
 import { StepList } from './StepList';
@@ -41,17 +41,20 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const { save, setStatus } = useWorkflowSave(id);
   const fieldList = useFields().data?.fields;
   const appList = useApps().data?.apps;
+  // Runs read a phone number without its country code in the workspace's default country: so does the check.
+  const country = useDefaultCountry().data;
   const fields = fieldList ?? [];
   const apps = appList ?? [];
-  // The same checks as publishing; custom fields and apps (actions, trigger items) only once they are known.
+  // The same checks as publishing; custom fields, apps (actions, trigger items) and the country only once they are known.
   const check = useMemo(() => checkDraft(draft, {
     ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key), fields: fieldList } : {}),
+    ...(country ? { defaultCountry: country.country } : {}),
     ...(appList ? {
       actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs,
       actionOutputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.outputs.map((o) => o.variable),
       triggerItems: (appId: string, triggerKey: string) => draftTriggerItems({ type: 'mini_app', appId, triggerKey }, appList),
     } : {}),
-  }), [draft, fieldList, appList]);
+  }), [draft, fieldList, appList, country]);
   const dirty = JSON.stringify(draft) !== saved;
   const root = useRef<HTMLDivElement>(null);
   const [focusRequest, setFocusRequest] = useState(0);

@@ -287,7 +287,7 @@ export const ContactRef = z.strictObject({
     code: 'custom',
     message: `Identify the contact by exactly one of { id }, { phone } or { email }${given.length ? ` (this gives ${given.join(' and ')})` : ''}`,
   });
-}).describe('Exactly one of id, phone (international format) or email');
+}).describe('Exactly one of id, phone (international format; without the country code when the workspace has a default country, read as a number of that country) or email');
 export type ContactRef = z.infer<typeof ContactRef>;
 
 export const FireTriggerBody = z.strictObject({

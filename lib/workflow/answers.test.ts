@@ -99,6 +99,25 @@ describe('checkAnswer: dates in the order of the workspace\'s default country', 
   });
 });
 
+describe('checkAnswer: phone numbers without a country code, in the workspace\'s default country', () => {
+  const phone = (reply: string, country: string | null) => checkAnswer({ answerType: 'phone', choices: [] }, reply, { country });
+  it.each<[string, string | null, string | null]>([
+    ['06 12 34 56 78', 'FR', '+33612345678'],
+    ['(11) 91234-5678', 'BR', '+5511912345678'],
+    ['+34 600 11 22 33', 'FR', '+34600112233'],
+    ['06 12 34 56 78', null, null],
+    ['06 12', 'FR', null],
+  ])('%j with %s → %j', (reply, country, value) => {
+    const result = phone(reply, country);
+    if (value === null) expect(result.ok).toBe(false);
+    else expect(result).toEqual({ ok: true, value });
+  });
+
+  it('one that is no number of that country either says which country was assumed', () => {
+    expect(phone('06 12', 'FR')).toEqual({ ok: false, reason: expect.stringMatching(/^"06 12" is not a phone number: .*not a valid FR number either \(the workspace's default country\)$/) });
+  });
+});
+
 describe('withHint', () => {
   it('adds what to fix after the retry message, when known', () => {
     expect(withHint('Sorry. Your total?', 'Write 1250.')).toBe('Sorry. Your total?\nWrite 1250.');

@@ -1,6 +1,7 @@
 import { Email, normalizePhone } from '../contracts/common';
 import type { StepConfig } from '../contracts/steps';
 import { dateFormatHint, dateOrderOf, readAnswerDate } from './answer-dates';
+import { nationalReading } from './national-phone';
 import { ambiguousNumberHint } from './number-hint';
 import { readNumber } from './numbers';
 
@@ -10,7 +11,7 @@ import { readNumber } from './numbers';
  */
 export type AnswerCheck = { ok: true; value: string | number } | { ok: false; reason: string; hint?: string };
 type Ask = Pick<StepConfig<'ask_question'>, 'answerType' | 'choices'>;
-/** What the workspace says about how its customers write: the default country orders dates. */
+/** What the workspace says about how its customers write: the default country orders dates and reads phone numbers without a country code. */
 export type AnswerLocale = { country?: string | null };
 
 
@@ -18,7 +19,8 @@ export type AnswerLocale = { country?: string | null };
  * Pure: whether a reply answers the question, and the value to keep. Lenient where people are,
  * never guessing: numbers are read as Branch reads them (lib/workflow/numbers.ts: "1,250.00",
  * "1.250,00", "12,5", "€120"), and one that could be either ("1,250": 1250 or 1.25) is asked
- * again; "+34 600 11 22 33" and "0034600112233" are phones; a choice may be typed or picked by its
+ * again; "+34 600 11 22 33" and "0034600112233" are phones, and so is "06 12 34 56 78" with the
+ * workspace in FR (read as the contacts API reads it); a choice may be typed or picked by its
  * number; a date is 2026-12-24, or day and month in the order of the workspace's default country
  * (lib/workflow/answer-dates.ts).
  */
@@ -40,7 +42,9 @@ export function checkAnswer(ask: Ask, reply: string, locale: AnswerLocale = {}):
       return email.success ? { ok: true, value: email.data } : { ok: false, reason: 'not an email address' };
     }
     case 'phone': {
-      // Read as the contacts API and shortcut forms read numbers (one normalisation); the step's log keeps why not.
+      // Read as the contacts API and shortcut forms read numbers (one rule); the step's log keeps why not.
+      const national = nationalReading(text, locale.country);
+      if (national) return 'phone' in national ? { ok: true, value: national.phone } : { ok: false, reason: national.error };
       const checked = normalizePhone(text);
       return checked.ok ? { ok: true, value: checked.phone } : { ok: false, reason: `not a phone number in international format: ${checked.message}` };
     }

@@ -1,6 +1,7 @@
 import type { VariableCondition } from '../contracts/conditions';
 import type { FieldDefinition } from '../contracts/contacts';
-import { fieldName, fieldValueOf, writableField } from './field-values';
+import { fieldName, fieldValueOf, isPhoneField, writableField } from './field-values';
+import { isInternational } from './national-phone';
 import { readNumber } from './numbers';
 import type { ActionInputSpec } from './validate-workflow';
 
@@ -21,12 +22,17 @@ export function comparedNumberProblem(rule: VariableCondition): string | undefin
 /**
  * A value written without variables is the same on every run: one the field cannot hold would
  * fail them all, so it is refused now, by the check the step runs (lib/workflow/field-values.ts).
- * Standard fields are always known; custom ones when the workspace's definitions are given.
+ * Standard fields are always known; custom ones when the workspace's definitions are given; a
+ * phone number without its country code once the workspace's default country is (`country`
+ * undefined: not known yet, as in the editor before it loads; null: none is set).
  */
-export function literalValueProblem(config: { field: string; value: string }, index: number, id: string, defs: readonly FieldDefinition[] = []): string | undefined {
+export function literalValueProblem(
+  config: { field: string; value: string }, index: number, id: string, defs: readonly FieldDefinition[] = [], country?: string | null,
+): string | undefined {
   if (config.value.includes('{{')) return undefined;
   const field = writableField(config.field, defs);
-  const read = field && fieldValueOf(field, config.value);
+  if (field && isPhoneField(field) && country === undefined && config.value.trim() !== '' && !isInternational(config.value)) return undefined;
+  const read = field && fieldValueOf(field, config.value, country);
   return read && 'error' in read ? `Step ${index + 1} ("${id}") cannot set ${fieldName(field)}: ${read.error}` : undefined;
 }
 

@@ -75,6 +75,23 @@ describe('standardFieldValue (the contact\'s own fields, as PATCH /contacts/:id 
   });
 });
 
+describe('phone numbers without a country code, read in the workspace\'s default country', () => {
+  const notIn = (country: string, typed: string) => new RegExp(`^"${typed.replace(/[()]/g, '\\$&')}" is not a phone number: .*not a valid ${country} number either`);
+  it.each<[string, string | null, string | RegExp]>([
+    ['06 12 34 56 78', 'FR', '+33612345678'],
+    ['(11) 91234-5678', 'BR', '+5511912345678'],
+    ['+49 151 1234 5678', 'FR', '+4915112345678'],
+    ['06 12', 'FR', notIn('FR', '06 12')],
+    ['(11) 1234', 'BR', notIn('BR', '(11) 1234')],
+    ['06 12 34 56 78', null, /Start with \+ and the country code/],
+  ])('%j with %s: the contact\'s phone and a phone field alike', (text, country, expected) => {
+    const read = typeof expected === 'string' ? { value: expected } : { error: expect.stringMatching(expected) };
+    expect(standardFieldValue('phone', text, country)).toEqual(read);
+    expect(coerceFieldValue(field('phone'), text, country)).toEqual(read);
+    expect(fieldValueOf({ standard: 'phone' }, text, country)).toEqual(read);
+  });
+});
+
 describe('writableField', () => {
   const defs = [{ key: 'order_total', label: 'Total', type: 'number', options: [] } satisfies FieldDefinition];
   it('knows the standard fields without definitions, custom ones by their definition, lifecycle not at all', () => {

@@ -1,6 +1,7 @@
 import { E164, Email, normalizePhone, PHONE_FORMAT_HINT } from '../contracts/common';
 import { ContactPatchBody, FIELD_TEXT_MAX, FieldValue, type FieldDefinition } from '../contracts/contacts';
 import { isWritableStandardField, type WritableStandardField } from '../contracts/steps';
+import { nationalReading } from './national-phone';
 import { readNumber } from './numbers';
 
 // What a step may write to a contact field, decided once for the run (Update Contact Field,
@@ -27,19 +28,37 @@ export const fieldLabel = (key: string) => (isWritableStandardField(key) ? STAND
 export const fieldName = (field: WritableField) =>
   'standard' in field ? `"${field.standard}"` : `"${field.custom.key}" (${field.custom.type})`;
 
+/**
+ * The workspace's default country, for a phone number written without its country code
+ * (national-phone.ts); null or left out: such a number needs "+" and its code.
+ */
+export type PhoneCountry = string | null | undefined;
+
+/** Whether the field holds a phone number (the contact's own, or a custom field of type phone). */
+export const isPhoneField = (field: WritableField) => ('standard' in field ? field.standard === 'phone' : field.custom.type === 'phone');
+
 /** Rendered text as the value the field stores, or why it cannot be. */
-export function fieldValueOf(field: WritableField, input: string | number): FieldText {
-  return 'standard' in field ? standardFieldValue(field.standard, String(input)) : coerceFieldValue(field.custom, input);
+export function fieldValueOf(field: WritableField, input: string | number, country?: PhoneCountry): FieldText {
+  return 'standard' in field ? standardFieldValue(field.standard, String(input), country) : coerceFieldValue(field.custom, input, country);
+}
+
+/** A phone number read nationally in `country` when it is written without its code: the E.164 number, or why not (naming the value and the country); undefined otherwise. */
+function nationalPhone(raw: string, country: PhoneCountry): FieldText | undefined {
+  const read = nationalReading(raw, country);
+  return read && ('phone' in read ? { value: read.phone } : { error: read.error });
 }
 
 /**
  * The contact's own fields, read as PATCH /contacts/:id reads them (the Contact contract): names
  * trimmed, at most 100 characters, empty allowed; email lowercased and checked (`Email`); phone as
- * people write it, stored in E.164 (`E164`). An empty email or phone clears it (PATCH with null).
+ * people write it, stored in E.164 (`E164`), a national number read in `country` as the contacts
+ * API reads it. An empty email or phone clears it (PATCH with null).
  */
-export function standardFieldValue(key: WritableStandardField, text: string): FieldText {
+export function standardFieldValue(key: WritableStandardField, text: string, country?: PhoneCountry): FieldText {
   const raw = text.trim();
   if ((key === 'email' || key === 'phone') && raw === '') return { value: null };
+  const national = key === 'phone' ? nationalPhone(raw, country) : undefined;
+  if (national) return national;
   const parsed = key === 'email' ? Email.safeParse(raw) : key === 'phone' ? E164.safeParse(raw) : ContactPatchBody.shape[key].safeParse(raw);
   if (parsed.success) return { value: parsed.data ?? '' };
   const problem = parsed.error.issues[0]?.message ?? 'not valid';
@@ -52,9 +71,10 @@ const nameProblem = (issue: { code?: string } | undefined) =>
 /**
  * A custom field's value from rendered text, as its type stores it. An empty text clears the
  * field. Numbers are read as Branch and Ask a Question read them ("1,250.00", "1.250,00", "12,5");
- * one that could be either ("1,250") is refused rather than guessed.
+ * one that could be either ("1,250") is refused rather than guessed. A phone number written without
+ * its country code is read in `country` (the workspace's default), as the contacts API reads it.
  */
-export function coerceFieldValue(def: FieldDefinition, input: string | number): FieldText {
+export function coerceFieldValue(def: FieldDefinition, input: string | number, country?: PhoneCountry): FieldText {
   // A number that is already one (a JSON 2.125, an answer read as a number) is not read again as
   // text: "2.125" written out would be as ambiguous as "1.250" (1250 or 1.25).
   if (typeof input === 'number' && def.type === 'number') return Number.isFinite(input) ? { value: input } : { error: `${input} is not a number` };
@@ -91,6 +111,8 @@ export function coerceFieldValue(def: FieldDefinition, input: string | number): 
       value = raw.toLowerCase();
       break;
     case 'phone': {
+      const national = nationalPhone(raw, country);
+      if (national) return national;
       const checked = normalizePhone(raw);
       value = checked.ok ? checked.phone : raw;
       break;

@@ -1,7 +1,6 @@
 import type { FieldDefinition, FieldValue } from '../contracts/contacts';
 import { readAnswerDate, type DateOrder } from './answer-dates';
 import { coerceFieldValue, quoted } from './field-values';
-import { isInternational, matchablePhone } from './national-phone';
 
 // Spreadsheet cells as an import reads them: exported by another tool (respond.io, Chatwoot, a
 // CRM) or saved from Excel, so written as people write, not as the API stores. Dates follow the
@@ -33,14 +32,9 @@ export function readCell(def: FieldDefinition, text: string, reading: CellReadin
       if (url !== raw && url !== undefined) return { value: url, httpsAdded: true };
       break;
     }
-    case 'phone':
-      if (reading.phoneCountry && !isInternational(raw)) {
-        const phone = matchablePhone(raw, reading.phoneCountry);
-        return 'phone' in phone ? { value: phone.phone } : { error: phone.error };
-      }
-      break;
   }
-  return coerceFieldValue(def, raw);
+  // A phone without its country code in the default country: the contacts API's one rule (national-phone.ts).
+  return coerceFieldValue(def, raw, reading.phoneCountry);
 }
 
 /**

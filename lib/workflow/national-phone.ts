@@ -45,6 +45,19 @@ export function matchablePhone(raw: string, defaultCountry: string | null): Phon
   return { error: phoneHint(raw, international ? undefined : defaultCountry) };
 }
 
+/**
+ * The one rule for a number typed where a contact's phone is set (contacts API, custom phone
+ * fields, shortcut forms, workflow steps and answers): one without its country code is read in
+ * the workspace's default country. Undefined when that reading does not apply (an international
+ * number, no default country, empty, over 40 characters): the caller's international check
+ * (normalizePhone, E164) answers then, in its own words.
+ */
+export function nationalReading(raw: string, defaultCountry: string | null | undefined): PhoneMatch | undefined {
+  const text = raw.trim();
+  if (!defaultCountry || !text || isInternational(text) || text.length > 40) return undefined;
+  return matchablePhone(text, defaultCountry);
+}
+
 // National format ("(415) 555-0123", "06 12 34 56 78"): the workspace's country, never a guess.
 function nationalNumber(text: string, country: CountryCode): string | undefined {
   const parsed = parsePhoneNumberFromString(text, country);

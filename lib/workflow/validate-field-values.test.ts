@@ -7,9 +7,10 @@ const fields: FieldDefinition[] = [
   { key: 'order_total', label: 'Order total', type: 'number', options: [] },
   { key: 'tier', label: 'Tier', type: 'list', options: ['gold', 'silver'] },
 ];
-const set = (field: string, value: string) => structuralProblems(
+/** `country`: the workspace's default country, none (null), or not known yet. */
+const set = (field: string, value: string, country: string | null | 'unknown' = null) => structuralProblems(
   makeWorkflowDefinition({ steps: [makeStep('add_comment', {}, 'hello'), makeStep('update_contact_field', { field, value }, 'set')] }),
-  { fieldKeys: fields.map((f) => f.key), fields },
+  { fieldKeys: fields.map((f) => f.key), fields: [...fields, { key: 'mobile', label: 'Mobile', type: 'phone', options: [] }], ...(country === 'unknown' ? {} : { defaultCountry: country }) },
 );
 
 describe('structuralProblems: a value written without variables must fit its field', () => {
@@ -41,5 +42,26 @@ describe('structuralProblems: a value written without variables must fit its fie
   it('checks custom fields only when their definitions are given (the editor before they load)', () => {
     const def = makeWorkflowDefinition({ steps: [makeStep('update_contact_field', { field: 'order_total', value: 'abc' }, 'set')] });
     expect(structuralProblems(def)).toEqual([]);
+  });
+});
+
+describe('structuralProblems: a phone number written without its country code, as runs read it', () => {
+  const NOT_FR = (typed: string) => `"${typed}" is not a phone number: it has no country code (+ and the code, e.g. +49 151 1234 5678), and it is not a valid FR number either (the workspace's default country)`;
+
+  it.each([['phone', '06 12 34 56 78'], ['mobile', '0612345678'], ['phone', '+49 151 1234 5678']])('%s = %j passes with the workspace in FR', (field, value) => {
+    expect(set(field, value, 'FR')).toEqual([]);
+  });
+
+  it.each([
+    ['phone', '06 12', 'Step 2 ("set") cannot set "phone": '],
+    ['mobile', '0800', 'Step 2 ("set") cannot set "mobile" (phone): '],
+  ])('%s = %j is refused with the contacts API\'s words, naming the country', (field, value, head) => {
+    expect(set(field, value, 'FR')).toEqual([{ path: ['steps', 1, 'config', 'value'], message: head + NOT_FR(value) }]);
+  });
+
+  it('needs + and the country code when none is set; waits for the country while it is not known (the editor before it loads)', () => {
+    expect(set('mobile', '0612345678', null)).toEqual([{ path: ['steps', 1, 'config', 'value'], message: expect.stringMatching(/^Step 2 \("set"\) cannot set "mobile" \(phone\): "0612345678": Start with \+ and the country code/) }]);
+    expect(set('mobile', '0612345678', 'unknown')).toEqual([]);
+    expect(set('mobile', '+33 6', 'unknown')).toHaveLength(1);
   });
 });

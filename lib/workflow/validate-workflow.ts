@@ -30,6 +30,8 @@ export type WorkspaceFacts = {
   fieldKeys?: readonly string[];
   /** The custom field definitions, to check a value written without variables against its type. */
   fields?: readonly FieldDefinition[];
+  /** The workspace's default country (null: none set), to read a phone number written without its country code as runs will. */
+  defaultCountry?: string | null;
   /** The inputs of an installed app's action; undefined when the app or action is not known. */
   actionInputs?: (appId: string, actionKey: string) => readonly ActionInputSpec[] | undefined;
   /** The outputs (`$step.<variable>`) of an installed app's action; undefined when not known (any `$step` name is then let through). */
@@ -171,7 +173,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       step.config.branches.forEach((branch, b) => branch.conditions.rules.forEach((rule, r) =>
         add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule))));
     }
-    if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields));
+    if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields, workspace.defaultCountry));
     if (step.type === 'send_message') for (const [path, message] of sendLinkProblems(step.config)) add([...at, ...path], message);
     if (step.type === 'mini_app_action') {
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);

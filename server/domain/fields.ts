@@ -1,7 +1,7 @@
 import type { FieldDefinition, FieldValue } from '../../lib/contracts/contacts';
 import { normalizePhone } from '../../lib/contracts/common';
 import { fieldValueProblem } from '../../lib/workflow/field-values';
-import { isInternational, matchablePhone } from '../../lib/workflow/national-phone';
+import { nationalReading } from '../../lib/workflow/national-phone';
 import { cachedDefaultCountry } from './default-country';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable, type ErrorDetail } from '../http-error';
@@ -108,11 +108,9 @@ export function checkFieldValues(defs: readonly FieldDefinition[], values: Recor
     let value = typeof given === 'string' ? given.trim() : given;
     if (def?.type === 'phone' && typeof value === 'string') {
       // National numbers as the contact's own phone reads them, with the same words when unreadable.
-      if (defaultCountry && value && !isInternational(value) && value.length <= 40) {
-        const read = matchablePhone(value, defaultCountry);
-        if ('error' in read) { details.push({ path: `${path}.${key}`, message: read.error }); continue; }
-        value = read.phone;
-      }
+      const read = nationalReading(value, defaultCountry);
+      if (read && 'error' in read) { details.push({ path: `${path}.${key}`, message: read.error }); continue; }
+      if (read) value = read.phone;
       const checked = normalizePhone(value);
       if (checked.ok) value = checked.phone;
     }

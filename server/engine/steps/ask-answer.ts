@@ -1,7 +1,7 @@
 import type { Contact } from '../../../lib/contracts/contacts';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import { checkAnswer, type AnswerCheck } from '../../../lib/workflow/answers';
-import { fieldName, fieldValueOf, writableField } from '../../../lib/workflow/field-values';
+import { fieldName, fieldValueOf, isPhoneField, writableField, type WritableField } from '../../../lib/workflow/field-values';
 import { updateContact } from '../../domain/contacts';
 import { cachedDefaultCountry } from '../../domain/default-country';
 import { fieldsIn, listFields } from '../../domain/fields';
@@ -15,11 +15,19 @@ import type { ContactFieldWrite } from '../../connectors/registry';
 
 type Ctx = StepContext<'ask_question'>;
 
-/** The reply checked against the question; a date is read in the order of the workspace's default country. */
+/**
+ * The reply checked against the question; a date is read in the order of the workspace's default
+ * country, a phone number without its country code as a number of that country.
+ */
 export async function checkReply(ctx: Ctx, reply: string, read: Executor = ctx.services.db): Promise<AnswerCheck> {
-  const country = ctx.config.answerType === 'date' ? await cachedDefaultCountry(ctx.services.db, read) : null;
+  const type = ctx.config.answerType;
+  const country = type === 'date' || type === 'phone' ? await cachedDefaultCountry(ctx.services.db, read) : null;
   return checkAnswer(ctx.config, reply, { country });
 }
+
+/** An answer saved to a phone field (a text answer, say) reads a national number as the contacts API does. */
+const countryFor = (ctx: Ctx, field: WritableField | undefined, read: Executor = ctx.services.db) =>
+  (field && isPhoneField(field) ? cachedDefaultCountry(ctx.services.db, read) : Promise.resolve(null));
 
 export type Saved = { output: Record<string, unknown> } | { error: string };
 
@@ -35,7 +43,7 @@ export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | numb
   const key = ctx.config.saveToField;
   if (!key) return { output: {} };
   const field = writableField(key, await fieldsIn(uow));
-  const read = field ? fieldValueOf(field, value) : { error: 'Unknown field; define it under /fields first' };
+  const read = field ? fieldValueOf(field, value, await countryFor(ctx, field, uow.trx)) : { error: 'Unknown field; define it under /fields first' };
   if ('error' in read) {
     ctx.note(`The answer was not saved to field ${field ? fieldName(field) : key}: ${read.error}`);
     return { output: { savedToField: null } };
@@ -61,7 +69,7 @@ export async function saveAnswer(ctx: Ctx, uow: UnitOfWork, value: string | numb
 export async function saveAnswerOutside(ctx: Ctx, conversation: Conversation | null, value: string | number): Promise<Saved | undefined> {
   const key = ctx.config.saveToField;
   const field = key ? writableField(key, await listFields(ctx.services.db)) : undefined;
-  const read = field && fieldValueOf(field, value);
+  const read = field && fieldValueOf(field, value, await countryFor(ctx, field));
   if (!key || !field || !read || 'error' in read) return undefined;
   // Writing one value twice is writing it once: a step run again after a crash simply writes again.
   const call = { ...ctx, once: <R>(fn: () => Promise<R>) => fn() };

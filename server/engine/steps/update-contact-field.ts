@@ -4,7 +4,9 @@ import { resolveTemplateValue } from '../../../lib/workflow/template';
 import { coerceFieldValue, fieldLabel, standardFieldValue } from '../../../lib/workflow/field-values';
 import { updateContact } from '../../domain/contacts';
 import { fieldsIn, listFields } from '../../domain/fields';
+import { cachedDefaultCountry } from '../../domain/default-country';
 import { defineStep, fail, next, type StepContext, type StepOutcome } from './define';
+import { stepPhoneCountry } from './phone-country';
 import { stepTarget, writeStandardField } from './standard-field';
 import { viaConnector } from './via-connector';
 import { outsideForContactWrite, viaContactConnector } from './via-contact';
@@ -44,7 +46,8 @@ export const updateContactFieldStep = defineStep({
     if (connector || ctx.outside) {
       const def = (await listFields(ctx.services.db)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
-      const coerced = coerceFieldValue(def, input);
+      // Outside any transaction here (a connector's call, or a contact Chatwoot holds).
+      const coerced = coerceFieldValue(def, input, def.type === 'phone' ? await cachedDefaultCountry(ctx.services.db) : null);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       if (connector) return next({ oldValue: ctx.contact.fields[key] ?? null, ...(await connector.invoke({ field: key, value: coerced.value })) });
       const held = await viaContactConnector(ctx, { field: key, value: coerced.value });
@@ -53,7 +56,7 @@ export const updateContactFieldStep = defineStep({
     return ctx.db(async (uow) => {
       const def = (await fieldsIn(uow)).find((f) => f.key === key);
       if (!def) return fail(`Unknown contact field "${key}"`);
-      const coerced = coerceFieldValue(def, input);
+      const coerced = coerceFieldValue(def, input, def.type === 'phone' ? await cachedDefaultCountry(ctx.services.db, uow.trx) : null);
       if ('error' in coerced) return fail(`Cannot set field "${key}" (${def.type}): ${coerced.error}`);
       const oldValue = ctx.contact.fields[key] ?? null;
       // Inside the transaction that read ctx.contact, unless the step runs outside (then read again).
@@ -63,9 +66,9 @@ export const updateContactFieldStep = defineStep({
   },
 });
 
-/** First or last name, email or phone: read and checked as the contacts API does (PATCH /contacts/:id). */
+/** First or last name, email or phone: read and checked as the contacts API does (PATCH /contacts/:id), a national phone number too. */
 async function setStandardField(ctx: StepContext<'update_contact_field'>, key: WritableStandardField, text: string): Promise<StepOutcome> {
-  const read = standardFieldValue(key, text);
+  const read = standardFieldValue(key, text, key === 'phone' ? await stepPhoneCountry(ctx) : null);
   if ('error' in read) return fail(`Cannot set the contact's ${key}: ${read.error}`);
   const value = typeof read.value === 'string' ? read.value : null;
   // On Chatwoot its contact gets the value too, or neither does (a refusal fails the step).

@@ -12,6 +12,7 @@ import { isStandardContactField } from '../../../lib/contracts/triggers';
 import { getLifecycleStages } from '../../domain/contacts';
 import { closeAccepts, isTemplated } from './uses';
 import { listFields } from '../../domain/fields';
+import { getDefaultCountry } from '../../domain/default-country';
 
 type Path = (string | number)[];
 
@@ -36,8 +37,10 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   const fields = await listFields(db);
   if (def.trigger.type === 'mini_app') await apps.load(def.trigger.appId);
   for (const step of def.steps) if (step.type === 'mini_app_action') await apps.load(step.config.appId);
+  // A phone number written without its country code is read in the workspace's default country, as runs read it.
+  const defaultCountry = await getDefaultCountry(db);
   const problems = structuralProblems(def, {
-    fieldKeys: fields.map((f) => f.key), fields,
+    fieldKeys: fields.map((f) => f.key), fields, defaultCountry,
     actionInputs: (appId, key) => apps.actionInputs(appId, key),
     actionOutputs: (appId, key) => apps.actionOutputs(appId, key),
     triggerItems: (appId, key) => apps.triggerItems(appId, key),

@@ -16,6 +16,7 @@ import { isUniqueViolation } from '../../store/database';
 import { NoContent } from '../../http/openapi';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 import { listQuery } from '../../../lib/contracts/list-query';
+import { readNationalPhone } from '../contacts/national-phone';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -136,6 +137,8 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   app.post('/apps/:id/triggers/:triggerKey', {
     config: { access: { appOnly: true }, errors: { 409: '`idempotency_key_reused`: this Idempotency-Key came with another body' } },
+    // A contact named by a phone without its country code is read in the workspace's default country, as the contacts API reads it.
+    preValidation: readNationalPhone(db, FireTriggerBody, 'contact'),
     schema: {
       tags: ['apps'],
       summary: 'Fire one of the app\'s triggers for a contact (the app\'s own key); an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`) instead of firing again',
@@ -155,6 +158,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     config: { access: { role: 'admin', scope: 'workflows.start' }, errors: {
       409: '`conflict`: the workflow is a draft or has another trigger than manual; `idempotency_key_reused`: this Idempotency-Key came with another body',
     } },
+    preValidation: readNationalPhone(db, StartWorkflowBody, 'contact'),
     schema: {
       tags: ['apps'],
       summary: 'Start a published manual-trigger workflow for a contact, with variables; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`) instead of starting it again',

@@ -1,0 +1,3 @@
+import { nationalPhoneStepsSuite } from './national-phone-steps-suite';
+
+nationalPhoneStepsSuite(() => undefined);
