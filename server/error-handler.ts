@@ -5,6 +5,8 @@ import { nulDetails, nulMessage } from './http/refuse-nul';
 import { RouteMethods } from './http/route-methods';
 import { isForeignKeyViolation, isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
+import { isStalePlan } from './store/pg-prepared';
+import { isTransactionConflict } from './store/transient-errors';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,8 +87,9 @@ export function installErrorHandler(app: FastifyInstance) {
       return reply.code(err.statusCode).send(send('bad_request', err.message));
     }
     // PostgreSQL gave up this transaction to untangle it from another one (a deadlock, or a
-    // serialization failure): it rolled back whole, and the same request again goes through.
-    if (isTransactionConflict(err)) {
+    // serialization failure), or another instance's migration made a prepared statement of it
+    // stale: it rolled back whole, and the same request again goes through.
+    if (isTransactionConflict(err) || isStalePlan(err)) {
       request.log.warn({ err }, 'transaction conflict, rolled back');
       return reply.code(503).header('retry-after', '1').send(send('busy', 'This collided with another change at the same moment and was not saved; send it again'));
     }
@@ -139,10 +142,4 @@ export function plainTypeMessage(message: string): string {
   const [expected, received] = [m[1], m[2]].map((t) => (t === 'record' ? 'object' : t));
   const a = (t: string) => (t === 'undefined' || t === 'null' || t === 'NaN' ? t : `${/^[aeiou]/.test(t!) ? 'an' : 'a'} ${t}`);
   return received === 'undefined' ? `Required: give ${a(expected!)}` : `Expected ${a(expected!)}, got ${a(received!)}`;
-}
-
-/** PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001): the transaction was rolled back. */
-function isTransactionConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === '40P01' || code === '40001';
 }

@@ -24,6 +24,7 @@ import { appRoutes } from './routes/apps/index';
 import { chatwootDashboardAppRoutes } from './routes/chatwoot-dashboard-app/index';
 import { chatwootRoutes } from './routes/chatwoot/index';
 import { startChatwootSync } from './connectors/chatwoot/reconcile';
+import { watchAccountChanges } from './connectors/chatwoot/account-channels';
 import './connectors/chatwoot/connector';
 import { settingsRoutes } from './routes/settings/index';
 import { startEngine } from './engine/executor/index';
@@ -42,6 +43,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   registerEngineDispatch(services);
   registerDemoWorkflows();
   registerMetaConnectors();
+  watchAccountChanges(services);
   registerAdClickNotes(services);
   if (opts.workers) scheduleAdSync(services, services.config.metaAdsSyncMinutes);
   if (opts.workers) scheduleChannelHousekeeping(services);

@@ -53,7 +53,7 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose, hasDraft }: 
     else if (e.key === 'End' && e.ctrlKey) setActive(last);
     else if (e.key === 'Enter') {
       const picked = matching[current];
-      if (picked) onPick(picked);
+      if (picked && !picked.unavailable) onPick(picked);
     } else if (e.key === 'Escape') onClose();
     else return;
     e.preventDefault();
@@ -96,15 +96,19 @@ export function ShortcutMenu({ shortcuts, offline, onPick, onClose, hasDraft }: 
             id={optionId(i)}
             role="option"
             aria-selected={i === current}
+            // Listed but not launchable (its workflow assigns to someone deactivated): greyed, with
+            // the server's reason, rather than failing at that step on every launch.
+            aria-disabled={s.unavailable ? true : undefined}
             className="ic-option"
             onMouseMove={() => i !== current && setActive(i)}
             onMouseDown={(e) => e.preventDefault()}
-            onClick={() => onPick(s)}
+            onClick={() => { if (!s.unavailable) onPick(s); }}
           >
             <span className="ic-icon" aria-hidden="true">{s.icon}</span>
             <span className="ic-option-text">
               <span className="ic-name">{s.name}</span>
               {s.description && <span className="ic-description">{s.description}</span>}
+              {s.unavailable && <span className="ic-unavailable-reason" data-testid="launcher-unavailable-reason">{s.unavailable}</span>}
             </span>
             {hasDraft?.(s.id) && <span className="ic-draft" data-testid="launcher-draft-mark" title="What you typed in its form is kept">Draft</span>}
           </li>

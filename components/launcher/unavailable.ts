@@ -10,8 +10,11 @@ export interface Refusal { text: string; version: string | null }
  * still showing it does not count.
  */
 export function unavailableText(shortcut: ShortcutSummary, list: Pick<ShortcutList, 'shortcuts' | 'version'> | null, refusal?: Refusal): string | null {
-  const listed = list ? list.shortcuts.some((s) => s.id === shortcut.id) : true;
+  const live = list?.shortcuts.find((s) => s.id === shortcut.id);
+  const listed = list ? live !== undefined : true;
   if (refusal && (!listed || (list?.version ?? null) === refusal.version)) return refusal.text;
+  // Still listed, but marked as one that cannot run now (its workflow assigns to someone deactivated).
+  if (live?.unavailable) return asSentence(live.unavailable);
   return listed ? null : `“${shortcut.name}” is no longer available (an admin unpublished or removed it).`;
 }
 

@@ -1,11 +1,7 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { ContactList, type Contact } from '../../lib/contracts/contacts';
 import { request } from './api';
-
-/** What a contact is called in the run history: name, else phone, else email, else id. */
-export const contactLabel = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.phone || c.email || c.id;
-const PAUSE_MS = 250;
+import { ContactPage, contactLabel, useSettled } from './contact-search';
 
 /**
  * The run history's contact filter: a name, phone or email searched on the server (GET
@@ -14,14 +10,10 @@ const PAUSE_MS = 250;
 export function RunContactSearch({ onPick }: { onPick(id: string, label: string): void }) {
   const listId = useId();
   const [text, setText] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const q = useSettled(text.trim());
   const found = useQuery({
     queryKey: ['contacts', 'search', q], enabled: q.length > 0, staleTime: 30_000,
-    queryFn: () => request(ContactList, 'GET', `/contacts?${new URLSearchParams({ q, limit: '8' })}`),
+    queryFn: () => request(ContactPage, 'GET', `/contacts?${new URLSearchParams({ q, limit: '8' })}`),
   });
   const contacts = found.data?.contacts ?? [];
   return (

@@ -35,6 +35,7 @@ export function RunDetails({ run }: { run: Run }) {
   return (
     <div className="run-details">
       <WaitingBehindNote run={run} />
+      {run.launchedBy && <p className="launched-by">Launched by <strong>{run.launchedBy.name}</strong> from the shortcut.</p>}
       <h4>Variables</h4>
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (
         <dl className="variables">

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { RUN_STATUSES, RunHistoryWorkflows } from '../../lib/contracts/runs';
+import { isActive } from '../../lib/contracts/users';
 import { request } from './api';
+import { useUsers } from './queries';
 import { RunContactSearch } from './RunContactSearch';
 import type { RunFilter } from './use-run-history';
 
@@ -24,7 +26,25 @@ interface Props {
   onPickContact(id: string, label: string): void;
 }
 
-/** Which runs the table shows: workflow (deleted ones too), status, contact (searched, or picked in a row) and start time. */
+/**
+ * Who launched the runs shown: anyone, or one person (deactivated people too: their runs stay).
+ * Bots launch no shortcuts and are left out.
+ */
+function LauncherFilter({ value, onChange }: { value: string; onChange(id: string): void }) {
+  const users = useUsers();
+  const people = (users.data?.users ?? []).filter((u) => u.kind !== 'bot').sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <label>Launched by
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Anyone</option>
+        {people.map((u) => <option key={u.id} value={u.id}>{isActive(u) ? u.name : `${u.name} (deactivated)`}</option>)}
+        {value && !people.some((u) => u.id === value) && <option value={value}>{value}</option>}
+      </select>
+    </label>
+  );
+}
+
+/** Which runs the table shows: workflow (deleted ones too), status, who launched them, contact (searched, or picked in a row) and start time. */
 export function RunFilters({ filter, contactLabel, onChange, onPickContact }: Props) {
   const workflows = useRunHistoryWorkflows();
   const set = (patch: Partial<RunFilter>) => onChange({ ...filter, ...patch });
@@ -42,6 +62,7 @@ export function RunFilters({ filter, contactLabel, onChange, onPickContact }: Pr
           {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </label>
+      <LauncherFilter value={filter.launchedBy ?? ''} onChange={(launchedBy) => set({ launchedBy })} />
       <label>From
         <input type="datetime-local" value={filter.since} onChange={(e) => set({ since: e.target.value })} />
       </label>

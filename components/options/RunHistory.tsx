@@ -5,6 +5,7 @@ import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { waitingText } from '../../lib/workflow/waiting-on';
 import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import { errorMessage, request } from './api';
+import { FailedRuns } from './FailedRuns';
 import { QueueSummary } from './QueueSummary';
 import { RunDetails } from './RunDetails';
 import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
@@ -32,6 +33,13 @@ function ContactName({ id, onPick }: { id: string; onPick(id: string, label: str
       {name ?? <span className="mono">{id}</span>}{phone ? <span className="muted"> {phone}</span> : null}
     </button>
   );
+}
+
+/** Who launched a run from a shortcut; pressing it keeps only their runs. A trigger's run names no one. */
+function LauncherName({ run, onPick }: { run: Run; onPick(id: string): void }) {
+  const who = run.launchedBy;
+  if (!who) return <span className="muted" title="Started by its trigger, not by a person">—</span>;
+  return <button type="button" className="link launcher-name" title={`Only the runs ${who.name} launched`} onClick={() => onPick(who.id)}>{who.name}</button>;
 }
 
 function stepSummary(log: readonly { status: string }[]): string {
@@ -95,14 +103,24 @@ function CancelRun({ run }: { run: Run }) {
   );
 }
 
+interface Props {
+  /** Opened from a workflow: its runs first (the filters widen it). Left out: every workflow's. */
+  workflowId?: string;
+  /**
+   * Whether the reader configures (admins): the link back to the workflow, the engine's queue and
+   * Try now. Supervisors read the same history without them; Cancel run stays (theirs too).
+   */
+  configure?: boolean;
+}
+
 /**
  * Run history, newest first, live (see useRunHistory): opened from a workflow it shows that
- * workflow's runs; the filters widen or narrow it to any workflow, status, contact and time.
+ * workflow's runs; the filters widen or narrow it to any workflow, status, launcher, contact and time.
  */
-export function RunHistory({ workflowId }: { workflowId: string }) {
-  const workflow = useWorkflow(workflowId);
+export function RunHistory({ workflowId = '', configure = true }: Props) {
+  const workflow = useWorkflow(configure && workflowId ? workflowId : undefined);
   const workflows = useRunHistoryWorkflows();
-  const [filter, setFilter] = useState<RunFilter>({ workflowId, status: '', contactId: '', since: '', until: '' });
+  const [filter, setFilter] = useState<RunFilter>({ workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' });
   const [contactLabel, setContactLabel] = useState<string | null>(null);
   const runs = useRunHistory(filter);
   const [open, setOpen] = useState<string>();
@@ -110,23 +128,26 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
   const names = new Map((workflows.data?.workflows ?? []).map((w) => [w.id, historyName(w)]));
   const pickContact = (id: string, label: string | null) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); };
   const allWorkflows = !filter.workflowId;
-  const columns = allWorkflows ? 8 : 7;
+  const columns = allWorkflows ? 9 : 8;
+  // The count is every workflow's: the table then shows exactly the runs it counted.
+  const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', since, until: '' });
   return (
     <section aria-labelledby="runs-heading">
       <div className="page-head">
-        <a href={`#/workflows/${encodeURIComponent(workflowId)}`}>← {workflow.data?.name ?? 'Workflow'}</a>
+        {configure && workflowId && <a href={`#/workflows/${encodeURIComponent(workflowId)}`}>← {workflow.data?.name ?? 'Workflow'}</a>}
         <h2 id="runs-heading">Run history</h2>
         <span className="spacer" />
         <span className="live" title="New runs and status changes appear as they happen">Live</span>
         <button type="button" onClick={() => void runs.refetch()}>Refresh</button>
       </div>
-      <QueueSummary />
+      {configure && <QueueSummary />}
+      <FailedRuns onShow={showFailed} />
       <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} onPickContact={pickContact} />
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
       {list.length > 0 && (
         <table className="table" aria-label="Runs">
-          <thead><tr><th>Started</th>{allWorkflows && <th>Workflow</th>}<th>Status</th><th>Contact</th><th>Trigger</th><th>Version</th><th>Steps</th><th /></tr></thead>
+          <thead><tr><th>Started</th>{allWorkflows && <th>Workflow</th>}<th>Status</th><th>Contact</th><th>Trigger</th><th>Launched by</th><th>Version</th><th>Steps</th><th /></tr></thead>
           <tbody>
             {list.map((run) => (
               <Fragment key={run.id}>
@@ -136,10 +157,11 @@ export function RunHistory({ workflowId }: { workflowId: string }) {
                   <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
                   <td><ContactName id={run.contactId} onPick={pickContact} /></td>
                   <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
+                  <td><LauncherName run={run} onPick={(launchedBy) => setFilter({ ...filter, launchedBy })} /></td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>
                   <td className="actions">
-                    <RetryNow run={run} />
+                    {configure && <RetryNow run={run} />}
                     <CancelRun run={run} />
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}

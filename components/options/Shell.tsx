@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Me } from '../../lib/contracts/users';
 import { sendMessage } from '../../lib/extension/messaging';
 import { ContactImport } from './ContactImport';
+import { ContactSearch } from './ContactSearch';
 import { MiniAppsPage } from './MiniAppsPage';
 import { RestrictionsPanel } from './RestrictionsPanel';
 import { RunHistory } from './RunHistory';
@@ -10,13 +11,16 @@ import { SettingsPage } from './SettingsPage';
 import { WorkflowEditorPage } from './WorkflowEditorPage';
 import { WorkflowsPage } from './WorkflowsPage';
 
-type Section = 'workflows' | 'apps' | 'restrictions' | 'contacts' | 'settings';
-const LABELS: Record<Section, string> = { workflows: 'Workflows', apps: 'Mini-apps', restrictions: 'Restrictions', contacts: 'Contacts', settings: 'Settings' };
+type Section = 'workflows' | 'runs' | 'apps' | 'restrictions' | 'contacts' | 'settings';
+const LABELS: Record<Section, string> = { workflows: 'Workflows', runs: 'Runs', apps: 'Mini-apps', restrictions: 'Restrictions', contacts: 'Contacts', settings: 'Settings' };
 
-/** What this role may configure: admins everything, supervisors the restrictions and contact imports, agents nothing. */
+/**
+ * What this role may use: admins everything; supervisors the restrictions, contact imports and
+ * the run history (read: what their agents ran and what failed); agents nothing.
+ */
 export function sectionsFor(me: Me): Section[] {
-  if (me.permissions.configure) return ['workflows', 'apps', 'restrictions', 'contacts', 'settings'];
-  if (me.permissions.superviseAgents) return ['restrictions', 'contacts'];
+  if (me.permissions.configure) return ['workflows', 'runs', 'apps', 'restrictions', 'contacts', 'settings'];
+  if (me.permissions.superviseAgents) return ['restrictions', 'contacts', 'runs'];
   return [];
 }
 
@@ -61,9 +65,10 @@ export function Shell({ me, serverUrl, offline }: Props) {
           </div>
         )}
         {section === 'workflows' && <WorkflowsRoute route={route} />}
+        {section === 'runs' && <RunHistory configure={me.permissions.configure} />}
         {section === 'apps' && <MiniAppsPage />}
         {section === 'restrictions' && <RestrictionsPanel />}
-        {section === 'contacts' && <ContactsPage />}
+        {section === 'contacts' && <ContactsPage serverUrl={serverUrl} />}
         {section === 'settings' && <SettingsPage me={me.user} serverUrl={serverUrl} />}
       </main>
     </div>
@@ -78,10 +83,11 @@ function WorkflowsRoute({ route }: { route: string[] }) {
   return <WorkflowEditorPage key={id} id={id} />;
 }
 
-function ContactsPage() {
+function ContactsPage({ serverUrl }: { serverUrl: string }) {
   return (
     <section aria-labelledby="contacts-heading" className="settings">
       <div className="page-head"><h2 id="contacts-heading">Contacts</h2></div>
+      <ContactSearch serverUrl={serverUrl} />
       <ContactImport />
     </section>
   );

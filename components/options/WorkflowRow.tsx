@@ -1,3 +1,4 @@
+import { deactivatedAssignees, deactivatedAssigneesText } from '../../lib/workflow/deactivated-assignees';
 import { StatusBadge } from './StatusBadge';
 import type { WorkflowSummary } from './schemas';
 import { TRIGGER_LABELS } from './trigger-defaults';
@@ -10,12 +11,17 @@ interface Props {
   onDelete(): void;
   onToggle(): void;
   onExport(): void;
+  /** Deactivated users, id → name (GET /users). */
+  deactivated?: ReadonlyMap<string, string>;
 }
 
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : 'never');
 
-export function WorkflowRow({ workflow: w, busy, onDuplicate, onDelete, onToggle, onExport }: Props) {
+export function WorkflowRow({ workflow: w, busy, onDuplicate, onDelete, onToggle, onExport, deactivated = new Map() }: Props) {
   const published = w.status === 'published';
+  // Its Assign step names someone deactivated since: every run fails there, and a shortcut is
+  // unavailable in agents' launchers, until the admin chooses someone else.
+  const stuck = deactivatedAssignees(w.steps, deactivated);
   return (
     <tr>
       <td>
@@ -24,6 +30,13 @@ export function WorkflowRow({ workflow: w, busy, onDuplicate, onDelete, onToggle
           <p className="reasons">
             {unreadableSecretsText(w.unreadableSecrets)}{' '}
             <a href={`#/workflows/${encodeURIComponent(w.id)}`} aria-label={`Fix “${w.name}” in the editor`}>Fix it in the editor</a>
+          </p>
+        )}
+        {stuck.length > 0 && (
+          <p className="reasons" data-testid="workflow-deactivated-assignee">
+            {`${deactivatedAssigneesText(stuck).replace(/^it/, 'It')} (step ${stuck.map((f) => `“${f.stepId}”`).join(', ')}): `}
+            {`${published ? 'its runs fail there' : 'publishing is refused'}${published && w.trigger.type === 'shortcut' ? ' and agents see the shortcut as unavailable' : ''}. `}
+            <a href={`#/workflows/${encodeURIComponent(w.id)}`} aria-label={`Choose someone else in “${w.name}”`}>Choose someone else</a>
           </p>
         )}
       </td>

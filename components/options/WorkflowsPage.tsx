@@ -7,7 +7,8 @@ import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { ExportCredentialsNotice } from './ExportCredentialsNotice';
 import { ImportOutcome, ImportWorkflow } from './ImportWorkflow';
-import { keys, useWorkflows } from './queries';
+import { keys, useUsers, useWorkflows } from './queries';
+import { isActive } from '../../lib/contracts/users';
 import { navigate } from './router';
 import type { WorkflowSummary } from './schemas';
 import { useWorkflowImport } from './use-workflow-import';
@@ -38,6 +39,9 @@ const deleteQuestion = (name: string) =>
 /** Every workflow with its trigger, status, version and last run; create, import and act on each. */
 export function WorkflowsPage() {
   const list = useWorkflows();
+  // Who is deactivated: a workflow assigning to one of them is flagged on its row (WorkflowRow).
+  const users = useUsers();
+  const deactivated = new Map((users.data?.users ?? []).filter((u) => !isActive(u)).map((u) => [u.id, u.name]));
   const client = useQueryClient();
   const [problem, setProblem] = useState<{ name: string; id: string; message: string; details: ErrorMap }>();
   const importing = useWorkflowImport();
@@ -89,7 +93,7 @@ export function WorkflowsPage() {
           <thead><tr><th>Name</th><th>Trigger</th><th>Status</th><th>Version</th><th>Last run</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {workflows.map((w) => (
-              <WorkflowRow key={w.id} workflow={w} busy={act.isPending || unpublish.counting}
+              <WorkflowRow key={w.id} workflow={w} busy={act.isPending || unpublish.counting} deactivated={deactivated}
                 onToggle={() => (w.status === 'published' ? void unpublish.ask(w) : act.mutate({ kind: 'publish', workflow: w }))}
                 onDuplicate={() => act.mutate({ kind: 'duplicate', workflow: w })}
                 onExport={() => exporting.mutate(w)}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from '../../lib/contracts/errors';
 import { sendMessage } from '../../lib/extension/messaging';
+import { olderServerMessage, refusedParameters } from './older-server';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,8 +27,12 @@ export async function request<S extends z.ZodType>(schema: S, method: Method, pa
   const answer = await sendMessage('api', body === undefined ? { method, path } : { method, path, body });
   if (answer.status < 200 || answer.status >= 300) {
     const err = ErrorBody.safeParse(answer.body);
-    const message = err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
-    throw new ApiFailure(answer.status, message, err.success ? err.data.error.details ?? [] : [], err.success ? err.data.error.code : undefined);
+    const details = err.success ? err.data.error.details ?? [] : [];
+    // A parameter this page sent that the server does not know: the server is older (older-server.ts).
+    const refused = answer.status === 422 ? refusedParameters(details) : [];
+    const message = refused.length ? olderServerMessage(refused)
+      : err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
+    throw new ApiFailure(answer.status, message, details, err.success ? err.data.error.code : undefined);
   }
   const parsed = schema.safeParse(answer.body);
   if (!parsed.success) {
@@ -41,3 +46,6 @@ export async function request<S extends z.ZodType>(schema: S, method: Method, pa
 export const NoBody = z.unknown();
 
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A 422 for query parameters the server does not know: it is older than the extension. */
+export const refusedByOlderServer = (err: unknown) => err instanceof ApiFailure && err.status === 422 && refusedParameters(err.details).length > 0;

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { AppList } from '../../lib/contracts/apps';
 import { ChannelList, WhatsAppTemplateList, type Channel, type WhatsAppTemplate } from '../../lib/contracts/channels';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
@@ -7,7 +8,7 @@ import { DefaultCountry } from '../../lib/contracts/settings';
 import { Restrictions, UserList } from '../../lib/contracts/users';
 import { Workflow } from '../../lib/contracts/workflow';
 import { request } from './api';
-import { AdCatalog, WorkflowSummaryList } from './schemas';
+import { AdCatalog, WorkflowSummaryList, type WorkflowSummary } from './schemas';
 
 export const keys = {
   workflows: ['workflows'] as const,
@@ -24,8 +25,23 @@ export const keys = {
   whatsappTemplates: ['channels', 'whatsapp-templates'] as const,
 };
 
-export const useWorkflows = () =>
-  useQuery({ queryKey: keys.workflows, queryFn: () => request(WorkflowSummaryList, 'GET', '/workflows') });
+/**
+ * Every workflow, by name: GET /workflows pages (200 a page, the most it gives), followed to the
+ * last, so a workspace with hundreds of them lists (and picks from) all of them.
+ */
+async function allWorkflows(): Promise<{ workflows: WorkflowSummary[] }> {
+  const workflows: WorkflowSummary[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: z.infer<typeof WorkflowSummaryList> = await request(WorkflowSummaryList, 'GET', `/workflows?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    workflows.push(...page.workflows);
+    // A server that answered the cursor it was given would loop: its last page is taken as the end.
+    cursor = page.nextCursor === cursor ? null : page.nextCursor;
+  } while (cursor);
+  return { workflows };
+}
+
+export const useWorkflows = () => useQuery({ queryKey: keys.workflows, queryFn: allWorkflows });
 export const useWorkflow = (id: string | undefined) =>
   useQuery({ queryKey: keys.workflow(id ?? ''), enabled: !!id, queryFn: () => request(Workflow, 'GET', `/workflows/${encodeURIComponent(id ?? '')}`) });
 export const useFields = () => useQuery({ queryKey: keys.fields, queryFn: () => request(FieldList, 'GET', '/fields') });

@@ -9,6 +9,8 @@ export interface RunFilter {
   workflowId: string;
   status: RunStatus | '';
   contactId: string;
+  /** A user id: the runs they launched from a shortcut; empty or left out: anyone's (and triggers'). */
+  launchedBy?: string;
   /** `datetime-local` values (the admin's local time); empty: unbounded. */
   since: string;
   until: string;
@@ -24,6 +26,7 @@ export function runsPath(filter: RunFilter, cursor?: string): string {
   if (filter.workflowId) q.set('workflowId', filter.workflowId);
   if (filter.status) q.set('status', filter.status);
   if (filter.contactId) q.set('contactId', filter.contactId);
+  if (filter.launchedBy) q.set('launchedBy', filter.launchedBy);
   const iso = (local: string) => (local ? new Date(local) : null);
   const since = iso(filter.since);
   const until = iso(filter.until);

@@ -68,16 +68,29 @@ export const ContactPatchBody = z.strictObject({
   email: Email.nullish(),
   fields: z.record(z.string().max(64), FieldValue).optional(),
 }, unknownKeys('an update takes firstName, lastName, phone, email, fields, lifecycle (tags are added with POST /contacts/:id/tags and removed with DELETE /contacts/:id/tags/:tag)'));
+const FIELD_FILTER_HINT = 'field and value go together: ?field=order_id&value=order-12345 finds the contacts whose custom field order_id is order-12345';
 export const ContactQuery = listQuery({
   phone: z.string().max(32).optional(),
   email: z.string().max(254).optional(),
   q: z.string().max(100).optional(),
+  /** A custom field's key (GET /fields); with `value`, respond.io's filter by a contact field, Chatwoot's by a custom attribute. */
+  field: z.string().min(1, FIELD_FILTER_HINT).max(64, 'A field key has at most 64 characters').optional()
+    .describe('The key of a custom field (GET /fields), with `value`: only the contacts whose field holds that value exactly. An unknown key is a 422'),
+  value: z.string().trim().min(1, 'value is empty: give the value to find, e.g. ?field=order_id&value=order-12345').max(FIELD_TEXT_MAX).optional()
+    .describe('With `field`: the value, read as the field stores it (a number field\'s "1250.5", a checkbox\'s true or false, a list option in any case, a phone as written); case and spaces inside count'),
   limit: pageLimit(50),
   /** The `nextCursor` of the page before (contacts go by id, oldest first). */
   cursor: idCursor('con').optional(),
+}).superRefine((query, ctx) => {
+  if ((query.field === undefined) !== (query.value === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [query.field === undefined ? 'field' : 'value'], message: FIELD_FILTER_HINT });
+  }
 });
-/** `nextCursor`: pass it back as `cursor` for the next page; null when there is no more. */
-export const ContactList = z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() });
+/**
+ * `nextCursor`: pass it back as `cursor` for the next page; null when there is no more. `total`
+ * counts every contact the filters match, not the page (as GET /conversations' does).
+ */
+export const ContactList = z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable(), total: z.number().int().min(0) });
 export const TagsBody = z.strictObject({ tags: z.array(Tag).min(1).max(50) }, unknownKeys('adding tags takes only tags, e.g. {"tags": ["vip"]}'));
 export const TagListBody = z.object({ tags: z.array(z.string()) });
 export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Message } from './conversations';
 import { decodedCursor, listQuery, pageLimit } from './list-query';
+import { timeIdCursor, type TimeIdCursor } from './time-id-cursor';
 
 /**
  * `GET /conversations/:id/messages`: a long thread a page at a time, as Chatwoot's
@@ -18,13 +19,8 @@ export type MessagePage = z.infer<typeof MessagePage>;
  * alone: a run's activity line keeps its id when it is replaced, and moves to the thread's end
  * (domain/activity.ts), so ids are not in the thread's order.
  */
-export interface MessageCursor { at: string; id: string }
-const CURSOR_SHAPE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}))~(msg_[0-9A-HJKMNP-TV-Z]{26})$/;
-export const encodeMessageCursor = (c: MessageCursor): string => `${c.at}~${c.id}`;
-export function decodeMessageCursor(cursor: string): MessageCursor | null {
-  const match = CURSOR_SHAPE.exec(cursor);
-  return match ? { at: match[1]!, id: match[2]! } : null;
-}
+export type MessageCursor = TimeIdCursor;
+export const { encode: encodeMessageCursor, decode: decodeMessageCursor } = timeIdCursor('msg_[0-9A-HJKMNP-TV-Z]{26}');
 
 export const MessagePageQuery = listQuery({
   limit: pageLimit(50),

@@ -6,6 +6,7 @@ import { MessageData } from './message-data';
 import { WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { AdReferral } from './ad-referral';
 import { decodedCursor, listQuery, pageLimit } from './list-query';
+import { timeIdCursor, type TimeIdCursor } from './time-id-cursor';
 import { TimeBound } from './runs';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
@@ -28,9 +29,11 @@ export const Message = z.object({
   /**
    * Who wrote it. A workflow's message (`type: workflow`, `id` its workflow id) carries the
    * workflow's `name` as it was when the run wrote it, so a reader can say "Workflow: Order
-   * shipped" without a lookup (and after the workflow is renamed or deleted).
+   * shipped" without a lookup (and after the workflow is renamed or deleted). A reply or note
+   * posted with a mini-app's API key is the app's (`type: app`, `id` its app id, `name` its name
+   * then), as Chatwoot names an integration's messages; a user's is `user` with their id.
    */
-  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: z.string().nullable(), name: z.string().optional() }),
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: z.string().nullable(), name: z.string().optional() }),
   text: z.string(),
   createdAt: Timestamp,
   /** Set when the message went through a channel (WhatsApp, Messenger): Meta's id and delivery status. */
@@ -127,12 +130,19 @@ export type TakeOverResult = z.infer<typeof TakeOverResult>;
 /** One of the contact's earlier conversations, with its messages, as `GET /conversations/:id?history=true` gives it. */
 export const EarlierConversation = Conversation.pick({
   id: true, status: true, openedBySource: true, closedBySource: true, closeReason: true, category: true, summary: true, openedAt: true, closedAt: true,
-}).extend({ messages: z.array(Message) });
+}).extend({
+  messages: z.array(Message),
+  // The one where HISTORY_MESSAGES ran out keeps its latest messages; a reader pages back from there.
+  olderMessagesCursor: z.string().nullable().optional()
+    .describe('Its older messages were left out: pass this as `cursor` to `GET /conversations/{this id}/messages` for them. Null: `messages` is its whole thread'),
+});
 export type EarlierConversation = z.infer<typeof EarlierConversation>;
 /**
  * The contact's history before a conversation: the conversations opened before it (oldest
  * first; each open→close period of a contact is a conversation of its own) with their messages,
- * at most the latest HISTORY_MESSAGES of them; `truncated` says older ones were left out.
+ * at most the latest HISTORY_MESSAGES of them; `truncated` says older ones were left out. A reader
+ * goes further back with the oldest one's `olderMessagesCursor`, then that conversation's own
+ * `?history=true` (what came before it).
  */
 export const ConversationHistory = z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() });
 export type ConversationHistory = z.infer<typeof ConversationHistory>;
@@ -159,8 +169,17 @@ export const ConversationInbox = z.object({
   url: z.string(),
 });
 export type ConversationInbox = z.infer<typeof ConversationInbox>;
+/**
+ * How many of its latest messages `GET /conversations/:id` carries: the first page of
+ * `GET /conversations/:id/messages`. Bounded, so that opening a thread of thousands of messages
+ * costs what a short one does (Chatwoot's conversation read carries none; its client pages them).
+ */
+export const DETAIL_MESSAGES = 50;
 export const ConversationDetail = ConversationWithContact.extend({
-  messages: z.array(Message),
+  messages: z.array(Message).describe(`The latest ${DETAIL_MESSAGES} messages, oldest first (the first page of \`GET /conversations/{id}/messages\`); \`olderMessagesCursor\` says whether there are older ones`),
+  /** Absent from a server before the bound, whose `messages` was the whole thread. */
+  olderMessagesCursor: z.string().nullable().optional()
+    .describe('The conversation has messages older than `messages`: pass this as `cursor` to `GET /conversations/{id}/messages` for the page before them. Null: `messages` is the whole thread'),
   /** For a conversation on a WhatsApp/Messenger channel: whether a free-form message may be sent now. */
   channel: ChannelWindow.nullable().optional(),
   awaitingAnswer: AwaitingAnswer.nullable().optional(),
@@ -180,7 +199,7 @@ export const ConversationDetail = ConversationWithContact.extend({
   history: ConversationHistory.optional(),
 });
 export const ConversationDetailQuery = listQuery({
-  history: z.enum(['true', 'false']).optional().describe('`true`: also the contact\'s earlier conversations and their messages (`history`)'),
+  history: z.enum(['true', 'false']).optional().describe(`\`true\`: also the contact's earlier conversations and their latest messages (\`history\`: at most ${HISTORY_MESSAGES} messages from ${HISTORY_CONVERSATIONS} conversations)`),
 }, 'this route');
 /**
  * `POST /conversations/:id/messages` answers the message as stored. A customer's message
@@ -218,13 +237,8 @@ export type ConversationList = z.infer<typeof ConversationList>;
  * Where a page of conversations ends: the last row's activity time and id (rows with the same time
  * go by id, newest first). Written `<lastActivityAt>~<id>`; clients pass `nextCursor` back as is.
  */
-export interface ConversationCursor { at: string; id: string }
-const CURSOR_SHAPE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}))~(cnv_[0-9A-Za-z]{1,60})$/;
-export const encodeConversationCursor = (c: ConversationCursor): string => `${c.at}~${c.id}`;
-export function decodeConversationCursor(cursor: string): ConversationCursor | null {
-  const match = CURSOR_SHAPE.exec(cursor);
-  return match ? { at: match[1]!, id: match[2]! } : null;
-}
+export type ConversationCursor = TimeIdCursor;
+export const { encode: encodeConversationCursor, decode: decodeConversationCursor } = timeIdCursor('cnv_[0-9A-Za-z]{1,60}');
 
 /** What `assigneeId` takes besides a user's id. */
 export const ASSIGNEE_ME = 'me';

@@ -66,6 +66,12 @@ export const LiveMessage = z.discriminatedUnion('type', [
    * holds are ended with `session.ended`; their extension reads /me again.
    */
   z.object({ type: z.literal('user.changed'), userId: z.string() }),
+  /**
+   * An account of that kind (`chatwoot`) was connected or disconnected. Every instance and thread
+   * hears it: the accounts a run round consults are kept in memory until it (server/connectors/
+   * chatwoot/account-channels.ts). Nothing for a client to act on.
+   */
+  z.object({ type: z.literal('connections.changed'), kind: z.string() }),
   /** The last frame of a stream whose sign-in stopped holding (deactivated, token revoked): why. Sent to that stream only. */
   z.object({ type: z.literal('session.ended'), reason: z.string() }),
 ]);

@@ -37,10 +37,7 @@ const ulidOf = (prefix: string) => new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}
 export const idCursor = (prefix: string) => z.string().max(100).regex(ulidOf(prefix), CURSOR_HINT);
 
 /** A cursor of another shape (conversations': `<time>~<id>`): `decode` tells whether the server could have given it. */
-export const decodedCursor = (decode: (cursor: string) => unknown) => z.string().max(200).refine((c) => decode(c) !== null, CURSOR_HINT);
-
-/** A list answered whole (GET /workflows): any parameter, `?limit=` too, is refused rather than seeming to work. */
-export const WholeListQuery = listQuery({});
+export const decodedCursor = (decode: (cursor: string) => unknown, max = 200) => z.string().max(max).refine((c) => decode(c) !== null, CURSOR_HINT);
 
 /**
  * Every other GET under /api/v1 that declares no query (server/http/no-query.ts): a parameter is

@@ -42,6 +42,13 @@ export const WaitingBehind = z.object({
 });
 export type WaitingBehind = z.infer<typeof WaitingBehind>;
 
+/**
+ * Who launched a run from a shortcut, named as they are now (a deactivated person keeps their
+ * name); null for a run a trigger started. The run history's "Launched by".
+ */
+export const RunLauncher = z.object({ id: Id, name: z.string() });
+export type RunLauncher = z.infer<typeof RunLauncher>;
+
 export const Run = z.object({
   id: Id,
   workflowId: Id,
@@ -60,6 +67,8 @@ export const Run = z.object({
   endedAt: IsoDateTime.nullable(),
   /** Only on GET /runs/:id, for a queued run held by an earlier run of its workflow and contact. */
   waitingBehind: WaitingBehind.optional(),
+  /** On the run history's answers (GET /runs, /workflows/:id/runs, /runs/:id); other answers leave it out. */
+  launchedBy: RunLauncher.nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -84,6 +93,8 @@ export const TimeBound = z.string().max(40)
 const RunPageQuery = {
   status: RunStatus.optional(),
   contactId: Id.optional(),
+  /** A user id: the runs they launched from a shortcut. */
+  launchedBy: Id.optional(),
   since: TimeBound.optional(),
   until: TimeBound.optional(),
   limit: pageLimit(50),
@@ -139,6 +150,15 @@ export const RunQueueSummary = z.object({
   retrying: z.number().int().min(0),
 });
 export type RunQueueSummary = z.infer<typeof RunQueueSummary>;
+
+/**
+ * GET /runs/failed-count: how many of the runs started since `since` (24 hours ago when left out)
+ * have failed, the run history's "N runs failed in the last 24 hours". Counted by start time, as
+ * `GET /runs?status=failed&since=` lists them, so the count and that list agree.
+ */
+export const FailedRunCountQuery = listQuery({ since: TimeBound.optional() });
+export const FailedRunCount = z.object({ failed: z.number().int().min(0), since: IsoDateTime });
+export type FailedRunCount = z.infer<typeof FailedRunCount>;
 
 /** POST /runs/retry-now: every run waiting to try a step again was woken. */
 export const RetryNowResult = z.object({ woken: z.number().int().min(0) });

@@ -9,6 +9,12 @@ export const ShortcutSummary = z.object({
   description: z.string(),
   icon: z.string(),
   form: FormDefinition,
+  /**
+   * Why it cannot be launched now, in the launcher's words (its workflow assigns to someone
+   * deactivated: every launch would fail at that step); absent while it can. The menu shows it
+   * greyed with this reason, and a launch is refused (409 `shortcut_unavailable`) before any step runs.
+   */
+  unavailable: z.string().optional(),
 });
 export type ShortcutSummary = z.infer<typeof ShortcutSummary>;
 
@@ -30,8 +36,9 @@ export type ShortcutList = z.infer<typeof ShortcutList>;
 
 /**
  * Error code of the 404 a launch gets when the id is not a published shortcut (any more):
- * unpublished, deleted, or made to start another way. Trying again cannot help; the message
- * names the shortcut as the menu showed it when the server knows it.
+ * unpublished, deleted, or made to start another way; and of the 409 when it is published but
+ * cannot run now (`unavailable` above). Trying again cannot help; the message names the shortcut
+ * as the menu showed it when the server knows it.
  */
 export const SHORTCUT_UNAVAILABLE = 'shortcut_unavailable';
 

@@ -70,7 +70,11 @@ export const WorkflowSummary = Workflow.safeExtend({
   lastRunAt: z.string().nullable(),
 });
 export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
-export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary) });
+/**
+ * GET /workflows: a page by name; pass `nextCursor` back as `cursor` for the next (null: no more).
+ * `total` counts every workflow the filters match, not the page (as GET /contacts' does).
+ */
+export const WorkflowSummaryList = z.object({ workflows: z.array(WorkflowSummary), nextCursor: z.string().nullable(), total: z.number().int().min(0) });
 
 /**
  * POST /workflows/:id/unpublish: `cancelRuns` also cancels its unfinished runs, in the same

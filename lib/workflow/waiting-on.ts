@@ -53,7 +53,9 @@ type Waiting = AwaitingWho & { runId: string; until: string };
 /**
  * The questions a notice lists, the one asked last first (a typed reply goes to it; nothing when
  * none leads), each until its time: past it a question has timed out, whether or not the server
- * said so yet. One list for every view that names them (the launcher in Chatwoot, the Dashboard App).
+ * said so yet, and the server no longer routes a reply to it either (the same rule:
+ * server/domain/question-replies.ts, waitingCutoff). One list for every view that names them (the
+ * launcher in Chatwoot, the Dashboard App).
  */
 export function questionsWaiting<A extends Waiting>(state: { awaitingAnswer: A | null; awaitingAnswers?: readonly A[] }, now = Date.now()): A[] {
   const first = state.awaitingAnswer;

@@ -4,7 +4,7 @@ import { resolveContactRef } from './contact-ref';
 import { forbidden, HttpError, issuesToDetails, unprocessable } from '../http-error';
 import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
-import { keyedRequest, previousAck, recordKeyed, rememberUnmatched, type FireResult } from './keyed-event';
+import { callerScope, keyedRequest, previousAck, recordKeyed, rememberUnmatched, type FireResult } from './keyed-event';
 import { everyItem } from '../../lib/workflow/app-trigger-items';
 import { getApp } from './store';
 
@@ -28,7 +28,7 @@ export async function fireTrigger(
     throw new HttpError(404, 'not_found', `The app "${app.manifest.name}" has no trigger "${triggerKey}"; its triggers: ${known}`);
   }
   // An app retrying a request it got no answer to sends the same Idempotency-Key: one event only (keyed-event.ts).
-  const keyed = keyedRequest(`app:${appId}:${triggerKey}`, deliveryId, body);
+  const keyed = keyedRequest(`${callerScope(principal, 'app')}:${triggerKey}`, deliveryId, body);
   const hidden = !principal.scopes.includes('contacts.read');
   const previous = await previousAck(services, keyed, hidden);
   if (previous) return previous;

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../lib/contracts/events';
+import type { Principal } from '../auth/principal';
 import { inTransaction } from '../events/unit-of-work';
 import { keyReused, requestHash, sameRequest } from '../idempotency/request-key';
 import { nowIso } from '../ids';
@@ -15,7 +16,20 @@ export interface FireResult { eventId: string | null; runIds: string[]; notes?: 
  */
 export interface KeyedRequest { key: string; hash: string }
 
-/** `scope` keeps one caller's keys apart from another's and one route's from another's. */
+/**
+ * Whose keys they are: one caller's "k-1" is not another's (Stripe's keys are per account). The
+ * strings are stored with the event and looked up for 24 hours, so they stay as first written:
+ * a user `usr:<id>`; an app `inst:<installation>`, except on Fire Trigger, where it was
+ * `app:<appId>` (the same caller there: only the app's own installation may fire, and an app
+ * has one installation).
+ */
+export function callerScope(principal: Principal | null, app: 'installation' | 'app' = 'installation'): string {
+  if (principal?.kind === 'user') return `usr:${principal.user.id}`;
+  if (principal?.kind === 'app') return app === 'app' ? `app:${principal.appId}` : `inst:${principal.installationId}`;
+  return 'anonymous';
+}
+
+/** `scope` keeps one caller's keys apart from another's (callerScope) and one route's from another's. */
 export const keyedRequest = (scope: string, idempotencyKey: string | undefined, body: unknown): KeyedRequest | undefined =>
   (idempotencyKey ? { key: `${scope}:${idempotencyKey}`, hash: requestHash(JSON.stringify(body)) } : undefined);
 

@@ -4,7 +4,7 @@ import { conflict, notFound } from '../http-error';
 import { refuseNul } from '../http/refuse-nul';
 import type { Services } from '../services';
 import { readsContacts, resolveContactRef } from './contact-ref';
-import { keyedRequest, previousAck, recordKeyed, rememberUnmatched, type FireResult } from './keyed-event';
+import { callerScope, keyedRequest, previousAck, recordKeyed, rememberUnmatched, type FireResult } from './keyed-event';
 
 /**
  * "Send sub flow": an app (scope `workflows.start`) or an admin starts a published workflow whose
@@ -18,8 +18,8 @@ export async function startWorkflowFor(services: Services, principal: Principal 
   refuseNul(body.variables, 'variables');
   const row = await db.selectFrom('workflows').select(['id', 'name', 'status', 'trigger_type']).where('id', '=', workflowId).executeTakeFirst();
   if (!row) throw notFound(`Workflow ${workflowId}`);
-  // The caller's own keys, as on replies (Stripe's are per account): an admin's "k-1" is not an app's.
-  const keyed = keyedRequest(`start:${callerOf(principal)}:${workflowId}`, idempotencyKey, body);
+  // The caller's own keys, as on replies: an admin's "k-1" is not an app's.
+  const keyed = keyedRequest(`start:${callerScope(principal)}:${workflowId}`, idempotencyKey, body);
   const hidden = !readsContacts(principal);
   const previous = await previousAck(services, keyed, hidden);
   if (previous) return previous;
@@ -31,5 +31,3 @@ export async function startWorkflowFor(services: Services, principal: Principal 
   const by = principal?.kind === 'app' ? { byAppId: principal.appId } : { byUserId: principal?.kind === 'user' ? principal.user.id : undefined };
   return recordKeyed(services, keyed, hidden, { type: 'workflow.started', payload: { contactId: contact.id, workflowId, variables: body.variables, ...by } });
 }
-
-const callerOf = (p: Principal | null) => (p?.kind === 'user' ? `usr:${p.user.id}` : p?.kind === 'app' ? `inst:${p.installationId}` : 'anonymous');

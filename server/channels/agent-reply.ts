@@ -1,5 +1,6 @@
 import type { Conversation } from '../../lib/contracts/conversations';
 import type { Cause } from '../domain/contacts';
+import type { MessageAuthor } from '../domain/conversations';
 import { MAX_RETRY_AFTER_MS, STEP_RETRY_DELAYS_S } from '../engine/executor/step-retry';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
@@ -30,6 +31,8 @@ export interface ReplyTry {
   spec: SendSpec;
   sendKey: string;
   by: Replier & { userId: string | null };
+  /** Who the message is written by, when not the user `by` names: the app whose key posted it (apps/message-author.ts). */
+  author?: MessageAuthor & { type: 'user' | 'app' };
   cause: Cause;
   note(message: string): void;
   /** Tries so far, this one included. */
@@ -75,7 +78,7 @@ export async function planReply(services: Services, t: Pick<ReplyTry, 'connectio
 export async function tryReply(services: Services, t: ReplyTry, spec: SendSpec): Promise<ReplyOutcome> {
   const result = await deliverThroughChannel(services, {
     connection: t.connection, conversation: t.conversation, spec, sendKey: t.sendKey,
-    author: { type: 'user', id: t.by.userId }, cause: t.cause, note: t.note, retryLater: true,
+    author: t.author ?? { type: 'user', id: t.by.userId }, cause: t.cause, note: t.note, retryLater: true,
     ...(t.shownAs !== undefined ? { shownAs: t.shownAs } : {}),
   });
   await afterTry(services, t, result);

@@ -37,7 +37,7 @@ export interface DeliverInput {
   spec: SendSpec;
   /** run id + step id, or the inbox request's key: one send per key, ever. */
   sendKey: string;
-  author: MessageAuthor & { type: 'user' | 'workflow' };
+  author: MessageAuthor & { type: 'user' | 'workflow' | 'app' };
   cause: Cause;
   note?: (message: string) => void;
   /**

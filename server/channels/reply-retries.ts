@@ -52,12 +52,14 @@ export class ReplyRetries extends PolledWorker {
     const conversation = await getConversation(db, message.conversation_id);
     const connection = message.connection_id ? await db.selectFrom('connections').selectAll().where('id', '=', message.connection_id).executeTakeFirst() : undefined;
     const key = { sendKey: row.send_key, conversation };
+    const userId = message.author_type === 'user' ? message.author_id : null;
     if (!connection) return failReply(this.services, key, 'Not sent: the channel was disconnected before it could be tried again; connect it again and write the reply again');
     if (conversation.connectionId !== connection.id) return failReply(this.services, key, 'Not sent: the customer now writes on another channel; write the reply again there');
     await tryReplyAgain(this.services, {
       connection, conversation: { ...conversation, connectionId: connection.id },
       spec: fromJson<SendSpec>(row.spec, { kind: 'text', text: message.text }), sendKey: row.send_key,
-      by: await replierOf(db, message.author_id), cause: { source: 'user', by: message.author_id },
+      // An app's reply (author_id its app id) is no user's: not a human agent, its source the API's.
+      by: await replierOf(db, userId), cause: { source: message.author_type === 'app' ? 'api' : 'user', by: userId },
       note: (m) => this.services.log.info({ conversationId: conversation.id }, m), tries: row.tries + 1,
     });
   }

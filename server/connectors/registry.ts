@@ -31,7 +31,7 @@ export interface ConnectorCall {
   /** A step's `ctx.once`: the outside effect at most once per idempotency key. */
   once?: <R>(fn: () => Promise<R>) => Promise<R>;
   /** Who wrote the messages it mirrors locally: a step's workflow (id and name), or the inbox's agent. */
-  author?: MessageAuthor & { type: 'workflow' | 'user' };
+  author?: MessageAuthor & { type: 'workflow' | 'user' | 'app' };
   /** A step's run cancel: the outside request in flight is dropped and no further attempt starts. */
   cancellation?: Cancellation;
 }
@@ -68,8 +68,9 @@ export interface Connector {
   /**
    * The contact lives in one of this kind's connections, conversation or not (Chatwoot's
    * channel_identities): a step writing its fields with no such conversation open must reach it.
+   * A plain answer when it needs no statement (no account connected): a run round asks per step.
    */
-  holdsContact?(db: Executor, contactId: string): Promise<boolean>;
+  holdsContact?(db: Executor, contactId: string): boolean | Promise<boolean>;
   /** That write, there first and then here; undefined when the contact lives in none of them (the step writes locally). */
   setContactField?(call: ContactCall, input: ContactFieldWrite): Promise<ConnectorOutput | undefined>;
 }
@@ -82,6 +83,17 @@ export function registerConnector(connector: Connector) {
 
 export function connectorOfKind(kind: string): Connector | undefined {
   return connectors.get(kind);
+}
+
+/**
+ * Whether the contact lives in some connection apart from any conversation: plain when every
+ * connector answers plainly (none connected), so the run round's `outside` test stays plain.
+ */
+export function heldByAConnector(db: Executor, contactId: string): boolean | Promise<boolean> {
+  const answers: (boolean | Promise<boolean>)[] = [];
+  for (const c of connectors.values()) if (c.holdsContact && c.setContactField) answers.push(c.holdsContact(db, contactId));
+  if (answers.every((a) => typeof a === 'boolean')) return answers.includes(true);
+  return Promise.all(answers).then((held) => held.includes(true));
 }
 
 /** The connectors in one of whose connections the contact lives, apart from any conversation. */

@@ -68,8 +68,9 @@ export async function addActivity(uow: UnitOfWork, services: Services, lines: re
 }
 
 /**
- * The line a workflow's step writes beside a change it made to the conversation ("Assigned to Ava
- * by workflow “Welcome”"): one insert, only when something changed, and in a run round sent with
+ * The line written beside a change a workflow's step or a person made to the conversation
+ * ("Assigned to Ava by workflow “Welcome”", "Ben self-assigned this conversation": change-lines.ts):
+ * one insert, only when something changed, and in a run round sent with
  * the round's next statement as the change itself is (no round trip of its own on PostgreSQL).
  * The change's own `conversation.changed` tells the inboxes.
  */

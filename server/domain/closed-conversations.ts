@@ -7,8 +7,12 @@ import { inTransaction } from '../events/unit-of-work';
 import { HttpError } from '../http-error';
 import type { Services } from '../services';
 import type { Executor } from '../store/database';
+import type { UnitOfWork } from '../events/unit-of-work';
+import { writeStepLine } from './activity';
+import { lineAuthor, reopenedText, type ChangedBy } from './change-lines';
 import type { Cause } from './contacts';
-import { addMessage, findOpenConversation, openConversation, toConversation, toMessage } from './conversations';
+import { addMessage, findOpenConversation, openConversation, toConversation, type MessageAuthor } from './conversations';
+import { messagePage } from './message-page';
 
 // What happens to a conversation once it is closed. Each open→close period of a contact is a
 // conversation of its own (as Chatwoot's periods are mirrored, connectors/chatwoot), so:
@@ -25,7 +29,7 @@ export interface PostedInput {
   text: string;
   direction: 'incoming' | 'outgoing';
   kind: 'message' | 'comment';
-  author: { type: 'contact' | 'user' | 'workflow'; id: string | null };
+  author: MessageAuthor;
   /** A note's Idempotency-Key (routes/conversations/posted-key.ts). */
   sendKey?: string;
 }
@@ -56,9 +60,30 @@ async function channelKept(db: Executor, closed: Conversation): Promise<{ connec
  * the customer there (the 24-hour window applies as before). None: a built-in conversation.
  */
 export async function channelOfLatest(db: Executor, contactId: string): Promise<{ connectionId: string; externalId: string | null } | undefined> {
-  const latest = await db.selectFrom('conversations').selectAll().where('contact_id', '=', contactId)
+  const latest = await latestOf(db, contactId);
+  return latest ? channelKept(db, latest) : undefined;
+}
+
+const latestOf = async (db: Executor, contactId: string) => {
+  const row = await db.selectFrom('conversations').selectAll().where('contact_id', '=', contactId)
     .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
-  return latest ? channelKept(db, toConversation(latest)) : undefined;
+  return row ? toConversation(row) : undefined;
+};
+
+/**
+ * The contact's conversation opened again from here (the inbox's Reopen, `POST /conversations`),
+ * on its latest conversation's channel (channelOfLatest). Opened by a person after an earlier
+ * one, its thread starts "Conversation was reopened by Ava" (Chatwoot's line, change-lines.ts),
+ * under the earlier conversation the inbox shows above it. A contact's first conversation says
+ * nothing: Chatwoot writes no line for a new conversation either.
+ */
+export async function openAgain(
+  uow: UnitOfWork, services: Services, contactId: string, cause: Cause, by?: Extract<ChangedBy, { type: 'user' }>,
+): Promise<Conversation> {
+  const latest = await latestOf(uow.trx, contactId);
+  const opened = await openConversation(uow, services, contactId, cause, null, latest ? await channelKept(uow.trx, latest) : undefined);
+  if (by && latest) await writeStepLine(uow, { conversationId: opened.id, contactId, author: lineAuthor(by), text: reopenedText(by) });
+  return opened;
 }
 
 /**
@@ -95,10 +120,6 @@ export async function contactOpenConversationId(db: Executor, c: Conversation): 
   return (await findOpenConversation(db, c.contactId))?.id ?? null;
 }
 
-/** listMessages' order: created_at, then id. */
-const inThreadOrder = (a: { created_at: string; id: string }, b: { created_at: string; id: string }) =>
-  a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1;
-
 /**
  * The contact's conversations opened before this one, oldest first, with their latest messages
  * (at most HISTORY_MESSAGES in all, from at most HISTORY_CONVERSATIONS conversations).
@@ -114,16 +135,16 @@ export async function contactHistory(db: Executor, c: Conversation): Promise<Con
   // Newest first, each read from its own index range (messages_by_conversation), until the room is used up.
   for (const row of rows.slice(0, HISTORY_CONVERSATIONS)) {
     if (room === 0) { truncated = true; break; }
-    const messages = await db.selectFrom('messages').selectAll().where('conversation_id', '=', row.id)
-      .orderBy('id', 'desc').limit(room + 1).execute();
-    if (messages.length > room) { truncated = true; messages.length = room; }
-    room -= messages.length;
+    // Latest first in the thread's own order (created_at, id), as GET /conversations/:id/messages
+    // pages it: the cursor of one cut short then reads on from exactly where it stops.
+    const page = await messagePage(db, row.id, { limit: room });
+    if (page.nextCursor) truncated = true;
+    room -= page.messages.length;
     const conversation = toConversation(row);
     earlier.push({
       id: conversation.id, status: conversation.status, openedBySource: conversation.openedBySource, closedBySource: conversation.closedBySource,
       closeReason: conversation.closeReason, category: conversation.category, summary: conversation.summary,
-      // In the order of the thread itself (listMessages): a replaced activity line where it was last written.
-      openedAt: conversation.openedAt, closedAt: conversation.closedAt, messages: messages.sort(inThreadOrder).map(toMessage),
+      openedAt: conversation.openedAt, closedAt: conversation.closedAt, messages: page.messages, olderMessagesCursor: page.nextCursor,
     });
   }
   return { conversations: earlier.reverse(), truncated };

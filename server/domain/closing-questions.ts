@@ -9,6 +9,7 @@ import { addActivity, capitalized, workflowNamed, type ActivityLine } from './ac
 import type { Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
 import { runNamed, shortcutLabel } from './shortcut-label';
+import { waitingCutoff } from './question-replies';
 
 // A closed conversation ends the workflows waiting there for the customer's answer, as a take
 // over does (respond.io's Workflows FAQ asks just this, "If I manually close an ongoing
@@ -27,12 +28,15 @@ import { runNamed, shortcutLabel } from './shortcut-label';
 /**
  * The waits the close ends: questions put to the customer and unanswered, of runs not ended yet.
  * A question a channel has not taken yet (unsent, to be tried again) is not waiting on the
- * customer, who has not seen it: its next try fails "Not asked: the conversation closed…".
+ * customer, who has not seen it: its next try fails "Not asked: the conversation closed…". Nor
+ * is one past its time limit (question-replies.ts, waitingCutoff): it has timed out, and its run
+ * takes its timed-out exit as it would have had the engine got to it before the close.
  */
 const waitingOn = (db: Executor, conversationId: string) => db.selectFrom('question_waits')
   .innerJoin('runs', 'runs.id', 'question_waits.run_id')
   .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
-  .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running', 'queued']);
+  .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running', 'queued'])
+  .where('question_waits.expires_at', '>', waitingCutoff());
 
 /**
  * Every question a close would end now, the one asked last first (the conversation shows only that

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../store/database';
+import { containsText } from '../store/contains-text';
 
 /**
  * Whether the contact (the `contacts` table of the query) matches a search box's text: part of its
@@ -10,9 +11,7 @@ import type { Dialect } from '../store/database';
  * A substring search reads every candidate row: callers bound it by an indexed filter or a page.
  */
 export function contactMatches(dialect: Dialect, q: string): RawBuilder<SqlBool> {
-  const pattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-  const op = dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
-  const like = (column: RawBuilder<unknown>, text: string) => sql<SqlBool>`${column} ${op} ${pattern(text)} ESCAPE '\\'`;
+  const like = (column: RawBuilder<unknown>, text: string) => containsText(dialect, column, text);
   const col = (name: string) => sql.ref(`contacts.${name}`);
   const terms = [
     like(col('first_name'), q), like(col('last_name'), q), like(col('email'), q), like(col('phone'), q),

@@ -5,19 +5,21 @@ import { HttpError } from '../http-error';
 import { runShaped } from '../store/compiled-sql';
 import type { Executor } from '../store/database';
 import type { Cause } from './contacts';
-import type { StepLineAuthor } from './conversations';
 import { conversationIn, getConversation, publishChanged, remember } from './conversation-reads';
-import { workflowNamed, writeStepLine } from './activity';
+import { writeStepLine } from './activity';
+import { assignedText, lineAuthor, type ChangedBy } from './change-lines';
 
 // Who a conversation is assigned to: by an agent, a workflow's Assign step, or Chatwoot (checked
 // here first). Only an active user of this account, as Chatwoot assigns only its agents.
 
 /**
- * `workflow`: a workflow's Assign step: the thread says so, as Chatwoot's "Assigned to Ava by
- * Automation System" (domain/activity.ts); nothing when the conversation was already theirs.
+ * `by`: a workflow's Assign step, or a person assigning here (the inbox, the API): the thread says
+ * so, as Chatwoot's "Assigned to Ava by Ben" (change-lines.ts); nothing when the conversation was
+ * already theirs. Without it (Chatwoot's own assignment mirrored, a take over, a deactivation),
+ * no line: another line says it, or Chatwoot does.
  */
 export async function assignConversation(
-  uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause, workflow?: StepLineAuthor,
+  uow: UnitOfWork, services: Services, id: string, userId: string | null, cause: Cause, by?: ChangedBy,
 ): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   const assignee = userId ? await assigneeIn(uow, userId) : null;
@@ -26,11 +28,10 @@ export async function assignConversation(
   // In a run round, sent with the next statement (DEFERRED): nothing reads its result.
   await runShaped(uow.trx, 'conversationAssignee', [userId, id], () => uow.trx.updateTable('conversations').set({ assignee_id: userId }).where('id', '=', id), { deferred: !!uow.reads });
   remember(uow, current.contactId, id, { ...current, assigneeId: userId });
-  if (workflow) {
-    const by = workflowNamed(workflow.name);
+  if (by) {
     await writeStepLine(uow, {
-      conversationId: id, contactId: current.contactId, author: workflow,
-      text: assignee ? `Assigned to ${assignee.name} by ${by}` : `Conversation unassigned by ${by}`,
+      conversationId: id, contactId: current.contactId, author: lineAuthor(by),
+      text: assignedText(by, assignee && userId ? { id: userId, name: assignee.name } : null),
     });
   }
   await services.events.record(uow, { type: 'conversation.assigned', payload: { contactId: current.contactId, conversationId: id, assigneeId: userId } }, cause);

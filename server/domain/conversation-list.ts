@@ -43,7 +43,7 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
   const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince };
   const statuses = query.status ? [query.status] : STATUSES;
   const [pages, total] = await Promise.all([
-    Promise.all(statuses.map((status) => pageQuery(db, dialect, status, filters, cursor, query.limit + 1).execute())),
+    Promise.all(statuses.map((status) => tabPage(db, dialect, status, filters, cursor, query.limit + 1))),
     countOf(db, dialect, query.status, filters),
   ]);
   const rows = pages.flat();
@@ -61,8 +61,33 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
 // timestamps are ASCII, where JavaScript's order is the same.
 const compareDesc = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
-/** A page of one tab, as a query (the tests read its plan). */
-export function pageQuery(db: Executor, dialect: Dialect, status: Status, filters: Filters, cursor: { at: string; id: string } | null, limit: number) {
+/**
+ * A page of one tab. `updatedSince` on the closed tab is two ranges read in the list's order, one
+ * after the other: the conversations active since (conversations_by_activity, newest first), then
+ * those closed since whose activity is older (conversations_by_closing, migration 084: the few
+ * closed since the last poll, sorted). Each row of the first is newer than each of the second, so
+ * the page is the first's rows, then the second's; a full first part needs no second.
+ */
+async function tabPage(db: Executor, dialect: Dialect, status: Status, filters: Filters, cursor: { at: string; id: string } | null, limit: number) {
+  const active = await pageQuery(db, dialect, status, filters, cursor, limit).execute();
+  if (status === 'open' || !filters.updatedSince || active.length >= limit) return active;
+  return [...active, ...await pageQuery(db, dialect, status, filters, cursor, limit - active.length, 'closed').execute()];
+}
+
+/**
+ * The list's order spelled so that no index matches it (opened_at is never null: the same value):
+ * the closed-since part's activity bounds are filters, and conversations_by_closing drives it.
+ * Written as activityAt, SQLite walked conversations_by_activity from the cursor down instead,
+ * through the whole tab.
+ */
+const activityUnindexed = sql<string>`COALESCE(${sql.ref('conversations.last_message_at')}, ${sql.ref('conversations.opened_at')}, '')`;
+
+/**
+ * A page of one tab, as a query (the tests read its plan). With `updatedSince`, `part` says which
+ * of its two ranges (tabPage): `active`, the conversations with activity since; `closed`, those
+ * closed since with older activity.
+ */
+export function pageQuery(db: Executor, dialect: Dialect, status: Status, filters: Filters, cursor: { at: string; id: string } | null, limit: number, part: 'active' | 'closed' = 'active') {
   let q = db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
     // The preview: the latest message, by its primary key (kept with last_message_at, migration 073).
     .leftJoin('messages as last', 'last.id', 'conversations.last_message_id')
@@ -76,12 +101,18 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.where(contactMatches(dialect, filters.q));
-  if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
+  const closedPart = !!filters.updatedSince && part === 'closed';
+  if (filters.updatedSince) {
+    q = closedPart
+      ? q.where('conversations.closed_at', '>=', filters.updatedSince).where(sql<boolean>`${activityUnindexed} < ${filters.updatedSince}`)
+      : q.where(sql<boolean>`${activityAt} >= ${filters.updatedSince}`);
+  }
   // (activity, id) < (at, id), spelled out: SQLite seeks an expression index column with `<=`, not
   // with a row value (it would read the tab from its newest row on and skip up to the cursor).
   if (cursor) {
-    q = q.where(sql<boolean>`${activityAt} <= ${cursor.at}`)
-      .where(sql<boolean>`(${activityAt} < ${cursor.at} OR ${sql.ref('conversations.id')} < ${cursor.id})`);
+    const at = closedPart ? activityUnindexed : activityAt;
+    q = q.where(sql<boolean>`${at} <= ${cursor.at}`)
+      .where(sql<boolean>`(${at} < ${cursor.at} OR ${sql.ref('conversations.id')} < ${cursor.id})`);
   }
   return q.orderBy(activityAt, 'desc').orderBy('conversations.id', 'desc').limit(limit);
 }
@@ -95,6 +126,8 @@ async function countOf(db: Executor, dialect: Dialect, status: Status | undefine
 export function countQuery(db: Executor, dialect: Dialect, status: Status | undefined, filters: Filters) {
   let q = db.selectFrom('conversations').select((eb) => eb.fn.countAll<number | string>().as('n'));
   if (status) q = q.where('conversations.status', '=', sql.lit(status));
+  // Both tabs, said: each side of changedSince's OR is then a range of an index that leads with status.
+  else if (filters.updatedSince) q = q.where('conversations.status', 'in', STATUSES.map((s) => sql.lit(s)));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
@@ -103,10 +136,11 @@ export function countQuery(db: Executor, dialect: Dialect, status: Status | unde
 }
 
 /**
- * `updatedSince`: a message (the activity time), opening or closing at or after it. No column
- * keeps an assignment's time, so an assignment alone does not count. An open conversation has no
- * closed_at: its tab keeps to the activity, which the index (status, activity, id) serves as a
- * range; closed_at has no index, so the closed tab's filter reads the tab's rows.
+ * `updatedSince` as the count's filter: a message (the activity time), opening or closing at or
+ * after it. No column keeps an assignment's time, so an assignment alone does not count. An open
+ * conversation has no closed_at: its tab keeps to the activity, a range of conversations_by_activity;
+ * the closed tab's is the union of that range and one of conversations_by_closing (migration 084),
+ * never a read of the whole tab. A page reads the two apart, in order (tabPage).
  */
 function changedSince(status: Status | undefined, since: string) {
   const active = sql<boolean>`${activityAt} >= ${since}`;

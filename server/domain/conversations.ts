@@ -13,9 +13,10 @@ import type { ConversationsTable, MessagesTable } from '../store/schema';
 import { closingCategoriesIn, unknownCategory } from './closing-categories';
 import { contactIn, type Cause } from './contacts';
 import { conversationHoldingContact } from './conversation-lock-order';
-import { routeReplyToWaitingRun } from './question-replies';
+import { routeReplyToWaitingRun, waitingCutoff } from './question-replies';
 import { endQuestionsOnClose, holdQuestionsBeforeClose } from './closing-questions';
-import { workflowNamed, writeStepLine } from './activity';
+import { writeStepLine } from './activity';
+import { closedText, lineAuthor, type ChangedBy } from './change-lines';
 import { channelOnOpen, channelTypeOf, placeColumns, type ConversationPlace } from './conversation-place';
 import { toConversation, toMessage } from './conversation-rows';
 import {
@@ -31,10 +32,11 @@ export {
 } from './conversation-reads';
 export { assignConversation, checkAssignee } from './conversation-assignment';
 
-/** Who writes a message; a workflow names itself (`name`: the workflow's name, stored with the message). */
-export interface MessageAuthor { type: 'contact' | 'user' | 'workflow'; id: string | null; name?: string | null }
-/** The workflow whose step changes a conversation, as its activity line names it. */
-export type StepLineAuthor = { type: 'workflow'; id: string; name?: string | null };
+/**
+ * Who writes a message; a workflow or a mini-app (a reply or note posted with its API key) names
+ * itself (`name`: its name, stored with the message).
+ */
+export interface MessageAuthor { type: 'contact' | 'user' | 'workflow' | 'app'; id: string | null; name?: string | null }
 
 /** A message that goes through or came from a channel connection (WhatsApp, Messenger). */
 export interface ChannelMessageFields {
@@ -98,8 +100,11 @@ export async function openConversation(
 export async function closeConversation(
   uow: UnitOfWork, services: Services, id: string,
   input: { category?: string | null; summary?: string | null; reason?: 'merge' | 'superseded' | 'deleted_in_chatwoot' | null }, cause: Cause,
-  /** A workflow's Close step: the thread says so (Chatwoot's "Conversation was marked resolved by …"). */
-  workflow?: StepLineAuthor,
+  /**
+   * A workflow's Close step, or a person closing here (the inbox, the API): the thread says so
+   * (Chatwoot's "Conversation was marked resolved by …", change-lines.ts).
+   */
+  by?: ChangedBy,
 ): Promise<Conversation> {
   const current = conversationIn(uow, id) ?? await getConversation(uow.trx, id);
   if (current.status !== 'open') throw conflict('This conversation is already closed');
@@ -117,7 +122,7 @@ export async function closeConversation(
   // Still open when written (`current` may be a run round's copy): closed once, one event.
   // `waiting`: a workflow's question waits here unanswered (read with the write: a round's Close step costs no statement more).
   const written = await uow.trx.updateTable('conversations').set(closing).where('id', '=', id).where('status', '=', 'open')
-    .returning(sql<number>`CASE WHEN EXISTS (SELECT 1 FROM question_waits q WHERE q.conversation_id = conversations.id AND q.answer IS NULL AND q.unsent = 0) THEN 1 ELSE 0 END`.as('waiting'))
+    .returning(sql<number>`CASE WHEN EXISTS (SELECT 1 FROM question_waits q WHERE q.conversation_id = conversations.id AND q.answer IS NULL AND q.unsent = 0 AND q.expires_at > ${waitingCutoff()}) THEN 1 ELSE 0 END`.as('waiting'))
     .execute();
   if (written.length !== 1) {
     conversationWritten(uow);
@@ -127,11 +132,8 @@ export async function closeConversation(
   // The workflows waiting here for the customer's answer end with it (closing-questions.ts).
   const stopped = held || Number(written[0]!.waiting) === 1 ? await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause) : [];
   // A stopped question's line says already who closed it ("The conversation was closed by workflow …: …").
-  if (workflow && stopped.length === 0) {
-    await writeStepLine(uow, {
-      conversationId: id, contactId: current.contactId, author: workflow,
-      text: `Conversation was closed by ${workflowNamed(workflow.name)}${input.category ? ` (${input.category})` : ''}`,
-    });
+  if (by && stopped.length === 0) {
+    await writeStepLine(uow, { conversationId: id, contactId: current.contactId, author: lineAuthor(by), text: closedText(by, input.category) });
   }
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
@@ -172,8 +174,8 @@ export async function addMessage(
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
-    // Only a workflow's message names its author here (users are named by the reader, contacts are the conversation's).
-    ...(input.author.type === 'workflow' && input.author.name ? { author_name: input.author.name.slice(0, 200) } : {}),
+    // Only a workflow's or an app's message names its author here (users are named by the reader, contacts are the conversation's).
+    ...((input.author.type === 'workflow' || input.author.type === 'app') && input.author.name ? { author_name: input.author.name.slice(0, 200) } : {}),
     ...(ch ? {
       connection_id: ch.connectionId, external_id: ch.externalId ?? null, send_key: ch.sendKey ?? null,
       delivery_status: ch.deliveryStatus ?? null, delivery_updated_at: ch.deliveryStatus ? nowIso() : null,

@@ -6,13 +6,12 @@ import { HttpError } from '../http-error';
 import { nowIso } from '../ids';
 import { isPostgres, type Executor } from '../store/database';
 import { toContact } from './contacts';
+import { contactsHolding } from './field-lookup';
 import type { CheckedRow } from './import-row-check';
 
 // How the rows of an import find their contacts: by phone and email (unique columns, indexed), or
-// by a custom field holding another system's id. Fields are JSON text in `contacts.fields` with no
-// index of their own (one per key would be a schema change per field, and a GIN index on every
-// contact's fields would slow every field write, run rounds' included), so the ids are read once
-// per request: one scan for all its rows, never one per row.
+// by a custom field holding another system's id, read from the index of field values (migration
+// 086, field-lookup.ts) once per request for all its rows, never once per row.
 
 export type KeyMatch = (typeof CONTACT_KEY_MATCHES)[number];
 export const keyMatchOf = (match: ContactImportMatch): KeyMatch => (typeof match === 'string' ? match : 'phone_or_email');
@@ -21,17 +20,11 @@ export const fieldOf = (match: ContactImportMatch) => (typeof match === 'string'
 /** The contacts holding each value of the match field, as the request found them and its rows left them. */
 export type FieldIndex = Map<string, Set<string>>;
 
-/** One statement for the request's keys (SQLite: one pass over contacts; PostgreSQL the same). */
+/** One statement for the request's keys (a range of the (key, value) index per key). */
 export async function readFieldIndex(db: Executor, key: string, values: readonly string[]): Promise<FieldIndex> {
   const index: FieldIndex = new Map();
   if (values.length === 0) return index;
-  const unique = [...new Set(values)];
-  const rows = isPostgres(db)
-    ? await sql<{ id: string; value: string }>`SELECT id, fields::jsonb ->> ${key}::text AS value FROM contacts
-        WHERE fields::jsonb ->> ${key}::text = ANY(${unique}::text[])`.execute(db)
-    : await sql<{ id: string; value: string }>`SELECT id, json_extract(fields, ${`$.${JSON.stringify(key)}`}) AS value FROM contacts
-        WHERE json_extract(fields, ${`$.${JSON.stringify(key)}`}) IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`.execute(db);
-  for (const { id, value } of rows.rows) {
+  for (const { id, value } of await contactsHolding(db, key, [...new Set(values)])) {
     if (!index.has(value)) index.set(value, new Set());
     index.get(value)!.add(id);
   }

@@ -8,14 +8,33 @@ import { repliedRun, type ReplyTarget } from './question-target';
 import { shortcutLabel } from './shortcut-label';
 
 /**
+ * A question waits until its time limit, and no longer: past it, it has timed out, whether or not
+ * the engine has woken its run yet (the run takes its timed-out exit when it does, ask-question.ts,
+ * since no answer was stored). One rule for every reader: a reply routed here, the notices that
+ * say where the customer's next message goes (GET /conversations/:id, /awaiting-answer, read by the
+ * inbox, the launcher and the Dashboard App through lib/workflow/waiting-on.ts questionsWaiting,
+ * which hides a question at its `until`), Take over, and a close (closing-questions.ts). Before,
+ * the notices hid a question at its time while a reply typed then could still become its answer,
+ * however late the engine got to the run; a reply after the limit the workflow was built with is
+ * a message to the agent, the limit being what the workflow's builder chose (as RapidPro's
+ * timeouts: "Contacts who reply within the 5-minute limit will immediately receive the next
+ * message… For those who do not respond within the allotted time, a ‘No Response’ message can be
+ * sent", https://rapidpro.app/?p=24543), not how busy the engine was.
+ * The bound a wait's `expires_at` (ISO 8601 in UTC, as nowIso writes it) must be past to still wait.
+ */
+export const waitingCutoff = () => nowIso();
+
+/**
  * The question waits an incoming message on this conversation could answer, the one put to the
  * customer last first. Only a run that still waits (or is being run right now) takes one: the
  * row of a cancelled or failed run must not swallow a reply meant for a later question, nor one
- * whose question a channel has not taken yet (unsent: the customer has not seen it).
+ * whose question a channel has not taken yet (unsent: the customer has not seen it), nor one past
+ * its time limit (waitingCutoff).
  */
 const openQuestions = (db: Executor, conversationId: string) => db.selectFrom('question_waits').innerJoin('runs', 'runs.id', 'question_waits.run_id')
   .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
   .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running'])
+  .where('question_waits.expires_at', '>', waitingCutoff())
   .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc');
 
 /**

@@ -11,6 +11,7 @@ import { preparePrivateDatabase } from './private-files';
 import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
 import { WriteTurn } from './write-turn';
 import { NUL_MESSAGE } from '../../lib/workflow/nul-text';
+import { ConfigError } from '../http/trust-proxy';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -202,6 +203,7 @@ export async function migrate(db: Db): Promise<Migrated | undefined> {
   const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter
     ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
     : undefined;
+  await refuseNewerDatabase(db, migrationTableSchema);
   // Features add migrations in parallel; their numbers need not arrive in order.
   const migrator = new Migrator({
     db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true,
@@ -220,6 +222,30 @@ export async function migrate(db: Db): Promise<Migrated | undefined> {
     }
     if (attempt >= 5 || !droppedElsewhere(error, migrationTableSchema)) throw error;
   }
+}
+
+/**
+ * A database migrated by a release this one does not know all of (a downgrade, or an older instance
+ * started beside newer ones): Kysely stopped with an uncaught "corrupted migrations: previously
+ * executed migration … is missing", naming neither version, as if the data were damaged. It stops
+ * here instead, before anything is written, with one line saying both versions and the ways out.
+ * Migrations cannot be undone (each release's only go forward), so an older release never runs on it.
+ */
+async function refuseNewerDatabase(db: Db, schema: string | undefined): Promise<void> {
+  const table = schema
+    ? (await sql<{ t: string | null }>`select to_regclass(format('%I.kysely_migration', ${schema}::text))::text as t`.execute(db)).rows[0]?.t
+    : (await sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)).rows[0]?.t;
+  if (!table) return;
+  const executed = (await sql<{ name: string }>`select name from ${sql.table(schema ? `${schema}.kysely_migration` : 'kysely_migration')}`.execute(db)).rows.map((r) => r.name);
+  const unknown = executed.filter((name) => !(name in migrations)).sort();
+  if (unknown.length === 0) return;
+  const ours = Object.keys(migrations).sort().at(-1)!;
+  const at = executed.sort().at(-1)!;
+  const known = `it is at ${at}, and this release knows migrations up to ${ours}; nothing was changed`;
+  // Names sort as numbered: one past ours came from a newer release; one before it, from another build.
+  throw new ConfigError(at > ours
+    ? `the database was upgraded by a newer release: ${known}. Start the newer release, or restore the backup taken before the upgrade (with its secret key) to run this one`
+    : `the database was migrated by another build (${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in this release): ${known}. Start the build that migrated it, or restore the backup taken before it did`);
 }
 
 /** A catalogue read that met another schema's drop: "schema … does not exist" about a schema other than `own`, or a table or column gone. */

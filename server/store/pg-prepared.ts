@@ -38,6 +38,11 @@ const SINGLE_QUERY = /^\s*(select|insert|update|delete|with)\b[^;]*$/i;
  */
 export const DEFERRED = '/*deferred*/';
 
+// The 0A000s of statements this file named: another instance's migration, not a feature PostgreSQL lacks.
+const stalePlans = new WeakSet<object>();
+/** A named statement's plan went stale (a schema change elsewhere): its transaction failed; done again, it goes unnamed. */
+export const isStalePlan = (err: unknown): boolean => typeof err === 'object' && err !== null && stalePlans.has(err);
+
 export function namePreparedStatements(pool: pg.Pool, counters?: StoreCounters, maxNames = 1_000): void {
   // A text's count until it is named, then its name; '' = never name it again.
   const seen = new Map<string, number | string>();
@@ -83,11 +88,13 @@ export function namePreparedStatements(pool: pg.Pool, counters?: StoreCounters, 
       if (!name && before.length === 0) return sent;
       return sent.catch((err: { code?: string }) => {
         if (err?.code !== '0A000') throw err;
+        stalePlans.add(err);
         // Which of the statements went stale is not said: none of them is named again (but BEGIN,
         // which returns nothing and so cannot go stale, and keeps going ahead of transactions).
         for (const t of [text, ...before.map((b) => b.text)]) if (!BEGIN.test(t)) unname(t);
         // Outside a transaction nothing was aborted: send it again, unnamed. Inside, the
-        // transaction has failed either way; the caller's retry goes unnamed.
+        // transaction has failed either way; the caller's retry goes unnamed (the engine's: the
+        // run is put back, execute-run.ts; a request's: a 503 saying to send it again).
         if (inTransaction || before.length > 0) throw err;
         return query(text, values);
       });

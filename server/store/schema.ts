@@ -86,6 +86,8 @@ export interface RunsTable {
   error: string | null; created_at: string; updated_at: string; ended_at: string | null;
   /** 1 while queued behind an unfinished run of the same workflow and contact (claims skip it). */
   blocked: number;
+  /** The user who launched a shortcut run (its trigger's launchedBy, 085); absent or null for other triggers. */
+  launched_by?: string | null;
 }
 export interface EnrollmentsTable { workflow_id: string; contact_id: string; created_at: string }
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */

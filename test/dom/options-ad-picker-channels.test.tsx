@@ -22,7 +22,7 @@ afterEach(() => sessionStorage.clear());
 
 describe('Click-to-Chat ad picker channels', () => {
   it('names each ad’s channel beside it', async () => {
-    serveApi({ 'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /ads': ok({ ads: catalog }), 'GET /users': ok({ users: [] }), 'GET /workflows': ok({ workflows: [] }) });
+    serveApi({ 'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /ads': ok({ ads: catalog }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }) });
     const initial: WorkflowDraft = { name: 'Leads', trigger: { type: 'click_to_chat_ads', adAccountId: '', adIds: [] }, oncePerContact: false, steps: [] };
     renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
     const account = screen.getByLabelText('Ad account');

@@ -23,7 +23,7 @@ describe('Branch operator hints', () => {
   ])('%s', async (operator, hint) => {
     serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     });
     const user = userEvent.setup();
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);

@@ -11,7 +11,7 @@ import { addStep, ok, renderWithProviders, savedWorkflow, serveApi, type ApiCall
 const at = '2025-01-01T00:00:00.000Z';
 function renderEditor() {
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: [] }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   });

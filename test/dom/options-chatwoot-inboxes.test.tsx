@@ -20,7 +20,7 @@ describe('Conversation Opened / Closed rules on where the conversation lives', (
   it('adds a channel rule (named as people call them) and an inbox rule picked from Chatwoot\'s inboxes, and saves them', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /settings/closing-categories': ok({ categories: ['Resolved'] }),
       'GET /chatwoot/inboxes': ok({ inboxes: [
         { connectionId: 'cwa_1', account: 'Acme Support', id: 3, name: 'Website', channel: 'web' },

@@ -16,7 +16,7 @@ const routes: Routes = {
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
   'GET /chatwoot/inboxes': ok({ inboxes: [], errors: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'POST /workflows': ({ body }) => ok({ id: 'wf_1', ...(body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
 };
 

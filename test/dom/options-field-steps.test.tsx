@@ -16,7 +16,7 @@ function renderEditor() {
     'GET /fields': ok({ fields: [{ key: 'order_total', label: 'Order total', type: 'number', options: [] }] }),
     'GET /apps': ok({ apps: [] }),
     'GET /users': ok({ users: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: [] }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   });

@@ -35,7 +35,7 @@ describe('import review', () => {
   it('tells apart two workflows of one name, and lists each thing to do on its own line', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'POST /workflows/import': (c: ApiCall) => ((c.body as { dryRun: boolean }).dryRun ? ok(review)
         : { status: 201, body: { ...review, created: [{ id: 'wf_9', name: 'Fulfil (2)' }] } }),
     });

@@ -15,7 +15,7 @@ function renderEditor() {
     'GET /fields': ok({ fields: [{ key: 'order_no', label: 'Order number', type: 'number', options: [] }] }),
     'GET /apps': ok({ apps: [] }),
     'GET /users': ok({ users: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: [] }),
     'GET /settings/lifecycle-stages': ok({ stages: ['Lead', 'Customer'] }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
@@ -100,7 +100,7 @@ describe('lifecycle stages in settings', () => {
       'PUT /settings/lifecycle-stages': (c: ApiCall) => ok(c.body),
       'GET /fields': ok({ fields: [] }),
       'GET /ads': ok({ ads: [] }),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     });
     window.location.hash = '#/settings';
     renderWithProviders(<Shell me={{ user: admin, permissions: { launchShortcuts: true, configure: true, superviseAgents: true } }} serverUrl="http://127.0.0.1:8799" />);

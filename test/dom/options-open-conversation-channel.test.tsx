@@ -17,7 +17,7 @@ describe('Open conversation step: channel', () => {
   it('offers the contact’s last channel, the built-in inbox and each connected number or Page, and saves the choice', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /channels': ok({ channels: [channel('chn_wa', 'whatsapp', 'Support', '+1 555-078-3881'), channel('chn_fb', 'messenger', 'Shop page', null)] }),
       'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
     });

@@ -22,7 +22,7 @@ function serve({ endedMeanwhile = false } = {}) {
   const runs = [run('run_q', 'queued', 'webhook.received'), run('run_c', 'completed', 'contact.tag_added', at)];
   return serveApi({
     'GET /workflows/wf_1': ok(workflow),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
     'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
     'POST /runs/run_q/cancel': () => {
@@ -49,7 +49,7 @@ describe('run history: the engine queue', () => {
     let retrying = 3;
     const calls = serveApi({
       'GET /workflows/wf_1': ok(workflow),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /runs?limit=50&workflowId=wf_1': ok({ runs: [], nextCursor: null }),
       'GET /runs/summary': () => ok({ ready: 120, oldestReadyAt: new Date(Date.now() - 42_000).toISOString(), running: 4, waiting: 5, retrying }),
       'POST /runs/retry-now': () => { const woken = retrying; retrying = 0; return ok({ woken }); },
@@ -77,7 +77,7 @@ describe('run history: what a waiting run waits for', () => {
     ];
     serveApi({
       'GET /workflows/wf_1': ok(workflow),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
       'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
     });
@@ -100,7 +100,7 @@ describe('run history: a run queued behind an earlier run of the same contact', 
     const held = run('run_q', 'queued', 'shortcut.launched');
     const calls = serveApi({
       'GET /workflows/wf_1': ok(workflow),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /runs?limit=50&workflowId=wf_1': ok({ runs: [held, run('run_c', 'completed', 'contact.tag_added', at)], nextCursor: null }),
       'GET /runs/summary': ok({ ready: 0, waitingBehind: 1, oldestReadyAt: null, running: 0, waiting: 1, retrying: 0 }),
       'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
@@ -133,7 +133,7 @@ describe('run history: a run waiting to try a step again', () => {
     const runs = [retrying, run('run_c', 'completed', 'contact.tag_added', at)];
     const calls = serveApi({
       'GET /workflows/wf_1': ok(workflow),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /runs?limit=50&workflowId=wf_1': () => ok({ runs, nextCursor: null }),
       'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ada', lastName: 'Lovelace', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
       'POST /runs/run_r/retry-now': () => {
@@ -211,7 +211,7 @@ describe('run history: live, filtered, paged', () => {
     const older = run('run_0', 'completed', 'webhook.received', at);
     const calls = serveApi({
       'GET /workflows/wf_1': ok(workflow),
-      'GET /workflows': ok({ workflows: [summary('wf_1', 'Refunds'), summary('wf_2', 'Greetings')] }),
+      'GET /workflows?limit=200': ok({ workflows: [summary('wf_1', 'Refunds'), summary('wf_2', 'Greetings')], nextCursor: null }),
       'GET /runs/workflows': ok({ workflows: [{ id: 'wf_2', name: 'Greetings', deleted: false }, { id: 'wf_1', name: 'Refunds', deleted: false }] }),
       'GET /contacts/ct_1': contact('ct_1', 'Ada'),
       'GET /contacts/ct_2': contact('ct_2', 'Bo'),

@@ -11,7 +11,7 @@ const common: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
 };
 const draft: WorkflowDraft = {
   name: 'Refunds',

@@ -18,7 +18,7 @@ describe('send_message editor (channels)', () => {
     const user = userEvent.setup();
     const calls = serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
     });
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
@@ -47,7 +47,7 @@ describe('send_message editor (channels)', () => {
 
   it('a media message asks for the link first', async () => {
     const user = userEvent.setup();
-    serveApi({ 'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }) });
+    serveApi({ 'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }) });
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
     await addSendMessage(user);
     await user.selectOptions(screen.getByLabelText('Message type'), 'media');
@@ -64,7 +64,7 @@ describe('send_message editor (channels)', () => {
   /** The editor's API with these WhatsApp channels' templates; `routes` adds or overrides. */
   const serveTemplates = (templates: ReturnType<typeof template>[], routes: Parameters<typeof serveApi>[0] = {}) => serveApi({
     'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
     'GET /channels/cnx_wa/whatsapp-templates': ok({ templates }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),

@@ -28,7 +28,7 @@ async function openSettings() {
     'GET /ads': ok({ ads: [] }),
     'GET /ads/accounts': ok({ accounts: [] }),
     'GET /ads/workflow-warnings': ok({ workflows: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /chatwoot/accounts': ok({ accounts: [chatwoot('cw_1', 'Support'), chatwoot('cw_2', 'Sales')] }),
   });
   window.location.hash = '#/settings';

@@ -29,7 +29,7 @@ describe('settings: users', () => {
       'GET /settings/closing-categories': ok({ categories: [] }),
       'GET /fields': ok({ fields: [] }),
       'GET /ads': ok({ ads: [] }),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     });
     window.location.hash = '#/settings';
     renderWithProviders(<Shell me={me} serverUrl="http://127.0.0.1:8799" />);

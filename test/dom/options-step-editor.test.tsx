@@ -10,7 +10,7 @@ const commonRoutes: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
 };
 
 const draft = (over: Partial<WorkflowDraft> = {}): WorkflowDraft => ({

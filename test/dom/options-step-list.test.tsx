@@ -23,7 +23,7 @@ function longDraft(): WorkflowDraft {
 function renderEditor(initial: WorkflowDraft) {
   const calls = serveApi({
     'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;

@@ -20,7 +20,7 @@ const draft = (steps: StepInput[]): WorkflowDraft => ({ name: 'Order sync', trig
 function renderEditor(initial: WorkflowDraft) {
   serveApi({
     'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
 }

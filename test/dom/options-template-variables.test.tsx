@@ -28,7 +28,7 @@ const routes: Routes = {
   'GET /apps': ok({ apps: [refundApp] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'POST /workflows': saved,
 };
 

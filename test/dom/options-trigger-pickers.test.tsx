@@ -34,7 +34,7 @@ function renderEditor(trigger: WorkflowDraft['trigger']) {
     'GET /apps': ok({ apps }),
     'GET /ads': ok({ ads: catalog }),
     'GET /users': ok({ users: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   };
   const calls = serveApi(routes);

@@ -13,7 +13,7 @@ function renderEditor(trigger: WorkflowDraft['trigger'], oncePerContact = false)
     'GET /fields': ok({ fields: [{ key: 'plan', label: 'Plan', type: 'text', options: [] }] }),
     'GET /apps': ok({ apps: [] }),
     'GET /users': ok({ users: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: ['Resolved'] }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   });
@@ -77,7 +77,7 @@ describe('bot users on the settings page', () => {
       'GET /settings/closing-categories': ok({ categories: [] }),
       'GET /fields': ok({ fields: [] }),
       'GET /ads': ok({ ads: [] }),
-      'GET /workflows': ok({ workflows: [] }),
+      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     });
     window.location.hash = '#/settings';
     renderWithProviders(<Shell me={{ user: admin, permissions: { launchShortcuts: true, configure: true, superviseAgents: true } }} serverUrl="http://127.0.0.1:8799" />);

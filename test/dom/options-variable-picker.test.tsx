@@ -29,7 +29,7 @@ const routes: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'POST /workflows': ({ body }) => ok({ id: 'wf_1', ...(body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
 };
 

@@ -22,7 +22,7 @@ function renderEditor() {
     'GET /apps': ok({ apps: [] }),
     'GET /users': ok({ users: [] }),
     'GET /settings/closing-categories': ok({ categories: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'POST /workflows': (c) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);

@@ -19,7 +19,7 @@ describe('a webhook workflow’s recent deliveries', () => {
   it('lists them, each unmatched or guest delivery with why no run started', async () => {
     serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }), 'GET /workflows/wf_1': ok(stored),
+      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }), 'GET /workflows/wf_1': ok(stored),
       'GET /workflows/wf_1/webhook/deliveries?limit=20': ok({
         deliveries: [
           { eventId: 'evt_3', receivedAt: at, contactIds: [], unmatched: [], runIds: null, note: 'No contact identified: $.customer.phone matched nothing in the body; no run started' },

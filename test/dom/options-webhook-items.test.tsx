@@ -33,7 +33,7 @@ const routes: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'GET /workflows/wf_1': ok(stored),
   'POST /workflows/wf_1/webhook/test': ok(tested),
 };

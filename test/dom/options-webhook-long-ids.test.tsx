@@ -28,7 +28,7 @@ it('sends a sample id past 2^53 with its digits kept', async () => {
     'GET /apps': ok({ apps: [] }),
     'GET /users': ok({ users: [] }),
     'GET /settings/closing-categories': ok({ categories: [] }),
-    'GET /workflows': ok({ workflows: [] }),
+    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /workflows/wf_1': ok(stored),
     'POST /workflows/wf_1/webhook/test': ok({
       identifier: { type: 'email', jsonKey: '$.email', values: ['ana@example.com'] },

@@ -21,7 +21,7 @@ const routes: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'GET /workflows/wf_1': ok(stored),
   'PUT /workflows/wf_1': (c: ApiCall) => ok({ ...stored, ...(c.body as object), trigger: { ...(c.body as typeof stored).trigger, url: stored.trigger.url }, version: 4 }),
 };

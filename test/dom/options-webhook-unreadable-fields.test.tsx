@@ -23,7 +23,7 @@ const routes = (workflow: object): Routes => ({
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows': ok({ workflows: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
   'GET /workflows/wf_1': ok(workflow),
   'GET /workflows/wf_1/webhook/deliveries': ok({ deliveries: [], nextCursor: null }),
   'PUT /workflows/wf_1': (c: ApiCall) => ok({ ...workflow, ...(c.body as object), version: 4 }),

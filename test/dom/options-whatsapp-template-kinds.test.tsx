@@ -35,7 +35,7 @@ const templates: WhatsAppTemplate[] = [
 function serve() {
   return serveApi({
     'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows': ok({ workflows: [] }),
+    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /channels': ok({ channels: [{ id: 'cnx_wa', kind: 'whatsapp', name: 'Support line', displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at }] }),
     'GET /channels/cnx_wa/whatsapp-templates': ok({ templates }),
     'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),

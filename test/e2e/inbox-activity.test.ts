@@ -95,7 +95,7 @@ describe('what workflows did, in the conversation', () => {
       'Ava launched “Order sync”',
       `Workflow “Order sync” is waiting to try step “call” again at ${at} (${retrying.stepLog.at(-1)!.error})`,
       'Ava launched “Invoice”',
-      `Workflow “Invoice” failed: ${failed.error}`,
+      `Workflow “Invoice” failed at step “call”: ${failed.error}`,
     ]);
     // Lines, not anyone's bubbles.
     expect(await page.$$eval('[data-testid="activity"]', (els) => els.every((el) => !el.classList.contains('msg')))).toBe(true);

@@ -73,7 +73,8 @@ describe('a closed conversation in the inbox', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="message"][data-direction="outgoing"]');
     expect(await texts('[data-testid="message"] [data-testid="message-text"]')).toEqual(['Anything else I can do?']);
-    expect((await admin().get(`/conversations/${ids.second}`)).body.messages.map((m: { text: string }) => m.text)).toEqual(['Anything else I can do?']);
+    // The reopen's own line first (who reopened it), then the reply.
+    expect((await admin().get(`/conversations/${ids.second}`)).body.messages.map((m: { text: string }) => m.text)).toEqual(['Conversation was reopened by Admin', 'Anything else I can do?']);
   });
 
   it('when the customer writes on the closed conversation, points to the one it opened, which shows the whole history', async () => {

@@ -165,12 +165,12 @@ describe('options page, admin', () => {
 });
 
 describe('options page, supervisor', () => {
-  it('sees only the restrictions, and an agent toggle disables the agent\'s launcher within a second', async () => {
+  it('sees the restrictions (first), contacts and runs, and an agent toggle disables the agent\'s launcher within a second', async () => {
     await click('Disconnect');
     await fillConnectForm(options, server.url, supervisorToken);
     const toggle = await options.waitForSelector(`::-p-aria(Shortcuts for ${agent.name})`, { timeout: 15_000 });
     const nav = await options.$$eval('nav[aria-label="Sections"] a', (links) => links.map((l) => l.textContent));
-    expect(nav).toEqual(['Restrictions', 'Contacts']);
+    expect(nav).toEqual(['Restrictions', 'Contacts', 'Runs']);
     expect(await launcherState(inbox)).toMatchObject({ disabled: false });
     await screenshot('restrictions');
 

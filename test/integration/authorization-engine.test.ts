@@ -37,13 +37,15 @@ const routes: Route[] = [
   { name: 'POST /workflows/:id/publish', method: 'POST', path: (w) => `/workflows/${w.draftId}/publish`, role: 'admin', ok: 200 },
   { name: 'POST /workflows/:id/unpublish', method: 'POST', path: (w) => `/workflows/${w.draftId}/unpublish`, role: 'admin', ok: 200 },
   { name: 'DELETE /workflows/:id', method: 'DELETE', path: (w) => `/workflows/${w.doomedId}`, role: 'admin', ok: 204 },
-  { name: 'GET /workflows/:id/runs', method: 'GET', path: (w) => `/workflows/${w.shortcutId}/runs`, role: 'admin', ok: 200 },
-  // Agents and supervisors follow the runs they launched; any other run is not theirs to know of.
-  { name: 'GET /runs/:id (launched by the agent)', method: 'GET', path: (w) => `/runs/${w.runs.byAgent}`, role: 'agent', ok: 200, except: { restricted: 404, supervisor: 404 } },
+  // The run history: supervisors read it too (what their agents ran), read-only.
+  { name: 'GET /workflows/:id/runs', method: 'GET', path: (w) => `/workflows/${w.shortcutId}/runs`, role: 'supervisor', ok: 200 },
+  // Agents follow the runs they launched; any other run is not theirs to know of. Supervisors read every run.
+  { name: 'GET /runs/:id (launched by the agent)', method: 'GET', path: (w) => `/runs/${w.runs.byAgent}`, role: 'agent', ok: 200, except: { restricted: 404 } },
   { name: 'GET /runs/:id (launched by the supervisor)', method: 'GET', path: (w) => `/runs/${w.runs.bySupervisor}`, role: 'agent', ok: 200, except: { agent: 404, restricted: 404 } },
-  { name: 'GET /runs/:id (started by a webhook)', method: 'GET', path: (w) => `/runs/${w.runs.byWebhook}`, role: 'agent', ok: 200, except: { agent: 404, restricted: 404, supervisor: 404 } },
+  { name: 'GET /runs/:id (started by a webhook)', method: 'GET', path: (w) => `/runs/${w.runs.byWebhook}`, role: 'agent', ok: 200, except: { agent: 404, restricted: 404 } },
   { name: 'GET /runs/:id (unknown)', method: 'GET', path: () => '/runs/run_nope', role: 'agent', ok: 404 },
-  { name: 'POST /runs/:id/cancel', method: 'POST', path: (w) => `/runs/${w.runs.byWebhook}/cancel`, role: 'admin', ok: 200 },
+  // Supervisors too, as a workflow's runs' cancel below; the supervisor's row stops it, so the admin's finds it ended.
+  { name: 'POST /runs/:id/cancel', method: 'POST', path: (w) => `/runs/${w.runs.byWebhook}/cancel`, role: 'supervisor', ok: 200, except: { admin: 409 } },
   // Stopping a workflow's runs together is the supervisors' brake too (a workflow with no runs: nothing else changes).
   { name: 'GET /workflows/:id/runs/unfinished', method: 'GET', path: (w) => `/workflows/${w.draftId}/runs/unfinished`, role: 'supervisor', ok: 200 },
   { name: 'POST /workflows/:id/runs/cancel', method: 'POST', path: (w) => `/workflows/${w.draftId}/runs/cancel`, body: () => ({}), role: 'supervisor', ok: 200 },
@@ -77,7 +79,7 @@ function expected(r: Route, who: Who): number {
   if (RANK[who] < LEAST[r.role]) return 403;
   return r.except?.[who] ?? r.ok;
 }
-const CODES: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' };
+const CODES: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'run_ended' };
 
 let s: TestServer;
 let world: World;

@@ -105,7 +105,7 @@ export function builtInReplyKeysSuite(databaseUrl: () => string | undefined) {
       const noted = await post(a.api, alice, note, 'note-1');
       expect(noted.status).toBe(201);
       expect((await post(a.api, alice, note, 'note-1')).body.id).toBe(noted.body.id);
-      expect(await stored(alice)).toEqual([['message', 'Your refund is approved'], ['comment', 'Customer happy']]);
+      expect(await stored(alice)).toEqual([['message', 'Your refund is approved'], ['activity', 'Conversation was closed by Agent A (Resolved)'], ['comment', 'Customer happy']]);
     });
 
     it('a keyed built-in reply is not one Resend can send (no channel), as an unkeyed one', async () => {

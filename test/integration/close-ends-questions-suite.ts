@@ -158,7 +158,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     expect((await run(runId)).status).toBe('waiting');
     const wait = await server.app.services.db.selectFrom('question_waits').select('answer').where('run_id', '=', runId).executeTakeFirst();
     expect(wait?.answer).toBe('4711');
-    // The thread records the launch and nothing stopped.
-    expect((await detail(conversation)).messages.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual(['Ava launched “Ask order number”']);
+    // The thread records the launch and the close, and nothing stopped.
+    expect((await detail(conversation)).messages.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual(['Ava launched “Ask order number”', 'Conversation was closed by Ava']);
   });
 }

@@ -46,7 +46,8 @@ export function closedConversationSuite(databaseUrl: () => string | undefined) {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return ConversationDetail.parse(res.body);
   };
-  const texts = (d: { messages: { text: string }[] }) => d.messages.map((m) => m.text);
+  // What was said: the activity lines (who closed, who reopened) are people-change-lines-suite.ts's.
+  const texts = (d: { messages: { text: string; kind: string }[] }) => d.messages.filter((m) => m.kind !== 'activity').map((m) => m.text);
   /** A conversation with a customer's message and a reply, closed as Resolved. */
   const closedConversation = async () => {
     const contact = await newContact();

@@ -65,7 +65,7 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
         expect((await lines(reader, conversation)).map((m) => [m.text, m.author.type, m.direction])).toEqual([
           ['Ava launched “Mark VIP”', 'user', 'outgoing'],
           ['Ava launched “Set amount”', 'user', 'outgoing'],
-          [`Workflow “Set amount” failed: ${failing.error}`, 'workflow', 'outgoing'],
+          [`Workflow “Set amount” failed at step “set”: ${failing.error}`, 'workflow', 'outgoing'],
         ]);
       }
       expect((await ava.api.get('/runs')).status).toBe(403);

@@ -7,7 +7,7 @@ import { startTestServer, type Api, type TestServer } from '../support/server';
 
 /**
  * Registered by conversation-pages.test.ts (SQLite) and .pg.test.ts (PostgreSQL). What an
- * integrator syncing from the API needs beside GET /conversations/:id (the whole thread): a
+ * integrator syncing from the API needs beside GET /conversations/:id (its latest page): a
  * conversation's messages a page at a time (Chatwoot's `GET /conversations/{id}/messages?before=`),
  * and `GET /conversations?updatedSince=`, the conversations that changed since the last poll.
  */

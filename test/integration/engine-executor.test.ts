@@ -151,7 +151,7 @@ describe('executor: every step has its effect', () => {
     // Its eleven comments, then the line saying why it failed (an activity line, nobody's message).
     const messages = await listMessages(services.db, conversation!.id);
     expect(messages.filter((m) => m.kind === 'comment')).toHaveLength(11);
-    expect(messages.at(-1)).toMatchObject({ kind: 'activity', text: `Workflow “Test workflow” failed: ${run.error}` });
+    expect(messages.at(-1)).toMatchObject({ kind: 'activity', text: `Workflow “Test workflow” failed at step “back”: ${run.error}` });
     expect(run.stepLog.filter((e) => e.stepId === 'back')).toHaveLength(11);
     expect(run.stepLog.at(-1)).toMatchObject({ stepId: 'back', status: 'failed' });
   });

@@ -59,8 +59,10 @@ describe('the built-in inbox page', () => {
     // 72 KB until agents could send WhatsApp templates and resend failed replies (template-picker.js,
     // delivery.js); 80 KB until the page worked for screen readers, right-to-left names and a 320 px
     // window (tablists, the narrow layout's back link, a log of new messages) and showed
-    // conversations deleted in Chatwoot (82.4 KB then).
-    expect(total).toBeLessThan(88 * 1024);
+    // conversations deleted in Chatwoot (82.4 KB then); 88 KB until a long thread opened on its latest
+    // page and read older ones as the agent scrolls up (thread-pages.js, paged-thread.js: +4.5 KB,
+    // 92.3 KB then), rather than drawing thousands of messages at once.
+    expect(total).toBeLessThan(96 * 1024);
   });
 
   it('never turns data into HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval', async () => {

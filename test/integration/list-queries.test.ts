@@ -28,6 +28,7 @@ describe('a cursor the server did not give is refused', () => {
     [`/workflows/:id/runs`, 'run_zzzz'],
     ['deliveries', 'evt_zzzz'],
     ['/conversations', 'cnv_zzzz'],
+    ['/workflows', 'wf_zzzz'],
   ])('%s?cursor=%s: 422', async (list, cursor) => {
     const path = list === 'deliveries' ? deliveries() : list.replace(':id', workflowId);
     const res = await get(`${path}?cursor=${cursor}`);
@@ -48,12 +49,12 @@ describe('a cursor the server did not give is refused', () => {
 
 describe('a query parameter the list does not take is refused, naming the ones it takes', () => {
   it.each([
-    ['/contacts?foo=bar', 'foo', 'phone, email, q, limit, cursor'],
-    ['/contacts?emial=a@b.c', 'emial', 'phone, email, q, limit, cursor'],
-    ['/contacts?status=bogus', 'status', 'phone, email, q, limit, cursor'],
-    ['/contacts?cursor[]=x', 'cursor[]', 'phone, email, q, limit, cursor'],
-    ['/runs?workflow_id=wf_1', 'workflow_id', 'workflowId, status, contactId, since, until, limit, cursor'],
-    ['/workflows?limit=10', 'limit', 'none'],
+    ['/contacts?foo=bar', 'foo', 'phone, email, q, field, value, limit, cursor'],
+    ['/contacts?emial=a@b.c', 'emial', 'phone, email, q, field, value, limit, cursor'],
+    ['/contacts?status=bogus', 'status', 'phone, email, q, field, value, limit, cursor'],
+    ['/contacts?cursor[]=x', 'cursor[]', 'phone, email, q, field, value, limit, cursor'],
+    ['/runs?workflow_id=wf_1', 'workflow_id', 'workflowId, status, contactId, launchedBy, since, until, limit, cursor'],
+    ['/workflows?tag=vip', 'tag', 'q, status, trigger, limit, cursor'],
   ])('%s', async (path, key, takes) => {
     const res = await get(path);
     expect(res.status, JSON.stringify(res.body)).toBe(422);
@@ -70,6 +71,7 @@ describe('a query parameter the list does not take is refused, naming the ones i
     expect((await get('/contacts?q=C&limit=10')).status).toBe(200);
     expect((await get(`/runs?limit=50&workflowId=${workflowId}&status=completed&since=2026-01-01`)).status).toBe(200);
     expect((await get(`${deliveries()}?limit=20`)).status).toBe(200);
-    expect((await get('/workflows')).body.workflows).toHaveLength(1);
+    expect((await get('/workflows?limit=10')).body.workflows).toHaveLength(1);
+    expect((await get('/workflows?q=hook&status=draft&trigger=incoming_webhook&limit=10')).body.workflows).toHaveLength(1);
   });
 });

@@ -6,8 +6,8 @@ import { startTestServer, type TestServer } from '../support/server';
 
 /**
  * A run's error can quote a third party's answer (an HTTP step's response body). The live stream
- * gives it only to those who may read the run (GET /runs/:id): admins and the agent who launched
- * it. Other agents and supervisors still hear that the run changed, without the error.
+ * gives it only to those who may read the run (GET /runs/:id): admins, supervisors (the run
+ * history) and the agent who launched it. Other agents still hear that the run changed, without the error.
  * Registered by stream-run-errors.test.ts (SQLite) and stream-run-errors.pg.test.ts.
  */
 export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
@@ -53,7 +53,7 @@ export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
   }
 
   describe('run.updated on the live stream', () => {
-    it('carries a failed run\'s error to admins and its launcher only', async () => {
+    it('carries a failed run\'s error to admins, supervisors and its launcher only', async () => {
       const launcher = await server.createUser('agent');
       const other = await server.createUser('agent');
       const supervisor = await server.createUser('supervisor');
@@ -63,11 +63,11 @@ export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
       expect(launched.status, JSON.stringify(launched.body)).toBe(202);
       const runId = launched.body.runId as string;
 
-      for (const reader of ['admin', 'launcher'] as const) {
+      for (const reader of ['admin', 'supervisor', 'launcher'] as const) {
         const m = await update(streams[reader], runId, 'failed');
         expect(m.error, reader).toMatch(/answered HTTP 403: .*db-password=hunter2/);
       }
-      for (const reader of ['other', 'supervisor'] as const) {
+      for (const reader of ['other'] as const) {
         expect(await update(streams[reader], runId, 'failed'), reader).toEqual({ type: 'run.updated', runId, workflowId: wf.id, status: 'failed' });
         expect(streams[reader].text(), reader).not.toContain('hunter2');
       }
@@ -75,7 +75,7 @@ export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
       for (const sse of Object.values(streams)) expect(sse.text()).not.toContain('launchedBy');
     });
 
-    it('carries the error of a run an admin started to admins only', async () => {
+    it('carries the error of a run an admin started to admins (and supervisors), not agents', async () => {
       const agent = await server.createUser('agent');
       const wf = (await admin().post('/workflows', { name: 'Sub flow', trigger: { type: 'manual' }, steps: [step()], status: 'published' })).body;
       const contact = (await admin().post('/contacts', { firstName: 'Ada' })).body;

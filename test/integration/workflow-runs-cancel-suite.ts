@@ -184,4 +184,34 @@ export function workflowRunsCancelSuite(databaseUrl: () => string | undefined) {
       expect((await supervisor.post(`/workflows/${wf.id}/unpublish`, { cancelRuns: true })).status).toBe(403);
     });
   });
+
+  describe('POST /runs/:id/cancel', () => {
+    it('a supervisor may stop one agent\'s run, as they may all of the workflow\'s: the thread names them; agents 403', async () => {
+      const wf = await shortcut('Follow up', waitThenNote);
+      const ava = await server.createUser('agent', { name: 'Ava Agent' });
+      const sam = await server.createUser('supervisor', { name: 'Sam Supervisor' });
+      const cnv = await conversation();
+      const launched = await server.api(ava.token).post(`/shortcuts/${wf.id}/launch`, { conversationId: cnv, values: {} });
+      expect(launched.status, JSON.stringify(launched.body)).toBe(202);
+      const id = launched.body.runId as string;
+      await waitForRun(server.app.services.db, id, ['waiting']);
+
+      // Agents, the one who launched it too, ask a supervisor (as before).
+      for (const token of [ava.token, (await server.createUser('agent')).token]) {
+        const refused = await server.api(token).post(`/runs/${id}/cancel`);
+        expect(refused.status).toBe(403);
+        expect(ErrorBody.parse(refused.body).error.message).toBe('This needs the supervisor role; you are an agent');
+      }
+      const res = await server.api(sam.token).post(`/runs/${id}/cancel`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(Run.parse(res.body)).toMatchObject({ id, status: 'cancelled', error: 'Cancelled by Sam Supervisor' });
+      // The thread says who stopped it, in the supervisor's name.
+      const lines = ((await admin.get(`/conversations/${cnv}`)).body.messages as { kind: string; text: string; author: { type: string; id: string | null } }[])
+        .filter((m) => m.kind === 'activity');
+      expect(lines.at(-1)).toMatchObject({ text: expect.stringMatching(/“Follow up”.* stopped: cancelled by Sam Supervisor$/), author: { type: 'user', id: sam.user.id } });
+      // Once ended: 409, for supervisors as for admins.
+      expect((await server.api(sam.token).post(`/runs/${id}/cancel`)).status).toBe(409);
+      expect(await comments(cnv)).toEqual([]);
+    });
+  });
 }

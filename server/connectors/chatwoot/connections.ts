@@ -8,6 +8,7 @@ import type { Cancellation } from '../../outbound/call';
 import type { Services } from '../../services';
 import { fromJson, toJson, type Executor } from '../../store/database';
 import type { ConnectionsTable } from '../../store/schema';
+import { accountsChanged } from './account-channels';
 import { ChatwootApi, ChatwootApiError } from './api';
 import { sameChatwootAccount } from './same-account';
 import { disconnectedBefore } from './tombstones';
@@ -116,6 +117,8 @@ export async function connectAccount(services: Services, body: ChatwootConnectBo
     if (earlier) await uow.trx.deleteFrom('connections').where('id', '=', earlier.tombstoneId).execute();
     await uow.trx.insertInto('connections').values(row).execute();
   });
+  // Steps writing a contact Chatwoot holds (a reconnect's are mirrored already) write there from the next one on.
+  accountsChanged(services);
   return { ...toAccount(services, { row, config, secrets }), ...(earlier ? { relinked: true } : {}) };
 }
 

@@ -55,7 +55,7 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
       // message: that row is this message, told who wrote it, not stored twice.
       const echoed = await uow.trx.selectFrom('messages').selectAll().where('connection_id', '=', s.conn.row.id).where('external_id', '=', externalId).executeTakeFirst();
       if (echoed) {
-        const by = { author_type: author.type, author_id: author.id, author_name: author.type === 'workflow' ? author.name?.slice(0, 200) ?? null : null, delivery_status: 'sent' };
+        const by = { author_type: author.type, author_id: author.id, author_name: author.type !== 'user' ? author.name?.slice(0, 200) ?? null : null, delivery_status: 'sent' };
         await uow.trx.updateTable('messages').set(by).where('id', '=', echoed.id).execute();
         return toMessage({ ...echoed, ...by });
       }

@@ -6,31 +6,26 @@ import { nowIso } from '../../ids';
 import type { Executor } from '../../store/database';
 import type { ConnectorOutput, ContactCall, ContactFieldWrite } from '../registry';
 import { ChatwootApiError, type ChatwootApi, type ChatwootContactChange } from './api';
-import { apiFor, KIND, setSyncState } from './connections';
+import { accountChannels, knownAccountChannels } from './account-channels';
+import { apiFor, setSyncState } from './connections';
 import { already, inMirror, mirrorsOf, type Mirror } from './contact-edit';
 import { chatwootChange, refusal } from './contact-standard';
-import { identityChannel, lockMirror, type ContactState } from './mirror-contact';
+import { lockMirror, type ContactState } from './mirror-contact';
 import { pendingOf, preRecord, restore } from './pending-state';
 import type { CwContact } from './payloads';
 
 /**
- * The identity channels of the connected accounts; read once per transaction (a run round asks for
- * each of its steps: without an account, an install pays one statement per round, not per step).
+ * Whether the contact mirrors a Chatwoot contact of a connected account (a step writing it then
+ * runs outside a transaction): a plain false, with no statement, while no account is connected.
  */
-const channelsOf = new WeakMap<Executor, Promise<string[]>>();
-function chatwootChannels(db: Executor): Promise<string[]> {
-  const known = db.isTransaction ? channelsOf.get(db) : undefined;
-  if (known) return known;
-  const read = db.selectFrom('connections').select('id').where('kind', '=', KIND).execute().then((rows) => rows.map((c) => identityChannel(c.id)));
-  if (db.isTransaction) channelsOf.set(db, read);
-  return read;
-}
-
-/** Whether the contact mirrors a Chatwoot contact of a connected account (a step writing it then runs outside a transaction). */
-export async function holdsContact(db: Executor, contactId: string): Promise<boolean> {
-  const channels = await chatwootChannels(db);
-  if (channels.length === 0) return false;
-  return Boolean(await db.selectFrom('channel_identities').select('contact_id').where('contact_id', '=', contactId).where('channel', 'in', channels).executeTakeFirst());
+export function holdsContact(db: Executor, contactId: string): boolean | Promise<boolean> {
+  const known = knownAccountChannels(db);
+  if (known?.length === 0) return false;
+  return (async () => {
+    const channels = known ?? await accountChannels(db);
+    if (channels.length === 0) return false;
+    return Boolean(await db.selectFrom('channel_identities').select('contact_id').where('contact_id', '=', contactId).where('channel', 'in', channels).executeTakeFirst());
+  })();
 }
 
 /**

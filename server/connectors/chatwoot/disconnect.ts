@@ -1,6 +1,7 @@
 import type { ChatwootDisconnected } from '../../../lib/contracts/chatwoot';
 import { inTransaction } from '../../events/unit-of-work';
 import type { Services } from '../../services';
+import { accountsChanged } from './account-channels';
 import { getConnection, KeptSecrets } from './connections';
 import { forgetInboxes } from './inboxes';
 import { lockMirror } from './mirror-contact';
@@ -26,6 +27,7 @@ export async function disconnectAccount(services: Services, id: string): Promise
     return Number(row.n);
   });
   forgetInboxes(id);
+  accountsChanged(services);
   const still = open === 0 ? 'No conversation mirrored from it is open here.'
     : `${open} conversation${open === 1 ? '' : 's'} mirrored from it ${open === 1 ? 'stays' : 'stay'} open here with ${open === 1 ? 'its' : 'their'} history, `
       + 'but Chatwoot no longer updates them and workflow steps on them fail until the account is connected again.';

@@ -123,6 +123,8 @@ export function queuedRunRow(a: {
     event_id: a.event.id, event_type: a.event.type, variables: toJson({ trigger: a.triggerVariables }),
     status: 'queued', cursor: 0, step_log: a.stepLog ?? '[]', wake_at: null, attempts: 0, jumps: 0, depth: a.event.depth,
     lease_owner: null, lease_until: null, error: null, created_at: a.now, updated_at: a.now, ended_at: null, blocked: 0,
+    // Only shortcut runs carry the column (085): every other row keeps the shape its statements were compiled for.
+    ...(a.event.type === 'shortcut.launched' && typeof a.triggerVariables.launchedBy === 'string' ? { launched_by: a.triggerVariables.launchedBy } : {}),
   };
 }
 

@@ -138,7 +138,7 @@ export async function executeQueuedRound(env: ExecEnv, limit: number, leaseMs: n
       };
       const share = pick?.headShare ?? 1;
       const heads = Math.max(1, Math.ceil(limit / share));
-      let rows = await pickHeads(heads);
+      let rows: RunsTable[] = await pickHeads(heads);
       let budget = limit;
       let chained = false;
       for (; rows.length > 0;) {

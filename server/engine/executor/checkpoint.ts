@@ -99,9 +99,9 @@ export async function keepCancelledLog(services: Services, fence: RunFence, step
   });
 }
 
-/** Lets another worker take the run at once (engine stopping between steps). */
-export async function releaseLease(db: Db, fence: RunFence): Promise<void> {
-  await db.updateTable('runs').set({ lease_until: '1970-01-01T00:00:00.000Z' })
+/** Lets another worker take the run at once (engine stopping between steps), or from `at` on (a run put back, execute-run.ts). */
+export async function releaseLease(db: Db, fence: RunFence, at = '1970-01-01T00:00:00.000Z'): Promise<void> {
+  await db.updateTable('runs').set({ lease_until: at })
     .where('id', '=', fence.id).where('lease_owner', '=', fence.owner).where('attempts', '=', fence.attempts).where('status', '=', 'running')
     .execute();
 }

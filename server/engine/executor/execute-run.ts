@@ -8,6 +8,7 @@ import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, isUnstorableText, UNSTORABLE_TEXT, type Executor } from '../../store/database';
+import { isTransientDatabaseError } from '../../store/transient-errors';
 import type { RunsTable } from '../../store/schema';
 import { fail, RetryLaterError, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
@@ -26,7 +27,15 @@ export interface ExecEnv {
   stopping(): boolean;
 }
 
-export type RunResult = { status: 'completed' | 'failed' | 'released' | 'lease_lost' } | { status: 'waiting'; wakeAt: string };
+/** `released` with `retryAt`: put back after a transient database error, to be taken again from then on. */
+export type RunResult = { status: 'completed' | 'failed' | 'lease_lost' } | { status: 'released'; retryAt?: string } | { status: 'waiting'; wakeAt: string };
+
+/**
+ * How long a run put back after a transient database error waits to be taken again: the same step
+ * again usually goes through at once (a stale plan goes unnamed, a deadlock's other side is done),
+ * and a database restarting is not asked again and again meanwhile.
+ */
+const PUT_BACK_MS = 1_000;
 
 /** A step that failed: its transaction is rolled back, then the failure is checkpointed alone. */
 class StepFailed extends Error {
@@ -54,6 +63,7 @@ export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false)
   try {
     steps = await loadVersionSteps(services.db, row.workflow_id, row.workflow_version);
   } catch (err) {
+    if (isTransientDatabaseError(err)) return putBack(env, fence, err);
     const next: NextState = { ...state, status: 'failed', error: message(err) };
     await inTransaction(services.db, (uow) => checkpoint(uow, services, fence, next));
     return { status: 'failed' };
@@ -79,8 +89,29 @@ export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false)
     }
   } catch (err) {
     if (err instanceof LeaseLostError) return { status: 'lease_lost' };
+    if (isTransientDatabaseError(err)) return putBack(env, fence, err);
     throw err;
   }
+}
+
+/**
+ * A transient database error (transient-errors.ts) met the run between two checkpoints: what its
+ * transaction held rolled back, so the run is as a crash there would leave it, and it is taken
+ * again shortly, by this instance or another, from its last checkpoint. A step with an outside
+ * effect keeps its rule then: its attempt was committed before the call, so a send or a POST that
+ * may have gone out is not repeated (deliver.ts, step-context.ts `once`). Failing the run instead
+ * lost acknowledged work whenever another instance migrated during a rolling upgrade.
+ */
+async function putBack(env: ExecEnv, fence: RunFence, err: unknown): Promise<RunResult> {
+  const retryAt = new Date(Date.now() + PUT_BACK_MS).toISOString();
+  env.services.log.warn({ err, runId: fence.id }, 'a database error that passes met the run; it is tried again from its last step');
+  try {
+    await releaseLease(env.services.db, fence, retryAt);
+  } catch (e) {
+    // The database is still out of reach: the run is taken again when its lease runs out.
+    env.services.log.warn({ err: e, runId: fence.id }, 'putting the run back failed; it resumes when its lease runs out');
+  }
+  return { status: 'released', retryAt };
 }
 
 async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: RunState, fence: RunFence, waitedOn: boolean): Promise<NextState> {
@@ -104,6 +135,8 @@ async function executeStep(env: ExecEnv, row: RunsTable, steps: Step[], state: R
       return await (definition.run as (c: typeof ctx) => Promise<StepOutcome>)(ctx);
     } catch (err) {
       if (err instanceof RetryLaterError) return retryOutcome(err, state.stepLog, step.id, Date.now());
+      // Not the step's failure: the run is put back (executeRun) and the step done again.
+      if (isTransientDatabaseError(err)) throw err;
       return fail(message(err));
     }
   };

@@ -5,14 +5,16 @@ import type { Services } from '../../services';
 import { cachedVersionName, loadVersionName } from './definitions';
 import type { RunFence } from './checkpoint';
 import type { NextState } from './transition';
+import { failedAt, threadReason } from './thread-reason';
 
 /**
  * What a checkpoint says in the run's conversation (its activity line, one per run: domain/activity.ts).
  * Most checkpoints say nothing there, so the test whether one is due (runLineDue) builds nothing
  * and awaits nothing: a run round pays no string and no promise per run for it.
- * - failed: "Workflow “X” failed: <reason>";
+ * - failed: "Workflow “X” failed at step “s”: <reason>";
  * - a step put off for later (step-retry.ts): "Workflow “X” is waiting to try step “s” again at
  *   <time> (<reason>)", the same line updated at each try;
+ * <reason>: the step's error as agents may read it (thread-reason.ts; the run log keeps it whole);
  * - that step went through on a later try (in the log entries since `since`): the line says so,
  *   rather than promising a try that will not come.
  * `at` in the text is ISO 8601 (UTC); the inbox shows it in the agent's time.
@@ -37,10 +39,10 @@ function throughAt(next: NextState, since: number | undefined): number {
 /** The line's text (null: none due). */
 export function runLineText(workflowName: string | null, next: NextState, since: number | undefined): string | null {
   const workflow = () => capitalized(workflowNamed(workflowName));
-  if (next.status === 'failed') return `${workflow()} failed: ${next.error}`;
+  if (next.status === 'failed') return `${workflow()} failed${failedAt(next)}: ${threadReason(next.error)}`;
   if (next.status === 'waiting' && retryingNow(next)) {
     const last = next.stepLog[next.stepLog.length - 1]!;
-    return `${workflow()} is waiting to try step “${last.stepId}” again at ${next.wakeAt}${last.error ? ` (${last.error})` : ''}`;
+    return `${workflow()} is waiting to try step “${last.stepId}” again at ${next.wakeAt}${last.error ? ` (${threadReason(last.error)})` : ''}`;
   }
   const i = throughAt(next, since);
   return i > 0 ? `${workflow()}: step “${next.stepLog[i]!.stepId}” went through on try ${triesOf(next.stepLog, i) + 1}` : null;

@@ -74,6 +74,11 @@ export function buildStepContext(input: ContextInput): StepContext {
     cancellation: input.cancellation ?? NOT_CANCELLED,
     async once<R>(fn: () => Promise<R>, attempt?: UnfinishedAttempt<R>): Promise<R> {
       const key = input.idempotencyKey;
+      // The marker must be committed before the request (attempted): written in the round's
+      // transaction, a crash would roll it back with the step, and the request would go again.
+      if (attempt && input.effects.isTransaction) {
+        throw new Error(`Step ${input.step.type} passes an attempt to once() but runs in a transaction: only a step that runs outside one (outside: true) may`);
+      }
       const done = input.fresh ? undefined : await input.effects.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
       if (done) {
         note(`Effect ${key} was already done before a restart; not repeated`);
@@ -95,7 +100,8 @@ export function buildStepContext(input: ContextInput): StepContext {
 }
 
 /**
- * The attempt is committed before `fn` sends anything (the step waits on the network anyway, so
+ * The attempt is committed before `fn` sends anything (`db` is the database, not a transaction:
+ * once() refuses an attempt in a transaction; the step waits on the network anyway, so
  * the extra write costs nothing noticeable): a process killed during the request, or a database
  * that fails the writes after it, leaves the attempt without a result, and the step run again
  * then gets `unfinished()` instead of sending blindly a second time. A RetryLaterError says the

@@ -11,6 +11,7 @@ import { PEER_BEAT_MS, Peers } from './peers';
 import { unblockStalled } from './run-queue';
 import { restFactor } from './rest';
 import { MAX_TIMER_MS } from '../../periodic';
+import { isTransientDatabaseError } from '../../store/transient-errors';
 
 export interface WorkerOptions {
   owner: string;
@@ -257,7 +258,7 @@ export class RunWorker {
         if (this.rounds >= this.maxRounds || this.active.size >= this.opts.concurrency) this.full = true;
       } while (this.again && !this.stopped);
     } catch (err) {
-      if (!this.stopped) this.services.log.error({ err }, 'claiming runs failed');
+      if (!this.stopped) this.logFailure(err, 'claiming runs failed');
     } finally {
       this.pumping = false;
     }
@@ -338,7 +339,7 @@ export class RunWorker {
         follow = cut;
         this.settle(results);
       } catch (err) {
-        if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
+        if (!this.stopped) this.logFailure(err, 'queued run round failed; its runs stay queued');
       } finally {
         report(false); // picking failed: the claim path meets the same trouble and ends this pump
         for (const id of mine) this.picked.delete(id);
@@ -400,7 +401,7 @@ export class RunWorker {
         this.settle(results);
       } catch (err) {
         picked = false; // the claim path below meets the same trouble and ends this pump
-        if (!this.stopped) this.services.log.error({ err }, 'queued run round failed; its runs stay queued');
+        if (!this.stopped) this.logFailure(err, 'queued run round failed; its runs stay queued');
       } finally {
         this.rounds--;
       }
@@ -469,6 +470,12 @@ export class RunWorker {
     return this.track(done);
   }
 
+  /** A database error that passes (another instance migrating, a deadlock, an outage) is a warning: nothing is lost, the work is done again. */
+  private logFailure(err: unknown, message: string) {
+    if (isTransientDatabaseError(err)) this.services.log.warn({ err }, message);
+    else this.services.log.error({ err }, message);
+  }
+
   private env(): ExecEnv {
     return { services: this.services, owner: this.opts.owner, stopping: () => this.stopped };
   }
@@ -495,7 +502,10 @@ export class RunWorker {
     const fence: RunFence = { id: row.id, workflowId: row.workflow_id, contactId: row.contact_id, owner: this.opts.owner, attempts: row.attempts };
     if (express) this.expressRuns++;
     const done = executeRun(this.env(), row, express)
-      .then((result) => { if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt)); })
+      .then((result) => {
+        if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt));
+        else if (result.status === 'released' && result.retryAt) this.wakeAt(Date.parse(result.retryAt));
+      })
       .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })
       .finally(() => { if (express) this.expressRuns--; this.active.delete(row.id); this.kick(); });
     this.active.set(row.id, { fence, done });

@@ -6,7 +6,9 @@ import { inTransaction } from '../../events/unit-of-work';
 import { conflict, forbidden, HttpError, issuesToDetails } from '../../http-error';
 import type { Services } from '../../services';
 import { parseDefinition } from '../workflows/records';
-import { shortcutPermission } from './list';
+import { deactivatedUsers, shortcutPermission } from './list';
+import { SHORTCUT_UNAVAILABLE } from '../../../lib/contracts/shortcuts';
+import { deactivatedAssignees, deactivatedAssigneesText } from '../../../lib/workflow/deactivated-assignees';
 import { shortcutUnavailable } from './unavailable';
 import { addActivity } from '../../domain/activity';
 import { shortcutNamed } from '../../domain/shortcut-label';
@@ -24,7 +26,12 @@ export async function launchShortcut(services: Services, user: User, workflowId:
     const row = await uow.trx.selectFrom('workflows').select(['definition', 'status', 'name'])
       .where('id', '=', workflowId).where('trigger_type', '=', 'shortcut').executeTakeFirst();
     if (!row || row.status !== 'published') throw await shortcutUnavailable(uow.trx, workflowId);
-    const trigger = ShortcutTrigger.parse(parseDefinition(row.definition).trigger);
+    const definition = parseDefinition(row.definition);
+    const trigger = ShortcutTrigger.parse(definition.trigger);
+    // Its Assign step names someone deactivated: refused before any step runs, rather than
+    // sending its first messages and failing there (the menu marks it so: list.ts).
+    const stuck = deactivatedAssignees(definition.steps, await deactivatedUsers(uow.trx));
+    if (stuck.length) throw new HttpError(409, SHORTCUT_UNAVAILABLE, `“${trigger.name}” cannot run: ${deactivatedAssigneesText(stuck)}; an admin must choose someone else in its workflow`);
 
     const conversation = await uow.trx.selectFrom('conversations')
       .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')

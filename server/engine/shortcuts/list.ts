@@ -6,6 +6,16 @@ import { getRestrictions } from '../../domain/users';
 import type { Executor } from '../../store/database';
 import { parseDefinition } from '../workflows/records';
 import { shortcutsVersion } from './version';
+import { deactivatedAssignees, unavailableShortcutText } from '../../../lib/workflow/deactivated-assignees';
+
+/**
+ * Deactivated users by id → name: a shortcut whose Assign step names one is unavailable (its
+ * deactivation changes the list's version, so the extension's cache reads it again).
+ */
+export async function deactivatedUsers(db: Executor): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('deactivated_at', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
 
 /** Whether a user may launch shortcuts, and if not, what to tell them. */
 export async function shortcutPermission(db: Executor, user: User): Promise<{ allowed: true } | { allowed: false; reason: string }> {
@@ -20,12 +30,15 @@ export async function shortcutPermission(db: Executor, user: User): Promise<{ al
 export async function listShortcuts(db: Executor, user: User): Promise<ShortcutList> {
   const rows = await db.selectFrom('workflows').select(['id', 'definition'])
     .where('status', '=', 'published').where('trigger_type', '=', 'shortcut').execute();
+  const deactivated = await deactivatedUsers(db);
   const shortcuts: ShortcutSummary[] = [];
   for (const row of rows) {
-    const trigger = ShortcutTrigger.safeParse(parseDefinition(row.definition).trigger);
+    const definition = parseDefinition(row.definition);
+    const trigger = ShortcutTrigger.safeParse(definition.trigger);
     if (!trigger.success) continue;
     const { name, description, icon, form } = trigger.data;
-    shortcuts.push({ id: row.id, name, description, icon, form });
+    const stuck = deactivatedAssignees(definition.steps, deactivated);
+    shortcuts.push({ id: row.id, name, description, icon, form, ...(stuck.length ? { unavailable: unavailableShortcutText(stuck) } : {}) });
   }
   shortcuts.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
   const permission = await shortcutPermission(db, user);

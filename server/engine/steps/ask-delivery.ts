@@ -71,6 +71,8 @@ export type AskSent =
  * The question's stored copy gets the ask's key, as a Meta channel's message row has it: a
  * customer's reply quoting it (Chatwoot's `in_reply_to` = the id stored with it) then names this
  * run's question (question-target.ts). Only a row without a key: a repeat finds it keyed already.
+ * Best effort, after the send: the key only lets a quoted reply find the question, and a database
+ * error here (a failover, a lock timeout) must not turn a question the customer got into "not asked".
  */
 async function keyAskMessage(ctx: StepContext<'ask_question'>, output: Record<string, unknown>, sendKey: string) {
   if (typeof output.messageId !== 'string') return;
@@ -90,14 +92,18 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
   if (!isChannelKind(connection.kind)) {
     const inbox = await viaConnector({ ...ctx, idempotencyKey: sendKey, once: onceBy(ctx.services.db, sendKey) }, conversation, 'sendMessage');
     if (!inbox) return { error: `Questions cannot be sent through a ${connection.kind} connection` };
+    let output: Record<string, unknown>;
     try {
-      const output = await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) });
-      await keyAskMessage(ctx, output, sendKey);
-      return { output };
+      output = await inbox.invoke({ text: questionText(ctx.config, text).slice(0, 4096) });
     } catch (err) {
       if (err instanceof RetryLaterError) return { later: new RetryLaterError(`Not asked for now: ${err.message}`, err.retryAfterMs) };
       return { error: err instanceof Error ? err.message : String(err) };
     }
+    // The customer has the question now: a failed keying must not fail the ask, nor delete the wait.
+    await keyAskMessage(ctx, output, sendKey).catch((err: unknown) => ctx.note(
+      `The question was sent, but its copy here could not be marked as this question’s (${err instanceof Error ? err.message : String(err)}): `
+      + 'a reply quoting it is taken as a typed reply, which answers the question asked last'));
+    return { output };
   }
   const { spec, note } = questionSpec(connection.kind, ctx.config, text, ctx.run.id);
   if (note) ctx.note(note);

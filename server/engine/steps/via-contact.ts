@@ -1,5 +1,5 @@
 import type { Conversation } from '../../../lib/contracts/conversations';
-import { connectorsHoldingContact, type ConnectorOutput, type ContactCall, type ContactFieldWrite } from '../../connectors/registry';
+import { connectorsHoldingContact, heldByAConnector, type ConnectorOutput, type ContactCall, type ContactFieldWrite } from '../../connectors/registry';
 import type { Executor } from '../../store/database';
 import type { StepContext } from './define';
 import { outsideWhenConnected } from './via-connector';
@@ -8,10 +8,11 @@ import { outsideWhenConnected } from './via-connector';
  * A step writing the contact's fields runs outside a transaction on a connected conversation, and
  * also when the contact lives in Chatwoot with no Chatwoot conversation open: its Chatwoot contact
  * is written first, as an agent's edit of it is (PATCH /contacts/:id), or the next sync and the
- * agent there would never see the change.
+ * agent there would never see the change. A plain answer, no promise, while no Chatwoot account is
+ * connected: the run round asks for each such step (step-start.ts, runsOutside).
  */
-export const outsideForContactWrite = async (conversation: Conversation | null, contact: { contactId: string; db: Executor }): Promise<boolean> =>
-  outsideWhenConnected(conversation) || (await connectorsHoldingContact(contact.db, contact.contactId)).length > 0;
+export const outsideForContactWrite = (conversation: Conversation | null, contact: { contactId: string; db: Executor }): boolean | Promise<boolean> =>
+  outsideWhenConnected(conversation) || heldByAConnector(contact.db, contact.contactId);
 
 /**
  * The write made where the contact lives (there, then here), when no conversation's connector took

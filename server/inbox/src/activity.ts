@@ -21,13 +21,23 @@ export function activityText(text: string): string {
 /**
  * The server writes the line as plain text; its names (“quoted” shortcuts and workflows, and `by`,
  * the agent a line of theirs starts with: "Ava launched …") are isolated here, so an Arabic or
- * Hebrew name does not reorder the English around it. Only the leading `by`: a short name ("Al")
- * would otherwise match inside other words.
+ * Hebrew name does not reorder the English around it. Only `by` where a line of theirs puts it,
+ * first or after its last "by " ("Assigned to Ben by Ava", "Conversation was closed by Ava
+ * (Sale)"), and the name an assignment line puts between "Assigned to " and it: a short name
+ * ("Al") would otherwise match inside other words.
  */
 function lineParts(text: string, by: string | null): (Node | string)[] {
   if (by && text.startsWith(by)) return [h('bdi', { text: by }), ...isolated(text.slice(by.length))];
-  return isolated(text);
+  const at = by ? text.lastIndexOf(` by ${by}`) : -1;
+  const after = at + ` by ${by}`.length;
+  if (!by || at < 0 || (after !== text.length && !text.startsWith(' (', after))) return isolated(text);
+  const to = text.startsWith(ASSIGNED_TO) ? text.slice(ASSIGNED_TO.length, at) : null;
+  return [
+    ...(to ? [ASSIGNED_TO, h('bdi', { text: to })] : isolated(text.slice(0, at))),
+    ' by ', h('bdi', { text: by }), ...isolated(text.slice(after)),
+  ];
 }
+const ASSIGNED_TO = 'Assigned to ';
 
 /** The thread's item for an activity line; `earlier`: of the contact's conversation before this one; `by`: its agent's name. */
 export function activityItem(m: Message, earlier: boolean, by: string | null = null): HTMLLIElement {

@@ -4,12 +4,13 @@ import type { z as zc } from 'zod';
 import type { ContactPatchBody, MergeContactsBody, TagsBody } from '../../../lib/contracts/contacts';
 import type { AssignBody, CloseConversationBody, ConversationQuery, MessageBody, OpenConversationBody, TakeOverBody } from '../../../lib/contracts/conversations';
 import type { ErrorDetail } from '../../../lib/contracts/errors';
+import type { MessagePageQuery } from '../../../lib/contracts/conversation-messages';
 import type { InboxSessionBody } from '../../../lib/contracts/inbox-session';
 import type { WhatsAppTemplateRef } from '../../../lib/contracts/whatsapp-template-ref';
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, Nothing, TakeOverResult, TeammateList, WhatsAppTemplateList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, MessagePage, Nothing, TakeOverResult, TeammateList, WhatsAppTemplateList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -71,6 +72,8 @@ export async function api<T>(reader: z.ZodMiniType<T>, method: Method, path: str
 }
 
 const enc = encodeURIComponent;
+/** Messages a "Load older messages" brings: as many as the conversation's read carries. */
+const OLDER_PAGE = 50;
 type In<T extends zc.ZodType> = zc.input<T>;
 
 export const Api = {
@@ -85,8 +88,15 @@ export const Api = {
       status, limit: String(limit), ...(assigneeId ? { assigneeId } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
     } satisfies Partial<Record<keyof In<typeof ConversationQuery>, string>>)}`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
-  /** With the contact's earlier conversations (history): an agent sees what was said before a reopen. */
-  conversation: (id: string) => api(ConversationDetail, 'GET', `/conversations/${enc(id)}?history=true`),
+  /**
+   * Its latest messages (older ones: `messages`); `history`: with the contact's earlier conversations,
+   * so an agent sees what was said before a reopen (asked for only while they show: thread-pages.ts).
+   */
+  conversation: (id: string, history: boolean) => api(ConversationDetail, 'GET', `/conversations/${enc(id)}${history ? '?history=true' : ''}`),
+  /** The page of a conversation's messages before `cursor` (an `olderMessagesCursor` or a page's `nextCursor`). */
+  messages: (id: string, cursor: string) => api(MessagePage, 'GET', `/conversations/${enc(id)}/messages?${new URLSearchParams({
+    cursor, limit: String(OLDER_PAGE),
+  } satisfies Partial<Record<keyof In<typeof MessagePageQuery>, string>>)}`),
   open: (contactId: string) => api(ConversationRef, 'POST', '/conversations', { contactId } satisfies In<typeof OpenConversationBody>),
   close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
   send: (id: string, text: string, kind: 'message' | 'comment') =>

@@ -45,6 +45,8 @@ const view = createConversationView({
 const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
   showError,
   canMerge: () => state.me?.permissions.superviseAgents === true,
+  // Read from `me` on each build (not asked once): a role changed meanwhile shows or hides it.
+  canDelete: () => state.me?.user.role === 'admin',
   // The merged contact's conversations now belong to this one; its open one was closed.
   onMerged: () => refreshListSoon(),
   onContact: (contact) => {
@@ -60,7 +62,8 @@ const list = createListPane({ currentId: () => view.currentId, onSelect: (id) =>
 
 async function loadDetail(id: string, { initial = false } = {}) {
   try {
-    const detail = await Api.conversation(id);
+    // The contact's earlier conversations only while they show (a long thread's start is not on screen yet).
+    const detail = await Api.conversation(id, view.wantsHistory(id));
     if (view.currentId !== id) return;
     view.show(detail);
     contactPanel.render(detail.contact);
@@ -131,7 +134,40 @@ function onLive(message: LiveMessage) {
   } else if (message.type === 'contact.changed') {
     if (message.contactId === contactPanel.contactId) refreshDetailSoon();
     if (list.rows.some((c) => c.contactId === message.contactId)) refreshListSoon();
+  } else if (message.type === 'user.changed') {
+    void refreshPeople(message.userId === state.me?.user.id);
   }
+}
+
+/**
+ * An admin changed someone (PATCH /users: name, role, deactivation; a new token). The team's
+ * names and who is active (the Assign-to menu) are read again; when it is the person signed in,
+ * who they are too, so a promoted or demoted user gets the header and controls of their new role
+ * now (Assign to, Merge, Delete) rather than keeping the old ones until a reload. A deactivated
+ * user's /me is a 401, which signs the page out with the reason, as before.
+ */
+async function refreshPeople(self: boolean) {
+  const signedIn = state.me;
+  const [me, users] = await Promise.all([self ? Api.me().catch(() => null) : null, Api.teammates().catch(() => null)]);
+  if (!signedIn || state.me !== signedIn) return; // signed out (or in as someone else) meanwhile
+  if (me && me.user.id === signedIn.user.id) showMe(me);
+  if (users) {
+    state.users.clear();
+    for (const u of users.users) state.users.set(u.id, u);
+    list.draw();
+  }
+  view.rerenderNames();
+  if (view.currentId) void loadDetail(view.currentId);
+}
+
+/** Who is signed in, in the header (and for the extension's launcher, see start). */
+function showMe(me: Me) {
+  state.me = me;
+  $('[data-testid="me-name"]').textContent = me.user.name;
+  $('[data-testid="me-role"]').textContent = me.user.role;
+  // Read by the extension's launcher, which will not act as anyone else (a shared workstation).
+  shell.dataset.signedInUserId = me.user.id;
+  shell.dataset.signedInUserName = me.user.name;
 }
 
 function setLiveState(mode: LiveMode) {
@@ -145,13 +181,8 @@ function setLiveState(mode: LiveMode) {
 const shell = $('[data-testid="inbox"]');
 
 async function start(me: Me) {
-  state.me = me;
+  showMe(me);
   signIn.hide();
-  $('[data-testid="me-name"]').textContent = me.user.name;
-  $('[data-testid="me-role"]').textContent = me.user.role;
-  // Read by the extension's launcher, which will not act as anyone else (a shared workstation).
-  shell.dataset.signedInUserId = me.user.id;
-  shell.dataset.signedInUserName = me.user.name;
   route();
   void list.refresh();
   state.stopShortcutsHint?.();

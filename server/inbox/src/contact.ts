@@ -193,7 +193,9 @@ export function createContactPanel(root: HTMLElement, { showError, onContact, ca
 
   /** Builds once per contact; later renders only update values, never the input being typed in. */
   function render(next: Contact, nextFields = fields) {
-    const key = `${next.id}|${nextFields.map((f) => `${f.key}:${f.type}:${f.options.join(',')}`).join(';')}|${stages.length ? stages.join('\n') : next.lifecycle ? '(in a stage)' : ''}`;
+    // The sections a role gives (Merge, Delete) count too: a role changed while the panel is open rebuilds it.
+    const powers = `${canMerge?.() ? 'merge' : ''}|${canDelete?.() ? 'delete' : ''}`;
+    const key = `${next.id}|${nextFields.map((f) => `${f.key}:${f.type}:${f.options.join(',')}`).join(';')}|${stages.length ? stages.join('\n') : next.lifecycle ? '(in a stage)' : ''}|${powers}`;
     contact = next;
     loadStages();
     fields = nextFields;

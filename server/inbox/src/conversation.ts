@@ -8,7 +8,8 @@ import { createTemplatePicker } from './template-picker.js';
 import { createAwaitingNotice } from './awaiting-notice.js';
 import { channelWindowText, humanAgentReply } from './channel-window.js';
 import { createCloseDialog } from './close-dialog.js';
-import { CLOSE_REASONS, createThread } from './thread.js';
+import { CLOSE_REASONS } from './thread.js';
+import { createPagedThread } from './paged-thread.js';
 import type { ChannelWindow, Contact, ConversationDetail, Me, Message, Teammate } from './wire.js';
 
 export interface ConversationViewOptions {
@@ -30,6 +31,8 @@ export interface ConversationView {
   setCategories(list: string[]): void;
   setContact(contact: Contact): void;
   rerenderNames(): void;
+  /** Whether reading conversation `id` should bring the contact's earlier conversations (`?history=true`): once they show. */
+  wantsHistory(id: string): boolean;
 }
 
 /**
@@ -46,7 +49,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const closeButton = $<HTMLButtonElement>('[data-testid="close-button"]');
   const reopenButton = $<HTMLButtonElement>('[data-testid="reopen-button"]');
   const assign = createAssignControl({ me, userName, teammates, showError, afterChange });
-  const thread = createThread($('[data-testid="message-list"]'), { userName, me, showError, onResent: (id, message) => added(id, message) });
+  // The latest page of a long thread, older ones as the agent scrolls up (paged-thread.ts).
+  const paged = createPagedThread($('[data-testid="message-list"]'), { userName, me, showError, onResent: (id, message) => added(id, message) }, () => detail);
+  const { thread } = paged;
   // Added once (never rebuilt, like the composer): what the channel lets through right now.
   const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
   composer.prepend(windowNotice);
@@ -108,7 +113,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       const others = detail.messages.filter((m) => m.id !== message.id);
       const at = detail.messages.findIndex((m) => m.id === message.id);
       detail = { ...detail, messages: at < 0 ? [...others, message] : detail.messages.map((m) => (m.id === message.id ? message : m)) };
-      thread.render(detail, at < 0);
+      paged.added(detail, message);
     }
     afterChange(id);
   }
@@ -144,7 +149,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     root.hidden = false;
     root.dataset.conversationId = next.id;
     renderHead(next);
-    thread.render(next, first);
+    paged.show(next, first);
     channel = next.status === 'open' ? next.channel ?? null : null;
     renderWindow();
     awaiting.render(next);
@@ -198,6 +203,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
 
   function clear() {
     detail = null;
+    paged.clear();
     channel = null;
     awaiting.hide();
     thread.invalidate();
@@ -271,6 +277,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       detail = { ...detail, contact };
       renderHead(detail);
     },
-    rerenderNames() { if (detail) { thread.invalidate(); renderHead(detail); thread.render(detail, false); } },
+    rerenderNames() { if (detail) { renderHead(detail); paged.redraw(detail); } },
+    wantsHistory: paged.wantsHistory,
   };
 }

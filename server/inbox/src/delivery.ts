@@ -34,8 +34,8 @@ export function deliveryBadge(m: Message, opts: DeliveryOptions): HTMLElement | 
     ...(error ? { title: error } : {}),
     text: error && WITH_REASON.has(status) ? `${LABELS[status]}: ${error}` : (LABELS[status] ?? status),
   });
-  // An agent's reply (a workflow's message is sent again by its run).
-  if (!opts.canReply || m.author.type !== 'user' || !RESENDABLE.has(status)) return badge;
+  // An agent's or an app's reply (a workflow's message is sent again by its run).
+  if (!opts.canReply || (m.author.type !== 'user' && m.author.type !== 'app') || !RESENDABLE.has(status)) return badge;
   const key = newKey();
   const button = h('button', { type: 'button', class: 'ghost resend', 'data-testid': 'resend-button', text: 'Resend', title: 'Send this reply to the customer again' });
   button.addEventListener('click', async () => {

@@ -18,13 +18,14 @@ export interface ListOptions {
 /**
  * The latest message as Chatwoot's list shows it: the customer's as it is, anything else by its
  * author. Names and text are isolated (<bdi>): an Arabic author and message do not swap places
- * around the English ": " and "(workflow)".
+ * around the English ": " and "(workflow)" or "(app)".
  */
 function preview(c: ConversationListItem, userName: ListOptions['userName']): HTMLElement {
   const m = c.lastMessage;
   if (!m) return h('span', { class: 'item-preview', dir: 'auto', text: c.contact.phone || c.contact.email || 'New conversation' });
   if (m.author.type === 'contact' && m.kind === 'message') return h('span', { class: 'item-preview', dir: 'auto', text: m.text });
-  const who = m.author.type === 'workflow' ? (m.author.name ? [h('bdi', { text: m.author.name }), ' (workflow)'] : ['Workflow'])
+  const named = (what: 'workflow' | 'app') => (m.author.name ? [h('bdi', { text: m.author.name }), ` (${what})`] : [what === 'app' ? 'App' : 'Workflow']);
+  const who = m.author.type === 'workflow' || m.author.type === 'app' ? named(m.author.type)
     : [h('bdi', { text: m.author.type === 'contact' ? contactName(c.contact) : userName(m.author.id) })];
   return h('span', { class: 'item-preview' }, m.kind === 'comment' ? 'Note · ' : '', ...who, ': ', h('bdi', { text: m.text }));
 }

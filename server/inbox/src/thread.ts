@@ -2,10 +2,13 @@ import { activityItem } from './activity.js';
 import { isPlaceholderText, renderAttachments } from './attachments.js';
 import { deliveryBadge } from './delivery.js';
 import { contactName, fullTime, h, isolated, shortTime } from './dom.js';
-import type { Contact, ConversationDetail, EarlierConversation, Me, Message } from './wire.js';
+import { nextLoad, showsEarlier, type EarlierRun, type ThreadPages } from './thread-pages.js';
+import type { Contact, ConversationDetail, Me, Message } from './wire.js';
 
-// The message list of the middle pane: the contact's earlier conversations, then this one's
-// messages. Rebuilt whole, but only when what it shows changed, so a refresh keeps the scroll.
+// The message list of the middle pane: what the page holds of the thread (thread-pages.ts), under
+// "Load older messages" while there is more: this conversation's latest pages, then, once its
+// start is shown, the contact's earlier conversations above it. Rebuilt whole, but only when what
+// it shows changed, so a refresh keeps the scroll.
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
@@ -13,12 +16,15 @@ const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'lon
 export const CLOSE_REASONS: Record<string, string> = { merge: 'contacts merged', superseded: 'another conversation was opened', deleted_in_chatwoot: 'deleted in Chatwoot' };
 
 /** The line under an earlier conversation: how it ended. */
-const closedLine = (c: EarlierConversation) => {
+const closedLine = (c: EarlierRun) => {
   if (c.status === 'open') return `Opened ${shortTime(c.openedAt)}`;
   const what = c.category ? `Closed · ${c.category}` : 'Closed';
   const why = c.closeReason ? CLOSE_REASONS[c.closeReason] ?? c.closeReason : null;
   return [what, why, c.summary, shortTime(c.closedAt)].filter(Boolean).join(' — ');
 };
+const LOAD_OLDER = 'Load older messages';
+/** How close to the top of the list scrolling reads the older messages. */
+const NEAR_TOP_PX = 200;
 const divider = (testid: string, text: string) => h('li', { class: 'cycle', 'data-testid': testid }, h('span', { text }));
 
 export interface ThreadOptions {
@@ -28,10 +34,17 @@ export interface ThreadOptions {
   /** A Resend (delivery.ts) gave a message back: it shows at once. */
   onResent: (conversationId: string, message: Message) => void;
   showError: (err: unknown, about?: string | null) => void;
+  /** "Load older messages" (its button, or the agent scrolling to the top of the list). */
+  onLoadOlder: () => void;
 }
 
+/** Where the list stays as it is drawn: at its end (opened, sent), where it was (a refresh), or on the same messages as older ones come above them. */
+export type ThreadPlace = 'end' | 'stay' | 'older';
+
 export interface Thread {
-  render(current: ConversationDetail, scroll: boolean): void;
+  render(current: ConversationDetail, pages: ThreadPages, place: ThreadPlace): void;
+  /** While older messages are read: the button says so and takes no second click. */
+  setLoadingOlder(on: boolean): void;
   /** The next render rebuilds even if nothing it keys on changed (another conversation, renamed teammates). */
   invalidate(): void;
   loading(): void;
@@ -39,29 +52,43 @@ export interface Thread {
   authorLabel(m: Message, contact: Contact | null): string;
 }
 
-export function createThread(list: HTMLElement, { userName, me, onResent, showError }: ThreadOptions): Thread {
+export function createThread(list: HTMLElement, { userName, me, onResent, showError, onLoadOlder }: ThreadOptions): Thread {
   const nameOf = (id: string | null) => { const self = me?.(); return self && id === self.user.id ? self.user.name : userName(id); };
   let renderedKey = '';
+  // One button, kept across renders: a keyboard user who pressed it keeps the focus on it.
+  const olderButton = h('button', { type: 'button', class: 'small', 'data-testid': 'load-older', text: LOAD_OLDER });
+  const olderItem = h('li', { class: 'load-older' }, olderButton);
+  let loadingOlder = false;
+  olderButton.addEventListener('click', () => { if (!loadingOlder) onLoadOlder(); });
+  // Chatwoot's and respond.io's threads read older messages as the agent scrolls up to them.
+  list.addEventListener('scroll', () => {
+    if (!loadingOlder && olderItem.isConnected && list.scrollTop < NEAR_TOP_PX) onLoadOlder();
+  }, { passive: true });
 
   const authorLabel = (m: Message, contact: Contact | null) => {
     if (m.author.type === 'contact') return contact ? contactName(contact) : 'Contact';
     // Which workflow wrote it, as Chatwoot names the bot (older messages of a deleted workflow have no name).
     if (m.author.type === 'workflow') return m.author.name ? `Workflow: ${m.author.name}` : 'Workflow';
+    // A mini-app's reply or note (posted with its API key), as Chatwoot names an integration.
+    if (m.author.type === 'app') return m.author.name ? `App: ${m.author.name}` : 'App';
     return userName(m.author.id);
   };
 
-  /** The name in an author's label (for isolating it); the workflow's when it has one. */
-  const authorName = (m: Message, contact: Contact) => (m.author.type === 'workflow' ? m.author.name ?? '' : authorLabel(m, contact));
+  /** The name in an author's label (for isolating it); the workflow's or app's when it has one. */
+  const authorName = (m: Message, contact: Contact) => (m.author.type === 'workflow' || m.author.type === 'app' ? m.author.name ?? '' : authorLabel(m, contact));
 
-  function render(current: ConversationDetail, scroll: boolean) {
-    const messages = current.messages;
-    const earlier = current.history?.conversations ?? [];
+  function render(current: ConversationDetail, pages: ThreadPages, place: ThreadPlace) {
+    const messages = pages.current.messages;
+    const earlier = showsEarlier(pages) ? pages.earlier ?? [] : [];
+    const more = nextLoad(pages) !== null;
     // Delivery statuses change without new messages (Meta's status webhooks): part of the key. So
     // does the last one's time: a workflow's activity line is replaced in place (same id, new time).
-    const key = `${current.id}:${messages.length}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
-      + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
+    const key = `${current.id}:${more}:${messages.length}:${messages[0]?.id ?? ''}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
+      + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages[0]?.id ?? ''}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    const hadFocus = document.activeElement === olderButton;
     renderedKey = key;
     const items: HTMLLIElement[] = [];
     let day = '';
@@ -98,7 +125,7 @@ export function createThread(list: HTMLElement, { userName, me, onResent, showEr
     };
     // What came before (each open→close period is a conversation of its own): oldest first,
     // each followed by how it ended, then where this conversation starts.
-    if (current.history?.truncated) items.push(h('li', { class: 'empty history-more', text: 'Older messages of this contact are not shown.' }));
+    if (more) items.push(olderItem);
     for (const c of earlier) {
       for (const m of c.messages) add(m, true);
       items.push(divider('history-divider', closedLine(c)));
@@ -107,12 +134,25 @@ export function createThread(list: HTMLElement, { userName, me, onResent, showEr
     for (const m of messages) add(m, false);
     if (!messages.length) items.push(h('li', { class: 'empty', text: earlier.length ? 'No messages in this conversation yet.' : 'No messages yet.' }));
     list.replaceChildren(...items);
-    if (scroll || nearBottom) list.scrollTop = list.scrollHeight;
+    if (place === 'end' || (place === 'stay' && nearBottom)) list.scrollTop = list.scrollHeight;
+    // Older messages came above: the ones the agent was reading stay where they were.
+    else if (place === 'older') list.scrollTop = list.scrollHeight - fromBottom;
+    if (hadFocus) {
+      if (more) olderButton.focus({ preventScroll: true });
+      else { list.tabIndex = -1; list.focus({ preventScroll: true }); }
+    }
   }
 
   return {
     render,
     invalidate() { renderedKey = ''; },
+    setLoadingOlder(on) {
+      loadingOlder = on;
+      // aria-disabled rather than disabled: a disabled button would drop the keyboard focus.
+      olderButton.setAttribute('aria-disabled', String(on));
+      olderButton.textContent = on ? 'Loading older messages…' : LOAD_OLDER;
+      list.setAttribute('aria-busy', String(on));
+    },
     loading() {
       renderedKey = '';
       list.replaceChildren(h('li', { class: 'empty', text: 'Loading…' }));

@@ -12,6 +12,7 @@ import type {
   Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
 } from '../../../lib/contracts/conversations';
 import type { WhatsAppTemplateList as TemplateListContract } from '../../../lib/contracts/channels';
+import type { MessagePage as MessagePageContract } from '../../../lib/contracts/conversation-messages';
 import type { ErrorBody as ErrorContract } from '../../../lib/contracts/errors';
 import type { LiveMessage as LiveContract } from '../../../lib/contracts/events';
 import type { Me as MeContract, TeammateList as TeammateListContract, User as UserContract } from '../../../lib/contracts/users';
@@ -87,8 +88,8 @@ export const Message = z.object({
   direction: z.enum(['incoming', 'outgoing']),
   /** `activity`: a line about what happened (a workflow launched, failed, stopped; a take over), shown as such (activity.ts). */
   kind: z.enum(['message', 'comment', 'activity']),
-  /** A workflow's message names it (`name`: the workflow's name when it wrote the message). */
-  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
+  /** A workflow's or a mini-app's message names it (`name`: its name when it wrote the message). */
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: nullableString, name: z.optional(z.string()) }),
   text: z.string(),
   createdAt: z.string(),
   /** Delivery through a WhatsApp / Messenger channel (Meta's statuses). */
@@ -115,7 +116,7 @@ const conversationFields = {
 /** A row's latest message, its preview. */
 const LastMessage = z.object({
   direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment', 'activity']), text: z.string(),
-  author: z.object({ type: z.enum(['contact', 'user', 'workflow']), id: nullableString, name: z.optional(z.string()) }),
+  author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: nullableString, name: z.optional(z.string()) }),
 });
 export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage) });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
@@ -159,6 +160,8 @@ export type TakeOverResult = z.infer<typeof TakeOverResult>;
 export const EarlierConversation = z.object({
   id: z.string(), status: z.enum(['open', 'closed']), category: nullableString, summary: nullableString, closeReason: nullableString,
   openedAt: z.string(), closedAt: nullableString, messages: z.array(Message),
+  /** Its messages were cut short: the cursor of the ones before them (GET /conversations/:id/messages). */
+  olderMessagesCursor: z.optional(nullableString),
 });
 export type EarlierConversation = z.infer<typeof EarlierConversation>;
 /** A conversation that lives in Chatwoot: what the agent does here acts there; `url` opens it there. */
@@ -171,7 +174,10 @@ export type ConversationInbox = z.infer<typeof ConversationInbox>;
 /** The ad the customer came from (Click-to-WhatsApp / Messenger): what the header says of it. */
 export const AdReferral = z.object({ channel: z.string(), adId: z.string(), adName: z.string(), headline: nullableString, body: nullableString, sourceUrl: nullableString });
 export const ConversationDetail = z.object({
-  ...conversationFields, messages: z.array(Message), channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
+  ...conversationFields, messages: z.array(Message),
+  /** Its latest messages only: the cursor of the ones before them; null (or absent, an older server): the whole thread. */
+  olderMessagesCursor: z.optional(nullableString),
+  channel: z.optional(z.nullable(ChannelWindow)), awaitingAnswer: z.optional(z.nullable(AwaitingAnswer)),
   /** Every question waiting here (the one shown first): closing stops them all. */
   awaitingAnswers: z.optional(z.array(AwaitingAnswer)),
   adReferral: z.optional(z.nullable(AdReferral)),
@@ -183,6 +189,9 @@ export const ConversationDetail = z.object({
   history: z.optional(z.object({ conversations: z.array(EarlierConversation), truncated: z.boolean() })),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+/** A page of a conversation's messages, oldest first; `nextCursor` reads the one before it (null: its start). */
+export const MessagePage = z.object({ messages: z.array(Message), nextCursor: nullableString });
 
 /** What a change (open, close, assign) answers; the inbox only needs to know which one. */
 export const ConversationRef = z.object({ id: z.string() });
@@ -205,6 +214,8 @@ export const ErrorBody = z.object({
 export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
   z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
+  // Someone's name, role or state changed: the signed-in user's header and controls follow (app.ts).
+  z.object({ type: z.literal('user.changed'), userId: z.string() }),
 ]);
 export type LiveMessage = z.infer<typeof LiveMessage>;
 
@@ -214,9 +225,9 @@ export type ContractChecks = AllFit<[
   Fits<UserContract, typeof User>, Fits<MeContract, typeof Me>, Fits<zc.output<typeof TeammateListContract>, typeof TeammateList>, Fits<ContactContract, typeof Contact>,
   Fits<FieldContract, typeof FieldDefinition>, Fits<MessageContract, typeof Message>,
   Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof ListContract>, typeof ConversationList>,
-  Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>,
+  Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>, Fits<zc.output<typeof MessagePageContract>, typeof MessagePage>,
   Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
-  Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' }>, typeof LiveMessage>,
+  Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' | 'user.changed' }>, typeof LiveMessage>,
   Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,
   Fits<zc.output<typeof StagesContract>, typeof LifecycleStages>, Fits<zc.output<typeof TemplateListContract>, typeof WhatsAppTemplateList>,
 ]>;

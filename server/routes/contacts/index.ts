@@ -4,7 +4,8 @@ import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery
 import { Id, normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
 import { deleteContact } from '../../domain/delete-contact';
-import { contactMatches } from '../../domain/contact-search';
+import { listContacts, type ContactFilters } from '../../domain/contact-list';
+import { fieldFilterValue } from '../../domain/field-lookup';
 import { changeTags, createContact, findContact, getContact, getLifecycleStages, listTags, requireLifecycleStage, toContact, updateContact } from '../../domain/contacts';
 import { readsContacts, writeUnseen } from '../../apps/contact-ref';
 import { setLifecycleStages } from '../../domain/lifecycle';
@@ -50,27 +51,29 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(201).send(contact);
     });
 
-  app.get('/contacts', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], querystring: ContactQuery, response: { 200: ContactList } } },
-    async (req) => {
-      let q = db.selectFrom('contacts').selectAll();
-      // Phones are stored in E.164: "+34 600 111 222" finds "+34600111222" (anything else, as given).
-      // An unencoded "+" arrives as a space ("?phone=+34600111222"): read as the "+" it was.
-      if (req.query.phone) {
-        const checked = normalizePhone(req.query.phone.replace(/^ (?=\d)/, '+'));
-        // A national number finds what POST/PATCH stored for it with the workspace's default country.
-        const national = checked.ok ? undefined : matchablePhone(req.query.phone, await cachedDefaultCountry(db));
-        q = q.where('phone', '=', checked.ok ? checked.phone : national && 'phone' in national ? national.phone : req.query.phone);
-      }
-      if (req.query.email) q = q.where('email', '=', req.query.email.toLowerCase());
-      // Name, full name, email or phone, any case (domain/contact-search.ts).
-      if (req.query.q) q = q.where(contactMatches(services.store.dialect, req.query.q));
-      // By id, oldest first, keyset-paginated (ids sort by creation: pages never shift as contacts
-      // are added). One extra row tells whether there is a next page.
-      if (req.query.cursor) q = q.where('id', '>', req.query.cursor);
-      const rows = await q.orderBy('id').limit(req.query.limit + 1).execute();
-      const page = rows.slice(0, req.query.limit);
-      return { contacts: page.map(toContact), nextCursor: rows.length > req.query.limit ? page.at(-1)!.id : null };
-    });
+  app.get('/contacts', {
+    config: { access: { role: 'agent', scope: 'contacts.read' } },
+    schema: {
+      tags: ['contacts'], querystring: ContactQuery, response: { 200: ContactList },
+      summary: 'Contacts, oldest first; filter by phone, email, search text (q) or a custom field\'s value (field and value); page with nextCursor; total counts every match',
+      description: 'Filters combine (all must match). `field` and `value` find the contacts whose custom field holds that value exactly, '
+        + 'as Chatwoot\'s filter on a custom attribute and respond.io\'s on a contact field do: `?field=order_id&value=order-12345`. '
+        + 'An unknown field key, or a value the field could never hold (a number field\'s "abc"), is a 422 naming the parameter.',
+    },
+  }, async (req) => {
+    const { phone, email, q, field, value, limit, cursor } = req.query;
+    const filters: ContactFilters = { email, q };
+    // Phones are stored in E.164: "+34 600 111 222" finds "+34600111222" (anything else, as given).
+    // An unencoded "+" arrives as a space ("?phone=+34600111222"): read as the "+" it was.
+    if (phone) {
+      const checked = normalizePhone(phone.replace(/^ (?=\d)/, '+'));
+      // A national number finds what POST/PATCH stored for it with the workspace's default country.
+      const national = checked.ok ? undefined : matchablePhone(phone, await cachedDefaultCountry(db));
+      filters.phone = checked.ok ? checked.phone : national && 'phone' in national ? national.phone : phone;
+    }
+    if (field !== undefined && value !== undefined) filters.field = { key: field, value: await fieldFilterValue(db, field, value) };
+    return listContacts(db, services.store.dialect, filters, { limit, cursor });
+  });
 
   app.get('/contacts/:id', { config: { access: { role: 'agent', scope: 'contacts.read' } }, schema: { tags: ['contacts'], params: Params, response: { 200: Contact } } },
     async (req) => getContact(db, req.params.id));

@@ -13,6 +13,7 @@ import type { Services } from '../../services';
 import { toJson } from '../../store/database';
 import { causeOf } from '../cause';
 import { inboxSendKey, refuseOtherUse } from './reply-key';
+import { messageAuthorOf } from '../../apps/message-author';
 
 const asIs = (s: string) => s;
 const refused = (message: string, path: string) => new HttpError(422, 'channel_refused', message, [{ path, message }]);
@@ -51,7 +52,7 @@ export async function replyThroughChannel(services: Services, req: FastifyReques
     shownAs = checked.shownAs;
   }
   const outcome = await sendAgentReply(services, {
-    connection, conversation, spec, sendKey, by: replierOfRequest(req), cause: causeOf(req),
+    connection, conversation, spec, sendKey, by: replierOfRequest(req), author: await messageAuthorOf(services.db, req.principal), cause: causeOf(req),
     note: (m) => req.log.info({ conversationId: conversation.id }, m), ...(shownAs !== undefined ? { shownAs } : {}),
   });
   if ('error' in outcome) throw refused(outcome.error, path);

@@ -2,15 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignBody, AwaitingAnswerState, ClosingCategories, CloseConversationBody, Conversation, ConversationDetail, ConversationList, ConversationQuery,
-  ConversationDetailQuery, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult, type Message,
+  ConversationDetailQuery, DETAIL_MESSAGES, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult, type Message,
 } from '../../../lib/contracts/conversations';
+import { messagePage } from '../../domain/message-page';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories, unknownCategory } from '../../domain/closing-categories';
 import {
-  addMessage, assignConversation, checkAssignee, closeConversation, findOpenConversation, getConversation, listMessages, openConversation, toConversation,
+  addMessage, assignConversation, checkAssignee, closeConversation, findOpenConversation, getConversation, toConversation,
 } from '../../domain/conversations';
 import { inTransaction } from '../../events/unit-of-work';
-import { channelOfLatest, contactHistory, contactOpenConversationId, postOnClosedConversation } from '../../domain/closed-conversations';
+import { contactHistory, contactOpenConversationId, openAgain, postOnClosedConversation } from '../../domain/closed-conversations';
 import { assigneeFilter, listConversations } from '../../domain/conversation-list';
 import { causeOf } from '../cause';
 import { conflict, forbidden } from '../../http-error';
@@ -24,12 +25,16 @@ import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
 import { postTemplateReply, replyThroughChannel } from './channel-reply';
+import { personOf } from './changed-by';
+import { AGENT_ASSIGN_RULE, refuseAgentAssignment } from '../../domain/assign-rule';
 import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
 import { messagePageRoutes } from './message-pages';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
+import { messageAuthorOf } from '../../apps/message-author';
 
 const Params = z.object({ id: z.string().max(64) });
+const LATEST_ONLY = `\`messages\` holds the latest ${DETAIL_MESSAGES} messages; \`olderMessagesCursor\` (null: none older) reads the ones before them with GET /conversations/{id}/messages.`;
 const SEEN_CONTACT = 'An app key without contacts.read sees each conversation\'s contact as its id only (names and tags empty, phone and email null, no fields).';
 
 export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -55,8 +60,9 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         const reopened = await elsewhere.invoke(undefined);
         return reply.code(201).send(await getConversation(db, String(reopened.conversationId)));
       }
-      // Reopening for a customer on WhatsApp / Messenger: the new conversation stays on that channel.
-      return reply.code(201).send(await inTransaction(db, async (uow) => openConversation(uow, services, req.body.contactId, cause, null, await channelOfLatest(uow.trx, req.body.contactId))));
+      // Reopening for a customer on WhatsApp / Messenger: the new conversation stays on that channel;
+      // its thread says who reopened it (Chatwoot, above, writes its own line).
+      return reply.code(201).send(await inTransaction(db, (uow) => openAgain(uow, services, req.body.contactId, cause, personOf(req))));
     });
 
   app.get('/conversations', {
@@ -80,11 +86,14 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       return seesContacts ? list : { ...list, conversations: list.conversations.map((c) => ({ ...c, contact: contactAsSeen(req.principal, c.contact) })) };
     });
 
-  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], description: SEEN_CONTACT, params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
+  app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], description: `${LATEST_ONLY} ${SEEN_CONTACT}`, params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
+      // The latest page only: a thread of thousands answered whole took 0.5 MB and a second to draw.
+      const latest = await messagePage(db, conversation.id, { limit: DETAIL_MESSAGES });
       return {
-        ...conversation, contact: contactAsSeen(req.principal, await getContact(db, conversation.contactId)), messages: await listMessages(db, conversation.id),
+        ...conversation, contact: contactAsSeen(req.principal, await getContact(db, conversation.contactId)),
+        messages: latest.messages, olderMessagesCursor: latest.nextCursor,
         channel: await channelWindowOf(db, conversation),
         inbox: await chatwootInboxOf(services, conversation),
         awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
@@ -127,7 +136,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         await elsewhere.invoke({ category: req.body.category ?? null, summary: req.body.summary ?? null });
         return getConversation(db, conversation.id);
       }
-      return inTransaction(db, (uow) => closeConversation(uow, services, req.params.id, req.body, cause));
+      // The thread says who closed it (Chatwoot, above, writes its own line for its resolve).
+      return inTransaction(db, (uow) => closeConversation(uow, services, req.params.id, req.body, cause, personOf(req)));
     });
 
   app.post('/conversations/:id/messages', {
@@ -136,10 +146,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     } },
     schema: { tags: ['conversations'], params: Params, headers: IdempotencyKeyHeaders, body: MessageBody, response: { 201: PostedMessage } },
   }, async (req, reply) => {
-    const p = req.principal;
-    const author = req.body.direction === 'incoming'
-      ? { type: 'contact' as const, id: null }
-      : { type: 'user' as const, id: p?.kind === 'user' ? p.user.id : null };
+    // A reply or note is the user's, or the app's whose key posted it (apps/message-author.ts).
+    const author = req.body.direction === 'incoming' ? { type: 'contact' as const, id: null } : await messageAuthorOf(db, req.principal);
     const conversation = await getConversation(db, req.params.id);
     const idempotency = req.headers['idempotency-key'] ?? null;
     // A WhatsApp template (the reply once the 24-hour window has closed): channel-reply.ts.
@@ -170,9 +178,14 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(201).send(message);
   });
 
-  app.post('/conversations/:id/assign', { config: write, schema: { tags: ['conversations'], params: Params, body: AssignBody, response: { 200: Conversation } } },
+  app.post('/conversations/:id/assign', {
+    config: { ...write, errors: { 403: `\`forbidden\`: ${AGENT_ASSIGN_RULE}; an app key without conversations.write` } },
+    schema: { tags: ['conversations'], params: Params, body: AssignBody, response: { 200: Conversation } },
+  },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
+      // Agents: themselves only, here as in Chatwoot-linked conversations (assign-rule.ts).
+      await refuseAgentAssignment(db, req.principal, conversation, req.body.userId);
       // A Chatwoot conversation is assigned there, to the agent with the user's email.
       const elsewhere = await viaConnection(services, req, conversation, 'assign', { cause: causeOf(req) });
       if (elsewhere) {
@@ -182,7 +195,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         await elsewhere.invoke({ userId: req.body.userId });
         return getConversation(db, conversation.id);
       }
-      return inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req)));
+      // The thread says who assigned it to whom (Chatwoot, above, writes its own line).
+      return inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req), personOf(req)));
     });
 
   app.get('/settings/closing-categories', { config: { access: { role: 'agent' } }, schema: { tags: ['conversations'], response: { 200: ClosingCategories } } },

@@ -7,9 +7,9 @@ import { messagePage } from '../../domain/message-page';
 const Params = z.object({ id: z.string().max(64) });
 
 /**
- * A conversation's messages on their own, a page at a time: `GET /conversations/:id` answers the
- * whole thread, which a sync job or a Chatwoot-style client reading a long one does not want.
- * Read as the conversation is (agents; app keys with conversations.read).
+ * A conversation's messages on their own, a page at a time, as Chatwoot's client pages them: the
+ * first page is what `GET /conversations/:id` carries (its latest DETAIL_MESSAGES), whose
+ * `olderMessagesCursor` starts here. Read as the conversation is (agents; app keys with conversations.read).
  */
 export const messagePageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.services;

@@ -4,7 +4,7 @@ import { ChatwootApiError } from '../../connectors/chatwoot/api';
 import { connectorOfKind, type Connector, type ConnectorCall, type ConnectorOutput } from '../../connectors/registry';
 import { closedForReplies } from '../../domain/closed-conversations';
 import type { Cause } from '../../domain/contacts';
-import { toMessage } from '../../domain/conversations';
+import { toMessage, type MessageAuthor } from '../../domain/conversations';
 import { RetryLaterError, StepError } from '../../engine/steps/define';
 import { deletedThere } from '../../engine/steps/via-connector';
 import { HttpError } from '../../http-error';
@@ -104,13 +104,12 @@ export function inOtherInbox(name: string, conversation: Conversation, what: str
 export async function postInConnection(
   services: Services, req: FastifyRequest, conversation: Conversation,
   input: { text: string; direction: 'incoming' | 'outgoing'; kind: 'message' | 'comment' },
-  author: { type: 'contact' | 'user'; id: string | null }, cause: Cause, idempotency: string | null,
+  author: MessageAuthor & { type: 'contact' | 'user' | 'app' }, cause: Cause, idempotency: string | null,
 ): Promise<Message | undefined> {
   const note = input.kind === 'comment';
   const key = inboxSendKey(req, idempotency);
-  const via = await viaConnection(services, req, conversation, note ? 'addNote' : 'sendMessage', {
-    cause, idempotencyKey: key, ...(author.type === 'user' ? { author: { type: 'user', id: author.id } } : {}),
-  });
+  const by = author.type === 'contact' ? undefined : { ...author, type: author.type };
+  const via = await viaConnection(services, req, conversation, note ? 'addNote' : 'sendMessage', { cause, idempotencyKey: key, ...(by ? { author: by } : {}) });
   if (!via) return undefined;
   // The connector answers a repeat with what it posted (its attempt marker): only to the same request.
   const earlier = idempotency ? await postedUnder(services, key) : undefined;

@@ -1,17 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RetryNowResult, RunHistoryWorkflows, RunListQuery, RunPage, RunQueueSummary } from '../../../lib/contracts/runs';
-import { listAllRuns } from '../../engine/workflows/list-runs';
+import { FailedRunCount, FailedRunCountQuery, RetryNowResult, RunHistoryWorkflows, RunListQuery, RunPage, RunQueueSummary } from '../../../lib/contracts/runs';
+import { countFailedRuns, listAllRuns } from '../../engine/workflows/list-runs';
 import { queueSummary, retryAllNow } from '../../engine/workflows/queue-summary';
 import { runHistoryWorkflows } from '../../engine/workflows/run-history-workflows';
 
-/** GET /runs: the run history across workflows for admins and API users, with the console's filters. */
+/**
+ * GET /runs: the run history across workflows, with the console's filters. Supervisors read it
+ * too (a respond.io Manager's workflow logs: what their agents ran, and what failed); the
+ * engine's queue and waking runs stay the admins'.
+ */
 export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = { access: { role: 'admin' as const } };
+  const supervisor = { access: { role: 'supervisor' as const } };
   app.get('/runs', {
-    config: admin,
+    config: supervisor,
     schema: {
       tags: ['workflows'],
-      summary: 'Runs of every workflow, newest first; filter by workflow, status, contact and start time; page with nextCursor',
+      summary: 'Runs of every workflow, newest first, each naming who launched it (`launchedBy`: a shortcut\'s launcher, else null); filter by workflow, status, contact, launcher and start time; page with nextCursor',
       querystring: RunListQuery,
       response: { 200: RunPage },
     },
@@ -19,9 +24,17 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // The run history's workflow filter: deleted workflows keep their runs, and are listed while they have some.
   app.get('/runs/workflows', {
-    config: admin,
+    config: supervisor,
     schema: { tags: ['workflows'], summary: 'The workflows the run history can be filtered by: every workflow, and deleted ones that left runs (deleted: true)', response: { 200: RunHistoryWorkflows } },
   }, async () => runHistoryWorkflows(app.services.db));
+
+  app.get('/runs/failed-count', {
+    config: supervisor,
+    schema: {
+      tags: ['workflows'], querystring: FailedRunCountQuery, response: { 200: FailedRunCount },
+      summary: 'How many runs started since `since` (the last 24 hours unless given) have failed: `GET /runs?status=failed&since=` lists them',
+    },
+  }, async (req) => countFailedRuns(app.services.db, req.query.since));
 
   app.get('/runs/summary', {
     config: admin,

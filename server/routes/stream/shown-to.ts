@@ -1,10 +1,11 @@
 import type { LiveMessage } from '../../../lib/contracts/events';
 import type { Principal } from '../../auth/principal';
+import { mayReadRun } from '../../engine/workflows/launched-by';
 
 /**
  * A live message as one stream's reader may see it. A run's error may quote a third party's
  * answer (an HTTP step's response body): it goes only to those who may read the run, as
- * GET /runs/:id decides (admins, and the agent who launched it). Everyone else still hears that
+ * GET /runs/:id decides (admins, supervisors, and the agent who launched it). Everyone else still hears that
  * the run changed (the launcher refreshes what a conversation waits on), without the error.
  * `launchedBy` is for this routing and is never sent.
  */
@@ -12,6 +13,6 @@ export function shownTo(message: LiveMessage, reader: Principal | null): LiveMes
   if (message.type !== 'run.updated') return message;
   const { launchedBy, error, ...rest } = message;
   const user = reader?.kind === 'user' ? reader.user : undefined;
-  const mayRead = user !== undefined && (user.role === 'admin' || (launchedBy != null && launchedBy === user.id));
+  const mayRead = user !== undefined && mayReadRun(user, launchedBy);
   return mayRead && error !== undefined ? { ...rest, error } : rest;
 }

@@ -7,17 +7,16 @@ import { UnpublishBody, UnpublishResult, Workflow, WorkflowCreateBody, WorkflowU
 import {
   createWorkflow, deleteWorkflow, getWorkflow, publishWorkflow, unpublishWorkflow, updateWorkflow,
 } from '../../engine/workflows/service';
-import { cancelRun } from '../../engine/workflows/cancel-run';
 import { retryNow } from '../../engine/workflows/retry-now';
 import { workflowRunsCancelRoutes } from './runs-cancel';
 import { workflowFileRoutes } from './file';
 import { waitingBehind } from '../../engine/workflows/waiting-behind';
-import { getRun, listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
-import { listAllRuns } from '../../engine/workflows/list-runs';
+import { listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
+import { historyRun, listAllRuns } from '../../engine/workflows/list-runs';
 import { workflowKnown } from '../../engine/workflows/run-history-workflows';
-import { launcherOf } from '../../engine/workflows/launched-by';
+import { launcherOf, mayReadRun } from '../../engine/workflows/launched-by';
 import { NoContent } from '../../http/openapi';
-import { WholeListQuery } from '../../../lib/contracts/list-query';
+import { WorkflowListQuery } from '../../../lib/contracts/workflow-list';
 
 const Params = z.object({ id: z.string().max(100) });
 
@@ -31,8 +30,14 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/workflows', { config: admin, schema: { tags, body: WorkflowCreateBody, response: { 201: Workflow } } },
     async (req, reply) => reply.code(201).send(await createWorkflow(services, req.body)));
 
-  app.get('/workflows', { config: admin, schema: { tags, summary: 'Every workflow, whole (no paging: it takes no query parameters)', querystring: WholeListQuery, response: { 200: WorkflowSummaryList } } },
-    async () => ({ workflows: await listWorkflowSummaries(services) }));
+  // Paged as GET /contacts (lib/contracts/workflow-list.ts): a client that sends no `limit` gets the first 50 and a `nextCursor`.
+  app.get('/workflows', {
+    config: admin,
+    schema: {
+      tags, summary: 'Workflows by name, a page at a time (50 unless `limit` says, up to 200): pass `nextCursor` back as `cursor` until it is null; search the name (q), filter by status and trigger; total counts every match',
+      querystring: WorkflowListQuery, response: { 200: WorkflowSummaryList },
+    },
+  }, async (req) => listWorkflowSummaries(services, req.query));
 
   app.get('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
     async (req) => getWorkflow(services, req.params.id));
@@ -61,9 +66,9 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(workflowRunsCancelRoutes);
   await app.register(workflowFileRoutes);
 
-  // Pages as /runs does. A deleted workflow's runs stay readable; an id never seen is a 404.
+  // Pages as /runs does (supervisors too). A deleted workflow's runs stay readable; an id never seen is a 404.
   app.get('/workflows/:id/runs', {
-    config: admin,
+    config: { access: { role: 'supervisor' as const } },
     schema: { tags, summary: 'A workflow\'s runs, newest first (also a deleted one\'s); the filters and paging of /runs', params: Params, querystring: WorkflowRunsQuery, response: { 200: RunPage } },
   }, async (req) => {
     if (!(await workflowKnown(services.db, req.params.id))) throw notFound(`Workflow ${req.params.id}`);
@@ -71,21 +76,19 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     return listAllRuns(services.db, { ...query, workflowId: req.params.id, cursor: cursor ?? before });
   });
 
-  // Agents follow the runs they launched (the launcher's toast); admins see every run.
-  app.get('/runs/:id', { config: { access: { role: 'agent' as const } }, schema: { tags, params: Params, response: { 200: Run } } },
-    async (req) => {
-      const run = await getRun(services.db, req.params.id);
-      const user = requireUser(req);
-      if (user.role !== 'admin' && launcherOf(run.variables) !== user.id) throw notFound(`Run ${req.params.id}`);
-      // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
-      const behind = await waitingBehind(services.db, run);
-      return behind ? { ...run, waitingBehind: behind } : run;
-    });
+  // Agents follow the runs they launched (the launcher's toast); supervisors and admins read every run (the run history).
+  app.get('/runs/:id', {
+    config: { access: { role: 'agent' as const } },
+    schema: { tags, summary: 'One run, whole: admins and supervisors any run, agents the runs they launched (others: 404)', params: Params, response: { 200: Run } },
+  }, async (req) => {
+    const run = await historyRun(services.db, req.params.id);
+    if (!mayReadRun(requireUser(req), launcherOf(run.variables))) throw notFound(`Run ${req.params.id}`);
+    // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
+    const behind = await waitingBehind(services.db, run);
+    return behind ? { ...run, waitingBehind: behind } : run;
+  });
 
-  // As n8n's "stop execution": a queued or waiting run never starts again, a running one stops
-  // at its next step. 409 once it has ended.
-  app.post('/runs/:id/cancel', { config: admin, schema: { tags, summary: 'Cancel a run that has not ended', params: Params, response: { 200: Run } } },
-    async (req) => cancelRun(services, req.params.id, requireUser(req)));
+  // POST /runs/:id/cancel: with a workflow's runs' cancel, supervisors too (runs-cancel.ts).
 
   // As Zapier's "replay now": a run waiting to try a step again tries it at once. 409 for any other run.
   app.post('/runs/:id/retry-now', { config: admin, schema: { tags, summary: 'Try the step a run waits to try again now, instead of at its wake time', params: Params, response: { 200: Run } } },

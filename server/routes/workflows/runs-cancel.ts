@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../../auth/plugin';
-import { CancelRunsBody, CancelRunsResult, UnfinishedRunCounts } from '../../../lib/contracts/runs';
+import { CancelRunsBody, CancelRunsResult, Run, UnfinishedRunCounts } from '../../../lib/contracts/runs';
+import { cancelRun } from '../../engine/workflows/cancel-run';
+import { runAsSeenBy } from '../../engine/workflows/run-as-seen';
 import { cancelWorkflowRuns } from '../../engine/workflows/cancel-runs';
 import { getWorkflowRow } from '../../engine/workflows/service';
 import { countUnfinishedRuns } from '../../engine/workflows/unfinished-runs';
@@ -9,9 +11,10 @@ import { countUnfinishedRuns } from '../../engine/workflows/unfinished-runs';
 const Params = z.object({ id: z.string().max(100) });
 
 /**
- * Stopping a workflow's runs together (n8n's "stop executions", respond.io's "stop this workflow"):
- * supervisors too, as the brake for a workflow misbehaving while no admin is around; changing the
- * workflow itself stays the admins'.
+ * Stopping a workflow's runs, together (n8n's "stop executions", respond.io's "stop this workflow")
+ * or one: supervisors too, as the brake for a workflow misbehaving while no admin is around (one
+ * agent's stuck run should not need every run of the workflow stopped); changing the workflow
+ * itself stays the admins'.
  */
 export const workflowRunsCancelRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
@@ -24,6 +27,19 @@ export const workflowRunsCancelRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     await getWorkflowRow(services.db, req.params.id);
     return countUnfinishedRuns(services.db, services.store.dialect, req.params.id);
+  });
+
+  // As n8n's "stop execution": a queued or waiting run never starts again, a running one stops
+  // at its next step. 409 once it has ended. Its conversation's line names who stopped it.
+  app.post('/runs/:id/cancel', {
+    config: supervisor,
+    schema: {
+      tags, summary: 'Cancel a run that has not ended (supervisors: without its variables and step log, as GET /runs/:id keeps them to admins and the agent who launched it)',
+      params: Params, response: { 200: Run },
+    },
+  }, async (req) => {
+    const user = requireUser(req);
+    return runAsSeenBy(await cancelRun(services, req.params.id, user), user);
   });
 
   // As a single run's cancel: queued and waiting runs never start again, running ones stop at their next step.

@@ -43,6 +43,9 @@ import { conversationAdReferral } from './080-conversation-ad-referral';
 import { conversationInbox } from './081-conversation-inbox';
 import { activityMessages } from './082-activity-messages';
 import { conversationChannelMoved } from './083-conversation-channel-moved';
+import { conversationsByClosing } from './084-conversations-by-closing';
+import { runsByLauncher } from './085-runs-by-launcher';
+import { contactFieldValues } from './086-contact-field-values';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -90,4 +93,7 @@ export const migrations: Record<string, Migration> = {
   '081-conversation-inbox': conversationInbox,
   '082-activity-messages': activityMessages,
   '083-conversation-channel-moved': conversationChannelMoved,
+  '084-conversations-by-closing': conversationsByClosing,
+  '085-runs-by-launcher': runsByLauncher,
+  '086-contact-field-values': contactFieldValues,
 };

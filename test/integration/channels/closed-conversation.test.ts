@@ -41,7 +41,7 @@ describe('a closed conversation on a WhatsApp number', () => {
     expect(reopened).toMatchObject({ status: 'open', openedBySource: 'contact', connectionId: w.whatsappId, externalId: WA_ID, channel: { kind: 'whatsapp' } });
     const opened = (await w.server.events('conversation.opened')).filter((e) => e.payload.conversationId === reopened.id);
     expect(opened).toMatchObject([{ source: 'contact', payload: { channel: 'whatsapp' } }]);
-    expect(reopened.history!.conversations.map((c) => c.messages.map((m) => m.text))).toEqual([['Is my order shipped?']]);
+    expect(reopened.history!.conversations.map((c) => c.messages.map((m) => m.text))).toEqual([['Is my order shipped?', expect.stringMatching(/^Conversation was closed by Test agent \d+$/)]]);
 
     // The agent answers there: it goes out on the number.
     const reply = await agent.post(`/conversations/${reopened.id}/messages`, { text: 'We will send the right one' });
@@ -75,7 +75,7 @@ describe('a closed conversation on a WhatsApp number', () => {
     expect(second.id).not.toBe(first.id);
     const shown = await detail(second.id);
     expect(shown.messages.map((m) => m.text)).toEqual(['Second question']);
-    expect(shown.history!.conversations.map((c) => [c.id, c.messages.map((m) => m.text)])).toEqual([[first.id, ['First question', 'Answered']]]);
+    expect(shown.history!.conversations.map((c) => [c.id, c.messages.map((m) => m.text)])).toEqual([[first.id, ['First question', 'Answered', expect.stringMatching(/^Conversation was closed by Test agent \d+$/)]]]);
     expect((await detail(first.id)).contactOpenConversationId).toBe(second.id);
   });
 });

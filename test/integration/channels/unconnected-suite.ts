@@ -101,8 +101,8 @@ export function unconnectedChannelSuite(databaseUrl: () => string | undefined) {
       const messages = (await admin().get(`/conversations/${conversation.id}`)).body.messages as { text: string; kind: string }[];
       expect(messages.filter((m) => m.kind !== 'activity').map((m) => m.text)).toEqual(['Where is my order?']);
       expect(messages.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual([
-        expect.stringMatching(/^Workflow “Follow up tell” failed: Not sent: the WhatsApp number or Facebook Page this conversation was on was disconnected/),
-        expect.stringMatching(/^Workflow “Follow up ask” failed: Not sent/),
+        expect.stringMatching(/^Workflow “Follow up tell” failed at step “tell”: Not sent: the WhatsApp number or Facebook Page this conversation was on was disconnected/),
+        expect.stringMatching(/^Workflow “Follow up ask” failed at step “ask”: Not sent/),
       ]);
       expect(w.graph.sent).toEqual([]);
     });

@@ -105,7 +105,8 @@ describePg('deleting a contact while they are busy (PostgreSQL)', () => {
       // The engine went on: every one of Otto's runs completed, each step once.
       await eventually(async () => expect(await count(server, 'completed', otto.id)).toBe(200), 30_000);
       expect(await count(server, 'failed')).toBe(0);
-      const comments = (await admin.get(`/conversations/${ottoConversation}`)).body.messages.map((m: { text: string }) => m.text);
+      // All 200 in one page: GET /conversations/:id carries only the latest DETAIL_MESSAGES (50) now.
+      const comments = (await admin.get(`/conversations/${ottoConversation}/messages?limit=200`)).body.messages.map((m: { text: string }) => m.text);
       expect(comments.sort()).toEqual(Array.from({ length: 200 }, (_, n) => `Order O-${n} for Otto +34600333444`).sort());
       // Nothing was left unfinished or half-written: the queue is empty.
       expect(await count(server, 'queued') + await count(server, 'running') + await count(server, 'waiting')).toBe(0);

@@ -70,7 +70,7 @@ export function contactMergeSuite(databaseUrl: () => string | undefined) {
       const conversations = (await admin.get(`/conversations?contactId=${survivor.id}`)).body.conversations as Conversation[];
       expect(conversations.map((c) => c.id).sort()).toEqual([old.id, mergedOpen.id, survivorOpen.id].sort());
       expect(conversations.find((c) => c.id === mergedOpen.id)).toMatchObject({ status: 'closed', closeReason: 'merge' });
-      expect((await admin.get(`/conversations/${old.id}`)).body.messages).toMatchObject([{ text: 'first chat' }]);
+      expect((await admin.get(`/conversations/${old.id}`)).body.messages).toMatchObject([{ text: 'first chat' }, { kind: 'activity', text: 'Conversation was closed by Admin (Resolved)' }]);
       expect(await db.selectFrom('channel_identities').select('contact_id').where('external_id', '=', 'psid_1').executeTakeFirst()).toEqual({ contact_id: survivor.id });
 
       // The merge close fired no Conversation Closed run; the merge is one recorded event.

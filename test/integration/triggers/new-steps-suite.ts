@@ -236,7 +236,7 @@ export function newStepsSuite(databaseUrl: () => string | undefined) {
       // Nothing was sent or stored as sent; the thread's activity line says the workflow failed.
       const thread = await messages(conversation.id);
       expect(thread.filter((m) => m.kind !== 'activity')).toEqual([]);
-      expect(thread.map((m) => m.text)).toEqual([expect.stringMatching(/^Workflow “Ask WA” failed: Not asked: The 24-hour window is closed/)]);
+      expect(thread.map((m) => m.text)).toEqual([expect.stringMatching(/^Workflow “Ask WA” failed at step “ask”: Not asked: The 24-hour window is closed/)]);
       expect(await db.selectFrom('question_waits').selectAll().where('run_id', '=', run!.id).execute()).toEqual([]);
     });
 

@@ -1,0 +1,19 @@
+import { isDatabaseUnreachable } from './pg-connection-loss';
+import { isStalePlan } from './pg-prepared';
+
+/** PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001): the transaction was rolled back. */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/**
+ * An error that says nothing about the work that met it, only about the database at that moment:
+ * out of reach or restarting (pg-connection-loss.ts), a transaction given up to untangle it from
+ * another one, or a prepared statement made stale by another instance's schema change
+ * (pg-prepared.ts). What it was part of rolled back; the same work a moment later goes through.
+ * The HTTP error handler answers these with a 503; the engine puts the run back (execute-run.ts).
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  return isDatabaseUnreachable(err) || isTransactionConflict(err) || isStalePlan(err);
+}

@@ -1,0 +1,3 @@
+import { assignRolesSuite } from './assign-roles-suite';
+
+assignRolesSuite(() => undefined);

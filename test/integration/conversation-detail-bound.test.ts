@@ -1,0 +1,3 @@
+import { conversationDetailBoundSuite } from './conversation-detail-bound-suite';
+
+conversationDetailBoundSuite(() => undefined);

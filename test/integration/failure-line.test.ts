@@ -1,0 +1,3 @@
+import { failureLineSuite } from './failure-line-suite';
+
+failureLineSuite(() => undefined);

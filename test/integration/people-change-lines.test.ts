@@ -1,0 +1,3 @@
+import { peopleChangeLinesSuite } from './people-change-lines-suite';
+
+peopleChangeLinesSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { questionTimeLimitSuite } from './question-time-limit-suite';
+
+questionTimeLimitSuite(() => undefined);

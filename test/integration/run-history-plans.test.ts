@@ -1,0 +1,3 @@
+import { runHistoryPlansSuite } from './run-history-plans-suite';
+
+runHistoryPlansSuite(() => undefined);

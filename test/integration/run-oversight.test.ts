@@ -1,0 +1,3 @@
+import { runOversightSuite } from './run-oversight-suite';
+
+runOversightSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { shortcutDeactivatedAssigneeSuite } from './shortcut-deactivated-assignee-suite';
+
+shortcutDeactivatedAssigneeSuite(() => undefined);

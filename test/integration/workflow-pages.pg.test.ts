@@ -1,0 +1,6 @@
+import { describePg, pgUrl } from '../support/postgres';
+import { workflowPagesSuite } from './workflow-pages-suite';
+
+describePg('GET /workflows pages (PostgreSQL)', () => {
+  workflowPagesSuite(pgUrl);
+});

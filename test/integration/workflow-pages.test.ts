@@ -1,0 +1,6 @@
+import { describe } from 'vitest';
+import { workflowPagesSuite } from './workflow-pages-suite';
+
+describe('GET /workflows pages (SQLite)', () => {
+  workflowPagesSuite(() => undefined);
+});
