@@ -80,8 +80,15 @@ describe('webhook ingestion survives SIGKILL', () => {
     }
     const ran = runs.filter((r) => r.status === 'completed').map((r) => Number(r.variables.trigger.n));
     for (const a of acked) expect(ran).toContain(a);
-    const detail = await call(proc.url, 'GET', `/api/v1/conversations/${conv.body.id}`);
-    const notes = detail.body.messages.filter((m: any) => m.kind === 'comment').map((m: any) => m.text);
+    // The whole thread, page by page (GET /conversations/:id holds only the latest 50).
+    const thread: any[] = [];
+    let before: string | null = null;
+    do {
+      const page: { body?: { messages?: any[]; nextCursor?: string | null } } = await call(proc.url, 'GET', `/api/v1/conversations/${conv.body.id}/messages?limit=200${before ? `&cursor=${before}` : ''}`);
+      thread.push(...(page.body?.messages ?? []));
+      before = page.body?.nextCursor ?? null;
+    } while (before);
+    const notes = thread.filter((m: any) => m.kind === 'comment').map((m: any) => m.text);
     // Exactly once: one note per completed run, no duplicates.
     expect(new Set(notes).size).toBe(notes.length);
     expect(notes.length).toBe(ran.length);
