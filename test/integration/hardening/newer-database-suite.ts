@@ -30,7 +30,7 @@ export function newerDatabaseSuite(database: () => StoppedDatabase) {
     // What the next release's migration leaves in Kysely's table.
     await db.rows(`insert into kysely_migration (name, timestamp) values ('999-from-a-newer-release', '2030-01-01T00:00:00.000Z')`);
     const before = await contents(db);
-    expect(before.kysely_migration).toHaveLength(Object.keys(migrations).length + 1);
+    expect(before.kysely_migration!.some((row) => row.includes('999-from-a-newer-release'))).toBe(true);
 
     const refused = await startAttempt(db.env());
     if (refused.started) await refused.stop();
