@@ -6,7 +6,7 @@ import { RouteMethods } from './http/route-methods';
 import { isForeignKeyViolation, isStorageFull, isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from './store/database';
 import { isDatabaseUnreachable } from './store/pg-connection-loss';
 import { isStalePlan } from './store/pg-prepared';
-import { isTransactionConflict } from './store/transient-errors';
+import { isDatabaseLocked, isTransactionConflict } from './store/transient-errors';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,6 +92,12 @@ export function installErrorHandler(app: FastifyInstance) {
     if (isTransactionConflict(err) || isStalePlan(err)) {
       request.log.warn({ err }, 'transaction conflict, rolled back');
       return reply.code(503).header('retry-after', '1').send(send('busy', 'This collided with another change at the same moment and was not saved; send it again'));
+    }
+    // SQLite: another process held the write lock longer than we wait for it (a backup, sqlite3
+    // maintenance). Nothing was written; like a deadlock on PostgreSQL, the same request later goes through.
+    if (isDatabaseLocked(err)) {
+      request.log.warn({ err }, 'the SQLite database was locked by another process');
+      return reply.code(503).header('retry-after', '5').send(send('busy', 'The database is held by another process (a backup or maintenance), so this was not saved; send it again in a few seconds'));
     }
     // PostgreSQL restarting, failing over, or out of reach for a moment: say so, and when to retry
     // (webhook senders and the extension retry a 503), rather than an internal error.

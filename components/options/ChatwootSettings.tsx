@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CHATWOOT_WEBHOOK_EVENTS, ChatwootAccountList, ChatwootDisconnected, ChatwootSyncResult, type ChatwootAccount } from '../../lib/contracts/chatwoot';
 import { errorMessage, request } from './api';
+import { ChatwootAddressForm } from './ChatwootAddressForm';
 import { ChatwootConnectForm, chatwootKeys } from './ChatwootConnectForm';
 import { ChatwootSecretForm } from './ChatwootSecretForm';
 
@@ -29,6 +30,7 @@ function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; on
         <button type="button" className="small" aria-label={`Copy the webhook URL of ${account.name}`} onClick={() => void navigator.clipboard.writeText(account.webhookUrl)}>Copy webhook URL</button>
         <p className="hint">In Chatwoot: Settings → Integrations → Webhooks → Add new webhook, paste this URL and tick: {CHATWOOT_WEBHOOK_EVENTS.join(', ')}.</p>
       </div>
+      <ChatwootAddressForm account={account} />
       <ChatwootSecretForm account={account} field="webhookSecret" />
       <ChatwootSecretForm account={account} field="apiAccessToken" />
       <p role="status">Last synced: {when(account.lastSyncedAt)}{sync.data ? ` — ${sync.data.conversations} conversations checked, ${sync.data.repaired} changes repaired` : ''}</p>

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { Contact } from '../../lib/contracts/contacts';
 import { ConversationListItem } from '../../lib/contracts/conversations';
@@ -38,6 +38,8 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => request(ContactPage, 'GET', contactsPath(filter, pageParam)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // The list stays while the next search runs, instead of blinking out at each word.
+    placeholderData: keepPreviousData,
   });
   const list = contacts.data?.pages.flatMap((p) => p.contacts) ?? [];
   const total = contacts.data?.pages[0]?.total;
@@ -60,7 +62,7 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
       </div>
       {contacts.isError && <p className="error" role="alert">{errorMessage(contacts.error)}</p>}
       {contacts.isSuccess && (
-        <p role="status" className="muted">{list.length === 0 ? 'No contact matches.' : countText(list.length, total)}</p>
+        <p role="status" className="muted">{list.length === 0 ? 'No contact matches.' : countText(list.length, total, contacts.hasNextPage)}</p>
       )}
       {list.length > 0 && (
         <table className="table" aria-label="Contacts">
@@ -88,11 +90,14 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-/** "1,234 contacts", "Showing 50 of 1,234 contacts"; without a total (an older server), what is shown. */
-function countText(shown: number, total: number | undefined) {
-  if (total === undefined) return `${count(shown)} shown`;
-  const noun = total === 1 ? 'contact' : 'contacts';
-  return shown < total ? `Showing ${count(shown)} of ${count(total)} ${noun}` : `${count(total)} ${noun}`;
+/**
+ * "1,234 contacts", "Showing 50 of 1,234 contacts". Without a total (a search by name, phone or
+ * email with more matches than a page is not counted; an older server sends none), what is shown.
+ */
+function countText(shown: number, total: number | null | undefined, more: boolean) {
+  const noun = (n: number) => (n === 1 ? 'contact' : 'contacts');
+  if (total === null || total === undefined) return more ? `Showing ${count(shown)} ${noun(shown)}; more match` : `${count(shown)} ${noun(shown)}`;
+  return shown < total ? `Showing ${count(shown)} of ${count(total)} ${noun(total)}` : `${count(total)} ${noun(total)}`;
 }
 
 /** GET /conversations?contactId=: the contact's latest conversation, open or closed (only its id is used). */

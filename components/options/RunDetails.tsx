@@ -36,6 +36,9 @@ export function RunDetails({ run }: { run: Run }) {
     <div className="run-details">
       <WaitingBehindNote run={run} />
       {run.launchedBy && <p className="launched-by">Launched by <strong>{run.launchedBy.name}</strong> from the shortcut.</p>}
+      {run.rerunOf && (
+        <p className="rerun-of">Run again from failed run <code>{run.rerunOf}</code>{run.rerunBy ? <> by <strong>{run.rerunBy.name}</strong></> : null}, from the first step.</p>
+      )}
       <h4>Variables</h4>
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (
         <dl className="variables">

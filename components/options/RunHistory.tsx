@@ -1,39 +1,19 @@
 import { Fragment, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Contact } from '../../lib/contracts/contacts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { waitingText } from '../../lib/workflow/waiting-on';
 import { waitsToRetry } from '../../lib/workflow/waits-to-retry';
 import { errorMessage, request } from './api';
 import { FailedRuns } from './FailedRuns';
 import { QueueSummary } from './QueueSummary';
+import { ContactName } from './RunContactName';
+import { RunAgain, RunAllFailedAgain } from './RunAgain';
 import { RunDetails } from './RunDetails';
 import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
 import { useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
 import { triggerLabel } from './trigger-labels';
 import { RUNS_KEY, useRunHistory, type RunFilter } from './use-run-history';
-
-/** The contact's name (and phone) rather than its id; the id while loading or when it is gone. */
-function useContactLabel(id: string | null) {
-  const contact = useQuery({
-    queryKey: ['contacts', id], enabled: !!id, staleTime: 60_000,
-    queryFn: () => request(Contact, 'GET', `/contacts/${encodeURIComponent(id ?? '')}`),
-  });
-  const c = contact.data;
-  const name = c ? [c.firstName, c.lastName].filter(Boolean).join(' ') : '';
-  return { name: c ? name || c.phone || c.email || c.id : null, phone: name && c?.phone ? c.phone : null };
-}
-
-/** A run's contact; pressing it keeps only that contact's runs in the table. */
-function ContactName({ id, onPick }: { id: string; onPick(id: string, label: string | null): void }) {
-  const { name, phone } = useContactLabel(id);
-  return (
-    <button type="button" className="link contact-name" title={`Only ${name ?? id}'s runs`} onClick={() => onPick(id, name)}>
-      {name ?? <span className="mono">{id}</span>}{phone ? <span className="muted"> {phone}</span> : null}
-    </button>
-  );
-}
 
 /** Who launched a run from a shortcut; pressing it keeps only their runs. A trigger's run names no one. */
 function LauncherName({ run, onPick }: { run: Run; onPick(id: string): void }) {
@@ -131,6 +111,9 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
   const columns = allWorkflows ? 9 : 8;
   // The count is every workflow's: the table then shows exactly the runs it counted.
   const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', since, until: '' });
+  // A run started by Run again: its workflow's runs, any status (it is not failed yet), it opened.
+  const showRuns = (id?: string) => { setFilter({ workflowId: filter.workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' }); setOpen(id); };
+  const fromIso = filter.since && !Number.isNaN(new Date(filter.since).getTime()) ? new Date(filter.since).toISOString() : undefined;
   return (
     <section aria-labelledby="runs-heading">
       <div className="page-head">
@@ -143,6 +126,7 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
       {configure && <QueueSummary />}
       <FailedRuns onShow={showFailed} />
       <RunFilters filter={filter} contactLabel={contactLabel} onChange={setFilter} onPickContact={pickContact} />
+      {filter.workflowId && <RunAllFailedAgain workflowId={filter.workflowId} workflowName={names.get(filter.workflowId) ?? filter.workflowId} since={fromIso} onShowRuns={() => showRuns()} />}
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
       {list.length > 0 && (
@@ -155,14 +139,15 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
                   <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
-                  <td><ContactName id={run.contactId} onPick={pickContact} /></td>
-                  <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}</td>
+                  <td><ContactName run={run} onPick={pickContact} /></td>
+                  <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}{run.rerunOf && <span className="muted" title={`Run again from failed run ${run.rerunOf}`}> · run again</span>}</td>
                   <td><LauncherName run={run} onPick={(launchedBy) => setFilter({ ...filter, launchedBy })} /></td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>
                   <td className="actions">
                     {configure && <RetryNow run={run} />}
                     <CancelRun run={run} />
+                    <RunAgain run={run} onShow={showRuns} />
                     <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}
                     </button>

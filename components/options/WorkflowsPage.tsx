@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Workflow } from '../../lib/contracts/workflow';
 import { WorkflowFile } from '../../lib/contracts/workflow-file';
@@ -7,7 +7,7 @@ import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { ExportCredentialsNotice } from './ExportCredentialsNotice';
 import { ImportOutcome, ImportWorkflow } from './ImportWorkflow';
-import { keys, useUsers, useWorkflows } from './queries';
+import { keys, useUsers } from './queries';
 import { isActive } from '../../lib/contracts/users';
 import { navigate } from './router';
 import type { WorkflowSummary } from './schemas';
@@ -15,6 +15,10 @@ import { useWorkflowImport } from './use-workflow-import';
 import { allWorkflowsFileName, downloadJson, exportDefinition, fileNameOf } from './workflow-file';
 import { useUnpublishChoice } from './UnpublishDialog';
 import { WorkflowRow } from './WorkflowRow';
+import { WorkflowListFilters } from './WorkflowListFilters';
+import { useSavedWorkflowFilters, useWorkflowList } from './use-workflow-list';
+import { isFiltered } from './workflow-pages';
+import { UPGRADE_SERVER } from './older-server';
 
 const problemOf = (w: { id: string; name: string }, err: unknown) =>
   ({ name: w.name, id: w.id, message: errorMessage(err), details: err instanceof ApiFailure ? detailsToMap(err.details) : {} });
@@ -36,9 +40,20 @@ async function downloadExport(workflow?: WorkflowSummary) {
 const deleteQuestion = (name: string) =>
   `Delete “${name}”? Its queued and waiting runs are cancelled; its run history stays (filter the run history by “${name} (deleted)”).`;
 
-/** Every workflow with its trigger, status, version and last run; create, import and act on each. */
+/** "Showing 50 of 800 workflows": what is shown of what matches (a server that does not count: what is shown). */
+function shownText(shown: number, total: number | null, filtered: boolean) {
+  const noun = (n: number) => `${filtered ? 'matching ' : ''}${n === 1 ? 'workflow' : 'workflows'}`;
+  return total === null ? `Showing ${shown} ${noun(shown)}` : `Showing ${shown} of ${total} ${noun(total)}`;
+}
+
+/**
+ * The workflows with their trigger, status, version and last run, searched and filtered by the
+ * server and shown a page at a time ("Load more"); create, import and act on each.
+ */
 export function WorkflowsPage() {
-  const list = useWorkflows();
+  const [filters, setFilters] = useSavedWorkflowFilters();
+  const filtered = isFiltered(filters);
+  const list = useWorkflowList(filters);
   // Who is deactivated: a workflow assigning to one of them is flagged on its row (WorkflowRow).
   const users = useUsers();
   const deactivated = new Map((users.data?.users ?? []).filter((u) => !isActive(u)).map((u) => [u.id, u.name]));
@@ -65,13 +80,36 @@ export function WorkflowsPage() {
     (workflow, cancelRuns) => act.mutateAsync({ kind: 'unpublish', workflow, cancelRuns }),
     (err, w) => setProblem(problemOf(w, err)),
   );
-  const workflows = list.data?.workflows ?? [];
+  const pages = list.data?.pages ?? [];
+  const workflows = pages.flatMap((p) => p.workflows);
+  const total = pages.at(-1)?.total ?? null;
+  const olderServer = pages.some((p) => p.olderServer);
+  // Until a page of these filters came, the rows shown are the last filters' (kept while typing),
+  // and so is the count: a screen reader is told the new count once, not a mix of old and new.
+  const settled = list.isSuccess && !list.isPlaceholderData;
+  const countText = useRef('');
+  if (settled) countText.current = workflows.length === 0 ? 'No workflows match this search and these filters.' : shownText(workflows.length, total, filtered);
+  // "Load more" takes the keyboard to the first row it added, where reading goes on (the button
+  // may be gone, being the last page, and focus would fall back to the page's top).
+  const table = useRef<HTMLTableElement>(null);
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    const at = focusRow.current;
+    if (at === null || workflows.length <= at) return;
+    focusRow.current = null;
+    table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr > td:first-child > a')[at]?.focus();
+  }, [workflows.length]);
+  const loadMore = () => {
+    if (list.isFetchingNextPage) return;
+    focusRow.current = workflows.length;
+    void list.fetchNextPage();
+  };
   return (
     <section aria-labelledby="workflows-heading">
       <div className="page-head">
         <h2 id="workflows-heading">Workflows</h2>
         <span className="spacer" />
-        <button type="button" disabled={exporting.isPending || (list.data?.workflows.length ?? 0) === 0} onClick={() => exporting.mutate(undefined)}>Export all</button>
+        <button type="button" disabled={exporting.isPending || (!filtered && settled && workflows.length === 0)} onClick={() => exporting.mutate(undefined)}>Export all</button>
         <ImportWorkflow state={importing} />
         <button type="button" className="primary" onClick={() => navigate('workflows', 'new')}>New workflow</button>
       </div>
@@ -85,11 +123,23 @@ export function WorkflowsPage() {
         </div>
       )}
       {unpublish.dialog}
+      {olderServer && (
+        <p className="notice warn" data-testid="older-server">
+          The companion server is older than this extension: it cannot search or filter workflows, so the whole list was read and is searched here. {UPGRADE_SERVER}
+        </p>
+      )}
+      {(filtered || workflows.length > 0) && <WorkflowListFilters filters={filters} onChange={setFilters} />}
       {list.isPending && <p role="status">Loading…</p>}
       {list.isError && <p className="error" role="alert">{errorMessage(list.error)}</p>}
-      {list.isSuccess && workflows.length === 0 && <p className="empty">No workflows yet. Create one, or import a JSON file.</p>}
+      {/* Always there once loaded, so a screen reader hears the count change with the search. */}
+      {list.isSuccess && (filtered || workflows.length > 0) && (
+        <p className="list-count" aria-live="polite" aria-atomic="true" data-testid="workflow-count">
+          {countText.current}
+        </p>
+      )}
+      {settled && !filtered && workflows.length === 0 && <p className="empty">No workflows yet. Create one, or import a JSON file.</p>}
       {workflows.length > 0 && (
-        <table className="table" aria-label="Workflows">
+        <table ref={table} className="table" aria-label="Workflows" aria-busy={list.isFetching && !list.isFetchingNextPage}>
           <thead><tr><th>Name</th><th>Trigger</th><th>Status</th><th>Version</th><th>Last run</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {workflows.map((w) => (
@@ -101,6 +151,12 @@ export function WorkflowsPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {list.hasNextPage && (
+        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
+        <p><button type="button" onClick={loadMore} aria-disabled={list.isFetchingNextPage}>
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more workflows'}
+        </button></p>
       )}
     </section>
   );

@@ -8,8 +8,9 @@ import { ContactList, type Contact } from '../../lib/contracts/contacts';
 export const contactLabel = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.phone || c.email || c.id;
 
 /**
- * A page of GET /contacts. `total` is read when the server sends it: a server one release older
- * has none, and its pages still show (the extension updates before a self-hosted server does).
+ * A page of GET /contacts. `total` is read when the server sends it (null: a text search not
+ * counted): a server one release older has none, and its pages still show (the extension updates
+ * before a self-hosted server does).
  */
 export const ContactPage = ContactList.extend({ total: ContactList.shape.total.optional() });
 

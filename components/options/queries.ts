@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import type { z } from 'zod';
 import { AppList } from '../../lib/contracts/apps';
 import { ChannelList, WhatsAppTemplateList, type Channel, type WhatsAppTemplate } from '../../lib/contracts/channels';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
@@ -8,7 +7,8 @@ import { DefaultCountry } from '../../lib/contracts/settings';
 import { Restrictions, UserList } from '../../lib/contracts/users';
 import { Workflow } from '../../lib/contracts/workflow';
 import { request } from './api';
-import { AdCatalog, WorkflowSummaryList, type WorkflowSummary } from './schemas';
+import { AdCatalog } from './schemas';
+import { allWorkflows } from './workflow-pages';
 
 export const keys = {
   workflows: ['workflows'] as const,
@@ -25,22 +25,7 @@ export const keys = {
   whatsappTemplates: ['channels', 'whatsapp-templates'] as const,
 };
 
-/**
- * Every workflow, by name: GET /workflows pages (200 a page, the most it gives), followed to the
- * last, so a workspace with hundreds of them lists (and picks from) all of them.
- */
-async function allWorkflows(): Promise<{ workflows: WorkflowSummary[] }> {
-  const workflows: WorkflowSummary[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: z.infer<typeof WorkflowSummaryList> = await request(WorkflowSummaryList, 'GET', `/workflows?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    workflows.push(...page.workflows);
-    // A server that answered the cursor it was given would loop: its last page is taken as the end.
-    cursor = page.nextCursor === cursor ? null : page.nextCursor;
-  } while (cursor);
-  return { workflows };
-}
-
+/** Every workflow, by name, every page read (workflow-pages.ts), for the pickers. */
 export const useWorkflows = () => useQuery({ queryKey: keys.workflows, queryFn: allWorkflows });
 export const useWorkflow = (id: string | undefined) =>
   useQuery({ queryKey: keys.workflow(id ?? ''), enabled: !!id, queryFn: () => request(Workflow, 'GET', `/workflows/${encodeURIComponent(id ?? '')}`) });

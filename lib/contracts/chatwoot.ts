@@ -29,12 +29,26 @@ export const ChatwootConnectBody = z.object({
 });
 export type ChatwootConnectBody = z.infer<typeof ChatwootConnectBody>;
 
-export const ChatwootPatchBody = z.object({
+/**
+ * Strict: a field it does not take (`accountId`, a misspelt `baseURL`) is a 422 naming it; dropped,
+ * it answered 200 with nothing changed.
+ */
+export const ChatwootPatchBody = z.strictObject({
+  /**
+   * Where the same Chatwoot answers now (it moved to https, to another domain): checked like a
+   * connect, and on another host or path only when the connected token is accepted there too.
+   */
+  baseUrl: ChatwootBaseUrl.optional(),
   apiAccessToken: z.string().trim().min(8).max(200).optional(),
   /** null removes the secret (deliveries are then accepted unsigned). */
   webhookSecret: z.string().trim().min(8).max(200).nullable().optional(),
   name: z.string().trim().min(1).max(100).optional(),
+}, {
+  error: (issue) => (issue.code === 'unrecognized_keys'
+    ? `Only baseUrl, apiAccessToken, webhookSecret and name can be changed (not ${issue.keys.join(', ')})${issue.keys.includes('accountId') ? ': another account id is another account; connect it as a new one' : ''}`
+    : undefined),
 });
+export type ChatwootPatchBody = z.infer<typeof ChatwootPatchBody>;
 
 export const ChatwootAccount = z.object({
   id: Id,

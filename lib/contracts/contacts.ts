@@ -88,9 +88,15 @@ export const ContactQuery = listQuery({
 });
 /**
  * `nextCursor`: pass it back as `cursor` for the next page; null when there is no more. `total`
- * counts every contact the filters match, not the page (as GET /conversations' does).
+ * counts every contact the filters match, not the page (as GET /conversations' does); null for a
+ * search by `q` whose matches do not all fit its first page: no index serves a substring, and
+ * counting them would read every contact a second time (GET /contacts describes it).
  */
-export const ContactList = z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable(), total: z.number().int().min(0) });
+export const ContactList = z.object({
+  contacts: z.array(Contact), nextCursor: z.string().nullable(),
+  total: z.number().int().min(0).nullable()
+    .describe('How many contacts the filters match; null with q when they do not all fit the first page (not counted: see the route\'s description)'),
+});
 export const TagsBody = z.strictObject({ tags: z.array(Tag).min(1).max(50) }, unknownKeys('adding tags takes only tags, e.g. {"tags": ["vip"]}'));
 export const TagListBody = z.object({ tags: z.array(z.string()) });
 export const ContactTags = z.object({ contactId: Id, tags: z.array(z.string()) });

@@ -164,6 +164,11 @@ export const ConversationInbox = z.object({
   channel: z.string().nullable().optional(),
   /** The account was disconnected: nothing done here reaches Chatwoot until it is connected again. */
   disconnected: z.boolean().optional(),
+  /**
+   * Chatwoot deleted it (a sync closed it here as `deleted_in_chatwoot`): a reply, Reopen, Assign
+   * and Close are refused (409) and a note is kept here, its only copy.
+   */
+  deleted: z.boolean().optional(),
   /** The conversation's number there. */
   externalId: z.string(),
   url: z.string(),

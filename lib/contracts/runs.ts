@@ -49,6 +49,13 @@ export type WaitingBehind = z.infer<typeof WaitingBehind>;
 export const RunLauncher = z.object({ id: Id, name: z.string() });
 export type RunLauncher = z.infer<typeof RunLauncher>;
 
+/**
+ * The run's contact as they are now, read with the page (the history's "Contact" column): their
+ * name (first and last; null when they have none), phone and email. Null when the contact is gone.
+ */
+export const RunContact = z.object({ id: Id, name: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable() });
+export type RunContact = z.infer<typeof RunContact>;
+
 export const Run = z.object({
   id: Id,
   workflowId: Id,
@@ -69,6 +76,14 @@ export const Run = z.object({
   waitingBehind: WaitingBehind.optional(),
   /** On the run history's answers (GET /runs, /workflows/:id/runs, /runs/:id); other answers leave it out. */
   launchedBy: RunLauncher.nullable().optional(),
+  /** On the run history's answers too: who the run is for, so a page names its contacts itself. */
+  contact: RunContact.nullable().optional(),
+  /** A run started by "Run again" (POST /runs/:id/rerun): the failed run it runs again. Absent on every other run. */
+  rerunOf: Id.optional(),
+  /** On the run history's answers of such a run: who ran it again (named as they are now). */
+  rerunBy: RunLauncher.optional(),
+  /** On the run history's answers of a failed run that was run again: that run (a run is run again once). */
+  rerunAs: Id.optional(),
 });
 export type Run = z.infer<typeof Run>;
 

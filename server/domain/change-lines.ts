@@ -26,6 +26,13 @@ export function assignedText(by: ChangedBy, assignee: { id: string; name: string
   return `Assigned to ${assignee.name} by ${named(by)}`;
 }
 
+/**
+ * An admin deactivated the assignee, which unassigns their open conversations (domain/users.ts):
+ * the thread says why it is nobody's now, where "Conversation unassigned by Ava" would name the
+ * admin as if they had looked at it.
+ */
+export const unassignedOnDeactivationText = (assignee: string) => `Conversation unassigned: ${assignee} was deactivated`;
+
 /** "Conversation was closed by Ava (Sale)". */
 export const closedText = (by: ChangedBy, category: string | null | undefined) =>
   `Conversation was closed by ${named(by)}${category ? ` (${category})` : ''}`;

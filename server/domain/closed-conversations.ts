@@ -132,7 +132,7 @@ export async function contactHistory(db: Executor, c: Conversation): Promise<Con
   let truncated = rows.length > HISTORY_CONVERSATIONS;
   const earlier: EarlierConversation[] = [];
   let room = HISTORY_MESSAGES;
-  // Newest first, each read from its own index range (messages_by_conversation), until the room is used up.
+  // Newest first, each read from its own index range (messages_by_conversation_time), until the room is used up.
   for (const row of rows.slice(0, HISTORY_CONVERSATIONS)) {
     if (room === 0) { truncated = true; break; }
     // Latest first in the thread's own order (created_at, id), as GET /conversations/:id/messages

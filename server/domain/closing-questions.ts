@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { AwaitingAnswer, Conversation } from '../../lib/contracts/conversations';
+import type { Conversation } from '../../lib/contracts/conversations';
 import { cancelRunIn } from '../engine/workflows/cancel-run';
 import { cancelRunsIn } from '../engine/workflows/cancel-runs';
 import type { UnitOfWork } from '../events/unit-of-work';
@@ -31,25 +30,17 @@ import { waitingCutoff } from './question-replies';
  * customer, who has not seen it: its next try fails "Not asked: the conversation closed…". Nor
  * is one past its time limit (question-replies.ts, waitingCutoff): it has timed out, and its run
  * takes its timed-out exit as it would have had the engine got to it before the close.
+ * Wider than what the views list (question-replies.ts, questionsWaitingOn: runs waiting or
+ * running) by a `queued` run's wait. None occurs today (a wait is written while its run is
+ * running, and no run goes back to queued), but a close that missed one would leave a question
+ * waiting on a closed conversation, which no reply can reach, its run going on at the timeout as
+ * if the customer had not answered. The wider set costs nothing when there is none.
  */
 const waitingOn = (db: Executor, conversationId: string) => db.selectFrom('question_waits')
   .innerJoin('runs', 'runs.id', 'question_waits.run_id')
   .where('question_waits.conversation_id', '=', conversationId).where('question_waits.answer', 'is', null)
   .where('question_waits.unsent', '=', 0).where('runs.status', 'in', ['waiting', 'running', 'queued'])
   .where('question_waits.expires_at', '>', waitingCutoff());
-
-/**
- * Every question a close would end now, the one asked last first (the conversation shows only that
- * one, awaitingAnswerOn): the inbox's Close dialog names them all, as the close stops them all.
- */
-export async function questionsEndedByClose(db: Executor, conversationId: string): Promise<AwaitingAnswer[]> {
-  const rows = await waitingOn(db, conversationId).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
-    // The label of the shortcut a run was launched from (its version's trigger): the dialog names it as the agent knows it.
-    .leftJoin('workflow_versions as v', (j) => j.onRef('v.workflow_id', '=', 'runs.workflow_id').onRef('v.version', '=', 'runs.workflow_version'))
-    .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at', 'runs.event_type as event_type', 'v.definition as definition'])
-    .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc').execute();
-  return rows.map((r) => ({ runId: r.run_id, workflowId: r.workflow_id, workflowName: r.workflow_name, shortcutName: shortcutLabel(r.event_type, r.definition), until: r.expires_at }));
-}
 
 /**
  * PostgreSQL outside a run round: the contact (as every writer of a conversation takes it first,

@@ -20,7 +20,7 @@ export function filteredContacts(db: Executor, dialect: Dialect, filters: Contac
   if (filters.email) q = q.where('email', '=', filters.email.toLowerCase());
   // Name, full name, email or phone, any case (contact-search.ts).
   if (filters.q) q = q.where(contactMatches(dialect, filters.q));
-  // A range of contact_field_values' (key, value) index (field-lookup.ts), never a read of every contact's fields.
+  // Through an index of field values (field-lookup.ts), never a read of every contact's fields.
   if (filters.field) q = q.where(contactHolds(db, filters.field.key, filters.field.value));
   return q;
 }
@@ -28,19 +28,21 @@ export function filteredContacts(db: Executor, dialect: Dialect, filters: Contac
 /**
  * A page of contacts by id, oldest first, keyset-paginated (ids sort by creation: pages never
  * shift as contacts are added), one extra row telling whether there is a next page. `total`
- * counts every contact the filters match. A first page that holds them all is its own count: a
- * search with few matches (the one that reads every contact, `q` being a substring) reads them
- * once, not twice.
+ * counts every contact the filters match; a first page that holds them all is its own count.
+ * With `q`, more matches than the page are not counted (null): a substring has no index, so the
+ * count reads every contact (60,000: 35-170 ms on PostgreSQL, 16-90 ms on SQLite, measured on a
+ * busy 2-CPU machine) where the page stops at its 50th match, and the inbox searches as agents type.
  */
 export async function listContacts(db: Executor, dialect: Dialect, filters: ContactFilters, page: Pick<z.infer<typeof ContactQuery>, 'limit' | 'cursor'>): Promise<z.infer<typeof ContactList>> {
   let q = filteredContacts(db, dialect, filters).selectAll();
   if (page.cursor) q = q.where('id', '>', page.cursor);
   const read = q.orderBy('id').limit(page.limit + 1).execute();
-  // A later page always needs the count: asked at once (PostgreSQL answers both side by side).
-  const [rows, counted] = await Promise.all([read, page.cursor ? countContacts(db, dialect, filters) : undefined]);
+  // A later page needs the count whatever it holds: asked at once (PostgreSQL answers both side by side).
+  const [rows, counted] = await Promise.all([read, page.cursor && !filters.q ? countContacts(db, dialect, filters) : undefined]);
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
-  const total = counted ?? (more ? await countContacts(db, dialect, filters) : shown.length);
+  const whole = !page.cursor && !more;
+  const total = whole ? shown.length : filters.q ? null : counted ?? await countContacts(db, dialect, filters);
   return { contacts: shown.map(toContact), nextCursor: more ? shown.at(-1)!.id : null, total };
 }
 

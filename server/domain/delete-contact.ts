@@ -7,6 +7,7 @@ import { fromJson, isPostgres, toJson, type Dialect, type Executor } from '../st
 import { chunks, tablesWithColumn } from '../store/catalog';
 import type { Cause } from './contacts';
 import { launcherOf } from '../engine/workflows/launched-by';
+import { isTransactionConflict } from '../store/transient-errors';
 
 /**
  * Deleting a contact erases the person (a GDPR erasure request; respond.io's and Chatwoot's
@@ -61,11 +62,13 @@ export async function deleteContact(services: Services, contactId: string, cause
 /**
  * PostgreSQL: the delete lost a lock cycle (deadlock_detected: a run of the contact claimed by an
  * express round that holds the contact), or a row naming the contact appeared under it. Rolled back
- * whole, so trying again is safe; the other side has gone on by then.
+ * whole, so trying again is safe; the other side has gone on by then. Beyond the shared conflicts,
+ * lock_not_available (55P03) and a foreign key violation (23503: a row naming the contact written
+ * meanwhile) are the delete's own: elsewhere they are not worth trying again.
  */
 function isLockConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001' || code === '55P03' || code === '23503';
+  return isTransactionConflict(err) || code === '55P03' || code === '23503';
 }
 
 async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: string, cause: Cause) {

@@ -20,7 +20,7 @@ export const fieldOf = (match: ContactImportMatch) => (typeof match === 'string'
 /** The contacts holding each value of the match field, as the request found them and its rows left them. */
 export type FieldIndex = Map<string, Set<string>>;
 
-/** One statement for the request's keys (a range of the (key, value) index per key). */
+/** One statement for the request's keys (an index lookup per key, not a read of every contact). */
 export async function readFieldIndex(db: Executor, key: string, values: readonly string[]): Promise<FieldIndex> {
   const index: FieldIndex = new Map();
   if (values.length === 0) return index;

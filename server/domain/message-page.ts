@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { decodeMessageCursor, encodeMessageCursor, type MessagePage, type MessagePageQuery } from '../../lib/contracts/conversation-messages';
+import { decodeMessageCursor, encodeMessageCursor, type MessageCursor, type MessagePage, type MessagePageQuery } from '../../lib/contracts/conversation-messages';
 import type { Executor } from '../store/database';
 import { toMessage } from './conversation-rows';
 
@@ -12,15 +12,25 @@ import { toMessage } from './conversation-rows';
  */
 export async function messagePage(db: Executor, conversationId: string, query: MessagePageQuery): Promise<MessagePage> {
   const cursor = query.cursor ? decodeMessageCursor(query.cursor) : null;
-  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
-  if (cursor) {
-    q = q.where(sql<boolean>`(${sql.ref('created_at')} < ${cursor.at} OR (${sql.ref('created_at')} = ${cursor.at} AND ${sql.ref('id')} < ${cursor.id}))`);
-  }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await messagePageQuery(db, conversationId, cursor, query.limit + 1).execute();
   const page = rows.slice(0, query.limit).reverse();
   const oldest = page[0];
   return {
     messages: page.map(toMessage),
     nextCursor: rows.length > query.limit && oldest ? encodeMessageCursor({ at: oldest.created_at, id: oldest.id }) : null,
   };
+}
+
+/**
+ * The rows of a page, newest first, as a query (the tests read its plan): a range of
+ * messages_by_conversation_time (migration 089) read backwards from the cursor. The cursor as a
+ * row value: both stores seek to it; spelled as `created_at < … OR (= … AND id < …)` they walked
+ * the thread from its newest message down to it, further with each older page.
+ */
+export function messagePageQuery(db: Executor, conversationId: string, cursor: MessageCursor | null, limit: number) {
+  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (cursor) {
+    q = q.where(sql<boolean>`(${sql.ref('created_at')}, ${sql.ref('id')}) < (${cursor.at}, ${cursor.id})`);
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { AwaitingAnswerState } from '../../lib/contracts/conversations';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
@@ -82,20 +83,35 @@ export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services
 }
 
 /**
- * For the agent: a workflow waits on the customer's answer here, so their next message goes to it
- * (routeReplyToWaitingRun: the question asked last), not to the agent's thread of thought. Null
- * when none does. Another workflow's question asked before it is shown once this one has ended.
- * With `runId`: that run's question, if it waits here (the one an agent was shown may not be the
- * last asked any more).
+ * For the agent: the questions waiting on the customer's answer here, the one asked last first:
+ * their next typed message goes to it (routeReplyToWaitingRun, by the same rule: openQuestions),
+ * a tapped or quoted one to the question it names. Another workflow's question asked before is
+ * shown first once that one has ended. One list for every view (GET /conversations/:id, the
+ * polled /awaiting-answer, Take over's answer, the inbox's Close dialog): `awaitingAnswer` is its
+ * first and `awaitingAnswers` all of it. They were two queries with two rules for a run's status,
+ * so a question could be listed with a Take over that then found nothing to stop, and the route
+ * the Dashboard App polls paid for both. With `runId`: that run's question, if it waits here (the
+ * one an agent was shown may not be the last asked any more).
  */
-export async function awaitingAnswerOn(db: Executor, conversationId: string, runId?: string) {
+export async function questionsWaitingOn(db: Executor, conversationId: string, runId?: string) {
   let open = openQuestions(db, conversationId);
   if (runId) open = open.where('question_waits.run_id', '=', runId);
-  const row = await open.limit(1).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
+  const rows = await open.innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
+    // The label of the shortcut a run was launched from (its version's trigger): named as the agent knows it.
     .leftJoin('workflow_versions as v', (j) => j.onRef('v.workflow_id', '=', 'runs.workflow_id').onRef('v.version', '=', 'runs.workflow_version'))
     .select(['runs.id as run_id', 'runs.workflow_id as workflow_id', 'workflows.name as workflow_name', 'question_waits.expires_at as expires_at', 'runs.event_type as event_type', 'v.definition as definition'])
-    .executeTakeFirst();
-  return row ? { runId: row.run_id, workflowId: row.workflow_id, workflowName: row.workflow_name, shortcutName: shortcutLabel(row.event_type, row.definition), until: row.expires_at } : null;
+    .execute();
+  return rows.map((r) => ({ runId: r.run_id, workflowId: r.workflow_id, workflowName: r.workflow_name, shortcutName: shortcutLabel(r.event_type, r.definition), until: r.expires_at }));
+}
+
+/** The question asked last of questionsWaitingOn (null: none waits); with `runId`, that run's. */
+export const awaitingAnswerOn = async (db: Executor, conversationId: string, runId?: string) =>
+  (await questionsWaitingOn(db, conversationId, runId))[0] ?? null;
+
+/** What a conversation's views say waits on the customer: the list of questionsWaitingOn and its first, from one read. */
+export async function awaitingAnswerState(db: Executor, conversationId: string): Promise<AwaitingAnswerState> {
+  const list = await questionsWaitingOn(db, conversationId);
+  return { awaitingAnswer: list[0] ?? null, awaitingAnswers: list };
 }
 
 /**

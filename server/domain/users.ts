@@ -9,6 +9,8 @@ import type { UsersTable } from '../store/schema';
 import { shortcutsVersion } from '../engine/shortcuts/version';
 import { publishedUses } from '../engine/workflows/uses';
 import { assignConversation } from './conversations';
+import { writeActivity } from './activity';
+import { lineAuthor, unassignedOnDeactivationText } from './change-lines';
 import type { Cause } from './contacts';
 import { getSetting, setSetting } from './settings';
 
@@ -114,7 +116,7 @@ export async function updateUser(services: Services, actor: User, id: string, pa
     const rights = 'role' in set || 'deactivated_at' in set;
     if (!(wasActive && !active)) return { user: after, changed, rights };
     const cause: Cause = { source: actor.kind === 'bot' ? 'bot' : 'user', by: actor.id };
-    const deactivated = await cutOff(uow, services, id, cause);
+    const deactivated = await cutOff(uow, services, { ...before, ...set }, actor, cause);
     return { user: { ...after, ...deactivated }, changed, rights };
   });
   if (result.changed) await announceUserChanged(services, id, result.rights);
@@ -122,15 +124,22 @@ export async function updateUser(services: Services, actor: User, id: string, pa
 }
 
 /** Deactivation's consequences, in its transaction. */
-async function cutOff(uow: UnitOfWork, services: Services, userId: string, cause: Cause): Promise<Deactivated> {
+async function cutOff(uow: UnitOfWork, services: Services, user: UsersTable, actor: User, cause: Cause): Promise<Deactivated> {
   const trx = uow.trx;
+  const userId = user.id;
   const now = nowIso();
   await trx.updateTable('tokens').set({ revoked_at: now })
     .where('user_id', '=', userId).where('label', '=', INBOX_SESSION_LABEL).where('revoked_at', 'is', null).execute();
   await trx.deleteFrom('inbox_sign_in_codes').where('user_id', '=', userId).execute();
-  const open = await trx.selectFrom('conversations').select('id')
-    .where('assignee_id', '=', userId).where('status', '=', 'open').orderBy('id').execute();
+  const open = await trx.selectFrom('conversations').leftJoin('connections', 'connections.id', 'conversations.connection_id')
+    .select(['conversations.id as id', 'conversations.contact_id as contactId', 'connections.kind as kind'])
+    .where('conversations.assignee_id', '=', userId).where('conversations.status', '=', 'open').orderBy('conversations.id').execute();
   for (const c of open) await assignConversation(uow, services, c.id, null, cause);
+  // Each thread says why (an agent finding it nobody's asks), in one insert however many. None on
+  // a conversation that lives in Chatwoot: it shows Chatwoot's lines, not ours (change-lines.ts).
+  const by = lineAuthor({ type: 'user', id: actor.id, name: actor.name });
+  await writeActivity(trx, open.filter((c) => c.kind !== 'chatwoot')
+    .map((c) => ({ conversationId: c.id, contactId: c.contactId, text: unassignedOnDeactivationText(user.name), author: by })));
   const workflowsAssigning = (await publishedUses(trx, (def) => (def.steps ?? [])
     .filter((s) => s?.type === 'assign_to' && (s.config as { userId?: unknown } | undefined)?.userId === userId)))
     .map((w) => ({ id: w.id, name: w.name }));

@@ -88,6 +88,8 @@ export interface RunsTable {
   blocked: number;
   /** The user who launched a shortcut run (its trigger's launchedBy, 085); absent or null for other triggers. */
   launched_by?: string | null;
+  /** A rerun's failed run and the user who ran it again (087); absent or null on every other run. */
+  rerun_of?: string | null; rerun_by?: string | null;
 }
 export interface EnrollmentsTable { workflow_id: string; contact_id: string; created_at: string }
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */

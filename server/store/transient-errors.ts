@@ -17,3 +17,14 @@ export function isTransactionConflict(err: unknown): boolean {
 export function isTransientDatabaseError(err: unknown): boolean {
   return isDatabaseUnreachable(err) || isTransactionConflict(err) || isStalePlan(err);
 }
+
+/**
+ * SQLite's SQLITE_BUSY ("database is locked", 5 and its extended codes): another process held the
+ * database's write lock past the busy timeout (a backup, sqlite3 maintenance, a bulk import).
+ * The statement, or the transaction it would have begun, did nothing; the same request once the
+ * lock is let go goes through.
+ */
+export function isDatabaseLocked(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown } | null;
+  return e?.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number' && (e.errcode & 0xff) === 5;
+}

@@ -20,7 +20,7 @@ const workflow = (id: string, name: string, userId: string, status: 'published' 
 describe('the workflows list', () => {
   it('flags the workflows that assign to someone deactivated, saying what it does, with the way to fix it', async () => {
     serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [
+      'GET /workflows?limit=50': ok({ workflows: [
         workflow('wf_1', 'Escalate', 'usr_hana', 'published'), workflow('wf_2', 'Hand to Ava', 'usr_ava', 'published'), workflow('wf_3', 'Draft escalate', 'usr_hana', 'draft'),
       ], nextCursor: null }),
       'GET /users': ok({ users: [person('usr_ava', 'Ava Agent', true), person('usr_hana', 'Hana Agent', false)] }),

@@ -47,7 +47,7 @@ describe('workflow export: the credentials the file left out', () => {
   it('names each workflow and step whose credentials must be typed again after the import; a file without any says nothing', async () => {
     const user = userEvent.setup();
     serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [summary('wf_1', notify), summary('wf_2', assign)], nextCursor: null }),
+      'GET /workflows?limit=50': ok({ workflows: [summary('wf_1', notify), summary('wf_2', assign)], nextCursor: null }),
       'GET /workflows/export': ok(all),
       'GET /workflows/export?ids=wf_2': ok(file([{ id: 'wf_2', definition: assign }])),
     });

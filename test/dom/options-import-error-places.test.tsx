@@ -27,7 +27,7 @@ const refusal = (details: { path: string; message: string }[]) => ({ status: 422
 afterEach(() => { window.location.hash = ''; });
 
 async function upload(text: string, answer: (body: Record<string, unknown>) => { status: number; body: unknown }) {
-  serveApi({ 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }), 'POST /workflows/import': (c: ApiCall) => answer(c.body as Record<string, unknown>) });
+  serveApi({ 'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }), 'POST /workflows/import': (c: ApiCall) => answer(c.body as Record<string, unknown>) });
   renderWithProviders(<WorkflowsPage />);
   await userEvent.setup().upload(screen.getByLabelText(/Import JSON/), new File([text], 'orders.workflows.json', { type: 'application/json' }));
 }

@@ -32,7 +32,7 @@ afterEach(() => { window.location.hash = ''; });
 
 async function review(answer: (body: Record<string, unknown>) => WorkflowImportResult | { status: number; body: unknown }) {
   const calls = serveApi({
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }),
     'POST /workflows/import': (c: ApiCall) => {
       const body = c.body as Record<string, unknown>;
       if (body.dryRun) return ok(planFor(body.replaceAs === 'draft' ? unpublishes : staysLive));

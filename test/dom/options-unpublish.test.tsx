@@ -19,7 +19,7 @@ const counts = (queued: number, waiting: number, running = 0) => ({ total: queue
 function serve(unfinished: ReturnType<typeof counts>) {
   let workflow = stored;
   return serveApi({
-    'GET /workflows?limit=200': () => ok({ workflows: [workflow], nextCursor: null }),
+    'GET /workflows?limit=200': () => ok({ workflows: [workflow], nextCursor: null }), 'GET /workflows?limit=50': () => ok({ workflows: [workflow], nextCursor: null }),
     'GET /workflows/wf_1': () => ok(workflow),
     'GET /workflows/wf_1/runs/unfinished': ok(unfinished),
     'POST /workflows/wf_1/unpublish': (c: ApiCall) => {

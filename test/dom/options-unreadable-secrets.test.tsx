@@ -26,7 +26,7 @@ const editorRoutes: Routes = {
   'GET /apps': ok({ apps: [] }),
   'GET /users': ok({ users: [] }),
   'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }), 'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }),
   'GET /workflows/wf_1/webhook/deliveries': ok({ deliveries: [], nextCursor: null }),
   'POST /workflows/wf_1/webhook/regenerate': ok({ url: newUrl }),
 };
@@ -42,7 +42,7 @@ describe('a workflow whose secrets this server cannot read', () => {
     [['url'], 'This workflow\'s webhook URL could not be read with this server\'s secret key: regenerate the URL.'],
     [['signingSecret'], 'This workflow\'s signing secret could not be read with this server\'s secret key: set the secret again.'],
   ])('the list says so under its name (%j), with a way to the editor', async (unreadable, said) => {
-    serveApi({ 'GET /workflows?limit=200': ok({ workflows: [listed(stored(unreadable)), listed(fine)], nextCursor: null }) });
+    serveApi({ 'GET /workflows?limit=200': ok({ workflows: [listed(stored(unreadable)), listed(fine)], nextCursor: null }), 'GET /workflows?limit=50': ok({ workflows: [listed(stored(unreadable)), listed(fine)], nextCursor: null }) });
     renderWithProviders(<WorkflowsPage />);
     const row = (await screen.findByRole('link', { name: 'Order shipped' })).closest('tr')!;
     expect(within(row).getByText(said)).toBeTruthy();

@@ -54,7 +54,7 @@ describe('workflow export', () => {
     const one = exportFile([{ id: 'wf_1', definition }]);
     const all = exportFile([{ id: 'wf_1', definition }, { id: 'wf_2', definition: assign }]);
     const calls = serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [stored], nextCursor: null }),
+      'GET /workflows?limit=50': ok({ workflows: [stored], nextCursor: null }),
       'GET /workflows/export?ids=wf_1': ok(one),
       'GET /workflows/export': ok(all),
     });
@@ -76,7 +76,7 @@ describe('workflow export', () => {
 describe('workflow import', () => {
   it('lists every contract error of an invalid file and sends nothing', async () => {
     const user = userEvent.setup();
-    const calls = serveApi({ 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }) });
+    const calls = serveApi({ 'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }) });
     renderWithProviders(<WorkflowsPage />);
     const bad = { ...definition, name: '', steps: [{ id: 'wait', type: 'wait', config: { seconds: 0 } }, { id: 'go', type: 'http_request', config: { method: 'POST', url: 'ftp://x' } }] };
     await user.upload(screen.getByLabelText(/Import JSON/), file('bad.workflow.json', JSON.stringify(bad)));
@@ -102,7 +102,7 @@ describe('workflow import', () => {
   it('everything matched: asks the server, then makes the draft and opens it', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+      'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }),
       'POST /workflows/import': (c: ApiCall) => ((c.body as { dryRun: boolean }).dryRun
         ? ok(plan({ workflows: [{ name: 'Order shipped', warnings: [] }] }))
         : { status: 201, body: plan({ workflows: [{ name: 'Order shipped', warnings: [] }], created: [{ id: 'wf_9', name: 'Order shipped' }] }) }),
@@ -134,7 +134,7 @@ describe('workflow import', () => {
       ],
     });
     const calls = serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+      'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }),
       'POST /workflows/import': (c: ApiCall) => ((c.body as { dryRun: boolean }).dryRun ? ok(review)
         : { status: 201, body: { ...review, created: [{ id: 'wf_8', name: 'Order shipped' }, { id: 'wf_9', name: 'Assign to Ana' }] } }),
     });
@@ -163,7 +163,7 @@ describe('workflow import', () => {
   it('cancelling the review saves nothing', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+      'GET /workflows?limit=50': ok({ workflows: [], nextCursor: null }),
       'POST /workflows/import': ok(plan({ references: [reference({ problem: 'no user with email ana@example.com here; pick one' })], workflows: [{ name: 'Assign to Ana', warnings: [] }] })),
     });
     renderWithProviders(<WorkflowsPage />);
@@ -179,7 +179,7 @@ describe('workflow import', () => {
 describe('workflow delete', () => {
   it('says the run history stays, and where to find it', async () => {
     const user = userEvent.setup();
-    const calls = serveApi({ 'GET /workflows?limit=200': ok({ workflows: [stored], nextCursor: null }), 'DELETE /workflows/wf_1': { status: 204, body: undefined } });
+    const calls = serveApi({ 'GET /workflows?limit=50': ok({ workflows: [stored], nextCursor: null }), 'DELETE /workflows/wf_1': { status: 204, body: undefined } });
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
     renderWithProviders(<WorkflowsPage />);
     await user.click(await screen.findByRole('button', { name: 'Delete Order shipped' }));

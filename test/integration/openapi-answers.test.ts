@@ -127,6 +127,9 @@ const rows: Row[] = [
   { op: 'POST /api/v1/runs/{id}/retry-now', call: api('POST', () => `/runs/${w.runs.byWebhook}/retry-now`), status: 409 },
   { op: 'POST /api/v1/runs/{id}/cancel', call: api('POST', () => `/runs/${w.runs.byWebhook}/cancel`) },
   { op: 'POST /api/v1/workflows/{id}/runs/cancel', call: api('POST', () => `/workflows/${w.shortcutId}/runs/cancel`) },
+  // Runs stay queued here (no workers): a rerun of one is refused as documented; the bulk form finds none failed.
+  { op: 'POST /api/v1/runs/{id}/rerun', call: api('POST', () => `/runs/${w.runs.byWebhook}/rerun`), status: 409 },
+  { op: 'POST /api/v1/workflows/{id}/runs/rerun', call: api('POST', () => `/workflows/${w.shortcutId}/runs/rerun`, () => ({})) },
   { op: 'POST /api/v1/runs/retry-now', call: api('POST', () => '/runs/retry-now') },
   {
     op: 'POST /api/v1/shortcuts/{id}/launch',

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { contactUpdate } from './chatwoot-standin-contacts';
 
@@ -94,6 +95,11 @@ export interface ChatwootStandin {
   /** POSTs a webhook as lib/webhooks/trigger.rb does; signed like Chatwoot ≥ 4.11.2 when a secret is given. */
   deliver(url: string, body: Record<string, unknown>, opts?: { secret?: string; deliveryId?: string; timestamp?: number }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
+  /**
+   * Its admin put TLS in front of it: from now on it answers HTTPS only, on the same port, with
+   * this certificate (test/support/loopback-tls.ts); `url` becomes https://…
+   */
+  serveTls(creds: { key: string; cert: string }): Promise<void>;
 }
 
 const now = () => Date.now() / 1000;
@@ -182,10 +188,11 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     failNext(match, ...answers) { for (const a of answers) faults.push({ match, answer: a }); },
     down: async () => {},
     up: async () => {},
+    serveTls: async () => {},
   };
   const faults: { match: RegExp; answer: CwFault }[] = [];
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
@@ -207,13 +214,20 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
       };
       route(s, req.method ?? 'GET', url, body, req.headers.api_access_token as string | undefined, answer);
     });
-  });
+  };
+  let server: http.Server | https.Server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   s.url = `http://127.0.0.1:${port}`;
   s.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   s.down = s.close;
   s.up = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  s.serveTls = async (creds) => {
+    await s.close();
+    server = https.createServer(creds, handle);
+    await s.up();
+    s.url = `https://127.0.0.1:${port}`;
+  };
   return s;
 }
 

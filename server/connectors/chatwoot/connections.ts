@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChatwootAccount, ChatwootConnectBody } from '../../../lib/contracts/chatwoot';
+import type { ChatwootAccount, ChatwootConnectBody, ChatwootPatchBody } from '../../../lib/contracts/chatwoot';
 import { HttpError, notFound } from '../../http-error';
 import { newId, nowIso, randomSecret } from '../../ids';
 import { lastFour } from '../../secrets/vault';
@@ -96,7 +96,7 @@ export async function connectAccount(services: Services, body: ChatwootConnectBo
   const { profile, account } = await checkToken(services, body.baseUrl, body.accountId, body.apiAccessToken);
   // The same account under another spelling of its address (same-account.ts) would mirror it twice.
   const existing = (await listConnections(services, services.db)).find((c) => sameChatwootAccount(c.config, body));
-  if (existing) throw new HttpError(409, 'already_connected', `Chatwoot account ${body.accountId} at ${existing.config.baseUrl} is already connected (${existing.row.id}); update or remove it instead`);
+  if (existing) throw alreadyConnected(existing, body.baseUrl);
   // Connected before and disconnected since: the same id again, so its mirrored conversations,
   // contacts and applied state are picked up where they were (tombstones.ts).
   const earlier = await disconnectedBefore(services.db, body.baseUrl, body.accountId);
@@ -142,11 +142,54 @@ export async function getConnection(services: Services, id: string): Promise<Cha
   return openConnection(services, row);
 }
 
-export async function updateAccount(services: Services, id: string, patch: { apiAccessToken?: string | undefined; webhookSecret?: string | null | undefined; name?: string | undefined }) {
+/**
+ * The 409 for connecting an account that is connected already, saying what to do instead: typed
+ * at another address of the same Chatwoot (https now), the connection's address is changed;
+ * connecting it again would mirror it twice.
+ */
+function alreadyConnected(existing: ChatwootConnection, typed: string) {
+  const which = `Chatwoot account ${existing.config.accountId} is already connected at ${existing.config.baseUrl} ("${existing.row.name}", ${existing.row.id})`;
+  return new HttpError(409, 'already_connected', typed === existing.config.baseUrl
+    ? `${which}: set a new token or webhook secret on that connection (Settings → Chatwoot) instead of connecting it again`
+    : `${which}: if it answers at ${typed} now, change that connection's address to ${typed} (Settings → Chatwoot → Address) instead of connecting it again; its conversations stay linked`);
+}
+
+/**
+ * Checks a connection's new address (its Chatwoot moved to https, or to another domain) as a
+ * connect does: reachable, a Chatwoot, the token's user an administrator of the same account id.
+ * Another host or path may be another Chatwoot whose account has the same id (every Chatwoot's
+ * first account is 1): its conversation numbers would land on the mirrored ones, and a sync would
+ * close every mirrored conversation it does not have. So there the connected token must work too:
+ * a Chatwoot accepts only the access tokens it issued.
+ */
+async function checkNewAddress(services: Services, c: ChatwootConnection, baseUrl: string, newToken: string | undefined) {
+  const { accountId } = c.config;
+  const other = (await listConnections(services, services.db)).find((o) => o.row.id !== c.row.id && sameChatwootAccount(o.config, { baseUrl, accountId }));
+  if (other) throw alreadyConnected(other, baseUrl);
+  if (!sameChatwootAccount(c.config, { baseUrl, accountId })) {
+    try {
+      const checked = await checkToken(services, baseUrl, accountId, c.secrets.apiAccessToken);
+      if (newToken === undefined) return checked;
+    } catch (err) {
+      if (!(err instanceof HttpError) || !['chatwoot_unauthorized', 'chatwoot_account_not_found'].includes(err.code)) throw err;
+      const refusal = err.code === 'chatwoot_unauthorized' ? `${baseUrl} refuses the connected token` : `At ${baseUrl} the connected token's user is not in account ${accountId}`;
+      const message = `${refusal}, so it is not the Chatwoot this account was connected at (a Chatwoot accepts only the tokens it issued). `
+        + `A connection's address changes only to where the same Chatwoot answers now; to mirror another Chatwoot, connect it as a new account`;
+      throw new HttpError(422, 'chatwoot_other_server', message, [{ path: 'baseUrl', message }]);
+    }
+  }
+  return checkToken(services, baseUrl, accountId, newToken ?? c.secrets.apiAccessToken);
+}
+
+export async function updateAccount(services: Services, id: string, patch: ChatwootPatchBody) {
   const c = await getConnection(services, id);
   const config = { ...c.config };
-  if (patch.apiAccessToken !== undefined) {
-    const { profile } = await checkToken(services, c.config.baseUrl, c.config.accountId, patch.apiAccessToken);
+  const moved = patch.baseUrl !== undefined && patch.baseUrl !== c.config.baseUrl;
+  if (moved || patch.apiAccessToken !== undefined) {
+    const baseUrl = patch.baseUrl ?? c.config.baseUrl;
+    const { profile } = moved ? await checkNewAddress(services, c, baseUrl, patch.apiAccessToken) : await checkToken(services, baseUrl, c.config.accountId, patch.apiAccessToken!);
+    // The launcher, the Dashboard App's frame-ancestors and the inbox's links go by the origin.
+    Object.assign(config, { baseUrl, origin: new URL(baseUrl).origin });
     config.agentId = profile.id;
     config.agentName = profile.name ?? profile.email ?? null;
   }
@@ -157,7 +200,7 @@ export async function updateAccount(services: Services, id: string, patch: { api
   };
   await services.db.updateTable('connections').set({
     name: patch.name ?? c.row.name, config: toJson(config), secrets: services.vault.seal(JSON.stringify(secrets)),
-    ...(patch.apiAccessToken !== undefined ? { status: 'active', last_error: null } : {}), updated_at: nowIso(),
+    ...(patch.apiAccessToken !== undefined || moved ? { status: 'active', last_error: null } : {}), updated_at: nowIso(),
   }).where('id', '=', id).execute();
   return toAccount(services, await getConnection(services, id));
 }

@@ -1,4 +1,5 @@
 import type { Conversation, ConversationInbox } from '../../../lib/contracts/conversations';
+import { deletedThere } from '../../engine/steps/via-connector';
 import type { Services } from '../../services';
 import { KIND, openConnection } from './connections';
 import { tombstoneOf } from './tombstones';
@@ -8,7 +9,9 @@ import { tombstoneOf } from './tombstones';
  * /app/accounts/<account>/conversations/<number> (Chatwoot's own route, as the extension's
  * adapter reads it). `name` is the Chatwoot inbox's ("Website"), the account's until a sync or
  * delivery names it. A conversation of an account disconnected since still says where it lives,
- * marked `disconnected`. Null for any other conversation.
+ * marked `disconnected`; one Chatwoot deleted is marked `deleted`, by the rule the API refuses
+ * actions with (via-connector.ts), so the inbox offers only what the API takes. Null for any other
+ * conversation.
  */
 export async function chatwootInboxOf(services: Services, conversation: Conversation): Promise<ConversationInbox | null> {
   if (!conversation.connectionId || !conversation.externalId) return null;
@@ -22,5 +25,6 @@ export async function chatwootInboxOf(services: Services, conversation: Conversa
     externalId: conversation.externalId,
     url: `${account.origin}/app/accounts/${account.accountId}/conversations/${encodeURIComponent(conversation.externalId)}`,
     ...(row ? {} : { disconnected: true }),
+    ...(deletedThere(conversation) ? { deleted: true } : {}),
   };
 }

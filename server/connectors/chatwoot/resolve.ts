@@ -8,6 +8,7 @@ import { lockMirror } from './mirror-contact';
 import { latestMirror } from './mirror-conversation';
 import { applyRead } from './apply-read';
 import { placeOf } from './inboxes';
+import { chatwootAddress } from './same-account';
 
 const originOf = (raw: string) => {
   try {
@@ -27,7 +28,12 @@ const originOf = (raw: string) => {
  */
 export async function resolveChatwootConversation(services: Services, q: { origin: string; accountId: number; conversationId: number }): Promise<ChatwootResolveResult> {
   const origin = originOf(q.origin);
-  const conn = (await listConnections(services, services.db)).find((c) => c.config.origin === origin && c.config.accountId === q.accountId);
+  // Chatwoot's page may be open at another spelling of the connected address (https since TLS was
+  // set up): the same account, by the rule connecting it uses (same-account.ts). An origin has no
+  // path, so it is matched with the connection's origin. An exact match first, for connections
+  // made before that rule that differ only there.
+  const candidates = (await listConnections(services, services.db)).filter((c) => c.config.accountId === q.accountId && chatwootAddress(c.config.origin) === chatwootAddress(origin));
+  const conn = candidates.find((c) => c.config.origin === origin) ?? candidates[0];
   if (!conn) throw new HttpError(404, 'chatwoot_not_connected', `Chatwoot account ${q.accountId} at ${origin} is not connected to this companion: an admin connects it in the options page (Settings → Chatwoot)`);
   const answer = (row: { id: string; contact_id: string; status: string }): ChatwootResolveResult =>
     ({ conversationId: row.id, contactId: row.contact_id, connectionId: conn.row.id, status: row.status === 'open' ? 'open' : 'closed' });

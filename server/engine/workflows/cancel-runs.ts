@@ -7,6 +7,7 @@ import { notFound } from '../../http-error';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { unblockNextOfPairs } from '../executor/run-queue';
+import { isTransactionConflict } from '../../store/transient-errors';
 import { launcherOf } from './launched-by';
 import type { ActivityLine } from '../../domain/activity';
 import { writeStoppedLines } from './stopped-line';
@@ -112,8 +113,7 @@ export async function retryingLockConflicts<T>(fn: () => Promise<T>): Promise<T>
     try {
       return await fn();
     } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
-      if (attempt >= ATTEMPTS || (code !== '40P01' && code !== '40001')) throw err;
+      if (attempt >= ATTEMPTS || !isTransactionConflict(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * (0.5 + Math.random())));
     }
   }

@@ -5,40 +5,52 @@ import { notFound } from '../../http-error';
 import type { Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { toRun } from './records';
+import { runFilters } from './run-filters';
+import { withRerunLinks } from './rerun-links';
 
-type HistoryRow = RunsTable & { launcher_name: string | null };
+type HistoryRow = RunsTable & { launcher_name: string | null } & ContactColumns;
+type ContactColumns = { contact_first_name: string | null; contact_last_name: string | null; contact_phone: string | null; contact_email: string | null };
 
-/** The runs with their launcher's name: one join on the users' primary key, whatever the page's size. */
+/**
+ * The runs with their launcher's name and their contact's, one join on each primary key: the
+ * history asked for each row's contact on its own (GET /contacts/:id, 50 requests a page).
+ */
 const historyRuns = (db: Executor) => db.selectFrom('runs')
   .leftJoin('users', 'users.id', 'runs.launched_by')
-  .selectAll('runs').select('users.name as launcher_name');
+  .leftJoin('contacts', 'contacts.id', 'runs.contact_id')
+  .selectAll('runs').select('users.name as launcher_name')
+  .select(['contacts.first_name as contact_first_name', 'contacts.last_name as contact_last_name', 'contacts.phone as contact_phone', 'contacts.email as contact_email']);
+
+/** Null when the contact is gone (erasing a contact takes their runs with it: only a race sees this). */
+const runContact = (row: HistoryRow): Run['contact'] => (row.contact_first_name === null ? null : {
+  id: row.contact_id,
+  name: `${row.contact_first_name} ${row.contact_last_name ?? ''}`.trim() || null,
+  phone: row.contact_phone,
+  email: row.contact_email,
+});
 
 const toHistoryRun = (row: HistoryRow): Run => ({
   ...toRun(row),
   launchedBy: row.launched_by ? { id: row.launched_by, name: row.launcher_name ?? row.launched_by } : null,
+  contact: runContact(row),
 });
 
 /**
  * Runs across workflows, newest first, keyset-paginated on the run id (ids sort by creation, so
  * a page never shifts when new runs arrive). One extra row tells whether there is a next page.
- * `launchedBy` is a range of runs_by_launcher (085), `status=failed` of runs_failed.
+ * Each filter reads through its own index (run-filters.ts).
  */
 export async function listAllRuns(db: Executor, query: RunListQuery): Promise<RunPage> {
   const rows = await runPageQuery(db, query).execute();
   const page = rows.slice(0, query.limit);
-  return { runs: page.map(toHistoryRun), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+  // Reruns and the runs they ran again: one more read for the page (rerun-links.ts).
+  return { runs: await withRerunLinks(db, page, page.map(toHistoryRun)), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
 }
 
 /** A page's statement (one row more than the page); exported for the plan tests. */
 export function runPageQuery(db: Executor, query: RunListQuery) {
   let q = historyRuns(db);
-  if (query.workflowId) q = q.where('runs.workflow_id', '=', query.workflowId);
-  if (query.status) q = q.where('runs.status', '=', query.status);
-  if (query.contactId) q = q.where('runs.contact_id', '=', query.contactId);
-  if (query.launchedBy) q = q.where('runs.launched_by', '=', query.launchedBy);
-  // Stored times are UTC ISO strings: compare in the same form whatever offset the caller used.
-  if (query.since) q = q.where('runs.created_at', '>=', new Date(query.since).toISOString());
-  if (query.until) q = q.where('runs.created_at', '<', new Date(query.until).toISOString());
+  for (const condition of runFilters(db, query)) q = q.where(condition);
   if (query.cursor) q = q.where('runs.id', '<', query.cursor);
   return q.orderBy('runs.id', 'desc').limit(query.limit + 1);
 }
@@ -47,7 +59,8 @@ export function runPageQuery(db: Executor, query: RunListQuery) {
 export async function historyRun(db: Executor, id: string): Promise<Run> {
   const row = await historyRuns(db).where('runs.id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`Run ${id}`);
-  return toHistoryRun(row);
+  const [run] = await withRerunLinks(db, [row], [toHistoryRun(row)]);
+  return run!;
 }
 
 const DAY_MS = 86_400_000;

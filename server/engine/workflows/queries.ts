@@ -9,6 +9,7 @@ import { openStored } from '../../secrets/at-rest';
 import type { z } from 'zod';
 import type { WorkflowSummaryList } from '../../../lib/contracts/workflow';
 import { decodeWorkflowCursor, encodeWorkflowCursor, type WorkflowListQuery } from '../../../lib/contracts/workflow-list';
+import { lastRunTimes } from './last-runs';
 import { toRun, toWorkflow } from './records';
 
 // Read side of the Workflow API. The list adds what the options page's table shows.
@@ -40,11 +41,7 @@ export async function listWorkflowSummaries(services: Services, query: WorkflowL
   const counted = cursor || rows.length > query.limit
     ? await filtered(db, dialect, query).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst()
     : { n: page.length };
-  const lastRuns = page.length
-    ? await db.selectFrom('runs').select(['workflow_id', (eb) => eb.fn.max('created_at').as('last')])
-      .where('workflow_id', 'in', page.map((r) => r.id)).groupBy('workflow_id').execute()
-    : [];
-  const last = new Map(lastRuns.map((r) => [r.workflow_id, r.last]));
+  const last = await lastRunTimes(db, page.map((r) => r.id));
   const end = page.at(-1);
   return {
     workflows: page.map((row) => ({

@@ -87,5 +87,6 @@ export function toRun(row: RunsTable): Run {
     error: row.error,
     createdAt: row.created_at,
     endedAt: row.ended_at,
+    ...(row.rerun_of ? { rerunOf: row.rerun_of } : {}),
   });
 }

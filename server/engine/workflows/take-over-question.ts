@@ -1,6 +1,5 @@
 import { inTransaction } from '../../events/unit-of-work';
-import { awaitingAnswerOn } from '../../domain/question-replies';
-import { questionsEndedByClose } from '../../domain/closing-questions';
+import { awaitingAnswerOn, awaitingAnswerState } from '../../domain/question-replies';
 import type { Services } from '../../services';
 import { cancelRunIn } from './cancel-run';
 import { cancelRunsIn, retryingLockConflicts } from './cancel-runs';
@@ -65,5 +64,5 @@ export async function takeOverQuestion(services: Services, conversationId: strin
     return { stoppedRunId: stopped ? open.runId : null, cancelledRunIds, assignment };
   }));
   // The others still waiting too: a notice listing each question keeps those not taken over.
-  return { ...taken, awaitingAnswer: await awaitingAnswerOn(services.db, conversationId), awaitingAnswers: await questionsEndedByClose(services.db, conversationId) };
+  return { ...taken, ...(await awaitingAnswerState(services.db, conversationId)) };
 }

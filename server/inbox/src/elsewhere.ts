@@ -10,10 +10,11 @@ const NAMES: Record<string, string> = { chatwoot: 'Chatwoot' };
 export const inboxName = (c: ConversationDetail | null): string | null => (c?.inbox ? NAMES[c.inbox.kind] ?? c.inbox.kind : null);
 
 /**
- * Chatwoot deleted it (a sync closed it as `deleted_in_chatwoot`): the API refuses a reply, Reopen,
- * Assign and Close there (409) and keeps notes here, its only copy; the page offers only notes.
+ * Chatwoot deleted it: the API refuses a reply, Reopen, Assign and Close there (409) and keeps
+ * notes here, its only copy; the page offers only notes. The server says so (`inbox.deleted`), by
+ * the rule it refuses with, so the two cannot drift.
  */
-export const deletedThere = (c: Pick<ConversationDetail, 'closeReason'> | null): boolean => c?.closeReason === 'deleted_in_chatwoot';
+export const deletedThere = (c: Pick<ConversationDetail, 'inbox'> | null): boolean => c?.inbox?.deleted === true;
 
 /** The composer's hint: where a reply or a note goes. */
 export function composerHint(c: ConversationDetail | null, note: boolean): string {

@@ -165,10 +165,11 @@ export const EarlierConversation = z.object({
 });
 export type EarlierConversation = z.infer<typeof EarlierConversation>;
 /** A conversation that lives in Chatwoot: what the agent does here acts there; `url` opens it there. */
-// `name`: the Chatwoot inbox's ("Website"), `account` the connected account's; `disconnected`: the account was disconnected since.
+// `name`: the Chatwoot inbox's ("Website"), `account` the connected account's; `disconnected`: the account was disconnected since;
+// `deleted`: Chatwoot deleted the conversation (the server's rule: only notes are taken).
 export const ConversationInbox = z.object({
   kind: z.string(), name: z.string(), externalId: z.string(), url: z.string(),
-  account: z.optional(z.string()), disconnected: z.optional(z.boolean()),
+  account: z.optional(z.string()), disconnected: z.optional(z.boolean()), deleted: z.optional(z.boolean()),
 });
 export type ConversationInbox = z.infer<typeof ConversationInbox>;
 /** The ad the customer came from (Click-to-WhatsApp / Messenger): what the header says of it. */

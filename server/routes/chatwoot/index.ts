@@ -40,7 +40,8 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/chatwoot/accounts/:id', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['chatwoot'], summary: 'Replace the token (checked again) or the webhook signing secret', params: Params, body: ChatwootPatchBody, response: { 200: ChatwootAccount } },
+    schema: { tags: ['chatwoot'], summary: 'Change the address (where the same Chatwoot answers now, checked as a connect; another host or path only if it accepts the connected token), '
+        + 'replace the token (checked again) or the webhook signing secret', params: Params, body: ChatwootPatchBody, response: { 200: ChatwootAccount } },
   }, async (req) => updateAccount(services, req.params.id, req.body));
 
   app.post('/chatwoot/accounts/:id/sync', {

@@ -55,10 +55,12 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { role: 'agent', scope: 'contacts.read' } },
     schema: {
       tags: ['contacts'], querystring: ContactQuery, response: { 200: ContactList },
-      summary: 'Contacts, oldest first; filter by phone, email, search text (q) or a custom field\'s value (field and value); page with nextCursor; total counts every match',
+      summary: 'Contacts, oldest first; filter by phone, email, search text (q) or a custom field\'s value (field and value); page with nextCursor; total counts the matches',
       description: 'Filters combine (all must match). `field` and `value` find the contacts whose custom field holds that value exactly, '
         + 'as Chatwoot\'s filter on a custom attribute and respond.io\'s on a contact field do: `?field=order_id&value=order-12345`. '
-        + 'An unknown field key, or a value the field could never hold (a number field\'s "abc"), is a 422 naming the parameter.',
+        + 'An unknown field key, or a value the field could never hold (a number field\'s "abc"), is a 422 naming the parameter. '
+        + '`total` counts every contact the filters match, on every page; with `q` it is null when the matches do not all fit the first page '
+        + '(q is a substring of names, emails and phones: no index serves it, and counting would read every contact again).',
     },
   }, async (req) => {
     const { phone, email, q, field, value, limit, cursor } = req.query;

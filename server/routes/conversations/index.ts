@@ -18,8 +18,7 @@ import { conflict, forbidden } from '../../http-error';
 import { contactAsSeen, readsContacts } from '../../apps/contact-ref';
 import { channelWindowOf } from '../../channels/conversation-window';
 import { refuseReplyWithoutChannel } from '../../channels/disconnected';
-import { awaitingAnswerOn } from '../../domain/question-replies';
-import { questionsEndedByClose } from '../../domain/closing-questions';
+import { awaitingAnswerState } from '../../domain/question-replies';
 import { requireUser } from '../../auth/plugin';
 import { takeOverQuestion } from '../../engine/workflows/take-over-question';
 import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
@@ -35,6 +34,8 @@ import { messageAuthorOf } from '../../apps/message-author';
 
 const Params = z.object({ id: z.string().max(64) });
 const LATEST_ONLY = `\`messages\` holds the latest ${DETAIL_MESSAGES} messages; \`olderMessagesCursor\` (null: none older) reads the ones before them with GET /conversations/{id}/messages.`;
+/** A closed conversation: nothing waits on its customer (a close ends its questions). */
+const NOTHING_AWAITED = { awaitingAnswer: null, awaitingAnswers: [] };
 const SEEN_CONTACT = 'An app key without contacts.read sees each conversation\'s contact as its id only (names and tags empty, phone and email null, no fields).';
 
 export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -96,8 +97,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         messages: latest.messages, olderMessagesCursor: latest.nextCursor,
         channel: await channelWindowOf(db, conversation),
         inbox: await chatwootInboxOf(services, conversation),
-        awaitingAnswer: conversation.status === 'open' ? await awaitingAnswerOn(db, conversation.id) : null,
-        awaitingAnswers: conversation.status === 'open' ? await questionsEndedByClose(db, conversation.id) : [],
+        ...(conversation.status === 'open' ? await awaitingAnswerState(db, conversation.id) : NOTHING_AWAITED),
         contactOpenConversationId: await contactOpenConversationId(db, conversation),
         ...(req.query.history === 'true' ? { history: await contactHistory(db, conversation) } : {}),
       };
@@ -106,8 +106,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversations/:id/awaiting-answer', { config: read, schema: { tags: ['conversations'], summary: 'Whether a workflow waits for the customer\'s answer here', params: Params, response: { 200: AwaitingAnswerState } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
-      if (conversation.status !== 'open') return { awaitingAnswer: null, awaitingAnswers: [] };
-      return { awaitingAnswer: await awaitingAnswerOn(db, conversation.id), awaitingAnswers: await questionsEndedByClose(db, conversation.id) };
+      // One read (the Dashboard App polls this): the list and its first come from it together.
+      return conversation.status === 'open' ? awaitingAnswerState(db, conversation.id) : NOTHING_AWAITED;
     });
 
   // Chatwoot's bot handoff: the agent answers the customer, the workflow's question stops waiting.

@@ -9,6 +9,8 @@ import {
 } from '../../engine/workflows/service';
 import { retryNow } from '../../engine/workflows/retry-now';
 import { workflowRunsCancelRoutes } from './runs-cancel';
+import { workflowRunsRerunRoutes } from './runs-rerun';
+import { runAsReadBy } from '../../engine/workflows/run-as-read';
 import { workflowFileRoutes } from './file';
 import { waitingBehind } from '../../engine/workflows/waiting-behind';
 import { listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
@@ -19,6 +21,8 @@ import { NoContent } from '../../http/openapi';
 import { WorkflowListQuery } from '../../../lib/contracts/workflow-list';
 
 const Params = z.object({ id: z.string().max(100) });
+
+const AGENT_ERRORS = 'An agent reads the errors as the run\'s line in the conversation says them: a request the server\'s address policy refused is "the request was refused"; admins and supervisors read which setting allows it.';
 
 /** The Workflow API (DESIGN §8): admins configure; the engine does the work. */
 export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -64,6 +68,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => unpublishWorkflow(services, req.params.id, req.body?.cancelRuns ? requireUser(req) : undefined));
 
   await app.register(workflowRunsCancelRoutes);
+  await app.register(workflowRunsRerunRoutes);
   await app.register(workflowFileRoutes);
 
   // Pages as /runs does (supervisors too). A deleted workflow's runs stay readable; an id never seen is a 404.
@@ -79,13 +84,16 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   // Agents follow the runs they launched (the launcher's toast); supervisors and admins read every run (the run history).
   app.get('/runs/:id', {
     config: { access: { role: 'agent' as const } },
-    schema: { tags, summary: 'One run, whole: admins and supervisors any run, agents the runs they launched (others: 404)', params: Params, response: { 200: Run } },
+    schema: { tags, summary: 'One run, whole: admins and supervisors any run, agents the runs they launched (others: 404)', description: AGENT_ERRORS, params: Params, response: { 200: Run } },
   }, async (req) => {
+    const reader = requireUser(req);
     const run = await historyRun(services.db, req.params.id);
-    if (!mayReadRun(requireUser(req), launcherOf(run.variables))) throw notFound(`Run ${req.params.id}`);
+    if (!mayReadRun(reader, launcherOf(run.variables))) throw notFound(`Run ${req.params.id}`);
     // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
     const behind = await waitingBehind(services.db, run);
-    return behind ? { ...run, waitingBehind: behind } : run;
+    // An agent's toast reads its errors as the thread says them (run-as-read.ts).
+    const seen = runAsReadBy(run, reader);
+    return behind ? { ...seen, waitingBehind: behind } : seen;
   });
 
   // POST /runs/:id/cancel: with a workflow's runs' cancel, supervisors too (runs-cancel.ts).

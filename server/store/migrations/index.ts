@@ -45,7 +45,9 @@ import { activityMessages } from './082-activity-messages';
 import { conversationChannelMoved } from './083-conversation-channel-moved';
 import { conversationsByClosing } from './084-conversations-by-closing';
 import { runsByLauncher } from './085-runs-by-launcher';
-import { contactFieldValues } from './086-contact-field-values';
+import { runReruns } from './087-run-reruns';
+import { runsByStatus } from './088-runs-by-status';
+import { messagesByConversationTime } from './089-messages-by-conversation-time';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -95,5 +97,7 @@ export const migrations: Record<string, Migration> = {
   '083-conversation-channel-moved': conversationChannelMoved,
   '084-conversations-by-closing': conversationsByClosing,
   '085-runs-by-launcher': runsByLauncher,
-  '086-contact-field-values': contactFieldValues,
+  '087-run-reruns': runReruns,
+  '088-runs-by-status': runsByStatus,
+  '089-messages-by-conversation-time': messagesByConversationTime,
 };

@@ -27,6 +27,19 @@ describe('the inbox on a conversation deleted in Chatwoot', () => {
     message: `Conversation ${mirrorId} was deleted in Chatwoot (Chatwoot conversation ${displayId}; a sync closed it here), so it cannot be ${what}. Chatwoot was not asked`,
   });
 
+  it('the conversation says so (inbox.deleted), by the rule the refusals use: the inbox page offers only notes by it', async () => {
+    const detail = ConversationDetail.parse((await admin().get(`/conversations/${mirrorId}`)).body);
+    expect(detail.inbox).toMatchObject({ kind: 'chatwoot', externalId: String(displayId), deleted: true });
+    // One Chatwoot still has: not marked.
+    const bob = p.cw.addContact({ name: 'Bob Roe' });
+    const kept = p.cw.addConversation({ contactId: bob.id, firstMessage: { content: 'Hi', incoming: true } });
+    expect((await p.hook(p.cw.conversationPayload(kept.id, 'conversation_created'))).status).toBe(200);
+    const other = ConversationList.parse((await admin().get('/conversations')).body).conversations.find((c) => c.id !== mirrorId)!;
+    const live = ConversationDetail.parse((await admin().get(`/conversations/${other.id}`)).body);
+    expect(live.inbox).toMatchObject({ kind: 'chatwoot', externalId: String(kept.id) });
+    expect(live.inbox?.deleted).toBeUndefined();
+  });
+
   it('a note is kept here, without asking Chatwoot', async () => {
     const res = await admin().post(`/conversations/${mirrorId}/messages`, { text: 'Spam, deleted by Bea', direction: 'outgoing', kind: 'comment' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);

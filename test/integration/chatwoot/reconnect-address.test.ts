@@ -7,8 +7,8 @@ import { startChatwootPair, type ChatwootPair } from './harness';
  * The same Chatwoot under another spelling of its address (same-account.ts): the admin typed
  * `HTTP://…/` this time, `http://…` the last. Connecting it while connected is a 409 (it would be
  * mirrored twice); connecting it after a disconnect re-links the account (same id, conversations,
- * webhook URL) instead of opening its conversations anew. The scheme itself (http → https) is
- * in same-account.test.ts: the stand-in speaks plain HTTP only.
+ * webhook URL) instead of opening its conversations anew. Moving it to https (the stand-in
+ * serving TLS) is change-address-suite.ts.
  */
 describe('reconnecting Chatwoot under another spelling of its address', () => {
   let p: ChatwootPair;
@@ -26,7 +26,8 @@ describe('reconnecting Chatwoot under another spelling of its address', () => {
 
     const twice = await admin().post('/chatwoot/accounts', { baseUrl: respelled, accountId: p.cw.accountId, apiAccessToken: p.cw.token });
     expect(twice.status, JSON.stringify(twice.body)).toBe(409);
-    expect(twice.body.error).toMatchObject({ code: 'already_connected', message: `Chatwoot account 1 at ${p.cw.url} is already connected (${p.account.id}); update or remove it instead` });
+    const connectedAlready = `Chatwoot account 1 is already connected at ${p.cw.url} ("${p.account.name}", ${p.account.id}): set a new token or webhook secret on that connection (Settings → Chatwoot) instead of connecting it again`;
+    expect(twice.body.error).toMatchObject({ code: 'already_connected', message: connectedAlready });
 
     expect((await admin().del(`/chatwoot/accounts/${p.account.id}`)).status).toBe(200);
     const again = await admin().post('/chatwoot/accounts', { baseUrl: respelled, accountId: p.cw.accountId, apiAccessToken: p.cw.token });
@@ -37,7 +38,7 @@ describe('reconnecting Chatwoot under another spelling of its address', () => {
     expect(ChatwootAccount.parse(again.body).baseUrl).toBe(p.cw.url);
     expect(ChatwootAccount.parse((await admin().get(`/chatwoot/accounts/${p.account.id}`)).body).baseUrl).toBe(p.cw.url);
     const thrice = await admin().post('/chatwoot/accounts', { baseUrl: respelled, accountId: p.cw.accountId, apiAccessToken: p.cw.token });
-    expect(thrice.body.error?.message).toBe(`Chatwoot account 1 at ${p.cw.url} is already connected (${p.account.id}); update or remove it instead`);
+    expect(thrice.body.error?.message).toBe(connectedAlready);
 
     const synced = await admin().post(`/chatwoot/accounts/${p.account.id}/sync`);
     expect(synced.status, JSON.stringify(synced.body)).toBe(200);

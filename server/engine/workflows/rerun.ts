@@ -1,0 +1,178 @@
+import type { Run } from '../../../lib/contracts/runs';
+import { RERUN_BATCH_MAX, type Rerun, type RerunRunsBody, type RerunRunsResult } from '../../../lib/contracts/run-rerun';
+import type { User } from '../../../lib/contracts/users';
+import { addActivity } from '../../domain/activity';
+import { shortcutLabel, shortcutNamed } from '../../domain/shortcut-label';
+import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
+import { HttpError, notFound } from '../../http-error';
+import { newId, nowIso } from '../../ids';
+import type { Services } from '../../services';
+import { fromJson, toJson, type Executor } from '../../store/database';
+import type { RunsTable, WorkflowsTable } from '../../store/schema';
+import { queuedRunRow } from '../dispatch/dispatcher';
+import { retryingLockConflicts } from './cancel-runs';
+import { launcherOf } from './launched-by';
+import { historyRun } from './list-runs';
+
+// "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run, from the first
+// step, of the workflow's published version now, for the same contact and conversation with the
+// same trigger data (a shortcut's form values and launcher, a webhook's body). From the first step
+// because each run's outside effects are recorded under its own id (step_effects): a new run
+// repeats what the failed one did before its failure (a note, a message), and a resumed one would
+// run the current version's later steps on variables an older version's earlier steps left.
+// A failed run is run again once (runs_rerun_of, 087): a second press, a retried request or two
+// bulk calls at once insert nothing more; a rerun that fails too is the one to run again next.
+
+/** A failed run's rerun in hand: the new run and how the caller asked for it (an Idempotency-Key repeat). */
+export interface RerunAnswer { run: Run; duplicate: boolean }
+
+/**
+ * POST /runs/:id/rerun. `key`: the caller's Idempotency-Key, scoped to them and to this run; its
+ * repeat answers the rerun it started (as POST /workflows/:id/start does) instead of a 409.
+ */
+export async function rerunRun(services: Services, id: string, by: Pick<User, 'id' | 'name'>, key?: string): Promise<RerunAnswer> {
+  // Keys sort with their run (`<run id>:…`), so retention and a contact's delete take them with it;
+  // `~` is in no step id, so no step's effect key is ever one of these.
+  const keyed = key ? `${id}:~rerun:usr:${by.id}:${key}` : undefined;
+  return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
+    const earlier = await startedUnder(uow.trx, keyed);
+    if (earlier) return { run: await historyRun(uow.trx, earlier), duplicate: true };
+    const failed = await uow.trx.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!failed) throw notFound(`Run ${id}`);
+    await refuseRerunOf(uow.trx, failed);
+    const workflow = await publishedWorkflow(uow.trx, failed.workflow_id);
+    const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', failed.contact_id).executeTakeFirst();
+    if (!contact) throw new HttpError(409, 'contact_gone', `Run ${id} cannot run again: its contact ${failed.contact_id} no longer exists`);
+    const [started] = await startReruns(uow, services, workflow, [failed], by, { express: true });
+    if (!started) {
+      // Another request ran it again between our read and our insert (it waited for that one's commit).
+      const raced = await startedUnder(uow.trx, keyed);
+      if (raced) return { run: await historyRun(uow.trx, raced), duplicate: true };
+      await refuseRerunOf(uow.trx, failed);
+      throw new HttpError(409, 'already_rerun', `Run ${id} was already run again`);
+    }
+    if (keyed) await uow.trx.insertInto('step_effects').values({ key: keyed, result: toJson({ runId: started.runId }), created_at: nowIso() }).execute();
+    return { run: await historyRun(uow.trx, started.runId), duplicate: false };
+  }));
+}
+
+/** The rerun a request under this key started, if one did. */
+async function startedUnder(db: Executor, keyed: string | undefined): Promise<string | null> {
+  if (!keyed) return null;
+  const row = await db.selectFrom('step_effects').select('result').where('key', '=', keyed).executeTakeFirst();
+  return row ? fromJson<{ runId?: string }>(row.result, {}).runId ?? null : null;
+}
+
+/** 409 for a run that is not failed, or was run again already (naming that run). */
+async function refuseRerunOf(db: Executor, run: RunsTable): Promise<void> {
+  const again = await db.selectFrom('runs').select(['id', 'status']).where('rerun_of', '=', run.id).executeTakeFirst();
+  if (again) throw new HttpError(409, 'already_rerun', `Run ${run.id} was already run again: run ${again.id} (${again.status}). Run that one again if it failed too`);
+  if (run.status !== 'failed') {
+    throw new HttpError(409, 'not_failed', `Run ${run.id} is ${run.status}; only a failed run can be run again`);
+  }
+}
+
+/**
+ * The workflow to run again, as it is published now: 404 for an id never seen, 409 for one
+ * deleted since (its versions name it) or not published (a draft starts nothing, as its trigger
+ * does not either).
+ */
+export async function publishedWorkflow(db: Executor, workflowId: string): Promise<WorkflowsTable> {
+  const row = await db.selectFrom('workflows').selectAll().where('id', '=', workflowId).executeTakeFirst();
+  if (!row) {
+    const last = await db.selectFrom('workflow_versions').select('definition')
+      .where('workflow_id', '=', workflowId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    if (!last) throw notFound(`Workflow ${workflowId}`);
+    const name = fromJson<{ name?: string }>(last.definition, {}).name ?? workflowId;
+    throw new HttpError(409, 'workflow_deleted', `Workflow “${name}” was deleted: its runs cannot run again`);
+  }
+  if (row.status !== 'published') {
+    throw new HttpError(409, 'workflow_not_published', `Workflow “${row.name}” is not published: publish it to run its runs again (a run again follows the published version)`);
+  }
+  return row;
+}
+
+/**
+ * POST /workflows/:id/runs/rerun: the workflow's failed runs not run again yet (started since
+ * `since`), oldest first, up to `limit`, each run again as rerunRun does; `remaining` counts the
+ * ones left for the next call. Runs whose contact is gone are neither run nor counted.
+ */
+export async function rerunWorkflowRuns(services: Services, workflowId: string, by: Pick<User, 'id' | 'name'>, body: RerunRunsBody = {}): Promise<RerunRunsResult> {
+  const limit = body.limit ?? RERUN_BATCH_MAX;
+  return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
+    const workflow = await publishedWorkflow(uow.trx, workflowId);
+    const failed = await notRunAgain(uow.trx, workflowId, body.since).selectAll('runs').orderBy('runs.id').limit(limit).execute();
+    const reruns = await startReruns(uow, services, workflow, failed, by, { express: false });
+    const left = await notRunAgain(uow.trx, workflowId, body.since).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+    return { started: reruns.length, reruns, remaining: Number(left?.n ?? 0) };
+  }));
+}
+
+/** A workflow's failed runs with their contact still there and no rerun yet (runs_rerun_of: one probe each). */
+function notRunAgain(db: Executor, workflowId: string, since: string | undefined) {
+  let q = db.selectFrom('runs')
+    .where('runs.workflow_id', '=', workflowId).where('runs.status', '=', 'failed')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('runs as again').select('again.id').whereRef('again.rerun_of', '=', 'runs.id'))))
+    .where((eb) => eb.exists(eb.selectFrom('contacts').select('contacts.id').whereRef('contacts.id', '=', 'runs.contact_id')));
+  if (since) q = q.where('runs.created_at', '>=', new Date(since).toISOString());
+  return q;
+}
+
+const CHUNK = 200;
+
+/**
+ * Queues one new run per failed run, in the caller's transaction, and says so in each one's
+ * conversation ("Ann ran “Sync to CRM” again"). A failed run another transaction ran again
+ * meanwhile is skipped (the unique runs_rerun_of: on PostgreSQL the insert waits for that one to
+ * commit, then inserts nothing). Returns the runs started, in the order given.
+ */
+async function startReruns(
+  uow: UnitOfWork, services: Services, workflow: WorkflowsTable, failed: readonly RunsTable[], by: Pick<User, 'id' | 'name'>, { express }: { express: boolean },
+): Promise<Rerun[]> {
+  const now = nowIso();
+  const started: (Rerun & { failed: RunsTable })[] = [];
+  for (let i = 0; i < failed.length; i += CHUNK) {
+    const part = failed.slice(i, i + CHUNK);
+    const rows = part.map((f) => {
+      const row = queuedRunRow({
+        id: newId('run'), workflow, contactId: f.contact_id, conversationId: f.conversation_id,
+        event: { id: f.event_id, type: f.event_type, depth: f.depth }, triggerVariables: triggerOf(f.variables), now,
+      });
+      // Every row of one insert names the same columns (SQLite has no DEFAULT in a VALUES list).
+      return { ...row, launched_by: row.launched_by ?? null, rerun_of: f.id, rerun_by: by.id };
+    });
+    const inserted = await uow.trx.insertInto('runs').values(rows)
+      .onConflict((oc) => oc.column('rerun_of').where('rerun_of', 'is not', null).doNothing())
+      .returning(['id', 'rerun_of']).execute();
+    const byFailed = new Map(inserted.map((r) => [r.rerun_of!, r.id]));
+    for (const f of part) {
+      const runId = byFailed.get(f.id);
+      if (runId) started.push({ runId, rerunOf: f.id, failed: f });
+    }
+  }
+  const lines = started.filter((s) => s.failed.conversation_id !== null).map((s) => ({
+    conversationId: s.failed.conversation_id!, contactId: s.failed.contact_id, author: { type: 'user' as const, id: by.id },
+    text: `${by.name} ran ${namedAsLaunched(workflow, s.failed.event_type)} again`,
+  }));
+  for (let i = 0; i < lines.length; i += CHUNK) await addActivity(uow, services, lines.slice(i, i + CHUNK));
+  if (started.length > 0) {
+    uow.afterCommit(() => {
+      services.runSignal.notify();
+      // One press, one person waiting on its outcome: the express lane, as a launch takes.
+      if (express) services.runSignal.express(started.map((s) => s.runId));
+      for (const s of started) {
+        services.live.publish({ type: 'run.updated', runId: s.runId, workflowId: workflow.id, status: 'queued', launchedBy: launcherOf(s.failed.variables) });
+      }
+    });
+  }
+  return started.map(({ runId, rerunOf }) => ({ runId, rerunOf }));
+}
+
+/** What the failed run was started with: its trigger's variables, as they were. */
+const triggerOf = (variables: string) => fromJson<{ trigger?: Record<string, unknown> }>(variables, {}).trigger ?? {};
+
+/** A shortcut's run by the label its menu shows now (as its launch line named it), else the workflow: `“Sync to CRM”`. */
+function namedAsLaunched(workflow: WorkflowsTable, eventType: string): string {
+  const label = shortcutLabel(eventType, workflow.definition);
+  return label === null ? `“${workflow.name}”` : shortcutNamed(label, workflow.name);
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser } from '../../auth/plugin';
+import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
+import { Run } from '../../../lib/contracts/runs';
+import { RerunRunsBody, RerunRunsResult } from '../../../lib/contracts/run-rerun';
+import { rerunRun, rerunWorkflowRuns } from '../../engine/workflows/rerun';
+
+const Params = z.object({ id: z.string().max(100) });
+
+const WORKFLOW_GONE = '`workflow_not_published`: the workflow is a draft now (publish it first); `workflow_deleted`: it was deleted';
+
+/**
+ * Running failed runs again, one or a workflow's all (n8n's "Retry execution", once the cause is
+ * fixed): supervisors too, who see the failures in the run history and would otherwise ask each
+ * agent to launch the shortcut again by hand. Each starts a new run from the first step of the
+ * published version (engine/workflows/rerun.ts says why), linked to the run it repeats.
+ */
+export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
+  const services = app.services;
+  const tags = ['workflows'];
+
+  app.post('/runs/:id/rerun', {
+    config: {
+      access: { role: 'supervisor' },
+      errors: { 409: `\`not_failed\`: only a failed run runs again; \`already_rerun\`: it was run again already (the message names that run); ${WORKFLOW_GONE}; \`contact_gone\`: its contact was deleted` },
+    },
+    schema: {
+      tags, params: Params, headers: IdempotencyKeyHeaders, response: { 201: Run },
+      summary: 'Run a failed run again: a new run (`rerunOf` names the failed one) of the workflow\'s published version, from its first step, for the same contact and conversation with the same trigger data. Once per run; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`)',
+    },
+  }, async (req, reply) => {
+    const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key']);
+    if (duplicate) reply.header('x-duplicate-delivery', 'true');
+    return reply.code(201).send(run);
+  });
+
+  app.post('/workflows/:id/runs/rerun', {
+    config: { access: { role: 'supervisor' }, errors: { 409: WORKFLOW_GONE } },
+    schema: {
+      tags, params: Params, body: RerunRunsBody.nullish(), response: { 200: RerunRunsResult },
+      summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called',
+    },
+  }, async (req) => rerunWorkflowRuns(services, req.params.id, requireUser(req), req.body ?? {}));
+};

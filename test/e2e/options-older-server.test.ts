@@ -1,0 +1,64 @@
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+import { fillConnectForm, launchWithExtension, type ExtensionBrowser } from './support/browser';
+import { startOlderServer } from './support/older-server';
+import { until } from './launcher-harness';
+
+// The Chrome Web Store updates the extension before a self-hosted server is upgraded. Connected
+// to a real server that answers GET /workflows as the release before paging did (any parameter
+// refused with a 422, none: the whole list), the built extension's Workflows list still shows
+// every workflow, 50 at a time, searched and filtered in the page, and tells the admin to upgrade
+// the server, instead of showing only "Unknown query parameter limit".
+
+let server: TestServer;
+let older: Awaited<ReturnType<typeof startOlderServer>>;
+let ext: ExtensionBrowser;
+let options: Page;
+const COUNT = 120;
+
+beforeAll(async () => {
+  server = await startTestServer({ workers: false });
+  const admin = server.api(server.adminToken);
+  for (let i = 0; i < COUNT - 1; i++) {
+    const res = await admin.post('/workflows', { name: `Flow ${String(i).padStart(3, '0')}`, trigger: { type: 'conversation_opened' }, steps: [] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  expect((await admin.post('/workflows', { name: 'Zeta sub-flow', trigger: { type: 'manual' }, steps: [], status: 'published' })).status).toBe(201);
+  older = await startOlderServer(server, server.adminToken);
+
+  ext = await launchWithExtension();
+  options = await ext.openOptions();
+  await options.setViewport({ width: 1280, height: 900 });
+  await fillConnectForm(options, older.url, server.adminToken);
+  await options.waitForSelector('::-p-aria(New workflow[role="button"])', { timeout: 15_000 });
+}, 120_000);
+afterAll(async () => {
+  await ext?.close();
+  await older?.close();
+  await server?.close();
+});
+
+const rowNames = () => options.$$eval('table[aria-label="Workflows"] tbody tr > td:first-child > a[dir="auto"]', (links) => links.map((a) => a.textContent?.trim() ?? ''));
+const countText = () => options.$eval('[data-testid="workflow-count"]', (p) => p.textContent).catch(() => null);
+const shows = (text: string) => until(async () => (await countText()) === text, `"${text}"`, 10_000);
+const byLabel = async (label: string) => (await options.waitForSelector(`::-p-aria(${label})`, { timeout: 10_000 }))! as ElementHandle<HTMLInputElement>;
+
+it('lists every workflow a page at a time and says the server is older than the extension', async () => {
+  await shows(`Showing 50 of ${COUNT} workflows`);
+  expect(await rowNames()).toHaveLength(50);
+  const notice = await options.$eval('[data-testid="older-server"]', (p) => p.textContent);
+  expect(notice).toMatch(/The companion server is older than this extension.*Ask whoever runs the companion server to upgrade it\./);
+  expect(await options.$$eval('[role="alert"]', (alerts) => alerts.map((a) => a.textContent))).toEqual([]);
+  // It was asked as that release is asked: once refused, then with no parameters.
+  expect(older.workflowCalls).toEqual(expect.arrayContaining(['?limit=50', '']));
+
+  await (await options.waitForSelector('::-p-aria(Load more workflows[role="button"])'))!.click();
+  await shows(`Showing 100 of ${COUNT} workflows`);
+});
+
+it('searches and filters the whole list in the page', async () => {
+  await (await byLabel('Search by name')).type('ZETA');
+  await shows('Showing 1 of 1 matching workflow');
+  expect(await rowNames()).toEqual(['Zeta sub-flow']);
+});

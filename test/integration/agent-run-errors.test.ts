@@ -1,0 +1,3 @@
+import { agentRunErrorsSuite } from './agent-run-errors-suite';
+
+agentRunErrorsSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { awaitingAnswerReadsSuite } from './awaiting-answer-reads-suite';
+
+awaitingAnswerReadsSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { deactivationLinesSuite } from './deactivation-lines-suite';
+
+deactivationLinesSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { runContactsSuite } from './run-contacts-suite';
+
+runContactsSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { runHistoryScaleSuite } from './run-history-scale-suite';
+
+runHistoryScaleSuite(() => undefined);

@@ -1,0 +1,3 @@
+import { runRerunSuite } from './run-rerun-suite';
+
+runRerunSuite(() => undefined);
