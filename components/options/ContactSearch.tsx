@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { Contact } from '../../lib/contracts/contacts';
@@ -6,6 +6,7 @@ import { ConversationListItem } from '../../lib/contracts/conversations';
 import { errorMessage, request } from './api';
 import { ContactPage, contactLabel, useSettled } from './contact-search';
 import { useFields } from './queries';
+import { useFocusAfterMore } from './use-focus-after-more';
 
 const PAGE = 50;
 
@@ -43,6 +44,13 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
   });
   const list = contacts.data?.pages.flatMap((p) => p.contacts) ?? [];
   const total = contacts.data?.pages[0]?.total;
+  const table = useRef<HTMLTableElement>(null);
+  const focusNewRow = useFocusAfterMore(list.map((c) => c.id), (at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-contact-id]')[at]?.focus());
+  const loadMore = () => {
+    if (contacts.isFetchingNextPage) return;
+    focusNewRow();
+    void contacts.fetchNextPage();
+  };
   return (
     <section className="panel contact-list" aria-labelledby={headingId}>
       <h3 id={headingId}>Find contacts</h3>
@@ -65,11 +73,14 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
         <p role="status" className="muted">{list.length === 0 ? 'No contact matches.' : countText(list.length, total, contacts.hasNextPage)}</p>
       )}
       {list.length > 0 && (
-        <table className="table" aria-label="Contacts">
+        // A narrow screen scrolls the table in its box, not the page (WCAG 1.4.10).
+        <div className="table-wrap">
+        <table ref={table} className="table" aria-label="Contacts">
           <thead><tr><th>Name</th><th>Phone</th><th>Email</th><th>Tags</th><th /></tr></thead>
           <tbody>
             {list.map((c) => (
-              <tr key={c.id} data-contact-id={c.id}>
+              // Focusable from script only: "Load more contacts" takes the keyboard to the first row it added.
+              <tr key={c.id} data-contact-id={c.id} tabIndex={-1}>
                 <td dir="auto">{[c.firstName, c.lastName].filter(Boolean).join(' ') || <span className="muted">No name</span>}</td>
                 <td>{c.phone ?? ''}</td>
                 <td>{c.email ?? ''}</td>
@@ -79,9 +90,11 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {contacts.hasNextPage && (
-        <p><button type="button" onClick={() => void contacts.fetchNextPage()} disabled={contacts.isFetchingNextPage}>
+        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
+        <p><button type="button" onClick={loadMore} aria-disabled={contacts.isFetchingNextPage}>
           {contacts.isFetchingNextPage ? 'Loading…' : 'Load more contacts'}
         </button></p>
       )}
@@ -125,7 +138,8 @@ function OpenConversation({ contact, serverUrl }: { contact: Contact; serverUrl:
   return (
     <>
       {state.kind === 'error' && <span className="error" role="alert">{state.message} </span>}
-      <button type="button" className="small" disabled={state.kind === 'looking'} aria-label={`Open ${contactLabel(contact)}'s conversation in the inbox`} onClick={() => void open()}>
+      {/* aria-disabled, not disabled: a disabled button drops the keyboard's focus while it asks. */}
+      <button type="button" className="small" aria-disabled={state.kind === 'looking'} aria-label={`Open ${contactLabel(contact)}'s conversation in the inbox`} onClick={() => { if (state.kind !== 'looking') void open(); }}>
         Open conversation
       </button>
     </>

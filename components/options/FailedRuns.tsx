@@ -11,7 +11,8 @@ export function localInput(iso: string): string {
 }
 
 /**
- * Above the run history: how many runs failed in the last 24 hours, every workflow's, and a
+ * Above the run history: how many runs failed in the last 24 hours and were not run again (a
+ * failure run again is handled; the list still shows it, with its "Run again as"), every workflow's, and a
  * button narrowing the table to them. Failures were found one conversation at a time before.
  * Under the runs' key, so a pushed run.updated refreshes it with the table. Quiet when it cannot
  * be read (an older server), as the queue summary: the table below is what the page is for.
@@ -22,7 +23,7 @@ export function FailedRuns({ onShow }: { onShow(sinceLocal: string): void }) {
   if (!c) return null;
   return (
     <p className={c.failed ? 'notice warn failed-runs' : 'hint failed-runs'} role="status" aria-label="Failed runs">
-      {c.failed === 0 ? 'No run failed in the last 24 hours.' : `${c.failed} ${c.failed === 1 ? 'run' : 'runs'} failed in the last 24 hours.`}
+      {c.failed === 0 ? 'No run failed in the last 24 hours without being run again.' : `${c.failed} ${c.failed === 1 ? 'run' : 'runs'} failed in the last 24 hours and ${c.failed === 1 ? 'was' : 'were'} not run again.`}
       {c.failed > 0 && <>{' '}<button type="button" className="small" onClick={() => onShow(localInput(c.since))}>Show failed runs</button></>}
     </p>
   );

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Run } from '../../lib/contracts/runs';
 import { RERUN_BATCH_MAX, RerunRunsResult } from '../../lib/contracts/run-rerun';
@@ -7,6 +8,16 @@ import { RUNS_KEY } from './use-run-history';
 // "Run again" (n8n's "Retry execution") for failed runs, once their cause is fixed: one, or a
 // workflow's all. Each starts a new run from the first step of the published version, so the
 // confirmation says what repeats; the new run is named with a link that shows it.
+
+/**
+ * The result of a press takes the keyboard's focus once it comes: Run again's button is gone by
+ * then, and focus would fall back to the page's top (WCAG 2.4.3). Not on a result shown on load.
+ */
+function useFocusOnResult<T extends HTMLElement>(result: unknown) {
+  const ref = useRef<T>(null);
+  useEffect(() => { if (result) ref.current?.focus(); }, [result]);
+  return ref;
+}
 
 const REPEATS = 'It starts over from the first step of the workflow as published now, with the same contact, conversation and trigger data: steps that already ran (a note, a message to the customer) run again.';
 
@@ -26,13 +37,15 @@ export function RunAgain({ run, onShow }: { run: Run; onShow(id: string): void }
     mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/rerun`),
     onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
+  const result = useFocusOnResult<HTMLSpanElement>(rerun.data);
   if (run.status !== 'failed') return null;
   const started = rerun.data?.id ?? run.rerunAs;
-  if (started) return <span className="rerun-as" role="status">Run again as <RunLink id={started} onShow={onShow} /></span>;
+  if (started) return <span ref={result} tabIndex={-1} className="rerun-as" role="status">Run again as <RunLink id={started} onShow={onShow} /></span>;
   return (
     <>
-      <button type="button" className="small" disabled={rerun.isPending}
-        onClick={() => { if (window.confirm(`Run this failed run again? ${REPEATS}`)) rerun.mutate(); }}>
+      {/* aria-disabled, not disabled: a disabled button drops the keyboard's focus while it starts. */}
+      <button type="button" className="small" aria-disabled={rerun.isPending}
+        onClick={() => { if (!rerun.isPending && window.confirm(`Run this failed run again? ${REPEATS}`)) rerun.mutate(); }}>
         {rerun.isPending ? 'Starting…' : 'Run again'}
       </button>
       {rerun.isError && <span className="error" role="alert">{errorMessage(rerun.error)}</span>}
@@ -61,16 +74,17 @@ export function RunAllFailedAgain({ workflowId, workflowName, since, onShowRuns 
     mutationFn: () => request(RerunRunsResult, 'POST', `/workflows/${encodeURIComponent(workflowId)}/runs/rerun`, { status: 'failed', ...(since ? { since } : {}) }),
     onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
+  const result = useFocusOnResult<HTMLSpanElement>(rerun.data);
   const sinceText = since ? ` started since ${new Date(since).toLocaleString()}` : '';
   const done = rerun.data;
   return (
     <p className="rerun-failed">
-      <button type="button" className="small" disabled={rerun.isPending}
-        onClick={() => { if (window.confirm(`Run every failed run of “${workflowName}”${sinceText} again (up to ${RERUN_BATCH_MAX.toLocaleString()} at a time)? Each one not run again yet: ${REPEATS}`)) rerun.mutate(); }}>
+      <button type="button" className="small" aria-disabled={rerun.isPending}
+        onClick={() => { if (!rerun.isPending && window.confirm(`Run every failed run of “${workflowName}”${sinceText} again (up to ${RERUN_BATCH_MAX.toLocaleString()} at a time)? Each one not run again yet: ${REPEATS}`)) rerun.mutate(); }}>
         {rerun.isPending ? 'Starting…' : 'Run all failed again'}
       </button>
       {done && (
-        <span role="status">
+        <span ref={result} tabIndex={-1} role="status">
           {' '}{done.started === 0 ? 'No failed run was left to run again.' : `Started ${done.started} ${done.started === 1 ? 'run' : 'runs'} again.`}
           {done.remaining > 0 && ` ${done.remaining} more failed ${done.remaining === 1 ? 'run is' : 'runs are'} left: press again for the next ones.`}
           {done.started > 0 && <>{' '}<button type="button" className="link" onClick={onShowRuns}>Show them</button></>}

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FINAL_RUN_STATUSES, Run } from '../../lib/contracts/runs';
 import { waitingText } from '../../lib/workflow/waiting-on';
@@ -13,6 +13,7 @@ import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
 import { useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
 import { triggerLabel } from './trigger-labels';
+import { useFocusAfterMore } from './use-focus-after-more';
 import { RUNS_KEY, useRunHistory, type RunFilter } from './use-run-history';
 
 /** Who launched a run from a shortcut; pressing it keeps only their runs. A trigger's run names no one. */
@@ -113,6 +114,13 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
   const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', since, until: '' });
   // A run started by Run again: its workflow's runs, any status (it is not failed yet), it opened.
   const showRuns = (id?: string) => { setFilter({ workflowId: filter.workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' }); setOpen(id); };
+  const table = useRef<HTMLTableElement>(null);
+  const focusNewRow = useFocusAfterMore(list.map((r) => r.id), (at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-run-id]')[at]?.focus());
+  const loadOlder = () => {
+    if (runs.isFetchingNextPage) return;
+    focusNewRow();
+    void runs.fetchNextPage();
+  };
   const fromIso = filter.since && !Number.isNaN(new Date(filter.since).getTime()) ? new Date(filter.since).toISOString() : undefined;
   return (
     <section aria-labelledby="runs-heading">
@@ -130,12 +138,15 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
       {list.length > 0 && (
-        <table className="table" aria-label="Runs">
+        // A narrow screen scrolls the table in its box, not the page (WCAG 1.4.10).
+        <div className="table-wrap">
+        <table ref={table} className="table" aria-label="Runs">
           <thead><tr><th>Started</th>{allWorkflows && <th>Workflow</th>}<th>Status</th><th>Contact</th><th>Trigger</th><th>Launched by</th><th>Version</th><th>Steps</th><th /></tr></thead>
           <tbody>
             {list.map((run) => (
               <Fragment key={run.id}>
-                <tr data-run-id={run.id}>
+                {/* Focusable from script only: "Load older runs" takes the keyboard to the first row it added. */}
+                <tr data-run-id={run.id} tabIndex={-1}>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
                   <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
@@ -158,9 +169,11 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {runs.hasNextPage && (
-        <p><button type="button" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
+        <p><button type="button" onClick={loadOlder} aria-disabled={runs.isFetchingNextPage}>
           {runs.isFetchingNextPage ? 'Loading…' : 'Load older runs'}
         </button></p>
       )}

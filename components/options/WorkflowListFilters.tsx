@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { TRIGGER_TYPES } from '../../lib/contracts/triggers';
 import { TRIGGER_LABELS } from './trigger-defaults';
 import { isFiltered, NO_FILTERS, type WorkflowFilters } from './workflow-pages';
@@ -17,6 +17,7 @@ interface Props {
  */
 export function WorkflowListFilters({ filters, onChange }: Props) {
   const [text, setText] = useState(filters.q);
+  const search = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (text === filters.q) return;
     const timer = setTimeout(() => onChange({ ...filters, q: text }), SEARCH_PAUSE_MS);
@@ -26,7 +27,7 @@ export function WorkflowListFilters({ filters, onChange }: Props) {
     <div className="list-filters" role="search" aria-label="Workflows">
       <label>Search by name
         {/* Escape empties the box at once, as a search field does. */}
-        <input type="search" dir="auto" value={text} maxLength={100} onChange={(e) => setText(e.target.value)}
+        <input ref={search} type="search" dir="auto" value={text} maxLength={100} onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => { if (e.key === 'Escape' && text) { e.preventDefault(); setText(''); onChange({ ...filters, q: '' }); } }} />
       </label>
       <label>Status
@@ -43,7 +44,8 @@ export function WorkflowListFilters({ filters, onChange }: Props) {
         </select>
       </label>
       {(isFiltered(filters) || text.trim() !== '') && (
-        <button type="button" className="small" onClick={() => { setText(''); onChange(NO_FILTERS); }}>Clear filters</button>
+        // The button goes with the filters it clears: the keyboard goes on from the search, as n8n's does.
+        <button type="button" className="small" onClick={() => { setText(''); onChange(NO_FILTERS); search.current?.focus(); }}>Clear filters</button>
       )}
     </div>
   );

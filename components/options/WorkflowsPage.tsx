@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Workflow } from '../../lib/contracts/workflow';
 import { WorkflowFile } from '../../lib/contracts/workflow-file';
@@ -17,6 +17,7 @@ import { useUnpublishChoice } from './UnpublishDialog';
 import { WorkflowRow } from './WorkflowRow';
 import { WorkflowListFilters } from './WorkflowListFilters';
 import { useSavedWorkflowFilters, useWorkflowList } from './use-workflow-list';
+import { useFocusAfterMore } from './use-focus-after-more';
 import { isFiltered } from './workflow-pages';
 import { UPGRADE_SERVER } from './older-server';
 
@@ -92,16 +93,11 @@ export function WorkflowsPage() {
   // "Load more" takes the keyboard to the first row it added, where reading goes on (the button
   // may be gone, being the last page, and focus would fall back to the page's top).
   const table = useRef<HTMLTableElement>(null);
-  const focusRow = useRef<number | null>(null);
-  useEffect(() => {
-    const at = focusRow.current;
-    if (at === null || workflows.length <= at) return;
-    focusRow.current = null;
-    table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr > td:first-child > a')[at]?.focus();
-  }, [workflows.length]);
+  const focusNewRow = useFocusAfterMore(workflows.map((w) => w.id), (at) =>
+    table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr > td:first-child > a')[at]?.focus());
   const loadMore = () => {
     if (list.isFetchingNextPage) return;
-    focusRow.current = workflows.length;
+    focusNewRow();
     void list.fetchNextPage();
   };
   return (
@@ -139,6 +135,8 @@ export function WorkflowsPage() {
       )}
       {settled && !filtered && workflows.length === 0 && <p className="empty">No workflows yet. Create one, or import a JSON file.</p>}
       {workflows.length > 0 && (
+        // A narrow screen scrolls the table in its box, not the page (WCAG 1.4.10).
+        <div className="table-wrap">
         <table ref={table} className="table" aria-label="Workflows" aria-busy={list.isFetching && !list.isFetchingNextPage}>
           <thead><tr><th>Name</th><th>Trigger</th><th>Status</th><th>Version</th><th>Last run</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
@@ -151,6 +149,7 @@ export function WorkflowsPage() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {list.hasNextPage && (
         // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.

@@ -168,10 +168,12 @@ export type RunQueueSummary = z.infer<typeof RunQueueSummary>;
 
 /**
  * GET /runs/failed-count: how many of the runs started since `since` (24 hours ago when left out)
- * have failed, the run history's "N runs failed in the last 24 hours". Counted by start time, as
- * `GET /runs?status=failed&since=` lists them, so the count and that list agree.
+ * have failed and were not run again, the run history's "N runs failed in the last 24 hours and
+ * were not run again". Counted by start time, as `GET /runs?status=failed&since=` lists them (that
+ * list also holds the failures run again, each with its `rerunAs`).
  */
 export const FailedRunCountQuery = listQuery({ since: TimeBound.optional() });
+/** `failed`: of those, the ones not run again (a failure run again is handled: GET /runs lists it with `rerunAs`). */
 export const FailedRunCount = z.object({ failed: z.number().int().min(0), since: IsoDateTime });
 export type FailedRunCount = z.infer<typeof FailedRunCount>;
 

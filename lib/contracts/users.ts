@@ -62,6 +62,13 @@ export const UserChanged = User.extend({
   unassigned: z.number().int().optional(),
   /** Deactivation: published workflows whose Assign step names them (it fails until changed). */
   workflowsAssigning: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /**
+   * Deactivation: of `unassigned`, the Chatwoot conversations Chatwoot did not unassign (down, or
+   * refused): they are unassigned here but still theirs in Chatwoot; unassign them there. Empty: none.
+   */
+  chatwootUnassignFailed: z.array(z.object({
+    conversationId: z.string(), chatwootConversationId: z.string().nullable(), reason: z.string(),
+  })).optional(),
 });
 export type UserChanged = z.infer<typeof UserChanged>;
 

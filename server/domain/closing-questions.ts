@@ -57,9 +57,15 @@ export async function holdQuestionsBeforeClose(db: Executor, conversationId: str
   return rows.length > 0;
 }
 
-/** Ends the questions waiting on a conversation just closed (in the close's transaction); the runs stopped. */
+/**
+ * Ends the questions waiting on a conversation just closed (in the close's transaction); the runs
+ * stopped. `said`: the close's own line (a person or a workflow closing here, closedText), which
+ * each stopped question's line then starts with, so the category is kept and the wording is the
+ * one a close without a question gets. Else (Chatwoot's resolve, a merge, an app) how it closed.
+ */
 export async function endQuestionsOnClose(
   uow: UnitOfWork, services: Services, conversation: Conversation, reason: string | null, cause: Cause,
+  said?: { text: string; author: ActivityLine['author'] },
 ): Promise<string[]> {
   const waits = await waitingOn(uow.trx, conversation.id).innerJoin('workflows', 'workflows.id', 'runs.workflow_id')
     // A shortcut's run is named by its label (runNamed): its version's definition, read only for those.
@@ -78,8 +84,8 @@ export async function endQuestionsOnClose(
     const more = queued.length ? ` (with ${queued.length} more run${queued.length === 1 ? '' : 's'} of it queued behind)` : '';
     await addActivity(uow, services, [{
       conversationId: conversation.id, contactId: conversation.contactId, runId: w.run_id,
-      text: `${capitalized(closer.how)}: ${runNamed(w.name, shortcutLabel(w.event_type, w.definition))} stopped waiting for the customer’s answer${more}`,
-      author: closer.author ?? { type: 'workflow', id: w.workflow_id, name: w.name },
+      text: `${said?.text ?? capitalized(closer.how)}: ${runNamed(w.name, shortcutLabel(w.event_type, w.definition))} stopped waiting for the customer’s answer${more}`,
+      author: said?.author ?? closer.author ?? { type: 'workflow', id: w.workflow_id, name: w.name },
     }]);
   }
   return stopped;

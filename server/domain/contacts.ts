@@ -125,11 +125,14 @@ export async function createContact(
     id: newId('con'), first_name: input.firstName, last_name: input.lastName, phone: input.phone ?? null, email: input.email ?? null,
     tags: toJson(tags), fields: toJson(fields), created_at: now, updated_at: now, ...(input.lifecycle ? { lifecycle: input.lifecycle } : {}),
   };
-  try {
-    await uow.trx.insertInto('contacts').values(row).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, input));
-    throw err;
+  if (uow.newContacts) uow.newContacts.push(row); // an import's part: inserted with the others
+  else {
+    try {
+      await uow.trx.insertInto('contacts').values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(duplicateMessage(err, input));
+      throw err;
+    }
   }
   await services.events.record(uow, { type: 'contact.created', payload: { contactId: row.id } }, cause);
   for (const tag of tags) await services.events.record(uow, { type: 'contact.tag_added', payload: { contactId: row.id, tag, by: cause.by ?? null } }, cause);
@@ -184,8 +187,8 @@ export async function updateContact(
   changedFields.unshift(...standard.map((k) => ({ field: k, oldValue: current[k] || null, newValue: patch[k] || null })));
   const changes = [...standard, ...changedFields.filter((c) => !standard.includes(c.field as never)).map((c) => `fields.${c.field}`)];
   if (changes.length === 0) return current;
-  if (uow.dirtyContacts && patch.phone === undefined && patch.email === undefined) {
-    uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end (flushContacts)
+  if (uow.dirtyContacts && (uow.newContacts || (patch.phone === undefined && patch.email === undefined))) {
+    uow.dirtyContacts.set(id, nowIso()); // a run round: written once at its end (flushContacts); an import's part: with the others
   } else {
     const set = {
       ...(patch.firstName !== undefined ? { first_name: patch.firstName } : {}),

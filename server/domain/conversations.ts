@@ -130,11 +130,11 @@ export async function closeConversation(
   }
   remember(uow, current.contactId, id, null);
   // The workflows waiting here for the customer's answer end with it (closing-questions.ts).
-  const stopped = held || Number(written[0]!.waiting) === 1 ? await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause) : [];
-  // A stopped question's line says already who closed it ("The conversation was closed by workflow …: …").
-  if (by && stopped.length === 0) {
-    await writeStepLine(uow, { conversationId: id, contactId: current.contactId, author: lineAuthor(by), text: closedText(by, input.category) });
-  }
+  // One close line, with or without a question stopped: "Conversation was closed by Ava (Sale)",
+  // a stopped question's line going on from it (": shortcut … stopped waiting …"), category kept.
+  const said = by && { text: closedText(by, input.category), author: lineAuthor(by) };
+  const stopped = held || Number(written[0]!.waiting) === 1 ? await endQuestionsOnClose(uow, services, current, input.reason ?? null, cause, said) : [];
+  if (said && stopped.length === 0) await writeStepLine(uow, { conversationId: id, contactId: current.contactId, ...said });
   const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
   await services.events.record(uow, {
     type: 'conversation.closed',

@@ -11,6 +11,10 @@ import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { HttpError, unprocessable } from '../http-error';
 import type { Services } from '../services';
 import { runShaped } from '../store/compiled-sql';
+import type { ContactsTable } from '../store/schema';
+import { triggerMatchOf } from '../engine/dispatch/event-triggers';
+import { prefetchListeners } from '../engine/dispatch/trigger-index';
+import { PartRowByRow, writeContactPart } from './import-write';
 import { isUniqueViolation, isUnstorableText, UNSTORABLE_TEXT } from '../store/database';
 import { NUL_MESSAGE, nulPaths } from '../../lib/workflow/nul-text';
 import { changeTags, createContact, getLifecycleStages, updateContact, type Cause } from './contacts';
@@ -19,7 +23,8 @@ import { contactsNamed, describe, fieldOf, freshIndex, matchOf, remember, type F
 import { checkRow, rowFailure, type CheckedRow, type RowRules } from './import-row-check';
 
 /**
- * Rows per transaction. Each row is its own savepoint (atomic, independent of the others); a
+ * Rows per transaction (a part). Each row is atomic and independent of the others (a part's rows
+ * are written together, or each in its own savepoint when the database refuses one); a
  * transaction of many rows commits once, and ending it every so many rows lets the writers that
  * wait on SQLite's one write lock (run rounds, webhooks) in between.
  */
@@ -88,8 +93,65 @@ function requireMatchField(type: string | undefined, key: string) {
 }
 
 async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly CheckedRow[], match: ContactImportMatch, cause: Cause, field: MatchField | undefined) {
+  const index = field && copyIndex(field.index);
   const known = await contactsNamed(uow, chunk, field);
-  // As a run round does: events inserted together at the end, listeners looked up once per trigger.
+  await savepoint(uow, 'SAVEPOINT', 'import_part');
+  try {
+    const results = await importPart(uow, services, chunk, match, known, cause, field);
+    await savepoint(uow, 'RELEASE SAVEPOINT', 'import_part');
+    return results;
+  } catch (err) {
+    if (!rowsFault(err)) throw err;
+    // A row the database refused (a value taken meanwhile, a NUL): the part again, row by row,
+    // from what it read, so that row alone is refused.
+    await savepoint(uow, 'ROLLBACK TO SAVEPOINT', 'import_part');
+    await savepoint(uow, 'RELEASE SAVEPOINT', 'import_part');
+    if (field) field.index = index!;
+    return importRowByRow(uow, services, chunk, match, await contactsNamed(uow, chunk, field), cause, field);
+  }
+}
+
+const rowsFault = (err: unknown) => err instanceof PartRowByRow
+  || (err instanceof HttpError ? err.statusCode < 500 : isUnstorableText(err) || isUniqueViolation(err));
+
+const copyIndex = (index: FieldIndex): FieldIndex => new Map([...index].map(([v, ids]) => [v, new Set(ids)]));
+
+/**
+ * The part's rows checked and matched one after the other, as row by row, but written together
+ * (import-write.ts) and their events recorded after, the listening workflows looked up once. A
+ * row refused before it changed anything is that row's error; one refused later (not expected)
+ * sends the part row by row.
+ */
+async function importPart(uow: UnitOfWork, services: Services, chunk: readonly CheckedRow[], match: ContactImportMatch, known: Known, cause: Cause, field: MatchField | undefined) {
+  const held: NonNullable<UnitOfWork['heldEvents']> = [];
+  const created: ContactsTable[] = [];
+  const part = { trx: uow.trx, newContacts: created, heldEvents: held, dirtyContacts: new Map<string, string>(), written: new Map<string, Contact>() };
+  const callbacks: (() => void)[] = [];
+  const results: ContactImportRowResult[] = [];
+  for (const item of chunk) {
+    const skipped = item.skipped.length ? { skipped: item.skipped } : {};
+    const before = held.length + created.length;
+    const rowCallbacks: (() => void)[] = [];
+    try {
+      results.push({ ...await importRow({ ...part, afterCommit: (cb) => rowCallbacks.push(cb) }, services, item, match, known, cause, field), ...skipped });
+      callbacks.push(...rowCallbacks);
+    } catch (err) {
+      if (held.length + created.length !== before) throw new PartRowByRow('a row failed after it changed something');
+      results.push({ ...rowFailed(err, item), ...skipped });
+    }
+  }
+  await writeContactPart(uow.trx, created, part.dirtyContacts, part.written);
+  // As a run round does: events inserted together at the end, listeners looked up once for all.
+  const recording: UnitOfWork = { trx: uow.trx, afterCommit: uow.afterCommit, pendingEvents: [], listeners: new Map() };
+  await prefetchListeners(recording, held.flatMap(({ event, input }) => triggerMatchOf({ ...event, source: input.source }) ?? []));
+  for (const { event, input } of held) await services.events.record(recording, event, input);
+  await flushPendingEvents(recording);
+  for (const cb of callbacks) uow.afterCommit(cb);
+  return results;
+}
+
+/** The slow way, when the part's rows could not be written together: a savepoint per row. */
+async function importRowByRow(uow: UnitOfWork, services: Services, chunk: readonly CheckedRow[], match: ContactImportMatch, known: Known, cause: Cause, field: MatchField | undefined) {
   const events: NonNullable<UnitOfWork['pendingEvents']> = [];
   const listeners: NonNullable<UnitOfWork['listeners']> = new Map();
   const results: ContactImportRowResult[] = [];
@@ -98,27 +160,32 @@ async function importChunk(uow: UnitOfWork, services: Services, chunk: readonly 
     const rowUow: UnitOfWork = { trx: uow.trx, afterCommit: (cb) => callbacks.push(cb), pendingEvents: events, listeners };
     const recorded = events.length;
     const skipped = item.skipped.length ? { skipped: item.skipped } : {};
-    await savepoint(uow, 'SAVEPOINT');
+    await savepoint(uow, 'SAVEPOINT', 'import_row');
     try {
       const saved = await importRow(rowUow, services, item, match, known, cause, field);
-      await savepoint(uow, 'RELEASE SAVEPOINT');
+      await savepoint(uow, 'RELEASE SAVEPOINT', 'import_row');
       for (const cb of callbacks) uow.afterCommit(cb);
       results.push({ ...saved, ...skipped });
     } catch (err) {
       // The row's statements are undone, its events and notifications dropped; the next row goes on.
-      await savepoint(uow, 'ROLLBACK TO SAVEPOINT');
-      await savepoint(uow, 'RELEASE SAVEPOINT');
+      await savepoint(uow, 'ROLLBACK TO SAVEPOINT', 'import_row');
+      await savepoint(uow, 'RELEASE SAVEPOINT', 'import_row');
       events.length = recorded;
-      const refused = rowRefusal(err, item.row);
-      if (!refused) throw err;
-      const details = refused.details?.map((d) => ({ ...d, path: d.path.replace(/^body\./, `contacts.${item.index}.`) }));
-      // A NUL found in the row: the message names its values too (rowFailure's `contacts[1].firstName: …`).
-      const named = isUnstorableText(err) && details?.length;
-      results.push({ ...rowFailure(item.index, details ?? [], named ? undefined : `contacts[${item.index}]: ${refused.message}`), ...skipped });
+      results.push({ ...rowFailed(err, item), ...skipped });
     }
   }
   await flushPendingEvents({ ...uow, pendingEvents: events });
   return results;
+}
+
+/** The row's error in the answer; a failure that is not the row's own (the server's) is thrown on. */
+function rowFailed(err: unknown, item: CheckedRow): ContactImportRowResult {
+  const refused = rowRefusal(err, item.row);
+  if (!refused) throw err;
+  const details = refused.details?.map((d) => ({ ...d, path: d.path.replace(/^body\./, `contacts.${item.index}.`) }));
+  // A NUL found in the row: the message names its values too (rowFailure's `contacts[1].firstName: …`).
+  const named = isUnstorableText(err) && details?.length;
+  return rowFailure(item.index, details ?? [], named ? undefined : `contacts[${item.index}]: ${refused.message}`);
 }
 
 /** What a row's failure says, when it is the row's own (bad input, a value another contact took meanwhile); undefined for the server's. */
@@ -132,11 +199,11 @@ function rowRefusal(err: unknown, row: unknown): { message: string; details?: Er
 }
 
 /**
- * The row's savepoint. Setting and releasing it go out with the row's next statement (DEFERRED,
+ * A part's or a row's savepoint. Setting and releasing it go out with the row's next statement (DEFERRED,
  * PostgreSQL): a row costs its own statements' round trips, not two more. A rollback is awaited.
  */
-const savepoint = (uow: UnitOfWork, command: 'SAVEPOINT' | 'RELEASE SAVEPOINT' | 'ROLLBACK TO SAVEPOINT') =>
-  runShaped(uow.trx, `importRow:${command}`, [], () => sql.raw(`${command} import_row`), { deferred: command !== 'ROLLBACK TO SAVEPOINT' });
+const savepoint = (uow: UnitOfWork, command: 'SAVEPOINT' | 'RELEASE SAVEPOINT' | 'ROLLBACK TO SAVEPOINT', name: 'import_row' | 'import_part') =>
+  runShaped(uow.trx, `${name}:${command}`, [], () => sql.raw(`${command} ${name}`), { deferred: command !== 'ROLLBACK TO SAVEPOINT' });
 
 async function importRow(
   uow: UnitOfWork, services: Services, item: CheckedRow, match: ContactImportMatch, known: Known, cause: Cause, field: MatchField | undefined,

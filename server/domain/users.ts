@@ -64,6 +64,11 @@ export interface Deactivated {
   unassigned: number;
   /** Published workflows whose Assign step names the user: those steps fail until changed. */
   workflowsAssigning: { id: string; name: string }[];
+  /**
+   * Of `unassigned`, the ones that live in Chatwoot: the route unassigns them there once this has
+   * committed (routes/users/chatwoot-unassign.ts), as Chatwoot's own removal of an agent would.
+   */
+  inChatwoot: string[];
 }
 
 const lastAdmin = (self: boolean, name: string) => new HttpError(409, 'last_admin', self
@@ -143,7 +148,7 @@ async function cutOff(uow: UnitOfWork, services: Services, user: UsersTable, act
   const workflowsAssigning = (await publishedUses(trx, (def) => (def.steps ?? [])
     .filter((s) => s?.type === 'assign_to' && (s.config as { userId?: unknown } | undefined)?.userId === userId)))
     .map((w) => ({ id: w.id, name: w.name }));
-  return { unassigned: open.length, workflowsAssigning };
+  return { unassigned: open.length, workflowsAssigning, inChatwoot: open.filter((c) => c.kind === 'chatwoot').map((c) => c.id) };
 }
 
 /**

@@ -61,6 +61,8 @@ export class EventRecorder {
 
   /** Stores the event and dispatches it, in the caller's transaction: both commit or neither. */
   async record(uow: UnitOfWork, event: DomainEvent, input: EventInput): Promise<{ eventId: string; runIds: string[] }> {
+    // Recorded later by its owner (UnitOfWork.heldEvents), which reads no id from here.
+    if (uow.heldEvents) { uow.heldEvents.push({ event, input }); return { eventId: '', runIds: [] }; }
     const recorded: RecordedEvent = {
       ...event,
       id: newId('evt'),

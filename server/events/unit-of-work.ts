@@ -3,7 +3,9 @@ import type { Contact, FieldDefinition } from '../../lib/contracts/contacts';
 import type { Conversation } from '../../lib/contracts/conversations';
 import type { IndexedWorkflow } from '../engine/dispatch/trigger-index';
 import type { Db, Dialect } from '../store/database';
-import type { DB, EventsTable } from '../store/schema';
+import type { ContactsTable, DB, EventsTable } from '../store/schema';
+import type { DomainEvent } from '../../lib/contracts/events';
+import type { EventInput } from './recorder';
 
 /** A transaction plus work to do only once it has committed (wake workers, notify clients). */
 export interface UnitOfWork {
@@ -36,6 +38,17 @@ export interface UnitOfWork {
   listeners?: Map<string, IndexedWorkflow[]>;
   /** Set by a caller that answers with the runs its transaction started (Meta's webhook): each recorded event's runs are added. */
   startedRuns?: string[];
+  /**
+   * Set by a part of a contact import (import-contacts.ts): the contacts it creates are collected
+   * here and inserted together, and those it changes are marked in dirtyContacts, phone and email
+   * too, and written together; a row the database refuses sends the part row by row.
+   */
+  newContacts?: ContactsTable[];
+  /**
+   * Set with newContacts: events are kept here in order and recorded once the part's contacts are
+   * written, the workflows listening looked up for all of them at once (the runs they start name the contacts).
+   */
+  heldEvents?: { event: DomainEvent; input: EventInput }[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { searchFold } from './contains-text';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import { rowBuilder, toRows, type RowBuilder } from './sqlite-rows';
@@ -23,6 +24,8 @@ export function openSqlite(filename: string, options: { checkpointer?: boolean; 
   // temp_store: a multi-row insert in a transaction keeps a statement journal, by default a
   // temporary file opened, unlinked and closed again for every webhook batch (8 system calls).
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;');
+  // Search's case fold (contains-text.ts): SQLite's lower() and LIKE fold A–Z only. NULL stays NULL.
+  raw.function('search_fold', { deterministic: true }, (text) => (typeof text === 'string' ? searchFold(text) : text));
   const checkpointer = filename === ':memory:' || options.checkpointer === false ? undefined : startCheckpointer(raw, filename, options.turn ? { turn: options.turn } : {});
   // Another connection's checkpointer keeps the WAL short; this one must not checkpoint on its commits.
   if (options.checkpointer === false) raw.exec('PRAGMA wal_autocheckpoint = 0');

@@ -93,7 +93,7 @@ describe('the options page\'s run history for a supervisor', () => {
     window.location.hash = '#/runs';
     renderWithProviders(<Shell me={supervisorMe} serverUrl="http://127.0.0.1:8799" />);
     const notice = await screen.findByRole('status', { name: 'Failed runs' });
-    expect(notice.textContent).toBe('1 run failed in the last 24 hours. Show failed runs');
+    expect(notice.textContent).toBe('1 run failed in the last 24 hours and was not run again. Show failed runs');
     await waitFor(() => expect(shownIds()).toHaveLength(3));
     await user.click(within(notice).getByRole('button', { name: 'Show failed runs' }));
     await waitFor(() => expect(shownIds()).toEqual(['run_f']));

@@ -145,7 +145,7 @@ describe('what workflows did, in the conversation', () => {
       'Closing stops Shortcut “Ask order number”, which is waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
-    await waitForLine('^The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
+    await waitForLine('^Conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
     expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
     expect(inbox!.pageErrors).toEqual([]);
   });
@@ -162,8 +162,8 @@ describe('what workflows did, in the conversation', () => {
       'Closing stops Shortcut “Rating U” and Shortcut “Ask order number”, which are waiting for the customer’s answer: their next message opens a new conversation and no workflow gets it. Cancel to keep the conversation open.');
     await page.click('[data-testid="close-confirm"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-status"]')?.textContent === 'Closed');
-    await waitForLine('^The conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer$');
-    await waitForLine('^The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
+    await waitForLine('^Conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer$');
+    await waitForLine('^Conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer$');
     for (const run of [order, rating]) expect((await admin().get(`/runs/${run.id}`)).body).toMatchObject({ status: 'cancelled' });
     expect(inbox!.pageErrors).toEqual([]);
   });

@@ -67,7 +67,7 @@ describe('a supervisor\'s run history in the options page', () => {
     const launchers = await Promise.all((await runIds()).map(async (id) => (await cellsOf(id!))[5]));
     expect(launchers).toEqual(['Ava Agent', 'Ben Agent', 'Ava Agent']);
     const notice = await options.waitForSelector('::-p-aria([name="Failed runs"][role="status"])', { timeout: 10_000 });
-    expect(await notice!.evaluate((el) => el.textContent)).toBe('3 runs failed in the last 24 hours. Show failed runs');
+    expect(await notice!.evaluate((el) => el.textContent)).toBe('3 runs failed in the last 24 hours and were not run again. Show failed runs');
     // Nothing that changes a workflow or the engine: no queue, no Try now, no link to the editor.
     const text = await bodyText();
     expect(text).not.toMatch(/ready ·|Try now|Try them now/);

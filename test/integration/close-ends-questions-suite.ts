@@ -70,7 +70,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     // The thread says what happened, in lines that are nobody's turn.
     expect(closedThread.filter((m) => m.kind === 'activity').map((m) => m.text)).toEqual([
       'Ava launched “Ask order number”',
-      'The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
+      'Conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
     ]);
     expect((await run(runId)).status).toBe('cancelled');
   });
@@ -88,9 +88,25 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     expect(await run(waiting)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by workflow “Resolve”' });
     const lines = (await detail(conversation)).messages.filter((m) => m.kind === 'activity');
     expect(lines.at(-1)).toMatchObject({
-      text: 'The conversation was closed by workflow “Resolve”: shortcut “Ask order number” stopped waiting for the customer’s answer',
+      text: 'Conversation was closed by workflow “Resolve”: shortcut “Ask order number” stopped waiting for the customer’s answer',
       author: { type: 'workflow', id: resolve.id, name: 'Resolve' },
     });
+  });
+
+  // A team lead's review: closing "(Resolved)" while a question waited wrote a line without the
+  // category, worded otherwise than a close with nothing waiting. One close line either way.
+  it.each([
+    ['nothing waits', false, 'Conversation was closed by Ava (Resolved)'],
+    ['a question waits', true, 'Conversation was closed by Ava (Resolved): shortcut “Ask order number” stopped waiting for the customer’s answer'],
+  ])('closing with a category when %s: the thread\'s close line keeps the category, in the same words', async (_when, asking, line) => {
+    expect((await admin.put('/settings/closing-categories', { categories: ['Resolved', 'Spam'] })).status).toBe(200);
+    const flow = await askOrder();
+    const { conversation } = await lena();
+    if (asking) await launchAndWait(flow.id, conversation);
+    const closed = await ava.post(`/conversations/${conversation}/close`, { category: 'Resolved' });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const lines = (await detail(conversation)).messages.filter((m) => m.kind === 'activity').map((m) => m.text);
+    expect(lines.filter((t) => !t.startsWith('Ava launched'))).toEqual([line]);
   });
 
   it('runs of the same workflow queued behind the question stop with it (they would ask on the next conversation); other waits elsewhere are left alone', async () => {
@@ -108,7 +124,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     expect((await run(queued)).stepLog).toEqual([]);
     expect((await run(elsewhere)).status).toBe('waiting');
     expect((await detail(conversation)).messages.filter((m) => m.kind === 'activity').at(-1)?.text)
-      .toBe('The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer (with 1 more run of it queued behind)');
+      .toBe('Conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer (with 1 more run of it queued behind)');
   });
 
   it('with two workflows waiting, the conversation lists both (the Close dialog names them) and closing stops both', async () => {
@@ -130,9 +146,9 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
     for (const id of [first, last]) expect(await run(id)).toMatchObject({ status: 'cancelled', error: 'Stopped: the conversation was closed by Ava' });
     const after = await detail(conversation);
     expect([after.awaitingAnswer, after.awaitingAnswers]).toEqual([null, []]);
-    expect(after.messages.filter((m) => m.kind === 'activity').map((m) => m.text).filter((t) => t.startsWith('The conversation was closed')).sort()).toEqual([
-      'The conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
-      'The conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer',
+    expect(after.messages.filter((m) => m.kind === 'activity').map((m) => m.text).filter((t) => t.startsWith('Conversation was closed')).sort()).toEqual([
+      'Conversation was closed by Ava: shortcut “Ask order number” stopped waiting for the customer’s answer',
+      'Conversation was closed by Ava: shortcut “Rating U” stopped waiting for the customer’s answer',
     ]);
   });
 

@@ -4,6 +4,8 @@ import type { StepInput } from '../../lib/contracts/steps';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
+import { STEP_RETRY_DELAYS_S } from '../../server/engine/executor/step-retry';
 
 // What an HTTP request step sends again by itself (its quick attempts). As n8n without "Retry on
 // fail": a request the server may have acted on is not repeated unless repeating it is harmless
@@ -86,6 +88,27 @@ describe('the quick attempts of an HTTP request step', () => {
     const run = await runStep({ url: `${url}/orders`, body: '{}' });
     expect(run.status).toBe('waiting');
     expect(run.stepLog[0]).toMatchObject({ status: 'retrying', error: expect.stringMatching(/ECONNREFUSED \(3 attempts\)$/) });
+  });
+
+  // The r-team review: the final error read "… ECONNREFUSED (3 attempts) (tried 6 times over 3
+  // minutes; not tried again)", two counts of different things. Each try's log entry says its
+  // quick attempts; the run's error says how often the step was tried, once.
+  it('a server refusing connections through every retry: each try says its attempts, the failure how often it was tried, once', async () => {
+    const { url } = await target('refused');
+    let run = await runStep({ url: `${url}/orders`, body: '{}' });
+    const db = server!.app.services.db;
+    for (let i = 1; run.status === 'waiting'; i++) {
+      expect(run.stepLog.at(-1)).toMatchObject({ status: 'retrying', error: expect.stringMatching(/ECONNREFUSED \(3 attempts\)$/) });
+      await db.updateTable('runs').set({ wake_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', run.id).execute();
+      server!.app.services.runSignal.notify();
+      run = await waitFor(`try ${i + 1} of run ${run.id}`, async () => {
+        const r = await db.selectFrom('runs').select(['status', 'step_log']).where('id', '=', run.id).executeTakeFirstOrThrow();
+        return r.status === 'failed' || JSON.parse(r.step_log).length > i ? waitForRun(db, run.id, ['failed', 'waiting']) : undefined;
+      });
+    }
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(new RegExp(`^POST ${url}/orders: .*ECONNREFUSED \\(tried ${STEP_RETRY_DELAYS_S.length + 1} times over \\d+ minutes?; not tried again\\)$`));
+    expect(run.error).not.toMatch(/attempts/);
   });
 
   it('the timeout bounds all the attempts: a wait that would pass it is not made, the step is tried later instead', async () => {

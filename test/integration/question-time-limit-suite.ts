@@ -71,7 +71,10 @@ export function questionTimeLimitSuite(databaseUrl: () => string | undefined) {
     expect(askOutcome(run)).toMatchObject({ outcome: 'timed_out' });
     // Take over has nothing to stop: the conversation is simply the agent's.
     const took = await ava.api.post(`/conversations/${conversation}/awaiting-answer/take-over`, {});
-    expect(took.body).toMatchObject({ stoppedRunId: null, awaitingAnswer: null, awaitingAnswers: [] });
+    expect(took.body).toMatchObject({ stoppedRunId: null, awaitingAnswer: null, awaitingAnswers: [], assignment: { outcome: 'assigned', assigneeId: ava.id } });
+    // Only an assignment happened: the thread says that, as an Assign would, not "Ava took over" (review r-team).
+    const lines = ConversationDetail.parse((await ava.api.get(`/conversations/${conversation}`)).body).messages.filter((m) => m.kind === 'activity').map((m) => m.text);
+    expect(lines).toEqual(['Ava launched “Ask order”', 'Ava self-assigned this conversation']);
   });
 
   it('two questions, the one asked last past its time: the other is shown first and a typed reply answers it', async () => {

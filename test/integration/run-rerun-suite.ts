@@ -81,6 +81,32 @@ export function runRerunSuite(databaseUrl: () => string | undefined) {
   const runsOf = async (workflowId: string) => RunPage.parse((await admin.get(`/workflows/${workflowId}/runs?limit=200`)).body).runs;
   const refusal = (res: { status: number; body: unknown }) => ({ status: res.status, ...ErrorBody.parse(res.body).error });
 
+  // The r-team review: after Run all failed again had fixed everything, "4 runs failed in the
+  // last 24 hours" stayed. A failure run again is handled; a rerun that fails is the one to count.
+  it('the failed-run count leaves out failures that were run again, and counts a rerun that failed too', async () => {
+    const wf = await syncToCrm();
+    const count = async () => (await sam.get('/runs/failed-count')).body.failed as number;
+    const ana = await failedLaunch(wf.id, (await conversation('Ana')).conversationId, 'A-1');
+    await failedLaunch(wf.id, (await conversation('Rui')).conversationId, 'R-2');
+    expect(await count()).toBe(2);
+    // Not fixed yet: Ana's rerun fails too; her first failure is handled, the rerun's is not.
+    const first = Run.parse((await sam.post(`/runs/${ana.id}/rerun`)).body);
+    expect((await waitForRun(db(), first.id)).status).toBe('failed');
+    expect(await count()).toBe(2);
+    await fix(wf.id);
+    const second = Run.parse((await sam.post(`/runs/${first.id}/rerun`)).body);
+    expect((await waitForRun(db(), second.id)).status).toBe('completed');
+    expect(await count()).toBe(1);
+    const all = RerunRunsResult.parse((await sam.post(`/workflows/${wf.id}/runs/rerun`)).body);
+    expect(all.started).toBe(1);
+    for (const { runId } of all.reruns) expect((await waitForRun(db(), runId)).status).toBe('completed');
+    expect(await count()).toBe(0);
+    // The list still shows every failure, each with the run that ran it again.
+    const failed = RunPage.parse((await sam.get('/runs?status=failed')).body).runs;
+    expect(failed).toHaveLength(3);
+    expect(failed.every((r) => r.rerunAs)).toBe(true);
+  });
+
   describe('POST /runs/:id/rerun', () => {
     it('starts a new run of the published version, from the first step, with the same trigger data, linked both ways, and says so in the thread', async () => {
       const wf = await syncToCrm();

@@ -97,7 +97,7 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     ['an agent takes over', ({ conversation, runId }) => ava.api.post(`/conversations/${conversation}/awaiting-answer/take-over`, { runId }),
       `Ava took over: shortcut ${LABELLED} stopped; the conversation is assigned to Ava`],
     ['an agent closes the conversation', ({ conversation }) => ava.api.post(`/conversations/${conversation}/close`, {}),
-      `The conversation was closed by Ava: shortcut ${LABELLED} stopped waiting for the customer’s answer`],
+      `Conversation was closed by Ava: shortcut ${LABELLED} stopped waiting for the customer’s answer`],
     ['an admin deletes the workflow', ({ workflowId }) => admin.del(`/workflows/${workflowId}`),
       `Shortcut ${LABELLED} stopped: the workflow was deleted`],
     ['an admin cancels the run', ({ runId }) => admin.post(`/runs/${runId}/cancel`), /^Shortcut “Ask the order” \(workflow “Order number v2”\) stopped: cancelled by \S/],
@@ -123,7 +123,7 @@ export function workflowChangeLinesSuite(databaseUrl: () => string | undefined) 
     expect((await lines(conversation)).map(([text]) => text)).toEqual([
       'Ava launched “Ask order”',
       'Ava launched “Close it”',
-      'The conversation was closed by workflow “Close it”: shortcut “Ask order” stopped waiting for the customer’s answer',
+      'Conversation was closed by workflow “Close it”: shortcut “Ask order” stopped waiting for the customer’s answer',
     ]);
   });
 }

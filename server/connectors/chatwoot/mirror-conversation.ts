@@ -168,9 +168,12 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   let appliedAssignee = stored?.state.assigneeId;
   if (row?.status === 'open' && assigneeId !== (stored?.state.assigneeId ?? null) && email !== undefined) {
     const user = email ? await trx.selectFrom('users').select(['id', 'deactivated_at']).where('email', '=', email.toLowerCase()).executeTakeFirst() : undefined;
-    if (email && !user) ctx.notes.push(`Chatwoot agent ${email} has no companion user; the assignment is not mirrored`);
-    else if (user?.deactivated_at) ctx.notes.push(`Chatwoot agent ${email} is a deactivated companion user; the assignment is not mirrored`);
-    else await assignConversation(uow, services, row.id, user?.id ?? null, cause);
+    // An agent with no active user here: the conversation is no longer the previous assignee's
+    // (else it stayed under their Mine, and their unassign or a colleague's "take it?" acted on a
+    // stale owner), so it shows as unassigned, and the note says whom Chatwoot gave it to.
+    const unmapped = email && !user ? 'has no companion user' : user?.deactivated_at ? 'is a deactivated companion user' : null;
+    if (unmapped) ctx.notes.push(`Chatwoot assigned it to agent ${email}, who ${unmapped}; it shows as unassigned here`);
+    await assignConversation(uow, services, row.id, unmapped ? null : user?.id ?? null, cause);
     appliedAssignee = assigneeId;
   }
   await saveObject(trx, conn.row.id, 'conversation', conv.id, opts.version ?? stored?.version ?? 0,

@@ -1,4 +1,5 @@
 import type { StepLogEntry } from '../../../lib/contracts/runs';
+import { attemptsText } from '../../outbound/call';
 import { fail, type RetryLaterError, type StepOutcome } from '../steps/define';
 
 /**
@@ -35,5 +36,6 @@ export function retryOutcome(err: RetryLaterError, stepLog: readonly StepLogEntr
   }
   const delayMs = Math.max(STEP_RETRY_DELAYS_S[n]! * 1000, Math.min(err.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
   const at = new Date(nowMs + delayMs).toISOString();
-  return { kind: 'retry', error: err.message, wakeAt: at, output: { retry: n + 1, of: STEP_RETRY_DELAYS_S.length, at } };
+  const error = err.attempts ? `${err.message} (${attemptsText(err.attempts)})` : err.message;
+  return { kind: 'retry', error, wakeAt: at, output: { retry: n + 1, of: STEP_RETRY_DELAYS_S.length, at } };
 }

@@ -44,8 +44,12 @@ export class StepError extends Error {
  */
 export class RetryLaterError extends StepError {
   override name = 'RetryLaterError';
-  /** The outside system's own Retry-After, when it gave one. */
-  constructor(message: string, readonly retryAfterMs?: number) {
+  /**
+   * `retryAfterMs`: the outside system's own Retry-After, when it gave one. `attempts`: the quick
+   * attempts this try made (an HTTP call's), said in this try's log entry; the run's final error
+   * says how often the step was tried instead, not both ("3 attempts … tried 6 times").
+   */
+  constructor(message: string, readonly retryAfterMs?: number, readonly attempts?: number) {
     super(message);
   }
 }

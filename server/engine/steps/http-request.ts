@@ -1,6 +1,6 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
-import { attemptsText, callAndMap } from '../../outbound/call';
+import { callAndMap } from '../../outbound/call';
 import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
 import { shownUrl, urlSecrets } from '../../outbound/shown-url';
 import { mappedStepVariables } from '../../../lib/workflow/step-variables';
@@ -55,7 +55,7 @@ export const httpRequestStep = defineStep({
       // its log entry still says what the quick attempts met.
       if (result.later) {
         for (const n of result.notes) ctx.note(n);
-        throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
+        throw new RetryLaterError(`${shown}: ${result.error ?? answered(result)}`, result.later.retryAfterMs, result.attempts);
       }
       return result;
     };

@@ -1,6 +1,5 @@
 import { ActionNotRunnable, prepareAppAction, sendAppAction, type ActionResult } from '../../apps/run-action';
 import { mappedStepVariables } from '../../../lib/workflow/step-variables';
-import { attemptsText } from '../../outbound/call';
 import { defineStep, fail, next, RetryLaterError } from './define';
 import { sentBefore, type KeptCall } from './sent-before';
 
@@ -37,7 +36,7 @@ export const miniAppActionStep = defineStep({
       // The app said come back later, or could not be reached: the step tries again later (see http_request).
       if (result.later) {
         for (const n of result.notes) ctx.note(n);
-        throw new RetryLaterError(`${result.error ?? `The action "${config.actionKey}" failed`} (${attemptsText(result.attempts)})`, result.later.retryAfterMs);
+        throw new RetryLaterError(result.error ?? `The action "${config.actionKey}" failed`, result.later.retryAfterMs, result.attempts);
       }
       return result;
     };

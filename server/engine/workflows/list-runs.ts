@@ -66,7 +66,10 @@ export async function historyRun(db: Executor, id: string): Promise<Run> {
 const DAY_MS = 86_400_000;
 
 /**
- * How many runs started since `since` (a day ago unless given) have failed. Run ids begin with
+ * How many runs started since `since` (a day ago unless given) have failed and were not run again:
+ * a failure someone has run again (Run again, Run all failed again) is handled, as n8n marks a
+ * retried execution; its rerun counts if it failed too. Before, a supervisor who had run every
+ * failure again went on seeing the warning. Run ids begin with
  * their creation time (ULID), so the bound is also a range of runs_failed: the count reads the
  * recent failures only, not every failure ever, nor every recent run. The literal status lets
  * SQLite see that the partial index applies.
@@ -82,4 +85,6 @@ export const failedCountQuery = (db: Executor, from: Date) => db.selectFrom('run
   .select((eb) => eb.fn.countAll<number | string>().as('n'))
   .where(sql<boolean>`status = 'failed'`)
   .where('id', '>=', `run_${encodeTime(Math.max(0, from.getTime()), 10)}`)
-  .where('created_at', '>=', from.toISOString());
+  .where('created_at', '>=', from.toISOString())
+  // One probe of runs_rerun_of (087, unique: a run is run again once) per recent failure.
+  .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM runs AS rerun WHERE rerun.rerun_of = runs.id)`);

@@ -14,7 +14,9 @@ describe('takeOverLine: the thread\'s line for a take over', () => {
       'Ben took over: workflow “Ask order” stopped with 2 more runs of it queued behind'],
     ['the other inbox refused the assignment', 'workflow “Ask order”', 0, { outcome: 'failed', assigneeId: null, message: 'No Chatwoot agent' }, null,
       'Ben took over: workflow “Ask order” stopped; it could not be assigned to Ben (No Chatwoot agent)'],
-    ['nothing stopped, but assigned', null, 0, { outcome: 'assigned', assigneeId: 'usr_ben' }, null, 'Ben took over; the conversation is assigned to Ben'],
+    // Only an assignment happened: the line an Assign writes, not a take over (review r-team).
+    ['nothing stopped, but assigned', null, 0, { outcome: 'assigned', assigneeId: 'usr_ben' }, null, 'Ben self-assigned this conversation'],
+    ['nothing stopped, the other inbox refused the assignment: nothing happened, no line', null, 0, { outcome: 'failed', assigneeId: null, message: 'No Chatwoot agent' }, null, null],
     ['nothing stopped, nothing changed: no line', null, 0, { outcome: 'yours', assigneeId: 'usr_ben' }, null, null],
     ['nothing stopped on a closed conversation: no line', null, 0, undefined, null, null],
   ])('%s', (_name, stoppedRun, queued, assignment, keptBy, expected) => {

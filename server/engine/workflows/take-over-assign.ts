@@ -1,5 +1,6 @@
 import type { TakeOverResult } from '../../../lib/contracts/conversations';
 import type { ActivityLine } from '../../domain/activity';
+import { assignedText } from '../../domain/change-lines';
 import { assignConversation, getConversation } from '../../domain/conversations';
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { HttpError } from '../../http-error';
@@ -65,18 +66,20 @@ export async function keptByName(db: Executor, assignment: TakeOverAssignment | 
 /**
  * The thread's line for a take over: "Ben took over: workflow “Ask order” stopped; the
  * conversation is assigned to Ben". `stoppedRun`: the run stopped, as runNamed names it (a
- * shortcut's by its label); null when none was. Null when there is nothing to record (nothing
- * stopped and the assignment unchanged).
+ * shortcut's by its label); null when none was. Nothing stopped (answered, timed out, a colleague
+ * first): only an assignment happened, and the line is an Assign's ("Ben self-assigned this
+ * conversation"), not a take over that was not; null when nothing changed.
  */
 export function takeOverLine(
   by: { id: string; name: string }, stoppedRun: string | null, queued: number, assignment: TakeOverAssignment | undefined, keptBy?: string | null,
 ): Pick<ActivityLine, 'text' | 'author'> | null {
+  if (stoppedRun === null) {
+    return assignment?.outcome === 'assigned' ? { text: assignedText({ type: 'user', ...by }, by), author: { type: 'user', id: by.id } } : null;
+  }
   const assigned = assignment?.outcome === 'assigned' ? `the conversation is assigned to ${by.name}`
     : assignment?.outcome === 'failed' ? `it could not be assigned to ${by.name} (${assignment.message ?? 'refused'})`
       : null;
-  if (stoppedRun === null && assigned === null) return null;
-  const stopped = stoppedRun === null ? null
-    : `${stoppedRun} stopped${queued ? ` with ${queued} more run${queued === 1 ? '' : 's'} of it queued behind` : ''}`;
+  const stopped = `${stoppedRun} stopped${queued ? ` with ${queued} more run${queued === 1 ? '' : 's'} of it queued behind` : ''}`;
   const kept = assignment?.outcome === 'kept' ? `it stays assigned to ${keptBy ?? 'its assignee'}` : null;
-  return { text: `${by.name} took over${stopped ? `: ${stopped}` : ''}${[assigned, kept].filter(Boolean).map((s) => `; ${s}`).join('')}`, author: { type: 'user', id: by.id } };
+  return { text: `${by.name} took over: ${stopped}${[assigned, kept].filter(Boolean).map((s) => `; ${s}`).join('')}`, author: { type: 'user', id: by.id } };
 }

@@ -48,9 +48,10 @@ export async function takeOverQuestion(services: Services, conversationId: strin
     const assign = () => (elsewhere ? Promise.resolve(assignedThere) : assignHere(uow, services, conversationId, by));
     if (!open) {
       // Nothing to stop (answered, timed out, a colleague was first): the conversation is still
-      // the agent's to handle, and a new assignment is recorded as one.
+      // the agent's to handle, and a new assignment is recorded as an Assign's line. None in
+      // Chatwoot's conversations: Chatwoot writes its own for the assignment (change-lines.ts).
       const assignment = await assign();
-      const line = takeOverLine(by, null, 0, assignment);
+      const line = elsewhere ? null : takeOverLine(by, null, 0, assignment);
       if (line) await addActivity(uow, services, [{ ...line, conversationId, contactId: (await getConversation(uow.trx, conversationId)).contactId }]);
       return { stoppedRunId: null, cancelledRunIds: [], assignment };
     }

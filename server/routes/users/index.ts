@@ -8,6 +8,7 @@ import { hasRole, permissionsOf } from '../../auth/principal';
 import { createUser, getRestrictions, getUser, issueNewToken, listTeammates, listUsers, setRestrictions, setUserShortcutsEnabled, updateUser } from '../../domain/users';
 import { forbidden, HttpError } from '../../http-error';
 import { shortcutsVersion } from '../../engine/shortcuts/version';
+import { answerUserChange } from './chatwoot-unassign';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, live } = app.services;
@@ -49,9 +50,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['users'], params: UserParams, body: UserPatchBody, response: { 200: UserChanged },
       summary: 'Rename a user, change their role, deactivate (active: false) or reactivate them',
-      description: 'Deactivating stops their tokens and inbox sessions at once (401), ends their live streams and unassigns their open conversations; what they did keeps their name. 409 last_admin when no active admin would be left.',
+      description: 'Deactivating stops their tokens and inbox sessions at once (401), ends their live streams and unassigns their open conversations (those in Chatwoot there too, after the change: `chatwootUnassignFailed` lists the ones Chatwoot did not take); what they did keeps their name. 409 last_admin when no active admin would be left.',
     },
-  }, async (req) => updateUser(app.services, requireUser(req), req.params.id, req.body));
+  }, async (req) => answerUserChange(app.services, req, await updateUser(app.services, requireUser(req), req.params.id, req.body)));
 
   // No hard delete: a user's messages, assignments, runs and events name them. DELETE deactivates
   // (as PATCH {"active": false}), so a script's "remove user" cuts them off and keeps history.
@@ -61,7 +62,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['users'], params: UserParams, response: { 200: UserChanged },
       summary: 'Deactivate a user (there is no hard delete: history keeps their name)',
     },
-  }, async (req) => updateUser(app.services, requireUser(req), req.params.id, { active: false }));
+  }, async (req) => answerUserChange(app.services, req, await updateUser(app.services, requireUser(req), req.params.id, { active: false })));
 
   app.post('/users/:id/token', {
     config: { access: { role: 'agent' } },

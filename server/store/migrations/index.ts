@@ -48,6 +48,7 @@ import { runsByLauncher } from './085-runs-by-launcher';
 import { runReruns } from './087-run-reruns';
 import { runsByStatus } from './088-runs-by-status';
 import { messagesByConversationTime } from './089-messages-by-conversation-time';
+import { searchFold } from './090-search-fold';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
   '087-run-reruns': runReruns,
   '088-runs-by-status': runsByStatus,
   '089-messages-by-conversation-time': messagesByConversationTime,
+  '090-search-fold': searchFold,
 };

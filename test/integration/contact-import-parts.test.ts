@@ -1,0 +1,3 @@
+import { contactImportPartsSuite } from './contact-import-parts-suite';
+
+contactImportPartsSuite(() => undefined);
