@@ -6,9 +6,9 @@ import { containsText } from '../store/contains-text';
  * Whether the contact (the `contacts` table of the query) matches a search box's text: part of its
  * first or last name, its full name ("maria garc"), its email or its phone, ignoring case; a phone
  * typed with spaces, dashes, dots or parentheses ("600 111 222") matches the stored E.164 number.
- * "%" and "_" are searched for as themselves (an email's "john_doe"). Case is ignored on both
- * stores: SQLite's LIKE ignores ASCII case, PostgreSQL's needs ILIKE (with COLLATE "C", ASCII too).
- * A substring search reads every candidate row: callers bound it by an indexed filter or a page.
+ * "%" and "_" are searched for as themselves (an email's "john_doe"). The case of every letter is
+ * ignored on both stores, accents are not (contains-text.ts). A substring search reads every
+ * candidate row: callers bound it by an indexed filter or a page, or read it once (conversation-search.ts).
  */
 export function contactMatches(dialect: Dialect, q: string): RawBuilder<SqlBool> {
   const like = (column: RawBuilder<unknown>, text: string) => containsText(dialect, column, text);

@@ -8,9 +8,10 @@ import type { Dialect, Executor } from '../store/database';
 import { contactMatches } from './contact-search';
 import { toContact } from './contacts';
 import { toConversation } from './conversations';
+import { inMatched, searchPages } from './conversation-search';
 
 const STATUSES = ['open', 'closed'] as const;
-type Status = (typeof STATUSES)[number];
+export type Status = (typeof STATUSES)[number];
 
 /**
  * What the list is ordered by: the latest message's time (`last_message_at`, kept by a trigger on
@@ -24,6 +25,8 @@ export interface Filters {
   contactId?: string | undefined; q?: string | undefined; assigneeId?: string | null | undefined;
   /** UTC ISO time (TimeBound): changed at or after it. */
   updatedSince?: string | undefined;
+  /** The contacts `q` matches are the statement's CTE `matched`, read once (conversation-search.ts). */
+  qMatched?: boolean | undefined;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
   const cursor = query.cursor ? decodeConversationCursor(query.cursor) : null;
   const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince };
   const statuses = query.status ? [query.status] : STATUSES;
-  const [pages, total] = await Promise.all([
+  const [pages, total] = filters.q ? await searchPages(db, dialect, statuses, filters, cursor, query.limit + 1) : await Promise.all([
     Promise.all(statuses.map((status) => tabPage(db, dialect, status, filters, cursor, query.limit + 1))),
     countOf(db, dialect, query.status, filters),
   ]);
@@ -100,7 +103,7 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
-  if (filters.q) q = q.where(contactMatches(dialect, filters.q));
+  if (filters.q) q = q.where(filters.qMatched ? inMatched(dialect) : contactMatches(dialect, filters.q));
   const closedPart = !!filters.updatedSince && part === 'closed';
   if (filters.updatedSince) {
     q = closedPart
@@ -130,7 +133,8 @@ export function countQuery(db: Executor, dialect: Dialect, status: Status | unde
   else if (filters.updatedSince) q = q.where('conversations.status', 'in', STATUSES.map((s) => sql.lit(s)));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
-  if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
+  if (filters.q && filters.qMatched) q = q.where(inMatched(dialect));
+  else if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
   if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
   return q;
 }
@@ -152,7 +156,7 @@ const assigneeIs = (assigneeId: string | null) => (assigneeId === null
   ? sql<boolean>`${sql.ref('conversations.assignee_id')} IS NULL`
   : sql<boolean>`${sql.ref('conversations.assignee_id')} = ${assigneeId}`);
 
-type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
+export type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 
 const toItem = (r: Row): ConversationListItem => ({
   ...toConversation(r),

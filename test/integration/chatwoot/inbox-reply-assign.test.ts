@@ -91,7 +91,8 @@ describe('replies, notes and assignment on a Chatwoot conversation act in Chatwo
     expect(posts(p, '/assignments')).toEqual([{ assignee_id: 8 }, { assignee_id: null }]);
 
     const { user: stranger } = await p.server.createUser('agent', { name: 'Sam', email: 'sam@example.com' });
-    const refused = await p.server.api(agent.token).post(`/conversations/${id}/assign`, { userId: stranger.id });
+    // Assigning someone else is a supervisor's or an admin's (an agent gets 403 first, assign-roles-suite).
+    const refused = await p.server.api(p.server.adminToken).post(`/conversations/${id}/assign`, { userId: stranger.id });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/No Chatwoot agent has the email sam@example\.com/);
     const unknown = await p.server.api(agent.token).post(`/conversations/${id}/assign`, { userId: 'usr_nobody' });
