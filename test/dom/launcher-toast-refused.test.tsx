@@ -7,6 +7,7 @@ import { RunToast } from '../../components/toast/RunToast';
 import type { RunStatusSource } from '../../components/toast/run-status';
 import { createApiClient } from '../../lib/extension/api-client';
 import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { callOk } from '../support/process-api';
 
 // The launcher's toast following a run against the real server (a child process on a loopback
 // port, SQLite), read with the extension's own API client as the background reads it. A request
@@ -22,15 +23,7 @@ let agentToken = '';
 let workflowId = '';
 let conversationId = '';
 
-async function call(method: string, p: string, token: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api/v1${p}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = await res.json();
-  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-  return json;
-}
+const call = (method: string, p: string, token: string, body?: unknown) => callOk(server, token, method, p, body);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'f-small-toast-'));

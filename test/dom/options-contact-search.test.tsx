@@ -8,6 +8,7 @@ import { Shell } from '../../components/options/Shell';
 import { createApiClient } from '../../lib/extension/api-client';
 import { serveMessages } from '../../lib/extension/messaging';
 import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { callOk } from '../support/process-api';
 import { renderWithProviders } from './options-harness';
 
 // The options page's Contacts section against the real server (a child process on a loopback
@@ -22,15 +23,7 @@ let dataDir: string;
 let conversationId: string;
 const tokens: Record<'supervisor' | 'agent', string> = { supervisor: '', agent: '' };
 
-async function call(method: string, p: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api/v1${p}`, {
-    method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = await res.json();
-  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-  return json;
-}
+const call = (method: string, p: string, body?: unknown) => callOk(server, ADMIN, method, p, body);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'f-contacts-dom-'));

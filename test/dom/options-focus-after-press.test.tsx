@@ -9,6 +9,7 @@ import { createApiClient } from '../../lib/extension/api-client';
 import { serveMessages } from '../../lib/extension/messaging';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { callOk } from '../support/process-api';
 import { renderWithProviders } from './options-harness';
 
 // Where the keyboard is after a press that removes or replaces the pressed button (the review: it
@@ -23,15 +24,7 @@ let crm: HttpServer;
 let dataDir: string;
 let workflowId: string;
 
-async function call(method: string, p: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(`${server.url}/api/v1${p}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = await res.json();
-  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-  return json;
-}
+const call = (method: string, p: string, body?: unknown, token = ADMIN) => callOk(server, token, method, p, body);
 
 beforeAll(async () => {
   // The workflow's outside call is refused: every run of it fails, to be run again.

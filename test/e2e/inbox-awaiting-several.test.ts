@@ -1,7 +1,5 @@
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { describe, expect, it } from 'vitest';
+import { liveInboxForFile } from './support/live-inbox';
 import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-waiting';
 
 // Two workflows asking the same customer (README "Two workflows asking"): a typed reply goes to
@@ -11,27 +9,15 @@ import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-wait
 
 const NOTICE = '[data-testid="awaiting-answer"]';
 const TEXT = '[data-testid="awaiting-answer-text"]';
-let server: TestServer;
-let inbox: InboxBrowser;
-let page: Page;
-const admin = () => server.api(server.adminToken);
-const text = (selector: string) => page.$eval(selector, (el) => el.textContent);
+const live = liveInboxForFile();
+const admin = () => live.server.api(live.server.adminToken);
+const text = (selector: string) => live.page.$eval(selector, (el) => el.textContent);
 /** The Take over buttons as a screen reader names them (their accessible names), in order. */
-const takeOvers = () => page.$$eval('[data-testid="take-over"]', (els) => els.map((el) => ({ name: el.textContent, runId: (el as HTMLElement).dataset.runId })));
-
-beforeAll(async () => {
-  server = await startTestServer();
-  inbox = await openSignedInInbox(server.url, server.adminToken, { live: true });
-  page = inbox.page;
-}, 60_000);
-
-afterAll(async () => {
-  await inbox?.close();
-  await server?.close();
-});
+const takeOvers = () => live.page.$$eval('[data-testid="take-over"]', (els) => els.map((el) => ({ name: el.textContent, runId: (el as HTMLElement).dataset.runId })));
 
 describe('the notice above the composer with two questions waiting', () => {
   it('names both, the one asked last first, each with its own Take over; taking over one leaves the other', async () => {
+    const { server, inbox, page } = live;
     const { conversation, openingRunId: rated, shortcutRunId: ordered } = await shortcutAskingAfterOpeningWorkflow(server, { name: 'Rating', question: 'How would you rate us, 1 to 5?' });
 
     await page.goto(`${server.url}/inbox/c/${conversation}`);

@@ -1,7 +1,5 @@
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { describe, expect, it } from 'vitest';
+import { liveInboxForFile } from './support/live-inbox';
 import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-waiting';
 
 // The built inbox's Close dialog names what closing stops. A run launched from a shortcut is named
@@ -9,23 +7,11 @@ import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-wait
 // “Ask the order”"), not by its workflow's name, which the agent never saw ("Order questions v2");
 // a workflow something else started keeps its name. It named every one by its workflow.
 
-let server: TestServer;
-let inbox: InboxBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  inbox = await openSignedInInbox(server.url, server.adminToken, { live: true });
-  page = inbox.page;
-}, 60_000);
-
-afterAll(async () => {
-  await inbox?.close();
-  await server?.close();
-});
+const live = liveInboxForFile();
 
 describe('the Close dialog on questions waiting for the customer', () => {
   it('names a shortcut\'s run by its label and a workflow something else started by its name', async () => {
+    const { server, inbox, page } = live;
     const { conversation } = await shortcutAskingAfterOpeningWorkflow(server, { name: 'Welcome survey', question: 'How did you find us?' });
 
     await page.goto(`${server.url}/inbox/c/${conversation}`);

@@ -1,8 +1,6 @@
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { liveInboxForFile } from './support/live-inbox';
 import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-waiting';
 
 // Two questions wait on Lena; the one asked last reaches its time limit before the engine gets to
@@ -12,24 +10,12 @@ import { shortcutAskingAfterOpeningWorkflow } from './support/two-questions-wait
 
 const NOTICE = '[data-testid="awaiting-answer"]';
 const TEXT = '[data-testid="awaiting-answer-text"]';
-let server: TestServer;
-let inbox: InboxBrowser;
-let page: Page;
-const admin = () => server.api(server.adminToken);
-
-beforeAll(async () => {
-  server = await startTestServer();
-  inbox = await openSignedInInbox(server.url, server.adminToken, { live: true });
-  page = inbox.page;
-}, 60_000);
-
-afterAll(async () => {
-  await inbox?.close();
-  await server?.close();
-});
+const live = liveInboxForFile();
+const admin = () => live.server.api(live.server.adminToken);
 
 describe('a question past its time limit, before its run wakes', () => {
   it('leaves the notice at its time, and the customer\'s next message goes to the question the notice names', async () => {
+    const { server, inbox, page } = live;
     const { conversation, openingRunId: rated, shortcutRunId: ordered } = await shortcutAskingAfterOpeningWorkflow(server, { name: 'Rating', question: 'How would you rate us, 1 to 5?' });
     await page.goto(`${server.url}/inbox/c/${conversation}`);
     await page.waitForSelector('[data-testid="live-state"][data-state="live"]', { timeout: 15_000 });

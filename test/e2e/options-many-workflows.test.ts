@@ -1,7 +1,8 @@
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { fillConnectForm, launchWithExtension, type ExtensionBrowser } from './support/browser';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedOptions, seedWorkflowList } from './support/options-page';
 import { until } from './launcher-harness';
 
 // GET /workflows answers a page at a time (50 unless the caller asks for up to 200). The built
@@ -16,19 +17,8 @@ const COUNT = 300;
 
 beforeAll(async () => {
   server = await startTestServer({ workers: false });
-  const admin = server.api(server.adminToken);
-  for (let i = 0; i < COUNT - 1; i++) {
-    const res = await admin.post('/workflows', { name: `Flow ${String(i).padStart(3, '0')}`, trigger: { type: 'conversation_opened' }, steps: [] });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
-  // Last by name: past the first page of 50 and the first of 200.
-  expect((await admin.post('/workflows', { name: 'Zeta sub-flow', trigger: { type: 'manual' }, steps: [], status: 'published' })).status).toBe(201);
-
-  ext = await launchWithExtension();
-  options = await ext.openOptions();
-  await options.setViewport({ width: 1280, height: 900 });
-  await fillConnectForm(options, server.url, server.adminToken);
-  await options.waitForSelector('::-p-aria(New workflow[role="button"])', { timeout: 15_000 });
+  await seedWorkflowList(server, COUNT);
+  ({ ext, options } = await openConnectedOptions(server.url, server.adminToken, '::-p-aria(New workflow[role="button"])'));
 }, 120_000);
 afterAll(async () => {
   await ext?.close();

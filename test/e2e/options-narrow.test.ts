@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { startTestServer, type TestServer } from '../support/server';
 import { until } from './launcher-harness';
-import { fillConnectForm, launchWithExtension, type ExtensionBrowser } from './support/browser';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedOptions } from './support/options-page';
 
 // The built extension's options page on a 320 CSS px screen (a phone, or 1280 px zoomed to 400%;
 // WCAG 1.4.10 Reflow), as the inbox already fits one: the review found the page 775 px wide (the
@@ -31,11 +32,7 @@ beforeAll(async () => {
   expect(launched.status, JSON.stringify(launched.body)).toBe(202);
   await until(async () => (await admin().get(`/runs?workflowId=${wf.body.id}&status=failed`)).body.runs?.length === 1, 'the run to fail', 15_000);
 
-  ext = await launchWithExtension();
-  options = await ext.openOptions();
-  await options.setViewport({ width: 1280, height: 900 });
-  await fillConnectForm(options, server.url, server.adminToken);
-  await options.waitForSelector('nav a[href="#/runs"]', { timeout: 15_000 });
+  ({ ext, options } = await openConnectedOptions(server.url, server.adminToken, 'nav a[href="#/runs"]'));
 }, 60_000);
 
 afterAll(async () => {

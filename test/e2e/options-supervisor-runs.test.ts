@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { startTestServer, type TestServer } from '../support/server';
 import { until } from './launcher-harness';
-import { fillConnectForm, launchWithExtension, type ExtensionBrowser } from './support/browser';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedOptions } from './support/options-page';
 
 // The review's case in Chromium with the built extension: agents launched "Sync to CRM", whose
 // outside call is refused; the supervisor connects the options page and finds, in the Runs
@@ -47,11 +48,7 @@ beforeAll(async () => {
     return page.body.runs?.length === launched.length;
   }, 'the three runs to fail', 15_000);
 
-  ext = await launchWithExtension();
-  options = await ext.openOptions();
-  await options.setViewport({ width: 1280, height: 900 });
-  await fillConnectForm(options, server.url, sam.token);
-  await options.waitForSelector('nav a[href="#/runs"]', { timeout: 15_000 });
+  ({ ext, options } = await openConnectedOptions(server.url, sam.token, 'nav a[href="#/runs"]'));
 }, 60_000);
 
 afterAll(async () => {

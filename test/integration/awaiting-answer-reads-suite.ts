@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { AwaitingAnswerState, ConversationDetail } from '../../lib/contracts/conversations';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { type Api, type TestServer } from '../support/server';
+import { eachAdminAndAgentServer } from '../support/each-server';
 import { shortcutAskingAfterOpeningWorkflow } from '../e2e/support/two-questions-waiting';
 
 /**
@@ -14,12 +15,7 @@ export function awaitingAnswerReadsSuite(databaseUrl: () => string | undefined) 
   let server: TestServer;
   let admin: Api;
   let ava: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-    ava = server.api((await server.createUser('agent', { name: 'Ava' })).token);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminAndAgentServer(databaseUrl, 'Ava', (s, a, agent) => { server = s; admin = a; ava = agent; });
 
   /** The statements one GET cost the server: the fewest of five tries (the engine's own reads may land in one). */
   async function statementsOf(path: string): Promise<number> {

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationDetail } from '../../lib/contracts/conversations';
 import { Contact } from '../../lib/contracts/contacts';
 import { Run } from '../../lib/contracts/runs';
 import type { StepInput } from '../../lib/contracts/steps';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { type Api, type TestServer } from '../support/server';
+import { eachAdminAndAgentServer } from '../support/each-server';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -19,12 +20,7 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
   let ava: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-    ava = server.api((await server.createUser('agent', { name: 'Ava' })).token);
-  });
-  afterEach(async () => { await server.close(); });
+  const restart = eachAdminAndAgentServer(databaseUrl, 'Ava', (s, a, agent) => { server = s; admin = a; ava = agent; });
 
   const askOrder = () => createWorkflow(server, shortcutWorkflow({
     name: 'Ask order number', trigger: { type: 'shortcut', name: 'Ask order number' },
@@ -153,11 +149,8 @@ export function closeEndsQuestionsSuite(databaseUrl: () => string | undefined) {
   });
 
   it('an answer that came before the close is the run\'s: the run goes on with it', async () => {
-    await server.close();
     // No executor: the answer is stored and the run woken, but nobody has run it yet when the conversation closes.
-    server = await startTestServer({ databaseUrl: databaseUrl(), workers: false });
-    admin = server.api(server.adminToken);
-    ava = server.api((await server.createUser('agent', { name: 'Ava' })).token);
+    await restart({ workers: false });
     const flow = await askOrder();
     const { conversation } = await lena();
     const runId = (await ava.post(`/shortcuts/${flow.id}/launch`, { conversationId: conversation, values: {} })).body.runId as string;

@@ -5,7 +5,8 @@ import { Run } from '../../lib/contracts/runs';
 import type { StepInput } from '../../lib/contracts/steps';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { type Api, type TestServer } from '../support/server';
+import { eachAdminAndAgentServer } from '../support/each-server';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -19,17 +20,12 @@ export function failureLineSuite(databaseUrl: () => string | undefined) {
   let admin: Api;
   let ava: Api;
   let remote: HttpServer | undefined;
+  // No COMPANION_ALLOW_PRIVATE_URLS: a step's request to a loopback address is refused.
+  const restart = eachAdminAndAgentServer(databaseUrl, 'Ava', (s, a, agent) => { server = s; admin = a; ava = agent; });
   beforeEach(async () => {
-    // No COMPANION_ALLOW_PRIVATE_URLS: a step's request to a loopback address is refused.
-    server = await startTestServer({ databaseUrl: databaseUrl() });
-    admin = server.api(server.adminToken);
-    ava = server.api((await server.createUser('agent', { name: 'Ava' })).token);
     remote = await startHttpServer((req, res) => { req.resume(); res.writeHead(500).end('boom'); });
   });
-  afterEach(async () => {
-    await server.close();
-    await remote?.close();
-  });
+  afterEach(async () => { await remote?.close(); });
 
   async function failedIn(name: string, steps: StepInput[]) {
     const wf = await createWorkflow(server, shortcutWorkflow({ name, trigger: { type: 'shortcut', name }, steps }));
@@ -55,10 +51,7 @@ export function failureLineSuite(databaseUrl: () => string | undefined) {
   });
 
   it('any other failure keeps its words, now with its step', async () => {
-    await server.close();
-    server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    admin = server.api(server.adminToken);
-    ava = server.api((await server.createUser('agent', { name: 'Ava' })).token);
+    await restart({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
     const { run, lines } = await failedIn('Set amount', [{ id: 'set', type: 'http_request', config: { method: 'POST', url: `${remote!.url}/amounts`, body: '{}' } } as StepInput]);
     expect(run.error).toMatch(/answered HTTP 500/);
     expect(lines).toEqual([`Workflow “Set amount” failed at step “set”: ${run.error}`]);

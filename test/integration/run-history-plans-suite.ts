@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunListQuery } from '../../lib/contracts/runs';
 import { failedCountQuery, runPageQuery } from '../../server/engine/workflows/list-runs';
 import { startTestServer, type TestServer } from '../support/server';
+import { queryPlan } from './query-plan';
 
 /**
  * The run history's new reads on 6,000 runs, few of them by one person and few failed: a page
@@ -42,25 +43,8 @@ export function runHistoryPlansSuite(databaseUrl: () => string | undefined) {
   }, 120_000);
   afterAll(async () => { await server?.close(); });
 
-  async function plan(query: Compilable<unknown>): Promise<string> {
-    const { db } = server.store;
-    const compiled = query.compile();
-    if (server.store.dialect === 'sqlite') {
-      return (await db.executeQuery<{ detail: string }>({ ...compiled, sql: `EXPLAIN QUERY PLAN ${compiled.sql}` })).rows.map((r) => r.detail).join('\n');
-    }
-    // A small table is cheaper to scan than to seek: with scanning and sorting discouraged, the
-    // plan shows whether an index can give the rows (in order).
-    return db.connection().execute(async (c) => {
-      await sql`SET enable_seqscan = off`.execute(c);
-      await sql`SET enable_sort = off`.execute(c);
-      try {
-        return (await c.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `EXPLAIN ${compiled.sql}` })).rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await sql`RESET enable_seqscan`.execute(c);
-        await sql`RESET enable_sort`.execute(c);
-      }
-    });
-  }
+  // Sorting discouraged too: a page read from an index comes in order.
+  const plan = (query: Compilable<unknown>) => queryPlan(server.store, query, { noSort: true });
   const pageOf = (query: Record<string, string>) => runPageQuery(server.store.db, RunListQuery.parse(query));
 
   it('reads one launcher\'s page from runs_by_launcher, in order, naming them by primary key', async () => {

@@ -7,6 +7,7 @@ import { lastRunsQuery } from '../../server/engine/workflows/last-runs';
 import { runPageQuery } from '../../server/engine/workflows/list-runs';
 import { insertWorkflow, makeWorkflow } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
+import { queryPlan } from './query-plan';
 
 /**
  * The run history's filters and the workflow list's last runs on 6,000 runs (the review's
@@ -110,23 +111,8 @@ export function runHistoryScaleSuite(databaseUrl: () => string | undefined) {
     });
   });
 
-  async function plan(query: Compilable<unknown>): Promise<string> {
-    const { db } = server.store;
-    const compiled = query.compile();
-    if (server.store.dialect === 'sqlite') {
-      return (await db.executeQuery<{ detail: string }>({ ...compiled, sql: `EXPLAIN QUERY PLAN ${compiled.sql}` })).rows.map((r) => r.detail).join('\n');
-    }
-    // A small table is cheaper to scan than to seek: with scanning discouraged, the plan shows
-    // whether an index holds the rows (sorting stays allowed: a contact's few runs are sorted).
-    return db.connection().execute(async (c) => {
-      await sql`SET enable_seqscan = off`.execute(c);
-      try {
-        return (await c.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `EXPLAIN ${compiled.sql}` })).rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await sql`RESET enable_seqscan`.execute(c);
-      }
-    });
-  }
+  // Sorting stays allowed: a contact's few runs are sorted.
+  const plan = (query: Compilable<unknown>) => queryPlan(server.store, query);
 
   describe('the filters\' plans', () => {
     it.each(cases)('%s: read through the index that holds them, not by walking the runs', async (_name, query, _matches, sqlite, pg) => {

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Contact } from '../../../lib/contracts/contacts';
 import { Run } from '../../../lib/contracts/runs';
 import type { CwStandinConversation } from '../../support/chatwoot-standin';
 import { waitFor } from '../../support/wait';
 import { createWorkflow } from '../engine-support';
-import { startChatwootPair, type ChatwootPair } from './harness';
+import { janeWritesIn, startChatwootPair, type ChatwootPair } from './harness';
 
 /**
  * Two workflows asking one Chatwoot customer at once: a reply quoting a question (Chatwoot's
@@ -19,10 +18,7 @@ export function askQuotedReplySuite(databaseUrl: () => string | undefined) {
   let contactId: string;
   beforeEach(async () => {
     p = await startChatwootPair({ workers: true, databaseUrl: databaseUrl() });
-    const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-    conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Hello', incoming: true } });
-    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
-    contactId = Contact.parse((await admin().get('/contacts?email=jane%40example.com')).body.contacts[0]).id;
+    ({ conv, contactId } = await janeWritesIn(p));
   });
   afterEach(async () => { await p.close(); });
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ChatwootAccount } from '../../../lib/contracts/chatwoot';
+import { Contact } from '../../../lib/contracts/contacts';
 import { ConversationList } from '../../../lib/contracts/conversations';
 import type { Config } from '../../../server/config';
 import { startChatwootStandin, type ChatwootStandin, type CwStandinConversation, type CwStandinMessage } from '../../support/chatwoot-standin';
@@ -89,4 +90,16 @@ export async function mirrorDeletedInChatwoot(p: ChatwootPair) {
   const [mirror] = ConversationList.parse((await admin.get('/conversations')).body).conversations;
   expect(mirror).toMatchObject({ status: 'closed', closeReason: 'deleted_in_chatwoot' });
   return { mirror: mirror!, displayId: conv.id };
+}
+
+/**
+ * Jane Doe (jane@example.com) writes "Hello" in Chatwoot and its conversation_created webhook
+ * mirrors her here: her Chatwoot conversation, and her contact's id here.
+ */
+export async function janeWritesIn(p: ChatwootPair) {
+  const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
+  const conv = p.cw.addConversation({ contactId: jane.id, firstMessage: { content: 'Hello', incoming: true } });
+  expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
+  const contactId = Contact.parse((await p.server.api(p.server.adminToken).get('/contacts?email=jane%40example.com')).body.contacts[0]).id;
+  return { conv, contactId };
 }

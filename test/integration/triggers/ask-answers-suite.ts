@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
-import type { Run } from '../../../lib/contracts/runs';
-import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
 import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
 import { eachAdminServer } from '../../support/each-server';
+import { askFreshContact, askSettled, customerReplies } from './ask-on-tag';
 
 /**
  * How Ask a Question reads the answers people type, over the HTTP API on the built-in inbox:
@@ -19,20 +18,9 @@ export function askAnswersSuite(databaseUrl: () => string | undefined) {
   eachAdminServer(databaseUrl, (s, a) => { server = s; admin = a; });
 
   /** Asks a fresh contact (tag `go` added) on a new conversation; resolves once the question waits. */
-  async function ask(config: Record<string, unknown>, contact: Record<string, unknown> = { firstName: 'Ana' }) {
-    const wf = await createWorkflow(server, {
-      name: 'Ask', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] },
-      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your answer?', retries: 1, ...config } } as StepInput],
-    });
-    const created = Contact.parse((await admin.post('/contacts', contact)).body);
-    const conversation = (await admin.post('/conversations', { contactId: created.id })).body as { id: string };
-    await admin.post(`/contacts/${created.id}/tags`, { tags: ['go'] });
-    const [run] = await runsOf(server, wf.id);
-    await waiting(run!.id);
-    return { contactId: created.id, conversationId: conversation.id, runId: run!.id };
-  }
-  const waiting = (runId: string): Promise<Run> => waitForRun(server.app.services.db, runId, ['waiting', 'completed', 'failed']);
-  const reply = (conversationId: string, text: string) => admin.post(`/conversations/${conversationId}/messages`, { text, direction: 'incoming' });
+  const ask = (config: Record<string, unknown>, contact?: Record<string, unknown>) => askFreshContact(server, { name: 'Ask', question: 'Your answer?', config, contact });
+  const waiting = (runId: string) => askSettled(server, runId);
+  const reply = (conversationId: string, text: string) => customerReplies(server, conversationId, text);
   const texts = async (conversationId: string) =>
     ((await admin.get(`/conversations/${conversationId}`)).body.messages as { text: string; direction: string }[]).filter((m) => m.direction === 'outgoing').map((m) => m.text);
   const contactOf = async (id: string) => Contact.parse((await admin.get(`/contacts/${id}`)).body);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Contact } from '../../../lib/contracts/contacts';
 import { ErrorBody } from '../../../lib/contracts/errors';
-import type { Run } from '../../../lib/contracts/runs';
 import type { StepInput } from '../../../lib/contracts/steps';
 import { waitForRun } from '../../support/builders';
 import { type Api, type TestServer } from '../../support/server';
 import { createWorkflow, runsOf } from '../engine-support';
 import { eachAdminServer } from '../../support/each-server';
+import { askFreshContact, askSettled, customerReplies } from './ask-on-tag';
 
 /**
  * Phone numbers in workflow steps read as the contacts API reads them: with the workspace's
@@ -100,20 +100,9 @@ export function nationalPhoneStepsSuite(databaseUrl: () => string | undefined) {
 
   describe('Ask a Question', () => {
     /** Asks a fresh contact (tag `go` added) on a new conversation; resolves once the question waits. */
-    async function ask(config: Record<string, unknown>) {
-      const wf = await createWorkflow(server, {
-        name: `Ask ${Math.random()}`, trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] },
-        steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Your number?', retries: 1, ...config } } as StepInput],
-      });
-      const created = Contact.parse((await admin.post('/contacts', { firstName: 'Ana' })).body);
-      const conversation = (await admin.post('/conversations', { contactId: created.id })).body as { id: string };
-      await admin.post(`/contacts/${created.id}/tags`, { tags: ['go'] });
-      const [run] = await runsOf(server, wf.id);
-      await waiting(run!.id);
-      return { contactId: created.id, conversationId: conversation.id, runId: run!.id };
-    }
-    const waiting = (runId: string): Promise<Run> => waitForRun(server.app.services.db, runId, ['waiting', 'completed', 'failed']);
-    const reply = (conversationId: string, text: string) => admin.post(`/conversations/${conversationId}/messages`, { text, direction: 'incoming' });
+    const ask = (config: Record<string, unknown>) => askFreshContact(server, { name: `Ask ${Math.random()}`, question: 'Your number?', config });
+    const waiting = (runId: string) => askSettled(server, runId);
+    const reply = (conversationId: string, text: string) => customerReplies(server, conversationId, text);
     const asked = async (conversationId: string) =>
       ((await admin.get(`/conversations/${conversationId}`)).body.messages as { direction: string }[]).filter((m) => m.direction === 'outgoing').length;
 
