@@ -71,6 +71,19 @@ export function runsListSuite(databaseUrl: () => string | undefined = () => unde
       expect(same.body.runs.map((r: { id: string }) => r.id)).toContain(oldest.id);
     });
 
+    it('a run\'s own createdAt as since or until bounds it exactly, though its id was made a moment before or after', async () => {
+      const [run] = (await admin().get('/runs?limit=1')).body.runs as { id: string; createdAt: string }[];
+      for (const shift of [-3, 3]) {
+        // As a batch's rows can be: the id made a few ms away from the time written in created_at.
+        const createdAt = new Date(Date.parse(run!.createdAt) + shift).toISOString();
+        await server.store.db.updateTable('runs').set({ created_at: createdAt }).where('id', '=', run!.id).execute();
+        const ids = async (q: string) => ((await admin().get(`/runs?${q}`)).body.runs as { id: string }[]).map((r) => r.id);
+        expect(await ids(`since=${encodeURIComponent(createdAt)}`)).toContain(run!.id);
+        expect(await ids(`until=${encodeURIComponent(createdAt)}`)).not.toContain(run!.id);
+        expect(await ids(`until=${encodeURIComponent(new Date(Date.parse(createdAt) + 1).toISOString())}`)).toContain(run!.id);
+      }
+    });
+
     it('pages with nextCursor without repeating or skipping a run', async () => {
       const seen: string[] = [];
       let cursor: string | null = null;

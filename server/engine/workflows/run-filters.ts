@@ -35,18 +35,29 @@ export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBoo
   if (query.status) where.push(sql<SqlBool>`${col('status')} = ${sql.lit(query.status)}`);
   if (query.contactId) where.push(sql<SqlBool>`${col('contact_id')} = ${query.contactId}`);
   if (query.launchedBy) where.push(sql<SqlBool>`${col('launched_by')} = ${query.launchedBy}`);
-  if (query.since) where.push(sql<SqlBool>`runs.id >= ${runIdAt(Date.parse(query.since))}`);
-  if (query.until) where.push(sql<SqlBool>`runs.id < ${runIdAt(Date.parse(query.until))}`);
+  // The id's time and created_at are taken a moment apart (up to a batch's length): the id range,
+  // widened by ID_SLACK_MS, picks the rows through an index; created_at is the exact bound a client
+  // gave (a run's own createdAt as `since` includes it).
+  if (query.since) {
+    const since = Date.parse(query.since);
+    where.push(sql<SqlBool>`runs.id >= ${runIdAt(since - ID_SLACK_MS)}`, sql<SqlBool>`runs.created_at >= ${new Date(since).toISOString()}`);
+  }
+  if (query.until) {
+    const until = Date.parse(query.until);
+    where.push(sql<SqlBool>`runs.id < ${runIdAt(until + ID_SLACK_MS)}`, sql<SqlBool>`runs.created_at < ${new Date(until).toISOString()}`);
+  }
   return where;
 }
 
 const UNFINISHED = new Set<string>(UNFINISHED_RUN_STATUSES);
+const ID_SLACK_MS = 2_000;
 
 /**
  * The smallest id of a run started at `ms`. A run's id begins with its start time to the
  * millisecond (ULID, as retention.ts reads it), so `since` and `until` are a range of whichever
- * index reads. `created_at` is the same instant, read a moment later: compared as well,
- * PostgreSQL took the two ranges for independent, estimated a day's 2,000 runs at 60, and read,
- * joined and sorted all of them for a page of 50.
+ * index reads. `created_at` is the same instant, read a moment apart (before or after), so it is
+ * compared too, for the exact bound: a client giving a run's own createdAt as `since` must get it.
+ * (PostgreSQL may take the two ranges for independent and underestimate a day's runs; a page is
+ * then read and sorted whole: a few ms, against a run left out.)
  */
 export const runIdAt = (ms: number) => `run_${encodeTime(Math.min(Math.max(0, ms), 2 ** 48 - 1), 10)}`;
