@@ -197,6 +197,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       detail = null;
       awaiting.hide();
       thread.loading();
+      // Until its detail comes, the head says nothing rather than the last conversation's state.
+      $('[data-testid="conversation-meta"]').replaceChildren();
     }
     input.value = drafts.get(id) ?? '';
   }
