@@ -53,6 +53,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
           {m.triggers.length} trigger{m.triggers.length === 1 ? '' : 's'}{m.triggers.length ? `: ${m.triggers.map((t) => t.name).join(', ')}` : ''} ·{' '}
           {m.actions.length} action{m.actions.length === 1 ? '' : 's'}{m.actions.length ? `: ${m.actions.map((a) => a.name).join(', ')}` : ''}
         </p>
+        {app.forgottenSecrets?.length ? <ForgottenSecrets what={app.forgottenSecrets} /> : null}
         {error && <p className="error" role="alert">{errorMessage(error)}</p>}
         <WorkflowsInUse error={error} />
         <AppDeliveries app={app} />
@@ -71,6 +72,22 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
         {manage.buttons}
       </div>
     </article>
+  );
+}
+
+/**
+ * What the server forgot with its lost secret key (npm run forget-secrets), and the way back for
+ * each: without it the card looked fine while every request to the app was refused.
+ */
+function ForgottenSecrets({ what }: { what: NonNullable<App['forgottenSecrets']> }) {
+  return (
+    <div className="summary warn" role="status">
+      <strong>Forgotten when the server’s secret key was replaced:</strong>
+      <ul>
+        {what.includes('signingSecret') && <li>the signing secret: Rotate signing secret below and give the new one to the app’s server; nothing is sent to the app until then.</li>}
+        {what.includes('authValues') && <li>the values entered on install: uninstall the app and install it again to enter them.</li>}
+      </ul>
+    </div>
   );
 }
 

@@ -36,7 +36,9 @@ export type ChatwootConnectBody = z.infer<typeof ChatwootConnectBody>;
 export const ChatwootPatchBody = z.strictObject({
   /**
    * Where the same Chatwoot answers now (it moved to https, to another domain): checked like a
-   * connect, and on another host or path only when the connected token is accepted there too.
+   * connect. On the same host (another scheme, port or path) only when the connected token is
+   * accepted there too; on another host only with `apiAccessToken` in the same change (else 422
+   * `chatwoot_token_required`, nothing sent): the connected token never leaves its host.
    */
   baseUrl: ChatwootBaseUrl.optional(),
   apiAccessToken: z.string().trim().min(8).max(200).optional(),

@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { TimeBound } from './runs';
 import { Id } from './workflow-primitives';
 
+/**
+ * Where a rerun starts. `start`: step 1 of the published version (steps that already ran, a note
+ * or a message to the customer, run again). `failed_step`: the step that failed, with the
+ * variables the failed run had then, as n8n's Retry execution resumes from the node that failed:
+ * the steps before it are not repeated. Only while the workflow's published version is the one the
+ * failed run ran (a changed version's steps may not fit what the older one's earlier steps left).
+ */
+export const RerunFrom = z.enum(['start', 'failed_step'], { error: 'Give `from` as "start" (step 1, the default) or "failed_step"' })
+  .describe('`start` (the default): from step 1; `failed_step`: from the step that failed, without repeating the steps before it (only while the workflow is unchanged since)');
+export type RerunFrom = z.infer<typeof RerunFrom>;
+
+/** POST /runs/:id/rerun's body (optional: no body runs it again from the start). */
+export const RerunBody = z.object({ from: RerunFrom.optional() }).strict();
+export type RerunBody = z.infer<typeof RerunBody>;
+
 /** The most failed runs one call of POST /workflows/:id/runs/rerun runs again; `remaining` says how many are left. */
 export const RERUN_BATCH_MAX = 1000;
 
@@ -18,6 +33,7 @@ export const RerunRunsBody = z.object({
   limit: z.number({ error: `Give limit as a whole number from 1 to ${RERUN_BATCH_MAX}` }).int(`Give limit as a whole number from 1 to ${RERUN_BATCH_MAX}`)
     .min(1, `Give limit as a whole number from 1 to ${RERUN_BATCH_MAX}`).max(RERUN_BATCH_MAX, `At most ${RERUN_BATCH_MAX} runs are run again per call; call again for the rest (\`remaining\`)`)
     .optional().describe(`How many at most, oldest first (${RERUN_BATCH_MAX} unless said)`),
+  from: RerunFrom.optional(),
 }).strict();
 export type RerunRunsBody = z.infer<typeof RerunRunsBody>;
 
@@ -32,5 +48,10 @@ export const RerunRunsResult = z.object({
   reruns: z.array(Rerun),
   /** Failed runs (of the same `since`) still not run again: call again to run them. */
   remaining: z.number().int().min(0),
+  /**
+   * With `from: failed_step`: failed runs (of the same `since`) not run again that ran an earlier
+   * version of the workflow. They are left out (and out of `remaining`): they can run again from the start only.
+   */
+  earlierVersion: z.number().int().min(0).optional(),
 });
 export type RerunRunsResult = z.infer<typeof RerunRunsResult>;

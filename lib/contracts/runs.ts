@@ -56,6 +56,20 @@ export type RunLauncher = z.infer<typeof RunLauncher>;
 export const RunContact = z.object({ id: Id, name: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable() });
 export type RunContact = z.infer<typeof RunContact>;
 
+/**
+ * Where a failed run stopped: "Run again from the failed step" starts a new run there
+ * (POST /runs/:id/rerun with `from: failed_step`), without repeating the steps before it.
+ */
+export const FailedStep = z.object({
+  /** Its place in the run's workflow version, from 1 ("step 2"). */
+  step: z.number().int().min(1),
+  /** The step's id, when the failure was a step's own (absent when the run failed before its step ran). */
+  stepId: z.string().optional(),
+  /** Null when a rerun may start there; else why not, in the words of that request's 409 (the workflow changed since, say). */
+  refused: z.string().nullable(),
+});
+export type FailedStep = z.infer<typeof FailedStep>;
+
 export const Run = z.object({
   id: Id,
   workflowId: Id,
@@ -84,6 +98,10 @@ export const Run = z.object({
   rerunBy: RunLauncher.optional(),
   /** On the run history's answers of a failed run that was run again: that run (a run is run again once). */
   rerunAs: Id.optional(),
+  /** A run started by Run again from the failed step: the step it started at (from 1). Absent: it started at step 1. */
+  rerunFromStep: z.number().int().min(1).optional(),
+  /** On the run history's answers of a failed run: the step it failed at, and whether a rerun may start there. */
+  failedStep: FailedStep.optional(),
 });
 export type Run = z.infer<typeof Run>;
 

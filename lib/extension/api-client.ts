@@ -7,11 +7,13 @@ import { Run } from '../contracts/runs';
 import { LaunchResult, SHORTCUT_UNAVAILABLE, ShortcutList, type LaunchBody } from '../contracts/shortcuts';
 import { Me } from '../contracts/users';
 import { AppMe } from '../contracts/app-me';
+import { isMissingRoute, missingRouteMessage, ROUTE_MISSING } from './missing-route';
 import type { Connection, LaunchOutcome } from './protocol';
 
 type ResolveQuery = z.infer<typeof ChatwootResolveQuery>;
 
-export type ApiErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not_found' | 'error';
+/** `not_found`: an item the server lacks; `route_missing`: a route it lacks, being older than the extension (missing-route.ts). */
+export type ApiErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not_found' | 'route_missing' | 'error';
 
 /** Every failure of the client, reduced to what the extension acts on. */
 export class ApiError extends Error {
@@ -115,6 +117,9 @@ export function createApiClient(connection: Connection, options: ApiClientOption
         if (text) {
           try { parsed = JSON.parse(text); } catch { parsed = text; }
         }
+        if (isMissingRoute(response.status, parsed)) {
+          return { status: response.status, body: { error: { code: ROUTE_MISSING, message: missingRouteMessage(serverUrl, method, `/${target}`) } } };
+        }
         return { status: response.status, body: parsed };
       } catch (err) {
         const e = await toApiError(err, serverUrl);
@@ -134,6 +139,12 @@ async function toApiError(err: unknown, serverUrl: string): Promise<ApiError> {
   if (err instanceof SchemaValidationError) return new ApiError('error', `The server at ${serverUrl} answered in an unexpected shape`);
   if (err instanceof HTTPError) {
     const status = err.response.status;
+    if (isMissingRoute(status, err.data)) {
+      // The path under the server's address (which may have one of its own, behind a proxy).
+      const path = new URL(err.request.url).pathname;
+      const base = new URL(serverUrl).pathname.replace(/\/$/, '');
+      return new ApiError('route_missing', missingRouteMessage(serverUrl, err.request.method, path.startsWith(base) ? path.slice(base.length) : path), status, undefined, ROUTE_MISSING);
+    }
     const parsed = ErrorBody.safeParse(err.data);
     const message = parsed.success ? parsed.data.error.message : `The server answered ${status}`;
     const details = parsed.success ? parsed.data.error.details : undefined;

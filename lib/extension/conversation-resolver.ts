@@ -42,7 +42,7 @@ export class ConversationResolver {
       }
       this.cache.delete(key);
       if (e.kind === 'not_found') {
-        // A server without the Chatwoot routes answers 404 too, with its generic message.
+        // Chatwoot has no such conversation (a server without the Chatwoot routes is `route_missing`: said as is below).
         return { ok: false, kind: 'not_found', message: `Chatwoot conversation ${req.conversationId} (${where}) cannot be mapped: ${e.message}` };
       }
       if (e.kind === 'unreachable') return { ok: false, kind: 'unreachable', message: e.message };

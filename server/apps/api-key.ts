@@ -7,7 +7,7 @@ import type { Services } from '../services';
 import { fromJson, type Executor } from '../store/database';
 import { overlapPreviousKeys, revokeInstallationKeys } from './api-key-store';
 import { secretAuthValues } from './hide-secrets';
-import { findAppRow, findInstalledApp, getApp, signingSecretsOf, workspaceId, type InstalledApp } from './store';
+import { findAppRow, findInstalledApp, getApp, refuseForgotten, signingSecretsOf, workspaceId, type InstalledApp } from './store';
 import { postSigned, privateUrlMessage, subscribeTiming } from './subscribe-request';
 
 // Regenerating an installed app's API key without uninstalling it (uninstalling is refused while
@@ -36,6 +36,8 @@ const LEASE_MARGIN_MS = 30_000;
 export async function rotateApiKey(services: Services, appId: string, scopes: 'keep' | 'apply'): Promise<Installation> {
   const { db } = services;
   const installed = await installedApp(services, appId);
+  // Before a key is made: it would be sent unsigned, or with no install values.
+  refuseForgotten(installed.app);
   const { manifest } = installed.app;
   const { installation } = installed;
   const url = manifest.subscribeUrl;

@@ -10,7 +10,7 @@ import { secretAuthValues } from './hide-secrets';
 import { assertNotInUse } from './in-use';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
 import { postSigned, privateUrlMessage } from './subscribe-request';
-import { findAppRow, findInstalledApp, getApp, signingSecretsOf, workspaceId } from './store';
+import { findAppRow, findInstalledApp, getApp, refuseForgotten, signingSecretsOf, workspaceId } from './store';
 
 export { subscribeTiming } from './subscribe-request';
 
@@ -30,6 +30,7 @@ export async function installApp(services: Services, appId: string, body: Instal
   const app = await getApp(db, appId);
   if (app.installation) throw conflict(`The app "${app.manifest.name}" is already installed; uninstall it first`);
   const { manifest } = app;
+  refuseForgotten(app);
 
   const checked = authValuesSchema(manifest.authInputs).safeParse(body.authValues);
   if (!checked.success) {

@@ -1,4 +1,5 @@
 import { openStored } from '../secrets/at-rest';
+import { isForgotten } from '../secrets/forgotten';
 import { AppManifest, authValuesSchema, type App, type AuthValues } from '../../lib/contracts/apps';
 import type { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { appTriggerItems, itemGap, triggerReferences } from '../../lib/workflow/app-trigger-items';
@@ -148,7 +149,8 @@ export async function updateApp(services: Services, appId: string, manifest: App
     }
 
     const installation = await trx.selectFrom('installations').selectAll().where('app_id', '=', appId).executeTakeFirst();
-    if (installation) {
+    // Values forgotten with a lost key stay forgotten (reinstalling enters them): nothing to keep or check.
+    if (installation && !isForgotten(installation.auth_values)) {
       // The live key keeps what the admin granted and the app's server was told of: scopes the
       // update adds are granted by the admin regenerating the key with them (api-key.ts, `apply`),
       // which hands the wider key to the app's server. Until then `scopesToGrant` lists them.
@@ -160,8 +162,8 @@ export async function updateApp(services: Services, appId: string, manifest: App
           `The installed "${current.name}" has no valid value for the new auth inputs (${checked.error.issues.map((i) => i.message).join('; ')}); uninstall it, update it, then install it again`);
       }
       await trx.updateTable('installations').set({ auth_values: services.vault.seal(toJson(kept)) }).where('id', '=', installation.id).execute();
-      await narrowInstallationKeys(trx, installation.id, manifest.scopes);
     }
+    if (installation) await narrowInstallationKeys(trx, installation.id, manifest.scopes);
 
     await trx.updateTable('apps').set({ manifest: toJson(manifest) }).where('id', '=', appId).execute();
     // No published workflow listens on a dropped trigger (checked above); the index must agree.

@@ -8,7 +8,7 @@ import { fromJson, type Executor } from '../store/database';
 import { hideSecrets, secretAuthValues } from './hide-secrets';
 import { renderActionRequest, type RenderedRequest } from './render-request';
 import type { Vault } from '../secrets/vault';
-import { appSigningSecrets, findAppRow, findInstalledApp } from './store';
+import { appSigningSecrets, findAppRow, findInstalledApp, refuseForgotten } from './store';
 
 export interface PreparedAction {
   appId: string;
@@ -31,6 +31,11 @@ export class ActionNotRunnable extends Error {
 export async function prepareAppAction(db: Executor, vault: Vault, input: { appId: string; actionKey: string; inputs: Record<string, string> }): Promise<PreparedAction> {
   const installed = await findInstalledApp(db, vault, input.appId);
   if (!installed) throw new ActionNotRunnable(await notInstalled(db, input.appId));
+  try {
+    refuseForgotten(installed.app);
+  } catch (err) {
+    throw new ActionNotRunnable((err as Error).message);
+  }
   const { manifest } = installed.app;
   const action = manifest.actions.find((a) => a.key === input.actionKey);
   if (!action) {

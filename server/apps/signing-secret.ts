@@ -1,5 +1,6 @@
 import { inTransaction } from '../events/unit-of-work';
 import { HttpError, notFound } from '../http-error';
+import { isForgotten } from '../secrets/forgotten';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { generateSigningSecret } from '../signing/standard-webhooks';
@@ -23,6 +24,7 @@ export async function rotateSigningSecret(services: Services, appId: string, for
   await inTransaction(services.db, async ({ trx }) => {
     const row = await trx.selectFrom('apps').select(['signing_secret', 'previous_signing_secret_expires_at']).where('id', '=', appId).executeTakeFirst();
     if (!row) throw notFound(`App ${appId}`);
+    const kept = row.signing_secret && !isForgotten(row.signing_secret) ? row.signing_secret : null;
     const open = row.previous_signing_secret_expires_at;
     if (!force && open && open > nowIso()) {
       throw new HttpError(409, 'rotation_in_progress',
@@ -30,9 +32,9 @@ export async function rotateSigningSecret(services: Services, appId: string, for
     }
     const moved = await trx.updateTable('apps').set({
       signing_secret: services.vault.seal(signingSecret),
-      // Stored sealed as it was: moved, never opened here.
-      previous_signing_secret: row.signing_secret || null,
-      previous_signing_secret_expires_at: row.signing_secret ? previousSecretExpiresAt : null,
+      // Stored sealed as it was: moved, never opened here. One forgotten with a lost key signs nothing.
+      previous_signing_secret: kept,
+      previous_signing_secret_expires_at: kept ? previousSecretExpiresAt : null,
     }).where('id', '=', appId).where('signing_secret', '=', row.signing_secret).executeTakeFirst();
     // Only if no other rotation moved it since it was read: two at once would drop a secret unseen.
     if (Number(moved.numUpdatedRows) !== 1) throw new HttpError(409, 'rotation_in_progress', 'The secret was rotated by another request at the same time; look at the app again before rotating');

@@ -1,7 +1,8 @@
 import { openStored } from '../secrets/at-rest';
 import type { Vault } from '../secrets/vault';
 import { App, AppManifest, type AppDelivery, type AuthValues, type Installation } from '../../lib/contracts/apps';
-import { notFound } from '../http-error';
+import { HttpError, notFound } from '../http-error';
+import { forgottenText, isForgotten } from '../secrets/forgotten';
 import { newId, nowIso } from '../ids';
 import { fromJson, toJson, type Executor } from '../store/database';
 import type { AppsTable, InstallationsTable } from '../store/schema';
@@ -16,6 +17,7 @@ export interface InstalledApp {
 
 function toApp(row: AppsTable, installation: InstallationsTable | undefined, keys: readonly LiveKey[], deliveries: AppDelivery[] = []): App {
   const manifest = AppManifest.parse(fromJson(row.manifest, {}));
+  const forgotten = [...(isForgotten(row.signing_secret) ? ['signingSecret'] : []), ...(isForgotten(installation?.auth_values) ? ['authValues'] : [])];
   return App.parse({
     id: row.id,
     key: row.key,
@@ -25,6 +27,7 @@ function toApp(row: AppsTable, installation: InstallationsTable | undefined, key
       ? { id: installation.id, appId: installation.app_id, createdAt: installation.created_at, ...keyState(installation, keys, manifest.scopes) }
       : null,
     deliveries,
+    ...(forgotten.length ? { forgottenSecrets: forgotten } : {}),
   });
 }
 
@@ -63,10 +66,19 @@ export async function getApp(db: Executor, id: string): Promise<App> {
  * request, so a rotation reaches even a retry already under way.
  */
 export function signingSecretsOf(row: Pick<AppsTable, 'signing_secret' | 'previous_signing_secret' | 'previous_signing_secret_expires_at'>, vault: Vault): string[] {
+  // Never sent unsigned instead: the app's server would be asked to trust a request it cannot check.
+  if (isForgotten(row.signing_secret)) throw new HttpError(409, 'signing_secret_forgotten', forgottenText.appSigningSecret);
   const secrets = row.signing_secret ? [openStored(vault, row.signing_secret)] : [];
   const until = row.previous_signing_secret_expires_at;
   if (row.previous_signing_secret && until && until > nowIso()) secrets.push(openStored(vault, row.previous_signing_secret));
   return secrets;
+}
+
+/** Before anything is sent to the app or made for it: what forget-secrets forgot refuses (409) with what to do. */
+export function refuseForgotten(app: App) {
+  const forgotten = app.forgottenSecrets ?? [];
+  if (forgotten.includes('signingSecret')) throw new HttpError(409, 'signing_secret_forgotten', `The app "${app.manifest.name}": ${forgottenText.appSigningSecret}`);
+  if (forgotten.includes('authValues')) throw new HttpError(409, 'install_values_forgotten', `The app "${app.manifest.name}": ${forgottenText.appAuthValues}`);
 }
 
 /** signingSecretsOf the app with this id; none when it is gone. */
@@ -85,7 +97,8 @@ export async function findInstalledApp(db: Executor, vault: Vault, appId: string
   const app = toApp(row, inst, await liveKeysOf(db, [inst.id]));
   return {
     app,
-    installation: { ...app.installation!, authValues: fromJson<AuthValues>(openStored(vault, inst.auth_values), {}), tokenId: inst.token_id },
+    // Forgotten values read as none; what needs them refuses on `forgottenSecrets` (run-action.ts, api-key.ts).
+    installation: { ...app.installation!, authValues: isForgotten(inst.auth_values) ? {} : fromJson<AuthValues>(openStored(vault, inst.auth_values), {}), tokenId: inst.token_id },
   };
 }
 

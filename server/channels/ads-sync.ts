@@ -2,6 +2,7 @@ import type { AdAccount } from '../../lib/contracts/ads';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
 import { repeatAfterEach } from '../periodic';
+import { forgottenText, isForgotten } from '../secrets/forgotten';
 import { lastFour } from '../secrets/vault';
 import type { Services } from '../services';
 import { fromJson, toJson, type Executor } from '../store/database';
@@ -31,7 +32,15 @@ const CHANNEL_OF_DESTINATION: Record<string, string> = { WHATSAPP: 'whatsapp_clo
 
 interface AdAccountConfig { adAccountId: string; name: string; tokenLastFour: string }
 const configOf = (row: ConnectionsTable) => fromJson<AdAccountConfig>(row.config, { adAccountId: '', name: '', tokenLastFour: '' });
-const tokenOf = (services: Services, row: ConnectionsTable) => fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+/** The account's token; one forgotten with a lost secret key (or sealed under another) is a 409 saying what to do, not a 500. */
+function tokenOf(services: Services, row: ConnectionsTable): string {
+  try {
+    if (!isForgotten(row.secrets)) return fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
+  } catch { /* sealed under another key: the same way out */ }
+  const why = isForgotten(row.secrets) ? forgottenText.adAccount
+    : 'Its access token was sealed with another secret key than the server\'s: unlink the ad account and link it again with an access token (its synced ads stay).';
+  throw new HttpError(409, 'ad_account_token_unreadable', `Ad account "${row.name}": ${why}`);
+}
 
 export function toAdAccount(row: ConnectionsTable): AdAccount {
   const c = configOf(row);

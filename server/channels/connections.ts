@@ -1,6 +1,7 @@
 import type { Channel, ChannelKind, ConnectChannelBody, UpdateChannelBody } from '../../lib/contracts/channels';
 import { conflict, HttpError, notFound } from '../http-error';
 import { newId, nowIso } from '../ids';
+import { forgottenText, isForgotten } from '../secrets/forgotten';
 import { lastFour } from '../secrets/vault';
 import type { Services } from '../services';
 import { fromJson, toJson, type Executor } from '../store/database';
@@ -20,6 +21,7 @@ export const isChannelKind = (kind: string): kind is ChannelKind => kind === 'wh
 export const channelConfig = (row: ConnectionsTable) => fromJson<ChannelConfig>(row.config, {});
 /** The channel's access token, opened from the vault. */
 export function channelToken(services: Services, row: ConnectionsTable): string {
+  if (isForgotten(row.secrets)) throw new Error(`Channel "${row.name}": ${forgottenText.channel}`);
   try {
     return fromJson<{ accessToken?: string }>(services.vault.open(row.secrets), {}).accessToken ?? '';
   } catch {

@@ -106,11 +106,22 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
   const config = channelConfig(connection);
   const to = conversation.externalId ?? '';
   const isWa = connection.kind === 'whatsapp';
+  let token: string;
+  try {
+    token = channelToken(services, connection);
+  } catch (err) {
+    // No token to send with (forgotten with a lost secret key, or sealed under another): nothing
+    // left, so failed with what to do, as a token Meta refuses is, rather than an error answer.
+    const error = `Not sent: ${(err as Error).message}`;
+    await setDelivery(services, messageId, { delivery_status: 'failed', delivery_error: error });
+    services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
+    return { messageId, status: 'failed', externalId: null, error, repeated: false };
+  }
   try {
     const answer = await graphCall<{ messages?: { id?: string }[]; message_id?: string }>({
       method: 'POST',
       path: `/${isWa ? config.phoneNumberId : config.pageId}/messages`,
-      token: channelToken(services, connection),
+      token,
       body: isWa ? whatsappBody(to, spec) : messengerBody(to, spec),
     }, {
       baseUrl: services.config.metaGraphUrl,

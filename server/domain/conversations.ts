@@ -164,13 +164,19 @@ export async function addMessage(
     aside?: boolean;
     /** A message stored here only (built-in, a note): its Idempotency-Key (reply-key.ts), unique like a send's. */
     sendKey?: string;
+    /**
+     * When it was written in the inbox it comes from (Chatwoot's own time: chatwoot/message-time.ts),
+     * which the thread and the list order by; left out, when it arrived here.
+     */
+    at?: string;
   },
   cause: Cause,
 ): Promise<Message> {
   const conversation = conversationIn(uow, conversationId) ?? await conversationForMessage(uow, conversationId);
   const ch = input.channel;
   // When it arrived, whatever Meta's clock says (sent_at): the inbox lists by it (migration 077).
-  const createdAt = nowIso();
+  // A connected inbox's message keeps that inbox's time: the thread is the same there and here.
+  const createdAt = input.at ?? nowIso();
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,

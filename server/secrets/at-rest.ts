@@ -1,5 +1,6 @@
 import { hashToken } from '../auth/tokens';
 import type { Executor } from '../store/database';
+import { FORGOTTEN, isForgotten } from './forgotten';
 import type { Vault } from './vault';
 
 // Credentials at rest. What must be shown or sent again (app signing secrets, installation auth
@@ -10,8 +11,14 @@ import type { Vault } from './vault';
 const SEALED = /^v1\.[\w-]+\.[\w-]+\.[\w-]*$/;
 export const isSealed = (stored: string) => SEALED.test(stored);
 
-/** A stored value in the clear; a value stored before sealing (plain text) is returned as is. */
-export const openStored = (vault: Vault, stored: string) => (stored && isSealed(stored) ? vault.open(stored) : stored);
+/**
+ * A stored value in the clear; a value stored before sealing (plain text) is returned as is. One
+ * forgotten by forget-secrets throws, as one sealed under another key does.
+ */
+export function openStored(vault: Vault, stored: string): string {
+  if (isForgotten(stored)) throw new Error('This value was forgotten when the secret key was replaced');
+  return stored && isSealed(stored) ? vault.open(stored) : stored;
+}
 export const sealStored = (vault: Vault, text: string) => (text ? vault.seal(text) : text);
 
 /** A webhook URL token's columns: sealed (to show the URL again) and hashed (to find the workflow). */
@@ -22,9 +29,10 @@ export const webhookTokenColumns = (vault: Vault, token: string) => ({ webhook_t
  * available to migrations, so this runs at every start and touches only unconverted rows).
  */
 export async function sealStoredSecrets(db: Executor, vault: Vault) {
-  const apps = await db.selectFrom('apps').select(['id', 'signing_secret']).where('signing_secret', '!=', '').where('signing_secret', 'not like', 'v1.%').execute();
+  // A value forget-secrets cleared is not plain text from before sealing.
+  const apps = await db.selectFrom('apps').select(['id', 'signing_secret']).where('signing_secret', 'not in', ['', FORGOTTEN]).where('signing_secret', 'not like', 'v1.%').execute();
   for (const a of apps) await db.updateTable('apps').set({ signing_secret: vault.seal(a.signing_secret) }).where('id', '=', a.id).execute();
-  const installations = await db.selectFrom('installations').select(['id', 'auth_values']).where('auth_values', 'not like', 'v1.%').execute();
+  const installations = await db.selectFrom('installations').select(['id', 'auth_values']).where('auth_values', 'not like', 'v1.%').where('auth_values', '!=', FORGOTTEN).execute();
   for (const i of installations) await db.updateTable('installations').set({ auth_values: vault.seal(i.auth_values) }).where('id', '=', i.id).execute();
   // Webhook signing secrets move from the definitions (and their versions) to the sealed column.
   const withSecrets = await db.selectFrom('workflows').select(['id', 'definition']).where('definition', 'like', '%"signingSecret"%').execute();
@@ -42,6 +50,6 @@ export async function sealStoredSecrets(db: Executor, vault: Vault) {
     delete def.trigger.signingSecret;
     await db.updateTable('workflow_versions').set({ definition: JSON.stringify(def) }).where('workflow_id', '=', v.workflow_id).where('version', '=', v.version).execute();
   }
-  const hooks = await db.selectFrom('workflows').select(['id', 'webhook_token']).where('webhook_token', 'is not', null).where('webhook_token_hash', 'is', null).execute();
+  const hooks = await db.selectFrom('workflows').select(['id', 'webhook_token']).where('webhook_token', 'is not', null).where('webhook_token', '!=', FORGOTTEN).where('webhook_token_hash', 'is', null).execute();
   for (const w of hooks) await db.updateTable('workflows').set(webhookTokenColumns(vault, w.webhook_token!)).where('id', '=', w.id).execute();
 }

@@ -30,7 +30,7 @@ async function anySealedValue(db: Executor): Promise<string | undefined> {
   return undefined;
 }
 
-function opens(services: Services, sealed: string, expected?: string): boolean {
+function opens(services: KeyContext, sealed: string, expected?: string): boolean {
   try {
     const text = services.vault.open(sealed);
     return expected === undefined || text === expected;
@@ -39,27 +39,46 @@ function opens(services: Services, sealed: string, expected?: string): boolean {
   }
 }
 
+/** What the check needs of a server: the forget-secrets command has these without the app. */
+export type KeyContext = Pick<Services, 'db' | 'vault' | 'config' | 'store'>;
+
+/** The way out of a lost key, said where a start stops for it (forget-secrets.ts). */
+export const LOST_KEY_WAY_OUT = 'If that key is lost, `npm run forget-secrets -- --yes` (same settings) forgets the credentials sealed with it, to be entered again, and starts over with a new key; contacts, conversations, workflows and runs stay';
+
 /** What an operator reads: which key the data needs, and where to put it. */
-function refusal(services: Services, missing: boolean): string {
+function refusal(services: KeyContext, missing: boolean): string {
   const { config, store } = services;
   const file = keyFile(config.dataDir);
   const shared = store.dialect === 'postgres' ? '; every instance on one database needs the same key (COMPANION_SECRET_KEY)' : '';
   const want = `the secret-key file of the DATA_DIR that first started with this database (copy it to ${file}), or the COMPANION_SECRET_KEY it was started with`;
   return missing
-    ? `the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with ${want}${shared}`
-    : `the secret key (${config.secretKey ? 'COMPANION_SECRET_KEY' : file}) cannot open the credentials stored in the database: they were sealed with another key. Start with ${want}${shared}`;
+    ? `the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with ${want}${shared}. ${LOST_KEY_WAY_OUT}`
+    : `the secret key (${config.secretKey ? 'COMPANION_SECRET_KEY' : file}) cannot open the credentials stored in the database: they were sealed with another key. Start with ${want}${shared}. ${LOST_KEY_WAY_OUT}`;
 }
 
-async function check(services: Services): Promise<void> {
+/**
+ * Whether this server's key fits the data: nothing sealed yet, the key opens it, no key at all
+ * (none is made here), or another key. Reads only.
+ */
+export async function keyFitsData(services: KeyContext): Promise<'nothing_sealed' | 'opens' | 'no_key' | 'other_key'> {
   const { db, config } = services;
   const recorded = await getSetting<string | null>(db, CHECK_SETTING, null);
   const sample = recorded ?? await anySealedValue(db);
-  if (sample) {
-    if (!config.secretKey && !readKeyFile(config.dataDir)) throw new ConfigError(refusal(services, true));
-    if (!opens(services, sample, recorded ? CHECK_TEXT : undefined)) throw new ConfigError(refusal(services, false));
-  }
+  if (!sample) return 'nothing_sealed';
+  if (!config.secretKey && !readKeyFile(config.dataDir)) return 'no_key';
+  return opens(services, sample, recorded ? CHECK_TEXT : undefined) ? 'opens' : 'other_key';
+}
+
+/** Seals the check value with this server's key (creating DATA_DIR/secret-key if need be). */
+export async function recordCheckValue(db: Executor, vault: KeyContext['vault']): Promise<void> {
+  await setSetting(db, CHECK_SETTING, vault.seal(CHECK_TEXT));
+}
+
+async function check(services: KeyContext): Promise<void> {
+  const fits = await keyFitsData(services);
+  if (fits === 'no_key' || fits === 'other_key') throw new ConfigError(refusal(services, fits === 'no_key'));
   // The first start (with this check) seals the check value, creating DATA_DIR/secret-key if need be.
-  if (!recorded) await setSetting(db, CHECK_SETTING, services.vault.seal(CHECK_TEXT));
+  if (!await getSetting<string | null>(services.db, CHECK_SETTING, null)) await recordCheckValue(services.db, services.vault);
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { namePreparedStatements } from './pg-prepared';
@@ -10,6 +10,8 @@ import type { DB } from './schema';
 import { preparePrivateDatabase } from './private-files';
 import { openSqlite, type DirectQuery, type StoreCounters } from './sqlite-adapter';
 import { WriteTurn } from './write-turn';
+import { WaitingSqliteAdapter, WaitingSqliteDriver } from './sqlite-driver';
+import { LockEpisodes } from './sqlite-lock';
 import { NUL_MESSAGE } from '../../lib/workflow/nul-text';
 import { ConfigError } from '../http/trust-proxy';
 
@@ -31,6 +33,8 @@ export interface Store {
   writeTurn?: WriteTurn;
   /** SQLite: what the executor thread's connection has counted (it reports them to this one). */
   peerCounters?: StoreCounters;
+  /** SQLite: another process holding the file's write lock past LOCK_WAIT_MS, once per episode (the server logs it). */
+  lockEpisodes?: LockEpisodes;
   /**
    * Migrations this opening applied (the server logs it once): how many, and the latest by name, the
    * one a release's server/store/migrations ends with; none applied: unset.
@@ -102,9 +106,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const writeTurn = file === ':memory:' ? undefined : options.writeTurn ?? new WriteTurn(WriteTurn.buffer(), 'main');
     // The checkpointer takes the same turns, to have the WAL started over under steady writes.
     const database = openSqlite(file, { checkpointer: options.checkpointer ?? true, ...(writeTurn ? { turn: writeTurn.buffer } : {}) });
-    const db = new Kysely<DB>({ dialect: new DirectSqliteDialect({ database }, database.direct, writeTurn) });
+    const lockEpisodes = new LockEpisodes();
+    const db = new Kysely<DB>({ dialect: new DirectSqliteDialect(database, writeTurn, lockEpisodes) });
     // The checkpointer's connection closes first, so this one is the last and checkpoints on close.
-    store = { db, dialect: 'sqlite', counters: database.counters, file, ...(writeTurn ? { writeTurn } : {}), close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
+    store = { db, dialect: 'sqlite', counters: database.counters, file, lockEpisodes, ...(writeTurn ? { writeTurn } : {}), close: async () => { await database.checkpointer?.stop(); await db.destroy(); } };
   }
   const migrated = await migrate(store.db);
   if (migrated) store.migrated = migrated;
@@ -135,49 +140,11 @@ export async function inStartTurn<T>(pool: pg.Pool, fn: () => Promise<T>): Promi
   }
 }
 
-/** SQLite's dialect, whose adapter also carries the connection's DirectQuery (see directQuery). */
+/** SQLite's dialect, whose adapter also carries the connection's DirectQuery (see directQuery); its driver waits for locks without blocking (sqlite-driver.ts). */
 class DirectSqliteDialect extends SqliteDialect {
-  constructor(private config: ConstructorParameters<typeof SqliteDialect>[0], private direct: DirectQuery, private turn?: WriteTurn) { super(config); }
-  override createAdapter() { return Object.assign(new SqliteAdapter(), { direct: this.direct }); }
-  override createDriver() { return new ImmediateSqliteDriver(this.config, this.turn); }
-}
-
-/**
- * Transactions take the write lock when they begin. A deferred BEGIN that reads and then writes
- * cannot wait for another connection's write to end: SQLite answers SQLITE_BUSY at once (its
- * snapshot is stale). With the executor thread's connection beside the main one, a webhook batch
- * would fail that way whenever a run round had committed in between; BEGIN IMMEDIATE waits
- * (busy_timeout) instead.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private turn?: WriteTurn) { super(config); }
-
-  override async beginTransaction(connection: DatabaseConnection) {
-    await this.turn?.take();
-    try {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    } catch (err) {
-      this.turn?.give();
-      throw err;
-    }
-  }
-
-  override async commitTransaction(connection: DatabaseConnection) {
-    await super.commitTransaction(connection);
-    this.turn?.give();
-  }
-
-  override async rollbackTransaction(connection: DatabaseConnection) {
-    try {
-      await super.rollbackTransaction(connection);
-    } catch (err) {
-      // SQLite ends a transaction on its own after some errors (SQLITE_FULL, IOERR, NOMEM): the
-      // ROLLBACK then fails, and its error would replace the one that says what happened.
-      if (!/no transaction is active/.test((err as Error).message ?? '')) throw err;
-    } finally {
-      this.turn?.give();
-    }
-  }
+  constructor(private database: ReturnType<typeof openSqlite>, private turn?: WriteTurn, private episodes?: LockEpisodes) { super({ database }); }
+  override createAdapter() { return Object.assign(new WaitingSqliteAdapter(), { direct: this.database.direct }); }
+  override createDriver() { return new WaitingSqliteDriver(this.database, this.turn, this.episodes); }
 }
 
 /**

@@ -90,6 +90,8 @@ export interface RunsTable {
   launched_by?: string | null;
   /** A rerun's failed run and the user who ran it again (087); absent or null on every other run. */
   rerun_of?: string | null; rerun_by?: string | null;
+  /** A rerun from the failed step: the cursor it started at (091); absent or null on a run from the first step. */
+  rerun_from?: number | null;
 }
 export interface EnrollmentsTable { workflow_id: string; contact_id: string; created_at: string }
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */

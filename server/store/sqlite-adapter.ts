@@ -23,7 +23,9 @@ export function openSqlite(filename: string, options: { checkpointer?: boolean; 
   const raw = new DatabaseSync(filename);
   // temp_store: a multi-row insert in a transaction keeps a statement journal, by default a
   // temporary file opened, unlinked and closed again for every webhook batch (8 system calls).
-  raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;');
+  // busy_timeout 0: SQLite's busy handler sleeps synchronously, the whole event loop with it; a
+  // statement that meets another connection's write lock waits in the driver instead (sqlite-driver.ts).
+  raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0; PRAGMA temp_store = MEMORY;');
   // Search's case fold (contains-text.ts): SQLite's lower() and LIKE fold A–Z only. NULL stays NULL.
   raw.function('search_fold', { deterministic: true }, (text) => (typeof text === 'string' ? searchFold(text) : text));
   const checkpointer = filename === ':memory:' || options.checkpointer === false ? undefined : startCheckpointer(raw, filename, options.turn ? { turn: options.turn } : {});

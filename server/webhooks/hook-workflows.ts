@@ -73,8 +73,9 @@ function signingSecretOf(services: Services, sealed: string | null | undefined):
       secret = openStored(services.vault, sealed);
     } catch {
       // Sealed under another key (key-check.ts stops a start whose key opens nothing; one row can
-      // still differ): no delivery can be checked, and none is taken unchecked. A 5xx: senders retry.
-      throw new HttpError(503, 'signing_secret_unreadable', 'This workflow\'s signing secret was sealed with another secret key than the server\'s: deliveries cannot be checked until an admin sets the secret again');
+      // still differ), or forgotten with a lost key (forget-secrets): no delivery can be checked,
+      // and none is taken unchecked. A 5xx: senders retry.
+      throw new HttpError(503, 'signing_secret_unreadable', 'This workflow\'s signing secret cannot be read with the server\'s secret key (sealed with another key, or forgotten when a lost key was replaced): deliveries cannot be checked until an admin sets the secret again');
     }
     if (openedSecrets.size >= 1_000) openedSecrets.clear();
     openedSecrets.set(sealed, secret);

@@ -75,4 +75,23 @@ describe('a role changed while the inbox is open', () => {
     await pickerShown(false);
     expect(await text('[data-testid="assign-button"]')).toBe('Assign to me');
   });
+
+  it('two changes in a row on a slow network: the latest role shows, not the one in between', async () => {
+    // Gus, deactivated above, back at work.
+    expect((await admin.patch(`/users/${people.gus.id}`, { active: true })).status).toBe(200);
+    await openAs(people.gus);
+    await roleIs('agent');
+    // The review's steps: 1.2 s latency, supervisor then admin 400 ms later.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 1_200, downloadThroughput: -1, uploadThroughput: -1 });
+    expect((await admin.patch(`/users/${people.gus.id}`, { role: 'supervisor' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await admin.patch(`/users/${people.gus.id}`, { role: 'admin' })).status).toBe(200);
+    await page.waitForFunction(() => document.querySelector('[data-testid="me-role"]')?.textContent === 'admin', { timeout: 10_000 });
+    // And it stays: no later answer puts "supervisor" back.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(await text('[data-testid="me-role"]')).toBe('admin');
+    await pickerShown(true);
+  });
 });

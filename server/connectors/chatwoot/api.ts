@@ -3,6 +3,7 @@ import type { Cancellation } from '../../outbound/call';
 import { OutboundBlockedError, OutboundCancelledError, OutboundError, OutboundNetworkError } from '../../outbound/errors';
 import { isTransientStatus, parseRetryAfter, withRetries } from '../../outbound/retry';
 import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
+import { forgottenText } from '../../secrets/forgotten';
 import { CwContact, CwConversation } from './payloads';
 import { replaceNulDeep } from '../../../lib/workflow/nul-text';
 
@@ -66,6 +67,9 @@ export class ChatwootApi {
   private accountPath(p: string) { return `/api/v1/accounts/${this.target.accountId}${p}`; }
 
   async request(method: string, path: string, body?: unknown, opts: { retry?: boolean } = {}): Promise<unknown> {
+    // No token: forgotten with a lost secret key (forget-secrets). Said as a refused token is, so
+    // the account shows it, without asking Chatwoot.
+    if (!this.target.token) throw new ChatwootApiError(forgottenText.chatwoot, null, 'unauthorized', { noEffect: true });
     const url = `${this.target.baseUrl}${path}`;
     const signal = this.target.cancellation?.signal;
     const send = () => safeFetch({

@@ -14,7 +14,9 @@ export async function applyRead(ctx: MirrorContext, conv: CwConversation, place:
   });
   const last = conv.messages.at(-1);
   if (last && isIncoming(last.message_type) && !last.private) {
-    await applyIncomingMessage(ctx, { id: last.id, content: last.content, attachments: last.attachments, content_attributes: last.content_attributes, conversation: conv }, 'contact', applied.imported, place);
+    await applyIncomingMessage(ctx, {
+      id: last.id, content: last.content, attachments: last.attachments, content_attributes: last.content_attributes, created_at: last.created_at, conversation: conv,
+    }, 'contact', applied.imported, place);
   }
   return applied;
 }

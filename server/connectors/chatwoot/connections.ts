@@ -11,6 +11,7 @@ import type { ConnectionsTable } from '../../store/schema';
 import { accountsChanged } from './account-channels';
 import { ChatwootApi, ChatwootApiError } from './api';
 import { sameChatwootAccount } from './same-account';
+import { chatwootHost, sameChatwootHost } from '../../../lib/contracts/chatwoot-host';
 import { disconnectedBefore } from './tombstones';
 import { inTransaction } from '../../events/unit-of-work';
 
@@ -157,15 +158,23 @@ function alreadyConnected(existing: ChatwootConnection, typed: string) {
 /**
  * Checks a connection's new address (its Chatwoot moved to https, or to another domain) as a
  * connect does: reachable, a Chatwoot, the token's user an administrator of the same account id.
- * Another host or path may be another Chatwoot whose account has the same id (every Chatwoot's
+ * Another path or port may be another Chatwoot whose account has the same id (every Chatwoot's
  * first account is 1): its conversation numbers would land on the mirrored ones, and a sync would
  * close every mirrored conversation it does not have. So there the connected token must work too:
- * a Chatwoot accepts only the access tokens it issued.
+ * a Chatwoot accepts only the access tokens it issued. That proof re-sends the stored token, which
+ * only the host it was given for may receive: another host name may be anyone's (an admin token
+ * of the companion would otherwise read out Chatwoot's administrator token with one PATCH), so
+ * there the token is typed again and the proof is made with it, as n8n and Chatwoot's own
+ * integrations ask for a credential again with a new URL.
  */
 async function checkNewAddress(services: Services, c: ChatwootConnection, baseUrl: string, newToken: string | undefined) {
   const { accountId } = c.config;
   const other = (await listConnections(services, services.db)).find((o) => o.row.id !== c.row.id && sameChatwootAccount(o.config, { baseUrl, accountId }));
   if (other) throw alreadyConnected(other, baseUrl);
+  if (!sameChatwootHost(c.config.baseUrl, baseUrl)) {
+    if (newToken === undefined) throw tokenRequired(c.config.baseUrl, baseUrl);
+    return checkToken(services, baseUrl, accountId, newToken);
+  }
   if (!sameChatwootAccount(c.config, { baseUrl, accountId })) {
     try {
       const checked = await checkToken(services, baseUrl, accountId, c.secrets.apiAccessToken);
@@ -179,6 +188,14 @@ async function checkNewAddress(services: Services, c: ChatwootConnection, baseUr
     }
   }
   return checkToken(services, baseUrl, accountId, newToken ?? c.secrets.apiAccessToken);
+}
+
+/** The 422 for another host without a token: nothing was sent anywhere. */
+function tokenRequired(from: string, to: string) {
+  const message = `${chatwootHost(to)} is another host than ${chatwootHost(from)}: give the access token with the new address (apiAccessToken, `
+    + 'Chatwoot: Profile settings → Access Token). The connected token is sent only to the host it was connected at, so an address typed wrong, '
+    + 'or someone else\'s, never receives it. A connection\'s address changes only to where the same Chatwoot answers now; to mirror another Chatwoot, connect it as a new account';
+  return new HttpError(422, 'chatwoot_token_required', message, [{ path: 'apiAccessToken', message }]);
 }
 
 export async function updateAccount(services: Services, id: string, patch: ChatwootPatchBody) {

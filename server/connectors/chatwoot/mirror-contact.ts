@@ -1,5 +1,7 @@
 import type { FieldValue } from '../../../lib/contracts/contacts';
+import { isInternational, nationalReading } from '../../../lib/workflow/national-phone';
 import { createContact, findContactBy, updateContact, type Cause } from '../../domain/contacts';
+import { cachedDefaultCountry } from '../../domain/default-country';
 import { heldContactId } from '../../domain/delete-contact';
 import { listFields } from '../../domain/fields';
 import { coerceFieldValue } from '../../engine/steps/update-contact-field';
@@ -59,7 +61,10 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
   const trx = uow.trx;
   const stored = await loadObject<ContactState>(trx, conn.row.id, 'contact', cw.id);
   const cause: Cause = opts.cause.imported && stored ? { ...opts.cause, imported: false } : opts.cause;
-  const phone = cw.phone_number ? toE164(cw.phone_number) ?? null : null;
+  // Read (cached 5 s) only for a number written without its country code.
+  let country: Promise<string | null> | undefined;
+  const defaultCountry = () => (country ??= cachedDefaultCountry(services.db, trx));
+  const phone = cw.phone_number ? await readPhone(cw.phone_number, defaultCountry) : null;
   const email = cw.email && EMAIL.test(cw.email.trim()) ? cw.email.trim().toLowerCase().slice(0, 254) : null;
   const name = (cw.name ?? '').trim();
   // Each one found is held (heldContactId): one deleted at this moment is not found (a new contact
@@ -91,7 +96,9 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
     const value = cw.custom_attributes[key];
     if (!def || (prev && same(prev.custom_attributes[key], value))) continue;
     if (created && (value === undefined || value === null)) continue;
-    const coerced = value === undefined || value === null ? { value: null } : coerceFieldValue(def, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'number' ? value : String(value));
+    // A phone field's number without its country code is read in the default country, as the contacts API reads it.
+    const phoneCountry = def.type === 'phone' && value !== undefined && value !== null ? await defaultCountry() : null;
+    const coerced = value === undefined || value === null ? { value: null } : coerceFieldValue(def, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'number' ? value : String(value), phoneCountry);
     if ('error' in coerced) ctx.notes.push(`Chatwoot attribute "${key}" not copied to the field: ${coerced.error}`);
     else fields[key] = coerced.value;
   }
@@ -100,6 +107,21 @@ export async function applyContact(ctx: MirrorContext, cw: CwContact, opts: { ve
   await saveObject(trx, conn.row.id, 'contact', cw.id, opts.version ?? stored?.version ?? 0,
     { name, email, phone, custom_attributes: cw.custom_attributes } satisfies ContactState, contactId);
   return contactId;
+}
+
+/**
+ * The contact's phone_number. Chatwoot keeps E.164 (Contact's phone_number format check,
+ * app/models/contact.rb), but a number without "+" (saved before that check, or written into its
+ * database by an import) is read as every number typed without its country code is here: in the
+ * workspace's default country (national-phone.ts); failing that, as before, as digits that start
+ * with their country code (WhatsApp's wa_id).
+ */
+async function readPhone(raw: string, defaultCountry: () => Promise<string | null>): Promise<string | null> {
+  if (!isInternational(raw)) {
+    const read = nationalReading(raw, await defaultCountry());
+    if (read && 'phone' in read) return read.phone;
+  }
+  return toE164(raw) ?? null;
 }
 
 async function takenByOther(ctx: MirrorContext, by: 'phone' | 'email', value: string, contactId: string) {

@@ -4,6 +4,7 @@ import type { ConversationsTable } from '../../store/schema';
 import { placeColumns, type ConversationPlace } from '../../domain/conversation-place';
 import { isImport } from './import-rule';
 import { labelsAsTags } from './label-tags';
+import { chatwootMessageTime } from './message-time';
 import { applyContact, type MirrorContext } from './mirror-contact';
 import { isStale, loadObject, saveObject } from './objects';
 import { toJson } from '../../store/database';
@@ -185,10 +186,11 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
  * A message: stored once per Chatwoot message id, as text (not the HTML Chatwoot renders for web
  * and email inboxes), with its files as attachments (their Chatwoot addresses). Agents' replies are outgoing (they set the first response time), their
  * private notes comments; what a workflow posted is already stored under the same id. `imported`:
- * the last message of a conversation a sync just imported (a delivery's message is news).
+ * the last message of a conversation a sync just imported (a delivery's message is news). Dated
+ * by Chatwoot's `created_at` (message-time.ts), else when it arrived.
  */
 export async function applyIncomingMessage(
-  ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation; content_attributes?: CwContentAttributes },
+  ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation; content_attributes?: CwContentAttributes; created_at?: unknown },
   from: 'contact' | 'agent' | 'note' = 'contact', imported = false, place?: ConversationPlace,
 ) {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at), place });
@@ -203,10 +205,14 @@ export async function applyIncomingMessage(
   // A customer's reply quoting a workflow's question answers that question (question-target.ts),
   // as a quoted WhatsApp message does: the quoted id is the one Chatwoot gave the question's POST.
   const quoted = quotedMessageId(msg.content_attributes ?? embedded?.content_attributes);
-  const stored = await addMessage(ctx.uow, ctx.services, conversationId, from === 'contact'
-    ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId }, ...(quoted ? { channel: { connectionId: ctx.conn.row.id, externalId: String(msg.id), inReplyTo: quoted } } : {}) }
-    : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } },
-  { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
+  // The webhook's own time has milliseconds; the embedded copy's (and a sync's) whole seconds.
+  const at = chatwootMessageTime([msg.created_at, embedded?.created_at]);
+  const stored = await addMessage(ctx.uow, ctx.services, conversationId, {
+    ...(from === 'contact'
+      ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId }, ...(quoted ? { channel: { connectionId: ctx.conn.row.id, externalId: String(msg.id), inReplyTo: quoted } } : {}) }
+      : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } }),
+    ...(at ? { at } : {}),
+  }, { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id), ...(attachments.length ? { attachments: toJson(attachments) } : {}) })
     .where('id', '=', stored.id).execute();
   return { stored: true };

@@ -88,5 +88,6 @@ export function toRun(row: RunsTable): Run {
     createdAt: row.created_at,
     endedAt: row.ended_at,
     ...(row.rerun_of ? { rerunOf: row.rerun_of } : {}),
+    ...(row.rerun_from != null ? { rerunFromStep: row.rerun_from + 1 } : {}),
   });
 }

@@ -1,11 +1,13 @@
 import type { Run } from '../../../lib/contracts/runs';
 import type { Executor } from '../../store/database';
+import { withFailedSteps } from './rerun-from';
 
 /**
  * The run history's links between failed runs and their reruns, for a whole page at once: which
  * of its runs were run again (`rerunAs`: one statement, a probe of runs_rerun_of per run) and who
  * ran its reruns (`rerunBy`, named as they are now: one read of users, only for a page that has
- * reruns). `rows[i]` is the stored row of `runs[i]`.
+ * reruns), and where each failed run may run again from (`failedStep`: rerun-from.ts). `rows[i]`
+ * is the stored row of `runs[i]`.
  */
 export async function withRerunLinks(db: Executor, rows: readonly { id: string; rerun_by?: string | null }[], runs: Run[]): Promise<Run[]> {
   if (rows.length === 0) return runs;
@@ -14,9 +16,9 @@ export async function withRerunLinks(db: Executor, rows: readonly { id: string; 
   const people = byIds.length > 0 ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', byIds).execute() : [];
   const rerunAs = new Map(again.map((a) => [a.rerun_of, a.id]));
   const names = new Map(people.map((u) => [u.id, u.name]));
-  return runs.map((run, i) => {
+  return withFailedSteps(db, runs.map((run, i) => {
     const by = rows[i]?.rerun_by;
     const as = rerunAs.get(run.id);
     return { ...run, ...(as ? { rerunAs: as } : {}), ...(by ? { rerunBy: { id: by, name: names.get(by) ?? by } } : {}) };
-  });
+  }));
 }

@@ -1,25 +1,27 @@
 import type { Run } from '../../../lib/contracts/runs';
-import { RERUN_BATCH_MAX, type Rerun, type RerunRunsBody, type RerunRunsResult } from '../../../lib/contracts/run-rerun';
+import { RERUN_BATCH_MAX, type Rerun, type RerunFrom, type RerunRunsBody, type RerunRunsResult } from '../../../lib/contracts/run-rerun';
 import type { User } from '../../../lib/contracts/users';
 import { addActivity } from '../../domain/activity';
 import { shortcutLabel, shortcutNamed } from '../../domain/shortcut-label';
 import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { HttpError, notFound } from '../../http-error';
+import { keyReused } from '../../idempotency/request-key';
 import { newId, nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, toJson, type Executor } from '../../store/database';
 import type { RunsTable, WorkflowsTable } from '../../store/schema';
-import { queuedRunRow } from '../dispatch/dispatcher';
 import { retryingLockConflicts } from './cancel-runs';
 import { launcherOf } from './launched-by';
 import { historyRun } from './list-runs';
+import { againFrom, rerunRow, resumeRefusal } from './rerun-from';
 
-// "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run, from the first
-// step, of the workflow's published version now, for the same contact and conversation with the
-// same trigger data (a shortcut's form values and launcher, a webhook's body). From the first step
-// because each run's outside effects are recorded under its own id (step_effects): a new run
-// repeats what the failed one did before its failure (a note, a message), and a resumed one would
-// run the current version's later steps on variables an older version's earlier steps left.
+// "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run of the workflow's
+// published version now, for the same contact and conversation with the same trigger data (a
+// shortcut's form values and launcher, a webhook's body). From the first step unless asked: each
+// run's outside effects are recorded under its own id (step_effects), so it repeats what the
+// failed one did before its failure (a note, a message). From the failed step (`failed_step`,
+// rerun-from.ts) it does not, and is allowed only while the published version is the one the
+// failed run ran: a newer one's later steps would run on variables an older one's earlier steps left.
 // A failed run is run again once (runs_rerun_of, 087): a second press, a retried request or two
 // bulk calls at once insert nothing more; a rerun that fails too is the one to run again next.
 
@@ -28,39 +30,45 @@ export interface RerunAnswer { run: Run; duplicate: boolean }
 
 /**
  * POST /runs/:id/rerun. `key`: the caller's Idempotency-Key, scoped to them and to this run; its
- * repeat answers the rerun it started (as POST /workflows/:id/start does) instead of a 409.
+ * repeat answers the rerun it started (as POST /workflows/:id/start does) instead of a 409, and
+ * its reuse for the other `from` is refused (409 idempotency_key_reused), as for another body.
  */
-export async function rerunRun(services: Services, id: string, by: Pick<User, 'id' | 'name'>, key?: string): Promise<RerunAnswer> {
+export async function rerunRun(services: Services, id: string, by: Pick<User, 'id' | 'name'>, key?: string, from: RerunFrom = 'start'): Promise<RerunAnswer> {
   // Keys sort with their run (`<run id>:…`), so retention and a contact's delete take them with it;
   // `~` is in no step id, so no step's effect key is ever one of these.
   const keyed = key ? `${id}:~rerun:usr:${by.id}:${key}` : undefined;
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
-    const earlier = await startedUnder(uow.trx, keyed);
+    const earlier = await startedUnder(uow.trx, keyed, from);
     if (earlier) return { run: await historyRun(uow.trx, earlier), duplicate: true };
     const failed = await uow.trx.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!failed) throw notFound(`Run ${id}`);
     await refuseRerunOf(uow.trx, failed);
     const workflow = await publishedWorkflow(uow.trx, failed.workflow_id);
+    const refused = from === 'failed_step' ? resumeRefusal(failed, workflow) : null;
+    if (refused) throw new HttpError(409, 'workflow_changed', `Run ${id} cannot run again from its failed step: ${refused}`);
     const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', failed.contact_id).executeTakeFirst();
     if (!contact) throw new HttpError(409, 'contact_gone', `Run ${id} cannot run again: its contact ${failed.contact_id} no longer exists`);
-    const [started] = await startReruns(uow, services, workflow, [failed], by, { express: true });
+    const [started] = await startReruns(uow, services, workflow, [failed], by, { express: true, from });
     if (!started) {
       // Another request ran it again between our read and our insert (it waited for that one's commit).
-      const raced = await startedUnder(uow.trx, keyed);
+      const raced = await startedUnder(uow.trx, keyed, from);
       if (raced) return { run: await historyRun(uow.trx, raced), duplicate: true };
       await refuseRerunOf(uow.trx, failed);
       throw new HttpError(409, 'already_rerun', `Run ${id} was already run again`);
     }
-    if (keyed) await uow.trx.insertInto('step_effects').values({ key: keyed, result: toJson({ runId: started.runId }), created_at: nowIso() }).execute();
+    if (keyed) await uow.trx.insertInto('step_effects').values({ key: keyed, result: toJson({ runId: started.runId, from }), created_at: nowIso() }).execute();
     return { run: await historyRun(uow.trx, started.runId), duplicate: false };
   }));
 }
 
-/** The rerun a request under this key started, if one did. */
-async function startedUnder(db: Executor, keyed: string | undefined): Promise<string | null> {
+/** The rerun a request under this key started, if one did; 409 if it asked for the other `from` (a key stored before `from` was from the start). */
+async function startedUnder(db: Executor, keyed: string | undefined, from: RerunFrom): Promise<string | null> {
   if (!keyed) return null;
   const row = await db.selectFrom('step_effects').select('result').where('key', '=', keyed).executeTakeFirst();
-  return row ? fromJson<{ runId?: string }>(row.result, {}).runId ?? null : null;
+  if (!row) return null;
+  const first = fromJson<{ runId?: string; from?: RerunFrom }>(row.result, {});
+  if ((first.from ?? 'start') !== from) throw keyReused();
+  return first.runId ?? null;
 }
 
 /** 409 for a run that is not failed, or was run again already (naming that run). */
@@ -99,12 +107,22 @@ export async function publishedWorkflow(db: Executor, workflowId: string): Promi
  */
 export async function rerunWorkflowRuns(services: Services, workflowId: string, by: Pick<User, 'id' | 'name'>, body: RerunRunsBody = {}): Promise<RerunRunsResult> {
   const limit = body.limit ?? RERUN_BATCH_MAX;
+  const from = body.from ?? 'start';
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
     const workflow = await publishedWorkflow(uow.trx, workflowId);
-    const failed = await notRunAgain(uow.trx, workflowId, body.since).selectAll('runs').orderBy('runs.id').limit(limit).execute();
-    const reruns = await startReruns(uow, services, workflow, failed, by, { express: false });
-    const left = await notRunAgain(uow.trx, workflowId, body.since).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
-    return { started: reruns.length, reruns, remaining: Number(left?.n ?? 0) };
+    // From the failed step: only the failures of the version published now (resumeRefusal); the
+    // others are counted apart, so `remaining` runs out instead of naming runs no call will take.
+    const taken = () => {
+      const q = notRunAgain(uow.trx, workflowId, body.since);
+      return from === 'failed_step' ? q.where('runs.workflow_version', '=', workflow.version) : q;
+    };
+    const count = async (q: ReturnType<typeof taken>) => Number((await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst())?.n ?? 0);
+    const failed = await taken().selectAll('runs').orderBy('runs.id').limit(limit).execute();
+    const reruns = await startReruns(uow, services, workflow, failed, by, { express: false, from });
+    const remaining = await count(taken());
+    if (from !== 'failed_step') return { started: reruns.length, reruns, remaining };
+    const earlierVersion = await count(notRunAgain(uow.trx, workflowId, body.since).where('runs.workflow_version', '<>', workflow.version));
+    return { started: reruns.length, reruns, remaining, earlierVersion };
   }));
 }
 
@@ -121,26 +139,21 @@ function notRunAgain(db: Executor, workflowId: string, since: string | undefined
 const CHUNK = 200;
 
 /**
- * Queues one new run per failed run, in the caller's transaction, and says so in each one's
- * conversation ("Ann ran “Sync to CRM” again"). A failed run another transaction ran again
+ * Queues one new run per failed run (from step 1, or from its failed step: rerunRow), in the
+ * caller's transaction, and says so in each one's conversation ("Ann ran “Sync to CRM” again",
+ * "… again from step 2"). A failed run another transaction ran again
  * meanwhile is skipped (the unique runs_rerun_of: on PostgreSQL the insert waits for that one to
  * commit, then inserts nothing). Returns the runs started, in the order given.
  */
 async function startReruns(
-  uow: UnitOfWork, services: Services, workflow: WorkflowsTable, failed: readonly RunsTable[], by: Pick<User, 'id' | 'name'>, { express }: { express: boolean },
+  uow: UnitOfWork, services: Services, workflow: WorkflowsTable, failed: readonly RunsTable[], by: Pick<User, 'id' | 'name'>,
+  { express, from }: { express: boolean; from: RerunFrom },
 ): Promise<Rerun[]> {
   const now = nowIso();
   const started: (Rerun & { failed: RunsTable })[] = [];
   for (let i = 0; i < failed.length; i += CHUNK) {
     const part = failed.slice(i, i + CHUNK);
-    const rows = part.map((f) => {
-      const row = queuedRunRow({
-        id: newId('run'), workflow, contactId: f.contact_id, conversationId: f.conversation_id,
-        event: { id: f.event_id, type: f.event_type, depth: f.depth }, triggerVariables: triggerOf(f.variables), now,
-      });
-      // Every row of one insert names the same columns (SQLite has no DEFAULT in a VALUES list).
-      return { ...row, launched_by: row.launched_by ?? null, rerun_of: f.id, rerun_by: by.id };
-    });
+    const rows = part.map((f) => rerunRow(f, workflow, from, newId('run'), by.id, now));
     const inserted = await uow.trx.insertInto('runs').values(rows)
       .onConflict((oc) => oc.column('rerun_of').where('rerun_of', 'is not', null).doNothing())
       .returning(['id', 'rerun_of']).execute();
@@ -152,7 +165,7 @@ async function startReruns(
   }
   const lines = started.filter((s) => s.failed.conversation_id !== null).map((s) => ({
     conversationId: s.failed.conversation_id!, contactId: s.failed.contact_id, author: { type: 'user' as const, id: by.id },
-    text: `${by.name} ran ${namedAsLaunched(workflow, s.failed.event_type)} again`,
+    text: `${by.name} ran ${namedAsLaunched(workflow, s.failed.event_type)} ${againFrom(from === 'failed_step' ? s.failed.cursor : null)}`,
   }));
   for (let i = 0; i < lines.length; i += CHUNK) await addActivity(uow, services, lines.slice(i, i + CHUNK));
   if (started.length > 0) {
@@ -167,9 +180,6 @@ async function startReruns(
   }
   return started.map(({ runId, rerunOf }) => ({ runId, rerunOf }));
 }
-
-/** What the failed run was started with: its trigger's variables, as they were. */
-const triggerOf = (variables: string) => fromJson<{ trigger?: Record<string, unknown> }>(variables, {}).trigger ?? {};
 
 /** A shortcut's run by the label its menu shows now (as its launch line named it), else the workflow: `“Sync to CRM”`. */
 function namedAsLaunched(workflow: WorkflowsTable, eventType: string): string {

@@ -102,7 +102,7 @@ function route() {
 function openConversation(id: string, initial = false) {
   if (view.currentId === id && !initial) return;
   banner.leaveFor(id);
-  view.select(id);
+  view.select(id, list.rows.find((c) => c.id === id)?.contact);
   list.unread.delete(id);
   list.draw();
   void loadDetail(id, { initial });
@@ -139,6 +139,8 @@ function onLive(message: LiveMessage) {
   }
 }
 
+const people = { seq: 0, meWanted: false };
+
 /**
  * An admin changed someone (PATCH /users: name, role, deactivation; a new token). The team's
  * names and who is active (the Assign-to menu) are read again; when it is the person signed in,
@@ -147,10 +149,16 @@ function onLive(message: LiveMessage) {
  * user's /me is a 401, which signs the page out with the reason, as before.
  */
 async function refreshPeople(self: boolean) {
-  const signedIn = state.me;
-  const [me, users] = await Promise.all([self ? Api.me().catch(() => null) : null, Api.teammates().catch(() => null)]);
-  if (!signedIn || state.me !== signedIn) return; // signed out (or in as someone else) meanwhile
-  if (me && me.user.id === signedIn.user.id) showMe(me);
+  // Changes in a row (a role set twice): only the latest read applies. Before, the first answer in
+  // won and the newer one was dropped: the role in between stayed. It reads /me if any was about me.
+  const seq = ++people.seq;
+  people.meWanted ||= self;
+  const signedIn = state.me?.user.id;
+  const [me, users] = await Promise.all([people.meWanted ? Api.me().catch(() => null) : null, Api.teammates().catch(() => null)]);
+  if (seq !== people.seq) return;
+  if (!signedIn || state.me?.user.id !== signedIn) return; // signed out (or in as someone else) meanwhile
+  if (me) people.meWanted = false;
+  if (me && me.user.id === signedIn) showMe(me);
   if (users) {
     state.users.clear();
     for (const u of users.users) state.users.set(u.id, u);

@@ -82,5 +82,12 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     picker.value = c.assigneeId ?? '';
   }
 
-  return { render };
+  /** Another conversation is loading: nothing to act on until it shows (render), not the last one. */
+  function reset() {
+    current = null;
+    asking(false);
+    picker.hidden = true;
+  }
+
+  return { render, reset };
 }

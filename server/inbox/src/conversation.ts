@@ -10,6 +10,7 @@ import { channelWindowText, humanAgentReply } from './channel-window.js';
 import { createCloseDialog } from './close-dialog.js';
 import { CLOSE_REASONS } from './thread.js';
 import { createPagedThread } from './paged-thread.js';
+import { createQueuedSend, type ReplyKind } from './queued-send.js';
 import type { ChannelWindow, Contact, ConversationDetail, Me, Message, Teammate } from './wire.js';
 
 export interface ConversationViewOptions {
@@ -25,7 +26,8 @@ export interface ConversationViewOptions {
 
 export interface ConversationView {
   show(next: ConversationDetail, opts?: { switched?: boolean }): void;
-  select(id: string): void;
+  /** `contact`: its list row's, to name it while it loads. */
+  select(id: string, contact?: Contact | null): void;
   clear(): void;
   readonly currentId: string | null;
   setCategories(list: string[]): void;
@@ -75,6 +77,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const inboxBadge = createInboxBadge();
   const adBadge = createAdBadge();
   const announcer = createMessageAnnouncer($('[data-testid="message-announcer"]'));
+  const queued = createQueuedSend(composer);
   // After a Reopen, the reply box of the conversation it opens (once shown) takes the focus.
   let focusComposerOnShow = false;
 
@@ -159,6 +162,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       focusComposerOnShow = false;
       input.focus();
     }
+    const kind = queued.take(next.id);
+    if (kind) void send(kind);
   }
 
   /**
@@ -189,22 +194,40 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const goesOnIn = (c: ConversationDetail) => (c.contactOpenConversationId && c.contactOpenConversationId !== c.id ? c.contactOpenConversationId : null);
 
   /** Marks the conversation as the open one before its detail arrives (the extension reads the id). */
-  function select(id: string) {
+  function select(id: string, contact?: Contact | null) {
     if (detail?.id === id) return;
+    // The one left may still be loading (no detail yet): what was typed there is its draft too.
+    const left = root.dataset.conversationId;
+    if (left && left !== id) drafts.set(left, input.value);
     root.dataset.conversationId = id;
+    queued.cancel();
     if (detail) {
-      drafts.set(detail.id, input.value);
       detail = null;
       awaiting.hide();
       thread.loading();
-      // Until its detail comes, the head says nothing rather than the last conversation's state.
-      $('[data-testid="conversation-meta"]').replaceChildren();
     }
-    input.value = drafts.get(id) ?? '';
+    headLoading(contact);
+    if (left !== id) input.value = drafts.get(id) ?? '';
+  }
+
+  /**
+   * Until its detail comes, the head names the conversation picked (its list row's contact) and
+   * offers nothing: the last one's status and buttons stayed, and "Assign to me" assigned that one.
+   */
+  function headLoading(contact?: Contact | null) {
+    heading.textContent = contact ? contactName(contact) : '';
+    const status = $('[data-testid="conversation-status"]');
+    status.replaceChildren();
+    status.className = 'status';
+    $('[data-testid="conversation-meta"]').replaceChildren();
+    closeButton.hidden = reopenButton.hidden = true;
+    assign.reset();
+    for (const badge of ['conversation-inbox', 'conversation-ad']) $(`[data-testid="${badge}"]`).hidden = true;
   }
 
   function clear() {
     detail = null;
+    queued.cancel();
     paged.clear();
     channel = null;
     awaiting.hide();
@@ -214,14 +237,24 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     delete root.dataset.conversationId;
   }
 
-  async function send() {
+  /** `queuedAs`: a reply that waited for its conversation to load, sent as what it was typed as (queued-send.ts). */
+  async function send(queuedAs?: ReplyKind) {
     const text = input.value.trim();
-    if (!detail || !text || sending) return;
+    if (!text) return;
+    if (!detail) {
+      if (root.dataset.conversationId) queued.wait(root.dataset.conversationId, noteMode ? 'comment' : 'message');
+      return;
+    }
+    if (sending && !queuedAs) return;
+    const kind = queuedAs ?? (noteMode ? 'comment' : 'message');
+    // Closed, notes only (deleted in Chatwoot), or its channel's window shut: the page says why above; the text stays.
+    if (queuedAs && (composer.hidden || (kind === 'message' && (noteToggle.hidden || composer.classList.contains('window-closed'))))) return queued.refuse();
+    queued.cancel();
     sending = true;
     sendButton.disabled = true;
     const id = detail.id;
     try {
-      const message = await Api.send(id, text, noteMode ? 'comment' : 'message');
+      const message = await Api.send(id, text, kind);
       if (detail?.id === id) {
         input.value = '';
         drafts.delete(id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireUser } from '../../auth/plugin';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 import { Run } from '../../../lib/contracts/runs';
-import { RerunRunsBody, RerunRunsResult } from '../../../lib/contracts/run-rerun';
+import { RerunBody, RerunRunsBody, RerunRunsResult } from '../../../lib/contracts/run-rerun';
 import { rerunRun, rerunWorkflowRuns } from '../../engine/workflows/rerun';
 
 const Params = z.object({ id: z.string().max(100) });
@@ -13,8 +13,9 @@ const WORKFLOW_GONE = '`workflow_not_published`: the workflow is a draft now (pu
 /**
  * Running failed runs again, one or a workflow's all (n8n's "Retry execution", once the cause is
  * fixed): supervisors too, who see the failures in the run history and would otherwise ask each
- * agent to launch the shortcut again by hand. Each starts a new run from the first step of the
- * published version (engine/workflows/rerun.ts says why), linked to the run it repeats.
+ * agent to launch the shortcut again by hand. Each starts a new run of the published version,
+ * from its first step or (`from: failed_step`, while that version is the one the failed run ran)
+ * from the failed step (engine/workflows/rerun.ts says why), linked to the run it repeats.
  */
 export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
@@ -23,14 +24,19 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/runs/:id/rerun', {
     config: {
       access: { role: 'supervisor' },
-      errors: { 409: `\`not_failed\`: only a failed run runs again; \`already_rerun\`: it was run again already (the message names that run); ${WORKFLOW_GONE}; \`contact_gone\`: its contact was deleted` },
+      errors: {
+        409: `\`not_failed\`: only a failed run runs again; \`already_rerun\`: it was run again already (the message names that run); ${WORKFLOW_GONE}; \`contact_gone\`: its contact was deleted; `
+          + '`workflow_changed`: from the failed step, but the workflow was changed since the run (run it again from the start); `idempotency_key_reused`: the key was used with the other `from`',
+      },
     },
     schema: {
-      tags, params: Params, headers: IdempotencyKeyHeaders, response: { 201: Run },
-      summary: 'Run a failed run again: a new run (`rerunOf` names the failed one) of the workflow\'s published version, from its first step, for the same contact and conversation with the same trigger data. Once per run; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`)',
+      tags, params: Params, headers: IdempotencyKeyHeaders, body: RerunBody.nullish(), response: { 201: Run },
+      summary: 'Run a failed run again: a new run (`rerunOf` names the failed one) of the workflow\'s published version, for the same contact and conversation with the same trigger data, '
+        + 'from its first step, or with `from: failed_step` from the step that failed (`rerunFromStep`), with the failed run\'s variables and without repeating the steps before it, '
+        + 'while the published version is the one the failed run ran. Once per run; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`)',
     },
   }, async (req, reply) => {
-    const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key']);
+    const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key'], req.body?.from);
     if (duplicate) reply.header('x-duplicate-delivery', 'true');
     return reply.code(201).send(run);
   });
@@ -39,7 +45,8 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { role: 'supervisor' }, errors: { 409: WORKFLOW_GONE } },
     schema: {
       tags, params: Params, body: RerunRunsBody.nullish(), response: { 200: RerunRunsResult },
-      summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called',
+      summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called. '
+        + 'With `from: failed_step`, each from its failed step, and only the failures of the version published now (`earlierVersion` counts the others: they run again from the start only)',
     },
   }, async (req) => rerunWorkflowRuns(services, req.params.id, requireUser(req), req.body ?? {}));
 };

@@ -49,6 +49,7 @@ import { runReruns } from './087-run-reruns';
 import { runsByStatus } from './088-runs-by-status';
 import { messagesByConversationTime } from './089-messages-by-conversation-time';
 import { searchFold } from './090-search-fold';
+import { runRerunFrom } from './091-run-rerun-from';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -102,4 +103,5 @@ export const migrations: Record<string, Migration> = {
   '088-runs-by-status': runsByStatus,
   '089-messages-by-conversation-time': messagesByConversationTime,
   '090-search-fold': searchFold,
+  '091-run-rerun-from': runRerunFrom,
 };

@@ -10,8 +10,9 @@ import { startChatwootPair, type ChatwootPair } from './harness';
  * A connected Chatwoot that moved: its admin set up TLS (http → https on the same host), or put it
  * behind another address. The launcher in Chatwoot's page finds the account at either spelling
  * (the rule connecting it uses, same-account.ts), connecting it again says to change the
- * connection's address, and `PATCH baseUrl` changes it, checked as a connect is; another host is
- * taken only if it accepts the connected token (another Chatwoot's account 1 is not this one).
+ * connection's address, and `PATCH baseUrl` changes it, checked as a connect is; another port or
+ * path of the same host is taken only if it accepts the connected token (another Chatwoot's
+ * account 1 is not this one; another host name needs the token typed again: change-host-suite.ts).
  * Were: the launcher said "not connected" at https, the 409 said "update it" and the update
  * answered 200 with nothing changed. Registered by change-address.test.ts (SQLite) and
  * change-address.pg.test.ts (PostgreSQL).
@@ -36,7 +37,7 @@ export function chatwootChangeAddressSuite(databaseUrl: () => string | undefined
     const [mirror] = ConversationList.parse((await admin().get('/conversations')).body).conversations;
     return { conv, mirror: mirror! };
   };
-  /** Another address in front of the same Chatwoot (a new domain's reverse proxy): bytes passed through. */
+  /** Another port in front of the same Chatwoot (a reverse proxy on the same host): bytes passed through. */
   const proxyTo = async (port: number) => {
     const proxy = net.createServer((client) => {
       const upstream = net.connect(port, '127.0.0.1');

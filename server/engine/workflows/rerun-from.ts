@@ -1,0 +1,70 @@
+import type { FailedStep, Run } from '../../../lib/contracts/runs';
+import type { RerunFrom } from '../../../lib/contracts/run-rerun';
+import { queuedRunRow } from '../dispatch/dispatcher';
+import { fromJson, type Executor } from '../../store/database';
+import type { RunsTable, WorkflowsTable } from '../../store/schema';
+
+// "Run again from the failed step" (n8n's Retry execution, which resumes from the node that
+// failed): the new run starts at the failed run's cursor with the variables it had there, so a
+// message or note its earlier steps made is not made twice. To the engine it is an ordinary
+// queued run whose cursor is not 0: it is claimed, executed, checkpointed, waits and asks as any
+// other, and its steps' outside effects are keyed by its own id (the failed step runs anew).
+// Only on the version the failed run ran: another version's step N may be another step, or
+// read `$step` variables the older version's earlier steps never wrote.
+
+type WorkflowNow = Pick<WorkflowsTable, 'name' | 'status' | 'version'>;
+
+/**
+ * Why the failed run may not run again from its failed step (null: it may), given its workflow as
+ * it is now (null: deleted). The POST's 409 and the history's `failedStep.refused` say the same.
+ */
+export function resumeRefusal(failed: Pick<RunsTable, 'workflow_version'>, workflow: WorkflowNow | null): string | null {
+  if (!workflow) return 'the workflow was deleted';
+  if (workflow.status !== 'published') return `workflow “${workflow.name}” is not published`;
+  if (workflow.version !== failed.workflow_version) {
+    return `workflow “${workflow.name}” was changed since it ran (it ran version ${failed.workflow_version}; version ${workflow.version} is published now). Run it again from the start`;
+  }
+  return null;
+}
+
+/**
+ * The new run's row: from step 1 with the failed run's trigger data, or from its failed step with
+ * every variable it had (`$trigger`, the earlier steps' `$step` outputs) and its count of jumps
+ * back (the loop guard goes on counting, or a loop stopped at its limit would go round ten more
+ * times). Its log starts empty: the steps before were the failed run's, and its history says so.
+ */
+export function rerunRow(failed: RunsTable, workflow: Pick<WorkflowsTable, 'id' | 'version'>, from: RerunFrom, id: string, by: string, now: string): RunsTable {
+  const row = queuedRunRow({
+    id, workflow, contactId: failed.contact_id, conversationId: failed.conversation_id,
+    event: { id: failed.event_id, type: failed.event_type, depth: failed.depth }, triggerVariables: triggerOf(failed.variables), now,
+  });
+  // Every row of one insert names the same columns (SQLite has no DEFAULT in a VALUES list).
+  const linked = { ...row, launched_by: row.launched_by ?? null, rerun_of: failed.id, rerun_by: by };
+  return from === 'failed_step'
+    ? { ...linked, cursor: failed.cursor, variables: failed.variables, jumps: failed.jumps, rerun_from: failed.cursor }
+    : { ...linked, rerun_from: null };
+}
+
+/** What the failed run was started with: its trigger's variables, as they were. */
+const triggerOf = (variables: string) => fromJson<{ trigger?: Record<string, unknown> }>(variables, {}).trigger ?? {};
+
+/** The thread's line's end: "again" for a rerun from the start, "again from step 2" for one from the failed step (`cursor`: where it starts). */
+export const againFrom = (cursor: number | null) => (cursor === null ? 'again' : `again from step ${cursor + 1}`);
+
+/**
+ * The history's `failedStep` on each failed run of a page: where it stopped and whether a rerun
+ * may start there. One read of the page's failed runs' workflows, none for a page without one.
+ */
+export async function withFailedSteps(db: Executor, runs: Run[]): Promise<Run[]> {
+  const ids = [...new Set(runs.filter((r) => r.status === 'failed').map((r) => r.workflowId))];
+  if (ids.length === 0) return runs;
+  const rows = await db.selectFrom('workflows').select(['id', 'name', 'status', 'version']).where('id', 'in', ids).execute();
+  const now = new Map(rows.map((w) => [w.id, w]));
+  return runs.map((run) => (run.status === 'failed' ? { ...run, failedStep: failedStepOf(run, now.get(run.workflowId) ?? null) } : run));
+}
+
+function failedStepOf(run: Run, workflow: WorkflowNow | null): FailedStep {
+  const last = run.stepLog.at(-1);
+  const stepId = last?.status === 'failed' && last.type !== 'trigger' ? last.stepId : undefined;
+  return { step: run.cursor + 1, ...(stepId ? { stepId } : {}), refused: resumeRefusal({ workflow_version: run.workflowVersion }, workflow) };
+}

@@ -1,0 +1,44 @@
+/**
+ * How long a statement waits for another process's write lock on the SQLite file (a backup,
+ * `sqlite3` maintenance, a second server on the same file by mistake) before it gives up with
+ * SQLITE_BUSY (isDatabaseLocked): a request then answers 503 `busy`, the engine tries again later.
+ */
+export const LOCK_WAIT_MS = 5_000;
+
+// Waits between tries, as SQLite's own busy handler spaces them (1, 2, 5, 10… ms), then 100 ms:
+// a turn of the executor thread or the checkpointer is over within the first few, and a lock let
+// go is noticed within a tenth of a second.
+const PAUSES_MS = [1, 2, 5, 10, 20, 50, 100];
+
+/** The pause before try `attempt + 1` (0-based), or undefined when it would end past `deadline`. */
+export function lockPause(attempt: number, deadline: number): number | undefined {
+  const ms = PAUSES_MS[Math.min(attempt, PAUSES_MS.length - 1)]!;
+  return Date.now() + ms > deadline ? undefined : ms;
+}
+
+/**
+ * Another process's hold on the write lock as this connection lives it: an episode starts when a
+ * statement gives up waiting and ends when a transaction begins again. The server says each once
+ * (a warning, then how long it lasted) instead of a line for every write that met it.
+ */
+export class LockEpisodes {
+  private since: number | undefined;
+  onStart: ((err: unknown) => void) | undefined;
+  onEnd: ((lockedMs: number) => void) | undefined;
+
+  /** Whether the last write met the lock (an episode is going on). */
+  get locked(): boolean { return this.since !== undefined; }
+
+  gaveUp(err: unknown): void {
+    if (this.since !== undefined) return;
+    this.since = Date.now() - LOCK_WAIT_MS;
+    this.onStart?.(err);
+  }
+
+  passed(): void {
+    if (this.since === undefined) return;
+    const lockedMs = Date.now() - this.since;
+    this.since = undefined;
+    this.onEnd?.(lockedMs);
+  }
+}

@@ -1,0 +1,76 @@
+// @vitest-environment node
+// (the real server computes paths from import.meta.url, which jsdom turns into an http URL)
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { resolvingApi } from '../../entrypoints/inbox.content/resolve';
+import type { LauncherApi } from '../../components/launcher/types';
+import { CompanionDb } from '../../lib/extension/db';
+import { createHandlers } from '../../lib/extension/handlers';
+import { sendMessage, serveMessages } from '../../lib/extension/messaging';
+import { Sync } from '../../lib/extension/sync';
+import { startOlderRelease, type OlderRelease } from '../support/older-release';
+import { startTestServer, type TestServer } from '../support/server';
+
+// The launcher in Chatwoot against a real server one release older than the extension (no Take
+// over, no Chatwoot conversation mapping: those routes answered by the real not-found handler).
+// What the agent reads (the toast of a launch, the line under Take over) says which route the
+// server lacks and to update it; a conversation the server does not have still says "not found".
+
+let server: TestServer;
+let older: OlderRelease;
+let db: CompanionDb;
+let sync: Sync;
+let handlers: ReturnType<typeof createHandlers>;
+let conversationId: string;
+
+const updateServer = (route: string) => `The companion server at ${older.url} does not have ${route} yet: update the server to use it.`;
+
+beforeAll(async () => {
+  server = await startTestServer({ workers: false });
+  older = await startOlderRelease(server, [
+    { method: 'POST', url: '/api/v1/conversations/:id/awaiting-answer/take-over' },
+    { method: 'GET', url: '/api/v1/chatwoot/conversations/resolve' },
+  ]);
+  const admin = server.api(server.adminToken);
+  const contact = await admin.post('/contacts', { firstName: 'Maria' });
+  conversationId = (await admin.post('/conversations', { contactId: contact.body.id })).body.id;
+  db = new CompanionDb('background-missing-route');
+  sync = new Sync({ db, broadcast: () => undefined, minIntervalMs: 0 });
+  handlers = createHandlers(sync);
+  serveMessages(handlers);
+  const agent = await server.createUser('agent');
+  expect(await sendMessage('connect', { serverUrl: older.url, token: agent.token })).toMatchObject({ state: 'connected' });
+});
+// The dom setup resets the fake browser after each test: serve the same background again.
+beforeEach(() => {
+  fakeBrowser.runtime.onMessage.removeAllListeners();
+  serveMessages(handlers);
+});
+afterAll(async () => {
+  sync?.stop();
+  db?.close();
+  await older?.close();
+  await server?.close();
+});
+
+describe('the launcher on a server older than the extension', () => {
+  it('Take over says the server lacks it and to update the server', async () => {
+    await expect(sendMessage('takeOver', { conversationId, runId: 'run_01JZZZZZZZZZZZZZZZZZZZZZZZ' }))
+      .rejects.toThrow(updateServer('POST /api/v1/conversations/:id/awaiting-answer/take-over'));
+  });
+
+  it('a launch from a Chatwoot conversation says the server cannot map it yet, not "No route"', async () => {
+    const base = { launchShortcut: () => { throw new Error('not launched: the conversation is not mapped'); } } as unknown as LauncherApi;
+    const refs = new Map([['chatwoot:1:42', { accountId: '1', conversationId: '42' }]]);
+    const outcome = await resolvingApi(base, 'https://chatwoot.example.com', refs).launchShortcut({ shortcutId: 'wf_x', conversationId: 'chatwoot:1:42', values: {} });
+    expect(outcome).toEqual({ ok: false, kind: 'error', message: updateServer('GET /api/v1/chatwoot/conversations/resolve') });
+  });
+
+  it('a conversation the server does not have still says it is not found', async () => {
+    await expect(sendMessage('awaitingAnswer', { conversationId: 'conv_missing' })).rejects.toThrow('Conversation conv_missing not found');
+    expect(older.refused).toEqual([
+      `POST /api/v1/conversations/${conversationId}/awaiting-answer/take-over`,
+      expect.stringMatching(/^GET \/api\/v1\/chatwoot\/conversations\/resolve$/),
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Shell } from '../../components/options/Shell';
+import { createApiClient } from '../../lib/extension/api-client';
+import { serveMessages } from '../../lib/extension/messaging';
+import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
+import { startOlderRelease, type OlderRelease } from '../support/older-release';
+import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { callOk } from '../support/process-api';
+import { renderWithProviders } from './options-harness';
+
+// The Chrome Web Store updates the extension before a self-hosted server is upgraded. Connected
+// to a real server one release older than Run again (its POST routes answered by the real
+// not-found handler, "No route …"), the Runs page says which route the server lacks and to update
+// it, not a bare "No route"; an item the server lacks (a deleted workflow) still says it is missing.
+
+const ADMIN = `ict_${'M'.repeat(43)}`;
+let server: ServerProcess;
+let older: OlderRelease;
+let crm: HttpServer;
+let dataDir: string;
+let workflowId: string;
+
+const call = (method: string, p: string, body?: unknown, token = ADMIN) => callOk(server, token, method, p, body);
+
+beforeAll(async () => {
+  // The workflow's outside call is refused: its run fails, to be run again.
+  crm = await startHttpServer((_req, res) => { res.statusCode = 403; res.end('{"error":"not allowed"}'); });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'f-older-dom-'));
+  server = await spawnServer({ DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' }, await freePort());
+  const agent = await call('POST', '/users', { name: 'Ava Agent', email: 'ava@example.com', role: 'agent' });
+  workflowId = (await call('POST', '/workflows', {
+    name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
+    steps: [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } }],
+  })).id;
+  const ana = await call('POST', '/contacts', { firstName: 'Ana' });
+  const conversation = await call('POST', '/conversations', { contactId: ana.id });
+  await call('POST', `/shortcuts/${workflowId}/launch`, { conversationId: conversation.id, values: {} }, agent.token);
+  const deadline = Date.now() + 30_000;
+  while ((await call('GET', `/runs?workflowId=${workflowId}&status=failed`)).runs.length < 1) {
+    if (Date.now() > deadline) throw new Error('the run did not fail in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  older = await startOlderRelease(server, [
+    { method: 'POST', url: '/api/v1/runs/:id/rerun' },
+    { method: 'POST', url: '/api/v1/workflows/:id/runs/rerun' },
+  ]);
+}, 90_000);
+afterAll(async () => {
+  await older?.close();
+  if (server) await killHard(server);
+  await crm?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  window.location.hash = '';
+});
+
+/** The options page as the admin sees it at `hash`, connected to the server at `serverUrl`. */
+async function open(hash: string, serverUrl: string) {
+  const client = createApiClient({ serverUrl, token: ADMIN });
+  serveMessages({ api: ({ method, path: p, body }) => client.raw(method, p, body) });
+  window.location.hash = hash;
+  renderWithProviders(<Shell me={await client.me()} serverUrl={serverUrl} />);
+}
+const runRows = () => [...document.querySelectorAll<HTMLElement>('table[aria-label="Runs"] tbody > tr[data-run-id]')];
+const updateServer = (route: string) => `The companion server at ${older.url} does not have ${route} yet: update the server to use it.`;
+
+describe('the options page on a server older than the extension', () => {
+  it('Run again and Run all failed again say the server lacks them and to update it', async () => {
+    const user = userEvent.setup();
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    await open('#/runs', older.url);
+    await waitFor(() => expect(runRows()).toHaveLength(1), { timeout: 5_000 });
+    await user.click(within(runRows()[0]!).getByRole('button', { name: 'Run again' }));
+    expect((await within(runRows()[0]!).findByRole('alert')).textContent).toBe(updateServer('POST /api/v1/runs/:id/rerun'));
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Workflow' }), workflowId);
+    const bulk = (await screen.findByRole('button', { name: 'Run all failed again' })).closest('p')!;
+    await user.click(within(bulk).getByRole('button', { name: 'Run all failed again' }));
+    expect((await within(bulk).findByRole('alert')).textContent?.trim()).toBe(updateServer('POST /api/v1/workflows/:id/runs/rerun'));
+    // Both were asked of the older release, which has neither.
+    expect(older.refused).toEqual([expect.stringMatching(/^POST \/api\/v1\/runs\/run_\w+\/rerun$/), `POST /api/v1/workflows/${workflowId}/runs/rerun`]);
+  });
+
+  it('a workflow the server does not have (deleted meanwhile) still says it is not found', async () => {
+    const gone = (await call('POST', '/workflows', { name: 'Gone soon', trigger: { type: 'manual' }, steps: [] })).id;
+    expect((await fetch(`${server.url}/api/v1/workflows/${gone}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(204);
+    await open(`#/workflows/${gone}`, older.url);
+    const alert = await screen.findByRole('alert', {}, { timeout: 5_000 });
+    expect(alert.textContent).toBe(`Could not load the workflow: Workflow ${gone} not found`);
+  });
+});

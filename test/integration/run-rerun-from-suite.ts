@@ -1,0 +1,203 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorBody } from '../../lib/contracts/errors';
+import { Run, RunPage } from '../../lib/contracts/runs';
+import { RerunRunsResult } from '../../lib/contracts/run-rerun';
+import type { StepInput } from '../../lib/contracts/steps';
+import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
+import type { Api } from '../support/server';
+import { nextWamid, whatsappPlainMessage } from '../fixtures/meta/payloads';
+import { waitForRun } from '../support/builders';
+import { conversationOf, startChannelWorld, type ChannelWorld } from './channels/support';
+import { createWorkflow, shortcutWorkflow } from './engine-support';
+
+/**
+ * "Run again from the failed step" over real HTTP, with a customer on WhatsApp (the Graph
+ * stand-in takes the messages): a shortcut tells the customer their order shipped, syncs it to a
+ * CRM that is down once, then thanks them. Run again from the failed step must not tell them
+ * twice (respond.io users' complaint about retries), and goes on where the run failed with its
+ * variables (n8n's Retry execution). Registered by run-rerun-from.test.ts and .pg.test.ts.
+ */
+export function runRerunFromSuite(databaseUrl: () => string | undefined) {
+  let w: ChannelWorld;
+  let crm: HttpServer;
+  let crmUp: boolean;
+  let crmCalls: string[];
+  let sam: Api;
+
+  beforeEach(async () => {
+    crmUp = false;
+    crmCalls = [];
+    crm = await startHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        crmCalls.push(body);
+        // 404 fails the step at once (a 5xx would be tried again later instead).
+        res.statusCode = crmUp ? 200 : 404;
+        res.setHeader('content-type', 'application/json');
+        res.end(crmUp ? '{"ok":true}' : '{"error":"no such route"}');
+      });
+    });
+    const url = databaseUrl();
+    w = await startChannelWorld({ ...(url ? { databaseUrl: url } : {}), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
+    sam = w.server.api((await w.server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
+  });
+  afterEach(async () => {
+    await w.close();
+    await crm.close();
+  });
+
+  const admin = () => w.server.api(w.server.adminToken);
+  const db = () => w.server.app.services.db;
+  const form = { fields: [{ label: 'Order', type: 'text' as const, variable: 'order', required: true }] };
+  const steps = (thanks = 'Thanks, {{$trigger.order}} is in our books'): StepInput[] => [
+    { id: 'shipped', type: 'send_message', config: { text: 'Your order {{$trigger.order}} shipped' } },
+    { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm`, body: '{"order": "{{$trigger.order}}"}' } },
+    { id: 'thanks', type: 'send_message', config: { text: thanks } },
+  ] as StepInput[];
+  const shipNotice = () => createWorkflow(w.server, shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: steps() }));
+  /** The admin's edit, saved as version 2 of the published workflow. */
+  async function edit(id: string) {
+    const res = await admin().put(`/workflows/${id}`, shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: steps('Thank you!') }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+  /** A customer writes in on WhatsApp: their contact and conversation. */
+  async function customer(waId: string) {
+    await w.deliver(whatsappPlainMessage({ waId, text: 'Where is my order?', id: nextWamid() }));
+    const { contact, conversation } = await conversationOf(w.server, `phone=%2B${waId}`);
+    return { contactId: contact.id as string, conversationId: conversation.id as string };
+  }
+  /** The shortcut launched for an order: it tells the customer, then fails on the CRM (step 2). */
+  async function failedAtCrm(workflowId: string, conversationId: string, order: string) {
+    const res = await admin().post(`/shortcuts/${workflowId}/launch`, { conversationId, values: { order } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const run = await waitForRun(db(), res.body.runId);
+    expect(run.status, JSON.stringify(run.stepLog)).toBe('failed');
+    expect(run.stepLog.map((s) => [s.stepId, s.status])).toEqual([['shipped', 'completed'], ['crm', 'failed']]);
+    return run;
+  }
+  const toCustomer = () => w.graph.sent.map((s) => s.body.text?.body as string);
+  const lines = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as { kind: string; text: string }[])
+    .filter((m) => m.kind === 'activity').map((m) => m.text);
+  const runsOf = async (workflowId: string) => RunPage.parse((await admin().get(`/workflows/${workflowId}/runs?limit=200`)).body).runs;
+  const refusal = (res: { status: number; body: unknown }) => ({ status: res.status, ...ErrorBody.parse(res.body).error });
+  const fromFailedStep = { from: 'failed_step' };
+
+  describe('POST /runs/:id/rerun with from: failed_step', () => {
+    it('goes on at the failed step with the failed run\'s variables: the customer is told once, steps 2 and 3 complete, and the history says from step 2', async () => {
+      const wf = await shipNotice();
+      const { contactId, conversationId } = await customer('14155550123');
+      const failed = await failedAtCrm(wf.id, conversationId, 'A-17');
+      expect(toCustomer()).toEqual(['Your order A-17 shipped']);
+      // The history says where it stopped, and that it may go on from there.
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: null });
+      crmUp = true;
+
+      const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const rerun = Run.parse(res.body);
+      expect(rerun).toMatchObject({
+        workflowId: wf.id, workflowVersion: 1, contactId, conversationId, status: 'queued', cursor: 1, stepLog: [],
+        triggerEvent: failed.triggerEvent, variables: failed.variables, rerunOf: failed.id, rerunFromStep: 2,
+      });
+
+      const done = await waitForRun(db(), rerun.id);
+      expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
+      expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
+      expect(crmCalls).toEqual(['{"order": "A-17"}', '{"order": "A-17"}']);
+      // Step 1's message went out once in all; step 3's once.
+      expect(toCustomer()).toEqual(['Your order A-17 shipped', 'Thanks, A-17 is in our books']);
+      expect((await lines(conversationId)).filter((t) => t.includes('again'))).toEqual(['Sam Supervisor ran “Ship notice” again from step 2']);
+      const listed = await runsOf(wf.id);
+      expect(listed.map((r) => [r.id, r.rerunOf ?? null, r.rerunAs ?? null, r.rerunFromStep ?? null])).toEqual([[rerun.id, failed.id, null, 2], [failed.id, null, rerun.id, null]]);
+      // Run again once, whichever way: the failed run is not run again from the start after it.
+      expect(refusal(await sam.post(`/runs/${failed.id}/rerun`))).toMatchObject({ status: 409, code: 'already_rerun' });
+    });
+
+    it('is refused with a 409 once the workflow changed since the run, which still runs again from the start', async () => {
+      const wf = await shipNotice();
+      const { conversationId } = await customer('14155550124');
+      const failed = await failedAtCrm(wf.id, conversationId, 'B-2');
+      await edit(wf.id);
+      crmUp = true;
+
+      const changed = 'workflow “Ship notice” was changed since it ran (it ran version 1; version 2 is published now). Run it again from the start';
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: changed });
+      expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep))).toEqual({
+        status: 409, code: 'workflow_changed', message: `Run ${failed.id} cannot run again from its failed step: ${changed}`,
+      });
+      expect(await runsOf(wf.id)).toHaveLength(1);
+
+      const again = await sam.post(`/runs/${failed.id}/rerun`, { from: 'start' });
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      const done = await waitForRun(db(), again.body.id);
+      expect(done).toMatchObject({ status: 'completed', workflowVersion: 2 });
+      expect(Run.parse(again.body)).not.toHaveProperty('rerunFromStep');
+      // From the start: the customer is told again, as the confirmation warns.
+      expect(toCustomer()).toEqual(['Your order B-2 shipped', 'Your order B-2 shipped', 'Thank you!']);
+    });
+
+    it('refuses a `from` it does not know, and a run that did not fail, with a clear 4xx', async () => {
+      const wf = await shipNotice();
+      const { conversationId } = await customer('14155550125');
+      crmUp = true;
+      const ok = await admin().post(`/shortcuts/${wf.id}/launch`, { conversationId, values: { order: 'C-3' } });
+      const completed = await waitForRun(db(), ok.body.runId);
+      expect(completed.status).toBe('completed');
+      const bad = await sam.post(`/runs/${completed.id}/rerun`, { from: 'middle' });
+      expect(bad.status).toBe(422);
+      expect(JSON.stringify(bad.body)).toContain('Give `from` as \\"start\\" (step 1, the default) or \\"failed_step\\"');
+      expect(refusal(await sam.post(`/runs/${completed.id}/rerun`, fromFailedStep))).toMatchObject({ status: 409, code: 'not_failed' });
+    });
+
+    it('with an Idempotency-Key, a repeat answers the rerun it started and sends nothing more; the key with the other `from` is refused', async () => {
+      const wf = await shipNotice();
+      const { conversationId } = await customer('14155550126');
+      const failed = await failedAtCrm(wf.id, conversationId, 'D-4');
+      crmUp = true;
+      const key = { headers: { 'idempotency-key': 'resume-1' } };
+
+      const burst = await Promise.all(Array.from({ length: 4 }, () => sam.post(`/runs/${failed.id}/rerun`, fromFailedStep, key)));
+      expect(burst.map((r) => r.status), JSON.stringify(burst.map((r) => r.body))).toEqual([201, 201, 201, 201]);
+      expect(new Set(burst.map((r) => r.body.id)).size).toBe(1);
+      const repeat = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep, key);
+      expect(repeat.status).toBe(201);
+      expect(repeat.headers.get('x-duplicate-delivery')).toBe('true');
+      expect(Run.parse(repeat.body)).toMatchObject({ id: burst[0]!.body.id, rerunFromStep: 2 });
+      expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, { from: 'start' }, key))).toMatchObject({ status: 409, code: 'idempotency_key_reused' });
+
+      expect((await waitForRun(db(), repeat.body.id)).status).toBe('completed');
+      expect(toCustomer()).toEqual(['Your order D-4 shipped', 'Thanks, D-4 is in our books']);
+      expect((await runsOf(wf.id)).filter((r) => r.rerunOf)).toHaveLength(1);
+    });
+  });
+
+  describe('POST /workflows/:id/runs/rerun with from: failed_step', () => {
+    it('runs the failures of the published version again from their failed steps, counts the earlier version\'s apart, and tells no customer twice', async () => {
+      const wf = await shipNotice();
+      const [ana, bob, cleo] = [await customer('14155550131'), await customer('14155550132'), await customer('14155550133')];
+      const old = await failedAtCrm(wf.id, ana.conversationId, 'A-1');
+      await edit(wf.id);
+      const failed = [await failedAtCrm(wf.id, bob.conversationId, 'B-1'), await failedAtCrm(wf.id, cleo.conversationId, 'C-1')];
+      crmUp = true;
+      const rerun = (body: unknown) => sam.post(`/workflows/${wf.id}/runs/rerun`, body);
+
+      const first = RerunRunsResult.parse((await rerun({ ...fromFailedStep, limit: 1 })).body);
+      expect(first).toMatchObject({ started: 1, remaining: 1, earlierVersion: 1, reruns: [{ rerunOf: failed[0]!.id }] });
+      const second = RerunRunsResult.parse((await rerun(fromFailedStep)).body);
+      expect(second).toMatchObject({ started: 1, remaining: 0, earlierVersion: 1, reruns: [{ rerunOf: failed[1]!.id }] });
+      for (const r of [...first.reruns, ...second.reruns]) {
+        const done = await waitForRun(db(), r.runId);
+        expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
+        expect(Run.parse((await admin().get(`/runs/${r.runId}`)).body)).toMatchObject({ rerunOf: r.rerunOf, rerunFromStep: 2 });
+      }
+      expect(RerunRunsResult.parse((await rerun(fromFailedStep)).body)).toEqual({ started: 0, reruns: [], remaining: 0, earlierVersion: 1 });
+      // The earlier version's failure runs again from the start only.
+      const fromStart = RerunRunsResult.parse((await rerun({})).body);
+      expect(fromStart).toMatchObject({ started: 1, remaining: 0, reruns: [{ rerunOf: old.id }] });
+      expect((await waitForRun(db(), fromStart.reruns[0]!.runId)).status).toBe('completed');
+      expect(toCustomer().filter((t) => t.startsWith('Your order')).sort()).toEqual(['Your order A-1 shipped', 'Your order A-1 shipped', 'Your order B-1 shipped', 'Your order C-1 shipped']);
+      expect(refusal(await rerun({ from: 'later' }))).toMatchObject({ status: 422 });
+    });
+  });
+}

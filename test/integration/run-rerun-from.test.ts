@@ -1,0 +1,3 @@
+import { runRerunFromSuite } from './run-rerun-from-suite';
+
+runRerunFromSuite(() => undefined);

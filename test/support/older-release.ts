@@ -1,0 +1,60 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { installErrorHandler } from '../../server/error-handler';
+import { patternOf } from '../../server/http/route-methods';
+
+/** A route a release did not have yet, in Fastify's syntax (`POST /api/v1/runs/:id/rerun`). */
+export interface AbsentRoute { method: string; url: string }
+
+export interface OlderRelease {
+  url: string;
+  /** The requests it answered itself, as `METHOD /path`. */
+  refused: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real server as a release without `absent` answered it: those requests get the real
+ * not-found handler's answer (server/error-handler.ts, on a Fastify that has no such route:
+ * 404 `not_found` "No route POST /api/v1/…", as every release since the first), every other
+ * request goes through to `target` unchanged, so the client talks to one real server that is
+ * older than itself.
+ */
+export async function startOlderRelease(target: { url: string }, absent: AbsentRoute[]): Promise<OlderRelease> {
+  const upstream = new URL(target.url);
+  const release = Fastify({ logger: false });
+  installErrorHandler(release);
+  await release.ready();
+  const missing = absent.map((r) => ({ method: r.method.toUpperCase(), pattern: patternOf(r.url) }));
+  const refused: string[] = [];
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (missing.some((m) => m.method === req.method && m.pattern.test(path))) {
+      refused.push(`${req.method} ${path}`);
+      req.resume();
+      void release.inject({ method: req.method as 'POST', url: req.url ?? '/' }).then((answer) => {
+        res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') });
+        res.end(answer.body);
+      });
+      return;
+    }
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    refused,
+    close: async () => {
+      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await release.close();
+    },
+  };
+}
