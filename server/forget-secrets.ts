@@ -53,7 +53,7 @@ async function forget(config: Config, store: Store): Promise<{ code: number; tex
     text: [
       `Forgot the credentials sealed with the lost key (${store.dialect === 'postgres' ? 'PostgreSQL' : store.file}):`,
       ...(lines.length ? lines : ['- none apart from the key check: nothing needs entering again.']),
-      'Contacts, conversations, workflows, their versions and runs were not changed. The options page shows each of the above where its credential is entered.',
+      'Contacts, conversations, workflows, their versions and runs were not changed (HTTP request steps keep their credentials: they are part of the workflow, not sealed). The options page shows each of the above where its credential is entered.',
       ...keyLines(config, fileWasThere, store),
     ].join('\n'),
   };

@@ -86,6 +86,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (store.migrated) fastify.log.info(store.migrated, `applied ${store.migrated.applied} migration${store.migrated.applied === 1 ? '' : 's'}; the database is at ${store.migrated.latest}`);
     await fastify.register(app, { config, store, workers: workers && !threadFile, ...(enginePort ? { enginePort } : {}) });
     if (store.pgPool) store.onConnectionLost = (err) => fastify.log.warn({ err }, 'PostgreSQL dropped a connection; the next query opens another');
+    // Once per episode, not per write that met it (the engine's claims and rounds meet it every few seconds).
+    if (store.lockEpisodes) {
+      store.lockEpisodes.onStart = (err) => fastify.log.warn({ err }, 'another process holds the SQLite database\'s write lock (a backup, sqlite3 maintenance?): writes answer 503 busy after 5 s and runs wait; reads go on');
+      store.lockEpisodes.onEnd = (lockedMs) => fastify.log.info({ lockedMs }, 'the SQLite database\'s write lock was let go: writes and runs go on');
+    }
     if (threadIgnored) fastify.log.warn('COMPANION_EXECUTOR_THREAD=1 needs a SQLite file (DATA_DIR): runs execute on the main thread');
     if (!options.executorPort) {
       // Before anything is sealed or seeded: the key must open what the database holds.

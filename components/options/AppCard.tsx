@@ -81,13 +81,13 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
  */
 function ForgottenSecrets({ what }: { what: NonNullable<App['forgottenSecrets']> }) {
   return (
-    <div className="summary warn" role="status">
+    <section className="summary warn" aria-label="Forgotten credentials">
       <strong>Forgotten when the server’s secret key was replaced:</strong>
       <ul>
         {what.includes('signingSecret') && <li>the signing secret: Rotate signing secret below and give the new one to the app’s server; nothing is sent to the app until then.</li>}
         {what.includes('authValues') && <li>the values entered on install: uninstall the app and install it again to enter them.</li>}
       </ul>
-    </div>
+    </section>
   );
 }
 

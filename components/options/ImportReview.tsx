@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ImportReference, WorkflowImportBody, WorkflowImportResult } from '../../lib/contracts/workflow-file';
 import { ImportReplaceChoices } from './ImportReplaceChoices';
 import type { ImportChoices, ImportReplace } from './use-workflow-import';
+import { byReaderName } from './reader-order';
 
 const KIND: Record<ImportReference['kind'], string> = { user: 'User', app: 'App', workflow: 'Workflow' };
 const CHOICE_KEY: Record<ImportReference['kind'], keyof ImportChoices> = { user: 'users', app: 'apps', workflow: 'workflows' };
@@ -59,7 +60,7 @@ export function ImportReview({ plan, busy, replaceAs, onReplaceAs, onImport, onC
                   <select value={picked[keyOf(r)] ?? ''} disabled={r.candidates.length === 0}
                     onChange={(e) => setPicked({ ...picked, [keyOf(r)]: e.target.value })}>
                     <option value="">{r.candidates.length ? 'Pick one…' : 'Nothing to pick here'}</option>
-                    {r.candidates.map((c) => <option key={c.id} value={c.id}>{c.detail ? `${c.name} (${c.detail})` : c.name}</option>)}
+                    {[...r.candidates].sort(byReaderName).map((c) => <option key={c.id} value={c.id}>{c.detail ? `${c.name} (${c.detail})` : c.name}</option>)}
                   </select>
                 </label>
                 <span className="muted"> Used by {usedBy(r)}</span>

@@ -1,13 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Run } from '../../lib/contracts/runs';
-import { RERUN_BATCH_MAX, RerunRunsResult } from '../../lib/contracts/run-rerun';
+import { RERUN_BATCH_MAX, RerunRunsResult, type RerunFrom } from '../../lib/contracts/run-rerun';
 import { errorMessage, request } from './api';
 import { RUNS_KEY } from './use-run-history';
 
 // "Run again" (n8n's "Retry execution") for failed runs, once their cause is fixed: one, or a
-// workflow's all. Each starts a new run from the first step of the published version, so the
-// confirmation says what repeats; the new run is named with a link that shows it.
+// workflow's all. From the start, a new run of the published version repeats the steps before the
+// failure; from the failed step (while the workflow is unchanged since) it does not, so a customer
+// is not sent the same message twice. Each confirmation says which; the new run is named with a
+// link that shows it.
 
 /**
  * The result of a press takes the keyboard's focus once it comes: Run again's button is gone by
@@ -20,6 +22,7 @@ function useFocusOnResult<T extends HTMLElement>(result: unknown) {
 }
 
 const REPEATS = 'It starts over from the first step of the workflow as published now, with the same contact, conversation and trigger data: steps that already ran (a note, a message to the customer) run again.';
+const RESUMES = 'It goes on from the step that failed, with the same contact and conversation and the variables the run had there: the steps before it (a note, a message to the customer) are not done again.';
 
 /** A run's id as a link that shows it in the table (its details opened). */
 function RunLink({ id, onShow }: { id: string; onShow(id: string): void }) {
@@ -27,27 +30,40 @@ function RunLink({ id, onShow }: { id: string; onShow(id: string): void }) {
 }
 
 /**
- * Beside a failed run: Run again, after a confirmation, then the new run's id. A failed run runs
- * again once: one that was already says by which run instead (its rerun, if it failed too, is the
- * one to run again). The list is refetched either way, as CancelRun does.
+ * Beside a failed run: Run again from the start, and from the failed step where the server says
+ * it may (`failedStep.refused` null; its reason instead when not; neither from a server without
+ * it, which would run it from the start), each after a confirmation; then the new run's id. A
+ * failed run runs again once: one that was already says by which run instead (its rerun, if it
+ * failed too, is the one to run again). The list is refetched either way, as CancelRun does.
  */
 export function RunAgain({ run, onShow }: { run: Run; onShow(id: string): void }) {
   const client = useQueryClient();
   const rerun = useMutation({
-    mutationFn: () => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/rerun`),
+    // From the start sends no body: a server from before `from` takes it too.
+    mutationFn: (from: RerunFrom) => request(Run, 'POST', `/runs/${encodeURIComponent(run.id)}/rerun`, from === 'failed_step' ? { from } : undefined),
     onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
   const result = useFocusOnResult<HTMLSpanElement>(rerun.data);
   if (run.status !== 'failed') return null;
   const started = rerun.data?.id ?? run.rerunAs;
   if (started) return <span ref={result} tabIndex={-1} className="rerun-as" role="status">Run again as <RunLink id={started} onShow={onShow} /></span>;
+  const failed = run.failedStep;
+  const at = failed ? `step ${failed.step}${failed.stepId ? ` (“${failed.stepId}”)` : ''}` : '';
+  const press = (from: RerunFrom, question: string) => { if (!rerun.isPending && window.confirm(question)) rerun.mutate(from); };
+  const label = (from: RerunFrom, text: string) => (rerun.isPending && rerun.variables === from ? 'Starting…' : text);
   return (
     <>
       {/* aria-disabled, not disabled: a disabled button drops the keyboard's focus while it starts. */}
-      <button type="button" className="small" aria-disabled={rerun.isPending}
-        onClick={() => { if (!rerun.isPending && window.confirm(`Run this failed run again? ${REPEATS}`)) rerun.mutate(); }}>
-        {rerun.isPending ? 'Starting…' : 'Run again'}
+      <button type="button" className="small" aria-disabled={rerun.isPending} onClick={() => press('start', `Run this failed run again? ${REPEATS}`)}>
+        {label('start', 'Run again from the start')}
       </button>
+      {failed && failed.refused === null && (
+        <button type="button" className="small" aria-disabled={rerun.isPending} title={`It failed at ${at}`}
+          onClick={() => press('failed_step', `Run this failed run again from ${at}? ${RESUMES}`)}>
+          {label('failed_step', 'Run again from the failed step')}
+        </button>
+      )}
+      {failed && failed.refused !== null && <span className="hint rerun-from-refused">Not from the failed step: {failed.refused}.</span>}
       {rerun.isError && <span className="error" role="alert">{errorMessage(rerun.error)}</span>}
     </>
   );
@@ -71,22 +87,33 @@ interface BulkProps {
 export function RunAllFailedAgain({ workflowId, workflowName, since, onShowRuns }: BulkProps) {
   const client = useQueryClient();
   const rerun = useMutation({
-    mutationFn: () => request(RerunRunsResult, 'POST', `/workflows/${encodeURIComponent(workflowId)}/runs/rerun`, { status: 'failed', ...(since ? { since } : {}) }),
+    mutationFn: (from: RerunFrom) => request(RerunRunsResult, 'POST', `/workflows/${encodeURIComponent(workflowId)}/runs/rerun`,
+      { status: 'failed', ...(since ? { since } : {}), ...(from === 'failed_step' ? { from } : {}) }),
     onSettled: () => client.invalidateQueries({ queryKey: [RUNS_KEY] }),
   });
   const result = useFocusOnResult<HTMLSpanElement>(rerun.data);
   const sinceText = since ? ` started since ${new Date(since).toLocaleString()}` : '';
   const done = rerun.data;
+  const all = `Run every failed run of “${workflowName}”${sinceText} again`;
+  const upTo = `(up to ${RERUN_BATCH_MAX.toLocaleString()} at a time)`;
+  const press = (from: RerunFrom, question: string) => { if (!rerun.isPending && window.confirm(question)) rerun.mutate(from); };
+  const label = (from: RerunFrom, text: string) => (rerun.isPending && rerun.variables === from ? 'Starting…' : text);
   return (
     <p className="rerun-failed">
+      <button type="button" className="small" aria-disabled={rerun.isPending} onClick={() => press('start', `${all} ${upTo}? Each one not run again yet: ${REPEATS}`)}>
+        {label('start', 'Run all failed again')}
+      </button>
+      {' '}
       <button type="button" className="small" aria-disabled={rerun.isPending}
-        onClick={() => { if (!rerun.isPending && window.confirm(`Run every failed run of “${workflowName}”${sinceText} again (up to ${RERUN_BATCH_MAX.toLocaleString()} at a time)? Each one not run again yet: ${REPEATS}`)) rerun.mutate(); }}>
-        {rerun.isPending ? 'Starting…' : 'Run all failed again'}
+        onClick={() => press('failed_step', `${all} from the step where it failed ${upTo}? Only runs of the version published now: an earlier version's are left to run again from the start. ${RESUMES}`)}>
+        {label('failed_step', 'Run all failed again from their failed steps')}
       </button>
       {done && (
         <span ref={result} tabIndex={-1} role="status">
           {' '}{done.started === 0 ? 'No failed run was left to run again.' : `Started ${done.started} ${done.started === 1 ? 'run' : 'runs'} again.`}
           {done.remaining > 0 && ` ${done.remaining} more failed ${done.remaining === 1 ? 'run is' : 'runs are'} left: press again for the next ones.`}
+          {done.earlierVersion ? ` ${done.earlierVersion === 1 ? 'One failed run' : `${done.earlierVersion} failed runs`} of an earlier version of the workflow ${done.earlierVersion === 1 ? 'was' : 'were'} left out: it was changed since, so ${done.earlierVersion === 1 ? 'it runs' : 'they run'} again from the start only.` : ''}
+          {done.closedConversation && ` ${done.closedConversation === 1 ? 'One failed run was' : `${done.closedConversation} failed runs were`} left out: a shortcut runs in an open conversation, and ${done.closedConversation === 1 ? 'its conversation is' : 'their conversations are'} closed now.`}
           {done.started > 0 && <>{' '}<button type="button" className="link" onClick={onShowRuns}>Show them</button></>}
         </span>
       )}

@@ -37,7 +37,10 @@ export function RunDetails({ run }: { run: Run }) {
       <WaitingBehindNote run={run} />
       {run.launchedBy && <p className="launched-by">Launched by <strong>{run.launchedBy.name}</strong> from the shortcut.</p>}
       {run.rerunOf && (
-        <p className="rerun-of">Run again from failed run <code>{run.rerunOf}</code>{run.rerunBy ? <> by <strong>{run.rerunBy.name}</strong></> : null}, from the first step.</p>
+        <p className="rerun-of">
+          Run again from failed run <code>{run.rerunOf}</code>{run.rerunBy ? <> by <strong>{run.rerunBy.name}</strong></> : null}
+          {run.rerunFromStep ? `, from step ${run.rerunFromStep}, where that run failed: the steps before it ran in that run, not again.` : ', from the first step.'}
+        </p>
       )}
       <h4>Variables</h4>
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (

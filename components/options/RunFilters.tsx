@@ -3,6 +3,8 @@ import { RUN_STATUSES, RunHistoryWorkflows } from '../../lib/contracts/runs';
 import { isActive } from '../../lib/contracts/users';
 import { request } from './api';
 import { useUsers } from './queries';
+import { peopleOptions } from './people-options';
+import { byReaderName } from './reader-order';
 import { RunContactSearch } from './RunContactSearch';
 import type { RunFilter } from './use-run-history';
 
@@ -12,7 +14,11 @@ import type { RunFilter } from './use-run-history';
  */
 export const useRunHistoryWorkflows = () => useQuery({
   queryKey: ['workflows', 'run-history'],
-  queryFn: () => request(RunHistoryWorkflows, 'GET', '/runs/workflows'),
+  // Sorted here too: a server older than the extension answered them in another order.
+  queryFn: async () => {
+    const { workflows } = await request(RunHistoryWorkflows, 'GET', '/runs/workflows');
+    return { workflows: workflows.sort(byReaderName) };
+  },
 });
 /** A workflow's name in the run history; a deleted one says so. */
 export const historyName = (w: { name: string; deleted: boolean }) => (w.deleted ? `${w.name} (deleted)` : w.name);
@@ -28,13 +34,32 @@ interface Props {
 
 /**
  * Who launched the runs shown: anyone, or one person (deactivated people too: their runs stay).
- * Bots launch no shortcuts and are left out.
+ * Bots launch no shortcuts and are left out. Two of one name are told apart by their email.
  */
 function LauncherFilter({ value, onChange }: { value: string; onChange(id: string): void }) {
   const users = useUsers();
-  const people = (users.data?.users ?? []).filter((u) => u.kind !== 'bot').sort((a, b) => a.name.localeCompare(b.name));
+  const people = peopleOptions((users.data?.users ?? []).filter((u) => u.kind !== 'bot'), (u, email) => [email, !isActive(u) && 'deactivated']);
   return (
     <label>Launched by
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Anyone</option>
+        {people.map(({ person: u, label }) => <option key={u.id} value={u.id}>{label}</option>)}
+        {value && !people.some(({ person }) => person.id === value) && <option value={value}>{value}</option>}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * Who ran the runs shown again (Run again, Run all failed again): a rerun keeps the launcher of the
+ * run it repeats, so "Launched by" never finds a supervisor's reruns. Agents cannot run again:
+ * supervisors and admins are offered, and whoever is chosen already.
+ */
+function RerunnerFilter({ value, onChange }: { value: string; onChange(id: string): void }) {
+  const users = useUsers();
+  const people = (users.data?.users ?? []).filter((u) => u.kind !== 'bot' && u.role !== 'agent').sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <label>Run again by
       <select value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">Anyone</option>
         {people.map((u) => <option key={u.id} value={u.id}>{isActive(u) ? u.name : `${u.name} (deactivated)`}</option>)}
@@ -63,6 +88,7 @@ export function RunFilters({ filter, contactLabel, onChange, onPickContact }: Pr
         </select>
       </label>
       <LauncherFilter value={filter.launchedBy ?? ''} onChange={(launchedBy) => set({ launchedBy })} />
+      <RerunnerFilter value={filter.rerunBy ?? ''} onChange={(rerunBy) => set({ rerunBy })} />
       <label>From
         <input type="datetime-local" value={filter.since} onChange={(e) => set({ since: e.target.value })} />
       </label>

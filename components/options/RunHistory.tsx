@@ -151,7 +151,7 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
                   {allWorkflows && <td>{names.get(run.workflowId) ?? <span className="mono">{run.workflowId}</span>}</td>}
                   <td><StatusBadge status={run.status} /><WaitingOn run={run} /></td>
                   <td><ContactName run={run} onPick={pickContact} /></td>
-                  <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}{run.rerunOf && <span className="muted" title={`Run again from failed run ${run.rerunOf}`}> · run again</span>}</td>
+                  <td title={run.triggerEvent.type}>{triggerLabel(run.triggerEvent.type)}{run.rerunOf && <span className="muted" title={`Run again from failed run ${run.rerunOf}`}> · run again{run.rerunFromStep ? ` from step ${run.rerunFromStep}` : ''}</span>}</td>
                   <td><LauncherName run={run} onPick={(launchedBy) => setFilter({ ...filter, launchedBy })} /></td>
                   <td>v{run.workflowVersion}</td>
                   <td>{stepSummary(run.stepLog)}</td>

@@ -1,10 +1,11 @@
 import type { StepEditorProps } from './draft-types';
 import { Field } from './Field';
 import { useWorkflows } from './queries';
+import { byReaderName } from './reader-order';
 
 /** trigger_workflow: a workflow started by other workflows (manual trigger); it must be published to run. */
 export function TriggerWorkflowStepFields({ config, onChange, path }: StepEditorProps<'trigger_workflow'>) {
-  const manual = (useWorkflows().data?.workflows ?? []).filter((w) => w.trigger.type === 'manual');
+  const manual = (useWorkflows().data?.workflows ?? []).filter((w) => w.trigger.type === 'manual').sort(byReaderName);
   return (
     <Field label="Workflow to start" path={`${path}.workflowId`} hint="Only workflows with the manual trigger can be started by a step.">
       {(p) => (

@@ -11,6 +11,8 @@ export interface RunFilter {
   contactId: string;
   /** A user id: the runs they launched from a shortcut; empty or left out: anyone's (and triggers'). */
   launchedBy?: string;
+  /** A user id: the reruns they started (a rerun keeps its first run's launcher); empty or left out: anyone's. */
+  rerunBy?: string;
   /** `datetime-local` values (the admin's local time); empty: unbounded. */
   since: string;
   until: string;
@@ -27,6 +29,7 @@ export function runsPath(filter: RunFilter, cursor?: string): string {
   if (filter.status) q.set('status', filter.status);
   if (filter.contactId) q.set('contactId', filter.contactId);
   if (filter.launchedBy) q.set('launchedBy', filter.launchedBy);
+  if (filter.rerunBy) q.set('rerunBy', filter.rerunBy);
   const iso = (local: string) => (local ? new Date(local) : null);
   const since = iso(filter.since);
   const until = iso(filter.until);

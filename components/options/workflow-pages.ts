@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TriggerType } from '../../lib/contracts/triggers';
 import { WorkflowStatus, WorkflowSummaryList } from '../../lib/contracts/workflow';
 import { refusedByOlderServer, request } from './api';
+import { byReaderName } from './reader-order';
 import type { WorkflowSummary } from './schemas';
 
 // GET /workflows, read by the options page: a page at a time with the search and filters for the
@@ -56,7 +57,9 @@ export async function allWorkflows(): Promise<{ workflows: WorkflowSummary[]; ol
     // A server that answered the cursor it was given would loop: its last page is taken as the end.
     cursor = !page.nextCursor || page.nextCursor === cursor ? null : page.nextCursor;
   } while (cursor);
-  return { workflows, olderServer };
+  // An older server's list came in its own order (by bytes: "Zeta" before "alpha"); this one's
+  // pages are in this order already, which the pickers and the list shown here then share.
+  return { workflows: workflows.sort(byReaderName), olderServer };
 }
 
 /** Where the next page starts: the server's cursor, or (an older server's whole list) a row number here. */

@@ -53,5 +53,11 @@ export const RerunRunsResult = z.object({
    * version of the workflow. They are left out (and out of `remaining`): they can run again from the start only.
    */
   earlierVersion: z.number().int().min(0).optional(),
+  /**
+   * Failed shortcut runs (of the same `since`) not run again because their conversation is closed
+   * now (a shortcut runs in an open conversation; launch it again in the contact's open one): left
+   * out, and out of `remaining`. Only when there are some.
+   */
+  closedConversation: z.number().int().min(1).optional(),
 });
 export type RerunRunsResult = z.infer<typeof RerunRunsResult>;

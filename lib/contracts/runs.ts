@@ -128,6 +128,7 @@ const RunPageQuery = {
   contactId: Id.optional(),
   /** A user id: the runs they launched from a shortcut. */
   launchedBy: Id.optional(),
+  rerunBy: Id.optional().describe('A user id: the reruns they started (Run again, Run all failed again). A rerun keeps the `launchedBy` of the run it repeats, so `launchedBy` does not find them'),
   since: TimeBound.optional(),
   until: TimeBound.optional(),
   limit: pageLimit(50),

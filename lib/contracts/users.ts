@@ -64,10 +64,13 @@ export const UserChanged = User.extend({
   workflowsAssigning: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   /**
    * Deactivation: of `unassigned`, the Chatwoot conversations Chatwoot did not unassign (down, or
-   * refused): they are unassigned here but still theirs in Chatwoot; unassign them there. Empty: none.
+   * refused): they are unassigned here but still theirs in Chatwoot. Empty: none. `retrying`: Chatwoot
+   * put it off (busy, down), and each sync of the account (CHATWOOT_SYNC_SECONDS, Sync now) tries
+   * it again until Chatwoot takes it, the conversation is gone there, or it is no longer wanted (the
+   * user reactivated, the conversation assigned again); false or absent (refused): unassign it there.
    */
   chatwootUnassignFailed: z.array(z.object({
-    conversationId: z.string(), chatwootConversationId: z.string().nullable(), reason: z.string(),
+    conversationId: z.string(), chatwootConversationId: z.string().nullable(), reason: z.string(), retrying: z.boolean().optional(),
   })).optional(),
 });
 export type UserChanged = z.infer<typeof UserChanged>;
@@ -79,10 +82,15 @@ export const UserList = z.object({ users: z.array(User) });
 /**
  * `GET /teammates`: every user as any signed-in user may see them, to name who a conversation is
  * assigned to and who wrote a reply (Chatwoot and respond.io show agents their teammates). No
- * email, token or shortcut settings: those stay with `GET /users` (supervisors and admins).
- * Deactivated users are listed (`active: false`): what they did keeps their name.
+ * token or shortcut settings: those stay with `GET /users` (supervisors and admins), and so does
+ * the email, but for those who may read that: it tells two teammates of one name apart in the
+ * inbox's Assign-to menu, theirs alone. Deactivated users are listed (`active: false`): what
+ * they did keeps their name.
  */
-export const Teammate = User.pick({ id: true, name: true, role: true, kind: true }).extend({ active: z.boolean() });
+export const Teammate = User.pick({ id: true, name: true, role: true, kind: true }).extend({
+  active: z.boolean(),
+  email: User.shape.email.optional().describe('Only to supervisors and admins'),
+});
 export type Teammate = z.infer<typeof Teammate>;
 export const TeammateList = z.object({ users: z.array(Teammate) });
 export type TeammateList = z.infer<typeof TeammateList>;

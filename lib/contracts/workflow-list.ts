@@ -41,7 +41,7 @@ export function decodeWorkflowCursor(cursor: string): WorkflowCursor | null {
 export const WorkflowListQuery = listQuery({
   // Trimmed: a space typed before or after the name still finds it; empty is no search.
   q: z.string().trim().max(100, 'Search with at most 100 characters (a name has no more)').optional()
-    .describe('Part of the name, any case of A–Z ("refund" finds "Refunds (EU)"); "%" and "_" match themselves'),
+    .describe('Part of the name in any case, every letter\'s ("refund" finds "Refunds (EU)", "ünï" finds "ÜNÏCODE"); accents count ("e" does not find "é"); "%" and "_" match themselves'),
   status: WorkflowStatus.optional().describe('Only the published, or only the draft, workflows'),
   trigger: TriggerType.optional().describe('Only the workflows of this trigger type (`trigger.type`: shortcut, incoming_webhook…)'),
   limit: pageLimit(50),

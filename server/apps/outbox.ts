@@ -7,7 +7,7 @@ import { fromJson, toJson, type Executor } from '../store/database';
 import type { OutboxTable } from '../store/schema';
 import { excerpt } from '../outbound/excerpt';
 import { NEVER, rowAppId, UNSUBSCRIBE_KIND } from './outbox-rows';
-import { hideValues, secretAuthValues } from './hide-secrets';
+import { secretAuthValues } from './hide-secrets';
 import { findAppRow, signingSecretsOf } from './store';
 import { PolledWorker } from '../outbound/polled-worker';
 
@@ -153,7 +153,7 @@ export class OutboxWorker extends PolledWorker {
       );
       if (res.status >= 200 && res.status < 300) return { delivered: true };
       const refused = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      return { delivered: false, retry: res.status === 410 ? 'never' : refused ? 'later' : 'soon', error: `HTTP ${res.status}: ${excerpt(hideValues(res.bodyText, carried))}` };
+      return { delivered: false, retry: res.status === 410 ? 'never' : refused ? 'later' : 'soon', error: `HTTP ${res.status}: ${excerpt(res.bodyText, undefined, carried)}` };
     } catch (err) {
       const retriable = !(err && typeof err === 'object' && 'retriable' in err && err.retriable === false);
       return { delivered: false, retry: retriable ? 'soon' : 'never', error: err instanceof Error ? err.message : String(err) };

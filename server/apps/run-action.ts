@@ -1,6 +1,5 @@
 import type { AppAction } from '../../lib/contracts/apps';
 import { callAndMap, type Cancellation, type CallResult } from '../outbound/call';
-import { excerpt, sentHeaderValues } from '../outbound/excerpt';
 import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
 import { signHeaders } from '../signing/standard-webhooks';
@@ -101,12 +100,14 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
       },
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.cancellation ? { cancellation: options.cancellation } : {}),
+      // Masked with what the request carried before the answer is cut: a secret across the cut leaves no part.
+      secrets: prepared.secrets,
     },
   );
-  const { bodyText, ...outcome } = result;
+  const { bodyText, said, ...outcome } = result;
   const location = result.location !== undefined ? ` (Location: ${result.location})` : '';
   const error = result.error ? `${request.method} ${request.url}: ${result.error}`
-    : !result.ok ? `${request.method} ${request.url} answered HTTP ${result.status}${location}: ${excerpt(bodyText ?? '', undefined, sentHeaderValues(request.headers))}`
+    : !result.ok ? `${request.method} ${request.url} answered HTTP ${result.status}${location}: ${said ?? '(empty body)'}`
     : undefined;
   return hideSecrets(error === undefined ? outcome : { ...outcome, error }, prepared.secrets);
 }

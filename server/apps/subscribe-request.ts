@@ -4,7 +4,6 @@ import { OutboundBlockedError, OutboundNetworkError, OutboundRequestError } from
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
-import { hideValues } from './hide-secrets';
 
 /** How long the app's server has to answer a subscribe request; a test hook may shorten it. */
 export const subscribeTiming = { timeoutMs: 10_000 };
@@ -38,7 +37,7 @@ export async function postSigned(services: Services, secrets: string[], url: str
     const res = await safeFetch({ method: 'POST', url, headers, body, timeoutMs: subscribeTiming.timeoutMs, maxResponseBytes: 64 * 1024 },
       { allowList: services.config.allowPrivateUrls });
     if (res.status >= 200 && res.status < 300) return undefined;
-    return { reason: `HTTP ${res.status}: ${excerpt(hideValues(res.bodyText, [...secrets, ...carried]))}`, blocked: false, maybeReceived: res.status >= 500 };
+    return { reason: `HTTP ${res.status}: ${excerpt(res.bodyText, undefined, [...secrets, ...carried])}`, blocked: false, maybeReceived: res.status >= 500 };
   } catch (err) {
     const unsent = err instanceof OutboundBlockedError || err instanceof OutboundRequestError || (err instanceof OutboundNetworkError && err.neverSent);
     return { reason: err instanceof Error ? err.message : String(err), blocked: err instanceof OutboundBlockedError, maybeReceived: !unsent };

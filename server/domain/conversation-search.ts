@@ -23,16 +23,14 @@ export function inMatched(dialect: Dialect): RawBuilder<SqlBool> {
  * count reading contacts again scanned the table two or three times per request (58–339 ms at 85k
  * contacts on PostgreSQL). The closed tab's second range under `updatedSince` (tabPage) is read in
  * the same statement and used only when the first falls short. The count's row comes even when
- * nothing matches (the pages are left-joined to it).
+ * nothing matches (the pages are left-joined to it). The outer ORDER BY states each part's order:
+ * a subquery's own ORDER BY orders only what its LIMIT keeps, and neither SQL nor either planner
+ * promises it survives UNION ALL and the join (a page cut at the wrong row). It sorts the parts'
+ * rows only (at most a page and one each), after each part is read from its index in order.
  */
 export async function searchPages(db: Executor, dialect: Dialect, statuses: readonly Status[], filters: Filters, cursor: { at: string; id: string } | null, limit: number): Promise<[Row[][], number]> {
-  const matched = db.selectFrom('contacts').select('contacts.id').where(contactMatches(dialect, filters.q ?? ''));
-  const resolved: Filters = { ...filters, qMatched: true };
-  const parts: [Status, 'active' | 'closed'][] = statuses.flatMap((status): [Status, 'active' | 'closed'][] => (status === 'closed' && filters.updatedSince ? [[status, 'active'], [status, 'closed']] : [[status, 'active']]));
-  const pages = parts.map(([status, part], i) => sql`SELECT ${sql.lit(i)} AS part_no, p.* FROM ${pageQuery(db, dialect, status, resolved, cursor, limit, part)} AS p`);
-  const { rows } = await sql<Row & { part_no: number | null; total_n: number | string }>`WITH matched AS MATERIALIZED ${matched}
-    SELECT total.n AS total_n, pages.* FROM ${countQuery(db, dialect, statuses.length === 1 ? statuses[0] : undefined, resolved)} AS total
-    LEFT JOIN (${sql.join(pages, sql` UNION ALL `)}) AS pages ON 1 = 1`.execute(db);
+  const { parts, query } = searchPagesQuery(db, dialect, statuses, filters, cursor, limit);
+  const { rows } = await query.execute(db);
   const byPart = parts.map((_, i) => rows.filter((r) => r.part_no === i));
   const tabs = statuses.map((status) => {
     const at = parts.findIndex(([s]) => s === status);
@@ -41,4 +39,19 @@ export async function searchPages(db: Executor, dialect: Dialect, statuses: read
     return parts[at + 1]?.[0] === status && active.length < limit ? [...active, ...byPart[at + 1]!.slice(0, limit - active.length)] : active;
   });
   return [tabs, Number(rows[0]?.total_n ?? 0)];
+}
+
+type Part = [Status, 'active' | 'closed'];
+
+/** searchPages' statement and the parts it reads (a tab, or the closed tab's two ranges); exported for the plan tests. */
+export function searchPagesQuery(db: Executor, dialect: Dialect, statuses: readonly Status[], filters: Filters, cursor: { at: string; id: string } | null, limit: number) {
+  const matched = db.selectFrom('contacts').select('contacts.id').where(contactMatches(dialect, filters.q ?? ''));
+  const resolved: Filters = { ...filters, qMatched: true };
+  const parts: Part[] = statuses.flatMap((status): Part[] => (status === 'closed' && filters.updatedSince ? [[status, 'active'], [status, 'closed']] : [[status, 'active']]));
+  const pages = parts.map(([status, part], i) => sql`SELECT ${sql.lit(i)} AS part_no, p.* FROM ${pageQuery(db, dialect, status, resolved, cursor, limit, part)} AS p`);
+  const query = sql<Row & { part_no: number | null; total_n: number | string }>`WITH matched AS MATERIALIZED ${matched}
+    SELECT total.n AS total_n, pages.* FROM ${countQuery(db, dialect, statuses.length === 1 ? statuses[0] : undefined, resolved)} AS total
+    LEFT JOIN (${sql.join(pages, sql` UNION ALL `)}) AS pages ON 1 = 1
+    ORDER BY pages.part_no, pages.activity_at DESC, pages.id DESC`;
+  return { parts, query };
 }

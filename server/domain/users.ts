@@ -43,10 +43,13 @@ export async function listUsers(db: Executor): Promise<User[]> {
   return (await db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUser);
 }
 
-/** Every user's name and role, for any signed-in user (GET /teammates): nothing an agent may not see. */
-export async function listTeammates(db: Executor): Promise<Teammate[]> {
-  const rows = await db.selectFrom('users').select(['id', 'name', 'role', 'kind', 'deactivated_at']).orderBy('name').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as Role, kind: (r.kind ?? 'human') as UserKind, active: !r.deactivated_at }));
+/** Every user's name and role, for any signed-in user (GET /teammates); emails only `withEmails` (who may read GET /users). */
+export async function listTeammates(db: Executor, withEmails = false): Promise<Teammate[]> {
+  const rows = await db.selectFrom('users').select(['id', 'name', 'email', 'role', 'kind', 'deactivated_at']).orderBy('name').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id, name: r.name, role: r.role as Role, kind: (r.kind ?? 'human') as UserKind, active: !r.deactivated_at,
+    ...(withEmails ? { email: r.email } : {}),
+  }));
 }
 
 export async function setUserShortcutsEnabled(db: Executor, id: string, enabled: boolean): Promise<User> {

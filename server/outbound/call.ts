@@ -1,11 +1,12 @@
 import type { VariableMapping } from '../../lib/contracts/workflow-primitives';
 import { extractMappings } from '../../lib/workflow/jsonpath-mapping';
 import { OutboundCancelledError, OutboundError, OutboundNetworkError, OutboundTimeoutError } from './errors';
-import { excerpt, sentHeaderValues } from './excerpt';
+import { carriedSecrets } from './carried';
+import { excerpt } from './excerpt';
 import { fetchFollowing, MAX_REDIRECTS, type FollowedResponse } from './redirects';
 import { parseRetryAfter, saysComeBack, withRetries, type RetryOptions } from './retry';
 import type { SafeFetchInput } from './safe-fetch';
-import { shownUrl, urlSecrets } from './shown-url';
+import { shownUrl } from './shown-url';
 
 /** How much of an answer the run log keeps when something about it needs reading (n8n shows a node's output). */
 export const RESPONSE_EXCERPT_CHARS = 2048;
@@ -42,6 +43,11 @@ export interface CallResult {
    * carried masked: kept when the answer failed the call or the mappings could not use it.
    */
   response?: string;
+  /**
+   * A non-2xx answer's first 200 characters, masked as `response` is: what an error message
+   * quotes ("answered HTTP 422: …"); '(empty body)' for an empty one.
+   */
+  said?: string;
   /** A 3xx that was not followed (no more hops allowed): where it pointed, credentials masked. */
   location?: string;
 }
@@ -54,6 +60,11 @@ export interface CallOptions {
   /** Changes the request per attempt (e.g. fresh signature headers). */
   prepare?: (attempt: number, request: SafeFetchInput) => SafeFetchInput | Promise<SafeFetchInput>;
   cancellation?: Cancellation;
+  /**
+   * Known secrets beside what the request carries (carried.ts), masked wherever the answer
+   * repeats them: an app's `secret` auth values, which may sit in its URL or body under any name.
+   */
+  secrets?: readonly string[];
 }
 
 /**
@@ -103,14 +114,16 @@ export async function callAndMap(request: SafeFetchInput, options: CallOptions):
         unusable = mapped.errors.length > 0;
       }
     }
-    const hide = [...sentHeaderValues(sent.headers ?? {}), ...urlSecrets(sent.url)];
+    // One rule for every quote of the answer: whatever the request carried is masked (mask.ts).
+    const hide = [...carriedSecrets(sent), ...(options.secrets ?? [])];
     const shown = (!ok || unusable) && response.bodyText.trim() !== '' ? { response: excerpt(response.bodyText, RESPONSE_EXCERPT_CHARS, hide) } : {};
+    const said = ok ? {} : { said: excerpt(response.bodyText, undefined, hide) };
     const location = response.status >= 300 && response.status < 400 && response.headers.location
       ? { location: shownUrl(absolute(response.headers.location, response.url)) } : {};
     if (location.location && response.hops.length >= MAX_REDIRECTS) notes.push(`Redirect not followed: at most ${MAX_REDIRECTS} are followed`);
     const later = saysComeBack(response.status)
       ? { later: { ...optional(parseRetryAfter(response.headers['retry-after'], Date.now())) } } : {};
-    return { ok, status: response.status, attempts, values, notes, bodyText: response.bodyText, ...shown, ...location, ...later };
+    return { ok, status: response.status, attempts, values, notes, bodyText: response.bodyText, ...shown, ...said, ...location, ...later };
   } catch (err) {
     // Refused or failed for good: the caller remembers this too, so a resumed run does not knock again.
     const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, sentHeaderValues } from './excerpt';
+import { excerpt } from './excerpt';
 
 describe('excerpt', () => {
   it.each<[string, string, string[], string]>([
@@ -11,15 +11,8 @@ describe('excerpt', () => {
     ['the longest value first', 'Authorization: Bearer sk_live_abcdefgh1234', ['sk_live_abcdefgh1234', 'Bearer sk_live_abcdefgh1234'], 'Authorization: [redacted]'],
     ['short values left (they would mask words)', 'the key abc is wrong', ['abc'], 'the key abc is wrong'],
     ['the companion\'s own keys and tokens, whoever sent them', `{"apiKey":"ica_${'A'.repeat(43)}","t":"ict_${'b-_'.repeat(14)}c"}`, [], '{"apiKey":"[redacted]","t":"[redacted]"}'],
+    ['a secret across the cut: masked before cutting', `${'x'.repeat(195)}sk_live_abcdefgh1234`, ['sk_live_abcdefgh1234'], `${'x'.repeat(195)}[reda…`],
   ])('%s', (_, text, hide, expected) => {
     expect(excerpt(text, 200, hide)).toBe(expected);
-  });
-});
-
-describe('sentHeaderValues', () => {
-  it('takes credentials and the token after a scheme, not plain headers', () => {
-    expect(sentHeaderValues({
-      authorization: 'Bearer sk_live_abcdefgh1234', 'X-Api-Key': 'key_0123456789', 'content-type': 'application/json', 'user-agent': 'InboxCompanion-Workflow/1',
-    })).toEqual(['Bearer sk_live_abcdefgh1234', 'sk_live_abcdefgh1234', 'key_0123456789']);
   });
 });

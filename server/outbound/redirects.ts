@@ -1,5 +1,5 @@
 import type { OutboundPolicy } from './address-policy';
-import { isCredentialName } from './shown-url';
+import { PLAIN_HEADERS } from './carried';
 import { OutboundRequestError, OutboundTimeoutError } from './errors';
 import { safeFetch, type SafeFetchInput, type SafeFetchResponse } from './safe-fetch';
 
@@ -28,8 +28,10 @@ export interface FollowedResponse extends SafeFetchResponse {
  * fetch"): 303 turns any method but GET/HEAD into a bodiless GET, 301/302 turn a POST into one,
  * 307/308 keep method and body. Each hop is a safeFetch of its own, so its host is resolved and
  * checked against the private-address policy again (a redirect to 127.0.0.1 is refused as the
- * URL itself would be). A hop to another origin carries no credential header (Authorization,
- * Cookie, or a name such as X-Api-Key), as fetch and curl drop Authorization. The budget
+ * URL itself would be). A hop to another origin carries none of the headers the admin (or an
+ * app's manifest) set, whatever their names (X-Custom may be a key as well as X-Api-Key): only
+ * the plain ones that describe the request (carried.ts PLAIN_HEADERS). Browsers' fetch drops
+ * Authorization so; a custom header may be a credential just as well. The budget
  * (`timeoutMs`) covers every hop. A 3xx past the last hop comes back as it is.
  */
 export async function fetchFollowing(input: SafeFetchInput, policy: OutboundPolicy, maxRedirects = MAX_REDIRECTS): Promise<FollowedResponse> {
@@ -60,7 +62,7 @@ function nextRequest(from: SafeFetchInput, status: number, target: URL, timeoutM
   const headers = Object.fromEntries(Object.entries(from.headers ?? {}).filter(([name]) => {
     const n = name.toLowerCase();
     if (toGet && BODY_HEADERS.has(n)) return false;
-    return !(crossOrigin && (n === 'authorization' || n === 'proxy-authorization' || n === 'cookie' || isCredentialName(n)));
+    return !crossOrigin || PLAIN_HEADERS.has(n);
   }));
   const next: SafeFetchInput = { ...from, method: toGet ? 'GET' : method, url: target.href, headers, timeoutMs };
   if (toGet) delete next.body;

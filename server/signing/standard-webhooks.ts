@@ -81,13 +81,16 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return undefined;
 }
 
-const META_PREFIX = 'sha256=';
+const META_SIGNATURE = /^sha256=\s*([0-9a-fA-F]{64})\s*$/;
+
+/** Whether a header value has the shape of Meta's signature (checked before a body is read). */
+export const looksLikeMetaSignature = (headerValue: unknown): headerValue is string =>
+  typeof headerValue === 'string' && META_SIGNATURE.test(headerValue);
 
 /** Meta (WhatsApp Cloud API) `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
 export function verifyMetaSignature(appSecret: string, rawBody: Buffer | string, headerValue: string | undefined): boolean {
-  if (!appSecret || !headerValue?.startsWith(META_PREFIX)) return false;
-  const hex = headerValue.slice(META_PREFIX.length).trim();
-  if (!/^[0-9a-f]{64}$/i.test(hex)) return false;
+  const hex = appSecret && headerValue !== undefined ? META_SIGNATURE.exec(headerValue)?.[1] : undefined;
+  if (!hex) return false;
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
   return timingSafeEqual(expected, Buffer.from(hex, 'hex'));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnreachable } from './pg-connection-loss';
+import { isTransientDatabaseError } from './transient-errors';
 
 describe('isDatabaseUnreachable (a 503, not a 500)', () => {
   it('knows a connection refused, reset or cut, and PostgreSQL shutting down or starting up', () => {
@@ -17,5 +18,11 @@ describe('isDatabaseUnreachable (a 503, not a 500)', () => {
     expect(isDatabaseUnreachable(new Error('Connection terminated by the user, they said'))).toBe(false);
     expect(isDatabaseUnreachable(null)).toBe(false);
     expect(isDatabaseUnreachable('ECONNREFUSED')).toBe(false);
+  });
+
+  it('does not count a protocol violation (08P01) as an outage: the same statement fails the same way again', () => {
+    const err = Object.assign(new Error('bind message supplies 70000 parameters, but prepared statement "" requires 1'), { code: '08P01' });
+    expect(isDatabaseUnreachable(err)).toBe(false);
+    expect(isTransientDatabaseError(err)).toBe(false);
   });
 });

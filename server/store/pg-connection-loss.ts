@@ -20,7 +20,9 @@ export function surviveLostConnections(pool: pg.Pool, report: (err: Error) => vo
 }
 
 // Socket errors on the way to the database, and PostgreSQL's SQLSTATEs for a connection it ended
-// or refused: class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up).
+// or refused: class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up). Not
+// 08P01 (protocol_violation: a bind with too many parameters, say): the same statement fails the
+// same way every time, so a run meeting it would be put back forever instead of failing.
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // pg's words for a connection that did not answer within connectionTimeoutMillis ('timeout
 // expired' from a client of its own, the other from the pool), and for one that ended.
@@ -35,6 +37,6 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';
-  if (NETWORK.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (NETWORK.has(code) || (code.startsWith('08') && code !== '08P01') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   return LOST.has(messageOf(e));
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CompiledQuery, SqliteAdapter, SqliteDriver, type DatabaseConnection, type QueryResult, type SqliteDatabase } from 'kysely';
-import { LOCK_WAIT_MS, lockPause, type LockEpisodes } from './sqlite-lock';
+import { LOCK_WAIT_MS, LONGEST_PAUSE_MS, lockPause, waitsOut, type LockEpisodes } from './sqlite-lock';
 import { isDatabaseLocked } from './transient-errors';
 import type { WriteTurn } from './write-turn';
 
@@ -56,12 +56,8 @@ export class WaitingSqliteDriver extends SqliteDriver {
         return;
       } catch (err) {
         this.turn?.give();
-        const ms = isDatabaseLocked(err) ? lockPause(attempt, deadline) : undefined;
-        if (ms === undefined) {
-          if (isDatabaseLocked(err)) this.episodes?.gaveUp(err);
-          throw err;
-        }
-        await this.pause(ms);
+        if (!isDatabaseLocked(err)) throw err;
+        await this.pause(pauseOrGiveUp(err, attempt, deadline, this.episodes));
       }
     }
   }
@@ -129,20 +125,26 @@ class WaitingConnection implements DatabaseConnection {
     const deadline = Date.now() + LOCK_WAIT_MS;
     let err = first;
     for (let attempt = 0; ; attempt++) {
-      const ms = lockPause(attempt, deadline);
-      if (ms === undefined) {
-        this.episodes?.gaveUp(err);
-        throw err;
-      }
-      await this.pause(ms);
+      await this.pause(pauseOrGiveUp(err, attempt, deadline, this.episodes));
       try {
-        return this.run(compiled);
+        const result = this.run(compiled);
+        this.episodes?.passed();
+        return result;
       } catch (e) {
         if (!this.mayWait(e)) throw e;
         err = e;
       }
     }
   }
+}
+
+/** How long to pause before trying again after `err` (SQLITE_BUSY); throws it once the wait is over. */
+function pauseOrGiveUp(err: unknown, attempt: number, deadline: number, episodes: LockEpisodes | undefined): number {
+  const ms = lockPause(attempt, deadline);
+  if (ms !== undefined) return ms;
+  episodes?.waitedLong(err);
+  if (waitsOut()) return LONGEST_PAUSE_MS;
+  throw err;
 }
 
 /** One holder at a time, the others in the order they came. */

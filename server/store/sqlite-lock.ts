@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * How long a statement waits for another process's write lock on the SQLite file (a backup,
  * `sqlite3` maintenance, a second server on the same file by mistake) before it gives up with
@@ -16,10 +18,33 @@ export function lockPause(attempt: number, deadline: number): number | undefined
   return Date.now() + ms > deadline ? undefined : ms;
 }
 
+/** The longest pause, for a wait past the deadline (waitOutLocks). */
+export const LONGEST_PAUSE_MS = PAUSES_MS.at(-1)!;
+
+const patience = new AsyncLocalStorage<() => boolean>();
+
+/**
+ * Runs `fn` so that its statements wait for another process's write lock until it is let go,
+ * not LOCK_WAIT_MS: a run executing holds in memory what its step did out there (an HTTP step's
+ * answer, a message sent), and giving up would put the run back to do that step again (a POST
+ * sent twice, or failed as "may have arrived"). Nobody waits on an answer from it, unlike a
+ * request. `stopping()`: the engine is stopping, so statements give up as a request's do.
+ */
+export function waitOutLocks<T>(stopping: () => boolean, fn: () => Promise<T>): Promise<T> {
+  return patience.run(stopping, fn);
+}
+
+/** Whether the statement being run waits past LOCK_WAIT_MS (inside waitOutLocks, the engine not stopping). */
+export function waitsOut(): boolean {
+  const stopping = patience.getStore();
+  return stopping !== undefined && !stopping();
+}
+
 /**
  * Another process's hold on the write lock as this connection lives it: an episode starts when a
- * statement gives up waiting and ends when a transaction begins again. The server says each once
- * (a warning, then how long it lasted) instead of a line for every write that met it.
+ * statement has waited LOCK_WAIT_MS (and gives up, or waits on: waitOutLocks) and ends when a
+ * transaction begins again. The server says each once (a warning, then how long it lasted)
+ * instead of a line for every write that met it.
  */
 export class LockEpisodes {
   private since: number | undefined;
@@ -29,7 +54,7 @@ export class LockEpisodes {
   /** Whether the last write met the lock (an episode is going on). */
   get locked(): boolean { return this.since !== undefined; }
 
-  gaveUp(err: unknown): void {
+  waitedLong(err: unknown): void {
     if (this.since !== undefined) return;
     this.since = Date.now() - LOCK_WAIT_MS;
     this.onStart?.(err);

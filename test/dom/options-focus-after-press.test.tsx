@@ -93,7 +93,7 @@ describe('the keyboard\'s place after a press in the options page', () => {
     await open('#/runs');
     await waitFor(() => expect(runRows()).toHaveLength(50), { timeout: 5_000 });
     const first = runRows()[0]!;
-    await user.click(within(first).getByRole('button', { name: 'Run again' }));
+    await user.click(within(first).getByRole('button', { name: 'Run again from the start' }));
     const started = await within(first).findByRole('status');
     expect(started.textContent).toMatch(/^Run again as run_/);
     await waitFor(() => expect(document.activeElement).toBe(started));

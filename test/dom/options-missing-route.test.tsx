@@ -77,7 +77,7 @@ describe('the options page on a server older than the extension', () => {
     vi.spyOn(window, 'confirm').mockReturnValue(true);
     await open('#/runs', older.url);
     await waitFor(() => expect(runRows()).toHaveLength(1), { timeout: 5_000 });
-    await user.click(within(runRows()[0]!).getByRole('button', { name: 'Run again' }));
+    await user.click(within(runRows()[0]!).getByRole('button', { name: 'Run again from the start' }));
     expect((await within(runRows()[0]!).findByRole('alert')).textContent).toBe(updateServer('POST /api/v1/runs/:id/rerun'));
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Workflow' }), workflowId);

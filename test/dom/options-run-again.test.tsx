@@ -48,14 +48,14 @@ describe('run history: Run again', () => {
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
     renderWithProviders(<RunHistory workflowId="wf_sync" configure={false} />);
     await screen.findByRole('table', { name: 'Runs' });
-    expect(row('run_c').queryByRole('button', { name: 'Run again' })).toBeNull();
+    expect(row('run_c').queryByRole('button', { name: 'Run again from the start' })).toBeNull();
 
-    await user.click(row('run_f').getByRole('button', { name: 'Run again' }));
+    await user.click(row('run_f').getByRole('button', { name: 'Run again from the start' }));
     expect(confirm).toHaveBeenCalledWith(CONFIRM);
     await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/run_f/rerun' }));
     const started = await row('run_f').findByRole('status');
     expect(started.textContent).toBe('Run again as run_new');
-    expect(row('run_f').queryByRole('button', { name: 'Run again' })).toBeNull();
+    expect(row('run_f').queryByRole('button', { name: 'Run again from the start' })).toBeNull();
     await waitFor(() => expect(shownIds()).toEqual(['run_new', 'run_f', 'run_c']));
     expect(row('run_new').getByText('· run again', { exact: false }).getAttribute('title')).toBe('Run again from failed run run_f');
 
@@ -74,14 +74,14 @@ describe('run history: Run again', () => {
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
     renderWithProviders(<RunHistory workflowId="wf_sync" configure={false} />);
     await screen.findByRole('table', { name: 'Runs' });
-    await user.click(row('run_f').getByRole('button', { name: 'Run again' }));
+    await user.click(row('run_f').getByRole('button', { name: 'Run again from the start' }));
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
 
-    expect(row('run_done').queryByRole('button', { name: 'Run again' })).toBeNull();
+    expect(row('run_done').queryByRole('button', { name: 'Run again from the start' })).toBeNull();
     expect(row('run_done').getByRole('status').textContent).toBe('Run again as run_2nd');
 
     confirm.mockReturnValue(true);
-    await user.click(row('run_x').getByRole('button', { name: 'Run again' }));
+    await user.click(row('run_x').getByRole('button', { name: 'Run again from the start' }));
     expect((await row('run_x').findByRole('alert')).textContent).toBe('Workflow “Sync to CRM” is not published: publish it to run its runs again (a run again follows the published version)');
   });
 });
@@ -111,7 +111,7 @@ describe('run history: Run all failed again', () => {
     });
     renderWithProviders(<RunHistory configure={false} />);
     await screen.findByRole('table', { name: 'Runs' });
-    expect(row('run_f').getByRole('button', { name: 'Run again' })).toBeTruthy();
+    expect(row('run_f').getByRole('button', { name: 'Run again from the start' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Run all failed again' })).toBeNull();
   });
 });

@@ -48,7 +48,8 @@ function serve() {
     'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ana', lastName: '', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
     [`GET ${path({})}`]: ok({ runs: [failed, retrying, tagged], nextCursor: null }),
     [`GET ${path({ launchedBy: 'usr_ava' })}`]: ok({ runs: [failed], nextCursor: null }),
-    [`GET ${path({ status: 'failed', since })}`]: ok({ runs: [failed], nextCursor: null }),
+    // The failures nobody ran again since the count's own bound: the runs it counted.
+    [`GET ${path({ status: 'failed', runAgain: 'false', since })}`]: ok({ runs: [failed], nextCursor: null }),
   });
 }
 const shownIds = () => [...document.querySelectorAll('tr[data-run-id]')].map((r) => r.getAttribute('data-run-id'));
@@ -97,8 +98,9 @@ describe('the options page\'s run history for a supervisor', () => {
     await waitFor(() => expect(shownIds()).toHaveLength(3));
     await user.click(within(notice).getByRole('button', { name: 'Show failed runs' }));
     await waitFor(() => expect(shownIds()).toEqual(['run_f']));
-    expect(calls.map((c) => c.path)).toContain(path({ status: 'failed', since }));
+    expect(calls.map((c) => c.path)).toContain(path({ status: 'failed', runAgain: 'false', since }));
     expect((screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement).value).toBe('failed');
+    expect(screen.getByTestId('not-run-again-filter').textContent).toBe('Not run again×');
   });
 
   it('filters by who launched the runs: a name pressed in a row, or picked from the people (deactivated too)', async () => {

@@ -98,6 +98,18 @@ describe('the Workflows list, a page at a time', () => {
     expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
   });
 
+  it('a space typed after the word asks nothing again: the search sent is the same', async () => {
+    const { calls, user } = open();
+    await waitFor(() => expect(rowNames()).toHaveLength(50));
+    const search = screen.getByRole('searchbox', { name: 'Search by name' });
+    await user.type(search, 'Refund');
+    await waitFor(() => expect(rowNames()).toHaveLength(3));
+    await user.type(search, ' ');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rowNames()).toEqual(['Late REFUND reminder', 'Refunds (EU)', 'refund follow-up']);
+    expect(listCalls(calls).filter((p) => p.includes('q='))).toEqual(['/workflows?limit=50&q=Refund']);
+  });
+
   it('keeps the search when the admin opens a workflow and comes back', async () => {
     const { user, view } = open();
     await user.type(await screen.findByRole('searchbox', { name: 'Search by name' }), 'late');

@@ -21,7 +21,9 @@ const admin = () => server.api(server.adminToken);
 
 const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
 const visible = (selector: string) => page.$eval(selector, (el) => !(el as HTMLElement).hidden && el.getClientRects().length > 0).catch(() => false);
-const messagesOf = async (id: string) => ((await admin().get(`/conversations/${id}`)).body.messages as { text: string }[]).map((m) => m.text);
+/** The messages and notes (not the activity lines: "Admin self-assigned…"). */
+const messagesOf = async (id: string) => ((await admin().get(`/conversations/${id}`)).body.messages as { text: string; kind: string }[])
+  .filter((m) => m.kind !== 'activity').map((m) => m.text);
 const slow = (latency: number) => cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
 
 /** Lena's conversation shown (its detail in), at full speed. */

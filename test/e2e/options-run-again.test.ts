@@ -65,7 +65,7 @@ describe('Run again in the options page\'s run history', () => {
     await until(async () => (await runIds()).length === 3, 'the three runs');
 
     const [newest] = await runIds();
-    await (await options.waitForSelector(`tr[data-run-id="${newest}"] ::-p-aria(Run again)`, { timeout: 10_000 }))!.click();
+    await (await options.waitForSelector(`tr[data-run-id="${newest}"] ::-p-aria(Run again from the start)`, { timeout: 10_000 }))!.click();
     await until(async () => (await bodyText()).includes('Run again as run_'), 'the new run to be named');
     expect(dialogs[0]).toMatch(/^Run this failed run again\? It starts over from the first step/);
     const rerun = (await failedRuns()).find((r) => r.id === newest)!.rerunAs!;

@@ -249,15 +249,20 @@ export function inboxViewsSuite(databaseUrl: () => string | undefined) {
     it('gives every signed-in user their teammates\' names and roles, deactivated ones too, and nothing private', async () => {
       const gil = await s.createUser('agent', { name: 'Gil Gone' });
       expect((await admin.patch(`/users/${gil.user.id}`, { active: false })).status).toBe(200);
-      for (const api of [ava, ben, admin]) {
+      const sid = await s.createUser('supervisor', { name: 'Sid Supervisor' });
+      const emails = new Map(((await admin.get('/users')).body.users as { id: string; email: string }[]).map((u) => [u.id, u.email]));
+      for (const [api, seesEmails] of [[ava, false], [ben, false], [s.api(sid.token), true], [admin, true]] as const) {
         const res = await api.get('/teammates');
         expect(res.status).toBe(200);
         const { users } = TeammateList.parse(res.body);
         const byId = new Map(users.map((u) => [u.id, u]));
-        expect(byId.get(ids.ava)).toEqual({ id: ids.ava, name: 'Ava Agent', role: 'agent', kind: 'human', active: true });
+        const avaEmail = seesEmails ? { email: emails.get(ids.ava) } : {};
+        expect(byId.get(ids.ava)).toEqual({ id: ids.ava, name: 'Ava Agent', role: 'agent', kind: 'human', active: true, ...avaEmail });
         expect(byId.get(ids.sue)).toMatchObject({ name: 'Sue Supervisor', role: 'supervisor' });
         expect(byId.get(gil.user.id)).toMatchObject({ name: 'Gil Gone', active: false });
-        for (const user of res.body.users) expect(Object.keys(user).sort()).toEqual(['active', 'id', 'kind', 'name', 'role']);
+        // The email tells two of one name apart in the Assign-to menu, which only supervisors and admins have.
+        const keys = ['active', 'id', 'kind', 'name', 'role', ...(seesEmails ? ['email'] : [])].sort();
+        for (const user of res.body.users) expect(Object.keys(user).sort()).toEqual(keys);
       }
       // Emails and settings stay with GET /users, for supervisors and admins.
       expect((await ava.get('/users')).status).toBe(403);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowSummaryList } from '../../lib/contracts/workflow';
+import { byName, nameCollator } from '../../lib/workflow/name-order';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 
 /**
@@ -11,7 +12,7 @@ import { startTestServer, type Api, type TestServer } from '../support/server';
 export function workflowFiltersSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
-  /** Every workflow made, by name (bytes) then id: the order every answer keeps. */
+  /** Every workflow made, by name (as people read it: name-order.ts) then id: the order every answer keeps. */
   let made: { id: string; name: string; status: string; trigger: string }[] = [];
 
   const shortcut = (name: string) => ({ type: 'shortcut', name });
@@ -49,14 +50,14 @@ export function workflowFiltersSuite(databaseUrl: () => string | undefined) {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       made.push({ id: res.body.id, name, status, trigger: String(trigger.type) });
     }
-    made.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) || (a.id < b.id ? -1 : 1));
+    made.sort(byName(nameCollator()));
   }, 120_000);
   afterAll(async () => { await server?.close(); });
 
   it.each([
-    ['q=refund', ['Late REFUND reminder', 'Refunds (EU)', 'refund follow-up']],
+    ['q=refund', ['Late REFUND reminder', 'refund follow-up', 'Refunds (EU)']],
     // A space typed around the words still finds them.
-    ['q=%20refund%20', ['Late REFUND reminder', 'Refunds (EU)', 'refund follow-up']],
+    ['q=%20refund%20', ['Late REFUND reminder', 'refund follow-up', 'Refunds (EU)']],
     ['q=R%C3%A9ponse', ['Réponse rapide']],
     // "%" and "_" are searched for as themselves, not as wildcards.
     ['q=100%25', ['100% off coupon']],

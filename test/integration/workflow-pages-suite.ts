@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowSummaryList } from '../../lib/contracts/workflow';
+import { byName, nameCollator } from '../../lib/workflow/name-order';
 import { startTestServer, type Api, type TestServer } from '../support/server';
 
 /**
@@ -10,15 +11,16 @@ import { startTestServer, type Api, type TestServer } from '../support/server';
 export function workflowPagesSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
   let admin: Api;
-  /** Every workflow made, in the order the list must give them: names by bytes (UTF-8), then id. */
+  /** Every workflow made, in the order the list must give them: names as people read them (name-order.ts), then id. */
   let made: { id: string; name: string }[] = [];
   let opened = '';
 
-  // Names a cursor must carry across a query string intact, duplicates, and case apart.
-  const odd = ['A & B + C #1', 'tilde~name', 'Same name', 'Same name', 'Same name', 'alpha', 'Alpha', 'Ünïcödé', 'émoji 🚀', 'ｱｲｳ', 'x'.repeat(100), '%20 100%'];
+  // Names a cursor must carry across a query string intact, duplicates, case apart, and numbers
+  // that bytes would put in another order ("Flow 10" before "Flow 9").
+  const odd = ['A & B + C #1', 'tilde~name', 'Same name', 'Same name', 'Same name', 'alpha', 'Alpha', 'Ünïcödé', 'émoji 🚀', 'ｱｲｳ', 'x'.repeat(100), '%20 100%', 'Flow 9', 'Flow 10', 'Zeta', 'Örebro'];
 
-  async function list(query: string) {
-    const res = await admin.get(`/workflows${query}`);
+  async function list(query: string, headers?: Record<string, string>) {
+    const res = await admin.get(`/workflows${query}`, headers ? { headers } : undefined);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return WorkflowSummaryList.parse(res.body);
   }
@@ -54,7 +56,7 @@ export function workflowPagesSuite(databaseUrl: () => string | undefined) {
     opened = ran.body.id;
     const contact = await admin.post('/contacts', { firstName: 'Paging' });
     expect((await admin.post('/conversations', { contactId: contact.body.id })).status).toBe(201);
-    made.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    made.sort(byName(nameCollator()));
   }, 120_000);
   afterAll(async () => { await server?.close(); });
 
@@ -62,6 +64,38 @@ export function workflowPagesSuite(databaseUrl: () => string | undefined) {
     const first = await list('');
     expect(first.workflows.map((w) => w.id)).toEqual(made.slice(0, 50).map((w) => w.id));
     expect(first.nextCursor).toEqual(expect.any(String));
+  });
+
+  /** Every name, page after page of 200. */
+  async function everyName(headers?: Record<string, string>) {
+    const names: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(`?limit=200${cursor ? `&cursor=${cursor}` : ''}`, headers);
+      names.push(...page.workflows.map((w) => w.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return names;
+  }
+
+  it('orders names as people read them: any case, accents beside their letter, numbers by value', async () => {
+    const names = await everyName();
+    const at = (name: string) => names.indexOf(name);
+    expect(at('alpha')).toBeLessThan(at('Flow 9'));
+    expect(at('émoji 🚀')).toBeLessThan(at('Flow 9'));
+    expect(at('Flow 9')).toBeLessThan(at('Flow 10'));
+    expect(at('Flow 10')).toBeLessThan(at('Same name'));
+    expect(at('tilde~name')).toBeLessThan(at('Ünïcödé'));
+    expect(at('Ünïcödé')).toBeLessThan(at('Zeta'));
+  });
+
+  it('orders by the languages of Accept-Language, page after page', async () => {
+    const pages = await everyName({ 'accept-language': 'sv-SE,sv;q=0.9,en;q=0.8' });
+    // "Ö" is a letter after "Z" in Swedish; elsewhere an "O".
+    expect(pages.indexOf('Zeta')).toBeLessThan(pages.indexOf('Örebro'));
+    const english = await everyName({ 'accept-language': 'en' });
+    expect(english.indexOf('Örebro')).toBeLessThan(english.indexOf('Same name'));
+    expect(pages).toEqual([...made].sort(byName(nameCollator(['sv-SE', 'sv', 'en']))).map((w) => w.name));
   });
 
   it.each([1, 7, 50, 200])('pages of %i give all 301 workflows, each once, by name then id', async (limit) => {

@@ -11,6 +11,7 @@ import { listInboxes, placeOf } from './inboxes';
 import { lockMirror, type MirrorContext } from './mirror-contact';
 import { latestMirror } from './mirror-conversation';
 import { stampSeconds, type CwConversation } from './payloads';
+import { retryOwedUnassigns } from './unassign-later';
 
 const PAGE_SIZE = 25; // Kaminari's default page size, used by ConversationFinder (app/finders/conversation_finder.rb)
 const MAX_PAGES = 20;
@@ -42,9 +43,11 @@ export function reconcileAccount(services: Services, id: string): Promise<SyncOu
     const conn = await getConnection(services, id);
     const startedAt = nowIso();
     try {
+      // First what a deactivation still owes Chatwoot (unassign-later.ts): the pass then reads it done.
+      const unassigned = await retryOwedUnassigns(services, conn);
       const outcome = await reconcile(services, conn);
       await setSyncState(services.db, id, { lastSyncedAt: startedAt, error: null });
-      return outcome;
+      return { ...outcome, notes: [...unassigned, ...outcome.notes].slice(0, MAX_NOTES) };
     } catch (err) {
       await setSyncState(services.db, id, { error: `Sync failed: ${(err as Error).message}` });
       throw err;

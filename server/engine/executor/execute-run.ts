@@ -8,7 +8,8 @@ import { inTransaction, type UnitOfWork } from '../../events/unit-of-work';
 import { nowIso } from '../../ids';
 import type { Services } from '../../services';
 import { fromJson, isUnstorableText, UNSTORABLE_TEXT, type Executor } from '../../store/database';
-import { isTransientDatabaseError } from '../../store/transient-errors';
+import { isDatabaseLocked, isTransientDatabaseError } from '../../store/transient-errors';
+import { waitOutLocks } from '../../store/sqlite-lock';
 import type { RunsTable } from '../../store/schema';
 import { fail, RetryLaterError, type StepOutcome } from '../steps/define';
 import { stepRegistry } from '../steps/registry';
@@ -48,9 +49,15 @@ const message = (err: unknown) => (isUnstorableText(err) ? `${UNSTORABLE_TEXT}: 
 
 /**
  * Executes a claimed run step by step from its cursor until it ends, waits, or the engine stops.
- * `waitedOn`: it came down the express lane, and what its steps start goes that way too.
+ * `waitedOn`: it came down the express lane, and what its steps start goes that way too. Its
+ * writes wait out another process's hold on a SQLite file (waitOutLocks): what a step did out
+ * there (an HTTP step's answer, a message sent) is kept, not done again.
  */
-export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false): Promise<RunResult> {
+export function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false): Promise<RunResult> {
+  return waitOutLocks(env.stopping, () => runSteps(env, row, waitedOn));
+}
+
+async function runSteps(env: ExecEnv, row: RunsTable, waitedOn: boolean): Promise<RunResult> {
   const { services } = env;
   const fence: RunFence = fenceOf(row, env.owner);
   let state: RunState = {
@@ -104,12 +111,13 @@ export async function executeRun(env: ExecEnv, row: RunsTable, waitedOn = false)
  */
 async function putBack(env: ExecEnv, fence: RunFence, err: unknown): Promise<RunResult> {
   const retryAt = new Date(Date.now() + PUT_BACK_MS).toISOString();
-  env.services.log.warn({ err, runId: fence.id }, 'a database error that passes met the run; it is tried again from its last step');
+  // A SQLite file another process holds the lock of is said once by the store (sqlite-lock.ts), not per run.
+  if (!isDatabaseLocked(err)) env.services.log.warn({ err, runId: fence.id }, 'a database error that passes met the run; it is tried again from its last step');
   try {
     await releaseLease(env.services.db, fence, retryAt);
   } catch (e) {
     // The database is still out of reach: the run is taken again when its lease runs out.
-    env.services.log.warn({ err: e, runId: fence.id }, 'putting the run back failed; it resumes when its lease runs out');
+    if (!isDatabaseLocked(e)) env.services.log.warn({ err: e, runId: fence.id }, 'putting the run back failed; it resumes when its lease runs out');
   }
   return { status: 'released', retryAt };
 }

@@ -6,6 +6,7 @@ import { startThreadBridge } from './thread-bridge';
 import { startPruner } from './retention';
 import { knob, runBatch } from './rest';
 import { RunWorker, type WorkerOptions } from './worker';
+import { isDatabaseLocked } from '../../store/transient-errors';
 
 export interface EngineOptions {
   /** Execute runs in this process (false: only relay live messages). */
@@ -93,7 +94,8 @@ export async function startEngine(services: Services, options: EngineOptions): P
   });
   worker?.start();
   const pruner = worker
-    ? startPruner(services.db, services.config.runRetentionDays, (err) => services.log.warn({ err }, 'pruning old runs and events failed'))
+    // A SQLite file held by another process is said once by the store (sqlite-lock.ts); the next pass prunes.
+    ? startPruner(services.db, services.config.runRetentionDays, (err) => { if (!isDatabaseLocked(err)) services.log.warn({ err }, 'pruning old runs and events failed'); })
     : undefined;
 
   const engine: Engine = {

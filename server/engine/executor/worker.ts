@@ -11,7 +11,7 @@ import { PEER_BEAT_MS, Peers } from './peers';
 import { unblockStalled } from './run-queue';
 import { restFactor } from './rest';
 import { MAX_TIMER_MS } from '../../periodic';
-import { isTransientDatabaseError } from '../../store/transient-errors';
+import { isDatabaseLocked, isTransientDatabaseError } from '../../store/transient-errors';
 
 export interface WorkerOptions {
   owner: string;
@@ -178,7 +178,7 @@ export class RunWorker {
     try {
       if (await unblockStalled(this.services.db, this.services.store.dialect) > 0) this.kick();
     } catch (err) {
-      this.services.log.warn({ err }, 'releasing stalled queued runs failed');
+      this.warn(err, 'releasing stalled queued runs failed');
     }
   }
 
@@ -458,7 +458,7 @@ export class RunWorker {
         }
         this.settle(results);
       } catch (err) {
-        if (!this.stopped) this.services.log.error({ err }, 'run round failed; its runs resume when their leases run out');
+        if (!this.stopped) this.logFailure(err, 'run round failed; its runs resume when their leases run out');
       } finally {
         for (const row of rows) this.inRounds.delete(row.id);
         this.rounds--;
@@ -472,8 +472,16 @@ export class RunWorker {
 
   /** A database error that passes (another instance migrating, a deadlock, an outage) is a warning: nothing is lost, the work is done again. */
   private logFailure(err: unknown, message: string) {
-    if (isTransientDatabaseError(err)) this.services.log.warn({ err }, message);
+    if (isTransientDatabaseError(err)) this.warn(err, message);
     else this.services.log.error({ err }, message);
+  }
+
+  /**
+   * Not for a SQLite file another process holds the write lock of: every claim, round and lease
+   * renewal meets it until it is let go, and the store says so once (server.ts, sqlite-lock.ts).
+   */
+  private warn(err: unknown, message: string) {
+    if (!isDatabaseLocked(err)) this.services.log.warn({ err }, message);
   }
 
   private env(): ExecEnv {
@@ -493,7 +501,7 @@ export class RunWorker {
     this.expressing += ids.length;
     void claimHeads(this.services.store, this.claimRequest(Date.now(), ids.length), ids, { only: true })
       .then((rows) => { for (const row of rows) if (!this.active.has(row.id)) this.alone(row, true); })
-      .catch((err) => { if (!this.stopped) this.services.log.warn({ err }, 'claiming runs someone waits on failed; they stay queued'); })
+      .catch((err) => { if (!this.stopped) this.warn(err, 'claiming runs someone waits on failed; they stay queued'); })
       .finally(() => { this.expressing -= ids.length; });
   }
 
@@ -506,7 +514,7 @@ export class RunWorker {
         if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt));
         else if (result.status === 'released' && result.retryAt) this.wakeAt(Date.parse(result.retryAt));
       })
-      .catch((err) => { if (!this.stopped) this.services.log.error({ err, runId: row.id }, 'run execution failed; it resumes when its lease runs out'); })
+      .catch((err) => { if (!this.stopped) this.logFailure(err, `run ${row.id}'s execution failed; it resumes when its lease runs out`); })
       .finally(() => { if (express) this.expressRuns--; this.active.delete(row.id); this.kick(); });
     this.active.set(row.id, { fence, done });
   }
@@ -527,7 +535,7 @@ export class RunWorker {
     try {
       await renewLeases(this.services.db, this.opts.owner, [...this.active.values()].map((a) => a.fence), new Date(Date.now() + this.opts.leaseMs).toISOString());
     } catch (err) {
-      this.services.log.warn({ err }, 'renewing run leases failed');
+      this.warn(err, 'renewing run leases failed');
     }
   }
 

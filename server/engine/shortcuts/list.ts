@@ -7,6 +7,7 @@ import type { Executor } from '../../store/database';
 import { parseDefinition } from '../workflows/records';
 import { shortcutsVersion } from './version';
 import { deactivatedAssignees, unavailableShortcutText } from '../../../lib/workflow/deactivated-assignees';
+import { byName, nameCollator } from '../../../lib/workflow/name-order';
 
 /**
  * Deactivated users by id → name: a shortcut whose Assign step names one is unavailable (its
@@ -26,8 +27,8 @@ export async function shortcutPermission(db: Executor, user: User): Promise<{ al
   return { allowed: true };
 }
 
-/** The published shortcut workflows as the launcher shows them, sorted by name. */
-export async function listShortcuts(db: Executor, user: User): Promise<ShortcutList> {
+/** The published shortcut workflows as the launcher shows them, by name as GET /workflows lists them. */
+export async function listShortcuts(db: Executor, user: User, locales: readonly string[] = []): Promise<ShortcutList> {
   const rows = await db.selectFrom('workflows').select(['id', 'definition'])
     .where('status', '=', 'published').where('trigger_type', '=', 'shortcut').execute();
   const deactivated = await deactivatedUsers(db);
@@ -40,7 +41,7 @@ export async function listShortcuts(db: Executor, user: User): Promise<ShortcutL
     const stuck = deactivatedAssignees(definition.steps, deactivated);
     shortcuts.push({ id: row.id, name, description, icon, form, ...(stuck.length ? { unavailable: unavailableShortcutText(stuck) } : {}) });
   }
-  shortcuts.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  shortcuts.sort(byName(nameCollator(locales)));
   const permission = await shortcutPermission(db, user);
   return { ...permission, version: await shortcutsVersion(db), shortcuts, defaultCountry: await getDefaultCountry(db) };
 }

@@ -1,8 +1,7 @@
 import { cleanHeaderValue } from '../../../lib/workflow/outbound-templates';
 import { renderUrl } from '../../../lib/workflow/template';
 import { callAndMap } from '../../outbound/call';
-import { excerpt, sentHeaderValues } from '../../outbound/excerpt';
-import { shownUrl, urlSecrets } from '../../outbound/shown-url';
+import { shownUrl } from '../../outbound/shown-url';
 import { mappedStepVariables } from '../../../lib/workflow/step-variables';
 import { defineStep, fail, next, RetryLaterError } from './define';
 import { sentBefore, type KeptCall } from './sent-before';
@@ -41,15 +40,16 @@ export const httpRequestStep = defineStep({
     headers['user-agent'] ??= 'InboxCompanion-Workflow/1';
 
     const send = async (): Promise<HttpEffect> => {
-      const { bodyText, ...called } = await callAndMap(
+      const { bodyText, said: answer, ...called } = await callAndMap(
         { method: config.method, url, headers, body, timeoutMs: config.timeoutMs },
         {
           allowList: ctx.services.config.allowPrivateUrls, mappings: config.responseMappings, cancellation: ctx.cancellation,
           ...(httpRequestTiming.sleep ? { retry: { sleep: httpRequestTiming.sleep } } : {}),
         },
       );
-      // What the target said about a refusal (a 422's "Content is required") is what the admin needs to fix it.
-      const said = !called.ok && bodyText?.trim() ? { excerpt: excerpt(bodyText, undefined, [...sentHeaderValues(headers), ...urlSecrets(url)]) } : {};
+      // What the target said about a refusal (a 422's "Content is required") is what the admin needs
+      // to fix it; masked as the run log's response is (whatever the request carried, however quoted).
+      const said = !called.ok && bodyText?.trim() && answer !== undefined ? { excerpt: answer } : {};
       const result: HttpEffect = { ...called, ...said };
       // Told to come back later (nothing kept, so the next try calls again, same Idempotency-Key);
       // its log entry still says what the quick attempts met.

@@ -9,6 +9,7 @@ import { openStored } from '../../secrets/at-rest';
 import type { z } from 'zod';
 import type { WorkflowSummaryList } from '../../../lib/contracts/workflow';
 import { decodeWorkflowCursor, encodeWorkflowCursor, type WorkflowListQuery } from '../../../lib/contracts/workflow-list';
+import { byName, nameCollator } from '../../../lib/workflow/name-order';
 import { lastRunTimes } from './last-runs';
 import { toRun, toWorkflow } from './records';
 
@@ -25,32 +26,35 @@ function filtered(db: Executor, dialect: Dialect, query: Pick<WorkflowListQuery,
 }
 
 /**
- * GET /workflows: a page by name, then id (keyset: the rows after the cursor's name and id), one
- * extra row telling whether there is a next page. Names compare by bytes on both stores
- * (migration 066), as the cursor does. Last runs are read for the page's workflows only.
- * `total` counts what the filters match; a first page that holds them all is its own count.
+ * GET /workflows: a page by name, then id, in the reader's order (lib/workflow/name-order.ts:
+ * any case, numbers by value; `locales` from Accept-Language), the order the options page's
+ * pickers sort in. SQL cannot sort so on both stores (text compares by bytes, migration 066:
+ * "Flow 10" before "Flow 2", "Zeta" before "alpha"), and no index served the name order anyway:
+ * every match was sorted, and counted for `total`. So the matches' names and ids are read and
+ * sorted here, and the page's rows read by id. The cursor names the page's last row by name and
+ * id: the next page starts after it in that order, whatever was added or deleted meanwhile.
  */
-export async function listWorkflowSummaries(services: Services, query: WorkflowListQuery): Promise<z.infer<typeof WorkflowSummaryList>> {
+export async function listWorkflowSummaries(services: Services, query: WorkflowListQuery, locales: readonly string[] = []): Promise<z.infer<typeof WorkflowSummaryList>> {
   const { db } = services;
-  const dialect = services.store.dialect;
+  const order = byName(nameCollator(locales));
   const cursor = query.cursor ? decodeWorkflowCursor(query.cursor) : null;
-  let q = filtered(db, dialect, query).selectAll();
-  if (cursor) q = q.where((eb) => eb.or([eb('name', '>', cursor.name), eb.and([eb('name', '=', cursor.name), eb('id', '>', cursor.id)])]));
-  const rows = await q.orderBy('name').orderBy('id').limit(query.limit + 1).execute();
-  const page = rows.slice(0, query.limit);
-  const counted = cursor || rows.length > query.limit
-    ? await filtered(db, dialect, query).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst()
-    : { n: page.length };
+  const matches = (await filtered(db, services.store.dialect, query).select(['id', 'name']).execute()).sort(order);
+  const start = cursor ? matches.findIndex((w) => order(w, cursor) > 0) : 0;
+  const picked = start < 0 ? [] : matches.slice(start, start + query.limit);
+  const rows = picked.length ? await db.selectFrom('workflows').selectAll().where('id', 'in', picked.map((w) => w.id)).execute() : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // One deleted between the two reads is left out; the cursor still names where the page ended.
+  const page = picked.flatMap((w) => byId.get(w.id) ?? []);
   const last = await lastRunTimes(db, page.map((r) => r.id));
-  const end = page.at(-1);
+  const end = picked.at(-1);
   return {
     workflows: page.map((row) => ({
       ...toWorkflow(row, services.config.publicUrl, (t) => openStored(services.vault, t)),
       triggerType: TriggerType.parse(row.trigger_type),
       lastRunAt: last.get(row.id) ?? null,
     })),
-    nextCursor: rows.length > query.limit && end ? encodeWorkflowCursor({ name: end.name, id: end.id }) : null,
-    total: Number(counted?.n ?? 0),
+    nextCursor: start >= 0 && start + query.limit < matches.length && end ? encodeWorkflowCursor({ name: end.name, id: end.id }) : null,
+    total: matches.length,
   };
 }
 

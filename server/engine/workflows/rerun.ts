@@ -14,6 +14,7 @@ import { retryingLockConflicts } from './cancel-runs';
 import { launcherOf } from './launched-by';
 import { historyRun } from './list-runs';
 import { againFrom, rerunRow, resumeRefusal } from './rerun-from';
+import { inOpenConversation, refuseRerun } from './rerun-refusals';
 
 // "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run of the workflow's
 // published version now, for the same contact and conversation with the same trigger data (a
@@ -42,12 +43,16 @@ export async function rerunRun(services: Services, id: string, by: Pick<User, 'i
     if (earlier) return { run: await historyRun(uow.trx, earlier), duplicate: true };
     const failed = await uow.trx.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!failed) throw notFound(`Run ${id}`);
-    await refuseRerunOf(uow.trx, failed);
+    // A twin under the same key may have committed since `earlier` was read (PostgreSQL reads
+    // each statement anew): its rerun is the answer, not "already run again".
+    const twin = await refusedOrTwin(uow.trx, keyed, from, () => refuseRerunOf(uow.trx, failed));
+    if (twin) return { run: await historyRun(uow.trx, twin), duplicate: true };
     const workflow = await publishedWorkflow(uow.trx, failed.workflow_id);
     const refused = from === 'failed_step' ? resumeRefusal(failed, workflow) : null;
     if (refused) throw new HttpError(409, 'workflow_changed', `Run ${id} cannot run again from its failed step: ${refused}`);
     const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', failed.contact_id).executeTakeFirst();
     if (!contact) throw new HttpError(409, 'contact_gone', `Run ${id} cannot run again: its contact ${failed.contact_id} no longer exists`);
+    await refuseRerun(uow.trx, workflow, failed);
     const [started] = await startReruns(uow, services, workflow, [failed], by, { express: true, from });
     if (!started) {
       // Another request ran it again between our read and our insert (it waited for that one's commit).
@@ -69,6 +74,18 @@ async function startedUnder(db: Executor, keyed: string | undefined, from: Rerun
   const first = fromJson<{ runId?: string; from?: RerunFrom }>(row.result, {});
   if ((first.from ?? 'start') !== from) throw keyReused();
   return first.runId ?? null;
+}
+
+/** Runs `check`; when it refuses, the rerun a request under the same key started meanwhile, if one did, else the refusal. */
+async function refusedOrTwin(db: Executor, keyed: string | undefined, from: RerunFrom, check: () => Promise<void>): Promise<string | null> {
+  try {
+    await check();
+    return null;
+  } catch (err) {
+    const twin = await startedUnder(db, keyed, from);
+    if (twin) return twin;
+    throw err;
+  }
 }
 
 /** 409 for a run that is not failed, or was run again already (naming that run). */
@@ -103,32 +120,36 @@ export async function publishedWorkflow(db: Executor, workflowId: string): Promi
 /**
  * POST /workflows/:id/runs/rerun: the workflow's failed runs not run again yet (started since
  * `since`), oldest first, up to `limit`, each run again as rerunRun does; `remaining` counts the
- * ones left for the next call. Runs whose contact is gone are neither run nor counted.
+ * ones left for the next call. Runs whose contact is gone are neither run nor counted; a
+ * shortcut's runs whose conversation is closed now are not run, and counted apart (rerun-refusals.ts).
  */
 export async function rerunWorkflowRuns(services: Services, workflowId: string, by: Pick<User, 'id' | 'name'>, body: RerunRunsBody = {}): Promise<RerunRunsResult> {
   const limit = body.limit ?? RERUN_BATCH_MAX;
   const from = body.from ?? 'start';
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
     const workflow = await publishedWorkflow(uow.trx, workflowId);
+    await refuseRerun(uow.trx, workflow);
     // From the failed step: only the failures of the version published now (resumeRefusal); the
     // others are counted apart, so `remaining` runs out instead of naming runs no call will take.
-    const taken = () => {
-      const q = notRunAgain(uow.trx, workflowId, body.since);
+    const taken = (open = true) => {
+      const q = notRunAgain(uow.trx, workflowId, body.since, open);
       return from === 'failed_step' ? q.where('runs.workflow_version', '=', workflow.version) : q;
     };
     const count = async (q: ReturnType<typeof taken>) => Number((await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst())?.n ?? 0);
     const failed = await taken().selectAll('runs').orderBy('runs.id').limit(limit).execute();
     const reruns = await startReruns(uow, services, workflow, failed, by, { express: false, from });
     const remaining = await count(taken());
-    if (from !== 'failed_step') return { started: reruns.length, reruns, remaining };
+    const closed = await count(taken(false));
+    const left = closed ? { closedConversation: closed } : {};
+    if (from !== 'failed_step') return { started: reruns.length, reruns, remaining, ...left };
     const earlierVersion = await count(notRunAgain(uow.trx, workflowId, body.since).where('runs.workflow_version', '<>', workflow.version));
-    return { started: reruns.length, reruns, remaining, earlierVersion };
+    return { started: reruns.length, reruns, remaining, earlierVersion, ...left };
   }));
 }
 
-/** A workflow's failed runs with their contact still there and no rerun yet (runs_rerun_of: one probe each). */
-function notRunAgain(db: Executor, workflowId: string, since: string | undefined) {
-  let q = db.selectFrom('runs')
+/** A workflow's failed runs with their contact still there and no rerun yet (runs_rerun_of: one probe each); `open: false`, those a closed conversation holds back. */
+function notRunAgain(db: Executor, workflowId: string, since: string | undefined, open = true) {
+  let q = db.selectFrom('runs').where(inOpenConversation(open))
     .where('runs.workflow_id', '=', workflowId).where('runs.status', '=', 'failed')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('runs as again').select('again.id').whereRef('again.rerun_of', '=', 'runs.id'))))
     .where((eb) => eb.exists(eb.selectFrom('contacts').select('contacts.id').whereRef('contacts.id', '=', 'runs.contact_id')));

@@ -14,12 +14,22 @@ export function errorAsReadBy(error: string, reader: { role: Role }): string {
   return reader.role === 'agent' ? threadReason(error) : error;
 }
 
-/** The run with errorAsReadBy applied to its error and each step's (the toast reads either). */
+/**
+ * The run with errorAsReadBy applied to its error and each step's (the toast reads either). An
+ * agent reads no third party's answer there either: a step's output keeps its status, not the
+ * `response` an HTTP step or an app action kept of what the other side said (the run history has it).
+ */
 export function runAsReadBy<R extends Pick<Run, 'error' | 'stepLog'>>(run: R, reader: { role: Role }): R {
   if (reader.role !== 'agent') return run;
   return {
     ...run,
     error: run.error === null ? null : errorAsReadBy(run.error, reader),
-    stepLog: run.stepLog.map((s) => (s.error === undefined ? s : { ...s, error: errorAsReadBy(s.error, reader) })),
+    stepLog: run.stepLog.map((s) => withoutAnswer(s.error === undefined ? s : { ...s, error: errorAsReadBy(s.error, reader) })),
   };
+}
+
+function withoutAnswer<S extends { output?: unknown }>(step: S): S {
+  if (!step.output || typeof step.output !== 'object' || !('response' in step.output)) return step;
+  const { response: _answer, ...output } = step.output as Record<string, unknown>;
+  return { ...step, output };
 }

@@ -9,7 +9,7 @@ import { isPostgres, type Executor } from '../../store/database';
  * each instead of 0.1–0.8 s; the status indexes are migration 088's).
  *
  * Which index reads: the contact's (runs_by_contact_workflow: a contact has few runs), else the
- * launcher's (runs_by_launcher), else for queued, running and waiting runs runs_unfinished (as
+ * launcher's (runs_by_launcher), else the rerunner's (runs_by_rerunner, 092), else for queued, running and waiting runs runs_unfinished (as
  * few as the engine has in hand, of any workflow), else for failed and cancelled runs their
  * partial indexes (runs_failed, runs_cancelled; of one workflow: runs_failed_by_workflow,
  * runs_cancelled_by_workflow), else the workflow's (runs_by_workflow), else the primary key.
@@ -21,11 +21,12 @@ import { isPostgres, type Executor } from '../../store/database';
  * they still filter. PostgreSQL chooses by its statistics, and has no unary + on text.
  */
 export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBool>[] {
-  type Column = 'workflow_id' | 'contact_id' | 'launched_by' | 'status';
+  type Column = 'workflow_id' | 'contact_id' | 'launched_by' | 'rerun_by' | 'status';
   const reads: Column[] = query.contactId ? ['contact_id']
     : query.launchedBy ? ['launched_by']
-      : query.status && UNFINISHED.has(query.status) ? ['status']
-        : ['status', 'workflow_id'];
+      : query.rerunBy ? ['rerun_by']
+        : query.status && UNFINISHED.has(query.status) ? ['status']
+          : ['status', 'workflow_id'];
   const pg = isPostgres(db);
   const col = (name: Column) => (pg || reads.includes(name) ? sql.ref(`runs.${name}`) : sql`+${sql.ref(`runs.${name}`)}`);
   const where: Expression<SqlBool>[] = [];
@@ -35,6 +36,7 @@ export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBoo
   if (query.status) where.push(sql<SqlBool>`${col('status')} = ${sql.lit(query.status)}`);
   if (query.contactId) where.push(sql<SqlBool>`${col('contact_id')} = ${query.contactId}`);
   if (query.launchedBy) where.push(sql<SqlBool>`${col('launched_by')} = ${query.launchedBy}`);
+  if (query.rerunBy) where.push(sql<SqlBool>`${col('rerun_by')} = ${query.rerunBy}`);
   // The id's time and created_at are taken a moment apart (up to a batch's length): the id range,
   // widened by ID_SLACK_MS, picks the rows through an index; created_at is the exact bound a client
   // gave (a run's own createdAt as `since` includes it).

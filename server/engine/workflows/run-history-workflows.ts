@@ -1,4 +1,5 @@
 import type { RunHistoryWorkflows } from '../../../lib/contracts/runs';
+import { byName, nameCollator } from '../../../lib/workflow/name-order';
 import { fromJson, type Executor } from '../../store/database';
 
 // A deleted workflow's runs stay in the run history (the messages and changes they made stay
@@ -12,8 +13,8 @@ export async function workflowKnown(db: Executor, id: string): Promise<boolean> 
   return !!(await db.selectFrom('workflow_versions').select('workflow_id').where('workflow_id', '=', id).limit(1).executeTakeFirst());
 }
 
-/** Every workflow, and each deleted one that left runs, named as it was last saved; by name. */
-export async function runHistoryWorkflows(db: Executor): Promise<RunHistoryWorkflows> {
+/** Every workflow, and each deleted one that left runs, named as it was last saved; by name as GET /workflows lists them. */
+export async function runHistoryWorkflows(db: Executor, locales: readonly string[] = []): Promise<RunHistoryWorkflows> {
   const live = await db.selectFrom('workflows').select(['id', 'name']).execute();
   const gone = await db.selectFrom('workflow_versions')
     .select(['workflow_id', (eb) => eb.fn.max('version').as('last')])
@@ -26,5 +27,5 @@ export async function runHistoryWorkflows(db: Executor): Promise<RunHistoryWorkf
     return { id, name: fromJson<{ name?: string }>(version?.definition, {}).name ?? id, deleted: true };
   }));
   const all = [...live.map((w) => ({ ...w, deleted: false })), ...deleted];
-  return { workflows: all.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)) };
+  return { workflows: all.sort(byName(nameCollator(locales))) };
 }

@@ -1,3 +1,4 @@
+import { byName, nameCollator, nameWith, sharedNames } from '../../../lib/workflow/name-order';
 import { Api } from './api.js';
 import { $, h } from './dom.js';
 import type { ConversationDetail, Me, Teammate } from './wire.js';
@@ -17,6 +18,7 @@ export interface AssignOptions {
  * assignee menu: anyone active of the team's people (bots are assigned by workflows).
  */
 export function createAssignControl({ me, userName, teammates, showError, afterChange }: AssignOptions) {
+  const collator = nameCollator(navigator.languages);
   const button = $<HTMLButtonElement>('[data-testid="assign-button"]');
   const picker = h('select', { 'data-testid': 'assign-picker', 'aria-label': 'Assign to', hidden: true });
   const question = h('span', { 'data-testid': 'assign-confirm-text' });
@@ -73,9 +75,11 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     button.textContent = c.assigneeId && c.assigneeId === self?.user.id ? 'Unassign' : 'Assign to me';
     picker.hidden = !open || !self?.permissions.superviseAgents;
     if (picker.hidden) return;
-    const people = [...teammates()].filter((u) => u.active && u.kind !== 'bot').sort((a, b) => a.name.localeCompare(b.name));
+    const people = [...teammates()].filter((u) => u.active && u.kind !== 'bot').sort(byName(collator));
+    // Two of one name are told apart by their email, as Chatwoot's agent lists do.
+    const shared = sharedNames(people, collator);
     const options = [h('option', { value: '', text: 'Unassigned' })];
-    for (const u of people) options.push(h('option', { value: u.id, text: u.id === self?.user.id ? `${u.name} (you)` : u.name }));
+    for (const u of people) options.push(h('option', { value: u.id, text: nameWith(u.name, [shared.has(u.id) && u.email, u.id === self?.user.id && 'you']) }));
     // Assigned to someone not offered (a bot): shown as it is.
     if (c.assigneeId && !people.some((u) => u.id === c.assigneeId)) options.push(h('option', { value: c.assigneeId, text: userName(c.assigneeId), disabled: true }));
     picker.replaceChildren(...options);

@@ -1,14 +1,12 @@
 import { Api, ApiError } from './api.js';
-import { createAssignControl } from './assign.js';
-import { $, contactName, h, shortTime } from './dom.js';
+import { $, contactName, h } from './dom.js';
 import { createMessageAnnouncer } from './announce.js';
-import { composerHint, createInboxBadge, deletedThere } from './elsewhere.js';
-import { createAdBadge } from './ad-badge.js';
+import { composerHint, deletedThere } from './elsewhere.js';
+import { createConversationHead } from './conversation-head.js';
 import { createTemplatePicker } from './template-picker.js';
 import { createAwaitingNotice } from './awaiting-notice.js';
 import { channelWindowText, humanAgentReply } from './channel-window.js';
 import { createCloseDialog } from './close-dialog.js';
-import { CLOSE_REASONS } from './thread.js';
 import { createPagedThread } from './paged-thread.js';
 import { createQueuedSend, type ReplyKind } from './queued-send.js';
 import type { ChannelWindow, Contact, ConversationDetail, Me, Message, Teammate } from './wire.js';
@@ -48,9 +46,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const input = $<HTMLTextAreaElement>('[data-testid="composer-input"]');
   const noteToggle = $<HTMLButtonElement>('[data-testid="note-toggle"]');
   const sendButton = $<HTMLButtonElement>('[data-testid="send-button"]');
-  const closeButton = $<HTMLButtonElement>('[data-testid="close-button"]');
-  const reopenButton = $<HTMLButtonElement>('[data-testid="reopen-button"]');
-  const assign = createAssignControl({ me, userName, teammates, showError, afterChange });
+  const head = createConversationHead({ me, userName, teammates, showError, afterChange });
+  const { heading, closeButton, reopenButton } = head;
   // The latest page of a long thread, older ones as the agent scrolls up (paged-thread.ts).
   const paged = createPagedThread($('[data-testid="message-list"]'), { userName, me, showError, onResent: (id, message) => added(id, message) }, () => detail);
   const { thread } = paged;
@@ -71,11 +68,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const closedNotice = h('div', { class: 'closed-notice', 'data-testid': 'closed-notice', role: 'status', hidden: true }, closedText, closedAction);
   // Above the composer: on a conversation deleted in Chatwoot both show (notes are still taken).
   composer.before(closedNotice);
-  const heading = $('[data-testid="conversation-title"]');
   // Close gives way to Reopen: the focus goes to the conversation's heading, not lost to the page.
   const closeDialog = createCloseDialog({ current: () => detail, onClosed: (id) => { heading.focus(); afterChange(id); } });
-  const inboxBadge = createInboxBadge();
-  const adBadge = createAdBadge();
   const announcer = createMessageAnnouncer($('[data-testid="message-announcer"]'));
   const queued = createQueuedSend(composer);
   // After a Reopen, the reply box of the conversation it opens (once shown) takes the focus.
@@ -121,23 +115,6 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     afterChange(id);
   }
 
-  function renderHead(c: ConversationDetail) {
-    const open = c.status === 'open';
-    heading.textContent = contactName(c.contact);
-    const status = $('[data-testid="conversation-status"]');
-    const why = !open && c.closeReason ? CLOSE_REASONS[c.closeReason] : undefined;
-    status.replaceChildren(...(open ? ['Open'] : ['Closed', ...(c.category ? [' · ', h('bdi', { text: c.category })] : []), why ? ` — ${why}` : '']));
-    status.className = `status ${c.status}`;
-    const assigned = c.assigneeId ? ['Assigned to ', h('bdi', { text: userName(c.assigneeId) })] : ['Unassigned'];
-    $('[data-testid="conversation-meta"]').replaceChildren(open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, ' · ', ...assigned);
-    closeButton.hidden = !open;
-    // Deleted in Chatwoot: the API refuses a reopen (409); a new conversation starts there.
-    reopenButton.hidden = open || deletedThere(c);
-    assign.render(c);
-    inboxBadge.render(c);
-    adBadge.render(c);
-  }
-
   /** Shows a conversation (or refreshes the one shown); `switched` resets per-conversation state. */
   function show(next: ConversationDetail, { switched = false } = {}) {
     if (switched || detail?.id !== next.id) {
@@ -151,7 +128,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     placeholder.hidden = true;
     root.hidden = false;
     root.dataset.conversationId = next.id;
-    renderHead(next);
+    head.render(next);
     paged.show(next, first);
     channel = next.status === 'open' ? next.channel ?? null : null;
     renderWindow();
@@ -206,23 +183,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
       awaiting.hide();
       thread.loading();
     }
-    headLoading(contact);
+    head.loading(contact);
     if (left !== id) input.value = drafts.get(id) ?? '';
-  }
-
-  /**
-   * Until its detail comes, the head names the conversation picked (its list row's contact) and
-   * offers nothing: the last one's status and buttons stayed, and "Assign to me" assigned that one.
-   */
-  function headLoading(contact?: Contact | null) {
-    heading.textContent = contact ? contactName(contact) : '';
-    const status = $('[data-testid="conversation-status"]');
-    status.replaceChildren();
-    status.className = 'status';
-    $('[data-testid="conversation-meta"]').replaceChildren();
-    closeButton.hidden = reopenButton.hidden = true;
-    assign.reset();
-    for (const badge of ['conversation-inbox', 'conversation-ad']) $(`[data-testid="${badge}"]`).hidden = true;
   }
 
   function clear() {
@@ -310,9 +272,9 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     setContact(contact) {
       if (detail?.contactId !== contact.id) return;
       detail = { ...detail, contact };
-      renderHead(detail);
+      head.render(detail);
     },
-    rerenderNames() { if (detail) { renderHead(detail); paged.redraw(detail); } },
+    rerenderNames() { if (detail) { head.render(detail); paged.redraw(detail); } },
     wantsHistory: paged.wantsHistory,
   };
 }

@@ -38,7 +38,8 @@ export const Me = z.object({
 });
 export type Me = z.infer<typeof Me>;
 /** Everyone's name (GET /teammates): who a conversation is assigned to, who wrote a reply. */
-export const Teammate = z.object({ id: z.string(), name: z.string(), kind: z.string(), active: z.boolean() });
+// The email comes to supervisors and admins: it tells two of one name apart in Assign-to.
+export const Teammate = z.object({ id: z.string(), name: z.string(), kind: z.string(), active: z.boolean(), email: z.optional(z.string()) });
 export type Teammate = z.infer<typeof Teammate>;
 export const TeammateList = z.object({ users: z.array(Teammate) });
 

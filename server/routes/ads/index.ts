@@ -44,7 +44,7 @@ export const adRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(204).send();
   });
 
-  app.post('/ads/accounts/:id/sync', { config: admin, schema: { tags: ['ads'], summary: 'Read the account’s ads from the Marketing API now', params: Params, response: { 200: AdSyncResult } } },
+  app.post('/ads/accounts/:id/sync', { config: { ...admin, errors: { 409: '`ad_account_token_unreadable`: the account\'s access token was forgotten with a lost secret key (npm run forget-secrets) or sealed with another: unlink it and link it again' } }, schema: { tags: ['ads'], summary: 'Read the account’s ads from the Marketing API now', params: Params, response: { 200: AdSyncResult } } },
     async (req) => syncAdAccount(services, req.params.id));
 
   // Published Click-to-Chat workflows whose ad has become ineligible (DELETED, ARCHIVED, …).

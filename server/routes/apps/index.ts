@@ -83,7 +83,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
 
   app.post('/apps/:id/install', {
     config: { access: { role: 'admin' }, errors: {
-      409: 'The app is already installed (uninstall it first), or was uninstalled while its server was answering',
+      409: 'The app is already installed (uninstall it first), or was uninstalled while its server was answering; `signing_secret_forgotten`: the app\'s signing secret was forgotten with a lost secret key (npm run forget-secrets): rotate it first',
       502: '`subscribe_failed`: the app\'s server did not answer the subscribe request with a 2xx in time; the key is revoked, and when its server may have stored it (timeout, dropped connection, 5xx) it is sent an unsubscribe request',
     } },
     schema: { tags: ['apps'], params: Params, body: InstallBody, response: { 201: Installation } },
@@ -102,7 +102,8 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
   app.post('/apps/:id/install/api-key/rotate', {
     config: { access: { role: 'admin' }, errors: {
       404: '`not_installed`: install the app to give it a key',
-      409: '`rotation_in_progress`: another new key is being sent to the app\'s server right now; `no_subscribe_url`: the manifest has no subscribeUrl to send a key to',
+      409: '`rotation_in_progress`: another new key is being sent to the app\'s server right now; `no_subscribe_url`: the manifest has no subscribeUrl to send a key to; '
+        + '`signing_secret_forgotten` / `install_values_forgotten`: forgotten with a lost secret key (npm run forget-secrets): rotate the signing secret, or uninstall and install again',
       422: 'The subscribe URL is on a private network address the companion refuses (COMPANION_ALLOW_PRIVATE_URLS); nothing was sent',
       502: '`subscribe_failed`: the app\'s server refused the new key (3xx/4xx, connection refused): it is revoked, the current key goes on working. '
         + '`subscribe_unconfirmed`: no answer in time, a dropped connection or a 5xx: the new key is current, and the keys it replaces keep working for 24 hours (`installation.previousKeysExpireAt`) so the app works whichever it stored',

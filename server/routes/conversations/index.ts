@@ -25,7 +25,7 @@ import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { inOtherInbox, postInConnection, viaConnection } from './via-connection';
 import { postTemplateReply, replyThroughChannel } from './channel-reply';
 import { personOf } from './changed-by';
-import { AGENT_ASSIGN_RULE, refuseAgentAssignment } from '../../domain/assign-rule';
+import { AGENT_ASSIGN_RULE, refuseAgentAssignment, refuseAgentAssignmentIn } from '../../domain/assign-rule';
 import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
 import { messagePageRoutes } from './message-pages';
@@ -195,8 +195,12 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         await elsewhere.invoke({ userId: req.body.userId });
         return getConversation(db, conversation.id);
       }
-      // The thread says who assigned it to whom (Chatwoot, above, writes its own line).
-      return inTransaction(db, (uow) => assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req), personOf(req)));
+      // The thread says who assigned it to whom (Chatwoot, above, writes its own line). The rule
+      // again on the assignee as the write finds it: someone may have reassigned it since the read above.
+      return inTransaction(db, async (uow) => {
+        await refuseAgentAssignmentIn(uow.trx, req.principal, req.params.id, req.body.userId);
+        return assignConversation(uow, services, req.params.id, req.body.userId, causeOf(req), personOf(req));
+      });
     });
 
   app.get('/settings/closing-categories', { config: { access: { role: 'agent' } }, schema: { tags: ['conversations'], response: { 200: ClosingCategories } } },

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http-error';
 import { noteErrorCode } from '../../http/request-log';
-import { webhookBodyParser, type WebhookBody } from '../../http/webhook-body';
-import { verifyMetaSignature } from '../../signing/standard-webhooks';
+import { rawWebhookBodyParser, webhookJson } from '../../http/webhook-body';
+import { looksLikeMetaSignature, verifyMetaSignature } from '../../signing/standard-webhooks';
 import { metaItems, type MetaItem } from '../../webhooks/meta-payloads';
 import type { Services } from '../../services';
 import { isUniqueViolation, isUnstorableText } from '../../store/database';
@@ -42,6 +42,8 @@ async function ingestWithRetry(services: Services, item: MetaItem, delivery: Del
   }
 }
 
+const badSignature = () => new HttpError(401, 'invalid_signature', 'X-Hub-Signature-256 does not match the body');
+
 /** Meta's webhook: verification handshake and WhatsApp Cloud API / Messenger deliveries. */
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.services;
@@ -53,7 +55,9 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     log.warn({ channel: item.channel, ...accountOf(item) }, `Meta webhook: ${reason}. Connect it under Channels, or stop the Meta app's webhook subscription for it (WhatsApp: the Business Account's subscribed_apps; Messenger: the Page's subscription)`);
   };
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, webhookBodyParser({ boundedDepth: true }));
+  // The bytes only: the JSON is read once they are known to be Meta's (below). A 16 MiB body parsed
+  // first held the event loop for seconds, for a caller without the app secret.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, rawWebhookBodyParser);
 
   app.get('/meta/webhook', {
     config: { access: { public: true } },
@@ -78,17 +82,24 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     // Request lines at debug, as /hooks (http/request-log.ts): each delivery is recorded already.
     config: { access: { public: true }, requestLog: 'debug' },
     onSend: noteErrorCode,
+    // Before the body is read: without the app secret nothing can be verified, and a delivery
+    // without a signature cannot be Meta's.
+    onRequest: async (req) => {
+      if (!config.metaAppSecret) throw new HttpError(401, 'not_configured', 'Set META_APP_SECRET so deliveries can be verified');
+      if (!looksLikeMetaSignature(req.headers['x-hub-signature-256'])) throw badSignature();
+    },
     schema: {
       tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries',
       response: { 200: MetaAnswer },
     },
   }, async (req) => {
-    const payload = req.body as WebhookBody | undefined;
-    if (!payload) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body');
-    if (!config.metaAppSecret) throw new HttpError(401, 'not_configured', 'Set META_APP_SECRET so deliveries can be verified');
-    if (!verifyMetaSignature(config.metaAppSecret, payload.raw, req.headers['x-hub-signature-256'] as string | undefined)) {
-      throw new HttpError(401, 'invalid_signature', 'X-Hub-Signature-256 does not match the body');
-    }
+    const raw = req.body as Buffer | undefined;
+    if (!raw) throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body');
+    // The HMAC of the bytes as sent, then the JSON: https://developers.facebook.com/docs/graph-api/webhooks/getting-started/
+    // ("Validate Payloads": X-Hub-Signature-256, sha256= the HMAC-SHA256 of the payload with the app secret).
+    if (!verifyMetaSignature(config.metaAppSecret ?? '', raw, req.headers['x-hub-signature-256'] as string | undefined)) throw badSignature();
+    const payload = webhookJson(req.headers, raw, { boundedDepth: true });
+    if (payload instanceof HttpError) throw payload;
     // Each item on its own: a malformed or unused item is skipped and logged, the rest stored.
     // A storage failure answers 500 after the other items were tried; Meta redelivers the
     // whole batch and the items already stored are recognised as repeats.

@@ -3,6 +3,7 @@ import { FailedRunCount, FailedRunCountQuery, RetryNowResult, RunHistoryWorkflow
 import { countFailedRuns, listAllRuns } from '../../engine/workflows/list-runs';
 import { queueSummary, retryAllNow } from '../../engine/workflows/queue-summary';
 import { runHistoryWorkflows } from '../../engine/workflows/run-history-workflows';
+import { requestLocales } from '../../http/accept-language';
 
 /**
  * GET /runs: the run history across workflows, with the console's filters. Supervisors read it
@@ -16,7 +17,7 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
     config: supervisor,
     schema: {
       tags: ['workflows'],
-      summary: 'Runs of every workflow, newest first, each naming who launched it (`launchedBy`: a shortcut\'s launcher, else null); filter by workflow, status, contact, launcher and start time; page with nextCursor',
+      summary: 'Runs of every workflow, newest first, each naming who launched it (`launchedBy`: a shortcut\'s launcher, else null); filter by workflow, status, contact, launcher, who ran them again (`rerunBy`) and start time; page with nextCursor',
       querystring: RunListQuery,
       response: { 200: RunPage },
     },
@@ -25,8 +26,8 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
   // The run history's workflow filter: deleted workflows keep their runs, and are listed while they have some.
   app.get('/runs/workflows', {
     config: supervisor,
-    schema: { tags: ['workflows'], summary: 'The workflows the run history can be filtered by: every workflow, and deleted ones that left runs (deleted: true)', response: { 200: RunHistoryWorkflows } },
-  }, async () => runHistoryWorkflows(app.services.db));
+    schema: { tags: ['workflows'], summary: 'The workflows the run history can be filtered by: every workflow, and deleted ones that left runs (deleted: true); by name as GET /workflows lists them', response: { 200: RunHistoryWorkflows } },
+  }, async (req) => runHistoryWorkflows(app.services.db, requestLocales(req.headers['accept-language'])));
 
   app.get('/runs/failed-count', {
     config: supervisor,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LaunchBody, LaunchResult, ShortcutList } from '../../../lib/contracts/shortcuts';
 import { requireUser } from '../../auth/plugin';
+import { requestLocales } from '../../http/accept-language';
 import { launchShortcut } from '../../engine/shortcuts/launch';
 import { listShortcuts } from '../../engine/shortcuts/list';
 
@@ -10,8 +11,8 @@ export const shortcutRoutes: FastifyPluginAsyncZod = async (app) => {
   const services = app.services;
   const user = { access: { role: 'agent' as const } };
 
-  app.get('/shortcuts', { config: user, schema: { tags: ['shortcuts'], response: { 200: ShortcutList } } },
-    async (req) => listShortcuts(services.db, requireUser(req)));
+  app.get('/shortcuts', { config: user, schema: { tags: ['shortcuts'], summary: 'The shortcuts this user may launch, by name as the languages of Accept-Language sort them (numbers by value)', response: { 200: ShortcutList } } },
+    async (req) => listShortcuts(services.db, requireUser(req), requestLocales(req.headers['accept-language'])));
 
   app.post('/shortcuts/:id/launch', {
     config: user,

@@ -39,9 +39,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { role: 'agent' } },
     schema: {
       tags: ['users'], response: { 200: TeammateList },
-      summary: 'Every user\'s id, name, role, kind and whether active, for any signed-in user (emails and settings: GET /users)',
+      summary: 'Every user\'s id, name, role, kind and whether active, for any signed-in user; their email too for supervisors and admins (settings: GET /users)',
     },
-  }, async () => ({ users: await listTeammates(db) }));
+  }, async (req) => ({ users: await listTeammates(db, hasRole(requireUser(req), 'supervisor')) }));
 
   const UserParams = z.object({ id: z.string().max(64) });
 

@@ -17,6 +17,7 @@ import { listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflo
 import { historyRun, listAllRuns } from '../../engine/workflows/list-runs';
 import { workflowKnown } from '../../engine/workflows/run-history-workflows';
 import { launcherOf, mayReadRun } from '../../engine/workflows/launched-by';
+import { requestLocales } from '../../http/accept-language';
 import { NoContent } from '../../http/openapi';
 import { WorkflowListQuery } from '../../../lib/contracts/workflow-list';
 
@@ -39,9 +40,10 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     config: admin,
     schema: {
       tags, summary: 'Workflows by name, a page at a time (50 unless `limit` says, up to 200): pass `nextCursor` back as `cursor` until it is null; search the name (q), filter by status and trigger; total counts every match',
+      description: 'Names sort as the languages of Accept-Language sort them (the server\'s own without it): any case or accent, numbers by value ("Flow 2" before "Flow 10"); equal names by id. Send the same Accept-Language for every page.',
       querystring: WorkflowListQuery, response: { 200: WorkflowSummaryList },
     },
-  }, async (req) => listWorkflowSummaries(services, req.query));
+  }, async (req) => listWorkflowSummaries(services, req.query, requestLocales(req.headers['accept-language'])));
 
   app.get('/workflows/:id', { config: admin, schema: { tags, params: Params, response: { 200: Workflow } } },
     async (req) => getWorkflow(services, req.params.id));

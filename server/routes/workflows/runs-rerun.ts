@@ -26,7 +26,8 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
       access: { role: 'supervisor' },
       errors: {
         409: `\`not_failed\`: only a failed run runs again; \`already_rerun\`: it was run again already (the message names that run); ${WORKFLOW_GONE}; \`contact_gone\`: its contact was deleted; `
-          + '`workflow_changed`: from the failed step, but the workflow was changed since the run (run it again from the start); `idempotency_key_reused`: the key was used with the other `from`',
+          + '`workflow_changed`: from the failed step, but the workflow was changed since the run (run it again from the start); `idempotency_key_reused`: the key was used with the other `from`; '
+          + '`assignee_deactivated`: its workflow assigns to a deactivated user (as a shortcut launch is refused); `conversation_closed`: a shortcut\'s run whose conversation is closed now (a shortcut runs in an open conversation)',
       },
     },
     schema: {
@@ -42,7 +43,7 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/workflows/:id/runs/rerun', {
-    config: { access: { role: 'supervisor' }, errors: { 409: WORKFLOW_GONE } },
+    config: { access: { role: 'supervisor' }, errors: { 409: `${WORKFLOW_GONE}; \`assignee_deactivated\`: the workflow assigns to a deactivated user (nothing is started)` } },
     schema: {
       tags, params: Params, body: RerunRunsBody.nullish(), response: { 200: RerunRunsResult },
       summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called. '

@@ -50,6 +50,7 @@ import { runsByStatus } from './088-runs-by-status';
 import { messagesByConversationTime } from './089-messages-by-conversation-time';
 import { searchFold } from './090-search-fold';
 import { runRerunFrom } from './091-run-rerun-from';
+import { runsByRerunner } from './092-runs-by-rerunner';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -104,4 +105,5 @@ export const migrations: Record<string, Migration> = {
   '089-messages-by-conversation-time': messagesByConversationTime,
   '090-search-fold': searchFold,
   '091-run-rerun-from': runRerunFrom,
+  '092-runs-by-rerunner': runsByRerunner,
 };

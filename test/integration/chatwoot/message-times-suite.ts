@@ -68,17 +68,22 @@ export function chatwootMessageTimesSuite(databaseUrl: () => string | undefined)
     expect(list).toEqual([String(lost.id), String(old.id)]);
   });
 
-  it.each([
-    ['a day ahead of this clock', () => nowSeconds() + 86_400],
-    ['1970', () => 0],
-  ])('a time that cannot be right (%s) keeps the time it arrived', async (_what, at) => {
+  it('a time that cannot be right (a day ahead of this clock, 1970) keeps the time it arrived; a sound one beside it keeps Chatwoot\'s', async () => {
     const jane = p.cw.addContact({ name: 'Jane Doe' });
     const conv = p.cw.addConversation({ contactId: jane.id });
-    const msg = customerWrote(conv, 'Hi', at());
+    const t = nowSeconds();
+    const sound = customerWrote(conv, 'Hi', t - 60);
+    const ahead = customerWrote(conv, 'From the future', t + 86_400);
+    const epoch = customerWrote(conv, 'From 1970', 0);
     const sent = Date.now();
-    expect((await p.hook(p.cw.messagePayload(conv.id, msg.id))).status).toBe(200);
-    const [[, createdAt]] = await thread((await mirrorOf(conv)).id) as [[string, string]];
-    expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(sent);
-    expect(Date.parse(createdAt)).toBeLessThanOrEqual(Date.now());
+    for (const m of [sound, ahead, epoch]) expect((await p.hook(p.cw.messagePayload(conv.id, m.id))).status).toBe(200);
+    const stored = await thread((await mirrorOf(conv)).id);
+    expect(stored.map(([text]) => text)).toEqual(['Hi', 'From the future', 'From 1970']);
+    const [soundAt, ...arrived] = stored.map(([, at]) => Date.parse(at!));
+    expect(soundAt).toBe((t - 60) * 1000);
+    for (const at of arrived) {
+      expect(at).toBeGreaterThanOrEqual(sent);
+      expect(at).toBeLessThanOrEqual(Date.now());
+    }
   });
 }

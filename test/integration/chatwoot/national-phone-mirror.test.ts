@@ -32,7 +32,7 @@ describe('numbers from Chatwoot and the workspace\'s default country', () => {
     // The country's own code without "+" (as a spreadsheet leaves it), as the contacts API reads it.
     ['33612345678', 33712345678, '+33612345678', '+33712345678'],
     // Not a French number: digits that start with another country's code, read as before.
-    ['14155550123', '+44 7700 900123', '+14155550123', '+447700900123'],
+    ['14155550123', '07 12 34 56 78', '+14155550123', '+33712345678'],
   ])('phone_number %j and the phone attribute %j read in FR: %s, %s', async (phoneNumber, mobile, phone, field) => {
     await inFrance();
     const { note } = await writesIn({ name: 'Jeanne Roux', phone_number: phoneNumber, custom_attributes: { mobile } });
@@ -47,24 +47,20 @@ describe('numbers from Chatwoot and the workspace\'s default country', () => {
     expect((await contacts()).map((c) => c.id)).toEqual([known.id]);
   });
 
-  it('a changed attribute (contact_updated) is read in FR too', async () => {
+  it('without a default country such a number is not guessed (the note says so); with one, a change (contact_updated) is read in it', async () => {
+    const { cw, note } = await writesIn({ name: 'Jeanne Roux', phone_number: '06 12 34 56 78', custom_attributes: { mobile: '07 12 34 56 78' } });
+    expect(note).toMatch(/^Chatwoot attribute "mobile" not copied to the field: /);
+    expect(await contacts()).toMatchObject([{ phone: null, fields: {} }]);
+
     await inFrance();
-    const { cw } = await writesIn({ name: 'Jeanne Roux', custom_attributes: { mobile: '+33712345678' } });
     cw.custom_attributes = { mobile: '06 98 76 54 32' };
     p.cw.touch(cw);
     const res = await p.hook(p.cw.contactPayload(cw.id, 'contact_updated', {
-      custom_attributes: { previous_value: { mobile: '+33712345678' }, current_value: cw.custom_attributes },
+      custom_attributes: { previous_value: { mobile: '07 12 34 56 78' }, current_value: cw.custom_attributes },
       updated_at: { previous_value: '2026-01-01T00:00:00.000Z', current_value: new Date(cw.updated_at * 1000).toISOString() },
     }));
     expect(res.status).toBe(200);
     expect(res.body.note).toBeUndefined();
-    expect((await contacts())[0]!.fields.mobile).toBe('+33698765432');
-  });
-
-  it('without a default country a number without its code is still not guessed: the field\'s note says so', async () => {
-    const { note } = await writesIn({ name: 'Jeanne Roux', phone_number: '06 12 34 56 78', custom_attributes: { mobile: '07 12 34 56 78' } });
-    expect(note).toMatch(/^Chatwoot attribute "mobile" not copied to the field: /);
-    expect(await contacts()).toMatchObject([{ phone: null }]);
-    expect((await contacts())[0]!.fields.mobile).toBeUndefined();
+    expect(await contacts()).toMatchObject([{ phone: '+33612345678', fields: { mobile: '+33698765432' } }]);
   });
 });

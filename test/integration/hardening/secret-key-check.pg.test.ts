@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePg, dropSchema, freshSchemaName, pgUrl } from '../../support/postgres';
+import { LOST_KEY_WAY_OUT } from '../../../server/secrets/key-check';
 import { didNotStart, startAttempt } from '../../support/start-attempt';
 
 // A second instance on the same PostgreSQL database with a DATA_DIR of its own: it made a new
@@ -39,7 +40,7 @@ describePg('a second instance on one PostgreSQL database, with another DATA_DIR'
       if (refused.started) await refused.stop();
       expect(refused).toMatchObject({
         started: false, code: 1,
-        out: didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${file}), or the COMPANION_SECRET_KEY it was started with; every instance on one database needs the same key (COMPANION_SECRET_KEY)`),
+        out: didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${file}), or the COMPANION_SECRET_KEY it was started with; every instance on one database needs the same key (COMPANION_SECRET_KEY). ${LOST_KEY_WAY_OUT}`),
       });
       expect(existsSync(file)).toBe(false);
 

@@ -5,6 +5,7 @@ import { backup, DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOST_KEY_WAY_OUT } from '../../../server/secrets/key-check';
 import { didNotStart, startAttempt } from '../../support/start-attempt';
 
 // A SQLite backup restored into a new DATA_DIR without its `secret-key` file: the start made a
@@ -16,8 +17,8 @@ describe('a restored SQLite backup and its secret key', () => {
   let restored: string;
   let adminToken: string;
   const restoredFile = () => path.join(restored, 'secret-key');
-  const missing = () => didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${restoredFile()} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${restoredFile()}), or the COMPANION_SECRET_KEY it was started with`);
-  const wrong = (which: string) => didNotStart(`the secret key (${which}) cannot open the credentials stored in the database: they were sealed with another key. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${restoredFile()}), or the COMPANION_SECRET_KEY it was started with`);
+  const missing = () => didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${restoredFile()} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${restoredFile()}), or the COMPANION_SECRET_KEY it was started with. ${LOST_KEY_WAY_OUT}`);
+  const wrong = (which: string) => didNotStart(`the secret key (${which}) cannot open the credentials stored in the database: they were sealed with another key. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${restoredFile()}), or the COMPANION_SECRET_KEY it was started with. ${LOST_KEY_WAY_OUT}`);
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'companion-restore-'));
@@ -53,7 +54,7 @@ describe('a restored SQLite backup and its secret key', () => {
     const attempt = await startAttempt({ DATA_DIR: legacy });
     if (attempt.started) await attempt.stop();
     const file = path.join(legacy, 'secret-key');
-    expect(attempt).toMatchObject({ started: false, code: 1, out: didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${file}), or the COMPANION_SECRET_KEY it was started with`) });
+    expect(attempt).toMatchObject({ started: false, code: 1, out: didNotStart(`the database holds credentials sealed with a secret key, and this server has none (${file} is missing, COMPANION_SECRET_KEY is unset); no new key is made while sealed data exists. Start with the secret-key file of the DATA_DIR that first started with this database (copy it to ${file}), or the COMPANION_SECRET_KEY it was started with. ${LOST_KEY_WAY_OUT}`) });
     expect(existsSync(file)).toBe(false);
   }, 40_000);
 

@@ -1,0 +1,47 @@
+import type { ExpressionBuilder } from 'kysely';
+import { deactivatedAssignees, deactivatedAssigneesText, type StepLike } from '../../../lib/workflow/deactivated-assignees';
+import { HttpError } from '../../http-error';
+import { fromJson, type Executor } from '../../store/database';
+import type { DB, RunsTable, WorkflowsTable } from '../../store/schema';
+import { deactivatedUsers } from '../shortcuts/list';
+
+// Run again is refused where a launch would be (shortcuts/launch.ts), before anything starts:
+// otherwise the rerun does its first steps again (a note, a message to the customer) and then
+// fails where the launch was refused up front.
+
+const SHORTCUT_RUN = 'shortcut.launched';
+
+/**
+ * 409 `assignee_deactivated` when the published version assigns to a deactivated user (the
+ * launch's rule and words: its Assign step would fail on every run, after the steps before it);
+ * with `failed`, 409 `conversation_closed` for a shortcut's run whose conversation is not open
+ * now (a shortcut runs in an open conversation; other triggers' runs run again as before).
+ */
+export async function refuseRerun(db: Executor, workflow: Pick<WorkflowsTable, 'name' | 'definition'>, failed?: Pick<RunsTable, 'id' | 'event_type' | 'conversation_id'>): Promise<void> {
+  // Read loosely, as the options page flags it: an unparsable step names nobody, so refuses nothing.
+  const steps = fromJson<{ steps?: StepLike[] }>(workflow.definition, {}).steps;
+  const stuck = deactivatedAssignees(Array.isArray(steps) ? steps : [], await deactivatedUsers(db));
+  if (stuck.length) {
+    throw new HttpError(409, 'assignee_deactivated', `“${workflow.name}” cannot run again: ${deactivatedAssigneesText(stuck)}; an admin must choose someone else in its workflow`);
+  }
+  if (failed?.event_type !== SHORTCUT_RUN) return;
+  const conversation = failed.conversation_id === null ? undefined
+    : await db.selectFrom('conversations').select('status').where('id', '=', failed.conversation_id).executeTakeFirst();
+  if (conversation?.status !== 'open') {
+    throw new HttpError(409, 'conversation_closed', `Run ${failed.id} cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact's open conversation`);
+  }
+}
+
+/**
+ * For the bulk form: whether a failed run's conversation lets it run again (true but for a
+ * shortcut's run whose conversation is not open). Those are left out as runs whose contact is
+ * gone are, and counted apart (`closedConversation`): one closed thread does not stop the others.
+ */
+export function inOpenConversation(open: boolean) {
+  return (eb: ExpressionBuilder<DB, 'runs'>) => {
+    const isOpen = eb.exists(eb.selectFrom('conversations').select('conversations.id')
+      .whereRef('conversations.id', '=', 'runs.conversation_id').where('conversations.status', '=', 'open'));
+    const shortcut = eb('runs.event_type', '=', SHORTCUT_RUN);
+    return open ? eb.or([eb.not(shortcut), isOpen]) : eb.and([shortcut, eb.not(isOpen)]);
+  };
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { RunHistory } from '../../components/options/RunHistory';
+import type { Run, RunStatus } from '../../lib/contracts/runs';
+import { ok, renderWithProviders, serveApi } from './options-harness';
+
+// "Run again from the failed step" in the run history: a failed run the server says may go on
+// where it failed offers it beside "Run again from the start", asks first (saying the steps before
+// are not done again), and sends `from: failed_step`; one it may not names why instead; a server
+// without the choice (no `failedStep`) is offered the start only, as it would run it from there.
+
+const at = '2025-01-01T09:00:00.000Z';
+const run = (id: string, status: RunStatus, more: Partial<Run> = {}): Run => ({
+  id, workflowId: 'wf_ship', workflowVersion: 1, contactId: 'ct_1', conversationId: 'cnv_1',
+  triggerEvent: { id: 'ev_1', type: 'shortcut.launched' }, variables: { trigger: { order: 'A-17' } }, status, cursor: status === 'failed' ? 1 : 0,
+  stepLog: [], wakeAt: null, attempts: 0, error: status === 'failed' ? 'Step crm answered HTTP 404' : null, createdAt: at, endedAt: at, launchedBy: null, ...more,
+});
+const CHANGED = 'workflow “Ship notice” was changed since it ran (it ran version 1; version 2 is published now). Run it again from the start';
+const LIST = 'GET /runs?limit=50&workflowId=wf_ship';
+
+function serve(runs: Run[], more: Parameters<typeof serveApi>[0] = {}) {
+  return serveApi({
+    'GET /runs/workflows': ok({ workflows: [{ id: 'wf_ship', name: 'Ship notice', deleted: false }] }),
+    'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ana', lastName: '', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
+    [LIST]: () => ok({ runs, nextCursor: null }),
+    ...more,
+  });
+}
+const row = (id: string) => within(document.querySelector<HTMLElement>(`tr[data-run-id="${id}"]`)!);
+const FROM_START = { name: 'Run again from the start' };
+const FROM_FAILED = { name: 'Run again from the failed step' };
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('run history: Run again from the failed step', () => {
+  it('offers both where the server allows it, asks first, sends from: failed_step and shows the new run as from step 2', async () => {
+    const runs = [run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null } })];
+    const rerun = run('run_new', 'queued', { cursor: 1, error: null, endedAt: null, rerunOf: 'run_f', rerunFromStep: 2, rerunBy: { id: 'usr_sam', name: 'Sam Supervisor' } });
+    const calls = serve(runs, {
+      'POST /runs/run_f/rerun': () => {
+        runs.unshift(rerun);
+        runs[1] = { ...runs[1]!, rerunAs: 'run_new' };
+        return { status: 201, body: rerun };
+      },
+    });
+    const user = userEvent.setup();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+    expect(row('run_f').getByRole('button', FROM_START)).toBeTruthy();
+
+    await user.click(row('run_f').getByRole('button', FROM_FAILED));
+    expect(confirm).toHaveBeenCalledWith('Run this failed run again from step 2 (“crm”)? It goes on from the step that failed, with the same contact and conversation and the variables '
+      + 'the run had there: the steps before it (a note, a message to the customer) are not done again.');
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/run_f/rerun', body: { from: 'failed_step' } }));
+    expect((await row('run_f').findByRole('status')).textContent).toBe('Run again as run_new');
+    expect(row('run_f').queryByRole('button', FROM_FAILED)).toBeNull();
+    await waitFor(() => expect(row('run_new').getByText('· run again', { exact: false }).textContent).toBe(' · run again from step 2'));
+
+    await user.click(row('run_new').getByRole('button', { name: 'Details' }));
+    expect((await screen.findByText(/^Run again from failed run/)).textContent)
+      .toBe('Run again from failed run run_f by Sam Supervisor, from step 2, where that run failed: the steps before it ran in that run, not again.');
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('where it is not allowed, says why and offers the start only; a server without the choice is offered the start only', async () => {
+    const calls = serve([
+      run('run_changed', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: CHANGED } }),
+      run('run_older_server', 'failed'),
+    ]);
+    const user = userEvent.setup();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+
+    expect(row('run_changed').queryByRole('button', FROM_FAILED)).toBeNull();
+    expect(row('run_changed').getByText(/^Not from the failed step/).textContent).toBe(`Not from the failed step: ${CHANGED}.`);
+    expect(row('run_older_server').queryByRole('button', FROM_FAILED)).toBeNull();
+    expect(row('run_older_server').queryByText(/^Not from the failed step/)).toBeNull();
+    await user.click(row('run_changed').getByRole('button', FROM_START));
+    expect(confirm.mock.calls[0]![0]).toMatch(/^Run this failed run again\? It starts over from the first step/);
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('Run all failed again from their failed steps sends from: failed_step and says how many of an earlier version were left out', async () => {
+    const calls = serve([run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null } })], {
+      'POST /workflows/wf_ship/runs/rerun': ok({ started: 2, reruns: [{ runId: 'run_n1', rerunOf: 'run_f' }, { runId: 'run_n2', rerunOf: 'run_g' }], remaining: 0, earlierVersion: 3 }),
+    });
+    const user = userEvent.setup();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+    await user.click(await screen.findByRole('button', { name: 'Run all failed again from their failed steps' }));
+    expect(confirm.mock.calls[0]![0]).toBe('Run every failed run of “Ship notice” again from the step where it failed (up to 1,000 at a time)? Only runs of the version published now: '
+      + 'an earlier version\'s are left to run again from the start. It goes on from the step that failed, with the same contact and conversation and the variables the run had there: '
+      + 'the steps before it (a note, a message to the customer) are not done again.');
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/workflows/wf_ship/runs/rerun', body: { status: 'failed', from: 'failed_step' } }));
+    const said = await screen.findByText(/^Started 2 runs again/);
+    expect(said.textContent).toBe(' Started 2 runs again. 3 failed runs of an earlier version of the workflow were left out: it was changed since, so they run again from the start only. Show them');
+  });
+});

@@ -1,0 +1,3 @@
+import { runsNotRunAgainSuite } from './runs-not-run-again-suite';
+
+runsNotRunAgainSuite(() => undefined);
