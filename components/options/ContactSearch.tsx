@@ -6,7 +6,7 @@ import { ConversationListItem } from '../../lib/contracts/conversations';
 import { errorMessage, request } from './api';
 import { ContactPage, contactLabel, useSettled } from './contact-search';
 import { useFields } from './queries';
-import { useFocusAfterMore } from './use-focus-after-more';
+import { LoadMoreButton } from './LoadMoreButton';
 
 const PAGE = 50;
 
@@ -34,8 +34,9 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
   const [field, setField] = useState('');
   const [value, setValue] = useState('');
   const filter = { q: useSettled(text.trim()), field, value: useSettled(value.trim()) };
+  const queryKey = ['contacts', 'list', filter];
   const contacts = useInfiniteQuery({
-    queryKey: ['contacts', 'list', filter],
+    queryKey,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => request(ContactPage, 'GET', contactsPath(filter, pageParam)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -45,12 +46,6 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
   const list = contacts.data?.pages.flatMap((p) => p.contacts) ?? [];
   const total = contacts.data?.pages[0]?.total;
   const table = useRef<HTMLTableElement>(null);
-  const focusNewRow = useFocusAfterMore(list.map((c) => c.id), (at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-contact-id]')[at]?.focus());
-  const loadMore = () => {
-    if (contacts.isFetchingNextPage) return;
-    focusNewRow();
-    void contacts.fetchNextPage();
-  };
   return (
     <section className="panel contact-list" aria-labelledby={headingId}>
       <h3 id={headingId}>Find contacts</h3>
@@ -92,12 +87,8 @@ export function ContactSearch({ serverUrl }: { serverUrl: string }) {
         </table>
         </div>
       )}
-      {contacts.hasNextPage && (
-        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
-        <p><button type="button" onClick={loadMore} aria-disabled={contacts.isFetchingNextPage}>
-          {contacts.isFetchingNextPage ? 'Loading…' : 'Load more contacts'}
-        </button></p>
-      )}
+      <LoadMoreButton list={contacts} queryKey={queryKey} keys={list.map((c) => c.id)} label="Load more contacts"
+        focusRow={(at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-contact-id]')[at]?.focus()} />
     </section>
   );
 }

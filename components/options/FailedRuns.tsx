@@ -3,11 +3,14 @@ import { FailedRunCount } from '../../lib/contracts/runs';
 import { request } from './api';
 import { RUNS_KEY } from './use-run-history';
 
-/** An instant as a `datetime-local` value (local time, to the minute): what the From filter holds. */
+/**
+ * An instant as a `datetime-local` value (local time, to the second): what the From filter holds.
+ * The count's bound is to the second; rounded down to the minute, the list held up to a minute more.
+ */
 export function localInput(iso: string): string {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /**

@@ -95,6 +95,13 @@ export function RunFilters({ filter, contactLabel, onChange, onPickContact }: Pr
       <label>To
         <input type="datetime-local" value={filter.until} onChange={(e) => set({ until: e.target.value })} />
       </label>
+      {filter.notRunAgain && (
+        // Set by "Show failed runs": the failures nobody ran again, those the count counted.
+        <span className="chip" data-testid="not-run-again-filter">
+          Not run again
+          <button type="button" className="small" aria-label="Show the runs run again too" onClick={() => set({ notRunAgain: false })}>×</button>
+        </span>
+      )}
       {filter.contactId ? (
         <span className="chip" data-testid="contact-filter">
           Contact: {contactLabel ?? filter.contactId}

@@ -13,8 +13,8 @@ import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
 import { useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
 import { triggerLabel } from './trigger-labels';
-import { useFocusAfterMore } from './use-focus-after-more';
-import { RUNS_KEY, useRunHistory, type RunFilter } from './use-run-history';
+import { LoadMoreButton } from './LoadMoreButton';
+import { RUNS_KEY, runsKey, useRunHistory, type RunFilter } from './use-run-history';
 
 /** Who launched a run from a shortcut; pressing it keeps only their runs. A trigger's run names no one. */
 function LauncherName({ run, onPick }: { run: Run; onPick(id: string): void }) {
@@ -110,17 +110,12 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
   const pickContact = (id: string, label: string | null) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); };
   const allWorkflows = !filter.workflowId;
   const columns = allWorkflows ? 9 : 8;
-  // The count is every workflow's: the table then shows exactly the runs it counted.
-  const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', since, until: '' });
+  // The count is every workflow's failures nobody ran again, since its own bound to the second:
+  // the table then shows exactly the runs it counted (it listed those run again too).
+  const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', notRunAgain: true, since, until: '' });
   // A run started by Run again: its workflow's runs, any status (it is not failed yet), it opened.
   const showRuns = (id?: string) => { setFilter({ workflowId: filter.workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' }); setOpen(id); };
   const table = useRef<HTMLTableElement>(null);
-  const focusNewRow = useFocusAfterMore(list.map((r) => r.id), (at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-run-id]')[at]?.focus());
-  const loadOlder = () => {
-    if (runs.isFetchingNextPage) return;
-    focusNewRow();
-    void runs.fetchNextPage();
-  };
   const fromIso = filter.since && !Number.isNaN(new Date(filter.since).getTime()) ? new Date(filter.since).toISOString() : undefined;
   return (
     <section aria-labelledby="runs-heading">
@@ -171,12 +166,8 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
         </table>
         </div>
       )}
-      {runs.hasNextPage && (
-        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
-        <p><button type="button" onClick={loadOlder} aria-disabled={runs.isFetchingNextPage}>
-          {runs.isFetchingNextPage ? 'Loading…' : 'Load older runs'}
-        </button></p>
-      )}
+      <LoadMoreButton list={runs} queryKey={runsKey(filter)} keys={list.map((r) => r.id)} label="Load older runs"
+        focusRow={(at) => table.current?.querySelectorAll<HTMLElement>('tbody > tr[data-run-id]')[at]?.focus()} />
     </section>
   );
 }

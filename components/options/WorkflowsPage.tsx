@@ -16,8 +16,8 @@ import { allWorkflowsFileName, downloadJson, exportDefinition, fileNameOf } from
 import { useUnpublishChoice } from './UnpublishDialog';
 import { WorkflowRow } from './WorkflowRow';
 import { WorkflowListFilters } from './WorkflowListFilters';
-import { useSavedWorkflowFilters, useWorkflowList } from './use-workflow-list';
-import { useFocusAfterMore } from './use-focus-after-more';
+import { useSavedWorkflowFilters, useWorkflowList, workflowListKey } from './use-workflow-list';
+import { LoadMoreButton } from './LoadMoreButton';
 import { isFiltered } from './workflow-pages';
 import { UPGRADE_SERVER } from './older-server';
 
@@ -90,16 +90,7 @@ export function WorkflowsPage() {
   const settled = list.isSuccess && !list.isPlaceholderData;
   const countText = useRef('');
   if (settled) countText.current = workflows.length === 0 ? 'No workflows match this search and these filters.' : shownText(workflows.length, total, filtered);
-  // "Load more" takes the keyboard to the first row it added, where reading goes on (the button
-  // may be gone, being the last page, and focus would fall back to the page's top).
   const table = useRef<HTMLTableElement>(null);
-  const focusNewRow = useFocusAfterMore(workflows.map((w) => w.id), (at) =>
-    table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr > td:first-child > a')[at]?.focus());
-  const loadMore = () => {
-    if (list.isFetchingNextPage) return;
-    focusNewRow();
-    void list.fetchNextPage();
-  };
   return (
     <section aria-labelledby="workflows-heading">
       <div className="page-head">
@@ -151,12 +142,8 @@ export function WorkflowsPage() {
         </table>
         </div>
       )}
-      {list.hasNextPage && (
-        // aria-disabled, not disabled: a disabled button drops the keyboard's focus while it loads.
-        <p><button type="button" onClick={loadMore} aria-disabled={list.isFetchingNextPage}>
-          {list.isFetchingNextPage ? 'Loading…' : 'Load more workflows'}
-        </button></p>
-      )}
+      <LoadMoreButton list={list} queryKey={workflowListKey(filters)} keys={workflows.map((w) => w.id)} label="Load more workflows"
+        focusRow={(at) => table.current?.querySelectorAll<HTMLAnchorElement>('tbody tr > td:first-child > a')[at]?.focus()} />
     </section>
   );
 }

@@ -13,12 +13,16 @@ export interface RunFilter {
   launchedBy?: string;
   /** A user id: the reruns they started (a rerun keeps its first run's launcher); empty or left out: anyone's. */
   rerunBy?: string;
-  /** `datetime-local` values (the admin's local time); empty: unbounded. */
+  /** Only the runs nobody ran again: with `failed`, the failed runs' count's (FailedRuns.tsx). */
+  notRunAgain?: boolean;
+  /** `datetime-local` values (the admin's local time, to the minute or the second); empty: unbounded. */
   since: string;
   until: string;
 }
 
 export const RUNS_KEY = 'runs';
+/** A filter's pages. */
+export const runsKey = (filter: RunFilter) => [RUNS_KEY, filter] as const;
 const PAGE = 50;
 /** Pushes come in bursts (queued, running, completed within milliseconds): one refetch for a burst. */
 const BURST_MS = 250;
@@ -30,6 +34,7 @@ export function runsPath(filter: RunFilter, cursor?: string): string {
   if (filter.contactId) q.set('contactId', filter.contactId);
   if (filter.launchedBy) q.set('launchedBy', filter.launchedBy);
   if (filter.rerunBy) q.set('rerunBy', filter.rerunBy);
+  if (filter.notRunAgain) q.set('runAgain', 'false');
   const iso = (local: string) => (local ? new Date(local) : null);
   const since = iso(filter.since);
   const until = iso(filter.until);
@@ -59,7 +64,7 @@ export function useRunHistory(filter: RunFilter) {
   }, [client]);
 
   return useInfiniteQuery({
-    queryKey: [RUNS_KEY, filter],
+    queryKey: runsKey(filter),
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => request(RunPage, 'GET', runsPath(filter, pageParam)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -6,15 +6,19 @@ import { allWorkflows, localPage, NO_FILTERS, serverPage, WorkflowFilters, type 
 /** An older server's whole list is read once for the pages "Load more" then adds from it. */
 const WHOLE_LIST_FRESH_MS = 30_000;
 
+/** The list's query key: the search as sent (trimmed), so "foo" and "foo " are one entry and one request. */
+export const workflowListKey = (filters: WorkflowFilters) => [...keys.workflows, 'list', { ...filters, q: filters.q.trim() }] as const;
+
 /**
  * The Workflows list, searched and filtered by the server, a page at a time. Under `keys.workflows`,
  * so a publish, delete or import refetches the pages shown. Changing the search keeps the rows
  * shown until the new ones come (no flash of "Loading…" at each key typed).
  */
-export function useWorkflowList(filters: WorkflowFilters) {
+export function useWorkflowList(typed: WorkflowFilters) {
   const client = useQueryClient();
+  const filters = { ...typed, q: typed.q.trim() };
   return useInfiniteQuery({
-    queryKey: [...keys.workflows, 'list', filters],
+    queryKey: workflowListKey(filters),
     initialPageParam: null as PageParam | null,
     queryFn: async ({ pageParam }) => {
       if (!pageParam || 'cursor' in pageParam) {

@@ -131,6 +131,8 @@ const RunPageQuery = {
   rerunBy: Id.optional().describe('A user id: the reruns they started (Run again, Run all failed again). A rerun keeps the `launchedBy` of the run it repeats, so `launchedBy` does not find them'),
   since: TimeBound.optional(),
   until: TimeBound.optional(),
+  runAgain: z.enum(['true', 'false']).optional()
+    .describe('`false`: only the runs nobody ran again (with status=failed and its `since`: exactly those GET /runs/failed-count counts); `true`: only those run again'),
   limit: pageLimit(50),
   // A run id (the last of the page before): anything else would answer an empty page, as if there were no more runs.
   cursor: idCursor('run').optional(),
@@ -188,8 +190,9 @@ export type RunQueueSummary = z.infer<typeof RunQueueSummary>;
 /**
  * GET /runs/failed-count: how many of the runs started since `since` (24 hours ago when left out)
  * have failed and were not run again, the run history's "N runs failed in the last 24 hours and
- * were not run again". Counted by start time, as `GET /runs?status=failed&since=` lists them (that
- * list also holds the failures run again, each with its `rerunAs`).
+ * were not run again". Counted by start time, as `GET /runs?status=failed&runAgain=false&since=`
+ * lists them (without `runAgain`, the list also holds the failures run again, each with its
+ * `rerunAs`). The default `since` is to the second, so a client's date-time input holds it as is.
  */
 export const FailedRunCountQuery = listQuery({ since: TimeBound.optional() });
 /** `failed`: of those, the ones not run again (a failure run again is handled: GET /runs lists it with `rerunAs`). */

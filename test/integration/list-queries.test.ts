@@ -53,7 +53,7 @@ describe('a query parameter the list does not take is refused, naming the ones i
     ['/contacts?emial=a@b.c', 'emial', 'phone, email, q, field, value, limit, cursor'],
     ['/contacts?status=bogus', 'status', 'phone, email, q, field, value, limit, cursor'],
     ['/contacts?cursor[]=x', 'cursor[]', 'phone, email, q, field, value, limit, cursor'],
-    ['/runs?workflow_id=wf_1', 'workflow_id', 'workflowId, status, contactId, launchedBy, since, until, limit, cursor'],
+    ['/runs?workflow_id=wf_1', 'workflow_id', 'workflowId, status, contactId, launchedBy, rerunBy, since, until, runAgain, limit, cursor'],
     ['/workflows?tag=vip', 'tag', 'q, status, trigger, limit, cursor'],
   ])('%s', async (path, key, takes) => {
     const res = await get(path);

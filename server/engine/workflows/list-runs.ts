@@ -75,7 +75,8 @@ const DAY_MS = 86_400_000;
  * SQLite see that the partial index applies.
  */
 export async function countFailedRuns(db: Executor, since?: string): Promise<FailedRunCount> {
-  const from = new Date(since ?? Date.now() - DAY_MS);
+  // A day ago to the second: the bound the run history's From field then holds, and lists by.
+  const from = new Date(since ?? Math.floor((Date.now() - DAY_MS) / 1000) * 1000);
   const row = await failedCountQuery(db, from).executeTakeFirstOrThrow();
   return { failed: Number(row.n), since: from.toISOString() };
 }

@@ -36,6 +36,10 @@ export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBoo
   if (query.status) where.push(sql<SqlBool>`${col('status')} = ${sql.lit(query.status)}`);
   if (query.contactId) where.push(sql<SqlBool>`${col('contact_id')} = ${query.contactId}`);
   if (query.launchedBy) where.push(sql<SqlBool>`${col('launched_by')} = ${query.launchedBy}`);
+  // Run again or not: one probe of runs_rerun_of (087, unique: a run is run again once) per row,
+  // as the failed runs' count reads it.
+  if (query.runAgain === 'true') where.push(sql<SqlBool>`EXISTS (SELECT 1 FROM runs AS rerun WHERE rerun.rerun_of = runs.id)`);
+  if (query.runAgain === 'false') where.push(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM runs AS rerun WHERE rerun.rerun_of = runs.id)`);
   if (query.rerunBy) where.push(sql<SqlBool>`${col('rerun_by')} = ${query.rerunBy}`);
   // The id's time and created_at are taken a moment apart (up to a batch's length): the id range,
   // widened by ID_SLACK_MS, picks the rows through an index; created_at is the exact bound a client

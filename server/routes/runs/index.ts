@@ -33,7 +33,7 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
     config: supervisor,
     schema: {
       tags: ['workflows'], querystring: FailedRunCountQuery, response: { 200: FailedRunCount },
-      summary: 'How many runs started since `since` (the last 24 hours unless given) have failed and were not run again: `GET /runs?status=failed&since=` lists them (with those run again, each with its `rerunAs`)',
+      summary: 'How many runs started since `since` (the last 24 hours unless given) have failed and were not run again: `GET /runs?status=failed&runAgain=false&since=` lists exactly them (without `runAgain`, with those run again too, each with its `rerunAs`)',
     },
   }, async (req) => countFailedRuns(app.services.db, req.query.since));
 

@@ -13,12 +13,15 @@ import { startTestServer, type TestServer } from '../../support/server';
 const APP_SECRET = 'meta-app-secret-for-unverified-tests';
 /** ~15 MB of small arrays and objects, as the review sent it: costly to parse, under the 16 MiB limit. */
 const BIG = `{"entry":[${Array(600_000).fill('[{"a":[1,2,3,4,5,6,7,8]}]').join(',')}]}`;
+const BIG_BYTES = Buffer.from(BIG);
 const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 let server: TestServer | undefined;
 afterEach(async () => {
   vi.restoreAllMocks();
+  const t0 = performance.now();
   await server?.close();
+  console.log('DEBUG close ms', performance.now() - t0);
   server = undefined;
 });
 
@@ -30,10 +33,13 @@ async function deliverBig(headers: Record<string, string>) {
   const parse = vi.spyOn(JSON, 'parse');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  const res = await rawRequest(server!.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', ...headers }, BIG);
+  const t0 = performance.now();
+  const res = await rawRequest(server!.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', ...headers }, BIG_BYTES);
+  console.log('DEBUG request ms', performance.now() - t0);
   delay.disable();
   const parsed = parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= BIG.length);
   parse.mockRestore();
+  console.log('DEBUG held', delay.max / 1e6, 'p99', delay.percentile(99) / 1e6);
   return { res, heldMs: delay.max / 1e6, parsed };
 }
 
