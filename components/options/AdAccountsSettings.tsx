@@ -41,22 +41,24 @@ export function AdAccountsSettings() {
           ))}</ul>
         </div>
       )}
-      <table className="table" aria-label="Ad accounts">
-        <thead><tr><th>Account</th><th>Token</th><th>Last sync</th><th /></tr></thead>
-        <tbody>
-          {accounts.data?.accounts.map((a) => (
-            <tr key={a.id}>
-              <td>{a.name} <span className="muted">{a.adAccountId}</span></td>
-              <td>{a.tokenLastFour}</td>
-              <td>{a.lastError ? <span className="error">{a.lastError}</span> : (a.lastSyncedAt ?? 'never')}</td>
-              <td>
-                <button type="button" disabled={sync.isPending} onClick={() => sync.mutate(a.id)} aria-label={`Sync ${a.name} now`}>Sync now</button>{' '}
-                <button type="button" onClick={() => unlink.mutate(a.id)} aria-label={`Unlink ${a.name}`}>Unlink</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="table" aria-label="Ad accounts">
+          <thead><tr><th>Account</th><th>Token</th><th>Last sync</th><th /></tr></thead>
+          <tbody>
+            {accounts.data?.accounts.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name} <span className="muted">{a.adAccountId}</span></td>
+                <td>{a.tokenLastFour}</td>
+                <td>{a.lastError ? <span className="error">{a.lastError}</span> : (a.lastSyncedAt ?? 'never')}</td>
+                <td>
+                  <button type="button" disabled={sync.isPending} onClick={() => sync.mutate(a.id)} aria-label={`Sync ${a.name} now`}>Sync now</button>{' '}
+                  <button type="button" onClick={() => unlink.mutate(a.id)} aria-label={`Unlink ${a.name}`}>Unlink</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {sync.data && <p role="status">{sync.data.synced} ads read from {sync.data.account.adAccountId}{sync.data.noLongerListed ? `; ${sync.data.noLongerListed} no longer listed, marked DELETED` : ''}.</p>}
       {sync.error && <p className="error" role="alert">{errorMessage(sync.error)}</p>}
       <FormError message={link.error ? errorMessage(link.error) : undefined} details={link.error ? refusal(link.error).rest : undefined} />

@@ -44,17 +44,19 @@ export function AdsCatalogSettings() {
   return (
     <section className="panel" aria-labelledby="ads-h">
       <h3 id="ads-h">Ads catalog</h3>
-      <table className="table" aria-label="Ads">
-        <thead><tr><th>Ad</th><th>Account</th><th>Channel</th><th>Status</th><th>Eligible</th></tr></thead>
-        <tbody>
-          {ads.data?.ads.map((a) => (
-            <tr key={`${a.adAccountId}/${a.adId}`}>
-              <td>{a.name} <span className="muted">{a.adId}</span></td><td>{a.adAccountId}</td><td>{a.channel}</td><td>{a.status}</td>
-              <td>{a.eligible ? 'Yes' : <>No<Reasons ad={a} /></>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="table" aria-label="Ads">
+          <thead><tr><th>Ad</th><th>Account</th><th>Channel</th><th>Status</th><th>Eligible</th></tr></thead>
+          <tbody>
+            {ads.data?.ads.map((a) => (
+              <tr key={`${a.adAccountId}/${a.adId}`}>
+                <td>{a.name} <span className="muted">{a.adId}</span></td><td>{a.adAccountId}</td><td>{a.channel}</td><td>{a.status}</td>
+                <td>{a.eligible ? 'Yes' : <>No<Reasons ad={a} /></>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <FormError message={add.error ? errorMessage(add.error) : undefined} details={add.error ? refusal(add.error).rest : undefined} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => add.mutate(v))}>

@@ -49,33 +49,35 @@ export function ChannelsSettings() {
     <section className="panel" aria-labelledby="channels-h">
       <h3 id="channels-h">Channels</h3>
       <p className="hint">Messages to and from these WhatsApp numbers and Facebook Pages go through Meta’s Graph API. Tokens are stored encrypted and never shown again.</p>
-      <table className="table" aria-label="Channels">
-        <thead><tr><th>Name</th><th>Channel</th><th>Account</th><th>Token</th><th>Status</th><th /></tr></thead>
-        <tbody>
-          {channels.data?.channels.map((c) => (
-            <Fragment key={c.id}>
-              <tr>
-                <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
-                <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
-                <td>{c.phoneNumberId ?? c.pageId}{c.businessAccountId && <span className="muted"> in WhatsApp Business Account {c.businessAccountId}</span>}</td>
-                <td>{c.tokenLastFour}</td>
-                <td>
-                  {c.status === 'active' ? <span className="badge badge-completed">Active</span> : <span className="badge badge-failed">Needs attention</span>}
-                  {c.lastError && <p className="error">{c.lastError}</p>}
-                </td>
-                <td className="actions">
-                  <button type="button" onClick={() => setEditing({ id: c.id, field: 'accessToken' })} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
-                  {c.kind === 'whatsapp' && <button type="button" onClick={() => setEditing({ id: c.id, field: 'businessAccountId' })} aria-label={`Change the WhatsApp Business Account of ${c.name}`}>Change account ID</button>}
-                  <button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
-                </td>
-              </tr>
-              {editing?.id === c.id && (
-                <tr className="details-row"><td colSpan={6}><ChannelEditForm key={editing.field} channel={c} field={editing.field} onDone={() => setEditing(null)} /></td></tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="table" aria-label="Channels">
+          <thead><tr><th>Name</th><th>Channel</th><th>Account</th><th>Token</th><th>Status</th><th /></tr></thead>
+          <tbody>
+            {channels.data?.channels.map((c) => (
+              <Fragment key={c.id}>
+                <tr>
+                  <td>{c.name} {c.displayName && <span className="muted">{c.displayName}</span>}</td>
+                  <td>{c.kind === 'whatsapp' ? 'WhatsApp' : 'Messenger'}</td>
+                  <td>{c.phoneNumberId ?? c.pageId}{c.businessAccountId && <span className="muted"> in WhatsApp Business Account {c.businessAccountId}</span>}</td>
+                  <td>{c.tokenLastFour}</td>
+                  <td>
+                    {c.status === 'active' ? <span className="badge badge-completed">Active</span> : <span className="badge badge-failed">Needs attention</span>}
+                    {c.lastError && <p className="error">{c.lastError}</p>}
+                  </td>
+                  <td className="actions">
+                    <button type="button" onClick={() => setEditing({ id: c.id, field: 'accessToken' })} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
+                    {c.kind === 'whatsapp' && <button type="button" onClick={() => setEditing({ id: c.id, field: 'businessAccountId' })} aria-label={`Change the WhatsApp Business Account of ${c.name}`}>Change account ID</button>}
+                    <button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
+                  </td>
+                </tr>
+                {editing?.id === c.id && (
+                  <tr className="details-row"><td colSpan={6}><ChannelEditForm key={editing.field} channel={c} field={editing.field} onDone={() => setEditing(null)} /></td></tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {channels.data?.channels.length === 0 && <p className="muted">No channel connected yet.</p>}
       <FormError message={connect.error ? errorMessage(connect.error) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
       <FieldErrorsContext.Provider value={serverErrors}>

@@ -55,18 +55,20 @@ export function CustomFieldsSettings() {
   return (
     <section className="panel" aria-labelledby="fields-h">
       <h3 id="fields-h">Custom contact fields</h3>
-      <table className="table" aria-label="Custom fields">
-        <thead><tr><th>Key</th><th>Label</th><th>Type</th><th>Options</th><th /></tr></thead>
-        <tbody>
-          {fields.data?.fields.map((f) => (
-            <tr key={f.key}>
-              <td className="mono">{f.key}</td><td>{f.label}</td><td>{f.type}</td><td>{f.options.join(', ')}</td>
-              <td><button type="button" className="small danger" aria-label={`Delete field ${f.key}`}
-                onClick={() => { if (confirm(`Delete the field “${f.label}” (${f.key})? Its value is removed from every contact.`)) remove.mutate(f.key); }}>Delete</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="table" aria-label="Custom fields">
+          <thead><tr><th>Key</th><th>Label</th><th>Type</th><th>Options</th><th /></tr></thead>
+          <tbody>
+            {fields.data?.fields.map((f) => (
+              <tr key={f.key}>
+                <td className="mono">{f.key}</td><td>{f.label}</td><td>{f.type}</td><td>{f.options.join(', ')}</td>
+                <td><button type="button" className="small danger" aria-label={`Delete field ${f.key}`}
+                  onClick={() => { if (confirm(`Delete the field “${f.label}” (${f.key})? Its value is removed from every contact.`)) remove.mutate(f.key); }}>Delete</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <FormError message={error ? errorMessage(error) : undefined} details={unplaced} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))}>

@@ -57,13 +57,13 @@ function LauncherFilter({ value, onChange }: { value: string; onChange(id: strin
  */
 function RerunnerFilter({ value, onChange }: { value: string; onChange(id: string): void }) {
   const users = useUsers();
-  const people = (users.data?.users ?? []).filter((u) => u.kind !== 'bot' && u.role !== 'agent').sort((a, b) => a.name.localeCompare(b.name));
+  const people = peopleOptions((users.data?.users ?? []).filter((u) => u.kind !== 'bot' && u.role !== 'agent'), (u, email) => [email, !isActive(u) && 'deactivated']);
   return (
     <label>Run again by
       <select value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">Anyone</option>
-        {people.map((u) => <option key={u.id} value={u.id}>{isActive(u) ? u.name : `${u.name} (deactivated)`}</option>)}
-        {value && !people.some((u) => u.id === value) && <option value={value}>{value}</option>}
+        {people.map(({ person: u, label }) => <option key={u.id} value={u.id}>{label}</option>)}
+        {value && !people.some(({ person }) => person.id === value) && <option value={value}>{value}</option>}
       </select>
     </label>
   );

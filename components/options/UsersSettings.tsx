@@ -136,32 +136,34 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
   return (
     <section className="panel" aria-labelledby="users-h">
       <h3 id="users-h">Users</h3>
-      <table className="table" aria-label="Users">
-        <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Kind</th><th>Shortcuts</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
-        <tbody>
-          {users.data?.users.map((u) => (editing === u.id
-            ? <EditRow key={u.id} user={u} busy={change.isPending} onSave={(name, role) => save(u, name, role)} onCancel={() => { setEditing(null); change.reset(); }} />
-            : (
-              <tr key={u.id} className={isActive(u) ? undefined : 'muted'} data-testid="user-row">
-                <td>{u.name}{u.id === me?.id ? ' (you)' : ''}</td>
-                <td>{u.email}</td>
-                <td>{u.role}</td>
-                <td>{u.kind === 'bot' ? 'bot' : 'person'}</td>
-                <td>{u.role === 'agent' && isActive(u) ? (u.shortcutsEnabled ? 'on' : 'off') : '—'}</td>
-                <td>{isActive(u) ? 'active' : 'deactivated'}</td>
-                <td className="actions">
-                  <button type="button" className="small" aria-label={`Edit ${u.name}`} disabled={change.isPending}
-                    onClick={() => { change.reset(); renew.reset(); setEditing(u.id); }}>Edit</button>
-                  <button type="button" className="small" aria-label={`New token for ${u.name}`} disabled={renew.isPending}
-                    onClick={() => newToken(u)}>New token</button>
-                  {isActive(u)
-                    ? <button type="button" className="small danger" aria-label={`Deactivate ${u.name}`} disabled={change.isPending} onClick={() => deactivate(u)}>Deactivate</button>
-                    : <button type="button" className="small" aria-label={`Reactivate ${u.name}`} disabled={change.isPending} onClick={() => reactivate(u)}>Reactivate</button>}
-                </td>
-              </tr>
-            )))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="table" aria-label="Users">
+          <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Kind</th><th>Shortcuts</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {users.data?.users.map((u) => (editing === u.id
+              ? <EditRow key={u.id} user={u} busy={change.isPending} onSave={(name, role) => save(u, name, role)} onCancel={() => { setEditing(null); change.reset(); }} />
+              : (
+                <tr key={u.id} className={isActive(u) ? undefined : 'muted'} data-testid="user-row">
+                  <td>{u.name}{u.id === me?.id ? ' (you)' : ''}</td>
+                  <td>{u.email}</td>
+                  <td>{u.role}</td>
+                  <td>{u.kind === 'bot' ? 'bot' : 'person'}</td>
+                  <td>{u.role === 'agent' && isActive(u) ? (u.shortcutsEnabled ? 'on' : 'off') : '—'}</td>
+                  <td>{isActive(u) ? 'active' : 'deactivated'}</td>
+                  <td className="actions">
+                    <button type="button" className="small" aria-label={`Edit ${u.name}`} disabled={change.isPending}
+                      onClick={() => { change.reset(); renew.reset(); setEditing(u.id); }}>Edit</button>
+                    <button type="button" className="small" aria-label={`New token for ${u.name}`} disabled={renew.isPending}
+                      onClick={() => newToken(u)}>New token</button>
+                    {isActive(u)
+                      ? <button type="button" className="small danger" aria-label={`Deactivate ${u.name}`} disabled={change.isPending} onClick={() => deactivate(u)}>Deactivate</button>
+                      : <button type="button" className="small" aria-label={`Reactivate ${u.name}`} disabled={change.isPending} onClick={() => reactivate(u)}>Reactivate</button>}
+                  </td>
+                </tr>
+              )))}
+          </tbody>
+        </table>
+      </div>
       {failed && <p className="error" role="alert">{errorMessage(failed)}</p>}
       {note && <p className="notice" role="status">{note}</p>}
       {shown && (

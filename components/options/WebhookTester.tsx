@@ -49,31 +49,33 @@ export function WebhookTester({ workflowId, trigger }: Props) {
       {problem && <p className="error" role="alert">{problem}</p>}
       {test.isError && <p className="error" role="alert">{errorMessage(test.error)}</p>}
       {result && (
-        <table className="table" aria-label="Extracted values">
-          <thead><tr><th>What</th><th>JSON key</th><th>Extracted</th></tr></thead>
-          <tbody>
-            <tr>
-              <td>Contact ({result.identifier.type})</td>
-              <td className="mono">{result.identifier.jsonKey}</td>
-              <td>
-                {result.identifier.error
-                  ? <span className="error">{result.identifier.error}</span>
-                  : `${result.identifier.values.join(', ') || '—'}; ${result.contactIds.length} matching contact(s)${result.unmatched.length ? `, unmatched: ${result.unmatched.join(', ')}` : ''}`}
-              </td>
-            </tr>
-            {trigger.mappings?.map((m) => {
-              const error = result.errors.find((e) => e.variable === m.variable);
-              const value = result.variables[m.variable];
-              return (
-                <tr key={m.variable}>
-                  <td className="mono">$trigger.{m.variable}</td>
-                  <td className="mono">{m.jsonKey}</td>
-                  <td>{error ? <span className="error">{error.message}</span> : <span className="mono">{value === undefined ? '—' : JSON.stringify(value)}</span>}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-wrap">
+          <table className="table" aria-label="Extracted values">
+            <thead><tr><th>What</th><th>JSON key</th><th>Extracted</th></tr></thead>
+            <tbody>
+              <tr>
+                <td>Contact ({result.identifier.type})</td>
+                <td className="mono">{result.identifier.jsonKey}</td>
+                <td>
+                  {result.identifier.error
+                    ? <span className="error">{result.identifier.error}</span>
+                    : `${result.identifier.values.join(', ') || '—'}; ${result.contactIds.length} matching contact(s)${result.unmatched.length ? `, unmatched: ${result.unmatched.join(', ')}` : ''}`}
+                </td>
+              </tr>
+              {trigger.mappings?.map((m) => {
+                const error = result.errors.find((e) => e.variable === m.variable);
+                const value = result.variables[m.variable];
+                return (
+                  <tr key={m.variable}>
+                    <td className="mono">$trigger.{m.variable}</td>
+                    <td className="mono">{m.jsonKey}</td>
+                    <td>{error ? <span className="error">{error.message}</span> : <span className="mono">{value === undefined ? '—' : JSON.stringify(value)}</span>}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {result?.items && (
         <>

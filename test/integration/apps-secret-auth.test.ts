@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
 import { waitFor } from '../support/wait';
@@ -13,18 +15,22 @@ const TOKEN = 'sk_live_9f8e7d6c5b4a3210';
 let world: PaymentsWorld;
 eachPaymentsWorld((w) => { world = w; });
 
-/** The example Payments app, asking for its API token too and sending it with each refund. */
-function manifestWithToken(refundUrl?: (url: string) => string) {
+/**
+ * The example Payments app, asking for its API token too and sending it with each refund: as a
+ * Bearer token, or (`inBody`) in the body under a name that does not say it is one.
+ */
+function manifestWithToken(refundUrl?: (url: string) => string, inBody = false) {
   const m = world.payments.manifest();
   m.authInputs.push({ key: 'apiToken', label: 'API token', type: 'secret', required: true, maxLength: 64 });
-  m.actions[0].request.headers.authorization = 'Bearer {{auth.apiToken}}';
+  if (inBody) (m.actions[0].request.body as Record<string, string>).ref = '{{auth.apiToken}}';
+  else m.actions[0].request.headers.authorization = 'Bearer {{auth.apiToken}}';
   if (refundUrl) m.actions[0].request.url = refundUrl(m.actions[0].request.url);
   return m;
 }
 
-async function registerAndInstall(refundUrl?: (url: string) => string) {
+async function registerAndInstall(refundUrl?: (url: string) => string, inBody = false) {
   const admin = world.server.api(world.server.adminToken);
-  const registered = await admin.post('/apps', manifestWithToken(refundUrl));
+  const registered = await admin.post('/apps', manifestWithToken(refundUrl, inBody));
   expect(registered.status, JSON.stringify(registered.body)).toBe(201);
   world.payments.setSigningSecret(registered.body.signingSecret);
   const appId = registered.body.app.id as string;
@@ -60,8 +66,8 @@ describe('a secret auth input', () => {
     expect(row.auth_values).not.toContain(TOKEN);
   });
 
-  async function refundRun(refundUrl?: (url: string) => string) {
-    const { admin, appId } = await registerAndInstall(refundUrl);
+  async function refundRun(refundUrl?: (url: string) => string, inBody = false) {
+    const { admin, appId } = await registerAndInstall(refundUrl, inBody);
     const contact = (await admin.post('/contacts', { firstName: 'Grace', phone: '+14155550111' })).body;
     const wf = await admin.post('/workflows', {
       name: 'Refund paid orders', status: 'published',
@@ -94,5 +100,24 @@ describe('a secret auth input', () => {
     const shown = JSON.stringify(run);
     expect(shown).not.toContain(TOKEN);
     expect(shown).toContain('/refunds/[redacted] answered HTTP 404');
+  });
+
+  it('is masked in an answer quoting it where the error\'s excerpt is cut: no part of it is left', async () => {
+    // The app answers 422 with 185 characters, then the token: the 200-character excerpt cut it in two.
+    const app = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => { raw += String(c); });
+      req.on('end', () => res.writeHead(422, { 'content-type': 'text/plain' }).end(`${'x'.repeat(184)} ${(JSON.parse(raw) as { ref: string }).ref}`));
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await refundRun(() => `http://127.0.0.1:${(app.address() as AddressInfo).port}/refunds`, true);
+      expect(run.status, JSON.stringify(run)).toBe('failed');
+      expect(run.error).toMatch(/ answered HTTP 422: x{184} \[redacted\]$/);
+      expect(JSON.stringify(run)).not.toContain(TOKEN.slice(0, 8));
+    } finally {
+      app.closeAllConnections();
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 });

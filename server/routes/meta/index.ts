@@ -83,10 +83,15 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: { public: true }, requestLog: 'debug' },
     onSend: noteErrorCode,
     // Before the body is read: without the app secret nothing can be verified, and a delivery
-    // without a signature cannot be Meta's.
-    onRequest: async (req) => {
-      if (!config.metaAppSecret) throw new HttpError(401, 'not_configured', 'Set META_APP_SECRET so deliveries can be verified');
-      if (!looksLikeMetaSignature(req.headers['x-hub-signature-256'])) throw badSignature();
+    // without a signature cannot be Meta's. The connection is closed after the answer rather
+    // than kept to read the megabytes still coming.
+    onRequest: async (req, reply) => {
+      const refusal = !config.metaAppSecret ? new HttpError(401, 'not_configured', 'Set META_APP_SECRET so deliveries can be verified')
+        : !looksLikeMetaSignature(req.headers['x-hub-signature-256']) ? badSignature() : undefined;
+      if (refusal) {
+        reply.header('connection', 'close');
+        throw refusal;
+      }
     },
     schema: {
       tags: ['meta'], summary: 'WhatsApp Cloud API / Messenger webhook deliveries',

@@ -14,14 +14,17 @@ const APP_SECRET = 'meta-app-secret-for-unverified-tests';
 /** ~15 MB of small arrays and objects, as the review sent it: costly to parse, under the 16 MiB limit. */
 const BIG = `{"entry":[${Array(600_000).fill('[{"a":[1,2,3,4,5,6,7,8]}]').join(',')}]}`;
 const BIG_BYTES = Buffer.from(BIG);
+/**
+ * The longest the event loop may be held meanwhile. Parsing BIG alone takes over a second here
+ * (2.8 s in the review); reading and hashing its bytes, tens of milliseconds, more on a busy machine.
+ */
+const HELD_MS = 800;
 const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 let server: TestServer | undefined;
 afterEach(async () => {
   vi.restoreAllMocks();
-  const t0 = performance.now();
   await server?.close();
-  console.log('DEBUG close ms', performance.now() - t0);
   server = undefined;
 });
 
@@ -33,13 +36,10 @@ async function deliverBig(headers: Record<string, string>) {
   const parse = vi.spyOn(JSON, 'parse');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  const t0 = performance.now();
   const res = await rawRequest(server!.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', ...headers }, BIG_BYTES);
-  console.log('DEBUG request ms', performance.now() - t0);
   delay.disable();
   const parsed = parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= BIG.length);
   parse.mockRestore();
-  console.log('DEBUG held', delay.max / 1e6, 'p99', delay.percentile(99) / 1e6);
   return { res, heldMs: delay.max / 1e6, parsed };
 }
 
@@ -51,7 +51,7 @@ describe('POST /meta/webhook with 15 MB that are not Meta\'s', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('not_configured');
     expect(parsed).toBe(false);
-    expect(heldMs).toBeLessThan(500);
+    expect(heldMs).toBeLessThan(HELD_MS);
     // Still answering at once afterwards.
     expect((await rawRequest(server.url, 'GET', '/healthz')).status).toBe(200);
   });
@@ -65,7 +65,7 @@ describe('POST /meta/webhook with 15 MB that are not Meta\'s', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_signature');
     expect(parsed).toBe(false);
-    expect(heldMs).toBeLessThan(500);
+    expect(heldMs).toBeLessThan(HELD_MS);
   });
 
   it('signed with the app secret, it is read as before (and refused for what it holds)', async () => {
@@ -74,8 +74,9 @@ describe('POST /meta/webhook with 15 MB that are not Meta\'s', () => {
     const res = await rawRequest(server.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', 'x-hub-signature-256': sign(deep) }, deep);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('too_deep');
-    const none = await rawRequest(server.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', 'x-hub-signature-256': sign('{"entry":[]}') }, '{"entry":[]}');
-    expect(none.status).toBe(200);
-    expect(none.body).toMatchObject({ received: 0, skipped: 0 });
+    const none = '{"object":"whatsapp_business_account","entry":[]}';
+    const empty = await rawRequest(server.url, 'POST', '/meta/webhook', { 'content-type': 'application/json', 'x-hub-signature-256': sign(none) }, none);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ received: 0, skipped: 0 });
   });
 });
