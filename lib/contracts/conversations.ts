@@ -42,7 +42,9 @@ export const Message = z.object({
   attachments: z.array(Attachment).optional(),
   /**
    * A customer's message through a channel: when they sent it, by Meta's clock. `createdAt` is
-   * when it arrived here (Meta redelivers for days after an outage), which orders the inbox.
+   * when it arrived here (Meta redelivers for days after an outage), which orders the inbox. A
+   * message from Chatwoot has no `sentAt`: its `createdAt` is Chatwoot's own time (Chatwoot has
+   * already placed it in its thread, and its agents read that order).
    */
   sentAt: Timestamp.optional(),
   /** What the customer sent beyond its text: a WhatsApp Flow's answer fields, shared contact cards, an order. */

@@ -61,11 +61,13 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
       expect(failing.status).toBe('failed');
 
       // An agent (Ava) and a supervisor (Ben) read them in the conversation; GET /runs stays the admins'.
+      // The line says what the step's request was answered, not what the other side said (the run log has it).
+      expect(failing.error).toBe(`POST ${remote!.url}/amounts answered HTTP 500: boom`);
       for (const reader of [ava.api, ben.api]) {
         expect((await lines(reader, conversation)).map((m) => [m.text, m.author.type, m.direction])).toEqual([
           ['Ava launched “Mark VIP”', 'user', 'outgoing'],
           ['Ava launched “Set amount”', 'user', 'outgoing'],
-          [`Workflow “Set amount” failed at step “set”: ${failing.error}`, 'workflow', 'outgoing'],
+          [`Workflow “Set amount” failed at step “set”: POST ${remote!.url}/amounts answered HTTP 500`, 'workflow', 'outgoing'],
         ]);
       }
       expect((await ava.api.get('/runs')).status).toBe(403);
@@ -90,7 +92,9 @@ export function conversationActivitySuite(databaseUrl: () => string | undefined)
         return found.length === 1 && found[0]!.text.includes(run.wakeAt!) ? { run, found } : undefined;
       });
       const first = await retryLine(1);
-      expect(first.found[0]!.text).toBe(`Workflow “Order sync” is waiting to try step “call” again at ${first.run.wakeAt} (${first.run.stepLog.at(-1)!.error})`);
+      const error = first.run.stepLog.at(-1)!.error!;
+      expect(error).toMatch(/: answered HTTP 429: slow down \(\d attempts?\)$/);
+      expect(first.found[0]!.text).toBe(`Workflow “Order sync” is waiting to try step “call” again at ${first.run.wakeAt} (${error.replace(': slow down', '')})`);
       expect((await admin.post(`/runs/${runId}/retry-now`)).status).toBe(200);
       const second = await retryLine(2);
       // The same line (the same message), moved to where the thread now ends: one line however many tries.

@@ -14,6 +14,8 @@ import { createWorkflow, shortcutWorkflow } from './engine-support';
  * run leaves in its conversation is the agents': it names the workflow and the step, and a request
  * this server's address policy refused is said plainly. Before, every agent read the operator's
  * advice there ("…add "127.0.0.1" to COMPANION_ALLOW_PRIVATE_URLS…"); it stays in the run log.
+ * An answer that failed an HTTP step is said by its status: what the other side answered (which
+ * may quote the request's credentials) stays in the run log, masked.
  */
 export function failureLineSuite(databaseUrl: () => string | undefined) {
   let server: TestServer;
@@ -50,10 +52,10 @@ export function failureLineSuite(databaseUrl: () => string | undefined) {
     expect(run.stepLog.at(-1)).toMatchObject({ stepId: 'crm', status: 'failed', error: run.error });
   });
 
-  it('any other failure keeps its words, now with its step', async () => {
+  it('an answer that failed the step: agents read its status, not what the other side said; the run log keeps that', async () => {
     await restart({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
     const { run, lines } = await failedIn('Set amount', [{ id: 'set', type: 'http_request', config: { method: 'POST', url: `${remote!.url}/amounts`, body: '{}' } } as StepInput]);
-    expect(run.error).toMatch(/answered HTTP 500/);
-    expect(lines).toEqual([`Workflow “Set amount” failed at step “set”: ${run.error}`]);
+    expect(run.error).toBe(`POST ${remote!.url}/amounts answered HTTP 500: boom`);
+    expect(lines).toEqual([`Workflow “Set amount” failed at step “set”: POST ${remote!.url}/amounts answered HTTP 500`]);
   });
 }

@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from '../support/server';
 /**
  * A run's error can quote a third party's answer (an HTTP step's response body). The live stream
  * gives it only to those who may read the run (GET /runs/:id): admins, supervisors (the run
- * history) and the agent who launched it. Other agents still hear that the run changed, without the error.
+ * history) and the agent who launched it, who reads it as the thread says it (the answer's
+ * status, not the answer). Other agents still hear that the run changed, without the error.
  * Registered by stream-run-errors.test.ts (SQLite) and stream-run-errors.pg.test.ts.
  */
 export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
@@ -63,10 +64,13 @@ export function streamRunErrorsSuite(databaseUrl: () => string | undefined) {
       expect(launched.status, JSON.stringify(launched.body)).toBe(202);
       const runId = launched.body.runId as string;
 
-      for (const reader of ['admin', 'supervisor', 'launcher'] as const) {
+      for (const reader of ['admin', 'supervisor'] as const) {
         const m = await update(streams[reader], runId, 'failed');
         expect(m.error, reader).toMatch(/answered HTTP 403: .*db-password=hunter2/);
       }
+      // The launcher's toast says what the thread says: the status, not the third party's answer.
+      expect((await update(streams.launcher, runId, 'failed')).error).toBe(`POST ${remote.url}/fail answered HTTP 403`);
+      expect(streams.launcher.text()).not.toContain('hunter2');
       for (const reader of ['other'] as const) {
         expect(await update(streams[reader], runId, 'failed'), reader).toEqual({ type: 'run.updated', runId, workflowId: wf.id, status: 'failed' });
         expect(streams[reader].text(), reader).not.toContain('hunter2');

@@ -1,5 +1,3 @@
-import { encodeTime } from 'ulid';
-import { sql } from 'kysely';
 import type { FailedRunCount, Run, RunListQuery, RunPage } from '../../../lib/contracts/runs';
 import { notFound } from '../../http-error';
 import type { Executor } from '../../store/database';
@@ -69,10 +67,11 @@ const DAY_MS = 86_400_000;
  * How many runs started since `since` (a day ago unless given) have failed and were not run again:
  * a failure someone has run again (Run again, Run all failed again) is handled, as n8n marks a
  * retried execution; its rerun counts if it failed too. Before, a supervisor who had run every
- * failure again went on seeing the warning. Run ids begin with
+ * failure again went on seeing the warning. The rows are those GET /runs?status=failed&runAgain=false&since=
+ * lists, by the same filters (run-filters.ts): the count repeated their since rule without its
+ * slack and left out a run whose id was made a moment before its created_at. Run ids begin with
  * their creation time (ULID), so the bound is also a range of runs_failed: the count reads the
- * recent failures only, not every failure ever, nor every recent run. The literal status lets
- * SQLite see that the partial index applies.
+ * recent failures only, not every failure ever, nor every recent run.
  */
 export async function countFailedRuns(db: Executor, since?: string): Promise<FailedRunCount> {
   // A day ago to the second: the bound the run history's From field then holds, and lists by.
@@ -82,10 +81,8 @@ export async function countFailedRuns(db: Executor, since?: string): Promise<Fai
 }
 
 /** The count's statement; exported for the plan tests. */
-export const failedCountQuery = (db: Executor, from: Date) => db.selectFrom('runs')
-  .select((eb) => eb.fn.countAll<number | string>().as('n'))
-  .where(sql<boolean>`status = 'failed'`)
-  .where('id', '>=', `run_${encodeTime(Math.max(0, from.getTime()), 10)}`)
-  .where('created_at', '>=', from.toISOString())
-  // One probe of runs_rerun_of (087, unique: a run is run again once) per recent failure.
-  .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM runs AS rerun WHERE rerun.rerun_of = runs.id)`);
+export function failedCountQuery(db: Executor, from: Date) {
+  let q = db.selectFrom('runs').select((eb) => eb.fn.countAll<number | string>().as('n'));
+  for (const condition of runFilters(db, { status: 'failed', runAgain: 'false', since: from.toISOString() })) q = q.where(condition);
+  return q;
+}

@@ -20,7 +20,7 @@ import { isPostgres, type Executor } from '../../store/database';
  * keeping a term off the indexes (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_);
  * they still filter. PostgreSQL chooses by its statistics, and has no unary + on text.
  */
-export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBool>[] {
+export function runFilters(db: Executor, query: RunFilterQuery): Expression<SqlBool>[] {
   type Column = 'workflow_id' | 'contact_id' | 'launched_by' | 'rerun_by' | 'status';
   const reads: Column[] = query.contactId ? ['contact_id']
     : query.launchedBy ? ['launched_by']
@@ -54,6 +54,9 @@ export function runFilters(db: Executor, query: RunListQuery): Expression<SqlBoo
   }
   return where;
 }
+
+/** What runFilters reads of a list query (the count of failed runs has no page). */
+export type RunFilterQuery = Omit<RunListQuery, 'limit' | 'cursor'>;
 
 const UNFINISHED = new Set<string>(UNFINISHED_RUN_STATUSES);
 const ID_SLACK_MS = 2_000;
