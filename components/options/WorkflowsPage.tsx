@@ -19,7 +19,7 @@ import { WorkflowListFilters } from './WorkflowListFilters';
 import { useSavedWorkflowFilters, useWorkflowList, workflowListKey } from './use-workflow-list';
 import { LoadMoreButton } from './LoadMoreButton';
 import { isFiltered } from './workflow-pages';
-import { UPGRADE_SERVER } from './older-server';
+import { olderServerMessage } from '../../lib/extension/older-server';
 
 const problemOf = (w: { id: string; name: string }, err: unknown) =>
   ({ name: w.name, id: w.id, message: errorMessage(err), details: err instanceof ApiFailure ? detailsToMap(err.details) : {} });
@@ -112,7 +112,7 @@ export function WorkflowsPage() {
       {unpublish.dialog}
       {olderServer && (
         <p className="notice warn" data-testid="older-server">
-          The companion server is older than this extension: it cannot search or filter workflows, so the whole list was read and is searched here. {UPGRADE_SERVER}
+          {olderServerMessage('cannot search or filter workflows, so the whole list was read and is searched here')}
         </p>
       )}
       {(filtered || workflows.length > 0) && <WorkflowListFilters filters={filters} onChange={setFilters} />}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from '../../lib/contracts/errors';
 import { sendMessage } from '../../lib/extension/messaging';
-import { olderServerMessage, refusedParameters } from './older-server';
+import { refusedParameters } from '../../lib/extension/older-server';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -28,10 +28,8 @@ export async function request<S extends z.ZodType>(schema: S, method: Method, pa
   if (answer.status < 200 || answer.status >= 300) {
     const err = ErrorBody.safeParse(answer.body);
     const details = err.success ? err.data.error.details ?? [] : [];
-    // A parameter this page sent that the server does not know: the server is older (older-server.ts).
-    const refused = answer.status === 422 ? refusedParameters(details) : [];
-    const message = refused.length ? olderServerMessage(refused)
-      : err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
+    // The background already put an older server's refusals in its words (lib/extension/older-server.ts).
+    const message = err.success ? err.data.error.message : answer.status === 0 ? 'The server could not be reached' : `The server answered ${answer.status}`;
     throw new ApiFailure(answer.status, message, details, err.success ? err.data.error.code : undefined);
   }
   const parsed = schema.safeParse(answer.body);

@@ -8,6 +8,7 @@ import { LaunchResult, SHORTCUT_UNAVAILABLE, ShortcutList, type LaunchBody } fro
 import { Me } from '../contracts/users';
 import { AppMe } from '../contracts/app-me';
 import { isMissingRoute, missingRouteMessage, ROUTE_MISSING } from './missing-route';
+import { refusedParametersMessage } from './older-server';
 import type { Connection, LaunchOutcome } from './protocol';
 
 type ResolveQuery = z.infer<typeof ChatwootResolveQuery>;
@@ -120,6 +121,12 @@ export function createApiClient(connection: Connection, options: ApiClientOption
         if (isMissingRoute(response.status, parsed)) {
           return { status: response.status, body: { error: { code: ROUTE_MISSING, message: missingRouteMessage(serverUrl, method, `/${target}`) } } };
         }
+        // A parameter the server does not take yet: said as a missing route is, its 422 and details kept.
+        const older = refusedParametersMessage(response.status, parsed, serverUrl);
+        if (older) {
+          const answer = parsed as { error: Record<string, unknown> };
+          return { status: response.status, body: { ...answer, error: { ...answer.error, message: older } } };
+        }
         return { status: response.status, body: parsed };
       } catch (err) {
         const e = await toApiError(err, serverUrl);
@@ -146,7 +153,7 @@ async function toApiError(err: unknown, serverUrl: string): Promise<ApiError> {
       return new ApiError('route_missing', missingRouteMessage(serverUrl, err.request.method, path.startsWith(base) ? path.slice(base.length) : path), status, undefined, ROUTE_MISSING);
     }
     const parsed = ErrorBody.safeParse(err.data);
-    const message = parsed.success ? parsed.data.error.message : `The server answered ${status}`;
+    const message = refusedParametersMessage(status, err.data, serverUrl) ?? (parsed.success ? parsed.data.error.message : `The server answered ${status}`);
     const details = parsed.success ? parsed.data.error.details : undefined;
     const kind: ApiErrorKind =
       status === 401 ? 'unauthorized'

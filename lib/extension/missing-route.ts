@@ -1,4 +1,5 @@
 import { ErrorBody } from '../contracts/errors';
+import { olderServerMessage } from './older-server';
 
 // The Chrome Web Store updates the extension before a self-hosted server is upgraded, so the
 // extension may call a route its server does not have yet. Every release answers that from its
@@ -28,6 +29,6 @@ export function routeOf(path: string): string {
   return path.split(/[?#]/, 1)[0]!.split('/').map((s) => (ITEM.test(s) ? ':id' : s)).join('/');
 }
 
-/** What the extension says wherever it shows the error: who to ask for what. */
+/** What the extension says wherever it shows the error: in the words of every older-server case (older-server.ts). */
 export const missingRouteMessage = (serverUrl: string, method: string, path: string) =>
-  `The companion server at ${serverUrl} does not have ${method.toUpperCase()} ${routeOf(path)} yet: update the server to use it.`;
+  olderServerMessage(`does not have ${method.toUpperCase()} ${routeOf(path)}`, serverUrl);

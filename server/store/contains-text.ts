@@ -2,12 +2,14 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from './database';
 
 /**
- * The case fold of search: every letter's lowercase (JavaScript's, final sigma included), accents
- * kept ("muñoz" finds "MUÑOZ", not "Munoz"), as Chatwoot's search. SQLite has it as the function
- * search_fold (registered on each connection, sqlite-adapter.ts); PostgreSQL as the collation
- * search_fold (ICU's root locale, which lowercases the same way: migration 090).
+ * The case fold of search: every letter's lowercase (JavaScript's), accents kept ("muñoz" finds
+ * "MUÑOZ", not "Munoz"), as Chatwoot's search, and Greek's final sigma as the other one: a capital
+ * Σ lowercases to ς at the end of a word, so "ΠΑΠΑΣ" (folded "παπας") did not find "ΠΑΠΑΣΤΑΘΗΣ"
+ * ("παπασταθης"). SQLite has it as the function search_fold (registered on each connection,
+ * sqlite-adapter.ts); PostgreSQL as the collation search_fold (ICU's root locale, which lowercases
+ * the same way: migration 090), the value's sigmas made σ first (containsText).
  */
-export const searchFold = (text: string) => text.toLowerCase();
+export const searchFold = (text: string) => text.toLowerCase().replace(/ς/g, 'σ');
 
 /**
  * `column` holds `text` anywhere, ignoring the case of every letter on both stores. "%" and "_"
@@ -28,6 +30,6 @@ export function containsText(dialect: Dialect, column: RawBuilder<unknown>, text
   const beyondAscii = sql`octet_length(${column}) > length(${column})`;
   // CASE: PostgreSQL keeps its order (it may reorder an AND's terms by cost).
   return dialect === 'postgres'
-    ? sql<SqlBool>`CASE WHEN ${beyondAscii} THEN ${column} ILIKE ${pattern} COLLATE search_fold ESCAPE '\\' ELSE false END`
+    ? sql<SqlBool>`CASE WHEN ${beyondAscii} THEN translate(${column}, 'Σς', 'σσ') ILIKE ${pattern} COLLATE search_fold ESCAPE '\\' ELSE false END`
     : sql<SqlBool>`(${beyondAscii} AND search_fold(${column}) LIKE ${pattern} ESCAPE '\\')`;
 }

@@ -23,7 +23,7 @@ let sync: Sync;
 let handlers: ReturnType<typeof createHandlers>;
 let conversationId: string;
 
-const updateServer = (route: string) => `The companion server at ${older.url} does not have ${route} yet: update the server to use it.`;
+const updateServer = (route: string) => `The companion server at ${older.url} is older than this extension: it does not have ${route}. Ask whoever runs the companion server to update it.`;
 
 beforeAll(async () => {
   server = await startTestServer({ workers: false });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Shell } from '../../components/options/Shell';
+import { RunListQuery } from '../../lib/contracts/runs';
 import { createApiClient } from '../../lib/extension/api-client';
 import { serveMessages } from '../../lib/extension/messaging';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
@@ -15,8 +16,10 @@ import { renderWithProviders } from './options-harness';
 
 // The Chrome Web Store updates the extension before a self-hosted server is upgraded. Connected
 // to a real server one release older than Run again (its POST routes answered by the real
-// not-found handler, "No route …"), the Runs page says which route the server lacks and to update
-// it, not a bare "No route"; an item the server lacks (a deleted workflow) still says it is missing.
+// not-found handler, "No route …") and before the Runs page's "Launched by" filter (its strict
+// query refuses the parameter, 422), the Runs page says which route or parameter the server lacks
+// and to update it, in one wording, not a bare "No route" or the server's 422; an item the server
+// lacks (a deleted workflow) still says it is missing.
 
 const ADMIN = `ict_${'M'.repeat(43)}`;
 let server: ServerProcess;
@@ -48,6 +51,7 @@ beforeAll(async () => {
   older = await startOlderRelease(server, [
     { method: 'POST', url: '/api/v1/runs/:id/rerun' },
     { method: 'POST', url: '/api/v1/workflows/:id/runs/rerun' },
+    { method: 'GET', url: '/api/v1/runs', parameters: { absent: ['launchedBy'], takes: Object.keys(RunListQuery.shape).filter((k) => k !== 'launchedBy') } },
   ]);
 }, 90_000);
 afterAll(async () => {
@@ -69,7 +73,8 @@ async function open(hash: string, serverUrl: string) {
   renderWithProviders(<Shell me={await client.me()} serverUrl={serverUrl} />);
 }
 const runRows = () => [...document.querySelectorAll<HTMLElement>('table[aria-label="Runs"] tbody > tr[data-run-id]')];
-const updateServer = (route: string) => `The companion server at ${older.url} does not have ${route} yet: update the server to use it.`;
+const olderThanThis = (lacks: string) => `The companion server at ${older.url} is older than this extension: it ${lacks}. Ask whoever runs the companion server to update it.`;
+const updateServer = (route: string) => olderThanThis(`does not have ${route}`);
 
 describe('the options page on a server older than the extension', () => {
   it('Run again and Run all failed again say the server lacks them and to update it', async () => {
@@ -86,6 +91,16 @@ describe('the options page on a server older than the extension', () => {
     expect((await within(bulk).findByRole('alert')).textContent?.trim()).toBe(updateServer('POST /api/v1/workflows/:id/runs/rerun'));
     // Both were asked of the older release, which has neither.
     expect(older.refused).toEqual([expect.stringMatching(/^POST \/api\/v1\/runs\/run_\w+\/rerun$/), `POST /api/v1/workflows/${workflowId}/runs/rerun`]);
+  });
+
+  it('a filter the server does not take yet says so in the same words, naming the parameter', async () => {
+    const user = userEvent.setup();
+    await open('#/runs', older.url);
+    await waitFor(() => expect(runRows()).toHaveLength(1), { timeout: 5_000 });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Launched by' }), await screen.findByRole('option', { name: 'Ava Agent' }));
+    const alert = await screen.findByRole('alert', {}, { timeout: 5_000 });
+    expect(alert.textContent).toBe(olderThanThis('does not take the “launchedBy” parameter'));
+    expect(older.refused).toContain('GET /api/v1/runs');
   });
 
   it('a workflow the server does not have (deleted meanwhile) still says it is not found', async () => {

@@ -1,24 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RunHistory } from '../../components/options/RunHistory';
 import { TriggerWorkflowStepFields } from '../../components/options/TriggerWorkflowStepFields';
 import { WorkflowsPage } from '../../components/options/WorkflowsPage';
-import type { User } from '../../lib/contracts/users';
-import { ok, renderWithProviders, serveApi } from './options-harness';
+import { renderWithProviders } from './options-harness';
 import { manyWorkflows, serveWorkflows, summary, type ServerAge } from './workflow-list-harness';
 
 // The Chrome Web Store updates the extension before a self-hosted server is upgraded. Against a
 // server from before GET /workflows paged (it refuses `limit`, or older still ignores it and
 // answers the whole list), the Workflows list and the pickers still list every workflow, searched,
-// filtered and paged in the page, and the admin is told in plain words to upgrade the server.
-// Any other parameter such a server refuses is said the same way, not as the server's 422.
+// filtered and paged in the page, and the admin is told in plain words to update the server.
+// Any other parameter such a server refuses is said the same way (options-missing-route.test.tsx).
 
 const all = [...manyWorkflows(120), summary('wf_m', 'Manual sub-flow', { trigger: 'manual' }), summary('wf_r', 'Refunds (EU)', { status: 'published', trigger: 'shortcut' })]
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 const rowNames = () => [...document.querySelectorAll('table[aria-label="Workflows"] tbody tr > td:first-child > a')].map((a) => a.textContent);
 const count = () => screen.getByTestId('workflow-count').textContent;
-const UPGRADE = /The companion server is older than this extension.*Ask whoever runs the companion server to upgrade it\./;
+const UPDATE = 'The companion server is older than this extension: it cannot search or filter workflows, so the whole list was read and is searched here. Ask whoever runs the companion server to update it.';
 
 afterEach(() => { sessionStorage.clear(); });
 
@@ -26,13 +24,13 @@ describe.each<[string, ServerAge]>([
   ['refuses limit (422 "Unknown query parameter limit")', 'refuses-parameters'],
   ['ignores the parameters and answers the whole list', 'ignores-parameters'],
 ])('a server that %s', (_, age) => {
-  it('lists every workflow a page at a time, searches and filters them here, and says to upgrade the server', async () => {
+  it('lists every workflow a page at a time, searches and filters them here, and says to update the server', async () => {
     const calls = serveWorkflows(() => all, age, { 'GET /users': { users: [] } });
     const user = userEvent.setup();
     renderWithProviders(<WorkflowsPage />);
     await waitFor(() => expect(rowNames()).toEqual(all.slice(0, 50).map((w) => w.name)));
     expect(count()).toBe('Showing 50 of 122 workflows');
-    expect(screen.getByTestId('older-server').textContent).toMatch(UPGRADE);
+    expect(screen.getByTestId('older-server').textContent).toBe(UPDATE);
     expect(screen.queryByRole('alert')).toBeNull();
 
     const asked = calls.length;
@@ -55,29 +53,5 @@ describe.each<[string, ServerAge]>([
     renderWithProviders(<TriggerWorkflowStepFields config={{ workflowId: '' }} onChange={() => {}} path="steps.0.config" index={0} stepId="start" />);
     const select = await screen.findByRole('combobox', { name: /Workflow to start/ });
     await waitFor(() => expect([...(select as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Choose a workflow…', 'Manual sub-flow (draft)']));
-  });
-});
-
-describe('a filter the server does not know yet', () => {
-  it('is said in plain words: the server is older than the extension, upgrade it', async () => {
-    const at = '2025-01-01T09:00:00.000Z';
-    const ava: User = { id: 'usr_ava', name: 'Ava Agent', email: 'ava@example.com', role: 'agent', kind: 'human', shortcutsEnabled: true, createdAt: at, active: true };
-    const refusal = 'Unknown query parameter launchedBy: this list takes workflowId, status, contactId, since, until, limit, cursor';
-    serveApi({
-      'GET /users': ok({ users: [ava] }),
-      'GET /runs/workflows': ok({ workflows: [] }),
-      'GET /runs/summary': ok({ ready: 0, waitingBehind: 0, oldestReadyAt: null, running: 0, waiting: 0, retrying: 0 }),
-      'GET /runs/failed-count': ok({ failed: 0, since: at }),
-      'GET /runs?limit=50': ok({ runs: [], nextCursor: null }),
-      'GET /runs?limit=50&launchedBy=usr_ava': {
-        status: 422,
-        body: { error: { code: 'invalid_content', message: `The query string is invalid: querystring: ${refusal}`, details: [{ path: 'querystring', message: refusal }] } },
-      },
-    });
-    const user = userEvent.setup();
-    renderWithProviders(<RunHistory />);
-    await user.selectOptions(await screen.findByRole('combobox', { name: 'Launched by' }), await screen.findByRole('option', { name: 'Ava Agent' }));
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe('The companion server is older than this extension: it does not take “launchedBy”. Ask whoever runs the companion server to upgrade it.');
   });
 });

@@ -9,7 +9,7 @@ import { until } from './launcher-harness';
 // The Chrome Web Store updates the extension before a self-hosted server is upgraded. Connected
 // to a real server that answers GET /workflows as the release before paging did (any parameter
 // refused with a 422, none: the whole list), the built extension's Workflows list still shows
-// every workflow, 50 at a time, searched and filtered in the page, and tells the admin to upgrade
+// every workflow, 50 at a time, searched and filtered in the page, and tells the admin to update
 // the server, instead of showing only "Unknown query parameter limit".
 
 let server: TestServer;
@@ -39,7 +39,7 @@ it('lists every workflow a page at a time and says the server is older than the 
   await shows(`Showing 50 of ${COUNT} workflows`);
   expect(await rowNames()).toHaveLength(50);
   const notice = await options.$eval('[data-testid="older-server"]', (p) => p.textContent);
-  expect(notice).toMatch(/The companion server is older than this extension.*Ask whoever runs the companion server to upgrade it\./);
+  expect(notice).toBe('The companion server is older than this extension: it cannot search or filter workflows, so the whole list was read and is searched here. Ask whoever runs the companion server to update it.');
   expect(await options.$$eval('[role="alert"]', (alerts) => alerts.map((a) => a.textContent))).toEqual([]);
   // It was asked as that release is asked: once refused, then with no parameters.
   expect(older.workflowCalls).toEqual(expect.arrayContaining(['?limit=50', '']));

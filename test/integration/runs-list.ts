@@ -1,3 +1,4 @@
+import { decodeTime } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
@@ -82,6 +83,22 @@ export function runsListSuite(databaseUrl: () => string | undefined = () => unde
         expect(await ids(`until=${encodeURIComponent(createdAt)}`)).not.toContain(run!.id);
         expect(await ids(`until=${encodeURIComponent(new Date(Date.parse(createdAt) + 1).toISOString())}`)).toContain(run!.id);
       }
+    });
+
+    it('GET /runs/failed-count counts a failed run whose own createdAt is since, as the list of failed runs since then lists it', async () => {
+      const [run] = (await admin().get('/runs?limit=1')).body.runs as { id: string }[];
+      // As startRun makes them: the id a moment before the time written in created_at.
+      const createdAt = new Date(decodeTime(run!.id.slice('run_'.length)) + 3).toISOString();
+      await server.store.db.updateTable('runs').set({ status: 'failed', created_at: createdAt }).where('id', '=', run!.id).execute();
+      const failedSince = async (since: string) => {
+        const q = encodeURIComponent(since);
+        const list = await admin().get(`/runs?status=failed&runAgain=false&since=${q}`);
+        const count = await admin().get(`/runs/failed-count?since=${q}`);
+        expect(count.status, JSON.stringify(count.body)).toBe(200);
+        return { listed: (list.body.runs as { id: string }[]).map((r) => r.id), counted: count.body.failed as number };
+      };
+      expect(await failedSince(createdAt)).toEqual({ listed: [run!.id], counted: 1 });
+      expect(await failedSince(new Date(Date.parse(createdAt) + 1).toISOString())).toEqual({ listed: [], counted: 0 });
     });
 
     it('pages with nextCursor without repeating or skipping a run', async () => {

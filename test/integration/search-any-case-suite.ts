@@ -19,6 +19,7 @@ export function searchAnyCaseSuite(databaseUrl: () => string | undefined) {
     { firstName: 'Zoë', lastName: 'Ångström' },
     { firstName: 'ZOË', lastName: 'Berg' },
     { firstName: 'Ελένη', lastName: 'Παπαδοπούλου' },
+    { firstName: 'Γιώργος', lastName: 'ΠΑΠΑΣΤΑΘΗΣ' },
     { firstName: 'Anna', lastName: 'Smith', email: 'anna_s@example.com' },
   ];
 
@@ -64,6 +65,14 @@ export function searchAnyCaseSuite(databaseUrl: () => string | undefined) {
     ['ZOË', ['ZOË Berg', 'Zoë Ångström']],
     ['ελένη', ['Ελένη Παπαδοπούλου']],
     ['ΠΑΠΑΔΟΠΟΎΛΟΥ', ['Ελένη Παπαδοπούλου']],
+    // Greek's final sigma is a sigma: Σ ends "ΠΑΠΑΣ" (ς when lowercased) but not "ΠΑΠΑΣΤΑΘΗΣ".
+    ['ΠΑΠΑΣ', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['παπας', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['παπασ', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['παπασταθης', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['ΠΑΠΑΣΤΑΘΗΣ', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['ΓΙΏΡΓΟΣ', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
+    ['ργοσ παπ', ['Γιώργος ΠΑΠΑΣΤΑΘΗΣ']],
     // The full name, in another case.
     ['zoë ångström', ['Zoë Ångström']],
     // Accents stay significant, as in Chatwoot.
