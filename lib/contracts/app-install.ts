@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Scope } from './scopes';
 import { listQuery } from './list-query';
+import { unknownKeys } from './common';
 
 // An installed mini-app as the admin sees it, and what the companion sends to the app's own
 // server about its installation (subscribe, unsubscribe). Re-exported by ./apps.
@@ -54,13 +55,25 @@ export type AppDelivery = z.infer<typeof AppDelivery>;
  * `previousSecretExpiresAt` (24 hours) every request carries two signatures, one made with each
  * secret (`webhook-signature: v1,<new> v1,<previous>`), so the app's server can switch when it likes.
  */
-export const AppSigningSecret = z.object({ signingSecret: z.string(), previousSecretExpiresAt: z.string() });
+export const AppSigningSecret = z.object({
+  signingSecret: z.string(),
+  previousSecretExpiresAt: z.string().nullable()
+    .describe('Until when the replaced secret signs next to the new one; null when there was none to keep (forgotten with a lost secret key, npm run forget-secrets): the new one signs alone'),
+});
+export type AppSigningSecret = z.infer<typeof AppSigningSecret>;
 
 /** POST /apps/:id/deliveries/:deliveryId/retry answer: the delivery after the attempt made at once. */
 export const AppDeliveryRetried = z.object({ delivery: AppDelivery });
 
 export const InstallBody = z.object({ authValues: AuthValues.default({}) });
 export type InstallBody = z.infer<typeof InstallBody>;
+
+/**
+ * PUT /apps/:id/install/auth-values: the install values entered again, as the install form sends
+ * them, after `npm run forget-secrets` forgot them; checked against the manifest's auth inputs.
+ */
+export const InstallValuesBody = z.strictObject({ authValues: AuthValues }, unknownKeys('the values go in authValues, as on install: {"authValues": {"accountId": "acct_42"}}'));
+export type InstallValuesBody = z.infer<typeof InstallValuesBody>;
 
 /**
  * POST /apps/:id/install/api-key/rotate: `keep` gives the new key the scopes the current one

@@ -3,9 +3,10 @@ import { decodedCursor, listQuery, pageLimit } from './list-query';
 import { TriggerType } from './triggers';
 import { WorkflowStatus } from './workflow';
 
-// GET /workflows pages as GET /contacts does (`limit`, `cursor`, `nextCursor`), in the order it
-// always answered: by name, then id. A cursor names the page's last row by name and id, so a
-// workflow deleted or added meanwhile never makes the next page start over or skip one.
+// GET /workflows pages as GET /contacts does (`limit`, `cursor`, `nextCursor`), by name as people
+// read names (lib/workflow/name-order.ts: any case, numbers by value, the request's
+// Accept-Language), then id. A cursor names the page's last row by name and id, so a workflow
+// deleted or added meanwhile never makes the next page start over or skip one.
 
 /** Where a page of workflows ends. */
 export interface WorkflowCursor { name: string; id: string }

@@ -1,13 +1,14 @@
-import { authValuesSchema, type Installation, type InstallBody, type SubscribeRequest, type UnsubscribeRequest } from '../../lib/contracts/apps';
+import type { Installation, InstallBody, SubscribeRequest, UnsubscribeRequest } from '../../lib/contracts/apps';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { inTransaction } from '../events/unit-of-work';
-import { conflict, HttpError, issuesToDetails, notFound, unprocessable } from '../http-error';
+import { conflict, HttpError, notFound, unprocessable } from '../http-error';
 import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
 import { fromJson, isUniqueViolation, toJson } from '../store/database';
 import { revokeInstallationKeys } from './api-key-store';
 import { secretAuthValues } from './hide-secrets';
 import { assertNotInUse } from './in-use';
+import { checkedAuthValues } from './install-values';
 import { enqueueDelivery, UNSUBSCRIBE_KIND } from './outbox';
 import { postSigned, privateUrlMessage } from './subscribe-request';
 import { findAppRow, findInstalledApp, getApp, refuseForgotten, signingSecretsOf, workspaceId } from './store';
@@ -32,12 +33,7 @@ export async function installApp(services: Services, appId: string, body: Instal
   const { manifest } = app;
   refuseForgotten(app);
 
-  const checked = authValuesSchema(manifest.authInputs).safeParse(body.authValues);
-  if (!checked.success) {
-    const details = issuesToDetails(checked.error.issues, 'authValues');
-    throw unprocessable(`The auth values are invalid: ${details.map((d) => d.message).join('; ')}`, details);
-  }
-  const authValues = Object.fromEntries(Object.entries(checked.data).filter(([, v]) => v !== undefined)) as SubscribeRequest['authValues'];
+  const authValues = checkedAuthValues(manifest, body.authValues);
 
   const installationId = newId('inst');
   const createdAt = nowIso();

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
@@ -7,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { startTestServer, type TestServer } from '../support/server';
+import { holdSqliteLock } from '../support/sqlite-lock-holder';
 import { makeContact, publishWebhookWorkflow, waitForRun } from './webhooks/support';
 
 // Another process holds the SQLite file's write lock past the server's wait (5 s): a backup,
@@ -17,21 +16,6 @@ import { makeContact, publishWebhookWorkflow, waitForRun } from './webhooks/supp
 // took 11 s, the engine's claims and rounds each stood 5 s, and an HTTP step whose CRM had
 // answered failed as timed out. Now writes wait without blocking: reads go on, runs wait. The
 // same with the runs executed on the executor thread (COMPANION_EXECUTOR_THREAD=1, its own connection).
-
-/** Another process holding the `file`'s write lock for `ms`: resolves once it holds it; `released` once it let go. */
-async function holdLock(file: string, ms: number) {
-  const child = spawn(process.execPath, ['--no-warnings', '-e', `
-    const db = new (require('node:sqlite').DatabaseSync)(${JSON.stringify(file)});
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('locked\\n');
-    setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, ${ms});`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const released = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
-    child.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
-  });
-  return { released };
-}
 
 const timed = async <T>(fn: () => Promise<T>) => {
   const started = performance.now();
@@ -115,7 +99,7 @@ describe.each([
     for (const until = Date.now() + 10_000; orders.length === 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
     expect(orders).toEqual([`${first}:order`]);
 
-    const lock = await holdLock(file, 8_000);
+    const lock = await holdSqliteLock(file, 8_000);
     const docs = await timed(() => server.request('GET', '/docs/json'));
     expect(docs.value.status).toBe(200);
     expect(docs.ms).toBeLessThan(1_000);

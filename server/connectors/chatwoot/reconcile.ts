@@ -3,6 +3,8 @@ import { nowIso } from '../../ids';
 import { IMPORTED_NOTE } from '../../engine/dispatch/dispatcher';
 import type { Services } from '../../services';
 import { repeatAfterEach } from '../../periodic';
+import { HttpError } from '../../http-error';
+import { forgottenText } from '../../secrets/forgotten';
 import { closeConversation } from '../../domain/conversations';
 import { ChatwootApiError } from './api';
 import { applyRead } from './apply-read';
@@ -41,6 +43,10 @@ export function reconcileAccount(services: Services, id: string): Promise<SyncOu
   if (current) return current;
   const pass = (async () => {
     const conn = await getConnection(services, id);
+    // Its token forgotten with a lost secret key (forget-secrets): nothing to ask Chatwoot, and the
+    // account already says what to do. A conflict with the account's state, not Chatwoot failing
+    // (502), and left out of its sync state so the account keeps saying it in those words.
+    if (!conn.secrets.apiAccessToken) throw new HttpError(409, 'chatwoot_token_forgotten', forgottenText.chatwoot);
     const startedAt = nowIso();
     try {
       // First what a deactivation still owes Chatwoot (unassign-later.ts): the pass then reads it done.
@@ -149,6 +155,7 @@ async function lastEventId(services: Services) {
 export function startChatwootSync(services: Services) {
   repeatAfterEach(services, services.config.chatwootSyncSeconds * 1000, async () => {
     for (const c of await listConnections(services, services.db)) {
+      if (!c.secrets.apiAccessToken) continue; // forgotten: waits for a new token (above)
       await reconcileAccount(services, c.row.id).catch((err: unknown) => services.log.warn({ err, connection: c.row.id }, 'Chatwoot sync failed'));
     }
   }, (err) => services.log.warn({ err }, 'Chatwoot sync failed'));

@@ -45,7 +45,10 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => updateAccount(services, req.params.id, req.body));
 
   app.post('/chatwoot/accounts/:id/sync', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, errors: {
+      409: '`chatwoot_token_forgotten`: the account\'s API access token was forgotten with a lost secret key (npm run forget-secrets): save a new one (PATCH with `apiAccessToken`)',
+      502: '`chatwoot_sync_failed`: Chatwoot refused or did not answer',
+    } },
     schema: {
       tags: ['chatwoot'], summary: 'Reconcile now over the REST API (also runs every CHATWOOT_SYNC_SECONDS): repairs what lost webhook deliveries missed',
       params: Params, response: { 200: ChatwootSyncResult },
