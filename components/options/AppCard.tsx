@@ -7,6 +7,7 @@ import { AppDeliveries } from './AppDeliveries';
 import { CopyButton } from './CopyButton';
 import { detailsToMap } from './error-paths';
 import { InstallForm } from './InstallForm';
+import { ReenterInstallValues } from './ReenterInstallValues';
 import { keys } from './queries';
 import { AppBuilder } from './app-builder/AppBuilder';
 import { SCOPE_WORDS } from './app-builder/words';
@@ -53,7 +54,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
           {m.triggers.length} trigger{m.triggers.length === 1 ? '' : 's'}{m.triggers.length ? `: ${m.triggers.map((t) => t.name).join(', ')}` : ''} ·{' '}
           {m.actions.length} action{m.actions.length === 1 ? '' : 's'}{m.actions.length ? `: ${m.actions.map((a) => a.name).join(', ')}` : ''}
         </p>
-        {app.forgottenSecrets?.length ? <ForgottenSecrets what={app.forgottenSecrets} /> : null}
+        {app.forgottenSecrets?.length ? <ForgottenSecrets app={app} what={app.forgottenSecrets} /> : null}
         {error && <p className="error" role="alert">{errorMessage(error)}</p>}
         <WorkflowsInUse error={error} />
         <AppDeliveries app={app} />
@@ -79,13 +80,18 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
  * What the server forgot with its lost secret key (npm run forget-secrets), and the way back for
  * each: without it the card looked fine while every request to the app was refused.
  */
-function ForgottenSecrets({ what }: { what: NonNullable<App['forgottenSecrets']> }) {
+function ForgottenSecrets({ app, what }: { app: App; what: NonNullable<App['forgottenSecrets']> }) {
   return (
     <section className="summary warn" aria-label="Forgotten credentials">
       <strong>Forgotten when the server’s secret key was replaced:</strong>
       <ul>
         {what.includes('signingSecret') && <li>the signing secret: Rotate signing secret below and give the new one to the app’s server; nothing is sent to the app until then.</li>}
-        {what.includes('authValues') && <li>the values entered on install: uninstall the app and install it again to enter them.</li>}
+        {what.includes('authValues') && (
+          <li>
+            the values entered on install: enter them again; the app’s actions and a new API key wait for them.
+            {app.installation && <ReenterInstallValues app={app} />}
+          </li>
+        )}
       </ul>
     </section>
   );
@@ -142,8 +148,10 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
       )}
       {rotate.data && (
         <div className="notice" role="status">
-          <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again. Until {new Date(rotate.data.previousSecretExpiresAt).toLocaleString()} every
-          request also carries a signature made with the previous secret, so the app’s server keeps accepting them in the meantime:
+          <strong>New signing secret.</strong> Give it to the app’s server now; it is not shown again.{' '}
+          {rotate.data.previousSecretExpiresAt
+            ? `Until ${new Date(rotate.data.previousSecretExpiresAt).toLocaleString()} every request also carries a signature made with the previous secret, so the app’s server keeps accepting them in the meantime:`
+            : 'The forgotten secret is not used again: requests are signed with this one alone, so the app’s server refuses them until it has it:'}
           <code className="secret">{rotate.data.signingSecret}</code>
           <div className="row">
             <CopyButton text={rotate.data.signingSecret} label="Copy secret" />
@@ -166,7 +174,10 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
       <button type="button" className="small" onClick={() => { startOver(); setEditing(true); }}>Edit manifest</button>
       <button type="button" className="small" disabled={rotate.isPending}
         onClick={() => {
-          if (!confirm(`Rotate the signing secret of ${name}? Requests are signed with the new secret at once, and with the current one too for 24 hours; the app’s server must be given the new one before then.`)) return;
+          const ask = app.forgottenSecrets?.includes('signingSecret')
+            ? `Rotate the signing secret of ${name}? The forgotten one is not used again: requests are signed with the new secret alone, so the app’s server must be given it.`
+            : `Rotate the signing secret of ${name}? Requests are signed with the new secret at once, and with the current one too for 24 hours; the app’s server must be given the new one before then.`;
+          if (!confirm(ask)) return;
           startOver();
           rotate.mutate(false);
         }}>

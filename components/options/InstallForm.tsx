@@ -13,10 +13,12 @@ interface Props {
   serverErrors?: ErrorMap;
   onSubmit(values: AuthValues): void;
   onCancel(): void;
+  /** The submit button's words, idle and while sending: installing, or entering the values again. */
+  submitLabels?: readonly [string, string];
 }
 
 /** The app's auth inputs as a form, validated with the schema the server applies on install. */
-export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCancel }: Props) {
+export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCancel, submitLabels = ['Install', 'Installing…'] }: Props) {
   const schema = useMemo(() => authValuesSchema(inputs), [inputs]);
   const { register, handleSubmit, setError, setFocus, formState: { errors } } = useForm<Record<string, unknown>>({
     resolver: zodResolver(schema as never, PLAIN_ERRORS as never) as never,
@@ -58,7 +60,7 @@ export function InstallForm({ inputs, submitting, serverErrors, onSubmit, onCanc
         );
       })}
       <div className="row">
-        <button type="submit" className="primary" disabled={submitting}>{submitting ? 'Installing…' : 'Install'}</button>
+        <button type="submit" className="primary" disabled={submitting}>{submitting ? submitLabels[1] : submitLabels[0]}</button>
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
     </form>

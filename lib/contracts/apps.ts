@@ -266,7 +266,7 @@ export const App = z.object({
   /** Requests to the app's server still undelivered, oldest first: what the admin may need to fix. */
   deliveries: z.array(AppDelivery).default([]),
   forgottenSecrets: z.array(z.enum(['signingSecret', 'authValues'])).optional()
-    .describe('Present when `npm run forget-secrets` forgot what the server\'s lost secret key sealed: `signingSecret` (nothing is sent to the app until POST /apps/{id}/signing-secret/rotate gives a new one), `authValues` (the values entered on install: uninstall and install again)'),
+    .describe('Present when `npm run forget-secrets` forgot what the server\'s lost secret key sealed: `signingSecret` (nothing is sent to the app until POST /apps/{id}/signing-secret/rotate gives a new one), `authValues` (the values entered on install: PUT /apps/{id}/install/auth-values takes them again)'),
 });
 export type App = z.infer<typeof App>;
 export const AppList = z.object({ apps: z.array(App) });

@@ -30,7 +30,7 @@ export function forgottenLines(s: ForgetSummary): string[] {
   }
   if (s.apps.length) {
     const listed = s.apps.map((a) => `"${a.name}" (${a.forgot.map((f) => WHAT[f]).join(', ')})`).join(', ');
-    lines.push(`- ${count(s.apps.length, 'mini-app')}: ${listed}: Rotate signing secret and give the new one to the app's server (nothing is sent to the app until then); install values: uninstall the app and install it again.`);
+    lines.push(`- ${count(s.apps.length, 'mini-app')}: ${listed}: Rotate signing secret and give the new one to the app's server (nothing is sent to the app until then); install values: Enter install values again on the app's card (Mini-apps).`);
   }
   return lines;
 }

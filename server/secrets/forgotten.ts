@@ -16,5 +16,5 @@ export const forgottenText = {
   chatwoot: `This Chatwoot account's API access token and webhook secret were forgotten ${WHEN}. Save a new API access token (Settings → Chatwoot); its webhook URL is new too: in Chatwoot (Settings → Integrations → Webhooks) put it in place of the old one, which stopped working, and save that webhook's secret in Settings → Chatwoot.`,
   connection: `Its credentials were forgotten ${WHEN}: connect it again.`,
   appSigningSecret: `This app's signing secret was forgotten ${WHEN}: rotate it (Mini-apps → Rotate signing secret) and give the new one to the app's server; until then nothing is sent to the app.`,
-  appAuthValues: `The values entered when this app was installed were forgotten ${WHEN}: uninstall it and install it again to enter them.`,
+  appAuthValues: `The values entered when this app was installed were forgotten ${WHEN}: enter them again (Mini-apps → Enter install values again).`,
 } as const;

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppApiKeyRotated, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, RotateApiKeyQuery, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { App, AppApiKeyRotated, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, InstallValuesBody, RotateApiKeyQuery, StartWorkflowBody } from '../../../lib/contracts/apps';
 import { revokePreviousKeys, rotateApiKey } from '../../apps/api-key';
 import { startWorkflowFor } from '../../apps/start-workflow';
 import { fireTrigger } from '../../apps/fire-trigger';
 import { installApp, uninstallApp } from '../../apps/install';
+import { reenterAuthValues } from '../../apps/install-values';
 import { deleteApp, updateApp } from '../../apps/manage';
 import { retryDelivery } from '../../apps/retry-delivery';
 import { rotateSigningSecret } from '../../apps/signing-secret';
@@ -74,7 +75,8 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     config: { access: { role: 'admin' }, errors: { 409: '`rotation_in_progress`: the secret rotated out last time still signs (until `previousSecretExpiresAt`); `?force=true` drops it' } },
     schema: {
       tags: ['apps'],
-      summary: 'A new signing secret, shown once; the previous one keeps signing next to it for 24 hours (webhook-signature: v1,<new> v1,<previous>)',
+      summary: 'A new signing secret, shown once; the previous one keeps signing next to it for 24 hours (webhook-signature: v1,<new> v1,<previous>), '
+        + 'unless it was forgotten with a lost secret key (npm run forget-secrets): then the new one signs alone (`previousSecretExpiresAt` null)',
       params: Params,
       querystring: listQuery({ force: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }, 'this route'),
       response: { 200: AppSigningSecret },
@@ -98,12 +100,27 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
       return reply.code(204).send();
     });
 
+  // After a lost secret key, without uninstalling (which published workflows prevent): apps/install-values.ts.
+  app.put('/apps/:id/install/auth-values', {
+    config: { access: { role: 'admin' }, errors: {
+      404: '`not_installed`: install the app instead',
+      409: '`install_values_kept`: the values were not forgotten; to change them, uninstall and install again (the app\'s server is then sent them)',
+      422: 'A value the manifest\'s auth inputs refuse; `details` names it (`authValues.<key>`)',
+    } },
+    schema: {
+      tags: ['apps'],
+      summary: 'Enter the install values again after npm run forget-secrets forgot them (`forgottenSecrets` holds `authValues`): checked as on install and sealed with the current key; '
+        + 'nothing is sent to the app\'s server, which kept the values it was sent on install',
+      params: Params, body: InstallValuesBody, response: { 200: App },
+    },
+  }, async (req) => reenterAuthValues(services, req.params.id, req.body.authValues));
+
   // A leaked key is replaced without uninstalling (which published workflows prevent): apps/api-key.ts.
   app.post('/apps/:id/install/api-key/rotate', {
     config: { access: { role: 'admin' }, errors: {
       404: '`not_installed`: install the app to give it a key',
       409: '`rotation_in_progress`: another new key is being sent to the app\'s server right now; `no_subscribe_url`: the manifest has no subscribeUrl to send a key to; '
-        + '`signing_secret_forgotten` / `install_values_forgotten`: forgotten with a lost secret key (npm run forget-secrets): rotate the signing secret, or uninstall and install again',
+        + '`signing_secret_forgotten` / `install_values_forgotten`: forgotten with a lost secret key (npm run forget-secrets): rotate the signing secret, or enter the install values again (PUT /apps/{id}/install/auth-values)',
       422: 'The subscribe URL is on a private network address the companion refuses (COMPANION_ALLOW_PRIVATE_URLS); nothing was sent',
       502: '`subscribe_failed`: the app\'s server refused the new key (3xx/4xx, connection refused): it is revoked, the current key goes on working. '
         + '`subscribe_unconfirmed`: no answer in time, a dropped connection or a 5xx: the new key is current, and the keys it replaces keep working for 24 hours (`installation.previousKeysExpireAt`) so the app works whichever it stored',
