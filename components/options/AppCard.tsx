@@ -126,7 +126,11 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
     mutationFn: (manifest: AppManifest) => request(App, 'PUT', path, manifest),
     onSuccess: () => { setEditing(false); void refresh(); },
   });
-  const rotate = useMutation({ mutationFn: (force: boolean) => request(AppSigningSecret, 'POST', `${path}/signing-secret/rotate${force ? '?force=true' : ''}`) });
+  // Refreshed: a rotation ends a forgotten secret's notice (forgottenSecrets).
+  const rotate = useMutation({
+    mutationFn: (force: boolean) => request(AppSigningSecret, 'POST', `${path}/signing-secret/rotate${force ? '?force=true' : ''}`),
+    onSuccess: () => void refresh(),
+  });
   const remove = useMutation({
     mutationFn: () => request(NoBody, 'DELETE', path),
     onSuccess: () => { onDeleted?.(name); void refresh(); },

@@ -43,16 +43,13 @@ export function waitsOut(): boolean {
 /**
  * Another process's hold on the write lock as this connection lives it: an episode starts when a
  * statement has waited LOCK_WAIT_MS (and gives up, or waits on: waitOutLocks) and ends when a
- * transaction begins again. The server says each once (a warning, then how long it lasted)
+ * write goes through again. The server says each once (a warning, then how long it lasted)
  * instead of a line for every write that met it.
  */
 export class LockEpisodes {
   private since: number | undefined;
   onStart: ((err: unknown) => void) | undefined;
   onEnd: ((lockedMs: number) => void) | undefined;
-
-  /** Whether the last write met the lock (an episode is going on). */
-  get locked(): boolean { return this.since !== undefined; }
 
   waitedLong(err: unknown): void {
     if (this.since !== undefined) return;
