@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -10,6 +10,7 @@ import {
 import { sendMessage } from '../../lib/extension/messaging';
 import { ApiFailure, errorMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails, type ErrorMap } from './error-paths';
+import { ChatwootUnassignNote } from './ChatwootUnassignNote';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
 import { keys, useUsers } from './queries';
@@ -32,8 +33,8 @@ const ROLE_MEANS: Record<Role, string> = {
   admin: 'admins configure everything, users included',
 };
 
-/** What a deactivation did, in words. */
-function deactivatedNote(changed: UserChanged): string {
+/** What a deactivation did, in words, and what Chatwoot did not take of it. */
+function deactivatedNote(changed: UserChanged): ReactNode {
   const parts = [`${changed.name} is deactivated: their token and inbox sessions no longer work.`];
   const n = changed.unassigned ?? 0;
   if (n > 0) parts.push(`${n} open ${n === 1 ? 'conversation was' : 'conversations were'} unassigned.`);
@@ -41,7 +42,8 @@ function deactivatedNote(changed: UserChanged): string {
   if (flows.length > 0) {
     parts.push(`Published workflows that assign to them: ${flows.map((w) => `“${w.name}”`).join(', ')}; their Assign step fails until you choose someone else.`);
   }
-  return parts.join(' ');
+  const failed = changed.chatwootUnassignFailed ?? [];
+  return failed.length ? <>{parts.join(' ')}<ChatwootUnassignNote name={changed.name} failed={failed} /></> : parts.join(' ');
 }
 
 /**
@@ -54,7 +56,7 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
   const users = useUsers();
   const [serverErrors, setServerErrors] = useServerFieldErrors();
   const [shown, setShown] = useState<ShownToken | null>(null);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<ReactNode>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const { register, handleSubmit, reset, setFocus, formState: { errors } } = useForm<Body, unknown, z.output<typeof UserCreateBody>>({
     resolver: zodResolver(UserCreateBody, PLAIN_ERRORS),

@@ -51,12 +51,14 @@ export const RerunRunsResult = z.object({
   /**
    * With `from: failed_step`: failed runs (of the same `since`) not run again that ran an earlier
    * version of the workflow. They are left out (and out of `remaining`): they can run again from the start only.
+   * A run left out for both reasons is counted in `closedConversation` alone: it cannot run again
+   * either way. So `started`, `remaining` and these counts add up to the failed runs the call found.
    */
   earlierVersion: z.number().int().min(0).optional(),
   /**
    * Failed shortcut runs (of the same `since`) not run again because their conversation is closed
    * now (a shortcut runs in an open conversation; launch it again in the contact's open one): left
-   * out, and out of `remaining`. Only when there are some.
+   * out, and out of `remaining`, whichever version they ran. Only when there are some.
    */
   closedConversation: z.number().int().min(1).optional(),
 });

@@ -68,9 +68,11 @@ export const UserChanged = User.extend({
    * put it off (busy, down), and each sync of the account (CHATWOOT_SYNC_SECONDS, Sync now) tries
    * it again until Chatwoot takes it, the conversation is gone there, or it is no longer wanted (the
    * user reactivated, the conversation assigned again); false or absent (refused): unassign it there.
+   * `url`: where its Chatwoot dashboard opens it (the options page links it).
    */
   chatwootUnassignFailed: z.array(z.object({
     conversationId: z.string(), chatwootConversationId: z.string().nullable(), reason: z.string(), retrying: z.boolean().optional(),
+    url: z.string().optional(),
   })).optional(),
 });
 export type UserChanged = z.infer<typeof UserChanged>;

@@ -16,7 +16,7 @@ const app = (forgottenSecrets?: string[]) => ({ id: 'app_1', key: 'payments', ma
 
 describe('an app whose credentials the server forgot', () => {
   it.each([
-    [['signingSecret', 'authValues'], ['the signing secret: Rotate signing secret below', 'the values entered on install: uninstall the app and install it again']],
+    [['signingSecret', 'authValues'], ['the signing secret: Rotate signing secret below', 'the values entered on install: enter them again']],
     [['authValues'], ['the values entered on install']],
   ])('names what was forgotten (%j) and what to do', async (forgotten, said) => {
     serveApi({ 'GET /apps': ok({ apps: [app(forgotten)] }) });

@@ -48,3 +48,29 @@ it('tells two teammates of one name apart by their email, and assigns the one ch
   expect(await assigneeOf(conversationId)).toBe(south.id);
   expect(inbox!.pageErrors).toEqual([]);
 });
+
+// The head's "Assigned to Sam Lee" and Assign to me's "Assigned to Sam Lee — take it?" named
+// neither one: the supervisor could not tell whose conversation they were about to take.
+it('says which of the two has the conversation, in the head and in the take-it question; a name no one shares stays as it is', async () => {
+  const north = sams.find((s) => s.email === 'sam.lee@north.test')!;
+  expect((await admin().post(`/conversations/${conversationId}/assign`, { userId: north.id })).status).toBe(200);
+  await page.goto(`${server.url}/inbox/c/${conversationId}`);
+  const meta = async () => page.$eval('[data-testid="conversation-meta"]', (el) => el.textContent);
+  await page.waitForFunction(() => document.querySelector('[data-testid="conversation-meta"]')?.textContent?.includes('Assigned to'));
+  expect(await meta()).toMatch(/ · Assigned to Sam Lee \(sam\.lee@north\.test\)$/);
+
+  await page.click('[data-testid="assign-button"]');
+  await page.waitForSelector('[data-testid="assign-confirm-box"]:not([hidden])');
+  expect(await page.$eval('[data-testid="assign-confirm-text"]', (el) => el.textContent)).toBe('Assigned to Sam Lee (sam.lee@north.test) — take it?');
+  await page.click('[data-testid="assign-cancel"]');
+
+  const ava = (await admin().get('/teammates')).body.users.find((u: { name: string }) => u.name === 'Ava Agent');
+  expect((await admin().post(`/conversations/${conversationId}/assign`, { userId: ava.id })).status).toBe(200);
+  await page.goto(`${server.url}/inbox/c/${conversationId}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="conversation-meta"]')?.textContent?.includes('Assigned to'));
+  expect(await meta()).toMatch(/ · Assigned to Ava Agent$/);
+  await page.click('[data-testid="assign-button"]');
+  await page.waitForSelector('[data-testid="assign-confirm-box"]:not([hidden])');
+  expect(await page.$eval('[data-testid="assign-confirm-text"]', (el) => el.textContent)).toBe('Assigned to Ava Agent — take it?');
+  expect(inbox!.pageErrors).toEqual([]);
+});

@@ -45,6 +45,9 @@ it.each([
   ['post', '/api/v1/apps/{id}/signing-secret/rotate', '409', /rotation_in_progress/],
   ['post', '/api/v1/apps/{id}/triggers/{triggerKey}', '409', /idempotency_key_reused/],
   ['post', '/api/v1/apps/{id}/deliveries/{deliveryId}/retry', '409', /delivery_in_progress/],
+  ['put', '/api/v1/apps/{id}/install/auth-values', '409', /install_values_kept/],
+  ['put', '/api/v1/apps/{id}/install/auth-values', '404', /not_installed/],
+  ['put', '/api/v1/apps/{id}/install/auth-values', '422', /authValues\.<key>/],
 ])('%s %s documents its %s', (method, path, status, text) => {
   const operation = doc.paths[path]![method]!;
   expect(operation.responses[status]!.description).toMatch(text);
@@ -53,7 +56,8 @@ it.each([
 
 it('says what the fire and rotate routes do', () => {
   expect(doc.paths['/api/v1/apps/{id}/triggers/{triggerKey}']!.post!.summary).toMatch(/^Fire one of the app's triggers .*Idempotency-Key/);
-  expect(doc.paths['/api/v1/apps/{id}/signing-secret/rotate']!.post!.summary).toMatch(/previous one keeps signing next to it for 24 hours/);
+  expect(doc.paths['/api/v1/apps/{id}/signing-secret/rotate']!.post!.summary).toMatch(/previous one keeps signing next to it for 24 hours.*forgotten.*signs alone/);
+  expect(doc.paths['/api/v1/apps/{id}/install/auth-values']!.put!.summary).toMatch(/^Enter the install values again after npm run forget-secrets/);
   expect(doc.paths['/api/v1/apps/{id}/install/api-key/rotate']!.post!.summary).toMatch(/^Regenerate the installed app's API key: .*reason: key_rotated.*\?scopes=apply/);
   expect(doc['x-webhooks'].appSubscribe!.post.description).toContain('`reason: key_rotated`');
 });

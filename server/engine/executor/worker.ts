@@ -471,17 +471,17 @@ export class RunWorker {
   }
 
   /** A database error that passes (another instance migrating, a deadlock, an outage) is a warning: nothing is lost, the work is done again. */
-  private logFailure(err: unknown, message: string) {
-    if (isTransientDatabaseError(err)) this.warn(err, message);
-    else this.services.log.error({ err }, message);
+  private logFailure(err: unknown, message: string, fields: Record<string, unknown> = {}) {
+    if (isTransientDatabaseError(err)) this.warn(err, message, fields);
+    else this.services.log.error({ err, ...fields }, message);
   }
 
   /**
    * Not for a SQLite file another process holds the write lock of: every claim, round and lease
    * renewal meets it until it is let go, and the store says so once (server.ts, sqlite-lock.ts).
    */
-  private warn(err: unknown, message: string) {
-    if (!isDatabaseLocked(err)) this.services.log.warn({ err }, message);
+  private warn(err: unknown, message: string, fields: Record<string, unknown> = {}) {
+    if (!isDatabaseLocked(err)) this.services.log.warn({ err, ...fields }, message);
   }
 
   private env(): ExecEnv {
@@ -514,7 +514,7 @@ export class RunWorker {
         if (result.status === 'waiting') this.wakeAt(Date.parse(result.wakeAt));
         else if (result.status === 'released' && result.retryAt) this.wakeAt(Date.parse(result.retryAt));
       })
-      .catch((err) => { if (!this.stopped) this.logFailure(err, `run ${row.id}'s execution failed; it resumes when its lease runs out`); })
+      .catch((err) => { if (!this.stopped) this.logFailure(err, 'run execution failed; it resumes when its lease runs out', { runId: row.id }); })
       .finally(() => { if (express) this.expressRuns--; this.active.delete(row.id); this.kick(); });
     this.active.set(row.id, { fence, done });
   }

@@ -129,20 +129,21 @@ export async function rerunWorkflowRuns(services: Services, workflowId: string, 
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
     const workflow = await publishedWorkflow(uow.trx, workflowId);
     await refuseRerun(uow.trx, workflow);
-    // From the failed step: only the failures of the version published now (resumeRefusal); the
-    // others are counted apart, so `remaining` runs out instead of naming runs no call will take.
-    const taken = (open = true) => {
-      const q = notRunAgain(uow.trx, workflowId, body.since, open);
-      return from === 'failed_step' ? q.where('runs.workflow_version', '=', workflow.version) : q;
-    };
-    const count = async (q: ReturnType<typeof taken>) => Number((await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst())?.n ?? 0);
-    const failed = await taken().selectAll('runs').orderBy('runs.id').limit(limit).execute();
+    // Each failed run left is counted once: in `remaining`, or under the one reason it is left for.
+    // A closed conversation first: such a run cannot run again at all, from the failed step or the
+    // start, while `earlierVersion` tells it may run again from the start. From the failed step,
+    // only the failures of the version published now are taken (resumeRefusal); the others are
+    // counted apart, so `remaining` runs out instead of naming runs no call will take.
+    const open = notRunAgain(uow.trx, workflowId, body.since);
+    const taken = from === 'failed_step' ? open.where('runs.workflow_version', '=', workflow.version) : open;
+    const count = async (q: typeof open) => Number((await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst())?.n ?? 0);
+    const failed = await taken.selectAll('runs').orderBy('runs.id').limit(limit).execute();
     const reruns = await startReruns(uow, services, workflow, failed, by, { express: false, from });
-    const remaining = await count(taken());
-    const closed = await count(taken(false));
+    const remaining = await count(taken);
+    const closed = await count(notRunAgain(uow.trx, workflowId, body.since, false));
     const left = closed ? { closedConversation: closed } : {};
     if (from !== 'failed_step') return { started: reruns.length, reruns, remaining, ...left };
-    const earlierVersion = await count(notRunAgain(uow.trx, workflowId, body.since).where('runs.workflow_version', '<>', workflow.version));
+    const earlierVersion = await count(open.where('runs.workflow_version', '<>', workflow.version));
     return { started: reruns.length, reruns, remaining, earlierVersion, ...left };
   }));
 }

@@ -29,6 +29,19 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
   button.after(confirm);
   let current: ConversationDetail | null = null;
 
+  /**
+   * Who has a conversation, as the head and the take-it question name them: with their email when
+   * another active teammate has that name too, as the menu tells them apart (only supervisors and
+   * admins get emails, so the others see the name alone). Yourself: "You".
+   */
+  function holderName(id: string): string {
+    const name = userName(id);
+    if (id === me()?.user.id) return name;
+    const team = [...teammates()].filter((u) => u.active || u.id === id);
+    const email = team.find((u) => u.id === id)?.email;
+    return email && sharedNames(team, collator).has(id) ? nameWith(name, [email]) : name;
+  }
+
   const asking = (on: boolean) => {
     confirm.hidden = !on;
     button.hidden = on || current?.status !== 'open';
@@ -55,7 +68,7 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     const holder = current?.assigneeId;
     if (!mine) return;
     if (holder && holder !== mine) {
-      question.textContent = `Assigned to ${userName(holder)} — take it?`;
+      question.textContent = `Assigned to ${holderName(holder)} — take it?`;
       return asking(true);
     }
     void assign(holder ? null : mine);
@@ -93,5 +106,5 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     picker.hidden = true;
   }
 
-  return { render, reset };
+  return { render, reset, holderName };
 }

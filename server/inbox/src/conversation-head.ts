@@ -25,7 +25,7 @@ export function createConversationHead(opts: AssignOptions) {
     const why = !open && c.closeReason ? CLOSE_REASONS[c.closeReason] : undefined;
     status.replaceChildren(...(open ? ['Open'] : ['Closed', ...(c.category ? [' · ', h('bdi', { text: c.category })] : []), why ? ` — ${why}` : '']));
     status.className = `status ${c.status}`;
-    const assigned = c.assigneeId ? ['Assigned to ', h('bdi', { text: opts.userName(c.assigneeId) })] : ['Unassigned'];
+    const assigned = c.assigneeId ? ['Assigned to ', h('bdi', { text: assign.holderName(c.assigneeId) })] : ['Unassigned'];
     meta.replaceChildren(open ? `Opened ${shortTime(c.openedAt)}` : `Closed ${shortTime(c.closedAt)}`, ' · ', ...assigned);
     closeButton.hidden = !open;
     // Deleted in Chatwoot: the API refuses a reopen (409); a new conversation starts there.

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Conversation } from '../../../lib/contracts/conversations';
 import type { User, UserChanged } from '../../../lib/contracts/users';
+import { chatwootInboxOf } from '../../connectors/chatwoot/dashboard-link';
 import { oweUnassign } from '../../connectors/chatwoot/unassign-later';
 import { getConversation } from '../../domain/conversations';
 import type { Deactivated } from '../../domain/users';
@@ -35,9 +36,12 @@ export async function unassignInChatwoot(services: Services, req: FastifyRequest
     const which = { conversationId: id, chatwootConversationId: conversation.externalId ?? null };
     // Assigned again since (someone took it, in Chatwoot or here): unassigning it there would undo that.
     if (conversation.assigneeId !== null) return;
-    const later = async (reason: string) => {
-      failed.push({ ...which, reason, retrying: await owe(services, req, conversation, userId, reason) });
+    // With where the admin opens it in Chatwoot, to unassign it there by hand or to check.
+    const left = async (reason: string, retrying: boolean) => {
+      const url = (await chatwootInboxOf(services, conversation).catch(() => null))?.url;
+      failed.push({ ...which, reason, retrying, ...(url ? { url } : {}) });
     };
+    const later = async (reason: string) => left(reason, await owe(services, req, conversation, userId, reason));
     if (down) return later(`not tried: ${down}`);
     try {
       const there = await viaConnection(services, req, conversation, 'assign', { cause: causeOf(req) });
@@ -50,7 +54,7 @@ export async function unassignInChatwoot(services: Services, req: FastifyRequest
         return later(reason);
       }
       if (!(err instanceof HttpError)) req.log.warn({ err, conversationId: id }, 'unassigning in Chatwoot after a deactivation failed');
-      failed.push({ ...which, reason, retrying: false });
+      await left(reason, false);
     }
   };
   const worker = async () => {

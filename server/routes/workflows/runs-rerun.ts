@@ -47,7 +47,8 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags, params: Params, body: RerunRunsBody.nullish(), response: { 200: RerunRunsResult },
       summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called. '
-        + 'With `from: failed_step`, each from its failed step, and only the failures of the version published now (`earlierVersion` counts the others: they run again from the start only)',
+        + 'With `from: failed_step`, each from its failed step, and only the failures of the version published now (`earlierVersion` counts the others: they run again from the start only). '
+        + 'A shortcut\'s runs whose conversation is closed now are left out and counted in `closedConversation` alone, whichever version they ran: each failed run left is counted once',
     },
   }, async (req) => rerunWorkflowRuns(services, req.params.id, requireUser(req), req.body ?? {}));
 };
