@@ -167,7 +167,7 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
         </table>
       </div>
       {failed && <p className="error" role="alert">{errorMessage(failed)}</p>}
-      {note && <p className="notice" role="status">{note}</p>}
+      {note && <div className="notice" role="status">{note}</div>}
       {shown && (
         <div className="notice" role="status">
           {shown.renewed
