@@ -39,6 +39,19 @@ const openQuestions = (db: Executor, conversationId: string) => db.selectFrom('q
   .orderBy(sql`coalesce(question_waits.asked_at, question_waits.created_at)`, 'desc').orderBy('question_waits.run_id', 'desc');
 
 /**
+ * A message the customer wrote before the question was put to them (asked, or asked again) answers
+ * nothing: Chatwoot sends its webhooks from a queue in no set order, so one written earlier may
+ * come after the question went out, and Meta's may come late too. It goes to the usual triggers,
+ * as any message before a question does; the customer's first message written after it answers
+ * (a respond.io or Chatwoot bot handoff takes the reply by the inbox's time, not by arrival).
+ * `writtenAt` is the inbox's own time (Chatwoot's created_at, Meta's sent_at); without one, the
+ * message arrived now, after any question. Compared in whole seconds: WhatsApp's and Chatwoot's
+ * embedded times have no milliseconds, so a reply in the second the question went out still counts.
+ */
+const writtenBefore = (writtenAt: string | undefined, askedAt: string) =>
+  writtenAt !== undefined && Date.parse(writtenAt) < Math.floor(Date.parse(askedAt) / 1000) * 1000;
+
+/**
  * An incoming message on a conversation where a run waits on an Ask a Question step: stored as that
  * run's answer and the run woken at once, in the message's transaction. Called before the message
  * is recorded, so no other trigger logic sees it first. Returns the run id it went to, if any.
@@ -50,8 +63,9 @@ const openQuestions = (db: Executor, conversationId: string) => db.selectFrom('q
  * waiting executions are each resumed by their own URL; a chat has only the thread). The other
  * questions keep waiting, and their runs' logs say where the message went (passed-over.ts).
  */
-export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string, target?: ReplyTarget): Promise<string | null> {
-  const open = await openQuestions(uow.trx, conversationId).select('question_waits.run_id as run_id').execute();
+export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string, target?: ReplyTarget, writtenAt?: string): Promise<string | null> {
+  const rows = await openQuestions(uow.trx, conversationId).select(['question_waits.run_id as run_id', 'question_waits.asked_at as asked_at', 'question_waits.created_at as created_at']).execute();
+  const open = rows.filter((q) => !writtenBefore(writtenAt, q.asked_at ?? q.created_at));
   if (open.length === 0) return null;
   const named = target?.payload || target?.inReplyTo ? await repliedRun(uow.trx, target) : null;
   const chosen = named ? open.find((q) => q.run_id === named)?.run_id ?? null : open[0]!.run_id;
