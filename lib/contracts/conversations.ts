@@ -223,12 +223,23 @@ export type PostedMessage = z.infer<typeof PostedMessage>;
 /** The latest message of a conversation (a customer's, a reply or a note), as the list previews it. */
 export const LastMessage = Message.pick({ id: true, direction: true, kind: true, author: true, text: true, createdAt: true });
 export type LastMessage = z.infer<typeof LastMessage>;
+/** Chatwoot counts a conversation's unread messages up to 10 (its card shows "9+"); so does the list. */
+export const UNREAD_COUNT_CAP = 10;
 /**
  * A row of GET /conversations: `lastActivityAt` is its latest message's time, else when it was
  * opened (what the list is ordered by); `lastMessage` that message (null: none yet).
  */
-export const ConversationListItem = ConversationWithContact.extend({ lastActivityAt: Timestamp, lastMessage: LastMessage.nullable() });
+export const ConversationListItem = ConversationWithContact.extend({
+  lastActivityAt: Timestamp, lastMessage: LastMessage.nullable(),
+  unread: z.number().int().min(0).max(UNREAD_COUNT_CAP).optional()
+    .describe(`For a signed-in user: the customer's messages that arrived since you last looked at it (\`POST /conversations/{id}/seen\`, which the inbox sends while it shows the conversation), counted up to ${UNREAD_COUNT_CAP} (${UNREAD_COUNT_CAP}: that many or more), as Chatwoot's unread count. Messages from before your account was made, or before this server kept it, count as seen. Absent for an API key`),
+  inboxKind: z.enum(['chatwoot']).nullable().optional()
+    .describe('The inbox it lives in when not the companion\'s own (as `inbox.kind` of GET /conversations/{id}): `chatwoot`; null: the built-in inbox or a WhatsApp number or Page of the companion\'s. `channelType` says where the customer writes'),
+});
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
+/** `POST /conversations/:id/seen`: the signed-in user has looked at it up to `seenAt` (the server's time, never moved back). */
+export const ConversationSeen = z.object({ conversationId: Id, seenAt: Timestamp });
+export type ConversationSeen = z.infer<typeof ConversationSeen>;
 /**
  * GET /conversations: a page, newest activity first. `nextCursor` is passed back as `cursor` for
  * the next page (null: no more); `total` counts every conversation the filters match, not the page.

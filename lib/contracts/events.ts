@@ -61,6 +61,11 @@ export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
   z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
   /**
+   * The user looked at a conversation (POST /conversations/:id/seen): its unread count for them is
+   * 0 now. Sent only to that user's own streams (their other tabs and devices), never to others.
+   */
+  z.object({ type: z.literal('conversation.seen'), conversationId: z.string(), userId: z.string(), seenAt: z.string() }),
+  /**
    * An admin changed a user (name, role, deactivated or reactivated) or gave them a new token.
    * Every instance hears it (its streams watch it): the user's own streams whose token no longer
    * holds are ended with `session.ended`; their extension reads /me again.

@@ -131,6 +131,8 @@ export interface EarlyDeliveryStatusesTable { external_id: string; status: strin
 /** An agent's reply through a channel, for tries later and Resend (migration 078; `spec`: JSON SendSpec). */
 export interface ReplySendsTable { send_key: string; conversation_id: string; spec: string; tries: number; next_attempt_at: string | null; resend_key: string | null; created_at: string }
 
+/** When a user last looked at a conversation (migration 094): the list counts the customer's messages after it. */
+export interface ConversationReadsTable { conversation_id: string; user_id: string; seen_at: string }
 export interface ChannelIdentitiesTable { channel: string; external_id: string; contact_id: string; created_at: string }
 
 /** Chatwoot webhook deliveries already handled, per connection. */
@@ -145,6 +147,7 @@ export interface DB {
   meta_deliveries: MetaDeliveriesTable;
   early_delivery_statuses: EarlyDeliveryStatusesTable;
   reply_sends: ReplySendsTable;
+  conversation_reads: ConversationReadsTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;
   users: UsersTable; tokens: TokensTable; inbox_sign_in_codes: InboxSignInCodesTable; settings: SettingsTable; contacts: ContactsTable; field_definitions: FieldDefinitionsTable;

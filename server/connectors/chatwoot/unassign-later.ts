@@ -40,7 +40,8 @@ async function save(db: Executor, connectionId: string, displayId: string, conve
 const settle = (db: Executor, connectionId: string, displayId: string) =>
   db.deleteFrom('chatwoot_objects').where('connection_id', '=', connectionId).where('kind', '=', KIND).where('external_id', '=', displayId).execute();
 
-type Outcome = 'done' | 'kept' | 'stop';
+/** `stop`: why the others are not tried in this pass (Chatwoot busy, down, the token refused): the sync's note says so. */
+type Outcome = 'done' | 'kept' | { stop: string };
 
 /** Tries what the account owes; answers the sync's notes (what it did, what Chatwoot still refuses). */
 export async function retryOwedUnassigns(services: Services, conn: ChatwootConnection): Promise<string[]> {
@@ -51,7 +52,14 @@ export async function retryOwedUnassigns(services: Services, conn: ChatwootConne
     const owed = Owed.safeParse(fromJson(row.state, null));
     const outcome = owed.success ? await tryOne(services, conn, row.external_id, row.companion_id, owed.data, notes) : 'done';
     if (outcome === 'done') await settle(services.db, conn.row.id, row.external_id);
-    if (outcome === 'stop') break;
+    if (typeof outcome === 'object') {
+      // The admin pressed Sync now because the page said it does it at once: say what is still owed, not nothing.
+      const owedNow = await services.db.selectFrom('chatwoot_objects').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('connection_id', '=', conn.row.id).where('kind', '=', KIND).executeTakeFirstOrThrow();
+      const n = Number(owedNow.n);
+      notes.push(`${outcome.stop}: ${n === 1 ? '1 unassign' : `${n} unassigns`} owed, tried again at the next sync`);
+      break;
+    }
   }
   if (notes.length) services.log.info({ connection: conn.row.id, notes }, 'Chatwoot unassigns owed after deactivations');
   return notes;
@@ -72,7 +80,7 @@ async function tryOne(services: Services, conn: ChatwootConnection, displayId: s
     const assignee = (await api.conversation(Number(displayId))).meta.assignee;
     if (!assignee) return 'done';
     const email = assignee.email ?? await agentEmail(services, conn, assignee.id);
-    if (email === undefined) return 'stop'; // Chatwoot's agents could not be read: the next pass asks again.
+    if (email === undefined) return { stop: 'Chatwoot’s agents could not be read' }; // The next pass asks again.
     if (email?.toLowerCase() !== user.email.toLowerCase()) return 'done';
     await api.assign(Number(displayId), null);
     notes.push(`Conversation ${displayId}: unassigned in Chatwoot from ${user.name}, deactivated here (Chatwoot had put it off ${owed.tries === 1 ? 'once' : `${owed.tries} times`})`);
@@ -87,7 +95,9 @@ async function tryOne(services: Services, conn: ChatwootConnection, displayId: s
       return 'kept';
     }
     // Busy, down, or the token refused (Settings → Chatwoot says so): the others would fare the same.
-    if (err.transient || err.reason === 'unreachable' || err.reason === 'unauthorized') return 'stop';
+    if (err.reason === 'unreachable') return { stop: 'Chatwoot could not be reached' };
+    if (err.reason === 'unauthorized') return { stop: 'Chatwoot refused the access token' };
+    if (err.transient) return { stop: 'Chatwoot is still busy' };
     notes.push(`Conversation ${displayId}: still ${user.name}'s in Chatwoot though deactivated here: ${message}; tried again at the next sync`);
     return 'kept';
   }

@@ -81,7 +81,8 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
       mine.set(res, signedIn.tokenId);
     }
     const unsubscribe = app.services.live.subscribe((message) => {
-      if (!res.writableEnded) res.write(sseFrame(shownTo(message, principal)));
+      const shown = shownTo(message, principal);
+      if (shown && !res.writableEnded) res.write(sseFrame(shown));
     });
     const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': heartbeat\n\n'); }, opts.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();

@@ -8,10 +8,12 @@ import { errorAsReadBy } from '../../engine/workflows/run-as-read';
  * answer (an HTTP step's response body): it goes only to those who may read the run, as
  * GET /runs/:id decides (admins, supervisors, and the agent who launched it). Everyone else still hears that
  * the run changed (the launcher refreshes what a conversation waits on), without the error.
- * `launchedBy` is for this routing and is never sent. An agent reads the error as GET /runs/:id
+ * `launchedBy` is for this routing and is never sent. Null: not for this reader at all. An agent reads the error as GET /runs/:id
  * gives it them (run-as-read.ts): the launcher's toast shows whichever came last.
  */
-export function shownTo(message: LiveMessage, reader: Principal | null): LiveMessage {
+export function shownTo(message: LiveMessage, reader: Principal | null): LiveMessage | null {
+  // What one user has read is theirs: their other tabs follow it, nobody else hears of it.
+  if (message.type === 'conversation.seen') return reader?.kind === 'user' && reader.user.id === message.userId ? message : null;
   if (message.type !== 'run.updated') return message;
   const { launchedBy, error, ...rest } = message;
   const user = reader?.kind === 'user' ? reader.user : undefined;

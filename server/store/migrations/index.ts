@@ -51,6 +51,7 @@ import { messagesByConversationTime } from './089-messages-by-conversation-time'
 import { searchFold } from './090-search-fold';
 import { runRerunFrom } from './091-run-rerun-from';
 import { runsByRerunner } from './092-runs-by-rerunner';
+import { conversationReads } from './094-conversation-reads';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -106,4 +107,5 @@ export const migrations: Record<string, Migration> = {
   '090-search-fold': searchFold,
   '091-run-rerun-from': runRerunFrom,
   '092-runs-by-rerunner': runsByRerunner,
+  '094-conversation-reads': conversationReads,
 };
