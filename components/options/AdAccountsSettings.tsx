@@ -8,7 +8,9 @@ import { Field, FormError, useServerFieldErrors } from './Field';
 import { SecretInput } from './SecretInput';
 import { keys } from './queries';
 
-const accountsKey = ['ad-accounts'] as const;
+const accountsKey = keys.adAccounts;
+/** Local time, as Runs and Workflows show theirs. */
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 const warningsKey = ['ad-workflow-warnings'] as const;
 const INPUTS = ['adAccountId', 'accessToken'] as const;
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
@@ -32,7 +34,7 @@ export function AdAccountsSettings() {
   return (
     <section className="panel" aria-labelledby="ad-accounts-h">
       <h3 id="ad-accounts-h">Ad accounts</h3>
-      <p className="hint">A linked account’s ads are read from Meta’s Marketing API, on demand and every hour. Ads of other accounts can still be added by hand below.</p>
+      <p className="hint">A linked account’s ads are read from Meta’s Marketing API when it is linked, on demand and every hour. Ads of other accounts can still be added by hand below.</p>
       {warnings.data && warnings.data.workflows.length > 0 && (
         <div className="notice warn" role="alert" aria-label="Workflows whose ad can no longer trigger">
           <strong>These published workflows name an ad that can no longer trigger them:</strong>
@@ -49,7 +51,7 @@ export function AdAccountsSettings() {
               <tr key={a.id}>
                 <td>{a.name} <span className="muted">{a.adAccountId}</span></td>
                 <td>{a.tokenLastFour}</td>
-                <td>{a.lastError ? <span className="error">{a.lastError}</span> : (a.lastSyncedAt ?? 'never')}</td>
+                <td>{a.lastError ? <span className="error">{a.lastError}</span> : a.lastSyncedAt ? <time dateTime={a.lastSyncedAt} title={a.lastSyncedAt}>{when(a.lastSyncedAt)}</time> : 'never'}</td>
                 <td>
                   <button type="button" disabled={sync.isPending} onClick={() => sync.mutate(a.id)} aria-label={`Sync ${a.name} now`}>Sync now</button>{' '}
                   <button type="button" onClick={() => unlink.mutate(a.id)} aria-label={`Unlink ${a.name}`}>Unlink</button>
@@ -70,7 +72,7 @@ export function AdAccountsSettings() {
           <Field label="Marketing API token" path="accessToken" hint="A System User token with ads_read">
             {(p) => <SecretInput {...p} what="Marketing API token" value={values.accessToken} onChange={(e) => setValues((v) => ({ ...v, accessToken: e.target.value }))} />}
           </Field>
-          <button type="submit" disabled={link.isPending}>{link.isPending ? 'Checking with Meta…' : 'Link account'}</button>
+          <button type="submit" disabled={link.isPending}>{link.isPending ? 'Checking with Meta and reading its ads…' : 'Link account'}</button>
         </form>
       </FieldErrorsContext.Provider>
     </section>

@@ -1,7 +1,7 @@
 import { AD_CHANNEL_LABELS } from '../../lib/contracts/ads';
 import { Field, GroupError } from './Field';
 import type { TriggerDraftOf } from './draft-types';
-import { useAds } from './queries';
+import { useAdAccounts, useAds } from './queries';
 
 type T = TriggerDraftOf<'click_to_chat_ads'>;
 
@@ -11,8 +11,12 @@ const channelLabel = (channel: string) => AD_CHANNEL_LABELS[channel as keyof typ
 /** Click-to-Chat: an ad account, then its ads; an ineligible ad is shown disabled with the reasons. */
 export function AdPicker({ trigger, onChange }: { trigger: T; onChange(t: T): void }) {
   const ads = useAds();
+  const linked = useAdAccounts();
   const catalog = ads.data?.ads ?? [];
   const accounts = [...new Set(catalog.map((a) => a.adAccountId))];
+  // The name Settings shows for a linked account, its id beside (hand-entered ads' accounts have only the id).
+  const names = new Map((linked.data?.accounts ?? []).map((a) => [a.adAccountId, a.name]));
+  const accountLabel = (id: string) => (names.get(id) && names.get(id) !== id ? `${names.get(id)} (${id})` : id);
   const inAccount = catalog.filter((a) => a.adAccountId === trigger.adAccountId);
   const toggle = (adId: string, on: boolean) =>
     onChange({ ...trigger, adIds: on ? [...trigger.adIds, adId] : trigger.adIds.filter((id) => id !== adId) });
@@ -24,7 +28,7 @@ export function AdPicker({ trigger, onChange }: { trigger: T; onChange(t: T): vo
         {(p) => (
           <select {...p} value={trigger.adAccountId} onChange={(e) => onChange({ ...trigger, adAccountId: e.target.value, adIds: [] })}>
             <option value="">Choose an ad account…</option>
-            {accounts.map((a) => <option key={a} value={a}>{a}</option>)}
+            {accounts.map((a) => <option key={a} value={a}>{accountLabel(a)}</option>)}
           </select>
         )}
       </Field>

@@ -47,6 +47,9 @@ export function RunAgain({ run, onShow }: { run: Run; onShow(id: string): void }
   if (run.status !== 'failed') return null;
   const started = rerun.data?.id ?? run.rerunAs;
   if (started) return <span ref={result} tabIndex={-1} className="rerun-as" role="status">Run again as <RunLink id={started} onShow={onShow} /></span>;
+  // Refused whichever step it would start from (its assignee deactivated, its conversation closed):
+  // the reason, not buttons the server would refuse after their confirmation.
+  if (run.rerunRefused) return <span className="hint rerun-refused">{run.rerunRefused}.</span>;
   const failed = run.failedStep;
   const at = failed ? `step ${failed.step}${failed.stepId ? ` (“${failed.stepId}”)` : ''}` : '';
   const press = (from: RerunFrom, question: string) => { if (!rerun.isPending && window.confirm(question)) rerun.mutate(from); };

@@ -21,7 +21,9 @@ export function SendMessageStepFields({ config, onChange, path, index }: StepEdi
           <select {...p} value={kind} onChange={(e) => {
             const k = e.target.value as Config['kind'];
             set({ kind: k === 'text' ? undefined : k, ...(k === 'buttons' && !config.buttons ? { buttons: [{ title: '' }] } : {}),
-              ...(k === 'media' && !config.media ? { media: { type: 'image', url: '' } } : {}), ...(k === 'template' && !config.template ? { template: { name: '', language: 'en_US', parameters: [] } } : {}) });
+              ...(k === 'media' && !config.media ? { media: { type: 'image', url: '' } } : {}), ...(k === 'template' && !config.template ? { template: { name: '', language: 'en_US', parameters: [] } } : {}),
+              // A WhatsApp template has no Messenger messaging type: one chosen before is not kept unseen.
+              ...(k === 'template' ? { messenger: undefined } : {}) });
           }}>
             {SEND_MESSAGE_KINDS.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
           </select>
@@ -68,6 +70,15 @@ export function SendMessageStepFields({ config, onChange, path, index }: StepEdi
           </>
           : <button type="button" onClick={() => set({ fallbackTemplate: { name: '', language: 'en_US', parameters: [] } })}>Add a fallback template</button>
       )}
+      {/* Messenger's messaging type: a WhatsApp template never goes to Messenger. */}
+      {kind !== 'template' && <MessengerTypeFields config={config} path={path} set={set} />}
+    </>
+  );
+}
+
+function MessengerTypeFields({ config, path, set }: { config: Config; path: string; set(patch: Partial<Config>): void }) {
+  return (
+    <>
       <Field label="Messenger messaging type" path={`${path}.messenger.messagingType`} hint="Outside the 24-hour window Messenger only takes a tagged message">
         {(p) => (
           <select {...p} value={config.messenger?.messagingType ?? 'RESPONSE'} onChange={(e) => {

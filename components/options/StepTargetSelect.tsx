@@ -1,3 +1,4 @@
+import { END_WORKFLOW } from '../../lib/contracts/steps';
 import { useEditorContext } from './editor-context';
 import { Field } from './Field';
 
@@ -12,10 +13,13 @@ interface Props {
   emptyLabel?: string;
 }
 
-/** A jump/branch target chosen from the workflow's own steps. */
+/**
+ * A jump/branch target chosen from the workflow's own steps, or "End the workflow" (last, as
+ * respond.io's branch that leads nowhere ends there): an if/else needs no dummy last step.
+ */
 export function StepTargetSelect({ label, value, onChange, path, selfId, emptyLabel }: Props) {
   const { steps } = useEditorContext();
-  const known = !value || steps.some((s) => s.id === value);
+  const known = !value || value === END_WORKFLOW || steps.some((s) => s.id === value);
   return (
     <Field label={label} path={path}>
       {(p) => (
@@ -23,6 +27,7 @@ export function StepTargetSelect({ label, value, onChange, path, selfId, emptyLa
           <option value="">{emptyLabel ?? 'Choose a step…'}</option>
           {!known && <option value={value}>{value} (missing step)</option>}
           {steps.filter((s) => s.id !== selfId).map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+          <option value={END_WORKFLOW}>End the workflow</option>
         </select>
       )}
     </Field>

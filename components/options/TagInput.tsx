@@ -9,15 +9,29 @@ interface Props {
   path: string;
 }
 
-/** A list of tags as removable chips plus an input that adds one on Enter or "Add". */
+/**
+ * A list of tags as removable chips plus an input. What is typed becomes a tag on Enter, comma,
+ * "Add tag" and when the input loses focus (clicking Save or Publish), as respond.io's and n8n's
+ * tag fields do: a tag left typed but not "added" was dropped and Save said "Choose at least one tag".
+ */
 export function TagInput({ tags, onChange, label, path }: Props) {
   const id = useId();
   const [text, setText] = useState('');
-  const add = () => {
-    const tag = text.trim();
-    // "VIP" beside "vip" would be the same tag twice (tags are compared in any case).
-    if (tag && !hasTag(tags, tag)) onChange([...tags, tag]);
+  const add = (typed: string[] = [text]) => {
+    const added: string[] = [];
+    for (const tag of typed.map((t) => t.trim())) {
+      // "VIP" beside "vip" would be the same tag twice (tags are compared in any case).
+      if (tag && !hasTag([...tags, ...added], tag)) added.push(tag);
+    }
+    if (added.length) onChange([...tags, ...added]);
     setText('');
+  };
+  // A comma ends a tag (typed or pasted "vip, gold"); what follows it stays in the box.
+  const type = (value: string) => {
+    const parts = value.split(',');
+    const rest = parts.pop()!;
+    if (parts.length) add(parts);
+    setText(rest);
   };
   return (
     <div className="field">
@@ -36,8 +50,9 @@ export function TagInput({ tags, onChange, label, path }: Props) {
           // auto: a tag in Arabic or Hebrew reads right to left (as Field's controls).
           dir="auto"
           value={text}
-          placeholder="Type a tag and press Enter"
-          onChange={(e) => setText(e.target.value)}
+          placeholder="Type a tag, then Enter or a comma"
+          onChange={(e) => type(e.target.value)}
+          onBlur={() => add()}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
@@ -45,7 +60,7 @@ export function TagInput({ tags, onChange, label, path }: Props) {
             }
           }}
         />
-        <button type="button" onClick={add} disabled={!text.trim()}>Add tag</button>
+        <button type="button" onClick={() => add()} disabled={!text.trim()}>Add tag</button>
       </div>
       <GroupError path={path} />
     </div>

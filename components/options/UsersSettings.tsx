@@ -14,6 +14,8 @@ import { ChatwootUnassignNote } from './ChatwootUnassignNote';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
 import { keys, useUsers } from './queries';
+import { nameWith, sharedNames } from '../../lib/workflow/name-order';
+import { readerCollator } from './reader-order';
 
 type Body = z.input<typeof UserCreateBody>;
 const FIELDS = ['name', 'email', 'role', 'kind'] as const;
@@ -54,6 +56,11 @@ function deactivatedNote(changed: UserChanged): ReactNode {
 export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string } = {}) {
   const client = useQueryClient();
   const users = useUsers();
+  // Two of one name ("Jordan Lee") are told apart by their email wherever a row's buttons or a
+  // confirmation name them, as the pickers do (people-options.ts): a screen reader, or an admin
+  // about to deactivate one of them, cannot tell which row it is by the name alone.
+  const shared = sharedNames(users.data?.users ?? [], readerCollator);
+  const who = (u: User) => nameWith(u.name, [shared.has(u.id) && u.email]);
   const [serverErrors, setServerErrors] = useServerFieldErrors();
   const [shown, setShown] = useState<ShownToken | null>(null);
   const [note, setNote] = useState<ReactNode>(null);
@@ -106,18 +113,18 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
     const self = u.id === me?.id;
     const question = self
       ? 'Deactivate your own account? Your token and inbox sessions stop working at once, so this page signs out.'
-      : `Deactivate ${u.name}? Their token and inbox sessions stop working at once, their open conversations are unassigned, and they cannot be assigned. What they did keeps their name; you can reactivate them.`;
+      : `Deactivate ${who(u)}? Their token and inbox sessions stop working at once, their open conversations are unassigned, and they cannot be assigned. What they did keeps their name; you can reactivate them.`;
     if (window.confirm(question)) change.mutate({ user: u, body: { active: false } });
   };
   const reactivate = (u: User) => {
-    if (window.confirm(`Reactivate ${u.name}? Their earlier token works again: give them a new token if it may have leaked.`)) {
+    if (window.confirm(`Reactivate ${who(u)}? Their earlier token works again: give them a new token if it may have leaked.`)) {
       change.mutate({ user: u, body: { active: true } });
     }
   };
   const newToken = (u: User) => {
     const question = u.id === me?.id
       ? 'Give yourself a new token? Your current token and inbox sessions stop working at once; this extension switches to the new one.'
-      : `Give ${u.name} a new token? Their current token and inbox sessions stop working at once; they sign in again with the new one.`;
+      : `Give ${who(u)} a new token? Their current token and inbox sessions stop working at once; they sign in again with the new one.`;
     if (window.confirm(question)) renew.mutate(u);
   };
   const save = (u: User, name: string, role: Role) => {
@@ -127,7 +134,7 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
     if (Object.keys(body).length === 0) { setEditing(null); return; }
     if (body.role) {
       const self = u.id === me?.id;
-      const question = `Change ${self ? 'your' : `${u.name}’s`} role from ${u.role} to ${role}? ${ROLE_MEANS[role][0]!.toUpperCase()}${ROLE_MEANS[role].slice(1)}.`
+      const question = `Change ${self ? 'your' : `${who(u)}’s`} role from ${u.role} to ${role}? ${ROLE_MEANS[role][0]!.toUpperCase()}${ROLE_MEANS[role].slice(1)}.`
         + (self && role !== 'admin' ? ' You lose access to these settings at once.' : '');
       if (!window.confirm(question)) return;
     }
@@ -143,7 +150,7 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Kind</th><th>Shortcuts</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {users.data?.users.map((u) => (editing === u.id
-              ? <EditRow key={u.id} user={u} busy={change.isPending} onSave={(name, role) => save(u, name, role)} onCancel={() => { setEditing(null); change.reset(); }} />
+              ? <EditRow key={u.id} user={u} who={who(u)} busy={change.isPending} onSave={(name, role) => save(u, name, role)} onCancel={() => { setEditing(null); change.reset(); }} />
               : (
                 <tr key={u.id} className={isActive(u) ? undefined : 'muted'} data-testid="user-row">
                   <td>{u.name}{u.id === me?.id ? ' (you)' : ''}</td>
@@ -153,13 +160,13 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
                   <td>{u.role === 'agent' && isActive(u) ? (u.shortcutsEnabled ? 'on' : 'off') : '—'}</td>
                   <td>{isActive(u) ? 'active' : 'deactivated'}</td>
                   <td className="actions">
-                    <button type="button" className="small" aria-label={`Edit ${u.name}`} disabled={change.isPending}
+                    <button type="button" className="small" aria-label={`Edit ${who(u)}`} disabled={change.isPending}
                       onClick={() => { change.reset(); renew.reset(); setEditing(u.id); }}>Edit</button>
-                    <button type="button" className="small" aria-label={`New token for ${u.name}`} disabled={renew.isPending}
+                    <button type="button" className="small" aria-label={`New token for ${who(u)}`} disabled={renew.isPending}
                       onClick={() => newToken(u)}>New token</button>
                     {isActive(u)
-                      ? <button type="button" className="small danger" aria-label={`Deactivate ${u.name}`} disabled={change.isPending} onClick={() => deactivate(u)}>Deactivate</button>
-                      : <button type="button" className="small" aria-label={`Reactivate ${u.name}`} disabled={change.isPending} onClick={() => reactivate(u)}>Reactivate</button>}
+                      ? <button type="button" className="small danger" aria-label={`Deactivate ${who(u)}`} disabled={change.isPending} onClick={() => deactivate(u)}>Deactivate</button>
+                      : <button type="button" className="small" aria-label={`Reactivate ${who(u)}`} disabled={change.isPending} onClick={() => reactivate(u)}>Reactivate</button>}
                   </td>
                 </tr>
               )))}
@@ -198,20 +205,20 @@ export function UsersSettings({ me, serverUrl }: { me?: User; serverUrl?: string
 }
 
 /** A user's row while editing their name and role. */
-function EditRow({ user, busy, onSave, onCancel }: { user: User; busy: boolean; onSave: (name: string, role: Role) => void; onCancel: () => void }) {
+function EditRow({ user, who, busy, onSave, onCancel }: { user: User; who: string; busy: boolean; onSave: (name: string, role: Role) => void; onCancel: () => void }) {
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<Role>(user.role);
   const empty = name.trim() === '';
   return (
     <tr data-testid="user-row">
       <td colSpan={2}>
-        <input aria-label={`Name of ${user.name}`} dir="auto" value={name} maxLength={100} onChange={(e) => setName(e.target.value)}
+        <input aria-label={`Name of ${who}`} dir="auto" value={name} maxLength={100} onChange={(e) => setName(e.target.value)}
           {...(empty ? { 'aria-invalid': true } : {})} />
         {empty && <p className="error">Enter a name</p>}
         <span className="muted"> {user.email}</span>
       </td>
       <td colSpan={4}>
-        <select aria-label={`Role of ${user.name}`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        <select aria-label={`Role of ${who}`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((r) => <option key={r}>{r}</option>)}
         </select>
       </td>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { AdAccountList } from '../../lib/contracts/ads';
 import { AppList } from '../../lib/contracts/apps';
 import { ChannelList, WhatsAppTemplateList, type Channel, type WhatsAppTemplate } from '../../lib/contracts/channels';
 import { FieldList, LifecycleStages } from '../../lib/contracts/contacts';
@@ -15,6 +16,7 @@ export const keys = {
   workflow: (id: string) => ['workflows', id] as const,
   fields: ['fields'] as const,
   ads: ['ads'] as const,
+  adAccounts: ['ad-accounts'] as const,
   apps: ['apps'] as const,
   users: ['users'] as const,
   restrictions: ['restrictions'] as const,
@@ -31,6 +33,8 @@ export const useWorkflow = (id: string | undefined) =>
   useQuery({ queryKey: keys.workflow(id ?? ''), enabled: !!id, queryFn: () => request(Workflow, 'GET', `/workflows/${encodeURIComponent(id ?? '')}`) });
 export const useFields = () => useQuery({ queryKey: keys.fields, queryFn: () => request(FieldList, 'GET', '/fields') });
 export const useAds = () => useQuery({ queryKey: keys.ads, queryFn: () => request(AdCatalog, 'GET', '/ads') });
+/** The linked ad accounts (admins only): their names, for the pickers. */
+export const useAdAccounts = () => useQuery({ queryKey: keys.adAccounts, queryFn: () => request(AdAccountList, 'GET', '/ads/accounts') });
 export const useApps = () => useQuery({ queryKey: keys.apps, queryFn: () => request(AppList, 'GET', '/apps') });
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => request(UserList, 'GET', '/users') });
 export const useRestrictions = () =>

@@ -103,6 +103,12 @@ export const ChannelWindow = z.object({
    * HUMAN_AGENT (7 days after the customer's last message); null otherwise.
    */
   humanAgentUntil: Timestamp.nullable().optional(),
+  /**
+   * WhatsApp refused a free-form reply sent at this time as outside its 24-hour window (131047),
+   * after the customer last wrote: the window is closed until they write again, whatever
+   * `lastIncomingAt` says. Absent otherwise.
+   */
+  refusedAt: Timestamp.optional(),
 });
 export type ChannelWindow = z.infer<typeof ChannelWindow>;
 

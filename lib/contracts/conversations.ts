@@ -8,6 +8,7 @@ import { AdReferral } from './ad-referral';
 import { decodedCursor, listQuery, pageLimit } from './list-query';
 import { timeIdCursor, type TimeIdCursor } from './time-id-cursor';
 import { TimeBound } from './runs';
+import { MESSAGE_MAX, replyTooLong } from './reply-limits';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -47,6 +48,14 @@ export const Message = z.object({
    * already placed it in its thread, and its agents read that order).
    */
   sentAt: Timestamp.optional(),
+  /**
+   * Where the message sits in its thread, when not at `createdAt`; threads are read in
+   * (`threadAt` ?? `createdAt`, `id`) order. A customer's message Meta delivered out of order sits
+   * where they sent it (`sentAt`), but never above a message that had been in the thread for more
+   * than 10 minutes when it arrived: late by days, it comes last, as on a phone that was offline.
+   * A reply sent again (Resend) sits where it went out again.
+   */
+  threadAt: Timestamp.optional(),
   /** What the customer sent beyond its text: a WhatsApp Flow's answer fields, shared contact cards, an order. */
   data: MessageData.optional(),
 });
@@ -220,8 +229,13 @@ export const PostedMessage = Message.extend({
   openedConversation: z.boolean().optional(),
 });
 export type PostedMessage = z.infer<typeof PostedMessage>;
-/** The latest message of a conversation (a customer's, a reply or a note), as the list previews it. */
-export const LastMessage = Message.pick({ id: true, direction: true, kind: true, author: true, text: true, createdAt: true });
+/**
+ * The latest message of a conversation (a customer's, a reply or a note), as the list previews it.
+ * One reopened (`POST /conversations`) shows the contact's previous conversation's until something
+ * is written in it, as Chatwoot's reopened conversation keeps its last message.
+ */
+// `delivery`: a reply that failed says so in the list, not only in its thread.
+export const LastMessage = Message.pick({ id: true, direction: true, kind: true, author: true, text: true, createdAt: true, delivery: true });
 export type LastMessage = z.infer<typeof LastMessage>;
 /** Chatwoot counts a conversation's unread messages up to 10 (its card shows "9+"); so does the list. */
 export const UNREAD_COUNT_CAP = 10;
@@ -240,6 +254,8 @@ export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** `POST /conversations/:id/seen`: the signed-in user has looked at it up to `seenAt` (the server's time, never moved back). */
 export const ConversationSeen = z.object({ conversationId: Id, seenAt: Timestamp });
 export type ConversationSeen = z.infer<typeof ConversationSeen>;
+/** Its body: none (or `{}`); the time is the server's. */
+export const SeenBody = z.strictObject({}, unknownKeys('it takes no body: the server records the time it is called'));
 /**
  * GET /conversations: a page, newest activity first. `nextCursor` is passed back as `cursor` for
  * the next page (null: no more); `total` counts every conversation the filters match, not the page.
@@ -305,7 +321,9 @@ export const CloseConversationBody = z.object({
 // Strict: a key dropped would send what was not meant, e.g. Chatwoot's `"private": true` went to
 // the customer as a reply instead of staying a note.
 export const MessageBody = z.strictObject({
-  text: z.string().trim().min(1, 'A message cannot be empty').max(4096).optional(),
+  // The count in the refusal: "Too big: expected string to have <=4096 characters" told an agent nothing.
+  text: z.string().trim().min(1, 'A message cannot be empty')
+    .max(MESSAGE_MAX, { error: (iss) => replyTooLong('message', typeof iss.input === 'string' ? iss.input.length : MESSAGE_MAX + 1) ?? 'Too long' }).optional(),
   template: WhatsAppTemplateRef.optional(),
   direction: z.enum(['incoming', 'outgoing']).default('outgoing'),
   kind: z.enum(['message', 'comment']).default('message'),

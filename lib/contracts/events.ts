@@ -32,7 +32,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.assigned'), payload: z.object({ contactId: z.string(), conversationId: z.string(), assigneeId: z.string().nullable() }) }),
   z.object({ type: z.literal('message.created'), payload: z.object({ contactId: z.string(), conversationId: z.string(), messageId: z.string(), direction: z.string(), kind: z.string() }) }),
   // Trigger-only events: their payload carries the trigger variables.
-  z.object({ type: z.literal('shortcut.launched'), payload: z.object({ contactId: z.string(), conversationId: z.string(), workflowId: z.string(), values: z.record(z.string(), z.unknown()), launchedBy: z.string() }) }),
+  z.object({ type: z.literal('shortcut.launched'), payload: z.object({ contactId: z.string(), conversationId: z.string(), workflowId: z.string(), values: z.record(z.string(), z.unknown()), launchedBy: z.string(), launchedByName: z.string().optional() }) }),
   // `unmatched`: identifier values that matched no contact (only when there are some).
   z.object({ type: z.literal('webhook.received'), payload: z.object({ workflowId: z.string(), contactIds: z.array(z.string()), unmatched: z.array(z.string()).optional(), variables: z.record(z.string(), z.unknown()), errors: z.array(z.unknown()) }) }),
   // `referral`: all Meta said of the ad (absent on events recorded before it was kept).

@@ -102,6 +102,12 @@ export const Run = z.object({
   rerunFromStep: z.number().int().min(1).optional(),
   /** On the run history's answers of a failed run: the step it failed at, and whether a rerun may start there. */
   failedStep: FailedStep.optional(),
+  /**
+   * On the run history's answers of a failed run: why it may not run again at all, from the start
+   * or its failed step, in the words of that request's 409 (its assignee deactivated, a shortcut's
+   * conversation closed, the workflow deleted or unpublished); null when it may.
+   */
+  rerunRefused: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

@@ -18,6 +18,19 @@ export const StepId = z
   .regex(/^[A-Za-z0-9_-]+$/, 'A step id uses letters, digits, _ and - only');
 export type StepId = z.infer<typeof StepId>;
 
+/**
+ * Where a Branch, Jump to, Date & Time or Ask a Question goes: a step's id, or `$end` to end the
+ * workflow there (respond.io's branch with nothing after it). `$` never starts a step id, so no
+ * step can take the name.
+ */
+export const END_WORKFLOW = '$end';
+export const StepTarget = z
+  .string()
+  .min(1, 'A step needs an id')
+  .max(40, 'A step id has at most 40 characters')
+  .regex(/^(?:\$end|[A-Za-z0-9_-]+)$/, 'Go to a step id (letters, digits, _ and -) or "$end" to end the workflow')
+  .describe('A step id of this workflow, or "$end": the run ends there (completed)');
+
 export const STEP_TYPES = [
   'send_message',
   'add_comment',
@@ -135,13 +148,13 @@ export const CloseConversationConfig = z.object({
 export const Branch = z.object({
   name: z.string().trim().min(1, 'Name the branch').max(60),
   conditions: VariableConditionGroup,
-  goTo: StepId,
+  goTo: StepTarget,
 });
 export type Branch = z.infer<typeof Branch>;
 /** The first branch whose conditions hold jumps to its `goTo`; none: `elseGoTo`, or the next step. */
 export const BranchConfig = z.object({
   branches: z.array(Branch).min(1, 'Add at least one branch').max(10, 'At most 10 branches'),
-  elseGoTo: StepId.optional(),
+  elseGoTo: StepTarget.optional(),
 });
 export const WaitConfig = z.object({
   seconds: z
@@ -150,7 +163,7 @@ export const WaitConfig = z.object({
     .min(1, 'Wait at least 1 second')
     .max(MAX_WAIT_SECONDS, 'Wait at most 90 days'),
 });
-export const JumpToConfig = z.object({ stepId: StepId });
+export const JumpToConfig = z.object({ stepId: StepTarget });
 export const HttpHeader = z.object({
   key: z
     .string()
@@ -194,8 +207,8 @@ export const MiniAppActionConfig = z.object({
 export const DateTimeConfig = z.object({
   timeZone: TimeZone,
   schedule: DateTimeSchedule,
-  matchGoTo: StepId.optional(),
-  elseGoTo: StepId.optional(),
+  matchGoTo: StepTarget.optional(),
+  elseGoTo: StepTarget.optional(),
 });
 /** Moves the contact to one of the lifecycle stages defined in settings (fires Contact Field Updated `lifecycle`). */
 export const UpdateLifecycleStageConfig = z.object({ stage: z.string().trim().min(1, 'Choose a stage').max(50) });
@@ -222,9 +235,9 @@ export const AskQuestionConfig = z.object({
   /** A custom field's key, or one of WRITABLE_STANDARD_FIELDS. */
   saveToField: z.string().trim().max(100).optional(),
   saveToVariable: VariableName.optional(),
-  answeredGoTo: StepId.optional(),
-  invalidGoTo: StepId.optional(),
-  timeoutGoTo: StepId.optional(),
+  answeredGoTo: StepTarget.optional(),
+  invalidGoTo: StepTarget.optional(),
+  timeoutGoTo: StepTarget.optional(),
 }).superRefine((c, ctx) => {
   if (c.answerType === 'choice' && c.choices.length < 2) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Add at least two choices' });
   if (c.presentation === 'buttons' && c.choices.length > 3) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Reply buttons hold at most 3 choices; use a list' });

@@ -109,7 +109,7 @@ describe('triggerVariables', () => {
         name: 'Refund',
         form: { fields: [{ label: 'Order', type: 'text', variable: 'orderId' }, { label: 'Amount', type: 'number', variable: 'amount' }] },
       },
-      ['orderId', 'amount', 'launchedBy'],
+      ['orderId', 'amount', 'launchedBy', 'launchedByName'],
     ],
     incoming_webhook: [webhook() as TriggerInput, ['orderId']],
     click_to_chat_ads: [{ type: 'click_to_chat_ads', adAccountId: 'a', adIds: ['b'] }, [

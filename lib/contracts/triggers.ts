@@ -218,7 +218,8 @@ export const OPEN_VARIABLE_TRIGGERS: readonly TriggerType[] = ['manual', 'mini_a
 export function triggerVariables(trigger: Trigger): string[] {
   switch (trigger.type) {
     case 'shortcut':
-      return [...trigger.form.fields.map((f) => f.variable), 'launchedBy'];
+      // launchedBy is the agent's user id (for an API call); launchedByName the name a note reads.
+      return [...trigger.form.fields.map((f) => f.variable), 'launchedBy', 'launchedByName'];
     case 'incoming_webhook':
       return trigger.mappings.map((m) => m.variable);
     case 'manual':

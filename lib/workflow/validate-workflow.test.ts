@@ -67,7 +67,7 @@ describe('structuralProblems', () => {
       { path: ['steps', 0, 'config', 'elseGoTo'], message: 'There is no step "gone" to go to' },
     ]],
     ['a trigger variable the shortcut does not provide', [say('{{$trigger.amount}}')], shortcutWithForm, [
-      { path: ['steps', 0, 'config', 'text'], message: '{{$trigger.amount}} is not provided by this trigger (it provides orderId, launchedBy)' },
+      { path: ['steps', 0, 'config', 'text'], message: '{{$trigger.amount}} is not provided by this trigger (it provides orderId, launchedBy, launchedByName)' },
     ]],
     ['a trigger variable the webhook does not map', [say('{{$trigger.phone}}')], webhook, [
       { path: ['steps', 0, 'config', 'text'], message: expect.stringContaining('{{$trigger.phone}} is not provided by this trigger') },

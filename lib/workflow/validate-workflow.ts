@@ -2,6 +2,7 @@ import { OPEN_VARIABLE_TRIGGERS, triggerVariables } from '../contracts/triggers'
 import { itemGap, type TriggerItem } from './app-trigger-items';
 import type { FieldDefinition } from '../contracts/contacts';
 import type { WorkflowDefinition } from '../contracts/workflow';
+import { END_WORKFLOW } from '../contracts/steps';
 import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
@@ -113,6 +114,8 @@ function rootlessFinding(written: string, ref: TemplateReference, ctx: Reference
 }
 
 function targetProblem(target: string, self: string, ctx: ReferenceContext): string | undefined {
+  // "End the workflow" names no step: nothing to find.
+  if (target === END_WORKFLOW) return undefined;
   if (target === self) return 'A step cannot jump to itself';
   if (!ctx.stepIds.has(target)) return `There is no step "${target}" to go to`;
   return undefined;

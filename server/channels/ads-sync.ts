@@ -78,7 +78,30 @@ export async function linkAdAccount(services: Services, body: { adAccountId: str
     secrets: services.vault.seal(toJson({ accessToken: body.accessToken })), status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now,
   };
   await services.db.insertInto('connections').values(row).execute();
-  return toAdAccount(row);
+  return firstSync(services, row);
+}
+
+/** How long linking waits for the first read of the account's ads before it answers (the read goes on behind). */
+export const LINK_SYNC_WAIT_MS = 5_000;
+
+/**
+ * The ads are read once right after linking, as respond.io lists them once the account is
+ * connected: before, the catalog and the Click-to-Chat ad picker stayed empty until Sync now or
+ * the next scheduled pass (META_ADS_SYNC_MINUTES, an hour by default). A failed read keeps the
+ * link and says why on the account (lastError); a long one answers with "never synced" meanwhile.
+ */
+async function firstSync(services: Services, row: ConnectionsTable): Promise<AdAccount> {
+  let timer: NodeJS.Timeout | undefined;
+  const read = syncAdAccount(services, row.id).then((r) => r.account, (err: unknown) => {
+    services.log.warn({ err, adAccount: configOf(row).adAccountId }, 'the first ads sync after linking failed');
+    return undefined;
+  });
+  const waited = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, LINK_SYNC_WAIT_MS, undefined); timer.unref(); });
+  const synced = await Promise.race([read, waited]);
+  clearTimeout(timer);
+  if (synced) return synced;
+  const now = await services.db.selectFrom('connections').selectAll().where('id', '=', row.id).executeTakeFirst();
+  return toAdAccount(now ?? row);
 }
 
 /** Unlinks the account; its synced ads stay in the catalog as they were last seen. */

@@ -1,5 +1,5 @@
 import type { ChannelWindow } from '../../lib/contracts/channels';
-import type { SendSpec } from './send-spec';
+import { textTooLong, type SendSpec } from './send-spec';
 import { HUMAN_AGENT_MS } from './window';
 
 // What Meta takes from an agent's reply in the inbox (POST /conversations/:id/messages, a try
@@ -25,10 +25,19 @@ export function agoText(iso: string, now: number): string {
 
 /** The spec to send (Messenger's tag added when it needs one), or why it cannot go, for the agent. */
 export function planAgentReply(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, replier: Replier, now = Date.now()): { spec: SendSpec; note?: string } | { error: string } {
+  const plan = planInWindow(kind, spec, window, replier, now);
+  // Too long for the channel (Messenger's 2,000: the API body takes 4,096): said before Meta refuses it.
+  const long = 'spec' in plan ? textTooLong(kind, plan.spec) : null;
+  return long ? { error: long } : plan;
+}
+
+function planInWindow(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, replier: Replier, now: number): { spec: SendSpec; note?: string } | { error: string } {
   const last = window.lastIncomingAt ?? null;
   const wrote = last ? `The customer last wrote ${agoText(last, now)}` : null;
   if (kind === 'whatsapp') {
     if (window.open || spec.kind === 'template') return { spec };
+    // Closed by WhatsApp's own record (131047, window.ts), whatever our clock of the customer says.
+    if (window.refusedAt) return { error: 'WhatsApp refused the last reply as sent more than 24 hours after the customer last wrote (by its own record): it allows only a template until they write again. Pick one under Templates.' };
     return { error: wrote
       ? `${wrote}, so the 24-hour window is closed: WhatsApp allows only a template now. Pick one under Templates.`
       : 'The customer has not written on WhatsApp yet: WhatsApp allows only a template until they do. Pick one under Templates.' };

@@ -1,11 +1,18 @@
 import type { ChannelWindow } from '../../lib/contracts/channels';
-import type { SendSpec } from './send-spec';
+import { textTooLong, type SendSpec } from './send-spec';
 
 /**
  * What Meta will take on this channel now: the spec itself, the fallback template when WhatsApp's
  * window is closed, or the reason nothing can be sent (the step fails with it, the inbox shows it).
  */
 export function planSend(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
+  const plan = planInWindow(kind, spec, window, fallback);
+  // Meta refuses a text over the channel's limit (its values filled in): the step says so first.
+  const long = 'spec' in plan ? textTooLong(kind, plan.spec, 'this one') : null;
+  return long ? { error: long } : plan;
+}
+
+function planInWindow(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
   if (kind === 'messenger') {
     if (spec.kind === 'template') return { error: 'WhatsApp templates cannot be sent on Messenger; send text, media or buttons with a message tag instead' };
     if (!window.open && spec.messenger?.messagingType !== 'MESSAGE_TAG') {

@@ -59,13 +59,18 @@ export async function resendReply(services: Services, input: ResendInput): Promi
   const plan = await planReply(services, t);
   if ('error' in plan) return plan;
   // Claimed: of two Resends at once (two agents), one sends; the other is told it is on its way.
+  // The copy the customer gets now comes after what they said since, on their phone as here: the
+  // message moves to the end of the thread (thread_at, migration 095), and is the list's latest.
+  const at = nowIso();
   const claimed = await db.updateTable('messages')
-    .set({ delivery_status: 'retrying', delivery_error: null, external_id: null, delivery_updated_at: nowIso() })
+    .set({ delivery_status: 'retrying', delivery_error: null, external_id: null, delivery_updated_at: at, thread_at: at })
     .where('id', '=', message.id).where('delivery_status', 'in', RESENDABLE).executeTakeFirst();
   if (Number(claimed.numUpdatedRows) === 0) {
     refuseUnlessFailed((await current())!);
     throw new HttpError(409, 'not_failed', 'This reply is not sent again: it is being sent already');
   }
+  await db.updateTable('conversations').set({ last_message_at: at, last_message_id: message.id })
+    .where('id', '=', conversation.id).where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<=', at)])).execute();
   await db.updateTable('reply_sends').set({ tries: 0, next_attempt_at: new Date(Date.now() + TRY_HOLD_MS).toISOString() }).where('send_key', '=', sendKey).execute();
   return tryReply(services, { ...t, tries: 1 }, plan.spec);
 }

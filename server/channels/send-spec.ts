@@ -1,6 +1,7 @@
 import type { Attachment } from '../../lib/contracts/channels';
 import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
 import { isFetchableLink, renderTemplateRef, templateComponents, templateProblem } from './template-components';
+import { replyTooLong } from '../../lib/contracts/reply-limits';
 
 export { isFetchableLink };
 
@@ -37,6 +38,16 @@ export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => stri
  * fetch, a code too long, an offer that has ended…): the step fails saying so, before any call.
  */
 export const badTemplate = (spec: SendSpec, now = Date.now()): string | null => (spec.template ? templateProblem(spec.template, now) : null);
+
+/**
+ * A text longer than the channel takes (lib/contracts/reply-limits.ts): Meta would refuse it. What
+ * goes as a text: WhatsApp's text message (a button or list body is cut to fit where it is built);
+ * on Messenger also quick replies' text and a caption, sent as a text of its own (splitCaption).
+ */
+export function textTooLong(kind: 'whatsapp' | 'messenger', spec: SendSpec, whose?: string): string | null {
+  const asText = kind === 'whatsapp' ? spec.kind === 'text' : spec.kind !== 'template';
+  return asText ? replyTooLong(kind, spec.text.length, whose) : null;
+}
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
 export function inboxText(spec: SendSpec): string {

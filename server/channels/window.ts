@@ -2,6 +2,7 @@ import type { ChannelWindow } from '../../lib/contracts/channels';
 import type { Conversation } from '../../lib/contracts/conversations';
 import { sql } from 'kysely';
 import type { Executor } from '../store/database';
+import { RE_ENGAGEMENT } from './meta-advice';
 
 /**
  * Meta's 24-hour customer-service window: free-form messages only within 24 hours of the
@@ -28,13 +29,35 @@ export async function channelWindow(db: Executor, conversation: Pick<Conversatio
     .orderBy(sentAt, 'desc').limit(1).executeTakeFirst();
   const lastAt = last ? Date.parse(last.at) : null;
   const closesAt = lastAt !== null ? lastAt + WINDOW_MS : null;
-  const open = closesAt !== null && closesAt > now;
+  const refusedAt = kind === 'whatsapp' && last && closesAt! > now ? await refusedSince(db, conversation, last.at) : null;
+  const open = closesAt !== null && closesAt > now && !refusedAt;
   const humanAgentUntil = kind === 'messenger' && !open && lastAt !== null && lastAt + HUMAN_AGENT_MS > now ? new Date(lastAt + HUMAN_AGENT_MS).toISOString() : null;
   return {
     kind, open, closesAt: open ? new Date(closesAt!).toISOString() : null,
     lastIncomingAt: lastAt !== null ? new Date(lastAt).toISOString() : null, humanAgentUntil,
+    ...(refusedAt ? { refusedAt } : {}),
     note: open ? null : kind === 'whatsapp'
-      ? 'The 24-hour window is closed: WhatsApp accepts only an approved template until the customer writes again'
+      ? refusedAt
+        ? 'WhatsApp refused a reply as sent more than 24 hours after the customer last wrote (by its own record): it accepts only an approved template until they write again'
+        : 'The 24-hour window is closed: WhatsApp accepts only an approved template until the customer writes again'
       : 'The 24-hour window is closed: Messenger accepts only a message with a message tag (e.g. HUMAN_AGENT) until the customer writes again',
   };
+}
+
+/**
+ * WhatsApp keeps the window by its own record, which may differ from ours (a message of the
+ * customer's we never got, clocks): a free-form reply it refused with 131047 (Re-engagement
+ * message) after the customer's last message says the window is closed, until they write again.
+ * Without this the composer kept inviting replies that could only fail, each with a Resend that
+ * could only fail again. When the reply went out (a Resend's time, else its own) against when the
+ * customer wrote; failed by the send's answer or a status webhook.
+ */
+async function refusedSince(db: Executor, conversation: { contactId: string; connectionId: string }, customerWrote: string): Promise<string | null> {
+  const sent = sql<string>`coalesce(messages.thread_at, messages.created_at)`;
+  const row = await db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(sent.as('at')).where('conversations.contact_id', '=', conversation.contactId)
+    .where('messages.connection_id', '=', conversation.connectionId).where('messages.direction', '=', 'outgoing')
+    .where('messages.delivery_status', '=', 'failed').where('messages.delivery_error', 'like', `%Meta error ${RE_ENGAGEMENT}%`)
+    .where(sent, '>', customerWrote).orderBy(sent, 'desc').limit(1).executeTakeFirst();
+  return row?.at ?? null;
 }

@@ -83,6 +83,14 @@ export async function openAgain(
   const latest = await latestOf(uow.trx, contactId);
   const opened = await openConversation(uow, services, contactId, cause, null, latest ? await channelKept(uow.trx, latest) : undefined);
   if (by && latest) await writeStepLine(uow, { conversationId: opened.id, contactId, author: lineAuthor(by), text: reopenedText(by) });
+  // Until something is written in it, the list previews what was said last (Chatwoot reopens the
+  // same conversation, so its row keeps its last message); it showed the phone number instead.
+  // Its activity stays its opening (last_message_at null), and its first message replaces this (073).
+  if (latest) {
+    await uow.trx.updateTable('conversations')
+      .set((eb) => ({ last_message_id: eb.selectFrom('conversations as earlier').select('earlier.last_message_id').where('earlier.id', '=', latest.id) }))
+      .where('id', '=', opened.id).where('last_message_id', 'is', null).execute();
+  }
   return opened;
 }
 

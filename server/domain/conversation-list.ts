@@ -1,14 +1,17 @@
 import { sql } from 'kysely';
 import {
   ASSIGNEE_FILTER_HINT, ASSIGNEE_ME, ASSIGNEE_NONE, decodeConversationCursor, encodeConversationCursor,
-  type ConversationList, type ConversationListItem, type ConversationQuery, type LastMessage,
+  UNREAD_COUNT_CAP, type ConversationList, type ConversationListItem, type ConversationQuery, type LastMessage,
 } from '../../lib/contracts/conversations';
+import { CHANNEL_KINDS, type MessageDelivery } from '../../lib/contracts/channels';
+import { explainMetaError } from '../channels/meta-advice';
 import { HttpError } from '../http-error';
 import type { Dialect, Executor } from '../store/database';
 import { contactMatches } from './contact-search';
 import { toContact } from './contacts';
 import { toConversation } from './conversations';
 import { inMatched, searchPages } from './conversation-search';
+import { unreadCount, type Reader } from './conversation-unread';
 
 const STATUSES = ['open', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -27,6 +30,8 @@ export interface Filters {
   updatedSince?: string | undefined;
   /** The contacts `q` matches are the statement's CTE `matched`, read once (conversation-search.ts). */
   qMatched?: boolean | undefined;
+  /** A signed-in user: each row says how many of its customer's messages they have not seen (conversation-unread.ts). */
+  reader?: Reader | undefined;
 }
 
 /**
@@ -41,9 +46,9 @@ export interface Filters {
  * paging on meanwhile never meets it twice; it shows at the top of a first page (the inbox fetches
  * that again on each live change).
  */
-export async function listConversations(db: Executor, dialect: Dialect, query: Omit<ConversationQuery, 'assigneeId'>, assigneeId?: string | null): Promise<ConversationList> {
+export async function listConversations(db: Executor, dialect: Dialect, query: Omit<ConversationQuery, 'assigneeId'>, assigneeId?: string | null, reader?: Reader): Promise<ConversationList> {
   const cursor = query.cursor ? decodeConversationCursor(query.cursor) : null;
-  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince };
+  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince, reader };
   const statuses = query.status ? [query.status] : STATUSES;
   const [pages, total] = filters.q ? await searchPages(db, dialect, statuses, filters, cursor, query.limit + 1) : await Promise.all([
     Promise.all(statuses.map((status) => tabPage(db, dialect, status, filters, cursor, query.limit + 1))),
@@ -97,8 +102,16 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
     .selectAll('conversations')
     .select(['contacts.first_name', 'contacts.last_name', 'contacts.phone', 'contacts.email', 'contacts.tags', 'contacts.fields', 'contacts.lifecycle', 'contacts.created_at', 'contacts.updated_at'])
     .select(['last.id as last_id', 'last.direction as last_direction', 'last.kind as last_kind', 'last.author_type as last_author_type', 'last.author_id as last_author_id',
-      'last.author_name as last_author_name', 'last.text as last_text', 'last.created_at as last_created_at'])
+      'last.author_name as last_author_name', 'last.text as last_text', 'last.created_at as last_created_at',
+      'last.delivery_status as last_delivery_status', 'last.delivery_error as last_delivery_error', 'last.external_id as last_external_id', 'last.delivery_updated_at as last_delivery_updated_at'])
     .select(activityAt.as('activity_at'))
+    // Where it lives (inboxKind): its connection's kind, by primary key; a Chatwoot account's row is
+    // gone once disconnected, while a WhatsApp number's or Page's takes its conversations off it.
+    .leftJoin('connections as via', 'via.id', 'conversations.connection_id')
+    .select('via.kind as via_kind')
+    .$if(filters.reader !== undefined, (qb) => qb
+      .leftJoin('conversation_reads as seen', (j) => j.onRef('seen.conversation_id', '=', 'conversations.id').on('seen.user_id', '=', filters.reader!.id))
+      .select(unreadCount(filters.reader!).as('unread')))
     // A literal: the planner sees which part of the index the page is in.
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
@@ -158,14 +171,28 @@ const assigneeIs = (assigneeId: string | null) => (assigneeId === null
 
 export type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 
+/**
+ * A conversation that lives in a Chatwoot account, connected or not: one on a connection that is
+ * not a WhatsApp number or Page of the companion's (deleting those takes their conversations off
+ * the connection: channels/disconnected.ts; a disconnected Chatwoot account's keep it).
+ */
+const livesInChatwoot = (r: Row) => !!r.connection_id && !(r.via_kind && (CHANNEL_KINDS as readonly string[]).includes(r.via_kind));
+
 const toItem = (r: Row): ConversationListItem => ({
   ...toConversation(r),
   contact: toContact({ ...r, id: r.contact_id }),
   lastActivityAt: r.activity_at,
+  ...(r.unread !== undefined && r.unread !== null ? { unread: Math.min(Number(r.unread), UNREAD_COUNT_CAP) } : {}),
+  inboxKind: livesInChatwoot(r) ? 'chatwoot' : null,
   lastMessage: r.last_id === null ? null : {
     id: r.last_id, direction: r.last_direction as LastMessage['direction'], kind: r.last_kind as LastMessage['kind'],
     author: { type: r.last_author_type as LastMessage['author']['type'], id: r.last_author_id, ...(r.last_author_name ? { name: r.last_author_name } : {}) },
     text: r.last_text ?? '', createdAt: r.last_created_at ?? r.activity_at,
+    // A reply that failed shows as failed in the list too (the thread's words for why).
+    ...(r.last_delivery_status ? { delivery: {
+      status: r.last_delivery_status as MessageDelivery['status'], error: explainMetaError(r.last_delivery_error ?? null),
+      externalId: r.last_external_id ?? null, updatedAt: r.last_delivery_updated_at ?? null,
+    } } : {}),
   },
 });
 

@@ -32,6 +32,7 @@ export const toMessage = (r: MessagesTable): Message => ({
   ...(r.delivery_status ? { delivery: { status: r.delivery_status as MessageDelivery['status'], error: explainMetaError(r.delivery_error ?? null), externalId: r.external_id ?? null, updatedAt: r.delivery_updated_at ?? null } } : {}),
   ...(r.attachments ? { attachments: fromJson<Attachment[]>(r.attachments, []) } : {}),
   ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+  ...(r.thread_at ? { threadAt: r.thread_at } : {}),
   ...(r.data ? dataOf(r.data) : {}),
 });
 

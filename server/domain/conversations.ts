@@ -19,6 +19,8 @@ import { writeStepLine } from './activity';
 import { closedText, lineAuthor, type ChangedBy } from './change-lines';
 import { channelOnOpen, channelTypeOf, placeColumns, type ConversationPlace } from './conversation-place';
 import { toConversation, toMessage } from './conversation-rows';
+import { threadKey } from './message-page';
+import { threadPlace } from './thread-place';
 import {
   BUILT_IN, channelOf, conversationIn, conversationWritten, getConversation, openConversationIn, publishChanged, remember,
 } from './conversation-reads';
@@ -177,6 +179,8 @@ export async function addMessage(
   // When it arrived, whatever Meta's clock says (sent_at): the inbox lists by it (migration 077).
   // A connected inbox's message keeps that inbox's time: the thread is the same there and here.
   const createdAt = input.at ?? nowIso();
+  // Meta delivered it out of order or late: where the customer sent it, within limits (thread-place.ts).
+  const threadAt = ch?.sentAt && input.direction === 'incoming' ? await threadPlace(uow.trx, conversationId, ch.sentAt, createdAt) : null;
   const row: MessagesTable = {
     id: newId('msg'), conversation_id: conversationId, direction: input.direction, kind: input.kind,
     author_type: input.author.type, author_id: input.author.id, text: input.text, created_at: createdAt,
@@ -188,6 +192,7 @@ export async function addMessage(
       attachments: ch.attachments?.length ? toJson(ch.attachments) : null,
       ...(ch.sentAt ? { sent_at: ch.sentAt } : {}),
     } : {}),
+    ...(threadAt ? { thread_at: threadAt } : {}),
     ...(input.data ? { data: toJson(input.data) } : {}),
     ...(input.sendKey ? { send_key: input.sendKey } : {}),
   };
@@ -226,9 +231,9 @@ async function conversationForMessage(uow: UnitOfWork, id: string): Promise<Conv
 /**
  * The thread in the order things happened: by created_at (ids are made at the same moment), which
  * also places a run's activity line, replaced in place under its id, where its latest state was
- * written (domain/activity.ts).
+ * written (domain/activity.ts), unless placed elsewhere (thread_at: message-page.ts threadKey).
  */
 export async function listMessages(db: Executor, conversationId: string): Promise<Message[]> {
-  const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy(threadKey()).orderBy('id').execute();
   return rows.map(toMessage);
 }

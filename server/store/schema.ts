@@ -56,6 +56,8 @@ export interface MessagesTable {
   send_key?: string | null; attachments?: Json | null; delivery_updated_at?: string | null;
   /** Inbound through a channel: when the customer sent it, by Meta's clock (created_at: when it arrived; migration 077). */
   sent_at?: string | null;
+  /** Where it sits in its thread when not at created_at (a late customer message, a Resend; migration 095). */
+  thread_at?: string | null;
   /** What the customer sent beyond its text (a flow's answer, a contact card, an order), JSON (lib/contracts/message-data.ts). */
   data?: Json | null;
 }

@@ -4,6 +4,7 @@ import type { MessageData } from '../../lib/contracts/message-data';
 import { cut, Id, issue, metaTime, type AdReferral, type MetaItem, type StatusItem } from './meta-items';
 import { msEvent } from './ms-payloads';
 import { flowAnswer, orderContent, sharedContacts, unsupportedText, WaContactCard, WaError, WaNfmReply, WaOrder } from './wa-message-content';
+import { otherForms } from '../domain/phone-forms';
 
 export type { AdReferral, EchoItem, ErrorItem, InboundMessage, MetaItem, NumberChangeItem, ReactionItem, SkipItem, StatusItem } from './meta-items';
 export { metaTime } from './meta-items';
@@ -89,7 +90,10 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
   if (type === 'location' && m.location) {
     const l = m.location;
     attachments.push({ type: 'location', url: `https://www.google.com/maps?q=${l.latitude},${l.longitude}`, ...(l.name ? { caption: l.name } : {}) });
-    text = [l.name, l.address].filter(Boolean).join(', ') || `Location ${l.latitude}, ${l.longitude}`;
+    // Meta's address often starts with the place's name ("Praça do Comércio" at "Praça do
+    // Comércio, 1100-148 Lisboa"): the name once, then the address.
+    const named = l.name && l.address?.toLowerCase().startsWith(l.name.trim().toLowerCase()) ? [l.address] : [l.name, l.address];
+    text = named.filter(Boolean).join(', ') || `Location ${l.latitude}, ${l.longitude}`;
   }
   let content: { data?: MessageData; aside?: boolean } = {};
   if (type === 'interactive') text = m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? null;
@@ -173,16 +177,12 @@ export function metaItems(payload: unknown): MetaItem[] {
   return [{ kind: 'skip', reason: `Object ${typeof p.object === 'string' ? p.object.slice(0, 60) : 'missing'} is not WhatsApp or a Page` }];
 }
 
-/** The wa_id forms one person may arrive under, to match a contact stored in E.164. */
+/**
+ * The wa_id forms one person may arrive under, to match a contact stored in E.164 (Brazil's ninth
+ * digit, Mexico's 1, Argentina's 9: domain/phone-forms.ts). The wa_id as sent comes first, so a
+ * contact stored under exactly it wins over one stored under another form.
+ */
 export function waIdCandidates(waId: string): string[] {
   const d = waId.replace(/\D/g, '');
-  const out = [d];
-  // Brazil: mobile numbers gained a ninth digit (9) after the two-digit area code; WhatsApp
-  // often reports the older 12-digit form (55 + DDD + 8 digits).
-  if (/^55\d{10}$/.test(d)) out.push(`${d.slice(0, 4)}9${d.slice(4)}`);
-  if (/^55\d{2}9\d{8}$/.test(d)) out.push(`${d.slice(0, 4)}${d.slice(5)}`);
-  // Mexico: mobile numbers used to carry a 1 after 52; WhatsApp still reports 521 + 10 digits.
-  if (/^521\d{10}$/.test(d)) out.push(`52${d.slice(3)}`);
-  if (/^52\d{10}$/.test(d)) out.push(`521${d.slice(2)}`);
-  return out.map((x) => `+${x}`);
+  return [d, ...otherForms(d)].map((x) => `+${x}`);
 }

@@ -83,6 +83,24 @@ describe('run history: Run again from the failed step', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
+  it('refused whichever step it starts from (conversation closed, assignee deactivated): says why, and offers no Run again', async () => {
+    const CLOSED = 'Run run_closed cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact\'s open conversation';
+    const GONE = '“Ship notice” cannot run again: it assigns to Jordan Lee, who is deactivated; an admin must choose someone else in its workflow';
+    serve([
+      run('run_closed', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: CHANGED }, rerunRefused: CLOSED }),
+      run('run_assignee', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: GONE }, rerunRefused: GONE }),
+    ]);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+    for (const [id, why] of [['run_closed', CLOSED], ['run_assignee', GONE]] as const) {
+      expect(row(id).queryByRole('button', FROM_START)).toBeNull();
+      expect(row(id).queryByRole('button', FROM_FAILED)).toBeNull();
+      expect(row(id).getByText(why, { exact: false }).textContent).toBe(`${why}.`);
+    }
+    // Not advised to run it again from the start, which is refused too.
+    expect(row('run_closed').queryByText(/^Not from the failed step/)).toBeNull();
+  });
+
   it('Run all failed again from their failed steps sends from: failed_step and says how many of an earlier version were left out', async () => {
     const calls = serve([run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null } })], {
       'POST /workflows/wf_ship/runs/rerun': ok({ started: 2, reruns: [{ runId: 'run_n1', rerunOf: 'run_f' }, { runId: 'run_n2', rerunOf: 'run_g' }], remaining: 0, earlierVersion: 3 }),

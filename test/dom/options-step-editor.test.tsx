@@ -74,7 +74,7 @@ describe('step editor', () => {
     await addStep(user, 'Jump to a step');
     const jump = screen.getByLabelText('Jump to step');
     const options = within(jump).getAllByRole('option').map((o) => o.textContent);
-    expect(options).toEqual(['Choose a step…', '1. Send a message (send_message_1)', '2. Add an internal comment (add_comment_1)']);
+    expect(options).toEqual(['Choose a step…', '1. Send a message (send_message_1)', '2. Add an internal comment (add_comment_1)', 'End the workflow']);
     await user.selectOptions(jump, 'add_comment_1');
     expect(jump).toHaveProperty('value', 'add_comment_1');
 

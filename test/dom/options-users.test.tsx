@@ -151,6 +151,22 @@ describe('settings: managing users', () => {
     expect(connects).toEqual([{ serverUrl: SERVER, token: 'ict_mine_now' }]);
     expect(screen.getByText(/this extension uses it now/)).toBeTruthy();
   });
+
+  it('two users of one name: each row\'s buttons and the confirmation name them with their email; others by name alone', async () => {
+    const user = userEvent.setup();
+    const users = [person('u_admin', 'Ada Admin', 'admin'), person('u_ja', 'Jordan Lee', 'agent'), person('u_jb', 'Jordan Lee', 'agent')];
+    const calls = serveUsers(users);
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderWithProviders(<UsersSettings me={users[0]!} serverUrl={SERVER} />);
+
+    const b = await rowOf('u_jb@example.com');
+    expect(b.getByRole('button', { name: 'Edit Jordan Lee (u_jb@example.com)' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Deactivate Jordan Lee (u_ja@example.com)' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Edit Ada Admin' })).toBeTruthy();
+    await user.click(b.getByRole('button', { name: 'Deactivate Jordan Lee (u_jb@example.com)' }));
+    expect(confirm).toHaveBeenLastCalledWith(expect.stringMatching(/^Deactivate Jordan Lee \(u_jb@example\.com\)\?/));
+    await waitFor(() => expect(calls).toContainEqual({ method: 'PATCH', path: '/users/u_jb', body: { active: false } }));
+  });
 });
 
 describe('assigning in a workflow', () => {

@@ -89,7 +89,7 @@ describe('the variable picker', () => {
     // The renderer fills each from a run's scope (server/engine/executor/step-context.ts templateScope).
     const scope = {
       contact: { ...contact }, conversation: conversationScope(conversation),
-      trigger: { order: 'A-1042', launchedBy: 'u1' }, step: {}, system: { now: at },
+      trigger: { order: 'A-1042', launchedBy: 'u1', launchedByName: 'Ava' }, step: {}, system: { now: at },
     };
     for (const v of offered) expect(renderTemplate(`{{${v}}}`, scope).unknown, v).toEqual([]);
   });

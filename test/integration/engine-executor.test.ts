@@ -36,11 +36,13 @@ describe('executor: every step has its effect', () => {
     expect(messages).toMatchObject([{ text: 'Hi Ada, order A-1', direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: workflowId } }]);
   });
 
-  it('send_message without an open conversation fails the run with a clear error', async () => {
-    const { run } = await runSteps([{ id: 's1', type: 'send_message', config: { text: 'Hi' } }], { open: false });
-    expect(run.status).toBe('failed');
-    expect(run.error).toMatch(/no open conversation/);
-    expect(run.stepLog).toMatchObject([{ stepId: 's1', status: 'failed', error: run.error }]);
+  it('send_message without an open conversation opens one first (as Open conversation does) and sends there', async () => {
+    const { run, contact, workflowId } = await runSteps([{ id: 's1', type: 'send_message', config: { text: 'Hi' } }], { open: false });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const open = await findOpenConversation(services.db, contact.id);
+    expect(open?.openedBySource).toBe('workflow');
+    expect(await listMessages(services.db, open!.id)).toMatchObject([{ text: 'Hi', direction: 'outgoing', kind: 'message', author: { type: 'workflow', id: workflowId } }]);
+    expect(run.stepLog).toMatchObject([{ stepId: 's1', status: 'completed', notes: [expect.stringMatching(/^The contact had no open conversation: this step opened/)] }]);
   });
 
   it('add_comment adds an internal note', async () => {

@@ -98,7 +98,7 @@ describe('POST /shortcuts/:id/launch', () => {
     const { runId } = LaunchResult.parse(res.body);
     const run = parseRun((await admin().get(`/runs/${runId}`)).body);
     expect(run).toMatchObject({ status: 'queued', workflowId: wf.id, contactId: contact.id, conversationId: conversation.id, triggerEvent: { type: 'shortcut.launched' } });
-    expect(run.variables).toEqual({ trigger: { orderId: '1042', reason: 'Late', amount: 12.5, callbackDate: null, phone: '+14155550123', launchedBy: user.id } });
+    expect(run.variables).toEqual({ trigger: { orderId: '1042', reason: 'Late', amount: 12.5, callbackDate: null, phone: '+14155550123', launchedBy: user.id, launchedByName: user.name } });
     const [event] = await server.events('shortcut.launched');
     expect(event).toMatchObject({ source: 'user', contactId: contact.id, payload: { workflowId: wf.id, launchedBy: user.id } });
   });

@@ -60,7 +60,7 @@ export function triggerMatchOf(event: SourcedEvent): TriggerMatch | null {
     }
     case 'shortcut.launched': {
       const p = event.payload;
-      return one('shortcut', p.workflowId, p.contactId, p.conversationId, { ...p.values, launchedBy: p.launchedBy });
+      return one('shortcut', p.workflowId, p.contactId, p.conversationId, { ...p.values, launchedBy: p.launchedBy, launchedByName: p.launchedByName });
     }
     case 'webhook.received': {
       const p = event.payload;
@@ -128,7 +128,8 @@ export function runTriggerVariables(trigger: Trigger, match: TriggerMatch): Reco
     return { ...variables, ...extra };
   };
   if (trigger.type === 'shortcut') {
-    return declared(trigger.form.fields.map((f) => f.variable), { launchedBy: match.variables.launchedBy });
+    // launchedByName: the launching user's name when launched (events from before it was kept: null).
+    return declared(trigger.form.fields.map((f) => f.variable), { launchedBy: match.variables.launchedBy, launchedByName: match.variables.launchedByName ?? null });
   }
   if (trigger.type === 'incoming_webhook') return declared(trigger.mappings.map((m) => m.variable));
   if (trigger.type === 'manual' || trigger.type === 'mini_app') return match.variables;

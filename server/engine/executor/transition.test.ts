@@ -30,6 +30,7 @@ describe('applyOutcome', () => {
       error: expect.stringMatching(/^Too many jumps back: a run may jump back \(loop\) at most 10 times, and step "back" jumping back to "a" was jump 11; jumps forward do not count\. Let the loop end within 10 rounds/),
     }],
     ['a jump to a missing step fails', at(2), { kind: 'goto', stepId: 'zz' }, { status: 'failed', error: expect.stringMatching(/"zz"/) }],
+    ['"$end" (End the workflow) completes the run there, whatever follows', at(1, MAX_JUMPS), { kind: 'goto', stepId: '$end', output: { branch: 'Sofa lead' } }, { status: 'completed', cursor: 5, jumps: MAX_JUMPS }],
     ['pause waits at the next step', at(3), { kind: 'pause', wakeAt: '2025-01-01T00:00:05.000Z' }, { status: 'waiting', cursor: 4, wakeAt: '2025-01-01T00:00:05.000Z' }],
     ['pause that stays resumes the same step', at(3), { kind: 'pause', wakeAt: '2025-01-01T00:00:05.000Z', stay: true }, { status: 'waiting', cursor: 3, wakeAt: '2025-01-01T00:00:05.000Z' }],
     ['fail keeps the cursor', at(0), { kind: 'fail', error: 'boom' }, { status: 'failed', cursor: 0, error: 'boom' }],

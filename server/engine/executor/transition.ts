@@ -1,5 +1,5 @@
 import type { StepLogEntry } from '../../../lib/contracts/runs';
-import type { Step } from '../../../lib/contracts/steps';
+import { END_WORKFLOW, type Step } from '../../../lib/contracts/steps';
 import type { StepOutcome } from '../steps/define';
 
 /**
@@ -53,6 +53,14 @@ export function applyOutcome(state: RunState, steps: readonly Step[], outcome: S
         : { cursor, variables, stepLog, jumps: state.jumps, status: 'running' };
     }
     case 'goto': {
+      if (outcome.stepId === END_WORKFLOW) {
+        // "End the workflow" chosen as this step's target: the run completes here, its log says why.
+        const ended = entry('completed', { output: { ...asRecord(outcome.output), goTo: END_WORKFLOW } });
+        return {
+          ...state, cursor: steps.length, status: 'completed', variables: withStepVariables(outcome.stepVariables),
+          stepLog: [...state.stepLog, { ...ended, notes: [...(ended.notes ?? []), 'The workflow ended here: this step\'s choice was "End the workflow"'] }],
+        };
+      }
       const target = steps.findIndex((s) => s.id === outcome.stepId);
       if (target < 0) return failed(`Cannot jump to step "${outcome.stepId}": no such step in this workflow version`, outcome.output);
       // jump_to and branch alike: a jump counts when it goes back (only then can it loop). Forward

@@ -54,7 +54,7 @@ export async function launchShortcut(services: Services, user: User, workflowId:
 
     const { runIds } = await services.events.record(uow, {
       type: 'shortcut.launched',
-      payload: { contactId: conversation.contact_id, conversationId: conversation.id, workflowId, values: values.data, launchedBy: user.id },
+      payload: { contactId: conversation.contact_id, conversationId: conversation.id, workflowId, values: values.data, launchedBy: user.id, launchedByName: user.name },
     }, { source: 'user' });
     const runId = runIds[0];
     // The only reason a published shortcut starts no run: it is limited to once per contact.

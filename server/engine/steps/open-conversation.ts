@@ -4,7 +4,7 @@ import { channelOfLatest } from '../../domain/closed-conversations';
 import { openConversation } from '../../domain/conversations';
 import { toConversation } from '../../domain/conversations';
 import { channelTarget, moveConversation } from './conversation-channel';
-import { defineStep, fail, next } from './define';
+import { defineStep, fail, next, type StepContext } from './define';
 import { viaConnector } from './via-connector';
 
 export const openConversationStep = defineStep({
@@ -45,14 +45,23 @@ export const openConversationStep = defineStep({
       const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null));
       return next({ conversationId: opened.id, alreadyOpen: false });
     }
-    const latest = await ctx.services.db.selectFrom('conversations').selectAll().where('contact_id', '=', ctx.run.contactId)
-      .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
-    const connector = latest?.connection_id ? await viaConnector(ctx, toConversation(latest), 'reopen') : undefined;
-    if (connector) return next({ alreadyOpen: false, ...(await connector.invoke(undefined)) });
-    // A WhatsApp or Messenger customer's conversation opens again on their number or Page (as the
-    // inbox's Reopen does): a message the workflow sends next reaches them there.
-    const on = await channelOfLatest(ctx.services.db, ctx.run.contactId);
-    const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null, on));
-    return next({ conversationId: opened.id, alreadyOpen: false });
+    return next(await openOnLastChannel(ctx));
   },
 });
+
+/**
+ * With none open: the contact's conversation opens again where they last talked (this step's
+ * default, "last channel"). Also what a Send message with no conversation open does first
+ * (send-message.ts), as respond.io sends on the last interacted channel.
+ */
+export async function openOnLastChannel(ctx: Pick<StepContext, 'services' | 'run' | 'db' | 'cause' | 'idempotencyKey' | 'note' | 'once' | 'cancellation'>): Promise<Record<string, unknown>> {
+  const latest = await ctx.services.db.selectFrom('conversations').selectAll().where('contact_id', '=', ctx.run.contactId)
+    .orderBy('opened_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  const connector = latest?.connection_id ? await viaConnector(ctx, toConversation(latest), 'reopen') : undefined;
+  if (connector) return { alreadyOpen: false, ...(await connector.invoke(undefined)) };
+  // A WhatsApp or Messenger customer's conversation opens again on their number or Page (as the
+  // inbox's Reopen does): a message the workflow sends next reaches them there.
+  const on = await channelOfLatest(ctx.services.db, ctx.run.contactId);
+  const opened = await ctx.db((uow) => openConversation(uow, ctx.services, ctx.run.contactId, ctx.cause, null, on));
+  return { conversationId: opened.id, alreadyOpen: false };
+}

@@ -10,6 +10,7 @@ import { DELETED_THERE, deletedThere, outsideWhenConnected, viaConnector } from 
 import { workflowAuthor } from './workflow-author';
 import { channelForTemplate, mayUseChannel } from './conversation-channel';
 import { writeOnce } from './write-once';
+import { openForSend } from './open-for-send';
 
 const isTemplateConfig = (config: unknown) => (config as { kind?: string } | undefined)?.kind === 'template';
 
@@ -20,7 +21,8 @@ export const sendMessageStep = defineStep({
   // before the call (see channels/deliver.ts, connectors/chatwoot). A built-in conversation too
   // while a WhatsApp number is connected, for a template only: it goes there (conversation-channel.ts);
   // any other message on a built-in conversation stays a local write in the round, with no read.
-  outside: (c, { db, config }) => outsideWhenConnected(c) || (isTemplateConfig(config) && mayUseChannel(c, db)),
+  // None open: it opens one first, maybe in Chatwoot (as the Open conversation step, an outside call).
+  outside: (c, { db, config }) => c === null || outsideWhenConnected(c) || (isTemplateConfig(config) && mayUseChannel(c, db)),
   async run(ctx) {
     let conversation = ctx.conversation;
     if (!conversation) {
@@ -29,7 +31,9 @@ export const sendMessageStep = defineStep({
         ? await ctx.db((uow) => uow.trx.selectFrom('conversations').select('close_reason').where('id', '=', ctx.run.conversationId!).executeTakeFirst())
         : undefined;
       if (started && deletedThere({ closeReason: started.close_reason })) return fail(`Cannot send a message: ${DELETED_THERE}`);
-      return fail('Cannot send a message: the contact has no open conversation (add an "open conversation" step first)');
+      const opened = await openForSend(ctx);
+      if ('error' in opened) return fail(opened.error);
+      conversation = opened.conversation;
     }
     const spec = specFromConfig(ctx.config, (t) => ctx.render(t), (t) => ctx.renderJson(t));
     if ((spec.kind === 'text' || spec.kind === 'buttons') && spec.text.trim() === '') return fail('Cannot send an empty message: the text rendered empty');

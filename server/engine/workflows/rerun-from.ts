@@ -3,6 +3,8 @@ import type { RerunFrom } from '../../../lib/contracts/run-rerun';
 import { queuedRunRow } from '../dispatch/dispatcher';
 import { fromJson, type Executor } from '../../store/database';
 import type { RunsTable, WorkflowsTable } from '../../store/schema';
+import { deactivatedUsers } from '../shortcuts/list';
+import { isShortcutRun, rerunRefusal } from './rerun-refusals';
 
 // "Run again from the failed step" (n8n's Retry execution, which resumes from the node that
 // failed): the new run starts at the failed run's cursor with the variables it had there, so a
@@ -52,15 +54,37 @@ const triggerOf = (variables: string) => fromJson<{ trigger?: Record<string, unk
 export const againFrom = (cursor: number | null) => (cursor === null ? 'again' : `again from step ${cursor + 1}`);
 
 /**
- * The history's `failedStep` on each failed run of a page: where it stopped and whether a rerun
- * may start there. One read of the page's failed runs' workflows, none for a page without one.
+ * The history's `failedStep` and `rerunRefused` on each failed run of a page: where it stopped,
+ * and whether a rerun may start there, or at all, by the rules POST /runs/:id/rerun refuses by
+ * (resumeRefusal, rerunRefusal): the page offers no Run again that the server then refuses. One
+ * read each of the page's failed runs' workflows, the deactivated users, and its failed shortcut
+ * runs' conversations; none for a page without a failed run.
  */
 export async function withFailedSteps(db: Executor, runs: Run[]): Promise<Run[]> {
-  const ids = [...new Set(runs.filter((r) => r.status === 'failed').map((r) => r.workflowId))];
+  const failed = runs.filter((r) => r.status === 'failed');
+  const ids = [...new Set(failed.map((r) => r.workflowId))];
   if (ids.length === 0) return runs;
-  const rows = await db.selectFrom('workflows').select(['id', 'name', 'status', 'version']).where('id', 'in', ids).execute();
+  const rows = await db.selectFrom('workflows').select(['id', 'name', 'status', 'version', 'definition']).where('id', 'in', ids).execute();
+  const deactivated = await deactivatedUsers(db);
+  const conversationIds = [...new Set(failed.flatMap((r) => (isShortcutRun(r.triggerEvent.type) && r.conversationId ? [r.conversationId] : [])))];
+  const conversations = conversationIds.length ? await db.selectFrom('conversations').select(['id', 'status']).where('id', 'in', conversationIds).execute() : [];
   const now = new Map(rows.map((w) => [w.id, w]));
-  return runs.map((run) => (run.status === 'failed' ? { ...run, failedStep: failedStepOf(run, now.get(run.workflowId) ?? null) } : run));
+  const statusOf = new Map(conversations.map((c) => [c.id, c.status]));
+  return runs.map((run) => {
+    if (run.status !== 'failed') return run;
+    const workflow = now.get(run.workflowId) ?? null;
+    const refused = startRefusal(run, workflow, deactivated, run.conversationId ? statusOf.get(run.conversationId) : undefined);
+    const failedStep = failedStepOf(run, workflow);
+    // Unchanged since, but refused from the start: refused from the failed step too, for the same reason.
+    return { ...run, rerunRefused: refused, failedStep: failedStep.refused === null && refused ? { ...failedStep, refused } : failedStep };
+  });
+}
+
+/** Why POST /runs/:id/rerun refuses it whichever step it starts from (rerun.ts publishedWorkflow, then refuseRerun), null when it does not. */
+function startRefusal(run: Run, workflow: (WorkflowNow & Pick<WorkflowsTable, 'definition'>) | null, deactivated: Map<string, string>, conversationStatus: string | undefined): string | null {
+  if (!workflow) return 'Its workflow was deleted: its runs cannot run again';
+  if (workflow.status !== 'published') return `Workflow “${workflow.name}” is not published: publish it to run its runs again`;
+  return rerunRefusal(workflow, deactivated, { id: run.id, event_type: run.triggerEvent.type }, conversationStatus)?.message ?? null;
 }
 
 function failedStepOf(run: Run, workflow: WorkflowNow | null): FailedStep {

@@ -18,19 +18,31 @@ const SHORTCUT_RUN = 'shortcut.launched';
  * now (a shortcut runs in an open conversation; other triggers' runs run again as before).
  */
 export async function refuseRerun(db: Executor, workflow: Pick<WorkflowsTable, 'name' | 'definition'>, failed?: Pick<RunsTable, 'id' | 'event_type' | 'conversation_id'>): Promise<void> {
+  const conversation = failed?.event_type !== SHORTCUT_RUN || failed.conversation_id === null ? undefined
+    : await db.selectFrom('conversations').select('status').where('id', '=', failed.conversation_id).executeTakeFirst();
+  const refused = rerunRefusal(workflow, await deactivatedUsers(db), failed, conversation?.status);
+  if (refused) throw refused;
+}
+
+/**
+ * refuseRerun's answer from what it reads (`deactivated`: deactivatedUsers; `conversationStatus`:
+ * the failed run's conversation's, if it has one), null when it refuses nothing: the run history
+ * says it beside each failed run from one read per page (rerun-from.ts withFailedSteps), so it
+ * offers no Run again the server then refuses.
+ */
+export function rerunRefusal(workflow: Pick<WorkflowsTable, 'name' | 'definition'>, deactivated: Map<string, string>, failed?: Pick<RunsTable, 'id' | 'event_type'>, conversationStatus?: string): HttpError | null {
   // Read loosely, as the options page flags it: an unparsable step names nobody, so refuses nothing.
   const steps = fromJson<{ steps?: StepLike[] }>(workflow.definition, {}).steps;
-  const stuck = deactivatedAssignees(Array.isArray(steps) ? steps : [], await deactivatedUsers(db));
+  const stuck = deactivatedAssignees(Array.isArray(steps) ? steps : [], deactivated);
   if (stuck.length) {
-    throw new HttpError(409, 'assignee_deactivated', `“${workflow.name}” cannot run again: ${deactivatedAssigneesText(stuck)}; an admin must choose someone else in its workflow`);
+    return new HttpError(409, 'assignee_deactivated', `“${workflow.name}” cannot run again: ${deactivatedAssigneesText(stuck)}; an admin must choose someone else in its workflow`);
   }
-  if (failed?.event_type !== SHORTCUT_RUN) return;
-  const conversation = failed.conversation_id === null ? undefined
-    : await db.selectFrom('conversations').select('status').where('id', '=', failed.conversation_id).executeTakeFirst();
-  if (conversation?.status !== 'open') {
-    throw new HttpError(409, 'conversation_closed', `Run ${failed.id} cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact's open conversation`);
-  }
+  if (failed?.event_type !== SHORTCUT_RUN || conversationStatus === 'open') return null;
+  return new HttpError(409, 'conversation_closed', `Run ${failed.id} cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact's open conversation`);
 }
+
+/** The trigger of a shortcut's runs (their event type). */
+export const isShortcutRun = (eventType: string) => eventType === SHORTCUT_RUN;
 
 /**
  * For the bulk form: whether a failed run's conversation lets it run again (true but for a

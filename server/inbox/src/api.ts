@@ -10,7 +10,7 @@ import type { WhatsAppTemplateRef } from '../../../lib/contracts/whatsapp-templa
 import { INBOX_CSRF_HEADER, INBOX_SESSION_HINT_COOKIE } from '../../../lib/contracts/inbox-session-names';
 import type * as z from 'zod/mini';
 import {
-  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, MessagePage, Nothing, TakeOverResult, TeammateList, WhatsAppTemplateList,
+  ClosingCategories, Contact, ContactList, ConversationDetail, ConversationList, ConversationRef, ConversationSeen, ErrorBody, FieldList, LifecycleStages, Me, MergeResult, Message, MessagePage, Nothing, TakeOverResult, TeammateList, WhatsAppTemplateList,
 } from './wire.js';
 
 const TOKEN_KEY = 'inboxCompanion.token';
@@ -98,6 +98,8 @@ export const Api = {
     cursor, limit: String(OLDER_PAGE),
   } satisfies Partial<Record<keyof In<typeof MessagePageQuery>, string>>)}`),
   open: (contactId: string) => api(ConversationRef, 'POST', '/conversations', { contactId } satisfies In<typeof OpenConversationBody>),
+  /** The agent has looked at it: its unread count for them is 0 (their other tabs hear conversation.seen). */
+  seen: (id: string) => api(ConversationSeen, 'POST', `/conversations/${enc(id)}/seen`),
   close: (id: string, body: In<typeof CloseConversationBody>) => api(ConversationRef, 'POST', `/conversations/${enc(id)}/close`, body),
   send: (id: string, text: string, kind: 'message' | 'comment') =>
     api(Message, 'POST', `/conversations/${enc(id)}/messages`, { text, kind, direction: 'outgoing' } satisfies In<typeof MessageBody>),

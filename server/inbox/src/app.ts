@@ -7,6 +7,7 @@ import { $, debounce } from './dom.js';
 import { createErrorBanner } from './error-banner.js';
 import { createListPane, type Tab } from './list-pane.js';
 import { connectLive, type LiveMode } from './live.js';
+import { createSeenReporter } from './seen.js';
 import { watchShortcutsHint } from './shortcuts-hint.js';
 import { wireSignIn } from './sign-in.js';
 import { wireTablist } from './tablist.js';
@@ -59,6 +60,8 @@ const contactPanel = createContactPanel($('[data-testid="contact-panel"]'), {
 wireContactDrawer();
 
 const list = createListPane({ currentId: () => view.currentId, onSelect: (id) => navigate(id), userName, showError });
+// What the agent has looked at, for the server's unread counts (seen.ts).
+const seen = createSeenReporter((id) => Api.seen(id), () => view.currentId);
 
 async function loadDetail(id: string, { initial = false } = {}) {
   try {
@@ -66,6 +69,7 @@ async function loadDetail(id: string, { initial = false } = {}) {
     const detail = await Api.conversation(id, view.wantsHistory(id));
     if (view.currentId !== id) return;
     view.show(detail);
+    seen.shown(id);
     contactPanel.render(detail.contact);
     if (initial && detail.status !== list.tab) list.setTab(detail.status);
   } catch (err) {
@@ -90,6 +94,7 @@ function currentRouteId() {
 function route() {
   const id = currentRouteId();
   if (!id) {
+    seen.left();
     banner.leaveFor(null);
     view.clear();
     contactPanel.clear();
@@ -103,7 +108,8 @@ function openConversation(id: string, initial = false) {
   if (view.currentId === id && !initial) return;
   banner.leaveFor(id);
   view.select(id, list.rows.find((c) => c.id === id)?.contact);
-  list.unread.delete(id);
+  seen.left();
+  list.seen(id);
   list.draw();
   void loadDetail(id, { initial });
 }
@@ -126,10 +132,12 @@ const refreshDetailSoon = debounce(() => { if (view.currentId) void loadDetail(v
 function onLive(message: LiveMessage) {
   if (message.type === 'conversation.changed') {
     if (message.conversationId === view.currentId) refreshDetailSoon();
-    else list.unread.add(message.conversationId);
     // Another conversation of the contact shown (the customer wrote again after the close, someone
     // reopened it): the shown one's history and where the conversation goes on changed.
     if (message.conversationId !== view.currentId && message.contactId === contactPanel.contactId) refreshDetailSoon();
+    refreshListSoon();
+  } else if (message.type === 'conversation.seen') {
+    // This agent looked at it here or in another tab: the counts are the server's.
     refreshListSoon();
   } else if (message.type === 'contact.changed') {
     if (message.contactId === contactPanel.contactId) refreshDetailSoon();
@@ -224,7 +232,7 @@ function signOut(message?: string) {
   delete shell.dataset.signedInUserId;
   delete shell.dataset.signedInUserName;
   state.users.clear();
-  list.unread.clear();
+  seen.reset();
   token.clear();
   if (session.usesCookie) void Api.signOutCookie().catch(() => undefined);
   session.usesCookie = false;

@@ -1,5 +1,6 @@
 import { createAdBadge } from './ad-badge.js';
 import { createAssignControl, type AssignOptions } from './assign.js';
+import { createChannelBadge } from './channel-badge.js';
 import { $, contactName, h, shortTime } from './dom.js';
 import { createInboxBadge, deletedThere } from './elsewhere.js';
 import { CLOSE_REASONS } from './thread.js';
@@ -18,6 +19,8 @@ export function createConversationHead(opts: AssignOptions) {
   const assign = createAssignControl(opts);
   const inboxBadge = createInboxBadge();
   const adBadge = createAdBadge();
+  // Before the Chatwoot badge, which is placed right after the status too.
+  const channelBadge = createChannelBadge(status);
 
   function render(c: ConversationDetail) {
     const open = c.status === 'open';
@@ -33,6 +36,7 @@ export function createConversationHead(opts: AssignOptions) {
     assign.render(c);
     inboxBadge.render(c);
     adBadge.render(c);
+    channelBadge.render({ channelType: c.channelType, inboxKind: c.inbox?.kind });
   }
 
   /**
@@ -46,6 +50,7 @@ export function createConversationHead(opts: AssignOptions) {
     meta.replaceChildren();
     closeButton.hidden = reopenButton.hidden = true;
     assign.reset();
+    channelBadge.hide();
     for (const badge of ['conversation-inbox', 'conversation-ad']) $(`[data-testid="${badge}"]`).hidden = true;
   }
 

@@ -33,8 +33,8 @@ export interface ListPane {
   readonly tab: Tab;
   /** The rows loaded so far, newest activity first (a contact's edit is written into theirs). */
   readonly rows: ConversationListItem[];
-  /** Conversations that changed while the agent was elsewhere. */
-  readonly unread: Set<string>;
+  /** The agent looked at a conversation: its row's unread count is 0 until the server's next answer says otherwise. */
+  seen(id: string): void;
   draw(): void;
   refresh(): Promise<void>;
   setTab(tab: Tab): void;
@@ -60,14 +60,13 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     counts: { open: null, closed: null } as Record<Tab, number | null>,
     /** Conversations in each view (of the tab), without the search. */
     viewCounts: { mine: null, unassigned: null, all: null } as Record<View, number | null>,
-    unread: new Set<string>(),
   };
 
   const listEl = $('[data-testid="conversation-list"]');
   const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
   function drawList() {
     renderList(listEl, state.conversations, {
-      currentId: currentId(), unread: state.unread, onSelect: (id) => onSelect(id), userName,
+      currentId: currentId(), onSelect: (id) => onSelect(id), userName,
     });
     const empty = $('[data-testid="conversation-list-empty"]');
     empty.hidden = state.conversations.length > 0 || !state.loaded;
@@ -205,7 +204,12 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
   return {
     get tab() { return state.tab; },
     get rows() { return state.conversations; },
-    unread: state.unread,
+    seen(id) {
+      const row = state.conversations.find((c) => c.id === id);
+      if (!row?.unread) return;
+      row.unread = 0;
+      drawList();
+    },
     draw: drawList,
     refresh: refreshList,
     setTab,

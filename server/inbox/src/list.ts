@@ -1,3 +1,4 @@
+import { channelBadge } from './channel-badge.js';
 import { contactName, h, shortTime } from './dom.js';
 import type { Contact, ConversationListItem } from './wire.js';
 
@@ -9,7 +10,6 @@ export function initials(contact: Contact): string {
 
 export interface ListOptions {
   currentId: string | null;
-  unread: Set<string>;
   onSelect: (id: string) => void;
   /** A user's name ("You" for the agent). */
   userName: (id: string | null) => string;
@@ -37,11 +37,22 @@ function closedPreview(c: ConversationListItem): HTMLElement {
 }
 
 /**
+ * The server's count of the customer's messages this user has not seen (Chatwoot's unread count,
+ * "9+" past nine): it survives a reload and follows the user's other tabs. Said in words too.
+ */
+function unreadBadge(n: number): HTMLElement | null {
+  if (n <= 0) return null;
+  const words = n > 9 ? 'More than 9 unread messages' : `${n} unread ${n === 1 ? 'message' : 'messages'}`;
+  return h('span', { class: 'unread-dot', 'data-testid': 'unread-count', title: words },
+    h('span', { 'aria-hidden': 'true', text: n > 9 ? '9+' : String(n) }), h('span', { class: 'visually-hidden', text: words }));
+}
+
+/**
  * Renders the rows loaded so far, in the server's order (newest activity first: its latest
  * message, else its opening; a live change fetches the top again, which moves a row up). The
  * pages an agent loaded with "Load more" are rebuilt too: a few hundred rows cost well under a frame.
  */
-export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, unread, onSelect, userName }: ListOptions): void {
+export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, onSelect, userName }: ListOptions): void {
   const items = conversations.map((c) => {
     const isCurrent = c.id === currentId;
     const link = h('a', {
@@ -58,9 +69,10 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
     h('span', { class: 'item-body' },
       h('span', { class: 'item-top' },
         h('span', { class: 'item-name', dir: 'auto', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
+        channelBadge(c),
         h('time', { class: 'item-time', datetime: c.lastActivityAt, text: shortTime(c.lastActivityAt) })),
       c.status === 'closed' ? closedPreview(c) : preview(c, userName)),
-    unread.has(c.id) && !isCurrent ? h('span', { class: 'unread-dot', title: 'New activity' }) : null);
+    isCurrent ? null : unreadBadge(c.unread ?? 0));
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });
   ul.replaceChildren(...items);

@@ -1,7 +1,7 @@
 // Live updates: the SSE stream when it works, polling every 5 s when it does not.
 import { LiveMessage } from './wire.js';
 
-const TYPES = ['conversation.changed', 'contact.changed', 'run.updated', 'definitions.changed', 'restrictions.changed', 'user.changed'];
+const TYPES = ['conversation.changed', 'contact.changed', 'conversation.seen', 'run.updated', 'definitions.changed', 'restrictions.changed', 'user.changed'];
 const POLL_MS = 5000;
 // After the browser gives up on the stream (HTTP error), reconnect after 1 s, 2 s, 4 s … up to 30 s.
 const RETRY_FIRST_MS = 1000;

@@ -9,7 +9,7 @@ import type {
   Contact as ContactContract, ContactList as ContactListContract, FieldDefinition as FieldContract, LifecycleStages as StagesContract, MergeContactsResult as MergeContract,
 } from '../../../lib/contracts/contacts';
 import type {
-  Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
+  Conversation as ConversationContract, ConversationDetail as DetailContract, ConversationSeen as SeenContract, ConversationList as ListContract, ConversationListItem as ListItemContract, Message as MessageContract,
 } from '../../../lib/contracts/conversations';
 import type { WhatsAppTemplateList as TemplateListContract } from '../../../lib/contracts/channels';
 import type { MessagePage as MessagePageContract } from '../../../lib/contracts/conversation-messages';
@@ -112,6 +112,8 @@ const conversationFields = {
   firstIncomingMessage: nullableString,
   firstResponseAt: nullableString,
   contact: Contact,
+  /** Where the customer writes (whatsapp, messenger, inbox for the built-in one, a Chatwoot inbox's web, email…): the channel badge. */
+  channelType: z.optional(nullableString),
 };
 /** A row of the list: `lastActivityAt` is what the server ordered it by (its latest message, else its opening). */
 /** A row's latest message, its preview. */
@@ -119,7 +121,13 @@ const LastMessage = z.object({
   direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment', 'activity']), text: z.string(),
   author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: nullableString, name: z.optional(z.string()) }),
 });
-export const ConversationListItem = z.object({ ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage) });
+export const ConversationListItem = z.object({
+  ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage),
+  /** The customer's messages since this user last looked (at most 10); absent from a server before it. */
+  unread: z.optional(z.number()),
+  /** `chatwoot`: it lives in a Chatwoot account; its inbox's name there. */
+  inboxKind: z.optional(nullableString), inboxName: z.optional(nullableString),
+});
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** A page of the list, newest activity first: `nextCursor` fetches the next one; `total` counts every match. */
 export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number() });
@@ -195,6 +203,9 @@ export type ConversationDetail = z.infer<typeof ConversationDetail>;
 /** A page of a conversation's messages, oldest first; `nextCursor` reads the one before it (null: its start). */
 export const MessagePage = z.object({ messages: z.array(Message), nextCursor: nullableString });
 
+/** What POST /conversations/:id/seen answers: which one this user has looked at. */
+export const ConversationSeen = z.object({ conversationId: z.string() });
+
 /** What a change (open, close, assign) answers; the inbox only needs to know which one. */
 export const ConversationRef = z.object({ id: z.string() });
 
@@ -216,6 +227,8 @@ export const ErrorBody = z.object({
 export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.changed'), conversationId: z.string(), contactId: z.string() }),
   z.object({ type: z.literal('contact.changed'), contactId: z.string() }),
+  // This user looked at a conversation (here or in another tab): the list's unread counts follow.
+  z.object({ type: z.literal('conversation.seen'), conversationId: z.string(), userId: z.string() }),
   // Someone's name, role or state changed: the signed-in user's header and controls follow (app.ts).
   z.object({ type: z.literal('user.changed'), userId: z.string() }),
 ]);
@@ -228,8 +241,8 @@ export type ContractChecks = AllFit<[
   Fits<FieldContract, typeof FieldDefinition>, Fits<MessageContract, typeof Message>,
   Fits<zc.output<typeof ListItemContract>, typeof ConversationListItem>, Fits<zc.output<typeof ListContract>, typeof ConversationList>,
   Fits<zc.output<typeof DetailContract>, typeof ConversationDetail>, Fits<zc.output<typeof MessagePageContract>, typeof MessagePage>,
-  Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>,
-  Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' | 'user.changed' }>, typeof LiveMessage>,
+  Fits<ConversationContract, typeof ConversationRef>, Fits<ErrorContract, typeof ErrorBody>, Fits<SeenContract, typeof ConversationSeen>,
+  Fits<Extract<LiveContract, { type: 'conversation.changed' | 'contact.changed' | 'conversation.seen' | 'user.changed' }>, typeof LiveMessage>,
   Fits<zc.output<typeof ContactListContract>, typeof ContactList>, Fits<zc.output<typeof MergeContract>, typeof MergeResult>,
   Fits<zc.output<typeof StagesContract>, typeof LifecycleStages>, Fits<zc.output<typeof TemplateListContract>, typeof WhatsAppTemplateList>,
 ]>;

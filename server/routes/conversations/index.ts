@@ -29,8 +29,11 @@ import { AGENT_ASSIGN_RULE, refuseAgentAssignment, refuseAgentAssignmentIn } fro
 import { earlierPost, postedKey, storedOnce } from './posted-key';
 import { channelReplyRoutes } from './replies';
 import { messagePageRoutes } from './message-pages';
+import { seenRoutes } from './seen';
+import { readerOf } from '../../domain/conversation-unread';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 import { messageAuthorOf } from '../../apps/message-author';
+import { refuseReplyTooLong } from './reply-length';
 
 const Params = z.object({ id: z.string().max(64) });
 const LATEST_ONLY = `\`messages\` holds the latest ${DETAIL_MESSAGES} messages; \`olderMessagesCursor\` (null: none older) reads the ones before them with GET /conversations/{id}/messages.`;
@@ -47,6 +50,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(channelReplyRoutes);
   // GET /conversations/:id/messages: the thread a page at a time (message-pages.ts).
   await app.register(messagePageRoutes);
+  // POST /conversations/:id/seen: what each user has read, for the list's unread counts (seen.ts).
+  await app.register(seenRoutes);
 
   app.post('/conversations', { config: { ...write, errors: { 409: '`conflict`: the contact already has an open conversation' } }, schema: { tags: ['conversations'], body: OpenConversationBody, response: { 201: Conversation } } },
     async (req, reply) => {
@@ -82,8 +87,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       // `q` matches contacts' names, phones and emails: a search by them is a contacts read.
       const seesContacts = readsContacts(req.principal);
       if (query.q && !seesContacts) throw forbidden('q searches contacts\' names, phones and emails: this API key lacks the contacts.read scope');
-      const caller = req.principal?.kind === 'user' ? req.principal.user.id : null;
-      const list = await listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, caller));
+      const user = req.principal?.kind === 'user' ? req.principal.user : null;
+      const list = await listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, user?.id ?? null), user ? await readerOf(db, user) : undefined);
       return seesContacts ? list : { ...list, conversations: list.conversations.map((c) => ({ ...c, contact: contactAsSeen(req.principal, c.contact) })) };
     });
 
@@ -145,6 +150,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       409: '`idempotency_key_reused`: this Idempotency-Key came with another body or conversation; `conversation_closed`: a reply on a closed conversation (a customer’s message opens it again)',
     } },
     schema: { tags: ['conversations'], params: Params, headers: IdempotencyKeyHeaders, body: MessageBody, response: { 201: PostedMessage } },
+    // Too long for its WhatsApp number or Page: said in the channel's words (reply-length.ts).
+    preValidation: refuseReplyTooLong(db),
   }, async (req, reply) => {
     // A reply or note is the user's, or the app's whose key posted it (apps/message-author.ts).
     const author = req.body.direction === 'incoming' ? { type: 'contact' as const, id: null } : await messageAuthorOf(db, req.principal);

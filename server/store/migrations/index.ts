@@ -52,6 +52,7 @@ import { searchFold } from './090-search-fold';
 import { runRerunFrom } from './091-run-rerun-from';
 import { runsByRerunner } from './092-runs-by-rerunner';
 import { conversationReads } from './094-conversation-reads';
+import { messageThreadOrder } from './095-message-thread-order';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -108,4 +109,5 @@ export const migrations: Record<string, Migration> = {
   '091-run-rerun-from': runRerunFrom,
   '092-runs-by-rerunner': runsByRerunner,
   '094-conversation-reads': conversationReads,
+  '095-message-thread-order': messageThreadOrder,
 };

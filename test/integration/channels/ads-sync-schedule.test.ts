@@ -23,6 +23,8 @@ describe('the scheduled ads sync', () => {
     server = await startTestServer({ env: { META_GRAPH_URL: graph.url }, config: { metaAdsSyncMinutes } });
     const linked = await server.api(server.adminToken).post('/ads/accounts', { adAccountId: 'act_1234', accessToken: 'EAAGadsToken9999' });
     expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+    // Linking reads the ads once itself (ads-link-sync.test.ts): only the scheduled reads are watched.
+    graph.requests.length = 0;
   };
   const adReads = () => graph.requests.filter((r) => r.path.endsWith('/act_1234/ads'));
 

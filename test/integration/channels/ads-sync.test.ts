@@ -29,6 +29,8 @@ describe('ads catalog from the Marketing API', () => {
     const linked = await admin.post('/ads/accounts', { adAccountId: '1234', accessToken: 'EAAGadsToken9999' });
     expect(linked.status, JSON.stringify(linked.body)).toBe(201);
     expect(linked.body).toMatchObject({ adAccountId: 'act_1234', name: 'Acme Ads', tokenLastFour: '••••9999' });
+    // Linking read the ads once already (ads-link-sync.test.ts); Sync now reads them again.
+    w.graph.requests.length = 0;
 
     const sync = await admin.post(`/ads/accounts/${linked.body.id}/sync`);
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);

@@ -78,6 +78,22 @@ export function unassignLaterSuite(databaseUrl: () => string | undefined) {
     for (const { conv } of convs) expect(conv.assigneeId).toBeNull();
   });
 
+  it('Sync now while Chatwoot is still busy says what is owed; each try counts once, for the conversation tried', async () => {
+    const { convs } = await beaLeaves(['Maria', 'Juan'], 'down');
+    p.cw.failNext(ASSIGN, cwFaults.unavailable());
+    const busy = await sync();
+    expect(busy.notes).toContain('Chatwoot is still busy: 2 unassigns owed, tried again at the next sync');
+    expect(assignments()).toHaveLength(1);
+    const [tried] = assignments()[0]! as [number];
+    const other = convs.find(({ conv }) => conv.id !== tried)!.conv.id;
+    const done = ((await sync()).notes ?? []).filter((n) => n.includes('unassigned in Chatwoot'));
+    // Put off at the deactivation, and the one tried by the busy sync once more: not every owed one.
+    expect(done.sort()).toEqual([
+      `Conversation ${other}: unassigned in Chatwoot from Bea, deactivated here (Chatwoot had put it off once)`,
+      `Conversation ${tried}: unassigned in Chatwoot from Bea, deactivated here (Chatwoot had put it off 2 times)`,
+    ].sort());
+  });
+
   it('the periodic sync does it by itself (CHATWOOT_SYNC_SECONDS)', async () => {
     const { convs: [maria] } = await beaLeaves(['Maria'], '503', { chatwootSyncSeconds: 0.3 });
     await waitFor('Chatwoot to have unassigned it', async () => (maria!.conv.assigneeId === null ? true : undefined), 10_000);

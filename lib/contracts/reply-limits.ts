@@ -1,0 +1,31 @@
+// How long a reply may be where it goes, said the same in the inbox's composer (before sending)
+// and in the server's refusal (MessageBody, send-spec.ts). No zod here: the inbox page imports it.
+// WhatsApp: a text message's body is at most 4,096 characters
+// (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, text object `body`).
+// Messenger: the Send API's `message.text` "must be UTF-8 and has a 2000 character limit"
+// (https://developers.facebook.com/docs/messenger-platform/reference/send-api/, message properties).
+// Counted in UTF-16 units, as the API's own 4,096 (zod's max) counts: never fewer than Meta's
+// characters, so nothing passing here is refused there for its length.
+
+export type ReplyPlace = 'whatsapp' | 'messenger' | 'note' | 'message';
+
+/** What the API stores at most in a message or note, whatever its channel (MessageBody). */
+export const MESSAGE_MAX = 4096;
+
+export const REPLY_LIMITS: Record<ReplyPlace, number> = { whatsapp: 4096, messenger: 2000, note: MESSAGE_MAX, message: MESSAGE_MAX };
+
+const WHAT: Record<ReplyPlace, string> = { whatsapp: 'WhatsApp messages', messenger: 'Messenger messages', note: 'Notes', message: 'Messages' };
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** "WhatsApp messages can be at most 4,096 characters (yours has 5,000)"; null within the limit. */
+export function replyTooLong(place: ReplyPlace, length: number, whose = 'yours'): string | null {
+  const max = REPLY_LIMITS[place];
+  return length > max ? `${WHAT[place]} can be at most ${count(max)} characters (${whose} has ${count(length)})` : null;
+}
+
+/** The composer's counter once a reply nears its limit ("3,700 / 4,096"); null well below it. */
+export function replyCounter(place: ReplyPlace, length: number): string | null {
+  const max = REPLY_LIMITS[place];
+  return length >= max * 0.9 ? `${count(length)} / ${count(max)}` : null;
+}

@@ -1,0 +1,3 @@
+import { endWorkflowTargetSuite } from './end-workflow-target-suite';
+
+endWorkflowTargetSuite(() => undefined);
