@@ -202,7 +202,7 @@ export async function addMessage(
   await insertOne(uow.trx, 'messages', row, { deferred: !!uow.reads && !ch && !input.sendKey });
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   const turn = input.kind === 'message' && input.direction === 'incoming' && !input.aside;
-  if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text, ch, input.at ?? ch?.sentAt ?? undefined);
+  if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text, ch, input.at ? { at: input.at, settle: true } : ch?.sentAt ? { at: ch.sentAt, settle: false } : undefined);
   if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
     const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();

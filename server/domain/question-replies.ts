@@ -7,6 +7,7 @@ import type { Executor } from '../store/database';
 import { addPassedOverNote, passedOverNote, workflowNameOfRun, type PassedBy } from './passed-over';
 import { repliedRun, type ReplyTarget } from './question-target';
 import { shortcutLabel } from './shortcut-label';
+import { replaceHeldAnswer, settleUntil } from './late-replies';
 
 /**
  * A question waits until its time limit, and no longer: past it, it has timed out, whether or not
@@ -63,7 +64,12 @@ const writtenBefore = (writtenAt: string | undefined, askedAt: string) =>
  * waiting executions are each resumed by their own URL; a chat has only the thread). The other
  * questions keep waiting, and their runs' logs say where the message went (passed-over.ts).
  */
-export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string, target?: ReplyTarget, writtenAt?: string): Promise<string | null> {
+export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services, conversationId: string, messageId: string, text: string, target?: ReplyTarget, written?: { at: string; settle: boolean }): Promise<string | null> {
+  const writtenAt = written?.at;
+  if (written?.settle) {
+    const replaced = await replaceHeldAnswer(uow.trx, conversationId, messageId, text, written.at, (askedAt) => writtenBefore(written.at, askedAt), waitingCutoff());
+    if (replaced) return replaced;
+  }
   const rows = await openQuestions(uow.trx, conversationId).select(['question_waits.run_id as run_id', 'question_waits.asked_at as asked_at', 'question_waits.created_at as created_at']).execute();
   const open = rows.filter((q) => !writtenBefore(writtenAt, q.asked_at ?? q.created_at));
   if (open.length === 0) return null;
@@ -82,16 +88,19 @@ export async function routeReplyToWaitingRun(uow: UnitOfWork, services: Services
     else await addPassedOverNote(uow.trx, id, note!);
   }
   const now = nowIso();
+  // Held a moment for a late webhook of a reply written before it (late-replies.ts).
+  const settle = written?.settle ? settleUntil(written.at) : null;
   let wokenChosen = false;
   // The runs passed over are woken too, so their logs say so now, not at their timeout.
   for (const id of ids) {
-    const woken = await uow.trx.updateTable('runs').set({ wake_at: now }).where('id', '=', id).where('status', '=', 'waiting').executeTakeFirst();
+    const woken = await uow.trx.updateTable('runs').set({ wake_at: id === chosen && settle ? new Date(settle).toISOString() : now }).where('id', '=', id).where('status', '=', 'waiting').executeTakeFirst();
     if (id === chosen) wokenChosen = Number(woken.numUpdatedRows) > 0;
   }
   // The customer waits on the next message: the run goes ahead of any backlog, as a shortcut's does.
   uow.afterCommit(() => {
     services.runSignal.notify();
-    if (wokenChosen) services.runSignal.express([chosen!]);
+    if (wokenChosen && settle) setTimeout(() => { services.runSignal.notify(); services.runSignal.express([chosen!]); }, settle - Date.now() + 5).unref();
+    else if (wokenChosen) services.runSignal.express([chosen!]);
   });
   return chosen;
 }
