@@ -51,8 +51,9 @@ export const Message = z.object({
   /**
    * Where the message sits in its thread, when not at `createdAt`; threads are read in
    * (`threadAt` ?? `createdAt`, `id`) order. A customer's message Meta delivered out of order sits
-   * where they sent it (`sentAt`), but never above a message that had been in the thread for more
-   * than 10 minutes when it arrived: late by days, it comes last, as on a phone that was offline.
+   * where they sent it (the end of `sentAt`'s second), but never above a message that had been in
+   * the thread for more than 10 minutes when it arrived: late by days, it comes last, as on a phone
+   * that was offline.
    * A reply sent again (Resend) sits where it went out again.
    */
   threadAt: Timestamp.optional(),

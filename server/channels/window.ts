@@ -29,7 +29,7 @@ export async function channelWindow(db: Executor, conversation: Pick<Conversatio
     .orderBy(sentAt, 'desc').limit(1).executeTakeFirst();
   const lastAt = last ? Date.parse(last.at) : null;
   const closesAt = lastAt !== null ? lastAt + WINDOW_MS : null;
-  const refusedAt = kind === 'whatsapp' && last && closesAt! > now ? await refusedSince(db, conversation, last.at) : null;
+  const refusedAt = kind === 'whatsapp' && closesAt !== null && closesAt > now ? await refusedSince(db, conversation) : null;
   const open = closesAt !== null && closesAt > now && !refusedAt;
   const humanAgentUntil = kind === 'messenger' && !open && lastAt !== null && lastAt + HUMAN_AGENT_MS > now ? new Date(lastAt + HUMAN_AGENT_MS).toISOString() : null;
   return {
@@ -47,17 +47,23 @@ export async function channelWindow(db: Executor, conversation: Pick<Conversatio
 /**
  * WhatsApp keeps the window by its own record, which may differ from ours (a message of the
  * customer's we never got, clocks): a free-form reply it refused with 131047 (Re-engagement
- * message) after the customer's last message says the window is closed, until they write again.
- * Without this the composer kept inviting replies that could only fail, each with a Resend that
- * could only fail again. When the reply went out (a Resend's time, else its own) against when the
- * customer wrote; failed by the send's answer or a status webhook.
+ * message) says the window is closed, until the customer writes again. Without this the composer
+ * kept inviting replies that could only fail, each with a Resend that could only fail again. The
+ * refusal's time is when the reply went out (a Resend's, else its own); failed by the send's answer
+ * or a status webhook. The customer wrote again if a message of theirs came in after it and may have
+ * been sent after it (Meta's timestamp is in seconds; one redelivered from before does not count).
  */
-async function refusedSince(db: Executor, conversation: { contactId: string; connectionId: string }, customerWrote: string): Promise<string | null> {
+async function refusedSince(db: Executor, conversation: { contactId: string; connectionId: string }): Promise<string | null> {
+  const ofCustomer = () => db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .where('conversations.contact_id', '=', conversation.contactId).where('messages.connection_id', '=', conversation.connectionId);
   const sent = sql<string>`coalesce(messages.thread_at, messages.created_at)`;
-  const row = await db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select(sent.as('at')).where('conversations.contact_id', '=', conversation.contactId)
-    .where('messages.connection_id', '=', conversation.connectionId).where('messages.direction', '=', 'outgoing')
+  const refused = await ofCustomer().select(sent.as('at')).where('messages.direction', '=', 'outgoing')
     .where('messages.delivery_status', '=', 'failed').where('messages.delivery_error', 'like', `%Meta error ${RE_ENGAGEMENT}%`)
-    .where(sent, '>', customerWrote).orderBy(sent, 'desc').limit(1).executeTakeFirst();
-  return row?.at ?? null;
+    .orderBy(sent, 'desc').limit(1).executeTakeFirst();
+  if (!refused) return null;
+  const secondBefore = new Date(Date.parse(refused.at) - 1000).toISOString();
+  const wroteAgain = await ofCustomer().select('messages.id').where('messages.direction', '=', 'incoming')
+    .where('messages.created_at', '>', refused.at).where(sql<string>`coalesce(messages.sent_at, messages.created_at)`, '>', secondBefore)
+    .limit(1).executeTakeFirst();
+  return wroteAgain ? null : refused.at;
 }

@@ -105,13 +105,10 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
       'last.author_name as last_author_name', 'last.text as last_text', 'last.created_at as last_created_at',
       'last.delivery_status as last_delivery_status', 'last.delivery_error as last_delivery_error', 'last.external_id as last_external_id', 'last.delivery_updated_at as last_delivery_updated_at'])
     .select(activityAt.as('activity_at'))
-    // Where it lives (inboxKind): its connection's kind, by primary key; a Chatwoot account's row is
-    // gone once disconnected, while a WhatsApp number's or Page's takes its conversations off it.
-    .leftJoin('connections as via', 'via.id', 'conversations.connection_id')
-    .select('via.kind as via_kind')
-    .$if(filters.reader !== undefined, (qb) => qb
-      .leftJoin('conversation_reads as seen', (j) => j.onRef('seen.conversation_id', '=', 'conversations.id').on('seen.user_id', '=', filters.reader!.id))
-      .select(unreadCount(filters.reader!).as('unread')))
+    // Where it lives (inboxKind) and the reader's unread count, as subqueries by primary key: as
+    // joins, PostgreSQL's planner weighed two more join orders on every request (+0.5 ms a page).
+    .select(connectionKind.as('via_kind'))
+    .$if(filters.reader !== undefined, (qb) => qb.select(unreadCount(filters.reader!).as('unread')))
     // A literal: the planner sees which part of the index the page is in.
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
@@ -170,6 +167,9 @@ const assigneeIs = (assigneeId: string | null) => (assigneeId === null
   : sql<boolean>`${sql.ref('conversations.assignee_id')} = ${assigneeId}`);
 
 export type Row = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
+
+/** The kind of the conversation's connection (null: none, or a Chatwoot account's row gone once disconnected). */
+const connectionKind = sql<string | null>`(SELECT via.kind FROM connections AS via WHERE via.id = ${sql.ref('conversations.connection_id')})`;
 
 /**
  * A conversation that lives in a Chatwoot account, connected or not: one on a connection that is

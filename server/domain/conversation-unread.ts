@@ -30,15 +30,15 @@ export async function readerOf(db: Executor, user: Pick<User, 'id' | 'createdAt'
 }
 
 /**
- * A list row's unread count, for the query of conversation-list.ts (its `conversations` joined to
- * the reader's `seen` row). Only a conversation whose latest message (last_message_at, the
- * greatest created_at of its messages but activity lines: migration 068) came after the reader's
- * look is counted at all; then its messages from that look on are read from
- * messages_by_conversation_time (migration 089) until UNREAD_COUNT_CAP customer's ones are found.
- * A page of 50 conversations opened since their last message reads no message.
+ * A list row's unread count, for the query of conversation-list.ts (its `conversations`): the
+ * reader's look by primary key; only a conversation whose latest message (last_message_at, the
+ * greatest created_at of its messages but activity lines: migration 068) came after it is counted
+ * at all, its messages from that look on read from messages_by_conversation_time (migration 089)
+ * until UNREAD_COUNT_CAP customer's ones are found. A page of conversations opened since their
+ * last message reads no message.
  */
 export function unreadCount(reader: Reader): RawBuilder<number | string> {
-  const seen = sql`COALESCE(${sql.ref('seen.seen_at')}, ${reader.since})`;
+  const seen = sql`COALESCE((SELECT seen.seen_at FROM conversation_reads AS seen WHERE seen.conversation_id = ${sql.ref('conversations.id')} AND seen.user_id = ${reader.id}), ${reader.since})`;
   const counted = sql`SELECT 1 FROM messages AS unread_m WHERE unread_m.conversation_id = ${sql.ref('conversations.id')}
     AND unread_m.created_at > ${seen} AND unread_m.direction = 'incoming' AND unread_m.kind = 'message' LIMIT ${sql.lit(UNREAD_COUNT_CAP)}`;
   return sql<number | string>`CASE WHEN ${sql.ref('conversations.last_message_at')} > ${seen} THEN (SELECT count(*) FROM (${counted}) AS unread_rows) ELSE 0 END`;

@@ -203,7 +203,10 @@ export async function addMessage(
   // A reply to a question a run is waiting on goes to that run first (Ask a Question).
   const turn = input.kind === 'message' && input.direction === 'incoming' && !input.aside;
   if (turn) await routeReplyToWaitingRun(uow, services, conversationId, row.id, input.text, ch, input.at ? { at: input.at, settle: true } : ch?.sentAt ? { at: ch.sentAt, settle: false } : undefined);
-  if (input.kind === 'message' && input.direction === 'outgoing' && !conversation.firstResponseAt && conversation.status === 'open') {
+  // The first response is a person's reply: a workflow's or an app's message is not one, as
+  // Chatwoot's Message#human_response? (sender a User, no automation rule, no campaign) decides
+  // its first_reply_created_at: https://github.com/chatwoot/chatwoot/blob/develop/app/models/message.rb
+  if (input.kind === 'message' && input.direction === 'outgoing' && input.author.type === 'user' && !conversation.firstResponseAt && conversation.status === 'open') {
     // Only if still unset: the conversation may have been read earlier in a run round.
     const set = await uow.trx.updateTable('conversations').set({ first_response_at: row.created_at }).where('id', '=', conversationId).where('first_response_at', 'is', null).executeTakeFirst();
     remember(uow, conversation.contactId, conversationId, set.numUpdatedRows === 1n ? { ...conversation, firstResponseAt: row.created_at } : undefined);

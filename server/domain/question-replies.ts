@@ -54,7 +54,8 @@ const writtenBefore = (writtenAt: string | undefined, askedAt: string) =>
 
 /**
  * An incoming message on a conversation where a run waits on an Ask a Question step: stored as that
- * run's answer and the run woken at once, in the message's transaction. Called before the message
+ * run's answer and the run woken at once (a reply from Chatwoot a moment later: late-replies.ts),
+ * in the message's transaction. Called before the message
  * is recorded, so no other trigger logic sees it first. Returns the run id it went to, if any.
  *
  * Two workflows may ask the same customer at once (a later one is not held off). A reply that

@@ -16,20 +16,23 @@ import { threadKey } from './message-page';
 export const PLACED_WITHIN_MS = 10 * 60_000;
 
 /**
- * thread_at for a customer's message sent at `sentAt` (Meta's clock) arriving at `arrivedAt`;
- * null where arrival already puts it in its place (the usual case: nothing in the thread was
+ * thread_at for a customer's message sent at `sentAt` (Meta's clock) arriving at `arrivedAt`: the
+ * end of the second it was sent in, or just after what had been there for PLACED_WITHIN_MS; null
+ * where arrival already puts it in its place (the usual case: nothing in the thread was
  * written after the customer sent it). Two index reads from the thread's end (messages_by_thread_order).
  */
 export async function threadPlace(db: Executor, conversationId: string, sentAt: string, arrivedAt: string): Promise<string | null> {
-  if (sentAt >= arrivedAt) return null;
+  // WhatsApp's timestamp is in seconds: sent within it, after what came in earlier in that second.
+  const sentBy = new Date(Math.floor(Date.parse(sentAt) / 1000) * 1000 + 999).toISOString();
+  if (sentBy >= arrivedAt) return null;
   const key = threadKey();
   const thread = () => db.selectFrom('messages').where('conversation_id', '=', conversationId);
   const newest = (q: ReturnType<typeof thread>) => q.select(key.as('at')).orderBy(key, 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const last = await newest(thread());
-  if (!last || last.at <= sentAt) return null;
+  if (!last || last.at <= sentBy) return null;
   const settled = new Date(Date.parse(arrivedAt) - PLACED_WITHIN_MS).toISOString();
   // The latest place among messages in the thread for longer than that: read from the end, the first found.
   const floor = await newest(thread().where('created_at', '<=', settled));
-  const place = floor && floor.at > sentAt ? floor.at : sentAt;
+  const place = floor && floor.at > sentBy ? floor.at : sentBy;
   return place < last.at ? place : null;
 }

@@ -85,6 +85,7 @@ const rows: Row[] = [
   },
   { op: 'POST /api/v1/conversations/{id}/assign', call: api('POST', () => `/conversations/${w.conversationId}/assign`, () => ({ userId: null })) },
   { op: 'POST /api/v1/conversations/{id}/awaiting-answer/take-over', call: api('POST', () => `/conversations/${w.conversationId}/awaiting-answer/take-over`, () => ({})) },
+  { op: 'POST /api/v1/conversations/{id}/seen', call: api('POST', () => `/conversations/${w.conversationId}/seen`) },
   { op: 'POST /api/v1/auth/inbox-code', call: api('POST', () => '/auth/inbox-code') },
   {
     op: 'POST /api/v1/auth/inbox-session', call: async () => {

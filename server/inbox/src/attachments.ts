@@ -35,6 +35,21 @@ export function isPlaceholderText(m: Message): boolean {
   return text === '' || text === '(attachment)' || text === `[${first.type}]` || (first.url !== undefined && text === `[${first.type}] ${first.url}`);
 }
 
+/**
+ * The text under the attachments; null when they say it all. A shared location's text is
+ * "<place>, <address>" and its link already says the place (📍 Praça do Comércio): the address
+ * only, so the name is not read twice (WhatsApp shows the name, then the address).
+ */
+export function bubbleText(m: Message): string | null {
+  if (isPlaceholderText(m)) return null;
+  const first = m.attachments?.[0];
+  const place = first?.type === 'location' ? first.caption?.trim() : undefined;
+  const text = m.text.trim();
+  if (!place) return m.text;
+  if (text === place) return null;
+  return text.startsWith(`${place}, `) ? text.slice(place.length + 2) : m.text;
+}
+
 /** The file's name as the channel gave it, else the address's last segment (Messenger, Chatwoot put it there). */
 function fileName(a: Attachment): string {
   if (a.filename) return a.filename;

@@ -9,6 +9,7 @@ import { channelWindowText, humanAgentReply } from './channel-window.js';
 import { createCloseDialog } from './close-dialog.js';
 import { createPagedThread } from './paged-thread.js';
 import { createQueuedSend, type ReplyKind } from './queued-send.js';
+import { createReplyLength } from './reply-length.js';
 import type { ChannelWindow, Contact, ConversationDetail, Me, Message, Teammate } from './wire.js';
 
 export interface ConversationViewOptions {
@@ -49,7 +50,11 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const head = createConversationHead({ me, userName, teammates, showError, afterChange });
   const { heading, closeButton, reopenButton } = head;
   // The latest page of a long thread, older ones as the agent scrolls up (paged-thread.ts).
-  const paged = createPagedThread($('[data-testid="message-list"]'), { userName, me, showError, onResent: (id, message) => added(id, message) }, () => detail);
+  const paged = createPagedThread($('[data-testid="message-list"]'), {
+    userName, me, showError, onResent: (id, message) => added(id, message),
+    // A failed reply once WhatsApp's window has closed: a template is what reaches the customer.
+    onSendTemplate: (id) => { if (detail?.id === id) templatePicker.open(id); },
+  }, () => detail);
   const { thread } = paged;
   // Added once (never rebuilt, like the composer): what the channel lets through right now.
   const windowNotice = h('p', { class: 'channel-window', 'data-testid': 'channel-window', role: 'status', hidden: true });
@@ -72,6 +77,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   const closeDialog = createCloseDialog({ current: () => detail, onClosed: (id) => { heading.focus(); afterChange(id); } });
   const announcer = createMessageAnnouncer($('[data-testid="message-announcer"]'));
   const queued = createQueuedSend(composer);
+  // Too long for where it goes: counted and said before Send (reply-length.ts).
+  const length = createReplyLength(input);
   // After a Reopen, the reply box of the conversation it opens (once shown) takes the focus.
   let focusComposerOnShow = false;
 
@@ -95,7 +102,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
     windowNotice.hidden = !channel;
     const closed = Boolean(channel && !channel.open && !humanAgentReply(channel));
     composer.classList.toggle('window-closed', closed);
-    sendButton.disabled = sending || (closed && !noteMode);
+    const tooLong = length.update(noteMode ? 'note' : channel?.kind === 'whatsapp' || channel?.kind === 'messenger' ? channel.kind : 'message');
+    sendButton.disabled = sending || (closed && !noteMode) || tooLong;
     templateButton.hidden = channel?.kind !== 'whatsapp' || noteMode;
     templateButton.classList.toggle('primary', closed);
     templateButton.classList.toggle('ghost', !closed);
@@ -203,6 +211,8 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   async function send(queuedAs?: ReplyKind) {
     const text = input.value.trim();
     if (!text) return;
+    // Over its channel's limit: the composer says so under the text, which stays.
+    if (length.tooLong) return;
     if (!detail) {
       if (root.dataset.conversationId) queued.wait(root.dataset.conversationId, noteMode ? 'comment' : 'message');
       return;
@@ -232,6 +242,7 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   }
 
   composer.addEventListener('submit', (event) => { event.preventDefault(); void send(); });
+  input.addEventListener('input', () => renderWindow());
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -242,21 +253,34 @@ export function createConversationView({ showError, afterChange, navigate, me, u
   templateButton.addEventListener('click', () => { if (detail) templatePicker.open(detail.id); });
   closeButton.addEventListener('click', () => closeDialog.open());
 
+  /**
+   * What was typed on a conversation closed meanwhile goes on with its conversation (Reopen makes a
+   * new one, and drafts are kept by conversation): Chatwoot reopens the same one and keeps it. A
+   * draft already typed in the other one stays.
+   */
+  function carryDraft(from: string, to: string) {
+    const text = detail?.id === from ? input.value : drafts.get(from) ?? '';
+    if (!text.trim() || drafts.get(to)?.trim()) return;
+    drafts.set(to, text);
+    drafts.delete(from);
+    if (detail?.id === from) input.value = '';
+  }
+
   async function reopen() {
     if (!detail) return;
     const { contactId, id } = detail;
     const elsewhere = goesOnIn(detail);
     focusComposerOnShow = true;
-    if (elsewhere) return navigate(elsewhere, 'open');
+    const goTo = (target: string) => { carryDraft(id, target); navigate(target, 'open'); };
+    if (elsewhere) return goTo(elsewhere);
     try {
-      const opened = await Api.open(contactId);
-      navigate(opened.id, 'open');
+      goTo((await Api.open(contactId)).id);
     } catch (err) {
       // Someone (or a workflow) already opened one for this contact: go there.
       if (err instanceof ApiError && err.status === 409) {
         const existing = await Api.conversationsOf(contactId, 'open').catch(() => null);
         const target = existing?.conversations[0];
-        if (target) return navigate(target.id, 'open');
+        if (target) return goTo(target.id);
       }
       focusComposerOnShow = false;
       showError(err, id);

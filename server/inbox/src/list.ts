@@ -27,7 +27,9 @@ function preview(c: ConversationListItem, userName: ListOptions['userName']): HT
   const named = (what: 'workflow' | 'app') => (m.author.name ? [h('bdi', { text: m.author.name }), ` (${what})`] : [what === 'app' ? 'App' : 'Workflow']);
   const who = m.author.type === 'workflow' || m.author.type === 'app' ? named(m.author.type)
     : [h('bdi', { text: m.author.type === 'contact' ? contactName(c.contact) : userName(m.author.id) })];
-  return h('span', { class: 'item-preview' }, m.kind === 'comment' ? 'Note · ' : '', ...who, ': ', h('bdi', { text: m.text }));
+  // A reply that did not reach the customer says so here too, as Chatwoot's and WhatsApp's lists mark it.
+  const failed = m.delivery?.status === 'failed' ? h('span', { class: 'preview-failed', 'data-testid': 'preview-failed', text: 'Failed · ' }) : '';
+  return h('span', { class: 'item-preview' }, failed, m.kind === 'comment' ? 'Note · ' : '', ...who, ': ', h('bdi', { text: m.text }));
 }
 
 /** A closed conversation's line: its category and summary, both written by agents. */

@@ -25,6 +25,8 @@ export type NextLoad =
   | { kind: 'before'; conversationId: string };
 
 const earlierRun = ({ messages, olderMessagesCursor, ...c }: EarlierConversation): EarlierRun => ({ ...c, messages, olderCursor: olderMessagesCursor ?? null });
+/** Where a message sits in the thread (the server's order: threadAt, else createdAt). */
+const placeOf = (m: Message) => m.threadAt ?? m.createdAt;
 const runOf = (d: ConversationDetail): Run => ({ messages: d.messages, olderCursor: d.olderMessagesCursor ?? null });
 
 export function startPages(d: ConversationDetail): ThreadPages {
@@ -35,13 +37,13 @@ export function startPages(d: ConversationDetail): ThreadPages {
  * The latest messages read again (a live refresh) joined to the older pages already shown. They
  * join where the latest page's oldest message (same id and time) is among the shown ones; when
  * it is not, more arrived than a page holds since the last read, and the page starts over from
- * the latest messages rather than show a gap. A replaced activity line (same id, later time)
- * leaves its old place for its new one.
+ * the latest messages rather than show a gap. A replaced activity line (same id, later time) or
+ * a resent reply (same id, threadAt now) leaves its old place for its new one.
  */
 export function joinLatest(run: Run, latest: Run): Run {
   const first = latest.messages[0];
   if (!latest.olderCursor || !first) return latest;
-  const at = run.messages.findIndex((m) => m.id === first.id && m.createdAt === first.createdAt);
+  const at = run.messages.findIndex((m) => m.id === first.id && placeOf(m) === placeOf(first));
   if (at < 0) return latest;
   const ids = new Set(latest.messages.map((m) => m.id));
   return { messages: [...run.messages.slice(0, at).filter((m) => !ids.has(m.id)), ...latest.messages], olderCursor: run.olderCursor };
@@ -102,9 +104,14 @@ export function nextLoad(pages: ThreadPages): NextLoad | null {
   return null;
 }
 
-/** The message a reply or Resend gave back, shown at once (in its place when already shown). */
+/**
+ * The message a reply or Resend gave back, shown at once: in its place when already shown, at the
+ * end when it moved there (a Resend: the copy goes out now, after what was said since).
+ */
 export function withMessage(pages: ThreadPages, message: Message): ThreadPages {
   const { messages } = pages.current;
   const at = messages.findIndex((m) => m.id === message.id);
-  return { ...pages, current: { ...pages.current, messages: at < 0 ? [...messages, message] : messages.map((m) => (m.id === message.id ? message : m)) } };
+  const moved = at >= 0 && placeOf(messages[at]!) !== placeOf(message);
+  const next = at < 0 || moved ? [...messages.filter((m) => m.id !== message.id), message] : messages.map((m) => (m.id === message.id ? message : m));
+  return { ...pages, current: { ...pages.current, messages: next } };
 }

@@ -1,7 +1,8 @@
 import { activityItem } from './activity.js';
-import { isPlaceholderText, renderAttachments } from './attachments.js';
+import { bubbleText, renderAttachments } from './attachments.js';
 import { deliveryBadge } from './delivery.js';
-import { contactName, fullTime, h, isolated, shortTime } from './dom.js';
+import { contactName, h, isolated, shortTime } from './dom.js';
+import { messageTimes, placedAt } from './message-time.js';
 import { nextLoad, showsEarlier, type EarlierRun, type ThreadPages } from './thread-pages.js';
 import type { Contact, ConversationDetail, Me, Message } from './wire.js';
 
@@ -33,6 +34,8 @@ export interface ThreadOptions {
   me?: () => Me | null;
   /** A Resend (delivery.ts) gave a message back: it shows at once. */
   onResent: (conversationId: string, message: Message) => void;
+  /** "Send a template" on a failed reply once WhatsApp's window is closed: the template picker. */
+  onSendTemplate: (conversationId: string) => void;
   showError: (err: unknown, about?: string | null) => void;
   /** "Load older messages" (its button, or the agent scrolling to the top of the list). */
   onLoadOlder: () => void;
@@ -52,7 +55,7 @@ export interface Thread {
   authorLabel(m: Message, contact: Contact | null): string;
 }
 
-export function createThread(list: HTMLElement, { userName, me, onResent, showError, onLoadOlder }: ThreadOptions): Thread {
+export function createThread(list: HTMLElement, { userName, me, onResent, onSendTemplate, showError, onLoadOlder }: ThreadOptions): Thread {
   const nameOf = (id: string | null) => { const self = me?.(); return self && id === self.user.id ? self.user.name : userName(id); };
   let renderedKey = '';
   // One button, kept across renders: a keyboard user who pressed it keeps the focus on it.
@@ -83,7 +86,8 @@ export function createThread(list: HTMLElement, { userName, me, onResent, showEr
     const more = nextLoad(pages) !== null;
     // Delivery statuses change without new messages (Meta's status webhooks): part of the key. So
     // does the last one's time: a workflow's activity line is replaced in place (same id, new time).
-    const key = `${current.id}:${more}:${messages.length}:${messages[0]?.id ?? ''}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}`
+    // And whether WhatsApp's window is open: a failed reply offers Resend, or a template once it has closed.
+    const key = `${current.id}:${more}:${messages.length}:${messages[0]?.id ?? ''}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}:${current.channel?.open ?? ''}`
       + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages[0]?.id ?? ''}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
@@ -94,19 +98,24 @@ export function createThread(list: HTMLElement, { userName, me, onResent, showEr
     let day = '';
     const deliveryOptions = {
       conversationId: current.id, canReply: current.status === 'open',
+      // WhatsApp's window closed (by time, or WhatsApp's 131047): a Resend could only fail again.
+      templateInstead: current.channel?.kind === 'whatsapp' && !current.channel.open,
+      onTemplate: () => onSendTemplate(current.id),
       onResent: (message: Message) => onResent(current.id, message), onError: (err: unknown) => showError(err, current.id),
     };
     const add = (m: Message, fromEarlier: boolean) => {
-      const d = new Date(m.createdAt).toDateString();
+      // By where it sits in the thread; its bubble says when it was sent (message-time.ts).
+      const d = new Date(placedAt(m)).toDateString();
       if (d !== day) {
         day = d;
-        items.push(h('li', { class: 'day', 'aria-hidden': 'true' }, h('span', { text: dayFmt.format(new Date(m.createdAt)) })));
+        items.push(h('li', { class: 'day', 'aria-hidden': 'true' }, h('span', { text: dayFmt.format(new Date(placedAt(m))) })));
       }
       if (m.kind === 'activity') {
         items.push(activityItem(m, fromEarlier, m.author.type === 'user' ? nameOf(m.author.id) : null));
         return;
       }
       const note = m.kind === 'comment';
+      const text = bubbleText(m);
       items.push(h('li', {
         class: `msg ${m.direction}${note ? ' note' : ''}${fromEarlier ? ' earlier' : ''}`,
         // The contact's earlier conversations are shown above, told apart from this one's messages.
@@ -117,10 +126,10 @@ export function createThread(list: HTMLElement, { userName, me, onResent, showEr
         note ? h('span', { class: 'note-label', text: 'Internal note' }) : null,
         renderAttachments(m),
         // dir=auto: a Hebrew or Arabic message reads right to left, its "?" and "!" at its end.
-        isPlaceholderText(m) ? null : h('p', { class: 'msg-text', dir: 'auto', 'data-testid': 'message-text', text: m.text })),
+        text === null ? null : h('p', { class: 'msg-text', dir: 'auto', 'data-testid': 'message-text', text })),
       h('div', { class: 'msg-meta' },
         h('span', { class: 'msg-author', 'data-testid': 'message-author' }, isolated(authorLabel(m, current.contact), [authorName(m, current.contact)])),
-        h('time', { datetime: m.createdAt, title: fullTime(m.createdAt), text: shortTime(m.createdAt) }),
+        ...messageTimes(m),
         fromEarlier ? deliveryBadge(m, { ...deliveryOptions, canReply: false }) : deliveryBadge(m, deliveryOptions))));
     };
     // What came before (each open→close period is a conversation of its own): oldest first,

@@ -93,6 +93,10 @@ export const Message = z.object({
   author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: nullableString, name: z.optional(z.string()) }),
   text: z.string(),
   createdAt: z.string(),
+  /** A customer's message through a channel: when they sent it (its bubble's time); createdAt is when it arrived. */
+  sentAt: z.optional(z.string()),
+  /** Where it sits in the thread when not at createdAt (a late customer message, a Resend). */
+  threadAt: z.optional(z.string()),
   /** Delivery through a WhatsApp / Messenger channel (Meta's statuses). */
   delivery: z.optional(z.object({ status: z.string(), error: nullableString })),
   /** Media received or sent through a channel or Chatwoot: a link (`url`) or Meta's media id (WhatsApp). */
@@ -120,6 +124,8 @@ const conversationFields = {
 const LastMessage = z.object({
   direction: z.enum(['incoming', 'outgoing']), kind: z.enum(['message', 'comment', 'activity']), text: z.string(),
   author: z.object({ type: z.enum(['contact', 'user', 'workflow', 'app']), id: nullableString, name: z.optional(z.string()) }),
+  /** A failed reply says so in its row. */
+  delivery: z.optional(z.object({ status: z.string() })),
 });
 export const ConversationListItem = z.object({
   ...conversationFields, lastActivityAt: z.string(), lastMessage: z.nullable(LastMessage),

@@ -36,7 +36,7 @@ export const adRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Ad accounts linked through the Marketing API', response: { 200: AdAccountList } } },
     async () => ({ accounts: await listAdAccounts(db) }));
 
-  app.post('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Link an ad account (verified with one Graph call)', body: LinkAdAccountBody, response: { 201: AdAccount } } },
+  app.post('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Link an ad account (verified with one Graph call); its ads are read at once, the answer waiting up to 5 s for them', body: LinkAdAccountBody, response: { 201: AdAccount } } },
     async (req, reply) => reply.code(201).send(await linkAdAccount(services, req.body)));
 
   app.delete('/ads/accounts/:id', { config: admin, schema: { tags: ['ads'], params: Params, response: { 204: NoContent } } }, async (req, reply) => {

@@ -34,15 +34,25 @@ export function askWrittenOrderSuite(databaseUrl: () => string | undefined) {
   const deliver = async (m: { id: number }) => expect((await p.hook(p.cw.messagePayload(conv.id, m.id))).status).toBe(200);
   const asked = () => conv.messages.filter((m) => m.message_type === 1).map((m) => m.content);
 
-  it('messages written before the question, delivered after it (newest first), answer nothing; the first written after it answers', async () => {
+  /** "Which size? 1. S 2. M 3. L" asked of the customer in Chatwoot; the run's id once it waits. */
+  async function askSize(retries: number) {
     const flow = await createWorkflow(p.server, {
       name: 'Ask size', trigger: { type: 'manual' },
-      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Which size?', answerType: 'choice', choices: ['S', 'M', 'L'], presentation: 'text', retries: 1, saveToVariable: 'size', timeoutSeconds: 3600 } }],
+      steps: [{ id: 'ask', type: 'ask_question', config: { question: 'Which size?', answerType: 'choice', choices: ['S', 'M', 'L'], presentation: 'text', retries, saveToVariable: 'size', timeoutSeconds: 3600 } }],
     });
     const res = await admin().post(`/workflows/${flow.id}/start`, { contact: { id: contactId } });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const runId = res.body.runIds[0] as string;
     await waitFor('the question to wait', async () => ((await runOf(runId)).status === 'waiting' ? true : undefined));
+    return runId;
+  }
+  const ended = (runId: string) => waitFor('the run to end', async () => {
+    const r = await runOf(runId);
+    return ['completed', 'failed'].includes(r.status) ? r : undefined;
+  });
+
+  it('messages written before the question, delivered after it (newest first), answer nothing; the first written after it answers', async () => {
+    const runId = await askSize(1);
     const t = Date.now() / 1000;
     expect(asked()).toHaveLength(1);
 
@@ -58,10 +68,21 @@ export function askWrittenOrderSuite(databaseUrl: () => string | undefined) {
     expect(asked()).toHaveLength(1);
 
     await deliver(wrote('3', Math.floor(t) + 1));
-    const done = await waitFor('the run to end', async () => {
-      const r = await runOf(runId);
-      return ['completed', 'failed'].includes(r.status) ? r : undefined;
-    });
+    const done = await ended(runId);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.stepLog.at(-1)!.output).toMatchObject({ outcome: 'answered', answer: 'L' });
+    expect(asked()).toHaveLength(1);
+  });
+
+  it('two replies written after the question, delivered newest first: the first written answers, and no "not a valid answer" is sent', async () => {
+    const runId = await askSize(0);
+    await new Promise((r) => setTimeout(r, 400));
+    const now = Date.now() / 1000;
+    const three = wrote('3', now - 0.2);
+    const thanks = wrote('thanks!', now - 0.1);
+    await deliver(thanks);
+    await deliver(three);
+    const done = await ended(runId);
     expect(done.status, done.error ?? '').toBe('completed');
     expect(done.stepLog.at(-1)!.output).toMatchObject({ outcome: 'answered', answer: 'L' });
     expect(asked()).toHaveLength(1);

@@ -90,7 +90,11 @@ describe('a step Chatwoot could not take is tried again later', () => {
     const reply = { id: 77002, content: 'A-1042', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
     conv.messages.push(reply as (typeof conv.messages)[number]);
     expect((await p.hook(p.cw.messagePayload(conv.id, reply.id))).status).toBeLessThan(300);
-    const done = await settled(p, runId, 1);
+    // Taken a moment after it was written (a late webhook of an earlier reply may come: late-replies.ts).
+    const done = await waitFor('the answer to be taken', async () => {
+      const r = await runOf(p, runId);
+      return r.status === 'waiting' ? undefined : r;
+    });
     expect(done.status, done.error ?? '').toBe('completed');
     expect(done.stepLog.at(-1)!.output).toMatchObject({ outcome: 'answered', answer: 'A-1042' });
     expect(posts(p, '/messages')).toHaveLength(2);
