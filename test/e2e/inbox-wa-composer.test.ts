@@ -114,7 +114,7 @@ describe('the composer and the list on WhatsApp conversations', () => {
     // Its row shows what was said last, not the phone number.
     await page.waitForSelector(row(reopened));
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Any news on my refund?', {}, `${row(reopened)} .item-preview`);
-    // The closed one keeps no copy: going back there shows an empty composer... on its closed notice.
+    // Sent from there, it goes to the customer on the reopened conversation.
     await page.click('[data-testid="send-button"]');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message"] [data-testid="message-text"]')].some((el) => el.textContent === 'Thanks Kwame, refund R-77 was issued today'));
     expect(await composerValue()).toBe('');

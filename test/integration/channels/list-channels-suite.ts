@@ -38,8 +38,11 @@ export function listChannelsSuite(databaseUrl: () => string | undefined) {
     });
     await connectTestChannels(p.server, graph);
     const made = await p.server.createUser('agent', { name: 'Ava' });
-    // Ava joined a minute ago: what comes now is new to her (Chatwoot's clock has whole seconds).
-    await p.server.store.db.updateTable('users').set({ created_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', made.user.id).execute();
+    // Ava joined, and the server began keeping reads, a minute ago: Chatwoot's times are whole
+    // seconds, so its message could read as older than this server's start.
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    await p.server.store.db.updateTable('users').set({ created_at: minuteAgo }).where('id', '=', made.user.id).execute();
+    await p.server.store.db.updateTable('settings').set({ value: JSON.stringify(minuteAgo) }).where('key', '=', 'unread_since').execute();
     ava = p.server.api(made.token);
     const admin = p.server.api(p.server.adminToken);
 
