@@ -76,7 +76,6 @@ describe('a WhatsApp thread in the inbox', () => {
     const arrived = await page.$eval('[data-testid="message-arrived"]', (el) => el.textContent ?? '');
     const clock = new Date(message!.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
     expect(arrived).toBe(`arrived ${clock}`);
-    await page.screenshot({ path: '/tmp/f-wa1-shot-late.png' });
   });
 
   it('a shared place is named once: its link, then the address', async () => {
@@ -102,7 +101,6 @@ describe('a WhatsApp thread in the inbox', () => {
     // It had been a one-letter strip, 28.7 × 97.6 px ("R e s e n d").
     expect(box.width).toBeGreaterThan(box.height * 1.5);
     expect(box.height).toBeLessThan(box.lineHeight * 2 + 8);
-    await page.screenshot({ path: '/tmp/f-wa1-shot-resend.png' });
 
     await deliver(sentAgo('306912345678', 'Παναγιώτης Παπαδόπουλος', 'Ευχαριστώ! 👍', 0));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 3);
