@@ -38,3 +38,20 @@ export const FormDefinition = z.object({
     ),
 });
 export type FormDefinition = z.infer<typeof FormDefinition>;
+
+/**
+ * `$trigger.*` names a shortcut run fills itself (the dispatcher sets them after the form's values),
+ * so a form field named so would be overwritten without a word. Refused at publish
+ * (validate-workflow.ts), not here: stored workflows that use them still parse and open.
+ */
+export const BUILT_IN_SHORTCUT_VARIABLES = {
+  launchedBy: "the launching agent's user id",
+  launchedByName: "the launching agent's name",
+} as const;
+
+/** Why a form field may not use this variable name (undefined: it may). */
+export function reservedVariableProblem(variable: string): string | undefined {
+  if (!Object.hasOwn(BUILT_IN_SHORTCUT_VARIABLES, variable)) return undefined;
+  const holds = BUILT_IN_SHORTCUT_VARIABLES[variable as keyof typeof BUILT_IN_SHORTCUT_VARIABLES];
+  return `"${variable}" is taken by the built-in variable {{$trigger.${variable}}} (${holds}): pick another name`;
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AD_REFERRAL_TRIGGER_VARIABLES } from './ad-referral';
 import { ConditionOperator, Logic } from './conditions';
 import { ConversationChannel } from './conversation-channels';
-import { FormDefinition } from './forms';
+import { BUILT_IN_SHORTCUT_VARIABLES, FormDefinition } from './forms';
 import { compileJsonPath } from './jsonpath';
 import { JsonKey, TagList, VariableMappings } from './workflow-primitives';
 
@@ -219,7 +219,7 @@ export function triggerVariables(trigger: Trigger): string[] {
   switch (trigger.type) {
     case 'shortcut':
       // launchedBy is the agent's user id (for an API call); launchedByName the name a note reads.
-      return [...trigger.form.fields.map((f) => f.variable), 'launchedBy', 'launchedByName'];
+      return [...trigger.form.fields.map((f) => f.variable), ...Object.keys(BUILT_IN_SHORTCUT_VARIABLES)];
     case 'incoming_webhook':
       return trigger.mappings.map((m) => m.variable);
     case 'manual':

@@ -3,6 +3,7 @@ import { itemGap, type TriggerItem } from './app-trigger-items';
 import type { FieldDefinition } from '../contracts/contacts';
 import type { WorkflowDefinition } from '../contracts/workflow';
 import { END_WORKFLOW } from '../contracts/steps';
+import { reservedVariableProblem } from '../contracts/forms';
 import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
 import { closestNames } from './suggest';
@@ -136,6 +137,10 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     if (seen.has(step.id)) add(['steps', i, 'id'], `Step id "${step.id}" is used twice`);
     seen.add(step.id);
   });
+
+  if (def.trigger.type === 'shortcut') {
+    def.trigger.form.fields.forEach((f, i) => add(['trigger', 'form', 'fields', i, 'variable'], reservedVariableProblem(f.variable)));
+  }
 
   const items = def.trigger.type === 'mini_app' ? workspace.triggerItems?.(def.trigger.appId, def.trigger.triggerKey) : undefined;
   const ctx: ReferenceContext = {

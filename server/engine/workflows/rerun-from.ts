@@ -4,7 +4,7 @@ import { queuedRunRow } from '../dispatch/dispatcher';
 import { fromJson, type Executor } from '../../store/database';
 import type { RunsTable, WorkflowsTable } from '../../store/schema';
 import { deactivatedUsers } from '../shortcuts/list';
-import { isShortcutRun, rerunRefusal } from './rerun-refusals';
+import { deletedWorkflowNames, isShortcutRun, rerunRefusal, workflowStateRefusal } from './rerun-refusals';
 
 // "Run again from the failed step" (n8n's Retry execution, which resumes from the node that
 // failed): the new run starts at the failed run's cursor with the variables it had there, so a
@@ -57,14 +57,16 @@ export const againFrom = (cursor: number | null) => (cursor === null ? 'again' :
  * The history's `failedStep` and `rerunRefused` on each failed run of a page: where it stopped,
  * and whether a rerun may start there, or at all, by the rules POST /runs/:id/rerun refuses by
  * (resumeRefusal, rerunRefusal): the page offers no Run again that the server then refuses. One
- * read each of the page's failed runs' workflows, the deactivated users, and its failed shortcut
- * runs' conversations; none for a page without a failed run.
+ * read each of the page's failed runs' workflows (and deleted ones' last names, when there are any),
+ * the deactivated users, and its failed shortcut runs' conversations; none for a page without a failed run.
  */
 export async function withFailedSteps(db: Executor, runs: Run[]): Promise<Run[]> {
   const failed = runs.filter((r) => r.status === 'failed');
   const ids = [...new Set(failed.map((r) => r.workflowId))];
   if (ids.length === 0) return runs;
   const rows = await db.selectFrom('workflows').select(['id', 'name', 'status', 'version', 'definition']).where('id', 'in', ids).execute();
+  // Deleted ones are named as the POST's 409 names them; a page of live workflows reads nothing more.
+  const deletedNames = await deletedWorkflowNames(db, ids.filter((id) => !rows.some((w) => w.id === id)));
   const deactivated = await deactivatedUsers(db);
   const conversationIds = [...new Set(failed.flatMap((r) => (isShortcutRun(r.triggerEvent.type) && r.conversationId ? [r.conversationId] : [])))];
   const conversations = conversationIds.length ? await db.selectFrom('conversations').select(['id', 'status']).where('id', 'in', conversationIds).execute() : [];
@@ -73,17 +75,17 @@ export async function withFailedSteps(db: Executor, runs: Run[]): Promise<Run[]>
   return runs.map((run) => {
     if (run.status !== 'failed') return run;
     const workflow = now.get(run.workflowId) ?? null;
-    const refused = startRefusal(run, workflow, deactivated, run.conversationId ? statusOf.get(run.conversationId) : undefined);
+    // The POST asks publishedWorkflow first, from either step: its words win over resumeRefusal's too.
+    const gone = workflowStateRefusal(workflow?.name ?? deletedNames.get(run.workflowId) ?? run.workflowId, workflow?.status ?? null)?.message ?? null;
+    const refused = gone ?? (workflow ? startRefusal(run, workflow, deactivated, run.conversationId ? statusOf.get(run.conversationId) : undefined) : null);
     const failedStep = failedStepOf(run, workflow);
     // Unchanged since, but refused from the start: refused from the failed step too, for the same reason.
-    return { ...run, rerunRefused: refused, failedStep: failedStep.refused === null && refused ? { ...failedStep, refused } : failedStep };
+    return { ...run, rerunRefused: refused, failedStep: gone || (failedStep.refused === null && refused) ? { ...failedStep, refused } : failedStep };
   });
 }
 
-/** Why POST /runs/:id/rerun refuses it whichever step it starts from (rerun.ts publishedWorkflow, then refuseRerun), null when it does not. */
-function startRefusal(run: Run, workflow: (WorkflowNow & Pick<WorkflowsTable, 'definition'>) | null, deactivated: Map<string, string>, conversationStatus: string | undefined): string | null {
-  if (!workflow) return 'Its workflow was deleted: its runs cannot run again';
-  if (workflow.status !== 'published') return `Workflow “${workflow.name}” is not published: publish it to run its runs again`;
+/** Why POST /runs/:id/rerun refuses a published workflow's run whichever step it starts from (refuseRerun), null when it does not. */
+function startRefusal(run: Run, workflow: Pick<WorkflowsTable, 'name' | 'definition'>, deactivated: Map<string, string>, conversationStatus: string | undefined): string | null {
   return rerunRefusal(workflow, deactivated, { id: run.id, event_type: run.triggerEvent.type }, conversationStatus)?.message ?? null;
 }
 

@@ -41,6 +41,31 @@ export function rerunRefusal(workflow: Pick<WorkflowsTable, 'name' | 'definition
   return new HttpError(409, 'conversation_closed', `Run ${failed.id} cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact's open conversation`);
 }
 
+/**
+ * 409 for a workflow deleted since (`status` null; `name` from its last version) or not published
+ * (a draft starts nothing, as its trigger does not either), null when it is published. The one
+ * wording of POST /runs/:id/rerun's refusal (rerun.ts publishedWorkflow) and the history's
+ * `rerunRefused` (rerun-from.ts withFailedSteps): they had drifted into two near-copies.
+ */
+export function workflowStateRefusal(name: string, status: string | null): HttpError | null {
+  if (status === null) return new HttpError(409, 'workflow_deleted', `Workflow “${name}” was deleted: its runs cannot run again`);
+  if (status === 'published') return null;
+  return new HttpError(409, 'workflow_not_published', `Workflow “${name}” is not published: publish it to run its runs again (a run again follows the published version)`);
+}
+
+/**
+ * Deleted workflows' names, by id, as their last version has them (the id when it has none):
+ * a deleted workflow keeps its versions, and its runs are named by it. An id with no version
+ * (never seen) is absent. One read, whatever the number of ids.
+ */
+export async function deletedWorkflowNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('workflow_versions as v').select(['v.workflow_id', 'v.definition']).where('v.workflow_id', 'in', [...ids])
+    .where('v.version', '=', (eb) => eb.selectFrom('workflow_versions as last').select((l) => l.fn.max('last.version').as('version')).whereRef('last.workflow_id', '=', 'v.workflow_id'))
+    .execute();
+  return new Map(rows.map((r) => [r.workflow_id, fromJson<{ name?: string }>(r.definition, {}).name ?? r.workflow_id]));
+}
+
 /** The trigger of a shortcut's runs (their event type). */
 export const isShortcutRun = (eventType: string) => eventType === SHORTCUT_RUN;
 

@@ -14,7 +14,7 @@ import { retryingLockConflicts } from './cancel-runs';
 import { launcherOf } from './launched-by';
 import { historyRun } from './list-runs';
 import { againFrom, rerunRow, resumeRefusal } from './rerun-from';
-import { inOpenConversation, refuseRerun } from './rerun-refusals';
+import { deletedWorkflowNames, inOpenConversation, refuseRerun, workflowStateRefusal } from './rerun-refusals';
 
 // "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run of the workflow's
 // published version now, for the same contact and conversation with the same trigger data (a
@@ -105,15 +105,12 @@ async function refuseRerunOf(db: Executor, run: RunsTable): Promise<void> {
 export async function publishedWorkflow(db: Executor, workflowId: string): Promise<WorkflowsTable> {
   const row = await db.selectFrom('workflows').selectAll().where('id', '=', workflowId).executeTakeFirst();
   if (!row) {
-    const last = await db.selectFrom('workflow_versions').select('definition')
-      .where('workflow_id', '=', workflowId).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    if (!last) throw notFound(`Workflow ${workflowId}`);
-    const name = fromJson<{ name?: string }>(last.definition, {}).name ?? workflowId;
-    throw new HttpError(409, 'workflow_deleted', `Workflow “${name}” was deleted: its runs cannot run again`);
+    const name = (await deletedWorkflowNames(db, [workflowId])).get(workflowId);
+    if (name === undefined) throw notFound(`Workflow ${workflowId}`);
+    throw workflowStateRefusal(name, null)!;
   }
-  if (row.status !== 'published') {
-    throw new HttpError(409, 'workflow_not_published', `Workflow “${row.name}” is not published: publish it to run its runs again (a run again follows the published version)`);
-  }
+  const refused = workflowStateRefusal(row.name, row.status);
+  if (refused) throw refused;
   return row;
 }
 

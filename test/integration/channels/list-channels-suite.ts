@@ -59,6 +59,7 @@ export function listChannelsSuite(databaseUrl: () => string | undefined) {
     const cwContact = p.cw.addContact({ name: 'Wanda' });
     const conv = p.cw.addConversation({ contactId: cwContact.id, inboxId: 4, firstMessage: { content: 'Hello from Chatwoot', incoming: true } });
     await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
+    await p.hook(p.cw.messagePayload(conv.id, conv.messages[0]!.id));
 
     for (const c of await rows(admin)) {
       if (c.contact.firstName === 'Kwame') ids.whatsapp = c.id;
