@@ -1,27 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, savedWorkflow } from './options-harness';
+import { renderNewWorkflowEditor as renderEditor } from './new-workflow-editor';
+import { savedWorkflow } from './options-harness';
 
 // Every "go to" menu (Branch, Otherwise, Jump to, Ask a Question; Date & Time's too) ends with "End the
 // workflow" ("$end"): an if/else that assigns Ava or Ben needs no dummy last step to jump to.
 
-const at = '2025-01-01T00:00:00.000Z';
-
-function renderEditor(initial: WorkflowDraft) {
-  const calls = serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
-  });
-  renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
-  return calls;
-}
 const empty: WorkflowDraft = { name: 'Route leads', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
 const lastOption = (select: HTMLElement) => within(select).getAllByRole('option').at(-1)!;
 

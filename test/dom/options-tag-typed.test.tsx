@@ -1,28 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
+import { at, renderNewWorkflowEditor } from './new-workflow-editor';
+import { ok, type ApiCall, addStep, savedWorkflow } from './options-harness';
 
 // The Tags box of "Add or remove tags" takes what is typed as a tag on Enter, a comma, or leaving
 // the box (clicking Save or Publish), as respond.io's and n8n's tag fields do. Before, a tag typed
 // but not "added" was dropped: Save said "Choose at least one tag" while the box still showed it.
 
-const at = '2025-01-01T00:00:00.000Z';
-
 function renderEditor() {
-  const calls = serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+  const initial: WorkflowDraft = { name: 'Closed as sale', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
+  const calls: ApiCall[] = renderNewWorkflowEditor(initial, {
     'POST /workflows/wf_1/publish': () => ok({ id: 'wf_1', ...(calls[calls.length - 1]!.body as object), status: 'published', version: 1, createdAt: at, updatedAt: at, publishedAt: at }),
   });
-  const initial: WorkflowDraft = { name: 'Closed as sale', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
-  renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;
 }
 const chips = () => [...screen.getByRole('list', { name: 'Tags chosen' }).querySelectorAll('li')].map((li) => li.firstChild?.textContent);

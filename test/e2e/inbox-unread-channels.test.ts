@@ -71,7 +71,7 @@ beforeAll(async () => {
   }
   inbox = await openSignedInInbox(p.server.url, token, { live: true });
   page = inbox.page;
-  await page.waitForSelector(`${row(ids.chatwoot)} [data-testid="channel-badge"]`);
+  await page.waitForSelector(row(ids.chatwoot));
 }, 120_000);
 
 afterAll(async () => {

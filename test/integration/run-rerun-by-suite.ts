@@ -5,9 +5,9 @@ import { Contact } from '../../lib/contracts/contacts';
 import { Run, RunPage, RunListQuery } from '../../lib/contracts/runs';
 import type { StepInput } from '../../lib/contracts/steps';
 import { runPageQuery } from '../../server/engine/workflows/list-runs';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { startRerunTeam, type RerunTeam } from '../support/rerun-team';
+import { startTestServer, type TestServer } from '../support/server';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 import { queryPlan } from './query-plan';
 
@@ -19,28 +19,14 @@ import { queryPlan } from './query-plan';
  */
 export function runRerunBySuite(databaseUrl: () => string | undefined) {
   describe('over HTTP', () => {
-    let server: TestServer;
-    let crm: HttpServer;
-    let sam: Api;
-    let samId: string;
-    let ava: Api;
-    let avaId: string;
+    let team: RerunTeam;
     beforeEach(async () => {
-      crm = await startHttpServer((_req, res) => { res.statusCode = 404; res.end('{}'); });
-      server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-      const s = await server.createUser('supervisor', { name: 'Sam Supervisor' });
-      sam = server.api(s.token);
-      samId = s.user.id;
-      const a = await server.createUser('agent', { name: 'Ava Agent' });
-      ava = server.api(a.token);
-      avaId = a.user.id;
+      team = await startRerunTeam(databaseUrl(), (_req, res) => { res.statusCode = 404; res.end('{}'); });
     });
-    afterEach(async () => {
-      await server.close();
-      await crm.close();
-    });
+    afterEach(() => team.close());
 
     it('finds the reruns a person started, on /runs and on a workflow\'s runs; launchedBy still names the first run\'s launcher', async () => {
+      const { server, crm, sam, samId, ava, avaId } = team;
       const steps = [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm`, body: '{}' } }] as StepInput[];
       const wf = await createWorkflow(server, shortcutWorkflow({ name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, steps }));
       const admin = server.api(server.adminToken);
@@ -69,6 +55,7 @@ export function runRerunBySuite(databaseUrl: () => string | undefined) {
     });
 
     it('documents rerunBy, and q on GET /workflows as folding every letter\'s case (not only A–Z)', async () => {
+      const { server } = team;
       const doc = (await server.request('GET', '/docs/json')).body as any;
       const param = (path: string, name: string) => (doc.paths[path].get.parameters as { name: string; description?: string }[]).find((p) => p.name === name);
       expect(param('/api/v1/runs', 'rerunBy')?.description).toMatch(/^A user id: the reruns they started/);

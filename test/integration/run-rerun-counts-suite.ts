@@ -2,9 +2,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Contact } from '../../lib/contracts/contacts';
 import { RerunRunsResult } from '../../lib/contracts/run-rerun';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
-import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import type { TestServer as HttpServer } from '../../server/outbound/test-server';
+import { failedLaunch, startRerunTeam, type RerunTeam } from '../support/rerun-team';
+import type { Api, TestServer } from '../support/server';
 import { createWorkflow, runsOf, shortcutWorkflow } from './engine-support';
 
 /**
@@ -22,20 +22,15 @@ export function runRerunCountsSuite(databaseUrl: () => string | undefined) {
   let sam: Api;
   let ava: Api;
   let crmUp: boolean;
+  let team: RerunTeam;
 
   beforeEach(async () => {
     // The CRM's route is gone (404, not retried) until it is fixed: each run fails at its second step.
     crmUp = false;
-    crm = await startHttpServer((_req, res) => { res.statusCode = crmUp ? 200 : 404; res.end(crmUp ? '{"ok":true}' : '{"error":"no such route"}'); });
-    server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    admin = server.api(server.adminToken);
-    sam = server.api((await server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
-    ava = server.api((await server.createUser('agent', { name: 'Ava Agent' })).token);
+    team = await startRerunTeam(databaseUrl(), (_req, res) => { res.statusCode = crmUp ? 200 : 404; res.end(crmUp ? '{"ok":true}' : '{"error":"no such route"}'); });
+    ({ server, crm, admin, sam, ava } = team);
   });
-  afterEach(async () => {
-    await server.close();
-    await crm.close();
-  });
+  afterEach(() => team.close());
 
   const steps = (note: string): StepInput[] => [
     { id: 'note', type: 'add_comment', config: { text: note } },
@@ -48,11 +43,7 @@ export function runRerunCountsSuite(databaseUrl: () => string | undefined) {
   }
   async function failedIn(workflowId: string, firstName: string) {
     const conversationId = await conversation(firstName);
-    const res = await ava.post(`/shortcuts/${workflowId}/launch`, { conversationId, values: {} });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const run = await waitForRun(server.app.services.db, res.body.runId);
-    expect(run.status, JSON.stringify(run.stepLog)).toBe('failed');
-    return { run, conversationId };
+    return { run: await failedLaunch(server, ava, workflowId, conversationId), conversationId };
   }
   const close = async (conversationId: string) => expect((await admin.post(`/conversations/${conversationId}/close`, {})).status).toBe(200);
   const rerunAll = async (workflowId: string, body: unknown) => {

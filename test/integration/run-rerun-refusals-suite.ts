@@ -4,9 +4,10 @@ import { ErrorBody } from '../../lib/contracts/errors';
 import { Run } from '../../lib/contracts/runs';
 import { RerunRunsResult } from '../../lib/contracts/run-rerun';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
+import type { TestServer as HttpServer } from '../../server/outbound/test-server';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { failedLaunch as launchFailing, startRerunTeam, type RerunTeam } from '../support/rerun-team';
+import type { Api, TestServer } from '../support/server';
 import { createWorkflow, runsOf, shortcutWorkflow } from './engine-support';
 
 /**
@@ -24,20 +25,15 @@ export function runRerunRefusalsSuite(databaseUrl: () => string | undefined) {
   let sam: Api;
   let ava: Api;
   let ben: string;
+  let team: RerunTeam;
 
   beforeEach(async () => {
     // The CRM's route is gone (404, not retried): each run fails at its second step, after its note.
-    crm = await startHttpServer((_req, res) => { res.statusCode = 404; res.end('{"error":"no such route"}'); });
-    server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    admin = server.api(server.adminToken);
-    sam = server.api((await server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
-    ava = server.api((await server.createUser('agent', { name: 'Ava Agent' })).token);
+    team = await startRerunTeam(databaseUrl(), (_req, res) => { res.statusCode = 404; res.end('{"error":"no such route"}'); });
+    ({ server, crm, admin, sam, ava } = team);
     ben = (await server.createUser('agent', { name: 'Ben Agent' })).user.id;
   });
-  afterEach(async () => {
-    await server.close();
-    await crm.close();
-  });
+  afterEach(() => team.close());
 
   const db = () => server.app.services.db;
   const failing = (): StepInput[] => [
@@ -49,13 +45,7 @@ export function runRerunRefusalsSuite(databaseUrl: () => string | undefined) {
     const contact = Contact.parse((await admin.post('/contacts', { firstName })).body);
     return (await admin.post('/conversations', { contactId: contact.id })).body.id as string;
   }
-  async function failedLaunch(workflowId: string, conversationId: string) {
-    const res = await ava.post(`/shortcuts/${workflowId}/launch`, { conversationId, values: {} });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const run = await waitForRun(db(), res.body.runId);
-    expect(run.status, JSON.stringify(run.stepLog)).toBe('failed');
-    return run;
-  }
+  const failedLaunch = (workflowId: string, conversationId: string) => launchFailing(server, ava, workflowId, conversationId);
   const lines = async (conversationId: string) => ((await admin.get(`/conversations/${conversationId}`)).body.messages as { kind: string; text: string }[])
     .filter((m) => m.kind === 'activity' || m.kind === 'comment').map((m) => m.text);
   const refusal = (res: { status: number; body: unknown }) => ({ status: res.status, ...ErrorBody.parse(res.body).error });

@@ -3,9 +3,9 @@ import { Contact } from '../../lib/contracts/contacts';
 import { ErrorBody } from '../../lib/contracts/errors';
 import { Run, RunPage } from '../../lib/contracts/runs';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
-import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import type { TestServer as HttpServer } from '../../server/outbound/test-server';
+import { failedLaunch as launchFailing, startRerunTeam, type RerunTeam } from '../support/rerun-team';
+import type { Api, TestServer } from '../support/server';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -21,19 +21,14 @@ export function runRerunRefusedHistorySuite(databaseUrl: () => string | undefine
   let admin: Api;
   let sam: Api;
   let ava: Api;
+  let team: RerunTeam;
 
   beforeEach(async () => {
     // The CRM's route is gone (404, not retried): each run fails at its second step.
-    crm = await startHttpServer((_req, res) => { res.statusCode = 404; res.end('{"error":"no such route"}'); });
-    server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    admin = server.api(server.adminToken);
-    sam = server.api((await server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
-    ava = server.api((await server.createUser('agent', { name: 'Ava Agent' })).token);
+    team = await startRerunTeam(databaseUrl(), (_req, res) => { res.statusCode = 404; res.end('{"error":"no such route"}'); });
+    ({ server, crm, admin, sam, ava } = team);
   });
-  afterEach(async () => {
-    await server.close();
-    await crm.close();
-  });
+  afterEach(() => team.close());
 
   const steps = (more: StepInput[] = []): StepInput[] => [
     { id: 'note', type: 'add_comment', config: { text: 'Escalating' } },
@@ -44,13 +39,7 @@ export function runRerunRefusedHistorySuite(databaseUrl: () => string | undefine
     const contact = Contact.parse((await admin.post('/contacts', { firstName })).body);
     return (await admin.post('/conversations', { contactId: contact.id })).body.id as string;
   }
-  async function failedLaunch(workflowId: string, conversationId: string) {
-    const res = await ava.post(`/shortcuts/${workflowId}/launch`, { conversationId, values: {} });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const run = await waitForRun(server.app.services.db, res.body.runId);
-    expect(run.status).toBe('failed');
-    return run.id;
-  }
+  const failedLaunch = async (workflowId: string, conversationId: string) => (await launchFailing(server, ava, workflowId, conversationId)).id;
   const history = async (workflowId: string) => new Map(RunPage.parse((await sam.get(`/runs?workflowId=${workflowId}`)).body).runs.map((r) => [r.id, r]));
   const refused = async (id: string, from?: 'failed_step') => ErrorBody.parse((await sam.post(`/runs/${id}/rerun`, from ? { from } : undefined)).body).error.message;
 

@@ -4,9 +4,10 @@ import { ErrorBody } from '../../lib/contracts/errors';
 import { Run, RunPage } from '../../lib/contracts/runs';
 import { RerunRunsResult } from '../../lib/contracts/run-rerun';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
+import type { TestServer as HttpServer } from '../../server/outbound/test-server';
 import { waitForRun } from '../support/builders';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { failedLaunch as launchFailing, startRerunTeam, type RerunTeam } from '../support/rerun-team';
+import type { Api, TestServer } from '../support/server';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -24,11 +25,12 @@ export function runRerunSuite(databaseUrl: () => string | undefined) {
   let samId: string;
   let ava: Api;
   let avaId: string;
+  let team: RerunTeam;
 
   beforeEach(async () => {
     crmCalls = [];
     // The CRM knows /crm only: the workflow's first version calls /crm-old and fails at once (404).
-    crm = await startHttpServer((req, res) => {
+    team = await startRerunTeam(databaseUrl(), (req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
@@ -38,19 +40,10 @@ export function runRerunSuite(databaseUrl: () => string | undefined) {
         res.end(req.url === '/crm' ? '{"ok":true}' : '{"error":"no such route"}');
       });
     });
-    server = await startTestServer({ databaseUrl: databaseUrl(), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
+    ({ server, crm, sam, samId, ava, avaId } = team);
     admin = server.api((await server.createUser('admin', { name: 'Grace Admin' })).token);
-    const s = await server.createUser('supervisor', { name: 'Sam Supervisor' });
-    sam = server.api(s.token);
-    samId = s.user.id;
-    const a = await server.createUser('agent', { name: 'Ava Agent' });
-    ava = server.api(a.token);
-    avaId = a.user.id;
   });
-  afterEach(async () => {
-    await server.close();
-    await crm.close();
-  });
+  afterEach(() => team.close());
 
   const db = () => server.app.services.db;
   const form = { fields: [{ label: 'Order', type: 'text' as const, variable: 'order', required: true }] };
@@ -69,13 +62,7 @@ export function runRerunSuite(databaseUrl: () => string | undefined) {
     return { contactId: contact.id, conversationId: (await admin.post('/conversations', { contactId: contact.id })).body.id as string };
   }
   /** Ava launches the shortcut for an order; the run fails on the CRM call. */
-  async function failedLaunch(workflowId: string, conversationId: string, order: string) {
-    const res = await ava.post(`/shortcuts/${workflowId}/launch`, { conversationId, values: { order } });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const run = await waitForRun(db(), res.body.runId);
-    expect(run.status, JSON.stringify(run.stepLog)).toBe('failed');
-    return run;
-  }
+  const failedLaunch = (workflowId: string, conversationId: string, order: string) => launchFailing(server, ava, workflowId, conversationId, { order });
   const lines = async (conversationId: string) => ((await admin.get(`/conversations/${conversationId}`)).body.messages as { kind: string; text: string }[])
     .filter((m) => m.kind === 'activity' || m.kind === 'comment').map((m) => m.text);
   const runsOf = async (workflowId: string) => RunPage.parse((await admin.get(`/workflows/${workflowId}/runs?limit=200`)).body).runs;

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationDetail } from '../../lib/contracts/conversations';
 import { LaunchResult } from '../../lib/contracts/shortcuts';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import { eachAdminServer } from '../support/each-server';
+import type { Api, TestServer } from '../support/server';
 import { waitForRun } from './webhooks/support';
 
 // A shortcut's `{{$trigger.launchedByName}}` is the launching agent's name, as respond.io's
@@ -9,11 +10,7 @@ import { waitForRun } from './webhooks/support';
 
 let server: TestServer;
 let admin: Api;
-beforeEach(async () => {
-  server = await startTestServer();
-  admin = server.api(server.adminToken);
-});
-afterEach(async () => { await server.close(); });
+eachAdminServer(() => undefined, (s, a) => { server = s; admin = a; });
 
 const ok = (res: { status: number; body: unknown }, status: number) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status);

@@ -13,7 +13,8 @@ export interface ReplyLength {
 }
 
 export function createReplyLength(input: HTMLTextAreaElement): ReplyLength {
-  const line = h('p', { class: 'composer-count', 'data-testid': 'composer-count', 'aria-live': 'polite', hidden: true });
+  // Read out when it refuses, not at every keystroke of the count before it.
+  const line = h('p', { id: 'composer-count', class: 'composer-count', 'data-testid': 'composer-count', 'aria-live': 'off', hidden: true });
   input.after(line);
   let tooLong = false;
   return {
@@ -26,8 +27,14 @@ export function createReplyLength(input: HTMLTextAreaElement): ReplyLength {
       line.hidden = counter === null;
       line.textContent = counter ?? '';
       line.classList.toggle('over', tooLong);
-      if (tooLong) input.setAttribute('aria-invalid', 'true');
-      else input.removeAttribute('aria-invalid');
+      line.setAttribute('aria-live', tooLong ? 'polite' : 'off');
+      if (tooLong) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', line.id);
+      } else {
+        input.removeAttribute('aria-invalid');
+        input.removeAttribute('aria-describedby');
+      }
       return tooLong;
     },
     get tooLong() { return tooLong; },

@@ -10,7 +10,7 @@ const GAP_MS = 2000;
 export interface SeenReporter {
   /** The conversation was drawn with what the server has now (opened, or its detail read again). */
   shown(id: string): void;
-  /** Another conversation (or none) is shown: nothing waiting for the old one is sent. */
+  /** Another conversation (or none) is shown: a look still waiting for its turn is told now (it was on screen). */
   left(): void;
   /** Signed out: the next user starts afresh. */
   reset(): void;
@@ -31,19 +31,23 @@ export function createSeenReporter(post: (id: string) => Promise<unknown>, curre
     const wait = (lastSent.get(id) ?? -Infinity) + GAP_MS - Date.now();
     if (wait <= 0) return send(id);
     if (later?.id === id) return;
-    left();
+    drop();
     later = {
       id,
-      timer: setTimeout(() => {
-        later = null;
-        if (document.visibilityState === 'visible' && currentId() === id) send(id);
-      }, wait),
+      // It was on screen when shown: told at its turn even if the page is hidden by then.
+      timer: setTimeout(() => { later = null; send(id); }, wait),
     };
   }
 
-  function left() {
+  function drop() {
     if (later) clearTimeout(later.timer);
     later = null;
+  }
+
+  function left() {
+    const waiting = later?.id;
+    drop();
+    if (waiting) send(waiting);
   }
 
   // Back to a tab that has a conversation open: what came in meanwhile is on screen now.
@@ -57,7 +61,7 @@ export function createSeenReporter(post: (id: string) => Promise<unknown>, curre
     shown,
     left,
     reset() {
-      left();
+      drop();
       lastSent.clear();
     },
   };
