@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Shell } from '../../components/options/Shell';
 import { createApiClient } from '../../lib/extension/api-client';
 import { serveMessages } from '../../lib/extension/messaging';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
-import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { startFailingCrmCompanion, type FailingCrmCompanion } from '../support/failing-crm-companion';
+import type { ServerProcess } from '../support/process';
 import { callOk } from '../support/process-api';
 import { renderWithProviders } from './options-harness';
 
@@ -20,22 +17,16 @@ import { renderWithProviders } from './options-harness';
 const ADMIN = `ict_${'F'.repeat(43)}`;
 const RUNS = 55;
 let server: ServerProcess;
-let crm: HttpServer;
-let dataDir: string;
+let companion: FailingCrmCompanion;
 let workflowId: string;
 
 const call = (method: string, p: string, body?: unknown, token = ADMIN) => callOk(server, token, method, p, body);
 
 beforeAll(async () => {
   // The workflow's outside call is refused: every run of it fails, to be run again.
-  crm = await startHttpServer((_req, res) => { res.statusCode = 403; res.end('{"error":"not allowed"}'); });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'f-focus-dom-'));
-  server = await spawnServer({ DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' }, await freePort());
-  const agent = await call('POST', '/users', { name: 'Ava Agent', email: 'ava@example.com', role: 'agent' });
-  workflowId = (await call('POST', '/workflows', {
-    name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
-    steps: [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } }],
-  })).id;
+  companion = await startFailingCrmCompanion(ADMIN, 'f-focus-dom-');
+  ({ server, workflowId } = companion);
+  const { agent } = companion;
   await call('POST', '/contacts/import', { contacts: Array.from({ length: RUNS - 1 }, (_, i) => ({ firstName: 'Person', lastName: String(i + 1).padStart(2, '0') })) });
   const ana = await call('POST', '/contacts', { firstName: 'Ana' });
   const conversation = await call('POST', '/conversations', { contactId: ana.id });
@@ -47,9 +38,7 @@ beforeAll(async () => {
   }
 }, 90_000);
 afterAll(async () => {
-  if (server) await killHard(server);
-  await crm?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await companion?.close();
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -8,9 +5,9 @@ import { Shell } from '../../components/options/Shell';
 import { RunListQuery } from '../../lib/contracts/runs';
 import { createApiClient } from '../../lib/extension/api-client';
 import { serveMessages } from '../../lib/extension/messaging';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { startOlderRelease, type OlderRelease } from '../support/older-release';
-import { freePort, killHard, spawnServer, type ServerProcess } from '../support/process';
+import { startFailingCrmCompanion, type FailingCrmCompanion } from '../support/failing-crm-companion';
+import type { ServerProcess } from '../support/process';
 import { callOk } from '../support/process-api';
 import { renderWithProviders } from './options-harness';
 
@@ -24,22 +21,16 @@ import { renderWithProviders } from './options-harness';
 const ADMIN = `ict_${'M'.repeat(43)}`;
 let server: ServerProcess;
 let older: OlderRelease;
-let crm: HttpServer;
-let dataDir: string;
+let companion: FailingCrmCompanion;
 let workflowId: string;
 
 const call = (method: string, p: string, body?: unknown, token = ADMIN) => callOk(server, token, method, p, body);
 
 beforeAll(async () => {
   // The workflow's outside call is refused: its run fails, to be run again.
-  crm = await startHttpServer((_req, res) => { res.statusCode = 403; res.end('{"error":"not allowed"}'); });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'f-older-dom-'));
-  server = await spawnServer({ DATA_DIR: dataDir, COMPANION_ADMIN_TOKEN: ADMIN, COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' }, await freePort());
-  const agent = await call('POST', '/users', { name: 'Ava Agent', email: 'ava@example.com', role: 'agent' });
-  workflowId = (await call('POST', '/workflows', {
-    name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
-    steps: [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } }],
-  })).id;
+  companion = await startFailingCrmCompanion(ADMIN, 'f-older-dom-');
+  ({ server, workflowId } = companion);
+  const { agent } = companion;
   const ana = await call('POST', '/contacts', { firstName: 'Ana' });
   const conversation = await call('POST', '/conversations', { contactId: ana.id });
   await call('POST', `/shortcuts/${workflowId}/launch`, { conversationId: conversation.id, values: {} }, agent.token);
@@ -56,9 +47,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await older?.close();
-  if (server) await killHard(server);
-  await crm?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await companion?.close();
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { RunHistory } from '../../components/options/RunHistory';
 import type { Run, RunStatus } from '../../lib/contracts/runs';
 import { ok, renderWithProviders, serveApi } from './options-harness';
+import { rerunStarts, runListRoutes, runRow as row } from './run-history-harness';
 
 // "Run again from the failed step" in the run history: a failed run the server says may go on
 // where it failed offers it beside "Run again from the start", asks first (saying the steps before
@@ -22,12 +23,10 @@ const LIST = 'GET /runs?limit=50&workflowId=wf_ship';
 function serve(runs: Run[], more: Parameters<typeof serveApi>[0] = {}) {
   return serveApi({
     'GET /runs/workflows': ok({ workflows: [{ id: 'wf_ship', name: 'Ship notice', deleted: false }] }),
-    'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ana', lastName: '', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
-    [LIST]: () => ok({ runs, nextCursor: null }),
+    ...runListRoutes(LIST, runs, at),
     ...more,
   });
 }
-const row = (id: string) => within(document.querySelector<HTMLElement>(`tr[data-run-id="${id}"]`)!);
 const FROM_START = { name: 'Run again from the start' };
 const FROM_FAILED = { name: 'Run again from the failed step' };
 
@@ -38,11 +37,7 @@ describe('run history: Run again from the failed step', () => {
     const runs = [run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null } })];
     const rerun = run('run_new', 'queued', { cursor: 1, error: null, endedAt: null, rerunOf: 'run_f', rerunFromStep: 2, rerunBy: { id: 'usr_sam', name: 'Sam Supervisor' } });
     const calls = serve(runs, {
-      'POST /runs/run_f/rerun': () => {
-        runs.unshift(rerun);
-        runs[1] = { ...runs[1]!, rerunAs: 'run_new' };
-        return { status: 201, body: rerun };
-      },
+      'POST /runs/run_f/rerun': rerunStarts(runs, rerun),
     });
     const user = userEvent.setup();
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { RunHistory } from '../../components/options/RunHistory';
 import type { Run, RunStatus } from '../../lib/contracts/runs';
 import { ok, renderWithProviders, serveApi } from './options-harness';
+import { rerunStarts, runListRoutes, runRow as row } from './run-history-harness';
 
 // "Run again" in the run history (the review: a failed run could not be retried by anyone): a
 // failed run offers it, asks first, then names the new run, a link that shows it; a failed run
@@ -23,12 +24,10 @@ function serve(runs: Run[], more: Parameters<typeof serveApi>[0] = {}) {
   return serveApi({
     'GET /workflows/wf_sync': ok({ id: 'wf_sync', name: 'Sync to CRM', status: 'published', version: 2, createdAt: at, updatedAt: at, publishedAt: at, trigger: { type: 'shortcut', name: 'Sync to CRM' }, oncePerContact: false, steps: [] }),
     'GET /runs/workflows': ok({ workflows: [{ id: 'wf_sync', name: 'Sync to CRM', deleted: false }] }),
-    'GET /contacts/ct_1': ok({ id: 'ct_1', firstName: 'Ana', lastName: '', phone: null, email: null, tags: [], fields: {}, createdAt: at }),
-    [LIST]: () => ok({ runs, nextCursor: null }),
+    ...runListRoutes(LIST, runs, at),
     ...more,
   });
 }
-const row = (id: string) => within(document.querySelector<HTMLElement>(`tr[data-run-id="${id}"]`)!);
 const shownIds = () => [...document.querySelectorAll('tr[data-run-id]')].map((r) => r.getAttribute('data-run-id'));
 
 afterEach(() => vi.restoreAllMocks());
@@ -38,11 +37,7 @@ describe('run history: Run again', () => {
     const runs = [run('run_f', 'failed'), run('run_c', 'completed')];
     const rerun = run('run_new', 'queued', { workflowVersion: 2, error: null, endedAt: null, rerunOf: 'run_f', rerunBy: { id: 'usr_sam', name: 'Sam Supervisor' } });
     const calls = serve(runs, {
-      'POST /runs/run_f/rerun': () => {
-        runs.unshift(rerun);
-        runs[1] = { ...runs[1]!, rerunAs: 'run_new' };
-        return { status: 201, body: rerun };
-      },
+      'POST /runs/run_f/rerun': rerunStarts(runs, rerun),
     });
     const user = userEvent.setup();
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);

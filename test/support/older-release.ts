@@ -1,11 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listQuery } from '../../lib/contracts/list-query';
 import { installErrorHandler } from '../../server/error-handler';
 import { patternOf } from '../../server/http/route-methods';
+import { forwardTo, listenOnLoopback } from './loopback-proxy';
 
 /**
  * A route a release did not have yet, in Fastify's syntax (`POST /api/v1/runs/:id/rerun`); with
@@ -57,20 +57,14 @@ export async function startOlderRelease(target: { url: string }, absent: AbsentR
       });
       return;
     }
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+    forwardTo(upstream, req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     refused,
     close: async () => {
-      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await listening.close();
       await release.close();
     },
   };
