@@ -1,21 +1,16 @@
 // @vitest-environment node
 // (the real server computes paths from import.meta.url, which jsdom turns into an http URL)
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { CompanionDb } from '../../lib/extension/db';
-import { createHandlers } from '../../lib/extension/handlers';
-import { sendMessage, serveMessages } from '../../lib/extension/messaging';
-import { Sync } from '../../lib/extension/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMessage } from '../../lib/extension/messaging';
 import { startChatwootStandin, type ChatwootStandin } from '../support/chatwoot-standin';
 import { startTestServer, type TestServer } from '../support/server';
+import { connectBackground, serveBackgroundBeforeEach, type Background } from './background-harness';
 
 // The background maps Chatwoot conversations through the real companion, connected to the
 // Chatwoot API stand-in; the page adapter's health is kept per tab for the popup.
 let server: TestServer;
 let cw: ChatwootStandin;
-let db: CompanionDb;
-let sync: Sync;
-let handlers: ReturnType<typeof createHandlers>;
+let background: Background;
 let conversationId: number;
 /** Every resolve request the background sent to the companion. */
 const resolveRequests: string[] = [];
@@ -30,23 +25,13 @@ beforeAll(async () => {
   server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1', CHATWOOT_SYNC_SECONDS: '0' }, workers: false });
   const contact = cw.addContact({ name: 'Maria Garcia', email: 'maria@example.com' });
   conversationId = cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Hello', incoming: true } }).id;
-  db = new CompanionDb('background-chatwoot');
-  sync = new Sync({ db, broadcast: () => undefined, minIntervalMs: 0, client: { fetch: countingFetch } });
-  handlers = createHandlers(sync);
-  serveMessages(handlers);
   const agent = await server.createUser('agent');
-  expect(await sendMessage('connect', { serverUrl: server.url, token: agent.token })).toMatchObject({ state: 'connected' });
+  background = await connectBackground('background-chatwoot', server.url, agent.token, { fetch: countingFetch });
 });
-
-// The dom setup resets the fake browser after each test: serve the same background again.
-beforeEach(() => {
-  fakeBrowser.runtime.onMessage.removeAllListeners();
-  serveMessages(handlers);
-});
+serveBackgroundBeforeEach(() => background);
 
 afterAll(async () => {
-  sync?.stop();
-  db?.close();
+  background?.stop();
   await server?.close();
   await cw?.close();
 });
@@ -91,7 +76,7 @@ describe('mapping Chatwoot conversations in the background', () => {
   });
 
   it('keeps what each tab\'s page adapter reported, for the popup', async () => {
-    await handlers.reportAdapter({ adapter: 'chatwoot', status: 'needs-update', message: 'The Chatwoot adapter needs updating' }, { tab: { id: 12 } });
+    await background.handlers.reportAdapter({ adapter: 'chatwoot', status: 'needs-update', message: 'The Chatwoot adapter needs updating' }, { tab: { id: 12 } });
     expect(await sendMessage('getAdapterHealth', { tabId: 12 })).toMatchObject({ status: 'needs-update' });
     expect(await sendMessage('getAdapterHealth', { tabId: 13 })).toBeNull();
   });

@@ -1,15 +1,12 @@
 // @vitest-environment node
 // (the real server computes paths from import.meta.url, which jsdom turns into an http URL)
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvingApi } from '../../entrypoints/inbox.content/resolve';
 import type { LauncherApi } from '../../components/launcher/types';
-import { CompanionDb } from '../../lib/extension/db';
-import { createHandlers } from '../../lib/extension/handlers';
-import { sendMessage, serveMessages } from '../../lib/extension/messaging';
-import { Sync } from '../../lib/extension/sync';
+import { sendMessage } from '../../lib/extension/messaging';
 import { startOlderRelease, type OlderRelease } from '../support/older-release';
 import { startTestServer, type TestServer } from '../support/server';
+import { connectBackground, serveBackgroundBeforeEach, type Background } from './background-harness';
 
 // The launcher in Chatwoot against a real server one release older than the extension (no Take
 // over, no Chatwoot conversation mapping: those routes answered by the real not-found handler).
@@ -18,9 +15,7 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let older: OlderRelease;
-let db: CompanionDb;
-let sync: Sync;
-let handlers: ReturnType<typeof createHandlers>;
+let background: Background;
 let conversationId: string;
 
 const updateServer = (route: string) => `The companion server at ${older.url} is older than this extension: it does not have ${route}. Ask whoever runs the companion server to update it.`;
@@ -34,21 +29,12 @@ beforeAll(async () => {
   const admin = server.api(server.adminToken);
   const contact = await admin.post('/contacts', { firstName: 'Maria' });
   conversationId = (await admin.post('/conversations', { contactId: contact.body.id })).body.id;
-  db = new CompanionDb('background-missing-route');
-  sync = new Sync({ db, broadcast: () => undefined, minIntervalMs: 0 });
-  handlers = createHandlers(sync);
-  serveMessages(handlers);
   const agent = await server.createUser('agent');
-  expect(await sendMessage('connect', { serverUrl: older.url, token: agent.token })).toMatchObject({ state: 'connected' });
+  background = await connectBackground('background-missing-route', older.url, agent.token);
 });
-// The dom setup resets the fake browser after each test: serve the same background again.
-beforeEach(() => {
-  fakeBrowser.runtime.onMessage.removeAllListeners();
-  serveMessages(handlers);
-});
+serveBackgroundBeforeEach(() => background);
 afterAll(async () => {
-  sync?.stop();
-  db?.close();
+  background?.stop();
   await older?.close();
   await server?.close();
 });

@@ -1,10 +1,10 @@
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootAccount } from '../../lib/contracts/chatwoot';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
 import { LOOPBACK_TLS, trustCertificates } from '../support/loopback-tls';
-import { connectExtension, launchWithExtension, type ExtensionBrowser } from './support/browser';
-import { until } from './launcher-harness';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedSettings, retypeField, waitForOptionsText } from './support/options-page';
 
 // The options page (built extension, real Chromium) against the real server and the Chatwoot
 // stand-in, which its admin has just put behind TLS: the connection's address is edited in place
@@ -20,10 +20,7 @@ beforeAll(async () => {
   p = await startChatwootPair();
   untrust = trustCertificates(LOOPBACK_TLS.cert);
   await p.cw.serveTls(LOOPBACK_TLS);
-  ext = await launchWithExtension();
-  await connectExtension(ext, p.server.url, p.server.adminToken);
-  options = await ext.openOptions();
-  await options.goto(`${options.url().split('#')[0]}#/settings`);
+  ({ ext, options } = await openConnectedSettings(p.server.url, p.server.adminToken));
 });
 
 afterAll(async () => {
@@ -32,15 +29,8 @@ afterAll(async () => {
   await p?.close();
 });
 
-// textContent: the card's heading is upper-cased by CSS.
-const bodyText = () => options.evaluate(() => document.body.textContent ?? '');
-const waitText = (text: string) => until(async () => (await bodyText()).includes(text), `"${text}" on the options page`, 15_000);
-async function retype(label: string, value: string) {
-  const input = (await options.waitForSelector(`::-p-aria(${label})`, { timeout: 15_000 })) as ElementHandle<HTMLInputElement>;
-  await input.click({ count: 3 });
-  await options.keyboard.press('Backspace');
-  await input.type(value);
-}
+const waitText = (text: string) => waitForOptionsText(options, text);
+const retype = (label: string, value: string) => retypeField(options, label, value);
 const save = async () => (await options.waitForSelector('::-p-aria(Save the address of Acme Support[role="button"])'))!.click();
 
 describe('options: a Chatwoot that moved to https', () => {

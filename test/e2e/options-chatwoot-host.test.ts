@@ -1,10 +1,10 @@
 import net from 'node:net';
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootAccount } from '../../lib/contracts/chatwoot';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
-import { connectExtension, launchWithExtension, type ExtensionBrowser } from './support/browser';
-import { until } from './launcher-harness';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedSettings, retypeField, waitForOptionsText } from './support/options-page';
 
 // The options page (built extension, real Chromium) against the real server and the Chatwoot
 // stand-in, moved behind a new host name (127.0.0.2 here, a proxy to the same Chatwoot): the
@@ -29,10 +29,7 @@ beforeAll(async () => {
     up.on('error', () => client.destroy());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.2', r));
-  ext = await launchWithExtension();
-  await connectExtension(ext, p.server.url, p.server.adminToken);
-  options = await ext.openOptions();
-  await options.goto(`${options.url().split('#')[0]}#/settings`);
+  ({ ext, options } = await openConnectedSettings(p.server.url, p.server.adminToken));
 });
 
 afterAll(async () => {
@@ -41,14 +38,8 @@ afterAll(async () => {
   await p?.close();
 });
 
-const bodyText = () => options.evaluate(() => document.body.textContent ?? '');
-const waitText = (text: string) => until(async () => (await bodyText()).includes(text), `"${text}" on the options page`, 15_000);
-async function retype(label: string, value: string) {
-  const input = (await options.waitForSelector(`::-p-aria(${label})`, { timeout: 15_000 })) as ElementHandle<HTMLInputElement>;
-  await input.click({ count: 3 });
-  await options.keyboard.press('Backspace');
-  await input.type(value);
-}
+const waitText = (text: string) => waitForOptionsText(options, text);
+const retype = (label: string, value: string) => retypeField(options, label, value);
 const saveButton = () => options.waitForSelector('::-p-aria(Save the address of Acme Support[role="button"])');
 
 describe('options: a Chatwoot moved to another host', () => {

@@ -1,8 +1,8 @@
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import type { ExtensionBrowser } from './support/browser';
-import { openConnectedOptions, seedWorkflowList } from './support/options-page';
+import { closeOptions, openConnectedOptions, pressButton, seedWorkflowList, selectLabelled, workflowRowNames } from './support/options-page';
 import { until } from './launcher-harness';
 
 // GET /workflows answers a page at a time (50 unless the caller asks for up to 200). The built
@@ -20,15 +20,12 @@ beforeAll(async () => {
   await seedWorkflowList(server, COUNT);
   ({ ext, options } = await openConnectedOptions(server.url, server.adminToken, '::-p-aria(New workflow[role="button"])'));
 }, 120_000);
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-});
+afterAll(() => closeOptions(ext, server));
 
-const byLabel = async (label: string) => (await options.waitForSelector(`::-p-aria(${label})`, { timeout: 10_000 }))! as ElementHandle<HTMLSelectElement>;
-const click = async (name: string) => (await options.waitForSelector(`::-p-aria(${name}[role="button"])`, { timeout: 10_000 }))!.click();
+const byLabel = (label: string) => selectLabelled(options, label);
+const click = (name: string) => pressButton(options, name);
 
-const rowNames = () => options.$$eval('table[aria-label="Workflows"] tbody tr > td:first-child > a[dir="auto"]', (links) => links.map((a) => a.textContent?.trim() ?? ''));
+const rowNames = () => workflowRowNames(options);
 const countText = () => options.$eval('[data-testid="workflow-count"]', (p) => p.textContent);
 const shows = (text: string | RegExp) => until(async () => (typeof text === 'string' ? (await countText()) === text : text.test((await countText()) ?? '')), `"${text}"`, 10_000);
 /** Back to every workflow: as many rows as were loaded before the search. */

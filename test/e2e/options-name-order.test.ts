@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { until } from './launcher-harness';
 import type { ExtensionBrowser } from './support/browser';
-import { openConnectedOptions } from './support/options-page';
+import { closeOptions, openConnectedOptions, pressButton, selectLabelled, workflowRowNames } from './support/options-page';
 
 // The built extension's options page lists workflows in one order everywhere, as people read
 // names: the Workflows list page after page, the Runs section's workflow filter and a Trigger
@@ -35,15 +35,12 @@ beforeAll(async () => {
   await server.createUser('agent', { name: 'Ava Agent' });
   ({ ext, options } = await openConnectedOptions(server.url, server.adminToken, '::-p-aria(New workflow[role="button"])'));
 }, 120_000);
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-});
+afterAll(() => closeOptions(ext, server));
 
-const byLabel = async (label: string) => (await options.waitForSelector(`::-p-aria(${label})`, { timeout: 10_000 }))! as ElementHandle<HTMLSelectElement>;
-const click = async (name: string) => (await options.waitForSelector(`::-p-aria(${name}[role="button"])`, { timeout: 10_000 }))!.click();
+const byLabel = (label: string) => selectLabelled(options, label);
+const click = (name: string) => pressButton(options, name);
 const optionTexts = (select: ElementHandle<HTMLSelectElement>) => select.evaluate((s) => [...s.options].map((o) => o.textContent ?? ''));
-const rowNames = () => options.$$eval('table[aria-label="Workflows"] tbody tr > td:first-child > a[dir="auto"]', (links) => links.map((a) => a.textContent?.trim() ?? ''));
+const rowNames = () => workflowRowNames(options);
 /** The two Sam Lees as a picker names them, in the order of their ids (equal names keep it). */
 const samLabels = (label: (email: string) => string) => [...sams].sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => label(s.email));
 
