@@ -61,8 +61,12 @@ describe('the built-in inbox page', () => {
     // window (tablists, the narrow layout's back link, a log of new messages) and showed
     // conversations deleted in Chatwoot (82.4 KB then); 88 KB until a long thread opened on its latest
     // page and read older ones as the agent scrolls up (thread-pages.js, paged-thread.js: +4.5 KB,
-    // 92.3 KB then), rather than drawing thousands of messages at once.
-    expect(total).toBeLessThan(96 * 1024);
+    // 92.3 KB then), rather than drawing thousands of messages at once; 96 KB until the page kept
+    // unread counts per user and showed each conversation's channel (seen.js, channel-badge.js), placed
+    // a late customer message by its send time, counted a reply against its channel's limit, named the
+    // picked conversation while it loads and queued a reply typed meanwhile (conversation-head.js,
+    // queued-send.js): 100.4 KB then.
+    expect(total).toBeLessThan(104 * 1024);
   });
 
   it('never turns data into HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval', async () => {
