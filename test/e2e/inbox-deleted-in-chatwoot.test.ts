@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorDeletedInChatwoot, startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // The built-in inbox (dist/inbox) in Chromium on a conversation Chatwoot deleted (a sync closed it
 // here as `deleted_in_chatwoot`). The API refuses Reopen, a reply, Assign and Close there (409) and
@@ -70,8 +70,7 @@ describe('the inbox on a conversation deleted in Chatwoot', () => {
     await page.goto(`${p.server.url}/inbox/c/${mirrorId}`);
     await page.waitForSelector('[data-testid="closed-notice"]:not([hidden])');
     await page.click('[data-testid="tab-open"]');
-    await page.waitForSelector(`[data-testid="conversation-item"][data-id="${open}"] a`);
-    await page.click(`[data-testid="conversation-item"][data-id="${open}"] a`);
+    await clickConversation(page, open);
     await page.waitForFunction(() => document.querySelector('[data-testid="conversation-title"]')?.textContent === 'Ann');
     expect(await visible('[data-testid="note-toggle"]')).toBe(true);
     expect(await page.$eval('[data-testid="note-toggle"]', (el) => el.getAttribute('aria-pressed'))).toBe('false');

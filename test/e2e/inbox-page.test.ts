@@ -4,6 +4,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
+import { clickConversation } from './support/inbox-browser';
 
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const SCREENSHOT = path.join(tmpdir(), 'inbox-page.png');
@@ -83,7 +84,7 @@ describe('the built-in inbox in Chromium', () => {
   });
 
   it('opens a conversation: deep link, marked id, messages', async () => {
-    await page.click(`[data-testid="conversation-item"][data-id="${ids.mariaConv}"] a`);
+    await clickConversation(page, ids.mariaConv);
     await page.waitForSelector(`[data-conversation-id="${ids.mariaConv}"]:not([hidden])`);
     expect(new URL(page.url()).pathname).toBe(`/inbox/c/${ids.mariaConv}`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-list"] [data-testid="message"]').length === 1);

@@ -1,7 +1,7 @@
 import { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { launchInboxChromium, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, launchInboxChromium, type InboxBrowser } from './support/inbox-browser';
 import { makeContact, publishWebhookWorkflow, waitForRun } from '../integration/webhooks/support';
 import { connectExtension, launchWithExtension, LAUNCHER, openConversation, type ExtensionBrowser } from './launcher-harness';
 
@@ -33,7 +33,7 @@ async function signIn(p: Page) {
 }
 
 async function open(conversationId: string) {
-  await page.click(`[data-testid="conversation-item"][data-id="${conversationId}"] a`);
+  await clickConversation(page, conversationId);
   await page.waitForSelector(`[data-conversation-id="${conversationId}"]:not([hidden])`);
   await page.waitForSelector('[data-testid="message-list"] [data-testid="message"], [data-testid="message-list"] [data-testid="note"]');
 }

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type Api, type TestServer } from '../support/server';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // An admin changes someone's role while they have the built-in inbox open. The server applied it
 // at once, but the page read who it was signed in as once: a demoted supervisor kept the "Assign
@@ -29,7 +29,7 @@ async function openAs(who: { token: string }) {
   await inbox?.close();
   inbox = await openSignedInInbox(server.url, who.token, { live: true });
   page = inbox.page;
-  await page.click(`[data-testid="conversation-item"][data-id="${conversation}"] a`);
+  await clickConversation(page, conversation);
   await page.waitForFunction((cid: string) => document.querySelector('[data-testid="conversation"]')?.getAttribute('data-conversation-id') === cid
     && (document.querySelector('[data-testid="conversation-meta"]')?.textContent ?? '') !== '', {}, conversation);
 }

@@ -45,3 +45,10 @@ export async function openSignedInInbox(serverUrl: string, token: string, opts: 
   if (opts.live) await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
   return inbox;
 }
+
+/** Opens a conversation from the list once its row is there: the list loads after the inbox shows, and a click before that finds nothing. */
+export async function clickConversation(page: Page, conversationId: string): Promise<void> {
+  const link = `[data-testid="conversation-item"][data-id="${conversationId}"] a`;
+  await page.waitForSelector(link, { timeout: 15_000 });
+  await page.click(link);
+}
