@@ -14,6 +14,7 @@ import { registerAdClickNotes, registerMetaConnectors } from './channels/connect
 import { scheduleAdSync } from './channels/ads-sync';
 import { scheduleChannelHousekeeping } from './channels/housekeeping';
 import { startReplyRetries } from './channels/reply-retries';
+import { startLateFallbacks } from './channels/late-fallbacks';
 import { registerEngineDispatch } from './engine/dispatch/dispatcher';
 import { registerDemoWorkflows } from './engine/demo-workflows';
 import { workflowRoutes } from './routes/workflows/index';
@@ -48,6 +49,7 @@ export async function registerFeatures(app: FastifyInstance, services: Services,
   if (opts.workers) scheduleAdSync(services, services.config.metaAdsSyncMinutes);
   if (opts.workers) scheduleChannelHousekeeping(services);
   if (opts.workers) startReplyRetries(services);
+  if (opts.workers) startLateFallbacks(services);
   await app.register(healthRoutes);
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1' });

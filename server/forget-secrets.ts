@@ -8,6 +8,7 @@ import { keyFitsData } from './secrets/key-check';
 import { createVault, keyFile } from './secrets/vault';
 import { fileProblem, sqliteProblem, startupProblem } from './startup';
 import { inStartTurn, openStore, type Store } from './store/database';
+import { liveInstances } from './engine/executor/peers';
 
 // `npm run forget-secrets -- --yes`: the way out for a team that lost the secret key, which a
 // start refuses to do without (key-check.ts). A command rather than a setting for one start: a
@@ -45,6 +46,12 @@ async function forget(config: Config, store: Store): Promise<{ code: number; tex
   if (fits === 'nothing_sealed') return { code: 0, text: 'Nothing in the database is sealed with a secret key: nothing was forgotten.' };
   if (fits === 'opens') {
     return { code: 1, text: `forget-secrets: the secret key (${config.secretKey ? 'COMPANION_SECRET_KEY' : keyFile(config.dataDir)}) opens the credentials stored in the database: nothing is lost, and nothing was forgotten. Start the server as it is.` };
+  }
+  // A server still running on the database has the key this one lacks (copy it instead), and goes
+  // on sealing with it: what is entered there from now on could not be opened after its restart.
+  const running = store.dialect === 'postgres' ? await liveInstances(store.db) : [];
+  if (running.length) {
+    return { code: 1, text: `forget-secrets: ${running.length === 1 ? 'a server is' : `${running.length} servers are`} running on this database (${running.join(', ')}); nothing was changed. It has the secret key the credentials were sealed with: copy its COMPANION_SECRET_KEY to the others instead, or stop every server on this database, then run this again.` };
   }
   const summary = await forgetSealedSecrets(store.db, vault);
   const lines = forgottenLines(summary);

@@ -24,7 +24,8 @@ export function AskQuestionStepFields({ config, onChange, path, index, stepId }:
   return (
     <>
       <TemplateInput label="Question" multiline value={config.question} path={`${path}.question`} stepIndex={index}
-        placeholder="What is your order number?" onChange={(question) => onChange({ ...config, question })} />
+        placeholder="What is your order number?" onChange={(question) => onChange({ ...config, question })}
+        hint="With no conversation open, it opens one first on the channel the contact last used, as Send a message does. WhatsApp takes a question only within 24 hours of the customer’s last message." />
       <div className="row">
         <Field label="Expected answer" path={`${path}.answerType`}>
           {(p) => (

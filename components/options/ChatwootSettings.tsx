@@ -11,6 +11,12 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'ne
 const DISCONNECT_WARNING = 'Its webhook URL stops working and its token is forgotten. Contacts and conversations mirrored from it stay; '
   + 'open ones are no longer updated and workflow steps on them fail. Connecting the same account again picks them up.';
 
+/** Who Chatwoot shows as the writer of what workflows post there, and why not the bot when it is not. */
+function PostsAs({ postsAs, agentName }: { postsAs: NonNullable<ChatwootAccount['postsAs']>; agentName: string | null }) {
+  if (postsAs.kind === 'bot') return <p>Workflows’ messages and notes show in Chatwoot as the agent bot {postsAs.name}.</p>;
+  return <p className={postsAs.note ? 'notice' : undefined}>Workflows’ messages and notes show in Chatwoot as {postsAs.name ?? agentName ?? 'the token’s user'}.{postsAs.note ? ` ${postsAs.note}` : ''}</p>;
+}
+
 function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; onDisconnected(message: string): void }) {
   const client = useQueryClient();
   const refresh = () => void client.invalidateQueries({ queryKey: chatwootKeys.accounts });
@@ -23,6 +29,7 @@ function AccountCard({ account, onDisconnected }: { account: ChatwootAccount; on
     <article className="card" aria-label={`Chatwoot ${account.name}`}>
       <h4>{account.name} <span className="muted">account {account.accountId} at {account.baseUrl}</span></h4>
       <p>Acting as {account.agentName ?? 'the token’s user'}, token {account.tokenLastFour}{account.webhookSecretLastFour ? `, webhook secret ${account.webhookSecretLastFour}` : ', deliveries unsigned'}.</p>
+      {account.postsAs && <PostsAs postsAs={account.postsAs} agentName={account.agentName} />}
       <div className="field">
         <label htmlFor={`cw-hook-${account.id}`}>Webhook URL</label>
         {/* Every account has one: named by its account, as its card is. */}

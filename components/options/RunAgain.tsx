@@ -7,9 +7,10 @@ import { RUNS_KEY } from './use-run-history';
 
 // "Run again" (n8n's "Retry execution") for failed runs, once their cause is fixed: one, or a
 // workflow's all. From the start, a new run of the published version repeats the steps before the
-// failure; from the failed step (while the workflow is unchanged since) it does not, so a customer
-// is not sent the same message twice. Each confirmation says which; the new run is named with a
-// link that shows it.
+// failure; from the failed step (while the steps before it are unchanged since) it does not, so a
+// customer is not sent the same message twice. Each confirmation says which; a button that runs a
+// version saved since the failure says so (n8n's "Retry with currently saved workflow"); the new
+// run is named with a link that shows it.
 
 /**
  * The result of a press takes the keyboard's focus once it comes: Run again's button is gone by
@@ -23,6 +24,7 @@ function useFocusOnResult<T extends HTMLElement>(result: unknown) {
 
 const REPEATS = 'It starts over from the first step of the workflow as published now, with the same contact, conversation and trigger data: steps that already ran (a note, a message to the customer) run again.';
 const RESUMES = 'It goes on from the step that failed, with the same contact and conversation and the variables the run had there: the steps before it (a note, a message to the customer) are not done again.';
+const AS_SAVED = 'with the workflow as saved now';
 
 /** A run's id as a link that shows it in the table (its details opened). */
 function RunLink({ id, onShow }: { id: string; onShow(id: string): void }) {
@@ -47,23 +49,29 @@ export function RunAgain({ run, onShow }: { run: Run; onShow(id: string): void }
   if (run.status !== 'failed') return null;
   const started = rerun.data?.id ?? run.rerunAs;
   if (started) return <span ref={result} tabIndex={-1} className="rerun-as" role="status">Run again as <RunLink id={started} onShow={onShow} /></span>;
-  // Refused whichever step it would start from (its assignee deactivated, its conversation closed):
-  // the reason, not buttons the server would refuse after their confirmation.
-  if (run.rerunRefused) return <span className="hint rerun-refused">{run.rerunRefused}.</span>;
   const failed = run.failedStep;
+  // Refused whichever step it would start from (its conversation closed, an assignee deactivated on
+  // its way): the reason, not buttons the server would refuse after their confirmation.
+  if (run.rerunRefused && failed?.refused !== null) return <span className="hint rerun-refused">{run.rerunRefused}.</span>;
   const at = failed ? `step ${failed.step}${failed.stepId ? ` (“${failed.stepId}”)` : ''}` : '';
+  // Saved since the run (only the failed step or later ones changed): the rerun runs that version, and says so.
+  const savedAt = failed?.savedAt ? new Date(failed.savedAt).toLocaleString() : null;
+  const saved = savedAt ? ` ${AS_SAVED} (saved ${savedAt}): the failed step and the steps after it as they are now` : '';
   const press = (from: RerunFrom, question: string) => { if (!rerun.isPending && window.confirm(question)) rerun.mutate(from); };
   const label = (from: RerunFrom, text: string) => (rerun.isPending && rerun.variables === from ? 'Starting…' : text);
   return (
     <>
       {/* aria-disabled, not disabled: a disabled button drops the keyboard's focus while it starts. */}
-      <button type="button" className="small" aria-disabled={rerun.isPending} onClick={() => press('start', `Run this failed run again? ${REPEATS}`)}>
-        {label('start', 'Run again from the start')}
-      </button>
+      {/* Refused from the start only (an Assign before the failed step names someone deactivated since): from the failed step it goes on. */}
+      {run.rerunRefused ? <span className="hint rerun-refused">Not from the start: {run.rerunRefused}.</span> : (
+        <button type="button" className="small" aria-disabled={rerun.isPending} onClick={() => press('start', `Run this failed run again? ${REPEATS}`)}>
+          {label('start', 'Run again from the start')}
+        </button>
+      )}
       {failed && failed.refused === null && (
-        <button type="button" className="small" aria-disabled={rerun.isPending} title={`It failed at ${at}`}
-          onClick={() => press('failed_step', `Run this failed run again from ${at}? ${RESUMES}`)}>
-          {label('failed_step', 'Run again from the failed step')}
+        <button type="button" className="small" aria-disabled={rerun.isPending} title={`It failed at ${at}${savedAt ? `; the workflow was saved since, on ${savedAt}, with the steps before it unchanged` : ''}`}
+          onClick={() => press('failed_step', `Run this failed run again from ${at}${saved}? ${RESUMES}`)}>
+          {label('failed_step', savedAt ? `Run again from the failed step ${AS_SAVED}` : 'Run again from the failed step')}
         </button>
       )}
       {failed && failed.refused !== null && <span className="hint rerun-from-refused">Not from the failed step: {failed.refused}.</span>}
@@ -108,14 +116,15 @@ export function RunAllFailedAgain({ workflowId, workflowName, since, onShowRuns 
       </button>
       {' '}
       <button type="button" className="small" aria-disabled={rerun.isPending}
-        onClick={() => press('failed_step', `${all} from the step where it failed ${upTo}? Only runs of the version published now: an earlier version's are left to run again from the start. ${RESUMES}`)}>
-        {label('failed_step', 'Run all failed again from their failed steps')}
+        onClick={() => press('failed_step', `${all} from the step where it failed, ${AS_SAVED} ${upTo}? Runs whose steps before the failed one were changed since are left to run again from the start. ${RESUMES}`)}>
+        {label('failed_step', `Run all failed again from their failed steps ${AS_SAVED}`)}
       </button>
       {done && (
         <span ref={result} tabIndex={-1} role="status">
           {' '}{done.started === 0 ? 'No failed run was left to run again.' : `Started ${done.started} ${done.started === 1 ? 'run' : 'runs'} again.`}
           {done.remaining > 0 && ` ${done.remaining} more failed ${done.remaining === 1 ? 'run is' : 'runs are'} left: press again for the next ones.`}
-          {done.earlierVersion ? ` ${done.earlierVersion === 1 ? 'One failed run' : `${done.earlierVersion} failed runs`} of an earlier version of the workflow ${done.earlierVersion === 1 ? 'was' : 'were'} left out: it was changed since, so ${done.earlierVersion === 1 ? 'it runs' : 'they run'} again from the start only.` : ''}
+          {done.earlierVersion ? ` ${done.earlierVersion === 1 ? 'One failed run' : `${done.earlierVersion} failed runs`} of an earlier version of the workflow ${done.earlierVersion === 1 ? 'was' : 'were'} left out: steps before ${done.earlierVersion === 1 ? 'its' : 'their'} failed step were changed since, so ${done.earlierVersion === 1 ? 'it runs' : 'they run'} again from the start only.` : ''}
+          {done.assigneeDeactivated && ` ${done.assigneeDeactivated === 1 ? 'One failed run was' : `${done.assigneeDeactivated} failed runs were`} left out: from ${done.assigneeDeactivated === 1 ? 'its' : 'their'} failed step on, a step assigns to a deactivated user; an admin must choose someone else in the workflow.`}
           {done.closedConversation && ` ${done.closedConversation === 1 ? 'One failed run was' : `${done.closedConversation} failed runs were`} left out: a shortcut runs in an open conversation, and ${done.closedConversation === 1 ? 'its conversation is' : 'their conversations are'} closed now.`}
           {done.started > 0 && <>{' '}<button type="button" className="link" onClick={onShowRuns}>Show them</button></>}
         </span>

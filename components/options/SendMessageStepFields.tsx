@@ -1,3 +1,4 @@
+import { REPLY_LIMITS } from '../../lib/contracts/reply-limits';
 import { MESSAGE_MEDIA_TYPES, MESSENGER_TAGS, SEND_MESSAGE_KINDS } from '../../lib/contracts/steps';
 import type { StepConfigDraft, StepEditorProps } from './draft-types';
 import { Field } from './Field';
@@ -5,6 +6,8 @@ import { TemplateInput } from './TemplateInput';
 import { WhatsAppTemplateFields } from './WhatsAppTemplateFields';
 
 type Config = StepConfigDraft<'send_message'>;
+// Publishing checks the length of a message written without variables; one with variables is known only when sent.
+const BUTTONS_HINT = `WhatsApp takes at most ${REPLY_LIMITS.whatsapp_buttons.toLocaleString('en-US')} characters above reply buttons. With variables, the length is known only when it is sent: a longer message then fails the step.`;
 const KIND_LABELS: Record<(typeof SEND_MESSAGE_KINDS)[number], string> = {
   text: 'Text', media: 'Image, document or video (by link)', buttons: 'Text with reply buttons', template: 'WhatsApp template',
 };
@@ -45,7 +48,8 @@ export function SendMessageStepFields({ config, onChange, path, index }: StepEdi
       {kind !== 'template' && (
         <TemplateInput label={kind === 'media' ? 'Caption' : 'Message'} multiline value={config.text ?? ''} path={`${path}.text`} stepIndex={index}
           placeholder="Hi {{$contact.firstName}}, …" onChange={(text) => set({ text })}
-          {...(kind === 'media' ? { hint: 'On WhatsApp it shows under the file. Messenger files carry no caption: it goes as a text message right after the file.' } : {})} />
+          {...(kind === 'media' ? { hint: 'On WhatsApp it shows under the file. Messenger files carry no caption: it goes as a text message right after the file.' } : {})}
+          {...(kind === 'buttons' ? { hint: BUTTONS_HINT } : {})} />
       )}
       {kind === 'buttons' && (
         <fieldset className="group">

@@ -65,6 +65,12 @@ export const ChatwootAccount = z.object({
   webhookSecretLastFour: z.string().nullable(),
   /** Paste into Chatwoot: Settings → Integrations → Webhooks. */
   webhookUrl: z.string(),
+  /**
+   * Who Chatwoot shows as the writer of what workflows post: the account's agent bot, or the
+   * connected user (`note` says why: a Chatwoot without agent bots, the bot's token refused).
+   * Optional: a server from before it does not say.
+   */
+  postsAs: z.object({ kind: z.enum(['bot', 'user']), name: z.string().nullable(), note: z.string().nullable() }).optional(),
   status: z.enum(['active', 'error']),
   /** Connected again after a disconnect: the conversations and contacts mirrored before were picked up, not copied anew. */
   relinked: z.boolean().optional(),

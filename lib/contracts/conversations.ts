@@ -238,6 +238,12 @@ export type PostedMessage = z.infer<typeof PostedMessage>;
 // `delivery`: a reply that failed says so in the list, not only in its thread.
 export const LastMessage = Message.pick({ id: true, direction: true, kind: true, author: true, text: true, createdAt: true, delivery: true });
 export type LastMessage = z.infer<typeof LastMessage>;
+/**
+ * The message a search (`q`) found in a conversation, as Chatwoot's Messages tab and respond.io's
+ * message search show it: `snippet` is plain text around the match (never HTML), cut with "…".
+ */
+export const SearchMatch = z.object({ messageId: Id, kind: z.enum(['message', 'comment']), createdAt: Timestamp, snippet: z.string() });
+export type SearchMatch = z.infer<typeof SearchMatch>;
 /** Chatwoot counts a conversation's unread messages up to 10 (its card shows "9+"); so does the list. */
 export const UNREAD_COUNT_CAP = 10;
 /**
@@ -250,6 +256,8 @@ export const ConversationListItem = ConversationWithContact.extend({
     .describe(`For a signed-in user: the customer's messages that arrived since you last looked at it (\`POST /conversations/{id}/seen\`, which the inbox sends while it shows the conversation), counted up to ${UNREAD_COUNT_CAP} (${UNREAD_COUNT_CAP}: that many or more), as Chatwoot's unread count. Messages from before your account was made, or before this server kept it, count as seen. Absent for an API key`),
   inboxKind: z.enum(['chatwoot']).nullable().optional()
     .describe('The inbox it lives in when not the companion\'s own (as `inbox.kind` of GET /conversations/{id}): `chatwoot`; null: the built-in inbox or a WhatsApp number or Page of the companion\'s. `channelType` says where the customer writes'),
+  match: SearchMatch.optional()
+    .describe('With `q`: the latest message or note whose text holds it (absent when only the contact matched)'),
 });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** `POST /conversations/:id/seen`: the signed-in user has looked at it up to `seenAt` (the server's time, never moved back). */
@@ -280,14 +288,25 @@ export const ASSIGNEE_ME = 'me';
 export const ASSIGNEE_NONE = 'none';
 export const ASSIGNEE_FILTER_HINT = 'Give me (your own), none (unassigned) or a user\'s id (GET /teammates)';
 
+/** The list's channel filter: the channels its rows' badges say (a Chatwoot conversation's says Chatwoot). */
+export const LIST_CHANNELS = ['whatsapp', 'messenger', 'inbox', 'chatwoot'] as const;
+export type ListChannel = (typeof LIST_CHANNELS)[number];
+export const CHANNEL_FILTER_HINT = `Give channel as one of ${LIST_CHANNELS.join(', ')} (inbox: the built-in inbox), or leave it out for every channel`;
+export const UNREAD_FILTER_HINT = 'Give unread=true (only conversations with messages you have not seen), or leave it out';
+
 const conversationQueryShape = {
   status: z.enum(['open', 'closed']).optional(),
   /** Chatwoot's Mine / Unassigned views: `me`, `none`, or a user's id. */
   assigneeId: z.string().min(1, ASSIGNEE_FILTER_HINT).max(64, ASSIGNEE_FILTER_HINT).optional()
     .describe('`me`: assigned to you; `none`: unassigned; a user\'s id: assigned to them. Left out: anyone\'s'),
   contactId: z.string().max(64).optional(),
-  /** Part of the contact's name ("Maria Garcia"), phone ("600 111", spaces ignored) or email; any case. */
-  q: z.string().trim().max(100).optional(),
+  /** Part of the contact's name ("Maria Garcia"), phone ("600 111", spaces ignored) or email, or of a message's or note's text; any case. */
+  q: z.string().trim().max(100).optional()
+    .describe('Part of the contact\'s name, phone or email, or (3 characters or more) of the text of one of the conversation\'s messages or notes (any case; % and _ are plain characters). A row found by a message says which in `match`'),
+  unread: z.enum(['true', 'false'], { error: UNREAD_FILTER_HINT }).optional()
+    .describe('`true`: only conversations with customer messages you (the signed-in user) have not seen. Not for an API key'),
+  channel: z.enum(LIST_CHANNELS, { error: CHANNEL_FILTER_HINT }).optional()
+    .describe('Only conversations shown with that channel: `whatsapp` / `messenger` (the companion\'s own numbers and Pages), `inbox` (the built-in inbox), `chatwoot` (a Chatwoot account\'s, whatever its channel there)'),
   limit: pageLimit(100),
   cursor: decodedCursor(decodeConversationCursor).optional(),
   /**

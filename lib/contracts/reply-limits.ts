@@ -4,17 +4,23 @@
 // (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, text object `body`).
 // Messenger: the Send API's `message.text` "must be UTF-8 and has a 2000 character limit"
 // (https://developers.facebook.com/docs/messenger-platform/reference/send-api/, message properties).
+// WhatsApp: a media message's caption is at most 1,024 characters
+// (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages/,
+// the same on the video and document pages).
+// WhatsApp: an interactive reply-button message's body is at most 1,024 characters
+// (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages;
+// SDKs built on the Cloud API check the same, e.g. whatsapp-api-js's Body: "Maximum length: 1024").
 // Counted in UTF-16 units, as the API's own 4,096 (zod's max) counts: never fewer than Meta's
 // characters, so nothing passing here is refused there for its length.
 
-export type ReplyPlace = 'whatsapp' | 'messenger' | 'note' | 'message';
+export type ReplyPlace = 'whatsapp' | 'whatsapp_caption' | 'whatsapp_buttons' | 'messenger' | 'note' | 'message';
 
 /** What the API stores at most in a message or note, whatever its channel (MessageBody). */
 export const MESSAGE_MAX = 4096;
 
-export const REPLY_LIMITS: Record<ReplyPlace, number> = { whatsapp: 4096, messenger: 2000, note: MESSAGE_MAX, message: MESSAGE_MAX };
+export const REPLY_LIMITS: Record<ReplyPlace, number> = { whatsapp: 4096, whatsapp_caption: 1024, whatsapp_buttons: 1024, messenger: 2000, note: MESSAGE_MAX, message: MESSAGE_MAX };
 
-const WHAT: Record<ReplyPlace, string> = { whatsapp: 'WhatsApp messages', messenger: 'Messenger messages', note: 'Notes', message: 'Messages' };
+const WHAT: Record<ReplyPlace, string> = { whatsapp: 'WhatsApp messages', whatsapp_caption: 'WhatsApp captions', whatsapp_buttons: 'WhatsApp reply-button messages', messenger: 'Messenger messages', note: 'Notes', message: 'Messages' };
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -23,6 +29,15 @@ export function replyTooLong(place: ReplyPlace, length: number, whose = 'yours')
   const max = REPLY_LIMITS[place];
   return length > max ? `${WHAT[place]} can be at most ${count(max)} characters (${whose} has ${count(length)})` : null;
 }
+
+/**
+ * A Send message with reply buttons whose body WhatsApp would refuse, said when the workflow is
+ * published (lib/workflow/button-body.ts) in the words send-spec.ts refuses it with when a run sends it.
+ */
+export const buttonBodyTooLong = (length: number, whose = 'this one'): string | null => {
+  const long = replyTooLong('whatsapp_buttons', length, whose);
+  return long && `${long}: shorten it`;
+};
 
 /** The composer's counter once a reply nears its limit ("3,700 / 4,096"); null well below it. */
 export function replyCounter(place: ReplyPlace, length: number): string | null {

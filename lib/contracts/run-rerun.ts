@@ -6,11 +6,12 @@ import { Id } from './workflow-primitives';
  * Where a rerun starts. `start`: step 1 of the published version (steps that already ran, a note
  * or a message to the customer, run again). `failed_step`: the step that failed, with the
  * variables the failed run had then, as n8n's Retry execution resumes from the node that failed:
- * the steps before it are not repeated. Only while the workflow's published version is the one the
- * failed run ran (a changed version's steps may not fit what the older one's earlier steps left).
+ * the steps before it are not repeated. With the version published now: the failed step and those
+ * after it as saved (the admin's fix), only while the steps that may have run before it are
+ * unchanged since (other earlier steps would have left other variables).
  */
 export const RerunFrom = z.enum(['start', 'failed_step'], { error: 'Give `from` as "start" (step 1, the default) or "failed_step"' })
-  .describe('`start` (the default): from step 1; `failed_step`: from the step that failed, without repeating the steps before it (only while the workflow is unchanged since)');
+  .describe('`start` (the default): from step 1; `failed_step`: from the step that failed, without repeating the steps before it, with the workflow as published now (only while the steps before the failed one are unchanged since)');
 export type RerunFrom = z.infer<typeof RerunFrom>;
 
 /** POST /runs/:id/rerun's body (optional: no body runs it again from the start). */
@@ -50,11 +51,19 @@ export const RerunRunsResult = z.object({
   remaining: z.number().int().min(0),
   /**
    * With `from: failed_step`: failed runs (of the same `since`) not run again that ran an earlier
-   * version of the workflow. They are left out (and out of `remaining`): they can run again from the start only.
+   * version of the workflow whose steps before their failed step were changed since (a version that
+   * only changed their failed step or later ones is run). They are left out (and out of
+   * `remaining`): they can run again from the start only.
    * A run left out for both reasons is counted in `closedConversation` alone: it cannot run again
    * either way. So `started`, `remaining` and these counts add up to the failed runs the call found.
    */
   earlierVersion: z.number().int().min(0).optional(),
+  /**
+   * With `from: failed_step`: failed runs (of the same `since`) left out because a step they would
+   * reach from their failed step assigns to a deactivated user (an admin must choose someone else).
+   * Counted here alone, out of `remaining`. Only when there are some.
+   */
+  assigneeDeactivated: z.number().int().min(1).optional(),
   /**
    * Failed shortcut runs (of the same `since`) not run again because their conversation is closed
    * now (a shortcut runs in an open conversation; launch it again in the contact's open one): left

@@ -65,8 +65,13 @@ export const FailedStep = z.object({
   step: z.number().int().min(1),
   /** The step's id, when the failure was a step's own (absent when the run failed before its step ran). */
   stepId: z.string().optional(),
-  /** Null when a rerun may start there; else why not, in the words of that request's 409 (the workflow changed since, say). */
+  /** Null when a rerun may start there; else why not, in the words of that request's 409 (a step before it changed since, say). */
   refused: z.string().nullable(),
+  /**
+   * Present when a rerun from there runs a version of the workflow saved since the run (its steps
+   * before the failed one unchanged, the failed step and those after it as saved): when it was saved.
+   */
+  savedAt: IsoDateTime.optional(),
 });
 export type FailedStep = z.infer<typeof FailedStep>;
 

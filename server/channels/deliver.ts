@@ -7,8 +7,9 @@ import type { Services } from '../services';
 import { isUniqueViolation } from '../store/database';
 import type { ConnectionsTable, MessagesTable } from '../store/schema';
 import { channelConfig, channelToken } from './connections';
-import { credentialProblem, noteSendOutcome } from './channel-health';
+import { credentialProblem, noteSendOutcome, recipientRefusal } from './channel-health';
 import { applyEarlyStatus } from './delivery-status';
+import { echoMark } from './echo-mark';
 import type { Cancellation } from '../outbound/call';
 import { graphCall, GraphCancelledError, GraphError, GraphUnreachableError, QUICK_RETRY_MAX_MS } from './graph';
 import { inboxText, messengerBody, specAttachments, whatsappBody, type SendSpec } from './send-spec';
@@ -122,7 +123,7 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
       method: 'POST',
       path: `/${isWa ? config.phoneNumberId : config.pageId}/messages`,
       token,
-      body: isWa ? whatsappBody(to, spec) : messengerBody(to, spec),
+      body: isWa ? whatsappBody(to, spec) : messengerBody(to, spec, echoMark(messageId)),
     }, {
       baseUrl: services.config.metaGraphUrl,
       // A request that may have reached Meta (connection lost mid-way) is not repeated.
@@ -159,7 +160,7 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
     const transient = !unknown && err.retriable;
     if (transient && input.retryLater && (err.retryAfterMs ?? 0) > QUICK_RETRY_MAX_MS) input.note?.(`Meta asked to wait ${Math.ceil(err.retryAfterMs! / 1000)} s before trying again (Retry-After)`);
     const status = unknown ? 'unknown' : transient && input.retryLater ? 'retrying' : 'failed';
-    const error = credentialProblem(err) ?? err.message;
+    const error = credentialProblem(err) ?? recipientRefusal(err) ?? err.message;
     await setDelivery(services, messageId, { delivery_status: status, delivery_error: error });
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
     return { messageId, status, externalId: null, error, repeated: false, ...(transient ? { transient, retryAfterMs: err.retryAfterMs } : {}) };

@@ -4,6 +4,8 @@ import { nowIso } from '../ids';
 import type { Services } from '../services';
 import type { StatusItem } from '../webhooks/meta-payloads';
 import { findChannel } from './connections';
+import { lateRefusal } from './late-fallback';
+import { metaErrorCode, RE_ENGAGEMENT } from './meta-advice';
 
 // Meta does not promise status webhooks in order (a `read` may come before `delivered`, and a
 // `failed` may follow a `delivered` on another device): a status only moves a message forward.
@@ -13,7 +15,7 @@ const rank = (s: string | null | undefined) => RANK[s ?? 'pending'] ?? 0;
 
 async function applyOne(uow: UnitOfWork, services: Services, externalId: string, status: string, error: string | null): Promise<'changed' | 'kept' | 'no_message'> {
   const rows = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select(['messages.id', 'messages.delivery_status', 'conversations.id as conversation_id', 'conversations.contact_id'])
+    .select(['messages.id', 'messages.delivery_status', 'messages.send_key', 'conversations.id as conversation_id', 'conversations.contact_id'])
     .where('messages.external_id', '=', externalId).where('messages.direction', '=', 'outgoing').execute();
   if (rows.length === 0) return 'no_message';
   let changed = false;
@@ -22,6 +24,8 @@ async function applyOne(uow: UnitOfWork, services: Services, externalId: string,
     await uow.trx.updateTable('messages').set({ delivery_status: status, delivery_error: error, delivery_updated_at: nowIso() })
       .where('id', '=', row.id).execute();
     changed = true;
+    // WhatsApp took it, then refused it as outside its 24-hour window: a workflow's fallback is due.
+    if (status === 'failed' && row.send_key && metaErrorCode(error) === RE_ENGAGEMENT) await lateRefusal(uow, services, row.send_key);
     uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: row.conversation_id, contactId: row.contact_id }));
   }
   return changed ? 'changed' : 'kept';
@@ -66,8 +70,20 @@ export async function applyDeliveryStatus(uow: UnitOfWork, services: Services, s
     await uow.trx.insertInto('early_delivery_statuses').values({ external_id: externalId.slice(0, 300), status: s.status, error: s.error, created_at: nowIso() })
       .onConflict((oc) => oc.column('external_id').doUpdateSet({ status: s.status, error: s.error })).execute();
     changed = true;
+    // PostgreSQL: the send may have stored this id after our look, and looked for an early status
+    // before our commit (applyEarlyStatus): then neither applied it, and a late 131047 was lost.
+    uow.afterCommit(() => { void applyIfStoredSince(services, externalId); });
   }
   return changed;
+}
+
+async function applyIfStoredSince(services: Services, externalId: string) {
+  try {
+    const stored = await services.db.selectFrom('messages').select('id').where('external_id', '=', externalId).where('direction', '=', 'outgoing').executeTakeFirst();
+    if (stored) await applyEarlyStatus(services, externalId);
+  } catch (err) {
+    services.log.warn({ err, externalId }, 'could not apply an early delivery status');
+  }
 }
 
 /** After a send stored Meta's id: applies a status that arrived first, if any. */

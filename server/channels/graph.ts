@@ -6,6 +6,7 @@
 import { replaceNulDeep } from '../../lib/workflow/nul-text';
 import type { Cancellation } from '../outbound/call';
 import { describeFetchFailure } from './graph-network';
+import { carriedSecrets, maskedErrorBody } from './graph-secrets';
 
 export interface GraphErrorBody {
   message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string;
@@ -132,7 +133,8 @@ async function once<T>(req: GraphRequest, opts: GraphOptions, attempt: number): 
   // Names and texts Meta hands over (a Messenger sender's profile) are the outside world's: NUL
   // becomes U+FFFD, as in webhook deliveries (lib/workflow/nul-text.ts).
   if (res.ok && json !== undefined) return (text.includes('\\u0000') ? replaceNulDeep(json) : json) as T;
-  const graph = (json as { error?: GraphErrorBody } | undefined)?.error ?? { message: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
+  // Masked here, before any of it is kept, shown or logged (graph-secrets.ts).
+  const graph = maskedErrorBody(res.status, json, text, carriedSecrets(req.token, req.query));
   const retriable = res.status === 429 || res.status >= 500 || (graph.code !== undefined && TRANSIENT_CODES.has(graph.code));
   throw new GraphError(res.status, graph, retriable, retryAfter(res));
 }

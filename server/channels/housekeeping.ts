@@ -1,5 +1,6 @@
 import { nowIso } from '../ids';
 import type { Services } from '../services';
+import { KEEP_DAYS as LATE_FALLBACK_DAYS } from './late-fallback';
 
 /** Meta retries a delivery for up to 7 days; repeat keys are kept 30. */
 const DELIVERY_KEYS_DAYS = 30;
@@ -13,6 +14,8 @@ export async function pruneChannelBookkeeping(services: Services, now = Date.now
   // Agents' replies kept for Resend: a month is longer than any window Meta keeps open for one;
   // a text reply older than that is sent again from its message's text.
   await services.db.deleteFrom('reply_sends').where('created_at', '<', before(REPLY_SENDS_DAYS)).where('next_attempt_at', 'is', null).execute();
+  // Workflow messages' fallbacks past the time WhatsApp's refusal could still arrive.
+  await services.db.deleteFrom('late_fallbacks').where('created_at', '<', before(LATE_FALLBACK_DAYS)).where('due_at', 'is', null).execute();
 }
 
 export function scheduleChannelHousekeeping(services: Services) {

@@ -1,6 +1,7 @@
 import type { Services } from '../services';
 import type { ConnectionsTable } from '../store/schema';
 import type { DeliveryResult } from './deliver';
+import { dropLateFallback, keepLateFallback } from './late-fallback';
 import { refusedAsReEngagement } from './meta-advice';
 import { splitCaption, type SendSpec } from './send-spec';
 import { showTemplateAsSent } from './template-as-sent';
@@ -35,7 +36,11 @@ interface FollowUpInput {
 export async function sendWithFollowUps(services: Services, input: FollowUpInput, send: (spec: SendSpec, key: string) => Promise<DeliveryResult>): Promise<ChannelSent> {
   const kind = input.connection.kind === 'messenger' ? 'messenger' : 'whatsapp';
   const { first, caption } = splitCaption(kind, input.spec);
+  // WhatsApp may take it and refuse it later by a status webhook: the fallback waits for that (late-fallback.ts).
+  const late = kind === 'whatsapp' && input.fallback && first.kind !== 'template' ? input.fallback : undefined;
+  if (late) await keepLateFallback(services, { sendKey: input.sendKey, conversationId: input.conversation.id, fallback: late });
   let result = await send(first, input.sendKey);
+  if (late && result.status !== 'accepted' && result.status !== 'retrying') await dropLateFallback(services, input.sendKey);
   let out: ChannelSent = { result, sent: first };
   if (kind === 'whatsapp' && input.fallback && first.kind !== 'template' && refusedAsReEngagement(result)) {
     input.note(`WhatsApp refused the message: more than 24 hours passed since the customer last wrote, by WhatsApp's own record (Meta error 131047); sent the fallback template ${input.fallback.template?.name ?? ''} instead`);

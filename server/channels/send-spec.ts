@@ -1,7 +1,7 @@
 import type { Attachment } from '../../lib/contracts/channels';
 import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
 import { isFetchableLink, renderTemplateRef, templateComponents, templateProblem } from './template-components';
-import { replyTooLong } from '../../lib/contracts/reply-limits';
+import { buttonBodyTooLong, REPLY_LIMITS, replyTooLong } from '../../lib/contracts/reply-limits';
 
 export { isFetchableLink };
 
@@ -40,13 +40,22 @@ export const templateSpec = (t: WhatsAppTemplateRef, render: (s: string) => stri
 export const badTemplate = (spec: SendSpec, now = Date.now()): string | null => (spec.template ? templateProblem(spec.template, now) : null);
 
 /**
+ * An interactive reply-button message's body text holds at most 1,024 characters
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages):
+ * refused before the send (textTooLong) rather than cut, which the customer would get half of.
+ */
+export const BUTTON_BODY_MAX = REPLY_LIMITS.whatsapp_buttons;
+
+/**
  * A text longer than the channel takes (lib/contracts/reply-limits.ts): Meta would refuse it. What
- * goes as a text: WhatsApp's text message (a button or list body is cut to fit where it is built);
- * on Messenger also quick replies' text and a caption, sent as a text of its own (splitCaption).
+ * goes as a text: WhatsApp's text, list and reply-button messages and a media message's caption; on
+ * Messenger also quick replies' text and a caption, sent as a text of its own (splitCaption).
  */
 export function textTooLong(kind: 'whatsapp' | 'messenger', spec: SendSpec, whose?: string): string | null {
-  const asText = kind === 'whatsapp' ? spec.kind === 'text' : spec.kind !== 'template';
-  return asText ? replyTooLong(kind, spec.text.length, whose) : null;
+  if (kind === 'messenger') return spec.kind !== 'template' ? replyTooLong('messenger', spec.text.length, whose) : null;
+  if (spec.kind === 'text' || spec.kind === 'list') return replyTooLong('whatsapp', spec.text.length, whose);
+  if (spec.kind === 'buttons') return buttonBodyTooLong(spec.text.length, whose ?? 'yours');
+  return spec.kind === 'media' && spec.text.trim() ? replyTooLong('whatsapp_caption', spec.text.length, whose) : null;
 }
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */
@@ -102,13 +111,13 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
     case 'buttons':
       return {
         ...base, type: 'interactive',
-        interactive: { type: 'button', body: { text: spec.text.slice(0, 1024) }, action: { buttons: (spec.buttons ?? []).map((b, i) => ({ type: 'reply', reply: { id: payloadOf(b, i), title: b.title } })) } },
+        interactive: { type: 'button', body: { text: spec.text }, action: { buttons: (spec.buttons ?? []).map((b, i) => ({ type: 'reply', reply: { id: payloadOf(b, i), title: b.title } })) } },
       };
     case 'list': {
       // One section, titled as its button (a section title is asked for; ≤ 20 fits its 24).
       const button = (spec.listButton ?? LIST_BUTTON).slice(0, 20);
       const rows = (spec.buttons ?? []).map((b, i) => ({ id: payloadOf(b, i).slice(0, 200), title: b.title }));
-      return { ...base, type: 'interactive', interactive: { type: 'list', body: { text: spec.text.slice(0, 4096) }, action: { button, sections: [{ title: button, rows }] } } };
+      return { ...base, type: 'interactive', interactive: { type: 'list', body: { text: spec.text }, action: { button, sections: [{ title: button, rows }] } } };
     }
     case 'template': {
       const t = spec.template!;
@@ -129,18 +138,20 @@ export function whatsappBody(to: string, spec: SendSpec): Record<string, unknown
  * its own); quick replies, also for a list (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies);
  * messaging_type and message tags (https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags).
  */
-export function messengerBody(psid: string, spec: SendSpec): Record<string, unknown> {
+export function messengerBody(psid: string, spec: SendSpec, metadata?: string): Record<string, unknown> {
   const messaging = spec.messenger ?? { messagingType: 'RESPONSE' as const };
   const base = { recipient: { id: psid }, messaging_type: messaging.messagingType, ...(messaging.messagingType === 'MESSAGE_TAG' && messaging.tag ? { tag: messaging.tag } : {}) };
+  // Given back in the message's echo (echo-mark.ts).
+  const marked = metadata ? { metadata } : {};
   switch (spec.kind) {
     case 'media': {
       const type = spec.media!.type === 'document' ? 'file' : spec.media!.type;
-      return { ...base, message: { attachment: { type, payload: { url: spec.media!.url, is_reusable: true } } } };
+      return { ...base, message: { attachment: { type, payload: { url: spec.media!.url, is_reusable: true } }, ...marked } };
     }
     case 'buttons':
     case 'list':
-      return { ...base, message: { text: spec.text, quick_replies: (spec.buttons ?? []).map((b, i) => ({ content_type: 'text', title: b.title, payload: payloadOf(b, i) })) } };
+      return { ...base, message: { text: spec.text, quick_replies: (spec.buttons ?? []).map((b, i) => ({ content_type: 'text', title: b.title, payload: payloadOf(b, i) })), ...marked } };
     default:
-      return { ...base, message: { text: spec.text } };
+      return { ...base, message: { text: spec.text, ...marked } };
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import {
   ASSIGNEE_FILTER_HINT, ASSIGNEE_ME, ASSIGNEE_NONE, decodeConversationCursor, encodeConversationCursor,
-  UNREAD_COUNT_CAP, type ConversationList, type ConversationListItem, type ConversationQuery, type LastMessage,
+  UNREAD_COUNT_CAP, UNREAD_FILTER_HINT, type ConversationList, type ListChannel, type ConversationListItem, type ConversationQuery, type LastMessage,
 } from '../../lib/contracts/conversations';
 import { CHANNEL_KINDS, type MessageDelivery } from '../../lib/contracts/channels';
 import { explainMetaError } from '../channels/meta-advice';
@@ -11,7 +11,10 @@ import { contactMatches } from './contact-search';
 import { toContact } from './contacts';
 import { toConversation } from './conversations';
 import { inMatched, searchPages } from './conversation-search';
-import { unreadCount, type Reader } from './conversation-unread';
+import { hasUnread, unreadCount, type Reader } from './conversation-unread';
+import { channelIs } from './conversation-channel-filter';
+import { latestMatch } from './message-search';
+import { searchMatches } from './search-snippet';
 
 const STATUSES = ['open', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -32,6 +35,10 @@ export interface Filters {
   qMatched?: boolean | undefined;
   /** A signed-in user: each row says how many of its customer's messages they have not seen (conversation-unread.ts). */
   reader?: Reader | undefined;
+  /** Only the rows with an unread count (needs `reader`). */
+  unread?: boolean | undefined;
+  /** Only the rows of the channel their badge says (conversation-channel-filter.ts). */
+  channel?: ListChannel | undefined;
 }
 
 /**
@@ -48,7 +55,10 @@ export interface Filters {
  */
 export async function listConversations(db: Executor, dialect: Dialect, query: Omit<ConversationQuery, 'assigneeId'>, assigneeId?: string | null, reader?: Reader): Promise<ConversationList> {
   const cursor = query.cursor ? decodeConversationCursor(query.cursor) : null;
-  const filters: Filters = { contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince, reader };
+  if (query.unread === 'true' && !reader) throw new HttpError(422, 'invalid_content', 'unread=true lists what the signed-in user has not seen: an API key has read nothing. Leave it out', [{ path: 'querystring.unread', message: UNREAD_FILTER_HINT }]);
+  const filters: Filters = {
+    contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince, reader, unread: query.unread === 'true', channel: query.channel,
+  };
   const statuses = query.status ? [query.status] : STATUSES;
   const [pages, total] = filters.q ? await searchPages(db, dialect, statuses, filters, cursor, query.limit + 1) : await Promise.all([
     Promise.all(statuses.map((status) => tabPage(db, dialect, status, filters, cursor, query.limit + 1))),
@@ -58,8 +68,9 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
   if (pages.length > 1) rows.sort((a, b) => compareDesc(a.activity_at, b.activity_at) || compareDesc(a.id, b.id));
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const found = filters.q ? await searchMatches(db, page.map((r) => r.match_id), filters.q) : undefined;
   return {
-    conversations: page.map(toItem),
+    conversations: page.map((r) => ({ ...toItem(r), ...(r.match_id && found?.has(r.match_id) ? { match: found.get(r.match_id) } : {}) })),
     nextCursor: rows.length > query.limit && last ? encodeConversationCursor({ at: last.activity_at, id: last.id }) : null,
     total,
   };
@@ -109,11 +120,15 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
     // joins, PostgreSQL's planner weighed two more join orders on every request (+0.5 ms a page).
     .select(connectionKind.as('via_kind'))
     .$if(filters.reader !== undefined, (qb) => qb.select(unreadCount(filters.reader!).as('unread')))
+    // The message the search found here (message-search.ts), for the page's rows only.
+    .select(filters.qMatched && filters.q ? latestMatch(dialect, filters.q).as('match_id') : sql<null>`NULL`.as('match_id'))
     // A literal: the planner sees which part of the index the page is in.
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
   if (filters.q) q = q.where(filters.qMatched ? inMatched(dialect) : contactMatches(dialect, filters.q));
+  if (filters.channel) q = q.where(channelIs(filters.channel));
+  if (filters.unread && filters.reader) q = q.where(hasUnread(filters.reader));
   const closedPart = !!filters.updatedSince && part === 'closed';
   if (filters.updatedSince) {
     q = closedPart
@@ -146,6 +161,8 @@ export function countQuery(db: Executor, dialect: Dialect, status: Status | unde
   if (filters.q && filters.qMatched) q = q.where(inMatched(dialect));
   else if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
   if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
+  if (filters.channel) q = q.where(channelIs(filters.channel));
+  if (filters.unread && filters.reader) q = q.where(hasUnread(filters.reader));
   return q;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect, Executor } from '../store/database';
 import { contactMatches } from './contact-search';
+import { messageHits } from './message-search';
 import { countQuery, pageQuery, type Filters, type Row, type Status } from './conversation-list';
 
 /**
@@ -14,7 +15,10 @@ import { countQuery, pageQuery, type Filters, type Row, type Status } from './co
  */
 export function inMatched(dialect: Dialect): RawBuilder<SqlBool> {
   const contact = sql.ref('conversations.contact_id');
-  return dialect === 'postgres' ? sql<SqlBool>`(${contact} IN (SELECT id FROM matched)) IS TRUE` : sql<SqlBool>`+${contact} IN (SELECT id FROM matched)`;
+  const id = sql.ref('conversations.id');
+  return dialect === 'postgres'
+    ? sql<SqlBool>`(${contact} IN (SELECT id FROM matched) OR ${id} IN (SELECT conversation_id FROM hits)) IS TRUE`
+    : sql<SqlBool>`(+${contact} IN (SELECT id FROM matched) OR +${id} IN (SELECT conversation_id FROM hits))`;
 }
 
 /**
@@ -46,12 +50,14 @@ type Part = [Status, 'active' | 'closed'];
 /** searchPages' statement and the parts it reads (a tab, or the closed tab's two ranges); exported for the plan tests. */
 export function searchPagesQuery(db: Executor, dialect: Dialect, statuses: readonly Status[], filters: Filters, cursor: { at: string; id: string } | null, limit: number) {
   const matched = db.selectFrom('contacts').select('contacts.id').where(contactMatches(dialect, filters.q ?? ''));
+  const hits = messageHits(db, dialect, filters.q ?? '');
   const resolved: Filters = { ...filters, qMatched: true };
   const parts: Part[] = statuses.flatMap((status): Part[] => (status === 'closed' && filters.updatedSince ? [[status, 'active'], [status, 'closed']] : [[status, 'active']]));
   const pages = parts.map(([status, part], i) => sql`SELECT ${sql.lit(i)} AS part_no, p.* FROM ${pageQuery(db, dialect, status, resolved, cursor, limit, part)} AS p`);
-  const query = sql<Row & { part_no: number | null; total_n: number | string }>`WITH matched AS MATERIALIZED ${matched}
+  const query = sql<Row & { part_no: number | null; total_n: number | string }>`WITH matched AS MATERIALIZED ${matched}, hits AS MATERIALIZED ${hits}
     SELECT total.n AS total_n, pages.* FROM ${countQuery(db, dialect, statuses.length === 1 ? statuses[0] : undefined, resolved)} AS total
     LEFT JOIN (${sql.join(pages, sql` UNION ALL `)}) AS pages ON 1 = 1
     ORDER BY pages.part_no, pages.activity_at DESC, pages.id DESC`;
   return { parts, query };
 }
+

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { UNREAD_COUNT_CAP, type ConversationSeen } from '../../lib/contracts/conversations';
 import type { User } from '../../lib/contracts/users';
 import { nowIso } from '../ids';
@@ -38,11 +38,23 @@ export async function readerOf(db: Executor, user: Pick<User, 'id' | 'createdAt'
  * last message reads no message.
  */
 export function unreadCount(reader: Reader): RawBuilder<number | string> {
-  const seen = sql`COALESCE((SELECT seen.seen_at FROM conversation_reads AS seen WHERE seen.conversation_id = ${sql.ref('conversations.id')} AND seen.user_id = ${reader.id}), ${reader.since})`;
-  const counted = sql`SELECT 1 FROM messages AS unread_m WHERE unread_m.conversation_id = ${sql.ref('conversations.id')}
-    AND unread_m.created_at > ${seen} AND unread_m.direction = 'incoming' AND unread_m.kind = 'message' LIMIT ${sql.lit(UNREAD_COUNT_CAP)}`;
-  return sql<number | string>`CASE WHEN ${sql.ref('conversations.last_message_at')} > ${seen} THEN (SELECT count(*) FROM (${counted}) AS unread_rows) ELSE 0 END`;
+  const seen = seenAt(reader);
+  return sql<number | string>`CASE WHEN ${sql.ref('conversations.last_message_at')} > ${seen} THEN (SELECT count(*) FROM (${unreadMessages(seen, UNREAD_COUNT_CAP)}) AS unread_rows) ELSE 0 END`;
 }
+
+/**
+ * `unread=true` of the list: the reader has a customer's message to see here (an unread count
+ * above 0), read as unreadCount reads it but stopping at the first such message.
+ */
+export function hasUnread(reader: Reader): RawBuilder<SqlBool> {
+  const seen = seenAt(reader);
+  return sql<SqlBool>`(${sql.ref('conversations.last_message_at')} > ${seen} AND EXISTS (${unreadMessages(seen, 1)}))`;
+}
+
+const seenAt = (reader: Reader) => sql`COALESCE((SELECT seen.seen_at FROM conversation_reads AS seen WHERE seen.conversation_id = ${sql.ref('conversations.id')} AND seen.user_id = ${reader.id}), ${reader.since})`;
+
+const unreadMessages = (seen: RawBuilder<unknown>, cap: number) => sql`SELECT 1 FROM messages AS unread_m WHERE unread_m.conversation_id = ${sql.ref('conversations.id')}
+    AND unread_m.created_at > ${seen} AND unread_m.direction = 'incoming' AND unread_m.kind = 'message' LIMIT ${sql.lit(cap)}`;
 
 /**
  * POST /conversations/:id/seen: the user has looked at it now. One upsert, which moves the time

@@ -33,6 +33,11 @@ export async function threadPlace(db: Executor, conversationId: string, sentAt: 
   const settled = new Date(Date.parse(arrivedAt) - PLACED_WITHIN_MS).toISOString();
   // The latest place among messages in the thread for longer than that: read from the end, the first found.
   const floor = await newest(thread().where('created_at', '<=', settled));
-  const place = floor && floor.at > sentBy ? floor.at : sentBy;
+  const lowest = floor && floor.at > sentBy ? floor.at : sentBy;
+  // Never above a message of the customer's sent before this one (or in its second) that came in
+  // first: sits where IT arrived (Meta's usual second or two late), so each message of a burst
+  // would otherwise go above the one before it. The range below `lowest` is what came lately.
+  const earlier = await newest(thread().where(key, '>', lowest).where('direction', '=', 'incoming').where('sent_at', 'is not', null).where('sent_at', '<=', sentAt));
+  const place = earlier ? earlier.at : lowest;
   return place < last.at ? place : null;
 }

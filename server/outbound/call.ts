@@ -3,6 +3,7 @@ import { extractMappings } from '../../lib/workflow/jsonpath-mapping';
 import { OutboundCancelledError, OutboundError, OutboundNetworkError, OutboundTimeoutError } from './errors';
 import { carriedSecrets } from './carried';
 import { excerpt } from './excerpt';
+import { masked } from './mask';
 import { fetchFollowing, MAX_REDIRECTS, type FollowedResponse } from './redirects';
 import { parseRetryAfter, saysComeBack, withRetries, type RetryOptions } from './retry';
 import type { SafeFetchInput } from './safe-fetch';
@@ -78,13 +79,16 @@ export async function callAndMap(request: SafeFetchInput, options: CallOptions):
   const deadline = Date.now() + request.timeoutMs;
   const signal = options.cancellation?.signal;
   let sent = request;
+  // One rule for every quote of the other side (mask.ts): whatever the request carried is masked
+  // in its answer, and in where its redirects pointed (a Location may repeat a header's value).
+  const hide = () => [...carriedSecrets(sent), ...(options.secrets ?? [])];
   const attempt = async (n: number): Promise<FollowedResponse> => {
     sent = options.prepare ? await options.prepare(n, request) : request;
     const remaining = deadline - Date.now();
     try {
       if (remaining <= 0) throw new OutboundTimeoutError('out of time');
       const response = await fetchFollowing({ ...sent, timeoutMs: remaining, ...(signal ? { signal } : {}) }, { allowList: options.allowList });
-      for (const hop of response.hops) note(notes, `HTTP ${hop.status}: followed to ${hop.method} ${shownUrl(hop.url)}`);
+      for (const hop of response.hops) note(notes, `HTTP ${hop.status}: followed to ${hop.method} ${masked(shownUrl(hop.url), hide())}`);
       if (response.decodeNote) note(notes, response.decodeNote);
       return response;
     } catch (err) {
@@ -114,12 +118,11 @@ export async function callAndMap(request: SafeFetchInput, options: CallOptions):
         unusable = mapped.errors.length > 0;
       }
     }
-    // One rule for every quote of the answer: whatever the request carried is masked (mask.ts).
-    const hide = [...carriedSecrets(sent), ...(options.secrets ?? [])];
-    const shown = (!ok || unusable) && response.bodyText.trim() !== '' ? { response: excerpt(response.bodyText, RESPONSE_EXCERPT_CHARS, hide) } : {};
-    const said = ok ? {} : { said: excerpt(response.bodyText, undefined, hide) };
+    const secrets = hide();
+    const shown = (!ok || unusable) && response.bodyText.trim() !== '' ? { response: excerpt(response.bodyText, RESPONSE_EXCERPT_CHARS, secrets) } : {};
+    const said = ok ? {} : { said: excerpt(response.bodyText, undefined, secrets) };
     const location = response.status >= 300 && response.status < 400 && response.headers.location
-      ? { location: shownUrl(absolute(response.headers.location, response.url)) } : {};
+      ? { location: masked(shownUrl(absolute(response.headers.location, response.url)), secrets) } : {};
     if (location.location && response.hops.length >= MAX_REDIRECTS) notes.push(`Redirect not followed: at most ${MAX_REDIRECTS} are followed`);
     const later = saysComeBack(response.status)
       ? { later: { ...optional(parseRetryAfter(response.headers['retry-after'], Date.now())) } } : {};
@@ -128,7 +131,8 @@ export async function callAndMap(request: SafeFetchInput, options: CallOptions):
     // Refused or failed for good: the caller remembers this too, so a resumed run does not knock again.
     const attempts = err instanceof OutboundError ? err.attempts ?? 1 : 1;
     const later = err instanceof OutboundNetworkError && err.neverSent ? { later: {} } : {};
-    const error = err instanceof OutboundCancelledError ? cancelled(err, attempts) : err instanceof Error ? err.message : String(err);
+    // A redirect's unusable Location is quoted in the error: masked as the answer is.
+    const error = err instanceof OutboundCancelledError ? cancelled(err, attempts) : masked(err instanceof Error ? err.message : String(err), hide());
     return { ok: false, status: 0, attempts, values: {}, notes, error, ...later };
   }
 }

@@ -15,4 +15,21 @@ describe('excerpt', () => {
   ])('%s', (_, text, hide, expected) => {
     expect(excerpt(text, 200, hide)).toBe(expected);
   });
+
+  // Only the first 64 KiB is masked: a secret across that cut kept its first characters, and an
+  // answer padded with whitespace (an HTML page's indentation) brought them into view.
+  it.each<[string, string]>([
+    ['as sent', 'sk_live_abcdefgh1234'],
+    ['JSON-escaped', JSON.stringify('sk_live_abcdefgh1234').slice(1, -1).replace(/_/g, '\u005f')],
+  ])('a secret across the end of what is masked (%s): no part of it shown', (_, written) => {
+    for (const before of [65536 - 6, 65536 - 12, 65536 - 40]) {
+      const shown = excerpt(`${' '.repeat(before)}${written} after`, 200, ['sk_live_abcdefgh1234']);
+      expect(shown, `at ${before}`).not.toMatch(/sk_|live|u005f/);
+    }
+  });
+
+  it('a long answer sent with a long token (a JWT) still shows its start', () => {
+    const jwt = `eyJ${'a'.repeat(1200)}`;
+    expect(excerpt(`<h1>Not found</h1>${'<p>x</p>'.repeat(10_000)}`, 30, [`Bearer ${jwt}`, jwt])).toBe('<h1>Not found</h1><p>x</p><p>x…');
+  });
 });

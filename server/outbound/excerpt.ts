@@ -3,7 +3,7 @@
 // Authorization header it refused), however it escapes it (mask.ts). The rest is the target's
 // own answer, shown as n8n shows it.
 
-import { masked } from './mask';
+import { longestWritten, masked } from './mask';
 
 /**
  * How much of an answer is masked: excerpts show at most a few thousand characters of it, and a
@@ -19,7 +19,10 @@ export const withoutIssuedTokens = (text: string) => masked(text, []);
  * body repeats them. Masked before it is cut: a secret across the cut leaves no part of it.
  */
 export function excerpt(text: string, max = 200, hide: readonly string[] = []): string {
-  const flat = masked(text.slice(0, MASKED_CHARS), hide).replace(/\s+/g, ' ').trim();
+  // Past MASKED_CHARS a secret may straddle the cut, leaving its start unfound: the characters it
+  // could start in are left out too (whitespace flattened away can bring them into view).
+  const upTo = text.length > MASKED_CHARS ? Math.max(0, MASKED_CHARS - longestWritten(hide)) : undefined;
+  const flat = masked(text.slice(0, MASKED_CHARS), hide, upTo).replace(/\s+/g, ' ').trim();
   if (!flat) return '(empty body)';
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

@@ -20,6 +20,14 @@ const MAX_DEPTH = 3;
  * subscribe request put a live key in the admin's error message).
  */
 const ISSUED_TOKEN = /ic[ta]_[A-Za-z0-9_-]{43}/g;
+const ISSUED_TOKEN_LENGTH = 47;
+/**
+ * The most characters an answer writes one character of a secret in, an escape quoted once more
+ * included (`\u00e9` is 6, `\\u00e9` inside a JSON string 7, `&amp;#x2F;` 10, `%F0%9F%98%80` 6 per
+ * UTF-16 unit). Not the product over MAX_DEPTH: a 1,000-character JWT would then leave out the
+ * whole of a long answer.
+ */
+const WIDEST_ESCAPE = 12;
 
 /** A text, and for each of its UTF-16 units the span [from, to) of the original answer it was read from. */
 interface Reading { text: string; from: Int32Array; to: Int32Array }
@@ -101,11 +109,20 @@ function spansIn(r: Reading, secrets: readonly string[]): [number, number][] {
 }
 
 /**
+ * How many characters of an answer one of `secrets` (or an issued token) can take, however
+ * escaped: a text cut closer than this to a secret may hold only its start, which no masking finds.
+ */
+export function longestWritten(secrets: readonly string[]): number {
+  return Math.max(ISSUED_TOKEN_LENGTH, ...secrets.map((s) => s.length)) * WIDEST_ESCAPE;
+}
+
+/**
  * `text` with every one of `secrets` (at least MIN_MASKED characters) and every issued token
  * masked as `[redacted]`, however the text escapes them. Overlapping finds are masked as one,
- * so a token inside a longer value (`Bearer <token>`) leaves no part of either.
+ * so a token inside a longer value (`Bearer <token>`) leaves no part of either. `upTo`: only the
+ * text before that index is shown (a find that starts before it is shown masked whole).
  */
-export function masked(text: string, secrets: readonly string[]): string {
+export function masked(text: string, secrets: readonly string[], upTo = text.length): string {
   const wanted = [...new Set(secrets)].filter((s) => s.length >= MIN_MASKED);
   const spans: [number, number][] = [];
   let reading: Reading | undefined = original(text);
@@ -113,14 +130,15 @@ export function masked(text: string, secrets: readonly string[]): string {
     spans.push(...spansIn(reading, wanted));
     reading = decodedOnce(reading);
   }
-  if (spans.length === 0) return text;
+  if (spans.length === 0) return text.slice(0, upTo);
   spans.sort((a, b) => a[0] - b[0]);
   let shown = '';
   let at = 0;
   for (const [start, end] of spans) {
+    if (start >= upTo) break;
     if (end <= at) continue;
     if (start >= at) shown += text.slice(at, start) + REDACTED;
     at = end;
   }
-  return shown + text.slice(at);
+  return shown + text.slice(at, Math.max(at, upTo));
 }

@@ -1,7 +1,8 @@
 import type { OutboundPolicy } from './address-policy';
 import { PLAIN_HEADERS } from './carried';
-import { OutboundRequestError, OutboundTimeoutError } from './errors';
+import { OutboundBlockedError, OutboundRequestError, OutboundTimeoutError } from './errors';
 import { safeFetch, type SafeFetchInput, type SafeFetchResponse } from './safe-fetch';
+import { shownUrl } from './shown-url';
 
 /** As many hops as a workflow's request follows (n8n follows redirects too; 5 is curl's sane bound for an API). */
 export const MAX_REDIRECTS = 5;
@@ -31,8 +32,10 @@ export interface FollowedResponse extends SafeFetchResponse {
  * URL itself would be). A hop to another origin carries none of the headers the admin (or an
  * app's manifest) set, whatever their names (X-Custom may be a key as well as X-Api-Key): only
  * the plain ones that describe the request (carried.ts PLAIN_HEADERS). Browsers' fetch drops
- * Authorization so; a custom header may be a credential just as well. The budget
- * (`timeoutMs`) covers every hop. A 3xx past the last hop comes back as it is.
+ * Authorization so; a custom header may be a credential just as well. A hop that would carry
+ * the body to another origin (307/308, or 301/302 for a PUT, PATCH or DELETE) is not followed at
+ * all: the step fails (bodyCarriedAway). The budget (`timeoutMs`) covers every hop. A 3xx past
+ * the last hop comes back as it is.
  */
 export async function fetchFollowing(input: SafeFetchInput, policy: OutboundPolicy, maxRedirects = MAX_REDIRECTS): Promise<FollowedResponse> {
   const deadline = Date.now() + input.timeoutMs;
@@ -50,7 +53,11 @@ export async function fetchFollowing(input: SafeFetchInput, policy: OutboundPoli
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new OutboundTimeoutError(`no complete response within ${input.timeoutMs} ms (after ${hops.length + 1} redirect${hops.length ? 's' : ''})`);
-    request = nextRequest(request, response.status, target, remaining);
+    const next = nextRequest(request, response.status, target, remaining);
+    // Another scheme than http(s) has no origin to compare: safeFetch refuses it below.
+    const web = target.protocol === 'http:' || target.protocol === 'https:';
+    if (next.body && web && new URL(request.url).origin !== target.origin) throw bodyCarriedAway(request, response.status, target);
+    request = next;
     hops.push({ status: response.status, method: request.method, url: request.url });
   }
 }
@@ -67,4 +74,20 @@ function nextRequest(from: SafeFetchInput, status: number, target: URL, timeoutM
   const next: SafeFetchInput = { ...from, method: toGet ? 'GET' : method, url: target.href, headers, timeoutMs };
   if (toGet) delete next.body;
   return next;
+}
+
+/**
+ * Fetch, curl and got re-send the body wherever a 307/308 points, stripping only credential
+ * headers (github.com/sindresorhus/got/pull/2460, github.com/benoitc/hackney/pull/923). The body
+ * may hold a `client_secret`, an API key or a customer's data meant for the host the admin typed;
+ * the other host was never named. Sending the request on without its body would be a different
+ * request (got's empty POST), so the hop is refused and the admin decides. The Location is
+ * quoted as the URL is shown (shown-url.ts); callAndMap masks what the request carried.
+ */
+function bodyCarriedAway(from: SafeFetchInput, status: number, target: URL): OutboundBlockedError {
+  const origin = new URL(from.url).origin;
+  return new OutboundBlockedError(
+    `answered HTTP ${status} to another site (Location: ${shownUrl(target.href)}); not followed: the ${from.method.toUpperCase()}'s body `
+    + `goes only to ${origin}, not on to ${target.origin}, which the request did not name. If ${target.origin} is meant to get it, put its URL in the request itself.`,
+  );
 }

@@ -41,6 +41,17 @@ describe('safeFetch against a local server', () => {
     expect(res).toMatchObject({ status: 201, json: { body: '{"a":1}', auth: 'Bearer t', length: '7' } });
   });
 
+  it.each(['DELETE', 'PATCH', 'POST'])('a %s\'s body arrives whole, with its length', async (method) => {
+    server = await startTestServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, length: req.headers['content-length'] })));
+    });
+    const res = await safeFetch({ method, url: `${server.url}/orders/7`, headers: { 'content-type': 'application/json' }, body: '{"reason":"élan"}', timeoutMs: 2000 }, open);
+    expect(res).toMatchObject({ status: 200, json: { method, body: '{"reason":"élan"}', length: '18' } });
+    expect(server.hits).toBe(1);
+  });
+
   it('leaves json undefined for a non-JSON body', async () => {
     server = await startTestServer((_req, res) => res.end('plain words'));
     const res = await safeFetch({ method: 'GET', url: server.url, timeoutMs: 2000 }, open);

@@ -126,7 +126,7 @@ function send(
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method: input.method.toUpperCase(),
-        headers: input.headers,
+        headers: framed(input.headers, input.body),
         auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
         lookup: pinnedLookup(addresses),
         // A fresh agent per request: no pooled socket outlives the address check that allowed it.
@@ -157,6 +157,17 @@ function send(
     });
     req.end(input.body);
   });
+}
+
+/**
+ * Node frames a body on its own only for methods it expects one with (not DELETE, GET, OPTIONS):
+ * a DELETE's body (an HTTP step or an app action may send one) went out with neither
+ * Content-Length nor chunking, so the other side read it as the start of a second request and
+ * answered 400. A Content-Length frames it for any method.
+ */
+function framed(headers: Record<string, string> | undefined, body: string | undefined): Record<string, string> | undefined {
+  if (body === undefined || Object.keys(headers ?? {}).some((n) => ['content-length', 'transfer-encoding'].includes(n.toLowerCase()))) return headers;
+  return { ...headers, 'content-length': String(Buffer.byteLength(body)) };
 }
 
 function toNetworkError(err: Error, url: URL, connected: boolean): OutboundError {

@@ -131,6 +131,8 @@ export interface MetaDeliveriesTable { key: string; created_at: string }
 /** A status webhook that arrived before its message's Meta id was stored. */
 export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
 /** An agent's reply through a channel, for tries later and Resend (migration 078; `spec`: JSON SendSpec). */
+/** A workflow message's fallback template, sent if WhatsApp refuses the message later (migration 097; `spec`: JSON SendSpec). */
+export interface LateFallbacksTable { send_key: string; conversation_id: string; spec: string; due_at: string | null; created_at: string }
 export interface ReplySendsTable { send_key: string; conversation_id: string; spec: string; tries: number; next_attempt_at: string | null; resend_key: string | null; created_at: string }
 
 /** When a user last looked at a conversation (migration 094): the list counts the customer's messages after it. */
@@ -149,6 +151,7 @@ export interface DB {
   meta_deliveries: MetaDeliveriesTable;
   early_delivery_statuses: EarlyDeliveryStatusesTable;
   reply_sends: ReplySendsTable;
+  late_fallbacks: LateFallbacksTable;
   conversation_reads: ConversationReadsTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;

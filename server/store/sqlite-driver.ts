@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CompiledQuery, SqliteAdapter, SqliteDriver, type DatabaseConnection, type QueryResult, type SqliteDatabase } from 'kysely';
-import { LOCK_WAIT_MS, LONGEST_PAUSE_MS, lockPause, waitsOut, type LockEpisodes } from './sqlite-lock';
+import { LOCK_WAIT_MS, LONGEST_PAUSE_MS, LockLine, lockPause, waitsOut, type LockEpisodes } from './sqlite-lock';
 import { isDatabaseLocked } from './transient-errors';
 import type { WriteTurn } from './write-turn';
 
@@ -32,6 +32,7 @@ export class WaitingSqliteAdapter extends SqliteAdapter {
  */
 export class WaitingSqliteDriver extends SqliteDriver {
   private readonly turnstile = new Turnstile();
+  private readonly line = new LockLine();
   private readonly connection: WaitingConnection;
 
   constructor(database: Database, private readonly turn?: WriteTurn, private readonly episodes?: LockEpisodes) {
@@ -48,7 +49,8 @@ export class WaitingSqliteDriver extends SqliteDriver {
 
   override async beginTransaction() {
     const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
+    // Nobody waits for the lock: begin at once, inline (every run round begins here).
+    if (!this.line.waiting) {
       await this.turn?.take();
       try {
         this.connection.run(BEGIN);
@@ -57,8 +59,39 @@ export class WaitingSqliteDriver extends SqliteDriver {
       } catch (err) {
         this.turn?.give();
         if (!isDatabaseLocked(err)) throw err;
-        await this.pause(pauseOrGiveUp(err, attempt, deadline, this.episodes));
       }
+    }
+    // Another process holds the lock: in line behind the transactions that met it first, with the
+    // connection free for others meanwhile. Out of time before its turn came: one try of its own.
+    const first = this.line.join(waitsOut() ? Infinity : deadline);
+    if (first !== true && !(await this.away(first))) {
+      const met = await this.begin();
+      if (met === undefined) return;
+      this.episodes?.waitedLong(met);
+      throw met;
+    }
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const met = await this.begin();
+        if (met === undefined) return;
+        await this.pause(pauseOrGiveUp(met, attempt, deadline, this.episodes));
+      }
+    } finally {
+      this.line.leave();
+    }
+  }
+
+  /** BEGIN IMMEDIATE in the write turn: undefined once begun, the SQLITE_BUSY it met otherwise (other errors thrown). */
+  private async begin(): Promise<unknown> {
+    await this.turn?.take();
+    try {
+      this.connection.run(BEGIN);
+      this.episodes?.passed();
+      return undefined;
+    } catch (err) {
+      this.turn?.give();
+      if (!isDatabaseLocked(err)) throw err;
+      return err;
     }
   }
 
@@ -80,10 +113,16 @@ export class WaitingSqliteDriver extends SqliteDriver {
   }
 
   /** Waits `ms` with the connection free for others (nothing of the waiting statement is open on it). */
-  private async pause(ms: number) {
+  private pause(ms: number) {
+    return this.away(new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Waits for `until` with the connection free for others. */
+  private async away<T>(until: Promise<T>): Promise<T> {
     this.turnstile.leave();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    const value = await until;
     await this.turnstile.enter();
+    return value;
   }
 }
 

@@ -64,3 +64,40 @@ export class LockEpisodes {
     this.onEnd?.(lockedMs);
   }
 }
+
+/**
+ * Transactions waiting for another process's write lock, in the order they met it: once the lock
+ * is let go they begin in that order, not in whichever order their pauses happen to end (a
+ * webhook that came later was saved first, with the earlier id and time, so a customer's
+ * messages read in reverse). The first in line tries again after its pauses; the others wait.
+ */
+export class LockLine {
+  private first = false;
+  private readonly behind: (() => void)[] = [];
+
+  /** Whether a transaction waits for the lock: a new one then lines up instead of trying. */
+  get waiting(): boolean { return this.first; }
+
+  /** True at once when first in line; else true when its turn comes, false when `until` passes first (it left the line). */
+  join(until: number): true | Promise<boolean> {
+    if (!this.first) {
+      this.first = true;
+      return true;
+    }
+    return new Promise((resolve) => {
+      const go = () => { clearTimeout(timer); resolve(true); };
+      const timer = until === Infinity ? undefined : setTimeout(() => {
+        this.behind.splice(this.behind.indexOf(go), 1);
+        resolve(false);
+      }, Math.max(0, until - Date.now()));
+      this.behind.push(go);
+    });
+  }
+
+  /** The first in line leaves it (begun, or given up): the next is first. */
+  leave(): void {
+    const next = this.behind.shift();
+    if (next) next();
+    else this.first = false;
+  }
+}

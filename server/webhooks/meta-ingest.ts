@@ -8,6 +8,7 @@ import { nowIso } from '../ids';
 import { isChannelKind } from '../channels/connections';
 import { MESSENGER_PLACEHOLDER_FIRST_NAME, nameMessengerContact, PROFILE_BUDGET_PER_DELIVERY_MS, profileOfNewSender, type SenderProfile } from '../channels/messenger-profile';
 import { applyDeliveryStatus } from '../channels/delivery-status';
+import { markedMessageId } from '../channels/echo-mark';
 import { toJson, type Executor } from '../store/database';
 import type { ConnectionsTable } from '../store/schema';
 import type { Conversation } from '../../lib/contracts/conversations';
@@ -137,6 +138,9 @@ async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> 
     const channel = await channelOf(uow, e);
     if (!channel) return notConnected(e);
     if (!(await firstTime(uow, e.externalId ? `ms:${e.externalId}` : null))) return duplicate();
+    // Ours, whether or not Meta's answer has given it its id yet (channels/echo-mark.ts).
+    const marked = markedMessageId(e.metadata);
+    if (marked && await uow.trx.selectFrom('messages').select('id').where('id', '=', marked).where('connection_id', '=', channel.id).executeTakeFirst()) return duplicate();
     if (e.externalId) {
       const ours = await uow.trx.selectFrom('messages').select('id').where('connection_id', '=', channel.id).where('external_id', '=', e.externalId).executeTakeFirst();
       if (ours) return duplicate();

@@ -54,7 +54,11 @@ export interface NumberChangeItem extends Base { kind: 'number_change'; oldWaId:
 /** A change carrying `value.errors`: Meta could not process something for the number (not a message). */
 export interface ErrorItem extends Base { kind: 'error'; code: number | null; title: string; details: string | null }
 /** A Page's own message (is_echo): outgoing, never a contact. */
-export interface EchoItem extends Base { kind: 'echo'; recipientId: string; externalId: string | null; text: string | null; attachments: Attachment[] }
+export interface EchoItem extends Base {
+  kind: 'echo'; recipientId: string; externalId: string | null; text: string | null; attachments: Attachment[];
+  /** The sender's `metadata`: ours names our message (channels/echo-mark.ts). */
+  metadata: string | null;
+}
 /** A delivery status of a message the business sent (WhatsApp statuses, Messenger deliveries and reads). */
 export interface StatusItem extends Base {
   kind: 'status'; externalIds: string[]; status: 'sent' | 'delivered' | 'read' | 'failed'; error: string | null;

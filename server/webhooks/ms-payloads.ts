@@ -20,7 +20,7 @@ const MsEvent = z.object({
   recipient: z.object({ id: z.string().max(64).optional() }).passthrough().optional(),
   timestamp: z.union([z.number(), z.string()]).optional(),
   message: z.object({
-    mid: Id.optional(), text: z.string().max(10_000).optional(), is_echo: z.boolean().optional(),
+    mid: Id.optional(), text: z.string().max(10_000).optional(), is_echo: z.boolean().optional(), metadata: z.string().max(10_000).optional(),
     attachments: z.array(MsAttachment).optional(), referral: MsReferral.optional(),
     quick_reply: z.object({ payload: z.string().max(1000).optional() }).passthrough().optional(),
     reply_to: z.object({ mid: Id.optional() }).passthrough().optional(),
@@ -51,7 +51,7 @@ export function msEvent(raw: unknown, pageId: string | null): MetaItem {
   }));
   if (e.message?.is_echo) {
     if (!e.recipient?.id) return { kind: 'skip', reason: 'Messenger echo without a recipient' };
-    return { kind: 'echo', channel: 'messenger', accountId: pageId, recipientId: e.recipient.id, externalId: e.message.mid ?? null, text: e.message.text ?? null, attachments: attachmentsOf(e.message.attachments) };
+    return { kind: 'echo', channel: 'messenger', accountId: pageId, recipientId: e.recipient.id, externalId: e.message.mid ?? null, text: e.message.text ?? null, attachments: attachmentsOf(e.message.attachments), metadata: e.message.metadata ?? null };
   }
   // Deliveries: `mids` may be missing (older Messenger clients), `watermark` is always there: "all
   // messages that were sent before this timestamp were delivered". Reads: "all messages that were

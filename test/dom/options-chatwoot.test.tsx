@@ -95,4 +95,14 @@ describe('settings: Chatwoot', () => {
     renderWithProviders(<ChatwootSettings />);
     expect((await screen.findByRole('alert')).textContent).toMatch(/Sync failed: Chatwoot refused/);
   });
+
+  it.each([
+    ['the agent bot', { kind: 'bot', name: 'Inbox Companion', note: null }, /show in Chatwoot as the agent bot Inbox Companion\./],
+    ['the connected user, and why', { kind: 'user', name: 'Alex Agent', note: 'Chatwoot refused the agent bot\'s token (Invalid Access Token): messages now show as written by the connected user' }, /show in Chatwoot as Alex Agent\. Chatwoot refused the agent bot's token/],
+  ] as const)('says who workflows write into Chatwoot as: %s', async (_name, postsAs, shown) => {
+    serveApi({ 'GET /chatwoot/accounts': ok({ accounts: [account({ postsAs: { ...postsAs } })] }) });
+    renderWithProviders(<ChatwootSettings />);
+    const card = within(await screen.findByRole('article', { name: 'Chatwoot Acme Support' }));
+    expect(card.getByText(shown)).toBeTruthy();
+  });
 });

@@ -96,20 +96,53 @@ describe('run history: Run again from the failed step', () => {
     expect(row('run_closed').queryByText(/^Not from the failed step/)).toBeNull();
   });
 
-  it('Run all failed again from their failed steps sends from: failed_step and says how many of an earlier version were left out', async () => {
+  it('refused from the start only (an Assign before the failed step, its assignee deactivated since): offers the failed step, says why not the start', async () => {
+    const GONE = '“Ship notice” cannot run again: it assigns to Jordan Lee, who is deactivated; an admin must choose someone else in its workflow';
+    const runs = [run('run_f', 'failed', { cursor: 2, failedStep: { step: 3, stepId: 'crm', refused: null }, rerunRefused: GONE })];
+    const calls = serve(runs, { 'POST /runs/run_f/rerun': rerunStarts(runs, run('run_new', 'queued', { cursor: 2, error: null, endedAt: null, rerunOf: 'run_f', rerunFromStep: 3 })) });
+    const user = userEvent.setup();
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+    expect(row('run_f').queryByRole('button', FROM_START)).toBeNull();
+    expect(row('run_f').getByText(/^Not from the start/).textContent).toBe(`Not from the start: ${GONE}.`);
+    await user.click(row('run_f').getByRole('button', FROM_FAILED));
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/run_f/rerun', body: { from: 'failed_step' } }));
+    expect((await row('run_f').findByRole('status')).textContent).toBe('Run again as run_new');
+  });
+
+  it('saved since with only the failed step changed: the button says it runs the workflow as saved now, and the confirmation says when it was saved', async () => {
+    const savedAt = '2025-01-02T10:00:00.000Z';
+    const runs = [run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null, savedAt } })];
+    const calls = serve(runs, { 'POST /runs/run_f/rerun': rerunStarts(runs, run('run_new', 'queued', { workflowVersion: 2, error: null, endedAt: null, rerunOf: 'run_f', rerunFromStep: 2 })) });
+    const user = userEvent.setup();
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
+    await screen.findByRole('table', { name: 'Runs' });
+    expect(row('run_f').queryByRole('button', FROM_FAILED)).toBeNull();
+    await user.click(row('run_f').getByRole('button', { name: 'Run again from the failed step with the workflow as saved now' }));
+    expect(confirm.mock.calls[0]![0]).toBe(`Run this failed run again from step 2 (“crm”) with the workflow as saved now (saved ${new Date(savedAt).toLocaleString()}): `
+      + 'the failed step and the steps after it as they are now? It goes on from the step that failed, with the same contact and conversation and the variables the run had there: '
+      + 'the steps before it (a note, a message to the customer) are not done again.');
+    await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/runs/run_f/rerun', body: { from: 'failed_step' } }));
+    expect((await row('run_f').findByRole('status')).textContent).toBe('Run again as run_new');
+  });
+
+  it('Run all failed again from their failed steps sends from: failed_step, with the workflow as saved now, and says how many were left out and why', async () => {
     const calls = serve([run('run_f', 'failed', { failedStep: { step: 2, stepId: 'crm', refused: null } })], {
-      'POST /workflows/wf_ship/runs/rerun': ok({ started: 2, reruns: [{ runId: 'run_n1', rerunOf: 'run_f' }, { runId: 'run_n2', rerunOf: 'run_g' }], remaining: 0, earlierVersion: 3 }),
+      'POST /workflows/wf_ship/runs/rerun': ok({ started: 2, reruns: [{ runId: 'run_n1', rerunOf: 'run_f' }, { runId: 'run_n2', rerunOf: 'run_g' }], remaining: 0, earlierVersion: 3, assigneeDeactivated: 1 }),
     });
     const user = userEvent.setup();
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
     renderWithProviders(<RunHistory workflowId="wf_ship" configure={false} />);
     await screen.findByRole('table', { name: 'Runs' });
-    await user.click(await screen.findByRole('button', { name: 'Run all failed again from their failed steps' }));
-    expect(confirm.mock.calls[0]![0]).toBe('Run every failed run of “Ship notice” again from the step where it failed (up to 1,000 at a time)? Only runs of the version published now: '
-      + 'an earlier version\'s are left to run again from the start. It goes on from the step that failed, with the same contact and conversation and the variables the run had there: '
+    await user.click(await screen.findByRole('button', { name: 'Run all failed again from their failed steps with the workflow as saved now' }));
+    expect(confirm.mock.calls[0]![0]).toBe('Run every failed run of “Ship notice” again from the step where it failed, with the workflow as saved now (up to 1,000 at a time)? '
+      + 'Runs whose steps before the failed one were changed since are left to run again from the start. It goes on from the step that failed, with the same contact and conversation and the variables the run had there: '
       + 'the steps before it (a note, a message to the customer) are not done again.');
     await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/workflows/wf_ship/runs/rerun', body: { status: 'failed', from: 'failed_step' } }));
     const said = await screen.findByText(/^Started 2 runs again/);
-    expect(said.textContent).toBe(' Started 2 runs again. 3 failed runs of an earlier version of the workflow were left out: it was changed since, so they run again from the start only. Show them');
+    expect(said.textContent).toBe(' Started 2 runs again. 3 failed runs of an earlier version of the workflow were left out: steps before their failed step were changed since, so they run again from the start only.'
+      + ' One failed run was left out: from its failed step on, a step assigns to a deactivated user; an admin must choose someone else in the workflow. Show them');
   });
 });

@@ -127,7 +127,7 @@ describe('agent replies on Meta channels in the inbox', () => {
     expect(await page.$eval('[data-testid="template-button"]', (b) => (b as HTMLButtonElement).hidden)).toBe(true);
     await reply('Yes, we ship to Lisbon');
     await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid="delivery-status"]`)?.textContent === 'Accepted by Meta', {}, lastOutgoing);
-    expect(w.graph.sent.at(-1)!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Yes, we ship to Lisbon' } });
+    expect(w.graph.sent.at(-1)!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Yes, we ship to Lisbon', metadata: expect.stringMatching(/^inbox-companion:msg_/) } });
     expect(inbox.pageErrors).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ export function runRerunCountsSuite(databaseUrl: () => string | undefined) {
     return RerunRunsResult.parse(res.body);
   };
   /** Every failed run left is counted once: started now, left for the next call, or under one reason. */
-  const accounted = (r: RerunRunsResult) => r.started + r.remaining + (r.earlierVersion ?? 0) + (r.closedConversation ?? 0);
+  const accounted = (r: RerunRunsResult) => r.started + r.remaining + (r.earlierVersion ?? 0) + (r.assigneeDeactivated ?? 0) + (r.closedConversation ?? 0);
 
   it('counts every failed run it leaves under exactly one reason, a closed conversation before an earlier version, and `remaining` agrees', async () => {
     const wf = await createWorkflow(server, escalate('Escalating'));

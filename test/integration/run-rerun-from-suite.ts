@@ -22,20 +22,25 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
   let crm: HttpServer;
   let crmUp: boolean;
   let crmCalls: string[];
+  let crmPaths: string[];
   let sam: Api;
 
   beforeEach(async () => {
     crmUp = false;
     crmCalls = [];
+    crmPaths = [];
     crm = await startHttpServer((req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         crmCalls.push(body);
-        // 404 fails the step at once (a 5xx would be tried again later instead).
-        res.statusCode = crmUp ? 200 : 404;
+        crmPaths.push(req.url ?? '');
+        // 404 fails the step at once (a 5xx would be tried again later instead). `/v2/crm` is the
+        // route an admin's fix of the step points at.
+        const up = crmUp || req.url === '/v2/crm';
+        res.statusCode = up ? 200 : 404;
         res.setHeader('content-type', 'application/json');
-        res.end(crmUp ? '{"ok":true}' : '{"error":"no such route"}');
+        res.end(up ? '{"ok":true}' : '{"error":"no such route"}');
       });
     });
     const url = databaseUrl();
@@ -50,16 +55,22 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
   const admin = () => w.server.api(w.server.adminToken);
   const db = () => w.server.app.services.db;
   const form = { fields: [{ label: 'Order', type: 'text' as const, variable: 'order', required: true }] };
-  const steps = (thanks = 'Thanks, {{$trigger.order}} is in our books'): StepInput[] => [
-    { id: 'shipped', type: 'send_message', config: { text: 'Your order {{$trigger.order}} shipped' } },
-    { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm`, body: '{"order": "{{$trigger.order}}"}' } },
+  interface Texts { shipped?: string; crmPath?: string; thanks?: string }
+  const steps = ({ shipped = 'Your order {{$trigger.order}} shipped', crmPath = '/crm', thanks = 'Thanks, {{$trigger.order}} is in our books' }: Texts = {}): StepInput[] => [
+    { id: 'shipped', type: 'send_message', config: { text: shipped } },
+    { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}${crmPath}`, body: '{"order": "{{$trigger.order}}"}' } },
     { id: 'thanks', type: 'send_message', config: { text: thanks } },
   ] as StepInput[];
   const shipNotice = () => createWorkflow(w.server, shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: steps() }));
-  /** The admin's edit, saved as version 2 of the published workflow. */
-  async function edit(id: string) {
-    const res = await admin().put(`/workflows/${id}`, shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: steps('Thank you!') }));
+  /** The admin's edit (step 3's text unless said), saved as the published workflow's next version. */
+  async function edit(id: string, texts: Texts = { thanks: 'Thank you!' }) {
+    const res = await admin().put(`/workflows/${id}`, shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: steps(texts) }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+  /** When the workflow's version was saved (as its version history has it). */
+  async function savedAt(id: string, version: number) {
+    const row = await db().selectFrom('workflow_versions').select('created_at').where('workflow_id', '=', id).where('version', '=', version).executeTakeFirstOrThrow();
+    return new Date(row.created_at).toISOString();
   }
   /** A customer writes in on WhatsApp: their contact and conversation. */
   async function customer(waId: string) {
@@ -114,14 +125,35 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       expect(refusal(await sam.post(`/runs/${failed.id}/rerun`))).toMatchObject({ status: 409, code: 'already_rerun' });
     });
 
-    it('is refused with a 409 once the workflow changed since the run, which still runs again from the start', async () => {
+    it('with the failed step fixed and saved since (n8n\'s "Retry with currently saved workflow"), goes on there with the saved version: the customer is told once, the fixed step runs', async () => {
+      const wf = await shipNotice();
+      const { conversationId } = await customer('14155550127');
+      const failed = await failedAtCrm(wf.id, conversationId, 'E-5');
+      // The admin points the failing step at the right route, and rewords the step after it.
+      await edit(wf.id, { crmPath: '/v2/crm', thanks: 'Thank you!' });
+      const saved = await savedAt(wf.id, 2);
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: null, savedAt: saved });
+
+      const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const rerun = Run.parse(res.body);
+      expect(rerun).toMatchObject({ workflowVersion: 2, cursor: 1, variables: failed.variables, rerunOf: failed.id, rerunFromStep: 2 });
+      const done = await waitForRun(db(), rerun.id);
+      expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
+      expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
+      expect(crmPaths).toEqual(['/crm', '/v2/crm']);
+      expect(toCustomer()).toEqual(['Your order E-5 shipped', 'Thank you!']);
+      expect((await lines(conversationId)).filter((t) => t.includes('again'))).toEqual([`Sam Supervisor ran “Ship notice” again from step 2, with the workflow as saved at ${saved}`]);
+    });
+
+    it('is refused with a 409 naming the step once a step before the failed one changed since the run, which still runs again from the start', async () => {
       const wf = await shipNotice();
       const { conversationId } = await customer('14155550124');
       const failed = await failedAtCrm(wf.id, conversationId, 'B-2');
-      await edit(wf.id);
+      await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way', thanks: 'Thank you!' });
       crmUp = true;
 
-      const changed = 'workflow “Ship notice” was changed since it ran (it ran version 1; version 2 is published now). Run it again from the start';
+      const changed = 'workflow “Ship notice” was changed before its failed step since it ran (it ran version 1; version 2 is published now): step 1 (“shipped”) was edited. Run it again from the start';
       expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: changed });
       expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep))).toEqual({
         status: 409, code: 'workflow_changed', message: `Run ${failed.id} cannot run again from its failed step: ${changed}`,
@@ -134,7 +166,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       expect(done).toMatchObject({ status: 'completed', workflowVersion: 2 });
       expect(Run.parse(again.body)).not.toHaveProperty('rerunFromStep');
       // From the start: the customer is told again, as the confirmation warns.
-      expect(toCustomer()).toEqual(['Your order B-2 shipped', 'Your order B-2 shipped', 'Thank you!']);
+      expect(toCustomer()).toEqual(['Your order B-2 shipped', 'Your order B-2 is on its way', 'Thank you!']);
     });
 
     it('refuses a `from` it does not know, and a run that did not fail, with a clear 4xx', async () => {
@@ -173,12 +205,15 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
   });
 
   describe('POST /workflows/:id/runs/rerun with from: failed_step', () => {
-    it('runs the failures of the published version again from their failed steps, counts the earlier version\'s apart, and tells no customer twice', async () => {
+    it('runs again the failures whose steps before the failed one the saved version keeps, counts the others apart, and tells no customer twice', async () => {
       const wf = await shipNotice();
       const [ana, bob, cleo] = [await customer('14155550131'), await customer('14155550132'), await customer('14155550133')];
       const old = await failedAtCrm(wf.id, ana.conversationId, 'A-1');
-      await edit(wf.id);
-      const failed = [await failedAtCrm(wf.id, bob.conversationId, 'B-1'), await failedAtCrm(wf.id, cleo.conversationId, 'C-1')];
+      await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way' });
+      const bobs = await failedAtCrm(wf.id, bob.conversationId, 'B-1');
+      // Version 3 changes only the step after the failed one: version 2's failure goes on with it; version 1's does not.
+      await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way', thanks: 'Thank you!' });
+      const failed = [bobs, await failedAtCrm(wf.id, cleo.conversationId, 'C-1')];
       crmUp = true;
       const rerun = (body: unknown) => sam.post(`/workflows/${wf.id}/runs/rerun`, body);
 
@@ -189,14 +224,15 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       for (const r of [...first.reruns, ...second.reruns]) {
         const done = await waitForRun(db(), r.runId);
         expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
-        expect(Run.parse((await admin().get(`/runs/${r.runId}`)).body)).toMatchObject({ rerunOf: r.rerunOf, rerunFromStep: 2 });
+        expect(Run.parse((await admin().get(`/runs/${r.runId}`)).body)).toMatchObject({ rerunOf: r.rerunOf, rerunFromStep: 2, workflowVersion: 3 });
       }
       expect(RerunRunsResult.parse((await rerun(fromFailedStep)).body)).toEqual({ started: 0, reruns: [], remaining: 0, earlierVersion: 1 });
-      // The earlier version's failure runs again from the start only.
+      // Version 1's failure (its step 1 was changed since) runs again from the start only.
       const fromStart = RerunRunsResult.parse((await rerun({})).body);
       expect(fromStart).toMatchObject({ started: 1, remaining: 0, reruns: [{ rerunOf: old.id }] });
       expect((await waitForRun(db(), fromStart.reruns[0]!.runId)).status).toBe('completed');
-      expect(toCustomer().filter((t) => t.startsWith('Your order')).sort()).toEqual(['Your order A-1 shipped', 'Your order A-1 shipped', 'Your order B-1 shipped', 'Your order C-1 shipped']);
+      expect(toCustomer().filter((t) => t.startsWith('Your order')).sort()).toEqual(['Your order A-1 is on its way', 'Your order A-1 shipped', 'Your order B-1 is on its way', 'Your order C-1 is on its way']);
+      expect(toCustomer().filter((t) => t === 'Thank you!')).toHaveLength(3);
       expect(refusal(await rerun({ from: 'later' }))).toMatchObject({ status: 422 });
     });
   });

@@ -79,6 +79,67 @@ export function runRerunRefusalsSuite(databaseUrl: () => string | undefined) {
     });
   });
 
+  describe('from the failed step, an Assign before it to someone deactivated since', () => {
+    it('is not refused (the Assign was done and is not done again); from the start it still is', async () => {
+      const steps = [{ id: 'hand', type: 'assign_to', config: { userId: ben } }, ...failing()] as StepInput[];
+      const wf = await createWorkflow(server, escalate(steps));
+      const c1 = await conversation('Lena');
+      const failed = await failedLaunch(wf.id, c1);
+      expect(failed.stepLog.map((e) => `${e.stepId}:${e.status}`)).toEqual(expect.arrayContaining(['hand:completed', 'crm:failed']));
+      expect((await admin.patch(`/users/${ben}`, { active: false })).status).toBe(200);
+      const before = await lines(c1);
+
+      // The history offers Run again from the failed step (step 3), not from the start.
+      const shown = Run.parse((await sam.get(`/runs/${failed.id}`)).body);
+      expect(shown.rerunRefused).toMatch(/assigns to Ben Agent, who is deactivated/);
+      expect(shown.failedStep).toEqual({ step: 3, stepId: 'crm', refused: null });
+      expect(refusal(await sam.post(`/runs/${failed.id}/rerun`))).toMatchObject({ status: 409, code: 'assignee_deactivated' });
+
+      const again = await sam.post(`/runs/${failed.id}/rerun`, { from: 'failed_step' });
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      const rerun = await waitForRun(db(), Run.parse(again.body).id);
+      expect(rerun.stepLog.map((e) => e.stepId)).not.toContain('hand');
+      expect(rerun.stepLog.at(-1)).toMatchObject({ stepId: 'crm', status: 'failed' });
+      // No second note: the line the rerun adds is the only new one.
+      expect((await lines(c1)).slice(before.length).filter((t) => t === 'Escalating')).toEqual([]);
+    });
+
+    it('is refused when a jump leads back to that Assign', async () => {
+      const steps = [
+        { id: 'hand', type: 'assign_to', config: { userId: ben } }, ...failing(),
+        { id: 'back', type: 'jump_to', config: { stepId: 'hand' } },
+      ] as StepInput[];
+      const wf = await createWorkflow(server, escalate(steps));
+      const failed = await failedLaunch(wf.id, await conversation('Omar'));
+      expect((await admin.patch(`/users/${ben}`, { active: false })).status).toBe(200);
+      expect(Run.parse((await sam.get(`/runs/${failed.id}`)).body).failedStep?.refused).toMatch(/assigns to Ben Agent, who is deactivated/);
+      expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, { from: 'failed_step' }))).toMatchObject({ status: 409, code: 'assignee_deactivated' });
+    });
+
+    it('Run all failed again from their failed steps runs the runs past that Assign, and counts apart those a jump leads back to it', async () => {
+      const passed = await createWorkflow(server, escalate([{ id: 'hand', type: 'assign_to', config: { userId: ben } }, ...failing()] as StepInput[]));
+      const looping = await createWorkflow(server, { ...escalate([
+        { id: 'hand', type: 'assign_to', config: { userId: ben } }, ...failing(), { id: 'back', type: 'jump_to', config: { stepId: 'hand' } },
+      ] as StepInput[]), name: 'Escalate again', trigger: { type: 'shortcut', name: 'Escalate again' } });
+      const [p1, p2] = [await failedLaunch(passed.id, await conversation('Lena')), await failedLaunch(passed.id, await conversation('Omar'))];
+      await failedLaunch(looping.id, await conversation('Pia'));
+      expect((await admin.patch(`/users/${ben}`, { active: false })).status).toBe(200);
+      const all = async (id: string) => {
+        const res = await sam.post(`/workflows/${id}/runs/rerun`, { from: 'failed_step' });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return RerunRunsResult.parse(res.body);
+      };
+
+      const ran = await all(passed.id);
+      expect(ran).toMatchObject({ started: 2, remaining: 0, earlierVersion: 0 });
+      expect(ran.reruns.map((r) => r.rerunOf).sort()).toEqual([p1.id, p2.id].sort());
+      expect(ran).not.toHaveProperty('assigneeDeactivated');
+      expect(await all(looping.id)).toEqual({ started: 0, reruns: [], remaining: 0, earlierVersion: 0, assigneeDeactivated: 1 });
+      // From the start, both still meet the Assign first: refused whole, as a launch is.
+      expect(refusal(await sam.post(`/workflows/${looping.id}/runs/rerun`, {}))).toMatchObject({ status: 409, code: 'assignee_deactivated' });
+    });
+  });
+
   describe('a run whose conversation is closed now', () => {
     it('a shortcut\'s: refused as a launch there is, and left out of the bulk form (counted apart); the others still run again', async () => {
       const wf = await createWorkflow(server, escalate());

@@ -54,7 +54,11 @@ export function searchPagesPlansSuite(databaseUrl: () => string | undefined) {
       // The sort's input: the pages (two of 51 rows at most), not a tab.
       expect(text.match(/Sort {2}\(cost/g)).toHaveLength(1);
       expect(text.split('\n')[0]).toMatch(/^Sort /);
-      expect(text).not.toMatch(/Seq Scan on conversations/);
+      // No page reads a tab whole. The count of both tabs reads every conversation either way; since
+      // a message's text can find a conversation too (the CTE hits: its id, not only its contact),
+      // no index holds both columns its test reads, so that read is the table's.
+      expect(text.match(/Seq Scan on conversations\b/g) ?? []).toHaveLength(1);
+      expect(text).toMatch(/Aggregate .*\n\s+->  Seq Scan on conversations /);
     }
   });
 

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { contactUpdate } from './chatwoot-standin-contacts';
+import { agentBotsRoute, botRefusal, type CwStandinBot, type CwStandinBotOptions } from './chatwoot-standin-bots';
 
 /**
  * A stand-in for a Chatwoot server (REST API + outgoing webhooks), real HTTP on 127.0.0.1.
@@ -16,7 +17,7 @@ export interface CwStandinContact { id: number; name: string; email: string | nu
  * content_attributes with `in_reply_to_external_id`, the quoted message's source_id
  * (Messages::InReplyToMessageBuilder, app/builders/messages/in_reply_to_message_builder.rb).
  */
-export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User'; attachments?: CwStandinAttachment[]; in_reply_to?: number }
+export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' | 'AgentBot'; sender_id?: number; attachments?: CwStandinAttachment[]; in_reply_to?: number }
 /**
  * Attachment#push_event_data (app/models/attachment.rb): base_data (id, message_id, file_type,
  * account_id) with file_metadata for files (extension, data_url, thumb_url, file_size, width,
@@ -50,8 +51,10 @@ export const cwFaults = {
   unavailable: (): CwFault => ({ status: 503, contentType: 'text/html', body: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' }),
 };
 
-export interface ChatwootStandin {
+export interface ChatwootStandin extends CwStandinBotOptions {
   url: string;
+  /** The account's agent bots (chatwoot-standin-bots.ts). */
+  bots: CwStandinBot[];
   accountId: number;
   token: string;
   user: { id: number; name: string; email: string };
@@ -115,6 +118,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     agents: [{ id: 7, name: 'Alex Agent', email: 'alex@example.com' }, { id: 8, name: 'Bea Boss', email: 'bea@example.com' }],
     accountLabels: new Set(['shipping', 'vip', 'refund', 'billing']),
     contacts: new Map(), conversations: new Map(), requests: [], answerDelayMs: 0,
+    bots: [], agentBotsApi: true, botTokenInAnswers: true, botAccountGate: 'account',
     addContact(c) {
       const contact: CwStandinContact = { id: c.id ?? ++seq, email: null, phone_number: null, custom_attributes: {}, updated_at: now(), ...c };
       s.contacts.set(contact.id, contact);
@@ -152,7 +156,10 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
         content: html ? `<p>${m.content.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>\n` : m.content,
         conversation: conversationJson(s, conv), created_at: new Date(m.created_at * 1000).toISOString(), id: m.id, inbox: { id: conv.inboxId, name: inboxOf(s, conv).name },
         message_type: ['incoming', 'outgoing', 'activity', 'template'][m.message_type], private: m.private,
-        sender: m.sender_type === 'Contact' ? { account: { id: accountId }, ...contactJson(contact) } : { id: s.user.id, name: s.user.name, type: 'user' },
+        // AgentBot#webhook_data (app/models/agent_bot.rb): `{ id, name, type: 'agent_bot' }`.
+        sender: m.sender_type === 'Contact' ? { account: { id: accountId }, ...contactJson(contact) }
+          : m.sender_type === 'AgentBot' ? { id: m.sender_id, name: s.bots.find((b) => b.id === m.sender_id)?.name ?? null, type: 'agent_bot' }
+          : { id: s.user.id, name: s.user.name, type: 'user' },
         source_id: null, event: 'message_created',
         // webhook_data: `data[:attachments] = attachments.map(&:push_event_data) if attachments.present?`
         ...(m.attachments?.length ? { attachments: m.attachments } : {}),
@@ -212,7 +219,12 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(json));
       };
-      route(s, req.method ?? 'GET', url, body, req.headers.api_access_token as string | undefined, answer);
+      // Rails' public/404.html for a route this Chatwoot does not have (ActionController::RoutingError in production).
+      const rawNotFound = () => {
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!DOCTYPE html>\n<html>\n<head>\n  <title>The page you were looking for doesn\'t exist (404)</title>\n</head>\n<body>\n</body>\n</html>\n');
+      };
+      route(s, req.method ?? 'GET', url, body, req.headers.api_access_token as string | undefined, answer, rawNotFound);
     });
   };
   let server: http.Server | https.Server = http.createServer(handle);
@@ -249,7 +261,7 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
     additional_attributes: {}, can_reply: true, ...(rest ? {} : { channel }),
     contact_inbox: { id: 55, contact_id: contact.id, inbox_id: c.inboxId, source_id: `src-${contact.id}` },
     id: c.id, inbox_id: c.inboxId,
-    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: c.inboxId, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: contentAttributes(last), sender_id: last.sender_type === 'Contact' ? contact.id : s.user.id, processed_message_content: last.content }] : [],
+    messages: last ? [{ ...last, account_id: s.accountId, inbox_id: c.inboxId, conversation_id: c.id, status: 'sent', content_type: 'text', content_attributes: contentAttributes(last), sender_id: last.sender_type === 'Contact' ? contact.id : last.sender_id ?? s.user.id, processed_message_content: last.content }] : [],
     labels: [...c.labels],
     meta: {
       sender: contactJson(contact),
@@ -271,11 +283,14 @@ type Answer = (status: number, json: unknown) => void;
 const inboxOf = (s: ChatwootStandin, c: CwStandinConversation) =>
   s.inboxes.find((i) => i.id === c.inboxId) ?? { id: c.inboxId, name: `Inbox ${c.inboxId}`, channel_type: 'Channel::Api' };
 
-function route(s: ChatwootStandin, method: string, url: URL, body: any, token: string | undefined, answer: Answer) {
+function route(s: ChatwootStandin, method: string, url: URL, body: any, token: string | undefined, answer: Answer, rawNotFound: () => void) {
   // AccessTokenAuthHelper#authenticate_access_token! (access_token_auth_helper.rb:13-15) renders
-  // `{ error: 'Invalid Access Token' }` with 401 (request_exception_handler.rb:26-28).
-  if (token !== s.token) return answer(401, { error: 'Invalid Access Token' });
+  // `{ error: 'Invalid Access Token' }` with 401 (request_exception_handler.rb:26-28); a bot's token is an AccessToken too.
+  const bot = token ? s.bots.find((b) => b.access_token === token) : undefined;
+  if (token !== s.token && !bot) return answer(401, { error: 'Invalid Access Token' });
   const p = url.pathname;
+  const refused = bot && botRefusal(s, bot, method, p);
+  if (refused) return answer(401, refused);
   // GET /api/v1/profile (profiles/show.json.jbuilder → models/_user.json.jbuilder, includes the token and accounts[]).
   if (method === 'GET' && p === '/api/v1/profile') {
     return answer(200, { id: s.user.id, name: s.user.name, email: s.user.email, access_token: s.token, account_id: s.accountId, available_name: s.user.name, role: s.role, type: 'User', accounts: [{ id: s.accountId, name: 'Acme Support', status: 'active', role: s.role }] });
@@ -286,6 +301,7 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
   if (Number(m[1]) !== s.accountId) return answer(401, { error: 'You are not authorized to access this account' });
   const rest = m[2]!;
   const notFound = () => answer(404, { error: 'Resource could not be found' });
+  if (agentBotsRoute(s, method, rest, body, answer, rawNotFound)) return;
 
   // InboxesController#index (inboxes/index.json.jbuilder): `{ payload: [inbox] }`; an agent sees only the inboxes they are a member of.
   if (method === 'GET' && rest === '/inboxes') return answer(200, { payload: s.inboxes.map((i) => ({ id: i.id, name: i.name, channel_id: i.id, channel_type: i.channel_type, avatar_url: '', ...(i.channel_type === 'Channel::TwilioSms' ? { medium: i.medium ?? 'sms' } : {}) })) });
@@ -320,13 +336,16 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
     if (method === 'POST' && action === '/messages') {
       // Messages::MessageBuilder; incoming only in API inboxes (message_builder.rb:98-104); the answer is the message.
       if (typeof body?.content !== 'string' || body.content === '') return answer(422, { error: 'Content is required' });
-      const msg: CwStandinMessage = { id: ++seqHolder.n, content: body.content, message_type: 1, private: Boolean(body.private), created_at: Math.floor(now()), sender_type: 'User' };
+      // MessagesController#create: `user = Current.user || @resource`, the bot when its token is used (sender_type AgentBot).
+      const msg: CwStandinMessage = { id: ++seqHolder.n, content: body.content, message_type: 1, private: Boolean(body.private), created_at: Math.floor(now()), sender_type: bot ? 'AgentBot' : 'User', ...(bot ? { sender_id: bot.id } : {}) };
       conv.messages.push(msg);
       conv.last_activity_at = msg.created_at;
       s.touch(conv);
       const before = s.beforeNextMessageAnswer;
       s.beforeNextMessageAnswer = undefined;
-      const reply = () => answer(200, { id: msg.id, content: msg.content, message_type: 1, private: msg.private, content_type: 'text', created_at: msg.created_at, conversation_id: conv.id, sender: { id: s.user.id, name: s.user.name, type: 'user' } });
+      // Message#push_event_data: an AgentBot sender is `push_event_data(inbox)`: `{ id, name, avatar_url, type: 'agent_bot' }`.
+      const sender = bot ? { id: bot.id, name: bot.name, avatar_url: '', type: 'agent_bot' } : { id: s.user.id, name: s.user.name, type: 'user' };
+      const reply = () => answer(200, { id: msg.id, content: msg.content, message_type: 1, private: msg.private, content_type: 'text', created_at: msg.created_at, conversation_id: conv.id, sender_type: msg.sender_type, sender });
       if (before) return void before(conv.id, msg.id).then(reply);
       return reply();
     }

@@ -36,6 +36,10 @@ export const graphErrors = {
   permissionDenied: (): GraphErrorAnswer => ({
     status: 403, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10, error_data: { messaging_product: 'whatsapp', details: 'Permission is either not granted or has been removed.' } },
   }),
+  // A token Meta cannot parse is refused with code 190 and quoted whole in the message: "Malformed
+  // access token <the token>", HTTP 400, OAuthException (github.com/facebookarchive/react-native-fbsdk/issues/220;
+  // the object's fields: https://developers.facebook.com/docs/graph-api/guides/error-handling).
+  malformedToken: (token: string): GraphErrorAnswer => ({ status: 400, error: { message: `Malformed access token ${token}`, type: 'OAuthException', code: 190 } }),
   // https://developers.facebook.com/docs/graph-api/guides/error-handling (code 4: application request limit, HTTP 429 on throttling).
   // Meta's limits count calls over a rolling hour (https://developers.facebook.com/docs/graph-api/overview/rate-limiting);
   // `Retry-After` (RFC 9110 §10.2.3) is the generic HTTP way a throttled server says how long to wait.
@@ -60,6 +64,20 @@ export const graphErrors = {
   // https://developers.facebook.com/docs/messenger-platform/error-codes (551, subcode 1545041: "This person isn't available right now.")
   personUnavailable: (): GraphErrorAnswer => ({
     status: 400, error: { message: '(#551) This person isn\'t available right now.', type: 'OAuthException', code: 551, error_subcode: 1545041 },
+  }),
+  // https://developers.facebook.com/docs/messenger-platform/reference/send-api/error-codes (Permission errors:
+  // code 10, subcode 2018278 "This message is sent outside of allowed window"), a refusal of that thread, not the token.
+  messengerOutsideWindow: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview', type: 'OAuthException', code: 10, error_subcode: 2018278 },
+  }),
+  // Same page, code 10 subcode 2018108 ("This person isn't receiving messages from you right now"): that person, not the token.
+  messengerNotReceiving: (): GraphErrorAnswer => ({
+    status: 400, error: { message: '(#10) This person isn\'t receiving messages from you right now.', type: 'OAuthException', code: 10, error_subcode: 2018108 },
+  }),
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/ (Integrity
+  // errors: 368 Temporarily blocked for policies violations, HTTP 403): the whole account, whoever a send goes to.
+  policyBlocked: (): GraphErrorAnswer => ({
+    status: 403, error: { message: '(#368) Temporarily blocked for policies violations', type: 'OAuthException', code: 368, error_data: { messaging_product: 'whatsapp', details: 'The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy.' } },
   }),
   // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (132001 Template does not exist)
   templateMissing: (): GraphErrorAnswer => ({
@@ -147,12 +165,34 @@ export interface GraphStandIn {
   dropped: string[];
   /** The token stops working as an expired one does (code 190, subcode 463), wherever it is used. */
   expireToken(token: string): void;
+  /** Meta cannot parse the token: wherever it is used, code 190 quoting it (graphErrors.malformedToken). */
+  malformToken(token: string): void;
   /**
    * After each accepted WhatsApp send, POST these status webhooks (signed with the app secret)
    * to the companion at once, as Meta does: they may arrive before the sender stored the answer.
    * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
    */
   statusCallbacks(o: { webhookUrl: string; appSecret: string; statuses: ('sent' | 'delivered' | 'read')[]; beforeAnswer?: boolean }): void;
+  /**
+   * After each accepted Messenger send, POST its message_echoes webhook (signed with the app
+   * secret) to the companion, as Meta does for every message a Page sends: `beforeAnswer`, before
+   * the Send API's answer reaches the sender. Shape (is_echo, app_id, the sender's `metadata`, mid):
+   * https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/message-echoes
+   */
+  messengerEchoes(o: { webhookUrl: string; appSecret: string; beforeAnswer?: boolean }): void;
+  /**
+   * WhatsApp's own record says these customers' 24-hour window is closed: a free-form message to
+   * one is taken all the same (a wamid answered), then refused by a `failed` status webhook with
+   * errors[].code 131047 (Re-engagement message), signed with the app secret, posted after the
+   * answer (`beforeAnswer`: before it). Templates go through. Shape of the status and its errors:
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/
+   * and https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (131047).
+   */
+  refuseLater(o: { webhookUrl: string; appSecret: string; recipients: string[]; beforeAnswer?: boolean }): void;
+  /** Posts a late refusal again with its very body and signature, as Meta redelivers a webhook; the companion's answer status. */
+  redeliverRefusal(wamid: string): Promise<number>;
+  /** Late refusals posted so far (wamid, the companion's answer status). */
+  refusals: { wamid: string; answer: number }[];
   /** Status callbacks posted so far, with the companion's answer status. */
   callbacks: { wamid: string; status: string; answer: number }[];
   sent: SentMessage[];
@@ -202,6 +242,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const sent: SentMessage[] = [];
   const requests: { method: string; path: string }[] = [];
   const expired = new Set<string>();
+  const malformed = new Set<string>();
   const callbacks: { wamid: string; status: string; answer: number }[] = [];
   let callbackTarget: { webhookUrl: string; appSecret: string; statuses: string[]; beforeAnswer?: boolean } | null = null;
   const postStatuses = async (phoneNumberId: string, wamid: string, to: string) => {
@@ -219,6 +260,54 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       callbacks.push({ wamid, status, answer: res?.status ?? 0 });
       await res?.text().catch(() => '');
     }
+  };
+
+  let echoTarget: { webhookUrl: string; appSecret: string; beforeAnswer?: boolean } | null = null;
+  const postEcho = async (pageId: string, mid: string, body: any) => {
+    if (!echoTarget) return;
+    const m = body.message ?? {};
+    const raw = JSON.stringify({
+      object: 'page',
+      entry: [{ id: pageId, time: Date.now(), messaging: [{
+        sender: { id: pageId }, recipient: { id: body.recipient.id }, timestamp: Date.now(),
+        message: {
+          is_echo: true, app_id: 1517776481860111, ...(typeof m.metadata === 'string' ? { metadata: m.metadata } : {}), mid,
+          ...(m.text ? { text: m.text } : {}),
+          ...(m.attachment ? { attachments: [{ type: m.attachment.type, payload: { url: m.attachment.payload?.url } }] } : {}),
+        },
+      }] }],
+    });
+    const signature = `sha256=${createHmac('sha256', echoTarget.appSecret).update(raw).digest('hex')}`;
+    const res = await fetch(echoTarget.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw }).catch(() => null);
+    await res?.text().catch(() => '');
+  };
+
+  let refusalTarget: { webhookUrl: string; appSecret: string; recipients: string[]; beforeAnswer?: boolean } | null = null;
+  const refusals: { wamid: string; answer: number }[] = [];
+  const refusalBodies = new Map<string, { raw: string; signature: string }>();
+  const postSigned = async (signed: { raw: string; signature: string }) => {
+    const res = await fetch(refusalTarget!.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signed.signature }, body: signed.raw }).catch(() => null);
+    await res?.text().catch(() => '');
+    return res?.status ?? 0;
+  };
+  const postRefusal = async (phoneNumberId: string, wamid: string, to: string) => {
+    const raw = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'WABA_ID', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+        statuses: [{
+          id: wamid, status: 'failed', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to,
+          errors: [{
+            code: 131047, title: 'Re-engagement message', message: 'Re-engagement message',
+            error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+            href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+          }],
+        }],
+      } }] }],
+    });
+    const signed = { raw, signature: `sha256=${createHmac('sha256', refusalTarget!.appSecret).update(raw).digest('hex')}` };
+    refusalBodies.set(wamid, signed);
+    refusals.push({ wamid, answer: await postSigned(signed) });
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -264,6 +353,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const failure = at < 0 ? undefined : failures.splice(at, 1)[0];
     if (failure) return fail(res, failure);
     if (expired.has(bearer)) return fail(res, graphErrors.expiredToken());
+    if (malformed.has(bearer)) return fail(res, graphErrors.malformedToken(bearer));
     if (url.pathname === '/whatsapp_business/attachments/') {
       // Download Media: the URL answers the bytes with their type, for the number's token only;
       // 404 without a body once it expired (5 minutes) or for media it does not know.
@@ -363,6 +453,9 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         if (!(type in body)) return badParam(res, `The parameter ${type} is required.`);
         const listProblem = type === 'interactive' && body.interactive?.type === 'list' ? interactiveListProblem(body.interactive) : null;
         if (listProblem) return badParam(res, listProblem);
+        // A caption of at most 1024 characters (image, video and document messages:
+        // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages/).
+        if (typeof body[type]?.caption === 'string' && body[type].caption.length > 1024) return badParam(res, `Param ${type}['caption'] must be at most 1024 characters long.`);
         // A template the stand-in was given is checked as Meta checks it; others go through unchecked.
         const known = type === 'template' ? [...businessAccounts.values()].flatMap((a) => a.templates).find((t) => t.name === body.template?.name && t.language === body.template?.language?.code) : undefined;
         const refused = known && templateSendProblem(known, body.template.components);
@@ -372,8 +465,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (response)
         // The status webhooks may even reach the companion before this answer does (beforeAnswer).
         if (callbackTarget?.beforeAnswer) await postStatuses(id, wamid, body.to);
+        const refuse = refusalTarget && type !== 'template' && refusalTarget.recipients.includes(body.to);
+        if (refuse && refusalTarget!.beforeAnswer) await postRefusal(id, wamid, body.to);
         send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
         if (!callbackTarget?.beforeAnswer) void postStatuses(id, wamid, body.to);
+        if (refuse && !refusalTarget!.beforeAnswer) void postRefusal(id, wamid, body.to);
         return;
       }
       if (!body.recipient?.id) return badParam(res, 'param recipient must be non-empty.');
@@ -382,8 +478,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       if (!body.message?.text && !body.message?.attachment) return badParam(res, 'param message must be non-empty.');
       const mid = `m_${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
       sent.push({ kind: 'messenger', accountId: id, body, id: mid, token: bearer });
+      if (echoTarget?.beforeAnswer) await postEcho(id, mid, body);
       // https://developers.facebook.com/docs/messenger-platform/reference/send-api (response)
-      return send(res, 200, { recipient_id: body.recipient.id, message_id: mid });
+      send(res, 200, { recipient_id: body.recipient.id, message_id: mid });
+      if (echoTarget && !echoTarget.beforeAnswer) void postEcho(id, mid, body);
+      return;
     }
     return badParam(res, `Unsupported ${req.method} request on ${url.pathname}`);
   });
@@ -409,7 +508,16 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     delayNext: (ms, onPath) => { delays.push({ ms, onPath }); },
     dropped,
     expireToken: (token) => { expired.add(token); },
+    malformToken: (token) => { malformed.add(token); },
     statusCallbacks: (o) => { callbackTarget = o; },
+    messengerEchoes: (o) => { echoTarget = o; },
+    refuseLater: (o) => { refusalTarget = o; },
+    redeliverRefusal: async (wamid) => {
+      const signed = refusalBodies.get(wamid);
+      if (!signed) throw new Error(`No refusal was posted for ${wamid}`);
+      return postSigned(signed);
+    },
+    refusals,
     callbacks,
     sent,
     requests,

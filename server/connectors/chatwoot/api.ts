@@ -60,9 +60,11 @@ const errorText = (json: unknown, bodyText: string) => {
 };
 
 export class ChatwootApi {
-  /** Every call made, for the run log: method, path, status and a short answer. */
-  readonly calls: ChatwootCall[] = [];
-  constructor(private readonly target: ChatwootTarget) {}
+  /** Every call made, for the run log: method, path, status and a short answer (shared with `withToken`'s client). */
+  constructor(private readonly target: ChatwootTarget, readonly calls: ChatwootCall[] = []) {}
+
+  /** The same Chatwoot with another token (the account's agent bot), its calls logged with this client's. */
+  withToken(token: string) { return new ChatwootApi({ ...this.target, token }, this.calls); }
 
   private accountPath(p: string) { return `/api/v1/accounts/${this.target.accountId}${p}`; }
 
@@ -106,7 +108,7 @@ export class ChatwootApi {
     if (res.status === 401) {
       throw new ChatwootApiError(/account/i.test(text)
         ? `Chatwoot says the token's user may not access account ${this.target.accountId} ("${text}"): use a token of a member of that account`
-        : `Chatwoot refused the API access token ("${text || 'unauthorized'}"): copy it again from Profile settings → Access Token`, 401, 'unauthorized');
+        : `Chatwoot refused the API access token ("${text || 'unauthorized'}"): copy it again from Profile settings → Access Token`, 401, 'unauthorized', { answer: text });
     }
     if (res.status === 404) throw new ChatwootApiError(`Chatwoot answered 404 for ${method} ${path}${text ? ` ("${text}")` : ''}`, 404, 'not_found');
     if (res.status < 200 || res.status >= 300) {
@@ -155,6 +157,19 @@ export class ChatwootApi {
   /** POST …/messages `{ content, message_type: 'outgoing', private }` (create_message_payload.yml); a note is private. */
   async createMessage(displayId: number, content: string, isPrivate: boolean) {
     return CreatedMessage.parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/messages`), { content, message_type: 'outgoing', private: isPrivate }));
+  }
+
+  /**
+   * GET …/agent_bots → the account's bots and the global ones (AgentBotsController#index,
+   * api/v1/models/_agent_bot.json.jbuilder); `access_token` only where that partial has it (FACTS §5).
+   */
+  async agentBots() {
+    return z.array(AgentBot).parse(await this.request('GET', this.accountPath('/agent_bots'), undefined, { retry: true }));
+  }
+
+  /** POST …/agent_bots `{ name, description }` (administrators only, AgentBotPolicy#create?) → the bot (FACTS §5). */
+  async createAgentBot(name: string, description: string) {
+    return AgentBot.parse(await this.request('POST', this.accountPath('/agent_bots'), { name, description }));
   }
 
   /** POST …/toggle_status `{ status }` → `{ payload: { success, current_status } }` (toggle_status.json.jbuilder). */
@@ -219,5 +234,14 @@ const LabelList = z.object({ payload: z.array(z.string()) });
 const CreatedMessage = z.object({ id: z.number(), content: z.string().nullish(), private: z.boolean().optional() });
 const ToggleStatus = z.object({ payload: z.object({ success: z.boolean().nullish(), current_status: z.string() }) });
 const InboxList = z.object({ payload: z.array(z.object({ id: z.number().int(), name: z.string().max(255), channel_type: z.string().max(100).nullish(), medium: z.string().max(40).nullish() })) });
+/**
+ * `access_token` is `resource.access_token` in the partial: the AccessToken record, which renders as
+ * an object with its `token` (spec/controllers/api/v1/accounts/agent_bots_controller_spec.rb checks
+ * the body includes `agent_bot.access_token.token`); a plain string is taken too.
+ */
+const AgentBot = z.object({
+  id: z.number().int(), name: z.string().nullish(), account_id: z.number().int().nullish(),
+  access_token: z.union([z.string().max(200), z.looseObject({ token: z.string().max(200) }).transform((t) => t.token)]).nullish().catch(null),
+});
 const Agent = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
 const AssignedAgent = Agent.nullable();

@@ -14,6 +14,7 @@ import { sameChatwootAccount } from './same-account';
 import { chatwootHost, sameChatwootHost } from '../../../lib/contracts/chatwoot-host';
 import { disconnectedBefore } from './tombstones';
 import { inTransaction } from '../../events/unit-of-work';
+import { BOT_NAME, BotState, provideBot } from './agent-bot';
 
 export const KIND = 'chatwoot';
 
@@ -25,10 +26,12 @@ const Config = z.object({
   webhookTokenHash: z.string(),
   /** Connected again after a disconnect, on the webhook URL Chatwoot kept posting to (import-rule.ts). */
   relinked: z.boolean().optional(),
+  /** The account agent bot the companion writes as (agent-bot.ts); null: not set up yet (connected before bots, or its token forgotten). */
+  bot: BotState.nullable().default(null),
 });
 export type ChatwootConfig = z.infer<typeof Config>;
-/** What `connections.secrets` seals: the token, the URL token (to show the URL again) and the optional signing secret. */
-const Secrets = z.object({ apiAccessToken: z.string(), webhookToken: z.string(), webhookSecret: z.string().nullable().default(null) });
+/** What `connections.secrets` seals: the token, the URL token (to show the URL again), the optional signing secret and the agent bot's token. */
+const Secrets = z.object({ apiAccessToken: z.string(), webhookToken: z.string(), webhookSecret: z.string().nullable().default(null), botAccessToken: z.string().nullable().default(null) });
 type Secrets = z.infer<typeof Secrets>;
 /** What a disconnected account keeps (tombstones.ts): the webhook URL Chatwoot still posts to, and its signing secret. */
 export const KeptSecrets = Secrets.pick({ webhookToken: true, webhookSecret: true });
@@ -44,12 +47,30 @@ export function openConnection(services: Services, row: ConnectionsTable): Chatw
 export const apiFor = (services: Services, c: ChatwootConnection, cancellation?: Cancellation) =>
   new ChatwootApi({ baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls, ...(cancellation ? { cancellation } : {}) });
 
+/** The agent bot's token when messages are created with it (agent-bot.ts), else null: the administrator writes. */
+export const botTokenOf = (c: ChatwootConnection) => (c.config.bot?.state === 'ready' && c.secrets.botAccessToken ? c.secrets.botAccessToken : null);
+
+/**
+ * Sets up the agent bot for an account connected before the companion wrote as one, or whose bot
+ * token was forgotten (forget-secrets): at its next sync, so nobody has to do anything.
+ */
+export async function provideBotLater(services: Services, c: ChatwootConnection) {
+  if (c.config.bot !== null || !c.secrets.apiAccessToken) return c;
+  const provided = await provideBot(apiFor(services, c), c.config.accountId);
+  const config = { ...c.config, bot: provided.bot };
+  const secrets = { ...c.secrets, botAccessToken: provided.token };
+  await services.db.updateTable('connections').set({ config: toJson(config), secrets: services.vault.seal(JSON.stringify(secrets)), updated_at: nowIso() })
+    .where('id', '=', c.row.id).execute();
+  return { ...c, config, secrets };
+}
+
 export function toAccount(services: Services, c: ChatwootConnection): ChatwootAccount {
   return {
     id: c.row.id, name: c.row.name, baseUrl: c.config.baseUrl, origin: c.config.origin, accountId: c.config.accountId,
     agentName: c.config.agentName, tokenLastFour: lastFour(c.secrets.apiAccessToken),
     webhookSecretLastFour: c.secrets.webhookSecret ? lastFour(c.secrets.webhookSecret) : null,
     webhookUrl: `${services.config.publicUrl}/chatwoot/webhook/${c.secrets.webhookToken}`,
+    postsAs: botTokenOf(c) ? { kind: 'bot', name: BOT_NAME, note: null } : { kind: 'user', name: c.config.agentName, note: c.config.bot?.note ?? null },
     status: c.row.status === 'error' ? 'error' : 'active', lastSyncedAt: c.row.last_synced_at, lastError: c.row.last_error, createdAt: c.row.created_at,
   };
 }
@@ -95,6 +116,7 @@ async function checkToken(services: Services, baseUrl: string, accountId: number
 
 export async function connectAccount(services: Services, body: ChatwootConnectBody): Promise<ChatwootAccount> {
   const { profile, account } = await checkToken(services, body.baseUrl, body.accountId, body.apiAccessToken);
+  const provided = await provideBot(new ChatwootApi({ baseUrl: body.baseUrl, accountId: body.accountId, token: body.apiAccessToken, allowList: services.config.allowPrivateUrls }), body.accountId);
   // The same account under another spelling of its address (same-account.ts) would mirror it twice.
   const existing = (await listConnections(services, services.db)).find((c) => sameChatwootAccount(c.config, body));
   if (existing) throw alreadyConnected(existing, body.baseUrl);
@@ -107,9 +129,9 @@ export async function connectAccount(services: Services, body: ChatwootConnectBo
   const config: ChatwootConfig = {
     baseUrl: body.baseUrl, accountId: body.accountId, origin: new URL(body.baseUrl).origin,
     agentId: profile.id, agentName: profile.name ?? profile.email ?? null, webhookTokenHash: hashWebhookToken(webhookToken),
-    ...(earlier ? { relinked: true } : {}),
+    ...(earlier ? { relinked: true } : {}), bot: provided.bot,
   };
-  const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? kept?.webhookSecret ?? null };
+  const secrets: Secrets = { apiAccessToken: body.apiAccessToken, webhookToken, webhookSecret: body.webhookSecret ?? kept?.webhookSecret ?? null, botAccessToken: provided.token };
   const row: ConnectionsTable = {
     id: earlier?.connectionId ?? newId('cwa'), kind: KIND, name: body.name ?? account.name ?? `Chatwoot ${body.accountId}`, config: toJson(config),
     secrets: services.vault.seal(JSON.stringify(secrets)), status: 'active', last_synced_at: null, last_error: null, created_at: now, updated_at: now,
@@ -210,8 +232,14 @@ export async function updateAccount(services: Services, id: string, patch: Chatw
     config.agentId = profile.id;
     config.agentName = profile.name ?? profile.email ?? null;
   }
+  // A token saved again sets the bot up again (after a refusal, an upgrade of Chatwoot, a forgotten bot token).
+  const provided = patch.apiAccessToken !== undefined
+    ? await provideBot(new ChatwootApi({ baseUrl: config.baseUrl, accountId: config.accountId, token: patch.apiAccessToken, allowList: services.config.allowPrivateUrls }), config.accountId)
+    : undefined;
+  if (provided) config.bot = provided.bot;
   const secrets: Secrets = {
     ...c.secrets,
+    ...(provided ? { botAccessToken: provided.token } : {}),
     ...(patch.apiAccessToken !== undefined ? { apiAccessToken: patch.apiAccessToken } : {}),
     ...(patch.webhookSecret !== undefined ? { webhookSecret: patch.webhookSecret } : {}),
   };

@@ -6,7 +6,8 @@ import { nowIso } from '../../ids';
 import { fromJson, isUniqueViolation, toJson } from '../../store/database';
 import type { ChatwootApi } from './api';
 import { ChatwootApiError } from './api';
-import { KIND } from './connections';
+import { botTokenOf, KIND } from './connections';
+import { markBotRefused } from './agent-bot';
 import { changeLabelsAndTags } from './labels';
 import { contactIdOf, cwContactIdOf } from './mirror-contact';
 import { setStandardField } from './contact-standard';
@@ -37,7 +38,7 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
     }
     let created;
     try {
-      created = await s.api.createMessage(s.displayId, text, isPrivate);
+      created = await createAs(call, s, text, isPrivate);
     } catch (err) {
       // Chatwoot answered no (or could not be reached at all): nothing was posted, a later try may post.
       if (err instanceof ChatwootApiError && err.noEffect) await call.services.db.deleteFrom('step_effects').where('key', '=', marker).execute();
@@ -68,6 +69,26 @@ async function post(call: ConnectorCall, text: string, isPrivate: boolean): Prom
     await call.services.db.updateTable('step_effects').set({ result: toJson(output) }).where('key', '=', marker).execute();
     return output;
   });
+}
+
+/**
+ * What a workflow or an app writes is created with the account agent bot's token (agent-bot.ts),
+ * so Chatwoot shows the bot as its writer; a person's reply written here stays the connected
+ * user's. A 401 to the bot's token created nothing (Chatwoot refuses before the controller runs),
+ * so the same attempt writes it with the administrator's token, once: never lost, never twice.
+ */
+async function createAs(call: ConnectorCall, s: Session, text: string, isPrivate: boolean) {
+  const botToken = call.author?.type === 'user' ? null : botTokenOf(s.conn);
+  if (botToken) {
+    try {
+      return await s.api.withToken(botToken).createMessage(s.displayId, text, isPrivate);
+    } catch (err) {
+      if (!(err instanceof ChatwootApiError) || err.status !== 401) throw err;
+      await markBotRefused(call.services, s.conn.row.id, err);
+      call.note(`Chatwoot refused the agent bot's token; written with the connected user's token instead`);
+    }
+  }
+  return s.api.createMessage(s.displayId, text, isPrivate);
 }
 
 async function reopenLatest(call: ConnectorCall, s: Session, contactId: string) {

@@ -192,6 +192,8 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
 export async function applyIncomingMessage(
   ctx: MirrorContext, msg: { id: number; content?: string | null | undefined; attachments?: CwAttachment[]; conversation: CwConversation; content_attributes?: CwContentAttributes; created_at?: unknown },
   from: 'contact' | 'agent' | 'note' = 'contact', imported = false, place?: ConversationPlace,
+  /** Written by a Chatwoot agent bot: the companion's own message echoed back (post() names its workflow), or another bot's. */
+  bot?: { name: string | null },
 ) {
   const { conversationId, contactId } = await applyConversation(ctx, msg.conversation, { version: stampSeconds(msg.conversation.updated_at), place });
   if (!conversationId) return { stored: false };
@@ -210,9 +212,9 @@ export async function applyIncomingMessage(
   const stored = await addMessage(ctx.uow, ctx.services, conversationId, {
     ...(from === 'contact'
       ? { text, direction: 'incoming', kind: 'message', author: { type: 'contact', id: contactId }, ...(quoted ? { channel: { connectionId: ctx.conn.row.id, externalId: String(msg.id), inReplyTo: quoted } } : {}) }
-      : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: { type: 'user', id: null } }),
+      : { text, direction: 'outgoing', kind: from === 'note' ? 'comment' : 'message', author: bot ? { type: 'workflow', id: null, ...(bot.name ? { name: bot.name } : {}) } : { type: 'user', id: null } }),
     ...(at ? { at } : {}),
-  }, { source: from === 'contact' ? 'contact' : 'user', ...(imported ? { imported: true } : {}) });
+  }, { source: from === 'contact' ? 'contact' : bot ? 'bot' : 'user', ...(imported ? { imported: true } : {}) });
   await trx.updateTable('messages').set({ connection_id: ctx.conn.row.id, external_id: String(msg.id), ...(attachments.length ? { attachments: toJson(attachments) } : {}) })
     .where('id', '=', stored.id).execute();
   return { stored: true };

@@ -105,7 +105,8 @@ export const CwMessageEvent = z.looseObject({
   message_type: z.string(),
   private: z.boolean().nullish(),
   conversation: CwConversation,
-  sender: z.looseObject({ id: z.number().optional() }).nullish(),
+  /** `sender.webhook_data`: a User's, a Contact's, or an AgentBot's `{ id, name, type: 'agent_bot' }` (app/models/agent_bot.rb webhook_data). */
+  sender: z.looseObject({ id: z.number().optional(), type: z.string().max(40).nullish().catch(null), name: z.string().max(255).nullish().catch(null) }).nullish(),
   attachments: CwAttachments,
   content_attributes: CwContentAttributes,
 });

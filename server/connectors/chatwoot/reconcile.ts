@@ -8,7 +8,7 @@ import { forgottenText } from '../../secrets/forgotten';
 import { closeConversation } from '../../domain/conversations';
 import { ChatwootApiError } from './api';
 import { applyRead } from './apply-read';
-import { apiFor, getConnection, listConnections, setSyncState, type ChatwootConnection } from './connections';
+import { apiFor, getConnection, listConnections, provideBotLater, setSyncState, type ChatwootConnection } from './connections';
 import { listInboxes, placeOf } from './inboxes';
 import { lockMirror, type MirrorContext } from './mirror-contact';
 import { latestMirror } from './mirror-conversation';
@@ -63,7 +63,8 @@ export function reconcileAccount(services: Services, id: string): Promise<SyncOu
   return pass;
 }
 
-async function reconcile(services: Services, conn: ChatwootConnection): Promise<SyncOutcome> {
+async function reconcile(services: Services, connected: ChatwootConnection): Promise<SyncOutcome> {
+  const conn = await provideBotLater(services, connected);
   const api = apiFor(services, conn);
   const found = new Map<number, CwConversation>();
   for (let page = 1; page <= MAX_PAGES; page++) {

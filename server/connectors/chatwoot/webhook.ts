@@ -117,7 +117,9 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
       const msg = parse(CwMessageEvent, body);
       // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
       const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
-      return { conversation: msg.conversation, apply: (ctx, _email, place) => applyIncomingMessage(ctx, msg, from, false, place) };
+      // An agent bot's message (the companion's own echo, or another bot's) is not a person's reply.
+      const bot = !isIncoming(msg.message_type) && msg.sender?.type === 'agent_bot' ? { name: msg.sender.name ?? null } : undefined;
+      return { conversation: msg.conversation, apply: (ctx, _email, place) => applyIncomingMessage(ctx, msg, from, false, place, bot) };
     }
     default:
       return undefined;

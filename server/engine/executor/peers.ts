@@ -14,6 +14,15 @@ const PEER_FORGET_MS = 10 * 60_000;
 const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
 /**
+ * PostgreSQL: the instances that said within PEER_STALE_MS that they execute runs on this
+ * database (npm run forget-secrets refuses while one runs: it still holds the key).
+ */
+export async function liveInstances(db: Executor): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT id FROM engine_peers WHERE seen_ms > ${NOW_MS} - ${PEER_STALE_MS} ORDER BY id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/**
  * PostgreSQL: the instances executing runs on one database, each knowing its place among the
  * live ones. With two or more, each prefers the queue heads of its own share of the contacts
  * (a run's pair is one contact's, so shares never split a pair): two instances picking the oldest

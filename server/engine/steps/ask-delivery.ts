@@ -5,7 +5,8 @@ import { isChannelKind } from '../../channels/connections';
 import { askPayload } from '../../domain/question-target';
 import { explainMetaError } from '../../channels/meta-advice';
 import { sendOnConversation } from '../../channels/send-on-conversation';
-import type { SendSpec } from '../../channels/send-spec';
+import { channelWindow } from '../../channels/window';
+import { BUTTON_BODY_MAX, type SendSpec } from '../../channels/send-spec';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
 import { nowIso } from '../../ids';
 import { RetryLaterError, type StepContext } from './define';
@@ -16,13 +17,16 @@ type Ask = Pick<StepConfig<'ask_question'>, 'choices' | 'presentation'> & { list
 
 /** What each way of showing choices holds: at most so many, titles of at most so many characters. */
 const FITS = {
-  // https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages
-  buttons: { max: 3, title: 20, what: 'WhatsApp reply buttons' },
-  // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages (rows)
-  list: { max: 10, title: 24, what: 'WhatsApp lists' },
-  // https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies
-  quickReplies: { max: 13, title: 20, what: 'Messenger quick replies' },
+  // https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages (body text ≤ 1,024)
+  buttons: { max: 3, title: 20, body: BUTTON_BODY_MAX, what: 'WhatsApp reply buttons' },
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages (rows; body text ≤ 4,096)
+  list: { max: 10, title: 24, body: 4096, what: 'WhatsApp lists' },
+  // https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies (the text is a message's: Messenger's 2,000, policy.ts)
+  quickReplies: { max: 13, title: 20, body: Infinity, what: 'Messenger quick replies' },
 } as const;
+
+type Shape = keyof typeof FITS;
+const choicesFit = (shape: Shape, choices: readonly string[]) => choices.length <= FITS[shape].max && choices.every((c) => c.length <= FITS[shape].title);
 
 /**
  * How the question goes out on a Meta channel: on WhatsApp reply buttons, or a list message (its
@@ -36,14 +40,19 @@ const FITS = {
 export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: string, runId: string): { spec: SendSpec; note?: string } {
   const plain: SendSpec = { kind: 'text', text: questionText(ask, text) };
   if (ask.presentation === 'text' || ask.choices.length === 0) return { spec: plain };
-  const shape = kind === 'messenger' ? 'quickReplies' : ask.presentation === 'list' ? 'list' : 'buttons';
+  const shape: Shape = kind === 'messenger' ? 'quickReplies' : ask.presentation === 'list' ? 'list' : 'buttons';
   const fits = FITS[shape];
-  if (ask.choices.length > fits.max || ask.choices.some((c) => c.length > fits.title)) {
+  if (!choicesFit(shape, ask.choices)) {
     return { spec: plain, note: `${fits.what} hold at most ${fits.max} choices of at most ${fits.title} characters: the choices were sent as a numbered list` };
   }
   const buttons = ask.choices.map((title, i) => ({ title, ...(kind === 'messenger' ? { payload: askPayload(runId, i + 1) } : {}) }));
-  if (shape === 'list') return { spec: { kind: 'list', text, buttons, ...(ask.listButton ? { listButton: ask.listButton } : {}) } };
-  return { spec: { kind: 'buttons', text, buttons } };
+  const list: SendSpec = { kind: 'list', text, buttons, ...(ask.listButton ? { listButton: ask.listButton } : {}) };
+  if (text.length <= fits.body) return { spec: shape === 'list' ? list : { kind: 'buttons', text, buttons } };
+  // A longer question is never cut (the customer would answer half of it while the inbox shows it
+  // whole): reply buttons give way to a list, whose body holds 4,096, then to the numbered text.
+  const why = `${fits.what} hold a question of at most ${fits.body.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})`;
+  if (shape === 'buttons' && text.length <= FITS.list.body && choicesFit('list', ask.choices)) return { spec: list, note: `${why}: it was sent as a list message` };
+  return { spec: plain, note: `${why}: it was sent as text with the choices numbered` };
 }
 
 /** ctx.once for a key of our own (each ask and re-ask of one step is its own outside effect). */
@@ -80,6 +89,18 @@ async function keyAskMessage(ctx: StepContext<'ask_question'>, output: Record<st
 }
 
 /**
+ * Meta's refusal of a free-form message outside the 24-hour window advises a fallback template or
+ * a message tag, which Send message has and a question does not: said here with what does help.
+ */
+async function closedWindowAdvice(ctx: StepContext<'ask_question'>, conversation: Conversation & { connectionId: string }, kind: 'whatsapp' | 'messenger'): Promise<string | undefined> {
+  const window = await channelWindow(ctx.services.db, conversation, kind);
+  if (window.open) return undefined;
+  return kind === 'whatsapp'
+    ? `${window.note}. A question is a free-form message: send an approved template first (a Send message step), and ask once the customer writes back`
+    : `${window.note}. A question cannot carry a message tag: ask once the customer writes again`;
+}
+
+/**
  * Sends the question (or a re-ask) on a connected conversation, at most once per `sendKey`: Meta
  * channels through sendOnConversation (the message row with the key commits before the Graph
  * call; the 24-hour window applies), an inbox connector (Chatwoot) through its sendMessage (the
@@ -110,7 +131,7 @@ export async function sendAskOnChannel(ctx: StepContext<'ask_question'>, convers
   const outcome = await sendOnConversation(ctx.services, {
     conversation, spec, sendKey, author: await workflowAuthor(ctx), cause: ctx.cause, note: ctx.note, retryLater: ctx.canRetry, cancellation: ctx.cancellation,
   });
-  if ('error' in outcome) return { error: `Not asked: ${outcome.error}` };
+  if ('error' in outcome) return { error: `Not asked: ${await closedWindowAdvice(ctx, conversation, connection.kind) ?? outcome.error}` };
   const { result, sent } = outcome;
   const output = { messageId: result.messageId, sentAs: sent.kind, delivery: { status: result.status, externalId: result.externalId, error: result.error } };
   // Throttled or down: the message row stays `retrying` under its key for the step's next try.

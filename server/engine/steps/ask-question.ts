@@ -7,6 +7,7 @@ import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOut
 import { checkReply, saveAnswer, saveAnswerOutside, type Saved } from './ask-answer';
 import { deliverMessage } from './deliver-message';
 import { sendAskOnChannel } from './ask-delivery';
+import { openFirst } from './open-for-send';
 import { outsideWhenConnected } from './via-connector';
 import { outsideForContactWrite } from './via-contact';
 import type { UnitOfWork } from '../../events/unit-of-work';
@@ -26,9 +27,14 @@ const later = (now: string, seconds: number) => new Date(Date.parse(now) + secon
  */
 export const askQuestionStep = defineStep({
   type: 'ask_question',
+  // None open: it opens one first (maybe reopening it in Chatwoot, an outside call), then asks.
   // Saving the answer to a contact that lives in Chatwoot writes there first (saveAnswerOutside), as Update Contact Field does.
-  outside: (conversation, contact) => outsideWhenConnected(conversation) || (savesToField(contact.config) && outsideForContactWrite(conversation, contact)),
-  async run(ctx) {
+  outside: (conversation, contact) => conversation === null || outsideWhenConnected(conversation)
+    || (savesToField(contact.config) && outsideForContactWrite(conversation, contact)),
+  async run(given) {
+    const first = given.conversation ? undefined : await openToAsk(given);
+    if (first && 'error' in first) return fail(first.error);
+    const ctx: Ctx = first ? { ...given, conversation: first.conversation } : given;
     const conversation = ctx.conversation;
     if (conversation?.connectionId) return askOnChannel(ctx, { ...conversation, connectionId: conversation.connectionId });
     // Outside (the contact lives in Chatwoot): a valid answer goes there before the transaction that ends the wait.
@@ -41,7 +47,7 @@ export const askQuestionStep = defineStep({
       const question = ctx.render(ctx.config.question);
       if (!wait) {
         const conversation = ctx.conversation;
-        if (!conversation) return fail('Cannot ask: the contact has no open conversation (add an "open conversation" step first)');
+        if (!conversation) return fail('Cannot ask: the contact has no open conversation');
         const gone = channelGoneForStep(conversation);
         if (gone) return fail(gone);
         const message = await deliverMessage(inTrx, conversation, questionText(ctx.config, question));
@@ -92,6 +98,19 @@ export const askQuestionStep = defineStep({
     });
   },
 });
+
+/**
+ * Asking sends a message, so with no conversation open the step opens one first, as Send message
+ * does (open-for-send.ts): the same channel, source and trigger. Not once it has asked: its wait
+ * row (committed with or before the question) says so, and a conversation closed since is not
+ * opened again (the wait goes on, or times out, as it always did).
+ */
+async function openToAsk(ctx: Ctx): Promise<{ conversation: Conversation } | { error: string } | undefined> {
+  const find = (db: Executor) => db.selectFrom('question_waits').select('run_id').where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
+  // Outside, one read; inside (the conversation closed after the engine chose), the checkpoint's transaction.
+  const asked = ctx.outside ? await find(ctx.services.db) : await ctx.db((uow) => find(uow.trx));
+  return asked ? undefined : openFirst(ctx, 'Cannot ask');
+}
 
 const savesToField = (config: unknown) => Boolean(config && typeof config === 'object' && 'saveToField' in config && config.saveToField);
 

@@ -1,7 +1,21 @@
 import type { Conversation } from '../../../lib/contracts/conversations';
+import { conversationScope } from '../../../lib/workflow/template';
 import { findOpenConversation } from '../../domain/conversation-reads';
-import type { StepContext } from './define';
+import { HttpError } from '../../http-error';
+import { RetryLaterError, type StepContext } from './define';
 import { openOnLastChannel } from './open-conversation';
+
+type Opening = Pick<StepContext, 'services' | 'run' | 'db' | 'cause' | 'idempotencyKey' | 'note' | 'once' | 'cancellation' | 'outside' | 'scope'>;
+
+/**
+ * Call before a step reads anything to open the conversation. The engine runs a step that has to
+ * open one outside its transaction; the conversation closing just as the step began leaves it in
+ * the transaction instead, where opening one (maybe a call to Chatwoot, and reads apart from the
+ * transaction, which on SQLite would wait on it for ever) cannot be done: its next try does it.
+ */
+export function mustOpenOutside(ctx: Pick<StepContext, 'outside'>) {
+  if (!ctx.outside) throw new RetryLaterError('The contact’s conversation closed as this step began: it opens one on its next try');
+}
 
 /**
  * A Send message with no conversation open opens one first, as the Open conversation step does by
@@ -13,13 +27,58 @@ import { openOnLastChannel } from './open-conversation';
  * and someone closed it on purpose (the message fails with the run instead).
  */
 export async function openForSend(ctx: StepContext<'send_message'>): Promise<{ conversation: Conversation } | { error: string }> {
+  mustOpenOutside(ctx);
   const waiting = await ctx.services.db.selectFrom('messages').select('conversation_id').where('send_key', '=', ctx.idempotencyKey).executeTakeFirst();
   if (waiting) return { error: 'Cannot send a message: the contact has no open conversation (it was closed while this message waited to be sent again)' };
-  // Its own record, not the step's key: the send after it keeps that one (a Chatwoot reopen done
-  // twice is done once, and a conversation opened here is found open on a later try).
-  await openOnLastChannel({ ...ctx, once: <R>(fn: () => Promise<R>) => fn() });
+  return openFirst(ctx, 'Cannot send a message');
+}
+
+/**
+ * Opens the contact's conversation for a step that acts in one (Send message, Assign to, Ask a
+ * Question) when none is open: as an Open conversation step on the last channel (the same number
+ * or Page, Chatwoot reopened, else the built-in inbox; Conversation Opened with source `workflow`).
+ * It commits before the step acts, so a step run again after a crash finds it open and opens
+ * nothing; what the step did already must be found by the caller first (a message under the
+ * step's key, a question's wait row, an assignment's effect record).
+ */
+export async function openFirst(ctx: Opening, refusal: string): Promise<{ conversation: Conversation } | { error: string }> {
+  mustOpenOutside(ctx);
+  // Another run of the contact (two workflows on one tag, a webhook and a tag) may have opened it
+  // since the engine looked: one conversation per contact, as in respond.io, so this step acts in it.
+  const meanwhile = await findOpenConversation(ctx.services.db, ctx.run.contactId);
+  if (meanwhile) return used(ctx, meanwhile);
+  try {
+    // Its own record, not the step's key: the step's effect after it keeps that one (a Chatwoot
+    // reopen done twice is done once, and a conversation opened here is found open on a later try).
+    await openOnLastChannel({ ...ctx, once: <R>(fn: () => Promise<R>) => fn() });
+  } catch (err) {
+    // The other run opened it between that look and this open (openConversation's 409).
+    if (!(err instanceof HttpError && err.statusCode === 409)) throw err;
+    const theirs = await findOpenConversation(ctx.services.db, ctx.run.contactId);
+    if (!theirs) throw err;
+    return used(ctx, theirs);
+  }
   const conversation = await findOpenConversation(ctx.services.db, ctx.run.contactId);
-  if (!conversation) return { error: 'Cannot send a message: the contact has no open conversation and none could be opened' };
+  if (!conversation) return { error: `${refusal}: the contact has no open conversation and none could be opened` };
   ctx.note(`The contact had no open conversation: this step opened ${conversation.id} first, as an "Open conversation" step (last channel) would`);
+  return opened(ctx, conversation);
+}
+
+const BY: Record<string, string> = {
+  workflow: 'by another run', contact: 'by the customer writing', click_to_chat_ads: 'by the customer writing', user: 'in the inbox', manual: 'in the inbox', api: 'through the API',
+};
+
+/** A conversation the step did not open, found open when it went to: used, and the log says whose it is. */
+function used(ctx: Opening, conversation: Conversation) {
+  ctx.note(`The contact had no open conversation when this step began; ${conversation.id} was opened ${BY[conversation.openedBySource] ?? 'elsewhere'} meanwhile, and this step acted in it`);
+  return opened(ctx, conversation);
+}
+
+/**
+ * The step's `{{$conversation.*}}` were read before the open (the engine builds the scope first):
+ * from here on they are the opened conversation's, as a later step's would be.
+ */
+function opened(ctx: Opening, conversation: Conversation) {
+  ctx.scope.conversation = conversationScope(conversation);
   return { conversation };
 }

@@ -2,16 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { RunsTable } from '../../store/schema';
 import { againFrom, rerunRow, resumeRefusal } from './rerun-from';
 
-const published = { name: 'Ship notice', status: 'published', version: 3 };
+const shipped = { id: 'shipped', type: 'send_message', config: { text: 'Your order shipped' } };
+const crm = (url: string) => ({ id: 'crm', type: 'http_request', config: { method: 'POST', url } });
+const ran = { steps: [shipped, crm('https://crm.example/v1')], savedAt: '2025-01-01T09:00:00.000Z' };
+const definition = (steps: unknown[]) => JSON.stringify({ name: 'Ship notice', steps });
+const published = { name: 'Ship notice', status: 'published', version: 3, definition: definition([shipped, crm('https://crm.example/v2')]) };
 
-describe('resumeRefusal: whether a failed run may run again from its failed step', () => {
+describe('resumeRefusal: whether a failed run may run again from its failed step (step 2 here)', () => {
   it.each<[string, number, typeof published | null, string | null]>([
     ['the version it ran is published', 3, published, null],
-    ['the workflow was edited since', 2, published, 'workflow “Ship notice” was changed since it ran (it ran version 2; version 3 is published now). Run it again from the start'],
+    // The admin fixed the failed step and saved: n8n's "Retry with currently saved workflow".
+    ['only the failed step was edited since', 2, published, null],
+    ['a step before it was edited since', 2, { ...published, definition: definition([{ ...shipped, config: { text: 'Shipped!' } }, crm('https://crm.example/v2')]) },
+      'workflow “Ship notice” was changed before its failed step since it ran (it ran version 2; version 3 is published now): step 1 (“shipped”) was edited. Run it again from the start'],
     ['the workflow is a draft now', 3, { ...published, status: 'draft' }, 'workflow “Ship notice” is not published'],
     ['the workflow was deleted', 3, null, 'the workflow was deleted'],
-  ])('%s', (_name, ran, workflow, expected) => {
-    expect(resumeRefusal({ workflow_version: ran }, workflow)).toBe(expected);
+  ])('%s', (_name, version, workflow, expected) => {
+    expect(resumeRefusal({ workflow_version: version, cursor: 1 }, workflow, ran)).toBe(expected);
+  });
+
+  it('refuses when the version it ran is not found', () => {
+    expect(resumeRefusal({ workflow_version: 2, cursor: 1 }, published, undefined)).toBe(
+      'workflow “Ship notice” was changed before its failed step since it ran (it ran version 2; version 3 is published now): its earlier version is not kept. Run it again from the start');
   });
 });
 
@@ -37,7 +49,8 @@ describe('rerunRow: the new run of a failed run', () => {
     });
   });
 
-  it.each([[null, 'again'], [0, 'again from step 1'], [2, 'again from step 3']] as const)('the thread says %s → "%s"', (cursor, text) => {
-    expect(againFrom(cursor)).toBe(text);
+  it.each([[null, undefined, 'again'], [0, undefined, 'again from step 1'], [2, undefined, 'again from step 3'],
+    [1, '2025-01-02T10:00:00.000Z', 'again from step 2, with the workflow as saved at 2025-01-02T10:00:00.000Z']] as const)('the thread says %s, %s → "%s"', (cursor, savedAt, text) => {
+    expect(againFrom(cursor, savedAt)).toBe(text);
   });
 });

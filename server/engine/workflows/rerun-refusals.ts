@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import { deactivatedAssignees, deactivatedAssigneesText, type StepLike } from '../../../lib/workflow/deactivated-assignees';
+import { stepSuccessors } from '../../../lib/workflow/step-variables';
 import { HttpError } from '../../http-error';
 import { fromJson, type Executor } from '../../store/database';
 import type { DB, RunsTable, WorkflowsTable } from '../../store/schema';
@@ -16,11 +17,13 @@ const SHORTCUT_RUN = 'shortcut.launched';
  * launch's rule and words: its Assign step would fail on every run, after the steps before it);
  * with `failed`, 409 `conversation_closed` for a shortcut's run whose conversation is not open
  * now (a shortcut runs in an open conversation; other triggers' runs run again as before).
+ * `fromCursor`: the rerun starts at that step (from the failed step), so only the Assign steps it
+ * can reach count.
  */
-export async function refuseRerun(db: Executor, workflow: Pick<WorkflowsTable, 'name' | 'definition'>, failed?: Pick<RunsTable, 'id' | 'event_type' | 'conversation_id'>): Promise<void> {
+export async function refuseRerun(db: Executor, workflow: Pick<WorkflowsTable, 'name' | 'definition'>, failed?: Pick<RunsTable, 'id' | 'event_type' | 'conversation_id'>, fromCursor?: number): Promise<void> {
   const conversation = failed?.event_type !== SHORTCUT_RUN || failed.conversation_id === null ? undefined
     : await db.selectFrom('conversations').select('status').where('id', '=', failed.conversation_id).executeTakeFirst();
-  const refused = rerunRefusal(workflow, await deactivatedUsers(db), failed, conversation?.status);
+  const refused = rerunRefusal(workflow, await deactivatedUsers(db), failed, conversation?.status, fromCursor);
   if (refused) throw refused;
 }
 
@@ -28,17 +31,35 @@ export async function refuseRerun(db: Executor, workflow: Pick<WorkflowsTable, '
  * refuseRerun's answer from what it reads (`deactivated`: deactivatedUsers; `conversationStatus`:
  * the failed run's conversation's, if it has one), null when it refuses nothing: the run history
  * says it beside each failed run from one read per page (rerun-from.ts withFailedSteps), so it
- * offers no Run again the server then refuses.
+ * offers no Run again the server then refuses. `fromCursor`: as refuseRerun's.
  */
-export function rerunRefusal(workflow: Pick<WorkflowsTable, 'name' | 'definition'>, deactivated: Map<string, string>, failed?: Pick<RunsTable, 'id' | 'event_type'>, conversationStatus?: string): HttpError | null {
+export function rerunRefusal(workflow: Pick<WorkflowsTable, 'name' | 'definition'>, deactivated: Map<string, string>, failed?: Pick<RunsTable, 'id' | 'event_type'>, conversationStatus?: string, fromCursor?: number): HttpError | null {
   // Read loosely, as the options page flags it: an unparsable step names nobody, so refuses nothing.
   const steps = fromJson<{ steps?: StepLike[] }>(workflow.definition, {}).steps;
-  const stuck = deactivatedAssignees(Array.isArray(steps) ? steps : [], deactivated);
+  const all = Array.isArray(steps) ? steps : [];
+  const stuck = deactivatedAssignees(fromCursor === undefined ? all : reachableFrom(all, fromCursor), deactivated);
   if (stuck.length) {
     return new HttpError(409, 'assignee_deactivated', `“${workflow.name}” cannot run again: ${deactivatedAssigneesText(stuck)}; an admin must choose someone else in its workflow`);
   }
   if (failed?.event_type !== SHORTCUT_RUN || conversationStatus === 'open') return null;
   return new HttpError(409, 'conversation_closed', `Run ${failed.id} cannot run again: shortcuts run in an open conversation, and its conversation is closed now: launch the shortcut again in the contact's open conversation`);
+}
+
+/**
+ * The steps a run starting at `cursor` may reach, jumps back included: a rerun from the failed
+ * step does not do the steps before it again (an Assign to someone deactivated since was done
+ * then), unless a jump leads back to them.
+ */
+function reachableFrom(steps: readonly StepLike[], cursor: number): StepLike[] {
+  const shapes = steps.map((s) => ({ id: typeof s?.id === 'string' ? s.id : '', type: typeof s?.type === 'string' ? s.type : '', config: s?.config }));
+  const seen = new Set<number>();
+  const todo = cursor >= 0 && cursor < shapes.length ? [cursor] : [];
+  for (let i = todo.pop(); i !== undefined; i = todo.pop()) {
+    if (seen.has(i)) continue;
+    seen.add(i);
+    todo.push(...stepSuccessors(shapes, i));
+  }
+  return steps.filter((_, i) => seen.has(i));
 }
 
 /**

@@ -13,16 +13,19 @@ import type { RunsTable, WorkflowsTable } from '../../store/schema';
 import { retryingLockConflicts } from './cancel-runs';
 import { launcherOf } from './launched-by';
 import { historyRun } from './list-runs';
-import { againFrom, rerunRow, resumeRefusal } from './rerun-from';
+import { againFrom, ranVersion, rerunRow, resumeRefusal } from './rerun-from';
 import { deletedWorkflowNames, inOpenConversation, refuseRerun, workflowStateRefusal } from './rerun-refusals';
+import { resumableVersions, stoppedAt } from './rerun-resumable';
+import { versionKey, versionsOf } from './rerun-saved';
 
 // "Run again" (n8n's "Retry execution"): a failed run starts over as a NEW run of the workflow's
 // published version now, for the same contact and conversation with the same trigger data (a
 // shortcut's form values and launcher, a webhook's body). From the first step unless asked: each
 // run's outside effects are recorded under its own id (step_effects), so it repeats what the
 // failed one did before its failure (a note, a message). From the failed step (`failed_step`,
-// rerun-from.ts) it does not, and is allowed only while the published version is the one the
-// failed run ran: a newer one's later steps would run on variables an older one's earlier steps left.
+// rerun-from.ts) it does not, and is allowed only while the steps that may have run before the
+// failed one are the same in the version published now (rerun-saved.ts): otherwise the later
+// steps would run on variables other earlier steps left.
 // A failed run is run again once (runs_rerun_of, 087): a second press, a retried request or two
 // bulk calls at once insert nothing more; a rerun that fails too is the one to run again next.
 
@@ -48,11 +51,12 @@ export async function rerunRun(services: Services, id: string, by: Pick<User, 'i
     const twin = await refusedOrTwin(uow.trx, keyed, from, () => refuseRerunOf(uow.trx, failed));
     if (twin) return { run: await historyRun(uow.trx, twin), duplicate: true };
     const workflow = await publishedWorkflow(uow.trx, failed.workflow_id);
-    const refused = from === 'failed_step' ? resumeRefusal(failed, workflow) : null;
+    const ran = from === 'failed_step' && failed.workflow_version !== workflow.version ? await ranVersion(uow.trx, failed) : undefined;
+    const refused = from === 'failed_step' ? resumeRefusal(failed, workflow, ran) : null;
     if (refused) throw new HttpError(409, 'workflow_changed', `Run ${id} cannot run again from its failed step: ${refused}`);
     const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', failed.contact_id).executeTakeFirst();
     if (!contact) throw new HttpError(409, 'contact_gone', `Run ${id} cannot run again: its contact ${failed.contact_id} no longer exists`);
-    await refuseRerun(uow.trx, workflow, failed);
+    await refuseRerun(uow.trx, workflow, failed, from === 'failed_step' ? failed.cursor : undefined);
     const [started] = await startReruns(uow, services, workflow, [failed], by, { express: true, from });
     if (!started) {
       // Another request ran it again between our read and our insert (it waited for that one's commit).
@@ -125,23 +129,28 @@ export async function rerunWorkflowRuns(services: Services, workflowId: string, 
   const from = body.from ?? 'start';
   return retryingLockConflicts(() => inTransaction(services.db, async (uow) => {
     const workflow = await publishedWorkflow(uow.trx, workflowId);
-    await refuseRerun(uow.trx, workflow);
+    // From the start every run meets every step: one deactivated assignee refuses them all. From
+    // their failed steps, only the runs that would reach that Assign are left (resumableVersions).
+    if (from !== 'failed_step') await refuseRerun(uow.trx, workflow);
     // Each failed run left is counted once: in `remaining`, or under the one reason it is left for.
     // A closed conversation first: such a run cannot run again at all, from the failed step or the
     // start, while `earlierVersion` tells it may run again from the start. From the failed step,
-    // only the failures of the version published now are taken (resumeRefusal); the others are
-    // counted apart, so `remaining` runs out instead of naming runs no call will take.
+    // only the runs whose earlier steps the version published now keeps are taken (rerun-saved.ts);
+    // the others are counted apart, so `remaining` runs out instead of naming runs no call will take.
     const open = notRunAgain(uow.trx, workflowId, body.since);
-    const taken = from === 'failed_step' ? open.where('runs.workflow_version', '=', workflow.version) : open;
+    const places = from === 'failed_step' ? await resumableVersions(uow.trx, workflow,
+      await open.select(['runs.workflow_version', 'runs.cursor']).distinct().execute()) : null;
+    const taken = places ? open.where(stoppedAt(places.allowed)) : open;
     const count = async (q: typeof open) => Number((await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst())?.n ?? 0);
     const failed = await taken.selectAll('runs').orderBy('runs.id').limit(limit).execute();
     const reruns = await startReruns(uow, services, workflow, failed, by, { express: false, from });
     const remaining = await count(taken);
     const closed = await count(notRunAgain(uow.trx, workflowId, body.since, false));
     const left = closed ? { closedConversation: closed } : {};
-    if (from !== 'failed_step') return { started: reruns.length, reruns, remaining, ...left };
-    const earlierVersion = await count(open.where('runs.workflow_version', '<>', workflow.version));
-    return { started: reruns.length, reruns, remaining, earlierVersion, ...left };
+    if (!places) return { started: reruns.length, reruns, remaining, ...left };
+    const earlierVersion = await count(open.where(stoppedAt(places.changed)));
+    const stuck = places.assigneeDeactivated.length ? await count(open.where(stoppedAt(places.assigneeDeactivated))) : 0;
+    return { started: reruns.length, reruns, remaining, earlierVersion, ...(stuck ? { assigneeDeactivated: stuck } : {}), ...left };
   }));
 }
 
@@ -169,6 +178,8 @@ async function startReruns(
   { express, from }: { express: boolean; from: RerunFrom },
 ): Promise<Rerun[]> {
   const now = nowIso();
+  const savedAt = from === 'failed_step' && failed.some((f) => f.workflow_version !== workflow.version)
+    ? (await versionsOf(uow.trx, [{ workflowId: workflow.id, version: workflow.version }])).get(versionKey(workflow.id, workflow.version))?.savedAt : undefined;
   const started: (Rerun & { failed: RunsTable })[] = [];
   for (let i = 0; i < failed.length; i += CHUNK) {
     const part = failed.slice(i, i + CHUNK);
@@ -184,7 +195,8 @@ async function startReruns(
   }
   const lines = started.filter((s) => s.failed.conversation_id !== null).map((s) => ({
     conversationId: s.failed.conversation_id!, contactId: s.failed.contact_id, author: { type: 'user' as const, id: by.id },
-    text: `${by.name} ran ${namedAsLaunched(workflow, s.failed.event_type)} ${againFrom(from === 'failed_step' ? s.failed.cursor : null)}`,
+    text: `${by.name} ran ${namedAsLaunched(workflow, s.failed.event_type)} ${from === 'failed_step'
+      ? againFrom(s.failed.cursor, s.failed.workflow_version !== workflow.version ? savedAt : undefined) : againFrom(null)}`,
   }));
   for (let i = 0; i < lines.length; i += CHUNK) await addActivity(uow, services, lines.slice(i, i + CHUNK));
   if (started.length > 0) {

@@ -83,9 +83,10 @@ export const Api = {
   signOutCookie: () => api(Nothing, 'DELETE', '/auth/inbox-session', undefined, null),
   teammates: () => api(TeammateList, 'GET', '/teammates'),
   /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box; `assigneeId`: me, none or a user. */
-  conversations: ({ status, assigneeId, q, cursor, limit }: { status: 'open' | 'closed'; assigneeId?: string | undefined; q?: string; cursor?: string | null; limit: number }) =>
+  conversations: ({ status, assigneeId, q, cursor, limit, unread, channel }: { status: 'open' | 'closed'; assigneeId?: string | undefined; q?: string; cursor?: string | null; limit: number; unread?: boolean; channel?: string }) =>
     api(ConversationList, 'GET', `/conversations?${new URLSearchParams({
       status, limit: String(limit), ...(assigneeId ? { assigneeId } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
+      ...(unread ? { unread: 'true' } : {}), ...(channel ? { channel } : {}),
     } satisfies Partial<Record<keyof In<typeof ConversationQuery>, string>>)}`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
   /**

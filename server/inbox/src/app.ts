@@ -76,7 +76,7 @@ async function loadDetail(id: string, { initial = false } = {}) {
     if (view.currentId !== id) return;
     // Not found: back to the list first, then the error (about the list now, so it stays up there).
     if (err instanceof ApiError && err.status === 404) {
-      history.replaceState(null, '', '/inbox/');
+      history.replaceState(null, '', `/inbox/${location.search}`);
       route();
       showError(err, null);
       return;
@@ -115,7 +115,8 @@ function openConversation(id: string, initial = false) {
 }
 
 function navigate(id: string, tab?: Tab) {
-  if (currentRouteId() !== id) history.pushState(null, '', `/inbox/c/${encodeURIComponent(id)}`);
+  // The list's search and filters (?q=&unread=&channel=) stay in the URL: a reload keeps them.
+  if (currentRouteId() !== id) history.pushState(null, '', `/inbox/c/${encodeURIComponent(id)}${location.search}`);
   if (tab) list.setTab(tab);
   openConversation(id);
   if (tab) void list.refresh();

@@ -10,7 +10,8 @@ export function wireBackLink(): void {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     const left = $('[data-testid="conversation"]').dataset.conversationId;
-    history.pushState(null, '', '/inbox/');
+    // The list's search and filters come back with it.
+    history.pushState(null, '', `/inbox/${location.search}`);
     dispatchEvent(new PopStateEvent('popstate'));
     const row = [...document.querySelectorAll<HTMLElement>('[data-testid="conversation-item"]')].find((li) => li.dataset.id === left);
     (row?.querySelector('a') ?? $('[data-testid="conversation-search"]')).focus();

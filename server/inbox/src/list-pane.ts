@@ -5,8 +5,10 @@ import { markSelected } from './tablist.js';
 import type { ConversationListItem } from './wire.js';
 
 // The left pane: the Open/Closed tabs, Chatwoot's Mine/Unassigned/All views within them, the
-// search, the rows and "Load more". The counts on the tabs are the server's, so they stay right
-// while only the first pages are loaded.
+// search (names, phones, emails and messages' text), the Unread and channel filters, the rows and
+// "Load more". The counts on the tabs are the server's, with the filters, so they stay right while
+// only the first pages are loaded. The search and filters live in the page's URL (?q=&unread=1&channel=):
+// a reload or a shared link keeps them, as Chatwoot's filtered views do.
 
 export type Tab = 'open' | 'closed';
 /** Chatwoot's Mine / Unassigned / All, within the tab. */
@@ -18,6 +20,8 @@ const TAB_NAMES: Record<Tab | View, string> = { open: 'Open', closed: 'Closed', 
 const EMPTY: Record<View, string> = { mine: 'No conversations assigned to you here.', unassigned: 'No unassigned conversations here.', all: 'No conversations here.' };
 /** Rows "Load more" adds, and the first page. */
 const PAGE = 50;
+/** The channel filter's values (lib/contracts LIST_CHANNELS; the page keeps zod's contracts out). */
+const CHANNELS = ['whatsapp', 'messenger', 'inbox', 'chatwoot'];
 /** The API's largest page: refreshing more rows than that takes several. */
 const MAX_PAGE = 200;
 
@@ -42,12 +46,17 @@ export interface ListPane {
 
 export function createListPane({ currentId, onSelect, userName, showError }: ListPaneOptions): ListPane {
   const savedView = localStorage.getItem(VIEW_KEY);
+  const url = new URLSearchParams(location.search);
   const state = {
+    /** Only conversations with messages this agent has not seen. */
+    unread: url.get('unread') === '1',
+    /** Only one channel's ('' every channel); a value this page does not know is dropped. */
+    channel: CHANNELS.find((c) => c === url.get('channel')) ?? '',
     tab: 'open' as Tab,
     /** Whose conversations the list shows; the agent's last choice is kept. */
     view: (VIEWS.find((v) => v === savedView) ?? 'all') as View,
     /** The search box (contact name, phone or email), trimmed; '' lists the whole tab. */
-    query: '',
+    query: (url.get('q') ?? '').trim().slice(0, 100),
     /** The rows loaded so far (the first page, then each "Load more"), newest activity first. */
     conversations: [] as ConversationListItem[],
     /** Where the next page starts (null: every row is loaded). */
@@ -62,18 +71,23 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     viewCounts: { mine: null, unassigned: null, all: null } as Record<View, number | null>,
   };
 
+  const filtered = () => state.unread || !!state.channel;
+  const filters = () => ({ unread: state.unread, channel: state.channel });
   const listEl = $('[data-testid="conversation-list"]');
   const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
   function drawList() {
     renderList(listEl, state.conversations, {
-      currentId: currentId(), onSelect: (id) => onSelect(id), userName,
+      currentId: currentId(), onSelect: (id) => onSelect(id), userName, query: state.query,
     });
     const empty = $('[data-testid="conversation-list-empty"]');
     empty.hidden = state.conversations.length > 0 || !state.loaded;
-    empty.textContent = state.query ? `No conversations match “${state.query}”.` : EMPTY[state.view];
+    const what = state.query ? ` “${state.query}”` : ' these filters';
+    empty.textContent = state.query || filtered() ? `No conversations match${what}.` : EMPTY[state.view];
     const summary = $('[data-testid="list-summary"]');
     summary.hidden = !state.query || state.conversations.length === 0;
-    summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'} “${state.query}”`;
+    summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'}${what}`;
+    unreadButton.setAttribute('aria-pressed', String(state.unread));
+    channelSelect.value = state.channel;
     loadMoreButton.hidden = !state.nextCursor;
     loadMoreButton.textContent = `Load more (${state.conversations.length} of ${state.total} shown)`;
     for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
@@ -118,10 +132,10 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       refreshWaiting = false;
       const { tab, query, view: shown } = state;
       const want = Math.max(PAGE, state.conversations.length);
-      const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1 }).then((page) => page.total);
+      const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1, ...filters() }).then((page) => page.total);
       // The shown view's count comes with its rows (unless searching); each other view's is a count of its own.
       const [list, openCount, ...viewCounts] = await Promise.all([
-        fetchRows(tab, shown, query, want),
+        fetchRows(tab, shown, query, want, filters()),
         tab !== 'open' ? whole('open', shown) : null,
         ...VIEWS.map((v) => (v === shown && !query ? null : whole(tab, v))),
       ]);
@@ -145,7 +159,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     return inTurn(async (current) => {
       const cursor = state.nextCursor;
       if (!cursor) return;
-      const page = await Api.conversations({ status: state.tab, assigneeId: ASSIGNEE[state.view], q: state.query, cursor, limit: PAGE });
+      const page = await Api.conversations({ status: state.tab, assigneeId: ASSIGNEE[state.view], q: state.query, cursor, limit: PAGE, ...filters() });
       if (current !== generation) return;
       // A row that moved up meanwhile is already shown (or comes with the next refresh): never twice.
       const shown = new Set(state.conversations.map((c) => c.id));
@@ -158,9 +172,15 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
   }
   loadMoreButton.addEventListener('click', () => void loadMore());
 
-  /** Another tab or search: the list starts again from its first page. */
+  /** Another tab, search or filter: the list starts again from its first page. */
   function resetList() {
     generation++;
+    const params = new URLSearchParams(location.search);
+    for (const [key, value] of [['q', state.query], ['unread', state.unread ? '1' : ''], ['channel', state.channel]] as const) {
+      if (value) params.set(key, value); else params.delete(key);
+    }
+    const search = params.size ? `?${params}` : '';
+    if (search !== location.search) history.replaceState(history.state, '', location.pathname + search);
     state.conversations = [];
     state.nextCursor = null;
     state.total = 0;
@@ -170,6 +190,11 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
   }
 
   const searchInput = $<HTMLInputElement>('[data-testid="conversation-search"]');
+  searchInput.value = state.query;
+  const unreadButton = $<HTMLButtonElement>('[data-testid="filter-unread"]');
+  const channelSelect = $<HTMLSelectElement>('[data-testid="filter-channel"]');
+  unreadButton.addEventListener('click', () => { state.unread = !state.unread; resetList(); });
+  channelSelect.addEventListener('change', () => { state.channel = channelSelect.value; resetList(); });
   function search() {
     const query = searchInput.value.trim();
     if (query === state.query) return;
@@ -217,12 +242,12 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
 }
 
 /** The first `want` rows of a tab's view, in pages of at most MAX_PAGE. */
-async function fetchRows(status: Tab, v: View, q: string, want: number) {
+async function fetchRows(status: Tab, v: View, q: string, want: number, filters: { unread: boolean; channel: string }) {
   const rows: ConversationListItem[] = [];
   let cursor: string | null = null;
   let total = 0;
   do {
-    const page = await Api.conversations({ status, assigneeId: ASSIGNEE[v], q, cursor, limit: Math.min(MAX_PAGE, want - rows.length) });
+    const page = await Api.conversations({ status, assigneeId: ASSIGNEE[v], q, cursor, limit: Math.min(MAX_PAGE, want - rows.length), ...filters });
     if (rows.length === 0) total = page.total;
     rows.push(...page.conversations);
     cursor = page.nextCursor;

@@ -13,6 +13,21 @@ export interface ListOptions {
   onSelect: (id: string) => void;
   /** A user's name ("You" for the agent). */
   userName: (id: string | null) => string;
+  /** The search box's text: a row found by a message shows that message, the text marked. */
+  query?: string;
+}
+
+/**
+ * The message a search found, instead of the latest (Chatwoot's Messages tab, respond.io's
+ * search): the server's plain-text snippet, the searched text in a <mark> (text nodes only).
+ */
+function matchPreview(match: NonNullable<ConversationListItem['match']>, query: string): HTMLElement {
+  const text = match.snippet;
+  const lower = text.toLowerCase();
+  // Marked only where lowercasing kept every offset (it does but for a few letters, e.g. "İ").
+  const at = query && lower.length === text.length ? lower.indexOf(query.toLowerCase()) : -1;
+  const parts = at < 0 ? [text] : [text.slice(0, at), h('mark', { text: text.slice(at, at + query.length) }), text.slice(at + query.length)];
+  return h('span', { class: 'item-preview', 'data-testid': 'match-snippet' }, match.kind === 'comment' ? 'Note · ' : '', h('bdi', {}, ...parts));
 }
 
 /**
@@ -54,7 +69,7 @@ function unreadBadge(n: number): HTMLElement | null {
  * message, else its opening; a live change fetches the top again, which moves a row up). The
  * pages an agent loaded with "Load more" are rebuilt too: a few hundred rows cost well under a frame.
  */
-export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, onSelect, userName }: ListOptions): void {
+export function renderList(ul: HTMLElement, conversations: ConversationListItem[], { currentId, onSelect, userName, query = '' }: ListOptions): void {
   const items = conversations.map((c) => {
     const isCurrent = c.id === currentId;
     const link = h('a', {
@@ -73,7 +88,7 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
         h('span', { class: 'item-name', dir: 'auto', 'data-testid': 'conversation-name', text: contactName(c.contact) }),
         channelBadge(c),
         h('time', { class: 'item-time', datetime: c.lastActivityAt, text: shortTime(c.lastActivityAt) })),
-      c.status === 'closed' ? closedPreview(c) : preview(c, userName)),
+      c.match ? matchPreview(c.match, query) : c.status === 'closed' ? closedPreview(c) : preview(c, userName)),
     isCurrent ? null : unreadBadge(c.unread ?? 0));
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });

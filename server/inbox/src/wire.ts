@@ -133,6 +133,8 @@ export const ConversationListItem = z.object({
   unread: z.optional(z.number()),
   /** `chatwoot`: it lives in a Chatwoot account; its inbox's name there. */
   inboxKind: z.optional(nullableString), inboxName: z.optional(nullableString),
+  /** The message a search found here, as plain text around the match. */
+  match: z.optional(z.object({ kind: z.string(), snippet: z.string() })),
 });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** A page of the list, newest activity first: `nextCursor` fetches the next one; `total` counts every match. */

@@ -53,6 +53,8 @@ import { runRerunFrom } from './091-run-rerun-from';
 import { runsByRerunner } from './092-runs-by-rerunner';
 import { conversationReads } from './094-conversation-reads';
 import { messageThreadOrder } from './095-message-thread-order';
+import { messageSearch } from './096-message-search';
+import { lateFallbacks } from './097-late-fallbacks';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -110,4 +112,6 @@ export const migrations: Record<string, Migration> = {
   '092-runs-by-rerunner': runsByRerunner,
   '094-conversation-reads': conversationReads,
   '095-message-thread-order': messageThreadOrder,
+  '096-message-search': messageSearch,
+  '097-late-fallbacks': lateFallbacks,
 };

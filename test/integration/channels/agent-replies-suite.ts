@@ -129,7 +129,7 @@ describe('a Messenger reply after the 24-hour window', () => {
     const id = await msCustomer();
     const api = await agent();
     expect((await reply(api, id, { text: 'Within the day' })).status).toBe(201);
-    expect(w.graph.sent[0]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'RESPONSE', message: { text: 'Within the day' } });
+    expect(w.graph.sent[0]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'RESPONSE', message: { text: 'Within the day', metadata: expect.stringMatching(/^inbox-companion:msg_/) } });
 
     await customerWroteAgo(30);
     const detail = (await api.get(`/conversations/${id}`)).body;
@@ -138,7 +138,7 @@ describe('a Messenger reply after the 24-hour window', () => {
     const late = await reply(api, id, { text: 'Sorry for the wait: yes, we ship to Lisbon' });
     expect(late.status, JSON.stringify(late.body)).toBe(201);
     expect(late.body.delivery.status).toBe('accepted');
-    expect(w.graph.sent[1]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Sorry for the wait: yes, we ship to Lisbon' } });
+    expect(w.graph.sent[1]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Sorry for the wait: yes, we ship to Lisbon', metadata: expect.stringMatching(/^inbox-companion:msg_/) } });
 
     // Meta: "Automated messages are not allowed" under HUMAN_AGENT. A bot user is not a person.
     const bot = await w.server.api(w.server.adminToken).post('/users', { name: 'Triage bot', email: 'bot@test.local', role: 'agent', kind: 'bot' });

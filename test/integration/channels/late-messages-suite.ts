@@ -91,6 +91,29 @@ export function lateMessagesSuite(databaseUrl: () => string | undefined) {
     expect(seen).toEqual(await texts(conversation.id));
   });
 
+  it('a burst Meta delivered a few seconds late, in order, keeps the customer’s order; a reply written meanwhile stays below what was sent before it', async () => {
+    // Meta's webhooks usually come a second or more after the customer sent: each message of a
+    // burst is late, behind the one before it, which is itself placed by its arrival.
+    await deliver(sentAgo('1: Hi', 6));
+    await deliver(sentAgo('2: I ordered on Monday', 5));
+    const { conversation } = await conversationOf(w.server, `phone=${encodeURIComponent(`+${WA_ID}`)}`);
+    const reply = await w.server.api((await w.server.createUser('agent')).token).post(`/conversations/${conversation.id}/messages`, { text: 'Agent: Hello! Let me check' });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    await deliver(sentAgo('3: Order R-77', 4));
+    await deliver(sentAgo('4: It has not come', 3));
+    expect(await texts(conversation.id)).toEqual(['1: Hi', '2: I ordered on Monday', '3: Order R-77', '4: It has not come', 'Agent: Hello! Let me check']);
+  });
+
+  it('several messages in one delivery, the later first, read as the customer wrote them', async () => {
+    // One delivery may carry several messages (value.messages is an array), in no promised order.
+    const payload = sentAgo('B: second', 2);
+    payload.entry[0]!.changes[0]!.value.messages.push(sentAgo('A: first', 3).entry[0]!.changes[0]!.value.messages[0]!);
+    await deliver(payload);
+    await deliver(sentAgo('C: third', 1));
+    const { conversation } = await conversationOf(w.server, `phone=${encodeURIComponent(`+${WA_ID}`)}`);
+    expect(await texts(conversation.id)).toEqual(['A: first', 'B: second', 'C: third']);
+  });
+
   it('a shared location names the place once, then its address', async () => {
     const payload = sentAgo('', 0);
     const message = payload.entry[0]!.changes[0]!.value.messages[0]! as Record<string, unknown>;

@@ -90,7 +90,8 @@ export function metaSendsSuite(databaseUrl: () => string | undefined) {
       [131049, 'This message was not delivered to maintain healthy ecosystem engagement.', /^Meta chose not to deliver this marketing message/],
     ])('a failed status webhook with %i shows what to do on the message (the run stays completed)', async (code, title, advice) => {
       const { contact, conversation } = await whatsappCustomer();
-      const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hello', fallbackTemplate: fallback } }]);
+      // Without a fallback template: with one, a late 131047 sends it (late-refusal-suite.ts).
+      const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Hello' } }]);
       const run = await w.fire(wf, contact.id);
       expect((await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'failed', recipient: '14155550123', errorCode: code, errorTitle: title }))).status).toBe(200);
       const [message] = await outgoing(conversation.id);
@@ -111,8 +112,8 @@ export function metaSendsSuite(databaseUrl: () => string | undefined) {
       const run = await w.fire(wf, contact.id);
       expect(run.status, JSON.stringify(run.stepLog)).toBe('completed');
       expect(w.graph.sent.map((s) => s.body.message)).toEqual([
-        { attachment: { type: 'image', payload: { url: 'https://cdn.example.com/invoice.png', is_reusable: true } } },
-        { text: 'Your invoice' },
+        { attachment: { type: 'image', payload: { url: 'https://cdn.example.com/invoice.png', is_reusable: true } }, metadata: expect.stringMatching(/^inbox-companion:msg_/) },
+        { text: 'Your invoice', metadata: expect.stringMatching(/^inbox-companion:msg_/) },
       ]);
       const [attachment, caption] = await outgoing(conversation.id);
       expect(attachment).toMatchObject({ attachments: [{ type: 'image', url: 'https://cdn.example.com/invoice.png' }], delivery: { status: 'accepted', externalId: w.graph.sent[0]!.id } });

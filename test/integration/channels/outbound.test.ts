@@ -218,7 +218,7 @@ describe('send_message on a Messenger conversation', () => {
     expect(conversation.connectionId).toBe(w.messengerId);
     const wf = await w.tagWorkflow([{ id: 'ask', type: 'send_message', config: { kind: 'buttons', text: 'Which size?', buttons: [{ title: 'S' }, { title: 'M', payload: 'SIZE_M' }] } }]);
     expect((await w.fire(wf, contact.id)).status).toBe('completed');
-    expect(w.graph.sent[0]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'RESPONSE', message: { text: 'Which size?', quick_replies: [{ content_type: 'text', title: 'S', payload: 'button_1' }, { content_type: 'text', title: 'M', payload: 'SIZE_M' }] } });
+    expect(w.graph.sent[0]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'RESPONSE', message: { text: 'Which size?', quick_replies: [{ content_type: 'text', title: 'S', payload: 'button_1' }, { content_type: 'text', title: 'M', payload: 'SIZE_M' }], metadata: expect.stringMatching(/^inbox-companion:msg_/) } });
     expect(w.graph.sent[0]!.accountId).toBe('682498302938465');
 
     await ageIncoming(48);
@@ -227,6 +227,6 @@ describe('send_message on a Messenger conversation', () => {
     expect(untagged.error).toMatch(/Messenger accepts only a message with a message tag/);
     const tagged = await w.tagWorkflow([{ id: 'upd', type: 'send_message', config: { kind: 'media', media: { type: 'document', url: 'https://cdn.example.com/receipt.pdf' }, messenger: { messagingType: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' } } }]);
     expect((await w.fire(tagged, contact.id)).status).toBe('completed');
-    expect(w.graph.sent[1]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE', message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/receipt.pdf', is_reusable: true } } } });
+    expect(w.graph.sent[1]!.body).toEqual({ recipient: { id: '4871203918' }, messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE', message: { attachment: { type: 'file', payload: { url: 'https://cdn.example.com/receipt.pdf', is_reusable: true } }, metadata: expect.stringMatching(/^inbox-companion:msg_/) } });
   });
 });

@@ -19,7 +19,8 @@ describe('connecting a Chatwoot account', () => {
     const res = await connect({ webhookSecret: 'whsec-chatwoot-abcd' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const account = ChatwootAccount.parse(res.body);
-    expect(cw.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/profile']);
+    // Then the agent bot the companion writes as (agent-bot.ts): none of that name yet, so it is made.
+    expect(cw.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/profile', 'GET /api/v1/accounts/3/agent_bots', 'POST /api/v1/accounts/3/agent_bots']);
     expect(account).toMatchObject({ accountId: 3, origin: cw.url, agentName: 'Alex Agent', tokenLastFour: '••••1234', webhookSecretLastFour: '••••abcd', status: 'active', lastSyncedAt: null });
     expect(account.webhookUrl).toMatch(new RegExp(`^${server.url}/chatwoot/webhook/[A-Za-z0-9_-]{43}$`));
     const listed = await server.api(server.adminToken).get('/chatwoot/accounts');
@@ -28,6 +29,7 @@ describe('connecting a Chatwoot account', () => {
     const row = await server.store.db.selectFrom('connections').selectAll().executeTakeFirstOrThrow();
     expect(row.kind).toBe('chatwoot');
     expect(row.secrets + row.config).not.toContain(cw.token);
+    expect(row.secrets + row.config + JSON.stringify(listed.body)).not.toContain(cw.bots[0]!.access_token);
     expect(row.secrets + row.config).not.toContain(account.webhookUrl.split('/').at(-1));
   });
 

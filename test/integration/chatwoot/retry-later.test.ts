@@ -157,7 +157,8 @@ describe('a step Chatwoot could not take is tried again later', () => {
   });
 
   it('a 401 is not retried: the run fails at once, and the account says its token needs replacing until it is', async () => {
-    p.cw.failNext(/^POST .*\/messages$/, cwFaults.invalidToken());
+    // Both tokens refused: the agent bot's first (agent-bot.ts falls back), then the administrator's.
+    p.cw.failNext(/^POST .*\/messages$/, cwFaults.invalidToken(), cwFaults.invalidToken());
     const { runId } = await started([{ id: 'hi', type: 'send_message', config: { text: 'Welcome!' } }]);
     const run = await settled(p, runId, 0);
     expect(run.status).toBe('failed');

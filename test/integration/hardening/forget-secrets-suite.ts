@@ -75,6 +75,7 @@ export function forgetSecretsSuite(makeSide: () => StoreSide, usesEnvKey: boolea
       expect(meta.status).toBe(200);
       const ads = await ok(c, 'POST', '/ads/accounts', { adAccountId: 'act_4242', accessToken: 'EAAGadsToken9876' });
       const chatwoot = await ok(c, 'POST', '/chatwoot/accounts', { baseUrl: w.cw.url, accountId: 3, apiAccessToken: w.cw.token, webhookSecret: 'whsec-chatwoot-abcd', name: 'Acme Chatwoot' });
+      expect(chatwoot.postsAs).toMatchObject({ kind: 'bot' });
       const gone = await ok(c, 'POST', '/chatwoot/accounts', { baseUrl: w.cwGone.url, accountId: 5, apiAccessToken: w.cwGone.token, name: 'Old Chatwoot' });
       await ok(c, 'DELETE', `/chatwoot/accounts/${gone.id}`);
       const hook = await ok(c, 'POST', '/workflows', {
@@ -152,6 +153,8 @@ export function forgetSecretsSuite(makeSide: () => StoreSide, usesEnvKey: boolea
       expect([sync.status, sync.body.error.code]).toEqual([409, 'ad_account_token_unreadable']);
       const [chatwoot] = (await ok(c, 'GET', '/chatwoot/accounts')).accounts;
       expect(chatwoot).toMatchObject({ id: a.chatwootId, status: 'error', tokenLastFour: '••••', webhookSecretLastFour: null, lastError: expect.stringContaining('its webhook URL is new too') });
+      // The agent bot's token was sealed with the others: forgotten too, so nothing writes as the bot until a new token sets it up again.
+      expect(chatwoot.postsAs).toMatchObject({ kind: 'user' });
       const oldHookPath = new URL(a.oldHookUrl).pathname;
       expect(new URL(chatwoot.webhookUrl).pathname).not.toBe(oldHookPath);
       expect((await w.cw.deliver(`${c.url}${oldHookPath}`, { event: 'conversation_updated' })).status).toBe(404);
@@ -174,6 +177,9 @@ export function forgetSecretsSuite(makeSide: () => StoreSide, usesEnvKey: boolea
       expect(w.cw.requests.length).toBe(asksBefore);
       expect((await ok(c, 'GET', `/chatwoot/accounts/${a.chatwootId}`)).lastError).toContain('its webhook URL is new too');
       expect((await ok(c, 'PATCH', `/chatwoot/accounts/${a.chatwootId}`, { apiAccessToken: w.cw.token })).status).toBe('active');
+      // The bot Chatwoot already has is found by its name and its token taken again (no second bot).
+      expect((await ok(c, 'GET', `/chatwoot/accounts/${a.chatwootId}`)).postsAs).toEqual({ kind: 'bot', name: 'Inbox Companion', note: null });
+      expect(w.cw.bots).toHaveLength(1);
       const keyRotation = await c.call('POST', `/apps/${a.appId}/install/api-key/rotate`);
       expect([keyRotation.status, keyRotation.body.error.code]).toEqual([409, 'signing_secret_forgotten']);
       await ok(c, 'POST', `/apps/${a.appId}/signing-secret/rotate`);

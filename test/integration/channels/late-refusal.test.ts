@@ -1,0 +1,3 @@
+import { lateRefusalSuite } from './late-refusal-suite';
+
+lateRefusalSuite(() => undefined);
