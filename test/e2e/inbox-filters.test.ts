@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messengerText, whatsappPlainMessage } from '../fixtures/meta/payloads';
 import type { GraphStandIn } from '../support/graph-standin';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
-import { APP_SECRET, connectTestChannels, startTestGraph } from '../integration/channels/support';
+import { APP_SECRET, connectTestChannels, deliverSignedMeta, readsSince, startTestGraph } from '../integration/channels/support';
 import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // An agent coming from Chatwoot or respond.io in the built inbox (Chromium): the Unread filter,
@@ -21,11 +20,7 @@ let token = '';
 const ids: Record<'builtIn' | 'whatsapp' | 'messenger' | 'chatwoot', string> = { builtIn: '', whatsapp: '', messenger: '', chatwoot: '' };
 
 const admin = () => p.server.api(p.server.adminToken);
-const deliver = async (payload: unknown) => {
-  const raw = JSON.stringify(payload);
-  const res = await p.server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-};
+const deliver = async (payload: unknown) => { await deliverSignedMeta(p.server, payload); };
 /** The rows shown, in order, once they are exactly `want` (polled by time: a background tab draws no frames). */
 const rowsAre = async (want: string[]) => {
   await page.waitForFunction((w) => JSON.stringify([...document.querySelectorAll<HTMLElement>('[data-testid="conversation-item"]')].map((el) => el.dataset.id).sort()) === JSON.stringify(w), { polling: 100, timeout: 10_000 }, [...want].sort())
@@ -47,8 +42,7 @@ beforeAll(async () => {
   token = ava.token;
   // Ava joined, and the server began keeping reads, a minute ago: what comes below is unread.
   const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-  await p.server.store.db.updateTable('users').set({ created_at: minuteAgo }).where('id', '=', ava.user.id).execute();
-  await p.server.store.db.updateTable('settings').set({ value: JSON.stringify(minuteAgo) }).where('key', '=', 'unread_since').execute();
+  await readsSince(p.server, ava.user.id, minuteAgo);
 
   const walkIn = await admin().post('/contacts', { firstName: 'Walk-in' });
   ids.builtIn = (await admin().post('/conversations', { contactId: walkIn.body.id })).body.id;

@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messengerText, whatsappPlainMessage } from '../fixtures/meta/payloads';
 import type { GraphStandIn } from '../support/graph-standin';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
-import { APP_SECRET, connectTestChannels, startTestGraph } from '../integration/channels/support';
+import { APP_SECRET, connectTestChannels, deliverSignedMeta, readsSince, startTestGraph } from '../integration/channels/support';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // A WhatsApp-first team's list in Chromium (the built inbox): each row and the conversation's
@@ -20,11 +19,7 @@ let token = '';
 const ids: Record<'builtIn' | 'whatsapp' | 'messenger' | 'chatwoot', string> = { builtIn: '', whatsapp: '', messenger: '', chatwoot: '' };
 
 const admin = () => p.server.api(p.server.adminToken);
-const deliver = async (payload: unknown) => {
-  const raw = JSON.stringify(payload);
-  const res = await p.server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-};
+const deliver = async (payload: unknown) => { await deliverSignedMeta(p.server, payload); };
 const row = (id: string) => `[data-testid="conversation-item"][data-id="${id}"]`;
 /** What each row's badge says aloud, and its unread count as shown ('' for none), by conversation. */
 const rowsAsSeen = (pg: Page) => pg.$$eval('[data-testid="conversation-item"]', (els) => Object.fromEntries(els.map((el) => [
@@ -51,8 +46,7 @@ beforeAll(async () => {
   token = ava.token;
   // Ava joined, and the server began keeping reads, a minute ago (Chatwoot's times are whole seconds).
   const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-  await p.server.store.db.updateTable('users').set({ created_at: minuteAgo }).where('id', '=', ava.user.id).execute();
-  await p.server.store.db.updateTable('settings').set({ value: JSON.stringify(minuteAgo) }).where('key', '=', 'unread_since').execute();
+  await readsSince(p.server, ava.user.id, minuteAgo);
 
   const walkIn = await admin().post('/contacts', { firstName: 'Walk-in' });
   ids.builtIn = (await admin().post('/conversations', { contactId: walkIn.body.id })).body.id;

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConversationList } from '../../lib/contracts/conversations';
 import { messengerText, whatsappPlainMessage } from '../fixtures/meta/payloads';
@@ -6,7 +5,7 @@ import type { GraphStandIn } from '../support/graph-standin';
 import { lastKey, startAppSink } from '../support/app-sink';
 import type { Api } from '../support/server';
 import { startChatwootPair, type ChatwootPair } from './chatwoot/harness';
-import { APP_SECRET, connectTestChannels, startTestGraph } from './channels/support';
+import { APP_SECRET, connectTestChannels, deliverSignedMeta, readsSince, startTestGraph } from './channels/support';
 
 /**
  * The list's filters over real HTTP, as an agent coming from Chatwoot or respond.io uses them:
@@ -23,11 +22,7 @@ export function inboxFiltersSuite(databaseUrl: () => string | undefined) {
   let ben: Api;
   const ids: Record<'builtIn' | 'whatsapp' | 'messenger' | 'chatwoot', string> = { builtIn: '', whatsapp: '', messenger: '', chatwoot: '' };
   const admin = () => p.server.api(p.server.adminToken);
-  const deliver = async (payload: unknown) => {
-    const raw = JSON.stringify(payload);
-    const res = await p.server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
+  const deliver = async (payload: unknown) => { await deliverSignedMeta(p.server, payload); };
   const list = async (api: Api, query: string) => {
     const res = await api.get(`/conversations?${query}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -51,8 +46,7 @@ export function inboxFiltersSuite(databaseUrl: () => string | undefined) {
       const made = await p.server.createUser('agent', { name });
       // Joined, and the server began keeping reads, a minute ago: what comes below is unread.
       const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-      await p.server.store.db.updateTable('users').set({ created_at: minuteAgo }).where('id', '=', made.user.id).execute();
-      await p.server.store.db.updateTable('settings').set({ value: JSON.stringify(minuteAgo) }).where('key', '=', 'unread_since').execute();
+      await readsSince(p.server, made.user.id, minuteAgo);
       return p.server.api(made.token);
     };
     ava = await user('Ava');

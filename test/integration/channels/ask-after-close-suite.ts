@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Run } from '../../../lib/contracts/runs';
 import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { waitFor } from '../../support/wait';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { closedOnWhatsApp as closedOnWhatsAppIn, SHEENA_WA_ID, startChannelWorld, type ChannelWorld } from './support';
 
 // A WhatsApp customer whose conversation was closed, then a workflow (a tag added by the shop's
 // CRM) asks them a question or assigns them to an agent. As Send message does (follow-up-after-
@@ -15,16 +15,9 @@ export function askAfterCloseSuite(databaseUrl: () => string | undefined) {
   beforeEach(async () => { const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); });
   afterEach(async () => { await w.close(); });
   const admin = () => w.server.api(w.server.adminToken);
-  const WA_ID = '14155550123';
+  const WA_ID = SHEENA_WA_ID;
 
-  /** Sheena wrote on WhatsApp; an agent closed the conversation. */
-  async function closedOnWhatsApp() {
-    expect((await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: 'I take the sofa', name: 'Sheena Park' }))).status).toBe(200);
-    const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
-    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
-    w.graph.requests.length = 0;
-    return { contact, closed: conversation };
-  }
+  const closedOnWhatsApp = () => closedOnWhatsAppIn(w);
   const openOf = async (contactId: string) => (await admin().get(`/conversations?contactId=${contactId}&status=open`)).body.conversations as { id: string }[];
   const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
   const ASK = { id: 'ask', type: 'ask_question', config: { question: 'Which colour?', answerType: 'choice', choices: ['Grey', 'Blue'], presentation: 'buttons', saveToVariable: 'colour' } };

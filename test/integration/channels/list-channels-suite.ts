@@ -1,11 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConversationList, type ConversationListItem } from '../../../lib/contracts/conversations';
 import { messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import type { GraphStandIn } from '../../support/graph-standin';
 import type { Api } from '../../support/server';
 import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
-import { APP_SECRET, connectTestChannels, startTestGraph } from './support';
+import { APP_SECRET, connectTestChannels, deliverSignedMeta, readsSince, startTestGraph } from './support';
 
 /**
  * GET /conversations on a team with every kind of conversation, over real HTTP with the Graph and
@@ -21,11 +20,7 @@ export function listChannelsSuite(databaseUrl: () => string | undefined) {
   let ava: Api;
   const ids: Record<string, string> = {};
 
-  const deliver = async (payload: unknown) => {
-    const raw = JSON.stringify(payload);
-    const res = await p.server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
+  const deliver = async (payload: unknown) => { await deliverSignedMeta(p.server, payload); };
   const rows = async (api: Api) => ConversationList.parse((await api.get('/conversations?limit=200')).body).conversations;
   const row = async (api: Api, id: string) => (await rows(api)).find((c) => c.id === id)!;
   const place = (c: ConversationListItem) => ({ channelType: c.channelType, inboxKind: c.inboxKind });
@@ -41,8 +36,7 @@ export function listChannelsSuite(databaseUrl: () => string | undefined) {
     // Ava joined, and the server began keeping reads, a minute ago: Chatwoot's times are whole
     // seconds, so its message could read as older than this server's start.
     const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-    await p.server.store.db.updateTable('users').set({ created_at: minuteAgo }).where('id', '=', made.user.id).execute();
-    await p.server.store.db.updateTable('settings').set({ value: JSON.stringify(minuteAgo) }).where('key', '=', 'unread_since').execute();
+    await readsSince(p.server, made.user.id, minuteAgo);
     ava = p.server.api(made.token);
     const admin = p.server.api(p.server.adminToken);
 

@@ -5,7 +5,7 @@ import { AskQuestionConfig, SendMessageConfig, type Step } from '../../../lib/co
 import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { waitFor } from '../../support/wait';
 import { BY_ANOTHER_RUN, driveOutsideStep, OPENED_FIRST } from '../drive-outside-step';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { closedOnWhatsApp as closedOnWhatsAppIn, SHEENA_WA_ID, startChannelWorld, type ChannelWorld } from './support';
 
 // A WhatsApp customer whose conversation was closed; then the shop's CRM tags them, and the steps
 // that open the conversation first (Send message, Assign to, Ask a Question) meet three things a
@@ -19,16 +19,9 @@ export function openFirstMeanwhileSuite(databaseUrl: () => string | undefined) {
   beforeEach(async () => { const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); });
   afterEach(async () => { await w.close(); });
   const admin = () => w.server.api(w.server.adminToken);
-  const WA_ID = '14155550123';
+  const WA_ID = SHEENA_WA_ID;
 
-  /** Sheena wrote on WhatsApp; an agent closed the conversation. */
-  async function closedOnWhatsApp() {
-    expect((await w.deliver(whatsappPlainMessage({ waId: WA_ID, text: 'I take the sofa', name: 'Sheena Park' }))).status).toBe(200);
-    const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent('+14155550123')}`);
-    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
-    w.graph.requests.length = 0;
-    return { contact: Contact.parse(contact), closed: conversation as { id: string } };
-  }
+  const closedOnWhatsApp = async () => { const { contact, closed } = await closedOnWhatsAppIn(w); return { contact: Contact.parse(contact), closed }; };
   const openOf = async (contactId: string) => (await admin().get(`/conversations?contactId=${contactId}&status=open`)).body.conversations as { id: string }[];
   const runsOf = async (workflowId: string) => (await admin().get(`/workflows/${workflowId}/runs`)).body.runs as { id: string }[];
   const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
+import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { startGraphStandIn, type GraphStandIn } from '../../support/graph-standin';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitForRun } from '../webhooks/support';
@@ -52,11 +53,7 @@ export async function startChannelWorld(opts: { databaseUrl?: string; env?: Node
   const { whatsappId, messengerId } = await connectTestChannels(server, graph);
   return {
     graph, server, whatsappId, messengerId,
-    async deliver(payload) {
-      const raw = JSON.stringify(payload);
-      const res = await server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
-      return res;
-    },
+    deliver: (payload) => postSignedMeta(server, payload),
     async tagWorkflow(steps) {
       const wf = await admin.post('/workflows', { name: `Send ${Math.random()}`, trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] }, steps });
       expect(wf.status, JSON.stringify(wf.body)).toBe(201);
@@ -90,4 +87,35 @@ export async function conversationOf(server: TestServer, query: string) {
   const list = await admin.get(`/conversations?contactId=${contact.id}&status=open`);
   const conversation = await admin.get(`/conversations/${list.body.conversations[0].id}`);
   return { contact, conversation: conversation.body };
+}
+
+/** A customer's WhatsApp number in the after-close suites (Sheena Park). */
+export const SHEENA_WA_ID = '14155550123';
+
+/** Sheena wrote on WhatsApp, then an agent closed the conversation; the Graph log starts empty. */
+export async function closedOnWhatsApp(w: ChannelWorld) {
+  expect((await w.deliver(whatsappPlainMessage({ waId: SHEENA_WA_ID, text: 'I take the sofa', name: 'Sheena Park' }))).status).toBe(200);
+  const { contact, conversation } = await conversationOf(w.server, `phone=${encodeURIComponent(`+${SHEENA_WA_ID}`)}`);
+  expect((await w.server.api(w.server.adminToken).post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+  w.graph.requests.length = 0;
+  return { contact, closed: conversation as { id: string } };
+}
+
+/** A Meta webhook delivery as Meta signs it (X-Hub-Signature-256 over the raw body with the app secret). */
+export function postSignedMeta(server: TestServer, payload: unknown) {
+  const raw = JSON.stringify(payload);
+  return server.request('POST', '/meta/webhook', { body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}` } });
+}
+
+/** The same, which Meta must take (200). */
+export async function deliverSignedMeta(server: TestServer, payload: unknown) {
+  const res = await postSignedMeta(server, payload);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res;
+}
+
+/** The user joined, and the server began keeping reads, at `at`: what comes after is unread to them (migration 094). */
+export async function readsSince(server: TestServer, userId: string, at: string) {
+  await server.store.db.updateTable('users').set({ created_at: at }).where('id', '=', userId).execute();
+  await server.store.db.updateTable('settings').set({ value: JSON.stringify(at) }).where('key', '=', 'unread_since').execute();
 }
