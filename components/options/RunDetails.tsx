@@ -3,6 +3,7 @@ import { Run } from '../../lib/contracts/runs';
 import { waitingBehindText } from '../../lib/workflow/waiting-behind';
 import { request } from './api';
 import { LongText } from './LongText';
+import { RefusedLater } from './RefusedLater';
 import { StatusBadge } from './StatusBadge';
 import { RUNS_KEY } from './use-run-history';
 
@@ -56,6 +57,7 @@ export function RunDetails({ run }: { run: Run }) {
           {run.stepLog.map((entry, i) => (
             <li key={`${entry.stepId}-${i}`}>
               <StatusBadge status={entry.status} /> <code>{entry.stepId}</code> <span className="muted">{entry.type}</span>
+              <RefusedLater output={entry.output} />
               {entry.error && <LongText as="p" className="error" text={entry.error} filename={`${run.id}-${entry.stepId}-error.txt`} />}
               {entry.notes?.map((n, j) => <LongText key={`${j}-${n.slice(0, 50)}`} as="p" className="hint" text={n} filename={`${run.id}-${entry.stepId}-note-${j + 1}.txt`} />)}
               {entry.output !== undefined && (

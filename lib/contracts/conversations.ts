@@ -3,6 +3,7 @@ import { Id, Timestamp, unknownKeys } from './common';
 import { Contact } from './contacts';
 import { Attachment, ChannelWindow, MessageDelivery } from './channels';
 import { MessageData } from './message-data';
+import { MessageEdits } from './message-edits';
 import { WhatsAppTemplateRef } from './whatsapp-template-ref';
 import { AdReferral } from './ad-referral';
 import { decodedCursor, listQuery, pageLimit } from './list-query';
@@ -59,6 +60,8 @@ export const Message = z.object({
   threadAt: Timestamp.optional(),
   /** What the customer sent beyond its text: a WhatsApp Flow's answer fields, shared contact cards, an order. */
   data: MessageData.optional(),
+  /** The customer edited it after sending (Messenger, WhatsApp): `text` is the latest; the inbox marks it "edited". */
+  edited: MessageEdits.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -246,6 +249,8 @@ export const SearchMatch = z.object({ messageId: Id, kind: z.enum(['message', 'c
 export type SearchMatch = z.infer<typeof SearchMatch>;
 /** Chatwoot counts a conversation's unread messages up to 10 (its card shows "9+"); so does the list. */
 export const UNREAD_COUNT_CAP = 10;
+/** A search reads at most this many matching messages for its count (ConversationList.totalIsLowerBound). */
+export const SEARCH_COUNT_CAP = 5_000;
 /**
  * A row of GET /conversations: `lastActivityAt` is its latest message's time, else when it was
  * opened (what the list is ordered by); `lastMessage` that message (null: none yet).
@@ -273,6 +278,8 @@ export const ConversationList = z.object({
   conversations: z.array(ConversationListItem),
   nextCursor: z.string().nullable(),
   total: z.number().int().min(0),
+  totalIsLowerBound: z.boolean().optional()
+    .describe(`true: \`total\` is at least how many match, not all of them. A search (\`q\`) whose text is in more than ${SEARCH_COUNT_CAP} messages counts only the conversations of the first ${SEARCH_COUNT_CAP} it reads (the inbox shows "N+"), as Chatwoot's search, which gives no total. The pages still hold every match. False or absent: \`total\` is exact`),
 });
 export type ConversationList = z.infer<typeof ConversationList>;
 

@@ -9,6 +9,7 @@ import type { ConnectionsTable, MessagesTable } from '../store/schema';
 import { channelConfig, channelToken } from './connections';
 import { credentialProblem, noteSendOutcome, recipientRefusal } from './channel-health';
 import { applyEarlyStatus } from './delivery-status';
+import { showEarlyReactionsOf } from '../webhooks/meta-reactions';
 import { echoMark } from './echo-mark';
 import type { Cancellation } from '../outbound/call';
 import { graphCall, GraphCancelledError, GraphError, GraphUnreachableError, QUICK_RETRY_MAX_MS } from './graph';
@@ -139,6 +140,7 @@ export async function deliverThroughChannel(services: Services, input: DeliverIn
     await setDelivery(services, messageId, { external_id: externalId, delivery_status: 'accepted', delivery_error: null });
     await noteSendOutcome(services, connection, null);
     await applyEarlyStatus(services, externalId);
+    await showEarlyReactionsOf(services, connection.id, externalId);
     services.live.publish({ type: 'conversation.changed', conversationId: conversation.id, contactId: conversation.contactId });
     return { messageId, status: 'accepted', externalId, error: null, repeated: false };
   } catch (err) {

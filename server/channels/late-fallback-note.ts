@@ -9,14 +9,15 @@ export const LATE_NOTE = 'WhatsApp refused the message later';
 const ENDED = ['completed', 'failed', 'cancelled'];
 
 /**
- * Adds a note to the run's log entry of the step that sent the message (its send key: `run:step`,
- * `:n` for its n-th execution after a jump back; engine/executor/step-start.ts). A run an instance
- * is executing keeps its log in memory and writes it whole at the checkpoint, so it is not written
- * then (false: try again later); any other state's log is written only if it is still the one
- * read (a claim that raced this reads the new one: claims take the row with UPDATE … RETURNING).
- * True when written, already there, or nothing to write to (the run was deleted).
+ * Changes the run's log entry of the step that sent the message (its send key: `run:step`,
+ * `:n` for its n-th execution after a jump back; engine/executor/step-start.ts): `amend` edits the
+ * entry and says whether it changed anything. A run an instance is executing keeps its log in
+ * memory and writes it whole at the checkpoint, so it is not written then (false: try again
+ * later); any other state's log is written only if it is still the one read (a claim that raced
+ * this reads the new one: claims take the row with UPDATE … RETURNING).
+ * True when written, nothing to change, or nothing to write to (the run was deleted).
  */
-export async function noteOnStep(services: Services, sendKey: string, note: (runEnded: boolean) => string): Promise<boolean> {
+export async function amendStep(services: Services, sendKey: string, amend: (entry: StepLogEntry, runEnded: boolean) => boolean): Promise<boolean> {
   const [runId = '', stepId = '', nth = '1'] = sendKey.split(':');
   for (let attempt = 0; attempt < 3; attempt++) {
     const run = await services.db.selectFrom('runs').select(['id', 'workflow_id', 'status', 'step_log', 'error', 'variables']).where('id', '=', runId).executeTakeFirst();
@@ -25,8 +26,7 @@ export async function noteOnStep(services: Services, sendKey: string, note: (run
     const log = fromJson<StepLogEntry[]>(run.step_log, []);
     const entry = log.filter((e) => e.stepId === stepId && e.status !== 'retrying')[Number(nth) - 1];
     if (!entry) return run.status !== 'queued';
-    if (entry.notes?.some((n) => n.startsWith(LATE_NOTE))) return true;
-    entry.notes = [...(entry.notes ?? []), note(ENDED.includes(run.status))];
+    if (!amend(entry, ENDED.includes(run.status))) return true;
     const written = await services.db.updateTable('runs').set({ step_log: toJson(log) })
       .where('id', '=', run.id).where('status', '=', run.status).where('step_log', '=', run.step_log).executeTakeFirst();
     if (Number(written.numUpdatedRows) !== 1) continue;

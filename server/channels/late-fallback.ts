@@ -25,7 +25,7 @@ export const KEEP_DAYS = 7;
 
 /** Kept before the message is sent: a refusal may reach us before the send's answer does. */
 export async function keepLateFallback(services: Services, k: { sendKey: string; conversationId: string; fallback: SendSpec }): Promise<void> {
-  await services.db.insertInto('late_fallbacks').values({ send_key: k.sendKey, conversation_id: k.conversationId, spec: toJson(k.fallback), due_at: null, created_at: nowIso() })
+  await services.db.insertInto('late_fallbacks').values({ send_key: k.sendKey, conversation_id: k.conversationId, spec: toJson(k.fallback), due_at: null, created_at: nowIso(), tries: 0 })
     .onConflict((oc) => oc.column('send_key').doNothing()).execute();
 }
 

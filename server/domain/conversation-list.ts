@@ -11,7 +11,7 @@ import { contactMatches } from './contact-search';
 import { toContact } from './contacts';
 import { toConversation } from './conversations';
 import { inMatched, searchPages } from './conversation-search';
-import { hasUnread, unreadCount, type Reader } from './conversation-unread';
+import { hasUnread, hasUnreadJoined, unreadCount, type Reader } from './conversation-unread';
 import { channelIs } from './conversation-channel-filter';
 import { latestMatch } from './message-search';
 import { searchMatches } from './search-snippet';
@@ -60,7 +60,7 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
     contactId: query.contactId, q: query.q || undefined, assigneeId, updatedSince: query.updatedSince, reader, unread: query.unread === 'true', channel: query.channel,
   };
   const statuses = query.status ? [query.status] : STATUSES;
-  const [pages, total] = filters.q ? await searchPages(db, dialect, statuses, filters, cursor, query.limit + 1) : await Promise.all([
+  const [pages, total, totalIsLowerBound = false] = filters.q ? await searchPages(db, dialect, statuses, filters, cursor, query.limit + 1) : await Promise.all([
     Promise.all(statuses.map((status) => tabPage(db, dialect, status, filters, cursor, query.limit + 1))),
     countOf(db, dialect, query.status, filters),
   ]);
@@ -73,6 +73,7 @@ export async function listConversations(db: Executor, dialect: Dialect, query: O
     conversations: page.map((r) => ({ ...toItem(r), ...(r.match_id && found?.has(r.match_id) ? { match: found.get(r.match_id) } : {}) })),
     nextCursor: rows.length > query.limit && last ? encodeConversationCursor({ at: last.activity_at, id: last.id }) : null,
     total,
+    totalIsLowerBound,
   };
 }
 
@@ -126,7 +127,7 @@ export function pageQuery(db: Executor, dialect: Dialect, status: Status, filter
     .where('conversations.status', '=', sql.lit(status));
   if (filters.contactId) q = q.where('conversations.contact_id', '=', filters.contactId);
   if (filters.assigneeId !== undefined) q = q.where(assigneeIs(filters.assigneeId));
-  if (filters.q) q = q.where(filters.qMatched ? inMatched(dialect) : contactMatches(dialect, filters.q));
+  if (filters.q) q = q.where(filters.qMatched ? inMatched(dialect, filters.q) : contactMatches(dialect, filters.q));
   if (filters.channel) q = q.where(channelIs(filters.channel));
   if (filters.unread && filters.reader) q = q.where(hasUnread(filters.reader));
   const closedPart = !!filters.updatedSince && part === 'closed';
@@ -162,6 +163,11 @@ export function countQuery(db: Executor, dialect: Dialect, status: Status | unde
   else if (filters.q) q = q.innerJoin('contacts', 'contacts.id', 'conversations.contact_id').where(contactMatches(dialect, filters.q));
   if (filters.updatedSince) q = q.where(changedSince(status, filters.updatedSince));
   if (filters.channel) q = q.where(channelIs(filters.channel));
+  if (filters.unread && filters.reader && dialect === 'postgres') {
+    const reader = filters.reader;
+    return q.leftJoin('conversation_reads as unread_seen', (join) => join.onRef('unread_seen.conversation_id', '=', 'conversations.id').on('unread_seen.user_id', '=', reader.id))
+      .where(hasUnreadJoined(reader));
+  }
   if (filters.unread && filters.reader) q = q.where(hasUnread(filters.reader));
   return q;
 }

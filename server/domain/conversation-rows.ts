@@ -1,6 +1,7 @@
 import type { Attachment, MessageDelivery } from '../../lib/contracts/channels';
 import type { Conversation, Message } from '../../lib/contracts/conversations';
 import { MessageData } from '../../lib/contracts/message-data';
+import { MessageEdits } from '../../lib/contracts/message-edits';
 import { AdReferral } from '../../lib/contracts/ad-referral';
 import { explainMetaError } from '../channels/meta-advice';
 import { fromJson } from '../store/database';
@@ -34,7 +35,14 @@ export const toMessage = (r: MessagesTable): Message => ({
   ...(r.sent_at ? { sentAt: r.sent_at } : {}),
   ...(r.thread_at ? { threadAt: r.thread_at } : {}),
   ...(r.data ? dataOf(r.data) : {}),
+  ...(r.edits ? editsOf(r.edits) : {}),
 });
+
+/** Likewise for a message's edits (migration 100). */
+function editsOf(raw: string): { edited?: MessageEdits } {
+  const parsed = MessageEdits.safeParse(fromJson<unknown>(raw, null));
+  return parsed.success ? { edited: parsed.data } : {};
+}
 
 /** Stored data that no longer reads as the contract says is left out, not a 500 for the conversation. */
 function dataOf(raw: string): { data?: MessageData } {

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect, Executor } from '../store/database';
 import { contactMatches } from './contact-search';
-import { messageHits } from './message-search';
+import { hitsCapped, holdsMatch, messageHits } from './message-search';
 import { countQuery, pageQuery, type Filters, type Row, type Status } from './conversation-list';
 
 /**
@@ -13,12 +13,14 @@ import { countQuery, pageQuery, type Filters, type Row, type Status } from './co
  * index 60,000 times (15 → 250 ms at 60k contacts). SQLite's unary + and PostgreSQL's IS TRUE keep
  * the planners from that.
  */
-export function inMatched(dialect: Dialect): RawBuilder<SqlBool> {
+export function inMatched(dialect: Dialect, pageOf?: string): RawBuilder<SqlBool> {
   const contact = sql.ref('conversations.contact_id');
   const id = sql.ref('conversations.id');
+  // A page (pageOf: its q) also takes a match beyond a full `hits`; the count does not (message-search.ts hitsCapped).
+  const beyond = pageOf ? sql` OR (${hitsCapped} AND ${holdsMatch(dialect, pageOf)})` : sql``;
   return dialect === 'postgres'
-    ? sql<SqlBool>`(${contact} IN (SELECT id FROM matched) OR ${id} IN (SELECT conversation_id FROM hits)) IS TRUE`
-    : sql<SqlBool>`(+${contact} IN (SELECT id FROM matched) OR +${id} IN (SELECT conversation_id FROM hits))`;
+    ? sql<SqlBool>`(${contact} IN (SELECT id FROM matched) OR ${id} IN (SELECT conversation_id FROM hits)${beyond}) IS TRUE`
+    : sql<SqlBool>`(+${contact} IN (SELECT id FROM matched) OR +${id} IN (SELECT conversation_id FROM hits)${beyond})`;
 }
 
 /**
@@ -32,7 +34,7 @@ export function inMatched(dialect: Dialect): RawBuilder<SqlBool> {
  * promises it survives UNION ALL and the join (a page cut at the wrong row). It sorts the parts'
  * rows only (at most a page and one each), after each part is read from its index in order.
  */
-export async function searchPages(db: Executor, dialect: Dialect, statuses: readonly Status[], filters: Filters, cursor: { at: string; id: string } | null, limit: number): Promise<[Row[][], number]> {
+export async function searchPages(db: Executor, dialect: Dialect, statuses: readonly Status[], filters: Filters, cursor: { at: string; id: string } | null, limit: number): Promise<[Row[][], number, boolean]> {
   const { parts, query } = searchPagesQuery(db, dialect, statuses, filters, cursor, limit);
   const { rows } = await query.execute(db);
   const byPart = parts.map((_, i) => rows.filter((r) => r.part_no === i));
@@ -42,7 +44,7 @@ export async function searchPages(db: Executor, dialect: Dialect, statuses: read
     // As tabPage: the closed-since range only after a short first range, up to the page's size.
     return parts[at + 1]?.[0] === status && active.length < limit ? [...active, ...byPart[at + 1]!.slice(0, limit - active.length)] : active;
   });
-  return [tabs, Number(rows[0]?.total_n ?? 0)];
+  return [tabs, Number(rows[0]?.total_n ?? 0), !!Number(rows[0]?.total_capped ?? 0)];
 }
 
 type Part = [Status, 'active' | 'closed'];
@@ -54,8 +56,8 @@ export function searchPagesQuery(db: Executor, dialect: Dialect, statuses: reado
   const resolved: Filters = { ...filters, qMatched: true };
   const parts: Part[] = statuses.flatMap((status): Part[] => (status === 'closed' && filters.updatedSince ? [[status, 'active'], [status, 'closed']] : [[status, 'active']]));
   const pages = parts.map(([status, part], i) => sql`SELECT ${sql.lit(i)} AS part_no, p.* FROM ${pageQuery(db, dialect, status, resolved, cursor, limit, part)} AS p`);
-  const query = sql<Row & { part_no: number | null; total_n: number | string }>`WITH matched AS MATERIALIZED ${matched}, hits AS MATERIALIZED ${hits}
-    SELECT total.n AS total_n, pages.* FROM ${countQuery(db, dialect, statuses.length === 1 ? statuses[0] : undefined, resolved)} AS total
+  const query = sql<Row & { part_no: number | null; total_n: number | string; total_capped: number | boolean }>`WITH matched AS MATERIALIZED ${matched}, hits AS MATERIALIZED ${hits}
+    SELECT total.n AS total_n, ${hitsCapped} AS total_capped, pages.* FROM ${countQuery(db, dialect, statuses.length === 1 ? statuses[0] : undefined, resolved)} AS total
     LEFT JOIN (${sql.join(pages, sql` UNION ALL `)}) AS pages ON 1 = 1
     ORDER BY pages.part_no, pages.activity_at DESC, pages.id DESC`;
   return { parts, query };

@@ -16,9 +16,14 @@ export function otherForms(digits: string): string[] {
   const d = digits;
   const out: string[] = [];
   // Brazil: mobile numbers gained a ninth digit (9) after the two-digit area code; WhatsApp
-  // often reports the older 12-digit form (55 + DDD + 8 digits).
-  if (/^55\d{10}$/.test(d)) out.push(`${d.slice(0, 4)}9${d.slice(4)}`);
-  if (/^55\d{2}9\d{8}$/.test(d)) out.push(`${d.slice(0, 4)}${d.slice(5)}`);
+  // often reports the older 12-digit form (55 + DDD + 8 digits). Only mobiles got it: their
+  // 8-digit numbers started 6–9, landlines start 2–5 and kept 8 digits (Anatel's plan, as
+  // https://en.wikipedia.org/wiki/Telephone_numbers_in_Brazil gives it: "landline numbers
+  // (starting with 2, 3, 4 or 5) … remained with eight digits"; "the digit 9 was added to the
+  // left of all existing mobile numbers"). So a landline has no other form, and a nine-digit
+  // mobile whose next digit is 2–5 never had an 8-digit one: either would be another line.
+  if (/^55\d{2}[6-9]\d{7}$/.test(d)) out.push(`${d.slice(0, 4)}9${d.slice(4)}`);
+  if (/^55\d{2}9[6-9]\d{7}$/.test(d)) out.push(`${d.slice(0, 4)}${d.slice(5)}`);
   // Mexico: mobiles were dialled from abroad with a 1 after 52 until 2019 (E.164 dropped it);
   // WhatsApp still reports 521 + 10 digits for accounts made before.
   if (/^521\d{10}$/.test(d)) out.push(`52${d.slice(3)}`);

@@ -58,6 +58,8 @@ export interface MessagesTable {
   sent_at?: string | null;
   /** Where it sits in its thread when not at created_at (a late customer message, a Resend; migration 095). */
   thread_at?: string | null;
+  /** The customer edited it: when, how often, and what it said before (JSON MessageEdits; migration 100). */
+  edits?: string | null;
   /** What the customer sent beyond its text (a flow's answer, a contact card, an order), JSON (lib/contracts/message-data.ts). */
   data?: Json | null;
 }
@@ -132,7 +134,10 @@ export interface MetaDeliveriesTable { key: string; created_at: string }
 export interface EarlyDeliveryStatusesTable { external_id: string; status: string; error: string | null; created_at: string }
 /** An agent's reply through a channel, for tries later and Resend (migration 078; `spec`: JSON SendSpec). */
 /** A workflow message's fallback template, sent if WhatsApp refuses the message later (migration 097; `spec`: JSON SendSpec). */
-export interface LateFallbacksTable { send_key: string; conversation_id: string; spec: string; due_at: string | null; created_at: string }
+/** `tries`: the fallback's sends so far (migration 099). */
+export interface LateFallbacksTable { send_key: string; conversation_id: string; spec: string; due_at: string | null; created_at: string; tries: number }
+/** A customer's reaction that arrived before its message (migration 098): shown once the message is stored. */
+export interface EarlyReactionsTable { dedupe_key: string; connection_id: string; target_id: string; emoji: string | null; created_at: string }
 export interface ReplySendsTable { send_key: string; conversation_id: string; spec: string; tries: number; next_attempt_at: string | null; resend_key: string | null; created_at: string }
 
 /** When a user last looked at a conversation (migration 094): the list counts the customer's messages after it. */
@@ -152,6 +157,7 @@ export interface DB {
   early_delivery_statuses: EarlyDeliveryStatusesTable;
   reply_sends: ReplySendsTable;
   late_fallbacks: LateFallbacksTable;
+  early_reactions: EarlyReactionsTable;
   conversation_reads: ConversationReadsTable;
   connections: ConnectionsTable;
   question_waits: QuestionWaitsTable;

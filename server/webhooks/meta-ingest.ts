@@ -17,8 +17,9 @@ import { listAds } from './ads';
 import { adEligibility } from '../../lib/contracts/ads';
 import type { AdReferral } from '../../lib/contracts/ad-referral';
 import { channelOf, collectRuns, duplicate, firstTime, notConnected, phoneOfWaId, skipped, type ItemResult } from './meta-item-outcome';
-import { ingestReaction } from './meta-reactions';
+import { ingestReaction, showEarlyReactions } from './meta-reactions';
 import { ingestNumberChange } from './number-change';
+import { ingestEdit } from './meta-edits';
 
 export type { ItemResult } from './meta-item-outcome';
 
@@ -117,6 +118,7 @@ async function ingestMessage(services: Services, m: InboundMessage, delivery: De
         // The ad it came from, unless the message holds content of its own (an order, a flow's answer).
         ...(m.data ? { data: m.data } : referral ? { data: { type: 'ad_referral' as const, ...referral } } : {}), ...(m.aside ? { aside: true } : {}),
       }, { source: 'contact' });
+      if (m.externalId) await showEarlyReactions(uow, services, channel.id, m.externalId);
     }
     if (!m.ad || !referral) return { runIds, outcome: 'stored' };
     const eligibility = ad ? adEligibility(ad) : null;
@@ -153,6 +155,7 @@ async function ingestEcho(services: Services, e: EchoItem): Promise<ItemResult> 
       text: (e.text ?? `[${e.attachments[0]?.type ?? 'attachment'}]`).slice(0, 4096), direction: 'outgoing', kind: 'message', author: { type: 'user', id: null },
       channel: { connectionId: channel.id, externalId: e.externalId, deliveryStatus: 'sent', attachments: e.attachments },
     }, { source: 'user' });
+    if (e.externalId) await showEarlyReactions(uow, services, channel.id, e.externalId);
     return { runIds, outcome: 'stored' };
   });
 }
@@ -172,6 +175,7 @@ export async function ingestMetaItem(services: Services, item: MetaItem, deliver
     case 'echo': return ingestEcho(services, item);
     case 'status': return ingestStatus(services, item);
     case 'reaction': return ingestReaction(services, item);
+    case 'edit': return ingestEdit(services, item);
     case 'number_change': return ingestNumberChange(services, item);
     // Told by the route (logged, counted); nothing to store.
     case 'error': return skipped(`Meta error ${item.code ?? ''}: ${item.title}`);

@@ -49,6 +49,20 @@ export interface ReactionItem extends Base {
   /** Null: the reaction was taken back. */
   emoji: string | null;
 }
+/**
+ * A customer edited a message they sent (Messenger `message_edit`, WhatsApp `edit`): its new text,
+ * shown in place of the old one and marked edited.
+ */
+export interface EditItem extends Base {
+  kind: 'edit'; senderId: string; dedupeKey: string;
+  /** Meta's id of the message edited. */
+  targetId: string;
+  text: string;
+  /** Messenger's `num_edit` (the edit's number; null on WhatsApp): a late, older edit never replaces a newer one. */
+  count: number | null;
+  /** When the customer edited it, by Meta's clock. */
+  at: string | null;
+}
 /** WhatsApp `system` `user_changed_number`: the customer's WhatsApp moved to a new number. */
 export interface NumberChangeItem extends Base { kind: 'number_change'; oldWaId: string; newWaId: string; externalId: string | null; dedupeKey: string | null }
 /** A change carrying `value.errors`: Meta could not process something for the number (not a message). */
@@ -69,7 +83,7 @@ export interface StatusItem extends Base {
   watermark?: { psid: string; before: string; inclusive: boolean };
 }
 export interface SkipItem { kind: 'skip'; reason: string }
-export type MetaItem = InboundMessage | EchoItem | StatusItem | ReactionItem | NumberChangeItem | ErrorItem | SkipItem;
+export type MetaItem = InboundMessage | EchoItem | StatusItem | ReactionItem | EditItem | NumberChangeItem | ErrorItem | SkipItem;
 
 export const Id = z.string().min(1).max(256);
 /** A text Meta sent, at most 2000 characters (the ad referral's limit); absent or empty: null. */

@@ -6,7 +6,7 @@ import { msEvent } from './ms-payloads';
 import { flowAnswer, orderContent, sharedContacts, unsupportedText, WaContactCard, WaError, WaNfmReply, WaOrder } from './wa-message-content';
 import { otherForms } from '../domain/phone-forms';
 
-export type { AdReferral, EchoItem, ErrorItem, InboundMessage, MetaItem, NumberChangeItem, ReactionItem, SkipItem, StatusItem } from './meta-items';
+export type { AdReferral, EchoItem, EditItem, ErrorItem, InboundMessage, MetaItem, NumberChangeItem, ReactionItem, SkipItem, StatusItem } from './meta-items';
 export { metaTime } from './meta-items';
 
 // Meta's webhook deliveries, read item by item: one message, postback, referral or status the
@@ -37,6 +37,11 @@ const WaMessage = z.object({
   reaction: z.object({ message_id: Id, emoji: z.string().max(64).optional() }).passthrough().optional(),
   system: z.object({ type: z.string().max(60).optional(), wa_id: z.string().max(32).optional(), new_wa_id: z.string().max(32).optional(), body: z.string().max(2000).optional() }).passthrough().optional(),
   unsupported: z.object({ type: z.string().max(60).optional() }).passthrough().optional(),
+  // A customer's edit (WhatsApp Business app numbers, "Coexistence"): the message edited and its new content.
+  edit: z.object({
+    original_message_id: Id.optional(),
+    message: z.object({ type: z.string().max(40).optional(), text: z.object({ body: z.string().max(10_000) }).optional(), ...Object.fromEntries(['image', 'video', 'document'].map((t) => [t, WaMedia.optional()])) }).passthrough().optional(),
+  }).passthrough().optional(),
   errors: z.array(WaError).max(20).optional(),
   // The message this one replies to: the one whose button or list row was tapped, or one quoted.
   context: z.object({ id: Id.optional() }).passthrough().optional(),
@@ -67,6 +72,9 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
     if (!m.reaction || !m.id) return { kind: 'skip', reason: 'WhatsApp reaction without the message it reacts to' };
     return { kind: 'reaction', channel: 'whatsapp', accountId, senderId: m.from, dedupeKey: `wa:${m.id}`, targetId: m.reaction.message_id, emoji: m.reaction.emoji || null };
   }
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/edit
+  // (Meta has at times delivered edits as `unsupported` instead: a placeholder, below.)
+  if (type === 'edit') return waEdit(m, accountId, (raw as { timestamp?: unknown }).timestamp);
   // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
   if (type === 'system') {
     const to = m.system?.wa_id ?? m.system?.new_wa_id;
@@ -113,6 +121,15 @@ function waMessage(raw: unknown, value: Record<string, unknown>, accountId: stri
     dedupeKey: m.id ? `wa:${m.id}` : null, text: text?.slice(0, 4096) ?? null, attachments, ad, sentAt: metaTime((raw as { timestamp?: unknown }).timestamp, 's'),
     ...content, ...(m.context?.id ? { inReplyTo: m.context.id } : {}),
   };
+}
+
+/** The edit's new words: a text's body, or a media message's caption (the only parts WhatsApp lets a person edit). */
+function waEdit(m: z.infer<typeof WaMessage>, accountId: string | null, timestamp: unknown): MetaItem {
+  const target = m.edit?.original_message_id;
+  const inner = m.edit?.message as { type?: string; text?: { body: string } } & Partial<Record<string, { caption?: string } | undefined>> | undefined;
+  const text = inner?.text?.body ?? (inner?.type ? inner[inner.type] as { caption?: string } | undefined : undefined)?.caption;
+  if (!m.id || !target || text === undefined) return { kind: 'skip', reason: 'WhatsApp edit without the message edited or its new text' };
+  return { kind: 'edit', channel: 'whatsapp', accountId, senderId: m.from, dedupeKey: `wa:${m.id}`, targetId: target, text: text.slice(0, 4096), count: null, at: metaTime(timestamp, 's') };
 }
 
 /** An ad's referral (a post's, `source_type: post`, is no ad: not kept). Long values are cut, never a reason to skip the message. */

@@ -1,9 +1,13 @@
-import { inTransaction } from '../events/unit-of-work';
+import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { addMessage } from '../domain/conversations';
+import { nowIso } from '../ids';
 import type { Services } from '../services';
 import type { ReactionItem } from './meta-items';
-import { channelOf, collectRuns, duplicate, firstTime, notConnected, skipped, type ItemResult } from './meta-item-outcome';
+import { channelOf, collectRuns, duplicate, firstTime, notConnected, type ItemResult } from './meta-item-outcome';
 import { reactionText } from './wa-message-content';
+
+/** A reaction whose message never arrives (another tool's, older than the channel) waits this long: Meta retries a delivery for up to 7 days. */
+export const EARLY_REACTION_DAYS = 7;
 
 /**
  * A customer's reaction (WhatsApp `reaction`, Messenger `message_reactions`): a short line from the
@@ -11,8 +15,10 @@ import { reactionText } from './wa-message-content';
  * today”"), as Chatwoot shows a reaction as a message with its emoji. It is not the customer's
  * turn (addMessage `aside`): a thumbs-up is no answer to a workflow's question, opens no
  * conversation, reopens none, and does not count for Meta's 24-hour window (stored without the
- * channel: Meta's pages do not say a reaction opens it). A reaction to a message not stored here
- * (another tool's, older than the channel) has nowhere to go: skipped, as Chatwoot does.
+ * channel: Meta's pages do not say a reaction opens it). Meta promises no order between webhooks,
+ * so a reaction to a message not stored yet waits (early_reactions, migration 098) and is shown
+ * when the message arrives or our send stores its id; one whose message never comes goes after
+ * EARLY_REACTION_DAYS (housekeeping).
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/reaction
  * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reactions
  */
@@ -20,15 +26,63 @@ export async function ingestReaction(services: Services, r: ReactionItem): Promi
   return inTransaction(services.db, async (uow) => {
     const channel = await channelOf(uow, r);
     if (!channel) return notConnected(r);
-    const target = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-      .select(['messages.text', 'messages.conversation_id', 'conversations.contact_id'])
-      .where('messages.connection_id', '=', channel.id).where('messages.external_id', '=', r.targetId).executeTakeFirst();
-    if (!target) return skipped(`${r.channel === 'whatsapp' ? 'WhatsApp' : 'Messenger'} reaction to message ${r.targetId.slice(0, 80)}, which is not stored here`);
+    const target = await reactedTo(uow, channel.id, r.targetId);
     if (!(await firstTime(uow, r.dedupeKey))) return duplicate();
     const runIds = collectRuns(uow);
-    await addMessage(uow, services, target.conversation_id, {
-      text: reactionText(r.emoji, target.text), direction: 'incoming', kind: 'message', author: { type: 'contact', id: target.contact_id }, aside: true,
-    }, { source: 'contact' });
+    if (target) {
+      await showReaction(uow, services, target, r.emoji);
+      return { runIds, outcome: 'stored' };
+    }
+    await uow.trx.insertInto('early_reactions')
+      .values({ dedupe_key: r.dedupeKey.slice(0, 600), connection_id: channel.id, target_id: r.targetId.slice(0, 300), emoji: r.emoji, created_at: nowIso() })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+    // PostgreSQL: the message may have been stored after our look, and have looked for waiting
+    // reactions before our commit: then neither showed it. Looked at once more when committed.
+    uow.afterCommit(() => { void showIfStoredSince(services, channel.id, r.targetId); });
     return { runIds, outcome: 'stored' };
   });
+}
+
+type Target = { text: string; conversation_id: string; contact_id: string };
+
+async function reactedTo(uow: UnitOfWork, connectionId: string, externalId: string): Promise<Target | undefined> {
+  return uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.text', 'messages.conversation_id', 'conversations.contact_id'])
+    .where('messages.connection_id', '=', connectionId).where('messages.external_id', '=', externalId).executeTakeFirst();
+}
+
+async function showReaction(uow: UnitOfWork, services: Services, target: Target, emoji: string | null) {
+  await addMessage(uow, services, target.conversation_id, {
+    text: reactionText(emoji, target.text), direction: 'incoming', kind: 'message', author: { type: 'contact', id: target.contact_id }, aside: true,
+  }, { source: 'contact' });
+}
+
+/**
+ * Once a message with Meta's id is stored (the customer's, a Page echo, our send's answer): the
+ * reactions that arrived before it, in the order they came. Each is taken by deleting its row, so
+ * two stores looking at once show it once.
+ */
+export async function showEarlyReactions(uow: UnitOfWork, services: Services, connectionId: string, externalId: string): Promise<void> {
+  const waiting = await uow.trx.selectFrom('early_reactions').selectAll().where('connection_id', '=', connectionId).where('target_id', '=', externalId)
+    .orderBy('created_at').orderBy('dedupe_key').execute();
+  if (waiting.length === 0) return;
+  const target = await reactedTo(uow, connectionId, externalId);
+  if (!target) return;
+  for (const w of waiting) {
+    const taken = await uow.trx.deleteFrom('early_reactions').where('dedupe_key', '=', w.dedupe_key).executeTakeFirst();
+    if (Number(taken.numDeletedRows) > 0) await showReaction(uow, services, target, w.emoji);
+  }
+}
+
+async function showIfStoredSince(services: Services, connectionId: string, externalId: string) {
+  try {
+    await inTransaction(services.db, (uow) => showEarlyReactions(uow, services, connectionId, externalId));
+  } catch (err) {
+    services.log.warn({ err, externalId }, 'could not show an early reaction');
+  }
+}
+
+/** After our send stored Meta's id, in a transaction of its own (channels/deliver.ts). */
+export async function showEarlyReactionsOf(services: Services, connectionId: string, externalId: string): Promise<void> {
+  await inTransaction(services.db, (uow) => showEarlyReactions(uow, services, connectionId, externalId));
 }

@@ -5,7 +5,7 @@ import { cut, Id, issue, metaTime, type AdReferral, type MetaItem } from './meta
 // Messenger's webhook events (object `page`), one item each:
 // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages
 // .../messaging_postbacks, .../messaging_referrals, .../message-echoes, .../message-deliveries,
-// .../message-reads, .../message-reactions
+// .../message-reads, .../message-reactions, .../message-edits
 // Ad referrals: https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
 
 const MsAttachment = z.object({ type: z.string().max(40), payload: z.object({ url: z.string().max(2000).optional(), title: z.string().optional() }).passthrough().nullable().optional() }).passthrough();
@@ -30,6 +30,8 @@ const MsEvent = z.object({
   delivery: z.object({ mids: z.array(Id).optional(), watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
   read: z.object({ watermark: z.union([z.number(), z.string()]).optional() }).passthrough().optional(),
   reaction: z.object({ mid: Id.optional(), action: z.string().max(20).optional(), emoji: z.string().max(64).optional(), reaction: z.string().max(40).optional() }).passthrough().optional(),
+  // num_edit: an integer by the reference, a string in its example.
+  message_edit: z.object({ mid: Id.optional(), text: z.string().max(10_000).optional(), num_edit: z.union([z.number(), z.string().max(20)]).optional() }).passthrough().optional(),
 }).passthrough();
 
 /** An ad's referral (`source: ADS`; an m.me link's SHORTLINK is none), in WhatsApp's names: ad_title is the headline, photo_url the image. */
@@ -75,6 +77,17 @@ export function msEvent(raw: unknown, pageId: string | null): MetaItem {
     return {
       kind: 'reaction', channel: 'messenger', accountId: pageId, senderId: psid, targetId: e.reaction.mid, emoji,
       dedupeKey: `ms:rx:${pageId}:${psid}:${ts}:${e.reaction.mid}:${e.reaction.action ?? ''}`,
+    };
+  }
+  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-edits
+  if (e.message_edit) {
+    const ed = e.message_edit;
+    if (!ed.mid || ed.text === undefined) return { kind: 'skip', reason: 'Messenger message edit without the message or its new text' };
+    const n = Number(ed.num_edit);
+    const count = Number.isInteger(n) && n > 0 ? n : null;
+    return {
+      kind: 'edit', channel: 'messenger', accountId: pageId, senderId: psid, targetId: ed.mid, text: ed.text.slice(0, 4096), count, at: metaTime(e.timestamp, 'ms'),
+      dedupeKey: `ms:edit:${ed.mid}:${count ?? ts}`,
     };
   }
   const base = { kind: 'message' as const, channel: 'messenger' as const, accountId: pageId, senderId: psid, name: null, sentAt: metaTime(e.timestamp, 'ms') };

@@ -141,4 +141,23 @@ describe('the inbox list\'s filters and message search, as an agent uses them', 
     }
     expect(inbox.pageErrors).toEqual([]);
   });
+
+  it('says a common word\'s count is at least what it read ("N+"), as the search reads only its first matches', async () => {
+    // More messages with the word than the count reads (SEARCH_COUNT_CAP), straight into the store: 2,600 conversations, two each.
+    const db = p.server.store.db;
+    const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+    const n = (i: number) => String(i).padStart(6, '0');
+    for (let start = 0; start < 2_600; start += 250) {
+      const part = Array.from({ length: 250 }, (_, k) => start + k).filter((i) => i < 2_600);
+      await db.insertInto('contacts').values(part.map((i) => ({ id: `con_E2ECAP${n(i)}`, first_name: 'Buyer', last_name: n(i), phone: null, email: null, tags: '[]', fields: '{}', created_at: at(i), updated_at: at(i) }))).execute();
+      await db.insertInto('conversations').values(part.map((i) => ({ id: `cnv_E2ECAP${n(i)}`, contact_id: `con_E2ECAP${n(i)}`, status: 'open', opened_by_source: 'api', assignee_id: null, opened_at: at(i), closed_at: null }))).execute();
+      await db.insertInto('messages').values(part.flatMap((i) => ['I want a refund', 'Still no refund'].map((text, k) => ({
+        id: `msg_E2ECAP${n(i)}${k}`, conversation_id: `cnv_E2ECAP${n(i)}`, direction: 'incoming', kind: 'message', author_type: 'contact', author_id: null, text, created_at: at(i + k),
+      })))).execute();
+    }
+    await page.goto(`${p.server.url}/inbox/?q=refund`);
+    await page.waitForFunction(() => /^\d+\+ conversations match “refund”$/.test(document.querySelector('[data-testid="list-summary"]')?.textContent ?? ''), { polling: 100, timeout: 10_000 });
+    expect(await page.$eval('[data-testid="load-more"]', (el) => el.textContent)).toMatch(/^Load more \(50 of \d+\+ shown\)$/);
+    expect(inbox.pageErrors).toEqual([]);
+  }, 60_000);
 });

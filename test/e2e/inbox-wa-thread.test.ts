@@ -1,6 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whatsappPlainMessage } from '../fixtures/meta/payloads';
+import { nextWamid, whatsappPlainMessage } from '../fixtures/meta/payloads';
+import { whatsappEdit } from '../fixtures/meta/message-kinds';
 import { graphErrors } from '../support/graph-standin';
 import { conversationOf, startChannelWorld, type ChannelWorld } from '../integration/channels/support';
 import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
@@ -85,6 +86,21 @@ describe('a WhatsApp thread in the inbox', () => {
     await show('351912345678');
     const bubble = await page.$eval('[data-testid="message"] .bubble', (el) => el.textContent ?? '');
     expect(bubble).toBe('📍 Praça do Comércio1100-148 Lisboa');
+  });
+
+  it('a message the customer edited reads its new words, marked “edited”, what it said before on hover; live, without a reload', async () => {
+    const id = nextWamid();
+    await deliver(whatsappPlainMessage({ waId: '5511987650001', text: 'Entrega na Rua A, 10', id, name: 'Bruna Lima' }));
+    await show('5511987650001');
+    expect(await page.$('[data-testid="message-edited"]')).toBeNull();
+    // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/edit
+    await deliver(whatsappEdit({ waId: '5511987650001', original: id, text: 'Entrega na Rua B, 20' }));
+    await page.waitForSelector('[data-testid="message-edited"]');
+    expect(await threadTexts()).toEqual(['Entrega na Rua B, 20']);
+    const mark = await page.$eval('[data-testid="message-edited"]', (el) => ({ text: el.textContent, title: el.getAttribute('title') ?? '' }));
+    expect(mark.text).toBe('edited');
+    expect(mark.title).toMatch(/^Edited .*; before: “Entrega na Rua A, 10”$/);
+    expect(inbox.pageErrors).toEqual([]);
   });
 
   it('a failed reply’s Resend is a button on one line beside the reason; the copy it sends sits where it went out', async () => {

@@ -173,6 +173,8 @@ export interface GraphStandIn {
    * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
    */
   statusCallbacks(o: { webhookUrl: string; appSecret: string; statuses: ('sent' | 'delivered' | 'read')[]; beforeAnswer?: boolean }): void;
+  /** Runs after each accepted WhatsApp send and before its answer (null: none): the customer's webhooks that beat the answer, such as a reaction to it. */
+  beforeWhatsAppAnswer(hook: ((sent: { wamid: string; to: string }) => Promise<void>) | null): void;
   /**
    * After each accepted Messenger send, POST its message_echoes webhook (signed with the app
    * secret) to the companion, as Meta does for every message a Page sends: `beforeAnswer`, before
@@ -245,6 +247,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const malformed = new Set<string>();
   const callbacks: { wamid: string; status: string; answer: number }[] = [];
   let callbackTarget: { webhookUrl: string; appSecret: string; statuses: string[]; beforeAnswer?: boolean } | null = null;
+  let answerHook: ((sent: { wamid: string; to: string }) => Promise<void>) | null = null;
   const postStatuses = async (phoneNumberId: string, wamid: string, to: string) => {
     if (!callbackTarget) return;
     for (const status of callbackTarget.statuses) {
@@ -465,6 +468,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (response)
         // The status webhooks may even reach the companion before this answer does (beforeAnswer).
         if (callbackTarget?.beforeAnswer) await postStatuses(id, wamid, body.to);
+        await answerHook?.({ wamid, to: body.to });
         const refuse = refusalTarget && type !== 'template' && refusalTarget.recipients.includes(body.to);
         if (refuse && refusalTarget!.beforeAnswer) await postRefusal(id, wamid, body.to);
         send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
@@ -510,6 +514,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     expireToken: (token) => { expired.add(token); },
     malformToken: (token) => { malformed.add(token); },
     statusCallbacks: (o) => { callbackTarget = o; },
+    beforeWhatsAppAnswer: (hook) => { answerHook = hook; },
     messengerEchoes: (o) => { echoTarget = o; },
     refuseLater: (o) => { refusalTarget = o; },
     redeliverRefusal: async (wamid) => {

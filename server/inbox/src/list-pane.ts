@@ -63,6 +63,8 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     nextCursor: null as string | null,
     /** Rows the tab has, with the search applied. */
     total: 0,
+    /** `total` is a floor: a common word's search counts only the first matches (shown "N+"). */
+    totalIsLowerBound: false,
     /** The first page of this tab and search came (until then the list is not said to be empty). */
     loaded: false,
     /** Conversations in each tab (of the view), without the search; the closed tab's is counted only while it is shown. */
@@ -85,11 +87,12 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     empty.textContent = state.query || filtered() ? `No conversations match${what}.` : EMPTY[state.view];
     const summary = $('[data-testid="list-summary"]');
     summary.hidden = !state.query || state.conversations.length === 0;
-    summary.textContent = `${state.total} ${state.total === 1 ? 'conversation matches' : 'conversations match'}${what}`;
+    const total = `${state.total}${state.totalIsLowerBound ? '+' : ''}`;
+    summary.textContent = `${total} ${state.total === 1 && !state.totalIsLowerBound ? 'conversation matches' : 'conversations match'}${what}`;
     unreadButton.setAttribute('aria-pressed', String(state.unread));
     channelSelect.value = state.channel;
     loadMoreButton.hidden = !state.nextCursor;
-    loadMoreButton.textContent = `Load more (${state.conversations.length} of ${state.total} shown)`;
+    loadMoreButton.textContent = `Load more (${state.conversations.length} of ${total} shown)`;
     for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
       const name = tab.dataset.tab === 'open' || tab.dataset.tab === 'closed' ? tab.dataset.tab : VIEWS.find((v) => v === tab.dataset.view);
       if (!name) continue;
@@ -143,6 +146,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       state.conversations = list.rows;
       state.nextCursor = list.nextCursor;
       state.total = list.total;
+      state.totalIsLowerBound = list.totalIsLowerBound;
       state.viewCounts = { mine: viewCounts[0] ?? list.total, unassigned: viewCounts[1] ?? list.total, all: viewCounts[2] ?? list.total };
       const counts: Record<Tab, number | null> = { open: null, closed: null };
       counts[tab] = state.viewCounts[shown];
@@ -166,6 +170,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       state.conversations.push(...page.conversations.filter((c) => !shown.has(c.id)));
       state.nextCursor = page.nextCursor;
       state.total = page.total;
+      state.totalIsLowerBound = !!page.totalIsLowerBound;
       if (!state.query) state.counts[state.tab] = state.viewCounts[state.view] = page.total;
       drawList();
     }).finally(() => { loadMoreButton.disabled = false; });
@@ -184,6 +189,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     state.conversations = [];
     state.nextCursor = null;
     state.total = 0;
+    state.totalIsLowerBound = false;
     state.loaded = false;
     drawList();
     void refreshList();
@@ -246,11 +252,12 @@ async function fetchRows(status: Tab, v: View, q: string, want: number, filters:
   const rows: ConversationListItem[] = [];
   let cursor: string | null = null;
   let total = 0;
+  let totalIsLowerBound = false;
   do {
     const page = await Api.conversations({ status, assigneeId: ASSIGNEE[v], q, cursor, limit: Math.min(MAX_PAGE, want - rows.length), ...filters });
-    if (rows.length === 0) total = page.total;
+    if (rows.length === 0) ({ total, totalIsLowerBound = false } = page);
     rows.push(...page.conversations);
     cursor = page.nextCursor;
   } while (cursor && rows.length < want);
-  return { rows, nextCursor: cursor, total };
+  return { rows, nextCursor: cursor, total, totalIsLowerBound };
 }

@@ -23,6 +23,13 @@ const sameDay = (a: string, b: string) => new Date(a).toDateString() === new Dat
 /** 08:18 on the day `day` is; Dec 5, 07:18 PM on another. */
 const clock = (iso: string, day: string) => (sameDay(iso, day) ? clockFmt : dayClockFmt).format(new Date(iso));
 
+/** "edited", as Chatwoot and respond.io mark a message its writer changed; when, and what it said before, on hover. */
+export function editedMark(m: Message): HTMLElement | null {
+  if (!m.edited) return null;
+  const before = m.edited.previous.map((p) => `“${p.text}”`).join(', then ');
+  return h('span', { class: 'edited', 'data-testid': 'message-edited', title: `Edited ${fullTime(m.edited.at)}${before ? `; before: ${before}` : ''}`, text: 'edited' });
+}
+
 /** The bubble's time, and "arrived …" after it when the message came in late. */
 export function messageTimes(m: Message): HTMLElement[] {
   const said = saidAt(m);

@@ -2,7 +2,7 @@ import { activityItem } from './activity.js';
 import { bubbleText, renderAttachments } from './attachments.js';
 import { deliveryBadge } from './delivery.js';
 import { contactName, h, isolated, shortTime } from './dom.js';
-import { messageTimes, placedAt } from './message-time.js';
+import { editedMark, messageTimes, placedAt } from './message-time.js';
 import { nextLoad, showsEarlier, type EarlierRun, type ThreadPages } from './thread-pages.js';
 import type { Contact, ConversationDetail, Me, Message } from './wire.js';
 
@@ -87,7 +87,9 @@ export function createThread(list: HTMLElement, { userName, me, onResent, onSend
     // Delivery statuses change without new messages (Meta's status webhooks): part of the key. So
     // does the last one's time: a workflow's activity line is replaced in place (same id, new time).
     // And whether WhatsApp's window is open: a failed reply offers Resend, or a template once it has closed.
+    // A customer's edit changes a message in place: its time is part of the key too.
     const key = `${current.id}:${more}:${messages.length}:${messages[0]?.id ?? ''}:${messages.at(-1)?.id ?? ''}@${messages.at(-1)?.createdAt ?? ''}:${messages.map((m) => m.delivery?.status ?? '').join('')}:${current.channel?.open ?? ''}`
+      + `:${messages.map((m) => m.edited?.at ?? '').join(',')}`
       + `|${earlier.map((c) => `${c.id}:${c.status}:${c.messages.length}:${c.messages[0]?.id ?? ''}:${c.messages.at(-1)?.id ?? ''}`).join(',')}`;
     if (key === renderedKey) return;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
@@ -130,6 +132,7 @@ export function createThread(list: HTMLElement, { userName, me, onResent, onSend
       h('div', { class: 'msg-meta' },
         h('span', { class: 'msg-author', 'data-testid': 'message-author' }, isolated(authorLabel(m, current.contact), [authorName(m, current.contact)])),
         ...messageTimes(m),
+        editedMark(m),
         fromEarlier ? deliveryBadge(m, { ...deliveryOptions, canReply: false }) : deliveryBadge(m, deliveryOptions))));
     };
     // What came before (each open→close period is a conversation of its own): oldest first,

@@ -101,6 +101,8 @@ export const Message = z.object({
   delivery: z.optional(z.object({ status: z.string(), error: nullableString })),
   /** Media received or sent through a channel or Chatwoot: a link (`url`) or Meta's media id (WhatsApp). */
   attachments: z.optional(z.array(Attachment)),
+  /** The customer edited it (its bubble says "edited"; what it said before in the mark's tooltip). */
+  edited: z.optional(z.object({ at: z.string(), count: z.number(), previous: z.array(z.object({ text: z.string(), replacedAt: z.string() })) })),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -138,7 +140,7 @@ export const ConversationListItem = z.object({
 });
 export type ConversationListItem = z.infer<typeof ConversationListItem>;
 /** A page of the list, newest activity first: `nextCursor` fetches the next one; `total` counts every match. */
-export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number() });
+export const ConversationList = z.object({ conversations: z.array(ConversationListItem), nextCursor: nullableString, total: z.number(), totalIsLowerBound: z.optional(z.boolean()) });
 export type ConversationList = z.infer<typeof ConversationList>;
 /** On a WhatsApp / Messenger conversation: whether a free-form reply can go out now (Meta's 24-hour window). */
 export const ChannelWindow = z.object({

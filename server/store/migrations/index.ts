@@ -55,6 +55,9 @@ import { conversationReads } from './094-conversation-reads';
 import { messageThreadOrder } from './095-message-thread-order';
 import { messageSearch } from './096-message-search';
 import { lateFallbacks } from './097-late-fallbacks';
+import { earlyReactions } from './098-early-reactions';
+import { lateFallbackTries } from './099-late-fallback-tries';
+import { messageEdits } from './100-message-edits';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -114,4 +117,7 @@ export const migrations: Record<string, Migration> = {
   '095-message-thread-order': messageThreadOrder,
   '096-message-search': messageSearch,
   '097-late-fallbacks': lateFallbacks,
+  '098-early-reactions': earlyReactions,
+  '099-late-fallback-tries': lateFallbackTries,
+  '100-message-edits': messageEdits,
 };

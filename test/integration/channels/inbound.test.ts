@@ -29,8 +29,8 @@ describe('POST /meta/webhook: each item on its own', () => {
     const res = await w.deliver(batch(good, broken, whatsappReaction({ waId: '14155550125', to: 'wamid.X' }), whatsappUnsupported({ waId: '14155550126' }),
       whatsappImage({ waId: '14155550127', caption: 'My receipt' })));
     expect(res.status).toBe(200);
-    // The unsupported message is a placeholder for the agent; the reaction names a message never stored here.
-    expect(res.body).toMatchObject({ received: 3, skipped: 2, duplicates: 0 });
+    // The unsupported message is a placeholder for the agent; the reaction waits for the message it names.
+    expect(res.body).toMatchObject({ received: 4, skipped: 1, duplicates: 0 });
     expect(await count('contacts')).toBe(3);
     const { conversation } = await conversationOf(w.server, 'phone=%2B14155550127');
     expect(conversation.messages[0]).toMatchObject({ text: 'My receipt', attachments: [{ type: 'image', mediaId: '1003383421387256', caption: 'My receipt', mimeType: 'image/jpeg' }] });

@@ -4,6 +4,8 @@ import { lateFallbackHooks } from '../../../server/channels/late-fallback';
 import { LateFallbacks, wakeLateFallbacks } from '../../../server/channels/late-fallbacks';
 import { waitForRun } from '../webhooks/support';
 import { APP_SECRET, conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { graphErrors, type GraphErrorAnswer } from '../../support/graph-standin';
+import { graphTiming } from '../../../server/channels/graph';
 
 type Msg = { id: string; direction: string; kind: string; text: string; delivery: { status: string; error: string | null; externalId: string | null } };
 
@@ -18,8 +20,8 @@ const LATE = /^WhatsApp refused the message later \(Meta error 131047 in a statu
  */
 export function lateRefusalSuite(databaseUrl: () => string | undefined) {
   let w: ChannelWorld;
-  beforeEach(async () => { const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); });
-  afterEach(async () => { await w.close(); });
+  beforeEach(async () => { const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); graphTiming.baseDelayMs = 5; });
+  afterEach(async () => { await w.close(); graphTiming.baseDelayMs = 500; });
 
   const refuseLater = (beforeAnswer = false) => w.graph.refuseLater({ webhookUrl: `${w.server.url}/meta/webhook`, appSecret: APP_SECRET, recipients: [CUSTOMER], beforeAnswer });
   const customer = async () => {
@@ -29,7 +31,8 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
   const admin = () => w.server.api(w.server.adminToken);
   const outgoing = async (conversationId: string): Promise<Msg[]> =>
     (await admin().get(`/conversations/${conversationId}`)).body.messages.filter((m: Msg) => m.direction === 'outgoing' && m.kind !== 'activity');
-  const notesOf = async (runId: string) => ((await admin().get(`/runs/${runId}`)).body.stepLog.find((s: { stepId: string }) => s.stepId === 'say').notes ?? []) as string[];
+  const stepOf = async (runId: string) => (await admin().get(`/runs/${runId}`)).body.stepLog.find((s: { stepId: string }) => s.stepId === 'say');
+  const notesOf = async (runId: string) => ((await stepOf(runId)).notes ?? []) as string[];
   const until = async <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
     const end = Date.now() + 10_000;
     for (;;) {
@@ -100,6 +103,83 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
     await Promise.all(others.map((o) => o.stop()));
     expect(w.graph.sent).toHaveLength(2);
     expect((await notesOf(run.id)).filter((x) => LATE.test(x))).toHaveLength(1);
+  });
+
+  it('the run history says the refused message failed and was replaced by the fallback template, not that it was accepted', async () => {
+    const { contact } = await customer();
+    refuseLater();
+    const run = await w.fire(await sayWorkflow(), contact.id);
+    await sends(2);
+    const step = await until('the step\'s output', () => stepOf(run.id), (s) => s.output?.refusedLater !== undefined);
+    expect(step.output.delivery).toMatchObject({ status: 'failed', externalId: w.graph.sent[0]!.id, error: expect.stringMatching(/^WhatsApp says more than 24 hours passed .*\(Meta error 131047: Re-engagement message/) });
+    expect(step.output.refusedLater).toEqual({
+      error: step.output.delivery.error,
+      fallback: { template: 'we_miss_you', status: 'sent', messageId: expect.any(String), externalId: w.graph.sent[1]!.id, tries: 1, of: 6 },
+    });
+  });
+
+  // Meta throttling or down on the fallback's own send (graph-standin.ts graphErrors cites each): code 4 (HTTP 429)
+  // with a Retry-After longer than a quick retry waits (graph.ts), so a try is one request; 130429 and a
+  // 5xx without one, so a try is three (the quick retries, used up).
+  const FAILURES: [string, () => GraphErrorAnswer[]][] = [
+    ['throttles (code 4, Retry-After 90 s)', () => [graphErrors.throttled(90)]],
+    ['hits WhatsApp\'s throughput limit (130429)', () => [graphErrors.waThroughput(), graphErrors.waThroughput(), graphErrors.waThroughput()]],
+    ['is down (HTTP 500, code 2)', () => [graphErrors.serverError(), graphErrors.serverError(), graphErrors.serverError()]],
+  ];
+  const throttleFallback = (failure = FAILURES[0]![1]) => w.graph.failNext(...failure().map((f) => ({ ...f, onBody: (b: { type?: string }) => b.type === 'template' })));
+  const lateRow = () => w.server.store.db.selectFrom('late_fallbacks').select(['tries', 'due_at']).executeTakeFirst();
+  /** The next try's time, come now (the worker waits Meta's Retry-After, 90 s). */
+  const tryNow = async (tries: number) => {
+    await until(`try ${tries} done`, lateRow, (r) => r?.tries === tries && Date.parse(r.due_at!) > Date.now() + 30_000);
+    await w.server.store.db.updateTable('late_fallbacks').set({ due_at: new Date().toISOString() }).execute();
+    wakeLateFallbacks(w.server.app.services);
+  };
+  const refusedAfterRun = async (failure = FAILURES[0]![1]) => {
+    const { contact, conversation } = await customer();
+    const run = await w.fire(await sayWorkflow(), contact.id);
+    expect(run.status).toBe('completed');
+    throttleFallback(failure);
+    expect((await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'failed', recipient: CUSTOMER }))).status).toBe(200);
+    return { run, conversation };
+  };
+
+  it.each(FAILURES)('Meta %s on the late fallback: it waits and is tried again later, as a step\'s own send, goes once, and the log says when it went', async (_what, failure) => {
+    const { run, conversation } = await refusedAfterRun(failure);
+    const waiting = await until('the fallback put off', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'waiting');
+    expect(waiting.output.refusedLater.fallback).toMatchObject({ tries: 1, of: 6, nextTryAt: expect.any(String), error: expect.stringMatching(/^Meta error \d+/) });
+    expect(waiting.notes.at(-1)).toMatch(/^WhatsApp refused the message later .*; Meta did not take the fallback template we_miss_you for now \(.*\): trying again at .* \(try 2 of 6\)$/);
+    expect((await outgoing(conversation.id))[1]!.delivery.status).toBe('retrying');
+    expect(w.graph.sent).toHaveLength(1);
+
+    throttleFallback(failure);
+    await tryNow(1);
+    await tryNow(2);
+    await sends(2);
+    const step = await until('the fallback went', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'sent');
+    expect(step.output.refusedLater.fallback).toMatchObject({ tries: 3, externalId: w.graph.sent[1]!.id });
+    expect(step.notes.at(-1)).toBe('The fallback template we_miss_you went, on try 3, after the run had ended');
+    expect(await w.server.store.db.selectFrom('late_fallbacks').selectAll().execute()).toEqual([]);
+    const [, sentInstead] = await outgoing(conversation.id);
+    expect(sentInstead!.delivery).toMatchObject({ status: 'accepted', externalId: w.graph.sent[1]!.id });
+    expect((await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'failed', recipient: CUSTOMER }))).status).toBe(200);
+    wakeLateFallbacks(w.server.app.services);
+    expect(w.graph.sent).toHaveLength(2);
+    expect(await outgoing(conversation.id)).toHaveLength(2);
+  });
+
+  it('Meta throttles the late fallback at every try: it gives up after the step\'s six tries, failed in the inbox, and the log says so', async () => {
+    const { run, conversation } = await refusedAfterRun();
+    for (let tries = 1; tries < 6; tries++) {
+      throttleFallback();
+      await tryNow(tries);
+    }
+    const step = await until('given up', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'failed');
+    expect(step.output.refusedLater.fallback).toMatchObject({ tries: 6, error: expect.stringMatching(/\(tried 6 times over 1 minute; not tried again\)$/) });
+    expect(step.notes.at(-1)).toMatch(/^The fallback template we_miss_you was not sent: .*\(tried 6 times over 1 minute; not tried again\)$/);
+    expect(w.graph.sent).toHaveLength(1);
+    const [, fallbackMessage] = await outgoing(conversation.id);
+    expect(fallbackMessage!.delivery).toMatchObject({ status: 'failed', error: expect.stringMatching(/not tried again/) });
+    expect(await w.server.store.db.selectFrom('late_fallbacks').selectAll().execute()).toEqual([]);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Run } from '../../../lib/contracts/runs';
-import { messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { messengerText, nextWamid, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { pruneChannelBookkeeping } from '../../../server/channels/housekeeping';
 import {
   messengerReactionTo, whatsappContactsExample, whatsappFlowAnswer, whatsappOrder, whatsappReactionTo, whatsappUnsupportedMessage,
 } from '../../fixtures/meta/message-kinds';
@@ -103,8 +104,8 @@ export function messageKindsSuite(databaseUrl: () => string | undefined) {
       await w.deliver(whatsappReactionTo({ waId: '14155550123', to: question }));
       expect((await runOf(runId)).status).toBe('waiting');
       expect((await admin().get(`/conversations/${conversation.id}`)).body.awaitingAnswer).toMatchObject({ runId });
-      // Someone reacting to a message this server never had: nowhere to show it, no contact made.
-      expect((await w.deliver(whatsappReactionTo({ waId: '14155550999', to: 'wamid.not-ours', emoji: '\u{1F44D}' }))).body).toMatchObject({ received: 0, skipped: 1 });
+      // Someone reacting to a message this server does not have (yet): it waits for it, no contact made.
+      expect((await w.deliver(whatsappReactionTo({ waId: '14155550999', to: 'wamid.not-ours', emoji: '\u{1F44D}' }))).body).toMatchObject({ received: 1, skipped: 0 });
       expect(await contacts()).toBe(1);
 
       await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Table for two' }));
@@ -117,6 +118,44 @@ export function messageKindsSuite(databaseUrl: () => string | undefined) {
         'incoming message: Removed a reaction from: “Please fill in the booking form”',
         'incoming message: Table for two',
         'outgoing comment: Answer: Table for two',
+      ]);
+    });
+
+    it('a reaction Meta delivers before the message it reacts to shows once the message arrives, once; one whose message never comes goes after 7 days', async () => {
+      const early = nextWamid();
+      const reaction = whatsappReactionTo({ waId: '14155550123', to: early, emoji: '\u{1F64F}' });
+      expect((await w.deliver(reaction)).body).toMatchObject({ received: 1, skipped: 0 });
+      expect((await w.deliver(reaction)).body).toMatchObject({ received: 0, duplicates: 1 });
+      expect(await contacts()).toBe(0);
+      await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Can I bring my dog?', id: early }));
+      const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+      await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Can I bring my dog?', id: early }));
+      expect((await messagesOf(conversation.id)).map((m) => `${m.direction}: ${m.text}`)).toEqual([
+        'incoming: Can I bring my dog?',
+        'incoming: Reacted 🙏 to: “Can I bring my dog?”',
+      ]);
+      // Opening the conversation was the message's doing: the reaction is not the first incoming message.
+      expect((await w.server.events('conversation.opened')).map((e: { payload: { firstIncomingMessage: string } }) => e.payload.firstIncomingMessage)).toEqual(['Can I bring my dog?']);
+
+      const never = nextWamid();
+      await w.deliver(whatsappReactionTo({ waId: '14155550123', to: never, emoji: '\u{1F44D}' }));
+      await pruneChannelBookkeeping(w.server.app.services, Date.now() + 8 * 86_400_000);
+      await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hello again', id: never }));
+      expect((await messagesOf(conversation.id)).map((m) => m.text).at(-1)).toBe('Hello again');
+    });
+
+    it('a reaction to an agent’s reply that beats Meta’s answer to the send shows once the reply has its id', async () => {
+      await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Do you deliver on Sundays?' }));
+      const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+      w.graph.beforeWhatsAppAnswer(async ({ wamid, to }) => {
+        expect((await w.deliver(whatsappReactionTo({ waId: to, to: wamid, emoji: '\u{1F44D}' }))).body).toMatchObject({ received: 1 });
+      });
+      const { token } = await w.server.createUser('agent');
+      expect((await w.server.api(token).post(`/conversations/${conversation.id}/messages`, { text: 'Yes, until 6pm' })).status).toBe(201);
+      expect((await messagesOf(conversation.id)).map((m) => `${m.direction}: ${m.text}`)).toEqual([
+        'incoming: Do you deliver on Sundays?',
+        'outgoing: Yes, until 6pm',
+        'incoming: Reacted 👍 to: “Yes, until 6pm”',
       ]);
     });
 

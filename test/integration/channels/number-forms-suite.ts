@@ -62,6 +62,31 @@ export function numberFormsSuite(databaseUrl: () => string | undefined) {
     });
   });
 
+  describe('Brazil\'s ninth digit is a mobile\'s only', () => {
+    // Landlines start 2–5 and never got the 9; a nine-digit mobile 9 3xxx-xxxx had no 8-digit form.
+    it.each([
+      ['a mobile writing is not taken for the landline 3234-5678', '+551132345678', '5511932345678'],
+      ['a landline writing is not taken for the mobile 93234-5678', '+5511932345678', '551132345678'],
+    ])('%s', async (_n, stored, waId) => {
+      const shop = await contact('Shop', stored);
+      expect((await w.deliver(whatsappPlainMessage({ waId, text: 'Olá', name: 'Outra Pessoa' }))).status).toBe(200);
+      expect(Number(await contactCount())).toBe(2);
+      const { contact: found } = await conversationOf(w.server, `phone=${encodeURIComponent(`+${waId}`)}`);
+      expect(found.id).not.toBe(shop);
+      expect(found.firstName).toBe('Outra');
+    });
+
+    it('an old mobile wa_id still finds its contact, both ways', async () => {
+      const id = await contact('Ana', '+5511987654321');
+      await w.deliver(whatsappPlainMessage({ waId: '551187654321', text: 'Oi' }));
+      const other = await contact('Bia', '+554188776655');
+      await w.deliver(whatsappPlainMessage({ waId: '5541988776655', text: 'Oi' }));
+      expect(Number(await contactCount())).toBe(2);
+      expect((await conversationOf(w.server, 'phone=%2B5511987654321')).contact.id).toBe(id);
+      expect((await conversationOf(w.server, 'phone=%2B554188776655')).contact.id).toBe(other);
+    });
+  });
+
   describe('the search box finds a number typed in either form', () => {
     const names = async (q: string) => ({
       conversations: ConversationList.parse((await admin.get(`/conversations?q=${encodeURIComponent(q)}`)).body).conversations.map((c) => c.contact.firstName).sort(),

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Message } from '../../../lib/contracts/conversations';
+import { Run } from '../../../lib/contracts/runs';
+import { messengerText, nextMid, nextWamid, whatsappImage, whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { messengerEdit, whatsappEdit } from '../../fixtures/meta/message-kinds';
+import { waitFor } from '../../support/wait';
+import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+
+// A customer edits a message they sent (Messenger `message_edits`, WhatsApp `edit`), over real HTTP
+// with signed webhooks in Meta's documented shapes: the agent reads the new words, marked edited,
+// what it said before kept; a late, older edit or a repeat changes nothing; the question it answered
+// is not asked or answered again. Before, every edit was dropped ("Messenger message_edit event not
+// used", "WhatsApp edit message has nothing to store") and the agent read the words the customer had
+// taken back. Registered by customer-edits.test.ts and .pg.test.ts.
+
+export function customerEditsSuite(databaseUrl: () => string | undefined) {
+  let w: ChannelWorld;
+  beforeEach(async () => { const url = databaseUrl(); w = await startChannelWorld(url ? { databaseUrl: url } : {}); });
+  afterEach(async () => { await w.close(); });
+
+  const admin = () => w.server.api(w.server.adminToken);
+  const messagesOf = async (conversationId: string) => ((await admin().get(`/conversations/${conversationId}`)).body.messages as unknown[]).map((m) => Message.parse(m));
+  const runOf = async (id: string) => Run.parse((await admin().get(`/runs/${id}`)).body);
+
+  it('Messenger: the message reads the new text, marked edited with what it said before; a late older edit and a repeat change nothing', async () => {
+    const mid = nextMid();
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Table for 3 at 8pm', mid }));
+    const { conversation } = await conversationOf(w.server, 'q=3918');
+    const t0 = Date.now() - 60_000; // Meta's times are never taken as later than now.
+    const first = messengerEdit({ psid: '4871203918', mid, text: 'Table for 4 at 8pm', numEdit: 1, timestamp: t0 });
+    expect((await w.deliver(first)).body).toMatchObject({ received: 1, skipped: 0, runIds: [] });
+    expect((await w.deliver(messengerEdit({ psid: '4871203918', mid, text: 'Table for 4 at 9pm', numEdit: 2, timestamp: t0 + 1000 }))).body).toMatchObject({ received: 1 });
+    // Meta redelivers the first edit after the second: the newer words stay.
+    expect((await w.deliver(first)).body).toMatchObject({ received: 0, duplicates: 1 });
+    await w.deliver(messengerEdit({ psid: '4871203918', mid, text: 'Table for 4 at 8pm (late copy)', numEdit: 1, timestamp: t0 + 10 }));
+    const [message] = await messagesOf(conversation.id);
+    expect(message).toMatchObject({ text: 'Table for 4 at 9pm', direction: 'incoming' });
+    expect(message!.edited).toEqual({
+      at: new Date(t0 + 1000).toISOString(), count: 2,
+      previous: [{ text: 'Table for 3 at 8pm', replacedAt: new Date(t0).toISOString() }, { text: 'Table for 4 at 8pm', replacedAt: new Date(t0 + 1000).toISOString() }],
+    });
+    // The list's last message follows the edit.
+    expect((await admin().get('/conversations')).body.conversations[0].lastMessage.text).toBe('Table for 4 at 9pm');
+  });
+
+  it('an edit of a message not stored here, or sent by someone else than its writer, is skipped saying why', async () => {
+    const mid = nextMid();
+    await w.deliver(messengerText({ psid: '4871203918', text: 'My address is Rua A, 1', mid }));
+    const unknown = await w.deliver(messengerEdit({ psid: '4871203918', mid: nextMid(), text: 'x', numEdit: 1 }));
+    expect(unknown.body).toMatchObject({ received: 0, skipped: 1 });
+    const other = await w.deliver(messengerEdit({ psid: '5550002222', mid, text: 'My address is Rua B, 2', numEdit: 1 }));
+    expect(other.body).toMatchObject({ received: 0, skipped: 1 });
+    const { conversation } = await conversationOf(w.server, 'q=3918');
+    expect((await messagesOf(conversation.id)).map((m) => [m.text, m.edited])).toEqual([['My address is Rua A, 1', undefined]]);
+  });
+
+  it('WhatsApp: an edited answer reads the new words, but the question it answered is not answered again and no workflow starts', async () => {
+    expect((await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hi' }))).body.received).toBe(1);
+    const { contact, conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+    const wf = await w.tagWorkflow([
+      { id: 'ask', type: 'ask_question', config: { question: 'How many guests?', answerType: 'text', saveToVariable: 'guests' } },
+      { id: 'note', type: 'add_comment', config: { text: 'Guests: {{$step.guests}}' } },
+    ]);
+    expect((await admin().post(`/contacts/${contact.id}/tags`, { tags: ['go'] })).status).toBeLessThan(300);
+    const runId = await waitFor('the run', async () => (await admin().get(`/workflows/${wf}/runs`)).body.runs[0]?.id as string | undefined);
+    await waitFor('the question', async () => ((await runOf(runId)).status === 'waiting' && w.graph.sent.length === 1 ? true : undefined));
+    const answer = nextWamid();
+    await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Two', id: answer }));
+    await waitFor('the answer', async () => ((await runOf(runId)).status === 'completed' ? true : undefined));
+    const events = (await w.server.events()).length;
+
+    const edit = await w.deliver(whatsappEdit({ waId: '14155550123', original: answer, text: 'Three' }));
+    expect(edit.body).toMatchObject({ received: 1, skipped: 0, runIds: [] });
+    const messages = await messagesOf(conversation.id);
+    expect(messages.map((m) => `${m.direction} ${m.kind}: ${m.text}${m.edited ? ' (edited)' : ''}`)).toEqual([
+      'incoming message: Hi',
+      'outgoing message: How many guests?',
+      'incoming message: Three (edited)',
+      'outgoing comment: Guests: Two',
+    ]);
+    expect(messages[2]!.edited).toMatchObject({ count: 1, previous: [{ text: 'Two' }] });
+    expect((await w.server.events()).length).toBe(events);
+    expect((await admin().get(`/workflows/${wf}/runs`)).body.runs).toHaveLength(1);
+    expect(w.graph.sent).toHaveLength(1);
+  });
+
+  it('WhatsApp: an edited caption is the image message’s new text and caption', async () => {
+    const id = nextWamid();
+    await w.deliver(whatsappImage({ waId: '14155550127', caption: 'My receipt', id }));
+    expect((await w.deliver(whatsappEdit({ waId: '14155550127', original: id, text: 'My receipt for March', media: 'image' }))).body).toMatchObject({ received: 1 });
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550127');
+    const [message] = await messagesOf(conversation.id);
+    expect(message).toMatchObject({ text: 'My receipt for March', attachments: [{ type: 'image', caption: 'My receipt for March' }], edited: { count: 1, previous: [{ text: 'My receipt' }] } });
+  });
+}
