@@ -4,7 +4,7 @@ import { messengerText, whatsappPlainMessage } from '../fixtures/meta/payloads';
 import type { GraphStandIn } from '../support/graph-standin';
 import { startChatwootPair, type ChatwootPair } from '../integration/chatwoot/harness';
 import { APP_SECRET, connectTestChannels, deliverSignedMeta, readsSince, startTestGraph } from '../integration/channels/support';
-import { openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
+import { clickConversation, openSignedInInbox, type InboxBrowser } from './support/inbox-browser';
 
 // A WhatsApp-first team's list in Chromium (the built inbox): each row and the conversation's
 // head say which channel it is on, in words a screen reader hears too; the unread counts are the
@@ -30,7 +30,7 @@ const rowsAsSeen = (pg: Page) => pg.$$eval('[data-testid="conversation-item"]', 
 const unreadShown = (pg: Page, id: string, text: string) => pg.waitForFunction((sel, want) => (document.querySelector(`${sel} [data-testid="unread-count"] [aria-hidden]`)?.textContent ?? '') === want, { polling: 100 }, row(id), text);
 const customerWritesBuiltIn = (text: string) => admin().post(`/conversations/${ids.builtIn}/messages`, { text, direction: 'incoming' });
 async function open(pg: Page, id: string) {
-  await pg.click(`${row(id)} a`);
+  await clickConversation(pg, id);
   await pg.waitForSelector(`[data-conversation-id="${id}"]:not([hidden]) [data-testid="message-list"] [data-testid="message"]`);
 }
 
@@ -135,5 +135,18 @@ describe('the inbox list: which channel, and what this agent has not read', () =
       await second.close();
     }
     expect(inbox.pageErrors).toEqual([]);
+  });
+
+  // Every live change redraws the rows: a keyboard user's focus fell to the page's body each time
+  // a message came in anywhere, and Tab started again from the top.
+  it('a keyboard user\'s focus stays on their row while another conversation gets a message', async () => {
+    await page.goto(`${p.server.url}/inbox/`);
+    await page.waitForSelector('[data-testid="live-state"][data-state="live"]');
+    await page.focus(`${row(ids.builtIn)} a`);
+    const before = (await rowsAsSeen(page))[ids.whatsapp]!.unread;
+    await deliver(whatsappPlainMessage({ waId: '233201234567', text: 'Anyone there?', name: 'Kwame Mensah' }));
+    await page.waitForFunction((sel, was) => (document.querySelector(`${sel} [data-testid="unread-count"] [aria-hidden]`)?.textContent ?? '') !== was, { polling: 100 }, row(ids.whatsapp), before);
+    expect(await page.evaluate(() => document.activeElement?.closest<HTMLElement>('[data-testid="conversation-item"]')?.dataset.id ?? document.activeElement?.tagName)).toBe(ids.builtIn);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('conversation-link'))).toBe(true);
   });
 });

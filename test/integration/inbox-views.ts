@@ -127,7 +127,7 @@ export function inboxViewsSuite(databaseUrl: () => string | undefined) {
     });
 
     it.each([
-      ['assignee=me', /Unknown query parameter assignee: this list takes status, assigneeId, contactId, q, limit, cursor/],
+      ['assignee=me', /Unknown query parameter assignee: this list takes status, assigneeId, contactId, q, unread, channel, limit, cursor/],
       ['unassigned=true&status=open', /Unknown query parameter unassigned: this list takes status, assigneeId/],
       ['assigned=false&mine=1', /Unknown query parameters assigned, mine: this list takes/],
       ['assigneeId=mine', /No user mine: Give me \(your own\), none \(unassigned\) or a user's id/],

@@ -92,5 +92,9 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
     isCurrent ? null : unreadBadge(c.unread ?? 0));
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });
+  // Every live change redraws the rows: a keyboard user's focus on one stays on its new row (it
+  // fell to the page's body at each message anywhere in the inbox).
+  const focusedId = ul.contains(document.activeElement) ? document.activeElement?.closest<HTMLElement>('[data-testid="conversation-item"]')?.dataset.id : undefined;
   ul.replaceChildren(...items);
+  if (focusedId) ul.querySelector<HTMLElement>(`[data-testid="conversation-item"][data-id="${CSS.escape(focusedId)}"] .conversation-link`)?.focus({ preventScroll: true });
 }

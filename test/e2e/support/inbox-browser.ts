@@ -50,5 +50,14 @@ export async function openSignedInInbox(serverUrl: string, token: string, opts: 
 export async function clickConversation(page: Page, conversationId: string): Promise<void> {
   const link = `[data-testid="conversation-item"][data-id="${conversationId}"] a`;
   await page.waitForSelector(link, { timeout: 15_000 });
-  await page.click(link);
+  // A live change redraws the rows: one that lands between finding the row and clicking it
+  // leaves puppeteer holding the old node. The row is there again at once: click the new one.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.click(link);
+      return;
+    } catch (err) {
+      if (attempt >= 2 || !/detached/i.test(String(err))) throw err;
+    }
+  }
 }
