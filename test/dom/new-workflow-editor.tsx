@@ -1,6 +1,6 @@
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
+import { savedAsDraft, emptyEditorApi, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
 
 // The options page's editor on a new workflow, for the component tests that check what it offers
 // and what it saves: an account with no fields, apps, users, other workflows or closing categories.
@@ -14,12 +14,8 @@ export const at = '2025-01-01T00:00:00.000Z';
  */
 export function renderNewWorkflowEditor(initial: WorkflowDraft, more: Routes = {}): ApiCall[] {
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    ...emptyEditorApi,
+    'POST /workflows': savedAsDraft(at),
     ...more,
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

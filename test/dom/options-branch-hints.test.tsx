@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, renderWithProviders, serveApi } from './options-harness';
 
 // The Branch editor says how each operator reads values next to the operator, read out with it:
 // "contains" on a list tests each value (IPOD-342 contains IPOD), "is" compares amounts as numbers.
@@ -22,8 +22,7 @@ describe('Branch operator hints', () => {
     ['is greater than', /1,250 or 1\.250 could be 1250 or 1\.25/],
   ])('%s', async (operator, hint) => {
     serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+      ...emptyEditorApi,
     });
     const user = userEvent.setup();
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);

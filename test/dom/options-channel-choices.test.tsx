@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { addStep, ok, renderWithProviders, savedWorkflow, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, emptyEditorApi, addStep, renderWithProviders, savedWorkflow, serveApi } from './options-harness';
 
 // What the admin is told the customer will see: Ask a Question's choices per channel (a WhatsApp
 // list opens from a button the admin names), and a media caption on Messenger.
@@ -11,9 +11,8 @@ import { addStep, ok, renderWithProviders, savedWorkflow, serveApi, type ApiCall
 const at = '2025-01-01T00:00:00.000Z';
 function renderEditor() {
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    ...emptyEditorApi,
+    'POST /workflows': savedAsDraft(at),
   });
   const initial: WorkflowDraft = { name: 'Choices', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

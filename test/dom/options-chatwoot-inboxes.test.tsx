@@ -5,7 +5,7 @@ import { ChatwootSettings } from '../../components/options/ChatwootSettings';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import type { ChatwootAccount } from '../../lib/contracts/chatwoot';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, ok, renderWithProviders, serveApi } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
 const account: ChatwootAccount = {
@@ -26,7 +26,7 @@ describe('Conversation Opened / Closed rules on where the conversation lives', (
         { connectionId: 'cwa_1', account: 'Acme Support', id: 3, name: 'Website', channel: 'web' },
         { connectionId: 'cwa_1', account: 'Acme Support', id: 4, name: 'WhatsApp Support', channel: 'whatsapp' },
       ], errors: [] }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+      'POST /workflows': savedAsDraft(at),
     });
     const initial: WorkflowDraft = { name: 'WhatsApp leads', trigger: { type: 'conversation_closed' }, oncePerContact: false, steps: [{ id: 'n', type: 'add_comment', config: { text: 'Hi' } }] };
     renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
+import { savedAsDraft, ok, renderWithProviders, serveApi, addStep, savedWorkflow } from './options-harness';
 
 // Update Contact Field and Ask a Question write the contact's own name, email and phone as well
 // as custom fields: the pickers offer them (not lifecycle, which has its own step), and a value
@@ -18,7 +18,7 @@ function renderEditor() {
     'GET /users': ok({ users: [] }),
     'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: [] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
   });
   const initial: WorkflowDraft = { name: 'Fields', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, emptyEditorApi, renderWithProviders, serveApi } from './options-harness';
 
 // A form field named launchedBy / launchedByName would be overwritten by the built-in
 // `$trigger.*` of that name: the editor says so on the field, before publishing refuses it.
@@ -24,12 +24,8 @@ describe('a form field named as a built-in variable', () => {
   ])('"%s" is flagged on its Variable field, and in the summary after Save', async (variable, holds) => {
     const user = userEvent.setup();
     serveApi({
-      'GET /fields': ok({ fields: [] }),
-      'GET /apps': ok({ apps: [] }),
-      'GET /users': ok({ users: [] }),
-      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-      'GET /settings/closing-categories': ok({ categories: [] }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+      ...emptyEditorApi,
+      'POST /workflows': savedAsDraft(at),
     });
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
     const message = `"${variable}" is taken by the built-in variable {{$trigger.${variable}}} (${holds}): pick another name`;

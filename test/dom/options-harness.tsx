@@ -33,6 +33,19 @@ export function renderWithProviders(ui: ReactNode) {
 
 export const ok = (body: unknown): Answer => ({ status: 200, body });
 
+/** What the workflow editor reads as it opens, all empty: a test spreads it and adds or overrides routes. */
+export const emptyEditorApi: Routes = {
+  'GET /fields': ok({ fields: [] }),
+  'GET /apps': ok({ apps: [] }),
+  'GET /users': ok({ users: [] }),
+  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  'GET /settings/closing-categories': ok({ categories: [] }),
+};
+
+/** POST /workflows answered as the server does for a new workflow: the body saved as draft version 1 at `at`. */
+export const savedAsDraft = (at: string) => (c: ApiCall): Answer =>
+  ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null });
+
 /** Adds a step of the type labelled `label` from the editor's New step menu. */
 export async function addStep(user: ReturnType<typeof userEvent.setup>, label: string) {
   await user.selectOptions(screen.getByLabelText('New step'), label);

@@ -3,18 +3,14 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { addStep, ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, addStep, renderWithProviders, serveApi } from './options-harness';
 
 // A shortcut offers who launched it by name ($trigger.launchedByName) beside the user id.
 
 describe('a shortcut\'s variables', () => {
   it('Insert variable offers $trigger.launchedByName and inserts it', async () => {
     serveApi({
-      'GET /fields': ok({ fields: [] }),
-      'GET /apps': ok({ apps: [] }),
-      'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }),
-      'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+      ...emptyEditorApi,
     });
     const draft: WorkflowDraft = { name: 'Delivery', trigger: { type: 'shortcut', icon: '🚚', name: 'Delivery ticket', description: '', form: { fields: [] } }, oncePerContact: false, steps: [] };
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);

@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
+import { savedAsDraft, ok, renderWithProviders, serveApi, type ApiCall, addStep, savedWorkflow } from './options-harness';
 
 // The options page offers Date & Time, Update lifecycle stage and Ask a Question, and saves what
 // the admin chose in the contract's shape.
@@ -18,7 +18,7 @@ function renderEditor() {
     'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: [] }),
     'GET /settings/lifecycle-stages': ok({ stages: ['Lead', 'Customer'] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
   });
   const initial: WorkflowDraft = { name: 'Steps', trigger: { type: 'manual' }, oncePerContact: false, steps: [{ id: 'end', type: 'add_comment', config: { text: 'done' } }] };
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

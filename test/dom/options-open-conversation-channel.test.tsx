@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { addStep, ok, renderWithProviders, savedWorkflow, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, addStep, ok, renderWithProviders, savedWorkflow, serveApi } from './options-harness';
 
 // Open conversation's Channel: the contact's last channel (default), the built-in inbox, or a
 // connected WhatsApp number / Page, saved as the step's `channel`.
@@ -19,7 +19,7 @@ describe('Open conversation step: channel', () => {
     const calls = serveApi({
       'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
       'GET /channels': ok({ channels: [channel('chn_wa', 'whatsapp', 'Support', '+1 555-078-3881'), channel('chn_fb', 'messenger', 'Shop page', null)] }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+      'POST /workflows': savedAsDraft(at),
     });
     const initial: WorkflowDraft = { name: 'Orders', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };
     renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { addStep, ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, addStep, ok, renderWithProviders, serveApi } from './options-harness';
 
 // Assign to and Ask a Question open the contact's conversation first when none is open, as Send a
 // message does (server/engine/steps/open-for-send.ts): the admin building a webhook or tag flow
@@ -11,11 +11,7 @@ import { addStep, ok, renderWithProviders, serveApi } from './options-harness';
 
 function renderEditor() {
   serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
+    ...emptyEditorApi,
     'GET /settings/lifecycle-stages': ok({ stages: [] }),
   });
   const initial: WorkflowDraft = { name: 'Order paid', trigger: { type: 'manual' }, oncePerContact: false, steps: [] };

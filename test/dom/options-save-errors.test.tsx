@@ -3,15 +3,11 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
+import { emptyEditorApi, ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
 const common: Routes = {
-  'GET /fields': ok({ fields: [] }),
-  'GET /apps': ok({ apps: [] }),
-  'GET /users': ok({ users: [] }),
-  'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  ...emptyEditorApi,
 };
 const draft: WorkflowDraft = {
   name: 'Refunds',

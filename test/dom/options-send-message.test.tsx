@@ -3,7 +3,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, emptyEditorApi, ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
 const draft: WorkflowDraft = { name: 'Ad leads', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['lead'] }, oncePerContact: false, steps: [] };
@@ -17,9 +17,8 @@ describe('send_message editor (channels)', () => {
   it('edits reply buttons, a fallback template and the Messenger tag, and saves them in the step config', async () => {
     const user = userEvent.setup();
     const calls = serveApi({
-      'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-      'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-      'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+      ...emptyEditorApi,
+      'POST /workflows': savedAsDraft(at),
     });
     renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);
     await addSendMessage(user);
@@ -63,11 +62,10 @@ describe('send_message editor (channels)', () => {
 
   /** The editor's API with these WhatsApp channels' templates; `routes` adds or overrides. */
   const serveTemplates = (templates: ReturnType<typeof template>[], routes: Parameters<typeof serveApi>[0] = {}) => serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
     'GET /channels': ok({ channels: [channel('cnx_wa', 'whatsapp', 'Support line')] }),
     'GET /channels/cnx_wa/whatsapp-templates': ok({ templates }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
     ...routes,
   });
   /** A new Send message step of kind template; its picker once the templates are read. */

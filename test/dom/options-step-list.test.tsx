@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, renderWithProviders, serveApi } from './options-harness';
 
 // The steps of a long, branch-heavy workflow: reorder by keyboard, collapse, and each step's
 // problems (the publish checks) on that step.
@@ -22,8 +22,7 @@ function longDraft(): WorkflowDraft {
 
 function renderEditor(initial: WorkflowDraft) {
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
   return calls;

@@ -6,7 +6,7 @@ import type { WorkflowDraft } from '../../components/options/draft-types';
 import type { StepInput } from '../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { structuralProblems } from '../../lib/workflow/validate-workflow';
-import { ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, renderWithProviders, serveApi } from './options-harness';
 
 // "Insert variable" offers a step's `$step.*` only where a step that may run before it sets them
 // (earlier, or later with a jump back), as publishing checks: nothing offered is refused, and a
@@ -19,8 +19,7 @@ const draft = (steps: StepInput[]): WorkflowDraft => ({ name: 'Order sync', trig
 
 function renderEditor(initial: WorkflowDraft) {
   serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);
 }

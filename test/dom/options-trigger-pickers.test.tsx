@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { adEligibility, type Ad } from '../../lib/contracts/ads';
-import { ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
+import { savedAsDraft, ok, renderWithProviders, serveApi, type Routes } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
 const ad = (over: Partial<Ad>): Ad => ({
@@ -35,7 +35,7 @@ function renderEditor(trigger: WorkflowDraft['trigger']) {
     'GET /ads': ok({ ads: catalog }),
     'GET /users': ok({ users: [] }),
     'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
   };
   const calls = serveApi(routes);
   const initial: WorkflowDraft = { name: 'Leads', trigger, oncePerContact: false, steps: [{ id: 'note', type: 'add_comment', config: { text: 'New lead' } }] };

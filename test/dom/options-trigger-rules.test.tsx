@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { Trigger, triggerVariables, type TriggerInput } from '../../lib/contracts/triggers';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
 
 const at = '2025-01-01T00:00:00.000Z';
 
@@ -15,7 +15,7 @@ function renderEditor(trigger: WorkflowDraft['trigger'], oncePerContact = false)
     'GET /users': ok({ users: [] }),
     'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
     'GET /settings/closing-categories': ok({ categories: ['Resolved'] }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
   });
   const initial: WorkflowDraft = { name: 'Rules', trigger, oncePerContact, steps: [{ id: 'msg', type: 'send_message', config: { text: 'Hi' } }] };
   renderWithProviders(<WorkflowEditor id={undefined} initial={initial} restored={false} onDiscard={() => undefined} />);

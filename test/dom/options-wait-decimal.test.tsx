@@ -3,7 +3,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { addStep, ok, renderWithProviders, savedWorkflow, serveApi } from './options-harness';
+import { emptyEditorApi, addStep, ok, renderWithProviders, savedWorkflow, serveApi } from './options-harness';
 
 // A Wait step's "Wait for" with a decimal comma: "1,5" hours is 5400 seconds, not the 15 hours an
 // en-US <input type=number> makes of it; an ambiguous "1,250" is said at the field, not guessed.
@@ -18,11 +18,7 @@ const draft: WorkflowDraft = {
 
 function renderEditor() {
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
     'POST /workflows': (c) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
   });
   renderWithProviders(<WorkflowEditor id={undefined} initial={draft} restored={false} onDiscard={() => undefined} />);

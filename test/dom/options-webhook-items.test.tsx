@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditorPage } from '../../components/options/WorkflowEditorPage';
-import { ok, renderWithProviders, serveApi, type Routes } from './options-harness';
+import { emptyEditorApi, ok, renderWithProviders, serveApi, type Routes } from './options-harness';
 
 // "Test the mappings" on a batch: when the identifier iterates ($[*].email) the server answers
 // per item what its runs get, and the tester shows one row per item, as n8n shows items.
@@ -29,11 +29,7 @@ const tested = {
   ],
 };
 const routes: Routes = {
-  'GET /fields': ok({ fields: [] }),
-  'GET /apps': ok({ apps: [] }),
-  'GET /users': ok({ users: [] }),
-  'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  ...emptyEditorApi,
   'GET /workflows/wf_1': ok(stored),
   'POST /workflows/wf_1/webhook/test': ok(tested),
 };

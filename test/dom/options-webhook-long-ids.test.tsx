@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditorPage } from '../../components/options/WorkflowEditorPage';
-import { ok, renderWithProviders, serveApi } from './options-harness';
+import { emptyEditorApi, ok, renderWithProviders, serveApi } from './options-harness';
 
 // Shopify's order id 820982911946154508 is past 2^53: the browser's JSON.parse makes it
 // 820982911946154500 (another order). The tester parses the sample as /hooks parses a delivery,
@@ -24,11 +24,7 @@ afterEach(() => sessionStorage.clear());
 it('sends a sample id past 2^53 with its digits kept', async () => {
   const user = userEvent.setup();
   const calls = serveApi({
-    'GET /fields': ok({ fields: [] }),
-    'GET /apps': ok({ apps: [] }),
-    'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }),
-    'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
     'GET /workflows/wf_1': ok(stored),
     'POST /workflows/wf_1/webhook/test': ok({
       identifier: { type: 'email', jsonKey: '$.email', values: ['ana@example.com'] },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditorPage } from '../../components/options/WorkflowEditorPage';
-import { ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
+import { emptyEditorApi, ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
 
 // The options page is shown the signing secret (admins get it back from GET /workflows/:id) and
 // sends it back with every save, so an edit there keeps it; unticking "Require signed requests"
@@ -17,11 +17,7 @@ const stored = {
   status: 'published', version: 3, createdAt: at, updatedAt: at, publishedAt: at,
 };
 const routes: Routes = {
-  'GET /fields': ok({ fields: [] }),
-  'GET /apps': ok({ apps: [] }),
-  'GET /users': ok({ users: [] }),
-  'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  ...emptyEditorApi,
   'GET /workflows/wf_1': ok(stored),
   'PUT /workflows/wf_1': (c: ApiCall) => ok({ ...stored, ...(c.body as object), trigger: { ...(c.body as typeof stored).trigger, url: stored.trigger.url }, version: 4 }),
 };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { WorkflowEditorPage } from '../../components/options/WorkflowEditorPage';
-import { ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
+import { emptyEditorApi, ok, renderWithProviders, serveApi, type ApiCall, type Routes } from './options-harness';
 
 // The trigger's own fields for a workflow whose URL or signing secret this server cannot read
 // (`unreadableSecrets`): the URL field said "Save the workflow to get its URL" and "Require signed
@@ -19,11 +19,7 @@ const stored = (extra: object, unreadableSecrets?: string[]) => ({
   ...(unreadableSecrets ? { unreadableSecrets } : {}),
 });
 const routes = (workflow: object): Routes => ({
-  'GET /fields': ok({ fields: [] }),
-  'GET /apps': ok({ apps: [] }),
-  'GET /users': ok({ users: [] }),
-  'GET /settings/closing-categories': ok({ categories: [] }),
-  'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+  ...emptyEditorApi,
   'GET /workflows/wf_1': ok(workflow),
   'GET /workflows/wf_1/webhook/deliveries': ok({ deliveries: [], nextCursor: null }),
   'PUT /workflows/wf_1': (c: ApiCall) => ok({ ...workflow, ...(c.body as object), version: 4 }),

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import type { WhatsAppTemplate } from '../../lib/contracts/channels';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
-import { ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { savedAsDraft, emptyEditorApi, ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
 
 // The Send message step's template picker for flow, catalog, authentication, limited-time offer
 // and media carousel templates: what each asks for, checked as the admin saves, and saved.
@@ -34,11 +34,10 @@ const templates: WhatsAppTemplate[] = [
 
 function serve() {
   return serveApi({
-    'GET /fields': ok({ fields: [] }), 'GET /apps': ok({ apps: [] }), 'GET /users': ok({ users: [] }),
-    'GET /settings/closing-categories': ok({ categories: [] }), 'GET /workflows?limit=200': ok({ workflows: [], nextCursor: null }),
+    ...emptyEditorApi,
     'GET /channels': ok({ channels: [{ id: 'cnx_wa', kind: 'whatsapp', name: 'Support line', displayName: null, tokenLastFour: '••••WXYZ', status: 'active', lastError: null, createdAt: at }] }),
     'GET /channels/cnx_wa/whatsapp-templates': ok({ templates }),
-    'POST /workflows': (c: ApiCall) => ok({ id: 'wf_1', ...(c.body as object), status: 'draft', version: 1, createdAt: at, updatedAt: at, publishedAt: null }),
+    'POST /workflows': savedAsDraft(at),
   });
 }
 
