@@ -28,6 +28,13 @@ describe('excerpt', () => {
     }
   });
 
+  it('a long answer to a request that carried a very long value (an 8 KB cookie) still shows its start, and masks the value', () => {
+    const cookie = `session=${'c'.repeat(8000)}`;
+    const page = `<h1>Not found</h1>${' '.repeat(70_000)}${cookie}`;
+    expect(excerpt(page, 30, [cookie])).toBe('<h1>Not found</h1> [redacted]');
+    expect(excerpt(`<h1>Not found</h1>${'<p>x</p>'.repeat(10_000)}`, 30, [cookie])).toBe('<h1>Not found</h1><p>x</p><p>x…');
+  });
+
   it('a long answer sent with a long token (a JWT) still shows its start', () => {
     const jwt = `eyJ${'a'.repeat(1200)}`;
     expect(excerpt(`<h1>Not found</h1>${'<p>x</p>'.repeat(10_000)}`, 30, [`Bearer ${jwt}`, jwt])).toBe('<h1>Not found</h1><p>x</p><p>x…');

@@ -19,10 +19,14 @@ export const withoutIssuedTokens = (text: string) => masked(text, []);
  * body repeats them. Masked before it is cut: a secret across the cut leaves no part of it.
  */
 export function excerpt(text: string, max = 200, hide: readonly string[] = []): string {
-  // Past MASKED_CHARS a secret may straddle the cut, leaving its start unfound: the characters it
-  // could start in are left out too (whitespace flattened away can bring them into view).
-  const upTo = text.length > MASKED_CHARS ? Math.max(0, MASKED_CHARS - longestWritten(hide)) : undefined;
-  const flat = masked(text.slice(0, MASKED_CHARS), hide, upTo).replace(/\s+/g, ' ').trim();
+  // A secret may straddle the cut, leaving its start unfound: what is masked reaches as far past
+  // MASKED_CHARS as one can be written, and only up to MASKED_CHARS is shown (whitespace flattened
+  // away can bring any of it into view). Cutting short by that much instead left nothing of a long
+  // answer when the request carried a long value (a cookie, a JWT): "(empty body)" for a 404 page.
+  const reach = longestWritten(hide);
+  const window = MASKED_CHARS + Math.min(reach, MASKED_CHARS);
+  const upTo = text.length > window ? Math.max(0, window - reach) : undefined;
+  const flat = masked(text.slice(0, window), hide, upTo).replace(/\s+/g, ' ').trim();
   if (!flat) return '(empty body)';
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

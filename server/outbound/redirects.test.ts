@@ -1,5 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOOPBACK_TLS, trustCertificates } from '../../test/support/loopback-tls';
 import { callAndMap } from './call';
 import { OutboundBlockedError } from './errors';
 import { fetchFollowing } from './redirects';
@@ -83,5 +87,81 @@ describe('the step\'s error for a refused hop', () => {
     );
     expect(first.hits).toBe(1);
     expect(other.connections).toBe(0);
+  });
+});
+
+/**
+ * One port answering plain HTTP and TLS, as nginx does with `error_page 497` (plain HTTP sent to
+ * its TLS port is redirected to https on the same host and port): the same site, moved to TLS.
+ */
+async function plainAndTls(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const received: (Received & { scheme: string; apiKey?: string; auth?: string })[] = [];
+  const recording = (scheme: string) => (req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (c) => { body += String(c); });
+    req.on('end', () => {
+      received.push({ scheme, method: req.method ?? '', url: req.url ?? '', body, apiKey: req.headers['x-api-key'] as string | undefined, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
+      handler(req, res);
+    });
+  };
+  const plain = http.createServer(recording('http'));
+  const secure = https.createServer(LOOPBACK_TLS, recording('https'));
+  const sockets = new Set<net.Socket>();
+  const front = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', (first) => {
+      socket.pause();
+      socket.unshift(first);
+      // A TLS handshake starts with a record of type 22.
+      (first[0] === 22 ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const { port } = front.address() as AddressInfo;
+  const close = () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); front.close(() => resolve()); });
+  servers.push({ url: `http://127.0.0.1:${port}`, port, hits: 0, connections: 0, close });
+  return { port, received };
+}
+
+describe('a redirect of the same host to https', () => {
+  let untrust = () => {};
+  beforeAll(() => { untrust = trustCertificates(LOOPBACK_TLS.cert); });
+  afterAll(() => untrust());
+
+  it.each([
+    { status: 307, method: 'POST' },
+    { status: 308, method: 'PUT' },
+  ])('$method answered $status is followed with its body and headers, as n8n follows it', async ({ status, method }) => {
+    const site = await plainAndTls((req, res) => (req.socket instanceof tls.TLSSocket
+      ? ok(req, res)
+      : res.writeHead(status, { location: `https://127.0.0.1:${site.port}${req.url}` }).end()));
+    const headers = { 'content-type': 'application/json', 'x-api-key': 'key_live_5Tq0aLw9' };
+    const answer = await fetchFollowing({ method, url: `http://127.0.0.1:${site.port}/token`, body: BODY, headers, timeoutMs: 5000 }, policy);
+    expect(answer).toMatchObject({ status: 200, url: `https://127.0.0.1:${site.port}/token`, hops: [{ status, method, url: `https://127.0.0.1:${site.port}/token` }] });
+    expect(site.received).toEqual([
+      { scheme: 'http', method, url: '/token', body: BODY, apiKey: 'key_live_5Tq0aLw9' },
+      { scheme: 'https', method, url: '/token', body: BODY, apiKey: 'key_live_5Tq0aLw9' },
+    ]);
+  });
+
+  it('a GET with the user and password in its URL keeps them on its way to https (an absolute Location names none)', async () => {
+    const site = await plainAndTls((req, res) => (req.socket instanceof tls.TLSSocket
+      ? ok(req, res)
+      : res.writeHead(301, { location: `https://127.0.0.1:${site.port}${req.url}` }).end()));
+    const answer = await fetchFollowing({ method: 'GET', url: `http://ann:s3cret-pw@127.0.0.1:${site.port}/orders`, timeoutMs: 5000 }, policy);
+    expect(answer.status).toBe(200);
+    const basic = `Basic ${Buffer.from('ann:s3cret-pw').toString('base64')}`;
+    expect(site.received.map((r) => [r.scheme, r.auth])).toEqual([['http', basic], ['https', basic]]);
+  });
+
+  it('the other way, https to http on the same host, is still refused: the body would go in the clear', async () => {
+    const site = await plainAndTls((req, res) => (req.socket instanceof tls.TLSSocket
+      ? res.writeHead(307, { location: `http://127.0.0.1:${site.port}${req.url}` }).end()
+      : ok(req, res)));
+    const err = await fetchFollowing({ method: 'POST', url: `https://127.0.0.1:${site.port}/token`, body: BODY, timeoutMs: 5000 }, policy).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutboundBlockedError);
+    expect(site.received.map((r) => r.scheme)).toEqual(['https']);
   });
 });

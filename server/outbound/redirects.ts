@@ -34,7 +34,8 @@ export interface FollowedResponse extends SafeFetchResponse {
  * the plain ones that describe the request (carried.ts PLAIN_HEADERS). Browsers' fetch drops
  * Authorization so; a custom header may be a credential just as well. A hop that would carry
  * the body to another origin (307/308, or 301/302 for a PUT, PATCH or DELETE) is not followed at
- * all: the step fails (bodyCarriedAway). The budget (`timeoutMs`) covers every hop. A 3xx past
+ * all: the step fails (bodyCarriedAway). The same host moving to https is not another origin
+ * here (sameSite). The budget (`timeoutMs`) covers every hop. A 3xx past
  * the last hop comes back as it is.
  */
 export async function fetchFollowing(input: SafeFetchInput, policy: OutboundPolicy, maxRedirects = MAX_REDIRECTS): Promise<FollowedResponse> {
@@ -56,22 +57,47 @@ export async function fetchFollowing(input: SafeFetchInput, policy: OutboundPoli
     const next = nextRequest(request, response.status, target, remaining);
     // Another scheme than http(s) has no origin to compare: safeFetch refuses it below.
     const web = target.protocol === 'http:' || target.protocol === 'https:';
-    if (next.body && web && new URL(request.url).origin !== target.origin) throw bodyCarriedAway(request, response.status, target);
+    if (next.body && web && !sameSite(new URL(request.url), target)) throw bodyCarriedAway(request, response.status, target);
     request = next;
     hops.push({ status: response.status, method: request.method, url: request.url });
   }
 }
 
+/**
+ * The origin the request named, or that origin moved to TLS: `http://host[:port]` sending on to
+ * `https://host[:port]` (the same host and port as written, default ports left out, so
+ * http://shop.example → https://shop.example). A site that upgrades every request to https is
+ * the same site, and gets its headers and 307/308 body: n8n's HTTP Request node (axios through
+ * follow-redirects) keeps them on such a hop (follow-redirects index.js: credentials removed
+ * only when the protocol changes to other than https or the host changes), as Python requests
+ * does (sessions.py should_strip_auth: "allow http -> https redirect when using the standard
+ * ports"). RFC 9110 15.4.8/15.4.9 have a 307/308 repeat the request as it was; nothing more
+ * leaves than went in plain text already. Not the other way (https → http would send it in the
+ * clear), and not another port (another service).
+ */
+function sameSite(from: URL, to: URL): boolean {
+  return from.origin === to.origin || (from.protocol === 'http:' && to.protocol === 'https:' && from.host === to.host);
+}
+
 function nextRequest(from: SafeFetchInput, status: number, target: URL, timeoutMs: number): SafeFetchInput {
   const method = from.method.toUpperCase();
   const toGet = (status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST');
-  const crossOrigin = new URL(from.url).origin !== target.origin;
+  const source = new URL(from.url);
+  const crossOrigin = !sameSite(source, target);
+  const url = new URL(target.href);
+  // The URL's own user and password stay with the request on its site: an absolute Location
+  // (nginx's `return 301 https://$host$request_uri`) names none, and the hop was refused with 401.
+  // follow-redirects sends them on the same way (an Authorization header it keeps there).
+  if (!crossOrigin && !url.username && !url.password && (source.username || source.password)) {
+    url.username = source.username;
+    url.password = source.password;
+  }
   const headers = Object.fromEntries(Object.entries(from.headers ?? {}).filter(([name]) => {
     const n = name.toLowerCase();
     if (toGet && BODY_HEADERS.has(n)) return false;
     return !crossOrigin || PLAIN_HEADERS.has(n);
   }));
-  const next: SafeFetchInput = { ...from, method: toGet ? 'GET' : method, url: target.href, headers, timeoutMs };
+  const next: SafeFetchInput = { ...from, method: toGet ? 'GET' : method, url: url.href, headers, timeoutMs };
   if (toGet) delete next.body;
   return next;
 }

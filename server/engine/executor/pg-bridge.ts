@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LiveMessage } from '../../../lib/contracts/events';
 import type { Services } from '../../services';
+import { holdRunning } from './running-lock';
 
 export const RUNS_CHANNEL = 'companion_runs';
 export const LIVE_CHANNEL = 'companion_live';
@@ -120,6 +121,7 @@ export async function startPgBridge(services: Services, pool: pg.Pool, onRunsWok
       await c.query(`LISTEN ${RUNS_CHANNEL}`);
       await c.query(`LISTEN ${LIVE_CHANNEL}`);
       await c.query(`LISTEN ${STREAMS_CHANNEL}`);
+      await holdRunning(c);
     } catch (err) {
       void c.end().catch(() => {});
       throw err;

@@ -6,6 +6,7 @@ import { askPayload } from '../../domain/question-target';
 import { explainMetaError } from '../../channels/meta-advice';
 import { sendOnConversation } from '../../channels/send-on-conversation';
 import { channelWindow } from '../../channels/window';
+import { channelOfLatest } from '../../domain/closed-conversations';
 import { BUTTON_BODY_MAX, type SendSpec } from '../../channels/send-spec';
 import { fromJson, isUniqueViolation, toJson, type Executor } from '../../store/database';
 import { nowIso } from '../../ids';
@@ -92,12 +93,27 @@ async function keyAskMessage(ctx: StepContext<'ask_question'>, output: Record<st
  * Meta's refusal of a free-form message outside the 24-hour window advises a fallback template or
  * a message tag, which Send message has and a question does not: said here with what does help.
  */
-async function closedWindowAdvice(ctx: StepContext<'ask_question'>, conversation: Conversation & { connectionId: string }, kind: 'whatsapp' | 'messenger'): Promise<string | undefined> {
+async function closedWindowAdvice(ctx: StepContext<'ask_question'>, conversation: Pick<Conversation, 'contactId'> & { connectionId: string }, kind: 'whatsapp' | 'messenger'): Promise<string | undefined> {
   const window = await channelWindow(ctx.services.db, conversation, kind);
   if (window.open) return undefined;
   return kind === 'whatsapp'
     ? `${window.note}. A question is a free-form message: send an approved template first (a Send message step), and ask once the customer writes back`
     : `${window.note}. A question cannot carry a message tag: ask once the customer writes again`;
+}
+
+/**
+ * With none open, Ask opens the conversation on the contact's last channel first: on a WhatsApp
+ * number or Page whose 24-hour window is closed the question could only be refused, so it is
+ * refused before anything opens (an empty conversation in the inbox, and Conversation Opened
+ * workflows fired, for a question that never went out). Reads outside the run's transaction.
+ */
+export async function refusedBeforeOpening(ctx: StepContext<'ask_question'>): Promise<string | undefined> {
+  const on = await channelOfLatest(ctx.services.db, ctx.run.contactId);
+  if (!on) return undefined;
+  const connection = await ctx.services.db.selectFrom('connections').select('kind').where('id', '=', on.connectionId).executeTakeFirst();
+  if (!connection || !isChannelKind(connection.kind)) return undefined;
+  const advice = await closedWindowAdvice(ctx, { contactId: ctx.run.contactId, connectionId: on.connectionId }, connection.kind);
+  return advice && `Not asked: ${advice}`;
 }
 
 /**

@@ -6,8 +6,8 @@ import type { Conversation } from '../../../lib/contracts/conversations';
 import { defineStep, fail, goTo, next, pauseHere, type StepContext, type StepOutcome } from './define';
 import { checkReply, saveAnswer, saveAnswerOutside, type Saved } from './ask-answer';
 import { deliverMessage } from './deliver-message';
-import { sendAskOnChannel } from './ask-delivery';
-import { openFirst } from './open-for-send';
+import { refusedBeforeOpening, sendAskOnChannel } from './ask-delivery';
+import { mustOpenOutside, openFirst } from './open-for-send';
 import { outsideWhenConnected } from './via-connector';
 import { outsideForContactWrite } from './via-contact';
 import type { UnitOfWork } from '../../events/unit-of-work';
@@ -109,7 +109,10 @@ async function openToAsk(ctx: Ctx): Promise<{ conversation: Conversation } | { e
   const find = (db: Executor) => db.selectFrom('question_waits').select('run_id').where('run_id', '=', ctx.run.id).where('step_id', '=', ctx.step.id).executeTakeFirst();
   // Outside, one read; inside (the conversation closed after the engine chose), the checkpoint's transaction.
   const asked = ctx.outside ? await find(ctx.services.db) : await ctx.db((uow) => find(uow.trx));
-  return asked ? undefined : openFirst(ctx, 'Cannot ask');
+  if (asked) return undefined;
+  mustOpenOutside(ctx);
+  const refused = await refusedBeforeOpening(ctx);
+  return refused ? { error: refused } : openFirst(ctx, 'Cannot ask');
 }
 
 const savesToField = (config: unknown) => Boolean(config && typeof config === 'object' && 'saveToField' in config && config.saveToField);

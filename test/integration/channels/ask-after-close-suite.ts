@@ -58,6 +58,10 @@ export function askAfterCloseSuite(databaseUrl: () => string | undefined) {
       + 'A question is a free-form message: send an approved template first (a Send message step), and ask once the customer writes back');
     expect(w.graph.sent).toHaveLength(0);
     expect(await w.server.store.db.selectFrom('question_waits').selectAll().execute()).toEqual([]);
+    // Nothing opened for a question that could not go out: no empty conversation in the inbox,
+    // no Conversation Opened for the workflows listening.
+    expect(await openOf(contact.id)).toEqual([]);
+    expect((await w.server.events('conversation.opened')).filter((e) => e.contactId === contact.id && e.source === 'workflow')).toEqual([]);
   });
 
   it('Assign to opens the conversation again on the WhatsApp number and assigns it, sending nothing to the customer', async () => {

@@ -64,4 +64,32 @@ describePg('npm run forget-secrets while a server runs on the database (PostgreS
     expect(forgot.code, forgot.out).toBe(0);
     expect(forgot.out).toContain('"Order shipped" (URL, signing secret)');
   }, 60_000);
+
+  // An instance that only serves requests (COMPANION_WORKERS=0, README) executes no runs, so
+  // engine_peers never heard of it: the command forgot everything while it ran with the key.
+  it('refuses while a server that only serves requests (COMPANION_WORKERS=0) runs', async () => {
+    side = pgCommandStore();
+    dir = await mkdtemp(path.join(tmpdir(), 'forget-running-'));
+    store = await side.open();
+    server = await startServer({ env: { COMPANION_DEMO: '0', COMPANION_SECRET_KEY: keyA, COMPANION_WORKERS: '0' }, config: { port: 0, dataDir: path.join(dir, 'a') }, logger: false, store });
+    const res = await fetch(`${server.url}/api/v1/workflows`, {
+      method: 'POST', headers: { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Order shipped', status: 'published', trigger: { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' } }, steps: [{ id: 'note', type: 'add_comment', config: { text: 'Shipped' } }] }),
+    });
+    expect(res.status).toBe(201);
+    expect(await store.db.selectFrom('engine_peers').select('id').execute()).toEqual([]);
+    const sealed = () => store!.db.selectFrom('workflows').select(['webhook_token']).execute();
+    const before = await sealed();
+
+    const command = { ...side.commandEnv(), COMPANION_SECRET_KEY: keyB, DATA_DIR: path.join(dir, 'b') };
+    const refused = await runForgetSecrets(command, ['--yes']);
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.out).toMatch(/^forget-secrets: a server is running on this database \(.+\); nothing was changed\./);
+    expect(await sealed()).toEqual(before);
+
+    await server.close();
+    server = undefined;
+    const forgot = await runForgetSecrets(command, ['--yes']);
+    expect(forgot.code, forgot.out).toBe(0);
+  }, 60_000);
 });
