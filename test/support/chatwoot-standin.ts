@@ -17,7 +17,11 @@ export interface CwStandinContact { id: number; name: string; email: string | nu
  * content_attributes with `in_reply_to_external_id`, the quoted message's source_id
  * (Messages::InReplyToMessageBuilder, app/builders/messages/in_reply_to_message_builder.rb).
  */
-export interface CwStandinMessage { id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' | 'AgentBot'; sender_id?: number; attachments?: CwStandinAttachment[]; in_reply_to?: number }
+export interface CwStandinMessage {
+  id: number; content: string; message_type: 0 | 1 | 2 | 3; private: boolean; created_at: number; sender_type: 'Contact' | 'User' | 'AgentBot'; sender_id?: number; attachments?: CwStandinAttachment[]; in_reply_to?: number;
+  /** Changed since it was written (chatwoot-standin-edits.ts): its `updated_at` (an ISO string in push_event_data, the record's attributes) and a deletion. */
+  updated_at?: string; deleted?: boolean;
+}
 /**
  * Attachment#push_event_data (app/models/attachment.rb): base_data (id, message_id, file_type,
  * account_id) with file_metadata for files (extension, data_url, thumb_url, file_size, width,
@@ -275,8 +279,11 @@ function conversationJson(s: ChatwootStandin, c: CwStandinConversation, rest = f
   };
 }
 
-// Message#content_attributes: `in_reply_to` and `in_reply_to_external_id` (the quoted message's source_id: none for an agent's or a workflow's message).
-const contentAttributes = (m: CwStandinMessage) => (m.in_reply_to ? { in_reply_to: m.in_reply_to, in_reply_to_external_id: null } : {});
+// Message#content_attributes: `in_reply_to` and `in_reply_to_external_id` (the quoted message's source_id: none for an agent's or a workflow's message);
+// `deleted: true` once deleted (shared FACTS payloads/message_updated.json).
+const contentAttributes = (m: CwStandinMessage) => ({
+  ...(m.in_reply_to ? { in_reply_to: m.in_reply_to, in_reply_to_external_id: null } : {}), ...(m.deleted ? { deleted: true } : {}),
+});
 
 type Answer = (status: number, json: unknown) => void;
 

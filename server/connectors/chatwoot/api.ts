@@ -6,6 +6,7 @@ import { safeFetch, type SafeFetchResponse } from '../../outbound/safe-fetch';
 import { forgottenText } from '../../secrets/forgotten';
 import { CwContact, CwConversation } from './payloads';
 import { replaceNulDeep } from '../../../lib/workflow/nul-text';
+import { shownAnswer, withoutSecrets } from './answer-secrets';
 
 /**
  * Chatwoot's application REST API (base `/api/v1/accounts/{account_id}`, header
@@ -17,6 +18,8 @@ export interface ChatwootTarget {
   baseUrl: string; accountId: number; token: string; allowList: string[];
   /** A workflow step's run cancel: the request in flight is dropped, no further attempt starts (run-aborts.ts). */
   cancellation?: Cancellation;
+  /** The account's other secrets (answer-secrets.ts): an answer quoting one shows it masked, as it does `token`. */
+  hide?: readonly string[];
 }
 
 export class ChatwootApiError extends Error {
@@ -50,13 +53,14 @@ export interface ChatwootCall { method: string; path: string; status: number | n
 
 // Chatwoot's errors are `{ error: "…" }` (app/controllers/concerns/request_exception_handler.rb:26-36)
 // or `{ message, attributes }` for invalid records (:46-52).
-const errorText = (json: unknown, bodyText: string) => {
+// Masked here, before any message, note or stored error quotes it (answer-secrets.ts).
+const errorText = (json: unknown, bodyText: string, secrets: readonly string[]) => {
   const o = (json ?? {}) as { error?: unknown; message?: unknown };
-  if (typeof o.error === 'string') return o.error.trim();
-  if (typeof o.message === 'string') return o.message.trim();
+  if (typeof o.error === 'string') return shownAnswer(o.error, secrets);
+  if (typeof o.message === 'string') return shownAnswer(o.message, secrets);
   // A proxy's error page (nginx while Chatwoot restarts): its title says it all.
   const title = /<title>([^<]{1,200})<\/title>/i.exec(bodyText)?.[1];
-  return (title ?? bodyText.slice(0, 200)).trim();
+  return shownAnswer(title ?? bodyText, secrets);
 };
 
 export class ChatwootApi {
@@ -64,7 +68,10 @@ export class ChatwootApi {
   constructor(private readonly target: ChatwootTarget, readonly calls: ChatwootCall[] = []) {}
 
   /** The same Chatwoot with another token (the account's agent bot), its calls logged with this client's. */
-  withToken(token: string) { return new ChatwootApi({ ...this.target, token }, this.calls); }
+  withToken(token: string) { return new ChatwootApi({ ...this.target, token, hide: this.secrets }, this.calls); }
+
+  /** What the requests carry, or the account holds: never shown back from an answer. */
+  private get secrets(): readonly string[] { return [this.target.token, ...(this.target.hide ?? [])]; }
 
   private accountPath(p: string) { return `/api/v1/accounts/${this.target.accountId}${p}`; }
 
@@ -87,10 +94,10 @@ export class ChatwootApi {
         ...(signal ? { signal } : {}), ...(this.target.cancellation?.recheck ? { beforeRetry: this.target.cancellation.recheck } : {}),
       })).response : await send();
     } catch (err) {
-      const call = { method, path, status: null, answer: (err as Error).message };
-      this.calls.push(call);
+      const said = withoutSecrets((err as Error).message, this.secrets);
+      this.calls.push({ method, path, status: null, answer: said });
       if (err instanceof OutboundBlockedError) {
-        throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${err.message})`, null, 'blocked', { noEffect: true });
+        throw new ChatwootApiError(`Chatwoot at ${this.target.baseUrl} is on a private network address, which the companion refuses by default; if it is yours, add its host to COMPANION_ALLOW_PRIVATE_URLS (${said})`, null, 'blocked', { noEffect: true });
       }
       if (err instanceof OutboundCancelledError) {
         // Not transient: the run is cancelled, nobody wants it tried again. A request that had
@@ -99,11 +106,11 @@ export class ChatwootApi {
       }
       if (err instanceof OutboundError) {
         const neverSent = err instanceof OutboundNetworkError && err.neverSent;
-        throw new ChatwootApiError(`Cannot reach Chatwoot at ${this.target.baseUrl}: ${err.message}`, null, 'unreachable', { transient: err.retriable, noEffect: neverSent });
+        throw new ChatwootApiError(`Cannot reach Chatwoot at ${this.target.baseUrl}: ${said}`, null, 'unreachable', { transient: err.retriable, noEffect: neverSent });
       }
       throw err;
     }
-    const text = errorText(res.json, res.bodyText);
+    const text = res.status < 300 ? '' : errorText(res.json, res.bodyText, this.secrets);
     this.calls.push({ method, path, status: res.status, answer: res.status < 300 ? 'ok' : text });
     if (res.status === 401) {
       throw new ChatwootApiError(/account/i.test(text)

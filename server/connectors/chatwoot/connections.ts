@@ -15,6 +15,7 @@ import { chatwootHost, sameChatwootHost } from '../../../lib/contracts/chatwoot-
 import { disconnectedBefore } from './tombstones';
 import { inTransaction } from '../../events/unit-of-work';
 import { BOT_NAME, BotState, provideBot } from './agent-bot';
+import { accountSecrets, withoutSecrets } from './answer-secrets';
 
 export const KIND = 'chatwoot';
 
@@ -45,7 +46,10 @@ export function openConnection(services: Services, row: ConnectionsTable): Chatw
 }
 
 export const apiFor = (services: Services, c: ChatwootConnection, cancellation?: Cancellation) =>
-  new ChatwootApi({ baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls, ...(cancellation ? { cancellation } : {}) });
+  new ChatwootApi({
+    baseUrl: c.config.baseUrl, accountId: c.config.accountId, token: c.secrets.apiAccessToken, allowList: services.config.allowPrivateUrls,
+    hide: accountSecrets(c.secrets), ...(cancellation ? { cancellation } : {}),
+  });
 
 /** The agent bot's token when messages are created with it (agent-bot.ts), else null: the administrator writes. */
 export const botTokenOf = (c: ChatwootConnection) => (c.config.bot?.state === 'ready' && c.secrets.botAccessToken ? c.secrets.botAccessToken : null);
@@ -65,13 +69,18 @@ export async function provideBotLater(services: Services, c: ChatwootConnection)
 }
 
 export function toAccount(services: Services, c: ChatwootConnection): ChatwootAccount {
+  // Errors and notes kept before Chatwoot's answers were masked where they are made (api.ts) are masked
+  // here, where they are shown; the secrets are open already, so it costs nothing when there is no error.
+  const shown = (text: string) => withoutSecrets(text, accountSecrets(c.secrets));
+  const botNote = c.config.bot?.note ?? null;
   return {
     id: c.row.id, name: c.row.name, baseUrl: c.config.baseUrl, origin: c.config.origin, accountId: c.config.accountId,
     agentName: c.config.agentName, tokenLastFour: lastFour(c.secrets.apiAccessToken),
     webhookSecretLastFour: c.secrets.webhookSecret ? lastFour(c.secrets.webhookSecret) : null,
     webhookUrl: `${services.config.publicUrl}/chatwoot/webhook/${c.secrets.webhookToken}`,
-    postsAs: botTokenOf(c) ? { kind: 'bot', name: BOT_NAME, note: null } : { kind: 'user', name: c.config.agentName, note: c.config.bot?.note ?? null },
-    status: c.row.status === 'error' ? 'error' : 'active', lastSyncedAt: c.row.last_synced_at, lastError: c.row.last_error, createdAt: c.row.created_at,
+    postsAs: botTokenOf(c) ? { kind: 'bot', name: BOT_NAME, note: null } : { kind: 'user', name: c.config.agentName, note: botNote === null ? null : shown(botNote) },
+    status: c.row.status === 'error' ? 'error' : 'active', lastSyncedAt: c.row.last_synced_at,
+    lastError: c.row.last_error === null ? null : shown(c.row.last_error), createdAt: c.row.created_at,
   };
 }
 

@@ -45,7 +45,7 @@ const CwAttachments = z.array(z.unknown()).nullish().catch(null)
 export type CwAttachment = z.infer<typeof CwAttachment>;
 
 /**
- * A message's `content_attributes`, of which only `in_reply_to`: the id of the message it quotes
+ * A message's `content_attributes`, of which `in_reply_to`: the id of the message it quotes
  * (Chatwoot's own message id, as POST …/messages answers it), set by Message#ensure_in_reply_to
  * through Messages::InReplyToMessageBuilder (app/models/message.rb,
  * app/builders/messages/in_reply_to_message_builder.rb), which also finds it from a channel's
@@ -53,8 +53,11 @@ export type CwAttachment = z.infer<typeof CwAttachment>;
  * https://developers.chatwoot.com/api-reference/messages/create-new-message. Anything else there
  * (or a malformed value) reads as no quote: it never refuses the delivery.
  */
-export const CwContentAttributes = z.looseObject({ in_reply_to: z.union([z.number().int(), z.string().max(40)]).nullish().catch(null) })
-  .nullish().catch(null);
+export const CwContentAttributes = z.looseObject({
+  in_reply_to: z.union([z.number().int(), z.string().max(40)]).nullish().catch(null),
+  /** Set when the message was deleted in Chatwoot (its content then reads "This message was deleted"; shared payloads/message_updated.json). */
+  deleted: z.boolean().nullish().catch(null),
+}).nullish().catch(null);
 
 export type CwContentAttributes = z.infer<typeof CwContentAttributes>;
 
@@ -68,6 +71,8 @@ export const CwEmbeddedMessage = z.looseObject({
   message_type: z.union([z.number(), z.string()]),
   private: z.boolean().nullish(),
   created_at: Stamp,
+  /** The message's own `updated_at` (push_event_data is its attributes: an ISO string), when it is the embedded one. */
+  updated_at: Stamp,
   sender_type: z.string().nullish(),
   attachments: CwAttachments,
   content_attributes: CwContentAttributes,
@@ -110,6 +115,8 @@ export const CwMessageEvent = z.looseObject({
   attachments: CwAttachments,
   content_attributes: CwContentAttributes,
 });
+
+export type CwMessageEvent = z.infer<typeof CwMessageEvent>;
 
 /** Seconds since the epoch, from an integer/float timestamp or an ISO string; null when absent. */
 export function stampSeconds(value: unknown): number | null {

@@ -11,6 +11,7 @@ import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage, isOpenStatus } from './mirror-conversation';
 import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
 import { placeOf } from './inboxes';
+import { applyMessageEdit } from './message-edit';
 import type { ConversationPlace } from '../../domain/conversation-place';
 
 export interface WebhookResult { event: string; handled: boolean; duplicate: boolean; note?: string | undefined }
@@ -27,7 +28,7 @@ export function verifyChatwootSignature(secret: string, rawBody: string | Buffer
   return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'X-Chatwoot-Signature does not match the body: is the webhook secret the one Chatwoot shows for this webhook?';
 }
 
-// Only these change something; typing, message_updated, webwidget and inbox events are acknowledged and ignored.
+// Only these change something; typing, webwidget and inbox events are acknowledged and ignored.
 const NOISE = new Set(['last_activity_at', 'updated_at']);
 const Envelope = z.looseObject({ event: z.string().max(100) });
 
@@ -120,6 +121,11 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
       // An agent bot's message (the companion's own echo, or another bot's) is not a person's reply.
       const bot = !isIncoming(msg.message_type) && msg.sender?.type === 'agent_bot' ? { name: msg.sender.name ?? null } : undefined;
       return { conversation: msg.conversation, apply: (ctx, _email, place) => applyIncomingMessage(ctx, msg, from, false, place, bot) };
+    }
+    case 'message_updated': {
+      // Only the message's words are mirrored (message-edit.ts): its conversation's state comes with its own events.
+      const msg = parse(CwMessageEvent, body);
+      return { apply: (ctx) => applyMessageEdit(ctx, msg) };
     }
     default:
       return undefined;

@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ConversationList, Message } from '../../../lib/contracts/conversations';
+import { Run } from '../../../lib/contracts/runs';
+import type { CwStandinConversation, CwStandinMessage } from '../../support/chatwoot-standin';
+import { messageUpdated } from '../../support/chatwoot-standin-edits';
+import { waitFor } from '../../support/wait';
+import { createWorkflow, runsOf } from '../engine-support';
+import { startChatwootPair, type ChatwootPair } from './harness';
+
+/**
+ * Registered by message-edits.test.ts (SQLite) and .pg.test.ts (PostgreSQL). A message edited in
+ * Chatwoot (a customer's edit through their channel, an agent's edit of a reply) comes as
+ * `message_updated`, which the companion acknowledged and dropped: its agents and workflows read
+ * the words the customer had taken back. Now the mirrored message reads the new words, marked
+ * edited with what it said before (as the Meta edits are), and nothing it started or answered
+ * runs again; the same event for a status, a deletion or a file is not an edit.
+ */
+export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined) {
+  let p: ChatwootPair;
+  beforeEach(async () => { p = await startChatwootPair({ workers: true, databaseUrl: databaseUrl() }); });
+  afterEach(async () => { await p.close(); });
+
+  const admin = () => p.server.api(p.server.adminToken);
+  let nextId = 61_000;
+  /** Someone writes in Chatwoot and its message_created reaches the companion. */
+  const writes = async (conv: CwStandinConversation, content: string, from: 'customer' | 'agent' = 'customer', file?: string) => {
+    // Chatwoot's whole seconds, rounded up: a time a little ahead is stored as now, after what came before.
+    const msg: CwStandinMessage = { id: ++nextId, content, message_type: from === 'customer' ? 0 : 1, private: false, created_at: Math.ceil(Date.now() / 1000), sender_type: from === 'customer' ? 'Contact' : 'User' };
+    if (file) msg.attachments = [p.cw.fileAttachment(msg.id, { fileType: 'image', name: file })];
+    conv.messages.push(msg);
+    p.cw.touch(conv);
+    expect((await p.hook(p.cw.messagePayload(conv.id, msg.id))).status).toBe(200);
+    return msg;
+  };
+  const opened = async () => {
+    const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
+    const conv = p.cw.addConversation({ contactId: jane.id });
+    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
+    return conv;
+  };
+  const mirrorOf = async (conv: CwStandinConversation) =>
+    ConversationList.parse((await admin().get('/conversations')).body).conversations.find((c) => c.externalId === String(conv.id))!;
+  const thread = async (conv: CwStandinConversation) =>
+    ((await admin().get(`/conversations/${(await mirrorOf(conv)).id}`)).body.messages as unknown[]).map((m) => Message.parse(m));
+
+  it('a customer\'s edit: the message reads the new words, marked edited with what it said before; a status change and a repeat change nothing', async () => {
+    const conv = await opened();
+    const msg = await writes(conv, 'Table for 3 at 8pm');
+    const first = await p.hook(messageUpdated(p.cw, conv.id, msg.id, { content: 'Table for 4 at 8pm' }));
+    expect(first.body).toMatchObject({ event: 'message_updated', handled: true });
+    // Chatwoot marks it delivered, then read: message_updated again, with the same words.
+    expect((await p.hook(messageUpdated(p.cw, conv.id, msg.id))).status).toBe(200);
+    const second = messageUpdated(p.cw, conv.id, msg.id, { content: 'Table for 4 at 9pm' });
+    expect((await p.hook(second, { deliveryId: 'edit-2' })).status).toBe(200);
+    expect((await p.hook(second, { deliveryId: 'edit-2' })).body).toMatchObject({ duplicate: true });
+
+    const [message] = await thread(conv);
+    expect(message).toMatchObject({ text: 'Table for 4 at 9pm', direction: 'incoming' });
+    expect(message!.edited).toMatchObject({ count: 2, previous: [{ text: 'Table for 3 at 8pm' }, { text: 'Table for 4 at 8pm' }] });
+    expect((await mirrorOf(conv)).lastMessage?.text).toBe('Table for 4 at 9pm');
+  });
+
+  it('an edited answer reads the new words, but the question it answered is not answered again and nothing starts', async () => {
+    const flow = await createWorkflow(p.server, {
+      name: 'guests', trigger: { type: 'conversation_opened' },
+      steps: [
+        { id: 'ask', type: 'ask_question', config: { question: 'How many guests?', answerType: 'text', saveToVariable: 'guests' } },
+        { id: 'note', type: 'add_comment', config: { text: 'Guests: {{$step.guests}}' } },
+      ],
+    });
+    const conv = await opened();
+    const [started] = await runsOf(p.server, flow.id);
+    const runOf = async () => Run.parse((await admin().get(`/runs/${started!.id}`)).body);
+    await waitFor('the question', async () => ((await runOf()).status === 'waiting' ? true : undefined));
+    const answer = await writes(conv, 'Two');
+    await waitFor('the answer', async () => ((await runOf()).status === 'completed' ? true : undefined));
+    const events = (await p.server.events()).length;
+    const posted = p.cw.requests.filter((r) => r.method === 'POST').length;
+
+    expect((await p.hook(messageUpdated(p.cw, conv.id, answer.id, { content: 'Three' }))).status).toBe(200);
+    const messages = await thread(conv);
+    expect(messages.map((m) => `${m.direction} ${m.kind}: ${m.text}${m.edited ? ' (edited)' : ''}`)).toEqual([
+      'outgoing message: How many guests?',
+      'incoming message: Three (edited)',
+      'outgoing comment: Guests: Two',
+    ]);
+    expect((await p.server.events()).length).toBe(events);
+    expect(await runsOf(p.server, flow.id)).toHaveLength(1);
+    expect((await runOf()).stepLog.findLast((s) => s.stepId === 'ask')!.output).toMatchObject({ answer: 'Two' });
+    expect(p.cw.requests.filter((r) => r.method === 'POST')).toHaveLength(posted);
+  });
+
+  it('an agent\'s edit of a reply is mirrored; a deletion, a file\'s update and a status change of an older message are not edits', async () => {
+    const conv = await opened();
+    const reply = await writes(conv, 'Your order ships Monday', 'agent');
+    const photo = await writes(conv, '', 'customer', 'receipt.jpg');
+    const later = await writes(conv, 'Thanks! Wrong address though');
+    const styled = await writes(conv, '**Fixed**: [track it](https://t.example/1)', 'agent');
+    await writes(conv, 'Anything else?', 'agent');
+
+    // The agent corrects the reply: the reply is no longer the conversation's last message, so only the rendered HTML says it.
+    expect((await p.hook(messageUpdated(p.cw, conv.id, reply.id, { content: 'Your order ships Tuesday' }))).status).toBe(200);
+    // A status change of the older message (HTML only) and of the file, and a deletion.
+    await p.hook(messageUpdated(p.cw, conv.id, reply.id));
+    await p.hook(messageUpdated(p.cw, conv.id, photo.id));
+    // A web inbox's content is the markdown rendered (MarkdownRendererService, CommonMarker): the same words, not an edit.
+    const rendered = '<p><strong>Fixed</strong>: <a href="https://t.example/1" target="_blank" rel="noopener noreferrer nofollow">track it</a></p>\n';
+    await p.hook({ ...messageUpdated(p.cw, conv.id, styled.id), content: rendered });
+    const deleted = await p.hook(messageUpdated(p.cw, conv.id, later.id, { deleted: true }));
+    expect(deleted.body.note).toMatch(/deleted in Chatwoot; its copy here is kept/);
+
+    const shown = (await thread(conv)).map((m) => [m.direction, m.text, m.edited?.previous.map((e) => e.text) ?? null]);
+    expect(shown).toEqual([
+      ['outgoing', 'Your order ships Tuesday', ['Your order ships Monday']],
+      ['incoming', '[image]', null],
+      ['incoming', 'Thanks! Wrong address though', null],
+      ['outgoing', '**Fixed**: [track it](https://t.example/1)', null],
+      ['outgoing', 'Anything else?', null],
+    ]);
+  });
+
+  it('a change of a message that is not stored here is acknowledged and changes nothing', async () => {
+    const conv = await opened();
+    const unseen: CwStandinMessage = { id: ++nextId, content: 'Lost webhook', message_type: 0, private: false, created_at: Math.floor(Date.now() / 1000), sender_type: 'Contact' };
+    conv.messages.push(unseen);
+    const res = await p.hook(messageUpdated(p.cw, conv.id, unseen.id, { content: 'Lost webhook, edited' }));
+    expect(res.status).toBe(200);
+    expect(res.body.note).toMatch(/not stored here/);
+    expect(await thread(conv)).toEqual([]);
+  });
+}
