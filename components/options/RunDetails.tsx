@@ -1,9 +1,11 @@
+import { useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Run } from '../../lib/contracts/runs';
 import { waitingBehindText } from '../../lib/workflow/waiting-behind';
 import { request } from './api';
 import { LongText } from './LongText';
 import { RefusedLater } from './RefusedLater';
+import { RunLink } from './RunLink';
 import { StatusBadge } from './StatusBadge';
 import { RUNS_KEY } from './use-run-history';
 
@@ -28,21 +30,47 @@ function WaitingBehindNote({ run }: { run: Run }) {
 }
 
 /**
+ * What a rerun was run with, as n8n's "Retry with original workflow" / "… currently saved
+ * workflow": the version the failed run ran, or a later one (`rerunOfVersion` from the server;
+ * nothing from a server without it).
+ */
+function ranWith(run: Run): string {
+  if (run.rerunOfVersion === undefined) return '';
+  return run.rerunOfVersion === run.workflowVersion
+    ? ` It ran the original workflow: version ${run.workflowVersion}, the one that run ran.`
+    : ` It ran the workflow as saved since: version ${run.workflowVersion} (that run ran version ${run.rerunOfVersion}).`;
+}
+
+interface Props {
+  run: Run;
+  /** Shows another run (a rerun's failed run, a failed run's rerun) with its details open. */
+  onShow?(id: string): void;
+  /** Takes the keyboard's focus when shown (opened from a link: the link's row may be gone). */
+  focus?: boolean;
+}
+
+/**
  * One run's variables and each step's outcome, error and notes. Any of them may be long (a
  * webhook's 900 KB body): each wraps and shows its start (LongText), so the row stays as wide as
- * the table.
+ * the table. A rerun links the run it retries and says what it ran with; a failed run run again
+ * links its rerun (n8n's "Retry of #N" / "Retried in #M").
  */
-export function RunDetails({ run }: { run: Run }) {
+export function RunDetails({ run, onShow, focus = false }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (focus) box.current?.focus(); }, [focus]);
+  const link = (id: string) => (onShow ? <RunLink id={id} onShow={onShow} /> : <code>{id}</code>);
   return (
-    <div className="run-details">
+    <div className="run-details" ref={box} tabIndex={-1} aria-label={`Run ${run.id}`} role="region">
       <WaitingBehindNote run={run} />
       {run.launchedBy && <p className="launched-by">Launched by <strong>{run.launchedBy.name}</strong> from the shortcut.</p>}
       {run.rerunOf && (
         <p className="rerun-of">
-          Run again from failed run <code>{run.rerunOf}</code>{run.rerunBy ? <> by <strong>{run.rerunBy.name}</strong></> : null}
+          Run again from failed run {link(run.rerunOf)}{run.rerunBy ? <> by <strong>{run.rerunBy.name}</strong></> : null}
           {run.rerunFromStep ? `, from step ${run.rerunFromStep}, where that run failed: the steps before it ran in that run, not again.` : ', from the first step.'}
+          {ranWith(run)}
         </p>
       )}
+      {run.rerunAs && <p className="rerun-as-details">Run again as {link(run.rerunAs)}: open it to see how that went.</p>}
       <h4>Variables</h4>
       {Object.keys(run.variables).length === 0 ? <p className="hint">None</p> : (
         <dl className="variables">

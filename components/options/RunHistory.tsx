@@ -9,6 +9,7 @@ import { QueueSummary } from './QueueSummary';
 import { ContactName } from './RunContactName';
 import { RunAgain, RunAllFailedAgain } from './RunAgain';
 import { RunDetails } from './RunDetails';
+import { ShownRun } from './ShownRun';
 import { historyName, RunFilters, useRunHistoryWorkflows } from './RunFilters';
 import { useWorkflow } from './queries';
 import { StatusBadge } from './StatusBadge';
@@ -105,6 +106,8 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
   const [contactLabel, setContactLabel] = useState<string | null>(null);
   const runs = useRunHistory(filter);
   const [open, setOpen] = useState<string>();
+  // A run opened from a link takes the keyboard's focus (the link's own row may close).
+  const [shown, setShown] = useState<string>();
   const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
   const names = new Map((workflows.data?.workflows ?? []).map((w) => [w.id, historyName(w)]));
   const pickContact = (id: string, label: string | null) => { setContactLabel(label); setFilter({ ...filter, contactId: id }); };
@@ -114,7 +117,8 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
   // the table then shows exactly the runs it counted (it listed those run again too).
   const showFailed = (since: string) => setFilter({ workflowId: '', status: 'failed', contactId: '', launchedBy: '', notRunAgain: true, since, until: '' });
   // A run started by Run again: its workflow's runs, any status (it is not failed yet), it opened.
-  const showRuns = (id?: string) => { setFilter({ workflowId: filter.workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' }); setOpen(id); };
+  const showRuns = (id?: string) => { setFilter({ workflowId: filter.workflowId, status: '', contactId: '', launchedBy: '', since: '', until: '' }); setOpen(id); setShown(id); };
+  const toggle = (id: string) => { setOpen(open === id ? undefined : id); setShown(undefined); };
   const table = useRef<HTMLTableElement>(null);
   const fromIso = filter.since && !Number.isNaN(new Date(filter.since).getTime()) ? new Date(filter.since).toISOString() : undefined;
   return (
@@ -132,6 +136,7 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
       {filter.workflowId && <RunAllFailedAgain workflowId={filter.workflowId} workflowName={names.get(filter.workflowId) ?? filter.workflowId} since={fromIso} onShowRuns={() => showRuns()} />}
       {runs.isError && <p className="error" role="alert">{errorMessage(runs.error)}</p>}
       {runs.isSuccess && list.length === 0 && <p className="empty">No runs match.</p>}
+      {open && shown === open && runs.isSuccess && !list.some((r) => r.id === open) && <ShownRun id={open} onShow={showRuns} onClose={() => toggle(open)} />}
       {list.length > 0 && (
         // A narrow screen scrolls the table in its box, not the page (WCAG 1.4.10).
         <div className="table-wrap">
@@ -154,12 +159,12 @@ export function RunHistory({ workflowId = '', configure = true }: Props) {
                     {configure && <RetryNow run={run} />}
                     <CancelRun run={run} />
                     <RunAgain run={run} onShow={showRuns} />
-                    <button type="button" className="small" aria-expanded={open === run.id} onClick={() => setOpen(open === run.id ? undefined : run.id)}>
+                    <button type="button" className="small" aria-expanded={open === run.id} onClick={() => toggle(run.id)}>
                       {open === run.id ? 'Hide' : 'Details'}
                     </button>
                   </td>
                 </tr>
-                {open === run.id && <tr className="details-row"><td colSpan={columns}><RunDetails run={run} /></td></tr>}
+                {open === run.id && <tr className="details-row"><td colSpan={columns}><RunDetails run={run} onShow={showRuns} focus={shown === run.id} /></td></tr>}
               </Fragment>
             ))}
           </tbody>

@@ -14,8 +14,23 @@ export const RerunFrom = z.enum(['start', 'failed_step'], { error: 'Give `from` 
   .describe('`start` (the default): from step 1; `failed_step`: from the step that failed, without repeating the steps before it, with the workflow as published now (only while the steps before the failed one are unchanged since)');
 export type RerunFrom = z.infer<typeof RerunFrom>;
 
+/**
+ * Which version a rerun from the failed step runs, as n8n's two retries of a failed execution:
+ * `saved` (the default), the workflow as published now ("Retry with currently saved workflow",
+ * refused when a step before the failed one changed since); `original`, the version the failed run
+ * ran ("Retry with original workflow": every run keeps its version, workflow_versions).
+ */
+export const RerunWorkflow = z.enum(['saved', 'original'], { error: 'Give `workflow` as "saved" (the workflow as published now, the default) or "original" (the version the failed run ran)' })
+  .describe('With `from: failed_step`: `saved` (the default), the workflow as published now; `original`, the version the failed run ran, whatever was saved since');
+export type RerunWorkflow = z.infer<typeof RerunWorkflow>;
+
+// n8n offers both retries from the failed node only; from step 1 a rerun runs the published version.
+const originalFromFailedStep = (b: { from?: RerunFrom | undefined; workflow?: RerunWorkflow | undefined }) => b.workflow !== 'original' || b.from === 'failed_step';
+const ORIGINAL_FROM_FAILED_STEP = { message: '`workflow: "original"` runs again from the failed step only: send `from: "failed_step"` with it (from the start, a rerun runs the workflow as published now)', path: ['workflow'] };
+
 /** POST /runs/:id/rerun's body (optional: no body runs it again from the start). */
-export const RerunBody = z.object({ from: RerunFrom.optional() }).strict();
+export const RerunBody = z.object({ from: RerunFrom.optional(), workflow: RerunWorkflow.optional() }).strict()
+  .refine(originalFromFailedStep, ORIGINAL_FROM_FAILED_STEP);
 export type RerunBody = z.infer<typeof RerunBody>;
 
 /** The most failed runs one call of POST /workflows/:id/runs/rerun runs again; `remaining` says how many are left. */
@@ -35,7 +50,8 @@ export const RerunRunsBody = z.object({
     .min(1, `Give limit as a whole number from 1 to ${RERUN_BATCH_MAX}`).max(RERUN_BATCH_MAX, `At most ${RERUN_BATCH_MAX} runs are run again per call; call again for the rest (\`remaining\`)`)
     .optional().describe(`How many at most, oldest first (${RERUN_BATCH_MAX} unless said)`),
   from: RerunFrom.optional(),
-}).strict();
+  workflow: RerunWorkflow.optional(),
+}).strict().refine(originalFromFailedStep, ORIGINAL_FROM_FAILED_STEP);
 export type RerunRunsBody = z.infer<typeof RerunRunsBody>;
 
 /** A new run, and the failed run it runs again. */
@@ -50,7 +66,7 @@ export const RerunRunsResult = z.object({
   /** Failed runs (of the same `since`) still not run again: call again to run them. */
   remaining: z.number().int().min(0),
   /**
-   * With `from: failed_step`: failed runs (of the same `since`) not run again that ran an earlier
+   * With `from: failed_step` (and the saved workflow): failed runs (of the same `since`) not run again that ran an earlier
    * version of the workflow whose steps before their failed step were changed since (a version that
    * only changed their failed step or later ones is run). They are left out (and out of
    * `remaining`): they can run again from the start only.

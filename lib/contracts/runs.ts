@@ -72,6 +72,11 @@ export const FailedStep = z.object({
    * before the failed one unchanged, the failed step and those after it as saved): when it was saved.
    */
   savedAt: IsoDateTime.optional(),
+  /**
+   * Present when a version was saved since the run: whether a rerun from there with the version the
+   * run ran (`workflow: original`, n8n's "Retry with original workflow") may start (null), else why not.
+   */
+  originalRefused: z.string().nullable().optional(),
 });
 export type FailedStep = z.infer<typeof FailedStep>;
 
@@ -99,6 +104,11 @@ export const Run = z.object({
   contact: RunContact.nullable().optional(),
   /** A run started by "Run again" (POST /runs/:id/rerun): the failed run it runs again. Absent on every other run. */
   rerunOf: Id.optional(),
+  /**
+   * On the run history's answers of such a run: the version of the workflow the failed run ran. The
+   * same as `workflowVersion`: it ran the original workflow again; lower: it ran a version saved since.
+   */
+  rerunOfVersion: z.number().int().min(1).optional(),
   /** On the run history's answers of such a run: who ran it again (named as they are now). */
   rerunBy: RunLauncher.optional(),
   /** On the run history's answers of a failed run that was run again: that run (a run is run again once). */

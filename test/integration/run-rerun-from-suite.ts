@@ -132,7 +132,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       // The admin points the failing step at the right route, and rewords the step after it.
       await edit(wf.id, { crmPath: '/v2/crm', thanks: 'Thank you!' });
       const saved = await savedAt(wf.id, 2);
-      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: null, savedAt: saved });
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: null, savedAt: saved, originalRefused: null });
 
       const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -146,6 +146,35 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       expect((await lines(conversationId)).filter((t) => t.includes('again'))).toEqual([`Sam Supervisor ran “Ship notice” again from step 2, with the workflow as saved at ${saved}`]);
     });
 
+    it('is not refused for a step before it that a version saved by an older release stored without the settings added since (their defaults)', async () => {
+      // Step 1 logs to the CRM's /log, which is up; the run fails at step 2 as before.
+      const logged = [
+        { id: 'log', type: 'http_request', config: { method: 'POST', url: `${crm.url}/v2/crm`, body: '{"log": "{{$trigger.order}}"}' } },
+        ...steps().slice(1),
+      ] as StepInput[];
+      const body = (thanks: string) => shortcutWorkflow({ name: 'Ship notice', trigger: { type: 'shortcut', name: 'Ship notice', form }, steps: [...logged.slice(0, 2), { ...logged[2]!, config: { text: thanks } }] as StepInput[] });
+      const wf = await createWorkflow(w.server, body('Thanks, {{$trigger.order}} is in our books'));
+      const { conversationId } = await customer('14155550128');
+      const res0 = await admin().post(`/shortcuts/${wf.id}/launch`, { conversationId, values: { order: 'F-6' } });
+      const failed = await waitForRun(db(), res0.body.runId);
+      expect(failed.stepLog.map((s) => [s.stepId, s.status])).toEqual([['log', 'completed'], ['crm', 'failed']]);
+      // Version 1 as a release before the HTTP step's timeout and response mappings stored it.
+      const v1 = await db().selectFrom('workflow_versions').select('definition').where('workflow_id', '=', wf.id).where('version', '=', 1).executeTakeFirstOrThrow();
+      const def = JSON.parse(v1.definition) as { steps: { config: Record<string, unknown> }[] };
+      delete def.steps[0]!.config.timeoutMs;
+      delete def.steps[0]!.config.responseMappings;
+      await db().updateTable('workflow_versions').set({ definition: JSON.stringify(def) }).where('workflow_id', '=', wf.id).where('version', '=', 1).execute();
+      const saved = await admin().put(`/workflows/${wf.id}`, body('Thank you!'));
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      crmUp = true;
+
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toMatchObject({ step: 2, refused: null });
+      const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect((await waitForRun(db(), res.body.id)).stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
+      expect(toCustomer()).toEqual(['Thank you!']);
+    });
+
     it('is refused with a 409 naming the step once a step before the failed one changed since the run, which still runs again from the start', async () => {
       const wf = await shipNotice();
       const { conversationId } = await customer('14155550124');
@@ -153,8 +182,8 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way', thanks: 'Thank you!' });
       crmUp = true;
 
-      const changed = 'workflow “Ship notice” was changed before its failed step since it ran (it ran version 1; version 2 is published now): step 1 (“shipped”) was edited. Run it again from the start';
-      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: changed });
+      const changed = 'workflow “Ship notice” was changed before its failed step since it ran (it ran version 1; version 2 is published now): step 1 (“shipped”) was edited. Run it again from the start, or from the failed step with the original workflow (version 1)';
+      expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: changed, originalRefused: null });
       expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep))).toEqual({
         status: 409, code: 'workflow_changed', message: `Run ${failed.id} cannot run again from its failed step: ${changed}`,
       });

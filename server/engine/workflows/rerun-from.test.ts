@@ -14,7 +14,7 @@ describe('resumeRefusal: whether a failed run may run again from its failed step
     // The admin fixed the failed step and saved: n8n's "Retry with currently saved workflow".
     ['only the failed step was edited since', 2, published, null],
     ['a step before it was edited since', 2, { ...published, definition: definition([{ ...shipped, config: { text: 'Shipped!' } }, crm('https://crm.example/v2')]) },
-      'workflow “Ship notice” was changed before its failed step since it ran (it ran version 2; version 3 is published now): step 1 (“shipped”) was edited. Run it again from the start'],
+      'workflow “Ship notice” was changed before its failed step since it ran (it ran version 2; version 3 is published now): step 1 (“shipped”) was edited. Run it again from the start, or from the failed step with the original workflow (version 2)'],
     ['the workflow is a draft now', 3, { ...published, status: 'draft' }, 'workflow “Ship notice” is not published'],
     ['the workflow was deleted', 3, null, 'the workflow was deleted'],
   ])('%s', (_name, version, workflow, expected) => {
@@ -49,8 +49,9 @@ describe('rerunRow: the new run of a failed run', () => {
     });
   });
 
-  it.each([[null, undefined, 'again'], [0, undefined, 'again from step 1'], [2, undefined, 'again from step 3'],
-    [1, '2025-01-02T10:00:00.000Z', 'again from step 2, with the workflow as saved at 2025-01-02T10:00:00.000Z']] as const)('the thread says %s, %s → "%s"', (cursor, savedAt, text) => {
-    expect(againFrom(cursor, savedAt)).toBe(text);
+  it.each([[null, undefined, undefined, 'again'], [0, undefined, undefined, 'again from step 1'], [2, undefined, undefined, 'again from step 3'],
+    [1, '2025-01-02T10:00:00.000Z', undefined, 'again from step 2, with the workflow as saved at 2025-01-02T10:00:00.000Z'],
+    [1, undefined, 2, 'again from step 2, with the workflow as it was when that run started (version 2)']] as const)('the thread says %s, %s, %s → "%s"', (cursor, savedAt, original, text) => {
+    expect(againFrom(cursor, savedAt, original)).toBe(text);
   });
 });

@@ -29,8 +29,15 @@ export function resumeRefusal(failed: Pick<RunsTable, 'workflow_version' | 'curs
   if (workflow.version === failed.workflow_version) return null;
   const changes = ran ? changedBeforeFailedStep(ran.steps, stepsOf(workflow.definition), failed.cursor) : ['its earlier version is not kept'];
   if (changes.length === 0) return null;
-  return `workflow “${workflow.name}” was changed before its failed step since it ran (it ran version ${failed.workflow_version}; version ${workflow.version} is published now): ${changes.join('; ')}. Run it again from the start`;
+  const instead = ran ? `Run it again from the start, or from the failed step with the original workflow (version ${failed.workflow_version})` : 'Run it again from the start';
+  return `workflow “${workflow.name}” was changed before its failed step since it ran (it ran version ${failed.workflow_version}; version ${workflow.version} is published now): ${changes.join('; ')}. ${instead}`;
 }
+
+/** A version the run ran, shaped as the refusals read a workflow (rerunRefusal): the Assign steps it would reach are that version's. */
+export const asRanWorkflow = (name: string, ran: SavedVersion) => ({ name, definition: JSON.stringify({ steps: ran.steps }) });
+
+/** 409 for a run whose own version is gone (never, while versions are kept: the message says what to do if it happens). */
+export const originalGone = (version: number) => `its version ${version} of the workflow is not kept, so it can run again only with the workflow as saved now`;
 
 /** The version a failed run ran, as the POST and the history compare it (one read). */
 export async function ranVersion(db: Executor, failed: Pick<RunsTable, 'workflow_id' | 'workflow_version'>): Promise<SavedVersion | undefined> {
@@ -61,10 +68,16 @@ const triggerOf = (variables: string) => fromJson<{ trigger?: Record<string, unk
 /**
  * The thread's line's end: "again" for a rerun from the start, "again from step 2" for one from the
  * failed step (`cursor`: where it starts), ", with the workflow as saved at <ISO time>" when it runs
- * a version saved since the failed run (the inbox shows the time in the agent's own).
+ * a version saved since the failed run (the inbox shows the time in the agent's own), ", with the
+ * workflow as it was when that run started (version 1)" when it runs the failed run's own version
+ * while a later one is published (`originalVersion`).
  */
-export const againFrom = (cursor: number | null, savedAt?: string) =>
-  (cursor === null ? 'again' : `again from step ${cursor + 1}${savedAt ? `, with the workflow as saved at ${savedAt}` : ''}`);
+export const againFrom = (cursor: number | null, savedAt?: string, originalVersion?: number) => {
+  if (cursor === null) return 'again';
+  const how = savedAt ? `, with the workflow as saved at ${savedAt}`
+    : originalVersion !== undefined ? `, with the workflow as it was when that run started (version ${originalVersion})` : '';
+  return `again from step ${cursor + 1}${how}`;
+};
 
 /**
  * The history's `failedStep` and `rerunRefused` on each failed run of a page: where it stopped,
@@ -103,7 +116,11 @@ export async function withFailedSteps(db: Executor, runs: Run[]): Promise<Run[]>
     // Unchanged since: refused from the failed step for what the steps from there on would meet
     // (not an Assign before it, done already), as the POST is.
     const fromStep = gone ?? failedStep.refused ?? (workflow ? startRefusal(run, workflow, deactivated, status, run.cursor) : null);
-    return { ...run, rerunRefused: refused, failedStep: { ...failedStep, refused: fromStep } };
+    // Saved since: the version the run ran is the other choice, refused for what it would meet from there.
+    const ran = versions.get(versionKey(run.workflowId, run.workflowVersion));
+    const original = workflow && workflow.version !== run.workflowVersion
+      ? { originalRefused: gone ?? (ran ? startRefusal(run, asRanWorkflow(workflow.name, ran), deactivated, status, run.cursor) : originalGone(run.workflowVersion)) } : {};
+    return { ...run, rerunRefused: refused, failedStep: { ...failedStep, refused: fromStep, ...original } };
   });
 }
 

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../store/database';
 import type { DB, WorkflowsTable } from '../../store/schema';
 import { deactivatedUsers } from '../shortcuts/list';
-import { resumeRefusal } from './rerun-from';
+import { asRanWorkflow, resumeRefusal } from './rerun-from';
 import { rerunRefusal } from './rerun-refusals';
 import { versionKey, versionsOf } from './rerun-saved';
 
@@ -24,14 +24,22 @@ export interface Resumable {
   assigneeDeactivated: StopPlace[];
 }
 
-/** Sorts the places failed runs stopped at by whether they may run again from there (reads the versions they ran: one read). */
-export async function resumableVersions(db: Executor, workflow: WorkflowsTable, places: readonly StopPlace[]): Promise<Resumable> {
+/**
+ * Sorts the places failed runs stopped at by whether they may run again from there (reads the
+ * versions they ran: one read). `original`: each with the version it ran (n8n's "Retry with
+ * original workflow"), so no change since refuses it, and the Assign steps it would reach are its
+ * version's; only a version not kept lands in `changed`.
+ */
+export async function resumableVersions(db: Executor, workflow: WorkflowsTable, places: readonly StopPlace[], original = false): Promise<Resumable> {
   const versions = await versionsOf(db, places.filter((p) => p.workflow_version !== workflow.version).map((p) => ({ workflowId: workflow.id, version: p.workflow_version })));
   const deactivated = places.length ? await deactivatedUsers(db) : new Map<string, string>();
   const sorted: Resumable = { allowed: [], changed: [], assigneeDeactivated: [] };
   for (const p of places) {
-    if (resumeRefusal(p, workflow, versions.get(versionKey(workflow.id, p.workflow_version))) !== null) sorted.changed.push(p);
-    else if (rerunRefusal(workflow, deactivated, undefined, undefined, p.cursor)) sorted.assigneeDeactivated.push(p);
+    const ran = versions.get(versionKey(workflow.id, p.workflow_version));
+    const own = original && p.workflow_version !== workflow.version;
+    const runs = own ? (ran ? asRanWorkflow(workflow.name, ran) : null) : workflow;
+    if (runs === null || (!own && resumeRefusal(p, workflow, ran) !== null)) sorted.changed.push(p);
+    else if (rerunRefusal(runs, deactivated, undefined, undefined, p.cursor)) sorted.assigneeDeactivated.push(p);
     else sorted.allowed.push(p);
   }
   return sorted;

@@ -1,3 +1,4 @@
+import { Step } from '../../../lib/contracts/steps';
 import { stepSuccessors, type StepShape } from '../../../lib/workflow/step-variables';
 import { fromJson, type Executor } from '../../store/database';
 
@@ -50,6 +51,16 @@ function reach(start: number[], next: (i: number) => number[]): Set<number> {
   return seen;
 }
 
+/**
+ * A step as the engine runs it: parsed with its schema, defaults filled (raw when it does not
+ * parse). A version saved by an older release lacks the settings added since with their defaults
+ * (an HTTP step's timeout, say): compared raw, every such step read as "edited" after any save.
+ */
+const asRun = (step: unknown): unknown => {
+  const parsed = Step.safeParse(step);
+  return parsed.success ? parsed.data : step;
+};
+
 const MAX_NAMED = 3;
 
 /**
@@ -71,7 +82,7 @@ export function changedBeforeFailedStep(ran: readonly unknown[], saved: readonly
     const after = i > cursor ? ', which can lead back to the failed step' : '';
     if (j < 0) changes.push(`step ${i + 1} (“${id}”${after}) was removed`);
     else if (j !== i) changes.push(`step ${i + 1} (“${id}”${after}) is step ${j + 1} now`);
-    else if (canonical(saved[j]) !== canonical(ran[i])) changes.push(`step ${i + 1} (“${id}”${after}) was edited`);
+    else if (canonical(asRun(saved[j])) !== canonical(asRun(ran[i]))) changes.push(`step ${i + 1} (“${id}”${after}) was edited`);
   }
   s.slice(0, cursor).forEach((x, k) => {
     if (!kept.has(x.id) && x.id !== failedId) changes.push(`step ${k + 1} (“${x.id}”) was added before the failed step`);

@@ -26,7 +26,7 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
       access: { role: 'supervisor' },
       errors: {
         409: `\`not_failed\`: only a failed run runs again; \`already_rerun\`: it was run again already (the message names that run); ${WORKFLOW_GONE}; \`contact_gone\`: its contact was deleted; `
-          + '`workflow_changed`: from the failed step, but a step before it was changed since the run (the message names it; run it again from the start); `idempotency_key_reused`: the key was used with the other `from`; '
+          + '`workflow_changed`: from the failed step, but a step before it was changed since the run (the message names it; run it again from the start, or with `workflow: original`); `version_gone`: with `workflow: original`, the version the run ran is not kept; `idempotency_key_reused`: the key was used with the other `from` or `workflow`; '
           + '`assignee_deactivated`: its workflow assigns to a deactivated user (as a shortcut launch is refused); `conversation_closed`: a shortcut\'s run whose conversation is closed now (a shortcut runs in an open conversation)',
       },
     },
@@ -34,10 +34,10 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
       tags, params: Params, headers: IdempotencyKeyHeaders, body: RerunBody.nullish(), response: { 201: Run },
       summary: 'Run a failed run again: a new run (`rerunOf` names the failed one) of the workflow\'s published version, for the same contact and conversation with the same trigger data, '
         + 'from its first step, or with `from: failed_step` from the step that failed (`rerunFromStep`), with the failed run\'s variables and without repeating the steps before it, '
-        + 'with the workflow as published now (the failed step and those after it as saved since; `failedStep.savedAt` says when), while the steps before it are unchanged. Once per run; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`)',
+        + 'with the workflow as published now (the failed step and those after it as saved since; `failedStep.savedAt` says when), while the steps before it are unchanged, or with `workflow: original` with the version the failed run ran, whatever was saved since (`failedStep.originalRefused` says whether it may). Once per run; an Idempotency-Key repeats the first answer (`x-duplicate-delivery: true`)',
     },
   }, async (req, reply) => {
-    const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key'], req.body?.from);
+    const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key'], req.body?.from, req.body?.workflow);
     if (duplicate) reply.header('x-duplicate-delivery', 'true');
     return reply.code(201).send(run);
   });
@@ -47,7 +47,7 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags, params: Params, body: RerunRunsBody.nullish(), response: { 200: RerunRunsResult },
       summary: 'Run the workflow\'s failed runs again (those started since `since`), oldest first, up to 1,000 a call: `remaining` says how many are left. A run already run again is never run again twice, however often or at once this is called. '
-        + 'With `from: failed_step`, each from its failed step with the version published now, and only the failures whose steps before it that version keeps (`earlierVersion` counts the others: they run again from the start only; `assigneeDeactivated` those that would reach an Assign to a deactivated user). '
+        + 'With `from: failed_step`, each from its failed step with the version published now, and only the failures whose steps before it that version keeps (`earlierVersion` counts the others: they run again from the start, or with `workflow: original`, each with the version it ran; `assigneeDeactivated` those that would reach an Assign to a deactivated user). '
         + 'A shortcut\'s runs whose conversation is closed now are left out and counted in `closedConversation` alone, whichever version they ran: each failed run left is counted once',
     },
   }, async (req) => rerunWorkflowRuns(services, req.params.id, requireUser(req), req.body ?? {}));

@@ -1,0 +1,90 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
+import { startTestServer, type TestServer } from '../support/server';
+import { until } from './launcher-harness';
+import type { ExtensionBrowser } from './support/browser';
+import { openConnectedOptions } from './support/options-page';
+
+// n8n's "Retry with original workflow" and "Retry of #N" / "Retried in #M" in Chromium with the
+// built extension: an agent's "Sync to CRM" run notes the sync, then fails on a CRM that refused
+// it; the admin rewords the note since, so the saved workflow cannot go on from the failed step.
+// The supervisor runs it again from there with the original workflow, then follows the links
+// between the two runs' details, which say what the rerun ran with.
+
+let server: TestServer;
+let crm: HttpServer;
+let crmUp = false;
+let ext: ExtensionBrowser;
+let options: Page;
+let workflowId: string;
+let failedId: string;
+const admin = () => server.api(server.adminToken);
+const definition = (note: string) => ({
+  name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
+  steps: [
+    { id: 'note', type: 'add_comment', config: { text: note } },
+    { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } },
+  ],
+});
+const bodyText = () => options.$eval('body', (b) => b.innerText);
+const detailsOf = (id: string) => options.$eval(`[role="region"][aria-label="Run ${id}"]`, (d) => (d as HTMLElement).innerText).catch(() => '');
+
+beforeAll(async () => {
+  crm = await startHttpServer((_req, res) => { res.statusCode = crmUp ? 200 : 403; res.end(crmUp ? '{"ok":true}' : '{"error":"not allowed"}'); });
+  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
+  const ava = await server.createUser('agent', { name: 'Ava Agent' });
+  const sam = await server.createUser('supervisor', { name: 'Sam Supervisor' });
+  const wf = await admin().post('/workflows', definition('Sending to the CRM'));
+  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+  workflowId = wf.body.id;
+  const contact = (await admin().post('/contacts', { firstName: 'Ana' })).body;
+  const conversation = (await admin().post('/conversations', { contactId: contact.id })).body;
+  const res = await server.api(ava.token).post(`/shortcuts/${workflowId}/launch`, { conversationId: conversation.id, values: {} });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  failedId = res.body.runId;
+  await until(async () => (await admin().get(`/runs/${failedId}`)).body.status === 'failed', 'the run to fail', 15_000);
+  // Step 1, before the failed step, reworded since: "as saved now" cannot go on from step 2.
+  const saved = await admin().put(`/workflows/${workflowId}`, definition('Syncing with the CRM'));
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  crmUp = true;
+  ({ ext, options } = await openConnectedOptions(server.url, sam.token, 'nav a[href="#/runs"]'));
+}, 60_000);
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+  await crm?.close();
+});
+
+describe('Run again with the original workflow, and the links between a rerun and its failed run', () => {
+  it('runs the failed run again from its failed step with the version it ran, then each run\'s details link the other and say what the rerun ran with', async () => {
+    const dialogs: string[] = [];
+    options.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
+    await (await options.waitForSelector('nav a[href="#/runs"]'))!.click();
+    const row = `tr[data-run-id="${failedId}"]`;
+    await options.waitForSelector(row, { timeout: 10_000 });
+    await until(async () => (await bodyText()).includes('Not from the failed step with the workflow as saved now: workflow “Sync to CRM” was changed before its failed step'), 'the saved workflow\'s refusal');
+
+    await (await options.waitForSelector(`${row} ::-p-aria(Run again from the failed step with the original workflow \\(version 1\\))`, { timeout: 10_000 }))!.click();
+    await until(async () => (await bodyText()).includes('Run again as run_'), 'the new run to be named');
+    expect(dialogs[0]).toMatch(/^Run this failed run again from step 2 \(“crm”\) with the original workflow \(version 1\), as that run ran it\?/);
+    const rerunId = (await admin().get(`/runs/${failedId}`)).body.rerunAs as string;
+    await until(async () => (await admin().get(`/runs/${rerunId}`)).body.status === 'completed', 'the rerun to complete');
+    const rerun = (await admin().get(`/runs/${rerunId}`)).body;
+    expect(rerun).toMatchObject({ workflowVersion: 1, rerunFromStep: 2 });
+    expect(rerun.stepLog.map((s: { stepId: string; status: string }) => [s.stepId, s.status])).toEqual([['crm', 'completed']]);
+
+    // The new run's details: which run it retries (a link), who ran it again, from where, and with what.
+    await (await options.waitForSelector(`${row} ::-p-aria(${rerunId}[role="button"])`))!.click();
+    await until(async () => (await detailsOf(rerunId)).includes('It ran the original workflow'), 'the rerun\'s details');
+    expect(await detailsOf(rerunId)).toContain(`Run again from failed run ${failedId} by Sam Supervisor, from step 2, where that run failed: the steps before it ran in that run, not again. It ran the original workflow: version 1, the one that run ran.`);
+    expect(await options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Run ${rerunId}`);
+
+    // Its link back opens the failed run's details, which link the rerun.
+    await (await options.waitForSelector(`[aria-label="Run ${rerunId}"] ::-p-aria(${failedId}[role="button"])`))!.click();
+    await until(async () => (await detailsOf(failedId)).includes('Run again as'), 'the failed run\'s details');
+    expect(await detailsOf(failedId)).toContain(`Run again as ${rerunId}: open it to see how that went.`);
+    expect(await options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Run ${failedId}`);
+  });
+});

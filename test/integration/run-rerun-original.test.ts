@@ -1,0 +1,3 @@
+import { runRerunOriginalSuite } from './run-rerun-original-suite';
+
+runRerunOriginalSuite(() => undefined);
