@@ -4,7 +4,7 @@ import type { StepInput } from '../../../lib/contracts/steps';
 import { cwFaults } from '../../support/chatwoot-standin';
 import { waitFor } from '../../support/wait';
 import { createWorkflow, runsOf } from '../engine-support';
-import { startChatwootPair, type ChatwootPair } from './harness';
+import { janeLabelled, startChatwootPair, type ChatwootPair } from './harness';
 
 // Assign to and Ask a Question after the conversation was closed, for a contact whose
 // conversations live in Chatwoot: as Send message does (send-after-close.test.ts), the step
@@ -23,12 +23,7 @@ async function closeThen(step: StepInput) {
     name: 'close then act', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] },
     steps: [{ id: 'close', type: 'close_conversation', config: { summary: 'done' } }, step],
   });
-  const contact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-  const conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Refund please', incoming: true } });
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
-  conv.labels = ['go']; p.cw.touch(conv);
-  p.cw.accountLabels.add('go');
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['go'] } }));
+  const { conv } = await janeLabelled(p);
   const [started] = await waitFor('the run', async () => { const r = await runsOf(p.server, flow.id); return r.length ? r : undefined; });
   return { conv, runId: started!.id };
 }

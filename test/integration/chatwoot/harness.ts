@@ -45,6 +45,20 @@ export async function startChatwootPair(opts: {
   };
 }
 
+/**
+ * Jane Doe writes "Refund please" in Chatwoot, and an agent then adds the label `label` there (both
+ * webhooks delivered): what starts the tests' "contact tag added" workflows on a Chatwoot conversation.
+ */
+export async function janeLabelled(p: ChatwootPair, label = 'go') {
+  const contact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
+  const conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Refund please', incoming: true } });
+  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
+  conv.labels = [label]; p.cw.touch(conv);
+  p.cw.accountLabels.add(label);
+  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: [], current_value: [label] } }));
+  return { contact, conv };
+}
+
 export async function eventsOf(server: TestServer, ...types: string[]) {
   const all = await server.events();
   return all.filter((e) => types.includes(e.type));

@@ -5,7 +5,7 @@ import { SendMessageConfig, type Step } from '../../../lib/contracts/steps';
 import { waitFor } from '../../support/wait';
 import { BY_ANOTHER_RUN, driveOutsideStep, OPENED_FIRST } from '../drive-outside-step';
 import { createWorkflow, runsOf } from '../engine-support';
-import { startChatwootPair, type ChatwootPair } from './harness';
+import { janeLabelled, startChatwootPair, type ChatwootPair } from './harness';
 
 // Two runs of a Chatwoot contact, both begun while the conversation was closed: the first reopens
 // it in Chatwoot (toggle_status open) and posts; the second, whose step comes after, posts in the
@@ -22,12 +22,7 @@ it('a run whose step comes after another run reopened the Chatwoot conversation 
     name: 'close then follow up', trigger: { type: 'contact_tag_updated', action: 'added', tags: ['go'] },
     steps: [{ id: 'close', type: 'close_conversation', config: { summary: 'done' } }, { id: 'send', type: 'send_message', config: { text: 'Your refund is on its way' } }],
   });
-  const contact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-  const conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Refund please', incoming: true } });
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
-  conv.labels = ['go']; p.cw.touch(conv);
-  p.cw.accountLabels.add('go');
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['go'] } }));
+  const { conv } = await janeLabelled(p);
   const run = await waitFor('the first run to end', async () => {
     const [r] = await runsOf(p.server, flow.id);
     return r && ['completed', 'failed'].includes(r.status) ? Run.parse((await admin().get(`/runs/${r.id}`)).body) : undefined;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Run } from '../../../lib/contracts/runs';
 import { waitFor } from '../../support/wait';
 import { createWorkflow, runsOf } from '../engine-support';
-import { startChatwootPair, type ChatwootPair } from './harness';
+import { janeLabelled, startChatwootPair, type ChatwootPair } from './harness';
 
 // A Send message after the conversation was closed, for a contact whose conversations live in
 // Chatwoot: as an "Open conversation" step would, it reopens the conversation there first
@@ -21,12 +21,7 @@ it('closes, then sends without an Open conversation step: Chatwoot reopens the c
       { id: 'send', type: 'send_message', config: { text: 'Anything else, {{$contact.firstName}}?' } },
     ],
   });
-  const contact = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-  const conv = p.cw.addConversation({ contactId: contact.id, firstMessage: { content: 'Refund please', incoming: true } });
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'));
-  conv.labels = ['go']; p.cw.touch(conv);
-  p.cw.accountLabels.add('go');
-  await p.hook(p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['go'] } }));
+  const { conv } = await janeLabelled(p);
   const [started] = await waitFor('the run', async () => { const r = await runsOf(p.server, flow.id); return r.length ? r : undefined; });
   const run = await waitFor('the run to end', async () => {
     const r = Run.parse((await p.server.api(p.server.adminToken).get(`/runs/${started!.id}`)).body);
