@@ -7,7 +7,7 @@ import { WhatsAppTemplateFields } from './WhatsAppTemplateFields';
 
 type Config = StepConfigDraft<'send_message'>;
 // Publishing checks the length of a message written without variables; one with variables is known only when sent.
-const BUTTONS_HINT = `WhatsApp takes at most ${REPLY_LIMITS.whatsapp_buttons.toLocaleString('en-US')} characters above reply buttons. With variables, the length is known only when it is sent: a longer message then fails the step.`;
+const BUTTONS_HINT = `WhatsApp takes at most ${REPLY_LIMITS.whatsapp_buttons.toLocaleString('en-US')} characters above reply buttons, Messenger ${REPLY_LIMITS.messenger.toLocaleString('en-US')} (quick replies): a longer message fails the step on that channel. With variables, the length is known only when it is sent.`;
 const KIND_LABELS: Record<(typeof SEND_MESSAGE_KINDS)[number], string> = {
   text: 'Text', media: 'Image, document or video (by link)', buttons: 'Text with reply buttons', template: 'WhatsApp template',
 };

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiFailure, errorMessage } from './api';
+import { useQuery } from '@tanstack/react-query';
+import { ChannelList } from '../../lib/contracts/channels';
+import { ApiFailure, errorMessage, request } from './api';
 import { clearDraft, saveDraft } from './draft-storage';
 import type { WorkflowDraft } from './draft-types';
 import { EditorCtx } from './editor-context';
@@ -7,7 +9,7 @@ import { detailsToMap, type ErrorMap } from './error-paths';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldErrorsContext } from './errors-context';
 import { Field } from './Field';
-import { useApps, useDefaultCountry, useFields, useWorkflow } from './queries';
+import { keys, useApps, useDefaultCountry, useFields, useWorkflow } from './queries';
 import { replaceRoute } from './router';
 import { STEP_LABELS } from './step-defaults';
 import { StepList } from './StepList';
@@ -43,18 +45,22 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const appList = useApps().data?.apps;
   // Runs read a phone number without its country code in the workspace's default country: so does the check.
   const country = useDefaultCountry().data;
+  // Reply buttons' text limit depends on the Meta channels connected (lib/workflow/button-body.ts).
+  const channelList = useQuery({ queryKey: keys.channels, queryFn: () => request(ChannelList, 'GET', '/channels') }).data?.channels;
+  const buttonChannels = useMemo(() => channelList?.flatMap((c) => (c.kind === 'whatsapp' || c.kind === 'messenger' ? [c.kind] : [])), [channelList]);
   const fields = fieldList ?? [];
   const apps = appList ?? [];
   // The same checks as publishing; custom fields, apps (actions, trigger items) and the country only once they are known.
   const check = useMemo(() => checkDraft(draft, {
     ...(fieldList ? { fieldKeys: fieldList.map((f) => f.key), fields: fieldList } : {}),
     ...(country ? { defaultCountry: country.country } : {}),
+    ...(buttonChannels ? { buttonChannels } : {}),
     ...(appList ? {
       actionInputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.inputs,
       actionOutputs: (appId: string, key: string) => appList.find((a) => a.id === appId && a.installation)?.manifest.actions.find((a) => a.key === key)?.outputs.map((o) => o.variable),
       triggerItems: (appId: string, triggerKey: string) => draftTriggerItems({ type: 'mini_app', appId, triggerKey }, appList),
     } : {}),
-  }), [draft, fieldList, appList, country]);
+  }), [draft, fieldList, appList, country, buttonChannels]);
   const dirty = JSON.stringify(draft) !== saved;
   const root = useRef<HTMLDivElement>(null);
   const [focusRequest, setFocusRequest] = useState(0);

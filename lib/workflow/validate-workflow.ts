@@ -6,7 +6,7 @@ import { END_WORKFLOW } from '../contracts/steps';
 import { reservedVariableProblem } from '../contracts/forms';
 import { stepTemplates } from './step-templates';
 import { sendLinkProblems } from './send-links';
-import { buttonBodyProblem } from './button-body';
+import { buttonBodyProblem, type ButtonChannel } from './button-body';
 import { closestNames } from './suggest';
 import { credentialGaps } from './credential-placeholders';
 import { type ActionOutputs, stepVariables } from './step-variables';
@@ -41,6 +41,8 @@ export type WorkspaceFacts = {
   actionOutputs?: ActionOutputs;
   /** The items of an installed app's trigger (`$trigger.<item>`); undefined when the app or trigger is not known. */
   triggerItems?: (appId: string, triggerKey: string) => readonly TriggerItem[] | undefined;
+  /** The kinds of the Meta channels connected (reply buttons' text limits differ); undefined or empty: any may be. */
+  buttonChannels?: readonly ButtonChannel[];
 };
 
 /** What is wrong with a reference, by its root (`$step`: step-reference-findings.ts); undefined: nothing. */
@@ -184,7 +186,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     }
     if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields, workspace.defaultCountry));
     if (step.type === 'send_message') for (const [path, message] of sendLinkProblems(step.config)) add([...at, ...path], message);
-    if (step.type === 'send_message') add([...at, 'text'], buttonBodyProblem(step.config, i, step.id));
+    if (step.type === 'send_message') add([...at, 'text'], buttonBodyProblem(step.config, i, step.id, workspace.buttonChannels));
     if (step.type === 'mini_app_action') {
       const inputs = workspace.actionInputs?.(step.config.appId, step.config.actionKey);
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);

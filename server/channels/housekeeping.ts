@@ -12,7 +12,7 @@ export async function pruneChannelBookkeeping(services: Services, now = Date.now
   const before = (days: number) => new Date(now - days * 86_400_000).toISOString();
   await services.db.deleteFrom('meta_deliveries').where('created_at', '<', before(DELIVERY_KEYS_DAYS)).execute();
   await services.db.deleteFrom('early_delivery_statuses').where('created_at', '<', before(1)).execute();
-  // Reactions to a message that never came (another tool's, or older than the channel).
+  // Reactions and customers' edits of a message that never came (another tool's, or older than the channel).
   await services.db.deleteFrom('early_reactions').where('created_at', '<', before(EARLY_REACTION_DAYS)).execute();
   // Agents' replies kept for Resend: a month is longer than any window Meta keeps open for one;
   // a text reply older than that is sent again from its message's text.

@@ -116,7 +116,10 @@ export class LateFallbacks extends PolledWorker {
 
   private async claimAndSettle(row: LateFallbacksTable) {
     const { db } = this.services;
-    const claim = await db.updateTable('late_fallbacks').set({ due_at: new Date(Date.now() + CLAIM_HOLD_MS).toISOString() })
+    // The try is counted as it is claimed: a crash while Meta answers it (before the count below is
+    // written) leaves it counted, so crashes cannot add tries past TRIES. A pass that sends nothing
+    // (already sent, channel gone) writes the count back below.
+    const claim = await db.updateTable('late_fallbacks').set({ due_at: new Date(Date.now() + CLAIM_HOLD_MS).toISOString(), tries: row.tries + 1 })
       .where('send_key', '=', row.send_key).where('due_at', '=', row.due_at).executeTakeFirst();
     if (Number(claim.numUpdatedRows) !== 1) return;
     const s = await settle(this.services, row);

@@ -2,6 +2,7 @@ import type { Attachment } from '../../lib/contracts/channels';
 import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/contracts/steps';
 import { isFetchableLink, renderTemplateRef, templateComponents, templateProblem } from './template-components';
 import { buttonBodyTooLong, REPLY_LIMITS, replyTooLong } from '../../lib/contracts/reply-limits';
+import { messengerButtonTextTooLong } from '../../lib/workflow/button-body';
 
 export { isFetchableLink };
 
@@ -49,9 +50,11 @@ export const BUTTON_BODY_MAX = REPLY_LIMITS.whatsapp_buttons;
 /**
  * A text longer than the channel takes (lib/contracts/reply-limits.ts): Meta would refuse it. What
  * goes as a text: WhatsApp's text, list and reply-button messages and a media message's caption; on
- * Messenger also quick replies' text and a caption, sent as a text of its own (splitCaption).
+ * Messenger also quick replies' text (its own words: lib/workflow/button-body.ts) and a caption,
+ * sent as a text of its own (splitCaption).
  */
 export function textTooLong(kind: 'whatsapp' | 'messenger', spec: SendSpec, whose?: string): string | null {
+  if (kind === 'messenger' && (spec.kind === 'buttons' || spec.kind === 'list')) return messengerButtonTextTooLong(spec.text.length, whose);
   if (kind === 'messenger') return spec.kind !== 'template' ? replyTooLong('messenger', spec.text.length, whose) : null;
   if (spec.kind === 'text' || spec.kind === 'list') return replyTooLong('whatsapp', spec.text.length, whose);
   if (spec.kind === 'buttons') return buttonBodyTooLong(spec.text.length, whose ?? 'yours');

@@ -2,11 +2,13 @@ import { inTransaction, type UnitOfWork } from '../events/unit-of-work';
 import { addMessage } from '../domain/conversations';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
+import { fromJson, toJson } from '../store/database';
 import type { ReactionItem } from './meta-items';
+import { applyEdit, EditWords } from './meta-edit-apply';
 import { channelOf, collectRuns, duplicate, firstTime, notConnected, type ItemResult } from './meta-item-outcome';
 import { reactionText } from './wa-message-content';
 
-/** A reaction whose message never arrives (another tool's, older than the channel) waits this long: Meta retries a delivery for up to 7 days. */
+/** A reaction or edit whose message never arrives (another tool's, older than the channel) waits this long: Meta retries a delivery for up to 7 days. */
 export const EARLY_REACTION_DAYS = 7;
 
 /**
@@ -33,14 +35,24 @@ export async function ingestReaction(services: Services, r: ReactionItem): Promi
       await showReaction(uow, services, target, r.emoji);
       return { runIds, outcome: 'stored' };
     }
-    await uow.trx.insertInto('early_reactions')
-      .values({ dedupe_key: r.dedupeKey.slice(0, 600), connection_id: channel.id, target_id: r.targetId.slice(0, 300), emoji: r.emoji, created_at: nowIso() })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-    // PostgreSQL: the message may have been stored after our look, and have looked for waiting
-    // reactions before our commit: then neither showed it. Looked at once more when committed.
-    uow.afterCommit(() => { void showIfStoredSince(services, channel.id, r.targetId); });
+    await waitForMessage(uow, services, { dedupeKey: r.dedupeKey, connectionId: channel.id, targetId: r.targetId, emoji: r.emoji });
     return { runIds, outcome: 'stored' };
   });
+}
+
+type Waiting = { dedupeKey: string; connectionId: string; targetId: string } & ({ emoji: string | null } | { edit: EditWords });
+
+/** A reaction or a customer's edit (meta-edits.ts) that came before its message: kept until the message is stored. */
+export async function waitForMessage(uow: UnitOfWork, services: Services, w: Waiting) {
+  await uow.trx.insertInto('early_reactions')
+    .values({
+      dedupe_key: w.dedupeKey.slice(0, 600), connection_id: w.connectionId, target_id: w.targetId.slice(0, 300), created_at: nowIso(),
+      ...('edit' in w ? { emoji: null, edit: toJson(w.edit) } : { emoji: w.emoji }),
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  // PostgreSQL: the message may have been stored after our look, and have looked for waiting
+  // items before our commit: then neither showed it. Looked at once more when committed.
+  uow.afterCommit(() => { void showIfStoredSince(services, w.connectionId, w.targetId); });
 }
 
 type Target = { text: string; conversation_id: string; contact_id: string };
@@ -59,8 +71,8 @@ async function showReaction(uow: UnitOfWork, services: Services, target: Target,
 
 /**
  * Once a message with Meta's id is stored (the customer's, a Page echo, our send's answer): the
- * reactions that arrived before it, in the order they came. Each is taken by deleting its row, so
- * two stores looking at once show it once.
+ * reactions and edits that arrived before it, in the order they came. Each is taken by deleting
+ * its row, so two stores looking at once show it once.
  */
 export async function showEarlyReactions(uow: UnitOfWork, services: Services, connectionId: string, externalId: string): Promise<void> {
   const waiting = await uow.trx.selectFrom('early_reactions').selectAll().where('connection_id', '=', connectionId).where('target_id', '=', externalId)
@@ -70,7 +82,11 @@ export async function showEarlyReactions(uow: UnitOfWork, services: Services, co
   if (!target) return;
   for (const w of waiting) {
     const taken = await uow.trx.deleteFrom('early_reactions').where('dedupe_key', '=', w.dedupe_key).executeTakeFirst();
-    if (Number(taken.numDeletedRows) > 0) await showReaction(uow, services, target, w.emoji);
+    if (Number(taken.numDeletedRows) === 0) continue;
+    if (w.edit === null) { await showReaction(uow, services, target, w.emoji); continue; }
+    // Applied as if it came now: an edit by someone else than the message's writer is dropped here.
+    const edit = EditWords.safeParse(fromJson<unknown>(w.edit, null));
+    if (edit.success) await applyEdit(uow, services, connectionId, externalId, edit.data);
   }
 }
 
@@ -78,7 +94,7 @@ async function showIfStoredSince(services: Services, connectionId: string, exter
   try {
     await inTransaction(services.db, (uow) => showEarlyReactions(uow, services, connectionId, externalId));
   } catch (err) {
-    services.log.warn({ err, externalId }, 'could not show an early reaction');
+    services.log.warn({ err, externalId }, 'could not show an early reaction or edit');
   }
 }
 

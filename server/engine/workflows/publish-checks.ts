@@ -39,8 +39,11 @@ export async function publishProblems(db: Executor, selfId: string | null, input
   for (const step of def.steps) if (step.type === 'mini_app_action') await apps.load(step.config.appId);
   // A phone number written without its country code is read in the workspace's default country, as runs read it.
   const defaultCountry = await getDefaultCountry(db);
+  // Reply buttons' text is checked against the Meta channels that could send it (button-body.ts).
+  const buttonChannels = (await db.selectFrom('connections').select('kind').distinct().where('kind', 'in', ['whatsapp', 'messenger']).execute())
+    .map((c) => (c.kind === 'messenger' ? 'messenger' as const : 'whatsapp' as const));
   const problems = structuralProblems(def, {
-    fieldKeys: fields.map((f) => f.key), fields, defaultCountry,
+    fieldKeys: fields.map((f) => f.key), fields, defaultCountry, buttonChannels,
     actionInputs: (appId, key) => apps.actionInputs(appId, key),
     actionOutputs: (appId, key) => apps.actionOutputs(appId, key),
     triggerItems: (appId, key) => apps.triggerItems(appId, key),

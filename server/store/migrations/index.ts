@@ -58,6 +58,7 @@ import { lateFallbacks } from './097-late-fallbacks';
 import { earlyReactions } from './098-early-reactions';
 import { lateFallbackTries } from './099-late-fallback-tries';
 import { messageEdits } from './100-message-edits';
+import { earlyEdits } from './101-early-edits';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -120,4 +121,5 @@ export const migrations: Record<string, Migration> = {
   '098-early-reactions': earlyReactions,
   '099-late-fallback-tries': lateFallbackTries,
   '100-message-edits': messageEdits,
+  '101-early-edits': earlyEdits,
 };

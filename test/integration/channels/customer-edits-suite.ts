@@ -3,6 +3,7 @@ import { Message } from '../../../lib/contracts/conversations';
 import { Run } from '../../../lib/contracts/runs';
 import { messengerText, nextMid, nextWamid, whatsappImage, whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { messengerEdit, whatsappEdit } from '../../fixtures/meta/message-kinds';
+import { pruneChannelBookkeeping } from '../../../server/channels/housekeeping';
 import { waitFor } from '../../support/wait';
 import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
 
@@ -43,15 +44,52 @@ export function customerEditsSuite(databaseUrl: () => string | undefined) {
     expect((await admin().get('/conversations')).body.conversations[0].lastMessage.text).toBe('Table for 4 at 9pm');
   });
 
-  it('an edit of a message not stored here, or sent by someone else than its writer, is skipped saying why', async () => {
+  it('an edit sent by someone else than the message’s writer is skipped saying why', async () => {
     const mid = nextMid();
     await w.deliver(messengerText({ psid: '4871203918', text: 'My address is Rua A, 1', mid }));
-    const unknown = await w.deliver(messengerEdit({ psid: '4871203918', mid: nextMid(), text: 'x', numEdit: 1 }));
-    expect(unknown.body).toMatchObject({ received: 0, skipped: 1 });
     const other = await w.deliver(messengerEdit({ psid: '5550002222', mid, text: 'My address is Rua B, 2', numEdit: 1 }));
     expect(other.body).toMatchObject({ received: 0, skipped: 1 });
     const { conversation } = await conversationOf(w.server, 'q=3918');
     expect((await messagesOf(conversation.id)).map((m) => [m.text, m.edited])).toEqual([['My address is Rua A, 1', undefined]]);
+  });
+
+  // Meta promises no order between webhooks: before, an edit that beat its message was skipped
+  // ("not a customer's message stored here") and the agent read the words taken back for good.
+  it('Messenger: edits Meta delivers before the message wait for it, and the agent reads the newest words marked edited, the original in its history', async () => {
+    const mid = nextMid();
+    const t0 = Date.now() - 60_000;
+    // The second edit even beats the first: the newest words win whatever the order.
+    expect((await w.deliver(messengerEdit({ psid: '4871203918', mid, text: 'Table for 5 at 9pm', numEdit: 2, timestamp: t0 + 2000 }))).body).toMatchObject({ received: 1, skipped: 0 });
+    expect((await w.deliver(messengerEdit({ psid: '4871203918', mid, text: 'Table for 4 at 9pm', numEdit: 1, timestamp: t0 + 1000 }))).body).toMatchObject({ received: 1, skipped: 0 });
+    // Someone else's edit of the same message waits too, but is not applied once the writer is known.
+    expect((await w.deliver(messengerEdit({ psid: '5550002222', mid, text: 'Cancel my table', numEdit: 3, timestamp: t0 + 3000 }))).body).toMatchObject({ received: 1 });
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Table for 3 at 8pm', mid }));
+    const { conversation } = await conversationOf(w.server, 'q=3918');
+    const [message, ...others] = await messagesOf(conversation.id);
+    expect(others).toEqual([]);
+    expect(message).toMatchObject({ text: 'Table for 5 at 9pm', direction: 'incoming' });
+    expect(message!.edited).toEqual({ at: new Date(t0 + 2000).toISOString(), count: 2, previous: [{ text: 'Table for 3 at 8pm', replacedAt: new Date(t0 + 2000).toISOString() }] });
+    // Nothing is left waiting, and Meta's repeat of the message changes nothing.
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Table for 3 at 8pm', mid }));
+    expect((await messagesOf(conversation.id)).map((m) => m.text)).toEqual(['Table for 5 at 9pm']);
+  });
+
+  it('WhatsApp: an edit delivered before its message is applied when the message arrives; one whose message never comes goes after 7 days', async () => {
+    const id = nextWamid();
+    expect((await w.deliver(whatsappEdit({ waId: '14155550123', original: id, text: 'Pick up at 6pm' }))).body).toMatchObject({ received: 1, skipped: 0 });
+    await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Pick up at 5pm', id }));
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550123');
+    const messages = await messagesOf(conversation.id);
+    expect(messages.map((m) => `${m.text}${m.edited ? ' (edited)' : ''}`)).toEqual(['Pick up at 6pm (edited)']);
+    expect(messages[0]!.edited).toMatchObject({ count: 1, previous: [{ text: 'Pick up at 5pm' }] });
+    // The conversation was opened by the message as the customer first wrote it (no workflow runs again).
+    expect((await w.server.events('conversation.opened')).map((e: { payload: { firstIncomingMessage: string } }) => e.payload.firstIncomingMessage)).toEqual(['Pick up at 5pm']);
+
+    const never = nextWamid();
+    await w.deliver(whatsappEdit({ waId: '14155550123', original: never, text: 'Changed my mind' }));
+    await pruneChannelBookkeeping(w.server.app.services, Date.now() + 8 * 86_400_000);
+    await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hello again', id: never }));
+    expect((await messagesOf(conversation.id)).map((m) => `${m.text}${m.edited ? ' (edited)' : ''}`).at(-1)).toBe('Hello again');
   });
 
   it('WhatsApp: an edited answer reads the new words, but the question it answered is not answered again and no workflow starts', async () => {

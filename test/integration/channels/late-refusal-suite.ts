@@ -42,6 +42,8 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  // A fallback's row goes just after its note is written: waited for, not raced.
+  const noneWaiting = () => until('no fallback waiting', () => w.server.store.db.selectFrom('late_fallbacks').selectAll().execute(), (rows) => rows.length === 0);
   const sends = (n: number) => until(`${n} sends`, async () => w.graph.sent.map((m) => m.body.type), (t) => t.length >= n);
   const sayWorkflow = () => w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your order shipped', fallbackTemplate: fallback } }]);
 
@@ -69,7 +71,7 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
 
     expect(await w.graph.redeliverRefusal(text!.id)).toBe(200);
     wakeLateFallbacks(w.server.app.services);
-    expect(await w.server.store.db.selectFrom('late_fallbacks').selectAll().execute()).toEqual([]);
+    await noneWaiting();
     expect(w.graph.sent).toHaveLength(2);
     expect(await outgoing(conversation.id)).toHaveLength(2);
   });
@@ -128,9 +130,13 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
   ];
   const throttleFallback = (failure = FAILURES[0]![1]) => w.graph.failNext(...failure().map((f) => ({ ...f, onBody: (b: { type?: string }) => b.type === 'template' })));
   const lateRow = () => w.server.store.db.selectFrom('late_fallbacks').select(['tries', 'due_at']).executeTakeFirst();
-  /** The next try's time, come now (the worker waits Meta's Retry-After, 90 s). */
-  const tryNow = async (tries: number) => {
-    await until(`try ${tries} done`, lateRow, (r) => r?.tries === tries && Date.parse(r.due_at!) > Date.now() + 30_000);
+  /**
+   * The next try's time, come now (the worker waits Meta's Retry-After, 90 s). Try `tries` is done
+   * when the row waits for the time the step's log names: a try in flight is already counted.
+   */
+  const tryNow = async (tries: number, runId: string) => {
+    await until(`try ${tries} done`, async () => ({ row: await lateRow(), next: (await stepOf(runId))?.output?.refusedLater?.fallback?.nextTryAt }),
+      ({ row, next }) => row?.tries === tries && row.due_at === next);
     await w.server.store.db.updateTable('late_fallbacks').set({ due_at: new Date().toISOString() }).execute();
     wakeLateFallbacks(w.server.app.services);
   };
@@ -152,13 +158,13 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
     expect(w.graph.sent).toHaveLength(1);
 
     throttleFallback(failure);
-    await tryNow(1);
-    await tryNow(2);
+    await tryNow(1, run.id);
+    await tryNow(2, run.id);
     await sends(2);
     const step = await until('the fallback went', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'sent');
     expect(step.output.refusedLater.fallback).toMatchObject({ tries: 3, externalId: w.graph.sent[1]!.id });
     expect(step.notes.at(-1)).toBe('The fallback template we_miss_you went, on try 3, after the run had ended');
-    expect(await w.server.store.db.selectFrom('late_fallbacks').selectAll().execute()).toEqual([]);
+    await noneWaiting();
     const [, sentInstead] = await outgoing(conversation.id);
     expect(sentInstead!.delivery).toMatchObject({ status: 'accepted', externalId: w.graph.sent[1]!.id });
     expect((await w.deliver(whatsappStatus({ wamid: w.graph.sent[0]!.id, status: 'failed', recipient: CUSTOMER }))).status).toBe(200);
@@ -167,11 +173,28 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
     expect(await outgoing(conversation.id)).toHaveLength(2);
   });
 
+  // Before, the try was counted only once Meta had answered it: a crash while it was in flight lost
+  // the count, and each such crash added a try past the step's six (a customer could get more sends
+  // than the log says). Now it is counted when claimed; what a crash would leave is read from the
+  // store while Meta is still answering.
+  it('a late fallback\'s try is counted before Meta answers it, so a crash mid-try leaves it counted', async () => {
+    const { run } = await refusedAfterRun();
+    await until('the fallback put off', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'waiting');
+    const inFlight: number[] = [];
+    w.graph.beforeWhatsAppAnswer(async () => { inFlight.push((await lateRow())?.tries ?? -1); });
+    await tryNow(1, run.id);
+    await sends(2);
+    w.graph.beforeWhatsAppAnswer(null);
+    expect(inFlight).toEqual([2]);
+    const step = await until('the fallback went', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'sent');
+    expect(step.output.refusedLater.fallback).toMatchObject({ tries: 2, of: 6 });
+  });
+
   it('Meta throttles the late fallback at every try: it gives up after the step\'s six tries, failed in the inbox, and the log says so', async () => {
     const { run, conversation } = await refusedAfterRun();
     for (let tries = 1; tries < 6; tries++) {
       throttleFallback();
-      await tryNow(tries);
+      await tryNow(tries, run.id);
     }
     const step = await until('given up', () => stepOf(run.id), (s) => s.output?.refusedLater?.fallback.status === 'failed');
     expect(step.output.refusedLater.fallback).toMatchObject({ tries: 6, error: expect.stringMatching(/\(tried 6 times over 1 minute; not tried again\)$/) });
@@ -179,7 +202,7 @@ export function lateRefusalSuite(databaseUrl: () => string | undefined) {
     expect(w.graph.sent).toHaveLength(1);
     const [, fallbackMessage] = await outgoing(conversation.id);
     expect(fallbackMessage!.delivery).toMatchObject({ status: 'failed', error: expect.stringMatching(/not tried again/) });
-    expect(await w.server.store.db.selectFrom('late_fallbacks').selectAll().execute()).toEqual([]);
+    await noneWaiting();
   });
 
   it.each([

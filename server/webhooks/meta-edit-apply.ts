@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { UnitOfWork } from '../events/unit-of-work';
+import { nowIso } from '../ids';
+import type { Services } from '../services';
+import { fromJson, toJson } from '../store/database';
+import type { Attachment } from '../../lib/contracts/channels';
+import { EDITS_KEPT, MessageEdits } from '../../lib/contracts/message-edits';
+import { waIdCandidates } from './meta-payloads';
+
+/**
+ * What a customer's edit says, as it is applied now or kept waiting for its message
+ * (early_reactions.edit, migration 101): the writer's Page-scoped id or wa_id, the new words, and
+ * Meta's order of edits (Messenger's `num_edit`, else Meta's time).
+ */
+export const EditWords = z.object({
+  channel: z.enum(['whatsapp', 'messenger']),
+  senderId: z.string().min(1).max(256),
+  text: z.string().max(4096),
+  count: z.number().int().min(1).nullable(),
+  at: z.string().nullable(),
+});
+export type EditWords = z.infer<typeof EditWords>;
+
+export type EditOutcome = 'edited' | 'unchanged' | 'not stored' | 'not a customer message' | 'not the writer';
+
+/**
+ * The customer's message with Meta's id reads the edit's words, marked edited, what it said before
+ * kept (MessageEdits). A late edit older than the one shown (`num_edit`, else Meta's time) or the
+ * same words change nothing; an edit of a message that is not the customer's, or by someone else
+ * than its writer, is not applied.
+ */
+export async function applyEdit(uow: UnitOfWork, services: Services, connectionId: string, targetId: string, e: EditWords): Promise<EditOutcome> {
+  const found = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.id', 'messages.text', 'messages.edits', 'messages.attachments', 'messages.author_id', 'messages.direction', 'messages.author_type', 'conversations.id as conversation_id', 'conversations.contact_id'])
+    .where('messages.connection_id', '=', connectionId).where('messages.external_id', '=', targetId).execute();
+  if (found.length === 0) return 'not stored';
+  const target = found.find((m) => m.direction === 'incoming' && m.author_type === 'contact');
+  if (!target) return 'not a customer message';
+  if (!target.author_id || !(await wroteIt(uow, e, target.author_id))) return 'not the writer';
+  const before = target.edits ? MessageEdits.safeParse(fromJson<unknown>(target.edits, null)) : null;
+  const shown = before?.success ? before.data : null;
+  const at = e.at ?? nowIso();
+  if (shown && (e.count !== null ? e.count <= shown.count : at < shown.at)) return 'unchanged';
+  if (e.text === target.text) return 'unchanged';
+  const edits: MessageEdits = {
+    at, count: e.count ?? (shown?.count ?? 0) + 1,
+    previous: [...(shown?.previous ?? []), { text: target.text, replacedAt: at }].slice(-EDITS_KEPT),
+  };
+  // A media message's words are its caption: the bubble shows the attachment's caption only when it differs from the text.
+  const attachments = fromJson<Attachment[] | null>(target.attachments, null);
+  const recaptioned = attachments?.[0]?.caption === target.text ? { attachments: toJson([{ ...attachments[0], caption: e.text }, ...attachments.slice(1)]) } : {};
+  await uow.trx.updateTable('messages').set({ text: e.text, edits: toJson(edits), ...recaptioned }).where('id', '=', target.id).execute();
+  uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: target.conversation_id, contactId: target.contact_id }));
+  return 'edited';
+}
+
+/** The edit comes from the message's writer: the Page-scoped id or wa_id (in any of its forms) of the contact it is stored under. */
+async function wroteIt(uow: UnitOfWork, e: EditWords, contactId: string): Promise<boolean> {
+  if (e.channel === 'messenger') {
+    const known = await uow.trx.selectFrom('channel_identities').select('contact_id').where('channel', '=', 'messenger').where('external_id', '=', e.senderId).executeTakeFirst();
+    return known?.contact_id === contactId;
+  }
+  const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', contactId).where('phone', 'in', waIdCandidates(e.senderId)).executeTakeFirst();
+  return contact !== undefined;
+}
