@@ -12,7 +12,8 @@ export function planSend(kind: 'whatsapp' | 'messenger', spec: SendSpec, window:
   return long ? { error: long } : plan;
 }
 
-function planInWindow(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
+/** planSend without the length check: what the window (and the channel's kind) lets through, from the spec's kind and Messenger messaging type alone. */
+export function planInWindow(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
   if (kind === 'messenger') {
     if (spec.kind === 'template') return { error: 'WhatsApp templates cannot be sent on Messenger; send text, media or buttons with a message tag instead' };
     if (!window.open && spec.messenger?.messagingType !== 'MESSAGE_TAG') {

@@ -8,6 +8,7 @@ import { chunks, tablesWithColumn } from '../store/catalog';
 import type { Cause } from './contacts';
 import { launcherOf } from '../engine/workflows/launched-by';
 import { isTransactionConflict } from '../store/transient-errors';
+import { eraseEarlyItemsOf } from './erase-early-items';
 
 /**
  * Deleting a contact erases the person (a GDPR erasure request; respond.io's and Chatwoot's
@@ -23,6 +24,8 @@ import { isTransactionConflict } from '../store/transient-errors';
  * - enrolments, channel identities (WhatsApp wa_id is the phone itself; Messenger PSID and
  *   Chatwoot contact ids are `channel_identities` rows) and the Chatwoot mirror's state of the
  *   contact and of their conversations (`chatwoot_objects`);
+ * - their reactions and edits on WhatsApp or Messenger still waiting for their message
+ *   (`early_reactions`, found by their ids on Meta: erase-early-items.ts);
  * - and every other table with a `contact_id` or `conversation_id` column (found from the
  *   catalogue, as contact merge does, so a connector's own table is covered without this file).
  * What stays: Meta's and Chatwoot's delivery ids already handled (opaque ids, no personal data:
@@ -101,7 +104,9 @@ async function deleteContactIn(uow: UnitOfWork, services: Services, contactId: s
   // release; retrying sends and question waits go with the conversations and runs.
   const unfinished = await trx.selectFrom('runs').select(['id', 'workflow_id', 'variables', 'status']).where('contact_id', '=', contactId).where('status', 'in', UNFINISHED).execute();
 
+  const early = await eraseEarlyItemsOf(trx, contactId); // before the identities and conversations that name their senders go
   const { erased, runIds } = await eraseReferences(trx, dialect, contactId, conversationIds);
+  if (early > 0) erased.early_reactions = early;
   await trx.deleteFrom('contacts').where('id', '=', contactId).execute();
   erased.contacts = 1;
 

@@ -137,7 +137,7 @@ export interface EarlyDeliveryStatusesTable { external_id: string; status: strin
 /** `tries`: the fallback's sends so far (migration 099). */
 export interface LateFallbacksTable { send_key: string; conversation_id: string; spec: string; due_at: string | null; created_at: string; tries: number }
 /** A customer's reaction or edit (`edit`, JSON; null for a reaction) that arrived before its message (migrations 098, 101): shown once the message is stored. */
-export interface EarlyReactionsTable { dedupe_key: string; connection_id: string; target_id: string; emoji: string | null; edit: string | null; created_at: string }
+export interface EarlyReactionsTable { dedupe_key: string; connection_id: string; target_id: string; emoji: string | null; edit: string | null; sender?: string | null; created_at: string }
 export interface ReplySendsTable { send_key: string; conversation_id: string; spec: string; tries: number; next_attempt_at: string | null; resend_key: string | null; created_at: string }
 
 /** When a user last looked at a conversation (migration 094): the list counts the customer's messages after it. */

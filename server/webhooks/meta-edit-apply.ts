@@ -2,9 +2,7 @@ import { z } from 'zod';
 import type { UnitOfWork } from '../events/unit-of-work';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
-import { fromJson, toJson } from '../store/database';
-import type { Attachment } from '../../lib/contracts/channels';
-import { EDITS_KEPT, MessageEdits } from '../../lib/contracts/message-edits';
+import { editsOf, recordEdit } from '../domain/message-edit';
 import { waIdCandidates } from './meta-payloads';
 
 /**
@@ -37,20 +35,11 @@ export async function applyEdit(uow: UnitOfWork, services: Services, connectionI
   const target = found.find((m) => m.direction === 'incoming' && m.author_type === 'contact');
   if (!target) return 'not a customer message';
   if (!target.author_id || !(await wroteIt(uow, e, target.author_id))) return 'not the writer';
-  const before = target.edits ? MessageEdits.safeParse(fromJson<unknown>(target.edits, null)) : null;
-  const shown = before?.success ? before.data : null;
+  const shown = editsOf(target);
   const at = e.at ?? nowIso();
   if (shown && (e.count !== null ? e.count <= shown.count : at < shown.at)) return 'unchanged';
   if (e.text === target.text) return 'unchanged';
-  const edits: MessageEdits = {
-    at, count: e.count ?? (shown?.count ?? 0) + 1,
-    previous: [...(shown?.previous ?? []), { text: target.text, replacedAt: at }].slice(-EDITS_KEPT),
-  };
-  // A media message's words are its caption: the bubble shows the attachment's caption only when it differs from the text.
-  const attachments = fromJson<Attachment[] | null>(target.attachments, null);
-  const recaptioned = attachments?.[0]?.caption === target.text ? { attachments: toJson([{ ...attachments[0], caption: e.text }, ...attachments.slice(1)]) } : {};
-  await uow.trx.updateTable('messages').set({ text: e.text, edits: toJson(edits), ...recaptioned }).where('id', '=', target.id).execute();
-  uow.afterCommit(() => services.live.publish({ type: 'conversation.changed', conversationId: target.conversation_id, contactId: target.contact_id }));
+  await recordEdit(uow, services, target, { text: e.text, at, count: e.count });
   return 'edited';
 }
 

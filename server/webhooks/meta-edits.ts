@@ -4,6 +4,7 @@ import type { EditItem } from './meta-items';
 import { channelOf, collectRuns, duplicate, firstTime, notConnected, skipped, type ItemResult } from './meta-item-outcome';
 import { applyEdit } from './meta-edit-apply';
 import { waitForMessage } from './meta-reactions';
+import { earlySender } from '../domain/erase-early-items';
 
 /**
  * A customer's edit of a message they sent (Messenger `message_edits`, WhatsApp `edit`): the
@@ -28,7 +29,7 @@ export async function ingestEdit(services: Services, e: EditItem): Promise<ItemR
     const what = `${e.channel === 'whatsapp' ? 'WhatsApp' : 'Messenger'} edit of message ${e.targetId.slice(0, 80)}`;
     if (outcome === 'not a customer message') return skipped(`${what}, which is not a customer's message`);
     if (outcome === 'not the writer') return skipped(`${what}, sent by someone who did not write it`);
-    if (outcome === 'not stored') await waitForMessage(uow, services, { dedupeKey: e.dedupeKey, connectionId: channel.id, targetId: e.targetId, edit: words });
+    if (outcome === 'not stored') await waitForMessage(uow, services, { dedupeKey: e.dedupeKey, connectionId: channel.id, targetId: e.targetId, sender: earlySender(e.channel, e.senderId), edit: words });
     return { runIds, outcome: 'stored' };
   });
 }

@@ -7,6 +7,7 @@ import type { ReactionItem } from './meta-items';
 import { applyEdit, EditWords } from './meta-edit-apply';
 import { channelOf, collectRuns, duplicate, firstTime, notConnected, type ItemResult } from './meta-item-outcome';
 import { reactionText } from './wa-message-content';
+import { earlySender } from '../domain/erase-early-items';
 
 /** A reaction or edit whose message never arrives (another tool's, older than the channel) waits this long: Meta retries a delivery for up to 7 days. */
 export const EARLY_REACTION_DAYS = 7;
@@ -35,18 +36,19 @@ export async function ingestReaction(services: Services, r: ReactionItem): Promi
       await showReaction(uow, services, target, r.emoji);
       return { runIds, outcome: 'stored' };
     }
-    await waitForMessage(uow, services, { dedupeKey: r.dedupeKey, connectionId: channel.id, targetId: r.targetId, emoji: r.emoji });
+    await waitForMessage(uow, services, { dedupeKey: r.dedupeKey, connectionId: channel.id, targetId: r.targetId, sender: earlySender(r.channel, r.senderId), emoji: r.emoji });
     return { runIds, outcome: 'stored' };
   });
 }
 
-type Waiting = { dedupeKey: string; connectionId: string; targetId: string } & ({ emoji: string | null } | { edit: EditWords });
+/** `sender`: earlySender's, so that erasing the contact finds it (migration 102). */
+type Waiting = { dedupeKey: string; connectionId: string; targetId: string; sender: string } & ({ emoji: string | null } | { edit: EditWords });
 
 /** A reaction or a customer's edit (meta-edits.ts) that came before its message: kept until the message is stored. */
 export async function waitForMessage(uow: UnitOfWork, services: Services, w: Waiting) {
   await uow.trx.insertInto('early_reactions')
     .values({
-      dedupe_key: w.dedupeKey.slice(0, 600), connection_id: w.connectionId, target_id: w.targetId.slice(0, 300), created_at: nowIso(),
+      dedupe_key: w.dedupeKey.slice(0, 600), connection_id: w.connectionId, target_id: w.targetId.slice(0, 300), sender: w.sender.slice(0, 300), created_at: nowIso(),
       ...('edit' in w ? { emoji: null, edit: toJson(w.edit) } : { emoji: w.emoji }),
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();

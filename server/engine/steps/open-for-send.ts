@@ -4,6 +4,11 @@ import { findOpenConversation } from '../../domain/conversation-reads';
 import { HttpError } from '../../http-error';
 import { RetryLaterError, type StepContext } from './define';
 import { openOnLastChannel } from './open-conversation';
+import { channelOfLatest } from '../../domain/closed-conversations';
+import { isChannelKind } from '../../channels/connections';
+import { planInWindow } from '../../channels/policy';
+import { specFromConfig, templateSpec } from '../../channels/send-spec';
+import { channelWindow } from '../../channels/window';
 
 type Opening = Pick<StepContext, 'services' | 'run' | 'db' | 'cause' | 'idempotencyKey' | 'note' | 'once' | 'cancellation' | 'outside' | 'scope'>;
 
@@ -30,7 +35,30 @@ export async function openForSend(ctx: StepContext<'send_message'>): Promise<{ c
   mustOpenOutside(ctx);
   const waiting = await ctx.services.db.selectFrom('messages').select('conversation_id').where('send_key', '=', ctx.idempotencyKey).executeTakeFirst();
   if (waiting) return { error: 'Cannot send a message: the contact has no open conversation (it was closed while this message waited to be sent again)' };
-  return openFirst(ctx, 'Cannot send a message');
+  const refused = await refusedOnLastChannel(ctx);
+  return refused ? { error: refused } : openFirst(ctx, 'Cannot send a message');
+}
+
+/**
+ * The conversation would open on the contact's last WhatsApp number or Page (openOnLastChannel):
+ * when its 24-hour window is closed and the step has nothing Meta takes then (a free-form message
+ * with no fallback template, a Messenger message without a tag) the send could only be refused
+ * after the open, leaving an empty conversation in the inbox and Conversation Opened workflows
+ * fired for a message that never went out. Refused first with the words the send would give,
+ * as Ask a Question does (ask-delivery.ts refusedBeforeOpening). Only the spec's kind and
+ * messaging type decide, so nothing is rendered (no notes twice).
+ */
+async function refusedOnLastChannel(ctx: StepContext<'send_message'>): Promise<string | undefined> {
+  const on = await channelOfLatest(ctx.services.db, ctx.run.contactId);
+  if (!on) return undefined;
+  const connection = await ctx.services.db.selectFrom('connections').select('kind').where('id', '=', on.connectionId).executeTakeFirst();
+  if (!connection || !isChannelKind(connection.kind)) return undefined;
+  const window = await channelWindow(ctx.services.db, { contactId: ctx.run.contactId, connectionId: on.connectionId }, connection.kind);
+  if (window.open) return undefined;
+  const asIs = (t: string) => t;
+  const fallback = ctx.config.fallbackTemplate ? templateSpec(ctx.config.fallbackTemplate, asIs, asIs) : undefined;
+  const plan = planInWindow(connection.kind, specFromConfig(ctx.config, asIs, asIs), window, fallback);
+  return 'error' in plan ? `Not sent: ${plan.error}` : undefined;
 }
 
 /**

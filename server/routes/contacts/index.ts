@@ -102,7 +102,8 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['contacts'], params: Params,
       summary: 'Delete a contact and erase everything about them (admin)',
       description: 'A GDPR erasure: the contact, their conversations and messages, tags and field values, channel and Chatwoot identities, '
-        + 'enrolments, question waits, sends waiting to be retried, and their workflow runs (unfinished ones stop) and events, in one transaction. '
+        + 'enrolments, question waits, sends waiting to be retried, reactions and edits on WhatsApp or Messenger still waiting for their message, '
+        + 'and their workflow runs (unfinished ones stop) and events, in one transaction. '
         + 'Answers 204; 404 for an unknown (or already deleted) contact. A later message from the same phone or Messenger sender is a new contact. '
         + 'A contact mirrored from Chatwoot stays there: the next sync or webhook about them creates a new contact unless they are deleted in Chatwoot too.',
       response: { 204: NoContent },

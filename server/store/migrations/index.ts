@@ -59,6 +59,7 @@ import { earlyReactions } from './098-early-reactions';
 import { lateFallbackTries } from './099-late-fallback-tries';
 import { messageEdits } from './100-message-edits';
 import { earlyEdits } from './101-early-edits';
+import { earlyItemSenders } from './102-early-item-senders';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -122,4 +123,5 @@ export const migrations: Record<string, Migration> = {
   '099-late-fallback-tries': lateFallbackTries,
   '100-message-edits': messageEdits,
   '101-early-edits': earlyEdits,
+  '102-early-item-senders': earlyItemSenders,
 };

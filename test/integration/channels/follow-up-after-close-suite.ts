@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { whatsappPlainMessage } from '../../fixtures/meta/payloads';
+import { messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { waitFor } from '../../support/wait';
 import { runById, wakeTimeComes } from './retrying-run';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
+import { closedOnWhatsApp, conversationOf, SHEENA_WA_ID, startChannelWorld, type ChannelWorld } from './support';
 
 // An admin's "follow-up after close" (r-admin flow 4): "Closed as sale" (Conversation closed,
 // category Sale) tags the contact and starts "Post-sale follow-up" (manual): Wait, then Send a
@@ -74,5 +74,53 @@ export function followUpAfterCloseSuite(databaseUrl: () => string | undefined) {
     const step = run.stepLog.find((e) => e.stepId === 'thanks');
     expect(step?.notes).toContainEqual(expect.stringMatching(/^The contact had no open conversation: this step opened cnv_\w+ first, as an "Open conversation" step \(last channel\) would$/));
     expect((await admin().get(`/contacts/${contact.id}`)).body.tags).toContain('customer');
+  });
+
+  // Before, the step opened the conversation (an empty one in the inbox, Conversation Opened fired
+  // with source `workflow`) and only then was the send refused for the closed window.
+  const openOf = async (contactId: string) => (await admin().get(`/conversations?contactId=${contactId}&status=open`)).body.conversations as { id: string }[];
+  const openedByWorkflow = async (contactId: string) => (await w.server.events('conversation.opened')).filter((e) => e.contactId === contactId && e.source === 'workflow');
+  const lastWroteDaysAgo = async (days: number) => {
+    const old = new Date(Date.now() - days * 86_400_000 - 3600_000).toISOString();
+    await w.server.store.db.updateTable('messages').set({ created_at: old, sent_at: old }).execute();
+  };
+  /** A Send message run fails with `error`, and nothing went to Meta, opened, or fired Conversation Opened. */
+  const refusedUnopened = async (contactId: string, text: string, error: string) => {
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text } }]);
+    const run = await w.fire(wf, contactId);
+    expect(run.status).toBe('failed');
+    expect(run.error).toBe(error);
+    expect(w.graph.sent).toEqual([]);
+    expect(await openOf(contactId)).toEqual([]);
+    expect(await openedByWorkflow(contactId)).toEqual([]);
+  };
+
+  it('outside WhatsApp’s 24-hour window a free-form follow-up with no fallback template fails before opening anything, saying what helps', async () => {
+    const { contact } = await closedOnWhatsApp(w);
+    await lastWroteDaysAgo(1);
+    await refusedUnopened(contact.id, 'Your sofa ships tomorrow',
+      'Not sent: The 24-hour window is closed: WhatsApp accepts only an approved template until the customer writes again. Send an approved template, or give this step a fallback template.');
+  });
+
+  it('outside the window with a fallback template the conversation opens again and the template goes out', async () => {
+    const { contact } = await closedOnWhatsApp(w);
+    await lastWroteDaysAgo(1);
+    const fallbackTemplate = { name: 'we_miss_you', language: 'en_US', parameters: ['{{$contact.firstName}}'] };
+    const wf = await w.tagWorkflow([{ id: 'say', type: 'send_message', config: { text: 'Your sofa ships tomorrow', fallbackTemplate } }]);
+    const run = await w.fire(wf, contact.id);
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect(w.graph.sent.map((s) => ({ to: s.body.to, type: s.body.type, name: s.body.template?.name }))).toEqual([{ to: SHEENA_WA_ID, type: 'template', name: 'we_miss_you' }]);
+    expect(await openOf(contact.id)).toHaveLength(1);
+    expect(await openedByWorkflow(contact.id)).toHaveLength(1);
+  });
+
+  it('Messenger, 8 days after the customer last wrote: a message without a tag fails before opening anything', async () => {
+    await w.deliver(messengerText({ psid: '4871203918', text: 'Is the sofa in stock?' }));
+    const { contact, conversation } = await conversationOf(w.server, 'q=3918');
+    expect((await admin().post(`/conversations/${conversation.id}/close`, {})).status).toBe(200);
+    await lastWroteDaysAgo(8);
+    w.graph.requests.length = 0;
+    await refusedUnopened(contact.id, 'It is back in stock',
+      'Not sent: The 24-hour window is closed: Messenger accepts only a message with a message tag (e.g. HUMAN_AGENT) until the customer writes again. Set the Messenger messaging type to MESSAGE_TAG with a tag to send anyway.');
   });
 }
