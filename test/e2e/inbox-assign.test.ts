@@ -114,6 +114,34 @@ describe('an agent sees the team', () => {
     expect(await assigneeOf(conv.carla)).toBeNull();
   });
 
+  // Each change disabled the focused button (or the question's "Take it" vanished under it) while
+  // it was on its way: the focus fell to the page's body, and Tab started again from the top.
+  it('keeps a keyboard user on the button through Assign to me, Unassign and Take it', async () => {
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await open(conv.carla);
+    await page.focus('[data-testid="assign-button"]');
+    await page.keyboard.press('Enter');
+    await textIs('[data-testid="assign-button"]', 'Unassign');
+    expect(await focused()).toBe('assign-button');
+    await page.keyboard.press('Enter');
+    await textIs('[data-testid="assign-button"]', 'Assign to me');
+    expect(await focused()).toBe('assign-button');
+
+    expect((await ava.post(`/conversations/${conv.carla}/assign`, { userId: users.ava })).status).toBe(200);
+    await page.waitForFunction(() => document.querySelector('[data-testid="conversation-meta"]')?.textContent?.includes('Assigned to Ava Agent'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="assign-confirm-box"]:not([hidden])');
+    expect(await focused()).toBe('assign-confirm');
+    await page.keyboard.press('Enter');
+    await textIs('[data-testid="assign-button"]', 'Unassign');
+    expect(await assigneeOf(conv.carla)).toBe(users.ben);
+    expect(await focused()).toBe('assign-button');
+    // Carla's is nobody's again, as the next test expects.
+    await page.keyboard.press('Enter');
+    await textIs('[data-testid="assign-button"]', 'Assign to me');
+    expect(await assigneeOf(conv.carla)).toBeNull();
+  });
+
   it('lists Mine, Unassigned and All with their counts, following assignments live', async () => {
     // Ben has Maria's; Bob's and Carla's are nobody's.
     await textIs('[data-testid="view-all"]', 'All (3)');

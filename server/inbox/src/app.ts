@@ -122,7 +122,11 @@ function navigate(id: string, tab?: Tab) {
   if (tab) void list.refresh();
 }
 
-window.addEventListener('popstate', () => { if (state.me) route(); });
+window.addEventListener('popstate', () => {
+  if (!state.me) return;
+  list.followUrl();
+  route();
+});
 for (const tablist of document.querySelectorAll<HTMLElement>('[role="tablist"]')) wireTablist(tablist);
 wireBackLink();
 

@@ -48,10 +48,18 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     if (on) yes.focus();
   };
 
+  // While a change is on its way: aria-disabled, not disabled, and clicks ignored. Disabling the
+  // focused button (or menu) dropped a keyboard user's focus to the page's body at each "Assign to me".
+  let pending = false;
+  const setPending = (on: boolean) => {
+    pending = on;
+    for (const el of [button, picker]) el.setAttribute('aria-disabled', String(on));
+  };
+
   async function assign(userId: string | null) {
-    if (!current) return;
+    if (!current || pending) return;
     const id = current.id;
-    picker.disabled = button.disabled = true;
+    setPending(true);
     try {
       await Api.assign(id, userId);
       afterChange(id);
@@ -59,11 +67,12 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
       showError(err, id);
       if (current?.id === id) render(current);
     } finally {
-      picker.disabled = button.disabled = false;
+      setPending(false);
     }
   }
 
   button.addEventListener('click', () => {
+    if (pending) return;
     const mine = me()?.user.id;
     const holder = current?.assigneeId;
     if (!mine) return;
@@ -73,10 +82,14 @@ export function createAssignControl({ me, userName, teammates, showError, afterC
     }
     void assign(holder ? null : mine);
   });
-  yes.addEventListener('click', () => { asking(false); void assign(me()?.user.id ?? null); });
+  // The question goes away with the focused "Take it": the focus goes back to the button ("Unassign" then).
+  yes.addEventListener('click', () => { asking(false); button.focus(); void assign(me()?.user.id ?? null); });
   no.addEventListener('click', () => { asking(false); button.focus(); });
   confirm.addEventListener('keydown', (event) => { if (event.key === 'Escape') no.click(); });
-  picker.addEventListener('change', () => void assign(picker.value || null));
+  picker.addEventListener('change', () => {
+    if (pending) { picker.value = current?.assigneeId ?? ''; return; }
+    void assign(picker.value || null);
+  });
 
   function render(c: ConversationDetail) {
     // Another conversation, or someone else took this one meanwhile: the question no longer holds.

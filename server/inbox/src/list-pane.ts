@@ -42,21 +42,33 @@ export interface ListPane {
   draw(): void;
   refresh(): Promise<void>;
   setTab(tab: Tab): void;
+  /** Back or Forward: the search and filters become the address's again. */
+  followUrl(): void;
+}
+
+/** The search and filters an address holds (?q=&unread=1&channel=); a channel this page does not know is dropped. */
+function filtersIn(search: string) {
+  const url = new URLSearchParams(search);
+  return {
+    unread: url.get('unread') === '1',
+    channel: CHANNELS.find((c) => c === url.get('channel')) ?? '',
+    query: (url.get('q') ?? '').trim().slice(0, 100),
+  };
 }
 
 export function createListPane({ currentId, onSelect, userName, showError }: ListPaneOptions): ListPane {
   const savedView = localStorage.getItem(VIEW_KEY);
-  const url = new URLSearchParams(location.search);
+  const fromUrl = filtersIn(location.search);
   const state = {
     /** Only conversations with messages this agent has not seen. */
-    unread: url.get('unread') === '1',
-    /** Only one channel's ('' every channel); a value this page does not know is dropped. */
-    channel: CHANNELS.find((c) => c === url.get('channel')) ?? '',
+    unread: fromUrl.unread,
+    /** Only one channel's ('' every channel). */
+    channel: fromUrl.channel,
     tab: 'open' as Tab,
     /** Whose conversations the list shows; the agent's last choice is kept. */
     view: (VIEWS.find((v) => v === savedView) ?? 'all') as View,
     /** The search box (contact name, phone or email), trimmed; '' lists the whole tab. */
-    query: (url.get('q') ?? '').trim().slice(0, 100),
+    query: fromUrl.query,
     /** The rows loaded so far (the first page, then each "Load more"), newest activity first. */
     conversations: [] as ConversationListItem[],
     /** Where the next page starts (null: every row is loaded). */
@@ -82,13 +94,20 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       currentId: currentId(), onSelect: (id) => onSelect(id), userName, query: state.query,
     });
     const empty = $('[data-testid="conversation-list-empty"]');
-    empty.hidden = state.conversations.length > 0 || !state.loaded;
-    const what = state.query ? ` “${state.query}”` : ' these filters';
+    const nothing = state.loaded && state.conversations.length === 0;
+    empty.hidden = !nothing;
+    // A search under Unread or a channel says so: "no match" alone sent agents looking for a typo.
+    const what = state.query ? ` “${state.query}”${filtered() ? ' with these filters' : ''}` : ' these filters';
     empty.textContent = state.query || filtered() ? `No conversations match${what}.` : EMPTY[state.view];
+    // The summary is the list's live region, there while a search or filter is: a search that finds
+    // nothing is said aloud too (the empty line, shown, was never announced), visually once.
     const summary = $('[data-testid="list-summary"]');
-    summary.hidden = !state.query || state.conversations.length === 0;
     const total = `${state.total}${state.totalIsLowerBound ? '+' : ''}`;
-    summary.textContent = `${total} ${state.total === 1 && !state.totalIsLowerBound ? 'conversation matches' : 'conversations match'}${what}`;
+    const counted = !!state.query && state.conversations.length > 0;
+    summary.hidden = !state.query && !filtered();
+    summary.classList.toggle('visually-hidden', !counted);
+    summary.textContent = counted ? `${total} ${state.total === 1 && !state.totalIsLowerBound ? 'conversation matches' : 'conversations match'}${what}`
+      : nothing && !summary.hidden ? empty.textContent : '';
     unreadButton.setAttribute('aria-pressed', String(state.unread));
     channelSelect.value = state.channel;
     loadMoreButton.hidden = !state.nextCursor;
@@ -127,30 +146,43 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
    * The counts are the server's (a count, not the rows loaded).
    */
   let refreshWaiting = false;
-  function refreshList(): Promise<void> {
+  /**
+   * The next refresh counts the tabs and views again. The search leaves them as they are (they are
+   * counted without it): a search asked for them again, four requests per keystroke for an agent
+   * typing slower than the debounce (24 for "refund"), one now.
+   */
+  let countsWanted = true;
+  function refreshList({ keepCounts = false } = {}): Promise<void> {
+    if (!keepCounts) countsWanted = true;
     // Live changes in a burst: one refresh waiting for its turn does for all of them.
     if (refreshWaiting) return listTurn;
     refreshWaiting = true;
     return inTurn(async (current) => {
       refreshWaiting = false;
+      const withCounts = countsWanted || Object.values(state.viewCounts).some((n) => n === null);
+      countsWanted = false;
       const { tab, query, view: shown } = state;
       const want = Math.max(PAGE, state.conversations.length);
       const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1, ...filters() }).then((page) => page.total);
       // The shown view's count comes with its rows (unless searching); each other view's is a count of its own.
       const [list, openCount, ...viewCounts] = await Promise.all([
         fetchRows(tab, shown, query, want, filters()),
-        tab !== 'open' ? whole('open', shown) : null,
-        ...VIEWS.map((v) => (v === shown && !query ? null : whole(tab, v))),
+        withCounts && tab !== 'open' ? whole('open', shown) : null,
+        ...VIEWS.map((v) => (!withCounts || (v === shown && !query) ? null : whole(tab, v))),
       ]);
-      if (current !== generation) return;
+      if (current !== generation) {
+        if (withCounts) countsWanted = true;
+        return;
+      }
       state.conversations = list.rows;
       state.nextCursor = list.nextCursor;
       state.total = list.total;
       state.totalIsLowerBound = list.totalIsLowerBound;
-      state.viewCounts = { mine: viewCounts[0] ?? list.total, unassigned: viewCounts[1] ?? list.total, all: viewCounts[2] ?? list.total };
+      const viewCount = (i: number, v: View) => viewCounts[i] ?? (v === shown && !query ? list.total : state.viewCounts[v]);
+      state.viewCounts = { mine: viewCount(0, 'mine'), unassigned: viewCount(1, 'unassigned'), all: viewCount(2, 'all') };
       const counts: Record<Tab, number | null> = { open: null, closed: null };
       counts[tab] = state.viewCounts[shown];
-      if (openCount !== null) counts.open = openCount;
+      if (tab !== 'open') counts.open = openCount ?? state.counts.open;
       state.counts = counts;
       state.loaded = true;
       drawList();
@@ -177,8 +209,8 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
   }
   loadMoreButton.addEventListener('click', () => void loadMore());
 
-  /** Another tab, search or filter: the list starts again from its first page. */
-  function resetList() {
+  /** Another tab, search or filter: the list starts again from its first page (`keepCounts`: only the search changed). */
+  function resetList(keepCounts = false) {
     generation++;
     const params = new URLSearchParams(location.search);
     for (const [key, value] of [['q', state.query], ['unread', state.unread ? '1' : ''], ['channel', state.channel]] as const) {
@@ -192,7 +224,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     state.totalIsLowerBound = false;
     state.loaded = false;
     drawList();
-    void refreshList();
+    void refreshList({ keepCounts });
   }
 
   const searchInput = $<HTMLInputElement>('[data-testid="conversation-search"]');
@@ -205,11 +237,22 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     const query = searchInput.value.trim();
     if (query === state.query) return;
     state.query = query;
-    resetList();
+    resetList(true);
   }
   const searchSoon = debounce(search, 250);
   searchInput.addEventListener('input', searchSoon);
   $<HTMLFormElement>('[data-testid="conversation-search-form"]').addEventListener('submit', (event) => { event.preventDefault(); search(); });
+
+  // Back and Forward: each address has its own search and filters (resetList replaces the entry's
+  // as they change); the list showed the last ones whatever the address said, until a reload.
+  function followUrl() {
+    const next = filtersIn(location.search);
+    if (next.query === state.query && next.unread === state.unread && next.channel === state.channel) return;
+    const onlySearch = next.unread === state.unread && next.channel === state.channel;
+    Object.assign(state, next);
+    searchInput.value = state.query;
+    resetList(onlySearch);
+  }
 
   function setTab(tab: Tab) {
     if (state.tab === tab) return;
@@ -242,8 +285,9 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       drawList();
     },
     draw: drawList,
-    refresh: refreshList,
+    refresh: () => refreshList(),
     setTab,
+    followUrl,
   };
 }
 

@@ -93,8 +93,14 @@ export function renderList(ul: HTMLElement, conversations: ConversationListItem[
     return h('li', { class: isCurrent ? 'conversation-item current' : 'conversation-item', 'data-testid': 'conversation-item', dataset: { id: c.id, status: c.status } }, link);
   });
   // Every live change redraws the rows: a keyboard user's focus on one stays on its new row (it
-  // fell to the page's body at each message anywhere in the inbox).
-  const focusedId = ul.contains(document.activeElement) ? document.activeElement?.closest<HTMLElement>('[data-testid="conversation-item"]')?.dataset.id : undefined;
+  // fell to the page's body at each message anywhere in the inbox). A row that left (read under
+  // Unread, closed, taken out of Mine) hands it to the row now in its place, as a mail list does.
+  const focusedRow = ul.contains(document.activeElement) ? document.activeElement?.closest<HTMLElement>('[data-testid="conversation-item"]') : null;
+  const focusedAt = focusedRow ? [...ul.children].indexOf(focusedRow) : -1;
   ul.replaceChildren(...items);
-  if (focusedId) ul.querySelector<HTMLElement>(`[data-testid="conversation-item"][data-id="${CSS.escape(focusedId)}"] .conversation-link`)?.focus({ preventScroll: true });
+  if (!focusedRow) return;
+  const same = items.find((li) => li.dataset.id === focusedRow.dataset.id);
+  const next = same ?? items[Math.min(focusedAt, items.length - 1)];
+  if (next) next.querySelector<HTMLElement>('.conversation-link')?.focus({ preventScroll: true });
+  else ul.closest<HTMLElement>('[role="tabpanel"]')?.focus({ preventScroll: true });
 }

@@ -60,6 +60,7 @@ import { lateFallbackTries } from './099-late-fallback-tries';
 import { messageEdits } from './100-message-edits';
 import { earlyEdits } from './101-early-edits';
 import { earlyItemSenders } from './102-early-item-senders';
+import { messageSearchBeyondAscii } from './103-message-search-beyond-ascii';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -124,4 +125,5 @@ export const migrations: Record<string, Migration> = {
   '100-message-edits': messageEdits,
   '101-early-edits': earlyEdits,
   '102-early-item-senders': earlyItemSenders,
+  '103-message-search-beyond-ascii': messageSearchBeyondAscii,
 };
