@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdAccount, AdAccountList, AdSyncResult, AdWorkflowWarnings } from '../../lib/contracts/ads';
-import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { ApiFailure, errorMessage, NoBody, refusalMessage, request } from './api';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
@@ -13,6 +13,9 @@ const accountsKey = keys.adAccounts;
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 const warningsKey = ['ad-workflow-warnings'] as const;
 const INPUTS = ['adAccountId', 'accessToken'] as const;
+// Unlinking forgets the token (never shown again): linking back means fetching one from Meta.
+const unlinkQuestion = (name: string) => `Unlink ${name}? Its token is forgotten and its ads are no longer read from Meta; `
+  + 'the ads stay in the catalog as they are now. Linking it again needs a token.';
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
 
 /** Ad accounts linked through the Marketing API: the catalog syncs from them (now, and hourly). */
@@ -54,16 +57,18 @@ export function AdAccountsSettings() {
                 <td>{a.lastError ? <span className="error">{a.lastError}</span> : a.lastSyncedAt ? <time dateTime={a.lastSyncedAt} title={a.lastSyncedAt}>{when(a.lastSyncedAt)}</time> : 'never'}</td>
                 <td>
                   <button type="button" disabled={sync.isPending} onClick={() => sync.mutate(a.id)} aria-label={`Sync ${a.name} now`}>Sync now</button>{' '}
-                  <button type="button" onClick={() => unlink.mutate(a.id)} aria-label={`Unlink ${a.name}`}>Unlink</button>
+                  <button type="button" className="danger" onClick={() => { if (window.confirm(unlinkQuestion(a.name))) unlink.mutate(a.id); }} aria-label={`Unlink ${a.name}`}>Unlink</button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {accounts.data?.accounts.length === 0 && <p className="muted">No ad account linked yet.</p>}
+      {unlink.error && <p className="error" role="alert">{errorMessage(unlink.error)}</p>}
       {sync.data && <p role="status">{sync.data.synced} ads read from {sync.data.account.adAccountId}{sync.data.noLongerListed ? `; ${sync.data.noLongerListed} no longer listed, marked DELETED` : ''}.</p>}
       {sync.error && <p className="error" role="alert">{errorMessage(sync.error)}</p>}
-      <FormError message={link.error ? errorMessage(link.error) : undefined} details={link.error ? refusal(link.error).rest : undefined} />
+      <FormError message={link.error ? refusalMessage(link.error, refusal(link.error).placed) : undefined} details={link.error ? refusal(link.error).rest : undefined} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate aria-label="Link an ad account" onSubmit={(e) => { e.preventDefault(); link.mutate(); }}>
           <Field label="Ad account ID" path="adAccountId" hint="act_… as in Ads Manager">

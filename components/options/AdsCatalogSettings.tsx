@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Ad, AD_CHANNELS } from '../../lib/contracts/ads';
-import { ApiFailure, errorMessage, request } from './api';
+import { ApiFailure, refusalMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
@@ -57,7 +57,9 @@ export function AdsCatalogSettings() {
           </tbody>
         </table>
       </div>
-      <FormError message={add.error ? errorMessage(add.error) : undefined} details={add.error ? refusal(add.error).rest : undefined} />
+      {/* Click-to-Chat triggers pick their ads from here: an empty list says how it fills. */}
+      {ads.data?.ads.length === 0 && <p className="muted">No ads yet: link an ad account above to read its ads from Meta, or add an ad by hand below. Click-to-Chat workflows pick their ads from this list.</p>}
+      <FormError message={add.error ? refusalMessage(add.error, refusal(add.error).placed) : undefined} details={add.error ? refusal(add.error).rest : undefined} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => add.mutate(v))}>
           {FIELDS.map(([key, label]) => (

@@ -1,7 +1,7 @@
 import { Fragment, useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Channel, ChannelList, type ChannelKind, type ConnectChannelBody } from '../../lib/contracts/channels';
-import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { ApiFailure, errorMessage, NoBody, refusalMessage, request } from './api';
 import { keys } from './queries';
 import { placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
@@ -19,6 +19,10 @@ const FIELDS: Record<ChannelKind, readonly (readonly [string, string, string?])[
     ['name', 'Name'], ['pageId', 'Page ID'], ['pageAccessToken', 'Page access token', 'With pages_messaging; a long-lived token does not expire'],
   ],
 };
+// Disconnecting forgets the token (never shown again) and leaves the channel's conversations
+// unanswerable until it is connected again: one stray click must not do that.
+const disconnectQuestion = (name: string) => `Disconnect ${name}? Its token is forgotten, messages customers send to it are no longer received, `
+  + 'and replies and workflow messages on its conversations fail until it is connected again with a token. To change only the token, use Replace token.';
 const INPUTS = ['name', 'phoneNumberId', 'businessAccountId', 'accessToken', 'pageId', 'pageAccessToken'] as const;
 const refusal = (err: unknown) => placeDetails(err instanceof ApiFailure ? err.details : [], INPUTS);
 
@@ -67,7 +71,7 @@ export function ChannelsSettings() {
                   <td className="actions">
                     <button type="button" onClick={() => setEditing({ id: c.id, field: 'accessToken' })} aria-label={`Replace the token of ${c.name}`}>Replace token</button>
                     {c.kind === 'whatsapp' && <button type="button" onClick={() => setEditing({ id: c.id, field: 'businessAccountId' })} aria-label={`Change the WhatsApp Business Account of ${c.name}`}>Change account ID</button>}
-                    <button type="button" onClick={() => remove.mutate(c.id)} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
+                    <button type="button" className="danger" onClick={() => { if (window.confirm(disconnectQuestion(c.name))) remove.mutate(c.id); }} aria-label={`Disconnect ${c.name}`}>Disconnect</button>
                   </td>
                 </tr>
                 {editing?.id === c.id && (
@@ -79,7 +83,8 @@ export function ChannelsSettings() {
         </table>
       </div>
       {channels.data?.channels.length === 0 && <p className="muted">No channel connected yet.</p>}
-      <FormError message={connect.error ? errorMessage(connect.error) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
+      {remove.error && <p className="error" role="alert">{errorMessage(remove.error)}</p>}
+      <FormError message={connect.error ? refusalMessage(connect.error, refusal(connect.error).placed) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={submit} aria-label="Connect a channel">
           <Field label="Channel">

@@ -3,7 +3,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { ChatwootAccount, ChatwootConnectBody } from '../../lib/contracts/chatwoot';
-import { ApiFailure, errorMessage, request } from './api';
+import { ApiFailure, refusalMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
@@ -35,7 +35,7 @@ export function ChatwootConnectForm() {
   const submit = handleSubmit((v) => connect.mutate(v.webhookSecret ? v : { ...v, webhookSecret: undefined }));
   return (
     <FieldErrorsContext.Provider value={serverErrors}>
-      <FormError message={connect.error ? errorMessage(connect.error) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
+      <FormError message={connect.error ? refusalMessage(connect.error, refusal(connect.error).placed) : undefined} details={connect.error ? refusal(connect.error).rest : undefined} />
       <form className="inline-form" aria-label="Connect a Chatwoot account" noValidate onSubmit={submit}>
         <Field label="Chatwoot address" path="baseUrl" error={errors.baseUrl?.message} hint="e.g. https://chatwoot.example.com">
           {(p) => <input {...p} {...register('baseUrl')} placeholder="https://" />}

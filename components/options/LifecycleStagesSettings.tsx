@@ -40,6 +40,7 @@ export function LifecycleStagesSettings() {
           </li>
         ))}
       </ol>
+      {list.length === 0 && query.data && <p className="muted">No stages yet. Add them in the order contacts move through them (e.g. New lead, Customer); the Update lifecycle stage step picks one.</p>}
       <div className="row">
         <label htmlFor={id} className="sr-only">New stage</label>
         <input id={id} dir="auto" value={text} placeholder="New stage" onChange={(e) => setText(e.target.value)}

@@ -8,7 +8,7 @@ import {
   type Role, type User, type UserPatchBody,
 } from '../../lib/contracts/users';
 import { sendMessage } from '../../lib/extension/messaging';
-import { ApiFailure, errorMessage, request } from './api';
+import { ApiFailure, errorMessage, refusalMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails, type ErrorMap } from './error-paths';
 import { ChatwootUnassignNote } from './ChatwootUnassignNote';
 import { FieldErrorsContext } from './errors-context';
@@ -23,7 +23,8 @@ const FIELDS = ['name', 'email', 'role', 'kind'] as const;
 /** A refused create: details on their fields, a taken email on the email field, the rest on top. */
 function refusal(err: unknown): { placed: ErrorMap; top?: string; rest: ErrorMap } {
   if (err instanceof ApiFailure && err.status === 409 && /\bemail\b/i.test(err.message)) return { placed: { email: err.message }, rest: {} };
-  return { ...placeDetails(err instanceof ApiFailure ? err.details : [], FIELDS), top: errorMessage(err) };
+  const placed = placeDetails(err instanceof ApiFailure ? err.details : [], FIELDS);
+  return { ...placed, top: refusalMessage(err, placed.placed) };
 }
 
 /** A token to copy now: a new user's, or a new one for an existing user. Never shown again. */

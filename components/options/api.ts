@@ -45,5 +45,16 @@ export const NoBody = z.unknown();
 
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * The words above a form the server refused. A schema refusal only lists its details in API words
+ * ("The body is invalid: body.name: …; body.accessToken: …"); where those problems show on their
+ * fields (`placed`), the form says where to look instead. A message of its own is kept.
+ */
+export function refusalMessage(err: unknown, placed: Readonly<Record<string, string>>): string {
+  const onlyListsDetails = err instanceof ApiFailure && err.details.length > 0
+    && err.details.every((d) => err.message.includes(`${d.path}: ${d.message}`));
+  return onlyListsDetails && Object.keys(placed).length > 0 ? 'Correct the fields marked below.' : errorMessage(err);
+}
+
 /** A 422 for query parameters the server does not know: it is older than the extension. */
 export const refusedByOlderServer = (err: unknown) => err instanceof ApiFailure && err.status === 422 && refusedParameters(err.details).length > 0;

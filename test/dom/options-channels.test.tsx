@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ChannelsSettings } from '../../components/options/ChannelsSettings';
@@ -49,8 +49,19 @@ describe('settings: channels', () => {
     expect(panel.getByLabelText('Page access token')).toBeTruthy();
     expect(panel.queryByLabelText('Phone number ID')).toBeNull();
 
+    // Disconnecting forgets the token and cuts the channel's conversations off: asked first, and
+    // Cancel leaves it connected.
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    await user.click(panel.getByRole('button', { name: 'Disconnect Support line' }));
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(confirm.mock.calls[0]?.[0]).toMatch(/^Disconnect Support line\? Its token is forgotten.*Replace token/);
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    expect(panel.getByRole('cell', { name: '••••WXYZ' })).toBeTruthy();
+
     await user.click(panel.getByRole('button', { name: 'Disconnect Support line' }));
     expect(await panel.findByText('No channel connected yet.')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+    confirm.mockRestore();
   });
 });
 
@@ -157,5 +168,40 @@ describe('settings: ad accounts', () => {
     await user.click(await panel.findByRole('button', { name: 'Sync Acme Ads now' }));
     expect(await panel.findByText('153 ads read from act_1234; 2 no longer listed, marked DELETED.')).toBeTruthy();
     expect(calls.map((c) => `${c.method} ${c.path}`)).toContain('POST /ads/accounts/ads_1/sync');
+
+    // Unlinking forgets the token: asked first, and Cancel keeps the account linked.
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    await user.click(panel.getByRole('button', { name: 'Unlink Acme Ads' }));
+    expect(confirm.mock.calls[0]?.[0]).toMatch(/^Unlink Acme Ads\? Its token is forgotten/);
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    confirm.mockRestore();
+  });
+});
+
+describe('settings: a channel form the server refuses field by field', () => {
+  it('marks the fields and says to correct them, without the API’s "body.phoneNumberId:" words', async () => {
+    const user = userEvent.setup();
+    // What the real server answers for this form (server/error-handler.ts, schema refusal).
+    const details = [
+      { path: 'body.phoneNumberId', message: 'The phone number id is the number Meta shows for it (digits only)' },
+      { path: 'body.accessToken', message: 'Paste the whole access token' },
+    ];
+    serveApi({
+      'GET /channels': () => ok({ channels: [] }),
+      'POST /channels': () => ({ status: 422, body: { error: { code: 'invalid_content', message: `The body is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details } } }),
+    });
+    renderWithProviders(<ChannelsSettings />);
+    const panel = within(await screen.findByRole('region', { name: 'Channels' }));
+    await user.type(panel.getByLabelText('Name'), 'Support line');
+    await user.type(panel.getByLabelText('Phone number ID'), '+1 555 0100');
+    await user.type(panel.getByLabelText('WhatsApp Business Account ID'), '102290129340398');
+    await user.type(panel.getByLabelText('Access token'), 'EAAG');
+    await user.click(panel.getByRole('button', { name: 'Connect' }));
+
+    const alert = await panel.findByRole('alert');
+    expect(alert.textContent).toBe('Correct the fields marked below.');
+    expect(panel.getByLabelText('Phone number ID').getAttribute('aria-invalid')).toBe('true');
+    expect(panel.getByText('Paste the whole access token')).toBeTruthy();
+    expect(panel.queryByText(/body\./)).toBeNull();
   });
 });

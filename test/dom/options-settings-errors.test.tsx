@@ -30,7 +30,7 @@ function expectClean(label: string) {
 }
 
 describe('users form', () => {
-  it('puts a 422\'s details on their inputs, keeps the message on top, and clears a field when edited', async () => {
+  it('puts a 422\'s details on their inputs, says on top to correct them (not the API\'s "body.email:" words), and clears a field when edited', async () => {
     const user = userEvent.setup();
     serveApi({
       'GET /users': ok({ users: [] }),
@@ -47,7 +47,7 @@ describe('users form', () => {
     await expectErrorOn('Email', 'That domain does not take mail');
     await expectErrorOn('Name', 'Reserved name');
     expectClean('Role');
-    expect((await screen.findByRole('alert')).textContent).toContain('The body is invalid');
+    expect((await screen.findByRole('alert')).textContent).toBe('Correct the fields marked below.');
     expect(document.activeElement).toBe(screen.getByLabelText('Name'));
 
     await user.type(screen.getByLabelText('Email'), 'x');
