@@ -10,6 +10,7 @@ import { fileProblem, sqliteProblem, startupProblem } from './startup';
 import { inStartTurn, openStore, type Store } from './store/database';
 import { liveInstances } from './engine/executor/peers';
 import { runningInstances } from './engine/executor/running-lock';
+import { runningOnSqlite } from './sqlite-servers';
 
 // `npm run forget-secrets -- --yes`: the way out for a team that lost the secret key, which a
 // start refuses to do without (key-check.ts). A command rather than a setting for one start: a
@@ -51,7 +52,9 @@ async function forget(config: Config, store: Store): Promise<{ code: number; tex
   // A server still running on the database has the key this one lacks (copy it instead), and goes
   // on sealing with it: what is entered there from now on could not be opened after its restart.
   // Executing runs (engine_peers) or only serving requests (COMPANION_WORKERS=0: running-lock.ts).
-  const running = store.pgPool ? [...new Set([...await liveInstances(store.db), ...await runningInstances(store.pgPool)])].sort() : [];
+  // SQLite: each server's locked file beside the database (sqlite-servers.ts).
+  const running = store.pgPool ? [...new Set([...await liveInstances(store.db), ...await runningInstances(store.pgPool)])].sort()
+    : store.file ? runningOnSqlite(store.file) : [];
   if (running.length) {
     return { code: 1, text: `forget-secrets: ${running.length === 1 ? 'a server is' : `${running.length} servers are`} running on this database (${running.join(', ')}); nothing was changed. It has the secret key the credentials were sealed with: copy its COMPANION_SECRET_KEY to the others instead, or stop every server on this database, then run this again.` };
   }

@@ -44,9 +44,11 @@ const META_TOKEN = /\bEAA[A-Za-z0-9][A-Za-z0-9._|%+/=-]{8,}/g;
 const NAMED = /((?<![\w.-])[\w.-]{0,64}(?:token|api[_-]?key|secret|password|passwd)(?:\\?["'])?\s*(?:=>|[=:])\s*(?:\\?["'])?)(?!\[redacted\])[^\s&#"'\\,;}<>)\]]+/gi;
 const NAMED_HINT = /token|api[_-]?key|secret|passw/i;
 
+/** Credentials known by their shape alone (ours, Meta's): what a stored text is masked by besides the workspace's own (secrets/stored-texts.ts). */
+export const redactTokenShapes = (text: string) => text.replace(TOKEN_LIKE, '$1[redacted]').replace(META_TOKEN, '[redacted]');
+
 export function redactText(text: string): string {
-  const shown = redactUrl(text).replace(AUTHORIZATION, '$1[redacted]').replace(BEARER, '$1[redacted]').replace(TOKEN_LIKE, '$1[redacted]')
-    .replace(META_TOKEN, '[redacted]');
+  const shown = redactTokenShapes(redactUrl(text).replace(AUTHORIZATION, '$1[redacted]').replace(BEARER, '$1[redacted]'));
   return NAMED_HINT.test(shown) ? shown.replace(NAMED, '$1[redacted]') : shown;
 }
 

@@ -10,6 +10,7 @@ import { sealStoredSecrets } from './secrets/at-rest';
 import { checkKeyAgainstData } from './secrets/key-check';
 import { readKeyFile } from './secrets/vault';
 import { openStore, type Store } from './store/database';
+import { markRunning } from './sqlite-servers';
 import { startExecutorThread, ThreadPort, type ExecutorThread, type NotePort } from './engine/executor/executor-thread';
 
 export interface StartOptions {
@@ -53,6 +54,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     poolSize: config.databasePoolSize,
     sqliteFile: `${config.dataDir}/companion.sqlite`,
   });
+  // What npm run forget-secrets looks for before it forgets what this server seals with (sqlite-servers.ts).
+  const running = store.file && store.file !== ':memory:' && !options.executorPort
+    ? await Promise.resolve().then(() => markRunning(store.file!)).catch(async (err: unknown) => { if (!options.store) await store.close().catch(() => {}); throw err; })
+    : undefined;
   const fastify = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
     // Webhook deliveries and health probes log their request lines at debug (http/request-log.ts).
@@ -118,6 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // try again (the database went away meanwhile) without a second set beside the first.
     await fastify.close().catch(() => {});
     if (!options.store) await store.close().catch(() => {});
+    running?.release();
     throw err;
   }
   return {
@@ -129,6 +135,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await Promise.all([thread?.stop(), draining ? drainConnections(fastify.server, opts.graceMs!) : undefined]);
       await fastify.close();
       if (!options.store) await store.close();
+      running?.release();
     },
   };
 }

@@ -15,6 +15,7 @@ import { conflict } from '../../http-error';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { isUniqueViolation } from '../../store/database';
 import { NoContent } from '../../http/openapi';
+import { storedTextMasker, withShownLastError, type ShowStored } from '../../secrets/stored-texts';
 import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 import { listQuery } from '../../../lib/contracts/list-query';
 import { readNationalPhone } from '../contacts/national-phone';
@@ -52,10 +53,16 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
   });
 
   app.get('/apps', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], response: { 200: AppList } } },
-    async () => ({ apps: await listApps(db) }));
+    async () => {
+      const [apps, show] = await Promise.all([listApps(db), storedTextMasker(db, services.vault)]);
+      return { apps: apps.map((a) => shownDeliveries(a, show)) };
+    });
 
   app.get('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 200: App } } },
-    async (req) => getApp(db, req.params.id));
+    async (req) => {
+      const [one, show] = await Promise.all([getApp(db, req.params.id), storedTextMasker(db, services.vault)]);
+      return shownDeliveries(one, show);
+    });
 
   // Not in DESIGN §8: change, remove, and re-key a registered app (docs/DESIGN-NOTES.md).
   app.put('/apps/:id', {
@@ -188,3 +195,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     return reply.code(202).send(ack);
   });
 };
+
+/** An app's undelivered requests, their errors stored before answers were masked may quote its secret (stored-texts.ts). */
+const shownDeliveries = <T extends { deliveries: { lastError: string | null }[] }>(a: T, show: ShowStored): T =>
+  ({ ...a, deliveries: a.deliveries.map((d) => withShownLastError(d, show)) });

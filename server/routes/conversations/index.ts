@@ -5,6 +5,7 @@ import {
   ConversationDetailQuery, DETAIL_MESSAGES, MessageBody, OpenConversationBody, PostedMessage, TakeOverBody, TakeOverResult, type Message,
 } from '../../../lib/contracts/conversations';
 import { messagePage } from '../../domain/message-page';
+import { storedTextMasker, withShownDelivery, type ShowStored } from '../../secrets/stored-texts';
 import { getContact, toContact } from '../../domain/contacts';
 import { getClosingCategories, setClosingCategories, unknownCategory } from '../../domain/closing-categories';
 import {
@@ -89,18 +90,22 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       if (query.q && !seesContacts) throw forbidden('q searches contacts\' names, phones and emails: this API key lacks the contacts.read scope');
       const user = req.principal?.kind === 'user' ? req.principal.user : null;
       const list = await listConversations(db, services.store.dialect, query, await assigneeFilter(db, assigneeId, user?.id ?? null), user ? await readerOf(db, user) : undefined);
-      return seesContacts ? list : { ...list, conversations: list.conversations.map((c) => ({ ...c, contact: contactAsSeen(req.principal, c.contact) })) };
+      // A failed last reply's words, as the thread shows them (stored-texts.ts).
+      const show = await storedTextMasker(db, services.vault);
+      const conversations = list.conversations.map((c) => (c.lastMessage ? { ...c, lastMessage: withShownDelivery(c.lastMessage, show) } : c));
+      return { ...list, conversations: seesContacts ? conversations : conversations.map((c) => ({ ...c, contact: contactAsSeen(req.principal, c.contact) })) };
     });
 
   app.get('/conversations/:id', { config: read, schema: { tags: ['conversations'], description: `${LATEST_ONLY} ${SEEN_CONTACT}`, params: Params, querystring: ConversationDetailQuery, response: { 200: ConversationDetail } } },
     async (req) => {
       const conversation = await getConversation(db, req.params.id);
       // The latest page only: a thread of thousands answered whole took 0.5 MB and a second to draw.
-      const latest = await messagePage(db, conversation.id, { limit: DETAIL_MESSAGES });
+      const [latest, show] = await Promise.all([messagePage(db, conversation.id, { limit: DETAIL_MESSAGES }), storedTextMasker(db, services.vault)]);
       return {
         ...conversation, contact: contactAsSeen(req.principal, await getContact(db, conversation.contactId)),
-        messages: latest.messages, olderMessagesCursor: latest.nextCursor,
-        channel: await channelWindowOf(db, conversation),
+        // The thread's "Not sent: …" lines stored before errors were masked (stored-texts.ts).
+        messages: latest.messages.map((m) => withShownDelivery(m, show)), olderMessagesCursor: latest.nextCursor,
+        channel: shownWindow(await channelWindowOf(db, conversation), show),
         inbox: await chatwootInboxOf(services, conversation),
         ...(conversation.status === 'open' ? await awaitingAnswerState(db, conversation.id) : NOTHING_AWAITED),
         contactOpenConversationId: await contactOpenConversationId(db, conversation),
@@ -219,3 +224,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       return getClosingCategories(db);
     });
 };
+
+/** The channel's last error, as the conversation's channel line quotes it (stored-texts.ts). */
+const shownWindow = <T extends { problem?: string | null } | null>(window: T, show: ShowStored): T =>
+  (window?.problem ? { ...window, problem: show(window.problem) } : window);

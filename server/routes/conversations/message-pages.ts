@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MessagePage, MessagePageQuery } from '../../../lib/contracts/conversation-messages';
 import { getConversation } from '../../domain/conversations';
 import { messagePage } from '../../domain/message-page';
+import { storedTextMasker, withShownDelivery } from '../../secrets/stored-texts';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -12,7 +13,7 @@ const Params = z.object({ id: z.string().max(64) });
  * `olderMessagesCursor` starts here. Read as the conversation is (agents; app keys with conversations.read).
  */
 export const messagePageRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.services;
+  const { db, vault } = app.services;
   app.get('/conversations/:id/messages', {
     config: { access: { role: 'agent', scope: 'conversations.read' } },
     schema: {
@@ -25,6 +26,8 @@ export const messagePageRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     // 404 for a conversation that does not exist, not an empty page.
     const conversation = await getConversation(db, req.params.id);
-    return messagePage(db, conversation.id, req.query);
+    // A delivery error stored before Meta's refusals were masked may quote the channel's token (stored-texts.ts).
+    const [page, show] = await Promise.all([messagePage(db, conversation.id, req.query), storedTextMasker(db, vault)]);
+    return { ...page, messages: page.messages.map((m) => withShownDelivery(m, show)) };
   });
 };

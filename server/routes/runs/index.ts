@@ -4,6 +4,7 @@ import { countFailedRuns, listAllRuns } from '../../engine/workflows/list-runs';
 import { queueSummary, retryAllNow } from '../../engine/workflows/queue-summary';
 import { runHistoryWorkflows } from '../../engine/workflows/run-history-workflows';
 import { requestLocales } from '../../http/accept-language';
+import { runMasker } from '../../secrets/stored-texts';
 
 /**
  * GET /runs: the run history across workflows, with the console's filters. Supervisors read it
@@ -21,7 +22,11 @@ export const runListRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: RunListQuery,
       response: { 200: RunPage },
     },
-  }, async (req) => listAllRuns(app.services.db, req.query));
+  }, async (req) => {
+    // Runs stored before errors were masked where they were made may quote a credential (stored-texts.ts).
+    const [page, shown] = await Promise.all([listAllRuns(app.services.db, req.query), runMasker(app.services.db, app.services.vault)]);
+    return { ...page, runs: page.runs.map(shown) };
+  });
 
   // The run history's workflow filter: deleted workflows keep their runs, and are listed while they have some.
   app.get('/runs/workflows', {

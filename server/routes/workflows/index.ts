@@ -11,6 +11,7 @@ import { retryNow } from '../../engine/workflows/retry-now';
 import { workflowRunsCancelRoutes } from './runs-cancel';
 import { workflowRunsRerunRoutes } from './runs-rerun';
 import { runAsReadBy } from '../../engine/workflows/run-as-read';
+import { runMasker } from '../../secrets/stored-texts';
 import { workflowFileRoutes } from './file';
 import { waitingBehind } from '../../engine/workflows/waiting-behind';
 import { listWorkflowSummaries, WorkflowSummaryList } from '../../engine/workflows/queries';
@@ -80,7 +81,9 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     if (!(await workflowKnown(services.db, req.params.id))) throw notFound(`Workflow ${req.params.id}`);
     const { before, cursor, ...query } = req.query;
-    return listAllRuns(services.db, { ...query, workflowId: req.params.id, cursor: cursor ?? before });
+    // As GET /runs: older errors may quote a credential (stored-texts.ts).
+    const [page, shown] = await Promise.all([listAllRuns(services.db, { ...query, workflowId: req.params.id, cursor: cursor ?? before }), runMasker(services.db, services.vault)]);
+    return { ...page, runs: page.runs.map(shown) };
   });
 
   // Agents follow the runs they launched (the launcher's toast); supervisors and admins read every run (the run history).
@@ -94,7 +97,7 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
     // A queued run held by an earlier run of its pair says which (the launcher's toast, the run history).
     const behind = await waitingBehind(services.db, run);
     // An agent's toast reads its errors as the thread says them (run-as-read.ts).
-    const seen = runAsReadBy(run, reader);
+    const seen = runAsReadBy((await runMasker(services.db, services.vault))(run), reader);
     return behind ? { ...seen, waitingBehind: behind } : seen;
   });
 
