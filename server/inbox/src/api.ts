@@ -82,11 +82,11 @@ export const Api = {
   signInWithCode: (code: string) => api(Me, 'POST', '/auth/inbox-session', { code } satisfies In<typeof InboxSessionBody>, null),
   signOutCookie: () => api(Nothing, 'DELETE', '/auth/inbox-session', undefined, null),
   teammates: () => api(TeammateList, 'GET', '/teammates'),
-  /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box; `assigneeId`: me, none or a user. */
-  conversations: ({ status, assigneeId, q, cursor, limit, unread, channel }: { status: 'open' | 'closed'; assigneeId?: string | undefined; q?: string; cursor?: string | null; limit: number; unread?: boolean; channel?: string }) =>
+  /** A page of a tab, newest activity first; `cursor`: the `nextCursor` of the page before; `q`: the search box; `assigneeId`: me, none or a user; `contactId`: only that contact's. */
+  conversations: ({ status, assigneeId, q, cursor, limit, unread, channel, contactId }: { status: 'open' | 'closed'; assigneeId?: string | undefined; q?: string; cursor?: string | null; limit: number; unread?: boolean; channel?: string; contactId?: string }) =>
     api(ConversationList, 'GET', `/conversations?${new URLSearchParams({
       status, limit: String(limit), ...(assigneeId ? { assigneeId } : {}), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}),
-      ...(unread ? { unread: 'true' } : {}), ...(channel ? { channel } : {}),
+      ...(unread ? { unread: 'true' } : {}), ...(channel ? { channel } : {}), ...(contactId ? { contactId } : {}),
     } satisfies Partial<Record<keyof In<typeof ConversationQuery>, string>>)}`),
   conversationsOf: (contactId: string, status: 'open' | 'closed') => api(ConversationList, 'GET', `/conversations?status=${enc(status)}&contactId=${enc(contactId)}`),
   /**

@@ -8,7 +8,10 @@ import type { ConversationListItem } from './wire.js';
 // search (names, phones, emails and messages' text), the Unread and channel filters, the rows and
 // "Load more". The counts on the tabs are the server's, with the filters, so they stay right while
 // only the first pages are loaded. The search and filters live in the page's URL (?q=&unread=1&channel=):
-// a reload or a shared link keeps them, as Chatwoot's filtered views do.
+// a reload or a shared link keeps them, as Chatwoot's filtered views do. Under Unread the
+// conversation the agent opened stays listed, read, until they open another one or change the
+// search or filters (Gmail's, Slack's and Chatwoot's unread views): it left at the server's next
+// answer, the list jumping under the pointer and the agent's place in it lost.
 
 export type Tab = 'open' | 'closed';
 /** Chatwoot's Mine / Unassigned / All, within the tab. */
@@ -37,7 +40,7 @@ export interface ListPane {
   readonly tab: Tab;
   /** The rows loaded so far, newest activity first (a contact's edit is written into theirs). */
   readonly rows: ConversationListItem[];
-  /** The agent looked at a conversation: its row's unread count is 0 until the server's next answer says otherwise. */
+  /** The agent opened a conversation: its row's unread count is 0 until the server's next answer says otherwise; under Unread it stays listed. */
   seen(id: string): void;
   draw(): void;
   refresh(): Promise<void>;
@@ -87,14 +90,33 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
 
   const filtered = () => state.unread || !!state.channel;
   const filters = () => ({ unread: state.unread, channel: state.channel });
+  /**
+   * Under Unread, the row of the conversation the agent opened, read since (the server no longer
+   * lists it). Not counted: the counts stay the server's. Another conversation opened, or another
+   * search, filter, tab or view, and it goes.
+   */
+  let stay: ConversationListItem | null = null;
+  /** The rows drawn: the server's, and the row kept under Unread in its place by activity. */
+  function shownRows(): ConversationListItem[] {
+    const rows = state.conversations;
+    const kept = state.unread ? stay : null;
+    if (!kept || rows.some((c) => c.id === kept.id)) return rows;
+    const at = rows.findIndex((c) => c.lastActivityAt < kept.lastActivityAt);
+    return at < 0 ? [...rows, kept] : [...rows.slice(0, at), kept, ...rows.slice(at)];
+  }
+  /** The kept row as it is now, read with the list's search and filters but Unread (null: they no longer take it, e.g. it was closed). */
+  const keptRow = (row: ConversationListItem, status: Tab, v: View, q: string) =>
+    Api.conversations({ status, assigneeId: ASSIGNEE[v], q, channel: state.channel, contactId: row.contactId, limit: MAX_PAGE })
+      .then((page) => page.conversations.find((c) => c.id === row.id) ?? null);
   const listEl = $('[data-testid="conversation-list"]');
   const loadMoreButton = $<HTMLButtonElement>('[data-testid="load-more"]');
   function drawList() {
-    renderList(listEl, state.conversations, {
+    const rows = shownRows();
+    renderList(listEl, rows, {
       currentId: currentId(), onSelect: (id) => onSelect(id), userName, query: state.query,
     });
     const empty = $('[data-testid="conversation-list-empty"]');
-    const nothing = state.loaded && state.conversations.length === 0;
+    const nothing = state.loaded && rows.length === 0;
     empty.hidden = !nothing;
     // A search under Unread or a channel says so: "no match" alone sent agents looking for a typo.
     const what = state.query ? ` “${state.query}”${filtered() ? ' with these filters' : ''}` : ' these filters';
@@ -103,7 +125,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
     // nothing is said aloud too (the empty line, shown, was never announced), visually once.
     const summary = $('[data-testid="list-summary"]');
     const total = `${state.total}${state.totalIsLowerBound ? '+' : ''}`;
-    const counted = !!state.query && state.conversations.length > 0;
+    const counted = !!state.query && rows.length > 0;
     summary.hidden = !state.query && !filtered();
     summary.classList.toggle('visually-hidden', !counted);
     summary.textContent = counted ? `${total} ${state.total === 1 && !state.totalIsLowerBound ? 'conversation matches' : 'conversations match'}${what}`
@@ -164,9 +186,11 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
       const { tab, query, view: shown } = state;
       const want = Math.max(PAGE, state.conversations.length);
       const whole = (status: Tab, v: View) => Api.conversations({ status, assigneeId: ASSIGNEE[v], limit: 1, ...filters() }).then((page) => page.total);
+      const keep = state.unread ? stay : null;
       // The shown view's count comes with its rows (unless searching); each other view's is a count of its own.
-      const [list, openCount, ...viewCounts] = await Promise.all([
+      const [list, kept, openCount, ...viewCounts] = await Promise.all([
         fetchRows(tab, shown, query, want, filters()),
+        keep ? keptRow(keep, tab, shown, query) : null,
         withCounts && tab !== 'open' ? whole('open', shown) : null,
         ...VIEWS.map((v) => (!withCounts || (v === shown && !query) ? null : whole(tab, v))),
       ]);
@@ -175,6 +199,11 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
         return;
       }
       state.conversations = list.rows;
+      // The kept row as the server has it now (listed again if a new message came meanwhile). The
+      // conversation shown but not kept (a reload onto it, an address) is kept once it is listed.
+      const open = currentId();
+      if (keep && stay?.id === keep.id) stay = list.rows.find((c) => c.id === keep.id) ?? kept;
+      else if (state.unread && !stay && open) stay = list.rows.find((c) => c.id === open) ?? null;
       state.nextCursor = list.nextCursor;
       state.total = list.total;
       state.totalIsLowerBound = list.totalIsLowerBound;
@@ -212,6 +241,7 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
   /** Another tab, search or filter: the list starts again from its first page (`keepCounts`: only the search changed). */
   function resetList(keepCounts = false) {
     generation++;
+    stay = null;
     const params = new URLSearchParams(location.search);
     for (const [key, value] of [['q', state.query], ['unread', state.unread ? '1' : ''], ['channel', state.channel]] as const) {
       if (value) params.set(key, value); else params.delete(key);
@@ -277,9 +307,11 @@ export function createListPane({ currentId, onSelect, userName, showError }: Lis
 
   return {
     get tab() { return state.tab; },
-    get rows() { return state.conversations; },
+    get rows() { return shownRows(); },
     seen(id) {
-      const row = state.conversations.find((c) => c.id === id);
+      // Another conversation opened: the one kept goes (at the draw that follows), this one stays.
+      if (stay?.id !== id) stay = state.unread ? state.conversations.find((c) => c.id === id) ?? null : null;
+      const row = shownRows().find((c) => c.id === id);
       if (!row?.unread) return;
       row.unread = 0;
       drawList();
