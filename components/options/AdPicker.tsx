@@ -1,4 +1,4 @@
-import { AD_CHANNEL_LABELS } from '../../lib/contracts/ads';
+import { adChannelLabel } from './ad-channel-label';
 import { Field, GroupError } from './Field';
 import type { TriggerDraftOf } from './draft-types';
 import { useAdAccounts, useAds } from './queries';
@@ -6,7 +6,7 @@ import { useAdAccounts, useAds } from './queries';
 type T = TriggerDraftOf<'click_to_chat_ads'>;
 
 /** Where the ad's leads write: a WhatsApp-only step (a template) cannot reach Messenger leads. */
-const channelLabel = (channel: string) => AD_CHANNEL_LABELS[channel as keyof typeof AD_CHANNEL_LABELS] ?? channel;
+const channelLabel = adChannelLabel;
 
 /** Click-to-Chat: an ad account, then its ads; an ineligible ad is shown disabled with the reasons. */
 export function AdPicker({ trigger, onChange }: { trigger: T; onChange(t: T): void }) {

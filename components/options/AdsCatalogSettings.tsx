@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Ad, AD_CHANNELS } from '../../lib/contracts/ads';
+import { adChannelLabel } from './ad-channel-label';
 import { ApiFailure, refusalMessage, request } from './api';
 import { PLAIN_ERRORS, placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
@@ -50,7 +51,7 @@ export function AdsCatalogSettings() {
           <tbody>
             {ads.data?.ads.map((a) => (
               <tr key={`${a.adAccountId}/${a.adId}`}>
-                <td>{a.name} <span className="muted">{a.adId}</span></td><td>{a.adAccountId}</td><td>{a.channel}</td><td>{a.status}</td>
+                <td>{a.name} <span className="muted">{a.adId}</span></td><td>{a.adAccountId}</td><td>{adChannelLabel(a.channel)}</td><td>{a.status}</td>
                 <td>{a.eligible ? 'Yes' : <>No<Reasons ad={a} /></>}</td>
               </tr>
             ))}
@@ -67,7 +68,7 @@ export function AdsCatalogSettings() {
             <Field key={key} label={label} path={key} error={errors[key]?.message}>{(p) => <input {...p} aria-label={`${label} of the new ad`} {...register(key)} />}</Field>
           ))}
           <Field label="Channel" path="channel" error={errors.channel?.message}>
-            {(p) => <select {...p} aria-label="Channel of the new ad" {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c}>{c}</option>)}<option value="instagram">instagram (not eligible)</option></select>}
+            {(p) => <select {...p} aria-label="Channel of the new ad" {...register('channel')}>{AD_CHANNELS.map((c) => <option key={c} value={c}>{adChannelLabel(c)}</option>)}<option value="instagram">{adChannelLabel('instagram')} (not eligible)</option></select>}
           </Field>
           <button type="submit" disabled={add.isPending}>Add ad</button>
         </form>

@@ -31,7 +31,7 @@ export function Field({ label, path, hint, error, className, children }: Props) 
   // would reset the controlled select before its own onChange sees the new value.
   const mark = () => path && touch(path);
   return (
-    <div className={`field ${className ?? ''}`} onChange={mark}>
+    <div className={`field ${className ?? ''}`} onChange={mark} data-path={path}>
       <label htmlFor={id}>{label}</label>
       {children({ id, dir: 'auto', ...(message ? { 'aria-invalid': true } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}

@@ -5,6 +5,10 @@ import { errorMessage } from './api';
 import { addInboxOrigin, listInboxOrigins, normalizeOrigin, removeInboxOrigin } from './inbox-origins';
 
 const KEY = ['inbox-origins'];
+// As Channels' Disconnect asks: one stray click takes the launcher off that inbox in this browser,
+// and adding it back asks for the browser's permission again.
+const removeQuestion = (origin: string) => `Remove ${origin}? The launcher no longer appears in that inbox, `
+  + 'and the browser’s permission to run there is given back. To use it there again, add the address again.';
 
 /** Other inboxes the launcher should appear in, beyond the companion's own, each with its adapter. */
 export function InboxOriginsSettings() {
@@ -39,7 +43,7 @@ export function InboxOriginsSettings() {
           <li key={o.origin} className="row">
             <code>{o.origin}</code>
             <span className="badge" data-testid="origin-adapter">{ADAPTERS[o.adapter].label}</span>
-            <button type="button" className="small danger" aria-label={`Remove ${o.origin}`} onClick={() => remove.mutate(o.origin)}>Remove</button>
+            <button type="button" className="small danger" aria-label={`Remove ${o.origin}`} onClick={() => { if (window.confirm(removeQuestion(o.origin))) remove.mutate(o.origin); }}>Remove</button>
           </li>
         ))}
       </ul>

@@ -43,7 +43,7 @@ describe('inbox origins', () => {
     expect(adapterFor(url, chosenAdapter(origins, url.origin)).kind).toBe('chatwoot');
   });
 
-  it('adding an origin again changes its adapter; removing it unregisters the script', async () => {
+  it('adding an origin again changes its adapter; removing it asks first, then unregisters the script', async () => {
     await fakeBrowser.storage.local.set({ [INBOX_ORIGINS_KEY]: ['https://old.example.com'] });
     const user = userEvent.setup();
     renderWithProviders(<InboxOriginsSettings />);
@@ -58,8 +58,18 @@ describe('inbox origins', () => {
     expect(await stored()).toEqual([{ origin: 'https://old.example.com', adapter: 'chatwoot' }]);
     expect(registered).toHaveLength(1);
 
+    // Cancel keeps the launcher there; the question says what stops working.
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    await user.click(panel.getByRole('button', { name: 'Remove https://old.example.com' }));
+    expect(confirm.mock.calls[0]?.[0]).toMatch(/^Remove https:\/\/old\.example\.com\? The launcher no longer appears in that inbox/);
+    expect(panel.getByText('https://old.example.com')).toBeTruthy();
+    expect(registered).toHaveLength(1);
+    expect(await stored()).toHaveLength(1);
+
     await user.click(panel.getByRole('button', { name: 'Remove https://old.example.com' }));
     await waitFor(() => expect(panel.queryByText('https://old.example.com')).toBeNull());
+    expect(confirm).toHaveBeenCalledTimes(2);
+    confirm.mockRestore();
     expect(registered).toEqual([]);
     expect(await stored()).toEqual([]);
   });
