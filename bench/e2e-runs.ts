@@ -132,6 +132,7 @@ export async function measureE2e(s: Scenario, { withBare = true }: { withBare?: 
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     }
+    await watch.settle?.();
     const before = await Promise.all(servers.map(stats));
     const dbBefore = await watch.dbCounters();
 

@@ -28,7 +28,11 @@ export async function claimPostgres(trx: Executor, r: ClaimRequest, queued: stri
       ${candidates}
     ), locked AS (
       SELECT l.id FROM runs l
-      WHERE l.id IN (SELECT id FROM candidates)
+      -- An array, not IN: with statistics taken while every run had ended (autovacuum's, on a
+      -- database idle before a burst) runs_unfinished looks empty, and the IN's semi join read it
+      -- whole as its outer side, the candidates again for each of its rows (one contact's burst:
+      -- 57 completed runs/s instead of ~1,190, one claim of 280 s). The array is read once.
+      WHERE l.id = ANY(ARRAY(SELECT id FROM candidates))
         AND (l.status = 'queued' OR (l.status = 'waiting' AND l.wake_at <= ${r.now}) OR (l.status = 'running' AND l.lease_until < ${r.now}))
       ORDER BY l.id LIMIT ${r.limit}
       FOR UPDATE SKIP LOCKED)

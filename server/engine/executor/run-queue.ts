@@ -265,7 +265,11 @@ export function nextOfPairs(ended: readonly { id: string; workflowId: string; co
       -- After the LIMIT: inside the read, the bound was a filter, and the index was read past it to the
       -- pair's last run. b is materialized: inlined, each comparison ran the two seeks again.
       WHERE b.stop IS NULL OR x.id < b.stop)
-    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.status = 'queued' ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`;
+    -- The ids as an array too: with statistics taken while every run had ended (an idle database
+    -- before a burst) runs_unfinished looks empty, and the join read it whole (every queued run of
+    -- every contact) with n computed again for each row (686 ms a call in one contact's burst).
+    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.id = ANY(ARRAY(SELECT id FROM n)) AND r.status = 'queued'
+    ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`;
 }
 
 /** nextOfPairs' rows, each pair's cut at its first missing rank (a run someone else holds): the ones before it, in order. */
