@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { claimPostgres } from '../../server/engine/executor/claim-postgres';
+import { reviewRunStatistics } from '../../server/engine/executor/run-statistics';
 import type { Services } from '../../server/services';
 import type { Executor } from '../../server/store/database';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
 import { describePg, pgUrl } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 
 // A long-running PostgreSQL database is analyzed by autovacuum while it is at rest: every run has
 // ended, so its statistics say no run is queued and runs_unfinished (088) looks empty. A burst of
@@ -30,7 +32,8 @@ describePg('PostgreSQL queue reads with statistics taken at rest', () => {
     WHERE c.oid = 'runs'::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'runs'::regclass)`.execute(trx)).rows[0]!.n);
 
   /** 300 ended runs, analyzed as autovacuum would at rest, then `queued` runs of the same contact. */
-  const burstAfterRest = async (queued: number) => {
+  const burstAfterRest = async (queued: number, { on = services, held = false, rest = true }: { on?: Services; held?: boolean; rest?: boolean } = {}) => {
+    const services = on;
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'hi' } }] }));
     const { contact } = await insertContact(services);
     await services.db.transaction().execute(async (trx) => {
@@ -38,8 +41,10 @@ describePg('PostgreSQL queue reads with statistics taken at rest', () => {
       for (let n = 0; n < 300; n++) ids.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id }));
       await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', 'in', ids).execute();
     });
-    await sql`ANALYZE runs`.execute(services.db);
+    if (rest) await sql`ANALYZE runs`.execute(services.db);
     const ids = await services.db.transaction().execute(async (trx) => {
+      // A run of the pair waiting for tomorrow holds the backlog behind it (one run at a time per pair).
+      if (held) await insertRun(trx, { workflowId: wf.id, contactId: contact.id, status: 'waiting', wakeAt: new Date(Date.now() + 86_400_000).toISOString() });
       const out: string[] = [];
       for (let n = 0; n < queued; n++) out.push(await insertRun(trx, { workflowId: wf.id, contactId: contact.id }));
       return out;
@@ -61,5 +66,31 @@ describePg('PostgreSQL queue reads with statistics taken at rest', () => {
     // whole, once each); 231,088 with the candidates as an IN list (a semi join whose outer side
     // was runs_unfinished, read whole, with the candidates read again for each of its rows).
     expect(blocks / ids.length).toBeLessThan(5);
+  });
+
+  const plannedUnfinished = async (db: Executor) =>
+    Number((await sql<{ n: number }>`SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass('runs_unfinished')`.execute(db)).rows[0]!.n);
+
+  it('a backlog several times what the statistics hold gets runs analyzed, once; a small one or a quiet database does not', async () => {
+    expect(await reviewRunStatistics(services.db)).toBe('fine');
+    await burstAfterRest(600);
+    expect(await reviewRunStatistics(services.db)).toBe('fine');
+    expect(await plannedUnfinished(services.db)).toBe(0);
+    await burstAfterRest(900, { rest: false });
+    expect(await reviewRunStatistics(services.db)).toBe('analyzed');
+    expect(await plannedUnfinished(services.db)).toBeGreaterThanOrEqual(1000);
+    expect(await reviewRunStatistics(services.db)).toBe('fine');
+  });
+
+  it('an instance that executes runs analyzes a backlog that built up after the statistics were taken at rest', async () => {
+    const worker = await startTestServer({ databaseUrl: pgUrl()!, workers: true });
+    try {
+      const db = worker.app.services.db;
+      await burstAfterRest(1500, { on: worker.app.services, held: true });
+      expect(await plannedUnfinished(db)).toBe(0);
+      await waitFor('runs analyzed by the instance', async () => (await plannedUnfinished(db)) >= 1000 || undefined, 15_000);
+    } finally {
+      await worker.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Services } from '../../services';
 import { releaseStaleLeasesSqlite } from './claim-sqlite';
 import type { NotePort } from './executor-thread';
 import { startPgBridge, type PeerBridge } from './pg-bridge';
+import { keepRunStatistics } from './run-statistics';
 import { startThreadBridge } from './thread-bridge';
 import { startPruner } from './retention';
 import { knob, runBatch } from './rest';
@@ -63,6 +64,7 @@ export async function startEngine(services: Services, options: EngineOptions): P
 
   if (services.store.dialect === 'postgres' && services.store.pgPool) {
     bridge = await startPgBridge(services, services.store.pgPool, () => worker?.kick(), (runIds) => worker?.express(runIds));
+    if (worker) keepRunStatistics(services);
   } else if (options.enginePort) {
     bridge = startThreadBridge(services, options.enginePort, () => worker?.kick(), (runIds) => worker?.express(runIds));
   }
