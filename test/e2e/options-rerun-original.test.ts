@@ -1,10 +1,8 @@
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
-import { startTestServer, type TestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { startFailedSyncs, syncToCrm, type FailedSyncs } from '../support/failed-syncs';
 import { until } from './launcher-harness';
-import type { ExtensionBrowser } from './support/browser';
-import { openConnectedOptions } from './support/options-page';
+import { supervisorRunsPage } from './support/supervisor-runs-page';
 
 // n8n's "Retry with original workflow" and "Retry of #N" / "Retried in #M" in Chromium with the
 // built extension: an agent's "Sync to CRM" run notes the sync, then fails on a CRM that refused
@@ -12,55 +10,32 @@ import { openConnectedOptions } from './support/options-page';
 // The supervisor runs it again from there with the original workflow, then follows the links
 // between the two runs' details, which say what the rerun ran with.
 
-let server: TestServer;
-let crm: HttpServer;
-let crmUp = false;
-let ext: ExtensionBrowser;
+let world: FailedSyncs;
 let options: Page;
-let workflowId: string;
+let dialogs: string[];
 let failedId: string;
-const admin = () => server.api(server.adminToken);
-const definition = (note: string) => ({
-  name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
-  steps: [
-    { id: 'note', type: 'add_comment', config: { text: note } },
-    { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } },
-  ],
-});
+const admin = () => world.admin;
+const steps = (note: string, crmUrl: string) => [
+  { id: 'note', type: 'add_comment', config: { text: note } },
+  { id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crmUrl}/crm` } },
+];
 const bodyText = () => options.$eval('body', (b) => b.innerText);
 const detailsOf = (id: string) => options.$eval(`[role="region"][aria-label="Run ${id}"]`, (d) => (d as HTMLElement).innerText).catch(() => '');
 
-beforeAll(async () => {
-  crm = await startHttpServer((_req, res) => { res.statusCode = crmUp ? 200 : 403; res.end(crmUp ? '{"ok":true}' : '{"error":"not allowed"}'); });
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  const ava = await server.createUser('agent', { name: 'Ava Agent' });
-  const sam = await server.createUser('supervisor', { name: 'Sam Supervisor' });
-  const wf = await admin().post('/workflows', definition('Sending to the CRM'));
-  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-  workflowId = wf.body.id;
-  const contact = (await admin().post('/contacts', { firstName: 'Ana' })).body;
-  const conversation = (await admin().post('/conversations', { contactId: contact.id })).body;
-  const res = await server.api(ava.token).post(`/shortcuts/${workflowId}/launch`, { conversationId: conversation.id, values: {} });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  failedId = res.body.runId;
-  await until(async () => (await admin().get(`/runs/${failedId}`)).body.status === 'failed', 'the run to fail', 15_000);
-  // Step 1, before the failed step, reworded since: "as saved now" cannot go on from step 2.
-  const saved = await admin().put(`/workflows/${workflowId}`, definition('Syncing with the CRM'));
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  crmUp = true;
-  ({ ext, options } = await openConnectedOptions(server.url, sam.token, 'nav a[href="#/runs"]'));
-}, 60_000);
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-  await crm?.close();
+supervisorRunsPage(() => startFailedSyncs((crmUrl) => steps('Sending to the CRM', crmUrl), [[0, 'Ana']], {
+  async whenFailed({ admin, workflowId, crm }) {
+    // Step 1, before the failed step, reworded since: "as saved now" cannot go on from step 2.
+    const saved = await admin.put(`/workflows/${workflowId}`, syncToCrm(steps('Syncing with the CRM', crm.url)));
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    crm.up = true;
+  },
+}), (page) => {
+  ({ world, options, dialogs } = page);
+  failedId = world.launched[0]!;
 });
 
 describe('Run again with the original workflow, and the links between a rerun and its failed run', () => {
   it('runs the failed run again from its failed step with the version it ran, then each run\'s details link the other and say what the rerun ran with', async () => {
-    const dialogs: string[] = [];
-    options.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
     await (await options.waitForSelector('nav a[href="#/runs"]'))!.click();
     const row = `tr[data-run-id="${failedId}"]`;
     await options.waitForSelector(row, { timeout: 10_000 });

@@ -1,66 +1,38 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
-import { startTestServer, type TestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { startFailedSyncs, type FailedSyncs } from '../support/failed-syncs';
 import { until } from './launcher-harness';
-import type { ExtensionBrowser } from './support/browser';
-import { openConnectedOptions } from './support/options-page';
+import { supervisorRunsPage } from './support/supervisor-runs-page';
 
 // The review's case in Chromium with the built extension: agents' "Sync to CRM" runs failed on a
 // CRM that refused them; once the CRM takes them, the supervisor runs one again from the run
 // history (confirming), follows the link to the new run, then runs the rest again at once.
 
 const SCREENSHOT = path.join(tmpdir(), 'options-run-again.png');
-let server: TestServer;
-let crm: HttpServer;
-let crmUp = false;
-let ext: ExtensionBrowser;
+let world: FailedSyncs;
 let options: Page;
+let dialogs: string[];
 let workflowId: string;
 let launched: string[];
-const admin = () => server.api(server.adminToken);
+const admin = () => world.admin;
 
 const runIds = () => options.$$eval('tr[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
 const bodyText = () => options.$eval('body', (b) => b.innerText);
 const failedRuns = async () => (await admin().get(`/runs?workflowId=${workflowId}&status=failed`)).body.runs as { id: string; rerunAs?: string }[];
 
-beforeAll(async () => {
-  crm = await startHttpServer((_req, res) => { res.statusCode = crmUp ? 200 : 403; res.end(crmUp ? '{"ok":true}' : '{"error":"not allowed"}'); });
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  const ava = await server.createUser('agent', { name: 'Ava Agent' });
-  const sam = await server.createUser('supervisor', { name: 'Sam Supervisor' });
-  const wf = await admin().post('/workflows', {
-    name: 'Sync to CRM', trigger: { type: 'shortcut', name: 'Sync to CRM' }, status: 'published',
-    steps: [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crm.url}/crm` } }],
-  });
-  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-  workflowId = wf.body.id;
-  launched = [];
-  for (const name of ['Ana', 'Bob', 'Cleo']) {
-    const contact = (await admin().post('/contacts', { firstName: name })).body;
-    const conversation = (await admin().post('/conversations', { contactId: contact.id })).body;
-    const res = await server.api(ava.token).post(`/shortcuts/${workflowId}/launch`, { conversationId: conversation.id, values: {} });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    launched.push(res.body.runId);
-  }
-  await until(async () => (await failedRuns()).length === 3, 'the three runs to fail', 15_000);
-  crmUp = true;
-
-  ({ ext, options } = await openConnectedOptions(server.url, sam.token, 'nav a[href="#/runs"]'));
-}, 60_000);
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-  await crm?.close();
+supervisorRunsPage(() => startFailedSyncs(
+  (crmUrl) => [{ id: 'crm', type: 'http_request', config: { method: 'POST', url: `${crmUrl}/crm` } }],
+  [[0, 'Ana'], [0, 'Bob'], [0, 'Cleo']],
+  { whenFailed: ({ crm }) => { crm.up = true; } },
+), (page) => {
+  ({ world, options, dialogs } = page);
+  ({ workflowId, launched } = world);
 });
 
 describe('Run again in the options page\'s run history', () => {
   it('runs one failed run again after a confirmation, links the new run, then runs the workflow\'s other failures again', async () => {
-    const dialogs: string[] = [];
-    options.on('dialog', (d) => { dialogs.push(d.message()); void d.accept(); });
     await (await options.waitForSelector('nav a[href="#/runs"]'))!.click();
     await until(async () => (await runIds()).length === 3, 'the three runs');
 

@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { listMessages } from '../../server/domain/conversations';
 import { executeQueuedRound, type QueuedPick } from '../../server/engine/executor/batch-round';
 import type { PairTail } from '../../server/engine/executor/round-prefetch';
 import type { Services } from '../../server/services';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type TestServer } from '../support/server';
+import { describePg, eachPgServer } from '../support/postgres';
 
 // A PostgreSQL round whose budget stops a pair's chain (one contact's backlog) reports the pair;
 // once it has committed, the next round goes on with it: no pick, its next runs taken with its
 // contact (prefetchRoundFollowing), in two round trips instead of three.
 
 describePg('PostgreSQL rounds that go on with the pairs the round before left at its budget', () => {
-  let server: TestServer;
   let services: Services;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
-    services = server.app.services;
-  });
-  afterEach(async () => { await server.close(); });
+  const restart = eachPgServer((server) => { services = server.app.services; });
 
   const env = () => ({ services, owner: 'test-instance', stopping: () => false });
   const backlog = async (count: number, workflow?: { id: string }) => {
@@ -93,9 +87,7 @@ describePg('PostgreSQL rounds that go on with the pairs the round before left at
   });
 
   it('the worker drains one contact\'s backlog going on from round to round: fewer round trips per run, in order', async () => {
-    await server.close();
-    server = await startTestServer({ databaseUrl: pgUrl()! });
-    services = server.app.services;
+    await restart({ workers: true });
     const { conversation, ids } = await backlog(6000);
     const before = services.store.counters!.roundTrips!;
     services.runSignal.notify();
@@ -118,9 +110,7 @@ describePg('PostgreSQL rounds that go on with the pairs the round before left at
   });
 
   it('a quiet contact\'s run is not queued behind hot contacts\' backlogs that keep growing while rounds go on with them', async () => {
-    await server.close();
-    server = await startTestServer({ databaseUrl: pgUrl()! });
-    services = server.app.services;
+    await restart({ workers: true });
     const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'n{{$trigger.n}}' } }] }));
     const completed = async (ids: string[]) => Number((await services.db.selectFrom('runs').select((eb) => eb.fn.countAll<string>().as('n'))
       .where('id', 'in', ids).where('status', '=', 'completed').executeTakeFirstOrThrow()).n);

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { claimPostgres } from '../../server/engine/executor/claim-postgres';
 import { reviewRunStatistics } from '../../server/engine/executor/run-statistics';
 import type { Services } from '../../server/services';
 import type { Executor } from '../../server/store/database';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type TestServer } from '../support/server';
+import { describePg, eachPgServer, pgUrl } from '../support/postgres';
+import { startTestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 
 // A long-running PostgreSQL database is analyzed by autovacuum while it is at rest: every run has
@@ -19,13 +19,8 @@ import { waitFor } from '../support/wait';
 // Counted here in blocks read (pg_stat_get_xact_blocks_fetched), not in time.
 
 describePg('PostgreSQL queue reads with statistics taken at rest', () => {
-  let server: TestServer;
   let services: Services;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
-    services = server.app.services;
-  });
-  afterEach(async () => { await server.close(); });
+  eachPgServer((server) => { services = server.app.services; });
 
   const blocksRead = async (trx: Executor) => Number((await sql<{ n: string }>`
     SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid)) AS n FROM pg_class c

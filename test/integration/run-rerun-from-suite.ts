@@ -1,13 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
 import { Run, RunPage } from '../../lib/contracts/runs';
 import { RerunRunsResult } from '../../lib/contracts/run-rerun';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import type { Api } from '../support/server';
 import { nextWamid, whatsappPlainMessage } from '../fixtures/meta/payloads';
 import { waitForRun } from '../support/builders';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './channels/support';
+import { eachRerunChannelWorld } from '../support/rerun-channel-world';
+import type { SwitchableCrm } from '../support/switchable-crm';
+import { conversationOf, type ChannelWorld } from './channels/support';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -19,38 +20,10 @@ import { createWorkflow, shortcutWorkflow } from './engine-support';
  */
 export function runRerunFromSuite(databaseUrl: () => string | undefined) {
   let w: ChannelWorld;
-  let crm: HttpServer;
-  let crmUp: boolean;
-  let crmCalls: string[];
-  let crmPaths: string[];
+  let crm: SwitchableCrm;
   let sam: Api;
-
-  beforeEach(async () => {
-    crmUp = false;
-    crmCalls = [];
-    crmPaths = [];
-    crm = await startHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => { body += c; });
-      req.on('end', () => {
-        crmCalls.push(body);
-        crmPaths.push(req.url ?? '');
-        // 404 fails the step at once (a 5xx would be tried again later instead). `/v2/crm` is the
-        // route an admin's fix of the step points at.
-        const up = crmUp || req.url === '/v2/crm';
-        res.statusCode = up ? 200 : 404;
-        res.setHeader('content-type', 'application/json');
-        res.end(up ? '{"ok":true}' : '{"error":"no such route"}');
-      });
-    });
-    const url = databaseUrl();
-    w = await startChannelWorld({ ...(url ? { databaseUrl: url } : {}), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    sam = w.server.api((await w.server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
-  });
-  afterEach(async () => {
-    await w.close();
-    await crm.close();
-  });
+  // `/v2/crm` is the route an admin's fix of the step points at.
+  eachRerunChannelWorld(databaseUrl, (world) => { ({ w, crm, sam } = world); }, ['/v2/crm']);
 
   const admin = () => w.server.api(w.server.adminToken);
   const db = () => w.server.app.services.db;
@@ -102,7 +75,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       expect(toCustomer()).toEqual(['Your order A-17 shipped']);
       // The history says where it stopped, and that it may go on from there.
       expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: null });
-      crmUp = true;
+      crm.up = true;
 
       const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -115,7 +88,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       const done = await waitForRun(db(), rerun.id);
       expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
       expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
-      expect(crmCalls).toEqual(['{"order": "A-17"}', '{"order": "A-17"}']);
+      expect(crm.bodies).toEqual(['{"order": "A-17"}', '{"order": "A-17"}']);
       // Step 1's message went out once in all; step 3's once.
       expect(toCustomer()).toEqual(['Your order A-17 shipped', 'Thanks, A-17 is in our books']);
       expect((await lines(conversationId)).filter((t) => t.includes('again'))).toEqual(['Sam Supervisor ran “Ship notice” again from step 2']);
@@ -141,7 +114,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       const done = await waitForRun(db(), rerun.id);
       expect(done.status, JSON.stringify(done.stepLog)).toBe('completed');
       expect(done.stepLog.map((s) => [s.stepId, s.status])).toEqual([['crm', 'completed'], ['thanks', 'completed']]);
-      expect(crmPaths).toEqual(['/crm', '/v2/crm']);
+      expect(crm.paths).toEqual(['/crm', '/v2/crm']);
       expect(toCustomer()).toEqual(['Your order E-5 shipped', 'Thank you!']);
       expect((await lines(conversationId)).filter((t) => t.includes('again'))).toEqual([`Sam Supervisor ran “Ship notice” again from step 2, with the workflow as saved at ${saved}`]);
     });
@@ -166,7 +139,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       await db().updateTable('workflow_versions').set({ definition: JSON.stringify(def) }).where('workflow_id', '=', wf.id).where('version', '=', 1).execute();
       const saved = await admin().put(`/workflows/${wf.id}`, body('Thank you!'));
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-      crmUp = true;
+      crm.up = true;
 
       expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toMatchObject({ step: 2, refused: null });
       const res = await sam.post(`/runs/${failed.id}/rerun`, fromFailedStep);
@@ -180,7 +153,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       const { conversationId } = await customer('14155550124');
       const failed = await failedAtCrm(wf.id, conversationId, 'B-2');
       await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way', thanks: 'Thank you!' });
-      crmUp = true;
+      crm.up = true;
 
       const changed = 'workflow “Ship notice” was changed before its failed step since it ran (it ran version 1; version 2 is published now): step 1 (“shipped”) was edited. Run it again from the start, or from the failed step with the original workflow (version 1)';
       expect(Run.parse((await admin().get(`/runs/${failed.id}`)).body).failedStep).toEqual({ step: 2, stepId: 'crm', refused: changed, originalRefused: null });
@@ -201,7 +174,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
     it('refuses a `from` it does not know, and a run that did not fail, with a clear 4xx', async () => {
       const wf = await shipNotice();
       const { conversationId } = await customer('14155550125');
-      crmUp = true;
+      crm.up = true;
       const ok = await admin().post(`/shortcuts/${wf.id}/launch`, { conversationId, values: { order: 'C-3' } });
       const completed = await waitForRun(db(), ok.body.runId);
       expect(completed.status).toBe('completed');
@@ -215,7 +188,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       const wf = await shipNotice();
       const { conversationId } = await customer('14155550126');
       const failed = await failedAtCrm(wf.id, conversationId, 'D-4');
-      crmUp = true;
+      crm.up = true;
       const key = { headers: { 'idempotency-key': 'resume-1' } };
 
       const burst = await Promise.all(Array.from({ length: 4 }, () => sam.post(`/runs/${failed.id}/rerun`, fromFailedStep, key)));
@@ -243,7 +216,7 @@ export function runRerunFromSuite(databaseUrl: () => string | undefined) {
       // Version 3 changes only the step after the failed one: version 2's failure goes on with it; version 1's does not.
       await edit(wf.id, { shipped: 'Your order {{$trigger.order}} is on its way', thanks: 'Thank you!' });
       const failed = [bobs, await failedAtCrm(wf.id, cleo.conversationId, 'C-1')];
-      crmUp = true;
+      crm.up = true;
       const rerun = (body: unknown) => sam.post(`/workflows/${wf.id}/runs/rerun`, body);
 
       const first = RerunRunsResult.parse((await rerun({ ...fromFailedStep, limit: 1 })).body);

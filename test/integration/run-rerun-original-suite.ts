@@ -1,13 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../lib/contracts/errors';
 import { Run } from '../../lib/contracts/runs';
 import { RerunRunsResult } from '../../lib/contracts/run-rerun';
 import type { StepInput } from '../../lib/contracts/steps';
-import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import type { Api } from '../support/server';
 import { nextWamid, whatsappPlainMessage } from '../fixtures/meta/payloads';
 import { waitForRun } from '../support/builders';
-import { conversationOf, startChannelWorld, type ChannelWorld } from './channels/support';
+import { eachRerunChannelWorld } from '../support/rerun-channel-world';
+import type { SwitchableCrm } from '../support/switchable-crm';
+import { conversationOf, type ChannelWorld } from './channels/support';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
 /**
@@ -21,29 +22,9 @@ import { createWorkflow, shortcutWorkflow } from './engine-support';
  */
 export function runRerunOriginalSuite(databaseUrl: () => string | undefined) {
   let w: ChannelWorld;
-  let crm: HttpServer;
-  let crmUp: boolean;
+  let crm: SwitchableCrm;
   let sam: Api;
-
-  beforeEach(async () => {
-    crmUp = false;
-    crm = await startHttpServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        // 404 fails the step at once (a 5xx would be tried again later instead).
-        res.statusCode = crmUp ? 200 : 404;
-        res.setHeader('content-type', 'application/json');
-        res.end(crmUp ? '{"ok":true}' : '{"error":"no such route"}');
-      });
-    });
-    const url = databaseUrl();
-    w = await startChannelWorld({ ...(url ? { databaseUrl: url } : {}), env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-    sam = w.server.api((await w.server.createUser('supervisor', { name: 'Sam Supervisor' })).token);
-  });
-  afterEach(async () => {
-    await w.close();
-    await crm.close();
-  });
+  eachRerunChannelWorld(databaseUrl, (world) => { ({ w, crm, sam } = world); });
 
   const admin = () => w.server.api(w.server.adminToken);
   const db = () => w.server.app.services.db;
@@ -85,7 +66,7 @@ export function runRerunOriginalSuite(databaseUrl: () => string | undefined) {
       const conversationId = await customer('14155550141');
       const failed = await failedAtCrm(wf.id, conversationId, 'A-17');
       await rewordStep1(wf.id);
-      crmUp = true;
+      crm.up = true;
 
       // The history offers it beside the saved workflow's refusal, which now names it too.
       expect((await history(failed.id)).failedStep).toEqual({
@@ -112,7 +93,7 @@ export function runRerunOriginalSuite(databaseUrl: () => string | undefined) {
       // Saved again unchanged before the failed step: the saved workflow may go on from there too.
       const res0 = await admin().put(`/workflows/${wf.id}`, notice(V1));
       expect(res0.status).toBe(200);
-      crmUp = true;
+      crm.up = true;
       expect((await history(failed.id)).failedStep).toMatchObject({ refused: null, originalRefused: null });
       const res = await sam.post(`/runs/${failed.id}/rerun`, { from: 'failed_step', workflow: 'saved' });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -134,7 +115,7 @@ export function runRerunOriginalSuite(databaseUrl: () => string | undefined) {
       expect(bulk.status).toBe(422);
       const key = { headers: { 'idempotency-key': 'retry-7' } };
       expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, { from: 'failed_step' }, key))).toMatchObject({ status: 409, code: 'workflow_changed' });
-      crmUp = true;
+      crm.up = true;
       const res = await sam.post(`/runs/${failed.id}/rerun`, original, key);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(refusal(await sam.post(`/runs/${failed.id}/rerun`, { from: 'failed_step' }, key))).toMatchObject({ status: 409, code: 'idempotency_key_reused' });
@@ -149,7 +130,7 @@ export function runRerunOriginalSuite(databaseUrl: () => string | undefined) {
       const old = await failedAtCrm(wf.id, ana, 'A-1');
       await rewordStep1(wf.id);
       const newer = await failedAtCrm(wf.id, bob, 'B-1');
-      crmUp = true;
+      crm.up = true;
 
       const saved = RerunRunsResult.parse((await sam.post(`/workflows/${wf.id}/runs/rerun`, { from: 'failed_step', limit: 1 })).body);
       expect(saved).toMatchObject({ started: 1, earlierVersion: 1, reruns: [{ rerunOf: newer.id }] });

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/server';
 import { openStore, type Store } from '../../server/store/database';
-import { startTestServer, type TestServer } from './server';
+import { startTestServer, type TestServer, type TestServerOptions } from './server';
 
 /** The PostgreSQL server the `.pg.test.ts` suites use; unset means "no PostgreSQL here". */
 export const pgUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
@@ -59,14 +59,24 @@ export async function dropSchema(databaseUrl: string, schema: string) {
   }
 }
 
-/** For each test of the calling block: a fresh server on PostgreSQL with no workers, handed to `use`, closed after. */
-export function eachPgServer(use: (server: TestServer) => void): void {
+/**
+ * For each test of the calling block: a fresh server on PostgreSQL with no workers, handed to `use`,
+ * closed after. Returns `restart`, for the test that needs the server started otherwise (with its
+ * workers): it closes this one and hands over another started with `opts`, closed after the test in its place.
+ */
+export function eachPgServer(use: (server: TestServer) => void): (opts?: Omit<TestServerOptions, 'databaseUrl'>) => Promise<void> {
   let server: TestServer | undefined;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, workers: false });
+  const start = async (opts: Omit<TestServerOptions, 'databaseUrl'> = { workers: false }) => {
+    server = await startTestServer({ ...opts, databaseUrl: pgUrl()! });
     use(server);
-  });
+  };
+  beforeEach(() => start());
   afterEach(async () => { await server?.close(); });
+  return async (opts) => {
+    await server?.close();
+    server = undefined;
+    await start(opts);
+  };
 }
 
 /**
