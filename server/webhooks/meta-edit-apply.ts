@@ -34,7 +34,7 @@ export async function applyEdit(uow: UnitOfWork, services: Services, connectionI
   if (found.length === 0) return 'not stored';
   const target = found.find((m) => m.direction === 'incoming' && m.author_type === 'contact');
   if (!target) return 'not a customer message';
-  if (!target.author_id || !(await wroteIt(uow, e, target.author_id))) return 'not the writer';
+  if (!target.author_id || !(await wroteIt(uow, e, target.author_id, target.conversation_id))) return 'not the writer';
   const shown = editsOf(target);
   const at = e.at ?? nowIso();
   if (shown && (e.count !== null ? e.count <= shown.count : at < shown.at)) return 'unchanged';
@@ -43,12 +43,21 @@ export async function applyEdit(uow: UnitOfWork, services: Services, connectionI
   return 'edited';
 }
 
-/** The edit comes from the message's writer: the Page-scoped id or wa_id (in any of its forms) of the contact it is stored under. */
-async function wroteIt(uow: UnitOfWork, e: EditWords, contactId: string): Promise<boolean> {
+/**
+ * The edit comes from the message's writer: the Page-scoped id, or the wa_id (in any of its forms)
+ * of the contact it is stored under, or the wa_id its conversation is held under: an agent may
+ * have changed the contact's phone since (a typo fixed, a new number), and Meta lets only the
+ * writer edit a message, from the number it was sent from.
+ */
+async function wroteIt(uow: UnitOfWork, e: EditWords, contactId: string, conversationId: string): Promise<boolean> {
   if (e.channel === 'messenger') {
     const known = await uow.trx.selectFrom('channel_identities').select('contact_id').where('channel', '=', 'messenger').where('external_id', '=', e.senderId).executeTakeFirst();
     return known?.contact_id === contactId;
   }
   const contact = await uow.trx.selectFrom('contacts').select('id').where('id', '=', contactId).where('phone', 'in', waIdCandidates(e.senderId)).executeTakeFirst();
-  return contact !== undefined;
+  if (contact) return true;
+  const held = await uow.trx.selectFrom('conversations').innerJoin('connections', 'connections.id', 'conversations.connection_id')
+    .select('conversations.external_id').where('conversations.id', '=', conversationId).where('connections.kind', '=', 'whatsapp').executeTakeFirst();
+  const digits = (id: string | null | undefined) => id?.replace(/\D/g, '') ?? '';
+  return digits(held?.external_id) !== '' && digits(held?.external_id) === digits(e.senderId);
 }

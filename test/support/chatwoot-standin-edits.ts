@@ -6,7 +6,8 @@ import type { ChatwootStandin } from './chatwoot-standin';
  * `message.webhook_data.merge(event:)` on every saved change of the message (message.rb
  * `after_update_commit :dispatch_update_event`), with no changed_attributes (shared FACTS §1).
  * - `content`: new words (a customer's edit through their channel, Telegram::UpdateMessageService
- *   `@message.update!(content:)`, or an agent's edit);
+ *   `@message.update!(content:)`; Chatwoot has no edit of an agent's words:
+ *   app/controllers/api/v1/accounts/conversations/messages_controller.rb);
  * - `deleted`: deleted by an agent: content "This message was deleted" and content_attributes
  *   `deleted: true` (shared payloads/message_updated.json);
  * - nothing: another change (a delivery status, a reaction), the words as they were.

@@ -122,6 +122,22 @@ export function customerEditsSuite(databaseUrl: () => string | undefined) {
     expect(w.graph.sent).toHaveLength(1);
   });
 
+  // The phone was the only proof of the writer: once an agent corrected it, the customer's edits
+  // of what they wrote before were skipped as "sent by someone who did not write it".
+  it('WhatsApp: an edit from the number the conversation is held under is applied after an agent changed the contact\'s phone', async () => {
+    const id = nextWamid();
+    await w.deliver(whatsappPlainMessage({ waId: '14155550131', text: 'Deliver to Main St 5', id }));
+    const { contact, conversation } = await conversationOf(w.server, 'phone=%2B14155550131');
+    expect((await admin().patch(`/contacts/${contact.id}`, { phone: '+14155550199' })).status).toBe(200);
+    const edit = await w.deliver(whatsappEdit({ waId: '14155550131', original: id, text: 'Deliver to Main St 7' }));
+    expect(edit.body).toMatchObject({ received: 1, skipped: 0 });
+    const [message] = await messagesOf(conversation.id);
+    expect(message).toMatchObject({ text: 'Deliver to Main St 7', edited: { count: 1, previous: [{ text: 'Deliver to Main St 5' }] } });
+    // Someone else's number still cannot edit it.
+    expect((await w.deliver(whatsappEdit({ waId: '14155550177', original: id, text: 'Cancel it' }))).body).toMatchObject({ received: 0, skipped: 1 });
+    expect((await messagesOf(conversation.id))[0]!.text).toBe('Deliver to Main St 7');
+  });
+
   it('WhatsApp: an edited caption is the image message’s new text and caption', async () => {
     const id = nextWamid();
     await w.deliver(whatsappImage({ waId: '14155550127', caption: 'My receipt', id }));

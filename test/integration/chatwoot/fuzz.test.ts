@@ -19,6 +19,8 @@ describe('Chatwoot webhook fuzzing', () => {
       p.cw.conversationPayload(conv.id, 'conversation_updated', { label_list: { previous_value: [], current_value: ['vip'] } }),
       p.cw.contactPayload(contact.id, 'contact_updated', { custom_attributes: { previous_value: {}, current_value: { plan: 'pro' } } }),
       p.cw.messagePayload(conv.id, conv.messages[0]!.id),
+      // The same message changed (message_updated: message-edit.ts), with an HTML content to compare.
+      { ...p.cw.messagePayload(conv.id, conv.messages[0]!.id), event: 'message_updated', content: '<p><strong>Edited</strong> <a href="https://x.example">link</a></p>' },
     ];
   });
   afterAll(async () => { await p?.close(); });

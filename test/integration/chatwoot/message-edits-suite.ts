@@ -9,11 +9,12 @@ import { startChatwootPair, type ChatwootPair } from './harness';
 
 /**
  * Registered by message-edits.test.ts (SQLite) and .pg.test.ts (PostgreSQL). A message edited in
- * Chatwoot (a customer's edit through their channel, an agent's edit of a reply) comes as
+ * Chatwoot (a customer's edit through their channel) comes as
  * `message_updated`, which the companion acknowledged and dropped: its agents and workflows read
  * the words the customer had taken back. Now the mirrored message reads the new words, marked
  * edited with what it said before (as the Meta edits are), and nothing it started or answered
- * runs again; the same event for a status, a deletion or a file is not an edit.
+ * runs again; the same event for a status, a deletion or a file is not an edit, nor the words
+ * Chatwoot renders for the channel, nor any change of a message that is not the customer's.
  */
 export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined) {
   let p: ChatwootPair;
@@ -90,31 +91,63 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
     expect(p.cw.requests.filter((r) => r.method === 'POST')).toHaveLength(posted);
   });
 
-  it('an agent\'s edit of a reply is mirrored; a deletion, a file\'s update and a status change of an older message are not edits', async () => {
+  it('a customer\'s older message edited is mirrored; a deletion, a file\'s update and a status change of an older message are not edits', async () => {
     const conv = await opened();
-    const reply = await writes(conv, 'Your order ships Monday', 'agent');
     const photo = await writes(conv, '', 'customer', 'receipt.jpg');
     const later = await writes(conv, 'Thanks! Wrong address though');
-    const styled = await writes(conv, '**Fixed**: [track it](https://t.example/1)', 'agent');
+    const order = await writes(conv, 'Deliver to Main St 5');
     await writes(conv, 'Anything else?', 'agent');
 
-    // The agent corrects the reply: the reply is no longer the conversation's last message, so only the rendered HTML says it.
-    expect((await p.hook(messageUpdated(p.cw, conv.id, reply.id, { content: 'Your order ships Tuesday' }))).status).toBe(200);
+    // The customer corrects an older message: no longer the conversation's last, so only the rendered HTML says it.
+    expect((await p.hook(messageUpdated(p.cw, conv.id, order.id, { content: 'Deliver to Main St 7' }))).status).toBe(200);
     // A status change of the older message (HTML only) and of the file, and a deletion.
-    await p.hook(messageUpdated(p.cw, conv.id, reply.id));
+    await p.hook(messageUpdated(p.cw, conv.id, order.id));
     await p.hook(messageUpdated(p.cw, conv.id, photo.id));
-    // A web inbox's content is the markdown rendered (MarkdownRendererService, CommonMarker): the same words, not an edit.
-    const rendered = '<p><strong>Fixed</strong>: <a href="https://t.example/1" target="_blank" rel="noopener noreferrer nofollow">track it</a></p>\n';
-    await p.hook({ ...messageUpdated(p.cw, conv.id, styled.id), content: rendered });
     const deleted = await p.hook(messageUpdated(p.cw, conv.id, later.id, { deleted: true }));
     expect(deleted.body.note).toMatch(/deleted in Chatwoot; its copy here is kept/);
 
     const shown = (await thread(conv)).map((m) => [m.direction, m.text, m.edited?.previous.map((e) => e.text) ?? null]);
     expect(shown).toEqual([
-      ['outgoing', 'Your order ships Tuesday', ['Your order ships Monday']],
       ['incoming', '[image]', null],
       ['incoming', 'Thanks! Wrong address though', null],
+      ['incoming', 'Deliver to Main St 7', ['Deliver to Main St 5']],
+      ['outgoing', 'Anything else?', null],
+    ]);
+  });
+
+  it('the words Chatwoot renders for the channel are not an edit: an agent\'s reply never is (its status, a survey link), a customer\'s list or emphasis is not', async () => {
+    const conv = await opened();
+    const styled = await writes(conv, '**Fixed**: [track it](https://t.example/1)', 'agent');
+    const list = await writes(conv, '1. Pizza\n2. Coke *please*');
+    const typed = await writes(conv, 'Size <b>M</b> please');
+    // Longer than a message here holds (4,096): stored cut, rendered whole.
+    const long = await writes(conv, '**Line** '.repeat(600).trim());
+    const reply = await writes(conv, 'Your order ships Monday', 'agent');
+    await writes(conv, 'Anything else?', 'agent');
+
+    // Delivered, then read (Messages::StatusUpdateService saves the message: message_updated), with
+    // `content` rendered for the inbox's channel (app/services/messages/markdown_renderer_service.rb):
+    // a web inbox's HTML (BaseMarkdownRenderer), a WhatsApp inbox's markup (markdown_renderers/
+    // whats_app_renderer.rb: strong `*…*`, emph `_…_`, a link its address, list items `- `).
+    const html = '<p><strong>Fixed</strong>: <a href="https://t.example/1" target="_blank" rel="noopener noreferrer nofollow">track it</a></p>\n';
+    await p.hook({ ...messageUpdated(p.cw, conv.id, styled.id), content: html });
+    await p.hook({ ...messageUpdated(p.cw, conv.id, styled.id), content: '*Fixed*: https://t.example/1' });
+    await p.hook({ ...messageUpdated(p.cw, conv.id, list.id), content: '- Pizza\n- Coke _please_' });
+    // CommonMarker leaves out the HTML a customer typed (raw HTML is rendered only when UNSAFE).
+    await p.hook({ ...messageUpdated(p.cw, conv.id, typed.id), content: '<p>Size <!-- raw HTML omitted -->M<!-- raw HTML omitted --> please</p>\n' });
+    await p.hook({ ...messageUpdated(p.cw, conv.id, long.id), content: `<p>${'<strong>Line</strong> '.repeat(600).trim()}</p>\n` });
+    // A CSAT answer or a translation saves the message too; the content then carries what
+    // MessageContentPresenter adds (a survey link). Chatwoot lets nobody change an agent's words
+    // (messages_controller.rb: update sets a status, destroy marks it deleted).
+    await p.hook({ ...messageUpdated(p.cw, conv.id, reply.id), content: 'Your order ships Monday https://cw.example/survey/responses/9c2e' });
+
+    const shown = (await thread(conv)).map((m) => [m.direction, m.text, m.edited ? 'edited' : null]);
+    expect(shown).toEqual([
       ['outgoing', '**Fixed**: [track it](https://t.example/1)', null],
+      ['incoming', '1. Pizza\n2. Coke *please*', null],
+      ['incoming', 'Size <b>M</b> please', null],
+      ['incoming', '**Line** '.repeat(600).slice(0, 4096), null],
+      ['outgoing', 'Your order ships Monday', null],
       ['outgoing', 'Anything else?', null],
     ]);
   });
