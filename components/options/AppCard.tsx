@@ -11,11 +11,16 @@ import { ReenterInstallValues } from './ReenterInstallValues';
 import { keys } from './queries';
 import { AppBuilder } from './app-builder/AppBuilder';
 import { SCOPE_WORDS } from './app-builder/words';
+import { privateMediaUrlProblem } from '../../lib/contracts/app-media-url';
+
+/** A manifest stored before private addresses were refused (app-media-url.ts) still gets no request into the admin's network. */
+const publicMedia = (url: string | undefined) => (url && !privateMediaUrlProblem(url) ? url : undefined);
 
 /** What an admin sees before installing an app; install/uninstall, its API key, and manage (edit, delete, rotate). */
 export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: string) => void }) {
   const client = useQueryClient();
   const m = app.manifest;
+  const logoUrl = publicMedia(m.logoUrl), coverUrl = publicMedia(m.coverUrl), videoUrl = publicMedia(m.videoUrl);
   const [installing, setInstalling] = useState(false);
   // Pictures live on the app's own server: one that does not load leaves no broken-image icon.
   const [broken, setBroken] = useState<{ logo?: boolean; cover?: boolean }>({});
@@ -33,11 +38,11 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
   const installErrors = useMemo(() => (install.error instanceof ApiFailure ? detailsToMap(install.error.details) : undefined), [install.error]);
   return (
     <article className="app-card" aria-label={m.name}>
-      {m.coverUrl && !broken.cover && <img className="cover" src={m.coverUrl} alt={`${m.name} cover`} onError={() => setBroken((b) => ({ ...b, cover: true }))} />}
+      {coverUrl && !broken.cover && <img className="cover" src={coverUrl} alt={`${m.name} cover`} onError={() => setBroken((b) => ({ ...b, cover: true }))} />}
       <div className="app-body">
         <div className="app-title">
-          {m.logoUrl && !broken.logo
-            ? <img className="logo" src={m.logoUrl} alt={`${m.name} logo`} onError={() => setBroken((b) => ({ ...b, logo: true }))} />
+          {logoUrl && !broken.logo
+            ? <img className="logo" src={logoUrl} alt={`${m.name} logo`} onError={() => setBroken((b) => ({ ...b, logo: true }))} />
             : <span className="logo placeholder" aria-hidden="true">{m.name.slice(0, 1)}</span>}
           <div>
             <h3>{m.name}</h3>
@@ -47,7 +52,7 @@ export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: strin
           {app.installation && <span className="badge badge-published">Installed</span>}
         </div>
         {m.description && <p>{m.description}</p>}
-        {m.videoUrl && <p><a href={m.videoUrl} target="_blank" rel="noreferrer">Watch the video</a></p>}
+        {videoUrl && <p><a href={videoUrl} target="_blank" rel="noreferrer">Watch the video</a></p>}
         <h4>Permissions requested</h4>
         {m.scopes.length === 0 ? <p className="hint">None</p> : <ul className="scopes" aria-label="Permissions requested">{m.scopes.map((s) => <li key={s}>{SCOPE_WORDS[s]} <code>{s}</code></li>)}</ul>}
         <p className="hint">

@@ -65,7 +65,8 @@ export type AppSigningSecret = z.infer<typeof AppSigningSecret>;
 /** POST /apps/:id/deliveries/:deliveryId/retry answer: the delivery after the attempt made at once. */
 export const AppDeliveryRetried = z.object({ delivery: AppDelivery });
 
-export const InstallBody = z.object({ authValues: AuthValues.default({}) });
+// Strict as InstallValuesBody: `{"auth": …}` or the values unwrapped installed the app without them.
+export const InstallBody = z.strictObject({ authValues: AuthValues.default({}) }, unknownKeys('the install values go in authValues: {"authValues": {"accountId": "acct_42"}}'));
 export type InstallBody = z.infer<typeof InstallBody>;
 
 /**

@@ -5,6 +5,7 @@ import { E164, Email, unknownKeys } from './common';
 import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives';
 import { HTTP_METHODS } from './steps';
 import { AppDelivery, Installation } from './app-install';
+import { addManifestRefusals, strictObjectOf, type ObjectOf } from './app-manifest-refusals';
 
 export * from './app-install';
 
@@ -47,67 +48,67 @@ const boundedJson = (what: string) => z
  * shown again (no answer of the companion carries auth values); otherwise as `string`.
  */
 export const AUTH_INPUT_TYPES = ['string', 'text', 'number', 'checkbox', 'secret'] as const;
-export const AuthInput = z.object({
-  key: ItemKey,
-  label: Label,
-  type: z.enum(AUTH_INPUT_TYPES),
-  required: z.boolean().default(false),
-  maxLength: z.number().int().min(1).max(10_000).optional(),
-});
-export type AuthInput = z.infer<typeof AuthInput>;
-
 export const APP_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'datetime', 'json'] as const;
-export const AppField = z.object({ key: ItemKey, label: Label, type: z.enum(APP_FIELD_TYPES) });
-export type AppField = z.infer<typeof AppField>;
-
 export const MAX_TRIGGER_ITEMS = 100;
 export const MAX_APP_FIELDS = 200;
-
-export const AppTrigger = z.object({
-  key: ItemKey,
-  name: Label,
-  /** Field keys; each must be one of the manifest's fields. */
-  items: z.array(ItemKey).max(MAX_TRIGGER_ITEMS, `A trigger carries at most ${MAX_TRIGGER_ITEMS} items; package the rest in one json field`).default([]),
-});
-export type AppTrigger = z.infer<typeof AppTrigger>;
 
 /** `{{auth.accountId}}`, `{{input.orderId}}`: the only placeholders a packaged request may hold. */
 export const ACTION_PLACEHOLDER = /\{\{\s*(auth|input)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const ANY_PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 
-export const ActionRequest = z.object({
-  method: z.enum(HTTP_METHODS),
-  /** May start with a placeholder (`{{auth.baseUrl}}/refunds`); checked again once rendered. */
-  url: z
-    .string()
-    .trim()
-    .min(1, 'Enter a URL')
-    .max(2000)
-    .regex(/^(https?:\/\/|\{\{)/i, 'The URL must start with http:// or https://'),
-  headers: z
-    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Not a valid header name'), z.string().max(2000))
-    .default({})
-    .refine((h) => Object.keys(h).length <= 10, 'At most 10 headers'),
-  /** Any JSON value; its strings are templates. A string that is one placeholder keeps the value's type. */
-  body: boundedJson('The request body').optional(),
-  timeoutMs: z.number().int().min(100, 'At least 100 ms').max(30_000, 'At most 30 seconds').default(10_000),
-});
-export type ActionRequest = z.infer<typeof ActionRequest>;
+/** The manifest's schemas, each object made by `object` (lenient for stored manifests, strict for new ones). */
+function manifestSchemas(object: ObjectOf) {
+  /**
+   * `secret`: a short text such as an API token, typed in a password field on install and never
+   * shown again (no answer of the companion carries auth values); otherwise as `string`.
+   */
+  const AuthInput = object({
+    key: ItemKey,
+    label: Label,
+    type: z.enum(AUTH_INPUT_TYPES),
+    required: z.boolean().default(false),
+    maxLength: z.number().int().min(1).max(10_000).optional(),
+  }, 'an auth input');
 
-export const ActionInput = z.object({ key: ItemKey, label: Label, required: z.boolean().default(false) });
-export const ActionOutput = z.object({ variable: VariableName, jsonKey: JsonKey });
+  const AppField = object({ key: ItemKey, label: Label, type: z.enum(APP_FIELD_TYPES) }, 'a field');
 
-export const AppAction = z.object({
-  key: ItemKey,
-  name: Label,
-  inputs: z.array(ActionInput).max(30).default([]),
-  request: ActionRequest,
-  outputs: z.array(ActionOutput).max(10, 'At most 10 outputs').default([]),
-});
-export type AppAction = z.infer<typeof AppAction>;
+  const AppTrigger = object({
+    key: ItemKey,
+    name: Label,
+    /** Field keys; each must be one of the manifest's fields. */
+    items: z.array(ItemKey).max(MAX_TRIGGER_ITEMS, `A trigger carries at most ${MAX_TRIGGER_ITEMS} items; package the rest in one json field`).default([]),
+  }, 'a trigger');
 
-export const AppManifest = z
-  .object({
+  const ActionRequest = object({
+    method: z.enum(HTTP_METHODS),
+    /** May start with a placeholder (`{{auth.baseUrl}}/refunds`); checked again once rendered. */
+    url: z
+      .string()
+      .trim()
+      .min(1, 'Enter a URL')
+      .max(2000)
+      .regex(/^(https?:\/\/|\{\{)/i, 'The URL must start with http:// or https://'),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Not a valid header name'), z.string().max(2000))
+      .default({})
+      .refine((h) => Object.keys(h).length <= 10, 'At most 10 headers'),
+    /** Any JSON value; its strings are templates. A string that is one placeholder keeps the value's type. */
+    body: boundedJson('The request body').optional(),
+    timeoutMs: z.number().int().min(100, 'At least 100 ms').max(30_000, 'At most 30 seconds').default(10_000),
+  }, 'a request');
+
+  const ActionInput = object({ key: ItemKey, label: Label, required: z.boolean().default(false) }, 'an action input');
+  const ActionOutput = object({ variable: VariableName, jsonKey: JsonKey }, 'an action output');
+
+  const AppAction = object({
+    key: ItemKey,
+    name: Label,
+    inputs: z.array(ActionInput).max(30).default([]),
+    request: ActionRequest,
+    outputs: z.array(ActionOutput).max(10, 'At most 10 outputs').default([]),
+  }, 'an action');
+
+  const AppManifest = object({
     key: AppKey,
     name: Label,
     description: z.string().trim().max(2000).default(''),
@@ -121,49 +122,59 @@ export const AppManifest = z
     actions: z.array(AppAction).max(50).default([]),
     subscribeUrl: HttpUrl.optional(),
     unsubscribeUrl: HttpUrl.optional(),
-  })
-  .superRefine((m, ctx) => {
-    addDuplicateIssues(m.scopes, (s) => s, ctx, 'Scope', (i) => ['scopes', i]);
-    addDuplicateIssues(m.authInputs, (a) => a.key, ctx, 'Auth input', (i) => ['authInputs', i, 'key']);
-    addDuplicateIssues(m.fields, (f) => f.key, ctx, 'Field', (i) => ['fields', i, 'key']);
-    addDuplicateIssues(m.triggers, (t) => t.key, ctx, 'Trigger', (i) => ['triggers', i, 'key']);
-    addDuplicateIssues(m.actions, (a) => a.key, ctx, 'Action', (i) => ['actions', i, 'key']);
-    const fieldKeys = m.fields.map((f) => f.key);
-    const existing = fieldKeys.length ? fieldKeys.map((k) => `"${k}"`).join(', ') : 'none (declare them under "fields")';
-    m.triggers.forEach((trigger, t) => {
-      addDuplicateIssues(trigger.items, (i) => i, ctx, 'Item', (i) => ['triggers', t, 'items', i]);
-      trigger.items.forEach((item, i) => {
-        if (!fieldKeys.includes(item)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['triggers', t, 'items', i],
-            message: `Trigger "${trigger.key}" item "${item}" is not a field of this app; fields are never created implicitly. Existing fields: ${existing}`,
-          });
+  }, 'a manifest')
+    .superRefine((m, ctx) => {
+      addDuplicateIssues(m.scopes, (s) => s, ctx, 'Scope', (i) => ['scopes', i]);
+      addDuplicateIssues(m.authInputs, (a) => a.key, ctx, 'Auth input', (i) => ['authInputs', i, 'key']);
+      addDuplicateIssues(m.fields, (f) => f.key, ctx, 'Field', (i) => ['fields', i, 'key']);
+      addDuplicateIssues(m.triggers, (t) => t.key, ctx, 'Trigger', (i) => ['triggers', i, 'key']);
+      addDuplicateIssues(m.actions, (a) => a.key, ctx, 'Action', (i) => ['actions', i, 'key']);
+      const fieldKeys = m.fields.map((f) => f.key);
+      const existing = fieldKeys.length ? fieldKeys.map((k) => `"${k}"`).join(', ') : 'none (declare them under "fields")';
+      m.triggers.forEach((trigger, t) => {
+        addDuplicateIssues(trigger.items, (i) => i, ctx, 'Item', (i) => ['triggers', t, 'items', i]);
+        trigger.items.forEach((item, i) => {
+          if (!fieldKeys.includes(item)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['triggers', t, 'items', i],
+              message: `Trigger "${trigger.key}" item "${item}" is not a field of this app; fields are never created implicitly. Existing fields: ${existing}`,
+            });
+          }
+        });
+      });
+      const authKeys = m.authInputs.map((a) => a.key);
+      m.actions.forEach((action, a) => {
+        addDuplicateIssues(action.inputs, (i) => i.key, ctx, 'Input', (i) => ['actions', a, 'inputs', i, 'key']);
+        addDuplicateIssues(action.outputs, (o) => o.variable, ctx, 'Output variable', (i) => ['actions', a, 'outputs', i, 'variable']);
+        const inputKeys = action.inputs.map((i) => i.key);
+        for (const [where, template] of requestTemplates(action.request)) {
+          for (const problem of placeholderProblems(template, authKeys, inputKeys)) {
+            ctx.addIssue({ code: 'custom', path: ['actions', a, 'request', ...where], message: problem });
+          }
         }
       });
     });
-    const authKeys = m.authInputs.map((a) => a.key);
-    m.actions.forEach((action, a) => {
-      addDuplicateIssues(action.inputs, (i) => i.key, ctx, 'Input', (i) => ['actions', a, 'inputs', i, 'key']);
-      addDuplicateIssues(action.outputs, (o) => o.variable, ctx, 'Output variable', (i) => ['actions', a, 'outputs', i, 'variable']);
-      const inputKeys = action.inputs.map((i) => i.key);
-      for (const [where, template] of requestTemplates(action.request)) {
-        for (const problem of placeholderProblems(template, authKeys, inputKeys)) {
-          ctx.addIssue({ code: 'custom', path: ['actions', a, 'request', ...where], message: problem });
-        }
-      }
-    });
-  });
+  return { AuthInput, AppField, AppTrigger, ActionRequest, ActionInput, ActionOutput, AppAction, AppManifest };
+}
+
+export const { AuthInput, AppField, AppTrigger, ActionRequest, ActionInput, ActionOutput, AppAction, AppManifest } = manifestSchemas((shape) => z.object(shape));
+export type AuthInput = z.infer<typeof AuthInput>;
+export type AppField = z.infer<typeof AppField>;
+export type AppTrigger = z.infer<typeof AppTrigger>;
+export type ActionRequest = z.infer<typeof ActionRequest>;
+export type AppAction = z.infer<typeof AppAction>;
 export type AppManifest = z.infer<typeof AppManifest>;
 export type AppManifestInput = z.input<typeof AppManifest>;
 
 /**
- * A manifest as POST and PUT /apps take it. An app's API key reaches its server only in the
- * subscribe request, so an app asking for scopes, or firing triggers (which takes its key),
- * needs a subscribeUrl. Only new and changed manifests are held to it: `App.manifest` reads
- * what was stored before the rule.
+ * A manifest as POST and PUT /apps take it: strict, with what app-manifest-refusals.ts refuses,
+ * and an app's API key reaches its server only in the subscribe request, so an app asking for
+ * scopes, or firing triggers (which takes its key), needs a subscribeUrl. Only new and
+ * changed manifests are held to these: `App.manifest` reads what was stored before the rules.
  */
-export const AppManifestBody = AppManifest.superRefine((m, ctx) => {
+export const AppManifestBody = manifestSchemas(strictObjectOf).AppManifest.superRefine((m, ctx) => {
+  addManifestRefusals(m, ctx);
   if (m.subscribeUrl) return;
   const needs = [m.scopes.length ? `scopes (${m.scopes.join(', ')})` : '', m.triggers.length ? `triggers (${m.triggers.map((t) => t.key).join(', ')})` : ''].filter(Boolean);
   if (needs.length === 0) return;

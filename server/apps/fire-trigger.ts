@@ -32,7 +32,9 @@ export async function fireTrigger(
   const hidden = !principal.scopes.includes('contacts.read');
   const previous = await previousAck(services, keyed, hidden);
   if (previous) return previous;
-  const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(body.items);
+  // Own keys only, in and out: an item called `constructor` that the app left out is not every
+  // object's own (a manifest stored before such keys were refused, app-manifest-refusals.ts).
+  const items = triggerItemsSchema(trigger, app.manifest.fields).safeParse(ownKeysOnly(body.items));
   if (!items.success) {
     const details = issuesToDetails(items.error.issues, 'items');
     throw unprocessable(`The items do not fit trigger "${trigger.key}": ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
@@ -44,6 +46,8 @@ export async function fireTrigger(
   if (!contact) return rememberUnmatched(services, keyed);
   return recordKeyed(services, keyed, hidden, {
     type: 'mini_app.triggered',
-    payload: { contactId: contact.id, appId, triggerKey, items: everyItem(trigger.items, items.data as Record<string, unknown>) },
+    payload: { contactId: contact.id, appId, triggerKey, items: everyItem(trigger.items, ownKeysOnly(items.data as Record<string, unknown>)) },
   });
 }
+
+const ownKeysOnly = (values: Record<string, unknown>): Record<string, unknown> => Object.assign(Object.create(null) as Record<string, unknown>, values);

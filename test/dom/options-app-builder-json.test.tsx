@@ -83,10 +83,10 @@ describe('app builder: Edit as JSON', () => {
     await user.click(toggle());
     expect(screen.getByRole('alert').textContent).toBe('The form has no input for fields.0.label: not the kind of value the manifest takes there. Fix it here first.');
 
-    // Keys the contract does not know are said to be left out (the server drops them too).
+    // Keys the contract does not know are said to be left out (the server refuses them).
     await replaceJson(user, { key: 'shop', name: 'Shop', $schema: 'https://x', fields: [{ key: 'total', label: 'Total', type: 'number', unit: 'EUR' }] });
     await user.click(toggle());
-    expect(screen.getByRole('status').textContent).toBe('Left out (the manifest has no such keys, and the server drops them too): $schema, fields.0.unit');
+    expect(screen.getByRole('status').textContent).toBe('Left out (the manifest has no such keys; registering them as JSON is refused): $schema, fields.0.unit');
     expect(row(section('App fields'), 'Field 1').getByLabelText('Label')).toHaveProperty('value', 'Total');
   });
 });

@@ -45,7 +45,7 @@ export function AppBuilder({ initial, submitLabel, pending, error, onSubmit, onC
       </div>
       {b.switchProblem && <p className="error" role="alert">{b.switchProblem}</p>}
       {!json && b.ignored.length > 0 && (
-        <p className="hint" role="status">Left out (the manifest has no such keys, and the server drops them too): {b.ignored.join(', ')}</p>
+        <p className="hint" role="status">Left out (the manifest has no such keys; registering them as JSON is refused): {b.ignored.join(', ')}</p>
       )}
       {json ? (
         <div className="manifest-editor">

@@ -12,9 +12,9 @@ interface Props {
 
 type UrlName = 'logoUrl' | 'coverUrl' | 'videoUrl';
 const PICTURES: [UrlName, string, string][] = [
-  ['logoUrl', 'Logo URL', 'https only; shown on the app card'],
-  ['coverUrl', 'Cover image URL', 'https only'],
-  ['videoUrl', 'Video URL', 'https only; how to get an API key, how to use the app'],
+  ['logoUrl', 'Logo URL', 'https only, on a public address; shown on the app card'],
+  ['coverUrl', 'Cover image URL', 'https only, on a public address'],
+  ['videoUrl', 'Video URL', 'https only, on a public address; how to get an API key, how to use the app'],
 ];
 
 /** Settings (mini-app 2.0): what users see before installing, and where install and uninstall are told. */

@@ -5,7 +5,7 @@ import { uid, type ActionRow, type Draft, type FieldRow, type ItemRow } from './
  * A manifest (pasted JSON, or an app's stored one) as the form holds it. It need not pass the
  * contract (the form then shows the contract's reasons at the inputs), but every value must have
  * an input to show it: `unshown` lists those of a type no input can hold (they would be lost),
- * `ignored` the keys the contract does not know (the server drops them too).
+ * `ignored` the keys the contract does not know (the form leaves them out; POST and PUT /apps refuse them).
  */
 export interface DraftFromJson { draft: Draft; unshown: string[]; ignored: string[] }
 
