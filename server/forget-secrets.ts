@@ -40,6 +40,32 @@ function keyLines(config: Config, fileWasThere: boolean, store: Store): string[]
   return lines;
 }
 
+/** Each instance as `instance <id>: pid N from <address>`: where to stop it. */
+async function instancesOnPostgres(store: Store): Promise<string[]> {
+  const locked = await runningInstances(store.pgPool!);
+  const ids = new Set(locked.map((i) => i.id));
+  // An instance whose LISTEN session is being reconnected still checks in to engine_peers if it executes runs.
+  const unlocked = (await liveInstances(store.db)).filter((id) => !ids.has(id)).map((id) => ({ id }));
+  return [...locked, ...unlocked].map(({ id, where }: { id: string; where?: string }) => {
+    const pid = /^(\d+)-/.exec(id)?.[1];
+    return `instance ${id}${pid ? `: pid ${pid}` : ''}${where ? ` ${where}` : ''}`;
+  }).sort();
+}
+
+/**
+ * Why nothing was forgotten, and the two ways on. The running server opens the credentials, so
+ * nothing is lost: the key it has is the one to give this command (and, on PostgreSQL, each
+ * instance without it). SQLite has no "others" to copy a key to: its server shares this DATA_DIR.
+ */
+function refusedWhileRunning(store: Store, running: string[], config: Config): string {
+  const who = running.length === 1 ? 'a server is' : `${running.length} servers are`;
+  const it = running.length === 1 ? 'It opens' : 'They open';
+  if (store.dialect === 'postgres') {
+    return `forget-secrets: ${who} running on this database (${running.join('; ')}); nothing was changed. ${it} the credentials with the secret key they were sealed with, so nothing is lost: give that key (its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR) to every instance without it instead. To forget them anyway, stop every server on this database first, then run this again.`;
+  }
+  return `forget-secrets: ${who} running on this DATA_DIR (${running.join('; ')}); nothing was changed. ${it} the credentials with the secret key they were sealed with, so nothing is lost: run this with the key it was started with instead, ${config.secretKey ? `its COMPANION_SECRET_KEY (or none, if it uses ${keyFile(config.dataDir)})` : `its COMPANION_SECRET_KEY (${keyFile(config.dataDir)}, which this ran with, does not open them)`}. To forget them anyway, stop it first (${running.length === 1 ? 'that process' : 'each of those processes'}), then run this again.`;
+}
+
 /** What the command comes to: its exit code and what it says. */
 async function forget(config: Config, store: Store): Promise<{ code: number; text: string }> {
   const vault = createVault(config);
@@ -53,11 +79,8 @@ async function forget(config: Config, store: Store): Promise<{ code: number; tex
   // on sealing with it: what is entered there from now on could not be opened after its restart.
   // Executing runs (engine_peers) or only serving requests (COMPANION_WORKERS=0: running-lock.ts).
   // SQLite: each server's locked file beside the database (sqlite-servers.ts).
-  const running = store.pgPool ? [...new Set([...await liveInstances(store.db), ...await runningInstances(store.pgPool)])].sort()
-    : store.file ? runningOnSqlite(store.file) : [];
-  if (running.length) {
-    return { code: 1, text: `forget-secrets: ${running.length === 1 ? 'a server is' : `${running.length} servers are`} running on this database (${running.join(', ')}); nothing was changed. It has the secret key the credentials were sealed with: copy its COMPANION_SECRET_KEY to the others instead, or stop every server on this database, then run this again.` };
-  }
+  const running = store.pgPool ? await instancesOnPostgres(store) : store.file ? runningOnSqlite(store.file) : [];
+  if (running.length) return { code: 1, text: refusedWhileRunning(store, running, config) };
   const summary = await forgetSealedSecrets(store.db, vault);
   const lines = forgottenLines(summary);
   return {

@@ -35,6 +35,16 @@ describe('excerpt', () => {
     expect(excerpt(`<h1>Not found</h1>${'<p>x</p>'.repeat(10_000)}`, 30, [cookie])).toBe('<h1>Not found</h1><p>x</p><p>x…');
   });
 
+  // An Azure AD token carrying its groups runs past 10,000 characters: the excerpt of a long 404
+  // page answered to it was "(empty body)", as if the other side had said nothing.
+  it.each([11_000, 40_000])('a long answer to a request that carried a %i-character token still shows its start, and masks the token', (length) => {
+    const jwt = `eyJ${'a'.repeat(length)}`;
+    const page = `<h1>Not found</h1>${'<p>x</p>'.repeat(30_000)}`;
+    expect(excerpt(page, 30, [`Bearer ${jwt}`, jwt])).toBe('<h1>Not found</h1><p>x</p><p>x…');
+    const echoed = `<h1>Not found</h1>${' '.repeat(30_000)}Bearer ${jwt}${'<p>x</p>'.repeat(30_000)}`;
+    expect(excerpt(echoed, 40, [`Bearer ${jwt}`, jwt])).toBe('<h1>Not found</h1> [redacted]<p>x</p><p>…');
+  });
+
   it('a long answer sent with a long token (a JWT) still shows its start', () => {
     const jwt = `eyJ${'a'.repeat(1200)}`;
     expect(excerpt(`<h1>Not found</h1>${'<p>x</p>'.repeat(10_000)}`, 30, [`Bearer ${jwt}`, jwt])).toBe('<h1>Not found</h1><p>x</p><p>x…');

@@ -22,10 +22,11 @@ export function excerpt(text: string, max = 200, hide: readonly string[] = []): 
   // A secret may straddle the cut, leaving its start unfound: what is masked reaches as far past
   // MASKED_CHARS as one can be written, and only up to MASKED_CHARS is shown (whitespace flattened
   // away can bring any of it into view). Cutting short by that much instead left nothing of a long
-  // answer when the request carried a long value (a cookie, a JWT): "(empty body)" for a 404 page.
-  const reach = longestWritten(hide);
-  const window = MASKED_CHARS + Math.min(reach, MASKED_CHARS);
-  const upTo = text.length > window ? Math.max(0, window - reach) : undefined;
+  // answer when the request carried a long value (a cookie, a JWT): "(empty body)" for a 404 page;
+  // so did capping the reach, for a value past 10,922 characters (an Azure AD token with its
+  // groups). The work stays linear: at most the answer (1 MiB) and 12 characters per one sent.
+  const window = MASKED_CHARS + longestWritten(hide);
+  const upTo = text.length > window ? MASKED_CHARS : undefined;
   const flat = masked(text.slice(0, window), hide, upTo).replace(/\s+/g, ' ').trim();
   if (!flat) return '(empty body)';
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;

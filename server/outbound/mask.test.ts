@@ -29,6 +29,13 @@ describe('masked', () => {
     expect(masked('Authorization: Bearer tok_0123456789', ['Bearer tok_0123456789', 'tok_0123456789'])).toBe('Authorization: [redacted]');
   });
 
+  // A 1 MiB answer that repeats a value the request sent (a password echoed in every row of a
+  // listing) threw "Maximum call stack size exceeded" instead of being masked.
+  it('masks a value repeated 130,000 times', () => {
+    const shown = masked(`${'hunter22;'.repeat(130_000)}end`, ['hunter22']);
+    expect(shown).toBe(`${'[redacted];'.repeat(130_000)}end`);
+  });
+
   it('leaves short values, which would mask words', () => {
     expect(masked('the key abc is wrong', ['abc'])).toBe('the key abc is wrong');
   });

@@ -51,7 +51,8 @@ describePg('npm run forget-secrets while a server runs on the database (PostgreS
     const command = { ...side.commandEnv(), COMPANION_SECRET_KEY: keyB, DATA_DIR: path.join(dir, 'b') };
     const refused = await runForgetSecrets(command, ['--yes']);
     expect(refused.code, refused.out).toBe(1);
-    expect(refused.out).toMatch(/^forget-secrets: a server is running on this database \(.+\); nothing was changed\. It has the secret key/);
+    // Where it runs: its pid and the address it connects from (instances on several machines).
+    expect(refused.out).toMatch(new RegExp(`^forget-secrets: a server is running on this database \\(instance ${server.config.instanceId}: pid ${process.pid} from 127\\.0\\.0\\.1\\); nothing was changed\\. It opens the credentials with the secret key they were sealed with, so nothing is lost: give that key \\(its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR\\) to every instance without it instead\\. To forget them anyway, stop every server on this database first, then run this again\\.$`));
     expect(await sealed()).toEqual(before);
     // The running server still reads its webhook's URL and secret.
     const read = await call('GET', `/workflows/${hook.body.id}`);
@@ -84,7 +85,7 @@ describePg('npm run forget-secrets while a server runs on the database (PostgreS
     const command = { ...side.commandEnv(), COMPANION_SECRET_KEY: keyB, DATA_DIR: path.join(dir, 'b') };
     const refused = await runForgetSecrets(command, ['--yes']);
     expect(refused.code, refused.out).toBe(1);
-    expect(refused.out).toMatch(/^forget-secrets: a server is running on this database \(.+\); nothing was changed\./);
+    expect(refused.out).toMatch(/^forget-secrets: a server is running on this database \(instance \d+-\w+: pid \d+ from 127\.0\.0\.1\); nothing was changed\./);
     expect(await sealed()).toEqual(before);
 
     await server.close();

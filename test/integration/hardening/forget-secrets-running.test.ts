@@ -30,7 +30,9 @@ async function startOn(dataDir: string) {
   return started;
 }
 
-const REFUSED = /^forget-secrets: a server is running on this database \(.+ pid \d+\); nothing was changed\. It has the secret key/;
+// What to do: the server shares this DATA_DIR, so its key is the one to run with (there are no
+// "others" to copy it to, as the PostgreSQL wording said), or stop that process.
+const REFUSED = /^forget-secrets: a server is running on this DATA_DIR \(pid \d+ on .+\); nothing was changed\. It opens the credentials with the secret key they were sealed with, so nothing is lost: run this with the key it was started with instead, its COMPANION_SECRET_KEY \(or none, if it uses .+secret-key\)\. To forget them anyway, stop it first \(that process\), then run this again\.$/;
 
 describe('npm run forget-secrets while a server runs on the DATA_DIR (SQLite)', () => {
   it.each(['SIGTERM', 'SIGKILL'] as const)('refuses while it runs; forgets once it was stopped with %s', async (signal) => {
@@ -66,7 +68,7 @@ describe('npm run forget-secrets while a server runs on the DATA_DIR (SQLite)', 
     const command = { DATA_DIR: dir, COMPANION_SECRET_KEY: keyB };
     const both = await runForgetSecrets(command, ['--yes']);
     expect(both.code, both.out).toBe(1);
-    expect(both.out).toMatch(/^forget-secrets: 2 servers are running on this database \(/);
+    expect(both.out).toMatch(/^forget-secrets: 2 servers are running on this DATA_DIR \(pid \d+ on .+; pid \d+ on .+\); nothing was changed\. They open .+ stop it first \(each of those processes\)/);
     expect(both.out).toContain(`pid ${first.child.pid}`);
     expect(both.out).toContain(`pid ${second.child.pid}`);
 
