@@ -3,6 +3,7 @@ import { redactTokenShapes } from '../logging';
 import { masked } from '../outbound/mask';
 import type { Db } from '../store/database';
 import type { Vault } from './vault';
+import { isWordLike, wholeWordsMasked } from './whole-words';
 import { workspaceSecrets } from './workspace-secrets';
 
 // Errors stored before the masking at their source (graph-secrets.ts, chatwoot/answer-secrets.ts,
@@ -82,11 +83,22 @@ function mayHold(text: string, f: Finder): boolean {
   return false;
 }
 
+/** The secrets masked wherever they are (tokens), and those masked only as words of their own (whole-words.ts). */
+const kinds = new WeakMap<readonly string[], { tokens: string[]; words: string[] }>();
+function kindsOf(secrets: readonly string[]) {
+  let kept = kinds.get(secrets);
+  if (!kept) kinds.set(secrets, (kept = { tokens: secrets.filter((s) => !isWordLike(s)), words: secrets.filter(isWordLike) }));
+  return kept;
+}
+
 /** `text` with the workspace's `secrets` (and issued tokens) masked, however escaped; as it is when it holds none. */
 function withoutWorkspaceSecrets(text: string, secrets: readonly string[]): string {
   const finder = finderOf(secrets);
   const may = mayHold(text, finder) || (finder.anchorless && /[\\%&]/.test(text)) || ISSUED.test(text);
-  return may ? masked(text, secrets) : text;
+  if (!may) return text;
+  const { tokens, words } = kindsOf(secrets);
+  const shown = masked(text, tokens);
+  return words.length > 0 ? wholeWordsMasked(shown, words) : shown;
 }
 
 /**

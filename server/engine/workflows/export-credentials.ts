@@ -90,7 +90,8 @@ function body(text: string): string {
   return out + text.slice(from);
 }
 
-function step(s: Step): Step {
+/** An HTTP step with its credentials replaced by placeholders (any other step as it is). */
+export function stepWithoutCredentials(s: Step): Step {
   if (s.type !== 'http_request') return s;
   const { config } = s;
   return {
@@ -104,5 +105,5 @@ function step(s: Step): Step {
 
 /** The definition as a file holds it: every HTTP step's credentials replaced by placeholders. */
 export function withoutCredentials(def: WorkflowDefinition): WorkflowDefinition {
-  return { ...def, steps: def.steps.map(step) };
+  return { ...def, steps: def.steps.map(stepWithoutCredentials) };
 }

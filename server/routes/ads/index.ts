@@ -6,6 +6,7 @@ import { nowIso } from '../../ids';
 import { fromJson } from '../../store/database';
 import { listAds } from '../../webhooks/ads';
 import { NoContent } from '../../http/openapi';
+import { storedTextMasker, withShownLastError } from '../../secrets/stored-texts';
 
 const Params = z.object({ id: z.string().max(64) });
 
@@ -34,7 +35,11 @@ export const adRoutes: FastifyPluginAsyncZod = async (app) => {
     });
 
   app.get('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Ad accounts linked through the Marketing API', response: { 200: AdAccountList } } },
-    async () => ({ accounts: await listAdAccounts(db) }));
+    async () => {
+      // A Marketing API refusal stored by an older release may quote the account's token (stored-texts.ts).
+      const [accounts, show] = await Promise.all([listAdAccounts(db), storedTextMasker(db, services.vault)]);
+      return { accounts: accounts.map((a) => withShownLastError(a, show)) };
+    });
 
   app.post('/ads/accounts', { config: admin, schema: { tags: ['ads'], summary: 'Link an ad account (verified with one Graph call); its ads are read at once, the answer waiting up to 5 s for them', body: LinkAdAccountBody, response: { 201: AdAccount } } },
     async (req, reply) => reply.code(201).send(await linkAdAccount(services, req.body)));

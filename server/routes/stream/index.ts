@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LiveMessage } from '../../../lib/contracts/events';
 import { z } from 'zod';
 import { DEACTIVATED_MESSAGE } from '../../auth/plugin';
+import { runErrorMasker } from './masked-run-error';
 import { shownTo } from './shown-to';
 import { listQuery } from '../../../lib/contracts/list-query';
 
@@ -22,6 +23,8 @@ export const sseFrame = (message: LiveMessage) => `event: ${message.type}\ndata:
  */
 export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async (app, opts) => {
   const open = new Set<ServerResponse>();
+  // Runs stored by older releases may quote a credential in the error an event carries (masked-run-error.ts).
+  const masked = runErrorMasker(app.services);
   /** Streams signed in as a user, by user id: the token each was opened with. */
   const byUser = new Map<string, Map<ServerResponse, string>>();
   // A stream never ends by itself: without this, closing the server would wait for every client.
@@ -80,9 +83,16 @@ export const streamRoutes: FastifyPluginAsync<{ heartbeatMs?: number }> = async 
       if (!mine) byUser.set(signedIn.userId, (mine = new Map()));
       mine.set(res, signedIn.tokenId);
     }
+    // One chain per stream: an event waiting on its masking holds back the later ones, in order.
+    let sending = Promise.resolve();
     const unsubscribe = app.services.live.subscribe((message) => {
-      const shown = shownTo(message, principal);
-      if (shown && !res.writableEnded) res.write(sseFrame(shown));
+      const first = shownTo(message, principal);
+      if (!first) return;
+      const needsMask = first.type === 'run.updated' && !!first.error;
+      sending = sending.then(async () => {
+        const shown = needsMask ? shownTo(await masked(message), principal) : first;
+        if (shown && !res.writableEnded) res.write(sseFrame(shown));
+      }).catch((err: unknown) => app.log.warn({ err }, 'could not write a live event to a stream'));
     });
     const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': heartbeat\n\n'); }, opts.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();

@@ -105,5 +105,6 @@ export const workflowRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // As Zapier's "replay now": a run waiting to try a step again tries it at once. 409 for any other run.
   app.post('/runs/:id/retry-now', { config: admin, schema: { tags, summary: 'Try the step a run waits to try again now, instead of at its wake time', params: Params, response: { 200: Run } } },
-    async (req) => retryNow(services, req.params.id));
+    // Its log's retrying entries may quote a credential, if an older release stored them (stored-texts.ts).
+    async (req) => (await runMasker(services.db, services.vault))(await retryNow(services, req.params.id)));
 };

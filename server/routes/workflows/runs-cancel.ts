@@ -6,6 +6,7 @@ import { cancelRun } from '../../engine/workflows/cancel-run';
 import { runAsSeenBy } from '../../engine/workflows/run-as-seen';
 import { cancelWorkflowRuns } from '../../engine/workflows/cancel-runs';
 import { getWorkflowRow } from '../../engine/workflows/service';
+import { runMasker } from '../../secrets/stored-texts';
 import { countUnfinishedRuns } from '../../engine/workflows/unfinished-runs';
 
 const Params = z.object({ id: z.string().max(100) });
@@ -39,7 +40,8 @@ export const workflowRunsCancelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => {
     const user = requireUser(req);
-    return runAsSeenBy(await cancelRun(services, req.params.id, user), user);
+    // As GET /runs/:id shows it: a log an older release stored may quote a credential (stored-texts.ts).
+    return runAsSeenBy((await runMasker(services.db, services.vault))(await cancelRun(services, req.params.id, user)), user);
   });
 
   // As a single run's cancel: queued and waiting runs never start again, running ones stop at their next step.

@@ -5,6 +5,7 @@ import { IdempotencyKeyHeaders } from '../../../lib/contracts/idempotency';
 import { Run } from '../../../lib/contracts/runs';
 import { RerunBody, RerunRunsBody, RerunRunsResult } from '../../../lib/contracts/run-rerun';
 import { rerunRun, rerunWorkflowRuns } from '../../engine/workflows/rerun';
+import { runMasker } from '../../secrets/stored-texts';
 
 const Params = z.object({ id: z.string().max(100) });
 
@@ -39,7 +40,8 @@ export const workflowRunsRerunRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const { run, duplicate } = await rerunRun(services, req.params.id, requireUser(req), req.headers['idempotency-key'], req.body?.from, req.body?.workflow);
     if (duplicate) reply.header('x-duplicate-delivery', 'true');
-    return reply.code(201).send(run);
+    // A repeated key answers the rerun as it is now: failed, its error may be one an older release stored (stored-texts.ts).
+    return reply.code(201).send((await runMasker(services.db, services.vault))(run));
   });
 
   app.post('/workflows/:id/runs/rerun', {
