@@ -142,7 +142,7 @@ describe('run history: Run again from the failed step', () => {
       + 'the steps before it (a note, a message to the customer) are not done again.');
     await waitFor(() => expect(calls).toContainEqual({ method: 'POST', path: '/workflows/wf_ship/runs/rerun', body: { status: 'failed', from: 'failed_step' } }));
     const said = await screen.findByText(/^Started 2 runs again/);
-    expect(said.textContent).toBe(' Started 2 runs again. 3 failed runs of an earlier version of the workflow were left out: steps before their failed step were changed since, so they run again from the start only.'
+    expect(said.textContent).toBe(' Started 2 runs again. 3 failed runs of an earlier version of the workflow were left out: steps before their failed step were changed since: run them again from the start, or from the failed step with the original workflow.'
       + ' One failed run was left out: from its failed step on, a step assigns to a deactivated user; an admin must choose someone else in the workflow. Show them');
   });
 });
