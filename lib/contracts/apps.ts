@@ -317,7 +317,7 @@ export const FireTriggerResult = z.object({
   eventId: z.string().nullable(),
   runIds: z.array(z.string()),
   notes: z.array(z.string()).optional()
-    .describe('Why the contact got no run (left out when it got every one), as the event log says it: e.g. "once per contact: already enrolled, not started: <workflow> for <contact>". Never sent to a key without contacts.read'),
+    .describe('Why the contact got no run (left out when it got every one), as the event log says it: e.g. "once per contact: already enrolled, not started: <workflow> for <contact>", or on Fire Trigger that no published workflow uses the trigger ("No published workflow uses trigger \"paid\" (Paid) of app \"Payments\"; no run started: …"). Never sent to a key without contacts.read'),
 });
 
 /** POST /workflows/:id/start (scope `workflows.start`): the variables reach `{{$trigger.<name>}}`. */

@@ -47,7 +47,15 @@ export async function fireTrigger(
   return recordKeyed(services, keyed, hidden, {
     type: 'mini_app.triggered',
     payload: { contactId: contact.id, appId, triggerKey, items: everyItem(trigger.items, ownKeysOnly(items.data as Record<string, unknown>)) },
-  });
+  }, nothingListensNote(app.manifest.name, trigger));
 }
+
+/**
+ * Every published workflow on the trigger either starts a run or says why not (dispatcher.ts), so
+ * an event with neither has no listener: the developer testing the app learns that, not a bare
+ * `runIds: []`. Only the app's own words (no internal ids), as a webhook sender's notes.
+ */
+const nothingListensNote = (appName: string, trigger: { key: string; name: string }) =>
+  `No published workflow uses trigger "${trigger.key}" (${trigger.name}) of app "${appName}"; no run started: publish a workflow with this trigger in the workspace`;
 
 const ownKeysOnly = (values: Record<string, unknown>): Record<string, unknown> => Object.assign(Object.create(null) as Record<string, unknown>, values);

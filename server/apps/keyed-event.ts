@@ -46,12 +46,16 @@ export async function previousAck(services: Services, keyed: KeyedRequest | unde
   return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), ...notesOf(event.note), duplicate: true };
 }
 
-/** Records the event once per key: the same key at the same moment is answered as the first. */
-export async function recordKeyed(services: Services, keyed: KeyedRequest | undefined, hidden: boolean, event: DomainEvent): Promise<FireResult> {
+/**
+ * Records the event once per key: the same key at the same moment is answered as the first.
+ * `unheardNote` is its note when nothing listens (EventInput.unheardNote): stored with the event,
+ * so a repeat of the key says it again.
+ */
+export async function recordKeyed(services: Services, keyed: KeyedRequest | undefined, hidden: boolean, event: DomainEvent, unheardNote?: string): Promise<FireResult> {
   try {
     let note: string | undefined;
     const ack = await inTransaction(services.db, (uow) => services.events.record(uow, event, {
-      source: 'api', onNote: (n) => { note = n; }, ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.hash } : {}),
+      source: 'api', onNote: (n) => { note = n; }, unheardNote, ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.hash } : {}),
     }));
     services.runSignal.notify();
     return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, ...notesOf(note), duplicate: false };

@@ -47,6 +47,11 @@ export interface EventInput {
    * event (which no route shows).
    */
   onNote?: (note: string, eventId: string) => void;
+  /**
+   * The event's note when no dispatcher started a run or said why not, i.e. nothing listens: an
+   * app testing a trigger that no published workflow uses is told so, not only `runIds: []`.
+   */
+  unheardNote?: string;
 }
 
 /** Turns a recorded event into runs, inside the event's transaction. The engine provides it. */
@@ -82,7 +87,7 @@ export class EventRecorder {
       runIds.push(...result.runIds);
       if (result.note) notes.push(result.note);
     }
-    const note = notes.join('; ') || null;
+    const note = notes.join('; ') || (runIds.length === 0 ? input.unheardNote : undefined) || null;
     await insertEvent(uow, recorded, input, note, runIds);
     if (note) input.onNote?.(note, recorded.id);
     if (runIds.length) uow.startedRuns?.push(...runIds);
