@@ -1,13 +1,11 @@
 import { UNARY_VARIABLE_OPERATORS, VARIABLE_OPERATORS, type VariableOperator } from '../../lib/contracts/conditions';
+import { OPERATOR_LABELS } from '../../lib/workflow/condition-words';
+import { listFieldOf } from '../../lib/workflow/list-field-of';
 import { Field } from './Field';
+import { useFields } from './queries';
 import { TemplateInput } from './TemplateInput';
 
 export interface BranchRuleDraft { left: string; operator: VariableOperator; right?: string | undefined }
-
-const OPERATOR_LABELS: Record<VariableOperator, string> = {
-  is: 'is', is_not: 'is not', contains: 'contains', not_contains: 'does not contain', exists: 'has a value',
-  not_exists: 'is empty', greater_than: 'is greater than', less_than: 'is less than', has_tag: 'has tag', not_has_tag: 'does not have tag',
-};
 
 // How each operator reads values (lib/workflow/conditions.ts), next to it: "contains" on a list is
 // the question an n8n user and a respond.io user would answer differently.
@@ -34,6 +32,7 @@ interface Props {
 /** One condition of a branch: a variable, an operator, and (unless unary) a value. */
 export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }: Props) {
   const unary = UNARY_VARIABLE_OPERATORS.includes(rule.operator);
+  const options = listFieldOf(rule.left, useFields().data?.fields)?.options;
   return (
     <li className="row branch-rule">
       <TemplateInput label={`${label} variable`} value={rule.left} path={`${path}.left`} stepIndex={stepIndex}
@@ -50,6 +49,7 @@ export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }:
       </Field>
       {!unary && (
         <TemplateInput label={`${label} value`} value={rule.right ?? ''} path={`${path}.right`} stepIndex={stepIndex}
+          suggestions={options} hint={options ? `One of: ${options.join(', ')}` : undefined}
           onChange={(right) => onChange({ ...rule, right })} />
       )}
       <button type="button" className="icon-button" aria-label={`Remove ${label}`} onClick={onRemove}>✕</button>

@@ -13,19 +13,21 @@ export function VariableMenu({ variables, notes = {}, onPick, label }: Props) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const menu = useRef<HTMLUListElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) menu.current?.querySelector<HTMLButtonElement>('button')?.focus();
   }, [open]);
   const onKeyDown = (e: React.KeyboardEvent) => {
     const items = [...(menu.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
     const at = items.indexOf(document.activeElement as HTMLButtonElement);
-    if (e.key === 'Escape') setOpen(false);
+    // Closing unmounts the focused item: focus goes back to the button, not to the page's top.
+    if (e.key === 'Escape') { e.preventDefault(); setOpen(false); toggle.current?.focus(); }
     else if (e.key === 'ArrowDown') { e.preventDefault(); items[(at + 1) % items.length]?.focus(); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); items[(at - 1 + items.length) % items.length]?.focus(); }
   };
   return (
     <div className="variable-menu">
-      <button type="button" className="small" aria-haspopup="menu" aria-expanded={open} aria-controls={menuId}
+      <button type="button" ref={toggle} className="small" aria-haspopup="menu" aria-expanded={open} aria-controls={menuId}
         aria-label={`Insert variable into ${label}`} onClick={() => setOpen(!open)}>
         {'{{ }}'} Insert variable
       </button>

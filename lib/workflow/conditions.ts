@@ -1,4 +1,5 @@
-import type { ConditionGroup, VariableCondition, VariableConditionGroup } from '../contracts/conditions';
+import { type ConditionGroup, UNARY_VARIABLE_OPERATORS, type VariableCondition, type VariableConditionGroup } from '../contracts/conditions';
+import { OPERATOR_LABELS } from './condition-words';
 import { readNumber } from './numbers';
 import { toText } from './template';
 
@@ -92,19 +93,34 @@ function holds(left: unknown, operator: VariableCondition['operator'], right: st
   }
 }
 
+/** One condition as a run checked it: what it asked, what the variable held, whether it held. */
+export type CheckedCondition = { condition: string; value: unknown; holds: boolean };
+
+// Shown values are cut: a run log explains a decision, it does not copy a whole payload.
+const SHOWN = 200;
+function shownValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice(0, 20).map(shownValue);
+  if (typeof value === 'string') return value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value;
+  if (value === undefined) return null;
+  return typeof value === 'object' && value !== null ? shownValue(toText(value)) : value;
+}
+
 /**
- * Branch conditions. `resolve` turns a template into its value: the raw value for a single
- * placeholder (a list of tags, a number), text otherwise — pass
- * `(t) => resolveTemplateValue(t, scope).value`. `note` hears why a greater/less than did not
- * hold because a side is no number (for the run log).
+ * Branch conditions, with what was checked: the run log says why a branch was (not) taken as
+ * n8n's IF node shows its inputs. Rules are checked in order and stop where the group's answer
+ * is known (and: the first that fails; or: the first that holds), as the answer itself does.
+ * `resolve` turns a template into its value: the raw value for a single placeholder (a list of
+ * tags, a number), text otherwise — pass `(t) => resolveTemplateValue(t, scope).value`. `note`
+ * hears why a greater/less than did not hold because a side is no number (for the run log).
  */
-export function evaluateVariableConditions(
+export function checkVariableConditions(
   group: VariableConditionGroup,
   resolve: (template: string) => unknown,
   note?: (message: string) => void,
-): boolean {
-  if (group.rules.length === 0) return true;
-  const check = (rule: VariableCondition) => {
+): { holds: boolean; checked: CheckedCondition[] } {
+  const checked: CheckedCondition[] = [];
+  if (group.rules.length === 0) return { holds: true, checked };
+  for (const rule of group.rules) {
     const left = resolve(rule.left);
     // A number stays one ({{$contact.fields.limit}} holding 1.125 is not the ambiguous text "1.125").
     const resolved = rule.right === undefined ? '' : resolve(rule.right);
@@ -113,9 +129,29 @@ export function evaluateVariableConditions(
       const why = notANumber(rule.left, single(left)) ?? notANumber(rule.right ?? '', right);
       if (why) note(`${why}, so "${rule.left} ${OPERATOR_WORDS[rule.operator]} ${rule.right ?? ''}" does not hold`);
     }
-    return holds(left, rule.operator, right);
-  };
-  return group.logic === 'and' ? group.rules.every(check) : group.rules.some(check);
+    const ok = holds(left, rule.operator, right);
+    checked.push({ condition: conditionText(rule, right), value: shownValue(left), holds: ok });
+    if (group.logic === 'and' ? !ok : ok) return { holds: ok, checked };
+  }
+  return { holds: group.logic === 'and', checked };
+}
+
+/** `{{$contact.fields.plan}} is "vip"`; a variable compared with shows the value it had. */
+function conditionText(rule: VariableCondition, right: string | number): string {
+  const asked = `${rule.left} ${OPERATOR_LABELS[rule.operator]}`;
+  if (UNARY_VARIABLE_OPERATORS.includes(rule.operator)) return asked;
+  const written = rule.right ?? '';
+  const value = JSON.stringify(shownValue(typeof right === 'number' ? right : String(right)));
+  return written.includes('{{') ? `${asked} ${written} (${value})` : `${asked} ${value}`;
+}
+
+/** Whether a group of branch conditions holds (see checkVariableConditions). */
+export function evaluateVariableConditions(
+  group: VariableConditionGroup,
+  resolve: (template: string) => unknown,
+  note?: (message: string) => void,
+): boolean {
+  return checkVariableConditions(group, resolve, note).holds;
 }
 
 const OPERATOR_WORDS = { greater_than: 'greater than', less_than: 'less than' } as const;

@@ -1,6 +1,7 @@
 import type { VariableCondition } from '../contracts/conditions';
 import type { FieldDefinition } from '../contracts/contacts';
 import { fieldName, fieldValueOf, isPhoneField, writableField } from './field-values';
+import { listFieldOf } from './list-field-of';
 import { isInternational } from './national-phone';
 import { readNumber } from './numbers';
 import type { ActionInputSpec } from './validate-workflow';
@@ -51,4 +52,38 @@ export function actionInputProblems(actionKey: string, inputs: readonly ActionIn
     if (!inputs.some((i) => i.key === key)) problems.push([key, `The action "${actionKey}" has no input "${key}"`]);
   }
   return problems;
+}
+
+/**
+ * Ask a Question's choices are the only answers it accepts, so a choice the field it saves to
+ * cannot hold (a list field without that option, a number field) would be dropped on every run
+ * with only a note in the log: said at publishing, naming the choices and what the field takes.
+ */
+export function choiceFieldProblem(
+  config: { answerType: string; choices: readonly string[]; saveToField?: string | undefined }, index: number, id: string, defs: readonly FieldDefinition[] = [],
+): string | undefined {
+  if (config.answerType !== 'choice' || !config.saveToField) return undefined;
+  const field = writableField(config.saveToField, defs);
+  if (!field) return undefined;
+  const refused = config.choices.flatMap((choice) => {
+    const read = fieldValueOf(field, choice, null);
+    return 'error' in read ? [{ choice, error: read.error }] : [];
+  });
+  if (refused.length === 0) return undefined;
+  const named = refused.map((r) => `"${r.choice}"`).join(', ');
+  return `Step ${index + 1} ("${id}") saves the answer to ${fieldName(field)}, which cannot hold the choice${refused.length > 1 ? 's' : ''} ${named} (${refused[0]!.error}): change the choices or the field`;
+}
+
+/**
+ * A Branch condition comparing a list field with a written value that is none of its options
+ * ("{{$contact.fields.plan}} is vip" where Plan is Free, Pro or Enterprise) never holds (is not:
+ * always holds): respond.io offers the field's options there; a typed value is checked against them.
+ */
+export function listOptionProblem(rule: VariableCondition, defs: readonly FieldDefinition[] = []): string | undefined {
+  if (rule.operator !== 'is' && rule.operator !== 'is_not') return undefined;
+  const def = listFieldOf(rule.left, defs);
+  const right = (rule.right ?? '').trim();
+  if (!def || right === '' || right.includes('{{')) return undefined;
+  if (def.options.some((o) => o.trim().toLowerCase() === right.toLowerCase())) return undefined;
+  return `The field "${def.label}" is one of ${def.options.join(', ')}: "${right}" is none of them, so this condition would ${rule.operator === 'is' ? 'never' : 'always'} hold; enter one of its options`;
 }

@@ -108,3 +108,18 @@ describe('the variable picker', () => {
     expect(screen.getByLabelText('Message').getAttribute('aria-invalid')).toBeNull();
   });
 });
+
+describe('the variable picker by keyboard', () => {
+  it('Esc closes the menu and gives focus back to its button, where Enter opens it again', async () => {
+    const { user } = await openPicker();
+    const toggle = screen.getByRole('button', { name: 'Insert variable into Message' });
+    expect(document.activeElement?.getAttribute('role')).toBe('menuitem');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(toggle);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('$contact.id'));
+    await user.keyboard('{ArrowDown}{Enter}');
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('{{$contact.firstName}}');
+  });
+});

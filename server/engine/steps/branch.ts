@@ -1,14 +1,21 @@
-import { evaluateVariableConditions } from '../../../lib/workflow/conditions';
+import { checkVariableConditions, type CheckedCondition } from '../../../lib/workflow/conditions';
 import { defineStep, goTo, next } from './define';
 
 export const branchStep = defineStep({
   type: 'branch',
   async run(ctx) {
     const resolve = (template: string) => ctx.resolve(template);
+    // The branches tried, each with its conditions as checked: the run log says why the run went
+    // where it went ("{{$contact.fields.plan}} is "vip"" and the plan it had), not only where.
+    const checked: { branch: string; matched: boolean; conditions: CheckedCondition[] }[] = [];
     // A greater/less than on something that is no number goes on silently otherwise: the log says why.
-    const taken = ctx.config.branches.find((b) => evaluateVariableConditions(b.conditions, resolve, (why) => ctx.note(`Branch "${b.name}": ${why}`)));
-    if (taken) return goTo(taken.goTo, { branch: taken.name });
-    if (ctx.config.elseGoTo) return goTo(ctx.config.elseGoTo, { branch: 'else' });
-    return next({ branch: 'else' });
+    const taken = ctx.config.branches.find((b) => {
+      const result = checkVariableConditions(b.conditions, resolve, (why) => ctx.note(`Branch "${b.name}": ${why}`));
+      checked.push({ branch: b.name, matched: result.holds, conditions: result.checked });
+      return result.holds;
+    });
+    if (taken) return goTo(taken.goTo, { branch: taken.name, checked });
+    if (ctx.config.elseGoTo) return goTo(ctx.config.elseGoTo, { branch: 'else', checked });
+    return next({ branch: 'else', checked });
   },
 });
