@@ -26,12 +26,12 @@ export interface Watch {
   /** PostgreSQL: pins the postmaster and its live children (backends fork from it, inheriting it) to `cpus`. */
   pin(cpus: string): Promise<void>;
   /**
-   * PostgreSQL with BENCH_PG_ANALYZE=1: ANALYZE after the warm-up, every run ended, as autovacuum
+   * PostgreSQL, `atRest` (default: BENCH_PG_ANALYZE=1): ANALYZE after the warm-up, every run ended, as autovacuum
    * leaves a database that was idle before a burst. A fresh database has no statistics during
    * the burst (its first autoanalyze comes after it), so without this the plans measured are
    * not the ones a long-running instance gets.
    */
-  settle?(): Promise<void>;
+  settle?(atRest?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,8 +113,8 @@ async function openPgWatch(adminUrl: string): Promise<Watch> {
       pin(postmaster, cpus);
       for (const child of await childrenOf(postmaster)) pin(child, cpus);
     },
-    async settle() {
-      if (process.env.BENCH_PG_ANALYZE === '1') await client.query('ANALYZE');
+    async settle(atRest = process.env.BENCH_PG_ANALYZE === '1') {
+      if (atRest) await client.query('ANALYZE');
     },
     async close() {
       await client.end();

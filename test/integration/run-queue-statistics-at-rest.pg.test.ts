@@ -5,7 +5,7 @@ import { reviewRunStatistics } from '../../server/engine/executor/run-statistics
 import type { Services } from '../../server/services';
 import type { Executor } from '../../server/store/database';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
-import { describePg, eachPgServer, pgUrl } from '../support/postgres';
+import { describePg, eachPgServer, pgUrl, runsBlocksRead as blocksRead } from '../support/postgres';
 import { startTestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 
@@ -21,10 +21,6 @@ import { waitFor } from '../support/wait';
 describePg('PostgreSQL queue reads with statistics taken at rest', () => {
   let services: Services;
   eachPgServer((server) => { services = server.app.services; });
-
-  const blocksRead = async (trx: Executor) => Number((await sql<{ n: string }>`
-    SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid)) AS n FROM pg_class c
-    WHERE c.oid = 'runs'::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'runs'::regclass)`.execute(trx)).rows[0]!.n);
 
   /** 300 ended runs, analyzed as autovacuum would at rest, then `queued` runs of the same contact. */
   const burstAfterRest = async (queued: number, { on = services, held = false, rest = true }: { on?: Services; held?: boolean; rest?: boolean } = {}) => {

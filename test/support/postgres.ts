@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/server';
-import { openStore, type Store } from '../../server/store/database';
+import { openStore, type Executor, type Store } from '../../server/store/database';
 import { startTestServer, type TestServer, type TestServerOptions } from './server';
 
 /** The PostgreSQL server the `.pg.test.ts` suites use; unset means "no PostgreSQL here". */
@@ -123,3 +124,11 @@ export function pgInstances(count: number, opts: { poolSize?: number; listen?: b
   });
   return instances;
 }
+
+/**
+ * Blocks of `runs` and its indexes read so far in `trx`'s transaction (pg_stat_get_xact_blocks_fetched):
+ * what a queue read costs, counted in work rather than time.
+ */
+export const runsBlocksRead = async (trx: Executor) => Number((await sql<{ n: string }>`
+  SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid)) AS n FROM pg_class c
+  WHERE c.oid = 'runs'::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'runs'::regclass)`.execute(trx)).rows[0]!.n);

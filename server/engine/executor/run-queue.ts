@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Dialect, Executor } from '../../store/database';
 import type { RunsTable } from '../../store/schema';
 import { runShaped } from '../../store/compiled-sql';
@@ -24,12 +24,34 @@ const MAX_READ = 8192;
 /** PostgreSQL: `r` belongs to this share of the contacts (peers.ts). */
 export const inShare = (share: Partition) => sql`(hashtext(r.contact_id) & 2147483647) % ${share.of} = ${share.slot}`;
 
+/**
+ * PostgreSQL: `e` is a run of the pair (`w`, `c`) in `status` with an id after (or before) `bound`:
+ * one range of runs_by_contact_workflow (contact, workflow, status, id) whatever the statistics.
+ * Spelled as a row comparison and a one-sided bound instead of `e.status = … AND e.id > …`: with
+ * an equality the planner may read runs_unfinished (088) instead, which the equality implies,
+ * and with statistics taken at rest (every run ended, the index looks empty) it did, filtering
+ * the whole backlog for each probe (bench/RESULTS.md, thirty-ninth and fortieth sessions). The
+ * conditions together say the same, but none proves the index's predicate, and only this index
+ * can bound a read with them. Ordered by `e.status, e.id` (the
+ * index's order: `e.id` alone would need the status fixed by an equality).
+ */
+const inPair = (w: RawBuilder<unknown>, c: RawBuilder<unknown>, status: string, side: '>' | '<', bound: RawBuilder<unknown>) => {
+  const s = sql.lit(status);
+  const pair = sql`e.contact_id = ${c} AND e.workflow_id = ${w}`;
+  if (side === '<') return sql`${pair} AND (e.status, e.id) < (${s}, ${bound}) AND e.status >= ${s}`;
+  // `>=` and the id apart: the planner sizes a row comparison by its first column alone, and
+  // `status > 'queued'` (the running and waiting runs) sized the pair's queued runs at one row;
+  // the take's join of them (nextOfPairs) was then a nested loop, quadratic in the round's size.
+  return sql`${pair} AND (e.status, e.id) >= (${s}, ${bound}) AND e.status <= ${s} AND e.id > ${bound}`;
+};
+
+const ofR = [sql.ref('r.workflow_id'), sql.ref('r.contact_id')] as const;
+
 /** PostgreSQL: an earlier run of `r`'s pair in this status. */
-const probe = (status: string) => sql`EXISTS (
-  SELECT 1 FROM runs e WHERE e.contact_id = r.contact_id AND e.workflow_id = r.workflow_id AND e.status = ${sql.lit(status)} AND e.id < r.id)`;
+const probe = (status: string) => sql`EXISTS (SELECT 1 FROM runs e WHERE ${inPair(...ofR, status, '<', sql.ref('r.id'))})`;
 
 /** True when an earlier run of the same (workflow, contact) as `r` has not ended: `r` must wait. */
-export const earlierUnfinished = (dialect: Dialect, { backwards = false }: { backwards?: boolean } = {}) => dialect === 'sqlite'
+export const earlierUnfinished = (dialect: Dialect) => dialect === 'sqlite'
   ? sql`EXISTS (
   SELECT 1 FROM runs e INDEXED BY runs_by_contact_workflow
   WHERE e.workflow_id = r.workflow_id AND e.contact_id = r.contact_id AND e.status IN ${UNFINISHED} AND e.id < r.id)`
@@ -37,15 +59,15 @@ export const earlierUnfinished = (dialect: Dialect, { backwards = false }: { bac
   // three statuses in one IN list the planner filtered the pair's whole history instead (every
   // completed run of the pair read, for every head checked).
   //
-  // Every run of the pair left a 'queued' entry in that range, dead once it ran, until vacuum: a
-  // probe walks the pair's history wherever the live entry it looks for is not. `backwards`, for
-  // runs expected to be blocked (re-checks, the sweep): from the run down (a scalar subquery:
-  // EXISTS would drop the ORDER BY), where the run before it sits. One contact's burst of 20,000
-  // runs: a sweep read 659,681 blocks forwards, 3,945 backwards. Heads (picks) have no live entry
-  // either way, and forwards read fewer (1,161 against 3,585 blocks per pick).
-  : sql`(${backwards
-    ? sql`(SELECT e.id FROM runs e WHERE e.contact_id = r.contact_id AND e.workflow_id = r.workflow_id AND e.status = 'queued' AND e.id < r.id ORDER BY e.id DESC LIMIT 1) IS NOT NULL`
-    : probe('queued')} OR ${probe('running')} OR ${probe('waiting')})`;
+  // The queued probe reads from the run down (a scalar subquery: EXISTS would drop the ORDER BY),
+  // where the run before it sits. Read upwards it would not stop at the run (inPair's bound is
+  // not one the index scan stops at, only its status bound is): it went on through every later
+  // queued run of the pair, a contact's whole backlog for each head. (Every run of the pair also
+  // left a dead 'queued' entry below, until vacuum: a head with none live walks those either way.)
+  // The running and waiting probes read upwards: past the run there are only the pair's few
+  // running or waiting entries.
+  : sql`((SELECT e.id FROM runs e WHERE ${inPair(...ofR, 'queued', '<', sql.ref('r.id'))} ORDER BY e.status DESC, e.id DESC LIMIT 1) IS NOT NULL
+    OR ${probe('running')} OR ${probe('waiting')})`;
 
 
 /** A (workflow, contact) pair as a map key. */
@@ -204,7 +226,8 @@ async function heldIn(trx: Executor, limit: number, deep: boolean, skip?: Readon
           SELECT r.id, r.contact_id, r.workflow_id, ${earlierUnfinished('postgres')} AS blocked FROM runs r
           WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${sql.lit(window)}) r
       ), l AS (
-        SELECT r.* FROM runs r WHERE r.id IN (SELECT id FROM w WHERE NOT w.blocked) AND r.status = 'queued'
+        -- An array, not IN: at rest (see inPair) the semi join read runs_unfinished whole.
+        SELECT r.* FROM runs r WHERE r.id = ANY(ARRAY(SELECT id FROM w WHERE NOT w.blocked)) AND r.status = 'queued'
         ORDER BY r.id LIMIT ${sql.lit(limit - rows.length)} FOR UPDATE OF r SKIP LOCKED
       )
       SELECT (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM l) AS taken, (SELECT count(*) FROM w) AS seen,
@@ -251,8 +274,8 @@ export function nextOfPairs(ended: readonly { id: string; workflowId: string; co
   // The pair's first running or waiting run after the ended one: its queued runs from there on
   // wait for it. Two index seeks per pair, where a check per candidate cost two per run taken
   // (one contact's backlog takes ~180 runs a round).
-  const first = (status: string) => sql`(SELECT min(e.id) FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w
-    AND e.status = ${sql.lit(status)} AND e.id > p.after)`;
+  const first = (status: string) => sql`(SELECT e.id FROM runs e WHERE ${inPair(sql.ref('p.w'), sql.ref('p.c'), status, '>', sql.ref('p.after'))}
+    ORDER BY e.status, e.id LIMIT 1)`;
   // Each run comes with its rank among the pair's candidates: a run locked by someone else leaves
   // a rank out (rows of one pair come in id order, as ranked). The rank is taken over the probed
   // candidates, not inside the lateral read: there it changed the plan (the pair checks read
@@ -260,8 +283,8 @@ export function nextOfPairs(ended: readonly { id: string; workflowId: string; co
   return sql<RunsTable & { rank: string | number }>`WITH p AS (${endedPairs(ended)}),
     b AS MATERIALIZED (SELECT p.w, p.c, p.after, LEAST(${first('running')}, ${first('waiting')}) AS stop FROM p),
     n AS (SELECT x.id, row_number() OVER (PARTITION BY b.w, b.c ORDER BY x.id) AS rank FROM b CROSS JOIN LATERAL (
-      SELECT e.id FROM runs e WHERE e.contact_id = b.c AND e.workflow_id = b.w AND e.status = 'queued' AND e.id > b.after
-      ORDER BY e.id LIMIT ${perPair}) x
+      SELECT e.id FROM runs e WHERE ${inPair(sql.ref('b.w'), sql.ref('b.c'), 'queued', '>', sql.ref('b.after'))}
+      ORDER BY e.status, e.id LIMIT ${perPair}) x
       -- After the LIMIT: inside the read, the bound was a filter, and the index was read past it to the
       -- pair's last run. b is materialized: inlined, each comparison ran the two seeks again.
       WHERE b.stop IS NULL OR x.id < b.stop)
@@ -322,7 +345,7 @@ export async function markBlocked(db: Executor, ids: readonly string[]): Promise
   if (ids.length === 0) return [];
   const { rows } = await sql<{ id: string }>`
     WITH m AS (
-      SELECT r.id FROM runs r WHERE r.id = ANY(${[...ids]}::text[]) AND r.status = 'queued' AND r.blocked = 0 AND ${earlierUnfinished('postgres', { backwards: true })}
+      SELECT r.id FROM runs r WHERE r.id = ANY(${[...ids]}::text[]) AND r.status = 'queued' AND r.blocked = 0 AND ${earlierUnfinished('postgres')}
       FOR UPDATE OF r SKIP LOCKED)
     UPDATE runs SET blocked = 1 FROM m WHERE runs.id = m.id RETURNING runs.id`.execute(db);
   return rows.map((r) => r.id);
@@ -355,8 +378,8 @@ export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended:
     const result = await sql`${sql.raw(deferred ? DEFERRED : '')}WITH p AS (${endedPairs(ended)})
       UPDATE runs SET blocked = 0 FROM (
         SELECT n.id FROM p CROSS JOIN LATERAL (
-          SELECT e.id, e.blocked FROM runs e WHERE e.contact_id = p.c AND e.workflow_id = p.w AND e.status = 'queued' AND e.id > p.after
-          ORDER BY e.id LIMIT 1) n
+          SELECT e.id, e.blocked FROM runs e WHERE ${inPair(sql.ref('p.w'), sql.ref('p.c'), 'queued', '>', sql.ref('p.after'))}
+          ORDER BY e.status, e.id LIMIT 1) n
         WHERE n.blocked = 1) s
       WHERE runs.id = s.id AND runs.blocked = 1`.execute(trx);
     return Number(result.numAffectedRows ?? 0);
@@ -376,6 +399,6 @@ export async function unblockStalled(db: Executor, dialect: Dialect, ids?: reado
   if (ids && ids.length === 0) return 0;
   const only = !ids ? sql`` : dialect === 'postgres' ? sql`AND r.id = ANY(${[...ids]}::text[])` : sql`AND r.id IN (${sql.join([...ids])})`;
   const result = await sql`UPDATE runs SET blocked = 0 WHERE id IN (
-    SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.blocked = 1 ${only} AND NOT ${earlierUnfinished(dialect, { backwards: true })})`.execute(db);
+    SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.blocked = 1 ${only} AND NOT ${earlierUnfinished(dialect)})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
