@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Run } from '../../lib/contracts/runs';
 import { waitingBehindText } from '../../lib/workflow/waiting-behind';
 import { request } from './api';
+import { BranchExplained } from './BranchExplained';
 import { LongText } from './LongText';
 import { RefusedLater } from './RefusedLater';
 import { RunLink } from './RunLink';
@@ -89,7 +90,9 @@ export function RunDetails({ run, onShow, focus = false }: Props) {
               {entry.error && <LongText as="p" className="error" text={entry.error} filename={`${run.id}-${entry.stepId}-error.txt`} />}
               {entry.notes?.map((n, j) => <LongText key={`${j}-${n.slice(0, 50)}`} as="p" className="hint" text={n} filename={`${run.id}-${entry.stepId}-note-${j + 1}.txt`} />)}
               {entry.output !== undefined && (
-                <LongText className="mono output" text={JSON.stringify(entry.output, null, 2)} filename={`${run.id}-${entry.stepId}-output.json`} />
+                <BranchExplained type={entry.type} output={entry.output}>
+                  <LongText className="mono output" text={JSON.stringify(entry.output, null, 2)} filename={`${run.id}-${entry.stepId}-output.json`} />
+                </BranchExplained>
               )}
             </li>
           ))}

@@ -1,3 +1,4 @@
+import type { CheckedCondition } from '../contracts/branch-output';
 import { type ConditionGroup, UNARY_VARIABLE_OPERATORS, type VariableCondition, type VariableConditionGroup } from '../contracts/conditions';
 import { OPERATOR_LABELS } from './condition-words';
 import { readNumber } from './numbers';
@@ -94,7 +95,7 @@ function holds(left: unknown, operator: VariableCondition['operator'], right: st
 }
 
 /** One condition as a run checked it: what it asked, what the variable held, whether it held. */
-export type CheckedCondition = { condition: string; value: unknown; holds: boolean };
+export type { CheckedCondition } from '../contracts/branch-output';
 
 // Shown values are cut: a run log explains a decision, it does not copy a whole payload.
 const SHOWN = 200;

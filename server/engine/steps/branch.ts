@@ -1,4 +1,5 @@
-import { checkVariableConditions, type CheckedCondition } from '../../../lib/workflow/conditions';
+import type { CheckedBranch } from '../../../lib/contracts/branch-output';
+import { checkVariableConditions } from '../../../lib/workflow/conditions';
 import { defineStep, goTo, next } from './define';
 
 export const branchStep = defineStep({
@@ -7,7 +8,7 @@ export const branchStep = defineStep({
     const resolve = (template: string) => ctx.resolve(template);
     // The branches tried, each with its conditions as checked: the run log says why the run went
     // where it went ("{{$contact.fields.plan}} is "vip"" and the plan it had), not only where.
-    const checked: { branch: string; matched: boolean; conditions: CheckedCondition[] }[] = [];
+    const checked: CheckedBranch[] = [];
     // A greater/less than on something that is no number goes on silently otherwise: the log says why.
     const taken = ctx.config.branches.find((b) => {
       const result = checkVariableConditions(b.conditions, resolve, (why) => ctx.note(`Branch "${b.name}": ${why}`));
