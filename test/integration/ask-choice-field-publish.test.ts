@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { withPlanListField } from '../support/plan-list-field';
 
 // Ask a Question with choices, saving the answer to a list field whose options are other words:
 // every answer was dropped at run time with only a note in the run log. Publishing refuses it,
 // naming the step, the field, the choices it cannot hold and what it takes; choices the field
 // holds (in any case, as a run saves them) publish.
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ workers: false });
-  const put = await s.api(s.adminToken).put('/fields/plan', { label: 'Plan', type: 'list', options: ['Free', 'Pro', 'Enterprise'] });
-  expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
-});
-afterAll(async () => s?.close());
+const server = withPlanListField();
 
 const definition = (choices: string[], saveToField = 'plan') => ({
   name: 'Which plan', trigger: { type: 'conversation_opened' },
@@ -20,7 +14,7 @@ const definition = (choices: string[], saveToField = 'plan') => ({
 });
 
 async function publish(choices: string[], saveToField?: string) {
-  const api = s.api(s.adminToken);
+  const api = server().api(server().adminToken);
   const draft = await api.post('/workflows', definition(choices, saveToField));
   expect(draft.status, JSON.stringify(draft.body)).toBe(201);
   return api.post(`/workflows/${draft.body.id}/publish`);

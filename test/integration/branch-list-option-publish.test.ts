@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { withPlanListField } from '../support/plan-list-field';
 
 // A Branch on a list field compared with a typed value that is none of the field's options
 // ("plan is vip" where Plan is Free, Pro or Enterprise) never matched, and the run went to else
@@ -7,16 +7,10 @@ import { startTestServer, type TestServer } from '../support/server';
 // that is none of them, on the condition's value, naming the options. Any case of an option, a
 // variable, or another operator publishes.
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ workers: false });
-  const put = await s.api(s.adminToken).put('/fields/plan', { label: 'Plan', type: 'list', options: ['Free', 'Pro', 'Enterprise'] });
-  expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
-});
-afterAll(async () => s?.close());
+const server = withPlanListField();
 
 async function publish(operator: string, right: string) {
-  const api = s.api(s.adminToken);
+  const api = server().api(server().adminToken);
   const draft = await api.post('/workflows', {
     name: 'Route by plan', trigger: { type: 'conversation_opened' },
     steps: [
