@@ -325,8 +325,12 @@ export class RunWorker {
         const results = await executeQueuedRound(this.env(), budget, this.opts.leaseMs, pick);
         if (results === 'none') return;
         // Its transaction is over: the next runs of its pairs are queue heads now. A kick held back
-        // meanwhile picks them beside this round's rest (as it did before kicks were held).
-        this.pickable();
+        // meanwhile picks them beside this round's rest (as it did before kicks were held). Not
+        // when its budget cut every pair it released: the round after its rest goes on with them,
+        // and a pick now raced that round for each pair's next run, one of the two coming back empty
+        // (one contact's burst while deliveries came in: 2.3x the round trips per run, and a round
+        // that waited a whole round for the contact's lock to find its runs taken).
+        if (cut.length === 0 || others) this.pickable();
         await this.restAfter(started, mine);
         if (!results) {
           // Rolled back: its runs are still queued; take those and go one by one (the per-run
