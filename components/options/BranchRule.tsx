@@ -1,6 +1,8 @@
 import { UNARY_VARIABLE_OPERATORS, VARIABLE_OPERATORS, type VariableOperator } from '../../lib/contracts/conditions';
 import { OPERATOR_LABELS } from '../../lib/workflow/condition-words';
 import { listFieldOf } from '../../lib/workflow/list-field-of';
+import { variableLabel } from '../../lib/workflow/variable-labels';
+import { useEditorContext } from './editor-context';
 import { Field } from './Field';
 import { useFields } from './queries';
 import { TemplateInput } from './TemplateInput';
@@ -32,11 +34,15 @@ interface Props {
 /** One condition of a branch: a variable, an operator, and (unless unary) a value. */
 export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }: Props) {
   const unary = UNARY_VARIABLE_OPERATORS.includes(rule.operator);
-  const options = listFieldOf(rule.left, useFields().data?.fields)?.options;
+  const fields = useFields().data?.fields;
+  const { formFields } = useEditorContext();
+  const options = listFieldOf(rule.left, fields, formFields)?.options;
+  // The field the variable holds, by the label it has elsewhere in the builder (and in run details).
+  const named = variableLabel(rule.left, { fields, formFields });
   return (
     <li className="row branch-rule">
       <TemplateInput label={`${label} variable`} value={rule.left} path={`${path}.left`} stepIndex={stepIndex}
-        placeholder="{{$contact.tags}}" onChange={(left) => onChange({ ...rule, left })} />
+        placeholder="{{$contact.tags}}" hint={named && `Reads “${named}”`} onChange={(left) => onChange({ ...rule, left })} />
       <Field label={`${label} operator`} path={`${path}.operator`} hint={OPERATOR_HINTS[rule.operator]}>
         {(p) => (
           <select {...p} value={rule.operator} onChange={(e) => {

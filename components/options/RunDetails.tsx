@@ -90,7 +90,7 @@ export function RunDetails({ run, onShow, focus = false }: Props) {
               {entry.error && <LongText as="p" className="error" text={entry.error} filename={`${run.id}-${entry.stepId}-error.txt`} />}
               {entry.notes?.map((n, j) => <LongText key={`${j}-${n.slice(0, 50)}`} as="p" className="hint" text={n} filename={`${run.id}-${entry.stepId}-note-${j + 1}.txt`} />)}
               {entry.output !== undefined && (
-                <BranchExplained type={entry.type} output={entry.output}>
+                <BranchExplained type={entry.type} output={entry.output} workflowId={run.workflowId}>
                   <LongText className="mono output" text={JSON.stringify(entry.output, null, 2)} filename={`${run.id}-${entry.stepId}-output.json`} />
                 </BranchExplained>
               )}

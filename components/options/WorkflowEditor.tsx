@@ -83,6 +83,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
     variableNotes: variableNotes(draft, apps),
     stepVariables: stepVariablesAt(draft, apps),
     steps: draft.steps.map((s, i) => ({ id: s.id, label: `${i + 1}. ${STEP_LABELS[s.type]} (${s.id})` })),
+    formFields: draft.trigger.type === 'shortcut' ? draft.trigger.form?.fields ?? [] : [],
   }), [draft, fields, apps]);
 
   const errors = useMemo(() => ({

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { FormFields } from '../../lib/workflow/list-field-of';
 
 export interface StepTarget { id: string; label: string }
 
@@ -10,6 +11,8 @@ export interface EditorContext {
   /** Per step index, the `$step.*` names a step that may run before it sets (variables.ts stepVariablesAt). */
   stepVariables: readonly (readonly string[])[];
   steps: readonly StepTarget[];
+  /** A shortcut's form fields (none for other triggers): a Branch on a list one offers its options. */
+  formFields?: FormFields;
 }
 
 export const EditorCtx = createContext<EditorContext>({ variables: [], stepVariables: [], steps: [] });

@@ -1,4 +1,4 @@
-import type { CheckedCondition } from '../contracts/branch-output';
+import type { CheckedCondition, SkippedCondition } from '../contracts/branch-output';
 import { type ConditionGroup, UNARY_VARIABLE_OPERATORS, type VariableCondition, type VariableConditionGroup } from '../contracts/conditions';
 import { OPERATOR_LABELS } from './condition-words';
 import { readNumber } from './numbers';
@@ -113,15 +113,16 @@ function shownValue(value: unknown): unknown {
  * `resolve` turns a template into its value: the raw value for a single placeholder (a list of
  * tags, a number), text otherwise — pass `(t) => resolveTemplateValue(t, scope).value`. `note`
  * hears why a greater/less than did not hold because a side is no number (for the run log).
+ * The rules left unchecked come back as `skipped`, as written, so the log lists every condition.
  */
 export function checkVariableConditions(
   group: VariableConditionGroup,
   resolve: (template: string) => unknown,
   note?: (message: string) => void,
-): { holds: boolean; checked: CheckedCondition[] } {
+): { holds: boolean; checked: CheckedCondition[]; skipped: SkippedCondition[] } {
   const checked: CheckedCondition[] = [];
-  if (group.rules.length === 0) return { holds: true, checked };
-  for (const rule of group.rules) {
+  if (group.rules.length === 0) return { holds: true, checked, skipped: [] };
+  for (const [at, rule] of group.rules.entries()) {
     const left = resolve(rule.left);
     // A number stays one ({{$contact.fields.limit}} holding 1.125 is not the ambiguous text "1.125").
     const resolved = rule.right === undefined ? '' : resolve(rule.right);
@@ -131,10 +132,22 @@ export function checkVariableConditions(
       if (why) note(`${why}, so "${rule.left} ${OPERATOR_WORDS[rule.operator]} ${rule.right ?? ''}" does not hold`);
     }
     const ok = holds(left, rule.operator, right);
-    checked.push({ condition: conditionText(rule, right), value: shownValue(left), holds: ok });
-    if (group.logic === 'and' ? !ok : ok) return { holds: ok, checked };
+    checked.push({ condition: conditionText(rule, right), left: rule.left, value: shownValue(left), holds: ok });
+    if (group.logic === 'and' ? !ok : ok) {
+      // Not resolved: a rule never checked says what it asks, not a value it never read.
+      const skipped = group.rules.slice(at + 1).map((r) => ({ condition: writtenConditionText(r), left: r.left }));
+      return { holds: ok, checked, skipped };
+    }
   }
-  return { holds: group.logic === 'and', checked };
+  return { holds: group.logic === 'and', checked, skipped: [] };
+}
+
+/** `{{$contact.fields.plan}} is "vip"` as written, for a rule the run did not check. */
+function writtenConditionText(rule: VariableCondition): string {
+  const asked = `${rule.left} ${OPERATOR_LABELS[rule.operator]}`;
+  if (UNARY_VARIABLE_OPERATORS.includes(rule.operator)) return asked;
+  const written = rule.right ?? '';
+  return written.includes('{{') ? `${asked} ${written}` : `${asked} ${JSON.stringify(shownValue(written))}`;
 }
 
 /** `{{$contact.fields.plan}} is "vip"`; a variable compared with shows the value it had. */

@@ -1,7 +1,7 @@
 import type { VariableCondition } from '../contracts/conditions';
 import type { FieldDefinition } from '../contracts/contacts';
 import { fieldName, fieldValueOf, isPhoneField, writableField } from './field-values';
-import { listFieldOf } from './list-field-of';
+import { type FormFields, listFieldOf } from './list-field-of';
 import { isInternational } from './national-phone';
 import { readNumber } from './numbers';
 import type { ActionInputSpec } from './validate-workflow';
@@ -78,12 +78,29 @@ export function choiceFieldProblem(
  * A Branch condition comparing a list field with a written value that is none of its options
  * ("{{$contact.fields.plan}} is vip" where Plan is Free, Pro or Enterprise) never holds (is not:
  * always holds): respond.io offers the field's options there; a typed value is checked against them.
+ * A shortcut form's list field (`{{$trigger.size}}`) the same way: the form only takes its options.
  */
-export function listOptionProblem(rule: VariableCondition, defs: readonly FieldDefinition[] = []): string | undefined {
+export function listOptionProblem(rule: VariableCondition, defs: readonly FieldDefinition[] = [], formFields?: FormFields): string | undefined {
   if (rule.operator !== 'is' && rule.operator !== 'is_not') return undefined;
-  const def = listFieldOf(rule.left, defs);
+  const def = listFieldOf(rule.left, defs, formFields);
   const right = (rule.right ?? '').trim();
   if (!def || right === '' || right.includes('{{')) return undefined;
   if (def.options.some((o) => o.trim().toLowerCase() === right.toLowerCase())) return undefined;
-  return `The field "${def.label}" is one of ${def.options.join(', ')}: "${right}" is none of them, so this condition would ${rule.operator === 'is' ? 'never' : 'always'} hold; enter one of its options`;
+  const what = def.form ? 'form field' : 'field';
+  return `The ${what} "${def.label}" is one of ${def.options.join(', ')}: "${right}" is none of them, so this condition would ${rule.operator === 'is' ? 'never' : 'always'} hold; enter one of its options`;
+}
+
+/**
+ * Ask a Question saving a free answer (text, email, phone, date) to a number field: most answers
+ * are no number and are dropped with only a note in the run log. respond.io asks such questions
+ * with its Number answer type, which re-asks until the reply is one: so does ours, once chosen.
+ */
+export function answerTypeFieldProblem(
+  config: { answerType: string; saveToField?: string | undefined }, index: number, id: string, defs: readonly FieldDefinition[] = [],
+): string | undefined {
+  if (!config.saveToField || config.answerType === 'number' || config.answerType === 'choice') return undefined;
+  const field = writableField(config.saveToField, defs);
+  if (!field || !('custom' in field) || field.custom.type !== 'number') return undefined;
+  const { key, label } = field.custom;
+  return `Step ${index + 1} ("${id}") saves a ${config.answerType} answer to the number field "${label}" (${key}), which would not keep a reply that is no number: set the expected answer to Number (it asks again until the reply is one), or save to another field`;
 }

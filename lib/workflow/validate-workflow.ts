@@ -15,7 +15,9 @@ import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
   templateReferences,
 } from './template';
-import { actionInputProblems, choiceFieldProblem, comparedNumberProblem, listOptionProblem, literalValueProblem } from './config-value-problems';
+import {
+  actionInputProblems, answerTypeFieldProblem, choiceFieldProblem, comparedNumberProblem, listOptionProblem, literalValueProblem,
+} from './config-value-problems';
 import { after, braces, type Finding, listed, meantAmong, type ReferenceContext, say } from './reference-finding';
 import { stepFinding } from './step-reference-findings';
 
@@ -161,6 +163,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
     fieldKeys: workspace.fieldKeys,
   };
 
+  const formFields = def.trigger.type === 'shortcut' ? def.trigger.form.fields : undefined;
   def.steps.forEach((step, i) => {
     ctx.at = i;
     const at = ['steps', i, 'config'];
@@ -183,7 +186,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       );
       if (step.config.elseGoTo !== undefined) add([...at, 'elseGoTo'], targetProblem(step.config.elseGoTo, step.id, ctx));
       step.config.branches.forEach((branch, b) => branch.conditions.rules.forEach((rule, r) =>
-        add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule) ?? listOptionProblem(rule, workspace.fields))));
+        add([...at, 'branches', b, 'conditions', 'rules', r, 'right'], comparedNumberProblem(rule) ?? listOptionProblem(rule, workspace.fields, formFields))));
     }
     if (step.type === 'update_contact_field') add([...at, 'value'], literalValueProblem(step.config, i, step.id, workspace.fields, workspace.defaultCountry));
     if (step.type === 'send_message') for (const [path, message] of sendLinkProblems(step.config)) add([...at, ...path], message);
@@ -193,7 +196,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);
     }
     if (step.type === 'http_request') add([...at, 'url'], httpUrlProblem(step.config.url));
-    if (step.type === 'ask_question') add([...at, 'saveToField'], choiceFieldProblem(step.config, i, step.id, workspace.fields));
+    if (step.type === 'ask_question') add([...at, 'saveToField'], choiceFieldProblem(step.config, i, step.id, workspace.fields) ?? answerTypeFieldProblem(step.config, i, step.id, workspace.fields));
     for (const gap of credentialGaps(step)) add(['steps', i, ...gap.path], `${gap.message[0]!.toUpperCase()}${gap.message.slice(1)}`);
     // An HTTP request's text goes to another system as written, which may use `{{…}}` itself.
     const rootlessChecked = step.type !== 'http_request';

@@ -57,3 +57,30 @@ describe('a Branch condition on a list field', () => {
     expect(offered(screen.getByLabelText('Branch 1 condition 1 value'))).toEqual([]);
   });
 });
+
+// A Branch on a shortcut form's list field: `{{$trigger.size}}` holds one of the form's options
+// (the form takes nothing else), so they are offered, and the variable reads by its label.
+describe('a Branch condition on a shortcut form\'s list field', () => {
+  const shirt: WorkflowDraft = {
+    name: 'Order a shirt', oncePerContact: false, steps: [],
+    trigger: { type: 'shortcut', name: 'Order a shirt', form: { fields: [{ label: 'Size', type: 'list', variable: 'size', options: ['S', 'M', 'L'] }, { label: 'Note', type: 'text', variable: 'note' }] } },
+  };
+
+  it('offers the form field\'s options for the value, names them and flags a value none of them', async () => {
+    serveApi(emptyEditorApi);
+    const user = userEvent.setup();
+    renderWithProviders(<WorkflowEditor id={undefined} initial={shirt} restored={false} onDiscard={() => undefined} />);
+    await user.selectOptions(screen.getByLabelText('New step'), 'Branch');
+    await user.click(screen.getByRole('button', { name: 'Add step' }));
+    await user.type(screen.getByLabelText('Branch 1 condition 1 variable'), '{{{{$trigger.size}}');
+    const value = screen.getByLabelText('Branch 1 condition 1 value');
+    await waitFor(() => expect(offered(value)).toEqual(['S', 'M', 'L']));
+    expect(screen.getByText('One of: S, M, L')).toBeTruthy();
+    expect(screen.getByText('Reads “Size”')).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Branch 1 goes to'), 'End the workflow');
+    await user.type(value, 'XL');
+    await user.tab();
+    await waitFor(() => expect(value.getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getAllByText(/The form field "Size" is one of S, M, L: "XL" is none of them/).length).toBeGreaterThan(0);
+  });
+});

@@ -90,4 +90,19 @@ describe('contact fields the steps write', () => {
     expect(await screen.findByText(/cannot set "order_total" \(number\): "abc" is not a number/)).toBeTruthy();
     expect(screen.getByLabelText('New value').getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('warns on a text answer saved to a number field until the expected answer is Number, as publishing would refuse it', async () => {
+    const user = userEvent.setup();
+    renderEditor();
+    await addStep(user, 'Ask a question');
+    await user.type(screen.getByLabelText('Question'), 'Your order total?');
+    await user.selectOptions(screen.getByLabelText('Expected answer'), 'text');
+    const picker = screen.getByLabelText('Save the answer to contact field (optional)');
+    await offered(picker);
+    await user.selectOptions(picker, 'order_total');
+    expect(await screen.findByText(/saves a text answer to the number field "Order total" \(order_total\).*set the expected answer to Number/)).toBeTruthy();
+    expect(picker.getAttribute('aria-invalid')).toBe('true');
+    await user.selectOptions(screen.getByLabelText('Expected answer'), 'number');
+    await waitFor(() => expect(picker.getAttribute('aria-invalid')).toBeNull());
+  });
 });

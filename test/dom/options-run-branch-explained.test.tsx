@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RunDetails } from '../../components/options/RunDetails';
 import type { Run, StepLogEntry } from '../../lib/contracts/runs';
-import { renderWithProviders } from './options-harness';
+import { ok, renderWithProviders, serveApi } from './options-harness';
 
 // A Branch step's output as the server logs it (server/engine/steps/branch.ts; the shapes of
 // test/integration/webhooks/branch-explained.test.ts): the run details say in sentences why the run
@@ -72,5 +72,40 @@ describe('run details of a Branch step', () => {
     const { container } = renderWithProviders(<RunDetails run={runWith([branchStep({ branch: 'VIP', goTo: 'thanks' }), comment])} />);
     expect([...container.querySelectorAll('pre.output')].map((p) => JSON.parse(p.textContent!))).toEqual([{ branch: 'VIP', goTo: 'thanks' }, { commentId: 'c_1' }]);
     expect(container.querySelector('.branch-explained')).toBeNull();
+  });
+
+  // Logged since the variable and the conditions an earlier one decided without are kept
+  // (server/engine/steps/branch.ts): the shapes of test/integration/webhooks/branch-explained.test.ts.
+  const bySize = {
+    branch: 'else',
+    checked: [
+      { branch: 'Big VIP', matched: false,
+        conditions: [{ condition: '{{$trigger.size}} is "L"', left: '{{$trigger.size}}', value: 'M', holds: false }],
+        skipped: [{ condition: '{{$contact.fields.plan}} is "Pro"', left: '{{$contact.fields.plan}}' }, { condition: '{{$contact.tags}} has tag "vip"', left: '{{$contact.tags}}' }] },
+    ],
+  };
+  const shortcut = {
+    id: 'wf_1', name: 'Order a shirt', oncePerContact: false, steps: [], status: 'published', version: 1, createdAt: at, updatedAt: at, publishedAt: at,
+    trigger: { type: 'shortcut', icon: '⚡', name: 'Order a shirt', description: '', form: { fields: [{ label: 'Size', type: 'list', variable: 'size', required: true, options: ['S', 'M', 'L'] }] } },
+  };
+
+  it('names each variable by its label as the builder does, the variable on hover, and lists the conditions not checked', async () => {
+    serveApi({ 'GET /fields': ok({ fields: [{ key: 'plan', label: 'Plan', type: 'list', options: ['Free', 'Pro'] }] }), 'GET /workflows/wf_1': ok(shortcut) });
+    const { container } = renderWithProviders(<RunDetails run={runWith([branchStep(bySize)])} />);
+    await waitFor(() => expect(tried(container)).toEqual([
+      '“Big VIP” — did not holdSize is "L": it was “M” — noPlan is "Pro": not checked{{$contact.tags}} has tag "vip": not checked',
+    ]));
+    expect([...container.querySelectorAll('.variable-label')].map((l) => [l.textContent, l.getAttribute('title')]))
+      .toEqual([['Size', '{{$trigger.size}}'], ['Plan', '{{$contact.fields.plan}}']]);
+    expect([...container.querySelectorAll('li.not-checked')].map((li) => li.textContent)).toEqual(['Plan is "Pro": not checked', '{{$contact.tags}} has tag "vip": not checked']);
+  });
+
+  it('shows the variables as written when their labels cannot be read', async () => {
+    serveApi({});
+    const { container } = renderWithProviders(<RunDetails run={runWith([branchStep(bySize)])} />);
+    expect(tried(container)).toEqual([
+      '“Big VIP” — did not hold{{$trigger.size}} is "L": it was “M” — no{{$contact.fields.plan}} is "Pro": not checked{{$contact.tags}} has tag "vip": not checked',
+    ]);
+    await waitFor(() => expect(screen.getByText(/those after the one that decides it are not checked/)).toBeTruthy());
   });
 });

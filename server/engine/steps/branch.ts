@@ -12,7 +12,8 @@ export const branchStep = defineStep({
     // A greater/less than on something that is no number goes on silently otherwise: the log says why.
     const taken = ctx.config.branches.find((b) => {
       const result = checkVariableConditions(b.conditions, resolve, (why) => ctx.note(`Branch "${b.name}": ${why}`));
-      checked.push({ branch: b.name, matched: result.holds, conditions: result.checked });
+      // Those an earlier condition decided without are listed too: the run details show every condition.
+      checked.push({ branch: b.name, matched: result.holds, conditions: result.checked, ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}) });
       return result.holds;
     });
     if (taken) return goTo(taken.goTo, { branch: taken.name, checked });

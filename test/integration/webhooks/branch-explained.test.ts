@@ -4,7 +4,8 @@ import { makeContact, publishWebhookWorkflow, waitForRun } from './support';
 
 // A run's Branch step says why it went where it went, over real HTTP: each branch tried, each
 // condition as written with the value the variable had, and whether it held (as n8n's IF node
-// shows its input), so an admin reading the run history sees "plan was Pro, not vip".
+// shows its input), so an admin reading the run history sees "plan was Pro, not vip"; conditions
+// an earlier one decided without are listed as skipped, so the run details show every condition.
 
 let server: TestServer;
 beforeEach(async () => { server = await startTestServer(); });
@@ -44,15 +45,17 @@ describe('the run log of a Branch step', () => {
     await server.api(server.adminToken).post('/conversations', { contactId: contact.id });
   });
 
-  it('names each condition checked with the value it had; an "and" stops at the first that fails', async () => {
+  it('names each condition checked with the value it had; an "and" stops at the first that fails, an "or" at the first that holds, the rest listed as skipped', async () => {
     const step = await runWith({ plan: 'Pro', country: 'FR', shopCountry: 'FR' });
     expect(step.output).toEqual({
       branch: 'Same country as the shop', goTo: 'thanks',
       checked: [
-        { branch: 'VIP', matched: false, conditions: [{ condition: '{{$trigger.plan}} is "vip"', value: 'Pro', holds: false }] },
+        { branch: 'VIP', matched: false,
+          conditions: [{ condition: '{{$trigger.plan}} is "vip"', left: '{{$trigger.plan}}', value: 'Pro', holds: false }],
+          skipped: [{ condition: '{{$trigger.country}} is "ES"', left: '{{$trigger.country}}' }] },
         { branch: 'Same country as the shop', matched: true, conditions: [
-          { condition: '{{$trigger.country}} is {{$trigger.shopCountry}} ("FR")', value: 'FR', holds: true },
-        ] },
+          { condition: '{{$trigger.country}} is {{$trigger.shopCountry}} ("FR")', left: '{{$trigger.country}}', value: 'FR', holds: true },
+        ], skipped: [{ condition: '{{$trigger.plan}} has a value', left: '{{$trigger.plan}}' }] },
       ],
     });
   });
@@ -61,10 +64,12 @@ describe('the run log of a Branch step', () => {
     const step = await runWith({ country: 'FR', shopCountry: 'ES' });
     expect(step.output.branch).toBe('else');
     expect(step.output.checked).toEqual([
-      { branch: 'VIP', matched: false, conditions: [{ condition: '{{$trigger.plan}} is "vip"', value: null, holds: false }] },
+      { branch: 'VIP', matched: false,
+        conditions: [{ condition: '{{$trigger.plan}} is "vip"', left: '{{$trigger.plan}}', value: null, holds: false }],
+        skipped: [{ condition: '{{$trigger.country}} is "ES"', left: '{{$trigger.country}}' }] },
       { branch: 'Same country as the shop', matched: false, conditions: [
-        { condition: '{{$trigger.country}} is {{$trigger.shopCountry}} ("ES")', value: 'FR', holds: false },
-        { condition: '{{$trigger.plan}} has a value', value: null, holds: false },
+        { condition: '{{$trigger.country}} is {{$trigger.shopCountry}} ("ES")', left: '{{$trigger.country}}', value: 'FR', holds: false },
+        { condition: '{{$trigger.plan}} has a value', left: '{{$trigger.plan}}', value: null, holds: false },
       ] },
     ]);
   });
