@@ -3,6 +3,7 @@ import type { UnitOfWork } from '../events/unit-of-work';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { editsOf, recordEdit } from '../domain/message-edit';
+import { isPostgres } from '../store/database';
 import { waIdCandidates } from './meta-payloads';
 
 /**
@@ -28,9 +29,13 @@ export type EditOutcome = 'edited' | 'unchanged' | 'not stored' | 'not a custome
  * than its writer, is not applied.
  */
 export async function applyEdit(uow: UnitOfWork, services: Services, connectionId: string, targetId: string, e: EditWords): Promise<EditOutcome> {
-  const found = await uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+  const query = uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .select(['messages.id', 'messages.text', 'messages.edits', 'messages.attachments', 'messages.author_id', 'messages.direction', 'messages.author_type', 'conversations.id as conversation_id', 'conversations.contact_id'])
-    .where('messages.connection_id', '=', connectionId).where('messages.external_id', '=', targetId).execute();
+    .where('messages.connection_id', '=', connectionId).where('messages.external_id', '=', targetId);
+  // PostgreSQL: two edits of one message delivered at once (Meta sends in parallel) both read it
+  // before either wrote, and the one committing last won whatever its time, dropping the other
+  // from the earlier versions. Held, the second reads what the first wrote. (SQLite: one writer.)
+  const found = await (isPostgres(uow.trx) ? query.forUpdate('messages') : query).execute();
   if (found.length === 0) return 'not stored';
   const target = found.find((m) => m.direction === 'incoming' && m.author_type === 'contact');
   if (!target) return 'not a customer message';

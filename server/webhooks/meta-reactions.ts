@@ -73,22 +73,26 @@ async function showReaction(uow: UnitOfWork, services: Services, target: Target,
 
 /**
  * Once a message with Meta's id is stored (the customer's, a Page echo, our send's answer): the
- * reactions and edits that arrived before it, in the order they came. Each is taken by deleting
- * its row, so two stores looking at once show it once.
+ * edits that arrived before it, then the reactions, each in the order they came. Edits first: a
+ * reaction quotes the message, and the agent reads it beside the words the message shows once
+ * every edit is in (a reaction quoting words the thread no longer shows reads like another
+ * message's). Each is taken by deleting its row, so two stores looking at once show it once.
  */
 export async function showEarlyReactions(uow: UnitOfWork, services: Services, connectionId: string, externalId: string): Promise<void> {
   const waiting = await uow.trx.selectFrom('early_reactions').selectAll().where('connection_id', '=', connectionId).where('target_id', '=', externalId)
     .orderBy('created_at').orderBy('dedupe_key').execute();
-  if (waiting.length === 0) return;
-  const target = await reactedTo(uow, connectionId, externalId);
-  if (!target) return;
+  if (waiting.length === 0 || !(await reactedTo(uow, connectionId, externalId))) return;
+  const take = async (dedupeKey: string) => Number((await uow.trx.deleteFrom('early_reactions').where('dedupe_key', '=', dedupeKey).executeTakeFirst()).numDeletedRows) > 0;
   for (const w of waiting) {
-    const taken = await uow.trx.deleteFrom('early_reactions').where('dedupe_key', '=', w.dedupe_key).executeTakeFirst();
-    if (Number(taken.numDeletedRows) === 0) continue;
-    if (w.edit === null) { await showReaction(uow, services, target, w.emoji); continue; }
+    if (w.edit === null || !(await take(w.dedupe_key))) continue;
     // Applied as if it came now: an edit by someone else than the message's writer is dropped here.
     const edit = EditWords.safeParse(fromJson<unknown>(w.edit, null));
     if (edit.success) await applyEdit(uow, services, connectionId, externalId, edit.data);
+  }
+  const target = await reactedTo(uow, connectionId, externalId);
+  for (const w of waiting) {
+    if (w.edit !== null || !target || !(await take(w.dedupe_key))) continue;
+    await showReaction(uow, services, target, w.emoji);
   }
 }
 

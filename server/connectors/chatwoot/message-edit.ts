@@ -1,8 +1,11 @@
 import { nowIso } from '../../ids';
 import { editsOf, recordEdit } from '../../domain/message-edit';
 import { chatwootMessageTime } from './message-time';
+import type { ConversationPlace } from '../../domain/conversation-place';
 import type { MirrorContext } from './mirror-contact';
+import { storeMissedMessage } from './missed-message';
 import { htmlToText, messageText, type CwMessageEvent } from './payloads';
+import { sameAsRendered, STORED_MAX } from './rendered-words';
 
 /**
  * Chatwoot's `message_updated` (app/listeners/webhook_listener.rb:35-43 @ 03df4e06: the message's
@@ -23,14 +26,11 @@ import { htmlToText, messageText, type CwMessageEvent } from './payloads';
  * survey's link added: MessageContentPresenter). Read as an edit, every "delivered" or "read" of an
  * older reply marked it edited, its words replaced by their rendering.
  */
-export async function applyMessageEdit(ctx: MirrorContext, msg: CwMessageEvent): Promise<void> {
+export async function applyMessageEdit(ctx: MirrorContext, msg: CwMessageEvent, place?: ConversationPlace): Promise<void> {
   const row = await ctx.uow.trx.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .select(['messages.id', 'messages.text', 'messages.edits', 'messages.attachments', 'messages.direction', 'messages.author_type', 'conversations.id as conversation_id', 'conversations.contact_id'])
     .where('messages.connection_id', '=', ctx.conn.row.id).where('messages.external_id', '=', String(msg.id)).executeTakeFirst();
-  if (!row) {
-    ctx.notes.push(`Message ${msg.id} was changed in Chatwoot but is not stored here; nothing to update`);
-    return;
-  }
+  if (!row) return storeMissedMessage(ctx, msg, place);
   // Deleting in Chatwoot saves "This message was deleted" with content_attributes.deleted: a deletion, not new words.
   if (msg.content_attributes?.deleted === true) {
     ctx.notes.push(`Message ${msg.id} was deleted in Chatwoot; its copy here is kept`);
@@ -66,27 +66,11 @@ function wordsOf(msg: CwMessageEvent): { text: string; full: string; rendered: b
   return full === '' ? null : { text: messageText(full), full, rendered };
 }
 
-/** A stored text cut to what a message holds (messageText): only its start can be compared. */
-const STORED_MAX = 4096;
-
 /**
- * Whether the stored text says the same. A rendering has lost the markdown the stored text may
- * keep (`**Order**` read `Order` or `*Order*`, `[here](https://…)` read `here` in HTML and the bare
- * address on WhatsApp, a numbered list dashed), so it is compared by its letters, digits and emoji
- * only, with a link read either way: a status change of an older message must not read as an edit.
- * What is lost is an edit of punctuation alone in a message that is not the conversation's last.
+ * Whether the stored text says the same: exactly when the words are the raw text, else as
+ * Chatwoot's rendering for the channel can say it (rendered-words.ts).
  */
 function sameWords(words: { text: string; full: string; rendered: boolean }, stored: string): boolean {
-  const cut = stored.length >= STORED_MAX;
-  if (!words.rendered) return cut ? words.full.startsWith(stored.trim()) : words.text === stored.trim();
-  const now = bare(words.full);
-  const same = (was: string) => (cut ? now.startsWith(was.slice(0, Math.max(0, was.length - 1))) : now === was);
-  // HTML the customer typed (`<b>`) is left out of the rendering (CommonMarker without UNSAFE).
-  return [stored.replace(LINK, '$1'), stored.replace(LINK, '$2'), htmlToText(stored)].some((was) => same(bare(was)));
+  if (words.rendered) return sameAsRendered(words.full, stored);
+  return stored.length >= STORED_MAX ? words.full.startsWith(stored.trim()) : words.text === stored.trim();
 }
-
-/** A markdown link: its text, its address. */
-const LINK = /\[([^\]]*)\]\(([^)\s]*)\)/g;
-
-/** Letters, digits and emoji, line by line without list markers (`1.`, `-`) that a rendering rewrites. */
-const bare = (s: string) => s.replace(/^[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]+/gm, '').replace(/[^\p{L}\p{N}\p{Extended_Pictographic}]+/gu, '');

@@ -9,7 +9,8 @@ import { agentEmail } from './agents';
 import { connectionByWebhookToken, type ChatwootConnection } from './connections';
 import { applyContact, lockMirror, type MirrorContext } from './mirror-contact';
 import { applyConversation, applyIncomingMessage, isOpenStatus } from './mirror-conversation';
-import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, isIncoming, stampSeconds } from './payloads';
+import { ChangedAttributes, contactVersion, CwContact, CwConversation, CwMessageEvent, stampSeconds } from './payloads';
+import { messageAuthor } from './message-author';
 import { placeOf } from './inboxes';
 import { applyMessageEdit } from './message-edit';
 import type { ConversationPlace } from '../../domain/conversation-place';
@@ -116,16 +117,15 @@ function selectHandler(event: string, body: unknown): Handler | undefined {
     }
     case 'message_created': {
       const msg = parse(CwMessageEvent, body);
-      // Activity messages are never sent (message_filter_helpers.rb:8); a private note is outgoing with private: true.
-      const from = isIncoming(msg.message_type) ? 'contact' : msg.private ? 'note' : 'agent';
-      // An agent bot's message (the companion's own echo, or another bot's) is not a person's reply.
-      const bot = !isIncoming(msg.message_type) && msg.sender?.type === 'agent_bot' ? { name: msg.sender.name ?? null } : undefined;
+      // Activity messages are never sent (message_filter_helpers.rb:8).
+      const { from, bot } = messageAuthor(msg);
       return { conversation: msg.conversation, apply: (ctx, _email, place) => applyIncomingMessage(ctx, msg, from, false, place, bot) };
     }
     case 'message_updated': {
-      // Only the message's words are mirrored (message-edit.ts): its conversation's state comes with its own events.
+      // A stored message: only its words are mirrored (message-edit.ts), its conversation's state
+      // comes with its own events. One whose message_created was lost is stored as that would have (missed-message.ts).
       const msg = parse(CwMessageEvent, body);
-      return { apply: (ctx) => applyMessageEdit(ctx, msg) };
+      return { conversation: msg.conversation, apply: (ctx, _email, place) => applyMessageEdit(ctx, msg, place) };
     }
     default:
       return undefined;

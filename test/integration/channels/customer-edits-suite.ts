@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Message } from '../../../lib/contracts/conversations';
 import { Run } from '../../../lib/contracts/runs';
 import { messengerText, nextMid, nextWamid, whatsappImage, whatsappPlainMessage } from '../../fixtures/meta/payloads';
-import { messengerEdit, whatsappEdit } from '../../fixtures/meta/message-kinds';
+import { messengerEdit, whatsappEdit, whatsappReactionTo } from '../../fixtures/meta/message-kinds';
 import { pruneChannelBookkeeping } from '../../../server/channels/housekeeping';
 import { waitFor } from '../../support/wait';
 import { conversationOf, startChannelWorld, type ChannelWorld } from './support';
@@ -90,6 +90,35 @@ export function customerEditsSuite(databaseUrl: () => string | undefined) {
     await pruneChannelBookkeeping(w.server.app.services, Date.now() + 8 * 86_400_000);
     await w.deliver(whatsappPlainMessage({ waId: '14155550123', text: 'Hello again', id: never }));
     expect((await messagesOf(conversation.id)).map((m) => `${m.text}${m.edited ? ' (edited)' : ''}`).at(-1)).toBe('Hello again');
+  });
+
+  // WhatsApp's edit carries no count and its time in whole seconds (the webhook's trigger time), its
+  // own wamid no order: within one second only the arrival order is known, as Chatwoot and n8n apply
+  // every edit. An edit from an earlier second never replaces a later one.
+  it('WhatsApp: an edit from an earlier second arriving late changes nothing; within one second the last to arrive shows, the other kept in its history', async () => {
+    const id = nextWamid();
+    await w.deliver(whatsappPlainMessage({ waId: '14155550145', text: 'Pick up at 5pm', id }));
+    const t = Math.floor(Date.now() / 1000) - 60;
+    for (const [text, at] of [['Pick up at 7pm', t + 1], ['Pick up at 6pm', t], ['Pick up at 6:30pm', t + 1], ['Pick up at 7:30pm', t + 1]] as const) {
+      expect((await w.deliver(whatsappEdit({ waId: '14155550145', original: id, text, timestamp: at }))).body).toMatchObject({ received: 1 });
+    }
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550145');
+    const [message] = await messagesOf(conversation.id);
+    expect(message).toMatchObject({ text: 'Pick up at 7:30pm', edited: { count: 3, previous: [{ text: 'Pick up at 5pm' }, { text: 'Pick up at 7pm' }, { text: 'Pick up at 6:30pm' }] } });
+  });
+
+  // Both waited for the message; the reaction was shown first, quoting the words the edit replaced
+  // at once, so the agent read a thumbs-up to something the thread no longer said.
+  it('WhatsApp: a reaction and an edit that both beat their message: the reaction quotes the edited words', async () => {
+    const id = nextWamid();
+    await w.deliver(whatsappReactionTo({ waId: '14155550141', to: id, emoji: '\u{1F44D}' }));
+    await w.deliver(whatsappEdit({ waId: '14155550141', original: id, text: 'Pick up at 6pm' }));
+    await w.deliver(whatsappPlainMessage({ waId: '14155550141', text: 'Pick up at 5pm', id }));
+    const { conversation } = await conversationOf(w.server, 'phone=%2B14155550141');
+    expect((await messagesOf(conversation.id)).map((m) => `${m.text}${m.edited ? ' (edited)' : ''}`)).toEqual([
+      'Pick up at 6pm (edited)',
+      'Reacted \u{1F44D} to: “Pick up at 6pm”',
+    ]);
   });
 
   it('WhatsApp: an edited answer reads the new words, but the question it answered is not answered again and no workflow starts', async () => {
