@@ -11,16 +11,28 @@ import { ReenterInstallValues } from './ReenterInstallValues';
 import { keys } from './queries';
 import { AppBuilder } from './app-builder/AppBuilder';
 import { SCOPE_WORDS } from './app-builder/words';
-import { privateMediaUrlProblem } from '../../lib/contracts/app-media-url';
+import { type AllowedHost, type MediaKey, privateMediaHost, privateMediaUrlProblem } from '../../lib/contracts/app-media-url';
 
-/** A manifest stored before private addresses were refused (app-media-url.ts) still gets no request into the admin's network. */
-const publicMedia = (url: string | undefined) => (url && !privateMediaUrlProblem(url) ? url : undefined);
+/**
+ * A manifest stored before private addresses were refused (app-media-url.ts) still gets no request
+ * into the admin's network, unless the server's allow-list permits its host (`privateMediaShown`).
+ */
+const shownMedia = (app: App, key: MediaKey) => {
+  const url = app.manifest[key];
+  return url && (!privateMediaUrlProblem(url) || app.privateMediaShown?.includes(key)) ? url : undefined;
+};
+
+/** The hosts of the media the server shows although private: editing the manifest keeps them. */
+function shownPrivateHosts(app: App): AllowedHost {
+  const hosts = new Set((app.privateMediaShown ?? []).map((key) => privateMediaHost(app.manifest[key] ?? '')));
+  return (host) => hosts.has(host);
+}
 
 /** What an admin sees before installing an app; install/uninstall, its API key, and manage (edit, delete, rotate). */
 export function AppCard({ app, onDeleted }: { app: App; onDeleted?: (name: string) => void }) {
   const client = useQueryClient();
   const m = app.manifest;
-  const logoUrl = publicMedia(m.logoUrl), coverUrl = publicMedia(m.coverUrl), videoUrl = publicMedia(m.videoUrl);
+  const logoUrl = shownMedia(app, 'logoUrl'), coverUrl = shownMedia(app, 'coverUrl'), videoUrl = shownMedia(app, 'videoUrl');
   const [installing, setInstalling] = useState(false);
   // Pictures live on the app's own server: one that does not load leaves no broken-image icon.
   const [broken, setBroken] = useState<{ logo?: boolean; cover?: boolean }>({});
@@ -126,6 +138,7 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
   const name = app.manifest.name;
   const path = `/apps/${encodeURIComponent(app.id)}`;
   const [editing, setEditing] = useState(false);
+  const allowedMedia = useMemo(() => shownPrivateHosts(app), [app]);
   const refresh = () => client.invalidateQueries({ queryKey: keys.apps });
   const edit = useMutation({
     mutationFn: (manifest: AppManifest) => request(App, 'PUT', path, manifest),
@@ -147,7 +160,7 @@ function useManageApp(app: App, onDeleted?: (name: string) => void) {
   const panel = (
     <>
       {editing && (
-        <AppBuilder initial={app.manifest} submitLabel="Save manifest" pending={edit.isPending}
+        <AppBuilder initial={app.manifest} submitLabel="Save manifest" pending={edit.isPending} allowedMedia={allowedMedia}
           error={edit.error} onSubmit={(m) => edit.mutate(m)} onCancel={() => { setEditing(false); edit.reset(); }} />
       )}
       {edit.isSuccess && !editing && (

@@ -1,6 +1,7 @@
 import { UNARY_VARIABLE_OPERATORS, VARIABLE_OPERATORS, type VariableOperator } from '../../lib/contracts/conditions';
 import { OPERATOR_LABELS } from '../../lib/workflow/condition-words';
 import { listFieldOf } from '../../lib/workflow/list-field-of';
+import { listOptionNote } from '../../lib/workflow/config-value-problems';
 import { variableLabel } from '../../lib/workflow/variable-labels';
 import { useEditorContext } from './editor-context';
 import { Field } from './Field';
@@ -37,6 +38,8 @@ export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }:
   const fields = useFields().data?.fields;
   const { formFields } = useEditorContext();
   const options = listFieldOf(rule.left, fields, formFields)?.options;
+  // Not an error: contacts may still hold an option removed since (publishing takes it).
+  const note = listOptionNote(rule, fields);
   // The field the variable holds, by the label it has elsewhere in the builder (and in run details).
   const named = variableLabel(rule.left, { fields, formFields });
   return (
@@ -55,7 +58,7 @@ export function BranchRule({ rule, label, path, stepIndex, onChange, onRemove }:
       </Field>
       {!unary && (
         <TemplateInput label={`${label} value`} value={rule.right ?? ''} path={`${path}.right`} stepIndex={stepIndex}
-          suggestions={options} hint={options ? `One of: ${options.join(', ')}` : undefined}
+          suggestions={options} hint={note ?? (options ? `One of: ${options.join(', ')}` : undefined)}
           onChange={(right) => onChange({ ...rule, right })} />
       )}
       <button type="button" className="icon-button" aria-label={`Remove ${label}`} onClick={onRemove}>✕</button>

@@ -139,6 +139,9 @@ export async function startPaymentApp(options: PaymentAppOptions): Promise<Payme
     },
     'POST /refunds': async (req, raw) => {
       const body = verified('/refunds', req, raw, received.refunds) as { accountId: string; orderId: string; reason?: string | null };
+      // Read once the signature verified (it covers the body, not this header): which of our installations calls.
+      const installationId = String(req.headers['x-inboxcompanion-installation-id'] ?? '');
+      if (!installations.has(installationId)) return [404, { error: `unknown installation "${installationId}": install the app again` }];
       if (!body.orderId) return [422, { error: 'orderId is required' }];
       return [201, { refund: { id: `rf_${randomUUID().slice(0, 8)}`, status: 'refunded', orderId: body.orderId, accountId: body.accountId } }];
     },

@@ -6,6 +6,14 @@ import { unknownKeys } from './common';
 // An installed mini-app as the admin sees it, and what the companion sends to the app's own
 // server about its installation (subscribe, unsubscribe). Re-exported by ./apps.
 
+/**
+ * The header on every action request naming the installation that sent it: the seed pages say
+ * nothing of what an action carries, and an app installed in several workspaces otherwise tells
+ * them apart only by the auth values. Named like the `InboxCompanion-MiniApp/1` user agent; not
+ * signed (Standard Webhooks signs the body only), so trust it once the signature verifies.
+ */
+export const APP_INSTALLATION_HEADER = 'X-InboxCompanion-Installation-Id';
+
 /** Values of the auth inputs, typed by the input type; what the install form sends. */
 export const AuthValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 export type AuthValues = z.infer<typeof AuthValues>;

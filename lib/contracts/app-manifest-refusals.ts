@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { AppManifest } from './apps';
-import { privateMediaUrlProblem } from './app-media-url';
+import { type AllowedHost, MEDIA_KEYS, privateMediaUrlProblem } from './app-media-url';
+import { APP_INSTALLATION_HEADER } from './app-install';
 
 // What a new or changed manifest (POST and PUT /apps, the app builder) may not hold although a
 // stored one is still read with it: a key the contract does not take, names that hide
-// characters, keys every object already has, media on private addresses.
+// characters, keys every object already has, media on private addresses, a packaged request
+// that would not go out as written.
 
 export type ObjectOf = <S extends z.core.$ZodLooseShape>(shape: S, what: string) => z.ZodObject<S>;
 
@@ -75,8 +77,44 @@ function hiddenCharacterProblem(text: string, multiline: boolean): string | unde
   return `Holds ${code} (${what}), which shows as something else or nothing at all${multiline ? '' : ' in a one-line name'}; remove it`;
 }
 
-/** The issues of a parsed manifest that the lenient contract lets through. */
-export function addManifestRefusals(m: AppManifest, ctx: z.RefinementCtx): void {
+/**
+ * Headers every action call carries with the companion's own value (run-action.ts), which a
+ * manifest's header of that name never replaced: the app's server got something else than its
+ * manifest said, and the 201 said nothing. Lower case: header names match in any case.
+ */
+const COMPANION_HEADERS: Record<string, string> = {
+  'user-agent': 'InboxCompanion-MiniApp/1',
+  'idempotency-key': 'the run and step, the same on every retry of one call',
+  'webhook-id': 'the Standard Webhooks signature',
+  'webhook-timestamp': 'the Standard Webhooks signature',
+  'webhook-signature': 'the Standard Webhooks signature',
+  [APP_INSTALLATION_HEADER.toLowerCase()]: 'the id of the installation calling, as its subscribe request gave it',
+};
+
+/** A packaged request's problems a developer would otherwise find only on the app's server. */
+function requestProblems(m: AppManifest): [PropertyKey[], string][] {
+  return m.actions.flatMap((action, a) => {
+    const at = ['actions', a, 'request'];
+    const { method, headers, body } = action.request;
+    const found: [PropertyKey[], string][] = [];
+    // As the HTTP request step refuses it: servers and proxies drop or refuse a GET's body.
+    if (method === 'GET' && body !== undefined) found.push([[...at, 'body'], 'A GET request cannot have a body: put the values in the URL (e.g. ?orderId={{input.orderId}}) or use POST']);
+    for (const name of Object.keys(headers)) {
+      const lower = name.toLowerCase();
+      const ours = Object.hasOwn(COMPANION_HEADERS, lower) ? COMPANION_HEADERS[lower] : lower === 'content-type' && body !== undefined ? 'application/json: the body is sent as JSON' : undefined;
+      if (ours) found.push([[...at, 'headers', name], `The companion sets ${name} on every action call (${ours}), so this value would never be sent; remove it`]);
+    }
+    return found;
+  });
+}
+
+/** `maxLength` limits typed text; on a number or a checkbox it was taken and never checked. */
+const lengthProblems = (m: AppManifest): [PropertyKey[], string][] => m.authInputs.flatMap((a, i): [PropertyKey[], string][] =>
+  (a.maxLength !== undefined && (a.type === 'number' || a.type === 'checkbox')
+    ? [[['authInputs', i, 'maxLength'], `maxLength limits text inputs (string, text, secret); a ${a.type} has no length, so it would never be checked: remove it`]] : []));
+
+/** The issues of a parsed manifest that the lenient contract lets through; `allowed`: the private media hosts the server's allow-list permits. */
+export function addManifestRefusals(m: AppManifest, ctx: z.RefinementCtx, allowed?: AllowedHost): void {
   for (const [path, text, multiline] of manifestTexts(m)) {
     const problem = hiddenCharacterProblem(text, multiline);
     if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
@@ -84,8 +122,9 @@ export function addManifestRefusals(m: AppManifest, ctx: z.RefinementCtx): void 
   for (const [path, key] of manifestKeys(m)) {
     if (RESERVED_KEYS.has(key)) ctx.addIssue({ code: 'custom', path, message: `"${key}" is a name every JavaScript object already has, so its value could never be told apart from it; use another key, e.g. "${key.replace(/^_+|_+$/g, '')}_value"` });
   }
-  for (const key of ['logoUrl', 'coverUrl', 'videoUrl'] as const) {
-    const problem = m[key] === undefined ? undefined : privateMediaUrlProblem(m[key]);
+  for (const [path, message] of [...requestProblems(m), ...lengthProblems(m)]) ctx.addIssue({ code: 'custom', path, message });
+  for (const key of MEDIA_KEYS) {
+    const problem = m[key] === undefined ? undefined : privateMediaUrlProblem(m[key], allowed);
     if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { privateMediaUrlProblem } from './app-media-url';
+import { privateMediaHost, privateMediaUrlProblem } from './app-media-url';
 
 describe('a manifest media URL the admin\'s browser would load', () => {
   it.each([
@@ -10,7 +10,17 @@ describe('a manifest media URL the admin\'s browser would load', () => {
     'https://localhost/x', 'https://printer.local/x', 'https://wiki.corp.internal/x', 'https://router.home.arpa/x', 'https://LOCALHOST./x',
     'https://[::1]/x', 'https://[fd00::1]/x', 'https://[fe80::1]/x', 'https://[::ffff:192.168.0.1]/x', 'https://[::ffff:7f00:1]/x',
   ])('%s is refused, naming the host', (url) => {
-    expect(privateMediaUrlProblem(url)).toMatch(/is a private, loopback or local-network address: .* Use a public https:\/\/ address$/);
+    expect(privateMediaUrlProblem(url)).toMatch(/is a private, loopback or local-network address: .* Use a public https:\/\/ address, or, if the host is on your own network, have the server's operator add ".+" to COMPANION_ALLOW_PRIVATE_URLS$/);
+  });
+
+  it('takes a private host the allow-list check permits, and names it as written for the check', () => {
+    const seen: string[] = [];
+    const allowed = (host: string) => { seen.push(host); return host === 'crm.corp.internal'; };
+    expect(privateMediaUrlProblem('https://crm.corp.internal/logo.png', allowed)).toBeUndefined();
+    expect(privateMediaUrlProblem('https://wiki.corp.internal/logo.png', allowed)).toMatch(/^wiki\.corp\.internal is a private.* add "wiki\.corp\.internal" to COMPANION_ALLOW_PRIVATE_URLS$/);
+    expect(privateMediaUrlProblem('https://example.com/logo.png', allowed)).toBeUndefined();
+    expect(seen).toEqual(['crm.corp.internal', 'wiki.corp.internal']);
+    expect(privateMediaHost('https://0x7f.1:9443/x')).toBe('127.0.0.1');
   });
 
   it.each([

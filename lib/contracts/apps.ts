@@ -6,6 +6,7 @@ import { addDuplicateIssues, JsonKey, VariableName } from './workflow-primitives
 import { HTTP_METHODS } from './steps';
 import { AppDelivery, Installation } from './app-install';
 import { addManifestRefusals, strictObjectOf, type ObjectOf } from './app-manifest-refusals';
+import { type AllowedHost, MediaKey } from './app-media-url';
 
 export * from './app-install';
 
@@ -172,9 +173,11 @@ export type AppManifestInput = z.input<typeof AppManifest>;
  * and an app's API key reaches its server only in the subscribe request, so an app asking for
  * scopes, or firing triggers (which takes its key), needs a subscribeUrl. Only new and
  * changed manifests are held to these: `App.manifest` reads what was stored before the rules.
+ * `allowed`: the private media hosts the server's COMPANION_ALLOW_PRIVATE_URLS permits (the
+ * server's routes; the options page passes those its apps' `privateMediaShown` are on).
  */
-export const AppManifestBody = manifestSchemas(strictObjectOf).AppManifest.superRefine((m, ctx) => {
-  addManifestRefusals(m, ctx);
+export const appManifestBody = (allowed?: AllowedHost) => manifestSchemas(strictObjectOf).AppManifest.superRefine((m, ctx) => {
+  addManifestRefusals(m, ctx, allowed);
   if (m.subscribeUrl) return;
   const needs = [m.scopes.length ? `scopes (${m.scopes.join(', ')})` : '', m.triggers.length ? `triggers (${m.triggers.map((t) => t.key).join(', ')})` : ''].filter(Boolean);
   if (needs.length === 0) return;
@@ -184,6 +187,7 @@ export const AppManifestBody = manifestSchemas(strictObjectOf).AppManifest.super
     message: `An app with ${needs.join(' and ')} needs a subscribeUrl: its API key is sent to the app's server only in the subscribe request on install, and without it the key could never be used`,
   });
 });
+export const AppManifestBody = appManifestBody();
 
 /** Every template string of a packaged request with where it sits. */
 export function requestTemplates(request: ActionRequest): [PropertyKey[], string][] {
@@ -278,6 +282,8 @@ export const App = z.object({
   deliveries: z.array(AppDelivery).default([]),
   forgottenSecrets: z.array(z.enum(['signingSecret', 'authValues'])).optional()
     .describe('Present when `npm run forget-secrets` forgot what the server\'s lost secret key sealed: `signingSecret` (nothing is sent to the app until POST /apps/{id}/signing-secret/rotate gives a new one), `authValues` (the values entered on install: PUT /apps/{id}/install/auth-values takes them again)'),
+  privateMediaShown: z.array(MediaKey).optional()
+    .describe('The manifest\'s media (logoUrl, coverUrl, videoUrl) on a private or local-network host that the server\'s COMPANION_ALLOW_PRIVATE_URLS permits: the options page loads these; other private media it leaves out, and PUT /apps/{id} refuses them'),
 });
 export type App = z.infer<typeof App>;
 export const AppList = z.object({ apps: z.array(App) });
@@ -317,7 +323,7 @@ export const FireTriggerResult = z.object({
   eventId: z.string().nullable(),
   runIds: z.array(z.string()),
   notes: z.array(z.string()).optional()
-    .describe('Why the contact got no run (left out when it got every one), as the event log says it: e.g. "once per contact: already enrolled, not started: <workflow> for <contact>", or on Fire Trigger that no published workflow uses the trigger ("No published workflow uses trigger \"paid\" (Paid) of app \"Payments\"; no run started: …"). Never sent to a key without contacts.read'),
+    .describe('Why the contact got no run (left out when it got every one), naming the workflow and the contact as you know them, not by our ids: e.g. "once per contact: Maria Lopez (+34600111222) was already enrolled in workflow \"On paid\", so it did not start again", or on Fire Trigger that no published workflow uses the trigger ("No published workflow uses trigger \"paid\" (Paid) of app \"Payments\"; no run started: …"). Never sent to a key without contacts.read'),
 });
 
 /** POST /workflows/:id/start (scope `workflows.start`): the variables reach `{{$trigger.<name>}}`. */

@@ -74,20 +74,40 @@ export function choiceFieldProblem(
   return `Step ${index + 1} ("${id}") saves the answer to ${fieldName(field)}, which cannot hold the choice${refused.length > 1 ? 's' : ''} ${named} (${refused[0]!.error}): change the choices or the field`;
 }
 
-/**
- * A Branch condition comparing a list field with a written value that is none of its options
- * ("{{$contact.fields.plan}} is vip" where Plan is Free, Pro or Enterprise) never holds (is not:
- * always holds): respond.io offers the field's options there; a typed value is checked against them.
- * A shortcut form's list field (`{{$trigger.size}}`) the same way: the form only takes its options.
- */
-export function listOptionProblem(rule: VariableCondition, defs: readonly FieldDefinition[] = [], formFields?: FormFields): string | undefined {
+/** The list field a Branch's is / is not compares with a written value none of its options, with that value. */
+function unlistedValue(rule: VariableCondition, defs: readonly FieldDefinition[], formFields?: FormFields) {
   if (rule.operator !== 'is' && rule.operator !== 'is_not') return undefined;
   const def = listFieldOf(rule.left, defs, formFields);
   const right = (rule.right ?? '').trim();
   if (!def || right === '' || right.includes('{{')) return undefined;
   if (def.options.some((o) => o.trim().toLowerCase() === right.toLowerCase())) return undefined;
-  const what = def.form ? 'form field' : 'field';
-  return `The ${what} "${def.label}" is one of ${def.options.join(', ')}: "${right}" is none of them, so this condition would ${rule.operator === 'is' ? 'never' : 'always'} hold; enter one of its options`;
+  return { def, right };
+}
+
+/**
+ * A Branch condition comparing a shortcut form's list field (`{{$trigger.size}}`) with a written
+ * value that is none of its options never holds (is not: always holds): the form only takes its
+ * options. A contact list field is not refused so (see listOptionNote): contacts keep a value
+ * after its option is removed, and connectors mirror values from elsewhere.
+ */
+export function listOptionProblem(rule: VariableCondition, defs: readonly FieldDefinition[] = [], formFields?: FormFields): string | undefined {
+  const found = unlistedValue(rule, defs, formFields);
+  if (!found?.def.form) return undefined;
+  const { def, right } = found;
+  return `The form field "${def.label}" is one of ${def.options.join(', ')}: "${right}" is none of them, so this condition would ${rule.operator === 'is' ? 'never' : 'always'} hold; enter one of its options`;
+}
+
+/**
+ * The editor's note (publishing takes it) on a contact list field compared with a value none of
+ * its options: a cleanup workflow for a retired option ("plan is Gold → set plan to Pro") is
+ * legitimate, and a typo shows here before any run goes to else.
+ */
+export function listOptionNote(rule: VariableCondition, defs: readonly FieldDefinition[] = []): string | undefined {
+  const found = unlistedValue(rule, defs);
+  if (!found) return undefined;
+  const { def, right } = found;
+  const who = rule.operator === 'is' ? 'only contacts still holding it match' : 'every contact not holding it matches';
+  return `"${right}" is not one of ${def.label}'s options now (${def.options.join(', ')}): ${who}`;
 }
 
 /**

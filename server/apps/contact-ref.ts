@@ -21,9 +21,6 @@ export async function resolveContactRef(db: Executor, principal: Principal | nul
 /** What a caller that may not read contacts is told: nothing that depends on the contact (no notes either). */
 export const HIDDEN_ACK = { eventId: null, runIds: [] as string[] };
 
-/** The event's note in a caller's 202, as a webhook's: why the contact got no run (once per contact, the loop guard). */
-export const notesOf = (note: string | null | undefined): { notes?: string[] } => (note ? { notes: [note] } : {});
-
 /** Users read contacts; an app key only with `contacts.read` ("scopes are exact"). */
 export const readsContacts = (principal: Principal | null) => principal?.kind !== 'app' || principal.scopes.includes('contacts.read');
 

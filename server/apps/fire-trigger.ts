@@ -18,8 +18,12 @@ export async function fireTrigger(
   services: Services, principal: Principal | null, appId: string, triggerKey: string, body: FireTriggerBody, deliveryId?: string,
 ): Promise<FireResult> {
   const { db } = services;
-  if (principal?.kind !== 'app' || principal.appId !== appId) {
-    throw forbidden('Only the API key of this app\'s installation may fire its triggers');
+  if (principal?.kind !== 'app') throw forbidden('Only the API key of this app\'s installation may fire its triggers');
+  // Each workspace registers the app under its own id: an app installed in several that fires
+  // with one workspace's id and another's key is told which id goes with this key.
+  if (principal.appId !== appId) {
+    throw forbidden(`This API key belongs to app ${principal.appId}, not ${appId}: fire its triggers at POST /api/v1/apps/${principal.appId}/triggers/${triggerKey}, `
+      + 'with the appId of the subscribe request that brought the key (each workspace registers the app under its own id)');
   }
   const app = await getApp(db, appId);
   const trigger = app.manifest.triggers.find((t) => t.key === triggerKey);

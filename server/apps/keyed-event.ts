@@ -5,7 +5,8 @@ import { keyReused, requestHash, sameRequest } from '../idempotency/request-key'
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { fromJson, isUniqueViolation, toJson } from '../store/database';
-import { HIDDEN_ACK, notesOf } from './contact-ref';
+import { HIDDEN_ACK } from './contact-ref';
+import { callerNotes } from './caller-notes';
 
 export interface FireResult { eventId: string | null; runIds: string[]; notes?: string[]; duplicate: boolean }
 
@@ -43,7 +44,7 @@ export async function previousAck(services: Services, keyed: KeyedRequest | unde
   if (!sameRequest(stored, keyed.hash)) throw keyReused();
   // Not even "this is a repeat" for a caller that may not read contacts: its answers never differ.
   if (hidden || !event) return { ...HIDDEN_ACK, duplicate: false };
-  return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), ...notesOf(event.note), duplicate: true };
+  return { eventId: event.id, runIds: fromJson<string[]>(event.run_ids, []), ...await callerNotes(services.db, event.note, !hidden), duplicate: true };
 }
 
 /**
@@ -58,7 +59,7 @@ export async function recordKeyed(services: Services, keyed: KeyedRequest | unde
       source: 'api', onNote: (n) => { note = n; }, unheardNote, ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.hash } : {}),
     }));
     services.runSignal.notify();
-    return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, ...notesOf(note), duplicate: false };
+    return hidden ? { ...HIDDEN_ACK, duplicate: false } : { ...ack, ...await callerNotes(services.db, note, !hidden), duplicate: false };
   } catch (err) {
     const previous = keyed && isUniqueViolation(err) ? await previousAck(services, keyed, hidden) : undefined;
     if (previous) return previous;

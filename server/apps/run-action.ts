@@ -1,4 +1,4 @@
-import type { AppAction } from '../../lib/contracts/apps';
+import { APP_INSTALLATION_HEADER, type AppAction } from '../../lib/contracts/apps';
 import { callAndMap, type Cancellation, type CallResult } from '../outbound/call';
 import type { RetryOptions } from '../outbound/retry';
 import { newId } from '../ids';
@@ -11,6 +11,8 @@ import { appSigningSecrets, findAppRow, findInstalledApp, refuseForgotten } from
 
 export interface PreparedAction {
   appId: string;
+  /** Sent as APP_INSTALLATION_HEADER: which installation is calling. */
+  installationId: string;
   action: AppAction;
   request: RenderedRequest;
   timeoutMs: number;
@@ -47,7 +49,7 @@ export async function prepareAppAction(db: Executor, vault: Vault, input: { appI
   if (empty.length) throw new ActionNotRunnable(`Required input(s) of "${action.key}" are empty: ${empty.map((i) => i.label).join(', ')}`);
   const request = renderActionRequest(action.request, { auth: installed.installation.authValues, input: input.inputs });
   if (request.refused) throw new ActionNotRunnable(`The action "${action.key}" was not called: ${request.refused}`);
-  return { appId: input.appId, action, request, timeoutMs: action.request.timeoutMs, secrets: secretAuthValues(manifest.authInputs, installed.installation.authValues) };
+  return { appId: input.appId, installationId: installed.installation.id, action, request, timeoutMs: action.request.timeoutMs, secrets: secretAuthValues(manifest.authInputs, installed.installation.authValues) };
 }
 
 /** Why the app cannot be called, naming it as the admin knows it (an id says nothing in a run log). */
@@ -57,6 +59,8 @@ async function notInstalled(db: Executor, appId: string): Promise<string> {
   const name = fromJson<{ name?: string }>(row.manifest, {}).name ?? appId;
   return `The app "${name}" is not installed; install it again, or remove this step from the workflow`;
 }
+
+const INSTALLATION_HEADER = APP_INSTALLATION_HEADER.toLowerCase();
 
 /** What an action call came to (the outbound call's result, without the raw body). */
 export type ActionResult = Omit<CallResult, 'bodyText'>;
@@ -85,8 +89,10 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
   for (const name of request.cleanedHeaders) notes.push(`Header ${name}: line breaks and control characters removed from the rendered value`);
   const messageId = newId('msg');
   const base: Record<string, string> = {
-    ...request.headers,
+    // The app may not name the installation itself: a manifest's header of that name (any case) is dropped.
+    ...Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== INSTALLATION_HEADER)),
     'user-agent': 'InboxCompanion-MiniApp/1',
+    [INSTALLATION_HEADER]: prepared.installationId,
     ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
   };

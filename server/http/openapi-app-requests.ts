@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SubscribeRequest, UnsubscribeRequest } from '../../lib/contracts/apps';
+import { APP_INSTALLATION_HEADER, SubscribeRequest, UnsubscribeRequest } from '../../lib/contracts/apps';
 
 // What /docs/json says about the requests the companion sends to a mini-app's own server: they
 // are no route of ours, so no route schema documents them. Their bodies are the contracts the
@@ -71,5 +71,8 @@ export const appRequestWebhooks = () => ({ 'x-webhooks': {
 export const APPS_TAG = {
   name: 'apps',
   description: 'Mini-apps: registration and installs (admin), triggers fired by the apps with their key. The requests the companion sends to an app\'s server '
-    + '(subscribe, unsubscribe, actions) are signed with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`): see `x-webhooks`.',
+    + '(subscribe, unsubscribe, actions) are signed with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`): see `x-webhooks`. '
+    + `An action request (a workflow's mini-app step) also carries \`${APP_INSTALLATION_HEADER}\`: the \`installationId\` of the installation calling, as its subscribe request gave it, `
+    + 'so an app installed in several workspaces knows whose request it is without reading the auth values (a manifest header of that name is replaced). '
+    + 'The signature covers the body only, not this header: trust it once the signature verifies with the signing secret you keep for that installation.',
 };

@@ -80,19 +80,20 @@ describe('an install body without authValues', () => {
 });
 
 // The logo, cover and video are loaded by the admin's browser on the options page: a manifest
-// naming a private address had that browser send requests into its own network.
+// naming a private address had that browser send requests into its own network. This server
+// allow-lists 127.0.0.1 only (those are taken: apps-media-allow-list.test.ts).
 describe('logo, cover and video on a private address', () => {
   it.each([
     ['logoUrl', 'https://192.168.1.1/cgi-bin/reboot', '192.168.1.1'],
     ['coverUrl', 'https://localhost:8443/admin/cover.png', 'localhost'],
     ['videoUrl', 'https://[::1]/intro.mp4', '[::1]'],
-    ['logoUrl', 'https://0x7f.1/logo.png', '127.0.0.1'],
+    ['logoUrl', 'https://0xa.1/logo.png', '10.0.0.1'],
   ])('%s %s is a 422 at that key naming the host; nothing is registered', async (key, url, host) => {
     const res = await admin().post('/apps', manifest({ [key]: url }));
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.details).toEqual([{
       path: `body.${key}`,
-      message: `${host} is a private, loopback or local-network address: the options page would load it from the admin's own network each time it opens. Use a public https:// address`,
+      message: `${host} is a private, loopback or local-network address: the options page would load it from the admin's own network each time it opens. Use a public https:// address, or, if the host is on your own network, have the server's operator add "${host.replace(/^\[|\]$/g, '')}" to COMPANION_ALLOW_PRIVATE_URLS`,
     }]);
     expect((await admin().get('/apps')).body.apps).toEqual([]);
   });

@@ -41,6 +41,8 @@ async function world(scopes: Scope[], phone = PHONE) {
 }
 
 const skipped = (workflowId: string, contactId: string) => `once per contact: already enrolled, not started: ${workflowId} for ${contactId}`;
+/** What the caller reads instead: the ids are ours, the names are what it knows (as a webhook's sender is told). */
+const told = (workflow: string, phone = PHONE) => `once per contact: Maria (${phone}) was already enrolled in workflow "${workflow}", so it did not start again`;
 
 it('Fire Trigger says why the contact got no run, on the answer and on a repeat of it', async () => {
   const w = await world(['contacts.read']);
@@ -51,9 +53,9 @@ it('Fire Trigger says why the contact got no run, on the answer and on a repeat 
   expect(FireTriggerResult.strict().parse(first.body)).toEqual({ eventId: expect.any(String), runIds: [expect.any(String)] });
   const again = await fire({ 'idempotency-key': 'pay-2' });
   expect(again.status).toBe(202);
-  expect(FireTriggerResult.strict().parse(again.body)).toEqual({ eventId: expect.any(String), runIds: [], notes: [skipped(w.listening, w.contactId)] });
+  expect(FireTriggerResult.strict().parse(again.body)).toEqual({ eventId: expect.any(String), runIds: [], notes: [told('On paid')] });
   const event = await server.app.services.db.selectFrom('events').select('note').where('id', '=', again.body.eventId).executeTakeFirstOrThrow();
-  expect(event.note).toBe(again.body.notes[0]);
+  expect(event.note).toBe(skipped(w.listening, w.contactId));
   const repeat = await fire({ 'idempotency-key': 'pay-2' });
   expect(repeat.body).toEqual(again.body);
 });
@@ -67,7 +69,7 @@ it('POST /workflows/:id/start says why the contact got no run, to an admin and t
   for (const token of [server.adminToken, w.key]) {
     const again = await start(token);
     expect(again.status).toBe(202);
-    expect(FireTriggerResult.strict().parse(again.body)).toEqual({ eventId: expect.any(String), runIds: [], notes: [skipped(w.manual, w.contactId)] });
+    expect(FireTriggerResult.strict().parse(again.body)).toEqual({ eventId: expect.any(String), runIds: [], notes: [told('Receipt')] });
   }
 });
 
@@ -75,7 +77,7 @@ it('says why to a key with contacts.read and nothing to one without: the same an
   const seen = await world(['contacts.read'], '+34600111333');
   const fireSeen = () => server.api(seen.key).post(`/apps/${seen.appId}/triggers/paid`, { contact: { phone: '+34600111333' } });
   expect((await fireSeen()).body.runIds).toHaveLength(1);
-  expect((await fireSeen()).body).toEqual({ eventId: expect.any(String), runIds: [], notes: [skipped(seen.listening, seen.contactId)] });
+  expect((await fireSeen()).body).toEqual({ eventId: expect.any(String), runIds: [], notes: [told('On paid', '+34600111333')] });
 
   const w = await world(['workflows.start']);
   const fire = (phone: string) => server.api(w.key).post(`/apps/${w.appId}/triggers/paid`, { contact: { phone } });
@@ -96,4 +98,18 @@ it('documents `notes` in the OpenAPI description of both routes', async () => {
     expect(accepted, path).toContain('"notes"');
     expect(accepted, path).toContain('contacts.read');
   }
+});
+
+it('names every workflow that skipped the contact, and a contact with no name by its phone; never one of our ids', async () => {
+  const w = await world(['contacts.read']);
+  const admin = server.api(server.adminToken);
+  const second = await admin.post('/workflows', { name: 'Thank you', oncePerContact: true, trigger: { type: 'mini_app', appId: w.appId, triggerKey: 'paid' }, steps: [] });
+  expect((await admin.post(`/workflows/${second.body.id}/publish`)).status).toBe(200);
+  const nameless = await admin.post('/contacts', { phone: '+34600111444' });
+  expect(nameless.status, JSON.stringify(nameless.body)).toBe(201);
+  const fire = () => server.api(w.key).post(`/apps/${w.appId}/triggers/paid`, { contact: { phone: '+34600111444' } });
+  expect((await fire()).body.runIds).toHaveLength(2);
+  const again = await fire();
+  expect(again.body.notes).toEqual(['once per contact: +34600111444 was already enrolled in workflow "On paid" and workflow "Thank you", so they did not start again']);
+  expect(JSON.stringify(again.body.notes)).not.toMatch(/\b(wf|con)_/);
 });

@@ -4,7 +4,8 @@ import { startTestServer, type TestServer } from '../support/server';
 // A Branch on a shortcut form's list field ("{{$trigger.size}} is XL" where the form offers S, M
 // and L) could never hold, and the run went to else without a word: the form only takes its
 // options. Publishing refuses a written value that is none of them, on the condition's value,
-// naming the form field and its options, as it does for a contact list field.
+// naming the form field and its options (a contact list field's is only noted: contacts keep a
+// removed option's value, branch-retired-option.test.ts).
 
 let server: TestServer;
 beforeAll(async () => { server = await startTestServer({ workers: false }); });

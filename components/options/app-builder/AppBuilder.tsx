@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import type { AppManifest } from '../../../lib/contracts/apps';
+import type { AllowedHost } from '../../../lib/contracts/app-media-url';
 import { FieldErrorsContext } from '../errors-context';
 import { ErrorSummary } from '../ErrorSummary';
 import { ActionsSection } from './ActionsSection';
@@ -20,6 +21,8 @@ interface Props {
   error: unknown;
   onSubmit(manifest: AppManifest): void;
   onCancel?(): void;
+  /** Private media hosts the server allow-lists (those its answer says it shows for the app being edited). */
+  allowedMedia?: AllowedHost;
 }
 
 /**
@@ -27,8 +30,8 @@ interface Props {
  * page): a form that builds the manifest POST and PUT /apps take, checked with the same contract,
  * or the manifest as JSON ("Edit as JSON", for developers who paste one), kept in step both ways.
  */
-export function AppBuilder({ initial, submitLabel, pending, error, onSubmit, onCancel }: Props) {
-  const b = useBuilder(initial, error, onSubmit);
+export function AppBuilder({ initial, submitLabel, pending, error, onSubmit, onCancel, allowedMedia }: Props) {
+  const b = useBuilder(initial, error, onSubmit, allowedMedia);
   const jsonId = useId();
   const root = useRef<HTMLDivElement>(null);
   // After a refused submit or switch, the keyboard lands on the first input to fix.

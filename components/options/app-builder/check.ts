@@ -5,11 +5,12 @@ import { itemKey, manifestFromDraft, type Draft } from './draft';
 
 /**
  * The draft checked with the contract POST and PUT /apps apply (one schema: the server's own
- * refusals say the same). `data` is the body to send once nothing is wrong.
+ * refusals say the same; `body`: with the private media hosts it allows). `data` is the body to
+ * send once nothing is wrong.
  */
-export function checkDraft(draft: Draft): { manifest: Record<string, unknown>; errors: ErrorMap; data?: AppManifest } {
+export function checkDraft(draft: Draft, body: typeof AppManifestBody = AppManifestBody): { manifest: Record<string, unknown>; errors: ErrorMap; data?: AppManifest } {
   const { manifest, problems } = manifestFromDraft(draft);
-  const parsed = AppManifestBody.safeParse(manifest, PLAIN_ERRORS);
+  const parsed = body.safeParse(manifest, PLAIN_ERRORS);
   const errors = onInputs({ ...(parsed.success ? {} : issuesToMap(plainIssues(parsed.error.issues))), ...problems }, draft);
   return { manifest, errors, ...(parsed.success && Object.keys(problems).length === 0 ? { data: parsed.data } : {}) };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { AppManifestBody, type AppManifest } from '../../../lib/contracts/apps';
+import { appManifestBody, AppManifestBody, type AppManifest } from '../../../lib/contracts/apps';
+import type { AllowedHost } from '../../../lib/contracts/app-media-url';
 import { errorMessage } from '../api';
 import { issuesToMap, PLAIN_ERRORS, type ErrorMap } from '../error-paths';
 import type { FieldErrors } from '../errors-context';
@@ -17,7 +18,9 @@ const isEmpty = (d: Draft) => JSON.stringify(d) === JSON.stringify(emptyDraft())
  * The builder's state: the form's draft or the JSON text (one of them is being edited; switching
  * carries the manifest over), the problems to show, and the last refusal from the server.
  */
-export function useBuilder(initial: AppManifest | undefined, error: unknown, onSubmit: (m: AppManifest) => void) {
+export function useBuilder(initial: AppManifest | undefined, error: unknown, onSubmit: (m: AppManifest) => void, allowedMedia?: AllowedHost) {
+  // The server's allow-listed media hosts this app's stored media are on: a re-save keeps them.
+  const body = useMemo(() => (allowedMedia ? appManifestBody(allowedMedia) : AppManifestBody), [allowedMedia]);
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [draft, setDraft] = useState<Draft>(() => (initial ? draftFromManifest(initial).draft : emptyDraft()));
   const [text, setText] = useState('');
@@ -37,7 +40,7 @@ export function useBuilder(initial: AppManifest | undefined, error: unknown, onS
   // The draft as it was refused: its details name rows by their place then.
   useEffect(() => setServer(refusal ? onInputs(refusal.paths, draft) : {}), [refusal]);
 
-  const checked = useMemo(() => checkDraft(draft), [draft]);
+  const checked = useMemo(() => checkDraft(draft, body), [draft, body]);
   const fieldErrors = useMemo<FieldErrors>(() => ({
     server,
     client: checked.errors,
@@ -77,7 +80,7 @@ export function useBuilder(initial: AppManifest | undefined, error: unknown, onS
       refuseLocally();
       return;
     }
-    const parsed = AppManifestBody.safeParse(json, PLAIN_ERRORS);
+    const parsed = body.safeParse(json, PLAIN_ERRORS);
     if (!parsed.success) {
       setJsonProblems({ paths: issuesToMap(plainIssues(parsed.error.issues)) });
       refuseLocally();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { App, AppApiKeyRotated, AppDeliveryRetried, AppList, AppManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, InstallValuesBody, RotateApiKeyQuery, StartWorkflowBody } from '../../../lib/contracts/apps';
+import { App, AppApiKeyRotated, AppDeliveryRetried, AppList, appManifestBody, AppRegistered, AppSigningSecret, FireTriggerBody, FireTriggerResult, Installation, InstallBody, InstallValuesBody, RotateApiKeyQuery, StartWorkflowBody } from '../../../lib/contracts/apps';
 import { revokePreviousKeys, rotateApiKey } from '../../apps/api-key';
 import { startWorkflowFor } from '../../apps/start-workflow';
 import { fireTrigger } from '../../apps/fire-trigger';
@@ -11,6 +11,7 @@ import { retryDelivery } from '../../apps/retry-delivery';
 import { rotateSigningSecret } from '../../apps/signing-secret';
 import { OutboxWorker } from '../../apps/outbox';
 import { getApp, insertApp, listApps } from '../../apps/store';
+import { allowedMediaHost, privateMediaShown } from '../../apps/media-allow-list';
 import { conflict } from '../../http-error';
 import { generateSigningSecret } from '../../signing/standard-webhooks';
 import { isUniqueViolation } from '../../store/database';
@@ -26,6 +27,13 @@ const Params = z.object({ id: z.string().max(64) });
 export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (app, opts) => {
   const services = app.services;
   const { db } = services;
+  // Media on hosts the operator allow-listed are taken and shown, as the HTTP step reaches them.
+  const mediaAllowed = allowedMediaHost(services.config.allowPrivateUrls);
+  const AppManifestBody = appManifestBody(mediaAllowed);
+  const withMedia = <T extends Pick<App, 'manifest'>>(a: T): T => {
+    const shown = privateMediaShown(a.manifest, mediaAllowed);
+    return shown.length ? { ...a, privateMediaShown: shown } : a;
+  };
 
   // Unsubscribe requests (and any later outbox kinds) are delivered in the background.
   const outbox = new OutboxWorker(services);
@@ -45,7 +53,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
     const signingSecret = generateSigningSecret();
     try {
       const registered = await insertApp(db, req.body, app.services.vault.seal(signingSecret));
-      return reply.code(201).send({ app: registered, signingSecret });
+      return reply.code(201).send({ app: withMedia(registered), signingSecret });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`An app with the key "${req.body.key}" is already registered`);
       throw err;
@@ -55,13 +63,13 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
   app.get('/apps', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], response: { 200: AppList } } },
     async () => {
       const [apps, show] = await Promise.all([listApps(db), storedTextMasker(db, services.vault)]);
-      return { apps: apps.map((a) => shownDeliveries(a, show)) };
+      return { apps: apps.map((a) => withMedia(shownDeliveries(a, show))) };
     });
 
   app.get('/apps/:id', { config: { access: { role: 'admin' } }, schema: { tags: ['apps'], params: Params, response: { 200: App } } },
     async (req) => {
       const [one, show] = await Promise.all([getApp(db, req.params.id), storedTextMasker(db, services.vault)]);
-      return shownDeliveries(one, show);
+      return withMedia(shownDeliveries(one, show));
     });
 
   // Not in DESIGN §8: change, remove, and re-key a registered app (docs/DESIGN-NOTES.md).
@@ -70,7 +78,7 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
       409: '`app_in_use`: published workflows (or unfinished runs) use what the new manifest drops; `reinstall_needed`: auth inputs the installation cannot fill, while installed. Scopes added while installed are saved but not granted: `installation.scopesToGrant` lists them until POST /apps/{id}/install/api-key/rotate?scopes=apply',
     } },
     schema: { tags: ['apps'], params: Params, body: AppManifestBody, response: { 200: App } },
-  }, async (req) => updateApp(services, req.params.id, req.body));
+  }, async (req) => withMedia(await updateApp(services, req.params.id, req.body)));
 
   app.delete('/apps/:id', { config: { access: { role: 'admin' }, errors: { 409: '`app_installed`: uninstall it first; `app_in_use`: workflows (drafts too) name it' } }, schema: { tags: ['apps'], params: Params, response: { 204: NoContent } } },
     async (req, reply) => {
@@ -161,7 +169,10 @@ export const appRoutes: FastifyPluginAsyncZod<{ workers?: boolean }> = async (ap
   }, async (req) => ({ delivery: await retryDelivery(services, outbox, req.params.id, req.params.deliveryId) }));
 
   app.post('/apps/:id/triggers/:triggerKey', {
-    config: { access: { appOnly: true }, errors: { 409: '`idempotency_key_reused`: this Idempotency-Key came with another body' } },
+    config: { access: { appOnly: true }, errors: {
+      403: '`forbidden`: not an app key, or the key of another app; a key fired at another app id (each workspace registers the app under its own id) is told the id that goes with it',
+      409: '`idempotency_key_reused`: this Idempotency-Key came with another body',
+    } },
     // A contact named by a phone without its country code is read in the workspace's default country, as the contacts API reads it.
     preValidation: readNationalPhone(db, FireTriggerBody, 'contact'),
     schema: {
