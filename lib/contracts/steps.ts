@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VariableConditionGroup } from './conditions';
+import { AssignToConfig } from './step-assign-to';
 import { DateTimeSchedule, TimeZone } from './step-date-time';
 import type { StandardContactField } from './triggers';
 import { MESSAGE_MEDIA_TYPES, WhatsAppTemplateRef } from './whatsapp-template-ref';
@@ -10,6 +11,8 @@ export {
   MESSAGE_MEDIA_TYPES, WhatsAppCarouselCard, WhatsAppTemplateButtonValue, WhatsAppTemplateHeader, WhatsAppTemplateRef,
 } from './whatsapp-template-ref';
 export { isCoordinate } from './whatsapp-template-values';
+// Assign to (one user, or a pick among several) has its own file too.
+export { ASSIGN_PICKS, AssignToConfig, assignStepUserIds, MAX_ASSIGN_POOL, UNASSIGN, type AssignPick } from './step-assign-to';
 
 export const StepId = z
   .string()
@@ -54,8 +57,6 @@ export type StepType = z.infer<typeof StepType>;
 
 export const MAX_WAIT_SECONDS = 90 * 24 * 60 * 60;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-/** `assign_to.userId` value that removes the assignee. */
-export const UNASSIGN = 'unassign';
 
 const MessageText = z
   .string()
@@ -123,10 +124,6 @@ export const UpdateContactFieldConfig = z.object({
   value: z.string().max(1000, 'A value has at most 1000 characters'),
   /** Left out: `keep`. */
   whenEmpty: z.enum(WHEN_VALUE_EMPTY, { error: 'Choose keep or clear' }).optional(),
-});
-export const AssignToConfig = z.object({
-  /** A user id, or `unassign`. */
-  userId: z.string().trim().min(1, 'Choose a user or "unassign"'),
 });
 /** Open conversation's `channel`: the contact's last channel (the default), or the built-in inbox; otherwise a connected channel's id. */
 export const OPEN_ON_LAST = 'last';

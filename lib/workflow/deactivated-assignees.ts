@@ -17,7 +17,12 @@ export function deactivatedAssignees(steps: readonly (StepLike | null | undefine
   if (deactivated.size === 0) return found;
   for (const step of steps ?? []) {
     if (step?.type !== 'assign_to' || typeof step.id !== 'string') continue;
-    const userId = (step.config as { userId?: unknown } | undefined)?.userId;
+    const { userId, userIds } = (step.config ?? {}) as { userId?: unknown; userIds?: unknown };
+    // A step taking turns among several skips whoever is deactivated: it fails only when all are.
+    if (Array.isArray(userIds) && userIds.length > 0 && userIds.every((id) => typeof id === 'string' && deactivated.has(id))) {
+      for (const id of userIds as string[]) found.push({ stepId: step.id, userId: id, name: deactivated.get(id)! });
+      continue;
+    }
     const name = typeof userId === 'string' ? deactivated.get(userId) : undefined;
     if (typeof userId === 'string' && name !== undefined) found.push({ stepId: step.id, userId, name });
   }

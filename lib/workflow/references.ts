@@ -22,7 +22,11 @@ export function idReferences(def: WorkflowDefinition): IdReference[] {
   if (def.trigger.type === 'mini_app') refs.push({ kind: 'app', id: def.trigger.appId, path: 'trigger.appId', where: 'the trigger' });
   def.steps.forEach((step, i) => {
     const at = (field: string) => `steps.${i}.config.${field}`;
-    if (step.type === 'assign_to' && step.config.userId !== UNASSIGN) refs.push({ kind: 'user', id: step.config.userId, path: at('userId'), where: stepWhere(step) });
+    if (step.type === 'assign_to') {
+      const { userId, userIds } = step.config;
+      if (userId !== undefined && userId !== UNASSIGN) refs.push({ kind: 'user', id: userId, path: at('userId'), where: stepWhere(step) });
+      (userIds ?? []).forEach((id, j) => refs.push({ kind: 'user', id, path: at(`userIds.${j}`), where: stepWhere(step) }));
+    }
     if (step.type === 'mini_app_action') refs.push({ kind: 'app', id: step.config.appId, path: at('appId'), where: stepWhere(step) });
     if (step.type === 'trigger_workflow') refs.push({ kind: 'workflow', id: step.config.workflowId, path: at('workflowId'), where: stepWhere(step) });
   });
@@ -34,7 +38,14 @@ export function rewriteIds(def: WorkflowDefinition, map: (kind: ReferenceKind, i
   const to = (kind: ReferenceKind, id: string) => map(kind, id) ?? id;
   const trigger = def.trigger.type === 'mini_app' ? { ...def.trigger, appId: to('app', def.trigger.appId) } : def.trigger;
   const steps = def.steps.map((step) => {
-    if (step.type === 'assign_to' && step.config.userId !== UNASSIGN) return { ...step, config: { ...step.config, userId: to('user', step.config.userId) } };
+    if (step.type === 'assign_to') {
+      const { userId, userIds } = step.config;
+      return { ...step, config: {
+        ...step.config,
+        ...(userId !== undefined && userId !== UNASSIGN ? { userId: to('user', userId) } : {}),
+        ...(userIds ? { userIds: userIds.map((id) => to('user', id)) } : {}),
+      } };
+    }
     if (step.type === 'mini_app_action') return { ...step, config: { ...step.config, appId: to('app', step.config.appId) } };
     if (step.type === 'trigger_workflow') return { ...step, config: { ...step.config, workflowId: to('workflow', step.config.workflowId) } };
     return step;

@@ -10,6 +10,7 @@ import { buttonBodyProblem, type ButtonChannel } from './button-body';
 import { closestNames } from './suggest';
 import { credentialGaps } from './credential-placeholders';
 import { httpUrlProblem } from './http-url-problem';
+import { emptyPoolProblem } from './assign-pool';
 import { type ActionOutputs, stepVariables } from './step-variables';
 import {
   CONTACT_VARIABLES, CONVERSATION_VARIABLES, renderJsonTemplate, rootlessReferences, SYSTEM_VARIABLES, TEMPLATE_ROOTS, type TemplateReference,
@@ -196,6 +197,7 @@ export function structuralProblems(def: WorkflowDefinition, workspace: Workspace
       for (const [key, message] of inputs ? actionInputProblems(step.config.actionKey, inputs, step.config.inputs) : []) add([...at, 'inputs', key], message);
     }
     if (step.type === 'http_request') add([...at, 'url'], httpUrlProblem(step.config.url));
+    if (step.type === 'assign_to') add([...at, 'userIds'], emptyPoolProblem(step.config, i, step.id));
     if (step.type === 'ask_question') add([...at, 'saveToField'], choiceFieldProblem(step.config, i, step.id, workspace.fields) ?? answerTypeFieldProblem(step.config, i, step.id, workspace.fields));
     for (const gap of credentialGaps(step)) add(['steps', i, ...gap.path], `${gap.message[0]!.toUpperCase()}${gap.message.slice(1)}`);
     // An HTTP request's text goes to another system as written, which may use `{{…}}` itself.

@@ -117,10 +117,16 @@ async function stepProblem(db: Executor, apps: InstalledApps, selfId: string | n
       return isWritableStandardField(step.config.field) || (await fieldExists(db, step.config.field)) ? undefined
         : { path: ['field'], message: `There is no contact field "${step.config.field}"; define it first` };
     case 'assign_to': {
-      if (step.config.userId === UNASSIGN) return undefined;
-      const user = await db.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', step.config.userId).executeTakeFirst();
-      if (!user) return { path: ['userId'], message: `There is no user ${step.config.userId}` };
-      return user.deactivated_at ? { path: ['userId'], message: `${user.name} is deactivated and cannot be assigned; choose someone else` } : undefined;
+      // One user (userId) or each of a list (userIds.<n>): all must exist and be active now.
+      const pool = (step.config.pick ?? 'user') !== 'user';
+      const ids = pool ? step.config.userIds ?? [] : step.config.userId === UNASSIGN ? [] : [step.config.userId ?? ''];
+      for (const [j, id] of ids.entries()) {
+        const path = pool ? ['userIds', j] : ['userId'];
+        const user = await db.selectFrom('users').select(['name', 'deactivated_at']).where('id', '=', id).executeTakeFirst();
+        if (!user) return { path, message: `There is no user ${id}` };
+        if (user.deactivated_at) return { path, message: `${user.name} is deactivated and cannot be assigned; choose someone else` };
+      }
+      return undefined;
     }
     case 'mini_app_action':
       return apps.problem(step.config.appId, 'actions', step.config.actionKey);

@@ -61,6 +61,8 @@ import { messageEdits } from './100-message-edits';
 import { earlyEdits } from './101-early-edits';
 import { earlyItemSenders } from './102-early-item-senders';
 import { messageSearchBeyondAscii } from './103-message-search-beyond-ascii';
+import { runsWaitingRunning } from './104-runs-waiting-running';
+import { assignRotations } from './105-assign-rotations';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -126,4 +128,6 @@ export const migrations: Record<string, Migration> = {
   '101-early-edits': earlyEdits,
   '102-early-item-senders': earlyItemSenders,
   '103-message-search-beyond-ascii': messageSearchBeyondAscii,
+  '104-runs-waiting-running': runsWaitingRunning,
+  '105-assign-rotations': assignRotations,
 };

@@ -1,0 +1,91 @@
+import type { AssignPick } from '../../../lib/contracts/steps';
+import type { UnitOfWork } from '../../events/unit-of-work';
+import { nowIso } from '../../ids';
+import { fromJson, toJson } from '../../store/database';
+import type { StepContext } from './define';
+
+/**
+ * Who an Assign to step with a list assigns (respond.io's Assign To "assignment logic",
+ * https://help.respond.io/l/en/workflows/step-assign-to: round-robin, each user in turn, or the
+ * user with the least open contacts), decided here whatever inbox the conversation lives in (in
+ * Chatwoot the connector then assigns that user's agent).
+ */
+export type Picked = { userId: string; name: string; reason: string };
+type Candidate = { id: string; name: string };
+
+/**
+ * The pick, recorded under the step's key in the same transaction as the turn it takes: a step
+ * run again after a crash (an `outside` step commits this before it assigns) gets the same user
+ * back rather than the next in turn, and the turn moved only once.
+ */
+export async function pickAssignee(ctx: StepContext<'assign_to'>, pick: Exclude<AssignPick, 'user'>, userIds: readonly string[]): Promise<Picked | { error: string }> {
+  const key = `${ctx.idempotencyKey}:pick`;
+  return ctx.db(async (uow) => {
+    const done = await uow.trx.selectFrom('step_effects').select('result').where('key', '=', key).executeTakeFirst();
+    if (done) {
+      const earlier = fromJson<Picked>(done.result, { userId: '', name: '', reason: '' });
+      ctx.note(`Picked before a restart: ${earlier.name} (${earlier.reason})`);
+      return earlier;
+    }
+    const candidates = await assignable(ctx, uow, userIds);
+    if (candidates.length === 0) return { error: `Cannot assign: none of the step's ${userIds.length} user${userIds.length === 1 ? '' : 's'} can be assigned (see the notes); choose others in the workflow` };
+    const picked = pick === 'round_robin' ? await nextInTurn(ctx, uow, userIds, candidates) : await fewestOpen(uow, candidates);
+    await uow.trx.insertInto('step_effects').values({ key, result: toJson(picked), created_at: nowIso() }).execute();
+    ctx.note(picked.reason);
+    return picked;
+  });
+}
+
+/** The listed users who can be assigned, in the list's order; the others are skipped with a note each. */
+async function assignable(ctx: StepContext<'assign_to'>, uow: UnitOfWork, userIds: readonly string[]): Promise<Candidate[]> {
+  const rows = await uow.trx.selectFrom('users').select(['id', 'name', 'deactivated_at']).where('id', 'in', [...userIds]).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const found: Candidate[] = [];
+  for (const id of userIds) {
+    const row = byId.get(id);
+    if (!row) ctx.note(`Skipped ${id}: there is no such user any more`);
+    else if (row.deactivated_at) ctx.note(`Skipped ${row.name}: deactivated, cannot be assigned`);
+    else found.push({ id: row.id, name: row.name });
+  }
+  return found;
+}
+
+/**
+ * The first assignable user after the one who had the last turn, in the list's order (from the
+ * top when nobody had one, or they left the list). The step's row stays locked (PostgreSQL; SQLite
+ * has one writer) until the run's transaction ends, so runs on every instance take turns one
+ * after another and none is skipped or given twice.
+ */
+async function nextInTurn(ctx: StepContext<'assign_to'>, uow: UnitOfWork, userIds: readonly string[], candidates: Candidate[]): Promise<Picked> {
+  const trx = uow.trx;
+  const at = { workflow_id: ctx.run.workflowId, step_id: ctx.step.id };
+  // One statement creates the row the first time and locks it (an upsert's update takes the row
+  // lock on PostgreSQL; a second run waits here, then reads the turn the first one gave).
+  const { last_user_id: last } = await trx.insertInto('assign_rotations').values({ ...at, last_user_id: null, updated_at: nowIso() })
+    .onConflict((oc) => oc.columns(['workflow_id', 'step_id']).doUpdateSet({ updated_at: nowIso() }))
+    .returning('last_user_id').executeTakeFirstOrThrow();
+  const from = last === null ? -1 : userIds.indexOf(last);
+  const ordered = [...userIds.slice(from + 1), ...userIds.slice(0, from + 1)];
+  const next = ordered.map((id) => candidates.find((c) => c.id === id)).find((c) => c !== undefined)!;
+  await trx.updateTable('assign_rotations').set({ last_user_id: next.id, updated_at: nowIso() })
+    .where('workflow_id', '=', at.workflow_id).where('step_id', '=', at.step_id).execute();
+  const lastName = last === null || from < 0 ? undefined : candidates.find((c) => c.id === last)?.name ?? await nameOf(uow, last);
+  const reason = lastName === undefined ? `First in turn: ${next.name}` : `Next in turn after ${lastName}: ${next.name}`;
+  return { userId: next.id, name: next.name, reason };
+}
+
+/** The assignable user with the fewest open conversations assigned; a tie goes to the one listed first. */
+async function fewestOpen(uow: UnitOfWork, candidates: Candidate[]): Promise<Picked> {
+  const counts = await uow.trx.selectFrom('conversations').select(['assignee_id', (eb) => eb.fn.countAll<number | string | bigint>().as('open')])
+    .where('status', '=', 'open').where('assignee_id', 'in', candidates.map((c) => c.id)).groupBy('assignee_id').execute();
+  const open = new Map(counts.map((c) => [c.assignee_id, Number(c.open)]));
+  let best = candidates[0]!;
+  for (const c of candidates) if ((open.get(c.id) ?? 0) < (open.get(best.id) ?? 0)) best = c;
+  const n = open.get(best.id) ?? 0;
+  return { userId: best.id, name: best.name, reason: `Fewest open conversations: ${best.name} with ${n}` };
+}
+
+async function nameOf(uow: UnitOfWork, userId: string): Promise<string> {
+  const row = await uow.trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+  return row?.name ?? userId;
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+// Whose turn it is in an Assign to step's round robin, one row per workflow step (not per
+// version: an edit keeps the turn going). In the database rather than in a process, so the turn
+// survives restarts and every instance sharing the database follows one order; the row is locked
+// while a run takes its turn (engine/steps/assign-pick.ts).
+export const assignRotations: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('assign_rotations')
+      .addColumn('workflow_id', 'text', (c) => c.notNull())
+      .addColumn('step_id', 'text', (c) => c.notNull())
+      .addColumn('last_user_id', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('assign_rotations_pk', ['workflow_id', 'step_id'])
+      .execute();
+  },
+};
