@@ -13,6 +13,12 @@ import { makeContact, publishWebhookWorkflow, waitForRun } from '../test/integra
 // Timed: the page's read alone (what the route did before), the masking with the set cached (each
 // read: one fingerprint query and the texts), the masking when the set is made again (after a
 // credential changed), and the whole GET over loopback. Median of 41 after 5 to warm up.
+// Then with 900 more workflows, each with an HTTP step holding its own `X-Api-Key` and `?api_key=`
+// (imported drafts, a version each): the masking of the page at rest, right after one of them is
+// saved (a new version: the read after it rebuilt every workflow's credentials before they were
+// kept per workflow), and once another workflow holds a word-like key that the page's texts hold
+// too (`refused`, as "help" in a customer's message): masked in every workflow's runs, it sent each
+// such text through the masking (and garbled it). Median of 21 (saves) / 41.
 // Run: npx tsx bench/runs-page-masking.ts (PostgreSQL too with TEST_DATABASE_URL)
 
 const RUNS = 500;
@@ -57,8 +63,43 @@ async function seed(s: TestServer) {
   for (let k = 0; k < rows.length; k += 100) await db.insertInto('runs').values(rows.slice(k, k + 100)).execute();
 }
 
-for (const databaseUrl of [undefined, pgUrl()]) {
-  if (databaseUrl === null) continue;
+const HTTP_WORKFLOWS = 900;
+
+/** An HTTP step's stored definition: the template's trigger, one step holding `key` twice. */
+function httpDefinition(template: string, key: string): string {
+  const def = JSON.parse(template) as Record<string, unknown>;
+  return JSON.stringify({ ...def, steps: [{ id: 'crm', type: 'http_request', config: {
+    method: 'POST', url: `https://api.example.com/v1/orders?api_key=${key}Q`, headers: [{ key: 'X-Api-Key', value: key }], timeoutMs: 10_000, responseMappings: [],
+  } }] });
+}
+
+/** `n` HTTP-step workflows as an import leaves them (drafts, a version each); the ids. */
+async function seedHttpWorkflows(s: TestServer, n: number): Promise<string[]> {
+  const { db } = s.app.services;
+  const row = await db.selectFrom('workflows').selectAll().limit(1).executeTakeFirstOrThrow();
+  const rows = Array.from({ length: n }, (_, i) => ({
+    ...row, id: `wf_HTTP${String(i).padStart(19, '0')}`, name: `CRM ${i}`, status: 'draft', version: 1, definition: httpDefinition(row.definition, `xk_${i}_9f8e7d6c5b4a`),
+    webhook_token: null, webhook_token_hash: null, webhook_signing_secret: null, published_at: null,
+  }));
+  for (let k = 0; k < rows.length; k += 100) {
+    await db.insertInto('workflows').values(rows.slice(k, k + 100)).execute();
+    await db.insertInto('workflow_versions').values(rows.slice(k, k + 100).map((r) => ({ workflow_id: r.id, version: 1, definition: r.definition, created_at: r.updated_at }))).execute();
+  }
+  return rows.map((r) => r.id);
+}
+
+/** A save as the service writes it (engine/workflows/service.ts): the row's next version, and that version kept. */
+async function save(s: TestServer, id: string, key: string): Promise<void> {
+  const { db } = s.app.services;
+  const row = await db.selectFrom('workflows').select(['version', 'definition']).where('id', '=', id).executeTakeFirstOrThrow();
+  const now = new Date().toISOString();
+  const definition = httpDefinition(row.definition, key);
+  await db.updateTable('workflows').set({ version: row.version + 1, definition, updated_at: now }).where('id', '=', id).execute();
+  await db.insertInto('workflow_versions').values({ workflow_id: id, version: row.version + 1, definition, created_at: now }).execute();
+}
+
+for (const [i, databaseUrl] of [undefined, pgUrl()].entries()) {
+  if (i === 1 && !databaseUrl) continue;
   if (databaseUrl === undefined && process.argv.includes('--pg-only')) continue;
   const s = await startTestServer({ ...(databaseUrl ? { databaseUrl } : {}), workers: true });
   try {
@@ -78,6 +119,21 @@ for (const databaseUrl of [undefined, pgUrl()]) {
     });
     const get = await timed(async () => { const r = await s.api(s.adminToken).get('/runs?limit=50'); if (r.status !== 200) throw new Error(String(r.status)); });
     console.log(`${s.store.dialect}: page read ${read.toFixed(2)} ms; masking, set cached ${cached.toFixed(2)} ms (of which the fingerprint ${setOnly.toFixed(2)} ms, the texts ${textsOnly.toFixed(2)} ms); masking, set made again ${remade.toFixed(2)} ms; GET /runs?limit=50 ${get.toFixed(2)} ms`);
+
+    const ids = await seedHttpWorkflows(s, HTTP_WORKFLOWS);
+    const masking = async () => { const shown = await runMasker(db, vault); page.runs.map(shown); };
+    const atRest = await timed(masking);
+    const afterSave: number[] = [];
+    for (let k = 0; k < 21; k++) {
+      await save(s, ids[k % ids.length]!, `xk_saved${k}_7a6b5c4d3e2f`);
+      const t = performance.now();
+      await masking();
+      afterSave.push(performance.now() - t);
+    }
+    await save(s, ids[0]!, 'refused');
+    const wordLike = await timed(masking);
+    const getAfter = await timed(async () => { const r = await s.api(s.adminToken).get('/runs?limit=50'); if (r.status !== 200) throw new Error(String(r.status)); });
+    console.log(`${s.store.dialect}, ${HTTP_WORKFLOWS} HTTP-step workflows more: masking, at rest ${atRest.toFixed(2)} ms; right after a workflow save ${median(afterSave).toFixed(2)} ms; with a word-like key (refused) in another workflow ${wordLike.toFixed(2)} ms; GET /runs?limit=50 ${getAfter.toFixed(2)} ms`);
   } finally {
     await s.close();
   }

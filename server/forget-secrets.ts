@@ -53,17 +53,21 @@ async function instancesOnPostgres(store: Store): Promise<string[]> {
 }
 
 /**
- * Why nothing was forgotten, and the two ways on. The running server opens the credentials, so
- * nothing is lost: the key it has is the one to give this command (and, on PostgreSQL, each
- * instance without it). SQLite has no "others" to copy a key to: its server shares this DATA_DIR.
+ * Why nothing was forgotten, and what to do in either case, which this cannot tell from here: the
+ * running server may have the key the credentials were sealed with (nothing is lost: its key is the
+ * one to use), or have been started with a new one after the old was lost (then forgetting is the
+ * way on, once it is stopped: it seals with its own key meanwhile). SQLite has no "others" to
+ * copy a key to: its server shares this DATA_DIR.
  */
 function refusedWhileRunning(store: Store, running: string[], config: Config): string {
   const who = running.length === 1 ? 'a server is' : `${running.length} servers are`;
-  const it = running.length === 1 ? 'It opens' : 'They open';
   if (store.dialect === 'postgres') {
-    return `forget-secrets: ${who} running on this database (${running.join('; ')}); nothing was changed. ${it} the credentials with the secret key they were sealed with, so nothing is lost: give that key (its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR) to every instance without it instead. To forget them anyway, stop every server on this database first, then run this again.`;
+    return `forget-secrets: ${who} running on this database (${running.join('; ')}); nothing was changed. If one of them opens the credentials (it was started with the key they were sealed with), nothing is lost: give that key (its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR) to every instance without it instead. If none does (that key is lost and they run with a new one), stop every server on this database first, then run this again with the new key.`;
   }
-  return `forget-secrets: ${who} running on this DATA_DIR (${running.join('; ')}); nothing was changed. ${it} the credentials with the secret key they were sealed with, so nothing is lost: run this with the key it was started with instead, ${config.secretKey ? `its COMPANION_SECRET_KEY (or none, if it uses ${keyFile(config.dataDir)})` : `its COMPANION_SECRET_KEY (${keyFile(config.dataDir)}, which this ran with, does not open them)`}. To forget them anyway, stop it first (${running.length === 1 ? 'that process' : 'each of those processes'}), then run this again.`;
+  const its = config.secretKey
+    ? `its COMPANION_SECRET_KEY (or none, if it uses ${keyFile(config.dataDir)})`
+    : `its COMPANION_SECRET_KEY, if it has one (${keyFile(config.dataDir)}, which this ran with, does not open them)`;
+  return `forget-secrets: ${who} running on this DATA_DIR (${running.join('; ')}); nothing was changed. Stop it first (${running.length === 1 ? 'that process' : 'each of those processes'}), then run this again with the key it was started with, ${its}. If that key opens the credentials, nothing is lost: this says so and changes nothing, and the server starts as it is. If it does not (the key they were sealed with is lost), this forgets them and says what to enter again.`;
 }
 
 /** What the command comes to: its exit code and what it says. */

@@ -11,6 +11,7 @@ describe('httpStepCredentials: what an HTTP step\'s file would leave out', () =>
     ['a URL parameter, as written and decoded', http({ url: 'https://api.example.com/v1?api_key=k3y%2BZ9&x=1' }), ['k3y%2BZ9', 'k3y+Z9']],
     ['a URL\'s user and password, and the password alone', http({ url: 'https://bob:hunter22@api.example.com/v1' }), ['bob:hunter22', 'bob:hunter22', 'hunter22']],
     ['a body\'s client_secret, unescaped', http({ body: '{"client_secret": "cs\\"quoted", "order": "{{$trigger.id}}"}' }), ['cs"quoted']],
+    ['an identifier named key inside an object (Jira)', http({ body: '{"fields":{"project":{"key":"HELP"}}}' }), []],
     ['nothing secret', http({ headers: [{ key: 'Accept', value: 'application/json' }], body: '{"order": "A-17"}' }), []],
     ['another step', { id: 'n', type: 'add_comment', config: { text: 'token abcdefgh' } }, []],
     ['a step that does not parse', { id: 'h', type: 'http_request', config: { url: 42 } }, []],

@@ -3,10 +3,11 @@ import { stepWithoutCredentials } from '../engine/workflows/export-credentials';
 import { MIN_MASKED } from '../outbound/mask';
 
 // The credentials an admin wrote into HTTP steps (an `X-Api-Key` header, `Bearer …`, `?api_key=`,
-// a URL's user:password, `"client_secret"` in a body) are workspace secrets too: a run stored by a
-// release before HTTP answers were masked at the source (outbound/excerpt.ts) may quote them, and
-// a supervisor or the launching agent reads that run without reading the workflow. They are found
-// as a workflow file leaves them out (export-credentials.ts): what its placeholders stand for.
+// a URL's user:password, `"client_secret"` in a body) are masked in their workflow's runs
+// (http-step-secrets.ts): a run stored by a release before HTTP answers were masked at the source
+// (outbound/excerpt.ts) may quote them, and a supervisor or the launching agent reads that run
+// without reading the workflow. They are found as a workflow file leaves them out
+// (export-credentials.ts): what its placeholders stand for.
 
 const PLACEHOLDER = /\{\{\s*credential:[^{}]*\}\}/g;
 const TEMPLATE = /\{\{[^{}]*\}\}/g;

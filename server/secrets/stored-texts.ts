@@ -4,7 +4,7 @@ import { masked } from '../outbound/mask';
 import type { Db } from '../store/database';
 import type { Vault } from './vault';
 import { isWordLike, wholeWordsMasked } from './whole-words';
-import { workspaceSecrets } from './workspace-secrets';
+import { maskingSecrets, type MaskingSecrets } from './masking-secrets';
 
 // Errors stored before the masking at their source (graph-secrets.ts, chatwoot/answer-secrets.ts,
 // apps/hide-secrets.ts, outbound/excerpt.ts) can quote a credential: a run's error and its step
@@ -110,7 +110,24 @@ export const shownWith = (secrets: readonly string[]): ShowStored => (text) => r
 
 /** A masker for stored texts of this database; cheap for texts that hold no secret (most). */
 export async function storedTextMasker(db: Db, vault: Vault): Promise<ShowStored> {
-  return shownWith(await workspaceSecrets(db, vault));
+  return shownWith((await maskingSecrets(db, vault)).workspace);
+}
+
+/** The workspace's secrets and those of one workflow's HTTP steps, one array per pair (finders are cached per array). */
+const withOwn = new WeakMap<readonly string[], { workspace: readonly string[]; all: readonly string[] }>();
+function secretsOfRunsOf(secrets: MaskingSecrets, workflowId: string): readonly string[] {
+  const own = secrets.byWorkflow.get(workflowId);
+  if (!own) return secrets.workspace;
+  const kept = withOwn.get(own);
+  if (kept && kept.workspace === secrets.workspace) return kept.all;
+  const all = [...new Set([...secrets.workspace, ...own])].sort((a, b) => b.length - a.length);
+  withOwn.set(own, { workspace: secrets.workspace, all });
+  return all;
+}
+
+/** A masker for a stored text of one workflow's runs (a `run.updated` event's error): its HTTP steps' credentials too. */
+export async function runTextMasker(db: Db, vault: Vault, workflowId: string): Promise<ShowStored> {
+  return shownWith(secretsOfRunsOf(await maskingSecrets(db, vault), workflowId));
 }
 
 /** Only the workspace's own credentials, no shapes: for a step's output, which is data (a payload may name a `token` field). */
@@ -123,16 +140,21 @@ function outputMasked(value: unknown, show: (text: string) => string, depth: num
 
 /** A run as the API shows it: its error, and each step's error, notes and output, masked. */
 export async function runMasker(db: Db, vault: Vault): Promise<<T extends Run>(run: T) => T> {
-  const secrets = await workspaceSecrets(db, vault);
-  const show = shownWith(secrets);
-  const data = (text: string) => withoutWorkspaceSecrets(text, secrets);
-  const step = (e: StepLogEntry): StepLogEntry => ({
-    ...e,
-    ...(e.error !== undefined ? { error: show(e.error) } : {}),
-    ...(e.notes ? { notes: e.notes.map(show) } : {}),
-    ...(e.output !== undefined ? { output: outputMasked(e.output, data, 0) } : {}),
-  });
-  return (run) => ({ ...run, error: run.error === null ? null : show(run.error), stepLog: run.stepLog.map(step) });
+  const all = await maskingSecrets(db, vault);
+  return (run) => {
+    // Its own workflow's HTTP step credentials, no other's: a word one workflow sends as a key is
+    // payload in another's runs.
+    const secrets = secretsOfRunsOf(all, run.workflowId);
+    const show = shownWith(secrets);
+    const data = (text: string) => withoutWorkspaceSecrets(text, secrets);
+    const step = (e: StepLogEntry): StepLogEntry => ({
+      ...e,
+      ...(e.error !== undefined ? { error: show(e.error) } : {}),
+      ...(e.notes ? { notes: e.notes.map(show) } : {}),
+      ...(e.output !== undefined ? { output: outputMasked(e.output, data, 0) } : {}),
+    });
+    return { ...run, error: run.error === null ? null : show(run.error), stepLog: run.stepLog.map(step) };
+  };
 }
 /** `lastError` of each item (a channel, an app delivery) masked; the rest as it is. */
 export const withShownLastError = <T extends { lastError: string | null }>(item: T, show: ShowStored): T =>

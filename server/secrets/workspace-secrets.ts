@@ -4,35 +4,33 @@ import { secretAuthValues } from '../apps/hide-secrets';
 import { MIN_MASKED } from '../outbound/mask';
 import { fromJson, type Db } from '../store/database';
 import { openStored } from './at-rest';
-import { httpStepCredentials } from './http-step-credentials';
-import { stepsOf, versionKey, versionsOf, type SavedVersion } from '../engine/workflows/rerun-saved';
 import type { Vault } from './vault';
 
-// Every credential the workspace holds, in the clear, for masking texts stored before the errors
-// that quote them were masked where they were made (stored-texts.ts). Opening them all costs an
-// AES-GCM open per sealed value, so the set is kept per database and made again only when a
+// Every sealed credential the workspace holds, in the clear, for masking texts stored before the
+// errors that quote them were masked where they were made (stored-texts.ts). Opening them all costs
+// an AES-GCM open per sealed value, so the set is kept per database and made again only when a
 // fingerprint of the sealed columns changes: a channel token replaced, a Chatwoot account
-// reconnected, a webhook URL regenerated, an app's secret rotated or its install values entered.
-// The fingerprint reads one row of aggregates, and a short tail of each app's sealed values (whose
-// tables have no updated_at) and of each webhook URL's token hash (which a new URL changes alone):
-// two cheap queries per read instead of unsealing every credential.
+// reconnected, a webhook URL regenerated or its signing secret replaced, an app's secret rotated or
+// its install values entered. The fingerprint reads one row of aggregates, and a short tail of each
+// sealed value (apps' and installations' tables have no updated_at; a webhook URL given anew
+// changes its token's hash, not the workflow's updated_at): two cheap queries per read instead of
+// unsealing every credential. A workflow save changes none of them (the credentials typed into
+// HTTP steps are kept per workflow: http-step-secrets.ts).
 
 const cache = new WeakMap<Db, { fingerprint: string; secrets: readonly string[] }>();
-/** The HTTP step credentials of each workflow version read so far, by `<workflow id>@<version>`. */
-const versionsRead = new WeakMap<Db, Map<string, string[]>>();
 
 /** What changes whenever one of the workspace's sealed credentials does. */
 async function fingerprint(db: Db): Promise<string> {
   const tail = (column: string) => sql`substr(coalesce(${sql.ref(column)}, ''), length(coalesce(${sql.ref(column)}, '')) - 11)`;
   const { rows } = await sql<Record<string, unknown>>`select
-      (select count(*) from connections) as c, (select max(updated_at) from connections) as cu,
-      (select count(*) from workflows) as w, (select max(updated_at) from workflows) as wu`.execute(db);
+      (select count(*) from connections) as c, (select max(updated_at) from connections) as cu`.execute(db);
   // One statement for the rows: one round trip on PostgreSQL, not one per table. A webhook
   // URL given anew changes its token's hash, not the workflow's updated_at (routes/hooks/admin.ts).
   const { rows: tails } = await sql<Record<string, unknown>>`
     select 'a' as k, id, ${tail('signing_secret')} as s, ${tail('previous_signing_secret')} as p from apps
     union all select 'i' as k, id, ${tail('auth_values')} as s, null as p from installations
-    union all select 'h' as k, id, substr(webhook_token_hash, 1, 8) as s, null as p from workflows where webhook_token_hash is not null
+    union all select 'h' as k, id, substr(webhook_token_hash, 1, 8) as s, ${tail('webhook_signing_secret')} as p from workflows
+      where webhook_token_hash is not null or webhook_signing_secret is not null
     order by k, id`.execute(db);
   return JSON.stringify([rows[0], tails], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
 }
@@ -74,19 +72,6 @@ async function load(db: Db, vault: Vault): Promise<string[]> {
     const text = opened(vault, row.auth_values);
     if (text) found.push(...secretAuthValues(inputs.get(row.app_id) ?? [], fromJson<AuthValues>(text, {})));
   }
-  // Every version's: a stored run ran the one it started with, with the key written there then. A
-  // version never changes: its credentials are read once (a rebuild after each save parsed them all).
-  const read = versionsRead.get(db) ?? new Map<string, string[]>();
-  versionsRead.set(db, read);
-  for (const row of await db.selectFrom('workflows').select('definition').where('definition', 'like', '%"http_request"%').execute()) {
-    found.push(...httpStepCredentials(stepsOf(row.definition)));
-  }
-  const versions = (await db.selectFrom('workflow_versions').select(['workflow_id', 'version']).where('definition', 'like', '%"http_request"%').execute())
-    .map((v) => ({ workflowId: v.workflow_id, version: v.version }));
-  const unread = versions.filter((v) => !read.has(versionKey(v.workflowId, v.version)));
-  const got = unread.length > 0 ? await versionsOf(db, unread) : new Map<string, SavedVersion>();
-  for (const v of unread) read.set(versionKey(v.workflowId, v.version), httpStepCredentials(got.get(versionKey(v.workflowId, v.version))?.steps ?? []));
-  for (const v of versions) found.push(...read.get(versionKey(v.workflowId, v.version))!);
   // Longest first: a token inside a longer value is masked with it (mask.ts merges overlaps anyway).
   return [...new Set(found.filter((s) => s.trim().length >= MIN_MASKED && s !== 'forgotten'))].sort((a, b) => b.length - a.length);
 }

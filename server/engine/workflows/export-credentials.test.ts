@@ -24,6 +24,8 @@ describe('withoutCredentials', () => {
     ['Idempotency-Key', 'order-1', 'order-1'],
     ['Accept', 'application/json', 'application/json'],
     ['X-Monkey', 'banana', 'banana'],
+    ['X-Author-Id', 'ana', 'ana'],
+    ['X-Idempotency-Key', 'order-1', 'order-1'],
   ])('header %s: %s → %s', (key, value, expected) => {
     expect(header(key, value)).toBe(expected);
   });
@@ -46,6 +48,10 @@ describe('withoutCredentials', () => {
     ['{"token":"{{$trigger.token}}","note":"token: x"}', '{"token":"{{$trigger.token}}","note":"token: x"}'],
     ['{"list":["token","abc"],"total":{{$trigger.total}}}', '{"list":["token","abc"],"total":{{$trigger.total}}}'],
     ['{"refresh":"eyJrefresh","refresh_token":"rt_1"}', '{"refresh":"{{credential: refresh}}","refresh_token":"{{credential: refresh_token}}"}'],
+    // A bare `key` is a credential at the top (Mandrill), an identifier inside an object (Jira's project).
+    ['{"key":"md_1","message":{"text":"hi"}}', '{"key":"{{credential: key}}","message":{"text":"hi"}}'],
+    ['{"fields":{"project":{"key":"HELP"},"summary":"{{$trigger.s}}"},"key":"k1"}', '{"fields":{"project":{"key":"HELP"},"summary":"{{$trigger.s}}"},"key":"{{credential: key}}"}'],
+    ['{"token_type":"bearer","max_tokens":"500","access_token":"at_1"}', '{"token_type":"bearer","max_tokens":"500","access_token":"{{credential: access_token}}"}'],
   ])('body %s', (body, expected) => {
     expect(exported({ body })!.body).toBe(expected);
   });

@@ -10,10 +10,13 @@ import { isCredentialName } from '../../outbound/shown-url';
 // as n8n's exports name a credential without its data. Variables stay: `Bearer {{$trigger.key}}`
 // carries no secret of its own.
 
-/** Header names that carry credentials beyond the URL-parameter words: `Proxy-Authorization`, `X-Auth-User`, `Cookie`, `X-Key`. */
-const CREDENTIAL_HEADER = /auth|cookie|(^|[-_])key($|[-_])/i;
-/** Not a credential though named like one: the step's own retry key. */
-const NOT_CREDENTIALS = new Set(['idempotency-key']);
+/**
+ * Header names that carry credentials beyond the URL-parameter words: `Proxy-Authorization`,
+ * `X-Auth-User`, `Cookie`, `X-Key`. `auth` as a word of the name, not inside one (`X-Author-Id`).
+ */
+const CREDENTIAL_HEADER = /(^|[-_])auth(orization|entication|[-_]|$)|cookie|(^|[-_])key($|[-_])/i;
+/** Not a credential though named like one: a retry key (the step's own, or `X-Idempotency-Key`). */
+const NOT_CREDENTIAL_HEADER = /(^|[-_])idempotency[-_]key$/i;
 /** `Bearer abc`: the scheme stays in the file, the rest is the credential. */
 const SCHEME = /^(\s*(?:Bearer|Basic|Token|Digest|Bot)\s+)(\S.*)$/is;
 
@@ -21,7 +24,7 @@ const SCHEME = /^(\s*(?:Bearer|Basic|Token|Digest|Bot)\s+)(\S.*)$/is;
 const literal = (value: string) => value.replace(/\{\{[^{}]*\}\}/g, '').trim();
 
 const isCredentialHeader = (name: string) =>
-  !NOT_CREDENTIALS.has(name.toLowerCase()) && (isCredentialName(name) || CREDENTIAL_HEADER.test(name));
+  !NOT_CREDENTIAL_HEADER.test(name.trim()) && (isCredentialName(name) || CREDENTIAL_HEADER.test(name));
 
 function header(h: { key: string; value: string }): { key: string; value: string } {
   const scheme = SCHEME.exec(h.value);
@@ -66,17 +69,36 @@ const readString = (json: string): string => { try { return String(JSON.parse(js
  * where `refresh=1` is a common switch.
  */
 const BODY_CREDENTIALS = new Set(['refresh']);
-const isBodyCredential = (key: string) => isCredentialName(key) || BODY_CREDENTIALS.has(key.trim().toLowerCase());
+/**
+ * Named like a credential, yet data: OAuth's `token_type` ("bearer", RFC 6749 §5.1) and a
+ * language model's token budget (`max_tokens`, OpenAI's and Anthropic's request bodies).
+ */
+const NOT_BODY_CREDENTIALS = /^(token[-_]?type|max[-_]?(output[-_]?|completion[-_]?)?tokens)$/i;
+/**
+ * A bare `key` is a credential at the top of a body (Mandrill's `{"key": "<API key>"}`), but an
+ * identifier inside an object: Jira's `{"fields": {"project": {"key": "HELP"}}}`, a Stripe-like
+ * `{"metadata": {"key": …}}`.
+ */
+const TOP_LEVEL_ONLY = new Set(['key']);
+const isBodyCredential = (key: string, depth: number) => {
+  const name = key.trim().toLowerCase();
+  if (NOT_BODY_CREDENTIALS.test(name) || (TOP_LEVEL_ONLY.has(name) && depth > 1)) return false;
+  return isCredentialName(key) || BODY_CREDENTIALS.has(name);
+};
+/** How many objects and arrays `gap` (JSON between two strings) opens, less those it closes. */
+const nesting = (gap: string) => gap.replace(/[^[\]{}]/g, '').split('').reduce((d, c) => d + (c === '{' || c === '[' ? 1 : -1), 0);
 
 /** `"client_secret": "abc"` in a JSON body: the value of a credential-named key, when written out. */
 function body(text: string): string {
   const strings = [...text.matchAll(STRING)];
   const replace = new Map<number, string>();
+  let depth = 0;
   strings.forEach((m, i) => {
+    depth += nesting(text.slice(i === 0 ? 0 : strings[i - 1]!.index + strings[i - 1]![0].length, m.index));
     const next = strings[i + 1];
     const key = readString(m[0]);
     if (!next || !/^\s*:\s*$/.test(text.slice(m.index + m[0].length, next.index))) return;
-    if (isBodyCredential(key) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
+    if (isBodyCredential(key, depth) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
   });
   if (replace.size === 0) return text;
   let out = '';

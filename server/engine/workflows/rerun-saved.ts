@@ -97,19 +97,34 @@ export function changedBeforeFailedStep(ran: readonly unknown[], saved: readonly
 
 export interface SavedVersion { steps: unknown[]; savedAt: string }
 
+/** Per query: well under SQLite's expression depth (1,000) and the 999 parameters of its older builds. */
+const WORKFLOWS_PER_READ = 200;
+const PARAMS_PER_READ = 900;
+
 /**
  * Versions of workflows by `<workflow id>@<version>`: their steps and when they were saved. One
- * read for any number of them; a version never changes once written.
+ * read per 200 workflows (fewer when saved often); a version never changes once written.
  */
 export async function versionsOf(db: Executor, wanted: readonly { workflowId: string; version: number }[]): Promise<Map<string, SavedVersion>> {
   const byWorkflow = new Map<string, Set<number>>();
   for (const w of wanted) byWorkflow.set(w.workflowId, (byWorkflow.get(w.workflowId) ?? new Set()).add(w.version));
   if (byWorkflow.size === 0) return new Map();
   // One term per workflow, its versions in a list: a chain of OR per version would pass SQLite's
-  // expression depth (1,000) for a workflow saved that often.
-  const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'definition', 'created_at'])
-    .where((eb) => eb.or([...byWorkflow].map(([id, versions]) => eb.and([eb('workflow_id', '=', id), eb('version', 'in', [...versions])]))))
-    .execute();
+  // expression depth (1,000) for a workflow saved that often; and a chunk of workflows per query,
+  // for the same depth with ~1,000 workflows ("Expression tree is too large").
+  const chunks: [string, Set<number>][][] = [[]];
+  let params = 0;
+  for (const entry of byWorkflow) {
+    if (chunks.at(-1)!.length >= WORKFLOWS_PER_READ || (params > 0 && params + entry[1].size + 1 > PARAMS_PER_READ)) { chunks.push([]); params = 0; }
+    chunks.at(-1)!.push(entry);
+    params += entry[1].size + 1;
+  }
+  const rows = [];
+  for (const chunk of chunks) {
+    rows.push(...await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'definition', 'created_at'])
+      .where((eb) => eb.or(chunk.map(([id, versions]) => eb.and([eb('workflow_id', '=', id), eb('version', 'in', [...versions])]))))
+      .execute());
+  }
   return new Map(rows.map((v) => [versionKey(v.workflow_id, v.version), { steps: stepsOf(v.definition), savedAt: new Date(v.created_at).toISOString() }]));
 }
 

@@ -52,7 +52,7 @@ describePg('npm run forget-secrets while a server runs on the database (PostgreS
     const refused = await runForgetSecrets(command, ['--yes']);
     expect(refused.code, refused.out).toBe(1);
     // Where it runs: its pid and the address it connects from (instances on several machines).
-    expect(refused.out).toMatch(new RegExp(`^forget-secrets: a server is running on this database \\(instance ${server.config.instanceId}: pid ${process.pid} from 127\\.0\\.0\\.1\\); nothing was changed\\. It opens the credentials with the secret key they were sealed with, so nothing is lost: give that key \\(its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR\\) to every instance without it instead\\. To forget them anyway, stop every server on this database first, then run this again\\.$`));
+    expect(refused.out).toMatch(new RegExp(`^forget-secrets: a server is running on this database \\(instance ${server.config.instanceId}: pid ${process.pid} from 127\\.0\\.0\\.1\\); nothing was changed\\. If one of them opens the credentials \\(it was started with the key they were sealed with\\), nothing is lost: give that key \\(its COMPANION_SECRET_KEY, or the secret-key file in its DATA_DIR\\) to every instance without it instead\\. If none does \\(that key is lost and they run with a new one\\), stop every server on this database first, then run this again with the new key\\.$`));
     expect(await sealed()).toEqual(before);
     // The running server still reads its webhook's URL and secret.
     const read = await call('GET', `/workflows/${hook.body.id}`);

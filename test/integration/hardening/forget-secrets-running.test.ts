@@ -30,9 +30,10 @@ async function startOn(dataDir: string) {
   return started;
 }
 
-// What to do: the server shares this DATA_DIR, so its key is the one to run with (there are no
-// "others" to copy it to, as the PostgreSQL wording said), or stop that process.
-const REFUSED = /^forget-secrets: a server is running on this DATA_DIR \(pid \d+ on .+\); nothing was changed\. It opens the credentials with the secret key they were sealed with, so nothing is lost: run this with the key it was started with instead, its COMPANION_SECRET_KEY \(or none, if it uses .+secret-key\)\. To forget them anyway, stop it first \(that process\), then run this again\.$/;
+// What to do in either case: the running server may have the sealing key (nothing is lost) or a
+// new one after the old was lost (then forgetting is the way on, once it is stopped). The server
+// shares this DATA_DIR: there are no "others" to copy a key to, as on PostgreSQL.
+const REFUSED = /^forget-secrets: a server is running on this DATA_DIR \(pid \d+ on .+\); nothing was changed\. Stop it first \(that process\), then run this again with the key it was started with, its COMPANION_SECRET_KEY \(or none, if it uses .+secret-key\)\. If that key opens the credentials, nothing is lost: this says so and changes nothing, and the server starts as it is\. If it does not \(the key they were sealed with is lost\), this forgets them and says what to enter again\.$/;
 
 describe('npm run forget-secrets while a server runs on the DATA_DIR (SQLite)', () => {
   it.each(['SIGTERM', 'SIGKILL'] as const)('refuses while it runs; forgets once it was stopped with %s', async (signal) => {
@@ -68,7 +69,7 @@ describe('npm run forget-secrets while a server runs on the DATA_DIR (SQLite)', 
     const command = { DATA_DIR: dir, COMPANION_SECRET_KEY: keyB };
     const both = await runForgetSecrets(command, ['--yes']);
     expect(both.code, both.out).toBe(1);
-    expect(both.out).toMatch(/^forget-secrets: 2 servers are running on this DATA_DIR \(pid \d+ on .+; pid \d+ on .+\); nothing was changed\. They open .+ stop it first \(each of those processes\)/);
+    expect(both.out).toMatch(/^forget-secrets: 2 servers are running on this DATA_DIR \(pid \d+ on .+; pid \d+ on .+\); nothing was changed\. Stop it first \(each of those processes\), then run this again with the key it was started with/);
     expect(both.out).toContain(`pid ${first.child.pid}`);
     expect(both.out).toContain(`pid ${second.child.pid}`);
 
