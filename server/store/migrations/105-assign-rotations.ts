@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 // Whose turn it is in an Assign to step's round robin, one row per workflow step (not per
@@ -7,11 +7,13 @@ import type { Migration } from 'kysely/migration';
 // while a run takes its turn (engine/steps/assign-pick.ts).
 export const assignRotations: Migration = {
   async up(db: Kysely<any>) {
+    // Text compares bytes on PostgreSQL (migration 066), as SQLite's BINARY does.
+    const text = db.getExecutor().adapter instanceof PostgresAdapter ? sql`text COLLATE "C"` : 'text';
     await db.schema.createTable('assign_rotations')
-      .addColumn('workflow_id', 'text', (c) => c.notNull())
-      .addColumn('step_id', 'text', (c) => c.notNull())
-      .addColumn('last_user_id', 'text')
-      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('workflow_id', text, (c) => c.notNull())
+      .addColumn('step_id', text, (c) => c.notNull())
+      .addColumn('last_user_id', text)
+      .addColumn('updated_at', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('assign_rotations_pk', ['workflow_id', 'step_id'])
       .execute();
   },
