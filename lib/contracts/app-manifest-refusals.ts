@@ -91,18 +91,26 @@ const COMPANION_HEADERS: Record<string, string> = {
   [APP_INSTALLATION_HEADER.toLowerCase()]: 'the id of the installation calling, as its subscribe request gave it',
 };
 
+/**
+ * Marks a header's issue that is about its name although its path (`headers.<name>`) is the one
+ * the header's value problems have too: the app builder shows it under the name input, not the value.
+ */
+export const ABOUT_HEADER_NAME = { about: 'header name' } as const;
+
+type Problem = [PropertyKey[], string, typeof ABOUT_HEADER_NAME?];
+
 /** A packaged request's problems a developer would otherwise find only on the app's server. */
-function requestProblems(m: AppManifest): [PropertyKey[], string][] {
+function requestProblems(m: AppManifest): Problem[] {
   return m.actions.flatMap((action, a) => {
     const at = ['actions', a, 'request'];
     const { method, headers, body } = action.request;
-    const found: [PropertyKey[], string][] = [];
+    const found: Problem[] = [];
     // As the HTTP request step refuses it: servers and proxies drop or refuse a GET's body.
     if (method === 'GET' && body !== undefined) found.push([[...at, 'body'], 'A GET request cannot have a body: put the values in the URL (e.g. ?orderId={{input.orderId}}) or use POST']);
     for (const name of Object.keys(headers)) {
       const lower = name.toLowerCase();
       const ours = Object.hasOwn(COMPANION_HEADERS, lower) ? COMPANION_HEADERS[lower] : lower === 'content-type' && body !== undefined ? 'application/json: the body is sent as JSON' : undefined;
-      if (ours) found.push([[...at, 'headers', name], `The companion sets ${name} on every action call (${ours}), so this value would never be sent; remove it`]);
+      if (ours) found.push([[...at, 'headers', name], `The companion sets ${name} on every action call (${ours}), so this value would never be sent; remove it`, ABOUT_HEADER_NAME]);
     }
     return found;
   });
@@ -122,7 +130,7 @@ export function addManifestRefusals(m: AppManifest, ctx: z.RefinementCtx, allowe
   for (const [path, key] of manifestKeys(m)) {
     if (RESERVED_KEYS.has(key)) ctx.addIssue({ code: 'custom', path, message: `"${key}" is a name every JavaScript object already has, so its value could never be told apart from it; use another key, e.g. "${key.replace(/^_+|_+$/g, '')}_value"` });
   }
-  for (const [path, message] of [...requestProblems(m), ...lengthProblems(m)]) ctx.addIssue({ code: 'custom', path, message });
+  for (const [path, message, params] of [...requestProblems(m), ...lengthProblems(m)]) ctx.addIssue({ code: 'custom', path, message, ...(params ? { params } : {}) });
   for (const key of MEDIA_KEYS) {
     const problem = m[key] === undefined ? undefined : privateMediaUrlProblem(m[key], allowed);
     if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });

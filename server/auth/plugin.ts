@@ -5,6 +5,7 @@ import { HttpError } from '../http-error';
 import { getUser } from '../domain/users';
 import { FixedWindowLimiter, tooManyRequests } from '../webhooks/rate-window';
 import { bearerToken } from './bearer';
+import { revokedAppKeyMessage } from './revoked-app-key';
 import { findToken, hasIssuedForm } from './tokens';
 import { inboxSessionToken } from '../routes/inbox/session-cookie';
 import { hasRole, type Access, type Principal } from './principal';
@@ -57,7 +58,9 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const user = row.kind === 'user' && row.user_id ? await getUser(app.services.db, row.user_id).catch(() => undefined) : undefined;
     // Said first: their inbox cookies were revoked by the deactivation itself.
     if (user && !isActive(user)) throw failed(request, deactivated());
-    if (row.revoked_at) throw failed(request, unauthorized('This token has been revoked'));
+    if (row.revoked_at) {
+      throw failed(request, unauthorized(row.kind === 'app' ? await revokedAppKeyMessage(app.services.db, row) : 'This token has been revoked'));
+    }
     if (row.expires_at && row.expires_at <= new Date().toISOString()) {
       // An app key expires only when a newer key replaced it (server/apps/api-key.ts).
       throw failed(request, unauthorized(row.kind === 'app'

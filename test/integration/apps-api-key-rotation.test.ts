@@ -66,7 +66,7 @@ describe('the app\'s server stores the new key (2xx)', () => {
     expect(await works(apiKey)).toBe(200);
     const old = await server.api(oldKey).get('/contacts');
     expect(old.status).toBe(401);
-    expect(old.body.error.message).toBe('This token has been revoked');
+    expect(old.body.error.message).toMatch(/^This app key was revoked on .*: a key rotation replaced it\. Use the key sent in the latest subscribe request for installation inst_\S+ \(reason key_rotated\)$/);
     const fired = await server.api(apiKey).post(`/apps/${appId}/triggers/paid`, { contact: { phone: PHONE }, items: { status: 'ok' } });
     expect(fired.status, JSON.stringify(fired.body)).toBe(202);
     expect(fired.body.runIds).toHaveLength(1);

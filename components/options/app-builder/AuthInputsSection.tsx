@@ -23,7 +23,9 @@ export function AuthInputsSection({ draft, onChange }: { draft: Draft; onChange(
         const path = `authInputs.${i}`;
         const what = `auth input ${i + 1}`;
         const change = (patch: Partial<AuthInputRow>) => set(replaced(draft.authInputs, i, { ...row, ...patch }));
-        const hasLength = LENGTH_TYPES.includes(row.type);
+        // Also shown while a manifest brought in as JSON holds one on a number or checkbox: the
+        // refusal is said under it, and clearing it is the fix (the input then goes away).
+        const hasLength = LENGTH_TYPES.includes(row.type) || row.maxLength !== '';
         return (
           <fieldset key={row.uid} className="builder-row">
             <legend>Auth input {i + 1}</legend>

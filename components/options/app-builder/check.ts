@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ABOUT_HEADER_NAME } from '../../../lib/contracts/app-manifest-refusals';
 import { AppManifestBody, type AppManifest } from '../../../lib/contracts/apps';
 import { issuesToMap, PLAIN_ERRORS, type ErrorMap } from '../error-paths';
 import { itemKey, manifestFromDraft, type Draft } from './draft';
@@ -17,11 +18,13 @@ export function checkDraft(draft: Draft, body: typeof AppManifestBody = AppManif
 
 /**
  * A header's problems split between its two inputs: a bad name (zod says only "Invalid key in
- * record", its reason is inside) on the name, a bad placeholder in the value on the value.
+ * record", its reason is inside) or a name the companion sets itself on the name, a bad
+ * placeholder in the value on the value (both share the path `headers.<name>`).
  */
 export function plainIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.map((issue) => {
     if (issue.code === 'invalid_key') return { ...issue, message: issue.issues[0]?.message ?? issue.message };
+    if (issue.code === 'custom' && issue.params?.about === ABOUT_HEADER_NAME.about) return issue;
     const [root, , request, headers] = issue.path;
     if (root === 'actions' && request === 'request' && headers === 'headers' && issue.path.length === 5) return { ...issue, path: [...issue.path, 'value'] };
     return issue;
