@@ -11,6 +11,7 @@ describe('httpStepCredentials: what an HTTP step\'s file would leave out', () =>
     ['a URL parameter, as written and decoded', http({ url: 'https://api.example.com/v1?api_key=k3y%2BZ9&x=1' }), ['k3y%2BZ9', 'k3y+Z9']],
     ['a URL\'s user and password, and the password alone', http({ url: 'https://bob:hunter22@api.example.com/v1' }), ['bob:hunter22', 'bob:hunter22', 'hunter22']],
     ['a body\'s client_secret, unescaped', http({ body: '{"client_secret": "cs\\"quoted", "order": "{{$trigger.id}}"}' }), ['cs"quoted']],
+    ['MSG91\'s authkey header and a key under auth in the body', http({ headers: [{ key: 'X-Authkey', value: '412345AbCdEf6789' }], body: '{"auth":{"key":"zq81LmB7vX2p"}}' }), ['412345AbCdEf6789', 'zq81LmB7vX2p']],
     ['an identifier named key inside an object (Jira)', http({ body: '{"fields":{"project":{"key":"HELP"}}}' }), []],
     ['nothing secret', http({ headers: [{ key: 'Accept', value: 'application/json' }], body: '{"order": "A-17"}' }), []],
     ['another step', { id: 'n', type: 'add_comment', config: { text: 'token abcdefgh' } }, []],

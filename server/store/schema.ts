@@ -101,7 +101,7 @@ export interface EnrollmentsTable { workflow_id: string; contact_id: string; cre
 /** Outside effects already done, keyed by run id + step id, so a resumed step is not repeated. */
 export interface StepEffectsTable { key: string; result: Json; created_at: string }
 /** An Assign to step's round robin: who had the last turn (migration 105). */
-export interface AssignRotationsTable { workflow_id: string; step_id: string; last_user_id: string | null; updated_at: string }
+export interface AssignRotationsTable { workflow_id: string; step_id: string; last_user_id: string | null; turn_user_ids: string | null; updated_at: string }
 
 export interface AdsTable {
   ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string;

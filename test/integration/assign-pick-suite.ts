@@ -26,10 +26,10 @@ export function assignPickSuite(databaseUrl: () => string | undefined) {
   const pickStep = (pick: 'round_robin' | 'least_open', userIds: string[]): StepInput => ({ id: 'assign', type: 'assign_to', config: { pick, userIds } });
   const workflowWith = async (step: StepInput) => (await insertWorkflow(server.app.services.db, makeWorkflow({ steps: [step] }))).id;
   /** One run of the workflow for a new contact with an open conversation, to its end. */
-  async function runFor(workflowId: string, prepare?: (runId: string) => Promise<void>) {
+  async function runFor(workflowId: string, prepare?: (runId: string) => Promise<void>, version = 1) {
     const services = server.app.services;
     const { contact, conversation } = await insertContact(services, { firstName: 'Maria' });
-    const runId = await insertRun(services.db, { workflowId, contactId: contact.id, conversationId: conversation!.id });
+    const runId = await insertRun(services.db, { workflowId, contactId: contact.id, conversationId: conversation!.id, version });
     await prepare?.(runId);
     services.runSignal.notify();
     const run = await waitForRun(services.db, runId);
@@ -47,6 +47,23 @@ export function assignPickSuite(databaseUrl: () => string | undefined) {
     expect(runs[0]!.run.stepLog[0]!.output).toMatchObject({ pick: 'round_robin', picked: { name: 'Ana', reason: 'First in turn: Ana' } });
     expect(runs[1]!.run.stepLog[0]!.notes).toContain('Next in turn after Ana: Bo');
     expect(runs[3]!.run.stepLog[0]!.output).toMatchObject({ picked: { userId: ids.ana, reason: 'Next in turn after Cy: Ana' } });
+  });
+
+  it('unticking the user who had the last turn hands the next turn to whoever followed them, not to the top of the list', async () => {
+    const definition = makeWorkflow({ steps: [pickStep('round_robin', [ids.ana, ids.bo, ids.cy])] });
+    const wf = await workflowWith(definition.steps[0]!);
+    expect([nameOf((await runFor(wf)).assignee), nameOf((await runFor(wf)).assignee)]).toEqual(['ana', 'bo']);
+    // The admin unticks Bo in the editor and publishes (as respond.io's rotation, the order goes on).
+    const edited = { ...definition, steps: [pickStep('round_robin', [ids.ana, ids.cy])] };
+    expect((await admin.put(`/workflows/${wf}`, edited)).status).toBe(200);
+    const published = await admin.post(`/workflows/${wf}/publish`, {});
+    expect(published.status).toBe(200);
+    const version = published.body.version as number;
+    const after = await runFor(wf, undefined, version);
+    expect(after.run.status, after.run.error ?? '').toBe('completed');
+    expect(nameOf(after.assignee)).toBe('cy');
+    expect(after.run.stepLog[0]!.notes).toContain('Next in turn after Bo (no longer in the step\'s list): Cy');
+    expect(nameOf((await runFor(wf, undefined, version)).assignee)).toBe('ana');
   });
 
   it('a step run again after a crash assigns the user it had picked, and the turn moves on once', async () => {

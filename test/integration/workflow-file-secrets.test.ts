@@ -126,6 +126,26 @@ describe('credentials in a workflow file', () => {
     expect((await as(two).post(`/workflows/${made!.id}/publish`)).status).toBe(200);
   });
 
+  it('MSG91\'s authkey header and a key under "auth" in the body are left out; a Jira project key and X-Author-Id stay', async () => {
+    // MSG91's v5 API takes its key in an `authkey` header (n8n's MSG91 credential: "Authkey").
+    const sms = {
+      id: 'send_sms', type: 'http_request',
+      config: {
+        method: 'POST', url: 'https://control.msg91.com/api/v5/flow/',
+        headers: [{ key: 'authkey', value: '412345AbCdEf6789GhIjKlMn01' }, { key: 'X-Author-Id', value: 'ana' }],
+        body: '{"auth":{"key":"zq81LmB7vX2pQr9sT4wY"},"fields":{"project":{"key":"HELP"}},"mobiles":"{{$contact.phone}}"}',
+      },
+    };
+    const wf = ok(await as(one).post('/workflows', { name: 'Send SMS', trigger: { type: 'manual' }, steps: [sms] }), 201);
+    const { file, text } = await exportOf(one, wf.id);
+    for (const secret of ['412345AbCdEf6789GhIjKlMn01', 'zq81LmB7vX2pQr9sT4wY']) expect(text).not.toContain(secret);
+    const step = file.workflows[0]!.definition.steps[0]!;
+    expect(step.type === 'http_request' && step.config).toMatchObject({
+      headers: [{ key: 'authkey', value: '{{credential: authkey}}' }, { key: 'X-Author-Id', value: 'ana' }],
+      body: '{"auth":{"key":"{{credential: key}}"},"fields":{"project":{"key":"HELP"}},"mobiles":"{{$contact.phone}}"}',
+    });
+  });
+
   it('a webhook that required signatures requires them after import, with a new secret the warning tells to pass on', async () => {
     const secret = generateSigningSecret();
     const trigger = { type: 'incoming_webhook', identifier: { type: 'phone', jsonKey: '$.phone' }, mappings: [], signingSecret: secret };

@@ -52,26 +52,43 @@ async function assignable(ctx: StepContext<'assign_to'>, uow: UnitOfWork, userId
 
 /**
  * The first assignable user after the one who had the last turn, in the list's order (from the
- * top when nobody had one, or they left the list). The step's row stays locked (PostgreSQL; SQLite
- * has one writer) until the run's transaction ends, so runs on every instance take turns one
- * after another and none is skipped or given twice.
+ * top when nobody had one). If that user has left the list since, the turn goes on from their
+ * place in the list as it was then (kept with the turn): with Ana, Bo, Cy and Bo's turn last,
+ * unticking Bo gives Cy the next, as respond.io's rotation carries on, rather than Ana a second
+ * turn. The step's row stays locked (PostgreSQL; SQLite has one writer) until the run's
+ * transaction ends, so runs on every instance take turns one after another and none is skipped
+ * or given twice.
  */
 async function nextInTurn(ctx: StepContext<'assign_to'>, uow: UnitOfWork, userIds: readonly string[], candidates: Candidate[]): Promise<Picked> {
   const trx = uow.trx;
   const at = { workflow_id: ctx.run.workflowId, step_id: ctx.step.id };
   // One statement creates the row the first time and locks it (an upsert's update takes the row
   // lock on PostgreSQL; a second run waits here, then reads the turn the first one gave).
-  const { last_user_id: last } = await trx.insertInto('assign_rotations').values({ ...at, last_user_id: null, updated_at: nowIso() })
+  const { last_user_id: last, turn_user_ids: turnList } = await trx.insertInto('assign_rotations').values({ ...at, last_user_id: null, turn_user_ids: null, updated_at: nowIso() })
     .onConflict((oc) => oc.columns(['workflow_id', 'step_id']).doUpdateSet({ updated_at: nowIso() }))
-    .returning('last_user_id').executeTakeFirstOrThrow();
-  const from = last === null ? -1 : userIds.indexOf(last);
-  const ordered = [...userIds.slice(from + 1), ...userIds.slice(0, from + 1)];
+    .returning(['last_user_id', 'turn_user_ids']).executeTakeFirstOrThrow();
+  const start = last === null ? 0 : startAfter(last, userIds, fromJson<string[]>(turnList, []));
+  const ordered = [...userIds.slice(start), ...userIds.slice(0, start)];
   const next = ordered.map((id) => candidates.find((c) => c.id === id)).find((c) => c !== undefined)!;
-  await trx.updateTable('assign_rotations').set({ last_user_id: next.id, updated_at: nowIso() })
+  await trx.updateTable('assign_rotations').set({ last_user_id: next.id, turn_user_ids: toJson(userIds), updated_at: nowIso() })
     .where('workflow_id', '=', at.workflow_id).where('step_id', '=', at.step_id).execute();
-  const lastName = last === null || from < 0 ? undefined : candidates.find((c) => c.id === last)?.name ?? await nameOf(uow, last);
-  const reason = lastName === undefined ? `First in turn: ${next.name}` : `Next in turn after ${lastName}: ${next.name}`;
-  return { userId: next.id, name: next.name, reason };
+  if (last === null) return { userId: next.id, name: next.name, reason: `First in turn: ${next.name}` };
+  const lastName = candidates.find((c) => c.id === last)?.name ?? await nameOf(uow, last);
+  const left = userIds.includes(last) ? '' : ' (no longer in the step\'s list)';
+  return { userId: next.id, name: next.name, reason: `Next in turn after ${lastName}${left}: ${next.name}` };
+}
+
+/**
+ * Where in `userIds` the turn after `last` starts: just after them, or if they left the list,
+ * at the first user after their old place in `before` (the list at their turn) still listed.
+ */
+function startAfter(last: string, userIds: readonly string[], before: readonly string[]): number {
+  const now = userIds.indexOf(last);
+  if (now >= 0) return now + 1;
+  const was = before.indexOf(last);
+  if (was < 0) return 0;
+  const following = [...before.slice(was + 1), ...before.slice(0, was)].find((id) => userIds.includes(id));
+  return following === undefined ? 0 : userIds.indexOf(following);
 }
 
 /** The assignable user with the fewest open conversations assigned; a tie goes to the one listed first. */

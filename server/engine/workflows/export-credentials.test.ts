@@ -24,7 +24,13 @@ describe('withoutCredentials', () => {
     ['Idempotency-Key', 'order-1', 'order-1'],
     ['Accept', 'application/json', 'application/json'],
     ['X-Monkey', 'banana', 'banana'],
+    // MSG91's `authkey` header (v5 API) and its spellings: a credential; `X-Author-Id` is data.
+    ['authkey', '412345AbCdEf6789GhIjKlMn01', '{{credential: authkey}}'],
+    ['X-Authkey', 'ak_1', '{{credential: X-Authkey}}'],
+    ['X-Auth-Token', 'at_1', '{{credential: X-Auth-Token}}'],
+    ['X-OAuth-Client', 'oc_1', '{{credential: X-OAuth-Client}}'],
     ['X-Author-Id', 'ana', 'ana'],
+    ['X-Authority', 'north', 'north'],
     ['X-Idempotency-Key', 'order-1', 'order-1'],
   ])('header %s: %s → %s', (key, value, expected) => {
     expect(header(key, value)).toBe(expected);
@@ -51,6 +57,14 @@ describe('withoutCredentials', () => {
     // A bare `key` is a credential at the top (Mandrill), an identifier inside an object (Jira's project).
     ['{"key":"md_1","message":{"text":"hi"}}', '{"key":"{{credential: key}}","message":{"text":"hi"}}'],
     ['{"fields":{"project":{"key":"HELP"},"summary":"{{$trigger.s}}"},"key":"k1"}', '{"fields":{"project":{"key":"HELP"},"summary":"{{$trigger.s}}"},"key":"{{credential: key}}"}'],
+    // A nested `key` is a credential in an auth-like object or a list item holding only credentials.
+    ['{"auth":{"key":"zq81LmB7vX2pQr9sT4wY"},"to":"+34600111222"}', '{"auth":{"key":"{{credential: key}}"},"to":"+34600111222"}'],
+    ['{"credentials":{"key":"c1","id":"me"},"api":{"key":"a1"}}', '{"credentials":{"key":"{{credential: key}}","id":"me"},"api":{"key":"{{credential: key}}"}}'],
+    ['{"credentials":[{"key":"c1"}]}', '{"credentials":[{"key":"{{credential: key}}"}]}'],
+    ['[{"key":"k1"}]', '[{"key":"{{credential: key}}"}]'],
+    ['[{"key":"k1","secret":"s1"}]', '[{"key":"{{credential: key}}","secret":"{{credential: secret}}"}]'],
+    ['[{"key":"HELP-1","fields":{"summary":"x"}},{"key":"HELP-2","n":{{$trigger.n}}}]', '[{"key":"HELP-1","fields":{"summary":"x"}},{"key":"HELP-2","n":{{$trigger.n}}}]'],
+    ['{"issues":[{"key":"HELP-1"}],"metadata":{"key":"v"},"n":{{$trigger.n}},"update":{"project":{"key":"HELP"}}}', '{"issues":[{"key":"HELP-1"}],"metadata":{"key":"v"},"n":{{$trigger.n}},"update":{"project":{"key":"HELP"}}}'],
     ['{"token_type":"bearer","max_tokens":"500","access_token":"at_1"}', '{"token_type":"bearer","max_tokens":"500","access_token":"{{credential: access_token}}"}'],
   ])('body %s', (body, expected) => {
     expect(exported({ body })!.body).toBe(expected);

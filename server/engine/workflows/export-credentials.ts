@@ -12,9 +12,12 @@ import { isCredentialName } from '../../outbound/shown-url';
 
 /**
  * Header names that carry credentials beyond the URL-parameter words: `Proxy-Authorization`,
- * `X-Auth-User`, `Cookie`, `X-Key`. `auth` as a word of the name, not inside one (`X-Author-Id`).
+ * `X-Auth-User`, `Cookie`, `X-Key`, and a name that starts a word with `auth`: MSG91's `authkey`
+ * header (its v5 API, e.g. `POST control.msg91.com/api/v5/flow/` with `authkey: <Authkey>`; n8n's
+ * MSG91 credential names it "Authkey", docs.n8n.io/credentials/msg91). Not `author`: `X-Author-Id`
+ * is data, `Authorization` is not.
  */
-const CREDENTIAL_HEADER = /(^|[-_])auth(orization|entication|[-_]|$)|cookie|(^|[-_])key($|[-_])/i;
+const CREDENTIAL_HEADER = /(^|[-_])o?auth(?!or(?!i[sz]))|cookie|(^|[-_])key($|[-_])/i;
 /** Not a credential though named like one: a retry key (the step's own, or `X-Idempotency-Key`). */
 const NOT_CREDENTIAL_HEADER = /(^|[-_])idempotency[-_]key$/i;
 /** `Bearer abc`: the scheme stays in the file, the rest is the credential. */
@@ -75,31 +78,70 @@ const BODY_CREDENTIALS = new Set(['refresh']);
  */
 const NOT_BODY_CREDENTIALS = /^(token[-_]?type|max[-_]?(output[-_]?|completion[-_]?)?tokens)$/i;
 /**
- * A bare `key` is a credential at the top of a body (Mandrill's `{"key": "<API key>"}`), but an
- * identifier inside an object: Jira's `{"fields": {"project": {"key": "HELP"}}}`, a Stripe-like
- * `{"metadata": {"key": …}}`.
+ * A bare `key` is a credential at the top of a body (Mandrill's `{"key": "<API key>"}`) and in an
+ * object named for what it authenticates (`{"auth": {"key": …}}`, `{"credentials": {"key": …}}`,
+ * `{"api": {"key": …}}`), but an identifier in any other object: Jira's
+ * `{"fields": {"project": {"key": "HELP"}}}`, a Stripe-like `{"metadata": {"key": …}}`. In a body
+ * that is a list, an item holding only credentials (`[{"key": …}]`, `[{"key": …, "secret": …}]`)
+ * is one; an item with data beside it (`[{"key": "HELP-1", "fields": …}]`) is not.
  */
-const TOP_LEVEL_ONLY = new Set(['key']);
-const isBodyCredential = (key: string, depth: number) => {
+const NAMED_ONLY = new Set(['key']);
+/** Names of an object that holds credentials, beyond credential-like names (`auth`, `credentials`, `api_key`). */
+const AUTH_OBJECTS = new Set(['api', 'authentication', 'login']);
+const isAuthObject = (name: string | undefined) => name !== undefined && (isCredentialName(name) || AUTH_OBJECTS.has(name.trim().toLowerCase()));
+
+const isNamedCredential = (key: string) => {
   const name = key.trim().toLowerCase();
-  if (NOT_BODY_CREDENTIALS.test(name) || (TOP_LEVEL_ONLY.has(name) && depth > 1)) return false;
-  return isCredentialName(key) || BODY_CREDENTIALS.has(name);
+  return !NOT_BODY_CREDENTIALS.test(name) && (isCredentialName(key) || BODY_CREDENTIALS.has(name));
 };
-/** How many objects and arrays `gap` (JSON between two strings) opens, less those it closes. */
-const nesting = (gap: string) => gap.replace(/[^[\]{}]/g, '').split('').reduce((d, c) => d + (c === '{' || c === '[' ? 1 : -1), 0);
+
+/** An object or array open where a string is read: its name (the key it is the value of) and, for an object, the keys read in it so far. */
+type Open = { kind: '{' | '['; name?: string; keys: string[] };
+/** A credential-named key with a value written out: in `object`, `depth` objects and lists deep, inside `parent`. */
+type Found = { at: number; key: string; depth: number; object: Open; parent: Open | undefined };
+
+/** Whether a credential-named key holds a credential where it stands. */
+function isBodyCredential({ key, depth, object, parent }: Found): boolean {
+  if (!NAMED_ONLY.has(key.trim().toLowerCase()) || depth === 1 || !parent) return true;
+  // The object's own name, or for an item of a list, the list's.
+  if (isAuthObject(object.name ?? (parent.kind === '[' ? parent.name : undefined))) return true;
+  return depth === 2 && parent.kind === '[' && object.keys.every(isNamedCredential);
+}
 
 /** `"client_secret": "abc"` in a JSON body: the value of a credential-named key, when written out. */
 function body(text: string): string {
   const strings = [...text.matchAll(STRING)];
-  const replace = new Map<number, string>();
-  let depth = 0;
+  const found: Found[] = [];
+  const open: Open[] = [];
+  // A body may hold `{{…}}` outside strings (`"total": {{$trigger.total}}`): its braces open and close in one gap.
+  let lastKey: string | undefined;
+  let depthAtKey = 0;
   strings.forEach((m, i) => {
-    depth += nesting(text.slice(i === 0 ? 0 : strings[i - 1]!.index + strings[i - 1]![0].length, m.index));
+    for (let j = i === 0 ? 0 : strings[i - 1]!.index + strings[i - 1]![0].length; j < m.index; j++) {
+      const c = text[j]!;
+      if (c === '{' || c === '[') {
+        // Named by the key just before it (`"auth": {`), not a list's item or a template's brace.
+        const named = lastKey !== undefined && open.length === depthAtKey;
+        open.push({ kind: c, ...(named ? { name: lastKey } : {}), keys: [] });
+        lastKey = undefined;
+      } else if (c === '}' || c === ']') open.pop();
+    }
+    lastKey = undefined;
     const next = strings[i + 1];
+    const after = text.slice(m.index + m[0].length, next ? next.index : undefined);
+    const object = open.at(-1);
+    if (!/^\s*:/.test(after) || object?.kind !== '{') return;
     const key = readString(m[0]);
-    if (!next || !/^\s*:\s*$/.test(text.slice(m.index + m[0].length, next.index))) return;
-    if (isBodyCredential(key, depth) && literal(readString(next[0])) !== '') replace.set(next.index, JSON.stringify(credentialPlaceholder(key)));
+    object.keys.push(key);
+    if (/^\s*:\s*[{[]/.test(after)) {
+      lastKey = key;
+      depthAtKey = open.length;
+    } else if (next && /^\s*:\s*$/.test(after) && isNamedCredential(key) && literal(readString(next[0])) !== '') {
+      found.push({ at: next.index, key, depth: open.length, object, parent: open.at(-2) });
+    }
   });
+  // Decided once the whole body is read: an item of a list is a credential by what else it holds.
+  const replace = new Map(found.filter(isBodyCredential).map((f) => [f.at, JSON.stringify(credentialPlaceholder(f.key))]));
   if (replace.size === 0) return text;
   let out = '';
   let from = 0;

@@ -13,6 +13,9 @@ export const assignRotations: Migration = {
       .addColumn('workflow_id', text, (c) => c.notNull())
       .addColumn('step_id', text, (c) => c.notNull())
       .addColumn('last_user_id', text)
+      // The step's list as it was at that turn (JSON array of user ids): if that user leaves the
+      // list, the turn goes on from their old place rather than from the top.
+      .addColumn('turn_user_ids', text)
       .addColumn('updated_at', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('assign_rotations_pk', ['workflow_id', 'step_id'])
       .execute();

@@ -83,3 +83,24 @@ it('the live stream\'s run.updated shows a stored error with its own workflow\'s
     sse.close();
   }
 });
+
+it('masks MSG91\'s authkey header and a key under "auth" in its workflow\'s runs, as its file leaves them out', async () => {
+  const AUTHKEY = '412345AbCdEf6789GhIjKlMn01';
+  const NESTED = 'zq81LmB7vX2pQr9sT4wY';
+  await makeContact(server, { firstName: 'Ada', phone: '+14155550123' });
+  const sms = await publishWebhookWorkflow(server, {}, [{
+    id: 'jira', type: 'http_request', config: {
+      method: 'POST', url: 'http://127.0.0.1:9/api/v5/flow/', headers: [{ key: 'authkey', value: AUTHKEY }],
+      body: JSON.stringify({ auth: { key: NESTED }, mobiles: '{{$contact.phone}}' }),
+    },
+  }]);
+  expect((await server.request('POST', sms.path, { body: { phone: '+14155550123' } })).status).toBeLessThan(300);
+  const db = server.app.services.db;
+  const runId = await waitFor('the run', async () => (await db.selectFrom('runs').select('id').where('workflow_id', '=', sms.id).executeTakeFirst())?.id);
+  // As a release before HTTP answers were masked at the source might have stored it.
+  const text = `MSG91 answered 401: authkey ${AUTHKEY} or key ${NESTED} is not valid`;
+  await sql`update runs set status = 'failed', wake_at = null, error = ${text}, step_log = ${stepLog(text)} where id = ${runId}`.execute(db);
+  const shown = (await server.api(server.adminToken).get(`/runs/${runId}`)).body;
+  expect(shown.error).toBe('MSG91 answered 401: authkey [redacted] or key [redacted] is not valid');
+  expect(JSON.stringify(shown)).not.toContain(AUTHKEY);
+});
