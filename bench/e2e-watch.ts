@@ -78,6 +78,17 @@ async function openPgWatch(adminUrl: string): Promise<Watch> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  // BENCH_PG_SETTINGS="key=value;…": settings of this database alone, to look inside a run, e.g.
+  // "session_preload_libraries=auto_explain;auto_explain.log_min_duration=0;auto_explain.log_analyze=on;
+  // auto_explain.log_timing=off;auto_explain.log_buffers=on;auto_explain.log_wal=on" logs each
+  // statement's plan as the burst met it (statistics change under it, so afterwards is too late);
+  // "pg_stat_statements.track_planning=on" counts each statement's plans (BENCH_PG_KEEP=1 to read them).
+  for (const setting of (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter((s) => s.includes('='))) {
+    const at = setting.indexOf('=');
+    const key = setting.slice(0, at).trim();
+    if (!/^[a-z_][a-z0-9_.]*$/i.test(key)) throw new Error(`BENCH_PG_SETTINGS: "${key}" is not a setting's name`);
+    await admin.query(`ALTER DATABASE ${name} SET ${key} = ${pg.escapeLiteral(setting.slice(at + 1).trim())}`);
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const client = new pg.Client({ connectionString: url.toString() });

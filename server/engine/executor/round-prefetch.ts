@@ -4,6 +4,7 @@ import { prefetchOpenConversations, toConversation } from '../../domain/conversa
 import type { UnitOfWork } from '../../events/unit-of-work';
 import { runShaped } from '../../store/compiled-sql';
 import type { ContactsTable, ConversationsTable, RunsTable } from '../../store/schema';
+import { withGenericPlan } from './generic-plan';
 import { inPairOrder, nextOfPairs, pairKey } from './run-queue';
 
 /**
@@ -93,11 +94,12 @@ async function takeWithContacts(uow: UnitOfWork, ids: readonly string[], after: 
   // The runs come as rows (as JSON they cost PostgreSQL twice the take's time), the contacts as
   // JSON on the first of them (or on a row of their own when no run comes). Contacts are locked
   // before runs: a join with no join clause is a nested loop, whose outer side (cj) is read first.
-  const { rows } = await sql<RunsTable & { rank: number; contacts: ContactRow[] | null }>`
+  // Planned once per connection (generic-plan.ts): every read in it is bounded by its shape.
+  const { rows } = await withGenericPlan(uow.trx, () => sql<RunsTable & { rank: number; contacts: ContactRow[] | null }>`
     WITH c AS (${lockedContacts(ids)}), cj AS MATERIALIZED (SELECT coalesce(json_agg(c ORDER BY c.id), '[]') AS contacts FROM c),
     t AS (${nextOfPairs(after, limit, share)})
     SELECT CASE WHEN row_number() OVER (ORDER BY t.id) = 1 THEN cj.contacts END AS contacts, t.*
-    FROM cj LEFT JOIN t ON true ORDER BY t.id`.execute(uow.trx);
+    FROM cj LEFT JOIN t ON true ORDER BY t.id`.execute(uow.trx));
   remember(uow, ids, rows[0]?.contacts ?? []);
   const runs = inPairOrder(rows.filter((r) => r.id !== null).map(({ contacts: _, ...run }) => run));
   const got = new Map<string, number>();

@@ -4,6 +4,7 @@ import type { RunsTable } from '../../store/schema';
 import { runShaped } from '../../store/compiled-sql';
 import { DEFERRED } from '../../store/pg-prepared';
 import type { Partition } from './peers';
+import { withGenericPlan } from './generic-plan';
 
 // Runs of one (workflow, contact) run one after another. A queued run behind an unfinished run
 // of its pair is marked blocked the first time a claim meets it, and unblocked when the run
@@ -128,20 +129,23 @@ async function pickIn(trx: Executor, dialect: Dialect, limit: number, skip?: Rea
   let window = Math.max(FIRST_WINDOW, limit + (limit >> 2));
   for (let read = 0; picked.length < limit; window = Math.min(MAX_WINDOW, window * 4)) {
     if (read >= MAX_READ) return { picked, more: true, marked };
-    const rows = await readWindow(trx, dialect, after, window, skip, share);
-    read += rows.length;
+    const { rows, seen, last } = await readWindow(trx, dialect, after, window, skip, share);
+    read += seen;
     for (const row of rows) {
       if (Number(row.blocked)) marked.push(row.id);
       else if (!skip?.has(row.id) && picked.length < limit) picked.push(row.id);
     }
-    if (rows.length < window) break;
-    after = rows[rows.length - 1]!.id;
+    if (seen < window || !last) break;
+    after = last;
   }
   return { picked, more: false, marked };
 }
 
-/** The next `window` queue heads after `after`, each with whether it is blocked; blocked ones are marked. */
-async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number, skip?: ReadonlySet<string>, share?: Partition) {
+/**
+ * The next `window` queue heads after `after` (`seen` of them, the last `last`), and those this
+ * read holds (PostgreSQL: locked, see below), each with whether it is blocked; blocked ones are marked.
+ */
+async function readWindow(trx: Executor, dialect: Dialect, after: string, window: number, skip?: ReadonlySet<string>, share?: Partition): Promise<{ rows: { id: string; blocked: boolean | number }[]; seen: number; last: string | undefined }> {
   if (dialect === 'postgres') {
     // Heads this process's rounds picked are left out before locking: a window locking them,
     // even for its one statement, would make those rounds' own lock pass over them.
@@ -152,19 +156,32 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
     // round holds them locked, or its pick is reading them) are passed over (SKIP LOCKED: never
     // wait, never deadlock): two instances picking at once read different heads, instead of the
     // second finding only the first one's (and nothing to take).
-    const { rows } = await sql<{ id: string; blocked: boolean }>`
-      WITH w AS (
+    //
+    // The window is read unlocked, then its rows are locked by id (as pickHeldPostgres does). Read
+    // and locked in one scan, the read had to keep `status = 'queued' AND blocked = 0` as a filter
+    // (a locked row is checked again), which made runs_ready cost the same as runs_unfinished
+    // (088): with statistics taken at rest both look empty, and the planner read runs_unfinished,
+    // every blocked run of a backlog filtered on each pick (2,000–6,000 blocks a pick behind 3,000
+    // blocked runs, 41 now: claim-reads-at-rest.pg.test.ts). Unlocked, the conditions runs_ready's
+    // predicate implies are dropped: the same key with no filter, it costs less whatever the
+    // statistics. A row someone holds is passed over as before (SKIP LOCKED), now one window later.
+    const { rows: [got] } = await sql<{ rows: { id: string; blocked: boolean }[]; seen: number; last: string | null }>`
+      WITH w AS MATERIALIZED (
         SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r
         WHERE r.status = 'queued' AND r.blocked = 0 AND r.id > ${after} ${mine} ${ours} ORDER BY r.id LIMIT ${window}
-        FOR UPDATE OF r SKIP LOCKED
-      ), marked AS (
-        -- w read these rows queued and holds them locked, so they still are: by id alone. With a
+      ), l AS (
+        -- An array, not IN: at rest (see inPair) the semi join read runs_unfinished whole.
+        SELECT r.id FROM runs r WHERE r.id = ANY(ARRAY(SELECT id FROM w)) AND r.status = 'queued' AND r.blocked = 0
+        ORDER BY r.id FOR UPDATE OF r SKIP LOCKED
+      ), h AS (SELECT l.id, w.blocked FROM l JOIN w ON w.id = l.id), marked AS (
+        -- h holds these rows locked, queued and unmarked, so they still are: by id alone. With a
         -- condition on status as well, a plan made while the table was small (prepared statements
         -- keep it) read every queued run through the status column to find the few to mark.
-        UPDATE runs SET blocked = 1 FROM w WHERE runs.id = w.id AND w.blocked
+        UPDATE runs SET blocked = 1 FROM h WHERE runs.id = h.id AND h.blocked
       )
-      SELECT id, blocked FROM w ORDER BY id`.execute(trx);
-    return rows;
+      SELECT (SELECT coalesce(json_agg(h ORDER BY h.id), '[]') FROM h) AS rows, (SELECT count(*) FROM w) AS seen,
+        (SELECT max(id) FROM w) AS last`.execute(trx);
+    return { rows: got!.rows, seen: Number(got!.seen), last: got!.last ?? undefined };
   }
   const { rows } = await sql<{ id: string; blocked: number }>`
     SELECT r.id, ${earlierUnfinished(dialect)} AS blocked FROM runs r INDEXED BY runs_ready
@@ -172,7 +189,7 @@ async function readWindow(trx: Executor, dialect: Dialect, after: string, window
   const blocked = rows.filter((r) => Number(r.blocked)).map((r) => r.id);
   // `+status`: SQLite would otherwise read the ids through the status index, i.e. every queued run.
   if (blocked.length > 0) await sql`UPDATE runs SET blocked = 1 WHERE id IN (${sql.join(blocked)}) AND +status = 'queued'`.execute(trx);
-  return rows;
+  return { rows, seen: rows.length, last: rows.at(-1)?.id };
 }
 
 /** What a PostgreSQL queued round took: its heads, locked by its transaction, and the heads it found blocked (not marked yet). */
@@ -288,10 +305,14 @@ export function nextOfPairs(ended: readonly { id: string; workflowId: string; co
       -- After the LIMIT: inside the read, the bound was a filter, and the index was read past it to the
       -- pair's last run. b is materialized: inlined, each comparison ran the two seeks again.
       WHERE b.stop IS NULL OR x.id < b.stop)
-    -- The ids as an array too: with statistics taken while every run had ended (an idle database
-    -- before a burst) runs_unfinished looks empty, and the join read it whole (every queued run of
-    -- every contact) with n computed again for each row (686 ms a call in one contact's burst).
-    SELECT r.*, n.rank FROM runs r JOIN n ON r.id = n.id WHERE r.id = ANY(ARRAY(SELECT id FROM n)) AND r.status = 'queued'
+    -- Each candidate's row read by its id, one probe each (the LIMIT keeps the subquery from being
+    -- flattened into a join, and the lock inside it, so a row someone holds yields no row). As a
+    -- join the planner chose, by the statistics, a hash join, a merge join, or (one pair, sized at
+    -- one row, as at rest) a nested loop comparing every row with every candidate: 65,280 rows
+    -- filtered and ~55 ms for a take of 256 runs; before that a join that read runs_unfinished
+    -- whole (686 ms a call). A pair's candidates past the LIMIT (at most one per pair, beyond the
+    -- round's budget) stay locked until the commit: they come after runs this round holds anyway.
+    SELECT r.*, n.rank FROM n CROSS JOIN LATERAL (SELECT * FROM runs r WHERE r.id = n.id AND r.status = 'queued' LIMIT 1) r
     ORDER BY r.id LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`;
 }
 
@@ -375,13 +396,15 @@ export async function unblockNextOfPairs(trx: Executor, dialect: Dialect, ended:
   if (dialect === 'postgres') {
     // Most rounds release nothing (a pair's next run is rarely marked yet): read each pair's next
     // run once, with its flag, and touch only the blocked ones (not a second probe by id for every pair).
-    const result = await sql`${sql.raw(deferred ? DEFERRED : '')}WITH p AS (${endedPairs(ended)})
+    const release = () => sql`${sql.raw(deferred ? DEFERRED : '')}WITH p AS (${endedPairs(ended)})
       UPDATE runs SET blocked = 0 FROM (
         SELECT n.id FROM p CROSS JOIN LATERAL (
           SELECT e.id, e.blocked FROM runs e WHERE ${inPair(sql.ref('p.w'), sql.ref('p.c'), 'queued', '>', sql.ref('p.after'))}
           ORDER BY e.status, e.id LIMIT 1) n
         WHERE n.blocked = 1) s
       WHERE runs.id = s.id AND runs.blocked = 1`.execute(trx);
+    // A round's release (deferred): planned once per connection, not on every round (generic-plan.ts).
+    const result = deferred ? await withGenericPlan(trx, release) : await release();
     return Number(result.numAffectedRows ?? 0);
   }
   const result = await sql`WITH p(w, c, after) AS (VALUES ${endedValues(ended)})
