@@ -19,9 +19,16 @@ export const MAX_BATCH = 256;
 export function createWebhookIngest(services: Services): (delivery: Delivery) => Promise<Accepted> {
   const definitions = new DefinitionCache();
   const caches = { enrolled: new KnownEnrolments(), hooks: HookWorkflowCache.of(services) };
-  const batcher = new MicroBatcher<Delivery, Accepted>((batch) => {
+  // SQLite: a run round holds the event loop, so the executor's turns wait for deliveries already
+  // queued (pacer.ts): a 202 is what a sender waits on. PostgreSQL rounds wait on the network instead.
+  const holdsLoop = services.store.dialect === 'sqlite';
+  const batcher = new MicroBatcher<Delivery, Accepted>(async (batch) => {
     if (batch.length > 1) services.pacer.markBusy();
-    return ingestBatch(services, definitions, batch, caches);
+    try {
+      return await ingestBatch(services, definitions, batch, caches);
+    } finally {
+      if (holdsLoop) services.pacer.deliveriesStored(batch.length);
+    }
   }, { maxBatch: MAX_BATCH });
-  return (delivery) => batcher.submit(delivery);
+  return holdsLoop ? (delivery) => { services.pacer.deliveryWaiting(); return batcher.submit(delivery); } : (delivery) => batcher.submit(delivery);
 }

@@ -47,4 +47,47 @@ describe('executor pacing while webhook deliveries queue up', () => {
     expect(done).toHaveLength(20);
     expect(pacer.busy).toBe(false);
   });
+
+  it('a round that held the loop past the hold window still counts the deliveries queued before it (its rest is not skipped)', async () => {
+    const pacer = new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => false });
+    const roundStart = Date.now();
+    pacer.markBusy();
+    await vi.advanceTimersByTimeAsync(120); // a round of 120 ms: no batch could renew the window meanwhile
+    expect(pacer.demand).toBe(false);
+    expect(pacer.demandSince(roundStart)).toBe(true);
+    expect(pacer.demandSince(Date.now())).toBe(false);
+  });
+
+  it.each([
+    ['unpaced', false],
+    ['paced', true],
+  ])('%s: a turn that comes due while deliveries wait goes after their batch, and waits for one batch only', async (_, saturated) => {
+    const pacer = new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => saturated });
+    if (saturated) pacer.markBusy();
+    const order: string[] = [];
+    void pacer.turn().then(() => order.push('turn'));
+    pacer.deliveryWaiting();
+    pacer.deliveryWaiting();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(order).toEqual([]);
+    order.push('batch stored');
+    pacer.deliveriesStored(2);
+    pacer.deliveryWaiting(); // the next batch's delivery is already waiting: the turn goes anyway
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['batch stored', 'turn']);
+  });
+
+  it('a turn held behind a batch that never ends goes after holdMs anyway', async () => {
+    const pacer = new Pacer({ holdMs: 50, intervalMs: 1, saturated: () => false });
+    const order: string[] = [];
+    void pacer.turn().then(() => order.push('turn'));
+    pacer.deliveryWaiting();
+    await vi.advanceTimersByTimeAsync(49);
+    expect(order).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(order).toEqual(['turn']);
+    pacer.deliveriesStored(1); // the late batch releases nothing twice
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['turn']);
+  });
 });

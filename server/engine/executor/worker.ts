@@ -426,9 +426,11 @@ export class RunWorker {
    * senders do not; the work is the same and is done as soon as the burst is over).
    */
   private async restAfter(started: number, runIds: string[]) {
-    if (!this.services.pacer.demand) return;
+    const length = performance.now() - started;
+    // Demand as the round began: it held the loop, so no batch could renew the window meanwhile.
+    if (!this.services.pacer.demandSince(Date.now() - length)) return;
     const factor = restFactor(runIds, Date.now(), this.opts.burstMs ?? 0);
-    await new Promise((r) => setTimeout(r, Math.min(100, factor * (performance.now() - started))));
+    await new Promise((r) => setTimeout(r, Math.min(100, factor * length)));
   }
 
   /** What a committed round left to do: wake-ups for its waiting runs, the rest of the others alone. */
