@@ -175,7 +175,7 @@ describe('assigning in a workflow', () => {
     serveApi({ 'GET /users': ok({ users }) });
     renderWithProviders(<AssignStepFields config={{ userId: 'u_old' }} onChange={() => undefined} path="steps.0.config" index={0} stepId="a" />);
     await screen.findByRole('option', { name: 'Ana (agent)' });
-    const options = screen.getAllByRole('option').map((o) => o.textContent);
+    const options = within(screen.getByLabelText('Assign to')).getAllByRole('option').map((o) => o.textContent);
     expect(options).toEqual(['Choose a user…', 'Nobody (unassign)', 'Ana (agent)', 'Old Timer (agent) — deactivated']);
   });
 });

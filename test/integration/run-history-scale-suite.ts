@@ -63,8 +63,8 @@ export function runHistoryScaleSuite(databaseUrl: () => string | undefined) {
   // [name, query, which runs match, the index SQLite reads them through, PostgreSQL's]
   const cases: [string, Record<string, string>, (i: number) => boolean, RegExp, RegExp][] = [
     ['queued', { status: 'queued' }, (i) => statusOf(i) === 'queued', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished/],
-    ['running', { status: 'running' }, (i) => statusOf(i) === 'running', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished|runs_leased/],
-    ['waiting', { status: 'waiting' }, (i) => statusOf(i) === 'waiting', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished|runs_waking/],
+    ['running', { status: 'running' }, (i) => statusOf(i) === 'running', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished|runs_leased|runs_running/],
+    ['waiting', { status: 'waiting' }, (i) => statusOf(i) === 'waiting', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished|runs_waking|runs_waiting/],
     ['cancelled', { status: 'cancelled' }, (i) => statusOf(i) === 'cancelled', /SCAN runs USING INDEX runs_cancelled\b/, /runs_cancelled/],
     ['one workflow\'s queued', { workflowId: 'wf_hot', status: 'queued' }, (i) => workflowOf(i) === 'wf_hot' && statusOf(i) === 'queued', /SCAN runs USING INDEX runs_unfinished/, /runs_unfinished/],
     ['one workflow\'s failed', { workflowId: 'wf_c13', status: 'failed' }, (i) => workflowOf(i) === 'wf_c13' && statusOf(i) === 'failed', /SEARCH runs USING INDEX runs_failed_by_workflow \(workflow_id=\?\)/, /runs_failed_by_workflow/],
