@@ -124,7 +124,7 @@ describe('authorization matrix: engine, shortcuts, ads, apps, settings', () => {
     const other = ok(await s.api(s.adminToken).post('/apps', manifest('someone-else')), 201).app.id;
     const res = await s.api(world.tokens.app).post(`/apps/${other}/triggers/paid`, { contact: { id: world.contactId }, items: {} });
     expect(res.status).toBe(403);
-    expect(ErrorBody.parse(res.body).error.message).toMatch(/this app/);
+    expect(ErrorBody.parse(res.body).error.message).toMatch(/This API key belongs to app app_\w+, not /);
   });
 });
 
