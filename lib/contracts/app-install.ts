@@ -7,10 +7,12 @@ import { unknownKeys } from './common';
 // server about its installation (subscribe, unsubscribe). Re-exported by ./apps.
 
 /**
- * The header on every action request naming the installation that sent it: the seed pages say
- * nothing of what an action carries, and an app installed in several workspaces otherwise tells
- * them apart only by the auth values. Named like the `InboxCompanion-MiniApp/1` user agent; not
- * signed (Standard Webhooks signs the body only), so trust it once the signature verifies.
+ * The header on every request to an app's server (subscribe, unsubscribe, action) naming the
+ * installation concerned: the seed pages say nothing of what an action carries, and an app
+ * installed in several workspaces otherwise tells them apart only by the auth values; an app
+ * routing by it must find it on the subscribe that brings the key too. Named like the
+ * `InboxCompanion-MiniApp/1` user agent; not signed (Standard Webhooks signs the body only), so
+ * trust it once the signature verifies.
  */
 export const APP_INSTALLATION_HEADER = 'X-InboxCompanion-Installation-Id';
 

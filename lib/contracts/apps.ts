@@ -7,6 +7,7 @@ import { HTTP_METHODS } from './steps';
 import { AppDelivery, Installation } from './app-install';
 import { addManifestRefusals, strictObjectOf, type ObjectOf } from './app-manifest-refusals';
 import { type AllowedHost, MediaKey } from './app-media-url';
+import { jsonItemText } from './app-json-item';
 
 export * from './app-install';
 
@@ -267,8 +268,8 @@ function fieldValueSchema(field: AppField): z.ZodType {
     case 'boolean': return z.boolean({ error: `${field.key} must be true or false` });
     case 'date': return z.iso.date({ error: `${field.key} must be a date as YYYY-MM-DD` });
     case 'datetime': return z.iso.datetime({ offset: true, error: `${field.key} must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z` });
-    // Any JSON value: one item carrying many values at once (`{{$trigger.order.total}}`).
-    case 'json': return boundedJson(field.key);
+    // Any JSON value: one item carrying many values at once (`{{$trigger.order.total}}`), or a string holding it.
+    case 'json': return jsonItemText(field.key).pipe(boundedJson(field.key));
   }
 }
 
@@ -311,7 +312,8 @@ export type ContactRef = z.infer<typeof ContactRef>;
 
 export const FireTriggerBody = z.strictObject({
   contact: ContactRef,
-  items: z.record(z.string(), z.unknown()).default({}),
+  items: z.record(z.string(), z.unknown()).default({})
+    .describe('The trigger\'s items by key, each typed by its app field; a json item takes the value itself or a string holding it as JSON (text that is not JSON is a 422)'),
 }, unknownKeys('a trigger is fired with contact and items, e.g. {"contact": {"phone": "+14155550123"}, "items": {"status": "paid"}}'));
 export type FireTriggerBody = z.infer<typeof FireTriggerBody>;
 /**

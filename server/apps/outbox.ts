@@ -1,4 +1,4 @@
-import type { AuthInput, AuthValues } from '../../lib/contracts/apps';
+import { APP_INSTALLATION_HEADER, type AuthInput, type AuthValues } from '../../lib/contracts/apps';
 import { newId, nowIso } from '../ids';
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
@@ -10,6 +10,7 @@ import { NEVER, rowAppId, UNSUBSCRIBE_KIND } from './outbox-rows';
 import { secretAuthValues } from './hide-secrets';
 import { findAppRow, signingSecretsOf } from './store';
 import { PolledWorker } from '../outbound/polled-worker';
+import { APP_USER_AGENT } from './subscribe-request';
 
 export { UNSUBSCRIBE_KIND } from './outbox-rows';
 
@@ -142,6 +143,10 @@ export class OutboxWorker extends PolledWorker {
         if (appId && !app) return { delivered: false, retry: 'never', error: 'the app was deleted' };
         // Read per attempt: after a rotation the new secret signs, with the previous one while they overlap.
         const secrets = app ? signingSecretsOf(app, this.services.vault) : [];
+        // As the subscribe and every action call; from the body per attempt, so rows queued before the header existed carry it too.
+        const installationId = fromJson<{ installationId?: string }>(row.body, {}).installationId;
+        if (installationId) headers[APP_INSTALLATION_HEADER.toLowerCase()] = installationId;
+        headers['user-agent'] = APP_USER_AGENT;
         if (secrets.length) Object.assign(headers, signHeaders(secrets, { id: headers['webhook-id'] ?? row.id, timestamp: new Date(), body: row.body }));
         // The body holds the installation's auth values: an answer echoing it must not show the secret ones in lastError.
         const authInputs = fromJson<{ authInputs?: AuthInput[] }>(app?.manifest ?? null, {}).authInputs ?? [];

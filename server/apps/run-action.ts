@@ -8,6 +8,7 @@ import { hideSecrets, secretAuthValues } from './hide-secrets';
 import { renderActionRequest, type RenderedRequest } from './render-request';
 import type { Vault } from '../secrets/vault';
 import { appSigningSecrets, findAppRow, findInstalledApp, refuseForgotten } from './store';
+import { APP_USER_AGENT } from './subscribe-request';
 
 export interface PreparedAction {
   appId: string;
@@ -91,7 +92,7 @@ export async function sendAppAction(db: Executor, prepared: PreparedAction, opti
   const base: Record<string, string> = {
     // The app may not name the installation itself: a manifest's header of that name (any case) is dropped.
     ...Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== INSTALLATION_HEADER)),
-    'user-agent': 'InboxCompanion-MiniApp/1',
+    'user-agent': APP_USER_AGENT,
     [INSTALLATION_HEADER]: prepared.installationId,
     ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),

@@ -1,9 +1,13 @@
+import { APP_INSTALLATION_HEADER, type SubscribeRequest } from '../../lib/contracts/apps';
 import { newId } from '../ids';
 import { excerpt } from '../outbound/excerpt';
 import { OutboundBlockedError, OutboundNetworkError, OutboundRequestError } from '../outbound/errors';
 import { safeFetch } from '../outbound/safe-fetch';
 import type { Services } from '../services';
 import { signHeaders } from '../signing/standard-webhooks';
+
+/** What every request to an app's server says it is (subscribe, unsubscribe, action), for an app that filters by it. */
+export const APP_USER_AGENT = 'InboxCompanion-MiniApp/1';
 
 /** How long the app's server has to answer a subscribe request; a test hook may shorten it. */
 export const subscribeTiming = { timeoutMs: 10_000 };
@@ -26,11 +30,13 @@ export interface PostFailure {
  * signing secrets wherever the app's answer repeats them: the reason reaches the admin's error
  * message, and a server echoing its request would show a live key there.
  */
-export async function postSigned(services: Services, secrets: string[], url: string, payload: unknown, carried: readonly string[]): Promise<PostFailure | undefined> {
+export async function postSigned(services: Services, secrets: string[], url: string, payload: SubscribeRequest, carried: readonly string[]): Promise<PostFailure | undefined> {
   const body = JSON.stringify(payload);
   const headers = {
     'content-type': 'application/json',
-    'user-agent': 'InboxCompanion-MiniApp/1',
+    'user-agent': APP_USER_AGENT,
+    // As on every action call: an app routing its requests by this header must not meet a subscribe without it.
+    [APP_INSTALLATION_HEADER.toLowerCase()]: payload.installationId,
     ...signHeaders(secrets, { id: newId('msg'), timestamp: new Date(), body }),
   };
   try {

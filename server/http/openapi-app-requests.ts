@@ -29,6 +29,10 @@ const headers = {
   'webhook-id': { required: true, schema: { type: 'string' }, description: 'The message id (`msg_…`); the same on every retry of one request' },
   'webhook-timestamp': { required: true, schema: { type: 'string' }, description: 'Unix seconds when this attempt was signed' },
   'webhook-signature': { required: true, schema: { type: 'string' }, description: SIGNATURE },
+  [APP_INSTALLATION_HEADER]: {
+    required: true, schema: { type: 'string' },
+    description: 'The body\'s `installationId`, as on every action call, for an app that routes its requests by header. Not signed: trust it once the signature verifies',
+  },
 };
 
 function operation(summary: string, description: string, ref: string, answers: Record<string, string>) {
@@ -72,7 +76,7 @@ export const APPS_TAG = {
   name: 'apps',
   description: 'Mini-apps: registration and installs (admin), triggers fired by the apps with their key. The requests the companion sends to an app\'s server '
     + '(subscribe, unsubscribe, actions) are signed with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`): see `x-webhooks`. '
-    + `An action request (a workflow's mini-app step) also carries \`${APP_INSTALLATION_HEADER}\`: the \`installationId\` of the installation calling, as its subscribe request gave it, `
-    + 'so an app installed in several workspaces knows whose request it is without reading the auth values (a manifest header of that name is replaced). '
+    + `Every one of them also carries \`${APP_INSTALLATION_HEADER}\`: the \`installationId\` of the installation calling (an action) or concerned (a subscribe or unsubscribe, whose body names it too), as its subscribe request gave it, `
+    + 'so an app installed in several workspaces knows whose request it is without reading the body or the auth values (a manifest header of that name is replaced). '
     + 'The signature covers the body only, not this header: trust it once the signature verifies with the signing secret you keep for that installation.',
 };

@@ -26,7 +26,7 @@ it('describes both requests with their signature headers under x-webhooks', () =
   const { appSubscribe, appUnsubscribe } = doc['x-webhooks'];
   for (const [hook, schema] of [[appSubscribe!, 'SubscribeRequest'], [appUnsubscribe!, 'UnsubscribeRequest']] as const) {
     expect(hook.post.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${schema}` });
-    expect(hook.post.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['header:webhook-id', 'header:webhook-timestamp', 'header:webhook-signature']);
+    expect(hook.post.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['header:webhook-id', 'header:webhook-timestamp', 'header:webhook-signature', 'header:X-InboxCompanion-Installation-Id']);
     expect(hook.post.parameters![2]!.description).toContain('`v1,<new> v1,<previous>`');
   }
   expect(appUnsubscribe!.post.description).toContain('an old installation\'s unsubscribe may come after a new one\'s subscribe');
