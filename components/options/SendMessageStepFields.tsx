@@ -1,3 +1,4 @@
+import { SEND_BUTTONS_MAX } from '../../lib/contracts/choice-limits';
 import { REPLY_LIMITS } from '../../lib/contracts/reply-limits';
 import { MESSAGE_MEDIA_TYPES, MESSENGER_TAGS, SEND_MESSAGE_KINDS } from '../../lib/contracts/steps';
 import type { StepConfigDraft, StepEditorProps } from './draft-types';
@@ -53,16 +54,16 @@ export function SendMessageStepFields({ config, onChange, path, index }: StepEdi
       )}
       {kind === 'buttons' && (
         <fieldset className="group">
-          <legend>Reply buttons (up to 3)</legend>
+          <legend>Reply buttons (up to 3 of 20 characters; up to 10 of 24 go as a WhatsApp list)</legend>
           {buttons.map((b, i) => (
             <div key={i} className="row">
               <Field label={`Button ${i + 1}`} path={`${path}.buttons.${i}.title`}>
-                {(p) => <input {...p} maxLength={20} value={b.title} onChange={(e) => set({ buttons: buttons.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />}
+                {(p) => <input {...p} value={b.title} onChange={(e) => set({ buttons: buttons.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />}
               </Field>
               <button type="button" onClick={() => set({ buttons: buttons.filter((_, j) => j !== i) })} aria-label={`Remove button ${i + 1}`}>Remove</button>
             </div>
           ))}
-          {buttons.length < 3 && <button type="button" onClick={() => set({ buttons: [...buttons, { title: '' }] })}>Add button</button>}
+          {buttons.length < SEND_BUTTONS_MAX && <button type="button" onClick={() => set({ buttons: [...buttons, { title: '' }] })}>Add button</button>}
         </fieldset>
       )}
       {kind === 'template' && <WhatsAppTemplateFields label="Template" value={config.template} path={`${path}.template`} index={index} onChange={(template) => set({ template })} />}

@@ -10,6 +10,7 @@ import { decodedCursor, listQuery, pageLimit } from './list-query';
 import { timeIdCursor, type TimeIdCursor } from './time-id-cursor';
 import { TimeBound } from './runs';
 import { MESSAGE_MAX, replyTooLong } from './reply-limits';
+import { metaLength } from './choice-limits';
 
 export const OPENED_BY = ['user', 'workflow', 'contact', 'api', 'zapier', 'make', 'click_to_chat_ads'] as const;
 export const CLOSED_BY = ['user', 'workflow', 'bot', 'api', 'zapier', 'make'] as const;
@@ -349,8 +350,11 @@ export const CloseConversationBody = z.object({
 // the customer as a reply instead of staying a note.
 export const MessageBody = z.strictObject({
   // The count in the refusal: "Too big: expected string to have <=4096 characters" told an agent nothing.
+  // Characters as Meta counts them, an emoji one (choice-limits.ts), under a bound in code points
+  // (zod's max) that no text of 4,096 such characters reaches but a flood of combining marks does.
   text: z.string().trim().min(1, 'A message cannot be empty')
-    .max(MESSAGE_MAX, { error: (iss) => replyTooLong('message', typeof iss.input === 'string' ? iss.input.length : MESSAGE_MAX + 1) ?? 'Too long' }).optional(),
+    .max(MESSAGE_MAX * 4, { error: (iss) => replyTooLong('message', typeof iss.input === 'string' ? metaLength(iss.input) : MESSAGE_MAX + 1) ?? `This message is too long to store (its marks and accents count too, at most ${(MESSAGE_MAX * 4).toLocaleString('en-US')} code points): shorten it` })
+    .refine((t) => metaLength(t) <= MESSAGE_MAX, { error: (iss) => replyTooLong('message', typeof iss.input === 'string' ? metaLength(iss.input) : MESSAGE_MAX + 1) ?? 'Too long' }).optional(),
   template: WhatsAppTemplateRef.optional(),
   direction: z.enum(['incoming', 'outgoing']).default('outgoing'),
   kind: z.enum(['message', 'comment']).default('message'),

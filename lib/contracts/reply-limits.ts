@@ -10,8 +10,8 @@
 // WhatsApp: an interactive reply-button message's body is at most 1,024 characters
 // (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages;
 // SDKs built on the Cloud API check the same, e.g. whatsapp-api-js's Body: "Maximum length: 1024").
-// Counted in UTF-16 units, as the API's own 4,096 (zod's max) counts: never fewer than Meta's
-// characters, so nothing passing here is refused there for its length.
+// Counted as Meta counts characters, an emoji one (choice-limits.ts metaLength): counted in UTF-16
+// units, a reply of 2,100 emoji was refused for Messenger's 2,000 ("yours has 4,200").
 
 export type ReplyPlace = 'whatsapp' | 'whatsapp_caption' | 'whatsapp_buttons' | 'messenger' | 'note' | 'message';
 

@@ -42,8 +42,10 @@ describe('send_message config', () => {
     ['blank text', { text: ' ' }, 'text'],
     ['no text at all', {}, 'text'],
     ['media without a link', { kind: 'media' }, 'media.url'],
-    ['four buttons', { kind: 'buttons', text: 'x', buttons: [{ title: 'a' }, { title: 'b' }, { title: 'c' }, { title: 'd' }] }, 'buttons'],
-    ['a 21-character button', { kind: 'buttons', text: 'x', buttons: [{ title: 'x'.repeat(21) }] }, 'buttons.0.title'],
+    // Up to 10 buttons of 24 characters: more than WhatsApp's reply buttons hold go as a list (server/channels/button-fit.ts).
+    ['eleven buttons', { kind: 'buttons', text: 'x', buttons: Array.from({ length: 11 }, (_, i) => ({ title: `b${i}` })) }, 'buttons'],
+    ['a 25-character button', { kind: 'buttons', text: 'x', buttons: [{ title: 'x'.repeat(25) }] }, 'buttons.0.title'],
+    ['a 25-character button of emoji with skin tones and letters', { kind: 'buttons', text: 'x', buttons: [{ title: `${'👍🏽'.repeat(5)}${'x'.repeat(20)}` }] }, 'buttons.0.title'],
     ['a template name with spaces', { kind: 'template', template: { name: 'Order Update', language: 'en_US' } }, 'template.name'],
     ['a bad language code', { kind: 'template', template: { name: 'x', language: 'english' } }, 'template.language'],
     ['named parameters without a value each', { kind: 'template', template: { name: 'x', language: 'en_US', parameters: ['a'], parameterNames: ['first', 'second'] } }, 'template.parameterNames'],

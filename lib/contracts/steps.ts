@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VariableConditionGroup } from './conditions';
 import { AssignToConfig } from './step-assign-to';
+import { metaLength, SEND_BUTTON_TITLE_MAX, SEND_BUTTONS_MAX } from './choice-limits';
 import { DateTimeSchedule, TimeZone } from './step-date-time';
 import type { StandardContactField } from './triggers';
 import { MESSAGE_MEDIA_TYPES, WhatsAppTemplateRef } from './whatsapp-template-ref';
@@ -77,8 +78,12 @@ export const MessageMedia = z.object({
   url: z.string().trim().min(1, 'Enter the link of the file to send').max(2000),
   filename: z.string().max(240).optional(),
 });
+// Up to 3 buttons of ≤ 20 characters go as WhatsApp reply buttons; more, or longer titles, as a
+// list of up to 10 rows of ≤ 24 (as respond.io does), server/channels/button-fit.ts.
 export const ReplyButton = z.object({
-  title: z.string().trim().min(1, 'Name the button').max(20, 'A button title has at most 20 characters'),
+  title: z.string().trim().min(1, 'Name the button')
+    .max(SEND_BUTTON_TITLE_MAX * 16, `A button title has at most ${SEND_BUTTON_TITLE_MAX} characters`)
+    .refine((t) => metaLength(t) <= SEND_BUTTON_TITLE_MAX, `A button title has at most ${SEND_BUTTON_TITLE_MAX} characters`),
   payload: z.string().max(256).optional(),
 });
 export const SendMessageConfig = z.object({
@@ -87,7 +92,7 @@ export const SendMessageConfig = z.object({
   /** The message; with media it is the caption; with buttons the body above them. */
   text: z.string().max(4096, 'A message has at most 4096 characters').optional(),
   media: MessageMedia.optional(),
-  buttons: z.array(ReplyButton).min(1, 'Add at least one button').max(3, 'WhatsApp allows at most 3 reply buttons').optional(),
+  buttons: z.array(ReplyButton).min(1, 'Add at least one button').max(SEND_BUTTONS_MAX, `At most ${SEND_BUTTONS_MAX} buttons (more than 3 go as a WhatsApp list)`).optional(),
   template: WhatsAppTemplateRef.optional(),
   /** Sent instead on WhatsApp when the 24-hour window is closed (without it the step fails). */
   fallbackTemplate: WhatsAppTemplateRef.optional(),
@@ -222,10 +227,12 @@ export const AskQuestionConfig = z.object({
   question: MessageText,
   answerType: z.enum(ANSWER_TYPES),
   /** `buttons`: shown as reply buttons (≤ 3, as WhatsApp allows); `list`: a list of choices (≤ 10). */
-  choices: z.array(z.string().trim().min(1, 'A choice cannot be empty').max(20, 'A choice has at most 20 characters')).max(10, 'At most 10 choices').default([]),
+  choices: z.array(z.string().trim().min(1, 'A choice cannot be empty').max(320, 'A choice has at most 20 characters')
+    .refine((c) => metaLength(c) <= 20, 'A choice has at most 20 characters')).max(10, 'At most 10 choices').default([]),
   presentation: z.enum(['text', 'buttons', 'list']).default('text'),
   /** A WhatsApp list's button, the one that opens the choices (Meta: at most 20 characters); left out: "Choose". */
-  listButton: z.string().trim().min(1, 'Name the button, or leave it out').max(20, 'A list button has at most 20 characters').optional(),
+  listButton: z.string().trim().min(1, 'Name the button, or leave it out').max(320, 'A list button has at most 20 characters')
+    .refine((b) => metaLength(b) <= 20, 'A list button has at most 20 characters').optional(),
   retries: z.number().int().min(0).max(5, 'Re-ask at most 5 times').default(1),
   retryMessage: z.string().max(1000).default('Sorry, that is not a valid answer. {{question}}'),
   timeoutSeconds: z.number().int().min(60, 'Wait at least 60 seconds').max(MAX_ASK_TIMEOUT_SECONDS, 'Wait at most 7 days').default(86_400),

@@ -1,3 +1,4 @@
+import { metaLength } from '../contracts/choice-limits';
 import { buttonBodyTooLong, REPLY_LIMITS } from '../contracts/reply-limits';
 import type { SendMessageConfigValue } from '../contracts/steps';
 import { renderTemplate } from './template';
@@ -37,12 +38,13 @@ export const messengerButtonTextTooLong = (length: number, whose = 'this one'): 
 export function buttonBodyProblem(config: SendMessageConfigValue, index: number, id: string, connected: readonly ButtonChannel[] = []): string | undefined {
   if (config.kind !== 'buttons' || !config.text) return undefined;
   const least = renderTemplate(config.text, {}).text;
+  const length = metaLength(least);
   const withVariables = least !== config.text;
   const whose = `step ${index + 1} ("${id}")${withVariables ? ' with its variables empty' : ''}`;
   const channels: ButtonChannel[] = connected.length ? [...new Set(connected)] : ['whatsapp', 'messenger'];
-  if (channels.some((c) => least.length <= BUTTON_TEXT_MAX[c])) return undefined;
+  if (channels.some((c) => length <= BUTTON_TEXT_MAX[c])) return undefined;
   // Only WhatsApp: in the words of its refusal at send time.
-  if (channels.length === 1 && channels[0] === 'whatsapp') return buttonBodyTooLong(least.length, whose) ?? undefined;
-  if (channels.length === 1) return messengerButtonTextTooLong(least.length, whose) ?? undefined;
-  return `Messages with reply buttons can be at most ${count(BUTTON_TEXT_MAX.whatsapp)} characters on WhatsApp and ${count(BUTTON_TEXT_MAX.messenger)} on Messenger (quick replies) (${whose} has ${count(least.length)}): no channel could send it; shorten it`;
+  if (channels.length === 1 && channels[0] === 'whatsapp') return buttonBodyTooLong(length, whose) ?? undefined;
+  if (channels.length === 1) return messengerButtonTextTooLong(length, whose) ?? undefined;
+  return `Messages with reply buttons can be at most ${count(BUTTON_TEXT_MAX.whatsapp)} characters on WhatsApp and ${count(BUTTON_TEXT_MAX.messenger)} on Messenger (quick replies) (${whose} has ${count(length)}): no channel could send it; shorten it`;
 }

@@ -1,4 +1,5 @@
 import type { ChannelWindow } from '../../lib/contracts/channels';
+import { fitButtons } from './button-fit';
 import { textTooLong, type SendSpec } from './send-spec';
 
 /**
@@ -6,7 +7,11 @@ import { textTooLong, type SendSpec } from './send-spec';
  * window is closed, or the reason nothing can be sent (the step fails with it, the inbox shows it).
  */
 export function planSend(kind: 'whatsapp' | 'messenger', spec: SendSpec, window: ChannelWindow, fallback?: SendSpec): { spec: SendSpec; notes: string[] } | { error: string } {
-  const plan = planInWindow(kind, spec, window, fallback);
+  const inWindow = planInWindow(kind, spec, window, fallback);
+  // Buttons that do not fit go as a list, or are refused (button-fit.ts): before the length check,
+  // as a list's body holds more than reply buttons'.
+  const fitted = 'spec' in inWindow ? fitButtons(kind, inWindow.spec) : inWindow;
+  const plan = 'spec' in fitted && 'spec' in inWindow ? { spec: fitted.spec, notes: [...inWindow.notes, ...fitted.notes] } : fitted;
   // Meta refuses a text over the channel's limit (its values filled in): the step says so first.
   const long = 'spec' in plan ? textTooLong(kind, plan.spec, 'this one') : null;
   return long ? { error: long } : plan;

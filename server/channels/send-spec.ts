@@ -3,6 +3,7 @@ import type { SendMessageConfigValue, WhatsAppTemplateRef } from '../../lib/cont
 import { isFetchableLink, renderTemplateRef, templateComponents, templateProblem } from './template-components';
 import { buttonBodyTooLong, REPLY_LIMITS, replyTooLong } from '../../lib/contracts/reply-limits';
 import { messengerButtonTextTooLong } from '../../lib/workflow/button-body';
+import { metaLength } from '../../lib/contracts/choice-limits';
 
 export { isFetchableLink };
 
@@ -51,14 +52,16 @@ export const BUTTON_BODY_MAX = REPLY_LIMITS.whatsapp_buttons;
  * A text longer than the channel takes (lib/contracts/reply-limits.ts): Meta would refuse it. What
  * goes as a text: WhatsApp's text, list and reply-button messages and a media message's caption; on
  * Messenger also quick replies' text (its own words: lib/workflow/button-body.ts) and a caption,
- * sent as a text of its own (splitCaption).
+ * sent as a text of its own (splitCaption). Counted in user-perceived characters, as Meta counts
+ * (lib/contracts/choice-limits.ts metaLength): an emoji is one.
  */
 export function textTooLong(kind: 'whatsapp' | 'messenger', spec: SendSpec, whose?: string): string | null {
-  if (kind === 'messenger' && (spec.kind === 'buttons' || spec.kind === 'list')) return messengerButtonTextTooLong(spec.text.length, whose);
-  if (kind === 'messenger') return spec.kind !== 'template' ? replyTooLong('messenger', spec.text.length, whose) : null;
-  if (spec.kind === 'text' || spec.kind === 'list') return replyTooLong('whatsapp', spec.text.length, whose);
-  if (spec.kind === 'buttons') return buttonBodyTooLong(spec.text.length, whose ?? 'yours');
-  return spec.kind === 'media' && spec.text.trim() ? replyTooLong('whatsapp_caption', spec.text.length, whose) : null;
+  const length = metaLength(spec.text);
+  if (kind === 'messenger' && (spec.kind === 'buttons' || spec.kind === 'list')) return messengerButtonTextTooLong(length, whose);
+  if (kind === 'messenger') return spec.kind !== 'template' ? replyTooLong('messenger', length, whose) : null;
+  if (spec.kind === 'text' || spec.kind === 'list') return replyTooLong('whatsapp', length, whose);
+  if (spec.kind === 'buttons') return buttonBodyTooLong(length, whose ?? 'yours');
+  return spec.kind === 'media' && spec.text.trim() ? replyTooLong('whatsapp_caption', length, whose) : null;
 }
 
 /** What the inbox shows for a sent message (the customer sees the real thing). */

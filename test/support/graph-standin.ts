@@ -215,11 +215,48 @@ export interface GraphStandIn {
  */
 function interactiveListProblem(i: any): string | null {
   const rows = (i.action?.sections ?? []).flatMap((s: any) => s.rows ?? []);
-  if (typeof i.body?.text !== 'string' || !i.body.text || i.body.text.length > 4096) return 'Param interactive[\'body\'][\'text\'] is required, at most 4096 characters';
-  if (typeof i.action?.button !== 'string' || !i.action.button || i.action.button.length > 20) return 'Param interactive[\'action\'][\'button\'] is required, at most 20 characters';
-  if ((i.action.sections ?? []).some((s: any) => (s.title ?? '').length > 24)) return 'A section title has at most 24 characters';
+  if (typeof i.body?.text !== 'string' || !i.body.text || chars(i.body.text) > 4096) return 'Param interactive[\'body\'][\'text\'] is required, at most 4096 characters';
+  if (typeof i.action?.button !== 'string' || !i.action.button || chars(i.action.button) > 20) return 'Param interactive[\'action\'][\'button\'] is required, at most 20 characters';
+  if ((i.action.sections ?? []).some((s: any) => chars(s.title ?? '') > 24)) return 'A section title has at most 24 characters';
   if (rows.length < 1 || rows.length > 10) return 'A list message has 1 to 10 rows';
-  if (rows.some((r: any) => !r.id || r.id.length > 200 || !r.title || r.title.length > 24 || (r.description ?? '').length > 72)) return 'A row has an id (at most 200 characters), a title (at most 24) and a description of at most 72';
+  if (rows.some((r: any) => !r.id || r.id.length > 200 || !r.title || chars(r.title) > 24 || chars(r.description ?? '') > 72)) return 'A row has an id (at most 200 characters), a title (at most 24) and a description of at most 72';
+  return null;
+}
+
+/**
+ * Characters as a person counts them (an emoji one): Meta's pages give titles in "characters" and
+ * say emoji are supported in them (reply buttons: "Emojis are supported, markdown is not. Maximum
+ * length of 20 characters", interactive-reply-buttons-messages; Meta's WhatsApp-Nodejs-SDK
+ * ButtonObject says the same). Which unit Graph counts internally is not documented: this is the
+ * stand-in's reading, the one lib/contracts/choice-limits.ts takes.
+ */
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const chars = (s: string) => [...segmenter.segment(s)].length;
+
+/**
+ * An interactive reply-buttons message Meta would refuse
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages:
+ * body ≤ 1024, 1 to 3 buttons, a button's title ≤ 20 and unique, its id ≤ 256).
+ */
+function interactiveButtonsProblem(i: any): string | null {
+  const buttons: any[] = i.action?.buttons ?? [];
+  if (typeof i.body?.text !== 'string' || !i.body.text || chars(i.body.text) > 1024) return 'Param interactive[\'body\'][\'text\'] is required, at most 1024 characters';
+  if (buttons.length < 1 || buttons.length > 3) return 'Param interactive[\'action\'][\'buttons\'] must have 1 to 3 buttons';
+  if (buttons.some((b) => !b.reply?.id || b.reply.id.length > 256 || !b.reply?.title || chars(b.reply.title) > 20)) return 'A reply button has an id (at most 256 characters) and a title of at most 20 characters';
+  if (new Set(buttons.map((b) => b.reply.title)).size !== buttons.length) return 'Reply button titles must be unique';
+  return null;
+}
+
+/**
+ * Quick replies Messenger would refuse (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies:
+ * "up to 13 quick reply buttons"; a text quick reply needs a non-empty title). A title past 20
+ * characters is shown cut, not refused ("each quick reply allows up to 20 characters before being
+ * truncated", https://developers.facebook.com/docs/messenger-platform/instagram/features/quick-replies/).
+ */
+function quickRepliesProblem(q: any): string | null {
+  if (q === undefined) return null;
+  if (!Array.isArray(q) || q.length > 13) return 'param message[quick_replies] must have at most 13 elements';
+  if (q.some((r: any) => r.content_type === 'text' && !r.title)) return 'param message[quick_replies][title] must be non-empty';
   return null;
 }
 
@@ -454,7 +491,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         if (typeof body.to !== 'string' || !body.to) return badParam(res, 'The parameter to is required.');
         const type = body.type ?? 'text';
         if (!(type in body)) return badParam(res, `The parameter ${type} is required.`);
-        const listProblem = type === 'interactive' && body.interactive?.type === 'list' ? interactiveListProblem(body.interactive) : null;
+        const listProblem = type === 'interactive' && body.interactive?.type === 'list' ? interactiveListProblem(body.interactive)
+          : type === 'interactive' && body.interactive?.type === 'button' ? interactiveButtonsProblem(body.interactive) : null;
         if (listProblem) return badParam(res, listProblem);
         // A caption of at most 1024 characters (image, video and document messages:
         // https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages/).
@@ -480,6 +518,8 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       if (!['RESPONSE', 'UPDATE', 'MESSAGE_TAG'].includes(body.messaging_type)) return badParam(res, 'param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
       if (body.messaging_type === 'MESSAGE_TAG' && !body.tag) return badParam(res, 'Param tag must be set when messaging_type is MESSAGE_TAG');
       if (!body.message?.text && !body.message?.attachment) return badParam(res, 'param message must be non-empty.');
+      const quickProblem = quickRepliesProblem(body.message.quick_replies);
+      if (quickProblem) return badParam(res, quickProblem);
       const mid = `m_${Buffer.from(`${id}-${sent.length + 1}-${Date.now()}`).toString('base64url')}`;
       sent.push({ kind: 'messenger', accountId: id, body, id: mid, token: bearer });
       if (echoTarget?.beforeAnswer) await postEcho(id, mid, body);

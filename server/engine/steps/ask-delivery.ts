@@ -1,5 +1,6 @@
 import type { Conversation } from '../../../lib/contracts/conversations';
 import type { StepConfig } from '../../../lib/contracts/steps';
+import { metaLength } from '../../../lib/contracts/choice-limits';
 import { questionText } from '../../../lib/workflow/answers';
 import { isChannelKind } from '../../channels/connections';
 import { askPayload } from '../../domain/question-target';
@@ -27,7 +28,8 @@ const FITS = {
 } as const;
 
 type Shape = keyof typeof FITS;
-const choicesFit = (shape: Shape, choices: readonly string[]) => choices.length <= FITS[shape].max && choices.every((c) => c.length <= FITS[shape].title);
+// Characters as Meta counts them: an emoji is one (choice-limits.ts).
+const choicesFit = (shape: Shape, choices: readonly string[]) => choices.length <= FITS[shape].max && choices.every((c) => metaLength(c) <= FITS[shape].title);
 
 /**
  * How the question goes out on a Meta channel: on WhatsApp reply buttons, or a list message (its
@@ -48,11 +50,12 @@ export function questionSpec(kind: 'whatsapp' | 'messenger', ask: Ask, text: str
   }
   const buttons = ask.choices.map((title, i) => ({ title, ...(kind === 'messenger' ? { payload: askPayload(runId, i + 1) } : {}) }));
   const list: SendSpec = { kind: 'list', text, buttons, ...(ask.listButton ? { listButton: ask.listButton } : {}) };
-  if (text.length <= fits.body) return { spec: shape === 'list' ? list : { kind: 'buttons', text, buttons } };
+  const length = metaLength(text);
+  if (length <= fits.body) return { spec: shape === 'list' ? list : { kind: 'buttons', text, buttons } };
   // A longer question is never cut (the customer would answer half of it while the inbox shows it
   // whole): reply buttons give way to a list, whose body holds 4,096, then to the numbered text.
-  const why = `${fits.what} hold a question of at most ${fits.body.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})`;
-  if (shape === 'buttons' && text.length <= FITS.list.body && choicesFit('list', ask.choices)) return { spec: list, note: `${why}: it was sent as a list message` };
+  const why = `${fits.what} hold a question of at most ${fits.body.toLocaleString('en-US')} characters (this one has ${length.toLocaleString('en-US')})`;
+  if (shape === 'buttons' && length <= FITS.list.body && choicesFit('list', ask.choices)) return { spec: list, note: `${why}: it was sent as a list message` };
   return { spec: plain, note: `${why}: it was sent as text with the choices numbered` };
 }
 

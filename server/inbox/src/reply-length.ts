@@ -1,3 +1,4 @@
+import { metaLength } from '../../../lib/contracts/choice-limits';
 import { replyCounter, replyTooLong, type ReplyPlace } from '../../../lib/contracts/reply-limits';
 import { h } from './dom.js';
 
@@ -20,7 +21,7 @@ export function createReplyLength(input: HTMLTextAreaElement): ReplyLength {
   return {
     update(place) {
       // As the server counts it: the text it gets is trimmed.
-      const length = input.value.trim().length;
+      const length = metaLength(input.value.trim());
       const refusal = replyTooLong(place, length);
       const counter = refusal ?? replyCounter(place, length);
       tooLong = refusal !== null;

@@ -1,4 +1,5 @@
 import type { preValidationAsyncHookHandler } from 'fastify';
+import { metaLength } from '../../../lib/contracts/choice-limits';
 import { REPLY_LIMITS, replyTooLong } from '../../../lib/contracts/reply-limits';
 import { HttpError } from '../../http-error';
 import type { Executor } from '../../store/database';
@@ -16,7 +17,8 @@ export function refuseReplyTooLong(db: Executor): preValidationAsyncHookHandler 
     if (!body || typeof body !== 'object' || typeof body.text !== 'string' || body.template !== undefined) return;
     // A note or a customer's message goes to no channel.
     if (body.direction === 'incoming' || body.kind === 'comment') return;
-    const length = body.text.trim().length;
+    // Characters as Meta counts them: an emoji is one (choice-limits.ts).
+    const length = metaLength(body.text.trim());
     const id = (req.params as { id?: unknown } | undefined)?.id;
     if (length <= REPLY_LIMITS.messenger || typeof id !== 'string') return;
     const row = await db.selectFrom('conversations').innerJoin('connections', 'connections.id', 'conversations.connection_id')
