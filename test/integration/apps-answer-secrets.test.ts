@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscribeTiming } from '../../server/apps/install';
-import { startScriptedApp, type ScriptedApp } from '../support/scripted-app';
-import { startTestServer, type TestServer } from '../support/server';
+import type { ScriptedApp } from '../support/scripted-app';
+import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
+import { eachScriptedAppWorld, registerScriptedApp } from './apps-scripted-world';
 
 // An app's server that answers an error quoting the request it got (a 503 echoing its body) put
 // the live API key it was just sent, and the installation's secret auth values, in the admin's
@@ -11,28 +12,14 @@ import { waitFor } from '../support/wait';
 
 let server: TestServer;
 let app: ScriptedApp;
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  app = await startScriptedApp();
-});
-afterEach(async () => {
-  subscribeTiming.timeoutMs = 10_000;
-  await app.close();
-  await server.close();
-});
+eachScriptedAppWorld((world) => ({ server, app } = world));
 
 const admin = () => server.api(server.adminToken);
 const SECRET_VALUE = 'sk_live_account_secret_42';
 
-async function register() {
-  const res = await admin().post('/apps', {
-    key: 'payments', name: 'Payments', scopes: ['contacts.read'], ...app.urls,
-    authInputs: [{ key: 'accountId', label: 'Account', type: 'string', required: true }, { key: 'apiToken', label: 'API token', type: 'secret', required: true }],
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  app.secret = res.body.signingSecret;
-  return { appId: res.body.app.id as string, signingSecret: res.body.signingSecret as string };
-}
+const register = () => registerScriptedApp({ server, app }, {
+  authInputs: [{ key: 'accountId', label: 'Account', type: 'string', required: true }, { key: 'apiToken', label: 'API token', type: 'secret', required: true }],
+});
 const authValues = { accountId: 'acct_1', apiToken: SECRET_VALUE };
 const leaks = (text: string, ...secrets: string[]) => secrets.filter((s) => text.includes(s));
 const quotingAuthValues = (body: { authValues: unknown }) => ({ error: 'cannot store', authValues: body.authValues });

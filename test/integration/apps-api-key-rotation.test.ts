@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscribeTiming } from '../../server/apps/install';
-import { startScriptedApp, type Script, type ScriptedApp } from '../support/scripted-app';
-import { startTestServer, type TestServer } from '../support/server';
+import type { Script, ScriptedApp } from '../support/scripted-app';
+import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
+import { eachScriptedAppWorld, registerScriptedApp } from './apps-scripted-world';
 
 // Regenerating an installed app's API key (POST /apps/:id/install/api-key/rotate) while a
 // published workflow uses the app (so uninstalling is refused): the new key goes to the app's
@@ -11,15 +12,7 @@ import { waitFor } from '../support/wait';
 
 let server: TestServer;
 let app: ScriptedApp;
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  app = await startScriptedApp();
-});
-afterEach(async () => {
-  subscribeTiming.timeoutMs = 10_000;
-  await app.close();
-  await server.close();
-});
+eachScriptedAppWorld((world) => ({ server, app } = world));
 
 const admin = () => server.api(server.adminToken);
 const PHONE = '+14155550100';
@@ -28,14 +21,10 @@ const works = async (key: string) => (await server.api(key).get('/contacts')).st
 
 /** Installed, with a published workflow on its trigger (uninstalling is refused): the old key, its id, the installation. */
 async function installedInUse() {
-  const res = await admin().post('/apps', {
-    key: 'payments', name: 'Payments', scopes: ['contacts.read'], ...app.urls,
+  const { appId } = await registerScriptedApp({ server, app }, {
     authInputs: [{ key: 'accountId', label: 'Account', type: 'string', required: true }],
     fields: [{ key: 'status', label: 'Status', type: 'text' }], triggers: [{ key: 'paid', name: 'Paid', items: ['status'] }],
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  app.secret = res.body.signingSecret;
-  const appId = res.body.app.id as string;
   expect((await admin().post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_1' } })).status).toBe(201);
   const wf = await admin().post('/workflows', { name: 'On paid', trigger: { type: 'mini_app', appId, triggerKey: 'paid' }, steps: [{ id: 't', type: 'update_contact_tag', config: { action: 'add', tags: ['paid'] } }] });
   expect((await admin().post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startScriptedApp, type ScriptedApp } from '../support/scripted-app';
-import { startTestServer, type TestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import type { ScriptedApp } from '../support/scripted-app';
+import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
+import { eachScriptedAppWorld, registerScriptedApp } from './apps-scripted-world';
 
 // An unsubscribe request the app's server refuses is not dropped on the first 4xx: it is retried
 // with backoff (hourly at most) until the app is fixed, and the admin sees it on the app (GET
@@ -10,23 +11,14 @@ import { waitFor } from '../support/wait';
 
 let server: TestServer;
 let app: ScriptedApp;
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  app = await startScriptedApp();
-});
-afterEach(async () => {
-  await app.close();
-  await server.close();
-});
+eachScriptedAppWorld((world) => ({ server, app } = world));
 
 const admin = () => server.api(server.adminToken);
 const deliveriesOf = async (appId: string) => (await admin().get(`/apps/${appId}`)).body.deliveries as any[];
 
 /** Registered, installed (the app took the subscribe request), then uninstalled. */
 async function uninstalled() {
-  const res = await admin().post('/apps', { key: 'payments', name: 'Payments', scopes: ['contacts.read'], ...app.urls });
-  app.secret = res.body.signingSecret;
-  const appId = res.body.app.id as string;
+  const { appId } = await registerScriptedApp({ server, app });
   const installation = await admin().post(`/apps/${appId}/install`, { authValues: {} });
   expect(installation.status, JSON.stringify(installation.body)).toBe(201);
   expect((await admin().del(`/apps/${appId}/install`)).status).toBe(204);

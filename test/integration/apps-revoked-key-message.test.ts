@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/auth/tokens';
-import { startScriptedApp, type ScriptedApp } from '../support/scripted-app';
-import { startTestServer, type TestServer } from '../support/server';
+import type { ScriptedApp } from '../support/scripted-app';
+import type { TestServer } from '../support/server';
+import { eachScriptedAppWorld, registerScriptedApp } from './apps-scripted-world';
 
 // An app developer whose key stopped working is told why, and what to use instead, by the 401
 // answered to that key itself (still `unauthorized`, as GET /docs documents it): an uninstall, a
@@ -10,22 +11,12 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let app: ScriptedApp;
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  app = await startScriptedApp();
-});
-afterEach(async () => {
-  await app.close();
-  await server.close();
-});
+eachScriptedAppWorld((world) => ({ server, app } = world));
 
 const admin = () => server.api(server.adminToken);
 
 async function installed() {
-  const res = await admin().post('/apps', { key: 'payments', name: 'Payments', scopes: ['contacts.read'], ...app.urls });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  app.secret = res.body.signingSecret;
-  const appId = res.body.app.id as string;
+  const { appId } = await registerScriptedApp({ server, app });
   expect((await admin().post(`/apps/${appId}/install`, {})).status).toBe(201);
   const { apiKey, installationId } = app.to('/subscribe')[0]!.body;
   return { appId, key: apiKey as string, installationId: installationId as string };

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscribeTiming } from '../../server/apps/install';
-import { startScriptedApp, type Script, type ScriptedApp } from '../support/scripted-app';
-import { startTestServer, type TestServer } from '../support/server';
+import type { Script, ScriptedApp } from '../support/scripted-app';
+import type { TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
+import { eachScriptedAppWorld, registerScriptedApp } from './apps-scripted-world';
 
 // A subscribe whose outcome the companion cannot know (no answer in time, the connection dropped,
 // a 5xx): the app's server may have stored the key it was sent, so besides revoking it the
@@ -11,26 +12,13 @@ import { waitFor } from '../support/wait';
 
 let server: TestServer;
 let app: ScriptedApp;
-beforeEach(async () => {
-  server = await startTestServer({ env: { COMPANION_ALLOW_PRIVATE_URLS: '127.0.0.1' } });
-  app = await startScriptedApp();
-});
-afterEach(async () => {
-  subscribeTiming.timeoutMs = 10_000;
-  await app.close();
-  await server.close();
-});
+eachScriptedAppWorld((world) => ({ server, app } = world));
 
 const admin = () => server.api(server.adminToken);
 
 async function register() {
-  const res = await admin().post('/apps', {
-    key: 'payments', name: 'Payments', scopes: ['contacts.read'], ...app.urls,
-    authInputs: [{ key: 'accountId', label: 'Account', type: 'string', required: true }],
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  app.secret = res.body.signingSecret;
-  return res.body.app.id as string;
+  const { appId } = await registerScriptedApp({ server, app }, { authInputs: [{ key: 'accountId', label: 'Account', type: 'string', required: true }] });
+  return appId;
 }
 
 describe('a subscribe request whose outcome is unknown', () => {

@@ -6,6 +6,7 @@ import type { Services } from '../../server/services';
 import type { Executor } from '../../server/store/database';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
 import { describePg, eachPgServer } from '../support/postgres';
+import { BACKLOG, blocksCounter, historyAtRest, queuedRuns } from './runs-at-rest';
 
 // The claim's and the pick's reads with statistics taken at rest (autovacuum analyzed `runs` when
 // every run had ended: runs_unfinished looks empty), as in run-queue-reads-at-rest.pg.test.ts:
@@ -22,8 +23,6 @@ const blocksRead = async (trx: Executor) => Number((await sql<{ n: string }>`
   WHERE c.oid = 'runs'::regclass
     OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'runs'::regclass) AND pg_relation_size(c.oid) > current_setting('block_size')::int`.execute(trx)).rows[0]!.n);
 
-const BACKLOG = 3000;
-const HISTORY = 600;
 /** A read of the few runs it is about stays under this; the backlog filtered once is several hundred blocks. */
 const FEW = 60;
 
@@ -31,30 +30,15 @@ describePg('PostgreSQL claims and picks skip the queued backlog with statistics 
   let services: Services;
   eachPgServer((server) => { services = server.app.services; });
 
-  const counted = <T>(read: (trx: Executor) => Promise<T>) => services.db.transaction().execute(async (trx) => {
-    const before = await blocksRead(trx);
-    const result = await read(trx);
-    return { result, blocks: (await blocksRead(trx)) - before };
-  });
+  const counted = blocksCounter(() => services, blocksRead);
   const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 
   /** HISTORY ended runs analyzed at rest; then one contact's burst of BACKLOG queued runs, the first one running. */
   const burstAfterRest = async () => {
-    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'hi' } }] }));
-    const { contact: ada } = await insertContact(services);
-    await services.db.transaction().execute(async (trx) => {
-      const ids: string[] = [];
-      for (let n = 0; n < HISTORY; n++) ids.push(await insertRun(trx, { workflowId: wf.id, contactId: ada.id }));
-      await trx.updateTable('runs').set({ status: 'completed', ended_at: at(0) }).where('id', 'in', ids).execute();
-    });
-    await sql`ANALYZE runs`.execute(services.db);
-    const backlog = await services.db.transaction().execute(async (trx) => {
-      const ids: string[] = [];
-      for (let n = 0; n < BACKLOG; n++) ids.push(await insertRun(trx, { workflowId: wf.id, contactId: ada.id }));
-      return ids;
-    });
+    const { workflowId, ada } = await historyAtRest(services);
+    const backlog = await services.db.transaction().execute((trx) => queuedRuns(trx, BACKLOG, { workflowId, contactId: ada }));
     await services.db.updateTable('runs').set({ status: 'running', lease_owner: 'other', lease_until: at(86_400_000) }).where('id', '=', backlog[0]!).execute();
-    return { backlog, workflowId: wf.id };
+    return { backlog, workflowId };
   };
 
   it('a claim looks for due waiting runs and lost leases among the waiting and running runs, not the queued backlog, and takes them', async () => {

@@ -1,12 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepInput } from '../../lib/contracts/steps';
-import { paymentManifest, startPaymentApp } from '../../examples/payment-app/server';
+import { startPaymentApp } from '../../examples/payment-app/server';
 import { startTestServer as startHttpServer, type TestServer as HttpServer } from '../../server/outbound/test-server';
 import { insertContact, insertRun, insertWorkflow, makeWorkflow, waitForRun } from '../support/builders';
 import { startTestServer, type TestServer } from '../support/server';
-import { waitFor } from '../support/wait';
+import { firePaymentPaid, paymentsGateway, refundOnPaymentPaid, stoppedRun } from './apps-refund-gateway';
 
 // A 307/308 keeps the body (fetch, curl, n8n): pointed at another site, it would hand that site
 // a `client_secret` or a customer's data the admin meant for the host in the step. The step
@@ -86,40 +85,18 @@ describe('a mini-app action redirected elsewhere with its body', () => {
     closers.push(() => payments.close());
     const elsewhere = await serve(ok);
     // In front of the app: everything goes through, but the refund is sent on to another host.
-    const gateway = http.createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      if (req.url === '/refunds') { res.writeHead(307, { location: `${elsewhere.url}/refunds` }).end(); return; }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
-      const answer = await fetch(payments.url + req.url, { method: req.method!, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+    const gateway = await paymentsGateway(payments, (req, res) => {
+      if (req.url !== '/refunds') return false;
+      res.writeHead(307, { location: `${elsewhere.url}/refunds` }).end();
+      return true;
     });
-    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => gateway.close(r)));
-    const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    closers.push(() => gateway.close());
 
-    const admin = server.api(server.adminToken);
-    const registered = (await admin.post('/apps', paymentManifest(gatewayUrl))).body;
-    const appId = registered.app.id as string;
-    payments.setSigningSecret(registered.signingSecret);
-    expect((await admin.post(`/apps/${appId}/install`, { authValues: { accountId: 'acct_42' } })).status).toBe(201);
-    await admin.post('/contacts', { firstName: 'Grace', phone: '+14155550111' });
-    const wf = await admin.post('/workflows', {
-      name: 'Refund', trigger: { type: 'mini_app', appId, triggerKey: 'payment_paid' },
-      steps: [{ id: 'refund', type: 'mini_app_action', config: { appId, actionKey: 'refund', inputs: { orderId: '{{$trigger.order.id}}' } } }],
-    });
-    expect((await admin.post(`/workflows/${wf.body.id}/publish`)).status).toBe(200);
-    const fired = await server.api(payments.received.subscribe[0]!.body.apiKey).post(`/apps/${appId}/triggers/payment_paid`, {
-      contact: { phone: '+14155550111' }, items: { status: 'paid', amount: 10, order: { id: 'ord_7', total: 10 } },
-    });
-    expect(fired.status, JSON.stringify(fired.body)).toBe(202);
-    const run = await waitFor('the run to end', async () => {
-      const r = (await admin.get(`/runs/${fired.body.runIds[0]}`)).body;
-      return ['completed', 'failed', 'waiting'].includes(r.status) ? r : undefined;
-    });
+    const appId = await refundOnPaymentPaid(server, payments, gateway.url);
+    const run = await stoppedRun(server, await firePaymentPaid(server, payments, appId));
 
     expect(run.status).toBe('failed');
-    expect(run.error).toBe(`POST ${gatewayUrl}/refunds: ${refusal(307, 'POST', `${elsewhere.url}/refunds`, gatewayUrl, elsewhere.url)}`);
+    expect(run.error).toBe(`POST ${gateway.url}/refunds: ${refusal(307, 'POST', `${elsewhere.url}/refunds`, gateway.url, elsewhere.url)}`);
     expect(elsewhere.connections).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Contact } from '../../lib/contracts/contacts';
 import { ConversationList, Message } from '../../lib/contracts/conversations';
 import { Run } from '../../lib/contracts/runs';
 import type { StepInput } from '../../lib/contracts/steps';
+import { eachAdminAndAgentServer } from '../support/each-server';
 import { describePg, pgUrl } from '../support/postgres';
-import { startTestServer, type Api, type TestServer } from '../support/server';
+import type { Api, TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { createWorkflow, shortcutWorkflow } from './engine-support';
 
@@ -23,12 +24,7 @@ describePg('messages and a run round on the same conversation at once (PostgreSQ
   let server: TestServer;
   let admin: Api;
   let agent: Api;
-  beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: pgUrl()!, poolSize: 10 });
-    admin = server.api(server.adminToken);
-    agent = server.api((await server.createUser('agent', { name: 'Alex Agent' })).token);
-  });
-  afterEach(async () => { await server.close(); });
+  eachAdminAndAgentServer(pgUrl, 'Alex Agent', (s, a, g) => { server = s; admin = a; agent = g; }, { poolSize: 10 });
 
   // A conversation an agent opened has neither a customer message nor a first response yet, so
   // each message also marks the conversation row (first incoming message, first response).

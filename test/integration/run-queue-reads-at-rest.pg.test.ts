@@ -1,18 +1,15 @@
-import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { markBlocked, pickHeldPostgres, takeNextOfPairs, unblockStalled } from '../../server/engine/executor/run-queue';
 import type { Services } from '../../server/services';
-import type { Executor } from '../../server/store/database';
-import { insertContact, insertRun, insertWorkflow, makeWorkflow } from '../support/builders';
+import { insertContact, insertRun } from '../support/builders';
 import { describePg, eachPgServer, runsBlocksRead as blocksRead } from '../support/postgres';
+import { BACKLOG, blocksCounter, historyAtRest, queuedRuns } from './runs-at-rest';
 
 // The queue's reads with statistics taken at rest (autovacuum analyzed `runs` when every run had
 // ended: runs_unfinished looks empty), before the engine's own ANALYZE (run-statistics.ts). Each
 // read used to filter runs_unfinished, i.e. the whole backlog, once per row it checked. Counted in
 // blocks read (pg_stat_get_xact_blocks_fetched), not in time.
 
-const BACKLOG = 3000;
-const HISTORY = 600;
 /** What a read of one pair (a few index seeks, a few rows) stays under; the backlog filtered once is ~350 blocks. */
 const PAIR_READ = 200;
 
@@ -20,32 +17,20 @@ describePg('PostgreSQL queue reads stay bounded with statistics taken at rest', 
   let services: Services;
   eachPgServer((server) => { services = server.app.services; });
 
-  const counted = <T>(read: (trx: Executor) => Promise<T>) => services.db.transaction().execute(async (trx) => {
-    const before = await blocksRead(trx);
-    const result = await read(trx);
-    return { result, blocks: (await blocksRead(trx)) - before };
-  });
+  const counted = blocksCounter(() => services, blocksRead);
 
   /**
    * HISTORY ended runs analyzed at rest; then one contact's burst of BACKLOG queued runs, and behind it
    * a second contact whose waiting run (due tomorrow) holds its one queued run: that run is blocked.
    */
   const burstAfterRest = async () => {
-    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'a', type: 'add_comment', config: { text: 'hi' } }] }));
-    const { contact: ada } = await insertContact(services);
+    const { workflowId, ada } = await historyAtRest(services);
     const { contact: bo } = await insertContact(services, { firstName: 'Bo' });
-    await services.db.transaction().execute(async (trx) => {
-      const ids: string[] = [];
-      for (let n = 0; n < HISTORY; n++) ids.push(await insertRun(trx, { workflowId: wf.id, contactId: ada.id }));
-      await trx.updateTable('runs').set({ status: 'completed', ended_at: new Date().toISOString() }).where('id', 'in', ids).execute();
-    });
-    await sql`ANALYZE runs`.execute(services.db);
     return services.db.transaction().execute(async (trx) => {
-      const backlog: string[] = [];
-      for (let n = 0; n < BACKLOG; n++) backlog.push(await insertRun(trx, { workflowId: wf.id, contactId: ada.id }));
-      const waiting = await insertRun(trx, { workflowId: wf.id, contactId: bo.id, status: 'waiting', wakeAt: new Date(Date.now() + 86_400_000).toISOString() });
-      const behind = await insertRun(trx, { workflowId: wf.id, contactId: bo.id });
-      return { backlog, waiting, behind, workflowId: wf.id, ada: ada.id };
+      const backlog = await queuedRuns(trx, BACKLOG, { workflowId, contactId: ada });
+      const waiting = await insertRun(trx, { workflowId, contactId: bo.id, status: 'waiting', wakeAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const behind = await insertRun(trx, { workflowId, contactId: bo.id });
+      return { backlog, waiting, behind, workflowId, ada };
     });
   };
 

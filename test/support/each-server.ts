@@ -20,21 +20,23 @@ export function eachAdminServer(
 }
 
 /**
- * As eachAdminServer, with an agent named `agentName` too, and that agent's API. Returns `restart`,
- * for the test that needs the server started otherwise: it closes this one and hands over another
- * started with `opts` (its admin, the agent made again), closed after the test in its place.
+ * As eachAdminServer (started with `first`), with an agent named `agentName` too, and that agent's
+ * API. Returns `restart`, for the test that needs the server started otherwise: it closes this one
+ * and hands over another started with `opts` (its admin, the agent made again), closed after the
+ * test in its place.
  */
 export function eachAdminAndAgentServer(
   databaseUrl: () => string | undefined,
   agentName: string,
   use: (server: TestServer, admin: Api, agent: Api) => void,
+  first: Omit<TestServerOptions, 'databaseUrl'> = {},
 ): (opts?: Omit<TestServerOptions, 'databaseUrl'>) => Promise<void> {
   let server: TestServer | undefined;
   const start = async (opts: Omit<TestServerOptions, 'databaseUrl'> = {}) => {
     server = await startTestServer({ ...opts, databaseUrl: databaseUrl() });
     use(server, server.api(server.adminToken), server.api((await server.createUser('agent', { name: agentName })).token));
   };
-  beforeEach(() => start());
+  beforeEach(() => start(first));
   afterEach(async () => { await server?.close(); });
   return async (opts) => {
     await server?.close();

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ConversationList, Message } from '../../../lib/contracts/conversations';
-import { Run } from '../../../lib/contracts/runs';
 import type { CwStandinConversation, CwStandinMessage } from '../../support/chatwoot-standin';
 import { messageUpdated } from '../../support/chatwoot-standin-edits';
 import { waitFor } from '../../support/wait';
-import { createWorkflow, runsOf } from '../engine-support';
+import { runsOf } from '../engine-support';
 import { startChatwootPair, type ChatwootPair } from './harness';
+import { guestsAsked, janeOpens, mirrorOf, threadOf } from './message-updates';
 
 /**
  * Registered by message-edits.test.ts (SQLite) and .pg.test.ts (PostgreSQL). A message edited in
@@ -21,7 +20,6 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
   beforeEach(async () => { p = await startChatwootPair({ workers: true, databaseUrl: databaseUrl() }); });
   afterEach(async () => { await p.close(); });
 
-  const admin = () => p.server.api(p.server.adminToken);
   let nextId = 61_000;
   /** Someone writes in Chatwoot and its message_created reaches the companion. */
   const writes = async (conv: CwStandinConversation, content: string, from: 'customer' | 'agent' = 'customer', file?: string) => {
@@ -33,19 +31,9 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
     expect((await p.hook(p.cw.messagePayload(conv.id, msg.id))).status).toBe(200);
     return msg;
   };
-  const opened = async () => {
-    const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-    const conv = p.cw.addConversation({ contactId: jane.id });
-    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
-    return conv;
-  };
-  const mirrorOf = async (conv: CwStandinConversation) =>
-    ConversationList.parse((await admin().get('/conversations')).body).conversations.find((c) => c.externalId === String(conv.id))!;
-  const thread = async (conv: CwStandinConversation) =>
-    ((await admin().get(`/conversations/${(await mirrorOf(conv)).id}`)).body.messages as unknown[]).map((m) => Message.parse(m));
 
   it('a customer\'s edit: the message reads the new words, marked edited with what it said before; a status change and a repeat change nothing', async () => {
-    const conv = await opened();
+    const conv = await janeOpens(p);
     const msg = await writes(conv, 'Table for 3 at 8pm');
     const first = await p.hook(messageUpdated(p.cw, conv.id, msg.id, { content: 'Table for 4 at 8pm' }));
     expect(first.body).toMatchObject({ event: 'message_updated', handled: true });
@@ -55,31 +43,21 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
     expect((await p.hook(second, { deliveryId: 'edit-2' })).status).toBe(200);
     expect((await p.hook(second, { deliveryId: 'edit-2' })).body).toMatchObject({ duplicate: true });
 
-    const [message] = await thread(conv);
+    const [message] = await threadOf(p, conv);
     expect(message).toMatchObject({ text: 'Table for 4 at 9pm', direction: 'incoming' });
     expect(message!.edited).toMatchObject({ count: 2, previous: [{ text: 'Table for 3 at 8pm' }, { text: 'Table for 4 at 8pm' }] });
-    expect((await mirrorOf(conv)).lastMessage?.text).toBe('Table for 4 at 9pm');
+    expect((await mirrorOf(p, conv))!.lastMessage?.text).toBe('Table for 4 at 9pm');
   });
 
   it('an edited answer reads the new words, but the question it answered is not answered again and nothing starts', async () => {
-    const flow = await createWorkflow(p.server, {
-      name: 'guests', trigger: { type: 'conversation_opened' },
-      steps: [
-        { id: 'ask', type: 'ask_question', config: { question: 'How many guests?', answerType: 'text', saveToVariable: 'guests' } },
-        { id: 'note', type: 'add_comment', config: { text: 'Guests: {{$step.guests}}' } },
-      ],
-    });
-    const conv = await opened();
-    const [started] = await runsOf(p.server, flow.id);
-    const runOf = async () => Run.parse((await admin().get(`/runs/${started!.id}`)).body);
-    await waitFor('the question', async () => ((await runOf()).status === 'waiting' ? true : undefined));
+    const { flow, conv, runOf } = await guestsAsked(p);
     const answer = await writes(conv, 'Two');
     await waitFor('the answer', async () => ((await runOf()).status === 'completed' ? true : undefined));
     const events = (await p.server.events()).length;
     const posted = p.cw.requests.filter((r) => r.method === 'POST').length;
 
     expect((await p.hook(messageUpdated(p.cw, conv.id, answer.id, { content: 'Three' }))).status).toBe(200);
-    const messages = await thread(conv);
+    const messages = await threadOf(p, conv);
     expect(messages.map((m) => `${m.direction} ${m.kind}: ${m.text}${m.edited ? ' (edited)' : ''}`)).toEqual([
       'outgoing message: How many guests?',
       'incoming message: Three (edited)',
@@ -92,7 +70,7 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
   });
 
   it('a customer\'s older message edited is mirrored, punctuation alone too; a deletion, a file\'s update and a status change of an older message are not edits', async () => {
-    const conv = await opened();
+    const conv = await janeOpens(p);
     const photo = await writes(conv, '', 'customer', 'receipt.jpg');
     const later = await writes(conv, 'Thanks! Wrong address though');
     const order = await writes(conv, 'Deliver to Main St 5');
@@ -110,7 +88,7 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
     const deleted = await p.hook(messageUpdated(p.cw, conv.id, later.id, { deleted: true }));
     expect(deleted.body.note).toMatch(/deleted in Chatwoot; its copy here is kept/);
 
-    const shown = (await thread(conv)).map((m) => [m.direction, m.text, m.edited?.previous.map((e) => e.text) ?? null]);
+    const shown = (await threadOf(p, conv)).map((m) => [m.direction, m.text, m.edited?.previous.map((e) => e.text) ?? null]);
     expect(shown).toEqual([
       ['incoming', '[image]', null],
       ['incoming', 'Thanks! Wrong address though', null],
@@ -121,7 +99,7 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
   });
 
   it('the words Chatwoot renders for the channel are not an edit: an agent\'s reply never is (its status, a survey link), a customer\'s list or emphasis is not', async () => {
-    const conv = await opened();
+    const conv = await janeOpens(p);
     const styled = await writes(conv, '**Fixed**: [track it](https://t.example/1)', 'agent');
     const list = await writes(conv, '1. Pizza\n2. Coke *please*');
     const typed = await writes(conv, 'Size <b>M</b> please');
@@ -150,7 +128,7 @@ export function chatwootMessageEditsSuite(databaseUrl: () => string | undefined)
     // (messages_controller.rb: update sets a status, destroy marks it deleted).
     await p.hook({ ...messageUpdated(p.cw, conv.id, reply.id), content: 'Your order ships Monday https://cw.example/survey/responses/9c2e' });
 
-    const shown = (await thread(conv)).map((m) => [m.direction, m.text, m.edited ? 'edited' : null]);
+    const shown = (await threadOf(p, conv)).map((m) => [m.direction, m.text, m.edited ? 'edited' : null]);
     expect(shown).toEqual([
       ['outgoing', '**Fixed**: [track it](https://t.example/1)', null],
       ['incoming', '1. Pizza\n2. Coke *please*', null],

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ConversationList, Message } from '../../../lib/contracts/conversations';
-import { Run } from '../../../lib/contracts/runs';
 import type { CwStandinConversation, CwStandinMessage } from '../../support/chatwoot-standin';
 import { messageUpdated } from '../../support/chatwoot-standin-edits';
 import { waitFor } from '../../support/wait';
-import { createWorkflow, runsOf } from '../engine-support';
+import { runsOf } from '../engine-support';
 import { startChatwootPair, type ChatwootPair } from './harness';
+import { guestsAsked, janeOpens, mirrorOf, threadOf } from './message-updates';
 
 /**
  * Registered by missed-messages.test.ts (SQLite) and .pg.test.ts (PostgreSQL). Chatwoot sends each
@@ -34,33 +33,11 @@ export function chatwootMissedMessagesSuite(databaseUrl: () => string | undefine
     if (o.delivered) expect((await p.hook(p.cw.messagePayload(conv.id, msg.id))).status).toBe(200);
     return msg;
   };
-  const opened = async () => {
-    const jane = p.cw.addContact({ name: 'Jane Doe', email: 'jane@example.com' });
-    const conv = p.cw.addConversation({ contactId: jane.id });
-    expect((await p.hook(p.cw.conversationPayload(conv.id, 'conversation_created'))).status).toBe(200);
-    return conv;
-  };
-  const mirrorOf = async (conv: CwStandinConversation) =>
-    ConversationList.parse((await admin().get('/conversations')).body).conversations.find((c) => c.externalId === String(conv.id));
-  const thread = async (conv: CwStandinConversation) => {
-    const mirror = await mirrorOf(conv);
-    return mirror ? ((await admin().get(`/conversations/${mirror.id}`)).body.messages as unknown[]).map((m) => Message.parse(m)) : [];
-  };
   const shown = async (conv: CwStandinConversation) =>
-    (await thread(conv)).map((m) => `${m.direction} ${m.kind}: ${m.text}${m.edited ? ' (edited)' : ''}`);
+    (await threadOf(p, conv)).map((m) => `${m.direction} ${m.kind}: ${m.text}${m.edited ? ' (edited)' : ''}`);
 
   it('a customer\'s answer whose message_created was lost is stored by its next update and answers the question; a late message_created and a sync add nothing', async () => {
-    const flow = await createWorkflow(p.server, {
-      name: 'guests', trigger: { type: 'conversation_opened' },
-      steps: [
-        { id: 'ask', type: 'ask_question', config: { question: 'How many guests?', answerType: 'text', saveToVariable: 'guests' } },
-        { id: 'note', type: 'add_comment', config: { text: 'Guests: {{$step.guests}}' } },
-      ],
-    });
-    const conv = await opened();
-    const [started] = await runsOf(p.server, flow.id);
-    const runOf = async () => Run.parse((await admin().get(`/runs/${started!.id}`)).body);
-    await waitFor('the question', async () => ((await runOf()).status === 'waiting' ? true : undefined));
+    const { flow, conv, runOf } = await guestsAsked(p);
 
     const answer = await writes(conv, 'Two');
     // Lost. The customer then edits it (Telegram's edited_message): message_updated, words as they are now.
@@ -83,7 +60,7 @@ export function chatwootMissedMessagesSuite(databaseUrl: () => string | undefine
   });
 
   it('an agent\'s reply and a private note whose message_created was lost are stored as they would have been; another status changes nothing', async () => {
-    const conv = await opened();
+    const conv = await janeOpens(p);
     await writes(conv, 'Where is my order?', { delivered: true });
     const reply = await writes(conv, 'It ships today', { from: 'agent' });
     const note = await writes(conv, 'Checked the warehouse', { from: 'note' });
@@ -97,7 +74,7 @@ export function chatwootMissedMessagesSuite(databaseUrl: () => string | undefine
       'incoming message: Thanks!',
     ]);
     // A person's reply: it set the conversation's first response time, as its message_created would.
-    expect((await mirrorOf(conv))!.firstResponseAt).toBeTruthy();
+    expect((await mirrorOf(p, conv))!.firstResponseAt).toBeTruthy();
   });
 
   it('an update of a message written before the account was connected stores nothing: history is not imported, only the last message', async () => {
@@ -125,11 +102,11 @@ export function chatwootMissedMessagesSuite(databaseUrl: () => string | undefine
     const res = await p.hook(messageUpdated(p.cw, unseen.id, lost.id, { content: 'Lost webhook, edited' }));
     expect(res.status).toBe(200);
     expect(res.body.note).toMatch(/not stored here; nor is its conversation/);
-    expect(await mirrorOf(unseen)).toBeUndefined();
+    expect(await mirrorOf(p, unseen)).toBeUndefined();
 
-    const conv = await opened();
+    const conv = await janeOpens(p);
     const gone = await writes(conv, 'Wrong chat, sorry');
     expect((await p.hook(messageUpdated(p.cw, conv.id, gone.id, { deleted: true }))).body.note).toMatch(/it was deleted there/);
-    expect(await thread(conv)).toEqual([]);
+    expect(await threadOf(p, conv)).toEqual([]);
   });
 }

@@ -1,12 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { versionsOf } from '../../../server/engine/workflows/rerun-saved';
-import { makeContact, publishWebhookWorkflow } from '../webhooks/support';
-import { waitFor } from '../../support/wait';
 import { startTestServer, type TestServer } from '../../support/server';
+import { expectReadsAnswer, failedHttpStepRun } from './failed-http-step-run';
 
 // A workspace that grew to more than a thousand workflows with an HTTP step, restarted (nothing
 // read yet): every read that masks stored texts (the run history, the inbox's conversations, the
@@ -33,14 +31,8 @@ it(`answers the masked reads with ${MANY} HTTP-step workflows after a restart`, 
   dir = await mkdtemp(path.join(tmpdir(), 'maskfix-'));
   const sqliteFile = path.join(dir, 'companion.sqlite');
   server = await startTestServer({ sqliteFile, env: ENV });
-  await makeContact(server, { firstName: 'Ada', phone: '+14155550123' });
-  const hook = await publishWebhookWorkflow(server, {}, [{
-    id: 'crm', type: 'http_request', config: { method: 'POST', url: 'http://127.0.0.1:9/v1/orders', headers: [{ key: 'X-Api-Key', value: KEY }] },
-  }]);
-  expect((await server.request('POST', hook.path, { body: { phone: '+14155550123', order: { id: '1' } } })).status).toBeLessThan(300);
+  const { hook, runId } = await failedHttpStepRun(server, KEY, `POST http://127.0.0.1:9/v1/orders answered 401: bad key ${KEY}`);
   const db = server.app.services.db;
-  const runId = await waitFor('the run', async () => (await db.selectFrom('runs').select('id').where('workflow_id', '=', hook.id).executeTakeFirst())?.id);
-  await sql`update runs set status = 'failed', wake_at = null, error = ${`POST http://127.0.0.1:9/v1/orders answered 401: bad key ${KEY}`} where id = ${runId}`.execute(db);
 
   // The same workflow many times over, as an import would leave them (a version each).
   const row = await db.selectFrom('workflows').selectAll().where('id', '=', hook.id).executeTakeFirstOrThrow();
@@ -56,10 +48,7 @@ it(`answers the masked reads with ${MANY} HTTP-step workflows after a restart`, 
 
   server = await startTestServer({ sqliteFile, env: ENV });
   const admin = server.api(server.adminToken);
-  for (const read of ['/runs', `/runs/${runId}`, `/workflows/${hook.id}/runs`, '/conversations?status=open', '/channels', '/apps']) {
-    const res = await admin.get(read);
-    expect(res.status, `${read}: ${JSON.stringify(res.body)}`).toBe(200);
-  }
+  await expectReadsAnswer(admin, ['/runs', `/runs/${runId}`, `/workflows/${hook.id}/runs`, '/conversations?status=open', '/channels', '/apps']);
   expect((await admin.get(`/runs/${runId}`)).body.error).toBe('POST http://127.0.0.1:9/v1/orders answered 401: bad key [redacted]');
   // The versions the run history reads for its "Run again from the failed step" (rerun-from.ts), as many at once.
   const versions = await versionsOf(server.app.services.db, copies.map((c) => ({ workflowId: c.id, version: 1 })));

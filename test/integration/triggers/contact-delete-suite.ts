@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Contact } from '../../../lib/contracts/contacts';
-import { Conversation } from '../../../lib/contracts/conversations';
 import { nextWamid, messengerText, whatsappPlainMessage } from '../../fixtures/meta/payloads';
 import { waitForRun } from '../../support/builders';
 import { startTestServer, type Api, type TestServer } from '../../support/server';
@@ -10,6 +8,7 @@ import { startChannelWorld, type ChannelWorld } from '../channels/support';
 import { startChatwootPair, type ChatwootPair } from '../chatwoot/harness';
 import { createWorkflow, defineField, runsOf } from '../engine-support';
 import { publishWebhookWorkflow } from '../webhooks/support';
+import { mariaVia, openVia } from './contact-via-api';
 
 /**
  * Every row left that names the contact, per table: any table with a contact_id column, any with a
@@ -75,16 +74,8 @@ export function contactDeleteSuite(databaseUrl: () => string | undefined) {
     });
     afterEach(async () => { await server.close(); });
 
-    async function contact(body: Record<string, unknown>) {
-      const res = await admin.post('/contacts', { firstName: 'Maria', lastName: 'Garcia', ...body });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return Contact.parse(res.body);
-    }
-    async function open(contactId: string) {
-      const res = await admin.post('/conversations', { contactId });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return Conversation.parse(res.body);
-    }
+    const contact = (body: Record<string, unknown>) => mariaVia(admin, body);
+    const open = (contactId: string) => openVia(admin, contactId);
     const say = async (conversationId: string, text: string, direction: 'incoming' | 'outgoing' = 'incoming') =>
       expect((await admin.post(`/conversations/${conversationId}/messages`, { text, direction })).status).toBe(201);
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Contact, MergeContactsResult } from '../../../lib/contracts/contacts';
-import { Conversation } from '../../../lib/contracts/conversations';
+import { MergeContactsResult } from '../../../lib/contracts/contacts';
+import type { Conversation } from '../../../lib/contracts/conversations';
 import { waitForRun } from '../../support/builders';
 import { startTestServer, type Api, type TestServer } from '../../support/server';
 import { createWorkflow, defineField, runsOf } from '../engine-support';
+import { mariaVia, openVia } from './contact-via-api';
 
 /** Registered by contact-merge.test.ts (SQLite) and contact-merge.pg.test.ts (PostgreSQL): `databaseUrl` undefined means SQLite. */
 export function contactMergeSuite(databaseUrl: () => string | undefined) {
@@ -20,16 +21,8 @@ export function contactMergeSuite(databaseUrl: () => string | undefined) {
   });
   afterEach(async () => { await server.close(); });
 
-  async function contact(body: Record<string, unknown>) {
-    const res = await admin.post('/contacts', { firstName: 'Maria', lastName: 'Garcia', ...body });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return Contact.parse(res.body);
-  }
-  async function open(contactId: string) {
-    const res = await admin.post('/conversations', { contactId });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return Conversation.parse(res.body);
-  }
+  const contact = (body: Record<string, unknown>) => mariaVia(admin, body);
+  const open = (contactId: string) => openVia(admin, contactId);
 
   describe('POST /contacts/:id/merge', () => {
     it('keeps one contact with both contacts\' tags, fields, identities and history; the merge close fires nothing', async () => {
