@@ -2,8 +2,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
-import { FIELD_TYPES, FieldDefinition, FieldDefinitionBody, FieldKey } from '../../lib/contracts/contacts';
+import { FIELD_TYPES, FieldDefinitionBody, FieldKey, FieldSaved } from '../../lib/contracts/contacts';
 import { ApiFailure, errorMessage, NoBody, request } from './api';
+import { BrokenWorkflowsNotice } from './BrokenWorkflowsNotice';
 import { PLAIN_ERRORS, placeDetails } from './error-paths';
 import { FieldErrorsContext } from './errors-context';
 import { Field, FormError, useServerFieldErrors } from './Field';
@@ -34,7 +35,7 @@ export function CustomFieldsSettings() {
   const refresh = () => client.invalidateQueries({ queryKey: keys.fields });
   const save = useMutation({
     mutationFn: ({ key, options, ...rest }: FieldForm) =>
-      request(FieldDefinition, 'PUT', `/fields/${encodeURIComponent(key)}`, { ...rest, options: options.split(',').map((o) => o.trim()).filter(Boolean) }),
+      request(FieldSaved, 'PUT', `/fields/${encodeURIComponent(key)}`, { ...rest, options: options.split(',').map((o) => o.trim()).filter(Boolean) }),
     onMutate: () => { setServerErrors({}); remove.reset(); },
     onError: (err, form) => {
       const { placed } = refusal(err, form);
@@ -69,6 +70,7 @@ export function CustomFieldsSettings() {
           </tbody>
         </table>
       </div>
+      <BrokenWorkflowsNotice saved={save.data} />
       <FormError message={error ? errorMessage(error) : undefined} details={unplaced} />
       <FieldErrorsContext.Provider value={serverErrors}>
         <form className="inline-form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))}>

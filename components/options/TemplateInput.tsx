@@ -1,4 +1,5 @@
 import { useId, useRef } from 'react';
+import { variableMenuLabel } from '../../lib/workflow/variable-labels';
 import { useEditorContext } from './editor-context';
 import { Field } from './Field';
 import { VariableMenu } from './VariableMenu';
@@ -19,20 +20,26 @@ interface Props {
 
 /** A text that may hold `{{$contact.firstName}}`-style variables, with a menu to insert them. */
 export function TemplateInput({ label, value, onChange, path, stepIndex, multiline, placeholder, hint, suggestions }: Props) {
-  const { variables, variableNotes, stepVariables } = useEditorContext();
+  const { variables, variableNotes, variableNames = {}, stepVariables } = useEditorContext();
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const listId = `${useId()}-suggestions`;
   const offerList = !multiline && suggestions !== undefined && suggestions.length > 0;
   const offered = [...variables, ...(stepVariables[stepIndex] ?? []).map((name) => `$step.${name}`)];
+  const labels = Object.fromEntries(offered.map((v) => [v, variableMenuLabel(v, variableNames)]));
+  // Where the admin last put the caret; a field never clicked into gets the variable at its end
+  // (Chromium reports the caret of an untouched field at 0, which put it before the text).
+  const caret = useRef<{ at: number; end: number }>(undefined);
+  const remember = (el: HTMLInputElement | HTMLTextAreaElement) => { caret.current = { at: el.selectionStart ?? 0, end: el.selectionEnd ?? 0 }; };
   const insert = (variable: string) => {
     const el = ref.current;
-    const at = el?.selectionStart ?? value.length;
-    const end = el?.selectionEnd ?? at;
+    const at = Math.min(caret.current?.at ?? value.length, value.length);
+    const end = Math.min(Math.max(caret.current?.end ?? at, at), value.length);
     const token = `{{${variable}}}`;
     onChange(value.slice(0, at) + token + value.slice(end));
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(at + token.length, at + token.length);
+      caret.current = { at: at + token.length, end: at + token.length };
     });
   };
   return (
@@ -40,10 +47,10 @@ export function TemplateInput({ label, value, onChange, path, stepIndex, multili
       {(p) => (
         <div className="template-input">
           {multiline
-            ? <textarea {...p} ref={ref} rows={3} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
-            : <input {...p} ref={ref} value={value} placeholder={placeholder} list={offerList ? listId : undefined} onChange={(e) => onChange(e.target.value)} />}
+            ? <textarea {...p} ref={ref} rows={3} value={value} placeholder={placeholder} onSelect={(e) => remember(e.currentTarget)} onChange={(e) => onChange(e.target.value)} />
+            : <input {...p} ref={ref} value={value} placeholder={placeholder} list={offerList ? listId : undefined} onSelect={(e) => remember(e.currentTarget)} onChange={(e) => onChange(e.target.value)} />}
           {offerList && <datalist id={listId}>{suggestions.map((o) => <option key={o} value={o} />)}</datalist>}
-          <VariableMenu variables={offered} notes={variableNotes} label={label} onPick={insert} />
+          <VariableMenu variables={offered} labels={labels} notes={variableNotes} label={label} onPick={insert} />
         </div>
       )}
     </Field>

@@ -81,6 +81,7 @@ export function WorkflowEditor({ id: routeId, initial, restored, onDiscard }: Pr
   const context = useMemo(() => ({
     variables: templateVariables(draft, fields, apps),
     variableNotes: variableNotes(draft, apps),
+    variableNames: { fields, formFields: draft.trigger.type === 'shortcut' ? draft.trigger.form?.fields : undefined },
     stepVariables: stepVariablesAt(draft, apps),
     steps: draft.steps.map((s, i) => ({ id: s.id, label: `${i + 1}. ${STEP_LABELS[s.type]} (${s.id})` })),
     formFields: draft.trigger.type === 'shortcut' ? draft.trigger.form?.fields ?? [] : [],

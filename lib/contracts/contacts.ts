@@ -114,6 +114,15 @@ export const FieldDefinitionBody = z.object({
 export const FieldDefinition = FieldDefinitionBody.extend({ key: FieldKey }).refine((f) => f.type !== 'list' || f.options.length > 0, { message: 'A list field needs at least one option', path: ['options'] });
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 export const FieldList = z.object({ fields: z.array(FieldDefinition) });
+/** A published workflow that a field's new type or options break: publishing it now would be refused for these. */
+export const BrokenWorkflow = z.object({ id: Id, name: z.string(), problems: z.array(z.string()) });
+/**
+ * PUT /fields/:key's answer: the field as saved and, when its type or options changed, the
+ * published workflows using it that publishing would now refuse (they keep running and failing
+ * on it), so the admin fixes or unpublishes them, as respond.io warns before a field change.
+ */
+// Defaulted: a server from before this answer sends the field alone.
+export const FieldSaved = FieldDefinitionBody.extend({ key: FieldKey, brokenWorkflows: z.array(BrokenWorkflow).default([]) });
 
 /** POST /contacts/:id/merge: the contact of the path survives; `mergeContactId` is merged into it and removed. */
 export const MergeContactsBody = z.object({ mergeContactId: Id });

@@ -111,16 +111,29 @@ export function listOptionNote(rule: VariableCondition, defs: readonly FieldDefi
 }
 
 /**
- * Ask a Question saving a free answer (text, email, phone, date) to a number field: most answers
- * are no number and are dropped with only a note in the run log. respond.io asks such questions
- * with its Number answer type, which re-asks until the reply is one: so does ours, once chosen.
+ * Ask a Question saving a free answer to a field whose type keeps only some replies: a number
+ * field (most answers are no number), a date field (a text is rarely YYYY-MM-DD), a list field
+ * (free text is seldom one of its options). Each was dropped with only a note in the run log.
+ * respond.io asks such questions with a matching answer type (Number, Date re-ask until the reply
+ * is one; Choice offers the options): said at publishing, with the answer type to choose.
  */
 export function answerTypeFieldProblem(
   config: { answerType: string; saveToField?: string | undefined }, index: number, id: string, defs: readonly FieldDefinition[] = [],
 ): string | undefined {
-  if (!config.saveToField || config.answerType === 'number' || config.answerType === 'choice') return undefined;
+  if (!config.saveToField || config.answerType === 'choice') return undefined;
   const field = writableField(config.saveToField, defs);
-  if (!field || !('custom' in field) || field.custom.type !== 'number') return undefined;
-  const { key, label } = field.custom;
-  return `Step ${index + 1} ("${id}") saves a ${config.answerType} answer to the number field "${label}" (${key}), which would not keep a reply that is no number: set the expected answer to Number (it asks again until the reply is one), or save to another field`;
+  if (!field || !('custom' in field)) return undefined;
+  const { key, label, type, options } = field.custom;
+  const article = /^[aeiou]/.test(config.answerType) ? 'an' : 'a';
+  const step = `Step ${index + 1} ("${id}") saves ${article} ${config.answerType} answer to the ${type} field "${label}" (${key})`;
+  if (type === 'number' && config.answerType !== 'number') {
+    return `${step}, which would not keep a reply that is no number: set the expected answer to Number (it asks again until the reply is one), or save to another field`;
+  }
+  if (type === 'date' && config.answerType !== 'date') {
+    return `${step}, which would not keep a reply that is no date: set the expected answer to Date (it asks again until the reply is one), or save to another field`;
+  }
+  if (type === 'list') {
+    return `${step}, which keeps only one of its options (${options.join(', ')}): set the expected answer to Choice with those options, or save to another field`;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listFieldOf } from './list-field-of';
-import { variableLabel } from './variable-labels';
+import { variableLabel, variableMenuLabel } from './variable-labels';
 
 const fields = [
   { key: 'plan', label: 'Plan', type: 'list' as const, options: ['Free', 'Pro'] },
@@ -37,5 +37,24 @@ describe('listFieldOf', () => {
     ['{{$trigger.size.x}}', undefined],
   ])('finds the list %j reads', (left, list) => {
     expect(listFieldOf(left, fields, formFields)).toEqual(list);
+  });
+});
+
+describe('variableMenuLabel', () => {
+  it.each([
+    ['$contact.fields.plan', 'Plan'],
+    ['$contact.firstName', 'First name'],
+    ['$trigger.size', 'Size'],
+    ['$contact.tags', 'Contact tags'],
+    ['$contact.id', 'Contact ID'],
+    ['$conversation.adReferral.headline', 'Conversation ad referral headline'],
+    ['$trigger.firstIncomingMessage', 'First incoming message'],
+    ['$trigger.launchedByName', 'Launched by'],
+    ['$trigger.order_total', 'Order total'],
+    ['$system.now', 'Now (date and time)'],
+    ['$step.refund_id', 'Refund ID'],
+    ['$contact.fields.gone', 'Contact fields gone'],
+  ])('reads %j as %j', (variable, label) => {
+    expect(variableMenuLabel(variable, { fields, formFields })).toBe(label);
   });
 });

@@ -23,3 +23,29 @@ export function variableLabel(template: string, names: VariableNames): string | 
   if (custom !== undefined) return names.fields?.find((f) => f.key === custom)?.label;
   return isStandardContactField(path) ? STANDARD_CONTACT_FIELD_LABELS[path] : undefined;
 }
+
+/** `firstIncomingMessage` → "first incoming message"; `adReferral.headline` → "ad referral headline". */
+const words = (path: string) =>
+  path.split('.').map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase()).join(' ').replace(/\bid\b/g, 'ID');
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Words for variables no field names, by where they come from (the shortcut's launcher has its own). */
+const OTHER_NAMES: Readonly<Record<string, string>> = {
+  '$trigger.launchedBy': 'Launched by (user ID)',
+  '$trigger.launchedByName': 'Launched by',
+  '$system.now': 'Now (date and time)',
+};
+const ROOT_WORDS: Readonly<Record<string, string>> = { contact: 'contact', conversation: 'conversation', trigger: '', step: '', system: '' };
+
+/**
+ * What the builder's "Insert variable" menu reads a variable by (`$contact.fields.plan` → "Plan",
+ * `$trigger.field_3` → its form field's label, `$contact.firstName` → "First name"), as run
+ * details name it (variableLabel); any other variable in words from its name, so that every item
+ * reads as words with its path beside it, as n8n's and respond.io's pickers do.
+ */
+export function variableMenuLabel(variable: string, names: VariableNames): string {
+  const named = variableLabel(`{{${variable}}}`, names) ?? OTHER_NAMES[variable];
+  if (named !== undefined) return named;
+  const [, root = '', path = variable] = /^\$([a-z]+)\.(.+)$/.exec(variable) ?? [];
+  return capitalised(`${ROOT_WORDS[root] ?? ''} ${words(path)}`.trim());
+}

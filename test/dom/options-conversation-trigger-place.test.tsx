@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { ok, renderWithProviders, serveApi, type Routes } from './options-harness';
+import { insertsVariable } from './variable-menu';
 
 // A Conversation Opened or Closed workflow reads where the conversation lives from its trigger
 // ($trigger.inboxName, $trigger.channelType): a Closed run has no open conversation, so
@@ -30,7 +31,7 @@ describe('the inbox and channel of a Conversation Opened / Closed trigger', () =
     await user.click(screen.getByRole('button', { name: 'Add step' }));
     for (const name of ['$trigger.inboxName', '$trigger.channelType']) {
       await user.click(screen.getByRole('button', { name: 'Insert variable into Comment' }));
-      await user.click(await screen.findByRole('menuitem', { name }));
+      await user.click(await screen.findByRole('menuitem', { description: insertsVariable(name) }));
     }
     expect((screen.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('{{$trigger.inboxName}}{{$trigger.channelType}}');
     await user.click(screen.getByRole('button', { name: 'Save' }));

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { emptyEditorApi, addStep, renderWithProviders, serveApi } from './options-harness';
+import { insertsVariable } from './variable-menu';
 
 // A shortcut offers who launched it by name ($trigger.launchedByName) beside the user id.
 
@@ -18,7 +19,7 @@ describe('a shortcut\'s variables', () => {
     await addStep(user, 'Add an internal comment');
     await user.click(screen.getByRole('button', { name: /^Insert variable into/ }));
     const menu = screen.getByRole('menu', { name: 'Variables' });
-    await user.click(within(menu).getByRole('menuitem', { name: '$trigger.launchedByName' }));
+    await user.click(within(menu).getByRole('menuitem', { description: insertsVariable('$trigger.launchedByName') }));
     expect(screen.queryByRole('menu', { name: 'Variables' })).toBeNull();
     expect((screen.getAllByRole('textbox').find((t) => (t as HTMLTextAreaElement).value.includes('{{$trigger.launchedByName}}')))).toBeTruthy();
   });

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { addStep, ok, renderWithProviders, savedWorkflow, serveApi, type Routes } from './options-harness';
+import { insertsVariable, offeredVariables } from './variable-menu';
 
 // A mini-app trigger gives `$trigger.<item>` for each item of the app's trigger (the mini-app 2.0
 // Triggers document: items are existing app fields). The step's Insert variable menu offers them,
@@ -50,14 +51,14 @@ describe('variables of a mini-app trigger', () => {
     // The app's manifest arrives from the options queries.
     await waitFor(async () => {
       if (toggle.getAttribute('aria-expanded') !== 'true') await user.click(toggle);
-      expect(screen.getByRole('menuitem', { name: '$trigger.status' })).toBeTruthy();
+      expect(screen.getByRole('menuitem', { description: insertsVariable('$trigger.status') })).toBeTruthy();
     });
-    const offered = screen.getAllByRole('menuitem').map((item) => item.getAttribute('aria-label') ?? item.textContent);
+    const offered = offeredVariables(screen.getAllByRole('menuitem'));
     expect(offered.filter((v) => v?.startsWith('$trigger.'))).toEqual(['$trigger.status', '$trigger.amount', '$trigger.order']);
-    expect(screen.getByRole('menuitem', { name: '$trigger.order' })).toHaveProperty('textContent', expect.stringContaining('{{$trigger.order.<key>}}'));
-    expect(screen.getByRole('menuitem', { name: '$trigger.order', description: /JSON from the app: add the path of a value inside/ })).toBeTruthy();
+    expect(screen.getByRole('menuitem', { description: insertsVariable('$trigger.order') })).toHaveProperty('textContent', expect.stringContaining('{{$trigger.order.<key>}}'));
+    expect(screen.getByRole('menuitem', { description: /^\{\{\$trigger\.order\}\} JSON from the app: add the path of a value inside/ })).toBeTruthy();
 
-    await user.click(screen.getByRole('menuitem', { name: '$trigger.status' }));
+    await user.click(screen.getByRole('menuitem', { description: insertsVariable('$trigger.status') }));
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('{{$trigger.status}}');
     await user.click(screen.getByLabelText('Message'));
     await user.paste(' {{$trigger.order.total}}');

@@ -7,6 +7,7 @@ import type { StepInput } from '../../lib/contracts/steps';
 import { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { structuralProblems } from '../../lib/workflow/validate-workflow';
 import { emptyEditorApi, renderWithProviders, serveApi } from './options-harness';
+import { offeredVariables } from './variable-menu';
 
 // "Insert variable" offers a step's `$step.*` only where a step that may run before it sets them
 // (earlier, or later with a jump back), as publishing checks: nothing offered is refused, and a
@@ -29,7 +30,7 @@ async function offeredAt(user: ReturnType<typeof userEvent.setup>, n: number): P
   const toggle = screen.getAllByRole('button', { name: 'Insert variable into Comment' })[n]!;
   await user.click(toggle);
   const menu = screen.getByRole('menu', { name: 'Variables' });
-  const offered = within(menu).getAllByRole('menuitem').map((i) => i.textContent ?? '').filter((v) => v.startsWith('$step.'));
+  const offered = offeredVariables(within(menu).getAllByRole('menuitem')).filter((v) => v.startsWith('$step.'));
   await user.click(toggle);
   return offered;
 }

@@ -5,6 +5,7 @@ import { WorkflowEditor } from '../../components/options/WorkflowEditor';
 import type { WorkflowDraft } from '../../components/options/draft-types';
 import { Trigger, triggerVariables, type TriggerInput } from '../../lib/contracts/triggers';
 import { savedAsDraft, ok, renderWithProviders, serveApi, type ApiCall } from './options-harness';
+import { offeredVariables } from './variable-menu';
 
 const at = '2025-01-01T00:00:00.000Z';
 
@@ -54,8 +55,8 @@ describe('trigger rules on the options page', () => {
     const user = userEvent.setup();
     renderEditor(trigger);
     await user.click(screen.getByRole('button', { name: 'Insert variable into Message' }));
-    const offered = within(screen.getByRole('menu', { name: 'Variables' })).getAllByRole('menuitem')
-      .map((i) => i.textContent ?? '').filter((v) => v.startsWith('$trigger.'));
+    const offered = offeredVariables(within(screen.getByRole('menu', { name: 'Variables' })).getAllByRole('menuitem'))
+      .filter((v) => v.startsWith('$trigger.'));
     expect(offered).toEqual(triggerVariables(Trigger.parse(trigger)).map((v) => `$trigger.${v}`));
     expect(offered.length).toBeGreaterThan(3);
   });

@@ -10,6 +10,7 @@ import { WorkflowDefinition } from '../../lib/contracts/workflow';
 import { conversationScope, renderTemplate } from '../../lib/workflow/template';
 import { structuralProblems } from '../../lib/workflow/validate-workflow';
 import { ok, renderWithProviders, serveApi, type Routes } from './options-harness';
+import { insertsVariable, offeredVariables } from './variable-menu';
 
 // The editor's "Insert variable" menu offers what publishing accepts and a run fills: the
 // contact's and conversation's properties as their contracts have them (lib/workflow/template.ts),
@@ -44,9 +45,9 @@ async function openPicker() {
   // The custom fields arrive from the options queries.
   await waitFor(async () => {
     if (toggle.getAttribute('aria-expanded') !== 'true') await user.click(toggle);
-    expect(screen.getByRole('menuitem', { name: '$contact.fields.order_id' })).toBeTruthy();
+    expect(screen.getByRole('menuitem', { description: insertsVariable('$contact.fields.order_id') })).toBeTruthy();
   });
-  const offered = screen.getAllByRole('menuitem').map((item) => item.textContent ?? '');
+  const offered = offeredVariables(screen.getAllByRole('menuitem'));
   return { user, calls, offered };
 }
 
@@ -96,10 +97,10 @@ describe('the variable picker', () => {
 
   it('inserts {{$contact.lifecycle}} into the message, which saves without a publish warning', async () => {
     const { user, calls } = await openPicker();
-    await user.click(screen.getByRole('menuitem', { name: '$contact.lifecycle' }));
+    await user.click(screen.getByRole('menuitem', { description: insertsVariable('$contact.lifecycle') }));
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('{{$contact.lifecycle}}');
     await user.click(screen.getByRole('button', { name: 'Insert variable into Message' }));
-    await user.click(screen.getByRole('menuitem', { name: '$conversation.openedAt' }));
+    await user.click(screen.getByRole('menuitem', { description: insertsVariable('$conversation.openedAt') }));
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/workflows')).toBe(true));
     const sent = calls.find((c) => c.method === 'POST' && c.path === '/workflows')?.body as WorkflowDraft;
@@ -113,12 +114,15 @@ describe('the variable picker by keyboard', () => {
   it('Esc closes the menu and gives focus back to its button, where Enter opens it again', async () => {
     const { user } = await openPicker();
     const toggle = screen.getByRole('button', { name: 'Insert variable into Message' });
-    expect(document.activeElement?.getAttribute('role')).toBe('menuitem');
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: 'Search variables' }));
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('menu')).toBeNull();
     expect(document.activeElement).toBe(toggle);
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(document.activeElement?.textContent).toBe('$contact.id'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('aria-label')).toBe('Search variables'));
+    // Down from the search goes through the items: the contact's ID, then its first name.
+    await user.keyboard('{ArrowDown}');
+    expect(offeredVariables([document.activeElement as HTMLElement])).toEqual(['$contact.id']);
     await user.keyboard('{ArrowDown}{Enter}');
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('{{$contact.firstName}}');
   });

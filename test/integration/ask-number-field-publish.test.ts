@@ -30,7 +30,7 @@ describe('publishing Ask a Question saved to a number field', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.details).toContainEqual({
       path: 'steps.0.config.saveToField',
-      message: `Step 1 ("ask") saves a ${answerType} answer to the number field "Employees" (employees), which would not keep a reply that is no number: set the expected answer to Number (it asks again until the reply is one), or save to another field`,
+      message: `Step 1 ("ask") saves ${answerType === 'email' ? 'an' : 'a'} ${answerType} answer to the number field "Employees" (employees), which would not keep a reply that is no number: set the expected answer to Number (it asks again until the reply is one), or save to another field`,
     });
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
+import { Contact, ContactCreateBody, ContactList, ContactPatchBody, ContactQuery, FieldDefinition, FieldDefinitionBody, FieldList, FieldSaved, MergeContactsBody, MergeContactsResult, TagsBody, Tag, TagListBody, ContactTags, LifecycleStages } from '../../../lib/contracts/contacts';
 import { Id, normalizePhone } from '../../../lib/contracts/common';
 import { mergeContacts } from '../../domain/merge-contacts';
 import { deleteContact } from '../../domain/delete-contact';
@@ -11,6 +11,7 @@ import { readsContacts, writeUnseen } from '../../apps/contact-ref';
 import { setLifecycleStages } from '../../domain/lifecycle';
 import { listFields, upsertField, deleteField, validateFieldValues } from '../../domain/fields';
 import { inTransaction } from '../../events/unit-of-work';
+import { savingFieldChecked } from '../../engine/workflows/field-change-checks';
 import { issuesToDetails, unprocessable } from '../../http-error';
 import { causeOf } from '../cause';
 import { NoContent } from '../../http/openapi';
@@ -168,13 +169,18 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/fields/:key', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }), body: FieldDefinitionBody, response: { 200: FieldDefinition } },
+    schema: {
+      tags: ['fields'], params: z.object({ key: z.string().max(64) }), body: FieldDefinitionBody, response: { 200: FieldSaved },
+      description: 'Creates or changes a field. `brokenWorkflows`: the published workflows using it that its new type or options break (publishing would now refuse them, and their runs fail on it), each with what to fix; they stay published.',
+    },
   }, async (req) => {
     const parsed = FieldDefinition.safeParse({ ...req.body, key: req.params.key });
     if (!parsed.success) {
       throw unprocessable('Invalid field definition', issuesToDetails(parsed.error.issues));
     }
-    return upsertField(db, parsed.data);
+    const before = (await listFields(db)).find((f) => f.key === parsed.data.key);
+    const { field, brokenWorkflows } = await savingFieldChecked(db, before, parsed.data, () => upsertField(db, parsed.data));
+    return { ...field, brokenWorkflows };
   });
 
   app.delete('/fields/:key', { config: { access: { role: 'admin' } }, schema: { tags: ['fields'], params: z.object({ key: z.string().max(64) }), response: { 204: NoContent } } },

@@ -1,0 +1,3 @@
+import { fieldTypeChangeSuite } from './field-type-change-workflows-suite';
+
+fieldTypeChangeSuite(() => undefined);
