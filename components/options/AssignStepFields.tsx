@@ -1,6 +1,7 @@
 import { ASSIGN_PICKS, type AssignPick, UNASSIGN } from '../../lib/contracts/steps';
 import { isActive } from '../../lib/contracts/users';
 import { AssignPoolFields } from './AssignPoolFields';
+import { AssignTeamField } from './AssignTeamField';
 import type { StepConfigDraft, StepEditorProps } from './draft-types';
 import { Field } from './Field';
 import { useUsers } from './queries';
@@ -14,11 +15,13 @@ const PICK_LABELS: Record<AssignPick, string> = {
   user: 'A specific user',
   round_robin: 'Users in turn (round robin)',
   least_open: 'The user with the fewest open conversations',
+  team: 'A Chatwoot team',
 };
 
 /** The config for another way to pick; the people already chosen stay chosen. */
 function switchPick(config: StepConfigDraft<'assign_to'>, pick: AssignPick): StepConfigDraft<'assign_to'> {
   const chosen = (config.pick ?? 'user') === 'user' ? (config.userId && config.userId !== UNASSIGN ? [config.userId] : []) : config.userIds ?? [];
+  if (pick === 'team') return { pick };
   return pick === 'user' ? { userId: chosen[0] ?? '' } : { pick, userIds: chosen };
 }
 
@@ -48,6 +51,8 @@ export function AssignStepFields({ config, onChange, path }: StepEditorProps<'as
             </select>
           )}
         </Field>
+      ) : pick === 'team' ? (
+        <AssignTeamField teamId={config.teamId} path={path} onChange={(teamId) => onChange(teamId === undefined ? { pick } : { pick, teamId })} />
       ) : (
         <AssignPoolFields pick={pick} userIds={config.userIds ?? []} offered={offered} path={path} hint={OPENS_FIRST}
           onChange={(userIds) => onChange({ pick, userIds })} />

@@ -8,6 +8,6 @@ const PICK_SAID = { round_robin: 'takes turns (round robin)', least_open: 'picks
  */
 export function emptyPoolProblem(config: AssignToConfigValue, index: number, stepId: string): string | undefined {
   const pick = config.pick ?? 'user';
-  if (pick === 'user' || (config.userIds ?? []).length > 0) return undefined;
+  if (pick === 'user' || pick === 'team' || (config.userIds ?? []).length > 0) return undefined;
   return `Step ${index + 1} ("${stepId}") ${PICK_SAID[pick]} among no one: choose the users to assign`;
 }

@@ -62,6 +62,10 @@ export interface Connector {
   /** The contact's own name, email or phone (null clears email or phone), on both sides or on neither. */
   setStandardField?(call: ConnectorCall, input: { field: WritableStandardField; value: string | null }): Promise<ConnectorOutput>;
   assign?(call: ConnectorCall, input: { userId: string | null }): Promise<ConnectorOutput>;
+  /** Of these users, who cannot be given this conversation there, and why (a list's pick skips them). */
+  cannotTake?(call: ConnectorCall, input: { userIds: readonly string[] }): Promise<Map<string, string>>;
+  /** The inbox's own team (Chatwoot's teams); the built-in inbox has none. */
+  assignTeam?(call: ConnectorCall, input: { teamId: number }): Promise<ConnectorOutput>;
   close?(call: ConnectorCall, input: { category: string | null; summary: string | null }): Promise<ConnectorOutput>;
   /** Reopens the contact's latest conversation in that connection (the step found none open). */
   reopen?(call: ConnectorCall): Promise<ConnectorOutput>;

@@ -45,6 +45,8 @@ export interface ConversationsTable {
    * a connection: the built-in inbox.
    */
   inbox_external_id?: string | null; inbox_name?: string | null; channel_type?: string | null;
+  /** Chatwoot's `snoozed` or `pending` while it is open here: not counted as its agent's open work (migration 106). */
+  held_status?: string | null;
 }
 export interface MessagesTable {
   id: string; conversation_id: string; direction: string; kind: string; author_type: string; author_id: string | null; text: string; created_at: string;
@@ -102,6 +104,8 @@ export interface EnrollmentsTable { workflow_id: string; contact_id: string; cre
 export interface StepEffectsTable { key: string; result: Json; created_at: string }
 /** An Assign to step's round robin: who had the last turn (migration 105). */
 export interface AssignRotationsTable { workflow_id: string; step_id: string; last_user_id: string | null; turn_user_ids: string | null; updated_at: string }
+/** A least-open or round-robin pick not yet written as the conversation's assignee (migration 106). */
+export interface AssignPendingTable { key: string; run_id: string; user_id: string; conversation_id: string | null; created_at: string }
 
 export interface AdsTable {
   ad_id: string; ad_account_id: string; name: string; channel: string; status: string; objective: string; optimization_goal: string; destination_type: string; created_at: string;
@@ -167,6 +171,6 @@ export interface DB {
   conversations: ConversationsTable; messages: MessagesTable; events: EventsTable;
   workflows: WorkflowsTable; workflow_versions: WorkflowVersionsTable; trigger_index: TriggerIndexTable; runs: RunsTable;
   enrollments: EnrollmentsTable; step_effects: StepEffectsTable; engine_peers: EnginePeersTable;
-  assign_rotations: AssignRotationsTable;
+  assign_rotations: AssignRotationsTable; assign_pending: AssignPendingTable;
   ads: AdsTable; apps: AppsTable; installations: InstallationsTable; outbox: OutboxTable;
 }

@@ -50,7 +50,12 @@ it.each([
   ['one user with a list pick', { pick: 'round_robin', userId: 'usr_a', userIds: [] }, 'body.steps.0.config.userId', /leave userId out/],
   ['"unassign" in a list', { pick: 'round_robin', userIds: ['unassign'] }, 'body.steps.0.config.userIds.0', /not a user to take turns/],
   ['someone listed twice', { pick: 'least_open', userIds: ['usr_a', 'usr_a'] }, 'body.steps.0.config.userIds.1', /usr_a is listed twice/],
-  ['an unknown pick', { pick: 'random', userIds: ['usr_a'] }, 'body.steps.0.config.pick', /Choose user, round_robin or least_open/],
+  ['an unknown pick', { pick: 'random', userIds: ['usr_a'] }, 'body.steps.0.config.pick', /Choose user, round_robin, least_open or team/],
+  ['a team with no team chosen', { pick: 'team' }, 'body.steps.0.config.teamId', /Choose a Chatwoot team/],
+  ['a team id that is not a number', { pick: 'team', teamId: '5' }, 'body.steps.0.config.teamId', /team id is a number/],
+  ['a team id that is not whole', { pick: 'team', teamId: 2.5 }, 'body.steps.0.config.teamId', /whole number/],
+  ['a team beside a user', { userId: 'usr_a', teamId: 5 }, 'body.steps.0.config.teamId', /goes with pick team/],
+  ['users beside a team', { pick: 'team', teamId: 5, userIds: ['usr_a'] }, 'body.steps.0.config.userIds', /leave userIds out/],
   ['a list that is not one', { pick: 'round_robin', userIds: 'usr_a' }, 'body.steps.0.config.userIds', /./],
   ['a list too long', { pick: 'round_robin', userIds: Array.from({ length: 101 }, (_, i) => `usr_${i}`) }, 'body.steps.0.config.userIds', /At most 100 users/],
 ])('refuses %s with a 422 saying what to fix', async (_name, config, path, message) => {

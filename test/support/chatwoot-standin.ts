@@ -31,7 +31,7 @@ export interface CwStandinAttachment {
   id: number; message_id: number; file_type: string; account_id: number; data_url: string;
   extension?: string | null; thumb_url?: string; file_size?: number; width?: number | null; height?: number | null; fallback_title?: string;
 }
-export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number; inboxId: number }
+export interface CwStandinConversation { id: number; contactId: number; status: 'open' | 'resolved' | 'pending' | 'snoozed'; labels: string[]; assigneeId: number | null; teamId?: number | null; messages: CwStandinMessage[]; created_at: number; updated_at: number; last_activity_at: number; inboxId: number }
 /**
  * An inbox as GET …/inboxes lists it (app/views/api/v1/models/_inbox.json.jbuilder: id, name, channel_type, and
  * `medium` for Twilio, whose channel is SMS or WhatsApp); documented at https://developers.chatwoot.com/api-reference/inboxes.
@@ -67,6 +67,11 @@ export interface ChatwootStandin extends CwStandinBotOptions {
   /** The account's inboxes; a conversation is in one of them (`inboxId`, 3 "Website" unless said). */
   inboxes: CwStandinInbox[];
   agents: { id: number; name: string; email: string }[];
+  /**
+   * The account's teams as GET …/teams lists them (teams/index.json.jbuilder over models/_team.json.jbuilder;
+   * https://developers.chatwoot.com/api-reference/teams/list-all-teams).
+   */
+  teams: { id: number; name: string; description: string; allow_auto_assign: boolean }[];
   /** Labels defined in the account: Chatwoot drops any other label posted (LabelConcern#valid_labels). */
   accountLabels: Set<string>;
   contacts: Map<number, CwStandinContact>;
@@ -120,6 +125,7 @@ export async function startChatwootStandin(opts: { accountId?: number; token?: s
     role: 'administrator',
     inboxes: [{ id: 3, name: 'Website', channel_type: 'Channel::WebWidget' }],
     agents: [{ id: 7, name: 'Alex Agent', email: 'alex@example.com' }, { id: 8, name: 'Bea Boss', email: 'bea@example.com' }],
+    teams: [{ id: 2, name: 'Sales', description: 'New customers', allow_auto_assign: false }, { id: 5, name: 'Support', description: '', allow_auto_assign: false }],
     accountLabels: new Set(['shipping', 'vip', 'refund', 'billing']),
     contacts: new Map(), conversations: new Map(), requests: [], answerDelayMs: 0,
     bots: [], agentBotsApi: true, botTokenInAnswers: true, botAccountGate: 'account',
@@ -312,6 +318,7 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
 
   // InboxesController#index (inboxes/index.json.jbuilder): `{ payload: [inbox] }`; an agent sees only the inboxes they are a member of.
   if (method === 'GET' && rest === '/inboxes') return answer(200, { payload: s.inboxes.map((i) => ({ id: i.id, name: i.name, channel_id: i.id, channel_type: i.channel_type, avatar_url: '', ...(i.channel_type === 'Channel::TwilioSms' ? { medium: i.medium ?? 'sms' } : {}) })) });
+  if (method === 'GET' && rest === '/teams') return answer(200, s.teams.map((t) => ({ ...t, account_id: s.accountId, is_member: false })));
   if (method === 'GET' && rest === '/agents') return answer(200, s.agents.map((a) => ({ ...a, available_name: a.name, role: 'agent', confirmed: true, availability_status: 'online', thumbnail: '' })));
   if (method === 'GET' && rest === '/conversations') {
     // ConversationFinder: status filter ('all' keeps every status), newest activity first, 25 per page (Kaminari default);
@@ -362,6 +369,14 @@ function route(s: ChatwootStandin, method: string, url: URL, body: any, token: s
       conv.status = body.status;
       s.touch(conv);
       return answer(200, { meta: {}, payload: { success: true, conversation_id: conv.id, current_status: conv.status, snoozed_until: null } });
+    }
+    if (method === 'POST' && action === '/assignments' && body && !('assignee_id' in body) && 'team_id' in body) {
+      // AssignmentsController#set_team: `teams.find_by(id:)`, `update!(team:)`, `render json: @team` (the
+      // model's attributes), so an id the account has no team of unsets the team and answers null.
+      const team = s.teams.find((t) => t.id === Number(body.team_id));
+      conv.teamId = team?.id ?? null;
+      s.touch(conv);
+      return answer(200, team ? { ...team, account_id: s.accountId, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } : null);
     }
     if (method === 'POST' && action === '/assignments') {
       // AssignmentsController#set_agent renders the agent partial, or `null` (assignments_controller.rb:33-45).

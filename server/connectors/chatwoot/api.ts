@@ -198,6 +198,20 @@ export class ChatwootApi {
     return InboxList.parse(await this.request('GET', this.accountPath('/inboxes'), undefined, { retry: true })).payload;
   }
 
+  /** GET …/teams → array of teams (teams/index.json.jbuilder over models/_team.json.jbuilder; developers.chatwoot.com/api-reference/teams/list-all-teams). */
+  async teams() {
+    return z.array(Team).parse(await this.request('GET', this.accountPath('/teams'), undefined, { retry: true }));
+  }
+
+  /**
+   * POST …/assignments `{ team_id }` → the team, or null: an id the account has no team of UNSETS
+   * the conversation's team (assignments_controller.rb set_team: `teams.find_by`, `update!(team:)`,
+   * `render json: @team`), so callers check the id against teams() first.
+   */
+  async assignTeam(displayId: number, teamId: number) {
+    return Team.nullable().parse(await this.request('POST', this.accountPath(`/conversations/${displayId}/assignments`), { team_id: teamId }));
+  }
+
   /** GET …/agents → array of agents (agents/index.json.jbuilder, models/_agent.json.jbuilder). */
   async agents() {
     return z.array(Agent).parse(await this.request('GET', this.accountPath('/agents'), undefined, { retry: true }));
@@ -252,3 +266,4 @@ const AgentBot = z.object({
 });
 const Agent = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
 const AssignedAgent = Agent.nullable();
+const Team = z.object({ id: z.number(), name: z.string() });

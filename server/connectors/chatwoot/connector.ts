@@ -159,6 +159,37 @@ export const chatwootConnector: Connector = {
     }));
   },
 
+  /**
+   * Listed users no Chatwoot agent has the email of (removed from the account, never invited):
+   * Chatwoot's own round robin only ever picks its agents, so a pick skips them rather than fail
+   * on them. Chatwoot not answering names nobody: the assignment then says what went wrong.
+   */
+  async cannotTake(call, { userIds }) {
+    const users = await call.services.db.selectFrom('users').select(['id', 'email']).where('id', 'in', [...userIds]).execute();
+    let emails: Set<string>;
+    try {
+      emails = new Set((await session(call).api.agents()).flatMap((a) => (a.email ? [a.email.toLowerCase()] : [])));
+    } catch (err) {
+      if (!(err instanceof ChatwootApiError)) throw err;
+      call.note(`Chatwoot's agents could not be read (${err.message}); nobody was skipped for having no agent there`);
+      return new Map();
+    }
+    return new Map(users.filter((u) => !emails.has(u.email.toLowerCase())).map((u) => [u.id, `no Chatwoot agent with ${u.email}`]));
+  },
+
+  async assignTeam(call, { teamId }) {
+    const s = session(call);
+    return s.once(() => guarded(s, async () => {
+      // Chatwoot unsets the team for an id it has no team of (and answers null): refuse that here.
+      const teams = await s.api.teams();
+      const team = teams.find((t) => t.id === teamId);
+      if (!team) throw new StepError(`The Chatwoot account ${s.conn.row.name} has no team ${teamId}${teams.length ? `; its teams: ${teams.map((t) => `${t.name} (${t.id})`).join(', ')}` : ' (it has no teams)'}: choose one of them in the workflow`);
+      await s.api.assignTeam(s.displayId, teamId);
+      call.note(`Assigned to the team ${team.name} in Chatwoot`);
+      return { conversationId: call.conversation.id, chatwootTeam: { id: team.id, name: team.name }, chatwoot: s.logged() };
+    }));
+  },
+
   async close(call, { category, summary }) {
     const s = session(call);
     return s.once(() => guarded(s, async () => {

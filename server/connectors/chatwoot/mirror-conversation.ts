@@ -146,6 +146,10 @@ export async function applyConversation(ctx: MirrorContext, conv: CwConversation
   } else if (!isOpenStatus(conv.status) && row?.status === 'open') {
     await closeConversation(uow, services, row.id, {}, { source: 'user' });
   }
+  // Snoozed or pending there stays open here (lists, triggers), but is not its agent's open work:
+  // Chatwoot shows those under their own tabs, and Assign to's Least open counts open ones only.
+  const held = conv.status === 'snoozed' || conv.status === 'pending' ? conv.status : null;
+  if (row?.status === 'open' && (row.held_status ?? null) !== held) await trx.updateTable('conversations').set({ held_status: held }).where('id', '=', row.id).execute();
 
   if (opts.place) await keepPlace(ctx, conv.id, opts.place);
 

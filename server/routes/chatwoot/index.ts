@@ -10,6 +10,7 @@ import { ChatwootApiError } from '../../connectors/chatwoot/api';
 import { reconcileAccount } from '../../connectors/chatwoot/reconcile';
 import { resolveChatwootConversation } from '../../connectors/chatwoot/resolve';
 import { HttpError } from '../../http-error';
+import { chatwootTeamRoutes } from './teams';
 import { connectAccount, getConnection, listConnections, toAccount, updateAccount } from '../../connectors/chatwoot/connections';
 
 const Params = z.object({ id: z.string().max(64) });
@@ -78,6 +79,8 @@ export const chatwootRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     return list;
   });
+
+  await app.register(chatwootTeamRoutes);
 
   app.get('/chatwoot/origins', {
     config: { access: { role: 'agent' } },

@@ -109,7 +109,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         inbox: await chatwootInboxOf(services, conversation),
         ...(conversation.status === 'open' ? await awaitingAnswerState(db, conversation.id) : NOTHING_AWAITED),
         contactOpenConversationId: await contactOpenConversationId(db, conversation),
-        ...(req.query.history === 'true' ? { history: await contactHistory(db, conversation) } : {}),
+        // Earlier conversations' lines are masked as the thread's are: the same stored errors, another read path.
+        ...(req.query.history === 'true' ? { history: shownHistory(await contactHistory(db, conversation), show) } : {}),
       };
     });
 
@@ -228,3 +229,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 /** The channel's last error, as the conversation's channel line quotes it (stored-texts.ts). */
 const shownWindow = <T extends { problem?: string | null } | null>(window: T, show: ShowStored): T =>
   (window?.problem ? { ...window, problem: show(window.problem) } : window);
+
+/** The contact's earlier conversations, each message's stored delivery error shown as the thread's are. */
+const shownHistory = <H extends { conversations: { messages: { delivery?: { error: string | null } }[] }[] }>(history: H, show: ShowStored): H =>
+  ({ ...history, conversations: history.conversations.map((c) => ({ ...c, messages: c.messages.map((m) => withShownDelivery(m, show)) })) });

@@ -63,6 +63,7 @@ import { earlyItemSenders } from './102-early-item-senders';
 import { messageSearchBeyondAscii } from './103-message-search-beyond-ascii';
 import { runsWaitingRunning } from './104-runs-waiting-running';
 import { assignRotations } from './105-assign-rotations';
+import { leastOpenCounts } from './106-least-open-counts';
 
 // Names sort in order; add new ones at the end, never edit a released one.
 export const migrations: Record<string, Migration> = {
@@ -130,4 +131,5 @@ export const migrations: Record<string, Migration> = {
   '103-message-search-beyond-ascii': messageSearchBeyondAscii,
   '104-runs-waiting-running': runsWaitingRunning,
   '105-assign-rotations': assignRotations,
+  '106-least-open-counts': leastOpenCounts,
 };
