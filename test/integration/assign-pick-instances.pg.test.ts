@@ -25,16 +25,19 @@ async function peersKnown(a: RunningServer, b: RunningServer) {
   await waitFor((rows) => ids.every((id) => rows.get(id)! > moved.get(id)!));
 }
 
-describePg('Assign to round robin shared by two instances on PostgreSQL', () => {
+describePg('Assign to round robin and least open shared by two instances on PostgreSQL', () => {
   const instances = pgInstances(2, { poolSize: 4, listen: false });
 
-  it('hands the turns out fairly when both instances assign at once: no user skipped or given twice in a row', async () => {
+  it.each([
+    ['round_robin', 'hands the turns out fairly when both instances assign at once: no user skipped or given twice in a row'],
+    ['least_open', 'spreads the conversations evenly when both instances pick at once (the step\'s row is locked while one counts)'],
+  ] as const)('%s %s', async (pick, _what) => {
     const [a, b] = instances as [RunningServer, RunningServer];
     const services = a.app.services;
     await peersKnown(a, b);
     const users: string[] = [];
-    for (const name of ['Ana', 'Bo', 'Cy']) users.push((await createUser(services.db, { name, email: `${name.toLowerCase()}@example.com`, role: 'agent' })).user.id);
-    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'assign', type: 'assign_to', config: { pick: 'round_robin', userIds: users } }] }));
+    for (const name of ['Ana', 'Bo', 'Cy']) users.push((await createUser(services.db, { name, email: `${name.toLowerCase()}.${pick}@example.com`, role: 'agent' })).user.id);
+    const wf = await insertWorkflow(services.db, makeWorkflow({ steps: [{ id: 'assign', type: 'assign_to', config: { pick, userIds: users } }] }));
     const made: Awaited<ReturnType<typeof insertContact>>[] = [];
     for (let i = 0; i < PER_USER * users.length; i++) made.push(await insertContact(services, { firstName: `C${i}` }));
     const conversations = made.map((m) => m.conversation!.id);
@@ -56,6 +59,7 @@ describePg('Assign to round robin shared by two instances on PostgreSQL', () => 
     const assigned = await services.db.selectFrom('conversations').select('assignee_id').where('id', 'in', conversations).execute();
     const counts = users.map((u) => assigned.filter((c) => c.assignee_id === u).length);
     expect(counts).toEqual(users.map(() => PER_USER));
+    if (pick !== 'round_robin') return;
     // The turns, in the order they were taken, go round the list without a gap.
     const reasons = runs.map((r) => (JSON.parse(r.step_log) as { output: { picked: { reason: string } } }[])[0]!.output.picked.reason);
     expect(reasons.filter((r) => r === 'First in turn: Ana')).toHaveLength(1);
